@@ -1,0 +1,50 @@
+/**
+ * What the engine scans: an assembly of stacks. A cloud assembly (`cdk.out`) has many stacks, with their
+ * environments and Stages; a lone template file is an assembly of one stack with no environment.
+ */
+import type { Template } from '../template/model';
+import type { ParsedDocument } from '../template/parse';
+import type { JsonPath } from '../template/path';
+
+/** `aws://ACCOUNT/REGION`, split; `undefined` parts are unknown (`unknown-account`, `unknown-region`). */
+export interface Environment {
+  readonly account?: string;
+  readonly region?: string;
+}
+
+export interface Stack {
+  /** the artifact id (cloud assembly) or the file name (lone template) */
+  readonly id: string;
+  /** the CloudFormation stack name, when known */
+  readonly stackName?: string;
+  /** the construct path of the stack (cloud assembly) */
+  readonly constructPath?: string;
+  readonly environment: Environment;
+  /** Stage names from the app down to the stack, e.g. `['Prod']`; empty for stacks at the app level */
+  readonly stages: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly terminationProtection?: boolean;
+  readonly template: Template;
+  /** for a nested stack: the id of the stack that holds it */
+  readonly parent?: string;
+  /** where the stack is declared: manifest.json and the artifact's path in it (cloud assembly only) */
+  readonly declaredIn?: { readonly file: string; readonly path: JsonPath };
+}
+
+export interface Assembly {
+  readonly kind: 'cloud-assembly' | 'template';
+  /** the cloud assembly's manifest.json, or the template file */
+  readonly file: string;
+  readonly stacks: readonly Stack[];
+  /** the parsed manifest.json (cloud assembly only), to locate findings about stacks and the app */
+  readonly manifest?: ParsedDocument;
+}
+
+/** An assembly of one template with no environment, for a template scanned on its own. */
+export function singleTemplateAssembly(template: Template): Assembly {
+  return {
+    kind: 'template',
+    file: template.file,
+    stacks: [{ id: template.file, environment: {}, stages: [], tags: {}, template }],
+  };
+}

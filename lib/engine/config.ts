@@ -1,0 +1,64 @@
+/** Turning the catalogue of packs plus the user's selection into the list of rules to run. */
+import { SEVERITIES, type Severity } from './finding';
+import type { ConfiguredRule } from './runner';
+import type { Pack, Rule, RuleOptions } from './rule';
+
+/** A mistake in how opslint was asked to run (an unknown rule id, say): reported as one line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface RuleSelection {
+  /** run only these packs (default: all) */
+  readonly packs?: readonly string[];
+  /** run only these rules (default: every rule that is on in the selected packs) */
+  readonly rules?: readonly string[];
+  /** never run these rules */
+  readonly exclude?: readonly string[];
+  /** per rule: 'off', a severity, or options (merged over the rule's defaults) */
+  readonly ruleSettings?: Readonly<Record<string, 'off' | Severity | { readonly severity?: Severity | 'off'; readonly options?: RuleOptions }>>;
+}
+
+export function configureRules(packs: readonly Pack[], selection: RuleSelection = {}): ConfiguredRule[] {
+  const byPack = new Map(packs.map((p) => [p.id, p]));
+  const ruleIndex = new Map<string, { rule: Rule; pack: Pack }>();
+  for (const pack of packs) for (const rule of pack.rules) ruleIndex.set(rule.id, { rule, pack });
+
+  for (const id of selection.packs ?? []) {
+    if (!byPack.has(id)) throw new UsageError(`unknown pack "${id}"; known packs: ${[...byPack.keys()].join(', ')}`);
+  }
+  const checkRule = (id: string): void => {
+    if (!ruleIndex.has(id)) throw new UsageError(`unknown rule "${id}"${suggest(id, [...ruleIndex.keys()])}; \`opslint rules\` lists them`);
+  };
+  (selection.rules ?? []).forEach(checkRule);
+  (selection.exclude ?? []).forEach(checkRule);
+  Object.keys(selection.ruleSettings ?? {}).forEach(checkRule);
+
+  const only = selection.rules && selection.rules.length > 0 ? new Set(selection.rules) : undefined;
+  const packFilter = selection.packs && selection.packs.length > 0 ? new Set(selection.packs) : undefined;
+  const exclude = new Set(selection.exclude ?? []);
+  const out: ConfiguredRule[] = [];
+  for (const [id, { rule, pack }] of ruleIndex) {
+    if (exclude.has(id)) continue;
+    if (packFilter && !packFilter.has(pack.id)) continue;
+    const setting = selection.ruleSettings?.[id];
+    const settingSeverity = typeof setting === 'string' ? setting : setting?.severity;
+    // naming a rule explicitly turns it on, even when its pack has it off by default
+    const on = only ? only.has(id) : settingSeverity !== undefined ? settingSeverity !== 'off' : !(pack.off ?? []).includes(id);
+    if (!on || settingSeverity === 'off') continue;
+    if (settingSeverity !== undefined && !SEVERITIES.includes(settingSeverity)) {
+      throw new UsageError(`rule "${id}": severity must be one of off, ${SEVERITIES.join(', ')}`);
+    }
+    const options = { ...(rule.options ?? {}), ...(typeof setting === 'object' ? (setting.options ?? {}) : {}) };
+    out.push({ rule, severity: settingSeverity ?? rule.severity, options });
+  }
+  return out;
+}
+
+function suggest(id: string, known: readonly string[]): string {
+  const close = known.find((k) => k.includes(id) || id.includes(k));
+  return close ? ` (did you mean "${close}"?)` : '';
+}

@@ -1,0 +1,84 @@
+/** The finding contract: what every reporter, the CDK integrations and the tests consume. */
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+/** Threshold for failing: a severity, or `none` to never fail on findings. */
+export type FailOn = Severity | 'none';
+
+const RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2, info: 1 };
+
+/** True when `severity` is at or above `failOn`. */
+export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
+  return failOn !== 'none' && RANK[severity] >= RANK[failOn];
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** one sentence, ending with a period */
+  readonly message: string;
+  /** e.g. 'OPS04-BP05' */
+  readonly bestPractice: string;
+  /** e.g. 'OPS04' */
+  readonly question: string;
+  /** the file that holds the resource (a template, or a cloud assembly's manifest.json) */
+  readonly file: string;
+  /** 1-based */
+  readonly line: number;
+  /** 1-based */
+  readonly column: number;
+  /** logical id of the resource, or '' for a finding about a whole template or app */
+  readonly resource: string;
+  /** document path of the offending value, e.g. 'Resources.Fn.Properties.TracingConfig' */
+  readonly path: string;
+  /** stack name, for templates from a cloud assembly */
+  readonly stack?: string;
+  /** CDK construct path, for synthesized templates */
+  readonly constructPath?: string;
+}
+
+/** An input that could not be read: never stops the others from being scanned. */
+export interface InputErrorEntry {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
+/** Something the model could not work out statically and noted instead of guessing. */
+export interface Note {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+export interface Summary {
+  /** templates scanned (stacks, for cloud assemblies) */
+  readonly templates: number;
+  readonly resources: number;
+  readonly findings: { readonly error: number; readonly warning: number; readonly info: number; readonly total: number };
+  /** findings per rule id, in rule id order */
+  readonly rules: Readonly<Record<string, number>>;
+  /** inputs that could not be read */
+  readonly errors: number;
+  readonly notes: readonly Note[];
+}
+
+export interface ScanReport {
+  readonly findings: readonly Finding[];
+  readonly errors: readonly InputErrorEntry[];
+  readonly summary: Summary;
+}
+
+/** The order of findings in every output: by file, position, then rule. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.ruleId, b.ruleId) ||
+    cmp(a.resource, b.resource) || cmp(a.path, b.path) || cmp(a.message, b.message)
+  );
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

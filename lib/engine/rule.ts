@@ -1,0 +1,142 @@
+/**
+ * The rule and pack API. A rule is small, pure and self-describing: metadata (id, title, OPS best practice,
+ * resource types, severity, messages, options, why, fix) and a check that reports `{ messageId, path }`.
+ * It never reads files, computes lines or throws on odd input; the engine does the rest.
+ */
+import type { Assembly, Stack } from '../assembly/model';
+import type { ReferenceGraph, Reference } from '../template/graph';
+import type { Resource, Template } from '../template/model';
+import type { JsonPath } from '../template/path';
+import type { Resolved } from '../template/resolver';
+import type { Severity } from './finding';
+
+/** Options a rule accepts, with their defaults. Plain JSON values, so they can come from configuration. */
+export type RuleOptions = Record<string, unknown>;
+
+export interface RuleFix {
+  /** what to change in a CloudFormation/SAM template */
+  readonly cloudformation: string;
+  /** the same in CDK code */
+  readonly cdk: string;
+}
+
+interface RuleMetaBase<O extends RuleOptions> {
+  /** stable, readable, kebab-case; namespaced for third-party packs (`acme/owner-tag`) */
+  readonly id: string;
+  /** one line, says what good looks like: "Lambda functions send traces to X-Ray" */
+  readonly title: string;
+  /** the OPS best practice the rule supports, e.g. 'OPS04-BP05' */
+  readonly bestPractice: string;
+  readonly severity: Severity;
+  /** message templates by id; `{{name}}` is replaced from the reported data */
+  readonly messages: Readonly<Record<string, string>>;
+  /** options and their defaults */
+  readonly options?: O;
+  /** one line per option: what it changes */
+  readonly optionDocs?: { readonly [K in keyof O]?: string };
+  /** why this matters for operations, a few sentences */
+  readonly why: string;
+  readonly fix: RuleFix;
+  /**
+   * An account-baseline check (CloudTrail, Config recorder…): such resources usually live in a separate
+   * baseline stack, so in a workload template the finding is `info` and says it needs context.
+   */
+  readonly baseline?: boolean;
+}
+
+export interface Report {
+  /** a key of the rule's `messages` */
+  readonly messageId?: string;
+  /** a literal message, for rules that do not use message ids */
+  readonly message?: string;
+  readonly data?: Readonly<Record<string, string | number>>;
+  /** where, relative to the resource: 'Properties.TracingConfig' (default: the resource itself) */
+  readonly path?: string | JsonPath;
+}
+
+export interface AssemblyReport extends Report {
+  /** the stack the finding is about; with `resource`, a resource in it */
+  readonly stack?: Stack;
+  readonly resource?: Resource;
+}
+
+/** Answers a rule may give about a value: it holds, it fails, or it cannot be known before deployment. */
+export type Verdict = true | false | undefined;
+
+export interface ResourceContext<O extends RuleOptions> {
+  readonly options: O;
+  readonly template: Template;
+  readonly resource: Resource;
+  readonly stack: Stack;
+  readonly graph: ReferenceGraph;
+  /** the resolved value at a path of this resource, e.g. `ctx.get('Properties.TracingConfig.Mode')` */
+  get(path: string | JsonPath): Resolved;
+  /** resolves an intrinsic function (shallow): a known value or Unknown with its reason */
+  resolve(value: unknown): Resolved;
+  /**
+   * Does the value at `path` satisfy `predicate`? `true` when every possible value does, `false` when a
+   * known value does not (with an `Fn::If`, only when every branch is known), `undefined` when unknown.
+   */
+  satisfies(path: string | JsonPath, predicate: (value: unknown) => boolean): Verdict;
+  /** resources of the given types (all types when omitted) that refer to this resource, with the references */
+  referrers(types?: readonly string[]): { resource: Resource; references: Reference[] }[];
+  /** computes a value once per template and rule (an index over the template), then returns it */
+  memo<T>(key: string, compute: () => T): T;
+  report(report: Report): void;
+}
+
+export interface AssemblyContext<O extends RuleOptions> {
+  readonly options: O;
+  readonly assembly: Assembly;
+  report(report: AssemblyReport): void;
+}
+
+export interface ResourceRule<O extends RuleOptions = RuleOptions> extends RuleMetaBase<O> {
+  readonly scope?: 'resource';
+  /** the rule is called once for each resource of these types */
+  readonly resourceTypes: readonly string[];
+  check(resource: Resource, ctx: ResourceContext<O>): void;
+}
+
+export interface AssemblyRule<O extends RuleOptions = RuleOptions> extends RuleMetaBase<O> {
+  /** the rule is called once per assembly: a cloud assembly, or a lone template */
+  readonly scope: 'assembly';
+  /** the resource types the rule looks at, for documentation */
+  readonly resourceTypes?: readonly string[];
+  check(assembly: Assembly, ctx: AssemblyContext<O>): void;
+}
+
+export type Rule<O extends RuleOptions = RuleOptions> = ResourceRule<O> | AssemblyRule<O>;
+
+// Options are inferred from the `options` object, so `ctx.options` is typed without annotations.
+/** Declares a rule. Returns it unchanged, typed. */
+export function defineRule<O extends RuleOptions = RuleOptions>(rule: ResourceRule<O>): ResourceRule<O>;
+export function defineRule<O extends RuleOptions = RuleOptions>(rule: AssemblyRule<O>): AssemblyRule<O>;
+export function defineRule<O extends RuleOptions>(rule: Rule<O>): Rule<O> {
+  return rule;
+}
+
+export interface Pack {
+  /** kebab-case; for third-party packs, the namespace of their rule ids */
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pack holds rules with different option types
+  readonly rules: readonly Rule<any>[];
+  /** rules of the pack that are off unless configured on */
+  readonly off?: readonly string[];
+}
+
+/** Declares a pack: a group of rules, usually for one OPS best practice. */
+export function definePack(pack: Pack): Pack {
+  return pack;
+}
+
+/** `{{name}}` placeholders filled from `data`. */
+export function formatMessage(template: string, data: Readonly<Record<string, string | number>> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}
+
+export function isAssemblyRule(rule: Rule): rule is AssemblyRule {
+  return rule.scope === 'assembly';
+}

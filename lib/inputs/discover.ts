@@ -1,0 +1,94 @@
+/**
+ * From the paths a user typed to the inputs to scan: template files, directories searched recursively
+ * (templates recognised by content), globs, and cloud assemblies (a folder with manifest.json).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+import { InputError, messages } from '../template/errors';
+import { describeFsError } from '../template/load';
+import { isCloudAssembly } from '../assembly/read';
+
+export interface TemplateInput {
+  readonly kind: 'template';
+  /** absolute path */
+  readonly file: string;
+  /** named by the user: it must be a template (a file found in a directory may be something else) */
+  readonly explicit: boolean;
+}
+
+export interface AssemblyInput {
+  readonly kind: 'cloud-assembly';
+  /** absolute path of the folder holding manifest.json */
+  readonly dir: string;
+}
+
+export type Input = TemplateInput | AssemblyInput;
+
+export interface Discovery {
+  /** sorted by path, each input once */
+  readonly inputs: readonly Input[];
+  readonly errors: readonly InputError[];
+}
+
+const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template)$/i;
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+export function discoverInputs(paths: readonly string[], cwd: string, display: (p: string) => string): Discovery {
+  const found = new Map<string, Input>();
+  const errors: InputError[] = [];
+  const add = (input: Input): void => {
+    const key = input.kind === 'template' ? input.file : input.dir;
+    const existing = found.get(key);
+    // a file both named and found in a directory counts as named
+    if (!existing || (input.kind === 'template' && input.explicit)) found.set(key, input);
+  };
+
+  for (const given of paths) {
+    if (isDynamicPattern(given)) {
+      const matches = globSync(given, { cwd, absolute: true, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] });
+      if (matches.length === 0) errors.push(new InputError('no files match this pattern', given));
+      for (const m of matches) add({ kind: 'template', file: path.resolve(m), explicit: false });
+      continue;
+    }
+    const abs = path.resolve(cwd, given);
+    let stat;
+    try {
+      stat = statSync(abs);
+    } catch (error) {
+      errors.push(new InputError(messages.unreadable(describeFsError(error)), display(abs)));
+      continue;
+    }
+    if (stat.isDirectory()) walk(abs, add, errors, display);
+    else if (path.basename(abs) === 'manifest.json' && isCloudAssembly(path.dirname(abs))) add({ kind: 'cloud-assembly', dir: path.dirname(abs) });
+    else add({ kind: 'template', file: abs, explicit: true });
+  }
+  const inputs = [...found.values()].sort((a, b) => {
+    const ka = a.kind === 'template' ? a.file : a.dir;
+    const kb = b.kind === 'template' ? b.file : b.dir;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  return { inputs, errors };
+}
+
+function walk(dir: string, add: (input: Input) => void, errors: InputError[], display: (p: string) => string): void {
+  if (isCloudAssembly(dir)) {
+    add({ kind: 'cloud-assembly', dir });
+    return;
+  }
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    errors.push(new InputError(messages.unreadable(describeFsError(error)), display(dir)));
+    return;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(full, add, errors, display);
+    } else if (entry.isFile() && TEMPLATE_EXTENSIONS.test(entry.name)) {
+      add({ kind: 'template', file: full, explicit: false });
+    }
+  }
+}

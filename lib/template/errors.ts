@@ -1,0 +1,54 @@
+/**
+ * Input errors: a file that cannot be read as a template. Every user-facing text for them is written here,
+ * once, so they all read the same way: `file:line:col: message`.
+ */
+import type { Position } from './source';
+
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly position?: Position,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+
+  /** `file:line:col: message` (or `file: message` without a position): the one line users see. */
+  format(): string {
+    const where = this.position ? `${this.file}:${this.position.line}:${this.position.column}` : this.file;
+    return `${where}: ${this.message}`;
+  }
+}
+
+export const messages = {
+  unreadable: (reason: string) => `cannot read file: ${reason}`,
+  binary: () => 'binary file, not a JSON or YAML template',
+  tooLarge: (size: number, limit: number) => `file is ${size} bytes, more than the limit of ${limit} bytes`,
+  json: (what: string) => `invalid JSON: ${what}`,
+  yaml: (what: string) => `invalid YAML: ${what}`,
+  duplicateKey: (key: string, first: Position) =>
+    `duplicate key "${key}" (first defined at line ${first.line}, column ${first.column})`,
+  yamlTabs: () => 'invalid YAML: tab characters are not allowed for indentation',
+  multiDocument: () => 'YAML file holds more than one document; a template is a single document',
+  unknownTag: (tag: string) => `unknown YAML tag ${tag}; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags`,
+  aliasBomb: (limit: number) => `YAML aliases expand to more than ${limit} nodes (an alias bomb?)`,
+  tooDeep: (limit: number) => `nesting deeper than ${limit} levels`,
+  rootNotMapping: (found: string) => `the template root must be a mapping, found ${found}`,
+  notTemplate: () => 'not a CloudFormation template: no Resources section',
+  sectionNotMapping: (section: string, found: string) => `${section} must be a mapping, found ${found}`,
+  resourceNotMapping: (id: string, found: string) => `resource ${id} must be a mapping, found ${found}`,
+  resourceWithoutType: (id: string) => `resource ${id} has no Type`,
+  resourceTypeNotString: (id: string) => `resource ${id} has a Type that is not a string`,
+  emptyFile: () => 'empty file',
+  parameterFile: (what: string) => `invalid parameter file: ${what}`,
+  manifest: (what: string) => `invalid cloud assembly manifest: ${what}`,
+} as const;
+
+/** A short name for the kind of a parsed value, for error messages. */
+export function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,120 @@
+/**
+ * `AWS::LanguageExtensions` loops: `Fn::ForEach::<Name>: [Identifier, Collection, {OutputKey: OutputValue}]`
+ * entries in a section are expanded when the collection is known (a literal list, or a parameter with a
+ * default or a given value). Copies keep the source positions of the loop body they came from.
+ */
+import { asIntrinsic, isPlainObject } from './intrinsics';
+import type { Resolver } from './resolver';
+import type { Position, SourceMap } from './source';
+
+export const FOREACH_PREFIX = 'Fn::ForEach::';
+
+export interface ExpandedEntry {
+  readonly key: string;
+  readonly value: unknown;
+  /** where the key that produced this entry is written */
+  readonly position?: Position;
+}
+
+export interface UnexpandedLoop {
+  readonly key: string;
+  readonly position?: Position;
+  readonly reason: string;
+}
+
+export interface Expansion {
+  readonly entries: ExpandedEntry[];
+  readonly unexpanded: UnexpandedLoop[];
+}
+
+/** Expands every `Fn::ForEach::*` entry of `section`; other entries are returned as they are. */
+export function expandForEach(section: Record<string, unknown>, resolver: Resolver, sourceMap: SourceMap): Expansion {
+  const out: Expansion = { entries: [], unexpanded: [] };
+  expandInto(section, new Map(), resolver, sourceMap, out, 0);
+  return out;
+}
+
+function expandInto(
+  section: Record<string, unknown>,
+  bindings: ReadonlyMap<string, string>,
+  resolver: Resolver,
+  sourceMap: SourceMap,
+  out: Expansion,
+  depth: number,
+): void {
+  const keyPositions = sourceMap.get(section)?.keys;
+  for (const [rawKey, rawValue] of Object.entries(section)) {
+    const position = keyPositions?.get(rawKey);
+    if (!rawKey.startsWith(FOREACH_PREFIX)) {
+      out.entries.push({ key: substituteKey(rawKey, bindings), value: substitute(rawValue, bindings, sourceMap), position });
+      continue;
+    }
+    const loop = rawValue;
+    if (!Array.isArray(loop) || loop.length !== 3 || typeof loop[0] !== 'string' || !isPlainObject(loop[2])) {
+      out.unexpanded.push({ key: rawKey, position, reason: `${rawKey} must be a list of an identifier, a collection and an output mapping` });
+      continue;
+    }
+    if (depth >= 8) {
+      out.unexpanded.push({ key: rawKey, position, reason: `${rawKey} is nested too deeply` });
+      continue;
+    }
+    const [identifier, collection, body] = loop as [string, unknown, Record<string, unknown>];
+    const resolved = resolver.deep(substitute(collection, bindings, sourceMap));
+    if (!resolved.known) {
+      out.unexpanded.push({ key: rawKey, position, reason: `the collection of ${rawKey} is unknown: ${resolved.reason}` });
+      continue;
+    }
+    if (!Array.isArray(resolved.value)) {
+      out.unexpanded.push({ key: rawKey, position, reason: `the collection of ${rawKey} is not a list` });
+      continue;
+    }
+    for (const item of resolved.value) {
+      const inner = new Map(bindings);
+      inner.set(identifier, String(item));
+      expandInto(body, inner, resolver, sourceMap, out, depth + 1);
+    }
+  }
+}
+
+function substituteKey(key: string, bindings: ReadonlyMap<string, string>): string {
+  if (bindings.size === 0) return key;
+  return key.replace(/([$&])\{([^}]+)\}/g, (whole, sigil: string, name: string) => {
+    const v = bindings.get(name);
+    if (v === undefined) return whole;
+    return sigil === '&' ? v.replace(/[^A-Za-z0-9]/g, '') : v;
+  });
+}
+
+/** A copy of `value` with the loop identifiers replaced (`Ref: Id`, `${Id}` and `&{Id}` in `Fn::Sub`). */
+function substitute(value: unknown, bindings: ReadonlyMap<string, string>, sourceMap: SourceMap): unknown {
+  if (bindings.size === 0 || typeof value !== 'object' || value === null) return value;
+  const fn = asIntrinsic(value);
+  if (fn?.name === 'Ref' && typeof fn.arg === 'string' && bindings.has(fn.arg)) return bindings.get(fn.arg);
+  const record = sourceMap.get(value);
+  let copy: unknown;
+  if (Array.isArray(value)) {
+    copy = value.map((v) => substitute(v, bindings, sourceMap));
+  } else {
+    const obj: Record<string, unknown> = {};
+    const keys = record?.keys ? new Map<string, Position>() : undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const newKey = substituteKey(k, bindings);
+      let newValue = substitute(v, bindings, sourceMap);
+      if (k === 'Fn::Sub') newValue = substituteSub(newValue, bindings);
+      Object.defineProperty(obj, newKey, { value: newValue, enumerable: true, writable: true, configurable: true });
+      const pos = record?.keys?.get(k);
+      if (keys && pos) keys.set(newKey, pos);
+    }
+    copy = obj;
+    if (record) sourceMap.set(obj, { start: record.start, keys });
+    return copy;
+  }
+  if (record) sourceMap.set(copy as object, record);
+  return copy;
+}
+
+function substituteSub(arg: unknown, bindings: ReadonlyMap<string, string>): unknown {
+  if (typeof arg === 'string') return substituteKey(arg, bindings);
+  if (Array.isArray(arg) && typeof arg[0] === 'string') return [substituteKey(arg[0], bindings), ...arg.slice(1)];
+  return arg;
+}

@@ -1,0 +1,66 @@
+/**
+ * The reference graph of one template: every Ref, GetAtt, Sub variable and DependsOn between resources,
+ * indexed both ways and built once. Cross-resource rules ask it ("which alarms point at this function?")
+ * instead of scanning all resources for each resource.
+ */
+import { findReferences } from './intrinsics';
+import type { JsonPath } from './path';
+
+export interface Reference {
+  readonly kind: 'Ref' | 'GetAtt' | 'Sub' | 'DependsOn';
+  /** logical id of the resource that holds the reference */
+  readonly from: string;
+  /** logical id of the resource referred to */
+  readonly to: string;
+  /** for GetAtt and `${X.Attr}` */
+  readonly attribute?: string;
+  /** where the reference sits in the referring resource, e.g. `['Properties', 'Dimensions', 0, 'Value']` */
+  readonly path: JsonPath;
+}
+
+export interface GraphResource {
+  readonly logicalId: string;
+  readonly definition: Readonly<Record<string, unknown>>;
+  readonly dependsOn: readonly string[];
+}
+
+const NONE: readonly Reference[] = Object.freeze([]);
+
+export class ReferenceGraph {
+  private readonly out = new Map<string, Reference[]>();
+  private readonly in = new Map<string, Reference[]>();
+
+  constructor(resources: Iterable<GraphResource>, resourceIds: ReadonlySet<string>) {
+    for (const r of resources) {
+      const add = (ref: Reference): void => {
+        if (!resourceIds.has(ref.to)) return;
+        push(this.out, ref.from, ref);
+        push(this.in, ref.to, ref);
+      };
+      const { Properties: properties, Metadata: _m, ...rest } = r.definition;
+      for (const v of findReferences(properties)) add({ ...v, from: r.logicalId, to: v.target, path: ['Properties', ...v.path] });
+      // other resource attributes (UpdatePolicy, CreationPolicy…) can hold references too; Metadata is documentation
+      for (const [key, value] of Object.entries(rest)) {
+        if (key === 'Type' || key === 'DependsOn' || key === 'Condition') continue;
+        for (const v of findReferences(value)) add({ ...v, from: r.logicalId, to: v.target, path: [key, ...v.path] });
+      }
+      r.dependsOn.forEach((to, i) => add({ kind: 'DependsOn', from: r.logicalId, to, path: ['DependsOn', i] }));
+    }
+  }
+
+  /** References held by `logicalId`. */
+  outgoing(logicalId: string): readonly Reference[] {
+    return this.out.get(logicalId) ?? NONE;
+  }
+
+  /** References to `logicalId` from other resources. */
+  incoming(logicalId: string): readonly Reference[] {
+    return this.in.get(logicalId) ?? NONE;
+  }
+}
+
+function push(map: Map<string, Reference[]>, key: string, ref: Reference): void {
+  const list = map.get(key);
+  if (list) list.push(ref);
+  else map.set(key, [ref]);
+}

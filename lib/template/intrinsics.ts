@@ -1,0 +1,103 @@
+/**
+ * Recognising intrinsic functions and the resource references inside a value. Shared by the reference
+ * graph, the resolver and rules, so that "what does this value point at" has one answer everywhere.
+ */
+import type { JsonPath, PathSegment } from './path';
+
+export type Intrinsic = { readonly name: string; readonly arg: unknown };
+
+const FUNCTION_KEYS = /^(Ref|Condition|Fn::[A-Za-z]+)$/;
+
+/** `{ "Fn::Join": [...] }` → `{ name: 'Fn::Join', arg: [...] }`; anything else → undefined. */
+export function asIntrinsic(value: unknown): Intrinsic | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || !FUNCTION_KEYS.test(keys[0])) return undefined;
+  return { name: keys[0], arg: (value as Record<string, unknown>)[keys[0]] };
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One reference from a value to a name: `Ref X`, `Fn::GetAtt [X, Attr]` or `${X}` / `${X.Attr}` in `Fn::Sub`. */
+export interface ValueReference {
+  readonly kind: 'Ref' | 'GetAtt' | 'Sub';
+  readonly target: string;
+  readonly attribute?: string;
+  /** where the reference sits, relative to the value that was searched */
+  readonly path: JsonPath;
+}
+
+/** `Fn::GetAtt` accepts `[id, attr]` and, from some writers, `"id.attr"`. */
+export function getAttParts(arg: unknown): [string, string | undefined] | undefined {
+  if (Array.isArray(arg) && typeof arg[0] === 'string') return [arg[0], typeof arg[1] === 'string' ? arg[1] : undefined];
+  if (typeof arg === 'string') {
+    const dot = arg.indexOf('.');
+    return dot < 0 ? [arg, undefined] : [arg.slice(0, dot), arg.slice(dot + 1)];
+  }
+  return undefined;
+}
+
+const SUB_VARIABLE = /\$\{(?!!)([^}]+)\}/g;
+
+/** Variables named in a `Fn::Sub` template string: `${X}` and `${X.Attr}`; `${!Literal}` is not one. */
+export function subVariables(template: string): { name: string; attribute?: string; raw: string }[] {
+  const out: { name: string; attribute?: string; raw: string }[] = [];
+  for (const m of template.matchAll(SUB_VARIABLE)) {
+    const raw = m[1].trim();
+    const dot = raw.indexOf('.');
+    out.push(dot < 0 ? { name: raw, raw } : { name: raw.slice(0, dot), attribute: raw.slice(dot + 1), raw });
+  }
+  return out;
+}
+
+/**
+ * Every Ref, GetAtt and Sub variable inside `value`, at any depth (both branches of an `Fn::If`).
+ * Names are reported as written; callers keep those that name resources.
+ */
+export function findReferences(value: unknown): ValueReference[] {
+  const out: ValueReference[] = [];
+  // one mutable path, copied only when a reference is recorded
+  const path: PathSegment[] = [];
+  const under = (segments: PathSegment[], v: unknown): void => {
+    path.push(...segments);
+    visit(v);
+    path.length -= segments.length;
+  };
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) under([i], v[i]);
+      return;
+    }
+    if (!isPlainObject(v)) return;
+    const fn = asIntrinsic(v);
+    if (fn?.name === 'Ref' && typeof fn.arg === 'string') {
+      out.push({ kind: 'Ref', target: fn.arg, path: [...path] });
+      return;
+    }
+    if (fn?.name === 'Fn::GetAtt') {
+      const parts = getAttParts(fn.arg);
+      if (parts) out.push({ kind: 'GetAtt', target: parts[0], attribute: parts[1], path: [...path] });
+      // the attribute name may itself be an intrinsic (rare)
+      if (Array.isArray(fn.arg) && typeof fn.arg[1] === 'object') under([fn.name, 1], fn.arg[1]);
+      return;
+    }
+    if (fn?.name === 'Fn::Sub') {
+      const [template, vars] = Array.isArray(fn.arg) ? [fn.arg[0], fn.arg[1]] : [fn.arg, undefined];
+      const local = isPlainObject(vars) ? new Set(Object.keys(vars)) : new Set<string>();
+      if (typeof template === 'string') {
+        for (const sv of subVariables(template)) {
+          if (!local.has(sv.raw) && !local.has(sv.name)) {
+            out.push({ kind: 'Sub', target: sv.name, attribute: sv.attribute, path: [...path] });
+          }
+        }
+      }
+      if (isPlainObject(vars)) for (const [k, item] of Object.entries(vars)) under([fn.name, 1, k], item);
+      return;
+    }
+    for (const k of Object.keys(v)) under([k], v[k]);
+  };
+  visit(value);
+  return out;
+}

@@ -1,0 +1,197 @@
+/**
+ * The neutral template model every rule runs over: resources by logical id and by type, the other
+ * sections, the reference graph and the resolver, all built once per template.
+ */
+import { InputError, kindOf, messages } from './errors';
+import { expandForEach, type UnexpandedLoop } from './foreach';
+import { ReferenceGraph } from './graph';
+import { isPlainObject } from './intrinsics';
+import type { ParsedDocument, DocumentFormat } from './parse';
+import { formatPath, parsePath, type JsonPath } from './path';
+import { Resolver, type ResolverInputs, type Resolved } from './resolver';
+import { mergeGlobals, SAM_GLOBAL_TYPES } from './sam';
+import type { Position, SourceMap } from './source';
+
+export interface Resource {
+  readonly logicalId: string;
+  readonly type: string;
+  /** the properties as written (SAM resources: merged with `Globals`); `{}` when there are none */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** the whole resource entry: Type, Properties, Metadata, DependsOn, Condition, DeletionPolicy… */
+  readonly definition: Readonly<Record<string, unknown>>;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly condition?: string;
+  readonly dependsOn: readonly string[];
+  /** the CDK construct path (`Metadata['aws:cdk:path']`), for synthesized templates */
+  readonly constructPath?: string;
+  /** where the logical id is written */
+  readonly position: Position;
+}
+
+/** Something the model could not work out statically, noted rather than guessed (e.g. a loop over an unknown list). */
+export interface Unresolved {
+  readonly path: string;
+  readonly position: Position;
+  readonly message: string;
+}
+
+export interface TemplateOptions extends ResolverInputs {
+  /** a file named explicitly must be a template; one found in a directory may be something else (then undefined is returned) */
+  readonly explicit?: boolean;
+}
+
+type Section = Readonly<Record<string, Record<string, unknown>>>;
+
+export class Template {
+  readonly file: string;
+  readonly format: DocumentFormat;
+  /** the document as parsed (short-form tags in long form) */
+  readonly document: Readonly<Record<string, unknown>>;
+  readonly sourceMap: SourceMap;
+  readonly resources: ReadonlyMap<string, Resource>;
+  readonly parameters: Section;
+  readonly conditions: Readonly<Record<string, unknown>>;
+  readonly mappings: Readonly<Record<string, unknown>>;
+  readonly outputs: Section;
+  readonly transforms: readonly string[];
+  readonly resolver: Resolver;
+  readonly unresolved: readonly Unresolved[];
+  private readonly byType = new Map<string, Resource[]>();
+  private graphCache?: ReferenceGraph;
+
+  private constructor(parsed: ParsedDocument, root: Record<string, unknown>, options: TemplateOptions) {
+    this.file = parsed.file;
+    this.format = parsed.format;
+    this.document = root;
+    this.sourceMap = parsed.sourceMap;
+    const err = (message: string, path: JsonPath): InputError => new InputError(message, this.file, this.locate(path));
+
+    this.parameters = section(root, 'Parameters', err) as Section;
+    this.conditions = section(root, 'Conditions', err);
+    this.mappings = section(root, 'Mappings', err);
+    this.outputs = section(root, 'Outputs', err) as Section;
+    const transform = root.Transform;
+    this.transforms = (Array.isArray(transform) ? transform : transform === undefined ? [] : [transform]).filter((t): t is string => typeof t === 'string');
+
+    const rawResources = root.Resources ?? {};
+    if (!isPlainObject(rawResources)) throw err(messages.sectionNotMapping('Resources', kindOf(rawResources)), ['Resources']);
+
+    const resourceIds = new Set<string>();
+    const scope = { parameters: this.parameters, conditions: this.conditions, mappings: this.mappings, resourceIds };
+    this.resolver = new Resolver(scope, options);
+
+    const expansion = expandForEach(rawResources, this.resolver, this.sourceMap);
+    this.unresolved = expansion.unexpanded.map((u: UnexpandedLoop) => ({
+      path: formatPath(['Resources', u.key]),
+      position: u.position ?? this.locate(['Resources']),
+      message: u.reason,
+    }));
+    const globals = isPlainObject(root.Globals) ? root.Globals : {};
+    const resources = new Map<string, Resource>();
+    for (const entry of expansion.entries) {
+      const id = entry.key;
+      const position = entry.position ?? this.locate(['Resources']);
+      if (!isPlainObject(entry.value)) throw new InputError(messages.resourceNotMapping(id, kindOf(entry.value)), this.file, position);
+      let definition = entry.value;
+      const type = definition.Type;
+      if (type === undefined) throw new InputError(messages.resourceWithoutType(id), this.file, position);
+      if (typeof type !== 'string') throw new InputError(messages.resourceTypeNotString(id), this.file, this.sourceMap.locate(definition, ['Type'], position));
+      definition = withGlobals(definition, type, globals, this.sourceMap);
+      const resource = makeResource(id, type, definition, position);
+      resources.set(id, resource);
+      resourceIds.add(id);
+      const list = this.byType.get(type);
+      if (list) list.push(resource);
+      else this.byType.set(type, [resource]);
+    }
+    this.resources = resources;
+  }
+
+  /**
+   * Builds the model of a parsed document. Returns undefined for a document that is not a template when it
+   * was found in a directory; throws an {@link InputError} for anything that cannot be read as one.
+   */
+  static from(parsed: ParsedDocument, options: TemplateOptions = {}): Template | undefined {
+    const root = parsed.value;
+    if (!isPlainObject(root)) {
+      if (!options.explicit) return undefined;
+      throw new InputError(messages.rootNotMapping(kindOf(root)), parsed.file, parsed.sourceMap.locate(root, []));
+    }
+    if (!looksLikeTemplate(root)) {
+      if (!options.explicit) return undefined;
+      throw new InputError(messages.notTemplate(), parsed.file, { line: 1, column: 1 });
+    }
+    return new Template(parsed, root, options);
+  }
+
+  /** Resources of one type, in template order. */
+  resourcesOfType(type: string): readonly Resource[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  /** The resource types present, in order of first appearance. */
+  get resourceTypes(): Iterable<string> {
+    return this.byType.keys();
+  }
+
+  get graph(): ReferenceGraph {
+    this.graphCache ??= new ReferenceGraph(this.resources.values(), new Set(this.resources.keys()));
+    return this.graphCache;
+  }
+
+  /** Where a document path is written (or its deepest existing part). */
+  locate(path: string | JsonPath): Position {
+    return this.sourceMap.locate(this.document, parsePath(path));
+  }
+
+  /** Where a path inside a resource (e.g. `Properties.TracingConfig`) is written, or its deepest existing part. */
+  locateInResource(resource: Resource, path: string | JsonPath): Position {
+    return this.sourceMap.locate(resource.definition, parsePath(path), resource.position);
+  }
+
+  /** The resolved value at a path inside a resource, e.g. `Properties.TracingConfig.Mode`. */
+  valueAt(resource: Resource, path: string | JsonPath): Resolved {
+    return this.resolver.get(resource.definition, path);
+  }
+}
+
+/** A mapping with `Resources` is a template; so is one that declares its format version (and then lacks Resources). */
+export function looksLikeTemplate(root: Record<string, unknown>): boolean {
+  return 'Resources' in root || 'AWSTemplateFormatVersion' in root;
+}
+
+function section(root: Record<string, unknown>, name: string, err: (m: string, p: JsonPath) => InputError): Record<string, Record<string, unknown>> {
+  const value = root[name];
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw err(messages.sectionNotMapping(name, kindOf(value)), [name]);
+  return value as Record<string, Record<string, unknown>>;
+}
+
+function withGlobals(definition: Record<string, unknown>, type: string, globals: Record<string, unknown>, sourceMap: SourceMap): Record<string, unknown> {
+  const key = Object.keys(SAM_GLOBAL_TYPES).find((k) => SAM_GLOBAL_TYPES[k] === type);
+  const global = key === undefined ? undefined : globals[key];
+  if (!isPlainObject(global)) return definition;
+  const properties = mergeGlobals(global, definition.Properties ?? {}, sourceMap);
+  const merged = { ...definition, Properties: properties };
+  const record = sourceMap.get(definition);
+  if (record) sourceMap.set(merged, record);
+  return merged;
+}
+
+function makeResource(logicalId: string, type: string, definition: Record<string, unknown>, position: Position): Resource {
+  const properties = isPlainObject(definition.Properties) ? definition.Properties : {};
+  const metadata = isPlainObject(definition.Metadata) ? definition.Metadata : undefined;
+  const dependsOn = definition.DependsOn;
+  const cdkPath = metadata?.['aws:cdk:path'];
+  return {
+    logicalId,
+    type,
+    properties,
+    definition,
+    metadata,
+    condition: typeof definition.Condition === 'string' ? definition.Condition : undefined,
+    dependsOn: (Array.isArray(dependsOn) ? dependsOn : dependsOn === undefined ? [] : [dependsOn]).filter((d): d is string => typeof d === 'string'),
+    constructPath: typeof cdkPath === 'string' ? cdkPath : undefined,
+    position,
+  };
+}

@@ -1,0 +1,30 @@
+/** A location inside a parsed document: object keys and array indices, from the root. */
+export type PathSegment = string | number;
+export type JsonPath = readonly PathSegment[];
+
+const IDENT = /^[A-Za-z_$][\w$:-]*$/;
+
+/** `['Resources', 'Fn', 'Properties', 'Tags', 0]` → `Resources.Fn.Properties.Tags[0]`. */
+export function formatPath(path: JsonPath): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (IDENT.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** Inverse of {@link formatPath}; also accepts an array path as is. */
+export function parsePath(path: string | JsonPath): JsonPath {
+  if (typeof path !== 'string') return path;
+  const out: PathSegment[] = [];
+  const re = /\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\.?([^.[\]]+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path)) !== null) {
+    if (m[1] !== undefined) out.push(Number(m[1]));
+    else if (m[2] !== undefined) out.push(JSON.parse(m[2]) as string);
+    else out.push(m[3]);
+  }
+  return out;
+}

@@ -1,0 +1,334 @@
+/**
+ * The resolver answers "what is this value?" with a known value or Unknown (with the reason). It evaluates
+ * parameters (defaults, or values given with --parameters), pseudo parameters, conditions, and the
+ * intrinsic functions whose inputs are known. An `Fn::If` whose condition is unknown yields both branches
+ * as `alternatives`, so that a rule can decide when every branch fails.
+ */
+import { asIntrinsic, getAttParts, isPlainObject, subVariables } from './intrinsics';
+import { parsePath, type JsonPath } from './path';
+
+export type Known = { readonly known: true; readonly value: unknown };
+export type Unknown = {
+  readonly known: false;
+  /** why the value cannot be known before deployment, e.g. "parameter Env has no default" */
+  readonly reason: string;
+  /** when the value depends only on unknown conditions: the value of each branch */
+  readonly alternatives?: readonly unknown[];
+};
+/** A resolved value. `{ known: true, value: undefined }` means absent (not set, or `AWS::NoValue`). */
+export type Resolved = Known | Unknown;
+
+export const known = (value: unknown): Known => ({ known: true, value });
+export const unknown = (reason: string, alternatives?: readonly unknown[]): Unknown =>
+  alternatives ? { known: false, reason, alternatives } : { known: false, reason };
+
+/** What the resolver knows about the template it works on. */
+export interface ResolverScope {
+  readonly parameters: Readonly<Record<string, Record<string, unknown>>>;
+  readonly conditions: Readonly<Record<string, unknown>>;
+  readonly mappings: Readonly<Record<string, unknown>>;
+  readonly resourceIds: ReadonlySet<string>;
+}
+
+/** Values supplied from outside the template: `--parameters`, a parameter file, a cloud assembly's environment. */
+export interface ResolverInputs {
+  /** parameter values by name; pseudo parameters (`AWS::Region`, `AWS::AccountId`, `AWS::StackName`…) too */
+  readonly parameters?: Readonly<Record<string, string>>;
+}
+
+const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
+const MAX_DEPTH = 64;
+
+export class Resolver {
+  private readonly conditionCache = new Map<string, boolean | Unknown>();
+
+  constructor(
+    private readonly scope: ResolverScope,
+    private readonly inputs: ResolverInputs = {},
+  ) {}
+
+  /**
+   * Evaluates `value` when it is an intrinsic function; returns any other value as it is (objects and lists
+   * are not searched: use {@link get} to walk into them, or {@link deep} for everything).
+   */
+  resolve(value: unknown, depth = 0): Resolved {
+    if (depth > MAX_DEPTH) return unknown('expression nested too deeply');
+    const fn = asIntrinsic(value);
+    if (!fn) return known(value);
+    switch (fn.name) {
+      case 'Ref': return this.ref(fn.arg);
+      case 'Fn::If': return this.fnIf(fn.arg, depth);
+      case 'Fn::Sub': return this.sub(fn.arg, depth);
+      case 'Fn::Join': return this.join(fn.arg, depth);
+      case 'Fn::Select': return this.select(fn.arg, depth);
+      case 'Fn::Split': return this.split(fn.arg, depth);
+      case 'Fn::FindInMap': return this.findInMap(fn.arg, depth);
+      case 'Fn::Base64': return this.map(this.deep(fn.arg, depth + 1), (v) => typeof v === 'string' ? known(Buffer.from(v).toString('base64')) : unknown('Fn::Base64 of a value that is not a string'));
+      case 'Fn::Length': return this.map(this.deep(fn.arg, depth + 1), (v) => Array.isArray(v) ? known(v.length) : unknown('Fn::Length of a value that is not a list'));
+      case 'Fn::ToJsonString': return this.map(this.deep(fn.arg, depth + 1), (v) => known(JSON.stringify(v)));
+      case 'Fn::Equals': case 'Fn::And': case 'Fn::Or': case 'Fn::Not': case 'Condition': {
+        const c = this.evaluateCondition(value, depth);
+        return typeof c === 'boolean' ? known(c) : c;
+      }
+      case 'Fn::GetAtt': {
+        const parts = getAttParts(fn.arg);
+        return unknown(parts ? `${parts[0]}.${parts[1] ?? ''} is an attribute known only after deployment` : 'malformed Fn::GetAtt');
+      }
+      case 'Fn::ImportValue': return unknown('Fn::ImportValue is resolved from another stack at deployment');
+      case 'Fn::GetAZs': return unknown('Fn::GetAZs depends on the account and region');
+      default: return unknown(`${fn.name} is not evaluated`);
+    }
+  }
+
+  /** Resolves `value` and everything inside it; Unknown if any part is unknown. `AWS::NoValue` entries are dropped. */
+  deep(value: unknown, depth = 0): Resolved {
+    if (depth > MAX_DEPTH) return unknown('expression nested too deeply');
+    const r = this.resolve(value, depth);
+    if (!r.known) {
+      if (!r.alternatives) return r;
+      const alts: unknown[] = [];
+      for (const a of r.alternatives) {
+        const d = this.deep(a, depth + 1);
+        if (!d.known) return d.alternatives ? unknown(r.reason) : d;
+        alts.push(d.value);
+      }
+      return combine(alts.map(known), r.reason);
+    }
+    const v = r.value;
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      for (const item of v) {
+        const d = this.deep(item, depth + 1);
+        if (!d.known) return d;
+        if (d.value !== undefined) out.push(d.value);
+      }
+      return known(out);
+    }
+    if (isPlainObject(v)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) {
+        const d = this.deep(item, depth + 1);
+        if (!d.known) return d;
+        if (d.value !== undefined) Object.defineProperty(out, k, { value: d.value, enumerable: true, writable: true, configurable: true });
+      }
+      return known(out);
+    }
+    return r;
+  }
+
+  /**
+   * The value at `path` under `root`, resolving intrinsic functions at every step (so a property set
+   * through `Fn::If` or a parameter is followed). A missing key is known and absent (`undefined`).
+   */
+  get(root: unknown, path: string | JsonPath): Resolved {
+    const segments = parsePath(path);
+    const outcomes: Resolved[] = [];
+    const walk = (value: unknown, i: number, depth: number): void => {
+      const r = this.resolve(value, depth);
+      if (!r.known) {
+        if (r.alternatives) for (const a of r.alternatives) walk(a, i, depth + 1);
+        else outcomes.push(r);
+        return;
+      }
+      if (i === segments.length) {
+        outcomes.push(r);
+        return;
+      }
+      const v = r.value;
+      const seg = segments[i];
+      if (Array.isArray(v) && typeof seg === 'number') walk(v[seg], i + 1, depth);
+      else if (isPlainObject(v) && Object.prototype.hasOwnProperty.call(v, String(seg))) walk(v[String(seg)], i + 1, depth);
+      else outcomes.push(known(undefined));
+    };
+    walk(root, 0, 0);
+    return combine(outcomes, 'depends on a condition that cannot be evaluated');
+  }
+
+  /** A condition by name: true, false, or Unknown. */
+  condition(name: string): boolean | Unknown {
+    const cached = this.conditionCache.get(name);
+    if (cached !== undefined) return cached;
+    if (!Object.prototype.hasOwnProperty.call(this.scope.conditions, name)) return unknown(`condition ${name} is not defined`);
+    // guards against a condition that refers to itself
+    this.conditionCache.set(name, unknown(`condition ${name} refers to itself`));
+    const result = this.evaluateCondition(this.scope.conditions[name], 0);
+    this.conditionCache.set(name, result);
+    return result;
+  }
+
+  private evaluateCondition(value: unknown, depth: number): boolean | Unknown {
+    if (depth > MAX_DEPTH) return unknown('condition nested too deeply');
+    const fn = asIntrinsic(value);
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    if (!fn) return unknown('not a condition');
+    const args = Array.isArray(fn.arg) ? fn.arg : [fn.arg];
+    switch (fn.name) {
+      case 'Condition': return typeof fn.arg === 'string' ? this.condition(fn.arg) : unknown('malformed Condition');
+      case 'Fn::Equals': {
+        const a = this.deep(args[0], depth + 1);
+        const b = this.deep(args[1], depth + 1);
+        if (!a.known) return unknown(a.reason);
+        if (!b.known) return unknown(b.reason);
+        return scalarString(a.value) === scalarString(b.value);
+      }
+      case 'Fn::Not': {
+        const c = this.evaluateCondition(args[0], depth + 1);
+        return typeof c === 'boolean' ? !c : c;
+      }
+      case 'Fn::And': case 'Fn::Or': {
+        const decisive = fn.name === 'Fn::Or';
+        let firstUnknown: Unknown | undefined;
+        for (const a of args) {
+          const c = this.evaluateCondition(a, depth + 1);
+          if (c === decisive) return decisive;
+          if (typeof c !== 'boolean') firstUnknown ??= c;
+        }
+        return firstUnknown ?? !decisive;
+      }
+      default: {
+        const r = this.resolve(value, depth + 1);
+        if (!r.known) return unknown(r.reason);
+        return r.value === true || r.value === 'true' ? true : r.value === false || r.value === 'false' ? false : unknown('not a condition');
+      }
+    }
+  }
+
+  private ref(arg: unknown): Resolved {
+    if (typeof arg !== 'string') return unknown('Ref to something that is not a name');
+    if (arg === 'AWS::NoValue') return known(undefined);
+    const given = this.inputs.parameters?.[arg];
+    const param = Object.prototype.hasOwnProperty.call(this.scope.parameters, arg) ? this.scope.parameters[arg] : undefined;
+    if (given !== undefined) return known(param && isListParameter(param) ? given.split(',') : given);
+    if (param) {
+      const type = String(param.Type ?? 'String');
+      if (type.startsWith('AWS::SSM::Parameter::Value')) return unknown(`parameter ${arg} is read from SSM Parameter Store at deployment`);
+      if (!('Default' in param)) return unknown(`parameter ${arg} has no default value`);
+      const def = param.Default;
+      if (isListParameter(param)) return known(Array.isArray(def) ? def : String(def).split(','));
+      return known(def);
+    }
+    if (arg.startsWith('AWS::')) return this.pseudo(arg);
+    if (this.scope.resourceIds.has(arg)) return unknown(`Ref to resource ${arg} is known only after deployment`);
+    return unknown(`Ref to ${arg}, which is not defined in the template`);
+  }
+
+  private pseudo(name: string): Resolved {
+    const region = this.inputs.parameters?.['AWS::Region'];
+    switch (name) {
+      case 'AWS::Partition':
+        return region ? known(region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws') : unknown('AWS::Partition depends on the region');
+      case 'AWS::URLSuffix':
+        return region ? known(region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com') : unknown('AWS::URLSuffix depends on the region');
+      default:
+        return unknown(`pseudo parameter ${name} is known only at deployment`);
+    }
+  }
+
+  private fnIf(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') return unknown('malformed Fn::If');
+    const c = this.condition(arg[0]);
+    if (typeof c === 'boolean') return this.resolve(c ? arg[1] : arg[2], depth + 1);
+    const branches = [this.resolve(arg[1], depth + 1), this.resolve(arg[2], depth + 1)];
+    return combine(branches, `depends on condition ${arg[0]}: ${c.reason}`);
+  }
+
+  private sub(arg: unknown, depth: number): Resolved {
+    const [template, vars] = Array.isArray(arg) ? [arg[0], arg[1]] : [arg, undefined];
+    if (typeof template !== 'string') return unknown('malformed Fn::Sub');
+    const values = new Map<string, string>();
+    for (const v of subVariables(template)) {
+      if (values.has(v.raw)) continue;
+      let r: Resolved;
+      if (isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, v.raw)) r = this.deep(vars[v.raw], depth + 1);
+      else if (v.attribute !== undefined) r = unknown(`${v.raw} is an attribute known only after deployment`);
+      else r = this.ref(v.name);
+      if (!r.known) return unknown(r.reason);
+      if (!isScalar(r.value)) return unknown(`\${${v.raw}} is not a single value`);
+      values.set(v.raw, scalarString(r.value));
+    }
+    return known(template.replace(/\$\{([^}]+)\}/g, (whole, inner: string) => inner.startsWith('!') ? `\${${inner.slice(1)}}` : values.get(inner.trim()) ?? whole));
+  }
+
+  private join(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length !== 2) return unknown('malformed Fn::Join');
+    const list = this.deep(arg[1], depth + 1);
+    const delimiter = this.deep(arg[0], depth + 1);
+    if (!delimiter.known) return unknown(delimiter.reason);
+    if (!list.known) return unknown(list.reason);
+    if (!Array.isArray(list.value) || !list.value.every(isScalar)) return unknown('Fn::Join of a value that is not a list of strings');
+    return known(list.value.map(scalarString).join(scalarString(delimiter.value)));
+  }
+
+  private select(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length !== 2) return unknown('malformed Fn::Select');
+    const index = this.deep(arg[0], depth + 1);
+    if (!index.known) return unknown(index.reason);
+    // the list may hold unknown items other than the one selected
+    const listR = this.resolve(arg[1], depth + 1);
+    if (!listR.known) return unknown(listR.reason);
+    const i = Number(index.value);
+    if (!Array.isArray(listR.value) || !Number.isInteger(i) || i < 0 || i >= listR.value.length) return unknown('Fn::Select index out of range');
+    return this.resolve(listR.value[i], depth + 1);
+  }
+
+  private split(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length !== 2) return unknown('malformed Fn::Split');
+    const d = this.deep(arg, depth + 1);
+    if (!d.known) return d;
+    const [delimiter, source] = d.value as unknown[];
+    if (typeof delimiter !== 'string' || typeof source !== 'string') return unknown('Fn::Split of a value that is not a string');
+    return known(source.split(delimiter));
+  }
+
+  private findInMap(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length < 3) return unknown('malformed Fn::FindInMap');
+    const keys: string[] = [];
+    for (const part of arg.slice(0, 3)) {
+      const r = this.deep(part, depth + 1);
+      if (!r.known) return unknown(r.reason);
+      keys.push(scalarString(r.value));
+    }
+    const [mapName, top, second] = keys;
+    const map = this.scope.mappings[mapName];
+    const level = isPlainObject(map) ? map[top] : undefined;
+    if (isPlainObject(level) && Object.prototype.hasOwnProperty.call(level, second)) return this.resolve(level[second], depth + 1);
+    // AWS::LanguageExtensions adds a fourth argument { DefaultValue: … }
+    const fallback = arg[3];
+    if (isPlainObject(fallback) && 'DefaultValue' in fallback) return this.resolve(fallback.DefaultValue, depth + 1);
+    return unknown(`mapping ${mapName} has no entry ${top}.${second}`);
+  }
+
+  private map(r: Resolved, f: (value: unknown) => Resolved): Resolved {
+    return r.known ? f(r.value) : unknown(r.reason);
+  }
+}
+
+function isListParameter(param: Record<string, unknown>): boolean {
+  return LIST_PARAMETER.test(String(param.Type ?? ''));
+}
+
+function isScalar(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+function scalarString(v: unknown): string {
+  return isScalar(v) ? String(v) : JSON.stringify(v);
+}
+
+/**
+ * One answer from several possible ones: known when they all agree, Unknown with `alternatives` when they
+ * are all known but differ, the first Unknown otherwise.
+ */
+function combine(outcomes: readonly Resolved[], reason: string): Resolved {
+  const firstUnknown = outcomes.find((o): o is Unknown => !o.known && !o.alternatives);
+  if (firstUnknown) return firstUnknown;
+  const values: unknown[] = [];
+  for (const o of outcomes) {
+    if (o.known) values.push(o.value);
+    else values.push(...o.alternatives!);
+  }
+  const first = JSON.stringify(values[0]);
+  if (values.every((v) => JSON.stringify(v) === first)) return known(values[0]);
+  return unknown(reason, values);
+}

@@ -1,0 +1,146 @@
+/**
+ * RuleTester: runs one rule over valid and invalid templates and checks what it reports. Strict, like
+ * ESLint's: an invalid case must list what it expects and the rule must report exactly that; message ids
+ * must exist; options must be ones the rule declares; the same case twice is a mistake.
+ *
+ * It registers one test per case with `describe`/`it` (jest's and node:test's globals by default; set
+ * `RuleTester.describe` / `RuleTester.it` for other runners).
+ */
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { readCloudAssembly } from '../assembly/read';
+import { singleTemplateAssembly, type Assembly } from '../assembly/model';
+import type { Finding } from '../engine/finding';
+import { INTERNAL_ERROR, runRules } from '../engine/runner';
+import type { Rule, RuleOptions } from '../engine/rule';
+import { InputError } from '../template/errors';
+import { loadTemplate, templateFromText } from '../template/load';
+import { compareFindings } from '../engine/finding';
+
+export interface ValidCase {
+  /** shown as the test name (default: the file, or the template's first line) */
+  readonly name?: string;
+  /** template text (YAML or JSON) or a template object */
+  readonly template?: string | Record<string, unknown>;
+  /** a template file, or a cloud assembly folder */
+  readonly file?: string;
+  readonly options?: RuleOptions;
+  readonly parameters?: Readonly<Record<string, string>>;
+}
+
+export interface ExpectedFinding {
+  readonly messageId?: string;
+  /** the exact message, or a regular expression it must match */
+  readonly message?: string | RegExp;
+  /** logical id */
+  readonly resource?: string;
+  /** document path, e.g. 'Resources.Fn.Properties.TracingConfig' */
+  readonly path?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export interface InvalidCase extends ValidCase {
+  readonly errors: readonly ExpectedFinding[];
+}
+
+type TestFn = (name: string, fn: () => void) => void;
+
+export class RuleTester {
+  static describe: TestFn = (name, fn) => (globalThis as unknown as { describe: TestFn }).describe(name, fn);
+  static it: TestFn = (name, fn) => (globalThis as unknown as { it: TestFn }).it(name, fn);
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any rule, whatever its options
+  run(rule: Rule<any>, cases: { valid?: readonly ValidCase[]; invalid?: readonly InvalidCase[] }): void {
+    const seen = new Set<string>();
+    const unique = (c: ValidCase): string => {
+      const key = JSON.stringify([c.template, c.file, c.options, c.parameters]);
+      if (seen.has(key)) throw new Error(`${rule.id}: duplicate test case ${caseName(c)}`);
+      seen.add(key);
+      return caseName(c);
+    };
+    RuleTester.describe(rule.id, () => {
+      for (const c of cases.valid ?? []) {
+        RuleTester.it(`valid: ${unique(c)}`, () => {
+          const findings = runCase(rule, c);
+          if (findings.length > 0) throw new Error(`expected no findings, got:\n${describe(findings)}`);
+        });
+      }
+      for (const c of cases.invalid ?? []) {
+        RuleTester.it(`invalid: ${unique(c)}`, () => checkInvalid(rule, c));
+      }
+    });
+  }
+}
+
+/** Runs `rule` alone over one case. Throws when the input cannot be read or the rule fails internally. */
+export function runCase(rule: Rule, c: ValidCase): Finding[] {
+  for (const key of Object.keys(c.options ?? {})) {
+    if (!(key in (rule.options ?? {}))) throw new Error(`${rule.id} has no option "${key}"`);
+  }
+  const assembly = loadCase(c);
+  const findings = runRules(assembly, [{ rule, severity: rule.severity, options: { ...(rule.options ?? {}), ...(c.options ?? {}) } }]);
+  const internal = findings.find((f) => f.ruleId === INTERNAL_ERROR);
+  if (internal) throw new Error(internal.message);
+  return findings.sort(compareFindings);
+}
+
+function checkInvalid(rule: Rule, c: InvalidCase): void {
+  if (c.errors.length === 0) throw new Error('an invalid case must list the findings it expects');
+  for (const e of c.errors) {
+    if (e.messageId !== undefined && !(e.messageId in rule.messages)) throw new Error(`${rule.id} has no message "${e.messageId}"`);
+  }
+  const findings = runCase(rule, c);
+  if (findings.length !== c.errors.length) {
+    throw new Error(`expected ${c.errors.length} finding(s), got ${findings.length}:\n${describe(findings)}`);
+  }
+  c.errors.forEach((expected, i) => {
+    const f = findings[i];
+    const problems: string[] = [];
+    if (expected.messageId !== undefined) {
+      const template = rule.messages[expected.messageId];
+      const pattern = new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\\\{\s*\w+\s*\\\}\\\}/g, '.*')}$`);
+      if (!pattern.test(f.message)) problems.push(`message id ${expected.messageId} (got "${f.message}")`);
+    }
+    if (typeof expected.message === 'string' && f.message !== expected.message) problems.push(`message "${expected.message}" (got "${f.message}")`);
+    if (expected.message instanceof RegExp && !expected.message.test(f.message)) problems.push(`message ${expected.message} (got "${f.message}")`);
+    if (expected.resource !== undefined && f.resource !== expected.resource) problems.push(`resource ${expected.resource} (got ${f.resource})`);
+    if (expected.path !== undefined && f.path !== expected.path) problems.push(`path ${expected.path} (got ${f.path})`);
+    if (expected.line !== undefined && f.line !== expected.line) problems.push(`line ${expected.line} (got ${f.line})`);
+    if (expected.column !== undefined && f.column !== expected.column) problems.push(`column ${expected.column} (got ${f.column})`);
+    if (problems.length > 0) throw new Error(`finding ${i + 1}: expected ${problems.join(', ')}`);
+  });
+}
+
+/** Reads a case's input into an assembly: inline text or object, a template file, or a cloud assembly folder. */
+export function loadCase(c: ValidCase): Assembly {
+  try {
+    if (c.file !== undefined) {
+      if (statSync(c.file).isDirectory()) {
+        const { assembly, errors } = readCloudAssembly(c.file, { parameters: c.parameters });
+        if (errors.length > 0) throw errors[0];
+        return assembly;
+      }
+      const template = loadTemplate(c.file, { explicit: true, parameters: c.parameters });
+      return singleTemplateAssembly(template!);
+    }
+    if (c.template === undefined) throw new Error('a case needs a template or a file');
+    const text = typeof c.template === 'string' ? c.template : JSON.stringify(c.template, null, 2);
+    const name = typeof c.template === 'string' && !/^\s*\{/.test(c.template) ? 'template.yaml' : 'template.json';
+    return singleTemplateAssembly(templateFromText(text, name, { explicit: true, parameters: c.parameters })!);
+  } catch (error) {
+    if (error instanceof InputError) throw new Error(error.format());
+    throw error;
+  }
+}
+
+function caseName(c: ValidCase): string {
+  if (c.name) return c.name;
+  if (c.file) return path.basename(c.file);
+  const text = typeof c.template === 'string' ? c.template : JSON.stringify(c.template);
+  return (text ?? '').trim().split('\n')[0].slice(0, 80);
+}
+
+function describe(findings: readonly Finding[]): string {
+  return findings.map((f) => `  ${f.line}:${f.column} ${f.ruleId} ${f.path} — ${f.message}`).join('\n') || '  (none)';
+}

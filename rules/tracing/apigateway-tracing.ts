@@ -1,0 +1,35 @@
+import { defineRule } from '../../lib/engine/rule';
+import { isTrue } from '../../lib/engine/values';
+
+export default defineRule({
+  id: 'apigateway-tracing',
+  title: 'API Gateway REST API stages send traces to AWS X-Ray',
+  bestPractice: 'OPS04-BP05',
+  // HTTP APIs (AWS::ApiGatewayV2::*, AWS::Serverless::HttpApi) have no X-Ray support, so they are not checked.
+  resourceTypes: ['AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::Serverless::Api'],
+  severity: 'warning',
+  messages: {
+    notEnabled: 'API Gateway stage {{name}} does not send traces to X-Ray; set {{property}} to true.',
+  },
+  why:
+    'API Gateway is where most requests enter a workload. With X-Ray tracing on the stage, each request ' +
+    'gets a trace that follows it into Lambda, Step Functions and the services behind them, so latency and ' +
+    'errors can be attributed to the hop that caused them.',
+  fix: {
+    cloudformation: 'AWS::ApiGateway::Stage:\n  Properties:\n    TracingEnabled: true\n# SAM: TracingEnabled: true on AWS::Serverless::Api, or in Globals.Api',
+    cdk: 'new apigateway.RestApi(this, "Api", { deployOptions: { tracingEnabled: true } });',
+  },
+  check(resource, ctx) {
+    let path = 'Properties.TracingEnabled';
+    let property = 'TracingEnabled';
+    if (resource.type === 'AWS::ApiGateway::Deployment') {
+      // a deployment creates a stage only when it names one; its settings are then in StageDescription
+      if (ctx.satisfies('Properties.StageName', (v) => typeof v === 'string' && v !== '') !== true) return;
+      path = 'Properties.StageDescription.TracingEnabled';
+      property = 'StageDescription.TracingEnabled';
+    }
+    if (ctx.satisfies(path, isTrue) === false) {
+      ctx.report({ messageId: 'notEnabled', path, data: { name: resource.logicalId, property } });
+    }
+  },
+});
