@@ -6,7 +6,8 @@ import type { JsonPath, PathSegment } from './path';
 
 export type Intrinsic = { readonly name: string; readonly arg: unknown };
 
-const FUNCTION_KEYS = /^(Ref|Condition|Fn::[A-Za-z]+)$/;
+// `Rain::*` are directives of the rain CLI, expanded before deployment; they are values nobody can know here
+const FUNCTION_KEYS = /^(Ref|Condition|Fn::[A-Za-z0-9]+|Rain::[A-Za-z]+)$/;
 
 /** `{ "Fn::Join": [...] }` → `{ name: 'Fn::Join', arg: [...] }`; anything else → undefined. */
 export function asIntrinsic(value: unknown): Intrinsic | undefined {

@@ -3,7 +3,7 @@
  * sections, the reference graph and the resolver, all built once per template.
  */
 import { InputError, kindOf, messages } from './errors';
-import { expandForEach, type UnexpandedLoop } from './foreach';
+import { expandForEach, FOREACH_PREFIX, type ExpandedEntry, type UnexpandedLoop } from './foreach';
 import { ReferenceGraph } from './graph';
 import { isPlainObject } from './intrinsics';
 import type { ParsedDocument, DocumentFormat } from './parse';
@@ -67,9 +67,9 @@ export class Template {
     const err = (message: string, path: JsonPath): InputError => new InputError(message, this.file, this.locate(path));
 
     this.parameters = section(root, 'Parameters', err) as Section;
-    this.conditions = section(root, 'Conditions', err);
+    const rawConditions = section(root, 'Conditions', err);
     this.mappings = section(root, 'Mappings', err);
-    this.outputs = section(root, 'Outputs', err) as Section;
+    const rawOutputs = section(root, 'Outputs', err);
     const transform = root.Transform;
     this.transforms = (Array.isArray(transform) ? transform : transform === undefined ? [] : [transform]).filter((t): t is string => typeof t === 'string');
 
@@ -77,15 +77,24 @@ export class Template {
     if (!isPlainObject(rawResources)) throw err(messages.sectionNotMapping('Resources', kindOf(rawResources)), ['Resources']);
 
     const resourceIds = new Set<string>();
-    const scope = { parameters: this.parameters, conditions: this.conditions, mappings: this.mappings, resourceIds };
+    const scope = { parameters: this.parameters, conditions: rawConditions, mappings: this.mappings, resourceIds };
     this.resolver = new Resolver(scope, options);
 
+    // AWS::LanguageExtensions loops, in the three sections that may hold them
+    const unresolved: Unresolved[] = [];
+    const noteUnexpanded = (name: string, loops: readonly UnexpandedLoop[]): void => {
+      for (const u of loops) unresolved.push({ path: formatPath([name, u.key]), position: u.position ?? this.locate([name]), message: u.reason });
+    };
+    const expandSection = (name: string, raw: Record<string, unknown>): Record<string, Record<string, unknown>> => {
+      if (!Object.keys(raw).some((k) => k.startsWith(FOREACH_PREFIX))) return raw as Record<string, Record<string, unknown>>;
+      const { entries, unexpanded } = expandForEach(raw, this.resolver, this.sourceMap);
+      noteUnexpanded(name, unexpanded);
+      return sectionOf(entries, this.sourceMap.get(raw)?.start, this.sourceMap);
+    };
+    this.conditions = scope.conditions = expandSection('Conditions', rawConditions);
     const expansion = expandForEach(rawResources, this.resolver, this.sourceMap);
-    this.unresolved = expansion.unexpanded.map((u: UnexpandedLoop) => ({
-      path: formatPath(['Resources', u.key]),
-      position: u.position ?? this.locate(['Resources']),
-      message: u.reason,
-    }));
+    noteUnexpanded('Resources', expansion.unexpanded);
+    this.unresolved = unresolved;
     const globals = isPlainObject(root.Globals) ? root.Globals : {};
     const resources = new Map<string, Resource>();
     for (const entry of expansion.entries) {
@@ -95,6 +104,10 @@ export class Template {
       let definition = entry.value;
       const type = definition.Type;
       if (type === undefined) throw new InputError(messages.resourceWithoutType(id), this.file, position);
+      if (isPlainObject(type) && 'Rain::Module' in type) {
+        unresolved.push({ path: formatPath(['Resources', id]), position, message: `resource ${id} is a rain module, expanded by the rain CLI before deployment; it is not checked` });
+        continue;
+      }
       if (typeof type !== 'string') throw new InputError(messages.resourceTypeNotString(id), this.file, this.sourceMap.locate(definition, ['Type'], position));
       definition = withGlobals(definition, type, globals, this.sourceMap);
       const resource = makeResource(id, type, definition, position);
@@ -105,6 +118,7 @@ export class Template {
       else this.byType.set(type, [resource]);
     }
     this.resources = resources;
+    this.outputs = expandSection('Outputs', rawOutputs);
   }
 
   /**
@@ -165,6 +179,18 @@ function section(root: Record<string, unknown>, name: string, err: (m: string, p
   if (value === undefined || value === null) return {};
   if (!isPlainObject(value)) throw err(messages.sectionNotMapping(name, kindOf(value)), [name]);
   return value as Record<string, Record<string, unknown>>;
+}
+
+/** A section made of expanded entries, with the positions of their keys. */
+function sectionOf(entries: readonly ExpandedEntry[], start: Position | undefined, sourceMap: SourceMap): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  const keys = new Map<string, Position>();
+  for (const e of entries) {
+    Object.defineProperty(out, e.key, { value: e.value, enumerable: true, writable: true, configurable: true });
+    if (e.position) keys.set(e.key, e.position);
+  }
+  if (start) sourceMap.set(out, { start, keys });
+  return out;
 }
 
 function withGlobals(definition: Record<string, unknown>, type: string, globals: Record<string, unknown>, sourceMap: SourceMap): Record<string, unknown> {

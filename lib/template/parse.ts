@@ -136,17 +136,19 @@ function parseJson(text: string, file: string, sourceMap: SourceMap, limits: Par
 
 function describeJsonError(code: jsonc.ParseErrorCode, text: string, offset: number): string {
   const found = offset >= text.length ? 'end of file' : `'${text[offset]}'`;
-  switch (code) {
-    case jsonc.ParseErrorCode.CommaExpected: return `expected ',' but found ${found}`;
-    case jsonc.ParseErrorCode.ColonExpected: return `expected ':' but found ${found}`;
-    case jsonc.ParseErrorCode.PropertyNameExpected: return `expected a property name in double quotes but found ${found}`;
-    case jsonc.ParseErrorCode.ValueExpected: return `expected a value but found ${found}`;
-    case jsonc.ParseErrorCode.CloseBraceExpected: return `expected '}' but found ${found}`;
-    case jsonc.ParseErrorCode.CloseBracketExpected: return `expected ']' but found ${found}`;
-    case jsonc.ParseErrorCode.EndOfFileExpected: return `unexpected ${found} after the end of the document`;
-    case jsonc.ParseErrorCode.InvalidCommentToken: return 'comments are not allowed in JSON';
-    case jsonc.ParseErrorCode.UnexpectedEndOfString: return 'unterminated string';
-    default: return `${jsonc.printParseErrorCode(code).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} at ${found}`;
+  // by name: ParseErrorCode is a const enum, which isolated modules cannot read
+  const name = jsonc.printParseErrorCode(code);
+  switch (name) {
+    case 'CommaExpected': return `expected ',' but found ${found}`;
+    case 'ColonExpected': return `expected ':' but found ${found}`;
+    case 'PropertyNameExpected': return `expected a property name in double quotes but found ${found}`;
+    case 'ValueExpected': return `expected a value but found ${found}`;
+    case 'CloseBraceExpected': return `expected '}' but found ${found}`;
+    case 'CloseBracketExpected': return `expected ']' but found ${found}`;
+    case 'EndOfFileExpected': return `unexpected ${found} after the end of the document`;
+    case 'InvalidCommentToken': return 'comments are not allowed in JSON';
+    case 'UnexpectedEndOfString': return 'unterminated string';
+    default: return `${name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} at ${found}`;
   }
 }
 
@@ -159,28 +161,42 @@ function parseYaml(text: string, file: string, sourceMap: SourceMap, limits: Par
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
+  // parseAllDocuments returns an empty EmptyStream when there is no document at all (e.g. only comments)
   const list = Array.isArray(docs) ? docs : [];
-  if (!Array.isArray(docs)) {
-    // parseAllDocuments returns an EmptyStream when there is no document at all
-    throw new InputError(messages.emptyFile(), file);
-  }
+  if (list.length === 0) throw new InputError(messages.emptyFile(), file);
   const doc = list[0];
   for (const d of list) {
     const error = d.errors[0];
-    if (error) throw new InputError(describeYamlError(error), file, at(error.pos[0]));
+    if (error) throw new InputError(describeYamlError(error, limits), file, at(error.pos[0]));
   }
   if (list.length > 1) throw new InputError(messages.multiDocument(), file, at(list[1].range[0]));
 
+  // Each alias's target, found in one pass: `Alias.resolve` searches the whole document on every call, which
+  // makes a file with many aliases take minutes. An alias names the last anchor of that name before it.
+  const anchors = new Map<string, YAML.Node>();
+  const aliasTargets = new Map<YAML.Alias, YAML.Node>();
+  YAML.visit(doc, {
+    Node: (_key, node) => {
+      if (YAML.isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) aliasTargets.set(node, target);
+      } else if (node.anchor) {
+        anchors.set(node.anchor, node);
+      }
+    },
+  });
+
   // Converts one node; aliases are expanded (CloudFormation has no references between nodes), within a
-  // budget, so that a small file cannot expand to gigabytes.
+  // budget, so that a small file cannot expand to gigabytes. `via` is the outermost alias being expanded:
+  // an alias bomb is reported where it is used.
   let aliasBudget = limits.maxAliasNodes;
-  const convert = (node: unknown, depth: number, viaAlias: boolean): unknown => {
+  const convert = (node: unknown, depth: number, via: YAML.Alias | undefined): unknown => {
     if (depth > limits.maxDepth) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(rangeOf(node)));
-    if (viaAlias && --aliasBudget < 0) throw new InputError(messages.aliasBomb(limits.maxAliasNodes), file, at(rangeOf(node)));
+    if (via && --aliasBudget < 0) throw new InputError(messages.aliasBomb(limits.maxAliasNodes), file, at(rangeOf(via)));
     if (YAML.isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = aliasTargets.get(node);
       if (!target) throw new InputError(messages.yaml(`unknown alias *${node.source}`), file, at(rangeOf(node)));
-      return convert(target, depth, true);
+      return convert(target, depth, via ?? node);
     }
     const tag = YAML.isNode(node) ? node.tag : undefined;
     let value: unknown;
@@ -189,13 +205,14 @@ function parseYaml(text: string, file: string, sourceMap: SourceMap, limits: Par
       const keys = new Map<string, Position>();
       for (const pair of node.items) {
         const keyNode = pair.key;
-        const key = YAML.isScalar(keyNode) ? String(keyNode.value) : String(convert(keyNode, depth + 1, viaAlias));
+        // a key is the text written (`012345678901:` is an account id, not the number 12345678901)
+        const key = YAML.isScalar(keyNode) ? String(keyNode.source ?? keyNode.value) : String(convert(keyNode, depth + 1, via));
         const keyPos = at(rangeOf(keyNode ?? pair.value));
         const first = keys.get(key);
         if (first) throw new InputError(messages.duplicateKey(key, first), file, keyPos);
         keys.set(key, keyPos);
         Object.defineProperty(obj, key, {
-          value: pair.value === null ? null : convert(pair.value, depth + 1, viaAlias),
+          value: pair.value === null ? null : convert(pair.value, depth + 1, via),
           enumerable: true,
           writable: true,
           configurable: true,
@@ -207,8 +224,8 @@ function parseYaml(text: string, file: string, sourceMap: SourceMap, limits: Par
       const arr: unknown[] = [];
       const items: Position[] = [];
       for (const item of node.items) {
-        items.push(at(rangeOf(item)));
-        arr.push(item === null ? null : convert(item, depth + 1, viaAlias));
+        items.push(at(YAML.isNode(item) && item.tag ? tagOffset(text, item, item.tag) : rangeOf(item)));
+        arr.push(item === null ? null : convert(item, depth + 1, via));
       }
       sourceMap.set(arr, { start: at(rangeOf(node)), items });
       value = arr;
@@ -218,15 +235,16 @@ function parseYaml(text: string, file: string, sourceMap: SourceMap, limits: Par
       value = null;
     }
     if (tag === undefined || tag.startsWith('tag:yaml.org,2002:')) return value;
-    const longForm = SHORT_FORMS.get(tag);
-    if (!longForm) throw new InputError(messages.unknownTag(tag), file, at(rangeOf(node)));
+    // rain (the AWS CloudFormation CLI) expands its own `!Rain::*` directives before deployment: kept as opaque values
+    const longForm = SHORT_FORMS.get(tag) ?? (tag.startsWith('!Rain::') ? tag.slice(1) : undefined);
+    const pos = at(tagOffset(text, node, tag));
+    if (!longForm) throw new InputError(messages.unknownTag(tag), file, pos);
     const arg = longForm === 'Fn::GetAtt' && typeof value === 'string' ? splitGetAtt(value) : value;
     const wrapper = { [longForm]: arg };
-    const pos = at(rangeOf(node));
     sourceMap.set(wrapper, { start: pos, keys: new Map([[longForm, pos]]) });
     return wrapper;
   };
-  return convert(doc.contents, 0, false);
+  return convert(doc.contents, 0, undefined);
 }
 
 /** `!GetAtt Db.Endpoint.Address` → `['Db', 'Endpoint.Address']`: the logical id never holds a dot. */
@@ -235,15 +253,27 @@ function splitGetAtt(value: string): string[] {
   return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
 }
 
+/**
+ * Where the tag of `node` is written. yaml keeps no position for tags, only for the value after them; the tag
+ * is the last occurrence of its text before the value with nothing but spaces, comments or an anchor between.
+ */
+function tagOffset(text: string, node: unknown, tag: string): number {
+  const start = rangeOf(node);
+  const at = text.lastIndexOf(tag, start);
+  return at >= 0 && /^(?:\s|#[^\n]*|&\S+)*$/.test(text.slice(at + tag.length, start)) ? at : start;
+}
+
 function rangeOf(node: unknown): number {
   if (YAML.isNode(node) && node.range) return node.range[0];
   if (YAML.isPair(node)) return rangeOf(node.key ?? node.value);
   return 0;
 }
 
-function describeYamlError(error: YAML.YAMLError): string {
+function describeYamlError(error: YAML.YAMLError, limits: ParseLimits): string {
   switch (error.code) {
     case 'TAB_AS_INDENT': return messages.yamlTabs();
+    // yaml runs out of stack on nesting far deeper than the limit, before the limit is checked
+    case 'RESOURCE_EXHAUSTION': return messages.tooDeep(limits.maxDepth);
     default: return messages.yaml(lowerFirst(error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')));
   }
 }

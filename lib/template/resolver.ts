@@ -76,7 +76,8 @@ export class Resolver {
       }
       case 'Fn::ImportValue': return unknown('Fn::ImportValue is resolved from another stack at deployment');
       case 'Fn::GetAZs': return unknown('Fn::GetAZs depends on the account and region');
-      default: return unknown(`${fn.name} is not evaluated`);
+      default:
+        return unknown(fn.name.startsWith('Rain::') ? `${fn.name} is expanded by the rain CLI before deployment` : `${fn.name} is not evaluated`);
     }
   }
 
@@ -198,14 +199,16 @@ export class Resolver {
     if (typeof arg !== 'string') return unknown('Ref to something that is not a name');
     if (arg === 'AWS::NoValue') return known(undefined);
     const given = this.inputs.parameters?.[arg];
-    const param = Object.prototype.hasOwnProperty.call(this.scope.parameters, arg) ? this.scope.parameters[arg] : undefined;
-    if (given !== undefined) return known(param && isListParameter(param) ? given.split(',') : given);
+    // a malformed declaration (not a mapping) declares nothing
+    const declared = Object.prototype.hasOwnProperty.call(this.scope.parameters, arg) ? this.scope.parameters[arg] : undefined;
+    const param = isPlainObject(declared) ? declared : undefined;
+    if (given !== undefined) return known(param && isListParameter(param) ? splitList(given) : given);
     if (param) {
       const type = String(param.Type ?? 'String');
       if (type.startsWith('AWS::SSM::Parameter::Value')) return unknown(`parameter ${arg} is read from SSM Parameter Store at deployment`);
       if (!('Default' in param)) return unknown(`parameter ${arg} has no default value`);
       const def = param.Default;
-      if (isListParameter(param)) return known(Array.isArray(def) ? def : String(def).split(','));
+      if (isListParameter(param)) return known(Array.isArray(def) ? def : splitList(String(def)));
       return known(def);
     }
     if (arg.startsWith('AWS::')) return this.pseudo(arg);
@@ -306,6 +309,11 @@ export class Resolver {
 
 function isListParameter(param: Record<string, unknown>): boolean {
   return LIST_PARAMETER.test(String(param.Type ?? ''));
+}
+
+/** A list parameter's value: split at commas, each member space trimmed (as CloudFormation does). */
+function splitList(value: string): string[] {
+  return value.split(',').map((s) => s.trim());
 }
 
 function isScalar(v: unknown): v is string | number | boolean {

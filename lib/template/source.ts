@@ -34,13 +34,13 @@ export class SourceMap {
   /**
    * The position of `path` under `root`: the key (or item) that ends the path, or, when the path does not
    * exist all the way down, the deepest part of it that does. A missing property is thus reported where
-   * it would be added.
+   * it would be added. `base` is where `root` itself is named (a resource's logical id), used for the empty
+   * path; without it, the empty path is where `root` starts.
    */
-  locate(root: unknown, path: JsonPath, fallback: Position = { line: 1, column: 1 }): Position {
-    let best = fallback;
-    let current: unknown = root;
+  locate(root: unknown, path: JsonPath, base?: Position): Position {
     const rootRecord = isContainer(root) ? this.records.get(root) : undefined;
-    if (rootRecord) best = rootRecord.start;
+    let best = base ?? rootRecord?.start ?? { line: 1, column: 1 };
+    let current: unknown = root;
     for (const seg of path) {
       if (!isContainer(current)) break;
       const record = this.records.get(current);
