@@ -27,8 +27,11 @@ export interface Stack {
   readonly template: Template;
   /** for a nested stack: the id of the stack that holds it */
   readonly parent?: string;
-  /** where the stack is declared: manifest.json and the artifact's path in it (cloud assembly only) */
-  readonly declaredIn?: { readonly file: string; readonly path: JsonPath };
+  /**
+   * where the stack is declared: manifest.json and the artifact's path in it (cloud assembly only); for a
+   * stack in a Stage, the Stage's own manifest, parsed, to locate findings in it
+   */
+  readonly declaredIn?: { readonly file: string; readonly path: JsonPath; readonly manifest?: ParsedDocument };
 }
 
 export interface Assembly {

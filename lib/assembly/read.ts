@@ -82,7 +82,7 @@ function readStacks(
         stages,
         tags: stringRecord(props.tags),
         terminationProtection: typeof props.terminationProtection === 'boolean' ? props.terminationProtection : undefined,
-        declaredIn: { file: manifest.file, path: ['artifacts', id] },
+        declaredIn: { file: manifest.file, path: ['artifacts', id], manifest },
       };
       loadStack(dir, props.templateFile, stack, stacks, errors, options, display, 0);
     } else if (artifact.type === NESTED_ASSEMBLY) {
@@ -138,7 +138,8 @@ function loadStack(
     const nested: StackBase = {
       ...base,
       id: `${base.id}/${resource.logicalId}`,
-      constructPath: resource.constructPath?.replace(/\.NestedStack\/\.NestedStackResource$/, '') ?? base.constructPath,
+      // CDK names the resource `Parent/Child.NestedStack/Child.NestedStackResource`; the nested stack is `Parent/Child`
+      constructPath: resource.constructPath?.replace(/\.NestedStack\/[^/]*\.NestedStackResource$/, '') ?? base.constructPath,
       parent: base.id,
     };
     loadStack(dir, assetPath, nested, stacks, errors, options, display, nesting + 1);

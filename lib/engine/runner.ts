@@ -7,6 +7,7 @@ import type { Assembly, Stack } from '../assembly/model';
 import { bestPractice as lookupBestPractice } from '../framework';
 import type { Resource, Template } from '../template/model';
 import { formatPath, parsePath, type JsonPath } from '../template/path';
+import type { ParsedDocument } from '../template/parse';
 import type { Position } from '../template/source';
 import type { Finding, Severity } from './finding';
 import {
@@ -115,9 +116,10 @@ function runOnAssembly(assembly: Assembly, configured: ConfiguredRule, rule: Ass
     if (r.stack && r.resource) {
       const t = r.stack.template;
       findings.push(makeFinding(configured, r, t.file, t.locateInResource(r.resource, rel), r.resource.logicalId, ['Resources', r.resource.logicalId, ...rel], r.stack, r.resource));
-    } else if (r.stack?.declaredIn && assembly.manifest) {
+    } else if (r.stack?.declaredIn && declaringManifest(assembly, r.stack)) {
+      const manifest = declaringManifest(assembly, r.stack)!;
       const path = [...r.stack.declaredIn.path, ...rel];
-      findings.push(makeFinding(configured, r, r.stack.declaredIn.file, locateInManifest(assembly, path), '', formatPath(path), r.stack));
+      findings.push(makeFinding(configured, r, r.stack.declaredIn.file, manifest.sourceMap.locate(manifest.value, path), '', formatPath(path), r.stack));
     } else if (r.stack) {
       const t = r.stack.template;
       findings.push(makeFinding(configured, r, t.file, t.locate(rel), '', rel, r.stack));
@@ -130,6 +132,11 @@ function runOnAssembly(assembly: Assembly, configured: ConfiguredRule, rule: Ass
   } catch (error) {
     findings.push(internalError(configured, error, assembly.file, { line: 1, column: 1 }, '', ''));
   }
+}
+
+/** The manifest that declares a stack: for a stack in a Stage, the Stage's own manifest, not the top one. */
+function declaringManifest(assembly: Assembly, stack: Stack): ParsedDocument | undefined {
+  return stack.declaredIn?.manifest ?? assembly.manifest;
 }
 
 function locateInManifest(assembly: Assembly, path: JsonPath): Position {

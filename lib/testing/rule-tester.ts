@@ -129,7 +129,7 @@ export function loadCase(c: ValidCase): Assembly {
     const name = typeof c.template === 'string' && !/^\s*\{/.test(c.template) ? 'template.yaml' : 'template.json';
     return singleTemplateAssembly(templateFromText(text, name, { explicit: true, parameters: c.parameters })!);
   } catch (error) {
-    if (error instanceof InputError) throw new Error(error.format());
+    if (error instanceof InputError) throw new Error(error.format(), { cause: error });
     throw error;
   }
 }
