@@ -1,7 +1,12 @@
 import { definePack } from '../../lib/engine/rule';
+import multipleEnvironments from './multiple-environments';
+import productionAccountIsolation from './production-account-isolation';
+import productionAccountRegion from './production-account-region';
 
 export default definePack({
   id: 'environments',
   title: 'Multiple environments (OPS05-BP08 Use multiple environments)',
-  rules: [],
+  description:
+    'Over a CDK cloud assembly: the workload is defined in at least two environments, production stacks name their account and region, and production does not share an account with development or test.',
+  rules: [multipleEnvironments, productionAccountRegion, productionAccountIsolation],
 });

@@ -1,7 +1,9 @@
 import { definePack } from '../../lib/engine/rule';
+import vpcFlowLogs from './vpc-flow-logs';
 
 export default definePack({
   id: 'flow-logs',
   title: 'VPC Flow Logs (OPS04-BP04 Implement dependency telemetry)',
-  rules: [],
+  description: 'Each VPC has a flow log, so connections to and from the workload\'s dependencies can be traced.',
+  rules: [vpcFlowLogs],
 });

@@ -1,0 +1,94 @@
+/**
+ * Shared by the environment rules: which stacks of a cloud assembly count, what environment each one
+ * targets, and whether its names and tags say it is production or not. Not a rule.
+ */
+import type { Assembly, Stack } from '../../lib/assembly/model';
+
+/** Matches prod, production, prd as a word: `Prod`, `orders-prod`, `OrdersProd`; not `product` or `reproduce`. */
+export const DEFAULT_PRODUCTION_PATTERN = '(^|[^a-z])(prod|production|prd)([^a-z]|$)';
+/** Matches the usual names of the environments before production, including pre-prod and non-prod. */
+export const DEFAULT_NON_PRODUCTION_PATTERN =
+  '(^|[^a-z])(dev|development|test|testing|qa|uat|staging|stg|sandbox|(pre|non)[-_]?(prod|production))([^a-z]|$)';
+export const DEFAULT_ENVIRONMENT_TAG_KEYS: readonly string[] = ['Environment', 'Stage', 'Env'];
+
+export const PATTERN_DOCS = {
+  productionPattern:
+    'Regular expression (source, matched ignoring case) that marks a Stage name, stack name, artifact id or environment tag value as production. CamelCase names are split first, so OrdersProd is read as Orders-Prod.',
+  nonProductionPattern:
+    'Regular expression (source, matched ignoring case) that marks a name or tag value as an environment before production; it is tried first, so pre-prod and non-prod are never production.',
+  environmentTagKeys: 'Stack tag keys (compared ignoring case) whose values name the environment, such as Environment=production.',
+} as const;
+
+/** The stacks a cloud assembly deploys; nested stacks share their parent's environment and are left out. */
+export function deployedStacks(assembly: Assembly): Stack[] {
+  return assembly.kind === 'cloud-assembly' ? assembly.stacks.filter((s) => s.parent === undefined) : [];
+}
+
+/** The name users know a stack by: its CloudFormation stack name, or else its id. */
+export function stackLabel(stack: Stack): string {
+  return stack.stackName ?? stack.id;
+}
+
+/** `aws://111111111111/eu-west-1`, with CDK's placeholders for what is not known. */
+export function environmentUri(stack: Stack): string {
+  return `aws://${stack.environment.account ?? 'unknown-account'}/${stack.environment.region ?? 'unknown-region'}`;
+}
+
+/** One key per environment: the Stage path for stacks in a Stage, the account/region pair for the others. */
+export function environmentKey(stack: Stack): string {
+  return stack.stages.length > 0 ? `stage:${stack.stages.join('/')}` : `env:${environmentUri(stack)}`;
+}
+
+/** How an environment key reads in a message. */
+export function describeEnvironment(stack: Stack): string {
+  if (stack.stages.length > 0) return `Stage ${stack.stages.join('/')}`;
+  const { account, region } = stack.environment;
+  return account === undefined && region === undefined ? 'environment-agnostic, aws://unknown-account/unknown-region' : environmentUri(stack);
+}
+
+export type EnvironmentKind = 'production' | 'non-production';
+
+export interface Classification {
+  readonly kind: EnvironmentKind;
+  /** what gave it away, for messages: `Stage Prod`, `stack name orders-prd`, `tag Environment=production` */
+  readonly reason: string;
+}
+
+export interface ClassifyOptions {
+  readonly productionPattern: string;
+  readonly nonProductionPattern: string;
+  readonly environmentTagKeys: readonly string[];
+}
+
+/** Compiles the patterns once per rule run. */
+export function classifier(options: ClassifyOptions): (stack: Stack) => Classification | undefined {
+  const production = new RegExp(options.productionPattern, 'i');
+  const nonProduction = new RegExp(options.nonProductionPattern, 'i');
+  const tagKeys = new Set(options.environmentTagKeys.map((k) => k.toLowerCase()));
+  const kindOf = (text: string): EnvironmentKind | undefined => {
+    const words = splitWords(text);
+    if (nonProduction.test(words)) return 'non-production';
+    if (production.test(words)) return 'production';
+    return undefined;
+  };
+  return (stack) => {
+    // the most explicit signal first: an environment tag, then the Stages from the innermost out, then the names
+    const sources: [string, string][] = [];
+    for (const key of Object.keys(stack.tags).sort()) {
+      if (tagKeys.has(key.toLowerCase())) sources.push([stack.tags[key], `tag ${key}=${stack.tags[key]}`]);
+    }
+    for (const stage of [...stack.stages].reverse()) sources.push([stage, `Stage ${stage}`]);
+    if (stack.stackName !== undefined) sources.push([stack.stackName, `stack name ${stack.stackName}`]);
+    if (stack.id !== stack.stackName) sources.push([stack.id, `stack id ${stack.id}`]);
+    for (const [text, reason] of sources) {
+      const kind = kindOf(text);
+      if (kind) return { kind, reason };
+    }
+    return undefined;
+  };
+}
+
+/** `OrdersProd` → `Orders-Prod`, `PRODOrders` → `PROD-Orders`: camelCase words apart, so word patterns see them. */
+export function splitWords(text: string): string {
+  return text.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2');
+}
