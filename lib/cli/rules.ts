@@ -1,0 +1,28 @@
+/** `opslint rules`: the catalogue with each rule's OPS best practice. */
+import { bestPractice } from '../framework';
+import { BUILTIN_PACKS } from '../../rules';
+
+export function listRules(format: string): string {
+  const rows = BUILTIN_PACKS.flatMap((pack) =>
+    pack.rules.map((rule) => {
+      const bp = bestPractice(rule.bestPractice);
+      return {
+        id: rule.id,
+        title: rule.title,
+        pack: pack.id,
+        bestPractice: rule.bestPractice,
+        bestPracticeTitle: bp?.title ?? '',
+        question: bp?.question ?? rule.bestPractice.slice(0, 5),
+        severity: rule.severity,
+        resourceTypes: [...(rule.resourceTypes ?? [])],
+        enabled: !(pack.off ?? []).includes(rule.id),
+        bestPracticeUrl: bp?.url ?? '',
+      };
+    }),
+  );
+  if (format === 'json') return `${JSON.stringify({ rules: rows }, null, 2)}\n`;
+  const idWidth = Math.max(...rows.map((r) => r.id.length));
+  const sevWidth = 7;
+  const lines = rows.map((r) => `${r.id.padEnd(idWidth)}  ${r.severity.padEnd(sevWidth)}  ${r.bestPractice} ${r.bestPracticeTitle}  — ${r.title}`);
+  return `${lines.join('\n')}\n\n${rows.length} rules in ${BUILTIN_PACKS.length} packs\n`;
+}

@@ -1,0 +1,64 @@
+/**
+ * `--format text`: findings grouped by file, one line each —
+ * `line:col  severity  message  ruleId  (OPS04-BP05)` — then input errors, notes and a summary.
+ */
+import { createColors } from 'picocolors';
+import type { Finding, ScanReport, Severity } from '../engine/finding';
+import type { Reporter } from './index';
+
+export const textReporter: Reporter = (report, options) => {
+  const c = createColors(options.color);
+  const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
+  const out: string[] = [];
+
+  const byFile = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
+  for (const [file, findings] of byFile) {
+    out.push(c.underline(file));
+    const where = findings.map((f) => `${f.line}:${f.column}`);
+    const whereWidth = Math.max(...where.map((w) => w.length));
+    const sevWidth = Math.max(...findings.map((f) => f.severity.length));
+    findings.forEach((f, i) => {
+      const sev = paint[f.severity](f.severity.padEnd(sevWidth));
+      const construct = f.constructPath ? c.dim(`  [${f.constructPath}]`) : '';
+      out.push(`  ${c.dim(where[i].padEnd(whereWidth))}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}  ${c.dim(`(${f.bestPractice})`)}${construct}`);
+    });
+    out.push('');
+  }
+
+  if (report.errors.length > 0) {
+    out.push(c.bold('Input errors'));
+    for (const e of report.errors) {
+      const where = e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file;
+      out.push(`  ${c.red('error')}  ${where}: ${e.message}`);
+    }
+    out.push('');
+  }
+
+  if (report.summary.notes.length > 0) {
+    out.push(c.bold('Notes'));
+    for (const n of report.summary.notes) out.push(`  ${c.dim('note')}  ${n.file}:${n.line}:${n.column}: ${n.message}`);
+    out.push('');
+  }
+
+  out.push(summaryLine(report, c));
+  return `${out.join('\n')}\n`;
+};
+
+function summaryLine(report: ScanReport, c: ReturnType<typeof createColors>): string {
+  const { findings, templates, resources, errors } = report.summary;
+  const parts = [`${findings.error} ${plural(findings.error, 'error')}`, `${findings.warning} ${plural(findings.warning, 'warning')}`, `${findings.info} info`];
+  const scanned = `${templates} ${plural(templates, 'template')}, ${resources} ${plural(resources, 'resource')}`;
+  const inputErrors = errors > 0 ? `; ${errors} ${plural(errors, 'input')} could not be read` : '';
+  const head = `${findings.total} ${plural(findings.total, 'finding')} (${parts.join(', ')}) in ${scanned}${inputErrors}`;
+  const mark = findings.error > 0 || errors > 0 ? c.red('✖') : findings.total > 0 ? c.yellow('!') : c.green('✔');
+  return `${mark} ${head}`;
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}

@@ -1,0 +1,194 @@
+/** `opslint scan` and `opslint rules` as a user runs them: formats, exit codes, options, input errors. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { ScanReport } from '../lib/engine/finding';
+import { runCli, REPO } from './helpers/cli';
+
+const WORKLOAD = 'fixtures/cli/workload';
+const ORDERS = `${WORKLOAD}/orders.yaml`;
+const PARAMS = 'fixtures/cli/params';
+
+const json = (stdout: string): ScanReport => JSON.parse(stdout) as ScanReport;
+const notInfo = (r: ScanReport) => r.findings.filter((f) => f.severity !== 'info');
+
+describe('opslint scan: the acceptance workload', () => {
+  it('reports exactly the function, the VPC and the alarm, and the broken file beside them with exit code 2', async () => {
+    const { code, stdout, stderr } = await runCli(['scan', WORKLOAD, '--format', 'json']);
+    expect(code).toBe(2);
+    const report = json(stdout);
+    expect(notInfo(report).map((f) => [f.ruleId, f.resource, f.bestPractice, f.file, f.line])).toEqual([
+      ['vpc-flow-logs', 'OrdersVpc', 'OPS04-BP04', ORDERS, 6],
+      ['lambda-tracing', 'OrdersFunction', 'OPS04-BP05', ORDERS, 12],
+      ['alarm-actions', 'OrdersErrorsAlarm', 'OPS08-BP04', ORDERS, 20],
+    ]);
+    // the only other finding is the CloudTrail reminder, which needs context
+    expect(report.findings.filter((f) => f.severity === 'info').map((f) => f.ruleId)).toEqual(['cloudtrail-present']);
+    expect(report.errors).toEqual([{ file: `${WORKLOAD}/broken.json`, line: 4, column: 5, message: "invalid JSON: expected ',' but found '\"'" }]);
+    expect(stderr).toBe(`${WORKLOAD}/broken.json:4:5: invalid JSON: expected ',' but found '"'\n`);
+  });
+
+  it('gives every finding exactly the keys of the finding contract', async () => {
+    const report = json((await runCli(['scan', ORDERS, '--format', 'json'])).stdout);
+    for (const f of report.findings) {
+      expect(Object.keys(f).sort()).toEqual(['bestPractice', 'column', 'file', 'line', 'message', 'path', 'question', 'resource', 'ruleId', 'severity']);
+    }
+    expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'summary']);
+    expect(report.findings.find((f) => f.ruleId === 'lambda-tracing')).toMatchObject({
+      severity: 'warning',
+      question: 'OPS04',
+      column: 5,
+      path: 'Resources.OrdersFunction.Properties.TracingConfig.Mode',
+      message: 'Lambda function OrdersFunction does not send traces to X-Ray; set TracingConfig.Mode to Active.',
+    });
+  });
+
+  it('prints text grouped by file, with position, severity, message, rule and best practice', async () => {
+    const { code, stdout } = await runCli(['scan', WORKLOAD]);
+    expect(code).toBe(2);
+    expect(stdout).toContain(`${ORDERS}\n`);
+    expect(stdout).toMatch(/^ {2}12:5 +warning +Lambda function OrdersFunction does not send traces to X-Ray; set TracingConfig\.Mode to Active\. +lambda-tracing +\(OPS04-BP05\)$/m);
+    expect(stdout).toContain(`error  ${WORKLOAD}/broken.json:4:5: invalid JSON: expected ',' but found '"'`);
+    expect(stdout).toMatch(/4 findings \(1 error, 2 warnings, 1 info\) in 1 template, 3 resources; 1 input could not be read\n$/);
+    expect(stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('opslint scan: exit codes', () => {
+  it('exits 1 when a finding is at or above --fail-on (default error)', async () => {
+    expect((await runCli(['scan', ORDERS])).code).toBe(1);
+    expect((await runCli(['scan', ORDERS, '--exclude-rule', 'alarm-actions'])).code).toBe(0);
+    expect((await runCli(['scan', ORDERS, '--exclude-rule', 'alarm-actions', '--fail-on', 'warning'])).code).toBe(1);
+    expect((await runCli(['scan', ORDERS, '--fail-on', 'none'])).code).toBe(0);
+  });
+
+  it('exits 0 on a clean template', async () => {
+    const { code, stdout } = await runCli(['scan', 'fixtures/tracing/lambda-tracing/pass-active.yaml', '--exclude-rule', 'cloudtrail-present']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/0 findings \(0 errors, 0 warnings, 0 info\) in 1 template, 3 resources\n$/);
+  });
+
+  it('exits 2 for a path that does not exist, after scanning the others', async () => {
+    const { code, stdout } = await runCli(['scan', 'no/such/file.yaml', ORDERS, '--format', 'json']);
+    expect(code).toBe(2);
+    const report = json(stdout);
+    expect(report.errors).toEqual([{ file: 'no/such/file.yaml', message: 'cannot read file: no such file or directory' }]);
+    expect(notInfo(report)).toHaveLength(3);
+  });
+
+  it('exits 2 with one line for a usage mistake', async () => {
+    const unknownRule = await runCli(['scan', ORDERS, '--rule', 'no-such-rule']);
+    expect(unknownRule.code).toBe(2);
+    expect(unknownRule.stderr).toBe('opslint: unknown rule "no-such-rule"; `opslint rules` lists them\n');
+    const badFormat = await runCli(['scan', ORDERS, '--format', 'xml']);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain("argument 'xml' is invalid");
+  });
+});
+
+describe('opslint scan: inputs', () => {
+  it('skips a JSON file that is not a template when found in a folder, and rejects it when named', async () => {
+    const named = await runCli(['scan', `${WORKLOAD}/package.json`, '--format', 'json']);
+    expect(named.code).toBe(2);
+    expect(json(named.stdout).errors).toEqual([{ file: `${WORKLOAD}/package.json`, line: 1, column: 1, message: 'not a CloudFormation template: no Resources section' }]);
+    const inFolder = json((await runCli(['scan', WORKLOAD, '--format', 'json'])).stdout);
+    expect(inFolder.errors.map((e) => e.file)).toEqual([`${WORKLOAD}/broken.json`]);
+    expect(inFolder.summary.templates).toBe(1);
+  });
+
+  it('expands globs', async () => {
+    const report = json((await runCli(['scan', 'fixtures/tracing/*/fail-*.json', '--format', 'json'])).stdout);
+    expect([...new Set(report.findings.map((f) => f.file))]).toEqual([
+      'fixtures/tracing/apigateway-tracing/fail-stage-untraced.json',
+      'fixtures/tracing/appsync-tracing/fail-missing.json',
+      'fixtures/tracing/lambda-tracing/fail-passthrough.json',
+      'fixtures/tracing/stepfunctions-tracing/fail-sam-disabled.json',
+    ]);
+  });
+
+  it('reports a glob that matches nothing', async () => {
+    const { code, stdout } = await runCli(['scan', 'fixtures/nothing-here/*.yaml', '--format', 'json']);
+    expect(code).toBe(2);
+    expect(json(stdout).errors).toEqual([{ file: 'fixtures/nothing-here/*.yaml', message: 'no files match this pattern' }]);
+  });
+});
+
+describe('opslint scan: --parameters', () => {
+  const tracing = async (...extra: string[]) =>
+    json((await runCli(['scan', `${PARAMS}/tracing.yaml`, '--rule', 'lambda-tracing', '--format', 'json', ...extra])).stdout).findings.length;
+
+  it('uses parameter defaults, and values given as Key=Value or in a parameter file', async () => {
+    expect(await tracing()).toBe(1);
+    expect(await tracing('--parameters', 'TracingMode=Active')).toBe(0);
+    expect(await tracing('-p', `${PARAMS}/active.json`)).toBe(0);
+    expect(await tracing('-p', `file://${PARAMS}/active-object.yaml`)).toBe(0);
+    expect(await tracing('-p', `${PARAMS}/active.json`, '-p', 'TracingMode=PassThrough')).toBe(1);
+  });
+
+  it('rejects a malformed parameter file with one line naming it', async () => {
+    const { code, stderr, stdout } = await runCli(['scan', `${PARAMS}/tracing.yaml`, '-p', `${PARAMS}/bad-params.json`]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`opslint: ${PARAMS}/bad-params.json:1:2: invalid parameter file: each entry needs a ParameterKey and a ParameterValue\n`);
+  });
+});
+
+describe('opslint scan: selection and output', () => {
+  it('runs only the packs and rules asked for', async () => {
+    const byPack = json((await runCli(['scan', ORDERS, '--pack', 'tracing', '--format', 'json'])).stdout);
+    expect(byPack.findings.map((f) => f.ruleId)).toEqual(['lambda-tracing']);
+    const byRule = json((await runCli(['scan', ORDERS, '--rule', 'vpc-flow-logs,alarm-actions', '--format', 'json'])).stdout);
+    expect(byRule.findings.map((f) => f.ruleId)).toEqual(['vpc-flow-logs', 'alarm-actions']);
+  });
+
+  it('writes the report to --output and keeps stdout empty', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'opslint-')), 'report.json');
+    const { code, stdout } = await runCli(['scan', ORDERS, '--format', 'json', '--output', out]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(json(readFileSync(out, 'utf8')).findings.length).toBeGreaterThan(0);
+  });
+
+  it('colours text for a terminal, unless NO_COLOR or --no-color', async () => {
+    expect((await runCli(['scan', ORDERS], { isTTY: true })).stdout).toContain('\u001b[');
+    expect((await runCli(['scan', ORDERS], { isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\u001b[');
+    expect((await runCli(['scan', ORDERS, '--no-color'], { isTTY: true })).stdout).not.toContain('\u001b[');
+  });
+
+  it('gives the same output twice', async () => {
+    const a = await runCli(['scan', 'fixtures', '--format', 'json']);
+    const b = await runCli(['scan', 'fixtures', '--format', 'json']);
+    expect(a.stdout).toBe(b.stdout);
+  });
+});
+
+describe('opslint rules, --version, --help', () => {
+  it('lists every rule with its OPS mapping as JSON', async () => {
+    const { code, stdout } = await runCli(['rules', '--format', 'json']);
+    expect(code).toBe(0);
+    const { rules } = JSON.parse(stdout) as { rules: Record<string, unknown>[] };
+    expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(['lambda-tracing', 'vpc-flow-logs', 'alarm-actions', 'alarm-coverage', 'cloudtrail-present', 'multiple-environments']));
+    for (const r of rules) {
+      expect(r).toEqual(expect.objectContaining({ id: expect.any(String), title: expect.any(String), bestPractice: expect.stringMatching(/^OPS\d\d-BP\d\d$/), question: expect.stringMatching(/^OPS\d\d$/), severity: expect.stringMatching(/^(error|warning|info)$/), resourceTypes: expect.any(Array) }));
+    }
+  });
+
+  it('lists rules as text', async () => {
+    const { stdout } = await runCli(['rules']);
+    expect(stdout).toMatch(/^lambda-tracing +warning +OPS04-BP05 Implement distributed tracing +— Lambda functions send traces to AWS X-Ray$/m);
+  });
+
+  it('prints the version from package.json', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('prints help', async () => {
+    const { code, stdout } = await runCli(['scan', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--fail-on <level>');
+    expect(stdout).toContain('--parameters <Key=Value|file>');
+  });
+});
