@@ -6,19 +6,10 @@
 import * as path from 'node:path';
 import { loadTemplate, templateFromText } from '../lib/template/load';
 import type { Resource, Template } from '../lib/template/model';
+import { yaml } from './helpers/yaml';
+import { corpusDir } from './helpers/corpus';
 
-const CORPUS = path.resolve(__dirname, '../../shared/corpus');
-
-/** Template text written indented in the test: the first newline and the common indentation are removed. */
-function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const text = strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ''), '').replace(/^\n/, '');
-  const indent = Math.min(...text.split('\n').filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
-  return text
-    .split('\n')
-    .map((l) => l.slice(indent))
-    .join('\n')
-    .replace(/[ ]+$/, '');
-}
+const CORPUS = corpusDir();
 
 function load(text: string, parameters?: Record<string, string>): Template {
   const template = templateFromText(text, 'template.yaml', { explicit: true, parameters });

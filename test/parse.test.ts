@@ -9,19 +9,9 @@ import { loadTemplate, templateFromText } from '../lib/template/load';
 import { Template } from '../lib/template/model';
 import { decode, detectFormat, parseDocument, type ParsedDocument } from '../lib/template/parse';
 import type { JsonPath } from '../lib/template/path';
+import { yaml } from './helpers/yaml';
 
 const INPUTS = path.resolve(__dirname, '../fixtures/inputs');
-
-/** Template text written indented in the test: the first newline and the common indentation are removed. */
-function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const text = strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ''), '').replace(/^\n/, '');
-  const indent = Math.min(...text.split('\n').filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
-  return text
-    .split('\n')
-    .map((l) => l.slice(indent))
-    .join('\n')
-    .replace(/[ ]+$/, '');
-}
 
 /** The parsed value of a YAML (or, by file name, JSON) text. */
 function valueOf(text: string, file = 'template.yaml'): unknown {

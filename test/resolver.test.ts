@@ -6,17 +6,7 @@ import { templateFromText } from '../lib/template/load';
 import type { Template } from '../lib/template/model';
 import { parseDocument } from '../lib/template/parse';
 import type { Resolved } from '../lib/template/resolver';
-
-/** Template text written indented in the test: the first newline and the common indentation are removed. */
-function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const text = strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ''), '').replace(/^\n/, '');
-  const indent = Math.min(...text.split('\n').filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
-  return text
-    .split('\n')
-    .map((l) => l.slice(indent))
-    .join('\n')
-    .replace(/[ ]+$/, '');
-}
+import { yaml } from './helpers/yaml';
 
 const TEMPLATE = yaml`
   Parameters:
