@@ -78,7 +78,10 @@ export interface ResourceContext<O extends RuleOptions> {
    * known value does not (with an `Fn::If`, only when every branch is known), `undefined` when unknown.
    */
   satisfies(path: string | JsonPath, predicate: (value: unknown) => boolean): Verdict;
-  /** resources of the given types (all types when omitted) that refer to this resource, with the references */
+  /**
+   * Resources of the given types (all types when omitted) that refer to this resource, with the references;
+   * resources whose Condition is known to be false are left out.
+   */
   referrers(types?: readonly string[]): { resource: Resource; references: Reference[] }[];
   /** computes a value once per template and rule (an index over the template), then returns it */
   memo<T>(key: string, compute: () => T): T;

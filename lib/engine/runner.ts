@@ -49,6 +49,7 @@ function runOnStack(stack: Stack, rules: readonly ConfiguredRule[], findings: Fi
     const memo = new Map<string, unknown>();
     for (const type of new Set(rule.resourceTypes)) {
       for (const resource of template.resourcesOfType(type)) {
+        if (template.isExcluded(resource)) continue;
         const ctx = resourceContext(stack, resource, configured, memo, findings);
         try {
           rule.check(resource, ctx);
@@ -102,7 +103,7 @@ function referrers(template: Template, resource: Resource, types?: readonly stri
   const byResource = new Map<string, { resource: Resource; references: import('../template/graph').Reference[] }>();
   for (const ref of template.graph.incoming(resource.logicalId)) {
     const from = template.resources.get(ref.from);
-    if (!from || (types && !types.includes(from.type))) continue;
+    if (!from || (types && !types.includes(from.type)) || template.isExcluded(from)) continue;
     const entry = byResource.get(ref.from);
     if (entry) entry.references.push(ref);
     else byResource.set(ref.from, { resource: from, references: [ref] });

@@ -143,6 +143,14 @@ export class Template {
     return this.byType.get(type) ?? [];
   }
 
+  /**
+   * True when the resource's `Condition` is known to be false: it is not deployed, so rules do not check it
+   * and it does not count as, say, the alarm or flow log of another resource.
+   */
+  isExcluded(resource: Resource): boolean {
+    return resource.condition !== undefined && this.resolver.condition(resource.condition) === false;
+  }
+
   /** The resource types present, in order of first appearance. */
   get resourceTypes(): Iterable<string> {
     return this.byType.keys();

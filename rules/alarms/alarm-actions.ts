@@ -89,6 +89,7 @@ function quietAlarms(ctx: ResourceContext<RuleOptions>): QuietAlarms {
   const alarmIds = new Set([...template.resourcesOfType(ALARM), ...template.resourcesOfType(COMPOSITE)].map((r) => r.logicalId));
 
   for (const composite of template.resourcesOfType(COMPOSITE)) {
+    if (template.isExcluded(composite)) continue;
     for (const ref of graph.outgoing(composite.logicalId)) {
       if (ref.path[0] === 'Properties' && ref.path[1] === 'AlarmRule' && alarmIds.has(ref.to) && ref.to !== composite.logicalId) ids.add(ref.to);
     }
@@ -99,6 +100,7 @@ function quietAlarms(ctx: ResourceContext<RuleOptions>): QuietAlarms {
 
   for (const [type, prefix] of Object.entries(DEPLOYMENT_WATCHERS)) {
     for (const watcher of template.resourcesOfType(type)) {
+      if (template.isExcluded(watcher)) continue;
       for (const ref of graph.outgoing(watcher.logicalId)) {
         if (alarmIds.has(ref.to) && prefix.every((seg, i) => ref.path[i] === seg)) ids.add(ref.to);
       }

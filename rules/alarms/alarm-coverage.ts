@@ -172,6 +172,7 @@ interface MetricIndex {
 function indexAlarmMetrics(template: Template): MetricIndex {
   const index: MetricIndex = { byRef: new Map(), byText: new Map() };
   for (const alarm of template.resourcesOfType('AWS::CloudWatch::Alarm')) {
+    if (template.isExcluded(alarm)) continue;
     const refs = template.graph.outgoing(alarm.logicalId);
     for (const metric of alarmMetrics(alarm, refs, template)) {
       for (const dim of metric.dims) {

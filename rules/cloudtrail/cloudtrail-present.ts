@@ -46,6 +46,5 @@ export default defineRule({
 
 /** A trail counts unless its Condition is known to be false. */
 function definesTrail(stack: Stack): boolean {
-  const template = stack.template;
-  return template.resourcesOfType(TRAIL).some((trail) => trail.condition === undefined || template.resolver.condition(trail.condition) !== false);
+  return stack.template.resourcesOfType(TRAIL).some((trail) => !stack.template.isExcluded(trail));
 }

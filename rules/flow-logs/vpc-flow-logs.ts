@@ -1,6 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
 import type { Reference } from '../../lib/template/graph';
-import type { Resource, Template } from '../../lib/template/model';
 
 const FLOW_LOG = 'AWS::EC2::FlowLog';
 
@@ -28,10 +27,9 @@ export default defineRule({
   },
   check(resource, ctx) {
     const template = ctx.template;
-    if (!mayExist(template, resource)) return;
     let wrongType: { flowLog: string; type: string } | undefined;
     for (const { resource: flowLog, references } of ctx.referrers([FLOW_LOG])) {
-      if (!references.some(namesVpcId) || !mayExist(template, flowLog)) continue;
+      if (!references.some(namesVpcId)) continue;
       const type = template.valueAt(flowLog, 'Properties.ResourceType');
       // an unknown ResourceType (a parameter without default) may well be VPC: no finding
       if (type.known ? type.value === 'VPC' : (type.alternatives?.some((v) => v === 'VPC') ?? true)) return;
@@ -48,9 +46,4 @@ export default defineRule({
 function namesVpcId(ref: Reference): boolean {
   if (ref.path[0] !== 'Properties' || ref.path[1] !== 'ResourceId') return false;
   return ref.kind === 'Ref' || ((ref.kind === 'GetAtt' || ref.kind === 'Sub') && (ref.attribute === undefined || ref.attribute === 'VpcId'));
-}
-
-/** False only when the resource's Condition is known to be false. */
-function mayExist(template: Template, resource: Resource): boolean {
-  return resource.condition === undefined || template.resolver.condition(resource.condition) !== false;
 }
