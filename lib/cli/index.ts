@@ -62,7 +62,6 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
-    if (argv.length === 0) io.stdout(program.helpInformation());
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.error;

@@ -35,7 +35,14 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
   };
   (selection.rules ?? []).forEach(checkRule);
   (selection.exclude ?? []).forEach(checkRule);
-  Object.keys(selection.ruleSettings ?? {}).forEach(checkRule);
+  for (const [id, setting] of Object.entries(selection.ruleSettings ?? {})) {
+    checkRule(id);
+    // checked for every setting, so that a typo is caught even when the rule is not selected this time
+    const severity = typeof setting === 'string' ? setting : setting?.severity;
+    if (severity !== undefined && severity !== 'off' && !SEVERITIES.includes(severity)) {
+      throw new UsageError(`rule "${id}": severity must be one of off, ${SEVERITIES.join(', ')}`);
+    }
+  }
 
   const only = selection.rules && selection.rules.length > 0 ? new Set(selection.rules) : undefined;
   const packFilter = selection.packs && selection.packs.length > 0 ? new Set(selection.packs) : undefined;
@@ -49,9 +56,6 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
     // naming a rule explicitly turns it on, even when its pack has it off by default
     const on = only ? only.has(id) : settingSeverity !== undefined ? settingSeverity !== 'off' : !(pack.off ?? []).includes(id);
     if (!on || settingSeverity === 'off') continue;
-    if (settingSeverity !== undefined && !SEVERITIES.includes(settingSeverity)) {
-      throw new UsageError(`rule "${id}": severity must be one of off, ${SEVERITIES.join(', ')}`);
-    }
     const options = { ...(rule.options ?? {}), ...(typeof setting === 'object' ? (setting.options ?? {}) : {}) };
     out.push({ rule, severity: settingSeverity ?? rule.severity, options });
   }
@@ -59,6 +63,24 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
 }
 
 function suggest(id: string, known: readonly string[]): string {
-  const close = known.find((k) => k.includes(id) || id.includes(k));
-  return close ? ` (did you mean "${close}"?)` : '';
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(id.length / 3)) + 1;
+  for (const k of known) {
+    const d = k.includes(id) || id.includes(k) ? 1 : editDistance(id, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best ? ` (did you mean "${best}"?)` : '';
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

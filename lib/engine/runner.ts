@@ -124,8 +124,12 @@ function runOnAssembly(assembly: Assembly, configured: ConfiguredRule, rule: Ass
     } else if (r.stack) {
       const t = r.stack.template;
       findings.push(makeFinding(configured, r, t.file, t.locate(rel), '', rel, r.stack));
-    } else {
+    } else if (assembly.manifest) {
       findings.push(makeFinding(configured, r, assembly.file, locateInManifest(assembly, rel), '', rel));
+    } else {
+      // a lone template: the path is one of its own
+      const t = assembly.stacks[0].template;
+      findings.push(makeFinding(configured, r, t.file, t.locate(rel), '', rel));
     }
   };
   try {
@@ -141,8 +145,8 @@ function declaringManifest(assembly: Assembly, stack: Stack): ParsedDocument | u
 }
 
 function locateInManifest(assembly: Assembly, path: JsonPath): Position {
-  const m = assembly.manifest;
-  return m ? m.sourceMap.locate(m.value, path) : { line: 1, column: 1 };
+  const m = assembly.manifest!;
+  return m.sourceMap.locate(m.value, path);
 }
 
 function makeFinding(

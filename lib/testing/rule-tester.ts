@@ -116,7 +116,8 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
 export function loadCase(c: ValidCase): Assembly {
   try {
     if (c.file !== undefined) {
-      if (statSync(c.file).isDirectory()) {
+      // a missing file is left to loadTemplate, which reports it as an input error
+      if (statSync(c.file, { throwIfNoEntry: false })?.isDirectory()) {
         const { assembly, errors } = readCloudAssembly(c.file, { parameters: c.parameters });
         if (errors.length > 0) throw errors[0];
         return assembly;
@@ -137,8 +138,10 @@ export function loadCase(c: ValidCase): Assembly {
 function caseName(c: ValidCase): string {
   if (c.name) return c.name;
   if (c.file) return path.basename(c.file);
+  // the template itself, compacted: test names stay distinct without a name for every case
   const text = typeof c.template === 'string' ? c.template : JSON.stringify(c.template);
-  return (text ?? '').trim().split('\n')[0].slice(0, 80);
+  const compact = (text ?? '').replace(/^AWSTemplateFormatVersion:.*$/m, '').replace(/\s+/g, ' ').trim();
+  return compact.length > 100 ? `${compact.slice(0, 99)}…` : compact;
 }
 
 function describe(findings: readonly Finding[]): string {
