@@ -523,6 +523,7 @@ describe('assembly rule reports', () => {
       resource: 'Alerts91F83244',
       path: 'Resources.Alerts91F83244.Properties.TopicName',
       stack: 'Dev-Orders',
+      environment: 'aws://111111111111/eu-west-1',
       constructPath: 'Dev/Orders/Alerts/Resource',
     });
     const existing = reportWith(twoStages(), (a) => {
@@ -546,6 +547,7 @@ describe('assembly rule reports', () => {
       resource: '',
       path: 'artifacts.DevOrders83D4F3FB',
       stack: 'Dev-Orders',
+      environment: 'aws://111111111111/eu-west-1',
     });
     const deeper = reportWith(twoStages(), (a) => ({ stack: stackById(a, 'DevOrders83D4F3FB'), path: 'properties.stackName' }));
     expect(deeper).toMatchObject({ path: 'artifacts.DevOrders83D4F3FB.properties.stackName', line: 10, column: 9 });

@@ -3,6 +3,7 @@
  * environments and Stages; a lone template file is an assembly of one stack with no environment.
  */
 import type { Template } from '../template/model';
+import type { ConstructInfo } from './cdk-metadata';
 import type { ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
 
@@ -32,6 +33,10 @@ export interface Stack {
    * stack in a Stage, the Stage's own manifest, parsed, to locate findings in it
    */
   readonly declaredIn?: { readonly file: string; readonly path: JsonPath; readonly manifest?: ParsedDocument };
+  /** synthesized stacks: each resource's construct path and the source line that created it, by logical id */
+  readonly constructs?: ReadonlyMap<string, ConstructInfo>;
+  /** synthesized stacks: resources the CDK creates for itself (custom resource providers); they are not checked */
+  readonly frameworkResources?: ReadonlySet<string>;
 }
 
 export interface Assembly {
@@ -41,6 +46,11 @@ export interface Assembly {
   readonly stacks: readonly Stack[];
   /** the parsed manifest.json (cloud assembly only), to locate findings about stacks and the app */
   readonly manifest?: ParsedDocument;
+}
+
+/** `aws://ACCOUNT/REGION` as the CDK writes it, with its placeholders for unknown parts. */
+export function formatEnvironment(env: Environment): string {
+  return `aws://${env.account ?? 'unknown-account'}/${env.region ?? 'unknown-region'}`;
 }
 
 /** An assembly of one template with no environment, for a template scanned on its own. */

@@ -9,6 +9,7 @@ import { InputError, messages } from '../template/errors';
 import { isPlainObject } from '../template/intrinsics';
 import { readText, templateFromText, type LoadOptions } from '../template/load';
 import { parseDocument, type ParsedDocument } from '../template/parse';
+import { readMetadataEntries, stackConstructs, type MetadataEntry } from './cdk-metadata';
 import type { Assembly, Environment, Stack } from './model';
 
 const STACK = 'aws:cloudformation:stack';
@@ -84,7 +85,7 @@ function readStacks(
         terminationProtection: typeof props.terminationProtection === 'boolean' ? props.terminationProtection : undefined,
         declaredIn: { file: manifest.file, path: ['artifacts', id], manifest },
       };
-      loadStack(dir, props.templateFile, stack, stacks, errors, options, display, 0);
+      loadStack(dir, props.templateFile, stack, readMetadataEntries(artifact, dir, display), stacks, errors, options, display, 0);
     } else if (artifact.type === NESTED_ASSEMBLY) {
       const directoryName = props.directoryName;
       if (typeof directoryName !== 'string' || depth >= MAX_STAGE_DEPTH) {
@@ -103,12 +104,13 @@ function readStacks(
   }
 }
 
-type StackBase = Omit<Stack, 'template'>;
+type StackBase = Omit<Stack, 'template' | 'constructs' | 'frameworkResources'>;
 
 function loadStack(
   dir: string,
   templateFile: string,
   base: StackBase,
+  metadata: readonly MetadataEntry[],
   stacks: Stack[],
   errors: InputError[],
   options: LoadOptions,
@@ -123,27 +125,38 @@ function loadStack(
   if (base.stackName && !base.parent) parameters['AWS::StackName'] = base.stackName;
   let template;
   try {
-    template = templateFromText(readText(abs, options.maxFileBytes, shown), shown, { ...options, parameters, explicit: true });
+    template = templateFromText(readText(abs, options.maxFileBytes, shown), shown, { ...options, parameters, explicit: true, synthesized: true });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     errors.push(error);
     return;
   }
   if (!template) return;
-  stacks.push({ ...base, template });
-  if (nesting >= MAX_STAGE_DEPTH) return;
-  for (const resource of template.resourcesOfType('AWS::CloudFormation::Stack')) {
-    const assetPath = resource.metadata?.['aws:asset:path'];
-    if (typeof assetPath !== 'string' || !/\.template\.json$/.test(assetPath)) continue;
-    const nested: StackBase = {
-      ...base,
-      id: `${base.id}/${resource.logicalId}`,
-      // CDK names the resource `Parent/Child.NestedStack/Child.NestedStackResource`; the nested stack is `Parent/Child`
-      constructPath: resource.constructPath?.replace(/\.NestedStack\/[^/]*\.NestedStackResource$/, '') ?? base.constructPath,
-      parent: base.id,
-    };
-    loadStack(dir, assetPath, nested, stacks, errors, options, display, nesting + 1);
+  // nested stacks: found through the parent's AWS::CloudFormation::Stack resources and their asset path
+  const byLogicalId = new Map(metadata.filter((e) => e.logicalId && base.constructPath && e.path.startsWith(`${base.constructPath}/`)).map((e) => [e.logicalId!, e.path]));
+  const nested: { base: StackBase; templateFile: string }[] = [];
+  if (nesting < MAX_STAGE_DEPTH) {
+    for (const resource of template.resourcesOfType('AWS::CloudFormation::Stack')) {
+      const assetPath = resource.metadata?.['aws:asset:path'];
+      if (typeof assetPath !== 'string' || !/\.template\.json$/.test(assetPath)) continue;
+      const resourcePath = byLogicalId.get(resource.logicalId) ?? resource.constructPath;
+      nested.push({
+        templateFile: assetPath,
+        base: {
+          ...base,
+          id: `${base.id}/${resource.logicalId}`,
+          // CDK names the resource `Parent/Child.NestedStack/Child.NestedStackResource`; the nested stack is `Parent/Child`
+          constructPath: resourcePath?.replace(/\.NestedStack\/[^/]*\.NestedStackResource$/, '') ?? base.constructPath,
+          parent: base.id,
+        },
+      });
+    }
   }
+  const { constructs, framework } = base.constructPath
+    ? stackConstructs(metadata, base.constructPath, nested.map((n) => n.base.constructPath).filter((p): p is string => p !== undefined && p !== base.constructPath))
+    : { constructs: undefined, framework: undefined };
+  stacks.push({ ...base, template, ...(constructs ? { constructs, frameworkResources: framework } : {}) });
+  for (const n of nested) loadStack(dir, n.templateFile, n.base, metadata, stacks, errors, options, display, nesting + 1);
 }
 
 /** `aws://123456789012/eu-west-1` → `{ account, region }`; `unknown-account` / `unknown-region` stay undefined. */

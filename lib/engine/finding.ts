@@ -35,6 +35,10 @@ export interface Finding {
   readonly stack?: string;
   /** CDK construct path, for synthesized templates */
   readonly constructPath?: string;
+  /** the stack's environment, `aws://ACCOUNT/REGION`, for templates from a cloud assembly */
+  readonly environment?: string;
+  /** the user code that created the construct, `file:line:column`, when the cloud assembly recorded it */
+  readonly source?: string;
 }
 
 /** An input that could not be read: never stops the others from being scanned. */

@@ -3,7 +3,7 @@
  * called only for its types; assembly rules are called once per assembly. A rule that throws becomes an
  * `internal-error` finding naming the rule and the resource, and the scan goes on.
  */
-import type { Assembly, Stack } from '../assembly/model';
+import { formatEnvironment, type Assembly, type Stack } from '../assembly/model';
 import { bestPractice as lookupBestPractice } from '../framework';
 import type { Resource, Template } from '../template/model';
 import { formatPath, parsePath, type JsonPath } from '../template/path';
@@ -49,7 +49,7 @@ function runOnStack(stack: Stack, rules: readonly ConfiguredRule[], findings: Fi
     const memo = new Map<string, unknown>();
     for (const type of new Set(rule.resourceTypes)) {
       for (const resource of template.resourcesOfType(type)) {
-        if (template.isExcluded(resource)) continue;
+        if (template.isExcluded(resource) || stack.frameworkResources?.has(resource.logicalId)) continue;
         const ctx = resourceContext(stack, resource, configured, memo, findings);
         try {
           rule.check(resource, ctx);
@@ -227,10 +227,14 @@ function finding(f: {
     resource: f.resource,
     path: f.path,
   };
-  const stackName = f.stack && f.stack.declaredIn ? (f.stack.stackName ?? f.stack.id) : undefined;
+  // stack, environment, construct and source exist only for stacks of a cloud assembly
+  const fromAssembly = f.stack?.declaredIn !== undefined;
+  const construct = f.resource ? f.stack?.constructs?.get(f.resource) : undefined;
+  const constructPath = construct?.path ?? f.constructPath;
   return {
     ...out,
-    ...(stackName !== undefined ? { stack: stackName } : {}),
-    ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
+    ...(fromAssembly ? { stack: f.stack!.stackName ?? f.stack!.id, environment: formatEnvironment(f.stack!.environment) } : {}),
+    ...(constructPath !== undefined ? { constructPath } : {}),
+    ...(construct?.source !== undefined ? { source: construct.source } : {}),
   };
 }

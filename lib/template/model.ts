@@ -38,6 +38,11 @@ export interface Unresolved {
 export interface TemplateOptions extends ResolverInputs {
   /** a file named explicitly must be a template; one found in a directory may be something else (then undefined is returned) */
   readonly explicit?: boolean;
+  /**
+   * a template the CDK synthesized for a stack: a mapping without Resources is a stack with no resources
+   * (CDK writes only its Parameters and Rules), not something else
+   */
+  readonly synthesized?: boolean;
 }
 
 type Section = Readonly<Record<string, Record<string, unknown>>>;
@@ -131,7 +136,7 @@ export class Template {
       if (!options.explicit) return undefined;
       throw new InputError(messages.rootNotMapping(kindOf(root)), parsed.file, parsed.sourceMap.locate(root, []));
     }
-    if (!looksLikeTemplate(root)) {
+    if (!looksLikeTemplate(root) && !options.synthesized) {
       if (!options.explicit) return undefined;
       throw new InputError(messages.notTemplate(), parsed.file, { line: 1, column: 1 });
     }

@@ -1,0 +1,102 @@
+/**
+ * What a cloud assembly records about constructs, beyond the templates: for each construct path its logical
+ * id, the stack trace that created it (so a finding can name the source line), and markers on the
+ * resources the CDK creates for itself (custom resource providers), which users cannot configure and which
+ * opslint therefore does not check.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { isPlainObject } from '../template/intrinsics';
+
+export interface ConstructInfo {
+  /** the construct path, e.g. `Dev/Api/Handler/Resource` */
+  readonly path: string;
+  /** where user code created it, `file:line:column`, when the assembly recorded a creation stack */
+  readonly source?: string;
+}
+
+export interface MetadataEntry {
+  /** construct path without the leading slash */
+  readonly path: string;
+  readonly logicalId?: string;
+  readonly source?: string;
+  /** carries an `aws:cdk:is-custom-resource-handler-*` marker */
+  readonly frameworkMarker: boolean;
+}
+
+const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
+/** Singleton constructs the CDK adds below a stack are named with a 32-hex-digit UUID (LogRetention…, AWS679f…). */
+const SINGLETON_ID = /[0-9a-f]{32}$/i;
+
+/**
+ * The metadata of one stack artifact: inline (`metadata`) and in its `additionalMetadataFile`. Metadata is
+ * supplementary: an unreadable metadata file leaves it out rather than failing the stack.
+ */
+export function readMetadataEntries(artifact: Record<string, unknown>, dir: string, display: (p: string) => string): MetadataEntry[] {
+  const sources: unknown[] = [artifact.metadata];
+  if (typeof artifact.additionalMetadataFile === 'string') {
+    try {
+      sources.push(JSON.parse(readFileSync(path.resolve(dir, artifact.additionalMetadataFile), 'utf8')));
+    } catch {
+      // supplementary only
+    }
+  }
+  const out: MetadataEntry[] = [];
+  for (const source of sources) {
+    if (!isPlainObject(source)) continue;
+    for (const [key, entries] of Object.entries(source)) {
+      if (!Array.isArray(entries)) continue;
+      let logicalId: string | undefined;
+      let trace: string | undefined;
+      let frameworkMarker = false;
+      for (const e of entries) {
+        if (!isPlainObject(e) || typeof e.type !== 'string') continue;
+        if (e.type === 'aws:cdk:logicalId' && typeof e.data === 'string') logicalId = e.data;
+        else if (e.type === 'aws:cdk:creationStack' && Array.isArray(e.data)) trace = sourceFromTrace(e.data, display);
+        else if (e.type.startsWith(FRAMEWORK_MARKER)) frameworkMarker = true;
+      }
+      out.push({ path: key.replace(/^\//, ''), logicalId, source: trace, frameworkMarker });
+    }
+  }
+  return out;
+}
+
+/**
+ * The first frame of a creation stack that is user code: `lib/api-stack.ts:12:5`. CDK elides library
+ * frames (`...new Function2 in aws-cdk-lib...`); a frame inside node_modules is never user code.
+ */
+export function sourceFromTrace(frames: readonly unknown[], display: (p: string) => string): string | undefined {
+  for (const frame of frames) {
+    if (typeof frame !== 'string') continue;
+    const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/.exec(frame.trim());
+    if (!m || frame.includes('node_modules') || frame.startsWith('...') || !path.isAbsolute(m[1])) continue;
+    return `${display(m[1])}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+/** Is the construct at `constructPath` part of the CDK's own machinery, in the stack at `stackPath`? */
+export function isFrameworkConstruct(constructPath: string, stackPath: string, markerPaths: readonly string[]): boolean {
+  if (markerPaths.some((m) => constructPath === m || constructPath.startsWith(`${m}/`))) return true;
+  if (!constructPath.startsWith(`${stackPath}/`)) return false;
+  const firstBelowStack = constructPath.slice(stackPath.length + 1).split('/')[0];
+  return SINGLETON_ID.test(firstBelowStack);
+}
+
+/** The construct paths and framework resources of one stack, from the entries under its path (nested stacks' excluded). */
+export function stackConstructs(
+  entries: readonly MetadataEntry[],
+  stackPath: string,
+  nestedPaths: readonly string[],
+): { constructs: Map<string, ConstructInfo>; framework: Set<string> } {
+  const under = (p: string, prefix: string): boolean => p.startsWith(`${prefix}/`);
+  const markers = entries.filter((e) => e.frameworkMarker).map((e) => e.path);
+  const constructs = new Map<string, ConstructInfo>();
+  const framework = new Set<string>();
+  for (const e of entries) {
+    if (!e.logicalId || !under(e.path, stackPath) || nestedPaths.some((n) => under(e.path, n))) continue;
+    constructs.set(e.logicalId, e.source ? { path: e.path, source: e.source } : { path: e.path });
+    if (isFrameworkConstruct(e.path, stackPath, markers)) framework.add(e.logicalId);
+  }
+  return { constructs, framework };
+}
