@@ -1,0 +1,125 @@
+/**
+ * `OpsAspect`: the same rules through CDK Aspects and annotations, for apps that use Aspects rather than
+ * validation plugins. Findings at or above `failOn` become errors (they fail `cdk synth`), those below become
+ * acknowledgeable warnings, `info` stays info.
+ *
+ * Each stack is checked whole, so cross-resource rules (alarm coverage, flow logs) see every resource: the
+ * aspect registers a validation on the stack, which CDK runs after all aspects and preparation, when the
+ * template is final. App-level rules (multiple environments, a trail somewhere in the app) need the whole
+ * app and are left to `OpsChecks` and `opslint scan cdk.out`.
+ *
+ * CDK Aspects stop at Stage boundaries: add the aspect with `OpsAspect.applyTo(app)`, which adds it to every
+ * Stage too. Added any other way, it refuses to run when a Stage below it would go unchecked.
+ */
+import { Annotations, AspectPriority, Aspects, CfnElement, Stack, Stage, type IAspect } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { isFrameworkConstruct, type ConstructInfo } from '../assembly/cdk-metadata';
+import type { Assembly } from '../assembly/model';
+import { runRules } from '../engine/runner';
+import { isAssemblyRule } from '../engine/rule';
+import { bestPractice } from '../framework';
+import { templateFromText } from '../template/load';
+import {
+  acknowledgementFor,
+  acknowledgementId,
+  acknowledgementProblems,
+  blocks,
+  configured,
+  type OpsCheckProps,
+} from './common';
+
+const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
+
+export class OpsAspect implements IAspect {
+  /** Adds one aspect to `scope` and to every Stage below it, at READONLY priority, and returns it. */
+  static applyTo(scope: IConstruct, props: OpsCheckProps = {}): OpsAspect {
+    const aspect = new OpsAspect(props);
+    for (const c of [scope, ...scope.node.findAll().filter((n) => n !== scope && Stage.isStage(n))]) {
+      Aspects.of(c).add(aspect, { priority: AspectPriority.READONLY });
+    }
+    return aspect;
+  }
+
+  private readonly checked = new WeakSet<Stack>();
+  private readonly rules;
+
+  constructor(private readonly props: OpsCheckProps = {}) {
+    this.rules = configured(props).filter((c) => !isAssemblyRule(c.rule));
+  }
+
+  visit(node: IConstruct): void {
+    if (Stage.isStage(node)) this.requireOnNestedStages(node);
+    if (Stack.isStack(node) && !this.checked.has(node)) {
+      this.checked.add(node);
+      node.node.addValidation({ validate: () => this.checkStack(node) });
+    }
+  }
+
+  private requireOnNestedStages(stage: Stage): void {
+    for (const inner of stage.node.findAll()) {
+      if (inner === stage || !Stage.isStage(inner)) continue;
+      if (!Aspects.of(inner).all.some((a) => a instanceof OpsAspect)) {
+        throw new Error(
+          `OpsAspect does not reach the stacks in Stage ${inner.node.path}: CDK Aspects stop at Stage boundaries. ` +
+            'Add it with OpsAspect.applyTo(app, props), which covers every Stage, or use Validations.of(app).addPlugins(new OpsChecks()).',
+        );
+      }
+    }
+  }
+
+  /** Runs the rules over the stack's final template and annotates the constructs. Returns no validation errors. */
+  private checkStack(stack: Stack): string[] {
+    const elements = new Map<string, CfnElement>();
+    const markers: string[] = [];
+    for (const c of stack.node.findAll()) {
+      if (c.node.metadata.some((m) => m.type.startsWith(FRAMEWORK_MARKER))) markers.push(c.node.path);
+      if (CfnElement.isCfnElement(c) && Stack.of(c) === stack) elements.set(stack.resolve(c.logicalId) as string, c);
+    }
+    const constructs = new Map<string, ConstructInfo>();
+    const framework = new Set<string>();
+    for (const [id, el] of elements) {
+      constructs.set(id, { path: el.node.path });
+      if (isFrameworkConstruct(el.node.path, stack.node.path, markers)) framework.add(id);
+    }
+    // the template as CDK will write it (internal API, stable across CDK 2: what the synthesizer itself calls)
+    const document = (stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation();
+    const template = templateFromText(JSON.stringify(document, null, 1), `${stack.node.path}.template.json`, {
+      explicit: true,
+      synthesized: true,
+      parameters: this.props.parameters,
+    })!;
+    const assembly: Assembly = {
+      kind: 'template',
+      file: template.file,
+      stacks: [{ id: stack.node.path, environment: {}, stages: [], tags: {}, template, constructs, frameworkResources: framework }],
+    };
+
+    for (const f of runRules(assembly, this.rules)) {
+      const target: IConstruct = elements.get(f.resource) ?? stack;
+      const bp = bestPractice(f.bestPractice);
+      // CDK reads a trailing `(namespace::rule)` of an error or info annotation as its rule id (the form
+      // `Validations.of(c).addError` writes), and a warning's id from addWarningV2: both are the acknowledgement id,
+      // so the CLI shows `Rule opslint::<rule>` (errors) or `Acknowledge with 'opslint::<rule>'` (warnings) and the
+      // message stays readable; any other trailing `(…::…)` would be mangled into a rule id
+      const text = `${f.message} (${f.bestPractice} ${bp?.title ?? ''})`;
+      const withId = `${text} (${acknowledgementId(f.ruleId)})`;
+      const ack = acknowledgementFor(target, f.ruleId);
+      const ackProblem = ack ? acknowledgementProblems([ack], this.props)[0] : undefined;
+      if (ack && !ackProblem) {
+        Annotations.of(target).addInfo(`Acknowledged (${ack.reason}): ${withId}`);
+      } else if (blocks(f, this.props)) {
+        Annotations.of(target).addError(withId);
+      } else if (f.severity === 'info') {
+        Annotations.of(target).addInfo(withId);
+      } else if (ackProblem) {
+        // CDK would hide an addWarningV2 warning acknowledged with any reason: this one stays
+        Annotations.of(target).addWarning(withId);
+      } else {
+        Annotations.of(target).addWarningV2(acknowledgementId(f.ruleId), text);
+      }
+      // an acknowledgement without a proper reason does not apply, and says so
+      if (ackProblem) Annotations.of(target).addError(ackProblem.message);
+    }
+    return [];
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * What the CDK integrations share: their options, running the engine over the stacks CDK synthesized, and
+ * reading acknowledgements (`Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`) from the
+ * construct tree.
+ */
+import * as path from 'node:path';
+import type { IConstruct } from 'constructs';
+import type { Assembly } from '../assembly/model';
+import { readCloudAssembly } from '../assembly/read';
+import type { InputError } from '../template/errors';
+import { configureRules, type RuleSelection } from '../engine/config';
+import { atOrAbove, type FailOn, type Finding } from '../engine/finding';
+import { runRules, type ConfiguredRule } from '../engine/runner';
+import type { Pack } from '../engine/rule';
+import { BUILTIN_PACKS } from '../../rules';
+
+/** The plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
+export const PLUGIN_NAME = 'opslint';
+export const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
+export const DEFAULT_MIN_REASON_LENGTH = 10;
+
+export interface OpsCheckProps extends RuleSelection {
+  /**
+   * The lowest severity that fails synthesis: `error` (default), `warning`, `info`, or `none` to report
+   * without failing.
+   */
+  readonly failOn?: FailOn;
+  /** parameter values, for stacks with CloudFormation parameters */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** the shortest reason an acknowledgement may give (default 10 characters) */
+  readonly minReasonLength?: number;
+  /** the packs to choose rules from (default: the built-in packs) */
+  readonly rulePacks?: readonly Pack[];
+}
+
+/**
+ * Violations about the checking itself, which the plugin adds: the findings hidden in Stages, and problems with
+ * acknowledgements or with reading the assembly. They can be acknowledged like rules, except
+ * `acknowledgement-reason`, which would let a bad acknowledgement excuse itself.
+ */
+export const META_RULES = ['findings-in-stages', 'acknowledgement-unknown-rule', 'unreadable-template'] as const;
+
+export function acknowledgementId(ruleId: string): string {
+  return `${PLUGIN_NAME}::${ruleId}`;
+}
+
+export function configured(props: OpsCheckProps): ConfiguredRule[] {
+  return configureRules(props.rulePacks ?? BUILTIN_PACKS, props);
+}
+
+export function blocks(finding: Finding, props: OpsCheckProps): boolean {
+  return atOrAbove(finding.severity, props.failOn ?? 'error');
+}
+
+/**
+ * Runs the rules over the stacks of a synthesized app whose templates are in `templatePaths` (a plugin
+ * registered on a Stage sees only that Stage's stacks), with their nested stacks. File names in findings are
+ * absolute.
+ */
+export function checkSynthesized(
+  app: IConstruct,
+  templatePaths: readonly string[],
+  props: OpsCheckProps,
+): { assembly: Assembly; findings: Finding[]; errors: readonly InputError[] } {
+  const outdir = (app as unknown as { outdir: string }).outdir;
+  const { assembly: whole, errors } = readCloudAssembly(outdir, { parameters: props.parameters });
+  const wanted = new Set(templatePaths.map((p) => path.resolve(p)));
+  const ids = new Set(whole.stacks.filter((s) => wanted.has(path.resolve(s.template.file))).map((s) => s.id));
+  // nested stacks follow their parent (listed after it)
+  for (const s of whole.stacks) if (s.parent && ids.has(s.parent)) ids.add(s.id);
+  const assembly: Assembly = { ...whole, stacks: whole.stacks.filter((s) => ids.has(s.id)) };
+  return { assembly, findings: runRules(assembly, configured(props)), errors };
+}
+
+export interface Acknowledgement {
+  /** e.g. `opslint::lambda-tracing` */
+  readonly id: string;
+  readonly reason: string;
+  /** the construct path it was made at ('' for the app) */
+  readonly at: string;
+}
+
+/** Every opslint acknowledgement in the tree below `root`. */
+export function acknowledgements(root: IConstruct): Acknowledgement[] {
+  const out: Acknowledgement[] = [];
+  const visit = (c: IConstruct): void => {
+    out.push(...ownAcknowledgements(c));
+    for (const child of c.node.children) visit(child);
+  };
+  visit(root);
+  return out;
+}
+
+/** The opslint acknowledgement of `ruleId` that applies to `construct` (made on it or an ancestor), if any. */
+export function acknowledgementFor(construct: IConstruct, ruleId: string): Acknowledgement | undefined {
+  const id = acknowledgementId(ruleId);
+  for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+    const found = ownAcknowledgements(c).find((a) => a.id === id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function ownAcknowledgements(c: IConstruct): Acknowledgement[] {
+  const out: Acknowledgement[] = [];
+  for (const entry of c.node.metadata) {
+    if (entry.type !== ACKNOWLEDGED_RULES || typeof entry.data !== 'object' || entry.data === null) continue;
+    for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+      if (id.startsWith(`${PLUGIN_NAME}::`)) out.push({ id, reason: typeof reason === 'string' ? reason : '', at: c.node.path });
+    }
+  }
+  return out;
+}
+
+/** Problems with acknowledgements themselves: a reason that is too short, a rule that does not exist. */
+export function acknowledgementProblems(acks: readonly Acknowledgement[], props: OpsCheckProps): { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] {
+  const min = props.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
+  const known = new Set([...(props.rulePacks ?? BUILTIN_PACKS).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES].map(acknowledgementId));
+  const out: { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] = [];
+  for (const ack of acks) {
+    const where = ack.at === '' ? 'the app' : ack.at;
+    if (!known.has(ack.id)) {
+      out.push({ ack, problem: 'unknown-rule', message: `Acknowledgement of ${ack.id} at ${where} names no opslint rule; \`opslint rules\` lists them.` });
+    } else if (ack.reason.trim().length < min) {
+      out.push({
+        ack,
+        problem: 'reason',
+        message: `Acknowledgement of ${ack.id} at ${where} needs a reason of at least ${min} characters (got "${ack.reason.trim()}"); say why the finding does not apply.`,
+      });
+    }
+  }
+  return out;
+}
