@@ -1,6 +1,9 @@
 /**
  * `--format text`: findings grouped by file, one line each —
- * `line:col  severity  message  ruleId  (OPS04-BP05)` — then input errors, notes and a summary.
+ * `line:col  severity  message  ruleId  (OPS04-BP05)` — then input errors, notes and a summary. For a
+ * synthesized template the construct path takes the place of line:col (the template is generated; the
+ * construct and the source line that created it are what a CDK user edits), and the heading names the
+ * stack and its environment.
  */
 import { createColors } from 'picocolors';
 import type { Finding, ScanReport, Severity } from '../engine/finding';
@@ -18,14 +21,15 @@ export const textReporter: Reporter = (report, options) => {
     else byFile.set(f.file, [f]);
   }
   for (const [file, findings] of byFile) {
-    out.push(c.underline(file));
-    const where = findings.map((f) => `${f.line}:${f.column}`);
+    const stack = findings.find((f) => f.stack !== undefined);
+    out.push(stack ? `${c.underline(file)}  ${c.dim(`stack ${stack.stack}, ${stack.environment}`)}` : c.underline(file));
+    const where = findings.map((f) => f.constructPath ?? `${f.line}:${f.column}`);
     const whereWidth = Math.max(...where.map((w) => w.length));
     const sevWidth = Math.max(...findings.map((f) => f.severity.length));
     findings.forEach((f, i) => {
       const sev = paint[f.severity](f.severity.padEnd(sevWidth));
-      const construct = f.constructPath ? c.dim(`  [${f.constructPath}]`) : '';
-      out.push(`  ${c.dim(where[i].padEnd(whereWidth))}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}  ${c.dim(`(${f.bestPractice})`)}${construct}`);
+      const source = f.source ? `  ${c.dim(f.source)}` : '';
+      out.push(`  ${c.dim(where[i].padEnd(whereWidth))}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}  ${c.dim(`(${f.bestPractice})`)}${source}`);
     });
     out.push('');
   }
