@@ -8,7 +8,9 @@ import { readCloudAssembly } from './assembly/read';
 import { singleTemplateAssembly, type Assembly } from './assembly/model';
 import { configureRules, type RuleSelection } from './engine/config';
 import { cmp, compareFindings, type Finding, type InputErrorEntry, type Note, type ScanReport } from './engine/finding';
-import { runRules, type ConfiguredRule } from './engine/runner';
+import { evaluate, type ConfiguredRule, type RuleStats, type RunOptions } from './engine/runner';
+import { accountBaselineMatcher } from './engine/baseline';
+import { buildScorecard, mergeStats } from './engine/scorecard';
 import type { Pack } from './engine/rule';
 import { discoverInputs } from './inputs/discover';
 import { InputError } from './template/errors';
@@ -24,6 +26,11 @@ export interface ScanOptions {
   /** the packs to choose rules from (default: the built-in packs) */
   readonly packs?: readonly Pack[];
   readonly load?: Omit<LoadOptions, 'parameters' | 'explicit'>;
+  /**
+   * stacks that hold the account baseline (CloudTrail, Config, patching), by stack name, construct path or
+   * template file (globs): account-level checks are enforced in their assembly, and "need context" elsewhere
+   */
+  readonly accountBaseline?: readonly string[];
 }
 
 export function scanPaths(paths: readonly string[], options: ScanOptions = {}): ScanReport {
@@ -50,17 +57,25 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
       errors.push(error);
     }
   }
-  return buildReport(assemblies, rules, errors);
+  return buildReport(assemblies, rules, errors, { accountBaseline: accountBaselineMatcher(options.accountBaseline) });
 }
 
 /** Runs rules over assemblies already read and builds the report; used by the CLI, the CDK plugin and tests. */
-export function buildReport(assemblies: readonly Assembly[], rules: readonly ConfiguredRule[], inputErrors: readonly InputError[] = []): ScanReport {
+export function buildReport(
+  assemblies: readonly Assembly[],
+  rules: readonly ConfiguredRule[],
+  inputErrors: readonly InputError[] = [],
+  runOptions: RunOptions = {},
+): ScanReport {
   const findings: Finding[] = [];
   const notes: Note[] = [];
+  const stats = new Map<string, RuleStats>();
   let templates = 0;
   let resources = 0;
   for (const assembly of assemblies) {
-    findings.push(...runRules(assembly, rules));
+    const evaluation = evaluate(assembly, rules, runOptions);
+    findings.push(...evaluation.findings);
+    mergeStats(stats, evaluation.stats);
     for (const stack of assembly.stacks) {
       templates++;
       resources += stack.template.resources.size;
@@ -82,7 +97,15 @@ export function buildReport(assemblies: readonly Assembly[], rules: readonly Con
   return {
     findings,
     errors,
-    summary: { templates, resources, findings: counts, rules: rulesSorted, errors: errors.length, notes: notes.sort((a, b) => cmp(a.file, b.file) || a.line - b.line) },
+    summary: {
+      templates,
+      resources,
+      findings: counts,
+      rules: rulesSorted,
+      errors: errors.length,
+      notes: notes.sort((a, b) => cmp(a.file, b.file) || a.line - b.line),
+      scorecard: buildScorecard(rules, stats),
+    },
   };
 }
 

@@ -31,7 +31,7 @@ describe('opslint scan: the acceptance workload', () => {
   it('gives every finding exactly the keys of the finding contract', async () => {
     const report = json((await runCli(['scan', ORDERS, '--format', 'json'])).stdout);
     for (const f of report.findings) {
-      expect(Object.keys(f).sort()).toEqual(['bestPractice', 'column', 'file', 'line', 'message', 'path', 'question', 'resource', 'ruleId', 'severity']);
+      expect(Object.keys(f).sort()).toEqual(['bestPractice', 'column', 'docs', 'file', 'line', 'message', 'path', 'question', 'resource', 'ruleId', 'severity']);
     }
     expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'summary']);
     expect(report.findings.find((f) => f.ruleId === 'lambda-tracing')).toMatchObject({

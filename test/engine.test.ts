@@ -19,6 +19,7 @@ import {
   type ResourceRule,
   type Rule,
   type RuleOptions,
+  ruleDocsUrl,
 } from '../lib/engine/rule';
 import { INTERNAL_ERROR, runRules, type ConfiguredRule } from '../lib/engine/runner';
 import { isEmpty, isFalse, isTrue } from '../lib/engine/values';
@@ -171,6 +172,8 @@ describe('runRules: a rule that throws', () => {
         column: 3,
         resource: 'Topic',
         path: 'Resources.Topic',
+        // the page of the rule that failed
+        docs: ruleDocsUrl({ id: 'boom' }),
       },
       expect.objectContaining({ ruleId: 'boom', resource: 'Other', message: 'Resource Other does not set it.' }),
       expect.objectContaining({ ruleId: 'other', resource: 'Queue', severity: 'warning' }),
@@ -226,6 +229,7 @@ describe('runRules: a rule that throws', () => {
         column: 1,
         resource: '',
         path: '',
+        docs: ruleDocsUrl({ id: 'app-boom' }),
       },
       expect.objectContaining({ ruleId: INTERNAL_ERROR, message: 'Rule app-typo failed: rule app-typo reported unknown message id "nope".' }),
       expect.objectContaining({ ruleId: 'app-fine', message: 'The app is fine.' }),
@@ -292,6 +296,7 @@ describe('ctx.report', () => {
         column: 3,
         resource: 'Queue',
         path: 'Resources.Queue',
+        docs: ruleDocsUrl({ id: 'literal' }),
       },
     ]);
   });
@@ -522,6 +527,7 @@ describe('assembly rule reports', () => {
       column: 3,
       resource: 'Alerts91F83244',
       path: 'Resources.Alerts91F83244.Properties.TopicName',
+      docs: ruleDocsUrl({ id: 'app' }),
       stack: 'Dev-Orders',
       environment: 'aws://111111111111/eu-west-1',
       constructPath: 'Dev/Orders/Alerts/Resource',
@@ -546,6 +552,7 @@ describe('assembly rule reports', () => {
       column: 5,
       resource: '',
       path: 'artifacts.DevOrders83D4F3FB',
+      docs: ruleDocsUrl({ id: 'app' }),
       stack: 'Dev-Orders',
       environment: 'aws://111111111111/eu-west-1',
     });
@@ -584,7 +591,7 @@ describe('stack and construct path on findings', () => {
 
   it('are absent for a lone template without metadata', () => {
     const [f] = run(lone(SAMPLE), everyResource);
-    expect(Object.keys(f)).toEqual(['ruleId', 'severity', 'message', 'bestPractice', 'question', 'file', 'line', 'column', 'resource', 'path']);
+    expect(Object.keys(f)).toEqual(['ruleId', 'severity', 'message', 'bestPractice', 'question', 'file', 'line', 'column', 'resource', 'path', 'docs']);
   });
 
   it('a cloud-assembly resource without aws:cdk:path has the stack but no construct path', () => {
@@ -703,7 +710,7 @@ describe('finding helpers', () => {
   });
 
   it('compareFindings orders by file, line, column, rule, resource, path, then message', () => {
-    const base: Finding = { ruleId: 'b', severity: 'warning', message: 'm', bestPractice: 'OPS04-BP05', question: 'OPS04', file: 'b.yaml', line: 5, column: 5, resource: 'R', path: 'p' };
+    const base: Finding = { ruleId: 'b', severity: 'warning', message: 'm', bestPractice: 'OPS04-BP05', question: 'OPS04', file: 'b.yaml', line: 5, column: 5, resource: 'R', path: 'p', docs: 'd' };
     const variants: Finding[] = [
       { ...base, message: 'z' },
       { ...base, path: 'q' },
@@ -797,6 +804,7 @@ describe('buildReport', () => {
         { file: 'a.yaml', line: 7, column: 3, message: 'the collection of Fn::ForEach::Topics is unknown: parameter Others has no default value' },
         { file: 'b.yaml', line: 7, column: 3, message: 'the collection of Fn::ForEach::Topics is unknown: parameter Names has no default value' },
       ],
+      scorecard: expect.any(Object),
     });
     expect(Object.keys(report.summary.rules)).toEqual(['alpha-rule', 'middle-rule', 'zeta-rule']);
     expect(report.errors).toEqual([
@@ -822,7 +830,63 @@ describe('buildReport', () => {
     expect(buildReport([], rules)).toEqual({
       findings: [],
       errors: [],
-      summary: { templates: 0, resources: 0, findings: { error: 0, warning: 0, info: 0, total: 0 }, rules: {}, errors: 0, notes: [] },
+      summary: { templates: 0, resources: 0, findings: { error: 0, warning: 0, info: 0, total: 0 }, rules: {}, errors: 0, notes: [], scorecard: expect.any(Object) },
     });
+  });
+});
+
+describe('the scorecard', () => {
+  const tracing = resourceRule('tracing', ['AWS::Lambda::Function'], (r, ctx) => {
+    if (ctx.satisfies('Properties.TracingConfig.Mode', (m) => m === 'Active') === false) ctx.report({ messageId: 'set', data: { name: r.logicalId } });
+  });
+  const trail = defineRule({
+    ...assemblyRule('trail', (_a, ctx) => ctx.report({ messageId: 'app', data: { what: 'untrailed' } })),
+    bestPractice: 'OPS04-BP02',
+    context: 'account' as const,
+  });
+  const template = (file: string) =>
+    lone(
+      yaml`
+        Resources:
+          Traced:
+            Type: AWS::Lambda::Function
+            Properties: {TracingConfig: {Mode: Active}}
+          Untraced:
+            Type: AWS::Lambda::Function
+          AlsoUntraced:
+            Type: AWS::Lambda::Function
+            Properties: {TracingConfig: {Mode: PassThrough}}
+      `,
+      file,
+    );
+
+  it('lists all 11 questions and their best practices, counting the resources each checked one evaluated, passed and failed', () => {
+    const report = buildReport([template('a.yaml'), template('b.yaml')], [on(tracing), on(trail)]);
+    const questions = report.summary.scorecard.questions;
+    expect(questions.map((q) => q.id)).toEqual(['OPS01', 'OPS02', 'OPS03', 'OPS04', 'OPS05', 'OPS06', 'OPS07', 'OPS08', 'OPS09', 'OPS10', 'OPS11']);
+    const bps = questions.flatMap((q) => q.bestPractices);
+    expect(bps).toHaveLength(68);
+    expect(bps.find((bp) => bp.id === 'OPS04-BP05')).toEqual({
+      id: 'OPS04-BP05',
+      title: 'Implement distributed tracing',
+      url: 'https://docs.aws.amazon.com/wellarchitected/latest/operational-excellence-pillar/ops_observability_dist_trace.html',
+      checkable: true,
+      rules: ['tracing'],
+      resources: 6,
+      passed: 2,
+      failed: 4,
+      suppressed: 0,
+      needsContext: 0,
+    });
+    // the app-level rule needs the account baseline it did not get: evaluated, but neither passed nor failed
+    expect(bps.find((bp) => bp.id === 'OPS04-BP02')).toMatchObject({ rules: ['trail'], resources: 2, passed: 0, failed: 0, needsContext: 2 });
+    expect(bps.find((bp) => bp.id === 'OPS01-BP01')).toMatchObject({ checkable: false, rules: [], resources: 0, url: expect.stringContaining('ops_priorities_ext_cust_needs') });
+  });
+
+  it('counts an account-context rule as failed where the account baseline is marked', () => {
+    const report = buildReport([template('a.yaml')], [on(trail)], [], { accountBaseline: () => true });
+    const trailBp = report.summary.scorecard.questions.flatMap((q) => q.bestPractices).find((bp) => bp.id === 'OPS04-BP02');
+    expect(trailBp).toMatchObject({ rules: ['trail'], resources: 1, passed: 0, failed: 1, needsContext: 0 });
+    expect(report.findings.map((f) => f.severity)).toEqual(['warning']);
   });
 });

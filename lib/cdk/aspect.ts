@@ -15,6 +15,7 @@ import { Annotations, AspectPriority, Aspects, CfnElement, Stack, Stage, type IA
 import type { IConstruct } from 'constructs';
 import { isFrameworkConstruct, type ConstructInfo } from '../assembly/cdk-metadata';
 import type { Assembly } from '../assembly/model';
+import { accountBaselineMatcher } from '../engine/baseline';
 import { runRules } from '../engine/runner';
 import { isAssemblyRule } from '../engine/rule';
 import { bestPractice } from '../framework';
@@ -91,10 +92,10 @@ export class OpsAspect implements IAspect {
     const assembly: Assembly = {
       kind: 'template',
       file: template.file,
-      stacks: [{ id: stack.node.path, environment: {}, stages: [], tags: {}, template, constructs, frameworkResources: framework }],
+      stacks: [{ id: stack.node.path, stackName: stack.stackName, constructPath: stack.node.path, environment: {}, stages: [], tags: {}, template, constructs, frameworkResources: framework }],
     };
 
-    for (const f of runRules(assembly, this.rules)) {
+    for (const f of runRules(assembly, this.rules, { accountBaseline: accountBaselineMatcher(this.props.accountBaseline) })) {
       const target: IConstruct = elements.get(f.resource) ?? stack;
       const bp = bestPractice(f.bestPractice);
       // CDK reads a trailing `(namespace::rule)` of an error or info annotation as its rule id (the form

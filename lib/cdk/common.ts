@@ -8,6 +8,7 @@ import type { IConstruct } from 'constructs';
 import type { Assembly } from '../assembly/model';
 import { readCloudAssembly } from '../assembly/read';
 import type { InputError } from '../template/errors';
+import { accountBaselineMatcher } from '../engine/baseline';
 import { configureRules, type RuleSelection } from '../engine/config';
 import { atOrAbove, type FailOn, type Finding } from '../engine/finding';
 import { runRules, type ConfiguredRule } from '../engine/runner';
@@ -31,6 +32,11 @@ export interface OpsCheckProps extends RuleSelection {
   readonly minReasonLength?: number;
   /** the packs to choose rules from (default: the built-in packs) */
   readonly rulePacks?: readonly Pack[];
+  /**
+   * stacks that hold the account baseline (CloudTrail, Config, patching), by stack name or construct path
+   * (globs): account-level checks are enforced when the app contains one, and "need context" otherwise
+   */
+  readonly accountBaseline?: readonly string[];
 }
 
 /**
@@ -69,7 +75,7 @@ export function checkSynthesized(
   // nested stacks follow their parent (listed after it)
   for (const s of whole.stacks) if (s.parent && ids.has(s.parent)) ids.add(s.id);
   const assembly: Assembly = { ...whole, stacks: whole.stacks.filter((s) => ids.has(s.id)) };
-  return { assembly, findings: runRules(assembly, configured(props)), errors };
+  return { assembly, findings: runRules(assembly, configured(props), { accountBaseline: accountBaselineMatcher(props.accountBaseline) }), errors };
 }
 
 export interface Acknowledgement {

@@ -46,6 +46,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--pack <id>', 'run only these packs (repeatable, or comma-separated)', collect)
     .option('--rule <id>', 'run only these rules (repeatable, or comma-separated)', collect)
     .option('--exclude-rule <id>', 'do not run these rules (repeatable, or comma-separated)', collect)
+    .option('--account-baseline <pattern>', 'stacks or templates that hold the account baseline (CloudTrail, Config…): stack name, construct path or file glob (repeatable)', collectRaw)
+    .option('--scorecard', 'text output: add the OPS scorecard, question by question')
     .option('--no-color', 'no colours in text output (also: NO_COLOR)')
     .action(async (paths: string[], opts: ScanCliOptions) => {
       exitCode = await runScan(paths, opts, io);
@@ -58,6 +60,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .action(async (opts: { format: string }) => {
       const { listRules } = await import('./rules');
       io.stdout(listRules(opts.format));
+    });
+
+  program
+    .command('explain')
+    .description("print a rule's documentation: why it matters, how to fix it, examples")
+    .argument('<rule>', 'rule id')
+    .action(async (ruleId: string) => {
+      const { explainRule } = await import('./explain');
+      io.stdout(explainRule(ruleId));
     });
 
   try {
@@ -83,6 +94,8 @@ interface ScanCliOptions {
   pack?: string[];
   rule?: string[];
   excludeRule?: string[];
+  accountBaseline?: string[];
+  scorecard?: boolean;
   color: boolean;
 }
 
@@ -92,11 +105,12 @@ async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO): Promis
     cwd: io.cwd,
     parameters: parseParameterArgs(opts.parameters ?? [], io.cwd),
     selection: { packs: opts.pack, rules: opts.rule, exclude: opts.excludeRule },
+    accountBaseline: opts.accountBaseline,
   });
   const reporter = getReporter(opts.format)!;
   const toFile = opts.output !== undefined;
   const color = opts.color && !toFile && io.isTTY && io.env.NO_COLOR === undefined && opts.format === 'text';
-  const text = reporter(report, { color });
+  const text = reporter(report, { color, scorecard: opts.scorecard === true });
   if (toFile) {
     writeFileSync(path.resolve(io.cwd, opts.output!), text);
   } else {

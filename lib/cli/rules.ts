@@ -1,4 +1,5 @@
 /** `opslint rules`: the catalogue with each rule's OPS best practice. */
+import { ruleDocsUrl } from '../engine/rule';
 import { bestPractice } from '../framework';
 import { BUILTIN_PACKS } from '../../rules';
 
@@ -17,6 +18,7 @@ export function listRules(format: string): string {
         resourceTypes: [...(rule.resourceTypes ?? [])],
         enabled: !(pack.off ?? []).includes(rule.id),
         bestPracticeUrl: bp?.url ?? '',
+        docs: ruleDocsUrl(rule),
       };
     }),
   );

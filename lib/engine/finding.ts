@@ -1,4 +1,5 @@
 /** The finding contract: what every reporter, the CDK integrations and the tests consume. */
+import type { Scorecard } from './scorecard';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -31,6 +32,8 @@ export interface Finding {
   readonly resource: string;
   /** document path of the offending value, e.g. 'Resources.Fn.Properties.TracingConfig' */
   readonly path: string;
+  /** the rule's documentation page */
+  readonly docs: string;
   /** stack name, for templates from a cloud assembly */
   readonly stack?: string;
   /** CDK construct path, for synthesized templates */
@@ -67,6 +70,8 @@ export interface Summary {
   /** inputs that could not be read */
   readonly errors: number;
   readonly notes: readonly Note[];
+  /** every OPS question and best practice, with what this scan checked */
+  readonly scorecard: Scorecard;
 }
 
 export interface ScanReport {

@@ -38,10 +38,16 @@ interface RuleMetaBase<O extends RuleOptions> {
   readonly why: string;
   readonly fix: RuleFix;
   /**
-   * An account-baseline check (CloudTrail, Config recorder…): such resources usually live in a separate
-   * baseline stack, so in a workload template the finding is `info` and says it needs context.
+   * The context a rule needs to be judged fairly:
+   * - `account`: an account-baseline check (CloudTrail, Config recorder, patching). Such resources usually
+   *   live in a baseline stack or come from the organization, so the rule is enforced only in an assembly
+   *   that holds the stack marked as the account baseline; elsewhere its findings are `info`, "needs context".
+   * - `app`: something the app as a whole should have (a dashboard, a canary), which another stack may
+   *   provide: enforced over a cloud assembly, `info` "needs context" on a lone template.
    */
-  readonly baseline?: boolean;
+  readonly context?: 'account' | 'app';
+  /** the rule's documentation page (default: its page in opslint's docs/rules) */
+  readonly docs?: string;
 }
 
 export interface Report {
@@ -142,4 +148,15 @@ export function formatMessage(template: string, data: Readonly<Record<string, st
 
 export function isAssemblyRule(rule: Rule): rule is AssemblyRule {
   return rule.scope === 'assembly';
+}
+
+/** Where opslint's own rule pages live; a rule id's `/` becomes `-` in its file name. */
+export const RULE_DOCS_BASE = 'https://github.com/opslint/opslint/blob/main/docs/rules/';
+
+export function ruleDocFileName(ruleId: string): string {
+  return `${ruleId.replace(/\//g, '-')}.md`;
+}
+
+export function ruleDocsUrl(rule: Pick<Rule, 'id' | 'docs'>): string {
+  return rule.docs ?? `${RULE_DOCS_BASE}${ruleDocFileName(rule.id)}`;
 }

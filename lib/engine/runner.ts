@@ -2,17 +2,23 @@
  * Runs configured rules over assemblies. Resources are indexed by type once per template and a rule is
  * called only for its types; assembly rules are called once per assembly. A rule that throws becomes an
  * `internal-error` finding naming the rule and the resource, and the scan goes on.
+ *
+ * Rules that need context (`context: 'account' | 'app'`) are enforced only where the context is visible;
+ * elsewhere their findings are `info` and say what context they need. The run also records, per rule, which
+ * resources it evaluated and which failed, for the scorecard.
  */
 import { formatEnvironment, type Assembly, type Stack } from '../assembly/model';
 import { bestPractice as lookupBestPractice } from '../framework';
+import type { Reference } from '../template/graph';
 import type { Resource, Template } from '../template/model';
-import { formatPath, parsePath, type JsonPath } from '../template/path';
 import type { ParsedDocument } from '../template/parse';
+import { formatPath, parsePath, type JsonPath } from '../template/path';
 import type { Position } from '../template/source';
 import type { Finding, Severity } from './finding';
 import {
   formatMessage,
   isAssemblyRule,
+  ruleDocsUrl,
   type AssemblyReport,
   type AssemblyRule,
   type Report,
@@ -32,64 +38,187 @@ export interface ConfiguredRule {
   readonly options: RuleOptions;
 }
 
-export function runRules(assembly: Assembly, rules: readonly ConfiguredRule[]): Finding[] {
-  const findings: Finding[] = [];
-  const resourceRules = rules.filter((c) => !isAssemblyRule(c.rule));
-  for (const stack of assembly.stacks) runOnStack(stack, resourceRules, findings);
-  for (const configured of rules) {
-    if (isAssemblyRule(configured.rule)) runOnAssembly(assembly, configured, configured.rule, findings);
-  }
-  return findings;
+export interface RunOptions {
+  /** stacks that hold the account baseline (CloudTrail, Config, patching): account-context rules are enforced in their assembly */
+  readonly accountBaseline?: (stack: Stack) => boolean;
 }
 
-function runOnStack(stack: Stack, rules: readonly ConfiguredRule[], findings: Finding[]): void {
-  const template = stack.template;
+/** What the engine says after a finding whose rule lacks the context it needs. */
+export const NEEDS_CONTEXT: Readonly<Record<'account' | 'app', string>> = {
+  account:
+    ' Needs context: account-wide resources usually come from a baseline stack or the organization; mark the stack that holds them as the account baseline (--account-baseline) to enforce this check.',
+  app: ' Needs context: another stack of the app may provide it; scan the app\'s cloud assembly (cdk.out) to enforce this check.',
+};
+
+/** Per rule: the resources (or assemblies) it evaluated, those it found a problem in, and those it could not judge without context. */
+export interface RuleStats {
+  readonly evaluated: Set<string>;
+  readonly failed: Set<string>;
+  readonly needsContext: Set<string>;
+}
+
+export interface Evaluation {
+  readonly findings: Finding[];
+  readonly stats: Map<string, RuleStats>;
+}
+
+export function runRules(assembly: Assembly, rules: readonly ConfiguredRule[], options: RunOptions = {}): Finding[] {
+  return evaluate(assembly, rules, options).findings;
+}
+
+export function evaluate(assembly: Assembly, rules: readonly ConfiguredRule[], options: RunOptions = {}): Evaluation {
+  const run = new Run(assembly, options);
+  const resourceRules = rules.filter((c) => !isAssemblyRule(c.rule));
+  for (const stack of assembly.stacks) run.onStack(stack, resourceRules);
   for (const configured of rules) {
-    const rule = configured.rule as ResourceRule;
-    const memo = new Map<string, unknown>();
-    for (const type of new Set(rule.resourceTypes)) {
-      for (const resource of template.resourcesOfType(type)) {
-        if (template.isExcluded(resource) || stack.frameworkResources?.has(resource.logicalId)) continue;
-        const ctx = resourceContext(stack, resource, configured, memo, findings);
-        try {
-          rule.check(resource, ctx);
-        } catch (error) {
-          findings.push(internalError(configured, error, template.file, resource.position, resource.logicalId, formatPath(['Resources', resource.logicalId]), stack, resource));
+    if (isAssemblyRule(configured.rule)) run.onAssembly(configured, configured.rule);
+  }
+  return { findings: run.findings, stats: run.stats };
+}
+
+/** The key of a resource (or of a whole assembly) in the statistics. */
+export function resourceKey(file: string, logicalId: string): string {
+  return `${file}#${logicalId}`;
+}
+
+class Run {
+  readonly findings: Finding[] = [];
+  readonly stats = new Map<string, RuleStats>();
+  /** whether the assembly's account context is known (it contains the account baseline) */
+  private readonly hasBaseline: boolean;
+
+  constructor(
+    private readonly assembly: Assembly,
+    options: RunOptions,
+  ) {
+    const marked = options.accountBaseline;
+    this.hasBaseline = marked !== undefined && assembly.stacks.some((s) => marked(s));
+  }
+
+  onStack(stack: Stack, rules: readonly ConfiguredRule[]): void {
+    const template = stack.template;
+    for (const configured of rules) {
+      const rule = configured.rule as ResourceRule;
+      const memo = new Map<string, unknown>();
+      for (const type of new Set(rule.resourceTypes)) {
+        for (const resource of template.resourcesOfType(type)) {
+          if (template.isExcluded(resource) || stack.frameworkResources?.has(resource.logicalId)) continue;
+          const key = resourceKey(template.file, resource.logicalId);
+          this.statsOf(rule.id).evaluated.add(key);
+          try {
+            rule.check(resource, this.resourceContext(stack, resource, configured, memo, key));
+          } catch (error) {
+            this.push(configured, key, internalError(configured, error, { file: template.file, position: resource.position, resource: resource.logicalId, path: formatPath(['Resources', resource.logicalId]), stack, res: resource }));
+          }
         }
       }
     }
   }
+
+  onAssembly(configured: ConfiguredRule, rule: AssemblyRule): void {
+    const assembly = this.assembly;
+    const key = resourceKey(assembly.file, '');
+    this.statsOf(rule.id).evaluated.add(key);
+    const report = (r: AssemblyReport): void => {
+      const rel = parsePath(r.path ?? []);
+      let where: Where;
+      if (r.stack && r.resource) {
+        const t = r.stack.template;
+        where = { file: t.file, position: t.locateInResource(r.resource, rel), resource: r.resource.logicalId, path: formatPath(['Resources', r.resource.logicalId, ...rel]), stack: r.stack, res: r.resource };
+      } else if (r.stack?.declaredIn && declaringManifest(assembly, r.stack)) {
+        const manifest = declaringManifest(assembly, r.stack)!;
+        const path = [...r.stack.declaredIn.path, ...rel];
+        where = { file: r.stack.declaredIn.file, position: manifest.sourceMap.locate(manifest.value, path), resource: '', path: formatPath(path), stack: r.stack };
+      } else if (r.stack) {
+        where = { file: r.stack.template.file, position: r.stack.template.locate(rel), resource: '', path: formatPath(rel), stack: r.stack };
+      } else if (assembly.manifest) {
+        where = { file: assembly.file, position: assembly.manifest.sourceMap.locate(assembly.manifest.value, rel), resource: '', path: formatPath(rel) };
+      } else {
+        // a lone template: the path is one of its own
+        const t = assembly.stacks[0].template;
+        where = { file: t.file, position: t.locate(rel), resource: '', path: formatPath(rel) };
+      }
+      this.report(configured, r, where, key);
+    };
+    try {
+      rule.check(assembly, { options: configured.options, assembly, report });
+    } catch (error) {
+      this.push(configured, key, internalError(configured, error, { file: assembly.file, position: { line: 1, column: 1 }, resource: '', path: '' }));
+    }
+  }
+
+  private resourceContext(stack: Stack, resource: Resource, configured: ConfiguredRule, memo: Map<string, unknown>, key: string): ResourceContext<RuleOptions> {
+    const template = stack.template;
+    return {
+      options: configured.options,
+      template,
+      resource,
+      stack,
+      graph: template.graph,
+      get: (path) => template.valueAt(resource, path),
+      resolve: (value) => template.resolver.resolve(value),
+      satisfies: (path, predicate) => verdict(template, resource, path, predicate),
+      referrers: (types) => referrers(template, resource, types),
+      memo: <T>(id: string, compute: () => T): T => {
+        if (!memo.has(id)) memo.set(id, compute());
+        return memo.get(id) as T;
+      },
+      report: (report: Report) => {
+        const rel = parsePath(report.path ?? []);
+        const where: Where = {
+          file: template.file,
+          position: template.locateInResource(resource, rel),
+          resource: resource.logicalId,
+          path: formatPath(['Resources', resource.logicalId, ...rel]),
+          stack,
+          res: resource,
+        };
+        this.report(configured, report, where, key);
+      },
+    };
+  }
+
+  private report(configured: ConfiguredRule, report: Report, where: Where, key: string): void {
+    const rule = configured.rule;
+    const text = report.messageId !== undefined ? rule.messages[report.messageId] : report.message;
+    if (text === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${report.messageId}"`);
+    const missing = this.missingContext(rule);
+    const message = formatMessage(text, report.data) + (missing ? NEEDS_CONTEXT[missing] : '');
+    const f = finding({ ruleId: rule.id, severity: missing ? 'info' : configured.severity, message, bestPractice: rule.bestPractice, docs: ruleDocsUrl(rule), ...where });
+    if (missing) {
+      this.statsOf(rule.id).needsContext.add(key);
+      this.findings.push(f);
+    } else {
+      this.push(configured, key, f);
+    }
+  }
+
+  /** The context a rule needs and this assembly does not show, if any. */
+  private missingContext(rule: Rule): 'account' | 'app' | undefined {
+    if (rule.context === 'account' && !this.hasBaseline) return 'account';
+    if (rule.context === 'app' && this.assembly.kind !== 'cloud-assembly') return 'app';
+    return undefined;
+  }
+
+  private push(configured: ConfiguredRule, key: string, f: Finding): void {
+    this.statsOf(configured.rule.id).failed.add(key);
+    this.findings.push(f);
+  }
+
+  private statsOf(ruleId: string): RuleStats {
+    let s = this.stats.get(ruleId);
+    if (!s) this.stats.set(ruleId, (s = { evaluated: new Set(), failed: new Set(), needsContext: new Set() }));
+    return s;
+  }
 }
 
-function resourceContext(
-  stack: Stack,
-  resource: Resource,
-  configured: ConfiguredRule,
-  memo: Map<string, unknown>,
-  findings: Finding[],
-): ResourceContext<RuleOptions> {
-  const template = stack.template;
-  return {
-    options: configured.options,
-    template,
-    resource,
-    stack,
-    graph: template.graph,
-    get: (path) => template.valueAt(resource, path),
-    resolve: (value) => template.resolver.resolve(value),
-    satisfies: (path, predicate) => verdict(template, resource, path, predicate),
-    referrers: (types) => referrers(template, resource, types),
-    memo: <T>(key: string, compute: () => T): T => {
-      if (!memo.has(key)) memo.set(key, compute());
-      return memo.get(key) as T;
-    },
-    report: (report: Report) => {
-      const rel = parsePath(report.path ?? []);
-      findings.push(
-        makeFinding(configured, report, template.file, template.locateInResource(resource, rel), resource.logicalId, ['Resources', resource.logicalId, ...rel], stack, resource),
-      );
-    },
-  };
+interface Where {
+  readonly file: string;
+  readonly position: Position;
+  readonly resource: string;
+  readonly path: string;
+  readonly stack?: Stack;
+  readonly res?: Resource;
 }
 
 function verdict(template: Template, resource: Resource, path: string | JsonPath, predicate: (v: unknown) => boolean): Verdict {
@@ -99,8 +228,8 @@ function verdict(template: Template, resource: Resource, path: string | JsonPath
   return undefined;
 }
 
-function referrers(template: Template, resource: Resource, types?: readonly string[]) {
-  const byResource = new Map<string, { resource: Resource; references: import('../template/graph').Reference[] }>();
+function referrers(template: Template, resource: Resource, types?: readonly string[]): { resource: Resource; references: Reference[] }[] {
+  const byResource = new Map<string, { resource: Resource; references: Reference[] }>();
   for (const ref of template.graph.incoming(resource.logicalId)) {
     const from = template.resources.get(ref.from);
     if (!from || (types && !types.includes(from.type)) || template.isExcluded(from)) continue;
@@ -111,109 +240,25 @@ function referrers(template: Template, resource: Resource, types?: readonly stri
   return [...byResource.values()];
 }
 
-function runOnAssembly(assembly: Assembly, configured: ConfiguredRule, rule: AssemblyRule, findings: Finding[]): void {
-  const report = (r: AssemblyReport): void => {
-    const rel = parsePath(r.path ?? []);
-    if (r.stack && r.resource) {
-      const t = r.stack.template;
-      findings.push(makeFinding(configured, r, t.file, t.locateInResource(r.resource, rel), r.resource.logicalId, ['Resources', r.resource.logicalId, ...rel], r.stack, r.resource));
-    } else if (r.stack?.declaredIn && declaringManifest(assembly, r.stack)) {
-      const manifest = declaringManifest(assembly, r.stack)!;
-      const path = [...r.stack.declaredIn.path, ...rel];
-      findings.push(makeFinding(configured, r, r.stack.declaredIn.file, manifest.sourceMap.locate(manifest.value, path), '', formatPath(path), r.stack));
-    } else if (r.stack) {
-      const t = r.stack.template;
-      findings.push(makeFinding(configured, r, t.file, t.locate(rel), '', rel, r.stack));
-    } else if (assembly.manifest) {
-      findings.push(makeFinding(configured, r, assembly.file, locateInManifest(assembly, rel), '', rel));
-    } else {
-      // a lone template: the path is one of its own
-      const t = assembly.stacks[0].template;
-      findings.push(makeFinding(configured, r, t.file, t.locate(rel), '', rel));
-    }
-  };
-  try {
-    rule.check(assembly, { options: configured.options, assembly, report });
-  } catch (error) {
-    findings.push(internalError(configured, error, assembly.file, { line: 1, column: 1 }, '', ''));
-  }
-}
-
 /** The manifest that declares a stack: for a stack in a Stage, the Stage's own manifest, not the top one. */
 function declaringManifest(assembly: Assembly, stack: Stack): ParsedDocument | undefined {
   return stack.declaredIn?.manifest ?? assembly.manifest;
 }
 
-function locateInManifest(assembly: Assembly, path: JsonPath): Position {
-  const m = assembly.manifest!;
-  return m.sourceMap.locate(m.value, path);
-}
-
-function makeFinding(
-  configured: ConfiguredRule,
-  report: Report,
-  file: string,
-  position: Position,
-  resource: string,
-  path: JsonPath | string,
-  stack?: Stack,
-  res?: Resource,
-): Finding {
-  const rule = configured.rule;
-  const template = report.messageId !== undefined ? rule.messages[report.messageId] : report.message;
-  if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${report.messageId}"`);
-  return finding({
-    ruleId: rule.id,
-    severity: configured.severity,
-    message: formatMessage(template, report.data),
-    bestPractice: rule.bestPractice,
-    file,
-    position,
-    resource,
-    path: typeof path === 'string' ? path : formatPath(path),
-    stack,
-    constructPath: res?.constructPath,
-  });
-}
-
-function internalError(
-  configured: ConfiguredRule,
-  error: unknown,
-  file: string,
-  position: Position,
-  resource: string,
-  path: string,
-  stack?: Stack,
-  res?: Resource,
-): Finding {
+function internalError(configured: ConfiguredRule, error: unknown, where: Where): Finding {
   const what = error instanceof Error ? error.message : String(error);
-  const on = resource ? ` on resource ${resource}` : '';
+  const on = where.resource ? ` on resource ${where.resource}` : '';
   return finding({
     ruleId: INTERNAL_ERROR,
     severity: 'error',
     message: `Rule ${configured.rule.id} failed${on}: ${what.replace(/\.?$/, '.')}`,
     bestPractice: configured.rule.bestPractice,
-    file,
-    position,
-    resource,
-    path,
-    stack,
-    constructPath: res?.constructPath,
+    docs: ruleDocsUrl(configured.rule),
+    ...where,
   });
 }
 
-function finding(f: {
-  ruleId: string;
-  severity: Severity;
-  message: string;
-  bestPractice: string;
-  file: string;
-  position: Position;
-  resource: string;
-  path: string;
-  stack?: Stack;
-  constructPath?: string;
-}): Finding {
+function finding(f: Where & { ruleId: string; severity: Severity; message: string; bestPractice: string; docs: string }): Finding {
   const bp = lookupBestPractice(f.bestPractice);
   const out: Finding = {
     ruleId: f.ruleId,
@@ -226,11 +271,12 @@ function finding(f: {
     column: f.position.column,
     resource: f.resource,
     path: f.path,
+    docs: f.docs,
   };
   // stack, environment, construct and source exist only for stacks of a cloud assembly
   const fromAssembly = f.stack?.declaredIn !== undefined;
   const construct = f.resource ? f.stack?.constructs?.get(f.resource) : undefined;
-  const constructPath = construct?.path ?? f.constructPath;
+  const constructPath = construct?.path ?? f.res?.constructPath;
   return {
     ...out,
     ...(fromAssembly ? { stack: f.stack!.stackName ?? f.stack!.id, environment: formatEnvironment(f.stack!.environment) } : {}),

@@ -7,6 +7,8 @@ import type { ScanReport } from '../engine/finding';
 export interface ReporterOptions {
   /** ANSI colours (text output to a terminal) */
   readonly color: boolean;
+  /** text output: add the OPS scorecard */
+  readonly scorecard?: boolean;
 }
 
 export type Reporter = (report: ScanReport, options: ReporterOptions) => string;

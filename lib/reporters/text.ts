@@ -49,9 +49,32 @@ export const textReporter: Reporter = (report, options) => {
     out.push('');
   }
 
+  if (options.scorecard) out.push(...scorecardLines(report, c), '');
+
   out.push(summaryLine(report, c));
   return `${out.join('\n')}\n`;
 };
+
+/** The OPS scorecard, question by question: what was checked and how it went, or that it needs a human review. */
+function scorecardLines(report: ScanReport, c: ReturnType<typeof createColors>): string[] {
+  const out = [c.bold('OPS scorecard')];
+  for (const q of report.summary.scorecard.questions) {
+    out.push(`${c.bold(q.id)} ${q.title}`);
+    const width = Math.max(...q.bestPractices.map((bp) => `${bp.id} ${bp.title}`.length));
+    for (const bp of q.bestPractices) {
+      const name = `${bp.id} ${bp.title}`.padEnd(width);
+      if (!bp.checkable) {
+        out.push(`  ${c.dim(name)}  ${c.dim(`needs a human review: ${bp.url}`)}`);
+        continue;
+      }
+      const parts = [`${bp.passed} passed`, bp.failed > 0 ? c.red(`${bp.failed} failed`) : `${bp.failed} failed`];
+      if (bp.suppressed > 0) parts.push(`${bp.suppressed} suppressed`);
+      if (bp.needsContext > 0) parts.push(c.blue(`${bp.needsContext} need context`));
+      out.push(`  ${name}  ${bp.resources} checked: ${parts.join(', ')}`);
+    }
+  }
+  return out;
+}
 
 function summaryLine(report: ScanReport, c: ReturnType<typeof createColors>): string {
   const { findings, templates, resources, errors } = report.summary;

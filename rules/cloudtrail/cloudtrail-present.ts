@@ -9,18 +9,17 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   scope: 'assembly',
   resourceTypes: [TRAIL],
-  severity: 'info',
-  baseline: true,
+  severity: 'warning',
+  context: 'account',
   messages: {
-    missing:
-      'No CloudTrail trail in {{scope}}; this needs context: a trail usually comes from an account-baseline stack or ' +
-      'an organization trail, so confirm that one records API activity in the target account.',
+    missing: 'No CloudTrail trail in {{scope}}; API activity in the account is not recorded unless a trail comes from elsewhere.',
   },
   why:
     'CloudTrail is the record of who changed what, and when, through the AWS API. When a deployment or a manual ' +
     'change breaks the workload, that record is what an operator reads to correlate the incident with its cause. ' +
     'Trails are an account concern and are often managed outside the workload (a landing zone baseline stack or an ' +
-    'organization trail), so this is a reminder to confirm that one exists rather than a defect in the template.',
+    'organization trail): in a workload stack this is a reminder that needs context, enforced where a stack is marked ' +
+    'as the account baseline.',
   fix: {
     cloudformation:
       'Trail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    IsMultiRegionTrail: true\n' +

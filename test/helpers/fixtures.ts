@@ -12,12 +12,15 @@ export interface FixtureCase {
   readonly file: string;
   readonly options?: RuleOptions;
   readonly parameters?: Record<string, string>;
+  readonly accountBaseline?: boolean;
   readonly errors: readonly ExpectedFinding[];
 }
 
 interface ExpectedEntry {
   readonly options?: RuleOptions;
   readonly parameters?: Record<string, string>;
+  /** run as the account baseline (rules with account context are enforced) */
+  readonly accountBaseline?: boolean;
   readonly errors?: ExpectedFinding[];
 }
 
@@ -40,6 +43,6 @@ export function fixtureCases(packId: string, ruleId: string): FixtureCase[] {
     const entry = expected[name] ?? {};
     if (kind === 'fail' && !(entry.errors && entry.errors.length > 0)) throw new Error(`${expectedFile}: no expected findings for ${name}`);
     if (kind === 'pass' && entry.errors && entry.errors.length > 0) throw new Error(`${expectedFile}: ${name} is a pass fixture but lists findings`);
-    return { kind, name, file: path.join(dir, name), options: entry.options, parameters: entry.parameters, errors: entry.errors ?? [] };
+    return { kind, name, file: path.join(dir, name), options: entry.options, parameters: entry.parameters, accountBaseline: entry.accountBaseline, errors: entry.errors ?? [] };
   });
 }

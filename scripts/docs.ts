@@ -1,0 +1,142 @@
+/**
+ * Generates docs/rules/<rule id>.md and docs/rules/README.md from rule metadata and fixtures.
+ * `npm run docs` writes them; test/docs.test.ts fails when they are stale.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { bestPractice, QUESTIONS, questionUrl } from '../lib/framework';
+import { isAssemblyRule, ruleDocFileName, type Pack, type Rule } from '../lib/engine/rule';
+import { NEEDS_CONTEXT } from '../lib/engine/runner';
+import { runCase } from '../lib/testing';
+import { BUILTIN_PACKS } from '../rules';
+
+const ROOT = path.resolve(__dirname, '..');
+export const DOCS_DIR = path.join(ROOT, 'docs', 'rules');
+const FIXTURES = path.join(ROOT, 'fixtures');
+
+interface ExpectedEntry {
+  readonly options?: Record<string, unknown>;
+  readonly parameters?: Record<string, string>;
+  readonly accountBaseline?: boolean;
+}
+
+/** Every generated file, by name, with its content. */
+export function generateDocs(packs: readonly Pack[] = BUILTIN_PACKS): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const pack of packs) for (const rule of pack.rules) files.set(ruleDocFileName(rule.id), ruleDoc(rule, pack));
+  files.set('README.md', index(packs));
+  // every file ends with exactly one newline
+  for (const [name, content] of files) files.set(name, `${content.trimEnd()}\n`);
+  return files;
+}
+
+function ruleDoc(rule: Rule, pack: Pack): string {
+  const bp = bestPractice(rule.bestPractice)!;
+  const q = QUESTIONS.find((x) => x.id === bp.question)!;
+  const types = rule.resourceTypes ?? [];
+  const out: string[] = [
+    `# ${rule.id}`,
+    '',
+    `**${rule.title}.**`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| Best practice | [${bp.id} ${bp.title}](${bp.url}) |`,
+    `| Question | [${q.id}](${questionUrl(q)}) ${q.title} |`,
+    `| Pack | \`${pack.id}\`${(pack.off ?? []).includes(rule.id) ? ' (off by default)' : ''} |`,
+    `| Severity | ${rule.severity} |`,
+    `| Checks | ${isAssemblyRule(rule) ? 'the whole app or template' : 'each resource of the types below'} |`,
+    `| Resource types | ${types.length > 0 ? types.map((t) => `\`${t}\``).join(', ') : '—'} |`,
+  ];
+  if (rule.context) out.push(`| Needs context | ${rule.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`.${NEEDS_CONTEXT[rule.context]} |`);
+  out.push('', '## Why', '', rule.why, '', '## How to fix', '', '### CloudFormation', '', '```yaml', rule.fix.cloudformation, '```', '', '### CDK', '', '```ts', rule.fix.cdk, '```', '');
+  const options = Object.entries(rule.options ?? {});
+  if (options.length > 0) {
+    out.push('## Options', '', '| option | default | what it changes |', '|---|---|---|');
+    for (const [key, value] of options) out.push(`| \`${key}\` | \`${JSON.stringify(value)}\` | ${cell(String(rule.optionDocs?.[key] ?? ''))} |`);
+    out.push('');
+  }
+  out.push('## Messages', '');
+  for (const [id, text] of Object.entries(rule.messages)) out.push(`- \`${id}\`: ${text}`);
+  out.push('', ...examples(rule, pack), '## Acknowledging a finding', '');
+  out.push(
+    `In a CDK app, for a construct and everything below it: \`Validations.of(construct).acknowledge({ id: 'opslint::${rule.id}', reason: '…' })\` (a reason of at least 10 characters).`,
+    '',
+  );
+  return `${out.join('\n')}`;
+}
+
+function examples(rule: Rule, pack: Pack): string[] {
+  const dir = path.join(FIXTURES, pack.id, rule.id);
+  if (!existsSync(dir)) return [];
+  const expected: Record<string, ExpectedEntry> = existsSync(path.join(dir, 'expected.json')) ? JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) : {};
+  const names = readdirSync(dir).sort();
+  // the shortest YAML file reads best; then JSON; a cloud assembly folder is shown by its manifest
+  const size = (n: string): number => statSync(path.join(dir, n)).size;
+  const shortest = (list: string[]): string | undefined => [...list].sort((a, b) => size(a) - size(b) || (a < b ? -1 : 1))[0];
+  const pick = (prefix: string): string | undefined =>
+    shortest(names.filter((n) => n.startsWith(prefix) && /\.ya?ml$/.test(n))) ??
+    shortest(names.filter((n) => n.startsWith(prefix) && n.endsWith('.json'))) ??
+    names.find((n) => n.startsWith(prefix));
+  const out: string[] = ['## Examples', ''];
+  for (const [kind, prefix] of [['Failing', 'fail-'], ['Passing', 'pass-']] as const) {
+    const name = pick(prefix);
+    if (!name) continue;
+    const file = path.join(dir, name);
+    const entry = expected[name] ?? {};
+    const isDir = statSync(file).isDirectory();
+    const shown = isDir ? path.join(file, 'manifest.json') : file;
+    const lang = shown.endsWith('.json') ? 'json' : 'yaml';
+    out.push(`### ${kind}: \`${path.relative(ROOT, file)}\``, '');
+    if (isDir) out.push('A cloud assembly; its `manifest.json`:', '');
+    out.push(`\`\`\`${lang}`, readFileSync(shown, 'utf8').trimEnd(), '```', '');
+    if (entry.options) out.push(`With the options \`${JSON.stringify(entry.options)}\`.`, '');
+    if (entry.parameters) out.push(`With the parameters \`${JSON.stringify(entry.parameters)}\`.`, '');
+    if (entry.accountBaseline) out.push('Scanned as the account baseline.', '');
+    if (kind === 'Failing') {
+      const findings = runCase(rule, { file, options: entry.options, parameters: entry.parameters, accountBaseline: entry.accountBaseline });
+      out.push('Findings:', '');
+      for (const f of findings) out.push(`- ${path.basename(f.file)}:${f.line}:${f.column} ${f.severity}: ${f.message}`);
+      out.push('');
+    }
+  }
+  return out;
+}
+
+function index(packs: readonly Pack[]): string {
+  const rules = packs.flatMap((pack) => pack.rules.map((rule) => ({ pack, rule })));
+  const out = [
+    '# opslint rules',
+    '',
+    `${rules.length} rules over ${new Set(rules.map((r) => r.rule.bestPractice)).size} best practices of the Operational Excellence pillar, by question and best practice.`,
+    'Best practices without rules cannot be shown by a template and need a human review.',
+    '',
+  ];
+  for (const q of QUESTIONS) {
+    out.push(`## [${q.id}](${questionUrl(q)}) ${q.title}`, '');
+    for (const bp of q.bestPractices) {
+      const here = rules.filter((r) => r.rule.bestPractice === bp.id);
+      const url = bestPractice(bp.id)!.url;
+      if (here.length === 0) {
+        out.push(`- [${bp.id} ${bp.title}](${url}): needs a human review`);
+        continue;
+      }
+      out.push(`- [${bp.id} ${bp.title}](${url})`);
+      for (const { pack, rule } of here) out.push(`  - [\`${rule.id}\`](${ruleDocFileName(rule.id)}) (${rule.severity}, pack \`${pack.id}\`): ${rule.title}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+if (require.main === module) {
+  const files = generateDocs();
+  mkdirSync(DOCS_DIR, { recursive: true });
+  for (const name of readdirSync(DOCS_DIR)) if (!files.has(name)) rmSync(path.join(DOCS_DIR, name));
+  for (const [name, content] of files) writeFileSync(path.join(DOCS_DIR, name), content);
+  process.stdout.write(`wrote ${files.size} files to ${path.relative(process.cwd(), DOCS_DIR)}\n`);
+}
