@@ -10,11 +10,13 @@ const ORDERS = `${WORKLOAD}/orders.yaml`;
 const PARAMS = 'fixtures/cli/params';
 
 const json = (stdout: string): ScanReport => JSON.parse(stdout) as ScanReport;
+/** The five packs issue 2 asked for: the acceptance workload is about them. */
+const FIVE = ['--pack', 'alarms,cloudtrail,flow-logs,tracing,environments'];
 const notInfo = (r: ScanReport) => r.findings.filter((f) => f.severity !== 'info');
 
 describe('opslint scan: the acceptance workload', () => {
   it('reports exactly the function, the VPC and the alarm, and the broken file beside them with exit code 2', async () => {
-    const { code, stdout, stderr } = await runCli(['scan', WORKLOAD, '--format', 'json']);
+    const { code, stdout, stderr } = await runCli(['scan', WORKLOAD, ...FIVE, '--format', 'json']);
     expect(code).toBe(2);
     const report = json(stdout);
     expect(notInfo(report).map((f) => [f.ruleId, f.resource, f.bestPractice, f.file, f.line])).toEqual([
@@ -44,7 +46,7 @@ describe('opslint scan: the acceptance workload', () => {
   });
 
   it('prints text grouped by file, with position, severity, message, rule and best practice', async () => {
-    const { code, stdout } = await runCli(['scan', WORKLOAD]);
+    const { code, stdout } = await runCli(['scan', WORKLOAD, ...FIVE]);
     expect(code).toBe(2);
     expect(stdout).toContain(`${ORDERS}\n`);
     expect(stdout).toMatch(/^ {2}12:5 +warning +Lambda function OrdersFunction does not send traces to X-Ray; set TracingConfig\.Mode to Active\. +lambda-tracing +\(OPS04-BP05\)$/m);
@@ -63,13 +65,13 @@ describe('opslint scan: exit codes', () => {
   });
 
   it('exits 0 on a clean template', async () => {
-    const { code, stdout } = await runCli(['scan', 'fixtures/tracing/lambda-tracing/pass-active.yaml', '--exclude-rule', 'cloudtrail-present']);
+    const { code, stdout } = await runCli(['scan', 'fixtures/tracing/lambda-tracing/pass-active.yaml', ...FIVE, '--exclude-rule', 'cloudtrail-present']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/0 findings \(0 errors, 0 warnings, 0 info\) in 1 template, 3 resources\n$/);
   });
 
   it('exits 2 for a path that does not exist, after scanning the others', async () => {
-    const { code, stdout } = await runCli(['scan', 'no/such/file.yaml', ORDERS, '--format', 'json']);
+    const { code, stdout } = await runCli(['scan', 'no/such/file.yaml', ORDERS, ...FIVE, '--format', 'json']);
     expect(code).toBe(2);
     const report = json(stdout);
     expect(report.errors).toEqual([{ file: 'no/such/file.yaml', message: 'cannot read file: no such file or directory' }]);
@@ -82,7 +84,7 @@ describe('opslint scan: exit codes', () => {
     expect(unknownRule.stderr).toBe('opslint: unknown rule "no-such-rule"; `opslint rules` lists them\n');
     const badFormat = await runCli(['scan', ORDERS, '--format', 'xml']);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain("argument 'xml' is invalid");
+    expect(badFormat.stderr).toBe('opslint: unknown format "xml"; formats: text, json, sarif, github, junit, markdown\n');
   });
 });
 

@@ -15,7 +15,7 @@ import { Annotations, AspectPriority, Aspects, CfnElement, Stack, Stage, type IA
 import type { IConstruct } from 'constructs';
 import { isFrameworkConstruct, type ConstructInfo } from '../assembly/cdk-metadata';
 import type { Assembly } from '../assembly/model';
-import { accountBaselineMatcher } from '../engine/baseline';
+import { accountBaselineMatcher } from '../engine/account-baseline';
 import { runRules } from '../engine/runner';
 import { isAssemblyRule } from '../engine/rule';
 import { bestPractice } from '../framework';

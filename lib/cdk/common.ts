@@ -8,7 +8,7 @@ import type { IConstruct } from 'constructs';
 import type { Assembly } from '../assembly/model';
 import { readCloudAssembly } from '../assembly/read';
 import type { InputError } from '../template/errors';
-import { accountBaselineMatcher } from '../engine/baseline';
+import { accountBaselineMatcher } from '../engine/account-baseline';
 import { configureRules, type RuleSelection } from '../engine/config';
 import { atOrAbove, type FailOn, type Finding } from '../engine/finding';
 import { runRules, type ConfiguredRule } from '../engine/runner';

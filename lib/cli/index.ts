@@ -2,14 +2,12 @@
  * The command line: `opslint scan`, `opslint rules`. `main` returns the exit code instead of exiting, and
  * writes through the given streams, so tests run it in-process.
  */
-import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../engine/config';
-import { atOrAbove, type FailOn } from '../engine/finding';
+import type { ScanCliOptions } from './scan';
 import { InputError } from '../template/errors';
-import { FORMATS, getReporter } from '../reporters';
-import { parseParameterArgs } from './parameters';
+import { FORMATS } from '../reporters';
 import { packageVersion } from './version';
 
 export interface CliIO {
@@ -21,13 +19,12 @@ export interface CliIO {
   readonly isTTY: boolean;
 }
 
-export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 const collectRaw = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  let exitCode: number = EXIT.ok;
+  let exitCode = 0;
   const program = new Command('opslint')
     .description('Lint CloudFormation templates and CDK apps against the AWS Well-Architected Operational Excellence best practices.')
     .version(packageVersion(), '-v, --version')
@@ -39,18 +36,35 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .command('scan')
     .description('scan templates, folders (searched recursively), globs and cloud assemblies (cdk.out)')
     .argument('[paths...]', 'files, folders, globs or cdk.out folders', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <level>', 'exit with 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'none']).default('error'))
+    .option('-f, --format <format>', `output format: ${FORMATS.join(', ')} (repeatable; default text)`, collectRaw)
+    .option('-o, --output <file>', 'write the report of the --format before it to a file (default: stdout)', collectRaw)
+    .addOption(new Option('--fail-on <level>', 'exit with 1 when a finding is at or above this severity (default: error)').choices(['error', 'warning', 'info', 'none']))
     .option('-p, --parameters <Key=Value|file>', 'parameter values: Key=Value, or a JSON/YAML parameter file (repeatable)', collectRaw)
     .option('--pack <id>', 'run only these packs (repeatable, or comma-separated)', collect)
     .option('--rule <id>', 'run only these rules (repeatable, or comma-separated)', collect)
     .option('--exclude-rule <id>', 'do not run these rules (repeatable, or comma-separated)', collect)
     .option('--account-baseline <pattern>', 'stacks or templates that hold the account baseline (CloudTrail, Config…): stack name, construct path or file glob (repeatable)', collectRaw)
+    .option('-c, --config <file>', 'the configuration file (default: opslint.config.json|yaml|yml, found upward from here)')
+    .option('--no-config', 'ignore configuration files')
+    .option('--baseline <file>', 'report only findings that are not in this baseline file')
+    .option('--write-baseline <file>', 'record the current findings as the baseline')
+    .option('--changed-since <ref>', 'scan only templates (and cdk.out stacks) changed since this git ref')
+    .option('--ignore-non-templates', 'skip named files that are not templates instead of reporting them (for pre-commit hooks)')
     .option('--scorecard', 'text output: add the OPS scorecard, question by question')
     .option('--no-color', 'no colours in text output (also: NO_COLOR)')
     .action(async (paths: string[], opts: ScanCliOptions) => {
-      exitCode = await runScan(paths, opts, io);
+      const { runScan, outputsFromArgv } = await import('./scan');
+      exitCode = await runScan(paths, opts, outputsFromArgv(argv.slice(argv.indexOf('scan') + 1)), io);
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter configuration, opslint.config.yaml')
+    .option('--force', 'overwrite an existing configuration')
+    .action(async (opts: { force?: boolean }) => {
+      const { initConfig } = await import('../config/init');
+      const file = initConfig(io.cwd, opts.force === true);
+      io.stdout(`wrote ${path.relative(io.cwd, file)}\n`);
     });
 
   program
@@ -75,51 +89,13 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+      return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError || error instanceof InputError) {
       io.stderr(`opslint: ${error instanceof InputError ? error.format() : error.message}\n`);
-      return EXIT.error;
+      return 2;
     }
     throw error;
   }
   return exitCode;
-}
-
-interface ScanCliOptions {
-  format: string;
-  output?: string;
-  failOn: FailOn;
-  parameters?: string[];
-  pack?: string[];
-  rule?: string[];
-  excludeRule?: string[];
-  accountBaseline?: string[];
-  scorecard?: boolean;
-  color: boolean;
-}
-
-async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO): Promise<number> {
-  const { scanPaths } = await import('../scan');
-  const report = scanPaths(paths, {
-    cwd: io.cwd,
-    parameters: parseParameterArgs(opts.parameters ?? [], io.cwd),
-    selection: { packs: opts.pack, rules: opts.rule, exclude: opts.excludeRule },
-    accountBaseline: opts.accountBaseline,
-  });
-  const reporter = getReporter(opts.format)!;
-  const toFile = opts.output !== undefined;
-  const color = opts.color && !toFile && io.isTTY && io.env.NO_COLOR === undefined && opts.format === 'text';
-  const text = reporter(report, { color, scorecard: opts.scorecard === true });
-  if (toFile) {
-    writeFileSync(path.resolve(io.cwd, opts.output!), text);
-  } else {
-    io.stdout(text);
-  }
-  // input errors always reach the terminal, whatever the format and destination
-  if (toFile || opts.format !== 'text') {
-    for (const e of report.errors) io.stderr(`${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}\n`);
-  }
-  if (report.errors.length > 0) return EXIT.error;
-  return report.findings.some((f) => atOrAbove(f.severity, opts.failOn)) ? EXIT.findings : EXIT.ok;
 }

@@ -1,26 +1,67 @@
-/** Which stacks hold the account baseline: matched by stack name, artifact id, construct path or template file. */
-import type { Stack } from '../assembly/model';
+/**
+ * The findings baseline: `--write-baseline FILE` records the current findings by rule, file, resource and
+ * path (not line numbers, so edits elsewhere do not make them new), and `--baseline FILE` reports only the
+ * findings that are not in it, counts the known ones, and lists the entries that no longer occur.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../template/errors';
+import { isPlainObject } from '../template/intrinsics';
+import { cmp, type BaselineEntry, type BaselineSummary, type Finding } from './finding';
 
-/** `*` matches within a path segment, `**` across segments; anything else literally. */
-export function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*' && pattern[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+const VERSION = 1;
+
+/** Finding files are relative to cwd; baseline files are relative to the baseline's own folder, so it can be committed. */
+function toEntry(f: Finding, cwd: string, dir: string): BaselineEntry {
+  const file = path.relative(dir, path.resolve(cwd, f.file)).split(path.sep).join('/');
+  return { ruleId: f.ruleId, file, resource: f.resource, path: f.path };
 }
 
-export function accountBaselineMatcher(patterns: readonly string[] | undefined): ((stack: Stack) => boolean) | undefined {
-  if (!patterns || patterns.length === 0) return undefined;
-  const res = patterns.map(globToRegExp);
-  return (stack) => {
-    const names = [stack.stackName, stack.id, stack.constructPath, stack.template.file].filter((n): n is string => n !== undefined);
-    return names.some((n) => res.some((re) => re.test(n)));
-  };
+const key = (e: BaselineEntry): string => [e.ruleId, e.file, e.resource, e.path].join('\u0000');
+
+export function writeBaseline(file: string, findings: readonly Finding[], cwd: string): number {
+  const dir = path.dirname(path.resolve(cwd, file));
+  const entries = findings
+    .filter((f) => !f.suppressed)
+    .map((f) => toEntry(f, cwd, dir))
+    .sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.resource, b.resource) || cmp(a.path, b.path));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.resolve(cwd, file), `${JSON.stringify({ version: VERSION, tool: 'opslint', findings: entries }, null, 2)}\n`);
+  return entries.length;
+}
+
+export function readBaseline(file: string, cwd: string): BaselineEntry[] {
+  const abs = path.resolve(cwd, file);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(abs, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON';
+    throw new InputError(`cannot read the baseline: ${reason}`, file);
+  }
+  const list = isPlainObject(doc) ? doc.findings : undefined;
+  if (!Array.isArray(list) || !list.every((e) => isPlainObject(e) && ['ruleId', 'file', 'resource', 'path'].every((k) => typeof e[k] === 'string'))) {
+    throw new InputError('not an opslint baseline: expected { "findings": [ { "ruleId", "file", "resource", "path" } ] }', file);
+  }
+  return list as BaselineEntry[];
+}
+
+/** Splits findings into new ones and known ones (each baseline entry matches one finding at most). */
+export function applyBaseline(findings: readonly Finding[], entries: readonly BaselineEntry[], file: string, cwd: string): { findings: Finding[]; summary: BaselineSummary } {
+  const dir = path.dirname(path.resolve(cwd, file));
+  const remaining = new Map<string, BaselineEntry[]>();
+  for (const e of entries) remaining.set(key(e), [...(remaining.get(key(e)) ?? []), e]);
+  const out: Finding[] = [];
+  let known = 0;
+  for (const f of findings) {
+    const list = f.suppressed ? undefined : remaining.get(key(toEntry(f, cwd, dir)));
+    if (list && list.length > 0) {
+      list.pop();
+      known++;
+    } else {
+      out.push(f);
+    }
+  }
+  const fixed = [...remaining.values()].flat().sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId));
+  return { findings: out, summary: { file, known, fixed } };
 }

@@ -42,6 +42,21 @@ export interface Finding {
   readonly environment?: string;
   /** the user code that created the construct, `file:line:column`, when the cloud assembly recorded it */
   readonly source?: string;
+  /** present when a suppression with a reason applies: the finding is reported but does not count */
+  readonly suppressed?: Suppression;
+}
+
+export interface Suppression {
+  readonly reason: string;
+  /** ISO date after which the suppression no longer applies */
+  readonly expires?: string;
+  /** where the suppression is written: the resource's Metadata, the template's Metadata, or the configuration */
+  readonly source: 'resource' | 'template' | 'config';
+}
+
+/** Counts toward the exit code and the scorecard: not suppressed. */
+export function isActive(f: Finding): boolean {
+  return f.suppressed === undefined;
 }
 
 /** An input that could not be read: never stops the others from being scanned. */
@@ -72,6 +87,26 @@ export interface Summary {
   readonly notes: readonly Note[];
   /** every OPS question and best practice, with what this scan checked */
   readonly scorecard: Scorecard;
+  /** the template files scanned, sorted */
+  readonly files: readonly string[];
+  /** findings suppressed with a reason (they stay in `findings`, marked) */
+  readonly suppressed: number;
+  /** with `--baseline`: findings already known (left out of `findings`) and baseline entries that no longer occur */
+  readonly baseline?: BaselineSummary;
+}
+
+/** A finding as the baseline records it: without line numbers, so that it survives edits around it. */
+export interface BaselineEntry {
+  readonly ruleId: string;
+  readonly file: string;
+  readonly resource: string;
+  readonly path: string;
+}
+
+export interface BaselineSummary {
+  readonly file: string;
+  readonly known: number;
+  readonly fixed: readonly BaselineEntry[];
 }
 
 export interface ScanReport {

@@ -55,6 +55,8 @@ export interface RuleStats {
   readonly evaluated: Set<string>;
   readonly failed: Set<string>;
   readonly needsContext: Set<string>;
+  /** filled after suppressions are applied */
+  readonly suppressed: Set<string>;
 }
 
 export interface Evaluation {
@@ -207,7 +209,7 @@ class Run {
 
   private statsOf(ruleId: string): RuleStats {
     let s = this.stats.get(ruleId);
-    if (!s) this.stats.set(ruleId, (s = { evaluated: new Set(), failed: new Set(), needsContext: new Set() }));
+    if (!s) this.stats.set(ruleId, (s = { evaluated: new Set(), failed: new Set(), needsContext: new Set(), suppressed: new Set() }));
     return s;
   }
 }

@@ -39,12 +39,13 @@ export function mergeStats(into: Map<string, RuleStats>, from: ReadonlyMap<strin
   for (const [rule, s] of from) {
     const t = into.get(rule);
     if (!t) {
-      into.set(rule, { evaluated: new Set(s.evaluated), failed: new Set(s.failed), needsContext: new Set(s.needsContext) });
+      into.set(rule, { evaluated: new Set(s.evaluated), failed: new Set(s.failed), needsContext: new Set(s.needsContext), suppressed: new Set(s.suppressed) });
       continue;
     }
     s.evaluated.forEach((k) => t.evaluated.add(k));
     s.failed.forEach((k) => t.failed.add(k));
     s.needsContext.forEach((k) => t.needsContext.add(k));
+    s.suppressed.forEach((k) => t.suppressed.add(k));
   }
 }
 
@@ -61,13 +62,20 @@ export function buildScorecard(rules: readonly ConfiguredRule[], stats: Readonly
         const evaluated = new Set<string>();
         const failed = new Set<string>();
         const needsContext = new Set<string>();
+        const suppressed = new Set<string>();
         for (const id of ruleIds) {
           const s = stats.get(id);
           s?.evaluated.forEach((k) => evaluated.add(k));
           s?.failed.forEach((k) => failed.add(k));
           s?.needsContext.forEach((k) => needsContext.add(k));
+          s?.suppressed.forEach((k) => suppressed.add(k));
         }
-        failed.forEach((k) => needsContext.delete(k));
+        // a resource counts once: failed over suppressed over needing context
+        failed.forEach((k) => {
+          suppressed.delete(k);
+          needsContext.delete(k);
+        });
+        suppressed.forEach((k) => needsContext.delete(k));
         return {
           id: bp.id,
           title: bp.title,
@@ -75,9 +83,9 @@ export function buildScorecard(rules: readonly ConfiguredRule[], stats: Readonly
           checkable: ruleIds.length > 0,
           rules: ruleIds,
           resources: evaluated.size,
-          passed: evaluated.size - failed.size - needsContext.size,
+          passed: evaluated.size - failed.size - needsContext.size - suppressed.size,
           failed: failed.size,
-          suppressed: 0,
+          suppressed: suppressed.size,
           needsContext: needsContext.size,
         };
       }),

@@ -8,6 +8,7 @@ import { globSync, isDynamicPattern } from 'tinyglobby';
 import { InputError, messages } from '../template/errors';
 import { describeFsError } from '../template/load';
 import { isCloudAssembly } from '../assembly/read';
+import { globToRegExp } from './glob';
 
 export interface TemplateInput {
   readonly kind: 'template';
@@ -34,11 +35,15 @@ export interface Discovery {
 const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template)$/i;
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn']);
 
-export function discoverInputs(paths: readonly string[], cwd: string, display: (p: string) => string): Discovery {
+export function discoverInputs(paths: readonly string[], cwd: string, display: (p: string) => string, ignore: readonly string[] = []): Discovery {
   const found = new Map<string, Input>();
   const errors: InputError[] = [];
+  const ignored = ignore.map(globToRegExp);
   const add = (input: Input): void => {
     const key = input.kind === 'template' ? input.file : input.dir;
+    const rel = path.relative(cwd, key).split(path.sep).join('/');
+    // an ignored path is skipped unless the user named it
+    if (!(input.kind === 'template' && input.explicit) && ignored.some((re) => re.test(rel) || re.test(`${rel}/`))) return;
     const existing = found.get(key);
     // a file both named and found in a directory counts as named
     if (!existing || (input.kind === 'template' && input.explicit)) found.set(key, input);

@@ -1,14 +1,24 @@
 /**
  * Reporters are pure functions of one report: `(report, options) => string`. They are loaded by name
- * when asked for, so a scan pays only for the format it prints.
+ * when asked for, so a scan pays only for the formats it prints.
  */
 import type { ScanReport } from '../engine/finding';
+import type { RuleInfo } from './rule-info';
+
+export type { RuleInfo } from './rule-info';
 
 export interface ReporterOptions {
   /** ANSI colours (text output to a terminal) */
   readonly color: boolean;
   /** text output: add the OPS scorecard */
   readonly scorecard?: boolean;
+  /** the rules that ran (SARIF lists them; others link to them) */
+  readonly rules?: readonly RuleInfo[];
+  /** where finding paths are relative to (default: the process's working directory) */
+  readonly cwd?: string;
+  /** the repository root, for repository-relative paths (SARIF, GitHub annotations); default: cwd */
+  readonly repoRoot?: string;
+  readonly toolVersion?: string;
 }
 
 export type Reporter = (report: ScanReport, options: ReporterOptions) => string;
@@ -16,6 +26,10 @@ export type Reporter = (report: ScanReport, options: ReporterOptions) => string;
 const REPORTERS: Readonly<Record<string, () => Reporter>> = {
   text: () => (require('./text') as typeof import('./text')).textReporter,
   json: () => (require('./json') as typeof import('./json')).jsonReporter,
+  sarif: () => (require('./sarif') as typeof import('./sarif')).sarifReporter,
+  github: () => (require('./github') as typeof import('./github')).githubReporter,
+  junit: () => (require('./junit') as typeof import('./junit')).junitReporter,
+  markdown: () => (require('./markdown') as typeof import('./markdown')).markdownReporter,
 };
 
 export const FORMATS: readonly string[] = Object.keys(REPORTERS);

@@ -1,0 +1,153 @@
+/**
+ * `opslint scan`: options and configuration merged (the command line wins), the scan, every requested
+ * report written, and the exit code.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { writeBaseline } from '../engine/baseline';
+import { configRelative, findConfig, loadConfig, selectionFromConfig, type LoadedConfig } from '../config/load';
+import { configureRules, UsageError, type RuleSelection } from '../engine/config';
+import { atOrAbove, type FailOn } from '../engine/finding';
+import { FORMATS, getReporter } from '../reporters';
+import { ruleInfos } from '../reporters/rule-info';
+import { changedFiles } from '../inputs/changed';
+import { toDisplayPath, scanPaths } from '../scan';
+import { BUILTIN_PACKS } from '../../rules';
+import { parseParameterArgs } from './parameters';
+import { packageVersion } from './version';
+import type { CliIO } from './index';
+
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+export interface ScanCliOptions {
+  format?: string[];
+  output?: string[];
+  failOn?: FailOn;
+  parameters?: string[];
+  pack?: string[];
+  rule?: string[];
+  excludeRule?: string[];
+  accountBaseline?: string[];
+  scorecard?: boolean;
+  color: boolean;
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+  changedSince?: string;
+  ignoreNonTemplates?: boolean;
+}
+
+/** One report to write: a format, and a file (stdout when undefined). */
+export interface Output {
+  readonly format: string;
+  readonly file?: string;
+}
+
+/**
+ * `--format` and `--output` pair up in the order given: an `--output` belongs to the `--format` before it
+ * (with one format, the order does not matter); `--format sarif=report.sarif` says both at once.
+ */
+export function outputsFromArgv(argv: readonly string[]): Output[] {
+  const outputs: { format: string; file?: string }[] = [];
+  const pendingFiles: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    if (flag === '-f' || flag === '--format') {
+      const v = value();
+      if (v === undefined) continue;
+      const eq = v.indexOf('=');
+      outputs.push(eq > 0 ? { format: v.slice(0, eq), file: v.slice(eq + 1) } : { format: v });
+    } else if (flag === '-o' || flag === '--output') {
+      const v = value();
+      if (v === undefined) continue;
+      const last = outputs[outputs.length - 1];
+      if (last && last.file === undefined) last.file = v;
+      else pendingFiles.push(v);
+    } else if (arg === '--') {
+      break;
+    }
+  }
+  if (outputs.length === 0) outputs.push({ format: 'text' });
+  // an --output given before any --format belongs to the first format without a file
+  for (const file of pendingFiles) {
+    const free = outputs.find((o) => o.file === undefined);
+    if (!free) throw new UsageError(`--output ${file} has no --format to go with`);
+    free.file = file;
+  }
+  for (const o of outputs) {
+    if (!FORMATS.includes(o.format)) throw new UsageError(`unknown format "${o.format}"; formats: ${FORMATS.join(', ')}`);
+  }
+  if (outputs.filter((o) => o.file === undefined).length > 1) throw new UsageError('only one format can be written to stdout: give the others an --output');
+  return outputs;
+}
+
+export async function runScan(paths: string[], opts: ScanCliOptions, outputs: readonly Output[], io: CliIO): Promise<number> {
+  const cwd = io.cwd;
+  const configFile = opts.config === false ? undefined : opts.config ? path.resolve(cwd, opts.config) : findConfig(cwd);
+  const loaded: LoadedConfig | undefined = configFile ? loadConfig(configFile, toDisplayPath(configFile, cwd)) : undefined;
+  const config = loaded?.config ?? {};
+  const packs = BUILTIN_PACKS;
+
+  const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs) : {};
+  const selection: RuleSelection = {
+    packs: opts.pack,
+    rules: opts.rule,
+    exclude: [...(fromConfig.exclude ?? []), ...(opts.excludeRule ?? [])],
+    ruleSettings: fromConfig.ruleSettings,
+  };
+  const relativeToCwd = (p: string): string => toDisplayPath(configRelative(loaded!, p), cwd);
+  const parameters: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config.parameters ?? {})) parameters[k] = String(v);
+  Object.assign(parameters, parseParameterArgs(opts.parameters ?? [], cwd));
+  // writing a baseline records every current finding, whatever the baseline in use
+  const baseline = opts.writeBaseline ? undefined : (opts.baseline ?? (config.baseline && loaded ? relativeToCwd(config.baseline) : undefined));
+
+  const report = scanPaths(paths, {
+    cwd,
+    packs,
+    parameters,
+    selection,
+    accountBaseline: [...(config.accountBaseline ?? []), ...(opts.accountBaseline ?? [])],
+    ignore: loaded ? (config.ignore ?? []).map((g) => path.posix.join(toDisplayPath(path.dirname(loaded.file), cwd), g).replace(/^\.\//, '')) : [],
+    suppressions: config.suppressions,
+    baseline,
+    changed: opts.changedSince ? changedFiles(opts.changedSince, cwd) : undefined,
+    lenient: opts.ignoreNonTemplates === true,
+  });
+
+  if (opts.writeBaseline) {
+    const n = writeBaseline(opts.writeBaseline, report.findings, cwd);
+    io.stderr(`opslint: wrote ${n} finding(s) to the baseline ${opts.writeBaseline}\n`);
+  }
+
+  const rules = ruleInfos(configureRules(packs, selection), packs);
+  const repoRoot = findRepoRoot(cwd);
+  for (const output of outputs) {
+    const color = opts.color && output.file === undefined && io.isTTY && io.env.NO_COLOR === undefined && output.format === 'text';
+    const text = getReporter(output.format)!(report, { color, scorecard: opts.scorecard === true, rules, cwd, repoRoot, toolVersion: packageVersion() });
+    if (output.file === undefined) {
+      io.stdout(text);
+    } else {
+      const file = path.resolve(cwd, output.file);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
+  }
+  // input errors always reach the terminal, whatever the formats and destinations
+  if (!outputs.some((o) => o.format === 'text' && o.file === undefined)) {
+    for (const e of report.errors) io.stderr(`${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}\n`);
+  }
+  const failOn = opts.failOn ?? config.failOn ?? 'error';
+  if (report.errors.length > 0) return EXIT.error;
+  return report.findings.some((f) => !f.suppressed && atOrAbove(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
+}
+
+/** The git repository root above `cwd` (for repository-relative paths), or cwd itself. */
+function findRepoRoot(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(cwd);
+  }
+}

@@ -1,0 +1,56 @@
+/** `opslint init`: a commented starter configuration. */
+import { existsSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '../engine/config';
+import { CONFIG_FILES } from './load';
+
+export const STARTER = `# opslint configuration: https://github.com/opslint/opslint#configuration
+# Validated against the schema below (editors with YAML support complete and check the keys).
+# yaml-language-server: $schema=./node_modules/opslint/schema/opslint.config.schema.json
+
+# Exit with 1 when a finding is at or above this severity: error (default), warning, info or none.
+failOn: error
+
+# Per rule: off, a severity (error, warning, info), or { severity, options }.
+# \`npx opslint rules\` lists the rules; \`npx opslint explain <rule>\` shows a rule's options.
+rules:
+  # log-group-retention:
+  #   options:
+  #     minRetentionDays: 90
+  # lambda-structured-logs: off
+
+# Packs or rules to turn off, and rules that are off by default to turn on.
+disable: []
+enable: []
+
+# Paths not to scan when found in a folder (globs, relative to this file).
+ignore:
+  - cdk.out/asset.*/**
+  - node_modules/**
+
+# The stacks or templates that hold the account baseline (CloudTrail, AWS Config, patching):
+# account-level checks are enforced there and are reminders ("needs context") elsewhere.
+accountBaseline: []
+
+# CloudFormation parameter values used to resolve templates.
+parameters: {}
+
+# Suppressions in templates: Metadata: { opslint: { suppress: [ { id, reason, expires } ] } }
+suppressions:
+  minReasonLength: 10
+  unsuppressible: []
+
+# Only report findings that are not in this file (write it with --write-baseline).
+# baseline: .opslint-baseline.json
+
+# Rule packs to load: npm package names or paths relative to this file.
+packs: []
+`;
+
+export function initConfig(cwd: string, force: boolean): string {
+  const existing = CONFIG_FILES.map((f) => path.join(cwd, f)).find((f) => existsSync(f));
+  if (existing && !force) throw new UsageError(`${path.relative(cwd, existing) || existing} already exists; use --force to overwrite it`);
+  const file = path.join(cwd, 'opslint.config.yaml');
+  writeFileSync(file, STARTER);
+  return file;
+}

@@ -1,0 +1,35 @@
+/**
+ * `--format github`: GitHub Actions workflow commands, so findings appear as annotations on the pull
+ * request's files: `::error file=…,line=…,col=…,title=…::message` (warning and notice by severity).
+ * Suppressed findings are left out; input errors are errors.
+ */
+import type { Severity } from '../engine/finding';
+import type { Reporter } from './index';
+import { repoRelative } from './paths';
+
+const COMMAND: Readonly<Record<Severity, string>> = { error: 'error', warning: 'warning', info: 'notice' };
+
+export const githubReporter: Reporter = (report, options) => {
+  const lines: string[] = [];
+  const file = (f: string): string => repoRelative(f, options) ?? f;
+  for (const e of report.errors) {
+    const where = e.line !== undefined ? `,line=${e.line},col=${e.column}` : '';
+    lines.push(`::error file=${property(file(e.file))}${where},title=${property('opslint: input error')}::${data(e.message)}`);
+  }
+  for (const f of report.findings) {
+    if (f.suppressed) continue;
+    const title = `${f.ruleId} (${f.bestPractice})`;
+    lines.push(`::${COMMAND[f.severity]} file=${property(file(f.file))},line=${f.line},col=${f.column},title=${property(title)}::${data(f.message)}`);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+};
+
+/** Escaping of a command's message, as the Actions runner expects it. */
+function data(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escaping of a command property value: also `:` and `,`. */
+function property(s: string): string {
+  return data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

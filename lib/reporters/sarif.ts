@@ -1,0 +1,138 @@
+/**
+ * `--format sarif`: SARIF 2.1.0 for GitHub code scanning. One rules entry per rule that ran (help in text and
+ * Markdown, with the OPS best practice and the doc link), results at repository-relative paths and 1-based
+ * regions, suppressed findings as `suppressions`, and a fingerprint that does not depend on line numbers, so
+ * an alert survives edits above it.
+ */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { Finding, Severity } from '../engine/finding';
+import type { Reporter, ReporterOptions } from './index';
+import { repoRelative } from './paths';
+import type { RuleInfo } from './rule-info';
+
+const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = { error: 'error', warning: 'warning', info: 'note' };
+const INFORMATION_URI = 'https://github.com/opslint/opslint';
+
+export const sarifReporter: Reporter = (report, options) => {
+  const rules = rulesFor(report.findings, options.rules ?? []);
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const run: Sarif.Run = {
+    tool: {
+      driver: {
+        name: 'opslint',
+        ...(options.toolVersion ? { version: options.toolVersion, semanticVersion: options.toolVersion } : {}),
+        informationUri: INFORMATION_URI,
+        rules: rules.map(ruleDescriptor),
+      },
+    },
+    columnKind: 'utf16CodeUnits',
+    results: report.findings.map((f) => result(f, index.get(f.ruleId)!, options)),
+    invocations: [
+      {
+        executionSuccessful: report.errors.length === 0,
+        toolExecutionNotifications: report.errors.map((e) => ({
+          level: 'error' as const,
+          message: { text: e.message },
+          locations: [location(e.file, e.line ?? 1, e.column ?? 1, options)],
+        })),
+      },
+    ],
+  };
+  const log: Sarif.Log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] };
+  return `${JSON.stringify(log, null, 2)}\n`;
+};
+
+/** The rules that ran, plus any rule id a finding names that is not among them (internal errors, meta rules). */
+function rulesFor(findings: readonly Finding[], infos: readonly RuleInfo[]): RuleInfo[] {
+  const out = [...infos];
+  const known = new Set(out.map((r) => r.id));
+  for (const f of findings) {
+    if (known.has(f.ruleId)) continue;
+    known.add(f.ruleId);
+    out.push({
+      id: f.ruleId,
+      title: f.ruleId,
+      pack: '',
+      bestPractice: f.bestPractice,
+      bestPracticeTitle: '',
+      bestPracticeUrl: '',
+      question: f.question,
+      severity: f.severity,
+      why: '',
+      fix: { cloudformation: '', cdk: '' },
+      docs: f.docs,
+    });
+  }
+  return out;
+}
+
+function ruleDescriptor(r: RuleInfo): Sarif.ReportingDescriptor {
+  const bp = `${r.bestPractice}${r.bestPracticeTitle ? ` ${r.bestPracticeTitle}` : ''}`;
+  const markdown = [
+    `**${r.title}** — OPS best practice ${r.bestPracticeUrl ? `[${bp}](${r.bestPracticeUrl})` : bp}.`,
+    '',
+    r.why,
+    ...(r.fix.cloudformation ? ['', '**Fix (CloudFormation)**', '', '```yaml', r.fix.cloudformation, '```'] : []),
+    ...(r.fix.cdk ? ['', '**Fix (CDK)**', '', '```ts', r.fix.cdk, '```'] : []),
+    '',
+    `[Rule documentation](${r.docs})`,
+  ].join('\n');
+  const text = [`${r.title} (${bp}).`, r.why, r.fix.cloudformation && `Fix (CloudFormation):\n${r.fix.cloudformation}`, r.fix.cdk && `Fix (CDK):\n${r.fix.cdk}`, `Documentation: ${r.docs}`]
+    .filter(Boolean)
+    .join('\n\n');
+  return {
+    id: r.id,
+    name: r.id.replace(/(^|[-/])([a-z0-9])/g, (_m, _sep: string, c: string) => c.toUpperCase()),
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.why || r.title },
+    help: { text, markdown },
+    helpUri: r.docs,
+    defaultConfiguration: { level: LEVEL[r.severity] },
+    properties: {
+      tags: ['operational-excellence', r.question, r.bestPractice, ...(r.pack ? [`pack:${r.pack}`] : [])],
+      precision: 'high',
+      'problem.severity': r.severity === 'info' ? 'recommendation' : r.severity,
+    },
+  };
+}
+
+function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.Result {
+  const uri = uriOf(f.file, options);
+  const logical = f.constructPath ?? (f.resource ? (f.stack ? `${f.stack}/${f.resource}` : f.resource) : undefined);
+  return {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [
+      {
+        ...location(f.file, f.line, f.column, options),
+        ...(logical ? { logicalLocations: [{ fullyQualifiedName: logical, kind: 'resource' }] } : {}),
+      },
+    ],
+    // rule, file, resource and path: stable while lines move
+    partialFingerprints: { 'opslint/v1': createHash('sha256').update([f.ruleId, uri.uri, f.resource, f.path].join('\u0000')).digest('hex') },
+    ...(f.suppressed ? { suppressions: [{ kind: 'inSource' as const, justification: f.suppressed.reason }] } : {}),
+    properties: {
+      bestPractice: f.bestPractice,
+      question: f.question,
+      ...(f.stack ? { stack: f.stack } : {}),
+      ...(f.source ? { source: f.source } : {}),
+    },
+  };
+}
+
+function location(file: string, line: number, column: number, options: ReporterOptions): Sarif.Location {
+  const uri = uriOf(file, options);
+  return { physicalLocation: { artifactLocation: uri, region: { startLine: Math.max(1, line), startColumn: Math.max(1, column) } } };
+}
+
+/** Repository-relative (with `%SRCROOT%`) when the file is in the repository; an absolute file URI otherwise. */
+function uriOf(file: string, options: ReporterOptions): { uri: string; uriBaseId?: string } {
+  const rel = repoRelative(file, options);
+  if (rel !== undefined) return { uri: encodeURI(rel), uriBaseId: '%SRCROOT%' };
+  return { uri: pathToFileURL(path.resolve(options.cwd ?? process.cwd(), file)).href };
+}
