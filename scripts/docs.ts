@@ -24,6 +24,7 @@ interface ExpectedEntry {
 export function generateDocs(packs: readonly Pack[] = BUILTIN_PACKS): Map<string, string> {
   const files = new Map<string, string>();
   for (const pack of packs) for (const rule of pack.rules) files.set(ruleDocFileName(rule.id), ruleDoc(rule, pack));
+  for (const [id, page] of Object.entries(ENGINE_PAGES)) files.set(ruleDocFileName(id), page);
   files.set('README.md', index(packs));
   // every file ends with exactly one newline
   for (const [name, content] of files) files.set(name, `${content.trimEnd()}\n`);
@@ -103,6 +104,47 @@ function examples(rule: Rule, pack: Pack): string[] {
   return out;
 }
 
+/** Findings the engine itself reports: not rules a pack can turn off, but they link to a page too. */
+const ENGINE_PAGES: Readonly<Record<string, string>> = {
+  'internal-error': [
+    '# internal-error',
+    '',
+    '**A rule failed while checking a resource.**',
+    '',
+    'The finding names the rule and the resource, and carries the rule\'s best practice; the scan went on with',
+    'the other rules and resources. It is an opslint bug (or, for a third-party pack, a bug in the pack):',
+    'please report it with the template, or the part of it the finding points at.',
+    '',
+  ].join('\n'),
+  'invalid-suppression': [
+    '# invalid-suppression',
+    '',
+    '**A suppression in a template does not apply.**',
+    '',
+    '| | |',
+    '|---|---|',
+    `| Best practice | [OPS02-BP05 Mechanisms exist to request additions, changes, and exceptions](${bestPractice('OPS02-BP05')!.url}) |`,
+    '| Severity | warning |',
+    '',
+    'Suppressions are written in a resource\'s or the template\'s `Metadata`:',
+    '',
+    '```yaml',
+    'Metadata:',
+    '  opslint:',
+    '    suppress:',
+    '      - id: lambda-tracing',
+    '        reason: Traced by the service mesh sidecar instead',
+    '        expires: 2027-06-30   # optional: the finding comes back after this date',
+    '```',
+    '',
+    'A suppression does not apply, and this finding says why, when it has no `id`, names no opslint rule,',
+    'names a rule the configuration lists in `suppressions.unsuppressible`, has a reason shorter than',
+    '`suppressions.minReasonLength` (10 characters by default), or an `expires` that is not a date.',
+    'An exception is a decision someone made; the reason records it for the next reader.',
+    '',
+  ].join('\n'),
+};
+
 function index(packs: readonly Pack[]): string {
   const rules = packs.flatMap((pack) => pack.rules.map((rule) => ({ pack, rule })));
   const out = [
@@ -126,6 +168,7 @@ function index(packs: readonly Pack[]): string {
     }
     out.push('');
   }
+  out.push('## Findings about the scan itself', '', '- [`internal-error`](internal-error.md): a rule failed on a resource', '- [`invalid-suppression`](invalid-suppression.md): a suppression in a template does not apply', '');
   return out.join('\n');
 }
 

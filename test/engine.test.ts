@@ -890,3 +890,25 @@ describe('the scorecard', () => {
     expect(report.findings.map((f) => f.severity)).toEqual(['warning']);
   });
 });
+
+describe("CDK's own resources in a synthesized template read on its own", () => {
+  it('are not checked: singletons (32 hex digits) and custom resource providers, found by their aws:cdk:path', () => {
+    const tracing = resourceRule('tracing', ['AWS::Lambda::Function'], (r, ctx) => ctx.report({ messageId: 'set', data: { name: r.logicalId } }));
+    const findings = run(
+      lone(yaml`
+        Resources:
+          Handler:
+            Type: AWS::Lambda::Function
+            Metadata: {aws:cdk:path: Api/Handler/Resource}
+          LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aFD4BFC8A:
+            Type: AWS::Lambda::Function
+            Metadata: {aws:cdk:path: Api/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/Resource}
+          CustomVpcRestrictDefaultSGCustomResourceProviderHandlerDC833E5E:
+            Type: AWS::Lambda::Function
+            Metadata: {aws:cdk:path: Api/Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler}
+      `),
+      tracing,
+    );
+    expect(findings.map((f) => f.resource)).toEqual(['Handler']);
+  });
+});

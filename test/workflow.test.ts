@@ -223,6 +223,34 @@ describe('--changed-since', () => {
     expect(report!.summary.files).toEqual(['b.yaml', 'd.yaml']);
   });
 
+  it('scans a cdk.out app when the source of one of its constructs changed', async () => {
+    const dir = workspace({
+      'stack.js': [
+        // the repository's aws-cdk-lib, by absolute path: the temporary folder has no node_modules
+        `const { App, Stack } = require(${JSON.stringify(require.resolve('aws-cdk-lib'))});`,
+        `const lambda = require(${JSON.stringify(require.resolve('aws-cdk-lib/aws-lambda'))});`,
+        'module.exports = (outdir) => {',
+        '  const app = new App({ outdir, builtinCloudFormationValidation: false });',
+        "  const stack = new Stack(app, 'Api');",
+        "  new lambda.Function(stack, 'Handler', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x') });",
+        '  app.synth();',
+        '};',
+        '',
+      ].join('\n'),
+    });
+    git(dir, 'init', '-q');
+    writeFileSync(path.join(dir, '.gitignore'), 'cdk.out/\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'base');
+    (require(path.join(dir, 'stack.js')) as (outdir: string) => void)(path.join(dir, 'cdk.out'));
+    const unchanged = await scan(dir, '--changed-since', 'HEAD');
+    expect(unchanged.report!.summary.files).toEqual([]);
+    writeFileSync(path.join(dir, 'stack.js'), `${readFileSync(path.join(dir, 'stack.js'), 'utf8')}// edited\n`);
+    const changed = await scan(dir, '--changed-since', 'HEAD');
+    expect(changed.report!.summary.files).toEqual(['cdk.out/Api.template.json']);
+    expect(changed.report!.findings.map((f) => [f.ruleId, f.constructPath, f.source])).toEqual([['lambda-tracing', 'Api/Handler/Resource', 'stack.js:6:3']]);
+  });
+
   it('is a clear error outside a git repository, or with an unknown ref', async () => {
     const dir = workspace({ 'a.yaml': FUNCTION() });
     const outside = await runCli(['scan', '.', '--changed-since', 'main'], { cwd: dir });

@@ -100,3 +100,11 @@ export function stackConstructs(
   }
   return { constructs, framework };
 }
+
+/**
+ * For a synthesized template read on its own (no manifest): a resource whose `aws:cdk:path` has a segment
+ * that is a CDK singleton (32 hex digits) or a custom resource provider (`Custom::…CustomResourceProvider`).
+ */
+export function isFrameworkPath(constructPath: string): boolean {
+  return constructPath.split('/').some((segment) => SINGLETON_ID.test(segment) || /^Custom::.*CustomResourceProvider$/.test(segment));
+}

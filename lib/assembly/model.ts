@@ -3,7 +3,7 @@
  * environments and Stages; a lone template file is an assembly of one stack with no environment.
  */
 import type { Template } from '../template/model';
-import type { ConstructInfo } from './cdk-metadata';
+import { isFrameworkPath, type ConstructInfo } from './cdk-metadata';
 import type { ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
 
@@ -55,9 +55,11 @@ export function formatEnvironment(env: Environment): string {
 
 /** An assembly of one template with no environment, for a template scanned on its own. */
 export function singleTemplateAssembly(template: Template): Assembly {
+  // a template CDK synthesized, scanned on its own: its own resources still come from their construct paths
+  const framework = new Set([...template.resources.values()].filter((r) => r.constructPath && isFrameworkPath(r.constructPath)).map((r) => r.logicalId));
   return {
     kind: 'template',
     file: template.file,
-    stacks: [{ id: template.file, environment: {}, stages: [], tags: {}, template }],
+    stacks: [{ id: template.file, environment: {}, stages: [], tags: {}, template, ...(framework.size > 0 ? { frameworkResources: framework } : {}) }],
   };
 }
