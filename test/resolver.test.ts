@@ -393,3 +393,18 @@ describe('deep(value): everything inside resolved', () => {
     expect(deep('{a: [1, {b: true}]}')).toEqual(known({ a: [1, { b: true }] }));
   });
 });
+
+describe('deep() of a list or mapping holding an Fn::If with an unknown condition', () => {
+  it('is unknown as a whole: the item branches are not alternatives of the list', () => {
+    const t = templateFromText(
+      'Parameters: {Env: {Type: String}}\nConditions: {IsProd: !Equals [!Ref Env, prod]}\nResources: {}\n',
+      'template.yaml',
+      { explicit: true },
+    )!;
+    const r = t.resolver.deep([{ 'Fn::If': ['IsProd', { Key: 'a' }, { Key: 'b' }] }, { Key: 'c' }]);
+    expect(r).toEqual({ known: false, reason: expect.stringContaining('depends on condition IsProd') });
+    const m = t.resolver.deep({ Tag: { 'Fn::If': ['IsProd', 'a', 'b'] }, Other: 'c' });
+    expect(m.known).toBe(false);
+    expect((m as { alternatives?: unknown }).alternatives).toBeUndefined();
+  });
+});

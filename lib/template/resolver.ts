@@ -100,7 +100,8 @@ export class Resolver {
       const out: unknown[] = [];
       for (const item of v) {
         const d = this.deep(item, depth + 1);
-        if (!d.known) return d;
+        // an item's alternatives are not the list's: the whole list is unknown
+        if (!d.known) return unknown(d.reason);
         if (d.value !== undefined) out.push(d.value);
       }
       return known(out);
@@ -109,7 +110,7 @@ export class Resolver {
       const out: Record<string, unknown> = {};
       for (const [k, item] of Object.entries(v)) {
         const d = this.deep(item, depth + 1);
-        if (!d.known) return d;
+        if (!d.known) return unknown(d.reason);
         if (d.value !== undefined) Object.defineProperty(out, k, { value: d.value, enumerable: true, writable: true, configurable: true });
       }
       return known(out);
