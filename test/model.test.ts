@@ -466,3 +466,30 @@ describe('Fn::ForEach (AWS::LanguageExtensions)', () => {
     });
   });
 });
+
+describe('SAM IgnoreGlobals', () => {
+  it("keeps Globals out of a resource that says '*', and out of the properties it lists", () => {
+    const t = templateFromText(
+      yaml`
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function: {Runtime: nodejs22.x, Tracing: Active, MemorySize: 256}
+        Resources:
+          All:
+            Type: AWS::Serverless::Function
+            Properties: {IgnoreGlobals: '*', Handler: a.handler}
+          Some:
+            Type: AWS::Serverless::Function
+            Properties: {IgnoreGlobals: [Tracing], Handler: b.handler}
+          None:
+            Type: AWS::Serverless::Function
+            Properties: {Handler: c.handler}
+      `,
+      'template.yaml',
+      { explicit: true },
+    )!;
+    expect(t.resources.get('All')!.properties).toEqual({ IgnoreGlobals: '*', Handler: 'a.handler' });
+    expect(t.resources.get('Some')!.properties).toEqual({ Runtime: 'nodejs22.x', MemorySize: 256, IgnoreGlobals: ['Tracing'], Handler: 'b.handler' });
+    expect(t.resources.get('None')!.properties).toEqual({ Runtime: 'nodejs22.x', Tracing: 'Active', MemorySize: 256, Handler: 'c.handler' });
+  });
+});

@@ -208,8 +208,19 @@ function sectionOf(entries: readonly ExpandedEntry[], start: Position | undefine
 
 function withGlobals(definition: Record<string, unknown>, type: string, globals: Record<string, unknown>, sourceMap: SourceMap): Record<string, unknown> {
   const key = Object.keys(SAM_GLOBAL_TYPES).find((k) => SAM_GLOBAL_TYPES[k] === type);
-  const global = key === undefined ? undefined : globals[key];
+  let global = key === undefined ? undefined : globals[key];
   if (!isPlainObject(global)) return definition;
+  // `IgnoreGlobals: '*'` (or a list of property names) opts a resource out of Globals
+  const ignore = isPlainObject(definition.Properties) ? definition.Properties.IgnoreGlobals : undefined;
+  if (ignore === '*') return definition;
+  if (Array.isArray(ignore)) {
+    const skipped = new Set(ignore.filter((i): i is string => typeof i === 'string'));
+    const kept: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(global)) if (!skipped.has(k)) kept[k] = v;
+    const record = sourceMap.get(global);
+    if (record) sourceMap.set(kept, record);
+    global = kept;
+  }
   const properties = mergeGlobals(global, definition.Properties ?? {}, sourceMap);
   const merged = { ...definition, Properties: properties };
   const record = sourceMap.get(definition);
