@@ -1,7 +1,11 @@
 import { definePack } from '../../lib/engine/rule';
+import anomalyDetection from './anomaly-detection';
 
 export default definePack({
   id: 'anomaly-detection',
   title: 'Anomaly detection (OPS08-BP01 Analyze workload metrics)',
-  rules: [],
+  description:
+    'An app that alarms on traffic and latency metrics with static thresholds also uses anomaly detection somewhere ' +
+    '(an anomaly detector, an ANOMALY_DETECTION_BAND alarm or graph, DevOps Guru). A heuristic, at info level.',
+  rules: [anomalyDetection],
 });

@@ -1,7 +1,9 @@
 import { definePack } from '../../lib/engine/rule';
+import dashboardPresent from './dashboard-present';
 
 export default definePack({
   id: 'dashboards',
   title: 'Dashboards (OPS08-BP05 Create dashboards)',
-  rules: [],
+  description: 'Each environment of the app that runs workload resources has a CloudWatch dashboard (or a managed Grafana workspace).',
+  rules: [dashboardPresent],
 });

@@ -1,7 +1,13 @@
 import { definePack } from '../../lib/engine/rule';
+import resourceOwnerTag from './resource-owner-tag';
+import stackOwnerTag from './stack-owner-tag';
 
 export default definePack({
   id: 'ownership',
   title: 'Ownership (OPS02-BP01 Resources have identified owners)',
-  rules: [],
+  description:
+    'Every stack carries a tag that names its owner (stack tags propagate to the resources); optionally, each workload ' +
+    'resource carries one in the template itself.',
+  rules: [stackOwnerTag, resourceOwnerTag],
+  off: ['resource-owner-tag'],
 });

@@ -1,0 +1,106 @@
+/**
+ * Shared by the incident-response rules: EventBridge rules and SAM event sources, which events they match
+ * and what they invoke. Not a rule.
+ */
+import type { Assembly, Stack } from '../../lib/assembly/model';
+import { isEmpty } from '../../lib/engine/values';
+import { isPlainObject } from '../../lib/template/intrinsics';
+import type { Resource, Template } from '../../lib/template/model';
+import { deployed, placeholdersOut, referencedResource, writtenText } from './actions';
+
+/** One way events reach a target: an EventBridge rule, or a SAM function / state machine event source. */
+export interface EventRoute {
+  readonly stack: Stack;
+  readonly resource: Resource;
+  /** the event pattern as written (object, JSON string, or intrinsic) */
+  readonly pattern: unknown;
+  /** the targets' ARNs as written; for a SAM event source, the function or state machine itself */
+  readonly targets: readonly unknown[];
+  /** a SAM event source: its target is the resource that declares it */
+  readonly samTarget?: Resource;
+}
+
+const SAM_EVENT_TYPES = new Set(['CloudWatchEvent', 'EventBridgeRule']);
+
+/** Every enabled EventBridge rule with targets and every SAM EventBridge event source of the assembly. */
+export function eventRoutes(assembly: Assembly): EventRoute[] {
+  const routes: EventRoute[] = [];
+  for (const { stack, resource } of deployed(assembly, 'AWS::Events::Rule')) {
+    const t = stack.template;
+    const state = t.resolver.resolve(resource.properties.State);
+    if (state.known && state.value === 'DISABLED') continue;
+    const targets = t.resolver.resolve(resource.properties.Targets);
+    // targets that cannot be known are taken to exist
+    const list = targets.known ? (Array.isArray(targets.value) ? targets.value : []) : [undefined];
+    const arns = list.map((target) => (isPlainObject(target) ? target.Arn : target)).filter((a) => !isEmpty(a) || !targets.known);
+    if (arns.length === 0) continue;
+    routes.push({ stack, resource, pattern: resource.properties.EventPattern, targets: arns });
+  }
+  for (const type of ['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']) {
+    for (const { stack, resource } of deployed(assembly, type)) {
+      const events = resource.properties.Events;
+      if (!isPlainObject(events)) continue;
+      for (const event of Object.values(events)) {
+        if (!isPlainObject(event) || typeof event.Type !== 'string' || !SAM_EVENT_TYPES.has(event.Type) || !isPlainObject(event.Properties)) continue;
+        if (event.Properties.Enabled === false || event.Properties.State === 'DISABLED') continue;
+        routes.push({ stack, resource, pattern: event.Properties.Pattern, targets: [], samTarget: resource });
+      }
+    }
+  }
+  return routes;
+}
+
+/**
+ * The `source` values an event pattern matches: the listed sources; `[]` when the pattern is known but lists
+ * no plain sources (a schedule, a prefix or anything-but matcher); `undefined` when it cannot be known.
+ */
+export function patternSources(pattern: unknown, template: Template): string[] | undefined {
+  const r = template.resolver.resolve(pattern);
+  if (!r.known) return undefined;
+  let value = r.value;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return [];
+    }
+  }
+  if (!isPlainObject(value)) return [];
+  const source = template.resolver.deep(value.source);
+  if (!source.known) return undefined;
+  const sources = Array.isArray(source.value) ? source.value : [source.value];
+  return sources.filter((s): s is string => typeof s === 'string');
+}
+
+/** Does a route match events from one of these sources? A pattern that cannot be known before deployment may, and counts. */
+export function matchesSource(route: EventRoute, sources: readonly string[]): boolean {
+  const matched = patternSources(route.pattern, route.stack.template);
+  return matched === undefined || matched.some((s) => sources.includes(s));
+}
+
+/** What an automated response target is: a function, a state machine, an SSM Automation runbook or Run Command document. */
+export type AutomationKind = 'lambda' | 'stepfunctions' | 'ssm-automation' | 'ssm-run-command';
+
+const TARGET_TYPES: Readonly<Record<string, AutomationKind>> = {
+  'AWS::Lambda::Function': 'lambda',
+  'AWS::Lambda::Alias': 'lambda',
+  'AWS::Lambda::Version': 'lambda',
+  'AWS::Serverless::Function': 'lambda',
+  'AWS::StepFunctions::StateMachine': 'stepfunctions',
+  'AWS::Serverless::StateMachine': 'stepfunctions',
+};
+
+/** The kind of automation a rule target (its Arn) invokes, if it is one. */
+export function automationKind(arn: unknown, template: Template): AutomationKind | undefined {
+  const target = referencedResource(arn, template);
+  if (target) return TARGET_TYPES[target.type];
+  const r = template.resolver.deep(arn);
+  const written = r.known && typeof r.value === 'string' ? r.value : writtenText(arn);
+  if (written === undefined) return undefined;
+  const text = placeholdersOut(written);
+  if (/:automation-definition\//.test(text)) return 'ssm-automation';
+  if (/^arn:[^:]*:ssm:[^:]*:[^:]*:document\//.test(text)) return 'ssm-run-command';
+  if (/^arn:[^:]*:lambda:/.test(text)) return 'lambda';
+  if (/^arn:[^:]*:states:/.test(text)) return 'stepfunctions';
+  return undefined;
+}

@@ -1,0 +1,64 @@
+import { defineRule } from '../../lib/engine/rule';
+import { clusterKind, clusterOf, effectiveEngine, isSet, positive, satisfiesAt } from './support';
+
+export default defineRule({
+  id: 'rds-enhanced-monitoring',
+  title: 'RDS DB instances collect Enhanced Monitoring operating-system metrics',
+  bestPractice: 'OPS04-BP02',
+  resourceTypes: ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'],
+  severity: 'warning',
+  messages: {
+    disabled:
+      'RDS {{kind}} {{name}} does not turn on Enhanced Monitoring; set MonitoringInterval (1, 5, 10, 15, 30 or 60 seconds) and a MonitoringRoleArn{{where}}.',
+    noRole:
+      'RDS {{kind}} {{name}} sets MonitoringInterval without a MonitoringRoleArn; RDS needs a role that trusts monitoring.rds.amazonaws.com (managed policy AmazonRDSEnhancedMonitoringRole) to publish the metrics.',
+  },
+  why:
+    'CloudWatch\'s standard RDS metrics come from the hypervisor once a minute. Enhanced Monitoring runs an ' +
+    'agent on the database host and reports operating-system metrics down to one-second granularity: CPU ' +
+    'steal and wait, memory and swap, file system use and the top processes. They explain a slow database ' +
+    'that the standard metrics show only as "busy". Aurora and Multi-AZ DB clusters can set it once for all ' +
+    'their instances; it needs a role that lets RDS write to CloudWatch Logs.',
+  fix: {
+    cloudformation:
+      'Type: AWS::RDS::DBInstance   # for Aurora: on each instance, or once on the AWS::RDS::DBCluster\nProperties:\n  MonitoringInterval: 60\n' +
+      '  MonitoringRoleArn: !GetAtt RdsMonitoringRole.Arn   # a role trusted by monitoring.rds.amazonaws.com with AmazonRDSEnhancedMonitoringRole',
+    cdk:
+      'new rds.DatabaseInstance(this, "Db", { engine, vpc, monitoringInterval: Duration.seconds(60) });   // CDK creates the monitoring role\n' +
+      'new rds.DatabaseCluster(this, "Aurora", { engine, vpc, writer, monitoringInterval: Duration.seconds(60) });',
+  },
+  check(resource, ctx) {
+    const template = ctx.template;
+    const name = resource.logicalId;
+    const interval = ctx.satisfies('Properties.MonitoringInterval', positive);
+    const role = isSet(template, resource, 'Properties.MonitoringRoleArn');
+
+    if (resource.type === 'AWS::RDS::DBCluster') {
+      const kind = clusterKind(template, resource);
+      if (interval === true && role === false) {
+        ctx.report({ messageId: 'noRole', path: 'Properties.MonitoringRoleArn', data: { kind: 'DB cluster', name } });
+      } else if (kind === 'multi-az' && interval === false) {
+        // a Multi-AZ DB cluster has no instance resources: the setting lives on the cluster
+        ctx.report({ messageId: 'disabled', path: 'Properties.MonitoringInterval', data: { kind: 'DB cluster', name, where: '' } });
+      }
+      // Aurora instances are checked one by one (the cluster-level setting counts for them)
+      return;
+    }
+
+    const engine = effectiveEngine(template, resource);
+    if (typeof engine === 'string' && engine.startsWith('custom-')) return;
+    const membership = clusterOf(template, resource);
+    if (membership.kind === 'unknown') return;
+    const cluster = membership.kind === 'member' ? membership.cluster : undefined;
+    if (membership.kind === 'member' && !cluster) return; // a cluster defined elsewhere may set it for its instances
+    const clusterInterval = cluster ? satisfiesAt(template, cluster, 'Properties.MonitoringInterval', positive) : false;
+    const clusterRole = cluster ? isSet(template, cluster, 'Properties.MonitoringRoleArn') : false;
+
+    if (interval === false && clusterInterval === false) {
+      const where = cluster ? `, here or on cluster ${cluster.logicalId}` : '';
+      ctx.report({ messageId: 'disabled', path: 'Properties.MonitoringInterval', data: { kind: 'DB instance', name, where } });
+    } else if (interval === true && role === false && clusterRole === false) {
+      ctx.report({ messageId: 'noRole', path: 'Properties.MonitoringRoleArn', data: { kind: 'DB instance', name } });
+    }
+  },
+});

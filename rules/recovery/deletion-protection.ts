@@ -1,0 +1,155 @@
+import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
+import { isTrue } from '../../lib/engine/values';
+import { isPlainObject } from '../../lib/template/intrinsics';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, possibleValues, safeSomewhere } from './environment';
+
+interface Target {
+  /** how the message calls it */
+  readonly kind: string;
+  /** the property that turns protection on */
+  readonly property: string;
+  /** the value that turns it on, for the message */
+  readonly value: string;
+  readonly on: (value: unknown) => boolean;
+  /** protection is on when the property is not set */
+  readonly onByDefault?: boolean;
+}
+
+const BOOLEAN = { value: 'true', on: isTrue };
+
+const TARGETS: Readonly<Record<string, Target>> = {
+  'AWS::RDS::DBInstance': { kind: 'RDS instance', property: 'DeletionProtection', ...BOOLEAN },
+  'AWS::RDS::DBCluster': { kind: 'RDS cluster', property: 'DeletionProtection', ...BOOLEAN },
+  'AWS::DynamoDB::Table': { kind: 'DynamoDB table', property: 'DeletionProtectionEnabled', ...BOOLEAN },
+  // a global table is protected replica by replica, see below
+  'AWS::DynamoDB::GlobalTable': { kind: 'DynamoDB global table', property: 'DeletionProtectionEnabled', ...BOOLEAN },
+  'AWS::Neptune::DBCluster': { kind: 'Neptune cluster', property: 'DeletionProtection', ...BOOLEAN },
+  'AWS::DocDB::DBCluster': { kind: 'DocumentDB cluster', property: 'DeletionProtection', ...BOOLEAN },
+  'AWS::Cognito::UserPool': { kind: 'Cognito user pool', property: 'DeletionProtection', value: 'ACTIVE', on: (v) => v === 'ACTIVE' },
+  // supported, off by default
+  'AWS::RDS::GlobalCluster': { kind: 'Aurora global database', property: 'DeletionProtection', ...BOOLEAN },
+  'AWS::QLDB::Ledger': { kind: 'QLDB ledger', property: 'DeletionProtection', ...BOOLEAN, onByDefault: true },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': { kind: 'Load balancer', property: 'the LoadBalancerAttributes entry deletion_protection.enabled', ...BOOLEAN },
+};
+
+const DEFAULT_TYPES = [
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::Neptune::DBCluster',
+  'AWS::DocDB::DBCluster',
+  'AWS::Cognito::UserPool',
+];
+
+const ELB_ATTRIBUTE = 'deletion_protection.enabled';
+
+export default defineRule({
+  id: 'deletion-protection',
+  title: 'Databases, tables and user pools have deletion protection on',
+  bestPractice: 'OPS06-BP01',
+  resourceTypes: Object.keys(TARGETS),
+  severity: 'warning',
+  options: {
+    resourceTypes: DEFAULT_TYPES as string[],
+    ...ENVIRONMENT_OPTIONS,
+  },
+  optionDocs: {
+    resourceTypes:
+      'The resource types to check. Default: RDS instances and clusters, DynamoDB tables and global tables, Neptune and DocumentDB clusters, Cognito user pools. ' +
+      'Also supported: AWS::RDS::GlobalCluster, AWS::QLDB::Ledger (protected unless DeletionProtection is false), and AWS::ElasticLoadBalancingV2::LoadBalancer ' +
+      '(the deletion_protection.enabled attribute; a deleted load balancer comes back with a new DNS name).',
+    ...ENVIRONMENT_OPTION_DOCS,
+  },
+  messages: {
+    notProtected:
+      '{{kind}} {{name}} has no deletion protection; set {{property}} to {{value}} so that neither a stack operation nor an API call can delete it until someone turns the protection off.',
+    replicaNotProtected:
+      'Replica {{region}} of {{kind}} {{name}} has no deletion protection; set DeletionProtectionEnabled to true on each replica.',
+  },
+  why:
+    'Deletion protection is the last guard when a change goes wrong: a stack deleted by mistake, a resource dropped from the template, a script ' +
+    'run against the wrong account. With it on, the service refuses to delete the database, table or user pool, so the failed change stops ' +
+    'instead of destroying data, and deleting it becomes a deliberate two-step act. It complements DeletionPolicy and UpdateReplacePolicy, which ' +
+    'only govern CloudFormation. A lone template cannot say which environment it will be deployed to, so it is checked unless the rule is ' +
+    'limited to production; in a cloud assembly, stacks that look like development or test are skipped by default. A setting switched by a ' +
+    'condition (true in one branch) counts as protected.',
+  fix: {
+    cloudformation:
+      'OrdersDatabase:\n  Type: AWS::RDS::DBCluster\n  Properties:\n    DeletionProtection: true   # or !If [IsProduction, true, false]\n' +
+      'OrdersTable:\n  Type: AWS::DynamoDB::Table\n  Properties:\n    DeletionProtectionEnabled: true\n' +
+      'Users:\n  Type: AWS::Cognito::UserPool\n  Properties:\n    DeletionProtection: ACTIVE',
+    cdk:
+      "new rds.DatabaseCluster(this, 'Database', { /* … */ deletionProtection: true });\n" +
+      "new dynamodb.TableV2(this, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, deletionProtection: true });\n" +
+      "new cognito.UserPool(this, 'Users', { deletionProtection: true });",
+  },
+  check(resource, ctx) {
+    const target = TARGETS[resource.type];
+    if (!target || !asStrings(ctx.options.resourceTypes).includes(resource.type) || !inScope(ctx)) return;
+    const data = { kind: target.kind, name: resource.logicalId, property: target.property, value: target.value };
+
+    if (resource.type === 'AWS::RDS::DBInstance') {
+      // a cluster member is protected through its cluster; a read replica holds no data of its own
+      for (const p of ['DBClusterIdentifier', 'SourceDBInstanceIdentifier', 'SourceDBClusterIdentifier']) {
+        if (ctx.satisfies(`Properties.${p}`, (v) => v === undefined) !== true) return;
+      }
+    }
+
+    if (resource.type === 'AWS::DynamoDB::GlobalTable') {
+      const replicas = ctx.get('Properties.Replicas');
+      if (!replicas.known || !Array.isArray(replicas.value)) return;
+      replicas.value.forEach((_, i) => {
+        const path = `Properties.Replicas[${i}].DeletionProtectionEnabled`;
+        if (safeSomewhere(ctx, path, isTrue) !== false) return;
+        const region = ctx.get(`Properties.Replicas[${i}].Region`);
+        ctx.report({ messageId: 'replicaNotProtected', path, data: { ...data, region: region.known && typeof region.value === 'string' ? region.value : `#${i + 1}` } });
+      });
+      return;
+    }
+
+    if (resource.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
+      const verdict = loadBalancerProtected(ctx);
+      if (verdict === false) ctx.report({ messageId: 'notProtected', path: 'Properties.LoadBalancerAttributes', data });
+      return;
+    }
+
+    const path = `Properties.${target.property}`;
+    if (safeSomewhere(ctx, path, (v) => (v === undefined ? target.onByDefault === true : target.on(v))) === false) {
+      ctx.report({ messageId: 'notProtected', path, data });
+    }
+  },
+});
+
+/** Whether some possible attribute list turns `deletion_protection.enabled` on. */
+function loadBalancerProtected<O extends RuleOptions>(ctx: ResourceContext<O>): boolean | undefined {
+  let unknownSeen = false;
+  for (const list of possibleValues(ctx, 'Properties.LoadBalancerAttributes')) {
+    if (!list.known) {
+      unknownSeen = true;
+      continue;
+    }
+    if (!Array.isArray(list.value)) continue;
+    for (const item of list.value) {
+      const entry = ctx.resolve(item);
+      if (!entry.known || !isPlainObject(entry.value)) {
+        unknownSeen = true;
+        continue;
+      }
+      const key = ctx.resolve(entry.value.Key);
+      if (!key.known) {
+        unknownSeen = true;
+        continue;
+      }
+      if (key.value !== ELB_ATTRIBUTE) continue;
+      const value = ctx.resolve(entry.value.Value);
+      if (!value.known) unknownSeen = true;
+      else if (isTrue(value.value)) return true;
+    }
+  }
+  return unknownSeen ? undefined : false;
+}
+
+function asStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
