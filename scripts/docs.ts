@@ -50,7 +50,7 @@ function ruleDoc(rule: Rule, pack: Pack): string {
     `| Resource types | ${types.length > 0 ? types.map((t) => `\`${t}\``).join(', ') : '—'} |`,
   ];
   if (rule.context) out.push(`| Needs context | ${rule.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`.${NEEDS_CONTEXT[rule.context]} |`);
-  out.push('', '## Why', '', rule.why, '', '## How to fix', '', '### CloudFormation', '', '```yaml', rule.fix.cloudformation, '```', '', '### CDK', '', '```ts', rule.fix.cdk, '```', '');
+  out.push('', '## Why', '', rule.why ?? '', '', '## How to fix', '', '### CloudFormation', '', '```yaml', rule.fix?.cloudformation ?? '', '```', '', '### CDK', '', '```ts', rule.fix?.cdk ?? '', '```', '');
   const options = Object.entries(rule.options ?? {});
   if (options.length > 0) {
     out.push('## Options', '', '| option | default | what it changes |', '|---|---|---|');
@@ -58,7 +58,7 @@ function ruleDoc(rule: Rule, pack: Pack): string {
     out.push('');
   }
   out.push('## Messages', '');
-  for (const [id, text] of Object.entries(rule.messages)) out.push(`- \`${id}\`: ${text}`);
+  for (const [id, text] of Object.entries(rule.messages ?? {})) out.push(`- \`${id}\`: ${text}`);
   out.push('', ...examples(rule, pack), '## Acknowledging a finding', '');
   out.push(
     `In a CDK app, for a construct and everything below it: \`Validations.of(construct).acknowledge({ id: 'opslint::${rule.id}', reason: '…' })\` (a reason of at least 10 characters).`,

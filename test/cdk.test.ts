@@ -297,7 +297,7 @@ describe('OpsChecks through app.synth()', () => {
       templatePath: path.join('assembly-Dev', handler.stack.templateFile),
       locations: ['Properties/TracingConfig/Mode'],
       description: `Lambda function ${handler.logicalId} does not send traces to X-Ray; set TracingConfig.Mode to Active. (OPS04-BP05 Implement distributed tracing)`,
-      fix: lambdaTracing.fix.cdk,
+      fix: lambdaTracing.fix!.cdk,
       metadata: {
         'OPS best practice': 'OPS04-BP05 Implement distributed tracing',
         'opslint severity': 'warning',
@@ -313,7 +313,7 @@ describe('OpsChecks through app.synth()', () => {
       templatePath: path.join('assembly-Prod', alarm.stack.templateFile),
       locations: ['Properties/AlarmActions'],
       description: expect.stringMatching(new RegExp(`^Alarm ${alarm.logicalId} has no AlarmActions, .*\\(OPS08-BP04 Create actionable alerts\\)$`)),
-      fix: alarmActions.fix.cdk,
+      fix: alarmActions.fix!.cdk,
       metadata: expect.objectContaining({ 'opslint severity': 'error' }),
     });
 
@@ -483,7 +483,7 @@ describe('OpsChecks.validate called directly', () => {
     const tracing = report.violations.find((v) => v.ruleName === 'lambda-tracing' && v.violatingResources[0].resourceLogicalId === handler.logicalId)!;
     expect(tracing).toMatchObject({
       severity: 'warning',
-      fix: lambdaTracing.fix.cdk,
+      fix: lambdaTracing.fix!.cdk,
       description: expect.stringContaining('(OPS04-BP05 Implement distributed tracing)'),
       violatingResources: [{ resourceLogicalId: handler.logicalId, templatePath: path.join(staged.app.outdir, 'assembly-Dev', handler.stack.templateFile), locations: ['Properties/TracingConfig/Mode'] }],
     });

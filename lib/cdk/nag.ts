@@ -20,7 +20,7 @@ export class OpsNagPack extends NagPack {
   override readonly version = packageVersion();
   override readonly ruleIds: string[];
   private readonly opsProps: OpsCheckProps;
-  private readonly rules: Map<string, { why: string }>;
+  private readonly rules: Map<string, { why?: string }>;
   /** findings by the construct path of their stack, then logical id; set while a validation runs */
   private byResource = new Map<string, Finding[]>();
 

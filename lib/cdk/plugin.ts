@@ -43,7 +43,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
       return {
         ruleName: f.ruleId,
         description: `${f.message} (${f.bestPractice} ${bp?.title ?? ''})`,
-        fix: rule?.fix.cdk,
+        fix: rule?.fix?.cdk,
         severity: cdkSeverity(f, this.props),
         ruleMetadata: {
           'OPS best practice': `${f.bestPractice} ${bp?.title ?? ''}`,

@@ -28,15 +28,16 @@ interface RuleMetaBase<O extends RuleOptions> {
   /** the OPS best practice the rule supports, e.g. 'OPS04-BP05' */
   readonly bestPractice: string;
   readonly severity: Severity;
-  /** message templates by id; `{{name}}` is replaced from the reported data */
-  readonly messages: Readonly<Record<string, string>>;
+  /** message templates by id; `{{name}}` is replaced from the reported data (optional: a rule may report literal messages) */
+  readonly messages?: Readonly<Record<string, string>>;
   /** options and their defaults */
   readonly options?: O;
   /** one line per option: what it changes */
   readonly optionDocs?: { readonly [K in keyof O]?: string };
-  /** why this matters for operations, a few sentences */
-  readonly why: string;
-  readonly fix: RuleFix;
+  /** why this matters for operations, a few sentences (required of built-in rules) */
+  readonly why?: string;
+  /** how to fix a finding (required of built-in rules) */
+  readonly fix?: RuleFix;
   /**
    * The context a rule needs to be judged fairly:
    * - `account`: an account-baseline check (CloudTrail, Config recorder, patching). Such resources usually
@@ -126,9 +127,9 @@ export function defineRule<O extends RuleOptions>(rule: Rule<O>): Rule<O> {
 }
 
 export interface Pack {
-  /** kebab-case; for third-party packs, the namespace of their rule ids */
+  /** kebab-case; for third-party packs, the namespace of their rule ids (`acme` → `acme/owner-tag`) */
   readonly id: string;
-  readonly title: string;
+  readonly title?: string;
   readonly description?: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pack holds rules with different option types
   readonly rules: readonly Rule<any>[];

@@ -182,7 +182,7 @@ class Run {
 
   private report(configured: ConfiguredRule, report: Report, where: Where, key: string): void {
     const rule = configured.rule;
-    const text = report.messageId !== undefined ? rule.messages[report.messageId] : report.message;
+    const text = report.messageId !== undefined ? rule.messages?.[report.messageId] : report.message;
     if (text === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${report.messageId}"`);
     const missing = this.missingContext(rule);
     const message = formatMessage(text, report.data) + (missing ? NEEDS_CONTEXT[missing] : '');

@@ -30,8 +30,8 @@ export function ruleInfos(rules: readonly ConfiguredRule[], packs: readonly Pack
       bestPracticeUrl: bp?.url ?? '',
       question: bp?.question ?? rule.bestPractice.slice(0, 5),
       severity,
-      why: rule.why,
-      fix: rule.fix,
+      why: rule.why ?? '',
+      fix: rule.fix ?? { cloudformation: '', cdk: '' },
       docs: ruleDocsUrl(rule),
     };
   });

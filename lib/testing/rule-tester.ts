@@ -94,7 +94,7 @@ export function runCase(rule: Rule, c: ValidCase): Finding[] {
 function checkInvalid(rule: Rule, c: InvalidCase): void {
   if (c.errors.length === 0) throw new Error('an invalid case must list the findings it expects');
   for (const e of c.errors) {
-    if (e.messageId !== undefined && !(e.messageId in rule.messages)) throw new Error(`${rule.id} has no message "${e.messageId}"`);
+    if (e.messageId !== undefined && !(e.messageId in (rule.messages ?? {}))) throw new Error(`${rule.id} has no message "${e.messageId}"`);
   }
   const findings = runCase(rule, c);
   if (findings.length !== c.errors.length) {
@@ -104,7 +104,7 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
     const f = findings[i];
     const problems: string[] = [];
     if (expected.messageId !== undefined) {
-      const template = rule.messages[expected.messageId];
+      const template = rule.messages![expected.messageId];
       const pattern = new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\\\{\s*\w+\s*\\\}\\\}/g, '.*')}$`);
       // the engine's "needs context" sentence follows the rule's own message
       const own = Object.values(NEEDS_CONTEXT).reduce((m, suffix) => (m.endsWith(suffix) ? m.slice(0, -suffix.length) : m), f.message);
