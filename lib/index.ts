@@ -46,5 +46,9 @@ export { singleTemplateAssembly, type Assembly, type Stack, type Environment } f
 // The OPS pillar
 export { bestPractice, question, allBestPractices, questionForSeed, QUESTIONS, type BestPractice } from './framework';
 
+// Rule packs
+export { loadPacks, loadPack } from './packs/load';
+export { loadYamlPack } from './packs/yaml';
+
 // Reporters
 export { getReporter, FORMATS, type Reporter, type ReporterOptions } from './reporters';

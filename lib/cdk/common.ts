@@ -30,7 +30,10 @@ export interface OpsCheckProps extends RuleSelection {
   readonly parameters?: Readonly<Record<string, string>>;
   /** the shortest reason an acknowledgement may give (default 10 characters) */
   readonly minReasonLength?: number;
-  /** the packs to choose rules from (default: the built-in packs) */
+  /**
+   * more rule packs, run beside the built-in ones (e.g. a platform team's `require('@acme/opslint-pack')`);
+   * their rule ids are namespaced (`acme/…`)
+   */
   readonly rulePacks?: readonly Pack[];
   /**
    * stacks that hold the account baseline (CloudTrail, Config, patching), by stack name or construct path
@@ -51,7 +54,12 @@ export function acknowledgementId(ruleId: string): string {
 }
 
 export function configured(props: OpsCheckProps): ConfiguredRule[] {
-  return configureRules(props.rulePacks ?? BUILTIN_PACKS, props);
+  return configureRules(allPacks(props), props);
+}
+
+/** The built-in packs and the team's own. */
+export function allPacks(props: OpsCheckProps): readonly Pack[] {
+  return [...BUILTIN_PACKS, ...(props.rulePacks ?? [])];
 }
 
 export function blocks(finding: Finding, props: OpsCheckProps): boolean {
@@ -121,7 +129,7 @@ function ownAcknowledgements(c: IConstruct): Acknowledgement[] {
 /** Problems with acknowledgements themselves: a reason that is too short, a rule that does not exist. */
 export function acknowledgementProblems(acks: readonly Acknowledgement[], props: OpsCheckProps): { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] {
   const min = props.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
-  const known = new Set([...(props.rulePacks ?? BUILTIN_PACKS).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES].map(acknowledgementId));
+  const known = new Set([...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES].map(acknowledgementId));
   const out: { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] = [];
   for (const ack of acks) {
     const where = ack.at === '' ? 'the app' : ack.at;

@@ -49,6 +49,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--baseline <file>', 'report only findings that are not in this baseline file')
     .option('--write-baseline <file>', 'record the current findings as the baseline')
     .option('--changed-since <ref>', 'scan only templates (and cdk.out stacks) changed since this git ref')
+    .option('--load-pack <module>', 'load a rule pack: an npm package, a JS module or a YAML rules file (repeatable; also `packs` in the configuration)', collectRaw)
     .option('--ignore-non-templates', 'skip named files that are not templates instead of reporting them (for pre-commit hooks)')
     .option('--scorecard', 'text output: add the OPS scorecard, question by question')
     .option('--no-color', 'no colours in text output (also: NO_COLOR)')

@@ -13,6 +13,7 @@ import { ruleInfos } from '../reporters/rule-info';
 import { changedFiles } from '../inputs/changed';
 import { toDisplayPath, scanPaths } from '../scan';
 import { BUILTIN_PACKS } from '../../rules';
+import { loadPacks } from '../packs/load';
 import { parseParameterArgs } from './parameters';
 import { packageVersion } from './version';
 import type { CliIO } from './index';
@@ -35,6 +36,7 @@ export interface ScanCliOptions {
   writeBaseline?: string;
   changedSince?: string;
   ignoreNonTemplates?: boolean;
+  loadPack?: string[];
 }
 
 /** One report to write: a format, and a file (stdout when undefined). */
@@ -88,7 +90,10 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   const configFile = opts.config === false ? undefined : opts.config ? path.resolve(cwd, opts.config) : findConfig(cwd);
   const loaded: LoadedConfig | undefined = configFile ? loadConfig(configFile, toDisplayPath(configFile, cwd)) : undefined;
   const config = loaded?.config ?? {};
-  const packs = BUILTIN_PACKS;
+  // packs from the configuration (relative to it), then from the command line; none may reuse a rule id
+  const configPacks = await loadPacks(config.packs ?? [], loaded ? path.dirname(loaded.file) : cwd, BUILTIN_PACKS);
+  const packs = [...BUILTIN_PACKS, ...configPacks];
+  packs.push(...(await loadPacks(opts.loadPack ?? [], cwd, packs)));
 
   const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs) : {};
   const selection: RuleSelection = {

@@ -1,0 +1,142 @@
+/**
+ * Loading rule packs named in the configuration (`packs: ['@acme/opslint-pack', './packs/local.js',
+ * './rules.yaml']`): npm packages or paths relative to the configuration file, CommonJS or ES modules, or
+ * YAML rule files. A pack's rule ids live in its namespace (`acme/…`), so they never replace built-in
+ * rules. A pack that cannot be loaded, or is malformed, is one line naming it and why.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from '../engine/config';
+import { SEVERITIES } from '../engine/finding';
+import type { Pack } from '../engine/rule';
+import { bestPractice } from '../framework';
+import { InputError } from '../template/errors';
+import { loadYamlPack } from './yaml';
+
+// a real dynamic import: TypeScript compiles `import()` to `require()` under CommonJS, which cannot load ES modules
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+
+const RULE_FILE = /\.(ya?ml|json)$/i;
+
+/** Loads packs in order; `baseDir` is where relative paths and package names are resolved from. */
+export async function loadPacks(specifiers: readonly string[], baseDir: string, builtIn: readonly Pack[] = []): Promise<Pack[]> {
+  const packs: Pack[] = [];
+  const taken = new Map<string, string>(builtIn.flatMap((p) => p.rules.map((r) => [r.id, 'the built-in catalogue'] as const)));
+  for (const spec of specifiers) {
+    const pack = await loadPack(spec, baseDir);
+    for (const rule of pack.rules) {
+      const other = taken.get(rule.id);
+      if (other) throw packError(spec, `rule "${rule.id}" is already defined by ${other}`);
+      taken.set(rule.id, `pack "${spec}"`);
+    }
+    packs.push(pack);
+  }
+  return packs;
+}
+
+export async function loadPack(spec: string, baseDir: string): Promise<Pack> {
+  const local = spec.startsWith('.') || path.isAbsolute(spec);
+  let file: string;
+  try {
+    file = local ? path.resolve(baseDir, spec) : resolvePackage(spec, baseDir);
+  } catch {
+    throw packError(spec, local ? 'no such file' : 'not installed (npm install it, or check the name)');
+  }
+  if (local && !existsSync(file)) throw packError(spec, 'no such file');
+  if (RULE_FILE.test(file)) {
+    try {
+      return validatePack(loadYamlPack(file, path.relative(process.cwd(), file) || file), spec);
+    } catch (error) {
+      if (error instanceof InputError) throw packError(spec, error.format());
+      throw error;
+    }
+  }
+  let exported: unknown;
+  try {
+    exported = await loadModule(file);
+  } catch (error) {
+    throw packError(spec, `failed to load: ${firstLine(error)}`);
+  }
+  return validatePack(unwrap(exported), spec);
+}
+
+function resolvePackage(spec: string, baseDir: string): string {
+  const req = createRequire(path.join(baseDir, 'noop.js'));
+  try {
+    return req.resolve(spec);
+  } catch (error) {
+    // an ES-module-only package exports no "require" condition: use its "import" entry
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
+    const pkgFile = req.resolve(`${spec}/package.json`);
+    const pkg = req(pkgFile) as { exports?: unknown; module?: string; main?: string };
+    const entry = pickExport(pkg.exports) ?? pkg.module ?? pkg.main ?? 'index.js';
+    return path.resolve(path.dirname(pkgFile), entry);
+  }
+}
+
+function pickExport(exports: unknown): string | undefined {
+  if (typeof exports === 'string') return exports;
+  if (exports === null || typeof exports !== 'object') return undefined;
+  const root = (exports as Record<string, unknown>)['.'] ?? exports;
+  if (typeof root === 'string') return root;
+  if (root && typeof root === 'object') {
+    for (const key of ['import', 'node', 'default']) {
+      const v = pickExport((root as Record<string, unknown>)[key]);
+      if (v) return v;
+    }
+  }
+  return undefined;
+}
+
+async function loadModule(file: string): Promise<unknown> {
+  try {
+    return require(file) as unknown;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_REQUIRE_ESM' && !(error instanceof SyntaxError && /import|export/.test(String(error)))) throw error;
+    return importModule(pathToFileURL(file).href);
+  }
+}
+
+/** `module.exports = pack`, `export default pack`, or a module with a `pack` export. */
+function unwrap(exported: unknown): unknown {
+  if (exported && typeof exported === 'object') {
+    const m = exported as Record<string, unknown>;
+    if (Array.isArray(m.rules)) return m;
+    if (m.default && typeof m.default === 'object') return unwrap(m.default);
+    if (m.pack && typeof m.pack === 'object') return m.pack;
+  }
+  return exported;
+}
+
+function validatePack(value: unknown, spec: string): Pack {
+  const fail = (why: string): UsageError => packError(spec, why);
+  if (!value || typeof value !== 'object') throw fail('does not export a pack (definePack({ id, rules }))');
+  const pack = value as Partial<Pack>;
+  if (typeof pack.id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(pack.id)) throw fail('its `id` must be a kebab-case name, the namespace of its rules');
+  if (!Array.isArray(pack.rules) || pack.rules.length === 0) throw fail('its `rules` must be a non-empty list');
+  for (const rule of pack.rules as unknown[]) {
+    const r = rule as Record<string, unknown>;
+    const id = typeof r?.id === 'string' ? r.id : undefined;
+    if (!id) throw fail('a rule has no `id`');
+    if (!id.startsWith(`${pack.id}/`)) throw fail(`rule "${id}" must be named in the pack's namespace "${pack.id}/…"`);
+    if (typeof r.title !== 'string') throw fail(`rule "${id}" has no \`title\``);
+    if (typeof r.bestPractice !== 'string' || !bestPractice(r.bestPractice)) throw fail(`rule "${id}" names an unknown best practice "${String(r.bestPractice)}"`);
+    if (!SEVERITIES.includes(r.severity as never)) throw fail(`rule "${id}" has a \`severity\` other than ${SEVERITIES.join(', ')}`);
+    if (typeof r.check !== 'function') throw fail(`rule "${id}" has no \`check\` function`);
+    if (r.scope !== 'assembly' && !(Array.isArray(r.resourceTypes) && r.resourceTypes.every((t) => typeof t === 'string'))) {
+      throw fail(`rule "${id}" needs \`resourceTypes\` (or \`scope: 'assembly'\`)`);
+    }
+  }
+  return pack as Pack;
+}
+
+function packError(spec: string, why: string): UsageError {
+  return new UsageError(`pack "${spec}": ${why}`);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
