@@ -19,6 +19,7 @@ import { InputError } from './template/errors';
 import { loadTemplate, type LoadOptions } from './template/load';
 import { BUILTIN_PACKS } from '../rules';
 
+/** Options of {@link scanPaths}. */
 export interface ScanOptions {
   /** working directory: paths are resolved from it and shown relative to it */
   readonly cwd?: string;
@@ -48,6 +49,7 @@ export interface ScanOptions {
   readonly lenient?: boolean;
 }
 
+/** Scans files, folders, globs and cloud assemblies, the way `opslint scan` does, and returns the report. */
 export function scanPaths(paths: readonly string[], options: ScanOptions = {}): ScanReport {
   const cwd = options.cwd ?? process.cwd();
   const display = (p: string): string => toDisplayPath(p, cwd);

@@ -23,6 +23,7 @@ import runbooks from './runbooks/pack';
 import tracing from './tracing/pack';
 import userExperience from './user-experience/pack';
 
+/** opslint's own packs, in the order of the OPS questions. */
 export const BUILTIN_PACKS: readonly Pack[] = [
   ownership,
   kpis,

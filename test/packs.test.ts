@@ -185,3 +185,32 @@ describe('the example pack (examples/custom-pack)', () => {
     expect(names).toEqual(['acme/owner-and-cost-tags', 'lambda-tracing']);
   });
 });
+
+describe('opslint new-pack', () => {
+  it('creates a pack whose rules pass their own fixtures, and refuses to overwrite', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'opslint-new-pack-'));
+    const { code, stdout } = await runCli(['new-pack', '@acme/opslint-pack-tags'], { cwd });
+    expect(code).toBe(0);
+    expect(stdout).toContain('created opslint-pack-tags/ (pack "acme-tags", rules acme-tags/owner-tag and acme-tags/log-retention)');
+    const dir = path.join(cwd, 'opslint-pack-tags');
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; peerDependencies: Record<string, string>; scripts: Record<string, string> };
+    expect(pkg).toMatchObject({ name: '@acme/opslint-pack-tags', scripts: { test: 'jest' } });
+    expect(Object.keys(pkg.peerDependencies)).toEqual(['opslint']);
+    // the scaffold's own test, run here: each rule against its fixtures
+    const { pack } = require(path.join(dir, 'src', 'index.ts')) as { pack: import('../lib/engine/rule').Pack };
+    expect(pack.rules.map((r) => r.id)).toEqual(['acme-tags/owner-tag', 'acme-tags/log-retention']);
+    for (const rule of pack.rules) {
+      const fixtures = path.join(dir, 'fixtures', rule.id.split('/')[1]);
+      const expected = JSON.parse(readFileSync(path.join(fixtures, 'expected.json'), 'utf8')) as Record<string, { errors: { resource: string; line: number }[] }>;
+      for (const file of require('node:fs').readdirSync(fixtures) as string[]) {
+        if (file === 'expected.json') continue;
+        const found = runCase(rule, { file: path.join(fixtures, file) }).map((f) => ({ resource: f.resource, line: f.line }));
+        expect(found).toEqual(file.startsWith('pass-') ? [] : expected[file].errors.map(({ resource, line }) => ({ resource, line })));
+      }
+    }
+    const again = await runCli(['new-pack', '@acme/opslint-pack-tags'], { cwd });
+    expect(again).toMatchObject({ code: 2, stderr: 'opslint: opslint-pack-tags already exists and is not empty\n' });
+    const bad = await runCli(['new-pack', 'Bad Name'], { cwd });
+    expect(bad.code).toBe(2);
+  });
+});

@@ -13,6 +13,7 @@ export interface Environment {
   readonly region?: string;
 }
 
+/** One stack of an assembly: its template, environment, Stages and tags. */
 export interface Stack {
   /** the artifact id (cloud assembly) or the file name (lone template) */
   readonly id: string;
@@ -39,6 +40,7 @@ export interface Stack {
   readonly frameworkResources?: ReadonlySet<string>;
 }
 
+/** What rules run over: a cloud assembly's stacks, or a lone template as an assembly of one stack. */
 export interface Assembly {
   readonly kind: 'cloud-assembly' | 'template';
   /** the cloud assembly's manifest.json, or the template file */

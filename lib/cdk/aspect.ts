@@ -31,6 +31,7 @@ import {
 
 const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
 
+/** The opslint rules as a CDK Aspect, reporting through annotations; add it with `OpsAspect.applyTo(app)`. */
 export class OpsAspect implements IAspect {
   /** Adds one aspect to `scope` and to every Stage below it, at READONLY priority, and returns it. */
   static applyTo(scope: IConstruct, props: OpsCheckProps = {}): OpsAspect {

@@ -18,8 +18,10 @@ import { BUILTIN_PACKS } from '../../rules';
 /** The plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
 export const PLUGIN_NAME = 'opslint';
 export const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
+/** The shortest acknowledgement reason accepted by default. */
 export const DEFAULT_MIN_REASON_LENGTH = 10;
 
+/** Options of the CDK integrations (OpsChecks, OpsAspect, OpsNagPack). */
 export interface OpsCheckProps extends RuleSelection {
   /**
    * The lowest severity that fails synthesis: `error` (default), `warning`, `info`, or `none` to report
@@ -49,6 +51,7 @@ export interface OpsCheckProps extends RuleSelection {
  */
 export const META_RULES = ['findings-in-stages', 'acknowledgement-unknown-rule', 'unreadable-template'] as const;
 
+/** The id to acknowledge a rule with: `opslint::<rule id>`. */
 export function acknowledgementId(ruleId: string): string {
   return `${PLUGIN_NAME}::${ruleId}`;
 }

@@ -13,8 +13,10 @@ import { bestPractice } from '../framework';
 import { packageVersion } from '../cli/version';
 import { blocks, checkSynthesized, configured, type OpsCheckProps } from './common';
 
+/** Options of {@link OpsNagPack}: cdk-nag's and opslint's. */
 export interface OpsNagPackProps extends NagPackProps, OpsCheckProps {}
 
+/** The opslint rules as a cdk-nag 3 pack: `Validations.of(app).addPlugins(new OpsNagPack(app))`. */
 export class OpsNagPack extends NagPack {
   readonly name = 'opslint-nag';
   override readonly version = packageVersion();

@@ -23,6 +23,7 @@ import {
   type OpsCheckProps,
 } from './common';
 
+/** The opslint CDK validation plugin: `Validations.of(app).addPlugins(new OpsChecks({ failOn }))`. */
 export class OpsChecks implements IPolicyValidationPlugin {
   readonly name = PLUGIN_NAME;
   readonly version = packageVersion();

@@ -69,6 +69,17 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
 
   program
+    .command('new-pack')
+    .description('create a rule pack: a TypeScript rule, a YAML rule, fixtures, tests and a README')
+    .argument('<name>', 'npm package name, e.g. @acme/opslint-pack')
+    .action(async (name: string) => {
+      const { newPack } = await import('./new-pack');
+      const { dir, id } = newPack(name, io.cwd);
+      const rel = path.relative(io.cwd, dir);
+      io.stdout(`created ${rel}/ (pack "${id}", rules ${id}/owner-tag and ${id}/log-retention)\n\n  cd ${rel}\n  npm install && npm install --save-dev opslint\n  npm test\n`);
+    });
+
+  program
     .command('rules')
     .description('list the rules with their OPS best practice')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))

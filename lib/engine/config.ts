@@ -11,6 +11,7 @@ export class UsageError extends Error {
   }
 }
 
+/** Which rules run, with which severity and options. */
 export interface RuleSelection {
   /** run only these packs (default: all) */
   readonly packs?: readonly string[];
@@ -22,6 +23,7 @@ export interface RuleSelection {
   readonly ruleSettings?: Readonly<Record<string, 'off' | Severity | { readonly severity?: Severity | 'off'; readonly options?: RuleOptions }>>;
 }
 
+/** The rules to run: the packs' rules, filtered and configured by a selection. Throws {@link UsageError} for an unknown id. */
 export function configureRules(packs: readonly Pack[], selection: RuleSelection = {}): ConfiguredRule[] {
   const byPack = new Map(packs.map((p) => [p.id, p]));
   const ruleIndex = new Map<string, { rule: Rule; pack: Pack }>();

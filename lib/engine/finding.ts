@@ -1,7 +1,9 @@
 /** The finding contract: what every reporter, the CDK integrations and the tests consume. */
 import type { Scorecard } from './scorecard';
 
+/** How serious a finding is. */
 export type Severity = 'error' | 'warning' | 'info';
+/** The severities, most serious first. */
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 /** Threshold for failing: a severity, or `none` to never fail on findings. */
 export type FailOn = Severity | 'none';
@@ -13,6 +15,7 @@ export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
   return failOn !== 'none' && RANK[severity] >= RANK[failOn];
 }
 
+/** One finding: the JSON reporter's contract, which every reporter and integration consumes. */
 export interface Finding {
   readonly ruleId: string;
   readonly severity: Severity;
@@ -75,6 +78,7 @@ export interface Note {
   readonly message: string;
 }
 
+/** Counts and lists that describe a scan as a whole. */
 export interface Summary {
   /** templates scanned (stacks, for cloud assemblies) */
   readonly templates: number;
@@ -109,6 +113,7 @@ export interface BaselineSummary {
   readonly fixed: readonly BaselineEntry[];
 }
 
+/** The result of a scan: findings, inputs that could not be read, and the summary. */
 export interface ScanReport {
   readonly findings: readonly Finding[];
   readonly errors: readonly InputErrorEntry[];

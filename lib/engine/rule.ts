@@ -13,6 +13,7 @@ import type { Severity } from './finding';
 /** Options a rule accepts, with their defaults. Plain JSON values, so they can come from configuration. */
 export type RuleOptions = Record<string, unknown>;
 
+/** How to fix a finding, shown in docs, SARIF help and CDK reports. */
 export interface RuleFix {
   /** what to change in a CloudFormation/SAM template */
   readonly cloudformation: string;
@@ -51,6 +52,7 @@ interface RuleMetaBase<O extends RuleOptions> {
   readonly docs?: string;
 }
 
+/** What a resource rule reports: a message (by id, or literal) and where, relative to the resource. */
 export interface Report {
   /** a key of the rule's `messages` */
   readonly messageId?: string;
@@ -61,6 +63,7 @@ export interface Report {
   readonly path?: string | JsonPath;
 }
 
+/** What an assembly rule reports: a message, and optionally the stack and resource it is about. */
 export interface AssemblyReport extends Report {
   /** the stack the finding is about; with `resource`, a resource in it */
   readonly stack?: Stack;
@@ -70,6 +73,7 @@ export interface AssemblyReport extends Report {
 /** Answers a rule may give about a value: it holds, it fails, or it cannot be known before deployment. */
 export type Verdict = true | false | undefined;
 
+/** What a resource rule gets besides the resource: options, the template, the resolver and graph helpers, and `report`. */
 export interface ResourceContext<O extends RuleOptions> {
   readonly options: O;
   readonly template: Template;
@@ -95,12 +99,14 @@ export interface ResourceContext<O extends RuleOptions> {
   report(report: Report): void;
 }
 
+/** What an assembly rule gets besides the assembly: options and `report`. */
 export interface AssemblyContext<O extends RuleOptions> {
   readonly options: O;
   readonly assembly: Assembly;
   report(report: AssemblyReport): void;
 }
 
+/** A rule called once for each resource of its `resourceTypes`. */
 export interface ResourceRule<O extends RuleOptions = RuleOptions> extends RuleMetaBase<O> {
   readonly scope?: 'resource';
   /** the rule is called once for each resource of these types */
@@ -108,6 +114,7 @@ export interface ResourceRule<O extends RuleOptions = RuleOptions> extends RuleM
   check(resource: Resource, ctx: ResourceContext<O>): void;
 }
 
+/** A rule called once per app (a cloud assembly, or a lone template), for checks across stacks and Stages. */
 export interface AssemblyRule<O extends RuleOptions = RuleOptions> extends RuleMetaBase<O> {
   /** the rule is called once per assembly: a cloud assembly, or a lone template */
   readonly scope: 'assembly';
@@ -116,6 +123,7 @@ export interface AssemblyRule<O extends RuleOptions = RuleOptions> extends RuleM
   check(assembly: Assembly, ctx: AssemblyContext<O>): void;
 }
 
+/** A rule: per resource, or per app. */
 export type Rule<O extends RuleOptions = RuleOptions> = ResourceRule<O> | AssemblyRule<O>;
 
 // Options are inferred from the `options` object, so `ctx.options` is typed without annotations.
@@ -126,6 +134,7 @@ export function defineRule<O extends RuleOptions>(rule: Rule<O>): Rule<O> {
   return rule;
 }
 
+/** A group of rules, usually for one OPS best practice; a third-party pack's id is the namespace of its rule ids. */
 export interface Pack {
   /** kebab-case; for third-party packs, the namespace of their rule ids (`acme` → `acme/owner-tag`) */
   readonly id: string;

@@ -29,6 +29,7 @@ import {
   type Verdict,
 } from './rule';
 
+/** The rule id of a finding that says a rule failed on a resource. */
 export const INTERNAL_ERROR = 'internal-error';
 
 /** A rule as the user configured it: on, with this severity and these options. */
@@ -64,6 +65,7 @@ export interface Evaluation {
   readonly stats: Map<string, RuleStats>;
 }
 
+/** Runs configured rules over one assembly and returns their findings (in no particular order). */
 export function runRules(assembly: Assembly, rules: readonly ConfiguredRule[], options: RunOptions = {}): Finding[] {
   return evaluate(assembly, rules, options).findings;
 }

@@ -4,6 +4,7 @@ import { DOCS_BASE, QUESTIONS, SEED_BEST_PRACTICES, type BestPracticeData, type 
 export { DOCS_BASE, QUESTIONS, SEED_BEST_PRACTICES };
 export type { BestPracticeData, QuestionData };
 
+/** A best practice with its question and documentation link. */
 export interface BestPractice extends BestPracticeData {
   /** the question id, e.g. 'OPS04' */
   readonly question: string;
@@ -28,6 +29,7 @@ export function bestPractice(id: string): BestPractice | undefined {
   return BY_ID.get(id);
 }
 
+/** A question of the pillar by id (`OPS04`). */
 export function question(id: string): QuestionData | undefined {
   return QUESTIONS.find((q) => q.id === id);
 }

@@ -28,6 +28,7 @@ export interface QuestionData {
 
 export const DOCS_BASE = 'https://docs.aws.amazon.com/wellarchitected/latest/operational-excellence-pillar/';
 
+/** The 11 questions of the Operational Excellence pillar and their best practices. */
 export const QUESTIONS: readonly QuestionData[] = [
   {
     id: 'OPS01',

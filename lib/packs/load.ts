@@ -36,6 +36,7 @@ export async function loadPacks(specifiers: readonly string[], baseDir: string, 
   return packs;
 }
 
+/** Loads one pack: an npm package, a JavaScript module (CommonJS or ES) or a YAML rules file. */
 export async function loadPack(spec: string, baseDir: string): Promise<Pack> {
   const local = spec.startsWith('.') || path.isAbsolute(spec);
   let file: string;

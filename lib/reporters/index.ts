@@ -7,6 +7,7 @@ import type { RuleInfo } from './rule-info';
 
 export type { RuleInfo } from './rule-info';
 
+/** What a reporter may use besides the report. */
 export interface ReporterOptions {
   /** ANSI colours (text output to a terminal) */
   readonly color: boolean;
@@ -21,6 +22,7 @@ export interface ReporterOptions {
   readonly toolVersion?: string;
 }
 
+/** A reporter: a pure function from a report to text. */
 export type Reporter = (report: ScanReport, options: ReporterOptions) => string;
 
 const REPORTERS: Readonly<Record<string, () => Reporter>> = {
@@ -32,8 +34,10 @@ const REPORTERS: Readonly<Record<string, () => Reporter>> = {
   markdown: () => (require('./markdown') as typeof import('./markdown')).markdownReporter,
 };
 
+/** The formats `--format` accepts. */
 export const FORMATS: readonly string[] = Object.keys(REPORTERS);
 
+/** The reporter of a format, loaded when asked for. */
 export function getReporter(format: string): Reporter | undefined {
   return Object.prototype.hasOwnProperty.call(REPORTERS, format) ? REPORTERS[format]() : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import type { Position } from './source';
 
+/** An input that cannot be read, with the file and, where known, the position. */
 export class InputError extends Error {
   constructor(
     message: string,

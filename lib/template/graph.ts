@@ -6,6 +6,7 @@
 import { findReferences } from './intrinsics';
 import type { JsonPath } from './path';
 
+/** One reference between two resources of a template. */
 export interface Reference {
   readonly kind: 'Ref' | 'GetAtt' | 'Sub' | 'DependsOn';
   /** logical id of the resource that holds the reference */
@@ -26,6 +27,7 @@ export interface GraphResource {
 
 const NONE: readonly Reference[] = Object.freeze([]);
 
+/** The references between a template's resources, both ways, built once. */
 export class ReferenceGraph {
   private readonly out = new Map<string, Reference[]>();
   private readonly in = new Map<string, Reference[]>();

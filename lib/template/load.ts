@@ -4,6 +4,7 @@ import { InputError, messages } from './errors';
 import { Template, type TemplateOptions } from './model';
 import { decode, DEFAULT_PARSE_LIMITS, parseDocument, type ParseLimits } from './parse';
 
+/** Options for reading a template file. */
 export interface LoadOptions extends TemplateOptions {
   readonly limits?: ParseLimits;
   /** largest file read, in bytes */
@@ -37,6 +38,7 @@ export function loadTemplate(file: string, options: LoadOptions = {}): Template 
   return templateFromText(readText(file, options.maxFileBytes, shown), shown, options);
 }
 
+/** Reads template text into a model; undefined for a file found in a folder that is not a template. */
 export function templateFromText(text: string, file: string, options: LoadOptions = {}): Template | undefined {
   if (!options.explicit && !/Resources|AWSTemplateFormatVersion/.test(text)) return undefined;
   const parsed = parseDocument(text, file, undefined, options.limits ?? DEFAULT_PARSE_LIMITS);

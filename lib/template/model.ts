@@ -12,6 +12,7 @@ import { Resolver, type ResolverInputs, type Resolved } from './resolver';
 import { mergeGlobals, SAM_GLOBAL_TYPES } from './sam';
 import type { Position, SourceMap } from './source';
 
+/** One resource of a template, as written (SAM resources merged with `Globals`). */
 export interface Resource {
   readonly logicalId: string;
   readonly type: string;
@@ -47,6 +48,7 @@ export interface TemplateOptions extends ResolverInputs {
 
 type Section = Readonly<Record<string, Record<string, unknown>>>;
 
+/** A parsed template: sections, resources by id and type, the reference graph and the resolver. */
 export class Template {
   readonly file: string;
   readonly format: DocumentFormat;

@@ -10,6 +10,7 @@ import { SourceMap, type ContainerPosition, type Position } from './source';
 
 export type DocumentFormat = 'json' | 'yaml';
 
+/** A JSON or YAML document as plain values, with the source position of every part. */
 export interface ParsedDocument {
   readonly file: string;
   readonly format: DocumentFormat;
@@ -17,6 +18,7 @@ export interface ParsedDocument {
   readonly sourceMap: SourceMap;
 }
 
+/** Bounds on what a document may make the parser do. */
 export interface ParseLimits {
   /** deepest nesting of mappings and lists accepted */
   readonly maxDepth: number;
@@ -24,6 +26,7 @@ export interface ParseLimits {
   readonly maxAliasNodes: number;
 }
 
+/** The bounds used unless others are given. */
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 256, maxAliasNodes: 100_000 };
 
 /** Short-form tags and the long-form key each one stands for. */
@@ -53,6 +56,7 @@ export function detectFormat(file: string, text: string): DocumentFormat {
   return /^\s*[{[]/.test(text) ? 'json' : 'yaml';
 }
 
+/** Parses JSON or YAML (short-form tags in their long form); throws {@link InputError} with a position. */
 export function parseDocument(
   text: string,
   file: string,

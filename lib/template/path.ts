@@ -1,5 +1,6 @@
 /** A location inside a parsed document: object keys and array indices, from the root. */
 export type PathSegment = string | number;
+/** A path from a document's root: keys and indices. */
 export type JsonPath = readonly PathSegment[];
 
 const IDENT = /^[A-Za-z_$][\w$:-]*$/;

@@ -7,7 +7,9 @@
 import { asIntrinsic, getAttParts, isPlainObject, subVariables } from './intrinsics';
 import { parsePath, type JsonPath } from './path';
 
+/** A value known before deployment (`undefined`: absent). */
 export type Known = { readonly known: true; readonly value: unknown };
+/** A value that cannot be known before deployment, with the reason. */
 export type Unknown = {
   readonly known: false;
   /** why the value cannot be known before deployment, e.g. "parameter Env has no default" */
@@ -18,7 +20,9 @@ export type Unknown = {
 /** A resolved value. `{ known: true, value: undefined }` means absent (not set, or `AWS::NoValue`). */
 export type Resolved = Known | Unknown;
 
+/** A known value. */
 export const known = (value: unknown): Known => ({ known: true, value });
+/** An unknown value, with the reason (and the branches, when it depends only on unknown conditions). */
 export const unknown = (reason: string, alternatives?: readonly unknown[]): Unknown =>
   alternatives ? { known: false, reason, alternatives } : { known: false, reason };
 
@@ -39,6 +43,7 @@ export interface ResolverInputs {
 const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
 const MAX_DEPTH = 64;
 
+/** Resolves intrinsic functions, parameters and conditions to known values, or Unknown with a reason. */
 export class Resolver {
   private readonly conditionCache = new Map<string, boolean | Unknown>();
 

@@ -17,6 +17,7 @@ import { InputError } from '../template/errors';
 import { loadTemplate, templateFromText } from '../template/load';
 import { compareFindings } from '../engine/finding';
 
+/** A case that must give no finding: a template inline (text or object), a file, or a cloud assembly folder. */
 export interface ValidCase {
   /** shown as the test name (default: the file, or the template's first line) */
   readonly name?: string;
@@ -30,6 +31,7 @@ export interface ValidCase {
   readonly accountBaseline?: boolean;
 }
 
+/** What an invalid case expects of one finding; only the fields given are compared. */
 export interface ExpectedFinding {
   readonly messageId?: string;
   /** the exact message, or a regular expression it must match */
@@ -44,12 +46,14 @@ export interface ExpectedFinding {
   readonly severity?: 'error' | 'warning' | 'info';
 }
 
+/** A case that must give exactly the findings listed. */
 export interface InvalidCase extends ValidCase {
   readonly errors: readonly ExpectedFinding[];
 }
 
 type TestFn = (name: string, fn: () => void) => void;
 
+/** Runs a rule over valid and invalid cases, one test each, strictly. */
 export class RuleTester {
   static describe: TestFn = (name, fn) => (globalThis as unknown as { describe: TestFn }).describe(name, fn);
   static it: TestFn = (name, fn) => (globalThis as unknown as { it: TestFn }).it(name, fn);
