@@ -48,6 +48,11 @@ const CONTEXT = { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-me
 const DEV = { account: '111111111111', region: 'eu-west-1' };
 const PROD = { account: '222222222222', region: 'eu-west-1' };
 const REASON = 'covered by the platform team dashboard';
+/**
+ * The packs the workload is about (tracing, alarms, flow logs, CloudTrail, environments): tests that compare
+ * a full list of findings run these, so that they stay about the integration and not about the catalogue.
+ */
+const WORKLOAD_PACKS = ['alarms', 'cloudtrail', 'flow-logs', 'tracing', 'environments'];
 
 /** every app's outdir, removed after the tests */
 const outdirs: string[] = [];
@@ -256,7 +261,7 @@ describe('OpsChecks through app.synth()', () => {
   let found: Row[];
   beforeAll(() => {
     staged = stagedApp();
-    Validations.of(staged.app).addPlugins(new OpsChecks());
+    Validations.of(staged.app).addPlugins(new OpsChecks({ packs: WORKLOAD_PACKS }));
     result = synth(staged.app);
     found = rows(result.report);
   });
@@ -356,7 +361,7 @@ describe('OpsChecks severities and failOn', () => {
     const stack = new Stack(app, 'Service');
     const fn = new lambda.Function(stack, 'Fn', fnProps);
     fn.metricErrors().createAlarm(stack, 'FnErrors', { threshold: 1, evaluationPeriods: 1 }).addAlarmAction(new actions.SnsAction(new sns.Topic(stack, 'OnCall')));
-    Validations.of(app).addPlugins(new OpsChecks(props));
+    Validations.of(app).addPlugins(new OpsChecks({ packs: WORKLOAD_PACKS, ...props }));
     return { app, fn };
   }
 
@@ -475,7 +480,7 @@ describe('OpsChecks.validate called directly', () => {
 
   it('gives the same violations as during synthesis, with absolute template paths', () => {
     expect(assembly.stacksRecursively.map((s) => s.hierarchicalId).sort()).toEqual(['Dev/Api', 'Prod/Api']);
-    const report = new OpsChecks().validate(context());
+    const report = new OpsChecks({ packs: WORKLOAD_PACKS }).validate(context());
     expect(report.success).toBe(false);
     expect(report.pluginVersion).toBe(packageVersion());
 
@@ -704,8 +709,8 @@ describe("the CDK's own resources", () => {
       onCreate: { service: 'SSM', action: 'getParameter', parameters: { Name: '/orders/endpoint' }, physicalResourceId: cr.PhysicalResourceId.of('endpoint') },
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
     });
-    Validations.of(app).addPlugins(new OpsChecks({ failOn: 'none' }));
-    OpsAspect.applyTo(app, { failOn: 'none' });
+    Validations.of(app).addPlugins(new OpsChecks({ failOn: 'none', packs: WORKLOAD_PACKS }));
+    OpsAspect.applyTo(app, { failOn: 'none', packs: WORKLOAD_PACKS });
     result = synth(app);
   });
 
@@ -730,6 +735,20 @@ describe("the CDK's own resources", () => {
       'lambda-tracing Service/Mine/Resource',
       'vpc-flow-logs Service/Vpc/Resource',
     ]);
+  });
+
+  it('get no finding from any rule of the catalogue', () => {
+    const { assembly } = readCloudAssembly(app.outdir);
+    const stack = assembly.stacks.find((s) => s.constructPath === 'Service')!;
+    const artifact = result.assembly!.getStackArtifact('Service');
+    const report = new OpsChecks({ failOn: 'none' }).validate({
+      templatePaths: [artifact.templateFullPath],
+      stackTemplates: [{ stackConstructPath: 'Service', templatePath: artifact.templateFullPath, accountId: DEV.account, region: DEV.region }],
+      appConstruct: app,
+    });
+    const found = report.violations.flatMap((v) => v.violatingResources.filter((r) => r.resourceLogicalId).map((r) => `${v.ruleName} ${r.resourceLogicalId}`));
+    expect(found).toContain(`lambda-tracing ${cfn(mine).logicalId}`);
+    expect(found.filter((f) => stack.frameworkResources?.has(f.split(' ')[1]))).toEqual([]);
   });
 
   it('get no OpsAspect annotation, while the user function does', () => {
@@ -757,7 +776,7 @@ describe('OpsAspect', () => {
     // in Prod: a good acknowledgement, and one whose reason is too short
     Validations.of(prod.workerErrors).acknowledge({ id: 'opslint::alarm-actions', reason: REASON });
     Validations.of(prod.handler).acknowledge({ id: 'opslint::lambda-tracing', reason: 'later' });
-    OpsAspect.applyTo(app, { ruleSettings: { 'vpc-flow-logs': 'info' } });
+    OpsAspect.applyTo(app, { packs: WORKLOAD_PACKS, ruleSettings: { 'vpc-flow-logs': 'info' } });
   });
 
   it('annotates findings at or above failOn as errors, below as acknowledgeable warnings, info as info', () => {
@@ -846,8 +865,8 @@ describe('OpsChecks, OpsAspect and OpsNagPack agree', () => {
     const { app } = stagedApp();
     const shared = new Stack(app, 'Shared', { env: DEV });
     new lambda.Function(shared, 'Fn', fnProps);
-    Validations.of(app).addPlugins(new OpsChecks(), new OpsNagPack(app));
-    OpsAspect.applyTo(app);
+    Validations.of(app).addPlugins(new OpsChecks({ packs: WORKLOAD_PACKS }), new OpsNagPack(app, { packs: WORKLOAD_PACKS }));
+    OpsAspect.applyTo(app, { packs: WORKLOAD_PACKS });
     const result = synth(app);
     expect(result.error?.message).toContain('has no AlarmActions');
 

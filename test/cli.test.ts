@@ -67,7 +67,7 @@ describe('opslint scan: exit codes', () => {
   it('exits 0 on a clean template', async () => {
     const { code, stdout } = await runCli(['scan', 'fixtures/tracing/lambda-tracing/pass-active.yaml', ...FIVE, '--exclude-rule', 'cloudtrail-present']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/0 findings \(0 errors, 0 warnings, 0 info\) in 1 template, 3 resources\n$/);
+    expect(stdout).toMatch(/0 findings \(0 errors, 0 warnings, 0 info\) in 1 template, 4 resources\n$/);
   });
 
   it('exits 2 for a path that does not exist, after scanning the others', async () => {
@@ -99,13 +99,15 @@ describe('opslint scan: inputs', () => {
   });
 
   it('expands globs', async () => {
-    const report = json((await runCli(['scan', 'fixtures/tracing/*/fail-*.json', '--format', 'json'])).stdout);
-    expect([...new Set(report.findings.map((f) => f.file))]).toEqual([
+    const report = json((await runCli(['scan', 'fixtures/tracing/*-tracing/fail-*.json', '--format', 'json'])).stdout);
+    const matched = [
       'fixtures/tracing/apigateway-tracing/fail-stage-untraced.json',
       'fixtures/tracing/appsync-tracing/fail-missing.json',
       'fixtures/tracing/lambda-tracing/fail-passthrough.json',
       'fixtures/tracing/stepfunctions-tracing/fail-sam-disabled.json',
-    ]);
+    ];
+    expect(report.summary.files).toEqual(matched);
+    expect([...new Set(report.findings.map((f) => f.file))]).toEqual(matched);
   });
 
   it('reports a glob that matches nothing', async () => {

@@ -557,7 +557,7 @@ describe('assembly rule reports', () => {
       environment: 'aws://111111111111/eu-west-1',
     });
     const deeper = reportWith(twoStages(), (a) => ({ stack: stackById(a, 'DevOrders83D4F3FB'), path: 'properties.stackName' }));
-    expect(deeper).toMatchObject({ path: 'artifacts.DevOrders83D4F3FB.properties.stackName', line: 10, column: 9 });
+    expect(deeper).toMatchObject({ path: 'artifacts.DevOrders83D4F3FB.properties.stackName', line: 13, column: 9 });
   });
 
   it('with only the stack of a lone template: in the template, the path from its root', () => {
@@ -805,6 +805,8 @@ describe('buildReport', () => {
         { file: 'b.yaml', line: 7, column: 3, message: 'the collection of Fn::ForEach::Topics is unknown: parameter Names has no default value' },
       ],
       scorecard: expect.any(Object),
+      files: ['a.yaml', 'b.yaml', shownTwoStages('assembly-Dev', 'DevOrders83D4F3FB.template.json'), shownTwoStages('assembly-Prod', 'ProdOrders525171E2.template.json')],
+      suppressed: 0,
     });
     expect(Object.keys(report.summary.rules)).toEqual(['alpha-rule', 'middle-rule', 'zeta-rule']);
     expect(report.errors).toEqual([
@@ -830,7 +832,7 @@ describe('buildReport', () => {
     expect(buildReport([], rules)).toEqual({
       findings: [],
       errors: [],
-      summary: { templates: 0, resources: 0, findings: { error: 0, warning: 0, info: 0, total: 0 }, rules: {}, errors: 0, notes: [], scorecard: expect.any(Object) },
+      summary: { templates: 0, resources: 0, findings: { error: 0, warning: 0, info: 0, total: 0 }, rules: {}, errors: 0, notes: [], scorecard: expect.any(Object), files: [], suppressed: 0 },
     });
   });
 });

@@ -73,8 +73,12 @@ describe('the packed package', () => {
   describe('in a CDK app (plain JavaScript, the cdk CLI)', () => {
     type Check = 'plugin' | 'aspect' | 'nag';
     const REASONS = { 'lambda-tracing': 'tracing is collected by the shared ADOT layer', 'alarm-actions': 'this alarm only feeds a dashboard' };
+    const SELECTION = "{ packs: ['tracing', 'alarms'] }";
 
-    /** app.js: one stack with a Lambda without tracing and an alarm on its errors without actions */
+    /**
+     * app.js: one stack with a Lambda without tracing and an alarm on its errors without actions. Each check runs
+     * the packs these findings belong to, so that the test stays about the installed package, not the catalogue.
+     */
     const appSource = (check: Check, acknowledge: boolean): string =>
       [
         "const { App, Stack, Validations } = require('aws-cdk-lib');",
@@ -95,7 +99,11 @@ describe('the packed package', () => {
               `Validations.of(alarm).acknowledge({ id: 'opslint::alarm-actions', reason: '${REASONS['alarm-actions']}' });`,
             ]
           : []),
-        { plugin: 'Validations.of(app).addPlugins(new OpsChecks());', aspect: 'OpsAspect.applyTo(app);', nag: 'Validations.of(app).addPlugins(new OpsNagPack(app));' }[check],
+        {
+          plugin: `Validations.of(app).addPlugins(new OpsChecks(${SELECTION}));`,
+          aspect: `OpsAspect.applyTo(app, ${SELECTION});`,
+          nag: `Validations.of(app).addPlugins(new OpsNagPack(app, ${SELECTION}));`,
+        }[check],
         'app.synth();',
         '',
       ].join('\n');

@@ -136,3 +136,15 @@ export function reportOnApp<O extends RuleOptions>(
   }
   ctx.report({ messageId, path: 'artifacts', data: { ...data, scope: `the ${stacks.length} stacks of this cloud assembly` } });
 }
+
+/** Alarms of the assembly that notify people or open incidents (an alarm whose actions cannot be known may). */
+export function notifyingAlarms(assembly: Assembly): number {
+  let count = 0;
+  for (const type of [ALARM, COMPOSITE]) {
+    for (const { stack, resource } of deployed(assembly, type)) {
+      const kinds = alarmActionKinds(resource, stack.template);
+      if (kinds === undefined || kinds.has('notify') || kinds.has('incident')) count++;
+    }
+  }
+  return count;
+}

@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { deployed, reportOnApp } from './actions';
+import { ALARM, COMPOSITE, deployed, notifyingAlarms, reportOnApp } from './actions';
 import { eventRoutes, matchesSource } from './events';
 
 const HEALTH = 'aws.health';
@@ -9,7 +9,7 @@ export default defineRule({
   title: 'AWS Health events that affect the account reach the people who operate it',
   bestPractice: 'OPS10-BP05',
   scope: 'assembly',
-  resourceTypes: ['AWS::Events::Rule', 'AWS::Notifications::EventRule'],
+  resourceTypes: ['AWS::Events::Rule', 'AWS::Notifications::EventRule', ALARM, COMPOSITE],
   severity: 'info',
   context: 'account',
   messages: {
@@ -23,7 +23,8 @@ export default defineRule({
     'communicate to customers. The check passes when an enabled EventBridge rule with a target (or a SAM ' +
     'EventBridge event source) matches source aws.health, or when an AWS User Notifications rule does. Health ' +
     'routing is usually set up once per account or organization, so the finding is a reminder unless the stack ' +
-    'that holds it is marked as the account baseline.',
+    'that holds it is marked as the account baseline. Like the incident response plan, it matters where people are ' +
+    'alerted: apps whose alarms notify nobody (or that have no alarms) are not checked.',
   fix: {
     cloudformation:
       'HealthEventsRule:\n  Type: AWS::Events::Rule\n  Properties:\n    EventPattern:\n      source:\n        - aws.health\n' +
@@ -33,6 +34,8 @@ export default defineRule({
       'new events.Rule(this, "HealthEvents", {\n  eventPattern: { source: ["aws.health"] },\n  targets: [new targets.SnsTopic(operatorsTopic)],\n});',
   },
   check(assembly, ctx) {
+    // the operators that Health events should reach are the people the app's alarms notify
+    if (notifyingAlarms(assembly) === 0) return;
     if (eventRoutes(assembly).some((route) => matchesSource(route, [HEALTH]))) return;
     const userNotifications = deployed(assembly, 'AWS::Notifications::EventRule').some(({ stack, resource }) => {
       const source = stack.template.resolver.deep(resource.properties.Source);

@@ -1,6 +1,6 @@
 import type { Assembly } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
-import { alarmActionKinds, ALARM, COMPOSITE, deployed, reportOnApp } from './actions';
+import { alarmActionKinds, ALARM, COMPOSITE, deployed, notifyingAlarms, reportOnApp } from './actions';
 
 const PLAN_TYPES = ['AWS::SSMIncidents::ResponsePlan', 'AWS::SSMContacts::Contact'];
 const DEFAULT_PAGING = '(pagerduty\\.com|opsgenie\\.com|victorops\\.com|xmatters\\.com)';
@@ -62,18 +62,6 @@ export default defineRule({
     reportOnApp(assembly, ctx, 'missing', { alarms: count === 1 ? '1 alarm notifies' : `${count} alarms notify` });
   },
 });
-
-/** Alarms that notify people (or open incidents), across the assembly. */
-function notifyingAlarms(assembly: Assembly): number {
-  let count = 0;
-  for (const type of [ALARM, COMPOSITE]) {
-    for (const { stack, resource } of deployed(assembly, type)) {
-      const kinds = alarmActionKinds(resource, stack.template);
-      if (kinds === undefined || kinds.has('notify') || kinds.has('incident')) count++;
-    }
-  }
-  return count;
-}
 
 function opensIncidents(assembly: Assembly): boolean {
   return [ALARM, COMPOSITE].some((type) => deployed(assembly, type).some(({ stack, resource }) => alarmActionKinds(resource, stack.template)?.has('incident')));
