@@ -188,3 +188,86 @@ describe('the packed package', () => {
     }, 120_000);
   });
 });
+
+describe("a platform team's own pack, end to end", () => {
+  // scaffold → write rules → test → pack → install into a project → opslint scan and cdk synth
+  const work = mkdtempSync(path.join(tmpdir(), 'opslint-teampack-'));
+  const packDir = path.join(work, 'opslint-pack');
+  const app = path.join(work, 'app');
+  let opslintTarball = '';
+  let packTarball = '';
+
+  beforeAll(() => {
+    opslintTarball = path.join(work, (JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], REPO)) as { filename: string }[])[0].filename);
+    mkdirSync(app);
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+    const deps = ['aws-cdk-lib', 'constructs'].map((name) => `${name}@${installedVersion(name)}`);
+    run('npm', ['install', opslintTarball, ...deps, '--no-audit', '--no-fund', '--prefer-offline'], app);
+  }, 300_000);
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('scaffolds a pack whose tests pass once opslint is installed into it, and packs it', () => {
+    const created = run(path.join(app, 'node_modules', '.bin', 'opslint'), ['new-pack', '@acme/opslint-pack'], work);
+    expect(created).toContain('created opslint-pack/ (pack "acme"');
+    // a second rule of the team's own, in YAML
+    const yamlFile = path.join(packDir, 'rules.yaml');
+    writeFileSync(
+      yamlFile,
+      `${require('node:fs').readFileSync(yamlFile, 'utf8')}  - id: acme/queue-retention\n    title: Queues keep messages four days\n    bestPractice: OPS10-BP01\n    severity: error\n    resourceTypes: [AWS::SQS::Queue]\n    path: Properties.MessageRetentionPeriod\n    condition: { atLeast: 345600 }\n    message: 'Queue {{resource}} keeps messages {{value}} seconds.'\n`,
+    );
+    // one step: opslint (a peer dependency; here the tarball) and, with it, the pack's other dev dependencies
+    run('npm', ['install', '--save-dev', opslintTarball, '--no-audit', '--no-fund', '--prefer-offline'], packDir);
+    const tests = execFileSync('npm', ['test'], { cwd: packDir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(tests).toBeDefined();
+    packTarball = path.join(packDir, (JSON.parse(run('npm', ['pack', '--json'], packDir)) as { filename: string }[])[0].filename);
+    expect(require('node:fs').existsSync(packTarball)).toBe(true);
+  }, 300_000);
+
+  it('its findings appear in `opslint scan` (by configuration) and in `cdk synth`', async () => {
+    run('npm', ['install', packTarball, '--no-audit', '--no-fund', '--prefer-offline'], app);
+    writeFileSync(path.join(app, 'opslint.config.yaml'), "packs: ['@acme/opslint-pack']\n");
+    writeFileSync(path.join(app, 'queue.yaml'), 'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      MessageRetentionPeriod: 60\n');
+    let out = '';
+    try {
+      run(path.join(app, 'node_modules', '.bin', 'opslint'), ['scan', 'queue.yaml', '--pack', 'acme', '--format', 'json'], app);
+    } catch (error) {
+      out = (error as { stdout: string }).stdout;
+    }
+    const report = JSON.parse(out) as { findings: { ruleId: string; message: string }[] };
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['acme/owner-tag', 'acme/queue-retention']);
+    expect(report.findings[1].message).toBe('Queue Jobs keeps messages 60 seconds.');
+
+    // an ES-module pack loads too
+    writeFileSync(
+      path.join(app, 'esm-pack.mjs'),
+      "export default { id: 'esm', rules: [{ id: 'esm/no-queues', title: 'No queues here', bestPractice: 'OPS10-BP01', severity: 'error', resourceTypes: ['AWS::SQS::Queue'], check(r, ctx) { ctx.report({ message: 'No queues.' }); } }] };\n",
+    );
+    try {
+      run(path.join(app, 'node_modules', '.bin', 'opslint'), ['scan', 'queue.yaml', '--no-config', '--load-pack', './esm-pack.mjs', '--pack', 'esm', '--format', 'json'], app);
+    } catch (error) {
+      out = (error as { stdout: string }).stdout;
+    }
+    expect((JSON.parse(out) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)).toEqual(['esm/no-queues']);
+
+    writeFileSync(
+      path.join(app, 'app.js'),
+      [
+        "const { App, Stack, Validations } = require('aws-cdk-lib');",
+        "const sqs = require('aws-cdk-lib/aws-sqs');",
+        "const { OpsChecks } = require('opslint/cdk');",
+        "const acme = require('@acme/opslint-pack').pack;",
+        'const app = new App();',
+        "new sqs.Queue(new Stack(app, 'Jobs'), 'Queue');",
+        "Validations.of(app).addPlugins(new OpsChecks({ rulePacks: [acme], packs: ['acme'] }));",
+        'app.synth();',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(app, 'cdk.json'), JSON.stringify({ app: 'node app.js' }));
+    const synth = await cdkSynth(['-q'], app);
+    expect(synth.code).toBe(1);
+    const [block] = reportBlocks(synth.stderr, 'Jobs/Queue/Resource', 'acme/owner-tag');
+    expect(block).toMatch(/^ERROR Queue[0-9A-F]{8} has no Owner tag; say which team owns it\./m);
+  }, 300_000);
+});

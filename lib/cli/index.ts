@@ -76,7 +76,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       const { newPack } = await import('./new-pack');
       const { dir, id } = newPack(name, io.cwd);
       const rel = path.relative(io.cwd, dir);
-      io.stdout(`created ${rel}/ (pack "${id}", rules ${id}/owner-tag and ${id}/log-retention)\n\n  cd ${rel}\n  npm install && npm install --save-dev opslint\n  npm test\n`);
+      io.stdout(`created ${rel}/ (pack "${id}", rules ${id}/owner-tag and ${id}/log-retention)\n\n  cd ${rel}\n  npm install --save-dev opslint\n  npm test\n`);
     });
 
   program

@@ -40,7 +40,8 @@ function templates(name: string, id: string): Record<string, string> {
         main: 'dist/index.js',
         types: 'dist/index.d.ts',
         files: ['dist', 'rules.yaml'],
-        scripts: { build: 'tsc -p tsconfig.json', prepare: 'npm run build', test: 'jest' },
+        // prepack, not prepare: `npm install` must not compile before opslint, a peer dependency, is installed
+        scripts: { build: 'tsc -p tsconfig.json', prepack: 'npm run build', test: 'jest' },
         peerDependencies: { opslint: `>=${version}` },
         devDependencies: { '@types/jest': '^30.0.0', jest: '^30.5.2', 'ts-jest': '^29.4.15', typescript: '~5.9.3' },
       },
@@ -170,9 +171,9 @@ opslint rules of \`${id}\`: \`${id}/owner-tag\` (TypeScript, src/rules/owner-tag
 ones must give in expected.json.
 
 \`\`\`sh
-npm install && npm install --save-dev opslint   # opslint is a peer dependency
-npm test                                          # the RuleTester over the fixtures
-npm pack                                          # a tarball to publish or install
+npm install --save-dev opslint   # opslint is a peer dependency; this installs the other dev dependencies too
+npm test                         # the RuleTester over the fixtures
+npm pack                         # a tarball to publish or install
 \`\`\`
 
 Use it: \`npm install --save-dev ${name}\`, then \`packs: ['${name}']\` in opslint.config.yaml, or in a CDK app
