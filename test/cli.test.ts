@@ -196,3 +196,13 @@ describe('opslint rules, --version, --help', () => {
     expect(stdout).toContain('--parameters <Key=Value|file>');
   });
 });
+
+describe('text output: reminders that need context', () => {
+  it('are listed once per rule after the findings, with the files they concern, instead of in every file', async () => {
+    const { stdout } = await runCli(['scan', 'examples/templates', '--rule', 'cloudtrail-present,lambda-tracing', '--fail-on', 'none']);
+    const [findings, reminders] = stdout.split('Needs context\n');
+    expect(findings).not.toContain('cloudtrail-present');
+    expect(reminders).toMatch(/^ {2}info {2}No CloudTrail trail in this template; API activity in the account is not recorded unless a trail comes from elsewhere\. {2}cloudtrail-present {2}\(OPS04-BP02\) {2}\[examples\/templates\/orders-service\.yaml\]$/m);
+    expect(reminders).toContain('  Needs context: account-wide resources usually come from a baseline stack or the organization; mark the stack that holds them as the account baseline (--account-baseline) to enforce this check.');
+  });
+});

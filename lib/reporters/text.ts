@@ -7,6 +7,7 @@
  */
 import { createColors } from 'picocolors';
 import type { Finding, ScanReport, Severity } from '../engine/finding';
+import { NEEDS_CONTEXT } from '../engine/runner';
 import type { Reporter } from './index';
 
 export const textReporter: Reporter = (report, options) => {
@@ -14,8 +15,18 @@ export const textReporter: Reporter = (report, options) => {
   const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
   const out: string[] = [];
 
+  // reminders that need context (a trail, a Config recorder…) would repeat in every template of a folder:
+  // they are listed once per rule, after the findings
+  const reminders = new Map<string, { message: string; suffix: string; files: Set<string>; bestPractice: string }>();
   const byFile = new Map<string, Finding[]>();
   for (const f of report.findings) {
+    const suffix = Object.values(NEEDS_CONTEXT).find((x) => f.severity === 'info' && f.message.endsWith(x));
+    if (suffix) {
+      const r = reminders.get(f.ruleId) ?? { message: f.message.slice(0, -suffix.length), suffix: suffix.trim(), files: new Set<string>(), bestPractice: f.bestPractice };
+      r.files.add(f.file);
+      reminders.set(f.ruleId, r);
+      continue;
+    }
     const list = byFile.get(f.file);
     if (list) list.push(f);
     else byFile.set(f.file, [f]);
@@ -27,10 +38,23 @@ export const textReporter: Reporter = (report, options) => {
     const whereWidth = Math.max(...where.map((w) => w.length));
     const sevWidth = Math.max(...findings.map((f) => f.severity.length));
     findings.forEach((f, i) => {
-      const sev = paint[f.severity](f.severity.padEnd(sevWidth));
+      const sev = f.suppressed ? c.dim(f.severity.padEnd(sevWidth)) : paint[f.severity](f.severity.padEnd(sevWidth));
       const source = f.source ? `  ${c.dim(f.source)}` : '';
-      out.push(`  ${c.dim(where[i].padEnd(whereWidth))}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}  ${c.dim(`(${f.bestPractice})`)}${source}`);
+      const suppressed = f.suppressed ? `  ${c.dim(`(suppressed: ${f.suppressed.reason})`)}` : '';
+      const message = f.suppressed ? c.dim(f.message) : f.message;
+      out.push(`  ${c.dim(where[i].padEnd(whereWidth))}  ${sev}  ${message}  ${c.dim(f.ruleId)}  ${c.dim(`(${f.bestPractice})`)}${source}${suppressed}`);
     });
+    out.push('');
+  }
+
+  if (reminders.size > 0) {
+    out.push(c.bold('Needs context'));
+    for (const [ruleId, r] of reminders) {
+      const where = r.files.size === 1 ? [...r.files][0] : `${r.files.size} files`;
+      out.push(`  ${c.blue('info')}  ${r.message}  ${c.dim(ruleId)}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${where}]`)}`);
+    }
+    const suffixes = new Set([...reminders.values()].map((r) => r.suffix));
+    for (const suffix of suffixes) out.push(`  ${c.dim(suffix)}`);
     out.push('');
   }
 

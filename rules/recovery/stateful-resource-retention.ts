@@ -37,7 +37,8 @@ const DEFAULT_TYPES = [
   'AWS::DynamoDB::Table',
   'AWS::DynamoDB::GlobalTable',
   'AWS::Serverless::SimpleTable',
-  'AWS::S3::Bucket',
+  // S3 buckets are left to the option: CloudFormation refuses to delete a bucket that holds objects, so the
+  // stack operation fails rather than the data going, and flagging every bucket was most of the noise
   'AWS::EFS::FileSystem',
   'AWS::ElastiCache::ReplicationGroup',
   'AWS::Neptune::DBCluster',
@@ -74,9 +75,9 @@ export default defineRule({
   },
   optionDocs: {
     resourceTypes:
-      'The stateful resource types to check. Default: RDS instances and clusters, DynamoDB tables and global tables (and SAM simple tables), S3 buckets, ' +
+      'The stateful resource types to check. Default: RDS instances and clusters, DynamoDB tables and global tables (and SAM simple tables), ' +
       'EFS file systems, ElastiCache replication groups, Neptune and DocumentDB clusters, OpenSearch and Elasticsearch domains, Redshift clusters and Cognito user pools. ' +
-      'Also supported: AWS::Kinesis::Stream, AWS::FSx::FileSystem, AWS::EC2::Volume, AWS::ElastiCache::CacheCluster, AWS::Logs::LogGroup, AWS::SQS::Queue, ' +
+      'Also supported: AWS::S3::Bucket (DeletionPolicy only), AWS::Kinesis::Stream, AWS::FSx::FileSystem, AWS::EC2::Volume, AWS::ElastiCache::CacheCluster, AWS::Logs::LogGroup, AWS::SQS::Queue, ' +
       'AWS::KMS::Key, AWS::SecretsManager::Secret, AWS::ECR::Repository, AWS::Backup::BackupVault, AWS::QLDB::Ledger.',
     ...ENVIRONMENT_OPTION_DOCS,
   },
