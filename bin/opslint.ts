@@ -1,8 +1,18 @@
 #!/usr/bin/env node
 /** The `opslint` command: a thin entry that hands argv to lib/cli. */
-import { main } from '../lib/cli';
+import { packageVersion } from '../lib/cli/version';
 
-main(process.argv.slice(2), {
+// `--version` alone answers before the command-line parser is even loaded: it is called in scripts and prompts
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  process.stdout.write(`${packageVersion()}\n`);
+  process.exit(0);
+}
+
+// loaded after the fast path above
+const { main } = require('../lib/cli') as typeof import('../lib/cli');
+
+main(argv, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
