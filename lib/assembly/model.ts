@@ -1,6 +1,7 @@
 /**
  * What the engine scans: an assembly of stacks. A cloud assembly (`cdk.out`) has many stacks, with their
- * environments and Stages; a lone template file is an assembly of one stack with no environment.
+ * environments and Stages; a lone template file is an assembly of one stack with no environment; the deployed
+ * stacks of one scan are an assembly of stacks with their account, region and stack properties.
  */
 import type { Template } from '../template/model';
 import { isFrameworkPath, type ConstructInfo } from './cdk-metadata';
@@ -30,8 +31,9 @@ export interface Stack {
   /** for a nested stack: the id of the stack that holds it */
   readonly parent?: string;
   /**
-   * where the stack is declared: manifest.json and the artifact's path in it (cloud assembly only); for a
-   * stack in a Stage, the Stage's own manifest, parsed, to locate findings in it
+   * where the stack is declared: manifest.json and the artifact's path in it (cloud assembly); for a stack in
+   * a Stage, the Stage's own manifest, parsed, to locate findings in it; for a deployed stack, the stack itself
+   * (`stack://<region>/<name>`, path `[]`). Absent for a lone template, which is not a stack yet.
    */
   readonly declaredIn?: { readonly file: string; readonly path: JsonPath; readonly manifest?: ParsedDocument };
   /** synthesized stacks: each resource's construct path and the source line that created it, by logical id */
@@ -40,10 +42,14 @@ export interface Stack {
   readonly frameworkResources?: ReadonlySet<string>;
 }
 
-/** What rules run over: a cloud assembly's stacks, or a lone template as an assembly of one stack. */
+/**
+ * What rules run over: a cloud assembly's stacks, a lone template as an assembly of one stack, or the deployed
+ * stacks of one scan. Deployed stacks are an app as a cloud assembly's are (app-level rules see them together),
+ * but the scan sees a single account and region: what the app deploys elsewhere cannot be seen.
+ */
 export interface Assembly {
-  readonly kind: 'cloud-assembly' | 'template';
-  /** the cloud assembly's manifest.json, or the template file */
+  readonly kind: 'cloud-assembly' | 'template' | 'deployed';
+  /** the cloud assembly's manifest.json, the template file, or the region of deployed stacks (`stack://<region>`) */
   readonly file: string;
   readonly stacks: readonly Stack[];
   /** the parsed manifest.json (cloud assembly only), to locate findings about stacks and the app */
@@ -55,13 +61,28 @@ export function formatEnvironment(env: Environment): string {
   return `aws://${env.account ?? 'unknown-account'}/${env.region ?? 'unknown-region'}`;
 }
 
+/**
+ * How a message names several stacks of an assembly: `3 stacks of this cloud assembly`, or `3 stacks scanned`
+ * for deployed stacks, which come from no cloud assembly.
+ */
+export function severalStacks(assembly: Assembly, count: number): string {
+  return assembly.kind === 'deployed' ? `${count} stacks scanned` : `${count} stacks of this cloud assembly`;
+}
+
 /** An assembly of one template with no environment, for a template scanned on its own. */
 export function singleTemplateAssembly(template: Template): Assembly {
-  // a template CDK synthesized, scanned on its own: its own resources still come from their construct paths
-  const framework = new Set([...template.resources.values()].filter((r) => r.constructPath && isFrameworkPath(r.constructPath)).map((r) => r.logicalId));
+  const framework = frameworkResourcesOf(template);
   return {
     kind: 'template',
     file: template.file,
     stacks: [{ id: template.file, environment: {}, stages: [], tags: {}, template, ...(framework.size > 0 ? { frameworkResources: framework } : {}) }],
   };
+}
+
+/**
+ * The resources the CDK created for itself in a template read without its cloud assembly (a synthesized
+ * template on its own, a deployed CDK stack), known by their construct paths.
+ */
+export function frameworkResourcesOf(template: Template): ReadonlySet<string> {
+  return new Set([...template.resources.values()].filter((r) => r.constructPath && isFrameworkPath(r.constructPath)).map((r) => r.logicalId));
 }

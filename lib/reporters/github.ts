@@ -1,10 +1,12 @@
 /**
  * `--format github`: GitHub Actions workflow commands, so findings appear as annotations on the pull
  * request's files: `::error file=…,line=…,col=…,title=…::message` (warning and notice by severity).
- * Suppressed findings are left out; input errors are errors.
+ * Suppressed findings are left out; input errors are errors. Findings in deployed stacks, which are no file,
+ * are annotations of the run, their `stack://` location in the message.
  */
 import type { Severity } from '../engine/finding';
 import type { Reporter } from './index';
+import { isStackLocation } from '../sources/location';
 import { repoRelative } from './paths';
 
 const COMMAND: Readonly<Record<Severity, string>> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -13,13 +15,20 @@ export const githubReporter: Reporter = (report, options) => {
   const lines: string[] = [];
   const file = (f: string): string => repoRelative(f, options) ?? f;
   for (const e of report.errors) {
+    const title = `title=${property('opslint: input error')}`;
+    if (isStackLocation(e.file)) {
+      lines.push(`::error ${title}::${data(`${e.file}: ${e.message}`)}`);
+      continue;
+    }
     const where = e.line !== undefined ? `,line=${e.line},col=${e.column}` : '';
-    lines.push(`::error file=${property(file(e.file))}${where},title=${property('opslint: input error')}::${data(e.message)}`);
+    lines.push(`::error file=${property(file(e.file))}${where},${title}::${data(e.message)}`);
   }
   for (const f of report.findings) {
     if (f.suppressed) continue;
-    const title = `${f.ruleId} (${f.bestPractice})`;
-    lines.push(`::${COMMAND[f.severity]} file=${property(file(f.file))},line=${f.line},col=${f.column},title=${property(title)}::${data(f.message)}`);
+    const title = `title=${property(`${f.ruleId} (${f.bestPractice})`)}`;
+    // a deployed stack is no file of the repository: the annotation names it in its message instead
+    if (isStackLocation(f.file)) lines.push(`::${COMMAND[f.severity]} ${title}::${data(`${f.file}:${f.line}:${f.column}: ${f.message}`)}`);
+    else lines.push(`::${COMMAND[f.severity]} file=${property(file(f.file))},line=${f.line},col=${f.column},${title}::${data(f.message)}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 };

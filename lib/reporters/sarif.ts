@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Severity } from '../engine/finding';
 import type { Reporter, ReporterOptions } from './index';
+import { isStackLocation } from '../sources/location';
 import { repoRelative } from './paths';
 import type { RuleInfo } from './rule-info';
 
@@ -101,7 +102,7 @@ function ruleDescriptor(r: RuleInfo): Sarif.ReportingDescriptor {
 
 function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.Result {
   const uri = uriOf(f.file, options);
-  const logical = f.constructPath ?? (f.resource ? (f.stack ? `${f.stack}/${f.resource}` : f.resource) : undefined);
+  const logical = logicalLocation(f);
   return {
     ruleId: f.ruleId,
     ruleIndex,
@@ -110,7 +111,7 @@ function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.
     locations: [
       {
         ...location(f.file, f.line, f.column, options),
-        ...(logical ? { logicalLocations: [{ fullyQualifiedName: logical, kind: 'resource' }] } : {}),
+        ...(logical ? { logicalLocations: [logical] } : {}),
       },
     ],
     // rule, file, resource and path: stable while lines move
@@ -130,8 +131,23 @@ function location(file: string, line: number, column: number, options: ReporterO
   return { physicalLocation: { artifactLocation: uri, region: { startLine: Math.max(1, line), startColumn: Math.max(1, column) } } };
 }
 
-/** Repository-relative (with `%SRCROOT%`) when the file is in the repository; an absolute file URI otherwise. */
+/**
+ * The resource (by construct path, or stack and logical id); for a deployed stack, which has no file, at
+ * least the stack (or, for a finding about all the stacks scanned, their region).
+ */
+function logicalLocation(f: Finding): Sarif.LogicalLocation | undefined {
+  const resource = f.constructPath ?? (f.resource ? (f.stack ? `${f.stack}/${f.resource}` : f.resource) : undefined);
+  if (resource !== undefined) return { fullyQualifiedName: resource, kind: 'resource' };
+  if (isStackLocation(f.file)) return { fullyQualifiedName: f.stack ?? f.file, kind: 'module' };
+  return undefined;
+}
+
+/**
+ * Repository-relative (with `%SRCROOT%`) when the file is in the repository; an absolute file URI otherwise;
+ * a deployed stack's `stack://<region>/<name>` as it is (an absolute URI of its own scheme).
+ */
 function uriOf(file: string, options: ReporterOptions): { uri: string; uriBaseId?: string } {
+  if (isStackLocation(file)) return { uri: encodeURI(file) };
   const rel = repoRelative(file, options);
   if (rel !== undefined) return { uri: encodeURI(rel), uriBaseId: '%SRCROOT%' };
   return { uri: pathToFileURL(path.resolve(options.cwd ?? process.cwd(), file)).href };

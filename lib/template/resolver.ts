@@ -38,6 +38,10 @@ export interface ResolverScope {
 export interface ResolverInputs {
   /** parameter values by name; pseudo parameters (`AWS::Region`, `AWS::AccountId`, `AWS::StackName`…) too */
   readonly parameters?: Readonly<Record<string, string>>;
+  /** parameters that have a value that is not shown (NoEcho, in a deployed stack): unknown, not their default */
+  readonly hiddenParameters?: readonly string[];
+  /** the stack's notification topics, the value of `AWS::NotificationARNs` (a deployed stack) */
+  readonly notificationArns?: readonly string[];
 }
 
 const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
@@ -209,6 +213,7 @@ export class Resolver {
     const declared = Object.prototype.hasOwnProperty.call(this.scope.parameters, arg) ? this.scope.parameters[arg] : undefined;
     const param = isPlainObject(declared) ? declared : undefined;
     if (given !== undefined) return known(param && isListParameter(param) ? splitList(given) : given);
+    if (param && this.inputs.hiddenParameters?.includes(arg)) return unknown(`parameter ${arg} is NoEcho: its deployed value is not shown`);
     if (param) {
       const type = String(param.Type ?? 'String');
       if (type.startsWith('AWS::SSM::Parameter::Value')) return unknown(`parameter ${arg} is read from SSM Parameter Store at deployment`);
@@ -229,6 +234,8 @@ export class Resolver {
         return region ? known(region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws') : unknown('AWS::Partition depends on the region');
       case 'AWS::URLSuffix':
         return region ? known(region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com') : unknown('AWS::URLSuffix depends on the region');
+      case 'AWS::NotificationARNs':
+        return this.inputs.notificationArns ? known([...this.inputs.notificationArns]) : unknown('AWS::NotificationARNs is known only at deployment');
       default:
         return unknown(`pseudo parameter ${name} is known only at deployment`);
     }

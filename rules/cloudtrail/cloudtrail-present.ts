@@ -1,4 +1,4 @@
-import type { Stack } from '../../lib/assembly/model';
+import { severalStacks, type Stack } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
 
 const TRAIL = 'AWS::CloudTrail::Trail';
@@ -39,7 +39,7 @@ export default defineRule({
       else ctx.report({ stack, messageId: 'missing', path: 'Resources', data: { scope: 'this template' } });
       return;
     }
-    ctx.report({ messageId: 'missing', path: 'artifacts', data: { scope: `any of the ${stacks.length} stacks of this cloud assembly` } });
+    ctx.report({ messageId: 'missing', path: 'artifacts', data: { scope: `any of the ${severalStacks(assembly, stacks.length)}` } });
   },
 });
 

@@ -1,4 +1,4 @@
-import type { Stack } from '../../lib/assembly/model';
+import { severalStacks, type Stack } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
 import type { Resource } from '../../lib/template/model';
 
@@ -48,7 +48,7 @@ export default defineRule({
     const channels = deployed(assembly.stacks, CHANNEL);
     // nested stacks are searched, but a finding about the app is about the stacks a user deploys
     const stacks = assembly.stacks.filter((s) => s.parent === undefined);
-    const scope = stacks.length === 1 ? (stacks[0].declaredIn ? `stack ${stacks[0].stackName ?? stacks[0].id}` : 'this template') : 'this cloud assembly';
+    const scope = stacks.length === 1 ? (stacks[0].declaredIn ? `stack ${stacks[0].stackName ?? stacks[0].id}` : 'this template') : assembly.kind === 'deployed' ? 'the stacks scanned' : 'this cloud assembly';
     if (recorders.length > 0 && channels.length === 0) {
       for (const [stack, resource] of recorders) ctx.report({ stack, resource, messageId: 'noDeliveryChannel', data: { name: resource.logicalId, scope } });
       return;
@@ -65,7 +65,7 @@ export default defineRule({
       else ctx.report({ stack, messageId: 'missing', path: 'Resources', data: { scope } });
       return;
     }
-    ctx.report({ messageId: 'missing', path: 'artifacts', data: { scope: `any of the ${stacks.length} stacks of this cloud assembly` } });
+    ctx.report({ messageId: 'missing', path: 'artifacts', data: { scope: `any of the ${severalStacks(assembly, stacks.length)}` } });
   },
 });
 

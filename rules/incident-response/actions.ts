@@ -3,7 +3,7 @@
  * (notify people, act automatically, open an incident), read from ARNs and from the types of the resources
  * they refer to; and where an assembly-level finding goes. Not a rule.
  */
-import type { Assembly, Stack } from '../../lib/assembly/model';
+import { severalStacks, type Assembly, type Stack } from '../../lib/assembly/model';
 import type { AssemblyContext, RuleOptions } from '../../lib/engine/rule';
 import { isEmpty } from '../../lib/engine/values';
 import { asIntrinsic, getAttParts, subVariables } from '../../lib/template/intrinsics';
@@ -134,7 +134,7 @@ export function reportOnApp<O extends RuleOptions>(
     else ctx.report({ stack, messageId, path: 'Resources', data: { ...data, scope: 'this template' } });
     return;
   }
-  ctx.report({ messageId, path: 'artifacts', data: { ...data, scope: `the ${stacks.length} stacks of this cloud assembly` } });
+  ctx.report({ messageId, path: 'artifacts', data: { ...data, scope: `the ${severalStacks(assembly, stacks.length)}` } });
 }
 
 /** Alarms of the assembly that notify people or open incidents (an alarm whose actions cannot be known may). */

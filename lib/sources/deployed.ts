@@ -1,0 +1,79 @@
+/**
+ * Deployed stacks as an {@link Assembly}, so that the engine, reporters, suppressions and the baseline treat
+ * them as they treat a cloud assembly. Each stack's template is parsed from the text CloudFormation returned,
+ * located at `stack://<region>/<name>`; its environment is the account and region of its ARN; its tags and
+ * termination protection are the stack's; its deployed parameter values (and pseudo parameters, notification
+ * topics) are the resolver's inputs, winning over `--parameters`. A nested stack is attributed to the stack at
+ * the top, as in a cloud assembly. All the stacks of one scan are one assembly: app-level rules see them
+ * together.
+ */
+import { frameworkResourcesOf, type Assembly, type Stack } from '../assembly/model';
+import { InputError } from '../template/errors';
+import { templateFromText, type LoadOptions } from '../template/load';
+import { fetchDeployedStacks, type DeployedStack, type StackSource } from './cloudformation';
+import { stackLocation } from './location';
+
+export type { StackSource, TemplateStage } from './cloudformation';
+
+export interface DeployedResult {
+  /** undefined when no stack could be read */
+  readonly assembly?: Assembly;
+  /** stacks that could not be fetched or parsed, one line each */
+  readonly errors: readonly InputError[];
+}
+
+/** Fetches the stacks `source` asks for and reads them into one assembly. */
+export async function readDeployedStacks(source: StackSource, options: LoadOptions = {}): Promise<DeployedResult> {
+  const fetched = await fetchDeployedStacks(source);
+  const built = deployedAssembly(fetched.stacks, fetched.region, options);
+  return { ...(built.assembly ? { assembly: built.assembly } : {}), errors: [...fetched.errors, ...built.errors] };
+}
+
+/** Reads fetched stacks (nested ones after their parent) into one assembly. */
+export function deployedAssembly(stacks: readonly DeployedStack[], region: string | undefined, options: LoadOptions = {}): DeployedResult {
+  const out: Stack[] = [];
+  const errors: InputError[] = [];
+  const add = (deployed: DeployedStack, top: DeployedStack, parent: string | undefined): void => {
+    const file = stackLocation(deployed.region, deployed.name);
+    const parameters: Record<string, string> = {
+      ...options.parameters,
+      'AWS::Region': deployed.region,
+      'AWS::AccountId': deployed.account,
+      'AWS::StackName': deployed.name,
+      'AWS::StackId': deployed.arn,
+      ...deployed.parameters,
+    };
+    try {
+      const template = templateFromText(deployed.templateBody, file, {
+        ...options,
+        parameters,
+        hiddenParameters: deployed.hiddenParameters,
+        notificationArns: deployed.notificationArns,
+        explicit: true,
+      });
+      if (template) {
+        const framework = frameworkResourcesOf(template);
+        out.push({
+          id: deployed.arn,
+          stackName: top.name,
+          environment: { account: deployed.account, region: deployed.region },
+          stages: [],
+          tags: deployed.tags,
+          ...(deployed.terminationProtection !== undefined ? { terminationProtection: deployed.terminationProtection } : {}),
+          template,
+          ...(parent !== undefined ? { parent } : {}),
+          declaredIn: { file, path: [] },
+          ...(framework.size > 0 ? { frameworkResources: framework } : {}),
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      errors.push(error);
+    }
+    // a nested stack is scanned even when its parent's template could not be read: it was fetched on its own
+    for (const n of deployed.nested) add(n.stack, top, deployed.arn);
+  };
+  for (const s of stacks) add(s, s, undefined);
+  if (out.length === 0) return { errors };
+  return { assembly: { kind: 'deployed', file: stackLocation(region ?? out[0].environment.region), stacks: out }, errors };
+}
