@@ -49,6 +49,7 @@ function ruleDoc(rule: Rule, pack: Pack): string {
     `| Checks | ${isAssemblyRule(rule) ? 'the whole app or template' : 'each resource of the types below'} |`,
     `| Resource types | ${types.length > 0 ? types.map((t) => `\`${t}\``).join(', ') : '—'} |`,
   ];
+  out.push(`| Automatic fix | ${hasAutomaticFix(rule, pack) ? 'yes: `opslint fix` writes it into YAML and JSON templates, where the value is missing or written as a literal' : 'no'} |`);
   if (rule.context) out.push(`| Needs context | ${rule.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`.${NEEDS_CONTEXT[rule.context]} |`);
   out.push('', '## Why', '', rule.why ?? '', '', '## How to fix', '', '### CloudFormation', '', '```yaml', rule.fix?.cloudformation ?? '', '```', '', '### CDK', '', '```ts', rule.fix?.cdk ?? '', '```', '');
   const options = Object.entries(rule.options ?? {});
@@ -67,11 +68,30 @@ function ruleDoc(rule: Rule, pack: Pack): string {
   return `${out.join('\n')}`;
 }
 
-function examples(rule: Rule, pack: Pack): string[] {
+/** A rule's fixture folder: its files and folders, and expected.json. */
+function fixtures(rule: Rule, pack: Pack): { dir: string; names: string[]; expected: Record<string, ExpectedEntry> } | undefined {
   const dir = path.join(FIXTURES, pack.id, rule.id);
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir)) return undefined;
   const expected: Record<string, ExpectedEntry> = existsSync(path.join(dir, 'expected.json')) ? JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) : {};
-  const names = readdirSync(dir).sort();
+  return { dir, names: readdirSync(dir).sort(), expected };
+}
+
+/** Whether the findings of the rule's failing fixtures carry the edits `opslint fix` applies. */
+function hasAutomaticFix(rule: Rule, pack: Pack): boolean {
+  const found = fixtures(rule, pack);
+  if (!found) return false;
+  return found.names
+    .filter((n) => n.startsWith('fail-'))
+    .some((n) => {
+      const entry = found.expected[n] ?? {};
+      return runCase(rule, { file: path.join(found.dir, n), options: entry.options, parameters: entry.parameters, accountBaseline: entry.accountBaseline }).some((f) => f.fix);
+    });
+}
+
+function examples(rule: Rule, pack: Pack): string[] {
+  const found = fixtures(rule, pack);
+  if (!found) return [];
+  const { dir, names, expected } = found;
   // the shortest YAML file reads best; then JSON; a cloud assembly folder is shown by its manifest
   const size = (n: string): number => statSync(path.join(dir, n)).size;
   const shortest = (list: string[]): string | undefined => [...list].sort((a, b) => size(a) - size(b) || (a < b ? -1 : 1))[0];

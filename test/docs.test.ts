@@ -21,8 +21,10 @@ describe('docs/rules', () => {
       const page = expected.get(ruleDocFileName(rule.id));
       expect(page).toBeDefined();
       expect(page).toContain(`| Best practice | [${rule.bestPractice} `);
-      for (const heading of ['## Why', '### CloudFormation', '### CDK', '### Failing: ', '### Passing: ', 'Findings:']) expect(page).toContain(heading);
+      for (const heading of ['## Why', '### CloudFormation', '### CDK', '### Failing: ', '### Passing: ', 'Findings:', '| Automatic fix | ']) expect(page).toContain(heading);
     }
+    expect(expected.get(ruleDocFileName('lambda-tracing'))).toContain('| Automatic fix | yes: `opslint fix` ');
+    expect(expected.get(ruleDocFileName('alarm-coverage'))).toContain('| Automatic fix | no |');
   });
 
   it('are indexed by question and best practice, with every question and the practices that need a human review', () => {

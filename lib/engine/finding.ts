@@ -47,7 +47,21 @@ export interface Finding {
   readonly source?: string;
   /** present when a suppression with a reason applies: the finding is reported but does not count */
   readonly suppressed?: Suppression;
+  /** the edits that fix it mechanically, when the rule knows them (`opslint fix` applies them) */
+  readonly fix?: readonly FixEdit[];
 }
+
+/** A value a fix writes: a scalar (mappings on the way are created, lists are added to). */
+export type FixValue = string | number | boolean;
+
+/**
+ * One edit of a fix, at a document path (in a finding) or a path relative to the resource (in a rule's report):
+ * `value` sets the property at `path`, creating missing mappings on the way; `item` adds that item to the list
+ * at `path`, or, when an item has the same `key` field, sets the item's other fields. Nothing is ever deleted.
+ */
+export type FixEdit =
+  | { readonly path: string; readonly value: FixValue }
+  | { readonly path: string; readonly item: Readonly<Record<string, FixValue>>; readonly key: string };
 
 export interface Suppression {
   readonly reason: string;

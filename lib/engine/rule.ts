@@ -8,7 +8,7 @@ import type { ReferenceGraph, Reference } from '../template/graph';
 import type { Resource, Template } from '../template/model';
 import type { JsonPath } from '../template/path';
 import type { Resolved } from '../template/resolver';
-import type { Severity } from './finding';
+import type { FixEdit, Severity } from './finding';
 
 /** Options a rule accepts, with their defaults. Plain JSON values, so they can come from configuration. */
 export type RuleOptions = Record<string, unknown>;
@@ -61,10 +61,15 @@ export interface Report {
   readonly data?: Readonly<Record<string, string | number>>;
   /** where, relative to the resource: 'Properties.TracingConfig' (default: the resource itself) */
   readonly path?: string | JsonPath;
+  /**
+   * The edits that fix the finding, paths relative to the resource like `path`: only where the fix is
+   * mechanical and safe. `opslint fix` applies them where the value is absent or written as a literal.
+   */
+  readonly fix?: FixEdit | readonly FixEdit[];
 }
 
 /** What an assembly rule reports: a message, and optionally the stack and resource it is about. */
-export interface AssemblyReport extends Report {
+export interface AssemblyReport extends Omit<Report, 'fix'> {
   /** the stack the finding is about; with `resource`, a resource in it */
   readonly stack?: Stack;
   readonly resource?: Resource;

@@ -63,7 +63,7 @@ export default defineRule({
       ctx.report({ messageId: 'noActions', path: 'Properties.AlarmActions', data });
     }
     if (ctx.satisfies('Properties.ActionsEnabled', (v) => !isFalse(v)) === false) {
-      ctx.report({ messageId: 'actionsDisabled', path: 'Properties.ActionsEnabled', data });
+      ctx.report({ messageId: 'actionsDisabled', path: 'Properties.ActionsEnabled', data, fix: { path: 'Properties.ActionsEnabled', value: true } });
     }
   },
 });

@@ -21,7 +21,7 @@ export default defineRule({
   check(resource, ctx) {
     const path = 'Properties.EnableLogFileValidation';
     if (ctx.satisfies(path, isTrue) === false) {
-      ctx.report({ messageId: 'notValidated', path, data: { name: resource.logicalId } });
+      ctx.report({ messageId: 'notValidated', path, data: { name: resource.logicalId }, fix: { path, value: true } });
     }
   },
 });

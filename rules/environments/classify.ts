@@ -19,9 +19,9 @@ export const PATTERN_DOCS = {
   environmentTagKeys: 'Stack tag keys (compared ignoring case) whose values name the environment, such as Environment=production.',
 } as const;
 
-/** The stacks a cloud assembly deploys; nested stacks share their parent's environment and are left out. */
+/** The stacks a cloud assembly deploys, or the deployed stacks scanned; nested stacks share their parent's environment and are left out. */
 export function deployedStacks(assembly: Assembly): Stack[] {
-  return assembly.kind === 'cloud-assembly' ? assembly.stacks.filter((s) => s.parent === undefined) : [];
+  return assembly.kind !== 'template' ? assembly.stacks.filter((s) => s.parent === undefined) : [];
 }
 
 /** The name users know a stack by: its CloudFormation stack name, or else its id. */

@@ -33,7 +33,7 @@ export default defineRule({
   check(resource, ctx) {
     if (ctx.satisfies(PATH, (v) => typeof v === 'string' && v.toUpperCase() === 'JSON') !== false) return;
     if (usesPowertools(resource.properties)) return;
-    ctx.report({ messageId: 'textLogs', path: PATH, data: { name: resource.logicalId } });
+    ctx.report({ messageId: 'textLogs', path: PATH, data: { name: resource.logicalId }, fix: { path: PATH, value: 'JSON' } });
   },
 });
 

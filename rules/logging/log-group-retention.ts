@@ -48,8 +48,13 @@ export default defineRule({
     const min = Number(ctx.options.minRetentionDays);
     const minDays = Number.isFinite(min) ? min : 0;
     const data = { kind, name: resource.logicalId, min: period(minDays) };
+    // the fix: the shortest retention CloudWatch Logs accepts that is at least the minimum
+    const fixTo = (days: number): { fix?: { path: string; value: number } } => {
+      const value = ALLOWED_RETENTION_DAYS.find((d) => d >= (Number.isFinite(days) ? Math.max(days, minDays) : minDays));
+      return value === undefined ? {} : { fix: { path: PATH, value } };
+    };
     if (ctx.satisfies(PATH, (v) => v !== undefined && v !== null && v !== '') === false) {
-      ctx.report({ messageId: 'noRetention', path: PATH, data });
+      ctx.report({ messageId: 'noRetention', path: PATH, data, ...fixTo(minDays) });
       return;
     }
     const r = ctx.get(PATH);
@@ -58,11 +63,11 @@ export default defineRule({
     const days = values.map(Number);
     const invalid = days.findIndex((d) => !ALLOWED_RETENTION_DAYS.includes(d));
     if (invalid >= 0) {
-      ctx.report({ messageId: 'notAllowed', path: PATH, data: { ...data, days: String(values[invalid]), allowed: ALLOWED_RETENTION_DAYS.join(', ') } });
+      ctx.report({ messageId: 'notAllowed', path: PATH, data: { ...data, days: String(values[invalid]), allowed: ALLOWED_RETENTION_DAYS.join(', ') }, ...fixTo(days[invalid]) });
       return;
     }
     const short = days.find((d) => d < minDays);
-    if (short !== undefined) ctx.report({ messageId: 'tooShort', path: PATH, data: { ...data, period: period(short) } });
+    if (short !== undefined) ctx.report({ messageId: 'tooShort', path: PATH, data: { ...data, period: period(short) }, ...fixTo(minDays) });
   },
 });
 

@@ -35,17 +35,17 @@ export default defineRule({
       case 'AWS::EC2::Instance': {
         // an instance launched from a launch template takes the template's setting unless it sets its own
         if (isSet(ctx.template, resource, 'Properties.LaunchTemplate') !== false && isSet(ctx.template, resource, 'Properties.Monitoring') !== true) return;
-        if (ctx.satisfies('Properties.Monitoring', isTrue) === false) ctx.report({ messageId: 'instance', path: 'Properties.Monitoring', data: { name } });
+        if (ctx.satisfies('Properties.Monitoring', isTrue) === false) ctx.report({ messageId: 'instance', path: 'Properties.Monitoring', data: { name }, fix: { path: 'Properties.Monitoring', value: true } });
         return;
       }
       case 'AWS::EC2::LaunchTemplate': {
         const path = 'Properties.LaunchTemplateData.Monitoring.Enabled';
-        if (ctx.satisfies(path, isTrue) === false) ctx.report({ messageId: 'launchTemplate', path, data: { name } });
+        if (ctx.satisfies(path, isTrue) === false) ctx.report({ messageId: 'launchTemplate', path, data: { name }, fix: { path, value: true } });
         return;
       }
       default: {
         const path = 'Properties.InstanceMonitoring';
-        if (ctx.satisfies(path, (v) => !isFalse(v)) === false) ctx.report({ messageId: 'launchConfiguration', path, data: { name } });
+        if (ctx.satisfies(path, (v) => !isFalse(v)) === false) ctx.report({ messageId: 'launchConfiguration', path, data: { name }, fix: { path, value: true } });
       }
     }
   },

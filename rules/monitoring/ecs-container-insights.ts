@@ -65,12 +65,15 @@ export default defineRule({
       return unknownItem ? { kind: 'unknown' } : { kind: 'missing' };
     });
     const want = wanted.join(' or ');
+    // the fix writes the first accepted value
+    const value = ctx.options.values.length > 0 ? String(ctx.options.values[0]) : undefined;
     const bad = outcomes.find((o): o is Extract<Outcome, { kind: 'bad' }> => o.kind === 'bad');
     if (bad) {
       const path = r.known ? `Properties.ClusterSettings[${bad.index}].Value` : 'Properties.ClusterSettings';
-      ctx.report({ messageId: 'notEnabled', path, data: { name: resource.logicalId, value: bad.value, wanted: want } });
+      ctx.report({ messageId: 'notEnabled', path, data: { name: resource.logicalId, value: bad.value, wanted: want }, ...(value !== undefined && r.known ? { fix: { path, value } } : {}) });
     } else if (outcomes.some((o) => o.kind === 'missing')) {
-      ctx.report({ messageId: 'missing', path: 'Properties.ClusterSettings', data: { name: resource.logicalId, wanted: want } });
+      const fix = value === undefined ? undefined : { path: 'Properties.ClusterSettings', key: 'Name', item: { Name: SETTING, Value: value } };
+      ctx.report({ messageId: 'missing', path: 'Properties.ClusterSettings', data: { name: resource.logicalId, wanted: want }, fix });
     }
   },
 });

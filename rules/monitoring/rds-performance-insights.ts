@@ -70,7 +70,7 @@ export default defineRule({
       // Aurora clusters are judged through their instances; a Multi-AZ DB cluster has no instance resources
       if (clusterKind(template, resource) !== 'multi-az') return;
       if (on(template, resource, 'Properties.PerformanceInsightsEnabled') === false) {
-        ctx.report({ messageId: 'disabled', path: 'Properties.PerformanceInsightsEnabled', data: { kind: 'DB cluster', name: resource.logicalId, engine: engineText, property: 'PerformanceInsightsEnabled', where: '' } });
+        ctx.report({ messageId: 'disabled', path: 'Properties.PerformanceInsightsEnabled', data: { kind: 'DB cluster', name: resource.logicalId, engine: engineText, property: 'PerformanceInsightsEnabled', where: '' }, fix: { path: 'Properties.PerformanceInsightsEnabled', value: true } });
       }
       return;
     }
@@ -86,7 +86,7 @@ export default defineRule({
     }
     if (supported(family, knownString(template, resource, 'Properties.DBInstanceClass')) !== true) return;
     if (on(template, resource, 'Properties.EnablePerformanceInsights') === false) {
-      ctx.report({ messageId: 'disabled', path: 'Properties.EnablePerformanceInsights', data: { kind: 'DB instance', name: resource.logicalId, engine: engineText, property: 'EnablePerformanceInsights', where } });
+      ctx.report({ messageId: 'disabled', path: 'Properties.EnablePerformanceInsights', data: { kind: 'DB instance', name: resource.logicalId, engine: engineText, property: 'EnablePerformanceInsights', where }, fix: { path: 'Properties.EnablePerformanceInsights', value: true } });
     }
   },
 });

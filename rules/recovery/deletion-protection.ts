@@ -103,20 +103,21 @@ export default defineRule({
         const path = `Properties.Replicas[${i}].DeletionProtectionEnabled`;
         if (safeSomewhere(ctx, path, isTrue) !== false) return;
         const region = ctx.get(`Properties.Replicas[${i}].Region`);
-        ctx.report({ messageId: 'replicaNotProtected', path, data: { ...data, region: region.known && typeof region.value === 'string' ? region.value : `#${i + 1}` } });
+        ctx.report({ messageId: 'replicaNotProtected', path, data: { ...data, region: region.known && typeof region.value === 'string' ? region.value : `#${i + 1}` }, fix: { path, value: true } });
       });
       return;
     }
 
     if (resource.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
       const verdict = loadBalancerProtected(ctx);
-      if (verdict === false) ctx.report({ messageId: 'notProtected', path: 'Properties.LoadBalancerAttributes', data });
+      const fix = { path: 'Properties.LoadBalancerAttributes', key: 'Key', item: { Key: ELB_ATTRIBUTE, Value: 'true' } };
+      if (verdict === false) ctx.report({ messageId: 'notProtected', path: 'Properties.LoadBalancerAttributes', data, fix });
       return;
     }
 
     const path = `Properties.${target.property}`;
     if (safeSomewhere(ctx, path, (v) => (v === undefined ? target.onByDefault === true : target.on(v))) === false) {
-      ctx.report({ messageId: 'notProtected', path, data });
+      ctx.report({ messageId: 'notProtected', path, data, fix: { path, value: target.value === 'true' ? true : target.value } });
     }
   },
 });

@@ -1,9 +1,20 @@
+import type { FixEdit } from '../../lib/engine/finding';
 import { defineRule } from '../../lib/engine/rule';
 import { isTrue } from '../../lib/engine/values';
 import { and, hasItems, judge, or, test, type Tri } from './verdicts';
 
 const DC = 'Properties.DeploymentConfiguration';
 type Reason = 'noRollback' | 'circuitBreakerWithoutRollback' | 'alarmsWithoutRollback' | 'unwatchedStrategy';
+/** The fix of each reason: roll back on the safeguard already there, or turn on the circuit breaker; alarms need names. */
+const FIXES: Readonly<Record<Reason, readonly FixEdit[]>> = {
+  noRollback: [
+    { path: `${DC}.DeploymentCircuitBreaker.Enable`, value: true },
+    { path: `${DC}.DeploymentCircuitBreaker.Rollback`, value: true },
+  ],
+  circuitBreakerWithoutRollback: [{ path: `${DC}.DeploymentCircuitBreaker.Rollback`, value: true }],
+  alarmsWithoutRollback: [{ path: `${DC}.Alarms.Rollback`, value: true }],
+  unwatchedStrategy: [],
+};
 const PATHS: Readonly<Record<Reason, string>> = {
   noRollback: `${DC}.DeploymentCircuitBreaker`,
   circuitBreakerWithoutRollback: `${DC}.DeploymentCircuitBreaker.Rollback`,
@@ -70,7 +81,7 @@ export default defineRule({
     if (verdict.ok === false && verdict.detail) {
       const strategy = ctx.get(`${DC}.Strategy`);
       const data = { name: resource.logicalId, strategy: strategy.known && typeof strategy.value === 'string' ? strategy.value : 'chosen' };
-      ctx.report({ messageId: verdict.detail, path: PATHS[verdict.detail], data });
+      ctx.report({ messageId: verdict.detail, path: PATHS[verdict.detail], data, fix: FIXES[verdict.detail] });
     }
   },
 });

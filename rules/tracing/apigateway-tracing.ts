@@ -29,7 +29,7 @@ export default defineRule({
       property = 'StageDescription.TracingEnabled';
     }
     if (ctx.satisfies(path, isTrue) === false) {
-      ctx.report({ messageId: 'notEnabled', path, data: { name: resource.logicalId, property } });
+      ctx.report({ messageId: 'notEnabled', path, data: { name: resource.logicalId, property }, fix: { path, value: true } });
     }
   },
 });

@@ -19,7 +19,7 @@ export default defineRule({
   },
   check(resource, ctx) {
     if (ctx.satisfies('Properties.XrayEnabled', isTrue) === false) {
-      ctx.report({ messageId: 'notEnabled', path: 'Properties.XrayEnabled', data: { name: resource.logicalId } });
+      ctx.report({ messageId: 'notEnabled', path: 'Properties.XrayEnabled', data: { name: resource.logicalId }, fix: { path: 'Properties.XrayEnabled', value: true } });
     }
   },
 });

@@ -1,0 +1,180 @@
+/**
+ * Fixes the findings of one template file: each finding's edits are planned on the document and written into
+ * the text one at a time (so an edit sees the mappings an earlier one created), then the result is scanned
+ * again. A finding whose fix cannot be applied safely, conflicts with another, or does not go away in the
+ * new scan is left as it was and listed with the reason; the others are kept.
+ */
+import type { Finding, FixEdit } from '../engine/finding';
+import { InputError } from '../template/errors';
+import { detectFormat, parseDocument, type DocumentFormat } from '../template/parse';
+import { globalsTarget } from './globals';
+import { applyJson } from './json';
+import { carryOut, plan, Refusal, sameValues } from './plan';
+import { applyYaml } from './yaml';
+
+/** A finding with a fix that was not applied, and why. */
+export interface Refused {
+  readonly finding: Finding;
+  readonly reason: string;
+}
+
+/** A finding that was fixed, and the edits written (moved to `Globals` where the value comes from there). */
+export interface Fixed {
+  readonly finding: Finding;
+  readonly edits: readonly FixEdit[];
+}
+
+/** What fixing one file's text gives. */
+export interface TextFix {
+  /** the new text (the same text when nothing was fixed) */
+  readonly text: string;
+  readonly fixed: readonly Fixed[];
+  readonly refused: readonly Refused[];
+  /** the new scan of the new text, when something was fixed and verified */
+  readonly after?: readonly Finding[];
+  /** findings the new scan reports that the old one did not (the fixes made another rule's check apply) */
+  readonly introduced: readonly Finding[];
+}
+
+/** Scans a template's new text: its active findings. Throws an InputError when the text does not parse. */
+export type Verify = (text: string) => readonly Finding[];
+
+/**
+ * Applies the fixes of `findings` (the file's active findings; those without a fix are ignored) to `text`.
+ * With `verify`, the result is scanned again and only fixes whose finding disappeared are kept.
+ */
+export function fixText(text: string, file: string, findings: readonly Finding[], verify?: Verify): TextFix {
+  const format = detectFormat(file, text);
+  const refused = new Map<Finding, string>();
+  const edits = targets(text, file, format, findings.filter((f) => f.fix !== undefined), refused);
+  let accepted = [...edits.keys()];
+  for (;;) {
+    const { text: fixedText, done } = applyAll(text, file, format, accepted, edits, refused);
+    const fixed = (list: readonly Finding[]): Fixed[] => list.map((finding) => ({ finding, edits: edits.get(finding)! }));
+    if (!verify || done.length === 0) return result(fixedText, fixed(done), refused);
+    let after: readonly Finding[];
+    try {
+      after = verify(fixedText);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      for (const f of done) refused.set(f, `the fixed template would not parse: ${error.message}`);
+      return result(text, [], refused);
+    }
+    const left = new Set(after.map(findingKey));
+    const unresolved = new Set(done.filter((f) => left.has(findingKey(f))));
+    if (unresolved.size === 0) {
+      const before = new Set(findings.map(findingKey));
+      return result(fixedText, fixed(done), refused, after, after.filter((f) => !before.has(findingKey(f))));
+    }
+    for (const f of unresolved) refused.set(f, 'the fix did not remove the finding');
+    accepted = done.filter((f) => !unresolved.has(f));
+  }
+}
+
+/** Each finding's edits, moved to `Globals` where the value comes from there and every resource taking it has the same fix. */
+function targets(text: string, file: string, format: DocumentFormat, findings: readonly Finding[], refused: Map<Finding, string>): Map<Finding, FixEdit[]> {
+  const doc = parseDocument(text, file, format).value;
+  const out = new Map<Finding, FixEdit[]>();
+  /** per edit moved to Globals: the resources that take the value, and the findings (by resource) that move it */
+  const moved = new Map<string, { inheritors: readonly string[]; by: Map<string, Finding[]> }>();
+  for (const f of findings) {
+    try {
+      out.set(
+        f,
+        f.fix!.map((edit) => {
+          const g = globalsTarget(doc, edit);
+          if (!g) return edit;
+          const k = editKey(g.edit);
+          const entry = moved.get(k) ?? { inheritors: g.inheritors, by: new Map<string, Finding[]>() };
+          moved.set(k, entry);
+          entry.by.set(f.resource, [...(entry.by.get(f.resource) ?? []), f]);
+          return g.edit;
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      refused.set(f, error.message);
+    }
+  }
+  for (const [k, { inheritors, by }] of moved) {
+    const others = inheritors.filter((id) => !by.has(id));
+    if (others.length === 0) continue;
+    const where = k.slice(0, k.indexOf('\u0000'));
+    for (const f of [...by.values()].flat()) {
+      out.delete(f);
+      refused.set(f, `the value comes from ${where}, which ${others.join(', ')} also take${others.length === 1 ? 's' : ''}: changing it there would change ${others.length === 1 ? 'that one' : 'those'} too`);
+    }
+  }
+  return out;
+}
+
+/** Applies the findings' edits in order; a finding whose edits cannot all be applied is left out whole. */
+function applyAll(
+  text: string,
+  file: string,
+  format: DocumentFormat,
+  findings: readonly Finding[],
+  edits: ReadonlyMap<Finding, readonly FixEdit[]>,
+  refused: Map<Finding, string>,
+): { text: string; done: Finding[] } {
+  const written = new Map<string, string>();
+  const done: Finding[] = [];
+  let current = text;
+  for (const f of findings) {
+    try {
+      let next = current;
+      const mine = new Map<string, string>();
+      for (const edit of edits.get(f)!) {
+        const k = editKey(edit);
+        const target = k.slice(0, k.indexOf('\u0000'));
+        const previous = written.get(target) ?? mine.get(target);
+        if (previous !== undefined && previous !== k) throw new Refusal(`another fix sets ${target} differently`);
+        if (previous === undefined) next = applyEdit(next, file, format, edit);
+        mine.set(target, k);
+      }
+      for (const [t, k] of mine) written.set(t, k);
+      current = next;
+      done.push(f);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      refused.set(f, error.message);
+    }
+  }
+  return { text: current, done };
+}
+
+/**
+ * One edit: planned on the current text's document, written with the format's writer, and refused unless the
+ * new text parses to exactly the planned document.
+ */
+function applyEdit(text: string, file: string, format: DocumentFormat, edit: FixEdit): string {
+  let doc = parseDocument(text, file, format).value;
+  let out = text;
+  for (const op of plan(doc, edit)) {
+    out = format === 'yaml' ? applyYaml(out, op) : applyJson(out, op);
+    const expected = carryOut(doc, op);
+    try {
+      doc = parseDocument(out, file, format).value;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      doc = undefined;
+    }
+    if (!sameValues(doc, expected)) throw new Refusal('opslint cannot write this change without touching the text around it');
+  }
+  return out;
+}
+
+/** An edit's target (the path, and for a list item its key) and, after a NUL, what it writes. */
+function editKey(edit: FixEdit): string {
+  if ('value' in edit) return `${edit.path}\u0000${JSON.stringify(edit.value)}`;
+  return `${edit.path}[${edit.key}=${String(edit.item[edit.key])}]\u0000${JSON.stringify(edit.item)}`;
+}
+
+/** A finding's identity across two scans of the same file (lines move when text is inserted). */
+export function findingKey(f: Finding): string {
+  return `${f.ruleId}\u0000${f.resource}\u0000${f.path}`;
+}
+
+function result(text: string, fixed: readonly Fixed[], refused: ReadonlyMap<Finding, string>, after?: readonly Finding[], introduced: readonly Finding[] = []): TextFix {
+  return { text, fixed, refused: [...refused].map(([finding, reason]) => ({ finding, reason })), ...(after ? { after } : {}), introduced };
+}
