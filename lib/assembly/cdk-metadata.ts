@@ -4,9 +4,9 @@
  * resources the CDK creates for itself (custom resource providers), which users cannot configure and which
  * opslint therefore does not check.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isPlainObject } from '../template/intrinsics';
+import { readText } from '../template/load';
 
 export interface ConstructInfo {
   /** the construct path, e.g. `Dev/Api/Handler/Resource` */
@@ -29,14 +29,22 @@ const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
 const SINGLETON_ID = /[0-9a-f]{32}$/i;
 
 /**
- * The metadata of one stack artifact: inline (`metadata`) and in its `additionalMetadataFile`. Metadata is
- * supplementary: an unreadable metadata file leaves it out rather than failing the stack.
+ * The metadata of one stack artifact: inline (`metadata`) and in its `additionalMetadataFile`, read when
+ * `readable` allows its path (inside the assembly) and within the file size limit. Metadata is supplementary:
+ * an unreadable metadata file leaves it out rather than failing the stack.
  */
-export function readMetadataEntries(artifact: Record<string, unknown>, dir: string, display: (p: string) => string): MetadataEntry[] {
+export function readMetadataEntries(
+  artifact: Record<string, unknown>,
+  dir: string,
+  display: (p: string) => string,
+  readable: (file: string) => boolean,
+  maxFileBytes?: number,
+): MetadataEntry[] {
   const sources: unknown[] = [artifact.metadata];
-  if (typeof artifact.additionalMetadataFile === 'string') {
+  const file = typeof artifact.additionalMetadataFile === 'string' ? path.resolve(dir, artifact.additionalMetadataFile) : undefined;
+  if (file !== undefined && readable(file)) {
     try {
-      sources.push(JSON.parse(readFileSync(path.resolve(dir, artifact.additionalMetadataFile), 'utf8')));
+      sources.push(JSON.parse(readText(file, maxFileBytes)));
     } catch {
       // supplementary only
     }

@@ -9,6 +9,7 @@ import { InputError, messages } from '../template/errors';
 import { isPlainObject } from '../template/intrinsics';
 import { readText, templateFromText, type LoadOptions } from '../template/load';
 import { parseDocument, type ParsedDocument } from '../template/parse';
+import type { JsonPath } from '../template/path';
 import { readMetadataEntries, stackConstructs, type MetadataEntry } from './cdk-metadata';
 import type { Assembly, Environment, Stack } from './model';
 
@@ -35,7 +36,7 @@ export function readCloudAssembly(dir: string, options: LoadOptions = {}, displa
   const errors: InputError[] = [];
   const stacks: Stack[] = [];
   const top = readManifest(path.join(dir, 'manifest.json'), display, options);
-  readStacks(dir, top, [], stacks, errors, options, display, 0);
+  readStacks(dir, dir, top, [], stacks, errors, options, display, 0);
   return { assembly: { kind: 'cloud-assembly', file: top.file, stacks, manifest: top }, errors };
 }
 
@@ -49,7 +50,17 @@ function readManifest(file: string, display: (p: string) => string, options: Loa
   return parsed;
 }
 
+/**
+ * Whether `file` is inside the assembly folder `root`. The manifests and templates of an assembly name files
+ * by relative path; one that leads outside it (`../../etc/passwd`) is not read.
+ */
+function inside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
 function readStacks(
+  top: string,
   dir: string,
   manifest: ParsedDocument,
   stages: readonly string[],
@@ -85,7 +96,12 @@ function readStacks(
         terminationProtection: typeof props.terminationProtection === 'boolean' ? props.terminationProtection : undefined,
         declaredIn: { file: manifest.file, path: ['artifacts', id], manifest },
       };
-      loadStack(dir, props.templateFile, stack, readMetadataEntries(artifact, dir, display), stacks, errors, options, display, 0);
+      if (!inside(top, path.resolve(dir, props.templateFile))) {
+        errors.push(outside(`the template of artifact ${id}`, props.templateFile, manifest, ['artifacts', id, 'properties', 'templateFile']));
+        continue;
+      }
+      const metadata = readMetadataEntries(artifact, dir, display, (file) => inside(top, file), options.maxFileBytes);
+      loadStack(top, dir, props.templateFile, stack, metadata, stacks, errors, options, display, 0);
     } else if (artifact.type === NESTED_ASSEMBLY) {
       const directoryName = props.directoryName;
       if (typeof directoryName !== 'string' || depth >= MAX_STAGE_DEPTH) {
@@ -93,9 +109,13 @@ function readStacks(
         continue;
       }
       const stageDir = path.resolve(dir, directoryName);
+      if (!inside(top, stageDir)) {
+        errors.push(outside(`the folder of artifact ${id}`, directoryName, manifest, ['artifacts', id, 'properties', 'directoryName']));
+        continue;
+      }
       const name = typeof props.displayName === 'string' ? props.displayName.split('/').pop()! : directoryName.replace(/^assembly-/, '');
       try {
-        readStacks(stageDir, readManifest(path.join(stageDir, 'manifest.json'), display, options), [...stages, name], stacks, errors, options, display, depth + 1);
+        readStacks(top, stageDir, readManifest(path.join(stageDir, 'manifest.json'), display, options), [...stages, name], stacks, errors, options, display, depth + 1);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         errors.push(error);
@@ -107,6 +127,7 @@ function readStacks(
 type StackBase = Omit<Stack, 'template' | 'constructs' | 'frameworkResources'>;
 
 function loadStack(
+  top: string,
   dir: string,
   templateFile: string,
   base: StackBase,
@@ -139,6 +160,10 @@ function loadStack(
     for (const resource of template.resourcesOfType('AWS::CloudFormation::Stack')) {
       const assetPath = resource.metadata?.['aws:asset:path'];
       if (typeof assetPath !== 'string' || !/\.template\.json$/.test(assetPath)) continue;
+      if (!inside(top, path.resolve(dir, assetPath))) {
+        errors.push(new InputError(messages.outsideAssembly(`the template of nested stack ${resource.logicalId}`, assetPath), template.file, template.locateInResource(resource, ['Metadata', 'aws:asset:path'])));
+        continue;
+      }
       const resourcePath = byLogicalId.get(resource.logicalId) ?? resource.constructPath;
       nested.push({
         templateFile: assetPath,
@@ -156,7 +181,11 @@ function loadStack(
     ? stackConstructs(metadata, base.constructPath, nested.map((n) => n.base.constructPath).filter((p): p is string => p !== undefined && p !== base.constructPath))
     : { constructs: undefined, framework: undefined };
   stacks.push({ ...base, template, ...(constructs ? { constructs, frameworkResources: framework } : {}) });
-  for (const n of nested) loadStack(dir, n.templateFile, n.base, metadata, stacks, errors, options, display, nesting + 1);
+  for (const n of nested) loadStack(top, dir, n.templateFile, n.base, metadata, stacks, errors, options, display, nesting + 1);
+}
+
+function outside(what: string, file: string, manifest: ParsedDocument, at: JsonPath): InputError {
+  return new InputError(messages.outsideAssembly(what, file), manifest.file, manifest.sourceMap.locate(manifest.value, at));
 }
 
 /** `aws://123456789012/eu-west-1` → `{ account, region }`; `unknown-account` / `unknown-region` stay undefined. */

@@ -45,6 +45,12 @@ suppressions:
 
 # Rule packs to load: npm package names or paths relative to this file.
 packs: []
+
+# Limits on one input; an input beyond one is an input error (exit code 2).
+# limits:
+#   maxFileSize: 50MB      # largest file read
+#   maxDepth: 256          # deepest nesting of mappings and lists (at most 1000)
+#   maxAliasNodes: 100000  # most nodes the YAML aliases of one file expand to
 `;
 
 export function initConfig(cwd: string, force: boolean): string {

@@ -5,10 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import type { default as Ajv, ErrorObject } from 'ajv';
 import { packageRoot } from '../cli/version';
 import type { FailOn, Severity } from '../engine/finding';
 import type { RuleSelection } from '../engine/config';
+import type { LimitsConfig } from './limits';
 import type { Pack, RuleOptions } from '../engine/rule';
 import { InputError } from '../template/errors';
 import { readText } from '../template/load';
@@ -31,6 +32,7 @@ export interface ConfigFile {
   readonly parameters?: Readonly<Record<string, string | number | boolean>>;
   readonly suppressions?: { readonly minReasonLength?: number; readonly unsuppressible?: readonly string[] };
   readonly packs?: readonly string[];
+  readonly limits?: LimitsConfig;
 }
 
 export interface LoadedConfig {
@@ -61,7 +63,9 @@ export function loadConfig(file: string, shown = file): LoadedConfig {
   const locate = (p: JsonPath): { line: number; column: number } => parsed.sourceMap.locate(parsed.value, p);
   if (!validator) {
     const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'schema', 'opslint.config.schema.json'), 'utf8')) as object;
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    // loaded here, not on import: a scan without a configuration file does without ajv's 60 modules
+    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    validator = new AjvClass({ allErrors: true, strict: false }).compile(schema);
   }
   // a YAML key with nothing under it (only comments) is the same as leaving it out
   const value = parsed.value;

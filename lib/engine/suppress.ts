@@ -42,7 +42,11 @@ export function applySuppressions(assembly: Assembly, findings: readonly Finding
   const unsuppressible = new Set(options.unsuppressible ?? []);
   const out: Finding[] = [];
   const byFile = new Map<string, Finding[]>();
-  for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const f of findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
 
   const handled = new Set<Finding>();
   for (const stack of assembly.stacks) {

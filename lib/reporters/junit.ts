@@ -10,7 +10,11 @@ import type { Reporter } from './index';
 export const junitReporter: Reporter = (report) => {
   const byFile = new Map<string, Finding[]>();
   for (const file of report.summary.files) byFile.set(file, []);
-  for (const f of report.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const f of report.findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
 
   const suites: string[] = [];
   let tests = 0;
@@ -20,7 +24,11 @@ export const junitReporter: Reporter = (report) => {
   for (const [file, findings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const cases: string[] = [];
     const byRule = new Map<string, Finding[]>();
-    for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    for (const f of findings) {
+      const list = byRule.get(f.ruleId);
+      if (list) list.push(f);
+      else byRule.set(f.ruleId, [f]);
+    }
     let suiteFailures = 0;
     let suiteSkipped = 0;
     for (const [ruleId, list] of byRule) {

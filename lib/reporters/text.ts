@@ -6,7 +6,7 @@
  * stack and its environment.
  */
 import { createColors } from 'picocolors';
-import type { Finding, ScanReport, Severity } from '../engine/finding';
+import type { Finding, InputErrorEntry, ScanReport, Severity } from '../engine/finding';
 import { NEEDS_CONTEXT } from '../engine/runner';
 import type { Reporter } from './index';
 
@@ -22,8 +22,8 @@ export const textReporter: Reporter = (report, options) => {
   for (const f of report.findings) {
     const suffix = Object.values(NEEDS_CONTEXT).find((x) => f.severity === 'info' && f.message.endsWith(x));
     if (suffix) {
-      const r = reminders.get(f.ruleId) ?? { message: f.message.slice(0, -suffix.length), suffix: suffix.trim(), files: new Set<string>(), bestPractice: f.bestPractice };
-      r.files.add(f.file);
+      const r = reminders.get(f.ruleId) ?? { message: printable(f.message.slice(0, -suffix.length)), suffix: suffix.trim(), files: new Set<string>(), bestPractice: f.bestPractice };
+      r.files.add(printable(f.file));
       reminders.set(f.ruleId, r);
       continue;
     }
@@ -33,16 +33,17 @@ export const textReporter: Reporter = (report, options) => {
   }
   for (const [file, findings] of byFile) {
     const stack = findings.find((f) => f.stack !== undefined);
-    out.push(stack ? `${c.underline(file)}  ${c.dim(`stack ${stack.stack}, ${stack.environment}`)}` : c.underline(file));
-    const where = findings.map((f) => f.constructPath ?? `${f.line}:${f.column}`);
+    const heading = c.underline(printable(file));
+    out.push(stack ? `${heading}  ${c.dim(printable(`stack ${stack.stack}, ${stack.environment}`))}` : heading);
+    const where = findings.map((f) => printable(f.constructPath ?? `${f.line}:${f.column}`));
     const whereWidth = Math.max(...where.map((w) => w.length));
     const sevWidth = Math.max(...findings.map((f) => f.severity.length));
     findings.forEach((f, i) => {
       const sev = f.suppressed ? c.dim(f.severity.padEnd(sevWidth)) : paint[f.severity](f.severity.padEnd(sevWidth));
-      const source = f.source ? `  ${c.dim(f.source)}` : '';
-      const suppressed = f.suppressed ? `  ${c.dim(`(suppressed: ${f.suppressed.reason})`)}` : '';
-      const message = f.suppressed ? c.dim(f.message) : f.message;
-      out.push(`  ${c.dim(where[i].padEnd(whereWidth))}  ${sev}  ${message}  ${c.dim(f.ruleId)}  ${c.dim(`(${f.bestPractice})`)}${source}${suppressed}`);
+      const source = f.source ? `  ${c.dim(printable(f.source))}` : '';
+      const suppressed = f.suppressed ? `  ${c.dim(`(suppressed: ${printable(f.suppressed.reason)})`)}` : '';
+      const message = f.suppressed ? c.dim(printable(f.message)) : printable(f.message);
+      out.push(`  ${c.dim(where[i].padEnd(whereWidth))}  ${sev}  ${message}  ${c.dim(printable(f.ruleId))}  ${c.dim(`(${f.bestPractice})`)}${source}${suppressed}`);
     });
     out.push('');
   }
@@ -60,16 +61,13 @@ export const textReporter: Reporter = (report, options) => {
 
   if (report.errors.length > 0) {
     out.push(c.bold('Input errors'));
-    for (const e of report.errors) {
-      const where = e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file;
-      out.push(`  ${c.red('error')}  ${where}: ${e.message}`);
-    }
+    for (const e of report.errors) out.push(`  ${c.red('error')}  ${errorLine(e)}`);
     out.push('');
   }
 
   if (report.summary.notes.length > 0) {
     out.push(c.bold('Notes'));
-    for (const n of report.summary.notes) out.push(`  ${c.dim('note')}  ${n.file}:${n.line}:${n.column}: ${n.message}`);
+    for (const n of report.summary.notes) out.push(`  ${c.dim('note')}  ${printable(`${n.file}:${n.line}:${n.column}: ${n.message}`)}`);
     out.push('');
   }
 
@@ -78,6 +76,20 @@ export const textReporter: Reporter = (report, options) => {
   out.push(summaryLine(report, c));
   return `${out.join('\n')}\n`;
 };
+
+/**
+ * Text from templates and file names, fit for a terminal: control characters (an escape sequence or a line
+ * break in a logical id or a value) are shown escaped, so a template cannot drive the terminal or split a line.
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An input error as its one line, `file:line:col: message`, fit for a terminal. */
+export function errorLine(e: InputErrorEntry): string {
+  return printable(`${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}`);
+}
 
 /** The OPS scorecard, question by question: what was checked and how it went, or that it needs a human review. */
 function scorecardLines(report: ScanReport, c: ReturnType<typeof createColors>): string[] {

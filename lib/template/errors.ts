@@ -25,7 +25,8 @@ export class InputError extends Error {
 export const messages = {
   unreadable: (reason: string) => `cannot read file: ${reason}`,
   binary: () => 'binary file, not a JSON or YAML template',
-  tooLarge: (size: number, limit: number) => `file is ${size} bytes, more than the limit of ${limit} bytes`,
+  tooLarge: (size: number | undefined, limit: number) =>
+    `file is ${size === undefined ? '' : `${size} bytes, `}more than ${limit} bytes (limit: --max-file-size, limits.maxFileSize)`,
   json: (what: string) => `invalid JSON: ${what}`,
   yaml: (what: string) => `invalid YAML: ${what}`,
   duplicateKey: (key: string, first: Position) =>
@@ -33,8 +34,8 @@ export const messages = {
   yamlTabs: () => 'invalid YAML: tab characters are not allowed for indentation',
   multiDocument: () => 'YAML file holds more than one document; a template is a single document',
   unknownTag: (tag: string) => `unknown YAML tag ${tag}; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags`,
-  aliasBomb: (limit: number) => `YAML aliases expand to more than ${limit} nodes (an alias bomb?)`,
-  tooDeep: (limit: number) => `nesting deeper than ${limit} levels`,
+  aliasBomb: (limit: number) => `YAML aliases expand to more than ${limit} nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)`,
+  tooDeep: (limit: number) => `nesting deeper than ${limit} levels (limit: --max-depth, limits.maxDepth)`,
   rootNotMapping: (found: string) => `the template root must be a mapping, found ${found}`,
   notTemplate: () => 'not a CloudFormation template: no Resources section',
   sectionNotMapping: (section: string, found: string) => `${section} must be a mapping, found ${found}`,
@@ -44,6 +45,7 @@ export const messages = {
   emptyFile: () => 'empty file',
   parameterFile: (what: string) => `invalid parameter file: ${what}`,
   manifest: (what: string) => `invalid cloud assembly manifest: ${what}`,
+  outsideAssembly: (what: string, file: string) => `${what}, ${file}, is outside the cloud assembly; it is not read`,
 } as const;
 
 /** A short name for the kind of a parsed value, for error messages. */

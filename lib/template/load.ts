@@ -1,5 +1,5 @@
 /** Reading a template file: bytes → text → parsed document → model, with every failure an {@link InputError}. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError, messages } from './errors';
 import { Template, type TemplateOptions } from './model';
 import { decode, DEFAULT_PARSE_LIMITS, parseDocument, type ParseLimits } from './parse';
@@ -13,20 +13,48 @@ export interface LoadOptions extends TemplateOptions {
   readonly displayName?: string;
 }
 
-export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * The largest file read by default: 50 MiB. CloudFormation accepts templates of at most 1 MB (from S3), so
+ * this leaves room for anything real and for generated stress cases, while memory stays bounded: a 30 MB JSON
+ * template of 40,000 resources scans in about 0.5 GB, the same template as 24 MB of YAML in about 1.4 GB.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 /** Reads a file's text, with the size limit and encoding detection; throws {@link InputError}. */
 export function readText(file: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES, shown = file): string {
   let bytes: Buffer;
   try {
-    const size = statSync(file).size;
-    if (size > maxFileBytes) throw new InputError(messages.tooLarge(size, maxFileBytes), shown);
-    bytes = readFileSync(file);
+    bytes = readBounded(file, maxFileBytes, shown);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(messages.unreadable(describeFsError(error)), shown);
   }
   return decode(bytes, shown);
+}
+
+/**
+ * At most `max` bytes of a file. The size on disk is checked first, and reading also stops past `max`: a file
+ * that grows meanwhile, or a device such as /dev/zero, cannot make opslint read more.
+ */
+function readBounded(file: string, max: number, shown: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFile() && stat.size > max) throw new InputError(messages.tooLarge(stat.size, max), shown);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(stat.isFile() ? Math.min(stat.size, max) + 1 : 64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > max) throw new InputError(messages.tooLarge(undefined, max), shown);
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    }
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

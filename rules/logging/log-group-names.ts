@@ -95,23 +95,19 @@ function isScalar(v: unknown): v is string | number | boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
- * The names a set of log groups may take, indexed once per template: exact keys, and patterns for the
- * names that have an unknowable part.
+ * The names a set of log groups may take, indexed once per template: exact keys, and for the names that have
+ * unknowable parts, the literal pieces between those parts.
  */
 export class LogGroupNames {
   private readonly exact = new Set<string>();
-  private readonly patterns: RegExp[] = [];
+  private readonly patterns: string[][] = [];
 
   add(keys: readonly string[]): void {
     for (const key of keys) {
       this.exact.add(key);
       // literal text at even positions, the names of unknowable parts at odd ones
-      if (key.includes(WILD)) this.patterns.push(new RegExp(`^${key.split(WILD).map((p, i) => (i % 2 === 0 ? escape(p) : '.+')).join('')}$`, 's'));
+      if (key.includes(WILD)) this.patterns.push(key.split(WILD).filter((_, i) => i % 2 === 0));
     }
   }
 
@@ -120,8 +116,27 @@ export class LogGroupNames {
    * on a name written out in full: a generated name (`${Fn}`) is not something a parameter can spell.
    */
   has(name: string): boolean {
-    return this.exact.has(name) || (!name.includes(WILD) && !name.includes('${') && this.patterns.some((p) => p.test(name)));
+    return this.exact.has(name) || (!name.includes(WILD) && !name.includes('${') && this.patterns.some((p) => fits(p, name)));
   }
+}
+
+/**
+ * Whether `name` is the literal `pieces` in order with at least one character in each gap (an unknowable
+ * part): the first piece at the start, the last at the end, each other one at its earliest place after the
+ * gap, which leaves the most room for the rest. Linear in the name; the regular expression `^a.+b.+c$` would
+ * backtrack for minutes on a name with thousands of unknowable parts.
+ */
+function fits(pieces: readonly string[], name: string): boolean {
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (!name.startsWith(first)) return false;
+  let end = first.length;
+  for (const piece of pieces.slice(1, -1)) {
+    const at = name.indexOf(piece, end + 1);
+    if (at < 0 || at > name.length - 1) return false;
+    end = at + piece.length;
+  }
+  return name.length - last.length > end && name.endsWith(last);
 }
 
 /** The default log group of a function: `/aws/lambda/` followed by its name, as keys. */
