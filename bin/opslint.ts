@@ -12,6 +12,12 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 // loaded after the fast path above
 const { main } = require('../lib/cli') as typeof import('../lib/cli');
 
+// a reader that stops early (`opslint scan … | head`) is not an error: stop writing, quietly
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(argv, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
@@ -24,8 +30,18 @@ main(argv, {
   },
   (error: unknown) => {
     // a bug in opslint itself: one line, not a stack trace, unless asked for
-    process.stderr.write(`opslint: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`opslint: internal error: ${describe(error)}\n`);
     if (process.env.OPSLINT_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
     process.exitCode = 2;
   },
 );
+
+/** What went wrong, as text, even for a value that cannot be turned into text (an object without a prototype). */
+function describe(error: unknown): string {
+  try {
+    const message = (error as { message?: unknown } | null | undefined)?.message;
+    return typeof message === 'string' ? message : String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
+}

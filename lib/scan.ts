@@ -14,7 +14,7 @@ import { evaluate, resourceKey, type ConfiguredRule, type RuleStats, type RunOpt
 import { isAssemblyRule, type Pack } from './engine/rule';
 import { buildScorecard, mergeStats } from './engine/scorecard';
 import { applySuppressions, INVALID_SUPPRESSION, type SuppressionOptions } from './engine/suppress';
-import { discoverInputs } from './inputs/discover';
+import { discoverInputs, type Input } from './inputs/discover';
 import { InputError } from './template/errors';
 import { loadTemplate, type LoadOptions } from './template/load';
 import { BUILTIN_PACKS } from '../rules';
@@ -47,49 +47,104 @@ export interface ScanOptions {
   readonly ignore?: readonly string[];
   /** files named explicitly that are not templates are skipped, as if found in a folder (pre-commit passes every YAML file) */
   readonly lenient?: boolean;
+  /** deployed stacks, fetched before the scan (lib/sources): scanned with the paths; the stacks that could not be read are input errors */
+  readonly deployed?: { readonly assembly?: Assembly; readonly errors: readonly InputError[] };
 }
 
 /** Scans files, folders, globs and cloud assemblies, the way `opslint scan` does, and returns the report. */
 export function scanPaths(paths: readonly string[], options: ScanOptions = {}): ScanReport {
-  const cwd = options.cwd ?? process.cwd();
-  const display = (p: string): string => toDisplayPath(p, cwd);
-  const packs = options.packs ?? BUILTIN_PACKS;
-  const rules = configureRules(packs, options.selection);
-  const loadOptions: LoadOptions = { ...options.load, parameters: options.parameters };
+  const scan = prepareScan(options);
+  const discovery = discoverInputs(paths, scan.cwd, scan.display, options.ignore);
+  const results = discovery.inputs.map((input) => scanInput(input, scan));
+  return finishScan(scan, discovery.errors, results, options);
+}
 
-  const discovery = discoverInputs(paths, cwd, display, options.ignore);
-  const errors: InputError[] = [...discovery.errors];
-  const assemblies: Assembly[] = [];
-  const changed = options.changed;
-  for (const input of discovery.inputs) {
-    if (changed && input.kind === 'template' && !changed.has(input.file)) continue;
-    try {
-      if (input.kind === 'cloud-assembly') {
-        const result = readCloudAssembly(input.dir, loadOptions, display);
-        // the whole app is kept when any stack changed: app-level rules need all of it
-        if (changed && !result.assembly.stacks.some((stack) => stackChanged(stack, changed, cwd))) continue;
-        errors.push(...result.errors);
-        assemblies.push(result.assembly);
-      } else {
-        const template = loadTemplate(input.file, { ...loadOptions, explicit: input.explicit && !options.lenient, displayName: display(input.file) });
-        if (template) assemblies.push(singleTemplateAssembly(template));
-      }
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      errors.push(error);
-    }
-  }
+/** What every input of one scan shares, made once (in each worker thread, for a parallel scan). */
+export interface PreparedScan {
+  readonly cwd: string;
+  readonly display: (p: string) => string;
+  readonly rules: readonly ConfiguredRule[];
+  readonly load: LoadOptions;
+  readonly report: ReportOptions;
+  readonly changed?: ReadonlySet<string>;
+  readonly lenient: boolean;
+}
+
+/** The rules, load and report options of a scan, from its options. */
+export function prepareScan(options: ScanOptions): PreparedScan {
+  const cwd = options.cwd ?? process.cwd();
+  const packs = options.packs ?? BUILTIN_PACKS;
   const known = new Set(packs.flatMap((p) => p.rules.map((r) => r.id)));
-  return buildReport(assemblies, rules, errors, {
-    accountBaseline: accountBaselineMatcher(options.accountBaseline),
-    suppressions: { ...options.suppressions, knownRules: known },
-    baseline: options.baseline ? { file: options.baseline, cwd } : undefined,
-  });
+  return {
+    cwd,
+    display: (p) => toDisplayPath(p, cwd),
+    rules: configureRules(packs, options.selection),
+    load: { ...options.load, parameters: options.parameters },
+    report: {
+      accountBaseline: accountBaselineMatcher(options.accountBaseline),
+      suppressions: { ...options.suppressions, knownRules: known },
+    },
+    changed: options.changed,
+    lenient: options.lenient === true,
+  };
+}
+
+/**
+ * What one input gives a report: its assembly's result (none for an input skipped or unreadable) and input
+ * errors. Plain data, so a worker thread can send it back; the assembly itself is dropped as soon as its rules
+ * have run, which keeps a scan of many files to the memory of one.
+ */
+export interface InputResult {
+  readonly result?: AssemblyResult;
+  readonly errors: readonly InputError[];
+}
+
+/** Reads one input and runs the rules over it. */
+export function scanInput(input: Input, scan: PreparedScan): InputResult {
+  const { changed, display } = scan;
+  if (changed && input.kind === 'template' && !changed.has(input.file)) return { errors: [] };
+  try {
+    if (input.kind === 'cloud-assembly') {
+      const read = readCloudAssembly(input.dir, scan.load, display);
+      // the whole app is kept when any stack changed: app-level rules need all of it
+      if (changed && !read.assembly.stacks.some((stack) => stackChanged(stack, changed, scan.cwd))) return { errors: [] };
+      return { result: evaluateAssembly(read.assembly, scan.rules, scan.report), errors: read.errors };
+    }
+    const template = loadTemplate(input.file, { ...scan.load, explicit: input.explicit && !scan.lenient, displayName: display(input.file) });
+    return { result: template ? evaluateAssembly(singleTemplateAssembly(template), scan.rules, scan.report) : undefined, errors: [] };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { errors: [error] };
+  }
+}
+
+/** The report of a scan from its inputs' results (in input order), with deployed stacks and the baseline. */
+export function finishScan(scan: PreparedScan, discoveryErrors: readonly InputError[], inputs: readonly InputResult[], options: ScanOptions): ScanReport {
+  const errors: InputError[] = [...discoveryErrors];
+  const results: AssemblyResult[] = [];
+  for (const input of inputs) {
+    errors.push(...input.errors);
+    if (input.result) results.push(input.result);
+  }
+  if (options.deployed) {
+    errors.push(...options.deployed.errors);
+    if (options.deployed.assembly) results.push(evaluateAssembly(options.deployed.assembly, scan.rules, scan.report));
+  }
+  return combineResults(results, scan.rules, errors, { ...scan.report, baseline: options.baseline ? { file: options.baseline, cwd: scan.cwd } : undefined });
 }
 
 export interface ReportOptions extends RunOptions {
   readonly suppressions?: SuppressionOptions;
   readonly baseline?: { readonly file: string; readonly cwd: string };
+}
+
+/** What one assembly contributes to a report: plain data (a worker thread sends it as it is). */
+export interface AssemblyResult {
+  readonly findings: readonly Finding[];
+  readonly stats: ReadonlyMap<string, RuleStats>;
+  readonly notes: readonly Note[];
+  readonly files: readonly string[];
+  readonly resources: number;
 }
 
 /** Runs rules over assemblies already read and builds the report; used by the CLI, the CDK plugin and tests. */
@@ -99,24 +154,48 @@ export function buildReport(
   inputErrors: readonly InputError[] = [],
   options: ReportOptions = {},
 ): ScanReport {
+  return combineResults(
+    assemblies.map((a) => evaluateAssembly(a, rules, options)),
+    rules,
+    inputErrors,
+    options,
+  );
+}
+
+/** Runs the rules over one assembly, with suppressions applied. */
+export function evaluateAssembly(assembly: Assembly, rules: readonly ConfiguredRule[], options: ReportOptions): AssemblyResult {
+  const evaluation = evaluate(assembly, rules, options);
+  const findings = options.suppressions ? applySuppressions(assembly, evaluation.findings, options.suppressions) : evaluation.findings;
+  countSuppressed(assembly, rules, findings, evaluation.stats);
+  const notes: Note[] = [];
+  const files: string[] = [];
+  let resources = 0;
+  for (const stack of assembly.stacks) {
+    resources += stack.template.resources.size;
+    files.push(stack.template.file);
+    for (const u of stack.template.unresolved) notes.push({ file: stack.template.file, line: u.position.line, column: u.position.column, message: u.message });
+  }
+  return { findings, stats: evaluation.stats, notes, files, resources };
+}
+
+/** The report from the results of each assembly. */
+export function combineResults(
+  results: readonly AssemblyResult[],
+  rules: readonly ConfiguredRule[],
+  inputErrors: readonly InputError[],
+  options: ReportOptions,
+): ScanReport {
   let findings: Finding[] = [];
   const notes: Note[] = [];
   const stats = new Map<string, RuleStats>();
   const files: string[] = [];
-  let templates = 0;
   let resources = 0;
-  for (const assembly of assemblies) {
-    const evaluation = evaluate(assembly, rules, options);
-    const checked = options.suppressions ? applySuppressions(assembly, evaluation.findings, options.suppressions) : evaluation.findings;
-    countSuppressed(assembly, rules, checked, evaluation.stats);
-    findings.push(...checked);
-    mergeStats(stats, evaluation.stats);
-    for (const stack of assembly.stacks) {
-      templates++;
-      resources += stack.template.resources.size;
-      files.push(stack.template.file);
-      for (const u of stack.template.unresolved) notes.push({ file: stack.template.file, line: u.position.line, column: u.position.column, message: u.message });
-    }
+  for (const r of results) {
+    for (const f of r.findings) findings.push(f);
+    for (const n of r.notes) notes.push(n);
+    for (const f of r.files) files.push(f);
+    mergeStats(stats, r.stats);
+    resources += r.resources;
   }
   let baseline: BaselineSummary | undefined;
   if (options.baseline) {
@@ -146,7 +225,7 @@ export function buildReport(
     findings,
     errors,
     summary: {
-      templates,
+      templates: files.length,
       resources,
       findings: counts,
       rules: rulesSorted,

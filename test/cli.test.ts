@@ -1,9 +1,11 @@
 /** `opslint scan` and `opslint rules` as a user runs them: formats, exit codes, options, input errors. */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
 import { runCli, REPO } from './helpers/cli';
+import { corpusDir } from './helpers/corpus';
 
 const WORKLOAD = 'fixtures/cli/workload';
 const ORDERS = `${WORKLOAD}/orders.yaml`;
@@ -33,8 +35,12 @@ describe('opslint scan: the acceptance workload', () => {
   it('gives every finding exactly the keys of the finding contract', async () => {
     const report = json((await runCli(['scan', ORDERS, '--format', 'json'])).stdout);
     for (const f of report.findings) {
-      expect(Object.keys(f).sort()).toEqual(['bestPractice', 'column', 'docs', 'file', 'line', 'message', 'path', 'question', 'resource', 'ruleId', 'severity']);
+      // `fix` only where the rule knows the edits that fix it mechanically
+      expect(Object.keys(f).filter((k) => k !== 'fix').sort()).toEqual(['bestPractice', 'column', 'docs', 'file', 'line', 'message', 'path', 'question', 'resource', 'ruleId', 'severity']);
     }
+    expect(report.findings.filter((f) => f.fix).map((f) => [f.ruleId, f.fix])).toEqual([
+      ['lambda-structured-logs', [{ path: 'Resources.OrdersFunction.Properties.LoggingConfig.LogFormat', value: 'JSON' }]],
+    ]);
     expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'summary']);
     expect(report.findings.find((f) => f.ruleId === 'lambda-tracing')).toMatchObject({
       severity: 'warning',
@@ -84,7 +90,7 @@ describe('opslint scan: exit codes', () => {
     expect(unknownRule.stderr).toBe('opslint: unknown rule "no-such-rule"; `opslint rules` lists them\n');
     const badFormat = await runCli(['scan', ORDERS, '--format', 'xml']);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toBe('opslint: unknown format "xml"; formats: text, json, sarif, github, junit, markdown\n');
+    expect(badFormat.stderr).toBe('opslint: unknown format "xml"; formats: text, json, sarif, github, junit, markdown, html\n');
   });
 });
 
@@ -205,4 +211,20 @@ describe('text output: reminders that need context', () => {
     expect(reminders).toMatch(/^ {2}info {2}No CloudTrail trail in this template; API activity in the account is not recorded unless a trail comes from elsewhere\. {2}cloudtrail-present {2}\(OPS04-BP02\) {2}\[examples\/templates\/orders-service\.yaml\]$/m);
     expect(reminders).toContain('  Needs context: account-wide resources usually come from a baseline stack or the organization; mark the stack that holds them as the account baseline (--account-baseline) to enforce this check.');
   });
+});
+
+describe('the opslint command in a pipe', () => {
+  it('stops quietly when the reader closes early (`opslint scan … | head`)', async () => {
+    // a scan whose report is far larger than a pipe's buffer, with warnings only (exit code 0)
+    const corpus = path.join(corpusDir(), 'aws-cfn-templates');
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'bin/opslint.ts'), 'scan', corpus, '--no-color'], { cwd: REPO });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // read one chunk, then close the pipe as `head` does
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
 });

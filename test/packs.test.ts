@@ -2,7 +2,7 @@
  * Platform teams' own packs: no-code YAML rules, loading packs from configuration and the command line,
  * clear errors for packs that cannot be loaded, and the example pack in the CLI and in a CDK app.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -14,15 +14,8 @@ import { runCase } from '../lib/testing';
 import acme from '../examples/custom-pack/src';
 import { REPO, runCli } from './helpers/cli';
 import { yaml } from './helpers/yaml';
+import { workspace } from './helpers/workspace';
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'opslint-packs-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 const rulesFile = (rule: string) => `pack: team\nrules:\n${rule.replace(/^/gm, '  ')}\n`;
 const yamlRule = (fields: string) =>

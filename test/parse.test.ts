@@ -3,12 +3,14 @@
  * tags in their long form, 1-based positions for any path, and every way an input can fail, each with its
  * message and position.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../lib/template/errors';
 import { loadTemplate, templateFromText } from '../lib/template/load';
 import { Template } from '../lib/template/model';
 import { decode, detectFormat, parseDocument, type ParsedDocument } from '../lib/template/parse';
 import type { JsonPath } from '../lib/template/path';
+import { corpusDir } from './helpers/corpus';
 import { yaml } from './helpers/yaml';
 
 const INPUTS = path.resolve(__dirname, '../fixtures/inputs');
@@ -246,6 +248,32 @@ describe('positions: 1-based line and column of any path', () => {
     });
   });
 
+  it('gives the positions in JSON that the YAML parser gives for the same text, on every corpus JSON template', () => {
+    // JSON is YAML: the YAML parser, which shares no code with the JSON one, is the oracle for every position
+    const corpus = corpusDir();
+    const files = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((r) => r[9] === 'ok' && /\.json$/.test(r[3])).map((r) => r[3]);
+    expect(files.length).toBeGreaterThan(100);
+    let compared = 0;
+    for (const file of files) {
+      const text = readFileSync(path.join(corpus, file), 'utf8').replace(/^\uFEFF/, '');
+      let asYaml: ParsedDocument;
+      try {
+        asYaml = parseDocument(text, file, 'yaml');
+      } catch {
+        continue; // YAML 1.2 is not a superset of every JSON text (tabs, long keys)
+      }
+      const asJson = parseDocument(text, file, 'json');
+      const walk = (a: unknown, b: unknown, where: string): void => {
+        if (typeof a !== 'object' || a === null) return;
+        expect([where, asJson.sourceMap.get(a)]).toEqual([where, asYaml.sourceMap.get(b as object)]);
+        compared++;
+        for (const k of Object.keys(a)) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}/${k}`);
+      };
+      walk(asJson.value, asYaml.value, file);
+    }
+    expect(compared).toBeGreaterThan(10_000);
+  });
+
   it('starts from the given base position, which a path found in the document overrides', () => {
     const doc = parseDocument('Resources: {}\n', 'template.yaml');
     expect(doc.sourceMap.locate('not a container', ['a'], { line: 7, column: 3 })).toEqual({ line: 7, column: 3 });
@@ -312,7 +340,7 @@ describe('formats and encodings', () => {
     expect(inputError(() => loadTemplate(INPUTS)).message).toBe('cannot read file: is a directory');
     const file = path.join(INPUTS, 'utf8-bom.yaml');
     expect(inputError(() => loadTemplate(file, { maxFileBytes: 10, displayName: 'shown.yaml' })).format()).toBe(
-      'shown.yaml: file is 88 bytes, more than the limit of 10 bytes',
+      'shown.yaml: file is 88 bytes, more than 10 bytes (limit: --max-file-size, limits.maxFileSize)',
     );
   });
 });
@@ -468,7 +496,7 @@ describe('input errors: message and line:column', () => {
       const started = Date.now();
       const error = inputError(() => loadTemplate(file, { explicit: true }));
       expect(Date.now() - started).toBeLessThan(3000);
-      expect(error.message).toBe('YAML aliases expand to more than 100000 nodes (an alias bomb?)');
+      expect(error.message).toBe('YAML aliases expand to more than 100000 nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)');
       // at the alias whose expansion went over the bound: the eighth *d of `e: &e [*d, *d, …]`
       expect(error.position).toEqual({ line: 8, column: 38 });
     });
@@ -479,7 +507,7 @@ describe('input errors: message and line:column', () => {
       const value = parseDocument(text, 't.yaml', 'yaml', { maxDepth: 10, maxAliasNodes: 14 }).value as { Resources: object };
       expect(Object.keys(value.Resources)).toEqual(['A', 'B', 'C']);
       expect(inputError(() => parseDocument(text, 't.yaml', 'yaml', { maxDepth: 10, maxAliasNodes: 13 })).format()).toBe(
-        't.yaml:4:6: YAML aliases expand to more than 13 nodes (an alias bomb?)',
+        't.yaml:4:6: YAML aliases expand to more than 13 nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)',
       );
     });
 
@@ -500,7 +528,7 @@ describe('input errors: message and line:column', () => {
     });
 
     it('an alias inside the node it names ends at the nesting limit, without hanging', () => {
-      expect(inputError(() => load('Resources:\n  A: &a\n    Type: X\n    Properties: {Self: *a}\n')).message).toBe('nesting deeper than 256 levels');
+      expect(inputError(() => load('Resources:\n  A: &a\n    Type: X\n    Properties: {Self: *a}\n')).message).toBe('nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
     });
 
     it('an alias names the last anchor of that name before it', () => {
@@ -525,28 +553,29 @@ describe('input errors: message and line:column', () => {
       }
     });
 
-    it('nesting deeper than the limit, in YAML and JSON', () => {
+    it('nesting deeper than the limit, in YAML and JSON, at the first mapping or list past it', () => {
       const limits = { maxDepth: 4, maxAliasNodes: 100 };
-      expect(inputError(() => parseDocument('a:\n  b:\n    c:\n      d: [[1]]\n', 't.yaml', 'yaml', limits)).format()).toBe('t.yaml:4:11: nesting deeper than 4 levels');
-      expect(inputError(() => parseDocument('{"a": {"b": {"c": {"d": [1]}}}}', 't.json', 'json', limits)).format()).toBe('t.json:1:25: nesting deeper than 4 levels');
+      expect(inputError(() => parseDocument('a:\n  b:\n    c:\n      d: [[1]]\n', 't.yaml', 'yaml', limits)).format()).toBe('t.yaml:4:10: nesting deeper than 4 levels (limit: --max-depth, limits.maxDepth)');
+      expect(inputError(() => parseDocument('{"a": {"b": {"c": {"d": [1]}}}}', 't.json', 'json', limits)).format()).toBe('t.json:1:25: nesting deeper than 4 levels (limit: --max-depth, limits.maxDepth)');
       expect(parseDocument('a:\n  b:\n    c: [1]\n', 't.yaml', 'yaml', limits).value).toEqual({ a: { b: { c: [1] } } });
     });
 
     it('nesting deeper than the default limit of 256', () => {
       const brackets = '['.repeat(300) + ']'.repeat(300);
-      expect(failure(`Resources:\n  R:\n    Type: X\n    Properties:\n      P: ${brackets}\n`)).toBe('template.yaml:5:263: nesting deeper than 256 levels');
+      expect(failure(`Resources:\n  R:\n    Type: X\n    Properties:\n      P: ${brackets}\n`)).toBe('template.yaml:5:262: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
       expect(failure(`{"Resources": {"R": {"Type": "X", "Properties": {"P": ${brackets}}}}}`, 'template.json')).toBe(
-        'template.json:1:307: nesting deeper than 256 levels',
+        'template.json:1:307: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)',
       );
     });
 
-    it('nesting so deep that the YAML library runs out of stack: the same message, no crash', () => {
+    it('nesting so deep that the YAML library would run out of stack: found before, at the first level past the limit', () => {
       const brackets = '['.repeat(20_000) + ']'.repeat(20_000);
-      expect(inputError(() => load(`Resources:\n  R:\n    Type: X\n    Properties:\n      P: ${brackets}\n`)).message).toBe('nesting deeper than 256 levels');
+      expect(failure(`Resources:\n  R:\n    Type: X\n    Properties:\n      P: ${brackets}\n`)).toBe('template.yaml:5:262: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
+      // line n holds the mapping of level n, indented n spaces
       let indented = 'Resources:\n';
       for (let i = 0; i < 5000; i++) indented += `${' '.repeat(i + 2)}k:\n`;
-      expect(inputError(() => load(indented)).message).toBe('nesting deeper than 256 levels');
-      expect(inputError(() => load(`{"Resources": ${brackets}}`, 'template.json')).format()).toBe('template.json:1:270: nesting deeper than 256 levels');
+      expect(failure(indented)).toBe('template.yaml:257:258: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
+      expect(inputError(() => load(`{"Resources": ${brackets}}`, 'template.json')).format()).toBe('template.json:1:270: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
     });
   });
 });

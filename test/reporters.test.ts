@@ -5,7 +5,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import Ajv from 'ajv-draft-04';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type * as Sarif from 'sarif';
 import type { ScanReport } from '../lib/engine/finding';
@@ -14,12 +13,10 @@ import { COMMENT_LIMIT, MARKER } from '../lib/reporters/markdown';
 import { scanPaths } from '../lib/scan';
 import { runCli, REPO } from './helpers/cli';
 import { corpusDir } from './helpers/corpus';
+import { validateSarif } from './helpers/sarif';
 
 const FIXTURE = 'fixtures/reports';
 const RULES = ['--rule', 'vpc-flow-logs,lambda-tracing,alarm-actions,alarm-coverage'];
-// the official schema sits beside the shared corpus
-const SCHEMA = JSON.parse(readFileSync(path.join(corpusDir(), '..', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
-const validateSarif = new Ajv({ strict: false, allErrors: true }).compile(SCHEMA);
 
 /** The whole corpus, scanned once for the tests that need it. */
 let corpusScan: { corpus: string; r: ScanReport } | undefined;

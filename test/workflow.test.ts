@@ -3,23 +3,15 @@
  * file, `opslint init`, `--changed-since`, and the pre-commit entry.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
 import { runCli } from './helpers/cli';
 import { yaml } from './helpers/yaml';
+import { workspace } from './helpers/workspace';
 
 const json = (stdout: string): ScanReport => JSON.parse(stdout) as ScanReport;
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'opslint-wf-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 const FUNCTION = (metadata = '') => yaml`
   Resources:

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../engine/config';
 import type { ScanCliOptions } from './scan';
+import type { FixCliOptions } from './fix';
 import { InputError } from '../template/errors';
 import { FORMATS } from '../reporters';
 import { packageVersion } from './version';
@@ -35,7 +36,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   program
     .command('scan')
     .description('scan templates, folders (searched recursively), globs and cloud assemblies (cdk.out)')
-    .argument('[paths...]', 'files, folders, globs or cdk.out folders', ['.'])
+    .argument('[paths...]', 'files, folders, globs or cdk.out folders (default: the current folder, unless --stack or --all-stacks)')
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')} (repeatable; default text)`, collectRaw)
     .option('-o, --output <file>', 'write the report of the --format before it to a file (default: stdout)', collectRaw)
     .addOption(new Option('--fail-on <level>', 'exit with 1 when a finding is at or above this severity (default: error)').choices(['error', 'warning', 'info', 'none']))
@@ -50,12 +51,41 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--write-baseline <file>', 'record the current findings as the baseline')
     .option('--changed-since <ref>', 'scan only templates (and cdk.out stacks) changed since this git ref')
     .option('--load-pack <module>', 'load a rule pack: an npm package, a JS module or a YAML rules file (repeatable; also `packs` in the configuration)', collectRaw)
+    .option('--jobs <n>', 'scan up to N files at a time on worker threads (default: one fewer than the CPUs), and fetch deployed stacks N at a time (default: the CPUs)')
+    .option('--rule-timeout <ms>', 'stop a rule that runs longer than this on one resource, and report it as an internal error (default: 10000)')
+    .option('--stack <name|arn>', 'scan a deployed stack, by name or ARN, and its nested stacks (repeatable, or comma-separated)', collect)
+    .option('--all-stacks', 'scan every active stack of the region, nested stacks through their parents')
+    .option('--region <region>', "AWS region of the stacks (default: AWS_REGION, or the profile's region)")
+    .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE, or the default credential chain)')
+    .option('--endpoint-url <url>', 'CloudFormation endpoint to call instead of the default one')
+    .addOption(new Option('--template-stage <stage>', 'template of deployed stacks: as submitted, or with transforms such as SAM expanded (default: original)').choices(['original', 'processed']))
+    .option('--max-file-size <size>', 'largest file read, e.g. 512KB, 50MB (default 50MB; also limits.maxFileSize)')
+    .option('--max-depth <n>', 'deepest nesting of mappings and lists read, at most 1000 (default 256; also limits.maxDepth)')
+    .option('--max-alias-nodes <n>', 'most nodes the YAML aliases of one file may expand to (default 100000; also limits.maxAliasNodes)')
     .option('--ignore-non-templates', 'skip named files that are not templates instead of reporting them (for pre-commit hooks)')
     .option('--scorecard', 'text output: add the OPS scorecard, question by question')
     .option('--no-color', 'no colours in text output (also: NO_COLOR)')
     .action(async (paths: string[], opts: ScanCliOptions) => {
       const { runScan, outputsFromArgv } = await import('./scan');
       exitCode = await runScan(paths, opts, outputsFromArgv(argv.slice(argv.indexOf('scan') + 1)), io);
+    });
+
+  program
+    .command('fix')
+    .description('apply the fixes rules declare to YAML and JSON templates (never to cdk.out), and list what is left to fix by hand')
+    .argument('[paths...]', 'files, folders or globs', ['.'])
+    .option('--dry-run', 'change nothing: print the unified diff (stdout) and what would be fixed (stderr)')
+    .option('--rule <id>', 'run and fix only these rules (repeatable, or comma-separated)', collect)
+    .option('--exclude-rule <id>', 'do not run these rules (repeatable, or comma-separated)', collect)
+    .addOption(new Option('--fail-on <level>', 'exit with 1 when a finding at or above this severity is left (default: error)').choices(['error', 'warning', 'info', 'none']))
+    .option('-p, --parameters <Key=Value|file>', 'parameter values: Key=Value, or a JSON/YAML parameter file (repeatable)', collectRaw)
+    .option('-c, --config <file>', 'the configuration file (default: opslint.config.json|yaml|yml, found upward from here)')
+    .option('--no-config', 'ignore configuration files')
+    .option('--load-pack <module>', 'load a rule pack (repeatable; also `packs` in the configuration)', collectRaw)
+    .option('--no-color', 'no colours (also: NO_COLOR)')
+    .action(async (paths: string[], opts: FixCliOptions) => {
+      const { runFix } = await import('./fix');
+      exitCode = await runFix(paths, opts, io);
     });
 
   program

@@ -3,24 +3,31 @@
  * report written, and the exit code.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
 import { configRelative, findConfig, loadConfig, selectionFromConfig, type LoadedConfig } from '../config/load';
 import { configureRules, UsageError, type RuleSelection } from '../engine/config';
+import { resolveLimits, type LimitsFlags } from '../config/limits';
+import { INTERNAL_ERROR } from '../engine/runner';
 import { atOrAbove, type FailOn } from '../engine/finding';
 import { FORMATS, getReporter } from '../reporters';
 import { ruleInfos } from '../reporters/rule-info';
+import { errorLine } from '../reporters/text';
 import { changedFiles } from '../inputs/changed';
-import { toDisplayPath, scanPaths } from '../scan';
+import { scanOnWorkers, type PackSource } from '../parallel/scan';
+import { toDisplayPath } from '../scan';
 import { BUILTIN_PACKS } from '../../rules';
 import { loadPacks } from '../packs/load';
 import { parseParameterArgs } from './parameters';
 import { packageVersion } from './version';
 import type { CliIO } from './index';
+import type { DeployedResult } from '../sources/deployed';
+import type { LoadOptions } from '../template/load';
 
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
-export interface ScanCliOptions {
+export interface ScanCliOptions extends LimitsFlags {
   format?: string[];
   output?: string[];
   failOn?: FailOn;
@@ -37,6 +44,14 @@ export interface ScanCliOptions {
   changedSince?: string;
   ignoreNonTemplates?: boolean;
   loadPack?: string[];
+  stack?: string[];
+  allStacks?: boolean;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  templateStage?: 'original' | 'processed';
+  jobs?: string;
+  ruleTimeout?: string;
 }
 
 /** One report to write: a format, and a file (stdout when undefined). */
@@ -91,9 +106,12 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   const loaded: LoadedConfig | undefined = configFile ? loadConfig(configFile, toDisplayPath(configFile, cwd)) : undefined;
   const config = loaded?.config ?? {};
   // packs from the configuration (relative to it), then from the command line; none may reuse a rule id
-  const configPacks = await loadPacks(config.packs ?? [], loaded ? path.dirname(loaded.file) : cwd, BUILTIN_PACKS);
-  const packs = [...BUILTIN_PACKS, ...configPacks];
-  packs.push(...(await loadPacks(opts.loadPack ?? [], cwd, packs)));
+  const packSources: PackSource[] = [
+    { specs: config.packs ?? [], baseDir: loaded ? path.dirname(loaded.file) : cwd },
+    { specs: opts.loadPack ?? [], baseDir: cwd },
+  ];
+  const packs = [...BUILTIN_PACKS];
+  for (const source of packSources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
 
   const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs) : {};
   const selection: RuleSelection = {
@@ -109,10 +127,19 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   // writing a baseline records every current finding, whatever the baseline in use
   const baseline = opts.writeBaseline ? undefined : (opts.baseline ?? (config.baseline && loaded ? relativeToCwd(config.baseline) : undefined));
 
-  const report = scanPaths(paths, {
+  const jobs = parseJobs(opts.jobs);
+  const load = resolveLimits(config.limits, opts);
+  const deployed = await readDeployed(opts, { parameters, ...load }, jobs ?? availableParallelism());
+  const ruleTimeoutMs = opts.ruleTimeout === undefined ? undefined : Number(opts.ruleTimeout);
+  if (ruleTimeoutMs !== undefined && !(Number.isInteger(ruleTimeoutMs) && ruleTimeoutMs > 0)) throw new UsageError(`--rule-timeout must be a whole number of milliseconds, not "${opts.ruleTimeout}"`);
+  const report = await scanOnWorkers(paths.length > 0 ? paths : deployed ? [] : ['.'], {
+    jobs,
+    ruleTimeoutMs,
+    packSources,
     cwd,
     packs,
     parameters,
+    load,
     selection,
     accountBaseline: [...(config.accountBaseline ?? []), ...(opts.accountBaseline ?? [])],
     ignore: loaded ? (config.ignore ?? []).map((g) => path.posix.join(toDisplayPath(path.dirname(loaded.file), cwd), g).replace(/^\.\//, '')) : [],
@@ -120,6 +147,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
     baseline,
     changed: opts.changedSince ? changedFiles(opts.changedSince, cwd) : undefined,
     lenient: opts.ignoreNonTemplates === true,
+    deployed,
   });
 
   if (opts.writeBaseline) {
@@ -142,11 +170,47 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   }
   // input errors always reach the terminal, whatever the formats and destinations
   if (!outputs.some((o) => o.format === 'text' && o.file === undefined)) {
-    for (const e of report.errors) io.stderr(`${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}\n`);
+    for (const e of report.errors) io.stderr(`${errorLine(e)}\n`);
   }
   const failOn = opts.failOn ?? config.failOn ?? 'error';
-  if (report.errors.length > 0) return EXIT.error;
+  // a rule that failed leaves its part of the scan unchecked, whatever --fail-on says
+  if (report.errors.length > 0 || report.findings.some((f) => f.ruleId === INTERNAL_ERROR)) return EXIT.error;
   return report.findings.some((f) => !f.suppressed && atOrAbove(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
+}
+
+/** `--jobs N`: how much of the scan runs at the same time (undefined: each part's own default). */
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number of 1 or more, not "${value}"`);
+  return jobs;
+}
+
+/**
+ * Deployed stacks, when `--stack` or `--all-stacks` asks for them (the AWS SDK is loaded only then), `jobs`
+ * fetched at a time; their deployed parameter values win over `--parameters`.
+ */
+async function readDeployed(opts: ScanCliOptions, load: LoadOptions, jobs: number): Promise<DeployedResult | undefined> {
+  if ((opts.stack ?? []).length === 0 && opts.allStacks !== true) {
+    const flags: [string, unknown][] = [['--region', opts.region], ['--profile', opts.profile], ['--endpoint-url', opts.endpointUrl], ['--template-stage', opts.templateStage]];
+    const stray = flags.find(([, v]) => v !== undefined);
+    if (stray) throw new UsageError(`${stray[0]} is for deployed stacks: add --stack NAME or --all-stacks`);
+    return undefined;
+  }
+  if (opts.endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(opts.endpointUrl)) throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${opts.endpointUrl}"`);
+  const { readDeployedStacks } = await import('../sources/deployed');
+  return readDeployedStacks(
+    {
+      stacks: opts.stack,
+      allStacks: opts.allStacks === true,
+      region: opts.region,
+      profile: opts.profile,
+      endpointUrl: opts.endpointUrl,
+      templateStage: opts.templateStage === 'processed' ? 'Processed' : 'Original',
+      jobs,
+    },
+    load,
+  );
 }
 
 /** The git repository root above `cwd` (for repository-relative paths), or cwd itself. */

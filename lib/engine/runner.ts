@@ -14,7 +14,7 @@ import type { Resource, Template } from '../template/model';
 import type { ParsedDocument } from '../template/parse';
 import { formatPath, parsePath, type JsonPath } from '../template/path';
 import type { Position } from '../template/source';
-import type { Finding, Severity } from './finding';
+import type { Finding, FixEdit, Severity } from './finding';
 import {
   formatMessage,
   isAssemblyRule,
@@ -42,6 +42,14 @@ export interface ConfiguredRule {
 export interface RunOptions {
   /** stacks that hold the account baseline (CloudTrail, Config, patching): account-context rules are enforced in their assembly */
   readonly accountBaseline?: (stack: Stack) => boolean;
+  /** told when a rule starts and stops checking, so that a watchdog can stop a rule that hangs (lib/parallel) */
+  readonly watch?: RuleWatch;
+}
+
+/** What a watchdog is told: the rule running now, and when none is. */
+export interface RuleWatch {
+  enter(rule: ConfiguredRule): void;
+  leave(): void;
 }
 
 /** What the engine says after a finding whose rule lacks the context it needs. */
@@ -90,28 +98,36 @@ class Run {
   readonly stats = new Map<string, RuleStats>();
   /** whether the assembly's account context is known (it contains the account baseline) */
   private readonly hasBaseline: boolean;
+  private readonly watch?: RuleWatch;
 
   constructor(
     private readonly assembly: Assembly,
     options: RunOptions,
   ) {
+    this.watch = options.watch;
     const marked = options.accountBaseline;
     this.hasBaseline = marked !== undefined && assembly.stacks.some((s) => marked(s));
   }
 
   onStack(stack: Stack, rules: readonly ConfiguredRule[]): void {
     const template = stack.template;
+    // one key string per resource, shared by every rule's statistics (a large scan holds millions of entries)
+    const keys = new Map<Resource, string>();
     for (const configured of rules) {
       const rule = configured.rule as ResourceRule;
       const memo = new Map<string, unknown>();
       for (const type of new Set(rule.resourceTypes)) {
         for (const resource of template.resourcesOfType(type)) {
           if (template.isExcluded(resource) || stack.frameworkResources?.has(resource.logicalId)) continue;
-          const key = resourceKey(template.file, resource.logicalId);
+          let key = keys.get(resource);
+          if (key === undefined) keys.set(resource, (key = resourceKey(template.file, resource.logicalId)));
           this.statsOf(rule.id).evaluated.add(key);
           try {
-            rule.check(resource, this.resourceContext(stack, resource, configured, memo, key));
+            this.watch?.enter(configured);
+            settled(rule.check(resource, this.resourceContext(stack, resource, configured, memo, key)));
+            this.watch?.leave();
           } catch (error) {
+            this.watch?.leave();
             this.push(configured, key, internalError(configured, error, { file: template.file, position: resource.position, resource: resource.logicalId, path: formatPath(['Resources', resource.logicalId]), stack, res: resource }));
           }
         }
@@ -137,6 +153,9 @@ class Run {
         where = { file: r.stack.template.file, position: r.stack.template.locate(rel), resource: '', path: formatPath(rel), stack: r.stack };
       } else if (assembly.manifest) {
         where = { file: assembly.file, position: assembly.manifest.sourceMap.locate(assembly.manifest.value, rel), resource: '', path: formatPath(rel) };
+      } else if (assembly.kind === 'deployed') {
+        // deployed stacks have no document of the app: the finding is about the region scanned
+        where = { file: assembly.file, position: { line: 1, column: 1 }, resource: '', path: formatPath(rel) };
       } else {
         // a lone template: the path is one of its own
         const t = assembly.stacks[0].template;
@@ -145,8 +164,11 @@ class Run {
       this.report(configured, r, where, key);
     };
     try {
-      rule.check(assembly, { options: configured.options, assembly, report });
+      this.watch?.enter(configured);
+      settled(rule.check(assembly, { options: configured.options, assembly, report }));
+      this.watch?.leave();
     } catch (error) {
+      this.watch?.leave();
       this.push(configured, key, internalError(configured, error, { file: assembly.file, position: { line: 1, column: 1 }, resource: '', path: '' }));
     }
   }
@@ -177,18 +199,18 @@ class Run {
           stack,
           res: resource,
         };
-        this.report(configured, report, where, key);
+        this.report(configured, report, where, key, report.fix === undefined ? undefined : absoluteFix(report.fix, resource.logicalId));
       },
     };
   }
 
-  private report(configured: ConfiguredRule, report: Report, where: Where, key: string): void {
+  private report(configured: ConfiguredRule, report: Report, where: Where, key: string, fix?: readonly FixEdit[]): void {
     const rule = configured.rule;
     const text = report.messageId !== undefined ? rule.messages?.[report.messageId] : report.message;
     if (text === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${report.messageId}"`);
     const missing = this.missingContext(rule);
     const message = formatMessage(text, report.data) + (missing ? NEEDS_CONTEXT[missing] : '');
-    const f = finding({ ruleId: rule.id, severity: missing ? 'info' : configured.severity, message, bestPractice: rule.bestPractice, docs: ruleDocsUrl(rule), ...where });
+    const f = finding({ ruleId: rule.id, severity: missing ? 'info' : configured.severity, message, bestPractice: rule.bestPractice, docs: ruleDocsUrl(rule), ...where, fix });
     if (missing) {
       this.statsOf(rule.id).needsContext.add(key);
       this.findings.push(f);
@@ -200,7 +222,7 @@ class Run {
   /** The context a rule needs and this assembly does not show, if any. */
   private missingContext(rule: Rule): 'account' | 'app' | undefined {
     if (rule.context === 'account' && !this.hasBaseline) return 'account';
-    if (rule.context === 'app' && this.assembly.kind !== 'cloud-assembly') return 'app';
+    if (rule.context === 'app' && this.assembly.kind === 'template') return 'app';
     return undefined;
   }
 
@@ -249,8 +271,27 @@ function declaringManifest(assembly: Assembly, stack: Stack): ParsedDocument | u
   return stack.declaredIn?.manifest ?? assembly.manifest;
 }
 
+/**
+ * Checks are synchronous. One that returns a promise (an `async` check from a pack) is a failure of its rule;
+ * the promise's own failure is caught, so that it cannot end the process.
+ */
+function settled(result: unknown): void {
+  if (typeof (result as PromiseLike<unknown> | undefined)?.then !== 'function') return;
+  Promise.resolve(result).catch(() => undefined);
+  throw new Error('its check returned a promise; checks must be synchronous');
+}
+
+/** What a rule threw, as text: a rule from a pack may throw anything, even a value that cannot be turned into text. */
+function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'it threw a value that cannot be shown';
+  }
+}
+
 function internalError(configured: ConfiguredRule, error: unknown, where: Where): Finding {
-  const what = error instanceof Error ? error.message : String(error);
+  const what = describeThrown(error);
   const on = where.resource ? ` on resource ${where.resource}` : '';
   return finding({
     ruleId: INTERNAL_ERROR,
@@ -262,7 +303,13 @@ function internalError(configured: ConfiguredRule, error: unknown, where: Where)
   });
 }
 
-function finding(f: Where & { ruleId: string; severity: Severity; message: string; bestPractice: string; docs: string }): Finding {
+/** A report's fix with document paths, as findings carry it. */
+function absoluteFix(fix: FixEdit | readonly FixEdit[], logicalId: string): FixEdit[] {
+  const edits: readonly FixEdit[] = Array.isArray(fix) ? fix : [fix as FixEdit];
+  return edits.map((e) => ({ ...e, path: formatPath(['Resources', logicalId, ...parsePath(e.path)]) }));
+}
+
+function finding(f: Where & { ruleId: string; severity: Severity; message: string; bestPractice: string; docs: string; fix?: readonly FixEdit[] }): Finding {
   const bp = lookupBestPractice(f.bestPractice);
   const out: Finding = {
     ruleId: f.ruleId,
@@ -277,7 +324,7 @@ function finding(f: Where & { ruleId: string; severity: Severity; message: strin
     path: f.path,
     docs: f.docs,
   };
-  // stack, environment, construct and source exist only for stacks of a cloud assembly
+  // stack, environment, construct and source exist only for stacks of a cloud assembly or deployed stacks
   const fromAssembly = f.stack?.declaredIn !== undefined;
   const construct = f.resource ? f.stack?.constructs?.get(f.resource) : undefined;
   const constructPath = construct?.path ?? f.res?.constructPath;
@@ -286,5 +333,21 @@ function finding(f: Where & { ruleId: string; severity: Severity; message: strin
     ...(fromAssembly ? { stack: f.stack!.stackName ?? f.stack!.id, environment: formatEnvironment(f.stack!.environment) } : {}),
     ...(constructPath !== undefined ? { constructPath } : {}),
     ...(construct?.source !== undefined ? { source: construct.source } : {}),
+    ...(f.fix && f.fix.length > 0 ? { fix: f.fix } : {}),
   };
+}
+
+/** The finding for a rule that a watchdog stopped because it ran past its time budget (lib/parallel). */
+export function timeoutFinding(configured: ConfiguredRule, file: string, budgetMs: number): Finding {
+  return finding({
+    ruleId: INTERNAL_ERROR,
+    severity: 'error',
+    message: `Rule ${configured.rule.id} did not finish within its time budget of ${budgetMs} ms and was stopped; the rest of ${file} was checked without it.`,
+    bestPractice: configured.rule.bestPractice,
+    docs: ruleDocsUrl(configured.rule),
+    file,
+    position: { line: 1, column: 1 },
+    resource: '',
+    path: '',
+  });
 }

@@ -32,6 +32,7 @@ const REPORTERS: Readonly<Record<string, () => Reporter>> = {
   github: () => (require('./github') as typeof import('./github')).githubReporter,
   junit: () => (require('./junit') as typeof import('./junit')).junitReporter,
   markdown: () => (require('./markdown') as typeof import('./markdown')).markdownReporter,
+  html: () => (require('./html') as typeof import('./html')).htmlReporter,
 };
 
 /** The formats `--format` accepts. */

@@ -3,6 +3,7 @@
  * `!Sub`, …) become their long JSON forms (`{ "Ref": … }`, `{ "Fn::GetAtt": ["a", "b"] }`), so everything
  * after parsing sees one shape whatever the file format.
  */
+import { isAscii } from 'node:buffer';
 import * as jsonc from 'jsonc-parser';
 import * as YAML from 'yaml';
 import { InputError, messages } from './errors';
@@ -29,6 +30,9 @@ export interface ParseLimits {
 /** The bounds used unless others are given. */
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 256, maxAliasNodes: 100_000 };
 
+/** The tags of YAML 1.2's core schema, which CloudFormation reads as plain values (`!!str 0123`). */
+const CORE_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
 /** Short-form tags and the long-form key each one stands for. */
 const SHORT_FORMS: ReadonlyMap<string, string> = new Map(
   [
@@ -42,10 +46,18 @@ const SHORT_FORMS: ReadonlyMap<string, string> = new Map(
 
 /** Decodes file bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM; rejects binary content. */
 export function decode(bytes: Uint8Array, file: string): string {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const utf16 = bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  if (utf16) {
+    const text = new TextDecoder(utf16).decode(bytes.subarray(2));
+    // NUL characters: UTF-32 (whose mark starts like UTF-16's), or binary data behind a mark
+    if (text.includes('\u0000')) throw new InputError(messages.binary(), file);
+    return text;
+  }
   if (bytes.includes(0)) throw new InputError(messages.binary(), file);
-  const text = new TextDecoder('utf-8').decode(bytes);
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // most templates are ASCII, which is a plain copy to decode (UTF-8 takes several times longer)
+  if (isAscii(buffer)) return buffer.toString('latin1');
+  const text = buffer.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
@@ -64,12 +76,149 @@ export function parseDocument(
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): ParsedDocument {
   if (text.trim() === '') throw new InputError(messages.emptyFile(), file);
-  const sourceMap = new SourceMap();
-  const value = format === 'json' ? parseJson(text, file, sourceMap, limits) : parseYaml(text, file, sourceMap, limits);
+  const { value, sourceMap } = format === 'json' ? parseJson(text, file, limits) : parseYaml(text, file, limits);
   return { file, format, value, sourceMap };
 }
 
 // ---------------------------------------------------------------------------------------------- JSON
+
+interface Parsed {
+  readonly value: unknown;
+  readonly sourceMap: SourceMap;
+}
+
+/**
+ * JSON in two passes: the engine's own `JSON.parse` for the value (several times faster than any parser
+ * written in JS), then one walk over the text for the positions of each object, key and item, matched with
+ * the parsed value as it goes. Anything unusual (invalid JSON, duplicate keys, nesting past the limit) goes
+ * to {@link parseJsonExact}, which says precisely what is wrong and where.
+ */
+function parseJson(text: string, file: string, limits: ParseLimits): Parsed {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return parseJsonExact(text, file, limits);
+  }
+  return locateJson(text, value, limits.maxDepth) ?? parseJsonExact(text, file, limits);
+}
+
+interface ScanFrame {
+  readonly container: Record<string, unknown> | unknown[];
+  readonly start: number;
+  /** where its keys' or items' offsets start in the shared list of pending offsets */
+  readonly begin: number;
+  /** an object's own keys, in the order JSON.parse made them */
+  readonly own?: readonly string[];
+  /** the keys as written, when the object's order differs (integer-like keys come first in JS objects) */
+  readonly written?: string[];
+}
+
+/** A canonical array index ("0", "17"): JS objects list such keys first, whatever the order written. */
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+/** The positions of `value`, parsed from valid JSON `text`; undefined when it needs the exact parser. */
+function locateJson(text: string, value: unknown, maxDepth: number): Parsed | undefined {
+  const lineStarts = [0];
+  const sourceMap = new SourceMap(lineStarts);
+  const n = text.length;
+  const stack: ScanFrame[] = [];
+  // the offsets of the keys or items of every open container, innermost last: a container's own are
+  // contiguous, since its children's are removed when they close
+  const pending: number[] = [];
+  let i = 0;
+
+  const skipSpace = (): void => {
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09) continue;
+      if (c === 0x0a) lineStarts.push(i + 1);
+      else if (c === 0x0d) {
+        if (text.charCodeAt(i + 1) !== 0x0a) lineStarts.push(i + 1);
+      } else return;
+    }
+  };
+  /** from the opening quote at i to just after the closing one (one not escaped by an odd run of backslashes) */
+  const skipString = (): void => {
+    let q = text.indexOf('"', i + 1);
+    while (q > 0 && text.charCodeAt(q - 1) === 0x5c) {
+      let slashes = 1;
+      while (text.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
+      if (slashes % 2 === 0) break;
+      q = text.indexOf('"', q + 1);
+    }
+    i = q < 0 ? n : q + 1;
+  };
+  /** a value at i: a container is opened (its items come next), a scalar skipped; false when the text is not as parsed */
+  const enter = (v: unknown): boolean => {
+    const c = text.charCodeAt(i);
+    if (typeof v === 'object' && v !== null) {
+      if (c !== (Array.isArray(v) ? 0x5b : 0x7b) || stack.length >= maxDepth) return false;
+      if (Array.isArray(v)) {
+        stack.push({ container: v, start: i, begin: pending.length });
+      } else {
+        const own = Object.keys(v);
+        const ordered = own.length === 0 || !ARRAY_INDEX.test(own[0]);
+        stack.push({ container: v as Record<string, unknown>, start: i, begin: pending.length, own, written: ordered ? undefined : [] });
+      }
+      i++;
+    } else if (c === 0x22) {
+      skipString();
+    } else {
+      for (; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x2c || d === 0x5d || d === 0x7d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+      }
+    }
+    return true;
+  };
+
+  skipSpace();
+  if (!enter(value)) return undefined;
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    const count = pending.length - frame.begin;
+    skipSpace();
+    const c = text.charCodeAt(i);
+    if (c === 0x5d || c === 0x7d) {
+      // more keys written than the object has: a key was repeated
+      if (frame.own && count !== frame.own.length) return undefined;
+      sourceMap.setOffsets(frame.container, frame.start, pending, frame.own !== undefined, frame.written, frame.begin);
+      pending.length = frame.begin;
+      stack.pop();
+      i++;
+      continue;
+    }
+    if (count > 0) {
+      i++; // the comma
+      skipSpace();
+    }
+    const at = i;
+    let child: unknown;
+    if (frame.own) {
+      skipString();
+      let key: string | undefined;
+      if (frame.written) {
+        const raw = text.slice(at + 1, i - 1);
+        key = raw.includes('\\') ? (JSON.parse(text.slice(at, i)) as string) : raw;
+        frame.written.push(key);
+      } else {
+        // keys in the order written: the n-th key written is the object's n-th key, no need to read it
+        key = frame.own[count];
+        if (key === undefined) return undefined;
+      }
+      skipSpace();
+      i++; // the colon
+      skipSpace();
+      child = (frame.container as Record<string, unknown>)[key];
+    } else {
+      child = (frame.container as unknown[])[count];
+    }
+    pending.push(at);
+    if (!enter(child)) return undefined;
+  }
+  return { value, sourceMap };
+}
 
 interface JsonFrame {
   readonly value: Record<string, unknown> | unknown[];
@@ -79,7 +228,9 @@ interface JsonFrame {
   pendingKey?: string;
 }
 
-function parseJson(text: string, file: string, sourceMap: SourceMap, limits: ParseLimits): unknown {
+/** JSON through jsonc-parser's visitor: slower, but it names every error and where it is. */
+function parseJsonExact(text: string, file: string, limits: ParseLimits): Parsed {
+  const sourceMap = new SourceMap();
   const stack: JsonFrame[] = [];
   let root: unknown;
   let hasRoot = false;
@@ -135,7 +286,7 @@ function parseJson(text: string, file: string, sourceMap: SourceMap, limits: Par
     { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
   );
   if (!hasRoot) throw new InputError(messages.json('no value'), file);
-  return root;
+  return { value: root, sourceMap };
 }
 
 function describeJsonError(code: jsonc.ParseErrorCode, text: string, offset: number): string {
@@ -158,15 +309,19 @@ function describeJsonError(code: jsonc.ParseErrorCode, text: string, offset: num
 
 // ---------------------------------------------------------------------------------------------- YAML
 
-function parseYaml(text: string, file: string, sourceMap: SourceMap, limits: ParseLimits): unknown {
+function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
   const lineCounter = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, version: '1.2' });
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  // parseAllDocuments returns an empty EmptyStream when there is no document at all (e.g. only comments)
-  const list = Array.isArray(docs) ? docs : [];
+  // The syntax tree first, built without recursion, and its depth checked before yaml composes documents from
+  // it recursively: otherwise deep nesting ends in a stack overflow, found at a place that depends on the stack.
+  const tokens = Array.from(new YAML.Parser(lineCounter.addNewLine).parse(text));
+  const deep = tooDeepToken(tokens, limits.maxDepth);
+  if (deep !== undefined) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(deep));
+  const list = Array.from(new YAML.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens));
+  const sourceMap = new SourceMap(lineCounter.lineStarts);
   if (list.length === 0) throw new InputError(messages.emptyFile(), file);
   const doc = list[0];
   for (const d of list) {
@@ -195,7 +350,8 @@ function parseYaml(text: string, file: string, sourceMap: SourceMap, limits: Par
   // an alias bomb is reported where it is used.
   let aliasBudget = limits.maxAliasNodes;
   const convert = (node: unknown, depth: number, via: YAML.Alias | undefined): unknown => {
-    if (depth > limits.maxDepth) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(rangeOf(node)));
+    // a mapping or list at depth d is at level d + 1; aliases can nest deeper than the text
+    if (depth >= limits.maxDepth && (YAML.isMap(node) || YAML.isSeq(node))) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(rangeOf(node)));
     if (via && --aliasBudget < 0) throw new InputError(messages.aliasBomb(limits.maxAliasNodes), file, at(rangeOf(via)));
     if (YAML.isAlias(node)) {
       const target = aliasTargets.get(node);
@@ -206,49 +362,76 @@ function parseYaml(text: string, file: string, sourceMap: SourceMap, limits: Par
     let value: unknown;
     if (YAML.isMap(node)) {
       const obj: Record<string, unknown> = {};
-      const keys = new Map<string, Position>();
+      const keys: string[] = [];
+      const offsets: number[] = [];
       for (const pair of node.items) {
         const keyNode = pair.key;
         // a key is the text written (`012345678901:` is an account id, not the number 12345678901)
         const key = YAML.isScalar(keyNode) ? String(keyNode.source ?? keyNode.value) : String(convert(keyNode, depth + 1, via));
-        const keyPos = at(rangeOf(keyNode ?? pair.value));
-        const first = keys.get(key);
-        if (first) throw new InputError(messages.duplicateKey(key, first), file, keyPos);
-        keys.set(key, keyPos);
-        Object.defineProperty(obj, key, {
-          value: pair.value === null ? null : convert(pair.value, depth + 1, via),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        const keyOffset = rangeOf(keyNode ?? pair.value);
+        if (Object.prototype.hasOwnProperty.call(obj, key)) {
+          throw new InputError(messages.duplicateKey(key, at(offsets[keys.indexOf(key)])), file, at(keyOffset));
+        }
+        keys.push(key);
+        offsets.push(keyOffset);
+        const v = pair.value === null ? null : convert(pair.value, depth + 1, via);
+        // "__proto__" must stay an ordinary key, not set the prototype
+        if (key === '__proto__') Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+        else obj[key] = v;
       }
-      sourceMap.set(obj, { start: at(rangeOf(node)), keys });
+      const own = Object.keys(obj);
+      sourceMap.setOffsets(obj, rangeOf(node), offsets, true, keys.every((k, n) => k === own[n]) ? undefined : keys);
       value = obj;
     } else if (YAML.isSeq(node)) {
       const arr: unknown[] = [];
-      const items: Position[] = [];
+      const offsets: number[] = [];
       for (const item of node.items) {
-        items.push(at(YAML.isNode(item) && item.tag ? tagOffset(text, item, item.tag) : rangeOf(item)));
+        offsets.push(YAML.isNode(item) && item.tag ? tagOffset(text, item, item.tag) : rangeOf(item));
         arr.push(item === null ? null : convert(item, depth + 1, via));
       }
-      sourceMap.set(arr, { start: at(rangeOf(node)), items });
+      sourceMap.setOffsets(arr, rangeOf(node), offsets, false);
       value = arr;
     } else if (YAML.isScalar(node)) {
       value = node.value;
     } else {
       value = null;
     }
-    if (tag === undefined || tag.startsWith('tag:yaml.org,2002:')) return value;
+    if (tag === undefined || CORE_TAGS.has(tag)) return value;
     // rain (the AWS CloudFormation CLI) expands its own `!Rain::*` directives before deployment: kept as opaque values
     const longForm = SHORT_FORMS.get(tag) ?? (tag.startsWith('!Rain::') ? tag.slice(1) : undefined);
-    const pos = at(tagOffset(text, node, tag));
-    if (!longForm) throw new InputError(messages.unknownTag(tag), file, pos);
+    // YAML 1.1 types (`!!binary`, `!!set`, `!!timestamp`…) and language tags (`!!js/function`) are written `!!…`
+    const written = tag.replace(/^tag:yaml\.org,2002:/, '!!');
+    const offset = tagOffset(text, node, written);
+    if (!longForm) throw new InputError(messages.unknownTag(written), file, at(offset));
     const arg = longForm === 'Fn::GetAtt' && typeof value === 'string' ? splitGetAtt(value) : value;
     const wrapper = { [longForm]: arg };
-    sourceMap.set(wrapper, { start: pos, keys: new Map([[longForm, pos]]) });
+    sourceMap.setOffsets(wrapper, offset, [offset], true);
     return wrapper;
   };
-  return convert(doc.contents, 0, undefined);
+  return { value: convert(doc.contents, 0, undefined), sourceMap };
+}
+
+/**
+ * The offset of the first mapping or list nested more than `maxDepth` levels deep in yaml's syntax tree, if
+ * any, found with a stack of its own rather than by recursion (in document order: children are pushed last
+ * first).
+ */
+function tooDeepToken(tokens: readonly YAML.CST.Token[], maxDepth: number): number | undefined {
+  const stack: [YAML.CST.Token | null | undefined, number][] = tokens.map((t): [YAML.CST.Token, number] => [t, 0]).reverse();
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') {
+      stack.push([token.value, depth]);
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth >= maxDepth) return token.offset;
+      for (let i = token.items.length - 1; i >= 0; i--) {
+        const item = token.items[i];
+        stack.push([item.value, depth + 1], ['key' in item ? item.key : undefined, depth + 1]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /** `!GetAtt Db.Endpoint.Address` → `['Db', 'Endpoint.Address']`: the logical id never holds a dot. */

@@ -1,0 +1,76 @@
+/**
+ * How opslint scales: synthetic inputs of 1k, 10k and 100k resources built from the corpus's real resources
+ * (bench/synthetic.ts): folders of 500-resource templates in JSON and in YAML, and cloud assemblies of
+ * 500-resource stacks. Whole process, default `--jobs`; wall time, peak RSS, time per resource.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fmtMb, fmtMs, repeat, runProcess, table } from './measure';
+import type { Section, Target } from './section';
+import { corpusUnits, writeAssembly, writeTemplates } from './synthetic';
+
+const SIZES = [1_000, 10_000, 100_000] as const;
+const KINDS = ['JSON templates', 'YAML templates', 'cloud assembly'] as const;
+
+export function benchScaling(corpus: string, runs: number, opslint: string): Section {
+  const dir = mkdtempSync(path.join(tmpdir(), 'opslint-scaling-'));
+  try {
+    const units = corpusUnits(corpus);
+    const out = path.join(dir, 'report.json');
+    const results = new Map<string, { ms: number; peakMb?: number }>();
+    for (const n of SIZES) {
+      const inputs: Record<(typeof KINDS)[number], string> = {
+        'JSON templates': writeTemplates(dir, units, n, 'json'),
+        'YAML templates': writeTemplates(dir, units, n, 'yaml'),
+        'cloud assembly': writeAssembly(dir, units, n),
+      };
+      for (const kind of KINDS) {
+        const r = repeat(runs, () => runProcess(process.execPath, [opslint, 'scan', inputs[kind], '--format', 'json', '--output', out, '--fail-on', 'none']));
+        if (r.last.status !== 0) throw new Error(`opslint failed on ${inputs[kind]} (${r.last.status}): ${r.last.stderr.slice(0, 500)}`);
+        results.set(`${kind} ${n}`, r);
+      }
+    }
+    // worker threads against the main thread alone, on the largest folder of templates
+    const jsonDir = path.join(dir, 'templates-100000-json');
+    const jobs = [1, 2, 4].map((n) => [n, repeat(runs, () => runProcess(process.execPath, [opslint, 'scan', jsonDir, '--jobs', String(n), '--format', 'json', '--output', out, '--fail-on', 'none']))] as const);
+    const rows = KINDS.flatMap((kind) =>
+      SIZES.map((n) => {
+        const r = results.get(`${kind} ${n}`)!;
+        return [kind, n.toLocaleString('en'), fmtMs(r.ms), fmtMb(r.peakMb), `${((r.ms * 1000) / n).toFixed(0)} µs`];
+      }),
+    );
+    const targets: Target[] = [];
+    for (const kind of ['JSON templates', 'cloud assembly'] as const) {
+      const big = results.get(`${kind} 100000`)!;
+      const ten = results.get(`${kind} 10000`)!;
+      targets.push({ name: `100k resources (${kind}) in under 5 s`, met: big.ms < 5000, detail: fmtMs(big.ms) });
+      targets.push({ name: `100k resources (${kind}) under 500 MB peak RSS`, met: (big.peakMb ?? Infinity) < 500, detail: fmtMb(big.peakMb) });
+      targets.push({ name: `10× the resources at most 11× the time (${kind}, 10k → 100k)`, met: big.ms / ten.ms <= 11, detail: `${(big.ms / ten.ms).toFixed(1)}×` });
+    }
+    const yamlRatio = results.get('YAML templates 100000')!.ms / results.get('YAML templates 10000')!.ms;
+    targets.push({ name: '10× the resources at most 11× the time (YAML templates, 10k → 100k)', met: yamlRatio <= 11, detail: `${yamlRatio.toFixed(1)}×` });
+    const markdown = [
+      `Synthetic inputs from ${units.length} corpus templates (plain CloudFormation, parsed cleanly), copied under renamed logical ids until the size is reached: folders of 500-resource templates (CloudFormation's limit per stack), and cloud assemblies of 500-resource stacks with construct-path metadata. One process per run, default \`--jobs\`, median of ${runs} runs.`,
+      '',
+      table(['input', 'resources', 'wall (median)', 'peak RSS', 'per resource'], rows),
+      '',
+      `The 100k JSON templates with \`--jobs\` given (default: one fewer than the ${availableParallelism()} cores):`,
+      '',
+      table(['--jobs', 'wall (median)', 'peak RSS'], jobs.map(([n, r]) => [String(n), fmtMs(r.ms), fmtMb(r.peakMb)])),
+    ].join('\n');
+    return { title: 'Scaling', markdown, targets };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `opslint --version`: what every editor integration and pre-commit hook pays first. */
+export function benchVersion(runs: number, opslint: string): Section {
+  const r = repeat(runs, () => runProcess(process.execPath, [opslint, '--version']));
+  return {
+    title: 'Start-up',
+    markdown: `\`opslint --version\`, median of ${runs} runs: ${fmtMs(r.ms)} (peak RSS ${fmtMb(r.peakMb)}).`,
+    targets: [{ name: '`opslint --version` under 150 ms', met: r.ms < 150, detail: fmtMs(r.ms) }],
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * Scans on worker threads (`--jobs N`). Inputs are handed out one at a time to workers that read and check
+ * them with the same rules; the results are put back in input order, so the report is exactly the one a scan
+ * on one thread gives. Small scans stay on the main thread: starting a worker costs more than they take.
+ *
+ * A watchdog also runs here: each worker tells, through shared memory, which rule it is running. A rule that
+ * runs past its time budget cannot be interrupted on its own thread, so the worker is stopped, the rule
+ * reported as an internal error, and the input checked again without that rule on a new worker. Scans that
+ * load rules from outside opslint therefore always run on at least one worker.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { timeoutFinding } from '../engine/runner';
+import type { Finding, ScanReport } from '../engine/finding';
+import { discoverInputs, type Input } from '../inputs/discover';
+import { finishScan, prepareScan, scanInput, type InputResult, type PreparedScan, type ScanOptions } from '../scan';
+import { InputError } from '../template/errors';
+import type { Position } from '../template/source';
+import { BUILTIN_PACKS } from '../../rules';
+
+/** Packs to load, as the configuration or command line named them: what a worker needs to load them too. */
+export interface PackSource {
+  readonly specs: readonly string[];
+  /** where relative specifiers start */
+  readonly baseDir: string;
+}
+
+/** Options of {@link scanOnWorkers}: those of a scan, with how to spread it. */
+export interface ParallelScanOptions extends ScanOptions {
+  /** most worker threads (default {@link defaultJobs}) */
+  readonly jobs?: number;
+  /** the packs beyond the built-in ones, for the workers; without them, a scan with `packs` stays on one thread */
+  readonly packSources?: readonly PackSource[];
+  /** longest a rule may run on one resource or app, in milliseconds (default {@link DEFAULT_RULE_TIMEOUT_MS}) */
+  readonly ruleTimeoutMs?: number;
+  /** template text, in bytes, that makes another worker worth starting (default {@link BYTES_PER_WORKER}) */
+  readonly bytesPerWorker?: number;
+}
+
+export const DEFAULT_RULE_TIMEOUT_MS = 10_000;
+
+/**
+ * Workers by default: one core fewer than the machine has. Scanning allocates heavily, and on one thread
+ * V8's garbage collector does much of its work on the other cores; measured on 2 cores, two workers took
+ * longer than the main thread alone (bench/RESULTS.md), so there a scan stays on the main thread.
+ */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+/** A worker starts in about a third of a second; it pays off with about this much template text to read. */
+export const BYTES_PER_WORKER = 2 * 1024 * 1024;
+
+/** What a worker is started with (structured-cloned). */
+export interface WorkerSetup {
+  readonly options: ScanOptions;
+  readonly packSources: readonly PackSource[];
+  /** [changes, running rule's index + 1 or 0]: the worker writes, the watchdog reads */
+  readonly progress: Int32Array;
+}
+
+/** A message to a worker: scan this input (without these rules, which hung on it); null: no more work. */
+export interface WorkRequest {
+  readonly index: number;
+  readonly input: Input;
+  readonly skip?: readonly string[];
+}
+
+/** A worker's answer: ready, an input's result (input errors as plain data), or a failure to start. */
+export type WorkReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'done'; readonly index: number; readonly result: InputResult['result']; readonly errors: readonly PlainInputError[] }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface PlainInputError {
+  readonly message: string;
+  readonly file: string;
+  readonly position?: Position;
+}
+
+/** Scans paths like {@link scanPaths}, on up to `jobs` worker threads. */
+export async function scanOnWorkers(paths: readonly string[], options: ParallelScanOptions): Promise<ScanReport> {
+  const scan = prepareScan(options);
+  const discovery = discoverInputs(paths, scan.cwd, scan.display, options.ignore);
+  const inputs = discovery.inputs;
+  const count = workerCount(inputs, options);
+  const results = count === 0 ? inputs.map((input) => scanInput(input, scan)) : await runWorkers(inputs, count, scan, options);
+  return finishScan(scan, discovery.errors, results, options);
+}
+
+function workerCount(inputs: readonly Input[], options: ParallelScanOptions): number {
+  const sources = options.packSources ?? [];
+  // packs given as objects only cannot be loaded by a worker
+  if (options.packs && sources.length === 0 && options.packs.some((p) => !BUILTIN_PACKS.includes(p))) return 0;
+  if (inputs.length === 0) return 0;
+  const bytes = inputs.reduce((sum, input) => sum + inputBytes(input), 0);
+  const wanted = Math.min(options.jobs ?? defaultJobs(), inputs.length, Math.ceil(bytes / (options.bytesPerWorker ?? BYTES_PER_WORKER)));
+  const watched = sources.some((s) => s.specs.length > 0);
+  return wanted > 1 ? wanted : watched ? 1 : 0;
+}
+
+function inputBytes(input: Input): number {
+  try {
+    if (input.kind === 'template') return statSync(input.file).size;
+    return readdirSync(input.dir)
+      .filter((f) => f.endsWith('.json'))
+      .reduce((sum, f) => sum + statSync(path.join(input.dir, f)).size, 0);
+  } catch {
+    return 0; // unreadable: the scan says so
+  }
+}
+
+function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan, options: ParallelScanOptions): Promise<InputResult[]> {
+  const budget = options.ruleTimeoutMs ?? DEFAULT_RULE_TIMEOUT_MS;
+  const { packs: _packs, deployed: _deployed, ...cloneable } = options;
+  const ext = path.extname(__filename);
+  // from the TypeScript sources (tests, ts-node), the worker compiles its own modules
+  const execArgv = ext === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [];
+  const entry = path.join(__dirname, `worker${ext}`);
+
+  return new Promise((resolve, reject) => {
+    const results: InputResult[] = new Array<InputResult>(inputs.length);
+    const skips = new Map<number, string[]>();
+    const stopped = new Map<number, Finding[]>();
+    const retry: number[] = [];
+    const live = new Set<Worker>();
+    let next = 0;
+    let done = 0;
+    let settled = false;
+
+    const finish = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      for (const w of live) void w.terminate();
+      if (error) reject(error);
+      else resolve(results);
+    };
+
+    const start = (): void => {
+      const progress = new Int32Array(new SharedArrayBuffer(8));
+      const setup: WorkerSetup = { options: cloneable, packSources: options.packSources ?? [], progress };
+      // from the sources, ts-node compiles with the repository's tsconfig, whatever the working directory
+      const env = ext === '.ts' ? { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', '..', 'tsconfig.json') } : process.env;
+      const worker = new Worker(entry, { workerData: setup, execArgv, env });
+      const state: Watched = { progress, current: -1, seen: -1, since: Date.now() };
+      live.add(worker);
+      watched.add(state);
+      const give = (): void => {
+        const index = retry.length > 0 ? retry.shift()! : next < inputs.length ? next++ : -1;
+        state.current = index;
+        if (index < 0) {
+          // nothing left: the worker closes its port and ends on its own
+          watched.delete(state);
+          live.delete(worker);
+          worker.postMessage(null);
+          return;
+        }
+        const request: WorkRequest = { index, input: inputs[index], skip: skips.get(index) };
+        worker.postMessage(request);
+      };
+      worker.on('message', (reply: WorkReply) => {
+        if (reply.kind === 'failed') return finish(new Error(reply.message));
+        if (reply.kind === 'done') {
+          results[reply.index] = revive(reply, stopped.get(reply.index));
+          if (++done === inputs.length) return finish();
+        }
+        give();
+      });
+      worker.on('error', (error) => finish(error));
+      state.stop = (): void => {
+        const index = state.current;
+        const running = Atomics.load(progress, 1);
+        const configured = scan.rules[running - 1];
+        watched.delete(state);
+        live.delete(worker);
+        void worker.terminate();
+        skips.set(index, [...(skips.get(index) ?? []), configured.rule.id]);
+        stopped.set(index, [...(stopped.get(index) ?? []), timeoutFinding(configured, inputName(inputs[index], scan), budget)]);
+        retry.push(index);
+        start();
+      };
+    };
+
+    // the watchdog: a worker whose rule has not moved on within the budget is stopped
+    const watched = new Set<Watched>();
+    const timer = setInterval(
+      () => {
+        const now = Date.now();
+        for (const w of [...watched]) {
+          const seen = Atomics.load(w.progress, 0);
+          if (seen !== w.seen) {
+            w.seen = seen;
+            w.since = now;
+          } else if (Atomics.load(w.progress, 1) > 0 && w.current >= 0 && now - w.since > budget) {
+            w.stop?.();
+          }
+        }
+      },
+      Math.max(10, Math.min(250, budget / 4)),
+    );
+    for (let i = 0; i < count; i++) start();
+  });
+}
+
+/** A worker as the watchdog sees it. */
+interface Watched {
+  readonly progress: Int32Array;
+  /** the input it is scanning (-1: none) */
+  current: number;
+  /** the progress count last seen, and since when */
+  seen: number;
+  since: number;
+  stop?: () => void;
+}
+
+function revive(reply: Extract<WorkReply, { kind: 'done' }>, stopped: readonly Finding[] | undefined): InputResult {
+  const errors = reply.errors.map((e) => new InputError(e.message, e.file, e.position));
+  if (!stopped) return { result: reply.result, errors };
+  const result = reply.result ?? { findings: [], stats: new Map(), notes: [], files: [], resources: 0 };
+  return { result: { ...result, findings: [...result.findings, ...stopped] }, errors };
+}
+
+function inputName(input: Input, scan: PreparedScan): string {
+  return scan.display(input.kind === 'template' ? input.file : path.join(input.dir, 'manifest.json'));
+}
