@@ -12,10 +12,11 @@ import { machine } from './measure';
 import { benchScaling, benchVersion } from './scaling';
 import type { Section } from './section';
 import { benchSynth } from './synth';
+import { corpusDir } from '../test/helpers/corpus';
 
 const REPO = path.resolve(__dirname, '..');
 const OPSLINT = path.join(REPO, 'dist', 'bin', 'opslint.js');
-const CORPUS = path.resolve(REPO, '..', 'shared', 'corpus');
+const CORPUS = corpusDir();
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
