@@ -8,14 +8,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isCloudAssembly } from '../assembly/read';
 import { singleTemplateAssembly } from '../assembly/model';
-import { accountBaselineMatcher } from '../engine/account-baseline';
-import { configureRules } from '../engine/config';
 import { cmp, isActive, type Finding, type ScanReport } from '../engine/finding';
-import { buildReport, scanPaths, type ReportOptions, type ScanOptions } from '../scan';
+import { buildReport, prepareScan, scanPaths, type ReportOptions, type ScanOptions } from '../scan';
 import { templateFromText } from '../template/load';
 import { decode } from '../template/parse';
 import { findingKey, fixText, type Fixed } from './apply';
-import { BUILTIN_PACKS } from '../../rules';
 
 /** A finding left to fix by hand: it has no fix, its fix was refused (with why), or it is in a cloud assembly. */
 export interface Left {
@@ -58,16 +55,11 @@ export interface FixRun {
 
 /** Scans `paths` and fixes what can be fixed, in memory. */
 export function fixPaths(paths: readonly string[], options: ScanOptions = {}): FixRun {
-  const cwd = options.cwd ?? process.cwd();
   const report = scanPaths(paths, options);
-  const packs = options.packs ?? BUILTIN_PACKS;
-  const rules = configureRules(packs, options.selection);
   // the second scan judges like the first: same rules, parameters, suppressions and baseline stacks
-  const reportOptions: ReportOptions = {
-    accountBaseline: accountBaselineMatcher(options.accountBaseline),
-    suppressions: { ...options.suppressions, knownRules: new Set(packs.flatMap((p) => p.rules.map((r) => r.id))) },
-    baseline: options.baseline ? { file: options.baseline, cwd } : undefined,
-  };
+  const scan = prepareScan(options);
+  const { cwd, rules } = scan;
+  const reportOptions: ReportOptions = { ...scan.report, baseline: options.baseline ? { file: options.baseline, cwd } : undefined };
   const byFile = new Map<string, Finding[]>();
   for (const f of report.findings) {
     if (!isActive(f)) continue;
@@ -94,7 +86,7 @@ export function fixPaths(paths: readonly string[], options: ScanOptions = {}): F
     }
     const original = decode(bytes, file);
     const verify = (text: string): Finding[] => {
-      const template = templateFromText(text, file, { ...options.load, parameters: options.parameters, explicit: true })!;
+      const template = templateFromText(text, file, { ...scan.load, explicit: true })!;
       return buildReport([singleTemplateAssembly(template)], rules, [], reportOptions).findings.filter(isActive);
     };
     const outcome = fixText(original, file, findings, verify);

@@ -60,6 +60,17 @@ export interface ClassifyOptions {
   readonly environmentTagKeys: readonly string[];
 }
 
+/** The deployed stacks classified as production, with what gave each away. */
+export function productionStacks(assembly: Assembly, options: ClassifyOptions): { stack: Stack; reason: string }[] {
+  const stacks = deployedStacks(assembly);
+  if (stacks.length === 0) return [];
+  const classify = classifier(options);
+  return stacks.flatMap((stack) => {
+    const c = classify(stack);
+    return c?.kind === 'production' ? [{ stack, reason: c.reason }] : [];
+  });
+}
+
 /** Compiles the patterns once per rule run. */
 export function classifier(options: ClassifyOptions): (stack: Stack) => Classification | undefined {
   const production = new RegExp(options.productionPattern, 'i');

@@ -1,10 +1,9 @@
 import { defineRule } from '../../lib/engine/rule';
 import {
-  classifier,
   DEFAULT_ENVIRONMENT_TAG_KEYS,
   DEFAULT_NON_PRODUCTION_PATTERN,
   DEFAULT_PRODUCTION_PATTERN,
-  deployedStacks,
+  productionStacks,
   PATTERN_DOCS,
   stackLabel,
 } from './classify';
@@ -42,16 +41,11 @@ export default defineRule({
       "// or, for a stack at the app level:\nnew OrdersStack(app, 'OrdersProd', { env: { account: '222222222222', region: 'eu-west-1' } });",
   },
   check(assembly, ctx) {
-    const stacks = deployedStacks(assembly);
-    if (stacks.length === 0) return;
-    const classify = classifier(ctx.options);
-    for (const stack of stacks) {
+    for (const { stack, reason } of productionStacks(assembly, ctx.options)) {
       const { account, region } = stack.environment;
       if (account !== undefined && region !== undefined) continue;
-      const c = classify(stack);
-      if (c?.kind !== 'production') continue;
       const missing = account === undefined && region === undefined ? 'account and region' : account === undefined ? 'account' : 'region';
-      ctx.report({ stack, messageId: 'notPinned', path: 'environment', data: { name: stackLabel(stack), reason: c.reason, missing } });
+      ctx.report({ stack, messageId: 'notPinned', path: 'environment', data: { name: stackLabel(stack), reason, missing } });
     }
   },
 });

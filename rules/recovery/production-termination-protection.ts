@@ -1,10 +1,9 @@
 import { defineRule } from '../../lib/engine/rule';
 import {
-  classifier,
   DEFAULT_ENVIRONMENT_TAG_KEYS,
   DEFAULT_NON_PRODUCTION_PATTERN,
   DEFAULT_PRODUCTION_PATTERN,
-  deployedStacks,
+  productionStacks,
   PATTERN_DOCS,
   stackLabel,
 } from '../environments/classify';
@@ -40,14 +39,9 @@ export default defineRule({
       "// in a Stage: new OrdersStack(this, 'Orders', { terminationProtection: true });",
   },
   check(assembly, ctx) {
-    const stacks = deployedStacks(assembly);
-    if (stacks.length === 0) return;
-    const classify = classifier(ctx.options);
-    for (const stack of stacks) {
+    for (const { stack, reason } of productionStacks(assembly, ctx.options)) {
       if (stack.terminationProtection === true) continue;
-      const c = classify(stack);
-      if (c?.kind !== 'production') continue;
-      ctx.report({ stack, messageId: 'notProtected', path: 'properties.terminationProtection', data: { name: stackLabel(stack), reason: c.reason } });
+      ctx.report({ stack, messageId: 'notProtected', path: 'properties.terminationProtection', data: { name: stackLabel(stack), reason } });
     }
   },
 });
