@@ -254,6 +254,7 @@ describe('positions: 1-based line and column of any path', () => {
     const files = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((r) => r[9] === 'ok' && /\.json$/.test(r[3])).map((r) => r[3]);
     expect(files.length).toBeGreaterThan(100);
     let compared = 0;
+    let located = 0;
     for (const file of files) {
       const text = readFileSync(path.join(corpus, file), 'utf8').replace(/^\uFEFF/, '');
       let asYaml: ParsedDocument;
@@ -263,6 +264,18 @@ describe('positions: 1-based line and column of any path', () => {
         continue; // YAML 1.2 is not a superset of every JSON text (tabs, long keys)
       }
       const asJson = parseDocument(text, file, 'json');
+      // every path, scalars included, looked up from the document: the JSON reader's lookups go through the
+      // records' child indices (only shallow containers are bound by identity), which nothing here disturbs
+      const paths: JsonPath[] = [];
+      const collect = (v: unknown, at: JsonPath): void => {
+        paths.push(at);
+        if (typeof v === 'object' && v !== null) for (const k of Object.keys(v)) collect((v as Record<string, unknown>)[k], [...at, Array.isArray(v) ? Number(k) : k]);
+      };
+      collect(asJson.value, []);
+      for (const p of paths) expect([file, p, asJson.sourceMap.locate(asJson.value, p)]).toEqual([file, p, asYaml.sourceMap.locate(asYaml.value, p)]);
+      expect((asJson.sourceMap as unknown as { allBound: boolean }).allBound).toBe(false);
+      located += paths.length;
+      // and every container's record, asked for by identity
       const walk = (a: unknown, b: unknown, where: string): void => {
         if (typeof a !== 'object' || a === null) return;
         expect([where, asJson.sourceMap.get(a)]).toEqual([where, asYaml.sourceMap.get(b as object)]);
@@ -272,6 +285,7 @@ describe('positions: 1-based line and column of any path', () => {
       walk(asJson.value, asYaml.value, file);
     }
     expect(compared).toBeGreaterThan(10_000);
+    expect(located).toBeGreaterThan(30_000);
   });
 
   it('starts from the given base position, which a path found in the document overrides', () => {

@@ -3,7 +3,7 @@
  * indexed both ways and built once. Cross-resource rules ask it ("which alarms point at this function?")
  * instead of scanning all resources for each resource.
  */
-import { findReferences } from './intrinsics';
+import { findReferences, type ValueReference } from './intrinsics';
 import type { JsonPath } from './path';
 
 /** One reference between two resources of a template. */
@@ -34,17 +34,19 @@ export class ReferenceGraph {
 
   constructor(resources: Iterable<GraphResource>, resourceIds: ReadonlySet<string>) {
     for (const r of resources) {
-      const add = (ref: Reference): void => {
-        if (!resourceIds.has(ref.to)) return;
+      const add = (v: ValueReference | Reference): void => {
+        const to = 'to' in v ? v.to : v.target;
+        if (!resourceIds.has(to)) return;
+        const ref: Reference = v.attribute === undefined ? { kind: v.kind, from: r.logicalId, to, path: v.path } : { kind: v.kind, from: r.logicalId, to, attribute: v.attribute, path: v.path };
         push(this.out, ref.from, ref);
-        push(this.in, ref.to, ref);
+        push(this.in, to, ref);
       };
-      const { Properties: properties, Metadata: _m, ...rest } = r.definition;
-      for (const v of findReferences(properties)) add({ ...v, from: r.logicalId, to: v.target, path: ['Properties', ...v.path] });
+      const definition = r.definition;
+      for (const v of findReferences(definition.Properties, ['Properties'])) add(v);
       // other resource attributes (UpdatePolicy, CreationPolicy…) can hold references too; Metadata is documentation
-      for (const [key, value] of Object.entries(rest)) {
-        if (key === 'Type' || key === 'DependsOn' || key === 'Condition') continue;
-        for (const v of findReferences(value)) add({ ...v, from: r.logicalId, to: v.target, path: [key, ...v.path] });
+      for (const key of Object.keys(definition)) {
+        if (key === 'Properties' || key === 'Metadata' || key === 'Type' || key === 'DependsOn' || key === 'Condition') continue;
+        for (const v of findReferences(definition[key], [key])) add(v);
       }
       r.dependsOn.forEach((to, i) => add({ kind: 'DependsOn', from: r.logicalId, to, path: ['DependsOn', i] }));
     }

@@ -55,49 +55,65 @@ export function subVariables(template: string): { name: string; attribute?: stri
 
 /**
  * Every Ref, GetAtt and Sub variable inside `value`, at any depth (both branches of an `Fn::If`).
- * Names are reported as written; callers keep those that name resources.
+ * Names are reported as written; callers keep those that name resources. Paths start with `prefix`.
  */
-export function findReferences(value: unknown): ValueReference[] {
+export function findReferences(value: unknown, prefix: readonly PathSegment[] = []): ValueReference[] {
   const out: ValueReference[] = [];
-  // one mutable path, copied only when a reference is recorded
-  const path: PathSegment[] = [];
-  const under = (segments: PathSegment[], v: unknown): void => {
-    path.push(...segments);
-    visit(v);
-    path.length -= segments.length;
-  };
+  // one mutable path, copied only when a reference is recorded (this runs over every value of a template)
+  const path: PathSegment[] = [...prefix];
   const visit = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null) return;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) under([i], v[i]);
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        visit(v[i]);
+        path.pop();
+      }
       return;
     }
-    if (!isPlainObject(v)) return;
-    const fn = asIntrinsic(v);
-    if (fn?.name === 'Ref' && typeof fn.arg === 'string') {
-      out.push({ kind: 'Ref', target: fn.arg, path: [...path] });
-      return;
-    }
-    if (fn?.name === 'Fn::GetAtt') {
-      const parts = getAttParts(fn.arg);
-      if (parts) out.push({ kind: 'GetAtt', target: parts[0], attribute: parts[1], path: [...path] });
-      // the attribute name may itself be an intrinsic (rare)
-      if (Array.isArray(fn.arg) && typeof fn.arg[1] === 'object') under([fn.name, 1], fn.arg[1]);
-      return;
-    }
-    if (fn?.name === 'Fn::Sub') {
-      const [template, vars] = Array.isArray(fn.arg) ? [fn.arg[0], fn.arg[1]] : [fn.arg, undefined];
-      const local = isPlainObject(vars) ? new Set(Object.keys(vars)) : new Set<string>();
-      if (typeof template === 'string') {
-        for (const sv of subVariables(template)) {
-          if (!local.has(sv.raw) && !local.has(sv.name)) {
-            out.push({ kind: 'Sub', target: sv.name, attribute: sv.attribute, path: [...path] });
+    const keys = Object.keys(v);
+    if (keys.length === 1) {
+      const name = keys[0];
+      const arg = (v as Record<string, unknown>)[name];
+      if (name === 'Ref' && typeof arg === 'string') {
+        out.push({ kind: 'Ref', target: arg, path: [...path] });
+        return;
+      }
+      if (name === 'Fn::GetAtt') {
+        const parts = getAttParts(arg);
+        if (parts) out.push(parts[1] === undefined ? { kind: 'GetAtt', target: parts[0], path: [...path] } : { kind: 'GetAtt', target: parts[0], attribute: parts[1], path: [...path] });
+        // the attribute name may itself be an intrinsic (rare)
+        if (Array.isArray(arg) && typeof arg[1] === 'object') {
+          path.push(name, 1);
+          visit(arg[1]);
+          path.length -= 2;
+        }
+        return;
+      }
+      if (name === 'Fn::Sub') {
+        const [template, vars] = Array.isArray(arg) ? [arg[0], arg[1]] : [arg, undefined];
+        const local = isPlainObject(vars) ? new Set(Object.keys(vars)) : undefined;
+        if (typeof template === 'string' && template.includes('${')) {
+          for (const sv of subVariables(template)) {
+            if (local?.has(sv.raw) || local?.has(sv.name)) continue;
+            out.push(sv.attribute === undefined ? { kind: 'Sub', target: sv.name, path: [...path] } : { kind: 'Sub', target: sv.name, attribute: sv.attribute, path: [...path] });
           }
         }
+        if (isPlainObject(vars)) {
+          for (const k of Object.keys(vars)) {
+            path.push(name, 1, k);
+            visit(vars[k]);
+            path.length -= 3;
+          }
+        }
+        return;
       }
-      if (isPlainObject(vars)) for (const [k, item] of Object.entries(vars)) under([fn.name, 1, k], item);
-      return;
     }
-    for (const k of Object.keys(v)) under([k], v[k]);
+    for (const k of keys) {
+      path.push(k);
+      visit((v as Record<string, unknown>)[k]);
+      path.pop();
+    }
   };
   visit(value);
   return out;

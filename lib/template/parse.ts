@@ -5,7 +5,7 @@
  */
 import { isAscii } from 'node:buffer';
 import * as jsonc from 'jsonc-parser';
-import * as YAML from 'yaml';
+import type * as YAML from 'yaml';
 import { InputError, messages } from './errors';
 import { SourceMap, type ContainerPosition, type Position } from './source';
 
@@ -114,89 +114,68 @@ interface ScanFrame {
   readonly written?: string[];
 }
 
+/** Containers this deep or shallower (0: the document) are bound by identity in the source map; see SourceMap. */
+const BOUND_DEPTH = 2;
+
 /** A canonical array index ("0", "17"): JS objects list such keys first, whatever the order written. */
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
 
 /** The positions of `value`, parsed from valid JSON `text`; undefined when it needs the exact parser. */
 function locateJson(text: string, value: unknown, maxDepth: number): Parsed | undefined {
+  // one loop with the offset in a local variable, and helpers that take and return it: this walk reads every
+  // character of every JSON template, and closures over a shared offset made it several times slower
   const lineStarts = [0];
   const sourceMap = new SourceMap(lineStarts);
-  const n = text.length;
   const stack: ScanFrame[] = [];
-  // the offsets of the keys or items of every open container, innermost last: a container's own are
-  // contiguous, since its children's are removed when they close
+  // for each key or item of every open container, innermost last, its offset and its record (-1 until a
+  // container child closes): a container's own are contiguous, since its children's are removed when they close
   const pending: number[] = [];
-  let i = 0;
-
-  const skipSpace = (): void => {
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x09) continue;
-      if (c === 0x0a) lineStarts.push(i + 1);
-      else if (c === 0x0d) {
-        if (text.charCodeAt(i + 1) !== 0x0a) lineStarts.push(i + 1);
-      } else return;
-    }
-  };
-  /** from the opening quote at i to just after the closing one (one not escaped by an odd run of backslashes) */
-  const skipString = (): void => {
-    let q = text.indexOf('"', i + 1);
-    while (q > 0 && text.charCodeAt(q - 1) === 0x5c) {
-      let slashes = 1;
-      while (text.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
-      if (slashes % 2 === 0) break;
-      q = text.indexOf('"', q + 1);
-    }
-    i = q < 0 ? n : q + 1;
-  };
-  /** a value at i: a container is opened (its items come next), a scalar skipped; false when the text is not as parsed */
-  const enter = (v: unknown): boolean => {
-    const c = text.charCodeAt(i);
-    if (typeof v === 'object' && v !== null) {
-      if (c !== (Array.isArray(v) ? 0x5b : 0x7b) || stack.length >= maxDepth) return false;
-      if (Array.isArray(v)) {
-        stack.push({ container: v, start: i, begin: pending.length });
+  let i = skipSpace(text, 0, lineStarts);
+  let child: unknown = value;
+  for (;;) {
+    // the value at i, as parsed: a container is opened (its keys or items come next), a scalar skipped
+    if (typeof child === 'object' && child !== null) {
+      const array = Array.isArray(child);
+      if (text.charCodeAt(i) !== (array ? 0x5b : 0x7b) || stack.length >= maxDepth) return undefined;
+      if (array) {
+        stack.push({ container: child as unknown[], start: i, begin: pending.length });
       } else {
-        const own = Object.keys(v);
+        const own = Object.keys(child);
         const ordered = own.length === 0 || !ARRAY_INDEX.test(own[0]);
-        stack.push({ container: v as Record<string, unknown>, start: i, begin: pending.length, own, written: ordered ? undefined : [] });
+        stack.push({ container: child as Record<string, unknown>, start: i, begin: pending.length, own, written: ordered ? undefined : [] });
       }
       i++;
-    } else if (c === 0x22) {
-      skipString();
     } else {
-      for (; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x2c || d === 0x5d || d === 0x7d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
-      }
+      i = text.charCodeAt(i) === 0x22 ? skipString(text, i) : skipScalar(text, i);
     }
-    return true;
-  };
 
-  skipSpace();
-  if (!enter(value)) return undefined;
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1];
-    const count = pending.length - frame.begin;
-    skipSpace();
-    const c = text.charCodeAt(i);
-    if (c === 0x5d || c === 0x7d) {
-      // more keys written than the object has: a key was repeated
-      if (frame.own && count !== frame.own.length) return undefined;
-      sourceMap.setOffsets(frame.container, frame.start, pending, frame.own !== undefined, frame.written, frame.begin);
+    // closing containers, until one has another key or item
+    let frame: ScanFrame | undefined;
+    for (;;) {
+      frame = stack[stack.length - 1];
+      if (frame === undefined) break;
+      i = skipSpace(text, i, lineStarts);
+      const c = text.charCodeAt(i);
+      if (c !== 0x5d && c !== 0x7d) break;
+      // two numbers per key or item: its offset and its record; more keys written than the object has: a key was repeated
+      if (frame.own && 2 * frame.own.length !== pending.length - frame.begin) return undefined;
+      const record = sourceMap.addRecord(frame.start, pending, frame.own !== undefined, frame.begin);
       pending.length = frame.begin;
       stack.pop();
+      // the parent's pair for this container gets its record; only the shallow containers, where lookups
+      // start (the document, its sections, their entries), are bound by identity
+      if (stack.length > 0) pending[frame.begin - 1] = record;
+      if (stack.length <= BOUND_DEPTH || frame.written) sourceMap.bind(frame.container, record, frame.written);
       i++;
-      continue;
     }
-    if (count > 0) {
-      i++; // the comma
-      skipSpace();
-    }
+    if (frame === undefined) break;
+
+    // the next key or item of the innermost open container
+    const count = (pending.length - frame.begin) >> 1;
+    if (count > 0) i = skipSpace(text, i + 1, lineStarts); // past the comma
     const at = i;
-    let child: unknown;
     if (frame.own) {
-      skipString();
+      i = skipString(text, i);
       let key: string | undefined;
       if (frame.written) {
         const raw = text.slice(at + 1, i - 1);
@@ -207,17 +186,51 @@ function locateJson(text: string, value: unknown, maxDepth: number): Parsed | un
         key = frame.own[count];
         if (key === undefined) return undefined;
       }
-      skipSpace();
-      i++; // the colon
-      skipSpace();
+      i = skipSpace(text, skipSpace(text, i, lineStarts) + 1, lineStarts); // past the colon
       child = (frame.container as Record<string, unknown>)[key];
     } else {
       child = (frame.container as unknown[])[count];
     }
-    pending.push(at);
-    if (!enter(child)) return undefined;
+    pending.push(at, -1);
   }
+  sourceMap.setLines(lineStarts);
   return { value, sourceMap };
+}
+
+/** The offset of the first character from `i` on that is not white space; the lines started on the way are added to `lineStarts`. */
+function skipSpace(text: string, i: number, lineStarts: number[]): number {
+  const n = text.length;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) continue;
+    if (c === 0x0a) lineStarts.push(i + 1);
+    else if (c === 0x0d) {
+      if (text.charCodeAt(i + 1) !== 0x0a) lineStarts.push(i + 1);
+    } else break;
+  }
+  return i;
+}
+
+/** Just after the string whose opening quote is at `i` (its closing quote: one not escaped by an odd run of backslashes). */
+function skipString(text: string, i: number): number {
+  let q = text.indexOf('"', i + 1);
+  while (q > 0 && text.charCodeAt(q - 1) === 0x5c) {
+    let slashes = 1;
+    while (text.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
+    if (slashes % 2 === 0) break;
+    q = text.indexOf('"', q + 1);
+  }
+  return q < 0 ? text.length : q + 1;
+}
+
+/** Just after the number, `true`, `false` or `null` at `i`. */
+function skipScalar(text: string, i: number): number {
+  const n = text.length;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i);
+    if (d === 0x2c || d === 0x5d || d === 0x7d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+  }
+  return i;
 }
 
 interface JsonFrame {
@@ -309,18 +322,25 @@ function describeJsonError(code: jsonc.ParseErrorCode, text: string, offset: num
 
 // ---------------------------------------------------------------------------------------------- YAML
 
+/** The yaml library, loaded with the first YAML document: a scan of JSON templates does without its modules. */
+let yamlModule: typeof YAML | undefined;
+function yamlLibrary(): typeof YAML {
+  return (yamlModule ??= require('yaml') as typeof YAML);
+}
+
 function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
-  const lineCounter = new YAML.LineCounter();
+  const y = yamlLibrary();
+  const lineCounter = new y.LineCounter();
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
   // The syntax tree first, built without recursion, and its depth checked before yaml composes documents from
   // it recursively: otherwise deep nesting ends in a stack overflow, found at a place that depends on the stack.
-  const tokens = Array.from(new YAML.Parser(lineCounter.addNewLine).parse(text));
+  const tokens = Array.from(new y.Parser(lineCounter.addNewLine).parse(text));
   const deep = tooDeepToken(tokens, limits.maxDepth);
   if (deep !== undefined) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(deep));
-  const list = Array.from(new YAML.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens));
+  const list = Array.from(new y.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens));
   const sourceMap = new SourceMap(lineCounter.lineStarts);
   if (list.length === 0) throw new InputError(messages.emptyFile(), file);
   const doc = list[0];
@@ -334,9 +354,9 @@ function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
   // makes a file with many aliases take minutes. An alias names the last anchor of that name before it.
   const anchors = new Map<string, YAML.Node>();
   const aliasTargets = new Map<YAML.Alias, YAML.Node>();
-  YAML.visit(doc, {
+  y.visit(doc, {
     Node: (_key, node) => {
-      if (YAML.isAlias(node)) {
+      if (y.isAlias(node)) {
         const target = anchors.get(node.source);
         if (target) aliasTargets.set(node, target);
       } else if (node.anchor) {
@@ -351,23 +371,23 @@ function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
   let aliasBudget = limits.maxAliasNodes;
   const convert = (node: unknown, depth: number, via: YAML.Alias | undefined): unknown => {
     // a mapping or list at depth d is at level d + 1; aliases can nest deeper than the text
-    if (depth >= limits.maxDepth && (YAML.isMap(node) || YAML.isSeq(node))) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(rangeOf(node)));
+    if (depth >= limits.maxDepth && (y.isMap(node) || y.isSeq(node))) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(rangeOf(node)));
     if (via && --aliasBudget < 0) throw new InputError(messages.aliasBomb(limits.maxAliasNodes), file, at(rangeOf(via)));
-    if (YAML.isAlias(node)) {
+    if (y.isAlias(node)) {
       const target = aliasTargets.get(node);
       if (!target) throw new InputError(messages.yaml(`unknown alias *${node.source}`), file, at(rangeOf(node)));
       return convert(target, depth, via ?? node);
     }
-    const tag = YAML.isNode(node) ? node.tag : undefined;
+    const tag = y.isNode(node) ? node.tag : undefined;
     let value: unknown;
-    if (YAML.isMap(node)) {
+    if (y.isMap(node)) {
       const obj: Record<string, unknown> = {};
       const keys: string[] = [];
       const offsets: number[] = [];
       for (const pair of node.items) {
         const keyNode = pair.key;
         // a key is the text written (`012345678901:` is an account id, not the number 12345678901)
-        const key = YAML.isScalar(keyNode) ? String(keyNode.source ?? keyNode.value) : String(convert(keyNode, depth + 1, via));
+        const key = y.isScalar(keyNode) ? String(keyNode.source ?? keyNode.value) : String(convert(keyNode, depth + 1, via));
         const keyOffset = rangeOf(keyNode ?? pair.value);
         if (Object.prototype.hasOwnProperty.call(obj, key)) {
           throw new InputError(messages.duplicateKey(key, at(offsets[keys.indexOf(key)])), file, at(keyOffset));
@@ -382,16 +402,16 @@ function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
       const own = Object.keys(obj);
       sourceMap.setOffsets(obj, rangeOf(node), offsets, true, keys.every((k, n) => k === own[n]) ? undefined : keys);
       value = obj;
-    } else if (YAML.isSeq(node)) {
+    } else if (y.isSeq(node)) {
       const arr: unknown[] = [];
       const offsets: number[] = [];
       for (const item of node.items) {
-        offsets.push(YAML.isNode(item) && item.tag ? tagOffset(text, item, item.tag) : rangeOf(item));
+        offsets.push(y.isNode(item) && item.tag ? tagOffset(text, item, item.tag) : rangeOf(item));
         arr.push(item === null ? null : convert(item, depth + 1, via));
       }
       sourceMap.setOffsets(arr, rangeOf(node), offsets, false);
       value = arr;
-    } else if (YAML.isScalar(node)) {
+    } else if (y.isScalar(node)) {
       value = node.value;
     } else {
       value = null;
@@ -408,7 +428,9 @@ function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
     sourceMap.setOffsets(wrapper, offset, [offset], true);
     return wrapper;
   };
-  return { value: convert(doc.contents, 0, undefined), sourceMap };
+  const value = convert(doc.contents, 0, undefined);
+  sourceMap.setLines(lineCounter.lineStarts);
+  return { value, sourceMap };
 }
 
 /**
@@ -451,8 +473,9 @@ function tagOffset(text: string, node: unknown, tag: string): number {
 }
 
 function rangeOf(node: unknown): number {
-  if (YAML.isNode(node) && node.range) return node.range[0];
-  if (YAML.isPair(node)) return rangeOf(node.key ?? node.value);
+  const y = yamlLibrary();
+  if (y.isNode(node) && node.range) return node.range[0];
+  if (y.isPair(node)) return rangeOf(node.key ?? node.value);
   return 0;
 }
 

@@ -30,52 +30,81 @@ export class SourceMap {
   /** positions recorded whole, by code that builds containers after parsing (SAM Globals, Fn::ForEach) */
   private readonly records = new Map<object, ContainerPosition>();
   /**
-   * What parsers record: for each container, where its record starts in `flat`: [start offset, n, the
-   * offsets of its n keys (object) or items (array)], n negative (-n - 1) for an array. One typed array for a
-   * whole document: a few bytes a position, nothing for the garbage collector to walk.
+   * What parsers record, one record per container in one typed array for the whole document (a few bytes a
+   * position, nothing for the garbage collector to walk): [start offset, n, then for each of its n keys
+   * (object) or items (array) its offset and the index of its own record (-1: a scalar, or not known)], n
+   * negative (-n - 1) for an array.
    */
-  private readonly at = new Map<object, number>();
   private flat = new Int32Array(256);
   private used = 0;
+  /**
+   * Containers' records by identity. A parser binds only some (the JSON reader: the document, its sections and
+   * their entries, where paths are looked up from); the others are reached from them through the child
+   * indices, and bound all at once ({@link bindAll}) the first time one is asked for directly.
+   */
+  private readonly at = new Map<object, number>();
+  private allBound = false;
   /** an object's keys in the order written, where that is not the object's own order (integer-like keys) */
   private readonly writtenKeys = new Map<object, readonly string[]>();
+  private lineStarts: ArrayLike<number>;
 
-  /** `lineStarts`: the offset where each line starts (0 first), for the offsets recorded with {@link setOffsets} */
-  constructor(private readonly lineStarts: readonly number[] = [0]) {}
+  /** `lineStarts`: the offset where each line starts (0 first), for the offsets recorded ({@link setLines} may set them later) */
+  constructor(lineStarts: readonly number[] = [0]) {
+    this.lineStarts = lineStarts;
+  }
+
+  /** The line starts, once the parser has seen every line: kept as a typed array, off the collected heap. */
+  setLines(lineStarts: readonly number[]): void {
+    this.lineStarts = Int32Array.from(lineStarts);
+    // the records are complete too: drop the room left for growth
+    if (this.flat.length > this.used) this.flat = this.flat.slice(0, this.used);
+  }
 
   set(container: object, record: ContainerPosition): void {
     this.records.set(container, record);
   }
 
   /**
-   * Records where `container` starts and where each of its keys (object) or items (array) starts, as offsets
-   * (those of `offsets` from `from` on); `keys`: an object's keys in the order written, when that is not the
-   * object's own order.
+   * Records where a container starts and, from `from` on in `children`, pairs of [offset, record index or -1]
+   * for each of its keys or items; returns the record's index, for its parent's pair and for {@link bind}.
    */
-  setOffsets(container: object, start: number, offsets: readonly number[], object: boolean, keys?: readonly string[], from = 0): void {
-    const n = offsets.length - from;
-    if (this.used + n + 2 > this.flat.length) {
-      const grown = new Int32Array(Math.max(this.flat.length * 2, this.used + n + 2));
+  addRecord(start: number, children: readonly number[], object: boolean, from = 0): number {
+    const n = (children.length - from) >> 1;
+    const size = 2 + 2 * n;
+    if (this.used + size > this.flat.length) {
+      const grown = new Int32Array(Math.max(this.flat.length * 2, this.used + size));
       grown.set(this.flat.subarray(0, this.used));
       this.flat = grown;
     }
     const i = this.used;
     this.flat[i] = start;
     this.flat[i + 1] = object ? n : -n - 1;
-    for (let k = 0; k < n; k++) this.flat[i + 2 + k] = offsets[from + k];
-    this.used += n + 2;
-    this.at.set(container, i);
+    for (let k = 0; k < 2 * n; k++) this.flat[i + 2 + k] = children[from + k];
+    this.used += size;
+    return i;
+  }
+
+  /** Binds `container` to its record; `keys`: an object's keys in the order written, when that is not its own order. */
+  bind(container: object, record: number, keys?: readonly string[]): void {
+    this.at.set(container, record);
     if (keys) this.writtenKeys.set(container, keys);
   }
 
+  /** {@link addRecord} and {@link bind} for a parser that knows only offsets (children's records are found by identity). */
+  setOffsets(container: object, start: number, offsets: readonly number[], object: boolean, keys?: readonly string[]): void {
+    const children: number[] = [];
+    for (const offset of offsets) children.push(offset, -1);
+    this.bind(container, this.addRecord(start, children, object), keys);
+  }
+
   get(container: object): ContainerPosition | undefined {
-    const i = this.at.get(container);
+    const i = this.recordOf(container);
     if (i === undefined) return this.records.get(container);
     const start = this.position(this.flat[i]);
     const count = this.flat[i + 1];
-    if (count < 0) return { start, items: Array.from({ length: -count - 1 }, (_, k) => this.position(this.flat[i + 2 + k])) };
-    const keys = this.writtenKeys.get(container) ?? Object.keys(container);
-    return { start, keys: new Map(keys.slice(0, count).map((key, k) => [key, this.position(this.flat[i + 2 + k])])) };
+    if (count < 0) return { start, items: Array.from({ length: -count - 1 }, (_, k) => this.position(this.flat[i + 2 + 2 * k])) };
+    const keys = this.keysOf(container);
+    return { start, keys: new Map(keys.slice(0, count).map((key, k) => [key, this.position(this.flat[i + 2 + 2 * k])])) };
   }
 
   /** Line and column of a character offset. */
@@ -98,41 +127,71 @@ export class SourceMap {
    * path; without it, the empty path is where `root` starts.
    */
   locate(root: unknown, path: JsonPath, base?: Position): Position {
-    let best = base ?? (isContainer(root) ? this.startOf(root) : undefined) ?? { line: 1, column: 1 };
+    let record = isContainer(root) ? this.recordOf(root) : undefined;
+    let best = base ?? (record !== undefined ? this.position(this.flat[record]) : isContainer(root) ? this.records.get(root)?.start : undefined) ?? { line: 1, column: 1 };
     let current: unknown = root;
     for (const seg of path) {
       if (!isContainer(current)) break;
       let next: unknown;
+      let index: number;
       if (Array.isArray(current)) {
         if (typeof seg !== 'number' || seg < 0 || seg >= current.length) break;
         next = current[seg];
+        index = seg;
       } else {
         const key = String(seg);
         if (!Object.prototype.hasOwnProperty.call(current, key)) break;
         next = (current as Record<string, unknown>)[key];
+        index = record === undefined ? -1 : this.keysOf(current).indexOf(key);
       }
-      const pos = this.childPosition(current, seg);
-      if (pos) best = pos;
+      let child: number | undefined;
+      if (record !== undefined) {
+        const count = this.flat[record + 1];
+        if (index >= 0 && index < (count < 0 ? -count - 1 : count)) {
+          best = this.position(this.flat[record + 2 + 2 * index]);
+          child = this.flat[record + 3 + 2 * index];
+        }
+      } else {
+        const whole = this.records.get(current);
+        const pos = Array.isArray(current) ? whole?.items?.[seg as number] : whole?.keys?.get(String(seg));
+        if (pos) best = pos;
+      }
       current = next;
+      record = child !== undefined && child >= 0 ? child : isContainer(next) ? this.recordOf(next) : undefined;
     }
     return best;
   }
 
-  private startOf(container: object): Position | undefined {
-    const i = this.at.get(container);
-    return i === undefined ? this.records.get(container)?.start : this.position(this.flat[i]);
+  private keysOf(container: object): readonly string[] {
+    return this.writtenKeys.get(container) ?? Object.keys(container);
   }
 
-  private childPosition(container: object, seg: string | number): Position | undefined {
+  /** The record of a container, binding every recorded container the first time one is not found. */
+  private recordOf(container: object): number | undefined {
     const i = this.at.get(container);
-    if (i === undefined) {
-      const record = this.records.get(container);
-      return Array.isArray(container) ? record?.items?.[seg as number] : record?.keys?.get(String(seg));
+    if (i !== undefined || this.allBound || this.records.has(container)) return i;
+    this.bindAll();
+    return this.at.get(container);
+  }
+
+  /** Binds every container reachable from the bound ones through child indices. */
+  private bindAll(): void {
+    this.allBound = true;
+    const pending = [...this.at];
+    while (pending.length > 0) {
+      const [container, i] = pending.pop()!;
+      const count = this.flat[i + 1];
+      const n = count < 0 ? -count - 1 : count;
+      const keys = count < 0 ? undefined : this.keysOf(container);
+      for (let k = 0; k < n; k++) {
+        const child = this.flat[i + 3 + 2 * k];
+        if (child < 0) continue;
+        const value = keys ? (container as Record<string, unknown>)[keys[k]] : (container as unknown[])[k];
+        if (!isContainer(value) || this.at.has(value)) continue;
+        this.at.set(value, child);
+        pending.push([value, child]);
+      }
     }
-    const count = this.flat[i + 1];
-    const n = count < 0 ? -count - 1 : count;
-    const index = count < 0 ? (seg as number) : (this.writtenKeys.get(container) ?? Object.keys(container)).indexOf(String(seg));
-    return index >= 0 && index < n ? this.position(this.flat[i + 2 + index]) : undefined;
   }
 }
 
