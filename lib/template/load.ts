@@ -33,8 +33,16 @@ export function readText(file: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES, sh
 }
 
 /**
+ * Files up to this size are read into one reused buffer (their text is decoded from it, a copy): a scan of
+ * thousands of templates then neither allocates nor page-faults fresh memory for each.
+ */
+const SCRATCH_BYTES = 4 * 1024 * 1024;
+let scratch: Buffer | undefined;
+
+/**
  * At most `max` bytes of a file. The size on disk is checked first, and reading also stops past `max`: a file
- * that grows meanwhile, or a device such as /dev/zero, cannot make opslint read more.
+ * that grows meanwhile, or a device such as /dev/zero, cannot make opslint read more. The bytes returned are
+ * valid until the next call (they may be the reused buffer's).
  */
 function readBounded(file: string, max: number, shown: string): Buffer {
   const fd = openSync(file, 'r');
@@ -44,7 +52,10 @@ function readBounded(file: string, max: number, shown: string): Buffer {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(stat.isFile() ? Math.min(stat.size, max) + 1 : 64 * 1024);
+      // a file is read whole at once (one byte more than its size, to see it end), and a file that grew, or a
+      // device, 64 KiB at a time; the first chunk of a small file goes to the reused buffer
+      const size = chunks.length === 0 && stat.isFile() ? Math.min(stat.size, max) + 1 : 64 * 1024;
+      const chunk = chunks.length === 0 && size <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)).subarray(0, size) : Buffer.allocUnsafe(size);
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       total += n;
