@@ -396,6 +396,23 @@ describe('opslint fix: exit codes and inputs that cannot be read', () => {
     expect(read(fixable, 't.yaml')).toBe(FUNCTION);
   });
 
+  it('reads the configuration file as scan does: its rule exclusions, parameters and limits apply', async () => {
+    const big = `${FUNCTION}      Description: ${'x'.repeat(2000)}\n`;
+    const dir = workspace({
+      'opslint.config.yaml': 'rules:\n  log-group-retention: off\nparameters:\n  Format: JSON\nlimits:\n  maxFileSize: 1KB\n',
+      'fn.yaml': `Parameters:\n  Format: { Type: String }\n${FUNCTION}      LoggingConfig:\n        LogFormat: !Ref Format\n`,
+      'logs.yaml': 'Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n',
+      'big.yaml': big,
+    });
+    const { code, stdout, stderr } = await runCli(['fix', '--rule', 'lambda-structured-logs,log-group-retention', '.'], { cwd: dir });
+    // the parameter's configured value is JSON: nothing to fix; the excluded rule fixes nothing; the large file is refused
+    expect(stdout).toContain('Nothing to fix');
+    expect(read(dir, 'logs.yaml')).toBe('Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n');
+    expect(read(dir, 'big.yaml')).toBe(big);
+    expect(stderr).toBe(`big.yaml: file is ${Buffer.byteLength(big)} bytes, more than 1024 bytes (limit: --max-file-size, limits.maxFileSize)\n`);
+    expect(code).toBe(2);
+  });
+
   it('exits 2 on a file that cannot be read, after fixing the others, with one line naming it', async () => {
     const dir = workspace({ 'good.yaml': FUNCTION, 'broken.yaml': 'Resources:\n  Fn:\n    Type: [unclosed\n' });
     const { code, stdout, stderr } = await runCli(['fix', '--no-config', '--rule', 'lambda-structured-logs', '.'], { cwd: dir });

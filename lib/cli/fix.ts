@@ -10,17 +10,13 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { createColors } from 'picocolors';
-import { configRelative, findConfig, loadConfig, selectionFromConfig, type LoadedConfig } from '../config/load';
 import { atOrAbove, type FailOn, type Finding, type FixEdit } from '../engine/finding';
 import type { Rule } from '../engine/rule';
 import { NEEDS_CONTEXT } from '../engine/runner';
 import { fixPaths, type FileFix } from '../fix/run';
-import { loadPacks } from '../packs/load';
-import { toDisplayPath } from '../scan';
-import { parseParameterArgs } from './parameters';
+import { readSettings } from './settings';
 import { EXIT } from './scan';
 import type { CliIO } from './index';
-import { BUILTIN_PACKS } from '../../rules';
 
 /** The options of `opslint fix`, as commander parses them. */
 export interface FixCliOptions {
@@ -37,26 +33,8 @@ export interface FixCliOptions {
 /** Runs `opslint fix` and returns the exit code. */
 export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): Promise<number> {
   const cwd = io.cwd;
-  const configFile = opts.config === false ? undefined : opts.config ? path.resolve(cwd, opts.config) : findConfig(cwd);
-  const loaded: LoadedConfig | undefined = configFile ? loadConfig(configFile, toDisplayPath(configFile, cwd)) : undefined;
-  const config = loaded?.config ?? {};
-  const packs = [...BUILTIN_PACKS, ...(await loadPacks(config.packs ?? [], loaded ? path.dirname(loaded.file) : cwd, BUILTIN_PACKS))];
-  packs.push(...(await loadPacks(opts.loadPack ?? [], cwd, packs)));
-  const fromConfig = loaded ? selectionFromConfig(loaded, packs) : {};
-  const parameters: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config.parameters ?? {})) parameters[k] = String(v);
-  Object.assign(parameters, parseParameterArgs(opts.parameters ?? [], cwd));
-
-  const run = fixPaths(paths, {
-    cwd,
-    packs,
-    parameters,
-    selection: { rules: opts.rule, exclude: [...(fromConfig.exclude ?? []), ...(opts.excludeRule ?? [])], ruleSettings: fromConfig.ruleSettings },
-    accountBaseline: config.accountBaseline,
-    ignore: loaded ? (config.ignore ?? []).map((g) => path.posix.join(toDisplayPath(path.dirname(loaded.file), cwd), g).replace(/^\.\//, '')) : [],
-    suppressions: config.suppressions,
-    baseline: config.baseline && loaded ? toDisplayPath(configRelative(loaded, config.baseline), cwd) : undefined,
-  });
+  const { config, scan } = await readSettings(opts, cwd);
+  const run = fixPaths(paths, scan);
 
   const changed = run.files.filter((f) => f.text !== undefined && f.text !== f.original);
   if (opts.dryRun) for (const f of changed) io.stdout(patch(f));
@@ -69,7 +47,7 @@ export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): P
     }
   }
 
-  const rules = new Map<string, Rule>(packs.flatMap((p) => p.rules.map((r): [string, Rule] => [r.id, r])));
+  const rules = new Map<string, Rule>(scan.packs.flatMap((p) => p.rules.map((r): [string, Rule] => [r.id, r])));
   const listing = describe(run.files, rules, opts.dryRun === true, createColors(opts.color && io.isTTY && io.env.NO_COLOR === undefined));
   (opts.dryRun ? io.stderr : io.stdout)(`${listing.join('\n')}\n`);
   // input errors always reach the terminal, as with scan

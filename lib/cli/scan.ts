@@ -6,20 +6,16 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
-import { configRelative, findConfig, loadConfig, selectionFromConfig, type LoadedConfig } from '../config/load';
-import { configureRules, UsageError, type RuleSelection } from '../engine/config';
-import { resolveLimits, type LimitsFlags } from '../config/limits';
+import { configureRules, UsageError } from '../engine/config';
+import type { LimitsFlags } from '../config/limits';
 import { INTERNAL_ERROR } from '../engine/runner';
 import { atOrAbove, type FailOn } from '../engine/finding';
 import { FORMATS, getReporter } from '../reporters';
 import { ruleInfos } from '../reporters/rule-info';
 import { errorLine } from '../reporters/text';
 import { changedFiles } from '../inputs/changed';
-import { scanOnWorkers, type PackSource } from '../parallel/scan';
-import { toDisplayPath } from '../scan';
-import { BUILTIN_PACKS } from '../../rules';
-import { loadPacks } from '../packs/load';
-import { parseParameterArgs } from './parameters';
+import { scanOnWorkers } from '../parallel/scan';
+import { readSettings } from './settings';
 import { packageVersion } from './version';
 import type { CliIO } from './index';
 import type { DeployedResult } from '../sources/deployed';
@@ -102,49 +98,18 @@ export function outputsFromArgv(argv: readonly string[]): Output[] {
 
 export async function runScan(paths: string[], opts: ScanCliOptions, outputs: readonly Output[], io: CliIO): Promise<number> {
   const cwd = io.cwd;
-  const configFile = opts.config === false ? undefined : opts.config ? path.resolve(cwd, opts.config) : findConfig(cwd);
-  const loaded: LoadedConfig | undefined = configFile ? loadConfig(configFile, toDisplayPath(configFile, cwd)) : undefined;
-  const config = loaded?.config ?? {};
-  // packs from the configuration (relative to it), then from the command line; none may reuse a rule id
-  const packSources: PackSource[] = [
-    { specs: config.packs ?? [], baseDir: loaded ? path.dirname(loaded.file) : cwd },
-    { specs: opts.loadPack ?? [], baseDir: cwd },
-  ];
-  const packs = [...BUILTIN_PACKS];
-  for (const source of packSources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
-
-  const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs) : {};
-  const selection: RuleSelection = {
-    packs: opts.pack,
-    rules: opts.rule,
-    exclude: [...(fromConfig.exclude ?? []), ...(opts.excludeRule ?? [])],
-    ruleSettings: fromConfig.ruleSettings,
-  };
-  const relativeToCwd = (p: string): string => toDisplayPath(configRelative(loaded!, p), cwd);
-  const parameters: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config.parameters ?? {})) parameters[k] = String(v);
-  Object.assign(parameters, parseParameterArgs(opts.parameters ?? [], cwd));
-  // writing a baseline records every current finding, whatever the baseline in use
-  const baseline = opts.writeBaseline ? undefined : (opts.baseline ?? (config.baseline && loaded ? relativeToCwd(config.baseline) : undefined));
-
+  const { config, packSources, scan } = await readSettings(opts, cwd);
   const jobs = parseJobs(opts.jobs);
-  const load = resolveLimits(config.limits, opts);
-  const deployed = await readDeployed(opts, { parameters, ...load }, jobs ?? availableParallelism());
+  const deployed = await readDeployed(opts, { parameters: scan.parameters, ...scan.load }, jobs ?? availableParallelism());
   const ruleTimeoutMs = opts.ruleTimeout === undefined ? undefined : Number(opts.ruleTimeout);
   if (ruleTimeoutMs !== undefined && !(Number.isInteger(ruleTimeoutMs) && ruleTimeoutMs > 0)) throw new UsageError(`--rule-timeout must be a whole number of milliseconds, not "${opts.ruleTimeout}"`);
   const report = await scanOnWorkers(paths.length > 0 ? paths : deployed ? [] : ['.'], {
+    ...scan,
     jobs,
     ruleTimeoutMs,
     packSources,
-    cwd,
-    packs,
-    parameters,
-    load,
-    selection,
-    accountBaseline: [...(config.accountBaseline ?? []), ...(opts.accountBaseline ?? [])],
-    ignore: loaded ? (config.ignore ?? []).map((g) => path.posix.join(toDisplayPath(path.dirname(loaded.file), cwd), g).replace(/^\.\//, '')) : [],
-    suppressions: config.suppressions,
-    baseline,
+    // writing a baseline records every current finding, whatever the baseline in use
+    baseline: opts.writeBaseline ? undefined : scan.baseline,
     changed: opts.changedSince ? changedFiles(opts.changedSince, cwd) : undefined,
     lenient: opts.ignoreNonTemplates === true,
     deployed,
@@ -155,7 +120,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
     io.stderr(`opslint: wrote ${n} finding(s) to the baseline ${opts.writeBaseline}\n`);
   }
 
-  const rules = ruleInfos(configureRules(packs, selection), packs);
+  const rules = ruleInfos(configureRules(scan.packs, scan.selection), scan.packs);
   const repoRoot = findRepoRoot(cwd);
   for (const output of outputs) {
     const color = opts.color && output.file === undefined && io.isTTY && io.env.NO_COLOR === undefined && output.format === 'text';

@@ -1,0 +1,76 @@
+/**
+ * What `opslint scan` and `opslint fix` take from the configuration file and the command line, merged the
+ * same way for both (the command line wins): packs, rule selection, parameters, limits, ignore globs, the
+ * account baseline, suppressions and the baseline file.
+ */
+import * as path from 'node:path';
+import { configRelative, findConfig, loadConfig, selectionFromConfig, type ConfigFile, type LoadedConfig } from '../config/load';
+import { resolveLimits, type LimitsFlags } from '../config/limits';
+import type { RuleSelection } from '../engine/config';
+import type { Pack } from '../engine/rule';
+import type { PackSource } from '../parallel/scan';
+import { loadPacks } from '../packs/load';
+import { toDisplayPath, type ScanOptions } from '../scan';
+import { parseParameterArgs } from './parameters';
+import { BUILTIN_PACKS } from '../../rules';
+
+/** The command-line flags that settings come from (those a command lacks stay undefined). */
+export interface SettingsFlags extends LimitsFlags {
+  config?: string | false;
+  loadPack?: string[];
+  pack?: string[];
+  rule?: string[];
+  excludeRule?: string[];
+  parameters?: string[];
+  accountBaseline?: string[];
+  baseline?: string;
+}
+
+export interface Settings {
+  /** the configuration file's content ({} without one) */
+  readonly config: ConfigFile;
+  /** where packs were loaded from, in order (worker threads load them again) */
+  readonly packSources: readonly PackSource[];
+  /** the options of the scan these settings describe */
+  readonly scan: ScanOptions & Required<Pick<ScanOptions, 'packs' | 'selection' | 'parameters' | 'load'>>;
+}
+
+/** Reads the configuration file (found from `cwd`, named by `--config`, or none with `--no-config`) and merges the flags into it. */
+export async function readSettings(flags: SettingsFlags, cwd: string): Promise<Settings> {
+  const configFile = flags.config === false ? undefined : flags.config ? path.resolve(cwd, flags.config) : findConfig(cwd);
+  const loaded: LoadedConfig | undefined = configFile ? loadConfig(configFile, toDisplayPath(configFile, cwd)) : undefined;
+  const config = loaded?.config ?? {};
+  // packs from the configuration (relative to it), then from the command line; none may reuse a rule id
+  const packSources: PackSource[] = [
+    { specs: config.packs ?? [], baseDir: loaded ? path.dirname(loaded.file) : cwd },
+    { specs: flags.loadPack ?? [], baseDir: cwd },
+  ];
+  const packs: Pack[] = [...BUILTIN_PACKS];
+  for (const source of packSources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
+
+  const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs) : {};
+  const parameters: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config.parameters ?? {})) parameters[k] = String(v);
+  Object.assign(parameters, parseParameterArgs(flags.parameters ?? [], cwd));
+  return {
+    config,
+    packSources,
+    scan: {
+      cwd,
+      packs,
+      selection: {
+        packs: flags.pack,
+        rules: flags.rule,
+        exclude: [...(fromConfig.exclude ?? []), ...(flags.excludeRule ?? [])],
+        ruleSettings: fromConfig.ruleSettings,
+      },
+      parameters,
+      load: resolveLimits(config.limits, flags),
+      accountBaseline: [...(config.accountBaseline ?? []), ...(flags.accountBaseline ?? [])],
+      // globs in the configuration are relative to it
+      ignore: loaded ? (config.ignore ?? []).map((g) => path.posix.join(toDisplayPath(path.dirname(loaded.file), cwd), g).replace(/^\.\//, '')) : [],
+      suppressions: config.suppressions,
+      baseline: flags.baseline ?? (config.baseline && loaded ? toDisplayPath(configRelative(loaded, config.baseline), cwd) : undefined),
+    },
+  };
+}
