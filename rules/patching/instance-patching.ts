@@ -142,18 +142,29 @@ function isPatchPolicy(stack: Stack, value: unknown): boolean {
 
 /** `Targets` of an association or maintenance window target: every entry must match (they are ANDed). */
 function targetsSelector(stack: Stack, value: unknown): Selector {
+  const parts = targetEntries(stack, value, (key, values) => keySelector(stack, key, values));
+  return parts === undefined || parts.length === 0 ? ALL : (fleet) => parts.every((p) => p(fleet));
+}
+
+/**
+ * A list of `{Key, Values}` targets as one selector per entry, made by `entry`; undefined when any part is not
+ * known (then the targets are assumed to reach everything).
+ */
+function targetEntries(stack: Stack, value: unknown, entry: (key: string, values: readonly unknown[]) => Selector | undefined): Selector[] | undefined {
   const list = resolve(stack, value);
-  if (!list.known || !Array.isArray(list.value)) return ALL;
+  if (!list.known || !Array.isArray(list.value)) return undefined;
   const parts: Selector[] = [];
   for (const item of list.value) {
     const target = resolve(stack, item);
-    if (!target.known || !isPlainObject(target.value)) return ALL;
+    if (!target.known || !isPlainObject(target.value)) return undefined;
     const key = resolve(stack, target.value.Key);
     const values = resolve(stack, target.value.Values);
-    if (!key.known || typeof key.value !== 'string' || !values.known || !Array.isArray(values.value)) return ALL;
-    parts.push(keySelector(stack, key.value, values.value));
+    if (!key.known || typeof key.value !== 'string' || !values.known || !Array.isArray(values.value)) return undefined;
+    const part = entry(key.value, values.value);
+    if (part === undefined) return undefined;
+    parts.push(part);
   }
-  return parts.length === 0 ? ALL : (fleet) => parts.every((p) => p(fleet));
+  return parts;
 }
 
 function keySelector(stack: Stack, key: string, values: readonly unknown[]): Selector {
@@ -212,30 +223,17 @@ function tagValues(stack: Stack, values: readonly unknown[]): Set<string> | type
 
 /** A maintenance window task: `WindowTargetIds` point at maintenance window targets, `InstanceIds` at instances. */
 function windowTaskSelector(stack: Stack, value: unknown): Selector {
-  const list = resolve(stack, value);
-  if (!list.known || !Array.isArray(list.value)) return ALL;
-  const parts: Selector[] = [];
-  for (const item of list.value) {
-    const target = resolve(stack, item);
-    if (!target.known || !isPlainObject(target.value)) return ALL;
-    const key = resolve(stack, target.value.Key);
-    const values = resolve(stack, target.value.Values);
-    if (!key.known || !values.known || !Array.isArray(values.value)) return ALL;
-    if (key.value === 'WindowTargetIds') {
-      const windowTargets = refsTo(stack, values.value);
-      if (windowTargets === undefined || windowTargets.size < values.value.length) return ALL;
-      const selectors = [...windowTargets].map((id) => {
-        const wt = stack.template.resources.get(id)!;
-        return wt.type === WINDOW_TARGET ? targetsSelector(stack, wt.properties.Targets) : ALL;
-      });
-      parts.push((fleet) => selectors.some((s) => s(fleet)));
-    } else if (typeof key.value === 'string') {
-      parts.push(keySelector(stack, key.value, values.value));
-    } else {
-      return ALL;
-    }
-  }
-  return parts.length === 0 ? ALL : (fleet) => parts.some((p) => p(fleet));
+  const parts = targetEntries(stack, value, (key, values) => {
+    if (key !== 'WindowTargetIds') return keySelector(stack, key, values);
+    const windowTargets = refsTo(stack, values);
+    if (windowTargets === undefined || windowTargets.size < values.length) return undefined;
+    const selectors = [...windowTargets].map((id) => {
+      const wt = stack.template.resources.get(id)!;
+      return wt.type === WINDOW_TARGET ? targetsSelector(stack, wt.properties.Targets) : ALL;
+    });
+    return (fleet) => selectors.some((s) => s(fleet));
+  });
+  return parts === undefined || parts.length === 0 ? ALL : (fleet) => parts.some((p) => p(fleet));
 }
 
 /**
