@@ -373,6 +373,8 @@ describe('input errors: message and line:column', () => {
       ['an unterminated string', '{"Resources": {"A": {"Type": "X', '1:30: invalid JSON: unterminated string'],
       ['a line break in a string', '{"Resources": {"A": {"Type": "X\n"}}}', '1:30: invalid JSON: unterminated string'],
       ['a bare word', '{"Resources": {"A": {"Type": tru}}}', "1:30: invalid JSON: invalid symbol at 't'"],
+      ['a control character, named rather than printed', '{"Resources": \u0001}', '1:15: invalid JSON: invalid symbol at U+0001'],
+      ['a character outside the BMP, whole', '{"Resources": \u{1F600}}', "1:15: invalid JSON: invalid symbol at '\u{1F600}'"],
     ])('%s', (_what, text, expected) => {
       expect(failure(text, 'template.json')).toBe(`template.json:${expected}`);
     });

@@ -302,8 +302,14 @@ function parseJsonExact(text: string, file: string, limits: ParseLimits): Parsed
   return { value: root, sourceMap };
 }
 
+/** A character as a message shows it: quoted, or as `U+0001` when it would not be seen (control characters, a BOM). */
+function describeCharacter(code: number): string {
+  const invisible = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff;
+  return invisible ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(code)}'`;
+}
+
 function describeJsonError(code: jsonc.ParseErrorCode, text: string, offset: number): string {
-  const found = offset >= text.length ? 'end of file' : `'${text[offset]}'`;
+  const found = offset >= text.length ? 'end of file' : describeCharacter(text.codePointAt(offset)!);
   // by name: ParseErrorCode is a const enum, which isolated modules cannot read
   const name = jsonc.printParseErrorCode(code);
   switch (name) {
