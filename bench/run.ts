@@ -31,7 +31,7 @@ if (!existsSync(OPSLINT)) throw new Error('run `npm run build` first');
 const benches: [string, () => Section][] = [
   ['cfn-guard', () => benchCfnGuard(CORPUS, runs, OPSLINT)],
   ['synth', () => benchSynth(Math.max(runs, 15), Math.min(runs, 5))],
-  ['scaling', () => benchScaling(CORPUS, Math.min(runs, 3), OPSLINT)],
+  ['scaling', () => benchScaling(CORPUS, runs, OPSLINT)],
   ['version', () => benchVersion(Math.max(runs, 10), OPSLINT)],
 ];
 const sections: Section[] = [];

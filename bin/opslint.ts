@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 /** The `opslint` command: a thin entry that hands argv to lib/cli. */
+import { writeSync } from 'node:fs';
 import { packageVersion } from '../lib/cli/version';
 
 // `--version` alone answers before the command-line parser is even loaded: it is called in scripts and prompts
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-  process.stdout.write(`${packageVersion()}\n`);
+  // straight to the file descriptor: setting up process.stdout takes longer than the rest of this path
+  try {
+    writeSync(1, `${packageVersion()}\n`);
+  } catch {
+    // a reader that went away: nothing to tell it
+  }
   process.exit(0);
 }
 
