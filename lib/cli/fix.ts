@@ -14,6 +14,7 @@ import { atOrAbove, type FailOn, type Finding, type FixEdit } from '../engine/fi
 import type { Rule } from '../engine/rule';
 import { NEEDS_CONTEXT } from '../engine/runner';
 import { fixPaths, type FileFix } from '../fix/run';
+import { errorLine } from '../reporters/text';
 import { readSettings } from './settings';
 import { EXIT } from './scan';
 import type { CliIO } from './index';
@@ -51,7 +52,7 @@ export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): P
   const listing = describe(run.files, rules, opts.dryRun === true, createColors(opts.color && io.isTTY && io.env.NO_COLOR === undefined));
   (opts.dryRun ? io.stderr : io.stdout)(`${listing.join('\n')}\n`);
   // input errors always reach the terminal, as with scan
-  for (const e of run.report.errors) io.stderr(`${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}\n`);
+  for (const e of run.report.errors) io.stderr(`${errorLine(e)}\n`);
   for (const line of unwritten) io.stderr(`${line}\n`);
 
   if (run.report.errors.length > 0 || unwritten.length > 0) return EXIT.error;

@@ -84,6 +84,11 @@ export interface InputErrorEntry {
   readonly message: string;
 }
 
+/** Where an input error is, as every report shows it: `file:line:col`, or the file alone. */
+export function errorLocation(e: InputErrorEntry): string {
+  return e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file;
+}
+
 /** Something the model could not work out statically and noted instead of guessing. */
 export interface Note {
   readonly file: string;

@@ -8,7 +8,7 @@
  * the file opens offline and makes no requests; the only external addresses are plain links (rule docs,
  * framework pages). The content reads with JavaScript off; only the filters need it.
  */
-import type { Finding, ScanReport, Severity } from '../engine/finding';
+import { errorLocation, type Finding, type ScanReport, type Severity } from '../engine/finding';
 import type { ScorecardBestPractice, ScorecardQuestion } from '../engine/scorecard';
 import { bestPractice, question as frameworkQuestion } from '../framework';
 import type { Reporter, ReporterOptions } from './index';
@@ -316,7 +316,7 @@ function stackOf(f: Finding): string {
 }
 
 function inputErrors(report: ScanReport): string {
-  const items = report.errors.map((e) => `<li><code>${esc(e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file)}</code>: ${esc(e.message)}</li>`);
+  const items = report.errors.map((e) => `<li><code>${esc(errorLocation(e))}</code>: ${esc(e.message)}</li>`);
   return `<section id="input-errors" class="alert" aria-labelledby="input-errors-h">
 <h2 id="input-errors-h">Inputs that could not be read</h2>
 <ul>${items.join('')}</ul>

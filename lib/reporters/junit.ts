@@ -4,7 +4,7 @@
  * skipped one for suppressed findings, and a passing case when the file is clean. An unreadable input is
  * an errored case.
  */
-import type { Finding } from '../engine/finding';
+import { errorLocation, type Finding } from '../engine/finding';
 import type { Reporter } from './index';
 
 export const junitReporter: Reporter = (report) => {
@@ -56,7 +56,7 @@ export const junitReporter: Reporter = (report) => {
   }
   if (report.errors.length > 0) {
     const cases = report.errors.map((e) => {
-      const where = e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file;
+      const where = errorLocation(e);
       return `    <testcase classname="${xml(e.file)}" name="read input"><error message="${xml(e.message)}" type="input-error">${xml(`${where}: ${e.message}`)}</error></testcase>`;
     });
     tests += cases.length;

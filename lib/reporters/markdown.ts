@@ -3,7 +3,7 @@
  * (new ones, when a baseline is used), each collapsed under a one-line summary, then suppressed findings and
  * input errors. It stays under GitHub's 65,536-character limit for comments and says so when it cuts.
  */
-import type { Finding, Severity } from '../engine/finding';
+import { errorLocation, type Finding, type Severity } from '../engine/finding';
 import { bestPractice, QUESTIONS } from '../framework';
 import type { Reporter } from './index';
 
@@ -47,7 +47,7 @@ export const markdownReporter: Reporter = (report) => {
   const tail: string[] = [];
   if (report.errors.length > 0) {
     tail.push('### Input errors', '');
-    for (const e of report.errors) tail.push(`- \`${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}\`: ${escape(e.message)}`);
+    for (const e of report.errors) tail.push(`- \`${errorLocation(e)}\`: ${escape(e.message)}`);
     tail.push('');
   }
   if (baseline && baseline.fixed.length > 0) tail.push(`${baseline.fixed.length} finding(s) of the baseline no longer occur: the baseline can be updated.`, '');

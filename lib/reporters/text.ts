@@ -6,7 +6,7 @@
  * stack and its environment.
  */
 import { createColors } from 'picocolors';
-import type { Finding, InputErrorEntry, ScanReport, Severity } from '../engine/finding';
+import { errorLocation, type Finding, type InputErrorEntry, type ScanReport, type Severity } from '../engine/finding';
 import { NEEDS_CONTEXT } from '../engine/runner';
 import type { Reporter } from './index';
 
@@ -88,7 +88,7 @@ export function printable(s: string): string {
 
 /** An input error as its one line, `file:line:col: message`, fit for a terminal. */
 export function errorLine(e: InputErrorEntry): string {
-  return printable(`${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}`);
+  return printable(`${errorLocation(e)}: ${e.message}`);
 }
 
 /** The OPS scorecard, question by question: what was checked and how it went, or that it needs a human review. */
