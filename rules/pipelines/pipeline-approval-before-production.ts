@@ -1,10 +1,22 @@
 import { defineRule } from '../../lib/engine/rule';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import { DEFAULT_NON_PRODUCTION_PATTERN, DEFAULT_PRODUCTION_PATTERN, PATTERN_DOCS } from '../environments/classify';
-import { deployActions, pipelineStages, runsBefore, splitWords, text, UNKNOWN, type PipelineAction, type PipelineStage } from './stages';
-
-/** Configuration keys of deploy actions whose value usually names the environment: a stack, deployment group, service or bucket. */
-const TARGET_KEYS = ['StackName', 'StackSetName', 'DeploymentGroupName', 'ApplicationName', 'ClusterName', 'ServiceName', 'BucketName', 'EnvironmentName'];
+import {
+  actionPatterns,
+  DEFAULT_DEPLOY_COMMAND_PATTERN,
+  DEPLOY_COMMAND_DOCS,
+  DEPLOY_HEURISTIC_DOC,
+  deployments,
+  deployTargets,
+  environmentKind,
+  pipelineStages,
+  runsBefore,
+  text,
+  UNKNOWN,
+  type Deployment,
+  type PipelineAction,
+  type PipelineStage,
+} from './stages';
 
 export default defineRule({
   id: 'pipeline-approval-before-production',
@@ -15,11 +27,13 @@ export default defineRule({
   options: {
     productionPattern: DEFAULT_PRODUCTION_PATTERN,
     nonProductionPattern: DEFAULT_NON_PRODUCTION_PATTERN,
+    deployCommandPattern: DEFAULT_DEPLOY_COMMAND_PATTERN,
   },
   optionDocs: {
     productionPattern:
-      'Regular expression (source, matched ignoring case) that marks a stage name, a deploy action name or its target (stack, deployment group, service, bucket) as production. CamelCase names are split first, so DeployProd is read as Deploy-Prod.',
+      'Regular expression (source, matched ignoring case) that marks a stage name, a deploy action name or its target (stack, deployment group, service, bucket, deploy command) as production. CamelCase names are split first, so DeployProd is read as Deploy-Prod.',
     nonProductionPattern: PATTERN_DOCS.nonProductionPattern,
+    deployCommandPattern: DEPLOY_COMMAND_DOCS,
   },
   messages: {
     noApproval:
@@ -29,11 +43,13 @@ export default defineRule({
     'A production deployment is the change most likely to hurt customers. A manual approval before it gives a person ' +
     'the chance to check the results of earlier stages, the change window and the current state of production, and ' +
     'to stop the release; without it, whatever passes the automated steps reaches users at once. A stage deploys to ' +
-    'production when its name says so (Prod, Production, PRD; not PreProd or NonProd), or else when one of its deploy ' +
-    'actions or their stack, deployment group or service name does. An Approval action in an earlier stage, or earlier ' +
-    'in the same stage, counts; so does an automated gate on the stage (BeforeEntry conditions) or a stage transition that ' +
-    'is disabled until someone enables it. Pipelines with no stage that looks like production are not checked. CDK Pipelines ' +
-    'name each stage after its Stage construct (Prod), and a ManualApprovalStep becomes such an Approval action.',
+    'production when its name says so (Prod, Production, PRD; not PreProd or NonProd), or else when one of its ' +
+    'deployments or their stack, deployment group, service name or deploy command (cdk deploy Orders-Prod) does. ' +
+    DEPLOY_HEURISTIC_DOC + ' An Approval action in an earlier stage, or earlier in the same stage than the first ' +
+    'deployment, counts (a change set created before the approval and executed after it is gated); so does an automated ' +
+    'gate on the stage (BeforeEntry conditions) or a stage transition that is disabled until someone enables it. ' +
+    'Pipelines with no stage that looks like production are not checked. CDK Pipelines name each stage after its Stage ' +
+    'construct (Prod), and a ManualApprovalStep becomes such an Approval action.',
   fix: {
     cloudformation:
       '  - Name: Prod\n    Actions:\n      - Name: PromoteToProd\n' +
@@ -49,24 +65,19 @@ export default defineRule({
   check(resource, ctx) {
     const stages = pipelineStages(ctx);
     if (!stages) return;
-    const production = new RegExp(ctx.options.productionPattern, 'i');
-    const nonProduction = new RegExp(ctx.options.nonProductionPattern, 'i');
-    const kindOf = (value: string): 'production' | 'non-production' | undefined => {
-      const words = splitWords(value);
-      if (nonProduction.test(words)) return 'non-production';
-      return production.test(words) ? 'production' : undefined;
-    };
+    const patterns = actionPatterns(ctx.options);
+    const kindOf = (value: string) => environmentKind(patterns, value);
     const transitions = ctx.get('Properties.DisableInboundStageTransitions');
     const disabled = transitions.known ? disabledTransitions(transitions.value, (v) => text(ctx, v)) : 'unknown';
 
     const approvals = stages.flatMap((s) => s.actions.filter((a) => a.category === 'Approval'));
+    const all = deployments(ctx, stages, patterns);
     for (const stage of [...stages].sort((a, b) => a.index - b.index)) {
-      const deploys = deployActions(stage);
+      const deploys = all.filter((d) => d.stage === stage);
       if (deploys.length === 0) continue;
-      const reason = productionReason(stage, deploys, kindOf, (v) => text(ctx, v));
+      const reason = productionReason(stage, deploys, kindOf, (d) => deployTargets(ctx, d));
       if (!reason) continue;
-      const first = deploys[0];
-      if (gated(stage, first, approvals, disabled)) return;
+      if (gated(stage, deploys[0].action, approvals, disabled)) return;
       const label = `stage ${stage.name ?? `#${stage.index + 1}`}`;
       const where = reason === 'stage name' ? label : `${label} (${reason})`;
       ctx.report({ messageId: 'noApproval', path: [...stage.path, 'Name'], data: { name: resource.logicalId, where } });
@@ -79,21 +90,18 @@ export default defineRule({
 /** Why a deploying stage looks like production, or undefined when it does not. */
 function productionReason(
   stage: PipelineStage,
-  deploys: readonly PipelineAction[],
+  deploys: readonly Deployment[],
   kindOf: (v: string) => 'production' | 'non-production' | undefined,
-  text: (v: unknown) => string | undefined,
+  targets: (d: Deployment) => [string, string][],
 ): string | undefined {
   // the stage name decides when it names an environment at all
   if (stage.name !== undefined) {
     const kind = kindOf(stage.name);
     if (kind) return kind === 'production' ? 'stage name' : undefined;
   }
-  for (const action of deploys) {
-    if (action.name !== undefined && kindOf(action.name) === 'production') return `action ${action.name}`;
-    for (const key of TARGET_KEYS) {
-      const value = text(action.configuration[key]);
-      if (value !== undefined && kindOf(value) === 'production') return `${key} ${value}`;
-    }
+  for (const d of deploys) {
+    if (d.action.name !== undefined && kindOf(d.action.name) === 'production') return `action ${d.action.name}`;
+    for (const [key, value] of targets(d)) if (kindOf(value) === 'production') return `${key} ${value}`;
   }
   return undefined;
 }
