@@ -17,15 +17,23 @@ export type {
   ResourceContext,
   AssemblyContext,
   Verdict,
+  RolePolicy,
+  RoleDecision,
 } from './engine/rule';
-export { isTrue, isFalse, isEmpty } from './engine/values';
+export { ruleInfo, type RuleInfo } from './engine/rule-info';
+
+// The semantic layer: what a template means, shared by every rule (ctx.facts, ctx.values, ctx.judge)
+export { isTrue, isFalse, isEmpty, isSet, asNumber, UNKNOWN, and, or, judge, type Judged } from './semantics';
+export { referrers, referredUnder, referencedResource, pathStartsWith, type Referrer } from './semantics';
+export { FUNCTION_TYPES, COMPUTE_TYPES, API_TYPES, DATA_TYPES, WORKLOAD_TYPES, OWNED_TYPES } from './semantics';
+export type { Role, RoleOf, StackFacts, AppFacts, Invoker, InvocationMode, InvokingService, AlarmIndex, WatchingAlarm, AlarmResponse } from './semantics';
 
 // Scanning
 export { scanPaths, buildReport, type ScanOptions } from './scan';
 export { configureRules, UsageError, type RuleSelection } from './engine/config';
 export { runRules, INTERNAL_ERROR, type ConfiguredRule } from './engine/runner';
 export { atOrAbove, compareFindings, SEVERITIES } from './engine/finding';
-export type { Finding, Severity, FailOn, ScanReport, Summary, InputErrorEntry, Note } from './engine/finding';
+export type { Finding, Severity, FailOn, ScanReport, Summary, InputErrorEntry, Note, Assumption } from './engine/finding';
 export { BUILTIN_PACKS } from '../rules';
 
 // The template model, resolver and reference graph

@@ -11,7 +11,8 @@ import { applyBaseline, readBaseline } from './engine/baseline';
 import { configureRules, type RuleSelection } from './engine/config';
 import { cmp, compareFindings, type BaselineSummary, type Finding, type InputErrorEntry, type Note, type ScanReport } from './engine/finding';
 import { evaluate, resourceKey, type ConfiguredRule, type RuleStats, type RunOptions } from './engine/runner';
-import { isAssemblyRule, type Pack } from './engine/rule';
+import { checksRole, isAssemblyRule, type Pack } from './engine/rule';
+import { FUNCTION_TYPES, functionKeys, machineryNames } from './semantics';
 import { buildScorecard, mergeStats } from './engine/scorecard';
 import { applySuppressions, INVALID_SUPPRESSION, type SuppressionOptions } from './engine/suppress';
 import { discoverInputs, type Input } from './inputs/discover';
@@ -145,6 +146,18 @@ export interface AssemblyResult {
   readonly notes: readonly Note[];
   readonly files: readonly string[];
   readonly resources: number;
+  /** how its machinery and its functions name functions of other inputs of the scan (see {@link machineryElsewhere}) */
+  readonly machinery?: MachineryLinks;
+}
+
+/**
+ * What a template's machinery names in other templates (`export:<name>`, `function:<name>`: a custom resource whose
+ * ServiceToken imports another stack's export, say), and the workload functions of its own that other templates
+ * could name that way, with the keys they could be named by.
+ */
+export interface MachineryLinks {
+  readonly names: readonly string[];
+  readonly functions: readonly { readonly file: string; readonly resource: string; readonly keys: readonly string[] }[];
 }
 
 /** Runs rules over assemblies already read and builds the report; used by the CLI, the CDK plugin and tests. */
@@ -164,18 +177,36 @@ export function buildReport(
 
 /** Runs the rules over one assembly, with suppressions applied. */
 export function evaluateAssembly(assembly: Assembly, rules: readonly ConfiguredRule[], options: ReportOptions): AssemblyResult {
-  const evaluation = evaluate(assembly, rules, options);
+  // a template that a macro rewrites is counted and its notes reported, but no rule runs over it (or over an
+  // assembly left with no stack): what it deploys is not known
+  const checked = assembly.stacks.filter((s) => s.template.checked);
+  const evaluation = evaluate(checked.length === assembly.stacks.length ? assembly : { ...assembly, stacks: checked }, checked.length === 0 ? [] : rules, options);
   const findings = options.suppressions ? applySuppressions(assembly, evaluation.findings, options.suppressions) : evaluation.findings;
   countSuppressed(assembly, rules, findings, evaluation.stats);
   const notes: Note[] = [];
   const files: string[] = [];
   let resources = 0;
+  const names: string[] = [];
+  const functions: MachineryLinks['functions'][number][] = [];
+  for (const stack of checked) {
+    const facts = evaluation.facts.of(stack);
+    const t = stack.template;
+    t.resolver.untracked(() => {
+      names.push(...machineryNames(t));
+      for (const fn of FUNCTION_TYPES.flatMap((type) => facts.deployed(type))) {
+        const keys = functionKeys(t, fn);
+        if (keys.length === 0 || facts.role(fn).role === 'machinery' || facts.invokersOf(fn).some((i) => !i.permission)) continue;
+        functions.push({ file: t.file, resource: fn.logicalId, keys });
+      }
+    });
+  }
   for (const stack of assembly.stacks) {
     resources += stack.template.resources.size;
     files.push(stack.template.file);
     for (const u of stack.template.unresolved) notes.push({ file: stack.template.file, line: u.position.line, column: u.position.column, message: u.message });
   }
-  return { findings, stats: evaluation.stats, notes, files, resources };
+  const machinery = names.length > 0 || functions.length > 0 ? { machinery: { names, functions } } : {};
+  return { findings, stats: evaluation.stats, notes, files, resources, ...machinery };
 }
 
 /** The report from the results of each assembly. */
@@ -197,6 +228,7 @@ export function combineResults(
     mergeStats(stats, r.stats);
     resources += r.resources;
   }
+  findings = withoutMachinery(findings, stats, rules, machineryElsewhere(results));
   let baseline: BaselineSummary | undefined;
   if (options.baseline) {
     const applied = applyBaseline(findings, readBaseline(options.baseline.file, options.baseline.cwd), options.baseline.file, options.baseline.cwd);
@@ -237,6 +269,35 @@ export function combineResults(
       ...(baseline ? { baseline } : {}),
     },
   };
+}
+
+/**
+ * Functions that the machinery of another input of the scan names (`file#logicalId`): a custom resource in one
+ * template whose ServiceToken imports the ARN another template exports, or names the function by its name. They
+ * count as machinery, as they would in one cloud assembly.
+ */
+function machineryElsewhere(results: readonly AssemblyResult[]): Set<string> {
+  const out = new Set<string>();
+  if (results.filter((r) => r.machinery).length < 2) return out;
+  const namedBy = new Map<string, Set<AssemblyResult>>();
+  for (const r of results) for (const n of r.machinery?.names ?? []) (namedBy.get(n) ?? namedBy.set(n, new Set()).get(n)!).add(r);
+  for (const r of results) {
+    for (const fn of r.machinery?.functions ?? []) {
+      if (fn.keys.some((k) => [...(namedBy.get(k) ?? [])].some((other) => other !== r))) out.add(resourceKey(fn.file, fn.resource));
+    }
+  }
+  return out;
+}
+
+/** The findings without those of rules that do not check machinery on `machinery`, whose statistics are taken back too. */
+function withoutMachinery(findings: Finding[], stats: Map<string, RuleStats>, rules: readonly ConfiguredRule[], machinery: ReadonlySet<string>): Finding[] {
+  if (machinery.size === 0) return findings;
+  const skipping = new Set(rules.filter((c) => !isAssemblyRule(c.rule) && !checksRole(c.rule, 'machinery')).map((c) => c.rule.id));
+  for (const id of skipping) {
+    const s = stats.get(id);
+    if (s) for (const set of [s.evaluated, s.failed, s.needsContext, s.suppressed]) for (const key of machinery) set.delete(key);
+  }
+  return findings.filter((f) => !(skipping.has(f.ruleId) && machinery.has(resourceKey(f.file, f.resource))));
 }
 
 /** A stack changed when its template did, or the source file of one of its constructs (`lib/api-stack.ts:12:5`). */

@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import * as path from 'node:path';
 import { bestPractice, QUESTIONS, questionUrl } from '../lib/framework';
 import { isAssemblyRule, ruleDocFileName, type Pack, type Rule } from '../lib/engine/rule';
+import { ruleInfo } from '../lib/engine/rule-info';
 import { NEEDS_CONTEXT } from '../lib/engine/runner';
+import type { Role } from '../lib/semantics';
 import { runCase } from '../lib/testing';
 import { BUILTIN_PACKS } from '../rules';
 
@@ -31,6 +33,20 @@ export function generateDocs(packs: readonly Pack[] = BUILTIN_PACKS): Map<string
   return files;
 }
 
+const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  workload: 'Workload resources',
+  'account-baseline': 'Account baseline: resources of a stack marked with `--account-baseline`',
+  machinery: 'Deployment machinery: functions behind custom resources, macros, hooks and AWS Config rules',
+  'cdk-internal': 'CDK internal: resources the CDK creates for itself',
+};
+
+/** Which roles of resources the rule checks, and why (lib/semantics/roles.ts says how each is recognised). */
+function rolesSection(rule: Rule): string[] {
+  const out = ['## Which resources it checks', '', '| | checked | why |', '|---|---|---|'];
+  for (const r of ruleInfo(rule).roles) out.push(`| ${ROLE_LABELS[r.role]} | ${r.check ? 'yes' : 'no'} | ${cell(r.why)} |`);
+  return [...out, ''];
+}
+
 function ruleDoc(rule: Rule, pack: Pack): string {
   const bp = bestPractice(rule.bestPractice)!;
   const q = QUESTIONS.find((x) => x.id === bp.question)!;
@@ -50,8 +66,8 @@ function ruleDoc(rule: Rule, pack: Pack): string {
     `| Resource types | ${types.length > 0 ? types.map((t) => `\`${t}\``).join(', ') : '—'} |`,
   ];
   out.push(`| Automatic fix | ${hasAutomaticFix(rule, pack) ? 'yes: `opslint fix` writes it into YAML and JSON templates, where the value is missing or written as a literal' : 'no'} |`);
-  if (rule.context) out.push(`| Needs context | ${rule.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`.${NEEDS_CONTEXT[rule.context]} |`);
-  out.push('', '## Why', '', rule.why ?? '', '', '## How to fix', '', '### CloudFormation', '', '```yaml', rule.fix?.cloudformation ?? '', '```', '', '### CDK', '', '```ts', rule.fix?.cdk ?? '', '```', '');
+  if (rule.context) out.push(`| Needs context | ${rule.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`. Needs context: ${NEEDS_CONTEXT[rule.context]} |`);
+  out.push('', '## Why', '', rule.why ?? '', '', ...rolesSection(rule), '## How to fix', '', '### CloudFormation', '', '```yaml', rule.fix?.cloudformation ?? '', '```', '', '### CDK', '', '```ts', rule.fix?.cdk ?? '', '```', '');
   const options = Object.entries(rule.options ?? {});
   if (options.length > 0) {
     out.push('## Options', '', '| option | default | what it changes |', '|---|---|---|');

@@ -1,11 +1,12 @@
 /** `opslint scan` and `opslint rules` as a user runs them: formats, exit codes, options, input errors. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
 import { runCli, REPO } from './helpers/cli';
 import { corpusDir } from './helpers/corpus';
+import { yaml } from './helpers/yaml';
 
 const WORKLOAD = 'fixtures/cli/workload';
 const ORDERS = `${WORKLOAD}/orders.yaml`;
@@ -35,9 +36,14 @@ describe('opslint scan: the acceptance workload', () => {
   it('gives every finding exactly the keys of the finding contract', async () => {
     const report = json((await runCli(['scan', ORDERS, '--format', 'json'])).stdout);
     for (const f of report.findings) {
-      // `fix` only where the rule knows the edits that fix it mechanically
-      expect(Object.keys(f).filter((k) => k !== 'fix').sort()).toEqual(['bestPractice', 'column', 'docs', 'file', 'line', 'message', 'path', 'question', 'resource', 'ruleId', 'severity']);
+      // `fix` only where the rule knows the edits that fix it mechanically, `needsContext` only on reminders,
+      // `assumptions` only where the verdict rests on parameter defaults
+      const optional = new Set(['fix', 'needsContext', 'assumptions']);
+      expect(Object.keys(f).filter((k) => !optional.has(k)).sort()).toEqual(['bestPractice', 'column', 'docs', 'file', 'line', 'message', 'pack', 'path', 'question', 'resource', 'ruleId', 'severity']);
     }
+    // the reminders of rules that need the app or the account baseline, and only those
+    expect(report.findings.filter((f) => f.needsContext !== undefined).map((f) => f.ruleId)).toEqual(['business-metrics', 'cloudtrail-present', 'config-recorder-present', 'dashboard-present', 'stack-owner-tag']);
+    expect(report.findings.map((f) => [f.ruleId, f.pack])).toEqual(expect.arrayContaining([['lambda-tracing', 'tracing'], ['cloudtrail-present', 'cloudtrail']]));
     expect(report.findings.filter((f) => f.fix).map((f) => [f.ruleId, f.fix])).toEqual([
       ['lambda-structured-logs', [{ path: 'Resources.OrdersFunction.Properties.LoggingConfig.LogFormat', value: 'JSON' }]],
     ]);
@@ -200,6 +206,71 @@ describe('opslint rules, --version, --help', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('--fail-on <level>');
     expect(stdout).toContain('--parameters <Key=Value|file>');
+  });
+});
+
+describe('opslint scan: YAML read as CloudFormation reads it, and macros', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'opslint-lenient-'));
+  // a quoted string continued at its key's indentation, and flow lists not indented past their key
+  writeFileSync(
+    path.join(dir, 'lenient.yaml'),
+    yaml`
+      Resources:
+        Alerts:
+          Type: AWS::SNS::Topic
+          Properties:
+            DisplayName: 'alerts for
+            the orders team'
+        Fn:
+          Type: AWS::Lambda::Function
+          Properties:
+            Runtime: nodejs22.x
+            Handler: index.handler
+            Role: !GetAtt [
+            FnRole, Arn]
+            Environment:
+              Variables: {TOPIC: !Ref Alerts}
+    `,
+  );
+  // the ShortHand macro's syntax, which only the macro turns into resources
+  writeFileSync(path.join(dir, 'macro.yaml'), 'Transform: ShortHand\nResources:\n  - S3::Bucket Assets\n  - SNS::Topic Alerts:\n      DisplayName: alerts\n');
+  const LENIENT_NOTES = [
+    'lenient.yaml:5:20: quoted string continued on a line not indented past its key, read as CloudFormation reads it',
+    'lenient.yaml:12:21: flow sequence not indented past its key, read as CloudFormation reads it',
+  ];
+  const MACRO_NOTE =
+    'macro.yaml:1:1: the template uses the macro ShortHand, which rewrites Resources before deployment; the template is not checked (as written: Resources must be a mapping, found a list)';
+
+  it('reads the YAML, with a note for each place read leniently and findings at their places as written (JSON)', async () => {
+    const { code, stdout, stderr } = await runCli(['scan', 'lenient.yaml', '--format', 'json', '--no-config', '--rule', 'lambda-tracing'], { cwd: dir });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = json(stdout);
+    expect(report.errors).toEqual([]);
+    expect(report.summary.notes.map((n) => `${n.file}:${n.line}:${n.column}: ${n.message}`)).toEqual(LENIENT_NOTES);
+    expect(report.findings.map((f) => [f.ruleId, f.resource, `${f.line}:${f.column}`])).toEqual([['lambda-tracing', 'Fn', '9:5']]);
+  });
+
+  it('lists the notes in text output', async () => {
+    const { code, stdout } = await runCli(['scan', 'lenient.yaml', '--no-config', '--rule', 'lambda-tracing'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Notes\n${LENIENT_NOTES.map((n) => `  note  ${n}\n`).join('')}\n`);
+    expect(stdout).toMatch(/^ {2}9:5 +warning +Lambda function Fn does not send traces to X-Ray/m);
+  });
+
+  it('counts a template that only its macro makes valid as read, with no resources, no findings, its note, and exit code 0', async () => {
+    const asJson = await runCli(['scan', 'macro.yaml', '--format', 'json', '--no-config'], { cwd: dir });
+    expect(asJson.code).toBe(0);
+    expect(asJson.stderr).toBe('');
+    const report = json(asJson.stdout);
+    expect(report.errors).toEqual([]);
+    expect(report.findings).toEqual([]);
+    expect([report.summary.templates, report.summary.resources, report.summary.files]).toEqual([1, 0, ['macro.yaml']]);
+    expect(report.summary.notes.map((n) => `${n.file}:${n.line}:${n.column}: ${n.message}`)).toEqual([MACRO_NOTE]);
+
+    const asText = await runCli(['scan', 'macro.yaml', '--no-config'], { cwd: dir });
+    expect(asText.code).toBe(0);
+    expect(asText.stdout).toBe(`Notes\n  note  ${MACRO_NOTE}\n\n✔ 0 findings (0 errors, 0 warnings, 0 info) in 1 template, 0 resources\n`);
   });
 });
 

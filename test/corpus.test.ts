@@ -25,10 +25,8 @@ const KNOWN_INPUT_ERRORS: Record<string, RegExp> = {
   'cloudformation-guard/guard__resources__validate__template_where_resources_isnt_root.json': /^Resources must be a mapping, found a list$/,
   // a cfn-guard rule test file: a template with an `expectations` entry among its resources
   'guard-rules-registry/rules__aws__validation_test_data__policy_doc_mix.yml': /^resource expectations has no Type$/,
-  // real templates that are broken: a YAML syntax error, and flow lists not indented past their key
-  // (PyYAML accepts the latter; YAML 1.2 does not)
-  'serverless-patterns/rds-sns-event-notification__template.yaml': /^invalid YAML: /,
-  'serverless-patterns/systems-manager-automation-to-stepfunctions__template.yaml': /^invalid YAML: flow sequence in block collection must be sufficiently indented/,
+  // a real template that is broken: a quoted scalar followed by more text on its line (PyYAML rejects it too)
+  'serverless-patterns/rds-sns-event-notification__template.yaml': /^invalid YAML: unexpected scalar at node end$/,
   // real templates with duplicate keys: which value CloudFormation would use is unspecified
   'serverless-patterns/apigw-ec2__template.yaml': /^duplicate key "eu-west-3"/,
   'serverless-patterns/cloudfront-apigw-http-api-lambda-rust__template.yml': /^duplicate key "Name"/,
@@ -50,6 +48,16 @@ describe('the shared corpus', () => {
     }
     const templateFiles = readdirSync(CORPUS, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(json|ya?ml)$/.test(f) && !f.startsWith('LICENSES'));
     expect(report.summary.templates).toBe(templateFiles.length - report.errors.length);
+  });
+
+  it('reads YAML as CloudFormation does where YAML 1.2 is stricter, with a note', () => {
+    // a flow list not indented past its key, which PyYAML and CloudFormation accept
+    const file = 'serverless-patterns/systems-manager-automation-to-stepfunctions__template.yaml';
+    expect(report.summary.files).toContain(file);
+    expect(report.summary.notes.filter((n) => n.file === file)).toEqual([
+      { file, line: 114, column: 23, message: 'flow sequence not indented past its key, read as CloudFormation reads it' },
+    ]);
+    expect(report.findings.filter((f) => f.file === file && f.resource === 'Iterate' && f.ruleId === 'lambda-tracing').map((f) => `${f.line}:${f.column}`)).toEqual(['120:5']);
   });
 
   it('has no rule failing internally', () => {

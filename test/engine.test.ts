@@ -22,7 +22,7 @@ import {
   ruleDocsUrl,
 } from '../lib/engine/rule';
 import { INTERNAL_ERROR, runRules, type ConfiguredRule } from '../lib/engine/runner';
-import { isEmpty, isFalse, isTrue } from '../lib/engine/values';
+import { isEmpty, isFalse, isTrue } from '../lib/semantics';
 import { buildReport, toDisplayPath } from '../lib/scan';
 import { InputError } from '../lib/template/errors';
 import { templateFromText } from '../lib/template/load';
@@ -163,6 +163,7 @@ describe('runRules: a rule that throws', () => {
     expect(findings).toEqual([
       {
         ruleId: INTERNAL_ERROR,
+        pack: '',
         severity: 'error',
         message: 'Rule boom failed on resource Topic: cannot read property x of undefined.',
         bestPractice: 'OPS04-BP05',
@@ -200,6 +201,7 @@ describe('runRules: a rule that throws', () => {
     expect(run(lone(SAMPLE), typo)).toEqual([
       expect.objectContaining({
         ruleId: INTERNAL_ERROR,
+        pack: '',
         severity: 'error',
         message: 'Rule typo failed on resource Queue: rule typo reported unknown message id "sett".',
         resource: 'Queue',
@@ -220,6 +222,7 @@ describe('runRules: a rule that throws', () => {
     expect(findings).toEqual([
       {
         ruleId: INTERNAL_ERROR,
+        pack: '',
         severity: 'error',
         message: 'Rule app-boom failed: no stacks.',
         bestPractice: 'OPS04-BP05',
@@ -287,6 +290,7 @@ describe('ctx.report', () => {
     expect(run(lone(SAMPLE), rule)).toEqual([
       {
         ruleId: 'literal',
+        pack: '',
         severity: 'warning',
         message: 'Queue Queue is plain.',
         bestPractice: 'OPS04-BP05',
@@ -518,6 +522,7 @@ describe('assembly rule reports', () => {
     });
     expect(f).toEqual({
       ruleId: 'app',
+      pack: '',
       severity: 'warning',
       message: 'The app is odd.',
       bestPractice: 'OPS04-BP05',
@@ -543,6 +548,7 @@ describe('assembly rule reports', () => {
     const f = reportWith(twoStages(), (a) => ({ stack: stackById(a, 'DevOrders83D4F3FB') }));
     expect(f).toEqual({
       ruleId: 'app',
+      pack: '',
       severity: 'warning',
       message: 'The app is odd.',
       bestPractice: 'OPS04-BP05',
@@ -591,7 +597,7 @@ describe('stack and construct path on findings', () => {
 
   it('are absent for a lone template without metadata', () => {
     const [f] = run(lone(SAMPLE), everyResource);
-    expect(Object.keys(f)).toEqual(['ruleId', 'severity', 'message', 'bestPractice', 'question', 'file', 'line', 'column', 'resource', 'path', 'docs']);
+    expect(Object.keys(f)).toEqual(['ruleId', 'pack', 'severity', 'message', 'bestPractice', 'question', 'file', 'line', 'column', 'resource', 'path', 'docs']);
   });
 
   it('a cloud-assembly resource without aws:cdk:path has the stack but no construct path', () => {
@@ -629,7 +635,7 @@ describe('configureRules', () => {
   it('turns on every rule by default, except those a pack has off, with the rule defaults', () => {
     expect(ids()).toEqual(['lambda-tracing', 'lambda-alarms', 'cloudtrail-enabled']);
     const [first] = configureRules(packs);
-    expect(first).toEqual({ rule: tracing, severity: 'warning', options: { mode: 'Active', limit: 3 } });
+    expect(first).toEqual({ rule: tracing, severity: 'warning', options: { mode: 'Active', limit: 3 }, pack: 'tracing' });
     expect(configureRules(packs)[1].options).toEqual({});
   });
 
@@ -710,7 +716,7 @@ describe('finding helpers', () => {
   });
 
   it('compareFindings orders by file, line, column, rule, resource, path, then message', () => {
-    const base: Finding = { ruleId: 'b', severity: 'warning', message: 'm', bestPractice: 'OPS04-BP05', question: 'OPS04', file: 'b.yaml', line: 5, column: 5, resource: 'R', path: 'p', docs: 'd' };
+    const base: Finding = { ruleId: 'b', pack: 'p', severity: 'warning', message: 'm', bestPractice: 'OPS04-BP05', question: 'OPS04', file: 'b.yaml', line: 5, column: 5, resource: 'R', path: 'p', docs: 'd' };
     const variants: Finding[] = [
       { ...base, message: 'z' },
       { ...base, path: 'q' },

@@ -136,6 +136,8 @@ interface Case {
   /** for a file that is read: how many resources it has, and what to check in its findings */
   readonly resources?: number;
   readonly check?: (findings: readonly Finding[]) => void;
+  /** for a file that is read: its notes, `line:col: message` */
+  readonly notes?: readonly string[];
 }
 
 /** The good template's findings, by rule, resource and position: a file that differs only in encoding gives the same. */
@@ -314,6 +316,34 @@ const CASES: readonly Case[] = [
     check: (findings) => expect(findings.filter((f) => f.ruleId === 'lambda-log-group').map((f) => f.resource)).toEqual(['Fn']),
   },
   {
+    name: 'a flow list not indented past its key (CloudFormation reads it)',
+    file: 'unindented-flow.yaml',
+    content: () => `${GOOD}      Dimensions: [\n      {Name: QueueName, Value: orders},\n      ]\n      Unit: Seconds\n`,
+    check: (f) => expect(asGood(f)).toEqual(goodFindings),
+    notes: ['12:19: flow sequence not indented past its key, read as CloudFormation reads it'],
+  },
+  {
+    name: 'a quoted string continued at its key\'s indentation (CloudFormation reads it)',
+    file: 'unindented-quote.yaml',
+    content: () => GOOD.replace('Namespace: AWS/SQS', "Namespace: 'AWS/\n      SQS'"),
+    check: (f) => expect(asGood(f)).toEqual(goodFindings),
+    notes: ["5:18: quoted string continued on a line not indented past its key, read as CloudFormation reads it"],
+  },
+  {
+    name: 'a quoted scalar followed by more text on its line (PyYAML rejects it too)',
+    file: 'quote-then-text.yaml',
+    content: () => GOOD.replace('Namespace: AWS/SQS', "Namespace: 'AWS/SQS' (orders)"),
+    error: 'quote-then-text.yaml:5:28: invalid YAML: unexpected scalar at node end',
+  },
+  {
+    name: 'a template that only its macro makes valid: read, not checked',
+    file: 'macro.yaml',
+    content: () => 'Transform: ShortHand\nResources:\n  - SNS::Topic Alerts\n  - CloudWatch::Alarm Age:\n      Threshold: 600\n',
+    resources: 0,
+    check: (f) => expect(f).toEqual([]),
+    notes: ['1:1: the template uses the macro ShortHand, which rewrites Resources before deployment; the template is not checked (as written: Resources must be a mapping, found a list)'],
+  },
+  {
     name: 'a 2 MB Fn::Sub',
     file: 'huge-sub.yaml',
     content: hugeSub,
@@ -367,6 +397,7 @@ describe('the malformed-input matrix', () => {
       expect(report.summary.files).toEqual([c.file, 'good.yaml'].sort());
       expect(report.summary.resources).toBe(1 + (c.resources ?? 1));
       c.check?.(report.findings.filter((f) => f.file === c.file));
+      if (c.notes) expect(report.summary.notes.filter((n) => n.file === c.file).map((n) => `${n.line}:${n.column}: ${n.message}`)).toEqual(c.notes);
       expect(code).toBe(1);
     }
   }, 300_000);
@@ -380,8 +411,10 @@ describe('the malformed-input matrix', () => {
     const errors = stdout.slice(stdout.indexOf('Input errors\n')).split('\n\n')[0].split('\n').slice(1);
     expect(errors).toEqual(broken.map((c) => `  error  ${c.error}`).sort((a, b) => (a < b ? -1 : 1)));
     expect(stdout).not.toMatch(/^\s+at /m);
-    // each file that could be read has its heading over its findings
-    for (const c of [...readable, { file: 'good.yaml' }]) expect(stdout.split('\n')).toContain(c.file);
+    // each file that could be read has its heading over its findings (a template that is not checked has neither)
+    for (const c of [...readable.filter((r) => r.resources !== 0), { file: 'good.yaml' }]) expect(stdout.split('\n')).toContain(c.file);
+    // and its notes are listed, one line each
+    for (const c of readable) for (const note of c.notes ?? []) expect(stdout).toContain(`  note  ${c.file}:${note}\n`);
   }, 120_000);
 });
 

@@ -4,6 +4,7 @@
  * AWS::LanguageExtensions Fn::ForEach loops expanded.
  */
 import * as path from 'node:path';
+import type { InputError } from '../lib/template/errors';
 import { loadTemplate, templateFromText } from '../lib/template/load';
 import type { Resource, Template } from '../lib/template/model';
 import { yaml } from './helpers/yaml';
@@ -491,5 +492,70 @@ describe('SAM IgnoreGlobals', () => {
     expect(t.resources.get('All')!.properties).toEqual({ IgnoreGlobals: '*', Handler: 'a.handler' });
     expect(t.resources.get('Some')!.properties).toEqual({ Runtime: 'nodejs22.x', MemorySize: 256, IgnoreGlobals: ['Tracing'], Handler: 'b.handler' });
     expect(t.resources.get('None')!.properties).toEqual({ Runtime: 'nodejs22.x', Tracing: 'Active', MemorySize: 256, Handler: 'c.handler' });
+  });
+});
+
+describe('macros (Transform names that are not AWS transforms)', () => {
+  const notChecked = (macro: string, asWritten: string) =>
+    `the template uses the macro ${macro}, which rewrites Resources before deployment; the template is not checked (as written: ${asWritten})`;
+
+  it('a template whose Resources only a macro makes valid is read without resources, not checked, with a note at the macro', () => {
+    // the ShortHand macro's own syntax: Resources as a list of "Type Name" entries
+    const t = load(yaml`
+      Transform: ShortHand
+      Parameters:
+        Env: {Type: String, Default: dev}
+      Resources:
+        - S3::Bucket MyBucket
+        - SNS::Topic MyTopic:
+            DisplayName: hello
+    `);
+    expect(t.checked).toBe(false);
+    expect(t.resources.size).toBe(0);
+    expect(t.parameters).toEqual({ Env: { Type: 'String', Default: 'dev' } });
+    expect(t.unresolved).toEqual([{ path: '', position: { line: 1, column: 1 }, message: notChecked('ShortHand', 'Resources must be a mapping, found a list') }]);
+    // positions in the rest of the document are kept
+    expect(t.locate('Parameters.Env.Default')).toEqual({ line: 3, column: 23 });
+  });
+
+  it.each<[string, string, string, { line: number; column: number }]>([
+    ['a resource that is not a mapping', 'Transform: Expand\nResources:\n  Bucket: S3 bucket\n', 'resource Bucket must be a mapping, found a string', { line: 1, column: 1 }],
+    ['a resource without Type', 'Transform: [AWS::Serverless-2016-10-31, Expand]\nResources:\n  Bucket:\n    Properties: {}\n', 'resource Bucket has no Type', { line: 1, column: 41 }],
+    ['a Type that is not a string', 'Transform:\n  - AWS::LanguageExtensions\n  - Name: Expand\n    Parameters: {Mode: all}\nResources:\n  Bucket:\n    Type: [S3, Bucket]\n', 'resource Bucket has a Type that is not a string', { line: 3, column: 5 }],
+    ['Resources not a mapping, macro named with parameters', 'Transform: {Name: Expand, Parameters: {}}\nResources: S3::Bucket\n', 'Resources must be a mapping, found a string', { line: 1, column: 13 }],
+  ])('%s', (_what, text, asWritten, position) => {
+    const t = load(text);
+    expect(t.checked).toBe(false);
+    expect(t.resources.size).toBe(0);
+    expect(t.unresolved).toEqual([{ path: '', position, message: notChecked('Expand', asWritten) }]);
+  });
+
+  it('names every macro of the template', () => {
+    expect(load('Transform: [A, AWS::Include, B]\nResources:\n  X: 1\n').unresolved[0].message).toBe(
+      'the template uses the macros A, B, which rewrite Resources before deployment; the template is not checked (as written: resource X must be a mapping, found a number)',
+    );
+  });
+
+  it('a template with a macro whose resources are valid as written is checked as written', () => {
+    const t = load('Transform: [AWS::Serverless-2016-10-31, {Name: Boto3, Parameters: {}}]\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n');
+    expect(t.checked).toBe(true);
+    expect([...t.resources.keys()]).toEqual(['Topic']);
+    expect(t.unresolved).toEqual([]);
+  });
+
+  it('AWS transforms do not excuse invalid resources, nor does a macro excuse another invalid section', () => {
+    const failure = (text: string): string => {
+      try {
+        load(text);
+      } catch (error) {
+        return (error as InputError).format();
+      }
+      return 'no error';
+    };
+    for (const aws of ['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions', 'AWS::Include', 'AWS::CodeDeployBlueGreen', 'AWS::SecretsManager-2020-07-23', 'AWS::SecretsManager-2024-09-16', 'AWS::ServiceCatalog']) {
+      expect(failure(`Transform: ${aws}\nResources:\n  Bucket:\n    Properties: {}\n`)).toBe('template.yaml:3:3: resource Bucket has no Type');
+    }
+    expect(failure('Resources:\n  Bucket:\n    Properties: {}\n')).toBe('template.yaml:2:3: resource Bucket has no Type');
+    expect(failure('Transform: Expand\nParameters: [Env]\nResources: []\n')).toBe('template.yaml:2:1: Parameters must be a mapping, found a list');
   });
 });

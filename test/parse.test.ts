@@ -39,6 +39,11 @@ function failure(text: string, file = 'template.yaml', explicit = true): string 
   return inputError(() => load(text, file, explicit)).format();
 }
 
+/** The value at a path of a parsed document. */
+function valueAt(doc: ParsedDocument, p: JsonPath): unknown {
+  return p.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], doc.value);
+}
+
 function locate(doc: ParsedDocument, p: JsonPath): string {
   const { line, column } = doc.sourceMap.locate(doc.value, p);
   return `${line}:${column}`;
@@ -310,6 +315,163 @@ describe('positions: 1-based line and column of any path', () => {
   });
 });
 
+describe('YAML that CloudFormation reads though YAML 1.2 does not: read as CloudFormation reads it, with a note', () => {
+  const FLOW_LIST = 'flow sequence not indented past its key, read as CloudFormation reads it';
+  const FLOW_MAP = 'flow mapping not indented past its key, read as CloudFormation reads it';
+  const QUOTED = 'quoted string continued on a line not indented past its key, read as CloudFormation reads it';
+
+  /** `line:column message` of each note. */
+  function notesOf(doc: ParsedDocument): string[] {
+    return (doc.notes ?? []).map((n) => `${n.position.line}:${n.position.column} ${n.message}`);
+  }
+
+  describe('a flow sequence not indented past its key (PyYAML and CloudFormation ignore indentation inside [ ])', () => {
+    const doc = parseDocument(
+      yaml`
+        Resources:
+          Role:
+            Type: AWS::IAM::Role
+            Properties:
+              Policies:
+                - Statement:
+                  - Effect: Allow
+                    Resource: [
+                    !Sub "arn:\${AWS::Partition}:rds:::db:\${Db}",
+                    !GetAtt Db.Arn
+                    ]
+                  - Effect: Deny
+                    Resource: '*'
+          Queue:
+            Type: AWS::SQS::Queue
+      `,
+      'template.yaml',
+    );
+    const statements = ['Resources', 'Role', 'Properties', 'Policies', 0, 'Statement'];
+
+    it('gives the values PyYAML gives', () => {
+      expect((doc.value as { Resources: { Role: { Properties: unknown } } }).Resources.Role.Properties).toEqual({
+        Policies: [
+          {
+            Statement: [
+              { Effect: 'Allow', Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:::db:${Db}' }, { 'Fn::GetAtt': ['Db', 'Arn'] }] },
+              { Effect: 'Deny', Resource: '*' },
+            ],
+          },
+        ],
+      });
+    });
+
+    it('is noted where the list starts', () => {
+      expect(notesOf(doc)).toEqual([`8:23 ${FLOW_LIST}`]);
+    });
+
+    it.each<[string, JsonPath, string]>([
+      ['the key of the list', [...statements, 0, 'Resource'], '8:13'],
+      ['an item on a line not indented past the key', [...statements, 0, 'Resource', 0], '9:13'],
+      ['the next item', [...statements, 0, 'Resource', 1], '10:13'],
+      ['inside the next item', [...statements, 0, 'Resource', 1, 'Fn::GetAtt', 1], '10:13'],
+      ['the next list item', [...statements, 1], '12:13'],
+      ['a key after the list', [...statements, 1, 'Resource'], '13:13'],
+      ['the next resource', ['Resources', 'Queue'], '14:3'],
+      ['a key of the next resource', ['Resources', 'Queue', 'Type'], '15:5'],
+    ])('keeps the exact position of %s', (_what, p, expected) => {
+      expect(locate(doc, p)).toBe(expected);
+    });
+  });
+
+  it('a flow mapping not indented past its key, with a flow mapping inside', () => {
+    const doc = parseDocument(
+      yaml`
+        Resources:
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              Environment: {
+              Variables: {STAGE: prod,
+              TABLE: !Ref Table}
+              }
+              Runtime: nodejs20.x
+      `,
+      'template.yaml',
+    );
+    const properties = ['Resources', 'Fn', 'Properties'];
+    expect(valueAt(doc, properties)).toEqual({ Environment: { Variables: { STAGE: 'prod', TABLE: { Ref: 'Table' } } }, Runtime: 'nodejs20.x' });
+    expect(notesOf(doc)).toEqual([`5:20 ${FLOW_MAP}`]);
+    expect(locate(doc, [...properties, 'Environment', 'Variables'])).toBe('6:7');
+    expect(locate(doc, [...properties, 'Environment', 'Variables', 'TABLE'])).toBe('7:7');
+    expect(locate(doc, [...properties, 'Environment', 'Variables', 'TABLE', 'Ref'])).toBe('7:14');
+    expect(locate(doc, [...properties, 'Runtime'])).toBe('9:7');
+  });
+
+  it('quoted strings continued on lines at their key\'s indentation or less (PyYAML does not check those lines)', () => {
+    const doc = parseDocument(
+      yaml`
+        Resources:
+          Topic:
+            Type: AWS::SNS::Topic
+            Properties:
+              DisplayName: 'alerts for
+              the orders team'
+              TopicName: "orders-
+          alerts"
+              Tags:
+                - Key: team
+                  Value: orders
+      `,
+      'template.yaml',
+    );
+    const properties = ['Resources', 'Topic', 'Properties'];
+    expect(valueAt(doc, properties)).toEqual({ DisplayName: 'alerts for the orders team', TopicName: 'orders- alerts', Tags: [{ Key: 'team', Value: 'orders' }] });
+    expect(notesOf(doc)).toEqual([`5:20 ${QUOTED}`, `7:18 ${QUOTED}`]);
+    expect(locate(doc, [...properties, 'TopicName'])).toBe('7:7');
+    expect(locate(doc, [...properties, 'Tags'])).toBe('9:7');
+    expect(locate(doc, [...properties, 'Tags', 0, 'Value'])).toBe('11:11');
+  });
+
+  it('a quoted string continued at column 0, and several of them: each hides the next from yaml until the text is read again', () => {
+    const filter = (n: number) => [`  Filter${n}:`, '    Type: AWS::Logs::MetricFilter', '    Properties:', '      FilterPattern: "{', '($.eventName = DisableKey) ||', `($.eventName = Key${n})`, '}"', '      LogGroupName: trail'];
+    const doc = parseDocument(['Resources:', ...filter(1), ...filter(2), ...filter(3), ''].join('\n'), 'template.yaml');
+    expect(valueAt(doc, ['Resources', 'Filter3', 'Properties'])).toEqual({ FilterPattern: '{ ($.eventName = DisableKey) || ($.eventName = Key3) }', LogGroupName: 'trail' });
+    expect(notesOf(doc)).toEqual([`5:22 ${QUOTED}`, `13:22 ${QUOTED}`, `21:22 ${QUOTED}`]);
+    expect(locate(doc, ['Resources', 'Filter3', 'Properties', 'LogGroupName'])).toBe('25:7');
+  });
+
+  it('reads them the same with CRLF line ends', () => {
+    const doc = parseDocument(['A:', '  B: [', '  1,', '  2]', "  C: 'x", "  y'", '  D: !Ref E', ''].join('\r\n'), 'template.yaml');
+    expect(doc.value).toEqual({ A: { B: [1, 2], C: 'x y', D: { Ref: 'E' } } });
+    expect(notesOf(doc)).toEqual([`2:6 ${FLOW_LIST}`, `5:6 ${QUOTED}`]);
+    expect([locate(doc, ['A', 'B', 1]), locate(doc, ['A', 'D']), locate(doc, ['A', 'D', 'Ref'])]).toEqual(['4:3', '7:3', '7:6']);
+  });
+
+  it('notes nothing for YAML that needs no leniency', () => {
+    expect(parseDocument('Resources:\n  A: [1,\n    2]\n', 'template.yaml').notes).toEqual([]);
+    expect(parseDocument('{"Resources": {}}', 'template.json').notes).toEqual([]);
+  });
+
+  it('passes the notes to the template model, whose notes reach the report', () => {
+    const template = load('Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: "a\n      b"\n')!;
+    expect(template.unresolved).toEqual([{ path: '', position: { line: 5, column: 20 }, message: QUOTED }]);
+    expect(template.resources.get('Topic')!.properties).toEqual({ DisplayName: 'a b' });
+  });
+
+  it('reads many such constructs in linear time', () => {
+    const resource = (n: number) => `  Role${n}:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns: [\n      !Sub "arn:\${AWS::Partition}:iam::aws:policy/P${n}",\n      ]\n      Description: 'role\n      ${n}'\n`;
+    const text = `Resources:\n${Array.from({ length: 2000 }, (_, n) => resource(n)).join('')}`;
+    const started = Date.now();
+    const doc = parseDocument(text, 'template.yaml');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(doc.notes).toHaveLength(4000);
+    expect(valueAt(doc, ['Resources', 'Role1999', 'Properties'])).toEqual({ ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/P1999' }], Description: 'role 1999' });
+    expect(locate(doc, ['Resources', 'Role1999', 'Properties', 'Description'])).toBe(`${1 + 1999 * 8 + 7}:7`);
+  });
+
+  it('adds a bounded amount of indentation: a list far to the right over many lines stays an error', () => {
+    // the list starts after an anchor 100,000 characters long
+    const text = `Resources:\n  A: &${'a'.repeat(100_000)} [\n${'  1,\n'.repeat(100)}  ]\n`;
+    expect(failure(text)).toMatch(/^template\.yaml:\d+:\d+: invalid YAML: flow sequence in block collection must be sufficiently indented/);
+  });
+});
+
 describe('formats and encodings', () => {
   it('detects the format from the name, then from the text', () => {
     expect(detectFormat('a.json', 'Resources: {}')).toBe('json');
@@ -393,8 +555,22 @@ describe('input errors: message and line:column', () => {
       ['a tab used for indentation', 'Resources:\n\tA:\n\t\tType: X\n', '2:1: invalid YAML: tab characters are not allowed for indentation'],
       ['a tab used for indentation, deeper', 'Resources:\n  A:\n\tType: X\n', '3:1: invalid YAML: tab characters are not allowed for indentation'],
       ['an alias to no anchor', 'Resources:\n  A: *nope\n', '2:6: invalid YAML: unknown alias *nope'],
+      // CloudFormation's indentation is accepted (see above), not what PyYAML rejects too; and any error near what was
+      // read that way is at its place as written
+      ['a quoted scalar followed by more text on its line', "Description: 'Event notifications' (tag:x)\nResources: {}\n", '1:36: invalid YAML: unexpected scalar at node end'],
+      ['a flow list that is never closed', 'Resources:\n  A: [1,\n  2\n  B: 3\n', '3:3: invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]'],
+      ['a quote that is never closed', "Resources:\n  A: 'x\n  y\n", "4:1: invalid YAML: missing closing 'quote"],
+      ['a document marker inside an unindented flow list', 'Resources:\n  A: [1,\n---\n  2]\n', '3:1: invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]'],
+      ['an error after a list read leniently', 'Resources:\n  A: [\n  1]\n  B: "x" y\n', '4:10: invalid YAML: unexpected scalar at node end'],
+      ['a duplicate key after a list read leniently', 'Resources:\n  A: [\n  1]\n  A: 2\n', '4:3: duplicate key "A" (first defined at line 2, column 3)'],
+      ['an unknown tag in a list read leniently', 'Resources:\n  A: [\n  !Foo 1]\n', "3:3: unknown YAML tag !Foo; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags"],
     ])('%s', (_what, text, expected) => {
       expect(failure(text)).toBe(`template.yaml:${expected}`);
+    });
+
+    it('the corpus template with a quoted description followed by more text', () => {
+      const file = path.join(corpusDir(), 'serverless-patterns/rds-sns-event-notification__template.yaml');
+      expect(inputError(() => loadTemplate(file, { explicit: true, displayName: 'rds.yaml' })).format()).toBe('rds.yaml:3:97: invalid YAML: unexpected scalar at node end');
     });
 
     it('accepts a tab inside a line, where YAML allows it', () => {

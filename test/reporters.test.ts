@@ -145,6 +145,38 @@ describe('markdown', () => {
   });
 });
 
+describe('what a finding rests on, and what it needs', () => {
+  const ASSUMED = 'fixtures/alarms/alarm-coverage/fail-alarms-under-default-condition.yaml';
+  const assumptions = [{ condition: 'HasAlertTopic', value: false }, { parameter: 'ParentAlertStack', value: '' }];
+
+  it('is in SARIF result properties with the pack, and in the message; a reminder carries its needsContext there too', async () => {
+    const { stdout } = await runCli(['scan', ASSUMED, '--rule', 'alarm-coverage,cloudtrail-present', '--format', 'sarif']);
+    const log = JSON.parse(stdout) as Sarif.Log;
+    expect(validateSarif(log)).toBe(true);
+    const results = log.runs[0].results!;
+    const coverage = results.find((r) => r.ruleId === 'alarm-coverage')!;
+    expect(coverage.properties).toEqual(expect.objectContaining({ pack: 'alarms', assumptions }));
+    expect(coverage.message.text).toMatch(/ This verdict rests on the default ParentAlertStack='', under which condition HasAlertTopic is false; pass -p ParentAlertStack=… to check the other case\.$/);
+    const trail = results.find((r) => r.ruleId === 'cloudtrail-present')!;
+    expect(trail.properties).toEqual(expect.objectContaining({ pack: 'cloudtrail', needsContext: expect.stringMatching(/--account-baseline/) }));
+    expect(trail.message.text).toMatch(/ Needs context: account-wide resources/);
+  });
+
+  it('is listed under the finding in Markdown and HTML', async () => {
+    const markdown = (await runCli(['scan', ASSUMED, '--rule', 'alarm-coverage', '--format', 'markdown'])).stdout;
+    expect(markdown).toContain("- **Assumes:** condition HasAlertTopic is false, ParentAlertStack='' (default)");
+    const html = (await runCli(['scan', ASSUMED, '--rule', 'alarm-coverage', '--format', 'html'])).stdout;
+    expect(html).toContain('<div class="src">Assumes condition HasAlertTopic is false, ParentAlertStack=&#39;&#39; (default)</div>');
+  });
+
+  it('is in the JSON finding, and gone when the parameter is given', async () => {
+    const at = JSON.parse((await runCli(['scan', ASSUMED, '--rule', 'alarm-coverage', '--format', 'json'])).stdout) as ScanReport;
+    expect(at.findings.map((f) => f.assumptions)).toEqual([assumptions]);
+    const given = JSON.parse((await runCli(['scan', ASSUMED, '--rule', 'alarm-coverage', '--format', 'json', '-p', 'ParentAlertStack=alerts'])).stdout) as ScanReport;
+    expect(given.findings).toEqual([]);
+  });
+});
+
 describe('several formats in one run', () => {
   it('writes each --format to the --output after it, and one to stdout', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'opslint-out-'));

@@ -111,8 +111,11 @@ export function stackConstructs(
 
 /**
  * For a synthesized template read on its own (no manifest): a resource whose `aws:cdk:path` has a segment
- * that is a CDK singleton (32 hex digits) or a custom resource provider (`Custom::…CustomResourceProvider`).
+ * that is a CDK singleton (32 hex digits), a custom resource provider (`Custom::…CustomResourceProvider`), or
+ * a function or state machine of the provider framework (`framework-onEvent`, `waiter-state-machine`).
  */
 export function isFrameworkPath(constructPath: string): boolean {
-  return constructPath.split('/').some((segment) => SINGLETON_ID.test(segment) || /^Custom::.*CustomResourceProvider$/.test(segment));
+  return constructPath.split('/').some((segment) => SINGLETON_ID.test(segment) || FRAMEWORK_SEGMENT.test(segment));
 }
+
+const FRAMEWORK_SEGMENT = /^(Custom::.*CustomResourceProvider|framework-(onEvent|isComplete|onTimeout)|waiter-state-machine)$/;

@@ -3,7 +3,7 @@
  * environments and Stages; a lone template file is an assembly of one stack with no environment; the deployed
  * stacks of one scan are an assembly of stacks with their account, region and stack properties.
  */
-import type { Template } from '../template/model';
+import type { Resource, Template } from '../template/model';
 import { isFrameworkPath, type ConstructInfo } from './cdk-metadata';
 import type { ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
@@ -59,6 +59,22 @@ export interface Assembly {
 /** `aws://ACCOUNT/REGION` as the CDK writes it, with its placeholders for unknown parts. */
 export function formatEnvironment(env: Environment): string {
   return `aws://${env.account ?? 'unknown-account'}/${env.region ?? 'unknown-region'}`;
+}
+
+/** The name users know a stack by: its CloudFormation stack name, or else its id. */
+export function stackLabel(stack: Stack): string {
+  return stack.stackName ?? stack.id;
+}
+
+/** The stacks a user deploys (nested stacks belong to their parent). */
+export function topLevelStacks(assembly: Assembly): Stack[] {
+  return assembly.stacks.filter((s) => s.parent === undefined);
+}
+
+/** How a message names a resource: its construct path in a synthesized stack (`Prod/Orders/Api`), else its logical id. */
+export function resourceLabel(resource: Resource, stack?: Stack): string {
+  const path = stack?.constructs?.get(resource.logicalId)?.path ?? resource.constructPath;
+  return path?.replace(/\/(Resource|Default)$/, '') ?? resource.logicalId;
 }
 
 /**

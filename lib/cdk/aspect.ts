@@ -16,6 +16,7 @@ import type { IConstruct } from 'constructs';
 import { isFrameworkConstruct, type ConstructInfo } from '../assembly/cdk-metadata';
 import type { Assembly } from '../assembly/model';
 import { accountBaselineMatcher } from '../engine/account-baseline';
+import { fullMessage } from '../engine/finding';
 import { runRules } from '../engine/runner';
 import { isAssemblyRule } from '../engine/rule';
 import { bestPractice } from '../framework';
@@ -103,7 +104,7 @@ export class OpsAspect implements IAspect {
       // `Validations.of(c).addError` writes), and a warning's id from addWarningV2: both are the acknowledgement id,
       // so the CLI shows `Rule opslint::<rule>` (errors) or `Acknowledge with 'opslint::<rule>'` (warnings) and the
       // message stays readable; any other trailing `(…::…)` would be mangled into a rule id
-      const text = `${f.message} (${f.bestPractice} ${bp?.title ?? ''})`;
+      const text = `${fullMessage(f)} (${f.bestPractice} ${bp?.title ?? ''})`;
       const withId = `${text} (${acknowledgementId(f.ruleId)})`;
       const ack = acknowledgementFor(target, f.ruleId);
       const ackProblem = ack ? acknowledgementProblems([ack], this.props)[0] : undefined;

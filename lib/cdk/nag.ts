@@ -8,7 +8,7 @@
 import { CfnResource, Stack, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, NagRuleCompliance, type NagPackProps } from 'cdk-nag';
-import type { Finding } from '../engine/finding';
+import { fullMessage, type Finding } from '../engine/finding';
 import { bestPractice } from '../framework';
 import { packageVersion } from '../cli/version';
 import { blocks, checkSynthesized, configured, type OpsCheckProps } from './common';
@@ -80,5 +80,5 @@ export class OpsNagPack extends NagPack {
 }
 
 function describe(f: Finding): string {
-  return `${f.message} (${f.bestPractice} ${bestPractice(f.bestPractice)?.title ?? ''})`;
+  return `${fullMessage(f)} (${f.bestPractice} ${bestPractice(f.bestPractice)?.title ?? ''})`;
 }

@@ -8,7 +8,7 @@ import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidatio
 import { bestPractice } from '../framework';
 import type { IConstruct } from 'constructs';
 import type { Assembly } from '../assembly/model';
-import type { Finding } from '../engine/finding';
+import { fullMessage, type Finding } from '../engine/finding';
 import { parsePath } from '../template/path';
 import { packageVersion } from '../cli/version';
 import {
@@ -43,7 +43,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
       const stack = assembly.stacks.find((s) => s.stackName === f.stack && !s.parent);
       return {
         ruleName: f.ruleId,
-        description: `${f.message} (${f.bestPractice} ${bp?.title ?? ''})`,
+        description: `${fullMessage(f)} (${f.bestPractice} ${bp?.title ?? ''})`,
         fix: rule?.fix?.cdk,
         severity: cdkSeverity(f, this.props),
         ruleMetadata: {

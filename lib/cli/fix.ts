@@ -12,7 +12,6 @@ import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { createColors } from 'picocolors';
 import { atOrAbove, type FailOn, type Finding, type FixEdit } from '../engine/finding';
 import type { Rule } from '../engine/rule';
-import { NEEDS_CONTEXT } from '../engine/runner';
 import { fixPaths, type FileFix } from '../fix/run';
 import { errorLine } from '../reporters/text';
 import { readSettings } from './settings';
@@ -112,10 +111,9 @@ function describe(files: readonly FileFix[], rules: ReadonlyMap<string, Rule>, d
   return out;
 }
 
-/** The message, its long "needs context" explanation (the same in every file) shortened to a tag. */
+/** The message, with its long "needs context" explanation (the same in every file) shortened to a tag. */
 function message(f: Finding, c: ReturnType<typeof createColors>): string {
-  const suffix = Object.values(NEEDS_CONTEXT).find((x) => f.message.endsWith(x));
-  return suffix ? `${f.message.slice(0, -suffix.length)} ${c.dim('(needs context: see opslint scan)')}` : f.message;
+  return f.needsContext !== undefined ? `${f.message} ${c.dim('(needs context: see opslint scan)')}` : f.message;
 }
 
 function where(f: Finding): string {

@@ -1,27 +1,9 @@
 /** `opslint rules`: the catalogue with each rule's OPS best practice. */
-import { ruleDocsUrl } from '../engine/rule';
-import { bestPractice } from '../framework';
+import { ruleInfo } from '../engine/rule-info';
 import { BUILTIN_PACKS } from '../../rules';
 
 export function listRules(format: string): string {
-  const rows = BUILTIN_PACKS.flatMap((pack) =>
-    pack.rules.map((rule) => {
-      const bp = bestPractice(rule.bestPractice);
-      return {
-        id: rule.id,
-        title: rule.title,
-        pack: pack.id,
-        bestPractice: rule.bestPractice,
-        bestPracticeTitle: bp?.title ?? '',
-        question: bp?.question ?? rule.bestPractice.slice(0, 5),
-        severity: rule.severity,
-        resourceTypes: [...(rule.resourceTypes ?? [])],
-        enabled: !(pack.off ?? []).includes(rule.id),
-        bestPracticeUrl: bp?.url ?? '',
-        docs: ruleDocsUrl(rule),
-      };
-    }),
-  );
+  const rows = BUILTIN_PACKS.flatMap((pack) => pack.rules.map((rule) => ({ ...ruleInfo(rule, { pack: pack.id }), enabled: !(pack.off ?? []).includes(rule.id) })));
   if (format === 'json') return `${JSON.stringify({ rules: rows }, null, 2)}\n`;
   const idWidth = Math.max(...rows.map((r) => r.id.length));
   const sevWidth = 7;

@@ -11,7 +11,7 @@ import type { LimitsFlags } from '../config/limits';
 import { INTERNAL_ERROR } from '../engine/runner';
 import { atOrAbove, type FailOn } from '../engine/finding';
 import { FORMATS, getReporter } from '../reporters';
-import { ruleInfos } from '../reporters/rule-info';
+import { ruleInfos } from '../engine/rule-info';
 import { errorLine } from '../reporters/text';
 import { changedFiles } from '../inputs/changed';
 import { scanOnWorkers } from '../parallel/scan';
@@ -120,7 +120,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
     io.stderr(`opslint: wrote ${n} finding(s) to the baseline ${opts.writeBaseline}\n`);
   }
 
-  const rules = ruleInfos(configureRules(scan.packs, scan.selection), scan.packs);
+  const rules = ruleInfos(configureRules(scan.packs, scan.selection));
   const repoRoot = findRepoRoot(cwd);
   for (const output of outputs) {
     const color = opts.color && output.file === undefined && io.isTTY && io.env.NO_COLOR === undefined && output.format === 'text';

@@ -59,7 +59,7 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
     const on = only ? only.has(id) : settingSeverity !== undefined ? settingSeverity !== 'off' : !(pack.off ?? []).includes(id);
     if (!on || settingSeverity === 'off') continue;
     const options = { ...(rule.options ?? {}), ...(typeof setting === 'object' ? (setting.options ?? {}) : {}) };
-    out.push({ rule, severity: settingSeverity ?? rule.severity, options });
+    out.push({ rule, severity: settingSeverity ?? rule.severity, options, pack: pack.id });
   }
   return out;
 }

@@ -1,5 +1,11 @@
 /** The finding contract: what every reporter, the CDK integrations and the tests consume. */
+import type { Assumption } from '../template/resolver';
 import type { Scorecard } from './scorecard';
+
+export type { Assumption };
+
+/** The `pack` of findings the engine itself reports (an invalid suppression), not a rule of any pack. */
+export const ENGINE_PACK = 'opslint';
 
 /** How serious a finding is. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -18,8 +24,13 @@ export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
 /** One finding: the JSON reporter's contract, which every reporter and integration consumes. */
 export interface Finding {
   readonly ruleId: string;
+  /** the pack the rule comes from (`tracing`, or a third-party pack's namespace) */
+  readonly pack: string;
   readonly severity: Severity;
-  /** one sentence, ending with a period */
+  /**
+   * what the rule says, ending with a period; when the verdict rests on parameter defaults or conditions, a
+   * last sentence says which (the same as `assumptions`)
+   */
   readonly message: string;
   /** e.g. 'OPS04-BP05' */
   readonly bestPractice: string;
@@ -49,6 +60,21 @@ export interface Finding {
   readonly suppressed?: Suppression;
   /** the edits that fix it mechanically, when the rule knows them (`opslint fix` applies them) */
   readonly fix?: readonly FixEdit[];
+  /**
+   * Why this finding is a reminder (`info`): the rule needs context the scan did not show, and what would show
+   * it ("mark the stack that holds them as the account baseline (--account-baseline) to enforce this check")
+   */
+  readonly needsContext?: string;
+  /**
+   * What the verdict rests on that the scan was not told: parameter defaults, and conditions evaluated from
+   * them, conditions first
+   */
+  readonly assumptions?: readonly Assumption[];
+}
+
+/** The message with its "needs context" reason, as outputs that show one line per finding print it. */
+export function fullMessage(f: Pick<Finding, 'message' | 'needsContext'>): string {
+  return f.needsContext ? `${f.message} Needs context: ${f.needsContext}` : f.message;
 }
 
 /** A value a fix writes: a scalar (mappings on the way are created, lists are added to). */
@@ -149,4 +175,38 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The sentence a finding's message ends with when its verdict rests on parameter defaults: "This verdict rests on
+ * the default ParentAlertStack='', under which condition HasAlertTopic is false; pass -p ParentAlertStack=… to check
+ * the other case." Lists are cut at three names (the `assumptions` field has them all).
+ */
+export function assumptionSentence(assumptions: readonly Assumption[]): string {
+  const params = assumptions.filter((a): a is Extract<Assumption, { parameter: string }> => 'parameter' in a);
+  const conditions = assumptions.filter((a): a is Extract<Assumption, { condition: string }> => 'condition' in a);
+  if (params.length === 0) return '';
+  const cut = <T>(items: readonly T[], show: (t: T) => string): string => {
+    const shown = items.slice(0, 3).map(show);
+    const rest = items.length - shown.length;
+    if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
+    return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+  };
+  const defaults = `the default${params.length > 1 ? 's' : ''} ${cut(params, (p) => `${p.parameter}='${shorten(p.value)}'`)}`;
+  const byValue = [false, true]
+    .map((value) => conditions.filter((c) => c.value === value))
+    .filter((group) => group.length > 0)
+    .map((group) => `${group.length > 1 ? 'conditions' : 'condition'} ${cut(group, (c) => c.condition)} ${group.length > 1 ? 'are' : 'is'} ${group[0].value}`);
+  const under = byValue.length > 0 ? `, under which ${byValue.join(' and ')}` : '';
+  const pass = params.slice(0, 3).map((p) => `-p ${p.parameter}=…`).join(' ');
+  return `This verdict rests on ${defaults}${under}; pass ${pass} to check the other case${params.length > 1 || conditions.length > 1 ? 's' : ''}.`;
+}
+
+/** Every assumption, for reports that show them apart from the message: "condition HasAlertTopic is false, ParentAlertStack='' (default)". */
+export function assumptionList(assumptions: readonly Assumption[]): string {
+  return assumptions.map((a) => ('condition' in a ? `condition ${a.condition} is ${a.value}` : `${a.parameter}='${a.value}' (default)`)).join(', ');
+}
+
+function shorten(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 39)}…` : value;
 }

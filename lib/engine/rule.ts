@@ -4,11 +4,17 @@
  * It never reads files, computes lines or throws on odd input; the engine does the rest.
  */
 import type { Assembly, Stack } from '../assembly/model';
+import type { AppFacts, StackFacts } from '../semantics/facts';
+import type { Role } from '../semantics/roles';
+import type { BranchOptions } from '../semantics/values';
+import type { Judged, Verdict } from '../semantics/verdict';
 import type { ReferenceGraph, Reference } from '../template/graph';
 import type { Resource, Template } from '../template/model';
 import type { JsonPath } from '../template/path';
 import type { Resolved } from '../template/resolver';
 import type { FixEdit, Severity } from './finding';
+
+export type { Verdict };
 
 /** Options a rule accepts, with their defaults. Plain JSON values, so they can come from configuration. */
 export type RuleOptions = Record<string, unknown>;
@@ -50,6 +56,34 @@ interface RuleMetaBase<O extends RuleOptions> {
   readonly context?: 'account' | 'app';
   /** the rule's documentation page (default: its page in opslint's docs/rules) */
   readonly docs?: string;
+  /**
+   * Whether the rule checks deployment machinery and account-baseline resources, and why (shown on its doc
+   * page). Workload resources are always checked and the CDK's own resources never are. Default: both
+   * checked. Built-in rules that look at Lambda functions say what they do with machinery.
+   */
+  readonly roles?: RolePolicy;
+}
+
+/** A rule's decision about one role of resource: checked or not, and why. */
+export interface RoleDecision {
+  readonly check: boolean;
+  /** one sentence: "invoked once per deployment by CloudFormation, not on a request path" */
+  readonly why: string;
+}
+
+/** How a rule treats the roles of resources that are not plain workload. */
+export type RolePolicy = { readonly [R in Exclude<Role, 'workload' | 'cdk-internal'>]?: RoleDecision };
+
+/** Whether a rule checks resources of a role. */
+export function checksRole(rule: Pick<Rule, 'roles'>, role: Role): boolean {
+  if (role === 'workload') return true;
+  if (role === 'cdk-internal') return false;
+  return rule.roles?.[role]?.check ?? true;
+}
+
+/** The roles a rule checks. */
+export function checkedRoles(rule: Pick<Rule, 'roles'>): Role[] {
+  return (['workload', 'account-baseline', 'machinery'] as const).filter((r) => checksRole(rule, r));
 }
 
 /** What a resource rule reports: a message (by id, or literal) and where, relative to the resource. */
@@ -73,10 +107,13 @@ export interface AssemblyReport extends Omit<Report, 'fix'> {
   /** the stack the finding is about; with `resource`, a resource in it */
   readonly stack?: Stack;
   readonly resource?: Resource;
+  /**
+   * This finding is judged fairly without the context the rule needs for its others (say, resources of one
+   * template that carry an owner tag while others do not): it keeps its severity where the rule's other
+   * findings are reminders.
+   */
+  readonly inContext?: boolean;
 }
-
-/** Answers a rule may give about a value: it holds, it fails, or it cannot be known before deployment. */
-export type Verdict = true | false | undefined;
 
 /** What a resource rule gets besides the resource: options, the template, the resolver and graph helpers, and `report`. */
 export interface ResourceContext<O extends RuleOptions> {
@@ -85,6 +122,8 @@ export interface ResourceContext<O extends RuleOptions> {
   readonly resource: Resource;
   readonly stack: Stack;
   readonly graph: ReferenceGraph;
+  /** what the template's resources are for, the alarm index, who invokes what: worked out once per stack */
+  readonly facts: StackFacts;
   /** the resolved value at a path of this resource, e.g. `ctx.get('Properties.TracingConfig.Mode')` */
   get(path: string | JsonPath): Resolved;
   /** resolves an intrinsic function (shallow): a known value or Unknown with its reason */
@@ -94,6 +133,14 @@ export interface ResourceContext<O extends RuleOptions> {
    * known value does not (with an `Fn::If`, only when every branch is known), `undefined` when unknown.
    */
   satisfies(path: string | JsonPath, predicate: (value: unknown) => boolean): Verdict;
+  /** {@link satisfies} with the reason when the verdict cannot be known ("parameter Env has no default value") */
+  judge(path: string | JsonPath, predicate: (value: unknown) => boolean): Judged;
+  /**
+   * Every value the property at `path` can take, fully resolved, one per branch of an `Fn::If` whose condition
+   * cannot be evaluated (or of every `Fn::If`, with `everyBranch`); `UNKNOWN` stands for a part known only at
+   * deployment. For settings in lists of mappings (MethodSettings, LoadBalancerAttributes) judged item by item.
+   */
+  values(path: string | JsonPath, options?: BranchOptions): unknown[];
   /**
    * Resources of the given types (all types when omitted) that refer to this resource, with the references;
    * resources whose Condition is known to be false are left out.
@@ -104,10 +151,17 @@ export interface ResourceContext<O extends RuleOptions> {
   report(report: Report): void;
 }
 
-/** What an assembly rule gets besides the assembly: options and `report`. */
+/** What an assembly rule gets besides the assembly: options, the facts of each stack, and `report`. */
 export interface AssemblyContext<O extends RuleOptions> {
   readonly options: O;
   readonly assembly: Assembly;
+  /** the facts of each stack: `ctx.facts.of(stack)` */
+  readonly facts: AppFacts;
+  /**
+   * The resources of these types in a stack that this rule checks: deployed, not the CDK's own, and of a role
+   * the rule's `roles` say it checks (workload and account baseline unless it says otherwise).
+   */
+  resources(stack: Stack, types: readonly string[]): Resource[];
   report(report: AssemblyReport): void;
 }
 

@@ -9,13 +9,18 @@
  */
 import { formatEnvironment, type Assembly, type Stack } from '../assembly/model';
 import { bestPractice as lookupBestPractice } from '../framework';
-import type { Reference } from '../template/graph';
+import { AppFacts } from '../semantics/facts';
+import { referrers } from '../semantics/references';
+import { valuesAt } from '../semantics/values';
+import { judgeAt } from '../semantics/verdict';
 import type { Resource, Template } from '../template/model';
 import type { ParsedDocument } from '../template/parse';
-import { formatPath, parsePath, type JsonPath } from '../template/path';
+import { formatPath, parsePath } from '../template/path';
+import type { Assumption } from '../template/resolver';
 import type { Position } from '../template/source';
-import type { Finding, FixEdit, Severity } from './finding';
+import { assumptionSentence, type Finding, type FixEdit, type Severity } from './finding';
 import {
+  checksRole,
   formatMessage,
   isAssemblyRule,
   ruleDocsUrl,
@@ -26,7 +31,6 @@ import {
   type ResourceRule,
   type Rule,
   type RuleOptions,
-  type Verdict,
 } from './rule';
 
 /** The rule id of a finding that says a rule failed on a resource. */
@@ -37,6 +41,8 @@ export interface ConfiguredRule {
   readonly rule: Rule;
   readonly severity: Severity;
   readonly options: RuleOptions;
+  /** the id of the pack the rule comes from ('' when it was run on its own) */
+  readonly pack?: string;
 }
 
 export interface RunOptions {
@@ -52,11 +58,11 @@ export interface RuleWatch {
   leave(): void;
 }
 
-/** What the engine says after a finding whose rule lacks the context it needs. */
+/** Why a finding is a reminder when its rule lacks the context it needs (a finding's `needsContext`). */
 export const NEEDS_CONTEXT: Readonly<Record<'account' | 'app', string>> = {
   account:
-    ' Needs context: account-wide resources usually come from a baseline stack or the organization; mark the stack that holds them as the account baseline (--account-baseline) to enforce this check.',
-  app: ' Needs context: another stack of the app may provide it; scan the app\'s cloud assembly (cdk.out) to enforce this check.',
+    'account-wide resources usually come from a baseline stack or the organization; mark the stack that holds them as the account baseline (--account-baseline) to enforce this check.',
+  app: 'another stack of the app may provide it; scan the app\'s cloud assembly (cdk.out) to enforce this check.',
 };
 
 /** Per rule: the resources (or assemblies) it evaluated, those it found a problem in, and those it could not judge without context. */
@@ -71,6 +77,8 @@ export interface RuleStats {
 export interface Evaluation {
   readonly findings: Finding[];
   readonly stats: Map<string, RuleStats>;
+  /** what the run worked out about each stack (roles, alarm index…) */
+  readonly facts: AppFacts;
 }
 
 /** Runs configured rules over one assembly and returns their findings (in no particular order). */
@@ -85,7 +93,7 @@ export function evaluate(assembly: Assembly, rules: readonly ConfiguredRule[], o
   for (const configured of rules) {
     if (isAssemblyRule(configured.rule)) run.onAssembly(configured, configured.rule);
   }
-  return { findings: run.findings, stats: run.stats };
+  return { findings: run.findings, stats: run.stats, facts: run.facts };
 }
 
 /** The key of a resource (or of a whole assembly) in the statistics. */
@@ -99,6 +107,9 @@ class Run {
   /** whether the assembly's account context is known (it contains the account baseline) */
   private readonly hasBaseline: boolean;
   private readonly watch?: RuleWatch;
+  readonly facts: AppFacts;
+  /** per resource: whether it is deployed, and what that rests on */
+  private readonly deployment = new Map<Resource, { readonly excluded: boolean; readonly assumptions: readonly Assumption[] }>();
 
   constructor(
     private readonly assembly: Assembly,
@@ -107,10 +118,12 @@ class Run {
     this.watch = options.watch;
     const marked = options.accountBaseline;
     this.hasBaseline = marked !== undefined && assembly.stacks.some((s) => marked(s));
+    this.facts = new AppFacts(assembly, marked);
   }
 
   onStack(stack: Stack, rules: readonly ConfiguredRule[]): void {
     const template = stack.template;
+    const facts = this.facts.of(stack);
     // one key string per resource, shared by every rule's statistics (a large scan holds millions of entries)
     const keys = new Map<Resource, string>();
     for (const configured of rules) {
@@ -118,33 +131,49 @@ class Run {
       const memo = new Map<string, unknown>();
       for (const type of new Set(rule.resourceTypes)) {
         for (const resource of template.resourcesOfType(type)) {
-          if (template.isExcluded(resource) || stack.frameworkResources?.has(resource.logicalId)) continue;
+          const deployment = this.deploymentOf(template, resource);
+          if (deployment.excluded || !checksRole(rule, facts.role(resource).role)) continue;
           let key = keys.get(resource);
           if (key === undefined) keys.set(resource, (key = resourceKey(template.file, resource.logicalId)));
           this.statsOf(rule.id).evaluated.add(key);
           try {
             this.watch?.enter(configured);
-            settled(rule.check(resource, this.resourceContext(stack, resource, configured, memo, key)));
+            template.resolver.track(() => {
+              // a finding on a resource deployed under a condition rests on what that condition rests on
+              template.resolver.assume(deployment.assumptions);
+              settled(rule.check(resource, this.resourceContext(stack, resource, configured, memo, key)));
+            });
             this.watch?.leave();
           } catch (error) {
             this.watch?.leave();
-            this.push(configured, key, internalError(configured, error, { file: template.file, position: resource.position, resource: resource.logicalId, path: formatPath(['Resources', resource.logicalId]), stack, res: resource }));
+            this.push(configured, key, internalError(configured, error, { file: template.file, position: resource.position, resource: resource.logicalId, path: formatPath(template.documentPath(resource, [])), stack, res: resource }));
           }
         }
       }
     }
   }
 
+  /** Whether a resource is deployed (its Condition is not known to be false), worked out once, with what that rests on. */
+  private deploymentOf(template: Template, resource: Resource): { readonly excluded: boolean; readonly assumptions: readonly Assumption[] } {
+    let d = this.deployment.get(resource);
+    if (!d) {
+      const { value: excluded, assumptions } = template.resolver.track(() => template.isExcluded(resource));
+      this.deployment.set(resource, (d = { excluded, assumptions }));
+    }
+    return d;
+  }
+
   onAssembly(configured: ConfiguredRule, rule: AssemblyRule): void {
     const assembly = this.assembly;
     const key = resourceKey(assembly.file, '');
     this.statsOf(rule.id).evaluated.add(key);
+    // assembly rules read many stacks: what a finding rests on is what was read through its own stack's resolver
     const report = (r: AssemblyReport): void => {
       const rel = parsePath(r.path ?? []);
       let where: Where;
       if (r.stack && r.resource) {
         const t = r.stack.template;
-        where = { file: t.file, position: t.locateInResource(r.resource, rel), resource: r.resource.logicalId, path: formatPath(['Resources', r.resource.logicalId, ...rel]), stack: r.stack, res: r.resource };
+        where = { file: t.file, position: t.locateInResource(r.resource, rel), resource: r.resource.logicalId, path: formatPath(t.documentPath(r.resource, rel)), stack: r.stack, res: r.resource };
       } else if (r.stack?.declaredIn && declaringManifest(assembly, r.stack)) {
         const manifest = declaringManifest(assembly, r.stack)!;
         const path = [...r.stack.declaredIn.path, ...rel];
@@ -161,11 +190,15 @@ class Run {
         const t = assembly.stacks[0].template;
         where = { file: t.file, position: t.locate(rel), resource: '', path: formatPath(rel) };
       }
-      this.report(configured, r, where, key);
+      const stack = r.stack ?? (assembly.stacks.length === 1 ? assembly.stacks[0] : undefined);
+      const assumptions = stack ? [...(r.resource ? this.deploymentOf(stack.template, r.resource).assumptions : []), ...stack.template.resolver.assumptionsSoFar()] : [];
+      this.report(configured, r, where, key, undefined, r.inContext ? undefined : this.missingContext(rule), assumptions);
     };
+    const resources = (stack: Stack, types: readonly string[]): Resource[] =>
+      this.facts.of(stack).withRoles(types, (['workload', 'account-baseline', 'machinery'] as const).filter((role) => checksRole(rule, role)));
     try {
       this.watch?.enter(configured);
-      settled(rule.check(assembly, { options: configured.options, assembly, report }));
+      trackAll(assembly, () => settled(rule.check(assembly, { options: configured.options, assembly, facts: this.facts, resources, report })));
       this.watch?.leave();
     } catch (error) {
       this.watch?.leave();
@@ -181,10 +214,13 @@ class Run {
       resource,
       stack,
       graph: template.graph,
+      facts: this.facts.of(stack),
       get: (path) => template.valueAt(resource, path),
       resolve: (value) => template.resolver.resolve(value),
-      satisfies: (path, predicate) => verdict(template, resource, path, predicate),
-      referrers: (types) => referrers(template, resource, types),
+      satisfies: (path, predicate) => judgeAt(template, resource, path, predicate).verdict,
+      judge: (path, predicate) => judgeAt(template, resource, path, predicate),
+      values: (path, options) => valuesAt(template.resolver, resource.definition, path, options),
+      referrers: (types) => referrers(template, resource.logicalId, types, { dependsOn: true }),
       memo: <T>(id: string, compute: () => T): T => {
         if (!memo.has(id)) memo.set(id, compute());
         return memo.get(id) as T;
@@ -195,22 +231,32 @@ class Run {
           file: template.file,
           position: template.locateInResource(resource, rel),
           resource: resource.logicalId,
-          path: formatPath(['Resources', resource.logicalId, ...rel]),
+          path: formatPath(template.documentPath(resource, rel)),
           stack,
           res: resource,
         };
-        this.report(configured, report, where, key, report.fix === undefined ? undefined : absoluteFix(report.fix, resource.logicalId));
+        const fix = report.fix === undefined ? undefined : absoluteFix(report.fix, template, resource);
+        this.report(configured, report, where, key, fix, this.missingContext(configured.rule), template.resolver.assumptionsSoFar());
       },
     };
   }
 
-  private report(configured: ConfiguredRule, report: Report, where: Where, key: string, fix?: readonly FixEdit[]): void {
+  private report(configured: ConfiguredRule, report: Report, where: Where, key: string, fix: readonly FixEdit[] | undefined, missing: 'account' | 'app' | undefined, assumptions: readonly Assumption[]): void {
     const rule = configured.rule;
     const text = report.messageId !== undefined ? rule.messages?.[report.messageId] : report.message;
     if (text === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${report.messageId}"`);
-    const missing = this.missingContext(rule);
-    const message = formatMessage(text, report.data) + (missing ? NEEDS_CONTEXT[missing] : '');
-    const f = finding({ ruleId: rule.id, severity: missing ? 'info' : configured.severity, message, bestPractice: rule.bestPractice, docs: ruleDocsUrl(rule), ...where, fix });
+    const f = finding({
+      ruleId: rule.id,
+      pack: configured.pack ?? '',
+      severity: missing ? 'info' : configured.severity,
+      message: formatMessage(text, report.data),
+      bestPractice: rule.bestPractice,
+      docs: ruleDocsUrl(rule),
+      ...where,
+      fix,
+      needsContext: missing ? NEEDS_CONTEXT[missing] : undefined,
+      assumptions,
+    });
     if (missing) {
       this.statsOf(rule.id).needsContext.add(key);
       this.findings.push(f);
@@ -238,6 +284,16 @@ class Run {
   }
 }
 
+/** Runs `fn` with every stack's resolver tracking what the values read rest on. */
+function trackAll(assembly: Assembly, fn: () => void): void {
+  const resolvers = [...new Set(assembly.stacks.map((s) => s.template.resolver))];
+  const run = (i: number): void => {
+    if (i === resolvers.length) fn();
+    else resolvers[i].track(() => run(i + 1));
+  };
+  run(0);
+}
+
 interface Where {
   readonly file: string;
   readonly position: Position;
@@ -245,25 +301,6 @@ interface Where {
   readonly path: string;
   readonly stack?: Stack;
   readonly res?: Resource;
-}
-
-function verdict(template: Template, resource: Resource, path: string | JsonPath, predicate: (v: unknown) => boolean): Verdict {
-  const r = template.valueAt(resource, path);
-  if (r.known) return predicate(r.value);
-  if (r.alternatives) return r.alternatives.every((v) => predicate(v));
-  return undefined;
-}
-
-function referrers(template: Template, resource: Resource, types?: readonly string[]): { resource: Resource; references: Reference[] }[] {
-  const byResource = new Map<string, { resource: Resource; references: Reference[] }>();
-  for (const ref of template.graph.incoming(resource.logicalId)) {
-    const from = template.resources.get(ref.from);
-    if (!from || (types && !types.includes(from.type)) || template.isExcluded(from)) continue;
-    const entry = byResource.get(ref.from);
-    if (entry) entry.references.push(ref);
-    else byResource.set(ref.from, { resource: from, references: [ref] });
-  }
-  return [...byResource.values()];
 }
 
 /** The manifest that declares a stack: for a stack in a Stage, the Stage's own manifest, not the top one. */
@@ -295,6 +332,7 @@ function internalError(configured: ConfiguredRule, error: unknown, where: Where)
   const on = where.resource ? ` on resource ${where.resource}` : '';
   return finding({
     ruleId: INTERNAL_ERROR,
+    pack: configured.pack ?? '',
     severity: 'error',
     message: `Rule ${configured.rule.id} failed${on}: ${what.replace(/\.?$/, '.')}`,
     bestPractice: configured.rule.bestPractice,
@@ -304,17 +342,31 @@ function internalError(configured: ConfiguredRule, error: unknown, where: Where)
 }
 
 /** A report's fix with document paths, as findings carry it. */
-function absoluteFix(fix: FixEdit | readonly FixEdit[], logicalId: string): FixEdit[] {
+function absoluteFix(fix: FixEdit | readonly FixEdit[], template: Template, resource: Resource): FixEdit[] {
   const edits: readonly FixEdit[] = Array.isArray(fix) ? fix : [fix as FixEdit];
-  return edits.map((e) => ({ ...e, path: formatPath(['Resources', logicalId, ...parsePath(e.path)]) }));
+  return edits.map((e) => ({ ...e, path: formatPath(template.documentPath(resource, e.path)) }));
 }
 
-function finding(f: Where & { ruleId: string; severity: Severity; message: string; bestPractice: string; docs: string; fix?: readonly FixEdit[] }): Finding {
+interface FindingParts extends Where {
+  readonly ruleId: string;
+  readonly pack: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly bestPractice: string;
+  readonly docs: string;
+  readonly fix?: readonly FixEdit[];
+  readonly needsContext?: string;
+  readonly assumptions?: readonly Assumption[];
+}
+
+function finding(f: FindingParts): Finding {
   const bp = lookupBestPractice(f.bestPractice);
+  const assumptions = orderAssumptions(f.assumptions ?? []);
   const out: Finding = {
     ruleId: f.ruleId,
+    pack: f.pack,
     severity: f.severity,
-    message: f.message,
+    message: [f.message, f.res?.implicit?.note, assumptions.length > 0 ? assumptionSentence(assumptions) : undefined].filter((x) => x !== undefined).join(' '),
     bestPractice: f.bestPractice,
     question: bp?.question ?? f.bestPractice.slice(0, 5),
     file: f.file,
@@ -334,13 +386,27 @@ function finding(f: Where & { ruleId: string; severity: Severity; message: strin
     ...(constructPath !== undefined ? { constructPath } : {}),
     ...(construct?.source !== undefined ? { source: construct.source } : {}),
     ...(f.fix && f.fix.length > 0 ? { fix: f.fix } : {}),
+    ...(f.needsContext ? { needsContext: f.needsContext } : {}),
+    ...(assumptions.length > 0 ? { assumptions } : {}),
   };
+}
+
+/** Each assumption once, conditions first, each group in the order met. */
+function orderAssumptions(all: readonly Assumption[]): Assumption[] {
+  const seen = new Map<string, Assumption>();
+  for (const a of all) {
+    const key = 'parameter' in a ? `p:${a.parameter}` : `c:${a.condition}`;
+    if (!seen.has(key)) seen.set(key, a);
+  }
+  const list = [...seen.values()];
+  return [...list.filter((a) => 'condition' in a), ...list.filter((a) => 'parameter' in a)];
 }
 
 /** The finding for a rule that a watchdog stopped because it ran past its time budget (lib/parallel). */
 export function timeoutFinding(configured: ConfiguredRule, file: string, budgetMs: number): Finding {
   return finding({
     ruleId: INTERNAL_ERROR,
+    pack: configured.pack ?? '',
     severity: 'error',
     message: `Rule ${configured.rule.id} did not finish within its time budget of ${budgetMs} ms and was stopped; the rest of ${file} was checked without it.`,
     bestPractice: configured.rule.bestPractice,

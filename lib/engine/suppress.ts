@@ -10,7 +10,7 @@ import type { Assembly } from '../assembly/model';
 import { isPlainObject } from '../template/intrinsics';
 import type { Resource, Template } from '../template/model';
 import { formatPath, type JsonPath } from '../template/path';
-import type { Finding, Suppression } from './finding';
+import { ENGINE_PACK, type Finding, type Suppression } from './finding';
 import { ruleDocsUrl } from './rule';
 
 export const INVALID_SUPPRESSION = 'invalid-suppression';
@@ -113,6 +113,7 @@ function invalid(template: Template, resource: Resource | undefined, path: JsonP
   const full = resource ? ['Resources', resource.logicalId, ...path] : path;
   return {
     ruleId: INVALID_SUPPRESSION,
+    pack: ENGINE_PACK,
     severity: 'warning',
     message,
     bestPractice: SUPPRESSION_BEST_PRACTICE,

@@ -4,7 +4,7 @@
  * Suppressed findings are left out; input errors are errors. Findings in deployed stacks, which are no file,
  * are annotations of the run, their `stack://` location in the message.
  */
-import type { Severity } from '../engine/finding';
+import { fullMessage, type Severity } from '../engine/finding';
 import type { Reporter } from './index';
 import { isStackLocation } from '../sources/location';
 import { repoRelative } from './paths';
@@ -27,8 +27,8 @@ export const githubReporter: Reporter = (report, options) => {
     if (f.suppressed) continue;
     const title = `title=${property(`${f.ruleId} (${f.bestPractice})`)}`;
     // a deployed stack is no file of the repository: the annotation names it in its message instead
-    if (isStackLocation(f.file)) lines.push(`::${COMMAND[f.severity]} ${title}::${data(`${f.file}:${f.line}:${f.column}: ${f.message}`)}`);
-    else lines.push(`::${COMMAND[f.severity]} file=${property(file(f.file))},line=${f.line},col=${f.column},${title}::${data(f.message)}`);
+    if (isStackLocation(f.file)) lines.push(`::${COMMAND[f.severity]} ${title}::${data(`${f.file}:${f.line}:${f.column}: ${fullMessage(f)}`)}`);
+    else lines.push(`::${COMMAND[f.severity]} file=${property(file(f.file))},line=${f.line},col=${f.column},${title}::${data(fullMessage(f))}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 };

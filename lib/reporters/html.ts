@@ -8,7 +8,7 @@
  * the file opens offline and makes no requests; the only external addresses are plain links (rule docs,
  * framework pages). The content reads with JavaScript off; only the filters need it.
  */
-import { errorLocation, type Finding, type ScanReport, type Severity } from '../engine/finding';
+import { assumptionList, errorLocation, fullMessage, type Finding, type ScanReport, type Severity } from '../engine/finding';
 import type { ScorecardBestPractice, ScorecardQuestion } from '../engine/scorecard';
 import { bestPractice, question as frameworkQuestion } from '../framework';
 import type { Reporter, ReporterOptions } from './index';
@@ -267,10 +267,11 @@ function findingsSection(findings: readonly Finding[], options: ReporterOptions)
     const suppressed = f.suppressed
       ? `<div class="supp"><span class="badge muted">suppressed</span> ${esc(f.suppressed.reason)}${f.suppressed.expires ? ` <span class="src">(until ${esc(f.suppressed.expires)})</span>` : ''}</div>`
       : '';
+    const assumed = f.assumptions ? `<div class="src">Assumes ${esc(assumptionList(f.assumptions))}</div>` : '';
     const practice = bp ? `<div class="bp-cell">${link(bp.url, f.bestPractice, bp.title)} <span class="src">${esc(bp.title)}</span></div>` : `<div class="bp-cell">${esc(f.bestPractice)}</div>`;
     return `<tr role="row" class="${f.suppressed ? 'is-suppressed' : ''}" data-question="${esc(f.question)}" data-severity="${f.severity}" data-stack="${esc(stackOf(f))}">
 <td role="cell"><span class="badge sev-${f.severity}">${f.severity}</span></td>
-<td role="cell">${esc(f.message)}${suppressed}</td>
+<td role="cell">${esc(fullMessage(f))}${assumed}${suppressed}</td>
 <td role="cell" class="rule">${link(f.docs, f.ruleId, ruleTitles.get(f.ruleId))}${practice}</td>
 <td role="cell" class="where">${where(f)}</td>
 </tr>`;

@@ -3,9 +3,9 @@
  * when asked for, so a scan pays only for the formats it prints.
  */
 import type { ScanReport } from '../engine/finding';
-import type { RuleInfo } from './rule-info';
+import type { RuleInfo } from '../engine/rule-info';
 
-export type { RuleInfo } from './rule-info';
+export type { RuleInfo } from '../engine/rule-info';
 
 /** What a reporter may use besides the report. */
 export interface ReporterOptions {

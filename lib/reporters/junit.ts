@@ -4,7 +4,7 @@
  * skipped one for suppressed findings, and a passing case when the file is clean. An unreadable input is
  * an errored case.
  */
-import { errorLocation, type Finding } from '../engine/finding';
+import { errorLocation, fullMessage, type Finding } from '../engine/finding';
 import type { Reporter } from './index';
 
 export const junitReporter: Reporter = (report) => {
@@ -35,14 +35,14 @@ export const junitReporter: Reporter = (report) => {
       const active = list.filter((f) => !f.suppressed && f.severity !== 'info');
       const name = `${ruleId} (${list[0].bestPractice})`;
       if (active.length > 0) {
-        const text = active.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`).join('\n');
+        const text = active.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${fullMessage(f)}`).join('\n');
         cases.push(`    <testcase classname="${xml(file)}" name="${xml(name)}"><failure message="${xml(active[0].message)}" type="${active[0].severity}">${xml(text)}</failure></testcase>`);
         suiteFailures++;
       } else if (list.every((f) => f.suppressed)) {
         cases.push(`    <testcase classname="${xml(file)}" name="${xml(name)}"><skipped message="${xml(`suppressed: ${list[0].suppressed!.reason}`)}"/></testcase>`);
         suiteSkipped++;
       } else {
-        const text = list.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`).join('\n');
+        const text = list.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${fullMessage(f)}`).join('\n');
         cases.push(`    <testcase classname="${xml(file)}" name="${xml(name)}"><system-out>${xml(text)}</system-out></testcase>`);
       }
     }

@@ -3,7 +3,7 @@
  * (new ones, when a baseline is used), each collapsed under a one-line summary, then suppressed findings and
  * input errors. It stays under GitHub's 65,536-character limit for comments and says so when it cuts.
  */
-import { errorLocation, type Finding, type Severity } from '../engine/finding';
+import { assumptionList, errorLocation, fullMessage, type Finding, type Severity } from '../engine/finding';
 import { bestPractice, QUESTIONS } from '../framework';
 import type { Reporter } from './index';
 
@@ -94,8 +94,9 @@ export const markdownReporter: Reporter = (report) => {
 function entry(f: Finding): string {
   const where = f.constructPath ? `\`${f.constructPath}\`` : `\`${f.file}:${f.line}\``;
   return [
-    `<details><summary>${ICON[f.severity]} <b>${f.severity}</b> <code>${f.ruleId}</code> ${where}: ${escape(f.message)}</summary>`,
+    `<details><summary>${ICON[f.severity]} <b>${f.severity}</b> <code>${f.ruleId}</code> ${where}: ${escape(fullMessage(f))}</summary>`,
     '',
+    ...(f.assumptions ? [`- **Assumes:** ${escape(assumptionList(f.assumptions))}`] : []),
     `- **Where:** \`${f.file}\` line ${f.line}, column ${f.column}${f.resource ? `, resource \`${f.resource}\`` : ''} (\`${f.path}\`)${f.source ? `, created at \`${f.source}\`` : ''}`,
     `- **OPS best practice:** ${bestPractice(f.bestPractice) ? `[${f.bestPractice} ${bestPractice(f.bestPractice)!.title}](${bestPractice(f.bestPractice)!.url})` : f.bestPractice}`,
     `- **Rule:** [${f.ruleId}](${f.docs})`,

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Finding, Severity } from '../engine/finding';
+import { fullMessage, type Finding, type Severity } from '../engine/finding';
 import type { Reporter, ReporterOptions } from './index';
 import { isStackLocation } from '../sources/location';
 import { repoRelative } from './paths';
-import type { RuleInfo } from './rule-info';
+import { findingRuleInfo, type RuleInfo } from '../engine/rule-info';
 
 const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = { error: 'error', warning: 'warning', info: 'note' };
 const INFORMATION_URI = 'https://github.com/opslint/opslint';
@@ -53,19 +53,7 @@ function rulesFor(findings: readonly Finding[], infos: readonly RuleInfo[]): Rul
   for (const f of findings) {
     if (known.has(f.ruleId)) continue;
     known.add(f.ruleId);
-    out.push({
-      id: f.ruleId,
-      title: f.ruleId,
-      pack: '',
-      bestPractice: f.bestPractice,
-      bestPracticeTitle: '',
-      bestPracticeUrl: '',
-      question: f.question,
-      severity: f.severity,
-      why: '',
-      fix: { cloudformation: '', cdk: '' },
-      docs: f.docs,
-    });
+    out.push(findingRuleInfo(f));
   }
   return out;
 }
@@ -107,7 +95,7 @@ function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.
     ruleId: f.ruleId,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: f.message },
+    message: { text: fullMessage(f) },
     locations: [
       {
         ...location(f.file, f.line, f.column, options),
@@ -120,8 +108,11 @@ function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.
     properties: {
       bestPractice: f.bestPractice,
       question: f.question,
+      pack: f.pack,
       ...(f.stack ? { stack: f.stack } : {}),
       ...(f.source ? { source: f.source } : {}),
+      ...(f.needsContext ? { needsContext: f.needsContext } : {}),
+      ...(f.assumptions ? { assumptions: f.assumptions } : {}),
     },
   };
 }

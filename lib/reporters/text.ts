@@ -7,7 +7,6 @@
  */
 import { createColors } from 'picocolors';
 import { errorLocation, type Finding, type InputErrorEntry, type ScanReport, type Severity } from '../engine/finding';
-import { NEEDS_CONTEXT } from '../engine/runner';
 import type { Reporter } from './index';
 
 export const textReporter: Reporter = (report, options) => {
@@ -17,12 +16,11 @@ export const textReporter: Reporter = (report, options) => {
 
   // reminders that need context (a trail, a Config recorder…) would repeat in every template of a folder:
   // they are listed once per rule, after the findings
-  const reminders = new Map<string, { message: string; suffix: string; files: Set<string>; bestPractice: string }>();
+  const reminders = new Map<string, { message: string; reason: string; files: Set<string>; bestPractice: string }>();
   const byFile = new Map<string, Finding[]>();
   for (const f of report.findings) {
-    const suffix = Object.values(NEEDS_CONTEXT).find((x) => f.severity === 'info' && f.message.endsWith(x));
-    if (suffix) {
-      const r = reminders.get(f.ruleId) ?? { message: printable(f.message.slice(0, -suffix.length)), suffix: suffix.trim(), files: new Set<string>(), bestPractice: f.bestPractice };
+    if (f.needsContext !== undefined) {
+      const r = reminders.get(f.ruleId) ?? { message: printable(f.message), reason: f.needsContext, files: new Set<string>(), bestPractice: f.bestPractice };
       r.files.add(printable(f.file));
       reminders.set(f.ruleId, r);
       continue;
@@ -54,8 +52,8 @@ export const textReporter: Reporter = (report, options) => {
       const where = r.files.size === 1 ? [...r.files][0] : `${r.files.size} files`;
       out.push(`  ${c.blue('info')}  ${r.message}  ${c.dim(ruleId)}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${where}]`)}`);
     }
-    const suffixes = new Set([...reminders.values()].map((r) => r.suffix));
-    for (const suffix of suffixes) out.push(`  ${c.dim(suffix)}`);
+    const reasons = new Set([...reminders.values()].map((r) => r.reason));
+    for (const reason of reasons) out.push(`  ${c.dim(printable(`Needs context: ${reason}`))}`);
     out.push('');
   }
 

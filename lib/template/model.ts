@@ -9,7 +9,7 @@ import { isPlainObject } from './intrinsics';
 import type { ParsedDocument, DocumentFormat } from './parse';
 import { formatPath, parsePath, type JsonPath } from './path';
 import { Resolver, type ResolverInputs, type Resolved } from './resolver';
-import { mergeGlobals, SAM_GLOBAL_TYPES } from './sam';
+import { implicitApis, mergeGlobals, SAM_GLOBAL_TYPES } from './sam';
 import type { Position, SourceMap } from './source';
 
 /** One resource of a template, as written (SAM resources merged with `Globals`). */
@@ -25,11 +25,26 @@ export interface Resource {
   readonly dependsOn: readonly string[];
   /** the CDK construct path (`Metadata['aws:cdk:path']`), for synthesized templates */
   readonly constructPath?: string;
-  /** where the logical id is written */
+  /** where the logical id is written (for a resource SAM creates implicitly: the event that creates it) */
   readonly position: Position;
+  /** a resource that SAM creates from other resources (the API of function events that name none) */
+  readonly implicit?: ImplicitOrigin;
 }
 
-/** Something the model could not work out statically, noted rather than guessed (e.g. a loop over an unknown list). */
+/** Where a resource that SAM creates implicitly comes from. */
+export interface ImplicitOrigin {
+  /** the document path of what configures it: `Globals.Api` */
+  readonly configuredAt: JsonPath;
+  /** the document path of what creates it: the first function event that does */
+  readonly createdAt: JsonPath;
+  /** one sentence for findings about it: what creates it and where to configure it */
+  readonly note: string;
+}
+
+/**
+ * Something the model could not work out statically, noted rather than guessed (e.g. a loop over an unknown
+ * list), or read as CloudFormation reads it though YAML does not allow it (`path` empty).
+ */
 export interface Unresolved {
   readonly path: string;
   readonly position: Position;
@@ -63,10 +78,13 @@ export class Template {
   readonly transforms: readonly string[];
   readonly resolver: Resolver;
   readonly unresolved: readonly Unresolved[];
+  /** false for a template whose Resources a macro rewrites before deployment: it is read, and not checked */
+  readonly checked: boolean;
   private readonly byType = new Map<string, Resource[]>();
   private graphCache?: ReferenceGraph;
 
-  private constructor(parsed: ParsedDocument, root: Record<string, unknown>, options: TemplateOptions) {
+  private constructor(parsed: ParsedDocument, root: Record<string, unknown>, options: TemplateOptions, checked = true) {
+    this.checked = checked;
     this.file = parsed.file;
     this.format = parsed.format;
     this.document = root;
@@ -81,14 +99,14 @@ export class Template {
     this.transforms = (Array.isArray(transform) ? transform : transform === undefined ? [] : [transform]).filter((t): t is string => typeof t === 'string');
 
     const rawResources = root.Resources ?? {};
-    if (!isPlainObject(rawResources)) throw err(messages.sectionNotMapping('Resources', kindOf(rawResources)), ['Resources']);
+    if (!isPlainObject(rawResources)) throw new InvalidResources(messages.sectionNotMapping('Resources', kindOf(rawResources)), this.file, this.locate(['Resources']));
 
     const resourceIds = new Set<string>();
     const scope = { parameters: this.parameters, conditions: rawConditions, mappings: this.mappings, resourceIds };
     this.resolver = new Resolver(scope, options);
 
     // AWS::LanguageExtensions loops, in the three sections that may hold them
-    const unresolved: Unresolved[] = [];
+    const unresolved: Unresolved[] = (parsed.notes ?? []).map((n) => ({ path: '', position: n.position, message: n.message }));
     const noteUnexpanded = (name: string, loops: readonly UnexpandedLoop[]): void => {
       for (const u of loops) unresolved.push({ path: formatPath([name, u.key]), position: u.position ?? this.locate([name]), message: u.reason });
     };
@@ -107,23 +125,21 @@ export class Template {
     for (const entry of expansion.entries) {
       const id = entry.key;
       const position = entry.position ?? this.locate(['Resources']);
-      if (!isPlainObject(entry.value)) throw new InputError(messages.resourceNotMapping(id, kindOf(entry.value)), this.file, position);
+      if (!isPlainObject(entry.value)) throw new InvalidResources(messages.resourceNotMapping(id, kindOf(entry.value)), this.file, position);
       let definition = entry.value;
       const type = definition.Type;
-      if (type === undefined) throw new InputError(messages.resourceWithoutType(id), this.file, position);
+      if (type === undefined) throw new InvalidResources(messages.resourceWithoutType(id), this.file, position);
       if (isPlainObject(type) && 'Rain::Module' in type) {
         unresolved.push({ path: formatPath(['Resources', id]), position, message: `resource ${id} is a rain module, expanded by the rain CLI before deployment; it is not checked` });
         continue;
       }
-      if (typeof type !== 'string') throw new InputError(messages.resourceTypeNotString(id), this.file, this.sourceMap.locate(definition, ['Type'], position));
+      if (typeof type !== 'string') throw new InvalidResources(messages.resourceTypeNotString(id), this.file, this.sourceMap.locate(definition, ['Type'], position));
       definition = withGlobals(definition, type, globals, this.sourceMap);
-      const resource = makeResource(id, type, definition, position);
-      resources.set(id, resource);
-      resourceIds.add(id);
-      const list = this.byType.get(type);
-      if (list) list.push(resource);
-      else this.byType.set(type, [resource]);
+      this.add(resources, makeResource(id, type, definition, position));
     }
+    // the APIs SAM creates for function events that name no API are resources like the others
+    for (const api of implicitApis(resources, globals, this.sourceMap)) this.add(resources, api);
+    for (const id of resources.keys()) resourceIds.add(id);
     this.resources = resources;
     this.outputs = expandSection('Outputs', rawOutputs);
   }
@@ -142,7 +158,39 @@ export class Template {
       if (!options.explicit) return undefined;
       throw new InputError(messages.notTemplate(), parsed.file, { line: 1, column: 1 });
     }
-    return new Template(parsed, root, options);
+    try {
+      return new Template(parsed, root, options);
+    } catch (error) {
+      const macros = error instanceof InvalidResources ? customMacros(root.Transform) : [];
+      if (macros.length === 0) throw error;
+      // what the macro makes of Resources is not known here: the template is read without them, not checked
+      const names = macros.map((m) => m.name);
+      const message = `the template uses the macro${names.length > 1 ? 's' : ''} ${names.join(', ')}, which rewrite${names.length > 1 ? '' : 's'} Resources before deployment; the template is not checked (as written: ${(error as InputError).message})`;
+      const note = { position: parsed.sourceMap.locate(root, macros[0].path), message };
+      const withoutResources = { ...root, Resources: {} };
+      const record = parsed.sourceMap.get(root);
+      if (record) parsed.sourceMap.set(withoutResources, record);
+      return new Template({ ...parsed, notes: [...(parsed.notes ?? []), note] }, withoutResources, options, false);
+    }
+  }
+
+  private add(resources: Map<string, Resource>, resource: Resource): void {
+    resources.set(resource.logicalId, resource);
+    const list = this.byType.get(resource.type);
+    if (list) list.push(resource);
+    else this.byType.set(resource.type, [resource]);
+  }
+
+  /**
+   * Where a path of a resource is written in the document: `Resources.<id>.<path>`, or for a resource SAM
+   * creates implicitly, its properties in Globals (and the resource itself at the event that creates it).
+   */
+  documentPath(resource: Resource, path: string | JsonPath): JsonPath {
+    const rel = parsePath(path);
+    const implicit = resource.implicit;
+    if (!implicit) return ['Resources', resource.logicalId, ...rel];
+    if (rel[0] === 'Properties') return [...implicit.configuredAt, ...rel.slice(1)];
+    return rel.length === 0 ? [...implicit.createdAt] : ['Resources', resource.logicalId, ...rel];
   }
 
   /** Resources of one type, in template order. */
@@ -182,6 +230,31 @@ export class Template {
   valueAt(resource: Resource, path: string | JsonPath): Resolved {
     return this.resolver.get(resource.definition, path);
   }
+}
+
+/** An input error in Resources, which a macro named in Transform may rewrite into valid resources. */
+class InvalidResources extends InputError {}
+
+/**
+ * The transforms CloudFormation hosts
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-reference.html); any other
+ * name in Transform is a macro of the account's own.
+ */
+const AWS_TRANSFORMS: ReadonlySet<string> = new Set([
+  'AWS::CodeDeployBlueGreen', 'AWS::Include', 'AWS::LanguageExtensions', 'AWS::SecretsManager-2020-07-23',
+  'AWS::SecretsManager-2024-09-16', 'AWS::Serverless-2016-10-31', 'AWS::ServiceCatalog',
+]);
+
+/** The macros that a template's Transform names (`Name`, or `{Name, Parameters}`, or a list of them) that are not AWS transforms. */
+function customMacros(transform: unknown): { name: string; path: JsonPath }[] {
+  const list = Array.isArray(transform) ? transform : [transform];
+  const macros: { name: string; path: JsonPath }[] = [];
+  list.forEach((t, i) => {
+    const at: JsonPath = Array.isArray(transform) ? ['Transform', i] : ['Transform'];
+    const [name, path] = isPlainObject(t) ? [t.Name, [...at, 'Name']] : [t, at];
+    if (typeof name === 'string' && !AWS_TRANSFORMS.has(name)) macros.push({ name, path });
+  });
+  return macros;
 }
 
 /** A mapping with `Resources` is a template; so is one that declares its format version (and then lacks Resources). */

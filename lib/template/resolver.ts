@@ -20,6 +20,14 @@ export type Unknown = {
 /** A resolved value. `{ known: true, value: undefined }` means absent (not set, or `AWS::NoValue`). */
 export type Resolved = Known | Unknown;
 
+/**
+ * Something a value was worked out from that the scan did not get from the user: a parameter's default, or a
+ * condition evaluated from defaults. A finding whose verdict rests on one says so.
+ */
+export type Assumption =
+  | { readonly parameter: string; readonly value: string }
+  | { readonly condition: string; readonly value: boolean };
+
 /** A known value. */
 export const known = (value: unknown): Known => ({ known: true, value });
 /** An unknown value, with the reason (and the branches, when it depends only on unknown conditions). */
@@ -49,12 +57,72 @@ const MAX_DEPTH = 64;
 
 /** Resolves intrinsic functions, parameters and conditions to known values, or Unknown with a reason. */
 export class Resolver {
-  private readonly conditionCache = new Map<string, boolean | Unknown>();
+  private readonly conditionCache = new Map<string, { readonly result: boolean | Unknown; readonly assumptions: readonly Assumption[] }>();
+  /** the assumptions recorded by each {@link track} call in progress, innermost last */
+  private readonly trackers: Map<string, Assumption>[] = [];
+  /**
+   * Inside a function that builds text (Fn::Sub, Fn::Join…) a parameter's default usually makes a name or an
+   * ARN, which rarely decides a verdict: its use is not recorded there, except while a condition is evaluated.
+   */
+  private quiet = 0;
+  private inCondition = 0;
 
   constructor(
     private readonly scope: ResolverScope,
     private readonly inputs: ResolverInputs = {},
   ) {}
+
+  /**
+   * Runs `fn` and returns, with its result, the assumptions the values it resolved rest on (parameter
+   * defaults, and conditions evaluated from them), in the order first met. Calls nest: an inner call's
+   * assumptions are an outer call's too.
+   */
+  track<T>(fn: () => T): { readonly value: T; readonly assumptions: Assumption[] } {
+    const tracker = new Map<string, Assumption>();
+    this.trackers.push(tracker);
+    try {
+      return { value: fn(), assumptions: [...tracker.values()] };
+    } finally {
+      this.trackers.pop();
+    }
+  }
+
+  /**
+   * Runs `fn` without telling the {@link track} calls in progress what its values rest on: for indexes built
+   * once and shared by many checks, whose assumptions are not any one finding's.
+   */
+  untracked<T>(fn: () => T): T {
+    const saved = this.trackers.splice(0);
+    try {
+      return fn();
+    } finally {
+      this.trackers.push(...saved);
+    }
+  }
+
+  private quietly(fn: () => Resolved): Resolved {
+    this.quiet++;
+    try {
+      return fn();
+    } finally {
+      this.quiet--;
+    }
+  }
+
+  /** The assumptions recorded so far by the innermost {@link track} call in progress. */
+  assumptionsSoFar(): Assumption[] {
+    const tracker = this.trackers[this.trackers.length - 1];
+    return tracker ? [...tracker.values()] : [];
+  }
+
+  /** Tells every {@link track} call in progress that a value rests on these assumptions. */
+  assume(assumptions: Iterable<Assumption>): void {
+    if (this.trackers.length === 0) return;
+    for (const a of assumptions) {
+      const key = 'parameter' in a ? `p:${a.parameter}` : `c:${a.condition}`;
+      for (const t of this.trackers) if (!t.has(key)) t.set(key, a);
+    }
+  }
 
   /**
    * Evaluates `value` when it is an intrinsic function; returns any other value as it is (objects and lists
@@ -67,14 +135,14 @@ export class Resolver {
     switch (fn.name) {
       case 'Ref': return this.ref(fn.arg);
       case 'Fn::If': return this.fnIf(fn.arg, depth);
-      case 'Fn::Sub': return this.sub(fn.arg, depth);
-      case 'Fn::Join': return this.join(fn.arg, depth);
+      case 'Fn::Sub': return this.quietly(() => this.sub(fn.arg, depth));
+      case 'Fn::Join': return this.quietly(() => this.join(fn.arg, depth));
       case 'Fn::Select': return this.select(fn.arg, depth);
       case 'Fn::Split': return this.split(fn.arg, depth);
       case 'Fn::FindInMap': return this.findInMap(fn.arg, depth);
-      case 'Fn::Base64': return this.map(this.deep(fn.arg, depth + 1), (v) => typeof v === 'string' ? known(Buffer.from(v).toString('base64')) : unknown('Fn::Base64 of a value that is not a string'));
+      case 'Fn::Base64': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => typeof v === 'string' ? known(Buffer.from(v).toString('base64')) : unknown('Fn::Base64 of a value that is not a string')));
       case 'Fn::Length': return this.map(this.deep(fn.arg, depth + 1), (v) => Array.isArray(v) ? known(v.length) : unknown('Fn::Length of a value that is not a list'));
-      case 'Fn::ToJsonString': return this.map(this.deep(fn.arg, depth + 1), (v) => known(JSON.stringify(v)));
+      case 'Fn::ToJsonString': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => known(JSON.stringify(v))));
       case 'Fn::Equals': case 'Fn::And': case 'Fn::Or': case 'Fn::Not': case 'Condition': {
         const c = this.evaluateCondition(value, depth);
         return typeof c === 'boolean' ? known(c) : c;
@@ -158,12 +226,25 @@ export class Resolver {
   /** A condition by name: true, false, or Unknown. */
   condition(name: string): boolean | Unknown {
     const cached = this.conditionCache.get(name);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      this.assume(cached.assumptions);
+      return cached.result;
+    }
     if (!Object.prototype.hasOwnProperty.call(this.scope.conditions, name)) return unknown(`condition ${name} is not defined`);
     // guards against a condition that refers to itself
-    this.conditionCache.set(name, unknown(`condition ${name} refers to itself`));
-    const result = this.evaluateCondition(this.scope.conditions[name], 0);
-    this.conditionCache.set(name, result);
+    this.conditionCache.set(name, { result: unknown(`condition ${name} refers to itself`), assumptions: [] });
+    this.inCondition++;
+    let evaluated: { readonly value: boolean | Unknown; readonly assumptions: Assumption[] };
+    try {
+      evaluated = this.track(() => this.evaluateCondition(this.scope.conditions[name], 0));
+    } finally {
+      this.inCondition--;
+    }
+    const { value: result, assumptions: inner } = evaluated;
+    // a condition decided by parameter defaults is itself an assumption, named before what it rests on
+    const assumptions = typeof result === 'boolean' && inner.length > 0 ? [{ condition: name, value: result }, ...inner] : inner;
+    this.conditionCache.set(name, { result, assumptions });
+    this.assume(assumptions);
     return result;
   }
 
@@ -219,6 +300,7 @@ export class Resolver {
       if (type.startsWith('AWS::SSM::Parameter::Value')) return unknown(`parameter ${arg} is read from SSM Parameter Store at deployment`);
       if (!('Default' in param)) return unknown(`parameter ${arg} has no default value`);
       const def = param.Default;
+      if (this.quiet === 0 || this.inCondition > 0) this.assume([{ parameter: arg, value: Array.isArray(def) ? def.map(String).join(',') : scalarString(def) }]);
       if (isListParameter(param)) return known(Array.isArray(def) ? def : splitList(String(def)));
       return known(def);
     }

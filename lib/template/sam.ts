@@ -5,6 +5,7 @@
  * in `Globals` points at `Globals`.
  */
 import { asIntrinsic, isPlainObject } from './intrinsics';
+import type { ImplicitOrigin, Resource } from './model';
 import type { SourceMap, Position } from './source';
 
 /** Globals section key → the SAM resource type it applies to. */
@@ -47,3 +48,56 @@ export function mergeGlobals(globals: unknown, local: unknown, sourceMap: Source
   }
   return local;
 }
+
+/**
+ * The APIs SAM creates implicitly: one REST API, `ServerlessRestApi`, for the `Api` events of functions that
+ * name no `RestApiId`, and one HTTP API, `ServerlessHttpApi`, for `HttpApi` events without `ApiId`, configured
+ * only by `Globals.Api` / `Globals.HttpApi` (their stages are `Prod` and `$default`). Each is a resource placed
+ * at the first event that creates it, so that every API rule checks it. None when the template declares a
+ * resource with that logical id (SAM then attaches the events to it).
+ */
+export function implicitApis(resources: ReadonlyMap<string, Resource>, globals: Readonly<Record<string, unknown>>, sourceMap: SourceMap): Resource[] {
+  const out: Resource[] = [];
+  for (const kind of IMPLICIT_APIS) {
+    if (resources.has(kind.logicalId)) continue;
+    const creators: { fn: Resource; event: string }[] = [];
+    for (const fn of resources.values()) {
+      if (fn.type !== 'AWS::Serverless::Function' || !isPlainObject(fn.properties.Events)) continue;
+      for (const [event, value] of Object.entries(fn.properties.Events)) {
+        const props = isPlainObject(value) && isPlainObject(value.Properties) ? value.Properties : {};
+        // an event naming its API (even through an expression) attaches to that API
+        if (isPlainObject(value) && value.Type === kind.event && props[kind.reference] === undefined) creators.push({ fn, event });
+      }
+    }
+    if (creators.length === 0) continue;
+    const { fn, event } = creators[0];
+    const configured = globals[kind.event];
+    const properties = mergeGlobals(isPlainObject(configured) ? configured : {}, { StageName: kind.stage }, sourceMap) as Record<string, unknown>;
+    // deployed when any function that creates it is: it carries their condition only when they all share one
+    const conditions = new Set(creators.map((c) => c.fn.condition));
+    const condition = conditions.size === 1 ? [...conditions][0] : undefined;
+    const definition: Record<string, unknown> = { Type: kind.type, Properties: properties, ...(condition !== undefined ? { Condition: condition } : {}) };
+    const createdAt = ['Resources', fn.logicalId, 'Properties', 'Events', event];
+    const implicit: ImplicitOrigin = {
+      configuredAt: ['Globals', kind.event],
+      createdAt,
+      note: `SAM creates ${kind.logicalId} for the ${kind.event} event ${event} of function ${fn.logicalId}${creators.length > 1 ? ` (and ${creators.length - 1} more event${creators.length > 2 ? 's' : ''})` : ''}; set its properties in Globals.${kind.event}.`,
+    };
+    out.push({
+      logicalId: kind.logicalId,
+      type: kind.type,
+      properties,
+      definition,
+      condition,
+      dependsOn: [],
+      position: sourceMap.locate(fn.definition, createdAt.slice(2), fn.position),
+      implicit,
+    });
+  }
+  return out;
+}
+
+const IMPLICIT_APIS = [
+  { event: 'Api', logicalId: 'ServerlessRestApi', type: 'AWS::Serverless::Api', reference: 'RestApiId', stage: 'Prod' },
+  { event: 'HttpApi', logicalId: 'ServerlessHttpApi', type: 'AWS::Serverless::HttpApi', reference: 'ApiId', stage: '$default' },
+] as const;

@@ -10,12 +10,11 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readCloudAssembly } from '../assembly/read';
 import { singleTemplateAssembly, type Assembly } from '../assembly/model';
-import type { Finding } from '../engine/finding';
-import { INTERNAL_ERROR, NEEDS_CONTEXT, runRules } from '../engine/runner';
+import { compareFindings, type Assumption, type Finding } from '../engine/finding';
+import { INTERNAL_ERROR, runRules } from '../engine/runner';
 import type { Rule, RuleOptions } from '../engine/rule';
 import { InputError } from '../template/errors';
 import { loadTemplate, templateFromText } from '../template/load';
-import { compareFindings } from '../engine/finding';
 
 /** A case that must give no finding: a template inline (text or object), a file, or a cloud assembly folder. */
 export interface ValidCase {
@@ -44,6 +43,10 @@ export interface ExpectedFinding {
   readonly column?: number;
   /** `info` for a finding that needs context the case does not give */
   readonly severity?: 'error' | 'warning' | 'info';
+  /** whether the finding is a reminder for lack of context (its `needsContext`) */
+  readonly needsContext?: boolean;
+  /** the parameter defaults and conditions its verdict rests on, exactly (`[]`: none) */
+  readonly assumptions?: readonly Assumption[];
 }
 
 /** A case that must give exactly the findings listed. */
@@ -87,7 +90,7 @@ export function runCase(rule: Rule, c: ValidCase): Finding[] {
     if (!(key in (rule.options ?? {}))) throw new Error(`${rule.id} has no option "${key}"`);
   }
   const assembly = loadCase(c);
-  const findings = runRules(assembly, [{ rule, severity: rule.severity, options: { ...(rule.options ?? {}), ...(c.options ?? {}) } }], {
+  const findings = runRules(assembly, [{ rule, severity: rule.severity, options: { ...(rule.options ?? {}), ...(c.options ?? {}) }, pack: rule.id.includes('/') ? rule.id.split('/')[0] : '' }], {
     accountBaseline: () => c.accountBaseline === true,
   });
   const internal = findings.find((f) => f.ruleId === INTERNAL_ERROR);
@@ -109,10 +112,9 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
     const problems: string[] = [];
     if (expected.messageId !== undefined) {
       const template = rule.messages![expected.messageId];
-      const pattern = new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\\\{\s*\w+\s*\\\}\\\}/g, '.*')}$`);
-      // the engine's "needs context" sentence follows the rule's own message
-      const own = Object.values(NEEDS_CONTEXT).reduce((m, suffix) => (m.endsWith(suffix) ? m.slice(0, -suffix.length) : m), f.message);
-      if (!pattern.test(own)) problems.push(`message id ${expected.messageId} (got "${f.message}")`);
+      // the engine may add sentences after the rule's own words: what SAM creates implicitly, what the verdict rests on
+      const pattern = new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\\\{\s*\w+\s*\\\}\\\}/g, '.*')}(?: .*)?$`);
+      if (!pattern.test(f.message)) problems.push(`message id ${expected.messageId} (got "${f.message}")`);
     }
     if (typeof expected.message === 'string' && f.message !== expected.message) problems.push(`message "${expected.message}" (got "${f.message}")`);
     if (expected.message instanceof RegExp && !expected.message.test(f.message)) problems.push(`message ${expected.message} (got "${f.message}")`);
@@ -121,6 +123,10 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
     if (expected.line !== undefined && f.line !== expected.line) problems.push(`line ${expected.line} (got ${f.line})`);
     if (expected.column !== undefined && f.column !== expected.column) problems.push(`column ${expected.column} (got ${f.column})`);
     if (expected.severity !== undefined && f.severity !== expected.severity) problems.push(`severity ${expected.severity} (got ${f.severity})`);
+    if (expected.needsContext !== undefined && (f.needsContext !== undefined) !== expected.needsContext) problems.push(`needsContext ${expected.needsContext} (got ${f.needsContext ?? 'none'})`);
+    if (expected.assumptions !== undefined && JSON.stringify(f.assumptions ?? []) !== JSON.stringify(expected.assumptions)) {
+      problems.push(`assumptions ${JSON.stringify(expected.assumptions)} (got ${JSON.stringify(f.assumptions ?? [])})`);
+    }
     if (problems.length > 0) throw new Error(`finding ${i + 1}: expected ${problems.join(', ')}`);
   });
 }

@@ -1,7 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
 import type { JsonPath } from '../../lib/template/path';
-import { globalValues, implicitApiOf } from './sam';
-import { firstProblem, isSet, propertyValues } from './values';
+import { firstProblem, isSet } from '../../lib/semantics';
 
 /** Where each resource type keeps its access-log destination, and how a message calls it. */
 const SETTINGS: Readonly<Record<string, { readonly kind: string; readonly property: string }>> = {
@@ -12,22 +11,14 @@ const SETTINGS: Readonly<Record<string, { readonly kind: string; readonly proper
   'AWS::ApiGateway::Deployment': { kind: 'The stage of API Gateway deployment', property: 'StageDescription.AccessLogSetting.DestinationArn' },
 };
 
-/** SAM's implicit APIs: the Globals section that configures each, and its access-log property. */
-const IMPLICIT = {
-  Api: { api: 'REST API', property: 'AccessLogSetting.DestinationArn' },
-  HttpApi: { api: 'HTTP API', property: 'AccessLogSettings.DestinationArn' },
-} as const;
-
 export default defineRule({
   id: 'apigateway-access-logs',
   title: 'API Gateway stages write access logs',
   bestPractice: 'OPS04-BP02',
-  resourceTypes: [...Object.keys(SETTINGS), 'AWS::Serverless::Function'],
+  resourceTypes: Object.keys(SETTINGS),
   severity: 'warning',
   messages: {
     noAccessLogs: '{{kind}} {{name}} writes no access logs; set {{property}} to a CloudWatch Logs log group ARN, with a Format.',
-    implicitNoAccessLogs:
-      'The {{api}} that SAM creates for event {{event}} of function {{name}} writes no access logs; set {{property}} in Globals.{{section}} to a CloudWatch Logs log group ARN, with a Format.',
   },
   why:
     'An access log has one line per request, in a format you choose: caller, route, status, latency, ' +
@@ -54,29 +45,13 @@ export default defineRule({
   },
   check(resource, ctx) {
     const name = resource.logicalId;
-    if (resource.type === 'AWS::Serverless::Function') {
-      for (const kind of ['Api', 'HttpApi'] as const) {
-        const api = implicitApiOf(ctx, kind);
-        if (!api) continue;
-        const { property } = IMPLICIT[kind];
-        const path: JsonPath = ['Globals', kind, ...property.split('.')];
-        if (firstProblem(globalValues(ctx, path), judge)) {
-          ctx.report({
-            messageId: 'implicitNoAccessLogs',
-            path: ['Properties', 'Events', api.event],
-            data: { name, event: api.event, api: IMPLICIT[kind].api, property, section: kind },
-          });
-        }
-      }
-      return;
-    }
     const setting = SETTINGS[resource.type];
     if (resource.type === 'AWS::ApiGateway::Deployment') {
       // a deployment creates a stage only when it names one
       if (ctx.satisfies('Properties.StageName', (v) => typeof v === 'string' && v !== '') === false) return;
     }
     const path: JsonPath = ['Properties', ...setting.property.split('.')];
-    if (firstProblem(propertyValues(ctx, path), judge)) {
+    if (firstProblem(ctx.values(path), judge)) {
       ctx.report({ messageId: 'noAccessLogs', path, data: { kind: setting.kind, name, property: setting.property } });
     }
   },

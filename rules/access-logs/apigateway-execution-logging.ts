@@ -1,9 +1,7 @@
 import { defineRule, type ResourceContext } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
+import { firstProblem, isTrue, UNKNOWN, type Judgement } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { JsonPath } from '../../lib/template/path';
-import { globalValues, implicitApiOf } from './sam';
-import { firstProblem, UNKNOWN, propertyValues, type Judgement } from './values';
 
 const LOGGING_LEVELS = ['ERROR', 'INFO'];
 
@@ -14,7 +12,7 @@ export default defineRule({
   title: 'API Gateway REST API stages write execution logs to CloudWatch Logs',
   bestPractice: 'OPS04-BP02',
   // HTTP APIs have no execution logs (only access logs); WebSocket APIs set theirs per route.
-  resourceTypes: ['AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::Serverless::Api', 'AWS::Serverless::Function'],
+  resourceTypes: ['AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::Serverless::Api'],
   severity: 'warning',
   options,
   optionDocs: {
@@ -32,8 +30,6 @@ export default defineRule({
       '{{kind}} {{name}} writes execution logs only for the methods its MethodSettings list; add an entry with ResourcePath "/*", HttpMethod "*" and LoggingLevel ERROR or INFO.',
     deploymentNotEnabled:
       'The stage that API Gateway deployment {{name}} creates writes no execution logs; set StageDescription.LoggingLevel to ERROR or INFO.',
-    implicitNotEnabled:
-      'The REST API that SAM creates for event {{event}} of function {{name}} writes no execution logs; in Globals.Api, add a MethodSettings entry with ResourcePath "/*", HttpMethod "*" and LoggingLevel ERROR or INFO.',
     noDetailedMetrics: '{{kind}} {{name}} publishes no per-method CloudWatch metrics; set {{property}} to true.',
   },
   why:
@@ -62,7 +58,7 @@ export default defineRule({
       case 'AWS::Serverless::Api': {
         const kind = resource.type === 'AWS::Serverless::Api' ? 'SAM API' : 'API Gateway stage';
         const base: JsonPath = ['Properties', 'MethodSettings'];
-        const values = propertyValues(ctx, base);
+        const values = ctx.values(base);
         const problem = firstProblem(values, (list) => judgeLogging(list, base));
         if (problem) ctx.report({ ...problem, data: { kind, name, ...problem.data } });
         if (ctx.options.detailedMetrics) {
@@ -74,24 +70,6 @@ export default defineRule({
       case 'AWS::ApiGateway::Deployment':
         checkDeployment(ctx);
         return;
-      case 'AWS::Serverless::Function': {
-        const api = implicitApiOf(ctx, 'Api');
-        if (!api) return;
-        const base: JsonPath = ['Globals', 'Api', 'MethodSettings'];
-        const at: JsonPath = ['Properties', 'Events', api.event];
-        const values = globalValues(ctx, base);
-        if (firstProblem(values, (list) => judgeLogging(list, base))) {
-          ctx.report({ messageId: 'implicitNotEnabled', path: at, data: { name, event: api.event } });
-        }
-        if (ctx.options.detailedMetrics && firstProblem(values, (list) => judgeMetrics(list, base))) {
-          ctx.report({
-            messageId: 'noDetailedMetrics',
-            path: at,
-            data: { kind: 'The implicit SAM REST API of function', name, property: 'MetricsEnabled in a Globals.Api MethodSettings entry for all methods' },
-          });
-        }
-        return;
-      }
     }
   },
 });
@@ -101,7 +79,7 @@ function checkDeployment(ctx: ResourceContext<typeof options>): void {
   if (ctx.satisfies('Properties.StageName', (v) => typeof v === 'string' && v !== '') === false) return;
   const name = ctx.resource.logicalId;
   const base: JsonPath = ['Properties', 'StageDescription'];
-  const values = propertyValues(ctx, base);
+  const values = ctx.values(base);
   const problem = firstProblem(values, (description) => {
     if (description === UNKNOWN) return 'unknown';
     const d = isPlainObject(description) ? description : {};

@@ -1,6 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
 import { deliversVendedLogs } from './delivery';
-import { firstProblem, isSet, propertyValues } from './values';
+import { firstProblem, isSet } from '../../lib/semantics';
 
 export default defineRule({
   id: 'cloudfront-logging',
@@ -33,7 +33,7 @@ export default defineRule({
       '  logBucket: cdnLogBucket,\n  logFilePrefix: "cdn/",\n});',
   },
   check(resource, ctx) {
-    const logged = (path: string) => !firstProblem(propertyValues(ctx, path), (v) => (isSet(v) ? 'ok' : { messageId: 'notEnabled', path: [] }));
+    const logged = (path: string) => !firstProblem(ctx.values(path), (v) => (isSet(v) ? 'ok' : { messageId: 'notEnabled', path: [] }));
     if (logged('Properties.DistributionConfig.Logging.Bucket')) return;
     if (deliversVendedLogs(ctx, ['ACCESS_LOGS'])) return;
     // real-time logs (sampled, to Kinesis) are a deliberate request log too

@@ -1,9 +1,8 @@
 import { defineRule, type ResourceContext } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
+import { firstProblem, isSet, isTrue, UNKNOWN, type Judgement } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { JsonPath } from '../../lib/template/path';
 import { deliversVendedLogs } from './delivery';
-import { firstProblem, isSet, UNKNOWN, propertyValues, type Judgement } from './values';
 
 const ELBV2 = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
 const CLASSIC = 'AWS::ElasticLoadBalancing::LoadBalancer';
@@ -50,7 +49,7 @@ export default defineRule({
       return;
     }
     // what this load balancer can be; a Gateway Load Balancer has no access logs
-    const types = propertyValues(ctx, 'Properties.Type').map((t) => (t === undefined ? 'application' : t));
+    const types = ctx.values('Properties.Type').map((t) => (t === undefined ? 'application' : t));
     const needs: ('application' | 'network')[] = [];
     for (const t of types) {
       if (t === 'application' || t === 'network') needs.push(t);
@@ -62,7 +61,7 @@ export default defineRule({
     if (!needs.includes('application') && !tls) return;
     if (deliversVendedLogs(ctx)) return;
     const base: JsonPath = ['Properties', 'LoadBalancerAttributes'];
-    const problem = firstProblem(propertyValues(ctx, base), (list) => judge(list, base));
+    const problem = firstProblem(ctx.values(base), (list) => judge(list, base));
     if (!problem) return;
     if (problem.messageId === 'notEnabled' && !needs.includes('application')) {
       ctx.report({ ...problem, messageId: 'tlsNotEnabled', data: { name, listener: tls! } });

@@ -1,5 +1,5 @@
 import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { isEmpty, isFalse } from '../../lib/engine/values';
+import { isEmpty, isFalse } from '../../lib/semantics';
 import type { Template } from '../../lib/template/model';
 import { asIntrinsic, isPlainObject } from '../../lib/template/intrinsics';
 

@@ -1,10 +1,9 @@
-import type { Stack } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/engine/values';
+import { isFalse, type StackFacts } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
 import { dashboardText } from '../dashboards/dashboard-body';
-import { deployed, hasAny, resourceLabel } from '../dashboards/workload';
+import { resourceLabel, type Stack } from '../../lib/assembly/model';
 
 const ALARM = 'AWS::CloudWatch::Alarm';
 /** Services that learn a metric's normal pattern: CloudWatch anomaly detectors, DevOps Guru, Lookout for Metrics. */
@@ -76,11 +75,11 @@ export default defineRule({
       '}).addAlarmAction(new cw_actions.SnsAction(onCallTopic));',
   },
   check(assembly, ctx) {
-    if (assembly.stacks.some(usesAnomalyDetection)) return;
+    if (assembly.stacks.some((stack) => usesAnomalyDetection(ctx.facts.of(stack)))) return;
     const wanted = metricSet(ctx.options.metrics);
     const found: { stack: Stack; alarm: Resource; metric: string }[] = [];
     for (const stack of assembly.stacks) {
-      for (const alarm of deployed(stack, ALARM)) {
+      for (const alarm of ctx.facts.of(stack).deployed(ALARM)) {
         const metric = staticTrafficMetric(alarm, stack.template, wanted);
         if (metric !== undefined) found.push({ stack, alarm, metric });
       }
@@ -108,11 +107,11 @@ function metricSet(option: unknown): Set<string> {
   return out;
 }
 
-function usesAnomalyDetection(stack: Stack): boolean {
-  const t = stack.template;
-  if (hasAny(stack, DETECTORS)) return true;
-  if (deployed(stack, ALARM).some((a) => metricsOf(a, t).some((m) => isPlainObject(m) && typeof m.Expression === 'string' && BAND.test(m.Expression)))) return true;
-  return deployed(stack, 'AWS::CloudWatch::Dashboard').some((d) => BAND.test(dashboardText(d.properties.DashboardBody, t.resolver) ?? ''));
+function usesAnomalyDetection(facts: StackFacts): boolean {
+  const t = facts.template;
+  if (facts.hasAny(DETECTORS)) return true;
+  if (facts.deployed(ALARM).some((a) => metricsOf(a, t).some((m) => isPlainObject(m) && typeof m.Expression === 'string' && BAND.test(m.Expression)))) return true;
+  return facts.deployed('AWS::CloudWatch::Dashboard').some((d) => BAND.test(dashboardText(d.properties.DashboardBody, t.resolver) ?? ''));
 }
 
 /** The alarm's `Metrics` entries, each resolved one level. */

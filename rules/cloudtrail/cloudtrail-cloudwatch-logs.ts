@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isEmpty } from '../../lib/engine/values';
+import { isEmpty } from '../../lib/semantics';
 
 const LOG_GROUP = 'Properties.CloudWatchLogsLogGroupArn';
 const ROLE = 'Properties.CloudWatchLogsRoleArn';

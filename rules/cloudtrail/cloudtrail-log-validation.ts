@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
+import { isTrue } from '../../lib/semantics';
 
 export default defineRule({
   id: 'cloudtrail-log-validation',

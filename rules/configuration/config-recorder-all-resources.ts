@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
+import { isTrue, judge } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resolved } from '../../lib/template/resolver';
 
@@ -47,7 +47,7 @@ export default defineRule({
     // a recording group chosen by a condition: each branch is judged, and a failing branch is reported
     const groups = group.known ? [group.value] : group.alternatives ?? [];
     for (const g of groups) {
-      const problem = judge(g, ctx.options.requireGlobalResourceTypes, (v) => ctx.resolve(v));
+      const problem = problemOf(g, ctx.options.requireGlobalResourceTypes, (v) => ctx.resolve(v));
       if (!problem) continue;
       const { messageId, path, count } = problem;
       ctx.report({ messageId, path, data: { name: resource.logicalId, types: count === 1 ? '1 resource type' : `${count ?? 0} resource types` } });
@@ -63,12 +63,12 @@ interface Problem {
 }
 
 /** What is wrong with one possible RecordingGroup, if anything (nothing when it cannot be known). */
-function judge(group: unknown, requireGlobal: boolean, resolve: (v: unknown) => Resolved): Problem | undefined {
+function problemOf(group: unknown, requireGlobal: boolean, resolve: (v: unknown) => Resolved): Problem | undefined {
   const noGlobal = (path: string): Problem | undefined => (requireGlobal ? { messageId: 'noGlobalTypes', path } : undefined);
   // no recording group: every supported regional type is recorded, global IAM types are not
   if (group === undefined) return noGlobal(GROUP);
   if (!isPlainObject(group)) return undefined;
-  const allSupported = verdict(resolve(group.AllSupported), isTrue);
+  const allSupported = judge(resolve(group.AllSupported), isTrue).verdict;
   const strategy = resolve(group.RecordingStrategy);
   if (!strategy.known) return undefined;
   const useOnlyR = isPlainObject(strategy.value) ? resolve(strategy.value.UseOnly) : { known: true as const, value: undefined };
@@ -77,7 +77,7 @@ function judge(group: unknown, requireGlobal: boolean, resolve: (v: unknown) => 
   if (allSupported === undefined && useOnly === undefined) return undefined;
 
   if (allSupported === true || useOnly === 'ALL_SUPPORTED_RESOURCE_TYPES') {
-    return verdict(resolve(group.IncludeGlobalResourceTypes), isTrue) === false ? noGlobal(`${GROUP}.IncludeGlobalResourceTypes`) : undefined;
+    return judge(resolve(group.IncludeGlobalResourceTypes), isTrue).verdict === false ? noGlobal(`${GROUP}.IncludeGlobalResourceTypes`) : undefined;
   }
   // excluding a few types on purpose is accepted
   if (useOnly === 'EXCLUSION_BY_RESOURCE_TYPES') return undefined;
@@ -87,10 +87,4 @@ function judge(group: unknown, requireGlobal: boolean, resolve: (v: unknown) => 
   const count = Array.isArray(types.value) ? types.value.length : 0;
   if (count === 0 && useOnly !== 'INCLUSION_BY_RESOURCE_TYPES') return undefined;
   return { messageId: 'selectedTypes', path: `${GROUP}.AllSupported`, count };
-}
-
-/** true / false when every possible value is known, undefined otherwise. */
-function verdict(r: Resolved, predicate: (v: unknown) => boolean): boolean | undefined {
-  if (r.known) return predicate(r.value);
-  return r.alternatives ? r.alternatives.every(predicate) : undefined;
 }

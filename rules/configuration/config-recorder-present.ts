@@ -1,6 +1,5 @@
-import { severalStacks, type Stack } from '../../lib/assembly/model';
+import { severalStacks } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
-import type { Resource } from '../../lib/template/model';
 
 const RECORDER = 'AWS::Config::ConfigurationRecorder';
 const CHANNEL = 'AWS::Config::DeliveryChannel';
@@ -44,17 +43,17 @@ export default defineRule({
   },
   check(assembly, ctx) {
     if (assembly.stacks.length === 0) return;
-    const recorders = deployed(assembly.stacks, RECORDER);
-    const channels = deployed(assembly.stacks, CHANNEL);
+    const recorders = ctx.facts.deployed(RECORDER);
+    const channels = ctx.facts.deployed(CHANNEL);
     // nested stacks are searched, but a finding about the app is about the stacks a user deploys
     const stacks = assembly.stacks.filter((s) => s.parent === undefined);
     const scope = stacks.length === 1 ? (stacks[0].declaredIn ? `stack ${stacks[0].stackName ?? stacks[0].id}` : 'this template') : assembly.kind === 'deployed' ? 'the stacks scanned' : 'this cloud assembly';
     if (recorders.length > 0 && channels.length === 0) {
-      for (const [stack, resource] of recorders) ctx.report({ stack, resource, messageId: 'noDeliveryChannel', data: { name: resource.logicalId, scope } });
+      for (const { stack, resource } of recorders) ctx.report({ stack, resource, messageId: 'noDeliveryChannel', data: { name: resource.logicalId, scope } });
       return;
     }
     if (channels.length > 0 && recorders.length === 0) {
-      for (const [stack, resource] of channels) ctx.report({ stack, resource, messageId: 'noRecorder', data: { name: resource.logicalId, scope } });
+      for (const { stack, resource } of channels) ctx.report({ stack, resource, messageId: 'noRecorder', data: { name: resource.logicalId, scope } });
       return;
     }
     if (recorders.length > 0) return;
@@ -68,14 +67,3 @@ export default defineRule({
     ctx.report({ messageId: 'missing', path: 'artifacts', data: { scope: `any of the ${severalStacks(assembly, stacks.length)}` } });
   },
 });
-
-/** Resources of a type in every stack, unless their Condition is known to be false. */
-function deployed(stacks: readonly Stack[], type: string): [Stack, Resource][] {
-  const out: [Stack, Resource][] = [];
-  for (const stack of stacks) {
-    for (const resource of stack.template.resourcesOfType(type)) {
-      if (!stack.template.isExcluded(resource)) out.push([stack, resource]);
-    }
-  }
-  return out;
-}

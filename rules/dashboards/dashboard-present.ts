@@ -1,8 +1,8 @@
-import type { Stack } from '../../lib/assembly/model';
+import { formatEnvironment, resourceLabel, stackLabel, type Stack } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
+import { listNames, WORKLOAD_TYPES } from '../../lib/semantics';
 import type { Resource } from '../../lib/template/model';
-import { environmentKey, environmentUri } from '../environments/classify';
-import { WORKLOAD_TYPES, hasAny, listNames, resourceLabel, stackName, workloadResources } from './workload';
+import { environmentKey } from '../environments/classify';
 
 /** A CloudWatch dashboard, or a managed Grafana workspace where the team keeps its dashboards. */
 const DASHBOARD_TYPES = ['AWS::CloudWatch::Dashboard', 'AWS::Grafana::Workspace'];
@@ -39,6 +39,10 @@ export default defineRule({
       'dashboard.addWidgets(new cloudwatch.GraphWidget({\n' +
       '  title: "Orders function",\n  left: [fn.metricInvocations(), fn.metricErrors()],\n  right: [fn.metricDuration()],\n}));',
   },
+  roles: {
+    machinery: { check: false, why: 'it serves deployments; nobody watches it during an incident.' },
+    'account-baseline': { check: false, why: 'an account baseline holds no workload to graph.' },
+  },
   check(assembly, ctx) {
     const groups = new Map<string, Stack[]>();
     for (const stack of assembly.stacks) {
@@ -48,8 +52,8 @@ export default defineRule({
       else groups.set(key, [stack]);
     }
     for (const stacks of groups.values()) {
-      if (stacks.some((s) => hasAny(s, DASHBOARD_TYPES))) continue;
-      const found: { stack: Stack; resource: Resource }[] = stacks.flatMap((stack) => workloadResources(stack, WORKLOAD_TYPES).map((resource) => ({ stack, resource })));
+      if (stacks.some((s) => ctx.facts.of(s).hasAny(DASHBOARD_TYPES))) continue;
+      const found: { stack: Stack; resource: Resource }[] = stacks.flatMap((stack) => ctx.resources(stack, WORKLOAD_TYPES).map((resource) => ({ stack, resource })));
       if (found.length === 0) continue;
       const resources = listNames(found.map((f) => resourceLabel(f.resource, f.stack)));
       const first = found[0].stack;
@@ -68,8 +72,8 @@ export default defineRule({
 /** `Stage Prod`, `stack Orders`, or `the 3 stacks deployed to aws://111111111111/eu-west-1`. */
 function describe(stack: Stack, stacks: readonly Stack[]): string {
   if (stack.stages.length > 0) return `Stage ${stack.stages.join('/')}`;
-  if (stacks.length <= 1) return `stack ${stackName(stack)}`;
+  if (stacks.length <= 1) return `stack ${stackLabel(stack)}`;
   const { account, region } = stack.environment;
   if (account === undefined && region === undefined) return `the ${stacks.length} environment-agnostic stacks`;
-  return `the ${stacks.length} stacks deployed to ${environmentUri(stack)}`;
+  return `the ${stacks.length} stacks deployed to ${formatEnvironment(stack.environment)}`;
 }

@@ -1,5 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, asNumber, inScope, knownValues, safeSomewhere } from '../recovery/environment';
+import { asNumber } from '../../lib/semantics';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, knownValues, safeSomewhere } from '../recovery/environment';
 
 const STRATEGY = 'AWS::AppConfig::DeploymentStrategy';
 const ALL_AT_ONCE = 'AppConfig.AllAtOnce';

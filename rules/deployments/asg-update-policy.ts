@@ -1,6 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
-import { asNumber, safeSomewhere } from '../recovery/environment';
+import { asNumber, isTrue } from '../../lib/semantics';
+import { safeSomewhere } from '../recovery/environment';
 
 const ROLLING = 'UpdatePolicy.AutoScalingRollingUpdate';
 const REPLACING = 'UpdatePolicy.AutoScalingReplacingUpdate';

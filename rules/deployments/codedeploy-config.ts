@@ -4,7 +4,7 @@
  */
 import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
 import type { Resource, Template } from '../../lib/template/model';
-import { asNumber } from '../recovery/environment';
+import { asNumber } from '../../lib/semantics';
 
 export const DEPLOYMENT_CONFIG = 'AWS::CodeDeploy::DeploymentConfig';
 

@@ -1,5 +1,6 @@
 import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, asNumber, inScope } from '../recovery/environment';
+import { asNumber } from '../../lib/semantics';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from '../recovery/environment';
 
 const CONFIG = 'Properties.DeploymentConfiguration';
 const SCALABLE_TARGET = 'AWS::ApplicationAutoScaling::ScalableTarget';

@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/engine/values';
+import { isFalse } from '../../lib/semantics';
 import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, knownValues, safeSomewhere } from '../recovery/environment';
 import { allAtOnceReason, referencedConfig } from './codedeploy-config';
 
@@ -46,6 +46,9 @@ export default defineRule({
     cdk:
       "const alias = new lambda.Alias(this, 'Live', { aliasName: 'live', version: fn.currentVersion });\n" +
       "new codedeploy.LambdaDeploymentGroup(this, 'Deploy', { alias, deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES });",
+  },
+  roles: {
+    machinery: { check: false, why: 'gradual traffic shifting protects callers, and only CloudFormation calls it.' },
   },
   check(resource, ctx) {
     // without an alias there is no version to shift traffic to (and SAM rejects a DeploymentPreference)

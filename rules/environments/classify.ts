@@ -2,7 +2,7 @@
  * Shared by the environment rules: which stacks of a cloud assembly count, what environment each one
  * targets, and whether its names and tags say it is production or not. Not a rule.
  */
-import type { Assembly, Stack } from '../../lib/assembly/model';
+import { formatEnvironment, type Assembly, type Stack } from '../../lib/assembly/model';
 
 /** Matches prod, production, prd as a word: `Prod`, `orders-prod`, `OrdersProd`; not `product` or `reproduce`. */
 export const DEFAULT_PRODUCTION_PATTERN = '(^|[^a-z])(prod|production|prd)([^a-z]|$)';
@@ -24,26 +24,16 @@ export function deployedStacks(assembly: Assembly): Stack[] {
   return assembly.kind !== 'template' ? assembly.stacks.filter((s) => s.parent === undefined) : [];
 }
 
-/** The name users know a stack by: its CloudFormation stack name, or else its id. */
-export function stackLabel(stack: Stack): string {
-  return stack.stackName ?? stack.id;
-}
-
-/** `aws://111111111111/eu-west-1`, with CDK's placeholders for what is not known. */
-export function environmentUri(stack: Stack): string {
-  return `aws://${stack.environment.account ?? 'unknown-account'}/${stack.environment.region ?? 'unknown-region'}`;
-}
-
 /** One key per environment: the Stage path for stacks in a Stage, the account/region pair for the others. */
 export function environmentKey(stack: Stack): string {
-  return stack.stages.length > 0 ? `stage:${stack.stages.join('/')}` : `env:${environmentUri(stack)}`;
+  return stack.stages.length > 0 ? `stage:${stack.stages.join('/')}` : `env:${formatEnvironment(stack.environment)}`;
 }
 
 /** How an environment key reads in a message. */
 export function describeEnvironment(stack: Stack): string {
   if (stack.stages.length > 0) return `Stage ${stack.stages.join('/')}`;
   const { account, region } = stack.environment;
-  return account === undefined && region === undefined ? 'environment-agnostic, aws://unknown-account/unknown-region' : environmentUri(stack);
+  return account === undefined && region === undefined ? 'environment-agnostic, aws://unknown-account/unknown-region' : formatEnvironment(stack.environment);
 }
 
 export type EnvironmentKind = 'production' | 'non-production';

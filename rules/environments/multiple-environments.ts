@@ -1,5 +1,6 @@
+import { stackLabel } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
-import { deployedStacks, describeEnvironment, environmentKey, stackLabel } from './classify';
+import { deployedStacks, describeEnvironment, environmentKey } from './classify';
 
 const LISTED = 3;
 

@@ -1,6 +1,6 @@
 import type { Stack } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
-import { isEmpty, isTrue } from '../../lib/engine/values';
+import { isEmpty, isTrue, type StackFacts } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource } from '../../lib/template/model';
 import type { Resolved } from '../../lib/template/resolver';
@@ -158,6 +158,9 @@ export default defineRule({
       '    super(scope, id, props);\n    // one definition for every environment: no `isProd ? … : …` that weakens production\n' +
       '    new OrdersStack(this, "Orders", { tracing: lambda.Tracing.ACTIVE, logRetention: props.logRetention });\n  }\n}',
   },
+  roles: {
+    machinery: { check: false, why: 'CloudFormation calls it once per deployment; its telemetry settings need not match between Stages.' },
+  },
   check(assembly, ctx) {
     if (assembly.kind !== 'cloud-assembly') return;
     // by Stage path, the copies of each construct: `construct path below the Stage` + type → copy
@@ -169,9 +172,9 @@ export default defineRule({
       const prefix = `${stage}/`;
       let copies = stages.get(stage);
       if (!copies) stages.set(stage, (copies = new Map()));
-      alarmCounts.set(stack, countAlarms(stack));
-      for (const resource of stack.template.resources.values()) {
-        if (stack.template.isExcluded(resource) || stack.frameworkResources?.has(resource.logicalId)) continue;
+      const facts = ctx.facts.of(stack);
+      alarmCounts.set(stack, countAlarms(facts));
+      for (const resource of ctx.resources(stack, [...stack.template.resourceTypes])) {
         const path = stack.constructs?.get(resource.logicalId)?.path ?? resource.constructPath;
         if (path === undefined || !path.startsWith(prefix)) continue;
         const construct = path.slice(prefix.length);
@@ -246,18 +249,12 @@ function containerInsights(settings: Resolved, stack: Stack): number | undefined
   return undefined;
 }
 
-/**
- * For each resource of the stack, how many CloudWatch alarms watch it: a reference in the alarm's Dimensions or
- * metric-math Metrics (not its actions). Each alarm counts once per resource.
- */
-function countAlarms(stack: Stack): Map<string, number> {
+/** For each resource of the stack, how many deployed CloudWatch alarms have a metric dimension that refers to it. */
+function countAlarms(facts: StackFacts): Map<string, number> {
   const counts = new Map<string, number>();
-  const t = stack.template;
-  for (const alarm of t.resourcesOfType('AWS::CloudWatch::Alarm')) {
-    if (t.isExcluded(alarm)) continue;
-    const watched = t.graph.outgoing(alarm.logicalId).filter((r) => r.path[0] === 'Properties' && (r.path[1] === 'Dimensions' || r.path[1] === 'Metrics'));
-    const targets = new Set(watched.map((r) => r.to));
-    for (const target of targets) counts.set(target, (counts.get(target) ?? 0) + 1);
+  for (const resource of facts.template.resources.values()) {
+    const n = facts.alarms.referring(resource.logicalId).filter((a) => !a.excluded).length;
+    if (n > 0) counts.set(resource.logicalId, n);
   }
   return counts;
 }

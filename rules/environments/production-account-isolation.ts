@@ -1,4 +1,4 @@
-import type { Stack } from '../../lib/assembly/model';
+import { stackLabel, type Stack } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
 import {
   classifier,
@@ -7,7 +7,6 @@ import {
   DEFAULT_PRODUCTION_PATTERN,
   deployedStacks,
   PATTERN_DOCS,
-  stackLabel,
   type Classification,
 } from './classify';
 

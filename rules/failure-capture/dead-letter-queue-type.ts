@@ -1,7 +1,8 @@
 import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
 import type { Resource, Template } from '../../lib/template/model';
 import type { JsonPath } from '../../lib/template/path';
-import { queueKind, samEvents, startsWith } from './util';
+import { pathStartsWith, samEvents } from '../../lib/semantics';
+import { queueKind } from './util';
 
 export default defineRule({
   id: 'dead-letter-queue-type',
@@ -32,6 +33,9 @@ export default defineRule({
       'const dlq = new sqs.Queue(this, "OrdersDlq", { fifo: true });\n' +
       'new sqs.Queue(this, "OrdersQueue", { fifo: true, deadLetterQueue: { queue: dlq, maxReceiveCount: 5 } });\n' +
       '// EventBridge targets and Lambda onFailure destinations: a standard queue (no fifo)',
+  },
+  roles: {
+    machinery: { check: true, why: 'a dead-letter queue of the wrong type breaks delivery whatever invokes the function.' },
   },
   check(resource, ctx) {
     const template = ctx.template;
@@ -80,7 +84,7 @@ export default defineRule({
 function queuesUnder(resource: Resource, prefix: JsonPath, template: Template, types: readonly string[] = ['AWS::SQS::Queue']): { queue: Resource; path: JsonPath }[] {
   const out: { queue: Resource; path: JsonPath }[] = [];
   for (const ref of template.graph.outgoing(resource.logicalId)) {
-    if (ref.kind === 'DependsOn' || !startsWith(ref.path, prefix)) continue;
+    if (ref.kind === 'DependsOn' || !pathStartsWith(ref.path, prefix)) continue;
     const to = template.resources.get(ref.to);
     if (to && types.includes(to.type) && !template.isExcluded(to) && !out.some((o) => o.queue === to)) out.push({ queue: to, path: ref.path });
   }

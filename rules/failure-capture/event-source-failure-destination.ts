@@ -1,7 +1,7 @@
 import { defineRule } from '../../lib/engine/rule';
 import type { Resource, Template } from '../../lib/template/model';
 import type { JsonPath } from '../../lib/template/path';
-import { arnText, isSet, referredUnder, samEvents } from './util';
+import { arnText, isSet, referredUnder, samEvents } from '../../lib/semantics';
 
 type Stream = 'Kinesis' | 'DynamoDB';
 
@@ -53,6 +53,9 @@ export default defineRule({
       '  retryAttempts: 5,\n  bisectBatchOnError: true,\n  onFailure: new SqsDlq(failures),\n}));\n' +
       '// DynamoEventSource takes the same options',
   },
+  roles: {
+    machinery: { check: true, why: 'a function that reads a stream is checked whatever else calls it.' },
+  },
   check(resource, ctx) {
     const template = ctx.template;
     const targets: { base: JsonPath; stream: Stream; what: string; sam: boolean }[] = [];
@@ -95,7 +98,7 @@ function isNumber(v: unknown): boolean {
 function streamOf(resource: Resource, path: JsonPath, template: Template): Stream | undefined {
   const referred = referredUnder(template, resource, path, Object.keys(STREAM_TYPES));
   if (referred.length > 0) return STREAM_TYPES[referred[0].type];
-  const text = arnText(resource.properties.EventSourceArn, template);
+  const text = arnText(template.resolver, resource.properties.EventSourceArn);
   if (text === undefined) return undefined;
   if (/:kinesis:/.test(text)) return 'Kinesis';
   if (/:dynamodb:.*\/stream\//.test(text)) return 'DynamoDB';

@@ -1,6 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
 import { isPlainObject } from '../../lib/template/intrinsics';
-import { isSet, samEventDisabled, samEvents } from './util';
+import { isSet, samEventDisabled, samEvents } from '../../lib/semantics';
 
 /** Where a pipe's stream source keeps its dead-letter settings. */
 const PIPE_STREAM_PARAMETERS = ['KinesisStreamParameters', 'DynamoDBStreamParameters'];
@@ -43,6 +43,9 @@ export default defineRule({
       'rule.addTarget(new targets.LambdaFunction(fn, {\n  deadLetterQueue: dlq,\n  retryAttempts: 10,\n  maxEventAge: Duration.hours(1),\n}));\n' +
       '// EventBridge Scheduler (aws-cdk-lib/aws-scheduler-targets): new LambdaInvoke(fn, { deadLetterQueue: dlq })\n' +
       '// a pipe (CfnPipe): sourceParameters: { kinesisStreamParameters: { startingPosition: "LATEST", deadLetterConfig: { arn: dlq.queueArn } } }',
+  },
+  roles: {
+    machinery: { check: true, why: 'an EventBridge event source is checked whatever else calls the function.' },
   },
   check(resource, ctx) {
     const template = ctx.template;

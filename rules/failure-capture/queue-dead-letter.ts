@@ -1,10 +1,7 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
-import { hasDeadLetterTarget, isDeadLetterReference, isSet, listNames, referrersOf, samEvents, startsWith } from './util';
-
-/** Names that say a queue is a dead-letter queue for a source defined elsewhere (another stack, another app). */
-const DLQ_NAME = /dead[-_ ]?letter|dlq/i;
+import { isDeadLetterQueue, listNames, pathStartsWith, referrers, samEvents } from '../../lib/semantics';
+import { hasDeadLetterTarget } from './util';
 
 export default defineRule({
   id: 'queue-dead-letter',
@@ -57,42 +54,16 @@ export default defineRule({
   },
 });
 
-/**
- * A queue is a dead-letter queue when another resource names it in a dead-letter setting, when it allows
- * redrive from source queues (`RedriveAllowPolicy`), or when its logical id or name says so.
- */
-function isDeadLetterQueue(queue: Resource, template: Template): boolean {
-  if (referrersOf(template, queue.logicalId).some(({ references }) => references.some(isDeadLetterReference))) return true;
-  const allow = template.valueAt(queue, 'Properties.RedriveAllowPolicy');
-  if (!allow.known || (isSet(allow.value) && redrivePermission(allow.value) !== 'denyAll')) return true;
-  if (DLQ_NAME.test(queue.logicalId)) return true;
-  const name = template.valueAt(queue, 'Properties.QueueName');
-  return name.known && typeof name.value === 'string' && DLQ_NAME.test(name.value);
-}
-
-/** `redrivePermission` of a RedriveAllowPolicy written as a mapping or a JSON string. */
-function redrivePermission(policy: unknown): unknown {
-  let p = policy;
-  if (typeof p === 'string') {
-    try {
-      p = JSON.parse(p);
-    } catch {
-      return undefined;
-    }
-  }
-  return isPlainObject(p) ? p.redrivePermission : undefined;
-}
-
 /** What reads the queue in this template: event source mappings, SAM SQS events, pipes. */
 function consumersOf(queue: Resource, template: Template): string[] {
   const out: string[] = [];
-  for (const { resource: from, references } of referrersOf(template, queue.logicalId)) {
+  for (const { resource: from, references } of referrers(template, queue.logicalId)) {
     for (const ref of references) {
-      if (from.type === 'AWS::Lambda::EventSourceMapping' && startsWith(ref.path, ['Properties', 'EventSourceArn'])) {
+      if (from.type === 'AWS::Lambda::EventSourceMapping' && pathStartsWith(ref.path, ['Properties', 'EventSourceArn'])) {
         out.push(`event source mapping ${from.logicalId}`);
-      } else if (from.type === 'AWS::Pipes::Pipe' && startsWith(ref.path, ['Properties', 'Source'])) {
+      } else if (from.type === 'AWS::Pipes::Pipe' && pathStartsWith(ref.path, ['Properties', 'Source'])) {
         out.push(`pipe ${from.logicalId}`);
-      } else if (from.type === 'AWS::Serverless::Function' && startsWith(ref.path, ['Properties', 'Events']) && ref.path[4] === 'Queue') {
+      } else if (from.type === 'AWS::Serverless::Function' && pathStartsWith(ref.path, ['Properties', 'Events']) && ref.path[4] === 'Queue') {
         const event = samEvents(from, template).find((e) => e.name === ref.path[2]);
         if (event?.type === 'SQS') out.push(`function ${from.logicalId} (SQS event ${event.name})`);
       }

@@ -1,7 +1,8 @@
 import { defineRule } from '../../lib/engine/rule';
 import type { Resource, Template } from '../../lib/template/model';
 import type { JsonPath } from '../../lib/template/path';
-import { hasDeadLetterTarget, referredUnder, referrersOf, samEventDisabled, samEvents } from './util';
+import { referredUnder, referrers, samEventDisabled, samEvents } from '../../lib/semantics';
+import { hasDeadLetterTarget } from './util';
 
 const ALARM_ACTIONS = new Set(['AlarmActions', 'OKActions', 'InsufficientDataActions']);
 
@@ -47,6 +48,9 @@ export default defineRule({
       'import * as subs from "aws-cdk-lib/aws-sns-subscriptions";\n\n' +
       'topic.addSubscription(new subs.SqsSubscription(queue, { deadLetterQueue: subscriptionDlq }));\n' +
       '// LambdaSubscription and UrlSubscription take the same deadLetterQueue option',
+  },
+  roles: {
+    machinery: { check: true, why: 'an SNS event source is checked whatever else calls the function.' },
   },
   check(resource, ctx) {
     const template = ctx.template;
@@ -97,7 +101,7 @@ function carriesAlarms(resource: Resource, path: JsonPath, template: Template): 
 
 /** A topic that CloudWatch alarms notify: its subscriptions deliver alerts, not work. */
 function isAlarmTopic(topic: Resource, template: Template): boolean {
-  return referrersOf(template, topic.logicalId).some(
+  return referrers(template, topic.logicalId).some(
     ({ resource, references }) =>
       (resource.type === 'AWS::CloudWatch::Alarm' || resource.type === 'AWS::CloudWatch::CompositeAlarm') &&
       references.some((r) => typeof r.path[1] === 'string' && ALARM_ACTIONS.has(r.path[1])),

@@ -1,8 +1,7 @@
 import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { isEmpty } from '../../lib/engine/values';
+import { ALARM, COMPOSITE_ALARM, isEmpty, writtenText } from '../../lib/semantics';
 import { findReferences, isPlainObject } from '../../lib/template/intrinsics';
 import type { Template } from '../../lib/template/model';
-import { ALARM, COMPOSITE, writtenText } from './actions';
 
 const TOPIC = 'AWS::SNS::Topic';
 
@@ -52,7 +51,7 @@ export default defineRule({
   },
   check(resource, ctx) {
     const alarms = ctx
-      .referrers([ALARM, COMPOSITE])
+      .referrers([ALARM, COMPOSITE_ALARM])
       .filter(({ references }) => references.some((r) => r.path[0] === 'Properties' && r.path[1] === 'AlarmActions'))
       .map(({ resource: alarm }) => alarm.logicalId);
     if (alarms.length === 0) return;
@@ -90,7 +89,7 @@ function indexSubscriptions(ctx: ResourceContext<RuleOptions>): SubscriptionInde
   const arnTexts: string[] = [];
   const addText = (value: unknown): void => {
     const r = template.resolver.deep(value);
-    const values = r.known ? [r.value] : (r.alternatives ?? [writtenText(value)]);
+    const values = r.known ? [r.value] : (r.alternatives ?? [writtenText(value, '${}')]);
     for (const v of values.flat()) if (typeof v === 'string') arnTexts.push(v);
   };
   for (const sub of template.resourcesOfType('AWS::SNS::Subscription')) if (!template.isExcluded(sub)) addText(sub.properties.TopicArn);

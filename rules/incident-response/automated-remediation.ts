@@ -1,7 +1,6 @@
-import type { Assembly } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/engine/values';
-import { alarmActionKinds, ALARM, COMPOSITE, deployed, reportOnApp } from './actions';
+import { ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse, type AppFacts } from '../../lib/semantics';
+import { reportOnApp } from './actions';
 import { automationKind, eventRoutes, matchesSource } from './events';
 
 /** Event sources that report operational events (alarms, health, compliance, resource state), not business events. */
@@ -25,7 +24,7 @@ export default defineRule({
   title: 'An app with alarms responds to some operational events automatically',
   bestPractice: 'OPS10-BP07',
   scope: 'assembly',
-  resourceTypes: [ALARM, COMPOSITE, 'AWS::Events::Rule', 'AWS::Config::RemediationConfiguration', 'AWS::SSMIncidents::ResponsePlan'],
+  resourceTypes: [ALARM, COMPOSITE_ALARM, 'AWS::Events::Rule', 'AWS::Config::RemediationConfiguration', 'AWS::SSMIncidents::ResponsePlan'],
   severity: 'info',
   context: 'app',
   options: {
@@ -69,28 +68,28 @@ export default defineRule({
       '  targets: [new targets.LambdaFunction(remediationFn)],\n});',
   },
   check(assembly, ctx) {
-    const kinds = [ALARM, COMPOSITE].flatMap((type) => deployed(assembly, type)).map(({ stack, resource }) => alarmActionKinds(resource, stack.template));
+    const kinds = [ALARM, COMPOSITE_ALARM].flatMap((type) => ctx.facts.deployed(type)).map(({ stack, resource }) => alarmActionKinds(resource, stack.template));
     if (kinds.some((k) => k?.has('lambda') || k?.has('ec2'))) return;
     // apps whose alarms only scale, or notify nobody, are judged by other rules
     const notifying = kinds.filter((k) => k === undefined || k.has('notify') || k.has('incident')).length;
     if (notifying === 0) return;
-    if (respondsToEvents(assembly, ctx.options.eventSources)) return;
+    if (respondsToEvents(ctx.facts, ctx.options.eventSources)) return;
     reportOnApp(assembly, ctx, 'missing', { alarms: notifying === 1 ? '1 alarm notifies' : `${notifying} alarms notify` });
   },
 });
 
-function respondsToEvents(assembly: Assembly, sources: readonly string[]): boolean {
-  for (const route of eventRoutes(assembly)) {
+function respondsToEvents(facts: AppFacts, sources: readonly string[]): boolean {
+  for (const route of eventRoutes(facts)) {
     const kinds = route.samTarget ? [route.samTarget.type === 'AWS::Serverless::StateMachine' ? 'stepfunctions' : 'lambda'] : route.targets.map((arn) => automationKind(arn, route.stack.template));
     // an SSM Automation runbook is a remediation whatever starts it; other targets count for operational events
     if (kinds.includes('ssm-automation')) return true;
     if (kinds.some((k) => k !== undefined) && matchesSource(route, sources)) return true;
   }
-  for (const { stack, resource } of deployed(assembly, 'AWS::Config::RemediationConfiguration')) {
+  for (const { stack, resource } of facts.deployed('AWS::Config::RemediationConfiguration')) {
     const automatic = stack.template.resolver.resolve(resource.properties.Automatic);
     if (!automatic.known || !isFalse(automatic.value ?? false)) return true;
   }
-  for (const { stack, resource } of deployed(assembly, 'AWS::SSMIncidents::ResponsePlan')) {
+  for (const { stack, resource } of facts.deployed('AWS::SSMIncidents::ResponsePlan')) {
     const actions = stack.template.resolver.resolve(resource.properties.Actions);
     if (!actions.known || (Array.isArray(actions.value) && actions.value.length > 0)) return true;
   }

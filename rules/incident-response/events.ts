@@ -2,11 +2,10 @@
  * Shared by the incident-response rules: EventBridge rules and SAM event sources, which events they match
  * and what they invoke. Not a rule.
  */
-import type { Assembly, Stack } from '../../lib/assembly/model';
-import { isEmpty } from '../../lib/engine/values';
+import type { Stack } from '../../lib/assembly/model';
+import { isEmpty, placeholdersOut, referencedResource, writtenText, type AppFacts } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
-import { deployed, placeholdersOut, referencedResource, writtenText } from './actions';
 
 /** One way events reach a target: an EventBridge rule, or a SAM function / state machine event source. */
 export interface EventRoute {
@@ -23,9 +22,9 @@ export interface EventRoute {
 const SAM_EVENT_TYPES = new Set(['CloudWatchEvent', 'EventBridgeRule']);
 
 /** Every enabled EventBridge rule with targets and every SAM EventBridge event source of the assembly. */
-export function eventRoutes(assembly: Assembly): EventRoute[] {
+export function eventRoutes(facts: AppFacts): EventRoute[] {
   const routes: EventRoute[] = [];
-  for (const { stack, resource } of deployed(assembly, 'AWS::Events::Rule')) {
+  for (const { stack, resource } of facts.deployed('AWS::Events::Rule')) {
     const t = stack.template;
     const state = t.resolver.resolve(resource.properties.State);
     if (state.known && state.value === 'DISABLED') continue;
@@ -37,7 +36,7 @@ export function eventRoutes(assembly: Assembly): EventRoute[] {
     routes.push({ stack, resource, pattern: resource.properties.EventPattern, targets: arns });
   }
   for (const type of ['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']) {
-    for (const { stack, resource } of deployed(assembly, type)) {
+    for (const { stack, resource } of facts.deployed(type)) {
       const events = resource.properties.Events;
       if (!isPlainObject(events)) continue;
       for (const event of Object.values(events)) {
@@ -95,7 +94,7 @@ export function automationKind(arn: unknown, template: Template): AutomationKind
   const target = referencedResource(arn, template);
   if (target) return TARGET_TYPES[target.type];
   const r = template.resolver.deep(arn);
-  const written = r.known && typeof r.value === 'string' ? r.value : writtenText(arn);
+  const written = r.known && typeof r.value === 'string' ? r.value : writtenText(arn, '${}');
   if (written === undefined) return undefined;
   const text = placeholdersOut(written);
   if (/:automation-definition\//.test(text)) return 'ssm-automation';

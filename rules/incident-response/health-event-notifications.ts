@@ -1,5 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
-import { ALARM, COMPOSITE, deployed, notifyingAlarms, reportOnApp } from './actions';
+import { ALARM, COMPOSITE_ALARM } from '../../lib/semantics';
+import { notifyingAlarms, reportOnApp } from './actions';
 import { eventRoutes, matchesSource } from './events';
 
 const HEALTH = 'aws.health';
@@ -9,7 +10,7 @@ export default defineRule({
   title: 'AWS Health events that affect the account reach the people who operate it',
   bestPractice: 'OPS10-BP05',
   scope: 'assembly',
-  resourceTypes: ['AWS::Events::Rule', 'AWS::Notifications::EventRule', ALARM, COMPOSITE],
+  resourceTypes: ['AWS::Events::Rule', 'AWS::Notifications::EventRule', ALARM, COMPOSITE_ALARM],
   severity: 'info',
   context: 'account',
   messages: {
@@ -35,9 +36,9 @@ export default defineRule({
   },
   check(assembly, ctx) {
     // the operators that Health events should reach are the people the app's alarms notify
-    if (notifyingAlarms(assembly) === 0) return;
-    if (eventRoutes(assembly).some((route) => matchesSource(route, [HEALTH]))) return;
-    const userNotifications = deployed(assembly, 'AWS::Notifications::EventRule').some(({ stack, resource }) => {
+    if (notifyingAlarms(ctx.facts) === 0) return;
+    if (eventRoutes(ctx.facts).some((route) => matchesSource(route, [HEALTH]))) return;
+    const userNotifications = ctx.facts.deployed('AWS::Notifications::EventRule').some(({ stack, resource }) => {
       const source = stack.template.resolver.deep(resource.properties.Source);
       return !source.known || source.value === HEALTH;
     });

@@ -1,6 +1,6 @@
-import type { Assembly } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
-import { alarmActionKinds, ALARM, COMPOSITE, deployed, notifyingAlarms, reportOnApp } from './actions';
+import { ALARM, alarmActionKinds, COMPOSITE_ALARM, type AppFacts } from '../../lib/semantics';
+import { notifyingAlarms, reportOnApp } from './actions';
 
 const PLAN_TYPES = ['AWS::SSMIncidents::ResponsePlan', 'AWS::SSMContacts::Contact'];
 const DEFAULT_PAGING = '(pagerduty\\.com|opsgenie\\.com|victorops\\.com|xmatters\\.com)';
@@ -10,7 +10,7 @@ export default defineRule({
   title: 'Alerts escalate through an incident response plan or an on-call escalation path',
   bestPractice: 'OPS10-BP04',
   scope: 'assembly',
-  resourceTypes: [...PLAN_TYPES, 'AWS::SNS::Subscription', ALARM, COMPOSITE],
+  resourceTypes: [...PLAN_TYPES, 'AWS::SNS::Subscription', ALARM, COMPOSITE_ALARM],
   severity: 'info',
   context: 'account',
   options: {
@@ -50,12 +50,12 @@ export default defineRule({
       '  engagements: [escalation.attrArn],\n});\nalarm.addAlarmAction(new cw_actions.SsmIncidentAction("orders-outage"));',
   },
   check(assembly, ctx) {
-    const count = notifyingAlarms(assembly);
+    const count = notifyingAlarms(ctx.facts);
     if (count === 0) return;
-    if (PLAN_TYPES.some((type) => deployed(assembly, type).length > 0)) return;
-    if (opensIncidents(assembly)) return;
+    if (PLAN_TYPES.some((type) => ctx.facts.deployed(type).length > 0)) return;
+    if (opensIncidents(ctx.facts)) return;
     const paging = new RegExp(String(ctx.options.pagingEndpointPattern), 'i');
-    for (const { stack, resource } of deployed(assembly, 'AWS::SNS::Subscription')) {
+    for (const { stack, resource } of ctx.facts.deployed('AWS::SNS::Subscription')) {
       const endpoint = stack.template.resolver.deep(resource.properties.Endpoint);
       if (endpoint.known && typeof endpoint.value === 'string' && paging.test(endpoint.value)) return;
     }
@@ -63,6 +63,6 @@ export default defineRule({
   },
 });
 
-function opensIncidents(assembly: Assembly): boolean {
-  return [ALARM, COMPOSITE].some((type) => deployed(assembly, type).some(({ stack, resource }) => alarmActionKinds(resource, stack.template)?.has('incident')));
+function opensIncidents(facts: AppFacts): boolean {
+  return [ALARM, COMPOSITE_ALARM].some((type) => facts.deployed(type).some(({ stack, resource }) => alarmActionKinds(resource, stack.template)?.has('incident')));
 }

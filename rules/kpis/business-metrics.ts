@@ -1,9 +1,9 @@
-import type { Stack } from '../../lib/assembly/model';
+import { resourceLabel, stackLabel, topLevelStacks } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
+import { COMPUTE_AND_API_TYPES, listNames, verdictAt, type StackFacts } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
 import { TOKEN, dashboardNamespaces, dashboardText } from '../dashboards/dashboard-body';
-import { COMPUTE_AND_API_TYPES, deployed, listNames, resourceLabel, stackName, topLevelStacks, verdictAt, workloadResources } from '../dashboards/workload';
 
 const LOAD_BALANCER = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
 
@@ -61,10 +61,14 @@ export default defineRule({
       'new logs.MetricFilter(this, "OrdersPlaced", {\n  logGroup,\n  filterPattern: logs.FilterPattern.stringValue("$.event", "=", "order_placed"),\n' +
       '  metricNamespace: "Orders",\n  metricName: "OrdersPlaced",\n  metricValue: "1",\n});',
   },
+  roles: {
+    machinery: { check: false, why: 'it serves deployments, not the outcomes the workload exists for.' },
+    'account-baseline': { check: false, why: 'an account baseline runs no workload whose outcomes could be measured.' },
+  },
   check(assembly, ctx) {
-    if (assembly.stacks.some(hasKpiSignal)) return;
+    if (assembly.stacks.some((stack) => hasKpiSignal(ctx.facts.of(stack)))) return;
     const found = assembly.stacks.flatMap((stack) =>
-      workloadResources(stack, COMPUTE_AND_API_TYPES)
+      ctx.resources(stack, COMPUTE_AND_API_TYPES)
         // network and gateway load balancers carry traffic, not requests the app could measure outcomes of
         .filter((r) => r.type !== LOAD_BALANCER || verdictAt(stack.template, r, 'Properties.Type', (v) => v === 'network' || v === 'gateway') === false)
         .map((r) => resourceLabel(r, stack)),
@@ -74,7 +78,7 @@ export default defineRule({
     const stacks = topLevelStacks(assembly);
     if (stacks.length === 1) {
       const stack = stacks[0];
-      if (stack.declaredIn) ctx.report({ stack, messageId: 'missing', data: { scope: `Stack ${stackName(stack)}`, resources } });
+      if (stack.declaredIn) ctx.report({ stack, messageId: 'missing', data: { scope: `Stack ${stackLabel(stack)}`, resources } });
       else ctx.report({ stack, path: 'Resources', messageId: 'missing', data: { scope: 'This template', resources } });
       return;
     }
@@ -82,13 +86,13 @@ export default defineRule({
   },
 });
 
-function hasKpiSignal(stack: Stack): boolean {
-  const t = stack.template;
-  const any = (type: string, test: (r: Resource) => boolean = () => true): boolean => deployed(stack, type).some(test);
+function hasKpiSignal(facts: StackFacts): boolean {
+  const t = facts.template;
+  const any = (type: string, test: (r: Resource) => boolean = () => true): boolean => facts.deployed(type).some(test);
   return (
     any('AWS::Logs::MetricFilter', (r) => filterNamespaces(r, t).some(isOwnNamespace)) ||
     any('AWS::ApplicationSignals::ServiceLevelObjective') ||
-    any('AWS::CloudWatch::Alarm', (r) => alarmNamespaces(r, t).some(isOwnNamespace)) ||
+    any('AWS::CloudWatch::Alarm', (r) => facts.alarms.metricsOf(r).some((m) => (m.namespaces ?? [TOKEN]).some(isOwnNamespace))) ||
     any('AWS::CloudWatch::AnomalyDetector', (r) => [...namespaces(r.properties.Namespace, t), ...namespaces(sub(r.properties.SingleMetricAnomalyDetector, 'Namespace'), t)].some(isOwnNamespace)) ||
     any('AWS::CloudWatch::Dashboard', (r) => dashboardShowsOwnMetric(r, t)) ||
     any('AWS::Lambda::Function', (r) => variablesPublishMetrics(sub(r.properties.Environment, 'Variables'), t)) ||
@@ -123,15 +127,6 @@ function namespaces(value: unknown, t: Template): string[] {
   if (r.known) return typeof r.value === 'string' ? [r.value] : [];
   if (r.alternatives) return r.alternatives.filter((a): a is string => typeof a === 'string');
   return [TOKEN];
-}
-
-function alarmNamespaces(alarm: Resource, t: Template): string[] {
-  const out = namespaces(alarm.properties.Namespace, t);
-  const metrics = t.resolver.resolve(alarm.properties.Metrics);
-  if (metrics.known && Array.isArray(metrics.value)) {
-    for (const query of metrics.value) out.push(...namespaces(sub(sub(sub(query, 'MetricStat'), 'Metric'), 'Namespace'), t));
-  }
-  return out;
 }
 
 function dashboardShowsOwnMetric(dashboard: Resource, t: Template): boolean {

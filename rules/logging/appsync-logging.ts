@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/engine/values';
+import { isFalse } from '../../lib/semantics';
 
 const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 const notNone = (v: unknown): boolean => typeof v === 'string' && v !== '' && v.toUpperCase() !== 'NONE';

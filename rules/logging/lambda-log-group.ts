@@ -32,6 +32,9 @@ export default defineRule({
       'new lambda.Function(this, "Orders", {\n  /* … */\n  logGroup: new logs.LogGroup(this, "OrdersLogs", { retention: logs.RetentionDays.ONE_MONTH }),\n});\n' +
       '// in regions without Lambda advanced logging controls: logRetention: logs.RetentionDays.ONE_MONTH',
   },
+  roles: {
+    machinery: { check: false, why: 'its logs are deployment diagnostics, not the workload\'s telemetry; the retention of a log group declared for it is still checked (log-group-retention).' },
+  },
   check(resource, ctx) {
     // a log group named for the function's logs, by LoggingConfig (any value: a log group of this stack or one managed elsewhere)
     if (ctx.satisfies(PATH, (v) => v !== undefined && v !== null && v !== '') !== false) return;

@@ -30,6 +30,9 @@ export default defineRule({
     cdk:
       'new lambda.Function(this, "Orders", {\n  /* … */\n  loggingFormat: lambda.LoggingFormat.JSON,\n  applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,\n});',
   },
+  roles: {
+    machinery: { check: false, why: 'its logs are deployment diagnostics, not the workload\'s telemetry.' },
+  },
   check(resource, ctx) {
     if (ctx.satisfies(PATH, (v) => typeof v === 'string' && v.toUpperCase() === 'JSON') !== false) return;
     if (usesPowertools(resource.properties)) return;

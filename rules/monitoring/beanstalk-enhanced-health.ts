@@ -1,7 +1,7 @@
 import { defineRule } from '../../lib/engine/rule';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
-import { isSet, scalarOptions } from './support';
+import { isSetAt, scalarOptions } from '../../lib/semantics';
 
 const NAMESPACE = 'aws:elasticbeanstalk:healthreporting:system';
 const ENVIRONMENT = 'AWS::ElasticBeanstalk::Environment';
@@ -111,7 +111,7 @@ export default defineRule({
       else if (own.kind === 'missing') {
         // environments of this template that leave it out are reported themselves; a template copied from another may inherit it
         if (ctx.referrers([ENVIRONMENT]).some((e) => e.references.some((ref) => ref.path[1] === 'TemplateName'))) return;
-        if (isSet(template, resource, 'Properties.SourceConfiguration') !== false) return;
+        if (isSetAt(template, resource, 'Properties.SourceConfiguration').verdict !== false) return;
         ctx.report({ messageId: 'missing', path: 'Properties.OptionSettings', data });
       }
       return;
@@ -128,8 +128,8 @@ export default defineRule({
       const inherited = systemType(template, configuration);
       if (inherited.kind !== 'missing') return;
       // a configuration copied from another one may inherit the setting
-      if (isSet(template, configuration, 'Properties.SourceConfiguration') !== false) return;
-    } else if (isSet(template, resource, 'Properties.TemplateName') !== false) {
+      if (isSetAt(template, configuration, 'Properties.SourceConfiguration').verdict !== false) return;
+    } else if (isSetAt(template, resource, 'Properties.TemplateName').verdict !== false) {
       // a saved configuration defined elsewhere may set it
       return;
     }

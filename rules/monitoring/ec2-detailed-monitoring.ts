@@ -1,6 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isFalse, isTrue } from '../../lib/engine/values';
-import { isSet } from './support';
+import { isFalse, isSetAt, isTrue } from '../../lib/semantics';
 
 export default defineRule({
   id: 'ec2-detailed-monitoring',
@@ -34,7 +33,7 @@ export default defineRule({
     switch (resource.type) {
       case 'AWS::EC2::Instance': {
         // an instance launched from a launch template takes the template's setting unless it sets its own
-        if (isSet(ctx.template, resource, 'Properties.LaunchTemplate') !== false && isSet(ctx.template, resource, 'Properties.Monitoring') !== true) return;
+        if (isSetAt(ctx.template, resource, 'Properties.LaunchTemplate').verdict !== false && isSetAt(ctx.template, resource, 'Properties.Monitoring').verdict !== true) return;
         if (ctx.satisfies('Properties.Monitoring', isTrue) === false) ctx.report({ messageId: 'instance', path: 'Properties.Monitoring', data: { name }, fix: { path: 'Properties.Monitoring', value: true } });
         return;
       }

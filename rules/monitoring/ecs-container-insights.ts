@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { scalarOptions } from './support';
+import { scalarOptions } from '../../lib/semantics';
 
 const SETTING = 'containerInsights';
 

@@ -1,5 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
-import { clusterKind, clusterOf, effectiveEngine, isSet, positive, satisfiesAt } from './support';
+import { isSetAt, positive, verdictAt } from '../../lib/semantics';
+import { clusterKind, clusterOf, effectiveEngine } from './support';
 
 export default defineRule({
   id: 'rds-enhanced-monitoring',
@@ -31,7 +32,7 @@ export default defineRule({
     const template = ctx.template;
     const name = resource.logicalId;
     const interval = ctx.satisfies('Properties.MonitoringInterval', positive);
-    const role = isSet(template, resource, 'Properties.MonitoringRoleArn');
+    const role = isSetAt(template, resource, 'Properties.MonitoringRoleArn').verdict;
 
     if (resource.type === 'AWS::RDS::DBCluster') {
       const kind = clusterKind(template, resource);
@@ -51,8 +52,8 @@ export default defineRule({
     if (membership.kind === 'unknown') return;
     const cluster = membership.kind === 'member' ? membership.cluster : undefined;
     if (membership.kind === 'member' && !cluster) return; // a cluster defined elsewhere may set it for its instances
-    const clusterInterval = cluster ? satisfiesAt(template, cluster, 'Properties.MonitoringInterval', positive) : false;
-    const clusterRole = cluster ? isSet(template, cluster, 'Properties.MonitoringRoleArn') : false;
+    const clusterInterval = cluster ? verdictAt(template, cluster, 'Properties.MonitoringInterval', positive) : false;
+    const clusterRole = cluster ? isSetAt(template, cluster, 'Properties.MonitoringRoleArn').verdict : false;
 
     if (interval === false && clusterInterval === false) {
       const where = cluster ? `, here or on cluster ${cluster.logicalId}` : '';

@@ -1,7 +1,7 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
+import { isTrue, stringAt, verdictAt } from '../../lib/semantics';
 import type { Resource, Template } from '../../lib/template/model';
-import { clusterKind, clusterOf, effectiveEngine, engineFamily, knownString, satisfiesAt, type EngineFamily } from './support';
+import { clusterKind, clusterOf, effectiveEngine, engineFamily, type EngineFamily } from './support';
 
 /** Small burstable classes without Performance Insights for RDS for MySQL and MariaDB. */
 const SMALL_BURSTABLE = /^db\.(t2|t3|t4g)\.(micro|small)$/;
@@ -26,10 +26,10 @@ function supported(family: EngineFamily | undefined | null, instanceClass: strin
 
 /** Performance Insights on (true), off (false) or unknown, from its flag or the Advanced mode of Database Insights. */
 function on(template: Template, resource: Resource, path: string): boolean | undefined {
-  const enabled = satisfiesAt(template, resource, path, isTrue);
+  const enabled = verdictAt(template, resource, path, isTrue);
   if (enabled === true) return true;
   // the Advanced mode of Database Insights requires (and implies) Performance Insights
-  const advanced = satisfiesAt(template, resource, 'Properties.DatabaseInsightsMode', (m) => m === 'advanced');
+  const advanced = verdictAt(template, resource, 'Properties.DatabaseInsightsMode', (m) => m === 'advanced');
   if (advanced === true) return true;
   return enabled === false && advanced === false ? false : undefined;
 }
@@ -84,7 +84,7 @@ export default defineRule({
       if (clusterOn !== false) return;
       where = ` (or PerformanceInsightsEnabled on cluster ${cluster.logicalId})`;
     }
-    if (supported(family, knownString(template, resource, 'Properties.DBInstanceClass')) !== true) return;
+    if (supported(family, stringAt(template, resource, 'Properties.DBInstanceClass')) !== true) return;
     if (on(template, resource, 'Properties.EnablePerformanceInsights') === false) {
       ctx.report({ messageId: 'disabled', path: 'Properties.EnablePerformanceInsights', data: { kind: 'DB instance', name: resource.logicalId, engine: engineText, property: 'EnablePerformanceInsights', where }, fix: { path: 'Properties.EnablePerformanceInsights', value: true } });
     }

@@ -1,53 +1,9 @@
 /**
- * Shared by the monitoring rules: verdicts about another resource of the template, and what an RDS
- * resource is (its engine, whether it is an Aurora cluster member, which cluster). Not a rule.
+ * Shared by the monitoring rules: what an RDS resource is (its engine, whether it is an Aurora cluster
+ * member, which cluster). Not a rule.
  */
-import type { Verdict } from '../../lib/engine/rule';
+import { isSetAt, verdictAt } from '../../lib/semantics';
 import type { Resource, Template } from '../../lib/template/model';
-import type { JsonPath } from '../../lib/template/path';
-import type { Resolved, Resolver } from '../../lib/template/resolver';
-
-/** `ctx.satisfies` for any resource of the template: true, false (a known value fails), or undefined (unknown). */
-export function satisfiesAt(template: Template, resource: Resource, path: string | JsonPath, predicate: (value: unknown) => boolean): Verdict {
-  const r = template.valueAt(resource, path);
-  if (r.known) return predicate(r.value);
-  if (r.alternatives) return r.alternatives.every((v) => predicate(v));
-  return undefined;
-}
-
-/** The string at `path`, fully resolved; undefined when absent, not a string, or not known before deployment. */
-export function knownString(template: Template, resource: Resource, path: string | JsonPath): string | undefined {
-  const r = template.valueAt(resource, path);
-  if (!r.known) return undefined;
-  const d = template.resolver.deep(r.value);
-  return d.known && typeof d.value === 'string' ? d.value : undefined;
-}
-
-/**
- * The values a scalar can take, fully resolved: one when known, each branch of an unknown condition, or
- * undefined when it cannot be known. Pass the result of `resolver.get` or of `template.valueAt`.
- */
-export function scalarOptions(resolver: Resolver, r: Resolved): unknown[] | undefined {
-  const out: unknown[] = [];
-  for (const v of r.known ? [r.value] : r.alternatives ?? []) {
-    const d = resolver.deep(v);
-    if (d.known) out.push(d.value);
-    else if (d.alternatives) out.push(...d.alternatives);
-    else return undefined;
-  }
-  return r.known || r.alternatives ? out : undefined;
-}
-
-/** Whether a property is set: true (a value), false (known absent), undefined (unknown). */
-export function isSet(template: Template, resource: Resource, path: string | JsonPath): Verdict {
-  return satisfiesAt(template, resource, path, (v) => v !== undefined && v !== null && v !== '');
-}
-
-/** A number greater than zero, written as a number or a numeric string. */
-export function positive(value: unknown): boolean {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  return Number.isFinite(n) && n > 0;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // RDS
@@ -106,7 +62,7 @@ export function isAuroraEngine(engine: string): boolean {
  * named some other way (a literal, a parameter, an import); `unknown` when whether it is set is unknown.
  */
 export function clusterOf(template: Template, instance: Resource): { kind: 'none' } | { kind: 'member'; cluster?: Resource } | { kind: 'unknown' } {
-  const set = isSet(template, instance, 'Properties.DBClusterIdentifier');
+  const set = isSetAt(template, instance, 'Properties.DBClusterIdentifier').verdict;
   if (set === false) return { kind: 'none' };
   if (set === undefined) {
     // an unknown value may still be a reference to a cluster of the template
@@ -134,12 +90,12 @@ export function clusterKind(template: Template, cluster: Resource): 'aurora' | '
   const engine = engineOf(template, cluster);
   if (typeof engine === 'string') {
     if (isAuroraEngine(engine)) {
-      const serverless = satisfiesAt(template, cluster, 'Properties.EngineMode', (m) => m === 'serverless');
+      const serverless = verdictAt(template, cluster, 'Properties.EngineMode', (m) => m === 'serverless');
       return serverless === true ? 'aurora-serverless-v1' : serverless === false ? 'aurora' : undefined;
     }
     return 'multi-az';
   }
   // the engine is not known: a Multi-AZ DB cluster is the one that names an instance class
-  const classSet = isSet(template, cluster, 'Properties.DBClusterInstanceClass');
+  const classSet = isSetAt(template, cluster, 'Properties.DBClusterInstanceClass').verdict;
   return classSet === true ? 'multi-az' : undefined;
 }

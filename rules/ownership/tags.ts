@@ -3,6 +3,7 @@
  * whether a tag list or map (as written, with intrinsic functions) carries an owner tag. Not a rule.
  */
 import type { Verdict } from '../../lib/engine/rule';
+import { OWNED_TYPES } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resolver } from '../../lib/template/resolver';
 
@@ -20,42 +21,8 @@ const TAG_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::Route53::HostedZone': 'HostedZoneTags',
 };
 
-/** The types that carry an owner tag by default: what runs, stores or serves the workload. */
-export const DEFAULT_RESOURCE_TYPES: readonly string[] = [
-  'AWS::Lambda::Function',
-  'AWS::Serverless::Function',
-  'AWS::StepFunctions::StateMachine',
-  'AWS::Serverless::StateMachine',
-  'AWS::ECS::Cluster',
-  'AWS::ECS::Service',
-  'AWS::EKS::Cluster',
-  'AWS::EC2::Instance',
-  'AWS::AutoScaling::AutoScalingGroup',
-  'AWS::ElasticBeanstalk::Environment',
-  'AWS::AppRunner::Service',
-  'AWS::ApiGateway::RestApi',
-  'AWS::Serverless::Api',
-  'AWS::ApiGatewayV2::Api',
-  'AWS::Serverless::HttpApi',
-  'AWS::AppSync::GraphQLApi',
-  'AWS::ElasticLoadBalancingV2::LoadBalancer',
-  'AWS::CloudFront::Distribution',
-  'AWS::DynamoDB::Table',
-  'AWS::Serverless::SimpleTable',
-  'AWS::RDS::DBInstance',
-  'AWS::RDS::DBCluster',
-  'AWS::S3::Bucket',
-  'AWS::EFS::FileSystem',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::OpenSearchService::Domain',
-  'AWS::SQS::Queue',
-  'AWS::SNS::Topic',
-  'AWS::Kinesis::Stream',
-  'AWS::KinesisFirehose::DeliveryStream',
-  'AWS::MSK::Cluster',
-  'AWS::Events::EventBus',
-  'AWS::Cognito::UserPool',
-];
+/** The types that carry an owner tag by default: what runs, stores or serves the workload, and what supports it. */
+export const DEFAULT_RESOURCE_TYPES: readonly string[] = OWNED_TYPES;
 
 /** Further taggable types the resourceTypes option may name. */
 export const OTHER_SUPPORTED_TYPES: readonly string[] = [

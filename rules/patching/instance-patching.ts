@@ -1,6 +1,6 @@
 import type { Stack } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
+import { isTrue } from '../../lib/semantics';
 import { asIntrinsic, isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource } from '../../lib/template/model';
 import type { Resolved } from '../../lib/template/resolver';
@@ -76,8 +76,7 @@ export default defineRule({
     const selectors: Selector[] = [];
     const documents = new Set(ctx.options.documents);
     for (const stack of assembly.stacks) {
-      const t = stack.template;
-      const deployed = (type: string): Resource[] => t.resourcesOfType(type).filter((r) => !t.isExcluded(r) && !stack.frameworkResources?.has(r.logicalId));
+      const deployed = (type: string): readonly Resource[] => ctx.facts.of(stack).deployed(type);
       for (const r of [...deployed(INSTANCE), ...deployed(GROUP)]) fleets.push({ stack, resource: r, tags: tagsOf(stack, r) });
       for (const r of deployed(ASSOCIATION)) {
         if (!patches(stack, r.properties.Name, documents)) continue;

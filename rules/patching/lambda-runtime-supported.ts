@@ -86,6 +86,9 @@ export default defineRule({
       '# SAM: Runtime on the AWS::Serverless::Function, or once in Globals.Function.Runtime',
     cdk: 'new lambda.Function(this, "Orders", { runtime: lambda.Runtime.NODEJS_24_X, /* … */ });\n// NodejsFunction / PythonFunction: the same runtime prop',
   },
+  roles: {
+    machinery: { check: true, why: 'a deprecated runtime gets no security patches whatever invokes the function, and once AWS blocks updates to it the stack that holds it can no longer deploy.' },
+  },
   check(resource, ctx) {
     const runtime = ctx.get('Properties.Runtime');
     const values = runtime.known ? [runtime.value] : runtime.alternatives ?? [];

@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/engine/values';
+import { isFalse } from '../../lib/semantics';
 
 const KINDS: Readonly<Record<string, string>> = {
   'AWS::RDS::DBInstance': 'RDS DB instance',

@@ -1,7 +1,7 @@
 import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
+import { asStrings, isTrue, UNKNOWN } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, possibleValues, safeSomewhere } from './environment';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, safeSomewhere } from './environment';
 
 interface Target {
   /** how the message calls it */
@@ -125,32 +125,23 @@ export default defineRule({
 /** Whether some possible attribute list turns `deletion_protection.enabled` on. */
 function loadBalancerProtected<O extends RuleOptions>(ctx: ResourceContext<O>): boolean | undefined {
   let unknownSeen = false;
-  for (const list of possibleValues(ctx, 'Properties.LoadBalancerAttributes')) {
-    if (!list.known) {
+  for (const list of ctx.values('Properties.LoadBalancerAttributes', { everyBranch: true })) {
+    if (list === UNKNOWN) {
       unknownSeen = true;
       continue;
     }
-    if (!Array.isArray(list.value)) continue;
-    for (const item of list.value) {
-      const entry = ctx.resolve(item);
-      if (!entry.known || !isPlainObject(entry.value)) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      // an AWS::NoValue entry is no entry
+      if (item === undefined) continue;
+      if (!isPlainObject(item) || item.Key === UNKNOWN) {
         unknownSeen = true;
         continue;
       }
-      const key = ctx.resolve(entry.value.Key);
-      if (!key.known) {
-        unknownSeen = true;
-        continue;
-      }
-      if (key.value !== ELB_ATTRIBUTE) continue;
-      const value = ctx.resolve(entry.value.Value);
-      if (!value.known) unknownSeen = true;
-      else if (isTrue(value.value)) return true;
+      if (item.Key !== ELB_ATTRIBUTE) continue;
+      if (item.Value === UNKNOWN) unknownSeen = true;
+      else if (isTrue(item.Value)) return true;
     }
   }
   return unknownSeen ? undefined : false;
-}
-
-function asStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

@@ -1,3 +1,4 @@
+import { stackLabel } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
 import {
   DEFAULT_ENVIRONMENT_TAG_KEYS,
@@ -5,7 +6,6 @@ import {
   DEFAULT_PRODUCTION_PATTERN,
   productionStacks,
   PATTERN_DOCS,
-  stackLabel,
 } from '../environments/classify';
 
 export default defineRule({

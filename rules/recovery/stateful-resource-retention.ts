@@ -1,5 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, possibleValues } from './environment';
+import { asStrings, UNKNOWN } from '../../lib/semantics';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from './environment';
 
 /** What a message calls each type the rule can check. The `resourceTypes` option picks among them. */
 const KINDS: Readonly<Record<string, string>> = {
@@ -133,10 +134,10 @@ export default defineRule({
         const value = v === undefined ? fallback : v;
         return retaining.includes(value as string) || (value === 'Snapshot' && snapshots);
       };
-      const values = possibleValues(ctx, policy);
-      if (values.some((r) => r.known && keeps(r.value))) continue;
-      if (!values.every((r) => r.known)) continue;
-      const written = values.map((r) => (r.known ? r.value : undefined)).find((v) => v !== undefined);
+      const values = ctx.values(policy, { everyBranch: true });
+      if (values.some((v) => v !== UNKNOWN && keeps(v))) continue;
+      if (values.includes(UNKNOWN)) continue;
+      const written = values.find((v) => v !== undefined);
       // a list or mapping is not a policy at all: template validation reports that
       if (written !== undefined && typeof written !== 'string') continue;
       const data = { kind, name: resource.logicalId, type: resource.type, policy, advice };
@@ -150,7 +151,3 @@ export default defineRule({
     }
   },
 });
-
-function asStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}

@@ -1,6 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
-import { and, hasItems, includes, judge, test } from './verdicts';
+import { and, hasItems, includes, isTrue, judgeBranches, verdictIn } from '../../lib/semantics';
 
 const ARC = 'Properties.AutoRollbackConfiguration';
 const AC = 'Properties.AlarmConfiguration';
@@ -43,20 +42,20 @@ export default defineRule({
     const data = { name: resource.logicalId };
 
     // every branch is judged alone, so that Enabled and Events under one Fn::If stay together
-    const rollback = judge<string>(ctx.get(ARC), (arc) => {
-      const enabled = test(resolver, arc, 'Enabled', isTrue);
+    const rollback = judgeBranches<string>(ctx.get(ARC), (arc) => {
+      const enabled = verdictIn(resolver, arc, 'Enabled', isTrue);
       const onFailure = includes(resolver, arc, 'Events', 'DEPLOYMENT_FAILURE');
       return { ok: and(enabled, onFailure), detail: arc === undefined ? ARC : enabled === false ? `${ARC}.Enabled` : `${ARC}.Events` };
     });
     if (rollback.ok === false) ctx.report({ messageId: 'noAutoRollback', path: rollback.detail, data });
 
-    const alarms = judge<undefined>(ctx.get(AC), (ac) => ({
-      ok: and(test(resolver, ac, 'Enabled', isTrue), hasItems(resolver, ac, 'Alarms')),
+    const alarms = judgeBranches<undefined>(ctx.get(AC), (ac) => ({
+      ok: and(verdictIn(resolver, ac, 'Enabled', isTrue), hasItems(resolver, ac, 'Alarms')),
       detail: undefined,
     }));
     if (alarms.ok === false) ctx.report({ messageId: 'noAlarms', path: AC, data });
     else if (alarms.ok === true && rollback.ok === true) {
-      const onAlarm = judge<undefined>(ctx.get(ARC), (arc) => ({ ok: includes(resolver, arc, 'Events', 'DEPLOYMENT_STOP_ON_ALARM'), detail: undefined }));
+      const onAlarm = judgeBranches<undefined>(ctx.get(ARC), (arc) => ({ ok: includes(resolver, arc, 'Events', 'DEPLOYMENT_STOP_ON_ALARM'), detail: undefined }));
       if (onAlarm.ok === false) ctx.report({ messageId: 'alarmsWithoutRollback', path: `${ARC}.Events`, data });
     }
   },

@@ -1,7 +1,6 @@
 import type { FixEdit } from '../../lib/engine/finding';
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
-import { and, hasItems, judge, or, test, type Tri } from './verdicts';
+import { and, hasItems, isTrue, judgeBranches, or, type Verdict, verdictIn } from '../../lib/semantics';
 
 const DC = 'Properties.DeploymentConfiguration';
 type Reason = 'noRollback' | 'circuitBreakerWithoutRollback' | 'alarmsWithoutRollback' | 'unwatchedStrategy';
@@ -64,14 +63,14 @@ export default defineRule({
     if (!controller.known || (controller.value !== undefined && controller.value !== 'ECS')) return;
 
     const resolver = ctx.template.resolver;
-    const verdict = judge<Reason>(ctx.get(DC), (dc) => {
-      const t = (path: string): Tri => test(resolver, dc, path, isTrue);
+    const verdict = judgeBranches<Reason>(ctx.get(DC), (dc) => {
+      const t = (path: string): Verdict => verdictIn(resolver, dc, path, isTrue);
       const breakerOn = t('DeploymentCircuitBreaker.Enable');
       const breakerRollsBack = t('DeploymentCircuitBreaker.Rollback');
       const alarmsOn = and(t('Alarms.Enable'), hasItems(resolver, dc, 'Alarms.AlarmNames'));
       const alarmsRollBack = t('Alarms.Rollback');
       // native blue/green, linear and canary deployments also roll back when a lifecycle hook fails
-      const rolling = test(resolver, dc, 'Strategy', (s) => s === undefined || s === 'ROLLING');
+      const rolling = verdictIn(resolver, dc, 'Strategy', (s) => s === undefined || s === 'ROLLING');
       const hooks = rolling === undefined ? undefined : rolling ? false : hasItems(resolver, dc, 'LifecycleHooks');
       const ok = or(and(breakerOn, breakerRollsBack), and(alarmsOn, alarmsRollBack), hooks);
       const detail: Reason =

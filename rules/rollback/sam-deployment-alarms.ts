@@ -1,6 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/engine/values';
-import { hasItems, judge, test } from './verdicts';
+import { hasItems, isFalse, judgeBranches, verdictIn } from '../../lib/semantics';
 
 const DP = 'Properties.DeploymentPreference';
 
@@ -32,12 +31,15 @@ export default defineRule({
       '  alias,\n  deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,\n' +
       '  alarms: [alias.metricErrors().createAlarm(this, "AliasErrors", { threshold: 1, evaluationPeriods: 1 })],\n});',
   },
+  roles: {
+    machinery: { check: false, why: 'gradual traffic shifting protects callers, and only CloudFormation calls it.' },
+  },
   check(resource, ctx) {
     const resolver = ctx.template.resolver;
-    const verdict = judge<undefined>(ctx.get(DP), (dp) => {
+    const verdict = judgeBranches<undefined>(ctx.get(DP), (dp) => {
       // no gradual deployment, or one switched off: nothing to roll back
       if (dp === undefined) return { ok: true, detail: undefined };
-      const disabled = test(resolver, dp, 'Enabled', isFalse);
+      const disabled = verdictIn(resolver, dp, 'Enabled', isFalse);
       return { ok: disabled === false ? hasItems(resolver, dp, 'Alarms') : disabled ? true : undefined, detail: undefined };
     });
     if (verdict.ok === false) ctx.report({ messageId: 'noAlarms', path: `${DP}.Alarms`, data: { name: resource.logicalId } });

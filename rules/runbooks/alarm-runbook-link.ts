@@ -1,8 +1,7 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/engine/values';
+import { ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse } from '../../lib/semantics';
 import { asIntrinsic, getAttParts, isPlainObject, subVariables } from '../../lib/template/intrinsics';
 import type { Template } from '../../lib/template/model';
-import { alarmActionKinds, ALARM, COMPOSITE } from '../incident-response/actions';
 
 /** A URL, or the words runbook / run book / playbook. */
 const DEFAULT_PATTERN = '(https?://\\S+|\\brun[- ]?books?\\b|\\bplaybooks?\\b)';
@@ -14,7 +13,7 @@ export default defineRule({
   id: 'alarm-runbook-link',
   title: 'Alarms that notify people point to the runbook responders follow',
   bestPractice: 'OPS07-BP03',
-  resourceTypes: [ALARM, COMPOSITE],
+  resourceTypes: [ALARM, COMPOSITE_ALARM],
   severity: 'info',
   options: {
     runbookPattern: DEFAULT_PATTERN,
@@ -57,7 +56,7 @@ export default defineRule({
       ctx.report({
         messageId: 'noRunbook',
         path: 'Properties.AlarmDescription',
-        data: { kind: resource.type === COMPOSITE ? 'Composite alarm' : 'Alarm', name: resource.logicalId },
+        data: { kind: resource.type === COMPOSITE_ALARM ? 'Composite alarm' : 'Alarm', name: resource.logicalId },
       });
     }
   },

@@ -55,6 +55,9 @@ export default defineRule({
       '# managed policy); SAM adds them to the role it creates',
     cdk: 'new lambda.Function(this, "Fn", { /* … */ tracing: lambda.Tracing.ACTIVE });',
   },
+  roles: {
+    machinery: { check: false, why: 'CloudFormation or AWS Config invokes it once per deployment or evaluation, not on a request path, so there is no request to follow.' },
+  },
   check(resource, ctx) {
     const sam = resource.type === 'AWS::Serverless::Function';
     const path = sam ? 'Properties.Tracing' : 'Properties.TracingConfig.Mode';

@@ -1,9 +1,6 @@
-import { defineRule, type Verdict } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/engine/values';
-import type { Reference } from '../../lib/template/graph';
-import { isPlainObject } from '../../lib/template/intrinsics';
+import { defineRule } from '../../lib/engine/rule';
+import { isTrue, referredUnder, stringAt, verdictAt, type Invoker } from '../../lib/semantics';
 import type { Resource, Template } from '../../lib/template/model';
-import type { JsonPath } from '../../lib/template/path';
 
 const LAMBDA = 'AWS::Lambda::Function';
 const SAM_FUNCTION = 'AWS::Serverless::Function';
@@ -22,45 +19,17 @@ const TRACING: Readonly<Record<string, { path: string; property: string; on: (v:
   'AWS::SNS::Topic': { path: 'Properties.TracingConfig', property: 'TracingConfig', on: (v) => v === 'Active' },
 };
 
-/** The keys of an OpenAPI operation under which a Lambda ARN means "API Gateway invokes this function". */
-const OPENAPI_INVOKE_KEYS = new Set(['x-amazon-apigateway-integration', 'x-amazon-apigateway-authorizer']);
-
-function verdict(template: Template, resource: Resource, path: string | JsonPath, predicate: (v: unknown) => boolean): Verdict {
-  const r = template.valueAt(resource, path);
-  if (r.known) return predicate(r.value);
-  if (r.alternatives) return r.alternatives.every((v) => predicate(v));
-  return undefined;
-}
-
 /** Known to be traced (both ends must be known for a finding). */
 function traced(template: Template, resource: Resource): boolean {
   if (resource.type === 'AWS::ApiGateway::Deployment') {
     // a deployment that creates its stage carries the stage's settings
     return (
-      verdict(template, resource, 'Properties.StageName', (v) => typeof v === 'string' && v !== '') === true &&
-      verdict(template, resource, 'Properties.StageDescription.TracingEnabled', isTrue) === true
+      verdictAt(template, resource, 'Properties.StageName', (v) => typeof v === 'string' && v !== '') === true &&
+      verdictAt(template, resource, 'Properties.StageDescription.TracingEnabled', isTrue) === true
     );
   }
   const t = TRACING[resource.type];
-  return t !== undefined && verdict(template, resource, t.path, t.on) === true;
-}
-
-function knownString(template: Template, resource: Resource, path: string | JsonPath): string | undefined {
-  const r = template.valueAt(resource, path);
-  if (!r.known) return undefined;
-  const d = template.resolver.deep(r.value);
-  return d.known && typeof d.value === 'string' ? d.value : undefined;
-}
-
-/** Resources of `types` that `from` refers to under `Properties.<property>`. */
-function targets(template: Template, from: Resource, property: readonly string[], types: readonly string[]): Resource[] {
-  const out: Resource[] = [];
-  for (const ref of template.graph.outgoing(from.logicalId)) {
-    if (ref.kind === 'DependsOn' || ref.path[0] !== 'Properties' || !property.every((p, i) => ref.path[i + 1] === p)) continue;
-    const target = template.resources.get(ref.to);
-    if (target && types.includes(target.type) && !template.isExcluded(target) && !out.includes(target)) out.push(target);
-  }
-  return out;
+  return t !== undefined && verdictAt(template, resource, t.path, t.on) === true;
 }
 
 const REST_API_TYPES = ['AWS::ApiGateway::RestApi', 'AWS::Serverless::Api'];
@@ -80,46 +49,30 @@ function tracedStages(template: Template, api: Resource): string[] {
   return out;
 }
 
-function has(path: JsonPath, keys: ReadonlySet<string>): boolean {
-  return path.some((seg) => typeof seg === 'string' && keys.has(seg));
-}
-
-/**
- * The traced callers of `entry` (a function, an alias or version of one, or a state machine) that the
- * reference `ref` reveals, as labels; none when the reference is not a call or the caller is not known to
- * be traced.
- */
-function callers(template: Template, ref: Reference, downstream: Resource): string[] {
-  const from = template.resources.get(ref.from);
-  if (!from || from === downstream || template.isExcluded(from) || ref.kind === 'DependsOn' || ref.path[0] !== 'Properties') return [];
-  const where = ref.path[1];
-  const lambda = downstream.type === LAMBDA || downstream.type === SAM_FUNCTION;
+/** The traced services among the invokers of a function or state machine, as labels. */
+function tracedCallers(template: Template, invoker: Invoker): string[] {
+  const from = invoker.from;
+  const id = from.logicalId;
+  if (invoker.event !== undefined) return tracedEventSource(template, invoker);
   switch (from.type) {
-    case 'AWS::ApiGateway::Method': {
-      if (where !== 'Integration' || (lambda && ref.path[2] !== 'Uri')) return [];
-      const type = knownString(template, from, 'Properties.Integration.Type');
-      if (!(lambda ? type === 'AWS_PROXY' || type === 'AWS' : type === 'AWS')) return [];
-      return targets(template, from, ['RestApiId'], REST_API_TYPES).flatMap((api) => tracedStages(template, api).map((s) => `${s} (method ${from.logicalId})`));
+    case 'AWS::ApiGateway::Method':
+    case 'AWS::ApiGateway::Authorizer': {
+      const what = from.type === 'AWS::ApiGateway::Method' ? 'method' : 'authorizer';
+      return referredUnder(template, from, ['Properties', 'RestApiId'], REST_API_TYPES).flatMap((api) => tracedStages(template, api).map((s) => `${s} (${what} ${id})`));
     }
-    case 'AWS::ApiGateway::Authorizer':
-      if (!lambda || where !== 'AuthorizerUri') return [];
-      return targets(template, from, ['RestApiId'], REST_API_TYPES).flatMap((api) => tracedStages(template, api).map((s) => `${s} (authorizer ${from.logicalId})`));
     case 'AWS::ApiGateway::RestApi':
-      return where === 'Body' && has(ref.path, OPENAPI_INVOKE_KEYS) ? tracedStages(template, from) : [];
     case 'AWS::Serverless::Api':
-      return where === 'DefinitionBody' && has(ref.path, OPENAPI_INVOKE_KEYS) ? tracedStages(template, from) : [];
+      return tracedStages(template, from);
     case STATE_MACHINE:
     case SAM_STATE_MACHINE:
-      if (where !== 'Definition' && where !== 'DefinitionString' && where !== 'DefinitionSubstitutions') return [];
-      return traced(template, from) ? [`state machine ${from.logicalId}`] : [];
+      return traced(template, from) ? [`state machine ${id}`] : [];
     case 'AWS::AppSync::DataSource':
-      if (!lambda || where !== 'LambdaConfig') return [];
-      return targets(template, from, ['ApiId'], ['AWS::AppSync::GraphQLApi'])
+      return referredUnder(template, from, ['Properties', 'ApiId'], ['AWS::AppSync::GraphQLApi'])
         .filter((api) => traced(template, api))
-        .map((api) => `AppSync API ${api.logicalId} (data source ${from.logicalId})`);
+        .map((api) => `AppSync API ${api.logicalId} (data source ${id})`);
     case 'AWS::SNS::Subscription':
-      if (!lambda || where !== 'Endpoint' || knownString(template, from, 'Properties.Protocol') !== 'lambda') return [];
-      return targets(template, from, ['TopicArn'], ['AWS::SNS::Topic'])
+      if (stringAt(template, from, 'Properties.Protocol') !== 'lambda') return [];
+      return referredUnder(template, from, ['Properties', 'TopicArn'], ['AWS::SNS::Topic'])
         .filter((topic) => traced(template, topic))
         .map((topic) => `SNS topic ${topic.logicalId}`);
     default:
@@ -128,30 +81,26 @@ function callers(template: Template, ref: Reference, downstream: Resource): stri
 }
 
 /** Traced APIs and topics that a SAM function's or state machine's own `Events` subscribe it to. */
-function eventSources(template: Template, resource: Resource): string[] {
-  const events = template.valueAt(resource, 'Properties.Events');
-  if (!events.known || !isPlainObject(events.value)) return [];
-  const out: string[] = [];
-  for (const name of Object.keys(events.value)) {
-    const type = knownString(template, resource, ['Properties', 'Events', name, 'Type']);
-    if (type === 'Api') {
-      const apiId = template.valueAt(resource, ['Properties', 'Events', name, 'Properties', 'RestApiId']);
-      if (apiId.known && apiId.value === undefined) {
-        // no RestApiId: SAM's implicit API, configured by Globals.Api
-        const global = template.resolver.get(template.document, 'Globals.Api.TracingEnabled');
-        if (global.known && isTrue(global.value)) out.push('the implicit SAM API ServerlessRestApi (Globals.Api.TracingEnabled)');
-        continue;
-      }
-      for (const api of targets(template, resource, ['Events', name, 'Properties', 'RestApiId'], REST_API_TYPES)) {
-        out.push(...tracedStages(template, api).map((s) => `${s} (event ${name})`));
-      }
-    } else if (type === 'SNS' && (resource.type === SAM_FUNCTION)) {
-      for (const topic of targets(template, resource, ['Events', name, 'Properties', 'Topic'], ['AWS::SNS::Topic'])) {
-        if (traced(template, topic)) out.push(`SNS topic ${topic.logicalId} (event ${name})`);
-      }
+function tracedEventSource(template: Template, invoker: Invoker): string[] {
+  const resource = invoker.from;
+  const name = invoker.event!;
+  const event = ['Properties', 'Events', name, 'Properties'];
+  const type = stringAt(template, resource, ['Properties', 'Events', name, 'Type']);
+  if (type === 'Api') {
+    const apiId = template.valueAt(resource, [...event, 'RestApiId']);
+    if (apiId.known && apiId.value === undefined) {
+      // no RestApiId: the API SAM creates, configured by Globals.Api
+      const api = template.resources.get('ServerlessRestApi');
+      return api?.implicit && traced(template, api) ? ['the implicit SAM API ServerlessRestApi (Globals.Api.TracingEnabled)'] : [];
     }
+    return referredUnder(template, resource, [...event, 'RestApiId'], REST_API_TYPES).flatMap((api) => tracedStages(template, api).map((s) => `${s} (event ${name})`));
   }
-  return out;
+  if (type === 'SNS' && resource.type === SAM_FUNCTION) {
+    return referredUnder(template, resource, [...event, 'Topic'], ['AWS::SNS::Topic'])
+      .filter((topic) => traced(template, topic))
+      .map((topic) => `SNS topic ${topic.logicalId} (event ${name})`);
+  }
+  return [];
 }
 
 function listed(labels: readonly string[]): string {
@@ -185,27 +134,17 @@ export default defineRule({
       'new lambda.Function(this, "Fn", { /* … */ tracing: lambda.Tracing.ACTIVE });\n' +
       'new sfn.StateMachine(this, "Flow", { /* … */ tracingEnabled: true });',
   },
+  roles: {
+    machinery: { check: false, why: 'no traced service calls it: a function on a traced request path is workload.' },
+  },
   check(resource, ctx) {
     const own = TRACING[resource.type];
     if (ctx.satisfies(own.path, own.on) !== false) return;
-    const template = ctx.template;
     const lambda = resource.type === LAMBDA || resource.type === SAM_FUNCTION;
-
-    // callers may name the function itself or one of its aliases or versions
-    const entries = [resource.logicalId];
-    if (lambda) {
-      for (const { resource: r, references } of ctx.referrers(['AWS::Lambda::Alias', 'AWS::Lambda::Version'])) {
-        if (references.some((ref) => ref.path[1] === 'FunctionName')) entries.push(r.logicalId);
-      }
-    }
     const upstreams: string[] = [];
-    const add = (labels: readonly string[]): void => {
-      for (const l of labels) if (!upstreams.includes(l)) upstreams.push(l);
-    };
-    for (const entry of entries) {
-      for (const ref of ctx.graph.incoming(entry)) add(callers(template, ref, resource));
+    for (const invoker of ctx.facts.invokersOf(resource)) {
+      if (invoker.mode === 'sync' || invoker.service === 'sns') for (const l of tracedCallers(ctx.template, invoker)) if (!upstreams.includes(l)) upstreams.push(l);
     }
-    if (resource.type === SAM_FUNCTION || resource.type === SAM_STATE_MACHINE) add(eventSources(template, resource));
     if (upstreams.length === 0) return;
 
     ctx.report({

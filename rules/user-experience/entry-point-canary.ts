@@ -1,9 +1,8 @@
-import type { Stack } from '../../lib/assembly/model';
+import { resourceLabel, type Stack } from '../../lib/assembly/model';
 import { defineRule, type AssemblyReport, type Verdict } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/engine/values';
+import { isFalse, verdictAt } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
-import { deployed, hasAny, resourceLabel, verdictAt } from '../dashboards/workload';
 
 /** What measures the experience of users: synthetic transactions, real-user monitoring, internet performance. */
 const USER_TELEMETRY = ['AWS::Synthetics::Canary', 'AWS::RUM::AppMonitor', 'AWS::InternetMonitor::Monitor'];
@@ -14,14 +13,13 @@ const REST_API = 'AWS::ApiGateway::RestApi';
 const SAM_API = 'AWS::Serverless::Api';
 const HTTP_API = 'AWS::ApiGatewayV2::Api';
 const SAM_HTTP_API = 'AWS::Serverless::HttpApi';
-const SAM_FUNCTION = 'AWS::Serverless::Function';
 
 export default defineRule({
   id: 'entry-point-canary',
   title: 'Internet-facing entry points are watched by a synthetic canary or real-user monitoring',
   bestPractice: 'OPS04-BP03',
   scope: 'assembly',
-  resourceTypes: [DISTRIBUTION, LOAD_BALANCER, REST_API, SAM_API, HTTP_API, SAM_HTTP_API, SAM_FUNCTION, ...USER_TELEMETRY],
+  resourceTypes: [DISTRIBUTION, LOAD_BALANCER, REST_API, SAM_API, HTTP_API, SAM_HTTP_API, ...USER_TELEMETRY],
   severity: 'warning',
   context: 'app',
   messages: {
@@ -34,7 +32,7 @@ export default defineRule({
     'CloudWatch Synthetics canary calls the public endpoint on a schedule the way a user would, and CloudWatch RUM ' +
     'reports what real browsers experience, so the team learns about outages and slowdowns from its own telemetry. ' +
     'Entry points are CloudFront distributions, internet-facing Application Load Balancers, REST APIs that are not ' +
-    'private, and HTTP APIs (SAM implicit APIs included); one behind a CloudFront distribution of the same stack is ' +
+    'private, and HTTP APIs (the APIs SAM creates for function events included); one behind a CloudFront distribution of the same stack is ' +
     'covered by the distribution. A canary, RUM app monitor or Internet Monitor anywhere in the app counts.',
   fix: {
     cloudformation:
@@ -52,21 +50,25 @@ export default defineRule({
       '  test: synthetics.Test.custom({ handler: "index.handler", code: synthetics.Code.fromAsset(path.join(__dirname, "canary")) }),\n' +
       '  environmentVariables: { URL: api.url },\n});',
   },
+  roles: {
+    'account-baseline': { check: false, why: 'an account baseline serves no users.' },
+  },
   check(assembly, ctx) {
-    if (assembly.stacks.some((s) => hasAny(s, USER_TELEMETRY))) return;
+    if (assembly.stacks.some((s) => ctx.facts.of(s).hasAny(USER_TELEMETRY))) return;
     for (const stack of assembly.stacks) {
-      for (const entry of entryPoints(stack)) ctx.report({ ...entry, stack, messageId: 'unwatched' });
+      const resources = (type: string): Resource[] => ctx.resources(stack, [type]);
+      for (const entry of entryPoints(stack, resources)) ctx.report({ ...entry, stack, messageId: 'unwatched' });
     }
   },
 });
 
 type Entry = Pick<AssemblyReport, 'resource' | 'path' | 'data'>;
 
-/** The internet-facing entry points of one stack, in template order of their types. */
-function entryPoints(stack: Stack): Entry[] {
+/** The internet-facing entry points of one stack (of those `deployed` lists), in template order of their types. */
+function entryPoints(stack: Stack, deployed: (type: string) => readonly Resource[]): Entry[] {
   const t = stack.template;
   const out: Entry[] = [];
-  const distributions = deployed(stack, DISTRIBUTION);
+  const distributions = deployed(DISTRIBUTION);
   // origins of a distribution in the same stack are reached through it, and watched through it
   const behindCdn = new Set(distributions.flatMap((d) => t.graph.outgoing(d.logicalId).map((r) => r.to)));
   const add = (resource: Resource, what: string, path?: string): void => {
@@ -76,54 +78,30 @@ function entryPoints(stack: Stack): Entry[] {
     if (verdictAt(t, d, 'Properties.DistributionConfig.Enabled', isFalse) === true) continue;
     add(d, `CloudFront distribution ${resourceLabel(d, stack)}`);
   }
-  for (const lb of deployed(stack, LOAD_BALANCER)) {
+  for (const lb of deployed(LOAD_BALANCER)) {
     if (behindCdn.has(lb.logicalId)) continue;
     if (verdictAt(t, lb, 'Properties.Type', (v) => v === undefined || v === 'application') !== true) continue;
     // Scheme defaults to internet-facing
     if (verdictAt(t, lb, 'Properties.Scheme', (v) => v === 'internal') !== false) continue;
     add(lb, `Application Load Balancer ${resourceLabel(lb, stack)}`, 'Properties.Scheme');
   }
-  for (const api of deployed(stack, REST_API)) {
+  for (const api of deployed(REST_API)) {
     if (behindCdn.has(api.logicalId) || privateVerdict(t, api.properties.EndpointConfiguration, 'Types') !== false) continue;
     add(api, `REST API ${resourceLabel(api, stack)}`, 'Properties.EndpointConfiguration');
   }
-  for (const api of deployed(stack, SAM_API)) {
+  for (const api of deployed(SAM_API)) {
     if (behindCdn.has(api.logicalId) || privateVerdict(t, api.properties.EndpointConfiguration, 'Type') !== false) continue;
     add(api, `REST API ${resourceLabel(api, stack)}`, 'Properties.EndpointConfiguration');
   }
-  for (const api of deployed(stack, HTTP_API)) {
+  for (const api of deployed(HTTP_API)) {
     if (behindCdn.has(api.logicalId)) continue;
     // an API defined by an OpenAPI body without ProtocolType is an HTTP API
     const http = verdictAt(t, api, 'Properties.ProtocolType', (v) => v === 'HTTP' || (v === undefined && (api.properties.Body !== undefined || api.properties.BodyS3Location !== undefined)));
     if (http !== true) continue;
     add(api, `HTTP API ${resourceLabel(api, stack)}`);
   }
-  for (const api of deployed(stack, SAM_HTTP_API)) {
+  for (const api of deployed(SAM_HTTP_API)) {
     if (!behindCdn.has(api.logicalId)) add(api, `HTTP API ${resourceLabel(api, stack)}`);
-  }
-  out.push(...implicitApis(stack, t));
-  return out;
-}
-
-/** SAM creates ServerlessRestApi / ServerlessHttpApi for function events that name no API: one finding each, on the first such event. */
-function implicitApis(stack: Stack, t: Template): Entry[] {
-  const out: Entry[] = [];
-  const seen = new Set<string>();
-  const globals = isPlainObject(t.document.Globals) ? t.document.Globals : {};
-  const restPrivate = privateVerdict(t, isPlainObject(globals.Api) ? globals.Api.EndpointConfiguration : undefined, 'Type');
-  for (const fn of deployed(stack, SAM_FUNCTION)) {
-    const events = t.resolver.resolve(fn.properties.Events);
-    if (!events.known || !isPlainObject(events.value)) continue;
-    for (const [name, event] of Object.entries(events.value)) {
-      if (!isPlainObject(event)) continue;
-      const props = isPlainObject(event.Properties) ? event.Properties : {};
-      let api: string | undefined;
-      if (event.Type === 'Api' && props.RestApiId === undefined && restPrivate === false) api = 'REST API ServerlessRestApi';
-      else if (event.Type === 'HttpApi' && props.ApiId === undefined) api = 'HTTP API ServerlessHttpApi';
-      if (api === undefined || seen.has(api)) continue;
-      seen.add(api);
-      out.push({ resource: fn, path: `Properties.Events.${name}`, data: { what: `The ${api} that SAM creates for the ${String(event.Type)} event ${name} of function ${resourceLabel(fn, stack)}`, name: fn.logicalId } });
-    }
   }
   return out;
 }

@@ -1,0 +1,25 @@
+/**
+ * The semantic layer: one understanding of a template that every rule shares, on top of the template and
+ * assembly models. Rules import from here (built-in rules as `../../lib/semantics`, packs as `opslint`):
+ *
+ * - values.ts: what a value can be (`isTrue`, `isSet`, every value across `Fn::If` branches, written texts)
+ * - verdict.ts: three-valued verdicts about properties, with the reason when unknown
+ * - references.ts: referrers, referred resources, exports
+ * - types.ts: the one list of workload resource types, by category
+ * - roles.ts: what each resource is for (workload, deployment machinery, CDK internal, account baseline)
+ * - invocation.ts: who invokes a function or state machine, synchronously, asynchronously or by polling
+ * - alarms.ts: which alarms watch which resource's metrics, and whether they alert, scale or act
+ * - queues.ts: dead-letter queues and the references that make them
+ * - sam.ts: SAM event sources
+ * - facts.ts: all of the above worked out once per stack (`ctx.facts`)
+ */
+export * from './values';
+export * from './verdict';
+export * from './references';
+export * from './types';
+export * from './roles';
+export * from './invocation';
+export * from './alarms';
+export * from './sam';
+export * from './queues';
+export * from './facts';
