@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import * as path from 'node:path';
 import { bestPractice, QUESTIONS, questionUrl } from '../lib/framework';
 import { isAssemblyRule, ruleDocFileName, type Pack, type Rule } from '../lib/engine/rule';
-import { ruleInfo } from '../lib/engine/rule-info';
+import { ruleInfo, type RuleInfo } from '../lib/engine/rule-info';
 import { NEEDS_CONTEXT } from '../lib/engine/runner';
 import type { Role } from '../lib/semantics';
 import { runCase } from '../lib/testing';
@@ -37,37 +37,38 @@ const ROLE_LABELS: Readonly<Record<Role, string>> = {
   workload: 'Workload resources',
   'account-baseline': 'Account baseline: resources of a stack marked with `--account-baseline`',
   machinery: 'Deployment machinery: functions behind custom resources, macros, hooks and AWS Config rules',
+  edge: 'Edge: functions that run on AWS IoT Greengrass core devices',
   'cdk-internal': 'CDK internal: resources the CDK creates for itself',
 };
 
 /** Which roles of resources the rule checks, and why (lib/semantics/roles.ts says how each is recognised). */
-function rolesSection(rule: Rule): string[] {
+function rolesSection(info: RuleInfo): string[] {
   const out = ['## Which resources it checks', '', '| | checked | why |', '|---|---|---|'];
-  for (const r of ruleInfo(rule).roles) out.push(`| ${ROLE_LABELS[r.role]} | ${r.check ? 'yes' : 'no'} | ${cell(r.why)} |`);
+  for (const r of info.roles) out.push(`| ${ROLE_LABELS[r.role]} | ${r.check ? 'yes' : 'no'} | ${cell(r.why)} |`);
   return [...out, ''];
 }
 
 function ruleDoc(rule: Rule, pack: Pack): string {
-  const bp = bestPractice(rule.bestPractice)!;
-  const q = QUESTIONS.find((x) => x.id === bp.question)!;
-  const types = rule.resourceTypes ?? [];
+  const info = ruleInfo(rule, { pack: pack.id });
+  const q = QUESTIONS.find((x) => x.id === info.question)!;
+  const types = info.resourceTypes;
   const out: string[] = [
-    `# ${rule.id}`,
+    `# ${info.id}`,
     '',
-    `**${rule.title}.**`,
+    `**${info.title}.**`,
     '',
     '| | |',
     '|---|---|',
-    `| Best practice | [${bp.id} ${bp.title}](${bp.url}) |`,
+    `| Best practice | [${info.bestPractice} ${info.bestPracticeTitle}](${info.bestPracticeUrl}) |`,
     `| Question | [${q.id}](${questionUrl(q)}) ${q.title} |`,
-    `| Pack | \`${pack.id}\`${(pack.off ?? []).includes(rule.id) ? ' (off by default)' : ''} |`,
-    `| Severity | ${rule.severity} |`,
+    `| Pack | \`${info.pack}\`${(pack.off ?? []).includes(rule.id) ? ' (off by default)' : ''} |`,
+    `| Severity | ${info.severity} |`,
     `| Checks | ${isAssemblyRule(rule) ? 'the whole app or template' : 'each resource of the types below'} |`,
     `| Resource types | ${types.length > 0 ? types.map((t) => `\`${t}\``).join(', ') : '—'} |`,
   ];
   out.push(`| Automatic fix | ${hasAutomaticFix(rule, pack) ? 'yes: `opslint fix` writes it into YAML and JSON templates, where the value is missing or written as a literal' : 'no'} |`);
-  if (rule.context) out.push(`| Needs context | ${rule.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`. Needs context: ${NEEDS_CONTEXT[rule.context]} |`);
-  out.push('', '## Why', '', rule.why ?? '', '', ...rolesSection(rule), '## How to fix', '', '### CloudFormation', '', '```yaml', rule.fix?.cloudformation ?? '', '```', '', '### CDK', '', '```ts', rule.fix?.cdk ?? '', '```', '');
+  if (info.context) out.push(`| Needs context | ${info.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`. Needs context: ${NEEDS_CONTEXT[info.context]} |`);
+  out.push('', '## Why', '', info.why, '', ...rolesSection(info), '## How to fix', '', '### CloudFormation', '', '```yaml', info.fix.cloudformation, '```', '', '### CDK', '', '```ts', info.fix.cdk, '```', '');
   const options = Object.entries(rule.options ?? {});
   if (options.length > 0) {
     out.push('## Options', '', '| option | default | what it changes |', '|---|---|---|');

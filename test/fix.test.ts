@@ -173,7 +173,7 @@ describe('opslint fix on a commented SAM template', () => {
     // the listing: one line per change (Globals fixes both functions), then what is left and why
     expect(stdout).toContain('orders-service.yaml\n  fixed   Globals.Function.Tracing: "Active"  lambda-tracing  (for CreateOrderFunction, ListOrdersFunction)\n');
     expect(stdout).toContain('  fixed   Resources.ReceiptWorkerLogs.Properties.RetentionInDays: 14  log-group-retention\n');
-    expect(stdout).toMatch(/^ {2}manual {2}88:9 {2}warning {2}Lambda function ReceiptWorker does not send traces to X-Ray; set TracingConfig\.Mode to Active\. This verdict rests on the default TraceMode='PassThrough'; pass -p TraceMode=… to check the other case\. {2}lambda-tracing {2}\(not fixed: Resources\.ReceiptWorker\.Properties\.TracingConfig\.Mode is computed by Ref\)$/m);
+    expect(stdout).toMatch(/^ {2}manual {2}88:9 {2}warning {2}Lambda function ReceiptWorker does not send traces to X-Ray; set TracingConfig\.Mode to Active\. This verdict rests on the default TraceMode='PassThrough'; pass -p TraceMode=… to check other values\. {2}lambda-tracing {2}\(not fixed: Resources\.ReceiptWorker\.Properties\.TracingConfig\.Mode is computed by Ref\)$/m);
     expect(stdout).toContain('(not fixed: Resources.FulfilmentFlow.Properties.TracingConfiguration.Enabled is computed by Fn::If)');
     // findings that have no fix are listed as manual; the long "needs context" explanation is a short tag
     expect(stdout).toMatch(/^ {2}manual {2}\d+:\d+ {2}warning {2}SNS topic OrdersTopic receives the notifications .* {2}alarm-topic-subscribed$/m);

@@ -47,13 +47,13 @@ describe('roles on real templates', () => {
     expect(facts.role(t.resources.get('ResourceFunction')!).why).toBe('is named by machinery function MacroFunction (LAMBDA_ARN)');
   });
 
-  it('custom resource handlers are machinery; the Greengrass function the template deploys is workload', () => {
+  it('custom resource handlers are machinery; the function a Greengrass core runs is edge', () => {
     const t = corpusTemplate('aws-cfn-templates/IoT__amzn2-greengrass-cfn.yaml');
     const found = roles(singleTemplateAssembly(t));
     expect(found.CreateThingFunction).toBe('machinery');
     expect(found.GroupDeploymentResetFunction).toBe('machinery');
     expect(found.InstanceAZFunction).toBe('machinery');
-    expect(found.GGSampleFunction).toBe('workload');
+    expect(found.GGSampleFunction).toBe('edge');
   });
 
   it('an AWS Config custom rule function is machinery', () => {
@@ -66,7 +66,7 @@ describe('roles on real templates', () => {
     expect(Object.values(roles(singleTemplateAssembly(t)))).toEqual(['workload']);
   });
 
-  it('no rule that skips machinery reports on a machinery function anywhere in the corpus', () => {
+  it('no rule that skips machinery and edge functions reports on one anywhere in the corpus', () => {
     const report = scanPaths([corpusDir()], { cwd: corpusDir() });
     const skipping = new Set(['alarm-coverage', 'lambda-tracing', 'lambda-log-group', 'lambda-structured-logs', 'lambda-async-failure-destination', 'traced-to-untraced']);
     const machinery = new Set<string>();
@@ -79,7 +79,7 @@ describe('roles on real templates', () => {
       }
       if (!t) continue;
       const assembly = singleTemplateAssembly(t);
-      for (const [id, role] of Object.entries(roles(assembly))) if (role === 'machinery' || role === 'cdk-internal') machinery.add(`${file}#${id}`);
+      for (const [id, role] of Object.entries(roles(assembly))) if (role !== 'workload' && role !== 'account-baseline') machinery.add(`${file}#${id}`);
     }
     expect(machinery.size).toBeGreaterThan(40);
     const onMachinery = report.findings.filter((f) => skipping.has(f.ruleId) && machinery.has(`${f.file}#${f.resource}`));
@@ -319,6 +319,36 @@ describe('what a verdict rests on', () => {
     expect(at.findings[0].message).toMatch(/ This verdict rests on the default ParentAlertStack='', under which condition HasAlertTopic is false; pass -p ParentAlertStack=… to check the other case\.$/);
     const given = scanPaths([file], { selection: { rules: ['alarm-coverage'] }, parameters: { ParentAlertStack: 'alerts' } });
     expect(given.findings).toEqual([]);
+  });
+
+  it('keeps only the defaults and conditions whose other values would change the verdict', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opslint-assume-'));
+    const file = path.join(dir, 'template.yaml');
+    fs.writeFileSync(file, yaml`
+      Parameters:
+        Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
+        Mode: {Type: String, Default: PassThrough, AllowedValues: [PassThrough, Active]}
+      Conditions:
+        IsProd: !Equals [!Ref Env, prod]
+      Resources:
+        Either:
+          Type: AWS::Lambda::Function
+          Properties:
+            MemorySize: !If [IsProd, 1024, 128]
+            TracingConfig: !If [IsProd, {Mode: PassThrough}, !Ref AWS::NoValue]
+        Chosen:
+          Type: AWS::Lambda::Function
+          Properties:
+            TracingConfig: {Mode: !Ref Mode}
+    `);
+    const at = scanPaths([file], { selection: { rules: ['lambda-tracing'] } });
+    // Either is untraced whichever way IsProd goes; Chosen is traced when Mode=Active
+    expect(at.findings.map((f) => [f.resource, f.assumptions ?? []])).toEqual([
+      ['Either', []],
+      ['Chosen', [{ parameter: 'Mode', value: 'PassThrough' }]],
+    ]);
+    expect(at.findings[1].message).toMatch(/pass -p Mode=… to check other values\.$/);
+    fs.rmSync(dir, { recursive: true });
   });
 });
 

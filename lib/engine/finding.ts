@@ -180,7 +180,8 @@ export function cmp(a: string, b: string): number {
 /**
  * The sentence a finding's message ends with when its verdict rests on parameter defaults: "This verdict rests on
  * the default ParentAlertStack='', under which condition HasAlertTopic is false; pass -p ParentAlertStack=… to check
- * the other case." Lists are cut at three names (the `assumptions` field has them all).
+ * the other case." ("to check other values" when no condition is involved). Lists are cut at three names (the
+ * `assumptions` field has them all).
  */
 export function assumptionSentence(assumptions: readonly Assumption[]): string {
   const params = assumptions.filter((a): a is Extract<Assumption, { parameter: string }> => 'parameter' in a);
@@ -199,7 +200,9 @@ export function assumptionSentence(assumptions: readonly Assumption[]): string {
     .map((group) => `${group.length > 1 ? 'conditions' : 'condition'} ${cut(group, (c) => c.condition)} ${group.length > 1 ? 'are' : 'is'} ${group[0].value}`);
   const under = byValue.length > 0 ? `, under which ${byValue.join(' and ')}` : '';
   const pass = params.slice(0, 3).map((p) => `-p ${p.parameter}=…`).join(' ');
-  return `This verdict rests on ${defaults}${under}; pass ${pass} to check the other case${params.length > 1 || conditions.length > 1 ? 's' : ''}.`;
+  // a condition has one other case; a parameter may take any number of values
+  const other = conditions.length === 0 ? 'other values' : conditions.length === 1 ? 'the other case' : 'the other cases';
+  return `This verdict rests on ${defaults}${under}; pass ${pass} to check ${other}.`;
 }
 
 /** Every assumption, for reports that show them apart from the message: "condition HasAlertTopic is false, ParentAlertStack='' (default)". */

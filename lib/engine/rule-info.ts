@@ -3,7 +3,7 @@
  * generated docs read (titles, best practice, why, fixes, links, the roles it checks).
  */
 import { bestPractice } from '../framework';
-import type { Role } from '../semantics/roles';
+import { DECIDED_ROLES, type Role } from '../semantics/roles';
 import type { Finding, Severity } from './finding';
 import { checksRole, ruleDocsUrl, type Rule } from './rule';
 import type { ConfiguredRule } from './runner';
@@ -52,7 +52,7 @@ export function ruleInfo(rule: Rule, options: { readonly pack?: string; readonly
     ...(rule.context ? { context: rule.context } : {}),
     roles: [
       { role: 'workload', check: true, why: '' },
-      ...(['account-baseline', 'machinery'] as const).map((role) => ({ role, check: checksRole(rule, role), why: rule.roles?.[role]?.why ?? '' })),
+      ...DECIDED_ROLES.map((role) => ({ role, check: checksRole(rule, role), why: rule.roles?.[role]?.why ?? '' })),
       { role: 'cdk-internal', check: false, why: CDK_INTERNAL_WHY },
     ],
   };

@@ -5,7 +5,7 @@
  */
 import type { Assembly, Stack } from '../assembly/model';
 import type { AppFacts, StackFacts } from '../semantics/facts';
-import type { Role } from '../semantics/roles';
+import { DECIDED_ROLES, type Role } from '../semantics/roles';
 import type { BranchOptions } from '../semantics/values';
 import type { Judged, Verdict } from '../semantics/verdict';
 import type { ReferenceGraph, Reference } from '../template/graph';
@@ -57,9 +57,10 @@ interface RuleMetaBase<O extends RuleOptions> {
   /** the rule's documentation page (default: its page in opslint's docs/rules) */
   readonly docs?: string;
   /**
-   * Whether the rule checks deployment machinery and account-baseline resources, and why (shown on its doc
-   * page). Workload resources are always checked and the CDK's own resources never are. Default: both
-   * checked. Built-in rules that look at Lambda functions say what they do with machinery.
+   * Whether the rule checks deployment machinery, functions that run on Greengrass devices (edge) and
+   * account-baseline resources, and why (shown on its doc page). Workload resources are always checked and the
+   * CDK's own resources never are. Default: all checked. Built-in rules that look at Lambda functions say what
+   * they do with machinery.
    */
   readonly roles?: RolePolicy;
 }
@@ -83,7 +84,7 @@ export function checksRole(rule: Pick<Rule, 'roles'>, role: Role): boolean {
 
 /** The roles a rule checks. */
 export function checkedRoles(rule: Pick<Rule, 'roles'>): Role[] {
-  return (['workload', 'account-baseline', 'machinery'] as const).filter((r) => checksRole(rule, r));
+  return (['workload', ...DECIDED_ROLES] as const).filter((r) => checksRole(rule, r));
 }
 
 /** What a resource rule reports: a message (by id, or literal) and where, relative to the resource. */

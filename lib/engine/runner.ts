@@ -9,17 +9,18 @@
  */
 import { formatEnvironment, type Assembly, type Stack } from '../assembly/model';
 import { bestPractice as lookupBestPractice } from '../framework';
-import { AppFacts } from '../semantics/facts';
+import { AppFacts, type StackFacts } from '../semantics/facts';
 import { referrers } from '../semantics/references';
 import { valuesAt } from '../semantics/values';
 import { judgeAt } from '../semantics/verdict';
-import type { Resource, Template } from '../template/model';
+import type { ImplicitOrigin, Resource, Template } from '../template/model';
 import type { ParsedDocument } from '../template/parse';
 import { formatPath, parsePath } from '../template/path';
 import type { Assumption } from '../template/resolver';
 import type { Position } from '../template/source';
 import { assumptionSentence, type Finding, type FixEdit, type Severity } from './finding';
 import {
+  checkedRoles,
   checksRole,
   formatMessage,
   isAssemblyRule,
@@ -101,12 +102,19 @@ export function resourceKey(file: string, logicalId: string): string {
   return `${file}#${logicalId}`;
 }
 
+/** What a check reported, with what the values it had read by then rest on. */
+interface Reported<R> {
+  readonly report: R;
+  readonly assumptions: readonly Assumption[];
+}
+
 class Run {
   readonly findings: Finding[] = [];
   readonly stats = new Map<string, RuleStats>();
   /** whether the assembly's account context is known (it contains the account baseline) */
   private readonly hasBaseline: boolean;
   private readonly watch?: RuleWatch;
+  private readonly marked?: (stack: Stack) => boolean;
   readonly facts: AppFacts;
   /** per resource: whether it is deployed, and what that rests on */
   private readonly deployment = new Map<Resource, { readonly excluded: boolean; readonly assumptions: readonly Assumption[] }>();
@@ -116,7 +124,8 @@ class Run {
     options: RunOptions,
   ) {
     this.watch = options.watch;
-    const marked = options.accountBaseline;
+    this.marked = options.accountBaseline;
+    const marked = this.marked;
     this.hasBaseline = marked !== undefined && assembly.stacks.some((s) => marked(s));
     this.facts = new AppFacts(assembly, marked);
   }
@@ -138,11 +147,15 @@ class Run {
           this.statsOf(rule.id).evaluated.add(key);
           try {
             this.watch?.enter(configured);
-            template.resolver.track(() => {
-              // a finding on a resource deployed under a condition rests on what that condition rests on
-              template.resolver.assume(deployment.assumptions);
-              settled(rule.check(resource, this.resourceContext(stack, resource, configured, memo, key)));
-            });
+            // a finding on a resource deployed under a condition rests on what that condition rests on
+            const reported = this.checkResource(stack, resource, configured, facts, memo, deployment.assumptions);
+            // checked again with each assumption changed, from scratch, to keep those the finding depends on
+            const again = (): Report[] =>
+              template.isExcluded(resource) ? [] : this.checkResource(stack, resource, configured, new AppFacts(this.assembly, this.marked).of(stack), new Map(), []).map((r) => r.report);
+            for (const r of reported) {
+              const assumptions = relevant(template, r.assumptions, () => again().some((x) => sameReport(x, r.report)));
+              this.resourceFinding(stack, resource, configured, key, r.report, assumptions);
+            }
             this.watch?.leave();
           } catch (error) {
             this.watch?.leave();
@@ -151,6 +164,20 @@ class Run {
         }
       }
     }
+  }
+
+  /** Runs a resource rule on one resource and returns what it reports, each with what it rests on. */
+  private checkResource(stack: Stack, resource: Resource, configured: ConfiguredRule, facts: StackFacts, memo: Map<string, unknown>, base: readonly Assumption[]): Reported<Report>[] {
+    const resolver = stack.template.resolver;
+    const out: Reported<Report>[] = [];
+    resolver.track(() => {
+      resolver.assume(base);
+      const sink = (report: Report): void => {
+        out.push({ report, assumptions: resolver.assumptionsSoFar() });
+      };
+      settled((configured.rule as ResourceRule).check(resource, this.resourceContext(stack, resource, configured, facts, memo, sink)));
+    });
+    return out;
   }
 
   /** Whether a resource is deployed (its Condition is not known to be false), worked out once, with what that rests on. */
@@ -167,38 +194,16 @@ class Run {
     const assembly = this.assembly;
     const key = resourceKey(assembly.file, '');
     this.statsOf(rule.id).evaluated.add(key);
-    // assembly rules read many stacks: what a finding rests on is what was read through its own stack's resolver
-    const report = (r: AssemblyReport): void => {
-      const rel = parsePath(r.path ?? []);
-      let where: Where;
-      if (r.stack && r.resource) {
-        const t = r.stack.template;
-        where = { file: t.file, position: t.locateInResource(r.resource, rel), resource: r.resource.logicalId, path: formatPath(t.documentPath(r.resource, rel)), stack: r.stack, res: r.resource };
-      } else if (r.stack?.declaredIn && declaringManifest(assembly, r.stack)) {
-        const manifest = declaringManifest(assembly, r.stack)!;
-        const path = [...r.stack.declaredIn.path, ...rel];
-        where = { file: r.stack.declaredIn.file, position: manifest.sourceMap.locate(manifest.value, path), resource: '', path: formatPath(path), stack: r.stack };
-      } else if (r.stack) {
-        where = { file: r.stack.template.file, position: r.stack.template.locate(rel), resource: '', path: formatPath(rel), stack: r.stack };
-      } else if (assembly.manifest) {
-        where = { file: assembly.file, position: assembly.manifest.sourceMap.locate(assembly.manifest.value, rel), resource: '', path: formatPath(rel) };
-      } else if (assembly.kind === 'deployed') {
-        // deployed stacks have no document of the app: the finding is about the region scanned
-        where = { file: assembly.file, position: { line: 1, column: 1 }, resource: '', path: formatPath(rel) };
-      } else {
-        // a lone template: the path is one of its own
-        const t = assembly.stacks[0].template;
-        where = { file: t.file, position: t.locate(rel), resource: '', path: formatPath(rel) };
-      }
-      const stack = r.stack ?? (assembly.stacks.length === 1 ? assembly.stacks[0] : undefined);
-      const assumptions = stack ? [...(r.resource ? this.deploymentOf(stack.template, r.resource).assumptions : []), ...stack.template.resolver.assumptionsSoFar()] : [];
-      this.report(configured, r, where, key, undefined, r.inContext ? undefined : this.missingContext(rule), assumptions);
-    };
-    const resources = (stack: Stack, types: readonly string[]): Resource[] =>
-      this.facts.of(stack).withRoles(types, (['workload', 'account-baseline', 'machinery'] as const).filter((role) => checksRole(rule, role)));
     try {
       this.watch?.enter(configured);
-      trackAll(assembly, () => settled(rule.check(assembly, { options: configured.options, assembly, facts: this.facts, resources, report })));
+      const reported = this.checkAssembly(configured, rule, this.facts);
+      for (const r of reported) {
+        const stack = r.report.stack ?? (assembly.stacks.length === 1 ? assembly.stacks[0] : undefined);
+        const again = (): AssemblyReport[] => this.checkAssembly(configured, rule, new AppFacts(assembly, this.marked)).map((x) => x.report);
+        const base = stack && r.report.resource ? this.deploymentOf(stack.template, r.report.resource).assumptions : [];
+        const assumptions = stack ? relevant(stack.template, [...base, ...r.assumptions], () => again().some((x) => sameReport(x, r.report) && x.stack === r.report.stack && x.resource === r.report.resource)) : [];
+        this.assemblyFinding(configured, rule, key, r.report, assumptions);
+      }
       this.watch?.leave();
     } catch (error) {
       this.watch?.leave();
@@ -206,7 +211,49 @@ class Run {
     }
   }
 
-  private resourceContext(stack: Stack, resource: Resource, configured: ConfiguredRule, memo: Map<string, unknown>, key: string): ResourceContext<RuleOptions> {
+  /**
+   * Runs an assembly rule and returns what it reports, each with what the values read through its stack's
+   * resolver rest on (assembly rules read many stacks; a lone template's is its own).
+   */
+  private checkAssembly(configured: ConfiguredRule, rule: AssemblyRule, facts: AppFacts): Reported<AssemblyReport>[] {
+    const assembly = this.assembly;
+    const out: Reported<AssemblyReport>[] = [];
+    const report = (r: AssemblyReport): void => {
+      const stack = r.stack ?? (assembly.stacks.length === 1 ? assembly.stacks[0] : undefined);
+      out.push({ report: r, assumptions: stack ? stack.template.resolver.assumptionsSoFar() : [] });
+    };
+    const resources = (stack: Stack, types: readonly string[]): Resource[] => facts.of(stack).withRoles(types, checkedRoles(rule));
+    trackAll(assembly, () => settled(rule.check(assembly, { options: configured.options, assembly, facts, resources, report })));
+    return out;
+  }
+
+  private assemblyFinding(configured: ConfiguredRule, rule: AssemblyRule, key: string, r: AssemblyReport, assumptions: readonly Assumption[]): void {
+    const assembly = this.assembly;
+    const rel = parsePath(r.path ?? []);
+    let where: Where;
+    if (r.stack && r.resource) {
+      const t = r.stack.template;
+      where = { file: t.file, position: t.locateInResource(r.resource, rel), resource: r.resource.logicalId, path: formatPath(t.documentPath(r.resource, rel)), stack: r.stack, res: r.resource };
+    } else if (r.stack?.declaredIn && declaringManifest(assembly, r.stack)) {
+      const manifest = declaringManifest(assembly, r.stack)!;
+      const path = [...r.stack.declaredIn.path, ...rel];
+      where = { file: r.stack.declaredIn.file, position: manifest.sourceMap.locate(manifest.value, path), resource: '', path: formatPath(path), stack: r.stack };
+    } else if (r.stack) {
+      where = { file: r.stack.template.file, position: r.stack.template.locate(rel), resource: '', path: formatPath(rel), stack: r.stack };
+    } else if (assembly.manifest) {
+      where = { file: assembly.file, position: assembly.manifest.sourceMap.locate(assembly.manifest.value, rel), resource: '', path: formatPath(rel) };
+    } else if (assembly.kind === 'deployed') {
+      // deployed stacks have no document of the app: the finding is about the region scanned
+      where = { file: assembly.file, position: { line: 1, column: 1 }, resource: '', path: formatPath(rel) };
+    } else {
+      // a lone template: the path is one of its own
+      const t = assembly.stacks[0].template;
+      where = { file: t.file, position: t.locate(rel), resource: '', path: formatPath(rel) };
+    }
+    this.report(configured, r, where, key, undefined, r.inContext ? undefined : this.missingContext(rule), assumptions);
+  }
+
+  private resourceContext(stack: Stack, resource: Resource, configured: ConfiguredRule, facts: StackFacts, memo: Map<string, unknown>, report: (report: Report) => void): ResourceContext<RuleOptions> {
     const template = stack.template;
     return {
       options: configured.options,
@@ -214,7 +261,7 @@ class Run {
       resource,
       stack,
       graph: template.graph,
-      facts: this.facts.of(stack),
+      facts,
       get: (path) => template.valueAt(resource, path),
       resolve: (value) => template.resolver.resolve(value),
       satisfies: (path, predicate) => judgeAt(template, resource, path, predicate).verdict,
@@ -225,20 +272,23 @@ class Run {
         if (!memo.has(id)) memo.set(id, compute());
         return memo.get(id) as T;
       },
-      report: (report: Report) => {
-        const rel = parsePath(report.path ?? []);
-        const where: Where = {
-          file: template.file,
-          position: template.locateInResource(resource, rel),
-          resource: resource.logicalId,
-          path: formatPath(template.documentPath(resource, rel)),
-          stack,
-          res: resource,
-        };
-        const fix = report.fix === undefined ? undefined : absoluteFix(report.fix, template, resource);
-        this.report(configured, report, where, key, fix, this.missingContext(configured.rule), template.resolver.assumptionsSoFar());
-      },
+      report,
     };
+  }
+
+  private resourceFinding(stack: Stack, resource: Resource, configured: ConfiguredRule, key: string, report: Report, assumptions: readonly Assumption[]): void {
+    const template = stack.template;
+    const rel = parsePath(report.path ?? []);
+    const where: Where = {
+      file: template.file,
+      position: template.locateInResource(resource, rel),
+      resource: resource.logicalId,
+      path: formatPath(template.documentPath(resource, rel)),
+      stack,
+      res: resource,
+    };
+    const fix = report.fix === undefined ? undefined : absoluteFix(report.fix, template, resource);
+    this.report(configured, report, where, key, fix, this.missingContext(configured.rule), assumptions);
   }
 
   private report(configured: ConfiguredRule, report: Report, where: Where, key: string, fix: readonly FixEdit[] | undefined, missing: 'account' | 'app' | undefined, assumptions: readonly Assumption[]): void {
@@ -282,6 +332,38 @@ class Run {
     if (!s) this.stats.set(ruleId, (s = { evaluated: new Set(), failed: new Set(), needsContext: new Set(), suppressed: new Set() }));
     return s;
   }
+}
+
+/** The same finding: same message and path (a check run again with an assumption changed is compared with it). */
+function sameReport(a: Report, b: Report): boolean {
+  return (a.messageId ?? a.message) === (b.messageId ?? b.message) && formatPath(parsePath(a.path ?? [])) === formatPath(parsePath(b.path ?? []));
+}
+
+/**
+ * The assumptions a finding depends on: each one is changed in turn — a condition to its other value, a parameter
+ * to each other allowed value or, when it allows any, to a value not known — and the check run again from
+ * scratch; an assumption is kept when the finding is then gone. A kept condition keeps the defaults it rests on.
+ */
+function relevant(template: Template, assumptions: readonly Assumption[], stillReported: () => boolean): Assumption[] {
+  if (assumptions.length === 0) return [];
+  const resolver = template.resolver;
+  const matters = (a: Assumption): boolean => {
+    const changes = 'condition' in a ? [{ condition: a.condition, value: !a.value }] : resolver.otherValues(a.parameter).map((value) => ({ parameter: a.parameter, value }));
+    return changes.some((change) => {
+      try {
+        return !resolver.untracked(() => resolver.override(change, stillReported));
+      } catch {
+        // a check that fails with a value changed cannot show the finding does not depend on it
+        return true;
+      }
+    });
+  };
+  const kept = assumptions.filter(matters);
+  for (const c of kept) {
+    if (!('condition' in c)) continue;
+    for (const a of resolver.conditionAssumptions(c.condition)) if ('parameter' in a && !kept.some((k) => 'parameter' in k && k.parameter === a.parameter)) kept.push(a);
+  }
+  return kept;
 }
 
 /** Runs `fn` with every stack's resolver tracking what the values read rest on. */
@@ -366,7 +448,9 @@ function finding(f: FindingParts): Finding {
     ruleId: f.ruleId,
     pack: f.pack,
     severity: f.severity,
-    message: [f.message, f.res?.implicit?.note, assumptions.length > 0 ? assumptionSentence(assumptions) : undefined].filter((x) => x !== undefined).join(' '),
+    message: [f.message, f.res?.implicit ? implicitSentence(f.res.implicit, f.path) : undefined, assumptions.length > 0 ? assumptionSentence(assumptions) : undefined]
+      .filter((x) => x !== undefined)
+      .join(' '),
     bestPractice: f.bestPractice,
     question: bp?.question ?? f.bestPractice.slice(0, 5),
     file: f.file,
@@ -389,6 +473,12 @@ function finding(f: FindingParts): Finding {
     ...(f.needsContext ? { needsContext: f.needsContext } : {}),
     ...(assumptions.length > 0 ? { assumptions } : {}),
   };
+}
+
+/** What created a resource SAM creates implicitly, and where to set the property the finding is about, if it is one. */
+function implicitSentence(implicit: ImplicitOrigin, path: string): string {
+  const configured = formatPath(implicit.configuredAt);
+  return path.startsWith(`${configured}.`) ? `${implicit.createdBy}; set its properties in ${configured}.` : `${implicit.createdBy}.`;
 }
 
 /** Each assumption once, conditions first, each group in the order met. */

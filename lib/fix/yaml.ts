@@ -21,6 +21,9 @@ interface Style {
 /** `text` with `op` carried out; a Refusal when the YAML at its path cannot be changed safely (an alias, a block scalar). */
 export function applyYaml(text: string, op: Operation): string {
   const doc = YAML.parseDocument(text, { version: '1.2', uniqueKeys: false });
+  // a file scan reads leniently (a flow list or quoted string not indented past its key) is one yaml misreads:
+  // its positions cannot be trusted for a splice
+  if (doc.errors.length > 0) throw new Refusal('the file is YAML that CloudFormation reads but YAML 1.2 does not (see its note); fix it by hand');
   const style = styleOf(doc, text);
   const { node, pair } = nodeAt(doc, op.path);
   const col = (offset: number): number => offset - lineStart(text, offset);

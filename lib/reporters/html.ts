@@ -327,7 +327,7 @@ function inputErrors(report: ScanReport): string {
 
 function notesSection(report: ScanReport): string {
   const items = report.summary.notes.map((n) => `<li><code>${esc(`${n.file}:${n.line}:${n.column}`)}</code>: ${esc(n.message)}</li>`);
-  return `<section id="notes"><details><summary>${plural(items.length, 'note')}: values the scan could not work out</summary><ul>${items.join('')}</ul></details></section>
+  return `<section id="notes"><details><summary>${plural(items.length, 'note')}: what the scan could not work out, or read as CloudFormation does</summary><ul>${items.join('')}</ul></details></section>
 `;
 }
 

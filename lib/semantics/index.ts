@@ -9,7 +9,9 @@
  * - roles.ts: what each resource is for (workload, deployment machinery, CDK internal, account baseline)
  * - invocation.ts: who invokes a function or state machine, synchronously, asynchronously or by polling
  * - alarms.ts: which alarms watch which resource's metrics, and whether they alert, scale or act
+ * - apigateway.ts: whether a REST API deployment creates a stage
  * - queues.ts: dead-letter queues and the references that make them
+ * - rds.ts: RDS engines, clusters, members and read replicas
  * - sam.ts: SAM event sources
  * - facts.ts: all of the above worked out once per stack (`ctx.facts`)
  */
@@ -20,6 +22,8 @@ export * from './types';
 export * from './roles';
 export * from './invocation';
 export * from './alarms';
+export * from './apigateway';
 export * from './sam';
 export * from './queues';
+export * from './rds';
 export * from './facts';

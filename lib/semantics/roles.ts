@@ -8,6 +8,9 @@
  *   (`ServiceToken`), run a CloudFormation macro or a Lambda hook, evaluate an AWS Config custom rule, or are the
  *   user handlers of a CDK provider framework. CloudFormation or AWS Config invokes them, not users; a function
  *   that a workload invoker (an API, a queue, a schedule…) also calls stays workload.
+ * - `edge`: Lambda functions that run on AWS IoT Greengrass core devices, not in the Lambda service: a Greengrass
+ *   function definition names their version. The Lambda service neither invokes them nor records their metrics,
+ *   traces or logs.
  * - `account-baseline`: resources of a stack marked as the account baseline (`--account-baseline`).
  * - `workload`: everything else.
  */
@@ -21,10 +24,13 @@ import { FUNCTION_TYPES } from './types';
 import { knownString, placeholdersOut, writtenText } from './values';
 
 /** What a resource is for. */
-export type Role = 'workload' | 'machinery' | 'cdk-internal' | 'account-baseline';
+export type Role = 'workload' | 'machinery' | 'edge' | 'cdk-internal' | 'account-baseline';
 
 /** The roles, in the order documentation lists them. */
-export const ROLES: readonly Role[] = ['workload', 'account-baseline', 'machinery', 'cdk-internal'];
+export const ROLES: readonly Role[] = ['workload', 'account-baseline', 'machinery', 'edge', 'cdk-internal'];
+
+/** The roles a rule may decide to check or not (workload is always checked, the CDK's own never). */
+export const DECIDED_ROLES = ['account-baseline', 'machinery', 'edge'] as const;
 
 /** A resource's role, with what gave it away ("backs custom resource OrdersSeed (ServiceToken)"). */
 export interface RoleOf {
@@ -114,6 +120,24 @@ function machineryFunctions(template: Template, internal: ReadonlySet<string>): 
       const variable = String(ref.path[3] ?? 'its environment');
       const why = CDK_PROVIDER_VARIABLES.has(variable) ? `is a handler of the CDK provider framework function ${caller}` : `is named by machinery function ${caller} (${variable})`;
       if (mark(callee.logicalId, why)) queue.push(callee.logicalId);
+    }
+  }
+  return out;
+}
+
+/** Greengrass function definitions (and their versions): the functions they deploy to core devices are named under `Functions`. */
+const GREENGRASS_DEFINITIONS = new Set(['AWS::Greengrass::FunctionDefinition', 'AWS::Greengrass::FunctionDefinitionVersion']);
+
+/** Functions that a Greengrass function definition deploys to core devices, and that nothing in the AWS cloud invokes. */
+function edgeFunctions(template: Template): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const type of GREENGRASS_DEFINITIONS) {
+    for (const definition of template.resourcesOfType(type)) {
+      for (const ref of template.graph.outgoing(definition.logicalId)) {
+        if (!ref.path.includes('Functions')) continue;
+        const fn = functionBehind(template, ref.to);
+        if (fn && !out.has(fn.logicalId) && !hasWorkloadInvoker(template, fn)) out.set(fn.logicalId, `runs on Greengrass core devices (function definition ${definition.logicalId})`);
+      }
     }
   }
   return out;
@@ -215,6 +239,7 @@ export class Roles {
       for (const id of internal) roles!.set(id, { role: 'cdk-internal', why: 'created by the CDK for itself' });
       const named = this.namedElsewhere(stack);
       for (const [id, why] of machineryFunctions(template, internal)) roles!.set(id, { role: 'machinery', why });
+      for (const [id, why] of edgeFunctions(template)) if (!roles!.has(id)) roles!.set(id, { role: 'edge', why });
       for (const fn of functions(template)) {
         if (roles!.has(fn.logicalId)) continue;
         const key = functionKeys(template, fn).find(named);

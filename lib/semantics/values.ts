@@ -152,14 +152,17 @@ export function valuesAt(resolver: Resolver, root: unknown, path: string | JsonP
   return out.length > MAX_ALTERNATIVES ? [UNKNOWN] : out;
 }
 
-/** One level resolved: each branch of an `Fn::If` (whose condition is unknown, or any with `everyBranch`) on its own. */
+/**
+ * One level resolved: each branch of an `Fn::If` whose condition is unknown (or of any, with `everyBranch`) on its
+ * own, so that a branch known only at deployment does not hide a known one.
+ */
 function shallowValues(resolver: Resolver, value: unknown, options: BranchOptions, depth = 0): unknown[] {
   if (value === UNKNOWN || depth > MAX_DEPTH) return [UNKNOWN];
-  if (options.everyBranch) {
-    const fn = asIntrinsic(value);
-    if (fn?.name === 'Fn::If' && Array.isArray(fn.arg) && fn.arg.length === 3) {
-      return [...shallowValues(resolver, fn.arg[1], options, depth + 1), ...shallowValues(resolver, fn.arg[2], options, depth + 1)];
-    }
+  const fn = asIntrinsic(value);
+  if (fn?.name === 'Fn::If' && Array.isArray(fn.arg) && fn.arg.length === 3 && typeof fn.arg[0] === 'string') {
+    const condition = options.everyBranch ? undefined : resolver.condition(fn.arg[0]);
+    if (typeof condition === 'boolean') return shallowValues(resolver, condition ? fn.arg[1] : fn.arg[2], options, depth + 1);
+    return [...shallowValues(resolver, fn.arg[1], options, depth + 1), ...shallowValues(resolver, fn.arg[2], options, depth + 1)];
   }
   const r = resolver.resolve(value);
   if (r.known) return [r.value];

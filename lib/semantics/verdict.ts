@@ -6,7 +6,7 @@
 import type { Resource, Template } from '../template/model';
 import type { JsonPath } from '../template/path';
 import type { Resolved, Resolver } from '../template/resolver';
-import { branches, isEmpty, knownString } from './values';
+import { branches, isEmpty, knownString, UNKNOWN } from './values';
 
 /** Holds, fails, or cannot be known before deployment. */
 export type Verdict = true | false | undefined;
@@ -43,6 +43,16 @@ export function isSetAt(template: Template, resource: Resource, path: string | J
 export function stringAt(template: Template, resource: Resource, path: string | JsonPath): string | undefined {
   const r = template.valueAt(resource, path);
   return r.known ? knownString(template.resolver, r.value) : undefined;
+}
+
+/**
+ * Whether some of the values a property can take satisfies `predicate` (pass `ctx.values(path, { everyBranch:
+ * true })` for settings switched per environment): `true` when a known one does, `false` when all are known
+ * and none does, `undefined` otherwise.
+ */
+export function someValue(values: readonly unknown[], predicate: (value: unknown) => boolean): Verdict {
+  if (values.some((v) => v !== UNKNOWN && predicate(v))) return true;
+  return values.includes(UNKNOWN) ? undefined : false;
 }
 
 /** `false` when any is false; `true` when all are true; otherwise unknown. */

@@ -37,8 +37,8 @@ export interface ImplicitOrigin {
   readonly configuredAt: JsonPath;
   /** the document path of what creates it: the first function event that does */
   readonly createdAt: JsonPath;
-  /** one sentence for findings about it: what creates it and where to configure it */
-  readonly note: string;
+  /** what creates it, for findings about it: "SAM creates ServerlessRestApi for the Api event Get of function Fn" */
+  readonly createdBy: string;
 }
 
 /**

@@ -56,8 +56,12 @@ const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
 const MAX_DEPTH = 64;
 
 /** Resolves intrinsic functions, parameters and conditions to known values, or Unknown with a reason. */
+/** A parameter or condition taken to have another value than the scan found (to test what a verdict depends on). */
+export type Override = { readonly parameter: string; readonly value: string | undefined } | { readonly condition: string; readonly value: boolean };
+
 export class Resolver {
-  private readonly conditionCache = new Map<string, { readonly result: boolean | Unknown; readonly assumptions: readonly Assumption[] }>();
+  private conditionCache = new Map<string, { readonly result: boolean | Unknown; readonly assumptions: readonly Assumption[] }>();
+  private overriding?: Override;
   /** the assumptions recorded by each {@link track} call in progress, innermost last */
   private readonly trackers: Map<string, Assumption>[] = [];
   /**
@@ -107,6 +111,39 @@ export class Resolver {
     } finally {
       this.quiet--;
     }
+  }
+
+  /**
+   * Runs `fn` with a parameter given another value (`undefined`: a value not known) or a condition the other
+   * value, as if the scan had been told so, and nothing else changed.
+   */
+  override<T>(change: Override, fn: () => T): T {
+    const [cache, overriding] = [this.conditionCache, this.overriding];
+    this.conditionCache = new Map();
+    this.overriding = change;
+    try {
+      return fn();
+    } finally {
+      this.conditionCache = cache;
+      this.overriding = overriding;
+    }
+  }
+
+  /**
+   * The values to try in place of a parameter's default to see whether a verdict depends on it: its other
+   * allowed values (a few), or, when it allows any value, a value not known.
+   */
+  otherValues(name: string): (string | undefined)[] {
+    const declared = Object.prototype.hasOwnProperty.call(this.scope.parameters, name) ? this.scope.parameters[name] : undefined;
+    const allowed = isPlainObject(declared) && Array.isArray(declared.AllowedValues) ? declared.AllowedValues.map(scalarString) : [];
+    const current = isPlainObject(declared) ? scalarString(declared.Default) : undefined;
+    const others = allowed.filter((v) => v !== current).slice(0, 4);
+    return others.length > 0 ? others : [undefined];
+  }
+
+  /** What a condition's value rests on (the defaults it was evaluated from), once it has been evaluated. */
+  conditionAssumptions(name: string): readonly Assumption[] {
+    return this.conditionCache.get(name)?.assumptions ?? [];
   }
 
   /** The assumptions recorded so far by the innermost {@link track} call in progress. */
@@ -225,6 +262,8 @@ export class Resolver {
 
   /** A condition by name: true, false, or Unknown. */
   condition(name: string): boolean | Unknown {
+    const o = this.overriding;
+    if (o && 'condition' in o && o.condition === name) return o.value;
     const cached = this.conditionCache.get(name);
     if (cached !== undefined) {
       this.assume(cached.assumptions);
@@ -289,6 +328,12 @@ export class Resolver {
   private ref(arg: unknown): Resolved {
     if (typeof arg !== 'string') return unknown('Ref to something that is not a name');
     if (arg === 'AWS::NoValue') return known(undefined);
+    const o = this.overriding;
+    if (o && 'parameter' in o && o.parameter === arg) {
+      if (o.value === undefined) return unknown(`parameter ${arg} is taken as not known`);
+      const declared = this.scope.parameters[arg];
+      return known(isPlainObject(declared) && isListParameter(declared) ? splitList(o.value) : o.value);
+    }
     const given = this.inputs.parameters?.[arg];
     // a malformed declaration (not a mapping) declares nothing
     const declared = Object.prototype.hasOwnProperty.call(this.scope.parameters, arg) ? this.scope.parameters[arg] : undefined;

@@ -81,7 +81,7 @@ export function implicitApis(resources: ReadonlyMap<string, Resource>, globals: 
     const implicit: ImplicitOrigin = {
       configuredAt: ['Globals', kind.event],
       createdAt,
-      note: `SAM creates ${kind.logicalId} for the ${kind.event} event ${event} of function ${fn.logicalId}${creators.length > 1 ? ` (and ${creators.length - 1} more event${creators.length > 2 ? 's' : ''})` : ''}; set its properties in Globals.${kind.event}.`,
+      createdBy: `SAM creates ${kind.logicalId} for the ${kind.event} event ${event} of function ${fn.logicalId}${creators.length > 1 ? ` (and ${creators.length - 1} more event${creators.length > 2 ? 's' : ''})` : ''}`,
     };
     out.push({
       logicalId: kind.logicalId,

@@ -1,6 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
 import type { JsonPath } from '../../lib/template/path';
-import { firstProblem, isSet } from '../../lib/semantics';
+import { createsStage, firstProblem, isSet } from '../../lib/semantics';
 
 /** Where each resource type keeps its access-log destination, and how a message calls it. */
 const SETTINGS: Readonly<Record<string, { readonly kind: string; readonly property: string }>> = {
@@ -48,7 +48,7 @@ export default defineRule({
     const setting = SETTINGS[resource.type];
     if (resource.type === 'AWS::ApiGateway::Deployment') {
       // a deployment creates a stage only when it names one
-      if (ctx.satisfies('Properties.StageName', (v) => typeof v === 'string' && v !== '') === false) return;
+      if (createsStage(ctx.template, ctx.resource) === false) return;
     }
     const path: JsonPath = ['Properties', ...setting.property.split('.')];
     if (firstProblem(ctx.values(path), judge)) {

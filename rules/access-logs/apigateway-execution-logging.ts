@@ -1,5 +1,5 @@
 import { defineRule, type ResourceContext } from '../../lib/engine/rule';
-import { firstProblem, isTrue, UNKNOWN, type Judgement } from '../../lib/semantics';
+import { createsStage, firstProblem, isTrue, UNKNOWN, type Judgement } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { JsonPath } from '../../lib/template/path';
 
@@ -76,7 +76,7 @@ export default defineRule({
 
 function checkDeployment(ctx: ResourceContext<typeof options>): void {
   // a deployment creates a stage only when it names one; its settings are then in StageDescription
-  if (ctx.satisfies('Properties.StageName', (v) => typeof v === 'string' && v !== '') === false) return;
+  if (createsStage(ctx.template, ctx.resource) === false) return;
   const name = ctx.resource.logicalId;
   const base: JsonPath = ['Properties', 'StageDescription'];
   const values = ctx.values(base);

@@ -1,12 +1,15 @@
 import { defineRule } from '../../lib/engine/rule';
 import { asStrings, isDeadLetterQueue, listNames, METRIC_IDENTITIES, type AlarmResponse } from '../../lib/semantics';
+import type { Resource } from '../../lib/template/model';
 
-/** How a message names each type it checks, and what to alarm on. The dimension and namespace come from the alarm index. */
+/** How a message names each type it checks, and what to alarm on. The namespace comes from the alarm index. */
 interface Advice {
   /** "Lambda function" */
   readonly kind: string;
   /** what to alarm on */
   readonly metric: string;
+  /** the dimensions that name one resource, when more than the one the index matches on */
+  readonly dimensions?: string;
 }
 
 const LAMBDA: Advice = { kind: 'Lambda function', metric: 'Errors (and Throttles)' };
@@ -25,7 +28,7 @@ const TARGETS: Readonly<Record<string, Advice>> = {
   'AWS::ElasticLoadBalancingV2::LoadBalancer': { kind: 'Load balancer', metric: 'HTTPCode_ELB_5XX_Count or UnHealthyHostCount' },
   'AWS::StepFunctions::StateMachine': STATE_MACHINE,
   'AWS::Serverless::StateMachine': STATE_MACHINE,
-  'AWS::ECS::Service': { kind: 'ECS service', metric: 'CPUUtilization and MemoryUtilization (or RunningTaskCount)' },
+  'AWS::ECS::Service': { kind: 'ECS service', metric: 'CPUUtilization and MemoryUtilization (or RunningTaskCount in ECS/ContainerInsights)', dimensions: 'the ClusterName and ServiceName dimensions' },
   'AWS::DynamoDB::Table': TABLE,
   'AWS::Serverless::SimpleTable': TABLE,
   // supported, off by default: add them to the resourceTypes option
@@ -117,6 +120,7 @@ export default defineRule({
       check: false,
       why: 'CloudFormation or AWS Config invokes it once per deployment or evaluation, not on a request path; its failures surface as failed stack operations.',
     },
+    edge: { check: false, why: 'the Lambda service does not run it, so AWS/Lambda has no metrics for it; watch the core device\'s Greengrass logs and the device itself.' },
   },
   check(resource, ctx) {
     const target = TARGETS[resource.type];
@@ -133,16 +137,15 @@ export default defineRule({
     ctx.template.resolver.assume(watching.flatMap((w) => (w.excluded ? w.assumptions : [])));
 
     const identity = METRIC_IDENTITIES[resource.type];
-    const stage = resource.type === 'AWS::ApiGateway::Stage' || resource.type === 'AWS::Serverless::Api';
     // the advice only: what to alarm on depends on the load balancer's type
-    const [namespace, metric] = advice(resource.type, ctx.template.resolver.untracked(() => ctx.get('Properties.Type')), target, identity.namespaces);
+    const [namespace, metric, lbDimensions] = advice(resource.type, ctx.template.resolver.untracked(() => ctx.get('Properties.Type')), target, identity.namespaces);
     const data = {
       kind: target.kind,
       name: resource.logicalId,
       type: resource.type,
       metric,
       namespace,
-      dimensions: stage ? 'the ApiName and Stage dimensions' : `the ${identity.dimension} dimension`,
+      dimensions: lbDimensions ?? dimensionsOf(resource, target, identity.dimension),
     };
     if (deployed.length > 0) {
       const response = deployed[0].response as keyof typeof INSTEAD;
@@ -154,13 +157,23 @@ export default defineRule({
   },
 });
 
-/** The namespace and metric to suggest; a load balancer's depend on its type. */
-function advice(type: string, lbType: { known: boolean; value?: unknown }, target: Advice, namespaces: readonly string[]): [string, string] {
+/** The namespace and metric to suggest (and for a network or gateway load balancer, the dimensions): a load balancer's depend on its type. */
+function advice(type: string, lbType: { known: boolean; value?: unknown }, target: Advice, namespaces: readonly string[]): [string, string, string?] {
   if (type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
     const t = lbType.known ? lbType.value : undefined;
-    if (t === 'network') return ['AWS/NetworkELB', 'UnHealthyHostCount'];
-    if (t === 'gateway') return ['AWS/GatewayELB', 'UnHealthyHostCount'];
+    // UnHealthyHostCount is published per target group
+    if (t === 'network') return ['AWS/NetworkELB', 'UnHealthyHostCount', 'the LoadBalancer and TargetGroup dimensions'];
+    if (t === 'gateway') return ['AWS/GatewayELB', 'UnHealthyHostCount', 'the LoadBalancer and TargetGroup dimensions'];
     return ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count (and TargetResponseTime)'];
   }
   return [namespaces.join(' or '), target.metric];
+}
+
+/** The dimensions that name the resource, for the message; those of an API SAM creates have known values. */
+function dimensionsOf(resource: Resource, target: Advice, dimension: string): string {
+  if (resource.implicit) {
+    return resource.type === 'AWS::Serverless::Api' ? 'the ApiName dimension (the stack name) and the Stage dimension (Prod)' : 'the ApiId dimension (!Ref ServerlessHttpApi)';
+  }
+  if (resource.type === 'AWS::ApiGateway::Stage' || resource.type === 'AWS::Serverless::Api') return 'the ApiName and Stage dimensions';
+  return target.dimensions ?? `the ${dimension} dimension`;
 }

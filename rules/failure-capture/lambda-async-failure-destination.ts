@@ -50,6 +50,7 @@ export default defineRule({
   },
   roles: {
     machinery: { check: false, why: 'CloudFormation and AWS Config invoke it and record its failures themselves; a function that SNS, S3 or EventBridge also invokes is workload.' },
+    edge: { check: false, why: 'the Lambda service never queues an event for it: a Greengrass core invokes it on the device.' },
   },
   check(resource, ctx) {
     const template = ctx.template;

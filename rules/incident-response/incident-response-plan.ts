@@ -56,8 +56,9 @@ export default defineRule({
     if (opensIncidents(ctx.facts)) return;
     const paging = new RegExp(String(ctx.options.pagingEndpointPattern), 'i');
     for (const { stack, resource } of ctx.facts.deployed('AWS::SNS::Subscription')) {
+      // an endpoint known only at deployment may be a paging service's: it is not taken for one that is not
       const endpoint = stack.template.resolver.deep(resource.properties.Endpoint);
-      if (endpoint.known && typeof endpoint.value === 'string' && paging.test(endpoint.value)) return;
+      if (!endpoint.known || (typeof endpoint.value === 'string' && paging.test(endpoint.value))) return;
     }
     reportOnApp(assembly, ctx, 'missing', { alarms: count === 1 ? '1 alarm notifies' : `${count} alarms notify` });
   },

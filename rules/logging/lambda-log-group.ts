@@ -34,6 +34,7 @@ export default defineRule({
   },
   roles: {
     machinery: { check: false, why: 'its logs are deployment diagnostics, not the workload\'s telemetry; the retention of a log group declared for it is still checked (log-group-retention).' },
+    edge: { check: false, why: 'its logs go to the Greengrass log groups of the core device, not to /aws/lambda/<function>.' },
   },
   check(resource, ctx) {
     // a log group named for the function's logs, by LoggingConfig (any value: a log group of this stack or one managed elsewhere)

@@ -32,6 +32,7 @@ export default defineRule({
   },
   roles: {
     machinery: { check: false, why: 'its logs are deployment diagnostics, not the workload\'s telemetry.' },
+    edge: { check: false, why: 'LoggingConfig applies to invocations in the Lambda service; a Greengrass core runs it and writes its logs.' },
   },
   check(resource, ctx) {
     if (ctx.satisfies(PATH, (v) => typeof v === 'string' && v.toUpperCase() === 'JSON') !== false) return;

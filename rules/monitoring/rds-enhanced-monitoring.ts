@@ -1,6 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isSetAt, positive, verdictAt } from '../../lib/semantics';
-import { clusterKind, clusterOf, effectiveEngine } from './support';
+import { clusterKind, clusterOf, effectiveEngine, isSet, isSetAt, positive, someValue, verdictAt } from '../../lib/semantics';
 
 export default defineRule({
   id: 'rds-enhanced-monitoring',
@@ -19,7 +18,8 @@ export default defineRule({
     'agent on the database host and reports operating-system metrics down to one-second granularity: CPU ' +
     'steal and wait, memory and swap, file system use and the top processes. They explain a slow database ' +
     'that the standard metrics show only as "busy". Aurora and Multi-AZ DB clusters can set it once for all ' +
-    'their instances; it needs a role that lets RDS write to CloudWatch Logs.',
+    'their instances; it needs a role that lets RDS write to CloudWatch Logs. An interval switched on in some branch of an ' +
+    'Fn::If counts (teams turn it on in production only); db.m1.small instances, which cannot have it, are not checked.',
   fix: {
     cloudformation:
       'Type: AWS::RDS::DBInstance   # for Aurora: on each instance, or once on the AWS::RDS::DBCluster\nProperties:\n  MonitoringInterval: 60\n' +
@@ -31,8 +31,9 @@ export default defineRule({
   check(resource, ctx) {
     const template = ctx.template;
     const name = resource.logicalId;
-    const interval = ctx.satisfies('Properties.MonitoringInterval', positive);
-    const role = isSetAt(template, resource, 'Properties.MonitoringRoleArn').verdict;
+    // teams switch Enhanced Monitoring per environment (`!If [IsProd, 60, 0]`): on in some branch counts as on
+    const interval = someValue(ctx.values('Properties.MonitoringInterval', { everyBranch: true }), positive);
+    const role = someValue(ctx.values('Properties.MonitoringRoleArn', { everyBranch: true }), isSet);
 
     if (resource.type === 'AWS::RDS::DBCluster') {
       const kind = clusterKind(template, resource);
@@ -48,6 +49,8 @@ export default defineRule({
 
     const engine = effectiveEngine(template, resource);
     if (typeof engine === 'string' && engine.startsWith('custom-')) return;
+    // the one instance class Enhanced Monitoring is not available for
+    if (ctx.satisfies('Properties.DBInstanceClass', (c) => c === 'db.m1.small') === true) return;
     const membership = clusterOf(template, resource);
     if (membership.kind === 'unknown') return;
     const cluster = membership.kind === 'member' ? membership.cluster : undefined;

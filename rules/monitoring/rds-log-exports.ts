@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { clusterKind, clusterOf, effectiveEngine, engineFamily, isAuroraEngine, type EngineFamily } from './support';
+import { clusterKind, clusterOf, effectiveEngine, engineFamily, isAuroraEngine, possibleEngines, type EngineFamily } from '../../lib/semantics';
 
 /** The log types worth exporting first, by engine family (all valid EnableCloudwatchLogsExports values). */
 const SUGGESTED: Readonly<Record<Exclude<EngineFamily, 'custom'>, string>> = {
@@ -53,7 +53,8 @@ export default defineRule({
     if (instance) {
       // an instance of a cluster (Aurora) exports nothing itself: the cluster's setting applies
       if (clusterOf(ctx.template, resource).kind !== 'none') return;
-      if (typeof engine === 'string' && (isAuroraEngine(engine) || engine.startsWith('custom-'))) return;
+      // in any branch of an Fn::If on its Engine
+      if (possibleEngines(ctx.template, resource).some((e) => typeof e === 'string' && (isAuroraEngine(e) || e.startsWith('custom-')))) return;
     } else if (clusterKind(ctx.template, resource) === 'aurora-serverless-v1') {
       // Aurora Serverless v1 publishes the logs its parameter group turns on; it has no export setting
       return;

@@ -1,7 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue, stringAt, verdictAt } from '../../lib/semantics';
+import { clusterKind, clusterOf, effectiveEngine, engineFamily, isTrue, stringAt, verdictAt, type EngineFamily } from '../../lib/semantics';
 import type { Resource, Template } from '../../lib/template/model';
-import { clusterKind, clusterOf, effectiveEngine, engineFamily, type EngineFamily } from './support';
 
 /** Small burstable classes without Performance Insights for RDS for MySQL and MariaDB. */
 const SMALL_BURSTABLE = /^db\.(t2|t3|t4g)\.(micro|small)$/;

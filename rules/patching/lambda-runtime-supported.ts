@@ -88,6 +88,7 @@ export default defineRule({
   },
   roles: {
     machinery: { check: true, why: 'a deprecated runtime gets no security patches whatever invokes the function, and once AWS blocks updates to it the stack that holds it can no longer deploy.' },
+    edge: { check: true, why: 'a Greengrass core runs the runtime the function names, and a deprecated one gets no patches there either.' },
   },
   check(resource, ctx) {
     const runtime = ctx.get('Properties.Runtime');

@@ -1,36 +1,8 @@
 import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { asStrings, isTrue, UNKNOWN } from '../../lib/semantics';
+import { asStrings, keepsOwnData, isTrue, UNKNOWN } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, safeSomewhere } from './environment';
-
-interface Target {
-  /** how the message calls it */
-  readonly kind: string;
-  /** the property that turns protection on */
-  readonly property: string;
-  /** the value that turns it on, for the message */
-  readonly value: string;
-  readonly on: (value: unknown) => boolean;
-  /** protection is on when the property is not set */
-  readonly onByDefault?: boolean;
-}
-
-const BOOLEAN = { value: 'true', on: isTrue };
-
-const TARGETS: Readonly<Record<string, Target>> = {
-  'AWS::RDS::DBInstance': { kind: 'RDS instance', property: 'DeletionProtection', ...BOOLEAN },
-  'AWS::RDS::DBCluster': { kind: 'RDS cluster', property: 'DeletionProtection', ...BOOLEAN },
-  'AWS::DynamoDB::Table': { kind: 'DynamoDB table', property: 'DeletionProtectionEnabled', ...BOOLEAN },
-  // a global table is protected replica by replica, see below
-  'AWS::DynamoDB::GlobalTable': { kind: 'DynamoDB global table', property: 'DeletionProtectionEnabled', ...BOOLEAN },
-  'AWS::Neptune::DBCluster': { kind: 'Neptune cluster', property: 'DeletionProtection', ...BOOLEAN },
-  'AWS::DocDB::DBCluster': { kind: 'DocumentDB cluster', property: 'DeletionProtection', ...BOOLEAN },
-  'AWS::Cognito::UserPool': { kind: 'Cognito user pool', property: 'DeletionProtection', value: 'ACTIVE', on: (v) => v === 'ACTIVE' },
-  // supported, off by default
-  'AWS::RDS::GlobalCluster': { kind: 'Aurora global database', property: 'DeletionProtection', ...BOOLEAN },
-  'AWS::QLDB::Ledger': { kind: 'QLDB ledger', property: 'DeletionProtection', ...BOOLEAN, onByDefault: true },
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': { kind: 'Load balancer', property: 'the LoadBalancerAttributes entry deletion_protection.enabled', ...BOOLEAN },
-};
+import { PROTECTION as TARGETS } from './protection';
 
 const DEFAULT_TYPES = [
   'AWS::RDS::DBInstance',
@@ -89,12 +61,8 @@ export default defineRule({
     if (!target || !asStrings(ctx.options.resourceTypes).includes(resource.type) || !inScope(ctx)) return;
     const data = { kind: target.kind, name: resource.logicalId, property: target.property, value: target.value };
 
-    if (resource.type === 'AWS::RDS::DBInstance') {
-      // a cluster member is protected through its cluster; a read replica holds no data of its own
-      for (const p of ['DBClusterIdentifier', 'SourceDBInstanceIdentifier', 'SourceDBClusterIdentifier']) {
-        if (ctx.satisfies(`Properties.${p}`, (v) => v === undefined) !== true) return;
-      }
-    }
+    // a cluster member, a read replica or an Aurora instance keeps no data of its own: its cluster or source is checked
+    if (resource.type === 'AWS::RDS::DBInstance' && keepsOwnData(ctx.template, resource) !== true) return;
 
     if (resource.type === 'AWS::DynamoDB::GlobalTable') {
       const replicas = ctx.get('Properties.Replicas');

@@ -3,7 +3,7 @@
  * names and tags say about their environment, and whether a setting is safe in some branch of an `Fn::If`.
  */
 import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
-import { UNKNOWN } from '../../lib/semantics';
+import { someValue, UNKNOWN } from '../../lib/semantics';
 import type { JsonPath } from '../../lib/template/path';
 import {
   classifier,
@@ -59,9 +59,7 @@ export function inScope<O extends RuleOptions & EnvironmentOptions>(ctx: Resourc
  * that needs it has it.
  */
 export function safeSomewhere<O extends RuleOptions>(ctx: ResourceContext<O>, path: string | JsonPath, safe: (value: unknown) => boolean): boolean | undefined {
-  const values = ctx.values(path, { everyBranch: true });
-  if (values.some((v) => v !== UNKNOWN && safe(v))) return true;
-  return values.includes(UNKNOWN) ? undefined : false;
+  return someValue(ctx.values(path, { everyBranch: true }), safe);
 }
 
 /** The known values of a setting in any branch (for the message), when {@link safeSomewhere} is false. */

@@ -1,6 +1,10 @@
 import { defineRule } from '../../lib/engine/rule';
-import { asStrings, UNKNOWN } from '../../lib/semantics';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from './environment';
+import { asStrings, keepsOwnData, UNKNOWN } from '../../lib/semantics';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, safeSomewhere } from './environment';
+import { PROTECTION } from './protection';
+
+/** The values CloudFormation takes for DeletionPolicy and UpdateReplacePolicy. */
+const POLICIES = new Set(['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
 /** What a message calls each type the rule can check. The `resourceTypes` option picks among them. */
 const KINDS: Readonly<Record<string, string>> = {
@@ -98,7 +102,9 @@ export default defineRule({
     'deletes the resource and everything in it (RDS instances and clusters get a final snapshot on deletion, but not on replacement; a bucket that ' +
     'still holds objects makes the deletion fail, and a replaced one is left behind, so buckets are checked for DeletionPolicy only). ' +
     'DeletionPolicy covers deletion and UpdateReplacePolicy covers replacement; Retain (or RetainExceptOnCreate for DeletionPolicy) keeps the resource, ' +
-    'and Snapshot keeps a backup for the databases, caches and volumes that support it. Stacks of a cloud assembly that look like development or test are ' +
+    'and Snapshot keeps a backup for the databases, caches and volumes that support it. A resource with deletion protection on (see deletion-protection) ' +
+    'is not deleted either way: the deletion fails. Instances that keep no data of their own (Aurora instances, cluster members, read replicas) are ' +
+    'left to their cluster or source. Stacks of a cloud assembly that look like development or test are ' +
     'not checked by default, since throwaway environments often destroy their data on purpose.',
   fix: {
     cloudformation:
@@ -114,11 +120,13 @@ export default defineRule({
   check(resource, ctx) {
     const kind = KINDS[resource.type];
     if (!kind || !asStrings(ctx.options.resourceTypes).includes(resource.type) || !inScope(ctx)) return;
-    if (resource.type === 'AWS::RDS::DBInstance') {
-      // an instance of an Aurora or Multi-AZ cluster keeps no data of its own, nor does a read replica
-      for (const p of ['DBClusterIdentifier', 'SourceDBInstanceIdentifier', 'SourceDBClusterIdentifier']) {
-        if (ctx.satisfies(`Properties.${p}`, (v) => v === undefined) !== true) return;
-      }
+    // a cluster member, a read replica or an Aurora instance keeps no data of its own: its cluster or source is checked
+    if (resource.type === 'AWS::RDS::DBInstance' && keepsOwnData(ctx.template, resource) !== true) return;
+    // with deletion protection on, a deletion (of the stack, or of the old resource after a replacement) fails instead
+    const protection = PROTECTION[resource.type];
+    if (protection && resource.type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
+      const on = (v: unknown): boolean => (v === undefined ? protection.onByDefault === true : protection.on(v));
+      if (safeSomewhere(ctx, `Properties.${protection.property}`, on) === true) return;
     }
     const snapshots = SNAPSHOT_TYPES.has(resource.type);
     // without a DeletionPolicy, CloudFormation snapshots RDS clusters and stand-alone RDS instances; every other type is deleted
@@ -138,8 +146,8 @@ export default defineRule({
       if (values.some((v) => v !== UNKNOWN && keeps(v))) continue;
       if (values.includes(UNKNOWN)) continue;
       const written = values.find((v) => v !== undefined);
-      // a list or mapping is not a policy at all: template validation reports that
-      if (written !== undefined && typeof written !== 'string') continue;
+      // a value that is no policy at all (a list, CopyRegion) makes CloudFormation reject the template: its validation reports that
+      if (written !== undefined && (typeof written !== 'string' || !POLICIES.has(written))) continue;
       const data = { kind, name: resource.logicalId, type: resource.type, policy, advice };
       if (written === 'Snapshot') {
         ctx.report({ messageId: 'snapshotUnsupported', path: policy, data });

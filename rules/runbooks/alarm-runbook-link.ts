@@ -1,4 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule, type Verdict } from '../../lib/engine/rule';
 import { ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse } from '../../lib/semantics';
 import { asIntrinsic, getAttParts, isPlainObject, subVariables } from '../../lib/template/intrinsics';
 import type { Template } from '../../lib/template/model';
@@ -6,8 +6,6 @@ import type { Template } from '../../lib/template/model';
 /** A URL, or the words runbook / run book / playbook. */
 const DEFAULT_PATTERN = '(https?://\\S+|\\brun[- ]?books?\\b|\\bplaybooks?\\b)';
 const TAG_KEY = /runbook|run-book|playbook/i;
-
-type Tri = boolean | undefined;
 
 export default defineRule({
   id: 'alarm-runbook-link',
@@ -69,7 +67,7 @@ function hasRunbookTag(template: Template, tags: unknown): boolean {
 }
 
 /** Does the description match the pattern? Unknown when it does not but holds a value that cannot be known here. */
-function describes(template: Template, value: unknown, pattern: RegExp): Tri {
+function describes(template: Template, value: unknown, pattern: RegExp): Verdict {
   const r = template.resolver.resolve(value);
   if (r.known) return r.value !== undefined && r.value !== null && pattern.test(String(r.value));
   if (r.alternatives) {

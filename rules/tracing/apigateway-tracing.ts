@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/semantics';
+import { createsStage, isTrue } from '../../lib/semantics';
 
 export default defineRule({
   id: 'apigateway-tracing',
@@ -9,7 +9,7 @@ export default defineRule({
   resourceTypes: ['AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::Serverless::Api'],
   severity: 'warning',
   messages: {
-    notEnabled: 'API Gateway stage {{name}} does not send traces to X-Ray; set {{property}} to true.',
+    notEnabled: '{{kind}} {{name}} does not send traces to X-Ray; set {{property}} to true.',
   },
   why:
     'API Gateway is where most requests enter a workload. With X-Ray tracing on the stage, each request ' +
@@ -22,14 +22,16 @@ export default defineRule({
   check(resource, ctx) {
     let path = 'Properties.TracingEnabled';
     let property = 'TracingEnabled';
+    let kind = resource.type === 'AWS::Serverless::Api' ? 'SAM API' : 'API Gateway stage';
     if (resource.type === 'AWS::ApiGateway::Deployment') {
+      kind = 'The stage of API Gateway deployment';
       // a deployment creates a stage only when it names one; its settings are then in StageDescription
-      if (ctx.satisfies('Properties.StageName', (v) => typeof v === 'string' && v !== '') !== true) return;
+      if (createsStage(ctx.template, ctx.resource) !== true) return;
       path = 'Properties.StageDescription.TracingEnabled';
       property = 'StageDescription.TracingEnabled';
     }
     if (ctx.satisfies(path, isTrue) === false) {
-      ctx.report({ messageId: 'notEnabled', path, data: { name: resource.logicalId, property }, fix: { path, value: true } });
+      ctx.report({ messageId: 'notEnabled', path, data: { kind, name: resource.logicalId, property }, fix: { path, value: true } });
     }
   },
 });

@@ -57,6 +57,7 @@ export default defineRule({
   },
   roles: {
     machinery: { check: false, why: 'CloudFormation or AWS Config invokes it once per deployment or evaluation, not on a request path, so there is no request to follow.' },
+    edge: { check: false, why: 'active tracing applies to invocations in the Lambda service, and a Greengrass core runs it instead.' },
   },
   check(resource, ctx) {
     const sam = resource.type === 'AWS::Serverless::Function';

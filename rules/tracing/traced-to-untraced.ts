@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { isTrue, referredUnder, stringAt, verdictAt, type Invoker } from '../../lib/semantics';
+import { createsStage, isTrue, referredUnder, stringAt, verdictAt, type Invoker } from '../../lib/semantics';
 import type { Resource, Template } from '../../lib/template/model';
 
 const LAMBDA = 'AWS::Lambda::Function';
@@ -24,7 +24,7 @@ function traced(template: Template, resource: Resource): boolean {
   if (resource.type === 'AWS::ApiGateway::Deployment') {
     // a deployment that creates its stage carries the stage's settings
     return (
-      verdictAt(template, resource, 'Properties.StageName', (v) => typeof v === 'string' && v !== '') === true &&
+      createsStage(template, resource) === true &&
       verdictAt(template, resource, 'Properties.StageDescription.TracingEnabled', isTrue) === true
     );
   }
@@ -136,6 +136,7 @@ export default defineRule({
   },
   roles: {
     machinery: { check: false, why: 'no traced service calls it: a function on a traced request path is workload.' },
+    edge: { check: false, why: 'active tracing applies to invocations in the Lambda service, and a Greengrass core runs it instead.' },
   },
   check(resource, ctx) {
     const own = TRACING[resource.type];

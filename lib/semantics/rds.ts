@@ -1,12 +1,10 @@
 /**
- * Shared by the monitoring rules: what an RDS resource is (its engine, whether it is an Aurora cluster
- * member, which cluster). Not a rule.
+ * What an RDS resource is: its engine (and every engine it may have across an `Fn::If`), whether it is an
+ * Aurora instance, a member of a cluster or a read replica, and what kind of cluster a cluster is.
  */
-import { isSetAt, verdictAt } from '../../lib/semantics';
-import type { Resource, Template } from '../../lib/template/model';
-
-// ---------------------------------------------------------------------------------------------------------
-// RDS
+import type { Resource, Template } from '../template/model';
+import { valuesAt } from './values';
+import { isSetAt, verdictAt, type Verdict } from './verdict';
 
 /** Engine family used in messages and options. */
 export type EngineFamily = 'mysql' | 'mariadb' | 'postgres' | 'oracle' | 'sqlserver' | 'db2' | 'aurora-mysql' | 'aurora-postgresql' | 'custom';
@@ -54,6 +52,35 @@ export function engineFamily(engine: string): EngineFamily | undefined {
 
 export function isAuroraEngine(engine: string): boolean {
   return engine === 'aurora' || engine.startsWith('aurora-');
+}
+
+/**
+ * Every engine an instance or cluster may have, lowercased: its own `Engine` in each branch of an `Fn::If`, or
+ * (when it names none) that of the cluster or instance it joins or replicates; `null` for a branch that cannot be
+ * known.
+ */
+export function possibleEngines(template: Template, resource: Resource): (string | null)[] {
+  // each branch on its own: a branch known only at deployment does not hide the others
+  const values = valuesAt(template.resolver, resource.definition, 'Properties.Engine');
+  if (values.length === 1 && values[0] === undefined) {
+    const inherited = effectiveEngine(template, resource);
+    return inherited === undefined ? [] : [inherited];
+  }
+  return values.map((e) => (typeof e === 'string' ? e.toLowerCase() : null));
+}
+
+/**
+ * Whether an RDS instance keeps data of its own: not a member of an Aurora or Multi-AZ DB cluster (whose
+ * storage is the cluster's), not a read replica (a copy of its source), and not an Aurora instance, which
+ * always belongs to a cluster (in any branch of an `Fn::If` on its Engine). Undefined when whether it joins a
+ * cluster or replicates cannot be known; an engine that cannot be known is taken as not Aurora.
+ */
+export function keepsOwnData(template: Template, instance: Resource): Verdict {
+  for (const p of ['DBClusterIdentifier', 'SourceDBInstanceIdentifier', 'SourceDBClusterIdentifier']) {
+    const absent = verdictAt(template, instance, `Properties.${p}`, (v) => v === undefined);
+    if (absent !== true) return absent === false ? false : undefined;
+  }
+  return !possibleEngines(template, instance).some((e) => typeof e === 'string' && isAuroraEngine(e));
 }
 
 /**
