@@ -5,8 +5,8 @@
  * warning or error has too few findings reviewed, or when a rule misses the target.
  *
  * A review entry names a finding by its template (the JSON and YAML twins of one template count once), resource
- * and path. An entry whose finding is no longer reported is listed as fixed; a finding reported and never read
- * is simply not in the sample.
+ * and path. An entry whose finding is no longer reported is listed with its `resolution` (what was done); a finding
+ * reported and never read is simply not in the sample.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -24,13 +24,15 @@ export const MIN_REVIEWED = 20;
 
 export type Verdict = 'true' | 'false' | 'debatable';
 
-interface ReviewEntry {
+export interface ReviewEntry {
   readonly file: string;
   readonly resource: string;
   readonly path: string;
   readonly verdict: Verdict;
   readonly reason: string;
   readonly messageNote?: string;
+  /** for a false positive: what was changed so that it is no longer reported (or why it is kept) */
+  readonly resolution?: string;
 }
 
 /** One rule's findings on the corpus and its review. */
@@ -148,7 +150,7 @@ export function accuracyMarkdown({ report, rules }: { report: ScanReport; rules:
   const falseList = reporting.flatMap((r) => r.falsePositives.map((e) => ({ rule: r.rule, e })));
   out.push('## False positives still reported', '');
   if (falseList.length === 0) out.push('None in the sample.', '');
-  for (const { rule, e } of falseList) out.push(`- \`${rule}\` ${e.file} \`${e.resource}\`: ${e.reason}`);
+  for (const { rule, e } of falseList) out.push(`- \`${rule}\` ${e.file} \`${e.resource}\`: ${e.reason}${e.resolution ? ` ${e.resolution}` : ''}`);
   if (falseList.length > 0) out.push('');
 
   const gone = rules.flatMap((r) => r.gone.map((e) => ({ rule: r.rule, e })));
@@ -156,8 +158,8 @@ export function accuracyMarkdown({ report, rules }: { report: ScanReport; rules:
   out.push('Findings read by hand that a later change stopped reporting: false positives fixed, or (verdict `true`) true findings lost, which need an explanation.', '');
   if (gone.length === 0) out.push('None.', '');
   else {
-    out.push('| rule | template | resource | verdict | why it was reported |', '|---|---|---|---|---|');
-    for (const { rule, e } of gone) out.push(`| \`${rule}\` | ${e.file} | \`${e.resource}\` | ${e.verdict} | ${cell(e.reason)} |`);
+    out.push('| rule | template | resource | verdict | as the reviewer read it | what was done |', '|---|---|---|---|---|---|');
+    for (const { rule, e } of gone) out.push(`| \`${rule}\` | ${e.file} | \`${e.resource}\` | ${e.verdict} | ${cell(e.reason)} | ${cell(e.resolution ?? '')} |`);
     out.push('');
   }
 
