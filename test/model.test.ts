@@ -132,10 +132,14 @@ describe('sections', () => {
     expect(template.file).toBe('template.yaml');
   });
 
-  it('list the transforms, given as one name or a list', () => {
+  it('list the transforms, given as one name, a list, or a name with parameters', () => {
     expect(template.transforms).toEqual(['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
     expect(load('Transform: AWS::Serverless-2016-10-31\nResources: {}\n').transforms).toEqual(['AWS::Serverless-2016-10-31']);
     expect(load('Resources: {}\n').transforms).toEqual([]);
+    expect(load('Transform: [{Name: AWS::Include, Parameters: {Location: s3://b/k}}, AWS::Serverless-2016-10-31]\nResources: {}\n').transforms).toEqual([
+      'AWS::Include',
+      'AWS::Serverless-2016-10-31',
+    ]);
   });
 
   it('are empty when absent or empty', () => {

@@ -96,7 +96,9 @@ export class Template {
     this.mappings = section(root, 'Mappings', err);
     const rawOutputs = section(root, 'Outputs', err);
     const transform = root.Transform;
-    this.transforms = (Array.isArray(transform) ? transform : transform === undefined ? [] : [transform]).filter((t): t is string => typeof t === 'string');
+    this.transforms = (Array.isArray(transform) ? transform : transform === undefined ? [] : [transform])
+      .map((t: unknown) => (isPlainObject(t) ? t.Name : t))
+      .filter((t): t is string => typeof t === 'string');
 
     const rawResources = root.Resources ?? {};
     if (!isPlainObject(rawResources)) throw new InvalidResources(messages.sectionNotMapping('Resources', kindOf(rawResources)), this.file, this.locate(['Resources']));
