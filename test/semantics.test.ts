@@ -328,8 +328,11 @@ describe('what a verdict rests on', () => {
       Parameters:
         Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
         Mode: {Type: String, Default: PassThrough, AllowedValues: [PassThrough, Active]}
+        Space: {Type: String, Default: ''}
       Conditions:
         IsProd: !Equals [!Ref Env, prod]
+        IsNotProd: !Not [!Equals [!Ref Env, prod]]
+        NoSpace: !Equals [!Ref Space, '']
       Resources:
         Either:
           Type: AWS::Lambda::Function
@@ -340,12 +343,23 @@ describe('what a verdict rests on', () => {
           Type: AWS::Lambda::Function
           Properties:
             TracingConfig: {Mode: !Ref Mode}
+        Everywhere:
+          Type: AWS::Lambda::Function
+          Properties:
+            TracingConfig: {Mode: !If [IsProd, PassThrough, !If [IsNotProd, PassThrough, Active]]}
+        OnlyWithoutSpace:
+          Type: AWS::Lambda::Function
+          Condition: NoSpace
     `);
     const at = scanPaths([file], { selection: { rules: ['lambda-tracing'] } });
-    // Either is untraced whichever way IsProd goes; Chosen is traced when Mode=Active
+    // Either is untraced whichever way IsProd goes; Chosen is traced when Mode=Active; Everywhere would be traced
+    // only if IsNotProd turned false while IsProd stayed false, which no value of Env does; OnlyWithoutSpace is
+    // not deployed when Space is given any value but ''
     expect(at.findings.map((f) => [f.resource, f.assumptions ?? []])).toEqual([
       ['Either', []],
       ['Chosen', [{ parameter: 'Mode', value: 'PassThrough' }]],
+      ['Everywhere', []],
+      ['OnlyWithoutSpace', [{ condition: 'NoSpace', value: true }, { parameter: 'Space', value: '' }]],
     ]);
     expect(at.findings[1].message).toMatch(/pass -p Mode=… to check other values\.$/);
     fs.rmSync(dir, { recursive: true });

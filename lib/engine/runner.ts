@@ -340,30 +340,38 @@ function sameReport(a: Report, b: Report): boolean {
 }
 
 /**
- * The assumptions a finding depends on: each one is changed in turn — a condition to its other value, a parameter
- * to each other allowed value or, when it allows any, to a value not known — and the check run again from
- * scratch; an assumption is kept when the finding is then gone. A kept condition keeps the defaults it rests on.
+ * The assumptions a finding depends on. Each parameter default is changed in turn — to each other allowed value
+ * or, when any is allowed, to a value not known — and the check run again from scratch, every condition
+ * evaluated anew, so that the template stays one the deployer could choose (conditions on one parameter flip
+ * together). A default is kept when the finding is then gone, with the conditions that the change flipped.
+ * (A condition is recorded only when parameter defaults decide it, so changing them reaches every condition.)
  */
 function relevant(template: Template, assumptions: readonly Assumption[], stillReported: () => boolean): Assumption[] {
   if (assumptions.length === 0) return [];
   const resolver = template.resolver;
-  const matters = (a: Assumption): boolean => {
-    const changes = 'condition' in a ? [{ condition: a.condition, value: !a.value }] : resolver.otherValues(a.parameter).map((value) => ({ parameter: a.parameter, value }));
-    return changes.some((change) => {
-      try {
-        return !resolver.untracked(() => resolver.override(change, stillReported));
-      } catch {
-        // a check that fails with a value changed cannot show the finding does not depend on it
-        return true;
-      }
-    });
-  };
-  const kept = assumptions.filter(matters);
-  for (const c of kept) {
-    if (!('condition' in c)) continue;
-    for (const a of resolver.conditionAssumptions(c.condition)) if ('parameter' in a && !kept.some((k) => 'parameter' in k && k.parameter === a.parameter)) kept.push(a);
+  const conditions = assumptions.filter((a): a is Extract<Assumption, { condition: string }> => 'condition' in a);
+  const kept = new Set<Assumption>();
+  for (const a of assumptions) {
+    if (!('parameter' in a)) continue;
+    for (const value of resolver.otherValues(a.parameter)) {
+      const flipped = resolver.untracked(() =>
+        resolver.override({ parameter: a.parameter, value }, () => {
+          let gone: boolean;
+          try {
+            gone = !stillReported();
+          } catch {
+            // a check that fails with a value changed cannot show the finding does not depend on it
+            gone = true;
+          }
+          return gone ? conditions.filter((c) => resolver.condition(c.condition) !== c.value) : undefined;
+        }),
+      );
+      if (!flipped) continue;
+      kept.add(a);
+      for (const c of flipped) kept.add(c);
+    }
   }
-  return kept;
+  return assumptions.filter((a) => kept.has(a));
 }
 
 /** Runs `fn` with every stack's resolver tracking what the values read rest on. */

@@ -55,10 +55,13 @@ export interface ResolverInputs {
 const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
 const MAX_DEPTH = 64;
 
-/** Resolves intrinsic functions, parameters and conditions to known values, or Unknown with a reason. */
-/** A parameter or condition taken to have another value than the scan found (to test what a verdict depends on). */
-export type Override = { readonly parameter: string; readonly value: string | undefined } | { readonly condition: string; readonly value: boolean };
+/** A parameter taken to have another value than the scan found (`undefined`: a value not known), to test what a verdict depends on. */
+export interface Override {
+  readonly parameter: string;
+  readonly value: string | undefined;
+}
 
+/** Resolves intrinsic functions, parameters and conditions to known values, or Unknown with a reason. */
 export class Resolver {
   private conditionCache = new Map<string, { readonly result: boolean | Unknown; readonly assumptions: readonly Assumption[] }>();
   private overriding?: Override;
@@ -114,8 +117,8 @@ export class Resolver {
   }
 
   /**
-   * Runs `fn` with a parameter given another value (`undefined`: a value not known) or a condition the other
-   * value, as if the scan had been told so, and nothing else changed.
+   * Runs `fn` with a parameter given another value (`undefined`: a value not known), as if the scan had been
+   * told so; conditions are evaluated anew.
    */
   override<T>(change: Override, fn: () => T): T {
     const [cache, overriding] = [this.conditionCache, this.overriding];
@@ -131,19 +134,17 @@ export class Resolver {
 
   /**
    * The values to try in place of a parameter's default to see whether a verdict depends on it: its other
-   * allowed values (a few), or, when it allows any value, a value not known.
+   * allowed values (a few); or, when it allows any value, the values the Conditions compare it with, a value
+   * unlike any of them (so that each such comparison turns false), and a value not known.
    */
   otherValues(name: string): (string | undefined)[] {
     const declared = Object.prototype.hasOwnProperty.call(this.scope.parameters, name) ? this.scope.parameters[name] : undefined;
-    const allowed = isPlainObject(declared) && Array.isArray(declared.AllowedValues) ? declared.AllowedValues.map(scalarString) : [];
     const current = isPlainObject(declared) ? scalarString(declared.Default) : undefined;
-    const others = allowed.filter((v) => v !== current).slice(0, 4);
-    return others.length > 0 ? others : [undefined];
-  }
-
-  /** What a condition's value rests on (the defaults it was evaluated from), once it has been evaluated. */
-  conditionAssumptions(name: string): readonly Assumption[] {
-    return this.conditionCache.get(name)?.assumptions ?? [];
+    const allowed = isPlainObject(declared) && Array.isArray(declared.AllowedValues) ? declared.AllowedValues.map(scalarString) : [];
+    if (allowed.some((v) => v !== current)) return allowed.filter((v) => v !== current).slice(0, 4);
+    const compared = [...comparedWith(name, this.scope.conditions)];
+    const unlike = compared.length > 0 ? [`${[current, ...compared].join('')}-other`] : [];
+    return [...compared.filter((v) => v !== current).slice(0, 4), ...unlike, undefined];
   }
 
   /** The assumptions recorded so far by the innermost {@link track} call in progress. */
@@ -262,8 +263,6 @@ export class Resolver {
 
   /** A condition by name: true, false, or Unknown. */
   condition(name: string): boolean | Unknown {
-    const o = this.overriding;
-    if (o && 'condition' in o && o.condition === name) return o.value;
     const cached = this.conditionCache.get(name);
     if (cached !== undefined) {
       this.assume(cached.assumptions);
@@ -329,7 +328,7 @@ export class Resolver {
     if (typeof arg !== 'string') return unknown('Ref to something that is not a name');
     if (arg === 'AWS::NoValue') return known(undefined);
     const o = this.overriding;
-    if (o && 'parameter' in o && o.parameter === arg) {
+    if (o?.parameter === arg) {
       if (o.value === undefined) return unknown(`parameter ${arg} is taken as not known`);
       const declared = this.scope.parameters[arg];
       return known(isPlainObject(declared) && isListParameter(declared) ? splitList(o.value) : o.value);
@@ -479,4 +478,24 @@ function combine(outcomes: readonly Resolved[], reason: string): Resolved {
   const first = JSON.stringify(values[0]);
   if (values.every((v) => JSON.stringify(v) === first)) return known(values[0]);
   return unknown(reason, values);
+}
+
+/** The literal values the Conditions compare a parameter with (`Fn::Equals` of `Ref` it and a scalar). */
+function comparedWith(parameter: string, conditions: Readonly<Record<string, unknown>>): Set<string> {
+  const found = new Set<string>();
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) value.forEach((v) => walk(v, depth + 1));
+    if (!isPlainObject(value)) return;
+    const fn = asIntrinsic(value);
+    if (fn?.name === 'Fn::Equals' && Array.isArray(fn.arg) && fn.arg.length === 2) {
+      const [a, b] = fn.arg;
+      const refs = (v: unknown): boolean => asIntrinsic(v)?.name === 'Ref' && asIntrinsic(v)?.arg === parameter;
+      const literal = refs(a) ? b : refs(b) ? a : undefined;
+      if (typeof literal === 'string' || typeof literal === 'number' || typeof literal === 'boolean') found.add(String(literal));
+    }
+    Object.values(value).forEach((v) => walk(v, depth + 1));
+  };
+  walk(Object.values(conditions), 0);
+  return found;
 }
