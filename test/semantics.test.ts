@@ -412,7 +412,7 @@ describe('the APIs SAM creates implicitly', () => {
       ['Own', 'Resources.Own.Properties.TracingEnabled', 4, [{ path: 'Resources.Own.Properties.TracingEnabled', value: true }]],
       ['ServerlessRestApi', 'Globals.Api.TracingEnabled', 4, [{ path: 'Globals.Api.TracingEnabled', value: true }]],
     ]);
-    expect(report.findings[1].message).toMatch(/ SAM creates ServerlessRestApi for the Api event Get of function Fn; set its properties in Globals\.Api\.$/);
+    expect(report.findings[1].message).toMatch(/ SAM creates ServerlessRestApi for the Api event Get of function Fn; Globals\.Api configures it\.$/);
   });
 });
 

@@ -483,10 +483,10 @@ function finding(f: FindingParts): Finding {
   };
 }
 
-/** What created a resource SAM creates implicitly, and where to set the property the finding is about, if it is one. */
+/** What created a resource SAM creates implicitly, and, when the finding is about one of its properties, where they are set. */
 function implicitSentence(implicit: ImplicitOrigin, path: string): string {
   const configured = formatPath(implicit.configuredAt);
-  return path.startsWith(`${configured}.`) ? `${implicit.createdBy}; set its properties in ${configured}.` : `${implicit.createdBy}.`;
+  return path.startsWith(`${configured}.`) ? `${implicit.createdBy}; ${configured} configures it.` : `${implicit.createdBy}.`;
 }
 
 /** Each assumption once, conditions first, each group in the order met. */

@@ -81,7 +81,10 @@ export function implicitApis(resources: ReadonlyMap<string, Resource>, globals: 
     const implicit: ImplicitOrigin = {
       configuredAt: ['Globals', kind.event],
       createdAt,
-      createdBy: `SAM creates ${kind.logicalId} for the ${kind.event} event ${event} of function ${fn.logicalId}${creators.length > 1 ? ` (and ${creators.length - 1} more event${creators.length > 2 ? 's' : ''})` : ''}`,
+      createdBy:
+        creators.length > 1
+          ? `SAM creates ${kind.logicalId} for ${creators.length} ${kind.event} events, the first ${event} of function ${fn.logicalId}`
+          : `SAM creates ${kind.logicalId} for the ${kind.event} event ${event} of function ${fn.logicalId}`,
     };
     out.push({
       logicalId: kind.logicalId,
