@@ -19,7 +19,9 @@ export default defineRule({
     'steal and wait, memory and swap, file system use and the top processes. They explain a slow database ' +
     'that the standard metrics show only as "busy". Aurora and Multi-AZ DB clusters can set it once for all ' +
     'their instances; it needs a role that lets RDS write to CloudWatch Logs. An interval switched on in some branch of an ' +
-    'Fn::If counts (teams turn it on in production only); db.m1.small instances, which cannot have it, are not checked.',
+    'Fn::If whose condition the scan cannot evaluate counts (teams turn it on in production only); when parameter defaults ' +
+    'decide the condition, their branch is judged and the finding says so. db.m1.small instances, which cannot have it, are ' +
+    'not checked.',
   fix: {
     cloudformation:
       'Type: AWS::RDS::DBInstance   # for Aurora: on each instance, or once on the AWS::RDS::DBCluster\nProperties:\n  MonitoringInterval: 60\n' +
@@ -31,9 +33,10 @@ export default defineRule({
   check(resource, ctx) {
     const template = ctx.template;
     const name = resource.logicalId;
-    // teams switch Enhanced Monitoring per environment (`!If [IsProd, 60, 0]`): on in some branch counts as on
-    const interval = someValue(ctx.values('Properties.MonitoringInterval', { everyBranch: true }), positive);
-    const role = someValue(ctx.values('Properties.MonitoringRoleArn', { everyBranch: true }), isSet);
+    // teams switch Enhanced Monitoring per environment (`!If [IsProd, 60, 0]`): when the condition cannot be
+    // evaluated, on in some branch counts as on; when the defaults decide it, their branch does (an assumption)
+    const interval = someValue(ctx.values('Properties.MonitoringInterval'), positive);
+    const role = someValue(ctx.values('Properties.MonitoringRoleArn'), isSet);
 
     if (resource.type === 'AWS::RDS::DBCluster') {
       const kind = clusterKind(template, resource);
