@@ -501,6 +501,26 @@ describe('ctx.referrers', () => {
   });
 });
 
+describe('assembly rules over many stacks', () => {
+  it('read every stack of a large app (5,000 stacks), with what each value rests on', () => {
+    const stacks: Stack[] = Array.from({ length: 5000 }, (_, i) => {
+      const template = templateFromText(`Parameters: {Retention: {Type: Number, Default: 3}}\nResources: {Logs${i}: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: !Ref Retention}}}\n`, `s${i}.yaml`, { explicit: true })!;
+      return { id: `S${i}`, environment: {}, stages: [], tags: {}, template };
+    });
+    const rule = assemblyRule('app', (a, ctx) => {
+      const short = a.stacks.filter((st) => {
+        const r = st.template.valueAt(st.template.resources.get(`Logs${st.id.slice(1)}`)!, 'Properties.RetentionInDays');
+        return r.known && r.value === 3;
+      });
+      ctx.report({ messageId: 'app', data: { what: `keeps logs 3 days in ${short.length} stacks` }, stack: short[4999] });
+    });
+    const findings = run({ kind: 'deployed', file: 'stack://eu-west-1', stacks }, rule);
+    expect(findings.map((f) => [f.ruleId, f.message.split('.')[0], f.assumptions])).toEqual([
+      ['app', 'The app keeps logs 3 days in 5000 stacks', [{ parameter: 'Retention', value: '3' }]],
+    ]);
+  });
+});
+
 describe('assembly rule reports', () => {
   const stackById = (a: Assembly, id: string): Stack => {
     const s = a.stacks.find((x) => x.id === id);

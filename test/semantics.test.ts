@@ -321,6 +321,35 @@ describe('what a verdict rests on', () => {
     expect(given.findings).toEqual([]);
   });
 
+  it('gives every finding what the index a rule shares rests on, not only the first resource checked', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opslint-memo-'));
+    const file = path.join(dir, 'template.yaml');
+    fs.writeFileSync(file, yaml`
+      Parameters:
+        Logs: {Type: String, Default: 'no', AllowedValues: ['yes', 'no']}
+      Conditions:
+        HasLogs: !Equals [!Ref Logs, 'yes']
+      Resources:
+        A: {Type: AWS::Lambda::Function, Properties: {Runtime: python3.13}}
+        B: {Type: AWS::Lambda::Function, Properties: {Runtime: python3.13}}
+        LogsA:
+          Type: AWS::Logs::LogGroup
+          Condition: HasLogs
+          Properties: {LogGroupName: !Sub '/aws/lambda/\${A}', RetentionInDays: 30}
+        LogsB:
+          Type: AWS::Logs::LogGroup
+          Condition: HasLogs
+          Properties: {LogGroupName: !Sub '/aws/lambda/\${B}', RetentionInDays: 30}
+    `);
+    const at = scanPaths([file], { selection: { rules: ['lambda-log-group'] } });
+    const assumptions = [{ condition: 'HasLogs', value: false }, { parameter: 'Logs', value: 'no' }];
+    expect(at.findings.map((f) => [f.resource, f.assumptions])).toEqual([
+      ['A', assumptions],
+      ['B', assumptions],
+    ]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('keeps only the defaults and conditions whose other values would change the verdict', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opslint-assume-'));
     const file = path.join(dir, 'template.yaml');

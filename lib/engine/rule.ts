@@ -147,7 +147,7 @@ export interface ResourceContext<O extends RuleOptions> {
    * resources whose Condition is known to be false are left out.
    */
   referrers(types?: readonly string[]): { resource: Resource; references: Reference[] }[];
-  /** computes a value once per template and rule (an index over the template), then returns it */
+  /** computes a value once per template and rule (an index over the template), then returns it; each use rests on what computing it rested on */
   memo<T>(key: string, compute: () => T): T;
   report(report: Report): void;
 }

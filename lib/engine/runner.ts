@@ -9,14 +9,14 @@
  */
 import { formatEnvironment, type Assembly, type Stack } from '../assembly/model';
 import { bestPractice as lookupBestPractice } from '../framework';
-import { AppFacts, type StackFacts } from '../semantics/facts';
+import { AppFacts, remember, type Remembered, type StackFacts } from '../semantics/facts';
 import { referrers } from '../semantics/references';
 import { valuesAt } from '../semantics/values';
 import { judgeAt } from '../semantics/verdict';
 import type { ImplicitOrigin, Resource, Template } from '../template/model';
 import type { ParsedDocument } from '../template/parse';
 import { formatPath, parsePath } from '../template/path';
-import type { Assumption } from '../template/resolver';
+import { Resolver, type Assumption } from '../template/resolver';
 import type { Position } from '../template/source';
 import { assumptionSentence, type Finding, type FixEdit, type Severity } from './finding';
 import {
@@ -137,7 +137,7 @@ class Run {
     const keys = new Map<Resource, string>();
     for (const configured of rules) {
       const rule = configured.rule as ResourceRule;
-      const memo = new Map<string, unknown>();
+      const memo = new Map<string, Remembered<unknown>>();
       for (const type of new Set(rule.resourceTypes)) {
         for (const resource of template.resourcesOfType(type)) {
           const deployment = this.deploymentOf(template, resource);
@@ -167,7 +167,7 @@ class Run {
   }
 
   /** Runs a resource rule on one resource and returns what it reports, each with what it rests on. */
-  private checkResource(stack: Stack, resource: Resource, configured: ConfiguredRule, facts: StackFacts, memo: Map<string, unknown>, base: readonly Assumption[]): Reported<Report>[] {
+  private checkResource(stack: Stack, resource: Resource, configured: ConfiguredRule, facts: StackFacts, memo: Map<string, Remembered<unknown>>, base: readonly Assumption[]): Reported<Report>[] {
     const resolver = stack.template.resolver;
     const out: Reported<Report>[] = [];
     resolver.track(() => {
@@ -223,7 +223,10 @@ class Run {
       out.push({ report: r, assumptions: stack ? stack.template.resolver.assumptionsSoFar() : [] });
     };
     const resources = (stack: Stack, types: readonly string[]): Resource[] => facts.of(stack).withRoles(types, checkedRoles(rule));
-    trackAll(assembly, () => settled(rule.check(assembly, { options: configured.options, assembly, facts, resources, report })));
+    Resolver.trackAll(
+      assembly.stacks.map((s) => s.template.resolver),
+      () => settled(rule.check(assembly, { options: configured.options, assembly, facts, resources, report })),
+    );
     return out;
   }
 
@@ -253,7 +256,7 @@ class Run {
     this.report(configured, r, where, key, undefined, r.inContext ? undefined : this.missingContext(rule), assumptions);
   }
 
-  private resourceContext(stack: Stack, resource: Resource, configured: ConfiguredRule, facts: StackFacts, memo: Map<string, unknown>, report: (report: Report) => void): ResourceContext<RuleOptions> {
+  private resourceContext(stack: Stack, resource: Resource, configured: ConfiguredRule, facts: StackFacts, memo: Map<string, Remembered<unknown>>, report: (report: Report) => void): ResourceContext<RuleOptions> {
     const template = stack.template;
     return {
       options: configured.options,
@@ -268,10 +271,7 @@ class Run {
       judge: (path, predicate) => judgeAt(template, resource, path, predicate),
       values: (path, options) => valuesAt(template.resolver, resource.definition, path, options),
       referrers: (types) => referrers(template, resource.logicalId, types, { dependsOn: true }),
-      memo: <T>(id: string, compute: () => T): T => {
-        if (!memo.has(id)) memo.set(id, compute());
-        return memo.get(id) as T;
-      },
+      memo: <T>(id: string, compute: () => T): T => remember(template, memo as Map<string, Remembered<T>>, id, compute),
       report,
     };
   }
@@ -372,16 +372,6 @@ function relevant(template: Template, assumptions: readonly Assumption[], stillR
     }
   }
   return assumptions.filter((a) => kept.has(a));
-}
-
-/** Runs `fn` with every stack's resolver tracking what the values read rest on. */
-function trackAll(assembly: Assembly, fn: () => void): void {
-  const resolvers = [...new Set(assembly.stacks.map((s) => s.template.resolver))];
-  const run = (i: number): void => {
-    if (i === resolvers.length) fn();
-    else resolvers[i].track(() => run(i + 1));
-  };
-  run(0);
 }
 
 interface Where {

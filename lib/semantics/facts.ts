@@ -68,7 +68,7 @@ export class StackFacts {
 }
 
 /** A value worked out once, with the assumptions it rests on. */
-interface Remembered<T> {
+export interface Remembered<T> {
   readonly value: T;
   readonly assumptions: readonly Assumption[];
 }
@@ -77,7 +77,7 @@ interface Remembered<T> {
  * The cached value for `key`, computed on first use; each use tells the checks in progress what it rests on,
  * as computing it again would.
  */
-function remember<K, T>(template: Template, cache: Map<K, Remembered<T>>, key: K, compute: () => T): T {
+export function remember<K, T>(template: Template, cache: Map<K, Remembered<T>>, key: K, compute: () => T): T {
   let entry = cache.get(key);
   if (!entry) cache.set(key, (entry = template.resolver.untracked(() => template.resolver.track(compute))));
   template.resolver.assume(entry.assumptions);

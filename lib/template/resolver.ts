@@ -95,6 +95,20 @@ export class Resolver {
   }
 
   /**
+   * Runs `fn` with each resolver tracking what the values read rest on, as {@link track} does for one (an
+   * assembly rule reads many stacks; one loop, not a call nested per stack, so thousands of stacks fit the stack).
+   */
+  static trackAll(resolvers: readonly Resolver[], fn: () => void): void {
+    const each = [...new Set(resolvers)];
+    for (const r of each) r.trackers.push(new Map());
+    try {
+      fn();
+    } finally {
+      for (const r of each) r.trackers.pop();
+    }
+  }
+
+  /**
    * Runs `fn` without telling the {@link track} calls in progress what its values rest on: for indexes built
    * once and shared by many checks, whose assumptions are not any one finding's.
    */
