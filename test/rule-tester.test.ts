@@ -182,6 +182,27 @@ describe('RuleTester with collecting describe/it', () => {
     expect(only(rule, { invalid: [{ template: PASS_THROUGH, errors: [{ resource: 'Fn' }, { line: 7 }] }] })).toBe('pass');
   });
 
+  it('a message id matches the words of the rule and exactly the sentences the engine adds; assumptions and needsContext are compared', () => {
+    const assumed = yaml`
+      Parameters:
+        Mode: {Type: String, Default: PassThrough, AllowedValues: [PassThrough, Active]}
+      Resources:
+        Fn:
+          Type: AWS::Lambda::Function
+          Properties:
+            TracingConfig: {Mode: !Ref Mode}
+    `;
+    const sentence = "Function Fn traces in mode PassThrough, not Active. This verdict rests on the default Mode='PassThrough'; pass -p Mode=… to check other values.";
+    const assumptions = [{ parameter: 'Mode', value: 'PassThrough' }];
+    const check = (expected: Record<string, unknown>): string => only(rule, { invalid: [{ template: assumed, errors: [{ messageId: 'mode', ...expected }] }] });
+    expect(check({ message: sentence, assumptions })).toBe('pass');
+    expect(check({ assumptions: [] })).toBe(`finding 1: expected assumptions [] (got ${JSON.stringify(assumptions)})`);
+    expect(check({ needsContext: true })).toBe('finding 1: expected needsContext true (got none)');
+    // a message id whose words are only the start of the message does not match
+    const prefix = defineRule({ ...rule, id: 'test-prefix', messages: { ...rule.messages, start: 'Function {{name}} has' }, check: (r, ctx) => ctx.report({ messageId: 'missing', data: { name: r.logicalId } }) });
+    expect(only(prefix, { invalid: [{ template: ACTIVE, errors: [{ messageId: 'start' }] }] })).toBe('finding 1: expected message id start (got "Function Fn has no TracingConfig.")');
+  });
+
   it('an expected message id the rule does not declare fails, before the rule runs', () => {
     expect(only(rule, { invalid: [{ template: PASS_THROUGH, errors: [{ messageId: 'mode' }, { messageId: 'absent' }] }] })).toBe(
       'test-tracing has no message "absent"',

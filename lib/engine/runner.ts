@@ -446,9 +446,7 @@ function finding(f: FindingParts): Finding {
     ruleId: f.ruleId,
     pack: f.pack,
     severity: f.severity,
-    message: [f.message, f.res?.implicit ? implicitSentence(f.res.implicit, f.path) : undefined, assumptions.length > 0 ? assumptionSentence(assumptions) : undefined]
-      .filter((x) => x !== undefined)
-      .join(' '),
+    message: withEngineSentences(f.message, f.res?.implicit, f.path, assumptions),
     bestPractice: f.bestPractice,
     question: bp?.question ?? f.bestPractice.slice(0, 5),
     file: f.file,
@@ -473,10 +471,18 @@ function finding(f: FindingParts): Finding {
   };
 }
 
-/** What created a resource SAM creates implicitly, and, when the finding is about one of its properties, where they are set. */
-function implicitSentence(implicit: ImplicitOrigin, path: string): string {
-  const configured = formatPath(implicit.configuredAt);
-  return path.startsWith(`${configured}.`) ? `${implicit.createdBy}; ${configured} configures it.` : `${implicit.createdBy}.`;
+/**
+ * A rule's message with the sentences the engine adds: what created a resource SAM creates implicitly (and,
+ * when the finding is about one of its properties, where they are set), and what the verdict rests on.
+ */
+export function withEngineSentences(message: string, implicit: ImplicitOrigin | undefined, path: string, assumptions: readonly Assumption[]): string {
+  const sentences = [message];
+  if (implicit) {
+    const configured = formatPath(implicit.configuredAt);
+    sentences.push(path.startsWith(`${configured}.`) ? `${implicit.createdBy}; ${configured} configures it.` : `${implicit.createdBy}.`);
+  }
+  if (assumptions.length > 0) sentences.push(assumptionSentence(assumptions));
+  return sentences.join(' ');
 }
 
 /** Each assumption once, conditions first, each group in the order met. */

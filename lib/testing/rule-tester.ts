@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { readCloudAssembly } from '../assembly/read';
 import { singleTemplateAssembly, type Assembly } from '../assembly/model';
 import { compareFindings, type Assumption, type Finding } from '../engine/finding';
-import { INTERNAL_ERROR, runRules } from '../engine/runner';
+import { INTERNAL_ERROR, runRules, withEngineSentences } from '../engine/runner';
 import type { Rule, RuleOptions } from '../engine/rule';
 import { InputError } from '../template/errors';
 import { loadTemplate, templateFromText } from '../template/load';
@@ -86,6 +86,10 @@ export class RuleTester {
 
 /** Runs `rule` alone over one case. Throws when the input cannot be read or the rule fails internally. */
 export function runCase(rule: Rule, c: ValidCase): Finding[] {
+  return runOn(rule, c).findings;
+}
+
+function runOn(rule: Rule, c: ValidCase): { assembly: Assembly; findings: Finding[] } {
   for (const key of Object.keys(c.options ?? {})) {
     if (!(key in (rule.options ?? {}))) throw new Error(`${rule.id} has no option "${key}"`);
   }
@@ -95,7 +99,7 @@ export function runCase(rule: Rule, c: ValidCase): Finding[] {
   });
   const internal = findings.find((f) => f.ruleId === INTERNAL_ERROR);
   if (internal) throw new Error(internal.message);
-  return findings.sort(compareFindings);
+  return { assembly, findings: findings.sort(compareFindings) };
 }
 
 function checkInvalid(rule: Rule, c: InvalidCase): void {
@@ -103,7 +107,7 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
   for (const e of c.errors) {
     if (e.messageId !== undefined && !(e.messageId in (rule.messages ?? {}))) throw new Error(`${rule.id} has no message "${e.messageId}"`);
   }
-  const findings = runCase(rule, c);
+  const { assembly, findings } = runOn(rule, c);
   if (findings.length !== c.errors.length) {
     throw new Error(`expected ${c.errors.length} finding(s), got ${findings.length}:\n${describe(findings)}`);
   }
@@ -112,8 +116,10 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
     const problems: string[] = [];
     if (expected.messageId !== undefined) {
       const template = rule.messages![expected.messageId];
-      // the engine may add sentences after the rule's own words: what SAM creates implicitly, what the verdict rests on
-      const pattern = new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\\\{\s*\w+\s*\\\}\\\}/g, '.*')}(?: .*)?$`);
+      // after the rule's own words, exactly the sentences the engine adds to this finding
+      const implicit = assembly.stacks.map((s) => s.template.resources.get(f.resource)?.implicit).find((i) => i !== undefined);
+      const added = escapeRegExp(withEngineSentences('', implicit, f.path, f.assumptions ?? []));
+      const pattern = new RegExp(`^${escapeRegExp(template).replace(/\\\{\\\{\s*\w+\s*\\\}\\\}/g, '.*')}${added}$`);
       if (!pattern.test(f.message)) problems.push(`message id ${expected.messageId} (got "${f.message}")`);
     }
     if (typeof expected.message === 'string' && f.message !== expected.message) problems.push(`message "${expected.message}" (got "${f.message}")`);
@@ -165,4 +171,8 @@ function caseName(c: ValidCase): string {
 
 function describe(findings: readonly Finding[]): string {
   return findings.map((f) => `  ${f.line}:${f.column} ${f.ruleId} ${f.path} — ${f.message}`).join('\n') || '  (none)';
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
