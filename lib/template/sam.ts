@@ -50,8 +50,8 @@ export function mergeGlobals(globals: unknown, local: unknown, sourceMap: Source
 }
 
 /**
- * The APIs SAM creates implicitly: one REST API, `ServerlessRestApi`, for the `Api` events of functions that
- * name no `RestApiId`, and one HTTP API, `ServerlessHttpApi`, for `HttpApi` events without `ApiId`, configured
+ * The APIs SAM creates implicitly: one REST API, `ServerlessRestApi`, for the `Api` events of functions and
+ * state machines that name no `RestApiId`, and one HTTP API, `ServerlessHttpApi`, for `HttpApi` events without `ApiId`, configured
  * only by `Globals.Api` / `Globals.HttpApi` (their stages are `Prod` and `$default`). Each is a resource placed
  * at the first event that creates it, so that every API rule checks it. None when the template declares a
  * resource with that logical id (SAM then attaches the events to it).
@@ -62,7 +62,7 @@ export function implicitApis(resources: ReadonlyMap<string, Resource>, globals: 
     if (resources.has(kind.logicalId)) continue;
     const creators: { fn: Resource; event: string }[] = [];
     for (const fn of resources.values()) {
-      if (fn.type !== 'AWS::Serverless::Function' || !isPlainObject(fn.properties.Events)) continue;
+      if (!(kind.creators as readonly string[]).includes(fn.type) || !isPlainObject(fn.properties.Events)) continue;
       for (const [event, value] of Object.entries(fn.properties.Events)) {
         const props = isPlainObject(value) && isPlainObject(value.Properties) ? value.Properties : {};
         // an event naming its API (even through an expression) attaches to that API
@@ -73,18 +73,19 @@ export function implicitApis(resources: ReadonlyMap<string, Resource>, globals: 
     const { fn, event } = creators[0];
     const configured = globals[kind.event];
     const properties = mergeGlobals(isPlainObject(configured) ? configured : {}, { StageName: kind.stage }, sourceMap) as Record<string, unknown>;
-    // deployed when any function that creates it is: it carries their condition only when they all share one
+    // deployed when any resource that creates it is: it carries their condition only when they all share one
     const conditions = new Set(creators.map((c) => c.fn.condition));
     const condition = conditions.size === 1 ? [...conditions][0] : undefined;
     const definition: Record<string, unknown> = { Type: kind.type, Properties: properties, ...(condition !== undefined ? { Condition: condition } : {}) };
     const createdAt = ['Resources', fn.logicalId, 'Properties', 'Events', event];
+    const owner = `${fn.type === 'AWS::Serverless::StateMachine' ? 'state machine' : 'function'} ${fn.logicalId}`;
     const implicit: ImplicitOrigin = {
       configuredAt: ['Globals', kind.event],
       createdAt,
       createdBy:
         creators.length > 1
-          ? `SAM creates ${kind.logicalId} for ${creators.length} ${kind.event} events, the first ${event} of function ${fn.logicalId}`
-          : `SAM creates ${kind.logicalId} for the ${kind.event} event ${event} of function ${fn.logicalId}`,
+          ? `SAM creates ${kind.logicalId} for ${creators.length} ${kind.event} events, the first ${event} of ${owner}`
+          : `SAM creates ${kind.logicalId} for the ${kind.event} event ${event} of ${owner}`,
     };
     out.push({
       logicalId: kind.logicalId,
@@ -100,7 +101,8 @@ export function implicitApis(resources: ReadonlyMap<string, Resource>, globals: 
   return out;
 }
 
+// state machines take Api events too (SAM's StateMachine event sources have no HttpApi)
 const IMPLICIT_APIS = [
-  { event: 'Api', logicalId: 'ServerlessRestApi', type: 'AWS::Serverless::Api', reference: 'RestApiId', stage: 'Prod' },
-  { event: 'HttpApi', logicalId: 'ServerlessHttpApi', type: 'AWS::Serverless::HttpApi', reference: 'ApiId', stage: '$default' },
+  { event: 'Api', logicalId: 'ServerlessRestApi', type: 'AWS::Serverless::Api', reference: 'RestApiId', stage: 'Prod', creators: ['AWS::Serverless::Function', 'AWS::Serverless::StateMachine'] },
+  { event: 'HttpApi', logicalId: 'ServerlessHttpApi', type: 'AWS::Serverless::HttpApi', reference: 'ApiId', stage: '$default', creators: ['AWS::Serverless::Function'] },
 ] as const;
