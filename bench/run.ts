@@ -2,14 +2,14 @@
  * `npm run bench`: opslint against cfn-guard on the corpus, against cdk-nag inside synthesis, how it scales,
  * and its start-up; prints each comparison and rewrites bench/RESULTS.md with the machine it ran on.
  *
- *   npm run bench [-- --runs N] [-- --only cfn-guard,synth,scaling,version]
+ *   npm run bench [-- --runs N] [-- --only cfn-guard,synth,scaling,version,lenient-yaml]
  * Needs `npm run build` first (it runs the built CLI, as users do); `npm run bench` does that.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { benchCfnGuard } from './cfn-guard';
 import { machine } from './measure';
-import { benchScaling, benchVersion } from './scaling';
+import { benchLenientYaml, benchScaling, benchVersion } from './scaling';
 import type { Section } from './section';
 import { benchSynth } from './synth';
 import { corpusDir } from '../test/helpers/corpus';
@@ -33,6 +33,7 @@ const benches: [string, () => Section][] = [
   ['synth', () => benchSynth(Math.max(runs, 15), Math.min(runs, 5))],
   ['scaling', () => benchScaling(CORPUS, runs, OPSLINT)],
   ['version', () => benchVersion(Math.max(runs, 10), OPSLINT)],
+  ['lenient-yaml', () => benchLenientYaml(runs)],
 ];
 const sections: Section[] = [];
 for (const [name, bench] of benches) {

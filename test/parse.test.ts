@@ -454,12 +454,10 @@ describe('YAML that CloudFormation reads though YAML 1.2 does not: read as Cloud
     expect(template.resources.get('Topic')!.properties).toEqual({ DisplayName: 'a b' });
   });
 
-  it('reads many such constructs in linear time', () => {
+  it('reads many such constructs, each noted and placed where it is (its time is measured in bench/, lenient-yaml)', () => {
     const resource = (n: number) => `  Role${n}:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns: [\n      !Sub "arn:\${AWS::Partition}:iam::aws:policy/P${n}",\n      ]\n      Description: 'role\n      ${n}'\n`;
     const text = `Resources:\n${Array.from({ length: 2000 }, (_, n) => resource(n)).join('')}`;
-    const started = Date.now();
     const doc = parseDocument(text, 'template.yaml');
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(doc.notes).toHaveLength(4000);
     expect(valueAt(doc, ['Resources', 'Role1999', 'Properties'])).toEqual({ ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/P1999' }], Description: 'role 1999' });
     expect(locate(doc, ['Resources', 'Role1999', 'Properties', 'Description'])).toBe(`${1 + 1999 * 8 + 7}:7`);
