@@ -1,8 +1,7 @@
-import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { asStrings, keepsOwnData, isTrue, UNKNOWN } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, safeSomewhere } from './environment';
-import { PROTECTION as TARGETS } from './protection';
+import { defineRule } from '../../lib/engine/rule';
+import { asStrings, keepsOwnData } from '../../lib/semantics';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from './environment';
+import { ELB_ATTRIBUTE, isProtected, PROTECTION as TARGETS, replicaProtection } from './protection';
 
 const DEFAULT_TYPES = [
   'AWS::RDS::DBInstance',
@@ -13,8 +12,6 @@ const DEFAULT_TYPES = [
   'AWS::DocDB::DBCluster',
   'AWS::Cognito::UserPool',
 ];
-
-const ELB_ATTRIBUTE = 'deletion_protection.enabled';
 
 export default defineRule({
   id: 'deletion-protection',
@@ -65,51 +62,20 @@ export default defineRule({
     if (resource.type === 'AWS::RDS::DBInstance' && keepsOwnData(ctx.template, resource) !== true) return;
 
     if (resource.type === 'AWS::DynamoDB::GlobalTable') {
-      const replicas = ctx.get('Properties.Replicas');
-      if (!replicas.known || !Array.isArray(replicas.value)) return;
-      replicas.value.forEach((_, i) => {
-        const path = `Properties.Replicas[${i}].DeletionProtectionEnabled`;
-        if (safeSomewhere(ctx, path, isTrue) !== false) return;
-        const region = ctx.get(`Properties.Replicas[${i}].Region`);
-        ctx.report({ messageId: 'replicaNotProtected', path, data: { ...data, region: region.known && typeof region.value === 'string' ? region.value : `#${i + 1}` }, fix: { path, value: true } });
+      (replicaProtection(ctx) ?? []).forEach((replica, i) => {
+        if (replica.protected !== false) return;
+        const path = replica.path;
+        ctx.report({ messageId: 'replicaNotProtected', path, data: { ...data, region: replica.region ?? `#${i + 1}` }, fix: { path, value: true } });
       });
       return;
     }
-
+    if (isProtected(ctx) !== false) return;
     if (resource.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
-      const verdict = loadBalancerProtected(ctx);
       const fix = { path: 'Properties.LoadBalancerAttributes', key: 'Key', item: { Key: ELB_ATTRIBUTE, Value: 'true' } };
-      if (verdict === false) ctx.report({ messageId: 'notProtected', path: 'Properties.LoadBalancerAttributes', data, fix });
+      ctx.report({ messageId: 'notProtected', path: 'Properties.LoadBalancerAttributes', data, fix });
       return;
     }
-
     const path = `Properties.${target.property}`;
-    if (safeSomewhere(ctx, path, (v) => (v === undefined ? target.onByDefault === true : target.on(v))) === false) {
-      ctx.report({ messageId: 'notProtected', path, data, fix: { path, value: target.value === 'true' ? true : target.value } });
-    }
+    ctx.report({ messageId: 'notProtected', path, data, fix: { path, value: target.value === 'true' ? true : target.value } });
   },
 });
-
-/** Whether some possible attribute list turns `deletion_protection.enabled` on. */
-function loadBalancerProtected<O extends RuleOptions>(ctx: ResourceContext<O>): boolean | undefined {
-  let unknownSeen = false;
-  for (const list of ctx.values('Properties.LoadBalancerAttributes', { everyBranch: true })) {
-    if (list === UNKNOWN) {
-      unknownSeen = true;
-      continue;
-    }
-    if (!Array.isArray(list)) continue;
-    for (const item of list) {
-      // an AWS::NoValue entry is no entry
-      if (item === undefined) continue;
-      if (!isPlainObject(item) || item.Key === UNKNOWN) {
-        unknownSeen = true;
-        continue;
-      }
-      if (item.Key !== ELB_ATTRIBUTE) continue;
-      if (item.Value === UNKNOWN) unknownSeen = true;
-      else if (isTrue(item.Value)) return true;
-    }
-  }
-  return unknownSeen ? undefined : false;
-}

@@ -1,7 +1,7 @@
 import { defineRule } from '../../lib/engine/rule';
 import { asStrings, keepsOwnData, UNKNOWN } from '../../lib/semantics';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, safeSomewhere } from './environment';
-import { PROTECTION } from './protection';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from './environment';
+import { isProtected } from './protection';
 
 /** The values CloudFormation takes for DeletionPolicy and UpdateReplacePolicy. */
 const POLICIES = new Set(['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot']);
@@ -123,11 +123,7 @@ export default defineRule({
     // a cluster member, a read replica or an Aurora instance keeps no data of its own: its cluster or source is checked
     if (resource.type === 'AWS::RDS::DBInstance' && keepsOwnData(ctx.template, resource) !== true) return;
     // with deletion protection on, a deletion (of the stack, or of the old resource after a replacement) fails instead
-    const protection = PROTECTION[resource.type];
-    if (protection && resource.type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
-      const on = (v: unknown): boolean => (v === undefined ? protection.onByDefault === true : protection.on(v));
-      if (safeSomewhere(ctx, `Properties.${protection.property}`, on) === true) return;
-    }
+    if (isProtected(ctx) === true) return;
     const snapshots = SNAPSHOT_TYPES.has(resource.type);
     // without a DeletionPolicy, CloudFormation snapshots RDS clusters and stand-alone RDS instances; every other type is deleted
     const deletionDefault = resource.type === 'AWS::RDS::DBCluster' || resource.type === 'AWS::RDS::DBInstance' ? 'Snapshot' : 'Delete';
