@@ -9,6 +9,7 @@ import {
   ownerTagVerdict,
   stackHasOwner,
   tagProperty,
+  carriesOwnTags,
 } from './tags';
 
 export default defineRule({
@@ -53,7 +54,7 @@ export default defineRule({
   },
   check(resource, ctx) {
     const types = ctx.options.resourceTypes;
-    if (!Array.isArray(types) || !types.includes(resource.type)) return;
+    if (!Array.isArray(types) || !types.includes(resource.type) || !carriesOwnTags(resource)) return;
     const match = ctx.memo('matcher', () => ownerKeyMatcher(ctx.options.tagKeys));
     // stack tags of a cloud assembly are copied to the resources at deployment
     if (stackHasOwner(ctx.stack.tags, match)) return;

@@ -1,7 +1,7 @@
 import { stackLabel, topLevelStacks } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
 import { listNames } from '../../lib/semantics';
-import { DEFAULT_RESOURCE_TYPES, DEFAULT_TAG_KEYS, TAG_KEYS_DOC, listKeys, ownerKeyMatcher, ownerTagVerdict, stackHasOwner, tagProperty } from './tags';
+import { carriesOwnTags, DEFAULT_RESOURCE_TYPES, DEFAULT_TAG_KEYS, TAG_KEYS_DOC, listKeys, ownerKeyMatcher, ownerTagVerdict, stackHasOwner, tagProperty } from './tags';
 
 export default defineRule({
   id: 'stack-owner-tag',
@@ -53,11 +53,11 @@ export default defineRule({
     // nested stacks receive their parent's tags at deployment
     for (const stack of topLevelStacks(assembly)) {
       if (stackHasOwner(stack.tags, match)) continue;
-      // the workload resources that could carry an owner tag (SAM's implicit APIs take none of their own)
+      // the workload resources that could carry an owner tag
       const order = new Map([...stack.template.resources.keys()].map((id, i) => [id, i]));
       const resources = ctx
         .resources(stack, DEFAULT_RESOURCE_TYPES)
-        .filter((r) => !r.implicit)
+        .filter(carriesOwnTags)
         .sort((a, b) => order.get(a.logicalId)! - order.get(b.logicalId)!);
       const verdicts = resources.map((r) => ({ resource: r, owned: ownerTagVerdict(r.properties[tagProperty(r.type)], stack.template.resolver, match) }));
       const tagged = verdicts.filter((v) => v.owned === true);

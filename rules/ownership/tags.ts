@@ -5,6 +5,7 @@
 import type { Verdict } from '../../lib/engine/rule';
 import { OWNED_TYPES } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
+import type { Resource } from '../../lib/template/model';
 import type { Resolver } from '../../lib/template/resolver';
 
 /** Tag keys that name the team or person who runs a resource. */
@@ -58,6 +59,14 @@ export const OTHER_SUPPORTED_TYPES: readonly string[] = [
   'AWS::Synthetics::Canary',
   'AWS::CloudFormation::Stack',
 ];
+
+/**
+ * Whether a resource takes tags of its own in the template. An API SAM creates implicitly does not: Globals.Api
+ * has no Tags, and SAM copies the tags of the function that creates it (with PropagateTags).
+ */
+export function carriesOwnTags(resource: Resource): boolean {
+  return resource.implicit === undefined;
+}
 
 export function tagProperty(type: string): string {
   return TAG_PROPERTY[type] ?? 'Tags';
