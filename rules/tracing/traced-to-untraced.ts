@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { createsStage, isTrue, referredUnder, stringAt, verdictAt, type Invoker } from '../../lib/semantics';
+import { createsStage, isTrue, listNames, referredUnder, referrers, stringAt, verdictAt, type Invoker } from '../../lib/semantics';
 import type { Resource, Template } from '../../lib/template/model';
 
 const LAMBDA = 'AWS::Lambda::Function';
@@ -37,16 +37,9 @@ const REST_API_TYPES = ['AWS::ApiGateway::RestApi', 'AWS::Serverless::Api'];
 /** The traced stages of a REST API, as labels: its Stage resources and deployments that create a stage. */
 function tracedStages(template: Template, api: Resource): string[] {
   if (api.type === 'AWS::Serverless::Api') return traced(template, api) ? [`SAM API ${api.logicalId}`] : [];
-  const out: string[] = [];
-  for (const ref of template.graph.incoming(api.logicalId)) {
-    if (ref.path[0] !== 'Properties' || ref.path[1] !== 'RestApiId') continue;
-    const from = template.resources.get(ref.from);
-    if (!from || template.isExcluded(from)) continue;
-    if ((from.type === 'AWS::ApiGateway::Stage' || from.type === 'AWS::ApiGateway::Deployment') && traced(template, from)) {
-      out.push(`API Gateway stage ${from.logicalId} of REST API ${api.logicalId}`);
-    }
-  }
-  return out;
+  return referrers(template, api.logicalId, ['AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment'])
+    .filter(({ resource, references }) => references.some((r) => r.path[0] === 'Properties' && r.path[1] === 'RestApiId') && traced(template, resource))
+    .map(({ resource }) => `API Gateway stage ${resource.logicalId} of REST API ${api.logicalId}`);
 }
 
 /** The traced services among the invokers of a function or state machine, as labels. */
@@ -89,9 +82,11 @@ function tracedEventSource(template: Template, invoker: Invoker): string[] {
   if (type === 'Api') {
     const apiId = template.valueAt(resource, [...event, 'RestApiId']);
     if (apiId.known && apiId.value === undefined) {
-      // no RestApiId: the API SAM creates, configured by Globals.Api
+      // no RestApiId: ServerlessRestApi, which SAM creates (configured by Globals.Api) unless the template declares it
       const api = template.resources.get('ServerlessRestApi');
-      return api?.implicit && traced(template, api) ? ['the implicit SAM API ServerlessRestApi (Globals.Api.TracingEnabled)'] : [];
+      if (!api || template.isExcluded(api)) return [];
+      if (api.implicit) return traced(template, api) ? ['the implicit SAM API ServerlessRestApi (Globals.Api.TracingEnabled)'] : [];
+      return tracedStages(template, api).map((s) => `${s} (event ${name})`);
     }
     return referredUnder(template, resource, [...event, 'RestApiId'], REST_API_TYPES).flatMap((api) => tracedStages(template, api).map((s) => `${s} (event ${name})`));
   }
@@ -101,11 +96,6 @@ function tracedEventSource(template: Template, invoker: Invoker): string[] {
       .map((topic) => `SNS topic ${topic.logicalId} (event ${name})`);
   }
   return [];
-}
-
-function listed(labels: readonly string[]): string {
-  if (labels.length <= 3) return labels.join(', ');
-  return `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more`;
 }
 
 export default defineRule({
@@ -154,7 +144,7 @@ export default defineRule({
       data: {
         kind: lambda ? 'Lambda function' : 'State machine',
         name: resource.logicalId,
-        upstreams: listed(upstreams),
+        upstreams: listNames(upstreams),
         property: own.property,
         value: lambda ? 'Active' : 'true',
       },
