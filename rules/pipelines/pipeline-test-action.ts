@@ -37,7 +37,7 @@ export default defineRule({
   },
   messages: {
     noTest:
-      'Pipeline {{name}} deploys in stage {{stage}} (action {{action}}) without running tests first; add a Test action, or a build action that runs the test suite, before that stage.',
+      'Pipeline {{name}} deploys in stage {{stage}} (action {{action}}) with no step before it that the template shows running tests; add a Test action, or a build action that runs the test suite, before that stage (name a build whose buildspec file runs them after what it does, such as BuildAndTest).',
   },
   why:
     'A pipeline that deploys without a test step turns every commit into an experiment on the environment it ' +
