@@ -12,7 +12,7 @@ import { configureRules, type RuleSelection } from './engine/config';
 import { cmp, compareFindings, type BaselineSummary, type Finding, type InputErrorEntry, type Note, type ScanReport } from './engine/finding';
 import { evaluate, resourceKey, type ConfiguredRule, type RuleStats, type RunOptions } from './engine/runner';
 import { checksRole, isAssemblyRule, type Pack } from './engine/rule';
-import { FUNCTION_TYPES, functionKeys, machineryNames } from './semantics';
+import { machineryNames, nameableFunctions } from './semantics';
 import { buildScorecard, mergeStats } from './engine/scorecard';
 import { applySuppressions, INVALID_SUPPRESSION, type SuppressionOptions } from './engine/suppress';
 import { discoverInputs, type Input } from './inputs/discover';
@@ -193,11 +193,8 @@ export function evaluateAssembly(assembly: Assembly, rules: readonly ConfiguredR
     const t = stack.template;
     t.resolver.untracked(() => {
       names.push(...machineryNames(t));
-      for (const fn of FUNCTION_TYPES.flatMap((type) => facts.deployed(type))) {
-        const keys = functionKeys(t, fn);
-        if (keys.length === 0 || facts.role(fn).role === 'machinery' || facts.invokersOf(fn).some((i) => !i.permission)) continue;
-        functions.push({ file: t.file, resource: fn.logicalId, keys });
-      }
+      const decided = (id: string): boolean => !['workload', 'account-baseline'].includes(facts.role(t.resources.get(id)!).role);
+      for (const { fn, keys } of nameableFunctions(t, decided)) functions.push({ file: t.file, resource: fn.logicalId, keys });
     });
   }
   for (const stack of assembly.stacks) {

@@ -6,7 +6,7 @@
  * - verdict.ts: three-valued verdicts about properties, with the reason when unknown
  * - references.ts: referrers, referred resources, exports
  * - types.ts: the one list of workload resource types, by category
- * - roles.ts: what each resource is for (workload, deployment machinery, CDK internal, account baseline)
+ * - roles.ts: what each resource is for (workload, deployment machinery, edge, CDK internal, account baseline)
  * - invocation.ts: who invokes a function or state machine, synchronously, asynchronously or by polling
  * - alarms.ts: which alarms watch which resource's metrics, and whether they alert, scale or act
  * - apigateway.ts: whether a REST API deployment creates a stage

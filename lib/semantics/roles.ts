@@ -183,8 +183,22 @@ export function machineryNames(template: Template): string[] {
   return [...out];
 }
 
+/**
+ * The functions of a template that are machinery when another template's machinery names one of their keys:
+ * those without a role of their own (`decided`) and without a workload invoker, each with its keys.
+ */
+export function nameableFunctions(template: Template, decided: (logicalId: string) => boolean): { fn: Resource; keys: string[] }[] {
+  const out: { fn: Resource; keys: string[] }[] = [];
+  for (const fn of functions(template)) {
+    if (decided(fn.logicalId)) continue;
+    const keys = functionKeys(template, fn);
+    if (keys.length > 0 && !hasWorkloadInvoker(template, fn)) out.push({ fn, keys });
+  }
+  return out;
+}
+
 /** The keys by which other templates can name a function of this one: its exports, and its literal name. */
-export function functionKeys(template: Template, fn: Resource): string[] {
+function functionKeys(template: Template, fn: Resource): string[] {
   const out: string[] = [];
   const name = knownString(template.resolver, fn.properties.FunctionName);
   if (name) out.push(`function:${name}`);
@@ -240,10 +254,9 @@ export class Roles {
       const named = this.namedElsewhere(stack);
       for (const [id, why] of machineryFunctions(template, internal)) roles!.set(id, { role: 'machinery', why });
       for (const [id, why] of edgeFunctions(template)) if (!roles!.has(id)) roles!.set(id, { role: 'edge', why });
-      for (const fn of functions(template)) {
-        if (roles!.has(fn.logicalId)) continue;
-        const key = functionKeys(template, fn).find(named);
-        if (key && !hasWorkloadInvoker(template, fn)) roles!.set(fn.logicalId, { role: 'machinery', why: `is named by the machinery of another stack (${key.replace(':', ' ')})` });
+      for (const { fn, keys } of nameableFunctions(template, (id) => roles!.has(id))) {
+        const key = keys.find(named);
+        if (key) roles!.set(fn.logicalId, { role: 'machinery', why: `is named by the machinery of another stack (${key.replace(':', ' ')})` });
       }
     });
     this.byStack.set(stack, roles);
