@@ -177,8 +177,8 @@ export function buildReport(
 
 /** Runs the rules over one assembly, with suppressions applied. */
 export function evaluateAssembly(assembly: Assembly, rules: readonly ConfiguredRule[], options: ReportOptions): AssemblyResult {
-  // a template that a macro rewrites is counted and its notes reported, but no rule runs over it (or over an
-  // assembly left with no stack): what it deploys is not known
+  // a template whose Resources only a macro makes valid is counted and its notes reported, but no rule runs over
+  // it (or over an assembly left with no stack): what it deploys is not known
   const checked = assembly.stacks.filter((s) => s.template.checked);
   const evaluation = evaluate(checked.length === assembly.stacks.length ? assembly : { ...assembly, stacks: checked }, checked.length === 0 ? [] : rules, options);
   const findings = options.suppressions ? applySuppressions(assembly, evaluation.findings, options.suppressions) : evaluation.findings;

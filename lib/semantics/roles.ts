@@ -26,9 +26,6 @@ import { knownString, placeholdersOut, writtenText } from './values';
 /** What a resource is for. */
 export type Role = 'workload' | 'machinery' | 'edge' | 'cdk-internal' | 'account-baseline';
 
-/** The roles, in the order documentation lists them. */
-export const ROLES: readonly Role[] = ['workload', 'account-baseline', 'machinery', 'edge', 'cdk-internal'];
-
 /** The roles a rule may decide to check or not (workload is always checked, the CDK's own never). */
 export const DECIDED_ROLES = ['account-baseline', 'machinery', 'edge'] as const;
 

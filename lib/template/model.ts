@@ -78,7 +78,10 @@ export class Template {
   readonly transforms: readonly string[];
   readonly resolver: Resolver;
   readonly unresolved: readonly Unresolved[];
-  /** false for a template whose Resources a macro rewrites before deployment: it is read, and not checked */
+  /**
+   * false for a template whose Resources are valid only once a macro of the account's own has rewritten them:
+   * it is read, with a note, and not checked (a macro template whose Resources are valid as written is checked)
+   */
   readonly checked: boolean;
   private readonly byType = new Map<string, Resource[]>();
   private graphCache?: ReferenceGraph;

@@ -1,7 +1,6 @@
 import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { ALARM, COMPOSITE_ALARM, isEmpty, writtenText } from '../../lib/semantics';
-import { findReferences, isPlainObject } from '../../lib/template/intrinsics';
-import type { Template } from '../../lib/template/model';
+import { ALARM, COMPOSITE_ALARM, exportedResources, isEmpty, writtenText } from '../../lib/semantics';
+import { isPlainObject } from '../../lib/template/intrinsics';
 
 const TOPIC = 'AWS::SNS::Topic';
 
@@ -107,13 +106,4 @@ function indexSubscriptions(ctx: ResourceContext<RuleOptions>): SubscriptionInde
     }
   }
   return { arnTexts, exported: exportedResources(template) };
-}
-
-function exportedResources(template: Template): Set<string> {
-  const out = new Set<string>();
-  for (const output of Object.values(template.outputs)) {
-    if (!isPlainObject(output) || output.Export === undefined) continue;
-    for (const ref of findReferences(output.Value)) out.add(ref.target);
-  }
-  return out;
 }
