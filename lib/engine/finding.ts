@@ -1,4 +1,5 @@
 /** The finding contract: what every reporter, the CDK integrations and the tests consume. */
+import { listNames } from '../semantics/values';
 import type { Assumption } from '../template/resolver';
 import type { Scorecard } from './scorecard';
 
@@ -187,12 +188,7 @@ export function assumptionSentence(assumptions: readonly Assumption[]): string {
   const params = assumptions.filter((a): a is Extract<Assumption, { parameter: string }> => 'parameter' in a);
   const conditions = assumptions.filter((a): a is Extract<Assumption, { condition: string }> => 'condition' in a);
   if (params.length === 0) return '';
-  const cut = <T>(items: readonly T[], show: (t: T) => string): string => {
-    const shown = items.slice(0, 3).map(show);
-    const rest = items.length - shown.length;
-    if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
-    return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
-  };
+  const cut = <T>(items: readonly T[], show: (t: T) => string): string => listNames(items.map(show));
   const defaults = `the default${params.length > 1 ? 's' : ''} ${cut(params, (p) => `${p.parameter}='${shorten(p.value)}'`)}`;
   const byValue = [false, true]
     .map((value) => conditions.filter((c) => c.value === value))

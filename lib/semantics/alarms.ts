@@ -11,7 +11,7 @@ import type { Resource, Template } from '../template/model';
 import type { JsonPath } from '../template/path';
 import type { Assumption } from '../template/resolver';
 import { pathStartsWith, referencedResource } from './references';
-import { isEmpty, placeholdersOut, textOptions, writtenText } from './values';
+import { branches, isEmpty, knownString, placeholdersOut, textOptions, writtenText } from './values';
 
 export const ALARM = 'AWS::CloudWatch::Alarm';
 export const COMPOSITE_ALARM = 'AWS::CloudWatch::CompositeAlarm';
@@ -291,13 +291,13 @@ function dimensions(value: unknown, path: JsonPath, refs: readonly Reference[], 
       held.forEach((r) => placed.add(r));
       for (const e of candidates(entry, template)) {
         if (!isPlainObject(e)) continue;
-        dims.push({ name: dimensionName(e.Name, template), refs: new Set(held.map((r) => r.to)), texts: textOptions(template.resolver, e.Value) });
+        dims.push({ name: knownString(template.resolver, e.Name), refs: new Set(held.map((r) => r.to)), texts: textOptions(template.resolver, e.Value) });
       }
     });
   } else {
     for (const list of candidates(value, template)) {
       if (!Array.isArray(list)) continue;
-      for (const e of list) if (isPlainObject(e)) dims.push({ name: dimensionName(e.Name, template), refs: new Set(), texts: textOptions(template.resolver, e.Value) });
+      for (const e of list) if (isPlainObject(e)) dims.push({ name: knownString(template.resolver, e.Name), refs: new Set(), texts: textOptions(template.resolver, e.Value) });
     }
   }
   const rest = under.filter((r) => !placed.has(r));
@@ -305,16 +305,9 @@ function dimensions(value: unknown, path: JsonPath, refs: readonly Reference[], 
   return dims;
 }
 
-function dimensionName(value: unknown, template: Template): string | undefined {
-  const r = template.resolver.deep(value);
-  return r.known && typeof r.value === 'string' ? r.value : undefined;
-}
-
 /** The values a possibly conditional value can take: itself, both branches of an `Fn::If`, or none when unknown. */
 function candidates(value: unknown, template: Template): unknown[] {
-  const r = template.resolver.resolve(value);
-  if (r.known) return r.value === undefined ? [] : [r.value];
-  return r.alternatives ? [...r.alternatives] : [];
+  return (branches(template.resolver.resolve(value)) ?? []).filter((v) => v !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------------------

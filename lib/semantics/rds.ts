@@ -3,6 +3,7 @@
  * Aurora instance, a member of a cluster or a read replica, and what kind of cluster a cluster is.
  */
 import type { Resource, Template } from '../template/model';
+import { referredUnder } from './references';
 import { valuesAt } from './values';
 import { isSetAt, verdictAt, type Verdict } from './verdict';
 
@@ -91,22 +92,12 @@ export function keepsOwnData(template: Template, instance: Resource): Verdict {
 export function clusterOf(template: Template, instance: Resource): { kind: 'none' } | { kind: 'member'; cluster?: Resource } | { kind: 'unknown' } {
   const set = isSetAt(template, instance, 'Properties.DBClusterIdentifier').verdict;
   if (set === false) return { kind: 'none' };
-  if (set === undefined) {
-    // an unknown value may still be a reference to a cluster of the template
-    const cluster = referencedCluster(template, instance);
-    return cluster ? { kind: 'member', cluster } : { kind: 'unknown' };
-  }
-  return { kind: 'member', cluster: referencedCluster(template, instance) };
+  const cluster = referredUnder(template, instance, ['Properties', 'DBClusterIdentifier'], ['AWS::RDS::DBCluster'])[0];
+  // an unknown value may still be a reference to a cluster of the template
+  if (set === undefined) return cluster ? { kind: 'member', cluster } : { kind: 'unknown' };
+  return { kind: 'member', cluster };
 }
 
-function referencedCluster(template: Template, instance: Resource): Resource | undefined {
-  for (const ref of template.graph.outgoing(instance.logicalId)) {
-    if (ref.kind === 'DependsOn' || ref.path[0] !== 'Properties' || ref.path[1] !== 'DBClusterIdentifier') continue;
-    const target = template.resources.get(ref.to);
-    if (target?.type === 'AWS::RDS::DBCluster' && !template.isExcluded(target)) return target;
-  }
-  return undefined;
-}
 
 /**
  * What kind of cluster an `AWS::RDS::DBCluster` is: Aurora (provisioned or Serverless v2, whose instances are

@@ -1,4 +1,5 @@
 /** SAM event sources (`Events` of a serverless function or state machine), read with their types resolved. */
+import { isFalse } from './values';
 import { isPlainObject } from '../template/intrinsics';
 import type { Resource, Template } from '../template/model';
 import type { JsonPath } from '../template/path';
@@ -26,5 +27,5 @@ export function samEvents(resource: Resource, template: Template): SamEvent[] {
 export function samEventDisabled(resource: Resource, event: SamEvent, template: Template): boolean {
   const enabled = template.valueAt(resource, [...event.path, 'Enabled']);
   const state = template.valueAt(resource, [...event.path, 'State']);
-  return (enabled.known && (enabled.value === false || enabled.value === 'false')) || (state.known && state.value === 'DISABLED');
+  return (enabled.known && isFalse(enabled.value)) || (state.known && state.value === 'DISABLED');
 }

@@ -99,9 +99,7 @@ export class Template {
     this.mappings = section(root, 'Mappings', err);
     const rawOutputs = section(root, 'Outputs', err);
     const transform = root.Transform;
-    this.transforms = (Array.isArray(transform) ? transform : transform === undefined ? [] : [transform])
-      .map((t: unknown) => (isPlainObject(t) ? t.Name : t))
-      .filter((t): t is string => typeof t === 'string');
+    this.transforms = transformNames(transform).map((t) => t.name);
 
     const rawResources = root.Resources ?? {};
     if (!isPlainObject(rawResources)) throw new InvalidResources(messages.sectionNotMapping('Resources', kindOf(rawResources)), this.file, this.locate(['Resources']));
@@ -250,16 +248,22 @@ const AWS_TRANSFORMS: ReadonlySet<string> = new Set([
   'AWS::SecretsManager-2024-09-16', 'AWS::Serverless-2016-10-31', 'AWS::ServiceCatalog',
 ]);
 
-/** The macros that a template's Transform names (`Name`, or `{Name, Parameters}`, or a list of them) that are not AWS transforms. */
-function customMacros(transform: unknown): { name: string; path: JsonPath }[] {
+/** The transforms a template's Transform names (`Name`, or `{Name, Parameters}`, or a list of them), each with its path. */
+function transformNames(transform: unknown): { name: string; path: JsonPath }[] {
+  if (transform === undefined) return [];
   const list = Array.isArray(transform) ? transform : [transform];
-  const macros: { name: string; path: JsonPath }[] = [];
+  const out: { name: string; path: JsonPath }[] = [];
   list.forEach((t, i) => {
     const at: JsonPath = Array.isArray(transform) ? ['Transform', i] : ['Transform'];
     const [name, path] = isPlainObject(t) ? [t.Name, [...at, 'Name']] : [t, at];
-    if (typeof name === 'string' && !AWS_TRANSFORMS.has(name)) macros.push({ name, path });
+    if (typeof name === 'string') out.push({ name, path });
   });
-  return macros;
+  return out;
+}
+
+/** The macros of the account's own that a template's Transform names (not AWS transforms). */
+function customMacros(transform: unknown): { name: string; path: JsonPath }[] {
+  return transformNames(transform).filter((t) => !AWS_TRANSFORMS.has(t.name));
 }
 
 /** A mapping with `Resources` is a template; so is one that declares its format version (and then lacks Resources). */
