@@ -207,10 +207,10 @@ function classify(template: Template, from: Resource, ref: Reference, lambda: bo
     case 'AWS::SNS::Topic':
       return lambda && where === 'Subscription' ? is('async', 'sns', `SNS topic ${id}`) : undefined;
     case 'AWS::Events::Rule':
-      if (where !== 'Targets' || disabled(template, from)) return undefined;
+      if (where !== 'Targets' || eventRuleDisabled(template, from)) return undefined;
       return isScheduledRule(template, from) ? is('async', 'schedule', `scheduled rule ${id}`) : is('async', 'eventbridge', `EventBridge rule ${id}`);
     case 'AWS::Scheduler::Schedule':
-      return pathStartsWith(p, ['Properties', 'Target', 'Arn']) && !disabled(template, from) ? is('async', 'schedule', `schedule ${id}`) : undefined;
+      return pathStartsWith(p, ['Properties', 'Target', 'Arn']) && !eventRuleDisabled(template, from) ? is('async', 'schedule', `schedule ${id}`) : undefined;
     case 'AWS::S3::Bucket':
       return lambda && p.includes('LambdaConfigurations') ? is('async', 's3', `S3 bucket ${id}`) : undefined;
     case 'AWS::Logs::SubscriptionFilter':
@@ -253,7 +253,8 @@ function isScheduledRule(template: Template, rule: Resource): boolean {
   return (!schedule.known || isSet(schedule.value)) && rule.properties.EventPattern === undefined;
 }
 
-function disabled(template: Template, rule: Resource): boolean {
+/** An EventBridge rule that is switched off (`State: DISABLED`) delivers nothing. */
+export function eventRuleDisabled(template: Template, rule: Resource): boolean {
   const state = template.valueAt(rule, 'Properties.State');
   return state.known && state.value === 'DISABLED';
 }

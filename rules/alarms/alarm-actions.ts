@@ -1,5 +1,5 @@
 import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { isEmpty, isFalse } from '../../lib/semantics';
+import { hasItems, isFalse } from '../../lib/semantics';
 import type { Template } from '../../lib/template/model';
 import { asIntrinsic, isPlainObject } from '../../lib/template/intrinsics';
 
@@ -59,7 +59,7 @@ export default defineRule({
     for (const name of nameTexts(ctx.template, resource.properties.AlarmName)) if (quiet.names.has(name)) return;
 
     const data = { name: resource.logicalId, kind: resource.type === COMPOSITE ? 'Composite alarm' : 'Alarm' };
-    if (ctx.satisfies('Properties.AlarmActions', (v) => hasActions(ctx, v)) === false) {
+    if (hasItems(ctx.template.resolver, resource.definition, 'Properties.AlarmActions') === false) {
       ctx.report({ messageId: 'noActions', path: 'Properties.AlarmActions', data });
     }
     if (ctx.satisfies('Properties.ActionsEnabled', (v) => !isFalse(v)) === false) {
@@ -67,20 +67,6 @@ export default defineRule({
     }
   },
 });
-
-/**
- * A list with at least one action in every case. An entry that is `AWS::NoValue` (or may be, under an
- * `Fn::If`) does not count; an entry whose value is unknown (a parameter without default, an import) does.
- */
-function hasActions(ctx: ResourceContext<RuleOptions>, value: unknown): boolean {
-  if (!Array.isArray(value)) return !isEmpty(value);
-  return value.some((item) => {
-    const r = ctx.resolve(item);
-    if (r.known) return !isEmpty(r.value);
-    // under an Fn::If with an unknown condition: an action only if every branch has one
-    return r.alternatives ? r.alternatives.every((a) => !isEmpty(a)) : true;
-  });
-}
 
 function quietAlarms(ctx: ResourceContext<RuleOptions>): QuietAlarms {
   const { template, graph } = ctx;

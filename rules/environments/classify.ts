@@ -66,12 +66,7 @@ export function classifier(options: ClassifyOptions): (stack: Stack) => Classifi
   const production = new RegExp(options.productionPattern, 'i');
   const nonProduction = new RegExp(options.nonProductionPattern, 'i');
   const tagKeys = new Set(options.environmentTagKeys.map((k) => k.toLowerCase()));
-  const kindOf = (text: string): EnvironmentKind | undefined => {
-    const words = splitWords(text);
-    if (nonProduction.test(words)) return 'non-production';
-    if (production.test(words)) return 'production';
-    return undefined;
-  };
+  const kindOf = (text: string): EnvironmentKind | undefined => environmentKind(text, production, nonProduction);
   return (stack) => {
     // the most explicit signal first: an environment tag, then the Stages from the innermost out, then the names
     const sources: [string, string][] = [];
@@ -87,6 +82,13 @@ export function classifier(options: ClassifyOptions): (stack: Stack) => Classifi
     }
     return undefined;
   };
+}
+
+/** What a name says of its environment, by its words (`ProdEu` → production); a non-production word wins. */
+export function environmentKind(text: string, production: RegExp, nonProduction: RegExp): EnvironmentKind | undefined {
+  const words = splitWords(text);
+  if (nonProduction.test(words)) return 'non-production';
+  return production.test(words) ? 'production' : undefined;
 }
 
 /** `OrdersProd` → `Orders-Prod`, `PRODOrders` → `PROD-Orders`: camelCase words apart, so word patterns see them. */

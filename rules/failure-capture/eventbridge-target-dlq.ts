@@ -1,6 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
 import { isPlainObject } from '../../lib/template/intrinsics';
-import { isSet, samEventDisabled, samEvents } from '../../lib/semantics';
+import { eventRuleDisabled, isSet, samEventDisabled, samEvents } from '../../lib/semantics';
 
 /** Where a pipe's stream source keeps its dead-letter settings. */
 const PIPE_STREAM_PARAMETERS = ['KinesisStreamParameters', 'DynamoDBStreamParameters'];
@@ -50,8 +50,7 @@ export default defineRule({
   check(resource, ctx) {
     const template = ctx.template;
     const name = resource.logicalId;
-    const state = ctx.get('Properties.State');
-    const disabled = state.known && state.value === 'DISABLED';
+    const disabled = eventRuleDisabled(template, resource);
     switch (resource.type) {
       case 'AWS::Events::Rule': {
         if (disabled) return;

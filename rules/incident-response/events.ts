@@ -3,7 +3,7 @@
  * and what they invoke. Not a rule.
  */
 import type { Stack } from '../../lib/assembly/model';
-import { isEmpty, placeholdersOut, referencedResource, writtenText, type AppFacts } from '../../lib/semantics';
+import { eventRuleDisabled, isEmpty, placeholdersOut, referencedResource, samEventDisabled, samEvents, writtenText, type AppFacts } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
 
@@ -26,8 +26,7 @@ export function eventRoutes(facts: AppFacts): EventRoute[] {
   const routes: EventRoute[] = [];
   for (const { stack, resource } of facts.deployed('AWS::Events::Rule')) {
     const t = stack.template;
-    const state = t.resolver.resolve(resource.properties.State);
-    if (state.known && state.value === 'DISABLED') continue;
+    if (eventRuleDisabled(t, resource)) continue;
     const targets = t.resolver.resolve(resource.properties.Targets);
     // targets that cannot be known are taken to exist
     const list = targets.known ? (Array.isArray(targets.value) ? targets.value : []) : [undefined];
@@ -37,12 +36,11 @@ export function eventRoutes(facts: AppFacts): EventRoute[] {
   }
   for (const type of ['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']) {
     for (const { stack, resource } of facts.deployed(type)) {
-      const events = resource.properties.Events;
-      if (!isPlainObject(events)) continue;
-      for (const event of Object.values(events)) {
-        if (!isPlainObject(event) || typeof event.Type !== 'string' || !SAM_EVENT_TYPES.has(event.Type) || !isPlainObject(event.Properties)) continue;
-        if (event.Properties.Enabled === false || event.Properties.State === 'DISABLED') continue;
-        routes.push({ stack, resource, pattern: event.Properties.Pattern, targets: [], samTarget: resource });
+      for (const event of samEvents(resource, stack.template)) {
+        if (event.type === undefined || !SAM_EVENT_TYPES.has(event.type) || samEventDisabled(resource, event, stack.template)) continue;
+        const properties = stack.template.valueAt(resource, event.path);
+        if (!properties.known || !isPlainObject(properties.value)) continue;
+        routes.push({ stack, resource, pattern: properties.value.Pattern, targets: [], samTarget: resource });
       }
     }
   }

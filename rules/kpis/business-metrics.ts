@@ -1,6 +1,6 @@
 import { resourceLabel, stackLabel, topLevelStacks } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
-import { COMPUTE_AND_API_TYPES, listNames, verdictAt, type StackFacts } from '../../lib/semantics';
+import { COMPUTE_AND_API_TYPES, listNames, namespaces, verdictAt, type StackFacts } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
 import { TOKEN, dashboardNamespaces, dashboardText } from '../dashboards/dashboard-body';
@@ -93,7 +93,7 @@ function hasKpiSignal(facts: StackFacts): boolean {
     any('AWS::Logs::MetricFilter', (r) => filterNamespaces(r, t).some(isOwnNamespace)) ||
     any('AWS::ApplicationSignals::ServiceLevelObjective') ||
     any('AWS::CloudWatch::Alarm', (r) => facts.alarms.metricsOf(r).some((m) => (m.namespaces ?? [TOKEN]).some(isOwnNamespace))) ||
-    any('AWS::CloudWatch::AnomalyDetector', (r) => [...namespaces(r.properties.Namespace, t), ...namespaces(sub(r.properties.SingleMetricAnomalyDetector, 'Namespace'), t)].some(isOwnNamespace)) ||
+    any('AWS::CloudWatch::AnomalyDetector', (r) => [...namespacesOf(r.properties.Namespace, t), ...namespacesOf(sub(r.properties.SingleMetricAnomalyDetector, 'Namespace'), t)].some(isOwnNamespace)) ||
     any('AWS::CloudWatch::Dashboard', (r) => dashboardShowsOwnMetric(r, t)) ||
     any('AWS::Lambda::Function', (r) => variablesPublishMetrics(sub(r.properties.Environment, 'Variables'), t)) ||
     any('AWS::Serverless::Function', (r) => variablesPublishMetrics(sub(r.properties.Environment, 'Variables'), t) || grantsPutMetricData(r.properties.Policies)) ||
@@ -117,16 +117,12 @@ function isOwnNamespace(ns: string): boolean {
 function filterNamespaces(filter: Resource, t: Template): string[] {
   const r = t.resolver.resolve(filter.properties.MetricTransformations);
   if (!r.known || !Array.isArray(r.value)) return [TOKEN];
-  return r.value.flatMap((m) => namespaces(sub(m, 'MetricNamespace'), t));
+  return r.value.flatMap((m) => namespacesOf(sub(m, 'MetricNamespace'), t));
 }
 
 /** The namespaces a value can take; {@link TOKEN} when it cannot be known. */
-function namespaces(value: unknown, t: Template): string[] {
-  if (value === undefined) return [];
-  const r = t.resolver.deep(value);
-  if (r.known) return typeof r.value === 'string' ? [r.value] : [];
-  if (r.alternatives) return r.alternatives.filter((a): a is string => typeof a === 'string');
-  return [TOKEN];
+function namespacesOf(value: unknown, t: Template): readonly string[] {
+  return namespaces(value, t) ?? [TOKEN];
 }
 
 function dashboardShowsOwnMetric(dashboard: Resource, t: Template): boolean {

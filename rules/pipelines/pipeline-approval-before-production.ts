@@ -1,4 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
+import { knownString, UNKNOWN } from '../../lib/semantics';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import { DEFAULT_NON_PRODUCTION_PATTERN, DEFAULT_PRODUCTION_PATTERN, PATTERN_DOCS } from '../environments/classify';
 import {
@@ -8,11 +9,9 @@ import {
   DEPLOY_HEURISTIC_DOC,
   deployments,
   deployTargets,
-  environmentKind,
+  environmentKindOf,
   pipelineStages,
   runsBefore,
-  text,
-  UNKNOWN,
   type Deployment,
   type PipelineAction,
   type PipelineStage,
@@ -66,9 +65,9 @@ export default defineRule({
     const stages = pipelineStages(ctx);
     if (!stages) return;
     const patterns = actionPatterns(ctx.options);
-    const kindOf = (value: string) => environmentKind(patterns, value);
+    const kindOf = (value: string) => environmentKindOf(patterns, value);
     const transitions = ctx.get('Properties.DisableInboundStageTransitions');
-    const disabled = transitions.known ? disabledTransitions(transitions.value, (v) => text(ctx, v)) : 'unknown';
+    const disabled = transitions.known ? disabledTransitions(transitions.value, (v) => knownString(ctx.template.resolver, v)) : 'unknown';
 
     const approvals = stages.flatMap((s) => s.actions.filter((a) => a.category === 'Approval'));
     const all = deployments(ctx, stages, patterns);

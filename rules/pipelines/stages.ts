@@ -3,10 +3,11 @@
  * compare (names, categories, run order), resolved through parameters and conditions. Not a rule.
  */
 import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
-import { asIntrinsic, isPlainObject } from '../../lib/template/intrinsics';
+import { branches, knownString, referencedResource, UNKNOWN } from '../../lib/semantics';
+import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource } from '../../lib/template/model';
 import type { JsonPath } from '../../lib/template/path';
-import { DEFAULT_NON_PRODUCTION_PATTERN, DEFAULT_PRODUCTION_PATTERN, splitWords } from '../environments/classify';
+import { DEFAULT_NON_PRODUCTION_PATTERN, DEFAULT_PRODUCTION_PATTERN, environmentKind, splitWords, type EnvironmentKind } from '../environments/classify';
 
 export interface PipelineAction {
   /** index of the stage in Stages */
@@ -36,8 +37,6 @@ export interface PipelineStage {
   readonly path: JsonPath;
 }
 
-export const UNKNOWN = Symbol('unknown');
-
 /**
  * The stages of the pipeline, or undefined when their structure cannot be known (an unknown stage, action,
  * category or run order): the rules then report nothing rather than guess.
@@ -52,7 +51,7 @@ function readStages<O extends RuleOptions>(ctx: ResourceContext<O>): PipelineSta
   const stages: PipelineStage[] = [];
   for (let i = 0; i < stagesR.value.length; i++) {
     // a stage, or each branch of an Fn::If around it
-    const variants = alternatives(ctx, stagesR.value[i]);
+    const variants = branches(ctx.resolve(stagesR.value[i]));
     if (variants === undefined) return undefined;
     for (const stage of variants) {
       if (stage === undefined) continue; // AWS::NoValue
@@ -62,7 +61,7 @@ function readStages<O extends RuleOptions>(ctx: ResourceContext<O>): PipelineSta
       const beforeEntry = ctx.resolve(stage.BeforeEntry);
       stages.push({
         index: i,
-        name: text(ctx, stage.Name),
+        name: knownString(ctx.template.resolver, stage.Name),
         actions,
         beforeEntry: beforeEntry.known ? beforeEntry.value : UNKNOWN,
         path: ['Properties', 'Stages', i],
@@ -77,7 +76,7 @@ function readActions<O extends RuleOptions>(ctx: ResourceContext<O>, stage: numb
   if (!actionsR.known || !Array.isArray(actionsR.value)) return undefined;
   const actions: PipelineAction[] = [];
   for (let j = 0; j < actionsR.value.length; j++) {
-    const variants = alternatives(ctx, actionsR.value[j]);
+    const variants = branches(ctx.resolve(actionsR.value[j]));
     if (variants === undefined) return undefined;
     for (const action of variants) {
       if (action === undefined) continue; // AWS::NoValue
@@ -92,9 +91,9 @@ function readActions<O extends RuleOptions>(ctx: ResourceContext<O>, stage: numb
       actions.push({
         stage,
         index: j,
-        name: text(ctx, action.Name),
+        name: knownString(ctx.template.resolver, action.Name),
         category: category.value,
-        provider: text(ctx, typeId.value.Provider),
+        provider: knownString(ctx.template.resolver, typeId.value.Provider),
         runOrder: runOrder.value === undefined ? 1 : Number(runOrder.value),
         configuration: configuration.known && isPlainObject(configuration.value) ? configuration.value : {},
         definition: action,
@@ -103,19 +102,6 @@ function readActions<O extends RuleOptions>(ctx: ResourceContext<O>, stage: numb
     }
   }
   return actions;
-}
-
-/** The possible values of an item: itself, or each branch of an Fn::If; undefined when unknown. */
-function alternatives<O extends RuleOptions>(ctx: ResourceContext<O>, value: unknown): readonly unknown[] | undefined {
-  const r = ctx.resolve(value);
-  if (r.known) return [r.value];
-  return r.alternatives;
-}
-
-/** A string value, resolved; undefined when unknown or not a string. */
-export function text<O extends RuleOptions>(ctx: ResourceContext<O>, value: unknown): string | undefined {
-  const r = ctx.resolve(value);
-  return r.known && typeof r.value === 'string' ? r.value : undefined;
 }
 
 /** Does `a` finish before `b` starts? Stages run in order; in a stage, actions with a lower RunOrder run first. */
@@ -213,14 +199,12 @@ export function actionPatterns(options: Partial<PatternOptions>): ActionPatterns
 }
 
 /** Does a name say production (Prod, orders-prd) or an environment before it (PreProd, Staging)? Non-production is tried first. */
-export function environmentKind(p: ActionPatterns, value: string): 'production' | 'non-production' | undefined {
-  const words = splitWords(value);
-  if (p.nonProduction.test(words)) return 'non-production';
-  return p.production.test(words) ? 'production' : undefined;
+export function environmentKindOf(p: ActionPatterns, value: string): EnvironmentKind | undefined {
+  return environmentKind(value, p.production, p.nonProduction);
 }
 
 function isProduction(p: ActionPatterns, name: string | undefined): boolean {
-  return name !== undefined && environmentKind(p, name) === 'production';
+  return name !== undefined && environmentKindOf(p, name) === 'production';
 }
 
 export interface Deployment {
@@ -239,7 +223,7 @@ export function deployments<O extends RuleOptions>(ctx: ResourceContext<O>, stag
     const opaque: PipelineAction[] = [];
     for (const action of stage.actions) {
       if (action.category === 'Deploy') {
-        if (!PREPARE_MODES.has(text(ctx, action.configuration.ActionMode) ?? '')) explicit.push({ action, stage, commands: [] });
+        if (!PREPARE_MODES.has(knownString(ctx.template.resolver, action.configuration.ActionMode) ?? '')) explicit.push({ action, stage, commands: [] });
         continue;
       }
       const own = nameSays(action.name, p);
@@ -269,7 +253,7 @@ export function deployTargets<O extends RuleOptions>(ctx: ResourceContext<O>, d:
   const targets: [string, string][] = d.commands.map((c) => ['command', c]);
   if (d.action.category !== 'Deploy') return targets;
   for (const key of TARGET_KEYS) {
-    const value = text(ctx, d.action.configuration[key]);
+    const value = knownString(ctx.template.resolver, d.action.configuration[key]);
     if (value !== undefined) targets.push([key, value]);
   }
   return targets;
@@ -329,10 +313,8 @@ export function commandTexts<O extends RuleOptions>(action: PipelineAction, ctx:
 /** The CodeBuild project an action runs, when it is defined in the same template. */
 function projectOf<O extends RuleOptions>(action: PipelineAction, ctx: ResourceContext<O>): Resource | undefined {
   const raw = isPlainObject(action.definition.Configuration) ? action.definition.Configuration.ProjectName : undefined;
-  const fn = asIntrinsic(raw);
-  if (!fn || fn.name !== 'Ref' || typeof fn.arg !== 'string') return undefined;
-  const project = ctx.template.resources.get(fn.arg);
-  return project && project.type === 'AWS::CodeBuild::Project' ? project : undefined;
+  const project = referencedResource(raw, ctx.template);
+  return project?.type === 'AWS::CodeBuild::Project' ? project : undefined;
 }
 
 /** Every string inside a value (literal parts of intrinsic functions included). */
@@ -344,4 +326,3 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
 }
 
 /** `OrdersProd` → `Orders-Prod`, so that word patterns see camelCase words (as for Stage names). */
-export { splitWords };
