@@ -192,8 +192,25 @@ export class AlarmIndex {
     this.alarms = alarms;
   }
 
-  /** The alarms (deployed or not) whose metric names the resource, for a type in {@link METRIC_IDENTITIES}. */
+  /**
+   * The deployed alarms whose metric names the resource, for a type in {@link METRIC_IDENTITIES}. Whether each
+   * alarm (deployed or not) is deployed is part of what a verdict on them rests on: the checks in progress are told.
+   */
   watching(resource: Resource): WatchingAlarm[] {
+    return this.deployed(this.allWatching(resource));
+  }
+
+  /** The deployed alarms with a metric dimension that refers to the resource, whatever its type (as {@link watching}). */
+  referring(logicalId: string): WatchingAlarm[] {
+    return this.deployed([...new Set((this.byRef.get(logicalId) ?? []).map((m) => m.alarm))]);
+  }
+
+  private deployed(alarms: readonly WatchingAlarm[]): WatchingAlarm[] {
+    this.template.resolver.assume(alarms.flatMap((w) => w.assumptions));
+    return alarms.filter((w) => !w.excluded);
+  }
+
+  private allWatching(resource: Resource): WatchingAlarm[] {
     const identity = METRIC_IDENTITIES[resource.type];
     if (!identity) return [];
     // how a resource is named decides which alarms are its, not whether it has one: not an assumption of a finding
@@ -210,11 +227,6 @@ export class AlarmIndex {
     }
     // in template order
     return out.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
-  }
-
-  /** The alarms (deployed or not) with a metric dimension that refers to the resource, whatever its type. */
-  referring(logicalId: string): WatchingAlarm[] {
-    return [...new Set((this.byRef.get(logicalId) ?? []).map((m) => m.alarm))];
   }
 
   /** The metrics an alarm of the template watches (its own, or those of its metric math). */

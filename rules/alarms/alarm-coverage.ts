@@ -129,12 +129,10 @@ export default defineRule({
     const dlq = resource.type === 'AWS::SQS::Queue' && isDeadLetterQueue(resource, ctx.template);
     if (resource.type === 'AWS::SQS::Queue' && !dlq && ctx.options.queues !== 'all') return;
 
-    const watching = ctx.facts.alarms.watching(resource);
-    const deployed = watching.filter((w) => !w.excluded);
+    // the deployed alarms (what their conditions rest on, the finding rests on too)
+    const deployed = ctx.facts.alarms.watching(resource);
     // an alarm counts when it may tell someone; one without actions counts too (alarm-actions reports it)
     if (deployed.some((w) => w.response === 'alerts' || w.response === 'unknown' || w.response === 'silent')) return;
-    // the alarms left out by a condition would have covered it: the finding rests on what that condition rests on
-    ctx.template.resolver.assume(watching.flatMap((w) => (w.excluded ? w.assumptions : [])));
 
     const identity = METRIC_IDENTITIES[resource.type];
     // the advice only: what to alarm on depends on the load balancer's type

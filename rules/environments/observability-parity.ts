@@ -253,7 +253,7 @@ function containerInsights(settings: Resolved, stack: Stack): number | undefined
 function countAlarms(facts: StackFacts): Map<string, number> {
   const counts = new Map<string, number>();
   for (const resource of facts.template.resources.values()) {
-    const n = facts.alarms.referring(resource.logicalId).filter((a) => !a.excluded).length;
+    const n = facts.alarms.referring(resource.logicalId).length;
     if (n > 0) counts.set(resource.logicalId, n);
   }
   return counts;
