@@ -4,7 +4,7 @@
  * stacks of one scan are an assembly of stacks with their account, region and stack properties.
  */
 import type { Resource, Template } from '../template/model';
-import { isFrameworkPath, type ConstructInfo } from './cdk-metadata';
+import type { ConstructInfo } from './cdk-metadata';
 import type { ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
 
@@ -38,7 +38,7 @@ export interface Stack {
   readonly declaredIn?: { readonly file: string; readonly path: JsonPath; readonly manifest?: ParsedDocument };
   /** synthesized stacks: each resource's construct path and the source line that created it, by logical id */
   readonly constructs?: ReadonlyMap<string, ConstructInfo>;
-  /** synthesized stacks: resources the CDK creates for itself (custom resource providers); they are not checked */
+  /** cloud assembly and CDK aspect: resources its metadata says the CDK creates for itself (their role is cdk-internal) */
   readonly frameworkResources?: ReadonlySet<string>;
 }
 
@@ -87,18 +87,6 @@ export function severalStacks(assembly: Assembly, count: number): string {
 
 /** An assembly of one template with no environment, for a template scanned on its own. */
 export function singleTemplateAssembly(template: Template): Assembly {
-  const framework = frameworkResourcesOf(template);
-  return {
-    kind: 'template',
-    file: template.file,
-    stacks: [{ id: template.file, environment: {}, stages: [], tags: {}, template, ...(framework.size > 0 ? { frameworkResources: framework } : {}) }],
-  };
-}
-
-/**
- * The resources the CDK created for itself in a template read without its cloud assembly (a synthesized
- * template on its own, a deployed CDK stack), known by their construct paths.
- */
-export function frameworkResourcesOf(template: Template): ReadonlySet<string> {
-  return new Set([...template.resources.values()].filter((r) => r.constructPath && isFrameworkPath(r.constructPath)).map((r) => r.logicalId));
+  // the CDK's own resources of a synthesized template are known from their construct paths (lib/semantics/roles.ts)
+  return { kind: 'template', file: template.file, stacks: [{ id: template.file, environment: {}, stages: [], tags: {}, template }] };
 }

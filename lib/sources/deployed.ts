@@ -7,7 +7,7 @@
  * the top, as in a cloud assembly. All the stacks of one scan are one assembly: app-level rules see them
  * together.
  */
-import { frameworkResourcesOf, type Assembly, type Stack } from '../assembly/model';
+import type { Assembly, Stack } from '../assembly/model';
 import { InputError } from '../template/errors';
 import { templateFromText, type LoadOptions } from '../template/load';
 import { fetchDeployedStacks, type DeployedStack, type StackSource } from './cloudformation';
@@ -52,7 +52,6 @@ export function deployedAssembly(stacks: readonly DeployedStack[], region: strin
         explicit: true,
       });
       if (template) {
-        const framework = frameworkResourcesOf(template);
         out.push({
           id: deployed.arn,
           stackName: top.name,
@@ -63,7 +62,6 @@ export function deployedAssembly(stacks: readonly DeployedStack[], region: strin
           template,
           ...(parent !== undefined ? { parent } : {}),
           declaredIn: { file, path: [] },
-          ...(framework.size > 0 ? { frameworkResources: framework } : {}),
         });
       }
     } catch (error) {
