@@ -16,10 +16,8 @@ import type { IConstruct } from 'constructs';
 import { isFrameworkConstruct, type ConstructInfo } from '../assembly/cdk-metadata';
 import type { Assembly } from '../assembly/model';
 import { accountBaselineMatcher } from '../engine/account-baseline';
-import { fullMessage } from '../engine/finding';
 import { runRules } from '../engine/runner';
 import { isAssemblyRule } from '../engine/rule';
-import { bestPractice } from '../framework';
 import { templateFromText } from '../template/load';
 import {
   acknowledgementFor,
@@ -27,6 +25,7 @@ import {
   acknowledgementProblems,
   blocks,
   configured,
+  describeFinding,
   type OpsCheckProps,
 } from './common';
 
@@ -99,12 +98,11 @@ export class OpsAspect implements IAspect {
 
     for (const f of runRules(assembly, this.rules, { accountBaseline: accountBaselineMatcher(this.props.accountBaseline) })) {
       const target: IConstruct = elements.get(f.resource) ?? stack;
-      const bp = bestPractice(f.bestPractice);
       // CDK reads a trailing `(namespace::rule)` of an error or info annotation as its rule id (the form
       // `Validations.of(c).addError` writes), and a warning's id from addWarningV2: both are the acknowledgement id,
       // so the CLI shows `Rule opslint::<rule>` (errors) or `Acknowledge with 'opslint::<rule>'` (warnings) and the
       // message stays readable; any other trailing `(…::…)` would be mangled into a rule id
-      const text = `${fullMessage(f)} (${f.bestPractice} ${bp?.title ?? ''})`;
+      const text = describeFinding(f);
       const withId = `${text} (${acknowledgementId(f.ruleId)})`;
       const ack = acknowledgementFor(target, f.ruleId);
       const ackProblem = ack ? acknowledgementProblems([ack], this.props)[0] : undefined;

@@ -10,9 +10,10 @@ import { readCloudAssembly } from '../assembly/read';
 import type { InputError } from '../template/errors';
 import { accountBaselineMatcher } from '../engine/account-baseline';
 import { configureRules, type RuleSelection } from '../engine/config';
-import { atOrAbove, type FailOn, type Finding } from '../engine/finding';
+import { atOrAbove, fullMessage, type FailOn, type Finding } from '../engine/finding';
 import { runRules, type ConfiguredRule } from '../engine/runner';
 import type { Pack } from '../engine/rule';
+import { bestPractice } from '../framework';
 import { BUILTIN_PACKS } from '../../rules';
 
 /** The plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
@@ -147,4 +148,9 @@ export function acknowledgementProblems(acks: readonly Acknowledgement[], props:
     }
   }
   return out;
+}
+
+/** A finding as the CDK shows it: the message (and what it needs), then its best practice with its title. */
+export function describeFinding(f: Finding): string {
+  return `${fullMessage(f)} (${f.bestPractice} ${bestPractice(f.bestPractice)?.title ?? ''})`;
 }

@@ -8,10 +8,9 @@
 import { CfnResource, Stack, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, NagRuleCompliance, type NagPackProps } from 'cdk-nag';
-import { fullMessage, type Finding } from '../engine/finding';
-import { bestPractice } from '../framework';
+import type { Finding } from '../engine/finding';
 import { packageVersion } from '../cli/version';
-import { blocks, checkSynthesized, configured, type OpsCheckProps } from './common';
+import { blocks, checkSynthesized, configured, describeFinding, type OpsCheckProps } from './common';
 
 /** Options of {@link OpsNagPack}: cdk-nag's and opslint's. */
 export interface OpsNagPackProps extends NagPackProps, OpsCheckProps {}
@@ -54,7 +53,7 @@ export class OpsNagPack extends NagPack {
       ...report.violations,
       ...appLevel.map((f) => ({
         ruleName: `Ops-${f.ruleId}`,
-        description: describe(f),
+        description: describeFinding(f),
         severity: blocks(f, this.opsProps) ? 'error' : f.severity === 'info' ? 'info' : 'warning',
         // a finding about a whole stack names the stack, as OpsChecks does; one about the app, the app
         violatingResources: [{ constructPath: assembly.stacks.find((s) => !s.parent && s.stackName === f.stack)?.constructPath ?? '', locations: [] as string[] }],
@@ -69,7 +68,7 @@ export class OpsNagPack extends NagPack {
     for (const f of this.byResource.get(`${stack.node.path}\u0000${logicalId}`) ?? []) {
       this.applyRule({
         ruleSuffixOverride: f.ruleId,
-        info: describe(f),
+        info: describeFinding(f),
         explanation: this.rules.get(f.ruleId)?.why ?? '',
         level: blocks(f, this.opsProps) ? NagMessageLevel.ERROR : f.severity === 'info' ? NagMessageLevel.INFO : NagMessageLevel.WARN,
         node,
@@ -79,6 +78,4 @@ export class OpsNagPack extends NagPack {
   }
 }
 
-function describe(f: Finding): string {
-  return `${fullMessage(f)} (${f.bestPractice} ${bestPractice(f.bestPractice)?.title ?? ''})`;
-}
+

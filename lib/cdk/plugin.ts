@@ -8,7 +8,7 @@ import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidatio
 import { bestPractice } from '../framework';
 import type { IConstruct } from 'constructs';
 import type { Assembly } from '../assembly/model';
-import { fullMessage, type Finding } from '../engine/finding';
+import type { Finding } from '../engine/finding';
 import { parsePath } from '../template/path';
 import { packageVersion } from '../cli/version';
 import {
@@ -19,6 +19,7 @@ import {
   blocks,
   checkSynthesized,
   configured,
+  describeFinding,
   PLUGIN_NAME,
   type OpsCheckProps,
 } from './common';
@@ -43,7 +44,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
       const stack = assembly.stacks.find((s) => s.stackName === f.stack && !s.parent);
       return {
         ruleName: f.ruleId,
-        description: `${fullMessage(f)} (${f.bestPractice} ${bp?.title ?? ''})`,
+        description: describeFinding(f),
         fix: rule?.fix?.cdk,
         severity: cdkSeverity(f, this.props),
         ruleMetadata: {
