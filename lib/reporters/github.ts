@@ -5,6 +5,7 @@
  * are annotations of the run, their `stack://` location in the message.
  */
 import { fullMessage, type Severity } from '../engine/finding';
+import { printable } from './escape';
 import type { Reporter } from './index';
 import { isStackLocation } from '../sources/location';
 import { repoRelative } from './paths';
@@ -33,9 +34,12 @@ export const githubReporter: Reporter = (report, options) => {
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 };
 
-/** Escaping of a command's message, as the Actions runner expects it. */
+/**
+ * A command's message: printable (the log shows raw escape sequences, and a line break would start a line the
+ * runner reads as a command of its own), then `%` escaped as the runner expects (printable leaves no CR or LF).
+ */
 function data(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return printable(s).replace(/%/g, '%25');
 }
 
 /** Escaping of a command property value: also `:` and `,`. */

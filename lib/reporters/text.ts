@@ -7,6 +7,7 @@
  */
 import { createColors } from 'picocolors';
 import { errorLocation, type Finding, type InputErrorEntry, type ScanReport, type Severity } from '../engine/finding';
+import { printable } from './escape';
 import type { Reporter } from './index';
 
 export const textReporter: Reporter = (report, options) => {
@@ -34,8 +35,8 @@ export const textReporter: Reporter = (report, options) => {
     const heading = c.underline(printable(file));
     out.push(stack ? `${heading}  ${c.dim(printable(`stack ${stack.stack}, ${stack.environment}`))}` : heading);
     const where = findings.map((f) => printable(f.constructPath ?? `${f.line}:${f.column}`));
-    const whereWidth = Math.max(...where.map((w) => w.length));
-    const sevWidth = Math.max(...findings.map((f) => f.severity.length));
+    const whereWidth = widest(where);
+    const sevWidth = widest(findings.map((f) => f.severity));
     findings.forEach((f, i) => {
       const sev = f.suppressed ? c.dim(f.severity.padEnd(sevWidth)) : paint[f.severity](f.severity.padEnd(sevWidth));
       const source = f.source ? `  ${c.dim(printable(f.source))}` : '';
@@ -50,7 +51,7 @@ export const textReporter: Reporter = (report, options) => {
     out.push(c.bold('Needs context'));
     for (const [ruleId, r] of reminders) {
       const where = r.files.size === 1 ? [...r.files][0] : `${r.files.size} files`;
-      out.push(`  ${c.blue('info')}  ${r.message}  ${c.dim(ruleId)}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${where}]`)}`);
+      out.push(`  ${c.blue('info')}  ${r.message}  ${c.dim(printable(ruleId))}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${where}]`)}`);
     }
     const reasons = new Set([...reminders.values()].map((r) => r.reason));
     for (const reason of reasons) out.push(`  ${c.dim(printable(`Needs context: ${reason}`))}`);
@@ -75,13 +76,11 @@ export const textReporter: Reporter = (report, options) => {
   return `${out.join('\n')}\n`;
 };
 
-/**
- * Text from templates and file names, fit for a terminal: control characters (an escape sequence or a line
- * break in a logical id or a value) are shown escaped, so a template cannot drive the terminal or split a line.
- */
-export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** The length of the longest string, for padding a column (a loop: a template can make the list too long to spread into a call). */
+function widest(strings: readonly string[]): number {
+  let width = 0;
+  for (const s of strings) width = Math.max(width, s.length);
+  return width;
 }
 
 /** An input error as its one line, `file:line:col: message`, fit for a terminal. */
@@ -94,7 +93,7 @@ function scorecardLines(report: ScanReport, c: ReturnType<typeof createColors>):
   const out = [c.bold('OPS scorecard')];
   for (const q of report.summary.scorecard.questions) {
     out.push(`${c.bold(q.id)} ${q.title}`);
-    const width = Math.max(...q.bestPractices.map((bp) => `${bp.id} ${bp.title}`.length));
+    const width = widest(q.bestPractices.map((bp) => `${bp.id} ${bp.title}`));
     for (const bp of q.bestPractices) {
       const name = `${bp.id} ${bp.title}`.padEnd(width);
       if (!bp.checkable) {
