@@ -7,6 +7,7 @@ export function repoRelative(file: string, options: ReporterOptions): string | u
   const cwd = options.cwd ?? process.cwd();
   const abs = path.resolve(cwd, file);
   const rel = path.relative(options.repoRoot ?? cwd, abs);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  // a parent reference is a whole `..` segment: a folder named `..foo` is in the repository
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return undefined;
   return rel.split(path.sep).join('/');
 }

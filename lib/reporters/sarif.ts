@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { fullMessage, type Finding, type Severity } from '../engine/finding';
+import { wellFormed } from './escape';
 import type { Reporter, ReporterOptions } from './index';
-import { isStackLocation } from '../sources/location';
+import { isStackLocation, SCHEME as STACK_SCHEME } from '../sources/location';
 import { repoRelative } from './paths';
 import { findingRuleInfo, type RuleInfo } from '../engine/rule-info';
 
@@ -43,7 +44,8 @@ export const sarifReporter: Reporter = (report, options) => {
     ],
   };
   const log: Sarif.Log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // a lone surrogate (from a template) as U+FFFD: JSON would carry it as an escape that many SARIF readers reject
+  return `${JSON.stringify(log, (_key, value: unknown) => (typeof value === 'string' ? wellFormed(value) : value), 2)}\n`;
 };
 
 /** The rules that ran, plus any rule id a finding names that is not among them (internal errors, meta rules). */
@@ -135,11 +137,20 @@ function logicalLocation(f: Finding): Sarif.LogicalLocation | undefined {
 
 /**
  * Repository-relative (with `%SRCROOT%`) when the file is in the repository; an absolute file URI otherwise;
- * a deployed stack's `stack://<region>/<name>` as it is (an absolute URI of its own scheme).
+ * a deployed stack's `stack://<region>/<name>` (an absolute URI of its own scheme).
  */
 function uriOf(file: string, options: ReporterOptions): { uri: string; uriBaseId?: string } {
-  if (isStackLocation(file)) return { uri: encodeURI(file) };
+  if (isStackLocation(file)) return { uri: `${STACK_SCHEME}${segments(file.slice(STACK_SCHEME.length))}` };
   const rel = repoRelative(file, options);
-  if (rel !== undefined) return { uri: encodeURI(rel), uriBaseId: '%SRCROOT%' };
+  if (rel !== undefined) return { uri: segments(rel), uriBaseId: '%SRCROOT%' };
   return { uri: pathToFileURL(path.resolve(options.cwd ?? process.cwd(), file)).href };
+}
+
+/**
+ * A `/`-separated path as URI path segments (RFC 3986): each one percent-encoded as UTF-8 but for letters, digits
+ * and `-._~!'()*`, so `#`, `?`, `%` and `:` stay part of a name (a `:` in the first segment of a relative
+ * reference would read as a scheme).
+ */
+function segments(p: string): string {
+  return p.split('/').map((s) => encodeURIComponent(wellFormed(s))).join('/');
 }

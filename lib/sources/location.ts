@@ -4,7 +4,8 @@
  * annotations) recognise these locations here, without loading the AWS SDK.
  */
 
-const SCHEME = 'stack://';
+/** The start of every deployed stack's location. */
+export const SCHEME = 'stack://';
 
 /** `stack://eu-west-1/orders`; `stack://eu-west-1` for the region itself (listing its stacks). */
 export function stackLocation(region: string | undefined, name?: string): string {
