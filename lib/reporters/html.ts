@@ -11,6 +11,7 @@
 import { assumptionList, errorLocation, fullMessage, type Finding, type ScanReport, type Severity } from '../engine/finding';
 import type { ScorecardBestPractice, ScorecardQuestion } from '../engine/scorecard';
 import { bestPractice, question as frameworkQuestion } from '../framework';
+import { xmlChars } from './escape';
 import type { Reporter, ReporterOptions } from './index';
 
 const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
@@ -354,9 +355,9 @@ function breakable(s: string): string {
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML content and quoted attributes alike. */
+/** Escapes text for HTML content and quoted attributes alike (and what XML does not allow, which HTML does not want either). */
 export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return xmlChars(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 function plural(n: number, word: string): string {

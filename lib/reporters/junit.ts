@@ -5,6 +5,7 @@
  * an errored case.
  */
 import { errorLocation, fullMessage, type Finding } from '../engine/finding';
+import { xmlChars } from './escape';
 import type { Reporter } from './index';
 
 export const junitReporter: Reporter = (report) => {
@@ -72,8 +73,7 @@ export const junitReporter: Reporter = (report) => {
   ].join('\n');
 };
 
+/** Text for XML content and double-quoted attributes; characters XML 1.0 does not allow are shown escaped. */
 function xml(s: string): string {
-  // characters XML 1.0 does not allow are dropped
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return xmlChars(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
