@@ -5,6 +5,7 @@
  */
 import { assumptionList, errorLocation, fullMessage, type Finding, type Severity } from '../engine/finding';
 import { bestPractice, QUESTIONS } from '../framework';
+import { markdownText } from './escape';
 import type { Reporter } from './index';
 
 export const COMMENT_LIMIT = 65_536;
@@ -47,7 +48,7 @@ export const markdownReporter: Reporter = (report) => {
   const tail: string[] = [];
   if (report.errors.length > 0) {
     tail.push('### Input errors', '');
-    for (const e of report.errors) tail.push(`- \`${errorLocation(e)}\`: ${escape(e.message)}`);
+    for (const e of report.errors) tail.push(`- ${code(errorLocation(e))}: ${markdownText(e.message)}`);
     tail.push('');
   }
   if (baseline && baseline.fixed.length > 0) tail.push(`${baseline.fixed.length} finding(s) of the baseline no longer occur: the baseline can be updated.`, '');
@@ -62,7 +63,7 @@ export const markdownReporter: Reporter = (report) => {
       '',
       '| Rule | Where | Reason | Expires |',
       '|---|---|---|---|',
-      ...suppressed.map((f) => `| \`${f.ruleId}\` | \`${f.file}:${f.line}\` ${f.resource ? `\`${f.resource}\`` : ''} | ${escape(f.suppressed!.reason)} | ${f.suppressed!.expires ?? ''} |`),
+      ...suppressed.map((f) => `| ${code(f.ruleId)} | ${code(`${f.file}:${f.line}`)} ${f.resource ? code(f.resource) : ''} | ${markdownText(f.suppressed!.reason)} | ${markdownText(f.suppressed!.expires ?? '')} |`),
       '',
       '</details>',
       '',
@@ -79,7 +80,7 @@ export const markdownReporter: Reporter = (report) => {
   for (const section of sections) {
     for (const block of section) {
       if (cut > 0 || used + block.length + 1 > COMMENT_LIMIT - reserve) {
-        if (block.startsWith('<details><summary>') || block.startsWith('| `')) cut++;
+        if (block.startsWith('<details><summary>') || block.startsWith('| <code>')) cut++;
         continue;
       }
       out.push(block);
@@ -87,25 +88,29 @@ export const markdownReporter: Reporter = (report) => {
     }
   }
   if (cut > 0) out.push(note(cut));
-  out.push(...tail);
-  return `${out.join('\n').trimEnd()}\n`;
+  return `${out.concat(tail).join('\n').trimEnd()}\n`;
 };
 
+/**
+ * One finding, collapsed. Its summary line is raw HTML (a `<details>` block), where Markdown is not read: text
+ * goes in as {@link markdownText}, which reads the same in both, and code as `<code>`, never as a code span.
+ */
 function entry(f: Finding): string {
-  const where = f.constructPath ? `\`${f.constructPath}\`` : `\`${f.file}:${f.line}\``;
+  const where = code(f.constructPath ?? `${f.file}:${f.line}`);
   return [
-    `<details><summary>${ICON[f.severity]} <b>${f.severity}</b> <code>${f.ruleId}</code> ${where}: ${escape(fullMessage(f))}</summary>`,
+    `<details><summary>${ICON[f.severity]} <b>${f.severity}</b> ${code(f.ruleId)} ${where}: ${markdownText(fullMessage(f))}</summary>`,
     '',
-    ...(f.assumptions ? [`- **Assumes:** ${escape(assumptionList(f.assumptions))}`] : []),
-    `- **Where:** \`${f.file}\` line ${f.line}, column ${f.column}${f.resource ? `, resource \`${f.resource}\`` : ''} (\`${f.path}\`)${f.source ? `, created at \`${f.source}\`` : ''}`,
-    `- **OPS best practice:** ${bestPractice(f.bestPractice) ? `[${f.bestPractice} ${bestPractice(f.bestPractice)!.title}](${bestPractice(f.bestPractice)!.url})` : f.bestPractice}`,
-    `- **Rule:** [${f.ruleId}](${f.docs})`,
+    ...(f.assumptions ? [`- **Assumes:** ${markdownText(assumptionList(f.assumptions))}`] : []),
+    `- **Where:** ${code(f.file)} line ${f.line}, column ${f.column}${f.resource ? `, resource ${code(f.resource)}` : ''} (${code(f.path)})${f.source ? `, created at ${code(f.source)}` : ''}`,
+    `- **OPS best practice:** ${bestPractice(f.bestPractice) ? `[${f.bestPractice} ${bestPractice(f.bestPractice)!.title}](${bestPractice(f.bestPractice)!.url})` : markdownText(f.bestPractice)}`,
+    `- **Rule:** [${markdownText(f.ruleId)}](${f.docs})`,
     '',
     '</details>',
     '',
   ].join('\n');
 }
 
-function escape(s: string): string {
-  return s.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\|/g, '\\|');
+/** Text from a template in monospace. */
+function code(s: string): string {
+  return `<code>${markdownText(s)}</code>`;
 }
