@@ -124,11 +124,11 @@ export function finishScan(scan: PreparedScan, discoveryErrors: readonly InputEr
   const errors: InputError[] = [...discoveryErrors];
   const results: AssemblyResult[] = [];
   for (const input of inputs) {
-    errors.push(...input.errors);
+    for (const e of input.errors) errors.push(e);
     if (input.result) results.push(input.result);
   }
   if (options.deployed) {
-    errors.push(...options.deployed.errors);
+    for (const e of options.deployed.errors) errors.push(e);
     if (options.deployed.assembly) results.push(evaluateAssembly(options.deployed.assembly, scan.rules, scan.report));
   }
   return combineResults(results, scan.rules, errors, { ...scan.report, baseline: options.baseline ? { file: options.baseline, cwd: scan.cwd } : undefined });
@@ -192,7 +192,7 @@ export function evaluateAssembly(assembly: Assembly, rules: readonly ConfiguredR
     const facts = evaluation.facts.of(stack);
     const t = stack.template;
     t.resolver.untracked(() => {
-      names.push(...machineryNames(t));
+      for (const name of machineryNames(t)) names.push(name);
       const decided = (id: string): boolean => !['workload', 'account-baseline'].includes(facts.role(t.resources.get(id)!).role);
       for (const { fn, keys } of nameableFunctions(t, decided)) functions.push({ file: t.file, resource: fn.logicalId, keys });
     });

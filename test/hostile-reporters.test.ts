@@ -3,6 +3,8 @@
  * message or a suppression reason, every format stays what it claims to be — it does not crash, hang, drive a
  * terminal, inject Markdown or workflow commands, or write XML or URIs that are not well-formed.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -12,7 +14,7 @@ import { FORMATS, getReporter, type ReporterOptions } from '../lib/reporters';
 import { markdownText, printable } from '../lib/reporters/escape';
 import { scanPaths } from '../lib/scan';
 import { stackLocation } from '../lib/sources/location';
-import { REPO } from './helpers/cli';
+import { REPO, runCli } from './helpers/cli';
 import { validateSarif } from './helpers/sarif';
 
 /** A repository that need not exist: reporters only compute paths. */
@@ -84,6 +86,16 @@ describe('#10 a file with hundreds of thousands of findings does not overflow th
     const width = `App/Stack/Fn${n - 2}`.length;
     expect(lines[1]).toBe(`  ${'2:5'.padEnd(width)}  warning  Lambda function Fn does not send traces to X-Ray.  lambda-tracing  (OPS04-BP05)`);
   }, 60_000);
+
+  it('scan: a template with 200,000 suppressions naming no rule is scanned, and each is listed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opslint-many-'));
+    const n = 200_000;
+    const suppress = Array.from({ length: n }, () => ({ id: 'no-such-rule', reason: 'x' }));
+    writeFileSync(path.join(dir, 't.json'), JSON.stringify({ Metadata: { opslint: { suppress } }, Resources: { T: { Type: 'AWS::SNS::Topic' } } }));
+    const { stdout, stderr } = await runCli(['scan', 't.json', '--no-config', '--no-color', '--jobs', '1'], { cwd: dir });
+    expect(stderr).toBe('');
+    expect(stdout.split('\n').filter((l) => l.includes('Suppression of no-such-rule names no opslint rule'))).toHaveLength(n);
+  }, 120_000);
 
   it('markdown: as many input errors', () => {
     const n = 200_000;

@@ -102,7 +102,7 @@ export function applySuppressions(assembly: Assembly, findings: readonly Finding
         out.push({ ...f, suppressed: entry.expires ? { reason: entry.reason, expires: entry.expires, source } : { reason: entry.reason, source } });
       }
     }
-    out.push(...problems);
+    for (const p of problems) out.push(p);
   }
   // findings in files that are not templates of this assembly (a cloud assembly's manifest.json)
   for (const f of findings) if (!handled.has(f)) out.push(f);

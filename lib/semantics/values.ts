@@ -179,7 +179,7 @@ export function scalarOptions(resolver: Resolver, r: Resolved): unknown[] | unde
   for (const v of branches(r) ?? []) {
     const d = resolver.deep(v);
     if (d.known) out.push(d.value);
-    else if (d.alternatives) out.push(...d.alternatives);
+    else if (d.alternatives) for (const a of d.alternatives) out.push(a);
     else return undefined;
   }
   return r.known || r.alternatives ? out : undefined;

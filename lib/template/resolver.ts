@@ -487,7 +487,7 @@ function combine(outcomes: readonly Resolved[], reason: string): Resolved {
   const values: unknown[] = [];
   for (const o of outcomes) {
     if (o.known) values.push(o.value);
-    else values.push(...o.alternatives!);
+    else for (const a of o.alternatives!) values.push(a);
   }
   const first = JSON.stringify(values[0]);
   if (values.every((v) => JSON.stringify(v) === first)) return known(values[0]);
