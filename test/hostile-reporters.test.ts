@@ -12,6 +12,7 @@ import type * as Sarif from 'sarif';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import { FORMATS, getReporter, type ReporterOptions } from '../lib/reporters';
 import { markdownText, printable } from '../lib/reporters/escape';
+import { COMMENT_LIMIT } from '../lib/reporters/markdown';
 import { scanPaths } from '../lib/scan';
 import { stackLocation } from '../lib/sources/location';
 import { REPO, runCli } from './helpers/cli';
@@ -97,12 +98,18 @@ describe('#10 a file with hundreds of thousands of findings does not overflow th
     expect(stdout.split('\n').filter((l) => l.includes('Suppression of no-such-rule names no opslint rule'))).toHaveLength(n);
   }, 120_000);
 
-  it('markdown: as many input errors', () => {
+  it('markdown: as many input errors, within the comment limit', () => {
     const n = 200_000;
     const errors = Array.from({ length: n }, (_, i) => ({ file: `broken${i}.json`, message: 'invalid JSON' }));
-    const out = render('markdown', report([], errors));
+    const out = render('markdown', report([finding()], errors));
+    expect(out.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(out).toContain(`${n} inputs could not be read`);
     expect(out).toContain('- <code>broken0.json</code>: invalid JSON');
+    const listed = out.split('\n').filter((l) => l.startsWith('- <code>broken')).length;
+    expect(listed).toBeGreaterThan(100);
+    expect(out).toContain(`- ${n - listed} more input(s) could not be read. The SARIF or JSON report lists them all.`);
+    // the finding still fits
+    expect(out).toContain('<code>lambda-tracing</code>');
   }, 60_000);
 });
 

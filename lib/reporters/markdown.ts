@@ -48,7 +48,17 @@ export const markdownReporter: Reporter = (report) => {
   const tail: string[] = [];
   if (report.errors.length > 0) {
     tail.push('### Input errors', '');
-    for (const e of report.errors) tail.push(`- ${code(errorLocation(e))}: ${markdownText(e.message)}`);
+    // they come before the findings in the budget, so they get at most a quarter of it
+    let size = 0;
+    let shown = 0;
+    for (const e of report.errors) {
+      const line = `- ${code(errorLocation(e))}: ${markdownText(e.message)}`;
+      size += line.length + 1;
+      if (size > COMMENT_LIMIT / 4) break;
+      tail.push(line);
+      shown++;
+    }
+    if (shown < report.errors.length) tail.push(`- ${report.errors.length - shown} more input(s) could not be read. The SARIF or JSON report lists them all.`);
     tail.push('');
   }
   if (baseline && baseline.fixed.length > 0) tail.push(`${baseline.fixed.length} finding(s) of the baseline no longer occur: the baseline can be updated.`, '');
