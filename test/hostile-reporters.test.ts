@@ -203,7 +203,7 @@ describe('#21 terminal controls from templates are escaped in text and GitHub ou
 });
 
 describe('#25 JUnit and HTML are well-formed whatever characters a logical id holds', () => {
-  const s = 'a\ufffeb\uffffc\u0001d\u000be\u001ff\ud800g<h>&"i\'';
+  const s = `a\ufffeb\uffffc\u0001d\u000be\u001ff\ud800g<h>&"i'`;
 
   it('junit: every character is one XML 1.0 allows, and the names read back escaped', () => {
     const out = render('junit', hostile(s));
@@ -212,7 +212,7 @@ describe('#25 JUnit and HTML are well-formed whatever characters a logical id ho
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', processEntities: true }).parse(out) as {
       testsuites: { testsuite: { name: string }[] };
     };
-    expect(doc.testsuites.testsuite.map((t) => t.name)).toContain('templates/a\\ufffeb\\uffffc\\u0001d\\u000be\\u001ff\\ud800g<h>&"i\'.yaml');
+    expect(doc.testsuites.testsuite.map((t) => t.name)).toContain(`templates/a\\ufffeb\\uffffc\\u0001d\\u000be\\u001ff\\ud800g<h>&"i'.yaml`);
   });
 
   it('html: every character is one XML 1.0 allows', () => {
