@@ -3,7 +3,7 @@
  * comment (#23), and the Action's and pre-commit's own files (#29).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { findConfig, type FileFacts, type TrustOptions } from '../lib/config/load';
@@ -115,6 +115,15 @@ describe('#17 configuration and packs that someone else could have written are n
     const trust = collect();
     expect(findConfig(dir, trust)).toBeUndefined();
     expect(trust.warnings).toEqual([`the configuration ${path.join(dir, 'opslint.config.yaml')} is ignored: it can be written by everyone; name it with --config to use it anyway`]);
+  });
+
+  it('a configuration that is a symbolic link into a folder everyone can write is ignored', () => {
+    const dir = workspace({ 'shared/real.yaml': TRACING_OFF, 'repo/.git/HEAD': '' });
+    chmodSync(path.join(dir, 'shared'), 0o777);
+    symlinkSync(path.join(dir, 'shared', 'real.yaml'), path.join(dir, 'repo', 'opslint.config.yaml'));
+    const trust = collect();
+    expect(findConfig(path.join(dir, 'repo'), trust)).toBeUndefined();
+    expect(trust.warnings).toEqual([`the configuration ${path.join(dir, 'repo', 'opslint.config.yaml')} is ignored: the folder ${realpathSync(path.join(dir, 'shared'))} can be written by everyone; name it with --config to use it anyway`]);
   });
 
   it('a configuration owned by another user is ignored, and used when named with --config', async () => {
