@@ -26,6 +26,7 @@ export interface FixCliOptions {
   parameters?: string[];
   config?: string | false;
   loadPack?: string[];
+  packs?: boolean;
   failOn?: FailOn;
   color: boolean;
 }
@@ -33,7 +34,7 @@ export interface FixCliOptions {
 /** Runs `opslint fix` and returns the exit code. */
 export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): Promise<number> {
   const cwd = io.cwd;
-  const { config, scan } = await readSettings(opts, cwd);
+  const { config, scan } = await readSettings(opts, cwd, { warn: (message) => io.stderr(`opslint: ${message}\n`) });
   const run = fixPaths(paths, scan);
 
   const changed = run.files.filter((f) => f.text !== undefined && f.text !== f.original);

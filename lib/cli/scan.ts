@@ -40,6 +40,7 @@ export interface ScanCliOptions extends LimitsFlags {
   changedSince?: string;
   ignoreNonTemplates?: boolean;
   loadPack?: string[];
+  packs?: boolean;
   stack?: string[];
   allStacks?: boolean;
   region?: string;
@@ -98,7 +99,7 @@ export function outputsFromArgv(argv: readonly string[]): Output[] {
 
 export async function runScan(paths: string[], opts: ScanCliOptions, outputs: readonly Output[], io: CliIO): Promise<number> {
   const cwd = io.cwd;
-  const { config, packSources, scan } = await readSettings(opts, cwd);
+  const { config, packSources, scan } = await readSettings(opts, cwd, { warn: (message) => io.stderr(`opslint: ${message}\n`) });
   const jobs = parseJobs(opts.jobs);
   const deployed = await readDeployed(opts, { parameters: scan.parameters, ...scan.load }, jobs ?? availableParallelism());
   const ruleTimeoutMs = opts.ruleTimeout === undefined ? undefined : Number(opts.ruleTimeout);

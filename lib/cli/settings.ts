@@ -4,12 +4,12 @@
  * account baseline, suppressions and the baseline file.
  */
 import * as path from 'node:path';
-import { configRelative, findConfig, loadConfig, selectionFromConfig, type ConfigFile, type LoadedConfig } from '../config/load';
+import { configRelative, distrust, findConfig, loadConfig, selectionFromConfig, type ConfigFile, type LoadedConfig, type TrustOptions } from '../config/load';
 import { resolveLimits, type LimitsFlags } from '../config/limits';
 import type { RuleSelection } from '../engine/config';
 import type { Pack } from '../engine/rule';
 import type { PackSource } from '../parallel/scan';
-import { loadPacks } from '../packs/load';
+import { admitPacks, loadPacks } from '../packs/load';
 import { toDisplayPath, type ScanOptions } from '../scan';
 import { parseParameterArgs } from './parameters';
 import { BUILTIN_PACKS } from '../../rules';
@@ -18,6 +18,8 @@ import { BUILTIN_PACKS } from '../../rules';
 export interface SettingsFlags extends LimitsFlags {
   config?: string | false;
   loadPack?: string[];
+  /** false with --no-packs */
+  packs?: boolean;
   pack?: string[];
   rule?: string[];
   excludeRule?: string[];
@@ -35,20 +37,28 @@ export interface Settings {
   readonly scan: ScanOptions & Required<Pick<ScanOptions, 'packs' | 'selection' | 'parameters' | 'load'>>;
 }
 
-/** Reads the configuration file (found from `cwd`, named by `--config`, or none with `--no-config`) and merges the flags into it. */
-export async function readSettings(flags: SettingsFlags, cwd: string): Promise<Settings> {
-  const configFile = flags.config === false ? undefined : flags.config ? path.resolve(cwd, flags.config) : findConfig(cwd);
+/**
+ * Reads the configuration file (found from `cwd`, named by `--config`, or none with `--no-config`) and merges
+ * the flags into it. What opslint finds by itself, the configuration file and the packs it names, is used
+ * only when `trust` allows; what the command line names is the user's choice.
+ */
+export async function readSettings(flags: SettingsFlags, cwd: string, trust: TrustOptions): Promise<Settings> {
+  const configFile = flags.config === false ? undefined : flags.config ? path.resolve(cwd, flags.config) : findConfig(cwd, trust);
   const loaded: LoadedConfig | undefined = configFile ? loadConfig(configFile, toDisplayPath(configFile, cwd)) : undefined;
   const config = loaded?.config ?? {};
+  const named = config.packs ?? [];
+  const admitted = loaded
+    ? admitPacks(named, path.dirname(loaded.file), { code: flags.packs !== false, distrust: flags.config ? undefined : (file) => distrust(file, trust), warn: trust.warn })
+    : [];
   // packs from the configuration (relative to it), then from the command line; none may reuse a rule id
   const packSources: PackSource[] = [
-    { specs: config.packs ?? [], baseDir: loaded ? path.dirname(loaded.file) : cwd },
+    { specs: admitted, baseDir: loaded ? path.dirname(loaded.file) : cwd },
     { specs: flags.loadPack ?? [], baseDir: cwd },
   ];
   const packs: Pack[] = [...BUILTIN_PACKS];
   for (const source of packSources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
 
-  const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs) : {};
+  const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs, admitted.length < named.length) : {};
   const parameters: Record<string, string> = {};
   for (const [k, v] of Object.entries(config.parameters ?? {})) parameters[k] = String(v);
   Object.assign(parameters, parseParameterArgs(flags.parameters ?? [], cwd));

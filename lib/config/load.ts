@@ -1,9 +1,11 @@
 /**
- * The configuration file: opslint.config.json, .yaml or .yml, found upward from the working directory
- * (or named with --config), validated against the JSON Schema shipped in schema/. A mistake is one line:
- * `file:line:col: message` naming the key.
+ * The configuration file: opslint.config.json, .yaml or .yml, found upward from the working directory up to
+ * the repository root or the home folder (or named with --config), validated against the JSON Schema shipped
+ * in schema/. A mistake is one line: `file:line:col: message` naming the key. A file opslint finds by itself
+ * is used only when no one but the user (or root) could have put it there (see {@link distrust}).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { default as Ajv, ErrorObject } from 'ajv';
 import { packageRoot } from '../cli/version';
@@ -45,14 +47,69 @@ export interface LoadedConfig {
   readonly locate: (path: JsonPath) => { line: number; column: number };
 }
 
-/** The nearest configuration file at or above `cwd`, or undefined. */
-export function findConfig(cwd: string): string | undefined {
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    for (const name of CONFIG_FILES) {
-      const candidate = path.join(dir, name);
-      if (existsSync(candidate)) return candidate;
+/** What `lstat` tells about a file that decides whether to trust it. */
+export type FileFacts = Pick<Stats, 'uid' | 'mode' | 'isSymbolicLink'>;
+
+/** Who runs opslint and how to learn who could have written a file (tests inject these facts). */
+export interface TrustOptions {
+  /** the user running opslint (default: the effective uid; where there is none, as on Windows, nothing is checked) */
+  readonly uid?: number;
+  readonly lstat?: (file: string) => FileFacts;
+  /** where the upward search stops outside a repository (default: the home folder) */
+  readonly home?: string;
+  /** told, in one line, about a file that is ignored */
+  readonly warn: (message: string) => void;
+}
+
+const WORLD_WRITABLE = 0o002;
+const STICKY = 0o1000;
+
+/**
+ * Why `file` could have been written or replaced by someone other than the user or root, or undefined when
+ * it could not. As git's safe.directory, the owner must be the user or root; besides, the file and every
+ * folder above it (of the path as given and of its real path) must belong to one of them, and no folder may
+ * be writable by everyone unless it is sticky (as /tmp: there only an entry's owner can replace it).
+ */
+export function distrust(file: string, trust: TrustOptions): string | undefined {
+  const uid = trust.uid ?? process.geteuid?.();
+  if (uid === undefined) return undefined;
+  const lstat = trust.lstat ?? lstatSync;
+  try {
+    const given = path.resolve(file);
+    const real = realpathSync(given);
+    for (const start of real === given ? [given] : [given, real]) {
+      for (let entry = start; ; entry = path.dirname(entry)) {
+        const facts = lstat(entry);
+        const what = entry === start ? 'it' : `the folder ${entry}`;
+        if (facts.uid !== uid && facts.uid !== 0) return `${what} belongs to uid ${facts.uid}, not to you (uid ${uid}) or root`;
+        // a symbolic link's own mode means nothing; what it points to is checked through the real path
+        const sticky = entry !== start && (facts.mode & STICKY) !== 0;
+        if (!facts.isSymbolicLink() && (facts.mode & WORLD_WRITABLE) !== 0 && !sticky) return `${what} can be written by everyone`;
+        if (path.dirname(entry) === entry) break;
+      }
     }
-    if (path.dirname(dir) === dir) return undefined;
+  } catch (error) {
+    return `cannot tell who owns it (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
+  return undefined;
+}
+
+/**
+ * The nearest configuration file at or above `cwd`, up to the repository root (a folder holding `.git`) or
+ * the home folder, or undefined. A file that fails {@link distrust} is ignored, saying so; the search does
+ * not go on above it.
+ */
+export function findConfig(cwd: string, trust: TrustOptions): string | undefined {
+  const home = path.resolve(trust.home ?? homedir());
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const found = CONFIG_FILES.map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
+    if (found) {
+      const why = distrust(found, trust);
+      if (why === undefined) return found;
+      trust.warn(`the configuration ${found} is ignored: ${why}; name it with --config to use it anyway`);
+      return undefined;
+    }
+    if (existsSync(path.join(dir, '.git')) || dir === home || path.dirname(dir) === dir) return undefined;
   }
 }
 
@@ -104,15 +161,17 @@ function schemaError(errors: readonly ErrorObject[], parsed: ParsedDocument, sho
 
 /**
  * The rule selection a configuration asks for. Rule and pack ids are checked against the packs here, so a
- * typo is reported at its line.
+ * typo is reported at its line. When some of its packs were left out (`leftOut`: --no-packs, or untrusted),
+ * ids that may be theirs are passed over: a pack's, and any namespaced rule's (`acme/…`).
  */
-export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[]): RuleSelection {
+export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[], leftOut = false): RuleSelection {
   const { config, locate } = loaded;
   const shown = loaded.shown;
   const ruleIds = new Set(packs.flatMap((p) => p.rules.map((r) => r.id)));
   const packIds = new Map(packs.map((p) => [p.id, p]));
   const unknownRule = (id: string, at: JsonPath): InputError =>
     new InputError(`invalid configuration: unknown rule "${id}"; \`opslint rules\` lists them`, shown, locate(at));
+  const leftOutRule = (id: string): boolean => leftOut && id.includes('/');
 
   const ruleSettings: Record<string, RuleSetting> = {};
   const exclude: string[] = [];
@@ -120,16 +179,16 @@ export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[]
     const pack = packIds.get(id);
     if (pack) exclude.push(...pack.rules.map((r) => r.id));
     else if (ruleIds.has(id)) exclude.push(id);
-    else throw new InputError(`invalid configuration: "${id}" is neither a pack nor a rule`, shown, locate(['disable', i]));
+    else if (!leftOut) throw new InputError(`invalid configuration: "${id}" is neither a pack nor a rule`, shown, locate(['disable', i]));
   });
   (config.enable ?? []).forEach((id, i) => {
     const rule = packs.flatMap((p) => p.rules).find((r) => r.id === id);
-    if (!rule) throw unknownRule(id, ['enable', i]);
-    ruleSettings[id] = rule.severity;
+    if (rule) ruleSettings[id] = rule.severity;
+    else if (!leftOutRule(id)) throw unknownRule(id, ['enable', i]);
   });
   for (const [id, setting] of Object.entries(config.rules ?? {})) {
-    if (!ruleIds.has(id)) throw unknownRule(id, ['rules', id]);
-    ruleSettings[id] = setting;
+    if (ruleIds.has(id)) ruleSettings[id] = setting;
+    else if (!leftOutRule(id)) throw unknownRule(id, ['rules', id]);
   }
   return { exclude, ruleSettings };
 }

@@ -38,14 +38,7 @@ export async function loadPacks(specifiers: readonly string[], baseDir: string, 
 
 /** Loads one pack: an npm package, a JavaScript module (CommonJS or ES) or a YAML rules file. */
 export async function loadPack(spec: string, baseDir: string): Promise<Pack> {
-  const local = spec.startsWith('.') || path.isAbsolute(spec);
-  let file: string;
-  try {
-    file = local ? path.resolve(baseDir, spec) : resolvePackage(spec, baseDir);
-  } catch {
-    throw packError(spec, local ? 'no such file' : 'not installed (npm install it, or check the name)');
-  }
-  if (local && !existsSync(file)) throw packError(spec, 'no such file');
+  const file = packFile(spec, baseDir);
   if (RULE_FILE.test(file)) {
     try {
       return validatePack(loadYamlPack(file, path.relative(process.cwd(), file) || file), spec);
@@ -61,6 +54,51 @@ export async function loadPack(spec: string, baseDir: string): Promise<Pack> {
     throw packError(spec, `failed to load: ${firstLine(error)}`);
   }
   return validatePack(unwrap(exported), spec);
+}
+
+/** Which packs named in a configuration may load. */
+export interface PackPolicy {
+  /** false with --no-packs: JavaScript packs do not load (YAML rule files, which are data, do) */
+  readonly code: boolean;
+  /** why a pack's file may not be trusted, or undefined when it may */
+  readonly distrust?: (file: string) => string | undefined;
+  /** told, in one line, about each pack left out */
+  readonly warn: (message: string) => void;
+}
+
+/**
+ * The specifiers of `specifiers` that `policy` lets load, in order; the others are left out, saying why. One
+ * that cannot be found is kept, so that loading it says so.
+ */
+export function admitPacks(specifiers: readonly string[], baseDir: string, policy: PackPolicy): string[] {
+  return specifiers.filter((spec) => {
+    let file: string;
+    try {
+      file = packFile(spec, baseDir);
+    } catch {
+      return true;
+    }
+    if (!policy.code && !RULE_FILE.test(file)) {
+      policy.warn(`pack "${spec}" is not loaded: --no-packs runs no JavaScript from the configuration (YAML rule files still load)`);
+      return false;
+    }
+    const why = policy.distrust?.(file);
+    if (why !== undefined) policy.warn(`pack "${spec}" is ignored: ${why}`);
+    return why === undefined;
+  });
+}
+
+/** The file a pack specifier names, resolved from `baseDir`; a UsageError when there is none. */
+function packFile(spec: string, baseDir: string): string {
+  const local = spec.startsWith('.') || path.isAbsolute(spec);
+  let file: string;
+  try {
+    file = local ? path.resolve(baseDir, spec) : resolvePackage(spec, baseDir);
+  } catch {
+    throw packError(spec, local ? 'no such file' : 'not installed (npm install it, or check the name)');
+  }
+  if (local && !existsSync(file)) throw packError(spec, 'no such file');
+  return file;
 }
 
 function resolvePackage(spec: string, baseDir: string): string {
