@@ -21,6 +21,14 @@ export interface CliIO {
 }
 
 
+/** The bounds on what one input may make opslint do (lib/config/limits.ts), for each command that reads templates. */
+function addLimitOptions(command: Command): void {
+  command
+    .option('--max-file-size <size>', 'largest file read, e.g. 512KB, 50MB (default 50MB; also limits.maxFileSize)')
+    .option('--max-depth <n>', 'deepest nesting of mappings and lists read, at most 1000 (default 256; also limits.maxDepth)')
+    .option('--max-alias-nodes <n>', 'most nodes the YAML aliases of one file may expand to (default 100000; also limits.maxAliasNodes)');
+}
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 const collectRaw = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -33,7 +41,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(text) })
     .showHelpAfterError('(run opslint --help for usage)');
 
-  program
+  const scan = program
     .command('scan')
     .description('scan templates, folders (searched recursively), globs and cloud assemblies (cdk.out)')
     .argument('[paths...]', 'files, folders, globs or cdk.out folders (default: the current folder, unless --stack or --all-stacks)')
@@ -60,9 +68,6 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE, or the default credential chain)')
     .option('--endpoint-url <url>', 'CloudFormation endpoint to call instead of the default one')
     .addOption(new Option('--template-stage <stage>', 'template of deployed stacks: as submitted, or with transforms such as SAM expanded (default: original)').choices(['original', 'processed']))
-    .option('--max-file-size <size>', 'largest file read, e.g. 512KB, 50MB (default 50MB; also limits.maxFileSize)')
-    .option('--max-depth <n>', 'deepest nesting of mappings and lists read, at most 1000 (default 256; also limits.maxDepth)')
-    .option('--max-alias-nodes <n>', 'most nodes the YAML aliases of one file may expand to (default 100000; also limits.maxAliasNodes)')
     .option('--ignore-non-templates', 'skip named files that are not templates instead of reporting them (for pre-commit hooks)')
     .option('--scorecard', 'text output: add the OPS scorecard, question by question')
     .option('--no-color', 'no colours in text output (also: NO_COLOR)')
@@ -70,8 +75,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       const { runScan, outputsFromArgv } = await import('./scan');
       exitCode = await runScan(paths, opts, outputsFromArgv(argv.slice(argv.indexOf('scan') + 1)), io);
     });
+  addLimitOptions(scan);
 
-  program
+  const fix = program
     .command('fix')
     .description('apply the fixes rules declare to YAML and JSON templates (never to cdk.out), and list what is left to fix by hand')
     .argument('[paths...]', 'files, folders or globs', ['.'])
@@ -89,6 +95,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       const { runFix } = await import('./fix');
       exitCode = await runFix(paths, opts, io);
     });
+  addLimitOptions(fix);
 
   program
     .command('init')

@@ -2,7 +2,7 @@
  * `opslint scan`: options and configuration merged (the command line wins), the scan, every requested
  * report written, and the exit code.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
@@ -14,8 +14,12 @@ import { FORMATS, getReporter } from '../reporters';
 import { ruleInfos } from '../engine/rule-info';
 import { errorLine } from '../reporters/text';
 import { changedFiles } from '../inputs/changed';
+import { discoverInputs } from '../inputs/discover';
+import { InputError } from '../template/errors';
+import { describeFsError, loadTemplate } from '../template/load';
 import { scanOnWorkers } from '../parallel/scan';
-import { readSettings } from './settings';
+import { readSettings, type Settings } from './settings';
+import { toDisplayPath } from '../scan';
 import { packageVersion } from './version';
 import type { CliIO } from './index';
 import type { DeployedResult } from '../sources/deployed';
@@ -101,17 +105,20 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   const cwd = io.cwd;
   const { config, packSources, scan } = await readSettings(opts, cwd, { warn: (message) => io.stderr(`opslint: ${message}\n`) });
   const jobs = parseJobs(opts.jobs);
+  const targets = paths.length > 0 ? paths : (opts.stack ?? []).length > 0 || opts.allStacks === true ? [] : ['.'];
+  const destinations = [...outputs.flatMap((o) => (o.file === undefined ? [] : [{ flag: '--output', file: o.file }])), ...(opts.writeBaseline ? [{ flag: '--write-baseline', file: opts.writeBaseline }] : [])];
+  checkDestinations(destinations, targets, scan, cwd);
   const deployed = await readDeployed(opts, { parameters: scan.parameters, ...scan.load }, jobs ?? availableParallelism());
   const ruleTimeoutMs = opts.ruleTimeout === undefined ? undefined : Number(opts.ruleTimeout);
   if (ruleTimeoutMs !== undefined && !(Number.isInteger(ruleTimeoutMs) && ruleTimeoutMs > 0)) throw new UsageError(`--rule-timeout must be a whole number of milliseconds, not "${opts.ruleTimeout}"`);
-  const report = await scanOnWorkers(paths.length > 0 ? paths : deployed ? [] : ['.'], {
+  const report = await scanOnWorkers(targets, {
     ...scan,
     jobs,
     ruleTimeoutMs,
     packSources,
     // writing a baseline records every current finding, whatever the baseline in use
     baseline: opts.writeBaseline ? undefined : scan.baseline,
-    changed: opts.changedSince ? changedFiles(opts.changedSince, cwd) : undefined,
+    changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
     lenient: opts.ignoreNonTemplates === true,
     deployed,
   });
@@ -130,8 +137,12 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
       io.stdout(text);
     } else {
       const file = path.resolve(cwd, output.file);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, text);
+      try {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, text);
+      } catch (error) {
+        throw new UsageError(`cannot write the report to ${output.file}: ${describeFsError(error)}`);
+      }
     }
   }
   // input errors always reach the terminal, whatever the formats and destinations
@@ -142,6 +153,59 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   // a rule that failed leaves its part of the scan unchecked, whatever --fail-on says
   if (report.errors.length > 0 || report.findings.some((f) => f.ruleId === INTERNAL_ERROR)) return EXIT.error;
   return report.findings.some((f) => !f.suppressed && atOrAbove(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * Where reports and the baseline go, checked before the scan: each must name a file (not a folder, nor a
+ * path through a file), and none a template or cloud assembly being scanned, which writing would replace.
+ */
+function checkDestinations(destinations: readonly { flag: string; file: string }[], targets: readonly string[], scan: Settings['scan'], cwd: string): void {
+  const existing: { flag: string; file: string; id: string }[] = [];
+  for (const { flag, file } of destinations) {
+    let stat;
+    try {
+      stat = statSync(path.resolve(cwd, file), { bigint: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`${flag} ${file}: a folder on its path is a file`);
+      // a new file (its folders are made); other failures show when writing
+      continue;
+    }
+    if (stat.isDirectory()) throw new UsageError(`${flag} ${file} is a folder: name a file`);
+    if (stat.isFile()) existing.push({ flag, file, id: fileId(stat) });
+  }
+  if (existing.length === 0) return;
+  const display = (p: string): string => toDisplayPath(p, cwd);
+  for (const input of discoverInputs(targets, cwd, display, scan.ignore).inputs) {
+    if (input.kind === 'cloud-assembly') {
+      const clash = existing.find((d) => isInside(path.resolve(cwd, d.file), input.dir));
+      if (clash) throw new UsageError(`${clash.flag} ${clash.file} is inside the cloud assembly ${display(input.dir)}, which is being scanned: name another file`);
+      continue;
+    }
+    const stat = statSync(input.file, { bigint: true, throwIfNoEntry: false });
+    const clash = stat && existing.find((d) => d.id === fileId(stat));
+    // a file found in a folder is an input only when it is a template (a report from an earlier run is not)
+    if (clash && (input.explicit || isTemplate(input.file, scan.load))) throw new UsageError(`${clash.flag} ${clash.file} is the template ${display(input.file)}, which is being scanned: name another file`);
+  }
+}
+
+/** A file's identity: the same through symbolic and hard links. */
+function fileId(stat: BigIntStats): string {
+  return `${stat.dev}:${stat.ino}`;
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(realpathSync(dir), realpathSync(file));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** Whether the scan reads a file found in a folder as a template (one it cannot read counts: it may be one). */
+function isTemplate(file: string, load: Settings['scan']['load']): boolean {
+  try {
+    return loadTemplate(file, { ...load, explicit: false }) !== undefined;
+  } catch (error) {
+    if (error instanceof InputError) return true;
+    throw error;
+  }
 }
 
 /** `--jobs N`: how much of the scan runs at the same time (undefined: each part's own default). */

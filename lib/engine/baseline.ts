@@ -50,7 +50,11 @@ export function readBaseline(file: string, cwd: string): BaselineEntry[] {
 export function applyBaseline(findings: readonly Finding[], entries: readonly BaselineEntry[], file: string, cwd: string): { findings: Finding[]; summary: BaselineSummary } {
   const dir = path.dirname(path.resolve(cwd, file));
   const remaining = new Map<string, BaselineEntry[]>();
-  for (const e of entries) remaining.set(key(e), [...(remaining.get(key(e)) ?? []), e]);
+  for (const e of entries) {
+    const list = remaining.get(key(e));
+    if (list) list.push(e);
+    else remaining.set(key(e), [e]);
+  }
   const out: Finding[] = [];
   let known = 0;
   for (const f of findings) {

@@ -6,7 +6,7 @@
  */
 import type { Finding, FixEdit } from '../engine/finding';
 import { InputError } from '../template/errors';
-import { detectFormat, parseDocument, type DocumentFormat } from '../template/parse';
+import { DEFAULT_PARSE_LIMITS, detectFormat, parseDocument, type DocumentFormat, type ParseLimits } from '../template/parse';
 import { globalsTarget } from './globals';
 import { applyJson } from './json';
 import { carryOut, plan, Refusal, sameValues } from './plan';
@@ -39,17 +39,24 @@ export interface TextFix {
 /** Scans a template's new text: its active findings. Throws an InputError when the text does not parse. */
 export type Verify = (text: string) => readonly Finding[];
 
+/** The file being fixed: its name, its format and the limits its text is parsed with (those of the scan). */
+interface Source {
+  readonly file: string;
+  readonly format: DocumentFormat;
+  readonly limits: ParseLimits;
+}
+
 /**
  * Applies the fixes of `findings` (the file's active findings; those without a fix are ignored) to `text`.
  * With `verify`, the result is scanned again and only fixes whose finding disappeared are kept.
  */
-export function fixText(text: string, file: string, findings: readonly Finding[], verify?: Verify): TextFix {
-  const format = detectFormat(file, text);
+export function fixText(text: string, file: string, findings: readonly Finding[], verify?: Verify, limits: ParseLimits = DEFAULT_PARSE_LIMITS): TextFix {
+  const source: Source = { file, format: detectFormat(file, text), limits };
   const refused = new Map<Finding, string>();
-  const edits = targets(text, file, format, findings.filter((f) => f.fix !== undefined), refused);
+  const edits = targets(text, source, findings.filter((f) => f.fix !== undefined), refused);
   let accepted = [...edits.keys()];
   for (;;) {
-    const { text: fixedText, done } = applyAll(text, file, format, accepted, edits, refused);
+    const { text: fixedText, done } = applyAll(text, source, accepted, edits, refused);
     const fixed = (list: readonly Finding[]): Fixed[] => list.map((finding) => ({ finding, edits: edits.get(finding)! }));
     if (!verify || done.length === 0) return result(fixedText, fixed(done), refused);
     let after: readonly Finding[];
@@ -72,8 +79,8 @@ export function fixText(text: string, file: string, findings: readonly Finding[]
 }
 
 /** Each finding's edits, moved to `Globals` where the value comes from there and every resource taking it has the same fix. */
-function targets(text: string, file: string, format: DocumentFormat, findings: readonly Finding[], refused: Map<Finding, string>): Map<Finding, FixEdit[]> {
-  const doc = parseDocument(text, file, format).value;
+function targets(text: string, source: Source, findings: readonly Finding[], refused: Map<Finding, string>): Map<Finding, FixEdit[]> {
+  const doc = parse(text, source);
   const out = new Map<Finding, FixEdit[]>();
   /** per edit moved to Globals: the resources that take the value, and the findings (by resource) that move it */
   const moved = new Map<string, { inheritors: readonly string[]; by: Map<string, Finding[]> }>();
@@ -111,8 +118,7 @@ function targets(text: string, file: string, format: DocumentFormat, findings: r
 /** Applies the findings' edits in order; a finding whose edits cannot all be applied is left out whole. */
 function applyAll(
   text: string,
-  file: string,
-  format: DocumentFormat,
+  source: Source,
   findings: readonly Finding[],
   edits: ReadonlyMap<Finding, readonly FixEdit[]>,
   refused: Map<Finding, string>,
@@ -129,7 +135,7 @@ function applyAll(
         const target = k.slice(0, k.indexOf('\u0000'));
         const previous = written.get(target) ?? mine.get(target);
         if (previous !== undefined && previous !== k) throw new Refusal(`another fix sets ${target} differently`);
-        if (previous === undefined) next = applyEdit(next, file, format, edit);
+        if (previous === undefined) next = applyEdit(next, source, edit);
         mine.set(target, k);
       }
       for (const [t, k] of mine) written.set(t, k);
@@ -147,14 +153,14 @@ function applyAll(
  * One edit: planned on the current text's document, written with the format's writer, and refused unless the
  * new text parses to exactly the planned document.
  */
-function applyEdit(text: string, file: string, format: DocumentFormat, edit: FixEdit): string {
-  let doc = parseDocument(text, file, format).value;
+function applyEdit(text: string, source: Source, edit: FixEdit): string {
+  let doc = parse(text, source);
   let out = text;
   for (const op of plan(doc, edit)) {
-    out = format === 'yaml' ? applyYaml(out, op) : applyJson(out, op);
+    out = source.format === 'yaml' ? applyYaml(out, op) : applyJson(out, op);
     const expected = carryOut(doc, op);
     try {
-      doc = parseDocument(out, file, format).value;
+      doc = parse(out, source);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       doc = undefined;
@@ -162,6 +168,10 @@ function applyEdit(text: string, file: string, format: DocumentFormat, edit: Fix
     if (!sameValues(doc, expected)) throw new Refusal('opslint cannot write this change without touching the text around it');
   }
   return out;
+}
+
+function parse(text: string, { file, format, limits }: Source): unknown {
+  return parseDocument(text, file, format, limits).value;
 }
 
 /** An edit's target (the path, and for a list item its key) and, after a NUL, what it writes. */

@@ -10,9 +10,10 @@ import { isCloudAssembly } from '../assembly/read';
 import { singleTemplateAssembly } from '../assembly/model';
 import { cmp, isActive, type Finding, type ScanReport } from '../engine/finding';
 import { buildReport, prepareScan, scanPaths, type ReportOptions, type ScanOptions } from '../scan';
-import { templateFromText } from '../template/load';
+import { InputError } from '../template/errors';
+import { describeFsError, templateFromText } from '../template/load';
 import { decode } from '../template/parse';
-import { findingKey, fixText, type Fixed } from './apply';
+import { findingKey, fixText, type Fixed, type TextFix } from './apply';
 
 /** A finding left to fix by hand: it has no fix, its fix was refused (with why), or it is in a cloud assembly. */
 export interface Left {
@@ -77,19 +78,32 @@ export function fixPaths(paths: readonly string[], options: ScanOptions = {}): F
       files.push({ file, absolute, cloudAssembly, bom: false, fixed: [], left: unfixed(), introduced: [], resolved: [] });
       continue;
     }
-    const bytes = readFileSync(absolute);
-    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-    if (bytes[0] === 0xff || bytes[0] === 0xfe) {
-      const reasons = new Map(findings.filter((f) => f.fix).map((f) => [f, 'the file is UTF-16; opslint fix writes UTF-8 only']));
-      files.push({ file, absolute, cloudAssembly, bom, fixed: [], left: unfixed(reasons), introduced: [], resolved: [] });
-      continue;
-    }
-    const original = decode(bytes, file);
+    const refuseAll = (reason: string): FileFix => {
+      const reasons = new Map(findings.filter((f) => f.fix).map((f) => [f, reason]));
+      return { file, absolute, cloudAssembly, bom: false, fixed: [], left: unfixed(reasons), introduced: [], resolved: [] };
+    };
     const verify = (text: string): Finding[] => {
       const template = templateFromText(text, file, { ...scan.load, explicit: true })!;
       return buildReport([singleTemplateAssembly(template)], rules, [], reportOptions).findings.filter(isActive);
     };
-    const outcome = fixText(original, file, findings, verify);
+    let bytes: Buffer;
+    let original: string;
+    let outcome: TextFix;
+    try {
+      bytes = readFileSync(absolute);
+      if (bytes[0] === 0xff || bytes[0] === 0xfe) {
+        files.push(refuseAll('the file is UTF-16; opslint fix writes UTF-8 only'));
+        continue;
+      }
+      original = decode(bytes, file);
+      outcome = fixText(original, file, findings, verify, scan.load.limits);
+    } catch (error) {
+      // the file changed since the scan into one that cannot be read as a template: the other files are still fixed
+      if (!(error instanceof InputError) && (error as NodeJS.ErrnoException).syscall === undefined) throw error;
+      files.push(refuseAll(`the file cannot be read again: ${error instanceof InputError ? error.message : describeFsError(error)}`));
+      continue;
+    }
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
     const fixed = new Set(outcome.fixed.map((x) => x.finding));
     const reasons = new Map(outcome.refused.map((r) => [r.finding, r.reason]));
     const after = new Map((outcome.after ?? []).map((f) => [findingKey(f), f]));

@@ -14,13 +14,14 @@ export function changedFiles(ref: string, cwd: string): Set<string> {
       const stderr = String((error as { stderr?: unknown }).stderr ?? '');
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError('--changed-since needs git, which is not installed');
       if (/not a git repository/i.test(stderr)) throw new UsageError(`--changed-since needs a git repository, and ${cwd} is not in one`);
-      if (/unknown revision|bad revision|ambiguous argument/i.test(stderr)) throw new UsageError(`--changed-since: unknown git ref "${ref}"`);
+      if (/needed a single revision/i.test(stderr)) throw new UsageError(`--changed-since: unknown git ref "${ref}"`);
       throw new UsageError(`--changed-since: git failed: ${stderr.trim().split('\n')[0] || String(error)}`);
     }
   };
   const root = git(['rev-parse', '--show-toplevel']).trim();
-  // `--` keeps a ref from being read as a path
-  const changed = git(['diff', '--name-only', '--no-renames', ref, '--']).split('\n');
+  // the ref becomes a commit id first: git diff would take a ref such as `--output=FILE` for an option
+  const commit = git(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]).trim();
+  const changed = git(['diff', '--name-only', '--no-renames', commit, '--']).split('\n');
   const untracked = git(['ls-files', '--others', '--exclude-standard']).split('\n');
   return new Set(
     [...changed.map((f) => path.resolve(root, f)), ...untracked.filter(Boolean).map((f) => path.resolve(cwd, f))].filter((f) => !f.endsWith(path.sep) && f !== root),
