@@ -3,6 +3,7 @@
  * entries in a section are expanded when the collection is known (a literal list, or a parameter with a
  * default or a given value). Copies keep the source positions of the loop body they came from.
  */
+import { InputError, messages } from './errors';
 import { asIntrinsic, isPlainObject } from './intrinsics';
 import type { Resolver } from './resolver';
 import type { Position, SourceMap } from './source';
@@ -27,21 +28,49 @@ export interface Expansion {
   readonly unexpanded: UnexpandedLoop[];
 }
 
+/**
+ * The most entries loops may expand to in one template by default. CloudFormation allows 500 resources and 200
+ * outputs, after expansion; nested loops over long lists reach millions (three over 300 items: 27 million).
+ */
+export const DEFAULT_MAX_FOREACH_ENTRIES = 5000;
+
+/**
+ * What the loops of one template may still expand to, in all its sections. Each iteration costs the entries
+ * its body adds, and at least one: an iteration that only runs inner loops (over empty lists, say) is work too.
+ */
+export class ForEachBudget {
+  private left: number;
+
+  constructor(
+    private readonly limit: number,
+    private readonly file: string,
+  ) {
+    this.left = limit;
+  }
+
+  /** Spends `cost`; an {@link InputError} at the loop's position once the budget is overdrawn. */
+  spend(cost: number, position: Position | undefined): void {
+    this.left -= cost;
+    if (this.left < 0) throw new InputError(messages.forEachEntries(this.limit), this.file, position);
+  }
+}
+
 /** Expands every `Fn::ForEach::*` entry of `section`; other entries are returned as they are. */
-export function expandForEach(section: Record<string, unknown>, resolver: Resolver, sourceMap: SourceMap): Expansion {
+export function expandForEach(section: Record<string, unknown>, resolver: Resolver, sourceMap: SourceMap, budget: ForEachBudget): Expansion {
   const out: Expansion = { entries: [], unexpanded: [] };
-  expandInto(section, new Map(), resolver, sourceMap, out, 0);
+  expandInto(section, new Map(), { resolver, sourceMap, budget, out }, 0);
   return out;
 }
 
-function expandInto(
-  section: Record<string, unknown>,
-  bindings: ReadonlyMap<string, string>,
-  resolver: Resolver,
-  sourceMap: SourceMap,
-  out: Expansion,
-  depth: number,
-): void {
+interface ExpandContext {
+  readonly resolver: Resolver;
+  readonly sourceMap: SourceMap;
+  readonly budget: ForEachBudget;
+  readonly out: Expansion;
+}
+
+function expandInto(section: Record<string, unknown>, bindings: ReadonlyMap<string, string>, ctx: ExpandContext, depth: number): void {
+  const { resolver, sourceMap, budget, out } = ctx;
   const keyPositions = sourceMap.get(section)?.keys;
   for (const [rawKey, rawValue] of Object.entries(section)) {
     const position = keyPositions?.get(rawKey);
@@ -68,10 +97,12 @@ function expandInto(
       out.unexpanded.push({ key: rawKey, position, reason: `the collection of ${rawKey} is not a list` });
       continue;
     }
+    const cost = Math.max(1, Object.keys(body).filter((k) => !k.startsWith(FOREACH_PREFIX)).length);
     for (const item of resolved.value) {
+      budget.spend(cost, position);
       const inner = new Map(bindings);
       inner.set(identifier, String(item));
-      expandInto(body, inner, resolver, sourceMap, out, depth + 1);
+      expandInto(body, inner, ctx, depth + 1);
     }
   }
 }
