@@ -138,6 +138,17 @@ describe('#3 Fn::ForEach expansion is bounded', () => {
     expectOneInputError(scanned, 'foreach.yaml', 'foreach.yaml:15:11: Fn::ForEach loops expand to more than 5000 entries (limit: --max-foreach-entries, limits.maxForEachEntries)');
   }, 60_000);
 
+  it('a large body copied for each item is one input error once the copies pass 100 values an entry', async () => {
+    // 5,000 topics of 2,000 tags each: 30 million values, which took more than 3 GB
+    const tags = Array.from({ length: 2000 }, (_, i) => `{Key: k${i}, Value: v${i}}`).join(', ');
+    const scanned = await scanBesideGood('foreach-body.yaml', template(loops(1, `{"Topic\${X}": {Type: AWS::SNS::Topic, Properties: {Tags: [${tags}]}}}`), 5000));
+    expectOneInputError(
+      scanned,
+      'foreach-body.yaml',
+      'foreach-body.yaml:7:3: Fn::ForEach loops copy more than 500000 values, 100 for each of the 5000 entries allowed (limit: --max-foreach-entries, limits.maxForEachEntries)',
+    );
+  }, 60_000);
+
   it('loops that make nothing (an empty innermost list) count their iterations', async () => {
     const scanned = await scanBesideGood('foreach-empty.yaml', template(`${loops(3, '{"Topic${X}${Y}${Z}": {Type: AWS::SNS::Topic}}', '[]')}  Topic:\n    Type: AWS::SNS::Topic\n`));
     expectOneInputError(scanned, 'foreach-empty.yaml', /^foreach-empty\.yaml:11:7: Fn::ForEach loops expand to more than 5000 entries/);
