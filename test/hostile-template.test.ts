@@ -93,6 +93,16 @@ describe('#1 a %TAG directive after a comment of !Ref&&&... does not hang the pa
     expectOneInputError(scanned, 'unknown-tag.yaml', "unknown-tag.yaml:8:24: unknown YAML tag tag:example.com,2000:Ref; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags");
   }, 60_000);
 
+  it('a long list of tags made by the directive is read in time linear in the text', async () => {
+    const items = Array.from({ length: 50_000 }, (_, i) => `        - !e!ef p${i}\n`).join('');
+    const text = `%TAG !e! !R\n---\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags:\n${items}`;
+    const doc = parseDocument(text, 'tags.yaml');
+    const tags = (doc.value as { Resources: { Topic: { Properties: { Tags: unknown[] } } } }).Resources.Topic.Properties.Tags;
+    expect(tags).toHaveLength(50_000);
+    expect(tags[49_999]).toEqual({ Ref: 'p49999' });
+    expect(doc.sourceMap.locate(doc.value, ['Resources', 'Topic', 'Properties', 'Tags', 49_999])).toEqual({ line: 50_007, column: 17 });
+  }, 60_000);
+
   // files of many topics: far more than a millisecond of parsing
   const topics = (n: number): Record<string, unknown> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`Topic${i}`, { Type: 'AWS::SNS::Topic', Properties: { TopicName: `topic-${i}` } }]));
 

@@ -774,7 +774,10 @@ function splitGetAtt(value: string): string[] {
   return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
 }
 
-/** How far before its value a tag is looked for: the tag of a `%TAG` shorthand is not written as such anywhere. */
+/**
+ * How far before its value the text of a tag is looked for: a tag made by a `%TAG` shorthand is not written
+ * anywhere, and looking through all the text before each such node took time quadratic in the text.
+ */
 const TAG_WINDOW = 1024;
 
 /**
