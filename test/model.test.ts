@@ -148,7 +148,8 @@ describe('sections', () => {
     expect(bare.conditions).toEqual({});
     expect(bare.mappings).toEqual({});
     expect(bare.outputs).toEqual({});
-    expect(bare.unresolved).toEqual([]);
+    // the one note: CloudFormation rejects a template without resources
+    expect(bare.unresolved).toEqual([{ path: 'Resources', position: { line: 1, column: 1 }, message: 'Resources is empty: CloudFormation rejects a template without resources' }]);
   });
 });
 

@@ -51,6 +51,8 @@ packs: []
 #   maxFileSize: 50MB      # largest file read
 #   maxDepth: 256          # deepest nesting of mappings and lists (at most 1000)
 #   maxAliasNodes: 100000  # most nodes the YAML aliases of one file expand to
+#   maxForEachEntries: 5000  # most entries the Fn::ForEach loops of one template expand to
+#   parseTimeout: 10000    # longest time parsing one file may take, in milliseconds
 `;
 
 export function initConfig(cwd: string, force: boolean): string {

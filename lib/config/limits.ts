@@ -1,23 +1,28 @@
 /**
- * Bounds on what one input may make opslint do: how large a file it reads, how deep values may nest, and how
- * far YAML aliases may expand. Each has a default that real templates stay well inside; the configuration's
+ * Bounds on what one input may make opslint do: how large a file it reads, how deep values may nest, how far
+ * YAML aliases and `Fn::ForEach` loops may expand, and how long parsing one file may take. Each has a default that real templates stay well inside; the configuration's
  * `limits` section and the command line (which wins) can change them. An input beyond a bound is an input
  * error naming the bound.
  */
 import { UsageError } from '../engine/config';
+import { DEFAULT_MAX_FOREACH_ENTRIES } from '../template/foreach';
 import { DEFAULT_MAX_FILE_BYTES, type LoadOptions } from '../template/load';
-import { DEFAULT_PARSE_LIMITS } from '../template/parse';
+import { DEFAULT_PARSE_LIMITS, DEFAULT_PARSE_TIMEOUT_MS } from '../template/parse';
 
 /** The limits as the configuration file writes them (sizes as a number of bytes or a string such as `"50MB"`). */
 export interface LimitsConfig {
   readonly maxFileSize?: number | string;
   readonly maxDepth?: number;
   readonly maxAliasNodes?: number;
+  readonly maxForEachEntries?: number;
+  /** milliseconds */
+  readonly parseTimeout?: number;
 }
 
 /**
  * The deepest nesting that may be configured: opslint follows values recursively, and much deeper values
- * would exhaust the stack of the YAML parser and of the resolver.
+ * would exhaust the stack of the YAML parser and of the resolver. YAML flow collections (`[[…]]`) can exhaust
+ * the YAML parser's stack from some 800 levels on, depending on the stack left: an input error that says so.
  */
 export const MAX_CONFIGURABLE_DEPTH = 1000;
 
@@ -36,13 +41,15 @@ export interface LimitsFlags {
   readonly maxFileSize?: string;
   readonly maxDepth?: string;
   readonly maxAliasNodes?: string;
+  readonly maxForeachEntries?: string;
+  readonly parseTimeout?: string;
 }
 
 /**
  * The read options for a scan: each limit from the command line, else from the configuration, else its
  * default. A value that is not valid is a {@link UsageError} naming the flag or the configuration key.
  */
-export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits'>> {
+export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits' | 'maxForEachEntries'>> {
   const pick = <T>(flag: string, key: string, fromFlag: string | undefined, fromConfig: T | undefined) =>
     fromFlag !== undefined ? { name: flag, value: fromFlag } : fromConfig !== undefined ? { name: `limits.${key} in the configuration`, value: fromConfig } : undefined;
   const size = (given: { name: string; value: number | string } | undefined): number => {
@@ -62,6 +69,8 @@ export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}
     limits: {
       maxDepth: whole(pick('--max-depth', 'maxDepth', flags.maxDepth, config.maxDepth), DEFAULT_PARSE_LIMITS.maxDepth, MAX_CONFIGURABLE_DEPTH),
       maxAliasNodes: whole(pick('--max-alias-nodes', 'maxAliasNodes', flags.maxAliasNodes, config.maxAliasNodes), DEFAULT_PARSE_LIMITS.maxAliasNodes, Number.MAX_SAFE_INTEGER),
+      parseTimeoutMs: whole(pick('--parse-timeout', 'parseTimeout', flags.parseTimeout, config.parseTimeout), DEFAULT_PARSE_TIMEOUT_MS, Number.MAX_SAFE_INTEGER),
     },
+    maxForEachEntries: whole(pick('--max-foreach-entries', 'maxForEachEntries', flags.maxForeachEntries, config.maxForEachEntries), DEFAULT_MAX_FOREACH_ENTRIES, Number.MAX_SAFE_INTEGER),
   };
 }

@@ -36,8 +36,16 @@ export const messages = {
   unknownTag: (tag: string) => `unknown YAML tag ${tag}; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags`,
   aliasBomb: (limit: number) => `YAML aliases expand to more than ${limit} nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)`,
   tooDeep: (limit: number) => `nesting deeper than ${limit} levels (limit: --max-depth, limits.maxDepth)`,
+  tooDeepForReader: (levels: number, limit: number) =>
+    `nesting of ${levels} levels is more than the YAML reader can follow, though within the limit of ${limit} (limit: --max-depth, limits.maxDepth)`,
+  parseTimeout: (limit: number) => `parsing took longer than ${limit} ms (limit: --parse-timeout, limits.parseTimeout)`,
+  forEachEntries: (limit: number) => `Fn::ForEach loops expand to more than ${limit} entries (limit: --max-foreach-entries, limits.maxForEachEntries)`,
+  forEachCopies: (limit: number, perEntry: number) =>
+    `Fn::ForEach loops copy more than ${limit * perEntry} values, ${perEntry} for each of the ${limit} entries allowed (limit: --max-foreach-entries, limits.maxForEachEntries)`,
+  invalidUtf8: (byte: number) => `invalid UTF-8: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not part of a UTF-8 character; save the file as UTF-8`,
   rootNotMapping: (found: string) => `the template root must be a mapping, found ${found}`,
   notTemplate: () => 'not a CloudFormation template: no Resources section',
+  emptyResources: () => 'Resources is empty: CloudFormation rejects a template without resources',
   sectionNotMapping: (section: string, found: string) => `${section} must be a mapping, found ${found}`,
   resourceNotMapping: (id: string, found: string) => `resource ${id} must be a mapping, found ${found}`,
   resourceWithoutType: (id: string) => `resource ${id} has no Type`,

@@ -3,7 +3,7 @@
  * sections, the reference graph and the resolver, all built once per template.
  */
 import { InputError, kindOf, messages } from './errors';
-import { expandForEach, FOREACH_PREFIX, type ExpandedEntry, type UnexpandedLoop } from './foreach';
+import { DEFAULT_MAX_FOREACH_ENTRIES, expandForEach, ForEachBudget, FOREACH_PREFIX, type ExpandedEntry, type UnexpandedLoop } from './foreach';
 import { ReferenceGraph } from './graph';
 import { isPlainObject } from './intrinsics';
 import type { ParsedDocument, DocumentFormat } from './parse';
@@ -59,6 +59,8 @@ export interface TemplateOptions extends ResolverInputs {
    * (CDK writes only its Parameters and Rules), not something else
    */
   readonly synthesized?: boolean;
+  /** the most entries the `Fn::ForEach` loops of the template may expand to, in all */
+  readonly maxForEachEntries?: number;
 }
 
 type Section = Readonly<Record<string, Record<string, unknown>>>;
@@ -110,17 +112,20 @@ export class Template {
 
     // AWS::LanguageExtensions loops, in the three sections that may hold them
     const unresolved: Unresolved[] = (parsed.notes ?? []).map((n) => ({ path: '', position: n.position, message: n.message }));
+    // CloudFormation rejects it, but placeholder templates have one: read, with a note (a macro's resources are not known)
+    if (checked && 'Resources' in root && Object.keys(rawResources).length === 0) unresolved.push({ path: 'Resources', position: this.locate(['Resources']), message: messages.emptyResources() });
+    const budget = new ForEachBudget(options.maxForEachEntries ?? DEFAULT_MAX_FOREACH_ENTRIES, this.file);
     const noteUnexpanded = (name: string, loops: readonly UnexpandedLoop[]): void => {
       for (const u of loops) unresolved.push({ path: formatPath([name, u.key]), position: u.position ?? this.locate([name]), message: u.reason });
     };
     const expandSection = (name: string, raw: Record<string, unknown>): Record<string, Record<string, unknown>> => {
       if (!Object.keys(raw).some((k) => k.startsWith(FOREACH_PREFIX))) return raw as Record<string, Record<string, unknown>>;
-      const { entries, unexpanded } = expandForEach(raw, this.resolver, this.sourceMap);
+      const { entries, unexpanded } = expandForEach(raw, this.resolver, this.sourceMap, budget);
       noteUnexpanded(name, unexpanded);
       return sectionOf(entries, this.sourceMap.get(raw)?.start, this.sourceMap);
     };
     this.conditions = scope.conditions = expandSection('Conditions', rawConditions);
-    const expansion = expandForEach(rawResources, this.resolver, this.sourceMap);
+    const expansion = expandForEach(rawResources, this.resolver, this.sourceMap, budget);
     noteUnexpanded('Resources', expansion.unexpanded);
     this.unresolved = unresolved;
     const globals = isPlainObject(root.Globals) ? root.Globals : {};

@@ -3,7 +3,7 @@
  * `!Sub`, …) become their long JSON forms (`{ "Ref": … }`, `{ "Fn::GetAtt": ["a", "b"] }`), so everything
  * after parsing sees one shape whatever the file format.
  */
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import * as jsonc from 'jsonc-parser';
 import type * as YAML from 'yaml';
 import { InputError, messages } from './errors';
@@ -33,10 +33,42 @@ export interface ParseLimits {
   readonly maxDepth: number;
   /** most nodes that YAML aliases may expand to, in all */
   readonly maxAliasNodes: number;
+  /** longest time one document may take to parse, in milliseconds (default 10,000) */
+  readonly parseTimeoutMs?: number;
 }
 
+export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
+
 /** The bounds used unless others are given. */
-export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 256, maxAliasNodes: 100_000 };
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 256, maxAliasNodes: 100_000, parseTimeoutMs: DEFAULT_PARSE_TIMEOUT_MS };
+
+/**
+ * The time budget of one parse, checked in opslint's own loops over nodes (the yaml library's parsing, in
+ * between, cannot be interrupted: the budget is checked as soon as it returns). The clock is read once every
+ * 1024 steps: reading it at every node would cost more than the JSON walk's own work on each.
+ */
+class Deadline {
+  private steps = 0;
+  private readonly ms: number;
+  private readonly end: number;
+
+  constructor(
+    limits: ParseLimits,
+    private readonly file: string,
+  ) {
+    this.ms = limits.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
+    this.end = performance.now() + this.ms;
+  }
+
+  /** True once the budget is spent (then {@link error} says so). */
+  over(): boolean {
+    return (++this.steps & 1023) === 0 && performance.now() > this.end;
+  }
+
+  error(position: Position | undefined): InputError {
+    return new InputError(messages.parseTimeout(this.ms), this.file, position);
+  }
+}
 
 /** The tags of YAML 1.2's core schema, which CloudFormation reads as plain values (`!!str 0123`). */
 const CORE_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
@@ -66,7 +98,26 @@ export function decode(bytes: Uint8Array, file: string): string {
   // most templates are ASCII, which is a plain copy to decode (UTF-8 takes several times longer)
   if (isAscii(buffer)) return buffer.toString('latin1');
   const text = buffer.toString('utf8');
+  if (!isUtf8(buffer)) throw invalidUtf8(buffer, text, file);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * The error for bytes that are not UTF-8 (a file saved as Latin-1 or Windows-1252, say), at the first of them:
+ * the first U+FFFD that decoding put in place of bytes rather than read as written (EF BF BD). Up to there the
+ * text and the bytes agree, so its offset in the bytes is that of the text before it, in UTF-8.
+ */
+function invalidUtf8(bytes: Buffer, text: string, file: string): InputError {
+  let at = text.indexOf('\ufffd');
+  let offset = Buffer.byteLength(text.slice(0, at));
+  while (bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd) {
+    at = text.indexOf('\ufffd', at + 1);
+    offset = Buffer.byteLength(text.slice(0, at));
+  }
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const position = { line, column: at - before.lastIndexOf('\n') - (text.charCodeAt(0) === 0xfeff && line === 1 ? 1 : 0) };
+  return new InputError(messages.invalidUtf8(bytes[offset]), file, position);
 }
 
 /** JSON when the name says so or the text starts with `{`; YAML otherwise. */
@@ -88,7 +139,8 @@ export function parseDocument(
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): ParsedDocument {
   if (text.trim() === '') throw new InputError(messages.emptyFile(), file);
-  const { value, sourceMap, notes = [] } = format === 'json' ? parseJson(text, file, limits) : parseYaml(text, file, limits);
+  const deadline = new Deadline(limits, file);
+  const { value, sourceMap, notes = [] } = format === 'json' ? parseJson(text, file, limits, deadline) : parseYaml(text, file, limits, deadline);
   return { file, format, value, sourceMap, notes };
 }
 
@@ -106,14 +158,14 @@ interface Parsed {
  * the parsed value as it goes. Anything unusual (invalid JSON, duplicate keys, nesting past the limit) goes
  * to {@link parseJsonExact}, which says precisely what is wrong and where.
  */
-function parseJson(text: string, file: string, limits: ParseLimits): Parsed {
+function parseJson(text: string, file: string, limits: ParseLimits, deadline: Deadline): Parsed {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return parseJsonExact(text, file, limits);
+    return parseJsonExact(text, file, limits, deadline);
   }
-  return locateJson(text, value, limits.maxDepth) ?? parseJsonExact(text, file, limits);
+  return locateJson(text, value, limits.maxDepth, deadline) ?? parseJsonExact(text, file, limits, deadline);
 }
 
 interface ScanFrame {
@@ -134,7 +186,7 @@ const BOUND_DEPTH = 2;
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
 
 /** The positions of `value`, parsed from valid JSON `text`; undefined when it needs the exact parser. */
-function locateJson(text: string, value: unknown, maxDepth: number): Parsed | undefined {
+function locateJson(text: string, value: unknown, maxDepth: number, deadline: Deadline): Parsed | undefined {
   // one loop with the offset in a local variable, and helpers that take and return it: this walk reads every
   // character of every JSON template, and closures over a shared offset made it several times slower
   const lineStarts = [0];
@@ -146,6 +198,7 @@ function locateJson(text: string, value: unknown, maxDepth: number): Parsed | un
   let i = skipSpace(text, 0, lineStarts);
   let child: unknown = value;
   for (;;) {
+    if (deadline.over()) throw deadline.error(sourceMap.position(i));
     // the value at i, as parsed: a container is opened (its keys or items come next), a scalar skipped
     if (typeof child === 'object' && child !== null) {
       const array = Array.isArray(child);
@@ -255,7 +308,7 @@ interface JsonFrame {
 }
 
 /** JSON through jsonc-parser's visitor: slower, but it names every error and where it is. */
-function parseJsonExact(text: string, file: string, limits: ParseLimits): Parsed {
+function parseJsonExact(text: string, file: string, limits: ParseLimits, deadline: Deadline): Parsed {
   const sourceMap = new SourceMap();
   const stack: JsonFrame[] = [];
   let root: unknown;
@@ -263,6 +316,7 @@ function parseJsonExact(text: string, file: string, limits: ParseLimits): Parsed
   const at = (line: number, character: number): Position => ({ line: line + 1, column: character + 1 });
 
   const attach = (value: unknown, pos: Position): void => {
+    if (deadline.over()) throw deadline.error(pos);
     const parent = stack[stack.length - 1];
     if (!parent) {
       root = value;
@@ -347,9 +401,9 @@ function yamlLibrary(): typeof YAML {
   return (yamlModule ??= require('yaml') as typeof YAML);
 }
 
-function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
+function parseYaml(text: string, file: string, limits: ParseLimits, deadline: Deadline): Parsed {
   const y = yamlLibrary();
-  let read = readYaml(text, limits);
+  let read = readYaml(text, limits, deadline);
   // positions are always given in `text`: its lines, and offsets in any text read again mapped back to it
   let lines = read.lineCounter;
   let lenient: Reindented | undefined;
@@ -365,17 +419,18 @@ function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
     const again = reindent(text, lines.lineStarts, read, lenient);
     if (!again) break;
     lenient = again;
-    read = readYaml(again.text, limits);
+    read = readYaml(again.text, limits, deadline);
   }
-  const { list, deep } = read;
+  const { list, deep, late } = read;
   const src = read.text;
+  if (late !== undefined) throw deadline.error(at(late));
   if (deep !== undefined) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(deep));
   const sourceMap = new SourceMap(lines.lineStarts);
   if (list.length === 0) throw new InputError(messages.emptyFile(), file);
   const doc = list[0];
   for (const d of list) {
     const error = d.errors[0];
-    if (error) throw new InputError(describeYamlError(error, limits), file, at(error.pos[0]));
+    if (error) throw new InputError(describeYamlError(error, read.levels, limits), file, at(error.pos[0]));
   }
   if (list.length > 1) throw new InputError(messages.multiDocument(), file, at(list[1].range[0]));
 
@@ -399,6 +454,7 @@ function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
   // an alias bomb is reported where it is used.
   let aliasBudget = limits.maxAliasNodes;
   const convert = (node: unknown, depth: number, via: YAML.Alias | undefined): unknown => {
+    if (deadline.over()) throw deadline.error(at(rangeOf(node)));
     // a mapping or list at depth d is at level d + 1; aliases can nest deeper than the text
     if (depth >= limits.maxDepth && (y.isMap(node) || y.isSeq(node))) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(rangeOf(node)));
     if (via && --aliasBudget < 0) throw new InputError(messages.aliasBomb(limits.maxAliasNodes), file, at(rangeOf(via)));
@@ -435,7 +491,7 @@ function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
       const arr: unknown[] = [];
       const offsets: number[] = [];
       for (const item of node.items) {
-        offsets.push(origin(y.isNode(item) && item.tag ? tagOffset(src, item, item.tag) : rangeOf(item)));
+        offsets.push(origin(y.isNode(item) && item.tag ? tagOffset(src, item, writtenTag(item.tag)) : rangeOf(item)));
         arr.push(item === null ? null : convert(item, depth + 1, via));
       }
       sourceMap.setOffsets(arr, origin(rangeOf(node)), offsets, false);
@@ -448,8 +504,7 @@ function parseYaml(text: string, file: string, limits: ParseLimits): Parsed {
     if (tag === undefined || CORE_TAGS.has(tag)) return value;
     // rain (the AWS CloudFormation CLI) expands its own `!Rain::*` directives before deployment: kept as opaque values
     const longForm = SHORT_FORMS.get(tag) ?? (tag.startsWith('!Rain::') ? tag.slice(1) : undefined);
-    // YAML 1.1 types (`!!binary`, `!!set`, `!!timestamp`…) and language tags (`!!js/function`) are written `!!…`
-    const written = tag.replace(/^tag:yaml\.org,2002:/, '!!');
+    const written = writtenTag(tag);
     const offset = tagOffset(src, node, written);
     if (!longForm) throw new InputError(messages.unknownTag(written), file, at(offset));
     const arg = longForm === 'Fn::GetAtt' && typeof value === 'string' ? splitGetAtt(value) : value;
@@ -467,28 +522,36 @@ interface YamlRead {
   readonly text: string;
   readonly lineCounter: YAML.LineCounter;
   readonly tokens: readonly YAML.CST.Token[];
-  /** the documents composed; none when the nesting is too deep */
+  /** the documents composed; none when the nesting is too deep or the time is up */
   readonly list: readonly YAML.Document.Parsed[];
   /** where the nesting first goes deeper than the limit */
   readonly deep?: number;
+  /** where the walk of the syntax tree was when the time was up */
+  readonly late?: number;
+  /** the deepest level of nesting, for a reader that runs out of stack before it */
+  readonly levels: number;
 }
 
 /**
  * The syntax tree first, built without recursion, and its depth checked before yaml composes documents from it
  * recursively: otherwise deep nesting ends in a stack overflow, found at a place that depends on the stack.
  */
-function readYaml(text: string, limits: ParseLimits): YamlRead {
+function readYaml(text: string, limits: ParseLimits, deadline: Deadline): YamlRead {
   const y = yamlLibrary();
   const lineCounter = new y.LineCounter();
   const tokens = Array.from(new y.Parser(lineCounter.addNewLine).parse(text));
   let deep: number | undefined;
+  let late: number | undefined;
+  let levels = 0;
   walkTokens(tokens, (token, depth) => {
-    if (depth < limits.maxDepth || !('items' in token)) return false;
-    deep = token.offset;
-    return true;
+    if (deadline.over()) late = token.offset;
+    else if (!('items' in token)) return false;
+    else if (depth < limits.maxDepth) levels = Math.max(levels, depth + 1);
+    else deep = token.offset;
+    return late !== undefined || deep !== undefined;
   });
-  const list = deep === undefined ? Array.from(new y.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens)) : [];
-  return { text, lineCounter, tokens, list, deep };
+  const list = deep === undefined && late === undefined ? Array.from(new y.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens)) : [];
+  return { text, lineCounter, tokens, list, deep, late, levels };
 }
 
 /**
@@ -700,6 +763,11 @@ function endAtRoot(text: string, start: number): number | undefined {
   return undefined;
 }
 
+/** A tag as written: YAML 1.1 types (`!!binary`, `!!set`, `!!timestamp`…) and language tags (`!!js/function`) are written `!!…`. */
+function writtenTag(tag: string): string {
+  return tag.replace(/^tag:yaml\.org,2002:/, '!!');
+}
+
 /** `!GetAtt Db.Endpoint.Address` → `['Db', 'Endpoint.Address']`: the logical id never holds a dot. */
 function splitGetAtt(value: string): string[] {
   const dot = value.indexOf('.');
@@ -707,13 +775,29 @@ function splitGetAtt(value: string): string[] {
 }
 
 /**
+ * How far before its value the text of a tag is looked for: a tag made by a `%TAG` shorthand is not written
+ * anywhere, and looking through all the text before each such node took time quadratic in the text.
+ */
+const TAG_WINDOW = 1024;
+
+/**
+ * What may stand between a tag and its value: spaces, comments and an anchor. Each part ends only where the
+ * next cannot continue it, so there is one way to match a text, and the time taken is linear (`&\S+` with no
+ * such end took time exponential in a run of `&` written in a comment).
+ */
+const TAG_TO_VALUE = /^(?:\s|#[^\n]*(?![^\n])|&\S+(?!\S))*$/;
+
+/**
  * Where the tag of `node` is written. yaml keeps no position for tags, only for the value after them; the tag
- * is the last occurrence of its text before the value with nothing but spaces, comments or an anchor between.
+ * is the last occurrence of its text shortly before the value with nothing but spaces, comments or an anchor
+ * between, else the value itself.
  */
 function tagOffset(text: string, node: unknown, tag: string): number {
   const start = rangeOf(node);
-  const at = text.lastIndexOf(tag, start);
-  return at >= 0 && /^(?:\s|#[^\n]*|&\S+)*$/.test(text.slice(at + tag.length, start)) ? at : start;
+  const from = Math.max(0, start - TAG_WINDOW);
+  const before = text.slice(from, start);
+  const at = before.lastIndexOf(tag);
+  return at >= 0 && TAG_TO_VALUE.test(before.slice(at + tag.length)) ? from + at : start;
 }
 
 function rangeOf(node: unknown): number {
@@ -723,11 +807,12 @@ function rangeOf(node: unknown): number {
   return 0;
 }
 
-function describeYamlError(error: YAML.YAMLError, limits: ParseLimits): string {
+function describeYamlError(error: YAML.YAMLError, levels: number, limits: ParseLimits): string {
   switch (error.code) {
     case 'TAB_AS_INDENT': return messages.yamlTabs();
-    // yaml runs out of stack on nesting far deeper than the limit, before the limit is checked
-    case 'RESOURCE_EXHAUSTION': return messages.tooDeep(limits.maxDepth);
+    // yaml composes collections recursively, and may run out of stack below a high limit (flow collections
+    // take the most stack a level, and how much stack is left depends on the caller)
+    case 'RESOURCE_EXHAUSTION': return messages.tooDeepForReader(levels, limits.maxDepth);
     default: return messages.yaml(lowerFirst(error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')));
   }
 }
