@@ -292,17 +292,22 @@ describe('#23 the Action updates only its own summary comment', () => {
   const BOT = 'github-actions[bot]';
 
   /** Runs the comment step's script as actions/github-script does, against the comments given; returns what it did. */
-  const comment = async (comments: readonly Comment[]): Promise<string[]> => {
+  const comment = async (comments: readonly Comment[], refuse?: { status: number; message: string }): Promise<string[]> => {
     const step = action().runs.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
     const report = path.join(workspace({ 'opslint.md': `${MARKER}\nnew report\n` }), 'opslint.md');
     const calls: string[] = [];
+    const write = (call: string) => {
+      if (refuse) throw Object.assign(new Error(refuse.message), { status: refuse.status });
+      calls.push(call);
+    };
+    const core = { warning: (message: string) => void calls.push(`warning: ${message}`) };
     const github = {
       paginate: async (_list: unknown, params: { issue_number: number }) => (params.issue_number === 7 ? comments : []),
       rest: {
         issues: {
           listComments: () => undefined,
-          updateComment: async (p: { comment_id: number; body: string }) => void calls.push(`update ${p.comment_id}: ${p.body}`),
-          createComment: async (p: { issue_number: number; body: string }) => void calls.push(`create on ${p.issue_number}: ${p.body}`),
+          updateComment: async (p: { comment_id: number; body: string }) => void write(`update ${p.comment_id}: ${p.body}`),
+          createComment: async (p: { issue_number: number; body: string }) => void write(`create on ${p.issue_number}: ${p.body}`),
         },
       },
     };
@@ -311,7 +316,7 @@ describe('#23 the Action updates only its own summary comment', () => {
     const saved = process.env.REPORT;
     process.env.REPORT = report;
     try {
-      await new AsyncFunction('require', 'github', 'context', step.with!.script)(require, github, context);
+      await new AsyncFunction('require', 'github', 'context', 'core', step.with!.script)(require, github, context, core);
     } finally {
       if (saved === undefined) delete process.env.REPORT;
       else process.env.REPORT = saved;
@@ -330,6 +335,13 @@ describe('#23 the Action updates only its own summary comment', () => {
     const other = { id: 3, user: { login: BOT }, body: 'Another workflow says hello' };
     const ghost = { id: 4, user: null, body: `${MARKER}\nold` };
     expect(await comment([other, ghost])).toEqual([`create on 7: ${MARKER}\nnew report\n`]);
+  });
+
+  it('on a pull request from a fork, whose token is read-only, it warns that it cannot comment instead of failing the job; other errors still fail it', async () => {
+    expect(await comment([], { status: 403, message: 'Resource not accessible by integration' })).toEqual([
+      'warning: opslint could not comment on the pull request (Resource not accessible by integration): a pull request from a fork gets a read-only token',
+    ]);
+    await expect(comment([], { status: 500, message: 'Server Error' })).rejects.toThrow('Server Error');
   });
 });
 
