@@ -264,3 +264,19 @@ describe('#28 the fix --dry-run patch of a file with a byte order mark', () => {
     expect(applied.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   });
 });
+
+describe('--format and --output pair up as the argument parser reads them', () => {
+  it('a value of another option that looks like --output is not taken for one', async () => {
+    const dir = workspace({ 'a.yaml': 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n' });
+    const r = await runCli(['scan', 'a.yaml', '--account-baseline', '--output=r.txt', '--format', 'json'], { cwd: dir });
+    expect(existsSync(path.join(dir, 'r.txt'))).toBe(false);
+    expect(JSON.parse(r.stdout)).toHaveProperty('findings');
+  });
+
+  it('an --output after its --format, and one given before any format, still pair up', async () => {
+    const dir = workspace({ 'a.yaml': 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n' });
+    await runCli(['scan', 'a.yaml', '-o', 'first.json', '-f', 'json', '--format', 'sarif', '--output=r.sarif', '-f', 'text'], { cwd: dir });
+    expect(JSON.parse(readFileSync(path.join(dir, 'first.json'), 'utf8'))).toHaveProperty('findings');
+    expect(JSON.parse(readFileSync(path.join(dir, 'r.sarif'), 'utf8'))).toHaveProperty('runs');
+  });
+});

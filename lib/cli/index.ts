@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../engine/config';
-import type { ScanCliOptions } from './scan';
+import type { OutputFlag, ScanCliOptions } from './scan';
 import type { FixCliOptions } from './fix';
 import { InputError } from '../template/errors';
 import { FORMATS } from '../reporters';
@@ -74,10 +74,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--scorecard', 'text output: add the OPS scorecard, question by question')
     .option('--no-color', 'no colours in text output (also: NO_COLOR)')
     .action(async (paths: string[], opts: ScanCliOptions) => {
-      const { runScan, outputsFromArgv } = await import('./scan');
-      exitCode = await runScan(paths, opts, outputsFromArgv(argv.slice(argv.indexOf('scan') + 1)), io);
+      const { runScan, outputsFrom } = await import('./scan');
+      exitCode = await runScan(paths, opts, outputsFrom(outputFlags), io);
     });
   addLimitOptions(scan);
+  // the order of --format and --output pairs them: recorded as the parser reads them, so a value of another
+  // option that looks like one (`--account-baseline --output=x`) is not taken for it
+  const outputFlags: OutputFlag[] = [];
+  scan.on('option:format', (value: string) => outputFlags.push({ flag: 'format', value }));
+  scan.on('option:output', (value: string) => outputFlags.push({ flag: 'output', value }));
 
   const fix = program
     .command('fix')

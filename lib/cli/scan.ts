@@ -61,30 +61,27 @@ export interface Output {
   readonly file?: string;
 }
 
+/** A `--format` or `--output` value, in command-line order as the argument parser read it. */
+export interface OutputFlag {
+  readonly flag: 'format' | 'output';
+  readonly value: string;
+}
+
 /**
  * `--format` and `--output` pair up in the order given: an `--output` belongs to the `--format` before it
  * (with one format, the order does not matter); `--format sarif=report.sarif` says both at once.
  */
-export function outputsFromArgv(argv: readonly string[]): Output[] {
+export function outputsFrom(given: readonly OutputFlag[]): Output[] {
   const outputs: { format: string; file?: string }[] = [];
   const pendingFiles: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    if (flag === '-f' || flag === '--format') {
-      const v = value();
-      if (v === undefined) continue;
+  for (const { flag, value: v } of given) {
+    if (flag === 'format') {
       const eq = v.indexOf('=');
       outputs.push(eq > 0 ? { format: v.slice(0, eq), file: v.slice(eq + 1) } : { format: v });
-    } else if (flag === '-o' || flag === '--output') {
-      const v = value();
-      if (v === undefined) continue;
+    } else {
       const last = outputs[outputs.length - 1];
       if (last && last.file === undefined) last.file = v;
       else pendingFiles.push(v);
-    } else if (arg === '--') {
-      break;
     }
   }
   if (outputs.length === 0) outputs.push({ format: 'text' });
