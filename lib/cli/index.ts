@@ -62,6 +62,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--max-file-size <size>', 'largest file read, e.g. 512KB, 50MB (default 50MB; also limits.maxFileSize)')
     .option('--max-depth <n>', 'deepest nesting of mappings and lists read, at most 1000 (default 256; also limits.maxDepth)')
     .option('--max-alias-nodes <n>', 'most nodes the YAML aliases of one file may expand to (default 100000; also limits.maxAliasNodes)')
+    .option('--max-stacks <n>', 'most stacks read from one cloud assembly, nested stacks included (default 10000; also limits.maxStacks)')
     .option('--ignore-non-templates', 'skip named files that are not templates instead of reporting them (for pre-commit hooks)')
     .option('--scorecard', 'text output: add the OPS scorecard, question by question')
     .option('--no-color', 'no colours in text output (also: NO_COLOR)')

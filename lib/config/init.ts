@@ -51,6 +51,7 @@ packs: []
 #   maxFileSize: 50MB      # largest file read
 #   maxDepth: 256          # deepest nesting of mappings and lists (at most 1000)
 #   maxAliasNodes: 100000  # most nodes the YAML aliases of one file expand to
+#   maxStacks: 10000       # most stacks of one cloud assembly, nested stacks included
 `;
 
 export function initConfig(cwd: string, force: boolean): string {

@@ -1,10 +1,11 @@
 /**
- * Bounds on what one input may make opslint do: how large a file it reads, how deep values may nest, and how
- * far YAML aliases may expand. Each has a default that real templates stay well inside; the configuration's
+ * Bounds on what one input may make opslint do: how large a file it reads, how deep values may nest, how
+ * far YAML aliases may expand, and how many stacks one cloud assembly may hold. Each has a default that real templates stay well inside; the configuration's
  * `limits` section and the command line (which wins) can change them. An input beyond a bound is an input
  * error naming the bound.
  */
 import { UsageError } from '../engine/config';
+import { DEFAULT_MAX_STACKS } from '../assembly/read';
 import { DEFAULT_MAX_FILE_BYTES, type LoadOptions } from '../template/load';
 import { DEFAULT_PARSE_LIMITS } from '../template/parse';
 
@@ -13,6 +14,7 @@ export interface LimitsConfig {
   readonly maxFileSize?: number | string;
   readonly maxDepth?: number;
   readonly maxAliasNodes?: number;
+  readonly maxStacks?: number;
 }
 
 /**
@@ -36,13 +38,14 @@ export interface LimitsFlags {
   readonly maxFileSize?: string;
   readonly maxDepth?: string;
   readonly maxAliasNodes?: string;
+  readonly maxStacks?: string;
 }
 
 /**
  * The read options for a scan: each limit from the command line, else from the configuration, else its
  * default. A value that is not valid is a {@link UsageError} naming the flag or the configuration key.
  */
-export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits'>> {
+export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits' | 'maxStacks'>> {
   const pick = <T>(flag: string, key: string, fromFlag: string | undefined, fromConfig: T | undefined) =>
     fromFlag !== undefined ? { name: flag, value: fromFlag } : fromConfig !== undefined ? { name: `limits.${key} in the configuration`, value: fromConfig } : undefined;
   const size = (given: { name: string; value: number | string } | undefined): number => {
@@ -63,5 +66,6 @@ export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}
       maxDepth: whole(pick('--max-depth', 'maxDepth', flags.maxDepth, config.maxDepth), DEFAULT_PARSE_LIMITS.maxDepth, MAX_CONFIGURABLE_DEPTH),
       maxAliasNodes: whole(pick('--max-alias-nodes', 'maxAliasNodes', flags.maxAliasNodes, config.maxAliasNodes), DEFAULT_PARSE_LIMITS.maxAliasNodes, Number.MAX_SAFE_INTEGER),
     },
+    maxStacks: whole(pick('--max-stacks', 'maxStacks', flags.maxStacks, config.maxStacks), DEFAULT_MAX_STACKS, Number.MAX_SAFE_INTEGER),
   };
 }
