@@ -5,7 +5,7 @@
  * the file, and the other inputs of the scan are still read and reported.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { InputErrorEntry, ScanReport } from '../lib/engine/finding';
@@ -266,5 +266,25 @@ describe('#18 symbolic links do not lead out of a cloud assembly', () => {
     expect(report.errors).toEqual([]);
     expect(report.summary.files).toEqual(['cdk.out/Linked.template.json']);
     expect(code).not.toBe(2);
+  }, 60_000);
+});
+
+describe('#19 a glob does not follow symbolic links out of its folder', () => {
+  const LOGS = 'Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 3\n';
+
+  it('fix tpl/**/*.yaml fixes the templates in tpl, not those a link in it leads to', async () => {
+    const dir = workspace({ 'tpl/own.yaml': LOGS, 'tpl/sub/deep.yaml': LOGS, 'outside/victim.yaml': LOGS, 'outside/dir/victim.yaml': LOGS });
+    symlinkSync(path.join(dir, 'outside', 'victim.yaml'), path.join(dir, 'tpl', 'linked.yaml'));
+    symlinkSync(path.join(dir, 'outside', 'dir'), path.join(dir, 'tpl', 'linked-dir'));
+
+    const scanned = await scan(dir, 'tpl/**/*.yaml');
+    expect(scanned.report.summary.files).toEqual(['tpl/own.yaml', 'tpl/sub/deep.yaml']);
+
+    const { stderr } = await runCli(['fix', 'tpl/**/*.yaml', '--no-config', '--rule', 'log-group-retention'], { cwd: dir });
+    expect(stderr).toBe('');
+    expect(readFileSync(path.join(dir, 'tpl', 'own.yaml'), 'utf8')).toContain('RetentionInDays: 14');
+    expect(readFileSync(path.join(dir, 'tpl', 'sub', 'deep.yaml'), 'utf8')).toContain('RetentionInDays: 14');
+    expect(readFileSync(path.join(dir, 'outside', 'victim.yaml'), 'utf8')).toBe(LOGS);
+    expect(readFileSync(path.join(dir, 'outside', 'dir', 'victim.yaml'), 'utf8')).toBe(LOGS);
   }, 60_000);
 });
