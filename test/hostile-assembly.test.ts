@@ -288,3 +288,36 @@ describe('#19 a glob does not follow symbolic links out of its folder', () => {
     expect(readFileSync(path.join(dir, 'outside', 'dir', 'victim.yaml'), 'utf8')).toBe(LOGS);
   }, 60_000);
 });
+
+describe('#27 a manifest.json that is not a cloud assembly', () => {
+  it('leaves its folder an ordinary one: the templates below it are scanned', async () => {
+    const dir = workspace({
+      'web/manifest.json': { name: 'Orders', short_name: 'Orders', start_url: '/', icons: [] },
+      'web/infra/template.yaml': GOOD_YAML,
+      // a version alone, or artifacts alone, is no cloud assembly either
+      'half/manifest.json': { version: '36.0.0' },
+      'half/template.json': TOPIC,
+    });
+    const { report } = await scan(dir, 'web', 'half');
+    expect(report.errors).toEqual([]);
+    expect(report.summary.files).toEqual(['half/template.json', 'web/infra/template.yaml']);
+  }, 60_000);
+
+  it('a scan that finds no template says so and fails, unless it is lenient', async () => {
+    const dir = workspace({ 'app/manifest.json': { name: 'Orders', icons: [] }, 'app/package.json': { name: 'orders' }, 'empty/.keep': '' });
+    const { code, report } = await scan(dir, 'app', 'empty');
+    expect(report.errors).toEqual([
+      { file: 'app', message: 'no CloudFormation template or cloud assembly found here: nothing was scanned' },
+      { file: 'empty', message: 'no CloudFormation template or cloud assembly found here: nothing was scanned' },
+    ]);
+    expect(code).toBe(2);
+    // the working directory, when no path is given
+    const text = await runCli(['scan', '--no-config'], { cwd: path.join(dir, 'empty') });
+    expect(text.stdout).toContain('.: no CloudFormation template or cloud assembly found here: nothing was scanned');
+    expect(text.code).toBe(2);
+    // pre-commit passes every YAML and JSON file a commit touches: none of them may be a template
+    const lenient = await scan(dir, 'app/package.json', '--ignore-non-templates');
+    expect(lenient.report.errors).toEqual([]);
+    expect(lenient.code).toBe(0);
+  }, 60_000);
+});

@@ -25,9 +25,20 @@ export interface AssemblyResult {
   readonly errors: readonly InputError[];
 }
 
-/** True when `dir` holds a cloud assembly manifest. */
+/**
+ * True when `dir` holds a cloud assembly manifest: a manifest.json inside it with a `version` and `artifacts`.
+ * Other files are named manifest.json too (a web app's manifest); their folder is an ordinary one.
+ */
 export function isCloudAssembly(dir: string): boolean {
-  return existsSync(path.join(dir, 'manifest.json'));
+  const file = path.join(dir, 'manifest.json');
+  if (!existsSync(file)) return false;
+  try {
+    if (!inside(realpathSync(dir), realpathSync(file))) return false;
+    const manifest: unknown = JSON.parse(readText(file));
+    return isPlainObject(manifest) && typeof manifest.version === 'string' && isPlainObject(manifest.artifacts);
+  } catch {
+    return false;
+  }
 }
 
 /** What reading one assembly shares, from its top manifest down. */

@@ -1,7 +1,7 @@
 /**
  * From the paths a user typed to the inputs to scan: template files, directories searched recursively
- * (templates recognised by content), globs, and cloud assemblies (a folder with manifest.json). Neither the
- * search of a directory nor a glob follows symbolic links.
+ * (templates recognised by content), globs, and cloud assemblies (a folder with a cloud assembly's
+ * manifest.json). Neither the search of a directory nor a glob follows symbolic links.
  */
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -31,6 +31,8 @@ export interface Discovery {
   /** sorted by path, each input once */
   readonly inputs: readonly Input[];
   readonly errors: readonly InputError[];
+  /** the paths and globs given, as shown, for a scan that finds nothing to say where it looked */
+  readonly given: readonly string[];
 }
 
 const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template)$/i;
@@ -75,7 +77,7 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
     const kb = b.kind === 'template' ? b.file : b.dir;
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  return { inputs, errors };
+  return { inputs, errors, given: paths.map((p) => (isDynamicPattern(p) ? p : display(path.resolve(cwd, p)))) };
 }
 
 function walk(dir: string, add: (input: Input) => void, errors: InputError[], display: (p: string) => string): void {
