@@ -303,6 +303,14 @@ describe('#27 a manifest.json that is not a cloud assembly', () => {
     expect(report.summary.files).toEqual(['half/template.json', 'web/infra/template.yaml']);
   }, 60_000);
 
+  it('with a version and artifacts, it is a cloud assembly, whose malformed manifest is an input error', async () => {
+    const dir = workspace({ 'cdk.out/manifest.json': { version: '36.0.0', artifacts: [] }, 'cdk.out/Orders.template.json': TOPIC, 'good.yaml': GOOD_YAML });
+    const { code, report } = await scan(dir, 'cdk.out', 'good.yaml');
+    expect(report.errors).toEqual([{ file: 'cdk.out/manifest.json', line: 1, column: 1, message: 'invalid cloud assembly manifest: expected an object with "artifacts"' }]);
+    expect(report.summary.files).toEqual(['good.yaml']);
+    expect(code).toBe(2);
+  }, 60_000);
+
   it('a scan that finds no template says so and fails, unless it is lenient', async () => {
     const dir = workspace({ 'app/manifest.json': { name: 'Orders', icons: [] }, 'app/package.json': { name: 'orders' }, 'empty/.keep': '' });
     const { code, report } = await scan(dir, 'app', 'empty');

@@ -26,8 +26,9 @@ export interface AssemblyResult {
 }
 
 /**
- * True when `dir` holds a cloud assembly manifest: a manifest.json inside it with a `version` and `artifacts`.
- * Other files are named manifest.json too (a web app's manifest); their folder is an ordinary one.
+ * True when `dir` holds a cloud assembly manifest: a manifest.json inside it with a `version` and `artifacts`
+ * (which the reader then checks). Other files are named manifest.json too (a web app's manifest); their folder
+ * is an ordinary one.
  */
 export function isCloudAssembly(dir: string): boolean {
   const file = path.join(dir, 'manifest.json');
@@ -35,7 +36,7 @@ export function isCloudAssembly(dir: string): boolean {
   try {
     if (!inside(realpathSync(dir), realpathSync(file))) return false;
     const manifest: unknown = JSON.parse(readText(file));
-    return isPlainObject(manifest) && typeof manifest.version === 'string' && isPlainObject(manifest.artifacts);
+    return isPlainObject(manifest) && manifest.version !== undefined && manifest.artifacts !== undefined;
   } catch {
     return false;
   }
