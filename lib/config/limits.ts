@@ -1,8 +1,8 @@
 /**
  * Bounds on what one input may make opslint do: how large a file it reads, how deep values may nest, how
- * far YAML aliases may expand, and how many stacks one cloud assembly may hold. Each has a default that real templates stay well inside; the configuration's
- * `limits` section and the command line (which wins) can change them. An input beyond a bound is an input
- * error naming the bound.
+ * far YAML aliases may expand, and how many stacks one cloud assembly may hold. Each has a default that real
+ * templates stay well inside; the configuration's `limits` section and the command line (which wins) can change
+ * them. An input beyond a bound is an input error naming the bound.
  */
 import { UsageError } from '../engine/config';
 import { DEFAULT_MAX_STACKS } from '../assembly/read';
