@@ -15,8 +15,8 @@ import { checksRole, isAssemblyRule, type Pack } from './engine/rule';
 import { machineryNames, nameableFunctions } from './semantics';
 import { buildScorecard, mergeStats } from './engine/scorecard';
 import { applySuppressions, INVALID_SUPPRESSION, type SuppressionOptions } from './engine/suppress';
-import { discoverInputs, type Input } from './inputs/discover';
-import { InputError } from './template/errors';
+import { discoverInputs, type Discovery, type Input } from './inputs/discover';
+import { InputError, messages } from './template/errors';
 import { loadTemplate, type LoadOptions } from './template/load';
 import { BUILTIN_PACKS } from '../rules';
 
@@ -57,7 +57,7 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
   const scan = prepareScan(options);
   const discovery = discoverInputs(paths, scan.cwd, scan.display, options.ignore);
   const results = discovery.inputs.map((input) => scanInput(input, scan));
-  return finishScan(scan, discovery.errors, results, options);
+  return finishScan(scan, discovery, results, options);
 }
 
 /** What every input of one scan shares, made once (in each worker thread, for a parallel scan). */
@@ -119,9 +119,14 @@ export function scanInput(input: Input, scan: PreparedScan): InputResult {
   }
 }
 
-/** The report of a scan from its inputs' results (in input order), with deployed stacks and the baseline. */
-export function finishScan(scan: PreparedScan, discoveryErrors: readonly InputError[], inputs: readonly InputResult[], options: ScanOptions): ScanReport {
-  const errors: InputError[] = [...discoveryErrors];
+/**
+ * The report of a scan from its inputs' results (in input order), with deployed stacks and the baseline. A
+ * scan that read no template and met no error says so, as ESLint does for a pattern that matches no file: an
+ * input error for each path given, so that it does not pass over nothing. A scan of changes (there may be
+ * none) and a lenient scan (pre-commit may pass only other YAML files) may find nothing.
+ */
+export function finishScan(scan: PreparedScan, discovery: Discovery, inputs: readonly InputResult[], options: ScanOptions): ScanReport {
+  const errors: InputError[] = [...discovery.errors];
   const results: AssemblyResult[] = [];
   for (const input of inputs) {
     for (const e of input.errors) errors.push(e);
@@ -130,6 +135,9 @@ export function finishScan(scan: PreparedScan, discoveryErrors: readonly InputEr
   if (options.deployed) {
     for (const e of options.deployed.errors) errors.push(e);
     if (options.deployed.assembly) results.push(evaluateAssembly(options.deployed.assembly, scan.rules, scan.report));
+  }
+  if (errors.length === 0 && !scan.changed && !scan.lenient && results.every((r) => r.files.length === 0)) {
+    for (const given of discovery.given) errors.push(new InputError(messages.noTemplates(), given));
   }
   return combineResults(results, scan.rules, errors, { ...scan.report, baseline: options.baseline ? { file: options.baseline, cwd: scan.cwd } : undefined });
 }

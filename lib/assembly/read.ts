@@ -3,11 +3,11 @@
  * (`cdk:cloud-assembly` artifacts, recursively) and nested stacks (`*.nested.template.json`, found through
  * the parent's `AWS::CloudFormation::Stack` resources), into one {@link Assembly}.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError, messages } from '../template/errors';
 import { isPlainObject } from '../template/intrinsics';
-import { readText, templateFromText, type LoadOptions } from '../template/load';
+import { describeFsError, readText, templateFromText, type LoadOptions } from '../template/load';
 import { parseDocument, type ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
 import { readMetadataEntries, stackConstructs, type MetadataEntry } from './cdk-metadata';
@@ -16,6 +16,8 @@ import type { Assembly, Environment, Stack } from './model';
 const STACK = 'aws:cloudformation:stack';
 const NESTED_ASSEMBLY = 'cdk:cloud-assembly';
 const MAX_STAGE_DEPTH = 16;
+/** Most stacks read from one cloud assembly by default: far more than CloudFormation lets one account deploy. */
+export const DEFAULT_MAX_STACKS = 10_000;
 
 export interface AssemblyResult {
   readonly assembly: Assembly;
@@ -23,9 +25,45 @@ export interface AssemblyResult {
   readonly errors: readonly InputError[];
 }
 
-/** True when `dir` holds a cloud assembly manifest. */
+/**
+ * True when `dir` holds a cloud assembly manifest: a manifest.json inside it with a `version` and `artifacts`
+ * (which the reader then checks). Other files are named manifest.json too (a web app's manifest); their folder
+ * is an ordinary one.
+ */
 export function isCloudAssembly(dir: string): boolean {
-  return existsSync(path.join(dir, 'manifest.json'));
+  const file = path.join(dir, 'manifest.json');
+  if (!existsSync(file)) return false;
+  try {
+    if (!inside(realpathSync(dir), realpathSync(file))) return false;
+    const manifest: unknown = JSON.parse(readText(file));
+    return isPlainObject(manifest) && manifest.version !== undefined && manifest.artifacts !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** What reading one assembly shares, from its top manifest down. */
+interface Reading {
+  /** the assembly's folder, and its real path: what the assembly names must stay inside both */
+  readonly top: string;
+  readonly realTop: string;
+  readonly options: LoadOptions;
+  readonly display: (p: string) => string;
+  readonly stacks: Stack[];
+  readonly errors: InputError[];
+  /** real paths of the Stage folders read: each is read once, so that artifacts naming the same one cannot multiply the work */
+  readonly stageDirs: Set<string>;
+  /** stack templates read, against `options.maxStacks`; `full` once the limit was reported */
+  loaded: number;
+  full: boolean;
+}
+
+/** A file or folder that a manifest or template names, as written, and how to make an error located where it is named. */
+interface Reference {
+  /** e.g. `the template of artifact Orders` */
+  readonly what: string;
+  readonly name: string;
+  readonly error: (message: string) => InputError;
 }
 
 /**
@@ -33,16 +71,25 @@ export function isCloudAssembly(dir: string): boolean {
  * {@link InputError} only when the top manifest itself cannot be read.
  */
 export function readCloudAssembly(dir: string, options: LoadOptions = {}, display: (p: string) => string = (p) => p): AssemblyResult {
-  const errors: InputError[] = [];
-  const stacks: Stack[] = [];
-  const top = readManifest(path.join(dir, 'manifest.json'), display, options);
-  readStacks(dir, dir, top, [], stacks, errors, options, display, 0);
-  return { assembly: { kind: 'cloud-assembly', file: top.file, stacks, manifest: top }, errors };
+  const top = path.resolve(dir);
+  let realTop;
+  try {
+    realTop = realpathSync(top);
+  } catch (error) {
+    throw new InputError(messages.unreadable(describeFsError(error)), display(path.join(top, 'manifest.json')));
+  }
+  const r: Reading = { top, realTop, options, display, stacks: [], errors: [], stageDirs: new Set([realTop]), loaded: 0, full: false };
+  const manifest = readManifest(r, top);
+  readStacks(r, top, manifest, [], [realTop]);
+  return { assembly: { kind: 'cloud-assembly', file: manifest.file, stacks: r.stacks, manifest }, errors: r.errors };
 }
 
-function readManifest(file: string, display: (p: string) => string, options: LoadOptions): ParsedDocument {
-  const shown = display(file);
-  const parsed = parseDocument(readText(file, options.maxFileBytes, shown), shown, 'json', options.limits);
+function readManifest(r: Reading, dir: string): ParsedDocument {
+  const file = path.join(dir, 'manifest.json');
+  const shown = r.display(file);
+  const real = resolveInside(r, dir, { what: 'the manifest of this folder', name: 'manifest.json', error: (message) => new InputError(message, shown) });
+  if (real instanceof InputError) throw real;
+  const parsed = parseDocument(readText(real, r.options.maxFileBytes, shown), shown, 'json', r.options.limits);
   const root = parsed.value;
   if (!isPlainObject(root) || !isPlainObject(root.artifacts ?? {})) {
     throw new InputError(messages.manifest('expected an object with "artifacts"'), shown, { line: 1, column: 1 });
@@ -50,26 +97,41 @@ function readManifest(file: string, display: (p: string) => string, options: Loa
   return parsed;
 }
 
-/**
- * Whether `file` is inside the assembly folder `root`. The manifests and templates of an assembly name files
- * by relative path; one that leads outside it (`../../etc/passwd`) is not read.
- */
+/** Whether `file` is `root` or inside it, by path (a Stage that names its own folder is then a cycle, not outside). */
 function inside(root: string, file: string): boolean {
   const rel = path.relative(root, file);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
-function readStacks(
-  top: string,
-  dir: string,
-  manifest: ParsedDocument,
-  stages: readonly string[],
-  stacks: Stack[],
-  errors: InputError[],
-  options: LoadOptions,
-  display: (p: string) => string,
-  depth: number,
-): void {
+/**
+ * The real path of `abs` when it is inside the assembly; undefined when it leads out of it. The manifests and
+ * templates of an assembly name files by relative path: one that leads outside (`../../etc/passwd`) is refused
+ * without touching it, and one that a symbolic link leads outside is refused before it is opened. Throws what
+ * resolving the path throws (it does not exist).
+ */
+function containedPath(r: Reading, abs: string): string | undefined {
+  if (!inside(r.top, abs)) return undefined;
+  const real = realpathSync(abs);
+  return inside(r.realTop, real) ? real : undefined;
+}
+
+/** The real path of what `ref` names from `dir`, to read, or the input error that says why it is not read. */
+function resolveInside(r: Reading, dir: string, ref: Reference): string | InputError {
+  const abs = path.resolve(dir, ref.name);
+  try {
+    return containedPath(r, abs) ?? ref.error(messages.outsideAssembly(ref.what, ref.name));
+  } catch (error) {
+    return new InputError(messages.unreadable(describeFsError(error)), r.display(abs));
+  }
+}
+
+/** Makes errors located at `at` in a manifest. */
+function inManifest(manifest: ParsedDocument, at: JsonPath): (message: string) => InputError {
+  return (message) => new InputError(message, manifest.file, manifest.sourceMap.locate(manifest.value, at));
+}
+
+/** Reads the stacks and Stages of the manifest of `dir`; `chain` holds the real paths of the folders from the top down to it. */
+function readStacks(r: Reading, dir: string, manifest: ParsedDocument, stages: readonly string[], chain: readonly string[]): void {
   const root = manifest.value as Record<string, unknown>;
   const artifacts = (root.artifacts ?? {}) as Record<string, unknown>;
   // sorted, so that output does not depend on the order CDK wrote the manifest in
@@ -77,11 +139,10 @@ function readStacks(
     const artifact = artifacts[id];
     if (!isPlainObject(artifact)) continue;
     const props = isPlainObject(artifact.properties) ? artifact.properties : {};
-    const at = (): InputError =>
-      new InputError(messages.manifest(`artifact ${id} is malformed`), manifest.file, manifest.sourceMap.locate(root, ['artifacts', id]));
+    const malformed = (): InputError => inManifest(manifest, ['artifacts', id])(messages.manifest(`artifact ${id} is malformed`));
     if (artifact.type === STACK) {
       if (typeof props.templateFile !== 'string') {
-        errors.push(at());
+        r.errors.push(malformed());
         continue;
       }
       const environment = parseEnvironment(artifact.environment);
@@ -96,77 +157,95 @@ function readStacks(
         terminationProtection: typeof props.terminationProtection === 'boolean' ? props.terminationProtection : undefined,
         declaredIn: { file: manifest.file, path: ['artifacts', id], manifest },
       };
-      if (!inside(top, path.resolve(dir, props.templateFile))) {
-        errors.push(outside(`the template of artifact ${id}`, props.templateFile, manifest, ['artifacts', id, 'properties', 'templateFile']));
-        continue;
-      }
-      const metadata = readMetadataEntries(artifact, dir, display, (file) => inside(top, file), options.maxFileBytes);
-      loadStack(top, dir, props.templateFile, stack, metadata, stacks, errors, options, display, 0);
+      const ref = { what: `the template of artifact ${id}`, name: props.templateFile, error: inManifest(manifest, ['artifacts', id, 'properties', 'templateFile']) };
+      const metadata = readMetadataEntries(artifact, dir, r.display, (file) => readable(r, file), r.options.maxFileBytes);
+      loadStack(r, dir, ref, stack, metadata, []);
     } else if (artifact.type === NESTED_ASSEMBLY) {
       const directoryName = props.directoryName;
-      if (typeof directoryName !== 'string' || depth >= MAX_STAGE_DEPTH) {
-        errors.push(at());
+      if (typeof directoryName !== 'string' || chain.length > MAX_STAGE_DEPTH) {
+        r.errors.push(malformed());
         continue;
       }
+      const ref = { what: `the folder of artifact ${id}`, name: directoryName, error: inManifest(manifest, ['artifacts', id, 'properties', 'directoryName']) };
+      const real = resolveInside(r, dir, ref);
+      if (real instanceof InputError) {
+        r.errors.push(real);
+        continue;
+      }
+      if (chain.includes(real) || r.stageDirs.has(real)) {
+        r.errors.push(ref.error((chain.includes(real) ? messages.assemblyCycle : messages.stageReadTwice)(ref.what, ref.name)));
+        continue;
+      }
+      r.stageDirs.add(real);
       const stageDir = path.resolve(dir, directoryName);
-      if (!inside(top, stageDir)) {
-        errors.push(outside(`the folder of artifact ${id}`, directoryName, manifest, ['artifacts', id, 'properties', 'directoryName']));
-        continue;
-      }
       const name = typeof props.displayName === 'string' ? props.displayName.split('/').pop()! : directoryName.replace(/^assembly-/, '');
       try {
-        readStacks(top, stageDir, readManifest(path.join(stageDir, 'manifest.json'), display, options), [...stages, name], stacks, errors, options, display, depth + 1);
+        readStacks(r, stageDir, readManifest(r, stageDir), [...stages, name], [...chain, real]);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
-        errors.push(error);
+        r.errors.push(error);
       }
     }
   }
 }
 
+/** Metadata is supplementary: a file of it that is not inside the assembly is left out, without an error. */
+function readable(r: Reading, file: string): boolean {
+  try {
+    return containedPath(r, file) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 type StackBase = Omit<Stack, 'template' | 'constructs' | 'frameworkResources'>;
 
-function loadStack(
-  top: string,
-  dir: string,
-  templateFile: string,
-  base: StackBase,
-  metadata: readonly MetadataEntry[],
-  stacks: Stack[],
-  errors: InputError[],
-  options: LoadOptions,
-  display: (p: string) => string,
-  nesting: number,
-): void {
-  const abs = path.resolve(dir, templateFile);
-  const shown = display(abs);
+/**
+ * Reads the stack whose template `ref` names from `dir`, then its nested stacks. `chain` holds the real paths
+ * of the templates of the stacks that hold it: a nested stack whose template is one of them is a cycle.
+ */
+function loadStack(r: Reading, dir: string, ref: Reference, base: StackBase, metadata: readonly MetadataEntry[], chain: readonly string[]): void {
+  const real = resolveInside(r, dir, ref);
+  if (real instanceof InputError) {
+    r.errors.push(real);
+    return;
+  }
+  if (chain.includes(real)) {
+    r.errors.push(ref.error(messages.assemblyCycle(ref.what, ref.name)));
+    return;
+  }
+  const max = r.options.maxStacks ?? DEFAULT_MAX_STACKS;
+  if (r.loaded >= max) {
+    if (!r.full) r.errors.push(ref.error(messages.tooManyStacks(max)));
+    r.full = true;
+    return;
+  }
+  r.loaded++;
+  const shown = r.display(path.resolve(dir, ref.name));
+  const { options } = r;
   const parameters: Record<string, string> = { ...(options.parameters ?? {}) };
   if (base.environment.region) parameters['AWS::Region'] = base.environment.region;
   if (base.environment.account) parameters['AWS::AccountId'] = base.environment.account;
   if (base.stackName && !base.parent) parameters['AWS::StackName'] = base.stackName;
   let template;
   try {
-    template = templateFromText(readText(abs, options.maxFileBytes, shown), shown, { ...options, parameters, explicit: true, synthesized: true });
+    template = templateFromText(readText(real, options.maxFileBytes, shown), shown, { ...options, parameters, explicit: true, synthesized: true });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    errors.push(error);
+    r.errors.push(error);
     return;
   }
   if (!template) return;
   // nested stacks: found through the parent's AWS::CloudFormation::Stack resources and their asset path
   const byLogicalId = new Map(metadata.filter((e) => e.logicalId && base.constructPath && e.path.startsWith(`${base.constructPath}/`)).map((e) => [e.logicalId!, e.path]));
-  const nested: { base: StackBase; templateFile: string }[] = [];
-  if (nesting < MAX_STAGE_DEPTH) {
+  const nested: { base: StackBase; ref: Reference }[] = [];
+  if (chain.length < MAX_STAGE_DEPTH) {
     for (const resource of template.resourcesOfType('AWS::CloudFormation::Stack')) {
       const assetPath = resource.metadata?.['aws:asset:path'];
       if (typeof assetPath !== 'string' || !/\.template\.json$/.test(assetPath)) continue;
-      if (!inside(top, path.resolve(dir, assetPath))) {
-        errors.push(new InputError(messages.outsideAssembly(`the template of nested stack ${resource.logicalId}`, assetPath), template.file, template.locateInResource(resource, ['Metadata', 'aws:asset:path'])));
-        continue;
-      }
       const resourcePath = byLogicalId.get(resource.logicalId) ?? resource.constructPath;
       nested.push({
-        templateFile: assetPath,
+        ref: { what: `the template of nested stack ${resource.logicalId}`, name: assetPath, error: (message) => new InputError(message, template.file, template.locateInResource(resource, ['Metadata', 'aws:asset:path'])) },
         base: {
           ...base,
           id: `${base.id}/${resource.logicalId}`,
@@ -180,12 +259,8 @@ function loadStack(
   const { constructs, framework } = base.constructPath
     ? stackConstructs(metadata, base.constructPath, nested.map((n) => n.base.constructPath).filter((p): p is string => p !== undefined && p !== base.constructPath))
     : { constructs: undefined, framework: undefined };
-  stacks.push({ ...base, template, ...(constructs ? { constructs, frameworkResources: framework } : {}) });
-  for (const n of nested) loadStack(top, dir, n.templateFile, n.base, metadata, stacks, errors, options, display, nesting + 1);
-}
-
-function outside(what: string, file: string, manifest: ParsedDocument, at: JsonPath): InputError {
-  return new InputError(messages.outsideAssembly(what, file), manifest.file, manifest.sourceMap.locate(manifest.value, at));
+  r.stacks.push({ ...base, template, ...(constructs ? { constructs, frameworkResources: framework } : {}) });
+  for (const n of nested) loadStack(r, dir, n.ref, n.base, metadata, [...chain, real]);
 }
 
 /** `aws://123456789012/eu-west-1` → `{ account, region }`; `unknown-account` / `unknown-region` stay undefined. */

@@ -28,7 +28,8 @@ function addLimitOptions(command: Command): void {
     .option('--max-depth <n>', 'deepest nesting of mappings and lists read, at most 1000 (default 256; also limits.maxDepth)')
     .option('--max-alias-nodes <n>', 'most nodes the YAML aliases of one file may expand to (default 100000; also limits.maxAliasNodes)')
     .option('--max-foreach-entries <n>', 'most entries the Fn::ForEach loops of one template may expand to (default 5000; also limits.maxForEachEntries)')
-    .option('--parse-timeout <ms>', 'longest time parsing one file may take (default 10000; also limits.parseTimeout)');
+    .option('--parse-timeout <ms>', 'longest time parsing one file may take (default 10000; also limits.parseTimeout)')
+    .option('--max-stacks <n>', 'most stacks read from one cloud assembly, nested stacks included (default 10000; also limits.maxStacks)');
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];

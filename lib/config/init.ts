@@ -53,6 +53,7 @@ packs: []
 #   maxAliasNodes: 100000  # most nodes the YAML aliases of one file expand to
 #   maxForEachEntries: 5000  # most entries the Fn::ForEach loops of one template expand to
 #   parseTimeout: 10000    # longest time parsing one file may take, in milliseconds
+#   maxStacks: 10000       # most stacks of one cloud assembly, nested stacks included
 `;
 
 export function initConfig(cwd: string, force: boolean): string {

@@ -1,10 +1,12 @@
 /**
  * Bounds on what one input may make opslint do: how large a file it reads, how deep values may nest, how far
- * YAML aliases and `Fn::ForEach` loops may expand, and how long parsing one file may take. Each has a default that real templates stay well inside; the configuration's
+ * YAML aliases and `Fn::ForEach` loops may expand, how long parsing one file may take, and how many stacks one
+ * cloud assembly may hold. Each has a default that real templates stay well inside; the configuration's
  * `limits` section and the command line (which wins) can change them. An input beyond a bound is an input
  * error naming the bound.
  */
 import { UsageError } from '../engine/config';
+import { DEFAULT_MAX_STACKS } from '../assembly/read';
 import { DEFAULT_MAX_FOREACH_ENTRIES } from '../template/foreach';
 import { DEFAULT_MAX_FILE_BYTES, type LoadOptions } from '../template/load';
 import { DEFAULT_PARSE_LIMITS, DEFAULT_PARSE_TIMEOUT_MS } from '../template/parse';
@@ -17,6 +19,7 @@ export interface LimitsConfig {
   readonly maxForEachEntries?: number;
   /** milliseconds */
   readonly parseTimeout?: number;
+  readonly maxStacks?: number;
 }
 
 /**
@@ -43,13 +46,14 @@ export interface LimitsFlags {
   readonly maxAliasNodes?: string;
   readonly maxForeachEntries?: string;
   readonly parseTimeout?: string;
+  readonly maxStacks?: string;
 }
 
 /**
  * The read options for a scan: each limit from the command line, else from the configuration, else its
  * default. A value that is not valid is a {@link UsageError} naming the flag or the configuration key.
  */
-export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits' | 'maxForEachEntries'>> {
+export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits' | 'maxForEachEntries' | 'maxStacks'>> {
   const pick = <T>(flag: string, key: string, fromFlag: string | undefined, fromConfig: T | undefined) =>
     fromFlag !== undefined ? { name: flag, value: fromFlag } : fromConfig !== undefined ? { name: `limits.${key} in the configuration`, value: fromConfig } : undefined;
   const size = (given: { name: string; value: number | string } | undefined): number => {
@@ -72,5 +76,6 @@ export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}
       parseTimeoutMs: whole(pick('--parse-timeout', 'parseTimeout', flags.parseTimeout, config.parseTimeout), DEFAULT_PARSE_TIMEOUT_MS, Number.MAX_SAFE_INTEGER),
     },
     maxForEachEntries: whole(pick('--max-foreach-entries', 'maxForEachEntries', flags.maxForeachEntries, config.maxForEachEntries), DEFAULT_MAX_FOREACH_ENTRIES, Number.MAX_SAFE_INTEGER),
+    maxStacks: whole(pick('--max-stacks', 'maxStacks', flags.maxStacks, config.maxStacks), DEFAULT_MAX_STACKS, Number.MAX_SAFE_INTEGER),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * From the paths a user typed to the inputs to scan: template files, directories searched recursively
- * (templates recognised by content), globs, and cloud assemblies (a folder with manifest.json).
+ * (templates recognised by content), globs, and cloud assemblies (a folder with a cloud assembly's
+ * manifest.json). Neither the search of a directory nor a glob follows symbolic links.
  */
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +31,8 @@ export interface Discovery {
   /** sorted by path, each input once */
   readonly inputs: readonly Input[];
   readonly errors: readonly InputError[];
+  /** the paths and globs given, as shown, for a scan that finds nothing to say where it looked */
+  readonly given: readonly string[];
 }
 
 const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template)$/i;
@@ -51,7 +54,8 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
 
   for (const given of paths) {
     if (isDynamicPattern(given)) {
-      const matches = globSync(given, { cwd, absolute: true, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] });
+      // like the folder walk, a glob does not follow symbolic links: one could lead out of the folder it names
+      const matches = globSync(given, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
       if (matches.length === 0) errors.push(new InputError('no files match this pattern', given));
       for (const m of matches) add({ kind: 'template', file: path.resolve(m), explicit: false });
       continue;
@@ -73,7 +77,7 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
     const kb = b.kind === 'template' ? b.file : b.dir;
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  return { inputs, errors };
+  return { inputs, errors, given: paths.map((p) => (isDynamicPattern(p) ? p : display(path.resolve(cwd, p)))) };
 }
 
 function walk(dir: string, add: (input: Input) => void, errors: InputError[], display: (p: string) => string): void {

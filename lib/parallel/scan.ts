@@ -87,7 +87,7 @@ export async function scanOnWorkers(paths: readonly string[], options: ParallelS
   const inputs = discovery.inputs;
   const count = workerCount(inputs, options);
   const results = count === 0 ? inputs.map((input) => scanInput(input, scan)) : await runWorkers(inputs, count, scan, options);
-  return finishScan(scan, discovery.errors, results, options);
+  return finishScan(scan, discovery, results, options);
 }
 
 function workerCount(inputs: readonly Input[], options: ParallelScanOptions): number {

@@ -54,6 +54,10 @@ export const messages = {
   parameterFile: (what: string) => `invalid parameter file: ${what}`,
   manifest: (what: string) => `invalid cloud assembly manifest: ${what}`,
   outsideAssembly: (what: string, file: string) => `${what}, ${file}, is outside the cloud assembly; it is not read`,
+  assemblyCycle: (what: string, file: string) => `${what}, ${file}, leads back to a folder or template that holds it: a cycle; it is not read again`,
+  stageReadTwice: (what: string, file: string) => `${what}, ${file}, is the folder of another artifact too; it is read once`,
+  tooManyStacks: (limit: number) => `the cloud assembly holds more than ${limit} stacks; the others are not read (limit: --max-stacks, limits.maxStacks)`,
+  noTemplates: () => 'no CloudFormation template or cloud assembly found here: nothing was scanned',
 } as const;
 
 /** A short name for the kind of a parsed value, for error messages. */

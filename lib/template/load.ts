@@ -1,5 +1,5 @@
 /** Reading a template file: bytes → text → parsed document → model, with every failure an {@link InputError}. */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { InputError, messages } from './errors';
 import { Template, type TemplateOptions } from './model';
 import { decode, DEFAULT_PARSE_LIMITS, parseDocument, type ParseLimits } from './parse';
@@ -11,6 +11,8 @@ export interface LoadOptions extends TemplateOptions {
   readonly maxFileBytes?: number;
   /** the name shown in findings and errors (default: the path read) */
   readonly displayName?: string;
+  /** most stacks read from one cloud assembly, nested stacks included */
+  readonly maxStacks?: number;
 }
 
 /**
@@ -40,21 +42,25 @@ const SCRATCH_BYTES = 4 * 1024 * 1024;
 let scratch: Buffer | undefined;
 
 /**
- * At most `max` bytes of a file. The size on disk is checked first, and reading also stops past `max`: a file
- * that grows meanwhile, or a device such as /dev/zero, cannot make opslint read more. The bytes returned are
- * valid until the next call (they may be the reused buffer's).
+ * At most `max` bytes of a regular file. Anything else is refused before it is opened: a FIFO would block
+ * the scan until something writes to it, a device can be endless or change state when opened. The file is
+ * opened non-blocking and checked again, in case it was replaced in between. The size on disk is checked
+ * first, and reading also stops past `max`, so a file that grows meanwhile cannot make opslint read more. The
+ * bytes returned are valid until the next call (they may be the reused buffer's).
  */
 function readBounded(file: string, max: number, shown: string): Buffer {
-  const fd = openSync(file, 'r');
+  refuseUnlessFile(statSync(file), shown);
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const stat = fstatSync(fd);
-    if (stat.isFile() && stat.size > max) throw new InputError(messages.tooLarge(stat.size, max), shown);
+    refuseUnlessFile(stat, shown);
+    if (stat.size > max) throw new InputError(messages.tooLarge(stat.size, max), shown);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      // a file is read whole at once (one byte more than its size, to see it end), and a file that grew, or a
-      // device, 64 KiB at a time; the first chunk of a small file goes to the reused buffer
-      const size = chunks.length === 0 && stat.isFile() ? Math.min(stat.size, max) + 1 : 64 * 1024;
+      // a file is read whole at once (one byte more than its size, to see it end), and a file that grew 64 KiB
+      // at a time; the first chunk of a small file goes to the reused buffer
+      const size = chunks.length === 0 ? Math.min(stat.size, max) + 1 : 64 * 1024;
       const chunk = chunks.length === 0 && size <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)).subarray(0, size) : Buffer.allocUnsafe(size);
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
@@ -66,6 +72,12 @@ function readBounded(file: string, max: number, shown: string): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+function refuseUnlessFile(stat: Stats, shown: string): void {
+  if (stat.isFile()) return;
+  const kind = stat.isDirectory() ? 'is a directory' : `is ${stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : 'a device'}, not a regular file`;
+  throw new InputError(messages.unreadable(kind), shown);
 }
 
 /**
@@ -90,6 +102,8 @@ export function describeFsError(error: unknown): string {
     case 'ENOENT': return 'no such file or directory';
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a directory';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    case 'ELOOP': return 'too many symbolic links (a loop of links?)';
     default: return e?.message ?? String(error);
   }
 }
