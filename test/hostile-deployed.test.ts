@@ -144,6 +144,18 @@ describe('#6 a hostile CloudFormation endpoint: no hang, no endless paging, no u
     expect(server.streamed).toBeLessThan(bytes / 2);
   }, 60_000);
 
+  it.each([
+    ['nested deeper than the SDK parser can follow', '<a>'.repeat(200_000) + '</a>'.repeat(200_000), 'Maximum call stack size exceeded'],
+    ['that is not XML', '<html><body>proxy error</body>', '@aws-sdk XML parse error: missing closing tag </html>'],
+  ])('an answer %s: one line naming the stack and the endpoint', async (_shape, body, why) => {
+    const server = await serve([orders, reports], { raw: { action: 'GetTemplate', stack: 'reports', body } });
+    const { code, stdout } = await scan(server.url, '--stack', 'orders,reports');
+    expect(code).toBe(2);
+    const report = json(stdout);
+    expect(report.errors).toEqual([{ file: at('reports'), message: `cloudformation:GetTemplate failed: the answer of CloudFormation at ${server.url} cannot be read (${why})` }]);
+    expect(report.summary.files).toEqual([at('orders')]);
+  }, 60_000);
+
   it('many calls under way at once, all bound to the one deadline: no warning from Node.js', async () => {
     const stacks = Array.from({ length: 16 }, (_, i) => ({ ...orders, name: `orders-${i}` }));
     const server = await serve(stacks, { delayMs: 200 });

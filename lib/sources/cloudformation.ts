@@ -509,6 +509,9 @@ export function explain(error: unknown, source: Pick<StackSource, 'profile' | 'e
   if (e?.name === 'TimeoutError' && !networkError) {
     return `${service(source)} did not answer ${action ?? 'a call'} within ${source.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS} ms (${attempts}; limit: --request-timeout)`;
   }
+  // the note the SDK adds to an answer it could not parse (not XML, nested past its parser's stack)
+  const unreadable = /\.? ?Deserialization error: to see the raw response.*$/;
+  if (unreadable.test(what)) return `${permission} failed: the answer of ${service(source)} cannot be read (${what.replace(unreadable, '')})`;
   if (e instanceof MissingRegion) return 'no AWS region: pass --region, set AWS_REGION, or set a region in the AWS profile';
   if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') {
     const profile = source.profile !== undefined ? ` for profile ${source.profile}` : '';
