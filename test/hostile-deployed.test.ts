@@ -52,7 +52,7 @@ afterEach(async () => {
 
 describe('#6 a hostile CloudFormation endpoint: no hang, no endless paging, no unbounded answer', () => {
   it.each(['nothing', 'headers'] as const)('an answer that stops after %s: one line naming the stack, the endpoint and --request-timeout; the other stacks are scanned', async (after) => {
-    const server = await serve([orders, reports], { stall: { action: 'GetTemplate', stack: 'reports', after } });
+    const server = await serve([orders, reports], { stall: { action: 'GetTemplate', stacks: ['reports'], after } });
     const { code, stdout, stderr } = await scan(server.url, '--stack', 'orders,reports', '--request-timeout', '300');
     expect(code).toBe(2);
     const report = json(stdout);
@@ -64,23 +64,27 @@ describe('#6 a hostile CloudFormation endpoint: no hang, no endless paging, no u
     expect(server.calls.filter((c) => c.action === 'GetTemplate' && c.params.StackName === server.arnOf('reports'))).toHaveLength(3);
   }, 60_000);
 
-  it('an answer that trickles for ever is stopped by --fetch-timeout; a stack not fetched by then is named too, the stacks fetched are scanned', async () => {
-    const server = await serve([orders, reports, { ...orders, name: 'later' }], { stall: { action: 'GetTemplate', stack: 'reports', after: 'trickle' } });
-    const { code, stdout } = await scan(server.url, '--stack', 'orders,reports,later', '--jobs', '1', '--request-timeout', '60000', '--fetch-timeout', '1500');
+  it('answers that trickle for ever are stopped by --fetch-timeout; a stack not fetched by then is named too, the stacks fetched are scanned', async () => {
+    const slow = { ...reports, name: 'slow' };
+    const later = { ...orders, name: 'later' };
+    const server = await serve([orders, reports, slow, later], { stall: { action: 'GetTemplate', stacks: ['reports', 'slow'], after: 'trickle' } });
+    // two answers under way when the time is up, one stack waiting its turn
+    const { code, stdout } = await scan(server.url, '--stack', 'orders,reports,slow,later', '--jobs', '2', '--request-timeout', '60000', '--fetch-timeout', '1500');
     expect(code).toBe(2);
     const report = json(stdout);
     const message = `stopped: fetching the deployed stacks from CloudFormation at ${server.url} took more than 1500 ms (limit: --fetch-timeout)`;
     expect(report.errors).toEqual([
       { file: at('later'), message },
       { file: at('reports'), message },
+      { file: at('slow'), message },
     ]);
     expect(report.summary.files).toEqual([at('orders')]);
     // the stack waiting its turn was not asked for its template once the time was up
-    expect(server.calls.filter((c) => c.action === 'GetTemplate').map((c) => c.params.StackName)).toEqual([server.arnOf('orders'), server.arnOf('reports')]);
+    expect(server.calls.filter((c) => c.action === 'GetTemplate').map((c) => c.params.StackName).sort()).toEqual(['orders', 'reports', 'slow'].map((n) => server.arnOf(n)).sort());
   }, 60_000);
 
   it('the opslint command ends too, in its own process: the error line on stderr, nothing else', async () => {
-    const server = await serve([orders, reports], { stall: { action: 'GetTemplate', stack: 'reports', after: 'trickle' } });
+    const server = await serve([orders, reports], { stall: { action: 'GetTemplate', stacks: ['reports'], after: 'trickle' } });
     const args = ['bin/opslint.ts', 'scan', '--no-config', '--format', 'json', '--stack', 'orders,reports', '--region', REGION, '--endpoint-url', server.url, '--fetch-timeout', '1500'];
     const { code, stderr } = await runNode(args, process.env);
     expect(code).toBe(2);
@@ -127,7 +131,7 @@ describe('#6 a hostile CloudFormation endpoint: no hang, no endless paging, no u
     ['with a Content-Length', true],
   ])('--max-file-size bounds a GetTemplate answer streamed %s: dropped at the limit, not retried', async (_shape, contentLength) => {
     const bytes = 64 * 1024 * 1024;
-    const server = await serve([orders, reports], { oversize: { action: 'GetTemplate', stack: 'reports', bytes, contentLength } });
+    const server = await serve([orders, reports], { oversize: { action: 'GetTemplate', stacks: ['reports'], bytes, contentLength } });
     const { code, stdout } = await scan(server.url, '--stack', 'orders,reports', '--max-file-size', '64KB');
     expect(code).toBe(2);
     const report = json(stdout);
@@ -148,7 +152,7 @@ describe('#6 a hostile CloudFormation endpoint: no hang, no endless paging, no u
     ['nested deeper than the SDK parser can follow', '<a>'.repeat(200_000) + '</a>'.repeat(200_000), 'Maximum call stack size exceeded'],
     ['that is not XML', '<html><body>proxy error</body>', '@aws-sdk XML parse error: missing closing tag </html>'],
   ])('an answer %s: one line naming the stack and the endpoint', async (_shape, body, why) => {
-    const server = await serve([orders, reports], { raw: { action: 'GetTemplate', stack: 'reports', body } });
+    const server = await serve([orders, reports], { raw: { action: 'GetTemplate', stacks: ['reports'], body } });
     const { code, stdout } = await scan(server.url, '--stack', 'orders,reports');
     expect(code).toBe(2);
     const report = json(stdout);
@@ -202,7 +206,7 @@ describe('#22 a password in --endpoint-url is shown in no report and no message'
   });
 
   it('an endpoint that answers: the scan works, and the messages of its limits hide the password too', async () => {
-    const server = await serve([orders, reports], { stall: { action: 'GetTemplate', stack: 'reports', after: 'nothing' } });
+    const server = await serve([orders, reports], { stall: { action: 'GetTemplate', stacks: ['reports'], after: 'nothing' } });
     const { stdout, stderr } = await scan(withPassword(server.url), '--stack', 'orders,reports', '--request-timeout', '200');
     expect(stdout + stderr).not.toContain(PASSWORD);
     const report = json(stdout);

@@ -459,7 +459,8 @@ function boundedAnswers(limit: number, deadline: AbortSignal) {
           done(read > limit ? new AnswerTooLarge(limit) : null, chunk);
         },
       });
-      const stop = (): void => void guard.destroy(deadline.reason as Error);
+      // an error of its own for each answer: the SDK marks the error it is handed
+      const stop = (): void => void guard.destroy(new FetchTimeout((deadline.reason as FetchTimeout).ms));
       deadline.addEventListener('abort', stop, { once: true });
       response.body = pipeline(body, guard, () => deadline.removeEventListener('abort', stop));
       return out;
