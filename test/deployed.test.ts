@@ -5,11 +5,9 @@
  * disk, located at `stack://<region>/<name>` with lines in the template text as served; a stack that cannot
  * be read is one line naming it, and the others are still reported.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import type * as Sarif from 'sarif';
 import { BUILTIN_PACKS } from '../rules';
 import type { Finding, ScanReport } from '../lib/engine/finding';
@@ -17,6 +15,7 @@ import { isAssemblyRule } from '../lib/engine/rule';
 import { deployedAssembly } from '../lib/sources/deployed';
 import { ACTIVE_STATUSES, type DeployedStack } from '../lib/sources/cloudformation';
 import { ACCOUNT, startFakeCloudFormation, type FakeCloudFormation, type FakeOptions, type FakeStack } from '../fixtures/deployed/fake-cloudformation';
+import { isolateAwsEnvironment, runNode } from './helpers/deployed';
 import { runCli, REPO } from './helpers/cli';
 import { validateSarif } from './helpers/sarif';
 
@@ -80,29 +79,11 @@ function scanDeployed(server: FakeCloudFormation, ...args: string[]) {
 
 const onDisk = async (...args: string[]): Promise<ScanReport> => json((await runCli(['scan', '--no-config', '--format', 'json', ...args])).stdout);
 
-const SAVED_ENV = { ...process.env };
-let awsDir: string;
-
-beforeEach(() => {
-  // only what each test sets: no credentials, region or profile of the machine running the tests
-  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
-  awsDir = mkdtempSync(path.join(tmpdir(), 'opslint-aws-'));
-  writeFileSync(path.join(awsDir, 'config'), '');
-  writeFileSync(path.join(awsDir, 'credentials'), '');
-  Object.assign(process.env, {
-    AWS_CONFIG_FILE: path.join(awsDir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(awsDir, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ACCESS_KEY_ID: 'AKIAOPSLINTTEST00001',
-    AWS_SECRET_ACCESS_KEY: 'opslint-test-secret',
-  });
-});
+const aws = isolateAwsEnvironment();
 
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
-  for (const key of Object.keys(process.env)) if (!(key in SAVED_ENV)) delete process.env[key];
-  Object.assign(process.env, SAVED_ENV);
 });
 
 describe('opslint scan --stack: the findings of the same templates on disk', () => {
@@ -347,8 +328,8 @@ describe('opslint scan --stack: stacks that cannot be read', () => {
   it('credentials and region from a profile of the shared files (--profile)', async () => {
     delete process.env.AWS_ACCESS_KEY_ID;
     delete process.env.AWS_SECRET_ACCESS_KEY;
-    writeFileSync(path.join(awsDir, 'config'), `[profile audit]\nregion = ${REGION}\n`);
-    writeFileSync(path.join(awsDir, 'credentials'), '[audit]\naws_access_key_id = AKIAOPSLINTPROFILE01\naws_secret_access_key = profile-secret\n');
+    writeFileSync(path.join(aws.dir, 'config'), `[profile audit]\nregion = ${REGION}\n`);
+    writeFileSync(path.join(aws.dir, 'credentials'), '[audit]\naws_access_key_id = AKIAOPSLINTPROFILE01\naws_secret_access_key = profile-secret\n');
     const server = await serve([orders]);
     const { stdout } = await scanDeployed(server, '--stack', 'orders', '--profile', 'audit');
     expect(json(stdout).errors).toEqual([]);
@@ -481,14 +462,10 @@ describe('deployed stacks as an assembly', () => {
 });
 
 describe('as a user runs it', () => {
-  const run = promisify(execFile);
-  const node = (args: string[], env: NodeJS.ProcessEnv) =>
-    run(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], { cwd: REPO, env, encoding: 'utf8' }).catch((e: { code: number; stdout: string; stderr: string }) => e);
-
   it('the opslint command: findings on stdout, nothing from the SDK on stderr, and no SDK loaded for files', async () => {
     const server = await serve([orders]);
     const env = { ...process.env, NO_COLOR: '1' };
-    const result = (await node(['bin/opslint.ts', 'scan', '--no-config', '--stack', 'orders', '--region', REGION, '--endpoint-url', server.url], env)) as { code?: number; stdout: string; stderr: string };
+    const result = await runNode(['bin/opslint.ts', 'scan', '--no-config', '--stack', 'orders', '--region', REGION, '--endpoint-url', server.url], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`${at('orders')}  stack orders, aws://${ACCOUNT}/${REGION}\n`);
@@ -497,6 +474,6 @@ describe('as a user runs it', () => {
     const probe =
       "const { main } = require('./lib/cli'); const io = { stdout() {}, stderr() {}, cwd: process.cwd(), env: {}, isTTY: false };" +
       `main(['scan', '--no-config', '${ORDERS}'], io).then(() => process.stdout.write(String(Object.keys(require.cache).some((k) => k.includes('@aws-sdk')))));`;
-    expect(((await node(['-e', probe], env)) as { stdout: string }).stdout).toBe('false');
+    expect((await runNode(['-e', probe], env)).stdout).toBe('false');
   }, 60000);
 });

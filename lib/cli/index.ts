@@ -70,6 +70,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--region <region>', "AWS region of the stacks (default: AWS_REGION, or the profile's region)")
     .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE, or the default credential chain)')
     .option('--endpoint-url <url>', 'CloudFormation endpoint to call instead of the default one')
+    .option('--request-timeout <ms>', 'deployed stacks: how long one call to CloudFormation may wait to connect, for its answer, or between two parts of it (default: 30000)')
+    .option('--fetch-timeout <ms>', 'deployed stacks: how long fetching them all may take; the stacks fetched by then are scanned (default: 1800000, 30 minutes)')
     .addOption(new Option('--template-stage <stage>', 'template of deployed stacks: as submitted, or with transforms such as SAM expanded (default: original)').choices(['original', 'processed']))
     .option('--ignore-non-templates', 'skip named files that are not templates instead of reporting them (for pre-commit hooks)')
     .option('--scorecard', 'text output: add the OPS scorecard, question by question')

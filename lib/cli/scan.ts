@@ -53,6 +53,8 @@ export interface ScanCliOptions extends LimitsFlags {
   templateStage?: 'original' | 'processed';
   jobs?: string;
   ruleTimeout?: string;
+  requestTimeout?: string;
+  fetchTimeout?: string;
 }
 
 /** One report to write: a format, and a file (stdout when undefined). */
@@ -106,8 +108,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   const destinations = [...outputs.flatMap((o) => (o.file === undefined ? [] : [{ flag: '--output', file: o.file }])), ...(opts.writeBaseline ? [{ flag: '--write-baseline', file: opts.writeBaseline }] : [])];
   checkDestinations(destinations, targets, scan, cwd);
   const deployed = await readDeployed(opts, { parameters: scan.parameters, ...scan.load }, jobs ?? availableParallelism());
-  const ruleTimeoutMs = opts.ruleTimeout === undefined ? undefined : Number(opts.ruleTimeout);
-  if (ruleTimeoutMs !== undefined && !(Number.isInteger(ruleTimeoutMs) && ruleTimeoutMs > 0)) throw new UsageError(`--rule-timeout must be a whole number of milliseconds, not "${opts.ruleTimeout}"`);
+  const ruleTimeoutMs = parseMs('--rule-timeout', opts.ruleTimeout);
   const report = await scanOnWorkers(targets, {
     ...scan,
     jobs,
@@ -192,7 +193,7 @@ function fileId(stat: BigIntStats): string {
 
 function isInside(file: string, dir: string): boolean {
   const relative = path.relative(realpathSync(dir), realpathSync(file));
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  return relative !== '' && relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative);
 }
 
 /** Whether the scan reads a file found in a folder as a template (one it cannot read counts: it may be one). */
@@ -207,10 +208,19 @@ function isTemplate(file: string, load: Settings['scan']['load']): boolean {
 
 /** `--jobs N`: how much of the scan runs at the same time (undefined: each part's own default). */
 function parseJobs(value: string | undefined): number | undefined {
+  return wholeNumber('--jobs', value, 'of 1 or more');
+}
+
+/** A duration flag in milliseconds (undefined: its default). */
+function parseMs(flag: string, value: string | undefined): number | undefined {
+  return wholeNumber(flag, value, 'of milliseconds');
+}
+
+function wholeNumber(flag: string, value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
-  const jobs = Number(value);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number of 1 or more, not "${value}"`);
-  return jobs;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number ${what}, not "${value}"`);
+  return n;
 }
 
 /**
@@ -219,13 +229,20 @@ function parseJobs(value: string | undefined): number | undefined {
  */
 async function readDeployed(opts: ScanCliOptions, load: LoadOptions, jobs: number): Promise<DeployedResult | undefined> {
   if ((opts.stack ?? []).length === 0 && opts.allStacks !== true) {
-    const flags: [string, unknown][] = [['--region', opts.region], ['--profile', opts.profile], ['--endpoint-url', opts.endpointUrl], ['--template-stage', opts.templateStage]];
+    const flags: [string, unknown][] = [
+      ['--region', opts.region],
+      ['--profile', opts.profile],
+      ['--endpoint-url', opts.endpointUrl],
+      ['--template-stage', opts.templateStage],
+      ['--request-timeout', opts.requestTimeout],
+      ['--fetch-timeout', opts.fetchTimeout],
+    ];
     const stray = flags.find(([, v]) => v !== undefined);
     if (stray) throw new UsageError(`${stray[0]} is for deployed stacks: add --stack NAME or --all-stacks`);
     return undefined;
   }
-  if (opts.endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(opts.endpointUrl)) throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${opts.endpointUrl}"`);
-  const { readDeployedStacks } = await import('../sources/deployed');
+  const { readDeployedStacks, redactUrls } = await import('../sources/deployed');
+  if (opts.endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(opts.endpointUrl)) throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${redactUrls(opts.endpointUrl)}"`);
   return readDeployedStacks(
     {
       stacks: opts.stack,
@@ -235,6 +252,8 @@ async function readDeployed(opts: ScanCliOptions, load: LoadOptions, jobs: numbe
       endpointUrl: opts.endpointUrl,
       templateStage: opts.templateStage === 'processed' ? 'Processed' : 'Original',
       jobs,
+      requestTimeoutMs: parseMs('--request-timeout', opts.requestTimeout),
+      fetchTimeoutMs: parseMs('--fetch-timeout', opts.fetchTimeout),
     },
     load,
   );

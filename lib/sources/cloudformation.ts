@@ -7,11 +7,18 @@
  * calls are retried by the SDK in adaptive mode. A stack that cannot be fetched is one error line naming it;
  * the others are fetched all the same.
  *
+ * The endpoint may be hostile (`--endpoint-url`): each call has a timeout, the whole fetch a deadline, no
+ * answer is read past `--max-file-size`, and a listing whose pages never end is stopped. A password in the
+ * endpoint's URL is never shown.
+ *
  * The SDK is loaded when {@link fetchDeployedStacks} is first called, not when this module is.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type * as Sdk from '@aws-sdk/client-cloudformation';
 import { InputError } from '../template/errors';
+import { DEFAULT_MAX_FILE_BYTES } from '../template/load';
 import { stackLocation } from './location';
 
 /** Which template GetTemplate returns: as submitted, or with transforms (SAM) expanded. */
@@ -33,7 +40,21 @@ export interface StackSource {
   readonly templateStage?: TemplateStage;
   /** stacks fetched at the same time (default: the number of CPUs) */
   readonly jobs?: number;
+  /** the largest answer read from CloudFormation, in bytes (default: the largest file read) */
+  readonly maxBytes?: number;
+  /**
+   * how long one attempt of a call may wait, in milliseconds, to connect, for the answer to start, and for
+   * each next part of it (default {@link DEFAULT_REQUEST_TIMEOUT_MS})
+   */
+  readonly requestTimeoutMs?: number;
+  /** how long the whole fetch may take, in milliseconds (default {@link DEFAULT_FETCH_TIMEOUT_MS}); what is fetched by then is scanned */
+  readonly fetchTimeoutMs?: number;
 }
+
+/** CloudFormation answers in well under a second; a template of its largest size in a few. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Ample for the thousands of stacks of a large account; a bound, so that a scan in CI always ends. */
+export const DEFAULT_FETCH_TIMEOUT_MS = 30 * 60_000;
 
 /** A deployed stack as CloudFormation describes it, with its template text and nested stacks. */
 export interface DeployedStack {
@@ -77,6 +98,11 @@ export const ACTIVE_STATUSES: readonly string[] = [
 
 /** Nested stacks deeper than this are not followed (CloudFormation's own limit is far lower in practice). */
 const MAX_NESTING = 16;
+/**
+ * Pages of one listing followed at most: 100,000 stacks of a region at CloudFormation's 100 a page, many times
+ * the resources of a stack; more is an endpoint that makes up pages.
+ */
+const MAX_PAGES = 1000;
 /** What CloudFormation shows instead of a NoEcho parameter's value. */
 const HIDDEN = '****';
 const NESTED_TYPES = /AWS::CloudFormation::Stack\b|AWS::Serverless::Application\b/;
@@ -103,6 +129,8 @@ class Fetcher {
   private readonly clients = new Map<string, { client: Sdk.CloudFormationClient; ready: Promise<void> }>();
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
   private readonly stage: TemplateStage;
+  /** aborted when the fetch has taken longer than it may: calls under way stop, calls not made fail at once */
+  private readonly deadline = new AbortController();
 
   constructor(
     private readonly sdk: typeof Sdk,
@@ -113,6 +141,19 @@ class Fetcher {
   }
 
   async run(): Promise<FetchResult> {
+    const ms = this.source.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+    const timer = setTimeout(() => this.deadline.abort(new FetchTimeout(ms)), ms);
+    // every call under way listens to it, each some times (the SDK, its retries, the answer's guard) and
+    // stops listening when done: Node.js would take more than 10 for a leak and warn on stderr
+    setMaxListeners(0, this.deadline.signal);
+    try {
+      return await this.fetchAll();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async fetchAll(): Promise<FetchResult> {
     const region = this.source.region ?? (await this.defaultRegion());
     const named = [...new Set(this.source.stacks ?? [])].map((id): StackRef => {
       const arn = parseStackArn(id);
@@ -148,7 +189,7 @@ class Fetcher {
   }
 
   private async describe(ref: StackRef): Promise<Described> {
-    const stack = (await this.send(ref.region, 'DescribeStacks', (c) => c.send(new this.sdk.DescribeStacksCommand({ StackName: ref.id })))).Stacks?.[0];
+    const stack = (await this.send(ref.region, 'DescribeStacks', (c, o) => c.send(new this.sdk.DescribeStacksCommand({ StackName: ref.id }), o))).Stacks?.[0];
     const arn = parseStackArn(stack?.StackId ?? '');
     if (!stack || !arn) throw new FetchError('DescribeStacks', new StackProblem('CloudFormation returned no stack'));
     return { stack, arn };
@@ -169,6 +210,7 @@ class Fetcher {
     const key = region ?? '';
     let entry = this.clients.get(key);
     if (!entry) {
+      const timeout = this.source.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
       const client = withoutNodeVersionWarning(
         () =>
           new this.sdk.CloudFormationClient({
@@ -176,8 +218,24 @@ class Fetcher {
             ...(this.source.profile !== undefined ? { profile: this.source.profile } : {}),
             ...(this.source.endpointUrl !== undefined ? { endpoint: this.source.endpointUrl } : {}),
             retryMode: 'adaptive',
+            requestHandler: {
+              // the SDK waits for ever by default; its timeouts are TimeoutErrors, retried like a lost connection
+              connectionTimeout: timeout,
+              requestTimeout: timeout,
+              throwOnRequestTimeout: true,
+              socketTimeout: timeout,
+              // the SDK's default without timeouts; with them it would be their sum, and its timer, which outlives
+              // a call that fails before it is sent, would keep the process from exiting that long
+              socketAcquisitionWarningTimeout: 3000,
+            },
           }),
       );
+      client.middlewareStack.add(boundedAnswers(this.source.maxBytes ?? DEFAULT_MAX_FILE_BYTES, this.deadline.signal), {
+        // inside the SDK's deserializer, which reads the whole answer: the answer as it comes off the wire
+        step: 'deserialize',
+        priority: 'low',
+        name: 'opslintBoundedAnswers',
+      });
       // credentials are looked up once per client, not once per call: a chain that finds none may have
       // waited on the instance metadata service
       const ready = region === undefined ? Promise.resolve() : client.config.credentials().then(() => undefined);
@@ -188,33 +246,51 @@ class Fetcher {
     return entry;
   }
 
-  /** A call, with the action it was, for the error message. */
-  private async send<T>(region: string | undefined, action: string, call: (client: Sdk.CloudFormationClient) => Promise<T>): Promise<T> {
+  /** A call, with the action it was, for the error message; `call` passes `options` on to the SDK (the deadline). */
+  private async send<T>(region: string | undefined, action: string, call: (client: Sdk.CloudFormationClient, options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
     if (region === undefined) throw new FetchError(action, new MissingRegion());
+    if (this.deadline.signal.aborted) throw new FetchError(action, this.deadline.signal.reason);
     const { client, ready } = this.client(region);
     try {
       await ready;
-      return await call(client);
+      return await call(client, { abortSignal: this.deadline.signal });
     } catch (error) {
       throw new FetchError(action, error);
+    }
+  }
+
+  /**
+   * Every page of a listing, following NextToken. An endpoint that hands out a token again, or pages past
+   * {@link MAX_PAGES}, would keep the listing going for ever: it ends in an error after the pages read.
+   */
+  private async *pages<T extends { NextToken?: string }>(action: string, page: (token: string | undefined) => Promise<T>): AsyncGenerator<T> {
+    const tokens = new Set<string>();
+    let token: string | undefined;
+    for (let read = 0; read === 0 || token !== undefined; read++) {
+      if (read === MAX_PAGES) throw new FetchError(action, new StackProblem(`${service(this.source)} answered ${action} with more than ${MAX_PAGES} pages; opslint reads no more`));
+      const answer = await page(token);
+      yield answer;
+      token = answer.NextToken || undefined;
+      if (token === undefined) continue;
+      if (tokens.has(token)) throw new FetchError(action, new StackProblem(`${service(this.source)} answered ${action} with a NextToken it had given before: its pages would never end`));
+      tokens.add(token);
     }
   }
 
   /** Active stacks of the region, page by page; nested ones carry the ARNs of their parent and root stacks. */
   private async listStacks(region: string | undefined): Promise<{ ref: StackRef; parent?: string; root?: string }[]> {
     const out: { ref: StackRef; parent?: string; root?: string }[] = [];
-    let token: string | undefined;
+    const statuses = ACTIVE_STATUSES as Sdk.StackStatus[];
     try {
-      do {
-        const page = await this.limit(() =>
-          this.send(region, 'ListStacks', (c) => c.send(new this.sdk.ListStacksCommand({ StackStatusFilter: ACTIVE_STATUSES as Sdk.StackStatus[], NextToken: token }))),
-        );
+      const pages = this.pages('ListStacks', (token) =>
+        this.limit(() => this.send(region, 'ListStacks', (c, o) => c.send(new this.sdk.ListStacksCommand({ StackStatusFilter: statuses, NextToken: token }), o))),
+      );
+      for await (const page of pages) {
         for (const s of page.StackSummaries ?? []) {
           if (!s.StackId || !s.StackName) continue;
           out.push({ ref: { id: s.StackId, region: parseStackArn(s.StackId)?.region ?? region, name: s.StackName }, parent: s.ParentId, root: s.RootId });
         }
-        token = page.NextToken;
-      } while (token);
+      }
     } catch (error) {
       this.fail(error, stackLocation(region), 'cannot list the stacks');
     }
@@ -236,7 +312,7 @@ class Fetcher {
         if (this.seen.has(arn.arn)) return undefined;
         this.seen.add(arn.arn);
         if (described.StackStatus === 'DELETE_COMPLETE') throw new FetchError('DescribeStacks', new StackProblem('the stack is deleted'));
-        const template = await this.send(arn.region, 'GetTemplate', (c) => c.send(new this.sdk.GetTemplateCommand({ StackName: arn.arn, TemplateStage: this.stage })));
+        const template = await this.send(arn.region, 'GetTemplate', (c, o) => c.send(new this.sdk.GetTemplateCommand({ StackName: arn.arn, TemplateStage: this.stage }), o));
         const body = template.TemplateBody;
         if (body === undefined) throw new FetchError('GetTemplate', new StackProblem('CloudFormation returned no template'));
         const nested = NESTED_TYPES.test(body) && depth < MAX_NESTING ? await this.nestedStacks(arn.region, arn.arn) : [];
@@ -260,23 +336,24 @@ class Fetcher {
   /** The stack's nested stacks: its `AWS::CloudFormation::Stack` resources and their physical ids (stack ARNs). */
   private async nestedStacks(region: string, arn: string): Promise<{ logicalId: string; arn: string }[]> {
     const out: { logicalId: string; arn: string }[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.send(region, 'ListStackResources', (c) => c.send(new this.sdk.ListStackResourcesCommand({ StackName: arn, NextToken: token })));
+    const pages = this.pages('ListStackResources', (token) =>
+      this.send(region, 'ListStackResources', (c, o) => c.send(new this.sdk.ListStackResourcesCommand({ StackName: arn, NextToken: token }), o)),
+    );
+    for await (const page of pages) {
       for (const r of page.StackResourceSummaries ?? []) {
         if (r.ResourceType === 'AWS::CloudFormation::Stack' && r.LogicalResourceId && r.PhysicalResourceId && parseStackArn(r.PhysicalResourceId)) {
           out.push({ logicalId: r.LogicalResourceId, arn: r.PhysicalResourceId });
         }
       }
-      token = page.NextToken;
-    } while (token);
+    }
     return out.sort((a, b) => cmp(a.logicalId, b.logicalId));
   }
 
   private fail(error: unknown, where: string, prefix?: string): void {
     const message = explain(error, this.source);
     if (message === undefined) throw error instanceof FetchError ? error.cause : error;
-    this.errors.push(new InputError(prefix ? `${prefix}: ${message}` : message, where));
+    // the SDK's own words may quote the endpoint
+    this.errors.push(new InputError(redactUrls(prefix ? `${prefix}: ${message}` : message), where));
   }
 }
 
@@ -340,10 +417,71 @@ class MissingRegion extends Error {}
 /** What CloudFormation answered that cannot be scanned (a deleted stack, no template): the message says it. */
 class StackProblem extends Error {}
 
+/** Why the deadline of the fetch aborts what is under way (`--fetch-timeout`). */
+class FetchTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`the deployed stacks took more than ${ms} ms to fetch`);
+  }
+}
+
+/** An answer larger than `--max-file-size`, not read past the limit; `size` when it said so beforehand. */
+class AnswerTooLarge extends Error {
+  constructor(
+    readonly limit: number,
+    readonly size?: number,
+  ) {
+    super(`an answer of more than ${limit} bytes`);
+  }
+}
+
+/**
+ * An SDK middleware, per attempt, between the wire and the SDK's deserializer (which reads an answer whole
+ * before it parses it): an answer larger than `limit` bytes fails as soon as it says so (Content-Length) or
+ * has sent that much, and the connection is dropped; the deadline stops an answer being read, however slowly
+ * it comes.
+ */
+function boundedAnswers(limit: number, deadline: AbortSignal) {
+  return <A, R extends { response: unknown }>(next: (args: A) => Promise<R>) =>
+    async (args: A): Promise<R> => {
+      const out = await next(args);
+      const response = out.response as { headers?: Record<string, string | undefined>; body?: unknown };
+      const body = response.body;
+      if (!(body instanceof Readable)) return out;
+      const declared = Number(response.headers?.['content-length']);
+      if (declared > limit) {
+        body.destroy();
+        throw new AnswerTooLarge(limit, declared);
+      }
+      let read = 0;
+      const guard = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          read += chunk.length;
+          done(read > limit ? new AnswerTooLarge(limit) : null, chunk);
+        },
+      });
+      // an error of its own for each answer: the SDK marks the error it is handed
+      const stop = (): void => void guard.destroy(new FetchTimeout((deadline.reason as FetchTimeout).ms));
+      deadline.addEventListener('abort', stop, { once: true });
+      response.body = pipeline(body, guard, () => deadline.removeEventListener('abort', stop));
+      return out;
+    };
+}
+
+/** How messages name the service: with the endpoint given, if any, without its password. */
+function service(source: Pick<StackSource, 'endpointUrl'>): string {
+  return source.endpointUrl !== undefined ? `CloudFormation at ${redactUrls(source.endpointUrl)}` : 'CloudFormation';
+}
+
+/** `https://user:secret@host/` → `https://***@host/`, wherever a URL with user information appears in `text`. */
+export function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, '$1***@');
+}
+
 interface SdkError {
   readonly name?: string;
   readonly message?: string;
   readonly code?: string;
+  readonly cause?: unknown;
   readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
 }
 
@@ -354,12 +492,27 @@ const NETWORK = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUN
  * One line for what went wrong with a call, or undefined for an error that is not AWS's answer (a bug: it is
  * thrown on). The message says what to do where there is something to do.
  */
-export function explain(error: unknown, source: Pick<StackSource, 'profile' | 'endpointUrl'>): string | undefined {
+export function explain(error: unknown, source: Pick<StackSource, 'profile' | 'endpointUrl' | 'requestTimeoutMs'>): string | undefined {
   const action = error instanceof FetchError ? error.action : undefined;
   const e = (error instanceof FetchError ? error.cause : error) as SdkError;
   // the SDK wraps what it cannot recognise as an Error (an error from another realm) in a message of its own
   const what = (e?.message ?? String(e)).replace(/^AWS SDK error wrapper for (Error: )?/, '').replace(/\s+/g, ' ').trim().replace(/\.$/, '');
   const permission = action ? `cloudformation:${action}` : 'CloudFormation';
+  // an error of the network names it in its message (`connect ETIMEDOUT 10.0.0.1:443`); the SDK's own timeouts do not
+  const networkError = what.split(/[\s:]+/).some((w) => NETWORK.test(w));
+  // the limits a hostile endpoint runs into; the SDK's AbortError carries the deadline's reason
+  if (e instanceof AnswerTooLarge) {
+    return `the answer of ${service(source)} to ${action ?? 'a call'} is ${e.size !== undefined ? `${e.size} bytes, ` : ''}more than ${e.limit} bytes (limit: --max-file-size, limits.maxFileSize)`;
+  }
+  const late = e instanceof FetchTimeout ? e : e?.name === 'AbortError' && e.cause instanceof FetchTimeout ? e.cause : undefined;
+  if (late) return `stopped: fetching the deployed stacks from ${service(source)} took more than ${late.ms} ms (limit: --fetch-timeout)`;
+  const attempts = plural(e?.$metadata?.attempts ?? 1, 'attempt');
+  if (e?.name === 'TimeoutError' && !networkError) {
+    return `${service(source)} did not answer ${action ?? 'a call'} within ${source.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS} ms (${attempts}; limit: --request-timeout)`;
+  }
+  // the note the SDK adds to an answer it could not parse (not XML, nested past its parser's stack)
+  const unreadable = /\.? ?Deserialization error: to see the raw response.*$/;
+  if (unreadable.test(what)) return `${permission} failed: the answer of ${service(source)} cannot be read (${what.replace(unreadable, '')})`;
   if (e instanceof MissingRegion) return 'no AWS region: pass --region, set AWS_REGION, or set a region in the AWS profile';
   if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') {
     const profile = source.profile !== undefined ? ` for profile ${source.profile}` : '';
@@ -367,7 +520,6 @@ export function explain(error: unknown, source: Pick<StackSource, 'profile' | 'e
   }
   if (e?.$metadata?.httpStatusCode !== undefined && e.name) {
     const code = e.name;
-    const attempts = e.$metadata.attempts ?? 1;
     if (code === 'ValidationError' && /does not exist/.test(what)) return 'stack not found';
     if (/^(AccessDenied|AccessDeniedException|UnauthorizedOperation)$/.test(code) || e.$metadata.httpStatusCode === 403) {
       if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(code)) return `the AWS credentials have expired (${what}); refresh them`;
@@ -375,13 +527,11 @@ export function explain(error: unknown, source: Pick<StackSource, 'profile' | 'e
       return `access denied: ${permission} is not allowed (${what})`;
     }
     if (THROTTLING.test(code) || e.$metadata.httpStatusCode === 429) {
-      return `${permission} was throttled (${code}: ${what}) and failed after ${attempts} attempt${attempts === 1 ? '' : 's'}; lower --jobs, or allow more attempts with AWS_MAX_ATTEMPTS`;
+      return `${permission} was throttled (${code}: ${what}) and failed after ${attempts}; lower --jobs, or allow more attempts with AWS_MAX_ATTEMPTS`;
     }
     return `${permission} failed: ${code}: ${what}`;
   }
-  if ((e?.code !== undefined && NETWORK.test(e.code)) || what.split(/[\s:]+/).some((w) => NETWORK.test(w)) || e?.name === 'TimeoutError') {
-    return `cannot reach CloudFormation${source.endpointUrl ? ` at ${source.endpointUrl}` : ''} (${what})`;
-  }
+  if ((e?.code !== undefined && NETWORK.test(e.code)) || networkError || e?.name === 'TimeoutError') return `cannot reach ${service(source)} (${what})`;
   if (e instanceof StackProblem) return e.message;
   // anything else the SDK threw during a call, but not a bug of opslint's
   const bug = e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
@@ -424,6 +574,10 @@ function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
       else active--;
     }
   };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function cmp(a: string, b: string): number {

@@ -14,6 +14,7 @@ import { fetchDeployedStacks, type DeployedStack, type StackSource } from './clo
 import { stackLocation } from './location';
 
 export type { StackSource, TemplateStage } from './cloudformation';
+export { redactUrls } from './cloudformation';
 
 export interface DeployedResult {
   /** undefined when no stack could be read */
@@ -22,9 +23,9 @@ export interface DeployedResult {
   readonly errors: readonly InputError[];
 }
 
-/** Fetches the stacks `source` asks for and reads them into one assembly. */
+/** Fetches the stacks `source` asks for and reads them into one assembly; no answer is read past the largest file read. */
 export async function readDeployedStacks(source: StackSource, options: LoadOptions = {}): Promise<DeployedResult> {
-  const fetched = await fetchDeployedStacks(source);
+  const fetched = await fetchDeployedStacks({ maxBytes: options.maxFileBytes, ...source });
   const built = deployedAssembly(fetched.stacks, fetched.region, options);
   return { ...(built.assembly ? { assembly: built.assembly } : {}), errors: [...fetched.errors, ...built.errors] };
 }
