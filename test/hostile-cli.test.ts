@@ -280,3 +280,12 @@ describe('--format and --output pair up as the argument parser reads them', () =
     expect(JSON.parse(readFileSync(path.join(dir, 'r.sarif'), 'utf8'))).toHaveProperty('runs');
   });
 });
+
+describe('#7 a FIFO named as the baseline is not read', () => {
+  it('is one input error, and the scan does not block', async () => {
+    const dir = workspace({ 'a.yaml': 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n' });
+    execFileSync('mkfifo', [path.join(dir, 'baseline.json')]);
+    const r = await runCli(['scan', 'a.yaml', '--baseline', 'baseline.json'], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([2, 'opslint: baseline.json: cannot read file: is a FIFO (named pipe), not a regular file\n']);
+  }, 60_000);
+});

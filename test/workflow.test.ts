@@ -140,7 +140,7 @@ describe('baseline', () => {
   it('reports an unreadable baseline as one line', async () => {
     const { code, stderr } = await runCli(['scan', '.', '--baseline', 'missing.json'], { cwd: workspace({ 't.yaml': FUNCTION() }) });
     expect(code).toBe(2);
-    expect(stderr).toBe('opslint: missing.json: cannot read the baseline: no such file\n');
+    expect(stderr).toBe('opslint: missing.json: cannot read file: no such file or directory\n');
   });
 });
 

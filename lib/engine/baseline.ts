@@ -3,10 +3,11 @@
  * path (not line numbers, so edits elsewhere do not make them new), and `--baseline FILE` reports only the
  * findings that are not in it, counts the known ones, and lists the entries that no longer occur.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../template/errors';
 import { isPlainObject } from '../template/intrinsics';
+import { readText } from '../template/load';
 import { cmp, type BaselineEntry, type BaselineSummary, type Finding } from './finding';
 
 const VERSION = 1;
@@ -32,12 +33,13 @@ export function writeBaseline(file: string, findings: readonly Finding[], cwd: s
 
 export function readBaseline(file: string, cwd: string): BaselineEntry[] {
   const abs = path.resolve(cwd, file);
+  // read as templates are (a regular file, bounded in size): a FIFO or device named here cannot block the scan
+  const text = readText(abs, undefined, file);
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(abs, 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON';
-    throw new InputError(`cannot read the baseline: ${reason}`, file);
+    doc = JSON.parse(text);
+  } catch {
+    throw new InputError('cannot read the baseline: not valid JSON', file);
   }
   const list = isPlainObject(doc) ? doc.findings : undefined;
   if (!Array.isArray(list) || !list.every((e) => isPlainObject(e) && ['ruleId', 'file', 'resource', 'path'].every((k) => typeof e[k] === 'string'))) {
