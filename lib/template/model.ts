@@ -94,10 +94,10 @@ export class Template {
     this.sourceMap = parsed.sourceMap;
     const err = (message: string, path: JsonPath): InputError => new InputError(message, this.file, this.locate(path));
 
-    this.parameters = section(root, 'Parameters', err) as Section;
-    const rawConditions = section(root, 'Conditions', err);
-    this.mappings = section(root, 'Mappings', err);
-    const rawOutputs = section(root, 'Outputs', err);
+    this.parameters = section(root, 'Parameters', err, this.sourceMap) as Section;
+    const rawConditions = section(root, 'Conditions', err, this.sourceMap);
+    this.mappings = section(root, 'Mappings', err, this.sourceMap);
+    const rawOutputs = section(root, 'Outputs', err, this.sourceMap);
     const transform = root.Transform;
     this.transforms = transformNames(transform).map((t) => t.name);
 
@@ -145,6 +145,8 @@ export class Template {
     for (const id of resources.keys()) resourceIds.add(id);
     this.resources = resources;
     this.outputs = expandSection('Outputs', rawOutputs);
+    // what was resolved while the model was built saw a scope still in the making (resources not yet known)
+    this.resolver.forget();
   }
 
   /**
@@ -271,21 +273,32 @@ export function looksLikeTemplate(root: Record<string, unknown>): boolean {
   return 'Resources' in root || 'AWSTemplateFormatVersion' in root;
 }
 
-function section(root: Record<string, unknown>, name: string, err: (m: string, p: JsonPath) => InputError): Record<string, Record<string, unknown>> {
+/**
+ * A section of names (Parameters, Mappings, Conditions, Outputs) as a table without a prototype, where it is
+ * written: a template may name a parameter `constructor` or a condition `__proto__`.
+ */
+function section(root: Record<string, unknown>, name: string, err: (m: string, p: JsonPath) => InputError, sourceMap: SourceMap): Record<string, Record<string, unknown>> {
   const value = root[name];
-  if (value === undefined || value === null) return {};
+  if (value === undefined || value === null) return nameTable([]);
   if (!isPlainObject(value)) throw err(messages.sectionNotMapping(name, kindOf(value)), [name]);
-  return value as Record<string, Record<string, unknown>>;
+  const table = nameTable(Object.entries(value) as [string, Record<string, unknown>][]);
+  const record = sourceMap.get(value);
+  if (record) sourceMap.set(table, record);
+  return table;
+}
+
+function nameTable<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  // defined, not assigned: a key `__proto__` is an entry like the others
+  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 /** A section made of expanded entries, with the positions of their keys. */
 function sectionOf(entries: readonly ExpandedEntry[], start: Position | undefined, sourceMap: SourceMap): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
+  const out = nameTable(entries.map((e) => [e.key, e.value as Record<string, unknown>] as const));
   const keys = new Map<string, Position>();
-  for (const e of entries) {
-    Object.defineProperty(out, e.key, { value: e.value, enumerable: true, writable: true, configurable: true });
-    if (e.position) keys.set(e.key, e.position);
-  }
+  for (const e of entries) if (e.position) keys.set(e.key, e.position);
   if (start) sourceMap.set(out, { start, keys });
   return out;
 }
