@@ -90,6 +90,26 @@ describe('#2 a chain of Fn::FindInMap through Fn::If on unknown conditions is re
     expect(description).toEqual({ known: false, reason: 'depends on a condition that cannot be evaluated', alternatives: ['arn:aws:sns:us-east-1:123456789012:b', 'arn:aws:sns:us-east-1:123456789012:a'] });
   }, HANG);
 
+  it('scans a chain of one entry per level whose two branches name the same next entry', async () => {
+    const map: Record<string, unknown> = {};
+    for (let i = 0; i < 30; i++) map[`K${i}`] = { v: { 'Fn::If': ['IsProd', { 'Fn::FindInMap': ['M', `K${i + 1}`, 'v'] }, { 'Fn::FindInMap': ['M', `K${i + 1}`, 'v'] }] } };
+    map.K30 = { v: 'Orders' };
+    const content = {
+      Parameters: { Env: { Type: 'String' } },
+      Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
+      Mappings: { M: map },
+      Resources: {
+        Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { ...ALARM_PROPERTIES, AlarmActions: ['arn:aws:sns:us-east-1:123456789012:oncall'], AlarmDescription: { 'Fn::FindInMap': ['M', 'K0', 'v'] } } },
+      },
+    };
+    const result = await scanBeside('chain-one.json', content);
+    cleanlyScanned(result, 'chain-one.json');
+    expect(byRule(result.findings, 'alarm-runbook-link')).toEqual(['alarm-runbook-link Alarm']);
+    // every branch agrees: the description is known
+    const template = templateFromText(JSON.stringify(content), 'chain-one.json')!;
+    expect(template.valueAt(template.resources.get('Alarm')!, 'Properties.AlarmDescription')).toEqual({ known: true, value: 'Orders' });
+  }, HANG);
+
   it(`takes a value of more than ${MAX_ALTERNATIVES} possible values as unknown, and says so`, () => {
     // a tree of Fn::If nine deep: 512 different texts
     const tree = (depth: number, prefix: string): unknown => (depth === 0 ? prefix : { 'Fn::If': ['IsProd', tree(depth - 1, `${prefix}a`), tree(depth - 1, `${prefix}b`)] });
@@ -197,6 +217,7 @@ describe('#9 a string built past every bound does not stop the scan', () => {
     const five = Array(5).fill({ Ref: 'Big' });
     expect(r.resolve({ 'Fn::Join': ['', five] })).toEqual({ known: false, reason: `Fn::Join makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold` });
     expect(r.resolve({ 'Fn::Sub': '${Big}${Big}${Big}${Big}${Big}' })).toEqual({ known: false, reason: `Fn::Sub makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold` });
+    expect(r.resolve({ 'Fn::Base64': { 'Fn::Join': ['', five.slice(0, 4)] } })).toEqual({ known: false, reason: `Fn::Base64 makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold` });
     expect(r.resolve({ 'Fn::ToJsonString': five })).toEqual({ known: false, reason: `Fn::ToJsonString makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold` });
     // up to the bound, the string
     expect(r.resolve({ 'Fn::Join': ['', five.slice(0, 4)] })).toEqual({ known: true, value: 'y'.repeat(MAX_RESOLVED_STRING) });

@@ -247,7 +247,7 @@ export class Resolver {
       case 'Fn::Select': return this.select(fn.arg, depth);
       case 'Fn::Split': return this.split(fn.arg, depth);
       case 'Fn::FindInMap': return this.findInMap(fn.arg, depth);
-      case 'Fn::Base64': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => typeof v === 'string' ? known(Buffer.from(v).toString('base64')) : unknown('Fn::Base64 of a value that is not a string')));
+      case 'Fn::Base64': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => typeof v === 'string' ? base64(v) : unknown('Fn::Base64 of a value that is not a string')));
       case 'Fn::Length': return this.map(this.deep(fn.arg, depth + 1), (v) => Array.isArray(v) ? known(v.length) : unknown('Fn::Length of a value that is not a list'));
       case 'Fn::ToJsonString': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => v === undefined ? known(undefined) : bounded(boundedJson(v), 'Fn::ToJsonString')));
       case 'Fn::Equals': case 'Fn::And': case 'Fn::Or': case 'Fn::Not': case 'Condition': {
@@ -547,6 +547,12 @@ function scalarString(v: unknown): string {
 /** A string the resolver built, or Unknown when it would be longer than {@link MAX_RESOLVED_STRING} (`undefined`). */
 function bounded(text: string | undefined, what: string): Resolved {
   return text === undefined ? unknown(`${what} makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold`) : known(text);
+}
+
+/** `Fn::Base64` of a text: a third longer, so bounded too (nested, it would grow without end). */
+function base64(text: string): Resolved {
+  const bytes = Buffer.from(text);
+  return bounded(Math.ceil(bytes.length / 3) * 4 > MAX_RESOLVED_STRING ? undefined : bytes.toString('base64'), 'Fn::Base64');
 }
 
 /**
