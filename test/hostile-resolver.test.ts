@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import * as load from '../lib/template/load';
 import { templateFromText } from '../lib/template/load';
-import { MAX_ALTERNATIVES, MAX_RESOLVED_STRING } from '../lib/template/resolver';
+import { MAX_ALTERNATIVES, MAX_RESOLVED_STRING, MAX_VALUE_PARTS } from '../lib/template/resolver';
 import { runCli } from './helpers/cli';
 import { yaml } from './helpers/yaml';
 
@@ -108,6 +108,23 @@ describe('#2 a chain of Fn::FindInMap through Fn::If on unknown conditions is re
     // every branch agrees: the description is known
     const template = templateFromText(JSON.stringify(content), 'chain-one.json')!;
     expect(template.valueAt(template.resources.get('Alarm')!, 'Properties.AlarmDescription')).toEqual({ known: true, value: 'Orders' });
+  }, HANG);
+
+  it(`takes a value of more than ${MAX_VALUE_PARTS} parts as unknown: mapping entries that list the next one twice`, async () => {
+    const map: Record<string, unknown> = {};
+    for (let i = 0; i < 30; i++) map[`K${i}`] = { v: [{ 'Fn::FindInMap': ['M', `K${i + 1}`, 'v'] }, { 'Fn::FindInMap': ['M', `K${i + 1}`, 'v'] }] };
+    map.K30 = { v: 'x' };
+    const joined = { 'Fn::Join': ['', { 'Fn::FindInMap': ['M', 'K0', 'v'] }] };
+    const content = {
+      Mappings: { M: map },
+      Resources: { Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { ...ALARM_PROPERTIES, AlarmActions: ['arn:aws:sns:us-east-1:123456789012:oncall'], AlarmDescription: joined } } },
+    };
+    const result = await scanBeside('lists.json', content);
+    cleanlyScanned(result, 'lists.json');
+    const template = templateFromText(JSON.stringify(content), 'lists.json')!;
+    expect(template.resolver.resolve(joined)).toEqual({ known: false, reason: `value of more than ${MAX_VALUE_PARTS} parts` });
+    // a few levels are resolved whole
+    expect(template.resolver.deep({ 'Fn::FindInMap': ['M', 'K28', 'v'] })).toEqual({ known: true, value: [['x', 'x'], ['x', 'x']] });
   }, HANG);
 
   it(`takes a value of more than ${MAX_ALTERNATIVES} possible values as unknown, and says so`, () => {

@@ -65,6 +65,11 @@ export const MAX_RESOLVED_STRING = 1024 * 1024;
  * it is unknown. Real templates have a handful; a chain of mappings that branch at every step has 2^n.
  */
 export const MAX_ALTERNATIVES = 256;
+/**
+ * The most parts (values, list items, mapping entries) one value resolved whole may have: a template of 1 MB has
+ * far fewer, and mapping entries that name others twice over would otherwise make 2^n.
+ */
+export const MAX_VALUE_PARTS = 100_000;
 
 /** A result with the assumptions it rests on. */
 type Evaluated<T> = { readonly result: T; readonly assumptions: readonly Assumption[] };
@@ -89,6 +94,8 @@ export class Resolver {
   private memo = new WeakMap<object, [Evaluated<Resolved>?, Evaluated<Resolved>?]>();
   /** counts results that hold only where they were worked out (a depth cut, a condition met inside itself): not memoised */
   private situated = 0;
+  /** how many more parts the value that {@link deep} resolves in progress may have */
+  private partsLeft?: number;
   private overriding?: Override;
   /** the assumptions recorded by each {@link track} call in progress, innermost last */
   private readonly trackers: Map<string, Assumption>[] = [];
@@ -268,6 +275,15 @@ export class Resolver {
   /** Resolves `value` and everything inside it; Unknown if any part is unknown. `AWS::NoValue` entries are dropped. */
   deep(value: unknown, depth = 0): Resolved {
     if (depth > MAX_DEPTH) return this.cut('expression nested too deeply');
+    if (this.partsLeft === undefined) {
+      this.partsLeft = MAX_VALUE_PARTS;
+      try {
+        return this.deep(value, depth);
+      } finally {
+        this.partsLeft = undefined;
+      }
+    }
+    if (--this.partsLeft < 0) return this.cut(`value of more than ${MAX_VALUE_PARTS} parts`);
     const r = this.resolve(value, depth);
     if (!r.known) {
       if (!r.alternatives) return r;
