@@ -312,8 +312,7 @@ function withGlobals(definition: Record<string, unknown>, type: string, globals:
   if (ignore === '*') return definition;
   if (Array.isArray(ignore)) {
     const skipped = new Set(ignore.filter((i): i is string => typeof i === 'string'));
-    const kept: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(global)) if (!skipped.has(k)) kept[k] = v;
+    const kept = nameTable(Object.entries(global).filter(([k]) => !skipped.has(k)));
     const record = sourceMap.get(global);
     if (record) sourceMap.set(kept, record);
     global = kept;
