@@ -328,6 +328,23 @@ describe('#24 names that JavaScript objects inherit are names like any other', (
     expect(Object.keys(bare.parameters)).toEqual(['constructor', 'valueOf', '__proto__']);
   });
 
+  it('keeps a Globals property named __proto__ as a property when a resource ignores others', () => {
+    const template = templateFromText(yaml`
+      Transform: AWS::Serverless-2016-10-31
+      Globals:
+        Function:
+          __proto__: {Tracing: Active}
+          Timeout: 5
+      Resources:
+        Fn:
+          Type: AWS::Serverless::Function
+          Properties: {Runtime: nodejs20.x, Handler: index.handler, CodeUri: ., IgnoreGlobals: [Timeout]}
+    `, 't.yaml')!;
+    const properties = template.resources.get('Fn')!.properties;
+    expect(Object.keys(properties)).toEqual(['__proto__', 'Runtime', 'Handler', 'CodeUri', 'IgnoreGlobals']);
+    expect(properties.Tracing).toBeUndefined();
+  });
+
   it('scans the template with no internal error', async () => {
     const result = await scanBeside('names.yaml', TEMPLATE, ['--parameters', 'hasOwnProperty=x']);
     cleanlyScanned(result, 'names.yaml');
