@@ -49,6 +49,9 @@ async function scanBeside(file: string, content: unknown, extra: string[] = []):
 /** The findings as `rule resource`, for those of `rules`. */
 const byRule = (findings: readonly Finding[], ...rules: string[]): string[] => findings.filter((f) => rules.includes(f.ruleId)).map((f) => `${f.ruleId} ${f.resource}`);
 
+/** The notes of a file: where a value was taken as not known because it went past a bound. */
+const notesOf = (report: ScanReport, file: string): string[] => report.summary.notes.filter((n) => n.file === file).map((n) => n.message);
+
 /** A file scanned like any other: no input error, no internal error. */
 function cleanlyScanned(result: { code: number; stderr: string; report: ScanReport; findings: Finding[] }, file: string): void {
   expect(result.report.errors).toEqual([]);
@@ -83,6 +86,7 @@ describe('#2 a chain of Fn::FindInMap through Fn::If on unknown conditions is re
   it('scans the template: the value is one of the two the chain ends in', async () => {
     const result = await scanBeside('chain.json', chain());
     cleanlyScanned(result, 'chain.json');
+    expect(notesOf(result.report, 'chain.json')).toEqual([]);
     // neither topic ARN links a runbook: every branch is known, and fails
     expect(byRule(result.findings, 'alarm-runbook-link')).toEqual(['alarm-runbook-link Alarm']);
     const template = templateFromText(JSON.stringify(chain()), 'chain.json')!;
@@ -121,6 +125,7 @@ describe('#2 a chain of Fn::FindInMap through Fn::If on unknown conditions is re
     };
     const result = await scanBeside('lists.json', content);
     cleanlyScanned(result, 'lists.json');
+    expect(notesOf(result.report, 'lists.json')).toEqual([`a value is taken as not known before deployment: value of more than ${MAX_VALUE_PARTS} parts`]);
     const template = templateFromText(JSON.stringify(content), 'lists.json')!;
     expect(template.resolver.resolve(joined)).toEqual({ known: false, reason: `value of more than ${MAX_VALUE_PARTS} parts` });
     // a few levels are resolved whole
@@ -131,7 +136,9 @@ describe('#2 a chain of Fn::FindInMap through Fn::If on unknown conditions is re
     // a tree of Fn::If nine deep: 512 different texts
     const tree = (depth: number, prefix: string): unknown => (depth === 0 ? prefix : { 'Fn::If': ['IsProd', tree(depth - 1, `${prefix}a`), tree(depth - 1, `${prefix}b`)] });
     const template = templateFromText(JSON.stringify({ Parameters: { Env: { Type: 'String' } }, Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } }, Resources: {} }), 't.json')!;
-    expect(template.resolver.resolve(tree(9, 'x'))).toEqual({ known: false, reason: `depends on condition IsProd: parameter Env has no default value, with more than ${MAX_ALTERNATIVES} possible values` });
+    const reason = `depends on condition IsProd: parameter Env has no default value, with more than ${MAX_ALTERNATIVES} possible values`;
+    expect(template.resolver.resolve(tree(9, 'x'))).toEqual({ known: false, reason });
+    expect(template.unresolved.map((u) => u.message)).toEqual([`a value is taken as not known before deployment: ${reason}`]);
     // within the bound, every value
     expect(template.resolver.resolve(tree(8, 'x'))).toMatchObject({ known: false, alternatives: expect.arrayContaining(['xaaaaaaaa', 'xbbbbbbbb']) as unknown[] });
   });
@@ -220,6 +227,7 @@ describe('#9 a string built past every bound does not stop the scan', () => {
       Resources: { Alarm: { Type: 'AWS::CloudWatch::Alarm', Condition: 'Huge', Properties: ALARM_PROPERTIES } },
     });
     cleanlyScanned(result, 'join.json');
+    expect(notesOf(result.report, 'join.json')).toEqual([`a value is taken as not known before deployment: Fn::Join makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold`]);
     // the condition is not known to be false: the alarm is checked
     expect(byRule(result.findings, 'alarm-actions')).toEqual(['alarm-actions Alarm']);
   }, HANG);

@@ -106,10 +106,18 @@ export class Template {
 
     const resourceIds = new Set<string>();
     const scope = { parameters: this.parameters, conditions: rawConditions, mappings: this.mappings, resourceIds };
-    this.resolver = new Resolver(scope, options);
+    const unresolved: Unresolved[] = (parsed.notes ?? []).map((n) => ({ path: '', position: n.position, message: n.message }));
+    // an expression past a bound of the resolver is noted once, where it is written (the first met, for each reason)
+    const limits = new Set<string>();
+    this.resolver = new Resolver(scope, options, (expression, reason) => {
+      const message = `a value is taken as not known before deployment: ${reason}`;
+      if (limits.has(message)) return;
+      limits.add(message);
+      const written = isPlainObject(expression) || Array.isArray(expression) ? this.sourceMap.get(expression)?.start : undefined;
+      unresolved.push({ path: '', position: written ?? this.locate([]), message });
+    });
 
     // AWS::LanguageExtensions loops, in the three sections that may hold them
-    const unresolved: Unresolved[] = (parsed.notes ?? []).map((n) => ({ path: '', position: n.position, message: n.message }));
     const noteUnexpanded = (name: string, loops: readonly UnexpandedLoop[]): void => {
       for (const u of loops) unresolved.push({ path: formatPath([name, u.key]), position: u.position ?? this.locate([name]), message: u.reason });
     };

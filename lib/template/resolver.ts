@@ -71,6 +71,15 @@ export const MAX_ALTERNATIVES = 256;
  */
 export const MAX_VALUE_PARTS = 100_000;
 
+/** The unknowns made by going past a bound (a string too long, too many possible values), to tell the model where. */
+const LIMITED = new WeakSet<Unknown>();
+
+function limited(reason: string): Unknown {
+  const u = unknown(reason);
+  LIMITED.add(u);
+  return u;
+}
+
 /** A result with the assumptions it rests on. */
 type Evaluated<T> = { readonly result: T; readonly assumptions: readonly Assumption[] };
 
@@ -109,6 +118,8 @@ export class Resolver {
   constructor(
     private readonly scope: ResolverScope,
     private readonly inputs: ResolverInputs = {},
+    /** told of each expression taken as unknown because it goes past one of the bounds above, and why */
+    private readonly onLimit?: (expression: unknown, reason: string) => void,
   ) {}
 
   /**
@@ -232,6 +243,7 @@ export class Resolver {
     }
     const situated = this.situated;
     const { value: result, assumptions } = this.track(() => this.evaluate(fn, value, depth));
+    if (!result.known && LIMITED.has(result)) this.onLimit?.(value, result.reason);
     if (this.situated === situated) {
       memo[mode] = { result, assumptions };
       this.memo.set(value as object, memo);
@@ -278,7 +290,9 @@ export class Resolver {
     if (this.partsLeft === undefined) {
       this.partsLeft = MAX_VALUE_PARTS;
       try {
-        return this.deep(value, depth);
+        const r = this.deep(value, depth);
+        if (this.partsLeft < 0 && !r.known) this.onLimit?.(value, r.reason);
+        return r;
       } finally {
         this.partsLeft = undefined;
       }
@@ -562,7 +576,7 @@ function scalarString(v: unknown): string {
 
 /** A string the resolver built, or Unknown when it would be longer than {@link MAX_RESOLVED_STRING} (`undefined`). */
 function bounded(text: string | undefined, what: string): Resolved {
-  return text === undefined ? unknown(`${what} makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold`) : known(text);
+  return text === undefined ? limited(`${what} makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold`) : known(text);
 }
 
 /** `Fn::Base64` of a text: a third longer, so bounded too (nested, it would grow without end). */
@@ -617,7 +631,7 @@ function combine(outcomes: readonly Resolved[], reason: string): Resolved {
     else for (const a of o.alternatives!) add(a);
   }
   if (values.size === 1) return known(values.values().next().value);
-  if (values.size > MAX_ALTERNATIVES) return unknown(`${reason}, with more than ${MAX_ALTERNATIVES} possible values`);
+  if (values.size > MAX_ALTERNATIVES) return limited(`${reason}, with more than ${MAX_ALTERNATIVES} possible values`);
   return unknown(reason, [...values.values()]);
 }
 
