@@ -241,6 +241,7 @@ describe('#9 a string built past every bound does not stop the scan', () => {
     const r = template.resolver;
     const five = Array(5).fill({ Ref: 'Big' });
     expect(r.resolve({ 'Fn::Join': ['', five] })).toEqual({ known: false, reason: `Fn::Join makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold` });
+    expect(r.resolve({ 'Fn::Sub': `${'z'.repeat(MAX_RESOLVED_STRING / 4)}\${Big}\${Big}\${Big}\${Big}` })).toEqual({ known: false, reason: `Fn::Sub makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold` });
     expect(r.resolve({ 'Fn::Sub': '${Big}${Big}${Big}${Big}${Big}' })).toEqual({ known: false, reason: `Fn::Sub makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold` });
     expect(r.resolve({ 'Fn::Base64': { 'Fn::Join': ['', five.slice(0, 4)] } })).toEqual({ known: false, reason: `Fn::Base64 makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold` });
     expect(r.resolve({ 'Fn::ToJsonString': five })).toEqual({ known: false, reason: `Fn::ToJsonString makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold` });

@@ -488,10 +488,10 @@ export class Resolver {
       if (!isScalar(r.value)) return unknown(`\${${v.raw}} is not a single value`);
       values.set(v.raw, scalarString(r.value));
     }
-    let length = 0;
+    // a short template may name a long value many times: the values put in are counted as they are
+    let length = template.length;
     const out = replacePlaceholders(template, ({ inner }) => {
       const part = inner.startsWith('!') ? `\${${inner.slice(1)}}` : values.get(inner.trim()) ?? `\${${inner}}`;
-      // a short template may name a long value many times
       length += part.length;
       return length > MAX_RESOLVED_STRING ? '' : part;
     });
@@ -607,7 +607,7 @@ function boundedJson(value: unknown): string | undefined {
     } else least += 1;
   }
   if (least > MAX_RESOLVED_STRING) return undefined;
-  // (nothing to write out, for `undefined`: callers ask only about values that are there)
+  // JSON.stringify gives nothing for `undefined`; callers ask only about values that are there
   const text = JSON.stringify(value) as string | undefined;
   return text === undefined || text.length > MAX_RESOLVED_STRING ? undefined : text;
 }
