@@ -114,9 +114,22 @@ export function scanInput(input: Input, scan: PreparedScan): InputResult {
     const template = loadTemplate(input.file, { ...scan.load, explicit: input.explicit && !scan.lenient, displayName: display(input.file) });
     return { result: template ? evaluateAssembly(singleTemplateAssembly(template), scan.rules, scan.report) : undefined, errors: [] };
   } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    return { errors: [error] };
+    return { errors: [error instanceof InputError ? error : internalError(inputName(input, scan), error)] };
   }
+}
+
+/**
+ * What opslint did not expect while reading an input or checking it outside a rule (a rule's own failure is a
+ * finding): an error for that input, so the others are scanned and the report is written all the same.
+ */
+function internalError(file: string, error: unknown): InputError {
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new InputError(`internal error while scanning this file (${what}); please report it`, file);
+}
+
+/** The file an input is shown as: a template, or a cloud assembly's manifest. */
+export function inputName(input: Input, scan: Pick<PreparedScan, 'display'>): string {
+  return scan.display(input.kind === 'template' ? input.file : path.join(input.dir, 'manifest.json'));
 }
 
 /**

@@ -76,11 +76,27 @@ export function readMetadataEntries(
 export function sourceFromTrace(frames: readonly unknown[], display: (p: string) => string): string | undefined {
   for (const frame of frames) {
     if (typeof frame !== 'string') continue;
-    const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/.exec(frame.trim());
-    if (!m || frame.includes('node_modules') || frame.startsWith('...') || !path.isAbsolute(m[1])) continue;
-    return `${display(m[1])}:${m[2]}:${m[3]}`;
+    const at = frameLocation(frame.trim());
+    if (!at || frame.includes('node_modules') || frame.startsWith('...') || !path.isAbsolute(at.file)) continue;
+    return `${display(at.file)}:${at.line}:${at.column}`;
   }
   return undefined;
+}
+
+/**
+ * The `file:line:col` that ends a stack frame, `(file:line:col)` or `file:line:col`: the file is what precedes
+ * it back to a parenthesis or a colon (a drive letter's colon excepted). What
+ * `/\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/` finds, read once: that pattern reads the frame again from
+ * each of its characters, for minutes on a long one.
+ */
+function frameLocation(frame: string): { file: string; line: string; column: string } | undefined {
+  const m = /:(\d+):(\d+)\)?$/.exec(frame);
+  if (!m) return undefined;
+  let start = m.index;
+  while (start > 0 && !'():'.includes(frame[start - 1])) start--;
+  if (start === m.index) return undefined;
+  if (start >= 2 && frame[start - 1] === ':' && /[A-Za-z]/.test(frame[start - 2])) start -= 2;
+  return { file: frame.slice(start, m.index), line: m[1], column: m[2] };
 }
 
 /** Is the construct at `constructPath` part of the CDK's own machinery, in the stack at `stackPath`? */

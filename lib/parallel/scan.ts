@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { timeoutFinding } from '../engine/runner';
 import type { Finding, ScanReport } from '../engine/finding';
 import { discoverInputs, type Input } from '../inputs/discover';
-import { finishScan, prepareScan, scanInput, type InputResult, type PreparedScan, type ScanOptions } from '../scan';
+import { finishScan, inputName, prepareScan, scanInput, type InputResult, type PreparedScan, type ScanOptions } from '../scan';
 import { InputError } from '../template/errors';
 import type { Position } from '../template/source';
 import { BUILTIN_PACKS } from '../../rules';
@@ -221,8 +221,4 @@ function revive(reply: Extract<WorkReply, { kind: 'done' }>, stopped: readonly F
   if (!stopped) return { result: reply.result, errors };
   const result = reply.result ?? { findings: [], stats: new Map(), notes: [], files: [], resources: 0 };
   return { result: { ...result, findings: [...result.findings, ...stopped] }, errors };
-}
-
-function inputName(input: Input, scan: PreparedScan): string {
-  return scan.display(input.kind === 'template' ? input.file : path.join(input.dir, 'manifest.json'));
 }

@@ -6,7 +6,7 @@
  * the resource: by a reference to it (Ref, GetAtt, Sub), or by its literal name (metric math included).
  */
 import type { Reference } from '../template/graph';
-import { asIntrinsic, isPlainObject } from '../template/intrinsics';
+import { asIntrinsic, isPlainObject, own } from '../template/intrinsics';
 import type { Resource, Template } from '../template/model';
 import type { JsonPath } from '../template/path';
 import type { Assumption } from '../template/resolver';
@@ -211,7 +211,7 @@ export class AlarmIndex {
   }
 
   private allWatching(resource: Resource): WatchingAlarm[] {
-    const identity = METRIC_IDENTITIES[resource.type];
+    const identity = own(METRIC_IDENTITIES, resource.type);
     if (!identity) return [];
     // how a resource is named decides which alarms are its, not whether it has one: not an assumption of a finding
     const idents = this.template.resolver.untracked(() => identities(resource, identity, this.template));

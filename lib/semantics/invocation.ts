@@ -7,6 +7,7 @@
  * invoking resource is not in the template.
  */
 import type { Reference } from '../template/graph';
+import { own } from '../template/intrinsics';
 import type { Resource, Template } from '../template/model';
 import { pathStartsWith, referrers } from './references';
 import { samEventDisabled, samEvents } from './sam';
@@ -146,7 +147,7 @@ function dedupe(invokers: Invoker[]): Invoker[] {
 function samEventInvokers(template: Template, target: Resource): Invoker[] {
   const out: Invoker[] = [];
   for (const event of samEvents(target, template)) {
-    const known = event.type === undefined ? undefined : SAM_EVENTS[event.type];
+    const known = event.type === undefined ? undefined : own(SAM_EVENTS, event.type);
     if (!known || samEventDisabled(target, event, template)) continue;
     let [service, mode] = known;
     if (event.type === 'SNS') {

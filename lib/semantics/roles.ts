@@ -64,6 +64,16 @@ const CDK_INTERNAL_IDS: readonly RegExp[] = [
   /waiterstatemachine[0-9A-Za-z]*[0-9A-F]{8}$/,
 ];
 
+/**
+ * CloudFormation takes logical ids of up to 255 characters; a longer one is no CDK id, and is not matched (the
+ * patterns ending in `[0-9A-Za-z]*[0-9A-F]{8}$` read a long id again from every `framework…` in it).
+ */
+const MAX_LOGICAL_ID = 255;
+
+function isCdkInternalId(id: string): boolean {
+  return id.length <= MAX_LOGICAL_ID && CDK_INTERNAL_IDS.some((re) => re.test(id));
+}
+
 /** Signs that a template was synthesized by the CDK, which make its logical ids worth reading as the CDK's. */
 function synthesizedByCdk(template: Template): boolean {
   if ('BootstrapVersion' in template.parameters || template.resources.has('CDKMetadata')) return true;
@@ -79,7 +89,7 @@ export function cdkInternalResources(stack: Pick<Stack, 'template' | 'frameworkR
   const out = new Set(stack.frameworkResources ?? []);
   if (!synthesizedByCdk(template)) return out;
   for (const r of template.resources.values()) {
-    if (r.constructPath !== undefined ? isFrameworkPath(r.constructPath) : CDK_INTERNAL_IDS.some((re) => re.test(r.logicalId))) out.add(r.logicalId);
+    if (r.constructPath !== undefined ? isFrameworkPath(r.constructPath) : isCdkInternalId(r.logicalId)) out.add(r.logicalId);
   }
   return out;
 }

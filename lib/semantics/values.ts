@@ -3,7 +3,7 @@
  * predicates rules apply to values (CloudFormation accepts `true` and `"true"`), every value a property can
  * take across the branches of an `Fn::If`, and the text of a value that cannot be resolved, for comparing names.
  */
-import { asIntrinsic, isPlainObject } from '../template/intrinsics';
+import { asIntrinsic, isPlainObject, replacePlaceholders } from '../template/intrinsics';
 import { parsePath, type JsonPath } from '../template/path';
 import type { Resolved, Resolver } from '../template/resolver';
 
@@ -236,7 +236,7 @@ export function textOptions(resolver: Resolver, value: unknown): string[] {
 
 /** An `Fn::Sub` text with its `${…}` variables replaced by a neutral word, so that their colons do not split ARN fields. */
 export function placeholdersOut(text: string): string {
-  return text.replace(/\$\{[^}]*\}/g, 'x');
+  return replacePlaceholders(text, () => 'x', { empty: true });
 }
 
 /** `a`, `a and b`, `a, b and c`, `a, b, c and 2 more` (duplicates once). */

@@ -4,7 +4,7 @@
  * default or a given value). Copies keep the source positions of the loop body they came from.
  */
 import { InputError, messages } from './errors';
-import { asIntrinsic, isPlainObject } from './intrinsics';
+import { asIntrinsic, isPlainObject, replacePlaceholders } from './intrinsics';
 import type { Resolver } from './resolver';
 import type { Position, SourceMap } from './source';
 
@@ -120,11 +120,15 @@ function expandInto(section: Record<string, unknown>, bindings: ReadonlyMap<stri
 
 function substituteKey(key: string, bindings: ReadonlyMap<string, string>): string {
   if (bindings.size === 0) return key;
-  return key.replace(/([$&])\{([^}]+)\}/g, (whole, sigil: string, name: string) => {
-    const v = bindings.get(name);
-    if (v === undefined) return whole;
-    return sigil === '&' ? v.replace(/[^A-Za-z0-9]/g, '') : v;
-  });
+  return replacePlaceholders(
+    key,
+    ({ sigil, inner }) => {
+      const v = bindings.get(inner);
+      if (v === undefined) return `${sigil}{${inner}}`;
+      return sigil === '&' ? v.replace(/[^A-Za-z0-9]/g, '') : v;
+    },
+    { sigils: '$&' },
+  );
 }
 
 /** A copy of `value` with the loop identifiers replaced (`Ref: Id`, `${Id}` and `&{Id}` in `Fn::Sub`). */

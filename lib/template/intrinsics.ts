@@ -21,6 +21,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * `table[key]` when `key` is the table's own: a name written in a template (`constructor`, `__proto__`,
+ * `toString`…) must not find what every JavaScript object inherits.
+ */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 /** One reference from a value to a name: `Ref X`, `Fn::GetAtt [X, Attr]` or `${X}` / `${X.Attr}` in `Fn::Sub`. */
 export interface ValueReference {
   readonly kind: 'Ref' | 'GetAtt' | 'Sub';
@@ -40,13 +48,60 @@ export function getAttParts(arg: unknown): [string, string | undefined] | undefi
   return undefined;
 }
 
-const SUB_VARIABLE = /\$\{(?!!)([^}]+)\}/g;
+/** One `${…}` of a text: where it starts and ends, its sigil (`$`, or `&` in a ForEach key) and what is inside. */
+export interface Placeholder {
+  readonly start: number;
+  readonly end: number;
+  readonly sigil: string;
+  readonly inner: string;
+}
+
+/**
+ * The `${…}` of a text, in order, as `/\$\{([^}]+)\}/g` finds them (`sigils`: the characters that may open one
+ * instead of `$`; `empty`: `${}` counts, as with `[^}]*`; `literals: false`: `${!…}` does not, as with `(?!!)`),
+ * found in one pass: that pattern reads to the end of the text from every `${` that no `}` follows, which on a
+ * long hostile string takes minutes.
+ */
+export function placeholders(text: string, options: { readonly sigils?: string; readonly empty?: boolean; readonly literals?: boolean } = {}): Placeholder[] {
+  const { sigils = '$', empty = false, literals = true } = options;
+  const out: Placeholder[] = [];
+  let from = 0;
+  for (let open = text.indexOf('{', from + 1); open > 0; open = text.indexOf('{', from + 1)) {
+    const sigil = text[open - 1];
+    const next = open + 1;
+    if (!sigils.includes(sigil) || (!literals && text[next] === '!')) {
+      from = open;
+      continue;
+    }
+    const close = text.indexOf('}', next);
+    // no `}` after this one: none after any later `${` either
+    if (close < 0) break;
+    if (close === next && !empty) {
+      from = open;
+      continue;
+    }
+    out.push({ start: open - 1, end: close + 1, sigil, inner: text.slice(next, close) });
+    from = close + 1;
+  }
+  return out;
+}
+
+/** `text` with each of its {@link placeholders} replaced by what `replace` returns for it. */
+export function replacePlaceholders(text: string, replace: (p: Placeholder) => string, options?: Parameters<typeof placeholders>[1]): string {
+  let out = '';
+  let last = 0;
+  for (const p of placeholders(text, options)) {
+    out += text.slice(last, p.start) + replace(p);
+    last = p.end;
+  }
+  return out + text.slice(last);
+}
 
 /** Variables named in a `Fn::Sub` template string: `${X}` and `${X.Attr}`; `${!Literal}` is not one. */
 export function subVariables(template: string): { name: string; attribute?: string; raw: string }[] {
   const out: { name: string; attribute?: string; raw: string }[] = [];
-  for (const m of template.matchAll(SUB_VARIABLE)) {
-    const raw = m[1].trim();
+  for (const m of placeholders(template, { literals: false })) {
+    const raw = m.inner.trim();
     const dot = raw.indexOf('.');
     out.push(dot < 0 ? { name: raw, raw } : { name: raw.slice(0, dot), attribute: raw.slice(dot + 1), raw });
   }

@@ -96,10 +96,10 @@ export class Template {
     this.sourceMap = parsed.sourceMap;
     const err = (message: string, path: JsonPath): InputError => new InputError(message, this.file, this.locate(path));
 
-    this.parameters = section(root, 'Parameters', err) as Section;
-    const rawConditions = section(root, 'Conditions', err);
-    this.mappings = section(root, 'Mappings', err);
-    const rawOutputs = section(root, 'Outputs', err);
+    this.parameters = section(root, 'Parameters', err, this.sourceMap) as Section;
+    const rawConditions = section(root, 'Conditions', err, this.sourceMap);
+    this.mappings = section(root, 'Mappings', err, this.sourceMap);
+    const rawOutputs = section(root, 'Outputs', err, this.sourceMap);
     const transform = root.Transform;
     this.transforms = transformNames(transform).map((t) => t.name);
 
@@ -108,10 +108,18 @@ export class Template {
 
     const resourceIds = new Set<string>();
     const scope = { parameters: this.parameters, conditions: rawConditions, mappings: this.mappings, resourceIds };
-    this.resolver = new Resolver(scope, options);
+    const unresolved: Unresolved[] = (parsed.notes ?? []).map((n) => ({ path: '', position: n.position, message: n.message }));
+    // an expression past a bound of the resolver is noted once, where it is written (the first met, for each reason)
+    const limits = new Set<string>();
+    this.resolver = new Resolver(scope, options, (expression, reason) => {
+      const message = `a value is taken as not known before deployment: ${reason}`;
+      if (limits.has(message)) return;
+      limits.add(message);
+      const written = isPlainObject(expression) || Array.isArray(expression) ? this.sourceMap.get(expression)?.start : undefined;
+      unresolved.push({ path: '', position: written ?? this.locate([]), message });
+    });
 
     // AWS::LanguageExtensions loops, in the three sections that may hold them
-    const unresolved: Unresolved[] = (parsed.notes ?? []).map((n) => ({ path: '', position: n.position, message: n.message }));
     // CloudFormation rejects it, but placeholder templates have one: read, with a note (a macro's resources are not known)
     if (checked && 'Resources' in root && Object.keys(rawResources).length === 0) unresolved.push({ path: 'Resources', position: this.locate(['Resources']), message: messages.emptyResources() });
     const budget = new ForEachBudget(options.maxForEachEntries ?? DEFAULT_MAX_FOREACH_ENTRIES, this.file);
@@ -150,6 +158,8 @@ export class Template {
     for (const id of resources.keys()) resourceIds.add(id);
     this.resources = resources;
     this.outputs = expandSection('Outputs', rawOutputs);
+    // what was resolved while the model was built saw a scope still in the making (resources not yet known)
+    this.resolver.forget();
   }
 
   /**
@@ -276,21 +286,32 @@ export function looksLikeTemplate(root: Record<string, unknown>): boolean {
   return 'Resources' in root || 'AWSTemplateFormatVersion' in root;
 }
 
-function section(root: Record<string, unknown>, name: string, err: (m: string, p: JsonPath) => InputError): Record<string, Record<string, unknown>> {
+/**
+ * A section of names (Parameters, Mappings, Conditions, Outputs) as a table without a prototype, where it is
+ * written: a template may name a parameter `constructor` or a condition `__proto__`.
+ */
+function section(root: Record<string, unknown>, name: string, err: (m: string, p: JsonPath) => InputError, sourceMap: SourceMap): Record<string, Record<string, unknown>> {
   const value = root[name];
-  if (value === undefined || value === null) return {};
+  if (value === undefined || value === null) return nameTable([]);
   if (!isPlainObject(value)) throw err(messages.sectionNotMapping(name, kindOf(value)), [name]);
-  return value as Record<string, Record<string, unknown>>;
+  const table = nameTable(Object.entries(value) as [string, Record<string, unknown>][]);
+  const record = sourceMap.get(value);
+  if (record) sourceMap.set(table, record);
+  return table;
+}
+
+function nameTable<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  // defined, not assigned: a key `__proto__` is an entry like the others
+  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 /** A section made of expanded entries, with the positions of their keys. */
 function sectionOf(entries: readonly ExpandedEntry[], start: Position | undefined, sourceMap: SourceMap): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
+  const out = nameTable(entries.map((e) => [e.key, e.value as Record<string, unknown>] as const));
   const keys = new Map<string, Position>();
-  for (const e of entries) {
-    Object.defineProperty(out, e.key, { value: e.value, enumerable: true, writable: true, configurable: true });
-    if (e.position) keys.set(e.key, e.position);
-  }
+  for (const e of entries) if (e.position) keys.set(e.key, e.position);
   if (start) sourceMap.set(out, { start, keys });
   return out;
 }
@@ -304,8 +325,7 @@ function withGlobals(definition: Record<string, unknown>, type: string, globals:
   if (ignore === '*') return definition;
   if (Array.isArray(ignore)) {
     const skipped = new Set(ignore.filter((i): i is string => typeof i === 'string'));
-    const kept: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(global)) if (!skipped.has(k)) kept[k] = v;
+    const kept = nameTable(Object.entries(global).filter(([k]) => !skipped.has(k)));
     const record = sourceMap.get(global);
     if (record) sourceMap.set(kept, record);
     global = kept;

@@ -4,7 +4,7 @@
  * intrinsic functions whose inputs are known. An `Fn::If` whose condition is unknown yields both branches
  * as `alternatives`, so that a rule can decide when every branch fails.
  */
-import { asIntrinsic, getAttParts, isPlainObject, subVariables } from './intrinsics';
+import { asIntrinsic, getAttParts, isPlainObject, own, replacePlaceholders, subVariables, type Intrinsic } from './intrinsics';
 import { parsePath, type JsonPath } from './path';
 
 /** A value known before deployment (`undefined`: absent). */
@@ -54,6 +54,37 @@ export interface ResolverInputs {
 
 const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
 const MAX_DEPTH = 64;
+/**
+ * The most characters a string the resolver builds (Fn::Join, Fn::Sub, Fn::ToJsonString…) may have: a template
+ * body is at most 1 MB, and no property value is longer. A longer result is unknown, so that a template that
+ * joins a large string hundreds of times cannot exhaust memory.
+ */
+export const MAX_RESOLVED_STRING = 1024 * 1024;
+/**
+ * The most distinct values an expression may be taken to have through `Fn::If`s on unknown conditions; beyond,
+ * it is unknown. Real templates have a handful; a chain of mappings that branch at every step has 2^n.
+ */
+export const MAX_ALTERNATIVES = 256;
+/**
+ * The most parts (values, list items, mapping entries) one value resolved whole may have: a template of 1 MB has
+ * far fewer, and mapping entries that name others twice over would otherwise make 2^n.
+ */
+export const MAX_VALUE_PARTS = 100_000;
+
+/** The unknowns made by going past a bound (a string too long, too many possible values), to tell the model where. */
+const LIMITED = new WeakSet<Unknown>();
+
+function limited(reason: string): Unknown {
+  const u = unknown(reason);
+  LIMITED.add(u);
+  return u;
+}
+
+/** A result with the assumptions it rests on. */
+type Evaluated<T> = { readonly result: T; readonly assumptions: readonly Assumption[] };
+
+/** A condition being evaluated: met again inside itself, it refers to itself. */
+const IN_PROGRESS: Evaluated<boolean | Unknown> = { result: unknown('condition in progress'), assumptions: [] };
 
 /** A parameter taken to have another value than the scan found (`undefined`: a value not known), to test what a verdict depends on. */
 export interface Override {
@@ -63,7 +94,17 @@ export interface Override {
 
 /** Resolves intrinsic functions, parameters and conditions to known values, or Unknown with a reason. */
 export class Resolver {
-  private conditionCache = new Map<string, { readonly result: boolean | Unknown; readonly assumptions: readonly Assumption[] }>();
+  private conditionCache = new Map<string, Evaluated<boolean | Unknown>>();
+  /**
+   * What each intrinsic function (by identity) resolved to, with the assumptions it rests on, for each of the two
+   * ways parameter defaults are recorded (see {@link quiet}): a mapping entry reached from many places, or through
+   * both branches of many `Fn::If`s, is resolved once, not once per path to it.
+   */
+  private memo = new WeakMap<object, [Evaluated<Resolved>?, Evaluated<Resolved>?]>();
+  /** counts results that hold only where they were worked out (a depth cut, a condition met inside itself): not memoised */
+  private situated = 0;
+  /** how many more parts the value that {@link deep} resolves in progress may have */
+  private partsLeft?: number;
   private overriding?: Override;
   /** the assumptions recorded by each {@link track} call in progress, innermost last */
   private readonly trackers: Map<string, Assumption>[] = [];
@@ -77,6 +118,8 @@ export class Resolver {
   constructor(
     private readonly scope: ResolverScope,
     private readonly inputs: ResolverInputs = {},
+    /** told of each expression taken as unknown because it goes past one of the bounds above, and why */
+    private readonly onLimit?: (expression: unknown, reason: string) => void,
   ) {}
 
   /**
@@ -135,15 +178,22 @@ export class Resolver {
    * told so; conditions are evaluated anew.
    */
   override<T>(change: Override, fn: () => T): T {
-    const [cache, overriding] = [this.conditionCache, this.overriding];
-    this.conditionCache = new Map();
+    const [cache, memo, overriding] = [this.conditionCache, this.memo, this.overriding];
+    this.forget();
     this.overriding = change;
     try {
       return fn();
     } finally {
       this.conditionCache = cache;
+      this.memo = memo;
       this.overriding = overriding;
     }
+  }
+
+  /** Drops what was worked out so far: for the model, once the scope it was built with is complete. */
+  forget(): void {
+    this.conditionCache = new Map();
+    this.memo = new WeakMap();
   }
 
   /**
@@ -152,7 +202,7 @@ export class Resolver {
    * unlike any of them (so that each such comparison turns false), and a value not known.
    */
   otherValues(name: string): (string | undefined)[] {
-    const declared = Object.prototype.hasOwnProperty.call(this.scope.parameters, name) ? this.scope.parameters[name] : undefined;
+    const declared = own(this.scope.parameters, name);
     const current = isPlainObject(declared) ? scalarString(declared.Default) : undefined;
     const allowed = isPlainObject(declared) && Array.isArray(declared.AllowedValues) ? declared.AllowedValues.map(scalarString) : [];
     if (allowed.some((v) => v !== current)) return allowed.filter((v) => v !== current).slice(0, 4);
@@ -181,9 +231,33 @@ export class Resolver {
    * are not searched: use {@link get} to walk into them, or {@link deep} for everything).
    */
   resolve(value: unknown, depth = 0): Resolved {
-    if (depth > MAX_DEPTH) return unknown('expression nested too deeply');
+    if (depth > MAX_DEPTH) return this.cut('expression nested too deeply');
     const fn = asIntrinsic(value);
     if (!fn) return known(value);
+    const mode = this.quiet > 0 && this.inCondition === 0 ? 1 : 0;
+    const memo = this.memo.get(value as object) ?? [];
+    const hit = memo[mode];
+    if (hit) {
+      this.assume(hit.assumptions);
+      return hit.result;
+    }
+    const situated = this.situated;
+    const { value: result, assumptions } = this.track(() => this.evaluate(fn, value, depth));
+    if (!result.known && LIMITED.has(result)) this.onLimit?.(value, result.reason);
+    if (this.situated === situated) {
+      memo[mode] = { result, assumptions };
+      this.memo.set(value as object, memo);
+    }
+    return result;
+  }
+
+  /** An unknown that holds only where it was met, not wherever its expression is. */
+  private cut(reason: string): Unknown {
+    this.situated++;
+    return unknown(reason);
+  }
+
+  private evaluate(fn: Intrinsic, value: unknown, depth: number): Resolved {
     switch (fn.name) {
       case 'Ref': return this.ref(fn.arg);
       case 'Fn::If': return this.fnIf(fn.arg, depth);
@@ -192,9 +266,9 @@ export class Resolver {
       case 'Fn::Select': return this.select(fn.arg, depth);
       case 'Fn::Split': return this.split(fn.arg, depth);
       case 'Fn::FindInMap': return this.findInMap(fn.arg, depth);
-      case 'Fn::Base64': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => typeof v === 'string' ? known(Buffer.from(v).toString('base64')) : unknown('Fn::Base64 of a value that is not a string')));
+      case 'Fn::Base64': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => typeof v === 'string' ? base64(v) : unknown('Fn::Base64 of a value that is not a string')));
       case 'Fn::Length': return this.map(this.deep(fn.arg, depth + 1), (v) => Array.isArray(v) ? known(v.length) : unknown('Fn::Length of a value that is not a list'));
-      case 'Fn::ToJsonString': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => known(JSON.stringify(v))));
+      case 'Fn::ToJsonString': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => v === undefined ? known(undefined) : bounded(boundedJson(v), 'Fn::ToJsonString')));
       case 'Fn::Equals': case 'Fn::And': case 'Fn::Or': case 'Fn::Not': case 'Condition': {
         const c = this.evaluateCondition(value, depth);
         return typeof c === 'boolean' ? known(c) : c;
@@ -212,7 +286,18 @@ export class Resolver {
 
   /** Resolves `value` and everything inside it; Unknown if any part is unknown. `AWS::NoValue` entries are dropped. */
   deep(value: unknown, depth = 0): Resolved {
-    if (depth > MAX_DEPTH) return unknown('expression nested too deeply');
+    if (depth > MAX_DEPTH) return this.cut('expression nested too deeply');
+    if (this.partsLeft === undefined) {
+      this.partsLeft = MAX_VALUE_PARTS;
+      try {
+        const r = this.deep(value, depth);
+        if (this.partsLeft < 0 && !r.known) this.onLimit?.(value, r.reason);
+        return r;
+      } finally {
+        this.partsLeft = undefined;
+      }
+    }
+    if (--this.partsLeft < 0) return this.cut(`value of more than ${MAX_VALUE_PARTS} parts`);
     const r = this.resolve(value, depth);
     if (!r.known) {
       if (!r.alternatives) return r;
@@ -278,13 +363,14 @@ export class Resolver {
   /** A condition by name: true, false, or Unknown. */
   condition(name: string): boolean | Unknown {
     const cached = this.conditionCache.get(name);
+    if (cached === IN_PROGRESS) return this.cut(`condition ${name} refers to itself`);
     if (cached !== undefined) {
       this.assume(cached.assumptions);
       return cached.result;
     }
     if (!Object.prototype.hasOwnProperty.call(this.scope.conditions, name)) return unknown(`condition ${name} is not defined`);
     // guards against a condition that refers to itself
-    this.conditionCache.set(name, { result: unknown(`condition ${name} refers to itself`), assumptions: [] });
+    this.conditionCache.set(name, IN_PROGRESS);
     this.inCondition++;
     let evaluated: { readonly value: boolean | Unknown; readonly assumptions: Assumption[] };
     try {
@@ -301,7 +387,7 @@ export class Resolver {
   }
 
   private evaluateCondition(value: unknown, depth: number): boolean | Unknown {
-    if (depth > MAX_DEPTH) return unknown('condition nested too deeply');
+    if (depth > MAX_DEPTH) return this.cut('condition nested too deeply');
     const fn = asIntrinsic(value);
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
@@ -342,14 +428,13 @@ export class Resolver {
     if (typeof arg !== 'string') return unknown('Ref to something that is not a name');
     if (arg === 'AWS::NoValue') return known(undefined);
     const o = this.overriding;
+    // a malformed declaration (not a mapping) declares nothing
+    const declared = own(this.scope.parameters, arg);
     if (o?.parameter === arg) {
       if (o.value === undefined) return unknown(`parameter ${arg} is taken as not known`);
-      const declared = this.scope.parameters[arg];
       return known(isPlainObject(declared) && isListParameter(declared) ? splitList(o.value) : o.value);
     }
-    const given = this.inputs.parameters?.[arg];
-    // a malformed declaration (not a mapping) declares nothing
-    const declared = Object.prototype.hasOwnProperty.call(this.scope.parameters, arg) ? this.scope.parameters[arg] : undefined;
+    const given = this.inputs.parameters && own(this.inputs.parameters, arg);
     const param = isPlainObject(declared) ? declared : undefined;
     if (given !== undefined) return known(param && isListParameter(param) ? splitList(given) : given);
     if (param && this.inputs.hiddenParameters?.includes(arg)) return unknown(`parameter ${arg} is NoEcho: its deployed value is not shown`);
@@ -368,7 +453,7 @@ export class Resolver {
   }
 
   private pseudo(name: string): Resolved {
-    const region = this.inputs.parameters?.['AWS::Region'];
+    const region = this.inputs.parameters && own(this.inputs.parameters, 'AWS::Region');
     switch (name) {
       case 'AWS::Partition':
         return region ? known(region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws') : unknown('AWS::Partition depends on the region');
@@ -403,7 +488,14 @@ export class Resolver {
       if (!isScalar(r.value)) return unknown(`\${${v.raw}} is not a single value`);
       values.set(v.raw, scalarString(r.value));
     }
-    return known(template.replace(/\$\{([^}]+)\}/g, (whole, inner: string) => inner.startsWith('!') ? `\${${inner.slice(1)}}` : values.get(inner.trim()) ?? whole));
+    // a short template may name a long value many times: the values put in are counted as they are
+    let length = template.length;
+    const out = replacePlaceholders(template, ({ inner }) => {
+      const part = inner.startsWith('!') ? `\${${inner.slice(1)}}` : values.get(inner.trim()) ?? `\${${inner}}`;
+      length += part.length;
+      return length > MAX_RESOLVED_STRING ? '' : part;
+    });
+    return bounded(length > MAX_RESOLVED_STRING ? undefined : out, 'Fn::Sub');
   }
 
   private join(arg: unknown, depth: number): Resolved {
@@ -413,7 +505,10 @@ export class Resolver {
     if (!delimiter.known) return unknown(delimiter.reason);
     if (!list.known) return unknown(list.reason);
     if (!Array.isArray(list.value) || !list.value.every(isScalar)) return unknown('Fn::Join of a value that is not a list of strings');
-    return known(list.value.map(scalarString).join(scalarString(delimiter.value)));
+    const parts = list.value.map(scalarString);
+    const separator = scalarString(delimiter.value);
+    const length = parts.reduce((sum, p) => sum + p.length, separator.length * Math.max(0, parts.length - 1));
+    return bounded(length > MAX_RESOLVED_STRING ? undefined : parts.join(separator), 'Fn::Join');
   }
 
   private select(arg: unknown, depth: number): Resolved {
@@ -446,8 +541,8 @@ export class Resolver {
       keys.push(scalarString(r.value));
     }
     const [mapName, top, second] = keys;
-    const map = this.scope.mappings[mapName];
-    const level = isPlainObject(map) ? map[top] : undefined;
+    const map = own(this.scope.mappings, mapName);
+    const level = isPlainObject(map) ? own(map, top) : undefined;
     if (isPlainObject(level) && Object.prototype.hasOwnProperty.call(level, second)) return this.resolve(level[second], depth + 1);
     // AWS::LanguageExtensions adds a fourth argument { DefaultValue: … }
     const fallback = arg[3];
@@ -474,7 +569,47 @@ function isScalar(v: unknown): v is string | number | boolean {
 }
 
 function scalarString(v: unknown): string {
-  return isScalar(v) ? String(v) : JSON.stringify(v);
+  if (isScalar(v)) return String(v);
+  // an absent value (`AWS::NoValue`) equals only another; a value too large to write out, none that can be written
+  return v === undefined ? 'AWS::NoValue' : boundedJson(v) ?? '\u0000too large';
+}
+
+/** A string the resolver built, or Unknown when it would be longer than {@link MAX_RESOLVED_STRING} (`undefined`). */
+function bounded(text: string | undefined, what: string): Resolved {
+  return text === undefined ? limited(`${what} makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold`) : known(text);
+}
+
+/** `Fn::Base64` of a text: a third longer, so bounded too (nested, it would grow without end). */
+function base64(text: string): Resolved {
+  const bytes = Buffer.from(text);
+  return bounded(Math.ceil(bytes.length / 3) * 4 > MAX_RESOLVED_STRING ? undefined : bytes.toString('base64'), 'Fn::Base64');
+}
+
+/**
+ * `JSON.stringify(value)`, or undefined when that is longer than {@link MAX_RESOLVED_STRING}: a list that
+ * repeats one large value (YAML aliases) is small in memory and too large to write out. The length is
+ * counted from below first, so that what is written out is at most a few times the bound.
+ */
+function boundedJson(value: unknown): string | undefined {
+  let least = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && least <= MAX_RESOLVED_STRING) {
+    const v = stack.pop();
+    if (typeof v === 'string') least += v.length + 2;
+    else if (Array.isArray(v)) {
+      least += 1 + v.length;
+      for (const item of v) stack.push(item);
+    } else if (isPlainObject(v)) {
+      for (const [k, item] of Object.entries(v)) {
+        least += k.length + 4;
+        stack.push(item);
+      }
+    } else least += 1;
+  }
+  if (least > MAX_RESOLVED_STRING) return undefined;
+  // JSON.stringify gives nothing for `undefined`; callers ask only about values that are there
+  const text = JSON.stringify(value) as string | undefined;
+  return text === undefined || text.length > MAX_RESOLVED_STRING ? undefined : text;
 }
 
 /**
@@ -484,14 +619,20 @@ function scalarString(v: unknown): string {
 function combine(outcomes: readonly Resolved[], reason: string): Resolved {
   const firstUnknown = outcomes.find((o): o is Unknown => !o.known && !o.alternatives);
   if (firstUnknown) return firstUnknown;
-  const values: unknown[] = [];
+  // each value once (branches often agree), in the order met
+  const values = new Map<unknown, unknown>();
+  const add = (v: unknown): void => {
+    // a value too large to write out is its own key
+    const key = typeof v === 'string' ? `s${v}` : v === undefined || v === null ? v : boundedJson(v) ?? v;
+    if (!values.has(key)) values.set(key, v);
+  };
   for (const o of outcomes) {
-    if (o.known) values.push(o.value);
-    else for (const a of o.alternatives!) values.push(a);
+    if (o.known) add(o.value);
+    else for (const a of o.alternatives!) add(a);
   }
-  const first = JSON.stringify(values[0]);
-  if (values.every((v) => JSON.stringify(v) === first)) return known(values[0]);
-  return unknown(reason, values);
+  if (values.size === 1) return known(values.values().next().value);
+  if (values.size > MAX_ALTERNATIVES) return limited(`${reason}, with more than ${MAX_ALTERNATIVES} possible values`);
+  return unknown(reason, [...values.values()]);
 }
 
 /** The literal values the Conditions compare a parameter with (`Fn::Equals` of `Ref` it and a scalar). */

@@ -2,6 +2,7 @@ import { defineRule, type ResourceContext } from '../../lib/engine/rule';
 import type { Reference } from '../../lib/template/graph';
 import { isPlainObject } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
+import { splitWords } from '../environments/classify';
 
 const BUCKET = 'AWS::S3::Bucket';
 const BUCKET_POLICY = 'AWS::S3::BucketPolicy';
@@ -139,9 +140,7 @@ function namedForLogs(bucket: Resource): boolean {
 }
 
 function words(text: string): string[] {
-  return text
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+  return splitWords(text)
     .split(/[^A-Za-z0-9]+/)
     .map((w) => w.toLowerCase())
     .filter((w) => w !== '');

@@ -129,7 +129,9 @@ function stringLeaves(value: unknown, template: Template): string[] {
   return out;
 }
 
-const STATE_FUNCTION = /\b(?:ALARM|OK|INSUFFICIENT_DATA)\s*\(\s*(?:"([^"]*)"|([^()"\s][^()"]*?))\s*\)/g;
+// the name ends at its last character that is not a space: matched lazily and followed by `\s*`, it took
+// minutes over a long run of spaces
+const STATE_FUNCTION = /\b(?:ALARM|OK|INSUFFICIENT_DATA)\s*\(\s*(?:"([^"]*)"|([^()"]*[^()"\s]))\s*\)/g;
 const QUOTED = /"([^"]+)"/g;
 /** stands for a computed part of a joined rule (a GetAtt), so that it is never read as a name */
 const HOLE = '\uFFFC';

@@ -3,7 +3,7 @@
  * or `Fn::Sub` around references (the CDK always writes it that way). Shared by rules that look for metrics
  * or anomaly bands on dashboards. Not a rule.
  */
-import { asIntrinsic, isPlainObject } from '../../lib/template/intrinsics';
+import { asIntrinsic, isPlainObject, replacePlaceholders } from '../../lib/template/intrinsics';
 import type { Resolver } from '../../lib/template/resolver';
 
 /** Stands for a value only known at deployment, inside the JSON text. */
@@ -29,7 +29,7 @@ export function dashboardText(value: unknown, resolver: Resolver, depth = 0): st
     }
     case 'Fn::Sub': {
       const template = Array.isArray(fn.arg) ? fn.arg[0] : fn.arg;
-      return typeof template === 'string' ? template.replace(/\$\{(?!!)[^}]+\}/g, TOKEN) : undefined;
+      return typeof template === 'string' ? replacePlaceholders(template, () => TOKEN, { literals: false }) : undefined;
     }
     case 'Ref':
     case 'Fn::GetAtt':
@@ -43,14 +43,32 @@ export function dashboardText(value: unknown, resolver: Resolver, depth = 0): st
 }
 
 /**
+ * The text with each {@link TOKEN} outside a JSON string made a number (inside one, it stays in the string).
+ * One pass: matching the strings with `/"(?:[^"\\]|\\.)*"/g` read to the end of the text from every quote of an
+ * unterminated one. An unterminated string is left as it is: the text is not JSON anyway.
+ */
+function tokensAsNumbers(text: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === TOKEN) {
+      out += `${text.slice(last, i)}0`;
+      last = i + 1;
+    } else if (text[i] === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    }
+  }
+  return out + text.slice(last);
+}
+
+/**
  * The namespaces of the metrics graphed on a dashboard (`widgets[].properties.metrics` rows, where `"."` repeats
  * the row above); {@link TOKEN} for a namespace known only at deployment. Undefined when the body is not JSON.
  */
 export function dashboardNamespaces(text: string): string[] | undefined {
   let body: unknown;
   try {
-    // a token inside a JSON string stays in the string; elsewhere it stands for a number
-    body = JSON.parse(text.replace(/"(?:[^"\\]|\\.)*"|\uE000/g, (m) => (m === TOKEN ? '0' : m)));
+    body = JSON.parse(tokensAsNumbers(text));
   } catch {
     return undefined;
   }

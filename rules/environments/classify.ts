@@ -91,7 +91,13 @@ export function environmentKind(text: string, production: RegExp, nonProduction:
   return production.test(words) ? 'production' : undefined;
 }
 
+/**
+ * The capital before a capitalised word, in a run of capitals (`PRODOrders`); as `([A-Z]+)([A-Z][a-z])` it took
+ * a time that grows with the square of a long run of capitals.
+ */
+const UPPER_THEN_WORD = /([A-Z])(?=[A-Z][a-z])/g;
+
 /** `OrdersProd` → `Orders-Prod`, `PRODOrders` → `PROD-Orders`: camelCase words apart, so word patterns see them. */
 export function splitWords(text: string): string {
-  return text.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2');
+  return text.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(UPPER_THEN_WORD, '$1-');
 }

@@ -1,7 +1,7 @@
 import type { Stack } from '../../lib/assembly/model';
 import { defineRule } from '../../lib/engine/rule';
 import { isEmpty, isTrue, type StackFacts } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
+import { isPlainObject, own } from '../../lib/template/intrinsics';
 import type { Resource } from '../../lib/template/model';
 import type { Resolved } from '../../lib/template/resolver';
 import {
@@ -192,7 +192,7 @@ export default defineRule({
         if (c?.kind !== 'production') continue;
         const others = stageNames.filter((s) => s !== stage).map((s) => [s, stages.get(s)!.get(key)] as const).filter((o): o is readonly [string, Copy] => o[1] !== undefined);
         if (others.length === 0) continue;
-        const entry = SIGNALS[copy.resource.type];
+        const entry = own(SIGNALS, copy.resource.type);
         const signals: [Signal, (x: Copy) => number | undefined][] = [
           ...(entry?.signals ?? []).map((s) => [s, (x: Copy) => s.level(x.stack, x.resource)] as [Signal, (x: Copy) => number | undefined]),
           [ALARMS, alarmsOf],

@@ -95,12 +95,18 @@ function isNumber(v: unknown): boolean {
 }
 
 /** Kinesis or DynamoDB when the source ARN is (or refers to) one of their streams; undefined otherwise or when unknown. */
+/** A DynamoDB stream ARN on one line: what `/:dynamodb:.*\/stream\//` finds, without reading the line again from every `:dynamodb:`. */
+function isDynamoDbStreamArn(line: string): boolean {
+  const at = line.indexOf(':dynamodb:');
+  return at >= 0 && line.includes('/stream/', at + ':dynamodb:'.length);
+}
+
 function streamOf(resource: Resource, path: JsonPath, template: Template): Stream | undefined {
   const referred = referredUnder(template, resource, path, Object.keys(STREAM_TYPES));
   if (referred.length > 0) return STREAM_TYPES[referred[0].type];
   const text = arnText(template.resolver, resource.properties.EventSourceArn);
   if (text === undefined) return undefined;
   if (/:kinesis:/.test(text)) return 'Kinesis';
-  if (/:dynamodb:.*\/stream\//.test(text)) return 'DynamoDB';
+  if (text.split(/[\n\r\u2028\u2029]/).some(isDynamoDbStreamArn)) return 'DynamoDB';
   return undefined;
 }

@@ -4,7 +4,7 @@
  */
 import type { Stack } from '../../lib/assembly/model';
 import { eventRuleDisabled, isEmpty, placeholdersOut, referencedResource, samEventDisabled, samEvents, writtenText, type AppFacts } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
+import { isPlainObject, own } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
 
 /** One way events reach a target: an EventBridge rule, or a SAM function / state machine event source. */
@@ -90,7 +90,7 @@ const TARGET_TYPES: Readonly<Record<string, AutomationKind>> = {
 /** The kind of automation a rule target (its Arn) invokes, if it is one. */
 export function automationKind(arn: unknown, template: Template): AutomationKind | undefined {
   const target = referencedResource(arn, template);
-  if (target) return TARGET_TYPES[target.type];
+  if (target) return own(TARGET_TYPES, target.type);
   const r = template.resolver.deep(arn);
   const written = r.known && typeof r.value === 'string' ? r.value : writtenText(arn, '${}');
   if (written === undefined) return undefined;

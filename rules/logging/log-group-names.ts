@@ -9,7 +9,7 @@
  * matches any known text in its place. An `Fn::If` whose condition is unknown gives one key per branch.
  */
 import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
-import { asIntrinsic, getAttParts, isPlainObject, subVariables } from '../../lib/template/intrinsics';
+import { asIntrinsic, getAttParts, isPlainObject, placeholders, subVariables } from '../../lib/template/intrinsics';
 import type { Resource } from '../../lib/template/model';
 
 /** Delimits an unknowable part of a key; never appears in a real name. */
@@ -61,17 +61,14 @@ function subKeys(arg: unknown, ctx: Ctx, depth: number): string[] {
   if (typeof template !== 'string') return [];
   const pieces: string[][] = [];
   let last = 0;
-  const re = /\$\{([^}]+)\}/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(template)) !== null) {
-    pieces.push([template.slice(last, m.index)]);
-    last = m.index + m[0].length;
-    const inner = m[1];
+  for (const { start, end, inner } of placeholders(template)) {
+    pieces.push([template.slice(last, start)]);
+    last = end;
     if (inner.startsWith('!')) {
       pieces.push([`\${${inner.slice(1)}}`]);
       continue;
     }
-    const v = subVariables(m[0])[0];
+    const v = subVariables(template.slice(start, end))[0];
     if (isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, v.raw)) pieces.push(nameKeys(vars[v.raw], ctx, depth + 1));
     else if (v.attribute !== undefined) pieces.push(nameKeys({ 'Fn::GetAtt': [v.name, v.attribute] }, ctx, depth + 1));
     else pieces.push(nameKeys({ Ref: v.name }, ctx, depth + 1));

@@ -4,7 +4,7 @@
  */
 import type { Verdict } from '../../lib/engine/rule';
 import { OWNED_TYPES } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
+import { isPlainObject, own } from '../../lib/template/intrinsics';
 import type { Resource } from '../../lib/template/model';
 import type { Resolver } from '../../lib/template/resolver';
 
@@ -69,7 +69,7 @@ export function carriesOwnTags(resource: Resource): boolean {
 }
 
 export function tagProperty(type: string): string {
-  return TAG_PROPERTY[type] ?? 'Tags';
+  return own(TAG_PROPERTY, type) ?? 'Tags';
 }
 
 /** `owner`, `Owner-Email`, `acme:owner` → comparable forms: the whole key and its last namespace part. */

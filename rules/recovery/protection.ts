@@ -4,7 +4,7 @@
  */
 import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
 import { and, isTrue, UNKNOWN, type Verdict } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
+import { isPlainObject, own } from '../../lib/template/intrinsics';
 import { safeSomewhere } from './environment';
 
 export interface Protection {
@@ -44,7 +44,7 @@ export const ELB_ATTRIBUTE = 'deletion_protection.enabled';
  * production only); a global table when every replica is protected. `undefined` when it cannot be known.
  */
 export function isProtected<O extends RuleOptions>(ctx: ResourceContext<O>): Verdict {
-  const target = PROTECTION[ctx.resource.type];
+  const target = own(PROTECTION, ctx.resource.type);
   if (!target) return false;
   if (ctx.resource.type === 'AWS::DynamoDB::GlobalTable') {
     const replicas = replicaProtection(ctx);

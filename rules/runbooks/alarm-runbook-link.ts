@@ -1,6 +1,6 @@
 import { defineRule, type Verdict } from '../../lib/engine/rule';
 import { ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse } from '../../lib/semantics';
-import { asIntrinsic, getAttParts, isPlainObject, subVariables } from '../../lib/template/intrinsics';
+import { asIntrinsic, getAttParts, isPlainObject, replacePlaceholders, subVariables } from '../../lib/template/intrinsics';
 import type { Template } from '../../lib/template/model';
 
 /** A URL, or the words runbook / run book / playbook. */
@@ -103,7 +103,7 @@ function spell(template: Template, value: unknown): { text: string; open: boolea
       open ||= given.open;
       parts.set(v.raw, given.text);
     }
-    return { text: tpl.replace(/\$\{([^}]+)\}/g, (whole, inner: string) => (inner.startsWith('!') ? whole : (parts.get(inner.trim()) ?? ''))), open };
+    return { text: replacePlaceholders(tpl, ({ inner }) => (inner.startsWith('!') ? `\${${inner}}` : (parts.get(inner.trim()) ?? ''))), open };
   }
   if (fn.name === 'Fn::Join' && Array.isArray(fn.arg) && Array.isArray(fn.arg[1])) {
     const pieces = (fn.arg[1] as unknown[]).map((p) => spell(template, p));

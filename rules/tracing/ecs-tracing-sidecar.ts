@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { asIntrinsic, findReferences, isPlainObject } from '../../lib/template/intrinsics';
+import { asIntrinsic, findReferences, isPlainObject, replacePlaceholders } from '../../lib/template/intrinsics';
 import type { Resolver } from '../../lib/template/resolver';
 
 /**
@@ -23,11 +23,12 @@ function spelled(value: unknown, resolver: Resolver): string | undefined {
   if (fn.name === 'Fn::Sub') {
     const [template, vars] = Array.isArray(fn.arg) ? [fn.arg[0], fn.arg[1]] : [fn.arg, undefined];
     if (typeof template !== 'string') return undefined;
-    return template.replace(/\$\{(?!!)([^}]+)\}/g, (whole, name: string) => {
+    return replacePlaceholders(template, ({ inner: name }) => {
+      const whole = `\${${name}}`;
       const local = isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
       const r = local !== undefined ? resolver.deep(local) : name.includes('.') ? undefined : resolver.resolve({ Ref: name });
       return r?.known && (typeof r.value === 'string' || typeof r.value === 'number') ? String(r.value) : whole;
-    });
+    }, { literals: false });
   }
   if (fn.name === 'Fn::Join' && Array.isArray(fn.arg) && typeof fn.arg[0] === 'string' && Array.isArray(fn.arg[1])) {
     return (fn.arg[1] as unknown[])
@@ -45,8 +46,18 @@ function spelled(value: unknown, resolver: Resolver): string | undefined {
  * Whether an image text leaves its repository name to a variable (`${Param}`, `${Param}:latest`,
  * `….amazonaws.com/${Repo}:1.0`): such an image could be anything, a collector included.
  */
+/**
+ * An image text without its digest (`@sha256:…`): from the first `@` on its last line, as `/@.*$/` removes it,
+ * which read to the end of the line again from every `@`.
+ */
+function withoutDigest(text: string): string {
+  const lastLine = Math.max(...['\n', '\r', '\u2028', '\u2029'].map((c) => text.lastIndexOf(c))) + 1;
+  const at = text.indexOf('@', lastLine);
+  return at < 0 ? text : text.slice(0, at);
+}
+
 function repositoryUnknown(text: string): boolean {
-  const path = text.replace(/@.*$/, '');
+  const path = withoutDigest(text);
   // the tag starts at the last ':' outside ${…}
   let depth = 0;
   let tagAt = -1;

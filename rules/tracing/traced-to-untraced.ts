@@ -1,5 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
 import { createsStage, isTrue, listNames, referredUnder, referrers, stringAt, verdictAt, type Invoker } from '../../lib/semantics';
+import { own } from '../../lib/template/intrinsics';
 import type { Resource, Template } from '../../lib/template/model';
 
 const LAMBDA = 'AWS::Lambda::Function';
@@ -28,7 +29,7 @@ function traced(template: Template, resource: Resource): boolean {
       verdictAt(template, resource, 'Properties.StageDescription.TracingEnabled', isTrue) === true
     );
   }
-  const t = TRACING[resource.type];
+  const t = own(TRACING, resource.type);
   return t !== undefined && verdictAt(template, resource, t.path, t.on) === true;
 }
 
