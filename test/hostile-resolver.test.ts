@@ -135,7 +135,7 @@ describe('#2 a chain of Fn::FindInMap through Fn::If on unknown conditions is re
   it(`takes a value of more than ${MAX_ALTERNATIVES} possible values as unknown, and says so`, () => {
     // a tree of Fn::If nine deep: 512 different texts
     const tree = (depth: number, prefix: string): unknown => (depth === 0 ? prefix : { 'Fn::If': ['IsProd', tree(depth - 1, `${prefix}a`), tree(depth - 1, `${prefix}b`)] });
-    const template = templateFromText(JSON.stringify({ Parameters: { Env: { Type: 'String' } }, Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } }, Resources: {} }), 't.json')!;
+    const template = templateFromText(JSON.stringify({ Parameters: { Env: { Type: 'String' } }, Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } }, Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }), 't.json')!;
     const reason = `depends on condition IsProd: parameter Env has no default value, with more than ${MAX_ALTERNATIVES} possible values`;
     expect(template.resolver.resolve(tree(9, 'x'))).toEqual({ known: false, reason });
     expect(template.unresolved.map((u) => u.message)).toEqual([`a value is taken as not known before deployment: ${reason}`]);
