@@ -4,14 +4,14 @@
  * input error naming the file) while the good template is still scanned and reported. Inputs are generated in a
  * temporary folder; sizes are such that the code before the fix ran for minutes, or crashed.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import * as load from '../lib/template/load';
 import { templateFromText } from '../lib/template/load';
 import { MAX_ALTERNATIVES, MAX_RESOLVED_STRING, MAX_VALUE_PARTS } from '../lib/template/resolver';
-import { runCli } from './helpers/cli';
+import { REPO, runCli } from './helpers/cli';
 import { yaml } from './helpers/yaml';
 
 const HANG = 60_000;
@@ -160,6 +160,17 @@ describe('#5 regular expressions over template text take linear time', () => {
     cleanlyScanned(result, 'alarm-rule.json');
     // both children are found in the rule: the composite notifies for them
     expect(byRule(result.findings, 'alarm-actions')).toEqual([]);
+  }, HANG);
+
+  it('a 300 KB command line of a pipeline build, which the command patterns read only up to its first 2048 characters', async () => {
+    const fixture = readFileSync(path.join(REPO, 'fixtures/pipelines/pipeline-test-action/fail-commands-deploy.yaml'), 'utf8');
+    const long = fixture
+      .replace('- npx cdk synth\n', `- npx cdk synth\n                - echo ${'mvn cdk@x'.repeat(SIZE / 9)} test\n`)
+      .replace('--require-approval never\n', `--require-approval never\n                - echo ${'gradle mvn '.repeat(SIZE / 11)}\n`);
+    const result = await scanBeside('pipeline.yaml', long);
+    cleanlyScanned(result, 'pipeline.yaml');
+    // the deployment is still found, and the build before it does not run tests: its `mvn … test` is past 2048 characters
+    expect(byRule(result.findings, 'pipeline-test-action')).toEqual(['pipeline-test-action Pipeline']);
   }, HANG);
 
   it('a 300 KB DashboardBody with an unterminated string of escaped quotes', async () => {

@@ -32,7 +32,7 @@ export default defineRule({
     testNamePattern:
       'Regular expression (source, matched ignoring case, camelCase split into words) that marks a Build, Invoke or Compute action as a test by its name, or else by its stage name; a name that also says deploy goes by its first word (SmokeTestDeployment tests, DeployToTest deploys).',
     testCommandPattern:
-      'Regular expression (source, matched ignoring case) that marks a CodeBuild action as a test when its project\'s inline buildspec (or a Commands action) runs a matching command, such as npm test or pytest.',
+      'Regular expression (source, matched ignoring case) that marks a CodeBuild action as a test when its project\'s inline buildspec (or a Commands action) runs a matching command, such as npm test or pytest. Each line of commands is read up to its first 2048 characters.',
     deployCommandPattern: DEPLOY_COMMAND_DOCS,
   },
   messages: {

@@ -128,7 +128,7 @@ export const DEFAULT_DEPLOY_COMMAND_PATTERN =
 
 export const DEPLOY_COMMAND_DOCS =
   'Regular expression (source, matched ignoring case) that marks a command as a deployment when a CodeBuild action\'s inline buildspec (or a Commands action) runs it: cdk deploy, sam deploy, aws cloudformation deploy, terraform apply, kubectl apply… ' +
-  'A command with --no-execute-changeset, --no-execute, --method=prepare-change-set or --dry-run only prepares and does not count.';
+  'A command with --no-execute-changeset, --no-execute, --method=prepare-change-set or --dry-run only prepares and does not count. Each line of commands is read up to its first 2048 characters.';
 
 /** The heuristic, for the rules' `why` (docs are generated from it). */
 export const DEPLOY_HEURISTIC_DOC =
@@ -302,12 +302,22 @@ function deployCommands(texts: readonly string[], p: ActionPatterns): string[] {
 /** The commands of a Commands action, or the inline buildspec of the CodeBuild project an action runs (a file name when it names one). */
 export function commandTexts<O extends RuleOptions>(action: PipelineAction, ctx: ResourceContext<O>): string[] {
   const commands = stringsIn(action.definition.Commands);
-  if (action.provider !== 'CodeBuild') return commands;
+  if (action.provider !== 'CodeBuild') return commands.map(shortLines);
   const project = projectOf(action, ctx);
-  if (!project) return commands;
+  if (!project) return commands.map(shortLines);
   const buildSpec = ctx.template.valueAt(project, 'Properties.Source.BuildSpec');
   const source = project.properties.Source;
-  return [...commands, ...stringsIn(buildSpec.known ? buildSpec.value : isPlainObject(source) ? source.BuildSpec : undefined)];
+  return [...commands, ...stringsIn(buildSpec.known ? buildSpec.value : isPlainObject(source) ? source.BuildSpec : undefined)].map(shortLines);
+}
+
+/**
+ * Each line of a command text up to its first {@link MAX_COMMAND_LINE} characters. The command patterns (the
+ * configurable ones too) may take time quadratic in a line's length; real command lines are far shorter.
+ */
+export const MAX_COMMAND_LINE = 2048;
+
+function shortLines(text: string): string {
+  return text.length <= MAX_COMMAND_LINE ? text : text.split('\n').map((line) => line.slice(0, MAX_COMMAND_LINE)).join('\n');
 }
 
 /** The CodeBuild project an action runs, when it is defined in the same template. */
