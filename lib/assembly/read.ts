@@ -5,6 +5,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
+import { isWithin } from '../inputs/within';
 import { InputError, messages } from '../template/errors';
 import { isPlainObject } from '../template/intrinsics';
 import { describeFsError, readText, templateFromText, type LoadOptions } from '../template/load';
@@ -34,7 +35,7 @@ export function isCloudAssembly(dir: string): boolean {
   const file = path.join(dir, 'manifest.json');
   if (!existsSync(file)) return false;
   try {
-    if (!inside(realpathSync(dir), realpathSync(file))) return false;
+    if (!isWithin(realpathSync(dir), realpathSync(file))) return false;
     const manifest: unknown = JSON.parse(readText(file));
     return isPlainObject(manifest) && manifest.version !== undefined && manifest.artifacts !== undefined;
   } catch {
@@ -97,12 +98,6 @@ function readManifest(r: Reading, dir: string): ParsedDocument {
   return parsed;
 }
 
-/** Whether `file` is `root` or inside it, by path (a Stage that names its own folder is then a cycle, not outside). */
-function inside(root: string, file: string): boolean {
-  const rel = path.relative(root, file);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
-
 /**
  * The real path of `abs` when it is inside the assembly; undefined when it leads out of it. The manifests and
  * templates of an assembly name files by relative path: one that leads outside (`../../etc/passwd`) is refused
@@ -110,9 +105,9 @@ function inside(root: string, file: string): boolean {
  * resolving the path throws (it does not exist).
  */
 function containedPath(r: Reading, abs: string): string | undefined {
-  if (!inside(r.top, abs)) return undefined;
+  if (!isWithin(r.top, abs)) return undefined;
   const real = realpathSync(abs);
-  return inside(r.realTop, real) ? real : undefined;
+  return isWithin(r.realTop, real) ? real : undefined;
 }
 
 /** The real path of what `ref` names from `dir`, to read, or the input error that says why it is not read. */

@@ -15,6 +15,7 @@ import { ruleInfos } from '../engine/rule-info';
 import { errorLine } from '../reporters/text';
 import { changedFiles } from '../inputs/changed';
 import { discoverInputs } from '../inputs/discover';
+import { isWithin } from '../inputs/within';
 import { InputError } from '../template/errors';
 import { describeFsError, loadTemplate } from '../template/load';
 import { scanOnWorkers } from '../parallel/scan';
@@ -175,7 +176,7 @@ function checkDestinations(destinations: readonly { flag: string; file: string }
   const display = (p: string): string => toDisplayPath(p, cwd);
   for (const input of discoverInputs(targets, cwd, display, scan.ignore).inputs) {
     if (input.kind === 'cloud-assembly') {
-      const clash = existing.find((d) => isInside(path.resolve(cwd, d.file), input.dir));
+      const clash = existing.find((d) => isWithin(realpathSync(input.dir), realpathSync(path.resolve(cwd, d.file))));
       if (clash) throw new UsageError(`${clash.flag} ${clash.file} is inside the cloud assembly ${display(input.dir)}, which is being scanned: name another file`);
       continue;
     }
@@ -189,11 +190,6 @@ function checkDestinations(destinations: readonly { flag: string; file: string }
 /** A file's identity: the same through symbolic and hard links. */
 function fileId(stat: BigIntStats): string {
   return `${stat.dev}:${stat.ino}`;
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(realpathSync(dir), realpathSync(file));
-  return relative !== '' && relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative);
 }
 
 /** Whether the scan reads a file found in a folder as a template (one it cannot read counts: it may be one). */
