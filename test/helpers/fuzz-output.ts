@@ -45,7 +45,8 @@ export function checkedOutputs(report: ScanReport, options: { cwd: string; valid
   return outputs.join('\n');
 }
 
-const CHECKS: Readonly<Record<string, (output: string, validateSchema: boolean) => void>> = {
+/** The check of each format's output; throws what is wrong. */
+export const CHECKS: Readonly<Record<string, (output: string, validateSchema: boolean) => void>> = {
   json: (output) => void JSON.parse(output),
   sarif: (output, validateSchema) => {
     const log = JSON.parse(output) as unknown;
