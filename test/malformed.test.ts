@@ -463,6 +463,22 @@ const CASES: readonly Case[] = [
     args: PROTOTYPE_NAMES.flatMap((n) => ['-p', `${n}=given`]),
     check: (f) => expect(asGood(f)).toEqual(goodFindings),
   },
+  {
+    // 600 million characters once joined: more than a JavaScript string holds
+    name: 'a 100 KB parameter default joined 6,000 times',
+    file: 'big-join.json',
+    content: () =>
+      JSON.stringify({
+        Parameters: { Big: { Type: 'String', Default: 'x'.repeat(100_000) } },
+        Resources: {
+          Alarm: JSON.parse(ALARM_JSON) as unknown,
+          Rule: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmRule: { 'Fn::Join': ['', Array(6000).fill({ Ref: 'Big' })] } } },
+          Board: { Type: 'AWS::CloudWatch::Dashboard', Properties: { DashboardBody: { 'Fn::Join': ['', Array(6000).fill({ Ref: 'Big' })] } } },
+        },
+      }),
+    unreadable: 'either',
+    check: (f) => expect(f.filter((x) => x.ruleId === INTERNAL_ERROR)).toEqual([]),
+  },
   { name: 'an empty Resources section', file: 'empty-resources.yaml', content: () => 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n', unreadable: 'either' },
   {
     name: 'invalid UTF-8 in a value',
