@@ -30,18 +30,21 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 // eslint-disable-next-line no-control-regex
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
-/** Every reporter's output of `report`, checked; throws, naming the format, when a check fails. */
+/** Every reporter's output of `report`, checked; throws, naming each format whose check fails, when one does. */
 export function checkedOutputs(report: ScanReport, options: { cwd: string; validateSchema: boolean }): string {
   const outputs: string[] = [];
+  const failed: string[] = [];
   for (const format of FORMATS) {
     const output = getReporter(format)!(report, { color: false, scorecard: true, rules: RULE_INFOS, cwd: options.cwd, repoRoot: options.cwd, toolVersion: '0.0.0' });
     try {
       CHECKS[format](output, options.validateSchema);
     } catch (error) {
-      throw new Error(`--format ${format}: ${(error as Error).message}`, { cause: error });
+      failed.push(`--format ${format}: ${(error as Error).message}`);
     }
     outputs.push(output);
   }
+  // all of them, so that one reporter's defect does not hide another's
+  if (failed.length > 0) throw new Error(failed.join('; '));
   return outputs.join('\n');
 }
 
