@@ -189,9 +189,17 @@ function checkHtml(output: string): void {
   if (open.length > 0) throw new Error(`elements left open: ${open.join(' ')}`);
 }
 
-/** Text and attribute values: every `&` starts a character reference; no `<` or `>` is raw (`>` would be harmless, but is a sign). */
+/**
+ * Text and attribute values: every `&` starts a character reference, and none refers to a character HTML
+ * does not allow (a control character, a surrogate, a non-character); no `<` is raw.
+ */
 function checkText(text: string, fail: (what: string) => never): void {
   if (/&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[a-zA-Z][a-zA-Z0-9]*;)/.test(text)) fail('an "&" that starts no character reference');
+  for (const m of text.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g)) {
+    const code = m[1].startsWith('x') ? parseInt(m[1].slice(1), 16) : Number(m[1]);
+    const allowed = [0x9, 0xa, 0xc, 0xd].includes(code) || (code >= 0x20 && code < 0x7f) || (code > 0x9f && xmlChar(code) && !(code >= 0xfdd0 && code <= 0xfdef));
+    if (!allowed) fail(`a character reference to a character HTML does not allow: ${m[0]}`);
+  }
   if (text.includes('<')) fail('a raw "<"');
 }
 
