@@ -4,11 +4,14 @@
  * read gives exactly one line `file:line:col: message` (no stack trace), the good template is still scanned
  * and its finding reported, and the exit code is 2. A file that can be read is scanned like any other (the
  * good template's error finding makes the exit code 1). Large inputs are generated in a temporary folder.
+ * Rows whose message is not fixed here say only that the file is unreadable (`unreadable`), or that it may
+ * be either read or refused (`either`): then the contract alone is checked, one line for the file, exit 2.
  */
-import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Finding, ScanReport } from '../lib/engine/finding';
+import { INTERNAL_ERROR } from '../lib/engine/runner';
 import { runCli } from './helpers/cli';
 import { yaml } from './helpers/yaml';
 
@@ -127,12 +130,68 @@ function hugeSub(): string {
   return `Resources:\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      AlarmDescription: !Sub "${body}"\n${indent(ALARM_PROPERTIES, 6)}`;
 }
 
+/** JavaScript's own property names, as parameter names. */
+const PROTOTYPE_NAMES = ['constructor', 'valueOf', 'toString', '__proto__', 'hasOwnProperty'];
+
+/** Logical ids that a report must show without obeying them. */
+const HOSTILE_IDS = [
+  'Esc\u001b[2J\u001b[31mRed',
+  'Csi\u009b31mNel\u0085',
+  'Bidi\u202eevil\u202c\u2066x\u2069',
+  'Line\u2028Para\u2029',
+  'New\nline\r\n# heading',
+  '[link](https://example.invalid) @user `code` <b>html</b>',
+  'Nul\u0000Bell\u0007',
+];
+
+/**
+ * Thirty levels of Mappings whose entries are an Fn::If on an unknown condition between two look-ups of the
+ * next level: 2^30 ways to one value, for a function's tracing mode.
+ */
+function findInMapChain(): string {
+  const levels: string[] = [];
+  for (let k = 0; k < 30; k++) {
+    const e = `!If [Unknown, !FindInMap [Chain, L${k + 1}, A], !FindInMap [Chain, L${k + 1}, B]]`;
+    levels.push(k < 29 ? `    L${k}: {A: ${e}, B: ${e}}` : `    L${k}: {A: Active, B: PassThrough}`);
+  }
+  const fn = yaml`
+    Fn:
+      Type: AWS::Lambda::Function
+      Properties:
+        Runtime: nodejs20.x
+        Handler: index.handler
+        Role: arn:aws:iam::123456789012:role/fn
+        Code: {ZipFile: 'exports.handler = async () => ({})'}
+        TracingConfig:
+          Mode: !FindInMap [Chain, L0, A]
+  `;
+  return `${GOOD}${indent(fn, 2)}Parameters:\n  Key: {Type: String}\nConditions:\n  Unknown: !Equals [!Ref Key, x]\nMappings:\n  Chain:\n${levels.join('\n')}\n`;
+}
+
+/** Three Fn::ForEach, each over the same 300-item list: 27 million topics. */
+function forEachBlowup(): string {
+  const items = Array.from({ length: 300 }, (_, i) => `i${i}`).join(',');
+  return `${GOOD}${yaml`
+    Transform: AWS::LanguageExtensions
+    Parameters:
+      Items: {Type: CommaDelimitedList, Default: '${items}'}
+  `}`.replace('Resources:\n', `Resources:\n  Fn::ForEach::A:\n    - X\n    - !Ref Items\n    - Fn::ForEach::B:\n        - Y\n        - !Ref Items\n        - Fn::ForEach::C:\n            - Z\n            - !Ref Items\n            - 'Topic\${X}\${Y}\${Z}': {Type: AWS::SNS::Topic}\n`);
+}
+
 interface Case {
   readonly name: string;
+  /** the path scanned: a file, or a folder whose files `folder` gives */
   readonly file: string;
-  readonly content: () => string | Buffer;
+  readonly content?: () => string | Buffer;
+  readonly folder?: () => Record<string, string>;
+  /** for a folder: the template in it that is scanned */
+  readonly scanned?: string;
+  /** command-line options of this row's scan (such rows are left out of the scan of all files at once) */
+  readonly args?: readonly string[];
   /** the one line an unreadable file gives; absent for a file that is read */
   readonly error?: string;
+  /** unreadable, with a message this matrix does not fix; or either read or unreadable */
+  readonly unreadable?: 'yes' | 'either';
   /** for a file that is read: how many resources it has, and what to check in its findings */
   readonly resources?: number;
   readonly check?: (findings: readonly Finding[]) => void;
@@ -350,6 +409,121 @@ const CASES: readonly Case[] = [
     resources: 1,
     check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => [f.resource, f.line])).toEqual([['Alarm', 4]]),
   },
+  {
+    // `!x!ef` is `!Ref` through the directive, so the comment holds the only text `!Ref` before it
+    name: 'a %TAG directive after a comment of `!Ref` and a thousand ampersands',
+    file: 'tag-after-comment.yaml',
+    content: () => `# !Ref${'&'.repeat(1000)}\n%TAG !x! !R\n---\n${GOOD.replace('Namespace: AWS/SQS', 'Namespace: !x!ef AWS::Region')}`,
+    unreadable: 'either',
+    check: (f) => expect(asGood(f).map((x) => x.replace(/ \d+:\d+$/, ''))).toEqual(goodFindings.map((x) => x.replace(/ \d+:\d+$/, ''))),
+  },
+  {
+    name: 'a chain of Fn::FindInMap through Fn::If on an unknown condition, thirty levels deep',
+    file: 'findinmap-if-chain.yaml',
+    content: findInMapChain,
+    resources: 2,
+    check: (f) => {
+      expect(f.filter((x) => x.ruleId === INTERNAL_ERROR)).toEqual([]);
+      expect(f.filter((x) => x.resource === 'Alarm').map((x) => x.ruleId)).toContain('alarm-actions');
+    },
+  },
+  {
+    name: 'three nested Fn::ForEach over a 300-item list',
+    file: 'foreach-blowup.yaml',
+    content: forEachBlowup,
+    unreadable: 'either',
+  },
+  {
+    name: 'logical ids with lone surrogates (JSON)',
+    file: 'lone-surrogate.json',
+    // written out: JSON.stringify would escape them the same way, as \ud800 and \udc00
+    content: () => `{"Resources": {"Alarm\\ud800": ${ALARM_JSON}, "\\udc00Alarm": ${ALARM_JSON}}}`,
+    resources: 2,
+    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions')).toHaveLength(2),
+  },
+  {
+    name: 'logical ids with the non-characters U+FFFE and U+FFFF (JSON)',
+    file: 'non-characters.json',
+    content: () => `{"Resources": {"Alarm\ufffe": ${ALARM_JSON}, "Alarm\uffff": ${ALARM_JSON}}}`,
+    resources: 2,
+    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions')).toHaveLength(2),
+  },
+  {
+    name: 'logical ids with control characters, escape sequences, bidirectional overrides, line separators and Markdown (JSON)',
+    file: 'hostile-ids.json',
+    content: () => JSON.stringify({ Resources: Object.fromEntries(HOSTILE_IDS.map((id) => [id, JSON.parse(ALARM_JSON) as unknown])) }),
+    resources: HOSTILE_IDS.length,
+    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => f.resource).sort()).toEqual([...HOSTILE_IDS].sort()),
+  },
+  {
+    name: 'parameters named constructor, valueOf, toString, __proto__ and hasOwnProperty, also given on the command line',
+    file: 'prototype-parameters.yaml',
+    content: () =>
+      `${GOOD}Parameters:\n${PROTOTYPE_NAMES.map((n) => `  ${n}: {Type: String, Default: d}\n`).join('')}Outputs:\n  Names:\n    Value: !Join [',', [${PROTOTYPE_NAMES.map((n) => `!Ref ${n}`).join(', ')}]]\n`,
+    args: PROTOTYPE_NAMES.flatMap((n) => ['-p', `${n}=given`]),
+    check: (f) => expect(asGood(f)).toEqual(goodFindings),
+  },
+  {
+    // 600 million characters once joined: more than a JavaScript string holds
+    name: 'a 100 KB parameter default joined 6,000 times',
+    file: 'big-join.json',
+    content: () =>
+      JSON.stringify({
+        Parameters: { Big: { Type: 'String', Default: 'x'.repeat(100_000) } },
+        Resources: {
+          Alarm: JSON.parse(ALARM_JSON) as unknown,
+          Rule: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmRule: { 'Fn::Join': ['', Array(6000).fill({ Ref: 'Big' })] } } },
+          Board: { Type: 'AWS::CloudWatch::Dashboard', Properties: { DashboardBody: { 'Fn::Join': ['', Array(6000).fill({ Ref: 'Big' })] } } },
+        },
+      }),
+    unreadable: 'either',
+    check: (f) => expect(f.filter((x) => x.ruleId === INTERNAL_ERROR)).toEqual([]),
+  },
+  { name: 'an empty Resources section', file: 'empty-resources.yaml', content: () => 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n', unreadable: 'either' },
+  {
+    name: 'invalid UTF-8 in a value',
+    file: 'invalid-utf8.yaml',
+    content: () => Buffer.concat([Buffer.from(GOOD.slice(0, GOOD.indexOf('AWS/SQS') + 7)), Buffer.from([0xff, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from(GOOD.slice(GOOD.indexOf('AWS/SQS') + 7))]),
+    unreadable: 'either',
+  },
+  {
+    name: 'JSON with a byte order mark',
+    file: 'bom.json',
+    content: () => `\ufeff${GOOD_JSON}`,
+    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => f.resource)).toEqual(['Alarm']),
+  },
+  {
+    name: '800-deep nesting in YAML, under --max-depth 1000',
+    file: 'deep-800.yaml',
+    content: () => `${DEEP_YAML_PREFIX}${'['.repeat(800)}${']'.repeat(800)}\n`,
+    args: ['--max-depth', '1000'],
+    // read, and no rule fails on it (a stack overflow is an internal error)
+    check: (f) => expect(f.filter((x) => x.ruleId === INTERNAL_ERROR)).toEqual([]),
+  },
+  {
+    name: '800-deep nesting in JSON, under --max-depth 1000',
+    file: 'deep-800.json',
+    content: () => `${DEEP_JSON_PREFIX}${'['.repeat(800)}${']'.repeat(800)}}}}}`,
+    args: ['--max-depth', '1000'],
+    // read, and no rule fails on it (a stack overflow is an internal error)
+    check: (f) => expect(f.filter((x) => x.ruleId === INTERNAL_ERROR)).toEqual([]),
+  },
+  {
+    name: 'a file name with a line break, an escape sequence, a bidirectional override and Markdown',
+    file: 'line\nbreak \u001b[31m\u202e [x](https:example.invalid) @user `#.yaml',
+    content: () => GOOD,
+    check: (f) => expect(asGood(f)).toEqual(goodFindings),
+  },
+  {
+    name: 'a web app folder: its manifest.json is no cloud assembly, and the template beside it is scanned',
+    file: 'webapp',
+    folder: () => ({
+      'webapp/manifest.json': JSON.stringify({ name: 'Shop', short_name: 'Shop', start_url: '/', display: 'standalone', icons: [{ src: 'icon.png', sizes: '192x192' }] }),
+      'webapp/template.yaml': GOOD,
+    }),
+    scanned: 'webapp/template.yaml',
+    check: (f) => expect(asGood(f)).toEqual(goodFindings),
+  },
 ];
 
 let dir: string;
@@ -357,7 +531,13 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'opslint-malformed-'));
   writeFileSync(path.join(dir, 'good.yaml'), GOOD);
-  for (const c of CASES) writeFileSync(path.join(dir, c.file), c.content());
+  for (const c of CASES) {
+    if (c.content) writeFileSync(path.join(dir, c.file), c.content());
+    for (const [name, text] of Object.entries(c.folder?.() ?? {})) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+  }
   const { report } = await scan(['good.yaml']);
   goodFindings = asGood(report.findings);
 });
@@ -368,7 +548,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * `opslint scan FILES --format json`, on the main thread: worker threads started from the TypeScript sources
  * compile them first, which takes longer than these scans (test/parallel.test.ts runs scans on workers).
  */
-async function scan(files: string[], extra: string[] = []): Promise<{ code: number; stderr: string; report: ScanReport }> {
+async function scan(files: string[], extra: readonly string[] = []): Promise<{ code: number; stderr: string; report: ScanReport }> {
   const { code, stdout, stderr } = await runCli(['scan', ...files, '--format', 'json', '--no-config', '--jobs', '1', ...extra], { cwd: dir });
   return { code, stderr, report: JSON.parse(stdout) as ScanReport };
 }
@@ -380,7 +560,7 @@ describe('the malformed-input matrix', () => {
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const { code, stderr, report } = await scan([c.file, 'good.yaml']);
+    const { code, stderr, report } = await scan([c.file, 'good.yaml'], c.args);
     // the good template is scanned whatever happens to the other
     expect(report.summary.files).toContain('good.yaml');
     expect(asGood(report.findings.filter((f) => f.file === 'good.yaml'))).toEqual(goodFindings);
@@ -391,28 +571,49 @@ describe('the malformed-input matrix', () => {
       expect(stderr).toBe(`${c.error}\n`);
       expect(report.summary.files).toEqual(['good.yaml']);
       expect(code).toBe(2);
+    } else if (c.unreadable === 'yes' || (c.unreadable === 'either' && report.errors.length > 0)) {
+      // the contract, whatever the message: one error, for this file, one line `file[:line:col]: message`
+      expect(report.errors.map((e) => e.file)).toEqual([c.file]);
+      expect(stderr).toMatch(new RegExp(`^${c.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+:\\d+)?: [^\\n]+\\n$`));
+      expect(report.summary.files).toEqual(['good.yaml']);
+      expect(code).toBe(2);
     } else {
+      const file = c.scanned ?? c.file;
       expect(report.errors).toEqual([]);
       expect(stderr).toBe('');
-      expect(report.summary.files).toEqual([c.file, 'good.yaml'].sort());
-      expect(report.summary.resources).toBe(1 + (c.resources ?? 1));
-      c.check?.(report.findings.filter((f) => f.file === c.file));
-      if (c.notes) expect(report.summary.notes.filter((n) => n.file === c.file).map((n) => `${n.line}:${n.column}: ${n.message}`)).toEqual(c.notes);
+      expect(report.summary.files).toEqual([file, 'good.yaml'].sort());
+      if (c.unreadable === undefined || c.resources !== undefined) expect(report.summary.resources).toBe(1 + (c.resources ?? 1));
+      c.check?.(report.findings.filter((f) => f.file === file));
+      if (c.notes) expect(report.summary.notes.filter((n) => n.file === file).map((n) => `${n.line}:${n.column}: ${n.message}`)).toEqual(c.notes);
       expect(code).toBe(1);
     }
   }, 300_000);
 
   it('reports every unreadable file at once, one line each, and scans all the others', async () => {
-    const broken = CASES.filter((c) => c.error !== undefined && !c.file.startsWith('huge'));
-    const readable = CASES.filter((c) => c.error === undefined && !c.file.startsWith('huge'));
-    const { code, stdout, stderr } = await runCli(['scan', ...CASES.filter((c) => !c.file.startsWith('huge')).map((c) => c.file), 'good.yaml', '--no-config', '--no-color'], { cwd: dir });
+    // rows with options of their own, folders and the largest files are left out
+    const together = CASES.filter((c) => !c.file.startsWith('huge') && !c.args && !c.folder);
+    const broken = together.filter((c) => c.error !== undefined);
+    const readable = together.filter((c) => c.error === undefined && c.unreadable === undefined);
+    const { code, stdout, stderr } = await runCli(['scan', ...together.map((c) => c.file), 'good.yaml', '--no-config', '--no-color'], { cwd: dir });
     expect(code).toBe(2);
     expect(stderr).toBe('');
     const errors = stdout.slice(stdout.indexOf('Input errors\n')).split('\n\n')[0].split('\n').slice(1);
-    expect(errors).toEqual(broken.map((c) => `  error  ${c.error}`).sort((a, b) => (a < b ? -1 : 1)));
+    // the rows whose message is not fixed here: one line each for those unreadable, at most one for the others
+    const known = new Set(broken.map((c) => `  error  ${c.error}`));
+    const others = errors.filter((e) => !known.has(e));
+    for (const c of together.filter((r) => r.unreadable !== undefined)) {
+      const lines = others.filter((e) => e.startsWith(`  error  ${c.file}:`));
+      expect(lines.length).toBeLessThanOrEqual(1);
+      if (c.unreadable === 'yes') expect(lines).toHaveLength(1);
+    }
+    expect(errors.filter((e) => known.has(e))).toEqual([...known].sort((a, b) => (a < b ? -1 : 1)));
+    expect(others.filter((e) => !together.some((c) => c.unreadable !== undefined && e.startsWith(`  error  ${c.file}:`)))).toEqual([]);
     expect(stdout).not.toMatch(/^\s+at /m);
     // each file that could be read has its heading over its findings (a template that is not checked has neither)
-    for (const c of [...readable.filter((r) => r.resources !== 0), { file: 'good.yaml' }]) expect(stdout.split('\n')).toContain(c.file);
+    // (a name with control characters is shown escaped)
+    // eslint-disable-next-line no-control-regex
+    const plain = readable.filter((r) => r.resources !== 0 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(r.file));
+    for (const c of [...plain, { file: 'good.yaml' }]) expect(stdout.split('\n')).toContain(c.file);
     // and its notes are listed, one line each
     for (const c of readable) for (const note of c.notes ?? []) expect(stdout).toContain(`  note  ${c.file}:${note}\n`);
   }, 120_000);
