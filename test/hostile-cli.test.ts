@@ -289,3 +289,41 @@ describe('#7 a FIFO named as the baseline is not read', () => {
     expect([r.code, r.stderr]).toEqual([2, 'opslint: baseline.json: cannot read file: is a FIFO (named pipe), not a regular file\n']);
   }, 60_000);
 });
+
+describe('a file whose name has glob syntax, named on the command line, is that file', () => {
+  it('is scanned and fixed as named, not expanded as a pattern', async () => {
+    const names = ['[draft](x).yaml', '![x]*.yaml', 'a{b,c}.yaml'];
+    const dir = workspace(Object.fromEntries(names.map((n) => [n, 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n'])));
+    const r = await runCli(['scan', ...names, '--format', 'json'], { cwd: dir });
+    expect((JSON.parse(r.stdout) as ScanReport).summary.files).toEqual([...names].sort());
+    expect(r.stderr).toBe('');
+    // a pattern that names no file is still a pattern
+    const g = await runCli(['scan', '*.yaml', '--format', 'json'], { cwd: dir });
+    expect((JSON.parse(g.stdout) as ScanReport).summary.files).toEqual([...names].sort());
+  });
+});
+
+describe('#24 parameters named like what JavaScript objects inherit, given on the command line', () => {
+  it('-p __proto__=… and -p constructor=… are parameter values like any other', async () => {
+    const template = [
+      'Parameters:',
+      '  __proto__: { Type: String }',
+      '  constructor: { Type: String }',
+      'Conditions:',
+      '  Retained: !And [!Equals [!Ref __proto__, keep], !Equals [!Ref constructor, keep]]',
+      'Resources:',
+      '  Logs:',
+      '    Type: AWS::Logs::LogGroup',
+      '    Properties:',
+      '      RetentionInDays: !If [Retained, 30, 1]',
+      '',
+    ].join('\n');
+    const dir = workspace({ 't.yaml': template });
+    const retention = async (...args: string[]) => {
+      const r = await runCli(['scan', 't.yaml', '--format', 'json', '--rule', 'log-group-retention', ...args], { cwd: dir });
+      return (JSON.parse(r.stdout) as ScanReport).findings.map((f) => f.message);
+    };
+    expect(await retention('-p', '__proto__=keep', '-p', 'constructor=keep')).toEqual([]);
+    expect(await retention('-p', '__proto__=drop', '-p', 'constructor=keep')).toEqual([expect.stringContaining('keeps logs for 1 day') as string]);
+  });
+});

@@ -220,6 +220,12 @@ describe('#25 JUnit and HTML are well-formed whatever characters a logical id ho
     expect(out).toMatch(XML_CHARS);
     expect(out).toContain('Fna\\ufffeb\\uffffc\\u0001d\\u000be\\u001ff\\ud800g&lt;h&gt;&amp;&quot;i&#39;');
   });
+
+  it('html: neither the C1 controls nor DEL nor the noncharacters U+FDD0-FDEF, which HTML does not allow either', () => {
+    const out = render('html', hostile('a\u009bb\u007fc\ufdd0d'));
+    expect(out).not.toMatch(/[\u007f-\u009f\ufdd0-\ufdef]/);
+    expect(out).toContain('Fna\\u009bb\\u007fc\\ufdd0d');
+  });
 });
 
 describe('#26 SARIF artifact URIs are RFC 3986 URIs of the right file', () => {

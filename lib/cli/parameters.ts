@@ -8,8 +8,13 @@ import { isPlainObject } from '../template/intrinsics';
 import { readText } from '../template/load';
 import { parseDocument } from '../template/parse';
 
+/** A table of parameter values: without a prototype, so a parameter may be named `__proto__` or `constructor`. */
+function table(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
 export function parseParameterArgs(values: readonly string[], cwd: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = table();
   for (const value of values) {
     const eq = value.indexOf('=');
     if (eq > 0 && !value.startsWith('file://')) {
@@ -26,7 +31,7 @@ export function readParameterFile(file: string, shown = file): Record<string, st
   const root = doc.value;
   const fail = (what: string, at: (string | number)[] = []): InputError =>
     new InputError(messages.parameterFile(what), shown, doc.sourceMap.locate(root, at));
-  const out: Record<string, string> = {};
+  const out = table();
   if (Array.isArray(root)) {
     root.forEach((entry, i) => {
       if (!isPlainObject(entry) || typeof entry.ParameterKey !== 'string' || !isScalar(entry.ParameterValue)) {

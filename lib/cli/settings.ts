@@ -59,9 +59,8 @@ export async function readSettings(flags: SettingsFlags, cwd: string, trust: Tru
   for (const source of packSources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
 
   const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs, admitted.length < named.length) : {};
-  const parameters: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config.parameters ?? {})) parameters[k] = String(v);
-  Object.assign(parameters, parseParameterArgs(flags.parameters ?? [], cwd));
+  // the command line wins; spread (not assignment) keeps a parameter named __proto__
+  const parameters: Record<string, string> = { ...Object.fromEntries(Object.entries(config.parameters ?? {}).map(([k, v]) => [k, String(v)])), ...parseParameterArgs(flags.parameters ?? [], cwd) };
   return {
     config,
     packSources,

@@ -3,7 +3,7 @@
  * (templates recognised by content), globs, and cloud assemblies (a folder with a cloud assembly's
  * manifest.json). Neither the search of a directory nor a glob follows symbolic links.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { InputError, messages } from '../template/errors';
@@ -53,7 +53,7 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
   };
 
   for (const given of paths) {
-    if (isDynamicPattern(given)) {
+    if (isPattern(given, cwd)) {
       // like the folder walk, a glob does not follow symbolic links: one could lead out of the folder it names
       const matches = globSync(given, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
       if (matches.length === 0) errors.push(new InputError('no files match this pattern', given));
@@ -77,7 +77,12 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
     const kb = b.kind === 'template' ? b.file : b.dir;
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  return { inputs, errors, given: paths.map((p) => (isDynamicPattern(p) ? p : display(path.resolve(cwd, p)))) };
+  return { inputs, errors, given: paths.map((p) => (isPattern(p, cwd) ? p : display(path.resolve(cwd, p)))) };
+}
+
+/** A glob to expand: a path with glob syntax that does not name an existing file or folder (`[draft] api.yaml` does). */
+function isPattern(given: string, cwd: string): boolean {
+  return isDynamicPattern(given) && !existsSync(path.resolve(cwd, given));
 }
 
 function walk(dir: string, add: (input: Input) => void, errors: InputError[], display: (p: string) => string): void {

@@ -17,6 +17,9 @@ const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u
 /** What XML 1.0 does not allow in a document at all, even as a character reference. */
 const NOT_XML = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]|${LONE_SURROGATE.source}`, 'g');
 
+/** What HTML does not allow in text: the characters XML forbids, DEL, the C1 controls and the noncharacters U+FDD0–FDEF. */
+const NOT_HTML = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ufdd0-\\ufdef\\ufffe\\uffff]|${LONE_SURROGATE.source}`, 'g');
+
 /** A character as `\u` and the four hex digits of its code unit: how the outputs show what they cannot carry. */
 function codeUnit(ch: string): string {
   return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -38,6 +41,11 @@ export function wellFormed(s: string): string {
 /** Fit for XML 1.0 (and HTML) text: the characters XML does not allow shown escaped (`\ufffe`); nothing else changed. */
 export function xmlChars(s: string): string {
   return s.replace(NOT_XML, codeUnit);
+}
+
+/** Fit for HTML text: the characters HTML does not allow shown escaped (`\u009b`); nothing else changed. */
+export function htmlChars(s: string): string {
+  return s.replace(NOT_HTML, codeUnit);
 }
 
 /**

@@ -11,7 +11,7 @@
 import { assumptionList, errorLocation, fullMessage, type Finding, type ScanReport, type Severity } from '../engine/finding';
 import type { ScorecardBestPractice, ScorecardQuestion } from '../engine/scorecard';
 import { bestPractice, question as frameworkQuestion } from '../framework';
-import { xmlChars } from './escape';
+import { htmlChars } from './escape';
 import type { Reporter, ReporterOptions } from './index';
 
 const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
@@ -357,7 +357,7 @@ const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '
 
 /** Escapes text for HTML content and quoted attributes alike (and what XML does not allow, which HTML does not want either). */
 export function esc(s: string): string {
-  return xmlChars(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return htmlChars(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 function plural(n: number, word: string): string {

@@ -4,14 +4,15 @@
  * or anomaly bands on dashboards. Not a rule.
  */
 import { asIntrinsic, isPlainObject, replacePlaceholders } from '../../lib/template/intrinsics';
-import type { Resolver } from '../../lib/template/resolver';
+import { MAX_RESOLVED_STRING, type Resolver } from '../../lib/template/resolver';
 
 /** Stands for a value only known at deployment, inside the JSON text. */
 export const TOKEN = '\uE000';
 
 /**
  * The body as text, each value that cannot be known before deployment replaced by {@link TOKEN};
- * undefined when its shape cannot be followed (an `Fn::If` around it, an unresolvable list).
+ * undefined when its shape cannot be followed (an `Fn::If` around it, an unresolvable list) or it would be longer
+ * than the resolver builds a string.
  */
 export function dashboardText(value: unknown, resolver: Resolver, depth = 0): string | undefined {
   if (depth > 16) return undefined;
@@ -25,7 +26,8 @@ export function dashboardText(value: unknown, resolver: Resolver, depth = 0): st
     case 'Fn::Join': {
       if (!Array.isArray(fn.arg) || typeof fn.arg[0] !== 'string' || !Array.isArray(fn.arg[1])) return undefined;
       const parts = (fn.arg[1] as unknown[]).map((p) => dashboardText(p, resolver, depth + 1) ?? TOKEN);
-      return parts.join(fn.arg[0]);
+      const length = parts.reduce((n, p) => n + p.length, fn.arg[0].length * parts.length);
+      return length > MAX_RESOLVED_STRING ? undefined : parts.join(fn.arg[0]);
     }
     case 'Fn::Sub': {
       const template = Array.isArray(fn.arg) ? fn.arg[0] : fn.arg;

@@ -1,4 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
+import { kindOf } from '../../lib/template/errors';
 
 /** The values CloudWatch Logs accepts for a retention policy (PutRetentionPolicy, AWS::Logs::LogGroup). */
 export const ALLOWED_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -63,13 +64,18 @@ export default defineRule({
     const days = values.map(Number);
     const invalid = days.findIndex((d) => !ALLOWED_RETENTION_DAYS.includes(d));
     if (invalid >= 0) {
-      ctx.report({ messageId: 'notAllowed', path: PATH, data: { ...data, days: String(values[invalid]), allowed: ALLOWED_RETENTION_DAYS.join(', ') }, ...fixTo(days[invalid]) });
+      ctx.report({ messageId: 'notAllowed', path: PATH, data: { ...data, days: shown(values[invalid]), allowed: ALLOWED_RETENTION_DAYS.join(', ') }, ...fixTo(days[invalid]) });
       return;
     }
     const short = days.find((d) => d < minDays);
     if (short !== undefined) ctx.report({ messageId: 'tooShort', path: PATH, data: { ...data, period: period(short) }, ...fixTo(minDays) });
   },
 });
+
+/** A retention as the message shows it: a number or text as written, a list or mapping by its kind. */
+function shown(value: unknown): string {
+  return typeof value === 'object' && value !== null ? kindOf(value) : String(value);
+}
 
 function period(days: number): string {
   return days === 1 ? '1 day' : `${days} days`;
