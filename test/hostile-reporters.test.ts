@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type * as Sarif from 'sarif';
+import { describeFinding } from '../lib/cdk/common';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import { FORMATS, getReporter, type ReporterOptions } from '../lib/reporters';
 import { markdownText, printable } from '../lib/reporters/escape';
@@ -174,6 +175,12 @@ describe('#20 template text in the Markdown report (the pull-request comment) is
 describe('#21 terminal controls from templates are escaped in text and GitHub output', () => {
   const CONTROLS = ['\u0000', '\u0007', '\u001b', '\b', '\t', '\n', '\r', '\u007f', '\u0085', '\u009b', '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
   const s = `x\u001b[2J\u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007\u009b31m${CONTROLS.join('')}\u202eevil`;
+
+  it('what cdk synth shows (the aspect, the Validations plugin, the cdk-nag pack) escapes them too', () => {
+    const text = describeFinding(finding({ message: `Lambda function ${s} does not send traces to X-Ray.` }));
+    for (const c of CONTROLS) expect(text).not.toContain(c);
+    expect(text).toContain('\\u001b[2J');
+  });
 
   it('printable escapes each of them as \\uXXXX and leaves other text alone', () => {
     for (const c of CONTROLS) expect(printable(`a${c}b`)).toBe(`a\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}b`);

@@ -14,6 +14,7 @@ import { atOrAbove, fullMessage, type FailOn, type Finding } from '../engine/fin
 import { runRules, type ConfiguredRule } from '../engine/runner';
 import type { Pack } from '../engine/rule';
 import { bestPractice } from '../framework';
+import { printable } from '../reporters/escape';
 import { BUILTIN_PACKS } from '../../rules';
 
 /** The plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
@@ -152,5 +153,6 @@ export function acknowledgementProblems(acks: readonly Acknowledgement[], props:
 
 /** A finding as the CDK shows it: the message (and what it needs), then its best practice with its title. */
 export function describeFinding(f: Finding): string {
-  return `${fullMessage(f)} (${f.bestPractice} ${bestPractice(f.bestPractice)?.title ?? ''})`;
+  // shown on the terminal of `cdk synth`: text from templates (an included template's logical ids) stays text
+  return printable(`${fullMessage(f)} (${f.bestPractice} ${bestPractice(f.bestPractice)?.title ?? ''})`);
 }
