@@ -64,7 +64,9 @@ export default defineRule({
     const days = values.map(Number);
     const invalid = days.findIndex((d) => !ALLOWED_RETENTION_DAYS.includes(d));
     if (invalid >= 0) {
-      ctx.report({ messageId: 'notAllowed', path: PATH, data: { ...data, days: shown(values[invalid]), allowed: ALLOWED_RETENTION_DAYS.join(', ') }, ...fixTo(days[invalid]) });
+      // a list or mapping written there is a mistake to look at, not a number to replace
+      const fix = typeof values[invalid] === 'object' && values[invalid] !== null ? {} : fixTo(days[invalid]);
+      ctx.report({ messageId: 'notAllowed', path: PATH, data: { ...data, days: shown(values[invalid]), allowed: ALLOWED_RETENTION_DAYS.join(', ') }, ...fix });
       return;
     }
     const short = days.find((d) => d < minDays);
