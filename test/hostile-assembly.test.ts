@@ -140,6 +140,26 @@ describe('#4 cloud assemblies that loop back or hold endless stacks', () => {
     expect(code).toBe(2);
   }, 60_000);
 
+  it('stops at --max-resources when many artifacts share one template, with one error naming the limit', async () => {
+    const big = { Resources: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`Topic${i}`, { Type: 'AWS::SNS::Topic' }])) };
+    const artifacts = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`S${i}`, stack('shared.template.json')]));
+    const dir = workspace({ 'cdk.out/manifest.json': manifest(artifacts), 'cdk.out/shared.template.json': big, 'good.yaml': GOOD_YAML });
+    const { code, report } = await scan(dir, 'cdk.out', 'good.yaml', '--max-resources', '100');
+    expect(report.errors.map((e) => e.message)).toEqual(['the stacks of the cloud assembly hold more than 100 resources together; the others are not read (limit: --max-resources, limits.maxResources)']);
+    expect(report.summary.resources).toBe(10 * 10 + 1);
+    expect(report.summary.files).toContain('good.yaml');
+    expect(code).toBe(2);
+  }, 60_000);
+
+  it('says which nested stacks are deeper than it reads', async () => {
+    const files: Record<string, object> = { 'cdk.out/manifest.json': manifest({ Root: stack('L0.template.json') }) };
+    for (let level = 0; level < 20; level++) files[`cdk.out/L${level}.template.json`] = level < 19 ? parent(`L${level + 1}.template.json`) : TOPIC;
+    const { code, report } = await scan(workspace(files), 'cdk.out');
+    expect(report.errors.map((e) => `${e.file}: ${e.message}`)).toEqual([expect.stringMatching(/^cdk\.out\/L16\.template\.json: nested stack \w+ is more than 16 levels deep; it is not read$/)]);
+    expect(report.summary.templates).toBe(17);
+    expect(code).toBe(2);
+  }, 60_000);
+
   it('takes the limit from the configuration, and refuses a value that is not a whole number', async () => {
     const dir = workspace({
       'cdk.out/manifest.json': manifest({ A: stack('A.template.json'), B: stack('B.template.json'), C: stack('C.template.json') }),

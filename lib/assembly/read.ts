@@ -19,6 +19,11 @@ const NESTED_ASSEMBLY = 'cdk:cloud-assembly';
 const MAX_STAGE_DEPTH = 16;
 /** Most stacks read from one cloud assembly by default: far more than CloudFormation lets one account deploy. */
 export const DEFAULT_MAX_STACKS = 10_000;
+/**
+ * Most resources read from one cloud assembly by default, all its stacks together: memory grows with them (a
+ * stack template shared by 2,000 artifacts made 10 million), and real apps hold far fewer (500 per stack).
+ */
+export const DEFAULT_MAX_ASSEMBLY_RESOURCES = 100_000;
 
 export interface AssemblyResult {
   readonly assembly: Assembly;
@@ -54,8 +59,9 @@ interface Reading {
   readonly errors: InputError[];
   /** real paths of the Stage folders read: each is read once, so that artifacts naming the same one cannot multiply the work */
   readonly stageDirs: Set<string>;
-  /** stack templates read, against `options.maxStacks`; `full` once the limit was reported */
+  /** stack templates read, against `options.maxStacks`, and their resources, against `options.maxResources`; `full` once a limit was reported */
   loaded: number;
+  resources: number;
   full: boolean;
 }
 
@@ -79,7 +85,7 @@ export function readCloudAssembly(dir: string, options: LoadOptions = {}, displa
   } catch (error) {
     throw new InputError(messages.unreadable(describeFsError(error)), display(path.join(top, 'manifest.json')));
   }
-  const r: Reading = { top, realTop, options, display, stacks: [], errors: [], stageDirs: new Set([realTop]), loaded: 0, full: false };
+  const r: Reading = { top, realTop, options, display, stacks: [], errors: [], stageDirs: new Set([realTop]), loaded: 0, resources: 0, full: false };
   const manifest = readManifest(r, top);
   readStacks(r, top, manifest, [], [realTop]);
   return { assembly: { kind: 'cloud-assembly', file: manifest.file, stacks: r.stacks, manifest }, errors: r.errors };
@@ -231,25 +237,34 @@ function loadStack(r: Reading, dir: string, ref: Reference, base: StackBase, met
     return;
   }
   if (!template) return;
+  const maxResources = r.options.maxResources ?? DEFAULT_MAX_ASSEMBLY_RESOURCES;
+  r.resources += template.resources.size;
+  if (r.resources > maxResources) {
+    if (!r.full) r.errors.push(ref.error(messages.tooManyResources(maxResources)));
+    r.full = true;
+    return;
+  }
   // nested stacks: found through the parent's AWS::CloudFormation::Stack resources and their asset path
   const byLogicalId = new Map(metadata.filter((e) => e.logicalId && base.constructPath && e.path.startsWith(`${base.constructPath}/`)).map((e) => [e.logicalId!, e.path]));
   const nested: { base: StackBase; ref: Reference }[] = [];
-  if (chain.length < MAX_STAGE_DEPTH) {
-    for (const resource of template.resourcesOfType('AWS::CloudFormation::Stack')) {
-      const assetPath = resource.metadata?.['aws:asset:path'];
-      if (typeof assetPath !== 'string' || !/\.template\.json$/.test(assetPath)) continue;
-      const resourcePath = byLogicalId.get(resource.logicalId) ?? resource.constructPath;
-      nested.push({
-        ref: { what: `the template of nested stack ${resource.logicalId}`, name: assetPath, error: (message) => new InputError(message, template.file, template.locateInResource(resource, ['Metadata', 'aws:asset:path'])) },
-        base: {
-          ...base,
-          id: `${base.id}/${resource.logicalId}`,
-          // CDK names the resource `Parent/Child.NestedStack/Child.NestedStackResource`; the nested stack is `Parent/Child`
-          constructPath: resourcePath?.replace(/\.NestedStack\/[^/]*\.NestedStackResource$/, '') ?? base.constructPath,
-          parent: base.id,
-        },
-      });
+  for (const resource of template.resourcesOfType('AWS::CloudFormation::Stack')) {
+    const assetPath = resource.metadata?.['aws:asset:path'];
+    if (typeof assetPath !== 'string' || !/\.template\.json$/.test(assetPath)) continue;
+    if (chain.length >= MAX_STAGE_DEPTH) {
+      r.errors.push(new InputError(messages.nestedTooDeep(resource.logicalId, MAX_STAGE_DEPTH), template.file, template.locateInResource(resource, ['Metadata', 'aws:asset:path'])));
+      continue;
     }
+    const resourcePath = byLogicalId.get(resource.logicalId) ?? resource.constructPath;
+    nested.push({
+      ref: { what: `the template of nested stack ${resource.logicalId}`, name: assetPath, error: (message) => new InputError(message, template.file, template.locateInResource(resource, ['Metadata', 'aws:asset:path'])) },
+      base: {
+        ...base,
+        id: `${base.id}/${resource.logicalId}`,
+        // CDK names the resource `Parent/Child.NestedStack/Child.NestedStackResource`; the nested stack is `Parent/Child`
+        constructPath: resourcePath?.replace(/\.NestedStack\/[^/]*\.NestedStackResource$/, '') ?? base.constructPath,
+        parent: base.id,
+      },
+    });
   }
   const { constructs, framework } = base.constructPath
     ? stackConstructs(metadata, base.constructPath, nested.map((n) => n.base.constructPath).filter((p): p is string => p !== undefined && p !== base.constructPath))

@@ -29,7 +29,8 @@ function addLimitOptions(command: Command): void {
     .option('--max-alias-nodes <n>', 'most nodes the YAML aliases of one file may expand to (default 100000; also limits.maxAliasNodes)')
     .option('--max-foreach-entries <n>', 'most entries the Fn::ForEach loops of one template may expand to (default 5000; also limits.maxForEachEntries)')
     .option('--parse-timeout <ms>', 'longest time parsing one file may take (default 10000; also limits.parseTimeout)')
-    .option('--max-stacks <n>', 'most stacks read from one cloud assembly, nested stacks included (default 10000; also limits.maxStacks)');
+    .option('--max-stacks <n>', 'most stacks read from one cloud assembly, nested stacks included (default 10000; also limits.maxStacks)')
+    .option('--max-resources <n>', 'most resources read from one cloud assembly, its stacks together (default 100000; also limits.maxResources)');
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];

@@ -54,6 +54,7 @@ packs: []
 #   maxForEachEntries: 5000  # most entries the Fn::ForEach loops of one template expand to
 #   parseTimeout: 10000    # longest time parsing one file may take, in milliseconds
 #   maxStacks: 10000       # most stacks of one cloud assembly, nested stacks included
+#   maxResources: 100000   # most resources of one cloud assembly, its stacks together
 `;
 
 export function initConfig(cwd: string, force: boolean): string {

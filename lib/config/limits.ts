@@ -1,12 +1,12 @@
 /**
  * Bounds on what one input may make opslint do: how large a file it reads, how deep values may nest, how far
- * YAML aliases and `Fn::ForEach` loops may expand, how long parsing one file may take, and how many stacks one
- * cloud assembly may hold. Each has a default that real templates stay well inside; the configuration's
+ * YAML aliases and `Fn::ForEach` loops may expand, how long parsing one file may take, and how many stacks and
+ * resources one cloud assembly may hold. Each has a default that real templates stay well inside; the configuration's
  * `limits` section and the command line (which wins) can change them. An input beyond a bound is an input
  * error naming the bound.
  */
 import { UsageError } from '../engine/config';
-import { DEFAULT_MAX_STACKS } from '../assembly/read';
+import { DEFAULT_MAX_ASSEMBLY_RESOURCES, DEFAULT_MAX_STACKS } from '../assembly/read';
 import { DEFAULT_MAX_FOREACH_ENTRIES } from '../template/foreach';
 import { DEFAULT_MAX_FILE_BYTES, type LoadOptions } from '../template/load';
 import { DEFAULT_PARSE_LIMITS, DEFAULT_PARSE_TIMEOUT_MS } from '../template/parse';
@@ -20,6 +20,7 @@ export interface LimitsConfig {
   /** milliseconds */
   readonly parseTimeout?: number;
   readonly maxStacks?: number;
+  readonly maxResources?: number;
 }
 
 /**
@@ -47,13 +48,14 @@ export interface LimitsFlags {
   readonly maxForeachEntries?: string;
   readonly parseTimeout?: string;
   readonly maxStacks?: string;
+  readonly maxResources?: string;
 }
 
 /**
  * The read options for a scan: each limit from the command line, else from the configuration, else its
  * default. A value that is not valid is a {@link UsageError} naming the flag or the configuration key.
  */
-export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits' | 'maxForEachEntries' | 'maxStacks'>> {
+export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits' | 'maxForEachEntries' | 'maxStacks' | 'maxResources'>> {
   const pick = <T>(flag: string, key: string, fromFlag: string | undefined, fromConfig: T | undefined) =>
     fromFlag !== undefined ? { name: flag, value: fromFlag } : fromConfig !== undefined ? { name: `limits.${key} in the configuration`, value: fromConfig } : undefined;
   const size = (given: { name: string; value: number | string } | undefined): number => {
@@ -77,5 +79,6 @@ export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}
     },
     maxForEachEntries: whole(pick('--max-foreach-entries', 'maxForEachEntries', flags.maxForeachEntries, config.maxForEachEntries), DEFAULT_MAX_FOREACH_ENTRIES, Number.MAX_SAFE_INTEGER),
     maxStacks: whole(pick('--max-stacks', 'maxStacks', flags.maxStacks, config.maxStacks), DEFAULT_MAX_STACKS, Number.MAX_SAFE_INTEGER),
+    maxResources: whole(pick('--max-resources', 'maxResources', flags.maxResources, config.maxResources), DEFAULT_MAX_ASSEMBLY_RESOURCES, Number.MAX_SAFE_INTEGER),
   };
 }

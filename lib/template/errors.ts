@@ -56,6 +56,8 @@ export const messages = {
   outsideAssembly: (what: string, file: string) => `${what}, ${file}, is outside the cloud assembly; it is not read`,
   assemblyCycle: (what: string, file: string) => `${what}, ${file}, leads back to a folder or template that holds it: a cycle; it is not read again`,
   stageReadTwice: (what: string, file: string) => `${what}, ${file}, is the folder of another artifact too; it is read once`,
+  tooManyResources: (limit: number) => `the stacks of the cloud assembly hold more than ${limit} resources together; the others are not read (limit: --max-resources, limits.maxResources)`,
+  nestedTooDeep: (id: string, depth: number) => `nested stack ${id} is more than ${depth} levels deep; it is not read`,
   tooManyStacks: (limit: number) => `the cloud assembly holds more than ${limit} stacks; the others are not read (limit: --max-stacks, limits.maxStacks)`,
   noTemplates: () => 'no CloudFormation template or cloud assembly found here: nothing was scanned',
 } as const;

@@ -13,6 +13,8 @@ export interface LoadOptions extends TemplateOptions {
   readonly displayName?: string;
   /** most stacks read from one cloud assembly, nested stacks included */
   readonly maxStacks?: number;
+  /** most resources read from one cloud assembly, its stacks together */
+  readonly maxResources?: number;
 }
 
 /**
