@@ -327,3 +327,32 @@ describe('#24 parameters named like what JavaScript objects inherit, given on th
     expect(await retention('-p', '__proto__=drop', '-p', 'constructor=keep')).toEqual([expect.stringContaining('keeps logs for 1 day') as string]);
   });
 });
+
+describe('#15 --output does not overwrite what the scan reads, nor another report', () => {
+  const TOPIC = 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n';
+  it.each([
+    ['a parameter file', ['-p', 'params.json', '-o', 'params.json'], 'params.json', 'parameter file params.json'],
+    ['the configuration', ['-c', 'opslint.config.yaml', '-o', 'opslint.config.yaml'], 'opslint.config.yaml', 'configuration opslint.config.yaml'],
+    ['the baseline', ['--baseline', 'base.json', '-o', 'base.json'], 'base.json', 'baseline base.json'],
+  ])('%s', async (_what, args, file, named) => {
+    const dir = workspace({
+      'tpl/a.yaml': TOPIC,
+      'params.json': '{"Env": "prod"}',
+      'opslint.config.yaml': 'rules:\n  lambda-tracing: warning\n',
+      'base.json': '{"version": 1, "findings": []}',
+    });
+    const before = readFileSync(path.join(dir, file), 'utf8');
+    const r = await runCli(['scan', 'tpl', ...args], { cwd: dir });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `opslint: --output ${file} is the ${named}, which opslint reads: name another file\n`]);
+    expect(readFileSync(path.join(dir, file), 'utf8')).toBe(before);
+  });
+
+  it('two reports named to the same file', async () => {
+    const dir = workspace({ 'a.yaml': TOPIC });
+    const r = await runCli(['scan', 'a.yaml', '-f', 'json', '-o', 'same.out', '-f', 'sarif', '-o', 'same.out'], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([2, 'opslint: --output same.out is also named by --output: each report needs a file of its own\n']);
+    const b = await runCli(['scan', 'a.yaml', '-o', 'r.out', '--write-baseline', 'r.out'], { cwd: dir });
+    expect([b.code, b.stderr]).toEqual([2, 'opslint: --write-baseline r.out is also named by --output: each report needs a file of its own\n']);
+    expect(existsSync(path.join(dir, 'same.out')) || existsSync(path.join(dir, 'r.out'))).toBe(false);
+  });
+});

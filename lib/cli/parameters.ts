@@ -16,14 +16,20 @@ function table(): Record<string, string> {
 export function parseParameterArgs(values: readonly string[], cwd: string): Record<string, string> {
   const out = table();
   for (const value of values) {
-    const eq = value.indexOf('=');
-    if (eq > 0 && !value.startsWith('file://')) {
+    const file = parameterFile(value);
+    if (file === undefined) {
+      const eq = value.indexOf('=');
       out[value.slice(0, eq)] = value.slice(eq + 1);
     } else {
-      Object.assign(out, readParameterFile(path.resolve(cwd, value.replace(/^file:\/\//, '')), value.replace(/^file:\/\//, '')));
+      Object.assign(out, readParameterFile(path.resolve(cwd, file), file));
     }
   }
   return out;
+}
+
+/** The file a `--parameters` value names (`file://` accepted); undefined for a `Key=Value` pair. */
+export function parameterFile(value: string): string | undefined {
+  return value.indexOf('=') > 0 && !value.startsWith('file://') ? undefined : value.replace(/^file:\/\//, '');
 }
 
 export function readParameterFile(file: string, shown = file): Record<string, string> {

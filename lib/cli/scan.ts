@@ -20,6 +20,7 @@ import { InputError } from '../template/errors';
 import { describeFsError, loadTemplate } from '../template/load';
 import { scanOnWorkers } from '../parallel/scan';
 import { readSettings, type Settings } from './settings';
+import { parameterFile } from './parameters';
 import { toDisplayPath } from '../scan';
 import { packageVersion } from './version';
 import type { CliIO } from './index';
@@ -103,11 +104,18 @@ export function outputsFrom(given: readonly OutputFlag[]): Output[] {
 
 export async function runScan(paths: string[], opts: ScanCliOptions, outputs: readonly Output[], io: CliIO): Promise<number> {
   const cwd = io.cwd;
-  const { config, packSources, scan } = await readSettings(opts, cwd, { warn: (message) => io.stderr(`opslint: ${message}\n`) });
+  const { config, configFile, packSources, scan } = await readSettings(opts, cwd, { warn: (message) => io.stderr(`opslint: ${message}\n`) });
   const jobs = parseJobs(opts.jobs);
   const targets = paths.length > 0 ? paths : (opts.stack ?? []).length > 0 || opts.allStacks === true ? [] : ['.'];
   const destinations = [...outputs.flatMap((o) => (o.file === undefined ? [] : [{ flag: '--output', file: o.file }])), ...(opts.writeBaseline ? [{ flag: '--write-baseline', file: opts.writeBaseline }] : [])];
-  checkDestinations(destinations, targets, scan, cwd);
+  // what the scan reads besides templates: a report written over one would destroy it
+  const read = [
+    ...(configFile ? [{ what: 'configuration', file: configFile }] : []),
+    ...(opts.parameters ?? []).flatMap((v) => parameterFile(v) ?? []).map((file) => ({ what: 'parameter file', file: path.resolve(cwd, file) })),
+    ...(scan.baseline ? [{ what: 'baseline', file: path.resolve(cwd, scan.baseline) }] : []),
+    ...packSources.flatMap((s) => s.specs.map((spec) => ({ what: 'rule pack', file: path.resolve(s.baseDir, spec) }))),
+  ];
+  checkDestinations(destinations, targets, read, scan, cwd);
   const deployed = await readDeployed(opts, { parameters: scan.parameters, ...scan.load }, jobs ?? availableParallelism());
   const ruleTimeoutMs = parseMs('--rule-timeout', opts.ruleTimeout);
   const report = await scanOnWorkers(targets, {
@@ -158,9 +166,13 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
  * Where reports and the baseline go, checked before the scan: each must name a file (not a folder, nor a
  * path through a file), and none a template or cloud assembly being scanned, which writing would replace.
  */
-function checkDestinations(destinations: readonly { flag: string; file: string }[], targets: readonly string[], scan: Settings['scan'], cwd: string): void {
+function checkDestinations(destinations: readonly { flag: string; file: string }[], targets: readonly string[], read: readonly { what: string; file: string }[], scan: Settings['scan'], cwd: string): void {
   const existing: { flag: string; file: string; id: string }[] = [];
+  const seen = new Map<string, string>();
   for (const { flag, file } of destinations) {
+    const earlier = seen.get(path.resolve(cwd, file));
+    if (earlier !== undefined) throw new UsageError(`${flag} ${file} is also named by ${earlier}: each report needs a file of its own`);
+    seen.set(path.resolve(cwd, file), flag);
     let stat;
     try {
       stat = statSync(path.resolve(cwd, file), { bigint: true });
@@ -174,6 +186,11 @@ function checkDestinations(destinations: readonly { flag: string; file: string }
   }
   if (existing.length === 0) return;
   const display = (p: string): string => toDisplayPath(p, cwd);
+  for (const { what, file } of read) {
+    const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
+    const clash = stat && existing.find((d) => d.id === fileId(stat));
+    if (clash) throw new UsageError(`${clash.flag} ${clash.file} is the ${what} ${display(file)}, which opslint reads: name another file`);
+  }
   for (const input of discoverInputs(targets, cwd, display, scan.ignore).inputs) {
     if (input.kind === 'cloud-assembly') {
       const clash = existing.find((d) => isWithin(realpathSync(input.dir), realpathSync(path.resolve(cwd, d.file))));

@@ -31,6 +31,8 @@ export interface SettingsFlags extends LimitsFlags {
 export interface Settings {
   /** the configuration file's content ({} without one) */
   readonly config: ConfigFile;
+  /** the configuration file read, if any */
+  readonly configFile?: string;
   /** where packs were loaded from, in order (worker threads load them again) */
   readonly packSources: readonly PackSource[];
   /** the options of the scan these settings describe */
@@ -63,6 +65,7 @@ export async function readSettings(flags: SettingsFlags, cwd: string, trust: Tru
   const parameters: Record<string, string> = { ...Object.fromEntries(Object.entries(config.parameters ?? {}).map(([k, v]) => [k, String(v)])), ...parseParameterArgs(flags.parameters ?? [], cwd) };
   return {
     config,
+    configFile: loaded?.file,
     packSources,
     scan: {
       cwd,
