@@ -317,10 +317,15 @@ describe('#27 a manifest.json that is not a cloud assembly', () => {
       // a version alone, or artifacts alone, is no cloud assembly either
       'half/manifest.json': { version: '36.0.0' },
       'half/template.json': TOPIC,
+      // nor a build tool's, whose version is not the CDK's or whose artifacts are not artifact objects
+      'build/manifest.json': { version: '1.0', artifacts: { build: 'dist/app.js' } },
+      'build/template.json': TOPIC,
+      'tool/manifest.json': { version: '1.0.0', artifacts: { build: 'dist/app.js' } },
+      'tool/template.json': TOPIC,
     });
-    const { report } = await scan(dir, 'web', 'half');
+    const { report } = await scan(dir, 'web', 'half', 'build', 'tool');
     expect(report.errors).toEqual([]);
-    expect(report.summary.files).toEqual(['half/template.json', 'web/infra/template.yaml']);
+    expect(report.summary.files).toEqual(['build/template.json', 'half/template.json', 'tool/template.json', 'web/infra/template.yaml']);
   }, 60_000);
 
   it('with a version and artifacts, it is a cloud assembly, whose malformed manifest is an input error', async () => {

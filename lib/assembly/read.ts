@@ -42,10 +42,22 @@ export function isCloudAssembly(dir: string): boolean {
   try {
     if (!isWithin(realpathSync(dir), realpathSync(file))) return false;
     const manifest: unknown = JSON.parse(readText(file));
-    return isPlainObject(manifest) && manifest.version !== undefined && manifest.artifacts !== undefined;
+    return isPlainObject(manifest) && looksLikeCdkManifest(manifest);
   } catch {
     return false;
   }
+}
+
+/**
+ * A cloud assembly's manifest, told apart from other `manifest.json` files (a web app's, a build tool's): the CDK
+ * writes a semantic `version` and `artifacts`, a map of artifact objects. A list of artifacts still counts, so that
+ * a manifest the CDK would reject is an input error rather than a folder walked as if it were none.
+ */
+function looksLikeCdkManifest(manifest: Record<string, unknown>): boolean {
+  const { version, artifacts } = manifest;
+  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+/.test(version)) return false;
+  if (Array.isArray(artifacts)) return true;
+  return isPlainObject(artifacts) && Object.values(artifacts).every(isPlainObject);
 }
 
 /** What reading one assembly shares, from its top manifest down. */
