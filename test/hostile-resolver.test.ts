@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import * as load from '../lib/template/load';
 import { templateFromText } from '../lib/template/load';
-import { MAX_ALTERNATIVES, MAX_RESOLVED_STRING, MAX_VALUE_PARTS } from '../lib/template/resolver';
+import { MAX_ALTERNATIVES, MAX_VALUE_PARTS } from '../lib/template/resolver';
+import { MAX_RESOLVED_STRING } from '../lib/template/intrinsics';
 import { REPO, runCli } from './helpers/cli';
 import { yaml } from './helpers/yaml';
 
@@ -241,6 +242,25 @@ describe('#9 a string built past every bound does not stop the scan', () => {
     expect(notesOf(result.report, 'join.json')).toEqual([`a value is taken as not known before deployment: Fn::Join makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold`]);
     // the condition is not known to be false: the alarm is checked
     expect(byRule(result.findings, 'alarm-actions')).toEqual(['alarm-actions Alarm']);
+  }, HANG);
+
+  it('rules that spell out a value the resolver cannot (runbook links, dashboards, sidecar images) stop at the same bound', async () => {
+    const joined = { 'Fn::Join': ['', Array(700).fill({ Ref: 'Big' })] };
+    const subbed = { 'Fn::Sub': '${Big}'.repeat(700) };
+    const result = await scanBeside('spelled.json', {
+      Parameters: { Big: { Type: 'String', Default: 'x'.repeat(1024 * 1024) }, Env: { Type: 'String' } },
+      Resources: {
+        Joined: { Type: 'AWS::CloudWatch::Alarm', Properties: { ...ALARM_PROPERTIES, AlarmActions: ['arn:aws:sns:us-east-1:123456789012:oncall'], AlarmDescription: joined } },
+        Subbed: { Type: 'AWS::CloudWatch::Alarm', Properties: { ...ALARM_PROPERTIES, AlarmActions: ['arn:aws:sns:us-east-1:123456789012:oncall'], AlarmDescription: subbed } },
+        Board: { Type: 'AWS::CloudWatch::Dashboard', Properties: { DashboardBody: { 'Fn::Join': ['', [{ Ref: 'Env' }, joined]] } } },
+        Task: {
+          Type: 'AWS::ECS::TaskDefinition',
+          Properties: { ContainerDefinitions: [{ Name: 'app', Image: { 'Fn::Join': ['', [{ Ref: 'Env' }, joined]] } }, { Name: 'sidecar', Image: { 'Fn::Sub': ['${Env}${Big}'.repeat(700), {}] } }] },
+        },
+      },
+    });
+    expect(result.report.errors).toEqual([]);
+    expect(byRule(result.findings, 'internal-error')).toEqual([]);
   }, HANG);
 
   it(`strings of more than ${MAX_RESOLVED_STRING} characters are unknown, whatever builds them`, () => {

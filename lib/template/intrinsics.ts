@@ -97,6 +97,30 @@ export function replacePlaceholders(text: string, replace: (p: Placeholder) => s
   return out + text.slice(last);
 }
 
+/**
+ * The most characters a string the resolver builds (Fn::Join, Fn::Sub, Fn::ToJsonString…) may have: a template
+ * body is at most 1 MB, and no property value is longer. A longer result is unknown, so that a template that
+ * joins a large string hundreds of times cannot exhaust memory.
+ */
+export const MAX_RESOLVED_STRING = 1024 * 1024;
+
+/** `parts` joined by `separator`, as rules spell out values the resolver cannot; undefined past {@link MAX_RESOLVED_STRING}. */
+export function boundedJoin(parts: readonly string[], separator: string): string | undefined {
+  let length = 0;
+  for (const p of parts) length += p.length + separator.length;
+  return length > MAX_RESOLVED_STRING ? undefined : parts.join(separator);
+}
+/** {@link replacePlaceholders}, as rules spell out a `Fn::Sub`; undefined past {@link MAX_RESOLVED_STRING}. */
+export function boundedReplace(text: string, replace: (p: Placeholder) => string, options?: Parameters<typeof placeholders>[1]): string | undefined {
+  let length = text.length;
+  const out = replacePlaceholders(text, (p) => {
+    const part = replace(p);
+    length += part.length;
+    return length > MAX_RESOLVED_STRING ? '' : part;
+  }, options);
+  return length > MAX_RESOLVED_STRING ? undefined : out;
+}
+
 /** Variables named in a `Fn::Sub` template string: `${X}` and `${X.Attr}`; `${!Literal}` is not one. */
 export function subVariables(template: string): { name: string; attribute?: string; raw: string }[] {
   const out: { name: string; attribute?: string; raw: string }[] = [];

@@ -4,7 +4,7 @@
  * intrinsic functions whose inputs are known. An `Fn::If` whose condition is unknown yields both branches
  * as `alternatives`, so that a rule can decide when every branch fails.
  */
-import { asIntrinsic, getAttParts, isPlainObject, own, replacePlaceholders, subVariables, type Intrinsic } from './intrinsics';
+import { asIntrinsic, boundedJoin, boundedReplace, getAttParts, isPlainObject, MAX_RESOLVED_STRING, own, subVariables, type Intrinsic } from './intrinsics';
 import { parsePath, type JsonPath } from './path';
 
 /** A value known before deployment (`undefined`: absent). */
@@ -54,12 +54,6 @@ export interface ResolverInputs {
 
 const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
 const MAX_DEPTH = 64;
-/**
- * The most characters a string the resolver builds (Fn::Join, Fn::Sub, Fn::ToJsonString…) may have: a template
- * body is at most 1 MB, and no property value is longer. A longer result is unknown, so that a template that
- * joins a large string hundreds of times cannot exhaust memory.
- */
-export const MAX_RESOLVED_STRING = 1024 * 1024;
 /**
  * The most distinct values an expression may be taken to have through `Fn::If`s on unknown conditions; beyond,
  * it is unknown. Real templates have a handful; a chain of mappings that branch at every step has 2^n.
@@ -489,13 +483,7 @@ export class Resolver {
       values.set(v.raw, scalarString(r.value));
     }
     // a short template may name a long value many times: the values put in are counted as they are
-    let length = template.length;
-    const out = replacePlaceholders(template, ({ inner }) => {
-      const part = inner.startsWith('!') ? `\${${inner.slice(1)}}` : values.get(inner.trim()) ?? `\${${inner}}`;
-      length += part.length;
-      return length > MAX_RESOLVED_STRING ? '' : part;
-    });
-    return bounded(length > MAX_RESOLVED_STRING ? undefined : out, 'Fn::Sub');
+    return bounded(boundedReplace(template, ({ inner }) => (inner.startsWith('!') ? `\${${inner.slice(1)}}` : values.get(inner.trim()) ?? `\${${inner}}`)), 'Fn::Sub');
   }
 
   private join(arg: unknown, depth: number): Resolved {
@@ -507,8 +495,7 @@ export class Resolver {
     if (!Array.isArray(list.value) || !list.value.every(isScalar)) return unknown('Fn::Join of a value that is not a list of strings');
     const parts = list.value.map(scalarString);
     const separator = scalarString(delimiter.value);
-    const length = parts.reduce((sum, p) => sum + p.length, separator.length * Math.max(0, parts.length - 1));
-    return bounded(length > MAX_RESOLVED_STRING ? undefined : parts.join(separator), 'Fn::Join');
+    return bounded(boundedJoin(parts, separator), 'Fn::Join');
   }
 
   private select(arg: unknown, depth: number): Resolved {

@@ -3,8 +3,8 @@
  * or `Fn::Sub` around references (the CDK always writes it that way). Shared by rules that look for metrics
  * or anomaly bands on dashboards. Not a rule.
  */
-import { asIntrinsic, isPlainObject, replacePlaceholders } from '../../lib/template/intrinsics';
-import { MAX_RESOLVED_STRING, type Resolver } from '../../lib/template/resolver';
+import { asIntrinsic, boundedJoin, isPlainObject, replacePlaceholders } from '../../lib/template/intrinsics';
+import type { Resolver } from '../../lib/template/resolver';
 
 /** Stands for a value only known at deployment, inside the JSON text. */
 export const TOKEN = '\uE000';
@@ -26,8 +26,7 @@ export function dashboardText(value: unknown, resolver: Resolver, depth = 0): st
     case 'Fn::Join': {
       if (!Array.isArray(fn.arg) || typeof fn.arg[0] !== 'string' || !Array.isArray(fn.arg[1])) return undefined;
       const parts = (fn.arg[1] as unknown[]).map((p) => dashboardText(p, resolver, depth + 1) ?? TOKEN);
-      const length = parts.reduce((n, p) => n + p.length, fn.arg[0].length * parts.length);
-      return length > MAX_RESOLVED_STRING ? undefined : parts.join(fn.arg[0]);
+      return boundedJoin(parts, fn.arg[0]);
     }
     case 'Fn::Sub': {
       const template = Array.isArray(fn.arg) ? fn.arg[0] : fn.arg;

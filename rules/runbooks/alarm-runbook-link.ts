@@ -1,6 +1,6 @@
 import { defineRule, type Verdict } from '../../lib/engine/rule';
 import { ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse } from '../../lib/semantics';
-import { asIntrinsic, getAttParts, isPlainObject, replacePlaceholders, subVariables } from '../../lib/template/intrinsics';
+import { asIntrinsic, boundedJoin, boundedReplace, getAttParts, isPlainObject, subVariables } from '../../lib/template/intrinsics';
 import type { Template } from '../../lib/template/model';
 
 /** A URL, or the words runbook / run book / playbook. */
@@ -103,11 +103,13 @@ function spell(template: Template, value: unknown): { text: string; open: boolea
       open ||= given.open;
       parts.set(v.raw, given.text);
     }
-    return { text: replacePlaceholders(tpl, ({ inner }) => (inner.startsWith('!') ? `\${${inner}}` : (parts.get(inner.trim()) ?? ''))), open };
+    const text = boundedReplace(tpl, ({ inner }) => (inner.startsWith('!') ? `\${${inner}}` : (parts.get(inner.trim()) ?? '')));
+    return text === undefined ? { text: '', open: true } : { text, open };
   }
   if (fn.name === 'Fn::Join' && Array.isArray(fn.arg) && Array.isArray(fn.arg[1])) {
     const pieces = (fn.arg[1] as unknown[]).map((p) => spell(template, p));
-    return { text: pieces.map((p) => p.text).join(typeof fn.arg[0] === 'string' ? fn.arg[0] : ''), open: pieces.some((p) => p.open) };
+    const text = boundedJoin(pieces.map((p) => p.text), typeof fn.arg[0] === 'string' ? fn.arg[0] : '');
+    return text === undefined ? { text: '', open: true } : { text, open: pieces.some((p) => p.open) };
   }
   return { text: '', open: true };
 }

@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/engine/rule';
-import { asIntrinsic, findReferences, isPlainObject, replacePlaceholders } from '../../lib/template/intrinsics';
+import { asIntrinsic, boundedJoin, boundedReplace, findReferences, isPlainObject } from '../../lib/template/intrinsics';
 import type { Resolver } from '../../lib/template/resolver';
 
 /**
@@ -23,7 +23,7 @@ function spelled(value: unknown, resolver: Resolver): string | undefined {
   if (fn.name === 'Fn::Sub') {
     const [template, vars] = Array.isArray(fn.arg) ? [fn.arg[0], fn.arg[1]] : [fn.arg, undefined];
     if (typeof template !== 'string') return undefined;
-    return replacePlaceholders(template, ({ inner: name }) => {
+    return boundedReplace(template, ({ inner: name }) => {
       const whole = `\${${name}}`;
       const local = isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
       const r = local !== undefined ? resolver.deep(local) : name.includes('.') ? undefined : resolver.resolve({ Ref: name });
@@ -31,12 +31,11 @@ function spelled(value: unknown, resolver: Resolver): string | undefined {
     }, { literals: false });
   }
   if (fn.name === 'Fn::Join' && Array.isArray(fn.arg) && typeof fn.arg[0] === 'string' && Array.isArray(fn.arg[1])) {
-    return (fn.arg[1] as unknown[])
-      .map((p) => {
-        const r = resolver.deep(p);
-        return r.known && typeof r.value === 'string' ? r.value : spelled(p, resolver) ?? '${?}';
-      })
-      .join(fn.arg[0]);
+    const parts = (fn.arg[1] as unknown[]).map((p) => {
+      const r = resolver.deep(p);
+      return r.known && typeof r.value === 'string' ? r.value : spelled(p, resolver) ?? '${?}';
+    });
+    return boundedJoin(parts, fn.arg[0]);
   }
   if (fn.name === 'Ref' && typeof fn.arg === 'string') return `\${${fn.arg}}`;
   return undefined;
