@@ -263,6 +263,18 @@ describe('#9 a string built past every bound does not stop the scan', () => {
     expect(byRule(result.findings, 'internal-error')).toEqual([]);
   }, HANG);
 
+  it('a chain of 2,000 conditions, each the negation of the one before: unknown past the nesting bound, not a stack overflow', async () => {
+    const conditions: Record<string, unknown> = { C0: { 'Fn::Equals': ['a', 'a'] } };
+    for (let i = 1; i < 2000; i++) conditions[`C${i}`] = { 'Fn::Not': [{ Condition: `C${i - 1}` }] };
+    const result = await scanBeside('chain.json', { Conditions: conditions, Resources: { Alarm: { Type: 'AWS::CloudWatch::Alarm', Condition: 'C1999', Properties: ALARM_PROPERTIES } } });
+    cleanlyScanned(result, 'chain.json');
+    // not known to be false: the alarm is checked
+    expect(byRule(result.findings, 'alarm-actions')).toEqual(['alarm-actions Alarm']);
+    // a short chain is still decided: C1 is false, so its alarm is not deployed
+    const short = templateFromText(JSON.stringify({ Conditions: conditions, Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }), 't.json')!;
+    expect([short.resolver.condition('C1'), short.resolver.condition('C2')]).toEqual([false, true]);
+  }, HANG);
+
   it(`strings of more than ${MAX_RESOLVED_STRING} characters are unknown, whatever builds them`, () => {
     const template = templateFromText(yaml`
       Parameters:
