@@ -67,7 +67,7 @@ describe('#5 a glob from configuration or --account-baseline is matched in linea
   }, 60_000);
 
   it('typed on the command line (where picomatch would backtrack as long)', async () => {
-    const dir = workspace({ [`${A100}.yaml`]: 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n', 'sub/b.yaml': 'Resources: {}\n' });
+    const dir = workspace({ [`${A100}.yaml`]: 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n', 'sub/b.yaml': 'Resources: {}\n', '.hidden.yaml': 'Resources: {}\n' });
     const scan = (pattern: string) => runCli(['scan', '--no-config', '--format', 'json', pattern], { cwd: dir });
     const none = await scan(`${HOSTILE}.yaml`);
     expect(none.code).toBe(2);
@@ -76,6 +76,9 @@ describe('#5 a glob from configuration or --account-baseline is matched in linea
     expect((JSON.parse(one.stdout) as ScanReport).summary.files).toEqual([`${A100}.yaml`]);
     const deep = await scan('**/?.yaml');
     expect((JSON.parse(deep.stdout) as ScanReport).summary.files).toEqual(['sub/b.yaml']);
+    // a segment that starts with a dot names dot files, as it does for picomatch
+    const dotted = await scan('.h*n.yaml');
+    expect((JSON.parse(dotted.stdout) as ScanReport).summary.files).toEqual(['.hidden.yaml']);
   }, 60_000);
 });
 

@@ -88,7 +88,8 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
 function globFiles(pattern: string, cwd: string): string[] {
   const options = { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] };
   if (/[\\[\]{}()!+@]/.test(pattern)) return globSync(pattern, options);
-  const wide = pattern.split('/').map((segment) => (segment === '**' || !/[*?]/.test(segment) ? segment : '*'));
+  // a segment that starts with a dot names dot files, which `*` does not list
+  const wide = pattern.split('/').map((segment) => (segment === '**' || !/[*?]/.test(segment) ? segment : segment.startsWith('.') ? '.*' : '*'));
   const slashed = (p: string): string => path.resolve(cwd, p).split(path.sep).join('/');
   const glob = compileGlob(slashed(pattern));
   return globSync(wide.join('/'), options).filter((file) => glob.test(slashed(file)));
