@@ -254,8 +254,11 @@ async function readDeployed(opts: ScanCliOptions, load: LoadOptions, jobs: numbe
     if (stray) throw new UsageError(`${stray[0]} is for deployed stacks: add --stack NAME or --all-stacks`);
     return undefined;
   }
-  const { readDeployedStacks, redactUrls } = await import('../sources/deployed');
-  if (opts.endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(opts.endpointUrl)) throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${redactUrls(opts.endpointUrl)}"`);
+  const { readDeployedStacks, redactUrl } = await import('../sources/deployed');
+  // the SDK parses the endpoint when it makes a client: one it cannot parse would be an internal error
+  if (opts.endpointUrl !== undefined && !(/^https?:\/\/[^/]/.test(opts.endpointUrl) && URL.canParse(opts.endpointUrl))) {
+    throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${redactUrl(opts.endpointUrl)}"`);
+  }
   return readDeployedStacks(
     {
       stacks: opts.stack,

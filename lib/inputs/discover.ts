@@ -9,7 +9,7 @@ import { globSync, isDynamicPattern } from 'tinyglobby';
 import { InputError, messages } from '../template/errors';
 import { describeFsError } from '../template/load';
 import { isCloudAssembly } from '../assembly/read';
-import { globToRegExp } from './glob';
+import { compileGlob } from './glob';
 
 export interface TemplateInput {
   readonly kind: 'template';
@@ -41,12 +41,12 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn']);
 export function discoverInputs(paths: readonly string[], cwd: string, display: (p: string) => string, ignore: readonly string[] = []): Discovery {
   const found = new Map<string, Input>();
   const errors: InputError[] = [];
-  const ignored = ignore.map(globToRegExp);
+  const ignored = ignore.map(compileGlob);
   const add = (input: Input): void => {
     const key = input.kind === 'template' ? input.file : input.dir;
     const rel = path.relative(cwd, key).split(path.sep).join('/');
     // an ignored path is skipped unless the user named it
-    if (!(input.kind === 'template' && input.explicit) && ignored.some((re) => re.test(rel) || re.test(`${rel}/`))) return;
+    if (!(input.kind === 'template' && input.explicit) && ignored.some((g) => g.test(rel) || g.test(`${rel}/`))) return;
     const existing = found.get(key);
     // a file both named and found in a directory counts as named
     if (!existing || (input.kind === 'template' && input.explicit)) found.set(key, input);
@@ -54,8 +54,7 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
 
   for (const given of paths) {
     if (isPattern(given, cwd)) {
-      // like the folder walk, a glob does not follow symbolic links: one could lead out of the folder it names
-      const matches = globSync(given, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+      const matches = globFiles(given, cwd);
       if (matches.length === 0) errors.push(new InputError('no files match this pattern', given));
       for (const m of matches) add({ kind: 'template', file: path.resolve(m), explicit: false });
       continue;
@@ -78,6 +77,22 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   return { inputs, errors, given: paths.map((p) => (isPattern(p, cwd) ? p : display(path.resolve(cwd, p)))) };
+}
+
+/**
+ * The files a glob names; like the folder walk, a glob does not follow symbolic links: one could lead out of the
+ * folder it names. picomatch, under tinyglobby, matches a segment such as `*a*a*a*a*b` by a backtracking regular
+ * expression, minutes long against a long name: a glob of only `*`, `**` and `?` is listed with each of its
+ * segments with wildcards as `*`, and what that lists is filtered by the linear matcher.
+ */
+function globFiles(pattern: string, cwd: string): string[] {
+  const options = { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] };
+  if (/[\\[\]{}()!+@]/.test(pattern)) return globSync(pattern, options);
+  // a segment that starts with a dot names dot files, which `*` does not list
+  const wide = pattern.split('/').map((segment) => (segment === '**' || !/[*?]/.test(segment) ? segment : segment.startsWith('.') ? '.*' : '*'));
+  const slashed = (p: string): string => path.resolve(cwd, p).split(path.sep).join('/');
+  const glob = compileGlob(slashed(pattern));
+  return globSync(wide.join('/'), options).filter((file) => glob.test(slashed(file)));
 }
 
 /** A glob to expand: a path with glob syntax that does not name an existing file or folder (`[draft] api.yaml` does). */

@@ -352,8 +352,10 @@ class Fetcher {
   private fail(error: unknown, where: string, prefix?: string): void {
     const message = explain(error, this.source);
     if (message === undefined) throw error instanceof FetchError ? error.cause : error;
-    // the SDK's own words may quote the endpoint
-    this.errors.push(new InputError(redactUrls(prefix ? `${prefix}: ${message}` : message), where));
+    // the SDK's own words may quote the endpoint, as given or as parsed
+    const endpoint = this.source.endpointUrl;
+    const text = prefix ? `${prefix}: ${message}` : message;
+    this.errors.push(new InputError(redactUrls(endpoint === undefined ? text : text.split(endpoint).join(redactUrl(endpoint))), where));
   }
 }
 
@@ -467,14 +469,35 @@ function boundedAnswers(limit: number, deadline: AbortSignal) {
     };
 }
 
-/** How messages name the service: with the endpoint given, if any, without its password. */
+/** How messages name the service: with the endpoint given, if any, without its secrets. */
 function service(source: Pick<StackSource, 'endpointUrl'>): string {
-  return source.endpointUrl !== undefined ? `CloudFormation at ${redactUrls(source.endpointUrl)}` : 'CloudFormation';
+  return source.endpointUrl !== undefined ? `CloudFormation at ${redactUrl(source.endpointUrl)}` : 'CloudFormation';
 }
 
-/** `https://user:secret@host/` → `https://***@host/`, wherever a URL with user information appears in `text`. */
+/**
+ * `https://user:secret@host/?token=secret#key=secret` → `https://***@host/?token=***#key=***`, for each URL in
+ * `text` (up to the next white space).
+ */
 export function redactUrls(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, '$1***@');
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)(\S*)/gi, (_, scheme: string, rest: string) => scheme + redactAfterScheme(rest, /^[^/?#\\]*@/));
+}
+
+/**
+ * The same for `url`, all of it one URL (white space included). The user information of a URL that does not
+ * parse is all before its last `@`: a password holding `/` or `?` is still a password.
+ */
+export function redactUrl(url: string): string {
+  const [, scheme = '', rest] = /^([a-z][a-z0-9+.-]*:\/\/)?([\s\S]*)$/i.exec(url)!;
+  return scheme + redactAfterScheme(rest, URL.canParse(url) ? /^[^/?#\\]*@/ : /^[\s\S]*@/);
+}
+
+// the value of each parameter of the query and the fragment (all of a parameter without `=`)
+function redactAfterScheme(rest: string, userInfo: RegExp): string {
+  const masked = rest.replace(userInfo, '***@');
+  const start = masked.search(/[?#]/);
+  if (start < 0) return masked;
+  const parameters = masked.slice(start).replace(/([?#&])([^?#&=]*)(=?)[^?#&]*/g, (_, sep: string, key: string, eq: string) => (eq ? `${sep}${key}=***` : key ? `${sep}***` : sep));
+  return masked.slice(0, start) + parameters;
 }
 
 interface SdkError {

@@ -14,7 +14,7 @@ import { fetchDeployedStacks, type DeployedStack, type StackSource } from './clo
 import { stackLocation } from './location';
 
 export type { StackSource, TemplateStage } from './cloudformation';
-export { redactUrls } from './cloudformation';
+export { redactUrl, redactUrls } from './cloudformation';
 
 export interface DeployedResult {
   /** undefined when no stack could be read */
