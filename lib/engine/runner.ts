@@ -496,13 +496,17 @@ function orderAssumptions(all: readonly Assumption[]): Assumption[] {
   return [...list.filter((a) => 'condition' in a), ...list.filter((a) => 'parameter' in a)];
 }
 
-/** The finding for a rule that a watchdog stopped because it ran past its time budget (lib/parallel). */
-export function timeoutFinding(configured: ConfiguredRule, file: string, budgetMs: number): Finding {
+/**
+ * The finding for a rule that a watchdog stopped because it ran past its time budget (lib/parallel); the
+ * `later` inputs after that one in the scan were checked without the rule too.
+ */
+export function timeoutFinding(configured: ConfiguredRule, file: string, budgetMs: number, later = 0): Finding {
+  const rest = later === 0 ? `the rest of ${file} was` : `the rest of ${file} and the ${later === 1 ? 'input' : `${later} inputs`} after it were`;
   return finding({
     ruleId: INTERNAL_ERROR,
     pack: configured.pack ?? '',
     severity: 'error',
-    message: `Rule ${configured.rule.id} did not finish within its time budget of ${budgetMs} ms and was stopped; the rest of ${file} was checked without it.`,
+    message: `Rule ${configured.rule.id} did not finish within its time budget of ${budgetMs} ms and was stopped; ${rest} checked without it.`,
     bestPractice: configured.rule.bestPractice,
     docs: ruleDocsUrl(configured.rule),
     file,

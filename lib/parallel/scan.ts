@@ -5,15 +5,17 @@
  *
  * A watchdog also runs here: each worker tells, through shared memory, which rule it is running. A rule that
  * runs past its time budget cannot be interrupted on its own thread, so the worker is stopped, the rule
- * reported as an internal error, and the input checked again without that rule on a new worker. Scans that
- * load rules from outside opslint therefore always run on at least one worker.
+ * reported as an internal error, and the input checked again without that rule on a new worker. A rule
+ * stopped once is not run again in the scan: the input, in input order, on which it was first stopped and
+ * every input after it are checked without it, whichever worker met it first, so that the report does not
+ * depend on timing. Scans that load rules from outside opslint therefore always run on at least one worker.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { timeoutFinding } from '../engine/runner';
-import type { Finding, ScanReport } from '../engine/finding';
+import { timeoutFinding, type ConfiguredRule } from '../engine/runner';
+import type { ScanReport } from '../engine/finding';
 import { discoverInputs, type Input } from '../inputs/discover';
 import { finishScan, inputName, prepareScan, scanInput, type InputResult, type PreparedScan, type ScanOptions } from '../scan';
 import { InputError } from '../template/errors';
@@ -61,7 +63,7 @@ export interface WorkerSetup {
   readonly progress: Int32Array;
 }
 
-/** A message to a worker: scan this input (without these rules, which hung on it); null: no more work. */
+/** A message to a worker: scan this input (without these rules, stopped on it or before it); null: no more work. */
 export interface WorkRequest {
   readonly index: number;
   readonly input: Input;
@@ -121,9 +123,12 @@ function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan,
   const entry = path.join(__dirname, `worker${ext}`);
 
   return new Promise((resolve, reject) => {
-    const results: InputResult[] = new Array<InputResult>(inputs.length);
-    const skips = new Map<number, string[]>();
-    const stopped = new Map<number, Finding[]>();
+    const results: (InputResult | undefined)[] = new Array<InputResult | undefined>(inputs.length);
+    // rules the watchdog stopped, by id: the first input (in input order) they were stopped on
+    const stopped = new Map<string, { readonly index: number; readonly rule: ConfiguredRule }>();
+    const skipped = (index: number): string[] => [...stopped].filter(([, s]) => s.index <= index).map(([id]) => id);
+    // how many rules each input was last sent to be checked without
+    const sent: number[] = new Array<number>(inputs.length).fill(0);
     const retry: number[] = [];
     const live = new Set<Worker>();
     let next = 0;
@@ -135,8 +140,14 @@ function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan,
       settled = true;
       clearInterval(timer);
       for (const w of live) void w.terminate();
-      if (error) reject(error);
-      else resolve(results);
+      if (error) return reject(error);
+      for (const s of stopped.values()) {
+        const result = results[s.index]!;
+        const found = timeoutFinding(s.rule, inputName(inputs[s.index], scan), budget, inputs.length - 1 - s.index);
+        const checked = result.result ?? { findings: [], stats: new Map(), notes: [], files: [], resources: 0 };
+        results[s.index] = { ...result, result: { ...checked, findings: [...checked.findings, found] } };
+      }
+      resolve(results as InputResult[]);
     };
 
     const start = (): void => {
@@ -158,27 +169,42 @@ function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan,
           worker.postMessage(null);
           return;
         }
-        const request: WorkRequest = { index, input: inputs[index], skip: skips.get(index) };
+        const skip = skipped(index);
+        sent[index] = skip.length;
+        const request: WorkRequest = { index, input: inputs[index], skip: skip.length > 0 ? skip : undefined };
         worker.postMessage(request);
       };
       worker.on('message', (reply: WorkReply) => {
         if (reply.kind === 'failed') return finish(new Error(reply.message));
         if (reply.kind === 'done') {
-          results[reply.index] = revive(reply, stopped.get(reply.index));
-          if (++done === inputs.length) return finish();
+          // a rule stopped on an earlier input while this one was checked with it: check it again without
+          if (skipped(reply.index).length > sent[reply.index]) retry.push(reply.index);
+          else {
+            results[reply.index] = revive(reply);
+            if (++done === inputs.length) return finish();
+          }
         }
         give();
       });
       worker.on('error', (error) => finish(error));
-      state.stop = (): void => {
+      state.stop = (running: number): void => {
         const index = state.current;
-        const running = Atomics.load(progress, 1);
-        const configured = scan.rules[running - 1];
+        const rule = scan.rules[running - 1];
         watched.delete(state);
         live.delete(worker);
         void worker.terminate();
-        skips.set(index, [...(skips.get(index) ?? []), configured.rule.id]);
-        stopped.set(index, [...(stopped.get(index) ?? []), timeoutFinding(configured, inputName(inputs[index], scan), budget)]);
+        const first = stopped.get(rule.rule.id);
+        if (!first || index < first.index) {
+          stopped.set(rule.rule.id, { index, rule });
+          // inputs after this one already checked with the rule are checked again without it
+          for (let i = index + 1; i < inputs.length; i++) {
+            if (results[i] && sent[i] < skipped(i).length) {
+              results[i] = undefined;
+              done--;
+              retry.push(i);
+            }
+          }
+        }
         retry.push(index);
         start();
       };
@@ -194,8 +220,9 @@ function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan,
           if (seen !== w.seen) {
             w.seen = seen;
             w.since = now;
-          } else if (Atomics.load(w.progress, 1) > 0 && w.current >= 0 && now - w.since > budget) {
-            w.stop?.();
+          } else {
+            const running = Atomics.load(w.progress, 1);
+            if (running > 0 && w.current >= 0 && now - w.since > budget) w.stop?.(running);
           }
         }
       },
@@ -213,12 +240,10 @@ interface Watched {
   /** the progress count last seen, and since when */
   seen: number;
   since: number;
-  stop?: () => void;
+  /** stops it, with the running rule's index + 1 */
+  stop?: (running: number) => void;
 }
 
-function revive(reply: Extract<WorkReply, { kind: 'done' }>, stopped: readonly Finding[] | undefined): InputResult {
-  const errors = reply.errors.map((e) => new InputError(e.message, e.file, e.position));
-  if (!stopped) return { result: reply.result, errors };
-  const result = reply.result ?? { findings: [], stats: new Map(), notes: [], files: [], resources: 0 };
-  return { result: { ...result, findings: [...result.findings, ...stopped] }, errors };
+function revive(reply: Extract<WorkReply, { kind: 'done' }>): InputResult {
+  return { result: reply.result, errors: reply.errors.map((e) => new InputError(e.message, e.file, e.position)) };
 }
