@@ -10,6 +10,7 @@ import { resolveLimits } from '../lib/config/limits';
 import { UsageError } from '../lib/engine/config';
 import type { ScanReport } from '../lib/engine/finding';
 import { parseDocument } from '../lib/template/parse';
+import { templateFromText } from '../lib/template/load';
 import { runCli } from './helpers/cli';
 
 /** An alarm without actions: alarm-actions, an error, at its Properties (4:5). */
@@ -230,4 +231,13 @@ describe('#28 deep nesting, an empty Resources section and invalid UTF-8 are rep
     const scanned = await scanBesideGood('bom-latin1.yaml', bytes);
     expectOneInputError(scanned, 'bom-latin1.yaml', 'bom-latin1.yaml:1:10: invalid UTF-8: byte 0xFF is not part of a UTF-8 character; save the file as UTF-8');
   }, 60_000);
+});
+
+describe('an unknown tag as long as the file', () => {
+  it('is quoted in the error up to 64 characters', () => {
+    const tag = `!Ref${'&'.repeat(50_000)}`;
+    expect(() => templateFromText(`Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: ${tag} x\n`, 't.yaml')).toThrow(
+      `unknown YAML tag ${tag.slice(0, 64)}…; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags`,
+    );
+  });
 });

@@ -33,7 +33,8 @@ export const messages = {
     `duplicate key "${key}" (first defined at line ${first.line}, column ${first.column})`,
   yamlTabs: () => 'invalid YAML: tab characters are not allowed for indentation',
   multiDocument: () => 'YAML file holds more than one document; a template is a single document',
-  unknownTag: (tag: string) => `unknown YAML tag ${tag}; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags`,
+  // a tag is quoted up to 64 characters: one can be as long as the file
+  unknownTag: (tag: string) => `unknown YAML tag ${tag.length > 64 ? `${tag.slice(0, 64)}…` : tag}; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags`,
   aliasBomb: (limit: number) => `YAML aliases expand to more than ${limit} nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)`,
   tooDeep: (limit: number) => `nesting deeper than ${limit} levels (limit: --max-depth, limits.maxDepth)`,
   tooDeepForReader: (levels: number, limit: number) =>
