@@ -182,6 +182,41 @@ describe('#13 opslint fix and the configured limits', () => {
     expect(read(dir, 'a.yaml')).toBe(LOG_GROUP);
     expect(read(dir, 'b.yaml')).toBe(FIXED_LOG_GROUP);
   });
+
+  it('a template replaced by a FIFO when fix reads it again is not read (it would block) and is listed as not fixed', async () => {
+    const dir = workspace({ 'a.yaml': LOG_GROUP, 'b.yaml': LOG_GROUP });
+    execFileSync('mkfifo', [path.join(dir, 'pipe')]);
+    const fs = require('node:fs') as typeof import('node:fs');
+    const stat = fs.statSync;
+    const changed = path.join(dir, 'a.yaml');
+    // fix looks at a.yaml last, after the scan: a dry run counts the looks, and the last one sees the FIFO
+    const looksAt = async (fifoAt: number): Promise<{ looks: number; result: Awaited<ReturnType<typeof runCli>> }> => {
+      let looks = 0;
+      const spy = jest.spyOn(fs, 'statSync').mockImplementation(((file: string, options?: never) => {
+        if (file === changed && ++looks === fifoAt) return stat(path.join(dir, 'pipe'), options);
+        return stat(file, options);
+      }) as typeof stat);
+      try {
+        const result = await runCli(['fix', ...RETENTION, '--dry-run', 'a.yaml', 'b.yaml'], { cwd: dir });
+        return { looks, result };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const { looks } = await looksAt(0);
+    const { result } = await looksAt(looks);
+    expect(result.stderr).toContain('(not fixed: the file cannot be read again: it is no longer a regular file)');
+    expect(result.stdout).toContain('+++ b/b.yaml');
+  }, 60_000);
+});
+
+describe('#21 usage and input errors on stderr', () => {
+  it('escape control characters from the command line', async () => {
+    const r = await runCli(['scan', '.', '--rule', 'x\u001b[31mred', '--no-config']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).toContain('x\\u001b[31mred');
+  });
 });
 
 describe('#14 opslint fix writes a template whole or not at all', () => {

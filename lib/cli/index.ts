@@ -9,6 +9,7 @@ import type { OutputFlag, ScanCliOptions } from './scan';
 import type { FixCliOptions } from './fix';
 import { InputError } from '../template/errors';
 import { FORMATS } from '../reporters';
+import { printable } from '../reporters/escape';
 import { packageVersion } from './version';
 
 export interface CliIO {
@@ -154,7 +155,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError || error instanceof InputError) {
-      io.stderr(`opslint: ${error instanceof InputError ? error.format() : error.message}\n`);
+      // a usage error may quote the command line, an input error a file name: neither drives the terminal
+      io.stderr(`opslint: ${printable(error instanceof InputError ? error.format() : error.message)}\n`);
       return 2;
     }
     throw error;

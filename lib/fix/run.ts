@@ -4,7 +4,7 @@
  * cloud assembly (cdk.out) are never fixed: they are rewritten by the next synth, so the fix belongs in the
  * CDK code.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isCloudAssembly } from '../assembly/read';
 import { singleTemplateAssembly } from '../assembly/model';
@@ -90,6 +90,8 @@ export function fixPaths(paths: readonly string[], options: ScanOptions = {}): F
     let original: string;
     let outcome: TextFix;
     try {
+      // a regular file only (as the scan reads): one replaced by a FIFO since would block the read
+      if (!statSync(absolute).isFile()) throw new InputError('it is no longer a regular file', file);
       bytes = readFileSync(absolute);
       if (bytes[0] === 0xff || bytes[0] === 0xfe) {
         files.push(refuseAll('the file is UTF-16; opslint fix writes UTF-8 only'));
