@@ -2,7 +2,7 @@
  * `opslint scan`: options and configuration merged (the command line wins), the scan, every requested
  * report written, and the exit code.
  */
-import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { mkdirSync, realpathSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
@@ -15,7 +15,7 @@ import { ruleInfos } from '../engine/rule-info';
 import { errorLine } from '../reporters/text';
 import { changedFiles } from '../inputs/changed';
 import { discoverInputs } from '../inputs/discover';
-import { isWithin } from '../inputs/within';
+import { isWithin, repositoryRoot } from '../inputs/within';
 import { InputError } from '../template/errors';
 import { describeFsError, loadTemplate } from '../template/load';
 import { scanOnWorkers } from '../parallel/scan';
@@ -136,7 +136,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   }
 
   const rules = ruleInfos(configureRules(scan.packs, scan.selection));
-  const repoRoot = findRepoRoot(cwd);
+  const repoRoot = repositoryRoot(cwd) ?? path.resolve(cwd);
   for (const output of outputs) {
     const color = opts.color && output.file === undefined && io.isTTY && io.env.NO_COLOR === undefined && output.format === 'text';
     const text = getReporter(output.format)!(report, { color, scorecard: opts.scorecard === true, rules, cwd, repoRoot, toolVersion: packageVersion() });
@@ -273,12 +273,4 @@ async function readDeployed(opts: ScanCliOptions, load: LoadOptions, jobs: numbe
     },
     load,
   );
-}
-
-/** The git repository root above `cwd` (for repository-relative paths), or cwd itself. */
-function findRepoRoot(cwd: string): string {
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(cwd);
-  }
 }

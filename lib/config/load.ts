@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { default as Ajv, ErrorObject } from 'ajv';
 import { packageRoot } from '../cli/version';
+import { repositoryRoot } from '../inputs/within';
 import type { FailOn, Severity } from '../engine/finding';
 import type { RuleSelection } from '../engine/config';
 import type { LimitsConfig } from './limits';
@@ -101,6 +102,7 @@ export function distrust(file: string, trust: TrustOptions): string | undefined 
  */
 export function findConfig(cwd: string, trust: TrustOptions): string | undefined {
   const home = path.resolve(trust.home ?? homedir());
+  const root = repositoryRoot(cwd);
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const found = CONFIG_FILES.map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
     if (found) {
@@ -109,7 +111,7 @@ export function findConfig(cwd: string, trust: TrustOptions): string | undefined
       trust.warn(`the configuration ${found} is ignored: ${why}; name it with --config to use it anyway`);
       return undefined;
     }
-    if (existsSync(path.join(dir, '.git')) || dir === home || path.dirname(dir) === dir) return undefined;
+    if (dir === root || dir === home || path.dirname(dir) === dir) return undefined;
   }
 }
 
