@@ -268,6 +268,7 @@ describe('#9 a string built past every bound does not stop the scan', () => {
     for (let i = 1; i < 2000; i++) conditions[`C${i}`] = { 'Fn::Not': [{ Condition: `C${i - 1}` }] };
     const result = await scanBeside('chain.json', { Conditions: conditions, Resources: { Alarm: { Type: 'AWS::CloudWatch::Alarm', Condition: 'C1999', Properties: ALARM_PROPERTIES } } });
     cleanlyScanned(result, 'chain.json');
+    expect(notesOf(result.report, 'chain.json')).toEqual(['a value is taken as not known before deployment: conditions refer to one another more than 64 deep']);
     // not known to be false: the alarm is checked
     expect(byRule(result.findings, 'alarm-actions')).toEqual(['alarm-actions Alarm']);
     // a short chain is still decided: C1 is false, so its alarm is not deployed

@@ -364,7 +364,11 @@ export class Resolver {
     }
     if (!Object.prototype.hasOwnProperty.call(this.scope.conditions, name)) return unknown(`condition ${name} is not defined`);
     // each condition named starts its own nesting: a chain of them is bounded as a whole (2,000 exhausted the stack)
-    if (this.inCondition >= MAX_DEPTH) return this.cut(`conditions refer to one another more than ${MAX_DEPTH} deep`);
+    if (this.inCondition >= MAX_DEPTH) {
+      const reason = `conditions refer to one another more than ${MAX_DEPTH} deep`;
+      this.onLimit?.(this.scope.conditions[name], reason);
+      return this.cut(reason);
+    }
     // guards against a condition that refers to itself
     this.conditionCache.set(name, IN_PROGRESS);
     this.inCondition++;
