@@ -34,7 +34,7 @@ export { configureRules, UsageError, type RuleSelection } from './engine/config'
 export { runRules, INTERNAL_ERROR, type ConfiguredRule } from './engine/runner';
 export { atOrAbove, compareFindings, SEVERITIES } from './engine/finding';
 export type { Finding, Severity, FailOn, ScanReport, Summary, InputErrorEntry, Note, Assumption } from './engine/finding';
-export { BUILTIN_PACKS } from '../rules';
+export { BUILTIN_PACKS } from './compose';
 
 // The template model, resolver and reference graph
 export { Template, looksLikeTemplate, type Resource, type Unresolved } from './template/model';

@@ -18,7 +18,7 @@ import { applySuppressions, INVALID_SUPPRESSION, type SuppressionOptions } from 
 import { discoverInputs, type Discovery, type Input } from './inputs/discover';
 import { InputError, messages } from './template/errors';
 import { loadTemplate, type LoadOptions } from './template/load';
-import { BUILTIN_PACKS } from '../rules';
+import { BUILTIN_PACKS } from './compose';
 
 /** Options of {@link scanPaths}. */
 export interface ScanOptions {

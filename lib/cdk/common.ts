@@ -15,7 +15,7 @@ import { runRules, type ConfiguredRule } from '../engine/runner';
 import type { Pack } from '../engine/rule';
 import { bestPractice } from '../framework';
 import { printable } from '../reporters/escape';
-import { BUILTIN_PACKS } from '../../rules';
+import { BUILTIN_PACKS } from '../compose';
 
 /** The plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
 export const PLUGIN_NAME = 'opslint';

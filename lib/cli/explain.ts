@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../engine/config';
 import { ruleDocFileName } from '../engine/rule';
-import { BUILTIN_PACKS } from '../../rules';
+import { BUILTIN_PACKS } from '../compose';
 import { packageRoot } from './version';
 
 export function explainRule(ruleId: string): string {

@@ -1,6 +1,6 @@
 /** `opslint rules`: the catalogue with each rule's OPS best practice. */
 import { ruleInfo } from '../engine/rule-info';
-import { BUILTIN_PACKS } from '../../rules';
+import { BUILTIN_PACKS } from '../compose';
 
 export function listRules(format: string): string {
   const rows = BUILTIN_PACKS.flatMap((pack) => pack.rules.map((rule) => ({ ...ruleInfo(rule, { pack: pack.id }), enabled: !(pack.off ?? []).includes(rule.id) })));

@@ -12,7 +12,7 @@ import type { PackSource } from '../parallel/scan';
 import { admitPacks, loadPacks } from '../packs/load';
 import { toDisplayPath, type ScanOptions } from '../scan';
 import { parseParameterArgs } from './parameters';
-import { BUILTIN_PACKS } from '../../rules';
+import { BUILTIN_PACKS } from '../compose';
 
 /** The command-line flags that settings come from (those a command lacks stay undefined). */
 export interface SettingsFlags extends LimitsFlags {

@@ -20,7 +20,7 @@ import { discoverInputs, type Input } from '../inputs/discover';
 import { finishScan, inputName, prepareScan, scanInput, type InputResult, type PreparedScan, type ScanOptions } from '../scan';
 import { InputError } from '../template/errors';
 import type { Position } from '../template/source';
-import { BUILTIN_PACKS } from '../../rules';
+import { BUILTIN_PACKS } from '../compose';
 
 /** Packs to load, as the configuration or command line named them: what a worker needs to load them too. */
 export interface PackSource {

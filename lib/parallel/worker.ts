@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ConfiguredRule, RuleWatch } from '../engine/runner';
 import { loadPacks } from '../packs/load';
 import { prepareScan, scanInput } from '../scan';
-import { BUILTIN_PACKS } from '../../rules';
+import { BUILTIN_PACKS } from '../compose';
 import type { WorkReply, WorkRequest, WorkerSetup } from './scan';
 
 async function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): Promise<void> {
