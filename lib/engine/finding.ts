@@ -73,6 +73,16 @@ export interface Finding {
   readonly assumptions?: readonly Assumption[];
 }
 
+/**
+ * A finding's (or input error's) `file` is a path for a source that reads files, or a URI of the source's own
+ * scheme for one that does not (a deployed stack is `stack://<region>/<name>`). This gives that scheme and the
+ * rest, so that reporters which need a file (SARIF, GitHub annotations) know one when they see it.
+ */
+export function locationUri(file: string): { readonly scheme: string; readonly rest: string } | undefined {
+  const m = /^([a-z][a-z0-9+.-]+):\/\//.exec(file);
+  return m ? { scheme: m[1], rest: file.slice(m[0].length) } : undefined;
+}
+
 /** The message with its "needs context" reason, as outputs that show one line per finding print it. */
 export function fullMessage(f: Pick<Finding, 'message' | 'needsContext'>): string {
   return f.needsContext ? `${f.message} Needs context: ${f.needsContext}` : f.message;

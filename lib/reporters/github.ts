@@ -4,10 +4,9 @@
  * Suppressed findings are left out; input errors are errors. Findings in deployed stacks, which are no file,
  * are annotations of the run, their `stack://` location in the message.
  */
-import { fullMessage, type Severity } from '../engine/finding';
+import { fullMessage, locationUri, type Severity } from '../engine/finding';
 import { printable } from './escape';
 import type { Reporter } from './index';
-import { isStackLocation } from '../sources/location';
 import { repoRelative } from './paths';
 
 const COMMAND: Readonly<Record<Severity, string>> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -17,7 +16,7 @@ export const githubReporter: Reporter = (report, options) => {
   const file = (f: string): string => repoRelative(f, options) ?? f;
   for (const e of report.errors) {
     const title = `title=${property('opslint: input error')}`;
-    if (isStackLocation(e.file)) {
+    if (locationUri(e.file)) {
       lines.push(`::error ${title}::${data(`${e.file}: ${e.message}`)}`);
       continue;
     }
@@ -27,8 +26,8 @@ export const githubReporter: Reporter = (report, options) => {
   for (const f of report.findings) {
     if (f.suppressed) continue;
     const title = `title=${property(`${f.ruleId} (${f.bestPractice})`)}`;
-    // a deployed stack is no file of the repository: the annotation names it in its message instead
-    if (isStackLocation(f.file)) lines.push(`::${COMMAND[f.severity]} ${title}::${data(`${f.file}:${f.line}:${f.column}: ${fullMessage(f)}`)}`);
+    // a source without files (a deployed stack) is no file of the repository: the annotation names it in its message instead
+    if (locationUri(f.file)) lines.push(`::${COMMAND[f.severity]} ${title}::${data(`${f.file}:${f.line}:${f.column}: ${fullMessage(f)}`)}`);
     else lines.push(`::${COMMAND[f.severity]} file=${property(file(f.file))},line=${f.line},col=${f.column},${title}::${data(fullMessage(f))}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

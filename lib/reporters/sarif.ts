@@ -8,10 +8,9 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { fullMessage, type Finding, type Severity } from '../engine/finding';
+import { fullMessage, locationUri, type Finding, type Severity } from '../engine/finding';
 import { wellFormed } from './escape';
 import type { Reporter, ReporterOptions } from './index';
-import { isStackLocation, SCHEME as STACK_SCHEME } from '../sources/location';
 import { repoRelative } from './paths';
 import { findingRuleInfo, type RuleInfo } from '../engine/rule-info';
 
@@ -131,16 +130,17 @@ function location(file: string, line: number, column: number, options: ReporterO
 function logicalLocation(f: Finding): Sarif.LogicalLocation | undefined {
   const resource = f.constructPath ?? (f.resource ? (f.stack ? `${f.stack}/${f.resource}` : f.resource) : undefined);
   if (resource !== undefined) return { fullyQualifiedName: resource, kind: 'resource' };
-  if (isStackLocation(f.file)) return { fullyQualifiedName: f.stack ?? f.file, kind: 'module' };
+  if (locationUri(f.file)) return { fullyQualifiedName: f.stack ?? f.file, kind: 'module' };
   return undefined;
 }
 
 /**
  * Repository-relative (with `%SRCROOT%`) when the file is in the repository; an absolute file URI otherwise;
- * a deployed stack's `stack://<region>/<name>` (an absolute URI of its own scheme).
+ * a source's own URI as it is (a deployed stack's `stack://<region>/<name>`), its segments encoded.
  */
 function uriOf(file: string, options: ReporterOptions): { uri: string; uriBaseId?: string } {
-  if (isStackLocation(file)) return { uri: `${STACK_SCHEME}${segments(file.slice(STACK_SCHEME.length))}` };
+  const uri = locationUri(file);
+  if (uri) return { uri: `${uri.scheme}://${segments(uri.rest)}` };
   const rel = repoRelative(file, options);
   if (rel !== undefined) return { uri: segments(rel), uriBaseId: '%SRCROOT%' };
   return { uri: pathToFileURL(path.resolve(options.cwd ?? process.cwd(), file)).href };
