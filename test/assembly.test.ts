@@ -29,9 +29,9 @@ describe('readCloudAssembly', () => {
   it('reads the stacks of each Stage with their names, environments and construct paths', () => {
     const { assembly, errors } = read('multiple-environments', 'pass-two-stages');
     expect(errors).toEqual([]);
-    expect(assembly.kind).toBe('cloud-assembly');
+    expect(assembly).toMatchObject({ wholeApp: true, allEnvironments: true, scope: 'this cloud assembly' });
     expect(assembly.file).toBe(shown('multiple-environments', 'pass-two-stages', 'manifest.json'));
-    expect(assembly.manifest?.file).toBe(assembly.file);
+    expect(assembly.locate(undefined, []).file).toBe(assembly.file);
     expect(assembly.stacks.map((s) => s.id)).toEqual(['DevOrders83D4F3FB', 'ProdOrders525171E2']);
 
     const prod = byId(assembly.stacks, 'ProdOrders525171E2');

@@ -444,7 +444,7 @@ describe('deployed stacks as an assembly', () => {
     expect(hidden.resolver.resolve({ Ref: 'AlertsEmail' })).toEqual({ known: false, reason: 'parameter AlertsEmail is NoEcho: its deployed value is not shown' });
     expect(template.resolver.resolve({ Ref: 'AWS::NotificationARNs' })).toEqual({ known: true, value: ['arn:aws:sns:eu-west-1:123456789012:ops'] });
     expect(template.resolver.resolve({ 'Fn::Sub': '${AWS::StackName} in ${AWS::AccountId}/${AWS::Region}' })).toEqual({ known: true, value: `platform in ${ACCOUNT}/${REGION}` });
-    expect(assembly).toMatchObject({ kind: 'deployed', file: `stack://${REGION}` });
+    expect(assembly).toMatchObject({ file: `stack://${REGION}`, wholeApp: true, allEnvironments: false, scope: 'the stacks scanned' });
   });
 
   it('an alarm whose actions are the stack\'s notification topics: none deployed is a finding', async () => {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { readCloudAssembly } from '../lib/assembly/read';
 import { singleTemplateAssembly, type Assembly, type Stack } from '../lib/assembly/model';
+import { regionAssembly } from '../lib/sources/deployed';
 import { configureRules, UsageError, type RuleSelection } from '../lib/engine/config';
 import { atOrAbove, compareFindings, type Finding } from '../lib/engine/finding';
 import {
@@ -514,7 +515,7 @@ describe('assembly rules over many stacks', () => {
       });
       ctx.report({ messageId: 'app', data: { what: `keeps logs 3 days in ${short.length} stacks` }, stack: short[4999] });
     });
-    const findings = run({ kind: 'deployed', file: 'stack://eu-west-1', stacks }, rule);
+    const findings = run(regionAssembly('eu-west-1', stacks), rule);
     expect(findings.map((f) => [f.ruleId, f.message.split('.')[0], f.assumptions])).toEqual([
       ['app', 'The app keeps logs 3 days in 5000 stacks', [{ parameter: 'Retention', value: '3' }]],
     ]);

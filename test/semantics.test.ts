@@ -13,7 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { singleTemplateAssembly, type Assembly, type Stack as AssemblyStack } from '../lib/assembly/model';
+import { loneStackAssembly, singleTemplateAssembly, type Assembly, type Stack as AssemblyStack } from '../lib/assembly/model';
 import { readCloudAssembly } from '../lib/assembly/read';
 import { checksRole } from '../lib/engine/rule';
 import { AppFacts, alarmResponse, cdkInternalResources, type Role } from '../lib/semantics';
@@ -145,7 +145,7 @@ describe('roles across templates', () => {
   it('a function another stack of the assembly names through an export or its name is machinery', () => {
     for (const other of [importer, byName]) {
       const stack = (t: Template, id: string): AssemblyStack => ({ id, environment: {}, stages: [], tags: {}, template: t, declaredIn: { file: 'manifest.json', path: [] } });
-      const assembly: Assembly = { kind: 'cloud-assembly', file: 'manifest.json', stacks: [stack(template(exporter), 'A'), stack(template(other), 'B')] };
+      const assembly: Assembly = { ...loneStackAssembly(stack(template(exporter), 'A')), stacks: [stack(template(exporter), 'A'), stack(template(other), 'B')], wholeApp: true };
       expect(roles(assembly)).toEqual({ Provider: 'machinery' });
     }
   });

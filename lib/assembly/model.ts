@@ -7,6 +7,7 @@ import type { Resource, Template } from '../template/model';
 import type { ConstructInfo } from './cdk-metadata';
 import type { ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
+import type { Position } from '../template/source';
 
 /** `aws://ACCOUNT/REGION`, split; `undefined` parts are unknown (`unknown-account`, `unknown-region`). */
 export interface Environment {
@@ -44,16 +45,45 @@ export interface Stack {
 
 /**
  * What rules run over: a cloud assembly's stacks, a lone template as an assembly of one stack, or the deployed
- * stacks of one scan. Deployed stacks are an app as a cloud assembly's are (app-level rules see them together),
- * but the scan sees a single account and region: what the app deploys elsewhere cannot be seen.
+ * stacks of one scan. The source that read it decides what only it knows: whether the stacks are a whole app,
+ * how a message names several of them, and where a finding about the app or a whole stack is located. Nothing
+ * downstream asks which source it was.
  */
 export interface Assembly {
-  readonly kind: 'cloud-assembly' | 'template' | 'deployed';
   /** the cloud assembly's manifest.json, the template file, or the region of deployed stacks (`stack://<region>`) */
   readonly file: string;
   readonly stacks: readonly Stack[];
-  /** the parsed manifest.json (cloud assembly only), to locate findings about stacks and the app */
-  readonly manifest?: ParsedDocument;
+  /**
+   * whether the stacks are a whole app, so that app-level rules are enforced: a cloud assembly, the deployed stacks
+   * of a scan (an app as far as one account and region show it); not a lone template
+   */
+  readonly wholeApp: boolean;
+  /**
+   * whether every environment the app deploys to is in sight (a cloud assembly); deployed stacks are those of one
+   * account and region, a lone template has none
+   */
+  readonly allEnvironments: boolean;
+  /** how a message names all of it: `this cloud assembly`, `the stacks scanned`, `this template` */
+  readonly scope: string;
+  /** how a message names `count` of its stacks: `3 stacks of this cloud assembly`, `3 stacks scanned` */
+  readonly describeStacks: (count: number) => string;
+  /**
+   * where a finding about the whole app (`stack` undefined) or about a whole stack is located, at `path` within
+   * it: in manifest.json, in a template, or at the region of deployed stacks
+   */
+  readonly locate: (stack: Stack | undefined, path: JsonPath) => AssemblyLocation;
+}
+
+/** A place in an assembly's documents: the file (or the source's URI), the position, and the document path. */
+export interface AssemblyLocation {
+  readonly file: string;
+  readonly position: Position;
+  readonly path: JsonPath;
+}
+
+/** A place in a stack's own template. */
+export function inTemplate(stack: Stack, path: JsonPath): AssemblyLocation {
+  return { file: stack.template.file, position: stack.template.locate(path), path };
 }
 
 /** `aws://ACCOUNT/REGION` as the CDK writes it, with its placeholders for unknown parts. */
@@ -77,16 +107,23 @@ export function resourceLabel(resource: Resource, stack?: Stack): string {
   return path?.replace(/\/(Resource|Default)$/, '') ?? resource.logicalId;
 }
 
-/**
- * How a message names several stacks of an assembly: `3 stacks of this cloud assembly`, or `3 stacks scanned`
- * for deployed stacks, which come from no cloud assembly.
- */
+/** How a message names several stacks of an assembly (its source decides: see {@link Assembly.describeStacks}). */
 export function severalStacks(assembly: Assembly, count: number): string {
-  return assembly.kind === 'deployed' ? `${count} stacks scanned` : `${count} stacks of this cloud assembly`;
+  return assembly.describeStacks(count);
+}
+
+/** `3 stacks of this cloud assembly`: how a cloud assembly, or a template with no app around it, names its stacks. */
+export function stacksOfCloudAssembly(count: number): string {
+  return `${count} stacks of this cloud assembly`;
 }
 
 /** An assembly of one template with no environment, for a template scanned on its own. */
 export function singleTemplateAssembly(template: Template): Assembly {
   // the CDK's own resources of a synthesized template are known from their construct paths (lib/semantics/roles.ts)
-  return { kind: 'template', file: template.file, stacks: [{ id: template.file, environment: {}, stages: [], tags: {}, template }] };
+  return loneStackAssembly({ id: template.file, environment: {}, stages: [], tags: {}, template });
+}
+
+/** An assembly of one stack that is not a whole app (a lone template, a stack the CDK aspect checks): every location is in its template. */
+export function loneStackAssembly(stack: Stack): Assembly {
+  return { file: stack.template.file, stacks: [stack], wholeApp: false, allEnvironments: false, scope: 'this template', describeStacks: stacksOfCloudAssembly, locate: (s, path) => inTemplate(s ?? stack, path) };
 }

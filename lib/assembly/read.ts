@@ -12,7 +12,7 @@ import { describeFsError, readText, templateFromText, type LoadOptions } from '.
 import { parseDocument, type ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
 import { readMetadataEntries, stackConstructs, type MetadataEntry } from './cdk-metadata';
-import type { Assembly, Environment, Stack } from './model';
+import { inTemplate, stacksOfCloudAssembly, type Assembly, type AssemblyLocation, type Environment, type Stack } from './model';
 
 const STACK = 'aws:cloudformation:stack';
 const NESTED_ASSEMBLY = 'cdk:cloud-assembly';
@@ -100,7 +100,14 @@ export function readCloudAssembly(dir: string, options: LoadOptions = {}, displa
   const r: Reading = { top, realTop, options, display, stacks: [], errors: [], stageDirs: new Set([realTop]), loaded: 0, resources: 0, full: false };
   const manifest = readManifest(r, top);
   readStacks(r, top, manifest, [], [realTop]);
-  return { assembly: { kind: 'cloud-assembly', file: manifest.file, stacks: r.stacks, manifest }, errors: r.errors };
+  const inManifest = (document: ParsedDocument, file: string, at: JsonPath): AssemblyLocation => ({ file, position: document.sourceMap.locate(document.value, at), path: at });
+  const locate = (stack: Stack | undefined, at: JsonPath): AssemblyLocation => {
+    // a stack is located where a manifest declares it: for a stack in a Stage, the Stage's own manifest
+    if (!stack) return inManifest(manifest, manifest.file, at);
+    if (!stack.declaredIn) return inTemplate(stack, at);
+    return inManifest(stack.declaredIn.manifest ?? manifest, stack.declaredIn.file, [...stack.declaredIn.path, ...at]);
+  };
+  return { assembly: { file: manifest.file, stacks: r.stacks, wholeApp: true, allEnvironments: true, scope: 'this cloud assembly', describeStacks: stacksOfCloudAssembly, locate }, errors: r.errors };
 }
 
 function readManifest(r: Reading, dir: string): ParsedDocument {

@@ -14,7 +14,7 @@
 import { Annotations, AspectPriority, Aspects, CfnElement, Stack, Stage, type IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { isFrameworkConstruct, type ConstructInfo } from '../assembly/cdk-metadata';
-import type { Assembly } from '../assembly/model';
+import { loneStackAssembly } from '../assembly/model';
 import { accountBaselineMatcher } from '../engine/account-baseline';
 import { runRules } from '../engine/runner';
 import { isAssemblyRule } from '../engine/rule';
@@ -90,11 +90,7 @@ export class OpsAspect implements IAspect {
       synthesized: true,
       parameters: this.props.parameters,
     })!;
-    const assembly: Assembly = {
-      kind: 'template',
-      file: template.file,
-      stacks: [{ id: stack.node.path, stackName: stack.stackName, constructPath: stack.node.path, environment: {}, stages: [], tags: {}, template, constructs, frameworkResources: framework }],
-    };
+    const assembly = loneStackAssembly({ id: stack.node.path, stackName: stack.stackName, constructPath: stack.node.path, environment: {}, stages: [], tags: {}, template, constructs, frameworkResources: framework });
 
     for (const f of runRules(assembly, this.rules, { accountBaseline: accountBaselineMatcher(this.props.accountBaseline) })) {
       const target: IConstruct = elements.get(f.resource) ?? stack;

@@ -14,7 +14,6 @@ import { referrers } from '../semantics/references';
 import { valuesAt } from '../semantics/values';
 import { judgeAt } from '../semantics/verdict';
 import type { ImplicitOrigin, Resource, Template } from '../template/model';
-import type { ParsedDocument } from '../template/parse';
 import { formatPath, parsePath } from '../template/path';
 import { Resolver, type Assumption } from '../template/resolver';
 import type { Position } from '../template/source';
@@ -237,21 +236,10 @@ class Run {
     if (r.stack && r.resource) {
       const t = r.stack.template;
       where = { file: t.file, position: t.locateInResource(r.resource, rel), resource: r.resource.logicalId, path: formatPath(t.documentPath(r.resource, rel)), stack: r.stack, res: r.resource };
-    } else if (r.stack?.declaredIn && declaringManifest(assembly, r.stack)) {
-      const manifest = declaringManifest(assembly, r.stack)!;
-      const path = [...r.stack.declaredIn.path, ...rel];
-      where = { file: r.stack.declaredIn.file, position: manifest.sourceMap.locate(manifest.value, path), resource: '', path: formatPath(path), stack: r.stack };
-    } else if (r.stack) {
-      where = { file: r.stack.template.file, position: r.stack.template.locate(rel), resource: '', path: formatPath(rel), stack: r.stack };
-    } else if (assembly.manifest) {
-      where = { file: assembly.file, position: assembly.manifest.sourceMap.locate(assembly.manifest.value, rel), resource: '', path: formatPath(rel) };
-    } else if (assembly.kind === 'deployed') {
-      // deployed stacks have no document of the app: the finding is about the region scanned
-      where = { file: assembly.file, position: { line: 1, column: 1 }, resource: '', path: formatPath(rel) };
     } else {
-      // a lone template: the path is one of its own
-      const t = assembly.stacks[0].template;
-      where = { file: t.file, position: t.locate(rel), resource: '', path: formatPath(rel) };
+      // where a finding about a whole stack, or the app, is located is the source's to say
+      const at = assembly.locate(r.stack, rel);
+      where = { file: at.file, position: at.position, resource: '', path: formatPath(at.path), stack: r.stack };
     }
     this.report(configured, r, where, key, undefined, r.inContext ? undefined : this.missingContext(rule), assumptions);
   }
@@ -318,7 +306,7 @@ class Run {
   /** The context a rule needs and this assembly does not show, if any. */
   private missingContext(rule: Rule): 'account' | 'app' | undefined {
     if (rule.context === 'account' && !this.hasBaseline) return 'account';
-    if (rule.context === 'app' && this.assembly.kind === 'template') return 'app';
+    if (rule.context === 'app' && !this.assembly.wholeApp) return 'app';
     return undefined;
   }
 
@@ -381,11 +369,6 @@ interface Where {
   readonly path: string;
   readonly stack?: Stack;
   readonly res?: Resource;
-}
-
-/** The manifest that declares a stack: for a stack in a Stage, the Stage's own manifest, not the top one. */
-function declaringManifest(assembly: Assembly, stack: Stack): ParsedDocument | undefined {
-  return stack.declaredIn?.manifest ?? assembly.manifest;
 }
 
 /**

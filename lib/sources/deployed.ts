@@ -7,7 +7,8 @@
  * the top, as in a cloud assembly. All the stacks of one scan are one assembly: app-level rules see them
  * together.
  */
-import type { Assembly, Stack } from '../assembly/model';
+import { inTemplate, type Assembly, type AssemblyLocation, type Stack } from '../assembly/model';
+import type { JsonPath } from '../template/path';
 import { InputError } from '../template/errors';
 import { templateFromText, type LoadOptions } from '../template/load';
 import { fetchDeployedStacks, type DeployedStack, type StackSource } from './cloudformation';
@@ -74,5 +75,15 @@ export function deployedAssembly(stacks: readonly DeployedStack[], region: strin
   };
   for (const s of stacks) add(s, s, undefined);
   if (out.length === 0) return { errors };
-  return { assembly: { kind: 'deployed', file: stackLocation(region ?? out[0].environment.region), stacks: out }, errors };
+  return { assembly: regionAssembly(region ?? out[0].environment.region, out), errors };
+}
+
+/**
+ * The deployed stacks of one region as an app: all of its stacks that one account and region show. They have no
+ * document of the app: a finding about the app is about the region scanned.
+ */
+export function regionAssembly(region: string | undefined, stacks: readonly Stack[]): Assembly {
+  const file = stackLocation(region);
+  const locate = (stack: Stack | undefined, at: JsonPath): AssemblyLocation => (stack ? inTemplate(stack, at) : { file, position: { line: 1, column: 1 }, path: at });
+  return { file, stacks, wholeApp: true, allEnvironments: false, scope: 'the stacks scanned', describeStacks: (count) => `${count} stacks scanned`, locate };
 }

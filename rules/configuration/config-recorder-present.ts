@@ -47,7 +47,7 @@ export default defineRule({
     const channels = ctx.facts.deployed(CHANNEL);
     // nested stacks are searched, but a finding about the app is about the stacks a user deploys
     const stacks = assembly.stacks.filter((s) => s.parent === undefined);
-    const scope = stacks.length === 1 ? (stacks[0].declaredIn ? `stack ${stacks[0].stackName ?? stacks[0].id}` : 'this template') : assembly.kind === 'deployed' ? 'the stacks scanned' : 'this cloud assembly';
+    const scope = stacks.length === 1 ? (stacks[0].declaredIn ? `stack ${stacks[0].stackName ?? stacks[0].id}` : 'this template') : assembly.scope;
     if (recorders.length > 0 && channels.length === 0) {
       for (const { stack, resource } of recorders) ctx.report({ stack, resource, messageId: 'noDeliveryChannel', data: { name: resource.logicalId, scope } });
       return;

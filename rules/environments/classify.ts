@@ -21,7 +21,7 @@ export const PATTERN_DOCS = {
 
 /** The stacks a cloud assembly deploys, or the deployed stacks scanned; nested stacks share their parent's environment and are left out. */
 export function deployedStacks(assembly: Assembly): Stack[] {
-  return assembly.kind !== 'template' ? assembly.stacks.filter((s) => s.parent === undefined) : [];
+  return assembly.wholeApp ? assembly.stacks.filter((s) => s.parent === undefined) : [];
 }
 
 /** One key per environment: the Stage path for stacks in a Stage, the account/region pair for the others. */

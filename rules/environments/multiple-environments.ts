@@ -40,7 +40,7 @@ export default defineRule({
   },
   check(assembly, ctx) {
     // a scan of deployed stacks sees one account's stacks: the app's other environments are out of its sight
-    if (assembly.kind === 'deployed') return;
+    if (!assembly.allEnvironments) return;
     const stacks = deployedStacks(assembly);
     if (stacks.length === 0) return;
     const environments = new Set(stacks.map(environmentKey));

@@ -162,7 +162,7 @@ export default defineRule({
     machinery: { check: false, why: 'CloudFormation calls it once per deployment; its telemetry settings need not match between Stages.' },
   },
   check(assembly, ctx) {
-    if (assembly.kind !== 'cloud-assembly') return;
+    if (!assembly.allEnvironments) return;
     // by Stage path, the copies of each construct: `construct path below the Stage` + type → copy
     const stages = new Map<string, Map<string, Copy>>();
     const alarmCounts = new Map<Stack, Map<string, number>>();

@@ -91,7 +91,7 @@ export default defineRule({
       for (const r of deployed(QUICK_SETUP)) if (isPatchPolicy(stack, r.properties.ConfigurationDefinitions)) selectors.push(ALL);
     }
     if (fleets.length === 0) return;
-    const scope = assembly.kind === 'cloud-assembly' ? 'this cloud assembly' : assembly.kind === 'deployed' ? 'the stacks scanned' : 'this template';
+    const scope = assembly.scope;
     if (selectors.length === 0) {
       const names = fleets.map((f) => f.resource.logicalId);
       const fleet =
