@@ -1,6 +1,34 @@
 /**
- * The composition root: the one place where opslint's catalogue meets its pipeline. The pipeline (lib/scan.ts,
+ * The composition root: the one place where opslint's catalogue meets its pipeline. The pipeline (lib/scan,
  * lib/parallel, lib/engine, lib/sources) never imports `rules/`; the command line, the CDK integrations and the
- * public entry take the built-in packs from here and hand them on.
+ * public entry take the built-in packs from here, with scans that default to them.
  */
-export { BUILTIN_PACKS } from '../rules';
+import type { ScanReport } from './engine/finding';
+import type { PackSource, ParallelOptions } from './parallel/run';
+import { scan, scanNow, type ScanOptions } from './scan';
+import { filesSource } from './sources/files';
+import type { Source } from './sources/source';
+import { BUILTIN_PACKS } from '../rules';
+
+export { BUILTIN_PACKS };
+
+/** Options of a scan from code: the packs default to the built-in ones. */
+export type ScanSettings = Omit<ScanOptions, 'packs'> & Partial<Pick<ScanOptions, 'packs'>>;
+
+/** Options of a scan that may run on worker threads: `packSources` name the packs beyond the built-in ones, for the workers to load. */
+export interface ParallelScanSettings extends ScanSettings, Omit<ParallelOptions, 'workerPacks'> {
+  readonly packSources?: readonly PackSource[];
+}
+
+/** Scans files, folders, globs and cloud assemblies, the way `opslint scan` does, on this thread, and returns the report. */
+export function scanPaths(paths: readonly string[], options: ScanSettings = {}): ScanReport {
+  return scanNow([filesSource(paths, options.ignore)], { ...options, packs: options.packs ?? BUILTIN_PACKS });
+}
+
+/** Scans what `sources` list (files, deployed stacks…), on worker threads when that pays. */
+export function scanSources(sources: readonly Source[], options: ParallelScanSettings = {}): Promise<ScanReport> {
+  const packs = options.packs ?? BUILTIN_PACKS;
+  // a worker loads the catalogue from this module, then the packs sources name: packs given only as objects keep the scan on this thread
+  const portable = options.packSources !== undefined || packs.every((p) => BUILTIN_PACKS.includes(p));
+  return scan(sources, { ...options, packs, workerPacks: portable ? { catalogue: __filename, sources: options.packSources ?? [] } : undefined });
+}

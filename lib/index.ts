@@ -29,9 +29,11 @@ export { FUNCTION_TYPES, COMPUTE_TYPES, API_TYPES, DATA_TYPES, WORKLOAD_TYPES, O
 export type { Role, RoleOf, StackFacts, AppFacts, Invoker, InvocationMode, InvokingService, AlarmIndex, WatchingAlarm, AlarmResponse } from './semantics';
 
 // Scanning
-export { scanPaths, buildReport, type ScanOptions } from './scan';
+export { buildReport } from './scan';
+export { scanPaths, scanSources, type ScanSettings as ScanOptions } from './compose';
 export { configureRules, UsageError, type RuleSelection } from './engine/config';
-export { runRules, INTERNAL_ERROR, type ConfiguredRule } from './engine/runner';
+export { runRules, type ConfiguredRule } from './engine/runner';
+export { INTERNAL_ERROR } from './engine/finding';
 export { atOrAbove, compareFindings, SEVERITIES } from './engine/finding';
 export type { Finding, Severity, FailOn, ScanReport, Summary, InputErrorEntry, Note, Assumption } from './engine/finding';
 export { BUILTIN_PACKS } from './compose';

@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, ScanReport } from '../lib/engine/finding';
-import { scanPaths } from '../lib/scan';
+import { scanPaths } from '../lib/compose';
 
 const ROOT = path.resolve(__dirname, '..');
 export const ACCURACY_DOC = path.join(ROOT, 'docs', 'accuracy.md');

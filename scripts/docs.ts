@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { bestPractice, QUESTIONS, questionUrl } from '../lib/framework';
 import { isAssemblyRule, ruleDocFileName, type Pack, type Rule } from '../lib/engine/rule';
 import { ruleInfo, type RuleInfo } from '../lib/engine/rule-info';
-import { NEEDS_CONTEXT } from '../lib/engine/runner';
+import { NEEDS_CONTEXT } from '../lib/engine/emit';
 import type { Role } from '../lib/semantics';
 import { runCase } from '../lib/testing';
 import { BUILTIN_PACKS } from '../rules';

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { isCloudAssembly, parseEnvironment, readCloudAssembly } from '../lib/assembly/read';
 import type { Stack } from '../lib/assembly/model';
 import { InputError } from '../lib/template/errors';
-import { scanPaths, toDisplayPath } from '../lib/scan';
+import { scanPaths } from '../lib/compose';
+import { toDisplayPath } from '../lib/scan';
 import { FIXTURES } from './helpers/fixtures';
 
 const ROOT = path.resolve(__dirname, '..');

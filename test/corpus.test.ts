@@ -4,8 +4,8 @@
  */
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { INTERNAL_ERROR } from '../lib/engine/runner';
-import { scanPaths } from '../lib/scan';
+import { INTERNAL_ERROR } from '../lib/engine/finding';
+import { scanPaths } from '../lib/compose';
 import { corpusDir } from './helpers/corpus';
 
 const CORPUS = corpusDir();

@@ -22,7 +22,8 @@ import {
   type RuleOptions,
   ruleDocsUrl,
 } from '../lib/engine/rule';
-import { INTERNAL_ERROR, runRules, type ConfiguredRule } from '../lib/engine/runner';
+import { INTERNAL_ERROR } from '../lib/engine/finding';
+import { runRules, type ConfiguredRule } from '../lib/engine/runner';
 import { isEmpty, isFalse, isTrue } from '../lib/semantics';
 import { buildReport, toDisplayPath } from '../lib/scan';
 import { InputError } from '../lib/template/errors';

@@ -10,7 +10,7 @@ import { applyPatch, createPatch, diffLines } from 'diff';
 import type { Finding } from '../lib/engine/finding';
 import type { Rule } from '../lib/engine/rule';
 import { fixPaths } from '../lib/fix/run';
-import { scanPaths, type ScanOptions } from '../lib/scan';
+import { scanPaths, type ScanSettings as ScanOptions } from '../lib/compose';
 import { isPlainObject } from '../lib/template/intrinsics';
 import { detectFormat, parseDocument } from '../lib/template/parse';
 import { formatPath, type JsonPath } from '../lib/template/path';

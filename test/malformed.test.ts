@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Finding, ScanReport } from '../lib/engine/finding';
-import { INTERNAL_ERROR } from '../lib/engine/runner';
+import { INTERNAL_ERROR } from '../lib/engine/finding';
 import { runCli } from './helpers/cli';
 import { yaml } from './helpers/yaml';
 

@@ -5,8 +5,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { scanOnWorkers } from '../lib/parallel/scan';
-import { scanPaths } from '../lib/scan';
+import { filesSource } from '../lib/sources/files';
+import { scanPaths, scanSources } from '../lib/compose';
 import { corpusDir } from './helpers/corpus';
 import { runCli } from './helpers/cli';
 import { workspace } from './helpers/workspace';
@@ -22,7 +22,7 @@ describe('scanning on worker threads', () => {
     const one = scanPaths(paths, options);
     expect(one.summary.templates).toBeGreaterThan(300);
     expect(one.errors.length).toBeGreaterThan(0);
-    const many = await scanOnWorkers(paths, { ...options, jobs: 3, bytesPerWorker: 1 });
+    const many = await scanSources([filesSource(paths)], { ...options, jobs: 3, bytesPerWorker: 1 });
     expect(JSON.stringify(many)).toBe(JSON.stringify(one));
   }, 120_000);
 

@@ -10,7 +10,7 @@ import type * as Sarif from 'sarif';
 import type { ScanReport } from '../lib/engine/finding';
 import { getReporter } from '../lib/reporters';
 import { COMMENT_LIMIT, MARKER } from '../lib/reporters/markdown';
-import { scanPaths } from '../lib/scan';
+import { scanPaths } from '../lib/compose';
 import { runCli, REPO } from './helpers/cli';
 import { corpusDir } from './helpers/corpus';
 import { validateSarif } from './helpers/sarif';

@@ -20,7 +20,7 @@ import { AppFacts, alarmResponse, cdkInternalResources, type Role } from '../lib
 import { BUILTIN_PACKS } from '../rules';
 import { loadTemplate, templateFromText } from '../lib/template/load';
 import type { Template } from '../lib/template/model';
-import { scanPaths } from '../lib/scan';
+import { scanPaths } from '../lib/compose';
 import { corpusDir } from './helpers/corpus';
 import { yaml } from './helpers/yaml';
 

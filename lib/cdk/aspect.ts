@@ -11,25 +11,12 @@
  * CDK Aspects stop at Stage boundaries: add the aspect with `OpsAspect.applyTo(app)`, which adds it to every
  * Stage too. Added any other way, it refuses to run when a Stage below it would go unchecked.
  */
-import { Annotations, AspectPriority, Aspects, CfnElement, Stack, Stage, type IAspect } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, Stack, Stage, type IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { isFrameworkConstruct, type ConstructInfo } from '../assembly/cdk-metadata';
-import { loneStackAssembly } from '../assembly/model';
-import { accountBaselineMatcher } from '../engine/account-baseline';
-import { runRules } from '../engine/runner';
 import { isAssemblyRule } from '../engine/rule';
-import { templateFromText } from '../template/load';
-import {
-  acknowledgementFor,
-  acknowledgementId,
-  acknowledgementProblems,
-  blocks,
-  configured,
-  describeFinding,
-  type OpsCheckProps,
-} from './common';
-
-const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
+import { acknowledgementFor, acknowledgementId, acknowledgementProblems, configured, type OpsCheckProps } from './common';
+import { appReport, describeFinding, level } from './report';
+import { stackInTree } from './source';
 
 /** The opslint rules as a CDK Aspect, reporting through annotations; add it with `OpsAspect.applyTo(app)`. */
 export class OpsAspect implements IAspect {
@@ -71,28 +58,8 @@ export class OpsAspect implements IAspect {
 
   /** Runs the rules over the stack's final template and annotates the constructs. Returns no validation errors. */
   private checkStack(stack: Stack): string[] {
-    const elements = new Map<string, CfnElement>();
-    const markers: string[] = [];
-    for (const c of stack.node.findAll()) {
-      if (c.node.metadata.some((m) => m.type.startsWith(FRAMEWORK_MARKER))) markers.push(c.node.path);
-      if (CfnElement.isCfnElement(c) && Stack.of(c) === stack) elements.set(stack.resolve(c.logicalId) as string, c);
-    }
-    const constructs = new Map<string, ConstructInfo>();
-    const framework = new Set<string>();
-    for (const [id, el] of elements) {
-      constructs.set(id, { path: el.node.path });
-      if (isFrameworkConstruct(el.node.path, stack.node.path, markers)) framework.add(id);
-    }
-    // the template as CDK will write it (internal API, stable across CDK 2: what the synthesizer itself calls)
-    const document = (stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation();
-    const template = templateFromText(JSON.stringify(document, null, 1), `${stack.node.path}.template.json`, {
-      explicit: true,
-      synthesized: true,
-      parameters: this.props.parameters,
-    })!;
-    const assembly = loneStackAssembly({ id: stack.node.path, stackName: stack.stackName, constructPath: stack.node.path, environment: {}, stages: [], tags: {}, template, constructs, frameworkResources: framework });
-
-    for (const f of runRules(assembly, this.rules, { accountBaseline: accountBaselineMatcher(this.props.accountBaseline) })) {
+    const { assembly, elements } = stackInTree(stack, this.props.parameters);
+    for (const f of appReport(assembly, [], this.rules, this.props).findings) {
       const target: IConstruct = elements.get(f.resource) ?? stack;
       // CDK reads a trailing `(namespace::rule)` of an error or info annotation as its rule id (the form
       // `Validations.of(c).addError` writes), and a warning's id from addWarningV2: both are the acknowledgement id,
@@ -104,7 +71,7 @@ export class OpsAspect implements IAspect {
       const ackProblem = ack ? acknowledgementProblems([ack], this.props)[0] : undefined;
       if (ack && !ackProblem) {
         Annotations.of(target).addInfo(`Acknowledged (${ack.reason}): ${withId}`);
-      } else if (blocks(f, this.props)) {
+      } else if (level(f, this.props) === 'error') {
         Annotations.of(target).addError(withId);
       } else if (f.severity === 'info') {
         Annotations.of(target).addInfo(withId);

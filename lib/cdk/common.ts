@@ -1,20 +1,12 @@
 /**
- * What the CDK integrations share: their options, running the engine over the stacks CDK synthesized, and
- * reading acknowledgements (`Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`) from the
- * construct tree.
+ * What the CDK integrations share: their options, the rules they configure, and reading acknowledgements
+ * (`Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`) from the construct tree.
  */
-import * as path from 'node:path';
 import type { IConstruct } from 'constructs';
-import type { Assembly } from '../assembly/model';
-import { readCloudAssembly } from '../assembly/read';
-import type { InputError } from '../template/errors';
-import { accountBaselineMatcher } from '../engine/account-baseline';
 import { configureRules, type RuleSelection } from '../engine/config';
-import { atOrAbove, fullMessage, type FailOn, type Finding } from '../engine/finding';
-import { runRules, type ConfiguredRule } from '../engine/runner';
+import { atOrAbove, type FailOn, type Finding } from '../engine/finding';
+import type { ConfiguredRule } from '../engine/runner';
 import type { Pack } from '../engine/rule';
-import { bestPractice } from '../framework';
-import { printable } from '../reporters/escape';
 import { BUILTIN_PACKS } from '../compose';
 
 /** The plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
@@ -69,26 +61,6 @@ export function allPacks(props: OpsCheckProps): readonly Pack[] {
 
 export function blocks(finding: Finding, props: OpsCheckProps): boolean {
   return atOrAbove(finding.severity, props.failOn ?? 'error');
-}
-
-/**
- * Runs the rules over the stacks of a synthesized app whose templates are in `templatePaths` (a plugin
- * registered on a Stage sees only that Stage's stacks), with their nested stacks. File names in findings are
- * absolute.
- */
-export function checkSynthesized(
-  app: IConstruct,
-  templatePaths: readonly string[],
-  props: OpsCheckProps,
-): { assembly: Assembly; findings: Finding[]; errors: readonly InputError[] } {
-  const outdir = (app as unknown as { outdir: string }).outdir;
-  const { assembly: whole, errors } = readCloudAssembly(outdir, { parameters: props.parameters });
-  const wanted = new Set(templatePaths.map((p) => path.resolve(p)));
-  const ids = new Set(whole.stacks.filter((s) => wanted.has(path.resolve(s.template.file))).map((s) => s.id));
-  // nested stacks follow their parent (listed after it)
-  for (const s of whole.stacks) if (s.parent && ids.has(s.parent)) ids.add(s.id);
-  const assembly: Assembly = { ...whole, stacks: whole.stacks.filter((s) => ids.has(s.id)) };
-  return { assembly, findings: runRules(assembly, configured(props), { accountBaseline: accountBaselineMatcher(props.accountBaseline) }), errors };
 }
 
 export interface Acknowledgement {
@@ -149,10 +121,4 @@ export function acknowledgementProblems(acks: readonly Acknowledgement[], props:
     }
   }
   return out;
-}
-
-/** A finding as the CDK shows it: the message (and what it needs), then its best practice with its title. */
-export function describeFinding(f: Finding): string {
-  // shown on the terminal of `cdk synth`: text from templates (an included template's logical ids) stays text
-  return printable(`${fullMessage(f)} (${f.bestPractice} ${bestPractice(f.bestPractice)?.title ?? ''})`);
 }

@@ -10,7 +10,11 @@ import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, NagRuleCompliance, type NagPackProps } from 'cdk-nag';
 import type { Finding } from '../engine/finding';
 import { packageVersion } from '../cli/version';
-import { blocks, checkSynthesized, configured, describeFinding, type OpsCheckProps } from './common';
+import { configured, type OpsCheckProps } from './common';
+import { appReport, describeFinding, level, stackOf } from './report';
+import { synthesizedStacks } from './source';
+
+const NAG_LEVEL = { error: NagMessageLevel.ERROR, warning: NagMessageLevel.WARN, info: NagMessageLevel.INFO } as const;
 
 /** Options of {@link OpsNagPack}: cdk-nag's and opslint's. */
 export interface OpsNagPackProps extends NagPackProps, OpsCheckProps {}
@@ -21,7 +25,7 @@ export class OpsNagPack extends NagPack {
   override readonly version = packageVersion();
   override readonly ruleIds: string[];
   private readonly opsProps: OpsCheckProps;
-  private readonly rules: Map<string, { why?: string }>;
+  private readonly rules: ReturnType<typeof configured>;
   /** findings by the construct path of their stack, then logical id; set while a validation runs */
   private byResource = new Map<string, Finding[]>();
 
@@ -29,13 +33,13 @@ export class OpsNagPack extends NagPack {
     super(scope, props);
     this.packName = 'Ops';
     this.opsProps = props;
-    const rules = configured(props);
-    this.ruleIds = rules.map((c) => `Ops-${c.rule.id}`);
-    this.rules = new Map(rules.map((c) => [c.rule.id, c.rule]));
+    this.rules = configured(props);
+    this.ruleIds = this.rules.map((c) => `Ops-${c.rule.id}`);
   }
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const { assembly, findings } = checkSynthesized(context.appConstruct, context.templatePaths, this.opsProps);
+    const { assembly, errors } = synthesizedStacks(context.appConstruct, context.templatePaths, this.opsProps.parameters);
+    const { findings } = appReport(assembly, errors, this.rules, this.opsProps);
     this.byResource = new Map();
     const appLevel: Finding[] = [];
     for (const f of findings) {
@@ -54,9 +58,9 @@ export class OpsNagPack extends NagPack {
       ...appLevel.map((f) => ({
         ruleName: `Ops-${f.ruleId}`,
         description: describeFinding(f),
-        severity: blocks(f, this.opsProps) ? 'error' : f.severity === 'info' ? 'info' : 'warning',
+        severity: level(f, this.opsProps),
         // a finding about a whole stack names the stack, as OpsChecks does; one about the app, the app
-        violatingResources: [{ constructPath: assembly.stacks.find((s) => !s.parent && s.stackName === f.stack)?.constructPath ?? '', locations: [] as string[] }],
+        violatingResources: [{ constructPath: stackOf(f, assembly)?.constructPath ?? '', locations: [] as string[] }],
       })),
     ];
     return { ...report, violations, success: !violations.some((v) => v.severity === 'error') };
@@ -69,8 +73,8 @@ export class OpsNagPack extends NagPack {
       this.applyRule({
         ruleSuffixOverride: f.ruleId,
         info: describeFinding(f),
-        explanation: this.rules.get(f.ruleId)?.why ?? '',
-        level: blocks(f, this.opsProps) ? NagMessageLevel.ERROR : f.severity === 'info' ? NagMessageLevel.INFO : NagMessageLevel.WARN,
+        explanation: this.rules.find((c) => c.rule.id === f.ruleId)?.rule.why ?? '',
+        level: NAG_LEVEL[level(f, this.opsProps)],
         node,
         rule: () => NagRuleCompliance.NON_COMPLIANT,
       });

@@ -17,12 +17,12 @@ import {
   acknowledgementProblems,
   acknowledgements,
   blocks,
-  checkSynthesized,
   configured,
-  describeFinding,
   PLUGIN_NAME,
   type OpsCheckProps,
 } from './common';
+import { appReport, describeFinding, level, stackOf } from './report';
+import { synthesizedStacks } from './source';
 
 /** The opslint CDK validation plugin: `Validations.of(app).addPlugins(new OpsChecks({ failOn }))`. */
 export class OpsChecks implements IPolicyValidationPlugin {
@@ -36,17 +36,17 @@ export class OpsChecks implements IPolicyValidationPlugin {
   }
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const { assembly, findings, errors } = checkSynthesized(context.appConstruct, context.templatePaths, this.props);
-    const rules = new Map(configured(this.props).map((c) => [c.rule.id, c.rule]));
+    const rules = configured(this.props);
+    const { assembly, errors: unread } = synthesizedStacks(context.appConstruct, context.templatePaths, this.props.parameters);
+    const { findings, errors } = appReport(assembly, unread, rules, this.props);
+    const byId = new Map(rules.map((c) => [c.rule.id, c.rule]));
     const violations: PolicyViolation[] = findings.map((f) => {
-      const rule = rules.get(f.ruleId);
       const bp = bestPractice(f.bestPractice);
-      const stack = assembly.stacks.find((s) => s.stackName === f.stack && !s.parent);
       return {
         ruleName: f.ruleId,
         description: describeFinding(f),
-        fix: rule?.fix?.cdk,
-        severity: cdkSeverity(f, this.props),
+        fix: byId.get(f.ruleId)?.fix?.cdk,
+        severity: level(f, this.props),
         ruleMetadata: {
           'OPS best practice': `${f.bestPractice} ${bp?.title ?? ''}`,
           'opslint severity': f.severity,
@@ -56,7 +56,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
         violatingResources: [
           f.resource
             ? { resourceLogicalId: f.resource, templatePath: f.file, locations: locationInResource(f) }
-            : { constructPath: stack?.constructPath ?? '', locations: f.path ? [f.path.replace(/\./g, '/')] : [] },
+            : { constructPath: stackOf(f, assembly)?.constructPath ?? '', locations: f.path ? [f.path.replace(/\./g, '/')] : [] },
         ],
       };
     });
@@ -65,7 +65,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
     for (const e of errors) {
       violations.push({
         ruleName: 'unreadable-template',
-        description: `opslint could not read ${e.format()}; its stack was not checked.`,
+        description: `opslint could not read ${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}; its stack was not checked.`,
         severity: 'error',
         violatingResources: [{ constructPath: '', locations: [] }],
       });
@@ -109,15 +109,6 @@ function blockingInStages(app: IConstruct, assembly: Assembly, findings: readonl
     severity: 'error',
     violatingResources: [{ constructPath: '', locations: [] }],
   };
-}
-
-/**
- * CDK fails synthesis on violations of severity `error` (and recomputes success that way after applying
- * acknowledgements), so `error` here means "at or above failOn"; below it, an opslint error is a warning.
- */
-function cdkSeverity(f: Finding, props: OpsCheckProps): string {
-  if (blocks(f, props)) return 'error';
-  return f.severity === 'error' ? 'warning' : f.severity;
 }
 
 /**

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
 import { configureRules, UsageError } from '../engine/config';
 import type { LimitsFlags } from '../config/limits';
-import { INTERNAL_ERROR } from '../engine/runner';
+import { INTERNAL_ERROR } from '../engine/finding';
 import { atOrAbove, type FailOn } from '../engine/finding';
 import { FORMATS, getReporter } from '../reporters';
 import { ruleInfos } from '../engine/rule-info';
@@ -18,14 +18,14 @@ import { discoverInputs } from '../inputs/discover';
 import { isWithin, repositoryRoot } from '../inputs/within';
 import { InputError } from '../template/errors';
 import { describeFsError, loadTemplate } from '../template/load';
-import { scanOnWorkers } from '../parallel/scan';
+import { scanSources } from '../compose';
+import { filesSource } from '../sources/files';
+import type { Source } from '../sources/source';
 import { readSettings, type Settings } from './settings';
 import { parameterFile } from './parameters';
-import { toDisplayPath } from '../scan';
+import { toDisplayPath } from '../scan/prepare';
 import { packageVersion } from './version';
 import type { CliIO } from './index';
-import type { DeployedResult } from '../sources/deployed';
-import type { LoadOptions } from '../template/load';
 
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
@@ -116,9 +116,9 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
     ...packSources.flatMap((s) => s.specs.map((spec) => ({ what: 'rule pack', file: path.resolve(s.baseDir, spec) }))),
   ];
   checkDestinations(destinations, targets, read, scan, cwd);
-  const deployed = await readDeployed(opts, { parameters: scan.parameters, ...scan.load }, jobs ?? availableParallelism());
+  const deployed = await deployedStacks(opts, jobs ?? availableParallelism());
   const ruleTimeoutMs = parseMs('--rule-timeout', opts.ruleTimeout);
-  const report = await scanOnWorkers(targets, {
+  const report = await scanSources([filesSource(targets, scan.ignore), ...(deployed ? [deployed] : [])], {
     ...scan,
     jobs,
     ruleTimeoutMs,
@@ -127,7 +127,6 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
     baseline: opts.writeBaseline ? undefined : scan.baseline,
     changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
     lenient: opts.ignoreNonTemplates === true,
-    deployed,
   });
 
   if (opts.writeBaseline) {
@@ -237,10 +236,10 @@ function wholeNumber(flag: string, value: string | undefined, what: string): num
 }
 
 /**
- * Deployed stacks, when `--stack` or `--all-stacks` asks for them (the AWS SDK is loaded only then), `jobs`
- * fetched at a time; their deployed parameter values win over `--parameters`.
+ * The source of deployed stacks, when `--stack` or `--all-stacks` asks for them (the AWS SDK is loaded only when
+ * the scan fetches them), `jobs` fetched at a time.
  */
-async function readDeployed(opts: ScanCliOptions, load: LoadOptions, jobs: number): Promise<DeployedResult | undefined> {
+async function deployedStacks(opts: ScanCliOptions, jobs: number): Promise<Source | undefined> {
   if ((opts.stack ?? []).length === 0 && opts.allStacks !== true) {
     const flags: [string, unknown][] = [
       ['--region', opts.region],
@@ -254,23 +253,20 @@ async function readDeployed(opts: ScanCliOptions, load: LoadOptions, jobs: numbe
     if (stray) throw new UsageError(`${stray[0]} is for deployed stacks: add --stack NAME or --all-stacks`);
     return undefined;
   }
-  const { readDeployedStacks, redactUrl } = await import('../sources/deployed');
+  const { deployedSource, redactUrl } = await import('../sources/deployed');
   // the SDK parses the endpoint when it makes a client: one it cannot parse would be an internal error
   if (opts.endpointUrl !== undefined && !(/^https?:\/\/[^/]/.test(opts.endpointUrl) && URL.canParse(opts.endpointUrl))) {
     throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${redactUrl(opts.endpointUrl)}"`);
   }
-  return readDeployedStacks(
-    {
-      stacks: opts.stack,
-      allStacks: opts.allStacks === true,
-      region: opts.region,
-      profile: opts.profile,
-      endpointUrl: opts.endpointUrl,
-      templateStage: opts.templateStage === 'processed' ? 'Processed' : 'Original',
-      jobs,
-      requestTimeoutMs: parseMs('--request-timeout', opts.requestTimeout),
-      fetchTimeoutMs: parseMs('--fetch-timeout', opts.fetchTimeout),
-    },
-    load,
-  );
+  return deployedSource({
+    stacks: opts.stack,
+    allStacks: opts.allStacks === true,
+    region: opts.region,
+    profile: opts.profile,
+    endpointUrl: opts.endpointUrl,
+    templateStage: opts.templateStage === 'processed' ? 'Processed' : 'Original',
+    jobs,
+    requestTimeoutMs: parseMs('--request-timeout', opts.requestTimeout),
+    fetchTimeoutMs: parseMs('--fetch-timeout', opts.fetchTimeout),
+  });
 }

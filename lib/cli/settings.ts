@@ -8,9 +8,9 @@ import { configRelative, distrust, findConfig, loadConfig, selectionFromConfig, 
 import { resolveLimits, type LimitsFlags } from '../config/limits';
 import type { RuleSelection } from '../engine/config';
 import type { Pack } from '../engine/rule';
-import type { PackSource } from '../parallel/scan';
+import type { PackSource } from '../parallel/run';
 import { admitPacks, loadPacks } from '../packs/load';
-import { toDisplayPath, type ScanOptions } from '../scan';
+import { toDisplayPath, type ScanOptions } from '../scan/prepare';
 import { parseParameterArgs } from './parameters';
 import { BUILTIN_PACKS } from '../compose';
 

@@ -5,6 +5,9 @@ import type { Scorecard } from './scorecard';
 
 export type { Assumption };
 
+/** The rule id of a finding that says a rule failed on a resource (or was stopped by the watchdog). */
+export const INTERNAL_ERROR = 'internal-error';
+
 /** The `pack` of findings the engine itself reports (an invalid suppression), not a rule of any pack. */
 export const ENGINE_PACK = 'opslint';
 

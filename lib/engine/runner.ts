@@ -1,40 +1,23 @@
 /**
- * Runs configured rules over assemblies. Resources are indexed by type once per template and a rule is
+ * The run loop: configured rules over an assembly. Resources are indexed by type once per template and a rule is
  * called only for its types; assembly rules are called once per assembly. A rule that throws becomes an
  * `internal-error` finding naming the rule and the resource, and the scan goes on.
  *
  * Rules that need context (`context: 'account' | 'app'`) are enforced only where the context is visible;
  * elsewhere their findings are `info` and say what context they need. The run also records, per rule, which
- * resources it evaluated and which failed, for the scorecard.
+ * resources it evaluated and which failed, for the scorecard. What a check is given is in ./context.ts; how a
+ * report becomes a finding, in ./emit.ts.
  */
-import { formatEnvironment, type Assembly, type Stack } from '../assembly/model';
-import { bestPractice as lookupBestPractice } from '../framework';
-import { AppFacts, remember, type Remembered, type StackFacts } from '../semantics/facts';
-import { referrers } from '../semantics/references';
-import { valuesAt } from '../semantics/values';
-import { judgeAt } from '../semantics/verdict';
-import type { ImplicitOrigin, Resource, Template } from '../template/model';
+import type { Assembly, Stack } from '../assembly/model';
+import { AppFacts, type Remembered, type StackFacts } from '../semantics/facts';
+import type { Resource, Template } from '../template/model';
 import { formatPath, parsePath } from '../template/path';
 import { Resolver, type Assumption } from '../template/resolver';
-import type { Position } from '../template/source';
-import { assumptionSentence, type Finding, type FixEdit, type Severity } from './finding';
-import {
-  checkedRoles,
-  checksRole,
-  formatMessage,
-  isAssemblyRule,
-  ruleDocsUrl,
-  type AssemblyReport,
-  type AssemblyRule,
-  type Report,
-  type ResourceContext,
-  type ResourceRule,
-  type Rule,
-  type RuleOptions,
-} from './rule';
-
-/** The rule id of a finding that says a rule failed on a resource. */
-export const INTERNAL_ERROR = 'internal-error';
+import { resourceContext } from './context';
+import { absoluteFix, finding, internalError, NEEDS_CONTEXT, relevant, sameReport, type Where } from './emit';
+import type { Finding, FixEdit, Severity } from './finding';
+import { checkedRoles, checksRole, formatMessage, isAssemblyRule, ruleDocsUrl, type AssemblyReport, type AssemblyRule, type Report, type ResourceRule, type Rule, type RuleOptions } from './rule';
+import type { RuleStats } from './stats';
 
 /** A rule as the user configured it: on, with this severity and these options. */
 export interface ConfiguredRule {
@@ -56,22 +39,6 @@ export interface RunOptions {
 export interface RuleWatch {
   enter(rule: ConfiguredRule): void;
   leave(): void;
-}
-
-/** Why a finding is a reminder when its rule lacks the context it needs (a finding's `needsContext`). */
-export const NEEDS_CONTEXT: Readonly<Record<'account' | 'app', string>> = {
-  account:
-    'account-wide resources usually come from a baseline stack or the organization; mark the stack that holds them as the account baseline (--account-baseline) to enforce this check.',
-  app: 'another stack of the app may provide it; scan the app\'s cloud assembly (cdk.out) to enforce this check.',
-};
-
-/** Per rule: the resources (or assemblies) it evaluated, those it found a problem in, and those it could not judge without context. */
-export interface RuleStats {
-  readonly evaluated: Set<string>;
-  readonly failed: Set<string>;
-  readonly needsContext: Set<string>;
-  /** filled after suppressions are applied */
-  readonly suppressed: Set<string>;
 }
 
 export interface Evaluation {
@@ -174,7 +141,7 @@ class Run {
       const sink = (report: Report): void => {
         out.push({ report, assumptions: resolver.assumptionsSoFar() });
       };
-      settled((configured.rule as ResourceRule).check(resource, this.resourceContext(stack, resource, configured, facts, memo, sink)));
+      settled((configured.rule as ResourceRule).check(resource, resourceContext(stack, resource, configured, facts, memo, sink)));
     });
     return out;
   }
@@ -244,26 +211,6 @@ class Run {
     this.report(configured, r, where, key, undefined, r.inContext ? undefined : this.missingContext(rule), assumptions);
   }
 
-  private resourceContext(stack: Stack, resource: Resource, configured: ConfiguredRule, facts: StackFacts, memo: Map<string, Remembered<unknown>>, report: (report: Report) => void): ResourceContext<RuleOptions> {
-    const template = stack.template;
-    return {
-      options: configured.options,
-      template,
-      resource,
-      stack,
-      graph: template.graph,
-      facts,
-      get: (path) => template.valueAt(resource, path),
-      resolve: (value) => template.resolver.resolve(value),
-      satisfies: (path, predicate) => judgeAt(template, resource, path, predicate).verdict,
-      judge: (path, predicate) => judgeAt(template, resource, path, predicate),
-      values: (path, options) => valuesAt(template.resolver, resource.definition, path, options),
-      referrers: (types) => referrers(template, resource.logicalId, types, { dependsOn: true }),
-      memo: <T>(id: string, compute: () => T): T => remember(template, memo as Map<string, Remembered<T>>, id, compute),
-      report,
-    };
-  }
-
   private resourceFinding(stack: Stack, resource: Resource, configured: ConfiguredRule, key: string, report: Report, assumptions: readonly Assumption[]): void {
     const template = stack.template;
     const rel = parsePath(report.path ?? []);
@@ -322,55 +269,6 @@ class Run {
   }
 }
 
-/** The same finding: same message and path (a check run again with an assumption changed is compared with it). */
-function sameReport(a: Report, b: Report): boolean {
-  return (a.messageId ?? a.message) === (b.messageId ?? b.message) && formatPath(parsePath(a.path ?? [])) === formatPath(parsePath(b.path ?? []));
-}
-
-/**
- * The assumptions a finding depends on. Each parameter default is changed in turn — to each other allowed value
- * or, when any is allowed, to a value not known — and the check run again from scratch, every condition
- * evaluated anew, so that the template stays one the deployer could choose (conditions on one parameter flip
- * together). A default is kept when the finding is then gone, with the conditions that the change flipped.
- * (A condition is recorded only when parameter defaults decide it, so changing them reaches every condition.)
- */
-function relevant(template: Template, assumptions: readonly Assumption[], stillReported: () => boolean): Assumption[] {
-  if (assumptions.length === 0) return [];
-  const resolver = template.resolver;
-  const conditions = assumptions.filter((a): a is Extract<Assumption, { condition: string }> => 'condition' in a);
-  const kept = new Set<Assumption>();
-  for (const a of assumptions) {
-    if (!('parameter' in a)) continue;
-    for (const value of resolver.otherValues(a.parameter)) {
-      const flipped = resolver.untracked(() =>
-        resolver.override({ parameter: a.parameter, value }, () => {
-          let gone: boolean;
-          try {
-            gone = !stillReported();
-          } catch {
-            // a check that fails with a value changed cannot show the finding does not depend on it
-            gone = true;
-          }
-          return gone ? conditions.filter((c) => resolver.condition(c.condition) !== c.value) : undefined;
-        }),
-      );
-      if (!flipped) continue;
-      kept.add(a);
-      for (const c of flipped) kept.add(c);
-    }
-  }
-  return assumptions.filter((a) => kept.has(a));
-}
-
-interface Where {
-  readonly file: string;
-  readonly position: Position;
-  readonly resource: string;
-  readonly path: string;
-  readonly stack?: Stack;
-  readonly res?: Resource;
-}
-
 /**
  * Checks are synchronous. One that returns a promise (an `async` check from a pack) is a failure of its rule;
  * the promise's own failure is caught, so that it cannot end the process.
@@ -379,122 +277,4 @@ function settled(result: unknown): void {
   if (typeof (result as PromiseLike<unknown> | undefined)?.then !== 'function') return;
   Promise.resolve(result).catch(() => undefined);
   throw new Error('its check returned a promise; checks must be synchronous');
-}
-
-/** What a rule threw, as text: a rule from a pack may throw anything, even a value that cannot be turned into text. */
-function describeThrown(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : String(error);
-  } catch {
-    return 'it threw a value that cannot be shown';
-  }
-}
-
-function internalError(configured: ConfiguredRule, error: unknown, where: Where): Finding {
-  const what = describeThrown(error);
-  const on = where.resource ? ` on resource ${where.resource}` : '';
-  return finding({
-    ruleId: INTERNAL_ERROR,
-    pack: configured.pack ?? '',
-    severity: 'error',
-    message: `Rule ${configured.rule.id} failed${on}: ${what.replace(/\.?$/, '.')}`,
-    bestPractice: configured.rule.bestPractice,
-    docs: ruleDocsUrl(configured.rule),
-    ...where,
-  });
-}
-
-/** A report's fix with document paths, as findings carry it. */
-function absoluteFix(fix: FixEdit | readonly FixEdit[], template: Template, resource: Resource): FixEdit[] {
-  const edits: readonly FixEdit[] = Array.isArray(fix) ? fix : [fix as FixEdit];
-  return edits.map((e) => ({ ...e, path: formatPath(template.documentPath(resource, e.path)) }));
-}
-
-interface FindingParts extends Where {
-  readonly ruleId: string;
-  readonly pack: string;
-  readonly severity: Severity;
-  readonly message: string;
-  readonly bestPractice: string;
-  readonly docs: string;
-  readonly fix?: readonly FixEdit[];
-  readonly needsContext?: string;
-  readonly assumptions?: readonly Assumption[];
-}
-
-function finding(f: FindingParts): Finding {
-  const bp = lookupBestPractice(f.bestPractice);
-  const assumptions = orderAssumptions(f.assumptions ?? []);
-  const out: Finding = {
-    ruleId: f.ruleId,
-    pack: f.pack,
-    severity: f.severity,
-    message: withEngineSentences(f.message, f.res?.implicit, f.path, assumptions),
-    bestPractice: f.bestPractice,
-    question: bp?.question ?? f.bestPractice.slice(0, 5),
-    file: f.file,
-    line: f.position.line,
-    column: f.position.column,
-    resource: f.resource,
-    path: f.path,
-    docs: f.docs,
-  };
-  // stack, environment, construct and source exist only for stacks of a cloud assembly or deployed stacks
-  const fromAssembly = f.stack?.declaredIn !== undefined;
-  const construct = f.resource ? f.stack?.constructs?.get(f.resource) : undefined;
-  const constructPath = construct?.path ?? f.res?.constructPath;
-  return {
-    ...out,
-    ...(fromAssembly ? { stack: f.stack!.stackName ?? f.stack!.id, environment: formatEnvironment(f.stack!.environment) } : {}),
-    ...(constructPath !== undefined ? { constructPath } : {}),
-    ...(construct?.source !== undefined ? { source: construct.source } : {}),
-    ...(f.fix && f.fix.length > 0 ? { fix: f.fix } : {}),
-    ...(f.needsContext ? { needsContext: f.needsContext } : {}),
-    ...(assumptions.length > 0 ? { assumptions } : {}),
-  };
-}
-
-/**
- * A rule's message with the sentences the engine adds: what created a resource SAM creates implicitly (and,
- * when the finding is about one of its properties, where they are set), and what the verdict rests on.
- */
-export function withEngineSentences(message: string, implicit: ImplicitOrigin | undefined, path: string, assumptions: readonly Assumption[]): string {
-  const sentences = [message];
-  if (implicit) {
-    const configured = formatPath(implicit.configuredAt);
-    sentences.push(path.startsWith(`${configured}.`) ? `${implicit.createdBy}; ${configured} configures it.` : `${implicit.createdBy}.`);
-  }
-  if (assumptions.length > 0) sentences.push(assumptionSentence(assumptions));
-  return sentences.join(' ');
-}
-
-/** Each assumption once, conditions first, each group in the order met. */
-function orderAssumptions(all: readonly Assumption[]): Assumption[] {
-  const seen = new Map<string, Assumption>();
-  for (const a of all) {
-    const key = 'parameter' in a ? `p:${a.parameter}` : `c:${a.condition}`;
-    if (!seen.has(key)) seen.set(key, a);
-  }
-  const list = [...seen.values()];
-  return [...list.filter((a) => 'condition' in a), ...list.filter((a) => 'parameter' in a)];
-}
-
-/**
- * The finding for a rule that a watchdog stopped because it ran past its time budget (lib/parallel); the
- * `later` inputs after that one in the scan were checked without the rule too.
- */
-export function timeoutFinding(configured: ConfiguredRule, file: string, budgetMs: number, later = 0): Finding {
-  const rest = later === 0 ? `the rest of ${file} was` : `the rest of ${file} and the ${later === 1 ? 'input' : `${later} inputs`} after it were`;
-  return finding({
-    ruleId: INTERNAL_ERROR,
-    pack: configured.pack ?? '',
-    severity: 'error',
-    message: `Rule ${configured.rule.id} did not finish within its time budget of ${budgetMs} ms and was stopped; ${rest} checked without it.`,
-    bestPractice: configured.rule.bestPractice,
-    docs: ruleDocsUrl(configured.rule),
-    file,
-    position: { line: 1, column: 1 },
-    resource: '',
-    path: '',
-  });
 }

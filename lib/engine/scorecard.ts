@@ -4,7 +4,8 @@
  * human review, and links to the framework's page for it.
  */
 import { bestPractice, QUESTIONS, questionUrl } from '../framework';
-import type { ConfiguredRule, RuleStats } from './runner';
+import type { ConfiguredRule } from './runner';
+import type { RuleStats } from './stats';
 
 export interface ScorecardBestPractice {
   readonly id: string;

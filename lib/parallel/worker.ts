@@ -1,18 +1,19 @@
 /**
- * A scan worker thread (see ./scan.ts): loads the same packs and rules as the main thread, then scans each
- * input it is sent and sends the result back, telling the watchdog which rule is running as it goes.
+ * A scan worker thread (see ./run.ts): loads the same packs and rules as the main thread, then scans each
+ * unit it is sent and sends the result back, telling the watchdog which rule is running as it goes.
  */
 import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ConfiguredRule, RuleWatch } from '../engine/runner';
+import type { Pack } from '../engine/rule';
 import { loadPacks } from '../packs/load';
-import { prepareScan, scanInput } from '../scan';
-import { BUILTIN_PACKS } from '../compose';
-import type { WorkReply, WorkRequest, WorkerSetup } from './scan';
+import { prepareScan } from '../scan/prepare';
+import { scanUnit } from '../scan/unit';
+import type { WorkReply, WorkRequest, WorkerSetup } from './run';
 
 async function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): Promise<void> {
-  const packs = [...BUILTIN_PACKS];
-  for (const source of setup.packSources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
+  const packs: Pack[] = [...(require(setup.packs.catalogue) as { BUILTIN_PACKS: readonly Pack[] }).BUILTIN_PACKS];
+  for (const source of setup.packs.sources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
   const prepared = prepareScan({ ...setup.options, packs });
   const progress = setup.progress;
   const index = new Map<ConfiguredRule, number>(prepared.rules.map((rule, i) => [rule, i + 1]));
@@ -30,7 +31,7 @@ async function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): 
   port.on('message', (request: WorkRequest | null) => {
     if (request === null) return port.close();
     const skip = request.skip;
-    const { result, errors } = scanInput(request.input, skip ? { ...scan, rules: scan.rules.filter((r) => !skip.includes(r.rule.id)) } : scan);
+    const { result, errors } = scanUnit(request.unit, skip ? { ...scan, rules: scan.rules.filter((r) => !skip.includes(r.rule.id)) } : scan);
     const reply: WorkReply = { kind: 'done', index: request.index, result, errors: errors.map((e) => ({ message: e.message, file: e.file, position: e.position })) };
     port.postMessage(reply);
   });

@@ -12,6 +12,7 @@ import type { JsonPath } from '../template/path';
 import { InputError } from '../template/errors';
 import { templateFromText, type LoadOptions } from '../template/load';
 import { fetchDeployedStacks, type DeployedStack, type StackSource } from './cloudformation';
+import type { Reader, Source, Unit } from './source';
 import { stackLocation } from './location';
 
 export type { StackSource, TemplateStage } from './cloudformation';
@@ -20,16 +21,39 @@ export { redactUrl, redactUrls } from './cloudformation';
 export interface DeployedResult {
   /** undefined when no stack could be read */
   readonly assembly?: Assembly;
-  /** stacks that could not be fetched or parsed, one line each */
+  /** stacks that could not be parsed, one line each */
   readonly errors: readonly InputError[];
 }
 
-/** Fetches the stacks `source` asks for and reads them into one assembly; no answer is read past the largest file read. */
-export async function readDeployedStacks(source: StackSource, options: LoadOptions = {}): Promise<DeployedResult> {
-  const fetched = await fetchDeployedStacks({ maxBytes: options.maxFileBytes, ...source });
-  const built = deployedAssembly(fetched.stacks, fetched.region, options);
-  return { ...(built.assembly ? { assembly: built.assembly } : {}), errors: [...fetched.errors, ...built.errors] };
+/** The stacks `request` asks for, fetched when the scan lists its units (the AWS SDK is loaded only then): one unit, read as one app. */
+export function deployedSource(request: StackSource): Source {
+  return {
+    list: async ({ load }) => {
+      // no answer is read past the largest file read
+      const fetched = await fetchDeployedStacks({ maxBytes: load.maxFileBytes, ...request });
+      const units: Unit<FetchedStacks>[] = [];
+      if (fetched.stacks.length > 0) {
+        const bytes = (s: DeployedStack): number => s.templateBody.length + s.nested.reduce((sum, n) => sum + bytes(n.stack), 0);
+        const data = { stacks: fetched.stacks, region: fetched.region };
+        units.push({ reader: deployedReader.id, name: stackLocation(fetched.region ?? fetched.stacks[0].region), bytes: fetched.stacks.reduce((sum, s) => sum + bytes(s), 0), data });
+      }
+      return { units, errors: fetched.errors, given: [] };
+    },
+  };
 }
+
+/** What a deployed source's unit holds: the stacks fetched (plain data), and the region names were looked up in. */
+export interface FetchedStacks {
+  readonly stacks: readonly DeployedStack[];
+  readonly region?: string;
+}
+
+/** Reads fetched stacks into one assembly; their deployed parameter values win over `--parameters`. */
+export const deployedReader: Reader<FetchedStacks> = {
+  id: 'deployed',
+  portable: true,
+  read: ({ stacks, region }, { load }) => deployedAssembly(stacks, region, load),
+};
 
 /** Reads fetched stacks (nested ones after their parent) into one assembly. */
 export function deployedAssembly(stacks: readonly DeployedStack[], region: string | undefined, options: LoadOptions = {}): DeployedResult {

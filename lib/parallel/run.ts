@@ -1,26 +1,26 @@
 /**
- * Scans on worker threads (`--jobs N`). Inputs are handed out one at a time to workers that read and check
- * them with the same rules; the results are put back in input order, so the report is exactly the one a scan
+ * Scans on worker threads (`--jobs N`). Units are handed out one at a time to workers that read and check
+ * them with the same rules; the results are put back in unit order, so the report is exactly the one a scan
  * on one thread gives. Small scans stay on the main thread: starting a worker costs more than they take.
  *
  * A watchdog also runs here: each worker tells, through shared memory, which rule it is running. A rule that
  * runs past its time budget cannot be interrupted on its own thread, so the worker is stopped, the rule
- * reported as an internal error, and the input checked again without that rule on a new worker. A rule
- * stopped once is not run again in the scan: the input, in input order, on which it was first stopped and
- * every input after it are checked without it, whichever worker met it first, so that the report does not
+ * reported as an internal error, and the unit checked again without that rule on a new worker. A rule
+ * stopped once is not run again in the scan: the unit, in unit order, on which it was first stopped and
+ * every unit after it are checked without it, whichever worker met it first, so that the report does not
  * depend on timing. Scans that load rules from outside opslint therefore always run on at least one worker.
  */
-import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { timeoutFinding, type ConfiguredRule } from '../engine/runner';
-import type { ScanReport } from '../engine/finding';
-import { discoverInputs, type Input } from '../inputs/discover';
-import { finishScan, inputName, prepareScan, scanInput, type InputResult, type PreparedScan, type ScanOptions } from '../scan';
+import { timeoutFinding } from '../engine/emit';
+import type { ConfiguredRule } from '../engine/runner';
+import { READERS } from '../sources';
+import type { Unit } from '../sources/source';
+import type { PreparedScan, ScanOptions } from '../scan/prepare';
+import { scanUnit, type UnitResult } from '../scan/unit';
 import { InputError } from '../template/errors';
 import type { Position } from '../template/source';
-import { BUILTIN_PACKS } from '../compose';
 
 /** Packs to load, as the configuration or command line named them: what a worker needs to load them too. */
 export interface PackSource {
@@ -29,12 +29,21 @@ export interface PackSource {
   readonly baseDir: string;
 }
 
-/** Options of {@link scanOnWorkers}: those of a scan, with how to spread it. */
-export interface ParallelScanOptions extends ScanOptions {
+/**
+ * How a worker thread loads the packs of the scan: the catalogue (a module whose `BUILTIN_PACKS` it takes: the
+ * composition root), then the packs named by `sources`, as the main thread did.
+ */
+export interface WorkerPacks {
+  readonly catalogue: string;
+  readonly sources: readonly PackSource[];
+}
+
+/** How to spread a scan over worker threads. */
+export interface ParallelOptions {
   /** most worker threads (default {@link defaultJobs}) */
   readonly jobs?: number;
-  /** the packs beyond the built-in ones, for the workers; without them, a scan with `packs` stays on one thread */
-  readonly packSources?: readonly PackSource[];
+  /** how a worker loads the scan's packs; without it, the scan stays on this thread */
+  readonly workerPacks?: WorkerPacks;
   /** longest a rule may run on one resource or app, in milliseconds (default {@link DEFAULT_RULE_TIMEOUT_MS}) */
   readonly ruleTimeoutMs?: number;
   /** template text, in bytes, that makes another worker worth starting (default {@link BYTES_PER_WORKER}) */
@@ -55,25 +64,25 @@ export function defaultJobs(): number {
 /** A worker starts in about a third of a second; it pays off with about this much template text to read. */
 export const BYTES_PER_WORKER = 2 * 1024 * 1024;
 
-/** What a worker is started with (structured-cloned). */
+/** What a worker is started with (structured-cloned): the scan's options but its packs, which it loads itself. */
 export interface WorkerSetup {
-  readonly options: ScanOptions;
-  readonly packSources: readonly PackSource[];
+  readonly options: Omit<ScanOptions, 'packs'>;
+  readonly packs: WorkerPacks;
   /** [changes, running rule's index + 1 or 0]: the worker writes, the watchdog reads */
   readonly progress: Int32Array;
 }
 
-/** A message to a worker: scan this input (without these rules, stopped on it or before it); null: no more work. */
+/** A message to a worker: scan this unit (without these rules, stopped on it or before it); null: no more work. */
 export interface WorkRequest {
   readonly index: number;
-  readonly input: Input;
+  readonly unit: Unit;
   readonly skip?: readonly string[];
 }
 
-/** A worker's answer: ready, an input's result (input errors as plain data), or a failure to start. */
+/** A worker's answer: ready, a unit's result (input errors as plain data), or a failure to start. */
 export type WorkReply =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'done'; readonly index: number; readonly result: InputResult['result']; readonly errors: readonly PlainInputError[] }
+  | { readonly kind: 'done'; readonly index: number; readonly result: UnitResult['result']; readonly errors: readonly PlainInputError[] }
   | { readonly kind: 'failed'; readonly message: string };
 
 export interface PlainInputError {
@@ -82,53 +91,39 @@ export interface PlainInputError {
   readonly position?: Position;
 }
 
-/** Scans paths like {@link scanPaths}, on up to `jobs` worker threads. */
-export async function scanOnWorkers(paths: readonly string[], options: ParallelScanOptions): Promise<ScanReport> {
-  const scan = prepareScan(options);
-  const discovery = discoverInputs(paths, scan.cwd, scan.display, options.ignore);
-  const inputs = discovery.inputs;
-  const count = workerCount(inputs, options);
-  const results = count === 0 ? inputs.map((input) => scanInput(input, scan)) : await runWorkers(inputs, count, scan, options);
-  return finishScan(scan, discovery, results, options);
+/**
+ * Scans units on up to `jobs` worker threads, or on this thread when no worker would pay off (or none can load
+ * the packs, or a unit holds objects that cannot be sent): the results in unit order either way.
+ */
+export async function runUnits(units: readonly Unit[], scan: PreparedScan, options: ScanOptions & ParallelOptions): Promise<UnitResult[]> {
+  const count = workerCount(units, options);
+  return count === 0 ? units.map((unit) => scanUnit(unit, scan)) : runWorkers(units, count, scan, options);
 }
 
-function workerCount(inputs: readonly Input[], options: ParallelScanOptions): number {
-  const sources = options.packSources ?? [];
-  // packs given as objects only cannot be loaded by a worker
-  if (options.packs && sources.length === 0 && options.packs.some((p) => !BUILTIN_PACKS.includes(p))) return 0;
-  if (inputs.length === 0) return 0;
-  const bytes = inputs.reduce((sum, input) => sum + inputBytes(input), 0);
-  const wanted = Math.min(options.jobs ?? defaultJobs(), inputs.length, Math.ceil(bytes / (options.bytesPerWorker ?? BYTES_PER_WORKER)));
-  const watched = sources.some((s) => s.specs.length > 0);
+function workerCount(units: readonly Unit[], options: ParallelOptions): number {
+  const packs = options.workerPacks;
+  if (!packs || units.length === 0 || units.some((u) => READERS.get(u.reader)?.portable !== true)) return 0;
+  const bytes = units.reduce((sum, unit) => sum + unit.bytes, 0);
+  const wanted = Math.min(options.jobs ?? defaultJobs(), units.length, Math.ceil(bytes / (options.bytesPerWorker ?? BYTES_PER_WORKER)));
+  const watched = packs.sources.some((s) => s.specs.length > 0);
   return wanted > 1 ? wanted : watched ? 1 : 0;
 }
 
-function inputBytes(input: Input): number {
-  try {
-    if (input.kind === 'template') return statSync(input.file).size;
-    return readdirSync(input.dir)
-      .filter((f) => f.endsWith('.json'))
-      .reduce((sum, f) => sum + statSync(path.join(input.dir, f)).size, 0);
-  } catch {
-    return 0; // unreadable: the scan says so
-  }
-}
-
-function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan, options: ParallelScanOptions): Promise<InputResult[]> {
+function runWorkers(units: readonly Unit[], count: number, scan: PreparedScan, options: ScanOptions & ParallelOptions): Promise<UnitResult[]> {
   const budget = options.ruleTimeoutMs ?? DEFAULT_RULE_TIMEOUT_MS;
-  const { packs: _packs, deployed: _deployed, ...cloneable } = options;
+  const { packs: _packs, workerPacks, jobs: _jobs, ruleTimeoutMs: _timeout, bytesPerWorker: _bytes, ...cloneable } = options;
   const ext = path.extname(__filename);
   // from the TypeScript sources (tests, ts-node), the worker compiles its own modules
   const execArgv = ext === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [];
   const entry = path.join(__dirname, `worker${ext}`);
 
   return new Promise((resolve, reject) => {
-    const results: (InputResult | undefined)[] = new Array<InputResult | undefined>(inputs.length);
-    // rules the watchdog stopped, by id: the first input (in input order) they were stopped on
+    const results: (UnitResult | undefined)[] = new Array<UnitResult | undefined>(units.length);
+    // rules the watchdog stopped, by id: the first unit (in unit order) they were stopped on
     const stopped = new Map<string, { readonly index: number; readonly rule: ConfiguredRule }>();
     const skipped = (index: number): string[] => [...stopped].filter(([, s]) => s.index <= index).map(([id]) => id);
-    // how many rules each input was last sent to be checked without
-    const sent: number[] = new Array<number>(inputs.length).fill(0);
+    // how many rules each unit was last sent to be checked without
+    const sent: number[] = new Array<number>(units.length).fill(0);
     const retry: number[] = [];
     const live = new Set<Worker>();
     let next = 0;
@@ -143,16 +138,16 @@ function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan,
       if (error) return reject(error);
       for (const s of stopped.values()) {
         const result = results[s.index]!;
-        const found = timeoutFinding(s.rule, inputName(inputs[s.index], scan), budget, inputs.length - 1 - s.index);
+        const found = timeoutFinding(s.rule, units[s.index].name, budget, units.length - 1 - s.index);
         const checked = result.result ?? { findings: [], stats: new Map(), notes: [], files: [], resources: 0 };
         results[s.index] = { ...result, result: { ...checked, findings: [...checked.findings, found] } };
       }
-      resolve(results as InputResult[]);
+      resolve(results as UnitResult[]);
     };
 
     const start = (): void => {
       const progress = new Int32Array(new SharedArrayBuffer(8));
-      const setup: WorkerSetup = { options: cloneable, packSources: options.packSources ?? [], progress };
+      const setup: WorkerSetup = { options: cloneable, packs: workerPacks!, progress };
       // from the sources, ts-node compiles with the repository's tsconfig, whatever the working directory
       const env = ext === '.ts' ? { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', '..', 'tsconfig.json') } : process.env;
       const worker = new Worker(entry, { workerData: setup, execArgv, env });
@@ -160,7 +155,7 @@ function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan,
       live.add(worker);
       watched.add(state);
       const give = (): void => {
-        const index = retry.length > 0 ? retry.shift()! : next < inputs.length ? next++ : -1;
+        const index = retry.length > 0 ? retry.shift()! : next < units.length ? next++ : -1;
         state.current = index;
         if (index < 0) {
           // nothing left: the worker closes its port and ends on its own
@@ -171,17 +166,17 @@ function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan,
         }
         const skip = skipped(index);
         sent[index] = skip.length;
-        const request: WorkRequest = { index, input: inputs[index], skip: skip.length > 0 ? skip : undefined };
+        const request: WorkRequest = { index, unit: units[index], skip: skip.length > 0 ? skip : undefined };
         worker.postMessage(request);
       };
       worker.on('message', (reply: WorkReply) => {
         if (reply.kind === 'failed') return finish(new Error(reply.message));
         if (reply.kind === 'done') {
-          // a rule stopped on an earlier input while this one was checked with it: check it again without
+          // a rule stopped on an earlier unit while this one was checked with it: check it again without
           if (skipped(reply.index).length > sent[reply.index]) retry.push(reply.index);
           else {
             results[reply.index] = revive(reply);
-            if (++done === inputs.length) return finish();
+            if (++done === units.length) return finish();
           }
         }
         give();
@@ -196,8 +191,8 @@ function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan,
         const first = stopped.get(rule.rule.id);
         if (!first || index < first.index) {
           stopped.set(rule.rule.id, { index, rule });
-          // inputs after this one already checked with the rule are checked again without it
-          for (let i = index + 1; i < inputs.length; i++) {
+          // units after this one already checked with the rule are checked again without it
+          for (let i = index + 1; i < units.length; i++) {
             if (results[i] && sent[i] < skipped(i).length) {
               results[i] = undefined;
               done--;
@@ -235,7 +230,7 @@ function runWorkers(inputs: readonly Input[], count: number, scan: PreparedScan,
 /** A worker as the watchdog sees it. */
 interface Watched {
   readonly progress: Int32Array;
-  /** the input it is scanning (-1: none) */
+  /** the unit it is scanning (-1: none) */
   current: number;
   /** the progress count last seen, and since when */
   seen: number;
@@ -244,6 +239,6 @@ interface Watched {
   stop?: (running: number) => void;
 }
 
-function revive(reply: Extract<WorkReply, { kind: 'done' }>): InputResult {
+function revive(reply: Extract<WorkReply, { kind: 'done' }>): UnitResult {
   return { result: reply.result, errors: reply.errors.map((e) => new InputError(e.message, e.file, e.position)) };
 }
