@@ -23,6 +23,7 @@ export { SEVERITIES, atOrAbove } from './engine/finding';
 export type { Finding, Severity, FailOn, ScanReport, Summary, InputErrorEntry, Note, Assumption } from './engine/finding';
 export { ruleInfo, type RuleInfo } from './engine/rule-info';
 export { getReporter, FORMATS, type Reporter, type ReporterOptions } from './reporters';
+export { REPORT_SCHEMA_VERSION } from './reporters/json';
 
 // The OPS pillar
 export { bestPractice, question, QUESTIONS, type BestPractice } from './framework';
