@@ -1,5 +1,5 @@
 /** The built-in packs, one folder each: rules/<pack id>/pack.ts, in the order of the OPS questions. */
-import type { Pack } from '../lib/engine/rule';
+import type { Pack } from '../lib/rule';
 import accessLogs from './access-logs/pack';
 import alarms from './alarms/pack';
 import anomalyDetection from './anomaly-detection/pack';

@@ -47,7 +47,7 @@ describe('opslint scan: the acceptance workload', () => {
     expect(report.findings.filter((f) => f.fix).map((f) => [f.ruleId, f.fix])).toEqual([
       ['lambda-structured-logs', [{ path: 'Resources.OrdersFunction.Properties.LoggingConfig.LogFormat', value: 'JSON' }]],
     ]);
-    expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'summary']);
+    expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'schemaVersion', 'summary']);
     expect(report.findings.find((f) => f.ruleId === 'lambda-tracing')).toMatchObject({
       severity: 'warning',
       question: 'OPS04',

@@ -66,7 +66,7 @@ module.exports = {
     '.gitignore': 'node_modules/\ndist/\n*.tgz\n',
     'src/index.ts': `/** The ${id} pack: rules in TypeScript (src/rules) and in YAML (rules.yaml). */
 import * as path from 'node:path';
-import { definePack, loadYamlPack } from 'opslint';
+import { definePack, loadYamlPack } from 'opslint/rule';
 import ownerTag from './rules/owner-tag';
 
 export const pack = definePack({
@@ -77,7 +77,7 @@ export const pack = definePack({
 
 export default pack;
 `,
-    'src/rules/owner-tag.ts': `import { defineRule } from 'opslint';
+    'src/rules/owner-tag.ts': `import { defineRule } from 'opslint/rule';
 
 /** A rule in TypeScript: called once for each resource of \`resourceTypes\`; reports a message id and a path. */
 export default defineRule({

@@ -45,7 +45,7 @@ async function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): 
 function aliasOwnSources(): void {
   const Module = require('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
   const lib = path.resolve(__dirname, '..');
-  const targets: Record<string, string> = { opslint: 'index.ts', 'opslint/testing': 'testing/index.ts', 'opslint/cdk': 'cdk/index.ts', 'opslint/cdk-nag': 'cdk/nag.ts' };
+  const targets: Record<string, string> = { opslint: 'index.ts', 'opslint/rule': 'rule.ts', 'opslint/testing': 'testing/index.ts', 'opslint/cdk': 'cdk/index.ts', 'opslint/cdk-nag': 'cdk/nag.ts' };
   const resolve = Module._resolveFilename;
   Module._resolveFilename = (request, ...rest) => (targets[request] ? path.join(lib, targets[request]) : resolve(request, ...rest));
 }

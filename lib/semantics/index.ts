@@ -1,6 +1,6 @@
 /**
  * The semantic layer: one understanding of a template that every rule shares, on top of the template and
- * assembly models. Rules import from here (built-in rules as `../../lib/semantics`, packs as `opslint`):
+ * assembly models. Rules import it through `opslint/rule` (lib/rule.ts; the built-in rules as `../../lib/rule`):
  *
  * - values.ts: what a value can be (`isTrue`, `isSet`, every value across `Fn::If` branches, written texts)
  * - verdict.ts: three-valued verdicts about properties, with the reason when unknown

@@ -1,6 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import type { JsonPath } from '../../lib/template/path';
-import { createsStage, firstProblem, isSet } from '../../lib/semantics';
+import { defineRule, type JsonPath, createsStage, firstProblem, isSet } from '../../lib/rule';
 
 /** Where each resource type keeps its access-log destination, and how a message calls it. */
 const SETTINGS: Readonly<Record<string, { readonly kind: string; readonly property: string }>> = {

@@ -1,7 +1,4 @@
-import { defineRule, type ResourceContext } from '../../lib/engine/rule';
-import { createsStage, firstProblem, isTrue, UNKNOWN, type Judgement } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { JsonPath } from '../../lib/template/path';
+import { defineRule, type ResourceContext, createsStage, firstProblem, isTrue, UNKNOWN, type Judgement, isPlainObject, type JsonPath } from '../../lib/rule';
 
 const LOGGING_LEVELS = ['ERROR', 'INFO'];
 

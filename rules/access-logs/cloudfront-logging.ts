@@ -1,6 +1,5 @@
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule, firstProblem, isSet } from '../../lib/rule';
 import { deliversVendedLogs } from './delivery';
-import { firstProblem, isSet } from '../../lib/semantics';
 
 export default defineRule({
   id: 'cloudfront-logging',

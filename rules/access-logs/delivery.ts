@@ -3,7 +3,7 @@
  * its logs through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it, paired with a destination by
  * an `AWS::Logs::Delivery` (CloudFront standard logging v2, Network Load Balancer logs). Not a rule.
  */
-import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
+import type { ResourceContext, RuleOptions } from '../../lib/rule';
 
 export const DELIVERY_SOURCE = 'AWS::Logs::DeliverySource';
 

@@ -1,7 +1,4 @@
-import { defineRule, type ResourceContext } from '../../lib/engine/rule';
-import { firstProblem, isSet, isTrue, UNKNOWN, type Judgement } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { JsonPath } from '../../lib/template/path';
+import { defineRule, type ResourceContext, firstProblem, isSet, isTrue, UNKNOWN, type Judgement, isPlainObject, type JsonPath } from '../../lib/rule';
 import { deliversVendedLogs } from './delivery';
 
 const ELBV2 = 'AWS::ElasticLoadBalancingV2::LoadBalancer';

@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import apigatewayAccessLogs from './apigateway-access-logs';
 import apigatewayExecutionLogging from './apigateway-execution-logging';
 import cloudfrontLogging from './cloudfront-logging';

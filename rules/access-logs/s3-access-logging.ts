@@ -1,7 +1,4 @@
-import { defineRule, type ResourceContext } from '../../lib/engine/rule';
-import type { Reference } from '../../lib/template/graph';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
+import { defineRule, type ResourceContext, type Reference, isPlainObject, type Resource, type Template } from '../../lib/rule';
 import { splitWords } from '../environments/classify';
 
 const BUCKET = 'AWS::S3::Bucket';

@@ -1,7 +1,4 @@
-import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { hasItems, isFalse } from '../../lib/semantics';
-import type { Template } from '../../lib/template/model';
-import { asIntrinsic, isPlainObject } from '../../lib/template/intrinsics';
+import { defineRule, type ResourceContext, type RuleOptions, hasItems, isFalse, type Template, asIntrinsic, isPlainObject } from '../../lib/rule';
 
 const ALARM = 'AWS::CloudWatch::Alarm';
 const COMPOSITE = 'AWS::CloudWatch::CompositeAlarm';

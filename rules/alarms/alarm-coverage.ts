@@ -1,6 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { asStrings, isDeadLetterQueue, listNames, METRIC_IDENTITIES, type AlarmResponse } from '../../lib/semantics';
-import type { Resource } from '../../lib/template/model';
+import { defineRule, asStrings, isDeadLetterQueue, listNames, METRIC_IDENTITIES, type AlarmResponse, type Resource } from '../../lib/rule';
 
 /** How a message names each type it checks, and what to alarm on. The namespace comes from the alarm index. */
 interface Advice {

@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import alarmActions from './alarm-actions';
 import alarmCoverage from './alarm-coverage';
 

@@ -1,9 +1,5 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isFalse, type StackFacts } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
+import { defineRule, isFalse, type StackFacts, isPlainObject, type Resource, type Template, resourceLabel, type Stack } from '../../lib/rule';
 import { dashboardText } from '../dashboards/dashboard-body';
-import { resourceLabel, type Stack } from '../../lib/assembly/model';
 
 const ALARM = 'AWS::CloudWatch::Alarm';
 /** Services that learn a metric's normal pattern: CloudWatch anomaly detectors, DevOps Guru, Lookout for Metrics. */

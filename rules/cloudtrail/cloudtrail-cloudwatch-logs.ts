@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isEmpty } from '../../lib/semantics';
+import { defineRule, isEmpty } from '../../lib/rule';
 
 const LOG_GROUP = 'Properties.CloudWatchLogsLogGroupArn';
 const ROLE = 'Properties.CloudWatchLogsRoleArn';

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/semantics';
+import { defineRule, isTrue } from '../../lib/rule';
 
 export default defineRule({
   id: 'cloudtrail-multi-region',

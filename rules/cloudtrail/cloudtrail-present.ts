@@ -1,5 +1,4 @@
-import { severalStacks, type Stack } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
+import { severalStacks, type Stack, defineRule } from '../../lib/rule';
 
 const TRAIL = 'AWS::CloudTrail::Trail';
 

@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import cloudtrailCloudwatchLogs from './cloudtrail-cloudwatch-logs';
 import cloudtrailLogValidation from './cloudtrail-log-validation';
 import cloudtrailLogging from './cloudtrail-logging';

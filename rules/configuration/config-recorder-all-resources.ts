@@ -1,7 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isTrue, judge } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { Resolved } from '../../lib/template/resolver';
+import { defineRule, isTrue, judge, isPlainObject, type Resolved } from '../../lib/rule';
 
 const GROUP = 'Properties.RecordingGroup';
 

@@ -1,5 +1,4 @@
-import { severalStacks } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
+import { severalStacks, defineRule } from '../../lib/rule';
 
 const RECORDER = 'AWS::Config::ConfigurationRecorder';
 const CHANNEL = 'AWS::Config::DeliveryChannel';

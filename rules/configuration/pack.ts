@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import configRecorderAllResources from './config-recorder-all-resources';
 import configRecorderPresent from './config-recorder-present';
 

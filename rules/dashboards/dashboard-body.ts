@@ -3,8 +3,7 @@
  * or `Fn::Sub` around references (the CDK always writes it that way). Shared by rules that look for metrics
  * or anomaly bands on dashboards. Not a rule.
  */
-import { asIntrinsic, boundedJoin, isPlainObject, replacePlaceholders } from '../../lib/template/intrinsics';
-import type { Resolver } from '../../lib/template/resolver';
+import { asIntrinsic, boundedJoin, isPlainObject, replacePlaceholders, type Resolver } from '../../lib/rule';
 
 /** Stands for a value only known at deployment, inside the JSON text. */
 export const TOKEN = '\uE000';

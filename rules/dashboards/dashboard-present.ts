@@ -1,7 +1,4 @@
-import { formatEnvironment, resourceLabel, stackLabel, type Stack } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
-import { listNames, WORKLOAD_TYPES } from '../../lib/semantics';
-import type { Resource } from '../../lib/template/model';
+import { formatEnvironment, resourceLabel, stackLabel, type Stack, defineRule, listNames, WORKLOAD_TYPES, type Resource } from '../../lib/rule';
 import { environmentKey } from '../environments/classify';
 
 /** A CloudWatch dashboard, or a managed Grafana workspace where the team keeps its dashboards. */

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { asNumber } from '../../lib/semantics';
+import { defineRule, asNumber } from '../../lib/rule';
 import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, knownValues, safeSomewhere } from '../recovery/environment';
 
 const STRATEGY = 'AWS::AppConfig::DeploymentStrategy';

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { asNumber, isTrue } from '../../lib/semantics';
+import { defineRule, asNumber, isTrue } from '../../lib/rule';
 import { safeSomewhere } from '../recovery/environment';
 
 const ROLLING = 'UpdatePolicy.AutoScalingRollingUpdate';

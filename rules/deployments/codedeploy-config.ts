@@ -2,9 +2,7 @@
  * Shared by the CodeDeploy and SAM rules (not a rule): which CodeDeploy deployment configurations deploy to
  * everything at once, predefined or defined in the template.
  */
-import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
-import type { Resource, Template } from '../../lib/template/model';
-import { asNumber } from '../../lib/semantics';
+import { type ResourceContext, type RuleOptions, type Resource, type Template, asNumber } from '../../lib/rule';
 
 export const DEPLOYMENT_CONFIG = 'AWS::CodeDeploy::DeploymentConfig';
 

@@ -1,4 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule } from '../../lib/rule';
 import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, knownValues, safeSomewhere } from '../recovery/environment';
 import { ALL_AT_ONCE_CONFIGS, allAtOnceReason, isAllAtOnceName, referencedConfig } from './codedeploy-config';
 

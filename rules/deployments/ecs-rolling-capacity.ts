@@ -1,5 +1,4 @@
-import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { asNumber } from '../../lib/semantics';
+import { defineRule, type ResourceContext, type RuleOptions, asNumber } from '../../lib/rule';
 import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from '../recovery/environment';
 
 const CONFIG = 'Properties.DeploymentConfiguration';

@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import appconfigGradual from './appconfig-gradual';
 import asgUpdatePolicy from './asg-update-policy';
 import codedeployGradual from './codedeploy-gradual';

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/semantics';
+import { defineRule, isFalse } from '../../lib/rule';
 import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, knownValues, safeSomewhere } from '../recovery/environment';
 import { allAtOnceReason, referencedConfig } from './codedeploy-config';
 

@@ -2,7 +2,7 @@
  * Shared by the environment rules: which stacks of a cloud assembly count, what environment each one
  * targets, and whether its names and tags say it is production or not. Not a rule.
  */
-import { formatEnvironment, type Assembly, type Stack } from '../../lib/assembly/model';
+import { formatEnvironment, type Assembly, type Stack } from '../../lib/rule';
 
 /** Matches prod, production, prd as a word: `Prod`, `orders-prod`, `OrdersProd`; not `product` or `reproduce`. */
 export const DEFAULT_PRODUCTION_PATTERN = '(^|[^a-z])(prod|production|prd)([^a-z]|$)';

@@ -1,5 +1,4 @@
-import { stackLabel } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
+import { stackLabel, defineRule } from '../../lib/rule';
 import { deployedStacks, describeEnvironment, environmentKey } from './classify';
 
 const LISTED = 3;

@@ -1,9 +1,4 @@
-import type { Stack } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
-import { isEmpty, isTrue, type StackFacts } from '../../lib/semantics';
-import { isPlainObject, own } from '../../lib/template/intrinsics';
-import type { Resource } from '../../lib/template/model';
-import type { Resolved } from '../../lib/template/resolver';
+import { type Stack, defineRule, isEmpty, isTrue, type StackFacts, isPlainObject, own, type Resource, type Resolved } from '../../lib/rule';
 import {
   classifier,
   DEFAULT_ENVIRONMENT_TAG_KEYS,

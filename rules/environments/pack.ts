@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import multipleEnvironments from './multiple-environments';
 import observabilityParity from './observability-parity';
 import productionAccountIsolation from './production-account-isolation';

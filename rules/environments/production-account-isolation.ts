@@ -1,5 +1,4 @@
-import { stackLabel, type Stack } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
+import { stackLabel, type Stack, defineRule } from '../../lib/rule';
 import {
   classifier,
   DEFAULT_ENVIRONMENT_TAG_KEYS,

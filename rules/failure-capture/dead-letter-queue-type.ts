@@ -1,7 +1,4 @@
-import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import type { Resource, Template } from '../../lib/template/model';
-import type { JsonPath } from '../../lib/template/path';
-import { pathStartsWith, samEvents } from '../../lib/semantics';
+import { defineRule, type ResourceContext, type RuleOptions, type Resource, type Template, type JsonPath, pathStartsWith, samEvents } from '../../lib/rule';
 import { queueKind } from './util';
 
 export default defineRule({

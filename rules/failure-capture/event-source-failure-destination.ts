@@ -1,7 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import type { Resource, Template } from '../../lib/template/model';
-import type { JsonPath } from '../../lib/template/path';
-import { arnText, isSet, referredUnder, samEvents } from '../../lib/semantics';
+import { defineRule, type Resource, type Template, type JsonPath, arnText, isSet, referredUnder, samEvents } from '../../lib/rule';
 
 type Stream = 'Kinesis' | 'DynamoDB';
 

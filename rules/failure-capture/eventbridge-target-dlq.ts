@@ -1,6 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import { eventRuleDisabled, isSet, samEventDisabled, samEvents } from '../../lib/semantics';
+import { defineRule, isPlainObject, eventRuleDisabled, isSet, samEventDisabled, samEvents } from '../../lib/rule';
 
 /** Where a pipe's stream source keeps its dead-letter settings. */
 const PIPE_STREAM_PARAMETERS = ['KinesisStreamParameters', 'DynamoDBStreamParameters'];

@@ -1,7 +1,4 @@
-import { defineRule, type Verdict } from '../../lib/engine/rule';
-import { isSet, listNames, pathStartsWith, referrers, verdictAt, type InvokingService } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
+import { defineRule, type Verdict, isSet, listNames, pathStartsWith, referrers, verdictAt, type InvokingService, isPlainObject, type Resource, type Template } from '../../lib/rule';
 
 /** The asynchronous invokers the rule knows, as the `sources` option names them. */
 const SOURCES: readonly InvokingService[] = ['sns', 's3', 'eventbridge', 'schedule', 'cloudwatch-logs', 'iot', 'ses'];

@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import deadLetterQueueType from './dead-letter-queue-type';
 import eventSourceFailureDestination from './event-source-failure-destination';
 import eventbridgeTargetDlq from './eventbridge-target-dlq';

@@ -1,6 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import type { Resource, Template } from '../../lib/template/model';
-import { isDeadLetterQueue, listNames, pathStartsWith, referrers, samEvents } from '../../lib/semantics';
+import { defineRule, type Resource, type Template, isDeadLetterQueue, listNames, pathStartsWith, referrers, samEvents } from '../../lib/rule';
 import { hasDeadLetterTarget } from './util';
 
 export default defineRule({

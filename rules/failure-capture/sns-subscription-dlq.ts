@@ -1,7 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import type { Resource, Template } from '../../lib/template/model';
-import type { JsonPath } from '../../lib/template/path';
-import { referredUnder, referrers, samEventDisabled, samEvents } from '../../lib/semantics';
+import { defineRule, type Resource, type Template, type JsonPath, referredUnder, referrers, samEventDisabled, samEvents } from '../../lib/rule';
 import { hasDeadLetterTarget } from './util';
 
 const ALARM_ACTIONS = new Set(['AlarmActions', 'OKActions', 'InsufficientDataActions']);

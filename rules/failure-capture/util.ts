@@ -1,7 +1,5 @@
 /** Shared by the failure-capture rules: reading dead-letter settings and queue types. Not a rule. */
-import { isSet } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
+import { isSet, isPlainObject, type Resource, type Template } from '../../lib/rule';
 
 /**
  * Does a redrive policy (SQS queue or SNS subscription) name a dead-letter target? It may be written as a

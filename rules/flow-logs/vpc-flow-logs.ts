@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import type { Reference } from '../../lib/template/graph';
+import { defineRule, type Reference } from '../../lib/rule';
 
 const FLOW_LOG = 'AWS::EC2::FlowLog';
 

@@ -1,7 +1,5 @@
 /** Shared by the incident-response rules: where an assembly-level finding goes, and the alarms that reach people. Not a rule. */
-import { severalStacks, stackLabel, topLevelStacks, type Assembly } from '../../lib/assembly/model';
-import type { AssemblyContext, RuleOptions } from '../../lib/engine/rule';
-import { ALARM, alarmActionKinds, COMPOSITE_ALARM, type AppFacts } from '../../lib/semantics';
+import { severalStacks, stackLabel, topLevelStacks, type Assembly, type AssemblyContext, type RuleOptions, ALARM, alarmActionKinds, COMPOSITE_ALARM, type AppFacts } from '../../lib/rule';
 
 /**
  * Reports an assembly-level finding: on the lone template's Resources, on the one stack of a cloud assembly

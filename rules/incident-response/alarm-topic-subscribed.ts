@@ -1,6 +1,4 @@
-import { defineRule, type ResourceContext, type RuleOptions } from '../../lib/engine/rule';
-import { ALARM, COMPOSITE_ALARM, exportedResources, isEmpty, writtenText } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
+import { defineRule, type ResourceContext, type RuleOptions, ALARM, COMPOSITE_ALARM, exportedResources, isEmpty, writtenText, isPlainObject } from '../../lib/rule';
 
 const TOPIC = 'AWS::SNS::Topic';
 

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse, type AppFacts } from '../../lib/semantics';
+import { defineRule, ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse, type AppFacts } from '../../lib/rule';
 import { reportOnApp } from './actions';
 import { automationKind, eventRoutes, matchesSource } from './events';
 

@@ -2,10 +2,7 @@
  * Shared by the incident-response rules: EventBridge rules and SAM event sources, which events they match
  * and what they invoke. Not a rule.
  */
-import type { Stack } from '../../lib/assembly/model';
-import { eventRuleDisabled, isEmpty, placeholdersOut, referencedResource, samEventDisabled, samEvents, writtenText, type AppFacts } from '../../lib/semantics';
-import { isPlainObject, own } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
+import { type Stack, eventRuleDisabled, isEmpty, placeholdersOut, referencedResource, samEventDisabled, samEvents, writtenText, type AppFacts, isPlainObject, own, type Resource, type Template } from '../../lib/rule';
 
 /** One way events reach a target: an EventBridge rule, or a SAM function / state machine event source. */
 export interface EventRoute {

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { ALARM, COMPOSITE_ALARM } from '../../lib/semantics';
+import { defineRule, ALARM, COMPOSITE_ALARM } from '../../lib/rule';
 import { notifyingAlarms, reportOnApp } from './actions';
 import { eventRoutes, matchesSource } from './events';
 

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { ALARM, alarmActionKinds, COMPOSITE_ALARM, type AppFacts } from '../../lib/semantics';
+import { defineRule, ALARM, alarmActionKinds, COMPOSITE_ALARM, type AppFacts } from '../../lib/rule';
 import { notifyingAlarms, reportOnApp } from './actions';
 
 const PLAN_TYPES = ['AWS::SSMIncidents::ResponsePlan', 'AWS::SSMContacts::Contact'];

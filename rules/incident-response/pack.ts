@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import alarmTopicSubscribed from './alarm-topic-subscribed';
 import automatedRemediation from './automated-remediation';
 import healthEventNotifications from './health-event-notifications';

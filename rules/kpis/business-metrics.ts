@@ -1,8 +1,4 @@
-import { resourceLabel, stackLabel, topLevelStacks } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
-import { COMPUTE_AND_API_TYPES, listNames, namespaces, verdictAt, type StackFacts } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
+import { resourceLabel, stackLabel, topLevelStacks, defineRule, COMPUTE_AND_API_TYPES, listNames, namespaces, verdictAt, type StackFacts, isPlainObject, type Resource, type Template } from '../../lib/rule';
 import { TOKEN, dashboardNamespaces, dashboardText } from '../dashboards/dashboard-body';
 
 const LOAD_BALANCER = 'AWS::ElasticLoadBalancingV2::LoadBalancer';

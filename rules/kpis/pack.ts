@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import businessMetrics from './business-metrics';
 
 export default definePack({

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/semantics';
+import { defineRule, isFalse } from '../../lib/rule';
 
 const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 const notNone = (v: unknown): boolean => typeof v === 'string' && v !== '' && v.toUpperCase() !== 'NONE';

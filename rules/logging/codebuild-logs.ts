@@ -1,4 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule } from '../../lib/rule';
 
 const CLOUDWATCH = 'Properties.LogsConfig.CloudWatchLogs.Status';
 const S3 = 'Properties.LogsConfig.S3Logs.Status';

@@ -1,4 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule } from '../../lib/rule';
 
 export default defineRule({
   id: 'ecs-container-logging',

@@ -1,4 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule } from '../../lib/rule';
 import { lambdaLogGroupKeys, LOG_GROUP_TYPES, LogGroupNames, nameKeys } from './log-group-names';
 
 const PATH = 'Properties.LoggingConfig.LogGroup';

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isPlainObject } from '../../lib/template/intrinsics';
+import { defineRule, isPlainObject } from '../../lib/rule';
 
 const PATH = 'Properties.LoggingConfig.LogFormat';
 

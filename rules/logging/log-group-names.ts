@@ -8,9 +8,7 @@
  * named wildcard: the same expression on both sides matches exactly, and a log group name with a wildcard
  * matches any known text in its place. An `Fn::If` whose condition is unknown gives one key per branch.
  */
-import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
-import { asIntrinsic, getAttParts, isPlainObject, placeholders, subVariables } from '../../lib/template/intrinsics';
-import type { Resource } from '../../lib/template/model';
+import { type ResourceContext, type RuleOptions, asIntrinsic, getAttParts, isPlainObject, placeholders, subVariables, type Resource } from '../../lib/rule';
 
 /** Delimits an unknowable part of a key; never appears in a real name. */
 const WILD = '\u0000';

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { kindOf } from '../../lib/template/errors';
+import { defineRule, kindOf } from '../../lib/rule';
 
 /** The values CloudWatch Logs accepts for a retention policy (PutRetentionPolicy, AWS::Logs::LogGroup). */
 export const ALLOWED_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];

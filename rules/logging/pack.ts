@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import appsyncLogging from './appsync-logging';
 import codebuildLogs from './codebuild-logs';
 import ecsContainerLogging from './ecs-container-logging';

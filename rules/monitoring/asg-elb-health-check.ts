@@ -1,6 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import type { Resolved } from '../../lib/template/resolver';
-import { isPlainObject } from '../../lib/template/intrinsics';
+import { defineRule, type Resolved, isPlainObject } from '../../lib/rule';
 
 /** Does some possible value (a branch of an unknown condition) satisfy `predicate`? undefined when unknown. */
 function someBranch(r: Resolved, predicate: (value: unknown) => boolean): boolean | undefined {

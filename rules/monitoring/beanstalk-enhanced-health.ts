@@ -1,7 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
-import { isSetAt, scalarOptions } from '../../lib/semantics';
+import { defineRule, isPlainObject, type Resource, type Template, isSetAt, scalarOptions } from '../../lib/rule';
 
 const NAMESPACE = 'aws:elasticbeanstalk:healthreporting:system';
 const ENVIRONMENT = 'AWS::ElasticBeanstalk::Environment';

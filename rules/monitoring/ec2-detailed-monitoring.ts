@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isFalse, isSetAt, isTrue } from '../../lib/semantics';
+import { defineRule, isFalse, isSetAt, isTrue } from '../../lib/rule';
 
 export default defineRule({
   id: 'ec2-detailed-monitoring',

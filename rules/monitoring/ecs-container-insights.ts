@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { scalarOptions } from '../../lib/semantics';
+import { defineRule, scalarOptions } from '../../lib/rule';
 
 const SETTING = 'containerInsights';
 

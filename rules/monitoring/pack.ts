@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import asgElbHealthCheck from './asg-elb-health-check';
 import beanstalkEnhancedHealth from './beanstalk-enhanced-health';
 import ec2DetailedMonitoring from './ec2-detailed-monitoring';

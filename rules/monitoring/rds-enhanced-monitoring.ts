@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { clusterKind, clusterOf, effectiveEngine, isSet, isSetAt, positive, someValue, verdictAt } from '../../lib/semantics';
+import { defineRule, clusterKind, clusterOf, effectiveEngine, isSet, isSetAt, positive, someValue, verdictAt } from '../../lib/rule';
 
 export default defineRule({
   id: 'rds-enhanced-monitoring',

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { clusterKind, clusterOf, effectiveEngine, engineFamily, isAuroraEngine, possibleEngines, type EngineFamily } from '../../lib/semantics';
+import { defineRule, clusterKind, clusterOf, effectiveEngine, engineFamily, isAuroraEngine, possibleEngines, type EngineFamily } from '../../lib/rule';
 
 /** The log types worth exporting first, by engine family (all valid EnableCloudwatchLogsExports values). */
 const SUGGESTED: Readonly<Record<Exclude<EngineFamily, 'custom'>, string>> = {

@@ -1,6 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { clusterKind, clusterOf, effectiveEngine, engineFamily, isTrue, stringAt, verdictAt, type EngineFamily } from '../../lib/semantics';
-import type { Resource, Template } from '../../lib/template/model';
+import { defineRule, clusterKind, clusterOf, effectiveEngine, engineFamily, isTrue, stringAt, verdictAt, type EngineFamily, type Resource, type Template } from '../../lib/rule';
 
 /** Small burstable classes without Performance Insights for RDS for MySQL and MariaDB. */
 const SMALL_BURSTABLE = /^db\.(t2|t3|t4g)\.(micro|small)$/;

@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import resourceOwnerTag from './resource-owner-tag';
 import stackOwnerTag from './stack-owner-tag';
 

@@ -1,4 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule } from '../../lib/rule';
 import {
   DEFAULT_RESOURCE_TYPES,
   DEFAULT_TAG_KEYS,

@@ -1,6 +1,4 @@
-import { stackLabel, topLevelStacks } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
-import { listNames } from '../../lib/semantics';
+import { stackLabel, topLevelStacks, defineRule, listNames } from '../../lib/rule';
 import { carriesOwnTags, DEFAULT_RESOURCE_TYPES, DEFAULT_TAG_KEYS, TAG_KEYS_DOC, listKeys, ownerKeyMatcher, ownerTagVerdict, stackHasOwner, tagProperty } from './tags';
 
 export default defineRule({

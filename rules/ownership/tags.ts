@@ -2,11 +2,7 @@
  * Shared by the ownership rules: which tag keys name an owner, where each resource type keeps its tags, and
  * whether a tag list or map (as written, with intrinsic functions) carries an owner tag. Not a rule.
  */
-import type { Verdict } from '../../lib/engine/rule';
-import { OWNED_TYPES } from '../../lib/semantics';
-import { isPlainObject, own } from '../../lib/template/intrinsics';
-import type { Resource } from '../../lib/template/model';
-import type { Resolver } from '../../lib/template/resolver';
+import { type Verdict, OWNED_TYPES, isPlainObject, own, type Resource, type Resolver } from '../../lib/rule';
 
 /** Tag keys that name the team or person who runs a resource. */
 export const DEFAULT_TAG_KEYS: readonly string[] = ['Owner', 'Team', 'OwnerTeam', 'OwnerEmail'];

@@ -1,9 +1,4 @@
-import type { Stack } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
-import { isTrue } from '../../lib/semantics';
-import { asIntrinsic, isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource } from '../../lib/template/model';
-import type { Resolved } from '../../lib/template/resolver';
+import { type Stack, defineRule, isTrue, asIntrinsic, isPlainObject, type Resource, type Resolved } from '../../lib/rule';
 
 const INSTANCE = 'AWS::EC2::Instance';
 const GROUP = 'AWS::AutoScaling::AutoScalingGroup';

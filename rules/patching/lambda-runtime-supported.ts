@@ -1,4 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule } from '../../lib/rule';
 
 /**
  * Lambda managed runtimes that AWS has deprecated, with the date each was deprecated (the date security

@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import instancePatching from './instance-patching';
 import lambdaRuntimeSupported from './lambda-runtime-supported';
 import rdsAutoMinorVersionUpgrade from './rds-auto-minor-version-upgrade';

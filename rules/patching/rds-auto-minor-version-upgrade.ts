@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { isFalse } from '../../lib/semantics';
+import { defineRule, isFalse } from '../../lib/rule';
 
 const KINDS: Readonly<Record<string, string>> = {
   'AWS::RDS::DBInstance': 'RDS DB instance',

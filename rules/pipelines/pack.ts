@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import pipelineApprovalBeforeProduction from './pipeline-approval-before-production';
 import pipelineTestAction from './pipeline-test-action';
 

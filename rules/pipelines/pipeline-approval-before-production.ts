@@ -1,6 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { knownString, UNKNOWN } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
+import { defineRule, knownString, UNKNOWN, isPlainObject } from '../../lib/rule';
 import { DEFAULT_NON_PRODUCTION_PATTERN, DEFAULT_PRODUCTION_PATTERN, PATTERN_DOCS } from '../environments/classify';
 import {
   actionPatterns,

@@ -1,4 +1,4 @@
-import { defineRule, type ResourceContext } from '../../lib/engine/rule';
+import { defineRule, type ResourceContext } from '../../lib/rule';
 import {
   actionPatterns,
   commandTexts,

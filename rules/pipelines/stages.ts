@@ -2,11 +2,7 @@
  * Shared by the pipeline rules: a CodePipeline's stages and actions in order, with the values the rules
  * compare (names, categories, run order), resolved through parameters and conditions. Not a rule.
  */
-import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
-import { branches, knownString, referencedResource, UNKNOWN } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource } from '../../lib/template/model';
-import type { JsonPath } from '../../lib/template/path';
+import { type ResourceContext, type RuleOptions, branches, knownString, referencedResource, UNKNOWN, isPlainObject, type Resource, type JsonPath } from '../../lib/rule';
 import { DEFAULT_NON_PRODUCTION_PATTERN, DEFAULT_PRODUCTION_PATTERN, environmentKind, splitWords, type EnvironmentKind } from '../environments/classify';
 
 export interface PipelineAction {

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { asStrings, keepsOwnData } from '../../lib/semantics';
+import { defineRule, asStrings, keepsOwnData } from '../../lib/rule';
 import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from './environment';
 import { ELB_ATTRIBUTE, isProtected, PROTECTION as TARGETS, replicaProtection } from './protection';
 

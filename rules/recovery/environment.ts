@@ -2,9 +2,7 @@
  * Shared by the recovery and deployment rules (not a rule): which stacks a rule checks, by what their
  * names and tags say about their environment, and whether a setting is safe in some branch of an `Fn::If`.
  */
-import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
-import { someValue, UNKNOWN } from '../../lib/semantics';
-import type { JsonPath } from '../../lib/template/path';
+import { type ResourceContext, type RuleOptions, someValue, UNKNOWN, type JsonPath } from '../../lib/rule';
 import {
   classifier,
   DEFAULT_ENVIRONMENT_TAG_KEYS,

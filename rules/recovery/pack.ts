@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import deletionProtection from './deletion-protection';
 import productionTerminationProtection from './production-termination-protection';
 import statefulResourceRetention from './stateful-resource-retention';

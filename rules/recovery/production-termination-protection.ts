@@ -1,5 +1,4 @@
-import { stackLabel } from '../../lib/assembly/model';
-import { defineRule } from '../../lib/engine/rule';
+import { stackLabel, defineRule } from '../../lib/rule';
 import {
   DEFAULT_ENVIRONMENT_TAG_KEYS,
   DEFAULT_NON_PRODUCTION_PATTERN,

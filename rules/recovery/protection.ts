@@ -2,9 +2,7 @@
  * Shared by the recovery rules: the setting that protects each type of resource from deletion (by a stack
  * operation or an API call), what turns it on, and whether a resource has it. Not a rule.
  */
-import type { ResourceContext, RuleOptions } from '../../lib/engine/rule';
-import { and, isTrue, UNKNOWN, type Verdict } from '../../lib/semantics';
-import { isPlainObject, own } from '../../lib/template/intrinsics';
+import { type ResourceContext, type RuleOptions, and, isTrue, UNKNOWN, type Verdict, isPlainObject, own } from '../../lib/rule';
 import { safeSomewhere } from './environment';
 
 export interface Protection {

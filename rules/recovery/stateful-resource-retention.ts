@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { asStrings, keepsOwnData, UNKNOWN } from '../../lib/semantics';
+import { defineRule, asStrings, keepsOwnData, UNKNOWN } from '../../lib/rule';
 import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from './environment';
 import { isProtected } from './protection';
 

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { and, hasItems, includes, isTrue, judgeBranches, verdictIn } from '../../lib/semantics';
+import { defineRule, and, hasItems, includes, isTrue, judgeBranches, verdictIn } from '../../lib/rule';
 
 const ARC = 'Properties.AutoRollbackConfiguration';
 const AC = 'Properties.AlarmConfiguration';

@@ -1,6 +1,4 @@
-import type { FixEdit } from '../../lib/engine/finding';
-import { defineRule } from '../../lib/engine/rule';
-import { and, hasItems, isTrue, judgeBranches, or, type Verdict, verdictIn } from '../../lib/semantics';
+import { type FixEdit, defineRule, and, hasItems, isTrue, judgeBranches, or, type Verdict, verdictIn } from '../../lib/rule';
 
 const DC = 'Properties.DeploymentConfiguration';
 type Reason = 'noRollback' | 'circuitBreakerWithoutRollback' | 'alarmsWithoutRollback' | 'unwatchedStrategy';

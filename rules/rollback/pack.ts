@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import codedeployAutoRollback from './codedeploy-auto-rollback';
 import ecsDeploymentRollback from './ecs-deployment-rollback';
 import samDeploymentAlarms from './sam-deployment-alarms';

@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { hasItems, isFalse, judgeBranches, verdictIn } from '../../lib/semantics';
+import { defineRule, hasItems, isFalse, judgeBranches, verdictIn } from '../../lib/rule';
 
 const DP = 'Properties.DeploymentPreference';
 

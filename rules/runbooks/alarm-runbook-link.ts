@@ -1,7 +1,4 @@
-import { defineRule, type Verdict } from '../../lib/engine/rule';
-import { ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse } from '../../lib/semantics';
-import { asIntrinsic, boundedJoin, boundedReplace, getAttParts, isPlainObject, subVariables } from '../../lib/template/intrinsics';
-import type { Template } from '../../lib/template/model';
+import { defineRule, type Verdict, ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse, asIntrinsic, boundedJoin, boundedReplace, getAttParts, isPlainObject, subVariables, type Template } from '../../lib/rule';
 
 /** A URL, or the words runbook / run book / playbook. */
 const DEFAULT_PATTERN = '(https?://\\S+|\\brun[- ]?books?\\b|\\bplaybooks?\\b)';

@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import alarmRunbookLink from './alarm-runbook-link';
 
 export default definePack({

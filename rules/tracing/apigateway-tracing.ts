@@ -1,5 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { createsStage, isTrue } from '../../lib/semantics';
+import { defineRule, createsStage, isTrue } from '../../lib/rule';
 
 export default defineRule({
   id: 'apigateway-tracing',

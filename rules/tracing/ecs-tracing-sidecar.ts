@@ -1,6 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { asIntrinsic, boundedJoin, boundedReplace, findReferences, isPlainObject } from '../../lib/template/intrinsics';
-import type { Resolver } from '../../lib/template/resolver';
+import { defineRule, asIntrinsic, boundedJoin, boundedReplace, findReferences, isPlainObject, type Resolver } from '../../lib/rule';
 
 /**
  * The texts an image reference can take: the resolved string, the branches of an unknown condition, or,

@@ -1,6 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { asIntrinsic, getAttParts, isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
+import { defineRule, asIntrinsic, getAttParts, isPlainObject, type Resource, type Template } from '../../lib/rule';
 
 /** AWS managed policies that let a function write trace segments. */
 const XRAY_POLICIES = /AWSXRayDaemonWriteAccess|AWSXrayWriteOnlyAccess|AWSXrayFullAccess/i;

@@ -1,4 +1,4 @@
-import { definePack } from '../../lib/engine/rule';
+import { definePack } from '../../lib/rule';
 import apigatewayTracing from './apigateway-tracing';
 import appsyncTracing from './appsync-tracing';
 import ecsTracingSidecar from './ecs-tracing-sidecar';

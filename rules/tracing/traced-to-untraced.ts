@@ -1,7 +1,4 @@
-import { defineRule } from '../../lib/engine/rule';
-import { createsStage, isTrue, listNames, referredUnder, referrers, stringAt, verdictAt, type Invoker } from '../../lib/semantics';
-import { own } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
+import { defineRule, createsStage, isTrue, listNames, referredUnder, referrers, stringAt, verdictAt, type Invoker, own, type Resource, type Template } from '../../lib/rule';
 
 const LAMBDA = 'AWS::Lambda::Function';
 const SAM_FUNCTION = 'AWS::Serverless::Function';

@@ -1,8 +1,4 @@
-import { resourceLabel, type Stack } from '../../lib/assembly/model';
-import { defineRule, type AssemblyReport, type Verdict } from '../../lib/engine/rule';
-import { isFalse, verdictAt } from '../../lib/semantics';
-import { isPlainObject } from '../../lib/template/intrinsics';
-import type { Resource, Template } from '../../lib/template/model';
+import { resourceLabel, type Stack, defineRule, type AssemblyReport, type Verdict, isFalse, verdictAt, isPlainObject, type Resource, type Template } from '../../lib/rule';
 
 /** What measures the experience of users: synthetic transactions, real-user monitoring, internet performance. */
 const USER_TELEMETRY = ['AWS::Synthetics::Canary', 'AWS::RUM::AppMonitor', 'AWS::InternetMonitor::Monitor'];

@@ -1,6 +1,6 @@
 /** ACME's opslint pack: two rules in TypeScript, the others in rules.yaml (no code). */
 import * as path from 'node:path';
-import { definePack, loadYamlPack } from 'opslint';
+import { definePack, loadYamlPack } from 'opslint/rule';
 import alarmNaming from './rules/alarm-naming';
 import ownerAndCostTags from './rules/owner-and-cost-tags';
 

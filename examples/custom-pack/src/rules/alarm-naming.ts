@@ -1,4 +1,4 @@
-import { defineRule } from 'opslint';
+import { defineRule } from 'opslint/rule';
 
 export default defineRule({
   id: 'acme/alarm-naming',

@@ -1,4 +1,4 @@
-import { defineRule, type ResourceContext } from 'opslint';
+import { defineRule, type ResourceContext } from 'opslint/rule';
 
 /** Taggable types ACME bills and pages on; teams add theirs with the `resourceTypes` option. */
 const TYPES = [
