@@ -1,7 +1,6 @@
 /** The finding contract: what every reporter, the CDK integrations and the tests consume. */
 import { listNames } from '../semantics/values';
 import type { Assumption } from '../template/resolver';
-import type { Scorecard } from './scorecard';
 
 export type { Assumption };
 
@@ -221,4 +220,33 @@ export function assumptionList(assumptions: readonly Assumption[]): string {
 
 function shorten(value: string): string {
   return value.length > 40 ? `${value.slice(0, 39)}…` : value;
+}
+
+/** The OPS scorecard of a scan: each question and best practice of the pillar, with what the scan could check. */
+export interface ScorecardBestPractice {
+  readonly id: string;
+  readonly title: string;
+  readonly url: string;
+  /** the scan has rules for it; false means a human review */
+  readonly checkable: boolean;
+  /** the rules that checked it */
+  readonly rules: readonly string[];
+  /** resources (or, for app-level rules, assemblies) evaluated */
+  readonly resources: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly suppressed: number;
+  /** evaluated, but the verdict needs context the scan did not have (see the findings' "Needs context") */
+  readonly needsContext: number;
+}
+
+export interface ScorecardQuestion {
+  readonly id: string;
+  readonly title: string;
+  readonly url: string;
+  readonly bestPractices: readonly ScorecardBestPractice[];
+}
+
+export interface Scorecard {
+  readonly questions: readonly ScorecardQuestion[];
 }

@@ -5,50 +5,8 @@
  */
 import { bestPractice, QUESTIONS, questionUrl } from '../framework';
 import type { ConfiguredRule } from './runner';
+import type { Scorecard } from './finding';
 import type { RuleStats } from './stats';
-
-export interface ScorecardBestPractice {
-  readonly id: string;
-  readonly title: string;
-  readonly url: string;
-  /** the scan has rules for it; false means a human review */
-  readonly checkable: boolean;
-  /** the rules that checked it */
-  readonly rules: readonly string[];
-  /** resources (or, for app-level rules, assemblies) evaluated */
-  readonly resources: number;
-  readonly passed: number;
-  readonly failed: number;
-  readonly suppressed: number;
-  /** evaluated, but the verdict needs context the scan did not have (see the findings' "Needs context") */
-  readonly needsContext: number;
-}
-
-export interface ScorecardQuestion {
-  readonly id: string;
-  readonly title: string;
-  readonly url: string;
-  readonly bestPractices: readonly ScorecardBestPractice[];
-}
-
-export interface Scorecard {
-  readonly questions: readonly ScorecardQuestion[];
-}
-
-/** Merges the per-rule statistics of several assemblies. */
-export function mergeStats(into: Map<string, RuleStats>, from: ReadonlyMap<string, RuleStats>): void {
-  for (const [rule, s] of from) {
-    const t = into.get(rule);
-    if (!t) {
-      into.set(rule, { evaluated: new Set(s.evaluated), failed: new Set(s.failed), needsContext: new Set(s.needsContext), suppressed: new Set(s.suppressed) });
-      continue;
-    }
-    s.evaluated.forEach((k) => t.evaluated.add(k));
-    s.failed.forEach((k) => t.failed.add(k));
-    s.needsContext.forEach((k) => t.needsContext.add(k));
-    s.suppressed.forEach((k) => t.suppressed.add(k));
-  }
-}
 
 export function buildScorecard(rules: readonly ConfiguredRule[], stats: ReadonlyMap<string, RuleStats>): Scorecard {
   const byBestPractice = new Map<string, string[]>();

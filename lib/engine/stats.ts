@@ -11,3 +11,18 @@ export interface RuleStats {
   /** filled after suppressions are applied */
   readonly suppressed: Set<string>;
 }
+
+/** Merges the per-rule statistics of several assemblies. */
+export function mergeStats(into: Map<string, RuleStats>, from: ReadonlyMap<string, RuleStats>): void {
+  for (const [rule, s] of from) {
+    const t = into.get(rule);
+    if (!t) {
+      into.set(rule, { evaluated: new Set(s.evaluated), failed: new Set(s.failed), needsContext: new Set(s.needsContext), suppressed: new Set(s.suppressed) });
+      continue;
+    }
+    s.evaluated.forEach((k) => t.evaluated.add(k));
+    s.failed.forEach((k) => t.failed.add(k));
+    s.needsContext.forEach((k) => t.needsContext.add(k));
+    s.suppressed.forEach((k) => t.suppressed.add(k));
+  }
+}

@@ -9,7 +9,7 @@
  * framework pages). The content reads with JavaScript off; only the filters need it.
  */
 import { assumptionList, errorLocation, fullMessage, type Finding, type ScanReport, type Severity } from '../engine/finding';
-import type { ScorecardBestPractice, ScorecardQuestion } from '../engine/scorecard';
+import type { ScorecardBestPractice, ScorecardQuestion } from '../engine/finding';
 import { bestPractice, question as frameworkQuestion } from '../framework';
 import { htmlChars } from './escape';
 import type { Reporter, ReporterOptions } from './index';
