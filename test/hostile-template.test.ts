@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { resolveLimits } from '../lib/config/limits';
 import { UsageError } from '../lib/engine/config';
 import type { ScanReport } from '../lib/engine/finding';
-import { parseDocument } from '../lib/template/parse';
+import { DEFAULT_PARSE_LIMITS, parseDocument } from '../lib/template/parse';
 import { templateFromText } from '../lib/template/load';
 import { runCli } from './helpers/cli';
 
@@ -97,7 +97,8 @@ describe('#1 a %TAG directive after a comment of !Ref&&&... does not hang the pa
   it('a long list of tags made by the directive is read in time linear in the text', async () => {
     const items = Array.from({ length: 50_000 }, (_, i) => `        - !e!ef p${i}\n`).join('');
     const text = `%TAG !e! !R\n---\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags:\n${items}`;
-    const doc = parseDocument(text, 'tags.yaml');
+    // the budget is the test's timeout: a busy machine may take more than the default 10 s; a hang takes forever
+    const doc = parseDocument(text, 'tags.yaml', 'yaml', { ...DEFAULT_PARSE_LIMITS, parseTimeoutMs: 60_000 });
     const tags = (doc.value as { Resources: { Topic: { Properties: { Tags: unknown[] } } } }).Resources.Topic.Properties.Tags;
     expect(tags).toHaveLength(50_000);
     expect(tags[49_999]).toEqual({ Ref: 'p49999' });
