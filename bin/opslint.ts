@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `opslint` command: a thin entry that hands argv to lib/cli. */
 import { writeSync } from 'node:fs';
-import { packageVersion } from '../lib/cli/version';
+import { packageVersion } from '../lib/version';
 
 // `--version` alone answers before the command-line parser is even loaded: it is called in scripts and prompts
 const argv = process.argv.slice(2);

@@ -31,8 +31,8 @@ export type { Role, RoleOf, StackFacts, AppFacts, Invoker, InvocationMode, Invok
 // Scanning
 export { scanPaths, buildReport, type ScanOptions } from './scan';
 export { configureRules, UsageError, type RuleSelection } from './engine/config';
-export { runRules, INTERNAL_ERROR, type ConfiguredRule } from './engine/runner';
-export { atOrAbove, compareFindings, SEVERITIES } from './engine/finding';
+export { runRules, type ConfiguredRule } from './engine/runner';
+export { atOrAbove, compareFindings, INTERNAL_ERROR, SEVERITIES } from './engine/finding';
 export type { Finding, Severity, FailOn, ScanReport, Summary, InputErrorEntry, Note, Assumption } from './engine/finding';
 export { BUILTIN_PACKS } from './compose';
 

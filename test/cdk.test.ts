@@ -36,7 +36,7 @@ import type { IConstruct } from 'constructs';
 import { OpsAspect, OpsChecks, type OpsCheckProps } from '../lib/cdk';
 import { OpsNagPack } from '../lib/cdk/nag';
 import { readCloudAssembly } from '../lib/assembly/read';
-import { packageVersion } from '../lib/cli/version';
+import { packageVersion } from '../lib/version';
 import { UsageError } from '../lib/engine/config';
 import alarmActions from '../rules/alarms/alarm-actions';
 import lambdaTracing from '../rules/tracing/lambda-tracing';

@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { INTERNAL_ERROR } from '../lib/engine/runner';
+import { INTERNAL_ERROR } from '../lib/engine/finding';
 import { scanPaths } from '../lib/scan';
 import { corpusDir } from './helpers/corpus';
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { readCloudAssembly } from '../lib/assembly/read';
 import { singleTemplateAssembly, type Assembly, type Stack } from '../lib/assembly/model';
 import { configureRules, UsageError, type RuleSelection } from '../lib/engine/config';
-import { atOrAbove, compareFindings, type Finding } from '../lib/engine/finding';
+import { atOrAbove, compareFindings, INTERNAL_ERROR, type Finding } from '../lib/engine/finding';
 import {
   defineRule,
   definePack,
@@ -21,7 +21,7 @@ import {
   type RuleOptions,
   ruleDocsUrl,
 } from '../lib/engine/rule';
-import { INTERNAL_ERROR, runRules, type ConfiguredRule } from '../lib/engine/runner';
+import { runRules, type ConfiguredRule } from '../lib/engine/runner';
 import { isEmpty, isFalse, isTrue } from '../lib/semantics';
 import { buildReport, toDisplayPath } from '../lib/scan';
 import { InputError } from '../lib/template/errors';

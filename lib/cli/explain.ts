@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { UsageError } from '../engine/config';
 import { ruleDocFileName } from '../engine/rule';
 import { BUILTIN_PACKS } from '../compose';
-import { packageRoot } from './version';
+import { packageRoot } from '../version';
 
 export function explainRule(ruleId: string): string {
   const known = BUILTIN_PACKS.flatMap((p) => p.rules.map((r) => r.id));

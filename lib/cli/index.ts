@@ -10,7 +10,7 @@ import type { FixCliOptions } from './fix';
 import { InputError } from '../template/errors';
 import { FORMATS } from '../reporters';
 import { printable } from '../reporters/escape';
-import { packageVersion } from './version';
+import { packageVersion } from '../version';
 
 export interface CliIO {
   readonly stdout: (text: string) => void;

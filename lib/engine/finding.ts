@@ -8,6 +8,9 @@ export type { Assumption };
 /** The `pack` of findings the engine itself reports (an invalid suppression), not a rule of any pack. */
 export const ENGINE_PACK = 'opslint';
 
+/** The rule id of a finding that says a rule failed on a resource. */
+export const INTERNAL_ERROR = 'internal-error';
+
 /** How serious a finding is. */
 export type Severity = 'error' | 'warning' | 'info';
 /** The severities, most serious first. */

@@ -18,7 +18,7 @@ import type { ParsedDocument } from '../template/parse';
 import { formatPath, parsePath } from '../template/path';
 import { Resolver, type Assumption } from '../template/resolver';
 import type { Position } from '../template/source';
-import { assumptionSentence, type Finding, type FixEdit, type Severity } from './finding';
+import { assumptionSentence, INTERNAL_ERROR, type Finding, type FixEdit, type Severity } from './finding';
 import {
   checkedRoles,
   checksRole,
@@ -33,9 +33,6 @@ import {
   type Rule,
   type RuleOptions,
 } from './rule';
-
-/** The rule id of a finding that says a rule failed on a resource. */
-export const INTERNAL_ERROR = 'internal-error';
 
 /** A rule as the user configured it: on, with this severity and these options. */
 export interface ConfiguredRule {

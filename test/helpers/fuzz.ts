@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import * as YAML from 'yaml';
 import { singleTemplateAssembly } from '../../lib/assembly/model';
 import { configureRules } from '../../lib/engine/config';
-import { INTERNAL_ERROR } from '../../lib/engine/runner';
+import { INTERNAL_ERROR } from '../../lib/engine/finding';
 import { buildReport } from '../../lib/scan';
 import { InputError } from '../../lib/template/errors';
 import { templateFromText } from '../../lib/template/load';
