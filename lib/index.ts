@@ -30,7 +30,8 @@ export type { Role, RoleOf, StackFacts, AppFacts, Invoker, InvocationMode, Invok
 
 // Scanning
 export { scanPaths, buildReport, type ScanOptions } from './scan';
-export { configureRules, UsageError, type RuleSelection } from './engine/config';
+export { configureRules, type RuleSelection } from './engine/config';
+export { UsageError } from './errors';
 export { runRules, type ConfiguredRule } from './engine/runner';
 export { atOrAbove, compareFindings, INTERNAL_ERROR, SEVERITIES } from './engine/finding';
 export type { Finding, Severity, FailOn, ScanReport, Summary, InputErrorEntry, Note, Assumption } from './engine/finding';

@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { readCloudAssembly } from '../lib/assembly/read';
 import { singleTemplateAssembly, type Assembly, type Stack } from '../lib/assembly/model';
-import { configureRules, UsageError, type RuleSelection } from '../lib/engine/config';
+import { configureRules, type RuleSelection } from '../lib/engine/config';
+import { UsageError } from '../lib/errors';
 import { atOrAbove, compareFindings, INTERNAL_ERROR, type Finding } from '../lib/engine/finding';
 import {
   defineRule,

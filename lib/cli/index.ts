@@ -4,23 +4,13 @@
  */
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { UsageError } from '../engine/config';
 import type { OutputFlag, ScanCliOptions } from './scan';
 import type { FixCliOptions } from './fix';
-import { InputError } from '../template/errors';
+import { EXIT, InputError, UsageError } from '../errors';
 import { FORMATS } from '../reporters';
 import { printable } from '../reporters/escape';
 import { packageVersion } from '../version';
-
-export interface CliIO {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** whether stdout is a terminal (colours by default) */
-  readonly isTTY: boolean;
-}
-
+import type { CliIO } from './io';
 
 /** The bounds on what one input may make opslint do (lib/config/limits.ts), for each command that reads templates. */
 function addLimitOptions(command: Command): void {
@@ -38,7 +28,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 const collectRaw = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  let exitCode = 0;
+  let exitCode: number = EXIT.ok;
   const program = new Command('opslint')
     .description('Lint CloudFormation templates and CDK apps against the AWS Well-Architected Operational Excellence best practices.')
     .version(packageVersion(), '-v, --version')
@@ -152,12 +142,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
+      return error.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     if (error instanceof UsageError || error instanceof InputError) {
       // a usage error may quote the command line, an input error a file name: neither drives the terminal
       io.stderr(`opslint: ${printable(error instanceof InputError ? error.format() : error.message)}\n`);
-      return 2;
+      return EXIT.error;
     }
     throw error;
   }

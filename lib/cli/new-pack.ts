@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../engine/config';
+import { UsageError } from '../errors';
 import { packageVersion } from '../version';
 
 /** `@acme/opslint-pack-tags` → `acme-tags`: the pack's namespace, from its package name. */

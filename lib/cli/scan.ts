@@ -6,9 +6,10 @@ import { mkdirSync, realpathSync, statSync, writeFileSync, type BigIntStats } fr
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
-import { configureRules, UsageError } from '../engine/config';
+import { configureRules } from '../engine/config';
 import type { LimitsFlags } from '../config/limits';
-import { atOrAbove, INTERNAL_ERROR, type FailOn } from '../engine/finding';
+import type { FailOn } from '../engine/finding';
+import { UsageError } from '../errors';
 import { FORMATS, getReporter } from '../reporters';
 import { ruleInfos } from '../engine/rule-info';
 import { errorLine } from '../reporters/text';
@@ -22,11 +23,9 @@ import { readSettings, type Settings } from './settings';
 import { parameterFile } from './parameters';
 import { toDisplayPath } from '../scan';
 import { packageVersion } from '../version';
-import type { CliIO } from './index';
+import { exitCode, type CliIO } from './io';
 import type { DeployedResult } from '../sources/deployed';
 import type { LoadOptions } from '../template/load';
-
-export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
 export interface ScanCliOptions extends LimitsFlags {
   format?: string[];
@@ -155,10 +154,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   if (!outputs.some((o) => o.format === 'text' && o.file === undefined)) {
     for (const e of report.errors) io.stderr(`${errorLine(e)}\n`);
   }
-  const failOn = opts.failOn ?? config.failOn ?? 'error';
-  // a rule that failed leaves its part of the scan unchecked, whatever --fail-on says
-  if (report.errors.length > 0 || report.findings.some((f) => f.ruleId === INTERNAL_ERROR)) return EXIT.error;
-  return report.findings.some((f) => !f.suppressed && atOrAbove(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
+  return exitCode({ errors: report.errors.length, findings: report.findings }, opts.failOn ?? config.failOn ?? 'error');
 }
 
 /**

@@ -5,7 +5,7 @@
  * `limits` section and the command line (which wins) can change them. An input beyond a bound is an input
  * error naming the bound.
  */
-import { UsageError } from '../engine/config';
+import { UsageError } from '../errors';
 import { DEFAULT_MAX_ASSEMBLY_RESOURCES, DEFAULT_MAX_STACKS } from '../assembly/read';
 import { DEFAULT_MAX_FOREACH_ENTRIES } from '../template/foreach';
 import { DEFAULT_MAX_FILE_BYTES, type LoadOptions } from '../template/load';
