@@ -9,9 +9,8 @@
 import * as path from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { createColors } from 'picocolors';
-import type { FailOn, Finding, FixEdit } from '../engine/finding';
+import type { Finding, FixEdit } from '../engine/finding';
 import type { Rule } from '../engine/rule';
-import type { LimitsFlags } from '../config/limits';
 import { fixPaths, type FileFix } from '../fix/run';
 import { replaceFile } from '../fix/write';
 import { printable } from '../reporters/escape';
@@ -19,19 +18,7 @@ import { errorLine } from '../reporters/text';
 import { formatPath } from '../template/path';
 import { readSettings } from './settings';
 import { exitCode, type CliIO } from './io';
-
-/** The options of `opslint fix`, as commander parses them. */
-export interface FixCliOptions extends LimitsFlags {
-  rule?: string[];
-  excludeRule?: string[];
-  dryRun?: boolean;
-  parameters?: string[];
-  config?: string | false;
-  loadPack?: string[];
-  packs?: boolean;
-  failOn?: FailOn;
-  color: boolean;
-}
+import type { FixCliOptions } from './options';
 
 /** Runs `opslint fix` and returns the exit code. */
 export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): Promise<number> {

@@ -7,8 +7,6 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
 import { configureRules } from '../engine/config';
-import type { LimitsFlags } from '../config/limits';
-import type { FailOn } from '../engine/finding';
 import { UsageError } from '../errors';
 import { FORMATS, getReporter } from '../reporters';
 import { ruleInfos } from '../engine/rule-info';
@@ -24,38 +22,10 @@ import { parameterFile } from './parameters';
 import { toDisplayPath } from '../scan';
 import { packageVersion } from '../version';
 import { exitCode, type CliIO } from './io';
+import type { SCAN_OPTIONS, ScanCliOptions } from './options';
+import type { OrderedValues } from '../util/option-spec';
 import type { DeployedResult } from '../sources/deployed';
 import type { LoadOptions } from '../template/load';
-
-export interface ScanCliOptions extends LimitsFlags {
-  format?: string[];
-  output?: string[];
-  failOn?: FailOn;
-  parameters?: string[];
-  pack?: string[];
-  rule?: string[];
-  excludeRule?: string[];
-  accountBaseline?: string[];
-  scorecard?: boolean;
-  color: boolean;
-  config?: string | false;
-  baseline?: string;
-  writeBaseline?: string;
-  changedSince?: string;
-  ignoreNonTemplates?: boolean;
-  loadPack?: string[];
-  packs?: boolean;
-  stack?: string[];
-  allStacks?: boolean;
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  templateStage?: 'original' | 'processed';
-  jobs?: string;
-  ruleTimeout?: string;
-  requestTimeout?: string;
-  fetchTimeout?: string;
-}
 
 /** One report to write: a format, and a file (stdout when undefined). */
 export interface Output {
@@ -64,10 +34,7 @@ export interface Output {
 }
 
 /** A `--format` or `--output` value, in command-line order as the argument parser read it. */
-export interface OutputFlag {
-  readonly flag: 'format' | 'output';
-  readonly value: string;
-}
+export type OutputFlag = OrderedValues<typeof SCAN_OPTIONS>[number];
 
 /**
  * `--format` and `--output` pair up in the order given: an `--output` belongs to the `--format` before it
