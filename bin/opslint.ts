@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** The `opslint` command: a thin entry that hands argv to lib/cli. */
 import { writeSync } from 'node:fs';
-import { packageVersion } from '../lib/cli/version';
+import { EXIT } from '../lib/errors';
+import { packageVersion } from '../lib/version';
 
 // `--version` alone answers before the command-line parser is even loaded: it is called in scripts and prompts
 const argv = process.argv.slice(2);
@@ -12,7 +13,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   } catch {
     // a reader that went away: nothing to tell it
   }
-  process.exit(0);
+  process.exit(EXIT.ok);
 }
 
 // loaded after the fast path above
@@ -38,7 +39,7 @@ main(argv, {
     // a bug in opslint itself: one line, not a stack trace, unless asked for
     process.stderr.write(`opslint: internal error: ${describe(error)}\n`);
     if (process.env.OPSLINT_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT.error;
   },
 );
 

@@ -9,7 +9,8 @@ export { scanPaths, scanSources, type ScanSettings as ScanOptions, type Parallel
 export { filesSource } from './sources/files';
 export type { Source } from './sources/source';
 export { buildReport, type ReportOptions } from './scan';
-export { configureRules, UsageError, type RuleSelection } from './engine/config';
+export { configureRules, type RuleSelection } from './engine/config';
+export { UsageError } from './errors';
 export type { ConfiguredRule } from './engine/runner';
 export { BUILTIN_PACKS } from './compose';
 export { loadPacks } from './packs/load';

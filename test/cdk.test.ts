@@ -36,8 +36,8 @@ import type { IConstruct } from 'constructs';
 import { OpsAspect, OpsChecks, type OpsCheckProps } from '../lib/cdk';
 import { OpsNagPack } from '../lib/cdk/nag';
 import { readCloudAssembly } from '../lib/assembly/read';
-import { packageVersion } from '../lib/cli/version';
-import { UsageError } from '../lib/engine/config';
+import { packageVersion } from '../lib/version';
+import { UsageError } from '../lib/errors';
 import alarmActions from '../rules/alarms/alarm-actions';
 import lambdaTracing from '../rules/tracing/lambda-tracing';
 

@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { readCloudAssembly } from '../lib/assembly/read';
 import { singleTemplateAssembly, type Assembly, type Stack } from '../lib/assembly/model';
 import { regionAssembly } from '../lib/sources/deployed';
-import { configureRules, UsageError, type RuleSelection } from '../lib/engine/config';
-import { atOrAbove, compareFindings, type Finding } from '../lib/engine/finding';
+import { configureRules, type RuleSelection } from '../lib/engine/config';
+import { UsageError } from '../lib/errors';
+import { atOrAbove, compareFindings, INTERNAL_ERROR, type Finding } from '../lib/engine/finding';
 import {
   defineRule,
   definePack,
@@ -22,7 +23,6 @@ import {
   type RuleOptions,
   ruleDocsUrl,
 } from '../lib/engine/rule';
-import { INTERNAL_ERROR } from '../lib/engine/finding';
 import { runRules, type ConfiguredRule } from '../lib/engine/runner';
 import { isEmpty, isFalse, isTrue } from '../lib/semantics';
 import { buildReport, toDisplayPath } from '../lib/scan';

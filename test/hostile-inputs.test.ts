@@ -5,7 +5,7 @@
  */
 import type * as Sarif from 'sarif';
 import type { ScanReport } from '../lib/engine/finding';
-import { compileGlob } from '../lib/inputs/glob';
+import { compileGlob } from '../lib/util/glob';
 import { redactUrl, redactUrls } from '../lib/sources/deployed';
 import { isolateAwsEnvironment } from './helpers/deployed';
 import { runCli } from './helpers/cli';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { resolveLimits } from '../lib/config/limits';
-import { UsageError } from '../lib/engine/config';
+import { UsageError } from '../lib/errors';
 import type { ScanReport } from '../lib/engine/finding';
 import { DEFAULT_PARSE_LIMITS, parseDocument } from '../lib/template/parse';
 import { templateFromText } from '../lib/template/load';

@@ -10,8 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Finding, ScanReport } from '../lib/engine/finding';
-import { INTERNAL_ERROR } from '../lib/engine/finding';
+import { INTERNAL_ERROR, type Finding, type ScanReport } from '../lib/engine/finding';
 import { runCli } from './helpers/cli';
 import { yaml } from './helpers/yaml';
 

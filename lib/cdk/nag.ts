@@ -9,7 +9,7 @@ import { CfnResource, Stack, type IPolicyValidationContext, type PolicyValidatio
 import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, NagRuleCompliance, type NagPackProps } from 'cdk-nag';
 import type { Finding } from '../engine/finding';
-import { packageVersion } from '../cli/version';
+import { packageVersion } from '../version';
 import { configured, type OpsCheckProps } from './common';
 import { appReport, describeFinding, level, stackOf } from './report';
 import { synthesizedStacks } from './source';

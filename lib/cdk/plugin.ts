@@ -10,7 +10,7 @@ import type { IConstruct } from 'constructs';
 import type { Assembly } from '../assembly/model';
 import type { Finding } from '../engine/finding';
 import { parsePath } from '../template/path';
-import { packageVersion } from '../cli/version';
+import { packageVersion } from '../version';
 import {
   acknowledgementFor,
   acknowledgementId,

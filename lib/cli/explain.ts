@@ -1,10 +1,10 @@
 /** `opslint explain <rule>`: the rule's documentation page, as generated into docs/rules. */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../engine/config';
+import { UsageError } from '../errors';
 import { ruleDocFileName } from '../engine/rule';
 import { BUILTIN_PACKS } from '../compose';
-import { packageRoot } from './version';
+import { packageRoot } from '../version';
 
 export function explainRule(ruleId: string): string {
   const known = BUILTIN_PACKS.flatMap((p) => p.rules.map((r) => r.id));

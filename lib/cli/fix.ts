@@ -3,36 +3,22 @@
  * by hand. Configuration, packs and parameters are read as `scan` reads them. With `--dry-run` nothing is
  * written: the unified diff goes to stdout (a patch `git apply` takes) and the listing to stderr.
  *
- * Exit code: 2 when an input could not be read; 1 when findings at or above `--fail-on` are left after
- * fixing (with `--dry-run`: would be left); 0 otherwise.
+ * Exit code: 2 when an input could not be read, a fixed file could not be written or a rule failed; 1 when
+ * findings at or above `--fail-on` are left after fixing (with `--dry-run`: would be left); 0 otherwise.
  */
 import * as path from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { createColors } from 'picocolors';
-import { atOrAbove, type FailOn, type Finding, type FixEdit } from '../engine/finding';
+import type { Finding, FixEdit } from '../engine/finding';
 import type { Rule } from '../engine/rule';
-import type { LimitsFlags } from '../config/limits';
 import { fixPaths, type FileFix } from '../fix/run';
 import { replaceFile } from '../fix/write';
 import { printable } from '../reporters/escape';
 import { errorLine } from '../reporters/text';
 import { formatPath } from '../template/path';
 import { readSettings } from './settings';
-import { EXIT } from './scan';
-import type { CliIO } from './index';
-
-/** The options of `opslint fix`, as commander parses them. */
-export interface FixCliOptions extends LimitsFlags {
-  rule?: string[];
-  excludeRule?: string[];
-  dryRun?: boolean;
-  parameters?: string[];
-  config?: string | false;
-  loadPack?: string[];
-  packs?: boolean;
-  failOn?: FailOn;
-  color: boolean;
-}
+import { exitCode, type CliIO } from './io';
+import type { FixCliOptions } from './options';
 
 /** Runs `opslint fix` and returns the exit code. */
 export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): Promise<number> {
@@ -58,10 +44,8 @@ export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): P
   for (const e of run.report.errors) io.stderr(`${errorLine(e)}\n`);
   for (const line of unwritten) io.stderr(`${line}\n`);
 
-  if (run.report.errors.length > 0 || unwritten.length > 0) return EXIT.error;
-  const failOn = opts.failOn ?? config.failOn ?? 'error';
   const remaining = run.files.flatMap((f) => [...f.left.map((l) => l.finding), ...f.introduced]);
-  return remaining.some((f) => atOrAbove(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
+  return exitCode({ errors: run.report.errors.length + unwritten.length, findings: remaining }, opts.failOn ?? config.failOn ?? 'error');
 }
 
 /** The text as written to the file: with its byte order mark, when it had one. */

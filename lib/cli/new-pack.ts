@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../engine/config';
-import { packageVersion } from './version';
+import { UsageError } from '../errors';
+import { packageVersion } from '../version';
 
 /** `@acme/opslint-pack-tags` → `acme-tags`: the pack's namespace, from its package name. */
 export function packIdFor(name: string): string {

@@ -6,10 +6,8 @@ import { mkdirSync, realpathSync, statSync, writeFileSync, type BigIntStats } fr
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
-import { configureRules, UsageError } from '../engine/config';
-import type { LimitsFlags } from '../config/limits';
-import { INTERNAL_ERROR } from '../engine/finding';
-import { atOrAbove, type FailOn } from '../engine/finding';
+import { configureRules } from '../engine/config';
+import { UsageError } from '../errors';
 import { FORMATS, getReporter } from '../reporters';
 import { ruleInfos } from '../engine/rule-info';
 import { errorLine } from '../reporters/text';
@@ -24,40 +22,10 @@ import type { Source } from '../sources/source';
 import { readSettings, type Settings } from './settings';
 import { parameterFile } from './parameters';
 import { toDisplayPath } from '../scan/prepare';
-import { packageVersion } from './version';
-import type { CliIO } from './index';
-
-export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
-
-export interface ScanCliOptions extends LimitsFlags {
-  format?: string[];
-  output?: string[];
-  failOn?: FailOn;
-  parameters?: string[];
-  pack?: string[];
-  rule?: string[];
-  excludeRule?: string[];
-  accountBaseline?: string[];
-  scorecard?: boolean;
-  color: boolean;
-  config?: string | false;
-  baseline?: string;
-  writeBaseline?: string;
-  changedSince?: string;
-  ignoreNonTemplates?: boolean;
-  loadPack?: string[];
-  packs?: boolean;
-  stack?: string[];
-  allStacks?: boolean;
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  templateStage?: 'original' | 'processed';
-  jobs?: string;
-  ruleTimeout?: string;
-  requestTimeout?: string;
-  fetchTimeout?: string;
-}
+import { packageVersion } from '../version';
+import { exitCode, type CliIO } from './io';
+import type { SCAN_OPTIONS, ScanCliOptions } from './options';
+import type { OrderedValues } from '../util/option-spec';
 
 /** One report to write: a format, and a file (stdout when undefined). */
 export interface Output {
@@ -66,10 +34,7 @@ export interface Output {
 }
 
 /** A `--format` or `--output` value, in command-line order as the argument parser read it. */
-export interface OutputFlag {
-  readonly flag: 'format' | 'output';
-  readonly value: string;
-}
+export type OutputFlag = OrderedValues<typeof SCAN_OPTIONS>[number];
 
 /**
  * `--format` and `--output` pair up in the order given: an `--output` belongs to the `--format` before it
@@ -155,10 +120,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   if (!outputs.some((o) => o.format === 'text' && o.file === undefined)) {
     for (const e of report.errors) io.stderr(`${errorLine(e)}\n`);
   }
-  const failOn = opts.failOn ?? config.failOn ?? 'error';
-  // a rule that failed leaves its part of the scan unchecked, whatever --fail-on says
-  if (report.errors.length > 0 || report.findings.some((f) => f.ruleId === INTERNAL_ERROR)) return EXIT.error;
-  return report.findings.some((f) => !f.suppressed && atOrAbove(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
+  return exitCode({ errors: report.errors.length, findings: report.findings }, opts.failOn ?? config.failOn ?? 'error');
 }
 
 /**

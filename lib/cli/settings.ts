@@ -5,28 +5,18 @@
  */
 import * as path from 'node:path';
 import { configRelative, distrust, findConfig, loadConfig, selectionFromConfig, type ConfigFile, type LoadedConfig, type TrustOptions } from '../config/load';
-import { resolveLimits, type LimitsFlags } from '../config/limits';
+import { resolveLimits } from '../config/limits';
 import type { RuleSelection } from '../engine/config';
 import type { Pack } from '../engine/rule';
 import type { PackSource } from '../parallel/run';
 import { admitPacks, loadPacks } from '../packs/load';
 import { toDisplayPath, type ScanOptions } from '../scan/prepare';
+import type { ScanCliOptions } from './options';
 import { parseParameterArgs } from './parameters';
 import { BUILTIN_PACKS } from '../compose';
 
-/** The command-line flags that settings come from (those a command lacks stay undefined). */
-export interface SettingsFlags extends LimitsFlags {
-  config?: string | false;
-  loadPack?: string[];
-  /** false with --no-packs */
-  packs?: boolean;
-  pack?: string[];
-  rule?: string[];
-  excludeRule?: string[];
-  parameters?: string[];
-  accountBaseline?: string[];
-  baseline?: string;
-}
+/** The command-line flags that settings come from: scan's (fix has some of them; those a command lacks stay undefined). */
+export type SettingsFlags = Partial<ScanCliOptions>;
 
 export interface Settings {
   /** the configuration file's content ({} without one) */

@@ -1,7 +1,7 @@
 /** `opslint init`: a commented starter configuration. */
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../engine/config';
+import { UsageError } from '../errors';
 import { CONFIG_FILES } from './load';
 
 export const STARTER = `# opslint configuration: https://github.com/opslint/opslint#configuration

@@ -5,11 +5,13 @@
  * `limits` section and the command line (which wins) can change them. An input beyond a bound is an input
  * error naming the bound.
  */
-import { UsageError } from '../engine/config';
+import { UsageError } from '../errors';
 import { DEFAULT_MAX_ASSEMBLY_RESOURCES, DEFAULT_MAX_STACKS } from '../assembly/read';
 import { DEFAULT_MAX_FOREACH_ENTRIES } from '../template/foreach';
 import { DEFAULT_MAX_FILE_BYTES, type LoadOptions } from '../template/load';
 import { DEFAULT_PARSE_LIMITS, DEFAULT_PARSE_TIMEOUT_MS } from '../template/parse';
+import type { OptionValues } from '../util/option-spec';
+import type { LIMIT_OPTIONS } from './limit-options';
 
 /** The limits as the configuration file writes them (sizes as a number of bytes or a string such as `"50MB"`). */
 export interface LimitsConfig {
@@ -41,15 +43,7 @@ export function parseSize(value: number | string): number | undefined {
 }
 
 /** The limits from the command line, as typed. */
-export interface LimitsFlags {
-  readonly maxFileSize?: string;
-  readonly maxDepth?: string;
-  readonly maxAliasNodes?: string;
-  readonly maxForeachEntries?: string;
-  readonly parseTimeout?: string;
-  readonly maxStacks?: string;
-  readonly maxResources?: string;
-}
+export type LimitsFlags = OptionValues<typeof LIMIT_OPTIONS>;
 
 /**
  * The read options for a scan: each limit from the command line, else from the configuration, else its

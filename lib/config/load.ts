@@ -8,7 +8,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync, type Stats } from 'n
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { default as Ajv, ErrorObject } from 'ajv';
-import { packageRoot } from '../cli/version';
+import { packageRoot } from '../version';
 import { repositoryRoot } from '../inputs/within';
 import type { FailOn, Severity } from '../engine/finding';
 import type { RuleSelection } from '../engine/config';

@@ -1,6 +1,6 @@
 /** Which stacks hold the account baseline: matched by stack name, artifact id, construct path or template file. */
 import type { Stack } from '../assembly/model';
-import { compileGlob } from '../inputs/glob';
+import { compileGlob } from '../util/glob';
 
 export function accountBaselineMatcher(patterns: readonly string[] | undefined): ((stack: Stack) => boolean) | undefined {
   if (!patterns || patterns.length === 0) return undefined;

@@ -1,15 +1,8 @@
 /** Turning the catalogue of packs plus the user's selection into the list of rules to run. */
+import { UsageError } from '../errors';
 import { SEVERITIES, type Severity } from './finding';
 import type { ConfiguredRule } from './runner';
 import type { Pack, Rule, RuleOptions } from './rule';
-
-/** A mistake in how opslint was asked to run (an unknown rule id, say): reported as one line, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** Which rules run, with which severity and options. */
 export interface RuleSelection {

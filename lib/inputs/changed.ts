@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { UsageError } from '../engine/config';
+import { UsageError } from '../errors';
 
 export function changedFiles(ref: string, cwd: string): Set<string> {
   const git = (args: string[]): string => {

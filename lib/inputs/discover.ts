@@ -9,7 +9,7 @@ import { globSync, isDynamicPattern } from 'tinyglobby';
 import { InputError, messages } from '../template/errors';
 import { describeFsError } from '../template/load';
 import { isCloudAssembly } from '../assembly/read';
-import { compileGlob } from './glob';
+import { compileGlob } from '../util/glob';
 
 export interface TemplateInput {
   readonly kind: 'template';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../engine/config';
+import { UsageError } from '../errors';
 import { SEVERITIES } from '../engine/finding';
 import type { Pack } from '../engine/rule';
 import { bestPractice } from '../framework';

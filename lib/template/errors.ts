@@ -4,23 +4,8 @@
  */
 import type { Position } from './source';
 
-/** An input that cannot be read, with the file and, where known, the position. */
-export class InputError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly position?: Position,
-  ) {
-    super(message);
-    this.name = 'InputError';
-  }
-
-  /** `file:line:col: message` (or `file: message` without a position): the one line users see. */
-  format(): string {
-    const where = this.position ? `${this.file}:${this.position.line}:${this.position.column}` : this.file;
-    return `${where}: ${this.message}`;
-  }
-}
+// the class lives with opslint's other errors; readers import it here beside the texts they give it
+export { InputError } from '../errors';
 
 export const messages = {
   unreadable: (reason: string) => `cannot read file: ${reason}`,
