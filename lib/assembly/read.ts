@@ -5,7 +5,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { isWithin } from '../inputs/within';
+import { isWithin } from '../util/within';
 import { InputError, messages } from '../template/errors';
 import { isPlainObject } from '../template/intrinsics';
 import { describeFsError, readText, templateFromText, type LoadOptions } from '../template/load';

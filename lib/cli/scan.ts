@@ -13,7 +13,7 @@ import { ruleInfos } from '../engine/rule-info';
 import { errorLine } from '../reporters/text';
 import { changedFiles } from '../inputs/changed';
 import { discoverInputs } from '../inputs/discover';
-import { isWithin, repositoryRoot } from '../inputs/within';
+import { isWithin, repositoryRoot } from '../util/within';
 import { InputError } from '../template/errors';
 import { describeFsError, loadTemplate } from '../template/load';
 import { scanSources } from '../compose';

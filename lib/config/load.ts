@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { default as Ajv, ErrorObject } from 'ajv';
 import { packageRoot } from '../version';
-import { repositoryRoot } from '../inputs/within';
+import { repositoryRoot } from '../util/within';
 import type { FailOn, Severity } from '../engine/finding';
 import type { RuleSelection } from '../engine/config';
 import type { LimitsConfig } from './limits';

@@ -1,6 +1,6 @@
 /** Repository-relative paths for reporters that point into a repository (SARIF, GitHub annotations). */
 import * as path from 'node:path';
-import { isWithin } from '../inputs/within';
+import { isWithin } from '../util/within';
 import type { ReporterOptions } from './index';
 
 /** `file` as shown in findings (relative to cwd, or absolute) → relative to the repository root, with `/`; undefined when outside it. */
