@@ -10,7 +10,8 @@ import { applyPatch, createPatch, diffLines } from 'diff';
 import type { Finding } from '../lib/engine/finding';
 import type { Rule } from '../lib/engine/rule';
 import { fixPaths } from '../lib/fix/run';
-import { scanPaths, type ScanSettings as ScanOptions } from '../lib/compose';
+import { scanPaths } from '../lib/compose';
+import type { ScanOptions } from '../lib/scan';
 import { isPlainObject } from '../lib/template/intrinsics';
 import { detectFormat, parseDocument } from '../lib/template/parse';
 import { formatPath, type JsonPath } from '../lib/template/path';
@@ -65,6 +66,7 @@ describe('opslint fix on every fail fixture with a fix', () => {
   const rules = BUILTIN_PACKS.flatMap((pack) => pack.rules.map((rule) => ({ pack, rule })));
   const files = (packId: string, rule: Rule): FixtureCase[] => fixtureCases(packId, rule.id).filter((c) => c.kind === 'fail' && statSync(c.file).isFile());
   const options = (rule: Rule, c: FixtureCase): ScanOptions => ({
+    packs: BUILTIN_PACKS,
     selection: { rules: [rule.id], ruleSettings: { [rule.id]: { severity: rule.severity, options: c.options } } },
     parameters: c.parameters,
     accountBaseline: c.accountBaseline ? [path.basename(c.file)] : undefined,
@@ -316,7 +318,7 @@ describe('opslint fix: lambda-tracing', () => {
       '  Sam:\n    Type: AWS::Serverless::Function\n    Properties: { Handler: index.handler, Runtime: nodejs22.x, CodeUri: src/ }\n',
     ].join('\n');
     const dir = workspace({ 't.yaml': `Transform: AWS::Serverless-2016-10-31\n${text}` });
-    const run = fixPaths(['t.yaml'], { cwd: dir, selection: { rules: ['lambda-tracing'] } });
+    const run = fixPaths(['t.yaml'], { cwd: dir, packs: BUILTIN_PACKS, selection: { rules: ['lambda-tracing'] } });
     expect(run.files[0].fixed.map((x) => x.finding.resource).sort()).toEqual(['Sam', 'WithAttached', 'WithManaged']);
     expect(run.files[0].left.map((l) => [l.finding.resource, l.reason])).toEqual([
       ['WithoutXray', undefined],

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { isCloudAssembly } from '../assembly/read';
 import { singleTemplateAssembly } from '../assembly/model';
 import { cmp, isActive, type Finding, type ScanReport } from '../engine/finding';
-import { BUILTIN_PACKS, scanPaths, type ScanSettings } from '../compose';
-import { buildReport, prepareScan, type ReportOptions } from '../scan';
+import { buildReport, prepareScan, scanNow, type ReportOptions, type ScanOptions } from '../scan';
+import { filesSource } from '../sources/files';
 import { InputError } from '../template/errors';
 import { describeFsError, templateFromText } from '../template/load';
 import { decode } from '../template/parse';
@@ -56,9 +56,8 @@ export interface FixRun {
 }
 
 /** Scans `paths` and fixes what can be fixed, in memory. */
-export function fixPaths(paths: readonly string[], settings: ScanSettings = {}): FixRun {
-  const options = { ...settings, packs: settings.packs ?? BUILTIN_PACKS };
-  const report = scanPaths(paths, options);
+export function fixPaths(paths: readonly string[], options: ScanOptions): FixRun {
+  const report = scanNow([filesSource(paths, options.ignore)], options);
   // the second scan judges like the first: same rules, parameters, suppressions and baseline stacks
   const scan = prepareScan(options);
   const { cwd, rules } = scan;

@@ -1,0 +1,78 @@
+/**
+ * The layers of docs/DESIGN.md, checked: a lib module imports only its own layer and the layers it may use, so
+ * that a wrong-way import (the engine reaching for the command line, a reporter for a source) fails here.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const LIB = path.join(__dirname, '..', 'lib');
+
+/** Each layer by the lib paths it holds (a folder ends with `/`), and the layers it may import besides its own. */
+const LAYERS: Readonly<Record<string, { readonly holds: readonly string[]; readonly uses: readonly string[] }>> = {
+  leaves: { holds: ['util/', 'errors.ts', 'version.ts'], uses: [] },
+  model: { holds: ['template/', 'framework/'], uses: ['leaves'] },
+  assemblies: { holds: ['assembly/'], uses: ['leaves', 'model'] },
+  semantics: { holds: ['semantics/'], uses: ['leaves', 'model', 'assemblies'] },
+  engine: { holds: ['engine/'], uses: ['leaves', 'model', 'assemblies', 'semantics'] },
+  sources: { holds: ['sources/', 'inputs/'], uses: ['leaves', 'model', 'assemblies'] },
+  pipeline: { holds: ['scan/', 'parallel/', 'packs/', 'fix/', 'config/'], uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources'] },
+  // a reporter reads the report and nothing of where it came from
+  reporters: { holds: ['reporters/'], uses: ['leaves', 'model', 'engine'] },
+  outputs: { holds: ['cdk/', 'cli/', 'testing/'], uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources', 'pipeline', 'reporters', 'root'] },
+  root: { holds: ['compose.ts'], uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources', 'pipeline'] },
+  entries: { holds: ['index.ts', 'rule.ts'], uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources', 'pipeline', 'reporters', 'outputs', 'root'] },
+};
+
+function layerOf(rel: string): string {
+  for (const [name, layer] of Object.entries(LAYERS)) if (layer.holds.some((h) => (h.endsWith('/') ? rel.startsWith(h) : rel === h))) return name;
+  throw new Error(`lib/${rel} is in no layer: add it to LAYERS here and to docs/DESIGN.md`);
+}
+
+function libFiles(dir = LIB): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? libFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
+
+const ALL = new Set(libFiles().map((f) => path.relative(LIB, f).split(path.sep).join('/')));
+
+/**
+ * The lib modules a file imports (static, re-exports and dynamic `import()`), as paths relative to lib/ with
+ * `.ts`; what lies outside lib/ as written. A specifier naming no module is text (a file `new-pack` writes), not
+ * an import: tsc would refuse a real one.
+ */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']*)'/g)) {
+    const rel = path.relative(LIB, path.resolve(path.dirname(file), m[1])).split(path.sep).join('/');
+    if (rel.startsWith('..')) out.push(rel);
+    const module = [`${rel}.ts`, `${rel}/index.ts`].find((c) => ALL.has(c));
+    if (module) out.push(module);
+  }
+  return out;
+}
+
+describe('the layers of lib', () => {
+  it('every import goes to the same layer or to one the layer may use; only the composition root imports rules/', () => {
+    const wrong: string[] = [];
+    for (const file of libFiles()) {
+      const rel = path.relative(LIB, file).split(path.sep).join('/');
+      const from = layerOf(rel);
+      for (const target of importsOf(file)) {
+        if (target.startsWith('..')) {
+          if (!(target === '../rules' && rel === 'compose.ts') && target !== '../package.json') wrong.push(`lib/${rel} → ${target}`);
+          continue;
+        }
+        const to = layerOf(target);
+        if (to !== from && !LAYERS[from].uses.includes(to)) wrong.push(`lib/${rel} (${from}) → lib/${target} (${to})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('a wrong-way import is caught', () => {
+    expect(layerOf('engine/runner.ts')).toBe('engine');
+    expect(LAYERS.engine.uses).not.toContain(layerOf('cli/index.ts'));
+    expect(LAYERS.reporters.uses).not.toContain(layerOf('sources/deployed.ts'));
+    expect(() => layerOf('nowhere.ts')).toThrow('lib/nowhere.ts is in no layer');
+  });
+});
