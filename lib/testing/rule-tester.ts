@@ -117,7 +117,8 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
     const f = findings[i];
     const problems: string[] = [];
     if (expected.messageId !== undefined) {
-      const template = rule.messages![expected.messageId];
+      // declared: checked before the rule ran
+      const template = rule.messages![expected.messageId]!;
       // after the rule's own words, exactly the sentences the engine adds to this finding
       const implicit = assembly.stacks.map((s) => s.template.resources.get(f.resource)?.implicit).find((i) => i !== undefined);
       const added = escapeRegExp(withEngineSentences('', implicit, f.path, f.assumptions ?? []));

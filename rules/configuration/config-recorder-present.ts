@@ -11,6 +11,7 @@ export default defineRule({
   scope: 'assembly',
   resourceTypes: [RECORDER, CHANNEL],
   severity: 'warning',
+  optionsSchema: {},
   context: 'account',
   messages: {
     missing:

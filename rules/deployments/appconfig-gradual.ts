@@ -1,6 +1,6 @@
 import { defineRule } from '../../lib/engine/rule';
 import { asNumber } from '../../lib/semantics';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, knownValues, safeSomewhere } from '../recovery/environment';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope, knownValues, safeSomewhere } from '../recovery/environment';
 
 const STRATEGY = 'AWS::AppConfig::DeploymentStrategy';
 const ALL_AT_ONCE = 'AppConfig.AllAtOnce';
@@ -12,6 +12,7 @@ export default defineRule({
   resourceTypes: [STRATEGY, 'AWS::AppConfig::Deployment'],
   severity: 'warning',
   options: { ...ENVIRONMENT_OPTIONS },
+  optionsSchema: ENVIRONMENT_OPTIONS_SCHEMA,
   optionDocs: { ...ENVIRONMENT_OPTION_DOCS },
   messages: {
     strategyAllAtOnce:

@@ -10,6 +10,7 @@ import {
   DEFAULT_NON_PRODUCTION_PATTERN,
   DEFAULT_PRODUCTION_PATTERN,
   PATTERN_DOCS,
+  PATTERN_SCHEMA,
   type Classification,
 } from './classify';
 
@@ -133,6 +134,7 @@ export default defineRule({
     nonProductionPattern: DEFAULT_NON_PRODUCTION_PATTERN,
     environmentTagKeys: DEFAULT_ENVIRONMENT_TAG_KEYS,
   },
+  optionsSchema: PATTERN_SCHEMA,
   optionDocs: PATTERN_DOCS,
   messages: {
     weaker:

@@ -36,6 +36,7 @@ export default defineRule({
   scope: 'assembly',
   resourceTypes: [...new Set([...COMPUTE_AND_API_TYPES, ...SIGNAL_TYPES])],
   severity: 'info',
+  optionsSchema: {},
   context: 'app',
   messages: {
     missing:

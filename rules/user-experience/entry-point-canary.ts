@@ -21,6 +21,7 @@ export default defineRule({
   scope: 'assembly',
   resourceTypes: [DISTRIBUTION, LOAD_BALANCER, REST_API, SAM_API, HTTP_API, SAM_HTTP_API, ...USER_TELEMETRY],
   severity: 'warning',
+  optionsSchema: {},
   context: 'app',
   messages: {
     unwatched:
