@@ -14,6 +14,7 @@ import type { ScanReport } from '../lib/engine/finding';
 import { describeOption, optionProblem } from '../lib/engine/options';
 import { defineRule, definePack, ruleDocsUrl, type OptionSchema, type Pack } from '../lib/engine/rule';
 import { loadYamlPack } from '../lib/packs/yaml';
+import { runCase } from '../lib/testing';
 import { runCli } from './helpers/cli';
 import { workspace } from './helpers/workspace';
 import { yaml } from './helpers/yaml';
@@ -100,6 +101,11 @@ describe('rule options are checked against the rule schema', () => {
     const [configured] = configureRules([ACME], { rules: ['acme/loose'], ruleSettings: { 'acme/loose': { options: { limt: 'x' } } } });
     expect(configured.options).toEqual({ limit: 3, limt: 'x' });
     expect(configureRules([ACME], { rules: ['acme/typed'], ruleSettings: { 'acme/typed': { options: { limit: 5 } } } })[0].options).toEqual({ limit: 5 });
+  });
+
+  it('the RuleTester checks the options of a case as a configuration is checked', () => {
+    expect(() => runCase(typed, { template: QUEUE, options: { limit: 'many' } })).toThrow('rule "acme/typed": option "limit" must be a whole number of at least 1');
+    expect(runCase(typed, { template: QUEUE, options: { limit: 2 } })).toEqual([]);
   });
 
   it('a YAML rule takes no options', () => {

@@ -13,6 +13,7 @@ import { singleTemplateAssembly, type Assembly } from '../assembly/model';
 import { compareFindings, type Assumption, type Finding } from '../engine/finding';
 import { withEngineSentences } from '../engine/emit';
 import { INTERNAL_ERROR } from '../engine/finding';
+import { optionProblem } from '../engine/options';
 import { runRules } from '../engine/runner';
 import type { Rule, RuleOptions } from '../engine/rule';
 import { InputError } from '../template/errors';
@@ -95,6 +96,9 @@ function runOn(rule: Rule, c: ValidCase): { assembly: Assembly; findings: Findin
   for (const key of Object.keys(c.options ?? {})) {
     if (!(key in (rule.options ?? {}))) throw new Error(`${rule.id} has no option "${key}"`);
   }
+  // and of the type its schema says, as in a configuration
+  const problem = optionProblem(rule, c.options ?? {});
+  if (problem) throw new Error(problem.message);
   const assembly = loadCase(c);
   const findings = runRules(assembly, [{ rule, severity: rule.severity, options: { ...(rule.options ?? {}), ...(c.options ?? {}) }, pack: rule.id.includes('/') ? rule.id.split('/')[0] : '' }], {
     accountBaseline: () => c.accountBaseline === true,
