@@ -217,18 +217,21 @@ describe('message ids are typed', () => {
     check: () => undefined,
   });
 
-  it('the ids are the keys of messages, and ctx.options keeps its type', () => {
+  it('a rule reports by id and by literal message, and ctx.options keeps its type', () => {
     expect(Object.keys(rule.messages ?? {})).toEqual(['plain', 'odd']);
-    defineRule({
+    const reporting = defineRule({
       ...META,
-      id: 'options-typed',
+      id: 'reporting',
       options: { limit: 3 },
       optionsSchema: { limit: { type: 'integer' } },
-      check(_resource, ctx) {
+      messages: { over: 'Queue {{name}} is over {{limit}}.' },
+      check(resource, ctx) {
         const limit: number = ctx.options.limit;
-        expect(limit).toBe(3);
+        ctx.report({ messageId: 'over', data: { name: resource.logicalId, limit } });
+        ctx.report({ message: `Queue ${resource.logicalId} is plain.` });
       },
     });
+    expect(runCase(reporting, { template: QUEUE, options: { limit: 4 } }).map((f) => f.message)).toEqual(['Queue Orders is over 4.', 'Queue Orders is plain.']);
   });
 });
 
@@ -247,33 +250,35 @@ describe('a third-party pack decides where its rules are documented', () => {
   });
 
   const RULES = (docs: string) => `pack: team\n${docs}rules:\n  - {id: team/tagged, title: Queues are tagged, bestPractice: OPS02-BP01, severity: warning, resourceTypes: [AWS::SQS::Queue], path: Properties.Tags, condition: exists, message: 'Queue {{resource}} has no tags.'}\n`;
-  /** One scan of the queue with the YAML pack, written as SARIF, JSON and Markdown. */
-  const scan = async (docs: string): Promise<{ sarif: Sarif.ReportingDescriptor; json: ScanReport; markdown: string }> => {
+  /** One scan of the queue with the YAML pack, written as SARIF, JSON, Markdown and HTML. */
+  const scan = async (docs: string): Promise<{ sarif: Sarif.ReportingDescriptor; json: ScanReport; markdown: string; html: string }> => {
     const dir = workspace({ 'opslint.config.yaml': 'packs: [./rules.yaml]\n', 'rules.yaml': RULES(docs), 'q.yaml': QUEUE });
-    const formats = ['sarif=r.sarif', 'json=r.json', 'markdown=r.md'].flatMap((f) => ['--format', f]);
+    const formats = ['sarif=r.sarif', 'json=r.json', 'markdown=r.md', 'html=r.html'].flatMap((f) => ['--format', f]);
     const { code } = await runCli(['scan', 'q.yaml', '--rule', 'team/tagged', ...formats, '--fail-on', 'warning', '--jobs', '1'], { cwd: dir });
     expect(code).toBe(1);
     const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
     const sarif = (JSON.parse(read('r.sarif')) as Sarif.Log).runs[0].tool.driver.rules!.find((r) => r.id === 'team/tagged')!;
-    return { sarif, json: JSON.parse(read('r.json')) as ScanReport, markdown: read('r.md') };
+    return { sarif, json: JSON.parse(read('r.json')) as ScanReport, markdown: read('r.md'), html: read('r.html') };
   };
 
-  it('without docs: no link in SARIF, JSON, Markdown', async () => {
-    const { sarif, json, markdown } = await scan('');
+  it('without docs: no link in SARIF, JSON, Markdown, HTML', async () => {
+    const { sarif, json, markdown, html } = await scan('');
     expect(sarif.helpUri).toBeUndefined();
     expect(sarif.help!.text).not.toContain('Documentation');
     expect(sarif.help!.markdown).not.toContain('Rule documentation');
     expect(json.findings).toEqual([expect.objectContaining({ ruleId: 'team/tagged', docs: '' })]);
     expect(markdown).toContain('- **Rule:** team/tagged\n');
+    expect(html).toContain('<td role="cell" class="rule"><span title="Queues are tagged">team/tagged</span>');
   });
 
-  it('with the pack docs: its address in SARIF, JSON, Markdown', async () => {
+  it('with the pack docs: its address in SARIF, JSON, Markdown, HTML', async () => {
     const url = 'https://wiki.acme.example/opslint/tagged';
-    const { sarif, json, markdown } = await scan('docs: https://wiki.acme.example/opslint/{{name}}\n');
+    const { sarif, json, markdown, html } = await scan('docs: https://wiki.acme.example/opslint/{{name}}\n');
     expect(sarif.helpUri).toBe(url);
     expect(sarif.help!.markdown).toContain(`[Rule documentation](${url})`);
     expect(json.findings.map((f) => f.docs)).toEqual([url]);
     expect(markdown).toContain(`- **Rule:** [team/tagged](${url})\n`);
+    expect(html).toContain(`<td role="cell" class="rule"><a href="${url}" title="Queues are tagged">team/tagged</a>`);
   });
 
   it('a pack docs that is neither a string nor a function is refused', async () => {
