@@ -13,6 +13,7 @@ import { configureRules, UsageError } from '../lib/engine/config';
 import type { ScanReport } from '../lib/engine/finding';
 import { describeOption, optionProblem } from '../lib/engine/options';
 import { defineRule, definePack, ruleDocsUrl, type OptionSchema, type Pack } from '../lib/engine/rule';
+import { loadPack } from '../lib/packs/load';
 import { loadYamlPack } from '../lib/packs/yaml';
 import { runCase } from '../lib/testing';
 import { runCli } from './helpers/cli';
@@ -279,6 +280,16 @@ describe('a third-party pack decides where its rules are documented', () => {
     expect(json.findings.map((f) => f.docs)).toEqual([url]);
     expect(markdown).toContain(`- **Rule:** [team/tagged](${url})\n`);
     expect(html).toContain(`<td role="cell" class="rule"><a href="${url}" title="Queues are tagged">team/tagged</a>`);
+  });
+
+  it('a JavaScript pack whose docs or optionsSchema is of the wrong kind is refused, naming the pack and the rule', async () => {
+    const rule = "{ id: 'acme/r', title: 'T', bestPractice: 'OPS02-BP01', severity: 'warning', resourceTypes: ['AWS::SQS::Queue'], check() {} }";
+    const dir = workspace({
+      'docs.js': `module.exports = { id: 'acme', docs: 5, rules: [${rule}] };`,
+      'schema.js': `module.exports = { id: 'acme', rules: [{ ...${rule}, optionsSchema: ['limit'] }] };`,
+    });
+    await expect(loadPack('./docs.js', dir)).rejects.toThrow('pack "./docs.js": its `docs` must be a URL (with {{name}} where the rule id goes) or a function of the rule id');
+    await expect(loadPack('./schema.js', dir)).rejects.toThrow('pack "./schema.js": rule "acme/r" has an `optionsSchema` that is not a mapping from option names to JSON Schemas');
   });
 
   it('a pack docs that is neither a string nor a function is refused', async () => {

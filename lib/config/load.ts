@@ -164,8 +164,8 @@ function schemaError(errors: readonly ErrorObject[], parsed: ParsedDocument, sho
 
 /**
  * The rule selection a configuration asks for. Rule and pack ids, and rule options, are checked against the
- * packs here, so a typo is reported at its line. When some of its packs were left out (`leftOut`: --no-packs, or untrusted),
- * ids that may be theirs are passed over: a pack's, and any namespaced rule's (`acme/…`).
+ * packs here, so a typo is reported at its line. When some of its packs were left out (`leftOut`: --no-packs,
+ * or untrusted), ids that may be theirs are passed over: a pack's, and any namespaced rule's (`acme/…`).
  */
 export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[], leftOut = false): RuleSelection {
   const { config, locate } = loaded;
