@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { bestPractice, QUESTIONS, questionUrl } from '../lib/framework';
+import { describeOption } from '../lib/engine/options';
 import { isAssemblyRule, ruleDocFileName, type Pack, type Rule } from '../lib/engine/rule';
 import { ruleInfo, type RuleInfo } from '../lib/engine/rule-info';
 import { NEEDS_CONTEXT } from '../lib/engine/emit';
@@ -71,8 +72,11 @@ function ruleDoc(rule: Rule, pack: Pack): string {
   out.push('', '## Why', '', info.why, '', ...rolesSection(info), '## How to fix', '', '### CloudFormation', '', '```yaml', info.fix.cloudformation, '```', '', '### CDK', '', '```ts', info.fix.cdk, '```', '');
   const options = Object.entries(rule.options ?? {});
   if (options.length > 0) {
-    out.push('## Options', '', '| option | default | what it changes |', '|---|---|---|');
-    for (const [key, value] of options) out.push(`| \`${key}\` | \`${JSON.stringify(value)}\` | ${cell(String(rule.optionDocs?.[key] ?? ''))} |`);
+    out.push('## Options', '', '| option | type | default | what it changes |', '|---|---|---|---|');
+    for (const [key, value] of options) {
+      const schema = rule.optionsSchema?.[key];
+      out.push(`| \`${key}\` | ${schema ? cell(describeOption(schema)) : ''} | \`${JSON.stringify(value)}\` | ${cell(String(rule.optionDocs?.[key] ?? ''))} |`);
+    }
     out.push('');
   }
   out.push('## Messages', '');

@@ -87,6 +87,7 @@ export default defineRule({
   resourceTypes: ['AWS::Lambda::Function', 'AWS::SQS::Queue'],
   severity: 'error',
   options: { tagKey: 'Owner' },
+  optionsSchema: { tagKey: { type: 'string' } },
   optionDocs: { tagKey: 'The tag key that names the owning team.' },
   messages: { missing: '{{name}} has no {{tagKey}} tag; say which team owns it.' },
   why: 'An owner tag tells the on-call engineer which team to call when the resource misbehaves.',

@@ -12,6 +12,7 @@ import { packageRoot } from '../version';
 import { repositoryRoot } from '../util/within';
 import type { FailOn, Severity } from '../engine/finding';
 import type { RuleSelection } from '../engine/config';
+import { optionProblem } from '../engine/options';
 import type { LimitsConfig } from './limits';
 import type { Pack, RuleOptions } from '../engine/rule';
 import { InputError } from '../template/errors';
@@ -162,14 +163,14 @@ function schemaError(errors: readonly ErrorObject[], parsed: ParsedDocument, sho
 }
 
 /**
- * The rule selection a configuration asks for. Rule and pack ids are checked against the packs here, so a
- * typo is reported at its line. When some of its packs were left out (`leftOut`: --no-packs, or untrusted),
- * ids that may be theirs are passed over: a pack's, and any namespaced rule's (`acme/…`).
+ * The rule selection a configuration asks for. Rule and pack ids, and rule options, are checked against the
+ * packs here, so a typo is reported at its line. When some of its packs were left out (`leftOut`: --no-packs,
+ * or untrusted), ids that may be theirs are passed over: a pack's, and any namespaced rule's (`acme/…`).
  */
 export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[], leftOut = false): RuleSelection {
   const { config, locate } = loaded;
   const shown = loaded.shown;
-  const ruleIds = new Set(packs.flatMap((p) => p.rules.map((r) => r.id)));
+  const rules = new Map(packs.flatMap((p) => p.rules.map((r) => [r.id, r] as const)));
   const packIds = new Map(packs.map((p) => [p.id, p]));
   const unknownRule = (id: string, at: JsonPath): InputError =>
     new InputError(`invalid configuration: unknown rule "${id}"; \`opslint rules\` lists them`, shown, locate(at));
@@ -180,17 +181,23 @@ export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[]
   (config.disable ?? []).forEach((id, i) => {
     const pack = packIds.get(id);
     if (pack) exclude.push(...pack.rules.map((r) => r.id));
-    else if (ruleIds.has(id)) exclude.push(id);
+    else if (rules.has(id)) exclude.push(id);
     else if (!leftOut) throw new InputError(`invalid configuration: "${id}" is neither a pack nor a rule`, shown, locate(['disable', i]));
   });
   (config.enable ?? []).forEach((id, i) => {
-    const rule = packs.flatMap((p) => p.rules).find((r) => r.id === id);
+    const rule = rules.get(id);
     if (rule) ruleSettings[id] = rule.severity;
     else if (!leftOutRule(id)) throw unknownRule(id, ['enable', i]);
   });
   for (const [id, setting] of Object.entries(config.rules ?? {})) {
-    if (ruleIds.has(id)) ruleSettings[id] = setting;
-    else if (!leftOutRule(id)) throw unknownRule(id, ['rules', id]);
+    const rule = rules.get(id);
+    if (!rule) {
+      if (!leftOutRule(id)) throw unknownRule(id, ['rules', id]);
+      continue;
+    }
+    const problem = typeof setting === 'object' && setting.options ? optionProblem(rule, setting.options) : undefined;
+    if (problem) throw new InputError(`invalid configuration: ${problem.message}`, shown, locate(['rules', id, 'options', problem.option]));
+    ruleSettings[id] = setting;
   }
   return { exclude, ruleSettings };
 }

@@ -2,7 +2,9 @@
 import { UsageError } from '../errors';
 import { SEVERITIES, type Severity } from './finding';
 import type { ConfiguredRule } from './runner';
-import type { Pack, Rule, RuleOptions } from './rule';
+import { optionProblem } from './options';
+import { withPackDocs, type Pack, type Rule, type RuleOptions } from './rule';
+import { suggest } from './suggest';
 
 /** Which rules run, with which severity and options. */
 export interface RuleSelection {
@@ -20,7 +22,7 @@ export interface RuleSelection {
 export function configureRules(packs: readonly Pack[], selection: RuleSelection = {}): ConfiguredRule[] {
   const byPack = new Map(packs.map((p) => [p.id, p]));
   const ruleIndex = new Map<string, { rule: Rule; pack: Pack }>();
-  for (const pack of packs) for (const rule of pack.rules) ruleIndex.set(rule.id, { rule, pack });
+  for (const pack of packs) for (const rule of pack.rules) ruleIndex.set(rule.id, { rule: withPackDocs(rule, pack), pack });
 
   for (const id of selection.packs ?? []) {
     if (!byPack.has(id)) throw new UsageError(`unknown pack "${id}"; known packs: ${[...byPack.keys()].join(', ')}`);
@@ -37,6 +39,8 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
     if (severity !== undefined && severity !== 'off' && !SEVERITIES.includes(severity)) {
       throw new UsageError(`rule "${id}": severity must be one of off, ${SEVERITIES.join(', ')}`);
     }
+    const problem = typeof setting === 'object' && setting?.options ? optionProblem(ruleIndex.get(id)!.rule, setting.options) : undefined;
+    if (problem) throw new UsageError(problem.message);
   }
 
   const only = selection.rules && selection.rules.length > 0 ? new Set(selection.rules) : undefined;
@@ -55,27 +59,4 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
     out.push({ rule, severity: settingSeverity ?? rule.severity, options, pack: pack.id });
   }
   return out;
-}
-
-function suggest(id: string, known: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(id.length / 3)) + 1;
-  for (const k of known) {
-    const d = k.includes(id) || id.includes(k) ? 1 : editDistance(id, k);
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best ? ` (did you mean "${best}"?)` : '';
-}
-
-/** Levenshtein distance, for "did you mean" hints. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -19,6 +19,19 @@ export type { Verdict };
 /** Options a rule accepts, with their defaults. Plain JSON values, so they can come from configuration. */
 export type RuleOptions = Record<string, unknown>;
 
+/**
+ * The JSON Schema of one option, in the small part of JSON Schema that options need: the configuration is
+ * validated against it (with ajv), and the docs and error messages describe it. `format: 'regex'` is a string
+ * that compiles as a regular expression.
+ */
+export type OptionSchema =
+  | { readonly type: 'boolean' }
+  | { readonly type: 'number' | 'integer'; readonly minimum?: number }
+  | { readonly type: 'string'; readonly format?: 'regex' }
+  | { readonly enum: readonly (string | number | boolean)[] }
+  | { readonly type: 'array'; readonly items: OptionSchema }
+  | { readonly type: 'object'; readonly additionalProperties: OptionSchema };
+
 /** How to fix a finding, shown in docs, SARIF help and CDK reports. */
 export interface RuleFix {
   /** what to change in a CloudFormation/SAM template */
@@ -27,7 +40,7 @@ export interface RuleFix {
   readonly cdk: string;
 }
 
-interface RuleMetaBase<O extends RuleOptions> {
+interface RuleMetaBase<O extends RuleOptions, M extends string> {
   /** stable, readable, kebab-case; namespaced for third-party packs (`acme/owner-tag`) */
   readonly id: string;
   /** one line, says what good looks like: "Lambda functions send traces to X-Ray" */
@@ -35,10 +48,19 @@ interface RuleMetaBase<O extends RuleOptions> {
   /** the OPS best practice the rule supports, e.g. 'OPS04-BP05' */
   readonly bestPractice: string;
   readonly severity: Severity;
-  /** message templates by id; `{{name}}` is replaced from the reported data (optional: a rule may report literal messages) */
-  readonly messages?: Readonly<Record<string, string>>;
+  /**
+   * message templates by id; `{{name}}` is replaced from the reported data (optional: a rule may report literal
+   * messages). Their ids are the type of `messageId` in the rule's reports, so a misspelled id does not compile.
+   */
+  readonly messages?: { readonly [K in M]?: string };
   /** options and their defaults */
   readonly options?: O;
+  /**
+   * The schema of each option. With it, an unknown option or a value of the wrong type in the configuration is
+   * an error naming the rule and the option; a rule without it takes any options as given (every built-in rule
+   * has one, `{}` when it takes none).
+   */
+  readonly optionsSchema?: { readonly [K in keyof NoInfer<O>]: OptionSchema };
   /** one line per option: what it changes */
   readonly optionDocs?: { readonly [K in keyof O]?: string };
   /** why this matters for operations, a few sentences (required of built-in rules) */
@@ -54,7 +76,10 @@ interface RuleMetaBase<O extends RuleOptions> {
    *   provide: enforced over a cloud assembly, `info` "needs context" on a lone template.
    */
   readonly context?: 'account' | 'app';
-  /** the rule's documentation page (default: its page in opslint's docs/rules) */
+  /**
+   * The rule's documentation page. Default: its pack's `docs`; for a built-in rule, its page in opslint's
+   * docs/rules; for another pack's rule (`acme/…`), none.
+   */
   readonly docs?: string;
   /**
    * Whether the rule checks deployment machinery, functions that run on Greengrass devices (edge) and
@@ -88,9 +113,9 @@ export function checkedRoles(rule: Pick<Rule, 'roles'>): Role[] {
 }
 
 /** What a resource rule reports: a message (by id, or literal) and where, relative to the resource. */
-export interface Report {
+export interface Report<M extends string = string> {
   /** a key of the rule's `messages` */
-  readonly messageId?: string;
+  readonly messageId?: M;
   /** a literal message, for rules that do not use message ids */
   readonly message?: string;
   readonly data?: Readonly<Record<string, string | number>>;
@@ -104,7 +129,7 @@ export interface Report {
 }
 
 /** What an assembly rule reports: a message, and optionally the stack and resource it is about. */
-export interface AssemblyReport extends Omit<Report, 'fix'> {
+export interface AssemblyReport<M extends string = string> extends Omit<Report<M>, 'fix'> {
   /** the stack the finding is about; with `resource`, a resource in it */
   readonly stack?: Stack;
   readonly resource?: Resource;
@@ -117,7 +142,7 @@ export interface AssemblyReport extends Omit<Report, 'fix'> {
 }
 
 /** What a resource rule gets besides the resource: options, the template, the resolver and graph helpers, and `report`. */
-export interface ResourceContext<O extends RuleOptions> {
+export interface ResourceContext<O extends RuleOptions, M extends string = string> {
   readonly options: O;
   readonly template: Template;
   readonly resource: Resource;
@@ -149,11 +174,11 @@ export interface ResourceContext<O extends RuleOptions> {
   referrers(types?: readonly string[]): { resource: Resource; references: Reference[] }[];
   /** computes a value once per template and rule (an index over the template), then returns it; each use rests on what computing it rested on */
   memo<T>(key: string, compute: () => T): T;
-  report(report: Report): void;
+  report(report: Report<M>): void;
 }
 
 /** What an assembly rule gets besides the assembly: options, the facts of each stack, and `report`. */
-export interface AssemblyContext<O extends RuleOptions> {
+export interface AssemblyContext<O extends RuleOptions, M extends string = string> {
   readonly options: O;
   readonly assembly: Assembly;
   /** the facts of each stack: `ctx.facts.of(stack)` */
@@ -163,34 +188,36 @@ export interface AssemblyContext<O extends RuleOptions> {
    * the rule's `roles` say it checks (workload and account baseline unless it says otherwise).
    */
   resources(stack: Stack, types: readonly string[]): Resource[];
-  report(report: AssemblyReport): void;
+  report(report: AssemblyReport<M>): void;
 }
 
 /** A rule called once for each resource of its `resourceTypes`. */
-export interface ResourceRule<O extends RuleOptions = RuleOptions> extends RuleMetaBase<O> {
+export interface ResourceRule<O extends RuleOptions = RuleOptions, M extends string = string> extends RuleMetaBase<O, M> {
   readonly scope?: 'resource';
   /** the rule is called once for each resource of these types */
   readonly resourceTypes: readonly string[];
-  check(resource: Resource, ctx: ResourceContext<O>): void;
+  check(resource: Resource, ctx: ResourceContext<O, M>): void;
 }
 
 /** A rule called once per app (a cloud assembly, or a lone template), for checks across stacks and Stages. */
-export interface AssemblyRule<O extends RuleOptions = RuleOptions> extends RuleMetaBase<O> {
+export interface AssemblyRule<O extends RuleOptions = RuleOptions, M extends string = string> extends RuleMetaBase<O, M> {
   /** the rule is called once per assembly: a cloud assembly, or a lone template */
   readonly scope: 'assembly';
   /** the resource types the rule looks at, for documentation */
   readonly resourceTypes?: readonly string[];
-  check(assembly: Assembly, ctx: AssemblyContext<O>): void;
+  check(assembly: Assembly, ctx: AssemblyContext<O, M>): void;
 }
 
 /** A rule: per resource, or per app. */
-export type Rule<O extends RuleOptions = RuleOptions> = ResourceRule<O> | AssemblyRule<O>;
+export type Rule<O extends RuleOptions = RuleOptions, M extends string = string> = ResourceRule<O, M> | AssemblyRule<O, M>;
 
-// Options are inferred from the `options` object, so `ctx.options` is typed without annotations.
+// Options are inferred from the `options` object and message ids from the keys of `messages`, so `ctx.options`
+// is typed and `ctx.report({ messageId })` takes only the rule's ids, without annotations. A rule without
+// messages reports literal ones.
 /** Declares a rule. Returns it unchanged, typed. */
-export function defineRule<O extends RuleOptions = RuleOptions>(rule: ResourceRule<O>): ResourceRule<O>;
-export function defineRule<O extends RuleOptions = RuleOptions>(rule: AssemblyRule<O>): AssemblyRule<O>;
-export function defineRule<O extends RuleOptions>(rule: Rule<O>): Rule<O> {
+export function defineRule<O extends RuleOptions = RuleOptions, M extends string = never>(rule: ResourceRule<O, M>): ResourceRule<O, M>;
+export function defineRule<O extends RuleOptions = RuleOptions, M extends string = never>(rule: AssemblyRule<O, M>): AssemblyRule<O, M>;
+export function defineRule<O extends RuleOptions, M extends string>(rule: Rule<O, M>): Rule<O, M> {
   return rule;
 }
 
@@ -204,6 +231,13 @@ export interface Pack {
   readonly rules: readonly Rule<any>[];
   /** rules of the pack that are off unless configured on */
   readonly off?: readonly string[];
+  /**
+   * Where the pack documents its rules, for a rule without `docs` of its own: a URL in which `{{name}}` stands
+   * for the rule id without the pack's namespace and `{{id}}` for the whole id
+   * (`https://acme.example/opslint/{{name}}`), or a function of the rule id. Without either, a third-party rule
+   * links to no page.
+   */
+  readonly docs?: string | ((ruleId: string) => string);
 }
 
 /** Declares a pack: a group of rules, usually for one OPS best practice. */
@@ -227,6 +261,18 @@ export function ruleDocFileName(ruleId: string): string {
   return `${ruleId.replace(/\//g, '-')}.md`;
 }
 
+/**
+ * A rule's documentation page: its own `docs`, else opslint's page for a built-in rule, else '' (no page) for a
+ * third-party rule, whose id is namespaced (`acme/…`): opslint has no page for it.
+ */
 export function ruleDocsUrl(rule: Pick<Rule, 'id' | 'docs'>): string {
-  return rule.docs ?? `${RULE_DOCS_BASE}${ruleDocFileName(rule.id)}`;
+  if (rule.docs !== undefined) return rule.docs;
+  return rule.id.includes('/') ? '' : `${RULE_DOCS_BASE}${ruleDocFileName(rule.id)}`;
+}
+
+/** The rule with its pack's `docs` when it has none of its own (unchanged, the same object, otherwise). */
+export function withPackDocs<R extends Rule>(rule: R, pack: Pack): R {
+  if (rule.docs !== undefined || pack.docs === undefined) return rule;
+  const name = rule.id.startsWith(`${pack.id}/`) ? rule.id.slice(pack.id.length + 1) : rule.id;
+  return { ...rule, docs: typeof pack.docs === 'function' ? pack.docs(rule.id) : formatMessage(pack.docs, { id: rule.id, name }) };
 }

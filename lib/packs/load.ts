@@ -156,6 +156,9 @@ function validatePack(value: unknown, spec: string): Pack {
   const pack = value as Partial<Pack>;
   if (typeof pack.id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(pack.id)) throw fail('its `id` must be a kebab-case name, the namespace of its rules');
   if (!Array.isArray(pack.rules) || pack.rules.length === 0) throw fail('its `rules` must be a non-empty list');
+  if (pack.docs !== undefined && typeof pack.docs !== 'string' && typeof pack.docs !== 'function') {
+    throw fail('its `docs` must be a URL (with {{name}} where the rule id goes) or a function of the rule id');
+  }
   for (const rule of pack.rules as unknown[]) {
     const r = rule as Record<string, unknown>;
     const id = typeof r?.id === 'string' ? r.id : undefined;
@@ -165,6 +168,10 @@ function validatePack(value: unknown, spec: string): Pack {
     if (typeof r.bestPractice !== 'string' || !bestPractice(r.bestPractice)) throw fail(`rule "${id}" names an unknown best practice "${String(r.bestPractice)}"`);
     if (!SEVERITIES.includes(r.severity as never)) throw fail(`rule "${id}" has a \`severity\` other than ${SEVERITIES.join(', ')}`);
     if (typeof r.check !== 'function') throw fail(`rule "${id}" has no \`check\` function`);
+    if (r.docs !== undefined && typeof r.docs !== 'string') throw fail(`rule "${id}" has a \`docs\` that is not a URL`);
+    if (r.optionsSchema !== undefined && (r.optionsSchema === null || typeof r.optionsSchema !== 'object' || Array.isArray(r.optionsSchema))) {
+      throw fail(`rule "${id}" has an \`optionsSchema\` that is not a mapping from option names to JSON Schemas`);
+    }
     if (r.scope !== 'assembly' && !(Array.isArray(r.resourceTypes) && r.resourceTypes.every((t) => typeof t === 'string'))) {
       throw fail(`rule "${id}" needs \`resourceTypes\` (or \`scope: 'assembly'\`)`);
     }

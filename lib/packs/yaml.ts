@@ -13,7 +13,11 @@
  *     path: Properties.Tags[Key=CostCenter].Value
  *     condition: exists
  *     message: '{{resource}} has no CostCenter tag.'
+ *     docs: https://wiki.acme.example/opslint/cost-center-tag   # optional; default: the pack's `docs`
  * ```
+ *
+ * A pack-level `docs: https://wiki.acme.example/opslint/{{name}}` links each rule without `docs` of its own
+ * (`{{name}}`: the rule id without the namespace); without either, a finding links to no page.
  *
  * Conditions: `exists`, `absent`, `{ equals: v }`, `{ oneOf: [...] }`, `{ matches: regex }`, `{ atLeast: n }`,
  * `{ atMost: n }` (numbers, or the length of a list), `{ references: AWS::SNS::Topic }` (the value refers to a
@@ -55,7 +59,8 @@ export function loadYamlPack(file: string, shown = file): Pack {
   if (typeof id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw fail('`pack` must be a kebab-case id, the namespace of its rules', ['pack']);
   if (!Array.isArray(root.rules) || root.rules.length === 0) throw fail('`rules` must be a non-empty list', ['rules']);
   const rules = root.rules.map((raw, i) => yamlRule(raw, id, (message, key) => fail(message, key === undefined ? ['rules', i] : ['rules', i, key])));
-  return { id, title: typeof root.title === 'string' ? root.title : id, rules };
+  if (root.docs !== undefined && typeof root.docs !== 'string') throw fail('`docs` must be a URL, with {{name}} where the rule id goes', ['docs']);
+  return { id, title: typeof root.title === 'string' ? root.title : id, rules, ...(root.docs !== undefined ? { docs: root.docs } : {}) };
 }
 
 function yamlRule(raw: unknown, pack: string, fail: (message: string, key?: string) => InputError): ResourceRule {
@@ -89,7 +94,10 @@ function yamlRule(raw: unknown, pack: string, fail: (message: string, key?: stri
     severity,
     resourceTypes: types as string[],
     messages: { failed: message },
+    // a YAML rule has no options: one given in the configuration is a mistake
+    optionsSchema: {},
     why: str('why', false),
+    docs: str('docs', false),
     fix,
     check(resource, ctx) {
       const outcome = evaluate(ctx.template, resource, path, condition);

@@ -113,7 +113,7 @@ function entry(f: Finding): string {
     ...(f.assumptions ? [`- **Assumes:** ${markdownText(assumptionList(f.assumptions))}`] : []),
     `- **Where:** ${code(f.file)} line ${f.line}, column ${f.column}${f.resource ? `, resource ${code(f.resource)}` : ''} (${code(f.path)})${f.source ? `, created at ${code(f.source)}` : ''}`,
     `- **OPS best practice:** ${bestPractice(f.bestPractice) ? `[${f.bestPractice} ${bestPractice(f.bestPractice)!.title}](${bestPractice(f.bestPractice)!.url})` : markdownText(f.bestPractice)}`,
-    `- **Rule:** [${markdownText(f.ruleId)}](${f.docs})`,
+    `- **Rule:** ${f.docs ? `[${markdownText(f.ruleId)}](${f.docs})` : markdownText(f.ruleId)}`,
     '',
     '</details>',
     '',

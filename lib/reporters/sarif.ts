@@ -67,10 +67,10 @@ function ruleDescriptor(r: RuleInfo): Sarif.ReportingDescriptor {
     r.why,
     ...(r.fix.cloudformation ? ['', '**Fix (CloudFormation)**', '', '```yaml', r.fix.cloudformation, '```'] : []),
     ...(r.fix.cdk ? ['', '**Fix (CDK)**', '', '```ts', r.fix.cdk, '```'] : []),
-    '',
-    `[Rule documentation](${r.docs})`,
+    // a third-party rule may have no page
+    ...(r.docs ? ['', `[Rule documentation](${r.docs})`] : []),
   ].join('\n');
-  const text = [`${r.title} (${bp}).`, r.why, r.fix.cloudformation && `Fix (CloudFormation):\n${r.fix.cloudformation}`, r.fix.cdk && `Fix (CDK):\n${r.fix.cdk}`, `Documentation: ${r.docs}`]
+  const text = [`${r.title} (${bp}).`, r.why, r.fix.cloudformation && `Fix (CloudFormation):\n${r.fix.cloudformation}`, r.fix.cdk && `Fix (CDK):\n${r.fix.cdk}`, r.docs && `Documentation: ${r.docs}`]
     .filter(Boolean)
     .join('\n\n');
   return {
@@ -79,7 +79,7 @@ function ruleDescriptor(r: RuleInfo): Sarif.ReportingDescriptor {
     shortDescription: { text: r.title },
     fullDescription: { text: r.why || r.title },
     help: { text, markdown },
-    helpUri: r.docs,
+    ...(r.docs ? { helpUri: r.docs } : {}),
     defaultConfiguration: { level: LEVEL[r.severity] },
     properties: {
       tags: ['operational-excellence', r.question, r.bestPractice, ...(r.pack ? [`pack:${r.pack}`] : [])],

@@ -116,17 +116,17 @@ export function includes(resolver: Resolver, root: unknown, path: string | JsonP
 }
 
 /** A problem a rule found in one possible value: the message to report and where. */
-export interface Problem {
-  readonly messageId: string;
+export interface Problem<M extends string = string> {
+  readonly messageId: M;
   readonly path: JsonPath;
   readonly data?: Readonly<Record<string, string | number>>;
 }
 
 /** What a rule makes of one possible value: fine, not known, or a problem. */
-export type Judgement = 'ok' | 'unknown' | Problem;
+export type Judgement<M extends string = string> = 'ok' | 'unknown' | Problem<M>;
 
 /** The first problem among the possible values: a value known to fail is reported even when another is unknown. */
-export function firstProblem(values: readonly unknown[], judgeOne: (value: unknown) => Judgement): Problem | undefined {
+export function firstProblem<M extends string>(values: readonly unknown[], judgeOne: (value: unknown) => Judgement<M>): Problem<M> | undefined {
   for (const v of values) {
     const j = judgeOne(v);
     if (typeof j === 'object') return j;

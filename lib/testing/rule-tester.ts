@@ -12,6 +12,7 @@ import { readCloudAssembly } from '../assembly/read';
 import { singleTemplateAssembly, type Assembly } from '../assembly/model';
 import { compareFindings, INTERNAL_ERROR, type Assumption, type Finding } from '../engine/finding';
 import { withEngineSentences } from '../engine/emit';
+import { optionProblem } from '../engine/options';
 import { runRules } from '../engine/runner';
 import type { Rule, RuleOptions } from '../engine/rule';
 import { InputError } from '../template/errors';
@@ -94,6 +95,9 @@ function runOn(rule: Rule, c: ValidCase): { assembly: Assembly; findings: Findin
   for (const key of Object.keys(c.options ?? {})) {
     if (!(key in (rule.options ?? {}))) throw new Error(`${rule.id} has no option "${key}"`);
   }
+  // and of the type its schema says, as in a configuration
+  const problem = optionProblem(rule, c.options ?? {});
+  if (problem) throw new Error(problem.message);
   const assembly = loadCase(c);
   const findings = runRules(assembly, [{ rule, severity: rule.severity, options: { ...(rule.options ?? {}), ...(c.options ?? {}) }, pack: rule.id.includes('/') ? rule.id.split('/')[0] : '' }], {
     accountBaseline: () => c.accountBaseline === true,
@@ -116,7 +120,8 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
     const f = findings[i];
     const problems: string[] = [];
     if (expected.messageId !== undefined) {
-      const template = rule.messages![expected.messageId];
+      // declared: checked before the rule ran
+      const template = rule.messages![expected.messageId]!;
       // after the rule's own words, exactly the sentences the engine adds to this finding
       const implicit = assembly.stacks.map((s) => s.template.resources.get(f.resource)?.implicit).find((i) => i !== undefined);
       const added = escapeRegExp(withEngineSentences('', implicit, f.path, f.assumptions ?? []));

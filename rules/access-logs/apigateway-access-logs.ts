@@ -15,6 +15,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: Object.keys(SETTINGS),
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noAccessLogs: '{{kind}} {{name}} writes no access logs; set {{property}} to a CloudWatch Logs log group ARN, with a Format.',
   },

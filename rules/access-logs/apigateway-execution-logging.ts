@@ -12,6 +12,7 @@ export default defineRule({
   resourceTypes: ['AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::Serverless::Api'],
   severity: 'warning',
   options,
+  optionsSchema: { detailedMetrics: { type: 'boolean' } },
   optionDocs: {
     detailedMetrics:
       'Also require detailed (per-method) CloudWatch metrics: MetricsEnabled true in the MethodSettings entry for all methods. ' +
@@ -107,7 +108,7 @@ function acceptsLevel(level: unknown): boolean {
 }
 
 /** Execution logging in a MethodSettings list (one possible value of it), at `base`. */
-function judgeLogging(list: unknown, base: JsonPath): Judgement {
+function judgeLogging(list: unknown, base: JsonPath): Judgement<'noLevel' | 'turnedOff' | 'partial' | 'notEnabled'> {
   const c = coverage(list, 'LoggingLevel', acceptsLevel);
   switch (c.status) {
     case 'ok':
@@ -125,7 +126,7 @@ function judgeLogging(list: unknown, base: JsonPath): Judgement {
 }
 
 /** Detailed metrics in a MethodSettings list (one possible value of it), at `base`. */
-function judgeMetrics(list: unknown, base: JsonPath): Judgement {
+function judgeMetrics(list: unknown, base: JsonPath): Judgement<'noDetailedMetrics'> {
   const c = coverage(list, 'MetricsEnabled', isTrue);
   if (c.status === 'ok' || c.status === 'unknown') return c.status;
   return { messageId: 'noDetailedMetrics', path: c.status === 'off' ? [...base, c.index, 'MetricsEnabled'] : base };

@@ -7,6 +7,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::CloudFront::Distribution'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     notEnabled:
       'CloudFront distribution {{name}} writes no access logs; set DistributionConfig.Logging.Bucket, or deliver standard logs (v2) through an AWS::Logs::DeliverySource with LogType ACCESS_LOGS whose ResourceArn is this distribution.',

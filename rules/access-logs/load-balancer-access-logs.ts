@@ -13,6 +13,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: [ELBV2, CLASSIC],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     notEnabled:
       'Application Load Balancer {{name}} writes no access logs; set LoadBalancerAttributes access_logs.s3.enabled to "true" and access_logs.s3.bucket to the log bucket.',
@@ -69,7 +70,7 @@ export default defineRule({
 });
 
 /** Access logging in one possible LoadBalancerAttributes list. */
-function judge(list: unknown, base: JsonPath): Judgement {
+function judge(list: unknown, base: JsonPath): Judgement<'notEnabled' | 'noBucket'> {
   if (list === UNKNOWN) return 'unknown';
   if (list !== undefined && !Array.isArray(list)) return 'unknown';
   const items = (list ?? []) as unknown[];

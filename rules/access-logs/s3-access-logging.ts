@@ -32,6 +32,7 @@ export default defineRule({
   resourceTypes: [BUCKET],
   severity: 'info',
   options: { buckets: 'all' as Scope },
+  optionsSchema: { buckets: { enum: ['all', 'served'] } },
   optionDocs: {
     buckets:
       '"all" (default): every bucket except log destinations and CDK/pipeline plumbing; "served": only buckets that clients ' +

@@ -28,6 +28,7 @@ export default defineRule({
   bestPractice: 'OPS08-BP04',
   resourceTypes: [ALARM, COMPOSITE],
   severity: 'error',
+  optionsSchema: {},
   messages: {
     noActions: '{{kind}} {{name}} has no AlarmActions, so nobody is told when it goes into ALARM; add an SNS topic (or another action) to AlarmActions.',
     actionsDisabled: '{{kind}} {{name}} sets ActionsEnabled to false, so its actions never run; remove ActionsEnabled or set it to true.',

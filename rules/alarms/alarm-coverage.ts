@@ -69,6 +69,7 @@ export default defineRule({
     resourceTypes: DEFAULT_TYPES as string[],
     queues: 'dead-letter' as 'dead-letter' | 'all',
   },
+  optionsSchema: { resourceTypes: { type: 'array', items: { enum: Object.keys(TARGETS) } }, queues: { enum: ['dead-letter', 'all'] } },
   optionDocs: {
     resourceTypes:
       'The resource types that need an alarm. Default: Lambda and SAM functions, SQS queues, REST API stages and SAM APIs, ' +

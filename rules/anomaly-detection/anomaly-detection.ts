@@ -34,6 +34,7 @@ export default defineRule({
   options: {
     metrics: DEFAULT_METRICS,
   },
+  optionsSchema: { metrics: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } },
   optionDocs: {
     metrics:
       'The metrics whose level varies with traffic, as a map from namespace to metric names; an alarm on one of them with ' +

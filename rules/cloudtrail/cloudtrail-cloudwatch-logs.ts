@@ -9,6 +9,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::CloudTrail::Trail'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     notDelivered:
       'CloudTrail trail {{name}} does not deliver events to CloudWatch Logs; set CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn.',

@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::CloudTrail::Trail'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     notLogging: 'CloudTrail trail {{name}} is not logging; set IsLogging to true.',
     missing: 'CloudTrail trail {{name}} does not set IsLogging, a required property; set it to true.',

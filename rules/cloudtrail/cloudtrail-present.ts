@@ -9,6 +9,7 @@ export default defineRule({
   scope: 'assembly',
   resourceTypes: [TRAIL],
   severity: 'warning',
+  optionsSchema: {},
   context: 'account',
   messages: {
     missing: 'No CloudTrail trail in {{scope}}; API activity in the account is not recorded unless a trail comes from elsewhere.',

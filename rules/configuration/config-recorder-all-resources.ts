@@ -11,6 +11,7 @@ export default defineRule({
   options: {
     requireGlobalResourceTypes: false,
   },
+  optionsSchema: { requireGlobalResourceTypes: { type: 'boolean' } },
   optionDocs: {
     requireGlobalResourceTypes:
       'Also require RecordingGroup.IncludeGlobalResourceTypes: true (IAM users, groups, roles and policies). Off by default, because ' +

@@ -10,6 +10,7 @@ export default defineRule({
   scope: 'assembly',
   resourceTypes: [RECORDER, CHANNEL],
   severity: 'warning',
+  optionsSchema: {},
   context: 'account',
   messages: {
     missing:

@@ -11,6 +11,7 @@ export default defineRule({
   scope: 'assembly',
   resourceTypes: [...DASHBOARD_TYPES, ...WORKLOAD_TYPES],
   severity: 'warning',
+  optionsSchema: {},
   context: 'app',
   messages: {
     missing: 'No CloudWatch dashboard in {{environment}}, which runs {{resources}}; add one that graphs their key metrics.',

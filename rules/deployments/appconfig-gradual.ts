@@ -1,5 +1,5 @@
 import { defineRule, asNumber } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, knownValues, safeSomewhere } from '../recovery/environment';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope, knownValues, safeSomewhere } from '../recovery/environment';
 
 const STRATEGY = 'AWS::AppConfig::DeploymentStrategy';
 const ALL_AT_ONCE = 'AppConfig.AllAtOnce';
@@ -11,6 +11,7 @@ export default defineRule({
   resourceTypes: [STRATEGY, 'AWS::AppConfig::Deployment'],
   severity: 'warning',
   options: { ...ENVIRONMENT_OPTIONS },
+  optionsSchema: ENVIRONMENT_OPTIONS_SCHEMA,
   optionDocs: { ...ENVIRONMENT_OPTION_DOCS },
   messages: {
     strategyAllAtOnce:

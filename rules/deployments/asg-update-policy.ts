@@ -10,6 +10,7 @@ export default defineRule({
   bestPractice: 'OPS06-BP03',
   resourceTypes: ['AWS::AutoScaling::AutoScalingGroup'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noPolicy:
       'Auto Scaling group {{name}} has no rolling or replacing update policy, so a change to its launch template or configuration reaches only instances launched later; add UpdatePolicy.AutoScalingRollingUpdate (or AutoScalingReplacingUpdate with WillReplace: true).',

@@ -1,5 +1,5 @@
 import { defineRule } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, knownValues, safeSomewhere } from '../recovery/environment';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope, knownValues, safeSomewhere } from '../recovery/environment';
 import { ALL_AT_ONCE_CONFIGS, allAtOnceReason, isAllAtOnceName, referencedConfig } from './codedeploy-config';
 
 const PROPERTY = 'Properties.DeploymentConfigName';
@@ -11,6 +11,7 @@ export default defineRule({
   resourceTypes: ['AWS::CodeDeploy::DeploymentGroup'],
   severity: 'warning',
   options: { ...ENVIRONMENT_OPTIONS },
+  optionsSchema: ENVIRONMENT_OPTIONS_SCHEMA,
   optionDocs: { ...ENVIRONMENT_OPTION_DOCS },
   messages: {
     allAtOnce:

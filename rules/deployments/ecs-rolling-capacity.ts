@@ -1,5 +1,5 @@
 import { defineRule, type ResourceContext, type RuleOptions, asNumber } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from '../recovery/environment';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope } from '../recovery/environment';
 
 const CONFIG = 'Properties.DeploymentConfiguration';
 const SCALABLE_TARGET = 'AWS::ApplicationAutoScaling::ScalableTarget';
@@ -11,6 +11,7 @@ export default defineRule({
   resourceTypes: ['AWS::ECS::Service'],
   severity: 'warning',
   options: { ...ENVIRONMENT_OPTIONS },
+  optionsSchema: ENVIRONMENT_OPTIONS_SCHEMA,
   optionDocs: {
     ...ENVIRONMENT_OPTION_DOCS,
     onlyProduction: `${ENVIRONMENT_OPTION_DOCS.onlyProduction} Applies to MinimumHealthyPercent 0; a deployment that cannot make progress is reported in every environment.`,

@@ -1,5 +1,5 @@
 import { defineRule, isFalse } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope, knownValues, safeSomewhere } from '../recovery/environment';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope, knownValues, safeSomewhere } from '../recovery/environment';
 import { allAtOnceReason, referencedConfig } from './codedeploy-config';
 
 const PREFERENCE = 'Properties.DeploymentPreference';
@@ -16,6 +16,7 @@ export default defineRule({
     aliasWithoutPreference: false as boolean,
     ...ENVIRONMENT_OPTIONS,
   },
+  optionsSchema: { aliasWithoutPreference: { type: 'boolean' }, ...ENVIRONMENT_OPTIONS_SCHEMA },
   optionDocs: {
     aliasWithoutPreference:
       'Also report functions that publish an alias (AutoPublishAlias) without a DeploymentPreference, whose alias moves to each new version at once. ' +

@@ -19,6 +19,12 @@ export const PATTERN_DOCS = {
   environmentTagKeys: 'Stack tag keys (compared ignoring case) whose values name the environment, such as Environment=production.',
 } as const;
 
+export const PATTERN_SCHEMA = {
+  productionPattern: { type: 'string', format: 'regex' },
+  nonProductionPattern: { type: 'string', format: 'regex' },
+  environmentTagKeys: { type: 'array', items: { type: 'string' } },
+} as const;
+
 /** The stacks a cloud assembly deploys, or the deployed stacks scanned; nested stacks share their parent's environment and are left out. */
 export function deployedStacks(assembly: Assembly): Stack[] {
   return assembly.wholeApp ? assembly.stacks.filter((s) => s.parent === undefined) : [];

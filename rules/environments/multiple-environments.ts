@@ -9,6 +9,7 @@ export default defineRule({
   title: 'The CDK app deploys the workload to at least two environments',
   bestPractice: 'OPS05-BP08',
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     singleEnvironment:
       'The cloud assembly deploys {{stacks}} to a single environment ({{environment}}); define the workload in at least two environments, such as Dev and Prod Stages.',

@@ -5,6 +5,7 @@ import {
   DEFAULT_NON_PRODUCTION_PATTERN,
   DEFAULT_PRODUCTION_PATTERN,
   PATTERN_DOCS,
+  PATTERN_SCHEMA,
   type Classification,
 } from './classify';
 
@@ -128,6 +129,7 @@ export default defineRule({
     nonProductionPattern: DEFAULT_NON_PRODUCTION_PATTERN,
     environmentTagKeys: DEFAULT_ENVIRONMENT_TAG_KEYS,
   },
+  optionsSchema: PATTERN_SCHEMA,
   optionDocs: PATTERN_DOCS,
   messages: {
     weaker:

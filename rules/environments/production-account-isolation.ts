@@ -6,6 +6,7 @@ import {
   DEFAULT_PRODUCTION_PATTERN,
   deployedStacks,
   PATTERN_DOCS,
+  PATTERN_SCHEMA,
   type Classification,
 } from './classify';
 
@@ -24,6 +25,7 @@ export default defineRule({
     nonProductionPattern: DEFAULT_NON_PRODUCTION_PATTERN,
     environmentTagKeys: DEFAULT_ENVIRONMENT_TAG_KEYS,
   },
+  optionsSchema: PATTERN_SCHEMA,
   optionDocs: PATTERN_DOCS,
   why:
     'An account is the boundary that IAM permissions, service quotas and most blast radii stop at. When ' +

@@ -5,6 +5,7 @@ import {
   DEFAULT_PRODUCTION_PATTERN,
   productionStacks,
   PATTERN_DOCS,
+  PATTERN_SCHEMA,
 } from './classify';
 
 export default defineRule({
@@ -22,6 +23,7 @@ export default defineRule({
     nonProductionPattern: DEFAULT_NON_PRODUCTION_PATTERN,
     environmentTagKeys: DEFAULT_ENVIRONMENT_TAG_KEYS,
   },
+  optionsSchema: PATTERN_SCHEMA,
   optionDocs: PATTERN_DOCS,
   why:
     'An environment-agnostic stack goes to whichever account and region the deploying credentials point at. ' +

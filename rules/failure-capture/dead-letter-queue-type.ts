@@ -7,6 +7,7 @@ export default defineRule({
   bestPractice: 'OPS10-BP01',
   resourceTypes: ['AWS::SQS::Queue', 'AWS::SNS::Subscription', 'AWS::Events::Rule', 'AWS::Lambda::EventInvokeConfig', 'AWS::Serverless::Function', 'AWS::Serverless::StateMachine'],
   severity: 'error',
+  optionsSchema: {},
   messages: {
     queueMismatch:
       'Queue {{name}} is a {{kind}} queue but its dead-letter queue {{dlq}} is a {{dlqKind}} queue; SQS only redrives to a dead-letter queue of the same type, so failed messages cannot be captured. Make both FIFO or both standard.',

@@ -19,6 +19,7 @@ export default defineRule({
   options: {
     requireBoundedRetries: true,
   },
+  optionsSchema: { requireBoundedRetries: { type: 'boolean' } },
   optionDocs: {
     requireBoundedRetries:
       'Also report stream sources whose retries are unbounded (MaximumRetryAttempts and MaximumRecordAgeInSeconds both unset or -1). Default: true.',

@@ -9,6 +9,7 @@ export default defineRule({
   bestPractice: 'OPS10-BP01',
   resourceTypes: ['AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::Pipes::Pipe', 'AWS::Serverless::Function', 'AWS::Serverless::StateMachine'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     ruleTarget:
       'Target {{target}} of EventBridge rule {{name}} has no dead-letter queue; an event that cannot be delivered after EventBridge\'s retries is dropped. Set DeadLetterConfig.Arn to a standard SQS queue.',

@@ -12,6 +12,7 @@ export default defineRule({
   options: {
     sources: [...SOURCES] as string[],
   },
+  optionsSchema: { sources: { type: 'array', items: { enum: SOURCES } } },
   optionDocs: {
     sources:
       'Which asynchronous invokers make a function need failure capture: "sns", "s3", "eventbridge" (event-pattern rules), "schedule" ' +

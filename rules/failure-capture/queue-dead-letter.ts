@@ -10,6 +10,7 @@ export default defineRule({
   options: {
     queues: 'consumed' as 'consumed' | 'all',
   },
+  optionsSchema: { queues: { enum: ['consumed', 'all'] } },
   optionDocs: {
     queues:
       '"consumed" (default): only queues read by a consumer in the same template (a Lambda event source mapping, a SAM SQS event, an ' +

@@ -12,6 +12,7 @@ export default defineRule({
   options: {
     protocols: ['sqs', 'lambda', 'http', 'https', 'firehose'] as string[],
   },
+  optionsSchema: { protocols: { type: 'array', items: { type: 'string' } } },
   optionDocs: {
     protocols:
       'Subscription protocols that need a dead-letter queue. Default: sqs, lambda, http, https, firehose (machine endpoints); ' +

@@ -8,6 +8,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP04',
   resourceTypes: ['AWS::EC2::VPC'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noFlowLog: 'VPC {{name}} has no flow log; add an AWS::EC2::FlowLog with ResourceType VPC and ResourceId !Ref {{name}}.',
     wrongResourceType:

@@ -5,10 +5,11 @@ import { severalStacks, stackLabel, topLevelStacks, type Assembly, type Assembly
  * Reports an assembly-level finding: on the lone template's Resources, on the one stack of a cloud assembly
  * (its manifest entry), or on the manifest's artifacts when the app has several stacks. `{{scope}}` is filled in.
  */
-export function reportOnApp<O extends RuleOptions>(
+export function reportOnApp<O extends RuleOptions, M extends string>(
   assembly: Assembly,
-  ctx: AssemblyContext<O>,
-  messageId: string,
+  ctx: AssemblyContext<O, M>,
+  // one of the rule's message ids (inferred from `ctx`, not from this argument)
+  messageId: NoInfer<M>,
   data: Readonly<Record<string, string | number>> = {},
 ): void {
   const stacks = topLevelStacks(assembly);

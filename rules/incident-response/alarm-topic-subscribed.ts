@@ -25,6 +25,7 @@ export default defineRule({
   bestPractice: 'OPS10-BP02',
   resourceTypes: [TOPIC],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noSubscription:
       'SNS topic {{name}} receives the notifications of {{alarms}} but nothing in this template subscribes to it, so those alerts may reach nobody; subscribe the on-call email, chat channel or paging endpoint.',

@@ -29,6 +29,7 @@ export default defineRule({
   options: {
     eventSources: DEFAULT_SOURCES as string[],
   },
+  optionsSchema: { eventSources: { type: 'array', items: { type: 'string' } } },
   optionDocs: {
     eventSources:
       'Event sources whose events are operational: an EventBridge rule matching one of them and invoking a Lambda function, a state ' +

@@ -11,6 +11,7 @@ export default defineRule({
   scope: 'assembly',
   resourceTypes: ['AWS::Events::Rule', 'AWS::Notifications::EventRule', ALARM, COMPOSITE_ALARM],
   severity: 'info',
+  optionsSchema: {},
   context: 'account',
   messages: {
     missing:

@@ -15,6 +15,7 @@ export default defineRule({
   options: {
     pagingEndpointPattern: DEFAULT_PAGING,
   },
+  optionsSchema: { pagingEndpointPattern: { type: 'string', format: 'regex' } },
   optionDocs: {
     pagingEndpointPattern:
       'Regular expression (source, matched ignoring case) for SNS subscription endpoints that deliver to a paging service with its own ' +

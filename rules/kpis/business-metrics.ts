@@ -32,6 +32,7 @@ export default defineRule({
   scope: 'assembly',
   resourceTypes: [...new Set([...COMPUTE_AND_API_TYPES, ...SIGNAL_TYPES])],
   severity: 'info',
+  optionsSchema: {},
   context: 'app',
   messages: {
     missing:

@@ -9,6 +9,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::AppSync::GraphQLApi', 'AWS::Serverless::GraphQLApi'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noLogging: 'AppSync API {{name}} sends no logs to CloudWatch Logs; {{fix}}.',
     levelNone:

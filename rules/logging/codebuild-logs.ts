@@ -10,6 +10,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::CodeBuild::Project'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noLogs:
       'CodeBuild project {{name}} turns CloudWatch Logs off and writes no S3 logs, so the output of a failed build is not kept; set LogsConfig.CloudWatchLogs.Status to ENABLED (or enable S3Logs).',

@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noLogDriver:
       'Container {{container}} of task definition {{name}} has no LogConfiguration.LogDriver, so its output is not kept when the task stops; send it to CloudWatch Logs with the awslogs driver (or to FireLens).',

@@ -9,6 +9,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::Lambda::Function', 'AWS::Serverless::Function'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noLogGroup:
       'Lambda function {{name}} has no log group in the stack, so Lambda creates one on first invocation that the stack does not manage and that keeps logs forever; ' +

@@ -12,6 +12,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::Lambda::Function', 'AWS::Serverless::Function'],
   severity: 'info',
+  optionsSchema: {},
   messages: {
     textLogs:
       'Lambda function {{name}} writes plain-text logs; set LoggingConfig.LogFormat to JSON so that every log line, its level and the request id can be queried by field.',

@@ -14,6 +14,7 @@ export default defineRule({
   options: {
     minRetentionDays: 14,
   },
+  optionsSchema: { minRetentionDays: { type: 'integer', minimum: 1 } },
   optionDocs: {
     minRetentionDays:
       'The shortest retention, in days, that does not get a finding. Default 14: two weeks covers an incident noticed late ' +

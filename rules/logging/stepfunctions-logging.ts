@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noLogging:
       'State machine {{name}} does not log its executions ({{property}} is {{level}}); set it to ERROR or ALL with a CloudWatch Logs log group as the destination.',

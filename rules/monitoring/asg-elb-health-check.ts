@@ -14,6 +14,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP04',
   resourceTypes: ['AWS::AutoScaling::AutoScalingGroup'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     ec2Only:
       'Auto Scaling group {{name}} is registered with {{via}} but HealthCheckType does not include {{type}}, so instances the load balancer marks unhealthy are kept; set HealthCheckType to {{type}} with a HealthCheckGracePeriod.',

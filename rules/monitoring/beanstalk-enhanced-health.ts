@@ -77,6 +77,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: [ENVIRONMENT, CONFIGURATION_TEMPLATE],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     basic: 'Elastic Beanstalk {{kind}} {{name}} uses basic health reporting; set SystemType to enhanced in namespace aws:elasticbeanstalk:healthreporting:system.',
     missing:

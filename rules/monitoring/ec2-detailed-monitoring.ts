@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration'],
   severity: 'info',
+  optionsSchema: {},
   messages: {
     instance: 'EC2 instance {{name}} has basic monitoring only (metrics every 5 minutes); set Monitoring to true for 1-minute metrics.',
     launchTemplate:

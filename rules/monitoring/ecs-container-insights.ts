@@ -13,6 +13,7 @@ export default defineRule({
   options: {
     values: ['enhanced', 'enabled'] as string[],
   },
+  optionsSchema: { values: { type: 'array', items: { type: 'string' } } },
   optionDocs: {
     values:
       'The containerInsights values that pass (compared ignoring case). Default: enhanced and enabled; set ["enhanced"] to require Container Insights with enhanced observability.',

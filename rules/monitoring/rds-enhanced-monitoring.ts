@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     disabled:
       'RDS {{kind}} {{name}} does not turn on Enhanced Monitoring; set MonitoringInterval (1, 5, 10, 15, 30 or 60 seconds) and a MonitoringRoleArn{{where}}.',

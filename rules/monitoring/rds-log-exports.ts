@@ -23,6 +23,7 @@ export default defineRule({
   options: {
     requiredLogTypes: {} as Record<string, string[]>,
   },
+  optionsSchema: { requiredLogTypes: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } },
   optionDocs: {
     requiredLogTypes:
       'Log types that must be exported, by engine family: mysql, mariadb, postgres, oracle, sqlserver, db2, aurora-mysql, aurora-postgresql ' +

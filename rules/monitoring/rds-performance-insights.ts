@@ -37,6 +37,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'],
   severity: 'info',
+  optionsSchema: {},
   messages: {
     disabled:
       'RDS {{kind}} {{name}} ({{engine}}) does not turn on Performance Insights; set {{property}} to true{{where}} to see database load by wait event and SQL statement.',

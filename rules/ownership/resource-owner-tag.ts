@@ -22,6 +22,7 @@ export default defineRule({
     tagKeys: [...DEFAULT_TAG_KEYS] as string[],
     resourceTypes: [...DEFAULT_RESOURCE_TYPES] as string[],
   },
+  optionsSchema: { tagKeys: { type: 'array', items: { type: 'string' } }, resourceTypes: { type: 'array', items: { enum: [...DEFAULT_RESOURCE_TYPES, ...OTHER_SUPPORTED_TYPES] } } },
   optionDocs: {
     tagKeys: TAG_KEYS_DOC,
     resourceTypes:

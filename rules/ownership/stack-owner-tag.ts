@@ -11,6 +11,7 @@ export default defineRule({
   options: {
     tagKeys: [...DEFAULT_TAG_KEYS] as string[],
   },
+  optionsSchema: { tagKeys: { type: 'array', items: { type: 'string' } } },
   optionDocs: {
     tagKeys: TAG_KEYS_DOC,
   },

@@ -36,6 +36,7 @@ export default defineRule({
   options: {
     documents: ['AWS-RunPatchBaseline', 'AWS-RunPatchBaselineAssociation', 'AWS-RunPatchBaselineWithHooks'] as string[],
   },
+  optionsSchema: { documents: { type: 'array', items: { type: 'string' } } },
   optionDocs: {
     documents:
       'Names of the SSM documents that patch instances, as used in an association\'s Name or a maintenance window task\'s TaskArn (an ARN is matched by its last part). Add your own wrapper documents here.',

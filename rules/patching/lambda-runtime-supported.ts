@@ -64,6 +64,7 @@ export default defineRule({
   options: {
     retiredRuntimes: [] as string[],
   },
+  optionsSchema: { retiredRuntimes: { type: 'array', items: { type: 'string' } } },
   optionDocs: {
     retiredRuntimes:
       `More runtime identifiers to flag, such as runtimes deprecated after ${TABLE_DATE} (the date of the built-in table) or ones your organization has retired early.`,

@@ -14,6 +14,7 @@ export default defineRule({
   bestPractice: 'OPS05-BP05',
   resourceTypes: Object.keys(KINDS),
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     disabled:
       '{{kind}} {{name}} turns off automatic minor version upgrades; remove AutoMinorVersionUpgrade: false (the default is true) so that engine patches are applied in the maintenance window.',

@@ -26,6 +26,7 @@ export default defineRule({
     nonProductionPattern: DEFAULT_NON_PRODUCTION_PATTERN,
     deployCommandPattern: DEFAULT_DEPLOY_COMMAND_PATTERN,
   },
+  optionsSchema: { productionPattern: { type: 'string', format: 'regex' }, nonProductionPattern: { type: 'string', format: 'regex' }, deployCommandPattern: { type: 'string', format: 'regex' } },
   optionDocs: {
     productionPattern:
       'Regular expression (source, matched ignoring case) that marks a stage name, a deploy action name or its target (stack, deployment group, service, bucket, deploy command) as production. CamelCase names are split first, so DeployProd is read as Deploy-Prod.',

@@ -28,6 +28,7 @@ export default defineRule({
     testCommandPattern: DEFAULT_TEST_COMMAND_PATTERN,
     deployCommandPattern: DEFAULT_DEPLOY_COMMAND_PATTERN,
   },
+  optionsSchema: { testNamePattern: { type: 'string', format: 'regex' }, testCommandPattern: { type: 'string', format: 'regex' }, deployCommandPattern: { type: 'string', format: 'regex' } },
   optionDocs: {
     testNamePattern:
       'Regular expression (source, matched ignoring case, camelCase split into words) that marks a Build, Invoke or Compute action as a test by its name, or else by its stage name; a name that also says deploy goes by its first word (SmokeTestDeployment tests, DeployToTest deploys).',

@@ -1,5 +1,5 @@
 import { defineRule, asStrings, keepsOwnData } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from './environment';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope } from './environment';
 import { ELB_ATTRIBUTE, isProtected, PROTECTION as TARGETS, replicaProtection } from './protection';
 
 const DEFAULT_TYPES = [
@@ -22,6 +22,7 @@ export default defineRule({
     resourceTypes: DEFAULT_TYPES as string[],
     ...ENVIRONMENT_OPTIONS,
   },
+  optionsSchema: { resourceTypes: { type: 'array', items: { enum: Object.keys(TARGETS) } }, ...ENVIRONMENT_OPTIONS_SCHEMA },
   optionDocs: {
     resourceTypes:
       'The resource types to check. Default: RDS instances and clusters, DynamoDB tables and global tables, Neptune and DocumentDB clusters, Cognito user pools. ' +

@@ -9,6 +9,7 @@ import {
   DEFAULT_NON_PRODUCTION_PATTERN,
   DEFAULT_PRODUCTION_PATTERN,
   PATTERN_DOCS,
+  PATTERN_SCHEMA,
 } from '../environments/classify';
 
 export interface EnvironmentOptions {
@@ -27,6 +28,12 @@ export const ENVIRONMENT_OPTIONS = {
   nonProductionPattern: DEFAULT_NON_PRODUCTION_PATTERN as string,
   environmentTagKeys: DEFAULT_ENVIRONMENT_TAG_KEYS as readonly string[],
 };
+
+export const ENVIRONMENT_OPTIONS_SCHEMA = {
+  onlyProduction: { type: 'boolean' },
+  includeNonProduction: { type: 'boolean' },
+  ...PATTERN_SCHEMA,
+} as const;
 
 export const ENVIRONMENT_OPTION_DOCS = {
   onlyProduction:

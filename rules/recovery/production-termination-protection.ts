@@ -5,6 +5,7 @@ import {
   DEFAULT_PRODUCTION_PATTERN,
   productionStacks,
   PATTERN_DOCS,
+  PATTERN_SCHEMA,
 } from '../environments/classify';
 
 export default defineRule({
@@ -22,6 +23,7 @@ export default defineRule({
     nonProductionPattern: DEFAULT_NON_PRODUCTION_PATTERN,
     environmentTagKeys: DEFAULT_ENVIRONMENT_TAG_KEYS,
   },
+  optionsSchema: PATTERN_SCHEMA,
   optionDocs: PATTERN_DOCS,
   why:
     'Deleting a production stack removes every resource in it that has no retain policy, and a single command against the wrong stack name ' +

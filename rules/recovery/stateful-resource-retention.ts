@@ -1,5 +1,5 @@
 import { defineRule, asStrings, keepsOwnData, UNKNOWN } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, inScope } from './environment';
+import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope } from './environment';
 import { isProtected } from './protection';
 
 /** The values CloudFormation takes for DeletionPolicy and UpdateReplacePolicy. */
@@ -77,6 +77,7 @@ export default defineRule({
     resourceTypes: DEFAULT_TYPES as string[],
     ...ENVIRONMENT_OPTIONS,
   },
+  optionsSchema: { resourceTypes: { type: 'array', items: { enum: Object.keys(KINDS) } }, ...ENVIRONMENT_OPTIONS_SCHEMA },
   optionDocs: {
     resourceTypes:
       'The stateful resource types to check. Default: RDS instances and clusters, DynamoDB tables and global tables (and SAM simple tables), ' +

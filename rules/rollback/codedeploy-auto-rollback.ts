@@ -9,6 +9,7 @@ export default defineRule({
   bestPractice: 'OPS06-BP04',
   resourceTypes: ['AWS::CodeDeploy::DeploymentGroup'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noAutoRollback:
       'CodeDeploy deployment group {{name}} does not roll back a failed deployment automatically; set AutoRollbackConfiguration to Enabled: true with DEPLOYMENT_FAILURE in Events.',

@@ -25,6 +25,7 @@ export default defineRule({
   bestPractice: 'OPS06-BP04',
   resourceTypes: ['AWS::ECS::Service'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noRollback:
       'ECS service {{name}} does not roll back a failed deployment; set DeploymentConfiguration.DeploymentCircuitBreaker to Enable: true and Rollback: true (or add deployment Alarms with Rollback: true).',

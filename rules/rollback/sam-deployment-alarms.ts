@@ -8,6 +8,7 @@ export default defineRule({
   bestPractice: 'OPS06-BP04',
   resourceTypes: ['AWS::Serverless::Function'],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     noAlarms:
       'SAM function {{name}} shifts traffic to new versions with a DeploymentPreference that lists no Alarms, so a version that fails is not rolled back; add alarms on the function\'s errors to DeploymentPreference.Alarms.',

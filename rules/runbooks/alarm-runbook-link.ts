@@ -13,6 +13,7 @@ export default defineRule({
   options: {
     runbookPattern: DEFAULT_PATTERN,
   },
+  optionsSchema: { runbookPattern: { type: 'string', format: 'regex' } },
   optionDocs: {
     runbookPattern:
       'Regular expression (source, matched ignoring case) that an AlarmDescription must match to count as a runbook reference. ' +

@@ -78,6 +78,7 @@ export default defineRule({
     collectorEnvironment: ['AWS_XRAY_DAEMON_ADDRESS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] as string[],
     servicesOnly: true as boolean,
   },
+  optionsSchema: { collectorImages: { type: 'array', items: { type: 'string' } }, collectorEnvironment: { type: 'array', items: { type: 'string' } }, servicesOnly: { type: 'boolean' } },
   optionDocs: {
     collectorImages:
       'Substrings of a container image (compared ignoring case) that mark it as a trace collector. Default: aws-xray-daemon, aws-otel-collector, opentelemetry-collector; add your vendor\'s agent image (e.g. datadog/agent) if you trace with it.',

@@ -102,6 +102,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP05',
   resourceTypes: [LAMBDA, SAM_FUNCTION, STATE_MACHINE, SAM_STATE_MACHINE],
   severity: 'warning',
+  optionsSchema: {},
   messages: {
     brokenTrace:
       '{{kind}} {{name}} is called by {{upstreams}}, which X-Ray traces, but does not trace itself, so the trace shows no segment for it and stops at this hop; set {{property}} to {{value}}.',

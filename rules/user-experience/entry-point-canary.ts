@@ -17,6 +17,7 @@ export default defineRule({
   scope: 'assembly',
   resourceTypes: [DISTRIBUTION, LOAD_BALANCER, REST_API, SAM_API, HTTP_API, SAM_HTTP_API, ...USER_TELEMETRY],
   severity: 'warning',
+  optionsSchema: {},
   context: 'app',
   messages: {
     unwatched:
