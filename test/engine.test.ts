@@ -1,7 +1,7 @@
 /**
  * The engine (lib/engine/*): how rules are called, what a throwing rule becomes, where reports are
  * located, the rule context (satisfies, memo, referrers), assembly rules, rule configuration, the finding
- * helpers, and the report summary built by lib/scan.ts. Rules here are small and inline.
+ * helpers, and the report summary built by lib/scan. Rules here are small and inline.
  */
 import * as path from 'node:path';
 import { readCloudAssembly } from '../lib/assembly/read';

@@ -1,5 +1,5 @@
 /**
- * Hostile rule files against the rule watchdog (lib/parallel/scan.ts): a rule the watchdog stopped once is not
+ * Hostile rule files against the rule watchdog (lib/parallel/run.ts): a rule the watchdog stopped once is not
  * run again in the scan, and the report does not depend on how many workers ran it.
  */
 import type { ScanReport } from '../lib/engine/finding';
