@@ -37,5 +37,5 @@ export { formatEnvironment, stackLabel, resourceLabel, severalStacks, topLevelSt
 export { asStrings, positive, branches, scalarOptions, knownString, writtenText, arnText, placeholdersOut, listNames } from './semantics';
 export { verdictAt, isSetAt, stringAt, someValue, judgeBranches, verdictIn, hasItems, includes, firstProblem, type Judgement } from './semantics';
 export { exportedResources, eventRuleDisabled, createsStage, samEvents, samEventDisabled, isDeadLetterQueue } from './semantics';
-export { ALARM, COMPOSITE_ALARM, METRIC_IDENTITIES, alarmActionKinds, namespaces } from './semantics';
+export { ALARM, COMPOSITE_ALARM, METRIC_IDENTITIES, alarmActionKinds, namespaces, ALARM_ADVICE, alarmAdvice, namingDimensions } from './semantics';
 export { engineFamily, effectiveEngine, possibleEngines, isAuroraEngine, keepsOwnData, clusterOf, clusterKind, type EngineFamily } from './semantics';

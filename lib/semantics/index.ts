@@ -9,6 +9,7 @@
  * - roles.ts: what each resource is for (workload, deployment machinery, edge, CDK internal, account baseline)
  * - invocation.ts: who invokes a function or state machine, synchronously, asynchronously or by polling
  * - alarms.ts: which alarms watch which resource's metrics, and whether they alert, scale or act
+ * - alarm-metrics.ts: what to alarm on for each type that needs an alarm (metric, dimensions, how to name it)
  * - apigateway.ts: whether a REST API deployment creates a stage
  * - queues.ts: dead-letter queues and the references that make them
  * - rds.ts: RDS engines, clusters, members and read replicas
@@ -22,6 +23,7 @@ export * from './types';
 export * from './roles';
 export * from './invocation';
 export * from './alarms';
+export * from './alarm-metrics';
 export * from './apigateway';
 export * from './sam';
 export * from './queues';

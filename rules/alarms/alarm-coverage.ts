@@ -1,43 +1,4 @@
-import { defineRule, asStrings, isDeadLetterQueue, listNames, METRIC_IDENTITIES, type AlarmResponse, type Resource } from '../../lib/rule';
-
-/** How a message names each type it checks, and what to alarm on. The namespace comes from the alarm index. */
-interface Advice {
-  /** "Lambda function" */
-  readonly kind: string;
-  /** what to alarm on */
-  readonly metric: string;
-  /** the dimensions that name one resource, when more than the one the index matches on */
-  readonly dimensions?: string;
-}
-
-const LAMBDA: Advice = { kind: 'Lambda function', metric: 'Errors (and Throttles)' };
-const REST_API: Advice = { kind: 'API Gateway stage', metric: '5XXError (and Latency)' };
-const HTTP_API: Advice = { kind: 'API Gateway HTTP/WebSocket API', metric: '5xx (HTTP) or ExecutionError (WebSocket)' };
-const STATE_MACHINE: Advice = { kind: 'State machine', metric: 'ExecutionsFailed (and ExecutionsTimedOut)' };
-const TABLE: Advice = { kind: 'DynamoDB table', metric: 'ReadThrottleEvents, WriteThrottleEvents and SystemErrors' };
-
-/** Every type the rule can check. The `resourceTypes` option picks among them. */
-const TARGETS: Readonly<Record<string, Advice>> = {
-  'AWS::Lambda::Function': LAMBDA,
-  'AWS::Serverless::Function': LAMBDA,
-  'AWS::SQS::Queue': { kind: 'Queue', metric: 'ApproximateAgeOfOldestMessage' },
-  'AWS::ApiGateway::Stage': REST_API,
-  'AWS::Serverless::Api': { ...REST_API, kind: 'API' },
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': { kind: 'Load balancer', metric: 'HTTPCode_ELB_5XX_Count or UnHealthyHostCount' },
-  'AWS::StepFunctions::StateMachine': STATE_MACHINE,
-  'AWS::Serverless::StateMachine': STATE_MACHINE,
-  'AWS::ECS::Service': { kind: 'ECS service', metric: 'CPUUtilization and MemoryUtilization (or RunningTaskCount in ECS/ContainerInsights)', dimensions: 'the ClusterName and ServiceName dimensions' },
-  'AWS::DynamoDB::Table': TABLE,
-  'AWS::Serverless::SimpleTable': TABLE,
-  // supported, off by default: add them to the resourceTypes option
-  'AWS::ApiGatewayV2::Api': HTTP_API,
-  'AWS::Serverless::HttpApi': HTTP_API,
-  'AWS::Kinesis::Stream': { kind: 'Kinesis stream', metric: 'GetRecords.IteratorAgeMilliseconds' },
-  'AWS::SNS::Topic': { kind: 'SNS topic', metric: 'NumberOfNotificationsFailed' },
-  'AWS::Events::Rule': { kind: 'EventBridge rule', metric: 'FailedInvocations' },
-  'AWS::RDS::DBInstance': { kind: 'RDS instance', metric: 'CPUUtilization and FreeStorageSpace' },
-  'AWS::RDS::DBCluster': { kind: 'RDS cluster', metric: 'CPUUtilization and FreeableMemory' },
-};
+import { defineRule, ALARM_ADVICE, alarmAdvice, asStrings, isDeadLetterQueue, listNames, METRIC_IDENTITIES, namingDimensions, type AlarmResponse } from '../../lib/rule';
 
 const DEFAULT_TYPES = [
   'AWS::Lambda::Function',
@@ -63,13 +24,13 @@ export default defineRule({
   id: 'alarm-coverage',
   title: 'Functions, APIs, load balancers, state machines, services, tables and dead-letter queues have a CloudWatch alarm',
   bestPractice: 'OPS08-BP04',
-  resourceTypes: Object.keys(TARGETS),
+  resourceTypes: Object.keys(ALARM_ADVICE),
   severity: 'warning',
   options: {
     resourceTypes: DEFAULT_TYPES as string[],
     queues: 'dead-letter' as 'dead-letter' | 'all',
   },
-  optionsSchema: { resourceTypes: { type: 'array', items: { enum: Object.keys(TARGETS) } }, queues: { enum: ['dead-letter', 'all'] } },
+  optionsSchema: { resourceTypes: { type: 'array', items: { enum: Object.keys(ALARM_ADVICE) } }, queues: { enum: ['dead-letter', 'all'] } },
   optionDocs: {
     resourceTypes:
       'The resource types that need an alarm. Default: Lambda and SAM functions, SQS queues, REST API stages and SAM APIs, ' +
@@ -122,7 +83,7 @@ export default defineRule({
     edge: { check: false, why: 'the Lambda service does not run it, so AWS/Lambda has no metrics for it; watch the core device\'s Greengrass logs and the device itself.' },
   },
   check(resource, ctx) {
-    const target = TARGETS[resource.type];
+    const target = ALARM_ADVICE[resource.type];
     if (!target || !asStrings(ctx.options.resourceTypes).includes(resource.type)) return;
 
     const dlq = resource.type === 'AWS::SQS::Queue' && isDeadLetterQueue(resource, ctx.template);
@@ -135,14 +96,14 @@ export default defineRule({
 
     const identity = METRIC_IDENTITIES[resource.type];
     // the advice only: what to alarm on depends on the load balancer's type
-    const [namespace, metric, lbDimensions] = advice(resource.type, ctx.template.resolver.untracked(() => ctx.get('Properties.Type')), target, identity.namespaces);
+    const [namespace, metric, lbDimensions] = alarmAdvice(resource.type, ctx.template.resolver.untracked(() => ctx.get('Properties.Type')), target, identity.namespaces);
     const data = {
       kind: target.kind,
       name: resource.logicalId,
       type: resource.type,
       metric,
       namespace,
-      dimensions: lbDimensions ?? dimensionsOf(resource, target, identity.dimension),
+      dimensions: lbDimensions ?? namingDimensions(resource, target, identity.dimension),
     };
     if (deployed.length > 0) {
       const response = deployed[0].response as keyof typeof INSTEAD;
@@ -153,24 +114,3 @@ export default defineRule({
     ctx.report({ messageId: dlq ? 'noDlqAlarm' : 'noAlarm', data });
   },
 });
-
-/** The namespace and metric to suggest (and for a network or gateway load balancer, the dimensions): a load balancer's depend on its type. */
-function advice(type: string, lbType: { known: boolean; value?: unknown }, target: Advice, namespaces: readonly string[]): [string, string, string?] {
-  if (type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
-    const t = lbType.known ? lbType.value : undefined;
-    // UnHealthyHostCount is published per target group
-    if (t === 'network') return ['AWS/NetworkELB', 'UnHealthyHostCount', 'the LoadBalancer and TargetGroup dimensions'];
-    if (t === 'gateway') return ['AWS/GatewayELB', 'UnHealthyHostCount', 'the LoadBalancer and TargetGroup dimensions'];
-    return ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count (and TargetResponseTime)'];
-  }
-  return [namespaces.join(' or '), target.metric];
-}
-
-/** The dimensions that name the resource, for the message; those of an API SAM creates have known values. */
-function dimensionsOf(resource: Resource, target: Advice, dimension: string): string {
-  if (resource.implicit) {
-    return resource.type === 'AWS::Serverless::Api' ? 'the ApiName dimension (the stack name) and the Stage dimension (Prod)' : 'the ApiId dimension (!Ref ServerlessHttpApi)';
-  }
-  if (resource.type === 'AWS::ApiGateway::Stage' || resource.type === 'AWS::Serverless::Api') return 'the ApiName and Stage dimensions';
-  return target.dimensions ?? `the ${dimension} dimension`;
-}
