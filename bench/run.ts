@@ -12,7 +12,7 @@ import { machine } from './measure';
 import { benchLenientYaml, benchScaling, benchVersion } from './scaling';
 import type { Section } from './section';
 import { benchSynth } from './synth';
-import { corpusDir } from '../test/helpers/corpus';
+import { corpusDir } from '../scripts/support/corpus';
 
 const REPO = path.resolve(__dirname, '..');
 const OPSLINT = path.join(REPO, 'dist', 'bin', 'opslint.js');

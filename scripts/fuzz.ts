@@ -1,13 +1,13 @@
 /**
- * Long property-based runs (test/helpers/fuzz-run.ts), of one kind of case or of all:
+ * Long property-based runs (scripts/fuzz/run.ts), of one kind of case or of all:
  *
  *   npm run fuzz -- --runs 100000 [--kind template|hostile|assembly|fix|all] [--seed N] [--path P]
  *                   [--slow-ms 2000] [--hang-ms 60000] [--heap-mb 2048] [--no-shrink] [--keep-going]
  *
- * template: random and mutated corpus templates (test/helpers/fuzz.ts); hostile: templates with parameters,
- * conditions, chains, loops, directives, long and hostile strings (test/helpers/fuzz-hostile.ts); assembly:
- * cdk.out folders with cycles and links (test/helpers/fuzz-assembly.ts); fix: `opslint fix` round-trips
- * (test/helpers/fuzz-fix.ts). Every kind checks every reporter's output (test/helpers/fuzz-output.ts).
+ * template: random and mutated corpus templates (scripts/fuzz/template.ts); hostile: templates with parameters,
+ * conditions, chains, loops, directives, long and hostile strings (scripts/fuzz/hostile.ts); assembly:
+ * cdk.out folders with cycles and links (scripts/fuzz/assembly.ts); fix: `opslint fix` round-trips
+ * (scripts/fuzz/fix.ts). Every kind checks every reporter's output (scripts/fuzz/output.ts).
  *
  * The cases run on a worker thread, watched from the main one: a case that runs past --hang-ms or exhausts
  * --heap-mb stops the kind's run, reported with the seed and the case number that reproduce it; cases
@@ -16,7 +16,7 @@
  * failing or stopped case (not shrunk), and lists them all, each with the case number that replays it. Exit code: 0 when every case held, 1 otherwise, 2
  * for a usage mistake.
  */
-import { describeResult, KINDS, runFuzz, type KindName, type RunOptions } from '../test/helpers/fuzz-run';
+import { describeResult, KINDS, runFuzz, type KindName, type RunOptions } from './fuzz/run';
 
 const FLAGS = ['--runs', '--kind', '--seed', '--path', '--slow-ms', '--hang-ms', '--heap-mb'];
 

@@ -50,7 +50,7 @@ const LAYOUT: readonly (readonly [string, string])[] = [
   ['examples/demo.js', 'what `npm run demo` runs'],
   ['examples/html-demo.ts', 'what `npm run demo:html` runs'],
   ['bench/', 'benchmarks (`npm run bench`, results in bench/RESULTS.md)'],
-  ['scripts/', 'docs.ts and readme.ts (`npm run docs`), accuracy.ts (`npm run accuracy`), fuzz.ts (`npm run fuzz`)'],
+  ['scripts/', 'docs.ts and readme.ts (`npm run docs`), accuracy.ts (`npm run accuracy`), fuzz.ts (`npm run fuzz`, its kinds in fuzz/); support/: what tests share with them'],
 ];
 
 /** The entries LAYOUT must describe: folders at the top, in lib/ and in examples/, and lib's own modules. */

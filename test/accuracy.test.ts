@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ACCURACY_DOC, accuracyMarkdown, falseRate, measure, MIN_REVIEWED, TARGET, type RuleAccuracy } from '../scripts/accuracy';
-import { corpusDir } from './helpers/corpus';
+import { corpusDir } from '../scripts/support/corpus';
 
 describe('accuracy on real-world templates', () => {
   let measured: ReturnType<typeof measure>;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Finding } from '../lib/engine/finding';
-import { runCli, REPO } from './helpers/cli';
+import { runCli, REPO } from '../scripts/support/cli';
 import { cdkSynth, lineOf, pluginReport, reportBlocks, type PluginReport, type RunResult } from './helpers/cdk';
 
 const STACK_SOURCE = 'examples/cdk-app/orders-stack.ts';

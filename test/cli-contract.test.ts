@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import * as fixCommand from '../lib/cli/fix';
 import { addOptions, FIX_OPTIONS, SCAN_OPTIONS, type FixCliOptions, type ScanCliOptions } from '../lib/cli/options';
 import * as scanCommand from '../lib/cli/scan';
-import { runCli } from './helpers/cli';
+import { runCli } from '../scripts/support/cli';
 import { workspace } from './helpers/workspace';
 
 // a pack with a rule that reports a queue and one that fails on it

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
-import { runCli, REPO } from './helpers/cli';
-import { corpusDir } from './helpers/corpus';
+import { runCli, REPO } from '../scripts/support/cli';
+import { corpusDir } from '../scripts/support/corpus';
 import { yaml } from './helpers/yaml';
 
 const WORKLOAD = 'fixtures/cli/workload';

@@ -17,7 +17,7 @@ import { defineRule, definePack, ruleDocsUrl, type OptionSchema, type Pack } fro
 import { loadPack } from '../lib/packs/load';
 import { loadYamlPack } from '../lib/packs/yaml';
 import { runCase } from '../lib/testing';
-import { runCli } from './helpers/cli';
+import { runCli } from '../scripts/support/cli';
 import { workspace } from './helpers/workspace';
 import { yaml } from './helpers/yaml';
 

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { INTERNAL_ERROR } from '../lib/engine/finding';
 import { scanPaths } from '../lib/compose';
-import { corpusDir } from './helpers/corpus';
+import { corpusDir } from '../scripts/support/corpus';
 
 const CORPUS = corpusDir();
 

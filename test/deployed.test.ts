@@ -16,8 +16,8 @@ import { deployedAssembly } from '../lib/sources/deployed';
 import { ACTIVE_STATUSES, type DeployedStack } from '../lib/sources/cloudformation';
 import { ACCOUNT, startFakeCloudFormation, type FakeCloudFormation, type FakeOptions, type FakeStack } from '../fixtures/deployed/fake-cloudformation';
 import { isolateAwsEnvironment, runNode } from './helpers/deployed';
-import { runCli, REPO } from './helpers/cli';
-import { validateSarif } from './helpers/sarif';
+import { runCli, REPO } from '../scripts/support/cli';
+import { validateSarif } from '../scripts/support/sarif';
 
 const REGION = 'eu-west-1';
 const ORDERS = 'fixtures/cli/workload/orders.yaml';

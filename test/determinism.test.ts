@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FORMATS } from '../lib/reporters';
-import { REPO, runCli } from './helpers/cli';
+import { REPO, runCli } from '../scripts/support/cli';
 import { yaml } from './helpers/yaml';
 
 /** Templates with findings, suppressions, notes, a broken file, a file that is no template and a cloud assembly. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ruleDocFileName } from '../lib/engine/rule';
 import { BUILTIN_PACKS } from '../rules';
 import { DOCS_DIR, generateDocs } from '../scripts/docs';
-import { runCli } from './helpers/cli';
+import { runCli } from '../scripts/support/cli';
 
 describe('docs/rules', () => {
   const expected = generateDocs();

@@ -17,7 +17,7 @@ import { detectFormat, parseDocument } from '../lib/template/parse';
 import { formatPath, type JsonPath } from '../lib/template/path';
 import { runCase } from '../lib/testing';
 import { BUILTIN_PACKS } from '../rules';
-import { runCli, REPO } from './helpers/cli';
+import { runCli, REPO } from '../scripts/support/cli';
 import { fixtureCases, type FixtureCase } from './helpers/fixtures';
 import { yaml } from './helpers/yaml';
 import { workspace } from './helpers/workspace';

@@ -1,9 +1,9 @@
 /**
- * The output checks of the fuzzing (./helpers/fuzz-output.ts) catch what they are for, and accept a string
+ * The output checks of the fuzzing (scripts/fuzz/output.ts) catch what they are for, and accept a string
  * made inert in the ways a reporter may choose (entities, escapes, code spans), so that a failing fuzz case
  * shows a defect of a reporter and a passing one is not a check that cannot fail.
  */
-import { CANARY, CANARY_LINE, CHECKS } from './helpers/fuzz-output';
+import { CANARY, CANARY_LINE, CHECKS } from '../scripts/fuzz/output';
 
 const holds = (format: string, output: string): void => CHECKS[format](output, false);
 

@@ -1,11 +1,11 @@
 /**
- * Short, seeded property-based runs of every kind of case (see ./helpers/fuzz-run.ts): random and mutated
+ * Short, seeded property-based runs of every kind of case (see scripts/fuzz/run.ts): random and mutated
  * templates, hostile templates, cloud assemblies and `fix` round-trips. Nothing escapes as an exception, no
  * rule fails internally, every error and finding is inside its file or folder, every reporter's output is
  * well-formed and inert, a second run gives the same output, and no case hangs or exhausts memory (the cases
  * run on a worker thread, stopped after 30 s or 1.5 GB). Long runs: `npm run fuzz -- --runs 100000`.
  */
-import { describeResult, runFuzz, type KindName, type RunResult } from './helpers/fuzz-run';
+import { describeResult, runFuzz, type KindName, type RunResult } from '../scripts/fuzz/run';
 
 const SEED = 20_260_101;
 

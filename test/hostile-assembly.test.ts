@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { InputErrorEntry, ScanReport } from '../lib/engine/finding';
-import { runCli } from './helpers/cli';
+import { runCli } from '../scripts/support/cli';
 
 let root: string;
 let count = 0;

@@ -7,7 +7,7 @@ import { chmodSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirS
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { ScanReport } from '../lib/engine/finding';
-import { REPO, runCli } from './helpers/cli';
+import { REPO, runCli } from '../scripts/support/cli';
 import { workspace } from './helpers/workspace';
 
 /** A log group without retention: log-group-retention reports it and its fix adds `RetentionInDays: 14`. */

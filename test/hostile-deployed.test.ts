@@ -10,7 +10,7 @@ import type { ScanReport } from '../lib/engine/finding';
 import { FORMATS } from '../lib/reporters';
 import { startFakeCloudFormation, type FakeCloudFormation, type FakeOptions, type FakeStack } from '../fixtures/deployed/fake-cloudformation';
 import { isolateAwsEnvironment, runNode } from './helpers/deployed';
-import { runCli, REPO } from './helpers/cli';
+import { runCli, REPO } from '../scripts/support/cli';
 
 const REGION = 'eu-west-1';
 const text = (file: string): string => readFileSync(path.join(REPO, file), 'utf8');

@@ -8,7 +8,7 @@ import type { ScanReport } from '../lib/engine/finding';
 import { compileGlob } from '../lib/util/glob';
 import { redactUrl, redactUrls } from '../lib/sources/deployed';
 import { isolateAwsEnvironment } from './helpers/deployed';
-import { runCli } from './helpers/cli';
+import { runCli } from '../scripts/support/cli';
 import { workspace } from './helpers/workspace';
 
 // every `*` of the old regular expression could end at any of the name's characters: minutes of backtracking

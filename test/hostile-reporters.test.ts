@@ -16,8 +16,8 @@ import { markdownText, printable } from '../lib/reporters/escape';
 import { COMMENT_LIMIT } from '../lib/reporters/markdown';
 import { scanPaths } from '../lib/compose';
 import { stackLocation } from '../lib/sources/location';
-import { REPO, runCli } from './helpers/cli';
-import { validateSarif } from './helpers/sarif';
+import { REPO, runCli } from '../scripts/support/cli';
+import { validateSarif } from '../scripts/support/sarif';
 
 /** A repository that need not exist: reporters only compute paths. */
 const ROOT = path.resolve('/tmp/opslint-hostile-repo');

@@ -12,7 +12,7 @@ import * as load from '../lib/template/load';
 import { templateFromText } from '../lib/template/load';
 import { MAX_ALTERNATIVES, MAX_VALUE_PARTS } from '../lib/template/resolver';
 import { MAX_RESOLVED_STRING } from '../lib/template/intrinsics';
-import { REPO, runCli } from './helpers/cli';
+import { REPO, runCli } from '../scripts/support/cli';
 import { yaml } from './helpers/yaml';
 
 const HANG = 60_000;

@@ -11,7 +11,7 @@ import { UsageError } from '../lib/errors';
 import type { ScanReport } from '../lib/engine/finding';
 import { DEFAULT_PARSE_LIMITS, parseDocument } from '../lib/template/parse';
 import { templateFromText } from '../lib/template/load';
-import { runCli } from './helpers/cli';
+import { runCli } from '../scripts/support/cli';
 
 /** An alarm without actions: alarm-actions, an error, at its Properties (4:5). */
 const GOOD = [

@@ -10,7 +10,7 @@ import { findConfig, type FileFacts, type TrustOptions } from '../lib/config/loa
 import { readSettings } from '../lib/cli/settings';
 import type { ScanReport } from '../lib/engine/finding';
 import { MARKER } from '../lib/reporters/markdown';
-import { REPO, runCli } from './helpers/cli';
+import { REPO, runCli } from '../scripts/support/cli';
 import { yaml } from './helpers/yaml';
 import { workspace } from './helpers/workspace';
 

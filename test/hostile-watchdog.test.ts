@@ -3,7 +3,7 @@
  * run again in the scan, and the report does not depend on how many workers ran it.
  */
 import type { ScanReport } from '../lib/engine/finding';
-import { runCli } from './helpers/cli';
+import { runCli } from '../scripts/support/cli';
 import { workspace } from './helpers/workspace';
 
 /** A YAML pack: a catastrophically backtracking `matches`, and a rule that reports every topic. */

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ScanReport } from '../lib/engine/finding';
 import { QUESTIONS } from '../lib/framework';
-import { runCli, REPO } from './helpers/cli';
+import { runCli, REPO } from '../scripts/support/cli';
 
 const CHROMIUM = '/usr/bin/chromium';
 const RULES = ['--rule', 'lambda-tracing,vpc-flow-logs,alarm-actions,stack-owner-tag'];

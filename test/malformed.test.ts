@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { INTERNAL_ERROR, type Finding, type ScanReport } from '../lib/engine/finding';
-import { runCli } from './helpers/cli';
+import { runCli } from '../scripts/support/cli';
 import { yaml } from './helpers/yaml';
 
 const ALARM_PROPERTIES = yaml`

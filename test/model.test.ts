@@ -8,7 +8,7 @@ import type { InputError } from '../lib/template/errors';
 import { loadTemplate, templateFromText } from '../lib/template/load';
 import type { Resource, Template } from '../lib/template/model';
 import { yaml } from './helpers/yaml';
-import { corpusDir } from './helpers/corpus';
+import { corpusDir } from '../scripts/support/corpus';
 
 const CORPUS = corpusDir();
 

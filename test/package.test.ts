@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { REPO } from './helpers/cli';
+import { REPO } from '../scripts/support/cli';
 import { cdkSynth, childEnv, pluginReport, reportBlocks } from './helpers/cdk';
 
 const pkg = require('../package.json') as { version: string; name: string };

@@ -12,7 +12,7 @@ import { OpsChecks } from '../lib/cdk';
 import { loadYamlPack } from '../lib/packs/yaml';
 import { runCase } from '../lib/testing';
 import acme from '../examples/custom-pack/src';
-import { REPO, runCli } from './helpers/cli';
+import { REPO, runCli } from '../scripts/support/cli';
 import { yaml } from './helpers/yaml';
 import { workspace } from './helpers/workspace';
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { filesSource } from '../lib/sources/files';
 import { scanPaths, scanSources } from '../lib/compose';
-import { corpusDir } from './helpers/corpus';
-import { runCli } from './helpers/cli';
+import { corpusDir } from '../scripts/support/corpus';
+import { runCli } from '../scripts/support/cli';
 import { workspace } from './helpers/workspace';
 import type { ScanReport } from '../lib/engine/finding';
 

@@ -10,7 +10,7 @@ import { loadTemplate, templateFromText } from '../lib/template/load';
 import { Template } from '../lib/template/model';
 import { decode, detectFormat, parseDocument, type ParsedDocument } from '../lib/template/parse';
 import type { JsonPath } from '../lib/template/path';
-import { corpusDir } from './helpers/corpus';
+import { corpusDir } from '../scripts/support/corpus';
 import { yaml } from './helpers/yaml';
 
 const INPUTS = path.resolve(__dirname, '../fixtures/inputs');

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { REPO } from './helpers/cli';
+import { REPO } from '../scripts/support/cli';
 
 const README = readFileSync(path.join(REPO, 'README.md'), 'utf8');
 const ENTRIES: Readonly<Record<string, string>> = { opslint: 'lib/index.ts', 'opslint/rule': 'lib/rule.ts' };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BUILTIN_PACKS } from '../lib/compose';
 import { layout, README, updateReadme } from '../scripts/readme';
-import { REPO } from './helpers/cli';
+import { REPO } from '../scripts/support/cli';
 
 const text = readFileSync(README, 'utf8');
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { REPORT_SCHEMA_VERSION, type ScanReport } from '../lib';
-import { REPO, runCli } from './helpers/cli';
+import { REPO, runCli } from '../scripts/support/cli';
 
 const schema = JSON.parse(readFileSync(path.join(REPO, 'schema', 'report.schema.json'), 'utf8')) as { properties: { schemaVersion: { const: number } } };
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);

@@ -11,9 +11,9 @@ import type { ScanReport } from '../lib/engine/finding';
 import { getReporter } from '../lib/reporters';
 import { COMMENT_LIMIT, MARKER } from '../lib/reporters/markdown';
 import { scanPaths } from '../lib/compose';
-import { runCli, REPO } from './helpers/cli';
-import { corpusDir } from './helpers/corpus';
-import { validateSarif } from './helpers/sarif';
+import { runCli, REPO } from '../scripts/support/cli';
+import { corpusDir } from '../scripts/support/corpus';
+import { validateSarif } from '../scripts/support/sarif';
 
 const FIXTURE = 'fixtures/reports';
 const RULES = ['--rule', 'vpc-flow-logs,lambda-tracing,alarm-actions,alarm-coverage'];

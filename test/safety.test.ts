@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
-import { REPO, runCli } from './helpers/cli';
-import { corpusDir } from './helpers/corpus';
+import { REPO, runCli } from '../scripts/support/cli';
+import { corpusDir } from '../scripts/support/corpus';
 import { yaml } from './helpers/yaml';
 
 let ws: string;

@@ -21,7 +21,7 @@ import { BUILTIN_PACKS } from '../rules';
 import { loadTemplate, templateFromText } from '../lib/template/load';
 import type { Template } from '../lib/template/model';
 import { scanPaths } from '../lib/compose';
-import { corpusDir } from './helpers/corpus';
+import { corpusDir } from '../scripts/support/corpus';
 import { yaml } from './helpers/yaml';
 
 function template(text: string, parameters?: Record<string, string>): Template {

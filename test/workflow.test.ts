@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
-import { runCli } from './helpers/cli';
+import { runCli } from '../scripts/support/cli';
 import { yaml } from './helpers/yaml';
 import { workspace } from './helpers/workspace';
 

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO } from './cli';
+import { REPO } from '../../scripts/support/cli';
 
 export const CDK = path.join(REPO, 'node_modules', '.bin', 'cdk');
 

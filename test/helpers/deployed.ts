@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO } from './cli';
+import { REPO } from '../../scripts/support/cli';
 
 export const TEST_ACCESS_KEY = 'AKIAOPSLINTTEST00001';
 

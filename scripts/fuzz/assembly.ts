@@ -15,8 +15,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import type { Outcome } from './fuzz';
-import { checkedScan, fileNameOf, HOSTILE } from './fuzz-hostile';
+import type { Outcome } from './template';
+import { checkedScan, fileNameOf, HOSTILE } from './hostile';
 
 /** The logical id of the one resource outside the assembly: a report that names it read what it must not. */
 const OUTSIDE_MARKER = 'OutsideSecretMarker';

@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
-import { fuzzCases, holds, type Outcome } from './fuzz';
-import { assemblyCases, assemblyHolds, type AssemblyCase } from './fuzz-assembly';
-import { fixCases, fixHolds } from './fuzz-fix';
-import { hostileCases, hostileHolds } from './fuzz-hostile';
+import { fuzzCases, holds, type Outcome } from './template';
+import { assemblyCases, assemblyHolds, type AssemblyCase } from './assembly';
+import { fixCases, fixHolds } from './fix';
+import { hostileCases, hostileHolds } from './hostile';
 
 /** A kind of case: how to make them, the property, and how to keep one that failed for a look. */
 interface Kind<C extends { origin: string }> {
@@ -42,7 +42,7 @@ export const KINDS = {
     holds: assemblyHolds,
     save: (c: AssemblyCase, base) => {
       writeFileSync(`${base}-assembly.json`, JSON.stringify(c.spec, null, 2));
-      return `${base}-assembly.json (the spec; test/helpers/fuzz-assembly.ts writeAssembly writes its folder)`;
+      return `${base}-assembly.json (the spec; scripts/fuzz/assembly.ts writeAssembly writes its folder)`;
     },
   }),
   fix: kind({ cases: fixCases, holds: fixHolds, save: saveFile }),

@@ -8,8 +8,8 @@
  * and perhaps its text too (truncated, bytes inserted, lines repeated), written as JSON or as YAML with
  * short-form tags, in UTF-8 or UTF-16. The property: reading and checking it with every rule either gives
  * one input error (one line, a position inside the file) or a report in which no rule failed internally and
- * every finding is inside the file, and every reporter's output is well-formed (test/helpers/fuzz-output.ts);
- * and a second run gives byte-identical output. The other kinds of case are in test/helpers/fuzz-*.ts.
+ * every finding is inside the file, and every reporter's output is well-formed (output.ts);
+ * and a second run gives byte-identical output. The other kinds of case are beside it in scripts/fuzz/.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -23,8 +23,8 @@ import { InputError } from '../../lib/template/errors';
 import { templateFromText } from '../../lib/template/load';
 import { decode, parseDocument } from '../../lib/template/parse';
 import { BUILTIN_PACKS } from '../../rules';
-import { corpusDir } from './corpus';
-import { checkedOutputs } from './fuzz-output';
+import { corpusDir } from '../support/corpus';
+import { checkedOutputs } from './output';
 
 /** One file to read: its name (the extension chooses the format) and its bytes. */
 export interface FuzzCase {

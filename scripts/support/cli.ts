@@ -1,4 +1,7 @@
-/** Runs the CLI in-process with captured output. */
+/**
+ * Runs the CLI in-process with captured output. With corpus.ts and sarif.ts, support that the tests and the
+ * fuzzing (scripts/fuzz/) share: it lives on the scripts side because scripts do not import from test/.
+ */
 import * as path from 'node:path';
 import { main } from '../../lib/cli';
 

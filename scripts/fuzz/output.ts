@@ -2,7 +2,7 @@
  * Every reporter run on one report, each output checked for well-formedness and for the inertness of the
  * strings that come from templates, manifests and file names. The checks are properties of the output alone
  * (does it parse, does it hold a character or construct it must not), not of how a reporter escapes: the
- * hostile strings of test/helpers/fuzz-hostile.ts carry canaries (an element, attribute, link, mention or
+ * hostile strings of hostile.ts carry canaries (an element, attribute, link, mention or
  * line of their own), and an output shows a canary's construct only when a string was not made inert.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -11,7 +11,7 @@ import type { ScanReport } from '../../lib/engine/finding';
 import { ruleInfos } from '../../lib/engine/rule-info';
 import { FORMATS, getReporter } from '../../lib/reporters';
 import { BUILTIN_PACKS } from '../../rules';
-import { validateSarif } from './sarif';
+import { validateSarif } from '../support/sarif';
 
 /** The name every canary construct carries: an element, attribute, link target, mention or line start. */
 export const CANARY = 'opslint-canary';

@@ -16,9 +16,9 @@ import fc from 'fast-check';
 import { InputError } from '../../lib/template/errors';
 import { templateFromText } from '../../lib/template/load';
 import { decode } from '../../lib/template/parse';
-import { runCli } from './cli';
-import { write, type Outcome } from './fuzz';
-import { fileNameOf, HOSTILE } from './fuzz-hostile';
+import { runCli } from '../support/cli';
+import { write, type Outcome } from './template';
+import { fileNameOf, HOSTILE } from './hostile';
 
 export interface FixCase {
   readonly file: string;

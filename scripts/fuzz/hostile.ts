@@ -9,7 +9,7 @@
  *
  * The property: the scan (the public scanPaths, with the parameter values) throws nothing, no rule fails
  * internally, every error and finding names the file inside the scan's folder, every reporter's output is
- * well-formed and inert (test/helpers/fuzz-output.ts), and a second scan gives the same output.
+ * well-formed and inert (output.ts), and a second scan gives the same output.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,8 @@ import fc from 'fast-check';
 import { INTERNAL_ERROR, type ScanReport } from '../../lib/engine/finding';
 import { scanPaths, type ScanSettings as ScanOptions } from '../../lib/compose';
 import { BUILTIN_PACKS } from '../../rules';
-import { CANARY, CANARY_LINE, checkedOutputs } from './fuzz-output';
-import { write, type Outcome } from './fuzz';
+import { CANARY, CANARY_LINE, checkedOutputs } from './output';
+import { write, type Outcome } from './template';
 
 /** Strings that must stay inert wherever a template, manifest or file name puts them. */
 export const HOSTILE = [
