@@ -95,13 +95,18 @@ describe('rule options are checked against the rule schema', () => {
     for (const [schema, words] of cases) expect(describeOption(schema)).toBe(words);
   });
 
-  it('configureRules throws a UsageError for a bad option, even of a rule that does not run; a rule without a schema takes any options', () => {
+  it('configureRules throws a UsageError for a bad option, even of a rule that does not run; a rule without a schema takes the options it has defaults for', () => {
     expect(usageError(() => configureRules([ACME], { ruleSettings: { 'acme/typed': { options: { limt: 2 } } } }))).toBe('rule "acme/typed" has no option "limt" (did you mean "limit"?)');
     expect(usageError(() => configureRules([ACME], { rules: ['acme/loose'], ruleSettings: { 'acme/typed': { options: { limit: 0 } } } }))).toBe(
       'rule "acme/typed": option "limit" must be a whole number of at least 1',
     );
-    const [configured] = configureRules([ACME], { rules: ['acme/loose'], ruleSettings: { 'acme/loose': { options: { limt: 'x' } } } });
-    expect(configured.options).toEqual({ limit: 3, limt: 'x' });
+    expect(usageError(() => configureRules([ACME], { ruleSettings: { 'acme/loose': { options: { limt: 'x' } } } }))).toBe('rule "acme/loose" has no option "limt" (did you mean "limit"?)');
+    const [configured] = configureRules([ACME], { rules: ['acme/loose'], ruleSettings: { 'acme/loose': { options: { limit: 'x' } } } });
+    expect(configured.options).toEqual({ limit: 'x' });
+    // a setting is a severity and options, nothing else
+    expect(usageError(() => configureRules([ACME], { ruleSettings: { 'acme/typed': { optionz: { limit: 2 } } as never } }))).toBe('rule "acme/typed": a setting has a severity and options, not "optionz"');
+    expect(usageError(() => configureRules([ACME], { ruleSettings: { 'acme/typed': { options: 5 } as never } }))).toBe('rule "acme/typed": options must be a mapping of option names to values');
+    expect(usageError(() => configureRules([ACME], { ruleSettings: { 'acme/typed': null as never } }))).toBe('rule "acme/typed": a setting is off, a severity, or { severity, options }');
     expect(configureRules([ACME], { rules: ['acme/typed'], ruleSettings: { 'acme/typed': { options: { limit: 5 } } } })[0].options).toEqual({ limit: 5 });
   });
 

@@ -39,7 +39,15 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
     if (severity !== undefined && severity !== 'off' && !SEVERITIES.includes(severity)) {
       throw new UsageError(`rule "${id}": severity must be one of off, ${SEVERITIES.join(', ')}`);
     }
-    const problem = typeof setting === 'object' && setting?.options ? optionProblem(ruleIndex.get(id)!.rule, setting.options) : undefined;
+    if (typeof setting === 'object' && setting !== null) {
+      const stray = Object.keys(setting).find((key) => key !== 'severity' && key !== 'options');
+      if (stray !== undefined) throw new UsageError(`rule "${id}": a setting has a severity and options, not "${stray}"`);
+      const options: unknown = setting.options;
+      if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw new UsageError(`rule "${id}": options must be a mapping of option names to values`);
+    } else if (typeof setting !== 'string') {
+      throw new UsageError(`rule "${id}": a setting is off, a severity, or { severity, options }`);
+    }
+    const problem = typeof setting === 'object' && setting.options ? optionProblem(ruleIndex.get(id)!.rule, setting.options) : undefined;
     if (problem) throw new UsageError(problem.message);
   }
 

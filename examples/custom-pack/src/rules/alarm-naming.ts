@@ -7,6 +7,8 @@ export default defineRule({
   resourceTypes: ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm'],
   severity: 'warning',
   options: { pattern: '^[a-z0-9]+(-[a-z0-9]+)*-(dev|staging|prod)-[a-z0-9-]+$' },
+  // a configured pattern that does not compile, or a misspelled option, is an error where the configuration says it
+  optionsSchema: { pattern: { type: 'string', format: 'regex' } },
   optionDocs: { pattern: 'The regular expression alarm names must match.' },
   messages: {
     unnamed: 'Alarm {{name}} has no AlarmName; name it service-environment-signal so the pager shows what broke.',

@@ -19,6 +19,7 @@ export default defineRule({
   resourceTypes: TYPES,
   severity: 'error',
   options: { tags: ['Owner', 'CostCenter'], resourceTypes: TYPES },
+  optionsSchema: { tags: { type: 'array', items: { type: 'string' } }, resourceTypes: { type: 'array', items: { type: 'string' } } },
   optionDocs: { tags: 'The tag keys every resource needs.', resourceTypes: 'The resource types that must be tagged.' },
   messages: { missing: '{{name}} has no {{tags}} tag; ACME routes pages and bills by them.' },
   why: 'ACME routes incidents to the owning team and charges costs to the cost center from these tags.',
