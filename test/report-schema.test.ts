@@ -11,7 +11,19 @@ import { REPORT_SCHEMA_VERSION, type ScanReport } from '../lib';
 import { REPO, runCli } from '../scripts/support/cli';
 
 const schema = JSON.parse(readFileSync(path.join(REPO, 'schema', 'report.schema.json'), 'utf8')) as { properties: { schemaVersion: { const: number } } };
-const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+
+/**
+ * The schema with no room for other keys: the published one leaves room for keys a later release adds, but the
+ * reports of this one must have no key the schema does not list.
+ */
+function closed(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closed);
+  if (typeof node !== 'object' || node === null) return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v)]));
+  return 'properties' in out ? { ...out, additionalProperties: false } : out;
+}
+const validate = new Ajv({ allErrors: true, strict: true }).compile(closed(schema) as object);
+const published = new Ajv({ allErrors: true, strict: true }).compile(schema);
 
 type Report = ScanReport & { schemaVersion: number };
 
@@ -70,5 +82,13 @@ describe('the JSON report', () => {
     expect(validate({ ...report, schemaVersion: 2 })).toBe(false);
     expect(validate({ ...report, findings: [{ ...report.findings[0], severityLevel: 3 }] })).toBe(false);
     expect(validate({ ...report, findings: [{ ...report.findings[0], line: 0 }] })).toBe(false);
+  });
+
+  it('as published, takes a report with a key a later release adds, and not one without a key it requires', () => {
+    const [report] = reports;
+    expect(published(report)).toBe(true);
+    expect(published({ ...report, findings: [{ ...report.findings[0], severityLevel: 3 }], timing: {} })).toBe(true);
+    const { docs: _docs, ...withoutDocs } = report.findings[0];
+    expect(published({ ...report, findings: [withoutDocs] })).toBe(false);
   });
 });
