@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 
 const LIB = path.join(__dirname, '..', 'lib');
 
@@ -35,19 +36,35 @@ function libFiles(dir = LIB): string[] {
 const ALL = new Set(libFiles().map((f) => path.relative(LIB, f).split(path.sep).join('/')));
 
 /**
- * The lib modules a file imports (static, re-exports and dynamic `import()`), as paths relative to lib/ with
- * `.ts`; what lies outside lib/ as written. A specifier naming no module is text (a file `new-pack` writes), not
- * an import: tsc would refuse a real one.
+ * What a file imports, as TypeScript reads it (imports, re-exports, `import()`, `require()`, in either quotes):
+ * lib modules as paths relative to lib/ with `.ts`, what lies outside lib/ as written, and a package alias of
+ * opslint itself (`opslint`, `opslint/rule`) as it is, which no lib module may use.
  */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']*)'/g)) {
-    const rel = path.relative(LIB, path.resolve(path.dirname(file), m[1])).split(path.sep).join('/');
+  for (const fileName of specifiers(readFileSync(file, 'utf8'))) {
+    if (/^opslint(\/|$)/.test(fileName)) out.push(fileName);
+    if (!fileName.startsWith('.')) continue;
+    const rel = path.relative(LIB, path.resolve(path.dirname(file), fileName)).split(path.sep).join('/');
     if (rel.startsWith('..')) out.push(rel);
-    const module = [`${rel}.ts`, `${rel}/index.ts`].find((c) => ALL.has(c));
-    if (module) out.push(module);
+    else out.push([`${rel}.ts`, `${rel}/index.ts`].find((c) => ALL.has(c)) ?? `${rel} (no such module)`);
   }
+  return out;
+}
+
+/** The module specifiers of a source text: imports and re-exports, `import x = require()`, `require()` and `import()` calls. */
+function specifiers(text: string): string[] {
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) out.push(node.moduleSpecifier.text);
+    if (ts.isExternalModuleReference(node) && ts.isStringLiteral(node.expression)) out.push(node.expression.text);
+    if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+      const [first] = node.arguments;
+      if (first && ts.isStringLiteralLike(first)) out.push(first.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile('module.ts', text, ts.ScriptTarget.Latest, false));
   return out;
 }
 
@@ -58,6 +75,10 @@ describe('the layers of lib', () => {
       const rel = path.relative(LIB, file).split(path.sep).join('/');
       const from = layerOf(rel);
       for (const target of importsOf(file)) {
+        if (target.startsWith('opslint') || target.endsWith('(no such module)')) {
+          wrong.push(`lib/${rel} → ${target}`);
+          continue;
+        }
         if (target.startsWith('..')) {
           if (!(target === '../rules' && rel === 'compose.ts') && target !== '../package.json') wrong.push(`lib/${rel} → ${target}`);
           continue;
@@ -67,6 +88,15 @@ describe('the layers of lib', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('reads imports as TypeScript does: double quotes, require, import(), re-exports, the package alias', () => {
+    const dir = path.join(LIB, 'engine');
+    const file = path.join(dir, '__probe__.ts');
+    const text = `import { a } from "../cli/io";\nconst b = require('../cli/scan');\nexport * as c from "../sources/deployed";\nvoid import('./rule');\nimport { d } from 'opslint';\nconst e = \`import { f } from './src';\`;\n`;
+    const imports = specifiers(text);
+    expect(imports).toEqual(['../cli/io', '../cli/scan', '../sources/deployed', './rule', 'opslint']);
+    expect(path.relative(LIB, path.resolve(path.dirname(file), imports[0])).split(path.sep).join('/')).toBe('cli/io');
   });
 
   it('a wrong-way import is caught', () => {
