@@ -15,20 +15,29 @@ export { BUILTIN_PACKS };
 /** Options of a scan from code: the packs default to the built-in ones. */
 export type ScanSettings = Omit<ScanOptions, 'packs'> & Partial<Pick<ScanOptions, 'packs'>>;
 
+/** Options of a scan of paths: those of a scan, and the paths not to scan (globs, relative to cwd). */
+export interface PathScanSettings extends ScanSettings {
+  readonly ignore?: readonly string[];
+}
+
 /** Options of a scan that may run on worker threads: `packSources` name the packs beyond the built-in ones, for the workers to load. */
 export interface ParallelScanSettings extends ScanSettings, Omit<ParallelOptions, 'workerPacks'> {
   readonly packSources?: readonly PackSource[];
 }
 
 /** Scans files, folders, globs and cloud assemblies, the way `opslint scan` does, on this thread, and returns the report. */
-export function scanPaths(paths: readonly string[], options: ScanSettings = {}): ScanReport {
+export function scanPaths(paths: readonly string[], options: PathScanSettings = {}): ScanReport {
   return scanNow([filesSource(paths, options.ignore)], { ...options, packs: options.packs ?? BUILTIN_PACKS });
 }
 
 /** Scans what `sources` list (files, deployed stacks…), on worker threads when that pays. */
 export function scanSources(sources: readonly Source[], options: ParallelScanSettings = {}): Promise<ScanReport> {
   const packs = options.packs ?? BUILTIN_PACKS;
-  // a worker loads the catalogue from this module, then the packs sources name: packs given only as objects keep the scan on this thread
-  const portable = options.packSources !== undefined || packs.every((p) => BUILTIN_PACKS.includes(p));
-  return scan(sources, { ...options, packs, workerPacks: portable ? { catalogue: __filename, sources: options.packSources ?? [] } : undefined });
+  // a worker takes the built-in packs from this module, then loads those `packSources` name, which must be the
+  // others (as the command line gives them); packs given only as objects keep the scan on this thread
+  const builtin = packs.filter((p) => BUILTIN_PACKS.includes(p));
+  const rest = packs.slice(builtin.length);
+  const portable = packs.slice(0, builtin.length).every((p) => BUILTIN_PACKS.includes(p)) && (rest.length === 0 || options.packSources !== undefined);
+  const workerPacks = portable ? { catalogue: __filename, builtin: builtin.map((p) => p.id), sources: options.packSources ?? [] } : undefined;
+  return scan(sources, { ...options, packs, workerPacks });
 }

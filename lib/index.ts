@@ -7,7 +7,8 @@
 // Scanning
 export { scanPaths, scanSources, type ScanSettings as ScanOptions, type ParallelScanSettings as ParallelScanOptions } from './compose';
 export { filesSource } from './sources/files';
-export type { Source } from './sources/source';
+export { deployedSource } from './sources/deployed';
+export type { Listing, Reader, Reading, Source, SourceContext, Unit } from './sources/source';
 export { buildReport, type ReportOptions } from './scan';
 export { configureRules, type RuleSelection } from './engine/config';
 export { UsageError } from './errors';

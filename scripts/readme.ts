@@ -36,7 +36,7 @@ const LAYOUT: readonly (readonly [string, string])[] = [
   ['lib/packs/', 'loading rule packs (npm packages, JS modules, YAML rule files)'],
   ['lib/fix/', '`opslint fix`: edits planned from findings, written into YAML and JSON (write.ts: temp file and rename)'],
   ['lib/parallel/', 'scans on worker threads (`--jobs`) and the watchdog for rules that hang'],
-  ['lib/sources/', 'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), index.ts (the readers)'],
+  ['lib/sources/', 'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), memory.ts, index.ts (the readers)'],
   ['lib/cdk/', 'the CDK app as a source (source.ts) and its three reporters: OpsChecks, OpsAspect, OpsNagPack (report.ts: what they share)'],
   ['lib/testing/', 'the RuleTester (public as `opslint/testing`)'],
   ['rules/', 'the catalogue: rules/<pack>/pack.ts and one file per rule, named by the rule id; index.ts lists the packs'],

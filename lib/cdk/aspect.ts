@@ -59,7 +59,7 @@ export class OpsAspect implements IAspect {
   /** Runs the rules over the stack's final template and annotates the constructs. Returns no validation errors. */
   private checkStack(stack: Stack): string[] {
     const { assembly, elements } = stackInTree(stack, this.props.parameters);
-    for (const f of appReport(assembly, [], this.rules, this.props).findings) {
+    for (const f of appReport({ assembly, errors: [] }, this.rules, this.props).findings) {
       const target: IConstruct = elements.get(f.resource) ?? stack;
       // CDK reads a trailing `(namespace::rule)` of an error or info annotation as its rule id (the form
       // `Validations.of(c).addError` writes), and a warning's id from addWarningV2: both are the acknowledgement id,

@@ -11,7 +11,7 @@ import { NagMessageLevel, NagPack, NagRuleCompliance, type NagPackProps } from '
 import type { Finding } from '../engine/finding';
 import { packageVersion } from '../version';
 import { configured, type OpsCheckProps } from './common';
-import { appReport, describeFinding, level, stackOf } from './report';
+import { appReport, describeFinding, describeUnreadable, level, stackOf } from './report';
 import { synthesizedStacks } from './source';
 
 const NAG_LEVEL = { error: NagMessageLevel.ERROR, warning: NagMessageLevel.WARN, info: NagMessageLevel.INFO } as const;
@@ -38,8 +38,9 @@ export class OpsNagPack extends NagPack {
   }
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const { assembly, errors } = synthesizedStacks(context.appConstruct, context.templatePaths, this.opsProps.parameters);
-    const { findings } = appReport(assembly, errors, this.rules, this.opsProps);
+    const read = synthesizedStacks(context.appConstruct, context.templatePaths, this.opsProps.parameters);
+    const assembly = read.assembly;
+    const { findings, errors } = appReport(read, this.rules, this.opsProps);
     this.byResource = new Map();
     const appLevel: Finding[] = [];
     for (const f of findings) {
@@ -62,6 +63,8 @@ export class OpsNagPack extends NagPack {
         // a finding about a whole stack names the stack, as OpsChecks does; one about the app, the app
         violatingResources: [{ constructPath: stackOf(f, assembly)?.constructPath ?? '', locations: [] as string[] }],
       })),
+      // a template that could not be read fails synthesis, as with OpsChecks: its stack was not checked
+      ...errors.map((e) => ({ ruleName: 'Ops-unreadable-template', description: describeUnreadable(e), severity: 'error', violatingResources: [{ constructPath: '', locations: [] as string[] }] })),
     ];
     return { ...report, violations, success: !violations.some((v) => v.severity === 'error') };
   }

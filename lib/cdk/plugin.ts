@@ -21,7 +21,7 @@ import {
   PLUGIN_NAME,
   type OpsCheckProps,
 } from './common';
-import { appReport, describeFinding, level, stackOf } from './report';
+import { appReport, bestPracticeLabel, describeFinding, describeUnreadable, level, stackOf } from './report';
 import { synthesizedStacks } from './source';
 
 /** The opslint CDK validation plugin: `Validations.of(app).addPlugins(new OpsChecks({ failOn }))`. */
@@ -37,20 +37,20 @@ export class OpsChecks implements IPolicyValidationPlugin {
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const rules = configured(this.props);
-    const { assembly, errors: unread } = synthesizedStacks(context.appConstruct, context.templatePaths, this.props.parameters);
-    const { findings, errors } = appReport(assembly, unread, rules, this.props);
+    const read = synthesizedStacks(context.appConstruct, context.templatePaths, this.props.parameters);
+    const assembly = read.assembly;
+    const { findings, errors } = appReport(read, rules, this.props);
     const byId = new Map(rules.map((c) => [c.rule.id, c.rule]));
     const violations: PolicyViolation[] = findings.map((f) => {
-      const bp = bestPractice(f.bestPractice);
       return {
         ruleName: f.ruleId,
         description: describeFinding(f),
         fix: byId.get(f.ruleId)?.fix?.cdk,
         severity: level(f, this.props),
         ruleMetadata: {
-          'OPS best practice': `${f.bestPractice} ${bp?.title ?? ''}`,
+          'OPS best practice': bestPracticeLabel(f.bestPractice),
           'opslint severity': f.severity,
-          Documentation: bp?.url ?? '',
+          Documentation: bestPractice(f.bestPractice)?.url ?? '',
           Acknowledge: `Validations.of(construct).acknowledge({ id: '${acknowledgementId(f.ruleId)}', reason: '…' })`,
         },
         violatingResources: [
@@ -65,7 +65,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
     for (const e of errors) {
       violations.push({
         ruleName: 'unreadable-template',
-        description: `opslint could not read ${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}; its stack was not checked.`,
+        description: describeUnreadable(e),
         severity: 'error',
         violatingResources: [{ constructPath: '', locations: [] }],
       });

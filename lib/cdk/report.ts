@@ -1,27 +1,38 @@
 /**
- * The CDK integrations are reporters: each reads the app into assemblies (./source.ts), takes the report every
- * opslint output is made from (`buildReport`), and shows its findings the CDK's way. What they show the same way
- * is here: a finding's text, its level, and the stack it is about.
+ * The CDK integrations are reporters: each reads the app into assemblies (./source.ts), scans them as a source of
+ * assemblies already made (the report every opslint output is made from), and shows the findings the CDK's way.
+ * What they show the same way is here: the report, a finding's text, its level, the stack it is about, and an
+ * input that could not be read.
  */
 import type { Assembly, Stack } from '../assembly/model';
-import { accountBaselineMatcher } from '../engine/account-baseline';
-import { fullMessage, type Finding, type ScanReport } from '../engine/finding';
+import { fullMessage, type Finding, type InputErrorEntry, type ScanReport } from '../engine/finding';
 import type { ConfiguredRule } from '../engine/runner';
 import { bestPractice } from '../framework';
 import { printable } from '../reporters/escape';
-import { buildReport } from '../scan/report';
+import { scanNow } from '../scan';
+import { memorySource } from '../sources/memory';
 import type { InputError } from '../template/errors';
 import { blocks, type OpsCheckProps } from './common';
 
 /** The report of `rules` over an assembly of the app; suppressions are acknowledgements in the construct tree, not template metadata. */
-export function appReport(assembly: Assembly, errors: readonly InputError[], rules: readonly ConfiguredRule[], props: OpsCheckProps): ScanReport {
-  return buildReport([assembly], rules, errors, { accountBaseline: accountBaselineMatcher(props.accountBaseline) });
+export function appReport(read: { readonly assembly: Assembly; readonly errors: readonly InputError[] }, rules: readonly ConfiguredRule[], props: OpsCheckProps): ScanReport {
+  return scanNow([memorySource([read])], { packs: [], rules, accountBaseline: props.accountBaseline, suppressions: false });
+}
+
+/** A best practice as the CDK shows it: `OPS04-BP05 Implement distributed tracing`. */
+export function bestPracticeLabel(id: string): string {
+  return `${id} ${bestPractice(id)?.title ?? ''}`;
 }
 
 /** A finding as the CDK shows it: the message (and what it needs), then its best practice with its title. */
 export function describeFinding(f: Finding): string {
   // shown on the terminal of `cdk synth`: text from templates (an included template's logical ids) stays text
-  return printable(`${fullMessage(f)} (${f.bestPractice} ${bestPractice(f.bestPractice)?.title ?? ''})`);
+  return printable(`${fullMessage(f)} (${bestPracticeLabel(f.bestPractice)})`);
+}
+
+/** A template of the app that could not be read: its stack was not checked. */
+export function describeUnreadable(e: InputErrorEntry): string {
+  return `opslint could not read ${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}; its stack was not checked.`;
 }
 
 /**

@@ -215,7 +215,7 @@ async function deployedStacks(opts: ScanCliOptions, jobs: number): Promise<Sourc
     if (stray) throw new UsageError(`${stray[0]} is for deployed stacks: add --stack NAME or --all-stacks`);
     return undefined;
   }
-  const { deployedSource, redactUrl } = await import('../sources/deployed');
+  const [{ deployedSource }, { redactUrl }] = await Promise.all([import('../sources/deployed'), import('../sources/cloudformation')]);
   // the SDK parses the endpoint when it makes a client: one it cannot parse would be an internal error
   if (opts.endpointUrl !== undefined && !(/^https?:\/\/[^/]/.test(opts.endpointUrl) && URL.canParse(opts.endpointUrl))) {
     throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${redactUrl(opts.endpointUrl)}"`);

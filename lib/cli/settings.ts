@@ -26,7 +26,10 @@ export interface Settings {
   /** where packs were loaded from, in order (worker threads load them again) */
   readonly packSources: readonly PackSource[];
   /** the options of the scan these settings describe */
-  readonly scan: ScanOptions & Required<Pick<ScanOptions, 'packs' | 'selection' | 'parameters' | 'load'>>;
+  readonly scan: ScanOptions & Required<Pick<ScanOptions, 'packs' | 'selection' | 'parameters' | 'load'>> & {
+    /** paths not to scan (globs, relative to cwd), for the files source */
+    readonly ignore: readonly string[];
+  };
 }
 
 /**

@@ -56,7 +56,7 @@ export interface FixRun {
 }
 
 /** Scans `paths` and fixes what can be fixed, in memory. */
-export function fixPaths(paths: readonly string[], options: ScanOptions): FixRun {
+export function fixPaths(paths: readonly string[], options: ScanOptions & { readonly ignore?: readonly string[] }): FixRun {
   const report = scanNow([filesSource(paths, options.ignore)], options);
   // the second scan judges like the first: same rules, parameters, suppressions and baseline stacks
   const scan = prepareScan(options);

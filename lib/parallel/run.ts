@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { timeoutFinding } from '../engine/emit';
 import type { ConfiguredRule } from '../engine/runner';
 import { READERS } from '../sources';
-import type { Unit } from '../sources/source';
+import type { Reader, Unit } from '../sources/source';
 import type { PreparedScan, ScanOptions } from '../scan/prepare';
 import { scanUnit, type UnitResult } from '../scan/unit';
 import { InputError } from '../template/errors';
@@ -30,11 +30,13 @@ export interface PackSource {
 }
 
 /**
- * How a worker thread loads the packs of the scan: the catalogue (a module whose `BUILTIN_PACKS` it takes: the
- * composition root), then the packs named by `sources`, as the main thread did.
+ * How a worker thread loads the packs of the scan: those of the catalogue (a module whose `BUILTIN_PACKS` it
+ * takes: the composition root) named by `builtin`, in that order, then the packs named by `sources`, as the main
+ * thread did. The worker checks that it configured the same rules, in the same order.
  */
 export interface WorkerPacks {
   readonly catalogue: string;
+  readonly builtin: readonly string[];
   readonly sources: readonly PackSource[];
 }
 
@@ -68,6 +70,8 @@ export const BYTES_PER_WORKER = 2 * 1024 * 1024;
 export interface WorkerSetup {
   readonly options: Omit<ScanOptions, 'packs'>;
   readonly packs: WorkerPacks;
+  /** the ids of the rules the main thread configured, in order: the watchdog names a rule by its place in them */
+  readonly rules: readonly string[];
   /** [changes, running rule's index + 1 or 0]: the worker writes, the watchdog reads */
   readonly progress: Int32Array;
 }
@@ -95,9 +99,9 @@ export interface PlainInputError {
  * Scans units on up to `jobs` worker threads, or on this thread when no worker would pay off (or none can load
  * the packs, or a unit holds objects that cannot be sent): the results in unit order either way.
  */
-export async function runUnits(units: readonly Unit[], scan: PreparedScan, options: ScanOptions & ParallelOptions): Promise<UnitResult[]> {
+export async function runUnits(units: readonly Unit[], scan: PreparedScan, options: ScanOptions & ParallelOptions, readers: ReadonlyMap<string, Reader> = READERS): Promise<UnitResult[]> {
   const count = workerCount(units, options);
-  return count === 0 ? units.map((unit) => scanUnit(unit, scan)) : runWorkers(units, count, scan, options);
+  return count === 0 ? units.map((unit) => scanUnit(unit, scan, readers)) : runWorkers(units, count, scan, options);
 }
 
 function workerCount(units: readonly Unit[], options: ParallelOptions): number {
@@ -147,7 +151,7 @@ function runWorkers(units: readonly Unit[], count: number, scan: PreparedScan, o
 
     const start = (): void => {
       const progress = new Int32Array(new SharedArrayBuffer(8));
-      const setup: WorkerSetup = { options: cloneable, packs: workerPacks!, progress };
+      const setup: WorkerSetup = { options: cloneable, packs: workerPacks!, rules: scan.rules.map((r) => r.rule.id), progress };
       // from the sources, ts-node compiles with the repository's tsconfig, whatever the working directory
       const env = ext === '.ts' ? { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', '..', 'tsconfig.json') } : process.env;
       const worker = new Worker(entry, { workerData: setup, execArgv, env });

@@ -12,9 +12,12 @@ import { scanUnit } from '../scan/unit';
 import type { WorkReply, WorkRequest, WorkerSetup } from './run';
 
 async function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): Promise<void> {
-  const packs: Pack[] = [...(require(setup.packs.catalogue) as { BUILTIN_PACKS: readonly Pack[] }).BUILTIN_PACKS];
+  const catalogue = (require(setup.packs.catalogue) as { BUILTIN_PACKS: readonly Pack[] }).BUILTIN_PACKS;
+  const packs: Pack[] = setup.packs.builtin.map((id) => catalogue.find((p) => p.id === id)!);
   for (const source of setup.packs.sources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
   const prepared = prepareScan({ ...setup.options, packs });
+  const rules = prepared.rules.map((r) => r.rule.id);
+  if (rules.join('\n') !== setup.rules.join('\n')) throw new Error(`a worker thread configured other rules than the main thread (${rules.length} against ${setup.rules.length})`);
   const progress = setup.progress;
   const index = new Map<ConfiguredRule, number>(prepared.rules.map((rule, i) => [rule, i + 1]));
   const watch: RuleWatch = {

@@ -6,6 +6,7 @@
  */
 import type { ScanReport } from '../engine/finding';
 import { runUnits, type ParallelOptions } from '../parallel/run';
+import { readersOf } from '../sources';
 import type { Listing, Source } from '../sources/source';
 import { prepareScan, type ScanOptions } from './prepare';
 import { finishScan } from './report';
@@ -15,14 +16,18 @@ import { scanUnit } from './unit';
 export async function scan(sources: readonly Source[], options: ScanOptions & ParallelOptions): Promise<ScanReport> {
   const prepared = prepareScan(options);
   const listings = await Promise.all(sources.map((s) => s.list(prepared)));
-  return finishScan(prepared, listings, await runUnits(listings.flatMap((l) => l.units), prepared, options), options);
+  return finishScan(prepared, listings, await runUnits(listings.flatMap((l) => l.units), prepared, options, readersOf(sources)), options);
 }
 
-/** {@link scan} on this thread, for sources that list their units at once (files, a CDK app being synthesized): the report now. */
+/**
+ * {@link scan} with no worker, for sources that list their units at once (files, a CDK app being synthesized):
+ * the report now, for callers that cannot wait (a CDK validation is synchronous).
+ */
 export function scanNow(sources: readonly Source[], options: ScanOptions): ScanReport {
   const prepared = prepareScan(options);
   const listings = sources.map((s) => listed(s.list(prepared)));
-  return finishScan(prepared, listings, listings.flatMap((l) => l.units).map((unit) => scanUnit(unit, prepared)), options);
+  const readers = readersOf(sources);
+  return finishScan(prepared, listings, listings.flatMap((l) => l.units).map((unit) => scanUnit(unit, prepared, readers)), options);
 }
 
 function listed(listing: Listing | Promise<Listing>): Listing {

@@ -21,14 +21,16 @@ export interface ScanOptions {
   readonly selection?: RuleSelection;
   /** the packs to choose rules from (the composition root, lib/compose.ts, gives the built-in ones) */
   readonly packs: readonly Pack[];
+  /** the rules to run, configured already (the CDK integrations configure them once): instead of `packs` and `selection` */
+  readonly rules?: readonly ConfiguredRule[];
   readonly load?: Omit<LoadOptions, 'parameters' | 'explicit'>;
   /**
    * stacks that hold the account baseline (CloudTrail, Config, patching), by stack name, construct path or
    * template file (globs): account-level checks are enforced in their assembly, and "need context" elsewhere
    */
   readonly accountBaseline?: readonly string[];
-  /** how suppressions in templates are judged */
-  readonly suppressions?: Omit<SuppressionOptions, 'knownRules'>;
+  /** how suppressions in templates are judged; false: they are not read (the CDK integrations take acknowledgements from the construct tree) */
+  readonly suppressions?: Omit<SuppressionOptions, 'knownRules'> | false;
   /** a baseline file: only findings not in it are reported */
   readonly baseline?: string;
   /**
@@ -36,8 +38,6 @@ export interface ScanOptions {
    * stack whose template, or the source of one of its constructs, is among them
    */
   readonly changed?: ReadonlySet<string>;
-  /** paths not to scan (globs, relative to cwd), for the files named by paths */
-  readonly ignore?: readonly string[];
   /** files named explicitly that are not templates are skipped, as if found in a folder (pre-commit passes every YAML file) */
   readonly lenient?: boolean;
 }
@@ -55,11 +55,11 @@ export function prepareScan(options: ScanOptions): PreparedScan {
   return {
     cwd,
     display: (p) => toDisplayPath(p, cwd),
-    rules: configureRules(options.packs, options.selection),
+    rules: options.rules ?? configureRules(options.packs, options.selection),
     load: { ...options.load, parameters: options.parameters },
     report: {
       accountBaseline: accountBaselineMatcher(options.accountBaseline),
-      suppressions: { ...options.suppressions, knownRules: known },
+      suppressions: options.suppressions === false ? undefined : { ...options.suppressions, knownRules: known },
     },
     changed: options.changed,
     lenient: options.lenient === true,

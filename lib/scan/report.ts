@@ -9,7 +9,7 @@ import { resourceKey, type ConfiguredRule } from '../engine/runner';
 import { checksRole, isAssemblyRule } from '../engine/rule';
 import { buildScorecard } from '../engine/scorecard';
 import { mergeStats, type RuleStats } from '../engine/stats';
-import { InputError, messages } from '../template/errors';
+import { InputError } from '../template/errors';
 import type { Listing } from '../sources/source';
 import { evaluateAssembly, type AssemblyResult, type ReportOptions } from './evaluate';
 import type { PreparedScan, ScanOptions } from './prepare';
@@ -29,7 +29,7 @@ export function finishScan(scan: PreparedScan, listings: readonly Listing[], uni
     if (unit.result) results.push(unit.result);
   }
   if (errors.length === 0 && !scan.changed && !scan.lenient && results.every((r) => r.files.length === 0)) {
-    for (const given of listings.flatMap((l) => l.given)) errors.push(new InputError(messages.noTemplates(), given));
+    for (const e of listings.flatMap((l) => l.nothingFound ?? [])) errors.push(e);
   }
   return combineResults(results, scan.rules, errors, { ...scan.report, baseline: options.baseline ? { file: options.baseline, cwd: scan.cwd } : undefined });
 }

@@ -3,7 +3,7 @@
  * over it. A unit that cannot be read is reported and the others are scanned all the same.
  */
 import { READERS } from '../sources';
-import type { Unit } from '../sources/source';
+import type { Reader, Unit } from '../sources/source';
 import { InputError } from '../template/errors';
 import { evaluateAssembly, type AssemblyResult } from './evaluate';
 import type { PreparedScan } from './prepare';
@@ -18,10 +18,10 @@ export interface UnitResult {
   readonly errors: readonly InputError[];
 }
 
-/** Reads one unit and runs the rules over it. */
-export function scanUnit(unit: Unit, scan: PreparedScan): UnitResult {
+/** Reads one unit with the reader it names and runs the rules over it. */
+export function scanUnit(unit: Unit, scan: PreparedScan, readers: ReadonlyMap<string, Reader> = READERS): UnitResult {
   try {
-    const reader = READERS.get(unit.reader);
+    const reader = readers.get(unit.reader);
     if (!reader) throw new Error(`no reader "${unit.reader}"`);
     const { assembly, errors } = reader.read(unit.data, scan);
     return { result: assembly ? evaluateAssembly(assembly, scan.rules, scan.report) : undefined, errors };

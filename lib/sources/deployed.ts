@@ -11,12 +11,11 @@ import { inTemplate, type Assembly, type AssemblyLocation, type Stack } from '..
 import type { JsonPath } from '../template/path';
 import { InputError } from '../template/errors';
 import { templateFromText, type LoadOptions } from '../template/load';
-import { fetchDeployedStacks, type DeployedStack, type StackSource } from './cloudformation';
+import type { DeployedStack, StackSource } from './cloudformation';
 import type { Reader, Source, Unit } from './source';
 import { stackLocation } from './location';
 
 export type { StackSource, TemplateStage } from './cloudformation';
-export { redactUrl, redactUrls } from './cloudformation';
 
 export interface DeployedResult {
   /** undefined when no stack could be read */
@@ -29,7 +28,8 @@ export interface DeployedResult {
 export function deployedSource(request: StackSource): Source {
   return {
     list: async ({ load }) => {
-      // no answer is read past the largest file read
+      // the client (and the AWS SDK it loads) only for a scan that fetches; no answer is read past the largest file read
+      const { fetchDeployedStacks } = await import('./cloudformation');
       const fetched = await fetchDeployedStacks({ maxBytes: load.maxFileBytes, ...request });
       const units: Unit<FetchedStacks>[] = [];
       if (fetched.stacks.length > 0) {
@@ -37,7 +37,7 @@ export function deployedSource(request: StackSource): Source {
         const data = { stacks: fetched.stacks, region: fetched.region };
         units.push({ reader: deployedReader.id, name: stackLocation(fetched.region ?? fetched.stacks[0].region), bytes: fetched.stacks.reduce((sum, s) => sum + bytes(s), 0), data });
       }
-      return { units, errors: fetched.errors, given: [] };
+      return { units, errors: fetched.errors };
     },
   };
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { readCloudAssembly } from '../assembly/read';
 import { singleTemplateAssembly, type Stack } from '../assembly/model';
 import { discoverInputs, type AssemblyInput, type TemplateInput } from '../inputs/discover';
+import { InputError, messages } from '../template/errors';
 import { loadTemplate } from '../template/load';
 import type { Reader, Source, Unit } from './source';
 
@@ -21,7 +22,7 @@ export function filesSource(paths: readonly string[], ignore?: readonly string[]
           ? { reader: templateReader.id, name: display(input.file), bytes: sizeOf(input.file), data: input }
           : { reader: cloudAssemblyReader.id, name: display(path.join(input.dir, 'manifest.json')), bytes: jsonBytes(input.dir), data: input },
       );
-      return { units, errors: discovery.errors, given: discovery.given };
+      return { units, errors: discovery.errors, nothingFound: discovery.given.map((given) => new InputError(messages.noTemplates(), given)) };
     },
   };
 }

@@ -1,25 +1,19 @@
 /**
  * The readers a scan knows, by id: every thread that scans (the main one and each worker) reads a unit with
- * the reader it names. A new source adds its reader here.
+ * the reader it names. A new source of opslint adds its reader here; a source from elsewhere brings its own
+ * (`Source.readers`), read on the thread that scans.
  */
-import type { Assembly } from '../assembly/model';
-import type { InputError } from '../template/errors';
 import { deployedReader } from './deployed';
 import { cloudAssemblyReader, templateReader } from './files';
-import type { Reader, Reading, Source, Unit } from './source';
+import type { Reader, Source } from './source';
 
-/** Assemblies already made in this process (the stacks of a CDK app being synthesized): read as they are, never sent to a worker. */
-export const assemblyReader: Reader<Reading> = { id: 'assembly', portable: false, read: (reading) => reading };
+export const READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>(([templateReader, cloudAssemblyReader, deployedReader] as Reader[]).map((r) => [r.id, r]));
 
-/** A source of assemblies already made, with the errors met making them. */
-export function assembliesSource(assemblies: readonly Assembly[], errors: readonly InputError[] = []): Source {
-  const units = assemblies.map((assembly): Unit<Reading> => ({ reader: assemblyReader.id, name: assembly.file, bytes: 0, data: { assembly, errors: [] } }));
-  return { list: () => ({ units, errors, given: [] }) };
+/** The readers of a scan of `sources`: opslint's, and those the sources bring. */
+export function readersOf(sources: readonly Source[]): ReadonlyMap<string, Reader> {
+  const own = sources.flatMap((s) => s.readers ?? []);
+  return own.length === 0 ? READERS : new Map([...READERS, ...own.map((r): [string, Reader] => [r.id, r])]);
 }
-
-export const READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>(
-  ([templateReader, cloudAssemblyReader, deployedReader, assemblyReader] as Reader[]).map((r) => [r.id, r]),
-);
 
 export type { Listing, Reader, Reading, Source, SourceContext, Unit } from './source';
 export { filesSource } from './files';

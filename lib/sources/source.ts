@@ -4,7 +4,8 @@
  * {@link Reader} reads one unit into an assembly, on whichever thread scans it. The assembly it makes carries
  * what only its source knows (whether it is a whole app, where a finding about it is located), and a source
  * without files locates findings at a URI of its own scheme (`stack://<region>/<name>`). The scan loop
- * (lib/scan) knows nothing else about a source: a new one is a module here and an entry in ./index.ts.
+ * (lib/scan) knows nothing else about a source: a new one is a module here and an entry in ./index.ts, or,
+ * outside opslint, a `Source` that brings its own readers.
  */
 import type { Assembly } from '../assembly/model';
 import type { InputError } from '../template/errors';
@@ -34,17 +35,25 @@ export interface Unit<D = unknown> {
   readonly data: D;
 }
 
-/** What a source lists: its units in order, what it could not list, and what the user named. */
+/** What a source lists: its units in order, and what it could not list. */
 export interface Listing {
   readonly units: readonly Unit[];
   readonly errors: readonly InputError[];
-  /** the paths and globs given, as shown: a scan that reads no template says where it looked */
-  readonly given: readonly string[];
+  /**
+   * the errors to report when the scan reads no template at all, as ESLint does for a pattern that matches no
+   * file: where it looked (a scan that reads nothing would otherwise pass over nothing)
+   */
+  readonly nothingFound?: readonly InputError[];
 }
 
 /** A source of assemblies: lists the units to scan (fetching them first if it must). */
 export interface Source {
   list(context: SourceContext): Listing | Promise<Listing>;
+  /**
+   * readers of its own, for units no reader of lib/sources/index.ts reads; their units are read on the thread
+   * that scans, never sent to a worker
+   */
+  readonly readers?: readonly Reader[];
 }
 
 /** What reading a unit gives: its assembly (none when there is nothing to scan) and the parts that could not be read. */
