@@ -31,7 +31,10 @@ export const PAIRS: readonly (readonly [string, readonly string[]])[] = [
   ['ec2-detailed-monitoring', ['ec2/ct-ec2-pr-13', 'ec2/ct-ec2-pr-10']],
   ['ecs-container-insights', ['ecs/ct-ecs-pr-2']],
   ['ecs-container-logging', ['ecs/ct-ecs-pr-5']],
-  ['load-balancer-access-logs', ['elasticloadbalancing/ct-elasticloadbalancing-pr-6', 'elasticloadbalancing/ct-elasticloadbalancing-pr-10']],
+  [
+    'load-balancer-access-logs',
+    ['elasticloadbalancing/ct-elasticloadbalancing-pr-6', 'elasticloadbalancing/ct-elasticloadbalancing-pr-10'],
+  ],
   ['rds-enhanced-monitoring', ['rds/ct-rds-pr-2']],
   ['rds-log-exports', ['rds/ct-rds-pr-14', 'rds/ct-rds-pr-25']],
   ['s3-access-logging', ['s3/ct-s3-pr-2']],
@@ -39,39 +42,79 @@ export const PAIRS: readonly (readonly [string, readonly string[]])[] = [
   ['stepfunctions-tracing', ['stepfunctions/ct-stepfunctions-pr-2']],
 ];
 
-const guardRuleFiles = (): string[] => PAIRS.flatMap(([, guards]) => guards.map((g) => path.join(CONTROL_TOWER, `${g}.guard`)));
+const guardRuleFiles = (): string[] =>
+  PAIRS.flatMap(([, guards]) => guards.map((g) => path.join(CONTROL_TOWER, `${g}.guard`)));
 
 /** cfn-guard's exit codes: 0 all compliant, 19 some non-compliant; anything else is a failed run. */
 const guardOk = (status: number | null): boolean => status === 0 || status === 19;
 
 /** The corpus files the manifest calls readable, and among them those cfn-guard reads. */
 function corpusFiles(corpus: string): { files: string[]; guardFails: string[] } {
-  const rows = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+  const rows = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
   const listed = rows.filter((r) => r[9] === 'ok').map((r) => path.join(corpus, r[3]));
   const rule = path.join(CONTROL_TOWER, 'cloudwatch/ct-cloudwatch-pr-2.guard');
-  const guardFails = listed.filter((file) => !guardOk(spawnSync(CFN_GUARD, ['validate', '-r', rule, '-d', file, '-o', 'json', '-S', 'none', '-z'], { stdio: 'ignore' }).status));
+  const guardFails = listed.filter(
+    (file) =>
+      !guardOk(
+        spawnSync(CFN_GUARD, ['validate', '-r', rule, '-d', file, '-o', 'json', '-S', 'none', '-z'], {
+          stdio: 'ignore',
+        }).status,
+      ),
+  );
   return { files: listed.filter((f) => !guardFails.includes(f)), guardFails };
 }
 
 export function benchCfnGuard(corpus: string, runs: number, opslint: string): Section {
   const { files, guardFails } = corpusFiles(corpus);
   const dataArgs = files.flatMap((f) => ['-d', f]);
-  const guardArgs = ['validate', ...guardRuleFiles().flatMap((r) => ['-r', r]), ...dataArgs, '-o', 'json', '-S', 'none', '-z'];
+  const guardArgs = [
+    'validate',
+    ...guardRuleFiles().flatMap((r) => ['-r', r]),
+    ...dataArgs,
+    '-o',
+    'json',
+    '-S',
+    'none',
+    '-z',
+  ];
   const out = path.join(tmpdir(), 'opslint-bench-report.json');
-  const opsArgs = (rules: string[]): string[] => [opslint, 'scan', ...files, ...rules.flatMap((r) => ['--rule', r]), '--format', 'json', '--output', out, '--fail-on', 'none'];
+  const opsArgs = (rules: string[]): string[] => [
+    opslint,
+    'scan',
+    ...files,
+    ...rules.flatMap((r) => ['--rule', r]),
+    '--format',
+    'json',
+    '--output',
+    out,
+    '--fail-on',
+    'none',
+  ];
 
   const guard = repeat(runs, () => runProcess(CFN_GUARD, guardArgs));
-  if (!guardOk(guard.last.status)) throw new Error(`cfn-guard failed (${guard.last.status}): ${guard.last.stderr.slice(0, 500)}`);
+  if (!guardOk(guard.last.status))
+    throw new Error(`cfn-guard failed (${guard.last.status}): ${guard.last.stderr.slice(0, 500)}`);
   const paired = repeat(runs, () => runProcess(process.execPath, opsArgs(PAIRS.map(([r]) => r)), { cwd: corpus }));
   const all = repeat(runs, () => runProcess(process.execPath, opsArgs([]), { cwd: corpus }));
   // exit 2: some files could not be read (duplicate keys, which cfn-guard accepts); opslint reports them and scans the rest
-  for (const r of [paired, all]) if (r.last.status !== 0 && r.last.status !== 2) throw new Error(`opslint failed (${r.last.status}): ${r.last.stderr.slice(0, 500)}`);
+  for (const r of [paired, all])
+    if (r.last.status !== 0 && r.last.status !== 2)
+      throw new Error(`opslint failed (${r.last.status}): ${r.last.stderr.slice(0, 500)}`);
   const unreadable = all.last.stderr.split('\n').filter((l) => /:\d+:\d+: /.test(l)).length;
   const speedup = guard.ms / paired.ms;
 
   const rows = [
     [`cfn-guard 3.1.1, ${guardRuleFiles().length} Control Tower rules`, fmtMs(guard.ms), fmtMb(guard.peakMb), '1.0×'],
-    [`opslint, the ${PAIRS.length} corresponding rules`, fmtMs(paired.ms), fmtMb(paired.peakMb), ratio(guard.ms, paired.ms)],
+    [
+      `opslint, the ${PAIRS.length} corresponding rules`,
+      fmtMs(paired.ms),
+      fmtMb(paired.peakMb),
+      ratio(guard.ms, paired.ms),
+    ],
     ['opslint, all rules', fmtMs(all.ms), fmtMb(all.peakMb), ratio(guard.ms, all.ms)],
   ];
   const pairs = table(
@@ -92,6 +135,12 @@ export function benchCfnGuard(corpus: string, runs: number, opslint: string): Se
   return {
     title: 'Against cfn-guard on the corpus',
     markdown,
-    targets: [{ name: '≥5× faster than cfn-guard like-for-like', met: speedup >= 5, detail: `${speedup.toFixed(1)}× (target ≥ 5×)` }],
+    targets: [
+      {
+        name: '≥5× faster than cfn-guard like-for-like',
+        met: speedup >= 5,
+        detail: `${speedup.toFixed(1)}× (target ≥ 5×)`,
+      },
+    ],
   };
 }

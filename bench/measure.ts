@@ -19,7 +19,11 @@ const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'tru
  * Runs a command to completion and times it from spawn to exit. Its stdout is discarded (reports can be
  * tens of megabytes; writing them is part of the work, keeping them is not): commands write to a file.
  */
-export function runProcess(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ProcessRun {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ProcessRun {
   const argv = hasGnuTime ? ['-f', '\n%M', command, ...args] : args;
   const start = process.hrtime.bigint();
   const result = spawnSync(hasGnuTime ? GNU_TIME : command, argv, {
@@ -51,7 +55,11 @@ export function repeat(runs: number, once: () => ProcessRun): { ms: number; peak
   const all: ProcessRun[] = [];
   for (let i = 0; i < runs; i++) all.push(once());
   const peaks = all.map((r) => r.peakMb).filter((p): p is number => p !== undefined);
-  return { ms: median(all.map((r) => r.ms)), peakMb: peaks.length ? Math.max(...peaks) : undefined, last: all[all.length - 1] };
+  return {
+    ms: median(all.map((r) => r.ms)),
+    peakMb: peaks.length ? Math.max(...peaks) : undefined,
+    last: all[all.length - 1],
+  };
 }
 
 /** One line describing the machine the numbers come from. */
@@ -66,7 +74,8 @@ export function machine(): string {
   return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${os}, Node ${process.version}`;
 }
 
-export const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+export const fmtMs = (ms: number): string =>
+  ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 export const fmtMb = (mb: number | undefined): string => (mb === undefined ? 'n/a' : `${mb.toFixed(0)} MB`);
 export const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}×`;
 

@@ -41,7 +41,9 @@ for (const [name, bench] of benches) {
   process.stderr.write(`bench: ${name}…\n`);
   const section = bench();
   sections.push(section);
-  process.stdout.write(`\n## ${section.title}\n\n${section.markdown}\n\n${section.targets.map((t) => `${t.met ? '✔' : '✘'} ${t.name}: ${t.detail}`).join('\n')}\n`);
+  process.stdout.write(
+    `\n## ${section.title}\n\n${section.markdown}\n\n${section.targets.map((t) => `${t.met ? '✔' : '✘'} ${t.name}: ${t.detail}`).join('\n')}\n`,
+  );
 }
 
 if (!only) {

@@ -26,14 +26,47 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
         'cloud assembly': writeAssembly(dir, units, n),
       };
       for (const kind of KINDS) {
-        const r = repeat(runs, () => runProcess(process.execPath, [opslint, 'scan', inputs[kind], '--format', 'json', '--output', out, '--fail-on', 'none']));
-        if (r.last.status !== 0) throw new Error(`opslint failed on ${inputs[kind]} (${r.last.status}): ${r.last.stderr.slice(0, 500)}`);
+        const r = repeat(runs, () =>
+          runProcess(process.execPath, [
+            opslint,
+            'scan',
+            inputs[kind],
+            '--format',
+            'json',
+            '--output',
+            out,
+            '--fail-on',
+            'none',
+          ]),
+        );
+        if (r.last.status !== 0)
+          throw new Error(`opslint failed on ${inputs[kind]} (${r.last.status}): ${r.last.stderr.slice(0, 500)}`);
         results.set(`${kind} ${n}`, r);
       }
     }
     // worker threads against the main thread alone, on the largest folder of templates
     const jsonDir = path.join(dir, 'templates-100000-json');
-    const jobs = [1, 2, 4].map((n) => [n, repeat(runs, () => runProcess(process.execPath, [opslint, 'scan', jsonDir, '--jobs', String(n), '--format', 'json', '--output', out, '--fail-on', 'none']))] as const);
+    const jobs = [1, 2, 4].map(
+      (n) =>
+        [
+          n,
+          repeat(runs, () =>
+            runProcess(process.execPath, [
+              opslint,
+              'scan',
+              jsonDir,
+              '--jobs',
+              String(n),
+              '--format',
+              'json',
+              '--output',
+              out,
+              '--fail-on',
+              'none',
+            ]),
+          ),
+        ] as const,
+    );
     // what bounds YAML: the yaml library alone, called as opslint calls it, over the same files
     const yamlDir = path.join(dir, 'templates-100000-yaml');
     const yamlAlone = repeat(runs, () => runProcess(process.execPath, ['-e', YAML_ALONE, yamlDir])).ms;
@@ -48,11 +81,23 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
       const big = results.get(`${kind} 100000`)!;
       const ten = results.get(`${kind} 10000`)!;
       targets.push({ name: `100k resources (${kind}) in under 5 s`, met: big.ms < 5000, detail: fmtMs(big.ms) });
-      targets.push({ name: `100k resources (${kind}) under 500 MB peak RSS`, met: (big.peakMb ?? Infinity) < 500, detail: fmtMb(big.peakMb) });
-      targets.push({ name: `10× the resources at most 11× the time (${kind}, 10k → 100k)`, met: big.ms / ten.ms <= 11, detail: `${(big.ms / ten.ms).toFixed(1)}×` });
+      targets.push({
+        name: `100k resources (${kind}) under 500 MB peak RSS`,
+        met: (big.peakMb ?? Infinity) < 500,
+        detail: fmtMb(big.peakMb),
+      });
+      targets.push({
+        name: `10× the resources at most 11× the time (${kind}, 10k → 100k)`,
+        met: big.ms / ten.ms <= 11,
+        detail: `${(big.ms / ten.ms).toFixed(1)}×`,
+      });
     }
     const yamlRatio = results.get('YAML templates 100000')!.ms / results.get('YAML templates 10000')!.ms;
-    targets.push({ name: '10× the resources at most 11× the time (YAML templates, 10k → 100k)', met: yamlRatio <= 11, detail: `${yamlRatio.toFixed(1)}×` });
+    targets.push({
+      name: '10× the resources at most 11× the time (YAML templates, 10k → 100k)',
+      met: yamlRatio <= 11,
+      detail: `${yamlRatio.toFixed(1)}×`,
+    });
     const markdown = [
       `Synthetic inputs from ${units.length} corpus templates (plain CloudFormation, parsed cleanly), copied under renamed logical ids until the size is reached: folders of 500-resource templates (CloudFormation's limit per stack), and cloud assemblies of 500-resource stacks with construct-path metadata. One process per run, default \`--jobs\`, median of ${runs} runs.`,
       '',
@@ -60,7 +105,10 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
       '',
       `The 100k JSON templates with \`--jobs\` given (default: one fewer than the ${availableParallelism()} cores):`,
       '',
-      table(['--jobs', 'wall (median)', 'peak RSS'], jobs.map(([n, r]) => [String(n), fmtMs(r.ms), fmtMb(r.peakMb)])),
+      table(
+        ['--jobs', 'wall (median)', 'peak RSS'],
+        jobs.map(([n, r]) => [String(n), fmtMs(r.ms), fmtMb(r.peakMb)]),
+      ),
       '',
       `YAML is bounded by the \`yaml\` library: its lexer, parser and composer alone, called as opslint calls them, take ${fmtMs(yamlAlone)} over the 100k YAML templates (a process that does only that, median of ${runs}), of the ${fmtMs(results.get('YAML templates 100000')!.ms)} the whole scan takes.`,
     ].join('\n');
@@ -97,7 +145,13 @@ export function benchVersion(runs: number, opslint: string): Section {
   return {
     title: 'Start-up',
     markdown: `\`opslint --version\`, median of ${runs} runs: ${fmtMs(ms)} (peak RSS ${fmtMb(peak || undefined)}); Node's own start (\`node -e 0\`), interleaved with it: ${fmtMs(nodeMs)}.`,
-    targets: [{ name: '`opslint --version` under 150 ms', met: ms < 150, detail: `${fmtMs(ms)} (Node alone: ${fmtMs(nodeMs)})` }],
+    targets: [
+      {
+        name: '`opslint --version` under 150 ms',
+        met: ms < 150,
+        detail: `${fmtMs(ms)} (Node alone: ${fmtMs(nodeMs)})`,
+      },
+    ],
   };
 }
 
@@ -108,7 +162,9 @@ export function benchVersion(runs: number, opslint: string): Section {
  */
 export function benchLenientYaml(runs: number): Section {
   // the built parser, as the CLI runs it
-  const { parseDocument } = require(path.resolve(__dirname, '..', 'dist', 'lib', 'template', 'parse')) as typeof import('../lib/template/parse');
+  const { parseDocument } = require(
+    path.resolve(__dirname, '..', 'dist', 'lib', 'template', 'parse'),
+  ) as typeof import('../lib/template/parse');
   const role = (n: number): string =>
     `  Role${n}:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns: [\n      !Sub "arn:\${AWS::Partition}:iam::aws:policy/P${n}",\n      ]\n      Description: 'role\n      ${n}'\n`;
   const time = (n: number): number => {
@@ -126,6 +182,12 @@ export function benchLenientYaml(runs: number): Section {
   return {
     title: 'YAML read leniently',
     markdown: `Templates of 1,000 and 10,000 IAM roles, each with a flow sequence and a quoted scalar that need leniency (2 notes per role), parsed in-process, median of ${runs} runs: ${fmtMs(small)} and ${fmtMs(large)}.`,
-    targets: [{ name: '10× the lenient constructs at most 11× the time (1k → 10k)', met: large / small <= 11, detail: `${(large / small).toFixed(1)}×` }],
+    targets: [
+      {
+        name: '10× the lenient constructs at most 11× the time (1k → 10k)',
+        met: large / small <= 11,
+        detail: `${(large / small).toFixed(1)}×`,
+      },
+    ],
   };
 }

@@ -21,19 +21,35 @@ export type Checker = (typeof CHECKERS)[number];
 export function plugin(checker: Checker, app: App): IPolicyValidationPlugin | undefined {
   switch (checker) {
     // a plugin that checks nothing: what CDK's validation framework itself costs any plugin
-    case 'empty plugin': return { name: 'empty', validate: () => ({ success: true, violations: [] }) };
-    case 'opslint': return new OpsChecks({ failOn: 'none' });
-    case 'cdk-nag AwsSolutions': return new AwsSolutionsChecks(app);
-    case 'cdk-nag Serverless': return new ServerlessChecks(app);
-    default: return undefined;
+    case 'empty plugin':
+      return { name: 'empty', validate: () => ({ success: true, violations: [] }) };
+    case 'opslint':
+      return new OpsChecks({ failOn: 'none' });
+    case 'cdk-nag AwsSolutions':
+      return new AwsSolutionsChecks(app);
+    case 'cdk-nag Serverless':
+      return new ServerlessChecks(app);
+    default:
+      return undefined;
   }
 }
 
 /** The demo app's two Stages, with `checker` added. */
-export function demoApp(checker: Checker, outdir: string, context: Record<string, unknown> = {}): { app: App; plugin?: IPolicyValidationPlugin } {
+export function demoApp(
+  checker: Checker,
+  outdir: string,
+  context: Record<string, unknown> = {},
+): { app: App; plugin?: IPolicyValidationPlugin } {
   // CDK's own CloudFormation validation (a WebAssembly engine, on by default) off: what is compared is each checker
-  const app = new App({ outdir, builtinCloudFormationValidation: false, context: { '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup': true, ...context } });
-  for (const [name, account] of [['Dev', '111111111111'], ['Prod', '222222222222']]) {
+  const app = new App({
+    outdir,
+    builtinCloudFormationValidation: false,
+    context: { '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup': true, ...context },
+  });
+  for (const [name, account] of [
+    ['Dev', '111111111111'],
+    ['Prod', '222222222222'],
+  ]) {
     const stage = new Stage(app, name, { env: { account, region: 'eu-west-1' } });
     new OrdersStack(stage, 'Orders', { compliant: false });
   }
@@ -75,7 +91,8 @@ export function benchSynth(runs: number, cliRuns: number): Section {
   });
   const times = new Map(CHECKERS.map((c) => [c, { synth: [] as number[], validate: [] as number[] }]));
   for (const c of CHECKERS) synthOnce(c, []); // warm-up: module loading, JIT
-  for (let i = 0; i < runs; i++) for (const c of CHECKERS) times.get(c)!.synth.push(synthOnce(c, times.get(c)!.validate));
+  for (let i = 0; i < runs; i++)
+    for (const c of CHECKERS) times.get(c)!.synth.push(synthOnce(c, times.get(c)!.validate));
   const synth = (c: Checker): number => median(times.get(c)!.synth);
   const added = (c: Checker): number => synth(c) - synth('none');
   const validate = (c: Checker): string => (c === 'none' ? '–' : fmtMs(median(times.get(c)!.validate)));
@@ -89,7 +106,9 @@ export function benchSynth(runs: number, cliRuns: number): Section {
   for (let i = 0; i < cliRuns; i++) {
     for (const c of CHECKERS) {
       const out = mkdtempSync(path.join(tmpdir(), 'opslint-bench-cli-'));
-      cliRunsOf.get(c)!.push(runProcess(cdk, ['synth', '-q', '--app', app, '-o', out, '-c', `checker=${c}`], { cwd: repo }).ms);
+      cliRunsOf
+        .get(c)!
+        .push(runProcess(cdk, ['synth', '-q', '--app', app, '-o', out, '-c', `checker=${c}`], { cwd: repo }).ms);
       rmSync(out, { recursive: true, force: true });
     }
   }
@@ -98,7 +117,14 @@ export function benchSynth(runs: number, cliRuns: number): Section {
   const cliSpread = Math.max(...noneRuns) - Math.min(...noneRuns);
   const cliAdded = (c: Checker): number => cli.get(c)! - cli.get('none')!;
 
-  const rows = CHECKERS.map((c) => [c, fmtMs(synth(c)), c === 'none' ? '–' : fmtMs(added(c)), validate(c), fmtMs(cli.get(c)!), c === 'none' ? '–' : fmtMs(cliAdded(c))]);
+  const rows = CHECKERS.map((c) => [
+    c,
+    fmtMs(synth(c)),
+    c === 'none' ? '–' : fmtMs(added(c)),
+    validate(c),
+    fmtMs(cli.get(c)!),
+    c === 'none' ? '–' : fmtMs(cliAdded(c)),
+  ]);
   // the CLI adds ts-node's compile of each checker's modules, and prints the report
   const ratio = added('cdk-nag AwsSolutions') / added('opslint');
   const markdown = [
@@ -113,6 +139,12 @@ export function benchSynth(runs: number, cliRuns: number): Section {
   return {
     title: 'Against cdk-nag inside synthesis',
     markdown,
-    targets: [{ name: '≥10× less added synthesis time than cdk-nag AwsSolutions (in-process)', met: ratio >= 10, detail: `${ratio.toFixed(1)}× (target ≥ 10×)` }],
+    targets: [
+      {
+        name: '≥10× less added synthesis time than cdk-nag AwsSolutions (in-process)',
+        met: ratio >= 10,
+        detail: `${ratio.toFixed(1)}× (target ≥ 10×)`,
+      },
+    ],
   };
 }

@@ -29,7 +29,11 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * Globals or macros would not survive merging), resources given as a mapping, in manifest order.
  */
 export function corpusUnits(corpus: string): Unit[] {
-  const rows = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+  const rows = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
   const units: Unit[] = [];
   for (const row of rows) {
     const [file, , , , status] = [row[3], row[4], row[5], row[6], row[9]];
@@ -43,10 +47,20 @@ export function corpusUnits(corpus: string): Unit[] {
       if (error instanceof InputError) continue;
       throw error;
     }
-    if (!isObj(doc) || doc.Transform !== undefined || !isObj(doc.Resources) || Object.keys(doc.Resources).length === 0) continue;
-    if (Object.keys(doc.Resources).some((id) => id.startsWith('Fn::ForEach')) || !Object.values(doc.Resources).every(isObj)) continue;
+    if (!isObj(doc) || doc.Transform !== undefined || !isObj(doc.Resources) || Object.keys(doc.Resources).length === 0)
+      continue;
+    if (
+      Object.keys(doc.Resources).some((id) => id.startsWith('Fn::ForEach')) ||
+      !Object.values(doc.Resources).every(isObj)
+    )
+      continue;
     const section = (name: string): Obj => (isObj(doc[name]) ? (doc[name] as Obj) : {});
-    units.push({ Parameters: section('Parameters'), Conditions: section('Conditions'), Mappings: section('Mappings'), Resources: doc.Resources });
+    units.push({
+      Parameters: section('Parameters'),
+      Conditions: section('Conditions'),
+      Mappings: section('Mappings'),
+      Resources: doc.Resources,
+    });
   }
   return units;
 }
@@ -59,7 +73,9 @@ function renamed(unit: Unit, suffix: string): Unit {
   const ref = (name: unknown): unknown => (typeof name === 'string' && refs.has(name) ? name + suffix : name);
   const cond = (name: unknown): unknown => (typeof name === 'string' && conditions.has(name) ? name + suffix : name);
   const sub = (text: string): string =>
-    text.replace(/\$\{([^}!.]+)(\.[^}]*)?\}/g, (all, name: string, attr: string | undefined) => (refs.has(name) ? `\${${name}${suffix}${attr ?? ''}}` : all));
+    text.replace(/\$\{([^}!.]+)(\.[^}]*)?\}/g, (all, name: string, attr: string | undefined) =>
+      refs.has(name) ? `\${${name}${suffix}${attr ?? ''}}` : all,
+    );
 
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
@@ -80,7 +96,9 @@ function renamed(unit: Unit, suffix: string): Unit {
       }
       if (k === 'Fn::If' && Array.isArray(a)) return { [k]: [cond(a[0]), ...a.slice(1).map(walk)] };
       if (k === 'Fn::FindInMap' && Array.isArray(a)) {
-        return { [k]: [typeof a[0] === 'string' && mappings.has(a[0]) ? a[0] + suffix : walk(a[0]), ...a.slice(1).map(walk)] };
+        return {
+          [k]: [typeof a[0] === 'string' && mappings.has(a[0]) ? a[0] + suffix : walk(a[0]), ...a.slice(1).map(walk)],
+        };
       }
     }
     const out: Obj = {};
@@ -93,13 +111,17 @@ function renamed(unit: Unit, suffix: string): Unit {
     Parameters: rename(unit.Parameters, (k) => k + suffix),
     Conditions: rename(unit.Conditions, (k) => k + suffix),
     Mappings: rename(unit.Mappings, (k) => k + suffix),
-    Resources: rename(unit.Resources, (k) => k + suffix, (r) => {
-      const resource = walk(r) as Obj;
-      if (typeof resource.Condition === 'string') resource.Condition = cond(resource.Condition);
-      if (typeof resource.DependsOn === 'string') resource.DependsOn = ref(resource.DependsOn);
-      if (Array.isArray(resource.DependsOn)) resource.DependsOn = resource.DependsOn.map(ref);
-      return resource;
-    }),
+    Resources: rename(
+      unit.Resources,
+      (k) => k + suffix,
+      (r) => {
+        const resource = walk(r) as Obj;
+        if (typeof resource.Condition === 'string') resource.Condition = cond(resource.Condition);
+        if (typeof resource.DependsOn === 'string') resource.DependsOn = ref(resource.DependsOn);
+        if (Array.isArray(resource.DependsOn)) resource.DependsOn = resource.DependsOn.map(ref);
+        return resource;
+      },
+    ),
   };
 }
 
@@ -113,8 +135,13 @@ export function synthesize(units: readonly Unit[], total: number, perTemplate = 
   const flush = (): void => {
     if (!current) return;
     // parameters without defaults would have to be given on the command line: give them one
-    for (const p of Object.values(current.Parameters)) if (isObj(p) && p.Default === undefined) p.Default = p.Type === 'Number' ? '1' : 'x';
-    templates.push({ AWSTemplateFormatVersion: '2010-09-09', Description: `synthetic: ${inTemplate} corpus resources`, ...current });
+    for (const p of Object.values(current.Parameters))
+      if (isObj(p) && p.Default === undefined) p.Default = p.Type === 'Number' ? '1' : 'x';
+    templates.push({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Description: `synthetic: ${inTemplate} corpus resources`,
+      ...current,
+    });
     current = undefined;
     inTemplate = 0;
   };
@@ -145,7 +172,10 @@ export function writeTemplates(dir: string, units: readonly Unit[], total: numbe
   const out = path.join(dir, `templates-${total}-${format}`);
   mkdirSync(out, { recursive: true });
   synthesize(units, total, 500).forEach((template, i) => {
-    const text = format === 'json' ? JSON.stringify(template, null, 1) : YAML.stringify(template, { aliasDuplicateObjects: false });
+    const text =
+      format === 'json'
+        ? JSON.stringify(template, null, 1)
+        : YAML.stringify(template, { aliasDuplicateObjects: false });
     writeFileSync(path.join(out, `template-${String(i).padStart(4, '0')}.${format}`), text);
   });
   return out;
@@ -164,7 +194,10 @@ export function writeAssembly(dir: string, units: readonly Unit[], total: number
     const metadata: Obj = {};
     for (const [id, resource] of Object.entries(template.Resources as Obj)) {
       const constructPath = `${stack}/${id}/Resource`;
-      (resource as Obj).Metadata = { ...((resource as Obj).Metadata as Obj | undefined), 'aws:cdk:path': constructPath };
+      (resource as Obj).Metadata = {
+        ...((resource as Obj).Metadata as Obj | undefined),
+        'aws:cdk:path': constructPath,
+      };
       metadata[`/${constructPath}`] = [{ type: 'aws:cdk:logicalId', data: id }];
     }
     writeFileSync(path.join(out, `${stack}.template.json`), JSON.stringify(template, null, 1));

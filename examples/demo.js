@@ -17,9 +17,19 @@ function step(title, command, args) {
   return result.status;
 }
 
-const draft = step('1. The first draft of the CDK app: synthesis fails on OPS findings', 'npx', ['cdk', 'synth', '--no-notices', '-q', '**']);
+const draft = step('1. The first draft of the CDK app: synthesis fails on OPS findings', 'npx', [
+  'cdk',
+  'synth',
+  '--no-notices',
+  '-q',
+  '**',
+]);
 step('2. The same findings from the cloud assembly', 'node', [opslint, 'scan', 'cdk.out']);
-const compliant = step('3. The compliant variant: traces, logs, alarms that reach people, a dashboard, a canary, owner tags, protected data', 'npx', ['cdk', 'synth', '--no-notices', '-q', '-c', 'compliant=true', '**']);
+const compliant = step(
+  '3. The compliant variant: traces, logs, alarms that reach people, a dashboard, a canary, owner tags, protected data',
+  'npx',
+  ['cdk', 'synth', '--no-notices', '-q', '-c', 'compliant=true', '**'],
+);
 step('4. Plain CloudFormation and SAM templates', 'node', [opslint, 'scan', 'examples/templates', '--fail-on', 'none']);
 
 const ok = draft !== 0 && compliant === 0;

@@ -39,7 +39,17 @@ async function demo(): Promise<number> {
     return 1;
   }
 
-  const args = ['scan', 'examples/templates', path.relative(root, assembly), '--format', 'html', '--output', path.relative(root, html), '--fail-on', 'none'];
+  const args = [
+    'scan',
+    'examples/templates',
+    path.relative(root, assembly),
+    '--format',
+    'html',
+    '--output',
+    path.relative(root, html),
+    '--fail-on',
+    'none',
+  ];
   print(`━━ 2. opslint ${args.join(' ')}\n`);
   const code = await main(args, {
     stdout: print,
@@ -57,7 +67,10 @@ async function demo(): Promise<number> {
     await page.goto(pathToFileURL(html).href);
     // the header and the scorecard of every question: what a reader sees first
     const overview = (await page.locator('#overview').boundingBox())!;
-    await page.screenshot({ path: png, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(overview.y + overview.height) + 24 } });
+    await page.screenshot({
+      path: png,
+      clip: { x: 0, y: 0, width: 1280, height: Math.ceil(overview.y + overview.height) + 24 },
+    });
   } finally {
     await browser.close();
   }

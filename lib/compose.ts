@@ -37,7 +37,11 @@ export function scanSources(sources: readonly Source[], options: ParallelScanSet
   // others (as the command line gives them); packs given only as objects keep the scan on this thread
   const builtin = packs.filter((p) => BUILTIN_PACKS.includes(p));
   const rest = packs.slice(builtin.length);
-  const portable = packs.slice(0, builtin.length).every((p) => BUILTIN_PACKS.includes(p)) && (rest.length === 0 || options.packSources !== undefined);
-  const workerPacks = portable ? { catalogue: __filename, builtin: builtin.map((p) => p.id), sources: options.packSources ?? [] } : undefined;
+  const portable =
+    packs.slice(0, builtin.length).every((p) => BUILTIN_PACKS.includes(p)) &&
+    (rest.length === 0 || options.packSources !== undefined);
+  const workerPacks = portable
+    ? { catalogue: __filename, builtin: builtin.map((p) => p.id), sources: options.packSources ?? [] }
+    : undefined;
   return scan(sources, { ...options, packs, workerPacks });
 }

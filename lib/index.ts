@@ -5,7 +5,12 @@
  */
 
 // Scanning
-export { scanPaths, scanSources, type ScanSettings as ScanOptions, type ParallelScanSettings as ParallelScanOptions } from './compose';
+export {
+  scanPaths,
+  scanSources,
+  type ScanSettings as ScanOptions,
+  type ParallelScanSettings as ParallelScanOptions,
+} from './compose';
 export { filesSource } from './sources/files';
 export { deployedSource } from './sources/deployed';
 export type { Listing, Reader, Reading, Source, SourceContext, Unit } from './sources/source';
@@ -25,7 +30,16 @@ export { InputError } from './template/errors';
 
 // The report (the JSON report's contract: schema/report.schema.json)
 export { SEVERITIES, atOrAbove } from './engine/finding';
-export type { Finding, Severity, FailOn, ScanReport, Summary, InputErrorEntry, Note, Assumption } from './engine/finding';
+export type {
+  Finding,
+  Severity,
+  FailOn,
+  ScanReport,
+  Summary,
+  InputErrorEntry,
+  Note,
+  Assumption,
+} from './engine/finding';
 export { ruleInfo, type RuleInfo } from './engine/rule-info';
 export { getReporter, FORMATS, type Reporter, type ReporterOptions } from './reporters';
 export { REPORT_SCHEMA_VERSION } from './reporters/json';

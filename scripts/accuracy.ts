@@ -62,8 +62,13 @@ function key(file: string, resource: string, p: string): string {
 function readReviews(): Map<string, ReviewEntry[]> {
   const out = new Map<string, ReviewEntry[]>();
   if (!existsSync(REVIEW_DIR)) return out;
-  for (const name of readdirSync(REVIEW_DIR).filter((n) => n.endsWith('.json')).sort()) {
-    const review = JSON.parse(readFileSync(path.join(REVIEW_DIR, name), 'utf8')) as { rule: string; reviewed: ReviewEntry[] };
+  for (const name of readdirSync(REVIEW_DIR)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
+    const review = JSON.parse(readFileSync(path.join(REVIEW_DIR, name), 'utf8')) as {
+      rule: string;
+      reviewed: ReviewEntry[];
+    };
     out.set(review.rule, review.reviewed);
   }
   return out;
@@ -143,23 +148,35 @@ export function accuracyMarkdown({ report, rules }: { report: ScanReport; rules:
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of reporting) {
-    out.push(`| [${r.rule}](rules/${r.rule}.md) | ${r.findings} | ${r.templates} | ${reviewedCount(r)} of ${r.distinct} | ${r.reviewed.false} | ${r.reviewed.debatable} | ${percent(falseRate(r))} |`);
+    out.push(
+      `| [${r.rule}](rules/${r.rule}.md) | ${r.findings} | ${r.templates} | ${reviewedCount(r)} of ${r.distinct} | ${r.reviewed.false} | ${r.reviewed.debatable} | ${percent(falseRate(r))} |`,
+    );
   }
   out.push('');
 
   const falseList = reporting.flatMap((r) => r.falsePositives.map((e) => ({ rule: r.rule, e })));
   out.push('## False positives still reported', '');
   if (falseList.length === 0) out.push('None in the sample.', '');
-  for (const { rule, e } of falseList) out.push(`- \`${rule}\` ${e.file} \`${e.resource}\`: ${e.reason}${e.resolution ? ` ${e.resolution}` : ''}`);
+  for (const { rule, e } of falseList)
+    out.push(`- \`${rule}\` ${e.file} \`${e.resource}\`: ${e.reason}${e.resolution ? ` ${e.resolution}` : ''}`);
   if (falseList.length > 0) out.push('');
 
   const gone = rules.flatMap((r) => r.gone.map((e) => ({ rule: r.rule, e })));
   out.push('## Reviewed findings no longer reported', '');
-  out.push('Findings read by hand that a later change stopped reporting: false positives fixed, or (verdict `true`) true findings lost, which need an explanation.', '');
+  out.push(
+    'Findings read by hand that a later change stopped reporting: false positives fixed, or (verdict `true`) true findings lost, which need an explanation.',
+    '',
+  );
   if (gone.length === 0) out.push('None.', '');
   else {
-    out.push('| rule | template | resource | verdict | as the reviewer read it | what was done |', '|---|---|---|---|---|---|');
-    for (const { rule, e } of gone) out.push(`| \`${rule}\` | ${e.file} | \`${e.resource}\` | ${e.verdict} | ${cell(e.reason)} | ${cell(e.resolution ?? '')} |`);
+    out.push(
+      '| rule | template | resource | verdict | as the reviewer read it | what was done |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const { rule, e } of gone)
+      out.push(
+        `| \`${rule}\` | ${e.file} | \`${e.resource}\` | ${e.verdict} | ${cell(e.reason)} | ${cell(e.resolution ?? '')} |`,
+      );
     out.push('');
   }
 

@@ -67,15 +67,43 @@ function ruleDoc(rule: Rule, pack: Pack): string {
     `| Checks | ${isAssemblyRule(rule) ? 'the whole app or template' : 'each resource of the types below'} |`,
     `| Resource types | ${types.length > 0 ? types.map((t) => `\`${t}\``).join(', ') : '—'} |`,
   ];
-  out.push(`| Automatic fix | ${hasAutomaticFix(rule, pack) ? 'yes: `opslint fix` writes it into YAML and JSON templates, where the value is missing or written as a literal' : 'no'} |`);
-  if (info.context) out.push(`| Needs context | ${info.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`. Needs context: ${NEEDS_CONTEXT[info.context]} |`);
-  out.push('', '## Why', '', info.why, '', ...rolesSection(info), '## How to fix', '', '### CloudFormation', '', '```yaml', info.fix.cloudformation, '```', '', '### CDK', '', '```ts', info.fix.cdk, '```', '');
+  out.push(
+    `| Automatic fix | ${hasAutomaticFix(rule, pack) ? 'yes: `opslint fix` writes it into YAML and JSON templates, where the value is missing or written as a literal' : 'no'} |`,
+  );
+  if (info.context)
+    out.push(
+      `| Needs context | ${info.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`. Needs context: ${NEEDS_CONTEXT[info.context]} |`,
+    );
+  out.push(
+    '',
+    '## Why',
+    '',
+    info.why,
+    '',
+    ...rolesSection(info),
+    '## How to fix',
+    '',
+    '### CloudFormation',
+    '',
+    '```yaml',
+    info.fix.cloudformation,
+    '```',
+    '',
+    '### CDK',
+    '',
+    '```ts',
+    info.fix.cdk,
+    '```',
+    '',
+  );
   const options = Object.entries(rule.options ?? {});
   if (options.length > 0) {
     out.push('## Options', '', '| option | type | default | what it changes |', '|---|---|---|---|');
     for (const [key, value] of options) {
       const schema = rule.optionsSchema?.[key];
-      out.push(`| \`${key}\` | ${schema ? cell(describeOption(schema)) : ''} | \`${JSON.stringify(value)}\` | ${cell(String(rule.optionDocs?.[key] ?? ''))} |`);
+      out.push(
+        `| \`${key}\` | ${schema ? cell(describeOption(schema)) : ''} | \`${JSON.stringify(value)}\` | ${cell(String(rule.optionDocs?.[key] ?? ''))} |`,
+      );
     }
     out.push('');
   }
@@ -90,10 +118,15 @@ function ruleDoc(rule: Rule, pack: Pack): string {
 }
 
 /** A rule's fixture folder: its files and folders, and expected.json. */
-function fixtures(rule: Rule, pack: Pack): { dir: string; names: string[]; expected: Record<string, ExpectedEntry> } | undefined {
+function fixtures(
+  rule: Rule,
+  pack: Pack,
+): { dir: string; names: string[]; expected: Record<string, ExpectedEntry> } | undefined {
   const dir = path.join(FIXTURES, pack.id, rule.id);
   if (!existsSync(dir)) return undefined;
-  const expected: Record<string, ExpectedEntry> = existsSync(path.join(dir, 'expected.json')) ? JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) : {};
+  const expected: Record<string, ExpectedEntry> = existsSync(path.join(dir, 'expected.json'))
+    ? JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8'))
+    : {};
   return { dir, names: readdirSync(dir).sort(), expected };
 }
 
@@ -105,7 +138,12 @@ function hasAutomaticFix(rule: Rule, pack: Pack): boolean {
     .filter((n) => n.startsWith('fail-'))
     .some((n) => {
       const entry = found.expected[n] ?? {};
-      return runCase(rule, { file: path.join(found.dir, n), options: entry.options, parameters: entry.parameters, accountBaseline: entry.accountBaseline }).some((f) => f.fix);
+      return runCase(rule, {
+        file: path.join(found.dir, n),
+        options: entry.options,
+        parameters: entry.parameters,
+        accountBaseline: entry.accountBaseline,
+      }).some((f) => f.fix);
     });
 }
 
@@ -115,13 +153,17 @@ function examples(rule: Rule, pack: Pack): string[] {
   const { dir, names, expected } = found;
   // the shortest YAML file reads best; then JSON; a cloud assembly folder is shown by its manifest
   const size = (n: string): number => statSync(path.join(dir, n)).size;
-  const shortest = (list: string[]): string | undefined => [...list].sort((a, b) => size(a) - size(b) || (a < b ? -1 : 1))[0];
+  const shortest = (list: string[]): string | undefined =>
+    [...list].sort((a, b) => size(a) - size(b) || (a < b ? -1 : 1))[0];
   const pick = (prefix: string): string | undefined =>
     shortest(names.filter((n) => n.startsWith(prefix) && /\.ya?ml$/.test(n))) ??
     shortest(names.filter((n) => n.startsWith(prefix) && n.endsWith('.json'))) ??
     names.find((n) => n.startsWith(prefix));
   const out: string[] = ['## Examples', ''];
-  for (const [kind, prefix] of [['Failing', 'fail-'], ['Passing', 'pass-']] as const) {
+  for (const [kind, prefix] of [
+    ['Failing', 'fail-'],
+    ['Passing', 'pass-'],
+  ] as const) {
     const name = pick(prefix);
     if (!name) continue;
     const file = path.join(dir, name);
@@ -136,9 +178,15 @@ function examples(rule: Rule, pack: Pack): string[] {
     if (entry.parameters) out.push(`With the parameters \`${JSON.stringify(entry.parameters)}\`.`, '');
     if (entry.accountBaseline) out.push('Scanned as the account baseline.', '');
     if (kind === 'Failing') {
-      const findings = runCase(rule, { file, options: entry.options, parameters: entry.parameters, accountBaseline: entry.accountBaseline });
+      const findings = runCase(rule, {
+        file,
+        options: entry.options,
+        parameters: entry.parameters,
+        accountBaseline: entry.accountBaseline,
+      });
       out.push('Findings:', '');
-      for (const f of findings) out.push(`- ${path.basename(f.file)}:${f.line}:${f.column} ${f.severity}: ${f.message}`);
+      for (const f of findings)
+        out.push(`- ${path.basename(f.file)}:${f.line}:${f.column} ${f.severity}: ${f.message}`);
       out.push('');
     }
   }
@@ -152,7 +200,7 @@ const ENGINE_PAGES: Readonly<Record<string, string>> = {
     '',
     '**A rule failed while checking a resource.**',
     '',
-    'The finding names the rule and the resource, and carries the rule\'s best practice; the scan went on with',
+    "The finding names the rule and the resource, and carries the rule's best practice; the scan went on with",
     'the other rules and resources. It is an opslint bug (or, for a third-party pack, a bug in the pack):',
     'please report it with the template, or the part of it the finding points at.',
     '',
@@ -167,7 +215,7 @@ const ENGINE_PAGES: Readonly<Record<string, string>> = {
     `| Best practice | [OPS02-BP05 Mechanisms exist to request additions, changes, and exceptions](${bestPractice('OPS02-BP05')!.url}) |`,
     '| Severity | warning |',
     '',
-    'Suppressions are written in a resource\'s or the template\'s `Metadata`:',
+    "Suppressions are written in a resource's or the template's `Metadata`:",
     '',
     '```yaml',
     'Metadata:',
@@ -205,11 +253,20 @@ function index(packs: readonly Pack[]): string {
         continue;
       }
       out.push(`- [${bp.id} ${bp.title}](${url})`);
-      for (const { pack, rule } of here) out.push(`  - [\`${rule.id}\`](${ruleDocFileName(rule.id)}) (${rule.severity}, pack \`${pack.id}\`): ${rule.title}`);
+      for (const { pack, rule } of here)
+        out.push(
+          `  - [\`${rule.id}\`](${ruleDocFileName(rule.id)}) (${rule.severity}, pack \`${pack.id}\`): ${rule.title}`,
+        );
     }
     out.push('');
   }
-  out.push('## Findings about the scan itself', '', '- [`internal-error`](internal-error.md): a rule failed on a resource', '- [`invalid-suppression`](invalid-suppression.md): a suppression in a template does not apply', '');
+  out.push(
+    '## Findings about the scan itself',
+    '',
+    '- [`internal-error`](internal-error.md): a rule failed on a resource',
+    '- [`invalid-suppression`](invalid-suppression.md): a suppression in a template does not apply',
+    '',
+  );
   return out.join('\n');
 }
 

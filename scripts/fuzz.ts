@@ -30,7 +30,8 @@ function parseArgs(argv: readonly string[]): { kinds: KindName[]; options: Omit<
       else keepGoing = true;
       continue;
     }
-    if (!FLAGS.includes(argv[i]) || argv[i + 1] === undefined) throw new Error(`unknown option or missing value: ${argv[i]}`);
+    if (!FLAGS.includes(argv[i]) || argv[i + 1] === undefined)
+      throw new Error(`unknown option or missing value: ${argv[i]}`);
     values.set(argv[i], argv[++i]);
   }
   const whole = (flag: string, fallback: number): number => {
@@ -39,7 +40,8 @@ function parseArgs(argv: readonly string[]): { kinds: KindName[]; options: Omit<
     return n;
   };
   const kind = values.get('--kind') ?? 'all';
-  if (kind !== 'all' && !Object.prototype.hasOwnProperty.call(KINDS, kind)) throw new Error(`--kind must be all or one of ${Object.keys(KINDS).join(', ')}, not "${kind}"`);
+  if (kind !== 'all' && !Object.prototype.hasOwnProperty.call(KINDS, kind))
+    throw new Error(`--kind must be all or one of ${Object.keys(KINDS).join(', ')}, not "${kind}"`);
   return {
     kinds: kind === 'all' ? (Object.keys(KINDS) as KindName[]) : [kind as KindName],
     options: {
@@ -62,16 +64,21 @@ async function main(): Promise<void> {
   try {
     parsed = parseArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`fuzz: ${(error as Error).message}\nusage: npm run fuzz -- --runs N [--kind K|all] [--seed N] [--path P] [--slow-ms N] [--hang-ms N] [--heap-mb N] [--no-shrink] [--keep-going]\n`);
+    process.stderr.write(
+      `fuzz: ${(error as Error).message}\nusage: npm run fuzz -- --runs N [--kind K|all] [--seed N] [--path P] [--slow-ms N] [--hang-ms N] [--heap-mb N] [--no-shrink] [--keep-going]\n`,
+    );
     process.exitCode = 2;
     return;
   }
   const { kinds, options } = parsed;
   for (const kind of kinds) {
-    process.stdout.write(`fuzz ${kind}: ${options.runs} cases, seed ${options.seed}${options.path ? `, path ${options.path}` : ''}\n`);
+    process.stdout.write(
+      `fuzz ${kind}: ${options.runs} cases, seed ${options.seed}${options.path ? `, path ${options.path}` : ''}\n`,
+    );
     const started = Date.now();
     const result = await runFuzz({ ...options, kind });
-    for (const line of describeResult(result, options.seed, Math.round((Date.now() - started) / 1000))) process.stdout.write(`${line}\n`);
+    for (const line of describeResult(result, options.seed, Math.round((Date.now() - started) / 1000)))
+      process.stdout.write(`${line}\n`);
     if (result.failure || result.stopped || (result.failed ?? []).length > 0) process.exitCode = 1;
     else process.stdout.write(`fuzz ${kind}: every case held\n`);
   }

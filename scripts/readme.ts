@@ -18,28 +18,64 @@ export const README = path.join(ROOT, 'README.md');
 const LAYOUT: readonly (readonly [string, string])[] = [
   ['bin/', "the command's entry (opslint.ts): hands argv to lib/cli"],
   ['lib/index.ts', 'the public entry `opslint`: scanning from code and the report'],
-  ['lib/rule.ts', 'the public entry `opslint/rule`: what rules and packs are written with (the built-in rules import it)'],
+  [
+    'lib/rule.ts',
+    'the public entry `opslint/rule`: what rules and packs are written with (the built-in rules import it)',
+  ],
   ['lib/errors.ts', 'the errors opslint reports (UsageError, InputError) and the exit codes'],
   ['lib/version.ts', 'the package version'],
-  ['lib/util/', 'leaf helpers that know nothing of opslint: a linear glob matcher, paths within a folder, the option-spec types of the command line'],
-  ['lib/compose.ts', 'the composition root: the one lib module that imports the catalogue (rules/); scans that default to it'],
-  ['lib/scan/', 'the scan loop: units of the sources read into assemblies, rules run, suppressions and the baseline applied, the report'],
-  ['lib/template/', 'parsing (positions, short-form tags), the model, the resolver, the reference graph, SAM Globals, Fn::ForEach'],
+  [
+    'lib/util/',
+    'leaf helpers that know nothing of opslint: a linear glob matcher, paths within a folder, the option-spec types of the command line',
+  ],
+  [
+    'lib/compose.ts',
+    'the composition root: the one lib module that imports the catalogue (rules/); scans that default to it',
+  ],
+  [
+    'lib/scan/',
+    'the scan loop: units of the sources read into assemblies, rules run, suppressions and the baseline applied, the report',
+  ],
+  [
+    'lib/template/',
+    'parsing (positions, short-form tags), the model, the resolver, the reference graph, SAM Globals, Fn::ForEach',
+  ],
   ['lib/assembly/', 'the cloud assembly reader and the Assembly/Stack model'],
   ['lib/framework/', 'the OPS pillar: questions, best practices, titles, documentation links, the older numbering'],
-  ['lib/semantics/', 'what a template means, shared by every rule: resource roles, invokers, the alarm index, verdicts, values across Fn::If'],
-  ['lib/engine/', 'the rule and pack API, the runner (the loop, context.ts, emit.ts), rule selection, the finding contract, suppressions, the baseline'],
-  ['lib/inputs/', 'from command-line paths to inputs (files, folders, globs, cdk.out), and the files a git change touched'],
+  [
+    'lib/semantics/',
+    'what a template means, shared by every rule: resource roles, invokers, the alarm index, verdicts, values across Fn::If',
+  ],
+  [
+    'lib/engine/',
+    'the rule and pack API, the runner (the loop, context.ts, emit.ts), rule selection, the finding contract, suppressions, the baseline',
+  ],
+  [
+    'lib/inputs/',
+    'from command-line paths to inputs (files, folders, globs, cdk.out), and the files a git change touched',
+  ],
   ['lib/reporters/', 'one file per output format; escape.ts: how template text is made inert in each of them'],
   ['lib/cli/', 'the commands'],
   ['lib/config/', 'the configuration file: finding it (and whether to trust it), loading and checking it, limits'],
   ['lib/packs/', 'loading rule packs (npm packages, JS modules, YAML rule files)'],
-  ['lib/fix/', '`opslint fix`: edits planned from findings, written into YAML and JSON (write.ts: temp file and rename)'],
+  [
+    'lib/fix/',
+    '`opslint fix`: edits planned from findings, written into YAML and JSON (write.ts: temp file and rename)',
+  ],
   ['lib/parallel/', 'scans on worker threads (`--jobs`) and the watchdog for rules that hang'],
-  ['lib/sources/', 'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), memory.ts, index.ts (the readers)'],
-  ['lib/cdk/', 'the CDK app as a source (source.ts) and its three reporters: OpsChecks, OpsAspect, OpsNagPack (report.ts: what they share)'],
+  [
+    'lib/sources/',
+    'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), memory.ts, index.ts (the readers)',
+  ],
+  [
+    'lib/cdk/',
+    'the CDK app as a source (source.ts) and its three reporters: OpsChecks, OpsAspect, OpsNagPack (report.ts: what they share)',
+  ],
   ['lib/testing/', 'the RuleTester (public as `opslint/testing`)'],
-  ['rules/', 'the catalogue: rules/<pack>/pack.ts and one file per rule, named by the rule id; index.ts lists the packs'],
+  [
+    'rules/',
+    'the catalogue: rules/<pack>/pack.ts and one file per rule, named by the rule id; index.ts lists the packs',
+  ],
   ['fixtures/', 'fixtures/<pack>/<rule>/: pass-* and fail-* templates (or cloud assemblies) and expected.json'],
   ['schema/', 'JSON Schemas: the configuration file, the JSON report'],
   ['docs/', 'rules/ (generated from rule metadata), DESIGN.md, writing-a-pack.md, accuracy.md'],
@@ -50,14 +86,23 @@ const LAYOUT: readonly (readonly [string, string])[] = [
   ['examples/demo.js', 'what `npm run demo` runs'],
   ['examples/html-demo.ts', 'what `npm run demo:html` runs'],
   ['bench/', 'benchmarks (`npm run bench`, results in bench/RESULTS.md)'],
-  ['scripts/', 'docs.ts and readme.ts (`npm run docs`), accuracy.ts (`npm run accuracy`), fuzz.ts (`npm run fuzz`, its kinds in fuzz/); support/: what tests share with them'],
+  [
+    'scripts/',
+    'docs.ts and readme.ts (`npm run docs`), accuracy.ts (`npm run accuracy`), fuzz.ts (`npm run fuzz`, its kinds in fuzz/); support/: what tests share with them',
+  ],
 ];
 
 /** The entries LAYOUT must describe: folders at the top, in lib/ and in examples/, and lib's own modules. */
 function entriesOnDisk(root: string): string[] {
   const list = (dir: string, files: (name: string) => boolean): string[] =>
     readdirSync(path.join(root, dir), { withFileTypes: true })
-      .filter((e) => !e.name.startsWith('.') && (e.isDirectory() ? !['node_modules', 'dist', 'coverage', 'cdk.out', 'demo-output'].includes(e.name) : files(e.name)))
+      .filter(
+        (e) =>
+          !e.name.startsWith('.') &&
+          (e.isDirectory()
+            ? !['node_modules', 'dist', 'coverage', 'cdk.out', 'demo-output'].includes(e.name)
+            : files(e.name)),
+      )
       .map((e) => `${dir}${e.name}${e.isDirectory() ? '/' : ''}`);
   return [
     ...list('', () => false).filter((e) => e !== 'lib/' && e !== 'examples/'),
@@ -73,14 +118,19 @@ export function layout(root = ROOT): string {
   const missing = onDisk.filter((e) => !described.has(e)).sort();
   const gone = [...described].filter((e) => !onDisk.includes(e));
   if (missing.length > 0 || gone.length > 0) {
-    throw new Error(`scripts/readme.ts: describe ${missing.join(', ') || 'nothing more'} in LAYOUT; remove ${gone.join(', ') || 'nothing'} from it`);
+    throw new Error(
+      `scripts/readme.ts: describe ${missing.join(', ') || 'nothing more'} in LAYOUT; remove ${gone.join(', ') || 'nothing'} from it`,
+    );
   }
   const width = Math.max(...LAYOUT.map(([entry]) => entry.length)) + 2;
   return ['```', ...LAYOUT.map(([entry, what]) => `${entry.padEnd(width)}${what}`), '```'].join('\n');
 }
 
 /** What a rule that needs context needs: elsewhere its findings are reminders (info). */
-const CONTEXT: Readonly<Record<'account' | 'app', string>> = { account: 'needs the account baseline', app: 'needs the whole app' };
+const CONTEXT: Readonly<Record<'account' | 'app', string>> = {
+  account: 'needs the account baseline',
+  app: 'needs the whole app',
+};
 
 /** The rule table: every pack, its title, and its rules with their default severities, linked to their pages. */
 export function ruleTable(packs: readonly Pack[] = BUILTIN_PACKS): string {
@@ -95,7 +145,11 @@ export function ruleTable(packs: readonly Pack[] = BUILTIN_PACKS): string {
   for (const pack of packs) {
     const off = new Set(pack.off ?? []);
     const list = pack.rules.map((r) => {
-      const notes = [r.severity, ...(r.context ? [CONTEXT[r.context]] : []), ...(off.has(r.id) ? ['off by default'] : [])];
+      const notes = [
+        r.severity,
+        ...(r.context ? [CONTEXT[r.context]] : []),
+        ...(off.has(r.id) ? ['off by default'] : []),
+      ];
       return `[\`${r.id}\`](docs/rules/${ruleDocFileName(r.id)}) (${notes.join(', ')})`;
     });
     out.push(`| \`${pack.id}\` | ${(pack.title ?? '').replace(/\|/g, '\\|')} | ${list.join(' · ')} |`);
@@ -104,7 +158,10 @@ export function ruleTable(packs: readonly Pack[] = BUILTIN_PACKS): string {
 }
 
 /** README text with every generated part replaced by what the repository says now. */
-export function updateReadme(text: string, parts: Readonly<Record<string, string>> = { rules: ruleTable(), layout: layout() }): string {
+export function updateReadme(
+  text: string,
+  parts: Readonly<Record<string, string>> = { rules: ruleTable(), layout: layout() },
+): string {
   let out = text;
   for (const [name, content] of Object.entries(parts)) {
     const start = `<!-- ${name}:start -->`;

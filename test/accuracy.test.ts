@@ -3,7 +3,15 @@
  * positives found by reading a sample of them against the templates (docs/accuracy/review/<rule>.json).
  */
 import { readFileSync } from 'node:fs';
-import { ACCURACY_DOC, accuracyMarkdown, falseRate, measure, MIN_REVIEWED, TARGET, type RuleAccuracy } from '../scripts/accuracy';
+import {
+  ACCURACY_DOC,
+  accuracyMarkdown,
+  falseRate,
+  measure,
+  MIN_REVIEWED,
+  TARGET,
+  type RuleAccuracy,
+} from '../scripts/accuracy';
 import { corpusDir } from '../scripts/support/corpus';
 
 describe('accuracy on real-world templates', () => {
@@ -25,11 +33,17 @@ describe('accuracy on real-world templates', () => {
   });
 
   it(`keeps every rule at or under ${TARGET * 100}% strict false positives among the findings read`, () => {
-    expect(reporting().filter((r) => falseRate(r) > TARGET).map((r) => `${r.rule}: ${r.reviewed.false} false`)).toEqual([]);
+    expect(
+      reporting()
+        .filter((r) => falseRate(r) > TARGET)
+        .map((r) => `${r.rule}: ${r.reviewed.false} false`),
+    ).toEqual([]);
   });
 
   it('says what was done about every reviewed finding that is no longer reported: a false positive fixed or a true finding given up', () => {
-    const silent = measured.rules.flatMap((r) => r.gone.filter((e) => !e.resolution).map((e) => `${r.rule} ${e.file} ${e.resource}`));
+    const silent = measured.rules.flatMap((r) =>
+      r.gone.filter((e) => !e.resolution).map((e) => `${r.rule} ${e.file} ${e.resource}`),
+    );
     expect(silent).toEqual([]);
   });
 });

@@ -46,14 +46,23 @@ describe('readCloudAssembly', () => {
     });
     expect(prod.parent).toBeUndefined();
     // declared in the Stage's own manifest, shown relative to the working directory
-    expect(prod.declaredIn?.file).toBe(shown('multiple-environments', 'pass-two-stages', 'assembly-Prod', 'manifest.json'));
+    expect(prod.declaredIn?.file).toBe(
+      shown('multiple-environments', 'pass-two-stages', 'assembly-Prod', 'manifest.json'),
+    );
     expect(prod.declaredIn?.path).toEqual(['artifacts', 'ProdOrders525171E2']);
-    expect(prod.template.file).toBe(shown('multiple-environments', 'pass-two-stages', 'assembly-Prod', 'ProdOrders525171E2.template.json'));
+    expect(prod.template.file).toBe(
+      shown('multiple-environments', 'pass-two-stages', 'assembly-Prod', 'ProdOrders525171E2.template.json'),
+    );
     expect([...prod.template.resources.keys()]).toEqual(['Alerts91F83244']);
     expect(prod.template.resources.get('Alerts91F83244')?.constructPath).toBe('Prod/Orders/Alerts/Resource');
 
     const dev = byId(assembly.stacks, 'DevOrders83D4F3FB');
-    expect(dev).toMatchObject({ stackName: 'Dev-Orders', stages: ['Dev'], terminationProtection: false, environment: { account: '111111111111' } });
+    expect(dev).toMatchObject({
+      stackName: 'Dev-Orders',
+      stages: ['Dev'],
+      terminationProtection: false,
+      environment: { account: '111111111111' },
+    });
   });
 
   it('gives the stack environment to the template as pseudo parameters', () => {
@@ -74,14 +83,25 @@ describe('readCloudAssembly', () => {
       ['PipelineStagingOrders7DCAFA69', 'Pipeline-Staging-Orders', 'Pipeline/Staging/Orders', ['Pipeline', 'Staging']],
     ]);
     expect(byId(assembly.stacks, 'PipelineProdOrders098486EE').declaredIn?.file).toBe(
-      shown('multiple-environments', 'pass-nested-stages', 'assembly-Pipeline', 'assembly-Pipeline-Prod', 'manifest.json'),
+      shown(
+        'multiple-environments',
+        'pass-nested-stages',
+        'assembly-Pipeline',
+        'assembly-Pipeline-Prod',
+        'manifest.json',
+      ),
     );
   });
 
   it('reads app-level stacks: the stack name defaults to the id, tags and partial environments are kept', () => {
     const tagged = read('production-account-isolation', 'fail-tagged-stacks').assembly.stacks;
     expect(tagged.map((s) => s.id)).toEqual(['Orders', 'OrdersTest']);
-    expect(byId(tagged, 'Orders')).toMatchObject({ stackName: 'Orders', constructPath: 'Orders', stages: [], tags: { Environment: 'production' } });
+    expect(byId(tagged, 'Orders')).toMatchObject({
+      stackName: 'Orders',
+      constructPath: 'Orders',
+      stages: [],
+      tags: { Environment: 'production' },
+    });
     expect(byId(tagged, 'OrdersTest').environment).toEqual({ account: '111111111111', region: 'us-east-1' });
 
     const named = byId(read('production-account-region', 'fail-stack-name').assembly.stacks, 'Orders');
@@ -103,8 +123,13 @@ describe('readCloudAssembly', () => {
     expect(parent.parent).toBeUndefined();
     expect(nested.parent).toBe('Orders');
     expect(nested.constructPath).toBe('Orders/Storage');
-    expect(nested.template.file).toBe(shown('multiple-environments', 'fail-nested-stack', 'OrdersStorage7D12151B.nested.template.json'));
-    expect(nested.template.resources.get('Data666C94C7')).toMatchObject({ type: 'AWS::S3::Bucket', constructPath: 'Orders/Storage/Data/Resource' });
+    expect(nested.template.file).toBe(
+      shown('multiple-environments', 'fail-nested-stack', 'OrdersStorage7D12151B.nested.template.json'),
+    );
+    expect(nested.template.resources.get('Data666C94C7')).toMatchObject({
+      type: 'AWS::S3::Bucket',
+      constructPath: 'Orders/Storage/Data/Resource',
+    });
     // it deploys with its parent: same environment, same Stages, same declaration in the manifest
     expect(nested.environment).toEqual(parent.environment);
     expect(nested.stages).toEqual(parent.stages);
@@ -123,8 +148,12 @@ describe('readCloudAssembly', () => {
     expect(errors.every((e) => e instanceof InputError)).toBe(true);
     const lines = errors.map((e) => e.format()).sort();
     expect(lines).toEqual([
-      expect.stringMatching(/^fixtures\/environments\/_assembly-samples\/partial\/Missing\.template\.json: cannot read file: no such file or directory$/),
-      expect.stringMatching(/^fixtures\/environments\/_assembly-samples\/partial\/assembly-Broken\/manifest\.json:\d+:\d+: invalid JSON: /),
+      expect.stringMatching(
+        /^fixtures\/environments\/_assembly-samples\/partial\/Missing\.template\.json: cannot read file: no such file or directory$/,
+      ),
+      expect.stringMatching(
+        /^fixtures\/environments\/_assembly-samples\/partial\/assembly-Broken\/manifest\.json:\d+:\d+: invalid JSON: /,
+      ),
       'fixtures/environments/_assembly-samples/partial/manifest.json:21:5: invalid cloud assembly manifest: artifact NoTemplate is malformed',
     ]);
   });
@@ -168,7 +197,10 @@ describe('parseEnvironment', () => {
 
 describe('scanning a cloud assembly end to end', () => {
   it('gives resource findings the stack name and the construct path from aws:cdk:path', () => {
-    const report = scanPaths(['fixtures/environments/_assembly-samples/lambda'], { cwd: ROOT, selection: { rules: ['lambda-tracing'] } });
+    const report = scanPaths(['fixtures/environments/_assembly-samples/lambda'], {
+      cwd: ROOT,
+      selection: { rules: ['lambda-tracing'] },
+    });
     expect(report.errors).toEqual([]);
     expect(report.summary.templates).toBe(1);
     expect(report.findings).toEqual([
@@ -184,12 +216,23 @@ describe('scanning a cloud assembly end to end', () => {
   });
 
   it('locates app-level findings in the top manifest and stack findings in the manifest that declares the stack', () => {
-    const app = scanPaths(['fixtures/environments/_assembly-samples/lambda/manifest.json'], { cwd: ROOT, selection: { rules: ['multiple-environments'] } });
+    const app = scanPaths(['fixtures/environments/_assembly-samples/lambda/manifest.json'], {
+      cwd: ROOT,
+      selection: { rules: ['multiple-environments'] },
+    });
     expect(app.findings).toHaveLength(1);
-    expect(app.findings[0]).toMatchObject({ file: 'fixtures/environments/_assembly-samples/lambda/manifest.json', line: 3, path: 'artifacts', resource: '' });
+    expect(app.findings[0]).toMatchObject({
+      file: 'fixtures/environments/_assembly-samples/lambda/manifest.json',
+      line: 3,
+      path: 'artifacts',
+      resource: '',
+    });
     expect(app.findings[0].stack).toBeUndefined();
 
-    const stack = scanPaths([shown('production-account-region', 'fail-agnostic-prod-stage')], { cwd: ROOT, selection: { rules: ['production-account-region'] } });
+    const stack = scanPaths([shown('production-account-region', 'fail-agnostic-prod-stage')], {
+      cwd: ROOT,
+      selection: { rules: ['production-account-region'] },
+    });
     expect(stack.findings).toEqual([
       expect.objectContaining({
         file: shown('production-account-region', 'fail-agnostic-prod-stage', 'assembly-Prod', 'manifest.json'),
@@ -202,7 +245,10 @@ describe('scanning a cloud assembly end to end', () => {
   });
 
   it('reports what cannot be read and still scans the other stacks', () => {
-    const report = scanPaths(['fixtures/environments/_assembly-samples/partial'], { cwd: ROOT, selection: { rules: ['multiple-environments'] } });
+    const report = scanPaths(['fixtures/environments/_assembly-samples/partial'], {
+      cwd: ROOT,
+      selection: { rules: ['multiple-environments'] },
+    });
     expect(report.errors.map((e) => e.file)).toEqual([
       'fixtures/environments/_assembly-samples/partial/Missing.template.json',
       'fixtures/environments/_assembly-samples/partial/assembly-Broken/manifest.json',

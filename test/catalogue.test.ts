@@ -34,7 +34,9 @@ describe('catalogue', () => {
       expect(existsSync(path.join(ROOT, 'rules', pack.id, 'pack.ts'))).toBe(true);
       expect(existsSync(path.join(ROOT, 'rules', pack.id, `${rule.id}.ts`))).toBe(true);
     }
-    const folders = readdirSync(path.join(ROOT, 'rules'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const folders = readdirSync(path.join(ROOT, 'rules'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     expect(folders.sort()).toEqual(BUILTIN_PACKS.map((p) => p.id).sort());
   });
 
@@ -71,7 +73,9 @@ describe('catalogue', () => {
     const dirty: string[] = [];
     for (const { pack, rule } of allRules) {
       for (const c of fixtureCases(pack.id, rule.id).filter((x) => x.kind === 'pass')) {
-        const options = c.options ? rules.map((r) => (r.rule.id === rule.id ? { ...r, options: { ...r.options, ...c.options } } : r)) : rules;
+        const options = c.options
+          ? rules.map((r) => (r.rule.id === rule.id ? { ...r, options: { ...r.options, ...c.options } } : r))
+          : rules;
         for (const f of runRules(loadCase({ file: c.file, parameters: c.parameters }), options)) {
           if (f.severity === 'info' && f.needsContext !== undefined) continue;
           dirty.push(`${path.relative(FIXTURES, c.file)}:${f.line}:${f.column} ${f.ruleId} ${f.message}`);

@@ -54,8 +54,16 @@ describe('OpsAspect', () => {
       `Lambda function ${handler.logicalId} does not send traces to X-Ray; set TracingConfig.Mode to Active. ` +
         '(OPS04-BP05 Implement distributed tracing) [ack: opslint::lambda-tracing]',
     );
-    annotations.hasWarning('/Dev/Api/Handler/Resource', Match.stringLikeRegexp('has no CloudWatch alarm on its metrics.*\\[ack: opslint::alarm-coverage\\]$'));
-    annotations.hasInfo('/Dev/Api/Network', Match.stringLikeRegexp(`^VPC ${cfn(dev.network).logicalId} has no flow log; .*\\(OPS04-BP04 Implement dependency telemetry\\) \\(opslint::vpc-flow-logs\\)$`));
+    annotations.hasWarning(
+      '/Dev/Api/Handler/Resource',
+      Match.stringLikeRegexp('has no CloudWatch alarm on its metrics.*\\[ack: opslint::alarm-coverage\\]$'),
+    );
+    annotations.hasInfo(
+      '/Dev/Api/Network',
+      Match.stringLikeRegexp(
+        `^VPC ${cfn(dev.network).logicalId} has no flow log; .*\\(OPS04-BP04 Implement dependency telemetry\\) \\(opslint::vpc-flow-logs\\)$`,
+      ),
+    );
 
     expect(annotated(allMessages(annotations))).toEqual([
       'error alarm-actions /Dev/Api/WorkerErrors/Resource',
@@ -73,7 +81,12 @@ describe('OpsAspect', () => {
 
   it('turns an acknowledged error into info, and adds an error for a reason that is too short', () => {
     const annotations = Annotations.fromStack(prod.stack);
-    annotations.hasInfo('/Prod/Api/WorkerErrors/Resource', Match.stringLikeRegexp(`^Acknowledged \\(${REASON}\\): Alarm ${cfn(prod.workerErrors).logicalId} has no AlarmActions.*\\(opslint::alarm-actions\\)$`));
+    annotations.hasInfo(
+      '/Prod/Api/WorkerErrors/Resource',
+      Match.stringLikeRegexp(
+        `^Acknowledged \\(${REASON}\\): Alarm ${cfn(prod.workerErrors).logicalId} has no AlarmActions.*\\(opslint::alarm-actions\\)$`,
+      ),
+    );
     expect(annotations.findError('/Prod/Api/WorkerErrors/Resource', Match.anyValue())).toEqual([]);
     // an acknowledgement with a short reason fails synthesis (CDK itself hides the warning whose id it names)
     annotations.hasError(
@@ -84,7 +97,10 @@ describe('OpsAspect', () => {
 
   it('covers nested stacks and app-level stacks; app-level rules are left to the plugins', () => {
     const annotations = Annotations.fromStack(prod.stack);
-    annotations.hasWarning('/Prod/Api/Jobs/Job/Resource', Match.stringLikeRegexp(`^Lambda function ${cfn(prod.job!).logicalId} does not send traces`));
+    annotations.hasWarning(
+      '/Prod/Api/Jobs/Job/Resource',
+      Match.stringLikeRegexp(`^Lambda function ${cfn(prod.job!).logicalId} does not send traces`),
+    );
     expect(annotated(allMessages(Annotations.fromStack(shared)))).toEqual([
       'warning alarm-coverage /Shared/Fn/Resource',
       'warning lambda-tracing /Shared/Fn/Resource',
@@ -98,9 +114,20 @@ describe('OpsAspect', () => {
     Validations.of(second).acknowledge({ id: 'opslint::lambda-tracing', reason: 'n/a' });
     OpsAspect.applyTo(other, { failOn: 'warning', rules: ['lambda-tracing'] });
     const annotations = Annotations.fromStack(api.stack);
-    expect(annotated(allMessages(annotations))).toEqual(['error lambda-tracing /Api/Handler/Resource', 'error lambda-tracing /Api/Second/Resource']);
-    annotations.hasError('/Api/Handler/Resource', Match.stringLikeRegexp('does not send traces to X-Ray.*\\(opslint::lambda-tracing\\)$'));
-    annotations.hasError('/Api/Second/Resource', Match.stringLikeRegexp('^Acknowledgement of opslint::lambda-tracing at Api/Second needs a reason of at least 10 characters \\(got "n/a"\\)'));
+    expect(annotated(allMessages(annotations))).toEqual([
+      'error lambda-tracing /Api/Handler/Resource',
+      'error lambda-tracing /Api/Second/Resource',
+    ]);
+    annotations.hasError(
+      '/Api/Handler/Resource',
+      Match.stringLikeRegexp('does not send traces to X-Ray.*\\(opslint::lambda-tracing\\)$'),
+    );
+    annotations.hasError(
+      '/Api/Second/Resource',
+      Match.stringLikeRegexp(
+        '^Acknowledgement of opslint::lambda-tracing at Api/Second needs a reason of at least 10 characters \\(got "n/a"\\)',
+      ),
+    );
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
@@ -117,6 +144,9 @@ describe('OpsAspect', () => {
     const other = newApp();
     const api = workload(other, 'Api', { env: DEV });
     Aspects.of(other).add(new OpsAspect({ rules: ['alarm-actions'] }));
-    Annotations.fromStack(api.stack).hasError(`/${cfn(api.workerErrors).path}`, Match.stringLikeRegexp('has no AlarmActions'));
+    Annotations.fromStack(api.stack).hasError(
+      `/${cfn(api.workerErrors).path}`,
+      Match.stringLikeRegexp('has no AlarmActions'),
+    );
   });
 });

@@ -42,7 +42,9 @@ async function synth(args: string[]): Promise<Synth> {
 
 /** `rule constructPath` of each violation of the report about a CloudFormation resource. */
 const resourceViolations = (report: PluginReport): string[] =>
-  report.violations.flatMap((v) => v.violatingConstructs.filter((c) => c.cloudFormationResource).map((c) => `${v.ruleName} ${c.constructPath}`));
+  report.violations.flatMap((v) =>
+    v.violatingConstructs.filter((c) => c.cloudFormationResource).map((c) => `${v.ruleName} ${c.constructPath}`),
+  );
 
 describe('cdk synth of the demo app (examples/cdk-app) with the OpsChecks plugin', () => {
   let draft: Synth;
@@ -87,9 +89,17 @@ describe('cdk synth of the demo app (examples/cdk-app) with the OpsChecks plugin
       for (const stage of STAGES) {
         expect(found).toEqual(expect.arrayContaining(DRAFT_VIOLATIONS.map(([rule, p]) => `${rule} ${stage}/${p}`)));
       }
-      const alarm = report.violations.find((v) => v.ruleName === 'alarm-actions' && v.violatingConstructs[0].constructPath === 'Dev/Orders/Api5xx/Resource');
-      expect(alarm).toMatchObject({ severity: 'error', violatingConstructs: [{ cloudFormationResource: { propertyPaths: ['Properties/AlarmActions'] } }] });
-      expect(alarm!.violatingConstructs[0].cloudFormationResource!.templatePath).toMatch(/^assembly-Dev\/.*\.template\.json$/);
+      const alarm = report.violations.find(
+        (v) =>
+          v.ruleName === 'alarm-actions' && v.violatingConstructs[0].constructPath === 'Dev/Orders/Api5xx/Resource',
+      );
+      expect(alarm).toMatchObject({
+        severity: 'error',
+        violatingConstructs: [{ cloudFormationResource: { propertyPaths: ['Properties/AlarmActions'] } }],
+      });
+      expect(alarm!.violatingConstructs[0].cloudFormationResource!.templatePath).toMatch(
+        /^assembly-Dev\/.*\.template\.json$/,
+      );
     });
   });
 
@@ -97,12 +107,16 @@ describe('cdk synth of the demo app (examples/cdk-app) with the OpsChecks plugin
     it("fails through findings-in-stages, which points to `cdk synth '**'`", () => {
       expect(plain.code).not.toBe(0);
       const [block] = reportBlocks(plain.stderr, 'findings-in-stages');
-      expect(block).toMatch(/^ERROR \d+ finding\(s\) at or above "error" in stacks inside Stages \(Dev-Orders, Prod-Orders\)/m);
+      expect(block).toMatch(
+        /^ERROR \d+ finding\(s\) at or above "error" in stacks inside Stages \(Dev-Orders, Prod-Orders\)/m,
+      );
       expect(block).toContain("cdk synth '**'");
       // the findings themselves are not shown: that is why the app-level violation exists
       expect(plain.stderr).not.toContain('Dev/Orders/Api5xx/Resource');
       const report = pluginReport(plain.outdir);
-      expect(report.violations.filter((v) => v.severity === 'error').map((v) => v.ruleName)).toContain('findings-in-stages');
+      expect(report.violations.filter((v) => v.severity === 'error').map((v) => v.ruleName)).toContain(
+        'findings-in-stages',
+      );
     });
   });
 
@@ -137,7 +151,10 @@ describe('cdk synth of the demo app (examples/cdk-app) with the OpsChecks plugin
       expect(resourceFindings.length).toBeGreaterThan(0);
       for (const f of resourceFindings) {
         const stage = f.constructPath!.split('/')[0] as keyof typeof ENVIRONMENTS;
-        expect({ stack: f.stack, environment: f.environment }).toEqual({ stack: `${stage}-Orders`, environment: ENVIRONMENTS[stage] });
+        expect({ stack: f.stack, environment: f.environment }).toEqual({
+          stack: `${stage}-Orders`,
+          environment: ENVIRONMENTS[stage],
+        });
         expect(f.source).toMatch(new RegExp(`^${STACK_SOURCE.replace(/\./g, '\\.')}:\\d+:\\d+$`));
       }
       expect(findings.find((f) => f.ruleId === 'alarm-actions' && f.stack === 'Prod-Orders')).toMatchObject({

@@ -37,10 +37,19 @@ describe("the CDK's own resources", () => {
   beforeAll(() => {
     app = newApp({ context: { '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup': true } });
     const stack = new Stack(app, 'Service', { env: DEV });
-    new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 1,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
     mine = new lambda.Function(stack, 'Mine', { ...fnProps, logRetention: logs.RetentionDays.ONE_WEEK });
     new cr.AwsCustomResource(stack, 'Lookup', {
-      onCreate: { service: 'SSM', action: 'getParameter', parameters: { Name: '/orders/endpoint' }, physicalResourceId: cr.PhysicalResourceId.of('endpoint') },
+      onCreate: {
+        service: 'SSM',
+        action: 'getParameter',
+        parameters: { Name: '/orders/endpoint' },
+        physicalResourceId: cr.PhysicalResourceId.of('endpoint'),
+      },
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
     });
     Validations.of(app).addPlugins(new OpsChecks({ failOn: 'none', packs: WORKLOAD_PACKS }));
@@ -77,10 +86,19 @@ describe("the CDK's own resources", () => {
     const artifact = result.assembly!.getStackArtifact('Service');
     const report = new OpsChecks({ failOn: 'none' }).validate({
       templatePaths: [artifact.templateFullPath],
-      stackTemplates: [{ stackConstructPath: 'Service', templatePath: artifact.templateFullPath, accountId: DEV.account, region: DEV.region }],
+      stackTemplates: [
+        {
+          stackConstructPath: 'Service',
+          templatePath: artifact.templateFullPath,
+          accountId: DEV.account,
+          region: DEV.region,
+        },
+      ],
       appConstruct: app,
     });
-    const found = report.violations.flatMap((v) => v.violatingResources.filter((r) => r.resourceLogicalId).map((r) => `${v.ruleName} ${r.resourceLogicalId}`));
+    const found = report.violations.flatMap((v) =>
+      v.violatingResources.filter((r) => r.resourceLogicalId).map((r) => `${v.ruleName} ${r.resourceLogicalId}`),
+    );
     expect(found).toContain(`lambda-tracing ${cfn(mine).logicalId}`);
     expect(found.filter((f) => stack.frameworkResources?.has(f.split(' ')[1]))).toEqual([]);
   });
@@ -99,34 +117,50 @@ describe('OpsChecks, OpsAspect and OpsNagPack agree', () => {
     const { app } = stagedApp();
     const shared = new Stack(app, 'Shared', { env: DEV });
     new lambda.Function(shared, 'Fn', fnProps);
-    Validations.of(app).addPlugins(new OpsChecks({ packs: WORKLOAD_PACKS }), new OpsNagPack(app, { packs: WORKLOAD_PACKS }));
+    Validations.of(app).addPlugins(
+      new OpsChecks({ packs: WORKLOAD_PACKS }),
+      new OpsNagPack(app, { packs: WORKLOAD_PACKS }),
+    );
     OpsAspect.applyTo(app, { packs: WORKLOAD_PACKS });
     const result = synth(app);
     expect(result.error?.message).toContain('has no AlarmActions');
 
     const severity = (rule: string): string => (rule === 'alarm-actions' ? 'error' : 'warning');
-    const expected = [...workloadFindings('Dev/Api'), ...workloadFindings('Prod/Api', true), 'alarm-coverage Shared/Fn/Resource', 'lambda-tracing Shared/Fn/Resource']
+    const expected = [
+      ...workloadFindings('Dev/Api'),
+      ...workloadFindings('Prod/Api', true),
+      'alarm-coverage Shared/Fn/Resource',
+      'lambda-tracing Shared/Fn/Resource',
+    ]
       .map((p) => `${p} ${severity(p.split(' ')[0])}`)
       .sort();
-    const triples = (list: readonly { rule: string; path: string; severity: string }[]): string[] => list.map((r) => `${r.rule} ${r.path} ${r.severity}`).sort();
+    const triples = (list: readonly { rule: string; path: string; severity: string }[]): string[] =>
+      list.map((r) => `${r.rule} ${r.path} ${r.severity}`).sort();
 
     const checks = rows(result.report).filter((r) => r.logicalId !== undefined);
     expect(triples(checks)).toEqual(expected);
 
     const nag = rows(result.report, 'opslint-nag');
     expect(nag.every((r) => r.rule.startsWith('Ops-'))).toBe(true);
-    expect(triples(nag.filter((r) => r.path !== '').map((r) => ({ ...r, rule: r.rule.slice('Ops-'.length) })))).toEqual(expected);
+    expect(triples(nag.filter((r) => r.path !== '').map((r) => ({ ...r, rule: r.rule.slice('Ops-'.length) })))).toEqual(
+      expected,
+    );
 
     // synthesis failed, so the annotations are read from the cloud assembly on disk
     const stacks = new CloudAssembly(app.outdir).stacksRecursively;
-    const aspect = stacks.flatMap((s) => annotated(s.messages)).map((a) => {
-      const [level, rule, at] = a.split(' ');
-      return { rule, path: at.replace(/^\//, ''), severity: level };
-    });
+    const aspect = stacks
+      .flatMap((s) => annotated(s.messages))
+      .map((a) => {
+        const [level, rule, at] = a.split(' ');
+        return { rule, path: at.replace(/^\//, ''), severity: level };
+      });
     expect(triples(aspect)).toEqual(expected);
 
     // app-level rules run only in the plugins
-    expect(pairs(rows(result.report).filter((r) => r.logicalId === undefined))).toEqual(['cloudtrail-present ', 'findings-in-stages ']);
+    expect(pairs(rows(result.report).filter((r) => r.logicalId === undefined))).toEqual([
+      'cloudtrail-present ',
+      'findings-in-stages ',
+    ]);
     expect(pairs(nag.filter((r) => r.path === ''))).toEqual(['Ops-cloudtrail-present ']);
   });
 });
@@ -136,7 +170,11 @@ describe('edge cases', () => {
     const app = newApp();
     const empty = new Stack(app, 'Empty');
     const service = new Stack(app, 'Service');
-    new lambda.Function(service, 'Handler', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})') });
+    new lambda.Function(service, 'Handler', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler=async()=>({})'),
+    });
     Validations.of(app).addPlugins(new OpsChecks({ failOn: 'none' }));
     const result = synth(app);
     const { assembly, errors } = readCloudAssembly(app.outdir);
@@ -152,12 +190,19 @@ describe('edge cases', () => {
   it('OpsAspect keeps a warning whose acknowledgement gives no proper reason (CDK would hide it)', () => {
     const app = newApp();
     const stack = new Stack(app, 'Service');
-    const fn = new lambda.Function(stack, 'Handler', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})') });
+    const fn = new lambda.Function(stack, 'Handler', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler=async()=>({})'),
+    });
     Validations.of(fn).acknowledge({ id: 'opslint::lambda-tracing', reason: 'todo' });
     OpsAspect.applyTo(app, { rules: ['lambda-tracing'] });
     synth(app);
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/Service/Handler/Resource', Match.stringLikeRegexp('does not send traces to X-Ray'));
-    annotations.hasError('/Service/Handler/Resource', Match.stringLikeRegexp('needs a reason of at least 10 characters'));
+    annotations.hasError(
+      '/Service/Handler/Resource',
+      Match.stringLikeRegexp('needs a reason of at least 10 characters'),
+    );
   });
 });

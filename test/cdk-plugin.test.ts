@@ -108,14 +108,20 @@ describe('OpsChecks through app.synth()', () => {
       logicalId: alarm.logicalId,
       templatePath: path.join('assembly-Prod', alarm.stack.templateFile),
       locations: ['Properties/AlarmActions'],
-      description: expect.stringMatching(new RegExp(`^Alarm ${alarm.logicalId} has no AlarmActions, .*\\(OPS08-BP04 Create actionable alerts\\)$`)),
+      description: expect.stringMatching(
+        new RegExp(`^Alarm ${alarm.logicalId} has no AlarmActions, .*\\(OPS08-BP04 Create actionable alerts\\)$`),
+      ),
       fix: alarmActions.fix!.cdk,
       metadata: expect.objectContaining({ 'opslint severity': 'error' }),
     });
 
     // a finding about the whole resource has no property location
     const network = cfn(staged.devApi.network);
-    expect(only(found, 'vpc-flow-logs', 'Dev/Api/Network')).toMatchObject({ severity: 'warning', logicalId: network.logicalId, locations: undefined });
+    expect(only(found, 'vpc-flow-logs', 'Dev/Api/Network')).toMatchObject({
+      severity: 'warning',
+      logicalId: network.logicalId,
+      locations: undefined,
+    });
   });
 
   it('names the nested stack resource and its construct path', () => {
@@ -135,12 +141,16 @@ describe('OpsChecks through app.synth()', () => {
     expect(only(found, 'cloudtrail-present', '')).toMatchObject({
       severity: 'info',
       logicalId: undefined,
-      description: expect.stringMatching(/^No CloudTrail trail in any of the 2 stacks of this cloud assembly; .*\(OPS04-BP02 Implement application telemetry\)$/),
+      description: expect.stringMatching(
+        /^No CloudTrail trail in any of the 2 stacks of this cloud assembly; .*\(OPS04-BP02 Implement application telemetry\)$/,
+      ),
     });
     // the blocking alarm-actions findings live in Stage stacks, which `cdk synth` alone does not show
     expect(only(found, 'findings-in-stages', '')).toMatchObject({
       severity: 'error',
-      description: expect.stringMatching(/^2 finding\(s\) at or above "error" in stacks inside Stages \(Dev-Api, Prod-Api\)\. .*cdk synth '\*\*'/),
+      description: expect.stringMatching(
+        /^2 finding\(s\) at or above "error" in stacks inside Stages \(Dev-Api, Prod-Api\)\. .*cdk synth '\*\*'/,
+      ),
     });
   });
 });
@@ -151,7 +161,9 @@ describe('OpsChecks severities and failOn', () => {
     const app = newApp();
     const stack = new Stack(app, 'Service');
     const fn = new lambda.Function(stack, 'Fn', fnProps);
-    fn.metricErrors().createAlarm(stack, 'FnErrors', { threshold: 1, evaluationPeriods: 1 }).addAlarmAction(new actions.SnsAction(new sns.Topic(stack, 'OnCall')));
+    fn.metricErrors()
+      .createAlarm(stack, 'FnErrors', { threshold: 1, evaluationPeriods: 1 })
+      .addAlarmAction(new actions.SnsAction(new sns.Topic(stack, 'OnCall')));
     Validations.of(app).addPlugins(new OpsChecks({ packs: WORKLOAD_PACKS, ...props }));
     return { app, fn };
   }
@@ -161,7 +173,11 @@ describe('OpsChecks severities and failOn', () => {
     const result = synth(app);
     expect(result.error).toBeUndefined();
     expect(result.report!.pluginReports[0].conclusion).toBe('success');
-    expect(rows(result.report).map((r) => [r.rule, r.path, r.severity]).sort()).toEqual([
+    expect(
+      rows(result.report)
+        .map((r) => [r.rule, r.path, r.severity])
+        .sort(),
+    ).toEqual([
       ['cloudtrail-present', 'Service', 'info'],
       ['lambda-tracing', 'Service/Fn/Resource', 'warning'],
       ['multiple-environments', '', 'warning'],
@@ -176,7 +192,11 @@ describe('OpsChecks severities and failOn', () => {
     const result = synth(warningsOnly({ failOn: 'warning' }).app);
     expect(result.error?.message).toContain('does not send traces to X-Ray');
     expect(result.report!.pluginReports[0].conclusion).toBe('failure');
-    expect(rows(result.report).map((r) => [r.rule, r.severity]).sort()).toEqual([
+    expect(
+      rows(result.report)
+        .map((r) => [r.rule, r.severity])
+        .sort(),
+    ).toEqual([
       ['cloudtrail-present', 'info'],
       ['lambda-tracing', 'error'],
       ['multiple-environments', 'error'],
@@ -205,10 +225,16 @@ describe('OpsChecks severities and failOn', () => {
 
   it('follows ruleSettings severities and the rule selection', () => {
     const { app } = stagedApp();
-    Validations.of(app).addPlugins(new OpsChecks({ rules: ['lambda-tracing', 'alarm-actions'], ruleSettings: { 'alarm-actions': 'warning' } }));
+    Validations.of(app).addPlugins(
+      new OpsChecks({ rules: ['lambda-tracing', 'alarm-actions'], ruleSettings: { 'alarm-actions': 'warning' } }),
+    );
     const result = synth(app);
     expect(result.error).toBeUndefined();
-    expect(rows(result.report).map((r) => `${r.rule} ${r.path} ${r.severity}`).sort()).toEqual([
+    expect(
+      rows(result.report)
+        .map((r) => `${r.rule} ${r.path} ${r.severity}`)
+        .sort(),
+    ).toEqual([
       'alarm-actions Dev/Api/WorkerErrors/Resource warning',
       'alarm-actions Prod/Api/WorkerErrors/Resource warning',
       'lambda-tracing Dev/Api/Handler/Resource warning',
@@ -219,7 +245,9 @@ describe('OpsChecks severities and failOn', () => {
 
   it('throws at construction for an unknown rule id', () => {
     expect(() => new OpsChecks({ rules: ['lambda-tracin'] })).toThrow(UsageError);
-    expect(() => new OpsChecks({ rules: ['lambda-tracin'] })).toThrow('unknown rule "lambda-tracin" (did you mean "lambda-tracing"?)');
+    expect(() => new OpsChecks({ rules: ['lambda-tracin'] })).toThrow(
+      'unknown rule "lambda-tracin" (did you mean "lambda-tracing"?)',
+    );
     expect(() => new OpsChecks({ exclude: ['no-such-rule'] })).toThrow('unknown rule "no-such-rule"');
     expect(() => new OpsChecks({ ruleSettings: { 'no-such-rule': 'off' } })).toThrow('unknown rule "no-such-rule"');
     expect(new OpsChecks({ rules: ['lambda-tracing'] }).ruleIds).toEqual(['lambda-tracing']);
@@ -266,7 +294,13 @@ describe('OpsChecks.validate called directly', () => {
   }
 
   function resourceRows(report: PolicyValidationPluginReport): string[] {
-    return report.violations.flatMap((v) => v.violatingResources.filter((r) => r.resourceLogicalId).map((r) => `${v.ruleName} ${r.resourceLogicalId} ${path.relative(staged.app.outdir, r.templatePath!)}`)).sort();
+    return report.violations
+      .flatMap((v) =>
+        v.violatingResources
+          .filter((r) => r.resourceLogicalId)
+          .map((r) => `${v.ruleName} ${r.resourceLogicalId} ${path.relative(staged.app.outdir, r.templatePath!)}`),
+      )
+      .sort();
   }
 
   it('gives the same violations as during synthesis, with absolute template paths', () => {
@@ -276,12 +310,20 @@ describe('OpsChecks.validate called directly', () => {
     expect(report.pluginVersion).toBe(packageVersion());
 
     const handler = cfn(staged.devApi.handler);
-    const tracing = report.violations.find((v) => v.ruleName === 'lambda-tracing' && v.violatingResources[0].resourceLogicalId === handler.logicalId)!;
+    const tracing = report.violations.find(
+      (v) => v.ruleName === 'lambda-tracing' && v.violatingResources[0].resourceLogicalId === handler.logicalId,
+    )!;
     expect(tracing).toMatchObject({
       severity: 'warning',
       fix: lambdaTracing.fix!.cdk,
       description: expect.stringContaining('(OPS04-BP05 Implement distributed tracing)'),
-      violatingResources: [{ resourceLogicalId: handler.logicalId, templatePath: path.join(staged.app.outdir, 'assembly-Dev', handler.stack.templateFile), locations: ['Properties/TracingConfig/Mode'] }],
+      violatingResources: [
+        {
+          resourceLogicalId: handler.logicalId,
+          templatePath: path.join(staged.app.outdir, 'assembly-Dev', handler.stack.templateFile),
+          locations: ['Properties/TracingConfig/Mode'],
+        },
+      ],
     });
 
     const dev = `assembly-Dev/${staged.devApi.stack.templateFile}`;
@@ -303,7 +345,9 @@ describe('OpsChecks.validate called directly', () => {
       ].sort(),
     );
     // stack-level and app-level violations name a construct path instead
-    const byPath = report.violations.filter((v) => !v.violatingResources[0].resourceLogicalId).map((v) => `${v.ruleName} ${v.violatingResources[0].constructPath}`);
+    const byPath = report.violations
+      .filter((v) => !v.violatingResources[0].resourceLogicalId)
+      .map((v) => `${v.ruleName} ${v.violatingResources[0].constructPath}`);
     expect(byPath.sort()).toEqual(['cloudtrail-present ', 'findings-in-stages ']);
   });
 
@@ -312,7 +356,10 @@ describe('OpsChecks.validate called directly', () => {
     const report = new OpsChecks({ failOn: 'none', packs: ['tracing'] }).validate(context(prodOnly));
     expect(report.success).toBe(true);
     expect(resourceRows(report).map((r) => r.split(' ').slice(0, 2).join(' '))).toEqual(
-      [`lambda-tracing ${cfn(staged.prodApi.handler).logicalId}`, `lambda-tracing ${cfn(staged.prodApi.job!).logicalId}`].sort(),
+      [
+        `lambda-tracing ${cfn(staged.prodApi.handler).logicalId}`,
+        `lambda-tracing ${cfn(staged.prodApi.job!).logicalId}`,
+      ].sort(),
     );
   });
 });
@@ -346,8 +393,14 @@ describe('acknowledgements', () => {
     Validations.of(prodApi.stack).acknowledge({ id: 'opslint::lambda-tracing', reason: REASON });
     Validations.of(app).addPlugins(new OpsChecks());
     const result = synth(app);
-    expect(pairs(rows(result.report)).filter((p) => p.startsWith('lambda-tracing'))).toEqual(['lambda-tracing Dev/Api/Handler/Resource']);
-    expect(rows(result.report, 'opslint', 'suppressedViolations').map((r) => [r.path, r.acknowledgedAt]).sort()).toEqual([
+    expect(pairs(rows(result.report)).filter((p) => p.startsWith('lambda-tracing'))).toEqual([
+      'lambda-tracing Dev/Api/Handler/Resource',
+    ]);
+    expect(
+      rows(result.report, 'opslint', 'suppressedViolations')
+        .map((r) => [r.path, r.acknowledgedAt])
+        .sort(),
+    ).toEqual([
       ['Prod/Api/Handler/Resource', 'Prod/Api'],
       ['Prod/Api/Jobs/Job/Resource', 'Prod/Api'],
     ]);
@@ -359,23 +412,38 @@ describe('acknowledgements', () => {
     Validations.of(app).addPlugins(new OpsChecks());
     const result = synth(app);
     expect(result.error).toBeDefined();
-    expect(pairs(rows(result.report)).filter((p) => p.startsWith('alarm-actions'))).toEqual(['alarm-actions Prod/Api/WorkerErrors/Resource']);
-    expect(only(rows(result.report), 'findings-in-stages', '').description).toMatch(/^1 finding\(s\) at or above "error" in stacks inside Stages \(Prod-Api\)\./);
+    expect(pairs(rows(result.report)).filter((p) => p.startsWith('alarm-actions'))).toEqual([
+      'alarm-actions Prod/Api/WorkerErrors/Resource',
+    ]);
+    expect(only(rows(result.report), 'findings-in-stages', '').description).toMatch(
+      /^1 finding\(s\) at or above "error" in stacks inside Stages \(Prod-Api\)\./,
+    );
     expect(rows(result.report, 'opslint', 'suppressedViolations')).toEqual([
-      expect.objectContaining({ rule: 'alarm-actions', path: 'Dev/Api/WorkerErrors/Resource', acknowledgedAt: 'Dev', reason: REASON, severity: 'error' }),
+      expect.objectContaining({
+        rule: 'alarm-actions',
+        path: 'Dev/Api/WorkerErrors/Resource',
+        acknowledgedAt: 'Dev',
+        reason: REASON,
+        severity: 'error',
+      }),
     ]);
   });
 
   it('in every Stage: the blocking findings are acknowledged, findings-in-stages disappears and synthesis passes', () => {
     const { app, dev, prod } = stagedApp();
-    for (const stage of [dev, prod]) Validations.of(stage).acknowledge({ id: 'opslint::alarm-actions', reason: REASON });
+    for (const stage of [dev, prod])
+      Validations.of(stage).acknowledge({ id: 'opslint::alarm-actions', reason: REASON });
     Validations.of(app).addPlugins(new OpsChecks());
     const result = synth(app);
     expect(result.error).toBeUndefined();
     expect(result.report!.pluginReports[0].conclusion).toBe('success');
     expect(rows(result.report).map((r) => r.rule)).not.toContain('findings-in-stages');
     expect(rows(result.report).map((r) => r.rule)).not.toContain('alarm-actions');
-    expect(rows(result.report, 'opslint', 'suppressedViolations').map((r) => [r.path, r.acknowledgedAt]).sort()).toEqual([
+    expect(
+      rows(result.report, 'opslint', 'suppressedViolations')
+        .map((r) => [r.path, r.acknowledgedAt])
+        .sort(),
+    ).toEqual([
       ['Dev/Api/WorkerErrors/Resource', 'Dev'],
       ['Prod/Api/WorkerErrors/Resource', 'Prod'],
     ]);
@@ -395,7 +463,11 @@ describe('acknowledgements', () => {
     expect(rows(result.report).map((r) => r.rule)).not.toContain('alarm-actions');
     expect(rows(result.report).map((r) => r.rule)).not.toContain('multiple-environments');
     expect(rows(result.report).map((r) => r.rule)).not.toContain('findings-in-stages');
-    expect(rows(result.report, 'opslint', 'suppressedViolations').map((r) => [r.rule, r.path, r.acknowledgedAt, r.reason]).sort()).toEqual([
+    expect(
+      rows(result.report, 'opslint', 'suppressedViolations')
+        .map((r) => [r.rule, r.path, r.acknowledgedAt, r.reason])
+        .sort(),
+    ).toEqual([
       // CDK leaves acknowledgedAt out for the app, whose path is ''
       ['alarm-actions', 'Dev/Api/WorkerErrors/Resource', undefined, REASON],
       ['multiple-environments', '', undefined, 'the prod app is synthesized separately'],
@@ -409,7 +481,11 @@ describe('acknowledgements', () => {
       const prod = new Stage(app, 'Prod', { env: { region: 'eu-west-1' } });
       new sns.Topic(new Stack(new Stage(app, 'Test', { env: DEV }), 'Api'), 'Alerts');
       new sns.Topic(new Stack(prod, 'Api'), 'Alerts');
-      if (acknowledge) Validations.of(prod).acknowledge({ id: 'opslint::production-account-region', reason: 'the pipeline picks the account' });
+      if (acknowledge)
+        Validations.of(prod).acknowledge({
+          id: 'opslint::production-account-region',
+          reason: 'the pipeline picks the account',
+        });
       Validations.of(app).addPlugins(new OpsChecks({ packs: ['environments'] }));
       // cdk-nag has acknowledgement ids of its own: only without them
       if (!acknowledge) Validations.of(app).addPlugins(new OpsNagPack(app, { packs: ['environments'] }));
@@ -421,29 +497,37 @@ describe('acknowledgements', () => {
     expect(only(rows(open.report), 'production-account-region', 'Prod/Api').description).toMatch(
       /^Stack Prod-Api looks like production \(Stage Prod\) but does not name a concrete account; /,
     );
-    expect(only(rows(open.report), 'findings-in-stages', '').description).toContain('1 finding(s) at or above "error" in stacks inside Stages (Prod-Api)');
+    expect(only(rows(open.report), 'findings-in-stages', '').description).toContain(
+      '1 finding(s) at or above "error" in stacks inside Stages (Prod-Api)',
+    );
     // OpsNagPack names the stack too
-    expect(rows(open.report, 'opslint-nag').map((r) => [r.rule, r.path, r.severity])).toEqual([['Ops-production-account-region', 'Prod/Api', 'error']]);
+    expect(rows(open.report, 'opslint-nag').map((r) => [r.rule, r.path, r.severity])).toEqual([
+      ['Ops-production-account-region', 'Prod/Api', 'error'],
+    ]);
 
     const acknowledged = build(true);
     expect(acknowledged.error).toBeUndefined();
     expect(rows(acknowledged.report)).toEqual([]);
-    expect(rows(acknowledged.report, 'opslint', 'suppressedViolations').map((r) => [r.rule, r.path, r.acknowledgedAt])).toEqual([
-      ['production-account-region', 'Prod/Api', 'Prod'],
-    ]);
+    expect(
+      rows(acknowledged.report, 'opslint', 'suppressedViolations').map((r) => [r.rule, r.path, r.acknowledgedAt]),
+    ).toEqual([['production-account-region', 'Prod/Api', 'Prod']]);
   });
 
   it('a reason that is too short adds a fatal violation at the acknowledging construct, which cannot itself be acknowledged', () => {
     const { app, devApi } = stagedApp();
     Validations.of(devApi.handler).acknowledge({ id: 'opslint::lambda-tracing', reason: 'todo' });
     Validations.of(app).acknowledge({ id: 'opslint::alarm-actions', reason: REASON });
-    Validations.of(app).acknowledge({ id: 'opslint::acknowledgement-reason', reason: 'trying to silence the check of reasons' });
+    Validations.of(app).acknowledge({
+      id: 'opslint::acknowledgement-reason',
+      reason: 'trying to silence the check of reasons',
+    });
     Validations.of(app).addPlugins(new OpsChecks());
     const result = synth(app);
     expect(result.error?.message).toContain('needs a reason of at least 10 characters');
     expect(only(rows(result.report), 'acknowledgement-reason', 'Dev/Api/Handler')).toMatchObject({
       severity: 'fatal',
-      description: 'Acknowledgement of opslint::lambda-tracing at Dev/Api/Handler needs a reason of at least 10 characters (got "todo"); say why the finding does not apply.',
+      description:
+        'Acknowledgement of opslint::lambda-tracing at Dev/Api/Handler needs a reason of at least 10 characters (got "todo"); say why the finding does not apply.',
     });
     expect(rows(result.report).filter((r) => r.rule === 'acknowledgement-reason')).toHaveLength(1);
   });
@@ -454,7 +538,10 @@ describe('acknowledgements', () => {
     Validations.of(app).acknowledge({ id: 'opslint::alarm-coverage', reason: 'dashboards cover the functions' });
     Validations.of(app).addPlugins(new OpsChecks({ minReasonLength: 40 }));
     const result = synth(app);
-    expect(pairs(rows(result.report)).filter((p) => p.startsWith('acknowledgement-'))).toEqual(['acknowledgement-reason ', 'acknowledgement-reason Prod/Api']);
+    expect(pairs(rows(result.report)).filter((p) => p.startsWith('acknowledgement-'))).toEqual([
+      'acknowledgement-reason ',
+      'acknowledgement-reason Prod/Api',
+    ]);
     expect(only(rows(result.report), 'acknowledgement-reason', '').description).toBe(
       'Acknowledgement of opslint::alarm-coverage at the app needs a reason of at least 40 characters (got "dashboards cover the functions"); say why the finding does not apply.',
     );
@@ -469,7 +556,8 @@ describe('acknowledgements', () => {
     expect(result.error).toBeUndefined();
     expect(only(rows(result.report), 'acknowledgement-unknown-rule', 'Service')).toMatchObject({
       severity: 'warning',
-      description: 'Acknowledgement of opslint::no-such-rule at Service names no opslint rule; `opslint rules` lists them.',
+      description:
+        'Acknowledgement of opslint::no-such-rule at Service names no opslint rule; `opslint rules` lists them.',
     });
   });
 });
@@ -482,7 +570,10 @@ describe('findings-in-stages', () => {
     Validations.of(app).addPlugins(new OpsChecks());
     const result = synth(app);
     expect(result.error).toBeDefined();
-    expect(pairs(rows(result.report)).filter((p) => p.startsWith('alarm-actions'))).toEqual(['alarm-actions Dev/WorkerErrors/Resource', 'alarm-actions Prod/WorkerErrors/Resource']);
+    expect(pairs(rows(result.report)).filter((p) => p.startsWith('alarm-actions'))).toEqual([
+      'alarm-actions Dev/WorkerErrors/Resource',
+      'alarm-actions Prod/WorkerErrors/Resource',
+    ]);
     expect(rows(result.report).map((r) => r.rule)).not.toContain('findings-in-stages');
   });
 });

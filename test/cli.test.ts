@@ -29,7 +29,9 @@ describe('opslint scan: the acceptance workload', () => {
     ]);
     // the only other finding is the CloudTrail reminder, which needs context
     expect(report.findings.filter((f) => f.severity === 'info').map((f) => f.ruleId)).toEqual(['cloudtrail-present']);
-    expect(report.errors).toEqual([{ file: `${WORKLOAD}/broken.json`, line: 4, column: 5, message: "invalid JSON: expected ',' but found '\"'" }]);
+    expect(report.errors).toEqual([
+      { file: `${WORKLOAD}/broken.json`, line: 4, column: 5, message: "invalid JSON: expected ',' but found '\"'" },
+    ]);
     expect(stderr).toBe(`${WORKLOAD}/broken.json:4:5: invalid JSON: expected ',' but found '"'\n`);
   });
 
@@ -39,13 +41,44 @@ describe('opslint scan: the acceptance workload', () => {
       // `fix` only where the rule knows the edits that fix it mechanically, `needsContext` only on reminders,
       // `assumptions` only where the verdict rests on parameter defaults
       const optional = new Set(['fix', 'needsContext', 'assumptions']);
-      expect(Object.keys(f).filter((k) => !optional.has(k)).sort()).toEqual(['bestPractice', 'column', 'docs', 'file', 'line', 'message', 'pack', 'path', 'question', 'resource', 'ruleId', 'severity']);
+      expect(
+        Object.keys(f)
+          .filter((k) => !optional.has(k))
+          .sort(),
+      ).toEqual([
+        'bestPractice',
+        'column',
+        'docs',
+        'file',
+        'line',
+        'message',
+        'pack',
+        'path',
+        'question',
+        'resource',
+        'ruleId',
+        'severity',
+      ]);
     }
     // the reminders of rules that need the app or the account baseline, and only those
-    expect(report.findings.filter((f) => f.needsContext !== undefined).map((f) => f.ruleId)).toEqual(['business-metrics', 'cloudtrail-present', 'config-recorder-present', 'dashboard-present', 'stack-owner-tag']);
-    expect(report.findings.map((f) => [f.ruleId, f.pack])).toEqual(expect.arrayContaining([['lambda-tracing', 'tracing'], ['cloudtrail-present', 'cloudtrail']]));
+    expect(report.findings.filter((f) => f.needsContext !== undefined).map((f) => f.ruleId)).toEqual([
+      'business-metrics',
+      'cloudtrail-present',
+      'config-recorder-present',
+      'dashboard-present',
+      'stack-owner-tag',
+    ]);
+    expect(report.findings.map((f) => [f.ruleId, f.pack])).toEqual(
+      expect.arrayContaining([
+        ['lambda-tracing', 'tracing'],
+        ['cloudtrail-present', 'cloudtrail'],
+      ]),
+    );
     expect(report.findings.filter((f) => f.fix).map((f) => [f.ruleId, f.fix])).toEqual([
-      ['lambda-structured-logs', [{ path: 'Resources.OrdersFunction.Properties.LoggingConfig.LogFormat', value: 'JSON' }]],
+      [
+        'lambda-structured-logs',
+        [{ path: 'Resources.OrdersFunction.Properties.LoggingConfig.LogFormat', value: 'JSON' }],
+      ],
     ]);
     expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'schemaVersion', 'summary']);
     expect(report.findings.find((f) => f.ruleId === 'lambda-tracing')).toMatchObject({
@@ -61,9 +94,13 @@ describe('opslint scan: the acceptance workload', () => {
     const { code, stdout } = await runCli(['scan', WORKLOAD, ...FIVE]);
     expect(code).toBe(2);
     expect(stdout).toContain(`${ORDERS}\n`);
-    expect(stdout).toMatch(/^ {2}12:5 +warning +Lambda function OrdersFunction does not send traces to X-Ray; set TracingConfig\.Mode to Active\. +lambda-tracing +\(OPS04-BP05\)$/m);
+    expect(stdout).toMatch(
+      /^ {2}12:5 +warning +Lambda function OrdersFunction does not send traces to X-Ray; set TracingConfig\.Mode to Active\. +lambda-tracing +\(OPS04-BP05\)$/m,
+    );
     expect(stdout).toContain(`error  ${WORKLOAD}/broken.json:4:5: invalid JSON: expected ',' but found '"'`);
-    expect(stdout).toMatch(/4 findings \(1 error, 2 warnings, 1 info\) in 1 template, 3 resources; 1 input could not be read\n$/);
+    expect(stdout).toMatch(
+      /4 findings \(1 error, 2 warnings, 1 info\) in 1 template, 3 resources; 1 input could not be read\n$/,
+    );
     expect(stdout).not.toContain('\u001b[');
   });
 });
@@ -77,7 +114,13 @@ describe('opslint scan: exit codes', () => {
   });
 
   it('exits 0 on a clean template', async () => {
-    const { code, stdout } = await runCli(['scan', 'fixtures/tracing/lambda-tracing/pass-active.yaml', ...FIVE, '--exclude-rule', 'cloudtrail-present']);
+    const { code, stdout } = await runCli([
+      'scan',
+      'fixtures/tracing/lambda-tracing/pass-active.yaml',
+      ...FIVE,
+      '--exclude-rule',
+      'cloudtrail-present',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/0 findings \(0 errors, 0 warnings, 0 info\) in 1 template, 4 resources\n$/);
   });
@@ -86,7 +129,9 @@ describe('opslint scan: exit codes', () => {
     const { code, stdout } = await runCli(['scan', 'no/such/file.yaml', ORDERS, ...FIVE, '--format', 'json']);
     expect(code).toBe(2);
     const report = json(stdout);
-    expect(report.errors).toEqual([{ file: 'no/such/file.yaml', message: 'cannot read file: no such file or directory' }]);
+    expect(report.errors).toEqual([
+      { file: 'no/such/file.yaml', message: 'cannot read file: no such file or directory' },
+    ]);
     expect(notInfo(report)).toHaveLength(3);
   });
 
@@ -96,7 +141,9 @@ describe('opslint scan: exit codes', () => {
     expect(unknownRule.stderr).toBe('opslint: unknown rule "no-such-rule"; `opslint rules` lists them\n');
     const badFormat = await runCli(['scan', ORDERS, '--format', 'xml']);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toBe('opslint: unknown format "xml"; formats: text, json, sarif, github, junit, markdown, html\n');
+    expect(badFormat.stderr).toBe(
+      'opslint: unknown format "xml"; formats: text, json, sarif, github, junit, markdown, html\n',
+    );
   });
 });
 
@@ -104,7 +151,14 @@ describe('opslint scan: inputs', () => {
   it('skips a JSON file that is not a template when found in a folder, and rejects it when named', async () => {
     const named = await runCli(['scan', `${WORKLOAD}/package.json`, '--format', 'json']);
     expect(named.code).toBe(2);
-    expect(json(named.stdout).errors).toEqual([{ file: `${WORKLOAD}/package.json`, line: 1, column: 1, message: 'not a CloudFormation template: no Resources section' }]);
+    expect(json(named.stdout).errors).toEqual([
+      {
+        file: `${WORKLOAD}/package.json`,
+        line: 1,
+        column: 1,
+        message: 'not a CloudFormation template: no Resources section',
+      },
+    ]);
     const inFolder = json((await runCli(['scan', WORKLOAD, '--format', 'json'])).stdout);
     expect(inFolder.errors.map((e) => e.file)).toEqual([`${WORKLOAD}/broken.json`]);
     expect(inFolder.summary.templates).toBe(1);
@@ -125,13 +179,18 @@ describe('opslint scan: inputs', () => {
   it('reports a glob that matches nothing', async () => {
     const { code, stdout } = await runCli(['scan', 'fixtures/nothing-here/*.yaml', '--format', 'json']);
     expect(code).toBe(2);
-    expect(json(stdout).errors).toEqual([{ file: 'fixtures/nothing-here/*.yaml', message: 'no files match this pattern' }]);
+    expect(json(stdout).errors).toEqual([
+      { file: 'fixtures/nothing-here/*.yaml', message: 'no files match this pattern' },
+    ]);
   });
 });
 
 describe('opslint scan: --parameters', () => {
   const tracing = async (...extra: string[]) =>
-    json((await runCli(['scan', `${PARAMS}/tracing.yaml`, '--rule', 'lambda-tracing', '--format', 'json', ...extra])).stdout).findings.length;
+    json(
+      (await runCli(['scan', `${PARAMS}/tracing.yaml`, '--rule', 'lambda-tracing', '--format', 'json', ...extra]))
+        .stdout,
+    ).findings.length;
 
   it('uses parameter defaults, and values given as Key=Value or in a parameter file', async () => {
     expect(await tracing()).toBe(1);
@@ -142,10 +201,17 @@ describe('opslint scan: --parameters', () => {
   });
 
   it('rejects a malformed parameter file with one line naming it', async () => {
-    const { code, stderr, stdout } = await runCli(['scan', `${PARAMS}/tracing.yaml`, '-p', `${PARAMS}/bad-params.json`]);
+    const { code, stderr, stdout } = await runCli([
+      'scan',
+      `${PARAMS}/tracing.yaml`,
+      '-p',
+      `${PARAMS}/bad-params.json`,
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`opslint: ${PARAMS}/bad-params.json:1:2: invalid parameter file: each entry needs a ParameterKey and a ParameterValue\n`);
+    expect(stderr).toBe(
+      `opslint: ${PARAMS}/bad-params.json:1:2: invalid parameter file: each entry needs a ParameterKey and a ParameterValue\n`,
+    );
   });
 });
 
@@ -153,7 +219,9 @@ describe('opslint scan: selection and output', () => {
   it('runs only the packs and rules asked for', async () => {
     const byPack = json((await runCli(['scan', ORDERS, '--pack', 'tracing', '--format', 'json'])).stdout);
     expect(byPack.findings.map((f) => f.ruleId)).toEqual(['lambda-tracing']);
-    const byRule = json((await runCli(['scan', ORDERS, '--rule', 'vpc-flow-logs,alarm-actions', '--format', 'json'])).stdout);
+    const byRule = json(
+      (await runCli(['scan', ORDERS, '--rule', 'vpc-flow-logs,alarm-actions', '--format', 'json'])).stdout,
+    );
     expect(byRule.findings.map((f) => f.ruleId)).toEqual(['vpc-flow-logs', 'alarm-actions']);
   });
 
@@ -183,15 +251,35 @@ describe('opslint rules, --version, --help', () => {
     const { code, stdout } = await runCli(['rules', '--format', 'json']);
     expect(code).toBe(0);
     const { rules } = JSON.parse(stdout) as { rules: Record<string, unknown>[] };
-    expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(['lambda-tracing', 'vpc-flow-logs', 'alarm-actions', 'alarm-coverage', 'cloudtrail-present', 'multiple-environments']));
+    expect(rules.map((r) => r.id)).toEqual(
+      expect.arrayContaining([
+        'lambda-tracing',
+        'vpc-flow-logs',
+        'alarm-actions',
+        'alarm-coverage',
+        'cloudtrail-present',
+        'multiple-environments',
+      ]),
+    );
     for (const r of rules) {
-      expect(r).toEqual(expect.objectContaining({ id: expect.any(String), title: expect.any(String), bestPractice: expect.stringMatching(/^OPS\d\d-BP\d\d$/), question: expect.stringMatching(/^OPS\d\d$/), severity: expect.stringMatching(/^(error|warning|info)$/), resourceTypes: expect.any(Array) }));
+      expect(r).toEqual(
+        expect.objectContaining({
+          id: expect.any(String),
+          title: expect.any(String),
+          bestPractice: expect.stringMatching(/^OPS\d\d-BP\d\d$/),
+          question: expect.stringMatching(/^OPS\d\d$/),
+          severity: expect.stringMatching(/^(error|warning|info)$/),
+          resourceTypes: expect.any(Array),
+        }),
+      );
     }
   });
 
   it('lists rules as text', async () => {
     const { stdout } = await runCli(['rules']);
-    expect(stdout).toMatch(/^lambda-tracing +warning +OPS04-BP05 Implement distributed tracing +— Lambda functions send traces to AWS X-Ray$/m);
+    expect(stdout).toMatch(
+      /^lambda-tracing +warning +OPS04-BP05 Implement distributed tracing +— Lambda functions send traces to AWS X-Ray$/m,
+    );
   });
 
   it('prints the version from package.json', async () => {
@@ -233,7 +321,10 @@ describe('opslint scan: YAML read as CloudFormation reads it, and macros', () =>
     `,
   );
   // the ShortHand macro's syntax, which only the macro turns into resources
-  writeFileSync(path.join(dir, 'macro.yaml'), 'Transform: ShortHand\nResources:\n  - S3::Bucket Assets\n  - SNS::Topic Alerts:\n      DisplayName: alerts\n');
+  writeFileSync(
+    path.join(dir, 'macro.yaml'),
+    'Transform: ShortHand\nResources:\n  - S3::Bucket Assets\n  - SNS::Topic Alerts:\n      DisplayName: alerts\n',
+  );
   const LENIENT_NOTES = [
     'lenient.yaml:5:20: quoted string continued on a line not indented past its key, read as CloudFormation reads it',
     'lenient.yaml:12:21: flow sequence not indented past its key, read as CloudFormation reads it',
@@ -242,17 +333,24 @@ describe('opslint scan: YAML read as CloudFormation reads it, and macros', () =>
     'macro.yaml:1:1: the template uses the macro ShortHand, which rewrites Resources before deployment; the template is not checked (as written: Resources must be a mapping, found a list)';
 
   it('reads the YAML, with a note for each place read leniently and findings at their places as written (JSON)', async () => {
-    const { code, stdout, stderr } = await runCli(['scan', 'lenient.yaml', '--format', 'json', '--no-config', '--rule', 'lambda-tracing'], { cwd: dir });
+    const { code, stdout, stderr } = await runCli(
+      ['scan', 'lenient.yaml', '--format', 'json', '--no-config', '--rule', 'lambda-tracing'],
+      { cwd: dir },
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = json(stdout);
     expect(report.errors).toEqual([]);
     expect(report.summary.notes.map((n) => `${n.file}:${n.line}:${n.column}: ${n.message}`)).toEqual(LENIENT_NOTES);
-    expect(report.findings.map((f) => [f.ruleId, f.resource, `${f.line}:${f.column}`])).toEqual([['lambda-tracing', 'Fn', '9:5']]);
+    expect(report.findings.map((f) => [f.ruleId, f.resource, `${f.line}:${f.column}`])).toEqual([
+      ['lambda-tracing', 'Fn', '9:5'],
+    ]);
   });
 
   it('lists the notes in text output', async () => {
-    const { code, stdout } = await runCli(['scan', 'lenient.yaml', '--no-config', '--rule', 'lambda-tracing'], { cwd: dir });
+    const { code, stdout } = await runCli(['scan', 'lenient.yaml', '--no-config', '--rule', 'lambda-tracing'], {
+      cwd: dir,
+    });
     expect(code).toBe(0);
     expect(stdout).toContain(`Notes\n${LENIENT_NOTES.map((n) => `  note  ${n}\n`).join('')}\n`);
     expect(stdout).toMatch(/^ {2}9:5 +warning +Lambda function Fn does not send traces to X-Ray/m);
@@ -270,17 +368,30 @@ describe('opslint scan: YAML read as CloudFormation reads it, and macros', () =>
 
     const asText = await runCli(['scan', 'macro.yaml', '--no-config'], { cwd: dir });
     expect(asText.code).toBe(0);
-    expect(asText.stdout).toBe(`Notes\n  note  ${MACRO_NOTE}\n\n✔ 0 findings (0 errors, 0 warnings, 0 info) in 1 template, 0 resources\n`);
+    expect(asText.stdout).toBe(
+      `Notes\n  note  ${MACRO_NOTE}\n\n✔ 0 findings (0 errors, 0 warnings, 0 info) in 1 template, 0 resources\n`,
+    );
   });
 });
 
 describe('text output: reminders that need context', () => {
   it('are listed once per rule after the findings, with the files they concern, instead of in every file', async () => {
-    const { stdout } = await runCli(['scan', 'examples/templates', '--rule', 'cloudtrail-present,lambda-tracing', '--fail-on', 'none']);
+    const { stdout } = await runCli([
+      'scan',
+      'examples/templates',
+      '--rule',
+      'cloudtrail-present,lambda-tracing',
+      '--fail-on',
+      'none',
+    ]);
     const [findings, reminders] = stdout.split('Needs context\n');
     expect(findings).not.toContain('cloudtrail-present');
-    expect(reminders).toMatch(/^ {2}info {2}No CloudTrail trail in this template; API activity in the account is not recorded unless a trail comes from elsewhere\. {2}cloudtrail-present {2}\(OPS04-BP02\) {2}\[examples\/templates\/orders-service\.yaml\]$/m);
-    expect(reminders).toContain('  Needs context: account-wide resources usually come from a baseline stack or the organization; mark the stack that holds them as the account baseline (--account-baseline) to enforce this check.');
+    expect(reminders).toMatch(
+      /^ {2}info {2}No CloudTrail trail in this template; API activity in the account is not recorded unless a trail comes from elsewhere\. {2}cloudtrail-present {2}\(OPS04-BP02\) {2}\[examples\/templates\/orders-service\.yaml\]$/m,
+    );
+    expect(reminders).toContain(
+      '  Needs context: account-wide resources usually come from a baseline stack or the organization; mark the stack that holds them as the account baseline (--account-baseline) to enforce this check.',
+    );
   });
 });
 
@@ -288,7 +399,11 @@ describe('the opslint command in a pipe', () => {
   it('stops quietly when the reader closes early (`opslint scan … | head`)', async () => {
     // a scan whose report is far larger than a pipe's buffer, with warnings only (exit code 0)
     const corpus = path.join(corpusDir(), 'aws-cfn-templates');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'bin/opslint.ts'), 'scan', corpus, '--no-color'], { cwd: REPO });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'bin/opslint.ts'), 'scan', corpus, '--no-color'],
+      { cwd: REPO },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // read one chunk, then close the pipe as `head` does

@@ -19,10 +19,12 @@ const KNOWN_INPUT_ERRORS: Record<string, RegExp> = {
   'cfn-lint/test__fixtures__templates__bad__duplicate.json': /^duplicate key "MySNSTopic"/,
   'cfn-lint/test__fixtures__templates__bad__duplicate.yaml': /^duplicate key "mySnsTopic"/,
   'cfn-lint/test__fixtures__templates__bad__json_parse.json': /^invalid JSON: expected ':'/,
-  'cfn-lint/test__fixtures__templates__bad__resources__primary_identifiers.yaml': /^resource BadType has a Type that is not a string$/,
+  'cfn-lint/test__fixtures__templates__bad__resources__primary_identifiers.yaml':
+    /^resource BadType has a Type that is not a string$/,
   'cfn-lint/test__fixtures__templates__bad__template.yaml': /^invalid YAML: /,
   'cloudformation-guard/guard__resources__validate__malformed-template.yaml': /^invalid YAML: /,
-  'cloudformation-guard/guard__resources__validate__template_where_resources_isnt_root.json': /^Resources must be a mapping, found a list$/,
+  'cloudformation-guard/guard__resources__validate__template_where_resources_isnt_root.json':
+    /^Resources must be a mapping, found a list$/,
   // a cfn-guard rule test file: a template with an `expectations` entry among its resources
   'guard-rules-registry/rules__aws__validation_test_data__policy_doc_mix.yml': /^resource expectations has no Type$/,
   // a real template that is broken: a quoted scalar followed by more text on its line (PyYAML rejects it too)
@@ -46,7 +48,9 @@ describe('the shared corpus', () => {
       expect(e.line).toBeGreaterThanOrEqual(1);
       expect(e.column).toBeGreaterThanOrEqual(1);
     }
-    const templateFiles = readdirSync(CORPUS, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(json|ya?ml)$/.test(f) && !f.startsWith('LICENSES'));
+    const templateFiles = readdirSync(CORPUS, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => /\.(json|ya?ml)$/.test(f) && !f.startsWith('LICENSES'),
+    );
     expect(report.summary.templates).toBe(templateFiles.length - report.errors.length);
   });
 
@@ -55,9 +59,18 @@ describe('the shared corpus', () => {
     const file = 'serverless-patterns/systems-manager-automation-to-stepfunctions__template.yaml';
     expect(report.summary.files).toContain(file);
     expect(report.summary.notes.filter((n) => n.file === file)).toEqual([
-      { file, line: 114, column: 23, message: 'flow sequence not indented past its key, read as CloudFormation reads it' },
+      {
+        file,
+        line: 114,
+        column: 23,
+        message: 'flow sequence not indented past its key, read as CloudFormation reads it',
+      },
     ]);
-    expect(report.findings.filter((f) => f.file === file && f.resource === 'Iterate' && f.ruleId === 'lambda-tracing').map((f) => `${f.line}:${f.column}`)).toEqual(['120:5']);
+    expect(
+      report.findings
+        .filter((f) => f.file === file && f.resource === 'Iterate' && f.ruleId === 'lambda-tracing')
+        .map((f) => `${f.line}:${f.column}`),
+    ).toEqual(['120:5']);
   });
 
   it('has no rule failing internally', () => {

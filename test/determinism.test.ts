@@ -60,7 +60,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 async function outputs(cwd: string, paths: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const format of FORMATS) {
-    const { stdout, code } = await runCli(['scan', ...paths, '--format', format, '--no-config', '--scorecard'], { cwd });
+    const { stdout, code } = await runCli(['scan', ...paths, '--format', format, '--no-config', '--scorecard'], {
+      cwd,
+    });
     out[format] = `${stdout}\nexit ${code}`;
   }
   return out;
@@ -77,7 +79,10 @@ describe('byte-identical output', () => {
     // every folder listed in the opposite order, whatever order the file system keeps
     const fs = require('node:fs') as typeof import('node:fs');
     const list = fs.readdirSync;
-    const spy = jest.spyOn(fs, 'readdirSync').mockImplementation(((dir: string, options?: object) => (list(dir, options as never) as unknown[]).reverse()) as typeof list);
+    const spy = jest
+      .spyOn(fs, 'readdirSync')
+      .mockImplementation(((dir: string, options?: object) =>
+        (list(dir, options as never) as unknown[]).reverse()) as typeof list);
     let reversed;
     try {
       reversed = await outputs(forward, ['.']);
@@ -107,7 +112,12 @@ describe('machine-readable output', () => {
     for (const [format, text] of Object.entries(await outputs(dir, ['.']))) {
       // a date and time, or a field for a time (SARIF's invocation times, JUnit's time attribute)
       expect([format, text.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/g)]).toEqual([format, null]);
-      expect([format, text.match(/"(startTimeUtc|endTimeUtc|timestamp|duration\w*|elapsed\w*|generated\w*)"\s*:|\b(time|timestamp)="/g)]).toEqual([format, null]);
+      expect([
+        format,
+        text.match(
+          /"(startTimeUtc|endTimeUtc|timestamp|duration\w*|elapsed\w*|generated\w*)"\s*:|\b(time|timestamp)="/g,
+        ),
+      ]).toEqual([format, null]);
     }
   }, 300_000);
 });

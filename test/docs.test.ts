@@ -12,7 +12,9 @@ describe('docs/rules', () => {
   it('are current: `npm run docs` regenerates them', () => {
     const onDisk = readdirSync(DOCS_DIR).sort();
     expect(onDisk).toEqual([...expected.keys()].sort());
-    const stale = [...expected].filter(([name, content]) => readFileSync(path.join(DOCS_DIR, name), 'utf8') !== content).map(([name]) => name);
+    const stale = [...expected]
+      .filter(([name, content]) => readFileSync(path.join(DOCS_DIR, name), 'utf8') !== content)
+      .map(([name]) => name);
     expect(stale).toEqual([]);
   });
 
@@ -21,7 +23,16 @@ describe('docs/rules', () => {
       const page = expected.get(ruleDocFileName(rule.id));
       expect(page).toBeDefined();
       expect(page).toContain(`| Best practice | [${rule.bestPractice} `);
-      for (const heading of ['## Why', '### CloudFormation', '### CDK', '### Failing: ', '### Passing: ', 'Findings:', '| Automatic fix | ']) expect(page).toContain(heading);
+      for (const heading of [
+        '## Why',
+        '### CloudFormation',
+        '### CDK',
+        '### Failing: ',
+        '### Passing: ',
+        'Findings:',
+        '| Automatic fix | ',
+      ])
+        expect(page).toContain(heading);
     }
     expect(expected.get(ruleDocFileName('lambda-tracing'))).toContain('| Automatic fix | yes: `opslint fix` ');
     expect(expected.get(ruleDocFileName('alarm-coverage'))).toContain('| Automatic fix | no |');

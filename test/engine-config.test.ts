@@ -8,7 +8,14 @@ import { META } from './helpers/engine';
 
 describe('configureRules', () => {
   const rule = (id: string, options?: RuleOptions): ResourceRule =>
-    defineRule({ ...META, id, resourceTypes: ['AWS::SQS::Queue'], messages: { m: 'M.' }, options, check: () => undefined });
+    defineRule({
+      ...META,
+      id,
+      resourceTypes: ['AWS::SQS::Queue'],
+      messages: { m: 'M.' },
+      options,
+      check: () => undefined,
+    });
   const tracing = rule('lambda-tracing', { mode: 'Active', limit: 3 });
   const alarms = rule('lambda-alarms');
   const strict = rule('strict-alarms');
@@ -22,7 +29,12 @@ describe('configureRules', () => {
   it('turns on every rule by default, except those a pack has off, with the rule defaults', () => {
     expect(ids()).toEqual(['lambda-tracing', 'lambda-alarms', 'cloudtrail-enabled']);
     const [first] = configureRules(packs);
-    expect(first).toEqual({ rule: tracing, severity: 'warning', options: { mode: 'Active', limit: 3 }, pack: 'tracing' });
+    expect(first).toEqual({
+      rule: tracing,
+      severity: 'warning',
+      options: { mode: 'Active', limit: 3 },
+      pack: 'tracing',
+    });
     expect(configureRules(packs)[1].options).toEqual({});
   });
 
@@ -54,7 +66,10 @@ describe('configureRules', () => {
     expect(ids({ ruleSettings: { 'strict-alarms': 'warning' } })).toContain('strict-alarms');
     // options alone do not turn on a rule that is off by default
     expect(ids({ ruleSettings: { 'strict-alarms': { options: { x: 1 } } } })).not.toContain('strict-alarms');
-    expect(ids({ ruleSettings: { 'lambda-tracing': { severity: 'off' } } })).toEqual(['lambda-alarms', 'cloudtrail-enabled']);
+    expect(ids({ ruleSettings: { 'lambda-tracing': { severity: 'off' } } })).toEqual([
+      'lambda-alarms',
+      'cloudtrail-enabled',
+    ]);
     // 'off' wins over naming the rule
     expect(ids({ rules: ['lambda-tracing'], ruleSettings: { 'lambda-tracing': 'off' } })).toEqual([]);
     // the defaults are not changed by a merge
@@ -75,8 +90,12 @@ describe('configureRules', () => {
   it('rejects unknown packs and rules with one-line messages', () => {
     expect(usageError({ packs: ['tracing', 'logs'] })).toBe('unknown pack "logs"; known packs: tracing, trail');
     expect(usageError({ rules: ['nope'] })).toBe('unknown rule "nope"; `opslint rules` lists them');
-    expect(usageError({ rules: ['tracing'] })).toBe('unknown rule "tracing" (did you mean "lambda-tracing"?); `opslint rules` lists them');
-    expect(usageError({ rules: ['lambda-trace'] })).toBe('unknown rule "lambda-trace" (did you mean "lambda-tracing"?); `opslint rules` lists them');
+    expect(usageError({ rules: ['tracing'] })).toBe(
+      'unknown rule "tracing" (did you mean "lambda-tracing"?); `opslint rules` lists them',
+    );
+    expect(usageError({ rules: ['lambda-trace'] })).toBe(
+      'unknown rule "lambda-trace" (did you mean "lambda-tracing"?); `opslint rules` lists them',
+    );
     expect(usageError({ exclude: ['nope'] })).toBe('unknown rule "nope"; `opslint rules` lists them');
     expect(usageError({ ruleSettings: { nope: 'off' } })).toBe('unknown rule "nope"; `opslint rules` lists them');
   });
@@ -86,7 +105,11 @@ describe('configureRules', () => {
     expect(usageError({ ruleSettings: { 'lambda-tracing': 'fatal' as never } })).toBe(message);
     expect(usageError({ ruleSettings: { 'lambda-tracing': { severity: 'warn' as never } } })).toBe(message);
     expect(usageError({ packs: ['trail'], ruleSettings: { 'lambda-tracing': 'fatal' as never } })).toBe(message);
-    expect(usageError({ exclude: ['lambda-tracing'], ruleSettings: { 'lambda-tracing': 'fatal' as never } })).toBe(message);
-    expect(usageError({ ruleSettings: { 'strict-alarms': { severity: 'high' as never } } })).toBe('rule "strict-alarms": severity must be one of off, error, warning, info');
+    expect(usageError({ exclude: ['lambda-tracing'], ruleSettings: { 'lambda-tracing': 'fatal' as never } })).toBe(
+      message,
+    );
+    expect(usageError({ ruleSettings: { 'strict-alarms': { severity: 'high' as never } } })).toBe(
+      'rule "strict-alarms": severity must be one of off, error, warning, info',
+    );
   });
 });

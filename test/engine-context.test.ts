@@ -21,7 +21,13 @@ describe('ctx.report', () => {
 
   it('locates a path relative to the resource at the property', () => {
     const f = one('Fn', 'Properties.TracingConfig.Mode');
-    expect(f).toMatchObject({ resource: 'Fn', path: 'Resources.Fn.Properties.TracingConfig.Mode', line: 7, column: 9, file: 'template.yaml' });
+    expect(f).toMatchObject({
+      resource: 'Fn',
+      path: 'Resources.Fn.Properties.TracingConfig.Mode',
+      line: 7,
+      column: 9,
+      file: 'template.yaml',
+    });
   });
 
   it('accepts an array path', () => {
@@ -30,10 +36,22 @@ describe('ctx.report', () => {
   });
 
   it('locates a missing property at its deepest existing parent, keeping the full path', () => {
-    expect(one('Fn', 'Properties.TracingConfig.Other')).toMatchObject({ path: 'Resources.Fn.Properties.TracingConfig.Other', line: 6, column: 7 });
-    expect(one('Fn', 'Properties.Environment.Variables')).toMatchObject({ path: 'Resources.Fn.Properties.Environment.Variables', line: 4, column: 5 });
+    expect(one('Fn', 'Properties.TracingConfig.Other')).toMatchObject({
+      path: 'Resources.Fn.Properties.TracingConfig.Other',
+      line: 6,
+      column: 7,
+    });
+    expect(one('Fn', 'Properties.Environment.Variables')).toMatchObject({
+      path: 'Resources.Fn.Properties.Environment.Variables',
+      line: 4,
+      column: 5,
+    });
     // a resource with no Properties at all: at its logical id
-    expect(one('Topic', 'Properties.TopicName')).toMatchObject({ path: 'Resources.Topic.Properties.TopicName', line: 8, column: 3 });
+    expect(one('Topic', 'Properties.TopicName')).toMatchObject({
+      path: 'Resources.Topic.Properties.TopicName',
+      line: 8,
+      column: 3,
+    });
   });
 
   it('locates a report without a path at the logical id', () => {
@@ -51,7 +69,9 @@ describe('ctx.report', () => {
   });
 
   it('accepts a literal message, with data', () => {
-    const rule = resourceRule('literal', ['AWS::SQS::Queue'], (r, ctx) => ctx.report({ message: 'Queue {{name}} is plain.', data: { name: r.logicalId } }));
+    const rule = resourceRule('literal', ['AWS::SQS::Queue'], (r, ctx) =>
+      ctx.report({ message: 'Queue {{name}} is plain.', data: { name: r.logicalId } }),
+    );
     expect(run(lone(SAMPLE), rule)).toEqual([
       {
         ruleId: 'literal',
@@ -71,7 +91,14 @@ describe('ctx.report', () => {
   });
 
   it('uses the question of the best practice, or its prefix when the id is unknown', () => {
-    const rule = defineRule({ ...META, bestPractice: 'OPS99-BP01', id: 'odd', resourceTypes: ['AWS::SQS::Queue'], messages: { m: 'M.' }, check: (_r, ctx) => ctx.report({ messageId: 'm' }) });
+    const rule = defineRule({
+      ...META,
+      bestPractice: 'OPS99-BP01',
+      id: 'odd',
+      resourceTypes: ['AWS::SQS::Queue'],
+      messages: { m: 'M.' },
+      check: (_r, ctx) => ctx.report({ messageId: 'm' }),
+    });
     expect(run(lone(SAMPLE), rule)[0]).toMatchObject({ bestPractice: 'OPS99-BP01', question: 'OPS99' });
   });
 });
@@ -124,24 +151,44 @@ describe('ctx.satisfies', () => {
   function verdicts(parameters?: Record<string, string>): Record<string, boolean | undefined> {
     const out: Record<string, boolean | undefined> = {};
     const rule = resourceRule('traced', ['AWS::Lambda::Function'], (r, ctx) => {
-      out[r.logicalId] = ctx.satisfies('Properties.TracingConfig.Mode', (v) => typeof v === 'string' && v.toLowerCase() === 'active');
+      out[r.logicalId] = ctx.satisfies(
+        'Properties.TracingConfig.Mode',
+        (v) => typeof v === 'string' && v.toLowerCase() === 'active',
+      );
     });
     run(singleTemplateAssembly(load(template, 'template.yaml', parameters)), rule);
     return out;
   }
 
   it('is true for a known passing value, false for a failing or missing one, undefined for an unknown one', () => {
-    expect(verdicts()).toMatchObject({ Known: true, Failing: false, Missing: false, FromDefault: true, FromParameter: undefined, FromAttribute: undefined });
+    expect(verdicts()).toMatchObject({
+      Known: true,
+      Failing: false,
+      Missing: false,
+      FromDefault: true,
+      FromParameter: undefined,
+      FromAttribute: undefined,
+    });
   });
 
   it('with an unknown condition: true when every branch passes, false when a known branch fails and all are known, else undefined', () => {
-    expect(verdicts()).toMatchObject({ IfBothPass: true, IfOneFails: false, IfWholeBlock: false, IfUnknownBranch: undefined, IfKnownCondition: true });
+    expect(verdicts()).toMatchObject({
+      IfBothPass: true,
+      IfOneFails: false,
+      IfWholeBlock: false,
+      IfUnknownBranch: undefined,
+      IfKnownCondition: true,
+    });
   });
 
   it('follows the branch of a condition that becomes known through parameters', () => {
     const v = verdicts({ Env: 'dev', Mode: 'Active' });
     expect(v).toMatchObject({ IfOneFails: false, IfWholeBlock: false, IfUnknownBranch: false, FromParameter: true });
-    expect(verdicts({ Env: 'prod', Mode: 'Active' })).toMatchObject({ IfOneFails: true, IfWholeBlock: true, IfUnknownBranch: true });
+    expect(verdicts({ Env: 'prod', Mode: 'Active' })).toMatchObject({
+      IfOneFails: true,
+      IfWholeBlock: true,
+      IfUnknownBranch: true,
+    });
   });
 });
 
@@ -230,9 +277,13 @@ describe('ctx.referrers', () => {
 
   function referrersOf(id: string, types?: readonly string[]) {
     let result: ReturnType<ResourceContext<RuleOptions>['referrers']> = [];
-    const rule = resourceRule('refs', ['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::CloudWatch::Alarm'], (r, ctx) => {
-      if (r.logicalId === id) result = ctx.referrers(types);
-    });
+    const rule = resourceRule(
+      'refs',
+      ['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::CloudWatch::Alarm'],
+      (r, ctx) => {
+        if (r.logicalId === id) result = ctx.referrers(types);
+      },
+    );
     run(lone(template), rule);
     return result.map(({ resource, references }) => ({
       from: resource.logicalId,

@@ -22,7 +22,20 @@ describe('finding helpers', () => {
   });
 
   it('compareFindings orders by file, line, column, rule, resource, path, then message', () => {
-    const base: Finding = { ruleId: 'b', pack: 'p', severity: 'warning', message: 'm', bestPractice: 'OPS04-BP05', question: 'OPS04', file: 'b.yaml', line: 5, column: 5, resource: 'R', path: 'p', docs: 'd' };
+    const base: Finding = {
+      ruleId: 'b',
+      pack: 'p',
+      severity: 'warning',
+      message: 'm',
+      bestPractice: 'OPS04-BP05',
+      question: 'OPS04',
+      file: 'b.yaml',
+      line: 5,
+      column: 5,
+      resource: 'R',
+      path: 'p',
+      docs: 'd',
+    };
     const variants: Finding[] = [
       { ...base, message: 'z' },
       { ...base, path: 'q' },
@@ -54,7 +67,9 @@ describe('finding helpers', () => {
   });
 
   it('formatMessage fills placeholders, with or without spaces, and keeps unknown ones', () => {
-    expect(formatMessage('Function {{name}} has {{ count }} alarms.', { name: 'Fn', count: 0 })).toBe('Function Fn has 0 alarms.');
+    expect(formatMessage('Function {{name}} has {{ count }} alarms.', { name: 'Fn', count: 0 })).toBe(
+      'Function Fn has 0 alarms.',
+    );
     expect(formatMessage('{{a}}{{a}} {{b}}.', { a: 'x' })).toBe('xx {{b}}.');
     expect(formatMessage('No data.')).toBe('No data.');
     expect(formatMessage('Value {{v}}.', { v: '$& {{v}}' })).toBe('Value $& {{v}}.');
@@ -62,18 +77,47 @@ describe('finding helpers', () => {
 
   it('isTrue / isFalse accept booleans and their strings in any case; isEmpty', () => {
     expect([true, 'true', 'TRUE', 'True'].map(isTrue)).toEqual([true, true, true, true]);
-    expect([false, 'false', 'yes', 1, undefined, null, 'truex'].map(isTrue)).toEqual([false, false, false, false, false, false, false]);
+    expect([false, 'false', 'yes', 1, undefined, null, 'truex'].map(isTrue)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect([false, 'false', 'FALSE'].map(isFalse)).toEqual([true, true, true]);
-    expect([true, 'true', 0, '', undefined, null, 'no'].map(isFalse)).toEqual([false, false, false, false, false, false, false]);
+    expect([true, 'true', 0, '', undefined, null, 'no'].map(isFalse)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect([undefined, null, '', [], {}].map(isEmpty)).toEqual([true, true, true, true, true]);
-    expect([' ', 0, false, [0], { a: undefined }, 'x'].map(isEmpty)).toEqual([false, false, false, false, false, false]);
+    expect([' ', 0, false, [0], { a: undefined }, 'x'].map(isEmpty)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
 describe('buildReport', () => {
-  const error = resourceRule('zeta-rule', ['AWS::SNS::Topic'], (r, ctx) => ctx.report({ messageId: 'set', data: { name: r.logicalId } }));
-  const warning = resourceRule('alpha-rule', ['AWS::SQS::Queue'], (r, ctx) => ctx.report({ messageId: 'set', data: { name: r.logicalId } }));
-  const info = assemblyRule('middle-rule', (_a, ctx) => ctx.report({ messageId: 'app', data: { what: 'was scanned' } }));
+  const error = resourceRule('zeta-rule', ['AWS::SNS::Topic'], (r, ctx) =>
+    ctx.report({ messageId: 'set', data: { name: r.logicalId } }),
+  );
+  const warning = resourceRule('alpha-rule', ['AWS::SQS::Queue'], (r, ctx) =>
+    ctx.report({ messageId: 'set', data: { name: r.logicalId } }),
+  );
+  const info = assemblyRule('middle-rule', (_a, ctx) =>
+    ctx.report({ messageId: 'app', data: { what: 'was scanned' } }),
+  );
   const rules = [on(error, 'error'), on(warning, 'warning'), on(info, 'info')];
 
   const withLoop = (file: string, parameter: string) =>
@@ -97,15 +141,11 @@ describe('buildReport', () => {
     );
 
   it('counts findings per severity and per rule (sorted), templates, resources; sorts findings, errors and notes', () => {
-    const report = buildReport(
-      [withLoop('b.yaml', 'Names'), twoStages(), withLoop('a.yaml', 'Others')],
-      rules,
-      [
-        new InputError('invalid YAML: x', 'z.yaml', { line: 5, column: 1 }),
-        new InputError('cannot read file: permission denied', 'y.yaml'),
-        new InputError('duplicate key', 'z.yaml', { line: 2, column: 3 }),
-      ],
-    );
+    const report = buildReport([withLoop('b.yaml', 'Names'), twoStages(), withLoop('a.yaml', 'Others')], rules, [
+      new InputError('invalid YAML: x', 'z.yaml', { line: 5, column: 1 }),
+      new InputError('cannot read file: permission denied', 'y.yaml'),
+      new InputError('duplicate key', 'z.yaml', { line: 2, column: 3 }),
+    ]);
     expect(report.summary).toEqual({
       templates: 4,
       resources: 2 + 1 + 1 + 2,
@@ -113,11 +153,26 @@ describe('buildReport', () => {
       rules: { 'alpha-rule': 2, 'middle-rule': 3, 'zeta-rule': 4 },
       errors: 3,
       notes: [
-        { file: 'a.yaml', line: 7, column: 3, message: 'the collection of Fn::ForEach::Topics is unknown: parameter Others has no default value' },
-        { file: 'b.yaml', line: 7, column: 3, message: 'the collection of Fn::ForEach::Topics is unknown: parameter Names has no default value' },
+        {
+          file: 'a.yaml',
+          line: 7,
+          column: 3,
+          message: 'the collection of Fn::ForEach::Topics is unknown: parameter Others has no default value',
+        },
+        {
+          file: 'b.yaml',
+          line: 7,
+          column: 3,
+          message: 'the collection of Fn::ForEach::Topics is unknown: parameter Names has no default value',
+        },
       ],
       scorecard: expect.any(Object),
-      files: ['a.yaml', 'b.yaml', shownTwoStages('assembly-Dev', 'DevOrders83D4F3FB.template.json'), shownTwoStages('assembly-Prod', 'ProdOrders525171E2.template.json')],
+      files: [
+        'a.yaml',
+        'b.yaml',
+        shownTwoStages('assembly-Dev', 'DevOrders83D4F3FB.template.json'),
+        shownTwoStages('assembly-Prod', 'ProdOrders525171E2.template.json'),
+      ],
       suppressed: 0,
     });
     expect(Object.keys(report.summary.rules)).toEqual(['alpha-rule', 'middle-rule', 'zeta-rule']);
@@ -144,14 +199,25 @@ describe('buildReport', () => {
     expect(buildReport([], rules)).toEqual({
       findings: [],
       errors: [],
-      summary: { templates: 0, resources: 0, findings: { error: 0, warning: 0, info: 0, total: 0 }, rules: {}, errors: 0, notes: [], scorecard: expect.any(Object), files: [], suppressed: 0 },
+      summary: {
+        templates: 0,
+        resources: 0,
+        findings: { error: 0, warning: 0, info: 0, total: 0 },
+        rules: {},
+        errors: 0,
+        notes: [],
+        scorecard: expect.any(Object),
+        files: [],
+        suppressed: 0,
+      },
     });
   });
 });
 
 describe('the scorecard', () => {
   const tracing = resourceRule('tracing', ['AWS::Lambda::Function'], (r, ctx) => {
-    if (ctx.satisfies('Properties.TracingConfig.Mode', (m) => m === 'Active') === false) ctx.report({ messageId: 'set', data: { name: r.logicalId } });
+    if (ctx.satisfies('Properties.TracingConfig.Mode', (m) => m === 'Active') === false)
+      ctx.report({ messageId: 'set', data: { name: r.logicalId } });
   });
   const trail = defineRule({
     ...assemblyRule('trail', (_a, ctx) => ctx.report({ messageId: 'app', data: { what: 'untrailed' } })),
@@ -177,7 +243,19 @@ describe('the scorecard', () => {
   it('lists all 11 questions and their best practices, counting the resources each checked one evaluated, passed and failed', () => {
     const report = buildReport([template('a.yaml'), template('b.yaml')], [on(tracing), on(trail)]);
     const questions = report.summary.scorecard.questions;
-    expect(questions.map((q) => q.id)).toEqual(['OPS01', 'OPS02', 'OPS03', 'OPS04', 'OPS05', 'OPS06', 'OPS07', 'OPS08', 'OPS09', 'OPS10', 'OPS11']);
+    expect(questions.map((q) => q.id)).toEqual([
+      'OPS01',
+      'OPS02',
+      'OPS03',
+      'OPS04',
+      'OPS05',
+      'OPS06',
+      'OPS07',
+      'OPS08',
+      'OPS09',
+      'OPS10',
+      'OPS11',
+    ]);
     const bps = questions.flatMap((q) => q.bestPractices);
     expect(bps).toHaveLength(68);
     expect(bps.find((bp) => bp.id === 'OPS04-BP05')).toEqual({
@@ -193,13 +271,26 @@ describe('the scorecard', () => {
       needsContext: 0,
     });
     // the app-level rule needs the account baseline it did not get: evaluated, but neither passed nor failed
-    expect(bps.find((bp) => bp.id === 'OPS04-BP02')).toMatchObject({ rules: ['trail'], resources: 2, passed: 0, failed: 0, needsContext: 2 });
-    expect(bps.find((bp) => bp.id === 'OPS01-BP01')).toMatchObject({ checkable: false, rules: [], resources: 0, url: expect.stringContaining('ops_priorities_ext_cust_needs') });
+    expect(bps.find((bp) => bp.id === 'OPS04-BP02')).toMatchObject({
+      rules: ['trail'],
+      resources: 2,
+      passed: 0,
+      failed: 0,
+      needsContext: 2,
+    });
+    expect(bps.find((bp) => bp.id === 'OPS01-BP01')).toMatchObject({
+      checkable: false,
+      rules: [],
+      resources: 0,
+      url: expect.stringContaining('ops_priorities_ext_cust_needs'),
+    });
   });
 
   it('counts an account-context rule as failed where the account baseline is marked', () => {
     const report = buildReport([template('a.yaml')], [on(trail)], [], { accountBaseline: () => true });
-    const trailBp = report.summary.scorecard.questions.flatMap((q) => q.bestPractices).find((bp) => bp.id === 'OPS04-BP02');
+    const trailBp = report.summary.scorecard.questions
+      .flatMap((q) => q.bestPractices)
+      .find((bp) => bp.id === 'OPS04-BP02');
     expect(trailBp).toMatchObject({ rules: ['trail'], resources: 1, passed: 0, failed: 1, needsContext: 0 });
     expect(report.findings.map((f) => f.severity)).toEqual(['warning']);
   });

@@ -41,11 +41,30 @@ describe('runRules: which rules are called for what', () => {
     const assembly = singleTemplateAssembly(template);
     const seen: unknown[] = [];
     const rule = resourceRule('ctx', ['AWS::Lambda::Function'], (r, ctx) => {
-      seen.push(ctx.options, ctx.template === template, ctx.stack === assembly.stacks[0], ctx.resource === r, ctx.graph === template.graph);
-      seen.push(ctx.get('Properties.TracingConfig.Mode'), ctx.get(['Properties', 'Nothing']), ctx.resolve({ Ref: 'Mode' }));
+      seen.push(
+        ctx.options,
+        ctx.template === template,
+        ctx.stack === assembly.stacks[0],
+        ctx.resource === r,
+        ctx.graph === template.graph,
+      );
+      seen.push(
+        ctx.get('Properties.TracingConfig.Mode'),
+        ctx.get(['Properties', 'Nothing']),
+        ctx.resolve({ Ref: 'Mode' }),
+      );
     });
     runRules(assembly, [on(rule, 'info', { limit: 3 })]);
-    expect(seen).toEqual([{ limit: 3 }, true, true, true, true, { known: true, value: 'Active' }, { known: true, value: undefined }, { known: true, value: 'Active' }]);
+    expect(seen).toEqual([
+      { limit: 3 },
+      true,
+      true,
+      true,
+      true,
+      { known: true, value: 'Active' },
+      { known: true, value: undefined },
+      { known: true, value: 'Active' },
+    ]);
   });
 
   it('calls an assembly rule once per assembly, after the resource rules, whatever the number of stacks', () => {
@@ -60,7 +79,9 @@ describe('runRules: which rules are called for what', () => {
   });
 
   it('uses the configured severity, not the rule default', () => {
-    const rule = resourceRule('sev', ['AWS::SQS::Queue'], (r, ctx) => ctx.report({ messageId: 'set', data: { name: r.logicalId } }));
+    const rule = resourceRule('sev', ['AWS::SQS::Queue'], (r, ctx) =>
+      ctx.report({ messageId: 'set', data: { name: r.logicalId } }),
+    );
     const findings = runRules(lone(SAMPLE), [on(rule, 'error')]);
     expect(findings.map((f) => f.severity)).toEqual(['error']);
   });
@@ -72,7 +93,9 @@ describe('runRules: a rule that throws', () => {
       if (r.logicalId === 'Topic') throw new Error('cannot read property x of undefined');
       ctx.report({ messageId: 'set', data: { name: r.logicalId } });
     });
-    const other = resourceRule('other', ['AWS::SQS::Queue'], (r, ctx) => ctx.report({ messageId: 'set', data: { name: r.logicalId } }));
+    const other = resourceRule('other', ['AWS::SQS::Queue'], (r, ctx) =>
+      ctx.report({ messageId: 'set', data: { name: r.logicalId } }),
+    );
     const findings = run(lone(SAMPLE), boom, other);
     expect(findings).toEqual([
       {
@@ -100,7 +123,11 @@ describe('runRules: a rule that throws', () => {
       throw new Error('Bad input.');
     });
     const [f] = runRules(lone(SAMPLE), [on(boom, 'info')]);
-    expect(f).toMatchObject({ ruleId: INTERNAL_ERROR, severity: 'error', message: 'Rule boom failed on resource Queue: Bad input.' });
+    expect(f).toMatchObject({
+      ruleId: INTERNAL_ERROR,
+      severity: 'error',
+      message: 'Rule boom failed on resource Queue: Bad input.',
+    });
   });
 
   it('reports a thrown value that is not an Error', () => {
@@ -111,7 +138,9 @@ describe('runRules: a rule that throws', () => {
   });
 
   it('reporting an unknown message id is an internal error too', () => {
-    const typo = resourceRule('typo', ['AWS::SQS::Queue'], (r, ctx) => ctx.report({ messageId: 'sett', data: { name: r.logicalId } }));
+    const typo = resourceRule('typo', ['AWS::SQS::Queue'], (r, ctx) =>
+      ctx.report({ messageId: 'sett', data: { name: r.logicalId } }),
+    );
     expect(run(lone(SAMPLE), typo)).toEqual([
       expect.objectContaining({
         ruleId: INTERNAL_ERROR,
@@ -148,7 +177,10 @@ describe('runRules: a rule that throws', () => {
         path: '',
         docs: ruleDocsUrl({ id: 'app-boom' }),
       },
-      expect.objectContaining({ ruleId: INTERNAL_ERROR, message: 'Rule app-typo failed: rule app-typo reported unknown message id "nope".' }),
+      expect.objectContaining({
+        ruleId: INTERNAL_ERROR,
+        message: 'Rule app-typo failed: rule app-typo reported unknown message id "nope".',
+      }),
       expect.objectContaining({ ruleId: 'app-fine', message: 'The app is fine.' }),
     ]);
     // in a cloud assembly: line 1 of the top manifest
@@ -160,15 +192,26 @@ describe('runRules: a rule that throws', () => {
 describe('assembly rules over many stacks', () => {
   it('read every stack of a large app (5,000 stacks), with what each value rests on', () => {
     const stacks: Stack[] = Array.from({ length: 5000 }, (_, i) => {
-      const template = templateFromText(`Parameters: {Retention: {Type: Number, Default: 3}}\nResources: {Logs${i}: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: !Ref Retention}}}\n`, `s${i}.yaml`, { explicit: true })!;
+      const template = templateFromText(
+        `Parameters: {Retention: {Type: Number, Default: 3}}\nResources: {Logs${i}: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: !Ref Retention}}}\n`,
+        `s${i}.yaml`,
+        { explicit: true },
+      )!;
       return { id: `S${i}`, environment: {}, stages: [], tags: {}, template };
     });
     const rule = assemblyRule('app', (a, ctx) => {
       const short = a.stacks.filter((st) => {
-        const r = st.template.valueAt(st.template.resources.get(`Logs${st.id.slice(1)}`)!, 'Properties.RetentionInDays');
+        const r = st.template.valueAt(
+          st.template.resources.get(`Logs${st.id.slice(1)}`)!,
+          'Properties.RetentionInDays',
+        );
         return r.known && r.value === 3;
       });
-      ctx.report({ messageId: 'app', data: { what: `keeps logs 3 days in ${short.length} stacks` }, stack: short[4999] });
+      ctx.report({
+        messageId: 'app',
+        data: { what: `keeps logs 3 days in ${short.length} stacks` },
+        stack: short[4999],
+      });
     });
     const findings = run(regionAssembly('eu-west-1', stacks), rule);
     expect(findings.map((f) => [f.ruleId, f.message.split('.')[0], f.assumptions])).toEqual([
@@ -184,8 +227,13 @@ describe('assembly rule reports', () => {
     return s;
   };
 
-  function reportWith(assembly: Assembly, make: (a: Assembly) => Parameters<AssemblyContext<RuleOptions>['report']>[0]): Finding {
-    const rule = assemblyRule('app', (a, ctx) => ctx.report({ messageId: 'app', data: { what: 'is odd' }, ...make(a) }));
+  function reportWith(
+    assembly: Assembly,
+    make: (a: Assembly) => Parameters<AssemblyContext<RuleOptions>['report']>[0],
+  ): Finding {
+    const rule = assemblyRule('app', (a, ctx) =>
+      ctx.report({ messageId: 'app', data: { what: 'is odd' }, ...make(a) }),
+    );
     const findings = run(assembly, rule);
     expect(findings).toHaveLength(1);
     return findings[0];
@@ -217,7 +265,12 @@ describe('assembly rule reports', () => {
       const stack = stackById(a, 'ProdOrders525171E2');
       return { stack, resource: stack.template.resources.get('Alerts91F83244'), path: 'Metadata' };
     });
-    expect(existing).toMatchObject({ file: shownTwoStages('assembly-Prod', 'ProdOrders525171E2.template.json'), line: 5, column: 4, stack: 'Prod-Orders' });
+    expect(existing).toMatchObject({
+      file: shownTwoStages('assembly-Prod', 'ProdOrders525171E2.template.json'),
+      line: 5,
+      column: 4,
+      stack: 'Prod-Orders',
+    });
   });
 
   it('with only a stack of a cloud assembly: at its entry in the manifest that declares it', () => {
@@ -238,7 +291,10 @@ describe('assembly rule reports', () => {
       stack: 'Dev-Orders',
       environment: 'aws://111111111111/eu-west-1',
     });
-    const deeper = reportWith(twoStages(), (a) => ({ stack: stackById(a, 'DevOrders83D4F3FB'), path: 'properties.stackName' }));
+    const deeper = reportWith(twoStages(), (a) => ({
+      stack: stackById(a, 'DevOrders83D4F3FB'),
+      path: 'properties.stackName',
+    }));
     expect(deeper).toMatchObject({ path: 'artifacts.DevOrders83D4F3FB.properties.stackName', line: 13, column: 9 });
   });
 
@@ -252,16 +308,37 @@ describe('assembly rule reports', () => {
 
   it('with neither: the top manifest of a cloud assembly, or a lone template, at the path', () => {
     const f = reportWith(twoStages(), () => ({ path: 'artifacts' }));
-    expect(f).toMatchObject({ file: shownTwoStages('manifest.json'), line: 3, column: 3, resource: '', path: 'artifacts' });
+    expect(f).toMatchObject({
+      file: shownTwoStages('manifest.json'),
+      line: 3,
+      column: 3,
+      resource: '',
+      path: 'artifacts',
+    });
     expect(f).not.toHaveProperty('stack');
-    expect(reportWith(twoStages(), () => ({}))).toMatchObject({ file: shownTwoStages('manifest.json'), line: 1, column: 1, path: '' });
-    expect(reportWith(lone(SAMPLE, 'app.yaml'), () => ({}))).toEqual(expect.objectContaining({ file: 'app.yaml', line: 1, column: 1, resource: '', path: '' }));
-    expect(reportWith(lone(SAMPLE, 'app.yaml'), () => ({ path: 'Resources.Queue' }))).toMatchObject({ file: 'app.yaml', line: 10, column: 3, resource: '', path: 'Resources.Queue' });
+    expect(reportWith(twoStages(), () => ({}))).toMatchObject({
+      file: shownTwoStages('manifest.json'),
+      line: 1,
+      column: 1,
+      path: '',
+    });
+    expect(reportWith(lone(SAMPLE, 'app.yaml'), () => ({}))).toEqual(
+      expect.objectContaining({ file: 'app.yaml', line: 1, column: 1, resource: '', path: '' }),
+    );
+    expect(reportWith(lone(SAMPLE, 'app.yaml'), () => ({ path: 'Resources.Queue' }))).toMatchObject({
+      file: 'app.yaml',
+      line: 10,
+      column: 3,
+      resource: '',
+      path: 'Resources.Queue',
+    });
   });
 });
 
 describe('stack and construct path on findings', () => {
-  const everyResource = resourceRule('every', ['AWS::SNS::Topic', 'AWS::SQS::Queue'], (r, ctx) => ctx.report({ messageId: 'set', data: { name: r.logicalId } }));
+  const everyResource = resourceRule('every', ['AWS::SNS::Topic', 'AWS::SQS::Queue'], (r, ctx) =>
+    ctx.report({ messageId: 'set', data: { name: r.logicalId } }),
+  );
 
   it('are set for the resources of a cloud-assembly stack with aws:cdk:path metadata', () => {
     const findings = run(twoStages(), everyResource);
@@ -273,7 +350,20 @@ describe('stack and construct path on findings', () => {
 
   it('are absent for a lone template without metadata', () => {
     const [f] = run(lone(SAMPLE), everyResource);
-    expect(Object.keys(f)).toEqual(['ruleId', 'pack', 'severity', 'message', 'bestPractice', 'question', 'file', 'line', 'column', 'resource', 'path', 'docs']);
+    expect(Object.keys(f)).toEqual([
+      'ruleId',
+      'pack',
+      'severity',
+      'message',
+      'bestPractice',
+      'question',
+      'file',
+      'line',
+      'column',
+      'resource',
+      'path',
+      'docs',
+    ]);
   });
 
   it('a cloud-assembly resource without aws:cdk:path has the stack but no construct path', () => {
@@ -291,13 +381,21 @@ describe('stack and construct path on findings', () => {
       throw new Error('x');
     });
     const [f] = run(twoStages(), boom);
-    expect(f).toMatchObject({ ruleId: INTERNAL_ERROR, stack: 'Dev-Orders', constructPath: 'Dev/Orders/Alerts/Resource', line: 3, column: 3 });
+    expect(f).toMatchObject({
+      ruleId: INTERNAL_ERROR,
+      stack: 'Dev-Orders',
+      constructPath: 'Dev/Orders/Alerts/Resource',
+      line: 3,
+      column: 3,
+    });
   });
 });
 
 describe("CDK's own resources in a synthesized template read on its own", () => {
   it('are not checked: singletons (32 hex digits) and custom resource providers, found by their aws:cdk:path', () => {
-    const tracing = resourceRule('tracing', ['AWS::Lambda::Function'], (r, ctx) => ctx.report({ messageId: 'set', data: { name: r.logicalId } }));
+    const tracing = resourceRule('tracing', ['AWS::Lambda::Function'], (r, ctx) =>
+      ctx.report({ messageId: 'set', data: { name: r.logicalId } }),
+    );
     const findings = run(
       lone(yaml`
         Resources:

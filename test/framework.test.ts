@@ -93,7 +93,9 @@ describe('best practices', () => {
       seedQuestion: 'OPS 2',
       templateCheckable: true,
     });
-    expect(bp?.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/wellarchitected\/.*\/ops_observability_dist_trace\.html$/);
+    expect(bp?.url).toMatch(
+      /^https:\/\/docs\.aws\.amazon\.com\/wellarchitected\/.*\/ops_observability_dist_trace\.html$/,
+    );
     expect(bestPractice('OPS04-BP06')).toBeUndefined();
     expect(bestPractice('ops04-bp05')).toBeUndefined();
     expect(bestPractice('')).toBeUndefined();
@@ -115,7 +117,17 @@ describe('the seed numbering', () => {
     expect(question('OPS02')?.seedId).toBeUndefined();
     expect(question('OPS03')?.seedId).toBeUndefined();
     const seeded = QUESTIONS.filter((q) => q.seedId !== undefined);
-    expect(seeded.map((q) => q.seedId)).toEqual(['OPS 1', 'OPS 2', 'OPS 3', 'OPS 4', 'OPS 5', 'OPS 6', 'OPS 7', 'OPS 8', 'OPS 9']);
+    expect(seeded.map((q) => q.seedId)).toEqual([
+      'OPS 1',
+      'OPS 2',
+      'OPS 3',
+      'OPS 4',
+      'OPS 5',
+      'OPS 6',
+      'OPS 7',
+      'OPS 8',
+      'OPS 9',
+    ]);
   });
 
   it('maps each seed best practice to a known best practice, or to none', () => {
@@ -125,7 +137,11 @@ describe('the seed numbering', () => {
       expect(questionForSeed(seed.seedQuestion)).toBeDefined();
       if (seed.current !== null) expect(bestPractice(seed.current)).toBeDefined();
     }
-    expect(SEED_BEST_PRACTICES).toContainEqual({ seedQuestion: 'OPS 2', seedTitle: 'Implement transaction traceability', current: 'OPS04-BP05' });
+    expect(SEED_BEST_PRACTICES).toContainEqual({
+      seedQuestion: 'OPS 2',
+      seedTitle: 'Implement transaction traceability',
+      current: 'OPS04-BP05',
+    });
   });
 });
 
@@ -136,9 +152,12 @@ describe('built-in rules', () => {
     expect(rules.length).toBeGreaterThan(0);
   });
 
-  it.each(rules.map((r) => [r.id, r.bestPractice] as const))('%s names a known best practice a template can show (%s)', (_id, id) => {
-    const bp = bestPractice(id);
-    expect(bp).toBeDefined();
-    expect(bp?.templateCheckable).toBe(true);
-  });
+  it.each(rules.map((r) => [r.id, r.bestPractice] as const))(
+    '%s names a known best practice a template can show (%s)',
+    (_id, id) => {
+      const bp = bestPractice(id);
+      expect(bp).toBeDefined();
+      expect(bp?.templateCheckable).toBe(true);
+    },
+  );
 });

@@ -90,7 +90,10 @@ describe('the reference graph', () => {
       'Alarm -Ref-> Topic @ Properties/AlarmActions/0',
       'Alarm -DependsOn-> Topic @ DependsOn/1',
     ]);
-    expect(graph.incoming('Fn').map(show)).toEqual(['Alarm -Ref-> Fn @ Properties/Dimensions/0/Value', 'Alarm -DependsOn-> Fn @ DependsOn/0']);
+    expect(graph.incoming('Fn').map(show)).toEqual([
+      'Alarm -Ref-> Fn @ Properties/Dimensions/0/Value',
+      'Alarm -DependsOn-> Fn @ DependsOn/0',
+    ]);
   });
 
   it('leaves out parameters, pseudo parameters, undefined names and Metadata', () => {
@@ -112,7 +115,10 @@ describe('the reference graph', () => {
   });
 
   it('does not take Sub local variables or ${!Literal} for references', () => {
-    const subs = graph.outgoing('Fn').filter((r) => r.kind === 'Sub').map((r) => r.to);
+    const subs = graph
+      .outgoing('Fn')
+      .filter((r) => r.kind === 'Sub')
+      .map((r) => r.to);
     expect(subs).toEqual(['Queue', 'Queue']);
   });
 
@@ -126,8 +132,15 @@ describe('the reference graph', () => {
         Resources: {
           Group: {
             Type: 'AWS::AutoScaling::AutoScalingGroup',
-            Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'Launch' }, Version: { 'Fn::GetAtt': 'Launch.LatestVersionNumber' } } },
-            UpdatePolicy: { AutoScalingRollingUpdate: { MinInstancesInService: { 'Fn::If': ['C', { Ref: 'Launch' }, 1] } } },
+            Properties: {
+              LaunchTemplate: {
+                LaunchTemplateId: { Ref: 'Launch' },
+                Version: { 'Fn::GetAtt': 'Launch.LatestVersionNumber' },
+              },
+            },
+            UpdatePolicy: {
+              AutoScalingRollingUpdate: { MinInstancesInService: { 'Fn::If': ['C', { Ref: 'Launch' }, 1] } },
+            },
           },
           Launch: { Type: 'AWS::EC2::LaunchTemplate' },
         },
@@ -204,7 +217,9 @@ describe('intrinsics', () => {
   });
 
   it('findReferences reports names as written, relative to the value searched', () => {
-    expect(findReferences({ a: [{ Ref: 'X' }, { 'Fn::Sub': ['${Y}${Z.Arn}', { Y: { 'Fn::GetAtt': ['W', 'Id'] } }] }] })).toEqual([
+    expect(
+      findReferences({ a: [{ Ref: 'X' }, { 'Fn::Sub': ['${Y}${Z.Arn}', { Y: { 'Fn::GetAtt': ['W', 'Id'] } }] }] }),
+    ).toEqual([
       { kind: 'Ref', target: 'X', path: ['a', 0] },
       { kind: 'Sub', target: 'Z', attribute: 'Arn', path: ['a', 1] },
       { kind: 'GetAtt', target: 'W', attribute: 'Id', path: ['a', 1, 'Fn::Sub', 1, 'Y'] },

@@ -52,13 +52,19 @@ function stage(directoryName: string): object {
 function parent(...assetPaths: string[]): object {
   const resources: Record<string, object> = { Topic: { Type: 'AWS::SNS::Topic' } };
   assetPaths.forEach((asset, i) => {
-    resources[`Child${i}`] = { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': asset }, Properties: { TemplateURL: 'https://example.com/child.json' } };
+    resources[`Child${i}`] = {
+      Type: 'AWS::CloudFormation::Stack',
+      Metadata: { 'aws:asset:path': asset },
+      Properties: { TemplateURL: 'https://example.com/child.json' },
+    };
   });
   return { Resources: resources };
 }
 
 async function scan(cwd: string, ...args: string[]): Promise<{ code: number; report: ScanReport; stderr: string }> {
-  const { code, stdout, stderr } = await runCli(['scan', ...args, '--format', 'json', '--no-config', '--jobs', '1'], { cwd });
+  const { code, stdout, stderr } = await runCli(['scan', ...args, '--format', 'json', '--no-config', '--jobs', '1'], {
+    cwd,
+  });
   return { code, report: JSON.parse(stdout) as ScanReport, stderr };
 }
 
@@ -70,33 +76,62 @@ describe('#4 cloud assemblies that loop back or hold endless stacks', () => {
   it('reports a Stage whose folder is its own, or an ancestor, as a cycle and reads the rest', async () => {
     const dir = workspace({
       'good.yaml': GOOD_YAML,
-      'cdk.out/manifest.json': manifest({ Good: stack('Good.template.json'), Self: stage('.'), Inner: stage('assembly-Inner') }),
+      'cdk.out/manifest.json': manifest({
+        Good: stack('Good.template.json'),
+        Self: stage('.'),
+        Inner: stage('assembly-Inner'),
+      }),
       'cdk.out/Good.template.json': TOPIC,
-      'cdk.out/assembly-Inner/manifest.json': manifest({ Back: stage('..'), InnerStack: stack('InnerStack.template.json') }),
+      'cdk.out/assembly-Inner/manifest.json': manifest({
+        Back: stage('..'),
+        InnerStack: stack('InnerStack.template.json'),
+      }),
       'cdk.out/assembly-Inner/InnerStack.template.json': TOPIC,
     });
     const { code, report } = await scan(dir, 'cdk.out', 'good.yaml');
     expect(report.errors).toEqual([
-      { file: 'cdk.out/assembly-Inner/manifest.json', line: 7, column: 9, message: 'the folder of artifact Back, .., leads back to a folder or template that holds it: a cycle; it is not read again' },
-      { file: 'cdk.out/manifest.json', line: 14, column: 9, message: 'the folder of artifact Self, ., leads back to a folder or template that holds it: a cycle; it is not read again' },
+      {
+        file: 'cdk.out/assembly-Inner/manifest.json',
+        line: 7,
+        column: 9,
+        message:
+          'the folder of artifact Back, .., leads back to a folder or template that holds it: a cycle; it is not read again',
+      },
+      {
+        file: 'cdk.out/manifest.json',
+        line: 14,
+        column: 9,
+        message:
+          'the folder of artifact Self, ., leads back to a folder or template that holds it: a cycle; it is not read again',
+      },
     ]);
-    expect(report.summary.files).toEqual(['cdk.out/Good.template.json', 'cdk.out/assembly-Inner/InnerStack.template.json', 'good.yaml']);
+    expect(report.summary.files).toEqual([
+      'cdk.out/Good.template.json',
+      'cdk.out/assembly-Inner/InnerStack.template.json',
+      'good.yaml',
+    ]);
     expect(code).toBe(2);
   }, 60_000);
 
   it('reads a Stage folder once when several artifacts name it', async () => {
     const artifacts: Record<string, object> = {};
     // without reading it once, 20 names of a folder whose manifest names 20 more would be read 20^16 times
-    for (let i = 0; i < 20; i++) artifacts[`Stage${String(i).padStart(2, '0')}`] = stage(i === 0 ? 'assembly-A' : './assembly-A');
+    for (let i = 0; i < 20; i++)
+      artifacts[`Stage${String(i).padStart(2, '0')}`] = stage(i === 0 ? 'assembly-A' : './assembly-A');
     const dir = workspace({
       'cdk.out/manifest.json': manifest(artifacts),
-      'cdk.out/assembly-A/manifest.json': manifest({ ...Object.fromEntries(Object.keys(artifacts).map((k) => [k, stage('../assembly-A')])), A: stack('A.template.json') }),
+      'cdk.out/assembly-A/manifest.json': manifest({
+        ...Object.fromEntries(Object.keys(artifacts).map((k) => [k, stage('../assembly-A')])),
+        A: stack('A.template.json'),
+      }),
       'cdk.out/assembly-A/A.template.json': TOPIC,
     });
     const { code, report } = await scan(dir, 'cdk.out');
     expect(report.summary.files).toEqual(['cdk.out/assembly-A/A.template.json']);
     // the Stage folder named again by the top manifest (19), and by its own manifest (20: a cycle)
-    expect(report.errors.filter((e) => e.message.endsWith('is the folder of another artifact too; it is read once'))).toHaveLength(19);
+    expect(
+      report.errors.filter((e) => e.message.endsWith('is the folder of another artifact too; it is read once')),
+    ).toHaveLength(19);
     expect(report.errors.filter((e) => e.message.endsWith(': a cycle; it is not read again'))).toHaveLength(20);
     expect(report.errors).toHaveLength(39);
     expect(code).toBe(2);
@@ -107,18 +142,33 @@ describe('#4 cloud assemblies that loop back or hold endless stacks', () => {
       'good.yaml': GOOD_YAML,
       'cdk.out/manifest.json': manifest({ Parent: stack('Parent.template.json') }),
       // the parent names itself, three times over, and a child that names the parent again
-      'cdk.out/Parent.template.json': parent('Parent.template.json', 'Parent.template.json', 'Parent.template.json', 'Child.nested.template.json'),
+      'cdk.out/Parent.template.json': parent(
+        'Parent.template.json',
+        'Parent.template.json',
+        'Parent.template.json',
+        'Child.nested.template.json',
+      ),
       'cdk.out/Child.nested.template.json': parent('Parent.template.json'),
     });
     const { code, report } = await scan(dir, 'cdk.out', 'good.yaml');
-    const cycle = (what: string, file: string): string => `the template of nested stack ${what}, ${file}, leads back to a folder or template that holds it: a cycle; it is not read again`;
+    const cycle = (what: string, file: string): string =>
+      `the template of nested stack ${what}, ${file}, leads back to a folder or template that holds it: a cycle; it is not read again`;
     expect(report.errors).toEqual([
-      { file: 'cdk.out/Child.nested.template.json', line: 9, column: 9, message: cycle('Child0', 'Parent.template.json') },
+      {
+        file: 'cdk.out/Child.nested.template.json',
+        line: 9,
+        column: 9,
+        message: cycle('Child0', 'Parent.template.json'),
+      },
       { file: 'cdk.out/Parent.template.json', line: 9, column: 9, message: cycle('Child0', 'Parent.template.json') },
       { file: 'cdk.out/Parent.template.json', line: 18, column: 9, message: cycle('Child1', 'Parent.template.json') },
       { file: 'cdk.out/Parent.template.json', line: 27, column: 9, message: cycle('Child2', 'Parent.template.json') },
     ]);
-    expect(report.summary.files).toEqual(['cdk.out/Child.nested.template.json', 'cdk.out/Parent.template.json', 'good.yaml']);
+    expect(report.summary.files).toEqual([
+      'cdk.out/Child.nested.template.json',
+      'cdk.out/Parent.template.json',
+      'good.yaml',
+    ]);
     expect(code).toBe(2);
   }, 60_000);
 
@@ -131,7 +181,9 @@ describe('#4 cloud assemblies that loop back or hold endless stacks', () => {
     }
     const dir = workspace({ ...files, 'good.yaml': GOOD_YAML });
     const { code, report } = await scan(dir, 'cdk.out', 'good.yaml', '--max-stacks', '50');
-    const limit = (e: InputErrorEntry): boolean => e.message === 'the cloud assembly holds more than 50 stacks; the others are not read (limit: --max-stacks, limits.maxStacks)';
+    const limit = (e: InputErrorEntry): boolean =>
+      e.message ===
+      'the cloud assembly holds more than 50 stacks; the others are not read (limit: --max-stacks, limits.maxStacks)';
     expect(report.errors.filter(limit)).toHaveLength(1);
     expect(report.errors).toHaveLength(1);
     expect(report.errors[0].file).toMatch(/^cdk\.out\/L\d+\.template\.json$/);
@@ -141,11 +193,21 @@ describe('#4 cloud assemblies that loop back or hold endless stacks', () => {
   }, 60_000);
 
   it('stops at --max-resources when many artifacts share one template, with one error naming the limit', async () => {
-    const big = { Resources: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`Topic${i}`, { Type: 'AWS::SNS::Topic' }])) };
-    const artifacts = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`S${i}`, stack('shared.template.json')]));
-    const dir = workspace({ 'cdk.out/manifest.json': manifest(artifacts), 'cdk.out/shared.template.json': big, 'good.yaml': GOOD_YAML });
+    const big = {
+      Resources: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`Topic${i}`, { Type: 'AWS::SNS::Topic' }])),
+    };
+    const artifacts = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`S${i}`, stack('shared.template.json')]),
+    );
+    const dir = workspace({
+      'cdk.out/manifest.json': manifest(artifacts),
+      'cdk.out/shared.template.json': big,
+      'good.yaml': GOOD_YAML,
+    });
     const { code, report } = await scan(dir, 'cdk.out', 'good.yaml', '--max-resources', '100');
-    expect(report.errors.map((e) => e.message)).toEqual(['the stacks of the cloud assembly hold more than 100 resources together; the others are not read (limit: --max-resources, limits.maxResources)']);
+    expect(report.errors.map((e) => e.message)).toEqual([
+      'the stacks of the cloud assembly hold more than 100 resources together; the others are not read (limit: --max-resources, limits.maxResources)',
+    ]);
     expect(report.summary.resources).toBe(10 * 10 + 1);
     expect(report.summary.files).toContain('good.yaml');
     expect(code).toBe(2);
@@ -153,25 +215,42 @@ describe('#4 cloud assemblies that loop back or hold endless stacks', () => {
 
   it('says which nested stacks are deeper than it reads', async () => {
     const files: Record<string, object> = { 'cdk.out/manifest.json': manifest({ Root: stack('L0.template.json') }) };
-    for (let level = 0; level < 20; level++) files[`cdk.out/L${level}.template.json`] = level < 19 ? parent(`L${level + 1}.template.json`) : TOPIC;
+    for (let level = 0; level < 20; level++)
+      files[`cdk.out/L${level}.template.json`] = level < 19 ? parent(`L${level + 1}.template.json`) : TOPIC;
     const { code, report } = await scan(workspace(files), 'cdk.out');
-    expect(report.errors.map((e) => `${e.file}: ${e.message}`)).toEqual([expect.stringMatching(/^cdk\.out\/L16\.template\.json: nested stack \w+ is more than 16 levels deep; it is not read$/)]);
+    expect(report.errors.map((e) => `${e.file}: ${e.message}`)).toEqual([
+      expect.stringMatching(
+        /^cdk\.out\/L16\.template\.json: nested stack \w+ is more than 16 levels deep; it is not read$/,
+      ),
+    ]);
     expect(report.summary.templates).toBe(17);
     expect(code).toBe(2);
   }, 60_000);
 
   it('takes the limit from the configuration, and refuses a value that is not a whole number', async () => {
     const dir = workspace({
-      'cdk.out/manifest.json': manifest({ A: stack('A.template.json'), B: stack('B.template.json'), C: stack('C.template.json') }),
+      'cdk.out/manifest.json': manifest({
+        A: stack('A.template.json'),
+        B: stack('B.template.json'),
+        C: stack('C.template.json'),
+      }),
       'cdk.out/A.template.json': TOPIC,
       'cdk.out/B.template.json': TOPIC,
       'cdk.out/C.template.json': TOPIC,
       'limits.yaml': 'limits:\n  maxStacks: 2\n',
     });
-    const fromConfig = await runCli(['scan', 'cdk.out', '--format', 'json', '--jobs', '1', '-c', 'limits.yaml'], { cwd: dir });
+    const fromConfig = await runCli(['scan', 'cdk.out', '--format', 'json', '--jobs', '1', '-c', 'limits.yaml'], {
+      cwd: dir,
+    });
     const report = JSON.parse(fromConfig.stdout) as ScanReport;
     expect(report.errors).toEqual([
-      { file: 'cdk.out/manifest.json', line: 22, column: 9, message: 'the cloud assembly holds more than 2 stacks; the others are not read (limit: --max-stacks, limits.maxStacks)' },
+      {
+        file: 'cdk.out/manifest.json',
+        line: 22,
+        column: 9,
+        message:
+          'the cloud assembly holds more than 2 stacks; the others are not read (limit: --max-stacks, limits.maxStacks)',
+      },
     ]);
     expect(report.summary.files).toEqual(['cdk.out/A.template.json', 'cdk.out/B.template.json']);
     expect(fromConfig.code).toBe(2);
@@ -192,7 +271,9 @@ describe('#7 a FIFO is not read', () => {
     const dir = workspace({ 'good.yaml': GOOD_YAML });
     mkfifo(path.join(dir, 'pipe.yaml'));
     const { code, report } = await scan(dir, 'pipe.yaml', 'good.yaml');
-    expect(report.errors).toEqual([{ file: 'pipe.yaml', message: 'cannot read file: is a FIFO (named pipe), not a regular file' }]);
+    expect(report.errors).toEqual([
+      { file: 'pipe.yaml', message: 'cannot read file: is a FIFO (named pipe), not a regular file' },
+    ]);
     expect(report.summary.files).toEqual(['good.yaml']);
     expect(code).toBe(2);
   }, 60_000);
@@ -254,9 +335,25 @@ describe('#18 symbolic links do not lead out of a cloud assembly', () => {
     expect(opened).toContain(path.join(fs.realpathSync(dir), 'good.yaml'));
     expect(opened.filter((p) => p.startsWith(fs.realpathSync(out('.'))))).toEqual([]);
     expect(report.errors).toEqual([
-      { file: 'cdk.out/Good.template.json', line: 9, column: 9, message: 'the template of nested stack Child0, Nested.nested.template.json, is outside the cloud assembly; it is not read' },
-      { file: 'cdk.out/manifest.json', line: 16, column: 9, message: 'the template of artifact Linked, Linked.template.json, is outside the cloud assembly; it is not read' },
-      { file: 'cdk.out/manifest.json', line: 22, column: 9, message: 'the folder of artifact Staged, assembly-Linked, is outside the cloud assembly; it is not read' },
+      {
+        file: 'cdk.out/Good.template.json',
+        line: 9,
+        column: 9,
+        message:
+          'the template of nested stack Child0, Nested.nested.template.json, is outside the cloud assembly; it is not read',
+      },
+      {
+        file: 'cdk.out/manifest.json',
+        line: 16,
+        column: 9,
+        message: 'the template of artifact Linked, Linked.template.json, is outside the cloud assembly; it is not read',
+      },
+      {
+        file: 'cdk.out/manifest.json',
+        line: 22,
+        column: 9,
+        message: 'the folder of artifact Staged, assembly-Linked, is outside the cloud assembly; it is not read',
+      },
     ]);
     expect(report.summary.files).toEqual(['cdk.out/Good.template.json', 'good.yaml']);
     // no byte of the file outside, in any message
@@ -271,7 +368,9 @@ describe('#18 symbolic links do not lead out of a cloud assembly', () => {
     });
     symlinkSync('Loop.template.json', path.join(dir, 'cdk.out', 'Loop.template.json'));
     const { code, report } = await scan(dir, 'cdk.out');
-    expect(report.errors).toEqual([{ file: 'cdk.out/Loop.template.json', message: 'cannot read file: too many symbolic links (a loop of links?)' }]);
+    expect(report.errors).toEqual([
+      { file: 'cdk.out/Loop.template.json', message: 'cannot read file: too many symbolic links (a loop of links?)' },
+    ]);
     expect(report.summary.files).toEqual(['cdk.out/Good.template.json']);
     expect(code).toBe(2);
   }, 60_000);
@@ -293,14 +392,21 @@ describe('#19 a glob does not follow symbolic links out of its folder', () => {
   const LOGS = 'Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 3\n';
 
   it('fix tpl/**/*.yaml fixes the templates in tpl, not those a link in it leads to', async () => {
-    const dir = workspace({ 'tpl/own.yaml': LOGS, 'tpl/sub/deep.yaml': LOGS, 'outside/victim.yaml': LOGS, 'outside/dir/victim.yaml': LOGS });
+    const dir = workspace({
+      'tpl/own.yaml': LOGS,
+      'tpl/sub/deep.yaml': LOGS,
+      'outside/victim.yaml': LOGS,
+      'outside/dir/victim.yaml': LOGS,
+    });
     symlinkSync(path.join(dir, 'outside', 'victim.yaml'), path.join(dir, 'tpl', 'linked.yaml'));
     symlinkSync(path.join(dir, 'outside', 'dir'), path.join(dir, 'tpl', 'linked-dir'));
 
     const scanned = await scan(dir, 'tpl/**/*.yaml');
     expect(scanned.report.summary.files).toEqual(['tpl/own.yaml', 'tpl/sub/deep.yaml']);
 
-    const { stderr } = await runCli(['fix', 'tpl/**/*.yaml', '--no-config', '--rule', 'log-group-retention'], { cwd: dir });
+    const { stderr } = await runCli(['fix', 'tpl/**/*.yaml', '--no-config', '--rule', 'log-group-retention'], {
+      cwd: dir,
+    });
     expect(stderr).toBe('');
     expect(readFileSync(path.join(dir, 'tpl', 'own.yaml'), 'utf8')).toContain('RetentionInDays: 14');
     expect(readFileSync(path.join(dir, 'tpl', 'sub', 'deep.yaml'), 'utf8')).toContain('RetentionInDays: 14');
@@ -325,19 +431,39 @@ describe('#27 a manifest.json that is not a cloud assembly', () => {
     });
     const { report } = await scan(dir, 'web', 'half', 'build', 'tool');
     expect(report.errors).toEqual([]);
-    expect(report.summary.files).toEqual(['build/template.json', 'half/template.json', 'tool/template.json', 'web/infra/template.yaml']);
+    expect(report.summary.files).toEqual([
+      'build/template.json',
+      'half/template.json',
+      'tool/template.json',
+      'web/infra/template.yaml',
+    ]);
   }, 60_000);
 
   it('with a version and artifacts, it is a cloud assembly, whose malformed manifest is an input error', async () => {
-    const dir = workspace({ 'cdk.out/manifest.json': { version: '36.0.0', artifacts: [] }, 'cdk.out/Orders.template.json': TOPIC, 'good.yaml': GOOD_YAML });
+    const dir = workspace({
+      'cdk.out/manifest.json': { version: '36.0.0', artifacts: [] },
+      'cdk.out/Orders.template.json': TOPIC,
+      'good.yaml': GOOD_YAML,
+    });
     const { code, report } = await scan(dir, 'cdk.out', 'good.yaml');
-    expect(report.errors).toEqual([{ file: 'cdk.out/manifest.json', line: 1, column: 1, message: 'invalid cloud assembly manifest: expected an object with "artifacts"' }]);
+    expect(report.errors).toEqual([
+      {
+        file: 'cdk.out/manifest.json',
+        line: 1,
+        column: 1,
+        message: 'invalid cloud assembly manifest: expected an object with "artifacts"',
+      },
+    ]);
     expect(report.summary.files).toEqual(['good.yaml']);
     expect(code).toBe(2);
   }, 60_000);
 
   it('a scan that finds no template says so and fails, unless it is lenient', async () => {
-    const dir = workspace({ 'app/manifest.json': { name: 'Orders', icons: [] }, 'app/package.json': { name: 'orders' }, 'empty/.keep': '' });
+    const dir = workspace({
+      'app/manifest.json': { name: 'Orders', icons: [] },
+      'app/package.json': { name: 'orders' },
+      'empty/.keep': '',
+    });
     const { code, report } = await scan(dir, 'app', 'empty');
     expect(report.errors).toEqual([
       { file: 'app', message: 'no CloudFormation template or cloud assembly found here: nothing was scanned' },

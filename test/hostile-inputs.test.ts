@@ -59,7 +59,10 @@ describe('#5 a glob from configuration or --account-baseline is matched in linea
       'matching.yaml': `ignore:\n  - '*a*a*a*a*a*a*a*a*.yaml'\n`,
     });
     const scan = async (config: string): Promise<ScanReport> => {
-      const { stdout } = await runCli(['scan', '--config', config, '--account-baseline', HOSTILE, '--format', 'json', '.'], { cwd: dir });
+      const { stdout } = await runCli(
+        ['scan', '--config', config, '--account-baseline', HOSTILE, '--format', 'json', '.'],
+        { cwd: dir },
+      );
       return JSON.parse(stdout) as ScanReport;
     };
     expect((await scan('hostile.yaml')).summary.templates).toBe(1);
@@ -67,11 +70,17 @@ describe('#5 a glob from configuration or --account-baseline is matched in linea
   }, 60_000);
 
   it('typed on the command line (where picomatch would backtrack as long)', async () => {
-    const dir = workspace({ [`${A100}.yaml`]: 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n', 'sub/b.yaml': 'Resources: {}\n', '.hidden.yaml': 'Resources: {}\n' });
+    const dir = workspace({
+      [`${A100}.yaml`]: 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
+      'sub/b.yaml': 'Resources: {}\n',
+      '.hidden.yaml': 'Resources: {}\n',
+    });
     const scan = (pattern: string) => runCli(['scan', '--no-config', '--format', 'json', pattern], { cwd: dir });
     const none = await scan(`${HOSTILE}.yaml`);
     expect(none.code).toBe(2);
-    expect((JSON.parse(none.stdout) as ScanReport).errors).toEqual([{ file: `${HOSTILE}.yaml`, message: 'no files match this pattern' }]);
+    expect((JSON.parse(none.stdout) as ScanReport).errors).toEqual([
+      { file: `${HOSTILE}.yaml`, message: 'no files match this pattern' },
+    ]);
     const one = await scan('*a*a*a*a*a*a*a*a*.y?ml');
     expect((JSON.parse(one.stdout) as ScanReport).summary.files).toEqual([`${A100}.yaml`]);
     const deep = await scan('**/?.yaml');
@@ -93,7 +102,16 @@ describe('#22 an --endpoint-url that does not parse, or holds a secret in its qu
     [`http://u:${PASSWORD}/x@[::1`, 'http://***@[::1'],
     [`http://[::1/?token=${PASSWORD}`, 'http://[::1/?token=***'],
   ])('%s is a usage error of one line without the secret', async (url, shown) => {
-    const { code, stdout, stderr } = await runCli(['scan', '--no-config', '--stack', 's', '--region', 'eu-west-1', '--endpoint-url', url]);
+    const { code, stdout, stderr } = await runCli([
+      'scan',
+      '--no-config',
+      '--stack',
+      's',
+      '--region',
+      'eu-west-1',
+      '--endpoint-url',
+      url,
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`opslint: --endpoint-url must be an http:// or https:// URL, not "${shown}"\n`);
@@ -102,10 +120,22 @@ describe('#22 an --endpoint-url that does not parse, or holds a secret in its qu
   it('a secret in the query or the fragment of an endpoint that cannot be reached is shown in no format', async () => {
     process.env.AWS_MAX_ATTEMPTS = '1';
     const endpoint = `http://opslint:${PASSWORD}@127.0.0.1:1/?token=${PASSWORD}&debug#key=${PASSWORD}`;
-    const message = 'cannot reach CloudFormation at http://***@127.0.0.1:1/?token=***&***#key=*** (connect ECONNREFUSED 127.0.0.1:1)';
+    const message =
+      'cannot reach CloudFormation at http://***@127.0.0.1:1/?token=***&***#key=*** (connect ECONNREFUSED 127.0.0.1:1)';
     const outputs: Record<string, string> = {};
     for (const format of ['text', 'json', 'sarif']) {
-      const { code, stdout, stderr } = await runCli(['scan', '--no-config', '--format', format, '--endpoint-url', endpoint, '--region', 'eu-west-1', '--stack', 's']);
+      const { code, stdout, stderr } = await runCli([
+        'scan',
+        '--no-config',
+        '--format',
+        format,
+        '--endpoint-url',
+        endpoint,
+        '--region',
+        'eu-west-1',
+        '--stack',
+        's',
+      ]);
       expect(code).toBe(2);
       expect(stdout + stderr).not.toContain('S3cret');
       outputs[format] = stdout;
@@ -117,7 +147,9 @@ describe('#22 an --endpoint-url that does not parse, or holds a secret in its qu
   }, 60_000);
 
   it('every URL in a message, and a URL given whole, white space and all', () => {
-    expect(redactUrls('GET http://h/p?a=1&b=S3cret;c=2#S3cret failed; see https://u:S3cret@h2/')).toBe('GET http://h/p?a=***&b=***#*** failed; see https://***@h2/');
+    expect(redactUrls('GET http://h/p?a=1&b=S3cret;c=2#S3cret failed; see https://u:S3cret@h2/')).toBe(
+      'GET http://h/p?a=***&b=***#*** failed; see https://***@h2/',
+    );
     expect(redactUrl('http://h/?token=S3 cret#x')).toBe('http://h/?token=***#***');
     expect(redactUrl('https://h:8443/path?')).toBe('https://h:8443/path?');
   });

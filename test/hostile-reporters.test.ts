@@ -54,13 +54,36 @@ function finding(over: Partial<Finding> = {}): Finding {
  * construct path, source, message, parameter value, suppression reason, a deployed stack's name.
  */
 function hostile(s: string): ScanReport {
-  const common = { resource: `Fn${s}`, path: `Resources.Fn${s}.Properties`, message: `Lambda function Fn${s} has no tracing.` };
+  const common = {
+    resource: `Fn${s}`,
+    path: `Resources.Fn${s}.Properties`,
+    message: `Lambda function Fn${s} has no tracing.`,
+  };
   return report(
     [
       finding({ ...common, file: `templates/${s}.yaml`, assumptions: [{ parameter: `Param${s}`, value: s }] }),
-      finding({ ...common, file: `cdk.out/${s}.template.json`, stack: `Stack${s}`, environment: `aws://1/${s}`, constructPath: `App/Stack${s}/Fn${s}`, source: `bin/${s}.ts:1:1` }),
-      finding({ ...common, file: `templates/${s}.yaml`, ruleId: 'alarm-actions', severity: 'error', suppressed: { reason: `Reason ${s}`, expires: `2999-01-01${s}`, source: 'resource' } }),
-      finding({ ...common, file: `templates/${s}.yaml`, ruleId: 'cloudtrail-present', severity: 'info', needsContext: `context ${s}` }),
+      finding({
+        ...common,
+        file: `cdk.out/${s}.template.json`,
+        stack: `Stack${s}`,
+        environment: `aws://1/${s}`,
+        constructPath: `App/Stack${s}/Fn${s}`,
+        source: `bin/${s}.ts:1:1`,
+      }),
+      finding({
+        ...common,
+        file: `templates/${s}.yaml`,
+        ruleId: 'alarm-actions',
+        severity: 'error',
+        suppressed: { reason: `Reason ${s}`, expires: `2999-01-01${s}`, source: 'resource' },
+      }),
+      finding({
+        ...common,
+        file: `templates/${s}.yaml`,
+        ruleId: 'cloudtrail-present',
+        severity: 'info',
+        needsContext: `context ${s}`,
+      }),
       finding({ ...common, file: stackLocation('eu-west-1', `Stack${s}`), stack: `Stack${s}` }),
     ],
     [{ file: `broken${s}.json`, line: 2, column: 1, message: `invalid JSON near ${s}` }],
@@ -77,7 +100,10 @@ const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u
 const XML_CHARS = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
 
 describe('#10 a file with hundreds of thousands of findings does not overflow the stack', () => {
-  const many = (n: number): Finding[] => Array.from({ length: n }, (_, i) => finding({ resource: `Fn${i}`, line: i + 1, constructPath: i % 2 === 0 ? `App/Stack/Fn${i}` : undefined }));
+  const many = (n: number): Finding[] =>
+    Array.from({ length: n }, (_, i) =>
+      finding({ resource: `Fn${i}`, line: i + 1, constructPath: i % 2 === 0 ? `App/Stack/Fn${i}` : undefined }),
+    );
 
   it('text: lists them all, columns aligned', () => {
     const n = 200_000;
@@ -86,17 +112,26 @@ describe('#10 a file with hundreds of thousands of findings does not overflow th
     expect(lines).toHaveLength(n);
     // the where column is as wide as the widest construct path
     const width = `App/Stack/Fn${n - 2}`.length;
-    expect(lines[1]).toBe(`  ${'2:5'.padEnd(width)}  warning  Lambda function Fn does not send traces to X-Ray.  lambda-tracing  (OPS04-BP05)`);
+    expect(lines[1]).toBe(
+      `  ${'2:5'.padEnd(width)}  warning  Lambda function Fn does not send traces to X-Ray.  lambda-tracing  (OPS04-BP05)`,
+    );
   }, 60_000);
 
   it('scan: a template with 200,000 suppressions naming no rule is scanned, and each is listed', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'opslint-many-'));
     const n = 200_000;
     const suppress = Array.from({ length: n }, () => ({ id: 'no-such-rule', reason: 'x' }));
-    writeFileSync(path.join(dir, 't.json'), JSON.stringify({ Metadata: { opslint: { suppress } }, Resources: { T: { Type: 'AWS::SNS::Topic' } } }));
-    const { stdout, stderr } = await runCli(['scan', 't.json', '--no-config', '--no-color', '--jobs', '1'], { cwd: dir });
+    writeFileSync(
+      path.join(dir, 't.json'),
+      JSON.stringify({ Metadata: { opslint: { suppress } }, Resources: { T: { Type: 'AWS::SNS::Topic' } } }),
+    );
+    const { stdout, stderr } = await runCli(['scan', 't.json', '--no-config', '--no-color', '--jobs', '1'], {
+      cwd: dir,
+    });
     expect(stderr).toBe('');
-    expect(stdout.split('\n').filter((l) => l.includes('Suppression of no-such-rule names no opslint rule'))).toHaveLength(n);
+    expect(
+      stdout.split('\n').filter((l) => l.includes('Suppression of no-such-rule names no opslint rule')),
+    ).toHaveLength(n);
   }, 120_000);
 
   it('markdown: as many input errors, within the comment limit', () => {
@@ -164,16 +199,59 @@ describe('#20 template text in the Markdown report (the pull-request comment) is
   it('keeps the report structure: its own headings, tags and links only', () => {
     const out = render('markdown', hostile(s));
     expect(out.split('\n')).toHaveLength(render('markdown', hostile(TOKEN)).split('\n').length);
-    expect(out.split('\n').filter((l) => l.startsWith('#'))).toEqual(['## opslint · AWS Well-Architected Operational Excellence', '### Findings', '### Suppressed (1)', '### Input errors']);
-    expect(new Set(out.match(/<[^>]*>/g))).toEqual(new Set(['<!-- opslint-report -->', '<details>', '</details>', '<summary>', '</summary>', '<b>', '</b>', '<code>', '</code>']));
-    for (const [, url] of out.matchAll(/\]\(([^)]*)\)/g)) expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|github\.com\/opslint)\//);
+    expect(out.split('\n').filter((l) => l.startsWith('#'))).toEqual([
+      '## opslint · AWS Well-Architected Operational Excellence',
+      '### Findings',
+      '### Suppressed (1)',
+      '### Input errors',
+    ]);
+    expect(new Set(out.match(/<[^>]*>/g))).toEqual(
+      new Set([
+        '<!-- opslint-report -->',
+        '<details>',
+        '</details>',
+        '<summary>',
+        '</summary>',
+        '<b>',
+        '</b>',
+        '<code>',
+        '</code>',
+      ]),
+    );
+    for (const [, url] of out.matchAll(/\]\(([^)]*)\)/g))
+      expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|github\.com\/opslint)\//);
     expect(out).not.toMatch(/@\w|www\.evil|`/);
     expect(out.match(/\|/g)).toHaveLength(render('markdown', hostile(TOKEN)).match(/\|/g)!.length);
   });
 });
 
 describe('#21 terminal controls from templates are escaped in text and GitHub output', () => {
-  const CONTROLS = ['\u0000', '\u0007', '\u001b', '\b', '\t', '\n', '\r', '\u007f', '\u0085', '\u009b', '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+  const CONTROLS = [
+    '\u0000',
+    '\u0007',
+    '\u001b',
+    '\b',
+    '\t',
+    '\n',
+    '\r',
+    '\u007f',
+    '\u0085',
+    '\u009b',
+    '\u061c',
+    '\u200e',
+    '\u200f',
+    '\u2028',
+    '\u2029',
+    '\u202a',
+    '\u202b',
+    '\u202c',
+    '\u202d',
+    '\u202e',
+    '\u2066',
+    '\u2067',
+    '\u2068',
+    '\u2069',
+  ];
   const s = `x\u001b[2J\u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007\u009b31m${CONTROLS.join('')}\u202eevil`;
 
   it('what cdk synth shows (the aspect, the Validations plugin, the cdk-nag pack) escapes them too', () => {
@@ -216,10 +294,14 @@ describe('#25 JUnit and HTML are well-formed whatever characters a logical id ho
     const out = render('junit', hostile(s));
     expect(out).toMatch(XML_CHARS);
     expect(XMLValidator.validate(out)).toBe(true);
-    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', processEntities: true }).parse(out) as {
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', processEntities: true }).parse(
+      out,
+    ) as {
       testsuites: { testsuite: { name: string }[] };
     };
-    expect(doc.testsuites.testsuite.map((t) => t.name)).toContain(`templates/a\\ufffeb\\uffffc\\u0001d\\u000be\\u001ff\\ud800g<h>&"i'.yaml`);
+    expect(doc.testsuites.testsuite.map((t) => t.name)).toContain(
+      `templates/a\\ufffeb\\uffffc\\u0001d\\u000be\\u001ff\\ud800g<h>&"i'.yaml`,
+    );
   });
 
   it('html: every character is one XML 1.0 allows', () => {
@@ -236,7 +318,17 @@ describe('#25 JUnit and HTML are well-formed whatever characters a logical id ho
 });
 
 describe('#26 SARIF artifact URIs are RFC 3986 URIs of the right file', () => {
-  const files = ['a#b.yaml', 'q?x=1.yaml', 'pct%41 space.yaml', 'c:colon.yaml', '..foo/t.yaml', 'dir/..bar/#/t.yaml', 'é 日本.yaml', '../outside#1.yaml', `sub/${'\ud83d\ude00'}.yaml`];
+  const files = [
+    'a#b.yaml',
+    'q?x=1.yaml',
+    'pct%41 space.yaml',
+    'c:colon.yaml',
+    '..foo/t.yaml',
+    'dir/..bar/#/t.yaml',
+    'é 日本.yaml',
+    '../outside#1.yaml',
+    `sub/${'\ud83d\ude00'}.yaml`,
+  ];
   const log = (): Sarif.Log => JSON.parse(render('sarif', report(files.map((file) => finding({ file }))))) as Sarif.Log;
 
   it('resolve back to the file they name, inside the repository relative to %SRCROOT%', () => {
@@ -244,7 +336,9 @@ describe('#26 SARIF artifact URIs are RFC 3986 URIs of the right file', () => {
     expect(validateSarif(l)).toBe(true);
     const base = pathToFileURL(`${ROOT}/`);
     const located = l.runs[0].results!.map((r) => r.locations![0].physicalLocation!.artifactLocation!);
-    expect(located.map((a) => fileURLToPath(new URL(a.uri!, a.uriBaseId === '%SRCROOT%' ? base : undefined)))).toEqual(files.map((f) => path.resolve(ROOT, f)));
+    expect(located.map((a) => fileURLToPath(new URL(a.uri!, a.uriBaseId === '%SRCROOT%' ? base : undefined)))).toEqual(
+      files.map((f) => path.resolve(ROOT, f)),
+    );
     // a folder whose name starts with two dots is in the repository; a parent reference is not
     expect(located.map((a) => a.uriBaseId)).toEqual(files.map((f) => (f.startsWith('../') ? undefined : '%SRCROOT%')));
     expect(located[4].uri).toBe('..foo/t.yaml');
@@ -253,9 +347,17 @@ describe('#26 SARIF artifact URIs are RFC 3986 URIs of the right file', () => {
   });
 
   it('a deployed stack: its name stays in the path', () => {
-    const l = JSON.parse(render('sarif', report([finding({ file: stackLocation('eu-west-1', 'a#b?c/d'), stack: 'a#b?c/d' })]))) as Sarif.Log;
+    const l = JSON.parse(
+      render('sarif', report([finding({ file: stackLocation('eu-west-1', 'a#b?c/d'), stack: 'a#b?c/d' })])),
+    ) as Sarif.Log;
     expect(validateSarif(l)).toBe(true);
     const uri = new URL(l.runs[0].results![0].locations![0].physicalLocation!.artifactLocation!.uri!);
-    expect([uri.protocol, uri.host, decodeURIComponent(uri.pathname), uri.search, uri.hash]).toEqual(['stack:', 'eu-west-1', '/a#b?c/d', '', '']);
+    expect([uri.protocol, uri.host, decodeURIComponent(uri.pathname), uri.search, uri.hash]).toEqual([
+      'stack:',
+      'eu-west-1',
+      '/a#b?c/d',
+      '',
+      '',
+    ]);
   });
 });

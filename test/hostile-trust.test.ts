@@ -3,7 +3,16 @@
  * comment (#23), and the Action's and pre-commit's own files (#29).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { findConfig, type FileFacts, type TrustOptions } from '../lib/config/load';
@@ -14,7 +23,8 @@ import { REPO, runCli } from '../scripts/support/cli';
 import { yaml } from './helpers/yaml';
 import { workspace } from './helpers/workspace';
 
-const FUNCTION = 'Resources:\n  Orders:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x, Handler: index.handler}\n';
+const FUNCTION =
+  'Resources:\n  Orders:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x, Handler: index.handler}\n';
 const TRACING_OFF = 'rules:\n  lambda-tracing: off\n';
 
 /** A JavaScript pack that leaves a file named `ran` beside itself when it is loaded: proof that it ran. */
@@ -51,10 +61,12 @@ const scan = async (cwd: string, ...args: string[]) => {
 
 /** `lstat` as it is, except the owners named. */
 /** `lstat`, except that files belong to `everyone`, or to the owner `owners` names. */
-const ownedBy = (owners: Record<string, number>, everyone: number) => (file: string): FileFacts => {
-  const facts = lstatSync(file);
-  return { uid: owners[file] ?? everyone, mode: facts.mode, isSymbolicLink: () => facts.isSymbolicLink() };
-};
+const ownedBy =
+  (owners: Record<string, number>, everyone: number) =>
+  (file: string): FileFacts => {
+    const facts = lstatSync(file);
+    return { uid: owners[file] ?? everyone, mode: facts.mode, isSymbolicLink: () => facts.isSymbolicLink() };
+  };
 
 const collect = (options: Omit<TrustOptions, 'warn'> = {}): TrustOptions & { warnings: string[] } => {
   const warnings: string[] = [];
@@ -63,7 +75,11 @@ const collect = (options: Omit<TrustOptions, 'warn'> = {}): TrustOptions & { war
 
 describe('#17 configuration and packs that someone else could have written are not used', () => {
   it('a configuration above the repository root is not found; at the root it is', async () => {
-    const dir = workspace({ 'opslint.config.yaml': TRACING_OFF, 'repo/.git/HEAD': 'ref: refs/heads/main\n', 'repo/app/t.yaml': FUNCTION });
+    const dir = workspace({
+      'opslint.config.yaml': TRACING_OFF,
+      'repo/.git/HEAD': 'ref: refs/heads/main\n',
+      'repo/app/t.yaml': FUNCTION,
+    });
     const app = path.join(dir, 'repo', 'app');
     expect((await scan(app)).ids).toContain('lambda-tracing');
     writeFileSync(path.join(dir, 'repo', 'opslint.config.yaml'), TRACING_OFF);
@@ -114,7 +130,9 @@ describe('#17 configuration and packs that someone else could have written are n
     chmodSync(path.join(dir, 'opslint.config.yaml'), 0o666);
     const trust = collect();
     expect(findConfig(dir, trust)).toBeUndefined();
-    expect(trust.warnings).toEqual([`the configuration ${path.join(dir, 'opslint.config.yaml')} is ignored: it can be written by everyone; name it with --config to use it anyway`]);
+    expect(trust.warnings).toEqual([
+      `the configuration ${path.join(dir, 'opslint.config.yaml')} is ignored: it can be written by everyone; name it with --config to use it anyway`,
+    ]);
   });
 
   it('a configuration that is a symbolic link into a folder everyone can write is ignored', () => {
@@ -123,7 +141,9 @@ describe('#17 configuration and packs that someone else could have written are n
     symlinkSync(path.join(dir, 'shared', 'real.yaml'), path.join(dir, 'repo', 'opslint.config.yaml'));
     const trust = collect();
     expect(findConfig(path.join(dir, 'repo'), trust)).toBeUndefined();
-    expect(trust.warnings).toEqual([`the configuration ${path.join(dir, 'repo', 'opslint.config.yaml')} is ignored: the folder ${realpathSync(path.join(dir, 'shared'))} can be written by everyone; name it with --config to use it anyway`]);
+    expect(trust.warnings).toEqual([
+      `the configuration ${path.join(dir, 'repo', 'opslint.config.yaml')} is ignored: the folder ${realpathSync(path.join(dir, 'shared'))} can be written by everyone; name it with --config to use it anyway`,
+    ]);
   });
 
   it('a configuration owned by another user is ignored, and used when named with --config', async () => {
@@ -132,16 +152,26 @@ describe('#17 configuration and packs that someone else could have written are n
     const trust = collect({ lstat: ownedBy({ [file]: 4242 }, 1000), uid: 1000 });
     const found = await readSettings({}, dir, trust);
     expect(found.config).toEqual({});
-    expect(trust.warnings).toEqual([`the configuration ${file} is ignored: it belongs to uid 4242, not to you (uid 1000) or root; name it with --config to use it anyway`]);
-    const named = await readSettings({ config: 'opslint.config.yaml' }, dir, collect({ lstat: ownedBy({ [file]: 4242 }, 1000), uid: 1000 }));
+    expect(trust.warnings).toEqual([
+      `the configuration ${file} is ignored: it belongs to uid 4242, not to you (uid 1000) or root; name it with --config to use it anyway`,
+    ]);
+    const named = await readSettings(
+      { config: 'opslint.config.yaml' },
+      dir,
+      collect({ lstat: ownedBy({ [file]: 4242 }, 1000), uid: 1000 }),
+    );
     expect(named.config).toEqual({ rules: { 'lambda-tracing': 'off' } });
   });
 
   it('files of the user running opslint and of root are trusted; the owner of a folder above counts too', () => {
     const dir = workspace({ 'project/opslint.config.yaml': TRACING_OFF });
     const project = path.join(dir, 'project');
-    expect(findConfig(project, collect({ lstat: ownedBy({}, 1000), uid: 1000 }))).toBe(path.join(project, 'opslint.config.yaml'));
-    expect(findConfig(project, collect({ lstat: ownedBy({}, 0), uid: 1000 }))).toBe(path.join(project, 'opslint.config.yaml'));
+    expect(findConfig(project, collect({ lstat: ownedBy({}, 1000), uid: 1000 }))).toBe(
+      path.join(project, 'opslint.config.yaml'),
+    );
+    expect(findConfig(project, collect({ lstat: ownedBy({}, 0), uid: 1000 }))).toBe(
+      path.join(project, 'opslint.config.yaml'),
+    );
     // the owner of a folder can replace what is in it
     const trust = collect({ lstat: ownedBy({ [project]: 4242 }, 0), uid: 0 });
     expect(findConfig(project, trust)).toBeUndefined();
@@ -149,11 +179,16 @@ describe('#17 configuration and packs that someone else could have written are n
   });
 
   it('a pack of a trusted configuration owned by another user is ignored, and the configuration may still name its rules', async () => {
-    const dir = workspace({ 'opslint.config.yaml': 'packs: [./packs/pack.js]\nrules:\n  team/seen: error\n', 'packs/pack.js': MARKING_PACK });
+    const dir = workspace({
+      'opslint.config.yaml': 'packs: [./packs/pack.js]\nrules:\n  team/seen: error\n',
+      'packs/pack.js': MARKING_PACK,
+    });
     const pack = path.join(dir, 'packs', 'pack.js');
     const trust = collect({ lstat: ownedBy({ [pack]: 4242 }, 0), uid: 0 });
     const settings = await readSettings({}, dir, trust);
-    expect(trust.warnings).toEqual(['pack "./packs/pack.js" is ignored: it belongs to uid 4242, not to you (uid 0) or root']);
+    expect(trust.warnings).toEqual([
+      'pack "./packs/pack.js" is ignored: it belongs to uid 4242, not to you (uid 0) or root',
+    ]);
     expect(settings.packSources[0].specs).toEqual([]);
     expect(settings.scan.packs.map((p) => p.id)).not.toContain('team');
     expect(existsSync(path.join(dir, 'packs', 'ran'))).toBe(false);
@@ -167,7 +202,10 @@ describe('#17 configuration and packs that someone else could have written are n
         'packs/data.yaml': YAML_PACK,
         // a package in the checkout's own node_modules is its code too
         'node_modules/evil-pack/package.json': '{"name": "evil-pack", "main": "index.js"}',
-        'node_modules/evil-pack/index.js': MARKING_PACK.replace("id: 'team'", "id: 'evil'").replace("'team/seen'", "'evil/seen'"),
+        'node_modules/evil-pack/index.js': MARKING_PACK.replace("id: 'team'", "id: 'evil'").replace(
+          "'team/seen'",
+          "'evil/seen'",
+        ),
         't.yaml': FUNCTION,
       });
 
@@ -225,7 +263,11 @@ interface Action {
 
 /** A YAML file parsed strictly: its errors and warnings, and its value. */
 const strictly = (file: string) => {
-  const doc = parseDocument(readFileSync(path.join(REPO, file), 'utf8'), { strict: true, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(readFileSync(path.join(REPO, file), 'utf8'), {
+    strict: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
   return { problems: [...doc.errors, ...doc.warnings].map((e) => e.message), value: doc.toJS() as unknown };
 };
 const action = (): Action => strictly('action.yml').value as Action;
@@ -233,7 +275,12 @@ const action = (): Action => strictly('action.yml').value as Action;
 /** `${{ a.b }}` replaced by its value in `context`, as GitHub does (nothing for null); other expressions are left, and fail the test. */
 const expand = (text: string, context: object): string =>
   text.replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, expr: string) => {
-    const value = expr.split('.').reduce<unknown>((o, key) => (o === null || o === undefined ? undefined : (o as Record<string, unknown>)[key]), context);
+    const value = expr
+      .split('.')
+      .reduce<unknown>(
+        (o, key) => (o === null || o === undefined ? undefined : (o as Record<string, unknown>)[key]),
+        context,
+      );
     return value === null || value === undefined ? '' : String(value);
   });
 
@@ -247,7 +294,10 @@ describe('#17 the Action passes --no-packs on pull requests from forks', () => {
     const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v, context)]));
     for (const value of Object.values(env)) expect(value).not.toContain('${{');
     expect(step.run).not.toContain('${{');
-    const temp = workspace({ 'opslint/node_modules/.bin/opslint': '#!/bin/sh\nprintf "%s\\n" "$@" > "$RUNNER_TEMP/args"\nexit 1\n', out: '' });
+    const temp = workspace({
+      'opslint/node_modules/.bin/opslint': '#!/bin/sh\nprintf "%s\\n" "$@" > "$RUNNER_TEMP/args"\nexit 1\n',
+      out: '',
+    });
     chmodSync(path.join(temp, 'opslint/node_modules/.bin/opslint'), 0o755);
     // as GitHub runs `shell: bash`
     execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
@@ -259,7 +309,9 @@ describe('#17 the Action passes --no-packs on pull requests from forks', () => {
   };
   const pullRequest = (head: string | null) => ({
     repository: 'acme/infra',
-    event: { pull_request: { number: 7, base: { sha: 'abc123' }, head: { repo: head === null ? null : { full_name: head } } } },
+    event: {
+      pull_request: { number: 7, base: { sha: 'abc123' }, head: { repo: head === null ? null : { full_name: head } } },
+    },
   });
 
   it('from a fork, or a fork since deleted: --no-packs', () => {
@@ -279,7 +331,13 @@ describe('#17 the Action passes --no-packs on pull requests from forks', () => {
   });
 
   it('and the scan step still passes its other inputs', () => {
-    expect(scanArgs(pullRequest('acme/infra'), { paths: 'a b', 'fail-on': 'warning' }).slice(0, 5)).toEqual(['scan', 'a', 'b', '--fail-on', 'warning']);
+    expect(scanArgs(pullRequest('acme/infra'), { paths: 'a b', 'fail-on': 'warning' }).slice(0, 5)).toEqual([
+      'scan',
+      'a',
+      'b',
+      '--fail-on',
+      'warning',
+    ]);
   });
 });
 
@@ -292,7 +350,10 @@ describe('#23 the Action updates only its own summary comment', () => {
   const BOT = 'github-actions[bot]';
 
   /** Runs the comment step's script as actions/github-script does, against the comments given; returns what it did. */
-  const comment = async (comments: readonly Comment[], refuse?: { status: number; message: string }): Promise<string[]> => {
+  const comment = async (
+    comments: readonly Comment[],
+    refuse?: { status: number; message: string },
+  ): Promise<string[]> => {
     const step = action().runs.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
     const report = path.join(workspace({ 'opslint.md': `${MARKER}\nnew report\n` }), 'opslint.md');
     const calls: string[] = [];
@@ -306,17 +367,26 @@ describe('#23 the Action updates only its own summary comment', () => {
       rest: {
         issues: {
           listComments: () => undefined,
-          updateComment: async (p: { comment_id: number; body: string }) => void write(`update ${p.comment_id}: ${p.body}`),
-          createComment: async (p: { issue_number: number; body: string }) => void write(`create on ${p.issue_number}: ${p.body}`),
+          updateComment: async (p: { comment_id: number; body: string }) =>
+            void write(`update ${p.comment_id}: ${p.body}`),
+          createComment: async (p: { issue_number: number; body: string }) =>
+            void write(`create on ${p.issue_number}: ${p.body}`),
         },
       },
     };
     const context = { repo: { owner: 'acme', repo: 'infra' }, payload: { pull_request: { number: 7 } } };
-    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+      ...args: string[]
+    ) => (...values: unknown[]) => Promise<void>;
     const saved = process.env.REPORT;
     process.env.REPORT = report;
     try {
-      await new AsyncFunction('require', 'github', 'context', 'core', step.with!.script)(require, github, context, core);
+      await new AsyncFunction('require', 'github', 'context', 'core', step.with!.script)(
+        require,
+        github,
+        context,
+        core,
+      );
     } finally {
       if (saved === undefined) delete process.env.REPORT;
       else process.env.REPORT = saved;

@@ -30,7 +30,8 @@ rules:
 const HANGS = `${'a'.repeat(40)}!`;
 
 /** A template with one topic of that name; 600 KB of comments make four of them worth two workers. */
-const topic = (name: string): string => `${'# padding\n'.repeat(60_000)}Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: '${name}'\n`;
+const topic = (name: string): string =>
+  `${'# padding\n'.repeat(60_000)}Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: '${name}'\n`;
 
 const FILES = ['infra/a.yaml', 'infra/b.yaml', 'infra/c.yaml', 'infra/d.yaml'];
 
@@ -38,20 +39,40 @@ async function scanWithJobs(names: readonly string[]): Promise<{ code: number; s
   const dir = workspace({ 'rules.yaml': PACK, ...Object.fromEntries(FILES.map((f, i) => [f, topic(names[i])])) });
   const runs = [];
   for (const jobs of ['1', '2']) {
-    const run = await runCli(['scan', 'infra', '--load-pack', './rules.yaml', '--rule-timeout', '500', '--jobs', jobs, '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+    const run = await runCli(
+      [
+        'scan',
+        'infra',
+        '--load-pack',
+        './rules.yaml',
+        '--rule-timeout',
+        '500',
+        '--jobs',
+        jobs,
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+      ],
+      { cwd: dir },
+    );
     runs.push({ code: run.code, stdout: run.stdout, report: JSON.parse(run.stdout) as ScanReport });
   }
   return runs;
 }
 
-const byRule = (report: ScanReport, ruleId: string): string[] => report.findings.filter((f) => f.ruleId === ruleId).map((f) => f.file);
+const byRule = (report: ScanReport, ruleId: string): string[] =>
+  report.findings.filter((f) => f.ruleId === ruleId).map((f) => f.file);
 
 describe('#1 a rule the watchdog stopped is not run again in the scan', () => {
   it('stops a backtracking matches once over four templates, and checks the other three without it', async () => {
     const [one, two] = await scanWithJobs(FILES.map(() => HANGS));
     const internal = one.report.findings.filter((f) => f.ruleId === 'internal-error');
     expect(internal.map((f) => [f.file, f.message])).toEqual([
-      ['infra/a.yaml', 'Rule team/topic-name-shape did not finish within its time budget of 500 ms and was stopped; the rest of infra/a.yaml and the 3 inputs after it were checked without it.'],
+      [
+        'infra/a.yaml',
+        'Rule team/topic-name-shape did not finish within its time budget of 500 ms and was stopped; the rest of infra/a.yaml and the 3 inputs after it were checked without it.',
+      ],
     ]);
     expect(byRule(one.report, 'team/topic-seen').sort()).toEqual(FILES);
     expect(byRule(one.report, 'team/topic-name-shape')).toEqual([]);
@@ -73,7 +94,10 @@ describe('#1 a rule the watchdog stopped is not run again in the scan', () => {
     const [one, two] = await scanWithJobs(['b', 'c', HANGS, 'd']);
     const internal = one.report.findings.filter((f) => f.ruleId === 'internal-error');
     expect(internal.map((f) => [f.file, f.message])).toEqual([
-      ['infra/c.yaml', 'Rule team/topic-name-shape did not finish within its time budget of 500 ms and was stopped; the rest of infra/c.yaml and the input after it were checked without it.'],
+      [
+        'infra/c.yaml',
+        'Rule team/topic-name-shape did not finish within its time budget of 500 ms and was stopped; the rest of infra/c.yaml and the input after it were checked without it.',
+      ],
     ]);
     expect(byRule(one.report, 'team/topic-name-shape')).toEqual(['infra/a.yaml', 'infra/b.yaml']);
     expect(two.stdout).toBe(one.stdout);

@@ -55,7 +55,10 @@ function workspace(): string {
       'Resources:\n',
       FUNCTION('TracedFunction').replace('Properties:\n', 'Properties:\n      TracingConfig: { Mode: Active }\n'),
       FUNCTION('UntracedFunction'),
-      FUNCTION(JSON.stringify(HOSTILE_ID), `\n    Metadata:\n      opslint:\n        suppress:\n          - id: lambda-tracing\n            reason: ${JSON.stringify(HOSTILE_REASON)}`),
+      FUNCTION(
+        JSON.stringify(HOSTILE_ID),
+        `\n    Metadata:\n      opslint:\n        suppress:\n          - id: lambda-tracing\n            reason: ${JSON.stringify(HOSTILE_REASON)}`,
+      ),
       '  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: { CidrBlock: 10.0.0.0/16 }\n',
       '  Topic:\n    Type: AWS::SNS::Topic\n',
       ALARM('SilentAlarm', ''),
@@ -68,7 +71,14 @@ function workspace(): string {
     'cdk.out/manifest.json',
     JSON.stringify({
       version: '48.0.0',
-      artifacts: { Payments: { type: 'aws:cloudformation:stack', environment: 'aws://123456789012/eu-west-1', properties: { templateFile: 'Payments.template.json' }, displayName: 'Payments' } },
+      artifacts: {
+        Payments: {
+          type: 'aws:cloudformation:stack',
+          environment: 'aws://123456789012/eu-west-1',
+          properties: { templateFile: 'Payments.template.json' },
+          displayName: 'Payments',
+        },
+      },
     }),
   );
   write(
@@ -77,7 +87,12 @@ function workspace(): string {
       Resources: {
         Charge1A2B3C4D: {
           Type: 'AWS::Lambda::Function',
-          Properties: { Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/payments', Code: { ZipFile: 'exports.handler = async () => ({});' } },
+          Properties: {
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            Role: 'arn:aws:iam::123456789012:role/payments',
+            Code: { ZipFile: 'exports.handler = async () => ({});' },
+          },
           Metadata: { 'aws:cdk:path': 'Payments/Charge/Resource' },
         },
       },
@@ -93,9 +108,13 @@ let report: ScanReport;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
   dir = workspace();
-  const html = await runCli(['scan', '.', ...RULES, '--format', 'html', '--output', 'out/report.html', '--format', 'json'], { cwd: dir });
+  const html = await runCli(
+    ['scan', '.', ...RULES, '--format', 'html', '--output', 'out/report.html', '--format', 'json'],
+    { cwd: dir },
+  );
   expect(html.code).toBe(2);
   report = JSON.parse(html.stdout) as ScanReport;
   reportFile = path.join(dir, 'out', 'report.html');
@@ -139,12 +158,16 @@ async function open(options: { javaScriptEnabled?: boolean } = {}): Promise<Open
 
 /** The segments of a stacked bar, by kind: `{ passed: 1, failed: 4 }`. */
 async function segments(page: Page, selector: string): Promise<Record<string, number>> {
-  return page.$$eval(`${selector} rect.seg`, (rects) => Object.fromEntries(rects.map((r) => [r.getAttribute('data-kind'), Number(r.getAttribute('data-count'))])));
+  return page.$$eval(`${selector} rect.seg`, (rects) =>
+    Object.fromEntries(rects.map((r) => [r.getAttribute('data-kind'), Number(r.getAttribute('data-count'))])),
+  );
 }
 
 const visibleRows = (page: Page): Promise<{ question: string; severity: string; stack: string }[]> =>
   page.$$eval('#findings tbody tr', (rows) =>
-    rows.filter((r) => r.offsetParent !== null).map((r) => ({ question: r.dataset.question!, severity: r.dataset.severity!, stack: r.dataset.stack! })),
+    rows
+      .filter((r) => r.offsetParent !== null)
+      .map((r) => ({ question: r.dataset.question!, severity: r.dataset.severity!, stack: r.dataset.stack! })),
   );
 
 describe('html report', () => {
@@ -159,7 +182,9 @@ describe('html report', () => {
   it('sums the scan up at the top, with the inputs that could not be read', async () => {
     const { page } = await open();
     expect(await page.locator('h1').textContent()).toBe('8 findings: 1 error, 5 warnings, 2 info');
-    expect(await page.locator('.scanned').textContent()).toBe('3 templates and 9 resources scanned · 1 suppressed · 1 input could not be read');
+    expect(await page.locator('.scanned').textContent()).toBe(
+      '3 templates and 9 resources scanned · 1 suppressed · 1 input could not be read',
+    );
     expect(await page.$$eval('.tiles .tile', (tiles) => tiles.map((t) => t.textContent))).toEqual([
       '1error',
       '5warnings',
@@ -169,7 +194,9 @@ describe('html report', () => {
       // all but the 4 checked
       `${QUESTIONS.flatMap((q) => q.bestPractices).length - 4}best practices need a human review`,
     ]);
-    expect(await page.locator('#input-errors li').allTextContents()).toEqual([`broken.json:1:52: invalid JSON: expected a property name in double quotes but found '}'`]);
+    expect(await page.locator('#input-errors li').allTextContents()).toEqual([
+      `broken.json:1:52: invalid JSON: expected a property name in double quotes but found '}'`,
+    ]);
   });
 
   it('shows the scorecard: a chart of every OPS question, with the counts of the scan', async () => {
@@ -178,28 +205,51 @@ describe('html report', () => {
     const box = await overview.boundingBox();
     expect(box!.width).toBeGreaterThan(800);
     expect(box!.height).toBeGreaterThan(300);
-    expect(await page.$$eval('svg.overview g.row', (rows) => rows.map((r) => r.getAttribute('data-question')))).toEqual(QUESTIONS.map((q) => q.id));
+    expect(await page.$$eval('svg.overview g.row', (rows) => rows.map((r) => r.getAttribute('data-question')))).toEqual(
+      QUESTIONS.map((q) => q.id),
+    );
 
     // counts worked out by hand from the workspace
-    expect(await segments(page, 'svg.overview g.row[data-question="OPS04"]')).toEqual({ passed: 1, failed: 4, suppressed: 1 });
+    expect(await segments(page, 'svg.overview g.row[data-question="OPS04"]')).toEqual({
+      passed: 1,
+      failed: 4,
+      suppressed: 1,
+    });
     expect(await segments(page, 'svg.overview g.row[data-question="OPS08"]')).toEqual({ passed: 1, failed: 1 });
     expect(await segments(page, 'svg.overview g.row[data-question="OPS02"]')).toEqual({ failed: 1, needsContext: 2 });
-    expect(await page.locator('svg.overview g.row[data-question="OPS04"] text.cnt').textContent()).toBe('1 passed, 4 failed, 1 suppressed; 3 for human review');
-    expect(await page.locator('svg.overview g.row[data-question="OPS02"] text.cnt').textContent()).toBe('0 passed, 1 failed, 2 need context; 5 for human review');
+    expect(await page.locator('svg.overview g.row[data-question="OPS04"] text.cnt').textContent()).toBe(
+      '1 passed, 4 failed, 1 suppressed; 3 for human review',
+    );
+    expect(await page.locator('svg.overview g.row[data-question="OPS02"] text.cnt').textContent()).toBe(
+      '0 passed, 1 failed, 2 need context; 5 for human review',
+    );
     // no rule of this scan checks OPS05: a human review
-    expect(await page.locator('svg.overview g.row[data-question="OPS05"]').textContent()).toContain('no rules: a human review');
+    expect(await page.locator('svg.overview g.row[data-question="OPS05"]').textContent()).toContain(
+      'no rules: a human review',
+    );
     expect(await segments(page, 'svg.overview g.row[data-question="OPS05"]')).toEqual({});
 
     // each question's chart: a bar per best practice checked, a framework link per one to review
     expect(await segments(page, '#OPS04 g.bp[data-bp="OPS04-BP05"]')).toEqual({ passed: 1, failed: 3, suppressed: 1 });
     expect(await segments(page, '#OPS04 g.bp[data-bp="OPS04-BP04"]')).toEqual({ failed: 1 });
-    expect(await page.locator('#OPS04 g.bp[data-bp="OPS04-BP05"] text.cnt').textContent()).toBe('5 checked: 1 passed, 3 failed, 1 suppressed');
-    expect(await page.locator('#OPS04 a.review-row[data-bp="OPS04-BP01"]').getAttribute('href')).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/wellarchitected\/.+\.html$/);
+    expect(await page.locator('#OPS04 g.bp[data-bp="OPS04-BP05"] text.cnt').textContent()).toBe(
+      '5 checked: 1 passed, 3 failed, 1 suppressed',
+    );
+    expect(await page.locator('#OPS04 a.review-row[data-bp="OPS04-BP01"]').getAttribute('href')).toMatch(
+      /^https:\/\/docs\.aws\.amazon\.com\/wellarchitected\/.+\.html$/,
+    );
 
     // every bar agrees with the scorecard of the JSON report
     for (const q of report.summary.scorecard.questions) {
       for (const bp of q.bestPractices.filter((b) => b.checkable)) {
-        const expected = Object.fromEntries(Object.entries({ passed: bp.passed, failed: bp.failed, suppressed: bp.suppressed, needsContext: bp.needsContext }).filter(([, n]) => n > 0));
+        const expected = Object.fromEntries(
+          Object.entries({
+            passed: bp.passed,
+            failed: bp.failed,
+            suppressed: bp.suppressed,
+            needsContext: bp.needsContext,
+          }).filter(([, n]) => n > 0),
+        );
         expect(await segments(page, `#${q.id} g.bp[data-bp="${bp.id}"]`)).toEqual(expected);
       }
     }
@@ -248,7 +298,14 @@ describe('html report', () => {
 
   it("links each finding to its rule's documentation and its best practice", async () => {
     const { page } = await open();
-    const links = await page.$$eval('#findings tbody tr td.rule', (cells) => cells.map((c) => Array.from(c.querySelectorAll('a'), (a: { textContent: string; getAttribute(name: string): string }) => ({ text: a.textContent, href: a.getAttribute('href') }))));
+    const links = await page.$$eval('#findings tbody tr td.rule', (cells) =>
+      cells.map((c) =>
+        Array.from(c.querySelectorAll('a'), (a: { textContent: string; getAttribute(name: string): string }) => ({
+          text: a.textContent,
+          href: a.getAttribute('href'),
+        })),
+      ),
+    );
     expect(links).toHaveLength(report.findings.length);
     for (const [rule, practice] of links) {
       expect(rule.href).toBe(`https://github.com/opslint/opslint/blob/main/docs/rules/${rule.text}.md`);
@@ -256,7 +313,9 @@ describe('html report', () => {
       expect(practice.text).toMatch(/^OPS\d\d-BP\d\d$/);
       expect(practice.href).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/wellarchitected\/.+\.html$/);
     }
-    expect(new Set(links.map(([rule]) => rule.text))).toEqual(new Set(['lambda-tracing', 'vpc-flow-logs', 'alarm-actions', 'stack-owner-tag']));
+    expect(new Set(links.map(([rule]) => rule.text))).toEqual(
+      new Set(['lambda-tracing', 'vpc-flow-logs', 'alarm-actions', 'stack-owner-tag']),
+    );
   });
 
   it('makes no request: styles, script, charts and icon are inline', async () => {
@@ -265,7 +324,12 @@ describe('html report', () => {
     expect(requests).toEqual([pathToFileURL(reportFile).href]);
     expect(problems).toEqual([]);
     // nothing that could load from elsewhere, were the Content-Security-Policy to let it
-    expect(await page.$$eval('[src], link:not([rel="icon"]), link[rel="icon"]:not([href^="data:"]), iframe, object, embed, base', (els) => els.map((e) => e.outerHTML))).toEqual([]);
+    expect(
+      await page.$$eval(
+        '[src], link:not([rel="icon"]), link[rel="icon"]:not([href^="data:"]), iframe, object, embed, base',
+        (els) => els.map((e) => e.outerHTML),
+      ),
+    ).toEqual([]);
     expect(await page.$$eval('script', (scripts) => scripts.length)).toBe(1);
   });
 
@@ -274,7 +338,9 @@ describe('html report', () => {
     expect(await page.$$eval('img', (imgs) => imgs.length)).toBe(0);
     expect(await page.$$eval('script', (scripts) => scripts.length)).toBe(1);
     const suppressedRow = page.locator('#findings tbody tr.is-suppressed');
-    expect(await suppressedRow.locator('td').nth(1).textContent()).toBe(`Lambda function ${HOSTILE_ID} does not send traces to X-Ray; set TracingConfig.Mode to Active.suppressed ${HOSTILE_REASON}`);
+    expect(await suppressedRow.locator('td').nth(1).textContent()).toBe(
+      `Lambda function ${HOSTILE_ID} does not send traces to X-Ray; set TracingConfig.Mode to Active.suppressed ${HOSTILE_REASON}`,
+    );
     expect(await suppressedRow.locator('td.where .res').textContent()).toBe(HOSTILE_ID);
     // the file name is a filter value that still matches its rows
     await page.selectOption('#filters select[name="stack"]', HOSTILE_FILE);

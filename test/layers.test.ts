@@ -16,21 +16,47 @@ const LAYERS: Readonly<Record<string, { readonly holds: readonly string[]; reado
   semantics: { holds: ['semantics/'], uses: ['leaves', 'model', 'assemblies'] },
   engine: { holds: ['engine/'], uses: ['leaves', 'model', 'assemblies', 'semantics'] },
   sources: { holds: ['sources/', 'inputs/'], uses: ['leaves', 'model', 'assemblies'] },
-  pipeline: { holds: ['scan/', 'parallel/', 'packs/', 'fix/', 'config/'], uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources'] },
+  pipeline: {
+    holds: ['scan/', 'parallel/', 'packs/', 'fix/', 'config/'],
+    uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources'],
+  },
   // a reporter reads the report and nothing of where it came from
   reporters: { holds: ['reporters/'], uses: ['leaves', 'model', 'engine'] },
-  outputs: { holds: ['cdk/', 'cli/', 'testing/'], uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources', 'pipeline', 'reporters', 'root'] },
-  root: { holds: ['compose.ts'], uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources', 'pipeline'] },
-  entries: { holds: ['index.ts', 'rule.ts'], uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources', 'pipeline', 'reporters', 'outputs', 'root'] },
+  outputs: {
+    holds: ['cdk/', 'cli/', 'testing/'],
+    uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources', 'pipeline', 'reporters', 'root'],
+  },
+  root: {
+    holds: ['compose.ts'],
+    uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources', 'pipeline'],
+  },
+  entries: {
+    holds: ['index.ts', 'rule.ts'],
+    uses: [
+      'leaves',
+      'model',
+      'assemblies',
+      'semantics',
+      'engine',
+      'sources',
+      'pipeline',
+      'reporters',
+      'outputs',
+      'root',
+    ],
+  },
 };
 
 function layerOf(rel: string): string {
-  for (const [name, layer] of Object.entries(LAYERS)) if (layer.holds.some((h) => (h.endsWith('/') ? rel.startsWith(h) : rel === h))) return name;
+  for (const [name, layer] of Object.entries(LAYERS))
+    if (layer.holds.some((h) => (h.endsWith('/') ? rel.startsWith(h) : rel === h))) return name;
   throw new Error(`lib/${rel} is in no layer: add it to LAYERS here and to docs/DESIGN.md`);
 }
 
 function libFiles(dir = LIB): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? libFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? libFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
 }
 
 const ALL = new Set(libFiles().map((f) => path.relative(LIB, f).split(path.sep).join('/')));
@@ -45,7 +71,10 @@ function importsOf(file: string): string[] {
   for (const fileName of specifiers(readFileSync(file, 'utf8'))) {
     if (/^opslint(\/|$)/.test(fileName)) out.push(fileName);
     if (!fileName.startsWith('.')) continue;
-    const rel = path.relative(LIB, path.resolve(path.dirname(file), fileName)).split(path.sep).join('/');
+    const rel = path
+      .relative(LIB, path.resolve(path.dirname(file), fileName))
+      .split(path.sep)
+      .join('/');
     if (rel.startsWith('..')) out.push(rel);
     else out.push([`${rel}.ts`, `${rel}/index.ts`].find((c) => ALL.has(c)) ?? `${rel} (no such module)`);
   }
@@ -56,9 +85,18 @@ function importsOf(file: string): string[] {
 function specifiers(text: string): string[] {
   const out: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) out.push(node.moduleSpecifier.text);
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    )
+      out.push(node.moduleSpecifier.text);
     if (ts.isExternalModuleReference(node) && ts.isStringLiteral(node.expression)) out.push(node.expression.text);
-    if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       const [first] = node.arguments;
       if (first && ts.isStringLiteralLike(first)) out.push(first.text);
     }
@@ -80,7 +118,8 @@ describe('the layers of lib', () => {
           continue;
         }
         if (target.startsWith('..')) {
-          if (!(target === '../rules' && rel === 'compose.ts') && target !== '../package.json') wrong.push(`lib/${rel} → ${target}`);
+          if (!(target === '../rules' && rel === 'compose.ts') && target !== '../package.json')
+            wrong.push(`lib/${rel} → ${target}`);
           continue;
         }
         const to = layerOf(target);
@@ -96,7 +135,12 @@ describe('the layers of lib', () => {
     const text = `import { a } from "../cli/io";\nconst b = require('../cli/scan');\nexport * as c from "../sources/deployed";\nvoid import('./rule');\nimport { d } from 'opslint';\nconst e = \`import { f } from './src';\`;\n`;
     const imports = specifiers(text);
     expect(imports).toEqual(['../cli/io', '../cli/scan', '../sources/deployed', './rule', 'opslint']);
-    expect(path.relative(LIB, path.resolve(path.dirname(file), imports[0])).split(path.sep).join('/')).toBe('cli/io');
+    expect(
+      path
+        .relative(LIB, path.resolve(path.dirname(file), imports[0]))
+        .split(path.sep)
+        .join('/'),
+    ).toBe('cli/io');
   });
 
   it('a wrong-way import is caught', () => {

@@ -34,7 +34,15 @@ function indent(text: string, n: number): string {
 }
 
 function alarmProperties(): Record<string, unknown> {
-  return { Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 600, ComparisonOperator: 'GreaterThanThreshold' };
+  return {
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateAgeOfOldestMessage',
+    Statistic: 'Maximum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 600,
+    ComparisonOperator: 'GreaterThanThreshold',
+  };
 }
 
 function utf16(text: string, order: 'le' | 'be'): Buffer {
@@ -46,7 +54,16 @@ function utf16(text: string, order: 'le' | 'be'): Buffer {
 /** The classic "billion laughs": nine levels of nine aliases, 9^9 nodes once expanded, in under a kilobyte. */
 function aliasBomb(): string {
   const lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
-  for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f'], ['h', 'g'], ['i', 'h']]) {
+  for (const [name, prev] of [
+    ['b', 'a'],
+    ['c', 'b'],
+    ['d', 'c'],
+    ['e', 'd'],
+    ['f', 'e'],
+    ['g', 'f'],
+    ['h', 'g'],
+    ['i', 'h'],
+  ]) {
     lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
   }
   return `${lines.join('\n')}\nResources:\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Dimensions: *i\n`;
@@ -69,16 +86,25 @@ function hugeTemplate(): string {
         Runtime: 'nodejs20.x',
         Handler: 'index.handler',
         Role: { 'Fn::GetAtt': [`Role${i}`, 'Arn'] },
-        Code: { ZipFile: `exports.handler = async () => ({ statusCode: 200, body: ${JSON.stringify('x'.repeat(800))} });` },
-        Environment: { Variables: { TABLE: { Ref: `Table${i}` }, STAGE: { 'Fn::Sub': `\${AWS::StackName}-stage-${i}` } } },
+        Code: {
+          ZipFile: `exports.handler = async () => ({ statusCode: 200, body: ${JSON.stringify('x'.repeat(800))} });`,
+        },
+        Environment: {
+          Variables: { TABLE: { Ref: `Table${i}` }, STAGE: { 'Fn::Sub': `\${AWS::StackName}-stage-${i}` } },
+        },
         Tags: [{ Key: 'owner', Value: `team-${i % 50}` }],
       },
     };
     resources[`Role${i}`] = {
       Type: 'AWS::IAM::Role',
       Properties: {
-        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-        ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }],
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        ManagedPolicyArns: [
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
+        ],
       },
     };
     resources[`Table${i}`] = {
@@ -93,7 +119,12 @@ function hugeTemplate(): string {
     resources[`Alarm${i}`] = {
       Type: 'AWS::CloudWatch::Alarm',
       DependsOn: [`Function${i}`],
-      Properties: { ...alarmProperties(), Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: `Function${i}` } }] },
+      Properties: {
+        ...alarmProperties(),
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: `Function${i}` } }],
+      },
     };
   }
   return JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }, null, 2);
@@ -174,7 +205,10 @@ function forEachBlowup(): string {
     Transform: AWS::LanguageExtensions
     Parameters:
       Items: {Type: CommaDelimitedList, Default: '${items}'}
-  `}`.replace('Resources:\n', `Resources:\n  Fn::ForEach::A:\n    - X\n    - !Ref Items\n    - Fn::ForEach::B:\n        - Y\n        - !Ref Items\n        - Fn::ForEach::C:\n            - Z\n            - !Ref Items\n            - 'Topic\${X}\${Y}\${Z}': {Type: AWS::SNS::Topic}\n`);
+  `}`.replace(
+    'Resources:\n',
+    `Resources:\n  Fn::ForEach::A:\n    - X\n    - !Ref Items\n    - Fn::ForEach::B:\n        - Y\n        - !Ref Items\n        - Fn::ForEach::C:\n            - Z\n            - !Ref Items\n            - 'Topic\${X}\${Y}\${Z}': {Type: AWS::SNS::Topic}\n`,
+  );
 }
 
 interface Case {
@@ -199,21 +233,43 @@ interface Case {
 }
 
 /** The good template's findings, by rule, resource and position: a file that differs only in encoding gives the same. */
-const asGood = (findings: readonly Finding[]): string[] => findings.map((f) => `${f.ruleId} ${f.resource} ${f.line}:${f.column}`);
+const asGood = (findings: readonly Finding[]): string[] =>
+  findings.map((f) => `${f.ruleId} ${f.resource} ${f.line}:${f.column}`);
 let goodFindings: string[] = [];
 
 const CASES: readonly Case[] = [
   { name: 'an empty file', file: 'empty.yaml', content: () => '', error: 'empty.yaml: empty file' },
-  { name: 'a file of blank lines and comments', file: 'comments.yaml', content: () => '\n# nothing yet\n\n', error: 'comments.yaml: empty file' },
+  {
+    name: 'a file of blank lines and comments',
+    file: 'comments.yaml',
+    content: () => '\n# nothing yet\n\n',
+    error: 'comments.yaml: empty file',
+  },
   {
     name: 'a binary file',
     file: 'binary.yaml',
-    content: () => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]),
+    content: () =>
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]),
     error: 'binary.yaml: binary file, not a JSON or YAML template',
   },
-  { name: 'UTF-8 with a byte order mark', file: 'bom.yaml', content: () => `\ufeff${GOOD}`, check: (f) => expect(asGood(f)).toEqual(goodFindings) },
-  { name: 'UTF-16 little-endian with a byte order mark', file: 'utf16le.yaml', content: () => utf16(GOOD, 'le'), check: (f) => expect(asGood(f)).toEqual(goodFindings) },
-  { name: 'UTF-16 big-endian with a byte order mark', file: 'utf16be.yaml', content: () => utf16(GOOD, 'be'), check: (f) => expect(asGood(f)).toEqual(goodFindings) },
+  {
+    name: 'UTF-8 with a byte order mark',
+    file: 'bom.yaml',
+    content: () => `\ufeff${GOOD}`,
+    check: (f) => expect(asGood(f)).toEqual(goodFindings),
+  },
+  {
+    name: 'UTF-16 little-endian with a byte order mark',
+    file: 'utf16le.yaml',
+    content: () => utf16(GOOD, 'le'),
+    check: (f) => expect(asGood(f)).toEqual(goodFindings),
+  },
+  {
+    name: 'UTF-16 big-endian with a byte order mark',
+    file: 'utf16be.yaml',
+    content: () => utf16(GOOD, 'be'),
+    check: (f) => expect(asGood(f)).toEqual(goodFindings),
+  },
   {
     name: 'UTF-16 without a byte order mark (cannot be told from binary)',
     file: 'utf16-no-bom.yaml',
@@ -221,9 +277,13 @@ const CASES: readonly Case[] = [
     error: 'utf16-no-bom.yaml: binary file, not a JSON or YAML template',
   },
   {
-    name: 'UTF-32 (its byte order mark starts like UTF-16\'s)',
+    name: "UTF-32 (its byte order mark starts like UTF-16's)",
     file: 'utf32.yaml',
-    content: () => Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), ...[...GOOD].map((ch) => Buffer.from([ch.charCodeAt(0), 0, 0, 0]))]),
+    content: () =>
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe, 0, 0]),
+        ...[...GOOD].map((ch) => Buffer.from([ch.charCodeAt(0), 0, 0, 0])),
+      ]),
     error: 'utf32.yaml: binary file, not a JSON or YAML template',
   },
   {
@@ -235,9 +295,11 @@ const CASES: readonly Case[] = [
   {
     name: 'truncated YAML',
     file: 'truncated.yaml',
-    content: () => 'Resources:\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties: {Namespace: "AWS/SQS", MetricName: Errors',
+    content: () =>
+      'Resources:\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties: {Namespace: "AWS/SQS", MetricName: Errors',
     // at the end of the file, where the mapping should have been closed
-    error: 'truncated.yaml:4:58: invalid YAML: flow map in block collection must be sufficiently indented and end with a }',
+    error:
+      'truncated.yaml:4:58: invalid YAML: flow map in block collection must be sufficiently indented and end with a }',
   },
   {
     name: 'duplicate keys in YAML',
@@ -268,7 +330,8 @@ const CASES: readonly Case[] = [
     file: 'alias-bomb.yaml',
     content: aliasBomb,
     // at the alias whose expansion takes the document past the bound: after b, c, d and e (74,718 nodes), the first *e of f
-    error: 'alias-bomb.yaml:6:8: YAML aliases expand to more than 100000 nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)',
+    error:
+      'alias-bomb.yaml:6:8: YAML aliases expand to more than 100000 nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)',
   },
   {
     name: '10,000-deep nesting in JSON',
@@ -300,14 +363,24 @@ const CASES: readonly Case[] = [
     // written out: in an object literal, __proto__ would set the prototype instead of naming a key
     content: () => `{"Resources": {"__proto__": ${ALARM_JSON}, "constructor": ${ALARM_JSON}}}`,
     resources: 2,
-    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => f.resource)).toEqual(['__proto__', 'constructor']),
+    check: (findings) =>
+      expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => f.resource)).toEqual([
+        '__proto__',
+        'constructor',
+      ]),
   },
   {
     name: '__proto__ and constructor as logical ids (YAML)',
     file: 'proto.yaml',
-    content: () => GOOD.replace('  Alarm:', '  __proto__:') + GOOD.slice('Resources:\n'.length).replace('  Alarm:', '  constructor:'),
+    content: () =>
+      GOOD.replace('  Alarm:', '  __proto__:') +
+      GOOD.slice('Resources:\n'.length).replace('  Alarm:', '  constructor:'),
     resources: 2,
-    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => [f.resource, f.line])).toEqual([['__proto__', 4], ['constructor', 14]]),
+    check: (findings) =>
+      expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => [f.resource, f.line])).toEqual([
+        ['__proto__', 4],
+        ['constructor', 14],
+      ]),
   },
   {
     name: 'Resources as a list',
@@ -325,26 +398,30 @@ const CASES: readonly Case[] = [
     name: 'an unknown short-form tag',
     file: 'unknown-tag.yaml',
     content: () => GOOD.replace('Namespace: AWS/SQS', 'Namespace: !Foo AWS/SQS'),
-    error: "unknown-tag.yaml:5:18: unknown YAML tag !Foo; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags",
+    error:
+      "unknown-tag.yaml:5:18: unknown YAML tag !Foo; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags",
   },
   {
     name: 'a YAML 1.1 type tag',
     file: 'binary-tag.yaml',
     content: () => GOOD.replace('Namespace: AWS/SQS', 'Namespace: !!binary QVdTL1NRUw=='),
-    error: "binary-tag.yaml:5:18: unknown YAML tag !!binary; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags",
+    error:
+      "binary-tag.yaml:5:18: unknown YAML tag !!binary; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags",
   },
   {
     name: 'a language tag that other YAML readers run as code',
     file: 'js-tag.yaml',
     content: () => GOOD.replace('Namespace: AWS/SQS', 'Namespace: !!js/function "function () { process.exit(7) }"'),
-    error: "js-tag.yaml:5:18: unknown YAML tag !!js/function; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags",
+    error:
+      "js-tag.yaml:5:18: unknown YAML tag !!js/function; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags",
   },
   {
     name: 'circular Ref, GetAtt, Sub, DependsOn and conditions',
     file: 'circular.yaml',
     content: () => CIRCULAR,
     resources: 2,
-    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => f.resource)).toEqual(['Alarm']),
+    check: (findings) =>
+      expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => f.resource)).toEqual(['Alarm']),
   },
   {
     // a log group name of a thousand unknowable parts, and a function name that almost fits it: matched as a
@@ -371,21 +448,23 @@ const CASES: readonly Case[] = [
               RetentionInDays: 30
       `,
     resources: 2,
-    check: (findings) => expect(findings.filter((f) => f.ruleId === 'lambda-log-group').map((f) => f.resource)).toEqual(['Fn']),
+    check: (findings) =>
+      expect(findings.filter((f) => f.ruleId === 'lambda-log-group').map((f) => f.resource)).toEqual(['Fn']),
   },
   {
     name: 'a flow list not indented past its key (CloudFormation reads it)',
     file: 'unindented-flow.yaml',
-    content: () => `${GOOD}      Dimensions: [\n      {Name: QueueName, Value: orders},\n      ]\n      Unit: Seconds\n`,
+    content: () =>
+      `${GOOD}      Dimensions: [\n      {Name: QueueName, Value: orders},\n      ]\n      Unit: Seconds\n`,
     check: (f) => expect(asGood(f)).toEqual(goodFindings),
     notes: ['12:19: flow sequence not indented past its key, read as CloudFormation reads it'],
   },
   {
-    name: 'a quoted string continued at its key\'s indentation (CloudFormation reads it)',
+    name: "a quoted string continued at its key's indentation (CloudFormation reads it)",
     file: 'unindented-quote.yaml',
     content: () => GOOD.replace('Namespace: AWS/SQS', "Namespace: 'AWS/\n      SQS'"),
     check: (f) => expect(asGood(f)).toEqual(goodFindings),
-    notes: ["5:18: quoted string continued on a line not indented past its key, read as CloudFormation reads it"],
+    notes: ['5:18: quoted string continued on a line not indented past its key, read as CloudFormation reads it'],
   },
   {
     name: 'a quoted scalar followed by more text on its line (PyYAML rejects it too)',
@@ -396,25 +475,35 @@ const CASES: readonly Case[] = [
   {
     name: 'a template that only its macro makes valid: read, not checked',
     file: 'macro.yaml',
-    content: () => 'Transform: ShortHand\nResources:\n  - SNS::Topic Alerts\n  - CloudWatch::Alarm Age:\n      Threshold: 600\n',
+    content: () =>
+      'Transform: ShortHand\nResources:\n  - SNS::Topic Alerts\n  - CloudWatch::Alarm Age:\n      Threshold: 600\n',
     resources: 0,
     check: (f) => expect(f).toEqual([]),
-    notes: ['1:1: the template uses the macro ShortHand, which rewrites Resources before deployment; the template is not checked (as written: Resources must be a mapping, found a list)'],
+    notes: [
+      '1:1: the template uses the macro ShortHand, which rewrites Resources before deployment; the template is not checked (as written: Resources must be a mapping, found a list)',
+    ],
   },
   {
     name: 'a 2 MB Fn::Sub',
     file: 'huge-sub.yaml',
     content: hugeSub,
     resources: 1,
-    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => [f.resource, f.line])).toEqual([['Alarm', 4]]),
+    check: (findings) =>
+      expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => [f.resource, f.line])).toEqual([
+        ['Alarm', 4],
+      ]),
   },
   {
     // `!x!ef` is `!Ref` through the directive, so the comment holds the only text `!Ref` before it
     name: 'a %TAG directive after a comment of `!Ref` and a thousand ampersands',
     file: 'tag-after-comment.yaml',
-    content: () => `# !Ref${'&'.repeat(1000)}\n%TAG !x! !R\n---\n${GOOD.replace('Namespace: AWS/SQS', 'Namespace: !x!ef AWS::Region')}`,
+    content: () =>
+      `# !Ref${'&'.repeat(1000)}\n%TAG !x! !R\n---\n${GOOD.replace('Namespace: AWS/SQS', 'Namespace: !x!ef AWS::Region')}`,
     unreadable: 'either',
-    check: (f) => expect(asGood(f).map((x) => x.replace(/ \d+:\d+$/, ''))).toEqual(goodFindings.map((x) => x.replace(/ \d+:\d+$/, ''))),
+    check: (f) =>
+      expect(asGood(f).map((x) => x.replace(/ \d+:\d+$/, ''))).toEqual(
+        goodFindings.map((x) => x.replace(/ \d+:\d+$/, '')),
+      ),
   },
   {
     name: 'a chain of Fn::FindInMap through Fn::If on an unknown condition, thirty levels deep',
@@ -450,9 +539,18 @@ const CASES: readonly Case[] = [
   {
     name: 'logical ids with control characters, escape sequences, bidirectional overrides, line separators and Markdown (JSON)',
     file: 'hostile-ids.json',
-    content: () => JSON.stringify({ Resources: Object.fromEntries(HOSTILE_IDS.map((id) => [id, JSON.parse(ALARM_JSON) as unknown])) }),
+    content: () =>
+      JSON.stringify({
+        Resources: Object.fromEntries(HOSTILE_IDS.map((id) => [id, JSON.parse(ALARM_JSON) as unknown])),
+      }),
     resources: HOSTILE_IDS.length,
-    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => f.resource).sort()).toEqual([...HOSTILE_IDS].sort()),
+    check: (findings) =>
+      expect(
+        findings
+          .filter((f) => f.ruleId === 'alarm-actions')
+          .map((f) => f.resource)
+          .sort(),
+      ).toEqual([...HOSTILE_IDS].sort()),
   },
   {
     name: 'parameters named constructor, valueOf, toString, __proto__ and hasOwnProperty, also given on the command line',
@@ -471,25 +569,42 @@ const CASES: readonly Case[] = [
         Parameters: { Big: { Type: 'String', Default: 'x'.repeat(100_000) } },
         Resources: {
           Alarm: JSON.parse(ALARM_JSON) as unknown,
-          Rule: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmRule: { 'Fn::Join': ['', Array(6000).fill({ Ref: 'Big' })] } } },
-          Board: { Type: 'AWS::CloudWatch::Dashboard', Properties: { DashboardBody: { 'Fn::Join': ['', Array(6000).fill({ Ref: 'Big' })] } } },
+          Rule: {
+            Type: 'AWS::CloudWatch::CompositeAlarm',
+            Properties: { AlarmRule: { 'Fn::Join': ['', Array(6000).fill({ Ref: 'Big' })] } },
+          },
+          Board: {
+            Type: 'AWS::CloudWatch::Dashboard',
+            Properties: { DashboardBody: { 'Fn::Join': ['', Array(6000).fill({ Ref: 'Big' })] } },
+          },
         },
       }),
     unreadable: 'either',
     check: (f) => expect(f.filter((x) => x.ruleId === INTERNAL_ERROR)).toEqual([]),
   },
-  { name: 'an empty Resources section', file: 'empty-resources.yaml', content: () => 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n', unreadable: 'either' },
+  {
+    name: 'an empty Resources section',
+    file: 'empty-resources.yaml',
+    content: () => 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n',
+    unreadable: 'either',
+  },
   {
     name: 'invalid UTF-8 in a value',
     file: 'invalid-utf8.yaml',
-    content: () => Buffer.concat([Buffer.from(GOOD.slice(0, GOOD.indexOf('AWS/SQS') + 7)), Buffer.from([0xff, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from(GOOD.slice(GOOD.indexOf('AWS/SQS') + 7))]),
+    content: () =>
+      Buffer.concat([
+        Buffer.from(GOOD.slice(0, GOOD.indexOf('AWS/SQS') + 7)),
+        Buffer.from([0xff, 0xc3, 0x28, 0xed, 0xa0, 0x80]),
+        Buffer.from(GOOD.slice(GOOD.indexOf('AWS/SQS') + 7)),
+      ]),
     unreadable: 'either',
   },
   {
     name: 'JSON with a byte order mark',
     file: 'bom.json',
     content: () => `\ufeff${GOOD_JSON}`,
-    check: (findings) => expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => f.resource)).toEqual(['Alarm']),
+    check: (findings) =>
+      expect(findings.filter((f) => f.ruleId === 'alarm-actions').map((f) => f.resource)).toEqual(['Alarm']),
   },
   {
     name: '800-deep nesting in YAML, under --max-depth 1000',
@@ -517,7 +632,13 @@ const CASES: readonly Case[] = [
     name: 'a web app folder: its manifest.json is no cloud assembly, and the template beside it is scanned',
     file: 'webapp',
     folder: () => ({
-      'webapp/manifest.json': JSON.stringify({ name: 'Shop', short_name: 'Shop', start_url: '/', display: 'standalone', icons: [{ src: 'icon.png', sizes: '192x192' }] }),
+      'webapp/manifest.json': JSON.stringify({
+        name: 'Shop',
+        short_name: 'Shop',
+        start_url: '/',
+        display: 'standalone',
+        icons: [{ src: 'icon.png', sizes: '192x192' }],
+      }),
       'webapp/template.yaml': GOOD,
     }),
     scanned: 'webapp/template.yaml',
@@ -547,8 +668,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * `opslint scan FILES --format json`, on the main thread: worker threads started from the TypeScript sources
  * compile them first, which takes longer than these scans (test/parallel.test.ts runs scans on workers).
  */
-async function scan(files: string[], extra: readonly string[] = []): Promise<{ code: number; stderr: string; report: ScanReport }> {
-  const { code, stdout, stderr } = await runCli(['scan', ...files, '--format', 'json', '--no-config', '--jobs', '1', ...extra], { cwd: dir });
+async function scan(
+  files: string[],
+  extra: readonly string[] = [],
+): Promise<{ code: number; stderr: string; report: ScanReport }> {
+  const { code, stdout, stderr } = await runCli(
+    ['scan', ...files, '--format', 'json', '--no-config', '--jobs', '1', ...extra],
+    { cwd: dir },
+  );
   return { code, stderr, report: JSON.parse(stdout) as ScanReport };
 }
 
@@ -558,42 +685,57 @@ describe('the malformed-input matrix', () => {
     expect(statSync(path.join(dir, 'huge.json')).size).toBeGreaterThanOrEqual(30 * 1024 * 1024);
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const { code, stderr, report } = await scan([c.file, 'good.yaml'], c.args);
-    // the good template is scanned whatever happens to the other
-    expect(report.summary.files).toContain('good.yaml');
-    expect(asGood(report.findings.filter((f) => f.file === 'good.yaml'))).toEqual(goodFindings);
-    if (c.error !== undefined) {
-      const [where, ...rest] = c.error.split(': ');
-      const m = /^(.*?)(?::(\d+):(\d+))?$/.exec(where)!;
-      expect(report.errors).toEqual([{ file: m[1], ...(m[2] ? { line: Number(m[2]), column: Number(m[3]) } : {}), message: rest.join(': ') }]);
-      expect(stderr).toBe(`${c.error}\n`);
-      expect(report.summary.files).toEqual(['good.yaml']);
-      expect(code).toBe(2);
-    } else if (c.unreadable === 'yes' || (c.unreadable === 'either' && report.errors.length > 0)) {
-      // the contract, whatever the message: one error, for this file, one line `file[:line:col]: message`
-      expect(report.errors.map((e) => e.file)).toEqual([c.file]);
-      expect(stderr).toMatch(new RegExp(`^${c.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+:\\d+)?: [^\\n]+\\n$`));
-      expect(report.summary.files).toEqual(['good.yaml']);
-      expect(code).toBe(2);
-    } else {
-      const file = c.scanned ?? c.file;
-      expect(report.errors).toEqual([]);
-      expect(stderr).toBe('');
-      expect(report.summary.files).toEqual([file, 'good.yaml'].sort());
-      if (c.unreadable === undefined || c.resources !== undefined) expect(report.summary.resources).toBe(1 + (c.resources ?? 1));
-      c.check?.(report.findings.filter((f) => f.file === file));
-      if (c.notes) expect(report.summary.notes.filter((n) => n.file === file).map((n) => `${n.line}:${n.column}: ${n.message}`)).toEqual(c.notes);
-      expect(code).toBe(1);
-    }
-  }, 300_000);
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const { code, stderr, report } = await scan([c.file, 'good.yaml'], c.args);
+      // the good template is scanned whatever happens to the other
+      expect(report.summary.files).toContain('good.yaml');
+      expect(asGood(report.findings.filter((f) => f.file === 'good.yaml'))).toEqual(goodFindings);
+      if (c.error !== undefined) {
+        const [where, ...rest] = c.error.split(': ');
+        const m = /^(.*?)(?::(\d+):(\d+))?$/.exec(where)!;
+        expect(report.errors).toEqual([
+          { file: m[1], ...(m[2] ? { line: Number(m[2]), column: Number(m[3]) } : {}), message: rest.join(': ') },
+        ]);
+        expect(stderr).toBe(`${c.error}\n`);
+        expect(report.summary.files).toEqual(['good.yaml']);
+        expect(code).toBe(2);
+      } else if (c.unreadable === 'yes' || (c.unreadable === 'either' && report.errors.length > 0)) {
+        // the contract, whatever the message: one error, for this file, one line `file[:line:col]: message`
+        expect(report.errors.map((e) => e.file)).toEqual([c.file]);
+        expect(stderr).toMatch(
+          new RegExp(`^${c.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+:\\d+)?: [^\\n]+\\n$`),
+        );
+        expect(report.summary.files).toEqual(['good.yaml']);
+        expect(code).toBe(2);
+      } else {
+        const file = c.scanned ?? c.file;
+        expect(report.errors).toEqual([]);
+        expect(stderr).toBe('');
+        expect(report.summary.files).toEqual([file, 'good.yaml'].sort());
+        if (c.unreadable === undefined || c.resources !== undefined)
+          expect(report.summary.resources).toBe(1 + (c.resources ?? 1));
+        c.check?.(report.findings.filter((f) => f.file === file));
+        if (c.notes)
+          expect(
+            report.summary.notes.filter((n) => n.file === file).map((n) => `${n.line}:${n.column}: ${n.message}`),
+          ).toEqual(c.notes);
+        expect(code).toBe(1);
+      }
+    },
+    300_000,
+  );
 
   it('reports every unreadable file at once, one line each, and scans all the others', async () => {
     // rows with options of their own, folders and the largest files are left out
     const together = CASES.filter((c) => !c.file.startsWith('huge') && !c.args && !c.folder);
     const broken = together.filter((c) => c.error !== undefined);
     const readable = together.filter((c) => c.error === undefined && c.unreadable === undefined);
-    const { code, stdout, stderr } = await runCli(['scan', ...together.map((c) => c.file), 'good.yaml', '--no-config', '--no-color'], { cwd: dir });
+    const { code, stdout, stderr } = await runCli(
+      ['scan', ...together.map((c) => c.file), 'good.yaml', '--no-config', '--no-color'],
+      { cwd: dir },
+    );
     expect(code).toBe(2);
     expect(stderr).toBe('');
     const errors = stdout.slice(stdout.indexOf('Input errors\n')).split('\n\n')[0].split('\n').slice(1);
@@ -606,12 +748,16 @@ describe('the malformed-input matrix', () => {
       if (c.unreadable === 'yes') expect(lines).toHaveLength(1);
     }
     expect(errors.filter((e) => known.has(e))).toEqual([...known].sort((a, b) => (a < b ? -1 : 1)));
-    expect(others.filter((e) => !together.some((c) => c.unreadable !== undefined && e.startsWith(`  error  ${c.file}:`)))).toEqual([]);
+    expect(
+      others.filter((e) => !together.some((c) => c.unreadable !== undefined && e.startsWith(`  error  ${c.file}:`))),
+    ).toEqual([]);
     expect(stdout).not.toMatch(/^\s+at /m);
     // each file that could be read has its heading over its findings (a template that is not checked has neither)
     // (a name with control characters is shown escaped)
-    // eslint-disable-next-line no-control-regex
-    const plain = readable.filter((r) => r.resources !== 0 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(r.file));
+    const plain = readable.filter(
+      // eslint-disable-next-line no-control-regex
+      (r) => r.resources !== 0 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(r.file),
+    );
     for (const c of [...plain, { file: 'good.yaml' }]) expect(stdout.split('\n')).toContain(c.file);
     // and its notes are listed, one line each
     for (const c of readable) for (const note of c.notes ?? []) expect(stdout).toContain(`  note  ${c.file}:${note}\n`);
@@ -626,7 +772,9 @@ describe('limits', () => {
   it('refuse a file larger than --max-file-size, without reading it', async () => {
     const { code, stderr, report } = await scan(['good.yaml', 'huge-sub.yaml'], ['--max-file-size', '1MB']);
     expect(code).toBe(2);
-    expect(stderr).toBe(`huge-sub.yaml: file is ${Buffer.byteLength(hugeSub())} bytes, more than 1048576 bytes (limit: --max-file-size, limits.maxFileSize)\n`);
+    expect(stderr).toBe(
+      `huge-sub.yaml: file is ${Buffer.byteLength(hugeSub())} bytes, more than 1048576 bytes (limit: --max-file-size, limits.maxFileSize)\n`,
+    );
     expect(report.summary.files).toEqual(['good.yaml']);
   });
 
@@ -636,44 +784,111 @@ describe('limits', () => {
     truncateSync(file, 50 * 1024 * 1024 + 1);
     const { code, stderr } = await scan(['good.yaml', 'sparse.json']);
     expect(code).toBe(2);
-    expect(stderr).toBe('sparse.json: file is 52428801 bytes, more than 52428800 bytes (limit: --max-file-size, limits.maxFileSize)\n');
+    expect(stderr).toBe(
+      'sparse.json: file is 52428801 bytes, more than 52428800 bytes (limit: --max-file-size, limits.maxFileSize)\n',
+    );
     rmSync(file);
   });
 
   it('refuse nesting deeper than --max-depth, and aliases beyond --max-alias-nodes', async () => {
     writeFileSync(path.join(dir, 'nested.yaml'), deepTemplate);
     writeFileSync(path.join(dir, 'aliases.yaml'), aliases);
-    const { code, report } = await scan(['good.yaml', 'nested.yaml', 'aliases.yaml'], ['--max-depth', '6', '--max-alias-nodes', '5']);
+    const { code, report } = await scan(
+      ['good.yaml', 'nested.yaml', 'aliases.yaml'],
+      ['--max-depth', '6', '--max-alias-nodes', '5'],
+    );
     expect(code).toBe(2);
     expect(report.errors).toEqual([
-      { file: 'aliases.yaml', line: 6, column: 34, message: 'YAML aliases expand to more than 5 nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)' },
+      {
+        file: 'aliases.yaml',
+        line: 6,
+        column: 34,
+        message:
+          'YAML aliases expand to more than 5 nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)',
+      },
       // the root, Resources, Queue and Properties mappings, then the third list
-      { file: 'nested.yaml', line: 5, column: 15, message: 'nesting deeper than 6 levels (limit: --max-depth, limits.maxDepth)' },
+      {
+        file: 'nested.yaml',
+        line: 5,
+        column: 15,
+        message: 'nesting deeper than 6 levels (limit: --max-depth, limits.maxDepth)',
+      },
     ]);
     // one level and one node more, and both are read
-    const wider = await scan(['good.yaml', 'nested.yaml', 'aliases.yaml'], ['--max-depth', '7', '--max-alias-nodes', '6']);
+    const wider = await scan(
+      ['good.yaml', 'nested.yaml', 'aliases.yaml'],
+      ['--max-depth', '7', '--max-alias-nodes', '6'],
+    );
     expect(wider.report.errors).toEqual([]);
     expect(wider.report.summary.files).toEqual(['aliases.yaml', 'good.yaml', 'nested.yaml']);
   });
 
   it('come from the configuration file, and the command line wins', async () => {
-    writeFileSync(path.join(dir, 'limits.config.yaml'), 'limits:\n  maxFileSize: 1KB\n  maxDepth: 6\n  maxAliasNodes: 5\n');
-    const fromConfig = await runCli(['scan', 'good.yaml', 'nested.yaml', 'aliases.yaml', 'huge-sub.yaml', '--format', 'json', '--jobs', '1', '-c', 'limits.config.yaml'], { cwd: dir });
-    expect((JSON.parse(fromConfig.stdout) as ScanReport).errors.map((e) => [e.file, e.message.replace(/ \(.*/, '')])).toEqual([
+    writeFileSync(
+      path.join(dir, 'limits.config.yaml'),
+      'limits:\n  maxFileSize: 1KB\n  maxDepth: 6\n  maxAliasNodes: 5\n',
+    );
+    const fromConfig = await runCli(
+      [
+        'scan',
+        'good.yaml',
+        'nested.yaml',
+        'aliases.yaml',
+        'huge-sub.yaml',
+        '--format',
+        'json',
+        '--jobs',
+        '1',
+        '-c',
+        'limits.config.yaml',
+      ],
+      { cwd: dir },
+    );
+    expect(
+      (JSON.parse(fromConfig.stdout) as ScanReport).errors.map((e) => [e.file, e.message.replace(/ \(.*/, '')]),
+    ).toEqual([
       ['aliases.yaml', 'YAML aliases expand to more than 5 nodes: an alias bomb?'],
       ['huge-sub.yaml', `file is ${Buffer.byteLength(hugeSub())} bytes, more than 1024 bytes`],
       ['nested.yaml', 'nesting deeper than 6 levels'],
     ]);
-    const overridden = await runCli(['scan', 'good.yaml', 'nested.yaml', 'aliases.yaml', '--format', 'json', '--jobs', '1', '-c', 'limits.config.yaml', '--max-depth', '7', '--max-alias-nodes', '6'], { cwd: dir });
+    const overridden = await runCli(
+      [
+        'scan',
+        'good.yaml',
+        'nested.yaml',
+        'aliases.yaml',
+        '--format',
+        'json',
+        '--jobs',
+        '1',
+        '-c',
+        'limits.config.yaml',
+        '--max-depth',
+        '7',
+        '--max-alias-nodes',
+        '6',
+      ],
+      { cwd: dir },
+    );
     expect((JSON.parse(overridden.stdout) as ScanReport).errors).toEqual([]);
   });
 
   it.each([
-    [['--max-file-size', 'lots'], 'opslint: --max-file-size must be a size such as 1048576, 512KB, 50MB or 1GB, not "lots"\n'],
+    [
+      ['--max-file-size', 'lots'],
+      'opslint: --max-file-size must be a size such as 1048576, 512KB, 50MB or 1GB, not "lots"\n',
+    ],
     [['--max-depth', '5000'], 'opslint: --max-depth must be a whole number from 1 to 1000, not "5000"\n'],
-    [['--max-alias-nodes', '0'], 'opslint: --max-alias-nodes must be a whole number from 1 to 9007199254740991, not "0"\n'],
+    [
+      ['--max-alias-nodes', '0'],
+      'opslint: --max-alias-nodes must be a whole number from 1 to 9007199254740991, not "0"\n',
+    ],
   ])('reject a value that is not one: %j', async (args, message) => {
-    expect(await runCli(['scan', 'good.yaml', '--no-config', ...args], { cwd: dir })).toEqual({ code: 2, stdout: '', stderr: message });
+    expect(await runCli(['scan', 'good.yaml', '--no-config', ...args], { cwd: dir })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: message,
+    });
   });
 
   it('are checked in the configuration file, with its line', async () => {

@@ -99,8 +99,14 @@ describe('resources', () => {
   });
 
   it('resolve values at a path (Template.valueAt)', () => {
-    expect(template.valueAt(resource(template, 'Payments'), 'Properties.DelaySeconds')).toEqual({ known: true, value: 5 });
-    expect(template.valueAt(resource(template, 'Payments'), 'Properties.Missing')).toEqual({ known: true, value: undefined });
+    expect(template.valueAt(resource(template, 'Payments'), 'Properties.DelaySeconds')).toEqual({
+      known: true,
+      value: 5,
+    });
+    expect(template.valueAt(resource(template, 'Payments'), 'Properties.Missing')).toEqual({
+      known: true,
+      value: undefined,
+    });
   });
 });
 
@@ -134,12 +140,15 @@ describe('sections', () => {
 
   it('list the transforms, given as one name, a list, or a name with parameters', () => {
     expect(template.transforms).toEqual(['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
-    expect(load('Transform: AWS::Serverless-2016-10-31\nResources: {}\n').transforms).toEqual(['AWS::Serverless-2016-10-31']);
-    expect(load('Resources: {}\n').transforms).toEqual([]);
-    expect(load('Transform: [{Name: AWS::Include, Parameters: {Location: s3://b/k}}, AWS::Serverless-2016-10-31]\nResources: {}\n').transforms).toEqual([
-      'AWS::Include',
+    expect(load('Transform: AWS::Serverless-2016-10-31\nResources: {}\n').transforms).toEqual([
       'AWS::Serverless-2016-10-31',
     ]);
+    expect(load('Resources: {}\n').transforms).toEqual([]);
+    expect(
+      load(
+        'Transform: [{Name: AWS::Include, Parameters: {Location: s3://b/k}}, AWS::Serverless-2016-10-31]\nResources: {}\n',
+      ).transforms,
+    ).toEqual(['AWS::Include', 'AWS::Serverless-2016-10-31']);
   });
 
   it('are empty when absent or empty', () => {
@@ -149,7 +158,13 @@ describe('sections', () => {
     expect(bare.mappings).toEqual({});
     expect(bare.outputs).toEqual({});
     // the one note: CloudFormation rejects a template without resources
-    expect(bare.unresolved).toEqual([{ path: 'Resources', position: { line: 1, column: 1 }, message: 'Resources is empty: CloudFormation rejects a template without resources' }]);
+    expect(bare.unresolved).toEqual([
+      {
+        path: 'Resources',
+        position: { line: 1, column: 1 },
+        message: 'Resources is empty: CloudFormation rejects a template without resources',
+      },
+    ]);
   });
 });
 
@@ -277,7 +292,9 @@ describe('SAM Globals', () => {
   });
 
   it('ignore Globals that are not a mapping', () => {
-    const t = load('Globals: [Function]\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {Runtime: java21}\n');
+    const t = load(
+      'Globals: [Function]\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {Runtime: java21}\n',
+    );
     expect(resource(t, 'Fn').properties).toEqual({ Runtime: 'java21' });
   });
 });
@@ -348,7 +365,11 @@ describe('Fn::ForEach (AWS::LanguageExtensions)', () => {
   });
 
   it('expands a parameter value given as input, over the default', () => {
-    expect([...load(fromParameter, { Names: 'Audit,Billing , Carts' }).resources.keys()]).toEqual(['TopicAudit', 'TopicBilling', 'TopicCarts']);
+    expect([...load(fromParameter, { Names: 'Audit,Billing , Carts' }).resources.keys()]).toEqual([
+      'TopicAudit',
+      'TopicBilling',
+      'TopicCarts',
+    ]);
   });
 
   it('expands nested loops', () => {
@@ -365,7 +386,12 @@ describe('Fn::ForEach (AWS::LanguageExtensions)', () => {
                   Properties:
                     QueueName: !Sub '\${Env}-\${Name}'
     `);
-    expect([...t.resources.keys()]).toEqual(['DevOrdersQueue', 'DevPaymentsQueue', 'ProdOrdersQueue', 'ProdPaymentsQueue']);
+    expect([...t.resources.keys()]).toEqual([
+      'DevOrdersQueue',
+      'DevPaymentsQueue',
+      'ProdOrdersQueue',
+      'ProdPaymentsQueue',
+    ]);
     expect(resource(t, 'ProdOrdersQueue').properties.QueueName).toEqual({ 'Fn::Sub': 'Prod-Orders' });
   });
 
@@ -406,7 +432,10 @@ describe('Fn::ForEach (AWS::LanguageExtensions)', () => {
     expect(t.resources.size).toBe(0);
     expect(t.unresolved.map((u) => [u.path, u.message])).toEqual([
       ['Resources.Fn::ForEach::One', 'the collection of Fn::ForEach::One is not a list'],
-      ['Resources.Fn::ForEach::Two', 'Fn::ForEach::Two must be a list of an identifier, a collection and an output mapping'],
+      [
+        'Resources.Fn::ForEach::Two',
+        'Fn::ForEach::Two must be a list of an identifier, a collection and an output mapping',
+      ],
     ]);
   });
 
@@ -431,27 +460,41 @@ describe('Fn::ForEach (AWS::LanguageExtensions)', () => {
     expect(Object.keys(t.conditions)).toEqual(['Isdev', 'Isprod']);
     expect(t.resolver.condition('Isprod')).toBe(true);
     expect(t.resolver.condition('Isdev')).toBe(false);
-    expect(t.outputs).toEqual({ devUrl: { Value: { 'Fn::Sub': 'https://dev.example.com' } }, prodUrl: { Value: { 'Fn::Sub': 'https://prod.example.com' } } });
+    expect(t.outputs).toEqual({
+      devUrl: { Value: { 'Fn::Sub': 'https://dev.example.com' } },
+      prodUrl: { Value: { 'Fn::Sub': 'https://prod.example.com' } },
+    });
     expect(t.sourceMap.locate(t.outputs, ['prodUrl', 'Value'])).toEqual({ line: 15, column: 9 });
   });
 
   describe('the corpus templates that use it', () => {
-    it.each(['CloudFormation__fn-foreach-ddb.yaml', 'CloudFormation__fn-foreach-ddb.json'])('%s: one table per name', (name) => {
-      const t = loadTemplate(path.join(CORPUS, 'aws-cfn-templates', name), { explicit: true })!;
-      expect([...t.resources.keys()]).toEqual(['DynamoDBPoints', 'DynamoDBScore', 'DynamoDBName', 'DynamoDBLeaderboard']);
-      expect(t.resourcesOfType('AWS::DynamoDB::Table')).toHaveLength(4);
-      expect(resource(t, 'DynamoDBLeaderboard').properties.TableName).toBe('Leaderboard');
-      expect(t.unresolved).toEqual([]);
-    });
+    it.each(['CloudFormation__fn-foreach-ddb.yaml', 'CloudFormation__fn-foreach-ddb.json'])(
+      '%s: one table per name',
+      (name) => {
+        const t = loadTemplate(path.join(CORPUS, 'aws-cfn-templates', name), { explicit: true })!;
+        expect([...t.resources.keys()]).toEqual([
+          'DynamoDBPoints',
+          'DynamoDBScore',
+          'DynamoDBName',
+          'DynamoDBLeaderboard',
+        ]);
+        expect(t.resourcesOfType('AWS::DynamoDB::Table')).toHaveLength(4);
+        expect(resource(t, 'DynamoDBLeaderboard').properties.TableName).toBe('Leaderboard');
+        expect(t.unresolved).toEqual([]);
+      },
+    );
 
-    it.each(['CloudFormation__fn-foreach-s3-outputs.yaml', 'CloudFormation__fn-foreach-s3-outputs.json'])('%s: buckets and their outputs', (name) => {
-      const t = loadTemplate(path.join(CORPUS, 'aws-cfn-templates', name), { explicit: true })!;
-      expect([...t.resources.keys()]).toEqual(['S3BucketA', 'S3BucketB', 'S3BucketC']);
-      expect(resource(t, 'S3BucketB').definition.DeletionPolicy).toBe('Retain');
-      expect(Object.keys(t.outputs)).toEqual(['S3BucketAArn', 'S3BucketBArn', 'S3BucketCArn']);
-      expect(t.outputs.S3BucketCArn).toEqual({ Value: { 'Fn::GetAtt': [{ 'Fn::Sub': 'S3BucketC' }, 'Arn'] } });
-      expect(t.unresolved).toEqual([]);
-    });
+    it.each(['CloudFormation__fn-foreach-s3-outputs.yaml', 'CloudFormation__fn-foreach-s3-outputs.json'])(
+      '%s: buckets and their outputs',
+      (name) => {
+        const t = loadTemplate(path.join(CORPUS, 'aws-cfn-templates', name), { explicit: true })!;
+        expect([...t.resources.keys()]).toEqual(['S3BucketA', 'S3BucketB', 'S3BucketC']);
+        expect(resource(t, 'S3BucketB').definition.DeletionPolicy).toBe('Retain');
+        expect(Object.keys(t.outputs)).toEqual(['S3BucketAArn', 'S3BucketBArn', 'S3BucketCArn']);
+        expect(t.outputs.S3BucketCArn).toEqual({ Value: { 'Fn::GetAtt': [{ 'Fn::Sub': 'S3BucketC' }, 'Arn'] } });
+        expect(t.unresolved).toEqual([]);
+      },
+    );
 
     it('a collection from a mapping keyed by a parameter: unresolved without a value, expanded with one', () => {
       const file = path.join(CORPUS, 'cfn-lint', 'test__fixtures__templates__good__functions__foreach.yaml');
@@ -463,11 +506,19 @@ describe('Fn::ForEach (AWS::LanguageExtensions)', () => {
       ]);
       const known = loadTemplate(file, { explicit: true, parameters: { Environment: 'Production' } })!;
       expect([...known.resources.keys()]).toEqual(['S3BucketA', 'S3BucketB', 'S3BucketC']);
-      expect(resource(known, 'S3BucketC').properties.MetricsConfigurations).toEqual([{ Id: { 'Fn::Sub': 'EntireBucketC' } }]);
+      expect(resource(known, 'S3BucketC').properties.MetricsConfigurations).toEqual([
+        { Id: { 'Fn::Sub': 'EntireBucketC' } },
+      ]);
       expect(Object.keys(known.outputs)).toEqual([
-        'S3BucketAArn', 'S3BucketADomainName', 'S3BucketAWebsiteURL',
-        'S3BucketBArn', 'S3BucketBDomainName', 'S3BucketBWebsiteURL',
-        'S3BucketCArn', 'S3BucketCDomainName', 'S3BucketCWebsiteURL',
+        'S3BucketAArn',
+        'S3BucketADomainName',
+        'S3BucketAWebsiteURL',
+        'S3BucketBArn',
+        'S3BucketBDomainName',
+        'S3BucketBWebsiteURL',
+        'S3BucketCArn',
+        'S3BucketCDomainName',
+        'S3BucketCWebsiteURL',
       ]);
     });
   });
@@ -495,8 +546,18 @@ describe('SAM IgnoreGlobals', () => {
       { explicit: true },
     )!;
     expect(t.resources.get('All')!.properties).toEqual({ IgnoreGlobals: '*', Handler: 'a.handler' });
-    expect(t.resources.get('Some')!.properties).toEqual({ Runtime: 'nodejs22.x', MemorySize: 256, IgnoreGlobals: ['Tracing'], Handler: 'b.handler' });
-    expect(t.resources.get('None')!.properties).toEqual({ Runtime: 'nodejs22.x', Tracing: 'Active', MemorySize: 256, Handler: 'c.handler' });
+    expect(t.resources.get('Some')!.properties).toEqual({
+      Runtime: 'nodejs22.x',
+      MemorySize: 256,
+      IgnoreGlobals: ['Tracing'],
+      Handler: 'b.handler',
+    });
+    expect(t.resources.get('None')!.properties).toEqual({
+      Runtime: 'nodejs22.x',
+      Tracing: 'Active',
+      MemorySize: 256,
+      Handler: 'c.handler',
+    });
   });
 });
 
@@ -518,16 +579,42 @@ describe('macros (Transform names that are not AWS transforms)', () => {
     expect(t.checked).toBe(false);
     expect(t.resources.size).toBe(0);
     expect(t.parameters).toEqual({ Env: { Type: 'String', Default: 'dev' } });
-    expect(t.unresolved).toEqual([{ path: '', position: { line: 1, column: 1 }, message: notChecked('ShortHand', 'Resources must be a mapping, found a list') }]);
+    expect(t.unresolved).toEqual([
+      {
+        path: '',
+        position: { line: 1, column: 1 },
+        message: notChecked('ShortHand', 'Resources must be a mapping, found a list'),
+      },
+    ]);
     // positions in the rest of the document are kept
     expect(t.locate('Parameters.Env.Default')).toEqual({ line: 3, column: 23 });
   });
 
   it.each<[string, string, string, { line: number; column: number }]>([
-    ['a resource that is not a mapping', 'Transform: Expand\nResources:\n  Bucket: S3 bucket\n', 'resource Bucket must be a mapping, found a string', { line: 1, column: 1 }],
-    ['a resource without Type', 'Transform: [AWS::Serverless-2016-10-31, Expand]\nResources:\n  Bucket:\n    Properties: {}\n', 'resource Bucket has no Type', { line: 1, column: 41 }],
-    ['a Type that is not a string', 'Transform:\n  - AWS::LanguageExtensions\n  - Name: Expand\n    Parameters: {Mode: all}\nResources:\n  Bucket:\n    Type: [S3, Bucket]\n', 'resource Bucket has a Type that is not a string', { line: 3, column: 5 }],
-    ['Resources not a mapping, macro named with parameters', 'Transform: {Name: Expand, Parameters: {}}\nResources: S3::Bucket\n', 'Resources must be a mapping, found a string', { line: 1, column: 13 }],
+    [
+      'a resource that is not a mapping',
+      'Transform: Expand\nResources:\n  Bucket: S3 bucket\n',
+      'resource Bucket must be a mapping, found a string',
+      { line: 1, column: 1 },
+    ],
+    [
+      'a resource without Type',
+      'Transform: [AWS::Serverless-2016-10-31, Expand]\nResources:\n  Bucket:\n    Properties: {}\n',
+      'resource Bucket has no Type',
+      { line: 1, column: 41 },
+    ],
+    [
+      'a Type that is not a string',
+      'Transform:\n  - AWS::LanguageExtensions\n  - Name: Expand\n    Parameters: {Mode: all}\nResources:\n  Bucket:\n    Type: [S3, Bucket]\n',
+      'resource Bucket has a Type that is not a string',
+      { line: 3, column: 5 },
+    ],
+    [
+      'Resources not a mapping, macro named with parameters',
+      'Transform: {Name: Expand, Parameters: {}}\nResources: S3::Bucket\n',
+      'Resources must be a mapping, found a string',
+      { line: 1, column: 13 },
+    ],
   ])('%s', (_what, text, asWritten, position) => {
     const t = load(text);
     expect(t.checked).toBe(false);
@@ -542,7 +629,9 @@ describe('macros (Transform names that are not AWS transforms)', () => {
   });
 
   it('a template with a macro whose resources are valid as written is checked as written', () => {
-    const t = load('Transform: [AWS::Serverless-2016-10-31, {Name: Boto3, Parameters: {}}]\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n');
+    const t = load(
+      'Transform: [AWS::Serverless-2016-10-31, {Name: Boto3, Parameters: {}}]\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
+    );
     expect(t.checked).toBe(true);
     expect([...t.resources.keys()]).toEqual(['Topic']);
     expect(t.unresolved).toEqual([]);
@@ -557,10 +646,24 @@ describe('macros (Transform names that are not AWS transforms)', () => {
       }
       return 'no error';
     };
-    for (const aws of ['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions', 'AWS::Include', 'AWS::CodeDeployBlueGreen', 'AWS::SecretsManager-2020-07-23', 'AWS::SecretsManager-2024-09-16', 'AWS::ServiceCatalog']) {
-      expect(failure(`Transform: ${aws}\nResources:\n  Bucket:\n    Properties: {}\n`)).toBe('template.yaml:3:3: resource Bucket has no Type');
+    for (const aws of [
+      'AWS::Serverless-2016-10-31',
+      'AWS::LanguageExtensions',
+      'AWS::Include',
+      'AWS::CodeDeployBlueGreen',
+      'AWS::SecretsManager-2020-07-23',
+      'AWS::SecretsManager-2024-09-16',
+      'AWS::ServiceCatalog',
+    ]) {
+      expect(failure(`Transform: ${aws}\nResources:\n  Bucket:\n    Properties: {}\n`)).toBe(
+        'template.yaml:3:3: resource Bucket has no Type',
+      );
     }
-    expect(failure('Resources:\n  Bucket:\n    Properties: {}\n')).toBe('template.yaml:2:3: resource Bucket has no Type');
-    expect(failure('Transform: Expand\nParameters: [Env]\nResources: []\n')).toBe('template.yaml:2:1: Parameters must be a mapping, found a list');
+    expect(failure('Resources:\n  Bucket:\n    Properties: {}\n')).toBe(
+      'template.yaml:2:3: resource Bucket has no Type',
+    );
+    expect(failure('Transform: Expand\nParameters: [Env]\nResources: []\n')).toBe(
+      'template.yaml:2:1: Parameters must be a mapping, found a list',
+    );
   });
 });

@@ -15,9 +15,11 @@ const pkg = require('../package.json') as { version: string; name: string };
 
 // no npm_* variables (npm passes its own configuration to scripts through them; the nested npm must not inherit them)
 const env = childEnv;
-const run = (cmd: string, args: string[], cwd: string): string => execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (cmd: string, args: string[], cwd: string): string =>
+  execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 /** the version of a package installed in the repository, so the new project installs it from the npm cache */
-const installedVersion = (name: string): string => (require(path.join(REPO, 'node_modules', name, 'package.json')) as { version: string }).version;
+const installedVersion = (name: string): string =>
+  (require(path.join(REPO, 'node_modules', name, 'package.json')) as { version: string }).version;
 
 describe('the packed package', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'opslint-pack-'));
@@ -25,7 +27,10 @@ describe('the packed package', () => {
   let files: string[] = [];
 
   beforeAll(() => {
-    const out = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], REPO)) as { filename: string; files: { path: string }[] }[];
+    const out = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], REPO)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     tarball = path.join(work, out[0].filename);
     files = out[0].files.map((f) => f.path);
   }, 120_000);
@@ -34,8 +39,21 @@ describe('the packed package', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('ships the compiled code and nothing of the development tree', () => {
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/bin/opslint.js', 'dist/lib/index.js', 'dist/lib/index.d.ts']));
-    const strays = files.filter((f) => /^(test|fixtures|bench|examples|lib|rules|bin)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) || /\.map$/.test(f));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'dist/bin/opslint.js',
+        'dist/lib/index.js',
+        'dist/lib/index.d.ts',
+      ]),
+    );
+    const strays = files.filter(
+      (f) =>
+        /^(test|fixtures|bench|examples|lib|rules|bin)\//.test(f) ||
+        (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) ||
+        /\.map$/.test(f),
+    );
     expect(strays).toEqual([]);
   });
 
@@ -54,10 +72,28 @@ describe('the packed package', () => {
     install();
     expect(run('npx', ['--no-install', 'opslint', '--version'], app).trim()).toBe(pkg.version);
     const template = path.join(app, 'template.yaml');
-    writeFileSync(template, 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs20.x\n');
+    writeFileSync(
+      template,
+      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs20.x\n',
+    );
     let output = '';
     try {
-      run('npx', ['--no-install', 'opslint', 'scan', 'template.yaml', '--rule', 'lambda-tracing', '--fail-on', 'warning', '--format', 'json'], app);
+      run(
+        'npx',
+        [
+          '--no-install',
+          'opslint',
+          'scan',
+          'template.yaml',
+          '--rule',
+          'lambda-tracing',
+          '--fail-on',
+          'warning',
+          '--format',
+          'json',
+        ],
+        app,
+      );
     } catch (error) {
       const e = error as { status: number; stdout: string };
       expect(e.status).toBe(1);
@@ -66,13 +102,23 @@ describe('the packed package', () => {
     const report = JSON.parse(output) as { findings: { ruleId: string; line: number }[] };
     expect(report.findings.map((f) => [f.ruleId, f.line])).toEqual([['lambda-tracing', 4]]);
     // the public API loads from the installed package
-    const api = run('node', ['-e', "const o = require('opslint'); console.log(typeof o.defineRule, typeof o.scanPaths, typeof require('opslint/testing').RuleTester)"], app);
+    const api = run(
+      'node',
+      [
+        '-e',
+        "const o = require('opslint'); console.log(typeof o.defineRule, typeof o.scanPaths, typeof require('opslint/testing').RuleTester)",
+      ],
+      app,
+    );
     expect(api.trim()).toBe('function function function');
   }, 180_000);
 
   describe('in a CDK app (plain JavaScript, the cdk CLI)', () => {
     type Check = 'plugin' | 'aspect' | 'nag';
-    const REASONS = { 'lambda-tracing': 'tracing is collected by the shared ADOT layer', 'alarm-actions': 'this alarm only feeds a dashboard' };
+    const REASONS = {
+      'lambda-tracing': 'tracing is collected by the shared ADOT layer',
+      'alarm-actions': 'this alarm only feeds a dashboard',
+    };
     const SELECTION = "{ packs: ['tracing', 'alarms'] }";
 
     /**
@@ -83,7 +129,9 @@ describe('the packed package', () => {
       [
         "const { App, Stack, Validations } = require('aws-cdk-lib');",
         "const lambda = require('aws-cdk-lib/aws-lambda');",
-        check === 'nag' ? "const { OpsNagPack } = require('opslint/cdk-nag');" : `const { ${check === 'plugin' ? 'OpsChecks' : 'OpsAspect'} } = require('opslint/cdk');`,
+        check === 'nag'
+          ? "const { OpsNagPack } = require('opslint/cdk-nag');"
+          : `const { ${check === 'plugin' ? 'OpsChecks' : 'OpsAspect'} } = require('opslint/cdk');`,
         '',
         'const app = new App();',
         "const stack = new Stack(app, 'Orders');",
@@ -152,8 +200,20 @@ describe('the packed package', () => {
       }));
       expect(suppressed).toEqual(
         expect.arrayContaining([
-          { rule: 'alarm-actions', id: 'opslint::alarm-actions', reason: REASONS['alarm-actions'], at: 'Orders/Errors', constructs: ['Orders/Errors/Resource'] },
-          { rule: 'lambda-tracing', id: 'opslint::lambda-tracing', reason: REASONS['lambda-tracing'], at: 'Orders/Handler', constructs: ['Orders/Handler/Resource'] },
+          {
+            rule: 'alarm-actions',
+            id: 'opslint::alarm-actions',
+            reason: REASONS['alarm-actions'],
+            at: 'Orders/Errors',
+            constructs: ['Orders/Errors/Resource'],
+          },
+          {
+            rule: 'lambda-tracing',
+            id: 'opslint::lambda-tracing',
+            reason: REASONS['lambda-tracing'],
+            at: 'Orders/Handler',
+            constructs: ['Orders/Handler/Resource'],
+          },
         ]),
       );
     }, 120_000);
@@ -162,10 +222,14 @@ describe('the packed package', () => {
       const draft = await synth('aspect', false);
       expect(draft.code).toBe(1);
       const [alarm] = reportBlocks(draft.stderr, 'Orders/Errors/Resource');
-      expect(alarm).toMatch(/^ERROR Alarm Errors[0-9A-F]{8} has no AlarmActions.*\(OPS08-BP04 Create actionable alerts\)/m);
+      expect(alarm).toMatch(
+        /^ERROR Alarm Errors[0-9A-F]{8} has no AlarmActions.*\(OPS08-BP04 Create actionable alerts\)/m,
+      );
       expect(alarm).toContain('opslint::alarm-actions');
       const [tracing] = reportBlocks(draft.stderr, 'Orders/Handler/Resource');
-      expect(tracing).toMatch(/^WARNING Lambda function Handler[0-9A-F]{8} does not send traces to X-Ray.*\(OPS04-BP05 Implement distributed tracing\)/m);
+      expect(tracing).toMatch(
+        /^WARNING Lambda function Handler[0-9A-F]{8} does not send traces to X-Ray.*\(OPS04-BP05 Implement distributed tracing\)/m,
+      );
       expect(tracing).toContain("Acknowledge with 'opslint::lambda-tracing'");
 
       const acknowledged = await synth('aspect', true);
@@ -174,17 +238,28 @@ describe('the packed package', () => {
       const [ackedAlarm] = reportBlocks(acknowledged.stderr, 'Orders/Errors/Resource');
       expect(ackedAlarm).toMatch(new RegExp(`^INFO Acknowledged \\(${REASONS['alarm-actions']}\\): Alarm Errors`, 'm'));
       const [ackedTracing] = reportBlocks(acknowledged.stderr, 'Orders/Handler/Resource');
-      expect(ackedTracing).toMatch(new RegExp(`^INFO Acknowledged \\(${REASONS['lambda-tracing']}\\): Lambda function Handler`, 'm'));
+      expect(ackedTracing).toMatch(
+        new RegExp(`^INFO Acknowledged \\(${REASONS['lambda-tracing']}\\): Lambda function Handler`, 'm'),
+      );
       expect(acknowledged.stderr).not.toMatch(/^(ERROR|WARNING) /m);
     }, 120_000);
 
     it('OpsNagPack loads from opslint/cdk-nag and fails synthesis on the same alarm', async () => {
-      const loaded = run('node', ['-e', "const { OpsNagPack } = require('opslint/cdk-nag'); const p = new OpsNagPack(); console.log(p.name, p.ruleIds.includes('Ops-alarm-actions'))"], app);
+      const loaded = run(
+        'node',
+        [
+          '-e',
+          "const { OpsNagPack } = require('opslint/cdk-nag'); const p = new OpsNagPack(); console.log(p.name, p.ruleIds.includes('Ops-alarm-actions'))",
+        ],
+        app,
+      );
       expect(loaded.trim()).toBe('opslint-nag true');
       const draft = await synth('nag', false);
       expect(draft.code).toBe(1);
       const [alarm] = reportBlocks(draft.stderr, 'Orders/Errors/Resource');
-      expect(alarm).toMatch(/^ERROR Alarm Errors[0-9A-F]{8} has no AlarmActions.*\(OPS08-BP04 Create actionable alerts\) \(opslint-nag\)$/m);
+      expect(alarm).toMatch(
+        /^ERROR Alarm Errors[0-9A-F]{8} has no AlarmActions.*\(OPS08-BP04 Create actionable alerts\) \(opslint-nag\)$/m,
+      );
     }, 120_000);
   });
 });
@@ -198,7 +273,11 @@ describe("a platform team's own pack, end to end", () => {
   let packTarball = '';
 
   beforeAll(() => {
-    opslintTarball = path.join(work, (JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], REPO)) as { filename: string }[])[0].filename);
+    opslintTarball = path.join(
+      work,
+      (JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], REPO)) as { filename: string }[])[0]
+        .filename,
+    );
     mkdirSync(app);
     writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
     const deps = ['aws-cdk-lib', 'constructs'].map((name) => `${name}@${installedVersion(name)}`);
@@ -218,19 +297,34 @@ describe("a platform team's own pack, end to end", () => {
     );
     // one step: opslint (a peer dependency; here the tarball) and, with it, the pack's other dev dependencies
     run('npm', ['install', '--save-dev', opslintTarball, '--no-audit', '--no-fund', '--prefer-offline'], packDir);
-    const tests = execFileSync('npm', ['test'], { cwd: packDir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const tests = execFileSync('npm', ['test'], {
+      cwd: packDir,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(tests).toBeDefined();
-    packTarball = path.join(packDir, (JSON.parse(run('npm', ['pack', '--json'], packDir)) as { filename: string }[])[0].filename);
+    packTarball = path.join(
+      packDir,
+      (JSON.parse(run('npm', ['pack', '--json'], packDir)) as { filename: string }[])[0].filename,
+    );
     expect(require('node:fs').existsSync(packTarball)).toBe(true);
   }, 300_000);
 
   it('its findings appear in `opslint scan` (by configuration) and in `cdk synth`', async () => {
     run('npm', ['install', packTarball, '--no-audit', '--no-fund', '--prefer-offline'], app);
     writeFileSync(path.join(app, 'opslint.config.yaml'), "packs: ['@acme/opslint-pack']\n");
-    writeFileSync(path.join(app, 'queue.yaml'), 'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      MessageRetentionPeriod: 60\n');
+    writeFileSync(
+      path.join(app, 'queue.yaml'),
+      'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      MessageRetentionPeriod: 60\n',
+    );
     let out = '';
     try {
-      run(path.join(app, 'node_modules', '.bin', 'opslint'), ['scan', 'queue.yaml', '--pack', 'acme', '--format', 'json'], app);
+      run(
+        path.join(app, 'node_modules', '.bin', 'opslint'),
+        ['scan', 'queue.yaml', '--pack', 'acme', '--format', 'json'],
+        app,
+      );
     } catch (error) {
       out = (error as { stdout: string }).stdout;
     }
@@ -244,11 +338,17 @@ describe("a platform team's own pack, end to end", () => {
       "export default { id: 'esm', rules: [{ id: 'esm/no-queues', title: 'No queues here', bestPractice: 'OPS10-BP01', severity: 'error', resourceTypes: ['AWS::SQS::Queue'], check(r, ctx) { ctx.report({ message: 'No queues.' }); } }] };\n",
     );
     try {
-      run(path.join(app, 'node_modules', '.bin', 'opslint'), ['scan', 'queue.yaml', '--no-config', '--load-pack', './esm-pack.mjs', '--pack', 'esm', '--format', 'json'], app);
+      run(
+        path.join(app, 'node_modules', '.bin', 'opslint'),
+        ['scan', 'queue.yaml', '--no-config', '--load-pack', './esm-pack.mjs', '--pack', 'esm', '--format', 'json'],
+        app,
+      );
     } catch (error) {
       out = (error as { stdout: string }).stdout;
     }
-    expect((JSON.parse(out) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)).toEqual(['esm/no-queues']);
+    expect((JSON.parse(out) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)).toEqual([
+      'esm/no-queues',
+    ]);
 
     writeFileSync(
       path.join(app, 'app.js'),

@@ -14,7 +14,6 @@ import type { ScanReport } from '../lib/engine/finding';
 
 const CORPUS = corpusDir();
 
-
 describe('scanning on worker threads', () => {
   it('gives the report of a scan on one thread, with 3 workers', async () => {
     const paths = [path.join(CORPUS, 'serverless-patterns'), path.join(CORPUS, 'cfn-lint')];
@@ -32,7 +31,22 @@ describe('scanning on worker threads', () => {
     for (const jobs of ['1', '2']) {
       // 3.3 MB of templates: two workers with --jobs 2
       const sarif = path.join(out, `jobs-${jobs}.sarif`);
-      const run = await runCli(['scan', 'aws-cfn-templates', '--jobs', jobs, '--no-color', '--format', 'text', '--format', 'sarif', '--output', sarif], { cwd: CORPUS });
+      const run = await runCli(
+        [
+          'scan',
+          'aws-cfn-templates',
+          '--jobs',
+          jobs,
+          '--no-color',
+          '--format',
+          'text',
+          '--format',
+          'sarif',
+          '--output',
+          sarif,
+        ],
+        { cwd: CORPUS },
+      );
       runs.push({ ...run, sarif: readFileSync(sarif, 'utf8') });
     }
     expect(runs[0].code).toBe(0); // warnings only
@@ -70,19 +84,45 @@ describe('the rule watchdog', () => {
   const QUEUES = 'Resources:\n  Stuck:\n    Type: AWS::SQS::Queue\n  Fine:\n    Type: AWS::SQS::Queue\n';
 
   it('stops a rule that runs past its budget, reports it, and scans everything else', async () => {
-    const dir = workspace({ 'team.js': HANGING_PACK, 'infra/a.yaml': QUEUES, 'infra/b.yaml': QUEUES.replace('Stuck', 'Other') });
-    const run = await runCli(['scan', 'infra', '--load-pack', './team.js', '--rule-timeout', '300', '--jobs', '1', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+    const dir = workspace({
+      'team.js': HANGING_PACK,
+      'infra/a.yaml': QUEUES,
+      'infra/b.yaml': QUEUES.replace('Stuck', 'Other'),
+    });
+    const run = await runCli(
+      [
+        'scan',
+        'infra',
+        '--load-pack',
+        './team.js',
+        '--rule-timeout',
+        '300',
+        '--jobs',
+        '1',
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+      ],
+      { cwd: dir },
+    );
     const report = JSON.parse(run.stdout) as ScanReport;
     const internal = report.findings.filter((f) => f.ruleId === 'internal-error');
     expect(internal).toHaveLength(1);
     expect(internal[0]).toMatchObject({
       file: 'infra/a.yaml',
       severity: 'error',
-      message: 'Rule team/stuck did not finish within its time budget of 300 ms and was stopped; the rest of infra/a.yaml and the input after it were checked without it.',
+      message:
+        'Rule team/stuck did not finish within its time budget of 300 ms and was stopped; the rest of infra/a.yaml and the input after it were checked without it.',
     });
     // the other rule still ran on both files
     const named = report.findings.filter((f) => f.ruleId === 'team/queue-seen').map((f) => `${f.file}#${f.resource}`);
-    expect(named.sort()).toEqual(['infra/a.yaml#Fine', 'infra/a.yaml#Stuck', 'infra/b.yaml#Fine', 'infra/b.yaml#Other']);
+    expect(named.sort()).toEqual([
+      'infra/a.yaml#Fine',
+      'infra/a.yaml#Stuck',
+      'infra/b.yaml#Fine',
+      'infra/b.yaml#Other',
+    ]);
     expect(run.code).toBe(2); // an internal error fails the scan, whatever --fail-on says
   }, 60_000);
 

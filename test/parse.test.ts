@@ -64,7 +64,10 @@ describe('YAML short-form tags become their long form', () => {
     ['!Select [0, !GetAZs ""]', { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }],
     ["!Split [',', !Ref Subnets]", { 'Fn::Split': [',', { Ref: 'Subnets' }] }],
     ['!FindInMap [Sizes, !Ref Env, Memory]', { 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Memory'] }],
-    ['!FindInMap [Sizes, !Ref Env, Memory, {DefaultValue: 128}]', { 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Memory', { DefaultValue: 128 }] }],
+    [
+      '!FindInMap [Sizes, !Ref Env, Memory, {DefaultValue: 128}]',
+      { 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Memory', { DefaultValue: 128 }] },
+    ],
     ['!ImportValue network-VpcId', { 'Fn::ImportValue': 'network-VpcId' }],
     ['!Base64 "#!/bin/sh"', { 'Fn::Base64': '#!/bin/sh' }],
     ['!Cidr [!GetAtt Vpc.CidrBlock, 6, 8]', { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 6, 8] }],
@@ -76,7 +79,10 @@ describe('YAML short-form tags become their long form', () => {
     ['!Or [!Condition A, !Equals [x, y]]', { 'Fn::Or': [{ Condition: 'A' }, { 'Fn::Equals': ['x', 'y'] }] }],
     ['!Not [!Condition IsProd]', { 'Fn::Not': [{ Condition: 'IsProd' }] }],
     ['!Condition IsProd', { Condition: 'IsProd' }],
-    ['!Transform {Name: AWS::Include, Parameters: {Location: s3://b/k.yaml}}', { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k.yaml' } } }],
+    [
+      '!Transform {Name: AWS::Include, Parameters: {Location: s3://b/k.yaml}}',
+      { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k.yaml' } } },
+    ],
     ['!ToJsonString {a: 1}', { 'Fn::ToJsonString': { a: 1 } }],
     ['!Length [a, b]', { 'Fn::Length': ['a', 'b'] }],
     // YAML's own tags are plain YAML, not functions
@@ -86,15 +92,23 @@ describe('YAML short-form tags become their long form', () => {
   });
 
   it('converts tags nested in tags, at any depth', () => {
-    expect(valueOf('Value: !If [IsProd, !Sub "${AWS::StackName}-${Env}", !Select [1, !Split [",", !ImportValue ids]]]\n')).toEqual({
+    expect(
+      valueOf('Value: !If [IsProd, !Sub "${AWS::StackName}-${Env}", !Select [1, !Split [",", !ImportValue ids]]]\n'),
+    ).toEqual({
       Value: {
-        'Fn::If': ['IsProd', { 'Fn::Sub': '${AWS::StackName}-${Env}' }, { 'Fn::Select': [1, { 'Fn::Split': [',', { 'Fn::ImportValue': 'ids' }] }] }],
+        'Fn::If': [
+          'IsProd',
+          { 'Fn::Sub': '${AWS::StackName}-${Env}' },
+          { 'Fn::Select': [1, { 'Fn::Split': [',', { 'Fn::ImportValue': 'ids' }] }] },
+        ],
       },
     });
   });
 
   it('converts a tagged mapping, flow and block', () => {
-    expect(valueOf('Value: !Base64 {Fn::Sub: "echo ${AWS::Region}"}\n')).toEqual({ Value: { 'Fn::Base64': { 'Fn::Sub': 'echo ${AWS::Region}' } } });
+    expect(valueOf('Value: !Base64 {Fn::Sub: "echo ${AWS::Region}"}\n')).toEqual({
+      Value: { 'Fn::Base64': { 'Fn::Sub': 'echo ${AWS::Region}' } },
+    });
     const text = yaml`
       UserData: !Base64
         Fn::Sub: |
@@ -116,7 +130,9 @@ describe('YAML short-form tags become their long form', () => {
         - !Ref AWS::NoValue
     `;
     expect(valueOf(text)).toEqual({
-      Name: { 'Fn::Sub': ['${Prefix}-${Suffix}', { Prefix: { Ref: 'Env' }, Suffix: { 'Fn::GetAtt': ['Bucket', 'Arn'] } }] },
+      Name: {
+        'Fn::Sub': ['${Prefix}-${Suffix}', { Prefix: { Ref: 'Env' }, Suffix: { 'Fn::GetAtt': ['Bucket', 'Arn'] } }],
+      },
       Code: { 'Fn::If': ['IsProd', { S3Bucket: 'releases' }, { Ref: 'AWS::NoValue' }] },
     });
   });
@@ -140,7 +156,12 @@ describe('YAML short-form tags become their long form', () => {
             Type: 'AWS::Lambda::Function',
             Properties: {
               Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
-              Environment: { Variables: { TABLE: { Ref: 'Table' }, URL: { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}' } } },
+              Environment: {
+                Variables: {
+                  TABLE: { Ref: 'Table' },
+                  URL: { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}' },
+                },
+              },
             },
           },
         },
@@ -151,7 +172,9 @@ describe('YAML short-form tags become their long form', () => {
   });
 
   it('rejects a tag that is not a CloudFormation function, at the tag', () => {
-    expect(failure('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Reference Name\n')).toBe(
+    expect(
+      failure('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Reference Name\n'),
+    ).toBe(
       "template.yaml:5:18: unknown YAML tag !Reference; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags",
     );
   });
@@ -201,7 +224,11 @@ describe('positions: 1-based line and column of any path', () => {
       ['a key in a branch of Fn::If', ['Resources', 'Fn', 'Properties', 'Code', 'Fn::If', 1, 'S3Bucket'], '9:11'],
       ['a tagged item: the tag', ['Resources', 'Fn', 'Properties', 'Code', 'Fn::If', 2], '10:11'],
       ['a key in a flow mapping', ['Resources', 'Fn', 'Properties', 'Environment', 'Variables', 'LOG'], '12:34'],
-      ['a tagged value in a flow mapping', ['Resources', 'Fn', 'Properties', 'Environment', 'Variables', 'LOG', 'Ref'], '12:39'],
+      [
+        'a tagged value in a flow mapping',
+        ['Resources', 'Fn', 'Properties', 'Environment', 'Variables', 'LOG', 'Ref'],
+        '12:39',
+      ],
       ['a list item', ['Resources', 'Fn', 'Properties', 'Tags', 0], '14:11'],
       ['a key in a list item', ['Resources', 'Fn', 'Properties', 'Tags', 0, 'Value'], '15:11'],
       ['a tagged mapping', ['Resources', 'Fn', 'Properties', 'UserData', 'Fn::Base64'], '16:17'],
@@ -256,7 +283,12 @@ describe('positions: 1-based line and column of any path', () => {
   it('gives the positions in JSON that the YAML parser gives for the same text, on every corpus JSON template', () => {
     // JSON is YAML: the YAML parser, which shares no code with the JSON one, is the oracle for every position
     const corpus = corpusDir();
-    const files = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((r) => r[9] === 'ok' && /\.json$/.test(r[3])).map((r) => r[3]);
+    const files = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'))
+      .filter((r) => r[9] === 'ok' && /\.json$/.test(r[3]))
+      .map((r) => r[3]);
     expect(files.length).toBeGreaterThan(100);
     let compared = 0;
     let located = 0;
@@ -274,10 +306,17 @@ describe('positions: 1-based line and column of any path', () => {
       const paths: JsonPath[] = [];
       const collect = (v: unknown, at: JsonPath): void => {
         paths.push(at);
-        if (typeof v === 'object' && v !== null) for (const k of Object.keys(v)) collect((v as Record<string, unknown>)[k], [...at, Array.isArray(v) ? Number(k) : k]);
+        if (typeof v === 'object' && v !== null)
+          for (const k of Object.keys(v))
+            collect((v as Record<string, unknown>)[k], [...at, Array.isArray(v) ? Number(k) : k]);
       };
       collect(asJson.value, []);
-      for (const p of paths) expect([file, p, asJson.sourceMap.locate(asJson.value, p)]).toEqual([file, p, asYaml.sourceMap.locate(asYaml.value, p)]);
+      for (const p of paths)
+        expect([file, p, asJson.sourceMap.locate(asJson.value, p)]).toEqual([
+          file,
+          p,
+          asYaml.sourceMap.locate(asYaml.value, p),
+        ]);
       expect((asJson.sourceMap as unknown as { allBound: boolean }).allBound).toBe(false);
       located += paths.length;
       // and every container's record, asked for by identity
@@ -285,7 +324,8 @@ describe('positions: 1-based line and column of any path', () => {
         if (typeof a !== 'object' || a === null) return;
         expect([where, asJson.sourceMap.get(a)]).toEqual([where, asYaml.sourceMap.get(b as object)]);
         compared++;
-        for (const k of Object.keys(a)) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}/${k}`);
+        for (const k of Object.keys(a))
+          walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}/${k}`);
       };
       walk(asJson.value, asYaml.value, file);
     }
@@ -300,7 +340,9 @@ describe('positions: 1-based line and column of any path', () => {
   });
 
   it('counts lines the same with CRLF line ends', () => {
-    const fromYaml = load('Resources:\r\n  Q:\r\n    Type: AWS::SQS::Queue\r\n    Properties:\r\n      Name: !Sub x\r\n      Tags:\r\n        - Key: a\r\n')!;
+    const fromYaml = load(
+      'Resources:\r\n  Q:\r\n    Type: AWS::SQS::Queue\r\n    Properties:\r\n      Name: !Sub x\r\n      Tags:\r\n        - Key: a\r\n',
+    )!;
     expect(fromYaml.locate('Resources.Q.Properties.Tags[0].Key')).toEqual({ line: 7, column: 11 });
     expect(fromYaml.locate('Resources.Q.Properties.Name.Fn::Sub')).toEqual({ line: 5, column: 13 });
     expect(fromYaml.resources.get('Q')!.properties).toEqual({ Name: { 'Fn::Sub': 'x' }, Tags: [{ Key: 'a' }] });
@@ -309,7 +351,9 @@ describe('positions: 1-based line and column of any path', () => {
   });
 
   it('locates string paths through the model (Template.locate)', () => {
-    const template = load('Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags:\n        - Key: a\n          Value: b\n')!;
+    const template = load(
+      'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags:\n        - Key: a\n          Value: b\n',
+    )!;
     expect(template.locate('Resources.Topic.Properties.Tags[0].Value')).toEqual({ line: 7, column: 11 });
     expect(template.locate('Resources.Topic.Properties.KmsMasterKeyId')).toEqual({ line: 4, column: 5 });
   });
@@ -353,7 +397,10 @@ describe('YAML that CloudFormation reads though YAML 1.2 does not: read as Cloud
         Policies: [
           {
             Statement: [
-              { Effect: 'Allow', Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:::db:${Db}' }, { 'Fn::GetAtt': ['Db', 'Arn'] }] },
+              {
+                Effect: 'Allow',
+                Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:::db:${Db}' }, { 'Fn::GetAtt': ['Db', 'Arn'] }],
+              },
               { Effect: 'Deny', Resource: '*' },
             ],
           },
@@ -395,7 +442,10 @@ describe('YAML that CloudFormation reads though YAML 1.2 does not: read as Cloud
       'template.yaml',
     );
     const properties = ['Resources', 'Fn', 'Properties'];
-    expect(valueAt(doc, properties)).toEqual({ Environment: { Variables: { STAGE: 'prod', TABLE: { Ref: 'Table' } } }, Runtime: 'nodejs20.x' });
+    expect(valueAt(doc, properties)).toEqual({
+      Environment: { Variables: { STAGE: 'prod', TABLE: { Ref: 'Table' } } },
+      Runtime: 'nodejs20.x',
+    });
     expect(notesOf(doc)).toEqual([`5:20 ${FLOW_MAP}`]);
     expect(locate(doc, [...properties, 'Environment', 'Variables'])).toBe('6:7');
     expect(locate(doc, [...properties, 'Environment', 'Variables', 'TABLE'])).toBe('7:7');
@@ -403,7 +453,7 @@ describe('YAML that CloudFormation reads though YAML 1.2 does not: read as Cloud
     expect(locate(doc, [...properties, 'Runtime'])).toBe('9:7');
   });
 
-  it('quoted strings continued on lines at their key\'s indentation or less (PyYAML does not check those lines)', () => {
+  it("quoted strings continued on lines at their key's indentation or less (PyYAML does not check those lines)", () => {
     const doc = parseDocument(
       yaml`
         Resources:
@@ -421,7 +471,11 @@ describe('YAML that CloudFormation reads though YAML 1.2 does not: read as Cloud
       'template.yaml',
     );
     const properties = ['Resources', 'Topic', 'Properties'];
-    expect(valueAt(doc, properties)).toEqual({ DisplayName: 'alerts for the orders team', TopicName: 'orders- alerts', Tags: [{ Key: 'team', Value: 'orders' }] });
+    expect(valueAt(doc, properties)).toEqual({
+      DisplayName: 'alerts for the orders team',
+      TopicName: 'orders- alerts',
+      Tags: [{ Key: 'team', Value: 'orders' }],
+    });
     expect(notesOf(doc)).toEqual([`5:20 ${QUOTED}`, `7:18 ${QUOTED}`]);
     expect(locate(doc, [...properties, 'TopicName'])).toBe('7:7');
     expect(locate(doc, [...properties, 'Tags'])).toBe('9:7');
@@ -429,18 +483,37 @@ describe('YAML that CloudFormation reads though YAML 1.2 does not: read as Cloud
   });
 
   it('a quoted string continued at column 0, and several of them: each hides the next from yaml until the text is read again', () => {
-    const filter = (n: number) => [`  Filter${n}:`, '    Type: AWS::Logs::MetricFilter', '    Properties:', '      FilterPattern: "{', '($.eventName = DisableKey) ||', `($.eventName = Key${n})`, '}"', '      LogGroupName: trail'];
+    const filter = (n: number) => [
+      `  Filter${n}:`,
+      '    Type: AWS::Logs::MetricFilter',
+      '    Properties:',
+      '      FilterPattern: "{',
+      '($.eventName = DisableKey) ||',
+      `($.eventName = Key${n})`,
+      '}"',
+      '      LogGroupName: trail',
+    ];
     const doc = parseDocument(['Resources:', ...filter(1), ...filter(2), ...filter(3), ''].join('\n'), 'template.yaml');
-    expect(valueAt(doc, ['Resources', 'Filter3', 'Properties'])).toEqual({ FilterPattern: '{ ($.eventName = DisableKey) || ($.eventName = Key3) }', LogGroupName: 'trail' });
+    expect(valueAt(doc, ['Resources', 'Filter3', 'Properties'])).toEqual({
+      FilterPattern: '{ ($.eventName = DisableKey) || ($.eventName = Key3) }',
+      LogGroupName: 'trail',
+    });
     expect(notesOf(doc)).toEqual([`5:22 ${QUOTED}`, `13:22 ${QUOTED}`, `21:22 ${QUOTED}`]);
     expect(locate(doc, ['Resources', 'Filter3', 'Properties', 'LogGroupName'])).toBe('25:7');
   });
 
   it('reads them the same with CRLF line ends', () => {
-    const doc = parseDocument(['A:', '  B: [', '  1,', '  2]', "  C: 'x", "  y'", '  D: !Ref E', ''].join('\r\n'), 'template.yaml');
+    const doc = parseDocument(
+      ['A:', '  B: [', '  1,', '  2]', "  C: 'x", "  y'", '  D: !Ref E', ''].join('\r\n'),
+      'template.yaml',
+    );
     expect(doc.value).toEqual({ A: { B: [1, 2], C: 'x y', D: { Ref: 'E' } } });
     expect(notesOf(doc)).toEqual([`2:6 ${FLOW_LIST}`, `5:6 ${QUOTED}`]);
-    expect([locate(doc, ['A', 'B', 1]), locate(doc, ['A', 'D']), locate(doc, ['A', 'D', 'Ref'])]).toEqual(['4:3', '7:3', '7:6']);
+    expect([locate(doc, ['A', 'B', 1]), locate(doc, ['A', 'D']), locate(doc, ['A', 'D', 'Ref'])]).toEqual([
+      '4:3',
+      '7:3',
+      '7:6',
+    ]);
   });
 
   it('notes nothing for YAML that needs no leniency', () => {
@@ -449,24 +522,32 @@ describe('YAML that CloudFormation reads though YAML 1.2 does not: read as Cloud
   });
 
   it('passes the notes to the template model, whose notes reach the report', () => {
-    const template = load('Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: "a\n      b"\n')!;
+    const template = load(
+      'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: "a\n      b"\n',
+    )!;
     expect(template.unresolved).toEqual([{ path: '', position: { line: 5, column: 20 }, message: QUOTED }]);
     expect(template.resources.get('Topic')!.properties).toEqual({ DisplayName: 'a b' });
   });
 
   it('reads many such constructs, each noted and placed where it is (its time is measured in bench/, lenient-yaml)', () => {
-    const resource = (n: number) => `  Role${n}:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns: [\n      !Sub "arn:\${AWS::Partition}:iam::aws:policy/P${n}",\n      ]\n      Description: 'role\n      ${n}'\n`;
+    const resource = (n: number) =>
+      `  Role${n}:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns: [\n      !Sub "arn:\${AWS::Partition}:iam::aws:policy/P${n}",\n      ]\n      Description: 'role\n      ${n}'\n`;
     const text = `Resources:\n${Array.from({ length: 2000 }, (_, n) => resource(n)).join('')}`;
     const doc = parseDocument(text, 'template.yaml');
     expect(doc.notes).toHaveLength(4000);
-    expect(valueAt(doc, ['Resources', 'Role1999', 'Properties'])).toEqual({ ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/P1999' }], Description: 'role 1999' });
+    expect(valueAt(doc, ['Resources', 'Role1999', 'Properties'])).toEqual({
+      ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/P1999' }],
+      Description: 'role 1999',
+    });
     expect(locate(doc, ['Resources', 'Role1999', 'Properties', 'Description'])).toBe(`${1 + 1999 * 8 + 7}:7`);
   });
 
   it('adds a bounded amount of indentation: a list far to the right over many lines stays an error', () => {
     // the list starts after an anchor 100,000 characters long
     const text = `Resources:\n  A: &${'a'.repeat(100_000)} [\n${'  1,\n'.repeat(100)}  ]\n`;
-    expect(failure(text)).toMatch(/^template\.yaml:\d+:\d+: invalid YAML: flow sequence in block collection must be sufficiently indented/);
+    expect(failure(text)).toMatch(
+      /^template\.yaml:\d+:\d+: invalid YAML: flow sequence in block collection must be sufficiently indented/,
+    );
   });
 });
 
@@ -479,7 +560,9 @@ describe('formats and encodings', () => {
   });
 
   it('keeps YAML mapping keys as written: an account id with a leading zero stays whole', () => {
-    expect(valueOf('Accounts:\n  012345678901: {Env: prod}\n  1.50: x\n  true: y\n')).toEqual({ Accounts: { '012345678901': { Env: 'prod' }, '1.50': 'x', true: 'y' } });
+    expect(valueOf('Accounts:\n  012345678901: {Env: prod}\n  1.50: x\n  true: y\n')).toEqual({
+      Accounts: { '012345678901': { Env: 'prod' }, '1.50': 'x', true: 'y' },
+    });
   });
 
   it('reads JSON written in a .template file', () => {
@@ -503,14 +586,20 @@ describe('formats and encodings', () => {
 
   it('rejects binary content', () => {
     const file = path.join(INPUTS, 'binary.yaml');
-    expect(inputError(() => loadTemplate(file, { explicit: true })).format()).toBe(`${file}: binary file, not a JSON or YAML template`);
+    expect(inputError(() => loadTemplate(file, { explicit: true })).format()).toBe(
+      `${file}: binary file, not a JSON or YAML template`,
+    );
     // UTF-16 without a byte order mark cannot be told from binary
-    expect(inputError(() => decode(Buffer.from('Resources: {}', 'utf16le'), 'x.yaml')).message).toBe('binary file, not a JSON or YAML template');
+    expect(inputError(() => decode(Buffer.from('Resources: {}', 'utf16le'), 'x.yaml')).message).toBe(
+      'binary file, not a JSON or YAML template',
+    );
   });
 
   it('reports a file that cannot be read, or is too large', () => {
     const missing = path.join(INPUTS, 'no-such-file.yaml');
-    expect(inputError(() => loadTemplate(missing)).format()).toBe(`${missing}: cannot read file: no such file or directory`);
+    expect(inputError(() => loadTemplate(missing)).format()).toBe(
+      `${missing}: cannot read file: no such file or directory`,
+    );
     expect(inputError(() => loadTemplate(INPUTS)).message).toBe('cannot read file: is a directory');
     const file = path.join(INPUTS, 'utf8-bom.yaml');
     expect(inputError(() => loadTemplate(file, { maxFileBytes: 10, displayName: 'shown.yaml' })).format()).toBe(
@@ -522,53 +611,128 @@ describe('formats and encodings', () => {
 describe('input errors: message and line:column', () => {
   describe('invalid JSON', () => {
     it.each([
-      ['an unclosed object', '{"Resources": {"A": {"Type": "X"}}', "1:35: invalid JSON: expected '}' but found end of file"],
-      ['a trailing comma in an object', '{"Resources": {"A": {"Type": "X",}}}', "1:34: invalid JSON: expected a property name in double quotes but found '}'"],
+      [
+        'an unclosed object',
+        '{"Resources": {"A": {"Type": "X"}}',
+        "1:35: invalid JSON: expected '}' but found end of file",
+      ],
+      [
+        'a trailing comma in an object',
+        '{"Resources": {"A": {"Type": "X",}}}',
+        "1:34: invalid JSON: expected a property name in double quotes but found '}'",
+      ],
       ['a trailing comma in a list', '{"Resources": [1,]}', "1:18: invalid JSON: expected a value but found ']'"],
       ['a missing colon', '{"Resources": {"A" {"Type": "X"}}}', "1:20: invalid JSON: expected ':' but found '{'"],
-      ['a missing comma', '{"Resources": {"A": {"Type": "X"} "B": {}}}', "1:35: invalid JSON: expected ',' but found '\"'"],
-      ['text after the document', '{"Resources": {"A": {"Type": "X"}}}}', "1:36: invalid JSON: unexpected '}' after the end of the document"],
+      [
+        'a missing comma',
+        '{"Resources": {"A": {"Type": "X"} "B": {}}}',
+        "1:35: invalid JSON: expected ',' but found '\"'",
+      ],
+      [
+        'text after the document',
+        '{"Resources": {"A": {"Type": "X"}}}}',
+        "1:36: invalid JSON: unexpected '}' after the end of the document",
+      ],
       ['single quotes', "{'Resources': {}}", "1:2: invalid JSON: invalid symbol at '''"],
       ['a comment', '{"Resources": // none\n {}}', '1:15: invalid JSON: comments are not allowed in JSON'],
       ['an unterminated string', '{"Resources": {"A": {"Type": "X', '1:30: invalid JSON: unterminated string'],
       ['a line break in a string', '{"Resources": {"A": {"Type": "X\n"}}}', '1:30: invalid JSON: unterminated string'],
       ['a bare word', '{"Resources": {"A": {"Type": tru}}}', "1:30: invalid JSON: invalid symbol at 't'"],
-      ['a control character, named rather than printed', '{"Resources": \u0001}', '1:15: invalid JSON: invalid symbol at U+0001'],
-      ['a character outside the BMP, whole', '{"Resources": \u{1F600}}', "1:15: invalid JSON: invalid symbol at '\u{1F600}'"],
+      [
+        'a control character, named rather than printed',
+        '{"Resources": \u0001}',
+        '1:15: invalid JSON: invalid symbol at U+0001',
+      ],
+      [
+        'a character outside the BMP, whole',
+        '{"Resources": \u{1F600}}',
+        "1:15: invalid JSON: invalid symbol at '\u{1F600}'",
+      ],
     ])('%s', (_what, text, expected) => {
       expect(failure(text, 'template.json')).toBe(`template.json:${expected}`);
     });
 
     it('gives the line of an error deep in a file', () => {
-      const text = ['{', '  "Resources": {', '    "A": {', '      "Type": "X"', '      "Properties": {}', '    }', '  }', '}'].join('\n');
+      const text = [
+        '{',
+        '  "Resources": {',
+        '    "A": {',
+        '      "Type": "X"',
+        '      "Properties": {}',
+        '    }',
+        '  }',
+        '}',
+      ].join('\n');
       expect(failure(text, 'template.json')).toBe("template.json:5:7: invalid JSON: expected ',' but found '\"'");
     });
   });
 
   describe('invalid YAML', () => {
     it.each([
-      ['an unclosed flow list', 'Resources:\n  A: [1, 2\n', '3:1: invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]'],
+      [
+        'an unclosed flow list',
+        'Resources:\n  A: [1, 2\n',
+        '3:1: invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]',
+      ],
       ['an unclosed quote', 'Resources:\n  A: "x\n', '3:1: invalid YAML: missing closing "quote'],
-      ['uneven indentation', 'Resources:\n  A:\n    Type: X\n   B: 1\n', '4:1: invalid YAML: all mapping items must start at the same column'],
-      ['a tab used for indentation', 'Resources:\n\tA:\n\t\tType: X\n', '2:1: invalid YAML: tab characters are not allowed for indentation'],
-      ['a tab used for indentation, deeper', 'Resources:\n  A:\n\tType: X\n', '3:1: invalid YAML: tab characters are not allowed for indentation'],
+      [
+        'uneven indentation',
+        'Resources:\n  A:\n    Type: X\n   B: 1\n',
+        '4:1: invalid YAML: all mapping items must start at the same column',
+      ],
+      [
+        'a tab used for indentation',
+        'Resources:\n\tA:\n\t\tType: X\n',
+        '2:1: invalid YAML: tab characters are not allowed for indentation',
+      ],
+      [
+        'a tab used for indentation, deeper',
+        'Resources:\n  A:\n\tType: X\n',
+        '3:1: invalid YAML: tab characters are not allowed for indentation',
+      ],
       ['an alias to no anchor', 'Resources:\n  A: *nope\n', '2:6: invalid YAML: unknown alias *nope'],
       // CloudFormation's indentation is accepted (see above), not what PyYAML rejects too; and any error near what was
       // read that way is at its place as written
-      ['a quoted scalar followed by more text on its line', "Description: 'Event notifications' (tag:x)\nResources: {}\n", '1:36: invalid YAML: unexpected scalar at node end'],
-      ['a flow list that is never closed', 'Resources:\n  A: [1,\n  2\n  B: 3\n', '3:3: invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]'],
+      [
+        'a quoted scalar followed by more text on its line',
+        "Description: 'Event notifications' (tag:x)\nResources: {}\n",
+        '1:36: invalid YAML: unexpected scalar at node end',
+      ],
+      [
+        'a flow list that is never closed',
+        'Resources:\n  A: [1,\n  2\n  B: 3\n',
+        '3:3: invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]',
+      ],
       ['a quote that is never closed', "Resources:\n  A: 'x\n  y\n", "4:1: invalid YAML: missing closing 'quote"],
-      ['a document marker inside an unindented flow list', 'Resources:\n  A: [1,\n---\n  2]\n', '3:1: invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]'],
-      ['an error after a list read leniently', 'Resources:\n  A: [\n  1]\n  B: "x" y\n', '4:10: invalid YAML: unexpected scalar at node end'],
-      ['a duplicate key after a list read leniently', 'Resources:\n  A: [\n  1]\n  A: 2\n', '4:3: duplicate key "A" (first defined at line 2, column 3)'],
-      ['an unknown tag in a list read leniently', 'Resources:\n  A: [\n  !Foo 1]\n', "3:3: unknown YAML tag !Foo; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags"],
+      [
+        'a document marker inside an unindented flow list',
+        'Resources:\n  A: [1,\n---\n  2]\n',
+        '3:1: invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]',
+      ],
+      [
+        'an error after a list read leniently',
+        'Resources:\n  A: [\n  1]\n  B: "x" y\n',
+        '4:10: invalid YAML: unexpected scalar at node end',
+      ],
+      [
+        'a duplicate key after a list read leniently',
+        'Resources:\n  A: [\n  1]\n  A: 2\n',
+        '4:3: duplicate key "A" (first defined at line 2, column 3)',
+      ],
+      [
+        'an unknown tag in a list read leniently',
+        'Resources:\n  A: [\n  !Foo 1]\n',
+        "3:3: unknown YAML tag !Foo; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags",
+      ],
     ])('%s', (_what, text, expected) => {
       expect(failure(text)).toBe(`template.yaml:${expected}`);
     });
 
     it('the corpus template with a quoted description followed by more text', () => {
       const file = path.join(corpusDir(), 'serverless-patterns/rds-sns-event-notification__template.yaml');
-      expect(inputError(() => loadTemplate(file, { explicit: true, displayName: 'rds.yaml' })).format()).toBe('rds.yaml:3:97: invalid YAML: unexpected scalar at node end');
+      expect(inputError(() => loadTemplate(file, { explicit: true, displayName: 'rds.yaml' })).format()).toBe(
+        'rds.yaml:3:97: invalid YAML: unexpected scalar at node end',
+      );
     });
 
     it('accepts a tab inside a line, where YAML allows it', () => {
@@ -605,25 +769,42 @@ describe('input errors: message and line:column', () => {
     });
 
     it('in JSON', () => {
-      const text = ['{', '  "Resources": {', '    "Topic": {"Type": "AWS::SNS::Topic"},', '    "Topic": {"Type": "AWS::SQS::Queue"}', '  }', '}'].join('\n');
-      expect(failure(text, 'template.json')).toBe('template.json:4:5: duplicate key "Topic" (first defined at line 3, column 5)');
+      const text = [
+        '{',
+        '  "Resources": {',
+        '    "Topic": {"Type": "AWS::SNS::Topic"},',
+        '    "Topic": {"Type": "AWS::SQS::Queue"}',
+        '  }',
+        '}',
+      ].join('\n');
+      expect(failure(text, 'template.json')).toBe(
+        'template.json:4:5: duplicate key "Topic" (first defined at line 3, column 5)',
+      );
     });
   });
 
   describe('documents that are not templates', () => {
     it('a root that is not a mapping: an error when the file was named, skipped when found in a directory', () => {
-      expect(failure('- Resources\n- b\n')).toBe('template.yaml:1:1: the template root must be a mapping, found a list');
-      expect(failure('"Resources"', 'template.json')).toBe('template.json:1:1: the template root must be a mapping, found a string');
+      expect(failure('- Resources\n- b\n')).toBe(
+        'template.yaml:1:1: the template root must be a mapping, found a list',
+      );
+      expect(failure('"Resources"', 'template.json')).toBe(
+        'template.json:1:1: the template root must be a mapping, found a string',
+      );
       expect(load('- Resources\n- b\n', 'template.yaml', false)).toBeUndefined();
       expect(Template.from(parseDocument('- Resources\n', 'list.yaml'))).toBeUndefined();
-      expect(inputError(() => Template.from(parseDocument('- Resources\n', 'list.yaml'), { explicit: true })).format()).toBe(
-        'list.yaml:1:1: the template root must be a mapping, found a list',
-      );
+      expect(
+        inputError(() => Template.from(parseDocument('- Resources\n', 'list.yaml'), { explicit: true })).format(),
+      ).toBe('list.yaml:1:1: the template root must be a mapping, found a list');
     });
 
     it('a mapping without Resources: an error when the file was named, skipped when found in a directory', () => {
-      expect(failure('name: app\nversion: 2\n')).toBe('template.yaml:1:1: not a CloudFormation template: no Resources section');
-      expect(failure('{"name": "app"}', 'package.json')).toBe('package.json:1:1: not a CloudFormation template: no Resources section');
+      expect(failure('name: app\nversion: 2\n')).toBe(
+        'template.yaml:1:1: not a CloudFormation template: no Resources section',
+      );
+      expect(failure('{"name": "app"}', 'package.json')).toBe(
+        'package.json:1:1: not a CloudFormation template: no Resources section',
+      );
       expect(load('name: app\nversion: 2\n', 'config.yaml', false)).toBeUndefined();
       // the text mentions Resources, so it is parsed, and then skipped
       expect(load('description: Resources for the docs\n', 'config.yaml', false)).toBeUndefined();
@@ -649,26 +830,42 @@ describe('input errors: message and line:column', () => {
   describe('template structure', () => {
     it('Resources that is not a mapping', () => {
       expect(failure('Resources: 3\n')).toBe('template.yaml:1:1: Resources must be a mapping, found a number');
-      expect(failure('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  - Type: X\n')).toBe('template.yaml:2:1: Resources must be a mapping, found a list');
-      expect(failure('{"Resources": []}', 'template.json')).toBe('template.json:1:2: Resources must be a mapping, found a list');
+      expect(failure('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  - Type: X\n')).toBe(
+        'template.yaml:2:1: Resources must be a mapping, found a list',
+      );
+      expect(failure('{"Resources": []}', 'template.json')).toBe(
+        'template.json:1:2: Resources must be a mapping, found a list',
+      );
     });
 
     it('another section that is not a mapping', () => {
-      expect(failure('Parameters: [Env]\nResources: {}\n')).toBe('template.yaml:1:1: Parameters must be a mapping, found a list');
-      expect(failure('Resources: {}\nOutputs: none\n')).toBe('template.yaml:2:1: Outputs must be a mapping, found a string');
+      expect(failure('Parameters: [Env]\nResources: {}\n')).toBe(
+        'template.yaml:1:1: Parameters must be a mapping, found a list',
+      );
+      expect(failure('Resources: {}\nOutputs: none\n')).toBe(
+        'template.yaml:2:1: Outputs must be a mapping, found a string',
+      );
     });
 
     it('a resource without Type, at its logical id', () => {
-      expect(failure('Resources:\n  Bucket:\n    Properties: {}\n')).toBe('template.yaml:2:3: resource Bucket has no Type');
+      expect(failure('Resources:\n  Bucket:\n    Properties: {}\n')).toBe(
+        'template.yaml:2:3: resource Bucket has no Type',
+      );
     });
 
     it('a resource that is not a mapping, at its logical id', () => {
-      expect(failure('Resources:\n  Bucket: AWS::S3::Bucket\n')).toBe('template.yaml:2:3: resource Bucket must be a mapping, found a string');
-      expect(failure('Resources:\n  Bucket:\n')).toBe('template.yaml:2:3: resource Bucket must be a mapping, found nothing');
+      expect(failure('Resources:\n  Bucket: AWS::S3::Bucket\n')).toBe(
+        'template.yaml:2:3: resource Bucket must be a mapping, found a string',
+      );
+      expect(failure('Resources:\n  Bucket:\n')).toBe(
+        'template.yaml:2:3: resource Bucket must be a mapping, found nothing',
+      );
     });
 
     it('a Type that is not a string, at the Type', () => {
-      expect(failure('Resources:\n  Bucket:\n    Type: [AWS::S3::Bucket]\n')).toBe('template.yaml:3:5: resource Bucket has a Type that is not a string');
+      expect(failure('Resources:\n  Bucket:\n    Type: [AWS::S3::Bucket]\n')).toBe(
+        'template.yaml:3:5: resource Bucket has a Type that is not a string',
+      );
     });
 
     it('an empty Resources section is a template without resources', () => {
@@ -686,7 +883,9 @@ describe('input errors: message and line:column', () => {
       const started = Date.now();
       const error = inputError(() => loadTemplate(file, { explicit: true }));
       expect(Date.now() - started).toBeLessThan(3000);
-      expect(error.message).toBe('YAML aliases expand to more than 100000 nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)');
+      expect(error.message).toBe(
+        'YAML aliases expand to more than 100000 nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)',
+      );
       // at the alias whose expansion went over the bound: the eighth *d of `e: &e [*d, *d, …]`
       expect(error.position).toEqual({ line: 8, column: 38 });
     });
@@ -694,22 +893,30 @@ describe('input errors: message and line:column', () => {
     it('the alias bound is a parse limit', () => {
       // each alias expands to 7 nodes: the mapping, X, the Properties mapping, the list and its 3 items
       const text = 'Resources:\n  A: &a {Type: X, Properties: {P: [1, 2, 3]}}\n  B: *a\n  C: *a\n';
-      const value = parseDocument(text, 't.yaml', 'yaml', { maxDepth: 10, maxAliasNodes: 14 }).value as { Resources: object };
+      const value = parseDocument(text, 't.yaml', 'yaml', { maxDepth: 10, maxAliasNodes: 14 }).value as {
+        Resources: object;
+      };
       expect(Object.keys(value.Resources)).toEqual(['A', 'B', 'C']);
-      expect(inputError(() => parseDocument(text, 't.yaml', 'yaml', { maxDepth: 10, maxAliasNodes: 13 })).format()).toBe(
+      expect(
+        inputError(() => parseDocument(text, 't.yaml', 'yaml', { maxDepth: 10, maxAliasNodes: 13 })).format(),
+      ).toBe(
         't.yaml:4:6: YAML aliases expand to more than 13 nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)',
       );
     });
 
     it('expands ordinary aliases into independent copies', () => {
-      const template = load('Resources:\n  A: &q\n    Type: AWS::SQS::Queue\n    Properties: {DelaySeconds: 5}\n  B: *q\n')!;
+      const template = load(
+        'Resources:\n  A: &q\n    Type: AWS::SQS::Queue\n    Properties: {DelaySeconds: 5}\n  B: *q\n',
+      )!;
       expect(template.resources.get('B')!.properties).toEqual({ DelaySeconds: 5 });
       expect(template.resources.get('B')!.type).toBe('AWS::SQS::Queue');
     });
 
     it('many aliases in a large file are expanded in linear time', () => {
       // 30 000 aliases: resolving each by searching the whole document would take minutes
-      const text = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Name: &n queue\n      Tags:\n' + '        - *n\n'.repeat(30_000);
+      const text =
+        'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Name: &n queue\n      Tags:\n' +
+        '        - *n\n'.repeat(30_000);
       const started = Date.now();
       const tags = load(text)!.resources.get('Q')!.properties.Tags as string[];
       expect(Date.now() - started).toBeLessThan(5000);
@@ -718,7 +925,9 @@ describe('input errors: message and line:column', () => {
     });
 
     it('an alias inside the node it names ends at the nesting limit, without hanging', () => {
-      expect(inputError(() => load('Resources:\n  A: &a\n    Type: X\n    Properties: {Self: *a}\n')).message).toBe('nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
+      expect(inputError(() => load('Resources:\n  A: &a\n    Type: X\n    Properties: {Self: *a}\n')).message).toBe(
+        'nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)',
+      );
     });
 
     it('an alias names the last anchor of that name before it', () => {
@@ -727,8 +936,14 @@ describe('input errors: message and line:column', () => {
 
     it('__proto__ and constructor are ordinary logical ids, without prototype pollution', () => {
       for (const [text, file] of [
-        ['Resources:\n  __proto__:\n    Type: AWS::SNS::Topic\n    Properties: {polluted: yes}\n  constructor:\n    Type: AWS::SQS::Queue\n', 'template.yaml'],
-        ['{"Resources": {"__proto__": {"Type": "AWS::SNS::Topic", "Properties": {"polluted": "yes"}}, "constructor": {"Type": "AWS::SQS::Queue"}}}', 'template.json'],
+        [
+          'Resources:\n  __proto__:\n    Type: AWS::SNS::Topic\n    Properties: {polluted: yes}\n  constructor:\n    Type: AWS::SQS::Queue\n',
+          'template.yaml',
+        ],
+        [
+          '{"Resources": {"__proto__": {"Type": "AWS::SNS::Topic", "Properties": {"polluted": "yes"}}, "constructor": {"Type": "AWS::SQS::Queue"}}}',
+          'template.json',
+        ],
       ]) {
         const template = load(text, file)!;
         expect([...template.resources.keys()]).toEqual(['__proto__', 'constructor']);
@@ -745,14 +960,20 @@ describe('input errors: message and line:column', () => {
 
     it('nesting deeper than the limit, in YAML and JSON, at the first mapping or list past it', () => {
       const limits = { maxDepth: 4, maxAliasNodes: 100 };
-      expect(inputError(() => parseDocument('a:\n  b:\n    c:\n      d: [[1]]\n', 't.yaml', 'yaml', limits)).format()).toBe('t.yaml:4:10: nesting deeper than 4 levels (limit: --max-depth, limits.maxDepth)');
-      expect(inputError(() => parseDocument('{"a": {"b": {"c": {"d": [1]}}}}', 't.json', 'json', limits)).format()).toBe('t.json:1:25: nesting deeper than 4 levels (limit: --max-depth, limits.maxDepth)');
+      expect(
+        inputError(() => parseDocument('a:\n  b:\n    c:\n      d: [[1]]\n', 't.yaml', 'yaml', limits)).format(),
+      ).toBe('t.yaml:4:10: nesting deeper than 4 levels (limit: --max-depth, limits.maxDepth)');
+      expect(
+        inputError(() => parseDocument('{"a": {"b": {"c": {"d": [1]}}}}', 't.json', 'json', limits)).format(),
+      ).toBe('t.json:1:25: nesting deeper than 4 levels (limit: --max-depth, limits.maxDepth)');
       expect(parseDocument('a:\n  b:\n    c: [1]\n', 't.yaml', 'yaml', limits).value).toEqual({ a: { b: { c: [1] } } });
     });
 
     it('nesting deeper than the default limit of 256', () => {
       const brackets = '['.repeat(300) + ']'.repeat(300);
-      expect(failure(`Resources:\n  R:\n    Type: X\n    Properties:\n      P: ${brackets}\n`)).toBe('template.yaml:5:262: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
+      expect(failure(`Resources:\n  R:\n    Type: X\n    Properties:\n      P: ${brackets}\n`)).toBe(
+        'template.yaml:5:262: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)',
+      );
       expect(failure(`{"Resources": {"R": {"Type": "X", "Properties": {"P": ${brackets}}}}}`, 'template.json')).toBe(
         'template.json:1:307: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)',
       );
@@ -760,12 +981,18 @@ describe('input errors: message and line:column', () => {
 
     it('nesting so deep that the YAML library would run out of stack: found before, at the first level past the limit', () => {
       const brackets = '['.repeat(20_000) + ']'.repeat(20_000);
-      expect(failure(`Resources:\n  R:\n    Type: X\n    Properties:\n      P: ${brackets}\n`)).toBe('template.yaml:5:262: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
+      expect(failure(`Resources:\n  R:\n    Type: X\n    Properties:\n      P: ${brackets}\n`)).toBe(
+        'template.yaml:5:262: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)',
+      );
       // line n holds the mapping of level n, indented n spaces
       let indented = 'Resources:\n';
       for (let i = 0; i < 5000; i++) indented += `${' '.repeat(i + 2)}k:\n`;
-      expect(failure(indented)).toBe('template.yaml:257:258: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
-      expect(inputError(() => load(`{"Resources": ${brackets}}`, 'template.json')).format()).toBe('template.json:1:270: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)');
+      expect(failure(indented)).toBe(
+        'template.yaml:257:258: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)',
+      );
+      expect(inputError(() => load(`{"Resources": ${brackets}}`, 'template.json')).format()).toBe(
+        'template.json:1:270: nesting deeper than 256 levels (limit: --max-depth, limits.maxDepth)',
+      );
     });
   });
 });

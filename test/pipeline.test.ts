@@ -29,27 +29,72 @@ describe('one scan loop', () => {
   it('refuses to scan on workers that would load other rules than this thread', async () => {
     const extra = definePack({
       id: 'acme',
-      rules: [defineRule({ id: 'acme/any', title: 'Any', bestPractice: 'OPS04-BP01', severity: 'info', resourceTypes: ['AWS::Lambda::Function'], messages: { any: 'Any.' }, check: (_r, ctx) => ctx.report({ messageId: 'any' }) })],
+      rules: [
+        defineRule({
+          id: 'acme/any',
+          title: 'Any',
+          bestPractice: 'OPS04-BP01',
+          severity: 'info',
+          resourceTypes: ['AWS::Lambda::Function'],
+          messages: { any: 'Any.' },
+          check: (_r, ctx) => ctx.report({ messageId: 'any' }),
+        }),
+      ],
     });
     // packSources says what workers load beside the built-in packs: here nothing, though the scan has one more pack
-    const scanning = scanSources([filesSource(TRACING)], { cwd: REPO, packs: [...BUILTIN_PACKS, extra], packSources: [], jobs: 2, bytesPerWorker: 1 });
+    const scanning = scanSources([filesSource(TRACING)], {
+      cwd: REPO,
+      packs: [...BUILTIN_PACKS, extra],
+      packSources: [],
+      jobs: 2,
+      bytesPerWorker: 1,
+    });
     await expect(scanning).rejects.toThrow('a worker thread configured other rules than the main thread');
     // without packSources, a pack given as an object keeps the scan on this thread
-    const report = await scanSources([filesSource(TRACING)], { cwd: REPO, packs: [...BUILTIN_PACKS, extra], jobs: 2, bytesPerWorker: 1 });
+    const report = await scanSources([filesSource(TRACING)], {
+      cwd: REPO,
+      packs: [...BUILTIN_PACKS, extra],
+      jobs: 2,
+      bytesPerWorker: 1,
+    });
     expect(report.findings.some((f) => f.ruleId === 'acme/any')).toBe(true);
   }, 60_000);
 
   it('reads the units of a source from outside opslint with the reader it brings, on this thread', async () => {
-    const text = 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x, Handler: i.h, Role: r, Code: {ZipFile: x}}\n';
-    const reader: Reader<string> = { id: 'git-blob', portable: true, read: (blob) => ({ assembly: singleTemplateAssembly(templateFromText(blob, 'HEAD:api.yaml', { explicit: true })!), errors: [] }) };
-    const source: Source = { readers: [reader], list: () => ({ units: [{ reader: 'git-blob', name: 'HEAD:api.yaml', bytes: text.length, data: text }], errors: [] }) };
-    const report = await scanSources([source], { selection: { rules: ['lambda-tracing'] }, jobs: 2, bytesPerWorker: 1 });
-    expect(report.findings.map((f) => [f.ruleId, f.file, f.resource])).toEqual([['lambda-tracing', 'HEAD:api.yaml', 'Fn']]);
+    const text =
+      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x, Handler: i.h, Role: r, Code: {ZipFile: x}}\n';
+    const reader: Reader<string> = {
+      id: 'git-blob',
+      portable: true,
+      read: (blob) => ({
+        assembly: singleTemplateAssembly(templateFromText(blob, 'HEAD:api.yaml', { explicit: true })!),
+        errors: [],
+      }),
+    };
+    const source: Source = {
+      readers: [reader],
+      list: () => ({
+        units: [{ reader: 'git-blob', name: 'HEAD:api.yaml', bytes: text.length, data: text }],
+        errors: [],
+      }),
+    };
+    const report = await scanSources([source], {
+      selection: { rules: ['lambda-tracing'] },
+      jobs: 2,
+      bytesPerWorker: 1,
+    });
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.resource])).toEqual([
+      ['lambda-tracing', 'HEAD:api.yaml', 'Fn'],
+    ]);
     expect(report.errors).toEqual([]);
   });
 
   it('scans assemblies already in memory as buildReport reports them', () => {
-    const template = templateFromText('Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x}\n', 'in-memory.yaml', { explicit: true })!;
+    const template = templateFromText(
+      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x}\n',
+      'in-memory.yaml',
+      { explicit: true },
+    )!;
     const assembly = singleTemplateAssembly(template);
     const rules = configureRules(BUILTIN_PACKS, { packs: ['tracing'] });
     const report = scanNow([memorySource([{ assembly, errors: [] }])], { packs: [], rules, suppressions: false });
@@ -60,9 +105,14 @@ describe('one scan loop', () => {
   it('says where it looked when it read no template, and not when another source read one', async () => {
     const empty = workspace({ 'notes.txt': 'no template here\n' });
     const nothing = await scanSources([filesSource(['.'])], { cwd: empty });
-    expect(nothing.errors.map((e) => e.message)).toEqual(['no CloudFormation template or cloud assembly found here: nothing was scanned']);
+    expect(nothing.errors.map((e) => e.message)).toEqual([
+      'no CloudFormation template or cloud assembly found here: nothing was scanned',
+    ]);
     const template = templateFromText('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n', 'q.yaml', { explicit: true })!;
-    const both = await scanSources([filesSource(['.']), memorySource([{ assembly: singleTemplateAssembly(template), errors: [] }])], { cwd: empty });
+    const both = await scanSources(
+      [filesSource(['.']), memorySource([{ assembly: singleTemplateAssembly(template), errors: [] }])],
+      { cwd: empty },
+    );
     expect(both.errors).toEqual([]);
   });
 });

@@ -13,14 +13,24 @@ const ENTRIES: Readonly<Record<string, string>> = { opslint: 'lib/index.ts', 'op
 
 const program = ts.createProgram(
   Object.values(ENTRIES).map((f) => path.join(REPO, f)),
-  { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true, types: [] },
+  {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: [],
+  },
 );
 
 /** The names a module exports, values and types, as the type checker sees them. */
 function exportsOf(file: string): string[] {
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(path.join(REPO, file))!;
-  return checker.getExportsOfModule(checker.getSymbolAtLocation(source)!).map((s) => s.name).sort();
+  return checker
+    .getExportsOfModule(checker.getSymbolAtLocation(source)!)
+    .map((s) => s.name)
+    .sort();
 }
 
 /** The names in the first column of the README table after `<!-- api:<entry> -->`. */
@@ -46,7 +56,13 @@ function tsFiles(dir: string): string[] {
 /** The module specifiers a file imports or re-exports from. */
 function importsOf(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(path.join(REPO, file), 'utf8'), ts.ScriptTarget.Latest);
-  return source.statements.flatMap((s) => ((ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) ? [s.moduleSpecifier.text] : []));
+  return source.statements.flatMap((s) =>
+    (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) &&
+    s.moduleSpecifier &&
+    ts.isStringLiteral(s.moduleSpecifier)
+      ? [s.moduleSpecifier.text]
+      : [],
+  );
 }
 
 describe('the public entries', () => {
@@ -57,8 +73,20 @@ describe('the public entries', () => {
   });
 
   it('leaves the rule-author names to opslint/rule', () => {
-    for (const name of ['isTrue', 'referrers', 'ResourceContext', 'Resolver', 'FUNCTION_TYPES', 'AlarmIndex', 'asIntrinsic']) {
-      expect([name, documented('opslint/rule').includes(name), exportsOf('lib/index.ts').includes(name)]).toEqual([name, true, false]);
+    for (const name of [
+      'isTrue',
+      'referrers',
+      'ResourceContext',
+      'Resolver',
+      'FUNCTION_TYPES',
+      'AlarmIndex',
+      'asIntrinsic',
+    ]) {
+      expect([name, documented('opslint/rule').includes(name), exportsOf('lib/index.ts').includes(name)]).toEqual([
+        name,
+        true,
+        false,
+      ]);
     }
   });
 });
@@ -71,7 +99,11 @@ describe('the built-in rules', () => {
     // a relative import that leaves rules/ must be the rule entry; nothing else outside rules/ but Node's own modules
     const deep = files.flatMap((f) =>
       importsOf(f)
-        .filter((m) => (m.startsWith('.') ? !path.join(path.dirname(f), m).startsWith('rules/') && path.join(path.dirname(f), m) !== 'lib/rule' : !m.startsWith('node:')))
+        .filter((m) =>
+          m.startsWith('.')
+            ? !path.join(path.dirname(f), m).startsWith('rules/') && path.join(path.dirname(f), m) !== 'lib/rule'
+            : !m.startsWith('node:'),
+        )
         .map((m) => `${f}: ${m}`),
     );
     expect(deep).toEqual([]);
@@ -91,7 +123,9 @@ describe('the built-in rules', () => {
     };
     visit('lib/rule.ts');
     expect(fromRule.size).toBeGreaterThan(10);
-    expect([...fromRule].filter((f) => f.startsWith('rules/') || f === 'lib/compose.ts' || f === 'lib/index.ts')).toEqual([]);
+    expect(
+      [...fromRule].filter((f) => f.startsWith('rules/') || f === 'lib/compose.ts' || f === 'lib/index.ts'),
+    ).toEqual([]);
   });
 });
 
@@ -100,13 +134,23 @@ describe('package.json entries', () => {
     exports: Record<string, string | { types: string; default: string }>;
     typesVersions: { '*': Record<string, string[]> };
   };
-  const tsconfig = JSON.parse(readFileSync(path.join(REPO, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
+  const tsconfig = JSON.parse(readFileSync(path.join(REPO, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: { paths: Record<string, string[]> };
+  };
   const jest = require('../jest.config.js') as { moduleNameMapper: Record<string, string> };
   const worker = readFileSync(path.join(REPO, 'lib', 'parallel', 'worker.ts'), 'utf8');
-  const entries = Object.entries(pkg.exports).flatMap(([key, target]) => (typeof target === 'string' ? [] : [{ name: key === '.' ? 'opslint' : `opslint/${key.slice(2)}`, target }]));
+  const entries = Object.entries(pkg.exports).flatMap(([key, target]) =>
+    typeof target === 'string' ? [] : [{ name: key === '.' ? 'opslint' : `opslint/${key.slice(2)}`, target }],
+  );
 
   it('are built from a source file, and are mapped to it for tsc, jest and the worker threads', () => {
-    expect(entries.map((e) => e.name)).toEqual(['opslint', 'opslint/cdk', 'opslint/cdk-nag', 'opslint/rule', 'opslint/testing']);
+    expect(entries.map((e) => e.name)).toEqual([
+      'opslint',
+      'opslint/cdk',
+      'opslint/cdk-nag',
+      'opslint/rule',
+      'opslint/testing',
+    ]);
     for (const { name, target } of entries) {
       const source = target.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts');
       expect([name, existsSync(path.join(REPO, source))]).toEqual([name, true]);
@@ -115,7 +159,8 @@ describe('package.json entries', () => {
       expect([name, jest.moduleNameMapper[`^${name}$`]]).toEqual([name, `<rootDir>/${source}`]);
       expect([name, worker.includes(`'${source.slice('lib/'.length)}'`)]).toEqual([name, true]);
       // TypeScript projects on the older module resolution ignore `exports`: typesVersions tells them the subpaths
-      if (name !== 'opslint') expect(pkg.typesVersions['*'][name.slice('opslint/'.length)]).toEqual([target.types.slice(2)]);
+      if (name !== 'opslint')
+        expect(pkg.typesVersions['*'][name.slice('opslint/'.length)]).toEqual([target.types.slice(2)]);
     }
   });
 

@@ -21,7 +21,14 @@ describe('README.md', () => {
   });
 
   it('starts with the two commands for a fresh machine', () => {
-    expect(text.split('\n').slice(0, 6)).toEqual(['# opslint', '', '```sh', 'npm ci && npm run demo', 'npm test', '```']);
+    expect(text.split('\n').slice(0, 6)).toEqual([
+      '# opslint',
+      '',
+      '```sh',
+      'npm ci && npm run demo',
+      'npm test',
+      '```',
+    ]);
   });
 
   it('links only to files of the repository that exist, docs/DESIGN.md among them', () => {
@@ -37,7 +44,11 @@ describe('the layout generator', () => {
   /** A repository skeleton with exactly the entries the README's layout lists, plus `extra`, minus `without`. */
   function skeleton(extra: string[], without: string[]): string {
     root = mkdtempSync(path.join(tmpdir(), 'opslint-layout-'));
-    const listed = [...text.slice(text.indexOf('<!-- layout:start -->'), text.indexOf('<!-- layout:end -->')).matchAll(/^(\S+)\s{2,}/gm)].map((m) => m[1]);
+    const listed = [
+      ...text
+        .slice(text.indexOf('<!-- layout:start -->'), text.indexOf('<!-- layout:end -->'))
+        .matchAll(/^(\S+)\s{2,}/gm),
+    ].map((m) => m[1]);
     expect(listed).toContain('lib/rule.ts');
     for (const entry of [...listed, ...extra].filter((e) => !without.includes(e))) {
       if (entry.endsWith('/')) mkdirSync(path.join(root, entry), { recursive: true });
@@ -57,7 +68,9 @@ describe('the layout generator', () => {
   });
 
   it('refuses a folder or module it has no description for, and one that is gone', () => {
-    expect(() => layout(skeleton(['lib/sources2/', 'lib/errors2.ts'], []))).toThrow('describe lib/errors2.ts, lib/sources2/ in LAYOUT');
+    expect(() => layout(skeleton(['lib/sources2/', 'lib/errors2.ts'], []))).toThrow(
+      'describe lib/errors2.ts, lib/sources2/ in LAYOUT',
+    );
     rmSync(root, { recursive: true, force: true });
     expect(() => layout(skeleton([], ['lib/rule.ts']))).toThrow('remove lib/rule.ts from it');
   });

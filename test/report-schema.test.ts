@@ -10,7 +10,9 @@ import Ajv from 'ajv';
 import { REPORT_SCHEMA_VERSION, type ScanReport } from '../lib';
 import { REPO, runCli } from '../scripts/support/cli';
 
-const schema = JSON.parse(readFileSync(path.join(REPO, 'schema', 'report.schema.json'), 'utf8')) as { properties: { schemaVersion: { const: number } } };
+const schema = JSON.parse(readFileSync(path.join(REPO, 'schema', 'report.schema.json'), 'utf8')) as {
+  properties: { schemaVersion: { const: number } };
+};
 
 /**
  * The schema with no room for other keys: the published one leaves room for keys a later release adds, but the
@@ -19,7 +21,12 @@ const schema = JSON.parse(readFileSync(path.join(REPO, 'schema', 'report.schema.
 function closed(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(closed);
   if (typeof node !== 'object' || node === null) return node;
-  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v)]));
+  const out = Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v),
+    ]),
+  );
   return 'properties' in out ? { ...out, additionalProperties: false } : out;
 }
 const validate = new Ajv({ allErrors: true, strict: true }).compile(closed(schema) as object);
@@ -41,7 +48,10 @@ async function scan(...args: string[]): Promise<Report> {
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'opslint-report-schema-'));
   await scan('fixtures/cli/workload', 'examples/templates', 'fixtures/reports');
-  await scan('fixtures/configuration/config-recorder-present/fail-assembly-without-recorder', 'fixtures/patching/instance-patching/fail-assembly-not-targeted');
+  await scan(
+    'fixtures/configuration/config-recorder-present/fail-assembly-without-recorder',
+    'fixtures/patching/instance-patching/fail-assembly-not-targeted',
+  );
   await scan('fixtures/alarms/alarm-coverage/fail-alarms-under-default-condition.yaml');
   // a baseline that knows one finding more than the scan gives: summary.baseline lists it as fixed
   const baseline = path.join(dir, 'baseline.json');
@@ -71,7 +81,8 @@ describe('the JSON report', () => {
   it('starts with the version of its contract, the one the schema states', () => {
     expect(REPORT_SCHEMA_VERSION).toBe(1);
     expect(schema.properties.schemaVersion.const).toBe(REPORT_SCHEMA_VERSION);
-    for (const report of reports) expect(Object.keys(report)).toEqual(['schemaVersion', 'findings', 'errors', 'summary']);
+    for (const report of reports)
+      expect(Object.keys(report)).toEqual(['schemaVersion', 'findings', 'errors', 'summary']);
   });
 
   it('is refused by the schema without its version, or with a finding key the schema does not declare', () => {

@@ -60,7 +60,8 @@ function deep(source: string, parameters?: Record<string, string>): Resolved {
 }
 
 const known = (value: unknown): Resolved => ({ known: true, value });
-const unknown = (reason: string, alternatives?: unknown[]): Resolved => (alternatives ? { known: false, reason, alternatives } : { known: false, reason });
+const unknown = (reason: string, alternatives?: unknown[]): Resolved =>
+  alternatives ? { known: false, reason, alternatives } : { known: false, reason };
 
 describe('parameters', () => {
   it('take their default', () => {
@@ -105,8 +106,12 @@ describe('pseudo parameters', () => {
 
   it('AWS::Region and AWS::AccountId are unknown unless given', () => {
     expect(resolve('!Ref AWS::Region')).toEqual(unknown('pseudo parameter AWS::Region is known only at deployment'));
-    expect(resolve('!Ref AWS::AccountId')).toEqual(unknown('pseudo parameter AWS::AccountId is known only at deployment'));
-    expect(resolve('!Ref AWS::StackName')).toEqual(unknown('pseudo parameter AWS::StackName is known only at deployment'));
+    expect(resolve('!Ref AWS::AccountId')).toEqual(
+      unknown('pseudo parameter AWS::AccountId is known only at deployment'),
+    );
+    expect(resolve('!Ref AWS::StackName')).toEqual(
+      unknown('pseudo parameter AWS::StackName is known only at deployment'),
+    );
     const given = { 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', 'AWS::StackName': 'orders' };
     expect(resolve('!Ref AWS::Region', given)).toEqual(known('eu-west-1'));
     expect(resolve('!Ref AWS::AccountId', given)).toEqual(known('123456789012'));
@@ -178,7 +183,9 @@ describe('Fn::If', () => {
   });
 
   it('with an unknown condition: Unknown with each branch as an alternative', () => {
-    expect(resolve('!If [IsProd, 1024, 128]')).toEqual(unknown('depends on condition IsProd: parameter Env has no default value', [1024, 128]));
+    expect(resolve('!If [IsProd, 1024, 128]')).toEqual(
+      unknown('depends on condition IsProd: parameter Env has no default value', [1024, 128]),
+    );
     expect(resolve('!If [IsProd, Active, !Ref AWS::NoValue]')).toEqual(
       unknown('depends on condition IsProd: parameter Env has no default value', ['Active', undefined]),
     );
@@ -189,7 +196,9 @@ describe('Fn::If', () => {
   });
 
   it('with an unknown condition and a branch that is itself unknown: that branch reason', () => {
-    expect(resolve('!If [IsProd, !GetAtt Bucket.Arn, none]')).toEqual(unknown('Bucket.Arn is an attribute known only after deployment'));
+    expect(resolve('!If [IsProd, !GetAtt Bucket.Arn, none]')).toEqual(
+      unknown('Bucket.Arn is an attribute known only after deployment'),
+    );
   });
 
   it('malformed', () => {
@@ -207,10 +216,14 @@ describe('functions', () => {
   });
 
   it('Fn::Sub, string form: parameters, pseudo parameters and ${!Literal}', () => {
-    expect(resolve('!Sub "${Stage}-${AWS::Region}-${Count}"', { 'AWS::Region': 'eu-west-1' })).toEqual(known('dev-eu-west-1-3'));
+    expect(resolve('!Sub "${Stage}-${AWS::Region}-${Count}"', { 'AWS::Region': 'eu-west-1' })).toEqual(
+      known('dev-eu-west-1-3'),
+    );
     expect(resolve('!Sub "${ Stage } costs ${!Price}"')).toEqual(known('dev costs ${Price}'));
     expect(resolve('!Sub "no variables"')).toEqual(known('no variables'));
-    expect(resolve('!Sub "${Stage}-${AWS::Region}"')).toEqual(unknown('pseudo parameter AWS::Region is known only at deployment'));
+    expect(resolve('!Sub "${Stage}-${AWS::Region}"')).toEqual(
+      unknown('pseudo parameter AWS::Region is known only at deployment'),
+    );
   });
 
   it('Fn::Sub, list form: local variables, which win over parameters of the same name', () => {
@@ -219,8 +232,12 @@ describe('functions', () => {
   });
 
   it('Fn::Sub of a resource or a resource attribute: Unknown', () => {
-    expect(resolve('!Sub "arn:aws:s3:::${Bucket}"')).toEqual(unknown('Ref to resource Bucket is known only after deployment'));
-    expect(resolve('!Sub "${Bucket.Arn}/*"')).toEqual(unknown('Bucket.Arn is an attribute known only after deployment'));
+    expect(resolve('!Sub "arn:aws:s3:::${Bucket}"')).toEqual(
+      unknown('Ref to resource Bucket is known only after deployment'),
+    );
+    expect(resolve('!Sub "${Bucket.Arn}/*"')).toEqual(
+      unknown('Bucket.Arn is an attribute known only after deployment'),
+    );
     expect(resolve('!Sub "${Subnets}"')).toEqual(unknown('${Subnets} is not a single value'));
   });
 
@@ -229,7 +246,9 @@ describe('functions', () => {
     expect(resolve('!Select ["2", !Ref Subnets]')).toEqual(known('subnet-c'));
     // the other items may be unknown
     expect(resolve('!Select [1, [!GetAtt Bucket.Arn, b]]')).toEqual(known('b'));
-    expect(resolve('!Select [0, [!GetAtt Bucket.Arn, b]]')).toEqual(unknown('Bucket.Arn is an attribute known only after deployment'));
+    expect(resolve('!Select [0, [!GetAtt Bucket.Arn, b]]')).toEqual(
+      unknown('Bucket.Arn is an attribute known only after deployment'),
+    );
     expect(resolve('!Select [3, [a, b]]')).toEqual(unknown('Fn::Select index out of range'));
     expect(resolve('!Select [0, !GetAZs ""]')).toEqual(unknown('Fn::GetAZs depends on the account and region'));
   });
@@ -249,7 +268,9 @@ describe('functions', () => {
     expect(resolve('!FindInMap [Sizes, test, Memory, {DefaultValue: 256}]')).toEqual(known(256));
     expect(resolve('!FindInMap [Sizes, prod, Memory, {DefaultValue: 256}]')).toEqual(known(1024));
     expect(resolve('!FindInMap [Sizes, !Ref Env, Memory]')).toEqual(unknown('parameter Env has no default value'));
-    expect(resolve('!FindInMap [Accounts, !Ref AWS::AccountId, Env]', { 'AWS::AccountId': '012345678901' })).toEqual(known('prod'));
+    expect(resolve('!FindInMap [Accounts, !Ref AWS::AccountId, Env]', { 'AWS::AccountId': '012345678901' })).toEqual(
+      known('prod'),
+    );
   });
 
   it('Fn::Base64', () => {
@@ -260,9 +281,15 @@ describe('functions', () => {
 
   it('Fn::GetAtt, Fn::ImportValue and Fn::GetAZs: Unknown, with the reason', () => {
     expect(resolve('!GetAtt Bucket.Arn')).toEqual(unknown('Bucket.Arn is an attribute known only after deployment'));
-    expect(resolve('!GetAtt [Bucket, DomainName]')).toEqual(unknown('Bucket.DomainName is an attribute known only after deployment'));
-    expect(resolve('{Fn::GetAtt: Bucket.Arn}')).toEqual(unknown('Bucket.Arn is an attribute known only after deployment'));
-    expect(resolve('!ImportValue network-VpcId')).toEqual(unknown('Fn::ImportValue is resolved from another stack at deployment'));
+    expect(resolve('!GetAtt [Bucket, DomainName]')).toEqual(
+      unknown('Bucket.DomainName is an attribute known only after deployment'),
+    );
+    expect(resolve('{Fn::GetAtt: Bucket.Arn}')).toEqual(
+      unknown('Bucket.Arn is an attribute known only after deployment'),
+    );
+    expect(resolve('!ImportValue network-VpcId')).toEqual(
+      unknown('Fn::ImportValue is resolved from another stack at deployment'),
+    );
     expect(resolve('!GetAZs ""')).toEqual(unknown('Fn::GetAZs depends on the account and region'));
     expect(resolve('!Cidr [10.0.0.0/16, 4, 8]')).toEqual(unknown('Fn::Cidr is not evaluated'));
   });
@@ -308,10 +335,12 @@ describe('get(root, path): intrinsics followed at every level', () => {
             Role: !GetAtt Role.Arn
             Same: !If [IsProd, !Sub '\${Stage}', dev]
   `;
-  const withInputs = (parameters: Record<string, string>) => (p: string): Resolved => {
-    const t = templateFromText(text, 'template.yaml', { explicit: true, parameters })!;
-    return t.resolver.get(t.resources.get('Fn')!.definition, p);
-  };
+  const withInputs =
+    (parameters: Record<string, string>) =>
+    (p: string): Resolved => {
+      const t = templateFromText(text, 'template.yaml', { explicit: true, parameters })!;
+      return t.resolver.get(t.resources.get('Fn')!.definition, p);
+    };
   const t = templateFromText(text, 'template.yaml', { explicit: true })!;
   const fn = t.resources.get('Fn')!;
   const get = (p: string): Resolved => t.resolver.get(fn.definition, p);
@@ -373,13 +402,17 @@ describe('get(root, path): intrinsics followed at every level', () => {
 
 describe('deep(value): everything inside resolved', () => {
   it('resolves every level and drops AWS::NoValue from lists and mappings', () => {
-    expect(deep('{Name: !Sub "${Stage}-app", Size: !FindInMap [Sizes, !Ref Stage, Memory], Extra: !Ref AWS::NoValue, List: [a, !Ref AWS::NoValue, !Select [0, !Ref Subnets]]}')).toEqual(
-      known({ Name: 'dev-app', Size: 128, List: ['a', 'subnet-a'] }),
-    );
+    expect(
+      deep(
+        '{Name: !Sub "${Stage}-app", Size: !FindInMap [Sizes, !Ref Stage, Memory], Extra: !Ref AWS::NoValue, List: [a, !Ref AWS::NoValue, !Select [0, !Ref Subnets]]}',
+      ),
+    ).toEqual(known({ Name: 'dev-app', Size: 128, List: ['a', 'subnet-a'] }));
   });
 
   it('is Unknown when any part is', () => {
-    expect(deep('{Name: app, Arn: !GetAtt Bucket.Arn}')).toEqual(unknown('Bucket.Arn is an attribute known only after deployment'));
+    expect(deep('{Name: app, Arn: !GetAtt Bucket.Arn}')).toEqual(
+      unknown('Bucket.Arn is an attribute known only after deployment'),
+    );
     expect(deep('[a, [b, !Ref Env]]')).toEqual(unknown('parameter Env has no default value'));
   });
 

@@ -28,9 +28,14 @@ const rule = defineRule({
   check(resource, ctx) {
     const mode = ctx.get('Properties.TracingConfig.Mode');
     if (!mode.known) return;
-    if (mode.value === undefined) ctx.report({ messageId: 'missing', data: { name: resource.logicalId }, path: 'Properties.TracingConfig' });
+    if (mode.value === undefined)
+      ctx.report({ messageId: 'missing', data: { name: resource.logicalId }, path: 'Properties.TracingConfig' });
     else if (mode.value !== ctx.options.expected) {
-      ctx.report({ messageId: 'mode', data: { name: resource.logicalId, mode: String(mode.value), expected: ctx.options.expected }, path: 'Properties.TracingConfig.Mode' });
+      ctx.report({
+        messageId: 'mode',
+        data: { name: resource.logicalId, mode: String(mode.value), expected: ctx.options.expected },
+        path: 'Properties.TracingConfig.Mode',
+      });
     }
   },
 });
@@ -88,7 +93,10 @@ afterEach(() => {
 });
 
 /** Runs `RuleTester.run` with collecting describe/it; returns the suite names and the generated cases. */
-function collect(r: Rule, cases: { valid?: readonly ValidCase[]; invalid?: readonly InvalidCase[] }): { suites: string[]; tests: Collected[] } {
+function collect(
+  r: Rule,
+  cases: { valid?: readonly ValidCase[]; invalid?: readonly InvalidCase[] },
+): { suites: string[]; tests: Collected[] } {
   const suites: string[] = [];
   const tests: Collected[] = [];
   RuleTester.describe = (name, fn) => {
@@ -145,11 +153,15 @@ describe('RuleTester with collecting describe/it', () => {
   });
 
   it('an invalid case that expects no findings fails', () => {
-    expect(only(rule, { invalid: [{ template: PASS_THROUGH, errors: [] }] })).toBe('an invalid case must list the findings it expects');
+    expect(only(rule, { invalid: [{ template: PASS_THROUGH, errors: [] }] })).toBe(
+      'an invalid case must list the findings it expects',
+    );
   });
 
   it('an invalid case fails when the rule reports nothing, or a different number of findings', () => {
-    expect(only(rule, { invalid: [{ template: ACTIVE, errors: [{ messageId: 'mode' }] }] })).toBe('expected 1 finding(s), got 0:\n  (none)');
+    expect(only(rule, { invalid: [{ template: ACTIVE, errors: [{ messageId: 'mode' }] }] })).toBe(
+      'expected 1 finding(s), got 0:\n  (none)',
+    );
     expect(only(rule, { invalid: [{ template: PASS_THROUGH, errors: [{ messageId: 'mode' }] }] })).toBe(
       [
         'expected 1 finding(s), got 2:',
@@ -166,11 +178,17 @@ describe('RuleTester with collecting describe/it', () => {
     };
     const fnMessage = 'Function Fn traces in mode PassThrough, not Active.';
     expect(check(0, { messageId: 'missing' })).toBe(`finding 1: expected message id missing (got "${fnMessage}")`);
-    expect(check(1, { messageId: 'mode' })).toBe('finding 2: expected message id mode (got "Function Plain has no TracingConfig.")');
-    expect(check(0, { message: 'Function Fn traces.' })).toBe(`finding 1: expected message "Function Fn traces." (got "${fnMessage}")`);
+    expect(check(1, { messageId: 'mode' })).toBe(
+      'finding 2: expected message id mode (got "Function Plain has no TracingConfig.")',
+    );
+    expect(check(0, { message: 'Function Fn traces.' })).toBe(
+      `finding 1: expected message "Function Fn traces." (got "${fnMessage}")`,
+    );
     expect(check(0, { message: /mode Active/ })).toBe(`finding 1: expected message /mode Active/ (got "${fnMessage}")`);
     expect(check(0, { resource: 'Plain' })).toBe('finding 1: expected resource Plain (got Fn)');
-    expect(check(1, { path: 'Resources.Plain.Properties' })).toBe('finding 2: expected path Resources.Plain.Properties (got Resources.Plain.Properties.TracingConfig)');
+    expect(check(1, { path: 'Resources.Plain.Properties' })).toBe(
+      'finding 2: expected path Resources.Plain.Properties (got Resources.Plain.Properties.TracingConfig)',
+    );
     expect(check(0, { line: 5 })).toBe('finding 1: expected line 5 (got 6)');
     expect(check(1, { column: 1 })).toBe('finding 2: expected column 1 (got 3)');
     // several fields at once are all named
@@ -179,7 +197,9 @@ describe('RuleTester with collecting describe/it', () => {
     expect(check(0, { message: fnMessage })).toBe('pass');
     expect(check(0, { message: /^Function Fn traces in mode PassThrough/ })).toBe('pass');
     // only the fields given are compared
-    expect(only(rule, { invalid: [{ template: PASS_THROUGH, errors: [{ resource: 'Fn' }, { line: 7 }] }] })).toBe('pass');
+    expect(only(rule, { invalid: [{ template: PASS_THROUGH, errors: [{ resource: 'Fn' }, { line: 7 }] }] })).toBe(
+      'pass',
+    );
   });
 
   it('a message id matches the words of the rule and exactly the sentences the engine adds; assumptions and needsContext are compared', () => {
@@ -192,46 +212,90 @@ describe('RuleTester with collecting describe/it', () => {
           Properties:
             TracingConfig: {Mode: !Ref Mode}
     `;
-    const sentence = "Function Fn traces in mode PassThrough, not Active. This verdict rests on the default Mode='PassThrough'; pass -p Mode=… to check other values.";
+    const sentence =
+      "Function Fn traces in mode PassThrough, not Active. This verdict rests on the default Mode='PassThrough'; pass -p Mode=… to check other values.";
     const assumptions = [{ parameter: 'Mode', value: 'PassThrough' }];
-    const check = (expected: Record<string, unknown>): string => only(rule, { invalid: [{ template: assumed, errors: [{ messageId: 'mode', ...expected }] }] });
+    const check = (expected: Record<string, unknown>): string =>
+      only(rule, { invalid: [{ template: assumed, errors: [{ messageId: 'mode', ...expected }] }] });
     expect(check({ message: sentence, assumptions })).toBe('pass');
     expect(check({ assumptions: [] })).toBe(`finding 1: expected assumptions [] (got ${JSON.stringify(assumptions)})`);
     expect(check({ needsContext: true })).toBe('finding 1: expected needsContext true (got none)');
     // a message id whose words are only the start of the message does not match
-    const prefix = defineRule({ ...rule, id: 'test-prefix', messages: { ...rule.messages, start: 'Function {{name}} has' }, check: (r, ctx) => ctx.report({ messageId: 'missing', data: { name: r.logicalId } }) });
-    expect(only(prefix, { invalid: [{ template: ACTIVE, errors: [{ messageId: 'start' }] }] })).toBe('finding 1: expected message id start (got "Function Fn has no TracingConfig.")');
-  });
-
-  it('an expected message id the rule does not declare fails, before the rule runs', () => {
-    expect(only(rule, { invalid: [{ template: PASS_THROUGH, errors: [{ messageId: 'mode' }, { messageId: 'absent' }] }] })).toBe(
-      'test-tracing has no message "absent"',
+    const prefix = defineRule({
+      ...rule,
+      id: 'test-prefix',
+      messages: { ...rule.messages, start: 'Function {{name}} has' },
+      check: (r, ctx) => ctx.report({ messageId: 'missing', data: { name: r.logicalId } }),
+    });
+    expect(only(prefix, { invalid: [{ template: ACTIVE, errors: [{ messageId: 'start' }] }] })).toBe(
+      'finding 1: expected message id start (got "Function Fn has no TracingConfig.")',
     );
   });
 
+  it('an expected message id the rule does not declare fails, before the rule runs', () => {
+    expect(
+      only(rule, { invalid: [{ template: PASS_THROUGH, errors: [{ messageId: 'mode' }, { messageId: 'absent' }] }] }),
+    ).toBe('test-tracing has no message "absent"');
+  });
+
   it('an option the rule does not declare fails; declared options are merged over the defaults', () => {
-    expect(only(rule, { valid: [{ template: ACTIVE, options: { expectd: 'Active' } }] })).toBe('test-tracing has no option "expectd"');
-    expect(only(topicRule, { valid: [{ template: 'Resources: {}', options: { any: 1 } }] })).toBe('test-topic-name has no option "any"');
-    expect(only(rule, { valid: [{ template: PASS_THROUGH.replace(/\n {2}Plain:[^]*$/, '\n'), options: { expected: 'PassThrough' } }] })).toBe('pass');
+    expect(only(rule, { valid: [{ template: ACTIVE, options: { expectd: 'Active' } }] })).toBe(
+      'test-tracing has no option "expectd"',
+    );
+    expect(only(topicRule, { valid: [{ template: 'Resources: {}', options: { any: 1 } }] })).toBe(
+      'test-topic-name has no option "any"',
+    );
     expect(
       only(rule, {
-        invalid: [{ template: ACTIVE, options: { expected: 'PassThrough' }, errors: [{ message: 'Function Fn traces in mode Active, not PassThrough.' }] }],
+        valid: [{ template: PASS_THROUGH.replace(/\n {2}Plain:[^]*$/, '\n'), options: { expected: 'PassThrough' } }],
+      }),
+    ).toBe('pass');
+    expect(
+      only(rule, {
+        invalid: [
+          {
+            template: ACTIVE,
+            options: { expected: 'PassThrough' },
+            errors: [{ message: 'Function Fn traces in mode Active, not PassThrough.' }],
+          },
+        ],
       }),
     ).toBe('pass');
   });
 
   it('rejects the same case twice, whatever its name, and the same input as valid and invalid', () => {
-    expect(() => collect(rule, { valid: [{ template: ACTIVE }, { name: 'again', template: ACTIVE }] })).toThrow('test-tracing: duplicate test case again');
-    expect(() => collect(rule, { valid: [{ template: PASS_THROUGH }], invalid: [{ template: PASS_THROUGH, errors: PASS_THROUGH_FINDINGS }] })).toThrow(
-      'test-tracing: duplicate test case Resources:',
+    expect(() => collect(rule, { valid: [{ template: ACTIVE }, { name: 'again', template: ACTIVE }] })).toThrow(
+      'test-tracing: duplicate test case again',
     );
+    expect(() =>
+      collect(rule, {
+        valid: [{ template: PASS_THROUGH }],
+        invalid: [{ template: PASS_THROUGH, errors: PASS_THROUGH_FINDINGS }],
+      }),
+    ).toThrow('test-tracing: duplicate test case Resources:');
     // different options or parameters make different cases
-    expect(collect(rule, { valid: [{ template: ACTIVE }, { template: ACTIVE, options: { expected: 'Active' } }, { template: ACTIVE, parameters: { A: 'b' } }] }).tests).toHaveLength(3);
+    expect(
+      collect(rule, {
+        valid: [
+          { template: ACTIVE },
+          { template: ACTIVE, options: { expected: 'Active' } },
+          { template: ACTIVE, parameters: { A: 'b' } },
+        ],
+      }).tests,
+    ).toHaveLength(3);
   });
 
   it('a rule that fails internally fails the case with the internal error', () => {
-    const broken = defineRule({ ...topicRule, id: 'broken', check: () => { throw new Error('bad index'); } });
-    expect(only(broken, { valid: [{ template: 'Resources:\n  T: {Type: AWS::SNS::Topic}\n' }] })).toBe('Rule broken failed on resource T: bad index.');
+    const broken = defineRule({
+      ...topicRule,
+      id: 'broken',
+      check: () => {
+        throw new Error('bad index');
+      },
+    });
+    expect(only(broken, { valid: [{ template: 'Resources:\n  T: {Type: AWS::SNS::Topic}\n' }] })).toBe(
+      'Rule broken failed on resource T: bad index.',
+    );
   });
 
   it('a case without a template or a file fails', () => {
@@ -246,24 +310,48 @@ describe('RuleTester inputs', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const PASS_THROUGH_JSON = JSON.stringify({ Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { TracingConfig: { Mode: 'PassThrough' } } } } }, null, 2);
+  const PASS_THROUGH_JSON = JSON.stringify(
+    { Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { TracingConfig: { Mode: 'PassThrough' } } } } },
+    null,
+    2,
+  );
   // JSON.stringify(…, null, 2): "Mode" is on line 7, indented by 10
-  const jsonFinding = { messageId: 'mode', resource: 'Fn', path: 'Resources.Fn.Properties.TracingConfig.Mode', line: 7, column: 11 };
+  const jsonFinding = {
+    messageId: 'mode',
+    resource: 'Fn',
+    path: 'Resources.Fn.Properties.TracingConfig.Mode',
+    line: 7,
+    column: 11,
+  };
 
   it('loads a template given as YAML text, JSON text and an object, each with its own line numbers', () => {
     const { tests } = collect(rule, {
-      valid: [{ template: ACTIVE }, { template: { Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { TracingConfig: { Mode: 'Active' } } } } } }],
+      valid: [
+        { template: ACTIVE },
+        {
+          template: {
+            Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { TracingConfig: { Mode: 'Active' } } } },
+          },
+        },
+      ],
       invalid: [
         { name: 'yaml', template: PASS_THROUGH, errors: PASS_THROUGH_FINDINGS },
         { name: 'json', template: PASS_THROUGH_JSON, errors: [jsonFinding] },
-        { name: 'json, indented', template: `\n  ${PASS_THROUGH_JSON.replace(/\n/g, '\n  ')}`, errors: [{ ...jsonFinding, line: 8, column: 13 }] },
+        {
+          name: 'json, indented',
+          template: `\n  ${PASS_THROUGH_JSON.replace(/\n/g, '\n  ')}`,
+          errors: [{ ...jsonFinding, line: 8, column: 13 }],
+        },
         { name: 'object', template: JSON.parse(PASS_THROUGH_JSON) as Record<string, unknown>, errors: [jsonFinding] },
       ],
     });
     expect(tests.map((t) => [t.name, outcome(t)])).toEqual([
       ['valid: Resources: Fn: Type: AWS::Lambda::Function Properties: TracingConfig: Mode: Active', 'pass'],
       // an object case is named from its JSON, cut at 100 characters
-      ['valid: {"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Properties":{"TracingConfig":{"Mode":"Active"}}…', 'pass'],
+      [
+        'valid: {"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Properties":{"TracingConfig":{"Mode":"Active"}}…',
+        'pass',
+      ],
       ['invalid: yaml', 'pass'],
       ['invalid: json', 'pass'],
       ['invalid: json, indented', 'pass'],
@@ -289,7 +377,13 @@ describe('RuleTester inputs', () => {
         {
           file: folder,
           errors: [
-            { messageId: 'noName', resource: 'Alerts91F83244', path: 'Resources.Alerts91F83244.Properties.DisplayName', line: 3, column: 3 },
+            {
+              messageId: 'noName',
+              resource: 'Alerts91F83244',
+              path: 'Resources.Alerts91F83244.Properties.DisplayName',
+              line: 3,
+              column: 3,
+            },
             { messageId: 'noName', resource: 'Alerts91F83244', line: 3 },
           ],
         },
@@ -318,7 +412,11 @@ describe('RuleTester inputs', () => {
     const { tests } = collect(rule, {
       valid: [{ template }, { template, parameters: { Mode: 'Active' } }],
       invalid: [
-        { template, parameters: { Mode: 'PassThrough' }, errors: [{ message: 'Function Fn traces in mode PassThrough, not Active.', line: 8, column: 9 }] },
+        {
+          template,
+          parameters: { Mode: 'PassThrough' },
+          errors: [{ message: 'Function Fn traces in mode PassThrough, not Active.', line: 8, column: 9 }],
+        },
         { file, parameters: { Mode: 'Off' }, errors: [{ message: 'Function Fn traces in mode Off, not Active.' }] },
       ],
     });
@@ -330,7 +428,12 @@ describe('RuleTester inputs', () => {
     const file = path.join(dir, 'broken.yaml');
     writeFileSync(file, 'Resources:\n  Fn:\n    Properties: {}\n');
     const { tests } = collect(rule, {
-      valid: [{ template: duplicate }, { file }, { template: '{"Resources": {"Fn": 3}}' }, { file: path.join(dir, 'absent.yaml') }],
+      valid: [
+        { template: duplicate },
+        { file },
+        { template: '{"Resources": {"Fn": 3}}' },
+        { file: path.join(dir, 'absent.yaml') },
+      ],
     });
     expect(tests.map(outcome)).toEqual([
       'template.yaml:4:3: duplicate key "Fn" (first defined at line 2, column 3)',
@@ -342,7 +445,9 @@ describe('RuleTester inputs', () => {
 
   it('reports the first input error of a cloud assembly folder', () => {
     const folder = path.join(FIXTURES, 'environments', '_assembly-samples', 'bad-manifest');
-    expect(only(topicRule, { valid: [{ file: folder }] })).toBe(`${path.join(folder, 'manifest.json')}:1:1: invalid cloud assembly manifest: expected an object with "artifacts"`);
+    expect(only(topicRule, { valid: [{ file: folder }] })).toBe(
+      `${path.join(folder, 'manifest.json')}:1:1: invalid cloud assembly manifest: expected an object with "artifacts"`,
+    );
   });
 });
 
@@ -350,11 +455,20 @@ describe('RuleTester inputs', () => {
 new RuleTester().run(rule, {
   valid: [
     { name: 'active', template: ACTIVE },
-    { name: 'unknown mode', template: 'Parameters:\n  M: {Type: String}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {TracingConfig: {Mode: !Ref M}}\n' },
+    {
+      name: 'unknown mode',
+      template:
+        'Parameters:\n  M: {Type: String}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {TracingConfig: {Mode: !Ref M}}\n',
+    },
     { name: 'other types', template: 'Resources:\n  T: {Type: AWS::SNS::Topic}\n' },
   ],
   invalid: [
     { name: 'pass-through and missing', template: PASS_THROUGH, errors: PASS_THROUGH_FINDINGS },
-    { name: 'option', template: ACTIVE, options: { expected: 'PassThrough' }, errors: [{ messageId: 'mode', line: 6 }] },
+    {
+      name: 'option',
+      template: ACTIVE,
+      options: { expected: 'PassThrough' },
+      errors: [{ messageId: 'mode', line: 6 }],
+    },
   ],
 });

@@ -9,10 +9,25 @@ for (const pack of BUILTIN_PACKS) {
   for (const rule of pack.rules) {
     const cases = fixtureCases(pack.id, rule.id);
     tester.run(rule, {
-      valid: cases.filter((c) => c.kind === 'pass').map(({ name, file, options, parameters, accountBaseline }) => ({ name, file, options, parameters, accountBaseline })),
+      valid: cases
+        .filter((c) => c.kind === 'pass')
+        .map(({ name, file, options, parameters, accountBaseline }) => ({
+          name,
+          file,
+          options,
+          parameters,
+          accountBaseline,
+        })),
       invalid: cases
         .filter((c) => c.kind === 'fail')
-        .map(({ name, file, options, parameters, accountBaseline, errors }) => ({ name, file, options, parameters, accountBaseline, errors })),
+        .map(({ name, file, options, parameters, accountBaseline, errors }) => ({
+          name,
+          file,
+          options,
+          parameters,
+          accountBaseline,
+          errors,
+        })),
     });
   }
 }

@@ -31,19 +31,56 @@ function write(files: Record<string, string>): void {
 
 describe('no network access', () => {
   /** The command line in a process of its own, with every network call blocked and logged. */
-  function runBlocked(name: string, args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string; network: string[] } {
+  function runBlocked(
+    name: string,
+    args: string[],
+    env: Record<string, string> = {},
+  ): { code: number | null; stdout: string; stderr: string; network: string[] } {
     const log = path.join(ws, `${name}.network.log`);
     const result = spawnSync(
       process.execPath,
-      ['--require', path.join(__dirname, 'helpers/no-network.js'), '--require', require.resolve('ts-node/register/transpile-only'), path.join(REPO, 'bin/opslint.ts'), ...args],
-      { cwd: REPO, env: { PATH: process.env.PATH ?? '', HOME: ws, OPSLINT_NETWORK_LOG: log, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json'), ...env }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+      [
+        '--require',
+        path.join(__dirname, 'helpers/no-network.js'),
+        '--require',
+        require.resolve('ts-node/register/transpile-only'),
+        path.join(REPO, 'bin/opslint.ts'),
+        ...args,
+      ],
+      {
+        cwd: REPO,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: ws,
+          OPSLINT_NETWORK_LOG: log,
+          TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json'),
+          ...env,
+        },
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+      },
     );
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr, network: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [] };
+    return {
+      code: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      network: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [],
+    };
   }
 
   it('a scan of the corpus, the fixtures and the examples opens no socket and looks up no name', () => {
     // on the main thread, where the guard is installed
-    const { code, stdout, network } = runBlocked('scan', ['scan', corpusDir(), 'fixtures', 'examples/templates', '--format', 'json', '--no-config', '--jobs', '1']);
+    const { code, stdout, network } = runBlocked('scan', [
+      'scan',
+      corpusDir(),
+      'fixtures',
+      'examples/templates',
+      '--format',
+      'json',
+      '--no-config',
+      '--jobs',
+      '1',
+    ]);
     expect(network).toEqual([]);
     const report = JSON.parse(stdout) as ScanReport;
     expect(report.summary.templates).toBeGreaterThan(800);
@@ -53,11 +90,15 @@ describe('no network access', () => {
   }, 600_000);
 
   it('the guard sees the calls a scan of deployed stacks makes', () => {
-    const { code, stderr, network } = runBlocked('deployed', ['scan', '--stack', 'orders', '--region', 'eu-west-1', '--endpoint-url', 'http://127.0.0.1:9', '--no-config'], {
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'example',
-      AWS_MAX_ATTEMPTS: '1',
-    });
+    const { code, stderr, network } = runBlocked(
+      'deployed',
+      ['scan', '--stack', 'orders', '--region', 'eu-west-1', '--endpoint-url', 'http://127.0.0.1:9', '--no-config'],
+      {
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'example',
+        AWS_MAX_ATTEMPTS: '1',
+      },
+    );
     expect(network.length).toBeGreaterThan(0);
     expect(stderr).not.toMatch(/^\s+at /m);
     expect(code).toBe(2);
@@ -66,8 +107,30 @@ describe('no network access', () => {
 
 describe('paths named in templates, Metadata and cloud assemblies', () => {
   const fs = require('node:fs') as typeof import('node:fs');
-  const READS = ['openSync', 'readFileSync', 'statSync', 'lstatSync', 'existsSync', 'readdirSync', 'accessSync', 'opendirSync', 'realpathSync', 'createReadStream'] as const;
-  const WRITES = ['writeFileSync', 'appendFileSync', 'mkdirSync', 'rmSync', 'unlinkSync', 'renameSync', 'copyFileSync', 'createWriteStream', 'symlinkSync', 'truncateSync'] as const;
+  const READS = [
+    'openSync',
+    'readFileSync',
+    'statSync',
+    'lstatSync',
+    'existsSync',
+    'readdirSync',
+    'accessSync',
+    'opendirSync',
+    'realpathSync',
+    'createReadStream',
+  ] as const;
+  const WRITES = [
+    'writeFileSync',
+    'appendFileSync',
+    'mkdirSync',
+    'rmSync',
+    'unlinkSync',
+    'renameSync',
+    'copyFileSync',
+    'createWriteStream',
+    'symlinkSync',
+    'truncateSync',
+  ] as const;
 
   it('are never read, written or loaded', async () => {
     const elsewhere = path.join(ws, 'elsewhere');
@@ -124,20 +187,41 @@ describe('paths named in templates, Metadata and cloud assemblies', () => {
               ImageId: ami-12345678
               UserData: !Base64 {"Fn::Sub": "\${require('fs').writeFileSync('${marker}', 'sub')}"}
       `,
-      'scan/cdk.out/manifest.json': JSON.stringify({
-        version: '36.0.0',
-        artifacts: {
-          Inside: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: 'Inside.template.json' }, additionalMetadataFile: '../../elsewhere/meta.json' },
-          Outside: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: '../../elsewhere/secret.template.json' } },
-          Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: '../../elsewhere' } },
+      'scan/cdk.out/manifest.json': JSON.stringify(
+        {
+          version: '36.0.0',
+          artifacts: {
+            Inside: {
+              type: 'aws:cloudformation:stack',
+              environment: 'aws://unknown-account/unknown-region',
+              properties: { templateFile: 'Inside.template.json' },
+              additionalMetadataFile: '../../elsewhere/meta.json',
+            },
+            Outside: {
+              type: 'aws:cloudformation:stack',
+              environment: 'aws://unknown-account/unknown-region',
+              properties: { templateFile: '../../elsewhere/secret.template.json' },
+            },
+            Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: '../../elsewhere' } },
+          },
         },
-      }, null, 2),
-      'scan/cdk.out/Inside.template.json': JSON.stringify({
-        Resources: {
-          Child: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': '../../elsewhere/nested.template.json' }, Properties: { TemplateURL: 'https://example.com/child.json' } },
-          Queue: { Type: 'AWS::SQS::Queue' },
+        null,
+        2,
+      ),
+      'scan/cdk.out/Inside.template.json': JSON.stringify(
+        {
+          Resources: {
+            Child: {
+              Type: 'AWS::CloudFormation::Stack',
+              Metadata: { 'aws:asset:path': '../../elsewhere/nested.template.json' },
+              Properties: { TemplateURL: 'https://example.com/child.json' },
+            },
+            Queue: { Type: 'AWS::SQS::Queue' },
+          },
         },
-      }, null, 2),
+        null,
+        2,
+      ),
     });
 
     const spies = new Map([...READS, ...WRITES].map((name) => [name as string, jest.spyOn(fs, name)]));
@@ -147,12 +231,17 @@ describe('paths named in templates, Metadata and cloud assemblies', () => {
       result = await runCli(['scan', 'scan', '--format', 'json', '--jobs', '1'], { cwd: ws });
     } finally {
       for (const [name, spy] of spies) {
-        calls.set(name, spy.mock.calls.map((c) => String(c[0])));
+        calls.set(
+          name,
+          spy.mock.calls.map((c) => String(c[0])),
+        );
         spy.mockRestore();
       }
     }
     const callsOf = (names: readonly string[]): string[] => names.flatMap((name) => calls.get(name)!);
-    const touched = callsOf(READS).filter((p) => !/^\d+$/.test(p)).map((p) => path.resolve(ws, p));
+    const touched = callsOf(READS)
+      .filter((p) => !/^\d+$/.test(p))
+      .map((p) => path.resolve(ws, p));
     expect(touched.filter((p) => p === elsewhere || p.startsWith(`${elsewhere}${path.sep}`))).toEqual([]);
     // the scan read the templates (it did look at files)
     expect(touched).toContain(path.join(ws, 'scan', 'template.yaml'));
@@ -166,10 +255,22 @@ describe('paths named in templates, Metadata and cloud assemblies', () => {
         file: 'scan/cdk.out/Inside.template.json',
         line: 6,
         column: 9,
-        message: 'the template of nested stack Child, ../../elsewhere/nested.template.json, is outside the cloud assembly; it is not read',
+        message:
+          'the template of nested stack Child, ../../elsewhere/nested.template.json, is outside the cloud assembly; it is not read',
       },
-      { file: 'scan/cdk.out/manifest.json', line: 16, column: 9, message: 'the template of artifact Outside, ../../elsewhere/secret.template.json, is outside the cloud assembly; it is not read' },
-      { file: 'scan/cdk.out/manifest.json', line: 22, column: 9, message: 'the folder of artifact Stage, ../../elsewhere, is outside the cloud assembly; it is not read' },
+      {
+        file: 'scan/cdk.out/manifest.json',
+        line: 16,
+        column: 9,
+        message:
+          'the template of artifact Outside, ../../elsewhere/secret.template.json, is outside the cloud assembly; it is not read',
+      },
+      {
+        file: 'scan/cdk.out/manifest.json',
+        line: 22,
+        column: 9,
+        message: 'the folder of artifact Stage, ../../elsewhere, is outside the cloud assembly; it is not read',
+      },
     ]);
     expect(report.summary.files).toEqual(['scan/cdk.out/Inside.template.json', 'scan/template.yaml']);
     // no rule of the trap pack ran: it was never loaded
@@ -191,10 +292,12 @@ describe('template content is data', () => {
             },
           },
         },
-        Outputs: { Name: { Value: { 'Fn::Join': ['', ['${', "process.exit(9)", '}']] } } },
+        Outputs: { Name: { Value: { 'Fn::Join': ['', ['${', 'process.exit(9)', '}']] } } },
       }).replace('"Tags"', '"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "Tags"'),
     });
-    const { code, stdout } = await runCli(['scan', 'content', '--format', 'json', '--no-config', '--jobs', '1'], { cwd: ws });
+    const { code, stdout } = await runCli(['scan', 'content', '--format', 'json', '--no-config', '--jobs', '1'], {
+      cwd: ws,
+    });
     expect((JSON.parse(stdout) as ScanReport).summary.files).toEqual(['content/template.json']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
@@ -204,14 +307,27 @@ describe('template content is data', () => {
 
 describe('terminal output', () => {
   it('shows control characters from templates escaped, so a template cannot drive the terminal or split a line', async () => {
-    write({ 'terminal/template.json': JSON.stringify({ Resources: { 'Fn\u001b[2J\nFAKE': { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs24.x', Handler: 'i.h', Role: 'r', Code: { ZipFile: 'x' } } } } }) });
+    write({
+      'terminal/template.json': JSON.stringify({
+        Resources: {
+          'Fn\u001b[2J\nFAKE': {
+            Type: 'AWS::Lambda::Function',
+            Properties: { Runtime: 'nodejs24.x', Handler: 'i.h', Role: 'r', Code: { ZipFile: 'x' } },
+          },
+        },
+      }),
+    });
     write({ 'terminal/broken.yaml': 'Resources:\n  "A\\e[31m": {Type: X}\n  "A\\e[31m": {Type: X}\n' });
-    const { stdout, stderr } = await runCli(['scan', 'terminal', '--no-config', '--no-color', '--jobs', '1'], { cwd: ws });
+    const { stdout, stderr } = await runCli(['scan', 'terminal', '--no-config', '--no-color', '--jobs', '1'], {
+      cwd: ws,
+    });
     expect(stdout).toContain('Lambda function Fn\\u001b[2J\\u000aFAKE does not send traces to X-Ray');
     expect(stdout).toContain('duplicate key "A\\u001b[31m"');
     expect(stdout + stderr).not.toContain('\u001b');
     const viaStderr = await runCli(['scan', 'terminal', '--no-config', '--format', 'json', '--jobs', '1'], { cwd: ws });
-    expect(viaStderr.stderr).toBe('terminal/broken.yaml:3:3: duplicate key "A\\u001b[31m" (first defined at line 2, column 3)\n');
+    expect(viaStderr.stderr).toBe(
+      'terminal/broken.yaml:3:3: duplicate key "A\\u001b[31m" (first defined at line 2, column 3)\n',
+    );
   });
 });
 
@@ -234,12 +350,15 @@ describe('a third-party rule that fails', () => {
     write({
       'isolation/packs/team.js': PACK,
       'isolation/opslint.config.yaml': 'packs: [./packs/team.js]\nfailOn: none\n',
-      'isolation/infra/queues.yaml': 'Resources:\n  Broken:\n    Type: AWS::SQS::Queue\n  Fine:\n    Type: AWS::SQS::Queue\n  Topic:\n    Type: AWS::SNS::Topic\n',
+      'isolation/infra/queues.yaml':
+        'Resources:\n  Broken:\n    Type: AWS::SQS::Queue\n  Fine:\n    Type: AWS::SQS::Queue\n  Topic:\n    Type: AWS::SNS::Topic\n',
     });
     const cwd = path.join(ws, 'isolation');
     const { code, stdout, stderr } = await runCli(['scan', 'infra', '--format', 'json'], { cwd });
     const report = JSON.parse(stdout) as ScanReport;
-    const internal = report.findings.filter((f) => f.ruleId === 'internal-error').map((f) => `${f.resource}: ${f.message}`);
+    const internal = report.findings
+      .filter((f) => f.ruleId === 'internal-error')
+      .map((f) => `${f.resource}: ${f.message}`);
     expect(internal.sort()).toEqual([
       'Broken: Rule team/async failed on resource Broken: its check returned a promise; checks must be synchronous.',
       'Broken: Rule team/throws failed on resource Broken: cannot read properties of undefined.',

@@ -13,7 +13,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { loneStackAssembly, singleTemplateAssembly, type Assembly, type Stack as AssemblyStack } from '../lib/assembly/model';
+import {
+  loneStackAssembly,
+  singleTemplateAssembly,
+  type Assembly,
+  type Stack as AssemblyStack,
+} from '../lib/assembly/model';
 import { readCloudAssembly } from '../lib/assembly/read';
 import { checksRole } from '../lib/engine/rule';
 import { AppFacts, alarmResponse, cdkInternalResources, type Role } from '../lib/semantics';
@@ -29,7 +34,10 @@ function template(text: string, parameters?: Record<string, string>): Template {
 }
 
 /** The role of every function (or of the resources named) in an assembly's first stack. */
-function roles(assembly: Assembly, types = ['AWS::Lambda::Function', 'AWS::Serverless::Function']): Record<string, Role> {
+function roles(
+  assembly: Assembly,
+  types = ['AWS::Lambda::Function', 'AWS::Serverless::Function'],
+): Record<string, Role> {
   const facts = new AppFacts(assembly).of(assembly.stacks[0]);
   const out: Record<string, Role> = {};
   for (const r of facts.template.resources.values()) if (types.includes(r.type)) out[r.logicalId] = facts.role(r).role;
@@ -46,7 +54,9 @@ describe('roles on real templates', () => {
     expect(roles(singleTemplateAssembly(t))).toEqual({ ResourceFunction: 'machinery', MacroFunction: 'machinery' });
     const facts = new AppFacts(singleTemplateAssembly(t)).of(singleTemplateAssembly(t).stacks[0]);
     expect(facts.role(t.resources.get('MacroFunction')!).why).toBe('runs macro Macro (FunctionName)');
-    expect(facts.role(t.resources.get('ResourceFunction')!).why).toBe('is named by machinery function MacroFunction (LAMBDA_ARN)');
+    expect(facts.role(t.resources.get('ResourceFunction')!).why).toBe(
+      'is named by machinery function MacroFunction (LAMBDA_ARN)',
+    );
   });
 
   it('custom resource handlers are machinery; the function a Greengrass core runs is edge', () => {
@@ -82,7 +92,8 @@ describe('roles on real templates', () => {
       if (!t) continue;
       const assembly = singleTemplateAssembly(t);
       const all = [...t.resources.values()].map((r) => r.type);
-      for (const [id, role] of Object.entries(roles(assembly, all))) if (role !== 'workload' && role !== 'account-baseline') machinery.set(`${file}#${id}`, role);
+      for (const [id, role] of Object.entries(roles(assembly, all)))
+        if (role !== 'workload' && role !== 'account-baseline') machinery.set(`${file}#${id}`, role);
     }
     expect(machinery.size).toBeGreaterThan(40);
     // several rules skip these roles, so the test shows something only if findings on them would otherwise exist
@@ -91,7 +102,9 @@ describe('roles on real templates', () => {
       const role = machinery.get(`${f.file}#${f.resource}`);
       return role !== undefined && !checksRole(rules.get(f.ruleId)!, role);
     });
-    expect(onMachinery.map((f) => `${f.file} ${f.ruleId} ${f.resource} (${machinery.get(`${f.file}#${f.resource}`)})`)).toEqual([]);
+    expect(
+      onMachinery.map((f) => `${f.file} ${f.ruleId} ${f.resource} (${machinery.get(`${f.file}#${f.resource}`)})`),
+    ).toEqual([]);
   });
 });
 
@@ -144,8 +157,19 @@ describe('roles across templates', () => {
 
   it('a function another stack of the assembly names through an export or its name is machinery', () => {
     for (const other of [importer, byName]) {
-      const stack = (t: Template, id: string): AssemblyStack => ({ id, environment: {}, stages: [], tags: {}, template: t, declaredIn: { file: 'manifest.json', path: [] } });
-      const assembly: Assembly = { ...loneStackAssembly(stack(template(exporter), 'A')), stacks: [stack(template(exporter), 'A'), stack(template(other), 'B')], wholeApp: true };
+      const stack = (t: Template, id: string): AssemblyStack => ({
+        id,
+        environment: {},
+        stages: [],
+        tags: {},
+        template: t,
+        declaredIn: { file: 'manifest.json', path: [] },
+      });
+      const assembly: Assembly = {
+        ...loneStackAssembly(stack(template(exporter), 'A')),
+        stacks: [stack(template(exporter), 'A'), stack(template(other), 'B')],
+        wholeApp: true,
+      };
       expect(roles(assembly)).toEqual({ Provider: 'machinery' });
     }
   });
@@ -158,7 +182,9 @@ describe('roles across templates', () => {
     fs.writeFileSync(path.join(dir, 'seed.yaml'), importer);
     const both = scanPaths([dir], { cwd: dir, selection: { rules: ['lambda-tracing', 'lambda-runtime-supported'] } });
     expect(both.findings).toEqual([]);
-    expect(both.summary.scorecard.questions.flatMap((q) => q.bestPractices).find((b) => b.id === 'OPS04-BP05')).toEqual(expect.objectContaining({ failed: 0 }));
+    expect(both.summary.scorecard.questions.flatMap((q) => q.bestPractices).find((b) => b.id === 'OPS04-BP05')).toEqual(
+      expect.objectContaining({ failed: 0 }),
+    );
   });
 });
 
@@ -180,7 +206,12 @@ describe('roles on templates the CDK synthesized', () => {
     new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
     new s3.Bucket(stack, 'Data', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
     new cr.AwsCustomResource(stack, 'Lookup', {
-      onCreate: { service: 'SSM', action: 'getParameter', parameters: { Name: '/orders/x' }, physicalResourceId: cr.PhysicalResourceId.of('x') },
+      onCreate: {
+        service: 'SSM',
+        action: 'getParameter',
+        parameters: { Name: '/orders/x' },
+        physicalResourceId: cr.PhysicalResourceId.of('x'),
+      },
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
     });
     const onEvent = new lambda.Function(stack, 'SeedHandler', {
@@ -203,10 +234,11 @@ describe('roles on templates the CDK synthesized', () => {
     };
   });
 
-  it('knows the CDK\'s own functions, and the handler of a provider framework, with or without construct paths', () => {
+  it("knows the CDK's own functions, and the handler of a provider framework, with or without construct paths", () => {
     for (const t of [synthesized!.withMetadata, synthesized!.without]) {
       const byRole: Partial<Record<Role, string[]>> = {};
-      for (const [id, role] of Object.entries(roles(singleTemplateAssembly(t)))) (byRole[role] ??= []).push(id.replace(/[0-9A-F]{8}$/, ''));
+      for (const [id, role] of Object.entries(roles(singleTemplateAssembly(t))))
+        (byRole[role] ??= []).push(id.replace(/[0-9A-F]{8}$/, ''));
       expect(byRole.workload).toEqual(['Handler']);
       expect(byRole.machinery).toEqual(['SeedHandler']);
       // LogRetention, the VPC's default security group, auto-deleted objects, AwsCustomResource, the provider framework
@@ -220,7 +252,7 @@ describe('roles on templates the CDK synthesized', () => {
     }
   });
 
-  it('gives the CDK\'s own resources that a cloud assembly records in its metadata the cdk-internal role', () => {
+  it("gives the CDK's own resources that a cloud assembly records in its metadata the cdk-internal role", () => {
     const { assembly } = readCloudAssembly(synthesized!.assembly);
     const stack = assembly.stacks[0];
     const recorded = [...(stack.frameworkResources ?? [])];
@@ -229,15 +261,17 @@ describe('roles on templates the CDK synthesized', () => {
     expect(recorded.filter((id) => facts.role(stack.template.resources.get(id)!).role !== 'cdk-internal')).toEqual([]);
   });
 
-  it('does not take a version or a deployment for the CDK\'s own, though their ids end in a hash', () => {
+  it("does not take a version or a deployment for the CDK's own, though their ids end in a hash", () => {
     const t = synthesized!.without;
     const internal = cdkInternalResources({ template: t });
-    const hashed = [...t.resources.values()].filter((r) => r.type === 'AWS::Lambda::Version' || r.type === 'AWS::ApiGateway::Deployment');
+    const hashed = [...t.resources.values()].filter(
+      (r) => r.type === 'AWS::Lambda::Version' || r.type === 'AWS::ApiGateway::Deployment',
+    );
     expect(hashed.length).toBe(2);
     for (const r of hashed) expect(internal.has(r.logicalId)).toBe(false);
   });
 
-  it('reads nothing as the CDK\'s own in a template that is not synthesized', () => {
+  it("reads nothing as the CDK's own in a template that is not synthesized", () => {
     const t = template(yaml`
       Resources:
         LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aFD4BFC8A: {Type: AWS::Lambda::Function, Properties: {Runtime: python3.13, Handler: i.h, Role: r, Code: {ZipFile: x}}}
@@ -328,31 +362,52 @@ describe('what a verdict rests on', () => {
       { condition: 'IsProd', value: false },
     ]);
     const given = template(source, { Env: 'prod' });
-    expect(given.resolver.track(() => given.valueAt(given.resources.get('Fn')!, 'Properties.TracingConfig.Mode')).assumptions).toEqual([]);
+    expect(
+      given.resolver.track(() => given.valueAt(given.resources.get('Fn')!, 'Properties.TracingConfig.Mode'))
+        .assumptions,
+    ).toEqual([]);
   });
 
   it('does not record a default that only builds a name, a parameter without default, or what an untracked index reads', () => {
     const t = template(source);
     const fn = t.resources.get('Fn')!;
-    expect(t.resolver.track(() => [t.valueAt(fn, 'Properties.FunctionName'), t.valueAt(fn, 'Properties.Timeout')]).assumptions).toEqual([]);
-    expect(t.resolver.track(() => t.resolver.untracked(() => t.valueAt(fn, 'Properties.TracingConfig.Mode'))).assumptions).toEqual([]);
+    expect(
+      t.resolver.track(() => [t.valueAt(fn, 'Properties.FunctionName'), t.valueAt(fn, 'Properties.Timeout')])
+        .assumptions,
+    ).toEqual([]);
+    expect(
+      t.resolver.track(() => t.resolver.untracked(() => t.valueAt(fn, 'Properties.TracingConfig.Mode'))).assumptions,
+    ).toEqual([]);
   });
 
   it('reports it in the finding, in its message and as data, in every output', () => {
     const file = path.resolve('fixtures/alarms/alarm-coverage/fail-alarms-under-default-condition.yaml');
     const at = scanPaths([file], { selection: { rules: ['alarm-coverage'] } });
     expect(at.findings.map((f) => [f.resource, f.assumptions])).toEqual([
-      ['LoadBalancer', [{ condition: 'HasAlertTopic', value: false }, { parameter: 'ParentAlertStack', value: '' }]],
+      [
+        'LoadBalancer',
+        [
+          { condition: 'HasAlertTopic', value: false },
+          { parameter: 'ParentAlertStack', value: '' },
+        ],
+      ],
     ]);
-    expect(at.findings[0].message).toMatch(/ This verdict rests on the default ParentAlertStack='', under which condition HasAlertTopic is false; pass -p ParentAlertStack=… to check the other case\.$/);
-    const given = scanPaths([file], { selection: { rules: ['alarm-coverage'] }, parameters: { ParentAlertStack: 'alerts' } });
+    expect(at.findings[0].message).toMatch(
+      / This verdict rests on the default ParentAlertStack='', under which condition HasAlertTopic is false; pass -p ParentAlertStack=… to check the other case\.$/,
+    );
+    const given = scanPaths([file], {
+      selection: { rules: ['alarm-coverage'] },
+      parameters: { ParentAlertStack: 'alerts' },
+    });
     expect(given.findings).toEqual([]);
   });
 
   it('gives every finding what the index a rule shares rests on, not only the first resource checked', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opslint-memo-'));
     const file = path.join(dir, 'template.yaml');
-    fs.writeFileSync(file, yaml`
+    fs.writeFileSync(
+      file,
+      yaml`
       Parameters:
         Logs: {Type: String, Default: 'no', AllowedValues: ['yes', 'no']}
       Conditions:
@@ -368,9 +423,13 @@ describe('what a verdict rests on', () => {
           Type: AWS::Logs::LogGroup
           Condition: HasLogs
           Properties: {LogGroupName: !Sub '/aws/lambda/\${B}', RetentionInDays: 30}
-    `);
+    `,
+    );
     const at = scanPaths([file], { selection: { rules: ['lambda-log-group'] } });
-    const assumptions = [{ condition: 'HasLogs', value: false }, { parameter: 'Logs', value: 'no' }];
+    const assumptions = [
+      { condition: 'HasLogs', value: false },
+      { parameter: 'Logs', value: 'no' },
+    ];
     expect(at.findings.map((f) => [f.resource, f.assumptions])).toEqual([
       ['A', assumptions],
       ['B', assumptions],
@@ -381,7 +440,9 @@ describe('what a verdict rests on', () => {
   it('keeps only the defaults and conditions whose other values would change the verdict', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opslint-assume-'));
     const file = path.join(dir, 'template.yaml');
-    fs.writeFileSync(file, yaml`
+    fs.writeFileSync(
+      file,
+      yaml`
       Parameters:
         Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
         Mode: {Type: String, Default: PassThrough, AllowedValues: [PassThrough, Active]}
@@ -407,7 +468,8 @@ describe('what a verdict rests on', () => {
         OnlyWithoutSpace:
           Type: AWS::Lambda::Function
           Condition: NoSpace
-    `);
+    `,
+    );
     const at = scanPaths([file], { selection: { rules: ['lambda-tracing'] } });
     // Either is untraced whichever way IsProd goes; Chosen is traced when Mode=Active; Everywhere would be traced
     // only if IsNotProd turned false while IsProd stayed false, which no value of Env does; OnlyWithoutSpace is
@@ -416,7 +478,13 @@ describe('what a verdict rests on', () => {
       ['Either', []],
       ['Chosen', [{ parameter: 'Mode', value: 'PassThrough' }]],
       ['Everywhere', []],
-      ['OnlyWithoutSpace', [{ condition: 'NoSpace', value: true }, { parameter: 'Space', value: '' }]],
+      [
+        'OnlyWithoutSpace',
+        [
+          { condition: 'NoSpace', value: true },
+          { parameter: 'Space', value: '' },
+        ],
+      ],
     ]);
     expect(at.findings[1].message).toMatch(/pass -p Mode=… to check other values\.$/);
     fs.rmSync(dir, { recursive: true });
@@ -453,12 +521,23 @@ describe('the APIs SAM creates implicitly', () => {
     expect(t.documentPath(rest, 'Properties.TracingEnabled')).toEqual(['Globals', 'Api', 'TracingEnabled']);
     expect(t.documentPath(rest, [])).toEqual(['Resources', 'Fn', 'Properties', 'Events', 'Get']);
     expect(t.resources.get('ServerlessHttpApi')?.type).toBe('AWS::Serverless::HttpApi');
-    expect(t.resolver.resolve({ Ref: 'ServerlessRestApi' })).toEqual({ known: false, reason: 'Ref to resource ServerlessRestApi is known only after deployment' });
+    expect(t.resolver.resolve({ Ref: 'ServerlessRestApi' })).toEqual({
+      known: false,
+      reason: 'Ref to resource ServerlessRestApi is known only after deployment',
+    });
   });
 
   it('are not created when the template declares a resource of that logical id, or no event needs one', () => {
-    expect(template(`${source}\n  ServerlessRestApi: {Type: AWS::Serverless::Api, Properties: {StageName: live}}\n`).resources.get('ServerlessRestApi')?.implicit).toBeUndefined();
-    expect(template(source.replace(/\n\s+Get: .*\n/, '\n').replace(/\n\s+Hook: .*\n/, '\n')).resources.has('ServerlessRestApi')).toBe(false);
+    expect(
+      template(
+        `${source}\n  ServerlessRestApi: {Type: AWS::Serverless::Api, Properties: {StageName: live}}\n`,
+      ).resources.get('ServerlessRestApi')?.implicit,
+    ).toBeUndefined();
+    expect(
+      template(source.replace(/\n\s+Get: .*\n/, '\n').replace(/\n\s+Hook: .*\n/, '\n')).resources.has(
+        'ServerlessRestApi',
+      ),
+    ).toBe(false);
   });
 
   it('are created by the Api events of state machines too, which share the API and its condition with functions', () => {
@@ -485,8 +564,14 @@ describe('the APIs SAM creates implicitly', () => {
     `;
     const t = template(machines);
     const rest = t.resources.get('ServerlessRestApi')!;
-    expect([rest.condition, t.isExcluded(rest), rest.implicit?.createdBy]).toEqual([undefined, false, 'SAM creates ServerlessRestApi for 2 Api events, the first Start of state machine Flow']);
-    expect(template(machines.replace(/\n\s+Get: .*\n/, '\n')).resources.get('ServerlessRestApi')?.implicit?.createdBy).toBe('SAM creates ServerlessRestApi for the Api event Start of state machine Flow');
+    expect([rest.condition, t.isExcluded(rest), rest.implicit?.createdBy]).toEqual([
+      undefined,
+      false,
+      'SAM creates ServerlessRestApi for 2 Api events, the first Start of state machine Flow',
+    ]);
+    expect(
+      template(machines.replace(/\n\s+Get: .*\n/, '\n')).resources.get('ServerlessRestApi')?.implicit?.createdBy,
+    ).toBe('SAM creates ServerlessRestApi for the Api event Start of state machine Flow');
   });
 
   it('carry their findings at the event, with a path into Globals and a sentence on where to configure them', () => {
@@ -494,9 +579,16 @@ describe('the APIs SAM creates implicitly', () => {
     fs.writeFileSync(path.join(dir, 'template.yaml'), source.replace('TracingEnabled: true', 'TracingEnabled: false'));
     const report = scanPaths([dir], { cwd: dir, selection: { rules: ['apigateway-tracing'] } });
     expect(report.findings.map((f) => [f.resource, f.path, f.line, f.fix])).toEqual([
-      ['Own', 'Resources.Own.Properties.TracingEnabled', 4, [{ path: 'Resources.Own.Properties.TracingEnabled', value: true }]],
+      [
+        'Own',
+        'Resources.Own.Properties.TracingEnabled',
+        4,
+        [{ path: 'Resources.Own.Properties.TracingEnabled', value: true }],
+      ],
       ['ServerlessRestApi', 'Globals.Api.TracingEnabled', 4, [{ path: 'Globals.Api.TracingEnabled', value: true }]],
     ]);
-    expect(report.findings[1].message).toMatch(/ SAM creates ServerlessRestApi for the Api event Get of function Fn; Globals\.Api configures it\.$/);
+    expect(report.findings[1].message).toMatch(
+      / SAM creates ServerlessRestApi for the Api event Get of function Fn; Globals\.Api configures it\.$/,
+    );
   });
 });

@@ -12,7 +12,6 @@ import { workspace } from './helpers/workspace';
 
 const json = (stdout: string): ScanReport => JSON.parse(stdout) as ScanReport;
 
-
 const FUNCTION = (metadata = '') => yaml`
   Resources:
     Orders:
@@ -38,11 +37,17 @@ describe('suppressions in templates', () => {
             - ${entry}`);
 
   it('suppress a resource finding with a reason: it stays in the report, marked, and does not count', async () => {
-    const dir = workspace({ 't.yaml': suppressed('{id: lambda-tracing, reason: Traced by the service mesh sidecar instead}') });
+    const dir = workspace({
+      't.yaml': suppressed('{id: lambda-tracing, reason: Traced by the service mesh sidecar instead}'),
+    });
     const { code, report } = await scan(dir, '--fail-on', 'warning');
     expect(code).toBe(0);
     expect(report!.findings).toEqual([
-      expect.objectContaining({ ruleId: 'lambda-tracing', resource: 'Orders', suppressed: { reason: 'Traced by the service mesh sidecar instead', source: 'resource' } }),
+      expect.objectContaining({
+        ruleId: 'lambda-tracing',
+        resource: 'Orders',
+        suppressed: { reason: 'Traced by the service mesh sidecar instead', source: 'resource' },
+      }),
     ]);
     expect(report!.summary.suppressed).toBe(1);
     expect(report!.summary.findings.total).toBe(0);
@@ -57,28 +62,50 @@ describe('suppressions in templates', () => {
   });
 
   it('without a reason, do not apply and are reported themselves', async () => {
-    const { code, report } = await scan(workspace({ 't.yaml': suppressed('{id: lambda-tracing, reason: later}') }), '--fail-on', 'warning');
+    const { code, report } = await scan(
+      workspace({ 't.yaml': suppressed('{id: lambda-tracing, reason: later}') }),
+      '--fail-on',
+      'warning',
+    );
     expect(code).toBe(1);
     expect(report!.findings.map((f) => [f.ruleId, f.severity, f.suppressed, f.line])).toEqual([
       ['invalid-suppression', 'warning', undefined, 7],
       ['lambda-tracing', 'warning', undefined, 8],
     ]);
-    expect(report!.findings[0].message).toBe('Suppression of lambda-tracing needs a reason of at least 10 characters (got "later"); it does not apply.');
+    expect(report!.findings[0].message).toBe(
+      'Suppression of lambda-tracing needs a reason of at least 10 characters (got "later"); it does not apply.',
+    );
     expect(report!.findings[0].bestPractice).toBe('OPS02-BP05');
   });
 
   it('after their expiry date, give the finding back, saying so', async () => {
-    const { report } = await scan(workspace({ 't.yaml': suppressed("{id: lambda-tracing, reason: Until the tracing migration lands, expires: '2020-01-31'}") }));
+    const { report } = await scan(
+      workspace({
+        't.yaml': suppressed("{id: lambda-tracing, reason: Until the tracing migration lands, expires: '2020-01-31'}"),
+      }),
+    );
     expect(report!.findings).toHaveLength(1);
     expect(report!.findings[0].suppressed).toBeUndefined();
     expect(report!.findings[0].message).toMatch(/ Its suppression expired on 2020-01-31\.$/);
-    const future = await scan(workspace({ 't.yaml': suppressed("{id: lambda-tracing, reason: Until the tracing migration lands, expires: '2999-01-31'}") }));
-    expect(future.report!.findings[0].suppressed).toEqual({ reason: 'Until the tracing migration lands', expires: '2999-01-31', source: 'resource' });
+    const future = await scan(
+      workspace({
+        't.yaml': suppressed("{id: lambda-tracing, reason: Until the tracing migration lands, expires: '2999-01-31'}"),
+      }),
+    );
+    expect(future.report!.findings[0].suppressed).toEqual({
+      reason: 'Until the tracing migration lands',
+      expires: '2999-01-31',
+      source: 'resource',
+    });
   });
 
   it('that name an unknown rule, or a rule the configuration keeps unsuppressible, are reported', async () => {
-    const unknown = await scan(workspace({ 't.yaml': suppressed('{id: lambda-tracin, reason: A typo in the rule id here}') }));
-    expect(unknown.report!.findings.map((f) => f.message)).toContain('Suppression of lambda-tracin names no opslint rule; `opslint rules` lists them.');
+    const unknown = await scan(
+      workspace({ 't.yaml': suppressed('{id: lambda-tracin, reason: A typo in the rule id here}') }),
+    );
+    expect(unknown.report!.findings.map((f) => f.message)).toContain(
+      'Suppression of lambda-tracin names no opslint rule; `opslint rules` lists them.',
+    );
     const dir = workspace({
       't.yaml': suppressed('{id: lambda-tracing, reason: We would rather not trace this one}'),
       'opslint.config.yaml': 'suppressions:\n  unsuppressible: [lambda-tracing]\n',
@@ -88,24 +115,43 @@ describe('suppressions in templates', () => {
       ['invalid-suppression', undefined],
       ['lambda-tracing', undefined],
     ]);
-    expect(report!.findings[0].message).toBe('Rule lambda-tracing may not be suppressed (configuration: suppressions.unsuppressible); the suppression does not apply.');
+    expect(report!.findings[0].message).toBe(
+      'Rule lambda-tracing may not be suppressed (configuration: suppressions.unsuppressible); the suppression does not apply.',
+    );
   });
 });
 
 describe('baseline', () => {
   it('records findings without lines; reports only new ones, counts known ones, and lists the fixed', async () => {
-    const two = `${FUNCTION()}\n` + yaml`
+    const two =
+      `${FUNCTION()}\n` +
+      yaml`
       Other:
         Type: AWS::Lambda::Function
         Properties: {Runtime: nodejs22.x}
     `.replace(/^/gm, '  ');
     const dir = workspace({ 't.yaml': two });
-    const written = await runCli(['scan', '.', '--rule', 'lambda-tracing', '--write-baseline', 'opslint-baseline.json'], { cwd: dir });
+    const written = await runCli(
+      ['scan', '.', '--rule', 'lambda-tracing', '--write-baseline', 'opslint-baseline.json'],
+      { cwd: dir },
+    );
     expect(written.stderr).toBe('opslint: wrote 2 finding(s) to the baseline opslint-baseline.json\n');
-    const baseline = JSON.parse(readFileSync(path.join(dir, 'opslint-baseline.json'), 'utf8')) as { findings: unknown[] };
+    const baseline = JSON.parse(readFileSync(path.join(dir, 'opslint-baseline.json'), 'utf8')) as {
+      findings: unknown[];
+    };
     expect(baseline.findings).toEqual([
-      { ruleId: 'lambda-tracing', file: 't.yaml', resource: 'Orders', path: 'Resources.Orders.Properties.TracingConfig.Mode' },
-      { ruleId: 'lambda-tracing', file: 't.yaml', resource: 'Other', path: 'Resources.Other.Properties.TracingConfig.Mode' },
+      {
+        ruleId: 'lambda-tracing',
+        file: 't.yaml',
+        resource: 'Orders',
+        path: 'Resources.Orders.Properties.TracingConfig.Mode',
+      },
+      {
+        ruleId: 'lambda-tracing',
+        file: 't.yaml',
+        resource: 'Other',
+        path: 'Resources.Other.Properties.TracingConfig.Mode',
+      },
     ]);
 
     // lines move: still known
@@ -124,7 +170,14 @@ describe('baseline', () => {
     expect(r.report!.summary.baseline).toEqual({
       file: 'opslint-baseline.json',
       known: 1,
-      fixed: [{ ruleId: 'lambda-tracing', file: 't.yaml', resource: 'Other', path: 'Resources.Other.Properties.TracingConfig.Mode' }],
+      fixed: [
+        {
+          ruleId: 'lambda-tracing',
+          file: 't.yaml',
+          resource: 'Other',
+          path: 'Resources.Other.Properties.TracingConfig.Mode',
+        },
+      ],
     });
   });
 
@@ -138,7 +191,9 @@ describe('baseline', () => {
   });
 
   it('reports an unreadable baseline as one line', async () => {
-    const { code, stderr } = await runCli(['scan', '.', '--baseline', 'missing.json'], { cwd: workspace({ 't.yaml': FUNCTION() }) });
+    const { code, stderr } = await runCli(['scan', '.', '--baseline', 'missing.json'], {
+      cwd: workspace({ 't.yaml': FUNCTION() }),
+    });
     expect(code).toBe(2);
     expect(stderr).toBe('opslint: missing.json: cannot read file: no such file or directory\n');
   });
@@ -158,7 +213,9 @@ describe('configuration', () => {
       'app/t.yaml': FUNCTION(),
       'generated/g.yaml': FUNCTION(),
     });
-    const { code, stdout } = await runCli(['scan', '.', '--pack', 'tracing', '--format', 'json'], { cwd: path.join(dir, 'app') });
+    const { code, stdout } = await runCli(['scan', '.', '--pack', 'tracing', '--format', 'json'], {
+      cwd: path.join(dir, 'app'),
+    });
     expect(code).toBe(1);
     expect(json(stdout).findings.map((f) => [f.ruleId, f.severity])).toEqual([['lambda-tracing', 'error']]);
     const all = await runCli(['scan', dir, '--pack', 'tracing', '--format', 'json'], { cwd: dir });
@@ -166,11 +223,31 @@ describe('configuration', () => {
   });
 
   it.each([
-    ['an unknown key', 'failOn: error\nrulez:\n  x: off\n', 'opslint.config.yaml:2:1: invalid configuration: unknown key "rulez" in the configuration'],
-    ['a bad severity', 'rules:\n  lambda-tracing: fatal\n', 'opslint.config.yaml:2:3: invalid configuration: rules.lambda-tracing must be one of off, error, warning, info'],
-    ['a bad fail level', 'failOn: sometimes\n', 'opslint.config.yaml:1:1: invalid configuration: failOn must be one of error, warning, info, none'],
-    ['an unknown rule', 'rules:\n  lambda-trace: off\n', 'opslint.config.yaml:2:3: invalid configuration: unknown rule "lambda-trace"; `opslint rules` lists them'],
-    ['an unknown pack in disable', 'disable: [tracing, nope]\n', 'opslint.config.yaml:1:20: invalid configuration: "nope" is neither a pack nor a rule'],
+    [
+      'an unknown key',
+      'failOn: error\nrulez:\n  x: off\n',
+      'opslint.config.yaml:2:1: invalid configuration: unknown key "rulez" in the configuration',
+    ],
+    [
+      'a bad severity',
+      'rules:\n  lambda-tracing: fatal\n',
+      'opslint.config.yaml:2:3: invalid configuration: rules.lambda-tracing must be one of off, error, warning, info',
+    ],
+    [
+      'a bad fail level',
+      'failOn: sometimes\n',
+      'opslint.config.yaml:1:1: invalid configuration: failOn must be one of error, warning, info, none',
+    ],
+    [
+      'an unknown rule',
+      'rules:\n  lambda-trace: off\n',
+      'opslint.config.yaml:2:3: invalid configuration: unknown rule "lambda-trace"; `opslint rules` lists them',
+    ],
+    [
+      'an unknown pack in disable',
+      'disable: [tracing, nope]\n',
+      'opslint.config.yaml:1:20: invalid configuration: "nope" is neither a pack nor a rule',
+    ],
     ['invalid YAML', 'rules: [\n', 'opslint.config.yaml:2:1: invalid YAML: '],
   ])('rejects %s with one line naming file, line and column', async (_what, text, message) => {
     const dir = workspace({ 'opslint.config.yaml': text, 't.yaml': FUNCTION() });
@@ -183,8 +260,16 @@ describe('configuration', () => {
 
   it('is read from --config, and ignored with --no-config', async () => {
     const dir = workspace({ 'ci.json': '{"rules": {"lambda-tracing": "off"}}', 't.yaml': FUNCTION() });
-    expect(json((await runCli(['scan', '.', '--pack', 'tracing', '--config', 'ci.json', '--format', 'json'], { cwd: dir })).stdout).findings).toEqual([]);
-    expect(json((await runCli(['scan', '.', '--pack', 'tracing', '--no-config', '--format', 'json'], { cwd: dir })).stdout).findings).toHaveLength(1);
+    expect(
+      json(
+        (await runCli(['scan', '.', '--pack', 'tracing', '--config', 'ci.json', '--format', 'json'], { cwd: dir }))
+          .stdout,
+      ).findings,
+    ).toEqual([]);
+    expect(
+      json((await runCli(['scan', '.', '--pack', 'tracing', '--no-config', '--format', 'json'], { cwd: dir })).stdout)
+        .findings,
+    ).toHaveLength(1);
   });
 
   it('`opslint init` writes a commented starter that validates, and refuses to overwrite', async () => {
@@ -196,13 +281,17 @@ describe('configuration', () => {
     expect(text).toContain('$schema=./node_modules/opslint/schema/opslint.config.schema.json');
     expect((await runCli(['scan', '.', '--pack', 'tracing'], { cwd: dir })).code).toBe(0);
     const again = await runCli(['init'], { cwd: dir });
-    expect(again).toMatchObject({ code: 2, stderr: 'opslint: opslint.config.yaml already exists; use --force to overwrite it\n' });
+    expect(again).toMatchObject({
+      code: 2,
+      stderr: 'opslint: opslint.config.yaml already exists; use --force to overwrite it\n',
+    });
     expect((await runCli(['init', '--force'], { cwd: dir })).code).toBe(0);
   });
 });
 
 describe('--changed-since', () => {
-  const git = (dir: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+  const git = (dir: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
 
   it('scans only the templates changed since a ref, committed or not, and new files', async () => {
     const dir = workspace({ 'a.yaml': FUNCTION(), 'b.yaml': FUNCTION(), 'c.yaml': FUNCTION() });
@@ -240,7 +329,9 @@ describe('--changed-since', () => {
     writeFileSync(path.join(dir, 'stack.js'), `${readFileSync(path.join(dir, 'stack.js'), 'utf8')}// edited\n`);
     const changed = await scan(dir, '--changed-since', 'HEAD');
     expect(changed.report!.summary.files).toEqual(['cdk.out/Api.template.json']);
-    expect(changed.report!.findings.map((f) => [f.ruleId, f.constructPath, f.source])).toEqual([['lambda-tracing', 'Api/Handler/Resource', 'stack.js:6:3']]);
+    expect(changed.report!.findings.map((f) => [f.ruleId, f.constructPath, f.source])).toEqual([
+      ['lambda-tracing', 'Api/Handler/Resource', 'stack.js:6:3'],
+    ]);
   });
 
   it('is a clear error outside a git repository, or with an unknown ref', async () => {
@@ -259,7 +350,19 @@ describe('pre-commit', () => {
     const dir = workspace({ 't.yaml': FUNCTION(), '.github/workflows/ci.yml': 'on: push\njobs: {}\n' });
     const strict = await runCli(['scan', 't.yaml', '.github/workflows/ci.yml', '--pack', 'tracing'], { cwd: dir });
     expect(strict.code).toBe(2);
-    const lenient = await runCli(['scan', 't.yaml', '.github/workflows/ci.yml', '--pack', 'tracing', '--ignore-non-templates', '--fail-on', 'none'], { cwd: dir });
+    const lenient = await runCli(
+      [
+        'scan',
+        't.yaml',
+        '.github/workflows/ci.yml',
+        '--pack',
+        'tracing',
+        '--ignore-non-templates',
+        '--fail-on',
+        'none',
+      ],
+      { cwd: dir },
+    );
     expect(lenient.code).toBe(0);
     const hook = readFileSync(path.join(__dirname, '..', '.pre-commit-hooks.yaml'), 'utf8');
     expect(hook).toContain('entry: opslint scan --ignore-non-templates');

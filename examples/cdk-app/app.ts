@@ -16,7 +16,10 @@ import { OrdersStack } from './orders-stack';
 class OrdersStage extends Stage {
   constructor(scope: Construct, id: string, props: StageProps & { compliant: boolean; production: boolean }) {
     super(scope, id, props);
-    new OrdersStack(this, 'Orders', { compliant: props.compliant, terminationProtection: props.compliant && props.production });
+    new OrdersStack(this, 'Orders', {
+      compliant: props.compliant,
+      terminationProtection: props.compliant && props.production,
+    });
     if (props.compliant) Tags.of(this).add('Owner', 'team-orders');
   }
 }

@@ -103,11 +103,19 @@ export class OrdersStack extends Stack {
 
     const onCall = new sns.Topic(this, 'OnCall');
     if (compliant) onCall.addSubscription(new subscriptions.EmailSubscription('orders-oncall@example.com'));
-    const alarm = (name: string, metric: cloudwatch.Metric, description: string, threshold = 1, below = false): cloudwatch.Alarm => {
+    const alarm = (
+      name: string,
+      metric: cloudwatch.Metric,
+      description: string,
+      threshold = 1,
+      below = false,
+    ): cloudwatch.Alarm => {
       const a = metric.createAlarm(this, name, {
         threshold,
         evaluationPeriods: 1,
-        comparisonOperator: below ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        comparisonOperator: below
+          ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+          : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: compliant ? `${description} Runbook: ${RUNBOOKS}/${name}` : undefined,
       });
@@ -116,13 +124,33 @@ export class OrdersStack extends Stack {
     };
 
     // Someone started on alarms: one on the API, but it notifies nobody.
-    alarm('Api5xx', api.metricServerError({ period: Duration.minutes(1) }), 'The orders API returns server errors to its callers.');
+    alarm(
+      'Api5xx',
+      api.metricServerError({ period: Duration.minutes(1) }),
+      'The orders API returns server errors to its callers.',
+    );
     if (!compliant) return;
 
-    alarm('CreateOrderErrors', createOrder.metricErrors({ period: Duration.minutes(1) }), 'Orders are not accepted: the CreateOrder function fails.');
-    alarm('FulfilOrderErrors', fulfilOrder.metricErrors({ period: Duration.minutes(1) }), 'Accepted orders are not fulfilled: the FulfilOrder function fails.');
-    alarm('DeadLettersVisible', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 'Orders failed fulfilment three times and wait in the dead-letter queue.');
-    alarm('OrdersThrottled', table.metric('WriteThrottleEvents', { statistic: 'Sum', period: Duration.minutes(1) }), 'Writes to the orders table are throttled.');
+    alarm(
+      'CreateOrderErrors',
+      createOrder.metricErrors({ period: Duration.minutes(1) }),
+      'Orders are not accepted: the CreateOrder function fails.',
+    );
+    alarm(
+      'FulfilOrderErrors',
+      fulfilOrder.metricErrors({ period: Duration.minutes(1) }),
+      'Accepted orders are not fulfilled: the FulfilOrder function fails.',
+    );
+    alarm(
+      'DeadLettersVisible',
+      deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      'Orders failed fulfilment three times and wait in the dead-letter queue.',
+    );
+    alarm(
+      'OrdersThrottled',
+      table.metric('WriteThrottleEvents', { statistic: 'Sum', period: Duration.minutes(1) }),
+      'Writes to the orders table are throttled.',
+    );
 
     // What users experience: a canary calls the public API every five minutes.
     const canary = new synthetics.Canary(this, 'ApiCanary', {
@@ -139,7 +167,13 @@ export class OrdersStack extends Stack {
       }),
       environmentVariables: { API_URL: api.url },
     });
-    alarm('ApiCanaryFailing', canary.metricSuccessPercent({ period: Duration.minutes(5) }), 'The canary cannot reach the orders API the way users do.', 90, true);
+    alarm(
+      'ApiCanaryFailing',
+      canary.metricSuccessPercent({ period: Duration.minutes(5) }),
+      'The canary cannot reach the orders API the way users do.',
+      90,
+      true,
+    );
 
     // The KPI the workload exists for: orders fulfilled, counted from the function's JSON logs.
     const ordersFulfilled = fulfilLogs!
@@ -155,13 +189,24 @@ export class OrdersStack extends Stack {
       widgets: [
         [
           new cloudwatch.GraphWidget({ title: 'Orders fulfilled', left: [ordersFulfilled] }),
-          new cloudwatch.GraphWidget({ title: 'API requests and errors', left: [api.metricCount(), api.metricServerError(), api.metricClientError()], right: [api.metricLatency()] }),
+          new cloudwatch.GraphWidget({
+            title: 'API requests and errors',
+            left: [api.metricCount(), api.metricServerError(), api.metricClientError()],
+            right: [api.metricLatency()],
+          }),
         ],
         [
-          new cloudwatch.GraphWidget({ title: 'Functions', left: [createOrder.metricErrors(), fulfilOrder.metricErrors()], right: [createOrder.metricDuration(), fulfilOrder.metricDuration()] }),
+          new cloudwatch.GraphWidget({
+            title: 'Functions',
+            left: [createOrder.metricErrors(), fulfilOrder.metricErrors()],
+            right: [createOrder.metricDuration(), fulfilOrder.metricDuration()],
+          }),
           new cloudwatch.GraphWidget({
             title: 'Queue and dead letters',
-            left: [queue.metricApproximateNumberOfMessagesVisible(), deadLetters.metricApproximateNumberOfMessagesVisible()],
+            left: [
+              queue.metricApproximateNumberOfMessagesVisible(),
+              deadLetters.metricApproximateNumberOfMessagesVisible(),
+            ],
             right: [queue.metricApproximateAgeOfOldestMessage()],
           }),
           new cloudwatch.GraphWidget({ title: 'Canary', left: [canary.metricSuccessPercent()] }),

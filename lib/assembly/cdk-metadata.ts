@@ -41,7 +41,10 @@ export function readMetadataEntries(
   maxFileBytes?: number,
 ): MetadataEntry[] {
   const sources: unknown[] = [artifact.metadata];
-  const file = typeof artifact.additionalMetadataFile === 'string' ? path.resolve(dir, artifact.additionalMetadataFile) : undefined;
+  const file =
+    typeof artifact.additionalMetadataFile === 'string'
+      ? path.resolve(dir, artifact.additionalMetadataFile)
+      : undefined;
   if (file !== undefined && readable(file)) {
     try {
       sources.push(JSON.parse(readText(file, maxFileBytes)));
@@ -100,7 +103,11 @@ function frameLocation(frame: string): { file: string; line: string; column: str
 }
 
 /** Is the construct at `constructPath` part of the CDK's own machinery, in the stack at `stackPath`? */
-export function isFrameworkConstruct(constructPath: string, stackPath: string, markerPaths: readonly string[]): boolean {
+export function isFrameworkConstruct(
+  constructPath: string,
+  stackPath: string,
+  markerPaths: readonly string[],
+): boolean {
   if (markerPaths.some((m) => constructPath === m || constructPath.startsWith(`${m}/`))) return true;
   if (!constructPath.startsWith(`${stackPath}/`)) return false;
   const firstBelowStack = constructPath.slice(stackPath.length + 1).split('/')[0];
@@ -134,4 +141,5 @@ export function isFrameworkPath(constructPath: string): boolean {
   return constructPath.split('/').some((segment) => SINGLETON_ID.test(segment) || FRAMEWORK_SEGMENT.test(segment));
 }
 
-const FRAMEWORK_SEGMENT = /^(Custom::.*CustomResourceProvider|framework-(onEvent|isComplete|onTimeout)|waiter-state-machine)$/;
+const FRAMEWORK_SEGMENT =
+  /^(Custom::.*CustomResourceProvider|framework-(onEvent|isComplete|onTimeout)|waiter-state-machine)$/;

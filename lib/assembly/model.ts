@@ -125,5 +125,13 @@ export function singleTemplateAssembly(template: Template): Assembly {
 
 /** An assembly of one stack that is not a whole app (a lone template, a stack the CDK aspect checks): every location is in its template. */
 export function loneStackAssembly(stack: Stack): Assembly {
-  return { file: stack.template.file, stacks: [stack], wholeApp: false, allEnvironments: false, scope: 'this template', describeStacks: stacksOfCloudAssembly, locate: (s, path) => inTemplate(s ?? stack, path) };
+  return {
+    file: stack.template.file,
+    stacks: [stack],
+    wholeApp: false,
+    allEnvironments: false,
+    scope: 'this template',
+    describeStacks: stacksOfCloudAssembly,
+    locate: (s, path) => inTemplate(s ?? stack, path),
+  };
 }

@@ -12,7 +12,14 @@ import { describeFsError, readText, templateFromText, type LoadOptions } from '.
 import { parseDocument, type ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
 import { readMetadataEntries, stackConstructs, type MetadataEntry } from './cdk-metadata';
-import { inTemplate, stacksOfCloudAssembly, type Assembly, type AssemblyLocation, type Environment, type Stack } from './model';
+import {
+  inTemplate,
+  stacksOfCloudAssembly,
+  type Assembly,
+  type AssemblyLocation,
+  type Environment,
+  type Stack,
+} from './model';
 
 const STACK = 'aws:cloudformation:stack';
 const NESTED_ASSEMBLY = 'cdk:cloud-assembly';
@@ -89,7 +96,11 @@ interface Reference {
  * Reads the assembly in `dir`. `display` turns absolute paths into the paths shown in findings. Throws an
  * {@link InputError} only when the top manifest itself cannot be read.
  */
-export function readCloudAssembly(dir: string, options: LoadOptions = {}, display: (p: string) => string = (p) => p): AssemblyResult {
+export function readCloudAssembly(
+  dir: string,
+  options: LoadOptions = {},
+  display: (p: string) => string = (p) => p,
+): AssemblyResult {
   const top = path.resolve(dir);
   let realTop;
   try {
@@ -97,23 +108,53 @@ export function readCloudAssembly(dir: string, options: LoadOptions = {}, displa
   } catch (error) {
     throw new InputError(messages.unreadable(describeFsError(error)), display(path.join(top, 'manifest.json')));
   }
-  const r: Reading = { top, realTop, options, display, stacks: [], errors: [], stageDirs: new Set([realTop]), loaded: 0, resources: 0, full: false };
+  const r: Reading = {
+    top,
+    realTop,
+    options,
+    display,
+    stacks: [],
+    errors: [],
+    stageDirs: new Set([realTop]),
+    loaded: 0,
+    resources: 0,
+    full: false,
+  };
   const manifest = readManifest(r, top);
   readStacks(r, top, manifest, [], [realTop]);
-  const inManifest = (document: ParsedDocument, file: string, at: JsonPath): AssemblyLocation => ({ file, position: document.sourceMap.locate(document.value, at), path: at });
+  const inManifest = (document: ParsedDocument, file: string, at: JsonPath): AssemblyLocation => ({
+    file,
+    position: document.sourceMap.locate(document.value, at),
+    path: at,
+  });
   const locate = (stack: Stack | undefined, at: JsonPath): AssemblyLocation => {
     // a stack is located where a manifest declares it: for a stack in a Stage, the Stage's own manifest
     if (!stack) return inManifest(manifest, manifest.file, at);
     if (!stack.declaredIn) return inTemplate(stack, at);
     return inManifest(stack.declaredIn.manifest ?? manifest, stack.declaredIn.file, [...stack.declaredIn.path, ...at]);
   };
-  return { assembly: { file: manifest.file, stacks: r.stacks, wholeApp: true, allEnvironments: true, scope: 'this cloud assembly', describeStacks: stacksOfCloudAssembly, locate }, errors: r.errors };
+  return {
+    assembly: {
+      file: manifest.file,
+      stacks: r.stacks,
+      wholeApp: true,
+      allEnvironments: true,
+      scope: 'this cloud assembly',
+      describeStacks: stacksOfCloudAssembly,
+      locate,
+    },
+    errors: r.errors,
+  };
 }
 
 function readManifest(r: Reading, dir: string): ParsedDocument {
   const file = path.join(dir, 'manifest.json');
   const shown = r.display(file);
-  const real = resolveInside(r, dir, { what: 'the manifest of this folder', name: 'manifest.json', error: (message) => new InputError(message, shown) });
+  const real = resolveInside(r, dir, {
+    what: 'the manifest of this folder',
+    name: 'manifest.json',
+    error: (message) => new InputError(message, shown),
+  });
   if (real instanceof InputError) throw real;
   const parsed = parseDocument(readText(real, r.options.maxFileBytes, shown), shown, 'json', r.options.limits);
   const root = parsed.value;
@@ -151,7 +192,13 @@ function inManifest(manifest: ParsedDocument, at: JsonPath): (message: string) =
 }
 
 /** Reads the stacks and Stages of the manifest of `dir`; `chain` holds the real paths of the folders from the top down to it. */
-function readStacks(r: Reading, dir: string, manifest: ParsedDocument, stages: readonly string[], chain: readonly string[]): void {
+function readStacks(
+  r: Reading,
+  dir: string,
+  manifest: ParsedDocument,
+  stages: readonly string[],
+  chain: readonly string[],
+): void {
   const root = manifest.value as Record<string, unknown>;
   const artifacts = (root.artifacts ?? {}) as Record<string, unknown>;
   // sorted, so that output does not depend on the order CDK wrote the manifest in
@@ -159,7 +206,8 @@ function readStacks(r: Reading, dir: string, manifest: ParsedDocument, stages: r
     const artifact = artifacts[id];
     if (!isPlainObject(artifact)) continue;
     const props = isPlainObject(artifact.properties) ? artifact.properties : {};
-    const malformed = (): InputError => inManifest(manifest, ['artifacts', id])(messages.manifest(`artifact ${id} is malformed`));
+    const malformed = (): InputError =>
+      inManifest(manifest, ['artifacts', id])(messages.manifest(`artifact ${id} is malformed`));
     if (artifact.type === STACK) {
       if (typeof props.templateFile !== 'string') {
         r.errors.push(malformed());
@@ -174,11 +222,22 @@ function readStacks(r: Reading, dir: string, manifest: ParsedDocument, stages: r
         environment,
         stages,
         tags: stringRecord(props.tags),
-        terminationProtection: typeof props.terminationProtection === 'boolean' ? props.terminationProtection : undefined,
+        terminationProtection:
+          typeof props.terminationProtection === 'boolean' ? props.terminationProtection : undefined,
         declaredIn: { file: manifest.file, path: ['artifacts', id], manifest },
       };
-      const ref = { what: `the template of artifact ${id}`, name: props.templateFile, error: inManifest(manifest, ['artifacts', id, 'properties', 'templateFile']) };
-      const metadata = readMetadataEntries(artifact, dir, r.display, (file) => readable(r, file), r.options.maxFileBytes);
+      const ref = {
+        what: `the template of artifact ${id}`,
+        name: props.templateFile,
+        error: inManifest(manifest, ['artifacts', id, 'properties', 'templateFile']),
+      };
+      const metadata = readMetadataEntries(
+        artifact,
+        dir,
+        r.display,
+        (file) => readable(r, file),
+        r.options.maxFileBytes,
+      );
       loadStack(r, dir, ref, stack, metadata, []);
     } else if (artifact.type === NESTED_ASSEMBLY) {
       const directoryName = props.directoryName;
@@ -186,19 +245,28 @@ function readStacks(r: Reading, dir: string, manifest: ParsedDocument, stages: r
         r.errors.push(malformed());
         continue;
       }
-      const ref = { what: `the folder of artifact ${id}`, name: directoryName, error: inManifest(manifest, ['artifacts', id, 'properties', 'directoryName']) };
+      const ref = {
+        what: `the folder of artifact ${id}`,
+        name: directoryName,
+        error: inManifest(manifest, ['artifacts', id, 'properties', 'directoryName']),
+      };
       const real = resolveInside(r, dir, ref);
       if (real instanceof InputError) {
         r.errors.push(real);
         continue;
       }
       if (chain.includes(real) || r.stageDirs.has(real)) {
-        r.errors.push(ref.error((chain.includes(real) ? messages.assemblyCycle : messages.stageReadTwice)(ref.what, ref.name)));
+        r.errors.push(
+          ref.error((chain.includes(real) ? messages.assemblyCycle : messages.stageReadTwice)(ref.what, ref.name)),
+        );
         continue;
       }
       r.stageDirs.add(real);
       const stageDir = path.resolve(dir, directoryName);
-      const name = typeof props.displayName === 'string' ? props.displayName.split('/').pop()! : directoryName.replace(/^assembly-/, '');
+      const name =
+        typeof props.displayName === 'string'
+          ? props.displayName.split('/').pop()!
+          : directoryName.replace(/^assembly-/, '');
       try {
         readStacks(r, stageDir, readManifest(r, stageDir), [...stages, name], [...chain, real]);
       } catch (error) {
@@ -224,7 +292,14 @@ type StackBase = Omit<Stack, 'template' | 'constructs' | 'frameworkResources'>;
  * Reads the stack whose template `ref` names from `dir`, then its nested stacks. `chain` holds the real paths
  * of the templates of the stacks that hold it: a nested stack whose template is one of them is a cycle.
  */
-function loadStack(r: Reading, dir: string, ref: Reference, base: StackBase, metadata: readonly MetadataEntry[], chain: readonly string[]): void {
+function loadStack(
+  r: Reading,
+  dir: string,
+  ref: Reference,
+  base: StackBase,
+  metadata: readonly MetadataEntry[],
+  chain: readonly string[],
+): void {
   const real = resolveInside(r, dir, ref);
   if (real instanceof InputError) {
     r.errors.push(real);
@@ -249,7 +324,12 @@ function loadStack(r: Reading, dir: string, ref: Reference, base: StackBase, met
   if (base.stackName && !base.parent) parameters['AWS::StackName'] = base.stackName;
   let template;
   try {
-    template = templateFromText(readText(real, options.maxFileBytes, shown), shown, { ...options, parameters, explicit: true, synthesized: true });
+    template = templateFromText(readText(real, options.maxFileBytes, shown), shown, {
+      ...options,
+      parameters,
+      explicit: true,
+      synthesized: true,
+    });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     r.errors.push(error);
@@ -264,18 +344,33 @@ function loadStack(r: Reading, dir: string, ref: Reference, base: StackBase, met
     return;
   }
   // nested stacks: found through the parent's AWS::CloudFormation::Stack resources and their asset path
-  const byLogicalId = new Map(metadata.filter((e) => e.logicalId && base.constructPath && e.path.startsWith(`${base.constructPath}/`)).map((e) => [e.logicalId!, e.path]));
+  const byLogicalId = new Map(
+    metadata
+      .filter((e) => e.logicalId && base.constructPath && e.path.startsWith(`${base.constructPath}/`))
+      .map((e) => [e.logicalId!, e.path]),
+  );
   const nested: { base: StackBase; ref: Reference }[] = [];
   for (const resource of template.resourcesOfType('AWS::CloudFormation::Stack')) {
     const assetPath = resource.metadata?.['aws:asset:path'];
     if (typeof assetPath !== 'string' || !/\.template\.json$/.test(assetPath)) continue;
     if (chain.length >= MAX_STAGE_DEPTH) {
-      r.errors.push(new InputError(messages.nestedTooDeep(resource.logicalId, MAX_STAGE_DEPTH), template.file, template.locateInResource(resource, ['Metadata', 'aws:asset:path'])));
+      r.errors.push(
+        new InputError(
+          messages.nestedTooDeep(resource.logicalId, MAX_STAGE_DEPTH),
+          template.file,
+          template.locateInResource(resource, ['Metadata', 'aws:asset:path']),
+        ),
+      );
       continue;
     }
     const resourcePath = byLogicalId.get(resource.logicalId) ?? resource.constructPath;
     nested.push({
-      ref: { what: `the template of nested stack ${resource.logicalId}`, name: assetPath, error: (message) => new InputError(message, template.file, template.locateInResource(resource, ['Metadata', 'aws:asset:path'])) },
+      ref: {
+        what: `the template of nested stack ${resource.logicalId}`,
+        name: assetPath,
+        error: (message) =>
+          new InputError(message, template.file, template.locateInResource(resource, ['Metadata', 'aws:asset:path'])),
+      },
       base: {
         ...base,
         id: `${base.id}/${resource.logicalId}`,
@@ -286,7 +381,11 @@ function loadStack(r: Reading, dir: string, ref: Reference, base: StackBase, met
     });
   }
   const { constructs, framework } = base.constructPath
-    ? stackConstructs(metadata, base.constructPath, nested.map((n) => n.base.constructPath).filter((p): p is string => p !== undefined && p !== base.constructPath))
+    ? stackConstructs(
+        metadata,
+        base.constructPath,
+        nested.map((n) => n.base.constructPath).filter((p): p is string => p !== undefined && p !== base.constructPath),
+      )
     : { constructs: undefined, framework: undefined };
   r.stacks.push({ ...base, template, ...(constructs ? { constructs, frameworkResources: framework } : {}) });
   for (const n of nested) loadStack(r, dir, n.ref, n.base, metadata, [...chain, real]);
@@ -296,7 +395,8 @@ function loadStack(r: Reading, dir: string, ref: Reference, base: StackBase, met
 export function parseEnvironment(value: unknown): Environment {
   const m = typeof value === 'string' ? /^aws:\/\/([^/]*)\/(.*)$/.exec(value) : null;
   if (!m) return {};
-  const concrete = (v: string, placeholder: string): string | undefined => (v === '' || v === placeholder || v.includes('${') ? undefined : v);
+  const concrete = (v: string, placeholder: string): string | undefined =>
+    v === '' || v === placeholder || v.includes('${') ? undefined : v;
   return { account: concrete(m[1], 'unknown-account'), region: concrete(m[2], 'unknown-region') };
 }
 

@@ -14,7 +14,13 @@
 import { Annotations, AspectPriority, Aspects, Stack, Stage, type IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { isAssemblyRule } from '../engine/rule';
-import { acknowledgementFor, acknowledgementId, acknowledgementProblems, configured, type OpsCheckProps } from './common';
+import {
+  acknowledgementFor,
+  acknowledgementId,
+  acknowledgementProblems,
+  configured,
+  type OpsCheckProps,
+} from './common';
 import { appReport, describeFinding, level } from './report';
 import { stackInTree } from './source';
 

@@ -97,21 +97,31 @@ function ownAcknowledgements(c: IConstruct): Acknowledgement[] {
   for (const entry of c.node.metadata) {
     if (entry.type !== ACKNOWLEDGED_RULES || typeof entry.data !== 'object' || entry.data === null) continue;
     for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-      if (id.startsWith(`${PLUGIN_NAME}::`)) out.push({ id, reason: typeof reason === 'string' ? reason : '', at: c.node.path });
+      if (id.startsWith(`${PLUGIN_NAME}::`))
+        out.push({ id, reason: typeof reason === 'string' ? reason : '', at: c.node.path });
     }
   }
   return out;
 }
 
 /** Problems with acknowledgements themselves: a reason that is too short, a rule that does not exist. */
-export function acknowledgementProblems(acks: readonly Acknowledgement[], props: OpsCheckProps): { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] {
+export function acknowledgementProblems(
+  acks: readonly Acknowledgement[],
+  props: OpsCheckProps,
+): { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] {
   const min = props.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
-  const known = new Set([...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES].map(acknowledgementId));
+  const known = new Set(
+    [...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES].map(acknowledgementId),
+  );
   const out: { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] = [];
   for (const ack of acks) {
     const where = ack.at === '' ? 'the app' : ack.at;
     if (!known.has(ack.id)) {
-      out.push({ ack, problem: 'unknown-rule', message: `Acknowledgement of ${ack.id} at ${where} names no opslint rule; \`opslint rules\` lists them.` });
+      out.push({
+        ack,
+        problem: 'unknown-rule',
+        message: `Acknowledgement of ${ack.id} at ${where} names no opslint rule; \`opslint rules\` lists them.`,
+      });
     } else if (ack.reason.trim().length < min) {
       out.push({
         ack,

@@ -64,7 +64,12 @@ export class OpsNagPack extends NagPack {
         violatingResources: [{ constructPath: stackOf(f, assembly)?.constructPath ?? '', locations: [] as string[] }],
       })),
       // a template that could not be read fails synthesis, as with OpsChecks: its stack was not checked
-      ...errors.map((e) => ({ ruleName: 'Ops-unreadable-template', description: describeUnreadable(e), severity: 'error', violatingResources: [{ constructPath: '', locations: [] as string[] }] })),
+      ...errors.map((e) => ({
+        ruleName: 'Ops-unreadable-template',
+        description: describeUnreadable(e),
+        severity: 'error',
+        violatingResources: [{ constructPath: '', locations: [] as string[] }],
+      })),
     ];
     return { ...report, violations, success: !violations.some((v) => v.severity === 'error') };
   }
@@ -84,5 +89,3 @@ export class OpsNagPack extends NagPack {
     }
   }
 }
-
-

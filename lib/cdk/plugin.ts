@@ -4,7 +4,12 @@
  * multiple environments), and CDK prints the report, writes `cdk.out/validation-report.json`, and fails
  * synthesis when a finding is at or above `failOn`.
  */
-import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import type {
+  IPolicyValidationContext,
+  IPolicyValidationPlugin,
+  PolicyValidationPluginReport,
+  PolicyViolation,
+} from 'aws-cdk-lib';
 import { bestPractice } from '../framework';
 import type { IConstruct } from 'constructs';
 import type { Assembly } from '../assembly/model';
@@ -56,7 +61,10 @@ export class OpsChecks implements IPolicyValidationPlugin {
         violatingResources: [
           f.resource
             ? { resourceLogicalId: f.resource, templatePath: f.file, locations: locationInResource(f) }
-            : { constructPath: stackOf(f, assembly)?.constructPath ?? '', locations: f.path ? [f.path.replace(/\./g, '/')] : [] },
+            : {
+                constructPath: stackOf(f, assembly)?.constructPath ?? '',
+                locations: f.path ? [f.path.replace(/\./g, '/')] : [],
+              },
         ],
       };
     });
@@ -79,7 +87,11 @@ export class OpsChecks implements IPolicyValidationPlugin {
         violatingResources: [{ constructPath: p.ack.at, locations: [] }],
       });
     }
-    return { success: !violations.some((v) => v.severity === 'error' || v.severity === 'fatal'), violations, pluginVersion: this.version };
+    return {
+      success: !violations.some((v) => v.severity === 'error' || v.severity === 'fatal'),
+      violations,
+      pluginVersion: this.version,
+    };
   }
 }
 
@@ -88,11 +100,18 @@ export class OpsChecks implements IPolicyValidationPlugin {
  * are clean: an app whose stacks all live in Stages would pass unseen. One app-level violation names the
  * blocking findings in Stages (those not acknowledged) and how to list them.
  */
-function blockingInStages(app: IConstruct, assembly: Assembly, findings: readonly Finding[], props: OpsCheckProps): PolicyViolation | undefined {
+function blockingInStages(
+  app: IConstruct,
+  assembly: Assembly,
+  findings: readonly Finding[],
+  props: OpsCheckProps,
+): PolicyViolation | undefined {
   const byPath = new Map(app.node.findAll().map((c) => [c.node.path, c]));
   const hidden = findings.filter((f) => {
     // a resource finding is in its stack's template; a finding about a whole stack is in its Stage's manifest
-    const stack = assembly.stacks.find((s) => s.template.file === f.file) ?? assembly.stacks.find((s) => !s.parent && s.stackName === f.stack);
+    const stack =
+      assembly.stacks.find((s) => s.template.file === f.file) ??
+      assembly.stacks.find((s) => !s.parent && s.stackName === f.stack);
     if (!stack || stack.stages.length === 0 || !blocks(f, props)) return false;
     const at = f.constructPath ?? stack.constructPath;
     const construct = at !== undefined ? byPath.get(at) : undefined;

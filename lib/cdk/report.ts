@@ -15,8 +15,17 @@ import type { InputError } from '../template/errors';
 import { blocks, type OpsCheckProps } from './common';
 
 /** The report of `rules` over an assembly of the app; suppressions are acknowledgements in the construct tree, not template metadata. */
-export function appReport(read: { readonly assembly: Assembly; readonly errors: readonly InputError[] }, rules: readonly ConfiguredRule[], props: OpsCheckProps): ScanReport {
-  return scanNow([memorySource([read])], { packs: [], rules, accountBaseline: props.accountBaseline, suppressions: false });
+export function appReport(
+  read: { readonly assembly: Assembly; readonly errors: readonly InputError[] },
+  rules: readonly ConfiguredRule[],
+  props: OpsCheckProps,
+): ScanReport {
+  return scanNow([memorySource([read])], {
+    packs: [],
+    rules,
+    accountBaseline: props.accountBaseline,
+    suppressions: false,
+  });
 }
 
 /** A best practice as the CDK shows it: `OPS04-BP05 Implement distributed tracing`. */

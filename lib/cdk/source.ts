@@ -18,7 +18,11 @@ const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
  * The stacks of a synthesized app whose templates are in `templatePaths` (a plugin registered on a Stage sees only
  * that Stage's stacks), with their nested stacks, as one assembly.
  */
-export function synthesizedStacks(app: IConstruct, templatePaths: readonly string[], parameters?: Readonly<Record<string, string>>): Reading & { readonly assembly: Assembly } {
+export function synthesizedStacks(
+  app: IConstruct,
+  templatePaths: readonly string[],
+  parameters?: Readonly<Record<string, string>>,
+): Reading & { readonly assembly: Assembly } {
   const outdir = (app as unknown as { outdir: string }).outdir;
   const { assembly: whole, errors } = readCloudAssembly(outdir, { parameters });
   const wanted = new Set(templatePaths.map((p) => path.resolve(p)));
@@ -29,7 +33,10 @@ export function synthesizedStacks(app: IConstruct, templatePaths: readonly strin
 }
 
 /** One stack of the app, from its final template, with each resource's construct and the CDK's own resources marked. */
-export function stackInTree(stack: Stack, parameters?: Readonly<Record<string, string>>): { readonly assembly: Assembly; readonly elements: ReadonlyMap<string, CfnElement> } {
+export function stackInTree(
+  stack: Stack,
+  parameters?: Readonly<Record<string, string>>,
+): { readonly assembly: Assembly; readonly elements: ReadonlyMap<string, CfnElement> } {
   const elements = new Map<string, CfnElement>();
   const markers: string[] = [];
   for (const c of stack.node.findAll()) {
@@ -44,7 +51,21 @@ export function stackInTree(stack: Stack, parameters?: Readonly<Record<string, s
   }
   // the template as CDK will write it (internal API, stable across CDK 2: what the synthesizer itself calls)
   const document = (stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation();
-  const template = templateFromText(JSON.stringify(document, null, 1), `${stack.node.path}.template.json`, { explicit: true, synthesized: true, parameters })!;
-  const assembly = loneStackAssembly({ id: stack.node.path, stackName: stack.stackName, constructPath: stack.node.path, environment: {}, stages: [], tags: {}, template, constructs, frameworkResources: framework });
+  const template = templateFromText(JSON.stringify(document, null, 1), `${stack.node.path}.template.json`, {
+    explicit: true,
+    synthesized: true,
+    parameters,
+  })!;
+  const assembly = loneStackAssembly({
+    id: stack.node.path,
+    stackName: stack.stackName,
+    constructPath: stack.node.path,
+    environment: {},
+    stages: [],
+    tags: {},
+    template,
+    constructs,
+    frameworkResources: framework,
+  });
   return { assembly, elements };
 }

@@ -13,7 +13,9 @@ import type { CliIO } from './io';
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('opslint')
-    .description('Lint CloudFormation templates and CDK apps against the AWS Well-Architected Operational Excellence best practices.')
+    .description(
+      'Lint CloudFormation templates and CDK apps against the AWS Well-Architected Operational Excellence best practices.',
+    )
     .version(packageVersion(), '-v, --version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(text) })
@@ -22,7 +24,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const scan = program
     .command('scan')
     .description('scan templates, folders (searched recursively), globs and cloud assemblies (cdk.out)')
-    .argument('[paths...]', 'files, folders, globs or cdk.out folders (default: the current folder, unless --stack or --all-stacks)')
+    .argument(
+      '[paths...]',
+      'files, folders, globs or cdk.out folders (default: the current folder, unless --stack or --all-stacks)',
+    )
     .action(async (paths: string[], opts: ScanCliOptions) => {
       const { runScan, outputsFrom } = await import('./scan');
       exitCode = await runScan(paths, opts, outputsFrom(outputFlags), io);
@@ -31,7 +36,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 
   const fix = program
     .command('fix')
-    .description('apply the fixes rules declare to YAML and JSON templates (never to cdk.out), and list what is left to fix by hand')
+    .description(
+      'apply the fixes rules declare to YAML and JSON templates (never to cdk.out), and list what is left to fix by hand',
+    )
     .argument('[paths...]', 'files, folders or globs', ['.'])
     .action(async (paths: string[], opts: FixCliOptions) => {
       const { runFix } = await import('./fix');
@@ -57,7 +64,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       const { newPack } = await import('./new-pack');
       const { dir, id } = newPack(name, io.cwd);
       const rel = path.relative(io.cwd, dir);
-      io.stdout(`created ${rel}/ (pack "${id}", rules ${id}/owner-tag and ${id}/log-retention)\n\n  cd ${rel}\n  npm install --save-dev opslint\n  npm test\n`);
+      io.stdout(
+        `created ${rel}/ (pack "${id}", rules ${id}/owner-tag and ${id}/log-retention)\n\n  cd ${rel}\n  npm install --save-dev opslint\n  npm test\n`,
+      );
     });
 
   program

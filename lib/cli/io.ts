@@ -20,7 +20,10 @@ export interface CliIO {
  * {@link EXIT.error} whatever `failOn` says; else a finding left that is not suppressed and is at or above
  * `failOn` is {@link EXIT.findings}.
  */
-export function exitCode(run: { readonly errors: number; readonly findings: readonly Finding[] }, failOn: FailOn): ExitCode {
+export function exitCode(
+  run: { readonly errors: number; readonly findings: readonly Finding[] },
+  failOn: FailOn,
+): ExitCode {
   if (run.errors > 0 || run.findings.some((f) => f.ruleId === INTERNAL_ERROR)) return EXIT.error;
   return run.findings.some((f) => isActive(f) && atOrAbove(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
 }

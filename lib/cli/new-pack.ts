@@ -11,15 +11,25 @@ import { packageVersion } from '../version';
 export function packIdFor(name: string): string {
   const [scope, base] = name.startsWith('@') ? name.slice(1).split('/') : [undefined, name];
   const stripped = base.replace(/^opslint-pack-?|-?opslint-pack$|^opslint-/g, '');
-  return [scope, stripped].filter(Boolean).join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'pack';
+  return (
+    [scope, stripped]
+      .filter(Boolean)
+      .join('-')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'pack'
+  );
 }
 
 export function newPack(name: string, cwd: string): { dir: string; id: string; files: string[] } {
   if (!/^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/.test(name)) {
-    throw new UsageError(`"${name}" is not a valid npm package name (lowercase letters, digits, -, ., _; optionally @scope/)`);
+    throw new UsageError(
+      `"${name}" is not a valid npm package name (lowercase letters, digits, -, ., _; optionally @scope/)`,
+    );
   }
   const dir = path.resolve(cwd, name.replace(/^@[^/]+\//, ''));
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${path.relative(cwd, dir) || dir} already exists and is not empty`);
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new UsageError(`${path.relative(cwd, dir) || dir} already exists and is not empty`);
   const id = packIdFor(name);
   const files = templates(name, id);
   for (const [file, text] of Object.entries(files)) {
@@ -50,7 +60,17 @@ function templates(name: string, id: string): Record<string, string> {
     )}\n`,
     'tsconfig.json': `${JSON.stringify(
       {
-        compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node10', strict: true, declaration: true, esModuleInterop: true, skipLibCheck: true, outDir: 'dist', rootDir: 'src' },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          strict: true,
+          declaration: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          outDir: 'dist',
+          rootDir: 'src',
+        },
         include: ['src'],
       },
       null,
@@ -141,7 +161,18 @@ rules:
       RetentionInDays: 7
 `,
     'fixtures/log-retention/expected.json': `${JSON.stringify(
-      { 'fail-7-days.yaml': { errors: [{ messageId: 'failed', message: 'Log group Logs keeps logs 7 days; keep them at least 30.', resource: 'Logs', line: 5 }] } },
+      {
+        'fail-7-days.yaml': {
+          errors: [
+            {
+              messageId: 'failed',
+              message: 'Log group Logs keeps logs 7 days; keep them at least 30.',
+              resource: 'Logs',
+              line: 5,
+            },
+          ],
+        },
+      },
       null,
       2,
     )}\n`,

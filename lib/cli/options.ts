@@ -11,27 +11,63 @@ import type { OptionSpec, OptionValues, OrderedValues } from '../util/option-spe
 
 /** What both commands take, as scan words it (fix words some of them its own way). */
 const SHARED = {
-  failOn: { flags: '--fail-on <level>', help: 'exit with 1 when a finding is at or above this severity (default: error)', choices: [...SEVERITIES, 'none'] },
-  parameters: { flags: '-p, --parameters <Key=Value|file>', help: 'parameter values: Key=Value, or a JSON/YAML parameter file (repeatable)', repeat: 'each' },
+  failOn: {
+    flags: '--fail-on <level>',
+    help: 'exit with 1 when a finding is at or above this severity (default: error)',
+    choices: [...SEVERITIES, 'none'],
+  },
+  parameters: {
+    flags: '-p, --parameters <Key=Value|file>',
+    help: 'parameter values: Key=Value, or a JSON/YAML parameter file (repeatable)',
+    repeat: 'each',
+  },
   rule: { flags: '--rule <id>', help: 'run only these rules (repeatable, or comma-separated)', repeat: 'list' },
-  excludeRule: { flags: '--exclude-rule <id>', help: 'do not run these rules (repeatable, or comma-separated)', repeat: 'list' },
-  config: { flags: '-c, --config <file>', help: 'the configuration file (default: opslint.config.json|yaml|yml, found upward from here to the repository root)' },
+  excludeRule: {
+    flags: '--exclude-rule <id>',
+    help: 'do not run these rules (repeatable, or comma-separated)',
+    repeat: 'list',
+  },
+  config: {
+    flags: '-c, --config <file>',
+    help: 'the configuration file (default: opslint.config.json|yaml|yml, found upward from here to the repository root)',
+  },
   noConfig: { flags: '--no-config', help: 'ignore configuration files' },
-  loadPack: { flags: '--load-pack <module>', help: 'load a rule pack: an npm package, a JS module or a YAML rules file (repeatable; also `packs` in the configuration)', repeat: 'each' },
-  noPacks: { flags: '--no-packs', help: 'run no JavaScript packs named in the configuration (YAML rule files still load): for untrusted checkouts' },
+  loadPack: {
+    flags: '--load-pack <module>',
+    help: 'load a rule pack: an npm package, a JS module or a YAML rules file (repeatable; also `packs` in the configuration)',
+    repeat: 'each',
+  },
+  noPacks: {
+    flags: '--no-packs',
+    help: 'run no JavaScript packs named in the configuration (YAML rule files still load): for untrusted checkouts',
+  },
   noColor: { flags: '--no-color', help: 'no colours in text output (also: NO_COLOR)' },
 } as const satisfies Readonly<Record<string, OptionSpec>>;
 
 export const SCAN_OPTIONS = [
   // the order of --format and --output pairs them (see outputsFrom)
-  { flags: '-f, --format <format>', help: `output format: ${FORMATS.join(', ')} (repeatable; default text)`, repeat: 'each', ordered: true },
-  { flags: '-o, --output <file>', help: 'write the report of the --format before it to a file (default: stdout)', repeat: 'each', ordered: true },
+  {
+    flags: '-f, --format <format>',
+    help: `output format: ${FORMATS.join(', ')} (repeatable; default text)`,
+    repeat: 'each',
+    ordered: true,
+  },
+  {
+    flags: '-o, --output <file>',
+    help: 'write the report of the --format before it to a file (default: stdout)',
+    repeat: 'each',
+    ordered: true,
+  },
   SHARED.failOn,
   SHARED.parameters,
   { flags: '--pack <id>', help: 'run only these packs (repeatable, or comma-separated)', repeat: 'list' },
   SHARED.rule,
   SHARED.excludeRule,
-  { flags: '--account-baseline <pattern>', help: 'stacks or templates that hold the account baseline (CloudTrail, Config…): stack name, construct path or file glob (repeatable)', repeat: 'each' },
+  {
+    flags: '--account-baseline <pattern>',
+    help: 'stacks or templates that hold the account baseline (CloudTrail, Config…): stack name, construct path or file glob (repeatable)',
+    repeat: 'each',
+  },
   SHARED.config,
   SHARED.noConfig,
   { flags: '--baseline <file>', help: 'report only findings that are not in this baseline file' },
@@ -39,17 +75,43 @@ export const SCAN_OPTIONS = [
   { flags: '--changed-since <ref>', help: 'scan only templates (and cdk.out stacks) changed since this git ref' },
   SHARED.loadPack,
   SHARED.noPacks,
-  { flags: '--jobs <n>', help: 'scan up to N files at a time on worker threads (default: one fewer than the CPUs), and fetch deployed stacks N at a time (default: the CPUs)' },
-  { flags: '--rule-timeout <ms>', help: 'stop a rule that runs longer than this on one resource, and report it as an internal error (default: 10000)' },
-  { flags: '--stack <name|arn>', help: 'scan a deployed stack, by name or ARN, and its nested stacks (repeatable, or comma-separated)', repeat: 'list' },
+  {
+    flags: '--jobs <n>',
+    help: 'scan up to N files at a time on worker threads (default: one fewer than the CPUs), and fetch deployed stacks N at a time (default: the CPUs)',
+  },
+  {
+    flags: '--rule-timeout <ms>',
+    help: 'stop a rule that runs longer than this on one resource, and report it as an internal error (default: 10000)',
+  },
+  {
+    flags: '--stack <name|arn>',
+    help: 'scan a deployed stack, by name or ARN, and its nested stacks (repeatable, or comma-separated)',
+    repeat: 'list',
+  },
   { flags: '--all-stacks', help: 'scan every active stack of the region, nested stacks through their parents' },
   { flags: '--region <region>', help: "AWS region of the stacks (default: AWS_REGION, or the profile's region)" },
-  { flags: '--profile <name>', help: 'AWS profile for credentials and region (default: AWS_PROFILE, or the default credential chain)' },
+  {
+    flags: '--profile <name>',
+    help: 'AWS profile for credentials and region (default: AWS_PROFILE, or the default credential chain)',
+  },
   { flags: '--endpoint-url <url>', help: 'CloudFormation endpoint to call instead of the default one' },
-  { flags: '--request-timeout <ms>', help: 'deployed stacks: how long one call to CloudFormation may wait to connect, for its answer, or between two parts of it (default: 30000)' },
-  { flags: '--fetch-timeout <ms>', help: 'deployed stacks: how long fetching them all may take; the stacks fetched by then are scanned (default: 1800000, 30 minutes)' },
-  { flags: '--template-stage <stage>', help: 'template of deployed stacks: as submitted, or with transforms such as SAM expanded (default: original)', choices: ['original', 'processed'] },
-  { flags: '--ignore-non-templates', help: 'skip named files that are not templates instead of reporting them (for pre-commit hooks)' },
+  {
+    flags: '--request-timeout <ms>',
+    help: 'deployed stacks: how long one call to CloudFormation may wait to connect, for its answer, or between two parts of it (default: 30000)',
+  },
+  {
+    flags: '--fetch-timeout <ms>',
+    help: 'deployed stacks: how long fetching them all may take; the stacks fetched by then are scanned (default: 1800000, 30 minutes)',
+  },
+  {
+    flags: '--template-stage <stage>',
+    help: 'template of deployed stacks: as submitted, or with transforms such as SAM expanded (default: original)',
+    choices: ['original', 'processed'],
+  },
+  {
+    flags: '--ignore-non-templates',
+    help: 'skip named files that are not templates instead of reporting them (for pre-commit hooks)',
+  },
   { flags: '--scorecard', help: 'text output: add the OPS scorecard, question by question' },
   SHARED.noColor,
   ...LIMIT_OPTIONS,
@@ -75,21 +137,31 @@ export type ScanCliOptions = OptionValues<typeof SCAN_OPTIONS>;
 export type FixCliOptions = OptionValues<typeof FIX_OPTIONS>;
 
 const each = (value: string, previous: string[] = []): string[] => [...previous, value];
-const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const list = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
 
 /**
  * Declares `specs` to `command`, in order. Returns the values of its `ordered` options, filled in the order the
  * parser reads them: so a value of another option that looks like one (`--account-baseline --output=x`) is not
  * taken for it.
  */
-export function addOptions<const Specs extends readonly OptionSpec[]>(command: Command, specs: Specs): OrderedValues<Specs> {
+export function addOptions<const Specs extends readonly OptionSpec[]>(
+  command: Command,
+  specs: Specs,
+): OrderedValues<Specs> {
   const ordered: { flag: string; value: string }[] = [];
   for (const spec of specs) {
     const option = new Option(spec.flags, spec.help);
     if (spec.repeat) option.argParser(spec.repeat === 'each' ? each : list);
     if (spec.choices) option.choices(spec.choices);
     command.addOption(option);
-    if (spec.ordered) command.on(`option:${option.name()}`, (value: string) => ordered.push({ flag: option.attributeName(), value }));
+    if (spec.ordered)
+      command.on(`option:${option.name()}`, (value: string) => ordered.push({ flag: option.attributeName(), value }));
   }
   return ordered as OrderedValues<Specs>;
 }

@@ -61,22 +61,36 @@ export function outputsFrom(given: readonly OutputFlag[]): Output[] {
     free.file = file;
   }
   for (const o of outputs) {
-    if (!FORMATS.includes(o.format)) throw new UsageError(`unknown format "${o.format}"; formats: ${FORMATS.join(', ')}`);
+    if (!FORMATS.includes(o.format))
+      throw new UsageError(`unknown format "${o.format}"; formats: ${FORMATS.join(', ')}`);
   }
-  if (outputs.filter((o) => o.file === undefined).length > 1) throw new UsageError('only one format can be written to stdout: give the others an --output');
+  if (outputs.filter((o) => o.file === undefined).length > 1)
+    throw new UsageError('only one format can be written to stdout: give the others an --output');
   return outputs;
 }
 
-export async function runScan(paths: string[], opts: ScanCliOptions, outputs: readonly Output[], io: CliIO): Promise<number> {
+export async function runScan(
+  paths: string[],
+  opts: ScanCliOptions,
+  outputs: readonly Output[],
+  io: CliIO,
+): Promise<number> {
   const cwd = io.cwd;
-  const { config, configFile, packSources, scan } = await readSettings(opts, cwd, { warn: (message) => io.stderr(`opslint: ${message}\n`) });
+  const { config, configFile, packSources, scan } = await readSettings(opts, cwd, {
+    warn: (message) => io.stderr(`opslint: ${message}\n`),
+  });
   const jobs = parseJobs(opts.jobs);
   const targets = paths.length > 0 ? paths : (opts.stack ?? []).length > 0 || opts.allStacks === true ? [] : ['.'];
-  const destinations = [...outputs.flatMap((o) => (o.file === undefined ? [] : [{ flag: '--output', file: o.file }])), ...(opts.writeBaseline ? [{ flag: '--write-baseline', file: opts.writeBaseline }] : [])];
+  const destinations = [
+    ...outputs.flatMap((o) => (o.file === undefined ? [] : [{ flag: '--output', file: o.file }])),
+    ...(opts.writeBaseline ? [{ flag: '--write-baseline', file: opts.writeBaseline }] : []),
+  ];
   // what the scan reads besides templates: a report written over one would destroy it
   const read = [
     ...(configFile ? [{ what: 'configuration', file: configFile }] : []),
-    ...(opts.parameters ?? []).flatMap((v) => parameterFile(v) ?? []).map((file) => ({ what: 'parameter file', file: path.resolve(cwd, file) })),
+    ...(opts.parameters ?? [])
+      .flatMap((v) => parameterFile(v) ?? [])
+      .map((file) => ({ what: 'parameter file', file: path.resolve(cwd, file) })),
     ...(scan.baseline ? [{ what: 'baseline', file: path.resolve(cwd, scan.baseline) }] : []),
     ...packSources.flatMap((s) => s.specs.map((spec) => ({ what: 'rule pack', file: path.resolve(s.baseDir, spec) }))),
   ];
@@ -102,8 +116,16 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
   const rules = ruleInfos(configureRules(scan.packs, scan.selection));
   const repoRoot = repositoryRoot(cwd) ?? path.resolve(cwd);
   for (const output of outputs) {
-    const color = opts.color && output.file === undefined && io.isTTY && io.env.NO_COLOR === undefined && output.format === 'text';
-    const text = getReporter(output.format)!(report, { color, scorecard: opts.scorecard === true, rules, cwd, repoRoot, toolVersion: packageVersion() });
+    const color =
+      opts.color && output.file === undefined && io.isTTY && io.env.NO_COLOR === undefined && output.format === 'text';
+    const text = getReporter(output.format)!(report, {
+      color,
+      scorecard: opts.scorecard === true,
+      rules,
+      cwd,
+      repoRoot,
+      toolVersion: packageVersion(),
+    });
     if (output.file === undefined) {
       io.stdout(text);
     } else {
@@ -127,18 +149,26 @@ export async function runScan(paths: string[], opts: ScanCliOptions, outputs: re
  * Where reports and the baseline go, checked before the scan: each must name a file (not a folder, nor a
  * path through a file), and none a template or cloud assembly being scanned, which writing would replace.
  */
-function checkDestinations(destinations: readonly { flag: string; file: string }[], targets: readonly string[], read: readonly { what: string; file: string }[], scan: Settings['scan'], cwd: string): void {
+function checkDestinations(
+  destinations: readonly { flag: string; file: string }[],
+  targets: readonly string[],
+  read: readonly { what: string; file: string }[],
+  scan: Settings['scan'],
+  cwd: string,
+): void {
   const existing: { flag: string; file: string; id: string }[] = [];
   const seen = new Map<string, string>();
   for (const { flag, file } of destinations) {
     const earlier = seen.get(path.resolve(cwd, file));
-    if (earlier !== undefined) throw new UsageError(`${flag} ${file} is also named by ${earlier}: each report needs a file of its own`);
+    if (earlier !== undefined)
+      throw new UsageError(`${flag} ${file} is also named by ${earlier}: each report needs a file of its own`);
     seen.set(path.resolve(cwd, file), flag);
     let stat;
     try {
       stat = statSync(path.resolve(cwd, file), { bigint: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`${flag} ${file}: a folder on its path is a file`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR')
+        throw new UsageError(`${flag} ${file}: a folder on its path is a file`);
       // a new file (its folders are made); other failures show when writing
       continue;
     }
@@ -150,18 +180,27 @@ function checkDestinations(destinations: readonly { flag: string; file: string }
   for (const { what, file } of read) {
     const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
     const clash = stat && existing.find((d) => d.id === fileId(stat));
-    if (clash) throw new UsageError(`${clash.flag} ${clash.file} is the ${what} ${display(file)}, which opslint reads: name another file`);
+    if (clash)
+      throw new UsageError(
+        `${clash.flag} ${clash.file} is the ${what} ${display(file)}, which opslint reads: name another file`,
+      );
   }
   for (const input of discoverInputs(targets, cwd, display, scan.ignore).inputs) {
     if (input.kind === 'cloud-assembly') {
       const clash = existing.find((d) => isWithin(realpathSync(input.dir), realpathSync(path.resolve(cwd, d.file))));
-      if (clash) throw new UsageError(`${clash.flag} ${clash.file} is inside the cloud assembly ${display(input.dir)}, which is being scanned: name another file`);
+      if (clash)
+        throw new UsageError(
+          `${clash.flag} ${clash.file} is inside the cloud assembly ${display(input.dir)}, which is being scanned: name another file`,
+        );
       continue;
     }
     const stat = statSync(input.file, { bigint: true, throwIfNoEntry: false });
     const clash = stat && existing.find((d) => d.id === fileId(stat));
     // a file found in a folder is an input only when it is a template (a report from an earlier run is not)
-    if (clash && (input.explicit || isTemplate(input.file, scan.load))) throw new UsageError(`${clash.flag} ${clash.file} is the template ${display(input.file)}, which is being scanned: name another file`);
+    if (clash && (input.explicit || isTemplate(input.file, scan.load)))
+      throw new UsageError(
+        `${clash.flag} ${clash.file} is the template ${display(input.file)}, which is being scanned: name another file`,
+      );
   }
 }
 
@@ -215,9 +254,15 @@ async function deployedStacks(opts: ScanCliOptions, jobs: number): Promise<Sourc
     if (stray) throw new UsageError(`${stray[0]} is for deployed stacks: add --stack NAME or --all-stacks`);
     return undefined;
   }
-  const [{ deployedSource }, { redactUrl }] = await Promise.all([import('../sources/deployed'), import('../sources/cloudformation')]);
+  const [{ deployedSource }, { redactUrl }] = await Promise.all([
+    import('../sources/deployed'),
+    import('../sources/cloudformation'),
+  ]);
   // the SDK parses the endpoint when it makes a client: one it cannot parse would be an internal error
-  if (opts.endpointUrl !== undefined && !(/^https?:\/\/[^/]/.test(opts.endpointUrl) && URL.canParse(opts.endpointUrl))) {
+  if (
+    opts.endpointUrl !== undefined &&
+    !(/^https?:\/\/[^/]/.test(opts.endpointUrl) && URL.canParse(opts.endpointUrl))
+  ) {
     throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${redactUrl(opts.endpointUrl)}"`);
   }
   return deployedSource({

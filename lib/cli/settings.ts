@@ -4,7 +4,16 @@
  * account baseline, suppressions and the baseline file.
  */
 import * as path from 'node:path';
-import { configRelative, distrust, findConfig, loadConfig, selectionFromConfig, type ConfigFile, type LoadedConfig, type TrustOptions } from '../config/load';
+import {
+  configRelative,
+  distrust,
+  findConfig,
+  loadConfig,
+  selectionFromConfig,
+  type ConfigFile,
+  type LoadedConfig,
+  type TrustOptions,
+} from '../config/load';
 import { resolveLimits } from '../config/limits';
 import type { RuleSelection } from '../engine/config';
 import type { Pack } from '../engine/rule';
@@ -26,10 +35,11 @@ export interface Settings {
   /** where packs were loaded from, in order (worker threads load them again) */
   readonly packSources: readonly PackSource[];
   /** the options of the scan these settings describe */
-  readonly scan: ScanOptions & Required<Pick<ScanOptions, 'packs' | 'selection' | 'parameters' | 'load'>> & {
-    /** paths not to scan (globs, relative to cwd), for the files source */
-    readonly ignore: readonly string[];
-  };
+  readonly scan: ScanOptions &
+    Required<Pick<ScanOptions, 'packs' | 'selection' | 'parameters' | 'load'>> & {
+      /** paths not to scan (globs, relative to cwd), for the files source */
+      readonly ignore: readonly string[];
+    };
 }
 
 /**
@@ -38,12 +48,19 @@ export interface Settings {
  * only when `trust` allows; what the command line names is the user's choice.
  */
 export async function readSettings(flags: SettingsFlags, cwd: string, trust: TrustOptions): Promise<Settings> {
-  const configFile = flags.config === false ? undefined : flags.config ? path.resolve(cwd, flags.config) : findConfig(cwd, trust);
-  const loaded: LoadedConfig | undefined = configFile ? loadConfig(configFile, toDisplayPath(configFile, cwd)) : undefined;
+  const configFile =
+    flags.config === false ? undefined : flags.config ? path.resolve(cwd, flags.config) : findConfig(cwd, trust);
+  const loaded: LoadedConfig | undefined = configFile
+    ? loadConfig(configFile, toDisplayPath(configFile, cwd))
+    : undefined;
   const config = loaded?.config ?? {};
   const named = config.packs ?? [];
   const admitted = loaded
-    ? admitPacks(named, path.dirname(loaded.file), { code: flags.packs !== false, distrust: flags.config ? undefined : (file) => distrust(file, trust), warn: trust.warn })
+    ? admitPacks(named, path.dirname(loaded.file), {
+        code: flags.packs !== false,
+        distrust: flags.config ? undefined : (file) => distrust(file, trust),
+        warn: trust.warn,
+      })
     : [];
   // packs from the configuration (relative to it), then from the command line; none may reuse a rule id
   const packSources: PackSource[] = [
@@ -55,7 +72,10 @@ export async function readSettings(flags: SettingsFlags, cwd: string, trust: Tru
 
   const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs, admitted.length < named.length) : {};
   // the command line wins; spread (not assignment) keeps a parameter named __proto__
-  const parameters: Record<string, string> = { ...Object.fromEntries(Object.entries(config.parameters ?? {}).map(([k, v]) => [k, String(v)])), ...parseParameterArgs(flags.parameters ?? [], cwd) };
+  const parameters: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(config.parameters ?? {}).map(([k, v]) => [k, String(v)])),
+    ...parseParameterArgs(flags.parameters ?? [], cwd),
+  };
   return {
     config,
     configFile: loaded?.file,
@@ -73,9 +93,15 @@ export async function readSettings(flags: SettingsFlags, cwd: string, trust: Tru
       load: resolveLimits(config.limits, flags),
       accountBaseline: [...(config.accountBaseline ?? []), ...(flags.accountBaseline ?? [])],
       // globs in the configuration are relative to it
-      ignore: loaded ? (config.ignore ?? []).map((g) => path.posix.join(toDisplayPath(path.dirname(loaded.file), cwd), g).replace(/^\.\//, '')) : [],
+      ignore: loaded
+        ? (config.ignore ?? []).map((g) =>
+            path.posix.join(toDisplayPath(path.dirname(loaded.file), cwd), g).replace(/^\.\//, ''),
+          )
+        : [],
       suppressions: config.suppressions,
-      baseline: flags.baseline ?? (config.baseline && loaded ? toDisplayPath(configRelative(loaded, config.baseline), cwd) : undefined),
+      baseline:
+        flags.baseline ??
+        (config.baseline && loaded ? toDisplayPath(configRelative(loaded, config.baseline), cwd) : undefined),
     },
   };
 }

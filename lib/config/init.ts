@@ -59,7 +59,8 @@ packs: []
 
 export function initConfig(cwd: string, force: boolean): string {
   const existing = CONFIG_FILES.map((f) => path.join(cwd, f)).find((f) => existsSync(f));
-  if (existing && !force) throw new UsageError(`${path.relative(cwd, existing) || existing} already exists; use --force to overwrite it`);
+  if (existing && !force)
+    throw new UsageError(`${path.relative(cwd, existing) || existing} already exists; use --force to overwrite it`);
   const file = path.join(cwd, 'opslint.config.yaml');
   writeFileSync(file, STARTER);
   return file;

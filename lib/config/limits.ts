@@ -49,30 +49,67 @@ export type LimitsFlags = OptionValues<typeof LIMIT_OPTIONS>;
  * The read options for a scan: each limit from the command line, else from the configuration, else its
  * default. A value that is not valid is a {@link UsageError} naming the flag or the configuration key.
  */
-export function resolveLimits(config: LimitsConfig = {}, flags: LimitsFlags = {}): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits' | 'maxForEachEntries' | 'maxStacks' | 'maxResources'>> {
+export function resolveLimits(
+  config: LimitsConfig = {},
+  flags: LimitsFlags = {},
+): Required<Pick<LoadOptions, 'maxFileBytes' | 'limits' | 'maxForEachEntries' | 'maxStacks' | 'maxResources'>> {
   const pick = <T>(flag: string, key: string, fromFlag: string | undefined, fromConfig: T | undefined) =>
-    fromFlag !== undefined ? { name: flag, value: fromFlag } : fromConfig !== undefined ? { name: `limits.${key} in the configuration`, value: fromConfig } : undefined;
+    fromFlag !== undefined
+      ? { name: flag, value: fromFlag }
+      : fromConfig !== undefined
+        ? { name: `limits.${key} in the configuration`, value: fromConfig }
+        : undefined;
   const size = (given: { name: string; value: number | string } | undefined): number => {
     if (given === undefined) return DEFAULT_MAX_FILE_BYTES;
     const bytes = parseSize(given.value);
-    if (bytes === undefined) throw new UsageError(`${given.name} must be a size such as 1048576, 512KB, 50MB or 1GB, not "${given.value}"`);
+    if (bytes === undefined)
+      throw new UsageError(`${given.name} must be a size such as 1048576, 512KB, 50MB or 1GB, not "${given.value}"`);
     return bytes;
   };
-  const whole = (given: { name: string; value: number | string } | undefined, fallback: number, max: number): number => {
+  const whole = (
+    given: { name: string; value: number | string } | undefined,
+    fallback: number,
+    max: number,
+  ): number => {
     if (given === undefined) return fallback;
     const n = Number(given.value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${given.name} must be a whole number from 1 to ${max}, not "${given.value}"`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new UsageError(`${given.name} must be a whole number from 1 to ${max}, not "${given.value}"`);
     return n;
   };
   return {
     maxFileBytes: size(pick('--max-file-size', 'maxFileSize', flags.maxFileSize, config.maxFileSize)),
     limits: {
-      maxDepth: whole(pick('--max-depth', 'maxDepth', flags.maxDepth, config.maxDepth), DEFAULT_PARSE_LIMITS.maxDepth, MAX_CONFIGURABLE_DEPTH),
-      maxAliasNodes: whole(pick('--max-alias-nodes', 'maxAliasNodes', flags.maxAliasNodes, config.maxAliasNodes), DEFAULT_PARSE_LIMITS.maxAliasNodes, Number.MAX_SAFE_INTEGER),
-      parseTimeoutMs: whole(pick('--parse-timeout', 'parseTimeout', flags.parseTimeout, config.parseTimeout), DEFAULT_PARSE_TIMEOUT_MS, Number.MAX_SAFE_INTEGER),
+      maxDepth: whole(
+        pick('--max-depth', 'maxDepth', flags.maxDepth, config.maxDepth),
+        DEFAULT_PARSE_LIMITS.maxDepth,
+        MAX_CONFIGURABLE_DEPTH,
+      ),
+      maxAliasNodes: whole(
+        pick('--max-alias-nodes', 'maxAliasNodes', flags.maxAliasNodes, config.maxAliasNodes),
+        DEFAULT_PARSE_LIMITS.maxAliasNodes,
+        Number.MAX_SAFE_INTEGER,
+      ),
+      parseTimeoutMs: whole(
+        pick('--parse-timeout', 'parseTimeout', flags.parseTimeout, config.parseTimeout),
+        DEFAULT_PARSE_TIMEOUT_MS,
+        Number.MAX_SAFE_INTEGER,
+      ),
     },
-    maxForEachEntries: whole(pick('--max-foreach-entries', 'maxForEachEntries', flags.maxForeachEntries, config.maxForEachEntries), DEFAULT_MAX_FOREACH_ENTRIES, Number.MAX_SAFE_INTEGER),
-    maxStacks: whole(pick('--max-stacks', 'maxStacks', flags.maxStacks, config.maxStacks), DEFAULT_MAX_STACKS, Number.MAX_SAFE_INTEGER),
-    maxResources: whole(pick('--max-resources', 'maxResources', flags.maxResources, config.maxResources), DEFAULT_MAX_ASSEMBLY_RESOURCES, Number.MAX_SAFE_INTEGER),
+    maxForEachEntries: whole(
+      pick('--max-foreach-entries', 'maxForEachEntries', flags.maxForeachEntries, config.maxForEachEntries),
+      DEFAULT_MAX_FOREACH_ENTRIES,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    maxStacks: whole(
+      pick('--max-stacks', 'maxStacks', flags.maxStacks, config.maxStacks),
+      DEFAULT_MAX_STACKS,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    maxResources: whole(
+      pick('--max-resources', 'maxResources', flags.maxResources, config.maxResources),
+      DEFAULT_MAX_ASSEMBLY_RESOURCES,
+      Number.MAX_SAFE_INTEGER,
+    ),
   };
 }

@@ -83,10 +83,12 @@ export function distrust(file: string, trust: TrustOptions): string | undefined 
       for (let entry = start; ; entry = path.dirname(entry)) {
         const facts = lstat(entry);
         const what = entry === start ? 'it' : `the folder ${entry}`;
-        if (facts.uid !== uid && facts.uid !== 0) return `${what} belongs to uid ${facts.uid}, not to you (uid ${uid}) or root`;
+        if (facts.uid !== uid && facts.uid !== 0)
+          return `${what} belongs to uid ${facts.uid}, not to you (uid ${uid}) or root`;
         // a symbolic link's own mode means nothing; what it points to is checked through the real path
         const sticky = entry !== start && (facts.mode & STICKY) !== 0;
-        if (!facts.isSymbolicLink() && (facts.mode & WORLD_WRITABLE) !== 0 && !sticky) return `${what} can be written by everyone`;
+        if (!facts.isSymbolicLink() && (facts.mode & WORLD_WRITABLE) !== 0 && !sticky)
+          return `${what} can be written by everyone`;
         if (path.dirname(entry) === entry) break;
       }
     }
@@ -122,7 +124,9 @@ export function loadConfig(file: string, shown = file): LoadedConfig {
   const parsed = parseDocument(readText(file, undefined, shown), shown);
   const locate = (p: JsonPath): { line: number; column: number } => parsed.sourceMap.locate(parsed.value, p);
   if (!validator) {
-    const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'schema', 'opslint.config.schema.json'), 'utf8')) as object;
+    const schema = JSON.parse(
+      readFileSync(path.join(packageRoot(), 'schema', 'opslint.config.schema.json'), 'utf8'),
+    ) as object;
     // loaded here, not on import: a scan without a configuration file does without ajv's 60 modules
     const { default: AjvClass } = require('ajv') as typeof import('ajv');
     validator = new AjvClass({ allErrors: true, strict: false }).compile(schema);
@@ -139,7 +143,8 @@ export function loadConfig(file: string, shown = file): LoadedConfig {
 /** The most useful of ajv's errors, as one line with its position. */
 function schemaError(errors: readonly ErrorObject[], parsed: ParsedDocument, shown: string): InputError {
   // an unknown key says most; a oneOf's own summary says least
-  const e = errors.find((x) => x.keyword === 'additionalProperties') ?? errors.find((x) => x.keyword !== 'oneOf') ?? errors[0];
+  const e =
+    errors.find((x) => x.keyword === 'additionalProperties') ?? errors.find((x) => x.keyword !== 'oneOf') ?? errors[0];
   const segments: JsonPath = e.instancePath
     .split('/')
     .slice(1)
@@ -153,7 +158,7 @@ function schemaError(errors: readonly ErrorObject[], parsed: ParsedDocument, sho
     at = [...segments, key];
     message = `unknown key "${key}" in ${segments.length > 0 ? name : 'the configuration'}`;
   } else if (e.keyword === 'enum') {
-    message = `${name} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map(String).join(', ')}`;
+    message = `${name} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}`;
   } else if (e.keyword === 'type') {
     message = `${name} must be ${(e.params as { type: string | string[] }).type}`;
   } else {
@@ -182,7 +187,12 @@ export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[]
     const pack = packIds.get(id);
     if (pack) exclude.push(...pack.rules.map((r) => r.id));
     else if (rules.has(id)) exclude.push(id);
-    else if (!leftOut) throw new InputError(`invalid configuration: "${id}" is neither a pack nor a rule`, shown, locate(['disable', i]));
+    else if (!leftOut)
+      throw new InputError(
+        `invalid configuration: "${id}" is neither a pack nor a rule`,
+        shown,
+        locate(['disable', i]),
+      );
   });
   (config.enable ?? []).forEach((id, i) => {
     const rule = rules.get(id);
@@ -196,7 +206,12 @@ export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[]
       continue;
     }
     const problem = typeof setting === 'object' && setting.options ? optionProblem(rule, setting.options) : undefined;
-    if (problem) throw new InputError(`invalid configuration: ${problem.message}`, shown, locate(['rules', id, 'options', problem.option]));
+    if (problem)
+      throw new InputError(
+        `invalid configuration: ${problem.message}`,
+        shown,
+        locate(['rules', id, 'options', problem.option]),
+      );
     ruleSettings[id] = setting;
   }
   return { exclude, ruleSettings };

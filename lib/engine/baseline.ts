@@ -25,9 +25,14 @@ export function writeBaseline(file: string, findings: readonly Finding[], cwd: s
   const entries = findings
     .filter((f) => !f.suppressed)
     .map((f) => toEntry(f, cwd, dir))
-    .sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.resource, b.resource) || cmp(a.path, b.path));
+    .sort(
+      (a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.resource, b.resource) || cmp(a.path, b.path),
+    );
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.resolve(cwd, file), `${JSON.stringify({ version: VERSION, tool: 'opslint', findings: entries }, null, 2)}\n`);
+  writeFileSync(
+    path.resolve(cwd, file),
+    `${JSON.stringify({ version: VERSION, tool: 'opslint', findings: entries }, null, 2)}\n`,
+  );
   return entries.length;
 }
 
@@ -42,14 +47,27 @@ export function readBaseline(file: string, cwd: string): BaselineEntry[] {
     throw new InputError('cannot read the baseline: not valid JSON', file);
   }
   const list = isPlainObject(doc) ? doc.findings : undefined;
-  if (!Array.isArray(list) || !list.every((e) => isPlainObject(e) && ['ruleId', 'file', 'resource', 'path'].every((k) => typeof e[k] === 'string'))) {
-    throw new InputError('not an opslint baseline: expected { "findings": [ { "ruleId", "file", "resource", "path" } ] }', file);
+  if (
+    !Array.isArray(list) ||
+    !list.every(
+      (e) => isPlainObject(e) && ['ruleId', 'file', 'resource', 'path'].every((k) => typeof e[k] === 'string'),
+    )
+  ) {
+    throw new InputError(
+      'not an opslint baseline: expected { "findings": [ { "ruleId", "file", "resource", "path" } ] }',
+      file,
+    );
   }
   return list as BaselineEntry[];
 }
 
 /** Splits findings into new ones and known ones (each baseline entry matches one finding at most). */
-export function applyBaseline(findings: readonly Finding[], entries: readonly BaselineEntry[], file: string, cwd: string): { findings: Finding[]; summary: BaselineSummary } {
+export function applyBaseline(
+  findings: readonly Finding[],
+  entries: readonly BaselineEntry[],
+  file: string,
+  cwd: string,
+): { findings: Finding[]; summary: BaselineSummary } {
   const dir = path.dirname(path.resolve(cwd, file));
   const remaining = new Map<string, BaselineEntry[]>();
   for (const e of entries) {

@@ -15,20 +15,24 @@ export interface RuleSelection {
   /** never run these rules */
   readonly exclude?: readonly string[];
   /** per rule: 'off', a severity, or options (merged over the rule's defaults) */
-  readonly ruleSettings?: Readonly<Record<string, 'off' | Severity | { readonly severity?: Severity | 'off'; readonly options?: RuleOptions }>>;
+  readonly ruleSettings?: Readonly<
+    Record<string, 'off' | Severity | { readonly severity?: Severity | 'off'; readonly options?: RuleOptions }>
+  >;
 }
 
 /** The rules to run: the packs' rules, filtered and configured by a selection. Throws {@link UsageError} for an unknown id. */
 export function configureRules(packs: readonly Pack[], selection: RuleSelection = {}): ConfiguredRule[] {
   const byPack = new Map(packs.map((p) => [p.id, p]));
   const ruleIndex = new Map<string, { rule: Rule; pack: Pack }>();
-  for (const pack of packs) for (const rule of pack.rules) ruleIndex.set(rule.id, { rule: withPackDocs(rule, pack), pack });
+  for (const pack of packs)
+    for (const rule of pack.rules) ruleIndex.set(rule.id, { rule: withPackDocs(rule, pack), pack });
 
   for (const id of selection.packs ?? []) {
     if (!byPack.has(id)) throw new UsageError(`unknown pack "${id}"; known packs: ${[...byPack.keys()].join(', ')}`);
   }
   const checkRule = (id: string): void => {
-    if (!ruleIndex.has(id)) throw new UsageError(`unknown rule "${id}"${suggest(id, [...ruleIndex.keys()])}; \`opslint rules\` lists them`);
+    if (!ruleIndex.has(id))
+      throw new UsageError(`unknown rule "${id}"${suggest(id, [...ruleIndex.keys()])}; \`opslint rules\` lists them`);
   };
   (selection.rules ?? []).forEach(checkRule);
   (selection.exclude ?? []).forEach(checkRule);
@@ -41,13 +45,18 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
     }
     if (typeof setting === 'object' && setting !== null) {
       const stray = Object.keys(setting).find((key) => key !== 'severity' && key !== 'options');
-      if (stray !== undefined) throw new UsageError(`rule "${id}": a setting has a severity and options, not "${stray}"`);
+      if (stray !== undefined)
+        throw new UsageError(`rule "${id}": a setting has a severity and options, not "${stray}"`);
       const options: unknown = setting.options;
-      if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw new UsageError(`rule "${id}": options must be a mapping of option names to values`);
+      if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options)))
+        throw new UsageError(`rule "${id}": options must be a mapping of option names to values`);
     } else if (typeof setting !== 'string') {
       throw new UsageError(`rule "${id}": a setting is off, a severity, or { severity, options }`);
     }
-    const problem = typeof setting === 'object' && setting.options ? optionProblem(ruleIndex.get(id)!.rule, setting.options) : undefined;
+    const problem =
+      typeof setting === 'object' && setting.options
+        ? optionProblem(ruleIndex.get(id)!.rule, setting.options)
+        : undefined;
     if (problem) throw new UsageError(problem.message);
   }
 
@@ -61,7 +70,11 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
     const setting = selection.ruleSettings?.[id];
     const settingSeverity = typeof setting === 'string' ? setting : setting?.severity;
     // naming a rule explicitly turns it on, even when its pack has it off by default
-    const on = only ? only.has(id) : settingSeverity !== undefined ? settingSeverity !== 'off' : !(pack.off ?? []).includes(id);
+    const on = only
+      ? only.has(id)
+      : settingSeverity !== undefined
+        ? settingSeverity !== 'off'
+        : !(pack.off ?? []).includes(id);
     if (!on || settingSeverity === 'off') continue;
     const options = { ...(rule.options ?? {}), ...(typeof setting === 'object' ? (setting.options ?? {}) : {}) };
     out.push({ rule, severity: settingSeverity ?? rule.severity, options, pack: pack.id });

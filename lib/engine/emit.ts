@@ -17,7 +17,7 @@ import type { ConfiguredRule } from './runner';
 export const NEEDS_CONTEXT: Readonly<Record<'account' | 'app', string>> = {
   account:
     'account-wide resources usually come from a baseline stack or the organization; mark the stack that holds them as the account baseline (--account-baseline) to enforce this check.',
-  app: 'another stack of the app may provide it; scan the app\'s cloud assembly (cdk.out) to enforce this check.',
+  app: "another stack of the app may provide it; scan the app's cloud assembly (cdk.out) to enforce this check.",
 };
 
 export interface Where {
@@ -31,7 +31,10 @@ export interface Where {
 
 /** The same finding: same message and path (a check run again with an assumption changed is compared with it). */
 export function sameReport(a: Report, b: Report): boolean {
-  return (a.messageId ?? a.message) === (b.messageId ?? b.message) && formatPath(parsePath(a.path ?? [])) === formatPath(parsePath(b.path ?? []));
+  return (
+    (a.messageId ?? a.message) === (b.messageId ?? b.message) &&
+    formatPath(parsePath(a.path ?? [])) === formatPath(parsePath(b.path ?? []))
+  );
 }
 
 /**
@@ -41,7 +44,11 @@ export function sameReport(a: Report, b: Report): boolean {
  * together). A default is kept when the finding is then gone, with the conditions that the change flipped.
  * (A condition is recorded only when parameter defaults decide it, so changing them reaches every condition.)
  */
-export function relevant(template: Template, assumptions: readonly Assumption[], stillReported: () => boolean): Assumption[] {
+export function relevant(
+  template: Template,
+  assumptions: readonly Assumption[],
+  stillReported: () => boolean,
+): Assumption[] {
   if (assumptions.length === 0) return [];
   const resolver = template.resolver;
   const conditions = assumptions.filter((a): a is Extract<Assumption, { condition: string }> => 'condition' in a);
@@ -133,7 +140,9 @@ export function finding(f: FindingParts): Finding {
   const constructPath = construct?.path ?? f.res?.constructPath;
   return {
     ...out,
-    ...(fromAssembly ? { stack: f.stack!.stackName ?? f.stack!.id, environment: formatEnvironment(f.stack!.environment) } : {}),
+    ...(fromAssembly
+      ? { stack: f.stack!.stackName ?? f.stack!.id, environment: formatEnvironment(f.stack!.environment) }
+      : {}),
     ...(constructPath !== undefined ? { constructPath } : {}),
     ...(construct?.source !== undefined ? { source: construct.source } : {}),
     ...(f.fix && f.fix.length > 0 ? { fix: f.fix } : {}),
@@ -146,11 +155,20 @@ export function finding(f: FindingParts): Finding {
  * A rule's message with the sentences the engine adds: what created a resource SAM creates implicitly (and,
  * when the finding is about one of its properties, where they are set), and what the verdict rests on.
  */
-export function withEngineSentences(message: string, implicit: ImplicitOrigin | undefined, path: string, assumptions: readonly Assumption[]): string {
+export function withEngineSentences(
+  message: string,
+  implicit: ImplicitOrigin | undefined,
+  path: string,
+  assumptions: readonly Assumption[],
+): string {
   const sentences = [message];
   if (implicit) {
     const configured = formatPath(implicit.configuredAt);
-    sentences.push(path.startsWith(`${configured}.`) ? `${implicit.createdBy}; ${configured} configures it.` : `${implicit.createdBy}.`);
+    sentences.push(
+      path.startsWith(`${configured}.`)
+        ? `${implicit.createdBy}; ${configured} configures it.`
+        : `${implicit.createdBy}.`,
+    );
   }
   if (assumptions.length > 0) sentences.push(assumptionSentence(assumptions));
   return sentences.join(' ');
@@ -172,7 +190,10 @@ function orderAssumptions(all: readonly Assumption[]): Assumption[] {
  * `later` inputs after that one in the scan were checked without the rule too.
  */
 export function timeoutFinding(configured: ConfiguredRule, file: string, budgetMs: number, later = 0): Finding {
-  const rest = later === 0 ? `the rest of ${file} was` : `the rest of ${file} and the ${later === 1 ? 'input' : `${later} inputs`} after it were`;
+  const rest =
+    later === 0
+      ? `the rest of ${file} was`
+      : `the rest of ${file} and the ${later === 1 ? 'input' : `${later} inputs`} after it were`;
   return finding({
     ruleId: INTERNAL_ERROR,
     pack: configured.pack ?? '',

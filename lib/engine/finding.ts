@@ -141,7 +141,12 @@ export interface Summary {
   /** templates scanned (stacks, for cloud assemblies) */
   readonly templates: number;
   readonly resources: number;
-  readonly findings: { readonly error: number; readonly warning: number; readonly info: number; readonly total: number };
+  readonly findings: {
+    readonly error: number;
+    readonly warning: number;
+    readonly info: number;
+    readonly total: number;
+  };
   /** findings per rule id, in rule id order */
   readonly rules: Readonly<Record<string, number>>;
   /** inputs that could not be read */
@@ -181,8 +186,13 @@ export interface ScanReport {
 /** The order of findings in every output: by file, position, then rule. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.ruleId, b.ruleId) ||
-    cmp(a.resource, b.resource) || cmp(a.path, b.path) || cmp(a.message, b.message)
+    cmp(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.resource, b.resource) ||
+    cmp(a.path, b.path) ||
+    cmp(a.message, b.message)
   );
 }
 
@@ -205,17 +215,26 @@ export function assumptionSentence(assumptions: readonly Assumption[]): string {
   const byValue = [false, true]
     .map((value) => conditions.filter((c) => c.value === value))
     .filter((group) => group.length > 0)
-    .map((group) => `${group.length > 1 ? 'conditions' : 'condition'} ${cut(group, (c) => c.condition)} ${group.length > 1 ? 'are' : 'is'} ${group[0].value}`);
+    .map(
+      (group) =>
+        `${group.length > 1 ? 'conditions' : 'condition'} ${cut(group, (c) => c.condition)} ${group.length > 1 ? 'are' : 'is'} ${group[0].value}`,
+    );
   const under = byValue.length > 0 ? `, under which ${byValue.join(' and ')}` : '';
-  const pass = params.slice(0, 3).map((p) => `-p ${p.parameter}=…`).join(' ');
+  const pass = params
+    .slice(0, 3)
+    .map((p) => `-p ${p.parameter}=…`)
+    .join(' ');
   // a condition has one other case; a parameter may take any number of values
-  const other = conditions.length === 0 ? 'other values' : conditions.length === 1 ? 'the other case' : 'the other cases';
+  const other =
+    conditions.length === 0 ? 'other values' : conditions.length === 1 ? 'the other case' : 'the other cases';
   return `This verdict rests on ${defaults}${under}; pass ${pass} to check ${other}.`;
 }
 
 /** Every assumption, for reports that show them apart from the message: "condition HasAlertTopic is false, ParentAlertStack='' (default)". */
 export function assumptionList(assumptions: readonly Assumption[]): string {
-  return assumptions.map((a) => ('condition' in a ? `condition ${a.condition} is ${a.value}` : `${a.parameter}='${a.value}' (default)`)).join(', ');
+  return assumptions
+    .map((a) => ('condition' in a ? `condition ${a.condition} is ${a.value}` : `${a.parameter}='${a.value}' (default)`))
+    .join(', ');
 }
 
 function shorten(value: string): string {

@@ -16,16 +16,22 @@ export interface OptionProblem {
  * The first option in `given` that `rule` does not take, or whose value its schema rejects. A rule without a
  * schema takes the options it declares defaults for, of any value; one that declares neither, any options.
  */
-export function optionProblem(rule: Pick<Rule, 'id' | 'optionsSchema' | 'options'>, given: RuleOptions): OptionProblem | undefined {
+export function optionProblem(
+  rule: Pick<Rule, 'id' | 'optionsSchema' | 'options'>,
+  given: RuleOptions,
+): OptionProblem | undefined {
   const schema: Readonly<Record<string, OptionSchema>> | undefined = rule.optionsSchema;
   if (schema === undefined && rule.options === undefined) return undefined;
   const names = Object.keys(schema ?? rule.options ?? {});
   for (const [option, value] of Object.entries(given)) {
     if (!names.includes(option)) {
-      const hint = suggest(option, names) || (names.length > 0 ? `; its options are ${names.join(', ')}` : '; it takes no options');
+      const hint =
+        suggest(option, names) ||
+        (names.length > 0 ? `; its options are ${names.join(', ')}` : '; it takes no options');
       return { option, message: `rule "${rule.id}" has no option "${option}"${hint}` };
     }
-    if (schema && !validator(schema[option])(value)) return { option, message: `rule "${rule.id}": option "${option}" must be ${describeOption(schema[option])}` };
+    if (schema && !validator(schema[option])(value))
+      return { option, message: `rule "${rule.id}": option "${option}" must be ${describeOption(schema[option])}` };
   }
   return undefined;
 }

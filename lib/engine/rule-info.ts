@@ -31,7 +31,8 @@ export interface RuleInfo {
 }
 
 /** Why the CDK's own resources are never checked: the same for every rule. */
-export const CDK_INTERNAL_WHY = 'the CDK creates it for itself (custom resource providers, singleton handlers); it cannot be configured in the app.';
+export const CDK_INTERNAL_WHY =
+  'the CDK creates it for itself (custom resource providers, singleton handlers); it cannot be configured in the app.';
 
 /** The projection of one rule, with the pack it comes from and the severity it runs with. */
 export function ruleInfo(rule: Rule, options: { readonly pack?: string; readonly severity?: Severity } = {}): RuleInfo {

@@ -192,7 +192,10 @@ export interface AssemblyContext<O extends RuleOptions, M extends string = strin
 }
 
 /** A rule called once for each resource of its `resourceTypes`. */
-export interface ResourceRule<O extends RuleOptions = RuleOptions, M extends string = string> extends RuleMetaBase<O, M> {
+export interface ResourceRule<O extends RuleOptions = RuleOptions, M extends string = string> extends RuleMetaBase<
+  O,
+  M
+> {
   readonly scope?: 'resource';
   /** the rule is called once for each resource of these types */
   readonly resourceTypes: readonly string[];
@@ -200,7 +203,10 @@ export interface ResourceRule<O extends RuleOptions = RuleOptions, M extends str
 }
 
 /** A rule called once per app (a cloud assembly, or a lone template), for checks across stacks and Stages. */
-export interface AssemblyRule<O extends RuleOptions = RuleOptions, M extends string = string> extends RuleMetaBase<O, M> {
+export interface AssemblyRule<O extends RuleOptions = RuleOptions, M extends string = string> extends RuleMetaBase<
+  O,
+  M
+> {
   /** the rule is called once per assembly: a cloud assembly, or a lone template */
   readonly scope: 'assembly';
   /** the resource types the rule looks at, for documentation */
@@ -209,14 +215,19 @@ export interface AssemblyRule<O extends RuleOptions = RuleOptions, M extends str
 }
 
 /** A rule: per resource, or per app. */
-export type Rule<O extends RuleOptions = RuleOptions, M extends string = string> = ResourceRule<O, M> | AssemblyRule<O, M>;
+export type Rule<O extends RuleOptions = RuleOptions, M extends string = string> =
+  ResourceRule<O, M> | AssemblyRule<O, M>;
 
 // Options are inferred from the `options` object and message ids from the keys of `messages`, so `ctx.options`
 // is typed and `ctx.report({ messageId })` takes only the rule's ids, without annotations. A rule without
 // messages reports literal ones.
 /** Declares a rule. Returns it unchanged, typed. */
-export function defineRule<O extends RuleOptions = RuleOptions, M extends string = never>(rule: ResourceRule<O, M>): ResourceRule<O, M>;
-export function defineRule<O extends RuleOptions = RuleOptions, M extends string = never>(rule: AssemblyRule<O, M>): AssemblyRule<O, M>;
+export function defineRule<O extends RuleOptions = RuleOptions, M extends string = never>(
+  rule: ResourceRule<O, M>,
+): ResourceRule<O, M>;
+export function defineRule<O extends RuleOptions = RuleOptions, M extends string = never>(
+  rule: AssemblyRule<O, M>,
+): AssemblyRule<O, M>;
 export function defineRule<O extends RuleOptions, M extends string>(rule: Rule<O, M>): Rule<O, M> {
   return rule;
 }
@@ -274,5 +285,8 @@ export function ruleDocsUrl(rule: Pick<Rule, 'id' | 'docs'>): string {
 export function withPackDocs<R extends Rule>(rule: R, pack: Pack): R {
   if (rule.docs !== undefined || pack.docs === undefined) return rule;
   const name = rule.id.startsWith(`${pack.id}/`) ? rule.id.slice(pack.id.length + 1) : rule.id;
-  return { ...rule, docs: typeof pack.docs === 'function' ? pack.docs(rule.id) : formatMessage(pack.docs, { id: rule.id, name }) };
+  return {
+    ...rule,
+    docs: typeof pack.docs === 'function' ? pack.docs(rule.id) : formatMessage(pack.docs, { id: rule.id, name }),
+  };
 }

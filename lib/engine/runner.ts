@@ -16,7 +16,19 @@ import { Resolver, type Assumption } from '../template/resolver';
 import { resourceContext } from './context';
 import { absoluteFix, finding, internalError, NEEDS_CONTEXT, relevant, sameReport, type Where } from './emit';
 import type { Finding, FixEdit, Severity } from './finding';
-import { checkedRoles, checksRole, formatMessage, isAssemblyRule, ruleDocsUrl, type AssemblyReport, type AssemblyRule, type Report, type ResourceRule, type Rule, type RuleOptions } from './rule';
+import {
+  checkedRoles,
+  checksRole,
+  formatMessage,
+  isAssemblyRule,
+  ruleDocsUrl,
+  type AssemblyReport,
+  type AssemblyRule,
+  type Report,
+  type ResourceRule,
+  type Rule,
+  type RuleOptions,
+} from './rule';
 import type { RuleStats } from './stats';
 
 /** A rule as the user configured it: on, with this severity and these options. */
@@ -83,7 +95,10 @@ class Run {
   private readonly marked?: (stack: Stack) => boolean;
   readonly facts: AppFacts;
   /** per resource: whether it is deployed, and what that rests on */
-  private readonly deployment = new Map<Resource, { readonly excluded: boolean; readonly assumptions: readonly Assumption[] }>();
+  private readonly deployment = new Map<
+    Resource,
+    { readonly excluded: boolean; readonly assumptions: readonly Assumption[] }
+  >();
 
   constructor(
     private readonly assembly: Assembly,
@@ -117,7 +132,16 @@ class Run {
             const reported = this.checkResource(stack, resource, configured, facts, memo, deployment.assumptions);
             // checked again with each assumption changed, from scratch, to keep those the finding depends on
             const again = (): Report[] =>
-              template.isExcluded(resource) ? [] : this.checkResource(stack, resource, configured, new AppFacts(this.assembly, this.marked).of(stack), new Map(), []).map((r) => r.report);
+              template.isExcluded(resource)
+                ? []
+                : this.checkResource(
+                    stack,
+                    resource,
+                    configured,
+                    new AppFacts(this.assembly, this.marked).of(stack),
+                    new Map(),
+                    [],
+                  ).map((r) => r.report);
             for (const r of reported) {
               const assumptions = relevant(template, r.assumptions, () => again().some((x) => sameReport(x, r.report)));
               this.resourceFinding(stack, resource, configured, key, r.report, assumptions);
@@ -125,7 +149,18 @@ class Run {
             this.watch?.leave();
           } catch (error) {
             this.watch?.leave();
-            this.push(configured, key, internalError(configured, error, { file: template.file, position: resource.position, resource: resource.logicalId, path: formatPath(template.documentPath(resource, [])), stack, res: resource }));
+            this.push(
+              configured,
+              key,
+              internalError(configured, error, {
+                file: template.file,
+                position: resource.position,
+                resource: resource.logicalId,
+                path: formatPath(template.documentPath(resource, [])),
+                stack,
+                res: resource,
+              }),
+            );
           }
         }
       }
@@ -133,7 +168,14 @@ class Run {
   }
 
   /** Runs a resource rule on one resource and returns what it reports, each with what it rests on. */
-  private checkResource(stack: Stack, resource: Resource, configured: ConfiguredRule, facts: StackFacts, memo: Map<string, Remembered<unknown>>, base: readonly Assumption[]): Reported<Report>[] {
+  private checkResource(
+    stack: Stack,
+    resource: Resource,
+    configured: ConfiguredRule,
+    facts: StackFacts,
+    memo: Map<string, Remembered<unknown>>,
+    base: readonly Assumption[],
+  ): Reported<Report>[] {
     const resolver = stack.template.resolver;
     const out: Reported<Report>[] = [];
     resolver.track(() => {
@@ -141,13 +183,21 @@ class Run {
       const sink = (report: Report): void => {
         out.push({ report, assumptions: resolver.assumptionsSoFar() });
       };
-      settled((configured.rule as ResourceRule).check(resource, resourceContext(stack, resource, configured, facts, memo, sink)));
+      settled(
+        (configured.rule as ResourceRule).check(
+          resource,
+          resourceContext(stack, resource, configured, facts, memo, sink),
+        ),
+      );
     });
     return out;
   }
 
   /** Whether a resource is deployed (its Condition is not known to be false), worked out once, with what that rests on. */
-  private deploymentOf(template: Template, resource: Resource): { readonly excluded: boolean; readonly assumptions: readonly Assumption[] } {
+  private deploymentOf(
+    template: Template,
+    resource: Resource,
+  ): { readonly excluded: boolean; readonly assumptions: readonly Assumption[] } {
     let d = this.deployment.get(resource);
     if (!d) {
       const { value: excluded, assumptions } = template.resolver.track(() => template.isExcluded(resource));
@@ -165,15 +215,31 @@ class Run {
       const reported = this.checkAssembly(configured, rule, this.facts);
       for (const r of reported) {
         const stack = r.report.stack ?? (assembly.stacks.length === 1 ? assembly.stacks[0] : undefined);
-        const again = (): AssemblyReport[] => this.checkAssembly(configured, rule, new AppFacts(assembly, this.marked)).map((x) => x.report);
+        const again = (): AssemblyReport[] =>
+          this.checkAssembly(configured, rule, new AppFacts(assembly, this.marked)).map((x) => x.report);
         const base = stack && r.report.resource ? this.deploymentOf(stack.template, r.report.resource).assumptions : [];
-        const assumptions = stack ? relevant(stack.template, [...base, ...r.assumptions], () => again().some((x) => sameReport(x, r.report) && x.stack === r.report.stack && x.resource === r.report.resource)) : [];
+        const assumptions = stack
+          ? relevant(stack.template, [...base, ...r.assumptions], () =>
+              again().some(
+                (x) => sameReport(x, r.report) && x.stack === r.report.stack && x.resource === r.report.resource,
+              ),
+            )
+          : [];
         this.assemblyFinding(configured, rule, key, r.report, assumptions);
       }
       this.watch?.leave();
     } catch (error) {
       this.watch?.leave();
-      this.push(configured, key, internalError(configured, error, { file: assembly.file, position: { line: 1, column: 1 }, resource: '', path: '' }));
+      this.push(
+        configured,
+        key,
+        internalError(configured, error, {
+          file: assembly.file,
+          position: { line: 1, column: 1 },
+          resource: '',
+          path: '',
+        }),
+      );
     }
   }
 
@@ -188,7 +254,8 @@ class Run {
       const stack = r.stack ?? (assembly.stacks.length === 1 ? assembly.stacks[0] : undefined);
       out.push({ report: r, assumptions: stack ? stack.template.resolver.assumptionsSoFar() : [] });
     };
-    const resources = (stack: Stack, types: readonly string[]): Resource[] => facts.of(stack).withRoles(types, checkedRoles(rule));
+    const resources = (stack: Stack, types: readonly string[]): Resource[] =>
+      facts.of(stack).withRoles(types, checkedRoles(rule));
     Resolver.trackAll(
       assembly.stacks.map((s) => s.template.resolver),
       () => settled(rule.check(assembly, { options: configured.options, assembly, facts, resources, report })),
@@ -196,13 +263,26 @@ class Run {
     return out;
   }
 
-  private assemblyFinding(configured: ConfiguredRule, rule: AssemblyRule, key: string, r: AssemblyReport, assumptions: readonly Assumption[]): void {
+  private assemblyFinding(
+    configured: ConfiguredRule,
+    rule: AssemblyRule,
+    key: string,
+    r: AssemblyReport,
+    assumptions: readonly Assumption[],
+  ): void {
     const assembly = this.assembly;
     const rel = parsePath(r.path ?? []);
     let where: Where;
     if (r.stack && r.resource) {
       const t = r.stack.template;
-      where = { file: t.file, position: t.locateInResource(r.resource, rel), resource: r.resource.logicalId, path: formatPath(t.documentPath(r.resource, rel)), stack: r.stack, res: r.resource };
+      where = {
+        file: t.file,
+        position: t.locateInResource(r.resource, rel),
+        resource: r.resource.logicalId,
+        path: formatPath(t.documentPath(r.resource, rel)),
+        stack: r.stack,
+        res: r.resource,
+      };
     } else {
       // where a finding about a whole stack, or the app, is located is the source's to say
       const at = assembly.locate(r.stack, rel);
@@ -211,7 +291,14 @@ class Run {
     this.report(configured, r, where, key, undefined, r.inContext ? undefined : this.missingContext(rule), assumptions);
   }
 
-  private resourceFinding(stack: Stack, resource: Resource, configured: ConfiguredRule, key: string, report: Report, assumptions: readonly Assumption[]): void {
+  private resourceFinding(
+    stack: Stack,
+    resource: Resource,
+    configured: ConfiguredRule,
+    key: string,
+    report: Report,
+    assumptions: readonly Assumption[],
+  ): void {
     const template = stack.template;
     const rel = parsePath(report.path ?? []);
     const where: Where = {
@@ -226,7 +313,15 @@ class Run {
     this.report(configured, report, where, key, fix, this.missingContext(configured.rule), assumptions);
   }
 
-  private report(configured: ConfiguredRule, report: Report, where: Where, key: string, fix: readonly FixEdit[] | undefined, missing: 'account' | 'app' | undefined, assumptions: readonly Assumption[]): void {
+  private report(
+    configured: ConfiguredRule,
+    report: Report,
+    where: Where,
+    key: string,
+    fix: readonly FixEdit[] | undefined,
+    missing: 'account' | 'app' | undefined,
+    assumptions: readonly Assumption[],
+  ): void {
     const rule = configured.rule;
     const text = report.messageId !== undefined ? rule.messages?.[report.messageId] : report.message;
     if (text === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${report.messageId}"`);
@@ -264,7 +359,11 @@ class Run {
 
   private statsOf(ruleId: string): RuleStats {
     let s = this.stats.get(ruleId);
-    if (!s) this.stats.set(ruleId, (s = { evaluated: new Set(), failed: new Set(), needsContext: new Set(), suppressed: new Set() }));
+    if (!s)
+      this.stats.set(
+        ruleId,
+        (s = { evaluated: new Set(), failed: new Set(), needsContext: new Set(), suppressed: new Set() }),
+      );
     return s;
   }
 }

@@ -10,7 +10,8 @@ import type { RuleStats } from './stats';
 
 export function buildScorecard(rules: readonly ConfiguredRule[], stats: ReadonlyMap<string, RuleStats>): Scorecard {
   const byBestPractice = new Map<string, string[]>();
-  for (const { rule } of rules) byBestPractice.set(rule.bestPractice, [...(byBestPractice.get(rule.bestPractice) ?? []), rule.id]);
+  for (const { rule } of rules)
+    byBestPractice.set(rule.bestPractice, [...(byBestPractice.get(rule.bestPractice) ?? []), rule.id]);
   return {
     questions: QUESTIONS.map((q) => ({
       id: q.id,

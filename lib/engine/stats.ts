@@ -17,7 +17,12 @@ export function mergeStats(into: Map<string, RuleStats>, from: ReadonlyMap<strin
   for (const [rule, s] of from) {
     const t = into.get(rule);
     if (!t) {
-      into.set(rule, { evaluated: new Set(s.evaluated), failed: new Set(s.failed), needsContext: new Set(s.needsContext), suppressed: new Set(s.suppressed) });
+      into.set(rule, {
+        evaluated: new Set(s.evaluated),
+        failed: new Set(s.failed),
+        needsContext: new Set(s.needsContext),
+        suppressed: new Set(s.suppressed),
+      });
       continue;
     }
     s.evaluated.forEach((k) => t.evaluated.add(k));

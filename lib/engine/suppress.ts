@@ -36,7 +36,11 @@ interface Entry {
 }
 
 /** Applies a template's suppressions to the findings in its file; returns the findings and the problems with suppressions. */
-export function applySuppressions(assembly: Assembly, findings: readonly Finding[], options: SuppressionOptions): Finding[] {
+export function applySuppressions(
+  assembly: Assembly,
+  findings: readonly Finding[],
+  options: SuppressionOptions,
+): Finding[] {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const min = options.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
   const unsuppressible = new Set(options.unsuppressible ?? []);
@@ -53,7 +57,12 @@ export function applySuppressions(assembly: Assembly, findings: readonly Finding
     const template = stack.template;
     const here = byFile.get(template.file) ?? [];
     const problems: Finding[] = [];
-    const read = (metadata: unknown, base: JsonPath, locate: (p: JsonPath) => { line: number; column: number }, resource?: Resource): Map<string, Entry> => {
+    const read = (
+      metadata: unknown,
+      base: JsonPath,
+      locate: (p: JsonPath) => { line: number; column: number },
+      resource?: Resource,
+    ): Map<string, Entry> => {
       const valid = new Map<string, Entry>();
       const list = isPlainObject(metadata) && isPlainObject(metadata.opslint) ? metadata.opslint.suppress : undefined;
       if (!Array.isArray(list)) return valid;
@@ -62,17 +71,28 @@ export function applySuppressions(assembly: Assembly, findings: readonly Finding
         const problem = (message: string): void => {
           problems.push(invalid(template, resource, at, locate(at), message));
         };
-        if (!isPlainObject(raw) || typeof raw.id !== 'string') return problem('A suppression needs an `id` naming the rule it suppresses.');
+        if (!isPlainObject(raw) || typeof raw.id !== 'string')
+          return problem('A suppression needs an `id` naming the rule it suppresses.');
         const { id } = raw;
         const reason = typeof raw.reason === 'string' ? raw.reason.trim() : '';
-        if (!options.knownRules.has(id)) return problem(`Suppression of ${id} names no opslint rule; \`opslint rules\` lists them.`);
-        if (unsuppressible.has(id)) return problem(`Rule ${id} may not be suppressed (configuration: suppressions.unsuppressible); the suppression does not apply.`);
-        if (reason.length < min) return problem(`Suppression of ${id} needs a reason of at least ${min} characters (got "${reason}"); it does not apply.`);
+        if (!options.knownRules.has(id))
+          return problem(`Suppression of ${id} names no opslint rule; \`opslint rules\` lists them.`);
+        if (unsuppressible.has(id))
+          return problem(
+            `Rule ${id} may not be suppressed (configuration: suppressions.unsuppressible); the suppression does not apply.`,
+          );
+        if (reason.length < min)
+          return problem(
+            `Suppression of ${id} needs a reason of at least ${min} characters (got "${reason}"); it does not apply.`,
+          );
         let expires: string | undefined;
         if (raw.expires !== undefined) {
-          expires = typeof raw.expires === 'string' || raw.expires instanceof Date ? String(raw.expires).slice(0, 10) : '';
+          expires =
+            typeof raw.expires === 'string' || raw.expires instanceof Date ? String(raw.expires).slice(0, 10) : '';
           if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(expires))) {
-            return problem(`Suppression of ${id} has an expiry date that is not a date (YYYY-MM-DD); it does not apply.`);
+            return problem(
+              `Suppression of ${id} has an expiry date that is not a date (YYYY-MM-DD); it does not apply.`,
+            );
           }
         }
         valid.set(id, expires ? { id, reason, expires } : { id, reason });
@@ -84,7 +104,10 @@ export function applySuppressions(assembly: Assembly, findings: readonly Finding
     const resourceLevel = new Map<string, Map<string, Entry>>();
     for (const resource of template.resources.values()) {
       if (!resource.metadata?.opslint) continue;
-      resourceLevel.set(resource.logicalId, read(resource.metadata, ['Metadata'], (p) => template.locateInResource(resource, p), resource));
+      resourceLevel.set(
+        resource.logicalId,
+        read(resource.metadata, ['Metadata'], (p) => template.locateInResource(resource, p), resource),
+      );
     }
 
     for (const f of here) {
@@ -99,7 +122,12 @@ export function applySuppressions(assembly: Assembly, findings: readonly Finding
       if (entry.expires !== undefined && entry.expires < today) {
         out.push({ ...f, message: `${f.message} Its suppression expired on ${entry.expires}.` });
       } else {
-        out.push({ ...f, suppressed: entry.expires ? { reason: entry.reason, expires: entry.expires, source } : { reason: entry.reason, source } });
+        out.push({
+          ...f,
+          suppressed: entry.expires
+            ? { reason: entry.reason, expires: entry.expires, source }
+            : { reason: entry.reason, source },
+        });
       }
     }
     for (const p of problems) out.push(p);
@@ -109,7 +137,13 @@ export function applySuppressions(assembly: Assembly, findings: readonly Finding
   return out;
 }
 
-function invalid(template: Template, resource: Resource | undefined, path: JsonPath, position: { line: number; column: number }, message: string): Finding {
+function invalid(
+  template: Template,
+  resource: Resource | undefined,
+  path: JsonPath,
+  position: { line: number; column: number },
+  message: string,
+): Finding {
   const full = resource ? ['Resources', resource.logicalId, ...path] : path;
   return {
     ruleId: INVALID_SUPPRESSION,

@@ -6,7 +6,13 @@
  */
 import type { Finding, FixEdit } from '../engine/finding';
 import { InputError } from '../template/errors';
-import { DEFAULT_PARSE_LIMITS, detectFormat, parseDocument, type DocumentFormat, type ParseLimits } from '../template/parse';
+import {
+  DEFAULT_PARSE_LIMITS,
+  detectFormat,
+  parseDocument,
+  type DocumentFormat,
+  type ParseLimits,
+} from '../template/parse';
 import { globalsTarget } from './globals';
 import { applyJson } from './json';
 import { carryOut, plan, Refusal, sameValues } from './plan';
@@ -50,14 +56,26 @@ interface Source {
  * Applies the fixes of `findings` (the file's active findings; those without a fix are ignored) to `text`.
  * With `verify`, the result is scanned again and only fixes whose finding disappeared are kept.
  */
-export function fixText(text: string, file: string, findings: readonly Finding[], verify?: Verify, limits: ParseLimits = DEFAULT_PARSE_LIMITS): TextFix {
+export function fixText(
+  text: string,
+  file: string,
+  findings: readonly Finding[],
+  verify?: Verify,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): TextFix {
   const source: Source = { file, format: detectFormat(file, text), limits };
   const refused = new Map<Finding, string>();
-  const edits = targets(text, source, findings.filter((f) => f.fix !== undefined), refused);
+  const edits = targets(
+    text,
+    source,
+    findings.filter((f) => f.fix !== undefined),
+    refused,
+  );
   let accepted = [...edits.keys()];
   for (;;) {
     const { text: fixedText, done } = applyAll(text, source, accepted, edits, refused);
-    const fixed = (list: readonly Finding[]): Fixed[] => list.map((finding) => ({ finding, edits: edits.get(finding)! }));
+    const fixed = (list: readonly Finding[]): Fixed[] =>
+      list.map((finding) => ({ finding, edits: edits.get(finding)! }));
     if (!verify || done.length === 0) return result(fixedText, fixed(done), refused);
     let after: readonly Finding[];
     try {
@@ -71,7 +89,13 @@ export function fixText(text: string, file: string, findings: readonly Finding[]
     const unresolved = new Set(done.filter((f) => left.has(findingKey(f))));
     if (unresolved.size === 0) {
       const before = new Set(findings.map(findingKey));
-      return result(fixedText, fixed(done), refused, after, after.filter((f) => !before.has(findingKey(f))));
+      return result(
+        fixedText,
+        fixed(done),
+        refused,
+        after,
+        after.filter((f) => !before.has(findingKey(f))),
+      );
     }
     for (const f of unresolved) refused.set(f, 'the fix did not remove the finding');
     accepted = done.filter((f) => !unresolved.has(f));
@@ -79,7 +103,12 @@ export function fixText(text: string, file: string, findings: readonly Finding[]
 }
 
 /** Each finding's edits, moved to `Globals` where the value comes from there and every resource taking it has the same fix. */
-function targets(text: string, source: Source, findings: readonly Finding[], refused: Map<Finding, string>): Map<Finding, FixEdit[]> {
+function targets(
+  text: string,
+  source: Source,
+  findings: readonly Finding[],
+  refused: Map<Finding, string>,
+): Map<Finding, FixEdit[]> {
   const doc = parse(text, source);
   const out = new Map<Finding, FixEdit[]>();
   /** per edit moved to Globals: the resources that take the value, and the findings (by resource) that move it */
@@ -109,7 +138,10 @@ function targets(text: string, source: Source, findings: readonly Finding[], ref
     const where = k.slice(0, k.indexOf('\u0000'));
     for (const f of [...by.values()].flat()) {
       out.delete(f);
-      refused.set(f, `the value comes from ${where}, which ${others.join(', ')} also take${others.length === 1 ? 's' : ''}: changing it there would change ${others.length === 1 ? 'that one' : 'those'} too`);
+      refused.set(
+        f,
+        `the value comes from ${where}, which ${others.join(', ')} also take${others.length === 1 ? 's' : ''}: changing it there would change ${others.length === 1 ? 'that one' : 'those'} too`,
+      );
     }
   }
   return out;
@@ -165,7 +197,8 @@ function applyEdit(text: string, source: Source, edit: FixEdit): string {
       if (!(error instanceof InputError)) throw error;
       doc = undefined;
     }
-    if (!sameValues(doc, expected)) throw new Refusal('opslint cannot write this change without touching the text around it');
+    if (!sameValues(doc, expected))
+      throw new Refusal('opslint cannot write this change without touching the text around it');
   }
   return out;
 }
@@ -185,6 +218,18 @@ export function findingKey(f: Finding): string {
   return `${f.ruleId}\u0000${f.resource}\u0000${f.path}`;
 }
 
-function result(text: string, fixed: readonly Fixed[], refused: ReadonlyMap<Finding, string>, after?: readonly Finding[], introduced: readonly Finding[] = []): TextFix {
-  return { text, fixed, refused: [...refused].map(([finding, reason]) => ({ finding, reason })), ...(after ? { after } : {}), introduced };
+function result(
+  text: string,
+  fixed: readonly Fixed[],
+  refused: ReadonlyMap<Finding, string>,
+  after?: readonly Finding[],
+  introduced: readonly Finding[] = [],
+): TextFix {
+  return {
+    text,
+    fixed,
+    refused: [...refused].map(([finding, reason]) => ({ finding, reason })),
+    ...(after ? { after } : {}),
+    introduced,
+  };
 }

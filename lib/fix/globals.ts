@@ -17,7 +17,8 @@ export interface GlobalsTarget {
 
 /** Where a fix that sets a property of a SAM resource must go instead, when the value comes from `Globals`. */
 export function globalsTarget(doc: unknown, edit: FixEdit): GlobalsTarget | undefined {
-  if (!('value' in edit) || !isPlainObject(doc) || !isPlainObject(doc.Globals) || !isPlainObject(doc.Resources)) return undefined;
+  if (!('value' in edit) || !isPlainObject(doc) || !isPlainObject(doc.Globals) || !isPlainObject(doc.Resources))
+    return undefined;
   const path = parsePath(edit.path);
   if (path.length < 4 || path[0] !== 'Resources' || path[2] !== 'Properties') return undefined;
   const resources = doc.Resources;
@@ -41,7 +42,12 @@ export function globalsTarget(doc: unknown, edit: FixEdit): GlobalsTarget | unde
  * the resource's own value wins; mappings merge key by key; an intrinsic function on either side is a whole
  * value. Refused when the inherited value is computed in `Globals` on the way down.
  */
-function inherits(resource: Record<string, unknown>, globals: Record<string, unknown>, rest: JsonPath, where: JsonPath): boolean {
+function inherits(
+  resource: Record<string, unknown>,
+  globals: Record<string, unknown>,
+  rest: JsonPath,
+  where: JsonPath,
+): boolean {
   const props = resource.Properties;
   const ignore = isPlainObject(props) ? props.IgnoreGlobals : undefined;
   if (ignore === '*' || (Array.isArray(ignore) && ignore.includes(rest[0]))) return false;

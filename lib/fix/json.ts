@@ -24,8 +24,10 @@ export function applyJson(text: string, op: Operation): string {
       return splice(text, node.offset, node.offset + node.length, written);
     }
     case 'insert': {
-      const property = (layout: Layout): string => `${JSON.stringify(op.key)}${layout.colon}${render(op.value, layout)}`;
-      if (node.type === 'null') return splice(text, node.offset, node.offset + node.length, container('{', '}', property, text, node));
+      const property = (layout: Layout): string =>
+        `${JSON.stringify(op.key)}${layout.colon}${render(op.value, layout)}`;
+      if (node.type === 'null')
+        return splice(text, node.offset, node.offset + node.length, container('{', '}', property, text, node));
       if (node.type !== 'object') throw new Refusal(`${formatPath(op.path)} is not a mapping`);
       return add(text, node, property, '{', '}');
     }
@@ -52,7 +54,8 @@ interface Layout {
 /** Adds an entry at the end of an object or array, laid out like the entries already there. */
 function add(text: string, node: jsonc.Node, entry: (layout: Layout) => string, open: string, close: string): string {
   const children = node.children ?? [];
-  if (children.length === 0) return splice(text, node.offset, node.offset + node.length, container(open, close, entry, text, node));
+  if (children.length === 0)
+    return splice(text, node.offset, node.offset + node.length, container(open, close, entry, text, node));
   const last = children[children.length - 1];
   const end = last.offset + last.length;
   const multiLine = text.slice(node.offset, children[0].offset).includes('\n');
@@ -62,7 +65,13 @@ function add(text: string, node: jsonc.Node, entry: (layout: Layout) => string, 
 }
 
 /** An object or array of one entry, in place of an empty one (or of `null`). */
-function container(open: string, close: string, entry: (layout: Layout) => string, text: string, node: jsonc.Node): string {
+function container(
+  open: string,
+  close: string,
+  entry: (layout: Layout) => string,
+  text: string,
+  node: jsonc.Node,
+): string {
   // a minified file stays minified
   if (!text.trim().includes('\n')) {
     const layout = layoutOf(text, undefined);
@@ -79,19 +88,32 @@ function layoutOf(text: string, indent: string | undefined): Layout {
   const spaced = /":\s/.test(text);
   const inObject = /\{ "/.test(text) ? ' ' : '';
   const inArray = /\[ [^\s\]]/.test(text) ? ' ' : '';
-  return { indent, unit: indentUnit(text), eol: eolOf(text), colon: spaced ? ': ' : ':', comma: spaced ? ', ' : ',', inObject, inArray };
+  return {
+    indent,
+    unit: indentUnit(text),
+    eol: eolOf(text),
+    colon: spaced ? ': ' : ':',
+    comma: spaced ? ', ' : ',',
+    inObject,
+    inArray,
+  };
 }
 
 /** A value in JSON: indented like the file when the entry has its own line, on one line otherwise. */
 function render(tree: Tree, layout: Layout): string {
   if (layout.indent === undefined) return oneLine(tree, layout);
-  return JSON.stringify(tree, null, layout.unit).split('\n').join(layout.eol + layout.indent);
+  return JSON.stringify(tree, null, layout.unit)
+    .split('\n')
+    .join(layout.eol + layout.indent);
 }
 
 function oneLine(tree: Tree, layout: Layout): string {
   const { inArray: a, inObject: o } = layout;
   if (Array.isArray(tree)) return `[${a}${tree.map((t) => oneLine(t, layout)).join(layout.comma)}${a}]`;
-  if (typeof tree === 'object') return `{${o}${Object.entries(tree).map(([k, v]) => `${JSON.stringify(k)}${layout.colon}${oneLine(v, layout)}`).join(layout.comma)}${o}}`;
+  if (typeof tree === 'object')
+    return `{${o}${Object.entries(tree)
+      .map(([k, v]) => `${JSON.stringify(k)}${layout.colon}${oneLine(v, layout)}`)
+      .join(layout.comma)}${o}}`;
   return JSON.stringify(tree as FixValue);
 }
 

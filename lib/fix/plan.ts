@@ -42,7 +42,8 @@ function planSet(doc: unknown, path: JsonPath, value: FixValue): Operation[] {
   }
   const current = found.value;
   if (asIntrinsic(current)) throw new Refusal(`${show(path)} is computed by ${asIntrinsic(current)!.name}`);
-  if (typeof current === 'object' && current !== null) throw new Refusal(`${show(path)} is a ${Array.isArray(current) ? 'list' : 'mapping'}, not a value`);
+  if (typeof current === 'object' && current !== null)
+    throw new Refusal(`${show(path)} is a ${Array.isArray(current) ? 'list' : 'mapping'}, not a value`);
   // `true` written as "true" is the same setting to CloudFormation
   if (current !== null && String(current) === String(value)) return [];
   return [{ kind: 'replace', path, value }];
@@ -65,7 +66,8 @@ function planItem(doc: unknown, path: JsonPath, key: string, item: Readonly<Reco
     if (fn) throw new Refusal(`${show([...path, i])} is computed by ${fn.name}`);
     if (isPlainObject(entry) && entry[key] === item[key]) matches.push(i);
   });
-  if (matches.length > 1) throw new Refusal(`${show(path)} has ${matches.length} items with ${key} ${String(item[key])}`);
+  if (matches.length > 1)
+    throw new Refusal(`${show(path)} has ${matches.length} items with ${key} ${String(item[key])}`);
   if (matches.length === 0) return [{ kind: 'append', path, item }];
   return Object.entries(item)
     .filter(([field]) => field !== key)
@@ -83,7 +85,8 @@ function walk(doc: unknown, path: JsonPath): { value: unknown; missing?: undefin
     const fn = asIntrinsic(current);
     if (fn) throw new Refusal(`${show(path.slice(0, i))} is computed by ${fn.name}`);
     if (Array.isArray(current)) {
-      if (typeof seg !== 'number' || seg >= current.length) throw new Refusal(`${show(path.slice(0, i + 1))} does not exist`);
+      if (typeof seg !== 'number' || seg >= current.length)
+        throw new Refusal(`${show(path.slice(0, i + 1))} does not exist`);
       current = current[seg];
     } else if (isPlainObject(current) && Object.prototype.hasOwnProperty.call(current, seg)) {
       current = current[String(seg)];
@@ -104,13 +107,15 @@ function walk(doc: unknown, path: JsonPath): { value: unknown; missing?: undefin
  */
 export function carryOut(doc: unknown, op: Operation): unknown {
   const copy = structuredClone(doc);
-  const at = (path: JsonPath): unknown => path.reduce<unknown>((node, seg) => (node as Record<string | number, unknown>)[seg], copy);
+  const at = (path: JsonPath): unknown =>
+    path.reduce<unknown>((node, seg) => (node as Record<string | number, unknown>)[seg], copy);
   if (op.kind === 'append') {
     (at(op.path) as unknown[]).push({ ...op.item });
     return copy;
   }
   const last = op.path[op.path.length - 1];
-  const parent = (op.path.length > 0 ? at(op.path.slice(0, -1)) : undefined) as Record<string | number, unknown> | undefined;
+  const parent = (op.path.length > 0 ? at(op.path.slice(0, -1)) : undefined) as
+    Record<string | number, unknown> | undefined;
   if (op.kind === 'replace') {
     parent![last] = op.value;
   } else if (op.path.length > 0 && parent![last] === null) {
@@ -123,11 +128,15 @@ export function carryOut(doc: unknown, op: Operation): unknown {
 
 /** Whether two documents hold the same values; scalars compare as text, as CloudFormation reads them (`'true'` is `true`). */
 export function sameValues(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValues(x, b[i]));
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValues(x, b[i]));
   if (isPlainObject(a) || isPlainObject(b)) {
     if (!isPlainObject(a) || !isPlainObject(b)) return false;
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValues(a[k], b[k]));
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValues(a[k], b[k]))
+    );
   }
   return String(a) === String(b);
 }

@@ -56,12 +56,18 @@ export interface FixRun {
 }
 
 /** Scans `paths` and fixes what can be fixed, in memory. */
-export function fixPaths(paths: readonly string[], options: ScanOptions & { readonly ignore?: readonly string[] }): FixRun {
+export function fixPaths(
+  paths: readonly string[],
+  options: ScanOptions & { readonly ignore?: readonly string[] },
+): FixRun {
   const report = scanNow([filesSource(paths, options.ignore)], options);
   // the second scan judges like the first: same rules, parameters, suppressions and baseline stacks
   const scan = prepareScan(options);
   const { cwd, rules } = scan;
-  const reportOptions: ReportOptions = { ...scan.report, baseline: options.baseline ? { file: options.baseline, cwd } : undefined };
+  const reportOptions: ReportOptions = {
+    ...scan.report,
+    baseline: options.baseline ? { file: options.baseline, cwd } : undefined,
+  };
   const byFile = new Map<string, Finding[]>();
   for (const f of report.findings) {
     if (!isActive(f)) continue;
@@ -73,15 +79,35 @@ export function fixPaths(paths: readonly string[], options: ScanOptions & { read
   const files: FileFix[] = [];
   for (const [file, findings] of [...byFile].sort(([a], [b]) => cmp(a, b))) {
     const absolute = path.resolve(cwd, file);
-    const cloudAssembly = findings.some((f) => f.stack !== undefined || f.constructPath !== undefined) || insideCloudAssembly(absolute);
-    const unfixed = (reasons: ReadonlyMap<Finding, string> = new Map()): Left[] => findings.map((finding) => ({ finding, ...(reasons.has(finding) ? { reason: reasons.get(finding) } : {}) }));
+    const cloudAssembly =
+      findings.some((f) => f.stack !== undefined || f.constructPath !== undefined) || insideCloudAssembly(absolute);
+    const unfixed = (reasons: ReadonlyMap<Finding, string> = new Map()): Left[] =>
+      findings.map((finding) => ({ finding, ...(reasons.has(finding) ? { reason: reasons.get(finding) } : {}) }));
     if (cloudAssembly || !findings.some((f) => f.fix)) {
-      files.push({ file, absolute, cloudAssembly, bom: false, fixed: [], left: unfixed(), introduced: [], resolved: [] });
+      files.push({
+        file,
+        absolute,
+        cloudAssembly,
+        bom: false,
+        fixed: [],
+        left: unfixed(),
+        introduced: [],
+        resolved: [],
+      });
       continue;
     }
     const refuseAll = (reason: string): FileFix => {
       const reasons = new Map(findings.filter((f) => f.fix).map((f) => [f, reason]));
-      return { file, absolute, cloudAssembly, bom: false, fixed: [], left: unfixed(reasons), introduced: [], resolved: [] };
+      return {
+        file,
+        absolute,
+        cloudAssembly,
+        bom: false,
+        fixed: [],
+        left: unfixed(reasons),
+        introduced: [],
+        resolved: [],
+      };
     };
     const verify = (text: string): Finding[] => {
       const template = templateFromText(text, file, { ...scan.load, explicit: true })!;
@@ -103,7 +129,11 @@ export function fixPaths(paths: readonly string[], options: ScanOptions & { read
     } catch (error) {
       // the file changed since the scan into one that cannot be read as a template: the other files are still fixed
       if (!(error instanceof InputError) && (error as NodeJS.ErrnoException).syscall === undefined) throw error;
-      files.push(refuseAll(`the file cannot be read again: ${error instanceof InputError ? error.message : describeFsError(error)}`));
+      files.push(
+        refuseAll(
+          `the file cannot be read again: ${error instanceof InputError ? error.message : describeFsError(error)}`,
+        ),
+      );
       continue;
     }
     const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
@@ -113,9 +143,22 @@ export function fixPaths(paths: readonly string[], options: ScanOptions & { read
     const unresolved = unfixed(reasons).filter((l) => !fixed.has(l.finding));
     // with the fixed text scanned again, what it no longer reports is gone
     const gone = (l: Left): boolean => outcome.after !== undefined && !after.has(findingKey(l.finding));
-    const left = unresolved.filter((l) => !gone(l)).map((l) => (after.has(findingKey(l.finding)) ? { ...l, after: after.get(findingKey(l.finding)) } : l));
+    const left = unresolved
+      .filter((l) => !gone(l))
+      .map((l) => (after.has(findingKey(l.finding)) ? { ...l, after: after.get(findingKey(l.finding)) } : l));
     const resolved = unresolved.filter(gone).map((l) => l.finding);
-    files.push({ file, absolute, cloudAssembly, original, text: outcome.text, bom, fixed: outcome.fixed, left, introduced: outcome.introduced, resolved });
+    files.push({
+      file,
+      absolute,
+      cloudAssembly,
+      original,
+      text: outcome.text,
+      bom,
+      fixed: outcome.fixed,
+      left,
+      introduced: outcome.introduced,
+      resolved,
+    });
   }
   return { report, files };
 }

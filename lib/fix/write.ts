@@ -4,7 +4,19 @@
  * or a process stopped part-way leaves the template whole, never truncated.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -22,7 +34,7 @@ export function replaceFile(file: string, data: Uint8Array): void {
   try {
     try {
       fchmodSync(fd, mode & 0o7777);
-      for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+      for (let written = 0; written < data.length;) written += writeSync(fd, data, written);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -23,7 +23,10 @@ export function applyYaml(text: string, op: Operation): string {
   const doc = YAML.parseDocument(text, { version: '1.2', uniqueKeys: false });
   // a file scan reads leniently (a flow list or quoted string not indented past its key) is one yaml misreads:
   // its positions cannot be trusted for a splice
-  if (doc.errors.length > 0) throw new Refusal('the file is YAML that CloudFormation reads but YAML 1.2 does not (see its note); fix it by hand');
+  if (doc.errors.length > 0)
+    throw new Refusal(
+      'the file is YAML that CloudFormation reads but YAML 1.2 does not (see its note); fix it by hand',
+    );
   const style = styleOf(doc, text);
   const { node, pair } = nodeAt(doc, op.path);
   const col = (offset: number): number => offset - lineStart(text, offset);
@@ -42,16 +45,28 @@ export function applyYaml(text: string, op: Operation): string {
     case 'insert': {
       if (isEmptyValue(node)) {
         // `Properties:` with nothing after it: the new key goes on the next line, one step in
-        if (!pair || !YAML.isNode(pair.key) || !pair.key.range) throw new Refusal(`${formatPath(op.path)} is not a mapping`);
+        if (!pair || !YAML.isNode(pair.key) || !pair.key.range)
+          throw new Refusal(`${formatPath(op.path)} is not a mapping`);
         const indent = col(pair.key.range[0]) + style.step;
-        return splice(text, lineEnd(text, pair.key.range[1]), undefined, style.eol + pad(indent) + blockEntry(op.key, op.value, indent, style));
+        return splice(
+          text,
+          lineEnd(text, pair.key.range[1]),
+          undefined,
+          style.eol + pad(indent) + blockEntry(op.key, op.value, indent, style),
+        );
       }
       if (!YAML.isMap(node) || !node.range) throw new Refusal(`${formatPath(op.path)} is not a mapping`);
       if (node.flow) return insertFlow(text, node, `${op.key}: ${flow(op.value, style)}`, '{');
       const first = node.items[0].key;
-      if (!YAML.isNode(first) || !first.range) throw new Refusal(`${formatPath(op.path)} has a key that is not a value`);
+      if (!YAML.isNode(first) || !first.range)
+        throw new Refusal(`${formatPath(op.path)} has a key that is not a value`);
       const indent = col(first.range[0]);
-      return splice(text, lineEnd(text, contentEnd(node, text)), undefined, style.eol + pad(indent) + blockEntry(op.key, op.value, indent, style));
+      return splice(
+        text,
+        lineEnd(text, contentEnd(node, text)),
+        undefined,
+        style.eol + pad(indent) + blockEntry(op.key, op.value, indent, style),
+      );
     }
     case 'append': {
       if (!YAML.isSeq(node) || !node.range) throw new Refusal(`${formatPath(op.path)} is not a list`);
@@ -59,7 +74,12 @@ export function applyYaml(text: string, op: Operation): string {
       const dash = col(node.range[0]);
       const firstItem = node.items[0];
       const itemCol = YAML.isNode(firstItem) && firstItem.range ? col(firstItem.range[0]) : dash + 2;
-      return splice(text, lineEnd(text, contentEnd(node, text)), undefined, style.eol + pad(dash) + '- ' + itemBody(op.item, itemCol, style));
+      return splice(
+        text,
+        lineEnd(text, contentEnd(node, text)),
+        undefined,
+        style.eol + pad(dash) + '- ' + itemBody(op.item, itemCol, style),
+      );
     }
   }
 }
@@ -92,16 +112,22 @@ function keyText(key: unknown): string {
 
 /** A key written with nothing after it (`Properties:`); an explicit `null` or `~` is a value, and not touched. */
 function isEmptyValue(node: unknown): boolean {
-  return node === null || (YAML.isScalar(node) && node.value === null && !!node.range && node.range[0] === node.range[1]);
+  return (
+    node === null || (YAML.isScalar(node) && node.value === null && !!node.range && node.range[0] === node.range[1])
+  );
 }
 
 /** The new text of a scalar: the new value, written in the quotes of the old one. */
 function restyle(node: YAML.Scalar, value: FixValue, path: JsonPath, style: Style): string {
   switch (node.type) {
-    case 'QUOTE_SINGLE': return `'${String(value).replace(/'/g, "''")}'`;
-    case 'QUOTE_DOUBLE': return JSON.stringify(String(value));
-    case 'PLAIN': return scalar(value, style);
-    default: throw new Refusal(`${formatPath(path)} is a block scalar`);
+    case 'QUOTE_SINGLE':
+      return `'${String(value).replace(/'/g, "''")}'`;
+    case 'QUOTE_DOUBLE':
+      return JSON.stringify(String(value));
+    case 'PLAIN':
+      return scalar(value, style);
+    default:
+      throw new Refusal(`${formatPath(path)} is a block scalar`);
   }
 }
 
@@ -112,7 +138,10 @@ function scalar(value: FixValue, style: Style): string {
 
 function flow(tree: Tree, style: Style): string {
   if (Array.isArray(tree)) return `[${tree.map((t) => flow(t, style)).join(', ')}]`;
-  if (typeof tree === 'object') return `{ ${Object.entries(tree).map(([k, v]) => `${k}: ${flow(v, style)}`).join(', ')} }`;
+  if (typeof tree === 'object')
+    return `{ ${Object.entries(tree)
+      .map(([k, v]) => `${k}: ${flow(v, style)}`)
+      .join(', ')} }`;
   return scalar(tree as FixValue, style);
 }
 
@@ -124,7 +153,12 @@ function blockEntry(key: string, tree: Tree, indent: number, style: Style): stri
   }
   if (typeof tree === 'object') {
     const col = indent + style.step;
-    return `${key}:` + Object.entries(tree).map(([k, v]) => style.eol + ' '.repeat(col) + blockEntry(k, v, col, style)).join('');
+    return (
+      `${key}:` +
+      Object.entries(tree)
+        .map(([k, v]) => style.eol + ' '.repeat(col) + blockEntry(k, v, col, style))
+        .join('')
+    );
   }
   return `${key}: ${scalar(tree as FixValue, style)}`;
 }
@@ -181,12 +215,24 @@ function styleOf(doc: YAML.Document, text: string): Style {
       if (!YAML.isNode(pair.key) || !pair.key.range) return;
       const keyCol = col(pair.key.range[0]);
       const value = pair.value;
-      if (step === undefined && YAML.isMap(value) && !value.flow && YAML.isNode(value.items[0]?.key) && value.items[0].key.range) {
+      if (
+        step === undefined &&
+        YAML.isMap(value) &&
+        !value.flow &&
+        YAML.isNode(value.items[0]?.key) &&
+        value.items[0].key.range
+      ) {
         const d = col(value.items[0].key.range[0]) - keyCol;
         if (d > 0) step = d;
       }
-      if (seq === undefined && YAML.isSeq(value) && !value.flow && value.range) seq = Math.max(0, col(value.range[0]) - keyCol);
+      if (seq === undefined && YAML.isSeq(value) && !value.flow && value.range)
+        seq = Math.max(0, col(value.range[0]) - keyCol);
     },
   });
-  return { step: step ?? 2, seq: seq ?? step ?? 2, eol: eolOf(text), singleQuote: quotes.QUOTE_SINGLE > quotes.QUOTE_DOUBLE };
+  return {
+    step: step ?? 2,
+    seq: seq ?? step ?? 2,
+    eol: eolOf(text),
+    singleQuote: quotes.QUOTE_SINGLE > quotes.QUOTE_DOUBLE,
+  };
 }

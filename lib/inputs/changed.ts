@@ -12,8 +12,10 @@ export function changedFiles(ref: string, cwd: string): Set<string> {
       return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
       const stderr = String((error as { stderr?: unknown }).stderr ?? '');
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError('--changed-since needs git, which is not installed');
-      if (/not a git repository/i.test(stderr)) throw new UsageError(`--changed-since needs a git repository, and ${cwd} is not in one`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new UsageError('--changed-since needs git, which is not installed');
+      if (/not a git repository/i.test(stderr))
+        throw new UsageError(`--changed-since needs a git repository, and ${cwd} is not in one`);
       if (/needed a single revision/i.test(stderr)) throw new UsageError(`--changed-since: unknown git ref "${ref}"`);
       throw new UsageError(`--changed-since: git failed: ${stderr.trim().split('\n')[0] || String(error)}`);
     }
@@ -24,6 +26,9 @@ export function changedFiles(ref: string, cwd: string): Set<string> {
   const changed = git(['diff', '--name-only', '--no-renames', commit, '--']).split('\n');
   const untracked = git(['ls-files', '--others', '--exclude-standard']).split('\n');
   return new Set(
-    [...changed.map((f) => path.resolve(root, f)), ...untracked.filter(Boolean).map((f) => path.resolve(cwd, f))].filter((f) => !f.endsWith(path.sep) && f !== root),
+    [
+      ...changed.map((f) => path.resolve(root, f)),
+      ...untracked.filter(Boolean).map((f) => path.resolve(cwd, f)),
+    ].filter((f) => !f.endsWith(path.sep) && f !== root),
   );
 }

@@ -38,7 +38,12 @@ export interface Discovery {
 const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template)$/i;
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn']);
 
-export function discoverInputs(paths: readonly string[], cwd: string, display: (p: string) => string, ignore: readonly string[] = []): Discovery {
+export function discoverInputs(
+  paths: readonly string[],
+  cwd: string,
+  display: (p: string) => string,
+  ignore: readonly string[] = [],
+): Discovery {
   const found = new Map<string, Input>();
   const errors: InputError[] = [];
   const ignored = ignore.map(compileGlob);
@@ -68,7 +73,8 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
       continue;
     }
     if (stat.isDirectory()) walk(abs, add, errors, display);
-    else if (path.basename(abs) === 'manifest.json' && isCloudAssembly(path.dirname(abs))) add({ kind: 'cloud-assembly', dir: path.dirname(abs) });
+    else if (path.basename(abs) === 'manifest.json' && isCloudAssembly(path.dirname(abs)))
+      add({ kind: 'cloud-assembly', dir: path.dirname(abs) });
     else add({ kind: 'template', file: abs, explicit: true });
   }
   const inputs = [...found.values()].sort((a, b) => {
@@ -86,10 +92,18 @@ export function discoverInputs(paths: readonly string[], cwd: string, display: (
  * segments with wildcards as `*`, and what that lists is filtered by the linear matcher.
  */
 function globFiles(pattern: string, cwd: string): string[] {
-  const options = { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.git/**'] };
+  const options = {
+    cwd,
+    absolute: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: ['**/node_modules/**', '**/.git/**'],
+  };
   if (/[\\[\]{}()!+@]/.test(pattern)) return globSync(pattern, options);
   // a segment that starts with a dot names dot files, which `*` does not list
-  const wide = pattern.split('/').map((segment) => (segment === '**' || !/[*?]/.test(segment) ? segment : segment.startsWith('.') ? '.*' : '*'));
+  const wide = pattern
+    .split('/')
+    .map((segment) => (segment === '**' || !/[*?]/.test(segment) ? segment : segment.startsWith('.') ? '.*' : '*'));
   const slashed = (p: string): string => path.resolve(cwd, p).split(path.sep).join('/');
   const glob = compileGlob(slashed(pattern));
   return globSync(wide.join('/'), options).filter((file) => glob.test(slashed(file)));

@@ -16,14 +16,22 @@ import { InputError } from '../template/errors';
 import { loadYamlPack } from './yaml';
 
 // a real dynamic import: TypeScript compiles `import()` to `require()` under CommonJS, which cannot load ES modules
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+const importModule = new Function('specifier', 'return import(specifier)') as (
+  specifier: string,
+) => Promise<Record<string, unknown>>;
 
 const RULE_FILE = /\.(ya?ml|json)$/i;
 
 /** Loads packs in order; `baseDir` is where relative paths and package names are resolved from. */
-export async function loadPacks(specifiers: readonly string[], baseDir: string, builtIn: readonly Pack[] = []): Promise<Pack[]> {
+export async function loadPacks(
+  specifiers: readonly string[],
+  baseDir: string,
+  builtIn: readonly Pack[] = [],
+): Promise<Pack[]> {
   const packs: Pack[] = [];
-  const taken = new Map<string, string>(builtIn.flatMap((p) => p.rules.map((r) => [r.id, 'the built-in catalogue'] as const)));
+  const taken = new Map<string, string>(
+    builtIn.flatMap((p) => p.rules.map((r) => [r.id, 'the built-in catalogue'] as const)),
+  );
   for (const spec of specifiers) {
     const pack = await loadPack(spec, baseDir);
     for (const rule of pack.rules) {
@@ -79,7 +87,9 @@ export function admitPacks(specifiers: readonly string[], baseDir: string, polic
       return true;
     }
     if (!policy.code && !RULE_FILE.test(file)) {
-      policy.warn(`pack "${spec}" is not loaded: --no-packs runs no JavaScript from the configuration (YAML rule files still load)`);
+      policy.warn(
+        `pack "${spec}" is not loaded: --no-packs runs no JavaScript from the configuration (YAML rule files still load)`,
+      );
       return false;
     }
     const why = policy.distrust?.(file);
@@ -134,7 +144,8 @@ async function loadModule(file: string): Promise<unknown> {
     return require(file) as unknown;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ERR_REQUIRE_ESM' && !(error instanceof SyntaxError && /import|export/.test(String(error)))) throw error;
+    if (code !== 'ERR_REQUIRE_ESM' && !(error instanceof SyntaxError && /import|export/.test(String(error))))
+      throw error;
     return importModule(pathToFileURL(file).href);
   }
 }
@@ -154,7 +165,8 @@ function validatePack(value: unknown, spec: string): Pack {
   const fail = (why: string): UsageError => packError(spec, why);
   if (!value || typeof value !== 'object') throw fail('does not export a pack (definePack({ id, rules }))');
   const pack = value as Partial<Pack>;
-  if (typeof pack.id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(pack.id)) throw fail('its `id` must be a kebab-case name, the namespace of its rules');
+  if (typeof pack.id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(pack.id))
+    throw fail('its `id` must be a kebab-case name, the namespace of its rules');
   if (!Array.isArray(pack.rules) || pack.rules.length === 0) throw fail('its `rules` must be a non-empty list');
   if (pack.docs !== undefined && typeof pack.docs !== 'string' && typeof pack.docs !== 'function') {
     throw fail('its `docs` must be a URL (with {{name}} where the rule id goes) or a function of the rule id');
@@ -165,14 +177,22 @@ function validatePack(value: unknown, spec: string): Pack {
     if (!id) throw fail('a rule has no `id`');
     if (!id.startsWith(`${pack.id}/`)) throw fail(`rule "${id}" must be named in the pack's namespace "${pack.id}/…"`);
     if (typeof r.title !== 'string') throw fail(`rule "${id}" has no \`title\``);
-    if (typeof r.bestPractice !== 'string' || !bestPractice(r.bestPractice)) throw fail(`rule "${id}" names an unknown best practice "${String(r.bestPractice)}"`);
-    if (!SEVERITIES.includes(r.severity as never)) throw fail(`rule "${id}" has a \`severity\` other than ${SEVERITIES.join(', ')}`);
+    if (typeof r.bestPractice !== 'string' || !bestPractice(r.bestPractice))
+      throw fail(`rule "${id}" names an unknown best practice "${String(r.bestPractice)}"`);
+    if (!SEVERITIES.includes(r.severity as never))
+      throw fail(`rule "${id}" has a \`severity\` other than ${SEVERITIES.join(', ')}`);
     if (typeof r.check !== 'function') throw fail(`rule "${id}" has no \`check\` function`);
     if (r.docs !== undefined && typeof r.docs !== 'string') throw fail(`rule "${id}" has a \`docs\` that is not a URL`);
-    if (r.optionsSchema !== undefined && (r.optionsSchema === null || typeof r.optionsSchema !== 'object' || Array.isArray(r.optionsSchema))) {
+    if (
+      r.optionsSchema !== undefined &&
+      (r.optionsSchema === null || typeof r.optionsSchema !== 'object' || Array.isArray(r.optionsSchema))
+    ) {
       throw fail(`rule "${id}" has an \`optionsSchema\` that is not a mapping from option names to JSON Schemas`);
     }
-    if (r.scope !== 'assembly' && !(Array.isArray(r.resourceTypes) && r.resourceTypes.every((t) => typeof t === 'string'))) {
+    if (
+      r.scope !== 'assembly' &&
+      !(Array.isArray(r.resourceTypes) && r.resourceTypes.every((t) => typeof t === 'string'))
+    ) {
       throw fail(`rule "${id}" needs \`resourceTypes\` (or \`scope: 'assembly'\`)`);
     }
   }

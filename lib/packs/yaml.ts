@@ -53,14 +53,24 @@ const CONDITIONS = ['exists', 'absent', 'equals', 'oneOf', 'matches', 'atLeast',
 export function loadYamlPack(file: string, shown = file): Pack {
   const parsed = parseDocument(readText(file, undefined, shown), shown);
   const root = parsed.value;
-  const fail = (message: string, at: JsonPath = []): InputError => new InputError(`invalid rules file: ${message}`, shown, parsed.sourceMap.locate(root, at));
+  const fail = (message: string, at: JsonPath = []): InputError =>
+    new InputError(`invalid rules file: ${message}`, shown, parsed.sourceMap.locate(root, at));
   if (!isPlainObject(root)) throw fail('expected a mapping with `pack` and `rules`');
   const id = root.pack;
-  if (typeof id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw fail('`pack` must be a kebab-case id, the namespace of its rules', ['pack']);
+  if (typeof id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id))
+    throw fail('`pack` must be a kebab-case id, the namespace of its rules', ['pack']);
   if (!Array.isArray(root.rules) || root.rules.length === 0) throw fail('`rules` must be a non-empty list', ['rules']);
-  const rules = root.rules.map((raw, i) => yamlRule(raw, id, (message, key) => fail(message, key === undefined ? ['rules', i] : ['rules', i, key])));
-  if (root.docs !== undefined && typeof root.docs !== 'string') throw fail('`docs` must be a URL, with {{name}} where the rule id goes', ['docs']);
-  return { id, title: typeof root.title === 'string' ? root.title : id, rules, ...(root.docs !== undefined ? { docs: root.docs } : {}) };
+  const rules = root.rules.map((raw, i) =>
+    yamlRule(raw, id, (message, key) => fail(message, key === undefined ? ['rules', i] : ['rules', i, key])),
+  );
+  if (root.docs !== undefined && typeof root.docs !== 'string')
+    throw fail('`docs` must be a URL, with {{name}} where the rule id goes', ['docs']);
+  return {
+    id,
+    title: typeof root.title === 'string' ? root.title : id,
+    rules,
+    ...(root.docs !== undefined ? { docs: root.docs } : {}),
+  };
 }
 
 function yamlRule(raw: unknown, pack: string, fail: (message: string, key?: string) => InputError): ResourceRule {
@@ -74,15 +84,19 @@ function yamlRule(raw: unknown, pack: string, fail: (message: string, key?: stri
   const id = str('id')!;
   if (!id.startsWith(`${pack}/`)) throw fail(`rule id "${id}" must start with the pack's namespace "${pack}/"`, 'id');
   const bp = str('bestPractice')!;
-  if (!bestPractice(bp)) throw fail(`unknown best practice "${bp}" (expected an id such as OPS04-BP05)`, 'bestPractice');
+  if (!bestPractice(bp))
+    throw fail(`unknown best practice "${bp}" (expected an id such as OPS04-BP05)`, 'bestPractice');
   const severity = str('severity')! as Severity;
   if (!SEVERITIES.includes(severity)) throw fail(`\`severity\` must be one of ${SEVERITIES.join(', ')}`, 'severity');
   const types = raw.resourceTypes;
-  if (!Array.isArray(types) || types.length === 0 || !types.every((t) => typeof t === 'string')) throw fail('`resourceTypes` must be a list of resource types', 'resourceTypes');
+  if (!Array.isArray(types) || types.length === 0 || !types.every((t) => typeof t === 'string'))
+    throw fail('`resourceTypes` must be a list of resource types', 'resourceTypes');
   const path = parseRulePath(str('path')!, (m) => fail(m, 'path'));
   const condition = parseCondition(raw.condition, (m) => fail(m, 'condition'));
   const message = str('message')!;
-  const fix = isPlainObject(raw.fix) ? { cloudformation: String(raw.fix.cloudformation ?? ''), cdk: String(raw.fix.cdk ?? '') } : undefined;
+  const fix = isPlainObject(raw.fix)
+    ? { cloudformation: String(raw.fix.cloudformation ?? ''), cdk: String(raw.fix.cdk ?? '') }
+    : undefined;
   // a finding points at the path up to its first selector: where the missing item would be added
   const selectorAt = path.findIndex((s) => typeof s === 'object');
   const reportPath = (selectorAt === -1 ? path : path.slice(0, selectorAt)) as (string | number)[];
@@ -105,7 +119,12 @@ function yamlRule(raw: unknown, pack: string, fail: (message: string, key?: stri
       ctx.report({
         messageId: 'failed',
         path: reportPath,
-        data: { resource: resource.logicalId, type: resource.type, path: str('path')!, value: outcome.value === undefined ? 'nothing' : JSON.stringify(outcome.value) },
+        data: {
+          resource: resource.logicalId,
+          type: resource.type,
+          path: str('path')!,
+          value: outcome.value === undefined ? 'nothing' : JSON.stringify(outcome.value),
+        },
       });
     },
   });
@@ -123,7 +142,8 @@ function parseRulePath(text: string, fail: (m: string) => InputError): Segment[]
     else if (m[2] !== undefined) out.push({ field: m[2].trim(), value: m[3].trim() });
     else out.push(m[4]);
   }
-  if (consumed !== text.length || out.length === 0) throw fail(`cannot read the path "${text}"; write it like Properties.Tags[Key=Owner].Value`);
+  if (consumed !== text.length || out.length === 0)
+    throw fail(`cannot read the path "${text}"; write it like Properties.Tags[Key=Owner].Value`);
   return out;
 }
 
@@ -159,7 +179,12 @@ function parseCondition(raw: unknown, fail: (m: string) => InputError): Conditio
 }
 
 /** Follows the path through intrinsic functions; undefined when a step cannot be known. */
-function evaluate(template: Template, resource: Resource, path: readonly Segment[], condition: Condition): { pass: boolean; value: unknown } | undefined {
+function evaluate(
+  template: Template,
+  resource: Resource,
+  path: readonly Segment[],
+  condition: Condition,
+): { pass: boolean; value: unknown } | undefined {
   let current: unknown = resource.definition;
   let raw: unknown = current;
   for (const seg of path) {
@@ -175,7 +200,9 @@ function evaluate(template: Template, resource: Resource, path: readonly Segment
         current = match;
       } else if (isPlainObject(v) && seg.field === 'Key') {
         // a mapping of tags (SAM): the key is the item, its value is `Value`
-        current = Object.prototype.hasOwnProperty.call(v, seg.value) ? { Key: seg.value, Value: v[seg.value] } : undefined;
+        current = Object.prototype.hasOwnProperty.call(v, seg.value)
+          ? { Key: seg.value, Value: v[seg.value] }
+          : undefined;
       } else {
         current = undefined;
       }

@@ -86,7 +86,12 @@ export interface WorkRequest {
 /** A worker's answer: ready, a unit's result (input errors as plain data), or a failure to start. */
 export type WorkReply =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'done'; readonly index: number; readonly result: UnitResult['result']; readonly errors: readonly PlainInputError[] }
+  | {
+      readonly kind: 'done';
+      readonly index: number;
+      readonly result: UnitResult['result'];
+      readonly errors: readonly PlainInputError[];
+    }
   | { readonly kind: 'failed'; readonly message: string };
 
 export interface PlainInputError {
@@ -99,7 +104,12 @@ export interface PlainInputError {
  * Scans units on up to `jobs` worker threads, or on this thread when no worker would pay off (or none can load
  * the packs, or a unit holds objects that cannot be sent): the results in unit order either way.
  */
-export async function runUnits(units: readonly Unit[], scan: PreparedScan, options: ScanOptions & ParallelOptions, readers: ReadonlyMap<string, Reader> = READERS): Promise<UnitResult[]> {
+export async function runUnits(
+  units: readonly Unit[],
+  scan: PreparedScan,
+  options: ScanOptions & ParallelOptions,
+  readers: ReadonlyMap<string, Reader> = READERS,
+): Promise<UnitResult[]> {
   const count = workerCount(units, options);
   return count === 0 ? units.map((unit) => scanUnit(unit, scan, readers)) : runWorkers(units, count, scan, options);
 }
@@ -108,14 +118,30 @@ function workerCount(units: readonly Unit[], options: ParallelOptions): number {
   const packs = options.workerPacks;
   if (!packs || units.length === 0 || units.some((u) => READERS.get(u.reader)?.portable !== true)) return 0;
   const bytes = units.reduce((sum, unit) => sum + unit.bytes, 0);
-  const wanted = Math.min(options.jobs ?? defaultJobs(), units.length, Math.ceil(bytes / (options.bytesPerWorker ?? BYTES_PER_WORKER)));
+  const wanted = Math.min(
+    options.jobs ?? defaultJobs(),
+    units.length,
+    Math.ceil(bytes / (options.bytesPerWorker ?? BYTES_PER_WORKER)),
+  );
   const watched = packs.sources.some((s) => s.specs.length > 0);
   return wanted > 1 ? wanted : watched ? 1 : 0;
 }
 
-function runWorkers(units: readonly Unit[], count: number, scan: PreparedScan, options: ScanOptions & ParallelOptions): Promise<UnitResult[]> {
+function runWorkers(
+  units: readonly Unit[],
+  count: number,
+  scan: PreparedScan,
+  options: ScanOptions & ParallelOptions,
+): Promise<UnitResult[]> {
   const budget = options.ruleTimeoutMs ?? DEFAULT_RULE_TIMEOUT_MS;
-  const { packs: _packs, workerPacks, jobs: _jobs, ruleTimeoutMs: _timeout, bytesPerWorker: _bytes, ...cloneable } = options;
+  const {
+    packs: _packs,
+    workerPacks,
+    jobs: _jobs,
+    ruleTimeoutMs: _timeout,
+    bytesPerWorker: _bytes,
+    ...cloneable
+  } = options;
   const ext = path.extname(__filename);
   // from the TypeScript sources (tests, ts-node), the worker compiles its own modules
   const execArgv = ext === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [];
@@ -151,9 +177,17 @@ function runWorkers(units: readonly Unit[], count: number, scan: PreparedScan, o
 
     const start = (): void => {
       const progress = new Int32Array(new SharedArrayBuffer(8));
-      const setup: WorkerSetup = { options: cloneable, packs: workerPacks!, rules: scan.rules.map((r) => r.rule.id), progress };
+      const setup: WorkerSetup = {
+        options: cloneable,
+        packs: workerPacks!,
+        rules: scan.rules.map((r) => r.rule.id),
+        progress,
+      };
       // from the sources, ts-node compiles with the repository's tsconfig, whatever the working directory
-      const env = ext === '.ts' ? { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', '..', 'tsconfig.json') } : process.env;
+      const env =
+        ext === '.ts'
+          ? { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', '..', 'tsconfig.json') }
+          : process.env;
       const worker = new Worker(entry, { workerData: setup, execArgv, env });
       const state: Watched = { progress, current: -1, seen: -1, since: Date.now() };
       live.add(worker);

@@ -17,7 +17,10 @@ async function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): 
   for (const source of setup.packs.sources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
   const prepared = prepareScan({ ...setup.options, packs });
   const rules = prepared.rules.map((r) => r.rule.id);
-  if (rules.join('\n') !== setup.rules.join('\n')) throw new Error(`a worker thread configured other rules than the main thread (${rules.length} against ${setup.rules.length})`);
+  if (rules.join('\n') !== setup.rules.join('\n'))
+    throw new Error(
+      `a worker thread configured other rules than the main thread (${rules.length} against ${setup.rules.length})`,
+    );
   const progress = setup.progress;
   const index = new Map<ConfiguredRule, number>(prepared.rules.map((rule, i) => [rule, i + 1]));
   const watch: RuleWatch = {
@@ -34,8 +37,16 @@ async function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): 
   port.on('message', (request: WorkRequest | null) => {
     if (request === null) return port.close();
     const skip = request.skip;
-    const { result, errors } = scanUnit(request.unit, skip ? { ...scan, rules: scan.rules.filter((r) => !skip.includes(r.rule.id)) } : scan);
-    const reply: WorkReply = { kind: 'done', index: request.index, result, errors: errors.map((e) => ({ message: e.message, file: e.file, position: e.position })) };
+    const { result, errors } = scanUnit(
+      request.unit,
+      skip ? { ...scan, rules: scan.rules.filter((r) => !skip.includes(r.rule.id)) } : scan,
+    );
+    const reply: WorkReply = {
+      kind: 'done',
+      index: request.index,
+      result,
+      errors: errors.map((e) => ({ message: e.message, file: e.file, position: e.position })),
+    };
     port.postMessage(reply);
   });
   port.postMessage({ kind: 'ready' } satisfies WorkReply);
@@ -48,15 +59,25 @@ async function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): 
 function aliasOwnSources(): void {
   const Module = require('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
   const lib = path.resolve(__dirname, '..');
-  const targets: Record<string, string> = { opslint: 'index.ts', 'opslint/rule': 'rule.ts', 'opslint/testing': 'testing/index.ts', 'opslint/cdk': 'cdk/index.ts', 'opslint/cdk-nag': 'cdk/nag.ts' };
+  const targets: Record<string, string> = {
+    opslint: 'index.ts',
+    'opslint/rule': 'rule.ts',
+    'opslint/testing': 'testing/index.ts',
+    'opslint/cdk': 'cdk/index.ts',
+    'opslint/cdk-nag': 'cdk/nag.ts',
+  };
   const resolve = Module._resolveFilename;
-  Module._resolveFilename = (request, ...rest) => (targets[request] ? path.join(lib, targets[request]) : resolve(request, ...rest));
+  Module._resolveFilename = (request, ...rest) =>
+    targets[request] ? path.join(lib, targets[request]) : resolve(request, ...rest);
 }
 
 if (__filename.endsWith('.ts')) aliasOwnSources();
 const port = parentPort;
 if (port) {
   serve(port, workerData as WorkerSetup).catch((error: unknown) => {
-    port.postMessage({ kind: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies WorkReply);
+    port.postMessage({
+      kind: 'failed',
+      message: error instanceof Error ? error.message : String(error),
+    } satisfies WorkReply);
   });
 }

@@ -12,13 +12,22 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * the bidirectional controls that reorder what is shown (U+202A–202E, U+2066–2069, U+200E, U+200F, U+061C),
  * the Unicode line and paragraph separators, and lone surrogates.
  */
-const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069]|${LONE_SURROGATE.source}`, 'g');
+const UNPRINTABLE = new RegExp(
+  `[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069]|${LONE_SURROGATE.source}`,
+  'g',
+);
 
 /** What XML 1.0 does not allow in a document at all, even as a character reference. */
-const NOT_XML = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]|${LONE_SURROGATE.source}`, 'g');
+const NOT_XML = new RegExp(
+  `[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]|${LONE_SURROGATE.source}`,
+  'g',
+);
 
 /** What HTML does not allow in text: the characters XML forbids, DEL, the C1 controls and the noncharacters U+FDD0–FDEF. */
-const NOT_HTML = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ufdd0-\\ufdef\\ufffe\\uffff]|${LONE_SURROGATE.source}`, 'g');
+const NOT_HTML = new RegExp(
+  `[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ufdd0-\\ufdef\\ufffe\\uffff]|${LONE_SURROGATE.source}`,
+  'g',
+);
 
 /** A character as `\u` and the four hex digits of its code unit: how the outputs show what they cannot carry. */
 function codeUnit(ch: string): string {
@@ -53,10 +62,22 @@ export function htmlChars(s: string): string {
  * Markdown and in the raw HTML of a `<details>` summary alike, where backslash escapes would not work.
  */
 const MARKDOWN_REFS: Readonly<Record<string, string>> = {
-  '&': '&amp;', '<': '&lt;', '>': '&gt;', '\\': '&#92;', '`': '&#96;', '*': '&#42;', '_': '&#95;', '~': '&#126;',
-  '[': '&#91;', ']': '&#93;', '|': '&#124;', '!': '&#33;', '$': '&#36;',
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\\': '&#92;',
+  '`': '&#96;',
+  '*': '&#42;',
+  _: '&#95;',
+  '~': '&#126;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '|': '&#124;',
+  '!': '&#33;',
+  $: '&#36;',
   // a zero-width space after them keeps GitHub from reading a mention, an e-mail or an issue reference
-  '@': '@&#8203;', '#': '&#35;&#8203;',
+  '@': '@&#8203;',
+  '#': '&#35;&#8203;',
 };
 
 /**

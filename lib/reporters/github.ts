@@ -27,8 +27,12 @@ export const githubReporter: Reporter = (report, options) => {
     if (f.suppressed) continue;
     const title = `title=${property(`${f.ruleId} (${f.bestPractice})`)}`;
     // a source without files (a deployed stack) is no file of the repository: the annotation names it in its message instead
-    if (locationUri(f.file)) lines.push(`::${COMMAND[f.severity]} ${title}::${data(`${f.file}:${f.line}:${f.column}: ${fullMessage(f)}`)}`);
-    else lines.push(`::${COMMAND[f.severity]} file=${property(file(f.file))},line=${f.line},col=${f.column},${title}::${data(fullMessage(f))}`);
+    if (locationUri(f.file))
+      lines.push(`::${COMMAND[f.severity]} ${title}::${data(`${f.file}:${f.line}:${f.column}: ${fullMessage(f)}`)}`);
+    else
+      lines.push(
+        `::${COMMAND[f.severity]} file=${property(file(f.file))},line=${f.line},col=${f.column},${title}::${data(fullMessage(f))}`,
+      );
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 };

@@ -7,4 +7,5 @@ import type { Reporter } from './index';
  */
 export const REPORT_SCHEMA_VERSION = 1;
 
-export const jsonReporter: Reporter = (report) => `${JSON.stringify({ schemaVersion: REPORT_SCHEMA_VERSION, ...report }, null, 2)}\n`;
+export const jsonReporter: Reporter = (report) =>
+  `${JSON.stringify({ schemaVersion: REPORT_SCHEMA_VERSION, ...report }, null, 2)}\n`;

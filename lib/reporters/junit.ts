@@ -37,14 +37,20 @@ export const junitReporter: Reporter = (report) => {
       const name = `${ruleId} (${list[0].bestPractice})`;
       if (active.length > 0) {
         const text = active.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${fullMessage(f)}`).join('\n');
-        cases.push(`    <testcase classname="${xml(file)}" name="${xml(name)}"><failure message="${xml(active[0].message)}" type="${active[0].severity}">${xml(text)}</failure></testcase>`);
+        cases.push(
+          `    <testcase classname="${xml(file)}" name="${xml(name)}"><failure message="${xml(active[0].message)}" type="${active[0].severity}">${xml(text)}</failure></testcase>`,
+        );
         suiteFailures++;
       } else if (list.every((f) => f.suppressed)) {
-        cases.push(`    <testcase classname="${xml(file)}" name="${xml(name)}"><skipped message="${xml(`suppressed: ${list[0].suppressed!.reason}`)}"/></testcase>`);
+        cases.push(
+          `    <testcase classname="${xml(file)}" name="${xml(name)}"><skipped message="${xml(`suppressed: ${list[0].suppressed!.reason}`)}"/></testcase>`,
+        );
         suiteSkipped++;
       } else {
         const text = list.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${fullMessage(f)}`).join('\n');
-        cases.push(`    <testcase classname="${xml(file)}" name="${xml(name)}"><system-out>${xml(text)}</system-out></testcase>`);
+        cases.push(
+          `    <testcase classname="${xml(file)}" name="${xml(name)}"><system-out>${xml(text)}</system-out></testcase>`,
+        );
       }
     }
     if (cases.length === 0) cases.push(`    <testcase classname="${xml(file)}" name="opslint"/>`);
@@ -62,7 +68,9 @@ export const junitReporter: Reporter = (report) => {
     });
     tests += cases.length;
     errors += cases.length;
-    suites.push(`  <testsuite name="input errors" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="input errors" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

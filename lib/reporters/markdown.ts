@@ -31,11 +31,14 @@ export const markdownReporter: Reporter = (report) => {
   ];
   if (suppressed.length > 0) parts.push(`${suppressed.length} suppressed`);
   if (baseline) parts.push(`${baseline.known} known from the baseline, ${baseline.fixed.length} fixed`);
-  if (report.errors.length > 0) parts.push(`${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be read`);
+  if (report.errors.length > 0)
+    parts.push(`${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be read`);
   head.push(`${status} ${parts.join(' · ')}`, '');
   void counts;
 
-  const byQuestion = QUESTIONS.map((q) => ({ q, list: active.filter((f) => f.question === q.id) })).filter((x) => x.list.length > 0);
+  const byQuestion = QUESTIONS.map((q) => ({ q, list: active.filter((f) => f.question === q.id) })).filter(
+    (x) => x.list.length > 0,
+  );
   if (byQuestion.length > 0) {
     head.push('| OPS question | Errors | Warnings | Info |', '|---|---:|---:|---:|');
     for (const { q, list } of byQuestion) {
@@ -58,10 +61,14 @@ export const markdownReporter: Reporter = (report) => {
       tail.push(line);
       shown++;
     }
-    if (shown < report.errors.length) tail.push(`- ${report.errors.length - shown} more input(s) could not be read. The SARIF or JSON report lists them all.`);
+    if (shown < report.errors.length)
+      tail.push(
+        `- ${report.errors.length - shown} more input(s) could not be read. The SARIF or JSON report lists them all.`,
+      );
     tail.push('');
   }
-  if (baseline && baseline.fixed.length > 0) tail.push(`${baseline.fixed.length} finding(s) of the baseline no longer occur: the baseline can be updated.`, '');
+  if (baseline && baseline.fixed.length > 0)
+    tail.push(`${baseline.fixed.length} finding(s) of the baseline no longer occur: the baseline can be updated.`, '');
 
   const sections: string[][] = [];
   if (active.length > 0) sections.push([`### ${heading}`, '', ...active.map(entry)]);
@@ -73,7 +80,10 @@ export const markdownReporter: Reporter = (report) => {
       '',
       '| Rule | Where | Reason | Expires |',
       '|---|---|---|---|',
-      ...suppressed.map((f) => `| ${code(f.ruleId)} | ${code(`${f.file}:${f.line}`)} ${f.resource ? code(f.resource) : ''} | ${markdownText(f.suppressed!.reason)} | ${markdownText(f.suppressed!.expires ?? '')} |`),
+      ...suppressed.map(
+        (f) =>
+          `| ${code(f.ruleId)} | ${code(`${f.file}:${f.line}`)} ${f.resource ? code(f.resource) : ''} | ${markdownText(f.suppressed!.reason)} | ${markdownText(f.suppressed!.expires ?? '')} |`,
+      ),
       '',
       '</details>',
       '',
@@ -85,7 +95,8 @@ export const markdownReporter: Reporter = (report) => {
   const out = [...head];
   let used = fixed;
   let cut = 0;
-  const note = (n: number): string => `> ${n} more finding(s) are not shown: a GitHub comment is limited to ${COMMENT_LIMIT.toLocaleString('en-US')} characters. The SARIF or JSON report has them all.\n`;
+  const note = (n: number): string =>
+    `> ${n} more finding(s) are not shown: a GitHub comment is limited to ${COMMENT_LIMIT.toLocaleString('en-US')} characters. The SARIF or JSON report has them all.\n`;
   const reserve = note(report.findings.length).length + 200;
   for (const section of sections) {
     for (const block of section) {

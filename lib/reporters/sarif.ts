@@ -14,7 +14,11 @@ import type { Reporter, ReporterOptions } from './index';
 import { repoRelative } from './paths';
 import { findingRuleInfo, type RuleInfo } from '../engine/rule-info';
 
-const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = { error: 'error', warning: 'warning', info: 'note' };
+const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+};
 const INFORMATION_URI = 'https://github.com/opslint/opslint';
 
 export const sarifReporter: Reporter = (report, options) => {
@@ -70,7 +74,13 @@ function ruleDescriptor(r: RuleInfo): Sarif.ReportingDescriptor {
     // a third-party rule may have no page
     ...(r.docs ? ['', `[Rule documentation](${r.docs})`] : []),
   ].join('\n');
-  const text = [`${r.title} (${bp}).`, r.why, r.fix.cloudformation && `Fix (CloudFormation):\n${r.fix.cloudformation}`, r.fix.cdk && `Fix (CDK):\n${r.fix.cdk}`, r.docs && `Documentation: ${r.docs}`]
+  const text = [
+    `${r.title} (${bp}).`,
+    r.why,
+    r.fix.cloudformation && `Fix (CloudFormation):\n${r.fix.cloudformation}`,
+    r.fix.cdk && `Fix (CDK):\n${r.fix.cdk}`,
+    r.docs && `Documentation: ${r.docs}`,
+  ]
     .filter(Boolean)
     .join('\n\n');
   return {
@@ -104,7 +114,9 @@ function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.
       },
     ],
     // rule, file, resource and path: stable while lines move
-    partialFingerprints: { 'opslint/v1': createHash('sha256').update([f.ruleId, uri.uri, f.resource, f.path].join('\u0000')).digest('hex') },
+    partialFingerprints: {
+      'opslint/v1': createHash('sha256').update([f.ruleId, uri.uri, f.resource, f.path].join('\u0000')).digest('hex'),
+    },
     ...(f.suppressed ? { suppressions: [{ kind: 'inSource' as const, justification: f.suppressed.reason }] } : {}),
     properties: {
       bestPractice: f.bestPractice,
@@ -120,7 +132,12 @@ function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.
 
 function location(file: string, line: number, column: number, options: ReporterOptions): Sarif.Location {
   const uri = uriOf(file, options);
-  return { physicalLocation: { artifactLocation: uri, region: { startLine: Math.max(1, line), startColumn: Math.max(1, column) } } };
+  return {
+    physicalLocation: {
+      artifactLocation: uri,
+      region: { startLine: Math.max(1, line), startColumn: Math.max(1, column) },
+    },
+  };
 }
 
 /**
@@ -152,5 +169,8 @@ function uriOf(file: string, options: ReporterOptions): { uri: string; uriBaseId
  * reference would read as a scheme).
  */
 function segments(p: string): string {
-  return p.split('/').map((s) => encodeURIComponent(wellFormed(s))).join('/');
+  return p
+    .split('/')
+    .map((s) => encodeURIComponent(wellFormed(s)))
+    .join('/');
 }

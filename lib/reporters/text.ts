@@ -21,7 +21,12 @@ export const textReporter: Reporter = (report, options) => {
   const byFile = new Map<string, Finding[]>();
   for (const f of report.findings) {
     if (f.needsContext !== undefined) {
-      const r = reminders.get(f.ruleId) ?? { message: printable(f.message), reason: f.needsContext, files: new Set<string>(), bestPractice: f.bestPractice };
+      const r = reminders.get(f.ruleId) ?? {
+        message: printable(f.message),
+        reason: f.needsContext,
+        files: new Set<string>(),
+        bestPractice: f.bestPractice,
+      };
       r.files.add(printable(f.file));
       reminders.set(f.ruleId, r);
       continue;
@@ -42,7 +47,9 @@ export const textReporter: Reporter = (report, options) => {
       const source = f.source ? `  ${c.dim(printable(f.source))}` : '';
       const suppressed = f.suppressed ? `  ${c.dim(`(suppressed: ${printable(f.suppressed.reason)})`)}` : '';
       const message = f.suppressed ? c.dim(printable(f.message)) : printable(f.message);
-      out.push(`  ${c.dim(where[i].padEnd(whereWidth))}  ${sev}  ${message}  ${c.dim(printable(f.ruleId))}  ${c.dim(`(${f.bestPractice})`)}${source}${suppressed}`);
+      out.push(
+        `  ${c.dim(where[i].padEnd(whereWidth))}  ${sev}  ${message}  ${c.dim(printable(f.ruleId))}  ${c.dim(`(${f.bestPractice})`)}${source}${suppressed}`,
+      );
     });
     out.push('');
   }
@@ -51,7 +58,9 @@ export const textReporter: Reporter = (report, options) => {
     out.push(c.bold('Needs context'));
     for (const [ruleId, r] of reminders) {
       const where = r.files.size === 1 ? [...r.files][0] : `${r.files.size} files`;
-      out.push(`  ${c.blue('info')}  ${r.message}  ${c.dim(printable(ruleId))}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${where}]`)}`);
+      out.push(
+        `  ${c.blue('info')}  ${r.message}  ${c.dim(printable(ruleId))}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${where}]`)}`,
+      );
     }
     const reasons = new Set([...reminders.values()].map((r) => r.reason));
     for (const reason of reasons) out.push(`  ${c.dim(printable(`Needs context: ${reason}`))}`);
@@ -66,7 +75,8 @@ export const textReporter: Reporter = (report, options) => {
 
   if (report.summary.notes.length > 0) {
     out.push(c.bold('Notes'));
-    for (const n of report.summary.notes) out.push(`  ${c.dim('note')}  ${printable(`${n.file}:${n.line}:${n.column}: ${n.message}`)}`);
+    for (const n of report.summary.notes)
+      out.push(`  ${c.dim('note')}  ${printable(`${n.file}:${n.line}:${n.column}: ${n.message}`)}`);
     out.push('');
   }
 
@@ -111,7 +121,11 @@ function scorecardLines(report: ScanReport, c: ReturnType<typeof createColors>):
 
 function summaryLine(report: ScanReport, c: ReturnType<typeof createColors>): string {
   const { findings, templates, resources, errors } = report.summary;
-  const parts = [`${findings.error} ${plural(findings.error, 'error')}`, `${findings.warning} ${plural(findings.warning, 'warning')}`, `${findings.info} info`];
+  const parts = [
+    `${findings.error} ${plural(findings.error, 'error')}`,
+    `${findings.warning} ${plural(findings.warning, 'warning')}`,
+    `${findings.info} info`,
+  ];
   const scanned = `${templates} ${plural(templates, 'template')}, ${resources} ${plural(resources, 'resource')}`;
   const inputErrors = errors > 0 ? `; ${errors} ${plural(errors, 'input')} could not be read` : '';
   const head = `${findings.total} ${plural(findings.total, 'finding')} (${parts.join(', ')}) in ${scanned}${inputErrors}`;

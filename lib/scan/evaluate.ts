@@ -37,12 +37,22 @@ export interface MachineryLinks {
 }
 
 /** Runs the rules over one assembly, with suppressions applied. */
-export function evaluateAssembly(assembly: Assembly, rules: readonly ConfiguredRule[], options: ReportOptions): AssemblyResult {
+export function evaluateAssembly(
+  assembly: Assembly,
+  rules: readonly ConfiguredRule[],
+  options: ReportOptions,
+): AssemblyResult {
   // a template whose Resources only a macro makes valid is counted and its notes reported, but no rule runs over
   // it (or over an assembly left with no stack): what it deploys is not known
   const checked = assembly.stacks.filter((s) => s.template.checked);
-  const evaluation = evaluate(checked.length === assembly.stacks.length ? assembly : { ...assembly, stacks: checked }, checked.length === 0 ? [] : rules, options);
-  const findings = options.suppressions ? applySuppressions(assembly, evaluation.findings, options.suppressions) : evaluation.findings;
+  const evaluation = evaluate(
+    checked.length === assembly.stacks.length ? assembly : { ...assembly, stacks: checked },
+    checked.length === 0 ? [] : rules,
+    options,
+  );
+  const findings = options.suppressions
+    ? applySuppressions(assembly, evaluation.findings, options.suppressions)
+    : evaluation.findings;
   countSuppressed(assembly, rules, findings, evaluation.stats);
   const notes: Note[] = [];
   const files: string[] = [];
@@ -54,24 +64,33 @@ export function evaluateAssembly(assembly: Assembly, rules: readonly ConfiguredR
     const t = stack.template;
     t.resolver.untracked(() => {
       for (const name of machineryNames(t)) names.push(name);
-      const decided = (id: string): boolean => !['workload', 'account-baseline'].includes(facts.role(t.resources.get(id)!).role);
-      for (const { fn, keys } of nameableFunctions(t, decided)) functions.push({ file: t.file, resource: fn.logicalId, keys });
+      const decided = (id: string): boolean =>
+        !['workload', 'account-baseline'].includes(facts.role(t.resources.get(id)!).role);
+      for (const { fn, keys } of nameableFunctions(t, decided))
+        functions.push({ file: t.file, resource: fn.logicalId, keys });
     });
   }
   for (const stack of assembly.stacks) {
     resources += stack.template.resources.size;
     files.push(stack.template.file);
-    for (const u of stack.template.unresolved) notes.push({ file: stack.template.file, line: u.position.line, column: u.position.column, message: u.message });
+    for (const u of stack.template.unresolved)
+      notes.push({ file: stack.template.file, line: u.position.line, column: u.position.column, message: u.message });
   }
   const machinery = names.length > 0 || functions.length > 0 ? { machinery: { names, functions } } : {};
   return { findings, stats: evaluation.stats, notes, files, resources, ...machinery };
 }
 
 /** A resource whose findings of a rule are all suppressed counts as suppressed for that rule, not failed. */
-function countSuppressed(assembly: Assembly, rules: readonly ConfiguredRule[], findings: readonly Finding[], stats: Map<string, RuleStats>): void {
+function countSuppressed(
+  assembly: Assembly,
+  rules: readonly ConfiguredRule[],
+  findings: readonly Finding[],
+  stats: Map<string, RuleStats>,
+): void {
   const assemblyRules = new Set(rules.filter((c) => isAssemblyRule(c.rule)).map((c) => c.rule.id));
   const active = new Set<string>();
-  const keyOf = (f: Finding): string => `${f.ruleId}\u0000${assemblyRules.has(f.ruleId) ? resourceKey(assembly.file, '') : resourceKey(f.file, f.resource)}`;
+  const keyOf = (f: Finding): string =>
+    `${f.ruleId}\u0000${assemblyRules.has(f.ruleId) ? resourceKey(assembly.file, '') : resourceKey(f.file, f.resource)}`;
   for (const f of findings) if (!f.suppressed && f.ruleId !== INVALID_SUPPRESSION) active.add(keyOf(f));
   for (const f of findings) {
     if (!f.suppressed || active.has(keyOf(f))) continue;

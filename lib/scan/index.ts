@@ -16,7 +16,17 @@ import { scanUnit } from './unit';
 export async function scan(sources: readonly Source[], options: ScanOptions & ParallelOptions): Promise<ScanReport> {
   const prepared = prepareScan(options);
   const listings = await Promise.all(sources.map((s) => s.list(prepared)));
-  return finishScan(prepared, listings, await runUnits(listings.flatMap((l) => l.units), prepared, options, readersOf(sources)), options);
+  return finishScan(
+    prepared,
+    listings,
+    await runUnits(
+      listings.flatMap((l) => l.units),
+      prepared,
+      options,
+      readersOf(sources),
+    ),
+    options,
+  );
 }
 
 /**
@@ -27,11 +37,17 @@ export function scanNow(sources: readonly Source[], options: ScanOptions): ScanR
   const prepared = prepareScan(options);
   const listings = sources.map((s) => listed(s.list(prepared)));
   const readers = readersOf(sources);
-  return finishScan(prepared, listings, listings.flatMap((l) => l.units).map((unit) => scanUnit(unit, prepared, readers)), options);
+  return finishScan(
+    prepared,
+    listings,
+    listings.flatMap((l) => l.units).map((unit) => scanUnit(unit, prepared, readers)),
+    options,
+  );
 }
 
 function listed(listing: Listing | Promise<Listing>): Listing {
-  if (listing instanceof Promise) throw new Error('a source that lists its units asynchronously needs scan(), not scanNow()');
+  if (listing instanceof Promise)
+    throw new Error('a source that lists its units asynchronously needs scan(), not scanNow()');
   return listing;
 }
 

@@ -4,7 +4,15 @@
  */
 import type { Assembly } from '../assembly/model';
 import { applyBaseline, readBaseline } from '../engine/baseline';
-import { cmp, compareFindings, type BaselineSummary, type Finding, type InputErrorEntry, type Note, type ScanReport } from '../engine/finding';
+import {
+  cmp,
+  compareFindings,
+  type BaselineSummary,
+  type Finding,
+  type InputErrorEntry,
+  type Note,
+  type ScanReport,
+} from '../engine/finding';
 import { resourceKey, type ConfiguredRule } from '../engine/runner';
 import { checksRole, isAssemblyRule } from '../engine/rule';
 import { buildScorecard } from '../engine/scorecard';
@@ -21,7 +29,12 @@ import type { UnitResult } from './unit';
  * input error for each path given, so that it does not pass over nothing. A scan of changes (there may be
  * none) and a lenient scan (pre-commit may pass only other YAML files) may find nothing.
  */
-export function finishScan(scan: PreparedScan, listings: readonly Listing[], units: readonly UnitResult[], options: Pick<ScanOptions, 'baseline'>): ScanReport {
+export function finishScan(
+  scan: PreparedScan,
+  listings: readonly Listing[],
+  units: readonly UnitResult[],
+  options: Pick<ScanOptions, 'baseline'>,
+): ScanReport {
   const errors: InputError[] = listings.flatMap((l) => l.errors);
   const results: AssemblyResult[] = [];
   for (const unit of units) {
@@ -31,7 +44,10 @@ export function finishScan(scan: PreparedScan, listings: readonly Listing[], uni
   if (errors.length === 0 && !scan.changed && !scan.lenient && results.every((r) => r.files.length === 0)) {
     for (const e of listings.flatMap((l) => l.nothingFound ?? [])) errors.push(e);
   }
-  return combineResults(results, scan.rules, errors, { ...scan.report, baseline: options.baseline ? { file: options.baseline, cwd: scan.cwd } : undefined });
+  return combineResults(results, scan.rules, errors, {
+    ...scan.report,
+    baseline: options.baseline ? { file: options.baseline, cwd: scan.cwd } : undefined,
+  });
 }
 
 /** Runs rules over assemblies already read and builds the report; used by the CLI, the CDK plugin and tests. */
@@ -71,13 +87,22 @@ export function combineResults(
   findings = withoutMachinery(findings, stats, rules, machineryElsewhere(results));
   let baseline: BaselineSummary | undefined;
   if (options.baseline) {
-    const applied = applyBaseline(findings, readBaseline(options.baseline.file, options.baseline.cwd), options.baseline.file, options.baseline.cwd);
+    const applied = applyBaseline(
+      findings,
+      readBaseline(options.baseline.file, options.baseline.cwd),
+      options.baseline.file,
+      options.baseline.cwd,
+    );
     findings = applied.findings;
     baseline = applied.summary;
   }
   findings.sort(compareFindings);
   const errors: InputErrorEntry[] = inputErrors
-    .map((e) => (e.position ? { file: e.file, line: e.position.line, column: e.position.column, message: e.message } : { file: e.file, message: e.message }))
+    .map((e) =>
+      e.position
+        ? { file: e.file, line: e.position.line, column: e.position.column, message: e.message }
+        : { file: e.file, message: e.message },
+    )
     .sort((a, b) => cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   const counts = { error: 0, warning: 0, info: 0, total: 0 };
   const perRule: Record<string, number> = {};
@@ -120,23 +145,33 @@ function machineryElsewhere(results: readonly AssemblyResult[]): Set<string> {
   const out = new Set<string>();
   if (results.filter((r) => r.machinery).length < 2) return out;
   const namedBy = new Map<string, Set<AssemblyResult>>();
-  for (const r of results) for (const n of r.machinery?.names ?? []) (namedBy.get(n) ?? namedBy.set(n, new Set()).get(n)!).add(r);
+  for (const r of results)
+    for (const n of r.machinery?.names ?? []) (namedBy.get(n) ?? namedBy.set(n, new Set()).get(n)!).add(r);
   for (const r of results) {
     for (const fn of r.machinery?.functions ?? []) {
-      if (fn.keys.some((k) => [...(namedBy.get(k) ?? [])].some((other) => other !== r))) out.add(resourceKey(fn.file, fn.resource));
+      if (fn.keys.some((k) => [...(namedBy.get(k) ?? [])].some((other) => other !== r)))
+        out.add(resourceKey(fn.file, fn.resource));
     }
   }
   return out;
 }
 
 /** The findings without those of rules that do not check machinery on `machinery`, whose statistics are taken back too. */
-function withoutMachinery(findings: Finding[], stats: Map<string, RuleStats>, rules: readonly ConfiguredRule[], machinery: ReadonlySet<string>): Finding[] {
+function withoutMachinery(
+  findings: Finding[],
+  stats: Map<string, RuleStats>,
+  rules: readonly ConfiguredRule[],
+  machinery: ReadonlySet<string>,
+): Finding[] {
   if (machinery.size === 0) return findings;
-  const skipping = new Set(rules.filter((c) => !isAssemblyRule(c.rule) && !checksRole(c.rule, 'machinery')).map((c) => c.rule.id));
+  const skipping = new Set(
+    rules.filter((c) => !isAssemblyRule(c.rule) && !checksRole(c.rule, 'machinery')).map((c) => c.rule.id),
+  );
   for (const id of skipping) {
     const s = stats.get(id);
-    if (s) for (const set of [s.evaluated, s.failed, s.needsContext, s.suppressed]) for (const key of machinery) set.delete(key);
+    if (s)
+      for (const set of [s.evaluated, s.failed, s.needsContext, s.suppressed])
+        for (const key of machinery) set.delete(key);
   }
   return findings.filter((f) => !(skipping.has(f.ruleId) && machinery.has(resourceKey(f.file, f.resource))));
 }
-

@@ -17,9 +17,15 @@ export interface AlarmAdvice {
 
 const LAMBDA: AlarmAdvice = { kind: 'Lambda function', metric: 'Errors (and Throttles)' };
 const REST_API: AlarmAdvice = { kind: 'API Gateway stage', metric: '5XXError (and Latency)' };
-const HTTP_API: AlarmAdvice = { kind: 'API Gateway HTTP/WebSocket API', metric: '5xx (HTTP) or ExecutionError (WebSocket)' };
+const HTTP_API: AlarmAdvice = {
+  kind: 'API Gateway HTTP/WebSocket API',
+  metric: '5xx (HTTP) or ExecutionError (WebSocket)',
+};
 const STATE_MACHINE: AlarmAdvice = { kind: 'State machine', metric: 'ExecutionsFailed (and ExecutionsTimedOut)' };
-const TABLE: AlarmAdvice = { kind: 'DynamoDB table', metric: 'ReadThrottleEvents, WriteThrottleEvents and SystemErrors' };
+const TABLE: AlarmAdvice = {
+  kind: 'DynamoDB table',
+  metric: 'ReadThrottleEvents, WriteThrottleEvents and SystemErrors',
+};
 
 /** Every type that alarm-coverage can check (its `resourceTypes` option picks among them), and what to alarm on. */
 export const ALARM_ADVICE: Readonly<Record<string, AlarmAdvice>> = {
@@ -28,10 +34,17 @@ export const ALARM_ADVICE: Readonly<Record<string, AlarmAdvice>> = {
   'AWS::SQS::Queue': { kind: 'Queue', metric: 'ApproximateAgeOfOldestMessage' },
   'AWS::ApiGateway::Stage': REST_API,
   'AWS::Serverless::Api': { ...REST_API, kind: 'API' },
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': { kind: 'Load balancer', metric: 'HTTPCode_ELB_5XX_Count or UnHealthyHostCount' },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+    kind: 'Load balancer',
+    metric: 'HTTPCode_ELB_5XX_Count or UnHealthyHostCount',
+  },
   'AWS::StepFunctions::StateMachine': STATE_MACHINE,
   'AWS::Serverless::StateMachine': STATE_MACHINE,
-  'AWS::ECS::Service': { kind: 'ECS service', metric: 'CPUUtilization and MemoryUtilization (or RunningTaskCount in ECS/ContainerInsights)', dimensions: 'the ClusterName and ServiceName dimensions' },
+  'AWS::ECS::Service': {
+    kind: 'ECS service',
+    metric: 'CPUUtilization and MemoryUtilization (or RunningTaskCount in ECS/ContainerInsights)',
+    dimensions: 'the ClusterName and ServiceName dimensions',
+  },
   'AWS::DynamoDB::Table': TABLE,
   'AWS::Serverless::SimpleTable': TABLE,
   // supported, off by default: add them to the resourceTypes option
@@ -45,7 +58,12 @@ export const ALARM_ADVICE: Readonly<Record<string, AlarmAdvice>> = {
 };
 
 /** The namespace and metric to suggest (and for a network or gateway load balancer, the dimensions): a load balancer's depend on its type. */
-export function alarmAdvice(type: string, lbType: { known: boolean; value?: unknown }, target: AlarmAdvice, namespaces: readonly string[]): [string, string, string?] {
+export function alarmAdvice(
+  type: string,
+  lbType: { known: boolean; value?: unknown },
+  target: AlarmAdvice,
+  namespaces: readonly string[],
+): [string, string, string?] {
   if (type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
     const t = lbType.known ? lbType.value : undefined;
     // UnHealthyHostCount is published per target group
@@ -59,8 +77,11 @@ export function alarmAdvice(type: string, lbType: { known: boolean; value?: unkn
 /** The dimensions that name the resource, for the message; those of an API SAM creates have known values. */
 export function namingDimensions(resource: Resource, target: AlarmAdvice, dimension: string): string {
   if (resource.implicit) {
-    return resource.type === 'AWS::Serverless::Api' ? 'the ApiName dimension (the stack name) and the Stage dimension (Prod)' : 'the ApiId dimension (!Ref ServerlessHttpApi)';
+    return resource.type === 'AWS::Serverless::Api'
+      ? 'the ApiName dimension (the stack name) and the Stage dimension (Prod)'
+      : 'the ApiId dimension (!Ref ServerlessHttpApi)';
   }
-  if (resource.type === 'AWS::ApiGateway::Stage' || resource.type === 'AWS::Serverless::Api') return 'the ApiName and Stage dimensions';
+  if (resource.type === 'AWS::ApiGateway::Stage' || resource.type === 'AWS::Serverless::Api')
+    return 'the ApiName and Stage dimensions';
   return target.dimensions ?? `the ${dimension} dimension`;
 }

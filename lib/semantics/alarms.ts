@@ -38,7 +38,12 @@ export type ActionKind = 'notify' | 'incident' | 'lambda' | 'ec2' | 'scaling' | 
  */
 export type AlarmResponse = 'alerts' | 'scales' | 'acts' | 'silent' | 'unknown';
 
-const LAMBDA_TYPES = new Set(['AWS::Lambda::Function', 'AWS::Lambda::Alias', 'AWS::Lambda::Version', 'AWS::Serverless::Function']);
+const LAMBDA_TYPES = new Set([
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Alias',
+  'AWS::Lambda::Version',
+  'AWS::Serverless::Function',
+]);
 const SCALING_TYPES = new Set(['AWS::AutoScaling::ScalingPolicy', 'AWS::ApplicationAutoScaling::ScalingPolicy']);
 
 /** What an ARN (or the text an `Fn::Sub` builds one from, `${AWS::Partition}` and all) points at. */
@@ -118,10 +123,17 @@ export const METRIC_IDENTITIES: Readonly<Record<string, MetricIdentity>> = {
   'AWS::SQS::Queue': { namespaces: ['AWS/SQS'], dimension: 'QueueName', nameProperty: 'QueueName' },
   'AWS::ApiGateway::Stage': REST_API,
   'AWS::Serverless::Api': REST_API,
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': { namespaces: ['AWS/ApplicationELB', 'AWS/NetworkELB', 'AWS/GatewayELB'], dimension: 'LoadBalancer' },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+    namespaces: ['AWS/ApplicationELB', 'AWS/NetworkELB', 'AWS/GatewayELB'],
+    dimension: 'LoadBalancer',
+  },
   'AWS::StepFunctions::StateMachine': STATE_MACHINE,
   'AWS::Serverless::StateMachine': STATE_MACHINE,
-  'AWS::ECS::Service': { namespaces: ['AWS/ECS', 'ECS/ContainerInsights'], dimension: 'ServiceName', nameProperty: 'ServiceName' },
+  'AWS::ECS::Service': {
+    namespaces: ['AWS/ECS', 'ECS/ContainerInsights'],
+    dimension: 'ServiceName',
+    nameProperty: 'ServiceName',
+  },
   'AWS::DynamoDB::Table': TABLE,
   'AWS::Serverless::SimpleTable': TABLE,
   'AWS::ApiGatewayV2::Api': HTTP_API,
@@ -129,8 +141,16 @@ export const METRIC_IDENTITIES: Readonly<Record<string, MetricIdentity>> = {
   'AWS::Kinesis::Stream': { namespaces: ['AWS/Kinesis'], dimension: 'StreamName', nameProperty: 'Name' },
   'AWS::SNS::Topic': { namespaces: ['AWS/SNS'], dimension: 'TopicName', nameProperty: 'TopicName' },
   'AWS::Events::Rule': { namespaces: ['AWS/Events'], dimension: 'RuleName', nameProperty: 'Name' },
-  'AWS::RDS::DBInstance': { namespaces: ['AWS/RDS'], dimension: 'DBInstanceIdentifier', nameProperty: 'DBInstanceIdentifier' },
-  'AWS::RDS::DBCluster': { namespaces: ['AWS/RDS'], dimension: 'DBClusterIdentifier', nameProperty: 'DBClusterIdentifier' },
+  'AWS::RDS::DBInstance': {
+    namespaces: ['AWS/RDS'],
+    dimension: 'DBInstanceIdentifier',
+    nameProperty: 'DBInstanceIdentifier',
+  },
+  'AWS::RDS::DBCluster': {
+    namespaces: ['AWS/RDS'],
+    dimension: 'DBClusterIdentifier',
+    nameProperty: 'DBClusterIdentifier',
+  },
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -240,7 +260,11 @@ export class AlarmIndex {
     const refs = template.graph.outgoing(alarm.alarm.logicalId);
     const out: AlarmMetric[] = [];
     if (props.Namespace !== undefined || props.MetricName !== undefined || props.Dimensions !== undefined) {
-      out.push({ alarm, namespaces: namespaces(props.Namespace, template), dims: dimensions(props.Dimensions, ['Properties', 'Dimensions'], refs, template) });
+      out.push({
+        alarm,
+        namespaces: namespaces(props.Namespace, template),
+        dims: dimensions(props.Dimensions, ['Properties', 'Dimensions'], refs, template),
+      });
     }
     const metrics = props.Metrics;
     if (Array.isArray(metrics)) {
@@ -252,7 +276,12 @@ export class AlarmIndex {
           out.push({
             alarm,
             namespaces: namespaces(metric.Namespace, template),
-            dims: dimensions(metric.Dimensions, ['Properties', 'Metrics', j, 'MetricStat', 'Metric', 'Dimensions'], refs, template),
+            dims: dimensions(
+              metric.Dimensions,
+              ['Properties', 'Metrics', j, 'MetricStat', 'Metric', 'Dimensions'],
+              refs,
+              template,
+            ),
           });
         }
       });
@@ -303,13 +332,23 @@ function dimensions(value: unknown, path: JsonPath, refs: readonly Reference[], 
       held.forEach((r) => placed.add(r));
       for (const e of candidates(entry, template)) {
         if (!isPlainObject(e)) continue;
-        dims.push({ name: knownString(template.resolver, e.Name), refs: new Set(held.map((r) => r.to)), texts: textOptions(template.resolver, e.Value) });
+        dims.push({
+          name: knownString(template.resolver, e.Name),
+          refs: new Set(held.map((r) => r.to)),
+          texts: textOptions(template.resolver, e.Value),
+        });
       }
     });
   } else {
     for (const list of candidates(value, template)) {
       if (!Array.isArray(list)) continue;
-      for (const e of list) if (isPlainObject(e)) dims.push({ name: knownString(template.resolver, e.Name), refs: new Set(), texts: textOptions(template.resolver, e.Value) });
+      for (const e of list)
+        if (isPlainObject(e))
+          dims.push({
+            name: knownString(template.resolver, e.Name),
+            refs: new Set(),
+            texts: textOptions(template.resolver, e.Value),
+          });
     }
   }
   const rest = under.filter((r) => !placed.has(r));
@@ -342,11 +381,16 @@ interface Identities {
 
 /** Whether the dimensions of one metric name the resource (and, for an API, its stage). */
 function names(metric: AlarmMetric, identity: MetricIdentity, idents: Identities): boolean {
-  if (metric.namespaces !== undefined && !metric.namespaces.some((ns) => identity.namespaces.includes(ns))) return false;
+  if (metric.namespaces !== undefined && !metric.namespaces.some((ns) => identity.namespaces.includes(ns)))
+    return false;
   if (idents.stage) {
     // an API alarm: it names the API; when it also names a stage, that stage
     const stage = idents.stage;
-    const api = metric.dims.some((d) => (d.name === undefined || d.name === 'ApiName') && (dimNames(d, idents.main) || (idents.main.open === true && d.name === 'ApiName')));
+    const api = metric.dims.some(
+      (d) =>
+        (d.name === undefined || d.name === 'ApiName') &&
+        (dimNames(d, idents.main) || (idents.main.open === true && d.name === 'ApiName')),
+    );
     const stages = metric.dims.filter((d) => d.name === 'Stage');
     if (api && (stages.length === 0 || stages.some((d) => dimNames(d, stage)))) return true;
     // referring to the stage resource itself is enough to identify it
@@ -370,22 +414,29 @@ function identities(resource: Resource, identity: MetricIdentity, template: Temp
     case 'AWS::ApiGateway::Stage': {
       const api = restApiOf(props.RestApiId, template);
       // an API outside the template, or named by the title of its OpenAPI body: its name is not known here
-      const main: Identity = api && api.properties.Name !== undefined
-        ? { dimension: 'ApiName', refs: new Set([api.logicalId]), texts: new Set(nameTexts(api.properties.Name)) }
-        : { dimension: 'ApiName', refs: new Set(api ? [api.logicalId] : []), texts: new Set(), open: true };
+      const main: Identity =
+        api && api.properties.Name !== undefined
+          ? { dimension: 'ApiName', refs: new Set([api.logicalId]), texts: new Set(nameTexts(api.properties.Name)) }
+          : { dimension: 'ApiName', refs: new Set(api ? [api.logicalId] : []), texts: new Set(), open: true };
       return { main, stage: { dimension: 'Stage', refs: new Set([id]), texts: new Set(nameTexts(props.StageName)) } };
     }
     case 'AWS::Serverless::Api': {
       // SAM names the RestApi after `Name`; without it, after the title of the OpenAPI definition: the stack name
       // when SAM generates it, unknown here when the template supplies it. `!Ref Api` is the RestApi.
       const ownDefinition = props.DefinitionBody !== undefined || props.DefinitionUri !== undefined;
-      const apiNames = props.Name !== undefined ? nameTexts(props.Name) : ownDefinition ? [] : nameTexts({ Ref: 'AWS::StackName' });
+      const apiNames =
+        props.Name !== undefined ? nameTexts(props.Name) : ownDefinition ? [] : nameTexts({ Ref: 'AWS::StackName' });
       const stageNames = nameTexts(props.StageName);
       const stageTexts = new Set([...stageNames, `\${${id}.Stage}`]);
       // SAM's generated stage resource: <Api><StageName>Stage
       for (const s of stageNames) stageTexts.add(`\${${id}${s.replace(/[^A-Za-z0-9]/g, '')}Stage}`);
       return {
-        main: { dimension: 'ApiName', refs: new Set([id]), texts: new Set(apiNames), open: props.Name === undefined && ownDefinition },
+        main: {
+          dimension: 'ApiName',
+          refs: new Set([id]),
+          texts: new Set(apiNames),
+          open: props.Name === undefined && ownDefinition,
+        },
         stage: { dimension: 'Stage', refs: new Set(), texts: stageTexts },
       };
     }
@@ -393,10 +444,22 @@ function identities(resource: Resource, identity: MetricIdentity, template: Temp
     case 'AWS::Serverless::StateMachine': {
       // the dimension is the ARN: a literal ARN matches on its name part
       const names = nameTexts(resource.type === 'AWS::Serverless::StateMachine' ? props.Name : props.StateMachineName);
-      return { main: { dimension: identity.dimension, refs: new Set([id]), texts: new Set(names.map((n) => `:stateMachine:${n}`)) } };
+      return {
+        main: {
+          dimension: identity.dimension,
+          refs: new Set([id]),
+          texts: new Set(names.map((n) => `:stateMachine:${n}`)),
+        },
+      };
     }
     default:
-      return { main: { dimension: identity.dimension, refs: new Set([id]), texts: new Set(identity.nameProperty ? nameTexts(props[identity.nameProperty]) : []) } };
+      return {
+        main: {
+          dimension: identity.dimension,
+          refs: new Set([id]),
+          texts: new Set(identity.nameProperty ? nameTexts(props[identity.nameProperty]) : []),
+        },
+      };
   }
 }
 

@@ -8,5 +8,7 @@ import { verdictAt, type Verdict } from './verdict';
  * name is read from is not recorded as an assumption of the finding.
  */
 export function createsStage(template: Template, deployment: Resource): Verdict {
-  return template.resolver.untracked(() => verdictAt(template, deployment, 'Properties.StageName', (v) => typeof v === 'string' && v !== ''));
+  return template.resolver.untracked(() =>
+    verdictAt(template, deployment, 'Properties.StageName', (v) => typeof v === 'string' && v !== ''),
+  );
 }

@@ -38,7 +38,9 @@ export class StackFacts {
     let list = this.deployedByType.get(type);
     if (!list) {
       const t = this.template;
-      list = t.resolver.untracked(() => t.resourcesOfType(type).filter((r) => !t.isExcluded(r) && this.role(r).role !== 'cdk-internal'));
+      list = t.resolver.untracked(() =>
+        t.resourcesOfType(type).filter((r) => !t.isExcluded(r) && this.role(r).role !== 'cdk-internal'),
+      );
       this.deployedByType.set(type, list);
     }
     return list;
@@ -98,7 +100,11 @@ export class AppFacts {
 
   /** The resources of a type that count (see {@link StackFacts.deployed}) in every stack, with their stack. */
   deployed(type: string): { stack: Stack; resource: Resource }[] {
-    return this.assembly.stacks.flatMap((stack) => this.of(stack).deployed(type).map((resource) => ({ stack, resource })));
+    return this.assembly.stacks.flatMap((stack) =>
+      this.of(stack)
+        .deployed(type)
+        .map((resource) => ({ stack, resource })),
+    );
   }
 
   /** The facts of one stack of the assembly. */

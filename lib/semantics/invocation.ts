@@ -20,8 +20,20 @@ export type InvocationMode = 'sync' | 'async' | 'poll';
 
 /** The service that invokes, as rules and options name it. */
 export type InvokingService =
-  | 'apigateway' | 'alb' | 'function-url' | 'appsync' | 'stepfunctions' | 'cognito' | 'cloudfront'
-  | 'sns' | 's3' | 'eventbridge' | 'schedule' | 'cloudwatch-logs' | 'iot' | 'ses'
+  | 'apigateway'
+  | 'alb'
+  | 'function-url'
+  | 'appsync'
+  | 'stepfunctions'
+  | 'cognito'
+  | 'cloudfront'
+  | 'sns'
+  | 's3'
+  | 'eventbridge'
+  | 'schedule'
+  | 'cloudwatch-logs'
+  | 'iot'
+  | 'ses'
   | 'event-source';
 
 /** One way a function or state machine is invoked. */
@@ -113,12 +125,15 @@ export function invokersOf(template: Template, target: Resource): Invoker[] {
     seen.add(family(invoker.service));
     found.push(invoker);
   };
-  if (target.type === SAM_FUNCTION || target.type === 'AWS::Serverless::StateMachine') for (const e of samEventInvokers(template, target)) add(e);
+  if (target.type === SAM_FUNCTION || target.type === 'AWS::Serverless::StateMachine')
+    for (const e of samEventInvokers(template, target)) add(e);
   const visit = (entry: Resource, hops: number): void => {
     for (const { resource: from, references } of referrers(template, entry.logicalId)) {
       for (const ref of references) {
         if (from.type === 'AWS::Lambda::Permission') {
-          const p = pathStartsWith(ref.path, ['Properties', 'FunctionName']) ? permissionInvoker(from, ref, template) : undefined;
+          const p = pathStartsWith(ref.path, ['Properties', 'FunctionName'])
+            ? permissionInvoker(from, ref, template)
+            : undefined;
           if (p) permissions.push(p);
           continue;
         }
@@ -126,7 +141,13 @@ export function invokersOf(template: Template, target: Resource): Invoker[] {
         if (invoker) add(invoker);
       }
       // an alias or a version of the function is invoked the same way
-      if (lambda && hops === 0 && ALIASES.includes(from.type) && references.some((r) => pathStartsWith(r.path, ['Properties', 'FunctionName']))) visit(from, 1);
+      if (
+        lambda &&
+        hops === 0 &&
+        ALIASES.includes(from.type) &&
+        references.some((r) => pathStartsWith(r.path, ['Properties', 'FunctionName']))
+      )
+        visit(from, 1);
     }
   };
   visit(target, 0);
@@ -154,7 +175,8 @@ function samEventInvokers(template: Template, target: Resource): Invoker[] {
       const sqs = template.valueAt(target, [...event.path, 'SqsSubscription']);
       // unknown: it may be either
       if (!sqs.known) continue;
-      if (sqs.value !== undefined && sqs.value !== false && sqs.value !== 'false') [service, mode] = ['event-source', 'poll'];
+      if (sqs.value !== undefined && sqs.value !== false && sqs.value !== 'false')
+        [service, mode] = ['event-source', 'poll'];
     }
     out.push({ mode, service, via: `its ${event.type} event ${event.name}`, from: target, event: event.name });
   }
@@ -167,12 +189,20 @@ function classify(template: Template, from: Resource, ref: Reference, lambda: bo
   if (p[0] !== 'Properties') return undefined;
   const id = from.logicalId;
   const where = p[1];
-  const is = (mode: InvocationMode, service: InvokingService, via: string): Invoker => ({ mode, service, via, from, reference: ref });
+  const is = (mode: InvocationMode, service: InvokingService, via: string): Invoker => ({
+    mode,
+    service,
+    via,
+    from,
+    reference: ref,
+  });
   switch (from.type) {
     case 'AWS::ApiGateway::Method': {
       if (where !== 'Integration' || (lambda && p[2] !== 'Uri')) return undefined;
       const type = stringAt(template, from, 'Properties.Integration.Type');
-      return (lambda ? type === 'AWS_PROXY' || type === 'AWS' : type === 'AWS') ? is('sync', 'apigateway', `method ${id}`) : undefined;
+      return (lambda ? type === 'AWS_PROXY' || type === 'AWS' : type === 'AWS')
+        ? is('sync', 'apigateway', `method ${id}`)
+        : undefined;
     }
     case 'AWS::ApiGateway::Authorizer':
       return lambda && where === 'AuthorizerUri' ? is('sync', 'apigateway', `authorizer ${id}`) : undefined;
@@ -184,7 +214,10 @@ function classify(template: Template, from: Resource, ref: Reference, lambda: bo
     case 'AWS::Serverless::Api':
     case 'AWS::ApiGatewayV2::Api':
     case 'AWS::Serverless::HttpApi':
-      return (where === 'Body' || where === 'DefinitionBody') && p.some((s) => typeof s === 'string' && OPENAPI_INVOKE_KEYS.has(s)) ? is('sync', 'apigateway', `API ${id}`) : undefined;
+      return (where === 'Body' || where === 'DefinitionBody') &&
+        p.some((s) => typeof s === 'string' && OPENAPI_INVOKE_KEYS.has(s))
+        ? is('sync', 'apigateway', `API ${id}`)
+        : undefined;
     case 'AWS::ElasticLoadBalancingV2::TargetGroup':
       return lambda && where === 'Targets' ? is('sync', 'alb', `target group ${id}`) : undefined;
     case 'AWS::Lambda::Url':
@@ -193,11 +226,15 @@ function classify(template: Template, from: Resource, ref: Reference, lambda: bo
       return lambda && where === 'LambdaConfig' ? is('sync', 'appsync', `AppSync data source ${id}`) : undefined;
     case 'AWS::StepFunctions::StateMachine':
     case 'AWS::Serverless::StateMachine':
-      return where === 'Definition' || where === 'DefinitionString' || where === 'DefinitionSubstitutions' ? is('sync', 'stepfunctions', `state machine ${id}`) : undefined;
+      return where === 'Definition' || where === 'DefinitionString' || where === 'DefinitionSubstitutions'
+        ? is('sync', 'stepfunctions', `state machine ${id}`)
+        : undefined;
     case 'AWS::Cognito::UserPool':
       return lambda && where === 'LambdaConfig' ? is('sync', 'cognito', `Cognito user pool ${id}`) : undefined;
     case 'AWS::CloudFront::Distribution':
-      return lambda && p.includes('LambdaFunctionAssociations') ? is('sync', 'cloudfront', `CloudFront distribution ${id}`) : undefined;
+      return lambda && p.includes('LambdaFunctionAssociations')
+        ? is('sync', 'cloudfront', `CloudFront distribution ${id}`)
+        : undefined;
     case 'AWS::Lambda::EventSourceMapping':
       return lambda && where === 'FunctionName' ? is('poll', 'event-source', `event source mapping ${id}`) : undefined;
     case 'AWS::SNS::Subscription': {
@@ -209,13 +246,19 @@ function classify(template: Template, from: Resource, ref: Reference, lambda: bo
       return lambda && where === 'Subscription' ? is('async', 'sns', `SNS topic ${id}`) : undefined;
     case 'AWS::Events::Rule':
       if (where !== 'Targets' || eventRuleDisabled(template, from)) return undefined;
-      return isScheduledRule(template, from) ? is('async', 'schedule', `scheduled rule ${id}`) : is('async', 'eventbridge', `EventBridge rule ${id}`);
+      return isScheduledRule(template, from)
+        ? is('async', 'schedule', `scheduled rule ${id}`)
+        : is('async', 'eventbridge', `EventBridge rule ${id}`);
     case 'AWS::Scheduler::Schedule':
-      return pathStartsWith(p, ['Properties', 'Target', 'Arn']) && !eventRuleDisabled(template, from) ? is('async', 'schedule', `schedule ${id}`) : undefined;
+      return pathStartsWith(p, ['Properties', 'Target', 'Arn']) && !eventRuleDisabled(template, from)
+        ? is('async', 'schedule', `schedule ${id}`)
+        : undefined;
     case 'AWS::S3::Bucket':
       return lambda && p.includes('LambdaConfigurations') ? is('async', 's3', `S3 bucket ${id}`) : undefined;
     case 'AWS::Logs::SubscriptionFilter':
-      return lambda && where === 'DestinationArn' ? is('async', 'cloudwatch-logs', `log subscription filter ${id}`) : undefined;
+      return lambda && where === 'DestinationArn'
+        ? is('async', 'cloudwatch-logs', `log subscription filter ${id}`)
+        : undefined;
     case 'AWS::IoT::TopicRule':
       return lambda && p.includes('Lambda') ? is('async', 'iot', `IoT rule ${id}`) : undefined;
     case 'AWS::SES::ReceiptRule': {
@@ -232,9 +275,13 @@ function classify(template: Template, from: Resource, ref: Reference, lambda: bo
 
 /** A permission for a service; for EventBridge, a scheduled rule named in SourceArn makes it a schedule. */
 function permissionInvoker(permission: Resource, ref: Reference, template: Template): Invoker | undefined {
-  const principal = knownString(template.resolver, permission.properties.Principal) ?? writtenText(permission.properties.Principal, '*');
+  const principal =
+    knownString(template.resolver, permission.properties.Principal) ??
+    writtenText(permission.properties.Principal, '*');
   if (principal === undefined) return undefined;
-  const match = PRINCIPALS.find(([re]) => re.test(principal.replace(/\$\{AWS::Region\}/g, 'region').replace(/\$\{AWS::URLSuffix\}/g, 'amazonaws.com')));
+  const match = PRINCIPALS.find(([re]) =>
+    re.test(principal.replace(/\$\{AWS::Region\}/g, 'region').replace(/\$\{AWS::URLSuffix\}/g, 'amazonaws.com')),
+  );
   if (!match) return undefined;
   let [, service] = match;
   const mode = match[2];
@@ -246,7 +293,14 @@ function permissionInvoker(permission: Resource, ref: Reference, template: Templ
       .find((r) => r?.type === 'AWS::Events::Rule');
     if (rule && isScheduledRule(template, rule)) service = 'schedule';
   }
-  return { mode, service, via: `${SERVICE_NAMES[service]} (through permission ${permission.logicalId})`, from: permission, reference: ref, permission: true };
+  return {
+    mode,
+    service,
+    via: `${SERVICE_NAMES[service]} (through permission ${permission.logicalId})`,
+    from: permission,
+    reference: ref,
+    permission: true,
+  };
 }
 
 function isScheduledRule(template: Template, rule: Resource): boolean {

@@ -13,7 +13,14 @@ const DLQ_NAME = /dead[-_ ]?letter|dlq/i;
 
 /** Is `ref` a reference from a dead-letter setting (a redrive policy, a DLQ, an on-failure destination)? */
 export function isDeadLetterReference(ref: Reference): boolean {
-  return ref.kind !== 'DependsOn' && ref.path.some((seg, i) => typeof seg === 'string' && (DEAD_LETTER_SEGMENTS.has(seg) || (seg === 'OnFailure' && ref.path[i + 1] === 'Destination')));
+  return (
+    ref.kind !== 'DependsOn' &&
+    ref.path.some(
+      (seg, i) =>
+        typeof seg === 'string' &&
+        (DEAD_LETTER_SEGMENTS.has(seg) || (seg === 'OnFailure' && ref.path[i + 1] === 'Destination')),
+    )
+  );
 }
 
 /**
@@ -21,7 +28,8 @@ export function isDeadLetterReference(ref: Reference): boolean {
  * redrive from source queues (`RedriveAllowPolicy`), or when its logical id or name says so.
  */
 export function isDeadLetterQueue(queue: Resource, template: Template): boolean {
-  if (referrers(template, queue.logicalId).some(({ references }) => references.some(isDeadLetterReference))) return true;
+  if (referrers(template, queue.logicalId).some(({ references }) => references.some(isDeadLetterReference)))
+    return true;
   const allow = template.valueAt(queue, 'Properties.RedriveAllowPolicy');
   if (!allow.known || (isSet(allow.value) && redrivePermission(allow.value) !== 'denyAll')) return true;
   if (DLQ_NAME.test(queue.logicalId)) return true;

@@ -8,7 +8,8 @@ import { valuesAt } from './values';
 import { isSetAt, verdictAt, type Verdict } from './verdict';
 
 /** Engine family used in messages and options. */
-export type EngineFamily = 'mysql' | 'mariadb' | 'postgres' | 'oracle' | 'sqlserver' | 'db2' | 'aurora-mysql' | 'aurora-postgresql' | 'custom';
+export type EngineFamily =
+  'mysql' | 'mariadb' | 'postgres' | 'oracle' | 'sqlserver' | 'db2' | 'aurora-mysql' | 'aurora-postgresql' | 'custom';
 
 /** The `Engine` value, lowercased; `null` when it cannot be known, undefined when it is not set. */
 export function engineOf(template: Template, resource: Resource): string | null | undefined {
@@ -29,7 +30,12 @@ export function effectiveEngine(template: Template, resource: Resource): string 
   for (const ref of template.graph.outgoing(resource.logicalId)) {
     if (ref.path[0] !== 'Properties' || !ENGINE_SOURCES.has(String(ref.path[1]))) continue;
     const source = template.resources.get(ref.to);
-    if (!source || source === resource || (source.type !== 'AWS::RDS::DBInstance' && source.type !== 'AWS::RDS::DBCluster')) continue;
+    if (
+      !source ||
+      source === resource ||
+      (source.type !== 'AWS::RDS::DBInstance' && source.type !== 'AWS::RDS::DBCluster')
+    )
+      continue;
     const engine = engineOf(template, source);
     if (engine !== undefined) return engine;
   }
@@ -89,7 +95,10 @@ export function keepsOwnData(template: Template, instance: Resource): Verdict {
  * when `DBClusterIdentifier` refers to a cluster of this template; `member` without it when the cluster is
  * named some other way (a literal, a parameter, an import); `unknown` when whether it is set is unknown.
  */
-export function clusterOf(template: Template, instance: Resource): { kind: 'none' } | { kind: 'member'; cluster?: Resource } | { kind: 'unknown' } {
+export function clusterOf(
+  template: Template,
+  instance: Resource,
+): { kind: 'none' } | { kind: 'member'; cluster?: Resource } | { kind: 'unknown' } {
   const set = isSetAt(template, instance, 'Properties.DBClusterIdentifier').verdict;
   if (set === false) return { kind: 'none' };
   const cluster = referredUnder(template, instance, ['Properties', 'DBClusterIdentifier'], ['AWS::RDS::DBCluster'])[0];
@@ -98,13 +107,15 @@ export function clusterOf(template: Template, instance: Resource): { kind: 'none
   return { kind: 'member', cluster };
 }
 
-
 /**
  * What kind of cluster an `AWS::RDS::DBCluster` is: Aurora (provisioned or Serverless v2, whose instances are
  * `AWS::RDS::DBInstance` resources), Aurora Serverless v1 (`EngineMode: serverless`, no instances), or a
  * Multi-AZ DB cluster (MySQL or PostgreSQL with `DBClusterInstanceClass`, no instance resources).
  */
-export function clusterKind(template: Template, cluster: Resource): 'aurora' | 'aurora-serverless-v1' | 'multi-az' | undefined {
+export function clusterKind(
+  template: Template,
+  cluster: Resource,
+): 'aurora' | 'aurora-serverless-v1' | 'multi-az' | undefined {
   const engine = engineOf(template, cluster);
   if (typeof engine === 'string') {
     if (isAuroraEngine(engine)) {

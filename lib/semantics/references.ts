@@ -17,7 +17,12 @@ export interface Referrer {
  * The resources (of `types`, or any type) that refer to `logicalId`, with the references, in template order.
  * Resources whose Condition is known to be false are left out; `DependsOn` counts only with `dependsOn: true`.
  */
-export function referrers(template: Template, logicalId: string, types?: readonly string[], options: { dependsOn?: boolean } = {}): Referrer[] {
+export function referrers(
+  template: Template,
+  logicalId: string,
+  types?: readonly string[],
+  options: { dependsOn?: boolean } = {},
+): Referrer[] {
   const byResource = new Map<string, Referrer>();
   for (const ref of template.graph.incoming(logicalId)) {
     if (ref.kind === 'DependsOn' && !options.dependsOn) continue;
@@ -31,7 +36,12 @@ export function referrers(template: Template, logicalId: string, types?: readonl
 }
 
 /** Resources of the given types that `resource` refers to from under `prefix` (e.g. the queue a RedrivePolicy names). */
-export function referredUnder(template: Template, resource: Resource, prefix: JsonPath, types?: readonly string[]): Resource[] {
+export function referredUnder(
+  template: Template,
+  resource: Resource,
+  prefix: JsonPath,
+  types?: readonly string[],
+): Resource[] {
   const out: Resource[] = [];
   for (const ref of template.graph.outgoing(resource.logicalId)) {
     if (ref.kind === 'DependsOn' || !pathStartsWith(ref.path, prefix)) continue;

@@ -38,12 +38,28 @@ export interface RoleOf {
 const WORKLOAD: RoleOf = { role: 'workload', why: 'a workload resource' };
 
 /** Properties through which deployment and compliance machinery names the function it runs. */
-const MACHINERY_PROPERTIES: readonly { readonly test: (type: string) => boolean; readonly path: readonly string[]; readonly what: string }[] = [
-  { test: (t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource', path: ['Properties', 'ServiceToken'], what: 'backs custom resource' },
+const MACHINERY_PROPERTIES: readonly {
+  readonly test: (type: string) => boolean;
+  readonly path: readonly string[];
+  readonly what: string;
+}[] = [
+  {
+    test: (t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource',
+    path: ['Properties', 'ServiceToken'],
+    what: 'backs custom resource',
+  },
   { test: (t) => t === 'AWS::CloudFormation::Macro', path: ['Properties', 'FunctionName'], what: 'runs macro' },
-  { test: (t) => t === 'AWS::CloudFormation::LambdaHook', path: ['Properties', 'LambdaFunction'], what: 'runs CloudFormation hook' },
+  {
+    test: (t) => t === 'AWS::CloudFormation::LambdaHook',
+    path: ['Properties', 'LambdaFunction'],
+    what: 'runs CloudFormation hook',
+  },
   { test: (t) => t === 'AWS::Config::ConfigRule', path: ['Properties', 'Source'], what: 'evaluates AWS Config rule' },
-  { test: (t) => t === 'AWS::Config::OrganizationConfigRule', path: ['Properties', 'OrganizationCustomRuleMetadata'], what: 'evaluates AWS Config rule' },
+  {
+    test: (t) => t === 'AWS::Config::OrganizationConfigRule',
+    path: ['Properties', 'OrganizationCustomRuleMetadata'],
+    what: 'evaluates AWS Config rule',
+  },
 ];
 
 /** Environment variables through which the CDK provider framework names the user's handlers. */
@@ -89,7 +105,8 @@ export function cdkInternalResources(stack: Pick<Stack, 'template' | 'frameworkR
   const out = new Set(stack.frameworkResources ?? []);
   if (!synthesizedByCdk(template)) return out;
   for (const r of template.resources.values()) {
-    if (r.constructPath !== undefined ? isFrameworkPath(r.constructPath) : isCdkInternalId(r.logicalId)) out.add(r.logicalId);
+    if (r.constructPath !== undefined ? isFrameworkPath(r.constructPath) : isCdkInternalId(r.logicalId))
+      out.add(r.logicalId);
   }
   return out;
 }
@@ -117,7 +134,10 @@ function machineryFunctions(template: Template, internal: ReadonlySet<string>): 
   }
   // a function that machinery calls, named in its environment (the CDK provider framework's onEvent function
   // and the user's handlers; a macro that emits custom resources backed by another function), is machinery too
-  const queue = [...out.keys(), ...[...internal].filter((id) => FUNCTION_TYPES.includes(template.resources.get(id)?.type ?? ''))];
+  const queue = [
+    ...out.keys(),
+    ...[...internal].filter((id) => FUNCTION_TYPES.includes(template.resources.get(id)?.type ?? '')),
+  ];
   for (let i = 0; i < queue.length; i++) {
     const caller = queue[i];
     for (const ref of template.graph.outgoing(caller)) {
@@ -125,7 +145,9 @@ function machineryFunctions(template: Template, internal: ReadonlySet<string>): 
       const callee = functionBehind(template, ref.to);
       if (!callee) continue;
       const variable = String(ref.path[3] ?? 'its environment');
-      const why = CDK_PROVIDER_VARIABLES.has(variable) ? `is a handler of the CDK provider framework function ${caller}` : `is named by machinery function ${caller} (${variable})`;
+      const why = CDK_PROVIDER_VARIABLES.has(variable)
+        ? `is a handler of the CDK provider framework function ${caller}`
+        : `is named by machinery function ${caller} (${variable})`;
       if (mark(callee.logicalId, why)) queue.push(callee.logicalId);
     }
   }
@@ -133,7 +155,10 @@ function machineryFunctions(template: Template, internal: ReadonlySet<string>): 
 }
 
 /** Greengrass function definitions (and their versions): the functions they deploy to core devices are named under `Functions`. */
-const GREENGRASS_DEFINITIONS = new Set(['AWS::Greengrass::FunctionDefinition', 'AWS::Greengrass::FunctionDefinitionVersion']);
+const GREENGRASS_DEFINITIONS = new Set([
+  'AWS::Greengrass::FunctionDefinition',
+  'AWS::Greengrass::FunctionDefinitionVersion',
+]);
 
 /** Functions that a Greengrass function definition deploys to core devices, and that nothing in the AWS cloud invokes. */
 function edgeFunctions(template: Template): Map<string, string> {
@@ -143,7 +168,8 @@ function edgeFunctions(template: Template): Map<string, string> {
       for (const ref of template.graph.outgoing(definition.logicalId)) {
         if (!ref.path.includes('Functions')) continue;
         const fn = functionBehind(template, ref.to);
-        if (fn && !out.has(fn.logicalId) && !hasWorkloadInvoker(template, fn)) out.set(fn.logicalId, `runs on Greengrass core devices (function definition ${definition.logicalId})`);
+        if (fn && !out.has(fn.logicalId) && !hasWorkloadInvoker(template, fn))
+          out.set(fn.logicalId, `runs on Greengrass core devices (function definition ${definition.logicalId})`);
       }
     }
   }
@@ -194,7 +220,10 @@ export function machineryNames(template: Template): string[] {
  * The functions of a template that are machinery when another template's machinery names one of their keys:
  * those without a role of their own (`decided`) and without a workload invoker, each with its keys.
  */
-export function nameableFunctions(template: Template, decided: (logicalId: string) => boolean): { fn: Resource; keys: string[] }[] {
+export function nameableFunctions(
+  template: Template,
+  decided: (logicalId: string) => boolean,
+): { fn: Resource; keys: string[] }[] {
   const out: { fn: Resource; keys: string[] }[] = [];
   for (const fn of functions(template)) {
     if (decided(fn.logicalId)) continue;
@@ -263,7 +292,11 @@ export class Roles {
       for (const [id, why] of edgeFunctions(template)) if (!roles!.has(id)) roles!.set(id, { role: 'edge', why });
       for (const { fn, keys } of nameableFunctions(template, (id) => roles!.has(id))) {
         const key = keys.find(named);
-        if (key) roles!.set(fn.logicalId, { role: 'machinery', why: `is named by the machinery of another stack (${key.replace(':', ' ')})` });
+        if (key)
+          roles!.set(fn.logicalId, {
+            role: 'machinery',
+            why: `is named by the machinery of another stack (${key.replace(':', ' ')})`,
+          });
       }
     });
     this.byStack.set(stack, roles);
@@ -276,7 +309,8 @@ export class Roles {
     if (!this.crossNamed) {
       this.crossNamed = new Map();
       for (const s of this.assembly.stacks) {
-        for (const k of s.template.resolver.untracked(() => machineryNames(s.template))) (this.crossNamed.get(k) ?? this.crossNamed.set(k, new Set()).get(k)!).add(s);
+        for (const k of s.template.resolver.untracked(() => machineryNames(s.template)))
+          (this.crossNamed.get(k) ?? this.crossNamed.set(k, new Set()).get(k)!).add(s);
       }
     }
     const named = this.crossNamed;

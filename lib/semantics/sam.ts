@@ -19,7 +19,11 @@ export function samEvents(resource: Resource, template: Template): SamEvent[] {
   if (!events.known || !isPlainObject(events.value)) return [];
   return Object.keys(events.value).map((name) => {
     const type = template.valueAt(resource, ['Properties', 'Events', name, 'Type']);
-    return { name, type: type.known && typeof type.value === 'string' ? type.value : undefined, path: ['Properties', 'Events', name, 'Properties'] };
+    return {
+      name,
+      type: type.known && typeof type.value === 'string' ? type.value : undefined,
+      path: ['Properties', 'Events', name, 'Properties'],
+    };
   });
 }
 

@@ -7,7 +7,10 @@
 export const FUNCTION_TYPES: readonly string[] = ['AWS::Lambda::Function', 'AWS::Serverless::Function'];
 
 /** State machines. */
-export const STATE_MACHINE_TYPES: readonly string[] = ['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine'];
+export const STATE_MACHINE_TYPES: readonly string[] = [
+  'AWS::StepFunctions::StateMachine',
+  'AWS::Serverless::StateMachine',
+];
 
 /** What runs the workload's code. */
 export const COMPUTE_TYPES: readonly string[] = [

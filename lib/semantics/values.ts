@@ -133,7 +133,12 @@ function withKey(obj: Record<string, unknown>, key: string, v: unknown): Record<
  * step at a time so that each branch of an `Fn::If` on the way is followed on its own: a branch that leaves
  * the property out stays visible even when the other branch holds a value known only at deployment.
  */
-export function valuesAt(resolver: Resolver, root: unknown, path: string | JsonPath, options: BranchOptions = {}): unknown[] {
+export function valuesAt(
+  resolver: Resolver,
+  root: unknown,
+  path: string | JsonPath,
+  options: BranchOptions = {},
+): unknown[] {
   let current: unknown[] = [root];
   for (const seg of parsePath(path)) {
     const next: unknown[] = [];
@@ -161,13 +166,19 @@ function shallowValues(resolver: Resolver, value: unknown, options: BranchOption
   const fn = asIntrinsic(value);
   if (fn?.name === 'Fn::If' && Array.isArray(fn.arg) && fn.arg.length === 3 && typeof fn.arg[0] === 'string') {
     const condition = options.everyBranch ? undefined : resolver.condition(fn.arg[0]);
-    if (typeof condition === 'boolean') return shallowValues(resolver, condition ? fn.arg[1] : fn.arg[2], options, depth + 1);
-    return [...shallowValues(resolver, fn.arg[1], options, depth + 1), ...shallowValues(resolver, fn.arg[2], options, depth + 1)];
+    if (typeof condition === 'boolean')
+      return shallowValues(resolver, condition ? fn.arg[1] : fn.arg[2], options, depth + 1);
+    return [
+      ...shallowValues(resolver, fn.arg[1], options, depth + 1),
+      ...shallowValues(resolver, fn.arg[2], options, depth + 1),
+    ];
   }
   const r = resolver.resolve(value);
   if (r.known) return [r.value];
   if (!r.alternatives) return [UNKNOWN];
-  return options.everyBranch ? r.alternatives.flatMap((a) => shallowValues(resolver, a, options, depth + 1)) : [...r.alternatives];
+  return options.everyBranch
+    ? r.alternatives.flatMap((a) => shallowValues(resolver, a, options, depth + 1))
+    : [...r.alternatives];
 }
 
 /**
@@ -229,7 +240,8 @@ export function textOptions(resolver: Resolver, value: unknown): string[] {
   if (value === undefined) return [];
   const r = resolver.deep(value);
   if (r.known) return typeof r.value === 'string' || typeof r.value === 'number' ? [String(r.value)] : [];
-  if (r.alternatives) return r.alternatives.flatMap((a) => (typeof a === 'string' || typeof a === 'number' ? [String(a)] : []));
+  if (r.alternatives)
+    return r.alternatives.flatMap((a) => (typeof a === 'string' || typeof a === 'number' ? [String(a)] : []));
   const written = writtenText(value);
   return written === undefined ? [] : [written];
 }

@@ -25,12 +25,22 @@ export function judge(r: Resolved, predicate: (value: unknown) => boolean): Judg
 }
 
 /** {@link judge} for the value at `path` of any resource of the template, e.g. `'Properties.TracingConfig.Mode'`. */
-export function judgeAt(template: Template, resource: Resource, path: string | JsonPath, predicate: (value: unknown) => boolean): Judged {
+export function judgeAt(
+  template: Template,
+  resource: Resource,
+  path: string | JsonPath,
+  predicate: (value: unknown) => boolean,
+): Judged {
   return judge(template.valueAt(resource, path), predicate);
 }
 
 /** The verdict alone of {@link judgeAt}. */
-export function verdictAt(template: Template, resource: Resource, path: string | JsonPath, predicate: (value: unknown) => boolean): Verdict {
+export function verdictAt(
+  template: Template,
+  resource: Resource,
+  path: string | JsonPath,
+  predicate: (value: unknown) => boolean,
+): Verdict {
   return judgeAt(template, resource, path, predicate).verdict;
 }
 
@@ -71,7 +81,10 @@ export function or(...values: Verdict[]): Verdict {
  * Judges every branch of a property: `false` (with the first failing branch's detail) when all are known and
  * one fails, `undefined` when one cannot be judged, `true` otherwise.
  */
-export function judgeBranches<D>(r: Resolved, test: (value: unknown) => { ok: Verdict; detail: D }): { ok: Verdict; detail?: D } {
+export function judgeBranches<D>(
+  r: Resolved,
+  test: (value: unknown) => { ok: Verdict; detail: D },
+): { ok: Verdict; detail?: D } {
   const values = branches(r);
   if (!values) return { ok: undefined };
   const results = values.map(test);
@@ -81,7 +94,12 @@ export function judgeBranches<D>(r: Resolved, test: (value: unknown) => { ok: Ve
 }
 
 /** A predicate over the value at `path` under `root` (intrinsics resolved on the way), as a verdict. */
-export function verdictIn(resolver: Resolver, root: unknown, path: string | JsonPath, predicate: (value: unknown) => boolean): Verdict {
+export function verdictIn(
+  resolver: Resolver,
+  root: unknown,
+  path: string | JsonPath,
+  predicate: (value: unknown) => boolean,
+): Verdict {
   return judge(resolver.get(root, path), predicate).verdict;
 }
 
@@ -126,7 +144,10 @@ export interface Problem<M extends string = string> {
 export type Judgement<M extends string = string> = 'ok' | 'unknown' | Problem<M>;
 
 /** The first problem among the possible values: a value known to fail is reported even when another is unknown. */
-export function firstProblem<M extends string>(values: readonly unknown[], judgeOne: (value: unknown) => Judgement<M>): Problem<M> | undefined {
+export function firstProblem<M extends string>(
+  values: readonly unknown[],
+  judgeOne: (value: unknown) => Judgement<M>,
+): Problem<M> | undefined {
   for (const v of values) {
     const j = judgeOne(v);
     if (typeof j === 'object') return j;

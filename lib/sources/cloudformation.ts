@@ -89,11 +89,26 @@ export interface FetchResult {
  * of stacks made for a change set not yet executed (REVIEW_IN_PROGRESS), which have no template to scan.
  */
 export const ACTIVE_STATUSES: readonly string[] = [
-  'CREATE_COMPLETE', 'CREATE_FAILED', 'CREATE_IN_PROGRESS', 'DELETE_FAILED',
-  'IMPORT_COMPLETE', 'IMPORT_IN_PROGRESS', 'IMPORT_ROLLBACK_COMPLETE', 'IMPORT_ROLLBACK_FAILED', 'IMPORT_ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'ROLLBACK_IN_PROGRESS',
-  'UPDATE_COMPLETE', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_FAILED', 'UPDATE_IN_PROGRESS',
-  'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_FAILED', 'UPDATE_ROLLBACK_IN_PROGRESS',
+  'CREATE_COMPLETE',
+  'CREATE_FAILED',
+  'CREATE_IN_PROGRESS',
+  'DELETE_FAILED',
+  'IMPORT_COMPLETE',
+  'IMPORT_IN_PROGRESS',
+  'IMPORT_ROLLBACK_COMPLETE',
+  'IMPORT_ROLLBACK_FAILED',
+  'IMPORT_ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_COMPLETE',
+  'ROLLBACK_FAILED',
+  'ROLLBACK_IN_PROGRESS',
+  'UPDATE_COMPLETE',
+  'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+  'UPDATE_FAILED',
+  'UPDATE_IN_PROGRESS',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+  'UPDATE_ROLLBACK_FAILED',
+  'UPDATE_ROLLBACK_IN_PROGRESS',
 ];
 
 /** Nested stacks deeper than this are not followed (CloudFormation's own limit is far lower in practice). */
@@ -166,10 +181,12 @@ class Fetcher {
       Promise.all(named.map((ref) => this.describeNamed(ref))).then((all) => all.filter(isDefined)),
     ]);
     const inScan = new Set([...described.map((d) => d.arn.arn), ...listed.map((l) => l.ref.id)]);
-    const nestedInScan = (parent: string | undefined, root: string | undefined): boolean => [parent, root].some((a) => a !== undefined && inScan.has(a));
+    const nestedInScan = (parent: string | undefined, root: string | undefined): boolean =>
+      [parent, root].some((a) => a !== undefined && inScan.has(a));
     const tops: (() => Promise<DeployedStack | undefined>)[] = [];
     const nested: (() => Promise<DeployedStack | undefined>)[] = [];
-    for (const d of described) (nestedInScan(d.stack.ParentId, d.stack.RootId) ? nested : tops).push(() => this.fetchTree(d.ref, 0, d));
+    for (const d of described)
+      (nestedInScan(d.stack.ParentId, d.stack.RootId) ? nested : tops).push(() => this.fetchTree(d.ref, 0, d));
     for (const l of listed) (nestedInScan(l.parent, l.root) ? nested : tops).push(() => this.fetchTree(l.ref, 0));
     const stacks = (await Promise.all(tops.map((fetch) => fetch()))).filter(isDefined);
     // a stack nested in another of the scan that was not reached through it (that stack failed): scanned on its own
@@ -189,7 +206,11 @@ class Fetcher {
   }
 
   private async describe(ref: StackRef): Promise<Described> {
-    const stack = (await this.send(ref.region, 'DescribeStacks', (c, o) => c.send(new this.sdk.DescribeStacksCommand({ StackName: ref.id }), o))).Stacks?.[0];
+    const stack = (
+      await this.send(ref.region, 'DescribeStacks', (c, o) =>
+        c.send(new this.sdk.DescribeStacksCommand({ StackName: ref.id }), o),
+      )
+    ).Stacks?.[0];
     const arn = parseStackArn(stack?.StackId ?? '');
     if (!stack || !arn) throw new FetchError('DescribeStacks', new StackProblem('CloudFormation returned no stack'));
     return { stack, arn };
@@ -247,7 +268,11 @@ class Fetcher {
   }
 
   /** A call, with the action it was, for the error message; `call` passes `options` on to the SDK (the deadline). */
-  private async send<T>(region: string | undefined, action: string, call: (client: Sdk.CloudFormationClient, options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+  private async send<T>(
+    region: string | undefined,
+    action: string,
+    call: (client: Sdk.CloudFormationClient, options: { abortSignal: AbortSignal }) => Promise<T>,
+  ): Promise<T> {
     if (region === undefined) throw new FetchError(action, new MissingRegion());
     if (this.deadline.signal.aborted) throw new FetchError(action, this.deadline.signal.reason);
     const { client, ready } = this.client(region);
@@ -263,16 +288,31 @@ class Fetcher {
    * Every page of a listing, following NextToken. An endpoint that hands out a token again, or pages past
    * {@link MAX_PAGES}, would keep the listing going for ever: it ends in an error after the pages read.
    */
-  private async *pages<T extends { NextToken?: string }>(action: string, page: (token: string | undefined) => Promise<T>): AsyncGenerator<T> {
+  private async *pages<T extends { NextToken?: string }>(
+    action: string,
+    page: (token: string | undefined) => Promise<T>,
+  ): AsyncGenerator<T> {
     const tokens = new Set<string>();
     let token: string | undefined;
     for (let read = 0; read === 0 || token !== undefined; read++) {
-      if (read === MAX_PAGES) throw new FetchError(action, new StackProblem(`${service(this.source)} answered ${action} with more than ${MAX_PAGES} pages; opslint reads no more`));
+      if (read === MAX_PAGES)
+        throw new FetchError(
+          action,
+          new StackProblem(
+            `${service(this.source)} answered ${action} with more than ${MAX_PAGES} pages; opslint reads no more`,
+          ),
+        );
       const answer = await page(token);
       yield answer;
       token = answer.NextToken || undefined;
       if (token === undefined) continue;
-      if (tokens.has(token)) throw new FetchError(action, new StackProblem(`${service(this.source)} answered ${action} with a NextToken it had given before: its pages would never end`));
+      if (tokens.has(token))
+        throw new FetchError(
+          action,
+          new StackProblem(
+            `${service(this.source)} answered ${action} with a NextToken it had given before: its pages would never end`,
+          ),
+        );
       tokens.add(token);
     }
   }
@@ -283,12 +323,20 @@ class Fetcher {
     const statuses = ACTIVE_STATUSES as Sdk.StackStatus[];
     try {
       const pages = this.pages('ListStacks', (token) =>
-        this.limit(() => this.send(region, 'ListStacks', (c, o) => c.send(new this.sdk.ListStacksCommand({ StackStatusFilter: statuses, NextToken: token }), o))),
+        this.limit(() =>
+          this.send(region, 'ListStacks', (c, o) =>
+            c.send(new this.sdk.ListStacksCommand({ StackStatusFilter: statuses, NextToken: token }), o),
+          ),
+        ),
       );
       for await (const page of pages) {
         for (const s of page.StackSummaries ?? []) {
           if (!s.StackId || !s.StackName) continue;
-          out.push({ ref: { id: s.StackId, region: parseStackArn(s.StackId)?.region ?? region, name: s.StackName }, parent: s.ParentId, root: s.RootId });
+          out.push({
+            ref: { id: s.StackId, region: parseStackArn(s.StackId)?.region ?? region, name: s.StackName },
+            parent: s.ParentId,
+            root: s.RootId,
+          });
         }
       }
     } catch (error) {
@@ -311,11 +359,16 @@ class Fetcher {
         where = stackLocation(arn.region, described.StackName ?? arn.name);
         if (this.seen.has(arn.arn)) return undefined;
         this.seen.add(arn.arn);
-        if (described.StackStatus === 'DELETE_COMPLETE') throw new FetchError('DescribeStacks', new StackProblem('the stack is deleted'));
-        const template = await this.send(arn.region, 'GetTemplate', (c, o) => c.send(new this.sdk.GetTemplateCommand({ StackName: arn.arn, TemplateStage: this.stage }), o));
+        if (described.StackStatus === 'DELETE_COMPLETE')
+          throw new FetchError('DescribeStacks', new StackProblem('the stack is deleted'));
+        const template = await this.send(arn.region, 'GetTemplate', (c, o) =>
+          c.send(new this.sdk.GetTemplateCommand({ StackName: arn.arn, TemplateStage: this.stage }), o),
+        );
         const body = template.TemplateBody;
-        if (body === undefined) throw new FetchError('GetTemplate', new StackProblem('CloudFormation returned no template'));
-        const nested = NESTED_TYPES.test(body) && depth < MAX_NESTING ? await this.nestedStacks(arn.region, arn.arn) : [];
+        if (body === undefined)
+          throw new FetchError('GetTemplate', new StackProblem('CloudFormation returned no template'));
+        const nested =
+          NESTED_TYPES.test(body) && depth < MAX_NESTING ? await this.nestedStacks(arn.region, arn.arn) : [];
         return { stack: describe(described, arn, body), nested };
       });
     } catch (error) {
@@ -330,18 +383,28 @@ class Fetcher {
         return stack ? { logicalId: n.logicalId, stack } : undefined;
       }),
     );
-    return { ...fetched.stack, nested: children.filter((c): c is { logicalId: string; stack: DeployedStack } => c !== undefined) };
+    return {
+      ...fetched.stack,
+      nested: children.filter((c): c is { logicalId: string; stack: DeployedStack } => c !== undefined),
+    };
   }
 
   /** The stack's nested stacks: its `AWS::CloudFormation::Stack` resources and their physical ids (stack ARNs). */
   private async nestedStacks(region: string, arn: string): Promise<{ logicalId: string; arn: string }[]> {
     const out: { logicalId: string; arn: string }[] = [];
     const pages = this.pages('ListStackResources', (token) =>
-      this.send(region, 'ListStackResources', (c, o) => c.send(new this.sdk.ListStackResourcesCommand({ StackName: arn, NextToken: token }), o)),
+      this.send(region, 'ListStackResources', (c, o) =>
+        c.send(new this.sdk.ListStackResourcesCommand({ StackName: arn, NextToken: token }), o),
+      ),
     );
     for await (const page of pages) {
       for (const r of page.StackResourceSummaries ?? []) {
-        if (r.ResourceType === 'AWS::CloudFormation::Stack' && r.LogicalResourceId && r.PhysicalResourceId && parseStackArn(r.PhysicalResourceId)) {
+        if (
+          r.ResourceType === 'AWS::CloudFormation::Stack' &&
+          r.LogicalResourceId &&
+          r.PhysicalResourceId &&
+          parseStackArn(r.PhysicalResourceId)
+        ) {
           out.push({ logicalId: r.LogicalResourceId, arn: r.PhysicalResourceId });
         }
       }
@@ -355,7 +418,9 @@ class Fetcher {
     // the SDK's own words may quote the endpoint, as given or as parsed
     const endpoint = this.source.endpointUrl;
     const text = prefix ? `${prefix}: ${message}` : message;
-    this.errors.push(new InputError(redactUrls(endpoint === undefined ? text : text.split(endpoint).join(redactUrl(endpoint))), where));
+    this.errors.push(
+      new InputError(redactUrls(endpoint === undefined ? text : text.split(endpoint).join(redactUrl(endpoint))), where),
+    );
   }
 }
 
@@ -479,7 +544,10 @@ function service(source: Pick<StackSource, 'endpointUrl'>): string {
  * `text` (up to the next white space).
  */
 export function redactUrls(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)(\S*)/gi, (_, scheme: string, rest: string) => scheme + redactAfterScheme(rest, /^[^/?#\\]*@/));
+  return text.replace(
+    /\b([a-z][a-z0-9+.-]*:\/\/)(\S*)/gi,
+    (_, scheme: string, rest: string) => scheme + redactAfterScheme(rest, /^[^/?#\\]*@/),
+  );
 }
 
 /**
@@ -496,7 +564,11 @@ function redactAfterScheme(rest: string, userInfo: RegExp): string {
   const masked = rest.replace(userInfo, '***@');
   const start = masked.search(/[?#]/);
   if (start < 0) return masked;
-  const parameters = masked.slice(start).replace(/([?#&])([^?#&=]*)(=?)[^?#&]*/g, (_, sep: string, key: string, eq: string) => (eq ? `${sep}${key}=***` : key ? `${sep}***` : sep));
+  const parameters = masked
+    .slice(start)
+    .replace(/([?#&])([^?#&=]*)(=?)[^?#&]*/g, (_, sep: string, key: string, eq: string) =>
+      eq ? `${sep}${key}=***` : key ? `${sep}***` : sep,
+    );
   return masked.slice(0, start) + parameters;
 }
 
@@ -508,18 +580,26 @@ interface SdkError {
   readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
 }
 
-const THROTTLING = /^(Throttling|ThrottlingException|ThrottledException|RequestThrottled|RequestThrottledException|TooManyRequestsException|RequestLimitExceeded|SlowDown)$/;
+const THROTTLING =
+  /^(Throttling|ThrottlingException|ThrottledException|RequestThrottled|RequestThrottledException|TooManyRequestsException|RequestLimitExceeded|SlowDown)$/;
 const NETWORK = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)$/;
 
 /**
  * One line for what went wrong with a call, or undefined for an error that is not AWS's answer (a bug: it is
  * thrown on). The message says what to do where there is something to do.
  */
-export function explain(error: unknown, source: Pick<StackSource, 'profile' | 'endpointUrl' | 'requestTimeoutMs'>): string | undefined {
+export function explain(
+  error: unknown,
+  source: Pick<StackSource, 'profile' | 'endpointUrl' | 'requestTimeoutMs'>,
+): string | undefined {
   const action = error instanceof FetchError ? error.action : undefined;
   const e = (error instanceof FetchError ? error.cause : error) as SdkError;
   // the SDK wraps what it cannot recognise as an Error (an error from another realm) in a message of its own
-  const what = (e?.message ?? String(e)).replace(/^AWS SDK error wrapper for (Error: )?/, '').replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  const what = (e?.message ?? String(e))
+    .replace(/^AWS SDK error wrapper for (Error: )?/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\.$/, '');
   const permission = action ? `cloudformation:${action}` : 'CloudFormation';
   // an error of the network names it in its message (`connect ETIMEDOUT 10.0.0.1:443`); the SDK's own timeouts do not
   const networkError = what.split(/[\s:]+/).some((w) => NETWORK.test(w));
@@ -527,16 +607,20 @@ export function explain(error: unknown, source: Pick<StackSource, 'profile' | 'e
   if (e instanceof AnswerTooLarge) {
     return `the answer of ${service(source)} to ${action ?? 'a call'} is ${e.size !== undefined ? `${e.size} bytes, ` : ''}more than ${e.limit} bytes (limit: --max-file-size, limits.maxFileSize)`;
   }
-  const late = e instanceof FetchTimeout ? e : e?.name === 'AbortError' && e.cause instanceof FetchTimeout ? e.cause : undefined;
-  if (late) return `stopped: fetching the deployed stacks from ${service(source)} took more than ${late.ms} ms (limit: --fetch-timeout)`;
+  const late =
+    e instanceof FetchTimeout ? e : e?.name === 'AbortError' && e.cause instanceof FetchTimeout ? e.cause : undefined;
+  if (late)
+    return `stopped: fetching the deployed stacks from ${service(source)} took more than ${late.ms} ms (limit: --fetch-timeout)`;
   const attempts = plural(e?.$metadata?.attempts ?? 1, 'attempt');
   if (e?.name === 'TimeoutError' && !networkError) {
     return `${service(source)} did not answer ${action ?? 'a call'} within ${source.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS} ms (${attempts}; limit: --request-timeout)`;
   }
   // the note the SDK adds to an answer it could not parse (not XML, nested past its parser's stack)
   const unreadable = /\.? ?Deserialization error: to see the raw response.*$/;
-  if (unreadable.test(what)) return `${permission} failed: the answer of ${service(source)} cannot be read (${what.replace(unreadable, '')})`;
-  if (e instanceof MissingRegion) return 'no AWS region: pass --region, set AWS_REGION, or set a region in the AWS profile';
+  if (unreadable.test(what))
+    return `${permission} failed: the answer of ${service(source)} cannot be read (${what.replace(unreadable, '')})`;
+  if (e instanceof MissingRegion)
+    return 'no AWS region: pass --region, set AWS_REGION, or set a region in the AWS profile';
   if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') {
     const profile = source.profile !== undefined ? ` for profile ${source.profile}` : '';
     return `no AWS credentials${profile} (${what}); configure them (aws configure, aws sso login, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or pass --profile`;
@@ -544,9 +628,14 @@ export function explain(error: unknown, source: Pick<StackSource, 'profile' | 'e
   if (e?.$metadata?.httpStatusCode !== undefined && e.name) {
     const code = e.name;
     if (code === 'ValidationError' && /does not exist/.test(what)) return 'stack not found';
-    if (/^(AccessDenied|AccessDeniedException|UnauthorizedOperation)$/.test(code) || e.$metadata.httpStatusCode === 403) {
-      if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(code)) return `the AWS credentials have expired (${what}); refresh them`;
-      if (/^(InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|IncompleteSignature)$/.test(code)) return `the AWS credentials were rejected (${code}: ${what})`;
+    if (
+      /^(AccessDenied|AccessDeniedException|UnauthorizedOperation)$/.test(code) ||
+      e.$metadata.httpStatusCode === 403
+    ) {
+      if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(code))
+        return `the AWS credentials have expired (${what}); refresh them`;
+      if (/^(InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|IncompleteSignature)$/.test(code))
+        return `the AWS credentials were rejected (${code}: ${what})`;
       return `access denied: ${permission} is not allowed (${what})`;
     }
     if (THROTTLING.test(code) || e.$metadata.httpStatusCode === 429) {
@@ -554,10 +643,12 @@ export function explain(error: unknown, source: Pick<StackSource, 'profile' | 'e
     }
     return `${permission} failed: ${code}: ${what}`;
   }
-  if ((e?.code !== undefined && NETWORK.test(e.code)) || networkError || e?.name === 'TimeoutError') return `cannot reach ${service(source)} (${what})`;
+  if ((e?.code !== undefined && NETWORK.test(e.code)) || networkError || e?.name === 'TimeoutError')
+    return `cannot reach ${service(source)} (${what})`;
   if (e instanceof StackProblem) return e.message;
   // anything else the SDK threw during a call, but not a bug of opslint's
-  const bug = e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
+  const bug =
+    e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
   return error instanceof FetchError && !bug ? `${permission} failed: ${what}` : undefined;
 }
 

@@ -33,9 +33,15 @@ export function deployedSource(request: StackSource): Source {
       const fetched = await fetchDeployedStacks({ maxBytes: load.maxFileBytes, ...request });
       const units: Unit<FetchedStacks>[] = [];
       if (fetched.stacks.length > 0) {
-        const bytes = (s: DeployedStack): number => s.templateBody.length + s.nested.reduce((sum, n) => sum + bytes(n.stack), 0);
+        const bytes = (s: DeployedStack): number =>
+          s.templateBody.length + s.nested.reduce((sum, n) => sum + bytes(n.stack), 0);
         const data = { stacks: fetched.stacks, region: fetched.region };
-        units.push({ reader: deployedReader.id, name: stackLocation(fetched.region ?? fetched.stacks[0].region), bytes: fetched.stacks.reduce((sum, s) => sum + bytes(s), 0), data });
+        units.push({
+          reader: deployedReader.id,
+          name: stackLocation(fetched.region ?? fetched.stacks[0].region),
+          bytes: fetched.stacks.reduce((sum, s) => sum + bytes(s), 0),
+          data,
+        });
       }
       return { units, errors: fetched.errors };
     },
@@ -56,7 +62,11 @@ export const deployedReader: Reader<FetchedStacks> = {
 };
 
 /** Reads fetched stacks (nested ones after their parent) into one assembly. */
-export function deployedAssembly(stacks: readonly DeployedStack[], region: string | undefined, options: LoadOptions = {}): DeployedResult {
+export function deployedAssembly(
+  stacks: readonly DeployedStack[],
+  region: string | undefined,
+  options: LoadOptions = {},
+): DeployedResult {
   const out: Stack[] = [];
   const errors: InputError[] = [];
   const add = (deployed: DeployedStack, top: DeployedStack, parent: string | undefined): void => {
@@ -84,7 +94,9 @@ export function deployedAssembly(stacks: readonly DeployedStack[], region: strin
           environment: { account: deployed.account, region: deployed.region },
           stages: [],
           tags: deployed.tags,
-          ...(deployed.terminationProtection !== undefined ? { terminationProtection: deployed.terminationProtection } : {}),
+          ...(deployed.terminationProtection !== undefined
+            ? { terminationProtection: deployed.terminationProtection }
+            : {}),
           template,
           ...(parent !== undefined ? { parent } : {}),
           declaredIn: { file, path: [] },
@@ -108,6 +120,15 @@ export function deployedAssembly(stacks: readonly DeployedStack[], region: strin
  */
 export function regionAssembly(region: string | undefined, stacks: readonly Stack[]): Assembly {
   const file = stackLocation(region);
-  const locate = (stack: Stack | undefined, at: JsonPath): AssemblyLocation => (stack ? inTemplate(stack, at) : { file, position: { line: 1, column: 1 }, path: at });
-  return { file, stacks, wholeApp: true, allEnvironments: false, scope: 'the stacks scanned', describeStacks: (count) => `${count} stacks scanned`, locate };
+  const locate = (stack: Stack | undefined, at: JsonPath): AssemblyLocation =>
+    stack ? inTemplate(stack, at) : { file, position: { line: 1, column: 1 }, path: at };
+  return {
+    file,
+    stacks,
+    wholeApp: true,
+    allEnvironments: false,
+    scope: 'the stacks scanned',
+    describeStacks: (count) => `${count} stacks scanned`,
+    locate,
+  };
 }

@@ -20,9 +20,18 @@ export function filesSource(paths: readonly string[], ignore?: readonly string[]
       const units = discovery.inputs.map((input): Unit<TemplateInput | AssemblyInput> =>
         input.kind === 'template'
           ? { reader: templateReader.id, name: display(input.file), bytes: sizeOf(input.file), data: input }
-          : { reader: cloudAssemblyReader.id, name: display(path.join(input.dir, 'manifest.json')), bytes: jsonBytes(input.dir), data: input },
+          : {
+              reader: cloudAssemblyReader.id,
+              name: display(path.join(input.dir, 'manifest.json')),
+              bytes: jsonBytes(input.dir),
+              data: input,
+            },
       );
-      return { units, errors: discovery.errors, nothingFound: discovery.given.map((given) => new InputError(messages.noTemplates(), given)) };
+      return {
+        units,
+        errors: discovery.errors,
+        nothingFound: discovery.given.map((given) => new InputError(messages.noTemplates(), given)),
+      };
     },
   };
 }
@@ -33,7 +42,11 @@ export const templateReader: Reader<TemplateInput> = {
   portable: true,
   read: (input, { changed, display, lenient, load }) => {
     if (changed && !changed.has(input.file)) return { errors: [] };
-    const template = loadTemplate(input.file, { ...load, explicit: input.explicit && !lenient, displayName: display(input.file) });
+    const template = loadTemplate(input.file, {
+      ...load,
+      explicit: input.explicit && !lenient,
+      displayName: display(input.file),
+    });
     return { assembly: template ? singleTemplateAssembly(template) : undefined, errors: [] };
   },
 };

@@ -7,7 +7,9 @@ import { deployedReader } from './deployed';
 import { cloudAssemblyReader, templateReader } from './files';
 import type { Reader, Source } from './source';
 
-export const READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>(([templateReader, cloudAssemblyReader, deployedReader] as Reader[]).map((r) => [r.id, r]));
+export const READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>(
+  ([templateReader, cloudAssemblyReader, deployedReader] as Reader[]).map((r) => [r.id, r]),
+);
 
 /** The readers of a scan of `sources`: opslint's, and those the sources bring. */
 export function readersOf(sources: readonly Source[]): ReadonlyMap<string, Reader> {

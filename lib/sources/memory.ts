@@ -8,7 +8,14 @@ import type { Reader, Reading, Source, Unit } from './source';
 const memoryReader: Reader<Reading> = { id: 'memory', portable: false, read: (reading) => reading };
 
 /** A source of assemblies already read, each with the errors met reading it. */
-export function memorySource(readings: readonly (Reading & { readonly assembly: NonNullable<Reading['assembly']> })[]): Source {
-  const units = readings.map((reading): Unit<Reading> => ({ reader: memoryReader.id, name: reading.assembly.file, bytes: 0, data: reading }));
+export function memorySource(
+  readings: readonly (Reading & { readonly assembly: NonNullable<Reading['assembly']> })[],
+): Source {
+  const units = readings.map((reading): Unit<Reading> => ({
+    reader: memoryReader.id,
+    name: reading.assembly.file,
+    bytes: 0,
+    data: reading,
+  }));
   return { readers: [memoryReader], list: () => ({ units, errors: [] }) };
 }

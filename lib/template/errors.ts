@@ -19,16 +19,20 @@ export const messages = {
   yamlTabs: () => 'invalid YAML: tab characters are not allowed for indentation',
   multiDocument: () => 'YAML file holds more than one document; a template is a single document',
   // a tag is quoted up to 64 characters: one can be as long as the file
-  unknownTag: (tag: string) => `unknown YAML tag ${tag.length > 64 ? `${tag.slice(0, 64)}…` : tag}; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags`,
-  aliasBomb: (limit: number) => `YAML aliases expand to more than ${limit} nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)`,
+  unknownTag: (tag: string) =>
+    `unknown YAML tag ${tag.length > 64 ? `${tag.slice(0, 64)}…` : tag}; CloudFormation's short forms are !Ref, !GetAtt, !Sub and the other !Fn tags`,
+  aliasBomb: (limit: number) =>
+    `YAML aliases expand to more than ${limit} nodes: an alias bomb? (limit: --max-alias-nodes, limits.maxAliasNodes)`,
   tooDeep: (limit: number) => `nesting deeper than ${limit} levels (limit: --max-depth, limits.maxDepth)`,
   tooDeepForReader: (levels: number, limit: number) =>
     `nesting of ${levels} levels is more than the YAML reader can follow, though within the limit of ${limit} (limit: --max-depth, limits.maxDepth)`,
   parseTimeout: (limit: number) => `parsing took longer than ${limit} ms (limit: --parse-timeout, limits.parseTimeout)`,
-  forEachEntries: (limit: number) => `Fn::ForEach loops expand to more than ${limit} entries (limit: --max-foreach-entries, limits.maxForEachEntries)`,
+  forEachEntries: (limit: number) =>
+    `Fn::ForEach loops expand to more than ${limit} entries (limit: --max-foreach-entries, limits.maxForEachEntries)`,
   forEachCopies: (limit: number, perEntry: number) =>
     `Fn::ForEach loops copy more than ${limit * perEntry} values, ${perEntry} for each of the ${limit} entries allowed (limit: --max-foreach-entries, limits.maxForEachEntries)`,
-  invalidUtf8: (byte: number) => `invalid UTF-8: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not part of a UTF-8 character; save the file as UTF-8`,
+  invalidUtf8: (byte: number) =>
+    `invalid UTF-8: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not part of a UTF-8 character; save the file as UTF-8`,
   rootNotMapping: (found: string) => `the template root must be a mapping, found ${found}`,
   notTemplate: () => 'not a CloudFormation template: no Resources section',
   emptyResources: () => 'Resources is empty: CloudFormation rejects a template without resources',
@@ -40,11 +44,15 @@ export const messages = {
   parameterFile: (what: string) => `invalid parameter file: ${what}`,
   manifest: (what: string) => `invalid cloud assembly manifest: ${what}`,
   outsideAssembly: (what: string, file: string) => `${what}, ${file}, is outside the cloud assembly; it is not read`,
-  assemblyCycle: (what: string, file: string) => `${what}, ${file}, leads back to a folder or template that holds it: a cycle; it is not read again`,
-  stageReadTwice: (what: string, file: string) => `${what}, ${file}, is the folder of another artifact too; it is read once`,
-  tooManyResources: (limit: number) => `the stacks of the cloud assembly hold more than ${limit} resources together; the others are not read (limit: --max-resources, limits.maxResources)`,
+  assemblyCycle: (what: string, file: string) =>
+    `${what}, ${file}, leads back to a folder or template that holds it: a cycle; it is not read again`,
+  stageReadTwice: (what: string, file: string) =>
+    `${what}, ${file}, is the folder of another artifact too; it is read once`,
+  tooManyResources: (limit: number) =>
+    `the stacks of the cloud assembly hold more than ${limit} resources together; the others are not read (limit: --max-resources, limits.maxResources)`,
   nestedTooDeep: (id: string, depth: number) => `nested stack ${id} is more than ${depth} levels deep; it is not read`,
-  tooManyStacks: (limit: number) => `the cloud assembly holds more than ${limit} stacks; the others are not read (limit: --max-stacks, limits.maxStacks)`,
+  tooManyStacks: (limit: number) =>
+    `the cloud assembly holds more than ${limit} stacks; the others are not read (limit: --max-stacks, limits.maxStacks)`,
   noTemplates: () => 'no CloudFormation template or cloud assembly found here: nothing was scanned',
 } as const;
 

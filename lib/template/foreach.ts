@@ -62,12 +62,18 @@ export class ForEachBudget {
   iterate(entries: number, position: Position | undefined): void {
     this.entries += Math.max(1, entries);
     if (this.entries > this.limit) throw new InputError(messages.forEachEntries(this.limit), this.file, position);
-    if (this.copied > this.limit * VALUES_PER_ENTRY) throw new InputError(messages.forEachCopies(this.limit, VALUES_PER_ENTRY), this.file, position);
+    if (this.copied > this.limit * VALUES_PER_ENTRY)
+      throw new InputError(messages.forEachCopies(this.limit, VALUES_PER_ENTRY), this.file, position);
   }
 }
 
 /** Expands every `Fn::ForEach::*` entry of `section`; other entries are returned as they are. */
-export function expandForEach(section: Record<string, unknown>, resolver: Resolver, sourceMap: SourceMap, budget: ForEachBudget): Expansion {
+export function expandForEach(
+  section: Record<string, unknown>,
+  resolver: Resolver,
+  sourceMap: SourceMap,
+  budget: ForEachBudget,
+): Expansion {
   const out: Expansion = { entries: [], unexpanded: [] };
   expandInto(section, new Map(), { resolver, sourceMap, budget, out }, 0);
   return out;
@@ -80,18 +86,31 @@ interface ExpandContext {
   readonly out: Expansion;
 }
 
-function expandInto(section: Record<string, unknown>, bindings: ReadonlyMap<string, string>, ctx: ExpandContext, depth: number): void {
+function expandInto(
+  section: Record<string, unknown>,
+  bindings: ReadonlyMap<string, string>,
+  ctx: ExpandContext,
+  depth: number,
+): void {
   const { resolver, sourceMap, budget, out } = ctx;
   const keyPositions = sourceMap.get(section)?.keys;
   for (const [rawKey, rawValue] of Object.entries(section)) {
     const position = keyPositions?.get(rawKey);
     if (!rawKey.startsWith(FOREACH_PREFIX)) {
-      out.entries.push({ key: substituteKey(rawKey, bindings), value: substitute(rawValue, bindings, sourceMap, budget), position });
+      out.entries.push({
+        key: substituteKey(rawKey, bindings),
+        value: substitute(rawValue, bindings, sourceMap, budget),
+        position,
+      });
       continue;
     }
     const loop = rawValue;
     if (!Array.isArray(loop) || loop.length !== 3 || typeof loop[0] !== 'string' || !isPlainObject(loop[2])) {
-      out.unexpanded.push({ key: rawKey, position, reason: `${rawKey} must be a list of an identifier, a collection and an output mapping` });
+      out.unexpanded.push({
+        key: rawKey,
+        position,
+        reason: `${rawKey} must be a list of an identifier, a collection and an output mapping`,
+      });
       continue;
     }
     if (depth >= 8) {
@@ -101,7 +120,11 @@ function expandInto(section: Record<string, unknown>, bindings: ReadonlyMap<stri
     const [identifier, collection, body] = loop as [string, unknown, Record<string, unknown>];
     const resolved = resolver.deep(substitute(collection, bindings, sourceMap, budget));
     if (!resolved.known) {
-      out.unexpanded.push({ key: rawKey, position, reason: `the collection of ${rawKey} is unknown: ${resolved.reason}` });
+      out.unexpanded.push({
+        key: rawKey,
+        position,
+        reason: `the collection of ${rawKey} is unknown: ${resolved.reason}`,
+      });
       continue;
     }
     if (!Array.isArray(resolved.value)) {
@@ -132,7 +155,12 @@ function substituteKey(key: string, bindings: ReadonlyMap<string, string>): stri
 }
 
 /** A copy of `value` with the loop identifiers replaced (`Ref: Id`, `${Id}` and `&{Id}` in `Fn::Sub`). */
-function substitute(value: unknown, bindings: ReadonlyMap<string, string>, sourceMap: SourceMap, budget: ForEachBudget): unknown {
+function substitute(
+  value: unknown,
+  bindings: ReadonlyMap<string, string>,
+  sourceMap: SourceMap,
+  budget: ForEachBudget,
+): unknown {
   if (bindings.size === 0) return value;
   budget.copied++;
   if (typeof value !== 'object' || value === null) return value;

@@ -37,7 +37,10 @@ export class ReferenceGraph {
       const add = (v: ValueReference | Reference): void => {
         const to = 'to' in v ? v.to : v.target;
         if (!resourceIds.has(to)) return;
-        const ref: Reference = v.attribute === undefined ? { kind: v.kind, from: r.logicalId, to, path: v.path } : { kind: v.kind, from: r.logicalId, to, attribute: v.attribute, path: v.path };
+        const ref: Reference =
+          v.attribute === undefined
+            ? { kind: v.kind, from: r.logicalId, to, path: v.path }
+            : { kind: v.kind, from: r.logicalId, to, attribute: v.attribute, path: v.path };
         push(this.out, ref.from, ref);
         push(this.in, to, ref);
       };
@@ -45,7 +48,8 @@ export class ReferenceGraph {
       for (const v of findReferences(definition.Properties, ['Properties'])) add(v);
       // other resource attributes (UpdatePolicy, CreationPolicy…) can hold references too; Metadata is documentation
       for (const key of Object.keys(definition)) {
-        if (key === 'Properties' || key === 'Metadata' || key === 'Type' || key === 'DependsOn' || key === 'Condition') continue;
+        if (key === 'Properties' || key === 'Metadata' || key === 'Type' || key === 'DependsOn' || key === 'Condition')
+          continue;
         for (const v of findReferences(definition[key], [key])) add(v);
       }
       r.dependsOn.forEach((to, i) => add({ kind: 'DependsOn', from: r.logicalId, to, path: ['DependsOn', i] }));

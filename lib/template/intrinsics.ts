@@ -40,7 +40,8 @@ export interface ValueReference {
 
 /** `Fn::GetAtt` accepts `[id, attr]` and, from some writers, `"id.attr"`. */
 export function getAttParts(arg: unknown): [string, string | undefined] | undefined {
-  if (Array.isArray(arg) && typeof arg[0] === 'string') return [arg[0], typeof arg[1] === 'string' ? arg[1] : undefined];
+  if (Array.isArray(arg) && typeof arg[0] === 'string')
+    return [arg[0], typeof arg[1] === 'string' ? arg[1] : undefined];
   if (typeof arg === 'string') {
     const dot = arg.indexOf('.');
     return dot < 0 ? [arg, undefined] : [arg.slice(0, dot), arg.slice(dot + 1)];
@@ -62,7 +63,10 @@ export interface Placeholder {
  * found in one pass: that pattern reads to the end of the text from every `${` that no `}` follows, which on a
  * long hostile string takes minutes.
  */
-export function placeholders(text: string, options: { readonly sigils?: string; readonly empty?: boolean; readonly literals?: boolean } = {}): Placeholder[] {
+export function placeholders(
+  text: string,
+  options: { readonly sigils?: string; readonly empty?: boolean; readonly literals?: boolean } = {},
+): Placeholder[] {
   const { sigils = '$', empty = false, literals = true } = options;
   const out: Placeholder[] = [];
   let from = 0;
@@ -87,7 +91,11 @@ export function placeholders(text: string, options: { readonly sigils?: string; 
 }
 
 /** `text` with each of its {@link placeholders} replaced by what `replace` returns for it. */
-export function replacePlaceholders(text: string, replace: (p: Placeholder) => string, options?: Parameters<typeof placeholders>[1]): string {
+export function replacePlaceholders(
+  text: string,
+  replace: (p: Placeholder) => string,
+  options?: Parameters<typeof placeholders>[1],
+): string {
   let out = '';
   let last = 0;
   for (const p of placeholders(text, options)) {
@@ -111,13 +119,21 @@ export function boundedJoin(parts: readonly string[], separator: string): string
   return length > MAX_RESOLVED_STRING ? undefined : parts.join(separator);
 }
 /** {@link replacePlaceholders}, as rules spell out a `Fn::Sub`; undefined past {@link MAX_RESOLVED_STRING}. */
-export function boundedReplace(text: string, replace: (p: Placeholder) => string, options?: Parameters<typeof placeholders>[1]): string | undefined {
+export function boundedReplace(
+  text: string,
+  replace: (p: Placeholder) => string,
+  options?: Parameters<typeof placeholders>[1],
+): string | undefined {
   let length = text.length;
-  const out = replacePlaceholders(text, (p) => {
-    const part = replace(p);
-    length += part.length;
-    return length > MAX_RESOLVED_STRING ? '' : part;
-  }, options);
+  const out = replacePlaceholders(
+    text,
+    (p) => {
+      const part = replace(p);
+      length += part.length;
+      return length > MAX_RESOLVED_STRING ? '' : part;
+    },
+    options,
+  );
   return length > MAX_RESOLVED_STRING ? undefined : out;
 }
 
@@ -160,7 +176,12 @@ export function findReferences(value: unknown, prefix: readonly PathSegment[] = 
       }
       if (name === 'Fn::GetAtt') {
         const parts = getAttParts(arg);
-        if (parts) out.push(parts[1] === undefined ? { kind: 'GetAtt', target: parts[0], path: [...path] } : { kind: 'GetAtt', target: parts[0], attribute: parts[1], path: [...path] });
+        if (parts)
+          out.push(
+            parts[1] === undefined
+              ? { kind: 'GetAtt', target: parts[0], path: [...path] }
+              : { kind: 'GetAtt', target: parts[0], attribute: parts[1], path: [...path] },
+          );
         // the attribute name may itself be an intrinsic (rare)
         if (Array.isArray(arg) && typeof arg[1] === 'object') {
           path.push(name, 1);
@@ -175,7 +196,11 @@ export function findReferences(value: unknown, prefix: readonly PathSegment[] = 
         if (typeof template === 'string' && template.includes('${')) {
           for (const sv of subVariables(template)) {
             if (local?.has(sv.raw) || local?.has(sv.name)) continue;
-            out.push(sv.attribute === undefined ? { kind: 'Sub', target: sv.name, path: [...path] } : { kind: 'Sub', target: sv.name, attribute: sv.attribute, path: [...path] });
+            out.push(
+              sv.attribute === undefined
+                ? { kind: 'Sub', target: sv.name, path: [...path] }
+                : { kind: 'Sub', target: sv.name, attribute: sv.attribute, path: [...path] },
+            );
           }
         }
         if (isPlainObject(vars)) {

@@ -63,7 +63,10 @@ function readBounded(file: string, max: number, shown: string): Buffer {
       // a file is read whole at once (one byte more than its size, to see it end), and a file that grew 64 KiB
       // at a time; the first chunk of a small file goes to the reused buffer
       const size = chunks.length === 0 ? Math.min(stat.size, max) + 1 : 64 * 1024;
-      const chunk = chunks.length === 0 && size <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)).subarray(0, size) : Buffer.allocUnsafe(size);
+      const chunk =
+        chunks.length === 0 && size <= SCRATCH_BYTES
+          ? (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)).subarray(0, size)
+          : Buffer.allocUnsafe(size);
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       total += n;
@@ -78,7 +81,9 @@ function readBounded(file: string, max: number, shown: string): Buffer {
 
 function refuseUnlessFile(stat: Stats, shown: string): void {
   if (stat.isFile()) return;
-  const kind = stat.isDirectory() ? 'is a directory' : `is ${stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : 'a device'}, not a regular file`;
+  const kind = stat.isDirectory()
+    ? 'is a directory'
+    : `is ${stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : 'a device'}, not a regular file`;
   throw new InputError(messages.unreadable(kind), shown);
 }
 
@@ -101,11 +106,18 @@ export function templateFromText(text: string, file: string, options: LoadOption
 export function describeFsError(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   switch (e?.code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    case 'ENOTDIR': return 'a part of the path is not a directory';
-    case 'ELOOP': return 'too many symbolic links (a loop of links?)';
-    default: return e?.message ?? String(error);
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ELOOP':
+      return 'too many symbolic links (a loop of links?)';
+    default:
+      return e?.message ?? String(error);
   }
 }

@@ -3,7 +3,14 @@
  * sections, the reference graph and the resolver, all built once per template.
  */
 import { InputError, kindOf, messages } from './errors';
-import { DEFAULT_MAX_FOREACH_ENTRIES, expandForEach, ForEachBudget, FOREACH_PREFIX, type ExpandedEntry, type UnexpandedLoop } from './foreach';
+import {
+  DEFAULT_MAX_FOREACH_ENTRIES,
+  expandForEach,
+  ForEachBudget,
+  FOREACH_PREFIX,
+  type ExpandedEntry,
+  type UnexpandedLoop,
+} from './foreach';
 import { ReferenceGraph } from './graph';
 import { isPlainObject } from './intrinsics';
 import type { ParsedDocument, DocumentFormat } from './parse';
@@ -104,30 +111,47 @@ export class Template {
     this.transforms = transformNames(transform).map((t) => t.name);
 
     const rawResources = root.Resources ?? {};
-    if (!isPlainObject(rawResources)) throw new InvalidResources(messages.sectionNotMapping('Resources', kindOf(rawResources)), this.file, this.locate(['Resources']));
+    if (!isPlainObject(rawResources))
+      throw new InvalidResources(
+        messages.sectionNotMapping('Resources', kindOf(rawResources)),
+        this.file,
+        this.locate(['Resources']),
+      );
 
     const resourceIds = new Set<string>();
     const scope = { parameters: this.parameters, conditions: rawConditions, mappings: this.mappings, resourceIds };
-    const unresolved: Unresolved[] = (parsed.notes ?? []).map((n) => ({ path: '', position: n.position, message: n.message }));
+    const unresolved: Unresolved[] = (parsed.notes ?? []).map((n) => ({
+      path: '',
+      position: n.position,
+      message: n.message,
+    }));
     // an expression past a bound of the resolver is noted once, where it is written (the first met, for each reason)
     const limits = new Set<string>();
     this.resolver = new Resolver(scope, options, (expression, reason) => {
       const message = `a value is taken as not known before deployment: ${reason}`;
       if (limits.has(message)) return;
       limits.add(message);
-      const written = isPlainObject(expression) || Array.isArray(expression) ? this.sourceMap.get(expression)?.start : undefined;
+      const written =
+        isPlainObject(expression) || Array.isArray(expression) ? this.sourceMap.get(expression)?.start : undefined;
       unresolved.push({ path: '', position: written ?? this.locate([]), message });
     });
 
     // AWS::LanguageExtensions loops, in the three sections that may hold them
     // CloudFormation rejects it, but placeholder templates have one: read, with a note (a macro's resources are not known)
-    if (checked && 'Resources' in root && Object.keys(rawResources).length === 0) unresolved.push({ path: 'Resources', position: this.locate(['Resources']), message: messages.emptyResources() });
+    if (checked && 'Resources' in root && Object.keys(rawResources).length === 0)
+      unresolved.push({ path: 'Resources', position: this.locate(['Resources']), message: messages.emptyResources() });
     const budget = new ForEachBudget(options.maxForEachEntries ?? DEFAULT_MAX_FOREACH_ENTRIES, this.file);
     const noteUnexpanded = (name: string, loops: readonly UnexpandedLoop[]): void => {
-      for (const u of loops) unresolved.push({ path: formatPath([name, u.key]), position: u.position ?? this.locate([name]), message: u.reason });
+      for (const u of loops)
+        unresolved.push({
+          path: formatPath([name, u.key]),
+          position: u.position ?? this.locate([name]),
+          message: u.reason,
+        });
     };
     const expandSection = (name: string, raw: Record<string, unknown>): Record<string, Record<string, unknown>> => {
-      if (!Object.keys(raw).some((k) => k.startsWith(FOREACH_PREFIX))) return raw as Record<string, Record<string, unknown>>;
+      if (!Object.keys(raw).some((k) => k.startsWith(FOREACH_PREFIX)))
+        return raw as Record<string, Record<string, unknown>>;
       const { entries, unexpanded } = expandForEach(raw, this.resolver, this.sourceMap, budget);
       noteUnexpanded(name, unexpanded);
       return sectionOf(entries, this.sourceMap.get(raw)?.start, this.sourceMap);
@@ -141,15 +165,25 @@ export class Template {
     for (const entry of expansion.entries) {
       const id = entry.key;
       const position = entry.position ?? this.locate(['Resources']);
-      if (!isPlainObject(entry.value)) throw new InvalidResources(messages.resourceNotMapping(id, kindOf(entry.value)), this.file, position);
+      if (!isPlainObject(entry.value))
+        throw new InvalidResources(messages.resourceNotMapping(id, kindOf(entry.value)), this.file, position);
       let definition = entry.value;
       const type = definition.Type;
       if (type === undefined) throw new InvalidResources(messages.resourceWithoutType(id), this.file, position);
       if (isPlainObject(type) && 'Rain::Module' in type) {
-        unresolved.push({ path: formatPath(['Resources', id]), position, message: `resource ${id} is a rain module, expanded by the rain CLI before deployment; it is not checked` });
+        unresolved.push({
+          path: formatPath(['Resources', id]),
+          position,
+          message: `resource ${id} is a rain module, expanded by the rain CLI before deployment; it is not checked`,
+        });
         continue;
       }
-      if (typeof type !== 'string') throw new InvalidResources(messages.resourceTypeNotString(id), this.file, this.sourceMap.locate(definition, ['Type'], position));
+      if (typeof type !== 'string')
+        throw new InvalidResources(
+          messages.resourceTypeNotString(id),
+          this.file,
+          this.sourceMap.locate(definition, ['Type'], position),
+        );
       definition = withGlobals(definition, type, globals, this.sourceMap);
       this.add(resources, makeResource(id, type, definition, position));
     }
@@ -259,8 +293,13 @@ class InvalidResources extends InputError {}
  * name in Transform is a macro of the account's own.
  */
 const AWS_TRANSFORMS: ReadonlySet<string> = new Set([
-  'AWS::CodeDeployBlueGreen', 'AWS::Include', 'AWS::LanguageExtensions', 'AWS::SecretsManager-2020-07-23',
-  'AWS::SecretsManager-2024-09-16', 'AWS::Serverless-2016-10-31', 'AWS::ServiceCatalog',
+  'AWS::CodeDeployBlueGreen',
+  'AWS::Include',
+  'AWS::LanguageExtensions',
+  'AWS::SecretsManager-2020-07-23',
+  'AWS::SecretsManager-2024-09-16',
+  'AWS::Serverless-2016-10-31',
+  'AWS::ServiceCatalog',
 ]);
 
 /** The transforms a template's Transform names (`Name`, or `{Name, Parameters}`, or a list of them), each with its path. */
@@ -290,7 +329,12 @@ export function looksLikeTemplate(root: Record<string, unknown>): boolean {
  * A section of names (Parameters, Mappings, Conditions, Outputs) as a table without a prototype, where it is
  * written: a template may name a parameter `constructor` or a condition `__proto__`.
  */
-function section(root: Record<string, unknown>, name: string, err: (m: string, p: JsonPath) => InputError, sourceMap: SourceMap): Record<string, Record<string, unknown>> {
+function section(
+  root: Record<string, unknown>,
+  name: string,
+  err: (m: string, p: JsonPath) => InputError,
+  sourceMap: SourceMap,
+): Record<string, Record<string, unknown>> {
   const value = root[name];
   if (value === undefined || value === null) return nameTable([]);
   if (!isPlainObject(value)) throw err(messages.sectionNotMapping(name, kindOf(value)), [name]);
@@ -303,12 +347,17 @@ function section(root: Record<string, unknown>, name: string, err: (m: string, p
 function nameTable<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
   const out = Object.create(null) as Record<string, T>;
   // defined, not assigned: a key `__proto__` is an entry like the others
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
 /** A section made of expanded entries, with the positions of their keys. */
-function sectionOf(entries: readonly ExpandedEntry[], start: Position | undefined, sourceMap: SourceMap): Record<string, Record<string, unknown>> {
+function sectionOf(
+  entries: readonly ExpandedEntry[],
+  start: Position | undefined,
+  sourceMap: SourceMap,
+): Record<string, Record<string, unknown>> {
   const out = nameTable(entries.map((e) => [e.key, e.value as Record<string, unknown>] as const));
   const keys = new Map<string, Position>();
   for (const e of entries) if (e.position) keys.set(e.key, e.position);
@@ -316,7 +365,12 @@ function sectionOf(entries: readonly ExpandedEntry[], start: Position | undefine
   return out;
 }
 
-function withGlobals(definition: Record<string, unknown>, type: string, globals: Record<string, unknown>, sourceMap: SourceMap): Record<string, unknown> {
+function withGlobals(
+  definition: Record<string, unknown>,
+  type: string,
+  globals: Record<string, unknown>,
+  sourceMap: SourceMap,
+): Record<string, unknown> {
   const key = Object.keys(SAM_GLOBAL_TYPES).find((k) => SAM_GLOBAL_TYPES[k] === type);
   let global = key === undefined ? undefined : globals[key];
   if (!isPlainObject(global)) return definition;
@@ -337,7 +391,12 @@ function withGlobals(definition: Record<string, unknown>, type: string, globals:
   return merged;
 }
 
-function makeResource(logicalId: string, type: string, definition: Record<string, unknown>, position: Position): Resource {
+function makeResource(
+  logicalId: string,
+  type: string,
+  definition: Record<string, unknown>,
+  position: Position,
+): Resource {
   const properties = isPlainObject(definition.Properties) ? definition.Properties : {};
   const metadata = isPlainObject(definition.Metadata) ? definition.Metadata : undefined;
   const dependsOn = definition.DependsOn;
@@ -349,7 +408,9 @@ function makeResource(logicalId: string, type: string, definition: Record<string
     definition,
     metadata,
     condition: typeof definition.Condition === 'string' ? definition.Condition : undefined,
-    dependsOn: (Array.isArray(dependsOn) ? dependsOn : dependsOn === undefined ? [] : [dependsOn]).filter((d): d is string => typeof d === 'string'),
+    dependsOn: (Array.isArray(dependsOn) ? dependsOn : dependsOn === undefined ? [] : [dependsOn]).filter(
+      (d): d is string => typeof d === 'string',
+    ),
     constructPath: typeof cdkPath === 'string' ? cdkPath : undefined,
     position,
   };

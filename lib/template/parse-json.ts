@@ -62,7 +62,13 @@ function locateJson(text: string, value: unknown, maxDepth: number, deadline: De
       } else {
         const own = Object.keys(child);
         const ordered = own.length === 0 || !ARRAY_INDEX.test(own[0]);
-        stack.push({ container: child as Record<string, unknown>, start: i, begin: pending.length, own, written: ordered ? undefined : [] });
+        stack.push({
+          container: child as Record<string, unknown>,
+          start: i,
+          begin: pending.length,
+          own,
+          written: ordered ? undefined : [],
+        });
       }
       i++;
     } else {
@@ -193,7 +199,9 @@ function parseJsonExact(text: string, file: string, limits: ParseLimits, deadlin
   };
   const close = (): void => {
     const frame = stack.pop()!;
-    const record: ContainerPosition = frame.keys ? { start: frame.start, keys: frame.keys } : { start: frame.start, items: frame.items };
+    const record: ContainerPosition = frame.keys
+      ? { start: frame.start, keys: frame.keys }
+      : { start: frame.start, items: frame.items };
     sourceMap.set(frame.value, record);
   };
 
@@ -225,7 +233,8 @@ function parseJsonExact(text: string, file: string, limits: ParseLimits, deadlin
 
 /** A character as a message shows it: quoted, or as `U+0001` when it would not be seen (control characters, a BOM). */
 function describeCharacter(code: number): string {
-  const invisible = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff;
+  const invisible =
+    code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff;
   return invisible ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(code)}'`;
 }
 
@@ -234,15 +243,25 @@ function describeJsonError(code: jsonc.ParseErrorCode, text: string, offset: num
   // by name: ParseErrorCode is a const enum, which isolated modules cannot read
   const name = jsonc.printParseErrorCode(code);
   switch (name) {
-    case 'CommaExpected': return `expected ',' but found ${found}`;
-    case 'ColonExpected': return `expected ':' but found ${found}`;
-    case 'PropertyNameExpected': return `expected a property name in double quotes but found ${found}`;
-    case 'ValueExpected': return `expected a value but found ${found}`;
-    case 'CloseBraceExpected': return `expected '}' but found ${found}`;
-    case 'CloseBracketExpected': return `expected ']' but found ${found}`;
-    case 'EndOfFileExpected': return `unexpected ${found} after the end of the document`;
-    case 'InvalidCommentToken': return 'comments are not allowed in JSON';
-    case 'UnexpectedEndOfString': return 'unterminated string';
-    default: return `${name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} at ${found}`;
+    case 'CommaExpected':
+      return `expected ',' but found ${found}`;
+    case 'ColonExpected':
+      return `expected ':' but found ${found}`;
+    case 'PropertyNameExpected':
+      return `expected a property name in double quotes but found ${found}`;
+    case 'ValueExpected':
+      return `expected a value but found ${found}`;
+    case 'CloseBraceExpected':
+      return `expected '}' but found ${found}`;
+    case 'CloseBracketExpected':
+      return `expected ']' but found ${found}`;
+    case 'EndOfFileExpected':
+      return `unexpected ${found} after the end of the document`;
+    case 'InvalidCommentToken':
+      return 'comments are not allowed in JSON';
+    case 'UnexpectedEndOfString':
+      return 'unterminated string';
+    default:
+      return `${name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} at ${found}`;
   }
 }

@@ -8,17 +8,43 @@ import type { Deadline, ParseLimits, ParseNote, Parsed } from './parse';
 import { SourceMap, type Position } from './source';
 
 /** The tags of YAML 1.2's core schema, which CloudFormation reads as plain values (`!!str 0123`). */
-const CORE_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+const CORE_TAGS: ReadonlySet<string> = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
 
 /** Short-form tags and the long-form key each one stands for. */
 const SHORT_FORMS: ReadonlyMap<string, string> = new Map(
   [
-    'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub',
-    'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'ToJsonString', 'Length', 'Contains', 'EachMemberEquals',
-    'EachMemberIn', 'RefAll', 'ValueOf', 'ValueOfAll',
+    'Base64',
+    'Cidr',
+    'FindInMap',
+    'GetAtt',
+    'GetAZs',
+    'ImportValue',
+    'Join',
+    'Select',
+    'Split',
+    'Sub',
+    'Transform',
+    'And',
+    'Equals',
+    'If',
+    'Not',
+    'Or',
+    'ToJsonString',
+    'Length',
+    'Contains',
+    'EachMemberEquals',
+    'EachMemberIn',
+    'RefAll',
+    'ValueOf',
+    'ValueOfAll',
   ]
     .map((name): [string, string] => [`!${name}`, `Fn::${name}`])
-    .concat([['!Ref', 'Ref'], ['!Condition', 'Condition']]),
+    .concat([
+      ['!Ref', 'Ref'],
+      ['!Condition', 'Condition'],
+    ]),
 );
 
 /** The yaml library, loaded with the first YAML document: a scan of JSON templates does without its modules. */
@@ -82,8 +108,10 @@ export function parseYaml(text: string, file: string, limits: ParseLimits, deadl
   const convert = (node: unknown, depth: number, via: YAML.Alias | undefined): unknown => {
     if (deadline.over()) throw deadline.error(at(rangeOf(node)));
     // a mapping or list at depth d is at level d + 1; aliases can nest deeper than the text
-    if (depth >= limits.maxDepth && (y.isMap(node) || y.isSeq(node))) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(rangeOf(node)));
-    if (via && --aliasBudget < 0) throw new InputError(messages.aliasBomb(limits.maxAliasNodes), file, at(rangeOf(via)));
+    if (depth >= limits.maxDepth && (y.isMap(node) || y.isSeq(node)))
+      throw new InputError(messages.tooDeep(limits.maxDepth), file, at(rangeOf(node)));
+    if (via && --aliasBudget < 0)
+      throw new InputError(messages.aliasBomb(limits.maxAliasNodes), file, at(rangeOf(via)));
     if (y.isAlias(node)) {
       const target = aliasTargets.get(node);
       if (!target) throw new InputError(messages.yaml(`unknown alias *${node.source}`), file, at(rangeOf(node)));
@@ -98,20 +126,33 @@ export function parseYaml(text: string, file: string, limits: ParseLimits, deadl
       for (const pair of node.items) {
         const keyNode = pair.key;
         // a key is the text written (`012345678901:` is an account id, not the number 12345678901)
-        const key = y.isScalar(keyNode) ? String(keyNode.source ?? keyNode.value) : String(convert(keyNode, depth + 1, via));
+        const key = y.isScalar(keyNode)
+          ? String(keyNode.source ?? keyNode.value)
+          : String(convert(keyNode, depth + 1, via));
         const keyOffset = origin(rangeOf(keyNode ?? pair.value));
         if (Object.prototype.hasOwnProperty.call(obj, key)) {
-          throw new InputError(messages.duplicateKey(key, position(offsets[keys.indexOf(key)])), file, position(keyOffset));
+          throw new InputError(
+            messages.duplicateKey(key, position(offsets[keys.indexOf(key)])),
+            file,
+            position(keyOffset),
+          );
         }
         keys.push(key);
         offsets.push(keyOffset);
         const v = pair.value === null ? null : convert(pair.value, depth + 1, via);
         // "__proto__" must stay an ordinary key, not set the prototype
-        if (key === '__proto__') Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+        if (key === '__proto__')
+          Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
         else obj[key] = v;
       }
       const own = Object.keys(obj);
-      sourceMap.setOffsets(obj, origin(rangeOf(node)), offsets, true, keys.every((k, n) => k === own[n]) ? undefined : keys);
+      sourceMap.setOffsets(
+        obj,
+        origin(rangeOf(node)),
+        offsets,
+        true,
+        keys.every((k, n) => k === own[n]) ? undefined : keys,
+      );
       value = obj;
     } else if (y.isSeq(node)) {
       const arr: unknown[] = [];
@@ -140,7 +181,11 @@ export function parseYaml(text: string, file: string, limits: ParseLimits, deadl
   };
   const value = convert(doc.contents, 0, undefined);
   sourceMap.setLines(lines.lineStarts);
-  const notes = lenient ? [...lenient.notes].sort((a, b) => a[0] - b[0]).map(([offset, kind]): ParseNote => ({ position: position(offset), message: LENIENT_NOTES[kind] })) : [];
+  const notes = lenient
+    ? [...lenient.notes]
+        .sort((a, b) => a[0] - b[0])
+        .map(([offset, kind]): ParseNote => ({ position: position(offset), message: LENIENT_NOTES[kind] }))
+    : [];
   return { value, sourceMap, notes };
 }
 
@@ -176,7 +221,10 @@ function readYaml(text: string, limits: ParseLimits, deadline: Deadline): YamlRe
     else deep = token.offset;
     return late !== undefined || deep !== undefined;
   });
-  const list = deep === undefined && late === undefined ? Array.from(new y.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens)) : [];
+  const list =
+    deep === undefined && late === undefined
+      ? Array.from(new y.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens))
+      : [];
   return { text, lineCounter, tokens, list, deep, late, levels };
 }
 
@@ -186,7 +234,9 @@ function readYaml(text: string, limits: ParseLimits, deadline: Deadline): YamlRe
  * returns true.
  */
 function walkTokens(tokens: readonly YAML.CST.Token[], visit: (token: YAML.CST.Token, depth: number) => boolean): void {
-  const stack: [YAML.CST.Token | null | undefined, number][] = tokens.map((t): [YAML.CST.Token, number] => [t, 0]).reverse();
+  const stack: [YAML.CST.Token | null | undefined, number][] = tokens
+    .map((t): [YAML.CST.Token, number] => [t, 0])
+    .reverse();
   while (stack.length > 0) {
     const [token, depth] = stack.pop()!;
     if (!token) continue;
@@ -250,7 +300,12 @@ interface Reindented {
  * with the lines of each construct that yaml stopped at indented to its first character; undefined when there
  * is none to indent.
  */
-function reindent(text: string, lineStarts: readonly number[], read: YamlRead, previous: Reindented | undefined): Reindented | undefined {
+function reindent(
+  text: string,
+  lineStarts: readonly number[],
+  read: YamlRead,
+  previous: Reindented | undefined,
+): Reindented | undefined {
   const added = new Map(previous?.added);
   const notes = new Map(previous?.notes);
   const src = read.text;
@@ -334,8 +389,12 @@ function lenientConstructs(read: YamlRead): { start: number; end: number; kind: 
   walkTokens(read.tokens, (token) => {
     if (token.type === 'flow-collection') {
       const seq = token.start.source === '[';
-      if (token.end[0]?.source !== (seq ? ']' : '}')) found.push({ start: token.offset, kind: seq ? 'flow sequence' : 'flow mapping' });
-    } else if ((token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar') && unclosedQuotes.has(token.offset + token.source.length)) {
+      if (token.end[0]?.source !== (seq ? ']' : '}'))
+        found.push({ start: token.offset, kind: seq ? 'flow sequence' : 'flow mapping' });
+    } else if (
+      (token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar') &&
+      unclosedQuotes.has(token.offset + token.source.length)
+    ) {
       // yaml reports the missing quote just after what it read of the scalar
       found.push({ start: token.offset, kind: 'quoted string' });
     }
@@ -376,7 +435,8 @@ function endAtRoot(text: string, start: number): number | undefined {
     if (type === 'flow-error-end') return undefined;
     const end = offset;
     offset += token.length;
-    if (open === "'" || open === '"') return token.length > 1 && text[offset - 1] === open && type?.endsWith('quoted-scalar') ? offset - 1 : undefined;
+    if (open === "'" || open === '"')
+      return token.length > 1 && text[offset - 1] === open && type?.endsWith('quoted-scalar') ? offset - 1 : undefined;
     if (scalarNext) {
       scalarNext = false;
     } else if (type === 'flow-seq-start' || type === 'flow-map-start') {
@@ -435,11 +495,14 @@ function rangeOf(node: unknown): number {
 
 function describeYamlError(error: YAML.YAMLError, levels: number, limits: ParseLimits): string {
   switch (error.code) {
-    case 'TAB_AS_INDENT': return messages.yamlTabs();
+    case 'TAB_AS_INDENT':
+      return messages.yamlTabs();
     // yaml composes collections recursively, and may run out of stack below a high limit (flow collections
     // take the most stack a level, and how much stack is left depends on the caller)
-    case 'RESOURCE_EXHAUSTION': return messages.tooDeepForReader(levels, limits.maxDepth);
-    default: return messages.yaml(lowerFirst(error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')));
+    case 'RESOURCE_EXHAUSTION':
+      return messages.tooDeepForReader(levels, limits.maxDepth);
+    default:
+      return messages.yaml(lowerFirst(error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')));
   }
 }
 

@@ -41,7 +41,11 @@ export interface ParseLimits {
 export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
 
 /** The bounds used unless others are given. */
-export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 256, maxAliasNodes: 100_000, parseTimeoutMs: DEFAULT_PARSE_TIMEOUT_MS };
+export const DEFAULT_PARSE_LIMITS: ParseLimits = {
+  maxDepth: 256,
+  maxAliasNodes: 100_000,
+  parseTimeoutMs: DEFAULT_PARSE_TIMEOUT_MS,
+};
 
 /**
  * The time budget of one parse, checked in opslint's own loops over nodes (the yaml library's parsing, in
@@ -73,7 +77,12 @@ export class Deadline {
 
 /** Decodes file bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM; rejects binary content. */
 export function decode(bytes: Uint8Array, file: string): string {
-  const utf16 = bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  const utf16 =
+    bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : undefined;
   if (utf16) {
     const text = new TextDecoder(utf16).decode(bytes.subarray(2));
     // NUL characters: UTF-32 (whose mark starts like UTF-16's), or binary data behind a mark
@@ -103,7 +112,10 @@ function invalidUtf8(bytes: Buffer, text: string, file: string): InputError {
   }
   const before = text.slice(0, at);
   const line = before.split('\n').length;
-  const position = { line, column: at - before.lastIndexOf('\n') - (text.charCodeAt(0) === 0xfeff && line === 1 ? 1 : 0) };
+  const position = {
+    line,
+    column: at - before.lastIndexOf('\n') - (text.charCodeAt(0) === 0xfeff && line === 1 ? 1 : 0),
+  };
   return new InputError(messages.invalidUtf8(bytes[offset]), file, position);
 }
 
@@ -127,7 +139,11 @@ export function parseDocument(
 ): ParsedDocument {
   if (text.trim() === '') throw new InputError(messages.emptyFile(), file);
   const deadline = new Deadline(limits, file);
-  const { value, sourceMap, notes = [] } = format === 'json' ? parseJson(text, file, limits, deadline) : parseYaml(text, file, limits, deadline);
+  const {
+    value,
+    sourceMap,
+    notes = [],
+  } = format === 'json' ? parseJson(text, file, limits, deadline) : parseYaml(text, file, limits, deadline);
   return { file, format, value, sourceMap, notes };
 }
 

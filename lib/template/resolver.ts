@@ -4,7 +4,17 @@
  * intrinsic functions whose inputs are known. An `Fn::If` whose condition is unknown yields both branches
  * as `alternatives`, so that a rule can decide when every branch fails.
  */
-import { asIntrinsic, boundedJoin, boundedReplace, getAttParts, isPlainObject, MAX_RESOLVED_STRING, own, subVariables, type Intrinsic } from './intrinsics';
+import {
+  asIntrinsic,
+  boundedJoin,
+  boundedReplace,
+  getAttParts,
+  isPlainObject,
+  MAX_RESOLVED_STRING,
+  own,
+  subVariables,
+  type Intrinsic,
+} from './intrinsics';
 import { parsePath, type JsonPath } from './path';
 
 /** A value known before deployment (`undefined`: absent). */
@@ -25,8 +35,7 @@ export type Resolved = Known | Unknown;
  * condition evaluated from defaults. A finding whose verdict rests on one says so.
  */
 export type Assumption =
-  | { readonly parameter: string; readonly value: string }
-  | { readonly condition: string; readonly value: boolean };
+  { readonly parameter: string; readonly value: string } | { readonly condition: string; readonly value: boolean };
 
 /** A known value. */
 export const known = (value: unknown): Known => ({ known: true, value });
@@ -198,7 +207,8 @@ export class Resolver {
   otherValues(name: string): (string | undefined)[] {
     const declared = own(this.scope.parameters, name);
     const current = isPlainObject(declared) ? scalarString(declared.Default) : undefined;
-    const allowed = isPlainObject(declared) && Array.isArray(declared.AllowedValues) ? declared.AllowedValues.map(scalarString) : [];
+    const allowed =
+      isPlainObject(declared) && Array.isArray(declared.AllowedValues) ? declared.AllowedValues.map(scalarString) : [];
     if (allowed.some((v) => v !== current)) return allowed.filter((v) => v !== current).slice(0, 4);
     const compared = [...comparedWith(name, this.scope.conditions)];
     const unlike = compared.length > 0 ? [`${[current, ...compared].join('')}-other`] : [];
@@ -253,28 +263,60 @@ export class Resolver {
 
   private evaluate(fn: Intrinsic, value: unknown, depth: number): Resolved {
     switch (fn.name) {
-      case 'Ref': return this.ref(fn.arg);
-      case 'Fn::If': return this.fnIf(fn.arg, depth);
-      case 'Fn::Sub': return this.quietly(() => this.sub(fn.arg, depth));
-      case 'Fn::Join': return this.quietly(() => this.join(fn.arg, depth));
-      case 'Fn::Select': return this.select(fn.arg, depth);
-      case 'Fn::Split': return this.split(fn.arg, depth);
-      case 'Fn::FindInMap': return this.findInMap(fn.arg, depth);
-      case 'Fn::Base64': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => typeof v === 'string' ? base64(v) : unknown('Fn::Base64 of a value that is not a string')));
-      case 'Fn::Length': return this.map(this.deep(fn.arg, depth + 1), (v) => Array.isArray(v) ? known(v.length) : unknown('Fn::Length of a value that is not a list'));
-      case 'Fn::ToJsonString': return this.quietly(() => this.map(this.deep(fn.arg, depth + 1), (v) => v === undefined ? known(undefined) : bounded(boundedJson(v), 'Fn::ToJsonString')));
-      case 'Fn::Equals': case 'Fn::And': case 'Fn::Or': case 'Fn::Not': case 'Condition': {
+      case 'Ref':
+        return this.ref(fn.arg);
+      case 'Fn::If':
+        return this.fnIf(fn.arg, depth);
+      case 'Fn::Sub':
+        return this.quietly(() => this.sub(fn.arg, depth));
+      case 'Fn::Join':
+        return this.quietly(() => this.join(fn.arg, depth));
+      case 'Fn::Select':
+        return this.select(fn.arg, depth);
+      case 'Fn::Split':
+        return this.split(fn.arg, depth);
+      case 'Fn::FindInMap':
+        return this.findInMap(fn.arg, depth);
+      case 'Fn::Base64':
+        return this.quietly(() =>
+          this.map(this.deep(fn.arg, depth + 1), (v) =>
+            typeof v === 'string' ? base64(v) : unknown('Fn::Base64 of a value that is not a string'),
+          ),
+        );
+      case 'Fn::Length':
+        return this.map(this.deep(fn.arg, depth + 1), (v) =>
+          Array.isArray(v) ? known(v.length) : unknown('Fn::Length of a value that is not a list'),
+        );
+      case 'Fn::ToJsonString':
+        return this.quietly(() =>
+          this.map(this.deep(fn.arg, depth + 1), (v) =>
+            v === undefined ? known(undefined) : bounded(boundedJson(v), 'Fn::ToJsonString'),
+          ),
+        );
+      case 'Fn::Equals':
+      case 'Fn::And':
+      case 'Fn::Or':
+      case 'Fn::Not':
+      case 'Condition': {
         const c = this.evaluateCondition(value, depth);
         return typeof c === 'boolean' ? known(c) : c;
       }
       case 'Fn::GetAtt': {
         const parts = getAttParts(fn.arg);
-        return unknown(parts ? `${parts[0]}.${parts[1] ?? ''} is an attribute known only after deployment` : 'malformed Fn::GetAtt');
+        return unknown(
+          parts ? `${parts[0]}.${parts[1] ?? ''} is an attribute known only after deployment` : 'malformed Fn::GetAtt',
+        );
       }
-      case 'Fn::ImportValue': return unknown('Fn::ImportValue is resolved from another stack at deployment');
-      case 'Fn::GetAZs': return unknown('Fn::GetAZs depends on the account and region');
+      case 'Fn::ImportValue':
+        return unknown('Fn::ImportValue is resolved from another stack at deployment');
+      case 'Fn::GetAZs':
+        return unknown('Fn::GetAZs depends on the account and region');
       default:
-        return unknown(fn.name.startsWith('Rain::') ? `${fn.name} is expanded by the rain CLI before deployment` : `${fn.name} is not evaluated`);
+        return unknown(
+          fn.name.startsWith('Rain::')
+            ? `${fn.name} is expanded by the rain CLI before deployment`
+            : `${fn.name} is not evaluated`,
+        );
     }
   }
 
@@ -319,7 +361,8 @@ export class Resolver {
       for (const [k, item] of Object.entries(v)) {
         const d = this.deep(item, depth + 1);
         if (!d.known) return unknown(d.reason);
-        if (d.value !== undefined) Object.defineProperty(out, k, { value: d.value, enumerable: true, writable: true, configurable: true });
+        if (d.value !== undefined)
+          Object.defineProperty(out, k, { value: d.value, enumerable: true, writable: true, configurable: true });
       }
       return known(out);
     }
@@ -347,7 +390,8 @@ export class Resolver {
       const v = r.value;
       const seg = segments[i];
       if (Array.isArray(v) && typeof seg === 'number') walk(v[seg], i + 1, depth);
-      else if (isPlainObject(v) && Object.prototype.hasOwnProperty.call(v, String(seg))) walk(v[String(seg)], i + 1, depth);
+      else if (isPlainObject(v) && Object.prototype.hasOwnProperty.call(v, String(seg)))
+        walk(v[String(seg)], i + 1, depth);
       else outcomes.push(known(undefined));
     };
     walk(root, 0, 0);
@@ -362,7 +406,8 @@ export class Resolver {
       this.assume(cached.assumptions);
       return cached.result;
     }
-    if (!Object.prototype.hasOwnProperty.call(this.scope.conditions, name)) return unknown(`condition ${name} is not defined`);
+    if (!Object.prototype.hasOwnProperty.call(this.scope.conditions, name))
+      return unknown(`condition ${name} is not defined`);
     // each condition named starts its own nesting: a chain of them is bounded as a whole (2,000 exhausted the stack)
     if (this.inCondition >= MAX_DEPTH) {
       const reason = `conditions refer to one another more than ${MAX_DEPTH} deep`;
@@ -380,7 +425,8 @@ export class Resolver {
     }
     const { value: result, assumptions: inner } = evaluated;
     // a condition decided by parameter defaults is itself an assumption, named before what it rests on
-    const assumptions = typeof result === 'boolean' && inner.length > 0 ? [{ condition: name, value: result }, ...inner] : inner;
+    const assumptions =
+      typeof result === 'boolean' && inner.length > 0 ? [{ condition: name, value: result }, ...inner] : inner;
     this.conditionCache.set(name, { result, assumptions });
     this.assume(assumptions);
     return result;
@@ -394,7 +440,8 @@ export class Resolver {
     if (!fn) return unknown('not a condition');
     const args = Array.isArray(fn.arg) ? fn.arg : [fn.arg];
     switch (fn.name) {
-      case 'Condition': return typeof fn.arg === 'string' ? this.condition(fn.arg) : unknown('malformed Condition');
+      case 'Condition':
+        return typeof fn.arg === 'string' ? this.condition(fn.arg) : unknown('malformed Condition');
       case 'Fn::Equals': {
         const a = this.deep(args[0], depth + 1);
         const b = this.deep(args[1], depth + 1);
@@ -406,7 +453,8 @@ export class Resolver {
         const c = this.evaluateCondition(args[0], depth + 1);
         return typeof c === 'boolean' ? !c : c;
       }
-      case 'Fn::And': case 'Fn::Or': {
+      case 'Fn::And':
+      case 'Fn::Or': {
         const decisive = fn.name === 'Fn::Or';
         let firstUnknown: Unknown | undefined;
         for (const a of args) {
@@ -419,7 +467,11 @@ export class Resolver {
       default: {
         const r = this.resolve(value, depth + 1);
         if (!r.known) return unknown(r.reason);
-        return r.value === true || r.value === 'true' ? true : r.value === false || r.value === 'false' ? false : unknown('not a condition');
+        return r.value === true || r.value === 'true'
+          ? true
+          : r.value === false || r.value === 'false'
+            ? false
+            : unknown('not a condition');
       }
     }
   }
@@ -437,13 +489,16 @@ export class Resolver {
     const given = this.inputs.parameters && own(this.inputs.parameters, arg);
     const param = isPlainObject(declared) ? declared : undefined;
     if (given !== undefined) return known(param && isListParameter(param) ? splitList(given) : given);
-    if (param && this.inputs.hiddenParameters?.includes(arg)) return unknown(`parameter ${arg} is NoEcho: its deployed value is not shown`);
+    if (param && this.inputs.hiddenParameters?.includes(arg))
+      return unknown(`parameter ${arg} is NoEcho: its deployed value is not shown`);
     if (param) {
       const type = String(param.Type ?? 'String');
-      if (type.startsWith('AWS::SSM::Parameter::Value')) return unknown(`parameter ${arg} is read from SSM Parameter Store at deployment`);
+      if (type.startsWith('AWS::SSM::Parameter::Value'))
+        return unknown(`parameter ${arg} is read from SSM Parameter Store at deployment`);
       if (!('Default' in param)) return unknown(`parameter ${arg} has no default value`);
       const def = param.Default;
-      if (this.quiet === 0 || this.inCondition > 0) this.assume([{ parameter: arg, value: Array.isArray(def) ? def.map(String).join(',') : scalarString(def) }]);
+      if (this.quiet === 0 || this.inCondition > 0)
+        this.assume([{ parameter: arg, value: Array.isArray(def) ? def.map(String).join(',') : scalarString(def) }]);
       if (isListParameter(param)) return known(Array.isArray(def) ? def : splitList(String(def)));
       return known(def);
     }
@@ -456,11 +511,17 @@ export class Resolver {
     const region = this.inputs.parameters && own(this.inputs.parameters, 'AWS::Region');
     switch (name) {
       case 'AWS::Partition':
-        return region ? known(region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws') : unknown('AWS::Partition depends on the region');
+        return region
+          ? known(region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws')
+          : unknown('AWS::Partition depends on the region');
       case 'AWS::URLSuffix':
-        return region ? known(region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com') : unknown('AWS::URLSuffix depends on the region');
+        return region
+          ? known(region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com')
+          : unknown('AWS::URLSuffix depends on the region');
       case 'AWS::NotificationARNs':
-        return this.inputs.notificationArns ? known([...this.inputs.notificationArns]) : unknown('AWS::NotificationARNs is known only at deployment');
+        return this.inputs.notificationArns
+          ? known([...this.inputs.notificationArns])
+          : unknown('AWS::NotificationARNs is known only at deployment');
       default:
         return unknown(`pseudo parameter ${name} is known only at deployment`);
     }
@@ -481,7 +542,8 @@ export class Resolver {
     for (const v of subVariables(template)) {
       if (values.has(v.raw)) continue;
       let r: Resolved;
-      if (isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, v.raw)) r = this.deep(vars[v.raw], depth + 1);
+      if (isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, v.raw))
+        r = this.deep(vars[v.raw], depth + 1);
       else if (v.attribute !== undefined) r = unknown(`${v.raw} is an attribute known only after deployment`);
       else r = this.ref(v.name);
       if (!r.known) return unknown(r.reason);
@@ -489,7 +551,12 @@ export class Resolver {
       values.set(v.raw, scalarString(r.value));
     }
     // a short template may name a long value many times: the values put in are counted as they are
-    return bounded(boundedReplace(template, ({ inner }) => (inner.startsWith('!') ? `\${${inner.slice(1)}}` : values.get(inner.trim()) ?? `\${${inner}}`)), 'Fn::Sub');
+    return bounded(
+      boundedReplace(template, ({ inner }) =>
+        inner.startsWith('!') ? `\${${inner.slice(1)}}` : (values.get(inner.trim()) ?? `\${${inner}}`),
+      ),
+      'Fn::Sub',
+    );
   }
 
   private join(arg: unknown, depth: number): Resolved {
@@ -498,7 +565,8 @@ export class Resolver {
     const delimiter = this.deep(arg[0], depth + 1);
     if (!delimiter.known) return unknown(delimiter.reason);
     if (!list.known) return unknown(list.reason);
-    if (!Array.isArray(list.value) || !list.value.every(isScalar)) return unknown('Fn::Join of a value that is not a list of strings');
+    if (!Array.isArray(list.value) || !list.value.every(isScalar))
+      return unknown('Fn::Join of a value that is not a list of strings');
     const parts = list.value.map(scalarString);
     const separator = scalarString(delimiter.value);
     return bounded(boundedJoin(parts, separator), 'Fn::Join');
@@ -512,7 +580,8 @@ export class Resolver {
     const listR = this.resolve(arg[1], depth + 1);
     if (!listR.known) return unknown(listR.reason);
     const i = Number(index.value);
-    if (!Array.isArray(listR.value) || !Number.isInteger(i) || i < 0 || i >= listR.value.length) return unknown('Fn::Select index out of range');
+    if (!Array.isArray(listR.value) || !Number.isInteger(i) || i < 0 || i >= listR.value.length)
+      return unknown('Fn::Select index out of range');
     return this.resolve(listR.value[i], depth + 1);
   }
 
@@ -521,7 +590,8 @@ export class Resolver {
     const d = this.deep(arg, depth + 1);
     if (!d.known) return d;
     const [delimiter, source] = d.value as unknown[];
-    if (typeof delimiter !== 'string' || typeof source !== 'string') return unknown('Fn::Split of a value that is not a string');
+    if (typeof delimiter !== 'string' || typeof source !== 'string')
+      return unknown('Fn::Split of a value that is not a string');
     return known(source.split(delimiter));
   }
 
@@ -536,7 +606,8 @@ export class Resolver {
     const [mapName, top, second] = keys;
     const map = own(this.scope.mappings, mapName);
     const level = isPlainObject(map) ? own(map, top) : undefined;
-    if (isPlainObject(level) && Object.prototype.hasOwnProperty.call(level, second)) return this.resolve(level[second], depth + 1);
+    if (isPlainObject(level) && Object.prototype.hasOwnProperty.call(level, second))
+      return this.resolve(level[second], depth + 1);
     // AWS::LanguageExtensions adds a fourth argument { DefaultValue: … }
     const fallback = arg[3];
     if (isPlainObject(fallback) && 'DefaultValue' in fallback) return this.resolve(fallback.DefaultValue, depth + 1);
@@ -564,18 +635,23 @@ function isScalar(v: unknown): v is string | number | boolean {
 function scalarString(v: unknown): string {
   if (isScalar(v)) return String(v);
   // an absent value (`AWS::NoValue`) equals only another; a value too large to write out, none that can be written
-  return v === undefined ? 'AWS::NoValue' : boundedJson(v) ?? '\u0000too large';
+  return v === undefined ? 'AWS::NoValue' : (boundedJson(v) ?? '\u0000too large');
 }
 
 /** A string the resolver built, or Unknown when it would be longer than {@link MAX_RESOLVED_STRING} (`undefined`). */
 function bounded(text: string | undefined, what: string): Resolved {
-  return text === undefined ? limited(`${what} makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold`) : known(text);
+  return text === undefined
+    ? limited(`${what} makes a string of more than ${MAX_RESOLVED_STRING} characters, more than a template can hold`)
+    : known(text);
 }
 
 /** `Fn::Base64` of a text: a third longer, so bounded too (nested, it would grow without end). */
 function base64(text: string): Resolved {
   const bytes = Buffer.from(text);
-  return bounded(Math.ceil(bytes.length / 3) * 4 > MAX_RESOLVED_STRING ? undefined : bytes.toString('base64'), 'Fn::Base64');
+  return bounded(
+    Math.ceil(bytes.length / 3) * 4 > MAX_RESOLVED_STRING ? undefined : bytes.toString('base64'),
+    'Fn::Base64',
+  );
 }
 
 /**
@@ -616,7 +692,7 @@ function combine(outcomes: readonly Resolved[], reason: string): Resolved {
   const values = new Map<unknown, unknown>();
   const add = (v: unknown): void => {
     // a value too large to write out is its own key
-    const key = typeof v === 'string' ? `s${v}` : v === undefined || v === null ? v : boundedJson(v) ?? v;
+    const key = typeof v === 'string' ? `s${v}` : v === undefined || v === null ? v : (boundedJson(v) ?? v);
     if (!values.has(key)) values.set(key, v);
   };
   for (const o of outcomes) {
@@ -640,7 +716,8 @@ function comparedWith(parameter: string, conditions: Readonly<Record<string, unk
       const [a, b] = fn.arg;
       const refs = (v: unknown): boolean => asIntrinsic(v)?.name === 'Ref' && asIntrinsic(v)?.arg === parameter;
       const literal = refs(a) ? b : refs(b) ? a : undefined;
-      if (typeof literal === 'string' || typeof literal === 'number' || typeof literal === 'boolean') found.add(String(literal));
+      if (typeof literal === 'string' || typeof literal === 'number' || typeof literal === 'boolean')
+        found.add(String(literal));
     }
     Object.values(value).forEach((v) => walk(v, depth + 1));
   };

@@ -30,7 +30,8 @@ export function mergeGlobals(globals: unknown, local: unknown, sourceMap: Source
     for (const k of new Set([...Object.keys(globals), ...Object.keys(local)])) {
       const inLocal = Object.prototype.hasOwnProperty.call(local, k);
       const inGlobal = Object.prototype.hasOwnProperty.call(globals, k);
-      const value = inLocal && inGlobal ? mergeGlobals(globals[k], local[k], sourceMap) : inLocal ? local[k] : globals[k];
+      const value =
+        inLocal && inGlobal ? mergeGlobals(globals[k], local[k], sourceMap) : inLocal ? local[k] : globals[k];
       Object.defineProperty(merged, k, { value, enumerable: true, writable: true, configurable: true });
       const pos = inLocal ? lRec?.keys?.get(k) : gRec?.keys?.get(k);
       if (pos) keys.set(k, pos);
@@ -56,7 +57,11 @@ export function mergeGlobals(globals: unknown, local: unknown, sourceMap: Source
  * at the first event that creates it, so that every API rule checks it. None when the template declares a
  * resource with that logical id (SAM then attaches the events to it).
  */
-export function implicitApis(resources: ReadonlyMap<string, Resource>, globals: Readonly<Record<string, unknown>>, sourceMap: SourceMap): Resource[] {
+export function implicitApis(
+  resources: ReadonlyMap<string, Resource>,
+  globals: Readonly<Record<string, unknown>>,
+  sourceMap: SourceMap,
+): Resource[] {
   const out: Resource[] = [];
   for (const kind of IMPLICIT_APIS) {
     if (resources.has(kind.logicalId)) continue;
@@ -66,17 +71,26 @@ export function implicitApis(resources: ReadonlyMap<string, Resource>, globals: 
       for (const [event, value] of Object.entries(fn.properties.Events)) {
         const props = isPlainObject(value) && isPlainObject(value.Properties) ? value.Properties : {};
         // an event naming its API (even through an expression) attaches to that API
-        if (isPlainObject(value) && value.Type === kind.event && props[kind.reference] === undefined) creators.push({ fn, event });
+        if (isPlainObject(value) && value.Type === kind.event && props[kind.reference] === undefined)
+          creators.push({ fn, event });
       }
     }
     if (creators.length === 0) continue;
     const { fn, event } = creators[0];
     const configured = globals[kind.event];
-    const properties = mergeGlobals(isPlainObject(configured) ? configured : {}, { StageName: kind.stage }, sourceMap) as Record<string, unknown>;
+    const properties = mergeGlobals(
+      isPlainObject(configured) ? configured : {},
+      { StageName: kind.stage },
+      sourceMap,
+    ) as Record<string, unknown>;
     // deployed when any resource that creates it is: it carries their condition only when they all share one
     const conditions = new Set(creators.map((c) => c.fn.condition));
     const condition = conditions.size === 1 ? [...conditions][0] : undefined;
-    const definition: Record<string, unknown> = { Type: kind.type, Properties: properties, ...(condition !== undefined ? { Condition: condition } : {}) };
+    const definition: Record<string, unknown> = {
+      Type: kind.type,
+      Properties: properties,
+      ...(condition !== undefined ? { Condition: condition } : {}),
+    };
     const createdAt = ['Resources', fn.logicalId, 'Properties', 'Events', event];
     const owner = `${fn.type === 'AWS::Serverless::StateMachine' ? 'state machine' : 'function'} ${fn.logicalId}`;
     const implicit: ImplicitOrigin = {
@@ -103,6 +117,20 @@ export function implicitApis(resources: ReadonlyMap<string, Resource>, globals: 
 
 // state machines take Api events too (SAM's StateMachine event sources have no HttpApi)
 const IMPLICIT_APIS = [
-  { event: 'Api', logicalId: 'ServerlessRestApi', type: 'AWS::Serverless::Api', reference: 'RestApiId', stage: 'Prod', creators: ['AWS::Serverless::Function', 'AWS::Serverless::StateMachine'] },
-  { event: 'HttpApi', logicalId: 'ServerlessHttpApi', type: 'AWS::Serverless::HttpApi', reference: 'ApiId', stage: '$default', creators: ['AWS::Serverless::Function'] },
+  {
+    event: 'Api',
+    logicalId: 'ServerlessRestApi',
+    type: 'AWS::Serverless::Api',
+    reference: 'RestApiId',
+    stage: 'Prod',
+    creators: ['AWS::Serverless::Function', 'AWS::Serverless::StateMachine'],
+  },
+  {
+    event: 'HttpApi',
+    logicalId: 'ServerlessHttpApi',
+    type: 'AWS::Serverless::HttpApi',
+    reference: 'ApiId',
+    stage: '$default',
+    creators: ['AWS::Serverless::Function'],
+  },
 ] as const;

@@ -91,7 +91,13 @@ export class SourceMap {
   }
 
   /** {@link addRecord} and {@link bind} for a parser that knows only offsets (children's records are found by identity). */
-  setOffsets(container: object, start: number, offsets: readonly number[], object: boolean, keys?: readonly string[]): void {
+  setOffsets(
+    container: object,
+    start: number,
+    offsets: readonly number[],
+    object: boolean,
+    keys?: readonly string[],
+  ): void {
     const children: number[] = [];
     for (const offset of offsets) children.push(offset, -1);
     this.bind(container, this.addRecord(start, children, object), keys);
@@ -102,9 +108,13 @@ export class SourceMap {
     if (i === undefined) return this.records.get(container);
     const start = this.position(this.flat[i]);
     const count = this.flat[i + 1];
-    if (count < 0) return { start, items: Array.from({ length: -count - 1 }, (_, k) => this.position(this.flat[i + 2 + 2 * k])) };
+    if (count < 0)
+      return { start, items: Array.from({ length: -count - 1 }, (_, k) => this.position(this.flat[i + 2 + 2 * k])) };
     const keys = this.keysOf(container);
-    return { start, keys: new Map(keys.slice(0, count).map((key, k) => [key, this.position(this.flat[i + 2 + 2 * k])])) };
+    return {
+      start,
+      keys: new Map(keys.slice(0, count).map((key, k) => [key, this.position(this.flat[i + 2 + 2 * k])])),
+    };
   }
 
   /** Line and column of a character offset. */
@@ -128,7 +138,12 @@ export class SourceMap {
    */
   locate(root: unknown, path: JsonPath, base?: Position): Position {
     let record = isContainer(root) ? this.recordOf(root) : undefined;
-    let best = base ?? (record !== undefined ? this.position(this.flat[record]) : isContainer(root) ? this.records.get(root)?.start : undefined) ?? { line: 1, column: 1 };
+    let best = base ??
+      (record !== undefined
+        ? this.position(this.flat[record])
+        : isContainer(root)
+          ? this.records.get(root)?.start
+          : undefined) ?? { line: 1, column: 1 };
     let current: unknown = root;
     for (const seg of path) {
       if (!isContainer(current)) break;

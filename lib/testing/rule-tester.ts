@@ -99,9 +99,20 @@ function runOn(rule: Rule, c: ValidCase): { assembly: Assembly; findings: Findin
   const problem = optionProblem(rule, c.options ?? {});
   if (problem) throw new Error(problem.message);
   const assembly = loadCase(c);
-  const findings = runRules(assembly, [{ rule, severity: rule.severity, options: { ...(rule.options ?? {}), ...(c.options ?? {}) }, pack: rule.id.includes('/') ? rule.id.split('/')[0] : '' }], {
-    accountBaseline: () => c.accountBaseline === true,
-  });
+  const findings = runRules(
+    assembly,
+    [
+      {
+        rule,
+        severity: rule.severity,
+        options: { ...(rule.options ?? {}), ...(c.options ?? {}) },
+        pack: rule.id.includes('/') ? rule.id.split('/')[0] : '',
+      },
+    ],
+    {
+      accountBaseline: () => c.accountBaseline === true,
+    },
+  );
   const internal = findings.find((f) => f.ruleId === INTERNAL_ERROR);
   if (internal) throw new Error(internal.message);
   return { assembly, findings: findings.sort(compareFindings) };
@@ -110,7 +121,8 @@ function runOn(rule: Rule, c: ValidCase): { assembly: Assembly; findings: Findin
 function checkInvalid(rule: Rule, c: InvalidCase): void {
   if (c.errors.length === 0) throw new Error('an invalid case must list the findings it expects');
   for (const e of c.errors) {
-    if (e.messageId !== undefined && !(e.messageId in (rule.messages ?? {}))) throw new Error(`${rule.id} has no message "${e.messageId}"`);
+    if (e.messageId !== undefined && !(e.messageId in (rule.messages ?? {})))
+      throw new Error(`${rule.id} has no message "${e.messageId}"`);
   }
   const { assembly, findings } = runOn(rule, c);
   if (findings.length !== c.errors.length) {
@@ -123,20 +135,31 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
       // declared: checked before the rule ran
       const template = rule.messages![expected.messageId]!;
       // after the rule's own words, exactly the sentences the engine adds to this finding
-      const implicit = assembly.stacks.map((s) => s.template.resources.get(f.resource)?.implicit).find((i) => i !== undefined);
+      const implicit = assembly.stacks
+        .map((s) => s.template.resources.get(f.resource)?.implicit)
+        .find((i) => i !== undefined);
       const added = escapeRegExp(withEngineSentences('', implicit, f.path, f.assumptions ?? []));
       const pattern = new RegExp(`^${escapeRegExp(template).replace(/\\\{\\\{\s*\w+\s*\\\}\\\}/g, '.*')}${added}$`);
       if (!pattern.test(f.message)) problems.push(`message id ${expected.messageId} (got "${f.message}")`);
     }
-    if (typeof expected.message === 'string' && f.message !== expected.message) problems.push(`message "${expected.message}" (got "${f.message}")`);
-    if (expected.message instanceof RegExp && !expected.message.test(f.message)) problems.push(`message ${expected.message} (got "${f.message}")`);
-    if (expected.resource !== undefined && f.resource !== expected.resource) problems.push(`resource ${expected.resource} (got ${f.resource})`);
+    if (typeof expected.message === 'string' && f.message !== expected.message)
+      problems.push(`message "${expected.message}" (got "${f.message}")`);
+    if (expected.message instanceof RegExp && !expected.message.test(f.message))
+      problems.push(`message ${expected.message} (got "${f.message}")`);
+    if (expected.resource !== undefined && f.resource !== expected.resource)
+      problems.push(`resource ${expected.resource} (got ${f.resource})`);
     if (expected.path !== undefined && f.path !== expected.path) problems.push(`path ${expected.path} (got ${f.path})`);
     if (expected.line !== undefined && f.line !== expected.line) problems.push(`line ${expected.line} (got ${f.line})`);
-    if (expected.column !== undefined && f.column !== expected.column) problems.push(`column ${expected.column} (got ${f.column})`);
-    if (expected.severity !== undefined && f.severity !== expected.severity) problems.push(`severity ${expected.severity} (got ${f.severity})`);
-    if (expected.needsContext !== undefined && (f.needsContext !== undefined) !== expected.needsContext) problems.push(`needsContext ${expected.needsContext} (got ${f.needsContext ?? 'none'})`);
-    if (expected.assumptions !== undefined && JSON.stringify(f.assumptions ?? []) !== JSON.stringify(expected.assumptions)) {
+    if (expected.column !== undefined && f.column !== expected.column)
+      problems.push(`column ${expected.column} (got ${f.column})`);
+    if (expected.severity !== undefined && f.severity !== expected.severity)
+      problems.push(`severity ${expected.severity} (got ${f.severity})`);
+    if (expected.needsContext !== undefined && (f.needsContext !== undefined) !== expected.needsContext)
+      problems.push(`needsContext ${expected.needsContext} (got ${f.needsContext ?? 'none'})`);
+    if (
+      expected.assumptions !== undefined &&
+      JSON.stringify(f.assumptions ?? []) !== JSON.stringify(expected.assumptions)
+    ) {
       problems.push(`assumptions ${JSON.stringify(expected.assumptions)} (got ${JSON.stringify(f.assumptions ?? [])})`);
     }
     if (problems.length > 0) throw new Error(`finding ${i + 1}: expected ${problems.join(', ')}`);
@@ -171,7 +194,10 @@ function caseName(c: ValidCase): string {
   if (c.file) return path.basename(c.file);
   // the template itself, compacted: test names stay distinct without a name for every case
   const text = typeof c.template === 'string' ? c.template : JSON.stringify(c.template);
-  const compact = (text ?? '').replace(/^AWSTemplateFormatVersion:.*$/m, '').replace(/\s+/g, ' ').trim();
+  const compact = (text ?? '')
+    .replace(/^AWSTemplateFormatVersion:.*$/m, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return compact.length > 100 ? `${compact.slice(0, 99)}…` : compact;
 }
 

@@ -9,7 +9,8 @@ export interface Glob {
 }
 
 // `*` any run of characters but `/`; `**` any run at all; `**/` nothing or any run ending in `/`; `?` one character but `/`
-type Step = { kind: 'char'; char: string } | { kind: 'one' } | { kind: 'star' } | { kind: 'globstar' } | { kind: 'dirs' };
+type Step =
+  { kind: 'char'; char: string } | { kind: 'one' } | { kind: 'star' } | { kind: 'globstar' } | { kind: 'dirs' };
 
 function parse(pattern: string): Step[] {
   const steps: Step[] = [];

@@ -21,7 +21,11 @@ export interface OptionSpec {
 /** `fail-on` → `failOn`, as commander names an option's value */
 type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
 /** the long flag, without its dashes and value: `-f, --format <format>` → `format` */
-type Long<F extends string> = F extends `${string}--${infer Rest}` ? (Rest extends `${infer Name} ${string}` ? Name : Rest) : never;
+type Long<F extends string> = F extends `${string}--${infer Rest}`
+  ? Rest extends `${infer Name} ${string}`
+    ? Name
+    : Rest
+  : never;
 type Negated<F extends string> = Long<F> extends `no-${string}` ? true : false;
 type Key<F extends string> = Camel<Long<F> extends `no-${infer Name}` ? Name : Long<F>>;
 /**
@@ -39,13 +43,25 @@ type Value<S extends OptionSpec> = S extends OptionSpec
           : string
       : true
   : never;
-type KeysWhere<S extends OptionSpec, N extends boolean> = S extends OptionSpec ? (Negated<S['flags']> extends N ? Key<S['flags']> : never) : never;
+type KeysWhere<S extends OptionSpec, N extends boolean> = S extends OptionSpec
+  ? Negated<S['flags']> extends N
+    ? Key<S['flags']>
+    : never
+  : never;
 /** `--no-x` without `--x`: x is true unless it is given */
-type NegatedOnly<Specs extends readonly OptionSpec[]> = Exclude<KeysWhere<Specs[number], true>, KeysWhere<Specs[number], false>>;
+type NegatedOnly<Specs extends readonly OptionSpec[]> = Exclude<
+  KeysWhere<Specs[number], true>,
+  KeysWhere<Specs[number], false>
+>;
 type Given<Specs extends readonly OptionSpec[]> = { readonly [S in Specs[number] as Key<S['flags']>]?: Value<S> };
 
 /** The option values commander gives for these options: one key per option (`--x` and `--no-x` share one). */
-export type OptionValues<Specs extends readonly OptionSpec[]> = Omit<Given<Specs>, NegatedOnly<Specs>> & { readonly [K in NegatedOnly<Specs>]: boolean };
+export type OptionValues<Specs extends readonly OptionSpec[]> = Omit<Given<Specs>, NegatedOnly<Specs>> & {
+  readonly [K in NegatedOnly<Specs>]: boolean;
+};
 
 /** The values of the `ordered` options, in the order given. */
-export type OrderedValues<Specs extends readonly OptionSpec[]> = { readonly flag: Key<Extract<Specs[number], { readonly ordered: true }>['flags']>; readonly value: string }[];
+export type OrderedValues<Specs extends readonly OptionSpec[]> = {
+  readonly flag: Key<Extract<Specs[number], { readonly ordered: true }>['flags']>;
+  readonly value: string;
+}[];

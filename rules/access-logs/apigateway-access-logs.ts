@@ -6,7 +6,10 @@ const SETTINGS: Readonly<Record<string, { readonly kind: string; readonly proper
   'AWS::ApiGatewayV2::Stage': { kind: 'API Gateway v2 stage', property: 'AccessLogSettings.DestinationArn' },
   'AWS::Serverless::Api': { kind: 'SAM API', property: 'AccessLogSetting.DestinationArn' },
   'AWS::Serverless::HttpApi': { kind: 'SAM HTTP API', property: 'AccessLogSettings.DestinationArn' },
-  'AWS::ApiGateway::Deployment': { kind: 'The stage of API Gateway deployment', property: 'StageDescription.AccessLogSetting.DestinationArn' },
+  'AWS::ApiGateway::Deployment': {
+    kind: 'The stage of API Gateway deployment',
+    property: 'StageDescription.AccessLogSetting.DestinationArn',
+  },
 };
 
 export default defineRule({
@@ -17,7 +20,8 @@ export default defineRule({
   severity: 'warning',
   optionsSchema: {},
   messages: {
-    noAccessLogs: '{{kind}} {{name}} writes no access logs; set {{property}} to a CloudWatch Logs log group ARN, with a Format.',
+    noAccessLogs:
+      '{{kind}} {{name}} writes no access logs; set {{property}} to a CloudWatch Logs log group ARN, with a Format.',
   },
   why:
     'An access log has one line per request, in a format you choose: caller, route, status, latency, ' +

@@ -1,4 +1,14 @@
-import { defineRule, type ResourceContext, createsStage, firstProblem, isTrue, UNKNOWN, type Judgement, isPlainObject, type JsonPath } from '../../lib/rule';
+import {
+  defineRule,
+  type ResourceContext,
+  createsStage,
+  firstProblem,
+  isTrue,
+  UNKNOWN,
+  type Judgement,
+  isPlainObject,
+  type JsonPath,
+} from '../../lib/rule';
 
 const LOGGING_LEVELS = ['ERROR', 'INFO'];
 
@@ -23,7 +33,8 @@ export default defineRule({
       '{{kind}} {{name}} writes no execution logs; add a MethodSettings entry with ResourcePath "/*", HttpMethod "*" and LoggingLevel ERROR or INFO.',
     noLevel:
       '{{kind}} {{name}} sets no LoggingLevel in its MethodSettings entry for all methods, so it writes no execution logs; set LoggingLevel ERROR or INFO there.',
-    turnedOff: '{{kind}} {{name}} sets LoggingLevel {{level}} for all methods, so it writes no execution logs; set it to ERROR or INFO.',
+    turnedOff:
+      '{{kind}} {{name}} sets LoggingLevel {{level}} for all methods, so it writes no execution logs; set it to ERROR or INFO.',
     partial:
       '{{kind}} {{name}} writes execution logs only for the methods its MethodSettings list; add an entry with ResourcePath "/*", HttpMethod "*" and LoggingLevel ERROR or INFO.',
     deploymentNotEnabled:
@@ -31,7 +42,7 @@ export default defineRule({
     noDetailedMetrics: '{{kind}} {{name}} publishes no per-method CloudWatch metrics; set {{property}} to true.',
   },
   why:
-    'Execution logs are API Gateway\'s own account of each request: authorizer and validation results, the ' +
+    "Execution logs are API Gateway's own account of each request: authorizer and validation results, the " +
     'integration request and response, mapping-template errors and timeouts. Access logs and the stage metrics ' +
     'say that requests failed; execution logs say why, which is what an on-call engineer needs for a 5XX from the ' +
     'integration or a 4XX from a request validator. ERROR keeps the volume low; INFO adds every step. ' +
@@ -61,7 +72,11 @@ export default defineRule({
         if (problem) ctx.report({ ...problem, data: { kind, name, ...problem.data } });
         if (ctx.options.detailedMetrics) {
           const metrics = firstProblem(values, (list) => judgeMetrics(list, base));
-          if (metrics) ctx.report({ ...metrics, data: { kind, name, property: 'MetricsEnabled in the MethodSettings entry for all methods' } });
+          if (metrics)
+            ctx.report({
+              ...metrics,
+              data: { kind, name, property: 'MetricsEnabled in the MethodSettings entry for all methods' },
+            });
         }
         return;
       }
@@ -85,7 +100,8 @@ function checkDeployment(ctx: ResourceContext<typeof options>): void {
     if (level === UNKNOWN || acceptsLevel(level)) return 'ok';
     const fromList = judgeLogging(d.MethodSettings, [...base, 'MethodSettings']);
     if (fromList === 'ok' || fromList === 'unknown') return fromList;
-    if (level !== undefined) return { messageId: 'turnedOff', path: [...base, 'LoggingLevel'], data: { level: String(level) } };
+    if (level !== undefined)
+      return { messageId: 'turnedOff', path: [...base, 'LoggingLevel'], data: { level: String(level) } };
     return { messageId: 'deploymentNotEnabled', path: [...base, 'LoggingLevel'] };
   });
   if (problem) {
@@ -98,9 +114,15 @@ function checkDeployment(ctx: ResourceContext<typeof options>): void {
     const d = isPlainObject(description) ? description : {};
     if (d.MetricsEnabled === UNKNOWN || isTrue(d.MetricsEnabled)) return 'ok';
     const fromList = judgeMetrics(d.MethodSettings, [...base, 'MethodSettings']);
-    return fromList === 'ok' || fromList === 'unknown' ? fromList : { messageId: 'noDetailedMetrics', path: [...base, 'MetricsEnabled'] };
+    return fromList === 'ok' || fromList === 'unknown'
+      ? fromList
+      : { messageId: 'noDetailedMetrics', path: [...base, 'MetricsEnabled'] };
   });
-  if (metrics) ctx.report({ ...metrics, data: { kind: 'The stage of API Gateway deployment', name, property: 'StageDescription.MetricsEnabled' } });
+  if (metrics)
+    ctx.report({
+      ...metrics,
+      data: { kind: 'The stage of API Gateway deployment', name, property: 'StageDescription.MetricsEnabled' },
+    });
 }
 
 function acceptsLevel(level: unknown): boolean {

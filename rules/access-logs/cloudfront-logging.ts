@@ -13,7 +13,7 @@ export default defineRule({
       'CloudFront distribution {{name}} writes no access logs; set DistributionConfig.Logging.Bucket, or deliver standard logs (v2) through an AWS::Logs::DeliverySource with LogType ACCESS_LOGS whose ResourceArn is this distribution.',
   },
   why:
-    'CloudFront answers most requests at the edge, so the origin\'s own logs miss them. Its access logs show, ' +
+    "CloudFront answers most requests at the edge, so the origin's own logs miss them. Its access logs show, " +
     'per request, the edge location, cache result, status, time taken and the error CloudFront returned, which ' +
     'is how a rise in 5XX, a drop in cache hits or a slow region is traced to its cause. Standard logging is off ' +
     'by default. The legacy form writes to an S3 bucket (Logging.Bucket); standard logging v2 delivers through ' +
@@ -33,11 +33,17 @@ export default defineRule({
       '  logBucket: cdnLogBucket,\n  logFilePrefix: "cdn/",\n});',
   },
   check(resource, ctx) {
-    const logged = (path: string) => !firstProblem(ctx.values(path), (v) => (isSet(v) ? 'ok' : { messageId: 'notEnabled', path: [] }));
+    const logged = (path: string) =>
+      !firstProblem(ctx.values(path), (v) => (isSet(v) ? 'ok' : { messageId: 'notEnabled', path: [] }));
     if (logged('Properties.DistributionConfig.Logging.Bucket')) return;
     if (deliversVendedLogs(ctx, ['ACCESS_LOGS'])) return;
     // real-time logs (sampled, to Kinesis) are a deliberate request log too
-    if (ctx.satisfies('Properties.DistributionConfig.DefaultCacheBehavior.RealtimeLogConfigArn', isSet) !== false) return;
-    ctx.report({ messageId: 'notEnabled', path: 'Properties.DistributionConfig.Logging', data: { name: resource.logicalId } });
+    if (ctx.satisfies('Properties.DistributionConfig.DefaultCacheBehavior.RealtimeLogConfigArn', isSet) !== false)
+      return;
+    ctx.report({
+      messageId: 'notEnabled',
+      path: 'Properties.DistributionConfig.Logging',
+      data: { name: resource.logicalId },
+    });
   },
 });

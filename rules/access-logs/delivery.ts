@@ -11,7 +11,10 @@ export const DELIVERY_SOURCE = 'AWS::Logs::DeliverySource';
  * Whether a delivery source in the template names this resource in its ResourceArn; with `logTypes`, only
  * one whose LogType is one of them (or cannot be known) counts.
  */
-export function deliversVendedLogs<O extends RuleOptions>(ctx: ResourceContext<O>, logTypes?: readonly string[]): boolean {
+export function deliversVendedLogs<O extends RuleOptions>(
+  ctx: ResourceContext<O>,
+  logTypes?: readonly string[],
+): boolean {
   for (const { resource: source, references } of ctx.referrers([DELIVERY_SOURCE])) {
     if (!references.some((r) => r.path[0] === 'Properties' && r.path[1] === 'ResourceArn')) continue;
     if (!logTypes) return true;

@@ -1,4 +1,14 @@
-import { defineRule, type ResourceContext, firstProblem, isSet, isTrue, UNKNOWN, type Judgement, isPlainObject, type JsonPath } from '../../lib/rule';
+import {
+  defineRule,
+  type ResourceContext,
+  firstProblem,
+  isSet,
+  isTrue,
+  UNKNOWN,
+  type Judgement,
+  isPlainObject,
+  type JsonPath,
+} from '../../lib/rule';
 import { deliversVendedLogs } from './delivery';
 
 const ELBV2 = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
@@ -19,11 +29,13 @@ export default defineRule({
       'Application Load Balancer {{name}} writes no access logs; set LoadBalancerAttributes access_logs.s3.enabled to "true" and access_logs.s3.bucket to the log bucket.',
     tlsNotEnabled:
       'Network Load Balancer {{name}} has a TLS listener ({{listener}}) but writes no access logs; set LoadBalancerAttributes access_logs.s3.enabled to "true" and access_logs.s3.bucket to the log bucket.',
-    noBucket: 'Load balancer {{name}} turns access logs on but names no bucket; add the LoadBalancerAttributes entry access_logs.s3.bucket.',
-    classicNotEnabled: 'Classic Load Balancer {{name}} writes no access logs; set AccessLoggingPolicy.Enabled to true with an S3BucketName.',
+    noBucket:
+      'Load balancer {{name}} turns access logs on but names no bucket; add the LoadBalancerAttributes entry access_logs.s3.bucket.',
+    classicNotEnabled:
+      'Classic Load Balancer {{name}} writes no access logs; set AccessLoggingPolicy.Enabled to true with an S3BucketName.',
   },
   why:
-    'A load balancer\'s access log records every request it handled: client, target, status codes from the ' +
+    "A load balancer's access log records every request it handled: client, target, status codes from the " +
     'load balancer and from the target, and the time spent in each. When users see errors, it tells apart a ' +
     'target that failed (target status 5XX), a target that was slow or gone (ELB 502/503/504) and a client that ' +
     'gave up, which metrics alone cannot. Access logs are off by default. Network Load Balancers log only TLS ' +

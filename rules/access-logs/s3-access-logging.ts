@@ -1,4 +1,11 @@
-import { defineRule, type ResourceContext, type Reference, isPlainObject, type Resource, type Template } from '../../lib/rule';
+import {
+  defineRule,
+  type ResourceContext,
+  type Reference,
+  isPlainObject,
+  type Resource,
+  type Template,
+} from '../../lib/rule';
 import { splitWords } from '../environments/classify';
 
 const BUCKET = 'AWS::S3::Bucket';
@@ -39,12 +46,13 @@ export default defineRule({
       'reach directly, those with website hosting, a public-read ACL or a bucket policy that lets anyone read objects.',
   },
   messages: {
-    notEnabled: 'S3 bucket {{name}} records no server access logs; set LoggingConfiguration.DestinationBucketName to a separate log bucket.',
+    notEnabled:
+      'S3 bucket {{name}} records no server access logs; set LoggingConfiguration.DestinationBucketName to a separate log bucket.',
   },
   why:
     'Server access logs list each request made to a bucket: requester, operation, key, status, error code and ' +
     'timing. For a bucket that is part of the application, such as a website, an upload target or a data store read ' +
-    'by other services, they explain 403s and 404s, throttling (503 Slow Down) and unexpected callers that S3\'s ' +
+    "by other services, they explain 403s and 404s, throttling (503 Slow Down) and unexpected callers that S3's " +
     'request metrics only count. They are delivered on a best-effort basis, to another bucket. Buckets that are ' +
     'themselves log destinations (for other buckets, load balancers, CloudFront, CloudTrail, Config or flow logs, ' +
     'or named for logs, such as AccessLogsBucket or app-logs), ' +
@@ -60,7 +68,11 @@ export default defineRule({
     if (ctx.satisfies('Properties.LoggingConfiguration', (v) => v !== undefined && v !== null) !== false) return;
     if (isLogDestination(resource, ctx) || isCdkStagingBucket(resource) || namedForLogs(resource)) return;
     if (ctx.options.buckets === 'served' && !isServed(ctx)) return;
-    ctx.report({ messageId: 'notEnabled', path: 'Properties.LoggingConfiguration', data: { name: resource.logicalId } });
+    ctx.report({
+      messageId: 'notEnabled',
+      path: 'Properties.LoggingConfiguration',
+      data: { name: resource.logicalId },
+    });
   },
 });
 
@@ -83,7 +95,9 @@ function isLogDestination(bucket: Resource, ctx: Ctx): boolean {
 
 /** A reference under a property about logs: LoggingConfiguration, Logging, AccessLoggingPolicy, LogDestination, LogUri… */
 function inLogProperty(ref: Reference): boolean {
-  return ref.path.some((seg) => typeof seg === 'string' && words(seg).some((w) => w === 'log' || w === 'logs' || w === 'logging'));
+  return ref.path.some(
+    (seg) => typeof seg === 'string' && words(seg).some((w) => w === 'log' || w === 'logs' || w === 'logging'),
+  );
 }
 
 /** A bucket policy statement letting a log delivery service write, or writing under the AWSLogs/ prefix every AWS log delivery uses. */
@@ -108,7 +122,8 @@ function logBucketNames(template: Template): Set<string> {
   };
   for (const r of template.resourcesOfType(BUCKET)) add(r, 'Properties.LoggingConfiguration.DestinationBucketName');
   for (const r of template.resourcesOfType('AWS::CloudTrail::Trail')) add(r, 'Properties.S3BucketName');
-  for (const r of template.resourcesOfType('AWS::ElasticLoadBalancing::LoadBalancer')) add(r, 'Properties.AccessLoggingPolicy.S3BucketName');
+  for (const r of template.resourcesOfType('AWS::ElasticLoadBalancing::LoadBalancer'))
+    add(r, 'Properties.AccessLoggingPolicy.S3BucketName');
   for (const r of template.resourcesOfType('AWS::CloudFront::Distribution')) {
     add(r, 'Properties.DistributionConfig.Logging.Bucket', /\.s3(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/);
   }
@@ -116,7 +131,8 @@ function logBucketNames(template: Template): Set<string> {
     const attrs = template.valueAt(r, 'Properties.LoadBalancerAttributes');
     if (!attrs.known || !Array.isArray(attrs.value)) continue;
     for (const a of attrs.value) {
-      if (isPlainObject(a) && typeof a.Key === 'string' && a.Key.endsWith('.s3.bucket') && typeof a.Value === 'string') names.add(a.Value.toLowerCase());
+      if (isPlainObject(a) && typeof a.Key === 'string' && a.Key.endsWith('.s3.bucket') && typeof a.Value === 'string')
+        names.add(a.Value.toLowerCase());
     }
   }
   return names;
@@ -129,7 +145,8 @@ function isCdkStagingBucket(bucket: Resource): boolean {
 }
 
 /** Words that say a bucket holds logs, found in its logical id or name: `AccessLogsBucket`, `alb-logs`, `LoggingBucket`. */
-const LOG_WORD = /^(log|logs|logging|(access|audit|server|elb|alb|nlb|lb|cdn|cf|cloudfront|s3|trail|cloudtrail|flow|vpc|waf)logs?)$/;
+const LOG_WORD =
+  /^(log|logs|logging|(access|audit|server|elb|alb|nlb|lb|cdn|cf|cloudfront|s3|trail|cloudtrail|flow|vpc|waf)logs?)$/;
 
 function namedForLogs(bucket: Resource): boolean {
   // the name as written: a literal, or the text of an Fn::Sub / Fn::Join such as `${AWS::StackName}-access-logs`
@@ -147,14 +164,22 @@ function words(text: string): string[] {
 /** A bucket clients reach directly: website hosting, a public-read ACL, or a policy letting anyone read objects. */
 function isServed(ctx: Ctx): boolean {
   if (ctx.satisfies('Properties.WebsiteConfiguration', (v) => v !== undefined) !== false) return true;
-  if (ctx.satisfies('Properties.AccessControl', (v) => v === 'PublicRead' || v === 'PublicReadWrite') !== false) return true;
+  if (ctx.satisfies('Properties.AccessControl', (v) => v === 'PublicRead' || v === 'PublicReadWrite') !== false)
+    return true;
   for (const { resource: policy, references } of ctx.referrers([BUCKET_POLICY])) {
     if (!references.some((r) => r.path[1] === 'Bucket')) continue;
     const doc = ctx.template.valueAt(policy, 'Properties.PolicyDocument');
     if (!doc.known || !isPlainObject(doc.value)) continue;
     const statements = doc.value.Statement;
     for (const s of Array.isArray(statements) ? statements : [statements]) {
-      if (isPlainObject(s) && s.Effect === 'Allow' && isAnyone(s.Principal) && s.Condition === undefined && readsObjects(s.Action)) return true;
+      if (
+        isPlainObject(s) &&
+        s.Effect === 'Allow' &&
+        isAnyone(s.Principal) &&
+        s.Condition === undefined &&
+        readsObjects(s.Action)
+      )
+        return true;
     }
   }
   return false;

@@ -1,4 +1,13 @@
-import { defineRule, type ResourceContext, type RuleOptions, hasItems, isFalse, type Template, asIntrinsic, isPlainObject } from '../../lib/rule';
+import {
+  defineRule,
+  type ResourceContext,
+  type RuleOptions,
+  hasItems,
+  isFalse,
+  type Template,
+  asIntrinsic,
+  isPlainObject,
+} from '../../lib/rule';
 
 const ALARM = 'AWS::CloudWatch::Alarm';
 const COMPOSITE = 'AWS::CloudWatch::CompositeAlarm';
@@ -30,13 +39,15 @@ export default defineRule({
   severity: 'error',
   optionsSchema: {},
   messages: {
-    noActions: '{{kind}} {{name}} has no AlarmActions, so nobody is told when it goes into ALARM; add an SNS topic (or another action) to AlarmActions.',
-    actionsDisabled: '{{kind}} {{name}} sets ActionsEnabled to false, so its actions never run; remove ActionsEnabled or set it to true.',
+    noActions:
+      '{{kind}} {{name}} has no AlarmActions, so nobody is told when it goes into ALARM; add an SNS topic (or another action) to AlarmActions.',
+    actionsDisabled:
+      '{{kind}} {{name}} sets ActionsEnabled to false, so its actions never run; remove ActionsEnabled or set it to true.',
   },
   why:
     'An alarm that changes state without telling anyone is only a line on a dashboard: the problem it detects ' +
     'is found later, by customers. Each alarm should start a response, usually a notification to the owning ' +
-    'team\'s SNS topic, and its actions must not be switched off. OKActions and InsufficientDataActions do not ' +
+    "team's SNS topic, and its actions must not be switched off. OKActions and InsufficientDataActions do not " +
     'count, as they say nothing when the alarm fires. An alarm that only feeds a composite alarm in the same ' +
     'template may stay silent, because the composite notifies for it (the way to cut alert noise); so may an ' +
     'alarm that a deployment watches to roll back automatically.',
@@ -61,7 +72,12 @@ export default defineRule({
       ctx.report({ messageId: 'noActions', path: 'Properties.AlarmActions', data });
     }
     if (ctx.satisfies('Properties.ActionsEnabled', (v) => !isFalse(v)) === false) {
-      ctx.report({ messageId: 'actionsDisabled', path: 'Properties.ActionsEnabled', data, fix: { path: 'Properties.ActionsEnabled', value: true } });
+      ctx.report({
+        messageId: 'actionsDisabled',
+        path: 'Properties.ActionsEnabled',
+        data,
+        fix: { path: 'Properties.ActionsEnabled', value: true },
+      });
     }
   },
 });
@@ -70,12 +86,20 @@ function quietAlarms(ctx: ResourceContext<RuleOptions>): QuietAlarms {
   const { template, graph } = ctx;
   const ids = new Set<string>();
   const names = new Set<string>();
-  const alarmIds = new Set([...template.resourcesOfType(ALARM), ...template.resourcesOfType(COMPOSITE)].map((r) => r.logicalId));
+  const alarmIds = new Set(
+    [...template.resourcesOfType(ALARM), ...template.resourcesOfType(COMPOSITE)].map((r) => r.logicalId),
+  );
 
   for (const composite of template.resourcesOfType(COMPOSITE)) {
     if (template.isExcluded(composite)) continue;
     for (const ref of graph.outgoing(composite.logicalId)) {
-      if (ref.path[0] === 'Properties' && ref.path[1] === 'AlarmRule' && alarmIds.has(ref.to) && ref.to !== composite.logicalId) ids.add(ref.to);
+      if (
+        ref.path[0] === 'Properties' &&
+        ref.path[1] === 'AlarmRule' &&
+        alarmIds.has(ref.to) &&
+        ref.to !== composite.logicalId
+      )
+        ids.add(ref.to);
     }
     for (const text of stringLeaves(composite.properties.AlarmRule, template)) {
       for (const name of alarmNamesInRule(text)) names.add(name);
@@ -115,7 +139,9 @@ function stringLeaves(value: unknown, template: Template): string[] {
       if (fn?.name === 'Fn::Join' && Array.isArray(fn.arg) && Array.isArray(fn.arg[1])) {
         // a joined rule is one expression: keep the literal parts together where they touch
         const parts = fn.arg[1] as unknown[];
-        out.push(parts.map((p) => (typeof p === 'string' ? p : HOLE)).join(typeof fn.arg[0] === 'string' ? fn.arg[0] : ''));
+        out.push(
+          parts.map((p) => (typeof p === 'string' ? p : HOLE)).join(typeof fn.arg[0] === 'string' ? fn.arg[0] : ''),
+        );
       } else if (fn?.name === 'Fn::Sub') {
         const tpl = Array.isArray(fn.arg) ? fn.arg[0] : fn.arg;
         if (typeof tpl === 'string') out.push(tpl);

@@ -1,4 +1,14 @@
-import { defineRule, ALARM_ADVICE, alarmAdvice, asStrings, isDeadLetterQueue, listNames, METRIC_IDENTITIES, namingDimensions, type AlarmResponse } from '../../lib/rule';
+import {
+  defineRule,
+  ALARM_ADVICE,
+  alarmAdvice,
+  asStrings,
+  isDeadLetterQueue,
+  listNames,
+  METRIC_IDENTITIES,
+  namingDimensions,
+  type AlarmResponse,
+} from '../../lib/rule';
 
 const DEFAULT_TYPES = [
   'AWS::Lambda::Function',
@@ -22,7 +32,8 @@ const INSTEAD: Readonly<Record<Exclude<AlarmResponse, 'alerts' | 'unknown' | 'si
 
 export default defineRule({
   id: 'alarm-coverage',
-  title: 'Functions, APIs, load balancers, state machines, services, tables and dead-letter queues have a CloudWatch alarm',
+  title:
+    'Functions, APIs, load balancers, state machines, services, tables and dead-letter queues have a CloudWatch alarm',
   bestPractice: 'OPS08-BP04',
   resourceTypes: Object.keys(ALARM_ADVICE),
   severity: 'warning',
@@ -30,16 +41,21 @@ export default defineRule({
     resourceTypes: DEFAULT_TYPES as string[],
     queues: 'dead-letter' as 'dead-letter' | 'all',
   },
-  optionsSchema: { resourceTypes: { type: 'array', items: { enum: Object.keys(ALARM_ADVICE) } }, queues: { enum: ['dead-letter', 'all'] } },
+  optionsSchema: {
+    resourceTypes: { type: 'array', items: { enum: Object.keys(ALARM_ADVICE) } },
+    queues: { enum: ['dead-letter', 'all'] },
+  },
   optionDocs: {
     resourceTypes:
       'The resource types that need an alarm. Default: Lambda and SAM functions, SQS queues, REST API stages and SAM APIs, ' +
       'load balancers, state machines, ECS services, DynamoDB and SAM simple tables. Also supported: AWS::ApiGatewayV2::Api, ' +
       'AWS::Serverless::HttpApi, AWS::Kinesis::Stream, AWS::SNS::Topic, AWS::Events::Rule, AWS::RDS::DBInstance, AWS::RDS::DBCluster.',
-    queues: '"dead-letter" (default): only queues that another resource uses as a dead-letter queue need an alarm; "all": every queue.',
+    queues:
+      '"dead-letter" (default): only queues that another resource uses as a dead-letter queue need an alarm; "all": every queue.',
   },
   messages: {
-    noAlarm: '{{kind}} {{name}} ({{type}}) has no CloudWatch alarm on its metrics; alarm on {{metric}} in {{namespace}}, with {{dimensions}} naming it.',
+    noAlarm:
+      '{{kind}} {{name}} ({{type}}) has no CloudWatch alarm on its metrics; alarm on {{metric}} in {{namespace}}, with {{dimensions}} naming it.',
     noAlerting:
       '{{kind}} {{name}} ({{type}}) has no alarm that tells anyone: {{alarms}} {{instead}}; alarm on {{metric}} in {{namespace}}, with {{dimensions}} naming it, and send it to an SNS topic or another action that reaches people.',
     noDlqAlarm:
@@ -53,7 +69,7 @@ export default defineRule({
     'state machine, ECS service and table should have at least one alarm on the metric that signals trouble ' +
     'for it. A dead-letter queue matters most: a message lands there only when processing has failed for good, ' +
     'so its depth should raise an alarm as soon as it is above zero. An alarm counts when its namespace is the ' +
-    'service\'s and a dimension names the resource, by reference or by its literal name (metric math included), and ' +
+    "service's and a dimension names the resource, by reference or by its literal name (metric math included), and " +
     'when it can tell someone: an alarm whose only actions drive scaling policies or stop, reboot or recover an instance ' +
     'alerts nobody and does not count (an alarm with no actions at all counts here; alarm-actions reports it). Functions ' +
     'that back custom resources, macros, hooks or AWS Config rules are deployment machinery and are not checked.',
@@ -80,7 +96,10 @@ export default defineRule({
       check: false,
       why: 'CloudFormation or AWS Config invokes it once per deployment or evaluation, not on a request path; its failures surface as failed stack operations.',
     },
-    edge: { check: false, why: 'the Lambda service does not run it, so AWS/Lambda has no metrics for it; watch the core device\'s Greengrass logs and the device itself.' },
+    edge: {
+      check: false,
+      why: "the Lambda service does not run it, so AWS/Lambda has no metrics for it; watch the core device's Greengrass logs and the device itself.",
+    },
   },
   check(resource, ctx) {
     const target = ALARM_ADVICE[resource.type];
@@ -96,7 +115,12 @@ export default defineRule({
 
     const identity = METRIC_IDENTITIES[resource.type];
     // the advice only: what to alarm on depends on the load balancer's type
-    const [namespace, metric, lbDimensions] = alarmAdvice(resource.type, ctx.template.resolver.untracked(() => ctx.get('Properties.Type')), target, identity.namespaces);
+    const [namespace, metric, lbDimensions] = alarmAdvice(
+      resource.type,
+      ctx.template.resolver.untracked(() => ctx.get('Properties.Type')),
+      target,
+      identity.namespaces,
+    );
     const data = {
       kind: target.kind,
       name: resource.logicalId,
@@ -108,7 +132,10 @@ export default defineRule({
     if (deployed.length > 0) {
       const response = deployed[0].response as keyof typeof INSTEAD;
       const alarms = `${deployed.length === 1 ? 'its only alarm' : 'its alarms'} ${listNames(deployed.map((w) => w.alarm.logicalId))}`;
-      ctx.report({ messageId: dlq ? 'noDlqAlerting' : 'noAlerting', data: { ...data, alarms, instead: INSTEAD[response] } });
+      ctx.report({
+        messageId: dlq ? 'noDlqAlerting' : 'noAlerting',
+        data: { ...data, alarms, instead: INSTEAD[response] },
+      });
       return;
     }
     ctx.report({ messageId: dlq ? 'noDlqAlarm' : 'noAlarm', data });

@@ -1,15 +1,35 @@
-import { defineRule, isFalse, type StackFacts, isPlainObject, type Resource, type Template, resourceLabel, type Stack } from '../../lib/rule';
+import {
+  defineRule,
+  isFalse,
+  type StackFacts,
+  isPlainObject,
+  type Resource,
+  type Template,
+  resourceLabel,
+  type Stack,
+} from '../../lib/rule';
 import { dashboardText } from '../dashboards/dashboard-body';
 
 const ALARM = 'AWS::CloudWatch::Alarm';
 /** Services that learn a metric's normal pattern: CloudWatch anomaly detectors, DevOps Guru, Lookout for Metrics. */
-const DETECTORS = ['AWS::CloudWatch::AnomalyDetector', 'AWS::DevOpsGuru::ResourceCollection', 'AWS::LookoutMetrics::AnomalyDetector'];
+const DETECTORS = [
+  'AWS::CloudWatch::AnomalyDetector',
+  'AWS::DevOpsGuru::ResourceCollection',
+  'AWS::LookoutMetrics::AnomalyDetector',
+];
 const BAND = /ANOMALY_DETECTION_BAND\s*\(/i;
 
 /** Metrics whose normal level follows the traffic (by hour, weekday, season), by namespace. */
 const DEFAULT_METRICS: Record<string, string[]> = {
   'AWS/ApiGateway': ['Count', 'Latency', 'IntegrationLatency'],
-  'AWS/ApplicationELB': ['RequestCount', 'RequestCountPerTarget', 'TargetResponseTime', 'ActiveConnectionCount', 'NewConnectionCount', 'ProcessedBytes'],
+  'AWS/ApplicationELB': [
+    'RequestCount',
+    'RequestCountPerTarget',
+    'TargetResponseTime',
+    'ActiveConnectionCount',
+    'NewConnectionCount',
+    'ProcessedBytes',
+  ],
   'AWS/NetworkELB': ['ActiveFlowCount', 'NewFlowCount', 'ProcessedBytes'],
   'AWS/CloudFront': ['Requests', 'BytesDownloaded'],
   'AWS/Lambda': ['Invocations', 'Duration', 'ConcurrentExecutions'],
@@ -89,7 +109,16 @@ export default defineRule({
       resource: alarm,
       path: 'Properties.Threshold',
       messageId: 'staticOnly',
-      data: { name: resourceLabel(alarm, stack), metric, others: more === 0 ? '' : more === 1 ? ' (as does one other alarm in the app)' : ` (as do ${more} other alarms in the app)` },
+      data: {
+        name: resourceLabel(alarm, stack),
+        metric,
+        others:
+          more === 0
+            ? ''
+            : more === 1
+              ? ' (as does one other alarm in the app)'
+              : ` (as do ${more} other alarms in the app)`,
+      },
     });
   },
 });
@@ -107,8 +136,17 @@ function metricSet(option: unknown): Set<string> {
 function usesAnomalyDetection(facts: StackFacts): boolean {
   const t = facts.template;
   if (facts.hasAny(DETECTORS)) return true;
-  if (facts.deployed(ALARM).some((a) => metricsOf(a, t).some((m) => isPlainObject(m) && typeof m.Expression === 'string' && BAND.test(m.Expression)))) return true;
-  return facts.deployed('AWS::CloudWatch::Dashboard').some((d) => BAND.test(dashboardText(d.properties.DashboardBody, t.resolver) ?? ''));
+  if (
+    facts
+      .deployed(ALARM)
+      .some((a) =>
+        metricsOf(a, t).some((m) => isPlainObject(m) && typeof m.Expression === 'string' && BAND.test(m.Expression)),
+      )
+  )
+    return true;
+  return facts
+    .deployed('AWS::CloudWatch::Dashboard')
+    .some((d) => BAND.test(dashboardText(d.properties.DashboardBody, t.resolver) ?? ''));
 }
 
 /** The alarm's `Metrics` entries, each resolved one level. */

@@ -14,7 +14,8 @@ export default defineRule({
     notDelivered:
       'CloudTrail trail {{name}} does not deliver events to CloudWatch Logs; set CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn.',
     missingRole: 'CloudTrail trail {{name}} names a log group but no role to write to it; set CloudWatchLogsRoleArn.',
-    missingLogGroup: 'CloudTrail trail {{name}} names a role but no log group to deliver to; set CloudWatchLogsLogGroupArn.',
+    missingLogGroup:
+      'CloudTrail trail {{name}} names a role but no log group to deliver to; set CloudWatchLogsLogGroupArn.',
   },
   why:
     'Events that only land in S3 can be read after the fact, but not searched quickly or alarmed on. Delivered to a ' +

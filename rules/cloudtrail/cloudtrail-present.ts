@@ -12,7 +12,8 @@ export default defineRule({
   optionsSchema: {},
   context: 'account',
   messages: {
-    missing: 'No CloudTrail trail in {{scope}}; API activity in the account is not recorded unless a trail comes from elsewhere.',
+    missing:
+      'No CloudTrail trail in {{scope}}; API activity in the account is not recorded unless a trail comes from elsewhere.',
   },
   why:
     'CloudTrail is the record of who changed what, and when, through the AWS API. When a deployment or a manual ' +
@@ -35,11 +36,16 @@ export default defineRule({
     if (stacks.length === 1) {
       const stack = stacks[0];
       // a lone template: on its Resources key; a cloud assembly's only stack: on its entry in manifest.json
-      if (stack.declaredIn) ctx.report({ stack, messageId: 'missing', data: { scope: `stack ${stack.stackName ?? stack.id}` } });
+      if (stack.declaredIn)
+        ctx.report({ stack, messageId: 'missing', data: { scope: `stack ${stack.stackName ?? stack.id}` } });
       else ctx.report({ stack, messageId: 'missing', path: 'Resources', data: { scope: 'this template' } });
       return;
     }
-    ctx.report({ messageId: 'missing', path: 'artifacts', data: { scope: `any of the ${severalStacks(assembly, stacks.length)}` } });
+    ctx.report({
+      messageId: 'missing',
+      path: 'artifacts',
+      data: { scope: `any of the ${severalStacks(assembly, stacks.length)}` },
+    });
   },
 });
 

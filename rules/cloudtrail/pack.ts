@@ -11,5 +11,11 @@ export default definePack({
   description:
     'A trail records the API activity of the account (an account-baseline check that needs context), and any trail ' +
     'the app defines is logging, multi-region, validates its log files and delivers to CloudWatch Logs.',
-  rules: [cloudtrailPresent, cloudtrailLogging, cloudtrailMultiRegion, cloudtrailLogValidation, cloudtrailCloudwatchLogs],
+  rules: [
+    cloudtrailPresent,
+    cloudtrailLogging,
+    cloudtrailMultiRegion,
+    cloudtrailLogValidation,
+    cloudtrailCloudwatchLogs,
+  ],
 });

@@ -43,12 +43,16 @@ export default defineRule({
   check(resource, ctx) {
     const group = ctx.get(GROUP);
     // a recording group chosen by a condition: each branch is judged, and a failing branch is reported
-    const groups = group.known ? [group.value] : group.alternatives ?? [];
+    const groups = group.known ? [group.value] : (group.alternatives ?? []);
     for (const g of groups) {
       const problem = problemOf(g, ctx.options.requireGlobalResourceTypes, (v) => ctx.resolve(v));
       if (!problem) continue;
       const { messageId, path, count } = problem;
-      ctx.report({ messageId, path, data: { name: resource.logicalId, types: count === 1 ? '1 resource type' : `${count ?? 0} resource types` } });
+      ctx.report({
+        messageId,
+        path,
+        data: { name: resource.logicalId, types: count === 1 ? '1 resource type' : `${count ?? 0} resource types` },
+      });
       return;
     }
   },
@@ -62,20 +66,25 @@ interface Problem {
 
 /** What is wrong with one possible RecordingGroup, if anything (nothing when it cannot be known). */
 function problemOf(group: unknown, requireGlobal: boolean, resolve: (v: unknown) => Resolved): Problem | undefined {
-  const noGlobal = (path: string): Problem | undefined => (requireGlobal ? { messageId: 'noGlobalTypes', path } : undefined);
+  const noGlobal = (path: string): Problem | undefined =>
+    requireGlobal ? { messageId: 'noGlobalTypes', path } : undefined;
   // no recording group: every supported regional type is recorded, global IAM types are not
   if (group === undefined) return noGlobal(GROUP);
   if (!isPlainObject(group)) return undefined;
   const allSupported = judge(resolve(group.AllSupported), isTrue).verdict;
   const strategy = resolve(group.RecordingStrategy);
   if (!strategy.known) return undefined;
-  const useOnlyR = isPlainObject(strategy.value) ? resolve(strategy.value.UseOnly) : { known: true as const, value: undefined };
+  const useOnlyR = isPlainObject(strategy.value)
+    ? resolve(strategy.value.UseOnly)
+    : { known: true as const, value: undefined };
   if (!useOnlyR.known) return undefined;
   const useOnly = useOnlyR.value;
   if (allSupported === undefined && useOnly === undefined) return undefined;
 
   if (allSupported === true || useOnly === 'ALL_SUPPORTED_RESOURCE_TYPES') {
-    return judge(resolve(group.IncludeGlobalResourceTypes), isTrue).verdict === false ? noGlobal(`${GROUP}.IncludeGlobalResourceTypes`) : undefined;
+    return judge(resolve(group.IncludeGlobalResourceTypes), isTrue).verdict === false
+      ? noGlobal(`${GROUP}.IncludeGlobalResourceTypes`)
+      : undefined;
   }
   // excluding a few types on purpose is accepted
   if (useOnly === 'EXCLUSION_BY_RESOURCE_TYPES') return undefined;

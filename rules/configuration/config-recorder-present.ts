@@ -47,13 +47,20 @@ export default defineRule({
     const channels = ctx.facts.deployed(CHANNEL);
     // nested stacks are searched, but a finding about the app is about the stacks a user deploys
     const stacks = assembly.stacks.filter((s) => s.parent === undefined);
-    const scope = stacks.length === 1 ? (stacks[0].declaredIn ? `stack ${stacks[0].stackName ?? stacks[0].id}` : 'this template') : assembly.scope;
+    const scope =
+      stacks.length === 1
+        ? stacks[0].declaredIn
+          ? `stack ${stacks[0].stackName ?? stacks[0].id}`
+          : 'this template'
+        : assembly.scope;
     if (recorders.length > 0 && channels.length === 0) {
-      for (const { stack, resource } of recorders) ctx.report({ stack, resource, messageId: 'noDeliveryChannel', data: { name: resource.logicalId, scope } });
+      for (const { stack, resource } of recorders)
+        ctx.report({ stack, resource, messageId: 'noDeliveryChannel', data: { name: resource.logicalId, scope } });
       return;
     }
     if (channels.length > 0 && recorders.length === 0) {
-      for (const { stack, resource } of channels) ctx.report({ stack, resource, messageId: 'noRecorder', data: { name: resource.logicalId, scope } });
+      for (const { stack, resource } of channels)
+        ctx.report({ stack, resource, messageId: 'noRecorder', data: { name: resource.logicalId, scope } });
       return;
     }
     if (recorders.length > 0) return;
@@ -64,6 +71,10 @@ export default defineRule({
       else ctx.report({ stack, messageId: 'missing', path: 'Resources', data: { scope } });
       return;
     }
-    ctx.report({ messageId: 'missing', path: 'artifacts', data: { scope: `any of the ${severalStacks(assembly, stacks.length)}` } });
+    ctx.report({
+      messageId: 'missing',
+      path: 'artifacts',
+      data: { scope: `any of the ${severalStacks(assembly, stacks.length)}` },
+    });
   },
 });

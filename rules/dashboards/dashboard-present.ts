@@ -1,4 +1,13 @@
-import { formatEnvironment, resourceLabel, stackLabel, type Stack, defineRule, listNames, WORKLOAD_TYPES, type Resource } from '../../lib/rule';
+import {
+  formatEnvironment,
+  resourceLabel,
+  stackLabel,
+  type Stack,
+  defineRule,
+  listNames,
+  WORKLOAD_TYPES,
+  type Resource,
+} from '../../lib/rule';
 import { environmentKey } from '../environments/classify';
 
 /** A CloudWatch dashboard, or a managed Grafana workspace where the team keeps its dashboards. */
@@ -14,13 +23,15 @@ export default defineRule({
   optionsSchema: {},
   context: 'app',
   messages: {
-    missing: 'No CloudWatch dashboard in {{environment}}, which runs {{resources}}; add one that graphs their key metrics.',
-    missingTemplate: 'No CloudWatch dashboard in this template, which runs {{resources}}; add one that graphs their key metrics.',
+    missing:
+      'No CloudWatch dashboard in {{environment}}, which runs {{resources}}; add one that graphs their key metrics.',
+    missingTemplate:
+      'No CloudWatch dashboard in this template, which runs {{resources}}; add one that graphs their key metrics.',
   },
   why:
     'During an incident the on-call engineer needs one place that shows the workload at a glance: request rates, ' +
     'errors, latency, queue depth and saturation of the components side by side, so that what changed and where is ' +
-    'obvious in seconds rather than pieced together from each service console. A dashboard kept in the app\'s code is ' +
+    "obvious in seconds rather than pieced together from each service console. A dashboard kept in the app's code is " +
     'reviewed and deployed with it, so it follows the workload as components are added. Each environment (each Stage, ' +
     'or each account and region for stacks outside Stages) that runs functions, containers, APIs, load balancers, ' +
     'tables, queues or streams should have one; a dashboard in any stack of that environment counts, and so does an ' +
@@ -51,7 +62,9 @@ export default defineRule({
     }
     for (const stacks of groups.values()) {
       if (stacks.some((s) => ctx.facts.of(s).hasAny(DASHBOARD_TYPES))) continue;
-      const found: { stack: Stack; resource: Resource }[] = stacks.flatMap((stack) => ctx.resources(stack, WORKLOAD_TYPES).map((resource) => ({ stack, resource })));
+      const found: { stack: Stack; resource: Resource }[] = stacks.flatMap((stack) =>
+        ctx.resources(stack, WORKLOAD_TYPES).map((resource) => ({ stack, resource })),
+      );
       if (found.length === 0) continue;
       const resources = listNames(found.map((f) => resourceLabel(f.resource, f.stack)));
       const first = found[0].stack;
@@ -61,8 +74,19 @@ export default defineRule({
       }
       // the finding sits on the deployed stack that holds the first workload resource
       let target = first;
-      while (target.parent !== undefined) target = stacks.find((s) => s.id === target.parent) ?? { ...target, parent: undefined };
-      ctx.report({ stack: target, messageId: 'missing', data: { environment: describe(target, stacks.filter((s) => s.parent === undefined)), resources } });
+      while (target.parent !== undefined)
+        target = stacks.find((s) => s.id === target.parent) ?? { ...target, parent: undefined };
+      ctx.report({
+        stack: target,
+        messageId: 'missing',
+        data: {
+          environment: describe(
+            target,
+            stacks.filter((s) => s.parent === undefined),
+          ),
+          resources,
+        },
+      });
     }
   },
 });

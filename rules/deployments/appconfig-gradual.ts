@@ -1,5 +1,12 @@
 import { defineRule, asNumber } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope, knownValues, safeSomewhere } from '../recovery/environment';
+import {
+  ENVIRONMENT_OPTION_DOCS,
+  ENVIRONMENT_OPTIONS,
+  ENVIRONMENT_OPTIONS_SCHEMA,
+  inScope,
+  knownValues,
+  safeSomewhere,
+} from '../recovery/environment';
 
 const STRATEGY = 'AWS::AppConfig::DeploymentStrategy';
 const ALL_AT_ONCE = 'AppConfig.AllAtOnce';
@@ -41,10 +48,20 @@ export default defineRule({
       const growth = 'Properties.GrowthFactor';
       const duration = 'Properties.DeploymentDurationInMinutes';
       if (safeSomewhere(ctx, growth, (v) => (asNumber(v) ?? 0) < 100) === false) {
-        const value = knownValues(ctx, growth).map(asNumber).find((n) => n !== undefined && n >= 100);
-        ctx.report({ messageId: 'strategyAllAtOnce', path: growth, data: { name, setting: `GrowthFactor ${value ?? 100}` } });
+        const value = knownValues(ctx, growth)
+          .map(asNumber)
+          .find((n) => n !== undefined && n >= 100);
+        ctx.report({
+          messageId: 'strategyAllAtOnce',
+          path: growth,
+          data: { name, setting: `GrowthFactor ${value ?? 100}` },
+        });
       } else if (safeSomewhere(ctx, duration, (v) => asNumber(v) !== 0) === false) {
-        ctx.report({ messageId: 'strategyAllAtOnce', path: duration, data: { name, setting: 'DeploymentDurationInMinutes 0' } });
+        ctx.report({
+          messageId: 'strategyAllAtOnce',
+          path: duration,
+          data: { name, setting: 'DeploymentDurationInMinutes 0' },
+        });
       }
       return;
     }

@@ -20,7 +20,7 @@ export default defineRule({
       'Auto Scaling group {{name}} rolls out in batches of {{batch}} instances with MinInstancesInService 0 and MaxSize {{max}}, so an update can replace every instance at once; lower MaxBatchSize or raise MinInstancesInService.',
   },
   why:
-    'Without an UpdatePolicy, CloudFormation only changes the group\'s launch template or configuration: running instances keep the old image, ' +
+    "Without an UpdatePolicy, CloudFormation only changes the group's launch template or configuration: running instances keep the old image, " +
     'user data and instance type, and the new settings appear piecemeal as instances are replaced, so a bad change shows up days later and ' +
     'cannot be rolled back with the stack. AutoScalingRollingUpdate replaces instances in batches while keeping capacity in service (and, with ' +
     'WaitOnResourceSignals, waits for each batch to report healthy); AutoScalingReplacingUpdate builds a new group and keeps the old one until ' +

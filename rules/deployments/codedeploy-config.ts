@@ -9,8 +9,10 @@ export const DEPLOYMENT_CONFIG = 'AWS::CodeDeploy::DeploymentConfig';
 /** The predefined all-at-once configurations, with what to use instead. */
 export const ALL_AT_ONCE_CONFIGS: Readonly<Record<string, string>> = {
   'CodeDeployDefault.AllAtOnce': 'CodeDeployDefault.OneAtATime or CodeDeployDefault.HalfAtATime',
-  'CodeDeployDefault.LambdaAllAtOnce': 'a canary or linear configuration such as CodeDeployDefault.LambdaCanary10Percent5Minutes',
-  'CodeDeployDefault.ECSAllAtOnce': 'a canary or linear configuration such as CodeDeployDefault.ECSCanary10Percent5Minutes',
+  'CodeDeployDefault.LambdaAllAtOnce':
+    'a canary or linear configuration such as CodeDeployDefault.LambdaCanary10Percent5Minutes',
+  'CodeDeployDefault.ECSAllAtOnce':
+    'a canary or linear configuration such as CodeDeployDefault.ECSCanary10Percent5Minutes',
 };
 
 export function isAllAtOnceName(value: unknown): value is string {
@@ -18,7 +20,10 @@ export function isAllAtOnceName(value: unknown): value is string {
 }
 
 /** The deployment configuration of this template that the setting under `property` refers to (`!Ref Config`), if any. */
-export function referencedConfig<O extends RuleOptions>(ctx: ResourceContext<O>, property: readonly string[]): Resource | undefined {
+export function referencedConfig<O extends RuleOptions>(
+  ctx: ResourceContext<O>,
+  property: readonly string[],
+): Resource | undefined {
   for (const ref of ctx.graph.outgoing(ctx.resource.logicalId)) {
     if (ref.kind !== 'Ref' || property.some((seg, i) => ref.path[i] !== seg)) continue;
     const target = ctx.template.resources.get(ref.to);
@@ -39,9 +44,17 @@ export function allAtOnceReason(template: Template, config: Resource): string | 
     case 'AllAtOnce':
       return 'shifts all traffic at once (TrafficRoutingConfig Type AllAtOnce)';
     case 'TimeBasedCanary':
-      return percentage(get('Properties.TrafficRoutingConfig.TimeBasedCanary.CanaryPercentage'), 'in its canary step', 'CanaryPercentage');
+      return percentage(
+        get('Properties.TrafficRoutingConfig.TimeBasedCanary.CanaryPercentage'),
+        'in its canary step',
+        'CanaryPercentage',
+      );
     case 'TimeBasedLinear':
-      return percentage(get('Properties.TrafficRoutingConfig.TimeBasedLinear.LinearPercentage'), 'in its first linear step', 'LinearPercentage');
+      return percentage(
+        get('Properties.TrafficRoutingConfig.TimeBasedLinear.LinearPercentage'),
+        'in its first linear step',
+        'LinearPercentage',
+      );
     case undefined: {
       // EC2/on-premises: how many instances must stay healthy while the others are updated
       const hosts = get('Properties.MinimumHealthyHosts.Value');

@@ -1,5 +1,12 @@
 import { defineRule } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope, knownValues, safeSomewhere } from '../recovery/environment';
+import {
+  ENVIRONMENT_OPTION_DOCS,
+  ENVIRONMENT_OPTIONS,
+  ENVIRONMENT_OPTIONS_SCHEMA,
+  inScope,
+  knownValues,
+  safeSomewhere,
+} from '../recovery/environment';
 import { ALL_AT_ONCE_CONFIGS, allAtOnceReason, isAllAtOnceName, referencedConfig } from './codedeploy-config';
 
 const PROPERTY = 'Properties.DeploymentConfigName';
@@ -24,7 +31,7 @@ export default defineRule({
     'If the revision is bad, every user sees the failure before an alarm can fire or anyone can react. One-at-a-time or half-at-a-time ' +
     'deployments keep healthy capacity serving, and canary or linear traffic shifting exposes a small share of requests first, so alarms and ' +
     'automatic rollback can stop the deployment while most users are unaffected. A deployment group without DeploymentConfigName uses ' +
-    'CodeDeployDefault.OneAtATime on EC2; the CDK\'s EcsDeploymentGroup defaults to CodeDeployDefault.ECSAllAtOnce.',
+    "CodeDeployDefault.OneAtATime on EC2; the CDK's EcsDeploymentGroup defaults to CodeDeployDefault.ECSAllAtOnce.",
   fix: {
     cloudformation:
       'DeploymentGroup:\n  Type: AWS::CodeDeploy::DeploymentGroup\n  Properties:\n    ApplicationName: !Ref Application\n' +
@@ -40,12 +47,21 @@ export default defineRule({
     const config = referencedConfig(ctx, ['Properties', 'DeploymentConfigName']);
     if (config) {
       const reason = allAtOnceReason(ctx.template, config);
-      if (reason) ctx.report({ messageId: 'customAllAtOnce', path: PROPERTY, data: { name: resource.logicalId, config: config.logicalId, reason } });
+      if (reason)
+        ctx.report({
+          messageId: 'customAllAtOnce',
+          path: PROPERTY,
+          data: { name: resource.logicalId, config: config.logicalId, reason },
+        });
       return;
     }
     // not set: CodeDeploy's default for EC2/on-premises groups is OneAtATime
     if (safeSomewhere(ctx, PROPERTY, (v) => !isAllAtOnceName(v)) !== false) return;
     const name = knownValues(ctx, PROPERTY).find(isAllAtOnceName)!;
-    ctx.report({ messageId: 'allAtOnce', path: PROPERTY, data: { name: resource.logicalId, config: name, alternative: ALL_AT_ONCE_CONFIGS[name] } });
+    ctx.report({
+      messageId: 'allAtOnce',
+      path: PROPERTY,
+      data: { name: resource.logicalId, config: name, alternative: ALL_AT_ONCE_CONFIGS[name] },
+    });
   },
 });

@@ -1,5 +1,10 @@
 import { defineRule, type ResourceContext, type RuleOptions, asNumber } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope } from '../recovery/environment';
+import {
+  ENVIRONMENT_OPTION_DOCS,
+  ENVIRONMENT_OPTIONS,
+  ENVIRONMENT_OPTIONS_SCHEMA,
+  inScope,
+} from '../recovery/environment';
 
 const CONFIG = 'Properties.DeploymentConfiguration';
 const SCALABLE_TARGET = 'AWS::ApplicationAutoScaling::ScalableTarget';
@@ -54,11 +59,17 @@ export default defineRule({
     const name = resource.logicalId;
 
     // stuck: no task may be started above the current count, and none may be stopped below it
-    const stuck = count !== undefined ? count > 0 && Math.floor((count * max) / 100) <= count && Math.ceil((count * min) / 100) >= count : max <= 100 && min >= 100;
+    const stuck =
+      count !== undefined
+        ? count > 0 && Math.floor((count * max) / 100) <= count && Math.ceil((count * min) / 100) >= count
+        : max <= 100 && min >= 100;
     if (stuck) {
       ctx.report({
         messageId: 'noRoom',
-        path: ['MaximumPercent', 'MinimumHealthyPercent'].map((p) => `${CONFIG}.${p}`).find((p) => ctx.satisfies(p, (v) => v !== undefined)) ?? CONFIG,
+        path:
+          ['MaximumPercent', 'MinimumHealthyPercent']
+            .map((p) => `${CONFIG}.${p}`)
+            .find((p) => ctx.satisfies(p, (v) => v !== undefined)) ?? CONFIG,
         data: { name, max, min, count: count !== undefined ? ` for ${count} task${count === 1 ? '' : 's'}` : '' },
       });
       return;

@@ -1,5 +1,12 @@
 import { defineRule, isFalse } from '../../lib/rule';
-import { ENVIRONMENT_OPTION_DOCS, ENVIRONMENT_OPTIONS, ENVIRONMENT_OPTIONS_SCHEMA, inScope, knownValues, safeSomewhere } from '../recovery/environment';
+import {
+  ENVIRONMENT_OPTION_DOCS,
+  ENVIRONMENT_OPTIONS,
+  ENVIRONMENT_OPTIONS_SCHEMA,
+  inScope,
+  knownValues,
+  safeSomewhere,
+} from '../recovery/environment';
 import { allAtOnceReason, referencedConfig } from './codedeploy-config';
 
 const PREFERENCE = 'Properties.DeploymentPreference';
@@ -60,7 +67,8 @@ export default defineRule({
 
     const preference = ctx.get(PREFERENCE);
     if (preference.known && preference.value === undefined) {
-      if (ctx.options.aliasWithoutPreference) ctx.report({ messageId: 'noPreference', path: 'Properties.AutoPublishAlias', data: { name, alias } });
+      if (ctx.options.aliasWithoutPreference)
+        ctx.report({ messageId: 'noPreference', path: 'Properties.AutoPublishAlias', data: { name, alias } });
       return;
     }
     if (safeSomewhere(ctx, `${PREFERENCE}.Enabled`, (v) => !isFalse(v)) === false) {
@@ -70,7 +78,12 @@ export default defineRule({
     const config = referencedConfig(ctx, ['Properties', 'DeploymentPreference', 'Type']);
     if (config) {
       const reason = allAtOnceReason(ctx.template, config);
-      if (reason) ctx.report({ messageId: 'customAllAtOnce', path: `${PREFERENCE}.Type`, data: { name, config: config.logicalId, reason } });
+      if (reason)
+        ctx.report({
+          messageId: 'customAllAtOnce',
+          path: `${PREFERENCE}.Type`,
+          data: { name, config: config.logicalId, reason },
+        });
       return;
     }
     const type = `${PREFERENCE}.Type`;

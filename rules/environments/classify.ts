@@ -16,7 +16,8 @@ export const PATTERN_DOCS = {
     'Regular expression (source, matched ignoring case) that marks a Stage name, stack name, artifact id or environment tag value as production. CamelCase names are split first, so OrdersProd is read as Orders-Prod.',
   nonProductionPattern:
     'Regular expression (source, matched ignoring case) that marks a name or tag value as an environment before production; it is tried first, so pre-prod and non-prod are never production.',
-  environmentTagKeys: 'Stack tag keys (compared ignoring case) whose values name the environment, such as Environment=production.',
+  environmentTagKeys:
+    'Stack tag keys (compared ignoring case) whose values name the environment, such as Environment=production.',
 } as const;
 
 export const PATTERN_SCHEMA = {
@@ -39,7 +40,9 @@ export function environmentKey(stack: Stack): string {
 export function describeEnvironment(stack: Stack): string {
   if (stack.stages.length > 0) return `Stage ${stack.stages.join('/')}`;
   const { account, region } = stack.environment;
-  return account === undefined && region === undefined ? 'environment-agnostic, aws://unknown-account/unknown-region' : formatEnvironment(stack.environment);
+  return account === undefined && region === undefined
+    ? 'environment-agnostic, aws://unknown-account/unknown-region'
+    : formatEnvironment(stack.environment);
 }
 
 export type EnvironmentKind = 'production' | 'non-production';

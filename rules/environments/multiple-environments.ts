@@ -50,7 +50,10 @@ export default defineRule({
     ctx.report({
       messageId: 'singleEnvironment',
       path: 'artifacts',
-      data: { stacks: names.length === 1 ? `its only stack ${names[0]}` : `all ${names.length} stacks (${listed})`, environment: describeEnvironment(stacks[0]) },
+      data: {
+        stacks: names.length === 1 ? `its only stack ${names[0]}` : `all ${names.length} stacks (${listed})`,
+        environment: describeEnvironment(stacks[0]),
+      },
     });
   },
 });

@@ -1,4 +1,14 @@
-import { type Stack, defineRule, isEmpty, isTrue, type StackFacts, isPlainObject, own, type Resource, type Resolved } from '../../lib/rule';
+import {
+  type Stack,
+  defineRule,
+  isEmpty,
+  isTrue,
+  type StackFacts,
+  isPlainObject,
+  own,
+  type Resource,
+  type Resolved,
+} from '../../lib/rule';
 import {
   classifier,
   DEFAULT_ENVIRONMENT_TAG_KEYS,
@@ -33,7 +43,11 @@ function presence(path: string, describe: (level: number) => string): Signal {
 }
 
 /** A setting read from a known value: `score` maps it to a level (undefined: not comparable). */
-function scored(path: string, score: (value: unknown) => number | undefined, describe: (level: number) => string): Signal {
+function scored(
+  path: string,
+  score: (value: unknown) => number | undefined,
+  describe: (level: number) => string,
+): Signal {
   return {
     path,
     level: (stack, resource) => {
@@ -44,20 +58,50 @@ function scored(path: string, score: (value: unknown) => number | undefined, des
   };
 }
 
-const onOff = (on: string, off: string) => (level: number): string => (level > 0 ? on : off);
+const onOff =
+  (on: string, off: string) =>
+  (level: number): string =>
+    level > 0 ? on : off;
 
-const LAMBDA_TRACING = scored('Properties.TracingConfig.Mode', (v) => (v === 'Active' ? 1 : 0), onOff('active X-Ray tracing', 'no active X-Ray tracing'));
-const SAM_TRACING = scored('Properties.Tracing', (v) => (v === 'Active' ? 1 : 0), onOff('active X-Ray tracing', 'no active X-Ray tracing'));
-const API_TRACING = scored('Properties.TracingEnabled', (v) => (isTrue(v) ? 1 : 0), onOff('X-Ray tracing enabled', 'X-Ray tracing off'));
-const API_ACCESS_LOGS = presence('Properties.AccessLogSetting.DestinationArn', onOff('access logging', 'no access logging'));
-const SFN_TRACING = scored('Properties.TracingConfiguration.Enabled', (v) => (isTrue(v) ? 1 : 0), onOff('X-Ray tracing enabled', 'X-Ray tracing off'));
-const SFN_LOGGING = scored('Properties.LoggingConfiguration.Level', (v) => (v === undefined || v === 'OFF' ? 0 : 1), onOff('execution logging', 'execution logging off'));
+const LAMBDA_TRACING = scored(
+  'Properties.TracingConfig.Mode',
+  (v) => (v === 'Active' ? 1 : 0),
+  onOff('active X-Ray tracing', 'no active X-Ray tracing'),
+);
+const SAM_TRACING = scored(
+  'Properties.Tracing',
+  (v) => (v === 'Active' ? 1 : 0),
+  onOff('active X-Ray tracing', 'no active X-Ray tracing'),
+);
+const API_TRACING = scored(
+  'Properties.TracingEnabled',
+  (v) => (isTrue(v) ? 1 : 0),
+  onOff('X-Ray tracing enabled', 'X-Ray tracing off'),
+);
+const API_ACCESS_LOGS = presence(
+  'Properties.AccessLogSetting.DestinationArn',
+  onOff('access logging', 'no access logging'),
+);
+const SFN_TRACING = scored(
+  'Properties.TracingConfiguration.Enabled',
+  (v) => (isTrue(v) ? 1 : 0),
+  onOff('X-Ray tracing enabled', 'X-Ray tracing off'),
+);
+const SFN_LOGGING = scored(
+  'Properties.LoggingConfiguration.Level',
+  (v) => (v === undefined || v === 'OFF' ? 0 : 1),
+  onOff('execution logging', 'execution logging off'),
+);
 const RETENTION = scored(
   'Properties.RetentionInDays',
   (v) => (v === undefined ? Number.POSITIVE_INFINITY : Number.isFinite(Number(v)) ? Number(v) : undefined),
   (days) => (days === Number.POSITIVE_INFINITY ? 'logs kept forever' : `logs kept ${days} days`),
 );
-const RDS_MONITORING = scored('Properties.MonitoringInterval', (v) => (v === undefined ? 0 : Number(v) > 0 ? 1 : 0), onOff('enhanced monitoring', 'no enhanced monitoring'));
+const RDS_MONITORING = scored(
+  'Properties.MonitoringInterval',
+  (v) => (v === undefined ? 0 : Number(v) > 0 ? 1 : 0),
+  onOff('enhanced monitoring', 'no enhanced monitoring'),
+);
 
 /** The settings compared for each resource type, with how the type reads in messages. */
 const SIGNALS: Readonly<Record<string, { kind: string; signals: readonly Signal[] }>> = {
@@ -65,20 +109,35 @@ const SIGNALS: Readonly<Record<string, { kind: string; signals: readonly Signal[
   'AWS::Serverless::Function': { kind: 'Lambda function', signals: [SAM_TRACING] },
   'AWS::ApiGateway::Stage': { kind: 'API Gateway stage', signals: [API_TRACING, API_ACCESS_LOGS] },
   'AWS::Serverless::Api': { kind: 'API', signals: [API_TRACING, API_ACCESS_LOGS] },
-  'AWS::ApiGatewayV2::Stage': { kind: 'API Gateway stage', signals: [presence('Properties.AccessLogSettings.DestinationArn', onOff('access logging', 'no access logging'))] },
+  'AWS::ApiGatewayV2::Stage': {
+    kind: 'API Gateway stage',
+    signals: [presence('Properties.AccessLogSettings.DestinationArn', onOff('access logging', 'no access logging'))],
+  },
   'AWS::StepFunctions::StateMachine': { kind: 'State machine', signals: [SFN_TRACING, SFN_LOGGING] },
   'AWS::Serverless::StateMachine': {
     kind: 'State machine',
     signals: [
-      scored('Properties.Tracing.Enabled', (v) => (isTrue(v) ? 1 : 0), onOff('X-Ray tracing enabled', 'X-Ray tracing off')),
-      scored('Properties.Logging.Level', (v) => (v === undefined || v === 'OFF' ? 0 : 1), onOff('execution logging', 'execution logging off')),
+      scored(
+        'Properties.Tracing.Enabled',
+        (v) => (isTrue(v) ? 1 : 0),
+        onOff('X-Ray tracing enabled', 'X-Ray tracing off'),
+      ),
+      scored(
+        'Properties.Logging.Level',
+        (v) => (v === undefined || v === 'OFF' ? 0 : 1),
+        onOff('execution logging', 'execution logging off'),
+      ),
     ],
   },
   'AWS::AppSync::GraphQLApi': {
     kind: 'AppSync API',
     signals: [
       scored('Properties.XrayEnabled', (v) => (isTrue(v) ? 1 : 0), onOff('X-Ray tracing enabled', 'X-Ray tracing off')),
-      scored('Properties.LogConfig.FieldLogLevel', (v) => (v === undefined || v === 'NONE' ? 0 : 1), onOff('field logging', 'no field logging')),
+      scored(
+        'Properties.LogConfig.FieldLogLevel',
+        (v) => (v === undefined || v === 'NONE' ? 0 : 1),
+        onOff('field logging', 'no field logging'),
+      ),
     ],
   },
   'AWS::Logs::LogGroup': { kind: 'Log group', signals: [RETENTION] },
@@ -89,17 +148,36 @@ const SIGNALS: Readonly<Record<string, { kind: string; signals: readonly Signal[
       {
         path: 'Properties.ClusterSettings',
         level: (stack, resource) => containerInsights(at(stack, resource, 'Properties.ClusterSettings'), stack),
-        describe: (level) => ['Container Insights disabled', 'Container Insights enabled', 'Container Insights with enhanced observability'][level],
+        describe: (level) =>
+          [
+            'Container Insights disabled',
+            'Container Insights enabled',
+            'Container Insights with enhanced observability',
+          ][level],
       },
     ],
   },
   'AWS::RDS::DBInstance': {
     kind: 'RDS DB instance',
-    signals: [scored('Properties.EnablePerformanceInsights', (v) => (isTrue(v) ? 1 : 0), onOff('Performance Insights', 'no Performance Insights')), RDS_MONITORING],
+    signals: [
+      scored(
+        'Properties.EnablePerformanceInsights',
+        (v) => (isTrue(v) ? 1 : 0),
+        onOff('Performance Insights', 'no Performance Insights'),
+      ),
+      RDS_MONITORING,
+    ],
   },
   'AWS::RDS::DBCluster': {
     kind: 'RDS DB cluster',
-    signals: [scored('Properties.PerformanceInsightsEnabled', (v) => (isTrue(v) ? 1 : 0), onOff('Performance Insights', 'no Performance Insights')), RDS_MONITORING],
+    signals: [
+      scored(
+        'Properties.PerformanceInsightsEnabled',
+        (v) => (isTrue(v) ? 1 : 0),
+        onOff('Performance Insights', 'no Performance Insights'),
+      ),
+      RDS_MONITORING,
+    ],
   },
 };
 
@@ -156,7 +234,10 @@ export default defineRule({
       '    new OrdersStack(this, "Orders", { tracing: lambda.Tracing.ACTIVE, logRetention: props.logRetention });\n  }\n}',
   },
   roles: {
-    machinery: { check: false, why: 'CloudFormation calls it once per deployment; its telemetry settings need not match between Stages.' },
+    machinery: {
+      check: false,
+      why: 'CloudFormation calls it once per deployment; its telemetry settings need not match between Stages.',
+    },
   },
   check(assembly, ctx) {
     if (!assembly.allEnvironments) return;
@@ -187,11 +268,16 @@ export default defineRule({
       for (const [key, copy] of stages.get(stage)!) {
         const c = classify(copy.stack);
         if (c?.kind !== 'production') continue;
-        const others = stageNames.filter((s) => s !== stage).map((s) => [s, stages.get(s)!.get(key)] as const).filter((o): o is readonly [string, Copy] => o[1] !== undefined);
+        const others = stageNames
+          .filter((s) => s !== stage)
+          .map((s) => [s, stages.get(s)!.get(key)] as const)
+          .filter((o): o is readonly [string, Copy] => o[1] !== undefined);
         if (others.length === 0) continue;
         const entry = own(SIGNALS, copy.resource.type);
         const signals: [Signal, (x: Copy) => number | undefined][] = [
-          ...(entry?.signals ?? []).map((s) => [s, (x: Copy) => s.level(x.stack, x.resource)] as [Signal, (x: Copy) => number | undefined]),
+          ...(entry?.signals ?? []).map(
+            (s) => [s, (x: Copy) => s.level(x.stack, x.resource)] as [Signal, (x: Copy) => number | undefined],
+          ),
           [ALARMS, alarmsOf],
         ];
         for (const [signal, level] of signals) {
@@ -226,7 +312,9 @@ export default defineRule({
 
 /** "production Stage Prod", or "Stage Live (production: tag Environment=production)" when something else said so. */
 function where(stage: string, c: Classification): string {
-  return c.reason === `Stage ${stage.split('/').pop()}` ? `production Stage ${stage}` : `Stage ${stage} (production: ${c.reason})`;
+  return c.reason === `Stage ${stage.split('/').pop()}`
+    ? `production Stage ${stage}`
+    : `Stage ${stage} (production: ${c.reason})`;
 }
 
 function at(stack: Stack, resource: Resource, path: string): Resolved {

@@ -53,7 +53,8 @@ export default defineRule({
       if (account === undefined) continue;
       const c = classify(stack);
       if (c?.kind === 'production') production.push([stack, c]);
-      else if (c?.kind === 'non-production' && !nonProductionByAccount.has(account)) nonProductionByAccount.set(account, [stack, c]);
+      else if (c?.kind === 'non-production' && !nonProductionByAccount.has(account))
+        nonProductionByAccount.set(account, [stack, c]);
     }
     for (const [stack, c] of production) {
       const account = stack.environment.account!;
@@ -63,7 +64,13 @@ export default defineRule({
         stack,
         messageId: 'sharedAccount',
         path: 'environment',
-        data: { name: stackLabel(stack), reason: c.reason, account, other: stackLabel(other[0]), otherReason: other[1].reason },
+        data: {
+          name: stackLabel(stack),
+          reason: c.reason,
+          account,
+          other: stackLabel(other[0]),
+          otherReason: other[1].reason,
+        },
       });
     }
   },

@@ -45,8 +45,18 @@ export default defineRule({
     for (const { stack, reason } of productionStacks(assembly, ctx.options)) {
       const { account, region } = stack.environment;
       if (account !== undefined && region !== undefined) continue;
-      const missing = account === undefined && region === undefined ? 'account and region' : account === undefined ? 'account' : 'region';
-      ctx.report({ stack, messageId: 'notPinned', path: 'environment', data: { name: stackLabel(stack), reason, missing } });
+      const missing =
+        account === undefined && region === undefined
+          ? 'account and region'
+          : account === undefined
+            ? 'account'
+            : 'region';
+      ctx.report({
+        stack,
+        messageId: 'notPinned',
+        path: 'environment',
+        data: { name: stackLabel(stack), reason, missing },
+      });
     }
   },
 });

@@ -1,11 +1,27 @@
-import { defineRule, type ResourceContext, type RuleOptions, type Resource, type Template, type JsonPath, pathStartsWith, samEvents } from '../../lib/rule';
+import {
+  defineRule,
+  type ResourceContext,
+  type RuleOptions,
+  type Resource,
+  type Template,
+  type JsonPath,
+  pathStartsWith,
+  samEvents,
+} from '../../lib/rule';
 import { queueKind } from './util';
 
 export default defineRule({
   id: 'dead-letter-queue-type',
   title: 'Dead-letter queues are of the queue type their source can deliver to (FIFO or standard)',
   bestPractice: 'OPS10-BP01',
-  resourceTypes: ['AWS::SQS::Queue', 'AWS::SNS::Subscription', 'AWS::Events::Rule', 'AWS::Lambda::EventInvokeConfig', 'AWS::Serverless::Function', 'AWS::Serverless::StateMachine'],
+  resourceTypes: [
+    'AWS::SQS::Queue',
+    'AWS::SNS::Subscription',
+    'AWS::Events::Rule',
+    'AWS::Lambda::EventInvokeConfig',
+    'AWS::Serverless::Function',
+    'AWS::Serverless::StateMachine',
+  ],
   severity: 'error',
   optionsSchema: {},
   messages: {
@@ -19,7 +35,7 @@ export default defineRule({
   why:
     'A dead-letter queue only helps if failed messages can actually be written to it. SQS redrives a FIFO queue only ' +
     'to a FIFO dead-letter queue and a standard queue only to a standard one; an SNS subscription needs a dead-letter ' +
-    'queue of its topic\'s type; EventBridge target dead-letter queues and Lambda asynchronous on-failure destinations ' +
+    "queue of its topic's type; EventBridge target dead-letter queues and Lambda asynchronous on-failure destinations " +
     'must be standard queues. With the wrong type the deployment fails, or the failures the queue was meant to keep are ' +
     'lost. Only queues defined in the same template, whose type is known, are compared.',
   fix: {
@@ -33,7 +49,10 @@ export default defineRule({
       '// EventBridge targets and Lambda onFailure destinations: a standard queue (no fifo)',
   },
   roles: {
-    machinery: { check: true, why: 'a dead-letter queue of the wrong type breaks delivery whatever invokes the function.' },
+    machinery: {
+      check: true,
+      why: 'a dead-letter queue of the wrong type breaks delivery whatever invokes the function.',
+    },
   },
   check(resource, ctx) {
     const template = ctx.template;
@@ -44,7 +63,12 @@ export default defineRule({
         if (!kind) return;
         for (const { queue, path } of queuesUnder(resource, ['Properties', 'RedrivePolicy'], template)) {
           const dlqKind = queueKind(queue, template);
-          if (dlqKind && dlqKind !== kind) ctx.report({ messageId: 'queueMismatch', path, data: { name, kind: label(kind), dlq: queue.logicalId, dlqKind: label(dlqKind) } });
+          if (dlqKind && dlqKind !== kind)
+            ctx.report({
+              messageId: 'queueMismatch',
+              path,
+              data: { name, kind: label(kind), dlq: queue.logicalId, dlqKind: label(dlqKind) },
+            });
         }
         return;
       }
@@ -54,24 +78,45 @@ export default defineRule({
         if (!topic || !kind) return;
         for (const { queue, path } of queuesUnder(resource, ['Properties', 'RedrivePolicy'], template)) {
           const dlqKind = queueKind(queue, template);
-          if (dlqKind && dlqKind !== kind) ctx.report({ messageId: 'subscriptionMismatch', path, data: { name, kind: label(kind), topic: topic.logicalId, dlq: queue.logicalId, dlqKind: label(dlqKind) } });
+          if (dlqKind && dlqKind !== kind)
+            ctx.report({
+              messageId: 'subscriptionMismatch',
+              path,
+              data: { name, kind: label(kind), topic: topic.logicalId, dlq: queue.logicalId, dlqKind: label(dlqKind) },
+            });
         }
         return;
       }
       case 'AWS::Events::Rule':
-        fifoUnder(ctx, ['Properties', 'Targets'], (path) => path.includes('DeadLetterConfig'), { what: 'EventBridge rule', service: 'EventBridge', role: 'a target dead-letter queue' });
+        fifoUnder(ctx, ['Properties', 'Targets'], (path) => path.includes('DeadLetterConfig'), {
+          what: 'EventBridge rule',
+          service: 'EventBridge',
+          role: 'a target dead-letter queue',
+        });
         return;
       case 'AWS::Lambda::EventInvokeConfig':
-        fifoUnder(ctx, ['Properties', 'DestinationConfig', 'OnFailure'], () => true, { what: 'Event invoke config', service: 'Lambda', role: 'an asynchronous invocation destination' });
+        fifoUnder(ctx, ['Properties', 'DestinationConfig', 'OnFailure'], () => true, {
+          what: 'Event invoke config',
+          service: 'Lambda',
+          role: 'an asynchronous invocation destination',
+        });
         return;
       default: {
         // SAM: the function's on-failure destination, and the dead-letter queues of EventBridge events
         if (resource.type === 'AWS::Serverless::Function') {
-          fifoUnder(ctx, ['Properties', 'EventInvokeConfig', 'DestinationConfig', 'OnFailure'], () => true, { what: 'Function', service: 'Lambda', role: 'an asynchronous invocation destination' });
+          fifoUnder(ctx, ['Properties', 'EventInvokeConfig', 'DestinationConfig', 'OnFailure'], () => true, {
+            what: 'Function',
+            service: 'Lambda',
+            role: 'an asynchronous invocation destination',
+          });
         }
         for (const event of samEvents(resource, template)) {
           if (event.type !== 'EventBridgeRule' && event.type !== 'Schedule') continue;
-          fifoUnder(ctx, [...event.path, 'DeadLetterConfig'], () => true, { what: resource.type === 'AWS::Serverless::Function' ? 'Function' : 'State machine', service: 'EventBridge', role: `the dead-letter queue of event ${event.name}` });
+          fifoUnder(ctx, [...event.path, 'DeadLetterConfig'], () => true, {
+            what: resource.type === 'AWS::Serverless::Function' ? 'Function' : 'State machine',
+            service: 'EventBridge',
+            role: `the dead-letter queue of event ${event.name}`,
+          });
         }
       }
     }
@@ -79,20 +124,35 @@ export default defineRule({
 });
 
 /** The queues (or other resources of `types`) that `resource` refers to from under `prefix`, with the reference's path. */
-function queuesUnder(resource: Resource, prefix: JsonPath, template: Template, types: readonly string[] = ['AWS::SQS::Queue']): { queue: Resource; path: JsonPath }[] {
+function queuesUnder(
+  resource: Resource,
+  prefix: JsonPath,
+  template: Template,
+  types: readonly string[] = ['AWS::SQS::Queue'],
+): { queue: Resource; path: JsonPath }[] {
   const out: { queue: Resource; path: JsonPath }[] = [];
   for (const ref of template.graph.outgoing(resource.logicalId)) {
     if (ref.kind === 'DependsOn' || !pathStartsWith(ref.path, prefix)) continue;
     const to = template.resources.get(ref.to);
-    if (to && types.includes(to.type) && !template.isExcluded(to) && !out.some((o) => o.queue === to)) out.push({ queue: to, path: ref.path });
+    if (to && types.includes(to.type) && !template.isExcluded(to) && !out.some((o) => o.queue === to))
+      out.push({ queue: to, path: ref.path });
   }
   return out;
 }
 
-function fifoUnder(ctx: ResourceContext<RuleOptions>, prefix: JsonPath, accept: (path: JsonPath) => boolean, data: { what: string; service: string; role: string }): void {
+function fifoUnder(
+  ctx: ResourceContext<RuleOptions>,
+  prefix: JsonPath,
+  accept: (path: JsonPath) => boolean,
+  data: { what: string; service: string; role: string },
+): void {
   for (const { queue, path } of queuesUnder(ctx.resource, prefix, ctx.template)) {
     if (!accept(path) || queueKind(queue, ctx.template) !== 'fifo') continue;
-    ctx.report({ messageId: 'fifoNotSupported', path, data: { ...data, name: ctx.resource.logicalId, dlq: queue.logicalId } });
+    ctx.report({
+      messageId: 'fifoNotSupported',
+      path,
+      data: { ...data, name: ctx.resource.logicalId, dlq: queue.logicalId },
+    });
   }
 }
 

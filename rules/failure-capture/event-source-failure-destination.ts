@@ -1,4 +1,13 @@
-import { defineRule, type Resource, type Template, type JsonPath, arnText, isSet, referredUnder, samEvents } from '../../lib/rule';
+import {
+  defineRule,
+  type Resource,
+  type Template,
+  type JsonPath,
+  arnText,
+  isSet,
+  referredUnder,
+  samEvents,
+} from '../../lib/rule';
 
 type Stream = 'Kinesis' | 'DynamoDB';
 
@@ -12,7 +21,8 @@ const STREAM_TYPES: Readonly<Record<string, Stream>> = {
 
 export default defineRule({
   id: 'event-source-failure-destination',
-  title: 'Lambda stream event sources send records that keep failing to an on-failure destination after bounded retries',
+  title:
+    'Lambda stream event sources send records that keep failing to an on-failure destination after bounded retries',
   bestPractice: 'OPS10-BP01',
   resourceTypes: ['AWS::Lambda::EventSourceMapping', 'AWS::Serverless::Function'],
   severity: 'warning',
@@ -35,7 +45,7 @@ export default defineRule({
   why:
     'Lambda reads a Kinesis or DynamoDB stream shard in order and retries a failing batch before moving on. By default ' +
     'it retries until the records expire from the stream (MaximumRetryAttempts and MaximumRecordAgeInSeconds default ' +
-    'to -1, unlimited), so one record that cannot be processed stops its shard for up to the stream\'s retention period ' +
+    "to -1, unlimited), so one record that cannot be processed stops its shard for up to the stream's retention period " +
     'while the iterator age grows. Once retries are bounded, the batch is skipped when they run out; without an ' +
     'on-failure destination nothing records which records were skipped. Bounded retries with bisection and an on-failure ' +
     'destination keep the shard moving and keep a pointer to every record that was given up on.',
@@ -59,17 +69,25 @@ export default defineRule({
     const targets: { base: JsonPath; stream: Stream; what: string; sam: boolean }[] = [];
     if (resource.type === 'AWS::Lambda::EventSourceMapping') {
       const stream = streamOf(resource, ['Properties', 'EventSourceArn'], template);
-      if (stream) targets.push({ base: ['Properties'], stream, what: `Event source mapping ${resource.logicalId}`, sam: false });
+      if (stream)
+        targets.push({ base: ['Properties'], stream, what: `Event source mapping ${resource.logicalId}`, sam: false });
     } else {
       for (const event of samEvents(resource, template)) {
         if (event.type !== 'Kinesis' && event.type !== 'DynamoDB') continue;
-        targets.push({ base: event.path, stream: event.type, what: `Function ${resource.logicalId} (${event.type} event ${event.name})`, sam: true });
+        targets.push({
+          base: event.path,
+          stream: event.type,
+          what: `Function ${resource.logicalId} (${event.type} event ${event.name})`,
+          sam: true,
+        });
       }
     }
 
     for (const { base, stream, what, sam } of targets) {
       const destinationPath = [...base, 'DestinationConfig', 'OnFailure', 'Destination'];
-      const property = sam ? 'DestinationConfig.OnFailure.Destination on the event' : 'DestinationConfig.OnFailure.Destination';
+      const property = sam
+        ? 'DestinationConfig.OnFailure.Destination on the event'
+        : 'DestinationConfig.OnFailure.Destination';
       const destination = ctx.satisfies(destinationPath, isSet);
       let unbounded = false;
       if (ctx.options.requireBoundedRetries !== false) {

@@ -7,14 +7,20 @@ export default defineRule({
   id: 'eventbridge-target-dlq',
   title: 'EventBridge rule targets, schedules and stream pipes keep undeliverable events in a dead-letter queue',
   bestPractice: 'OPS10-BP01',
-  resourceTypes: ['AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::Pipes::Pipe', 'AWS::Serverless::Function', 'AWS::Serverless::StateMachine'],
+  resourceTypes: [
+    'AWS::Events::Rule',
+    'AWS::Scheduler::Schedule',
+    'AWS::Pipes::Pipe',
+    'AWS::Serverless::Function',
+    'AWS::Serverless::StateMachine',
+  ],
   severity: 'warning',
   optionsSchema: {},
   messages: {
     ruleTarget:
-      'Target {{target}} of EventBridge rule {{name}} has no dead-letter queue; an event that cannot be delivered after EventBridge\'s retries is dropped. Set DeadLetterConfig.Arn to a standard SQS queue.',
+      "Target {{target}} of EventBridge rule {{name}} has no dead-letter queue; an event that cannot be delivered after EventBridge's retries is dropped. Set DeadLetterConfig.Arn to a standard SQS queue.",
     scheduleTarget:
-      'Schedule {{name}} has no dead-letter queue for its target; an invocation that fails after EventBridge Scheduler\'s retries is dropped. Set Target.DeadLetterConfig.Arn to an SQS queue.',
+      "Schedule {{name}} has no dead-letter queue for its target; an invocation that fails after EventBridge Scheduler's retries is dropped. Set Target.DeadLetterConfig.Arn to an SQS queue.",
     pipeSource:
       'Pipe {{name}} reads a stream but has no dead-letter queue; records it gives up on are lost. Set SourceParameters.{{parameters}}.DeadLetterConfig.Arn to an SQS queue or SNS topic.',
     samEvent:
@@ -28,7 +34,7 @@ export default defineRule({
     '185 attempts by default and then drops the event; only the FailedInvocations metric hints that something was ' +
     'lost. A dead-letter queue on each target keeps the undelivered event with the error that stopped it, so it can be ' +
     'alarmed on and replayed. EventBridge Scheduler schedules and pipes that read Kinesis or DynamoDB streams have the ' +
-    'same setting. This is separate from a Lambda function\'s own dead-letter queue, which keeps events the function ' +
+    "same setting. This is separate from a Lambda function's own dead-letter queue, which keeps events the function " +
     'failed to process after delivery succeeded. Disabled rules, schedules and SAM events are not checked.',
   fix: {
     cloudformation:
@@ -59,9 +65,13 @@ export default defineRule({
         for (let i = 0; i < count; i++) {
           if (ctx.satisfies(['Properties', 'Targets', i, 'DeadLetterConfig', 'Arn'], isSet) !== false) continue;
           const id = ctx.get(['Properties', 'Targets', i, 'Id']);
-          const target = id.known && (typeof id.value === 'string' || typeof id.value === 'number') ? String(id.value) : `#${i + 1}`;
+          const target =
+            id.known && (typeof id.value === 'string' || typeof id.value === 'number') ? String(id.value) : `#${i + 1}`;
           const dlc = ctx.get(['Properties', 'Targets', i, 'DeadLetterConfig']);
-          const path = dlc.known && dlc.value !== undefined ? ['Properties', 'Targets', i, 'DeadLetterConfig', 'Arn'] : ['Properties', 'Targets', i];
+          const path =
+            dlc.known && dlc.value !== undefined
+              ? ['Properties', 'Targets', i, 'DeadLetterConfig', 'Arn']
+              : ['Properties', 'Targets', i];
           ctx.report({ messageId: 'ruleTarget', path, data: { name, target } });
         }
         return;
@@ -79,7 +89,8 @@ export default defineRule({
         for (const key of PIPE_STREAM_PARAMETERS) {
           if (!(key in params.value)) continue;
           const path = ['Properties', 'SourceParameters', key, 'DeadLetterConfig', 'Arn'];
-          if (ctx.satisfies(path, isSet) === false) ctx.report({ messageId: 'pipeSource', path, data: { name, parameters: key } });
+          if (ctx.satisfies(path, isSet) === false)
+            ctx.report({ messageId: 'pipeSource', path, data: { name, parameters: key } });
         }
         return;
       }
@@ -88,7 +99,11 @@ export default defineRule({
         for (const event of samEvents(resource, template)) {
           if (samEventDisabled(resource, event, template)) continue;
           if (event.type === 'CloudWatchEvent') {
-            ctx.report({ messageId: 'samCloudWatchEvent', path: ['Properties', 'Events', event.name, 'Type'], data: { what, name, event: event.name } });
+            ctx.report({
+              messageId: 'samCloudWatchEvent',
+              path: ['Properties', 'Events', event.name, 'Type'],
+              data: { what, name, event: event.name },
+            });
             continue;
           }
           if (event.type !== 'EventBridgeRule' && event.type !== 'Schedule' && event.type !== 'ScheduleV2') continue;

@@ -1,11 +1,24 @@
-import { defineRule, type Verdict, isSet, listNames, pathStartsWith, referrers, verdictAt, type InvokingService, isPlainObject, type Resource, type Template } from '../../lib/rule';
+import {
+  defineRule,
+  type Verdict,
+  isSet,
+  listNames,
+  pathStartsWith,
+  referrers,
+  verdictAt,
+  type InvokingService,
+  isPlainObject,
+  type Resource,
+  type Template,
+} from '../../lib/rule';
 
 /** The asynchronous invokers the rule knows, as the `sources` option names them. */
 const SOURCES: readonly InvokingService[] = ['sns', 's3', 'eventbridge', 'schedule', 'cloudwatch-logs', 'iot', 'ses'];
 
 export default defineRule({
   id: 'lambda-async-failure-destination',
-  title: 'Lambda functions invoked asynchronously keep failed events in a dead-letter queue or an on-failure destination',
+  title:
+    'Lambda functions invoked asynchronously keep failed events in a dead-letter queue or an on-failure destination',
   bestPractice: 'OPS10-BP01',
   resourceTypes: ['AWS::Lambda::Function', 'AWS::Serverless::Function'],
   severity: 'warning',
@@ -21,7 +34,7 @@ export default defineRule({
   },
   messages: {
     noFailureDestination:
-      'Lambda function {{name}} is invoked asynchronously by {{invokers}} but has no dead-letter queue or on-failure destination; an event that still fails after Lambda\'s retries is dropped. Add {{fix}}.',
+      "Lambda function {{name}} is invoked asynchronously by {{invokers}} but has no dead-letter queue or on-failure destination; an event that still fails after Lambda's retries is dropped. Add {{fix}}.",
   },
   why:
     'When SNS, S3, EventBridge, CloudWatch Logs or IoT invoke a function, Lambda queues the event and returns at once; ' +
@@ -47,8 +60,14 @@ export default defineRule({
       '// or: deadLetterQueueEnabled: true (CDK creates the queue), deadLetterQueue: queue, deadLetterTopic: topic',
   },
   roles: {
-    machinery: { check: false, why: 'CloudFormation and AWS Config invoke it and record its failures themselves; a function that SNS, S3 or EventBridge also invokes is workload.' },
-    edge: { check: false, why: 'the Lambda service never queues an event for it: a Greengrass core invokes it on the device.' },
+    machinery: {
+      check: false,
+      why: 'CloudFormation and AWS Config invoke it and record its failures themselves; a function that SNS, S3 or EventBridge also invokes is workload.',
+    },
+    edge: {
+      check: false,
+      why: 'the Lambda service never queues an event for it: a Greengrass core invokes it on the device.',
+    },
   },
   check(resource, ctx) {
     const template = ctx.template;
@@ -118,7 +137,10 @@ function indexEventInvokeConfigs(template: Template): ConfigIndex {
 function configsOf(fn: Resource, index: ConfigIndex, template: Template): Resource[] {
   const out = new Set<Resource>(index.byRef.get(fn.logicalId) ?? []);
   for (const { resource: from, references } of referrers(template, fn.logicalId)) {
-    if ((from.type === 'AWS::Lambda::Alias' || from.type === 'AWS::Lambda::Version') && references.some((r) => pathStartsWith(r.path, ['Properties', 'FunctionName']))) {
+    if (
+      (from.type === 'AWS::Lambda::Alias' || from.type === 'AWS::Lambda::Version') &&
+      references.some((r) => pathStartsWith(r.path, ['Properties', 'FunctionName']))
+    ) {
       for (const c of index.byRef.get(from.logicalId) ?? []) out.add(c);
     }
   }

@@ -13,5 +13,12 @@ export default definePack({
     'Work that fails asynchronously is kept, not lost: consumed queues redrive to dead-letter queues of the right type, ' +
     'asynchronously invoked functions and stream event sources have on-failure destinations, and EventBridge targets ' +
     'and SNS subscriptions have dead-letter queues.',
-  rules: [queueDeadLetter, deadLetterQueueType, lambdaAsyncFailureDestination, eventSourceFailureDestination, eventbridgeTargetDlq, snsSubscriptionDlq],
+  rules: [
+    queueDeadLetter,
+    deadLetterQueueType,
+    lambdaAsyncFailureDestination,
+    eventSourceFailureDestination,
+    eventbridgeTargetDlq,
+    snsSubscriptionDlq,
+  ],
 });

@@ -1,4 +1,13 @@
-import { defineRule, type Resource, type Template, isDeadLetterQueue, listNames, pathStartsWith, referrers, samEvents } from '../../lib/rule';
+import {
+  defineRule,
+  type Resource,
+  type Template,
+  isDeadLetterQueue,
+  listNames,
+  pathStartsWith,
+  referrers,
+  samEvents,
+} from '../../lib/rule';
 import { hasDeadLetterTarget } from './util';
 
 export default defineRule({
@@ -24,7 +33,7 @@ export default defineRule({
   },
   why:
     'A message that its consumer cannot process is not deleted, so it becomes visible again and is retried until ' +
-    'the queue\'s retention period ends; then it disappears without a trace, and while it cycles it uses consumer ' +
+    "the queue's retention period ends; then it disappears without a trace, and while it cycles it uses consumer " +
     'capacity (for a FIFO queue it blocks its message group). A redrive policy moves such a message to a dead-letter ' +
     'queue after maxReceiveCount attempts, where it can be alarmed on, inspected and redriven. By default only queues ' +
     'with a consumer in the same template are checked, since that is where the template shows messages are processed; ' +
@@ -47,8 +56,16 @@ export default defineRule({
 
     if (ctx.satisfies('Properties.RedrivePolicy', (policy) => hasDeadLetterTarget(policy, template)) !== false) return;
     const policy = ctx.get('Properties.RedrivePolicy');
-    const path = policy.known && policy.value !== undefined ? 'Properties.RedrivePolicy.deadLetterTargetArn' : 'Properties.RedrivePolicy';
-    if (consumers.length > 0) ctx.report({ messageId: 'noDeadLetterQueue', path, data: { name: resource.logicalId, consumers: listNames(consumers) } });
+    const path =
+      policy.known && policy.value !== undefined
+        ? 'Properties.RedrivePolicy.deadLetterTargetArn'
+        : 'Properties.RedrivePolicy';
+    if (consumers.length > 0)
+      ctx.report({
+        messageId: 'noDeadLetterQueue',
+        path,
+        data: { name: resource.logicalId, consumers: listNames(consumers) },
+      });
     else ctx.report({ messageId: 'noDeadLetterQueueAll', path, data: { name: resource.logicalId } });
   },
 });
@@ -58,11 +75,18 @@ function consumersOf(queue: Resource, template: Template): string[] {
   const out: string[] = [];
   for (const { resource: from, references } of referrers(template, queue.logicalId)) {
     for (const ref of references) {
-      if (from.type === 'AWS::Lambda::EventSourceMapping' && pathStartsWith(ref.path, ['Properties', 'EventSourceArn'])) {
+      if (
+        from.type === 'AWS::Lambda::EventSourceMapping' &&
+        pathStartsWith(ref.path, ['Properties', 'EventSourceArn'])
+      ) {
         out.push(`event source mapping ${from.logicalId}`);
       } else if (from.type === 'AWS::Pipes::Pipe' && pathStartsWith(ref.path, ['Properties', 'Source'])) {
         out.push(`pipe ${from.logicalId}`);
-      } else if (from.type === 'AWS::Serverless::Function' && pathStartsWith(ref.path, ['Properties', 'Events']) && ref.path[4] === 'Queue') {
+      } else if (
+        from.type === 'AWS::Serverless::Function' &&
+        pathStartsWith(ref.path, ['Properties', 'Events']) &&
+        ref.path[4] === 'Queue'
+      ) {
         const event = samEvents(from, template).find((e) => e.name === ref.path[2]);
         if (event?.type === 'SQS') out.push(`function ${from.logicalId} (SQS event ${event.name})`);
       }

@@ -1,4 +1,13 @@
-import { defineRule, type Resource, type Template, type JsonPath, referredUnder, referrers, samEventDisabled, samEvents } from '../../lib/rule';
+import {
+  defineRule,
+  type Resource,
+  type Template,
+  type JsonPath,
+  referredUnder,
+  referrers,
+  samEventDisabled,
+  samEvents,
+} from '../../lib/rule';
 import { hasDeadLetterTarget } from './util';
 
 const ALARM_ACTIONS = new Set(['AlarmActions', 'OKActions', 'InsufficientDataActions']);
@@ -34,7 +43,7 @@ export default defineRule({
     'naming an SQS dead-letter queue, where it can be alarmed on and replayed. It is reported as info: for SQS and ' +
     'Lambda endpoints such failures usually come from configuration errors, which a dead-letter queue makes visible ' +
     'rather than prevents. Subscriptions to topics that CloudWatch alarms notify are left out: they deliver alerts, ' +
-    'whose failures are better watched through the topic\'s NumberOfNotificationsFailed metric than through a queue ' +
+    "whose failures are better watched through the topic's NumberOfNotificationsFailed metric than through a queue " +
     'that would itself need an alarm.',
   fix: {
     cloudformation:
@@ -53,14 +62,26 @@ export default defineRule({
   check(resource, ctx) {
     const template = ctx.template;
     const name = resource.logicalId;
-    const protocols = new Set((Array.isArray(ctx.options.protocols) ? ctx.options.protocols : []).map((p) => String(p).toLowerCase()));
-    const watched = (value: unknown): value is string => typeof value === 'string' && protocols.has(value.toLowerCase());
+    const protocols = new Set(
+      (Array.isArray(ctx.options.protocols) ? ctx.options.protocols : []).map((p) => String(p).toLowerCase()),
+    );
+    const watched = (value: unknown): value is string =>
+      typeof value === 'string' && protocols.has(value.toLowerCase());
     switch (resource.type) {
       case 'AWS::SNS::Subscription': {
         const protocol = ctx.get('Properties.Protocol');
-        if (!protocol.known || !watched(protocol.value) || carriesAlarms(resource, ['Properties', 'TopicArn'], template)) return;
+        if (
+          !protocol.known ||
+          !watched(protocol.value) ||
+          carriesAlarms(resource, ['Properties', 'TopicArn'], template)
+        )
+          return;
         if (ctx.satisfies('Properties.RedrivePolicy', (p) => hasDeadLetterTarget(p, template)) === false) {
-          ctx.report({ messageId: 'noRedrivePolicy', path: 'Properties.RedrivePolicy', data: { name, protocol: protocol.value } });
+          ctx.report({
+            messageId: 'noRedrivePolicy',
+            path: 'Properties.RedrivePolicy',
+            data: { name, protocol: protocol.value },
+          });
         }
         return;
       }
@@ -71,7 +92,11 @@ export default defineRule({
         subscriptions.value.forEach((_entry, i) => {
           const protocol = ctx.get(['Properties', 'Subscription', i, 'Protocol']);
           if (protocol.known && watched(protocol.value)) {
-            ctx.report({ messageId: 'inlineSubscription', path: ['Properties', 'Subscription', i], data: { name, protocol: protocol.value } });
+            ctx.report({
+              messageId: 'inlineSubscription',
+              path: ['Properties', 'Subscription', i],
+              data: { name, protocol: protocol.value },
+            });
           }
         });
         return;
@@ -81,8 +106,10 @@ export default defineRule({
           if (event.type !== 'SNS' || samEventDisabled(resource, event, template)) continue;
           // SqsSubscription: SAM subscribes a queue, which the function then polls
           const sqs = ctx.get([...event.path, 'SqsSubscription']);
-          const protocol = sqs.known && sqs.value !== undefined && sqs.value !== false && sqs.value !== 'false' ? 'sqs' : 'lambda';
-          if (!sqs.known || !protocols.has(protocol) || carriesAlarms(resource, [...event.path, 'Topic'], template)) continue;
+          const protocol =
+            sqs.known && sqs.value !== undefined && sqs.value !== false && sqs.value !== 'false' ? 'sqs' : 'lambda';
+          if (!sqs.known || !protocols.has(protocol) || carriesAlarms(resource, [...event.path, 'Topic'], template))
+            continue;
           const path = [...event.path, 'RedrivePolicy'];
           if (ctx.satisfies(path, (p) => hasDeadLetterTarget(p, template)) === false) {
             ctx.report({ messageId: 'samEvent', path, data: { name, event: event.name } });

@@ -10,7 +10,8 @@ export default defineRule({
   severity: 'warning',
   optionsSchema: {},
   messages: {
-    noFlowLog: 'VPC {{name}} has no flow log; add an AWS::EC2::FlowLog with ResourceType VPC and ResourceId !Ref {{name}}.',
+    noFlowLog:
+      'VPC {{name}} has no flow log; add an AWS::EC2::FlowLog with ResourceType VPC and ResourceId !Ref {{name}}.',
     wrongResourceType:
       'VPC {{name}} has no flow log: {{flowLog}} names it in ResourceId but its ResourceType is {{type}}; set ResourceType to VPC.',
   },
@@ -34,7 +35,10 @@ export default defineRule({
       // an unknown ResourceType (a parameter without default) may well be VPC: no finding
       if (type.known ? type.value === 'VPC' : (type.alternatives?.some((v) => v === 'VPC') ?? true)) return;
       const types = type.known ? [type.value] : type.alternatives!;
-      wrongType ??= { flowLog: flowLog.logicalId, type: types.map((t) => (t === undefined ? 'not set' : String(t))).join(' or ') };
+      wrongType ??= {
+        flowLog: flowLog.logicalId,
+        type: types.map((t) => (t === undefined ? 'not set' : String(t))).join(' or '),
+      };
     }
     const data = { name: resource.logicalId };
     if (wrongType) ctx.report({ messageId: 'wrongResourceType', data: { ...data, ...wrongType } });
@@ -45,5 +49,8 @@ export default defineRule({
 /** `ResourceId: !Ref Vpc`, `!GetAtt Vpc.VpcId` (either form), `!Sub '${Vpc}'`, also inside an `Fn::If` branch. */
 function namesVpcId(ref: Reference): boolean {
   if (ref.path[0] !== 'Properties' || ref.path[1] !== 'ResourceId') return false;
-  return ref.kind === 'Ref' || ((ref.kind === 'GetAtt' || ref.kind === 'Sub') && (ref.attribute === undefined || ref.attribute === 'VpcId'));
+  return (
+    ref.kind === 'Ref' ||
+    ((ref.kind === 'GetAtt' || ref.kind === 'Sub') && (ref.attribute === undefined || ref.attribute === 'VpcId'))
+  );
 }

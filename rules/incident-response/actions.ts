@@ -1,5 +1,16 @@
 /** Shared by the incident-response rules: where an assembly-level finding goes, and the alarms that reach people. Not a rule. */
-import { severalStacks, stackLabel, topLevelStacks, type Assembly, type AssemblyContext, type RuleOptions, ALARM, alarmActionKinds, COMPOSITE_ALARM, type AppFacts } from '../../lib/rule';
+import {
+  severalStacks,
+  stackLabel,
+  topLevelStacks,
+  type Assembly,
+  type AssemblyContext,
+  type RuleOptions,
+  ALARM,
+  alarmActionKinds,
+  COMPOSITE_ALARM,
+  type AppFacts,
+} from '../../lib/rule';
 
 /**
  * Reports an assembly-level finding: on the lone template's Resources, on the one stack of a cloud assembly
@@ -20,7 +31,11 @@ export function reportOnApp<O extends RuleOptions, M extends string>(
     else ctx.report({ stack, messageId, path: 'Resources', data: { ...data, scope: 'this template' } });
     return;
   }
-  ctx.report({ messageId, path: 'artifacts', data: { ...data, scope: `the ${severalStacks(assembly, stacks.length)}` } });
+  ctx.report({
+    messageId,
+    path: 'artifacts',
+    data: { ...data, scope: `the ${severalStacks(assembly, stacks.length)}` },
+  });
 }
 
 /** Alarms of the assembly that notify people or open incidents (an alarm whose actions cannot be known may). */

@@ -1,4 +1,14 @@
-import { defineRule, type ResourceContext, type RuleOptions, ALARM, COMPOSITE_ALARM, exportedResources, isEmpty, writtenText, isPlainObject } from '../../lib/rule';
+import {
+  defineRule,
+  type ResourceContext,
+  type RuleOptions,
+  ALARM,
+  COMPOSITE_ALARM,
+  exportedResources,
+  isEmpty,
+  writtenText,
+  isPlainObject,
+} from '../../lib/rule';
 
 const TOPIC = 'AWS::SNS::Topic';
 
@@ -34,7 +44,7 @@ export default defineRule({
     'An alarm that publishes to a topic nobody subscribes to looks configured but alerts no one. Each alert ' +
     'needs an owner and a route to them: an email list, a chat channel (AWS Chatbot), a paging service endpoint, ' +
     'or a function that handles it. A subscription counts when it is declared in the same template as the ' +
-    'topic: an AWS::SNS::Subscription, the topic\'s Subscription property, a SAM SNS event source or a Chatbot ' +
+    "topic: an AWS::SNS::Subscription, the topic's Subscription property, a SAM SNS event source or a Chatbot " +
     'channel configuration. Topics whose ARN the stack exports are left out, since stacks that import them can ' +
     'subscribe; topics passed in by ARN are not checked.',
   fix: {
@@ -57,9 +67,13 @@ export default defineRule({
     // the topic's own Subscription list: subscribed, or cannot be known
     const inline = ctx.satisfies('Properties.Subscription', (v) => !isEmpty(v));
     if (inline !== false) return;
-    const subscribed = ctx.referrers(Object.keys(SUBSCRIBERS)).some(({ resource: r, references }) =>
-      references.some((ref) => ref.kind !== 'DependsOn' && ref.path[0] === 'Properties' && SUBSCRIBERS[r.type](ref.path)),
-    );
+    const subscribed = ctx
+      .referrers(Object.keys(SUBSCRIBERS))
+      .some(({ resource: r, references }) =>
+        references.some(
+          (ref) => ref.kind !== 'DependsOn' && ref.path[0] === 'Properties' && SUBSCRIBERS[r.type](ref.path),
+        ),
+      );
     if (subscribed) return;
 
     const index = ctx.memo('subscriptions', () => indexSubscriptions(ctx));
@@ -70,7 +84,11 @@ export default defineRule({
       if (index.arnTexts.some((t) => t.endsWith(suffix))) return;
     }
 
-    ctx.report({ messageId: 'noSubscription', path: 'Properties.Subscription', data: { name: resource.logicalId, alarms: listAlarms(alarms) } });
+    ctx.report({
+      messageId: 'noSubscription',
+      path: 'Properties.Subscription',
+      data: { name: resource.logicalId, alarms: listAlarms(alarms) },
+    });
   },
 });
 
@@ -90,7 +108,8 @@ function indexSubscriptions(ctx: ResourceContext<RuleOptions>): SubscriptionInde
     const values = r.known ? [r.value] : (r.alternatives ?? [writtenText(value, '${}')]);
     for (const v of values.flat()) if (typeof v === 'string') arnTexts.push(v);
   };
-  for (const sub of template.resourcesOfType('AWS::SNS::Subscription')) if (!template.isExcluded(sub)) addText(sub.properties.TopicArn);
+  for (const sub of template.resourcesOfType('AWS::SNS::Subscription'))
+    if (!template.isExcluded(sub)) addText(sub.properties.TopicArn);
   for (const type of ['AWS::Chatbot::SlackChannelConfiguration', 'AWS::Chatbot::MicrosoftTeamsChannelConfiguration']) {
     for (const chat of template.resourcesOfType(type)) {
       const arns = chat.properties.SnsTopicArns;
@@ -101,7 +120,8 @@ function indexSubscriptions(ctx: ResourceContext<RuleOptions>): SubscriptionInde
     const events = fn.properties.Events;
     if (template.isExcluded(fn) || !isPlainObject(events)) continue;
     for (const event of Object.values(events)) {
-      if (isPlainObject(event) && event.Type === 'SNS' && isPlainObject(event.Properties)) addText(event.Properties.Topic);
+      if (isPlainObject(event) && event.Type === 'SNS' && isPlainObject(event.Properties))
+        addText(event.Properties.Topic);
     }
   }
   return { arnTexts, exported: exportedResources(template) };

@@ -23,7 +23,13 @@ export default defineRule({
   title: 'An app with alarms responds to some operational events automatically',
   bestPractice: 'OPS10-BP07',
   scope: 'assembly',
-  resourceTypes: [ALARM, COMPOSITE_ALARM, 'AWS::Events::Rule', 'AWS::Config::RemediationConfiguration', 'AWS::SSMIncidents::ResponsePlan'],
+  resourceTypes: [
+    ALARM,
+    COMPOSITE_ALARM,
+    'AWS::Events::Rule',
+    'AWS::Config::RemediationConfiguration',
+    'AWS::SSMIncidents::ResponsePlan',
+  ],
   severity: 'info',
   context: 'app',
   options: {
@@ -68,19 +74,25 @@ export default defineRule({
       '  targets: [new targets.LambdaFunction(remediationFn)],\n});',
   },
   check(assembly, ctx) {
-    const kinds = [ALARM, COMPOSITE_ALARM].flatMap((type) => ctx.facts.deployed(type)).map(({ stack, resource }) => alarmActionKinds(resource, stack.template));
+    const kinds = [ALARM, COMPOSITE_ALARM]
+      .flatMap((type) => ctx.facts.deployed(type))
+      .map(({ stack, resource }) => alarmActionKinds(resource, stack.template));
     if (kinds.some((k) => k?.has('lambda') || k?.has('ec2'))) return;
     // apps whose alarms only scale, or notify nobody, are judged by other rules
     const notifying = kinds.filter((k) => k === undefined || k.has('notify') || k.has('incident')).length;
     if (notifying === 0) return;
     if (respondsToEvents(ctx.facts, ctx.options.eventSources)) return;
-    reportOnApp(assembly, ctx, 'missing', { alarms: notifying === 1 ? '1 alarm notifies' : `${notifying} alarms notify` });
+    reportOnApp(assembly, ctx, 'missing', {
+      alarms: notifying === 1 ? '1 alarm notifies' : `${notifying} alarms notify`,
+    });
   },
 });
 
 function respondsToEvents(facts: AppFacts, sources: readonly string[]): boolean {
   for (const route of eventRoutes(facts)) {
-    const kinds = route.samTarget ? [route.samTarget.type === 'AWS::Serverless::StateMachine' ? 'stepfunctions' : 'lambda'] : route.targets.map((arn) => automationKind(arn, route.stack.template));
+    const kinds = route.samTarget
+      ? [route.samTarget.type === 'AWS::Serverless::StateMachine' ? 'stepfunctions' : 'lambda']
+      : route.targets.map((arn) => automationKind(arn, route.stack.template));
     // an SSM Automation runbook is a remediation whatever starts it; other targets count for operational events
     if (kinds.includes('ssm-automation')) return true;
     if (kinds.some((k) => k !== undefined) && matchesSource(route, sources)) return true;

@@ -2,7 +2,21 @@
  * Shared by the incident-response rules: EventBridge rules and SAM event sources, which events they match
  * and what they invoke. Not a rule.
  */
-import { type Stack, eventRuleDisabled, isEmpty, placeholdersOut, referencedResource, samEventDisabled, samEvents, writtenText, type AppFacts, isPlainObject, own, type Resource, type Template } from '../../lib/rule';
+import {
+  type Stack,
+  eventRuleDisabled,
+  isEmpty,
+  placeholdersOut,
+  referencedResource,
+  samEventDisabled,
+  samEvents,
+  writtenText,
+  type AppFacts,
+  isPlainObject,
+  own,
+  type Resource,
+  type Template,
+} from '../../lib/rule';
 
 /** One way events reach a target: an EventBridge rule, or a SAM function / state machine event source. */
 export interface EventRoute {
@@ -27,14 +41,21 @@ export function eventRoutes(facts: AppFacts): EventRoute[] {
     const targets = t.resolver.resolve(resource.properties.Targets);
     // targets that cannot be known are taken to exist
     const list = targets.known ? (Array.isArray(targets.value) ? targets.value : []) : [undefined];
-    const arns = list.map((target) => (isPlainObject(target) ? target.Arn : target)).filter((a) => !isEmpty(a) || !targets.known);
+    const arns = list
+      .map((target) => (isPlainObject(target) ? target.Arn : target))
+      .filter((a) => !isEmpty(a) || !targets.known);
     if (arns.length === 0) continue;
     routes.push({ stack, resource, pattern: resource.properties.EventPattern, targets: arns });
   }
   for (const type of ['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']) {
     for (const { stack, resource } of facts.deployed(type)) {
       for (const event of samEvents(resource, stack.template)) {
-        if (event.type === undefined || !SAM_EVENT_TYPES.has(event.type) || samEventDisabled(resource, event, stack.template)) continue;
+        if (
+          event.type === undefined ||
+          !SAM_EVENT_TYPES.has(event.type) ||
+          samEventDisabled(resource, event, stack.template)
+        )
+          continue;
         const properties = stack.template.valueAt(resource, event.path);
         if (!properties.known || !isPlainObject(properties.value)) continue;
         routes.push({ stack, resource, pattern: properties.value.Pattern, targets: [], samTarget: resource });

@@ -20,7 +20,7 @@ export default defineRule({
   why:
     'AWS Health announces service events, scheduled maintenance and retirements that affect resources in the ' +
     'account. Routed to the operators (a topic, a chat channel, a function that opens a ticket), they explain ' +
-    'an outage that the workload\'s own alarms can only observe, and they are the source of the status to ' +
+    "an outage that the workload's own alarms can only observe, and they are the source of the status to " +
     'communicate to customers. The check passes when an enabled EventBridge rule with a target (or a SAM ' +
     'EventBridge event source) matches source aws.health, or when an AWS User Notifications rule does. Health ' +
     'routing is usually set up once per account or organization, so the finding is a reminder unless the stack ' +
@@ -29,7 +29,7 @@ export default defineRule({
   fix: {
     cloudformation:
       'HealthEventsRule:\n  Type: AWS::Events::Rule\n  Properties:\n    EventPattern:\n      source:\n        - aws.health\n' +
-      '    Targets:\n      - Id: operators\n        Arn: !Ref OperatorsTopic   # the topic\'s policy must let events.amazonaws.com publish',
+      "    Targets:\n      - Id: operators\n        Arn: !Ref OperatorsTopic   # the topic's policy must let events.amazonaws.com publish",
     cdk:
       'import * as events from "aws-cdk-lib/aws-events";\nimport * as targets from "aws-cdk-lib/aws-events-targets";\n\n' +
       'new events.Rule(this, "HealthEvents", {\n  eventPattern: { source: ["aws.health"] },\n  targets: [new targets.SnsTopic(operatorsTopic)],\n});',

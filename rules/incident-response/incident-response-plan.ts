@@ -65,5 +65,7 @@ export default defineRule({
 });
 
 function opensIncidents(facts: AppFacts): boolean {
-  return [ALARM, COMPOSITE_ALARM].some((type) => facts.deployed(type).some(({ stack, resource }) => alarmActionKinds(resource, stack.template)?.has('incident')));
+  return [ALARM, COMPOSITE_ALARM].some((type) =>
+    facts.deployed(type).some(({ stack, resource }) => alarmActionKinds(resource, stack.template)?.has('incident')),
+  );
 }

@@ -1,10 +1,32 @@
-import { resourceLabel, stackLabel, topLevelStacks, defineRule, COMPUTE_AND_API_TYPES, listNames, namespaces, verdictAt, type StackFacts, isPlainObject, type Resource, type Template } from '../../lib/rule';
+import {
+  resourceLabel,
+  stackLabel,
+  topLevelStacks,
+  defineRule,
+  COMPUTE_AND_API_TYPES,
+  listNames,
+  namespaces,
+  verdictAt,
+  type StackFacts,
+  isPlainObject,
+  type Resource,
+  type Template,
+} from '../../lib/rule';
 import { TOKEN, dashboardNamespaces, dashboardText } from '../dashboards/dashboard-body';
 
 const LOAD_BALANCER = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
 
 /** Namespaces AWS fills outside `AWS/`: agents and features that report on infrastructure, not on business outcomes. */
-const AWS_NAMESPACES = new Set(['CWAgent', 'ECS/ContainerInsights', 'ContainerInsights', 'LambdaInsights', 'CloudWatchSynthetics', 'ApplicationSignals', 'Glue', 'System/Linux']);
+const AWS_NAMESPACES = new Set([
+  'CWAgent',
+  'ECS/ContainerInsights',
+  'ContainerInsights',
+  'LambdaInsights',
+  'CloudWatchSynthetics',
+  'ApplicationSignals',
+  'Glue',
+  'System/Linux',
+]);
 /** Namespaces by convention for security monitoring of the account (the CIS benchmark's CloudTrail metric filters), not workload KPIs. */
 const SECURITY_NAMESPACES = new Set(['CloudTrailMetrics']);
 
@@ -65,9 +87,14 @@ export default defineRule({
   check(assembly, ctx) {
     if (assembly.stacks.some((stack) => hasKpiSignal(ctx.facts.of(stack)))) return;
     const found = assembly.stacks.flatMap((stack) =>
-      ctx.resources(stack, COMPUTE_AND_API_TYPES)
+      ctx
+        .resources(stack, COMPUTE_AND_API_TYPES)
         // network and gateway load balancers carry traffic, not requests the app could measure outcomes of
-        .filter((r) => r.type !== LOAD_BALANCER || verdictAt(stack.template, r, 'Properties.Type', (v) => v === 'network' || v === 'gateway') === false)
+        .filter(
+          (r) =>
+            r.type !== LOAD_BALANCER ||
+            verdictAt(stack.template, r, 'Properties.Type', (v) => v === 'network' || v === 'gateway') === false,
+        )
         .map((r) => resourceLabel(r, stack)),
     );
     if (found.length === 0) return;
@@ -75,11 +102,16 @@ export default defineRule({
     const stacks = topLevelStacks(assembly);
     if (stacks.length === 1) {
       const stack = stacks[0];
-      if (stack.declaredIn) ctx.report({ stack, messageId: 'missing', data: { scope: `Stack ${stackLabel(stack)}`, resources } });
+      if (stack.declaredIn)
+        ctx.report({ stack, messageId: 'missing', data: { scope: `Stack ${stackLabel(stack)}`, resources } });
       else ctx.report({ stack, path: 'Resources', messageId: 'missing', data: { scope: 'This template', resources } });
       return;
     }
-    ctx.report({ path: 'artifacts', messageId: 'missing', data: { scope: `The app (${stacks.length} stacks)`, resources } });
+    ctx.report({
+      path: 'artifacts',
+      messageId: 'missing',
+      data: { scope: `The app (${stacks.length} stacks)`, resources },
+    });
   },
 });
 
@@ -89,11 +121,23 @@ function hasKpiSignal(facts: StackFacts): boolean {
   return (
     any('AWS::Logs::MetricFilter', (r) => filterNamespaces(r, t).some(isOwnNamespace)) ||
     any('AWS::ApplicationSignals::ServiceLevelObjective') ||
-    any('AWS::CloudWatch::Alarm', (r) => facts.alarms.metricsOf(r).some((m) => (m.namespaces ?? [TOKEN]).some(isOwnNamespace))) ||
-    any('AWS::CloudWatch::AnomalyDetector', (r) => [...namespacesOf(r.properties.Namespace, t), ...namespacesOf(sub(r.properties.SingleMetricAnomalyDetector, 'Namespace'), t)].some(isOwnNamespace)) ||
+    any('AWS::CloudWatch::Alarm', (r) =>
+      facts.alarms.metricsOf(r).some((m) => (m.namespaces ?? [TOKEN]).some(isOwnNamespace)),
+    ) ||
+    any('AWS::CloudWatch::AnomalyDetector', (r) =>
+      [
+        ...namespacesOf(r.properties.Namespace, t),
+        ...namespacesOf(sub(r.properties.SingleMetricAnomalyDetector, 'Namespace'), t),
+      ].some(isOwnNamespace),
+    ) ||
     any('AWS::CloudWatch::Dashboard', (r) => dashboardShowsOwnMetric(r, t)) ||
     any('AWS::Lambda::Function', (r) => variablesPublishMetrics(sub(r.properties.Environment, 'Variables'), t)) ||
-    any('AWS::Serverless::Function', (r) => variablesPublishMetrics(sub(r.properties.Environment, 'Variables'), t) || grantsPutMetricData(r.properties.Policies)) ||
+    any(
+      'AWS::Serverless::Function',
+      (r) =>
+        variablesPublishMetrics(sub(r.properties.Environment, 'Variables'), t) ||
+        grantsPutMetricData(r.properties.Policies),
+    ) ||
     any('AWS::ECS::TaskDefinition', (r) => containersPublishMetrics(r.properties.ContainerDefinitions, t)) ||
     any('AWS::IAM::Policy', (r) => grantsPutMetricData(r.properties.PolicyDocument)) ||
     any('AWS::IAM::ManagedPolicy', (r) => grantsPutMetricData(r.properties.PolicyDocument)) ||
@@ -139,7 +183,10 @@ function containersPublishMetrics(containers: unknown, t: Template): boolean {
   if (!r.known || !Array.isArray(r.value)) return false;
   return r.value.some((c) => {
     const env = sub(c, 'Environment');
-    return Array.isArray(env) && env.some((e) => typeof sub(e, 'Name') === 'string' && EMF_VARIABLES.has(sub(e, 'Name') as string));
+    return (
+      Array.isArray(env) &&
+      env.some((e) => typeof sub(e, 'Name') === 'string' && EMF_VARIABLES.has(sub(e, 'Name') as string))
+    );
   });
 }
 

@@ -21,7 +21,7 @@ export default defineRule({
     'A GraphQL request succeeds or fails field by field, and a field that fails often still returns HTTP 200 with ' +
     'an error inside the response. Field-level logs at ERROR (or ALL) record which resolver failed, with which ' +
     'error and mapping template, which is what an investigation needs; request-level logs alone do not. AppSync ' +
-    'writes logs only through the role in `CloudWatchLogsRoleArn`. SAM\'s `AWS::Serverless::GraphQLApi` logs at ' +
+    "writes logs only through the role in `CloudWatchLogsRoleArn`. SAM's `AWS::Serverless::GraphQLApi` logs at " +
     'ALL with a role it creates unless `Logging` is false or sets another level.',
   fix: {
     cloudformation:
@@ -36,23 +36,43 @@ export default defineRule({
     if (resource.type === 'AWS::Serverless::GraphQLApi') {
       // SAM turns logging on (FieldLogLevel ALL, a role of its own) unless Logging is false
       if (ctx.satisfies('Properties.Logging', (v) => !isFalse(v)) === false) {
-        ctx.report({ messageId: 'noLogging', path: 'Properties.Logging', data: { name, fix: 'remove Logging: false, or set Logging to { FieldLogLevel: ERROR }' } });
+        ctx.report({
+          messageId: 'noLogging',
+          path: 'Properties.Logging',
+          data: { name, fix: 'remove Logging: false, or set Logging to { FieldLogLevel: ERROR }' },
+        });
         return;
       }
       const level = 'Properties.Logging.FieldLogLevel';
       if (ctx.satisfies(level, (v) => v === undefined || notNone(v)) === false) {
-        ctx.report({ messageId: 'levelNone', path: level, data: { name, property: 'Logging.FieldLogLevel', level: 'NONE' } });
+        ctx.report({
+          messageId: 'levelNone',
+          path: level,
+          data: { name, property: 'Logging.FieldLogLevel', level: 'NONE' },
+        });
       }
       return;
     }
     if (ctx.satisfies('Properties.LogConfig', present) === false) {
-      ctx.report({ messageId: 'noLogging', path: 'Properties.LogConfig', data: { name, fix: 'add LogConfig with FieldLogLevel ERROR (or ALL) and a CloudWatchLogsRoleArn' } });
+      ctx.report({
+        messageId: 'noLogging',
+        path: 'Properties.LogConfig',
+        data: { name, fix: 'add LogConfig with FieldLogLevel ERROR (or ALL) and a CloudWatchLogsRoleArn' },
+      });
       return;
     }
     const level = 'Properties.LogConfig.FieldLogLevel';
     if (ctx.satisfies(level, notNone) === false) {
       const r = ctx.get(level);
-      ctx.report({ messageId: 'levelNone', path: level, data: { name, property: 'LogConfig.FieldLogLevel', level: r.known && r.value === undefined ? 'not set' : 'NONE' } });
+      ctx.report({
+        messageId: 'levelNone',
+        path: level,
+        data: {
+          name,
+          property: 'LogConfig.FieldLogLevel',
+          level: r.known && r.value === undefined ? 'not set' : 'NONE',
+        },
+      });
     }
     if (ctx.satisfies('Properties.LogConfig.CloudWatchLogsRoleArn', present) === false) {
       ctx.report({ messageId: 'noRole', path: 'Properties.LogConfig.CloudWatchLogsRoleArn', data: { name } });

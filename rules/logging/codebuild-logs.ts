@@ -2,7 +2,10 @@ import { defineRule } from '../../lib/rule';
 
 const CLOUDWATCH = 'Properties.LogsConfig.CloudWatchLogs.Status';
 const S3 = 'Properties.LogsConfig.S3Logs.Status';
-const is = (status: string) => (v: unknown): boolean => typeof v === 'string' && v.toUpperCase() === status;
+const is =
+  (status: string) =>
+  (v: unknown): boolean =>
+    typeof v === 'string' && v.toUpperCase() === status;
 
 export default defineRule({
   id: 'codebuild-logs',
@@ -18,7 +21,7 @@ export default defineRule({
   why:
     'Build logs are how a failed build, test run or deployment step is diagnosed, and how a past build is audited. ' +
     'CodeBuild sends them to CloudWatch Logs unless `LogsConfig.CloudWatchLogs.Status` is DISABLED, and to S3 only when ' +
-    '`S3Logs.Status` is ENABLED; with both off, the build\'s output is not kept anywhere.',
+    "`S3Logs.Status` is ENABLED; with both off, the build's output is not kept anywhere.",
   fix: {
     cloudformation:
       'Properties:\n  LogsConfig:\n    CloudWatchLogs:\n      Status: ENABLED\n      GroupName: !Ref BuildLogs   # a log group with a retention\n' +

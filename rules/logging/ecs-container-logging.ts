@@ -32,10 +32,15 @@ export default defineRule({
       const base = `Properties.ContainerDefinitions[${i}]`;
       const container = ctx.get(base);
       if (container.known ? container.value === undefined : !container.alternatives) return;
-      if (ctx.satisfies(`${base}.LogConfiguration.LogDriver`, (v) => typeof v === 'string' && v !== '') !== false) return;
+      if (ctx.satisfies(`${base}.LogConfiguration.LogDriver`, (v) => typeof v === 'string' && v !== '') !== false)
+        return;
       const name = ctx.get(`${base}.Name`);
       const label = name.known && typeof name.value === 'string' ? name.value : `#${i + 1}`;
-      ctx.report({ messageId: 'noLogDriver', path: `${base}.LogConfiguration`, data: { name: resource.logicalId, container: label } });
+      ctx.report({
+        messageId: 'noLogDriver',
+        path: `${base}.LogConfiguration`,
+        data: { name: resource.logicalId, container: label },
+      });
     });
   },
 });

@@ -17,11 +17,11 @@ export default defineRule({
   },
   why:
     'When a function has no log group of its own, Lambda creates `/aws/lambda/<function name>` the first time the ' +
-    'function logs. That log group is not part of the stack: it keeps its logs forever, it survives the stack\'s ' +
+    "function logs. That log group is not part of the stack: it keeps its logs forever, it survives the stack's " +
     'deletion, and its retention, encryption and subscriptions cannot be set or reviewed with the rest of the ' +
     'workload. A function counts as covered when `LoggingConfig.LogGroup` names a log group, or when the stack ' +
-    'declares a log group (or CDK\'s `Custom::LogRetention`) whose name is `/aws/lambda/` followed by the function\'s ' +
-    'name, written literally, with `!Sub \'/aws/lambda/${Function}\'` or with `!Join`.',
+    "declares a log group (or CDK's `Custom::LogRetention`) whose name is `/aws/lambda/` followed by the function's " +
+    "name, written literally, with `!Sub '/aws/lambda/${Function}'` or with `!Join`.",
   fix: {
     cloudformation:
       'OrdersLogs:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    RetentionInDays: 30\nOrdersFunction:\n  Type: AWS::Lambda::Function\n  Properties:\n    # …\n' +
@@ -34,8 +34,14 @@ export default defineRule({
       '// in regions without Lambda advanced logging controls: logRetention: logs.RetentionDays.ONE_MONTH',
   },
   roles: {
-    machinery: { check: false, why: 'its logs are deployment diagnostics, not the workload\'s telemetry; the retention of a log group declared for it is still checked (log-group-retention).' },
-    edge: { check: false, why: 'its logs go to the Greengrass log groups of the core device, not to /aws/lambda/<function>.' },
+    machinery: {
+      check: false,
+      why: "its logs are deployment diagnostics, not the workload's telemetry; the retention of a log group declared for it is still checked (log-group-retention).",
+    },
+    edge: {
+      check: false,
+      why: 'its logs go to the Greengrass log groups of the core device, not to /aws/lambda/<function>.',
+    },
   },
   check(resource, ctx) {
     // a log group named for the function's logs, by LoggingConfig (any value: a log group of this stack or one managed elsewhere)

@@ -27,17 +27,24 @@ export default defineRule({
     cloudformation:
       'Properties:\n  LoggingConfig:\n    LogFormat: JSON\n    ApplicationLogLevel: INFO   # optional; needs LogFormat JSON\n' +
       '# SAM: the same LoggingConfig on the function, or once for all functions in Globals.Function',
-    cdk:
-      'new lambda.Function(this, "Orders", {\n  /* … */\n  loggingFormat: lambda.LoggingFormat.JSON,\n  applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,\n});',
+    cdk: 'new lambda.Function(this, "Orders", {\n  /* … */\n  loggingFormat: lambda.LoggingFormat.JSON,\n  applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,\n});',
   },
   roles: {
-    machinery: { check: false, why: 'its logs are deployment diagnostics, not the workload\'s telemetry.' },
-    edge: { check: false, why: 'LoggingConfig applies to invocations in the Lambda service; a Greengrass core runs it and writes its logs.' },
+    machinery: { check: false, why: "its logs are deployment diagnostics, not the workload's telemetry." },
+    edge: {
+      check: false,
+      why: 'LoggingConfig applies to invocations in the Lambda service; a Greengrass core runs it and writes its logs.',
+    },
   },
   check(resource, ctx) {
     if (ctx.satisfies(PATH, (v) => typeof v === 'string' && v.toUpperCase() === 'JSON') !== false) return;
     if (usesPowertools(resource.properties)) return;
-    ctx.report({ messageId: 'textLogs', path: PATH, data: { name: resource.logicalId }, fix: { path: PATH, value: 'JSON' } });
+    ctx.report({
+      messageId: 'textLogs',
+      path: PATH,
+      data: { name: resource.logicalId },
+      fix: { path: PATH, value: 'JSON' },
+    });
   },
 });
 

@@ -8,7 +8,16 @@
  * named wildcard: the same expression on both sides matches exactly, and a log group name with a wildcard
  * matches any known text in its place. An `Fn::If` whose condition is unknown gives one key per branch.
  */
-import { type ResourceContext, type RuleOptions, asIntrinsic, getAttParts, isPlainObject, placeholders, subVariables, type Resource } from '../../lib/rule';
+import {
+  type ResourceContext,
+  type RuleOptions,
+  asIntrinsic,
+  getAttParts,
+  isPlainObject,
+  placeholders,
+  subVariables,
+  type Resource,
+} from '../../lib/rule';
 
 /** Delimits an unknowable part of a key; never appears in a real name. */
 const WILD = '\u0000';
@@ -44,10 +53,15 @@ export function nameKeys(value: unknown, ctx: Ctx, depth = 0): string[] {
       if (!delimiter.known || !isScalar(delimiter.value)) return [];
       const list = fn.arg[1];
       if (!Array.isArray(list)) return [wildcard(JSON.stringify(list))];
-      return product(list.map((item) => nameKeys(item, ctx, depth + 1)), String(delimiter.value));
+      return product(
+        list.map((item) => nameKeys(item, ctx, depth + 1)),
+        String(delimiter.value),
+      );
     }
     case 'Fn::If':
-      return Array.isArray(fn.arg) && fn.arg.length === 3 ? [...nameKeys(fn.arg[1], ctx, depth + 1), ...nameKeys(fn.arg[2], ctx, depth + 1)].slice(0, MAX_KEYS) : [];
+      return Array.isArray(fn.arg) && fn.arg.length === 3
+        ? [...nameKeys(fn.arg[1], ctx, depth + 1), ...nameKeys(fn.arg[2], ctx, depth + 1)].slice(0, MAX_KEYS)
+        : [];
     default:
       // Fn::ImportValue, Fn::Select of an unknown list, Fn::FindInMap with an unknown key…
       return [wildcard(JSON.stringify(value))];
@@ -67,7 +81,8 @@ function subKeys(arg: unknown, ctx: Ctx, depth: number): string[] {
       continue;
     }
     const v = subVariables(template.slice(start, end))[0];
-    if (isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, v.raw)) pieces.push(nameKeys(vars[v.raw], ctx, depth + 1));
+    if (isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, v.raw))
+      pieces.push(nameKeys(vars[v.raw], ctx, depth + 1));
     else if (v.attribute !== undefined) pieces.push(nameKeys({ 'Fn::GetAtt': [v.name, v.attribute] }, ctx, depth + 1));
     else pieces.push(nameKeys({ Ref: v.name }, ctx, depth + 1));
   }
@@ -111,7 +126,9 @@ export class LogGroupNames {
    * on a name written out in full: a generated name (`${Fn}`) is not something a parameter can spell.
    */
   has(name: string): boolean {
-    return this.exact.has(name) || (!name.includes(WILD) && !name.includes('${') && this.patterns.some((p) => fits(p, name)));
+    return (
+      this.exact.has(name) || (!name.includes(WILD) && !name.includes('${') && this.patterns.some((p) => fits(p, name)))
+    );
   }
 }
 

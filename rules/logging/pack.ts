@@ -12,5 +12,13 @@ export default definePack({
   title: 'Logging (OPS04-BP02 Implement application telemetry)',
   description:
     'Log groups have a retention; Lambda functions log to a log group the stack manages, as JSON; ECS containers, state machines, AppSync APIs and CodeBuild projects send their logs to CloudWatch Logs.',
-  rules: [logGroupRetention, lambdaLogGroup, lambdaStructuredLogs, ecsContainerLogging, stepfunctionsLogging, appsyncLogging, codebuildLogs],
+  rules: [
+    logGroupRetention,
+    lambdaLogGroup,
+    lambdaStructuredLogs,
+    ecsContainerLogging,
+    stepfunctionsLogging,
+    appsyncLogging,
+    codebuildLogs,
+  ],
 });

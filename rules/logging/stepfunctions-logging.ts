@@ -12,7 +12,8 @@ export default defineRule({
       'State machine {{name}} does not log its executions ({{property}} is {{level}}); set it to ERROR or ALL with a CloudWatch Logs log group as the destination.',
     noLoggingExpress:
       'Express state machine {{name}} does not log its executions ({{property}} is {{level}}); Express workflows keep no execution history, so a failed execution leaves no trace. Set it to ERROR or ALL with a CloudWatch Logs log group as the destination.',
-    noDestination: 'State machine {{name}} sets a log level but no log destination; add a CloudWatch Logs log group to {{property}}.',
+    noDestination:
+      'State machine {{name}} sets a log level but no log destination; add a CloudWatch Logs log group to {{property}}.',
   },
   why:
     'Execution logs record which state failed, with which error and, optionally, which input, for every ' +
@@ -35,18 +36,30 @@ export default defineRule({
     const levelPath = `Properties.${config}.Level`;
     const levelOn = ctx.satisfies(levelPath, (v) => typeof v === 'string' && v !== '' && v.toUpperCase() !== 'OFF');
     if (levelOn === false) {
-      const express = ctx.satisfies(sam ? 'Properties.Type' : 'Properties.StateMachineType', (v) => typeof v === 'string' && v.toUpperCase() === 'EXPRESS') === true;
+      const express =
+        ctx.satisfies(
+          sam ? 'Properties.Type' : 'Properties.StateMachineType',
+          (v) => typeof v === 'string' && v.toUpperCase() === 'EXPRESS',
+        ) === true;
       const level = ctx.get(levelPath);
       ctx.report({
         messageId: express ? 'noLoggingExpress' : 'noLogging',
         path: levelPath,
-        data: { name: resource.logicalId, property: `${config}.Level`, level: level.known && level.value === undefined ? 'not set, so OFF' : 'OFF' },
+        data: {
+          name: resource.logicalId,
+          property: `${config}.Level`,
+          level: level.known && level.value === undefined ? 'not set, so OFF' : 'OFF',
+        },
       });
       return;
     }
     const destinations = `Properties.${config}.Destinations`;
     if (levelOn === true && ctx.satisfies(destinations, (v) => Array.isArray(v) && v.length > 0) === false) {
-      ctx.report({ messageId: 'noDestination', path: destinations, data: { name: resource.logicalId, property: `${config}.Destinations` } });
+      ctx.report({
+        messageId: 'noDestination',
+        path: destinations,
+        data: { name: resource.logicalId, property: `${config}.Destinations` },
+      });
     }
   },
 });

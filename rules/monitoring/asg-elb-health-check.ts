@@ -23,7 +23,7 @@ export default defineRule({
     'EC2 status checks only see whether the instance and its host are reachable. An instance whose ' +
     'application has hung, lost its database connection or fails every request still passes them, so the ' +
     'group keeps it while the load balancer sends it no traffic, and capacity silently shrinks. With the ELB ' +
-    '(or VPC_LATTICE) health check type the group uses the load balancer\'s view of the dependency and ' +
+    "(or VPC_LATTICE) health check type the group uses the load balancer's view of the dependency and " +
     'replaces such instances itself.',
   fix: {
     cloudformation:
@@ -41,16 +41,24 @@ export default defineRule({
       if (!d.known || !Array.isArray(d.value)) return undefined;
       return d.value.map((s) => (isPlainObject(s) && typeof s.Type === 'string' ? s.Type : ''));
     };
-    const sourcesOf = (types: (t: string) => boolean) => (v: unknown): boolean => {
-      const list = trafficTypes(v);
-      return list !== undefined && list.some(types);
-    };
+    const sourcesOf =
+      (types: (t: string) => boolean) =>
+      (v: unknown): boolean => {
+        const list = trafficTypes(v);
+        return list !== undefined && list.some(types);
+      };
 
     const targetGroups = someBranch(ctx.get('Properties.TargetGroupARNs'), nonEmptyList);
     const classic = someBranch(ctx.get('Properties.LoadBalancerNames'), nonEmptyList);
     const sources = ctx.get('Properties.TrafficSources');
-    const elbSources = someBranch(sources, sourcesOf((t) => t === 'elb' || t === 'elbv2'));
-    const latticeSources = someBranch(sources, sourcesOf((t) => t === 'vpc-lattice'));
+    const elbSources = someBranch(
+      sources,
+      sourcesOf((t) => t === 'elb' || t === 'elbv2'),
+    );
+    const latticeSources = someBranch(
+      sources,
+      sourcesOf((t) => t === 'vpc-lattice'),
+    );
 
     let type: string;
     let via: string;
@@ -59,7 +67,20 @@ export default defineRule({
     else if (latticeSources === true) [type, via] = ['VPC_LATTICE', 'a VPC Lattice target group'];
     else return;
 
-    const checked = ctx.satisfies('Properties.HealthCheckType', (v) => typeof v === 'string' && v.split(',').map((s) => s.trim()).includes(type));
-    if (checked === false) ctx.report({ messageId: 'ec2Only', path: 'Properties.HealthCheckType', data: { name: resource.logicalId, via, type } });
+    const checked = ctx.satisfies(
+      'Properties.HealthCheckType',
+      (v) =>
+        typeof v === 'string' &&
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .includes(type),
+    );
+    if (checked === false)
+      ctx.report({
+        messageId: 'ec2Only',
+        path: 'Properties.HealthCheckType',
+        data: { name: resource.logicalId, via, type },
+      });
   },
 });

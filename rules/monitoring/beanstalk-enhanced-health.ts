@@ -44,7 +44,10 @@ function systemType(template: Template, resource: Resource): SystemType {
         if (!values) return { kind: 'unknown' };
         if (values.some((v) => v !== 'enhanced')) {
           const literal = r.known && item.known;
-          return { kind: 'basic', path: literal ? `Properties.OptionSettings[${i}].Value` : 'Properties.OptionSettings' };
+          return {
+            kind: 'basic',
+            path: literal ? `Properties.OptionSettings[${i}].Value` : 'Properties.OptionSettings',
+          };
         }
         enhanced = true;
       }
@@ -79,7 +82,8 @@ export default defineRule({
   severity: 'warning',
   optionsSchema: {},
   messages: {
-    basic: 'Elastic Beanstalk {{kind}} {{name}} uses basic health reporting; set SystemType to enhanced in namespace aws:elasticbeanstalk:healthreporting:system.',
+    basic:
+      'Elastic Beanstalk {{kind}} {{name}} uses basic health reporting; set SystemType to enhanced in namespace aws:elasticbeanstalk:healthreporting:system.',
     missing:
       'Elastic Beanstalk {{kind}} {{name}} does not turn on enhanced health reporting, and CloudFormation creates environments with basic reporting; add the option SystemType = enhanced in namespace aws:elasticbeanstalk:healthreporting:system.',
   },
@@ -88,7 +92,7 @@ export default defineRule({
     'metrics. Enhanced health reporting runs an agent on every instance and reports request rates, HTTP ' +
     'status codes, latency percentiles, load and deployment state per instance, with causes for each status ' +
     'change, and can publish them as CloudWatch metrics. Environments created through the API (and so through ' +
-    'CloudFormation) get basic reporting unless SystemType is set. A setting in the application bundle\'s ' +
+    "CloudFormation) get basic reporting unless SystemType is set. A setting in the application bundle's " +
     '.ebextensions is not visible in the template: if that is where yours lives, suppress the finding there.',
   fix: {
     cloudformation:
@@ -108,7 +112,8 @@ export default defineRule({
       if (own.kind === 'basic') ctx.report({ messageId: 'basic', path: own.path, data });
       else if (own.kind === 'missing') {
         // environments of this template that leave it out are reported themselves; a template copied from another may inherit it
-        if (ctx.referrers([ENVIRONMENT]).some((e) => e.references.some((ref) => ref.path[1] === 'TemplateName'))) return;
+        if (ctx.referrers([ENVIRONMENT]).some((e) => e.references.some((ref) => ref.path[1] === 'TemplateName')))
+          return;
         if (isSetAt(template, resource, 'Properties.SourceConfiguration').verdict !== false) return;
         ctx.report({ messageId: 'missing', path: 'Properties.OptionSettings', data });
       }

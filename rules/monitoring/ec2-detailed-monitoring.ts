@@ -8,7 +8,8 @@ export default defineRule({
   severity: 'info',
   optionsSchema: {},
   messages: {
-    instance: 'EC2 instance {{name}} has basic monitoring only (metrics every 5 minutes); set Monitoring to true for 1-minute metrics.',
+    instance:
+      'EC2 instance {{name}} has basic monitoring only (metrics every 5 minutes); set Monitoring to true for 1-minute metrics.',
     launchTemplate:
       'Launch template {{name}} launches instances with basic monitoring only (metrics every 5 minutes); set LaunchTemplateData.Monitoring.Enabled to true.',
     launchConfiguration:
@@ -33,18 +34,30 @@ export default defineRule({
     switch (resource.type) {
       case 'AWS::EC2::Instance': {
         // an instance launched from a launch template takes the template's setting unless it sets its own
-        if (isSetAt(ctx.template, resource, 'Properties.LaunchTemplate').verdict !== false && isSetAt(ctx.template, resource, 'Properties.Monitoring').verdict !== true) return;
-        if (ctx.satisfies('Properties.Monitoring', isTrue) === false) ctx.report({ messageId: 'instance', path: 'Properties.Monitoring', data: { name }, fix: { path: 'Properties.Monitoring', value: true } });
+        if (
+          isSetAt(ctx.template, resource, 'Properties.LaunchTemplate').verdict !== false &&
+          isSetAt(ctx.template, resource, 'Properties.Monitoring').verdict !== true
+        )
+          return;
+        if (ctx.satisfies('Properties.Monitoring', isTrue) === false)
+          ctx.report({
+            messageId: 'instance',
+            path: 'Properties.Monitoring',
+            data: { name },
+            fix: { path: 'Properties.Monitoring', value: true },
+          });
         return;
       }
       case 'AWS::EC2::LaunchTemplate': {
         const path = 'Properties.LaunchTemplateData.Monitoring.Enabled';
-        if (ctx.satisfies(path, isTrue) === false) ctx.report({ messageId: 'launchTemplate', path, data: { name }, fix: { path, value: true } });
+        if (ctx.satisfies(path, isTrue) === false)
+          ctx.report({ messageId: 'launchTemplate', path, data: { name }, fix: { path, value: true } });
         return;
       }
       default: {
         const path = 'Properties.InstanceMonitoring';
-        if (ctx.satisfies(path, (v) => !isFalse(v)) === false) ctx.report({ messageId: 'launchConfiguration', path, data: { name }, fix: { path, value: true } });
+        if (ctx.satisfies(path, (v) => !isFalse(v)) === false)
+          ctx.report({ messageId: 'launchConfiguration', path, data: { name }, fix: { path, value: true } });
       }
     }
   },

@@ -2,7 +2,8 @@ import { defineRule, scalarOptions } from '../../lib/rule';
 
 const SETTING = 'containerInsights';
 
-type Outcome = { kind: 'good' } | { kind: 'bad'; index: number; value: string } | { kind: 'missing' } | { kind: 'unknown' };
+type Outcome =
+  { kind: 'good' } | { kind: 'bad'; index: number; value: string } | { kind: 'missing' } | { kind: 'unknown' };
 
 export default defineRule({
   id: 'ecs-container-insights',
@@ -56,7 +57,8 @@ export default defineRule({
         const values = scalarOptions(ctx.template.resolver, ctx.template.resolver.get(settings[i], 'Value'));
         if (!values) return { kind: 'unknown' };
         const failing = values.find((v) => !wanted.includes(String(v ?? '').toLowerCase()));
-        if (failing !== undefined) return { kind: 'bad', index: i, value: failing === '' ? 'nothing' : String(failing) };
+        if (failing !== undefined)
+          return { kind: 'bad', index: i, value: failing === '' ? 'nothing' : String(failing) };
         // an entry that only some branches of a condition hold leaves it unset in the others
         if (names.some((n) => n !== SETTING)) partial = true;
         else good = true;
@@ -70,10 +72,23 @@ export default defineRule({
     const bad = outcomes.find((o): o is Extract<Outcome, { kind: 'bad' }> => o.kind === 'bad');
     if (bad) {
       const path = r.known ? `Properties.ClusterSettings[${bad.index}].Value` : 'Properties.ClusterSettings';
-      ctx.report({ messageId: 'notEnabled', path, data: { name: resource.logicalId, value: bad.value, wanted: want }, ...(value !== undefined && r.known ? { fix: { path, value } } : {}) });
+      ctx.report({
+        messageId: 'notEnabled',
+        path,
+        data: { name: resource.logicalId, value: bad.value, wanted: want },
+        ...(value !== undefined && r.known ? { fix: { path, value } } : {}),
+      });
     } else if (outcomes.some((o) => o.kind === 'missing')) {
-      const fix = value === undefined ? undefined : { path: 'Properties.ClusterSettings', key: 'Name', item: { Name: SETTING, Value: value } };
-      ctx.report({ messageId: 'missing', path: 'Properties.ClusterSettings', data: { name: resource.logicalId, wanted: want }, fix });
+      const fix =
+        value === undefined
+          ? undefined
+          : { path: 'Properties.ClusterSettings', key: 'Name', item: { Name: SETTING, Value: value } };
+      ctx.report({
+        messageId: 'missing',
+        path: 'Properties.ClusterSettings',
+        data: { name: resource.logicalId, wanted: want },
+        fix,
+      });
     }
   },
 });

@@ -12,5 +12,13 @@ export default definePack({
   title: 'Service monitoring (OPS04-BP02 and BP04: metrics, insights, health checks)',
   description:
     'ECS clusters collect Container Insights; RDS databases export logs and collect Enhanced Monitoring and Performance Insights; EC2 uses detailed monitoring; Beanstalk uses enhanced health; Auto Scaling groups behind a load balancer use its health checks.',
-  rules: [ecsContainerInsights, rdsLogExports, rdsEnhancedMonitoring, rdsPerformanceInsights, ec2DetailedMonitoring, beanstalkEnhancedHealth, asgElbHealthCheck],
+  rules: [
+    ecsContainerInsights,
+    rdsLogExports,
+    rdsEnhancedMonitoring,
+    rdsPerformanceInsights,
+    ec2DetailedMonitoring,
+    beanstalkEnhancedHealth,
+    asgElbHealthCheck,
+  ],
 });

@@ -1,4 +1,14 @@
-import { defineRule, clusterKind, clusterOf, effectiveEngine, isSet, isSetAt, positive, someValue, verdictAt } from '../../lib/rule';
+import {
+  defineRule,
+  clusterKind,
+  clusterOf,
+  effectiveEngine,
+  isSet,
+  isSetAt,
+  positive,
+  someValue,
+  verdictAt,
+} from '../../lib/rule';
 
 export default defineRule({
   id: 'rds-enhanced-monitoring',
@@ -14,7 +24,7 @@ export default defineRule({
       'RDS {{kind}} {{name}} sets MonitoringInterval without a MonitoringRoleArn; RDS needs a role that trusts monitoring.rds.amazonaws.com (managed policy AmazonRDSEnhancedMonitoringRole) to publish the metrics.',
   },
   why:
-    'CloudWatch\'s standard RDS metrics come from the hypervisor once a minute. Enhanced Monitoring runs an ' +
+    "CloudWatch's standard RDS metrics come from the hypervisor once a minute. Enhanced Monitoring runs an " +
     'agent on the database host and reports operating-system metrics down to one-second granularity: CPU ' +
     'steal and wait, memory and swap, file system use and the top processes. They explain a slow database ' +
     'that the standard metrics show only as "busy". Aurora and Multi-AZ DB clusters can set it once for all ' +
@@ -44,7 +54,11 @@ export default defineRule({
         ctx.report({ messageId: 'noRole', path: 'Properties.MonitoringRoleArn', data: { kind: 'DB cluster', name } });
       } else if (kind === 'multi-az' && interval === false) {
         // a Multi-AZ DB cluster has no instance resources: the setting lives on the cluster
-        ctx.report({ messageId: 'disabled', path: 'Properties.MonitoringInterval', data: { kind: 'DB cluster', name, where: '' } });
+        ctx.report({
+          messageId: 'disabled',
+          path: 'Properties.MonitoringInterval',
+          data: { kind: 'DB cluster', name, where: '' },
+        });
       }
       // Aurora instances are checked one by one (the cluster-level setting counts for them)
       return;
@@ -63,7 +77,11 @@ export default defineRule({
 
     if (interval === false && clusterInterval === false) {
       const where = cluster ? `, here or on cluster ${cluster.logicalId}` : '';
-      ctx.report({ messageId: 'disabled', path: 'Properties.MonitoringInterval', data: { kind: 'DB instance', name, where } });
+      ctx.report({
+        messageId: 'disabled',
+        path: 'Properties.MonitoringInterval',
+        data: { kind: 'DB instance', name, where },
+      });
     } else if (interval === true && role === false && clusterRole === false) {
       ctx.report({ messageId: 'noRole', path: 'Properties.MonitoringRoleArn', data: { kind: 'DB instance', name } });
     }

@@ -1,4 +1,13 @@
-import { defineRule, clusterKind, clusterOf, effectiveEngine, engineFamily, isAuroraEngine, possibleEngines, type EngineFamily } from '../../lib/rule';
+import {
+  defineRule,
+  clusterKind,
+  clusterOf,
+  effectiveEngine,
+  engineFamily,
+  isAuroraEngine,
+  possibleEngines,
+  type EngineFamily,
+} from '../../lib/rule';
 
 /** The log types worth exporting first, by engine family (all valid EnableCloudwatchLogsExports values). */
 const SUGGESTED: Readonly<Record<Exclude<EngineFamily, 'custom'>, string>> = {
@@ -23,7 +32,9 @@ export default defineRule({
   options: {
     requiredLogTypes: {} as Record<string, string[]>,
   },
-  optionsSchema: { requiredLogTypes: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } },
+  optionsSchema: {
+    requiredLogTypes: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+  },
   optionDocs: {
     requiredLogTypes:
       'Log types that must be exported, by engine family: mysql, mariadb, postgres, oracle, sqlserver, db2, aurora-mysql, aurora-postgresql ' +
@@ -31,7 +42,8 @@ export default defineRule({
   },
   messages: {
     none: 'RDS {{kind}} {{name}} exports no database logs to CloudWatch Logs; set EnableCloudwatchLogsExports ({{suggestion}}).',
-    missingTypes: 'RDS {{kind}} {{name}} does not export the {{types}} log(s) of {{engine}}; add them to EnableCloudwatchLogsExports.',
+    missingTypes:
+      'RDS {{kind}} {{name}} does not export the {{types}} log(s) of {{engine}}; add them to EnableCloudwatchLogsExports.',
   },
   why:
     'Database error, slow query and audit logs stay on the database host unless they are exported, where ' +
@@ -54,7 +66,12 @@ export default defineRule({
       // an instance of a cluster (Aurora) exports nothing itself: the cluster's setting applies
       if (clusterOf(ctx.template, resource).kind !== 'none') return;
       // in any branch of an Fn::If on its Engine
-      if (possibleEngines(ctx.template, resource).some((e) => typeof e === 'string' && (isAuroraEngine(e) || e.startsWith('custom-')))) return;
+      if (
+        possibleEngines(ctx.template, resource).some(
+          (e) => typeof e === 'string' && (isAuroraEngine(e) || e.startsWith('custom-')),
+        )
+      )
+        return;
     } else if (clusterKind(ctx.template, resource) === 'aurora-serverless-v1') {
       // Aurora Serverless v1 publishes the logs its parameter group turns on; it has no export setting
       return;
@@ -65,7 +82,8 @@ export default defineRule({
 
     const exported = ctx.satisfies(PATH, (v) => Array.isArray(v) && v.length > 0);
     if (exported === false) {
-      const suggestion = family && family !== 'custom' ? `for ${engine}: ${SUGGESTED[family]}` : 'the log types of its engine';
+      const suggestion =
+        family && family !== 'custom' ? `for ${engine}: ${SUGGESTED[family]}` : 'the log types of its engine';
       ctx.report({ messageId: 'none', path: PATH, data: { kind, name, suggestion } });
       return;
     }
@@ -77,6 +95,11 @@ export default defineRule({
     const list = ctx.template.resolver.deep(r.value);
     if (!list.known || !Array.isArray(list.value)) return;
     const missing = required.filter((t) => !(list.value as unknown[]).includes(t));
-    if (missing.length > 0) ctx.report({ messageId: 'missingTypes', path: PATH, data: { kind, name, types: missing.join(', '), engine: engine as string } });
+    if (missing.length > 0)
+      ctx.report({
+        messageId: 'missingTypes',
+        path: PATH,
+        data: { kind, name, types: missing.join(', '), engine: engine as string },
+      });
   },
 });

@@ -1,4 +1,16 @@
-import { defineRule, clusterKind, clusterOf, effectiveEngine, engineFamily, isTrue, stringAt, verdictAt, type EngineFamily, type Resource, type Template } from '../../lib/rule';
+import {
+  defineRule,
+  clusterKind,
+  clusterOf,
+  effectiveEngine,
+  engineFamily,
+  isTrue,
+  stringAt,
+  verdictAt,
+  type EngineFamily,
+  type Resource,
+  type Template,
+} from '../../lib/rule';
 
 /** Small burstable classes without Performance Insights for RDS for MySQL and MariaDB. */
 const SMALL_BURSTABLE = /^db\.(t2|t3|t4g)\.(micro|small)$/;
@@ -68,7 +80,18 @@ export default defineRule({
       // Aurora clusters are judged through their instances; a Multi-AZ DB cluster has no instance resources
       if (clusterKind(template, resource) !== 'multi-az') return;
       if (on(template, resource, 'Properties.PerformanceInsightsEnabled') === false) {
-        ctx.report({ messageId: 'disabled', path: 'Properties.PerformanceInsightsEnabled', data: { kind: 'DB cluster', name: resource.logicalId, engine: engineText, property: 'PerformanceInsightsEnabled', where: '' }, fix: { path: 'Properties.PerformanceInsightsEnabled', value: true } });
+        ctx.report({
+          messageId: 'disabled',
+          path: 'Properties.PerformanceInsightsEnabled',
+          data: {
+            kind: 'DB cluster',
+            name: resource.logicalId,
+            engine: engineText,
+            property: 'PerformanceInsightsEnabled',
+            where: '',
+          },
+          fix: { path: 'Properties.PerformanceInsightsEnabled', value: true },
+        });
       }
       return;
     }
@@ -84,7 +107,18 @@ export default defineRule({
     }
     if (supported(family, stringAt(template, resource, 'Properties.DBInstanceClass')) !== true) return;
     if (on(template, resource, 'Properties.EnablePerformanceInsights') === false) {
-      ctx.report({ messageId: 'disabled', path: 'Properties.EnablePerformanceInsights', data: { kind: 'DB instance', name: resource.logicalId, engine: engineText, property: 'EnablePerformanceInsights', where }, fix: { path: 'Properties.EnablePerformanceInsights', value: true } });
+      ctx.report({
+        messageId: 'disabled',
+        path: 'Properties.EnablePerformanceInsights',
+        data: {
+          kind: 'DB instance',
+          name: resource.logicalId,
+          engine: engineText,
+          property: 'EnablePerformanceInsights',
+          where,
+        },
+        fix: { path: 'Properties.EnablePerformanceInsights', value: true },
+      });
     }
   },
 });

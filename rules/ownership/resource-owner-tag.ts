@@ -22,7 +22,10 @@ export default defineRule({
     tagKeys: [...DEFAULT_TAG_KEYS] as string[],
     resourceTypes: [...DEFAULT_RESOURCE_TYPES] as string[],
   },
-  optionsSchema: { tagKeys: { type: 'array', items: { type: 'string' } }, resourceTypes: { type: 'array', items: { enum: [...DEFAULT_RESOURCE_TYPES, ...OTHER_SUPPORTED_TYPES] } } },
+  optionsSchema: {
+    tagKeys: { type: 'array', items: { type: 'string' } },
+    resourceTypes: { type: 'array', items: { enum: [...DEFAULT_RESOURCE_TYPES, ...OTHER_SUPPORTED_TYPES] } },
+  },
   optionDocs: {
     tagKeys: TAG_KEYS_DOC,
     resourceTypes:
@@ -33,7 +36,8 @@ export default defineRule({
       `${OTHER_SUPPORTED_TYPES.join(', ')}.`,
   },
   messages: {
-    untagged: '{{type}} {{name}} has no owner tag ({{keys}}); add one to {{property}}, or tag the stack it is deployed in.',
+    untagged:
+      '{{type}} {{name}} has no owner tag ({{keys}}); add one to {{property}}, or tag the stack it is deployed in.',
   },
   why:
     'Tags on a resource travel with it into Cost Explorer, the console, AWS Config and security findings, where the ' +
@@ -51,7 +55,10 @@ export default defineRule({
       '// (tags added to the App itself do not reach stacks inside a Stage)',
   },
   roles: {
-    machinery: { check: false, why: 'CloudFormation calls it while deploying its stack; the stack\'s owner is who to call about it.' },
+    machinery: {
+      check: false,
+      why: "CloudFormation calls it while deploying its stack; the stack's owner is who to call about it.",
+    },
   },
   check(resource, ctx) {
     const types = ctx.options.resourceTypes;

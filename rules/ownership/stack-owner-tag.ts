@@ -1,5 +1,15 @@
 import { stackLabel, topLevelStacks, defineRule, listNames } from '../../lib/rule';
-import { carriesOwnTags, DEFAULT_RESOURCE_TYPES, DEFAULT_TAG_KEYS, TAG_KEYS_DOC, listKeys, ownerKeyMatcher, ownerTagVerdict, stackHasOwner, tagProperty } from './tags';
+import {
+  carriesOwnTags,
+  DEFAULT_RESOURCE_TYPES,
+  DEFAULT_TAG_KEYS,
+  TAG_KEYS_DOC,
+  listKeys,
+  ownerKeyMatcher,
+  ownerTagVerdict,
+  stackHasOwner,
+  tagProperty,
+} from './tags';
 
 export default defineRule({
   id: 'stack-owner-tag',
@@ -16,7 +26,8 @@ export default defineRule({
     tagKeys: TAG_KEYS_DOC,
   },
   messages: {
-    untaggedStack: 'Stack {{stack}} has no owner tag ({{keys}}); tag the stack so that every resource in it names the team that runs it.',
+    untaggedStack:
+      'Stack {{stack}} has no owner tag ({{keys}}); tag the stack so that every resource in it names the team that runs it.',
     untaggedTemplate:
       'Nothing in this template names an owner ({{keys}}); pass an owner tag as a stack tag when deploying it, or tag its resources.',
     untaggedResource:
@@ -27,7 +38,7 @@ export default defineRule({
     'A stack tag answers it for every resource at once: CloudFormation copies stack tags to the resources it creates ' +
     'that support tags, and the CDK writes the tags applied to a stack into the cloud assembly. The check passes for a ' +
     'stack whose own tags include an owner key, or whose taggable resources all carry one. A lone template cannot show ' +
-    'the tags it will be deployed with, so there the finding is a reminder. When some of a stack\'s workload resources ' +
+    "the tags it will be deployed with, so there the finding is a reminder. When some of a stack's workload resources " +
     'carry an owner tag and others do not, the tagging was meant to be done in the template: each resource without one ' +
     'is reported where it is declared (a warning, whatever the context). Deployment machinery and the APIs SAM creates ' +
     'for function events are not counted.',
@@ -40,11 +51,14 @@ export default defineRule({
       '# SAM: Tags: { Owner: team-orders } on the resource, or once in Globals.Function / Globals.Api',
     cdk:
       "cdk.Tags.of(app).add('Owner', 'team-orders'); // the app's stacks and their resources\n" +
-      "// tags added to the App do not reach stacks inside a Stage: tag each Stage (or stack) as well\n" +
+      '// tags added to the App do not reach stacks inside a Stage: tag each Stage (or stack) as well\n' +
       "cdk.Tags.of(prodStage).add('Owner', 'team-orders');",
   },
   roles: {
-    machinery: { check: false, why: 'CloudFormation calls it while deploying its stack; the stack\'s owner is who to call about it.' },
+    machinery: {
+      check: false,
+      why: "CloudFormation calls it while deploying its stack; the stack's owner is who to call about it.",
+    },
   },
   check(assembly, ctx) {
     const match = ownerKeyMatcher(ctx.options.tagKeys);
@@ -58,7 +72,10 @@ export default defineRule({
         .resources(stack, DEFAULT_RESOURCE_TYPES)
         .filter(carriesOwnTags)
         .sort((a, b) => order.get(a.logicalId)! - order.get(b.logicalId)!);
-      const verdicts = resources.map((r) => ({ resource: r, owned: ownerTagVerdict(r.properties[tagProperty(r.type)], stack.template.resolver, match) }));
+      const verdicts = resources.map((r) => ({
+        resource: r,
+        owned: ownerTagVerdict(r.properties[tagProperty(r.type)], stack.template.resolver, match),
+      }));
       const tagged = verdicts.filter((v) => v.owned === true);
       const untagged = verdicts.filter((v) => v.owned === false);
       if (untagged.length === 0 && tagged.length > 0) continue;
@@ -80,7 +97,13 @@ export default defineRule({
         continue;
       }
       if (untagged.length === 0 && resources.length > 0) continue;
-      if (stack.declaredIn) ctx.report({ stack, path: 'properties.tags', messageId: 'untaggedStack', data: { stack: stackLabel(stack), keys } });
+      if (stack.declaredIn)
+        ctx.report({
+          stack,
+          path: 'properties.tags',
+          messageId: 'untaggedStack',
+          data: { stack: stackLabel(stack), keys },
+        });
       else ctx.report({ stack, path: 'Resources', messageId: 'untaggedTemplate', data: { keys } });
     }
   },

@@ -75,7 +75,9 @@ function normalize(key: string): string {
 
 /** A predicate over tag keys, compiled once from the `tagKeys` option. */
 export function ownerKeyMatcher(keys: unknown): (key: string) => boolean {
-  const wanted = new Set((Array.isArray(keys) ? keys : DEFAULT_TAG_KEYS).filter((k): k is string => typeof k === 'string').map(normalize));
+  const wanted = new Set(
+    (Array.isArray(keys) ? keys : DEFAULT_TAG_KEYS).filter((k): k is string => typeof k === 'string').map(normalize),
+  );
   return (key) => {
     const whole = normalize(key);
     const last = whole.split(/[:/]/).pop() ?? whole;

@@ -1,4 +1,12 @@
-import { type Stack, defineRule, isTrue, asIntrinsic, isPlainObject, type Resource, type Resolved } from '../../lib/rule';
+import {
+  type Stack,
+  defineRule,
+  isTrue,
+  asIntrinsic,
+  isPlainObject,
+  type Resource,
+  type Resolved,
+} from '../../lib/rule';
 
 const INSTANCE = 'AWS::EC2::Instance';
 const GROUP = 'AWS::AutoScaling::AutoScalingGroup';
@@ -39,7 +47,7 @@ export default defineRule({
   optionsSchema: { documents: { type: 'array', items: { type: 'string' } } },
   optionDocs: {
     documents:
-      'Names of the SSM documents that patch instances, as used in an association\'s Name or a maintenance window task\'s TaskArn (an ARN is matched by its last part). Add your own wrapper documents here.',
+      "Names of the SSM documents that patch instances, as used in an association's Name or a maintenance window task's TaskArn (an ARN is matched by its last part). Add your own wrapper documents here.",
   },
   messages: {
     noPatching:
@@ -48,7 +56,7 @@ export default defineRule({
       '{{kind}} {{name}} is not reached by the Systems Manager patching in {{scope}}; add it to the targets of the AWS-RunPatchBaseline association or maintenance window (by instance ID, or by a tag its instances carry).',
   },
   why:
-    'Instances that nobody patches drift further from their vendor\'s fixes every week, until a known vulnerability or ' +
+    "Instances that nobody patches drift further from their vendor's fixes every week, until a known vulnerability or " +
     'a bug fixed long ago causes an incident. Patch Manager scans and installs patches on a schedule when an association ' +
     'or a maintenance window runs the AWS-RunPatchBaseline document on the instances; a patch baseline on its own only ' +
     'says which patches to approve. A target reaches an instance by its ID (a Ref to it), by a tag its instances carry ' +
@@ -73,18 +81,21 @@ export default defineRule({
     const documents = new Set(ctx.options.documents);
     for (const stack of assembly.stacks) {
       const deployed = (type: string): readonly Resource[] => ctx.facts.of(stack).deployed(type);
-      for (const r of [...deployed(INSTANCE), ...deployed(GROUP)]) fleets.push({ stack, resource: r, tags: tagsOf(stack, r) });
+      for (const r of [...deployed(INSTANCE), ...deployed(GROUP)])
+        fleets.push({ stack, resource: r, tags: tagsOf(stack, r) });
       for (const r of deployed(ASSOCIATION)) {
         if (!patches(stack, r.properties.Name, documents)) continue;
         if (r.properties.Targets !== undefined) selectors.push(targetsSelector(stack, r.properties.Targets));
-        else if (r.properties.InstanceId !== undefined) selectors.push(instanceIdsSelector(stack, [r.properties.InstanceId]));
+        else if (r.properties.InstanceId !== undefined)
+          selectors.push(instanceIdsSelector(stack, [r.properties.InstanceId]));
       }
       for (const r of deployed(WINDOW_TASK)) {
         if (!patches(stack, r.properties.TaskArn, documents)) continue;
         selectors.push(windowTaskSelector(stack, r.properties.Targets));
       }
       // a Quick Setup patch policy targets accounts, organizational units or tags outside the template: it counts for all
-      for (const r of deployed(QUICK_SETUP)) if (isPatchPolicy(stack, r.properties.ConfigurationDefinitions)) selectors.push(ALL);
+      for (const r of deployed(QUICK_SETUP))
+        if (isPatchPolicy(stack, r.properties.ConfigurationDefinitions)) selectors.push(ALL);
     }
     if (fleets.length === 0) return;
     const scope = assembly.scope;
@@ -94,12 +105,22 @@ export default defineRule({
         fleets.length === 1
           ? `${kindOf(fleets[0].resource)} ${names[0]}`
           : `its ${fleets.length} EC2 instances and Auto Scaling groups (${names.slice(0, LISTED).join(', ')}${names.length > LISTED ? ', …' : ''})`;
-      ctx.report({ stack: fleets[0].stack, resource: fleets[0].resource, messageId: 'noPatching', data: { scope, fleet } });
+      ctx.report({
+        stack: fleets[0].stack,
+        resource: fleets[0].resource,
+        messageId: 'noPatching',
+        data: { scope, fleet },
+      });
       return;
     }
     for (const fleet of fleets) {
       if (selectors.some((reaches) => reaches(fleet))) continue;
-      ctx.report({ stack: fleet.stack, resource: fleet.resource, messageId: 'notTargeted', data: { kind: kindOf(fleet.resource), name: fleet.resource.logicalId, scope } });
+      ctx.report({
+        stack: fleet.stack,
+        resource: fleet.resource,
+        messageId: 'notTargeted',
+        data: { kind: kindOf(fleet.resource), name: fleet.resource.logicalId, scope },
+      });
     }
   },
 });
@@ -145,7 +166,11 @@ function targetsSelector(stack: Stack, value: unknown): Selector {
  * A list of `{Key, Values}` targets as one selector per entry, made by `entry`; undefined when any part is not
  * known (then the targets are assumed to reach everything).
  */
-function targetEntries(stack: Stack, value: unknown, entry: (key: string, values: readonly unknown[]) => Selector | undefined): Selector[] | undefined {
+function targetEntries(
+  stack: Stack,
+  value: unknown,
+  entry: (key: string, values: readonly unknown[]) => Selector | undefined,
+): Selector[] | undefined {
   const list = resolve(stack, value);
   if (!list.known || !Array.isArray(list.value)) return undefined;
   const parts: Selector[] = [];
@@ -282,7 +307,12 @@ function addTag(stack: Stack, tags: Map<string, TagValue>, tag: Record<string, u
 
 /** The launch template of an instance or group in the same template; null when it cannot be followed; undefined when there is none. */
 function launchTemplateOf(stack: Stack, resource: Resource): Resource | null | undefined {
-  const spec = resource.properties.LaunchTemplate ?? (isPlainObject(resource.properties.MixedInstancesPolicy) ? (resource.properties.MixedInstancesPolicy.LaunchTemplate as Record<string, unknown> | undefined)?.LaunchTemplateSpecification : undefined);
+  const spec =
+    resource.properties.LaunchTemplate ??
+    (isPlainObject(resource.properties.MixedInstancesPolicy)
+      ? (resource.properties.MixedInstancesPolicy.LaunchTemplate as Record<string, unknown> | undefined)
+          ?.LaunchTemplateSpecification
+      : undefined);
   if (spec === undefined) return undefined;
   if (!isPlainObject(spec)) return null;
   const fn = asIntrinsic(spec.LaunchTemplateId ?? spec.LaunchTemplateName);

@@ -66,13 +66,13 @@ export default defineRule({
   },
   optionsSchema: { retiredRuntimes: { type: 'array', items: { type: 'string' } } },
   optionDocs: {
-    retiredRuntimes:
-      `More runtime identifiers to flag, such as runtimes deprecated after ${TABLE_DATE} (the date of the built-in table) or ones your organization has retired early.`,
+    retiredRuntimes: `More runtime identifiers to flag, such as runtimes deprecated after ${TABLE_DATE} (the date of the built-in table) or ones your organization has retired early.`,
   },
   messages: {
     deprecated:
       'Lambda function {{name}} uses runtime {{runtime}}, which AWS Lambda deprecated on {{date}}; it no longer receives security patches. Move it to {{successor}}.',
-    retired: 'Lambda function {{name}} uses runtime {{runtime}}, which the retiredRuntimes option lists as retired; move it to {{successor}}.',
+    retired:
+      'Lambda function {{name}} uses runtime {{runtime}}, which the retiredRuntimes option lists as retired; move it to {{successor}}.',
   },
   why:
     'Once a Lambda runtime is deprecated, AWS stops applying security patches to its language runtime and operating ' +
@@ -88,17 +88,25 @@ export default defineRule({
     cdk: 'new lambda.Function(this, "Orders", { runtime: lambda.Runtime.NODEJS_24_X, /* … */ });\n// NodejsFunction / PythonFunction: the same runtime prop',
   },
   roles: {
-    machinery: { check: true, why: 'a deprecated runtime gets no security patches whatever invokes the function, and once AWS blocks updates to it the stack that holds it can no longer deploy.' },
-    edge: { check: true, why: 'a Greengrass core runs the runtime the function names, and a deprecated one gets no patches there either.' },
+    machinery: {
+      check: true,
+      why: 'a deprecated runtime gets no security patches whatever invokes the function, and once AWS blocks updates to it the stack that holds it can no longer deploy.',
+    },
+    edge: {
+      check: true,
+      why: 'a Greengrass core runs the runtime the function names, and a deprecated one gets no patches there either.',
+    },
   },
   check(resource, ctx) {
     const runtime = ctx.get('Properties.Runtime');
-    const values = runtime.known ? [runtime.value] : runtime.alternatives ?? [];
+    const values = runtime.known ? [runtime.value] : (runtime.alternatives ?? []);
     const retired = new Set(ctx.options.retiredRuntimes);
     for (const value of values) {
       if (typeof value !== 'string') continue;
       const data = { name: resource.logicalId, runtime: value, successor: successorOf(value) };
-      const date = Object.prototype.hasOwnProperty.call(DEPRECATED_RUNTIMES, value) ? DEPRECATED_RUNTIMES[value] : undefined;
+      const date = Object.prototype.hasOwnProperty.call(DEPRECATED_RUNTIMES, value)
+        ? DEPRECATED_RUNTIMES[value]
+        : undefined;
       if (date !== undefined) {
         ctx.report({ messageId: 'deprecated', path: 'Properties.Runtime', data: { ...data, date } });
         return;

@@ -36,9 +36,17 @@ export default defineRule({
   },
   check(resource, ctx) {
     // RDS Custom requires automatic minor version upgrades to be off
-    if (ctx.satisfies('Properties.Engine', (e) => typeof e === 'string' && e.toLowerCase().startsWith('custom-')) === true) return;
+    if (
+      ctx.satisfies('Properties.Engine', (e) => typeof e === 'string' && e.toLowerCase().startsWith('custom-')) === true
+    )
+      return;
     if (ctx.satisfies(PATH, (v) => !isFalse(v)) === false) {
-      ctx.report({ messageId: 'disabled', path: PATH, data: { kind: KINDS[resource.type], name: resource.logicalId }, fix: { path: PATH, value: true } });
+      ctx.report({
+        messageId: 'disabled',
+        path: PATH,
+        data: { kind: KINDS[resource.type], name: resource.logicalId },
+        fix: { path: PATH, value: true },
+      });
     }
   },
 });

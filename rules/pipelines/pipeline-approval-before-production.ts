@@ -26,7 +26,11 @@ export default defineRule({
     nonProductionPattern: DEFAULT_NON_PRODUCTION_PATTERN,
     deployCommandPattern: DEFAULT_DEPLOY_COMMAND_PATTERN,
   },
-  optionsSchema: { productionPattern: { type: 'string', format: 'regex' }, nonProductionPattern: { type: 'string', format: 'regex' }, deployCommandPattern: { type: 'string', format: 'regex' } },
+  optionsSchema: {
+    productionPattern: { type: 'string', format: 'regex' },
+    nonProductionPattern: { type: 'string', format: 'regex' },
+    deployCommandPattern: { type: 'string', format: 'regex' },
+  },
   optionDocs: {
     productionPattern:
       'Regular expression (source, matched ignoring case) that marks a stage name, a deploy action name or its target (stack, deployment group, service, bucket, deploy command) as production. CamelCase names are split first, so DeployProd is read as Deploy-Prod.',
@@ -43,7 +47,8 @@ export default defineRule({
     'to stop the release; without it, whatever passes the automated steps reaches users at once. A stage deploys to ' +
     'production when its name says so (Prod, Production, PRD; not PreProd or NonProd), or else when one of its ' +
     'deployments or their stack, deployment group, service name or deploy command (cdk deploy Orders-Prod) does. ' +
-    DEPLOY_HEURISTIC_DOC + ' An Approval action in an earlier stage, or earlier in the same stage than the first ' +
+    DEPLOY_HEURISTIC_DOC +
+    ' An Approval action in an earlier stage, or earlier in the same stage than the first ' +
     'deployment, counts (a change set created before the approval and executed after it is gated); so does an automated ' +
     'gate on the stage (BeforeEntry conditions) or a stage transition that is disabled until someone enables it. ' +
     'Pipelines with no stage that looks like production are not checked. CDK Pipelines name each stage after its Stage ' +
@@ -66,7 +71,9 @@ export default defineRule({
     const patterns = actionPatterns(ctx.options);
     const kindOf = (value: string) => environmentKindOf(patterns, value);
     const transitions = ctx.get('Properties.DisableInboundStageTransitions');
-    const disabled = transitions.known ? disabledTransitions(transitions.value, (v) => knownString(ctx.template.resolver, v)) : 'unknown';
+    const disabled = transitions.known
+      ? disabledTransitions(transitions.value, (v) => knownString(ctx.template.resolver, v))
+      : 'unknown';
 
     const approvals = stages.flatMap((s) => s.actions.filter((a) => a.category === 'Approval'));
     const all = deployments(ctx, stages, patterns);
@@ -105,7 +112,12 @@ function productionReason(
 }
 
 /** An approval before the deployment, an automated gate on entering the stage, or a disabled transition into it. */
-function gated(stage: PipelineStage, deploy: PipelineAction, approvals: readonly PipelineAction[], disabled: ReadonlySet<string> | 'unknown'): boolean {
+function gated(
+  stage: PipelineStage,
+  deploy: PipelineAction,
+  approvals: readonly PipelineAction[],
+  disabled: ReadonlySet<string> | 'unknown',
+): boolean {
   if (approvals.some((a) => runsBefore(a, deploy))) return true;
   if (stage.beforeEntry === UNKNOWN) return true;
   if (isPlainObject(stage.beforeEntry) && stage.beforeEntry.Conditions !== undefined) return true;
@@ -114,7 +126,10 @@ function gated(stage: PipelineStage, deploy: PipelineAction, approvals: readonly
 }
 
 /** The stage names in DisableInboundStageTransitions, or 'unknown'. */
-function disabledTransitions(value: unknown, text: (v: unknown) => string | undefined): ReadonlySet<string> | 'unknown' {
+function disabledTransitions(
+  value: unknown,
+  text: (v: unknown) => string | undefined,
+): ReadonlySet<string> | 'unknown' {
   if (value === undefined) return new Set();
   if (!Array.isArray(value)) return 'unknown';
   const names = new Set<string>();

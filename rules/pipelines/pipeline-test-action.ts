@@ -28,12 +28,16 @@ export default defineRule({
     testCommandPattern: DEFAULT_TEST_COMMAND_PATTERN,
     deployCommandPattern: DEFAULT_DEPLOY_COMMAND_PATTERN,
   },
-  optionsSchema: { testNamePattern: { type: 'string', format: 'regex' }, testCommandPattern: { type: 'string', format: 'regex' }, deployCommandPattern: { type: 'string', format: 'regex' } },
+  optionsSchema: {
+    testNamePattern: { type: 'string', format: 'regex' },
+    testCommandPattern: { type: 'string', format: 'regex' },
+    deployCommandPattern: { type: 'string', format: 'regex' },
+  },
   optionDocs: {
     testNamePattern:
       'Regular expression (source, matched ignoring case, camelCase split into words) that marks a Build, Invoke or Compute action as a test by its name, or else by its stage name; a name that also says deploy goes by its first word (SmokeTestDeployment tests, DeployToTest deploys).',
     testCommandPattern:
-      'Regular expression (source, matched ignoring case) that marks a CodeBuild action as a test when its project\'s inline buildspec (or a Commands action) runs a matching command, such as npm test or pytest. Each line of commands is read up to its first 2048 characters.',
+      "Regular expression (source, matched ignoring case) that marks a CodeBuild action as a test when its project's inline buildspec (or a Commands action) runs a matching command, such as npm test or pytest. Each line of commands is read up to its first 2048 characters.",
     deployCommandPattern: DEPLOY_COMMAND_DOCS,
   },
   messages: {
@@ -48,7 +52,9 @@ export default defineRule({
     'IntegTest, Smoke, Validate, QA…); or a CodeBuild action whose inline buildspec runs a test command (npm test, pytest, ' +
     'go test, mvn verify…), the deploying build itself included when it runs the tests before its deploy command. Tests ' +
     'that run after an earlier stage deploys to a test environment count, as in a Staging → integration tests → Prod ' +
-    'pipeline. ' + DEPLOY_HEURISTIC_DOC + ' A buildspec kept in the source repository cannot be read from the template: ' +
+    'pipeline. ' +
+    DEPLOY_HEURISTIC_DOC +
+    ' A buildspec kept in the source repository cannot be read from the template: ' +
     'name the action after what it does (BuildAndTest, DeployToProd) so that reviewers and this check can see it.',
   fix: {
     cloudformation:
@@ -72,13 +78,19 @@ export default defineRule({
     // the first deployment of the last stage that deploys (deployments are in pipeline order)
     const lastStage = deploys[deploys.length - 1].action.stage;
     const target = deploys.filter((d) => d.action.stage === lastStage)[0];
-    const tested = stages.some((s) => s.actions.some((a) => runsBefore(a, target.action) && isTest(a, s, ctx, patterns)));
+    const tested = stages.some((s) =>
+      s.actions.some((a) => runsBefore(a, target.action) && isTest(a, s, ctx, patterns)),
+    );
     if (tested || testsFirst(target, ctx, patterns)) return;
     const { action, stage } = target;
     ctx.report({
       messageId: 'noTest',
       path: [...action.path, 'Name'],
-      data: { name: resource.logicalId, stage: stage.name ?? `#${action.stage + 1}`, action: action.name ?? `#${action.index + 1}` },
+      data: {
+        name: resource.logicalId,
+        stage: stage.name ?? `#${action.stage + 1}`,
+        action: action.name ?? `#${action.index + 1}`,
+      },
     });
   },
 });

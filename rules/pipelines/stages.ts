@@ -2,8 +2,24 @@
  * Shared by the pipeline rules: a CodePipeline's stages and actions in order, with the values the rules
  * compare (names, categories, run order), resolved through parameters and conditions. Not a rule.
  */
-import { type ResourceContext, type RuleOptions, branches, knownString, referencedResource, UNKNOWN, isPlainObject, type Resource, type JsonPath } from '../../lib/rule';
-import { DEFAULT_NON_PRODUCTION_PATTERN, DEFAULT_PRODUCTION_PATTERN, environmentKind, splitWords, type EnvironmentKind } from '../environments/classify';
+import {
+  type ResourceContext,
+  type RuleOptions,
+  branches,
+  knownString,
+  referencedResource,
+  UNKNOWN,
+  isPlainObject,
+  type Resource,
+  type JsonPath,
+} from '../../lib/rule';
+import {
+  DEFAULT_NON_PRODUCTION_PATTERN,
+  DEFAULT_PRODUCTION_PATTERN,
+  environmentKind,
+  splitWords,
+  type EnvironmentKind,
+} from '../environments/classify';
 
 export interface PipelineAction {
   /** index of the stage in Stages */
@@ -67,7 +83,11 @@ function readStages<O extends RuleOptions>(ctx: ResourceContext<O>): PipelineSta
   return stages;
 }
 
-function readActions<O extends RuleOptions>(ctx: ResourceContext<O>, stage: number, value: unknown): PipelineAction[] | undefined {
+function readActions<O extends RuleOptions>(
+  ctx: ResourceContext<O>,
+  stage: number,
+  value: unknown,
+): PipelineAction[] | undefined {
   const actionsR = ctx.resolve(value);
   if (!actionsR.known || !Array.isArray(actionsR.value)) return undefined;
   const actions: PipelineAction[] = [];
@@ -106,7 +126,8 @@ export function runsBefore(a: PipelineAction, b: PipelineAction): boolean {
 }
 
 /** Action and stage names that say the action runs tests: UnitTests, IntegTest, E2E, Smoke, Validate, QA… */
-export const DEFAULT_TEST_NAME_PATTERN = '(^|[^a-z])(tests?|testing|integ|integration|e2e|smoke|acceptance|qa|verify|verification|validate|validation)([^a-z]|$)';
+export const DEFAULT_TEST_NAME_PATTERN =
+  '(^|[^a-z])(tests?|testing|integ|integration|e2e|smoke|acceptance|qa|verify|verification|validate|validation)([^a-z]|$)';
 /** Commands in an inline buildspec (or a CodePipeline Commands action) that run a test suite. */
 export const DEFAULT_TEST_COMMAND_PATTERN =
   '\\b(npm|yarn|pnpm|bun)[ \\t]+(run[ \\t]+)?test|\\b(jest|vitest|mocha|pytest|tox|nox|rspec|phpunit|cypress|playwright)\\b|' +
@@ -123,7 +144,7 @@ export const DEFAULT_DEPLOY_COMMAND_PATTERN =
   '\\bkubectl[ \\t]+(apply|set[ \\t]+image)\\b|\\bhelm[ \\t]+(upgrade|install)\\b|\\b(npm|yarn|pnpm|bun)[ \\t]+(run[ \\t]+)?deploy\\b|\\bmake[ \\t]+deploy\\b';
 
 export const DEPLOY_COMMAND_DOCS =
-  'Regular expression (source, matched ignoring case) that marks a command as a deployment when a CodeBuild action\'s inline buildspec (or a Commands action) runs it: cdk deploy, sam deploy, aws cloudformation deploy, terraform apply, kubectl apply… ' +
+  "Regular expression (source, matched ignoring case) that marks a command as a deployment when a CodeBuild action's inline buildspec (or a Commands action) runs it: cdk deploy, sam deploy, aws cloudformation deploy, terraform apply, kubectl apply… " +
   'A command with --no-execute-changeset, --no-execute, --method=prepare-change-set or --dry-run only prepares and does not count. Each line of commands is read up to its first 2048 characters.';
 
 /** The heuristic, for the rules' `why` (docs are generated from it). */
@@ -131,7 +152,7 @@ export const DEPLOY_HEURISTIC_DOC =
   'An action deploys when it is a Deploy action (CloudFormation, CodeDeploy, ECS, S3…), except a CloudFormation action ' +
   'that only creates a change set (ActionMode CHANGE_SET_REPLACE: the CHANGE_SET_EXECUTE after it deploys; DELETE_ONLY ' +
   'changes an environment and counts). A Build or Compute action (CodeBuild, Commands) deploys when its name says deploy, ' +
-  'release or promote (DeployProd, PromoteImage), when its project\'s inline buildspec or its commands run a deploy ' +
+  "release or promote (DeployProd, PromoteImage), when its project's inline buildspec or its commands run a deploy " +
   'command (cdk deploy, sam deploy, aws cloudformation deploy, terraform apply, kubectl apply…; not with ' +
   '--no-execute-changeset or --dry-run), or when its buildspec is a file named for deploying (buildspec_deploy.yml). ' +
   'In a stage that deploys in none of these ways, it also deploys when the stage name says deploy, release or promote, ' +
@@ -144,7 +165,8 @@ export const DEPLOY_HEURISTIC_DOC =
 /** Names that say an action deploys: DeployApi, Release, PromoteToProd, Rollout. */
 const DEPLOY_NAME = /(^|[^a-z])(deploy(s|ing|ment|ments)?|releases?|promote|promotion|roll-?out)([^a-z]|$)/i;
 /** Names of build steps: being after an approval or in a Deploy stage does not make them deployments. */
-const BUILD_NAME = /(^|[^a-z])(builds?|synth|synthesi[sz]e|compile|package|packaging|bundle|assets?|publish|lint)([^a-z]|$)/i;
+const BUILD_NAME =
+  /(^|[^a-z])(builds?|synth|synthesi[sz]e|compile|package|packaging|bundle|assets?|publish|lint)([^a-z]|$)/i;
 /** CloudFormation action modes that change no stack: a change set is only created, for the CHANGE_SET_EXECUTE after it. */
 const PREPARE_MODES = new Set(['CHANGE_SET_REPLACE']);
 /** Deploy commands that only prepare a change set or try the change. */
@@ -154,7 +176,16 @@ const TEST_RUNNERS = new Set(['Build', 'Invoke', 'Compute']);
 /** Categories of actions that may deploy from a build: CodeBuild, Commands, Jenkins… */
 const DEPLOY_RUNNERS = new Set(['Build', 'Compute']);
 /** Configuration keys of deploy actions whose value usually names the environment: a stack, deployment group, service or bucket. */
-const TARGET_KEYS = ['StackName', 'StackSetName', 'DeploymentGroupName', 'ApplicationName', 'ClusterName', 'ServiceName', 'BucketName', 'EnvironmentName'];
+const TARGET_KEYS = [
+  'StackName',
+  'StackSetName',
+  'DeploymentGroupName',
+  'ApplicationName',
+  'ClusterName',
+  'ServiceName',
+  'BucketName',
+  'EnvironmentName',
+];
 
 export interface PatternOptions {
   readonly testNamePattern: string;
@@ -211,7 +242,11 @@ export interface Deployment {
 }
 
 /** The actions of the pipeline that deploy (see DEPLOY_HEURISTIC_DOC), in pipeline order. */
-export function deployments<O extends RuleOptions>(ctx: ResourceContext<O>, stages: readonly PipelineStage[], p: ActionPatterns): Deployment[] {
+export function deployments<O extends RuleOptions>(
+  ctx: ResourceContext<O>,
+  stages: readonly PipelineStage[],
+  p: ActionPatterns,
+): Deployment[] {
   const approvals = stages.flatMap((s) => s.actions.filter((a) => a.category === 'Approval'));
   const out: Deployment[] = [];
   for (const stage of stages) {
@@ -219,7 +254,8 @@ export function deployments<O extends RuleOptions>(ctx: ResourceContext<O>, stag
     const opaque: PipelineAction[] = [];
     for (const action of stage.actions) {
       if (action.category === 'Deploy') {
-        if (!PREPARE_MODES.has(knownString(ctx.template.resolver, action.configuration.ActionMode) ?? '')) explicit.push({ action, stage, commands: [] });
+        if (!PREPARE_MODES.has(knownString(ctx.template.resolver, action.configuration.ActionMode) ?? ''))
+          explicit.push({ action, stage, commands: [] });
         continue;
       }
       const own = nameSays(action.name, p);
@@ -227,7 +263,8 @@ export function deployments<O extends RuleOptions>(ctx: ResourceContext<O>, stag
       const texts = commandTexts(action, ctx);
       const commands = deployCommands(texts, p);
       const deploying = commands.filter((c) => !PREPARE_ONLY.test(c));
-      if (own === 'deploy' || deploying.length > 0 || nameSays(buildspecFile(texts), p) === 'deploy') explicit.push({ action, stage, commands: deploying });
+      if (own === 'deploy' || deploying.length > 0 || nameSays(buildspecFile(texts), p) === 'deploy')
+        explicit.push({ action, stage, commands: deploying });
       // a build whose deploy commands only prepare (a change set, a dry run) is known not to deploy: no guessing from its stage
       else if (commands.length === 0) opaque.push(action);
     }
@@ -241,7 +278,10 @@ export function deployments<O extends RuleOptions>(ctx: ResourceContext<O>, stag
       if (deployStage || isProduction(p, action.name) || approved) out.push({ action, stage, commands: [] });
     }
   }
-  return out.sort((a, b) => a.action.stage - b.action.stage || a.action.runOrder - b.action.runOrder || a.action.index - b.action.index);
+  return out.sort(
+    (a, b) =>
+      a.action.stage - b.action.stage || a.action.runOrder - b.action.runOrder || a.action.index - b.action.index,
+  );
 }
 
 /** What a deployment names as its target, for telling production apart: [label, value]. */
@@ -259,7 +299,12 @@ export function deployTargets<O extends RuleOptions>(ctx: ResourceContext<O>, d:
  * Does the action run tests? A Test action; a Build, Invoke or Compute action whose name (or else its stage name)
  * says test, or whose inline buildspec (or commands) runs a test command or is a file named for tests.
  */
-export function isTest<O extends RuleOptions>(action: PipelineAction, stage: PipelineStage, ctx: ResourceContext<O>, p: ActionPatterns): boolean {
+export function isTest<O extends RuleOptions>(
+  action: PipelineAction,
+  stage: PipelineStage,
+  ctx: ResourceContext<O>,
+  p: ActionPatterns,
+): boolean {
   if (action.category === 'Test') return true;
   if (!TEST_RUNNERS.has(action.category)) return false;
   if ((nameSays(action.name, p) ?? nameSays(stage.name, p)) === 'test') return true;
@@ -303,7 +348,10 @@ export function commandTexts<O extends RuleOptions>(action: PipelineAction, ctx:
   if (!project) return commands.map(shortLines);
   const buildSpec = ctx.template.valueAt(project, 'Properties.Source.BuildSpec');
   const source = project.properties.Source;
-  return [...commands, ...stringsIn(buildSpec.known ? buildSpec.value : isPlainObject(source) ? source.BuildSpec : undefined)].map(shortLines);
+  return [
+    ...commands,
+    ...stringsIn(buildSpec.known ? buildSpec.value : isPlainObject(source) ? source.BuildSpec : undefined),
+  ].map(shortLines);
 }
 
 /**
@@ -313,7 +361,12 @@ export function commandTexts<O extends RuleOptions>(action: PipelineAction, ctx:
 export const MAX_COMMAND_LINE = 2048;
 
 function shortLines(text: string): string {
-  return text.length <= MAX_COMMAND_LINE ? text : text.split('\n').map((line) => line.slice(0, MAX_COMMAND_LINE)).join('\n');
+  return text.length <= MAX_COMMAND_LINE
+    ? text
+    : text
+        .split('\n')
+        .map((line) => line.slice(0, MAX_COMMAND_LINE))
+        .join('\n');
 }
 
 /** The CodeBuild project an action runs, when it is defined in the same template. */

@@ -22,7 +22,10 @@ export default defineRule({
     resourceTypes: DEFAULT_TYPES as string[],
     ...ENVIRONMENT_OPTIONS,
   },
-  optionsSchema: { resourceTypes: { type: 'array', items: { enum: Object.keys(TARGETS) } }, ...ENVIRONMENT_OPTIONS_SCHEMA },
+  optionsSchema: {
+    resourceTypes: { type: 'array', items: { enum: Object.keys(TARGETS) } },
+    ...ENVIRONMENT_OPTIONS_SCHEMA,
+  },
   optionDocs: {
     resourceTypes:
       'The resource types to check. Default: RDS instances and clusters, DynamoDB tables and global tables, Neptune and DocumentDB clusters, Cognito user pools. ' +
@@ -65,17 +68,31 @@ export default defineRule({
       (replicaProtection(ctx) ?? []).forEach((replica, i) => {
         if (replica.protected !== false) return;
         const path = replica.path;
-        ctx.report({ messageId: 'replicaNotProtected', path, data: { ...data, region: replica.region ?? `#${i + 1}` }, fix: { path, value: true } });
+        ctx.report({
+          messageId: 'replicaNotProtected',
+          path,
+          data: { ...data, region: replica.region ?? `#${i + 1}` },
+          fix: { path, value: true },
+        });
       });
       return;
     }
     if (isProtected(ctx) !== false) return;
     if (resource.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
-      const fix = { path: 'Properties.LoadBalancerAttributes', key: 'Key', item: { Key: ELB_ATTRIBUTE, Value: 'true' } };
+      const fix = {
+        path: 'Properties.LoadBalancerAttributes',
+        key: 'Key',
+        item: { Key: ELB_ATTRIBUTE, Value: 'true' },
+      };
       ctx.report({ messageId: 'notProtected', path: 'Properties.LoadBalancerAttributes', data, fix });
       return;
     }
     const path = `Properties.${target.property}`;
-    ctx.report({ messageId: 'notProtected', path, data, fix: { path, value: target.value === 'true' ? true : target.value } });
+    ctx.report({
+      messageId: 'notProtected',
+      path,
+      data,
+      fix: { path, value: target.value === 'true' ? true : target.value },
+    });
   },
 });

@@ -63,7 +63,11 @@ export function inScope<O extends RuleOptions & EnvironmentOptions>(ctx: Resourc
  * (`!If [IsProd, true, false]`), and a setting that is safe in one of its branches shows that the environment
  * that needs it has it.
  */
-export function safeSomewhere<O extends RuleOptions>(ctx: ResourceContext<O>, path: string | JsonPath, safe: (value: unknown) => boolean): boolean | undefined {
+export function safeSomewhere<O extends RuleOptions>(
+  ctx: ResourceContext<O>,
+  path: string | JsonPath,
+  safe: (value: unknown) => boolean,
+): boolean | undefined {
   return someValue(ctx.values(path, { everyBranch: true }), safe);
 }
 

@@ -42,7 +42,12 @@ export default defineRule({
   check(assembly, ctx) {
     for (const { stack, reason } of productionStacks(assembly, ctx.options)) {
       if (stack.terminationProtection === true) continue;
-      ctx.report({ stack, messageId: 'notProtected', path: 'properties.terminationProtection', data: { name: stackLabel(stack), reason } });
+      ctx.report({
+        stack,
+        messageId: 'notProtected',
+        path: 'properties.terminationProtection',
+        data: { name: stackLabel(stack), reason },
+      });
     }
   },
 });

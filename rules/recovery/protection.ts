@@ -2,7 +2,16 @@
  * Shared by the recovery rules: the setting that protects each type of resource from deletion (by a stack
  * operation or an API call), what turns it on, and whether a resource has it. Not a rule.
  */
-import { type ResourceContext, type RuleOptions, and, isTrue, UNKNOWN, type Verdict, isPlainObject, own } from '../../lib/rule';
+import {
+  type ResourceContext,
+  type RuleOptions,
+  and,
+  isTrue,
+  UNKNOWN,
+  type Verdict,
+  isPlainObject,
+  own,
+} from '../../lib/rule';
 import { safeSomewhere } from './environment';
 
 export interface Protection {
@@ -28,11 +37,20 @@ export const PROTECTION: Readonly<Record<string, Protection>> = {
   'AWS::DynamoDB::GlobalTable': { kind: 'DynamoDB global table', property: 'DeletionProtectionEnabled', ...BOOLEAN },
   'AWS::Neptune::DBCluster': { kind: 'Neptune cluster', property: 'DeletionProtection', ...BOOLEAN },
   'AWS::DocDB::DBCluster': { kind: 'DocumentDB cluster', property: 'DeletionProtection', ...BOOLEAN },
-  'AWS::Cognito::UserPool': { kind: 'Cognito user pool', property: 'DeletionProtection', value: 'ACTIVE', on: (v) => v === 'ACTIVE' },
+  'AWS::Cognito::UserPool': {
+    kind: 'Cognito user pool',
+    property: 'DeletionProtection',
+    value: 'ACTIVE',
+    on: (v) => v === 'ACTIVE',
+  },
   // supported, off by default
   'AWS::RDS::GlobalCluster': { kind: 'Aurora global database', property: 'DeletionProtection', ...BOOLEAN },
   'AWS::QLDB::Ledger': { kind: 'QLDB ledger', property: 'DeletionProtection', ...BOOLEAN, onByDefault: true },
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': { kind: 'Load balancer', property: 'the LoadBalancerAttributes entry deletion_protection.enabled', ...BOOLEAN },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+    kind: 'Load balancer',
+    property: 'the LoadBalancerAttributes entry deletion_protection.enabled',
+    ...BOOLEAN,
+  },
 };
 
 export const ELB_ATTRIBUTE = 'deletion_protection.enabled';
@@ -49,17 +67,25 @@ export function isProtected<O extends RuleOptions>(ctx: ResourceContext<O>): Ver
     return replicas === undefined ? undefined : and(...replicas.map((r) => r.protected));
   }
   if (ctx.resource.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') return loadBalancerProtected(ctx);
-  return safeSomewhere(ctx, `Properties.${target.property}`, (v) => (v === undefined ? target.onByDefault === true : target.on(v)));
+  return safeSomewhere(ctx, `Properties.${target.property}`, (v) =>
+    v === undefined ? target.onByDefault === true : target.on(v),
+  );
 }
 
 /** Each replica of a DynamoDB global table, and whether it is protected; `undefined` when the list is not known. */
-export function replicaProtection<O extends RuleOptions>(ctx: ResourceContext<O>): { readonly path: string; readonly region: string | undefined; readonly protected: Verdict }[] | undefined {
+export function replicaProtection<O extends RuleOptions>(
+  ctx: ResourceContext<O>,
+): { readonly path: string; readonly region: string | undefined; readonly protected: Verdict }[] | undefined {
   const replicas = ctx.get('Properties.Replicas');
   if (!replicas.known || !Array.isArray(replicas.value)) return undefined;
   return replicas.value.map((_, i) => {
     const path = `Properties.Replicas[${i}].DeletionProtectionEnabled`;
     const region = ctx.get(`Properties.Replicas[${i}].Region`);
-    return { path, region: region.known && typeof region.value === 'string' ? region.value : undefined, protected: safeSomewhere(ctx, path, isTrue) };
+    return {
+      path,
+      region: region.known && typeof region.value === 'string' ? region.value : undefined,
+      protected: safeSomewhere(ctx, path, isTrue),
+    };
   });
 }
 

@@ -77,7 +77,10 @@ export default defineRule({
     resourceTypes: DEFAULT_TYPES as string[],
     ...ENVIRONMENT_OPTIONS,
   },
-  optionsSchema: { resourceTypes: { type: 'array', items: { enum: Object.keys(KINDS) } }, ...ENVIRONMENT_OPTIONS_SCHEMA },
+  optionsSchema: {
+    resourceTypes: { type: 'array', items: { enum: Object.keys(KINDS) } },
+    ...ENVIRONMENT_OPTIONS_SCHEMA,
+  },
   optionDocs: {
     resourceTypes:
       'The stateful resource types to check. Default: RDS instances and clusters, DynamoDB tables and global tables (and SAM simple tables), ' +
@@ -126,13 +129,20 @@ export default defineRule({
     if (isProtected(ctx) === true) return;
     const snapshots = SNAPSHOT_TYPES.has(resource.type);
     // without a DeletionPolicy, CloudFormation snapshots RDS clusters and stand-alone RDS instances; every other type is deleted
-    const deletionDefault = resource.type === 'AWS::RDS::DBCluster' || resource.type === 'AWS::RDS::DBInstance' ? 'Snapshot' : 'Delete';
+    const deletionDefault =
+      resource.type === 'AWS::RDS::DBCluster' || resource.type === 'AWS::RDS::DBInstance' ? 'Snapshot' : 'Delete';
     const bucket = resource.type === 'AWS::S3::Bucket';
     const policies: [Policy, string, readonly string[], string][] = [
-      ['DeletionPolicy', deletionDefault, ['Retain', 'RetainExceptOnCreate'], snapshots ? 'Snapshot or Retain' : 'Retain (or RetainExceptOnCreate)'],
+      [
+        'DeletionPolicy',
+        deletionDefault,
+        ['Retain', 'RetainExceptOnCreate'],
+        snapshots ? 'Snapshot or Retain' : 'Retain (or RetainExceptOnCreate)',
+      ],
     ];
     // CloudFormation cannot delete a bucket that holds objects, so a replaced bucket with data is left behind whatever the policy
-    if (!bucket) policies.push(['UpdateReplacePolicy', 'Delete', ['Retain'], snapshots ? 'Snapshot or Retain' : 'Retain']);
+    if (!bucket)
+      policies.push(['UpdateReplacePolicy', 'Delete', ['Retain'], snapshots ? 'Snapshot or Retain' : 'Retain']);
     for (const [policy, fallback, retaining, advice] of policies) {
       const keeps = (v: unknown): boolean => {
         const value = v === undefined ? fallback : v;
@@ -149,7 +159,8 @@ export default defineRule({
         ctx.report({ messageId: 'snapshotUnsupported', path: policy, data });
       } else {
         const state = written === undefined ? `has no ${policy}` : `has ${policy} ${written}`;
-        const messageId = policy === 'UpdateReplacePolicy' ? 'updateReplacePolicy' : bucket ? 'bucketDeletionPolicy' : 'deletionPolicy';
+        const messageId =
+          policy === 'UpdateReplacePolicy' ? 'updateReplacePolicy' : bucket ? 'bucketDeletionPolicy' : 'deletionPolicy';
         ctx.report({ messageId, path: policy, data: { ...data, state } });
       }
     }

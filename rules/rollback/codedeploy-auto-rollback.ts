@@ -45,7 +45,10 @@ export default defineRule({
     const rollback = judgeBranches<string>(ctx.get(ARC), (arc) => {
       const enabled = verdictIn(resolver, arc, 'Enabled', isTrue);
       const onFailure = includes(resolver, arc, 'Events', 'DEPLOYMENT_FAILURE');
-      return { ok: and(enabled, onFailure), detail: arc === undefined ? ARC : enabled === false ? `${ARC}.Enabled` : `${ARC}.Events` };
+      return {
+        ok: and(enabled, onFailure),
+        detail: arc === undefined ? ARC : enabled === false ? `${ARC}.Enabled` : `${ARC}.Events`,
+      };
     });
     if (rollback.ok === false) ctx.report({ messageId: 'noAutoRollback', path: rollback.detail, data });
 
@@ -55,7 +58,10 @@ export default defineRule({
     }));
     if (alarms.ok === false) ctx.report({ messageId: 'noAlarms', path: AC, data });
     else if (alarms.ok === true && rollback.ok === true) {
-      const onAlarm = judgeBranches<undefined>(ctx.get(ARC), (arc) => ({ ok: includes(resolver, arc, 'Events', 'DEPLOYMENT_STOP_ON_ALARM'), detail: undefined }));
+      const onAlarm = judgeBranches<undefined>(ctx.get(ARC), (arc) => ({
+        ok: includes(resolver, arc, 'Events', 'DEPLOYMENT_STOP_ON_ALARM'),
+        detail: undefined,
+      }));
       if (onAlarm.ok === false) ctx.report({ messageId: 'alarmsWithoutRollback', path: `${ARC}.Events`, data });
     }
   },

@@ -1,4 +1,14 @@
-import { type FixEdit, defineRule, and, hasItems, isTrue, judgeBranches, or, type Verdict, verdictIn } from '../../lib/rule';
+import {
+  type FixEdit,
+  defineRule,
+  and,
+  hasItems,
+  isTrue,
+  judgeBranches,
+  or,
+  type Verdict,
+  verdictIn,
+} from '../../lib/rule';
 
 const DC = 'Properties.DeploymentConfiguration';
 type Reason = 'noRollback' | 'circuitBreakerWithoutRollback' | 'alarmsWithoutRollback' | 'unwatchedStrategy';
@@ -37,7 +47,7 @@ export default defineRule({
       'ECS service {{name}} deploys with the {{strategy}} strategy but has no deployment Alarms with Rollback and no LifecycleHooks, so nothing rolls back a revision that misbehaves once it takes traffic; add DeploymentConfiguration.Alarms with Enable and Rollback set to true.',
   },
   why:
-    'A deployment whose tasks keep failing their health checks, or that makes the service\'s alarms fire, should ' +
+    "A deployment whose tasks keep failing their health checks, or that makes the service's alarms fire, should " +
     'undo itself instead of waiting for someone to notice. With the ECS deployment controller, the deployment ' +
     'circuit breaker marks such a deployment as failed, and with Rollback it returns the service to the last ' +
     'deployment that completed; deployment alarms do the same when a CloudWatch alarm (errors, latency) goes ' +
@@ -50,7 +60,7 @@ export default defineRule({
       'Service:\n  Type: AWS::ECS::Service\n  Properties:\n    # …\n    DeploymentConfiguration:\n' +
       '      DeploymentCircuitBreaker:\n        Enable: true\n        Rollback: true\n' +
       '      Alarms:                      # optional: also roll back when these alarms fire\n' +
-      '        Enable: true\n        Rollback: true\n        AlarmNames:\n          - orders-5xx   # the alarm\'s AlarmName (a Ref is circular when the alarm names the service)',
+      "        Enable: true\n        Rollback: true\n        AlarmNames:\n          - orders-5xx   # the alarm's AlarmName (a Ref is circular when the alarm names the service)",
     cdk:
       'new ecs.FargateService(this, "Service", {\n  cluster,\n  taskDefinition,\n' +
       '  circuitBreaker: { enable: true, rollback: true },\n' +
@@ -73,12 +83,21 @@ export default defineRule({
       const hooks = rolling === undefined ? undefined : rolling ? false : hasItems(resolver, dc, 'LifecycleHooks');
       const ok = or(and(breakerOn, breakerRollsBack), and(alarmsOn, alarmsRollBack), hooks);
       const detail: Reason =
-        breakerOn === true ? 'circuitBreakerWithoutRollback' : alarmsOn === true ? 'alarmsWithoutRollback' : rolling === false ? 'unwatchedStrategy' : 'noRollback';
+        breakerOn === true
+          ? 'circuitBreakerWithoutRollback'
+          : alarmsOn === true
+            ? 'alarmsWithoutRollback'
+            : rolling === false
+              ? 'unwatchedStrategy'
+              : 'noRollback';
       return { ok, detail };
     });
     if (verdict.ok === false && verdict.detail) {
       const strategy = ctx.get(`${DC}.Strategy`);
-      const data = { name: resource.logicalId, strategy: strategy.known && typeof strategy.value === 'string' ? strategy.value : 'chosen' };
+      const data = {
+        name: resource.logicalId,
+        strategy: strategy.known && typeof strategy.value === 'string' ? strategy.value : 'chosen',
+      };
       ctx.report({ messageId: verdict.detail, path: PATHS[verdict.detail], data, fix: FIXES[verdict.detail] });
     }
   },

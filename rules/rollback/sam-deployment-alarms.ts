@@ -11,7 +11,7 @@ export default defineRule({
   optionsSchema: {},
   messages: {
     noAlarms:
-      'SAM function {{name}} shifts traffic to new versions with a DeploymentPreference that lists no Alarms, so a version that fails is not rolled back; add alarms on the function\'s errors to DeploymentPreference.Alarms.',
+      "SAM function {{name}} shifts traffic to new versions with a DeploymentPreference that lists no Alarms, so a version that fails is not rolled back; add alarms on the function's errors to DeploymentPreference.Alarms.",
   },
   why:
     'A DeploymentPreference makes SAM publish each new version behind an alias and let CodeDeploy move traffic to ' +
@@ -40,8 +40,12 @@ export default defineRule({
       // no gradual deployment, or one switched off: nothing to roll back
       if (dp === undefined) return { ok: true, detail: undefined };
       const disabled = verdictIn(resolver, dp, 'Enabled', isFalse);
-      return { ok: disabled === false ? hasItems(resolver, dp, 'Alarms') : disabled ? true : undefined, detail: undefined };
+      return {
+        ok: disabled === false ? hasItems(resolver, dp, 'Alarms') : disabled ? true : undefined,
+        detail: undefined,
+      };
     });
-    if (verdict.ok === false) ctx.report({ messageId: 'noAlarms', path: `${DP}.Alarms`, data: { name: resource.logicalId } });
+    if (verdict.ok === false)
+      ctx.report({ messageId: 'noAlarms', path: `${DP}.Alarms`, data: { name: resource.logicalId } });
   },
 });

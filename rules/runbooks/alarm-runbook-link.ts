@@ -1,4 +1,18 @@
-import { defineRule, type Verdict, ALARM, alarmActionKinds, COMPOSITE_ALARM, isFalse, asIntrinsic, boundedJoin, boundedReplace, getAttParts, isPlainObject, subVariables, type Template } from '../../lib/rule';
+import {
+  defineRule,
+  type Verdict,
+  ALARM,
+  alarmActionKinds,
+  COMPOSITE_ALARM,
+  isFalse,
+  asIntrinsic,
+  boundedJoin,
+  boundedReplace,
+  getAttParts,
+  isPlainObject,
+  subVariables,
+  type Template,
+} from '../../lib/rule';
 
 /** A URL, or the words runbook / run book / playbook. */
 const DEFAULT_PATTERN = '(https?://\\S+|\\brun[- ]?books?\\b|\\bplaybooks?\\b)';
@@ -61,7 +75,14 @@ export default defineRule({
 function hasRunbookTag(template: Template, tags: unknown): boolean {
   const r = template.resolver.resolve(tags);
   if (!r.known || !Array.isArray(r.value)) return !r.known;
-  return r.value.some((tag) => isPlainObject(tag) && typeof tag.Key === 'string' && TAG_KEY.test(tag.Key) && tag.Value !== undefined && tag.Value !== '');
+  return r.value.some(
+    (tag) =>
+      isPlainObject(tag) &&
+      typeof tag.Key === 'string' &&
+      TAG_KEY.test(tag.Key) &&
+      tag.Value !== undefined &&
+      tag.Value !== '',
+  );
 }
 
 /** Does the description match the pattern? Unknown when it does not but holds a value that cannot be known here. */
@@ -90,23 +111,38 @@ function spell(template: Template, value: unknown): { text: string; open: boolea
   const fn = asIntrinsic(value);
   if (!fn) return { text: '', open: true };
   if (fn.name === 'Ref' && typeof fn.arg === 'string') return name(template, fn.arg);
-  if (fn.name === 'Fn::GetAtt' && getAttParts(fn.arg)?.[0] !== undefined && template.resources.has(getAttParts(fn.arg)![0])) return { text: '', open: false };
+  if (
+    fn.name === 'Fn::GetAtt' &&
+    getAttParts(fn.arg)?.[0] !== undefined &&
+    template.resources.has(getAttParts(fn.arg)![0])
+  )
+    return { text: '', open: false };
   if (fn.name === 'Fn::Sub') {
     const [tpl, vars] = Array.isArray(fn.arg) ? [fn.arg[0], fn.arg[1]] : [fn.arg, undefined];
     if (typeof tpl !== 'string') return { text: '', open: true };
     let open = false;
     const parts = new Map<string, string>();
     for (const v of subVariables(tpl)) {
-      const given = isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, v.raw) ? spell(template, vars[v.raw]) : v.attribute !== undefined ? { text: '', open: false } : name(template, v.name);
+      const given =
+        isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, v.raw)
+          ? spell(template, vars[v.raw])
+          : v.attribute !== undefined
+            ? { text: '', open: false }
+            : name(template, v.name);
       open ||= given.open;
       parts.set(v.raw, given.text);
     }
-    const text = boundedReplace(tpl, ({ inner }) => (inner.startsWith('!') ? `\${${inner}}` : (parts.get(inner.trim()) ?? '')));
+    const text = boundedReplace(tpl, ({ inner }) =>
+      inner.startsWith('!') ? `\${${inner}}` : (parts.get(inner.trim()) ?? ''),
+    );
     return text === undefined ? { text: '', open: true } : { text, open };
   }
   if (fn.name === 'Fn::Join' && Array.isArray(fn.arg) && Array.isArray(fn.arg[1])) {
     const pieces = (fn.arg[1] as unknown[]).map((p) => spell(template, p));
-    const text = boundedJoin(pieces.map((p) => p.text), typeof fn.arg[0] === 'string' ? fn.arg[0] : '');
+    const text = boundedJoin(
+      pieces.map((p) => p.text),
+      typeof fn.arg[0] === 'string' ? fn.arg[0] : '',
+    );
     return text === undefined ? { text: '', open: true } : { text, open: pieces.some((p) => p.open) };
   }
   return { text: '', open: true };

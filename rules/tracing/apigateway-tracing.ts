@@ -16,7 +16,8 @@ export default defineRule({
     'gets a trace that follows it into Lambda, Step Functions and the services behind them, so latency and ' +
     'errors can be attributed to the hop that caused them.',
   fix: {
-    cloudformation: 'AWS::ApiGateway::Stage:\n  Properties:\n    TracingEnabled: true\n# SAM: TracingEnabled: true on AWS::Serverless::Api, or in Globals.Api',
+    cloudformation:
+      'AWS::ApiGateway::Stage:\n  Properties:\n    TracingEnabled: true\n# SAM: TracingEnabled: true on AWS::Serverless::Api, or in Globals.Api',
     cdk: 'new apigateway.RestApi(this, "Api", { deployOptions: { tracingEnabled: true } });',
   },
   check(resource, ctx) {
@@ -31,7 +32,12 @@ export default defineRule({
       property = 'StageDescription.TracingEnabled';
     }
     if (ctx.satisfies(path, isTrue) === false) {
-      ctx.report({ messageId: 'notEnabled', path, data: { kind, name: resource.logicalId, property }, fix: { path, value: true } });
+      ctx.report({
+        messageId: 'notEnabled',
+        path,
+        data: { kind, name: resource.logicalId, property },
+        fix: { path, value: true },
+      });
     }
   },
 });

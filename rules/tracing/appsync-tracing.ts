@@ -12,14 +12,19 @@ export default defineRule({
   },
   why:
     'A GraphQL request fans out to several resolvers and data sources. X-Ray tracing shows each resolver ' +
-    'call in the request\'s trace, so a slow field or failing data source can be found without guesswork.',
+    "call in the request's trace, so a slow field or failing data source can be found without guesswork.",
   fix: {
     cloudformation: 'Properties:\n  XrayEnabled: true',
     cdk: 'new appsync.GraphqlApi(this, "Api", { /* … */ xrayEnabled: true });',
   },
   check(resource, ctx) {
     if (ctx.satisfies('Properties.XrayEnabled', isTrue) === false) {
-      ctx.report({ messageId: 'notEnabled', path: 'Properties.XrayEnabled', data: { name: resource.logicalId }, fix: { path: 'Properties.XrayEnabled', value: true } });
+      ctx.report({
+        messageId: 'notEnabled',
+        path: 'Properties.XrayEnabled',
+        data: { name: resource.logicalId },
+        fix: { path: 'Properties.XrayEnabled', value: true },
+      });
     }
   },
 });

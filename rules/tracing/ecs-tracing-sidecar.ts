@@ -1,4 +1,12 @@
-import { defineRule, asIntrinsic, boundedJoin, boundedReplace, findReferences, isPlainObject, type Resolver } from '../../lib/rule';
+import {
+  defineRule,
+  asIntrinsic,
+  boundedJoin,
+  boundedReplace,
+  findReferences,
+  isPlainObject,
+  type Resolver,
+} from '../../lib/rule';
 
 /**
  * The texts an image reference can take: the resolved string, the branches of an unknown condition, or,
@@ -21,17 +29,22 @@ function spelled(value: unknown, resolver: Resolver): string | undefined {
   if (fn.name === 'Fn::Sub') {
     const [template, vars] = Array.isArray(fn.arg) ? [fn.arg[0], fn.arg[1]] : [fn.arg, undefined];
     if (typeof template !== 'string') return undefined;
-    return boundedReplace(template, ({ inner: name }) => {
-      const whole = `\${${name}}`;
-      const local = isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
-      const r = local !== undefined ? resolver.deep(local) : name.includes('.') ? undefined : resolver.resolve({ Ref: name });
-      return r?.known && (typeof r.value === 'string' || typeof r.value === 'number') ? String(r.value) : whole;
-    }, { literals: false });
+    return boundedReplace(
+      template,
+      ({ inner: name }) => {
+        const whole = `\${${name}}`;
+        const local = isPlainObject(vars) && Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
+        const r =
+          local !== undefined ? resolver.deep(local) : name.includes('.') ? undefined : resolver.resolve({ Ref: name });
+        return r?.known && (typeof r.value === 'string' || typeof r.value === 'number') ? String(r.value) : whole;
+      },
+      { literals: false },
+    );
   }
   if (fn.name === 'Fn::Join' && Array.isArray(fn.arg) && typeof fn.arg[0] === 'string' && Array.isArray(fn.arg[1])) {
     const parts = (fn.arg[1] as unknown[]).map((p) => {
       const r = resolver.deep(p);
-      return r.known && typeof r.value === 'string' ? r.value : spelled(p, resolver) ?? '${?}';
+      return r.known && typeof r.value === 'string' ? r.value : (spelled(p, resolver) ?? '${?}');
     });
     return boundedJoin(parts, fn.arg[0]);
   }
@@ -75,13 +88,21 @@ export default defineRule({
   severity: 'info',
   options: {
     collectorImages: ['aws-xray-daemon', 'aws-otel-collector', 'opentelemetry-collector'] as string[],
-    collectorEnvironment: ['AWS_XRAY_DAEMON_ADDRESS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] as string[],
+    collectorEnvironment: [
+      'AWS_XRAY_DAEMON_ADDRESS',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    ] as string[],
     servicesOnly: true as boolean,
   },
-  optionsSchema: { collectorImages: { type: 'array', items: { type: 'string' } }, collectorEnvironment: { type: 'array', items: { type: 'string' } }, servicesOnly: { type: 'boolean' } },
+  optionsSchema: {
+    collectorImages: { type: 'array', items: { type: 'string' } },
+    collectorEnvironment: { type: 'array', items: { type: 'string' } },
+    servicesOnly: { type: 'boolean' },
+  },
   optionDocs: {
     collectorImages:
-      'Substrings of a container image (compared ignoring case) that mark it as a trace collector. Default: aws-xray-daemon, aws-otel-collector, opentelemetry-collector; add your vendor\'s agent image (e.g. datadog/agent) if you trace with it.',
+      "Substrings of a container image (compared ignoring case) that mark it as a trace collector. Default: aws-xray-daemon, aws-otel-collector, opentelemetry-collector; add your vendor's agent image (e.g. datadog/agent) if you trace with it.",
     collectorEnvironment:
       'Environment variable (or secret) names that, set on any container, show that the task sends traces to a collector elsewhere (a daemon service on the host, a central collector). Default: AWS_XRAY_DAEMON_ADDRESS, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.',
     servicesOnly:
@@ -157,7 +178,8 @@ export default defineRule({
     }
     if (unknown) return;
 
-    const runBy = services.length === 0 ? '' : ` (run by ${services.length === 1 ? 'service' : 'services'} ${services.join(', ')})`;
+    const runBy =
+      services.length === 0 ? '' : ` (run by ${services.length === 1 ? 'service' : 'services'} ${services.join(', ')})`;
     ctx.report({
       messageId: 'noCollector',
       path: 'Properties.ContainerDefinitions',

@@ -8,7 +8,14 @@ const PUT_TRACE_SEGMENTS = /^(\*|xray:\*|xray:Put\*|xray:PutTrace\*|xray:PutTrac
 /** Whether a policy document (as written) has an Allow statement for xray:PutTraceSegments. */
 function allowsTracing(document: unknown): boolean {
   if (!isPlainObject(document)) return false;
-  return [document.Statement].flat().some((s) => isPlainObject(s) && s.Effect === 'Allow' && [s.Action].flat().some((a) => typeof a === 'string' && PUT_TRACE_SEGMENTS.test(a)));
+  return [document.Statement]
+    .flat()
+    .some(
+      (s) =>
+        isPlainObject(s) &&
+        s.Effect === 'Allow' &&
+        [s.Action].flat().some((a) => typeof a === 'string' && PUT_TRACE_SEGMENTS.test(a)),
+    );
 }
 
 /**
@@ -29,7 +36,11 @@ function roleAllowsTracing(template: Template, fn: Resource): boolean {
   // an AWS::IAM::Policy (the CDK's DefaultPolicy) or AWS::IAM::ManagedPolicy that names the role
   return template.graph.incoming(target.logicalId).some((ref) => {
     const policy = template.resources.get(ref.from);
-    return (policy?.type === 'AWS::IAM::Policy' || policy?.type === 'AWS::IAM::ManagedPolicy') && ref.path[1] === 'Roles' && allowsTracing(policy.properties.PolicyDocument);
+    return (
+      (policy?.type === 'AWS::IAM::Policy' || policy?.type === 'AWS::IAM::ManagedPolicy') &&
+      ref.path[1] === 'Roles' &&
+      allowsTracing(policy.properties.PolicyDocument)
+    );
   });
 }
 
@@ -55,8 +66,14 @@ export default defineRule({
     cdk: 'new lambda.Function(this, "Fn", { /* … */ tracing: lambda.Tracing.ACTIVE });',
   },
   roles: {
-    machinery: { check: false, why: 'CloudFormation or AWS Config invokes it once per deployment or evaluation, not on a request path, so there is no request to follow.' },
-    edge: { check: false, why: 'active tracing applies to invocations in the Lambda service, and a Greengrass core runs it instead.' },
+    machinery: {
+      check: false,
+      why: 'CloudFormation or AWS Config invokes it once per deployment or evaluation, not on a request path, so there is no request to follow.',
+    },
+    edge: {
+      check: false,
+      why: 'active tracing applies to invocations in the Lambda service, and a Greengrass core runs it instead.',
+    },
   },
   check(resource, ctx) {
     const sam = resource.type === 'AWS::Serverless::Function';
@@ -64,7 +81,12 @@ export default defineRule({
     if (ctx.satisfies(path, (mode) => mode === 'Active') === false) {
       // the fix only where the deployment will accept it: otherwise the role must change first, by hand
       const fix = roleAllowsTracing(ctx.template, resource) ? { fix: { path, value: 'Active' } } : {};
-      ctx.report({ messageId: 'notActive', path, data: { name: resource.logicalId, property: sam ? 'Tracing' : 'TracingConfig.Mode' }, ...fix });
+      ctx.report({
+        messageId: 'notActive',
+        path,
+        data: { name: resource.logicalId, property: sam ? 'Tracing' : 'TracingConfig.Mode' },
+        ...fix,
+      });
     }
   },
 });

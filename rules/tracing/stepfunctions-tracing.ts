@@ -22,7 +22,12 @@ export default defineRule({
     const sam = resource.type === 'AWS::Serverless::StateMachine';
     const path = sam ? 'Properties.Tracing.Enabled' : 'Properties.TracingConfiguration.Enabled';
     if (ctx.satisfies(path, isTrue) === false) {
-      ctx.report({ messageId: 'notEnabled', path, data: { name: resource.logicalId, property: sam ? 'Tracing.Enabled' : 'TracingConfiguration.Enabled' }, fix: { path, value: true } });
+      ctx.report({
+        messageId: 'notEnabled',
+        path,
+        data: { name: resource.logicalId, property: sam ? 'Tracing.Enabled' : 'TracingConfiguration.Enabled' },
+        fix: { path, value: true },
+      });
     }
   },
 });

@@ -1,4 +1,17 @@
-import { defineRule, createsStage, isTrue, listNames, referredUnder, referrers, stringAt, verdictAt, type Invoker, own, type Resource, type Template } from '../../lib/rule';
+import {
+  defineRule,
+  createsStage,
+  isTrue,
+  listNames,
+  referredUnder,
+  referrers,
+  stringAt,
+  verdictAt,
+  type Invoker,
+  own,
+  type Resource,
+  type Template,
+} from '../../lib/rule';
 
 const LAMBDA = 'AWS::Lambda::Function';
 const SAM_FUNCTION = 'AWS::Serverless::Function';
@@ -9,7 +22,11 @@ const SAM_STATE_MACHINE = 'AWS::Serverless::StateMachine';
 const TRACING: Readonly<Record<string, { path: string; property: string; on: (v: unknown) => boolean }>> = {
   [LAMBDA]: { path: 'Properties.TracingConfig.Mode', property: 'TracingConfig.Mode', on: (v) => v === 'Active' },
   [SAM_FUNCTION]: { path: 'Properties.Tracing', property: 'Tracing', on: (v) => v === 'Active' },
-  [STATE_MACHINE]: { path: 'Properties.TracingConfiguration.Enabled', property: 'TracingConfiguration.Enabled', on: isTrue },
+  [STATE_MACHINE]: {
+    path: 'Properties.TracingConfiguration.Enabled',
+    property: 'TracingConfiguration.Enabled',
+    on: isTrue,
+  },
   [SAM_STATE_MACHINE]: { path: 'Properties.Tracing.Enabled', property: 'Tracing.Enabled', on: isTrue },
   'AWS::Serverless::Api': { path: 'Properties.TracingEnabled', property: 'TracingEnabled', on: isTrue },
   'AWS::ApiGateway::Stage': { path: 'Properties.TracingEnabled', property: 'TracingEnabled', on: isTrue },
@@ -36,7 +53,10 @@ const REST_API_TYPES = ['AWS::ApiGateway::RestApi', 'AWS::Serverless::Api'];
 function tracedStages(template: Template, api: Resource): string[] {
   if (api.type === 'AWS::Serverless::Api') return traced(template, api) ? [`SAM API ${api.logicalId}`] : [];
   return referrers(template, api.logicalId, ['AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment'])
-    .filter(({ resource, references }) => references.some((r) => r.path[0] === 'Properties' && r.path[1] === 'RestApiId') && traced(template, resource))
+    .filter(
+      ({ resource, references }) =>
+        references.some((r) => r.path[0] === 'Properties' && r.path[1] === 'RestApiId') && traced(template, resource),
+    )
     .map(({ resource }) => `API Gateway stage ${resource.logicalId} of REST API ${api.logicalId}`);
 }
 
@@ -49,7 +69,9 @@ function tracedCallers(template: Template, invoker: Invoker): string[] {
     case 'AWS::ApiGateway::Method':
     case 'AWS::ApiGateway::Authorizer': {
       const what = from.type === 'AWS::ApiGateway::Method' ? 'method' : 'authorizer';
-      return referredUnder(template, from, ['Properties', 'RestApiId'], REST_API_TYPES).flatMap((api) => tracedStages(template, api).map((s) => `${s} (${what} ${id})`));
+      return referredUnder(template, from, ['Properties', 'RestApiId'], REST_API_TYPES).flatMap((api) =>
+        tracedStages(template, api).map((s) => `${s} (${what} ${id})`),
+      );
     }
     case 'AWS::ApiGateway::RestApi':
     case 'AWS::Serverless::Api':
@@ -83,10 +105,13 @@ function tracedEventSource(template: Template, invoker: Invoker): string[] {
       // no RestApiId: ServerlessRestApi, which SAM creates (configured by Globals.Api) unless the template declares it
       const api = template.resources.get('ServerlessRestApi');
       if (!api || template.isExcluded(api)) return [];
-      if (api.implicit) return traced(template, api) ? ['the implicit SAM API ServerlessRestApi (Globals.Api.TracingEnabled)'] : [];
+      if (api.implicit)
+        return traced(template, api) ? ['the implicit SAM API ServerlessRestApi (Globals.Api.TracingEnabled)'] : [];
       return tracedStages(template, api).map((s) => `${s} (event ${name})`);
     }
-    return referredUnder(template, resource, [...event, 'RestApiId'], REST_API_TYPES).flatMap((api) => tracedStages(template, api).map((s) => `${s} (event ${name})`));
+    return referredUnder(template, resource, [...event, 'RestApiId'], REST_API_TYPES).flatMap((api) =>
+      tracedStages(template, api).map((s) => `${s} (event ${name})`),
+    );
   }
   if (type === 'SNS' && resource.type === SAM_FUNCTION) {
     return referredUnder(template, resource, [...event, 'Topic'], ['AWS::SNS::Topic'])
@@ -125,7 +150,10 @@ export default defineRule({
   },
   roles: {
     machinery: { check: false, why: 'no traced service calls it: a function on a traced request path is workload.' },
-    edge: { check: false, why: 'active tracing applies to invocations in the Lambda service, and a Greengrass core runs it instead.' },
+    edge: {
+      check: false,
+      why: 'active tracing applies to invocations in the Lambda service, and a Greengrass core runs it instead.',
+    },
   },
   check(resource, ctx) {
     const own = TRACING[resource.type];
@@ -133,7 +161,8 @@ export default defineRule({
     const lambda = resource.type === LAMBDA || resource.type === SAM_FUNCTION;
     const upstreams: string[] = [];
     for (const invoker of ctx.facts.invokersOf(resource)) {
-      if (invoker.mode === 'sync' || invoker.service === 'sns') for (const l of tracedCallers(ctx.template, invoker)) if (!upstreams.includes(l)) upstreams.push(l);
+      if (invoker.mode === 'sync' || invoker.service === 'sns')
+        for (const l of tracedCallers(ctx.template, invoker)) if (!upstreams.includes(l)) upstreams.push(l);
     }
     if (upstreams.length === 0) return;
 

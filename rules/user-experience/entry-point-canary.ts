@@ -1,4 +1,15 @@
-import { resourceLabel, type Stack, defineRule, type AssemblyReport, type Verdict, isFalse, verdictAt, isPlainObject, type Resource, type Template } from '../../lib/rule';
+import {
+  resourceLabel,
+  type Stack,
+  defineRule,
+  type AssemblyReport,
+  type Verdict,
+  isFalse,
+  verdictAt,
+  isPlainObject,
+  type Resource,
+  type Template,
+} from '../../lib/rule';
 
 /** What measures the experience of users: synthetic transactions, real-user monitoring, internet performance. */
 const USER_TELEMETRY = ['AWS::Synthetics::Canary', 'AWS::RUM::AppMonitor', 'AWS::InternetMonitor::Monitor'];
@@ -83,17 +94,26 @@ function entryPoints(stack: Stack, deployed: (type: string) => readonly Resource
     add(lb, `Application Load Balancer ${resourceLabel(lb, stack)}`, 'Properties.Scheme');
   }
   for (const api of deployed(REST_API)) {
-    if (behindCdn.has(api.logicalId) || privateVerdict(t, api.properties.EndpointConfiguration, 'Types') !== false) continue;
+    if (behindCdn.has(api.logicalId) || privateVerdict(t, api.properties.EndpointConfiguration, 'Types') !== false)
+      continue;
     add(api, `REST API ${resourceLabel(api, stack)}`, 'Properties.EndpointConfiguration');
   }
   for (const api of deployed(SAM_API)) {
-    if (behindCdn.has(api.logicalId) || privateVerdict(t, api.properties.EndpointConfiguration, 'Type') !== false) continue;
+    if (behindCdn.has(api.logicalId) || privateVerdict(t, api.properties.EndpointConfiguration, 'Type') !== false)
+      continue;
     add(api, `REST API ${resourceLabel(api, stack)}`, 'Properties.EndpointConfiguration');
   }
   for (const api of deployed(HTTP_API)) {
     if (behindCdn.has(api.logicalId)) continue;
     // an API defined by an OpenAPI body without ProtocolType is an HTTP API
-    const http = verdictAt(t, api, 'Properties.ProtocolType', (v) => v === 'HTTP' || (v === undefined && (api.properties.Body !== undefined || api.properties.BodyS3Location !== undefined)));
+    const http = verdictAt(
+      t,
+      api,
+      'Properties.ProtocolType',
+      (v) =>
+        v === 'HTTP' ||
+        (v === undefined && (api.properties.Body !== undefined || api.properties.BodyS3Location !== undefined)),
+    );
     if (http !== true) continue;
     add(api, `HTTP API ${resourceLabel(api, stack)}`);
   }

@@ -60,17 +60,46 @@ export interface AssemblyCase {
 
 export function assemblyCases(): fc.Arbitrary<AssemblyCase> {
   const hostile = fc.constantFrom(...HOSTILE);
-  const name = fc.oneof({ weight: 2, arbitrary: fc.constantFrom('App', 'Stage', 'Api', 'Db') }, { weight: 1, arbitrary: hostile });
+  const name = fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom('App', 'Stage', 'Api', 'Db') },
+    { weight: 1, arbitrary: hostile },
+  );
   const stack: fc.Arbitrary<StackSpec> = fc.record({
     kind: fc.constant('stack' as const),
     id: name,
     stackName: name,
-    displayName: fc.oneof(name, name.map((n) => `App/${n}`)),
-    environment: fc.oneof(fc.constant('aws://123456789012/us-east-1'), fc.constant('aws://unknown-account/unknown-region'), fc.tuple(hostile, hostile).map(([a, r]) => `aws://${a}/${r}`)),
-    templateFile: fc.constantFrom<TemplateFile>('own', 'own', 'own', 'dotdot', 'absolute', 'symlink-out', 'symlink-in', 'missing', 'manifest'),
-    selfNested: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+    displayName: fc.oneof(
+      name,
+      name.map((n) => `App/${n}`),
+    ),
+    environment: fc.oneof(
+      fc.constant('aws://123456789012/us-east-1'),
+      fc.constant('aws://unknown-account/unknown-region'),
+      fc.tuple(hostile, hostile).map(([a, r]) => `aws://${a}/${r}`),
+    ),
+    templateFile: fc.constantFrom<TemplateFile>(
+      'own',
+      'own',
+      'own',
+      'dotdot',
+      'absolute',
+      'symlink-out',
+      'symlink-in',
+      'missing',
+      'manifest',
+    ),
+    selfNested: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) },
+    ),
     childNested: fc.boolean(),
-    creationStack: fc.option(fc.record({ size: fc.integer({ min: 10_000, max: 100_000 }), unit: fc.constantFrom('at x (/app/lib/stack.ts:1:1)\n', 'x', ...HOSTILE.filter((s) => s !== '')) }), { freq: 3 }),
+    creationStack: fc.option(
+      fc.record({
+        size: fc.integer({ min: 10_000, max: 100_000 }),
+        unit: fc.constantFrom('at x (/app/lib/stack.ts:1:1)\n', 'x', ...HOSTILE.filter((s) => s !== '')),
+      }),
+      { freq: 3 },
+    ),
     functionId: name,
     metadataFile: fc.constantFrom('none', 'none', 'inside', 'symlink-out'),
   });
@@ -83,7 +112,15 @@ export function assemblyCases(): fc.Arbitrary<AssemblyCase> {
         kind: fc.constant('nested' as const),
         id: name,
         displayName: name,
-        directoryName: fc.constantFrom<DirectoryName>('child', 'child', '.', '..', 'symlink-self', 'symlink-out', 'dotdot-out'),
+        directoryName: fc.constantFrom<DirectoryName>(
+          'child',
+          'child',
+          '.',
+          '..',
+          'symlink-self',
+          'symlink-out',
+          'dotdot-out',
+        ),
         child: tie('assembly') as fc.Arbitrary<AssemblySpec>,
       }),
     ),
@@ -105,10 +142,28 @@ function describe(spec: AssemblySpec): string {
 export function writeAssembly(root: string, spec: AssemblySpec): void {
   const outside = path.join(root, 'outside');
   mkdirSync(outside, { recursive: true });
-  const secret = { Resources: { [OUTSIDE_MARKER]: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: 'x' } } } } };
+  const secret = {
+    Resources: {
+      [OUTSIDE_MARKER]: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: 'x' } },
+      },
+    },
+  };
   writeFileSync(path.join(outside, 'secret.template.json'), JSON.stringify(secret));
-  writeFileSync(path.join(outside, 'secret.metadata.json'), JSON.stringify({ [`/${OUTSIDE_MARKER}/Resource`]: [{ type: 'aws:cdk:logicalId', data: OUTSIDE_MARKER }] }));
-  writeFileSync(path.join(outside, 'manifest.json'), JSON.stringify({ version: '36.0.0', artifacts: { [OUTSIDE_MARKER]: { type: 'aws:cloudformation:stack', properties: { templateFile: 'secret.template.json' } } } }));
+  writeFileSync(
+    path.join(outside, 'secret.metadata.json'),
+    JSON.stringify({ [`/${OUTSIDE_MARKER}/Resource`]: [{ type: 'aws:cdk:logicalId', data: OUTSIDE_MARKER }] }),
+  );
+  writeFileSync(
+    path.join(outside, 'manifest.json'),
+    JSON.stringify({
+      version: '36.0.0',
+      artifacts: {
+        [OUTSIDE_MARKER]: { type: 'aws:cloudformation:stack', properties: { templateFile: 'secret.template.json' } },
+      },
+    }),
+  );
   writeNode(path.join(root, 'cdk.out'), spec, outside);
 }
 
@@ -119,7 +174,14 @@ function writeNode(dir: string, spec: AssemblySpec, outside: string): void {
     const base = `${i}-${fileNameOf(a.id, 'x').slice(0, -2)}`;
     if (a.kind === 'nested') {
       const child = `assembly-${base}`;
-      const directoryName = { child, '.': '.', '..': '..', 'symlink-self': `${child}-self`, 'symlink-out': `${child}-out`, 'dotdot-out': path.relative(dir, outside) }[a.directoryName];
+      const directoryName = {
+        child,
+        '.': '.',
+        '..': '..',
+        'symlink-self': `${child}-self`,
+        'symlink-out': `${child}-out`,
+        'dotdot-out': path.relative(dir, outside),
+      }[a.directoryName];
       if (a.directoryName === 'child') writeNode(path.join(dir, child), a.child, outside);
       if (a.directoryName === 'symlink-self') symlinkSync('.', path.join(dir, directoryName));
       if (a.directoryName === 'symlink-out') symlinkSync(outside, path.join(dir, directoryName));
@@ -140,19 +202,47 @@ function writeNode(dir: string, spec: AssemblySpec, outside: string): void {
     const nestedStack = (asset: string, logicalId: string): unknown => ({
       Type: 'AWS::CloudFormation::Stack',
       Properties: { TemplateURL: 'https://example.com/t.json' },
-      Metadata: { 'aws:asset:path': asset, 'aws:cdk:path': `${a.displayName}/${logicalId}.NestedStack/${logicalId}.NestedStackResource` },
+      Metadata: {
+        'aws:asset:path': asset,
+        'aws:cdk:path': `${a.displayName}/${logicalId}.NestedStack/${logicalId}.NestedStackResource`,
+      },
     });
-    const resources: [string, unknown][] = [[a.functionId, { Type: 'AWS::Lambda::Function', Properties: { FunctionName: a.stackName, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: 'x' } }, Metadata: { 'aws:cdk:path': `${a.displayName}/${a.functionId}/Resource` } }]];
+    const resources: [string, unknown][] = [
+      [
+        a.functionId,
+        {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            FunctionName: a.stackName,
+            Runtime: 'nodejs20.x',
+            Handler: 'index.handler',
+            Code: { ZipFile: 'x' },
+          },
+          Metadata: { 'aws:cdk:path': `${a.displayName}/${a.functionId}/Resource` },
+        },
+      ],
+    ];
     for (let n = 0; n < a.selfNested; n++) resources.push([`Self${n}`, nestedStack(own, `Self${n}`)]);
     if (a.childNested) {
       resources.push(['Child', nestedStack(child, 'Child')]);
-      writeFileSync(path.join(dir, child), JSON.stringify({ Resources: { Parent: nestedStack(own, 'Parent'), Again: nestedStack(child, 'Again') } }));
+      writeFileSync(
+        path.join(dir, child),
+        JSON.stringify({ Resources: { Parent: nestedStack(own, 'Parent'), Again: nestedStack(child, 'Again') } }),
+      );
     }
     writeFileSync(path.join(dir, own), JSON.stringify({ Resources: ownRecord(resources) }));
-    if (a.templateFile === 'symlink-out') symlinkSync(path.join(outside, 'secret.template.json'), path.join(dir, templateFile));
+    if (a.templateFile === 'symlink-out')
+      symlinkSync(path.join(outside, 'secret.template.json'), path.join(dir, templateFile));
     if (a.templateFile === 'symlink-in') symlinkSync(own, path.join(dir, templateFile));
     const entries: unknown[] = [{ type: 'aws:cdk:logicalId', data: a.functionId }];
-    if (a.creationStack) entries.push({ type: 'aws:cdk:creationStack', data: [a.creationStack.unit.repeat(Math.ceil(a.creationStack.size / Math.max(1, a.creationStack.unit.length))), 'new Function (/app/lib/stack.ts:3:5)'] });
+    if (a.creationStack)
+      entries.push({
+        type: 'aws:cdk:creationStack',
+        data: [
+          a.creationStack.unit.repeat(Math.ceil(a.creationStack.size / Math.max(1, a.creationStack.unit.length))),
+          'new Function (/app/lib/stack.ts:3:5)',
+        ],
+      });
     const metadata = ownRecord([[`/${a.displayName}/${a.functionId}/Resource`, entries]]);
     let additionalMetadataFile: string | undefined;
     if (a.metadataFile === 'inside') {
@@ -164,16 +254,27 @@ function writeNode(dir: string, spec: AssemblySpec, outside: string): void {
     }
     artifacts.push([
       a.id,
-      { type: 'aws:cloudformation:stack', environment: a.environment, displayName: a.displayName, properties: { templateFile, stackName: a.stackName }, metadata, ...(additionalMetadataFile ? { additionalMetadataFile } : {}) },
+      {
+        type: 'aws:cloudformation:stack',
+        environment: a.environment,
+        displayName: a.displayName,
+        properties: { templateFile, stackName: a.stackName },
+        metadata,
+        ...(additionalMetadataFile ? { additionalMetadataFile } : {}),
+      },
     ]);
   });
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '36.0.0', artifacts: ownRecord(artifacts) }));
+  writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({ version: '36.0.0', artifacts: ownRecord(artifacts) }),
+  );
 }
 
 /** A record with own properties of any name (`__proto__` too); a later duplicate id wins, as in JSON. */
 function ownRecord(entries: readonly [string, unknown][]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -183,7 +284,8 @@ export function assemblyHolds(c: AssemblyCase, index = 0): Outcome {
   try {
     writeAssembly(root, c.spec);
     const first = checkedScan(root, ['cdk.out'], {}, index);
-    if (first.output.includes(OUTSIDE_MARKER)) throw new Error('the report shows a template or metadata from outside the assembly');
+    if (first.output.includes(OUTSIDE_MARKER))
+      throw new Error('the report shows a template or metadata from outside the assembly');
     const second = checkedScan(root, ['cdk.out'], {}, 1);
     if (first.output !== second.output) throw new Error('a second scan gave a different output');
     return { output: first.output, inputError: first.report.errors.length > 0, findings: first.report.findings.length };

@@ -28,19 +28,51 @@ export interface FixCase {
 
 /** Resources with findings that `fix` fixes (tracing, retention, dead-letter queues), and a few values of their own. */
 const FIXABLE: readonly ((value: string) => Record<string, unknown>)[] = [
-  (v) => ({ Type: 'AWS::Lambda::Function', Properties: { FunctionName: v, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/r', Code: { ZipFile: v } } }),
-  (v) => ({ Type: 'AWS::Lambda::Function', Properties: { Runtime: 'python3.12', Handler: 'app.handler', Role: 'arn:aws:iam::123456789012:role/r', Code: { ZipFile: 'x' }, TracingConfig: { Mode: 'PassThrough' }, Description: v } }),
+  (v) => ({
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      FunctionName: v,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: 'arn:aws:iam::123456789012:role/r',
+      Code: { ZipFile: v },
+    },
+  }),
+  (v) => ({
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      Runtime: 'python3.12',
+      Handler: 'app.handler',
+      Role: 'arn:aws:iam::123456789012:role/r',
+      Code: { ZipFile: 'x' },
+      TracingConfig: { Mode: 'PassThrough' },
+      Description: v,
+    },
+  }),
   (v) => ({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: v } }),
   (v) => ({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: v, RetentionInDays: 1 } }),
-  (v) => ({ Type: 'AWS::ApiGateway::Stage', Properties: { StageName: 'prod', RestApiId: 'abc', DeploymentId: 'def', Description: v } }),
-  (v) => ({ Type: 'AWS::StepFunctions::StateMachine', Properties: { StateMachineName: v, RoleArn: 'arn:aws:iam::123456789012:role/r', DefinitionString: '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}' } }),
+  (v) => ({
+    Type: 'AWS::ApiGateway::Stage',
+    Properties: { StageName: 'prod', RestApiId: 'abc', DeploymentId: 'def', Description: v },
+  }),
+  (v) => ({
+    Type: 'AWS::StepFunctions::StateMachine',
+    Properties: {
+      StateMachineName: v,
+      RoleArn: 'arn:aws:iam::123456789012:role/r',
+      DefinitionString: '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}',
+    },
+  }),
   (v) => ({ Type: 'AWS::SQS::Queue', Properties: { QueueName: v } }),
   (v) => ({ Type: 'AWS::SNS::Topic', Properties: { DisplayName: v } }),
 ];
 
 export function fixCases(): fc.Arbitrary<FixCase> {
   const hostile = fc.constantFrom(...HOSTILE);
-  const id = fc.oneof({ weight: 2, arbitrary: fc.constantFrom('Fn', 'Logs', 'Stage', 'Flow', 'Queue') }, { weight: 1, arbitrary: hostile });
+  const id = fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom('Fn', 'Logs', 'Stage', 'Flow', 'Queue') },
+    { weight: 1, arbitrary: hostile },
+  );
   const resource = fc.tuple(fc.nat({ max: FIXABLE.length - 1 }), hostile).map(([i, v]) => FIXABLE[i](v));
   return fc
     .record({
@@ -53,16 +85,25 @@ export function fixCases(): fc.Arbitrary<FixCase> {
     })
     .map((s) => {
       const resources: Record<string, unknown> = {};
-      for (const [k, v] of s.resources) Object.defineProperty(resources, k, { value: v, enumerable: true, writable: true, configurable: true });
+      for (const [k, v] of s.resources)
+        Object.defineProperty(resources, k, { value: v, enumerable: true, writable: true, configurable: true });
       const value = { AWSTemplateFormatVersion: '2010-09-09', Resources: resources };
       const yaml = s.format.startsWith('yaml');
-      let text = s.format === 'json-tabs' ? JSON.stringify(value, null, '\t') : write(value, s.format as 'json' | 'json-compact' | 'yaml' | 'yaml-short');
+      let text =
+        s.format === 'json-tabs'
+          ? JSON.stringify(value, null, '\t')
+          : write(value, s.format as 'json' | 'json-compact' | 'yaml' | 'yaml-short');
       // comments (YAML only), made one line each: a line break in one would end it
-      if (yaml && s.comments.length > 0) text = `${s.comments.map((c) => `# ${c.replace(/[\r\n\u0085\u2028\u2029]/g, ' ')}`).join('\n')}\n${text}`;
+      if (yaml && s.comments.length > 0)
+        text = `${s.comments.map((c) => `# ${c.replace(/[\r\n\u0085\u2028\u2029]/g, ' ')}`).join('\n')}\n${text}`;
       if (s.crlf) text = text.replace(/\n/g, '\r\n');
       const file = fileNameOf(s.name, yaml ? 'yaml' : 'json');
       const bytes = Buffer.concat([Buffer.from(s.bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(text, 'utf8')]);
-      return { file, bytes, origin: `${JSON.stringify(file)}: ${s.resources.length} resource(s) ${JSON.stringify(s.resources.map(([k]) => k))} as ${s.format}${s.crlf ? ', CRLF' : ''}${s.bom ? ', BOM' : ''}, ${s.comments.length} comment(s)` };
+      return {
+        file,
+        bytes,
+        origin: `${JSON.stringify(file)}: ${s.resources.length} resource(s) ${JSON.stringify(s.resources.map(([k]) => k))} as ${s.format}${s.crlf ? ', CRLF' : ''}${s.bom ? ', BOM' : ''}, ${s.comments.length} comment(s)`,
+      };
     });
 }
 
@@ -74,7 +115,8 @@ function resourcesOf(bytes: Uint8Array, file: string): string[] {
 }
 
 function noStackTrace(stage: string, r: { stdout: string; stderr: string }): void {
-  if (/^\s+at .*:\d+:\d+\)?$/m.test(r.stdout + r.stderr)) throw new Error(`${stage}: a stack trace: ${(r.stderr || r.stdout).slice(0, 500)}`);
+  if (/^\s+at .*:\d+:\d+\)?$/m.test(r.stdout + r.stderr))
+    throw new Error(`${stage}: a stack trace: ${(r.stderr || r.stdout).slice(0, 500)}`);
 }
 
 /** The property for one case (see the top of this file). */
@@ -92,12 +134,14 @@ export async function fixHolds(c: FixCase, index = 0): Promise<Outcome> {
       // a template that cannot be read is reported, and left as it is
       const unread = await runCli(args, { cwd: dir });
       noStackTrace('fix', unread);
-      if (unread.code !== 2 || !readFileSync(file).equals(Buffer.from(c.bytes))) throw new Error(`fix of an unreadable template: exit ${unread.code}, or the file changed`, { cause: error });
+      if (unread.code !== 2 || !readFileSync(file).equals(Buffer.from(c.bytes)))
+        throw new Error(`fix of an unreadable template: exit ${unread.code}, or the file changed`, { cause: error });
       return { output: unread.stderr, inputError: true, findings: 0 };
     }
     const dry = await runCli([...args, '--dry-run'], { cwd: dir });
     noStackTrace('fix --dry-run', dry);
-    if (!Buffer.from(readFileSync(file)).equals(Buffer.from(c.bytes))) throw new Error('fix --dry-run changed the file');
+    if (!Buffer.from(readFileSync(file)).equals(Buffer.from(c.bytes)))
+      throw new Error('fix --dry-run changed the file');
     const fixed = await runCli(args, { cwd: dir });
     noStackTrace('fix', fixed);
     if (fixed.code === 2) throw new Error(`fix could not read a template that parses: ${fixed.stderr}`);
@@ -110,15 +154,26 @@ export async function fixHolds(c: FixCase, index = 0): Promise<Outcome> {
       } catch (error) {
         throw new Error(`the fixed file does not parse: ${(error as Error).message}`, { cause: error });
       }
-      if (JSON.stringify(resources) !== JSON.stringify(before)) throw new Error(`the fixed file has other resources: ${JSON.stringify(before)} became ${JSON.stringify(resources)}`);
+      if (JSON.stringify(resources) !== JSON.stringify(before))
+        throw new Error(
+          `the fixed file has other resources: ${JSON.stringify(before)} became ${JSON.stringify(resources)}`,
+        );
     }
-    if (changed !== (dry.stdout !== '')) throw new Error(`the dry run ${dry.stdout === '' ? 'printed no patch, but fix changed the file' : 'printed a patch, but fix changed nothing'}`);
+    if (changed !== (dry.stdout !== ''))
+      throw new Error(
+        `the dry run ${dry.stdout === '' ? 'printed no patch, but fix changed the file' : 'printed a patch, but fix changed nothing'}`,
+      );
     const again = await runCli([...args, '--dry-run'], { cwd: dir });
-    if (again.stdout !== '') throw new Error(`a second fix would change the file again:\n${again.stdout.slice(0, 1000)}`);
+    if (again.stdout !== '')
+      throw new Error(`a second fix would change the file again:\n${again.stdout.slice(0, 1000)}`);
     await runCli(args, { cwd: dir });
     if (!readFileSync(file).equals(after)) throw new Error('a second fix changed the file');
     if (changed && index % 5 === 0) applies(dry.stdout, c, after);
-    return { output: dry.stdout + dry.stderr + fixed.stdout, inputError: false, findings: (fixed.stdout.match(/^ {2}\S/gm) ?? []).length };
+    return {
+      output: dry.stdout + dry.stderr + fixed.stdout,
+      inputError: false,
+      findings: (fixed.stdout.match(/^ {2}\S/gm) ?? []).length,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -135,10 +190,14 @@ function applies(patch: string, c: FixCase, fixed: Buffer): void {
       try {
         execFileSync('git', ['apply', ...check, 'fix.patch'], { cwd: dir, stdio: 'pipe' });
       } catch (error) {
-        throw new Error(`git apply ${check.join(' ')} refuses the dry run's patch: ${String((error as { stderr?: Buffer }).stderr ?? error)}`, { cause: error });
+        throw new Error(
+          `git apply ${check.join(' ')} refuses the dry run's patch: ${String((error as { stderr?: Buffer }).stderr ?? error)}`,
+          { cause: error },
+        );
       }
     }
-    if (!readFileSync(path.join(dir, c.file)).equals(fixed)) throw new Error('the dry run\'s patch, applied, gives other bytes than fix wrote');
+    if (!readFileSync(path.join(dir, c.file)).equals(fixed))
+      throw new Error("the dry run's patch, applied, gives other bytes than fix wrote");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,15 +23,55 @@ import { write, type Outcome } from './template';
 
 /** Strings that must stay inert wherever a template, manifest or file name puts them. */
 export const HOSTILE = [
-  'constructor', 'valueOf', 'toString', '__proto__', 'hasOwnProperty', '__defineGetter__', 'prototype',
-  'Lone\ud800Surrogate', 'Low\udc00First', 'Non\ufffeCharacter', 'Non\uffffCharacter',
-  'Nul\u0000Bell\u0007Back\u0008', 'Csi\u009b31mNel\u0085', 'Esc\u001b[2J\u001b[31mRed\u001b[0m', 'Osc\u001b]8;;https://opslint-canary.invalid\u0007link\u001b]8;;\u0007',
-  'Bidi\u202eevil\u202c', 'Isolate\u2066x\u2067y\u2068z\u2069', `Ls\u2028${CANARY_LINE}`, `Ps\u2029${CANARY_LINE}`,
-  `New\n${CANARY_LINE}`, `Cr\r${CANARY_LINE}`, `Crlf\r\n# ${CANARY_LINE}`, `Two\n\n${CANARY_LINE} heading\n===`,
-  `# ${CANARY} heading`, `[${CANARY}](https://${CANARY}.invalid)`, `![x](https://${CANARY}.invalid/i.png)`, `@${CANARY}`, `Mention @${CANARY} here`,
-  `\`${CANARY}\``, `\`\`\`${CANARY}`, `<${CANARY}>`, `</script><${CANARY}>`, `</summary></details><${CANARY}>`, `" ${CANARY}="1`, `' ${CANARY}='1`,
-  `<!-- ${CANARY}`, `]]><${CANARY}/>`, `<![CDATA[<${CANARY}/>]]>`, `&amp;&#0;&#x1b;&${CANARY};`, `|${CANARY}|`, `::error::${CANARY}`, `%0A::error::${CANARY}`,
-  `${CANARY}%0D%0A::warning::x`, '${AWS::Region}', '${!Literal}', '{{resolve:ssm:/x}}', '\ufeffBom', 'Tab\there', '',
+  'constructor',
+  'valueOf',
+  'toString',
+  '__proto__',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'prototype',
+  'Lone\ud800Surrogate',
+  'Low\udc00First',
+  'Non\ufffeCharacter',
+  'Non\uffffCharacter',
+  'Nul\u0000Bell\u0007Back\u0008',
+  'Csi\u009b31mNel\u0085',
+  'Esc\u001b[2J\u001b[31mRed\u001b[0m',
+  'Osc\u001b]8;;https://opslint-canary.invalid\u0007link\u001b]8;;\u0007',
+  'Bidi\u202eevil\u202c',
+  'Isolate\u2066x\u2067y\u2068z\u2069',
+  `Ls\u2028${CANARY_LINE}`,
+  `Ps\u2029${CANARY_LINE}`,
+  `New\n${CANARY_LINE}`,
+  `Cr\r${CANARY_LINE}`,
+  `Crlf\r\n# ${CANARY_LINE}`,
+  `Two\n\n${CANARY_LINE} heading\n===`,
+  `# ${CANARY} heading`,
+  `[${CANARY}](https://${CANARY}.invalid)`,
+  `![x](https://${CANARY}.invalid/i.png)`,
+  `@${CANARY}`,
+  `Mention @${CANARY} here`,
+  `\`${CANARY}\``,
+  `\`\`\`${CANARY}`,
+  `<${CANARY}>`,
+  `</script><${CANARY}>`,
+  `</summary></details><${CANARY}>`,
+  `" ${CANARY}="1`,
+  `' ${CANARY}='1`,
+  `<!-- ${CANARY}`,
+  `]]><${CANARY}/>`,
+  `<![CDATA[<${CANARY}/>]]>`,
+  `&amp;&#0;&#x1b;&${CANARY};`,
+  `|${CANARY}|`,
+  `::error::${CANARY}`,
+  `%0A::error::${CANARY}`,
+  `${CANARY}%0D%0A::warning::x`,
+  '${AWS::Region}',
+  '${!Literal}',
+  '{{resolve:ssm:/x}}',
+  '\ufeffBom',
+  'Tab\there',
+  '',
 ];
 
 /** Hostile strings a file name can hold (no `/` or NUL, short enough for the file system). */
@@ -43,15 +83,57 @@ export function fileNameOf(s: string, ext: string): string {
 
 const NAMES = ['Fn', 'Env', 'Size', 'Items', 'IsProd', 'Queue', 'Alarm', ...HOSTILE.filter((s) => s !== '')];
 const TYPES = [
-  'AWS::Lambda::Function', 'AWS::Serverless::Function', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'AWS::CloudWatch::Dashboard', 'AWS::SQS::Queue',
-  'AWS::SNS::Topic', 'AWS::Logs::LogGroup', 'AWS::ApiGateway::Stage', 'AWS::StepFunctions::StateMachine', 'AWS::Events::Rule', 'AWS::DynamoDB::Table',
+  'AWS::Lambda::Function',
+  'AWS::Serverless::Function',
+  'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::CompositeAlarm',
+  'AWS::CloudWatch::Dashboard',
+  'AWS::SQS::Queue',
+  'AWS::SNS::Topic',
+  'AWS::Logs::LogGroup',
+  'AWS::ApiGateway::Stage',
+  'AWS::StepFunctions::StateMachine',
+  'AWS::Events::Rule',
+  'AWS::DynamoDB::Table',
 ];
 const PROPERTIES = [
-  'FunctionName', 'Runtime', 'Handler', 'AlarmName', 'AlarmDescription', 'AlarmRule', 'AlarmActions', 'DashboardBody', 'DashboardName', 'QueueName', 'TopicName',
-  'LogGroupName', 'StageName', 'Description', 'Tags', 'Environment', 'MetricName', 'Namespace', 'Dimensions', 'TracingConfig', 'Targets', 'RetentionInDays',
+  'FunctionName',
+  'Runtime',
+  'Handler',
+  'AlarmName',
+  'AlarmDescription',
+  'AlarmRule',
+  'AlarmActions',
+  'DashboardBody',
+  'DashboardName',
+  'QueueName',
+  'TopicName',
+  'LogGroupName',
+  'StageName',
+  'Description',
+  'Tags',
+  'Environment',
+  'MetricName',
+  'Namespace',
+  'Dimensions',
+  'TracingConfig',
+  'Targets',
+  'RetentionInDays',
 ];
 /** Units of the long strings: plain, alarm rules and dashboard bodies that nest, variables, tags, hostile. */
-const UNITS = ['x', 'ALARM("a") OR (', 'ALARM(', '{"widgets":[{"properties":{"metrics":[[', '${AWS::Region}-', '${Big}', '!Ref&', '# !Ref&&', 'é\u2028', `<${CANARY}>`, '\u001b[1m'];
+const UNITS = [
+  'x',
+  'ALARM("a") OR (',
+  'ALARM(',
+  '{"widgets":[{"properties":{"metrics":[[',
+  '${AWS::Region}-',
+  '${Big}',
+  '!Ref&',
+  '# !Ref&&',
+  'é\u2028',
+  `<${CANARY}>`,
+  '\u001b[1m',
+];
 
 /** One hostile template: its file and the parameter values and depth limit of its scan. */
 export interface HostileCase {
@@ -68,8 +150,18 @@ interface Spec {
   readonly conditions: readonly [string, unknown][];
   readonly chain: { depth: number; condition: string } | null;
   readonly loops: { lengths: readonly number[]; viaParameter: boolean } | null;
-  readonly big: { size: number; unit: string; where: 'AlarmRule' | 'DashboardBody' | 'Description' | 'Default' | 'Mapping'; joins: number } | null;
-  readonly resources: readonly { id: string; type: string; properties: readonly [string, unknown][]; suppress: string | null }[];
+  readonly big: {
+    size: number;
+    unit: string;
+    where: 'AlarmRule' | 'DashboardBody' | 'Description' | 'Default' | 'Mapping';
+    joins: number;
+  } | null;
+  readonly resources: readonly {
+    id: string;
+    type: string;
+    properties: readonly [string, unknown][];
+    suppress: string | null;
+  }[];
   readonly emptyResources: boolean;
   readonly deep: number | null;
   readonly format: 'json' | 'yaml' | 'yaml-short';
@@ -81,7 +173,8 @@ interface Spec {
 /** A record with own properties of any name (`__proto__` too). */
 function own(entries: Iterable<readonly [string, unknown]>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -93,7 +186,11 @@ function sometimes<T>(arbitrary: fc.Arbitrary<T>, n = 4): fc.Arbitrary<T | null>
 function arbitraries() {
   const name = fc.constantFrom(...NAMES);
   const hostile = fc.constantFrom(...HOSTILE);
-  const paramValue = fc.oneof(hostile, fc.constantFrom('prod', 'dev', '1', 'a,b,c', ' , ,', '0'), fc.string({ maxLength: 8 }));
+  const paramValue = fc.oneof(
+    hostile,
+    fc.constantFrom('prod', 'dev', '1', 'a,b,c', ' , ,', '0'),
+    fc.string({ maxLength: 8 }),
+  );
   const condition = fc.letrec<{ c: unknown }>((tie) => ({
     c: fc.oneof(
       { depthSize: 'small', maxDepth: 4 },
@@ -116,7 +213,14 @@ function arbitraries() {
     params: fc.array(
       fc.record({
         name,
-        type: fc.constantFrom('String', 'Number', 'CommaDelimitedList', 'List<Number>', 'AWS::SSM::Parameter::Value<String>', 'List<AWS::EC2::Subnet::Id>'),
+        type: fc.constantFrom(
+          'String',
+          'Number',
+          'CommaDelimitedList',
+          'List<Number>',
+          'AWS::SSM::Parameter::Value<String>',
+          'List<AWS::EC2::Subnet::Id>',
+        ),
         default: fc.option(paramValue),
         allowed: fc.option(fc.array(paramValue, { maxLength: 3 })),
       }),
@@ -127,7 +231,13 @@ function arbitraries() {
     chain: sometimes(fc.record({ depth: fc.integer({ min: 1, max: 30 }), condition: name })),
     loops: sometimes(
       fc.record({
-        lengths: fc.array(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 5 }) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 300 }) }), { minLength: 1, maxLength: 3 }),
+        lengths: fc.array(
+          fc.oneof(
+            { weight: 4, arbitrary: fc.integer({ min: 0, max: 5 }) },
+            { weight: 1, arbitrary: fc.integer({ min: 100, max: 300 }) },
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
         viaParameter: fc.boolean(),
       }),
     ),
@@ -155,7 +265,12 @@ function arbitraries() {
     prefix: sometimes(
       fc.record({
         comment: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 10_000, max: 100_000 })),
-        directives: fc.subarray(['%YAML 1.2', '%TAG !x! !R', '%TAG !e! tag:example.com,2000:', '%TAG !! tag:yaml.org,2002:']),
+        directives: fc.subarray([
+          '%YAML 1.2',
+          '%TAG !x! !R',
+          '%TAG !e! tag:example.com,2000:',
+          '%TAG !! tag:yaml.org,2002:',
+        ]),
       }),
     ),
     encoding: fc.constantFrom('utf8', 'utf8', 'utf8', 'bom', 'invalid-utf8'),
@@ -166,7 +281,14 @@ function arbitraries() {
 
 /** The template a spec describes, as a value. */
 function templateOf(s: Spec): Record<string, unknown> {
-  const parameters: [string, unknown][] = s.params.map((p) => [p.name, own([['Type', p.type], ...(p.default !== null ? [['Default', p.default] as const] : []), ...(p.allowed ? [['AllowedValues', p.allowed] as const] : [])])]);
+  const parameters: [string, unknown][] = s.params.map((p) => [
+    p.name,
+    own([
+      ['Type', p.type],
+      ...(p.default !== null ? [['Default', p.default] as const] : []),
+      ...(p.allowed ? [['AllowedValues', p.allowed] as const] : []),
+    ]),
+  ]);
   const conditions: [string, unknown][] = [...s.conditions];
   const mappings: [string, unknown][] = [];
   const resources: [string, unknown][] = s.resources.map((r) => [
@@ -174,7 +296,18 @@ function templateOf(s: Spec): Record<string, unknown> {
     own([
       ['Type', r.type],
       ['Properties', own(r.properties)],
-      ...(r.suppress !== null ? [['Metadata', { opslint: { suppress: [{ id: 'alarm-actions', reason: `Reviewed by the platform team: ${r.suppress}` }] } }] as const] : []),
+      ...(r.suppress !== null
+        ? [
+            [
+              'Metadata',
+              {
+                opslint: {
+                  suppress: [{ id: 'alarm-actions', reason: `Reviewed by the platform team: ${r.suppress}` }],
+                },
+              },
+            ] as const,
+          ]
+        : []),
     ]),
   ]);
   let transform: string | undefined;
@@ -190,16 +323,54 @@ function templateOf(s: Spec): Record<string, unknown> {
     }
     mappings.push(['Chain', own(levels)]);
     // and conditions that each name the one before twice
-    for (let k = 1; k <= s.chain.depth; k++) conditions.push([`Chain${k}`, { [k % 2 === 0 ? 'Fn::Or' : 'Fn::And']: [{ Condition: k === 1 ? 'ChainUnknown' : `Chain${k - 1}` }, { 'Fn::Not': [{ Condition: k === 1 ? 'ChainUnknown' : `Chain${k - 1}` }] }] }]);
-    resources.push(['ChainTopic', { Type: 'AWS::SNS::Topic', Condition: `Chain${s.chain.depth}`, Properties: { TopicName: { 'Fn::If': [`Chain${s.chain.depth}`, 'a', 'b'] } } }]);
+    for (let k = 1; k <= s.chain.depth; k++)
+      conditions.push([
+        `Chain${k}`,
+        {
+          [k % 2 === 0 ? 'Fn::Or' : 'Fn::And']: [
+            { Condition: k === 1 ? 'ChainUnknown' : `Chain${k - 1}` },
+            { 'Fn::Not': [{ Condition: k === 1 ? 'ChainUnknown' : `Chain${k - 1}` }] },
+          ],
+        },
+      ]);
+    resources.push([
+      'ChainTopic',
+      {
+        Type: 'AWS::SNS::Topic',
+        Condition: `Chain${s.chain.depth}`,
+        Properties: { TopicName: { 'Fn::If': [`Chain${s.chain.depth}`, 'a', 'b'] } },
+      },
+    ]);
     // where rules look: an alarm's actions, a function's tracing mode and runtime
     const chained = { 'Fn::FindInMap': ['Chain', 'L0', 'A'] };
-    resources.push(['ChainAlarm', { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [chained], AlarmName: { 'Fn::FindInMap': ['Chain', 'L0', { Ref: 'ChainKey' }] } } }]);
-    resources.push(['ChainFunction', { Type: 'AWS::Lambda::Function', Properties: { Runtime: chained, Handler: 'index.handler', Code: { ZipFile: 'x' }, TracingConfig: { Mode: chained } } }]);
+    resources.push([
+      'ChainAlarm',
+      {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: { AlarmActions: [chained], AlarmName: { 'Fn::FindInMap': ['Chain', 'L0', { Ref: 'ChainKey' }] } },
+      },
+    ]);
+    resources.push([
+      'ChainFunction',
+      {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Runtime: chained,
+          Handler: 'index.handler',
+          Code: { ZipFile: 'x' },
+          TracingConfig: { Mode: chained },
+        },
+      },
+    ]);
   }
   if (s.loops) {
     transform = 'AWS::LanguageExtensions';
-    let body: unknown = own([[s.loops.lengths.map((_, i) => `\${V${i}}`).join('') + 'Topic', { Type: 'AWS::SNS::Topic', Properties: { TopicName: s.loops.lengths.map((_, i) => `\${V${i}}`).join('-') } }]]);
+    let body: unknown = own([
+      [
+        s.loops.lengths.map((_, i) => `\${V${i}}`).join('') + 'Topic',
+        { Type: 'AWS::SNS::Topic', Properties: { TopicName: s.loops.lengths.map((_, i) => `\${V${i}}`).join('-') } },
+      ],
+    ]);
     for (let i = s.loops.lengths.length - 1; i >= 0; i--) {
       const items = Array.from({ length: s.loops.lengths[i] }, (_, j) => `I${j}`);
       let collection: unknown = items;
@@ -220,8 +391,23 @@ function templateOf(s: Spec): Record<string, unknown> {
     const reference = s.big.where === 'Mapping' ? { 'Fn::FindInMap': ['Big', 'Key', 'Value'] } : { Ref: 'Big' };
     const joined = { 'Fn::Join': ['', Array.from({ length: s.big.joins }, () => reference)] };
     const literal = s.big.where === 'AlarmRule' || s.big.where === 'DashboardBody' ? big : 'small';
-    resources.push(['BigRule', { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmRule: s.big.where === 'AlarmRule' ? literal : joined, AlarmName: { 'Fn::Sub': '${Big}${Big}' } } }]);
-    resources.push(['BigDashboard', { Type: 'AWS::CloudWatch::Dashboard', Properties: { DashboardBody: s.big.where === 'DashboardBody' ? literal : joined } }]);
+    resources.push([
+      'BigRule',
+      {
+        Type: 'AWS::CloudWatch::CompositeAlarm',
+        Properties: {
+          AlarmRule: s.big.where === 'AlarmRule' ? literal : joined,
+          AlarmName: { 'Fn::Sub': '${Big}${Big}' },
+        },
+      },
+    ]);
+    resources.push([
+      'BigDashboard',
+      {
+        Type: 'AWS::CloudWatch::Dashboard',
+        Properties: { DashboardBody: s.big.where === 'DashboardBody' ? literal : joined },
+      },
+    ]);
     if (s.big.where === 'Description') description.push(big);
   }
   if (s.deep !== null) {
@@ -270,7 +456,13 @@ export function hostileCases(): fc.Arbitrary<HostileCase> {
       s.prefix && `a ${s.prefix.comment}-character comment and ${JSON.stringify(s.prefix.directives)}`,
       s.emptyResources && 'empty Resources',
     ].filter(Boolean);
-    return { file, bytes, parameters, maxDepth: s.deep !== null ? 1000 : undefined, origin: `${JSON.stringify(file)} as ${s.format} in ${s.encoding}: ${what.join('; ')}` };
+    return {
+      file,
+      bytes,
+      parameters,
+      maxDepth: s.deep !== null ? 1000 : undefined,
+      origin: `${JSON.stringify(file)} as ${s.format} in ${s.encoding}: ${what.join('; ')}`,
+    };
   });
 }
 
@@ -278,16 +470,30 @@ export function hostileCases(): fc.Arbitrary<HostileCase> {
 export const ALL_RULES = { rules: BUILTIN_PACKS.flatMap((p) => p.rules.map((r) => r.id)) };
 
 /** Scans `files` in `dir` with the public API and checks what every user would see of the report. */
-export function checkedScan(dir: string, files: readonly string[], options: Omit<ScanOptions, 'cwd'>, index: number): { report: ScanReport; output: string } {
-  const report = scanPaths(files, { ...options, cwd: dir, selection: ALL_RULES, suppressions: { today: '2026-01-01' } });
+export function checkedScan(
+  dir: string,
+  files: readonly string[],
+  options: Omit<ScanOptions, 'cwd'>,
+  index: number,
+): { report: ScanReport; output: string } {
+  const report = scanPaths(files, {
+    ...options,
+    cwd: dir,
+    selection: ALL_RULES,
+    suppressions: { today: '2026-01-01' },
+  });
   for (const e of report.errors) {
     if (e.message === '') throw new Error(`an input error without a message: ${JSON.stringify(e)}`);
-    if (!insideDir(dir, e.file)) throw new Error(`an input error names a file outside the folder: ${JSON.stringify(e.file)}`);
+    if (!insideDir(dir, e.file))
+      throw new Error(`an input error names a file outside the folder: ${JSON.stringify(e.file)}`);
   }
   const failed = report.findings.find((f) => f.ruleId === INTERNAL_ERROR);
   if (failed) throw new Error(`a rule failed: ${failed.message}`);
   const outside = report.findings.find((f) => !insideDir(dir, f.file) || !(f.line >= 1 && f.column >= 1));
-  if (outside) throw new Error(`a finding outside the folder or its file: ${JSON.stringify([outside.file, outside.line, outside.column])}`);
+  if (outside)
+    throw new Error(
+      `a finding outside the folder or its file: ${JSON.stringify([outside.file, outside.line, outside.column])}`,
+    );
   // the SARIF schema is slow to check: one case in ten
   return { report, output: checkedOutputs(report, { cwd: dir, validateSchema: index % 10 === 0 }) };
 }
@@ -303,7 +509,10 @@ export function hostileHolds(c: HostileCase, index = 0): Outcome {
   const dir = mkdtempSync(path.join(tmpdir(), 'opslint-fuzz-hostile-'));
   try {
     writeFileSync(path.join(dir, c.file), c.bytes);
-    const options = { parameters: c.parameters, load: c.maxDepth ? { limits: { maxDepth: c.maxDepth, maxAliasNodes: 100_000 } } : undefined };
+    const options = {
+      parameters: c.parameters,
+      load: c.maxDepth ? { limits: { maxDepth: c.maxDepth, maxAliasNodes: 100_000 } } : undefined,
+    };
     const first = checkedScan(dir, [c.file], options, index);
     const second = checkedScan(dir, [c.file], options, 1);
     if (first.output !== second.output) throw new Error('a second scan gave a different output');

@@ -18,7 +18,9 @@ export const CANARY = 'opslint-canary';
 /** What follows a line break in a hostile string: a line of output starting with it is a line the string added. */
 export const CANARY_LINE = `${CANARY}-nl`;
 
-const RULE_INFOS = ruleInfos(configureRules(BUILTIN_PACKS, { rules: BUILTIN_PACKS.flatMap((p) => p.rules.map((r) => r.id)) }));
+const RULE_INFOS = ruleInfos(
+  configureRules(BUILTIN_PACKS, { rules: BUILTIN_PACKS.flatMap((p) => p.rules.map((r) => r.id)) }),
+);
 
 // eslint-disable-next-line no-control-regex
 const C0_BUT_LF = /[\u0000-\u0009\u000B-\u001F\u007F]/;
@@ -35,7 +37,14 @@ export function checkedOutputs(report: ScanReport, options: { cwd: string; valid
   const outputs: string[] = [];
   const failed: string[] = [];
   for (const format of FORMATS) {
-    const output = getReporter(format)!(report, { color: false, scorecard: true, rules: RULE_INFOS, cwd: options.cwd, repoRoot: options.cwd, toolVersion: '0.0.0' });
+    const output = getReporter(format)!(report, {
+      color: false,
+      scorecard: true,
+      rules: RULE_INFOS,
+      cwd: options.cwd,
+      repoRoot: options.cwd,
+      toolVersion: '0.0.0',
+    });
     try {
       CHECKS[format](output, options.validateSchema);
     } catch (error) {
@@ -53,7 +62,8 @@ export const CHECKS: Readonly<Record<string, (output: string, validateSchema: bo
   json: (output) => void JSON.parse(output),
   sarif: (output, validateSchema) => {
     const log = JSON.parse(output) as unknown;
-    if (validateSchema && !validateSarif(log)) throw new Error(`not valid SARIF 2.1.0: ${JSON.stringify(validateSarif.errors?.slice(0, 3))}`);
+    if (validateSchema && !validateSarif(log))
+      throw new Error(`not valid SARIF 2.1.0: ${JSON.stringify(validateSarif.errors?.slice(0, 3))}`);
   },
   text: (output) => {
     noRaw(output, C0_BUT_LF, 'a C0 control character or ESC');
@@ -67,12 +77,20 @@ export const CHECKS: Readonly<Record<string, (output: string, validateSchema: bo
     noRaw(output, C1, 'a C1 control character');
     noRaw(output, LINE_SEPARATORS, 'U+2028 or U+2029');
     for (const line of output === '' ? [] : output.replace(/\n$/, '').split('\n')) {
-      if (!/^::(error|warning|notice) (?:[a-z]+=[^,:]*)(?:,[a-z]+=[^,:]*)*::/.test(line)) throw new Error(`a line that is not one workflow command: ${show(line)}`);
+      if (!/^::(error|warning|notice) (?:[a-z]+=[^,:]*)(?:,[a-z]+=[^,:]*)*::/.test(line))
+        throw new Error(`a line that is not one workflow command: ${show(line)}`);
     }
   },
   junit: (output) => {
     wellFormedXml(output);
-    const names = xmlNames(new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: true, processEntities: false }).parse(output));
+    const names = xmlNames(
+      new XMLParser({
+        ignoreAttributes: false,
+        attributeNamePrefix: '@',
+        preserveOrder: true,
+        processEntities: false,
+      }).parse(output),
+    );
     const injected = names.find((n) => n.includes(CANARY));
     if (injected) throw new Error(`a template string made the XML name ${show(injected)}`);
   },
@@ -86,7 +104,10 @@ function show(s: string): string {
 
 function noRaw(output: string, forbidden: RegExp, what: string): void {
   const m = forbidden.exec(output);
-  if (m) throw new Error(`raw ${what} (U+${m[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}) near ${show(output.slice(Math.max(0, m.index - 60), m.index + 20))}`);
+  if (m)
+    throw new Error(
+      `raw ${what} (U+${m[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}) near ${show(output.slice(Math.max(0, m.index - 60), m.index + 20))}`,
+    );
 }
 
 /** No line starts with the text that follows a line break in a hostile string: the break was printed raw. */
@@ -109,7 +130,14 @@ function wellFormedXml(output: string): void {
 }
 
 function xmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 /** Element and attribute names of fast-xml-parser's ordered output. */
@@ -133,7 +161,21 @@ function xmlNames(nodes: unknown): string[] {
 
 // ------------------------------------------------------------------------------------------- HTML
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
 const RAW_TEXT = new Set(['script', 'style']);
 
 /**
@@ -168,7 +210,9 @@ function checkHtml(output: string): void {
       if (open.pop() !== name) fail(`an end tag </${name}> that closes nothing open`);
       i += m![0].length;
     } else {
-      const m = /^<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*)\s*(\/?)>/.exec(output.slice(i, i + 100_000));
+      const m = /^<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*)\s*(\/?)>/.exec(
+        output.slice(i, i + 100_000),
+      );
       if (!m) fail('a "<" that starts no tag');
       const name = m![1].toLowerCase();
       const attributes = [...m![2].matchAll(/([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?/g)];
@@ -194,10 +238,14 @@ function checkHtml(output: string): void {
  * does not allow (a control character, a surrogate, a non-character); no `<` is raw.
  */
 function checkText(text: string, fail: (what: string) => never): void {
-  if (/&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[a-zA-Z][a-zA-Z0-9]*;)/.test(text)) fail('an "&" that starts no character reference');
+  if (/&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[a-zA-Z][a-zA-Z0-9]*;)/.test(text))
+    fail('an "&" that starts no character reference');
   for (const m of text.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g)) {
     const code = m[1].startsWith('x') ? parseInt(m[1].slice(1), 16) : Number(m[1]);
-    const allowed = [0x9, 0xa, 0xc, 0xd].includes(code) || (code >= 0x20 && code < 0x7f) || (code > 0x9f && xmlChar(code) && !(code >= 0xfdd0 && code <= 0xfdef));
+    const allowed =
+      [0x9, 0xa, 0xc, 0xd].includes(code) ||
+      (code >= 0x20 && code < 0x7f) ||
+      (code > 0x9f && xmlChar(code) && !(code >= 0xfdd0 && code <= 0xfdef));
     if (!allowed) fail(`a character reference to a character HTML does not allow: ${m[0]}`);
   }
   if (text.includes('<')) fail('a raw "<"');
@@ -205,7 +253,8 @@ function checkText(text: string, fail: (what: string) => never): void {
 
 // ------------------------------------------------------------------------------------------- Markdown
 
-const HTML_BLOCK = /^ {0,3}(?:<\/?(?:details|summary|div|table|thead|tbody|tr|td|th|p|ul|ol|li|h[1-6]|pre|blockquote|section|br|hr)\b|<!--)/i;
+const HTML_BLOCK =
+  /^ {0,3}(?:<\/?(?:details|summary|div|table|thead|tbody|tr|td|th|p|ul|ol|li|h[1-6]|pre|blockquote|section|br|hr)\b|<!--)/i;
 
 /**
  * GitHub-flavoured Markdown read the way a comment is rendered: fenced code is inert; a line that opens an
@@ -231,8 +280,11 @@ function checkMarkdown(output: string): void {
     else if (HTML_BLOCK.test(line)) htmlBlock = true;
     const live = htmlBlock ? line : line.replace(/(`+)(?:(?!\1)[\s\S])*?\1(?!`)/g, '').replace(/\\[!-/:-@[-`{-~]/g, '');
     if (new RegExp(`<\\/?${CANARY}`, 'i').test(live)) throw new Error(`a template string made HTML: ${show(line)}`);
-    if (new RegExp(`(?<![\\w\\\\])@${CANARY}`).test(live)) throw new Error(`a template string made a mention: ${show(line)}`);
-    if (!htmlBlock && new RegExp(`\\]\\([^)]*${CANARY}|\\[${CANARY}[^\\]]*\\]\\(`).test(live)) throw new Error(`a template string made a link: ${show(line)}`);
-    if (/^ {0,3}#{1,6}[ \t]/.test(line) && new RegExp(`^ {0,3}#{1,6}[ \\t]+${CANARY}`).test(line)) throw new Error(`a template string made a heading: ${show(line)}`);
+    if (new RegExp(`(?<![\\w\\\\])@${CANARY}`).test(live))
+      throw new Error(`a template string made a mention: ${show(line)}`);
+    if (!htmlBlock && new RegExp(`\\]\\([^)]*${CANARY}|\\[${CANARY}[^\\]]*\\]\\(`).test(live))
+      throw new Error(`a template string made a link: ${show(line)}`);
+    if (/^ {0,3}#{1,6}[ \t]/.test(line) && new RegExp(`^ {0,3}#{1,6}[ \\t]+${CANARY}`).test(line))
+      throw new Error(`a template string made a heading: ${show(line)}`);
   }
 }

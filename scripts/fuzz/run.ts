@@ -74,7 +74,13 @@ export interface RunResult {
   readonly findings: number;
   readonly slow: readonly { readonly index: number; readonly ms: number; readonly origin: string }[];
   /** a case that held no property: its error, how to replay it, the case kept in a file */
-  readonly failure?: { readonly seed: number; readonly path: string; readonly error: string; readonly origin: string; readonly file: string };
+  readonly failure?: {
+    readonly seed: number;
+    readonly path: string;
+    readonly error: string;
+    readonly origin: string;
+    readonly file: string;
+  };
   /** a case that did not end within hangMs, or ran the worker out of memory */
   readonly stopped?: { readonly index: number; readonly why: string; readonly origin: string };
   /** with keepGoing: every case that failed or was stopped */
@@ -89,7 +95,8 @@ interface Setup extends Omit<RunOptions, 'log'> {
 }
 
 type Failed = NonNullable<RunResult['failed']>[number];
-type Message = { readonly started: number; readonly origin: string } | { readonly failed: Failed } | { readonly result: RunResult };
+type Message =
+  { readonly started: number; readonly origin: string } | { readonly failed: Failed } | { readonly result: RunResult };
 
 /** The worker: runs the property, telling the watchdog about each case as it starts. */
 async function work(setup: Setup): Promise<RunResult> {
@@ -111,7 +118,9 @@ async function work(setup: Setup): Promise<RunResult> {
       } catch (error) {
         if (!setup.keepGoing) throw error;
         // told at once: the worker may be stopped by a later case
-        parentPort!.postMessage({ failed: { index, error: error instanceof Error ? error.message : String(error), origin: c.origin } } satisfies Message);
+        parentPort!.postMessage({
+          failed: { index, error: error instanceof Error ? error.message : String(error), origin: c.origin },
+        } satisfies Message);
         return;
       }
       const ms = performance.now() - started;
@@ -124,9 +133,18 @@ async function work(setup: Setup): Promise<RunResult> {
   const result = { kind: setup.kind, runs: details.numRuns, inputErrors, findings, slow };
   if (!details.failed) return result;
   const counterexample = (details.counterexample?.[0] as { origin: string } | undefined) ?? current!;
-  const file = k.save(counterexample, path.join(tmpdir(), `opslint-fuzz-${setup.kind}-${details.seed}-${details.counterexamplePath ?? 'x'}`));
-  const error = details.errorInstance instanceof Error ? (details.errorInstance.stack ?? details.errorInstance.message) : String(details.errorInstance);
-  return { ...result, failure: { seed: details.seed, path: details.counterexamplePath ?? '', error, origin: counterexample.origin, file } };
+  const file = k.save(
+    counterexample,
+    path.join(tmpdir(), `opslint-fuzz-${setup.kind}-${details.seed}-${details.counterexamplePath ?? 'x'}`),
+  );
+  const error =
+    details.errorInstance instanceof Error
+      ? (details.errorInstance.stack ?? details.errorInstance.message)
+      : String(details.errorInstance);
+  return {
+    ...result,
+    failure: { seed: details.seed, path: details.counterexamplePath ?? '', error, origin: counterexample.origin, file },
+  };
 }
 
 /**
@@ -156,7 +174,8 @@ function runWorker(options: RunOptions, skip: number, onFailed: (f: Failed) => v
   const started = Date.now();
   const worker = new Worker(__filename, {
     workerData: setup,
-    execArgv: path.extname(__filename) === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [],
+    execArgv:
+      path.extname(__filename) === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [],
     resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
   });
   return new Promise((resolve) => {
@@ -171,9 +190,17 @@ function runWorker(options: RunOptions, skip: number, onFailed: (f: Failed) => v
       void worker.terminate();
       resolve(result);
     };
-    const stopped = (why: string): RunResult => ({ kind: options.kind, runs: current.index, inputErrors: 0, findings: 0, slow: [], stopped: { index: current.index, why, origin: current.origin } });
+    const stopped = (why: string): RunResult => ({
+      kind: options.kind,
+      runs: current.index,
+      inputErrors: 0,
+      findings: 0,
+      slow: [],
+      stopped: { index: current.index, why, origin: current.origin },
+    });
     const timer = setInterval(() => {
-      if (Date.now() - since > options.hangMs && current.index > 0) finish(stopped(`ran for more than ${options.hangMs} ms`));
+      if (Date.now() - since > options.hangMs && current.index > 0)
+        finish(stopped(`ran for more than ${options.hangMs} ms`));
       const now = Atomics.load(progress, 0);
       if (log && now - reported >= 1000) {
         reported = now - (now % 1000);
@@ -188,22 +215,45 @@ function runWorker(options: RunOptions, skip: number, onFailed: (f: Failed) => v
         since = Date.now();
       }
     });
-    worker.on('error', (error: Error & { code?: string }) => finish(stopped(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of its ${options.heapMb} MB heap` : `stopped the worker: ${error.stack ?? error.message}`)));
+    worker.on('error', (error: Error & { code?: string }) =>
+      finish(
+        stopped(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `ran out of its ${options.heapMb} MB heap`
+            : `stopped the worker: ${error.stack ?? error.message}`,
+        ),
+      ),
+    );
     worker.on('exit', (code) => finish(stopped(`the worker exited with code ${code}`)));
   });
 }
 
 /** A run's outcome as lines of text, with how to replay a failure. */
 export function describeResult(r: RunResult, seed: number, seconds: number): string[] {
-  const out = [`fuzz ${r.kind}: ${r.runs} cases in ${seconds} s: ${r.inputErrors} input errors, ${r.runs - r.inputErrors} read, ${r.findings} findings`];
+  const out = [
+    `fuzz ${r.kind}: ${r.runs} cases in ${seconds} s: ${r.inputErrors} input errors, ${r.runs - r.inputErrors} read, ${r.findings} findings`,
+  ];
   for (const s of r.slow) out.push(`  slow: case ${s.index}, ${s.ms} ms: ${s.origin}`);
   if (r.failure) {
     const f = r.failure;
-    out.push(`FAILED (${r.kind}): ${f.origin}`, `  ${f.error.split('\n').join('\n  ')}`, `  the case: ${f.file}`, `  reproduce with: npm run fuzz -- --kind ${r.kind} --seed ${f.seed} --path ${f.path}`);
+    out.push(
+      `FAILED (${r.kind}): ${f.origin}`,
+      `  ${f.error.split('\n').join('\n  ')}`,
+      `  the case: ${f.file}`,
+      `  reproduce with: npm run fuzz -- --kind ${r.kind} --seed ${f.seed} --path ${f.path}`,
+    );
   }
-  for (const f of r.failed ?? []) out.push(`FAILED (${r.kind}) case ${f.index}: ${f.error.split('\n')[0]}`, `  ${f.origin}`, `  reproduce with: npm run fuzz -- --kind ${r.kind} --seed ${seed} --runs ${f.index} --no-shrink`);
+  for (const f of r.failed ?? [])
+    out.push(
+      `FAILED (${r.kind}) case ${f.index}: ${f.error.split('\n')[0]}`,
+      `  ${f.origin}`,
+      `  reproduce with: npm run fuzz -- --kind ${r.kind} --seed ${seed} --runs ${f.index} --no-shrink`,
+    );
   if (r.stopped) {
-    out.push(`STOPPED (${r.kind}): case ${r.stopped.index} ${r.stopped.why}: ${r.stopped.origin}`, `  reproduce with: npm run fuzz -- --kind ${r.kind} --seed ${seed} --runs ${r.stopped.index}`);
+    out.push(
+      `STOPPED (${r.kind}): case ${r.stopped.index} ${r.stopped.why}: ${r.stopped.origin}`,
+      `  reproduce with: npm run fuzz -- --kind ${r.kind} --seed ${seed} --runs ${r.stopped.index}`,
+    );
   }
   return out;
 }

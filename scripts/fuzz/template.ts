@@ -55,7 +55,8 @@ export function runCase(c: FuzzCase, index = 0): Outcome {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const line = error.format();
-    if (error.message === '' || /[\r\n]/.test(line)) throw new Error(`an input error that is not one line: ${JSON.stringify(line)}`, { cause: error });
+    if (error.message === '' || /[\r\n]/.test(line))
+      throw new Error(`an input error that is not one line: ${JSON.stringify(line)}`, { cause: error });
     const lines = lineCount(text);
     if (error.position && !(error.position.line >= 1 && error.position.line <= lines && error.position.column >= 1)) {
       throw new Error(`an input error outside the file (${lines} lines): ${line}`, { cause: error });
@@ -63,12 +64,17 @@ export function runCase(c: FuzzCase, index = 0): Outcome {
     return { output: line, inputError: true, findings: 0 };
   }
   if (!template) throw new Error('a file named explicitly was skipped');
-  const report = buildReport([singleTemplateAssembly(template)], RULES, [], { suppressions: { knownRules: KNOWN_RULES, today: '2026-01-01' } });
+  const report = buildReport([singleTemplateAssembly(template)], RULES, [], {
+    suppressions: { knownRules: KNOWN_RULES, today: '2026-01-01' },
+  });
   const failed = report.findings.find((f) => f.ruleId === INTERNAL_ERROR);
   if (failed) throw new Error(`a rule failed: ${failed.message}`);
   const lines = lineCount(text);
   const outside = report.findings.find((f) => !(f.line >= 1 && f.line <= lines && f.column >= 1));
-  if (outside) throw new Error(`a finding outside the file (${lines} lines): ${outside.ruleId} at ${outside.line}:${outside.column}`);
+  if (outside)
+    throw new Error(
+      `a finding outside the file (${lines} lines): ${outside.ruleId} at ${outside.line}:${outside.column}`,
+    );
   // every reporter, checked for well-formedness (the SARIF schema, which is slow, in one case of ten)
   const output = checkedOutputs(report, { cwd: '/fuzz', validateSchema: index % 10 === 0 });
   return { output, inputError: false, findings: report.findings.length };
@@ -137,25 +143,86 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const IDS = ['Function', 'Role', 'Table', 'Alarm', 'Topic', 'Queue', 'Vpc', 'Bucket', 'Api', 'Stage', 'Trail', 'LogGroup', '__proto__', 'constructor', 'toString', 'Fn::If', 'AWS::Region', ''];
+const IDS = [
+  'Function',
+  'Role',
+  'Table',
+  'Alarm',
+  'Topic',
+  'Queue',
+  'Vpc',
+  'Bucket',
+  'Api',
+  'Stage',
+  'Trail',
+  'LogGroup',
+  '__proto__',
+  'constructor',
+  'toString',
+  'Fn::If',
+  'AWS::Region',
+  '',
+];
 const CONDITIONS = ['IsProd', 'IsDev', 'Missing', '__proto__'];
 const STRINGS = [
-  '', ' ', 'Active', 'PassThrough', 'JSON', 'Text', 'Enabled', 'ENABLED', 'true', 'false', 'Yes', '0', '-1', '1e400', 'NaN',
-  '${AWS::Region}', '${AWS::NoValue}', '${Undefined}', '${Function.Arn}', '${!Literal}', '${', '}', 'arn:aws:sns:us-east-1:123456789012:t',
-  'nodejs20.x', 'python2.7', 'prod', 'Retain', 'Delete', 'AWS::NoValue', '{{resolve:ssm:/x}}', '__proto__', 'constructor',
-  "${require('child_process').execSync('touch pwned')}", '../../etc/passwd', 'file:///etc/passwd', 'https://example.com/t.json',
-  '\u001b[2J', 'line\nbreak',
+  '',
+  ' ',
+  'Active',
+  'PassThrough',
+  'JSON',
+  'Text',
+  'Enabled',
+  'ENABLED',
+  'true',
+  'false',
+  'Yes',
+  '0',
+  '-1',
+  '1e400',
+  'NaN',
+  '${AWS::Region}',
+  '${AWS::NoValue}',
+  '${Undefined}',
+  '${Function.Arn}',
+  '${!Literal}',
+  '${',
+  '}',
+  'arn:aws:sns:us-east-1:123456789012:t',
+  'nodejs20.x',
+  'python2.7',
+  'prod',
+  'Retain',
+  'Delete',
+  'AWS::NoValue',
+  '{{resolve:ssm:/x}}',
+  '__proto__',
+  'constructor',
+  "${require('child_process').execSync('touch pwned')}",
+  '../../etc/passwd',
+  'file:///etc/passwd',
+  'https://example.com/t.json',
+  '\u001b[2J',
+  'line\nbreak',
 ];
 
 // ------------------------------------------------------------------------------------------- arbitraries
 
 function arbitraries(v: Vocabulary) {
-  const id = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...IDS) }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) });
+  const id = fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...IDS) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
+  );
   const condition = fc.constantFrom(...CONDITIONS);
-  const property = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...v.properties) }, { weight: 1, arbitrary: fc.constantFrom('Fn::If', 'Ref', 'Condition', '__proto__', '') });
+  const property = fc.oneof(
+    { weight: 12, arbitrary: fc.constantFrom(...v.properties) },
+    { weight: 1, arbitrary: fc.constantFrom('Fn::If', 'Ref', 'Condition', '__proto__', '') },
+  );
   // mostly tens of kilobytes, now and then up to a megabyte; made only when a case uses it
   const hugeString: fc.Arbitrary<Huge> = fc.record({
-    length: fc.oneof({ weight: 10, arbitrary: fc.integer({ min: 1000, max: 50_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 50_000, max: 1_000_000 }) }),
+    length: fc.oneof(
+      { weight: 10, arbitrary: fc.integer({ min: 1000, max: 50_000 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 50_000, max: 1_000_000 }) },
+    ),
     unit: fc.constantFrom('x', '${AWS::Region}-', '${Function.Arn}', 'é\u2028'),
   });
   const leaf = fc.oneof(
@@ -178,13 +245,35 @@ function arbitraries(v: Vocabulary) {
     intrinsic: fc.oneof(
       { depthSize: 'small', maxDepth: 6, depthIdentifier: 'value' },
       fc.record({ Ref: fc.oneof(id, tie('value')) }),
-      fc.record({ 'Fn::GetAtt': fc.oneof(fc.tuple(id, fc.constantFrom('Arn', 'Endpoint.Address', 'TopicName', '')), fc.constantFrom('Function.Arn', 'x'), tie('value')) }),
-      fc.record({ 'Fn::Sub': fc.oneof(fc.constantFrom(...STRINGS), fc.tuple(fc.constantFrom(...STRINGS), fc.dictionary(fc.constantFrom('Function', 'X', 'AWS::Region'), tie('value'))), tie('value')) }),
+      fc.record({
+        'Fn::GetAtt': fc.oneof(
+          fc.tuple(id, fc.constantFrom('Arn', 'Endpoint.Address', 'TopicName', '')),
+          fc.constantFrom('Function.Arn', 'x'),
+          tie('value'),
+        ),
+      }),
+      fc.record({
+        'Fn::Sub': fc.oneof(
+          fc.constantFrom(...STRINGS),
+          fc.tuple(
+            fc.constantFrom(...STRINGS),
+            fc.dictionary(fc.constantFrom('Function', 'X', 'AWS::Region'), tie('value')),
+          ),
+          tie('value'),
+        ),
+      }),
       fc.record({ 'Fn::If': fc.oneof(fc.tuple(condition, tie('value'), tie('value')), tie('value')) }),
-      fc.record({ 'Fn::Join': fc.oneof(fc.tuple(fc.constantFrom('', ',', ':'), fc.array(tie('value'), { maxLength: 3 })), tie('value')) }),
+      fc.record({
+        'Fn::Join': fc.oneof(
+          fc.tuple(fc.constantFrom('', ',', ':'), fc.array(tie('value'), { maxLength: 3 })),
+          tie('value'),
+        ),
+      }),
       fc.record({ 'Fn::Select': fc.tuple(fc.oneof(fc.integer({ min: -2, max: 5 }), tie('value')), tie('value')) }),
       fc.record({ 'Fn::Split': fc.tuple(fc.constantFrom(',', ''), tie('value')) }),
-      fc.record({ 'Fn::FindInMap': fc.array(fc.oneof(fc.constantFrom('Map', 'Key', 'Value'), tie('value')), { maxLength: 4 }) }),
+      fc.record({
+        'Fn::FindInMap': fc.array(fc.oneof(fc.constantFrom('Map', 'Key', 'Value'), tie('value')), { maxLength: 4 }),
+      }),
       fc.record({ 'Fn::Equals': fc.array(tie('value'), { maxLength: 3 }) }),
       fc.record({ 'Fn::And': fc.array(tie('value'), { maxLength: 3 }) }),
       fc.record({ 'Fn::Not': fc.array(tie('value'), { maxLength: 2 }) }),
@@ -195,7 +284,12 @@ function arbitraries(v: Vocabulary) {
       fc.record({ 'Fn::Cidr': fc.array(tie('value'), { maxLength: 3 }) }),
       fc.record({ 'Fn::ToJsonString': tie('value') }),
       fc.record({ 'Fn::Length': tie('value') }),
-      fc.record({ 'Fn::Transform': fc.record({ Name: fc.constantFrom('AWS::Include', 'Other'), Parameters: fc.record({ Location: fc.constantFrom(...STRINGS) }) }) }),
+      fc.record({
+        'Fn::Transform': fc.record({
+          Name: fc.constantFrom('AWS::Include', 'Other'),
+          Parameters: fc.record({ Location: fc.constantFrom(...STRINGS) }),
+        }),
+      }),
       // an intrinsic with company: not a function call at all
       fc.record({ Ref: id, Extra: tie('value') }),
     ),
@@ -203,19 +297,35 @@ function arbitraries(v: Vocabulary) {
   const suppressions = fc.record({
     opslint: fc.record({
       suppress: fc.oneof(
-        fc.array(fc.record({ id: fc.oneof(fc.constantFrom(...KNOWN_RULES), fc.string()), reason: fc.oneof(fc.constantFrom('short', 'Handled by the platform team elsewhere'), value), expires: fc.oneof(fc.constantFrom('2025-01-01', '2999-12-31', 'never'), value) }, { requiredKeys: ['id'] }), { maxLength: 3 }),
+        fc.array(
+          fc.record(
+            {
+              id: fc.oneof(fc.constantFrom(...KNOWN_RULES), fc.string()),
+              reason: fc.oneof(fc.constantFrom('short', 'Handled by the platform team elsewhere'), value),
+              expires: fc.oneof(fc.constantFrom('2025-01-01', '2999-12-31', 'never'), value),
+            },
+            { requiredKeys: ['id'] },
+          ),
+          { maxLength: 3 },
+        ),
         value,
       ),
     }),
   });
-  const typeName = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...v.types, 'AWS::Serverless::Function', 'AWS::CloudFormation::Stack') }, { weight: 1, arbitrary: value });
+  const typeName = fc.oneof(
+    { weight: 12, arbitrary: fc.constantFrom(...v.types, 'AWS::Serverless::Function', 'AWS::CloudFormation::Stack') },
+    { weight: 1, arbitrary: value },
+  );
   const resource = fc.oneof(
     {
       weight: 12,
       arbitrary: fc.record(
         {
           Type: typeName,
-          Properties: fc.oneof({ weight: 8, arbitrary: fc.dictionary(property, value, { maxKeys: 8 }) }, { weight: 1, arbitrary: value }),
+          Properties: fc.oneof(
+            { weight: 8, arbitrary: fc.dictionary(property, value, { maxKeys: 8 }) },
+            { weight: 1, arbitrary: value },
+          ),
           Condition: fc.oneof(condition, value),
           DependsOn: fc.oneof(id, fc.array(id, { maxLength: 3 }), value),
           Metadata: fc.oneof(suppressions, value),
@@ -226,19 +336,65 @@ function arbitraries(v: Vocabulary) {
     },
     { weight: 1, arbitrary: value },
   );
-  const forEach = fc.tuple(fc.constantFrom('Fn::ForEach::Loop', 'Fn::ForEach::'), fc.tuple(fc.constantFrom('Name', ''), fc.oneof(fc.array(fc.constantFrom('A', 'B', '__proto__'), { maxLength: 3 }), value), fc.dictionary(fc.constantFrom('${Name}Function', 'Fixed', '${Other}'), resource, { maxKeys: 2 })));
+  const forEach = fc.tuple(
+    fc.constantFrom('Fn::ForEach::Loop', 'Fn::ForEach::'),
+    fc.tuple(
+      fc.constantFrom('Name', ''),
+      fc.oneof(fc.array(fc.constantFrom('A', 'B', '__proto__'), { maxLength: 3 }), value),
+      fc.dictionary(fc.constantFrom('${Name}Function', 'Fixed', '${Other}'), resource, { maxKeys: 2 }),
+    ),
+  );
   const resources = fc.oneof(
-    { weight: 12, arbitrary: fc.tuple(fc.dictionary(id, resource, { maxKeys: 6 }), fc.option(forEach, { freq: 8 })).map(([r, loop]) => (loop ? withKey(r, loop[0], loop[1]) : r)) },
+    {
+      weight: 12,
+      arbitrary: fc
+        .tuple(fc.dictionary(id, resource, { maxKeys: 6 }), fc.option(forEach, { freq: 8 }))
+        .map(([r, loop]) => (loop ? withKey(r, loop[0], loop[1]) : r)),
+    },
     { weight: 1, arbitrary: value },
   );
   const template = fc.record(
     {
       AWSTemplateFormatVersion: fc.constantFrom('2010-09-09', 2010, null),
-      Transform: fc.oneof(fc.constantFrom('AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions', ['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']), value),
-      Parameters: fc.dictionary(id, fc.oneof(fc.record({ Type: fc.constantFrom('String', 'Number', 'CommaDelimitedList', 'List<String>'), Default: leaf, NoEcho: fc.boolean() }, { requiredKeys: ['Type'] }), value), { maxKeys: 3 }),
+      Transform: fc.oneof(
+        fc.constantFrom('AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions', [
+          'AWS::LanguageExtensions',
+          'AWS::Serverless-2016-10-31',
+        ]),
+        value,
+      ),
+      Parameters: fc.dictionary(
+        id,
+        fc.oneof(
+          fc.record(
+            {
+              Type: fc.constantFrom('String', 'Number', 'CommaDelimitedList', 'List<String>'),
+              Default: leaf,
+              NoEcho: fc.boolean(),
+            },
+            { requiredKeys: ['Type'] },
+          ),
+          value,
+        ),
+        { maxKeys: 3 },
+      ),
       Conditions: fc.dictionary(condition, value, { maxKeys: 3 }),
-      Mappings: fc.dictionary(fc.constantFrom('Map', '__proto__'), fc.dictionary(fc.constantFrom('Key', 'us-east-1'), fc.dictionary(fc.constantFrom('Value', 'Name'), value, { maxKeys: 2 }), { maxKeys: 2 }), { maxKeys: 2 }),
-      Globals: fc.oneof(fc.record({ Function: fc.dictionary(property, value, { maxKeys: 4 }), Api: fc.dictionary(property, value, { maxKeys: 2 }) }), value),
+      Mappings: fc.dictionary(
+        fc.constantFrom('Map', '__proto__'),
+        fc.dictionary(
+          fc.constantFrom('Key', 'us-east-1'),
+          fc.dictionary(fc.constantFrom('Value', 'Name'), value, { maxKeys: 2 }),
+          { maxKeys: 2 },
+        ),
+        { maxKeys: 2 },
+      ),
+      Globals: fc.oneof(
+        fc.record({
+          Function: fc.dictionary(property, value, { maxKeys: 4 }),
+          Api: fc.dictionary(property, value, { maxKeys: 2 }),
+        }),
+        value,
+      ),
       Metadata: fc.oneof(suppressions, value),
       Resources: resources,
       Outputs: fc.dictionary(id, fc.record({ Value: value, Condition: condition }), { maxKeys: 2 }),
@@ -285,7 +441,31 @@ interface TextMutation {
   readonly insert: string;
 }
 
-const INSERTS = ['\t', '&a ', '*a', '!', '!Ref ', '!!binary ', '{', '[', '}', '"', "'", '\u0000', '\ufeff', ': ', '- ', '\n', '---\n', '<<: *a', '%YAML 1.1\n', '\\u00', '# ', '\r\n', '…'];
+const INSERTS = [
+  '\t',
+  '&a ',
+  '*a',
+  '!',
+  '!Ref ',
+  '!!binary ',
+  '{',
+  '[',
+  '}',
+  '"',
+  "'",
+  '\u0000',
+  '\ufeff',
+  ': ',
+  '- ',
+  '\n',
+  '---\n',
+  '<<: *a',
+  '%YAML 1.1\n',
+  '\\u00',
+  '# ',
+  '\r\n',
+  '…',
+];
 
 /** Every path in a value (the value itself first), at most `max` of them. */
 function pathsOf(value: unknown, max = 5000): Path[] {
@@ -305,7 +485,8 @@ function clone(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(clone);
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: clone(v), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(value))
+    Object.defineProperty(out, k, { value: clone(v), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -326,7 +507,12 @@ function mutate(root: unknown, m: Mutation, long: Huge): unknown {
       delete parent[last];
       Object.defineProperty(parent, m.key, { value: old, enumerable: true, writable: true, configurable: true });
     } else {
-      Object.defineProperty(parent, last, { value: make(parent[last]), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(parent, last, {
+        value: make(parent[last]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return root;
   };
@@ -370,9 +556,31 @@ function mutateText(text: string, m: TextMutation): string {
 // ------------------------------------------------------------------------------------------- writing
 
 const SHORT_FORMS: ReadonlyMap<string, string> = new Map(
-  ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'ToJsonString', 'Length']
+  [
+    'Base64',
+    'Cidr',
+    'FindInMap',
+    'GetAtt',
+    'GetAZs',
+    'ImportValue',
+    'Join',
+    'Select',
+    'Split',
+    'Sub',
+    'Transform',
+    'And',
+    'Equals',
+    'If',
+    'Not',
+    'Or',
+    'ToJsonString',
+    'Length',
+  ]
     .map((n): [string, string] => [`Fn::${n}`, `!${n}`])
-    .concat([['Ref', '!Ref'], ['Condition', '!Condition']]),
+    .concat([
+      ['Ref', '!Ref'],
+      ['Condition', '!Condition'],
+    ]),
 );
 
 /** A value as JSON, or as YAML with CloudFormation's short-form tags where `short` says so. */
@@ -429,15 +637,36 @@ function corpusFile(file: string): { text: string; value?: unknown } {
 export function fuzzCases(): fc.Arbitrary<FuzzCase> {
   const v = vocabularyOf();
   const a = arbitraries(v);
-  const format = fc.constantFrom('json', 'json-compact', 'yaml', 'yaml-short') as fc.Arbitrary<'json' | 'json-compact' | 'yaml' | 'yaml-short'>;
-  const encoding = fc.oneof({ weight: 12, arbitrary: fc.constant('utf8' as const) }, { weight: 1, arbitrary: fc.constantFrom('utf8-bom' as const, 'utf16le' as const, 'utf16be' as const) });
+  const format = fc.constantFrom('json', 'json-compact', 'yaml', 'yaml-short') as fc.Arbitrary<
+    'json' | 'json-compact' | 'yaml' | 'yaml-short'
+  >;
+  const encoding = fc.oneof(
+    { weight: 12, arbitrary: fc.constant('utf8' as const) },
+    { weight: 1, arbitrary: fc.constantFrom('utf8-bom' as const, 'utf16le' as const, 'utf16be' as const) },
+  );
   const mutation: fc.Arbitrary<Mutation> = fc.record({
-    kind: fc.constantFrom('drop', 'drop', 'drop', 'replace', 'replace', 'replace', 'intrinsic', 'intrinsic', 'intrinsic', 'rename', 'deep', 'huge'),
+    kind: fc.constantFrom(
+      'drop',
+      'drop',
+      'drop',
+      'replace',
+      'replace',
+      'replace',
+      'intrinsic',
+      'intrinsic',
+      'intrinsic',
+      'rename',
+      'deep',
+      'huge',
+    ),
     at: fc.nat(),
     value: a.value,
     intrinsic: a.intrinsic,
     key: fc.oneof(a.property, fc.constantFrom(...IDS)),
-    depth: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 40 }) }, { weight: 1, arbitrary: fc.integer({ min: 240, max: 300 }) }),
+    depth: fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 1, max: 40 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 240, max: 300 }) },
+    ),
   });
   const textMutation: fc.Arbitrary<TextMutation> = fc.record({
     kind: fc.constantFrom('truncate', 'delete', 'insert', 'insert', 'repeat-line'),
@@ -445,16 +674,32 @@ export function fuzzCases(): fc.Arbitrary<FuzzCase> {
     length: fc.integer({ min: 1, max: 40 }),
     insert: fc.oneof(fc.constantFrom(...INSERTS), fc.string({ maxLength: 5 })),
   });
-  const textMutations = fc.oneof({ weight: 4, arbitrary: fc.constant([] as TextMutation[]) }, { weight: 1, arbitrary: fc.array(textMutation, { minLength: 1, maxLength: 3 }) });
+  const textMutations = fc.oneof(
+    { weight: 4, arbitrary: fc.constant([] as TextMutation[]) },
+    { weight: 1, arbitrary: fc.array(textMutation, { minLength: 1, maxLength: 3 }) },
+  );
 
-  const random = fc.tuple(a.template, format, encoding, textMutations, fc.option(a.hugeString, { freq: 20 })).map(([template, f, enc, edits, long]) => {
-    const value = long === null ? template : withKey(template, 'Description', huge(long));
-    const text = edits.reduce(mutateText, write(value, f));
-    return { file: `random.${f.startsWith('json') ? 'json' : 'yaml'}`, bytes: encode(text, enc), origin: `a random template, as ${f} in ${enc}, ${edits.length} text edit(s)` };
-  });
+  const random = fc
+    .tuple(a.template, format, encoding, textMutations, fc.option(a.hugeString, { freq: 20 }))
+    .map(([template, f, enc, edits, long]) => {
+      const value = long === null ? template : withKey(template, 'Description', huge(long));
+      const text = edits.reduce(mutateText, write(value, f));
+      return {
+        file: `random.${f.startsWith('json') ? 'json' : 'yaml'}`,
+        bytes: encode(text, enc),
+        origin: `a random template, as ${f} in ${enc}, ${edits.length} text edit(s)`,
+      };
+    });
 
   const mutated = fc
-    .tuple(fc.nat({ max: v.corpus.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.oneof(fc.constant('same' as const), format), encoding, textMutations, a.hugeString)
+    .tuple(
+      fc.nat({ max: v.corpus.length - 1 }),
+      fc.array(mutation, { minLength: 1, maxLength: 4 }),
+      fc.oneof(fc.constant('same' as const), format),
+      encoding,
+      textMutations,
+      a.hugeString,
+    )
     .map(([index, mutations, f, enc, edits, long]) => {
       const file = v.corpus[index];
       const original = corpusFile(file);
@@ -476,10 +721,20 @@ export function fuzzCases(): fc.Arbitrary<FuzzCase> {
         how = 'unparsed';
       }
       text = edits.reduce(mutateText, text);
-      return { file: `mutated.${ext}`, bytes: encode(text, enc), origin: `${path.relative(corpusDir(), file)}: ${how} in ${enc}, ${edits.length} text edit(s)` };
+      return {
+        file: `mutated.${ext}`,
+        bytes: encode(text, enc),
+        origin: `${path.relative(corpusDir(), file)}: ${how} in ${enc}, ${edits.length} text edit(s)`,
+      };
     });
 
-  const bytes = fc.tuple(fc.uint8Array({ maxLength: 200 }), fc.constantFrom('bytes.json', 'bytes.yaml')).map(([b, file]) => ({ file, bytes: b, origin: 'random bytes' }));
+  const bytes = fc
+    .tuple(fc.uint8Array({ maxLength: 200 }), fc.constantFrom('bytes.json', 'bytes.yaml'))
+    .map(([b, file]) => ({ file, bytes: b, origin: 'random bytes' }));
 
-  return fc.oneof({ weight: 10, arbitrary: random }, { weight: 10, arbitrary: mutated }, { weight: 1, arbitrary: bytes });
+  return fc.oneof(
+    { weight: 10, arbitrary: random },
+    { weight: 10, arbitrary: mutated },
+    { weight: 1, arbitrary: bytes },
+  );
 }

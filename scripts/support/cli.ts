@@ -13,7 +13,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; isTTY?: boolean } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; isTTY?: boolean } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { corpusDir } from './corpus';
 
-const SCHEMA = JSON.parse(readFileSync(path.join(corpusDir(), '..', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
+const SCHEMA = JSON.parse(
+  readFileSync(path.join(corpusDir(), '..', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'),
+) as object;
 // the schema's formats, checked rather than ignored
 const FORMATS = {
   uri: (s: string) => URL.canParse(s),

@@ -48,7 +48,11 @@ interface ValidationReport {
     readonly pluginVersion?: string;
     readonly conclusion: 'success' | 'failure';
     readonly violations: readonly ReportViolation[];
-    readonly suppressedViolations?: readonly (ReportViolation & { acknowledgedId: string; reason?: string; acknowledgedAt?: string })[];
+    readonly suppressedViolations?: readonly (ReportViolation & {
+      acknowledgedId: string;
+      reason?: string;
+      acknowledgedAt?: string;
+    })[];
   }[];
 }
 
@@ -60,7 +64,11 @@ interface ReportViolation {
   readonly ruleMetadata?: Record<string, string>;
   readonly violatingConstructs: readonly {
     readonly constructPath: string;
-    readonly cloudFormationResource?: { readonly templatePath: string; readonly logicalId: string; readonly propertyPaths?: readonly string[] };
+    readonly cloudFormationResource?: {
+      readonly templatePath: string;
+      readonly logicalId: string;
+      readonly propertyPaths?: readonly string[];
+    };
   }[];
 }
 
@@ -106,7 +114,11 @@ export interface Row {
   readonly acknowledgedAt?: string;
 }
 
-export function rows(report: ValidationReport | undefined, plugin = 'opslint', which: 'violations' | 'suppressedViolations' = 'violations'): Row[] {
+export function rows(
+  report: ValidationReport | undefined,
+  plugin = 'opslint',
+  which: 'violations' | 'suppressedViolations' = 'violations',
+): Row[] {
   const r = report?.pluginReports.find((p) => p.pluginName === plugin);
   const out: Row[] = [];
   for (const v of r?.[which] ?? []) {
@@ -122,7 +134,9 @@ export function rows(report: ValidationReport | undefined, plugin = 'opslint', w
         description: v.description,
         fix: v.suggestedFix,
         metadata: v.ruleMetadata,
-        ...(which === 'suppressedViolations' ? { acknowledgedId: ack.acknowledgedId, reason: ack.reason, acknowledgedAt: ack.acknowledgedAt } : {}),
+        ...(which === 'suppressedViolations'
+          ? { acknowledgedId: ack.acknowledgedId, reason: ack.reason, acknowledgedAt: ack.acknowledgedAt }
+          : {}),
       });
     }
   }
@@ -136,7 +150,8 @@ export function pairs(list: readonly Pick<Row, 'rule' | 'path'>[]): string[] {
 
 export function only(list: readonly Row[], rule: string, constructPath: string): Row {
   const found = list.filter((r) => r.rule === rule && r.path === constructPath);
-  if (found.length !== 1) throw new Error(`expected one ${rule} at ${constructPath}, got ${found.length}: ${pairs(list).join('; ')}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${rule} at ${constructPath}, got ${found.length}: ${pairs(list).join('; ')}`);
   return found[0];
 }
 
@@ -157,11 +172,18 @@ function ruleOf(data: unknown): string | undefined {
 
 /** `level rule path` of the opslint annotations among `messages`. */
 export function annotated(messages: readonly { level: string; id: string; entry: { data?: unknown } }[]): string[] {
-  return messages.filter((m) => ruleOf(m.entry.data)).map((m) => `${m.level} ${ruleOf(m.entry.data)} ${m.id}`).sort();
+  return messages
+    .filter((m) => ruleOf(m.entry.data))
+    .map((m) => `${m.level} ${ruleOf(m.entry.data)} ${m.id}`)
+    .sort();
 }
 
 export function allMessages(annotations: Annotations) {
-  return [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue()), ...annotations.findInfo('*', Match.anyValue())];
+  return [
+    ...annotations.findError('*', Match.anyValue()),
+    ...annotations.findWarning('*', Match.anyValue()),
+    ...annotations.findInfo('*', Match.anyValue()),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -184,11 +206,17 @@ export interface Workload {
 const code = lambda.Code.fromInline('exports.handler = async () => ({});');
 export const fnProps = { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code };
 
-export function workload(scope: Stage | App, id: string, opts: { env?: { account: string; region: string }; nested?: boolean } = {}): Workload {
+export function workload(
+  scope: Stage | App,
+  id: string,
+  opts: { env?: { account: string; region: string }; nested?: boolean } = {},
+): Workload {
   const stack = new Stack(scope, id, { env: opts.env });
   const handler = new lambda.Function(stack, 'Handler', fnProps);
   const worker = new lambda.Function(stack, 'Worker', { ...fnProps, tracing: lambda.Tracing.ACTIVE });
-  const workerErrors = worker.metricErrors({ period: Duration.minutes(1) }).createAlarm(stack, 'WorkerErrors', { threshold: 1, evaluationPeriods: 1 });
+  const workerErrors = worker
+    .metricErrors({ period: Duration.minutes(1) })
+    .createAlarm(stack, 'WorkerErrors', { threshold: 1, evaluationPeriods: 1 });
   const network = new ec2.CfnVPC(stack, 'Network', { cidrBlock: '10.0.0.0/16' });
   let job: lambda.Function | undefined;
   if (opts.nested) job = new lambda.Function(new NestedStack(stack, 'Jobs'), 'Job', fnProps);
@@ -196,7 +224,13 @@ export function workload(scope: Stage | App, id: string, opts: { env?: { account
 }
 
 /** Dev and Prod Stages, each in its own account, with the workload in stack `Api`; Prod's has a nested stack. */
-export function stagedApp(props: AppProps = {}): { app: App; dev: Stage; prod: Stage; devApi: Workload; prodApi: Workload } {
+export function stagedApp(props: AppProps = {}): {
+  app: App;
+  dev: Stage;
+  prod: Stage;
+  devApi: Workload;
+  prodApi: Workload;
+} {
   const app = newApp(props);
   const dev = new Stage(app, 'Dev', { env: DEV });
   const prod = new Stage(app, 'Prod', { env: PROD });

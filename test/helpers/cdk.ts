@@ -54,7 +54,11 @@ export function reportBlocks(output: string, ...needles: string[]): string[] {
 
 export interface ViolatingConstruct {
   readonly constructPath: string;
-  readonly cloudFormationResource?: { readonly templatePath: string; readonly logicalId: string; readonly propertyPaths?: string[] };
+  readonly cloudFormationResource?: {
+    readonly templatePath: string;
+    readonly logicalId: string;
+    readonly propertyPaths?: string[];
+  };
   readonly stackTraces?: string[];
 }
 
@@ -77,15 +81,22 @@ export interface PluginReport {
 
 /** The report of `pluginName` in `<outdir>/validation-report.json`, which CDK writes when a plugin ran. */
 export function pluginReport(outdir: string, pluginName = 'opslint'): PluginReport {
-  const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: PluginReport[] };
+  const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: PluginReport[];
+  };
   const found = report.pluginReports.find((p) => p.pluginName === pluginName);
-  if (!found) throw new Error(`no ${pluginName} report in ${outdir}/validation-report.json (plugins: ${report.pluginReports.map((p) => p.pluginName).join(', ')})`);
+  if (!found)
+    throw new Error(
+      `no ${pluginName} report in ${outdir}/validation-report.json (plugins: ${report.pluginReports.map((p) => p.pluginName).join(', ')})`,
+    );
   return found;
 }
 
 /** The 1-based number of the first line of `file` (relative to the repository) that contains `text`. */
 export function lineOf(file: string, text: string): number {
-  const index = readFileSync(path.join(REPO, file), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const index = readFileSync(path.join(REPO, file), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   if (index < 0) throw new Error(`"${text}" not found in ${file}`);
   return index + 1;
 }

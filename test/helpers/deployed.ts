@@ -40,8 +40,13 @@ export function isolateAwsEnvironment(): { readonly dir: string } {
  * Node.js on `args` (a script and its arguments, or `-e code`) in its own process, as a user runs opslint: what
  * Node.js itself writes on stderr (warnings) shows, as it does not in-process under jest.
  */
-export async function runNode(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code?: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], { cwd: REPO, env, encoding: 'utf8' }).catch(
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+export async function runNode(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code?: number; stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
+    cwd: REPO,
+    env,
+    encoding: 'utf8',
+  }).catch((e: { code: number; stdout: string; stderr: string }) => e);
 }

@@ -21,7 +21,8 @@ import { yaml } from './yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TWO_STAGES = path.join(FIXTURES, 'environments', 'multiple-environments', 'pass-two-stages');
-export const shownTwoStages = (...parts: string[]): string => ['fixtures', 'environments', 'multiple-environments', 'pass-two-stages', ...parts].join('/');
+export const shownTwoStages = (...parts: string[]): string =>
+  ['fixtures', 'environments', 'multiple-environments', 'pass-two-stages', ...parts].join('/');
 
 export const META = {
   title: 'Something is set',
@@ -52,7 +53,10 @@ export function on(rule: Rule, severity = rule.severity, options: RuleOptions = 
 }
 
 export function run(assembly: Assembly, ...rules: Rule[]): Finding[] {
-  return runRules(assembly, rules.map((r) => on(r)));
+  return runRules(
+    assembly,
+    rules.map((r) => on(r)),
+  );
 }
 
 /** A resource rule with the shared metadata. */
@@ -65,7 +69,10 @@ export function resourceRule(
   return defineRule({ ...META, id, resourceTypes, messages, check });
 }
 
-export function assemblyRule(id: string, check: (assembly: Assembly, ctx: AssemblyContext<RuleOptions>) => void): AssemblyRule {
+export function assemblyRule(
+  id: string,
+  check: (assembly: Assembly, ctx: AssemblyContext<RuleOptions>) => void,
+): AssemblyRule {
   return defineRule({ ...META, id, scope: 'assembly', messages: { app: 'The app {{what}}.' }, check });
 }
 

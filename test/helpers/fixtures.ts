@@ -33,16 +33,30 @@ export function fixtureCases(packId: string, ruleId: string): FixtureCase[] {
   const dir = ruleFixtureDir(packId, ruleId);
   if (!existsSync(dir)) return [];
   const expectedFile = path.join(dir, 'expected.json');
-  const expected: Record<string, ExpectedEntry> = existsSync(expectedFile) ? JSON.parse(readFileSync(expectedFile, 'utf8')) : {};
-  const names = readdirSync(dir).filter((n) => /^(pass|fail)-/.test(n)).sort();
+  const expected: Record<string, ExpectedEntry> = existsSync(expectedFile)
+    ? JSON.parse(readFileSync(expectedFile, 'utf8'))
+    : {};
+  const names = readdirSync(dir)
+    .filter((n) => /^(pass|fail)-/.test(n))
+    .sort();
   for (const key of Object.keys(expected)) {
     if (!names.includes(key)) throw new Error(`${expectedFile}: "${key}" is not a fixture in ${dir}`);
   }
   return names.map((name) => {
     const kind = name.startsWith('pass-') ? 'pass' : 'fail';
     const entry = expected[name] ?? {};
-    if (kind === 'fail' && !(entry.errors && entry.errors.length > 0)) throw new Error(`${expectedFile}: no expected findings for ${name}`);
-    if (kind === 'pass' && entry.errors && entry.errors.length > 0) throw new Error(`${expectedFile}: ${name} is a pass fixture but lists findings`);
-    return { kind, name, file: path.join(dir, name), options: entry.options, parameters: entry.parameters, accountBaseline: entry.accountBaseline, errors: entry.errors ?? [] };
+    if (kind === 'fail' && !(entry.errors && entry.errors.length > 0))
+      throw new Error(`${expectedFile}: no expected findings for ${name}`);
+    if (kind === 'pass' && entry.errors && entry.errors.length > 0)
+      throw new Error(`${expectedFile}: ${name} is a pass fixture but lists findings`);
+    return {
+      kind,
+      name,
+      file: path.join(dir, name),
+      options: entry.options,
+      parameters: entry.parameters,
+      accountBaseline: entry.accountBaseline,
+      errors: entry.errors ?? [],
+    };
   });
 }

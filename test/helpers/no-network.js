@@ -30,7 +30,17 @@ http.request = http.get = blocked('http.request');
 https.request = https.get = blocked('https.request');
 http2.connect = blocked('http2.connect');
 dgram.createSocket = blocked('dgram.createSocket');
-for (const name of ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'resolveCname', 'resolveTxt', 'reverse']) {
+for (const name of [
+  'lookup',
+  'lookupService',
+  'resolve',
+  'resolve4',
+  'resolve6',
+  'resolveAny',
+  'resolveCname',
+  'resolveTxt',
+  'reverse',
+]) {
   dns[name] = blocked(`dns.${name}`);
   dns.promises[name] = blocked(`dns.promises.${name}`);
 }

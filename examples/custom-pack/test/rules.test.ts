@@ -9,13 +9,19 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 for (const rule of pack.rules) {
   const dir = path.join(FIXTURES, rule.id.split('/')[1]);
-  const expected: Record<string, { errors?: ExpectedFinding[]; options?: Record<string, unknown> }> = existsSync(path.join(dir, 'expected.json'))
+  const expected: Record<string, { errors?: ExpectedFinding[]; options?: Record<string, unknown> }> = existsSync(
+    path.join(dir, 'expected.json'),
+  )
     ? JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8'))
     : {};
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^(pass|fail)-/.test(f)) : [];
   tester.run(rule, {
-    valid: files.filter((f) => f.startsWith('pass-')).map((f) => ({ file: path.join(dir, f), options: expected[f]?.options })),
-    invalid: files.filter((f) => f.startsWith('fail-')).map((f) => ({ file: path.join(dir, f), options: expected[f]?.options, errors: expected[f]?.errors ?? [] })),
+    valid: files
+      .filter((f) => f.startsWith('pass-'))
+      .map((f) => ({ file: path.join(dir, f), options: expected[f]?.options })),
+    invalid: files
+      .filter((f) => f.startsWith('fail-'))
+      .map((f) => ({ file: path.join(dir, f), options: expected[f]?.options, errors: expected[f]?.errors ?? [] })),
   });
 }
 

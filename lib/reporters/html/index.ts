@@ -8,7 +8,14 @@
  * forbids loading anything, so the file opens offline and makes no requests; the only external addresses are
  * plain links (rule docs, framework pages). The content reads with JavaScript off; only the filters need it.
  */
-import { assumptionList, errorLocation, fullMessage, type Finding, type ScanReport, type Severity } from '../../engine/finding';
+import {
+  assumptionList,
+  errorLocation,
+  fullMessage,
+  type Finding,
+  type ScanReport,
+  type Severity,
+} from '../../engine/finding';
 import type { ScorecardBestPractice, ScorecardQuestion } from '../../engine/finding';
 import { bestPractice, question as frameworkQuestion } from '../../framework';
 import { htmlChars } from '../escape';
@@ -17,7 +24,11 @@ import { SCRIPT } from './script';
 import { CSS, STATUS_COLORS } from './style';
 
 const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
-const SEVERITY_NAMES: Readonly<Record<Severity, [string, string]>> = { error: ['error', 'errors'], warning: ['warning', 'warnings'], info: ['info', 'info'] };
+const SEVERITY_NAMES: Readonly<Record<Severity, [string, string]>> = {
+  error: ['error', 'errors'],
+  warning: ['warning', 'warnings'],
+  info: ['info', 'info'],
+};
 
 /** The outcomes a chart shows, in bar order, with their colours (shared by the legend and the bars). */
 const KINDS = [
@@ -34,8 +45,12 @@ const W = 1000;
 export const htmlReporter: Reporter = (report, options) => {
   const { summary } = report;
   const questions = summary.scorecard.questions;
-  const findings = [...report.findings].sort((a, b) => Number(a.suppressed !== undefined) - Number(b.suppressed !== undefined) || RANK[a.severity] - RANK[b.severity]);
-  const status: keyof typeof STATUS_COLORS = summary.findings.error > 0 || report.errors.length > 0 ? 'fail' : summary.findings.total > 0 ? 'warn' : 'pass';
+  const findings = [...report.findings].sort(
+    (a, b) =>
+      Number(a.suppressed !== undefined) - Number(b.suppressed !== undefined) || RANK[a.severity] - RANK[b.severity],
+  );
+  const status: keyof typeof STATUS_COLORS =
+    summary.findings.error > 0 || report.errors.length > 0 ? 'fail' : summary.findings.total > 0 ? 'warn' : 'pass';
   const title = `opslint report: ${plural(summary.findings.total, 'finding')}`;
 
   return `<!DOCTYPE html>
@@ -100,7 +115,10 @@ function scannedLine(report: ScanReport): string {
   const { summary } = report;
   const parts = [`${plural(summary.templates, 'template')} and ${plural(summary.resources, 'resource')} scanned`];
   if (summary.suppressed > 0) parts.push(`${summary.suppressed} suppressed`);
-  if (summary.baseline) parts.push(`${summary.baseline.known} known from the baseline ${summary.baseline.file}, ${summary.baseline.fixed.length} of its findings fixed`);
+  if (summary.baseline)
+    parts.push(
+      `${summary.baseline.known} known from the baseline ${summary.baseline.file}, ${summary.baseline.fixed.length} of its findings fixed`,
+    );
   if (report.errors.length > 0) parts.push(`${plural(report.errors.length, 'input')} could not be read`);
   return parts.join(' · ');
 }
@@ -111,7 +129,8 @@ function tiles(report: ScanReport): string {
   const checkable = bps.filter((bp) => bp.checkable);
   const failing = checkable.filter((bp) => bp.failed > 0).length;
   const review = bps.length - checkable.length;
-  const tile = (value: number, label: string, cls: string): string => `<div class="tile ${cls}"><span class="num">${value}</span><span class="lbl">${esc(label)}</span></div>`;
+  const tile = (value: number, label: string, cls: string): string =>
+    `<div class="tile ${cls}"><span class="num">${value}</span><span class="lbl">${esc(label)}</span></div>`;
   const n = report.summary.findings;
   return `<div class="tiles">
 ${tile(n.error, n.error === 1 ? 'error' : 'errors', 'sev-error')}
@@ -157,8 +176,13 @@ function bar(c: Counts, x: number, y: number, width: number, height: number, lab
     const n = c[k.key];
     if (n === 0 || total === 0) continue;
     const w = round((n / total) * width);
-    out.push(`<rect class="seg" data-kind="${k.key}" data-count="${n}" x="${round(at)}" y="${y}" width="${w}" height="${height}" fill="${k.color}"><title>${esc(`${label}: ${n} ${k.label}`)}</title></rect>`);
-    if (w >= 8 * String(n).length + 8) out.push(`<text class="seg-n" x="${round(at + w / 2)}" y="${y + height / 2}" text-anchor="middle" dominant-baseline="central">${n}</text>`);
+    out.push(
+      `<rect class="seg" data-kind="${k.key}" data-count="${n}" x="${round(at)}" y="${y}" width="${w}" height="${height}" fill="${k.color}"><title>${esc(`${label}: ${n} ${k.label}`)}</title></rect>`,
+    );
+    if (w >= 8 * String(n).length + 8)
+      out.push(
+        `<text class="seg-n" x="${round(at + w / 2)}" y="${y + height / 2}" text-anchor="middle" dominant-baseline="central">${n}</text>`,
+      );
     at += w;
   }
   return out.join('');
@@ -209,7 +233,10 @@ function questionCard(q: ScorecardQuestion, findingCount: number): string {
     `${plural(checked, 'best practice')} checked`,
     review > 0 ? `${review} for human review` : undefined,
   ].filter((x): x is string => x !== undefined);
-  const toFindings = findingCount > 0 ? ` · <a href="#findings" data-filter-question="${q.id}">${plural(findingCount, 'finding')}</a>` : ' · no findings';
+  const toFindings =
+    findingCount > 0
+      ? ` · <a href="#findings" data-filter-question="${q.id}">${plural(findingCount, 'finding')}</a>`
+      : ' · no findings';
   const h = link(q.url, q.id);
   return `<section class="question" id="${q.id}" aria-labelledby="${q.id}-h">
 <h3 id="${q.id}-h">${h} ${esc(q.title)}</h3>
@@ -231,7 +258,12 @@ function questionChart(q: ScorecardQuestion): string {
 <rect class="hit" x="0" y="${top}" width="${W}" height="22"/>${label}<text class="cnt review-t" x="${W}" y="${top + 14}" text-anchor="end">needs a human review ↗</text></a>`;
     }
     y += 48;
-    const c: Counts = { passed: Math.max(0, bp.passed), failed: bp.failed, suppressed: bp.suppressed, needsContext: bp.needsContext };
+    const c: Counts = {
+      passed: Math.max(0, bp.passed),
+      failed: bp.failed,
+      suppressed: bp.suppressed,
+      needsContext: bp.needsContext,
+    };
     const right = bp.resources > 0 ? `${bp.resources} checked: ${countsText(c)}` : 'nothing to check in this scan';
     const rules = bp.rules.length > 0 ? ` (rules: ${bp.rules.join(', ')})` : '';
     return `<g class="bp" data-bp="${esc(bp.id)}" role="img" aria-label="${esc(`${name}: ${right}`)}"><title>${esc(`${name}${rules}`)}</title>
@@ -245,7 +277,8 @@ ${rows.join('\n')}
 }
 
 function findingsSection(findings: readonly Finding[], options: ReporterOptions): string {
-  if (findings.length === 0) return '<section id="findings" aria-labelledby="findings-h">\n<h2 id="findings-h">Findings</h2>\n<p class="empty">Nothing to report.</p>\n</section>';
+  if (findings.length === 0)
+    return '<section id="findings" aria-labelledby="findings-h">\n<h2 id="findings-h">Findings</h2>\n<p class="empty">Nothing to report.</p>\n</section>';
   const ruleTitles = new Map((options.rules ?? []).map((r) => [r.id, r.title]));
   const option = (value: string, label: string): string => `<option value="${esc(value)}">${esc(label)}</option>`;
   const tally = (key: (f: Finding) => string): Map<string, number> => {
@@ -256,8 +289,12 @@ function findingsSection(findings: readonly Finding[], options: ReporterOptions)
   const byQuestion = tally((f) => f.question);
   const bySeverity = tally((f) => f.severity);
   const byStack = tally(stackOf);
-  const questionOptions = [...byQuestion.keys()].sort().map((id) => option(id, `${id} ${frameworkQuestion(id)?.topic ?? ''} (${byQuestion.get(id)})`));
-  const severityOptions = SEVERITIES_SHOWN.filter((s) => bySeverity.has(s)).map((s) => option(s, `${s} (${bySeverity.get(s)})`));
+  const questionOptions = [...byQuestion.keys()]
+    .sort()
+    .map((id) => option(id, `${id} ${frameworkQuestion(id)?.topic ?? ''} (${byQuestion.get(id)})`));
+  const severityOptions = SEVERITIES_SHOWN.filter((s) => bySeverity.has(s)).map((s) =>
+    option(s, `${s} (${bySeverity.get(s)})`),
+  );
   const stackOptions = [...byStack.keys()].sort().map((s) => option(s, `${s} (${byStack.get(s)})`));
 
   // stacks name the filter "stack or template" only when the scan read a cloud assembly or deployed stacks
@@ -268,7 +305,9 @@ function findingsSection(findings: readonly Finding[], options: ReporterOptions)
       ? `<div class="supp"><span class="badge muted">suppressed</span> ${esc(f.suppressed.reason)}${f.suppressed.expires ? ` <span class="src">(until ${esc(f.suppressed.expires)})</span>` : ''}</div>`
       : '';
     const assumed = f.assumptions ? `<div class="src">Assumes ${esc(assumptionList(f.assumptions))}</div>` : '';
-    const practice = bp ? `<div class="bp-cell">${link(bp.url, f.bestPractice, bp.title)} <span class="src">${esc(bp.title)}</span></div>` : `<div class="bp-cell">${esc(f.bestPractice)}</div>`;
+    const practice = bp
+      ? `<div class="bp-cell">${link(bp.url, f.bestPractice, bp.title)} <span class="src">${esc(bp.title)}</span></div>`
+      : `<div class="bp-cell">${esc(f.bestPractice)}</div>`;
     return `<tr role="row" class="${f.suppressed ? 'is-suppressed' : ''}" data-question="${esc(f.question)}" data-severity="${f.severity}" data-stack="${esc(stackOf(f))}">
 <td role="cell"><span class="badge sev-${f.severity}">${f.severity}</span></td>
 <td role="cell">${esc(fullMessage(f))}${assumed}${suppressed}</td>
@@ -302,7 +341,8 @@ ${rows.join('\n')}
  */
 function where(f: Finding): string {
   const at = `${f.file}:${f.line}:${f.column}`;
-  if (!f.constructPath) return `<code>${breakable(at)}</code>${f.resource ? `<div class="res">${esc(f.resource)}</div>` : ''}`;
+  if (!f.constructPath)
+    return `<code>${breakable(at)}</code>${f.resource ? `<div class="res">${esc(f.resource)}</div>` : ''}`;
   const template = `<span title="${esc(at)}">template line ${f.line}</span>`;
   return [
     `<code>${breakable(f.constructPath)}</code>`,
@@ -326,7 +366,9 @@ function inputErrors(report: ScanReport): string {
 }
 
 function notesSection(report: ScanReport): string {
-  const items = report.summary.notes.map((n) => `<li><code>${esc(`${n.file}:${n.line}:${n.column}`)}</code>: ${esc(n.message)}</li>`);
+  const items = report.summary.notes.map(
+    (n) => `<li><code>${esc(`${n.file}:${n.line}:${n.column}`)}</code>: ${esc(n.message)}</li>`,
+  );
   return `<section id="notes"><details><summary>${plural(items.length, 'note')}: what the scan could not work out, or read as CloudFormation does</summary><ul>${items.join('')}</ul></details></section>
 `;
 }
@@ -352,7 +394,13 @@ function breakable(s: string): string {
   return esc(s).replace(/\//g, '/<wbr>');
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Escapes text for HTML content and quoted attributes alike (and what XML does not allow, which HTML does not want either). */
 export function esc(s: string): string {

@@ -1,7 +1,11 @@
 /** The HTML report's style sheet, inlined in the page (a Content-Security-Policy forbids loading one). */
 
 /** The colour of the page's top border and icon: errors or unreadable inputs, other findings, none. */
-export const STATUS_COLORS: Readonly<Record<'pass' | 'warn' | 'fail', string>> = { pass: '#2f9e44', warn: '#e8a200', fail: '#d1242f' };
+export const STATUS_COLORS: Readonly<Record<'pass' | 'warn' | 'fail', string>> = {
+  pass: '#2f9e44',
+  warn: '#e8a200',
+  fail: '#d1242f',
+};
 
 /**
  * The findings table's rows are grids rather than table rows so that the browser lays out only the rows on

@@ -19,7 +19,10 @@ export default defineRule({
   resourceTypes: TYPES,
   severity: 'error',
   options: { tags: ['Owner', 'CostCenter'], resourceTypes: TYPES },
-  optionsSchema: { tags: { type: 'array', items: { type: 'string' } }, resourceTypes: { type: 'array', items: { type: 'string' } } },
+  optionsSchema: {
+    tags: { type: 'array', items: { type: 'string' } },
+    resourceTypes: { type: 'array', items: { type: 'string' } },
+  },
   optionDocs: { tags: 'The tag keys every resource needs.', resourceTypes: 'The resource types that must be tagged.' },
   messages: { missing: '{{name}} has no {{tags}} tag; ACME routes pages and bills by them.' },
   why: 'ACME routes incidents to the owning team and charges costs to the cost center from these tags.',
@@ -32,7 +35,12 @@ export default defineRule({
     const tags = tagKeys(ctx);
     if (tags === undefined) return; // tags that cannot be known before deployment
     const missing = ctx.options.tags.filter((t) => !tags.has(t));
-    if (missing.length > 0) ctx.report({ messageId: 'missing', path: 'Properties.Tags', data: { name: resource.logicalId, tags: missing.join(' or ') } });
+    if (missing.length > 0)
+      ctx.report({
+        messageId: 'missing',
+        path: 'Properties.Tags',
+        data: { name: resource.logicalId, tags: missing.join(' or ') },
+      });
   },
 });
 
