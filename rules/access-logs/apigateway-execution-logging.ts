@@ -87,7 +87,9 @@ export default defineRule({
   },
 });
 
-function checkDeployment(ctx: ResourceContext<typeof options>): void {
+function checkDeployment(
+  ctx: ResourceContext<typeof options, 'turnedOff' | 'deploymentNotEnabled' | 'noDetailedMetrics'>,
+): void {
   // a deployment creates a stage only when it names one; its settings are then in StageDescription
   if (createsStage(ctx.template, ctx.resource) === false) return;
   const name = ctx.resource.logicalId;

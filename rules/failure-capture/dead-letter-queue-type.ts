@@ -141,7 +141,8 @@ function queuesUnder(
 }
 
 function fifoUnder(
-  ctx: ResourceContext<RuleOptions>,
+  // the rule's own message ids: a misspelled one here does not compile either
+  ctx: ResourceContext<RuleOptions, 'fifoNotSupported'>,
   prefix: JsonPath,
   accept: (path: JsonPath) => boolean,
   data: { what: string; service: string; role: string },
