@@ -131,6 +131,21 @@ describe('OpsAspect', () => {
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
+  it('applied right after new App(), it checks the stacks of Stages created afterwards', () => {
+    const other = newApp();
+    OpsAspect.applyTo(other, { rules: ['lambda-tracing'] });
+    const dev = workload(new Stage(other, 'Dev', { env: DEV }), 'Api');
+    expect(() => other.synth()).not.toThrow();
+    const warnings = cfn(dev.handler)
+      .stack.node.findChild('Handler')
+      .node.findChild('Resource')
+      .node.metadata.filter((m) => m.type === 'aws:cdk:warning')
+      .map((m) => String(m.data));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^Lambda function Handler[0-9A-F]{8} does not send traces to X-Ray/),
+    ]);
+  });
+
   it('refuses to run when added with Aspects.of(app).add and a Stage would go unchecked', () => {
     const other = newApp();
     workload(new Stage(other, 'Dev', { env: DEV }), 'Api');

@@ -9,7 +9,8 @@
  * app and are left to `OpsChecks` and `opslint scan cdk.out`.
  *
  * CDK Aspects stop at Stage boundaries: add the aspect with `OpsAspect.applyTo(app)`, which adds it to every
- * Stage too. Added any other way, it refuses to run when a Stage below it would go unchecked.
+ * Stage too, those created after the call included. Added any other way, it refuses to run when a Stage below it
+ * would go unchecked.
  */
 import { Annotations, AspectPriority, Aspects, Stack, Stage, type IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
@@ -26,13 +27,30 @@ import { stackInTree } from './source';
 
 /** The opslint rules as a CDK Aspect, reporting through annotations; add it with `OpsAspect.applyTo(app)`. */
 export class OpsAspect implements IAspect {
-  /** Adds one aspect to `scope` and to every Stage below it, at READONLY priority, and returns it. */
+  /**
+   * Adds one aspect to `scope` and to every Stage below it, at READONLY priority, and returns it. Called on the
+   * app right after `new App()`, it reaches the Stages made later too: they get it when the app synthesizes.
+   */
   static applyTo(scope: IConstruct, props: OpsCheckProps = {}): OpsAspect {
     const aspect = new OpsAspect(props);
-    for (const c of [scope, ...scope.node.findAll().filter((n) => n !== scope && Stage.isStage(n))]) {
-      Aspects.of(c).add(aspect, { priority: AspectPriority.READONLY });
+    aspect.reach(scope);
+    if (Stage.isStage(scope)) {
+      // a Stage synthesizes the Stages below it before its own aspects run: they must have the aspect by then
+      const stage = scope as Stage & { synth: Stage['synth'] };
+      const synth = stage.synth.bind(stage);
+      stage.synth = (options) => {
+        aspect.reach(stage);
+        return synth(options);
+      };
     }
     return aspect;
+  }
+
+  /** Adds this aspect to `scope` and every Stage below it that does not have it yet. */
+  private reach(scope: IConstruct): void {
+    for (const c of [scope, ...scope.node.findAll().filter((n) => n !== scope && Stage.isStage(n))]) {
+      if (!Aspects.of(c).all.includes(this)) Aspects.of(c).add(this, { priority: AspectPriority.READONLY });
+    }
   }
 
   private readonly checked = new WeakSet<Stack>();
