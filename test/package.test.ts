@@ -57,6 +57,14 @@ describe('the packed package', () => {
     expect(strays).toEqual([]);
   });
 
+  it('runs nothing when installed: no install scripts, so npm has nothing to warn about or build', () => {
+    const manifest = JSON.parse(run('tar', ['-xOzf', tarball, 'package/package.json'], work)) as {
+      scripts?: Record<string, string>;
+    };
+    const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'];
+    expect(Object.keys(manifest.scripts ?? {}).filter((s) => lifecycle.includes(s))).toEqual([]);
+  });
+
   // the empty project, with the tarball installed by whichever test needs it first
   const app = path.join(work, 'app');
   let installed = false;
