@@ -1,8 +1,8 @@
 /**
  * What a cloud assembly records about constructs, beyond the templates: for each construct path its logical
- * id, the stack trace that created it (so a finding can name the source line), and markers on the
- * resources the CDK creates for itself (custom resource providers), which users cannot configure and which
- * opslint therefore does not check.
+ * id, the stack trace that created it (so a finding can name the source line), markers on the resources the
+ * CDK creates for itself (custom resource providers), which users cannot configure and which opslint therefore
+ * does not check, and the opslint rules acknowledged on it (`Validations.of(c).acknowledge(...)`).
  */
 import * as path from 'node:path';
 import { isPlainObject } from '../template/intrinsics';
@@ -15,6 +15,21 @@ export interface ConstructInfo {
   readonly source?: string;
 }
 
+/**
+ * An opslint rule acknowledged on a construct: `Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`.
+ * The CDK writes those made on a stack or a construct in it into the stack's metadata; those made on a Stage or
+ * the App are not in the cloud assembly at all.
+ */
+export interface Acknowledgement {
+  /** the rule id, without the `opslint::` prefix */
+  readonly ruleId: string;
+  readonly reason: string;
+  /** the construct path it was made at, e.g. `Dev/Api` */
+  readonly at: string;
+  /** where user code made it, `file:line:column`, when the assembly recorded it */
+  readonly source?: string;
+}
+
 export interface MetadataEntry {
   /** construct path without the leading slash */
   readonly path: string;
@@ -22,9 +37,14 @@ export interface MetadataEntry {
   readonly source?: string;
   /** carries an `aws:cdk:is-custom-resource-handler-*` marker */
   readonly frameworkMarker: boolean;
+  readonly acknowledgements: readonly Acknowledgement[];
 }
 
 const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
+/** The metadata type of `Validations.of(c).acknowledge(...)`: `data` maps acknowledged ids to reasons. */
+const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
+/** The prefix of opslint's acknowledgement ids (the plugin's name): `opslint::alarm-actions`. */
+export const ACKNOWLEDGEMENT_PREFIX = 'opslint::';
 /** Singleton constructs the CDK adds below a stack are named with a 32-hex-digit UUID (LogRetention…, AWS679f…). */
 const SINGLETON_ID = /[0-9a-f]{32}$/i;
 
@@ -60,16 +80,39 @@ export function readMetadataEntries(
       let logicalId: string | undefined;
       let trace: string | undefined;
       let frameworkMarker = false;
+      const at = key.replace(/^\//, '');
+      const acknowledgements: Acknowledgement[] = [];
       for (const e of entries) {
         if (!isPlainObject(e) || typeof e.type !== 'string') continue;
         if (e.type === 'aws:cdk:logicalId' && typeof e.data === 'string') logicalId = e.data;
         else if (e.type === 'aws:cdk:creationStack' && Array.isArray(e.data)) trace = sourceFromTrace(e.data, display);
         else if (e.type.startsWith(FRAMEWORK_MARKER)) frameworkMarker = true;
+        else if (e.type === ACKNOWLEDGED_RULES && isPlainObject(e.data))
+          acknowledgements.push(...acknowledgedRules(e.data, at, Array.isArray(e.trace) ? e.trace : [], display));
       }
-      out.push({ path: key.replace(/^\//, ''), logicalId, source: trace, frameworkMarker });
+      out.push({ path: at, logicalId, source: trace, frameworkMarker, acknowledgements });
     }
   }
   return out;
+}
+
+/** The opslint acknowledgements of one `aws:cdk:acknowledged-rules` entry (other plugins' ids are theirs). */
+function acknowledgedRules(
+  data: Record<string, unknown>,
+  at: string,
+  trace: readonly unknown[],
+  display: (p: string) => string,
+): Acknowledgement[] {
+  const source = sourceFromTrace(trace, display);
+  return Object.entries(data)
+    .filter(([id]) => id.startsWith(ACKNOWLEDGEMENT_PREFIX))
+    .map(([id, reason]) => ({
+      ruleId: id.slice(ACKNOWLEDGEMENT_PREFIX.length),
+      // the same reason the plugin reads: a reason that is not a string is none
+      reason: typeof reason === 'string' ? reason : '',
+      at,
+      ...(source ? { source } : {}),
+    }));
 }
 
 /**
@@ -130,6 +173,21 @@ export function stackConstructs(
     if (isFrameworkConstruct(e.path, stackPath, markers)) framework.add(e.logicalId);
   }
   return { constructs, framework };
+}
+
+/**
+ * The acknowledgements made on the stack at `stackPath` or on constructs in it; those in its nested stacks are
+ * theirs, so that each belongs to one stack.
+ */
+export function stackAcknowledgements(
+  entries: readonly MetadataEntry[],
+  stackPath: string,
+  nestedPaths: readonly string[],
+): Acknowledgement[] {
+  const within = (p: string, prefix: string): boolean => p === prefix || p.startsWith(`${prefix}/`);
+  return entries
+    .filter((e) => within(e.path, stackPath) && !nestedPaths.some((n) => within(e.path, n)))
+    .flatMap((e) => e.acknowledgements);
 }
 
 /**

@@ -4,7 +4,7 @@
  * stacks of one scan are an assembly of stacks with their account, region and stack properties.
  */
 import type { Resource, Template } from '../template/model';
-import type { ConstructInfo } from './cdk-metadata';
+import type { Acknowledgement, ConstructInfo } from './cdk-metadata';
 import type { ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
 import type { Position } from '../template/source';
@@ -41,6 +41,11 @@ export interface Stack {
   readonly constructs?: ReadonlyMap<string, ConstructInfo>;
   /** cloud assembly and CDK aspect: resources its metadata says the CDK creates for itself (their role is cdk-internal) */
   readonly frameworkResources?: ReadonlySet<string>;
+  /**
+   * cloud assembly: the opslint rules acknowledged on the stack or on constructs in it (its nested stacks have
+   * their own); absent when there are none
+   */
+  readonly acknowledgements?: readonly Acknowledgement[];
 }
 
 /**

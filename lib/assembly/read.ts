@@ -11,7 +11,7 @@ import { isPlainObject } from '../template/intrinsics';
 import { describeFsError, readText, templateFromText, type LoadOptions } from '../template/load';
 import { parseDocument, type ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
-import { readMetadataEntries, stackConstructs, type MetadataEntry } from './cdk-metadata';
+import { readMetadataEntries, stackAcknowledgements, stackConstructs, type MetadataEntry } from './cdk-metadata';
 import {
   inTemplate,
   stacksOfCloudAssembly,
@@ -286,7 +286,7 @@ function readable(r: Reading, file: string): boolean {
   }
 }
 
-type StackBase = Omit<Stack, 'template' | 'constructs' | 'frameworkResources'>;
+type StackBase = Omit<Stack, 'template' | 'constructs' | 'frameworkResources' | 'acknowledgements'>;
 
 /**
  * Reads the stack whose template `ref` names from `dir`, then its nested stacks. `chain` holds the real paths
@@ -380,14 +380,19 @@ function loadStack(
       },
     });
   }
+  const nestedPaths = nested
+    .map((n) => n.base.constructPath)
+    .filter((p): p is string => p !== undefined && p !== base.constructPath);
   const { constructs, framework } = base.constructPath
-    ? stackConstructs(
-        metadata,
-        base.constructPath,
-        nested.map((n) => n.base.constructPath).filter((p): p is string => p !== undefined && p !== base.constructPath),
-      )
+    ? stackConstructs(metadata, base.constructPath, nestedPaths)
     : { constructs: undefined, framework: undefined };
-  r.stacks.push({ ...base, template, ...(constructs ? { constructs, frameworkResources: framework } : {}) });
+  const acknowledgements = base.constructPath ? stackAcknowledgements(metadata, base.constructPath, nestedPaths) : [];
+  r.stacks.push({
+    ...base,
+    template,
+    ...(constructs ? { constructs, frameworkResources: framework } : {}),
+    ...(acknowledgements.length > 0 ? { acknowledgements } : {}),
+  });
   for (const n of nested) loadStack(r, dir, n.ref, n.base, metadata, [...chain, real]);
 }
 

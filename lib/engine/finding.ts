@@ -106,8 +106,13 @@ export interface Suppression {
   readonly reason: string;
   /** ISO date after which the suppression no longer applies */
   readonly expires?: string;
-  /** where the suppression is written: the resource's Metadata, the template's Metadata, or the configuration */
-  readonly source: 'resource' | 'template' | 'config';
+  /**
+   * where the suppression is written: the resource's Metadata, the template's Metadata, the configuration, or a
+   * CDK acknowledgement (`Validations.of(construct).acknowledge(...)`) recorded in the cloud assembly
+   */
+  readonly source: 'resource' | 'template' | 'config' | 'acknowledgement';
+  /** for a CDK acknowledgement: the construct path it was made at (the finding's construct or one above it) */
+  readonly acknowledgedAt?: string;
 }
 
 /** Counts toward the exit code and the scorecard: not suppressed. */

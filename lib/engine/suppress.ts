@@ -5,8 +5,13 @@
  * that names no rule or a rule the configuration does not let anyone suppress. After `expires` (an ISO date)
  * the finding comes back and says the suppression expired. A suppressed finding stays in the report, marked,
  * and does not count.
+ *
+ * A cloud assembly's CDK acknowledgements (`Validations.of(construct).acknowledge({ id: 'opslint::<rule>',
+ * reason })`) suppress the same way, as the CDK plugin applies them: the findings of that rule on the construct
+ * and below it, with the same checks of their reason and rule.
  */
-import type { Assembly } from '../assembly/model';
+import { ACKNOWLEDGEMENT_PREFIX, type Acknowledgement } from '../assembly/cdk-metadata';
+import { formatEnvironment, type Assembly, type Stack } from '../assembly/model';
 import { isPlainObject } from '../template/intrinsics';
 import type { Resource, Template } from '../template/model';
 import { formatPath, type JsonPath } from '../template/path';
@@ -42,8 +47,11 @@ export function applySuppressions(
   options: SuppressionOptions,
 ): Finding[] {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
-  const min = options.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
-  const unsuppressible = new Set(options.unsuppressible ?? []);
+  const checks: Checks = {
+    known: options.knownRules,
+    unsuppressible: new Set(options.unsuppressible ?? []),
+    min: options.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH,
+  };
   const out: Finding[] = [];
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -75,16 +83,8 @@ export function applySuppressions(
           return problem('A suppression needs an `id` naming the rule it suppresses.');
         const { id } = raw;
         const reason = typeof raw.reason === 'string' ? raw.reason.trim() : '';
-        if (!options.knownRules.has(id))
-          return problem(`Suppression of ${id} names no opslint rule; \`opslint rules\` lists them.`);
-        if (unsuppressible.has(id))
-          return problem(
-            `Rule ${id} may not be suppressed (configuration: suppressions.unsuppressible); the suppression does not apply.`,
-          );
-        if (reason.length < min)
-          return problem(
-            `Suppression of ${id} needs a reason of at least ${min} characters (got "${reason}"); it does not apply.`,
-          );
+        const refused = refusal(`Suppression of ${id}`, 'suppression', id, reason, checks);
+        if (refused) return problem(refused);
         let expires: string | undefined;
         if (raw.expires !== undefined) {
           expires =
@@ -134,7 +134,101 @@ export function applySuppressions(
   }
   // findings in files that are not templates of this assembly (a cloud assembly's manifest.json)
   for (const f of findings) if (!handled.has(f)) out.push(f);
-  return out;
+  return applyAcknowledgements(assembly, out, checks);
+}
+
+/** What a suppression or an acknowledgement is checked against. */
+interface Checks {
+  readonly known: ReadonlySet<string>;
+  readonly unsuppressible: ReadonlySet<string>;
+  readonly min: number;
+}
+
+/** Why a suppression or acknowledgement (`what`: `Suppression of lambda-tracing`) does not apply, or undefined when it does. */
+function refusal(
+  what: string,
+  noun: 'suppression' | 'acknowledgement',
+  id: string,
+  reason: string,
+  checks: Checks,
+): string | undefined {
+  if (!checks.known.has(id)) return `${what} names no opslint rule; \`opslint rules\` lists them.`;
+  if (checks.unsuppressible.has(id))
+    return `Rule ${id} may not be suppressed (configuration: suppressions.unsuppressible); the ${noun} does not apply.`;
+  if (reason.length < checks.min)
+    return `${what} needs a reason of at least ${checks.min} characters (got "${reason}"); it does not apply.`;
+  return undefined;
+}
+
+/**
+ * Marks the findings a cloud assembly's CDK acknowledgements suppress (a finding a template already suppresses
+ * keeps that), and adds an invalid-suppression finding for each acknowledgement that does not apply.
+ */
+function applyAcknowledgements(assembly: Assembly, findings: Finding[], checks: Checks): Finding[] {
+  const valid = new Map<string, Acknowledgement>();
+  const problems: Finding[] = [];
+  for (const stack of assembly.stacks) {
+    for (const ack of stack.acknowledgements ?? []) {
+      const where = `${ACKNOWLEDGEMENT_PREFIX}${ack.ruleId} at ${ack.at}`;
+      const refused = refusal(`Acknowledgement of ${where}`, 'acknowledgement', ack.ruleId, ack.reason.trim(), checks);
+      if (refused) problems.push(invalidAcknowledgement(stack, ack, refused));
+      else valid.set(ackKey(ack.ruleId, ack.at), ack);
+    }
+  }
+  if (valid.size === 0) return problems.length === 0 ? findings : [...findings, ...problems];
+  const byFile = new Map(assembly.stacks.map((s) => [s.template.file, s]));
+  const out = findings.map((f): Finding => {
+    if (f.suppressed) return f;
+    const at = constructOf(assembly, byFile, f);
+    const ack = at === undefined ? undefined : nearest(valid, f.ruleId, at);
+    return ack
+      ? { ...f, suppressed: { reason: ack.reason.trim(), source: 'acknowledgement', acknowledgedAt: ack.at } }
+      : f;
+  });
+  return [...out, ...problems];
+}
+
+function ackKey(ruleId: string, at: string): string {
+  return `${ruleId}\u0000${at}`;
+}
+
+/** The acknowledgement of `ruleId` made on the construct at `at` or the nearest one above it, as the CDK plugin looks it up. */
+function nearest(valid: ReadonlyMap<string, Acknowledgement>, ruleId: string, at: string): Acknowledgement | undefined {
+  for (let p = at; p !== ''; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') {
+    const ack = valid.get(ackKey(ruleId, p));
+    if (ack) return ack;
+  }
+  return undefined;
+}
+
+/**
+ * The construct a finding is on: its own construct path, else the stack whose template holds it, else (a finding
+ * about a whole stack, located where manifest.json declares it) the stack it names.
+ */
+function constructOf(assembly: Assembly, byFile: ReadonlyMap<string, Stack>, f: Finding): string | undefined {
+  if (f.constructPath !== undefined) return f.constructPath;
+  const inTemplate = byFile.get(f.file);
+  if (inTemplate) return inTemplate.constructPath;
+  if (f.stack === undefined) return undefined;
+  return assembly.stacks.find(
+    (s) =>
+      s.parent === undefined && (s.stackName ?? s.id) === f.stack && formatEnvironment(s.environment) === f.environment,
+  )?.constructPath;
+}
+
+/** An acknowledgement that does not apply, reported on the resource it was made on (else its stack's template). */
+function invalidAcknowledgement(stack: Stack, ack: Acknowledgement, message: string): Finding {
+  const template = stack.template;
+  let logicalId: string | undefined;
+  for (const [id, c] of stack.constructs ?? [])
+    if ([ack.at, `${ack.at}/Resource`, `${ack.at}/Default`].includes(c.path)) logicalId = id;
+  const resource = logicalId === undefined ? undefined : template.resources.get(logicalId);
+  const position = resource ? template.locateInResource(resource, []) : template.locate([]);
+  return {
+    ...invalid(template, resource, [], position, message),
+    constructPath: ack.at,
+    ...(ack.source ? { source: ack.source } : {}),
+  };
 }
 
 function invalid(
