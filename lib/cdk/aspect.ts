@@ -20,6 +20,7 @@ import {
   acknowledgementId,
   acknowledgementProblems,
   configured,
+  withConfiguration,
   type OpsCheckProps,
 } from './common';
 import { appReport, describeFinding, level } from './report';
@@ -56,8 +57,11 @@ export class OpsAspect implements IAspect {
   private readonly checked = new WeakSet<Stack>();
   private readonly rules;
 
-  constructor(private readonly props: OpsCheckProps = {}) {
-    this.rules = configured(props).filter((c) => !isAssemblyRule(c.rule));
+  private readonly props: OpsCheckProps;
+
+  constructor(props: OpsCheckProps = {}) {
+    this.props = withConfiguration(props);
+    this.rules = configured(this.props).filter((c) => !isAssemblyRule(c.rule));
   }
 
   visit(node: IConstruct): void {

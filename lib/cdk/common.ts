@@ -1,9 +1,13 @@
 /**
- * What the CDK integrations share: their options, the rules they configure, and reading acknowledgements
- * (`Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`) from the construct tree.
+ * What the CDK integrations share: their options (the configuration file's, overridden by props), the rules
+ * they configure, and reading acknowledgements (`Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`)
+ * from the construct tree.
  */
 import type { IConstruct } from 'constructs';
+import { configParameters, configSelection, readConfig } from '../config/read';
 import { configureRules, type RuleSelection } from '../engine/config';
+import { InputError, UsageError } from '../errors';
+import { loadPacksSync } from '../packs/load';
 import { atOrAbove, type FailOn, type Finding } from '../engine/finding';
 import type { ConfiguredRule } from '../engine/runner';
 import type { Pack } from '../engine/rule';
@@ -36,6 +40,12 @@ export interface OpsCheckProps extends RuleSelection {
    * (globs): account-level checks are enforced when the app contains one, and "need context" otherwise
    */
   readonly accountBaseline?: readonly string[];
+  /**
+   * the configuration file (`opslint.config.json|yaml|yml`), as `opslint scan` reads it: by default the one
+   * found from the working directory (where `cdk synth` runs the app) up to the repository root; a path names
+   * one (relative to the working directory), `false` reads none. Props override what it says.
+   */
+  readonly config?: string | false;
 }
 
 /**
@@ -48,6 +58,47 @@ export const META_RULES = ['findings-in-stages', 'acknowledgement-unknown-rule',
 /** The id to acknowledge a rule with: `opslint::<rule id>`. */
 export function acknowledgementId(ruleId: string): string {
   return `${PLUGIN_NAME}::${ruleId}`;
+}
+
+/**
+ * `props` over the configuration file they name (see {@link OpsCheckProps.config}), read now. A mistake in
+ * the file, or in a pack it names, is one line: `opslint.config.yaml:3:5: invalid configuration: …`.
+ */
+export function withConfiguration(props: OpsCheckProps): OpsCheckProps {
+  const cwd = process.cwd();
+  try {
+    const read = readConfig(props.config, cwd, {
+      warn: (message) => process.stderr.write(`opslint: ${message}\n`),
+      nameIt: 'the config prop',
+    });
+    if (!read.loaded) return props;
+    const { config } = read;
+    const own = new Set((props.rulePacks ?? []).map((p) => p.id));
+    // a pack passed in props replaces the one of the same id the file names
+    const filePacks = loadPacksSync(read.packs, read.packsDir, BUILTIN_PACKS).filter((p) => !own.has(p.id));
+    const rulePacks = [...filePacks, ...(props.rulePacks ?? [])];
+    const fromFile = configSelection(read, [...BUILTIN_PACKS, ...rulePacks]);
+    // a rule props name is on, though the file disables it
+    const named = new Set([
+      ...(props.rules ?? []),
+      ...Object.entries(props.ruleSettings ?? {})
+        .filter(([, setting]) => (typeof setting === 'string' ? setting : setting.severity) !== 'off')
+        .map(([id]) => id),
+    ]);
+    return {
+      ...props,
+      failOn: props.failOn ?? config.failOn,
+      minReasonLength: props.minReasonLength ?? config.suppressions?.minReasonLength,
+      rulePacks,
+      exclude: [...(fromFile.exclude ?? []).filter((id) => !named.has(id)), ...(props.exclude ?? [])],
+      ruleSettings: { ...fromFile.ruleSettings, ...props.ruleSettings },
+      parameters: { ...configParameters(config), ...props.parameters },
+      accountBaseline: [...(config.accountBaseline ?? []), ...(props.accountBaseline ?? [])],
+    };
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(error.format());
+    throw error;
+  }
 }
 
 export function configured(props: OpsCheckProps): ConfiguredRule[] {

@@ -10,7 +10,7 @@ import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, NagRuleCompliance, type NagPackProps } from 'cdk-nag';
 import type { Finding } from '../engine/finding';
 import { packageVersion } from '../version';
-import { configured, type OpsCheckProps } from './common';
+import { configured, withConfiguration, type OpsCheckProps } from './common';
 import { appReport, describeFinding, describeUnreadable, level, stackOf } from './report';
 import { synthesizedStacks } from './source';
 
@@ -32,8 +32,8 @@ export class OpsNagPack extends NagPack {
   constructor(scope?: IConstruct, props: OpsNagPackProps = {}) {
     super(scope, props);
     this.packName = 'Ops';
-    this.opsProps = props;
-    this.rules = configured(props);
+    this.opsProps = withConfiguration(props);
+    this.rules = configured(this.opsProps);
     this.ruleIds = this.rules.map((c) => `Ops-${c.rule.id}`);
   }
 

@@ -24,6 +24,7 @@ import {
   blocks,
   configured,
   PLUGIN_NAME,
+  withConfiguration,
   type OpsCheckProps,
 } from './common';
 import { appReport, bestPracticeLabel, describeFinding, describeUnreadable, level, stackOf } from './report';
@@ -35,9 +36,12 @@ export class OpsChecks implements IPolicyValidationPlugin {
   readonly version = packageVersion();
   readonly ruleIds: string[];
 
-  constructor(private readonly props: OpsCheckProps = {}) {
+  private readonly props: OpsCheckProps;
+
+  constructor(props: OpsCheckProps = {}) {
+    this.props = withConfiguration(props);
     // the selection is checked now, so a typo in a rule id fails where the plugin is created
-    this.ruleIds = configured(props).map((c) => c.rule.id);
+    this.ruleIds = configured(this.props).map((c) => c.rule.id);
   }
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {

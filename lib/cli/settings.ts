@@ -4,21 +4,13 @@
  * account baseline, suppressions and the baseline file.
  */
 import * as path from 'node:path';
-import {
-  configRelative,
-  distrust,
-  findConfig,
-  loadConfig,
-  selectionFromConfig,
-  type ConfigFile,
-  type LoadedConfig,
-  type TrustOptions,
-} from '../config/load';
+import { configRelative, type ConfigFile, type TrustOptions } from '../config/load';
+import { configParameters, configSelection, readConfig } from '../config/read';
 import { resolveLimits } from '../config/limits';
 import type { RuleSelection } from '../engine/config';
 import type { Pack } from '../engine/rule';
 import type { PackSource } from '../parallel/run';
-import { admitPacks, loadPacks } from '../packs/load';
+import { loadPacks } from '../packs/load';
 import { toDisplayPath, type ScanOptions } from '../scan/prepare';
 import type { ScanCliOptions } from './options';
 import { parseParameterArgs } from './parameters';
@@ -48,32 +40,20 @@ export interface Settings {
  * only when `trust` allows; what the command line names is the user's choice.
  */
 export async function readSettings(flags: SettingsFlags, cwd: string, trust: TrustOptions): Promise<Settings> {
-  const configFile =
-    flags.config === false ? undefined : flags.config ? path.resolve(cwd, flags.config) : findConfig(cwd, trust);
-  const loaded: LoadedConfig | undefined = configFile
-    ? loadConfig(configFile, toDisplayPath(configFile, cwd))
-    : undefined;
-  const config = loaded?.config ?? {};
-  const named = config.packs ?? [];
-  const admitted = loaded
-    ? admitPacks(named, path.dirname(loaded.file), {
-        code: flags.packs !== false,
-        distrust: flags.config ? undefined : (file) => distrust(file, trust),
-        warn: trust.warn,
-      })
-    : [];
+  const read = readConfig(flags.config, cwd, trust, flags.packs !== false);
+  const { loaded, config } = read;
   // packs from the configuration (relative to it), then from the command line; none may reuse a rule id
   const packSources: PackSource[] = [
-    { specs: admitted, baseDir: loaded ? path.dirname(loaded.file) : cwd },
+    { specs: read.packs, baseDir: read.packsDir },
     { specs: flags.loadPack ?? [], baseDir: cwd },
   ];
   const packs: Pack[] = [...BUILTIN_PACKS];
   for (const source of packSources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
 
-  const fromConfig: RuleSelection = loaded ? selectionFromConfig(loaded, packs, admitted.length < named.length) : {};
+  const fromConfig: RuleSelection = configSelection(read, packs);
   // the command line wins; spread (not assignment) keeps a parameter named __proto__
   const parameters: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(config.parameters ?? {}).map(([k, v]) => [k, String(v)])),
+    ...configParameters(config),
     ...parseParameterArgs(flags.parameters ?? [], cwd),
   };
   return {

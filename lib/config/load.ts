@@ -61,6 +61,8 @@ export interface TrustOptions {
   readonly home?: string;
   /** told, in one line, about a file that is ignored */
   readonly warn: (message: string) => void;
+  /** how the user names a configuration file to use it anyway (default: `--config`) */
+  readonly nameIt?: string;
 }
 
 const WORLD_WRITABLE = 0o002;
@@ -111,7 +113,9 @@ export function findConfig(cwd: string, trust: TrustOptions): string | undefined
     if (found) {
       const why = distrust(found, trust);
       if (why === undefined) return found;
-      trust.warn(`the configuration ${found} is ignored: ${why}; name it with --config to use it anyway`);
+      trust.warn(
+        `the configuration ${found} is ignored: ${why}; name it with ${trust.nameIt ?? '--config'} to use it anyway`,
+      );
       return undefined;
     }
     if (dir === root || dir === home || path.dirname(dir) === dir) return undefined;

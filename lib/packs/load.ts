@@ -29,32 +29,39 @@ export async function loadPacks(
   builtIn: readonly Pack[] = [],
 ): Promise<Pack[]> {
   const packs: Pack[] = [];
+  const add = distinctRules(builtIn);
+  for (const spec of specifiers) packs.push(add(spec, await loadPack(spec, baseDir)));
+  return packs;
+}
+
+/**
+ * As {@link loadPacks}, without waiting, for the CDK integrations (CDK validates synchronously): an ES module
+ * pack, which only an asynchronous `import()` loads, is an error that says so.
+ */
+export function loadPacksSync(specifiers: readonly string[], baseDir: string, builtIn: readonly Pack[] = []): Pack[] {
+  const add = distinctRules(builtIn);
+  return specifiers.map((spec) => add(spec, loadPackSync(spec, baseDir)));
+}
+
+/** Checks that each pack added reuses no rule id of `builtIn` or of a pack added before, and returns it. */
+function distinctRules(builtIn: readonly Pack[]): (spec: string, pack: Pack) => Pack {
   const taken = new Map<string, string>(
     builtIn.flatMap((p) => p.rules.map((r) => [r.id, 'the built-in catalogue'] as const)),
   );
-  for (const spec of specifiers) {
-    const pack = await loadPack(spec, baseDir);
+  return (spec, pack) => {
     for (const rule of pack.rules) {
       const other = taken.get(rule.id);
       if (other) throw packError(spec, `rule "${rule.id}" is already defined by ${other}`);
       taken.set(rule.id, `pack "${spec}"`);
     }
-    packs.push(pack);
-  }
-  return packs;
+    return pack;
+  };
 }
 
 /** Loads one pack: an npm package, a JavaScript module (CommonJS or ES) or a YAML rules file. */
 export async function loadPack(spec: string, baseDir: string): Promise<Pack> {
   const file = packFile(spec, baseDir);
-  if (RULE_FILE.test(file)) {
-    try {
-      return validatePack(loadYamlPack(file, path.relative(process.cwd(), file) || file), spec);
-    } catch (error) {
-      if (error instanceof InputError) throw packError(spec, error.format());
-      throw error;
-    }
-  }
+  if (RULE_FILE.test(file)) return ruleFilePack(file, spec);
   let exported: unknown;
   try {
     exported = await loadModule(file);
@@ -62,6 +69,32 @@ export async function loadPack(spec: string, baseDir: string): Promise<Pack> {
     throw packError(spec, `failed to load: ${firstLine(error)}`);
   }
   return validatePack(unwrap(exported), spec);
+}
+
+function loadPackSync(spec: string, baseDir: string): Pack {
+  const file = packFile(spec, baseDir);
+  if (RULE_FILE.test(file)) return ruleFilePack(file, spec);
+  let exported: unknown;
+  try {
+    exported = require(file) as unknown;
+  } catch (error) {
+    if (isEsmError(error))
+      throw packError(
+        spec,
+        'is an ES module, which cannot be loaded while CDK validates (synchronously): name a CommonJS build, or import the pack and pass it as rulePacks',
+      );
+    throw packError(spec, `failed to load: ${firstLine(error)}`);
+  }
+  return validatePack(unwrap(exported), spec);
+}
+
+function ruleFilePack(file: string, spec: string): Pack {
+  try {
+    return validatePack(loadYamlPack(file, path.relative(process.cwd(), file) || file), spec);
+  } catch (error) {
+    if (error instanceof InputError) throw packError(spec, error.format());
+    throw error;
+  }
 }
 
 /** Which packs named in a configuration may load. */
@@ -143,11 +176,17 @@ async function loadModule(file: string): Promise<unknown> {
   try {
     return require(file) as unknown;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ERR_REQUIRE_ESM' && !(error instanceof SyntaxError && /import|export/.test(String(error))))
-      throw error;
+    if (!isEsmError(error)) throw error;
     return importModule(pathToFileURL(file).href);
   }
+}
+
+/** Whether `require` failed because the file is an ES module. */
+function isEsmError(error: unknown): boolean {
+  return (
+    (error as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM' ||
+    (error instanceof SyntaxError && /import|export/.test(String(error)))
+  );
 }
 
 /** `module.exports = pack`, `export default pack`, or a module with a `pack` export. */
