@@ -50,6 +50,8 @@ beforeAll(() => {
     id: `Ops-lambda-tracing[${cfn(devApi.handler).logicalId}]`,
     reason: REASON,
   });
+  // with the id CDK prints (`Acknowledge with 'opslint-nag::Ops-alarm-actions'`), at a Stage
+  Validations.of(staged.dev).acknowledge({ id: 'opslint-nag::Ops-alarm-actions', reason: REASON });
   Validations.of(staged.app).addPlugins(new OpsNagPack(staged.app));
   result = synth(staged.app);
   found = rows(result.report, 'opslint-nag');
@@ -103,11 +105,13 @@ describe('acknowledgements', () => {
 
 describe('the Stage guard', () => {
   it('names the blocking findings in Stages at the app, fatal, so a failing plain cdk synth shows an error', () => {
+    // Dev's alarm-actions finding is acknowledged with the id CDK prints: not reported, and not counted here
+    expect(pairs(found.filter((r) => r.rule === 'Ops-alarm-actions' && r.path.includes('/Api/')))).toEqual([
+      'Ops-alarm-actions Prod/Api/WorkerErrors/Resource',
+    ]);
     expect(only(found, 'Ops-findings-in-stages', '')).toMatchObject({
       severity: 'fatal',
-      description: expect.stringMatching(
-        /^2 finding\(s\) at or above "error" in stacks inside Stages \(Dev-Api, Prod-Api\)\. /,
-      ),
+      description: expect.stringMatching(/^1 finding\(s\) at or above "error" in stacks inside Stages \(Prod-Api\)\. /),
     });
     // what plain `cdk synth` prints: the app and the top-level stack Service; it fails, so one of them says why
     const printed = found.filter((r) => r.path === '' || r.path.startsWith('Service/'));

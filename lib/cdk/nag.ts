@@ -26,6 +26,7 @@ import { configured, type OpsCheckProps } from './common';
 import { appReport, describeFinding, describeUnreadable, findingsInStages, level, stackOf } from './report';
 import { synthesizedStacks } from './source';
 
+const NAG_PLUGIN_NAME = 'opslint-nag';
 const NAG_LEVEL = { error: NagMessageLevel.ERROR, warning: NagMessageLevel.WARN, info: NagMessageLevel.INFO } as const;
 
 /** Options of {@link OpsNagPack}: cdk-nag's and opslint's. */
@@ -33,7 +34,7 @@ export interface OpsNagPackProps extends NagPackProps, OpsCheckProps {}
 
 /** The opslint rules as a cdk-nag 3 pack: `Validations.of(app).addPlugins(new OpsNagPack(app))`. */
 export class OpsNagPack extends NagPack {
-  readonly name = 'opslint-nag';
+  readonly name = NAG_PLUGIN_NAME;
   override readonly version = packageVersion();
   override readonly ruleIds: string[];
   private readonly opsProps: OpsCheckProps;
@@ -139,8 +140,10 @@ function isAcknowledged(construct: IConstruct, id: string): boolean {
     for (const entry of c.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || !entry.data)
         continue;
-      // aws-cdk-lib writes the ids with an `Annotation::` prefix (older versions: `annotation::`)
-      if (Object.keys(entry.data as object).some((k) => k.replace(/^annotation::/i, '') === id)) return true;
+      // aws-cdk-lib writes an id without a prefix as `Annotation::…` (older versions: `annotation::`); CDK prints
+      // ours as `opslint-nag::Ops-…`, which it honours itself, so the Stage guard honours it too
+      const ids = Object.keys(entry.data as object).map((k) => k.replace(/^(annotation|opslint-nag)::/i, ''));
+      if (ids.includes(id)) return true;
     }
   }
   return false;
