@@ -24,6 +24,7 @@ import {
   acknowledgements,
   configured,
   PLUGIN_NAME,
+  type Acknowledgement,
   type OpsCheckProps,
 } from './common';
 import {
@@ -78,10 +79,13 @@ export class OpsChecks implements IPolicyValidationPlugin {
         ],
       };
     });
-    const inStages = findingsInStages(context.appConstruct, assembly, findings, this.props, (f, at) => {
-      const ack = at ? acknowledgementFor(at, f.ruleId) : undefined;
-      return ack !== undefined && acknowledgementProblems([ack], this.props).length === 0;
-    });
+    const inStages = findingsInStages(
+      context.appConstruct,
+      assembly,
+      findings,
+      this.props,
+      (f, at) => validAcknowledgement(at, f, this.props) !== undefined,
+    );
     if (inStages) violations.push({ ruleName: 'findings-in-stages', ...inStages });
     for (const e of errors) {
       violations.push({
@@ -120,8 +124,9 @@ function inAStack(at: string, assembly: Assembly): boolean {
 
 /**
  * One info line at the app naming what the acknowledgements in the tree excuse, so that a reviewer sees it in
- * the output of `cdk synth` without opening validation-report.json: `3 findings acknowledged:
- * opslint::alarm-actions at Dev for 2 findings ("reason"), …`. An acknowledgement with a problem excuses nothing.
+ * the output of `cdk synth` without opening validation-report.json: `3 finding(s) acknowledged:
+ * opslint::alarm-actions at Dev ("reason") for 2 findings; …`. An acknowledgement with a problem excuses nothing.
+ * Like every violation CDK offers to acknowledge it; an acknowledgement of it names no rule and is reported.
  */
 function acknowledgedSummary(
   app: IConstruct,
@@ -130,27 +135,37 @@ function acknowledgedSummary(
   props: OpsCheckProps,
 ): PolicyViolation | undefined {
   const byPath = constructsByPath(app);
-  const counts = new Map<string, { text: string; count: number }>();
-  let total = 0;
+  const used = new Map<string, { ack: Acknowledgement; count: number }>();
   for (const f of findings) {
-    const at = constructOf(f, assembly, byPath);
-    const ack = at ? acknowledgementFor(at, f.ruleId) : undefined;
-    if (!ack || acknowledgementProblems([ack], props).length > 0) continue;
-    total++;
+    const ack = validAcknowledgement(constructOf(f, assembly, byPath), f, props);
+    if (!ack) continue;
     const key = `${ack.id}\u0000${ack.at}`;
-    const entry = counts.get(key) ?? { text: `${ack.id} at ${ack.at === '' ? 'the app' : ack.at}`, count: 0 };
+    const entry = used.get(key) ?? { ack, count: 0 };
     entry.count++;
-    counts.set(key, entry);
-    if (entry.count === 1) entry.text += ` ("${ack.reason.trim()}")`;
+    used.set(key, entry);
   }
-  if (total === 0) return undefined;
-  const list = [...counts.values()].map((e) => (e.count > 1 ? `${e.text} for ${e.count} findings` : e.text));
+  if (used.size === 0) return undefined;
+  const total = [...used.values()].reduce((n, e) => n + e.count, 0);
+  const list = [...used.values()].map(
+    ({ ack, count }) =>
+      `${ack.id} at ${ack.at === '' ? 'the app' : ack.at} ("${ack.reason.trim()}")${count > 1 ? ` for ${count} findings` : ''}`,
+  );
   return {
     ruleName: 'acknowledged-findings',
     description: printable(`${total} finding(s) acknowledged: ${list.join('; ')}.`),
     severity: 'info',
     violatingResources: [{ constructPath: '', locations: [] }],
   };
+}
+
+/** The acknowledgement that excuses a finding at `at`: one of its rule, on it or an ancestor, with no problem. */
+function validAcknowledgement(
+  at: IConstruct | undefined,
+  f: Finding,
+  props: OpsCheckProps,
+): Acknowledgement | undefined {
+  const ack = at ? acknowledgementFor(at, f.ruleId) : undefined;
+  return ack && acknowledgementProblems([ack], props).length === 0 ? ack : undefined;
 }
 
 /**
