@@ -108,13 +108,13 @@ describe('cdk synth of the demo app (examples/cdk-app) with the OpsChecks plugin
       expect(plain.code).not.toBe(0);
       const [block] = reportBlocks(plain.stderr, 'findings-in-stages');
       expect(block).toMatch(
-        /^ERROR \d+ finding\(s\) at or above "error" in stacks inside Stages \(Dev-Orders, Prod-Orders\)/m,
+        /^FATAL \d+ finding\(s\) at or above "error" in stacks inside Stages \(Dev-Orders, Prod-Orders\)/m,
       );
       expect(block).toContain("cdk synth '**'");
       // the findings themselves are not shown: that is why the app-level violation exists
       expect(plain.stderr).not.toContain('Dev/Orders/Api5xx/Resource');
       const report = pluginReport(plain.outdir);
-      expect(report.violations.filter((v) => v.severity === 'error').map((v) => v.ruleName)).toContain(
+      expect(report.violations.filter((v) => v.severity === 'fatal').map((v) => v.ruleName)).toContain(
         'findings-in-stages',
       );
     });

@@ -161,7 +161,7 @@ describe('OpsChecks, OpsAspect and OpsNagPack agree', () => {
       'cloudtrail-present ',
       'findings-in-stages ',
     ]);
-    expect(pairs(nag.filter((r) => r.path === ''))).toEqual(['Ops-cloudtrail-present ']);
+    expect(pairs(nag.filter((r) => r.path === ''))).toEqual(['Ops-cloudtrail-present ', 'Ops-findings-in-stages ']);
   });
 });
 

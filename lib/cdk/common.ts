@@ -49,11 +49,11 @@ export interface OpsCheckProps extends RuleSelection {
 }
 
 /**
- * Violations about the checking itself, which the plugin adds: the findings hidden in Stages, and problems with
- * acknowledgements or with reading the assembly. They can be acknowledged like rules, except
- * `acknowledgement-reason`, which would let a bad acknowledgement excuse itself.
+ * Violations about the checking itself, which the plugin adds and which can be acknowledged like rules: problems
+ * with acknowledgements or with reading the assembly. Not `acknowledgement-reason`, which would let a bad
+ * acknowledgement excuse itself, nor `findings-in-stages`, which would hide every blocking finding in every Stage.
  */
-export const META_RULES = ['findings-in-stages', 'acknowledgement-unknown-rule', 'unreadable-template'] as const;
+export const META_RULES = ['acknowledgement-unknown-rule', 'unreadable-template'] as const;
 
 /** The id to acknowledge a rule with: `opslint::<rule id>`. */
 export function acknowledgementId(ruleId: string): string {

@@ -2,18 +2,31 @@
  * `OpsNagPack`: the OPS rules as a cdk-nag 3 `NagPack`, for teams that already register cdk-nag packs:
  * `Validations.of(app).addPlugins(new OpsNagPack(app))`. It runs the same engine as `OpsChecks` over the
  * synthesized templates, then reports each finding through cdk-nag on the construct it is about, so cdk-nag's
- * own acknowledgement handling applies (rule ids `Ops-<rule id>`). App-level findings are added to the report
- * as they are. Unlike cdk-nag's packs, it fails synthesis only at or above `failOn`.
+ * own acknowledgement handling applies: `Ops-<rule id>` for every finding of the rule at or below a construct,
+ * `Ops-<rule id>[<logical id>]` for one resource (as `AwsSolutions-IAM5[Action::s3:*]` names one finding).
+ * App-level findings are added to the report as they are, and so is the Stage guard of `OpsChecks`
+ * (`Ops-findings-in-stages`). Unlike cdk-nag's packs, it fails synthesis only at or above `failOn`.
+ *
+ * cdk-nag 3 makes one violation per rule id, with the text of its first finding, and reports every level
+ * below ERROR as a warning: each violation is rebuilt here from its own finding, at its own level.
  */
-import { CfnResource, Stack, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import {
+  CfnResource,
+  Stack,
+  Validations,
+  type IPolicyValidationContext,
+  type PolicyValidationPluginReport,
+  type PolicyViolation,
+} from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { NagMessageLevel, NagPack, NagRuleCompliance, type NagPackProps } from 'cdk-nag';
+import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { Finding } from '../engine/finding';
 import { packageVersion } from '../version';
 import { configured, withConfiguration, type OpsCheckProps } from './common';
-import { appReport, describeFinding, describeUnreadable, level, stackOf } from './report';
+import { appReport, describeFinding, describeUnreadable, findingsInStages, level, stackOf } from './report';
 import { synthesizedStacks } from './source';
 
+const NAG_PLUGIN_NAME = 'opslint-nag';
 const NAG_LEVEL = { error: NagMessageLevel.ERROR, warning: NagMessageLevel.WARN, info: NagMessageLevel.INFO } as const;
 
 /** Options of {@link OpsNagPack}: cdk-nag's and opslint's. */
@@ -21,13 +34,15 @@ export interface OpsNagPackProps extends NagPackProps, OpsCheckProps {}
 
 /** The opslint rules as a cdk-nag 3 pack: `Validations.of(app).addPlugins(new OpsNagPack(app))`. */
 export class OpsNagPack extends NagPack {
-  readonly name = 'opslint-nag';
+  readonly name = NAG_PLUGIN_NAME;
   override readonly version = packageVersion();
   override readonly ruleIds: string[];
   private readonly opsProps: OpsCheckProps;
   private readonly rules: ReturnType<typeof configured>;
   /** findings by the construct path of their stack, then logical id; set while a validation runs */
   private byResource = new Map<string, Finding[]>();
+  /** the findings cdk-nag reported, by rule id and construct path, in the order it reported them */
+  private reported = new Map<string, Finding[]>();
 
   constructor(scope?: IConstruct, props: OpsNagPackProps = {}) {
     super(scope, props);
@@ -53,9 +68,13 @@ export class OpsNagPack extends NagPack {
       this.byResource.set(key, [...(this.byResource.get(key) ?? []), f]);
     }
     // cdk-nag walks the construct tree and calls checkResource for each CfnResource
+    this.reported = new Map();
     const report = super.validate(context);
-    const violations = [
-      ...report.violations,
+    const inStages = findingsInStages(context.appConstruct, assembly, findings, this.opsProps, (f, at) =>
+      at ? acknowledged(at, f) : false,
+    );
+    const violations: PolicyViolation[] = [
+      ...report.violations.flatMap((v) => this.perFinding(v)),
       ...appLevel.map((f) => ({
         ruleName: `Ops-${f.ruleId}`,
         description: describeFinding(f),
@@ -70,22 +89,69 @@ export class OpsNagPack extends NagPack {
         severity: 'error',
         violatingResources: [{ constructPath: '', locations: [] as string[] }],
       })),
+      ...(inStages ? [{ ruleName: 'Ops-findings-in-stages', ...inStages }] : []),
     ];
-    return { ...report, violations, success: !violations.some((v) => v.severity === 'error') };
+    return {
+      ...report,
+      violations,
+      success: !violations.some((v) => v.severity === 'error' || v.severity === 'fatal'),
+    };
+  }
+
+  /** One violation of cdk-nag (one finding id, its resources) as one violation per finding, with its text and level. */
+  private perFinding(v: PolicyViolation): PolicyViolation[] {
+    return v.violatingResources.flatMap((resource) =>
+      (this.reported.get(`${v.ruleName}\u0000${resource.constructPath}`) ?? []).map((f) => ({
+        ...v,
+        // the rule id, as OpsChecks names it: the text tells the resources apart
+        ruleName: `Ops-${f.ruleId}`,
+        description: describeFinding(f),
+        severity: level(f, this.opsProps),
+        violatingResources: [resource],
+      })),
+    );
   }
 
   protected checkResource(node: CfnResource): void {
     const stack = Stack.of(node);
     const logicalId = stack.resolve(node.logicalId) as string;
-    for (const f of this.byResource.get(`${stack.node.path}\u0000${logicalId}`) ?? []) {
+    const findings = this.byResource.get(`${stack.node.path}\u0000${logicalId}`) ?? [];
+    for (const ruleId of new Set(findings.map((f) => f.ruleId))) {
+      const id = `Ops-${ruleId}`;
+      // an acknowledgement of the whole rule covers the resource; cdk-nag checks the one of `Ops-<rule>[<logical id>]`
+      if (isAcknowledged(node, id)) continue;
+      const ofRule = findings.filter((f) => f.ruleId === ruleId);
+      this.reported.set(`${id}[${logicalId}]\u0000${node.node.path}`, ofRule);
       this.applyRule({
-        ruleSuffixOverride: f.ruleId,
-        info: describeFinding(f),
-        explanation: this.rules.find((c) => c.rule.id === f.ruleId)?.rule.why ?? '',
-        level: NAG_LEVEL[level(f, this.opsProps)],
+        ruleSuffixOverride: ruleId,
+        info: describeFinding(ofRule[0]),
+        explanation: this.rules.find((c) => c.rule.id === ruleId)?.rule.why ?? '',
+        level: NAG_LEVEL[level(ofRule[0], this.opsProps)],
         node,
-        rule: () => NagRuleCompliance.NON_COMPLIANT,
+        rule: () => [logicalId],
       });
     }
   }
+}
+
+/** Whether `id` is acknowledged on the construct or an ancestor, as cdk-nag reads acknowledgements. */
+function isAcknowledged(construct: IConstruct, id: string): boolean {
+  for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || !entry.data)
+        continue;
+      // aws-cdk-lib writes an id without a prefix as `Annotation::…` (older versions: `annotation::`); CDK prints
+      // ours as `opslint-nag::Ops-…`, which it honours itself, so the Stage guard honours it too
+      const ids = Object.keys(entry.data as object).map((k) => k.replace(/^(annotation|opslint-nag)::/i, ''));
+      if (ids.includes(id)) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether a finding is acknowledged for cdk-nag: by its rule id, or by its rule id for its resource. */
+function acknowledged(at: IConstruct, f: Finding): boolean {
+  return (
+    isAcknowledged(at, `Ops-${f.ruleId}`) || (f.resource !== '' && isAcknowledged(at, `Ops-${f.ruleId}[${f.resource}]`))
+  );
 }

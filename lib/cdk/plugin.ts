@@ -14,6 +14,7 @@ import { bestPractice } from '../framework';
 import type { IConstruct } from 'constructs';
 import type { Assembly } from '../assembly/model';
 import type { Finding } from '../engine/finding';
+import { printable } from '../reporters/escape';
 import { parsePath } from '../template/path';
 import { packageVersion } from '../version';
 import {
@@ -21,13 +22,23 @@ import {
   acknowledgementId,
   acknowledgementProblems,
   acknowledgements,
-  blocks,
   configured,
   PLUGIN_NAME,
   withConfiguration,
+  type Acknowledgement,
   type OpsCheckProps,
 } from './common';
-import { appReport, bestPracticeLabel, describeFinding, describeUnreadable, level, stackOf } from './report';
+import {
+  appReport,
+  bestPracticeLabel,
+  constructOf,
+  constructsByPath,
+  describeFinding,
+  describeUnreadable,
+  findingsInStages,
+  level,
+  stackOf,
+} from './report';
 import { synthesizedStacks } from './source';
 
 /** The opslint CDK validation plugin: `Validations.of(app).addPlugins(new OpsChecks({ failOn }))`. */
@@ -72,8 +83,14 @@ export class OpsChecks implements IPolicyValidationPlugin {
         ],
       };
     });
-    const inStages = blockingInStages(context.appConstruct, assembly, findings, this.props);
-    if (inStages) violations.push(inStages);
+    const inStages = findingsInStages(
+      context.appConstruct,
+      assembly,
+      findings,
+      this.props,
+      (f, at) => validAcknowledgement(at, f, this.props) !== undefined,
+    );
+    if (inStages) violations.push({ ruleName: 'findings-in-stages', ...inStages });
     for (const e of errors) {
       violations.push({
         ruleName: 'unreadable-template',
@@ -88,9 +105,12 @@ export class OpsChecks implements IPolicyValidationPlugin {
         description: p.message,
         // CDK never suppresses a fatal violation: a bad acknowledgement cannot excuse itself
         severity: p.problem === 'reason' ? 'fatal' : 'warning',
-        violatingResources: [{ constructPath: p.ack.at, locations: [] }],
+        // CDK prints a violation only at the app or in a stack it shows: one made at a Stage goes to the app
+        violatingResources: [{ constructPath: inAStack(p.ack.at, assembly) ? p.ack.at : '', locations: [] }],
       });
     }
+    const summary = acknowledgedSummary(context.appConstruct, assembly, findings, this.props);
+    if (summary) violations.push(summary);
     return {
       success: !violations.some((v) => v.severity === 'error' || v.severity === 'fatal'),
       violations,
@@ -99,39 +119,57 @@ export class OpsChecks implements IPolicyValidationPlugin {
   }
 }
 
+/** Whether a construct path is a stack of the app or inside one. */
+function inAStack(at: string, assembly: Assembly): boolean {
+  return assembly.stacks.some(
+    (s) => s.constructPath !== undefined && (at === s.constructPath || at.startsWith(`${s.constructPath}/`)),
+  );
+}
+
 /**
- * `cdk synth` without stack names shows only the violations of top-level stacks, and exits 0 when those
- * are clean: an app whose stacks all live in Stages would pass unseen. One app-level violation names the
- * blocking findings in Stages (those not acknowledged) and how to list them.
+ * One info line at the app naming what the acknowledgements in the tree excuse, so that a reviewer sees it in
+ * the output of `cdk synth` without opening validation-report.json: `3 finding(s) acknowledged:
+ * opslint::alarm-actions at Dev ("reason") for 2 findings; …`. An acknowledgement with a problem excuses nothing.
+ * Like every violation CDK offers to acknowledge it; an acknowledgement of it names no rule and is reported.
  */
-function blockingInStages(
+function acknowledgedSummary(
   app: IConstruct,
   assembly: Assembly,
   findings: readonly Finding[],
   props: OpsCheckProps,
 ): PolicyViolation | undefined {
-  const byPath = new Map(app.node.findAll().map((c) => [c.node.path, c]));
-  const hidden = findings.filter((f) => {
-    // a resource finding is in its stack's template; a finding about a whole stack is in its Stage's manifest
-    const stack =
-      assembly.stacks.find((s) => s.template.file === f.file) ??
-      assembly.stacks.find((s) => !s.parent && s.stackName === f.stack);
-    if (!stack || stack.stages.length === 0 || !blocks(f, props)) return false;
-    const at = f.constructPath ?? stack.constructPath;
-    const construct = at !== undefined ? byPath.get(at) : undefined;
-    const ack = construct ? acknowledgementFor(construct, f.ruleId) : undefined;
-    return !ack || acknowledgementProblems([ack], props).length > 0;
-  });
-  if (hidden.length === 0) return undefined;
-  const stacks = [...new Set(hidden.map((f) => f.stack))].join(', ');
+  const byPath = constructsByPath(app);
+  const used = new Map<string, { ack: Acknowledgement; count: number }>();
+  for (const f of findings) {
+    const ack = validAcknowledgement(constructOf(f, assembly, byPath), f, props);
+    if (!ack) continue;
+    const key = `${ack.id}\u0000${ack.at}`;
+    const entry = used.get(key) ?? { ack, count: 0 };
+    entry.count++;
+    used.set(key, entry);
+  }
+  if (used.size === 0) return undefined;
+  const total = [...used.values()].reduce((n, e) => n + e.count, 0);
+  const list = [...used.values()].map(
+    ({ ack, count }) =>
+      `${ack.id} at ${ack.at === '' ? 'the app' : ack.at} ("${ack.reason.trim()}")${count > 1 ? ` for ${count} findings` : ''}`,
+  );
   return {
-    ruleName: 'findings-in-stages',
-    description:
-      `${hidden.length} finding(s) at or above "${props.failOn ?? 'error'}" in stacks inside Stages (${stacks}). ` +
-      "`cdk synth` without stack names shows only top-level stacks: run `cdk synth '**'` to see each finding, or `npx opslint scan cdk.out`.",
-    severity: 'error',
+    ruleName: 'acknowledged-findings',
+    description: printable(`${total} finding(s) acknowledged: ${list.join('; ')}.`),
+    severity: 'info',
     violatingResources: [{ constructPath: '', locations: [] }],
   };
+}
+
+/** The acknowledgement that excuses a finding at `at`: one of its rule, on it or an ancestor, with no problem. */
+function validAcknowledgement(
+  at: IConstruct | undefined,
+  f: Finding,
+  props: OpsCheckProps,
+): Acknowledgement | undefined {
+  const ack = at ? acknowledgementFor(at, f.ruleId) : undefined;
+  return ack && acknowledgementProblems([ack], props).length === 0 ? ack : undefined;
 }
 
 /**

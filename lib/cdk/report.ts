@@ -4,6 +4,8 @@
  * What they show the same way is here: the report, a finding's text, its level, the stack it is about, and an
  * input that could not be read.
  */
+import type { PolicyViolation } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import type { Assembly, Stack } from '../assembly/model';
 import { fullMessage, type Finding, type InputErrorEntry, type ScanReport } from '../engine/finding';
 import type { ConfiguredRule } from '../engine/runner';
@@ -56,4 +58,56 @@ export function level(f: Finding, props: OpsCheckProps): 'error' | 'warning' | '
 /** The stack a finding about a whole stack names (by its stack name; nested stacks belong to their parent). */
 export function stackOf(f: Finding, assembly: Assembly): Stack | undefined {
   return assembly.stacks.find((s) => !s.parent && s.stackName === f.stack);
+}
+
+/** The stack a finding is in: a resource finding by its template, one about a whole stack by its stack name. */
+function stackOfFinding(f: Finding, assembly: Assembly): Stack | undefined {
+  return assembly.stacks.find((s) => s.template.file === f.file) ?? stackOf(f, assembly);
+}
+
+/** The construct a finding is about (its resource, or its stack for a finding about a whole stack). */
+export function constructOf(
+  f: Finding,
+  assembly: Assembly,
+  byPath: ReadonlyMap<string, IConstruct>,
+): IConstruct | undefined {
+  const at = f.constructPath ?? stackOfFinding(f, assembly)?.constructPath;
+  return at !== undefined ? byPath.get(at) : undefined;
+}
+
+/** Every construct of the app by its path. */
+export function constructsByPath(app: IConstruct): Map<string, IConstruct> {
+  return new Map(app.node.findAll().map((c) => [c.node.path, c]));
+}
+
+/**
+ * `cdk synth` without stack names shows only the violations of top-level stacks, and exits 0 when those are
+ * clean: an app whose stacks all live in Stages would pass unseen. One app-level violation names the blocking
+ * findings in Stages that `acknowledged` does not excuse. The plugin cannot know which stacks the command
+ * selected, so the text fits both `cdk synth` and `cdk synth '**'`. It is fatal: CDK never suppresses a fatal
+ * violation, so one acknowledgement cannot hide every blocking finding in every Stage.
+ */
+export function findingsInStages(
+  app: IConstruct,
+  assembly: Assembly,
+  findings: readonly Finding[],
+  props: OpsCheckProps,
+  acknowledged: (f: Finding, construct: IConstruct | undefined) => boolean,
+): Omit<PolicyViolation, 'ruleName'> | undefined {
+  const byPath = constructsByPath(app);
+  const hidden = findings.filter((f) => {
+    const stack = stackOfFinding(f, assembly);
+    if (!stack || stack.stages.length === 0 || !blocks(f, props)) return false;
+    return !acknowledged(f, constructOf(f, assembly, byPath));
+  });
+  if (hidden.length === 0) return undefined;
+  const stacks = [...new Set(hidden.map((f) => f.stack))].join(', ');
+  return {
+    description:
+      `${hidden.length} finding(s) at or above "${props.failOn ?? 'error'}" in stacks inside Stages (${stacks}). ` +
+      "`cdk synth` without stack names lists only top-level stacks; `cdk synth '**'` lists each of these findings " +
+      'under its stack, as does `npx opslint scan cdk.out`. Acknowledge the findings themselves: this summary cannot be acknowledged.',
+    severity: 'fatal',
+    violatingResources: [{ constructPath: '', locations: [] }],
+  };
 }
