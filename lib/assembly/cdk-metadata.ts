@@ -42,9 +42,17 @@ export interface MetadataEntry {
 
 const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
 /** The metadata type of `Validations.of(c).acknowledge(...)`: `data` maps acknowledged ids to reasons. */
-const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
-/** The prefix of opslint's acknowledgement ids (the plugin's name): `opslint::alarm-actions`. */
-export const ACKNOWLEDGEMENT_PREFIX = 'opslint::';
+export const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
+/** The CDK plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
+export const PLUGIN_NAME = 'opslint';
+export const ACKNOWLEDGEMENT_PREFIX = `${PLUGIN_NAME}::`;
+/**
+ * Violations about the checking itself, which the CDK plugin adds and which can be acknowledged like rules:
+ * problems with acknowledgements or with reading the assembly. Not `acknowledgement-reason`, which would let a bad
+ * acknowledgement excuse itself, nor `findings-in-stages`, which would hide every blocking finding in every Stage.
+ * A scan of the cloud assembly has none of them to suppress.
+ */
+export const META_RULES: readonly string[] = ['acknowledgement-unknown-rule', 'unreadable-template'];
 /** Singleton constructs the CDK adds below a stack are named with a 32-hex-digit UUID (LogRetention…, AWS679f…). */
 const SINGLETON_ID = /[0-9a-f]{32}$/i;
 

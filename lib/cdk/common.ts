@@ -4,6 +4,7 @@
  * from the construct tree.
  */
 import type { IConstruct } from 'constructs';
+import { ACKNOWLEDGED_RULES, META_RULES, PLUGIN_NAME } from '../assembly/cdk-metadata';
 import { configParameters, configSelection, readConfig } from '../config/read';
 import { configureRules, type RuleSelection } from '../engine/config';
 import { InputError, UsageError } from '../errors';
@@ -13,9 +14,8 @@ import type { ConfiguredRule } from '../engine/runner';
 import type { Pack } from '../engine/rule';
 import { BUILTIN_PACKS } from '../compose';
 
-/** The plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
-export const PLUGIN_NAME = 'opslint';
-export const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
+export { PLUGIN_NAME };
+
 /** The shortest acknowledgement reason accepted by default. */
 export const DEFAULT_MIN_REASON_LENGTH = 10;
 
@@ -47,13 +47,6 @@ export interface OpsCheckProps extends RuleSelection {
    */
   readonly config?: string | false;
 }
-
-/**
- * Violations about the checking itself, which the plugin adds and which can be acknowledged like rules: problems
- * with acknowledgements or with reading the assembly. Not `acknowledgement-reason`, which would let a bad
- * acknowledgement excuse itself, nor `findings-in-stages`, which would hide every blocking finding in every Stage.
- */
-export const META_RULES = ['acknowledgement-unknown-rule', 'unreadable-template'] as const;
 
 /** The id to acknowledge a rule with: `opslint::<rule id>`. */
 export function acknowledgementId(ruleId: string): string {

@@ -10,7 +10,7 @@
  * reason })`) suppress the same way, as the CDK plugin applies them: the findings of that rule on the construct
  * and below it, with the same checks of their reason and rule.
  */
-import { ACKNOWLEDGEMENT_PREFIX, type Acknowledgement } from '../assembly/cdk-metadata';
+import { ACKNOWLEDGEMENT_PREFIX, META_RULES, type Acknowledgement } from '../assembly/cdk-metadata';
 import { formatEnvironment, type Assembly, type Stack } from '../assembly/model';
 import { isPlainObject } from '../template/intrinsics';
 import type { Resource, Template } from '../template/model';
@@ -169,6 +169,8 @@ function applyAcknowledgements(assembly: Assembly, findings: Finding[], checks: 
   const problems: Finding[] = [];
   for (const stack of assembly.stacks) {
     for (const ack of stack.acknowledgements ?? []) {
+      // the plugin's own checks: the plugin judges those acknowledgements
+      if (META_RULES.includes(ack.ruleId)) continue;
       const where = `${ACKNOWLEDGEMENT_PREFIX}${ack.ruleId} at ${ack.at}`;
       const refused = refusal(`Acknowledgement of ${where}`, 'acknowledgement', ack.ruleId, ack.reason.trim(), checks);
       if (refused) problems.push(invalidAcknowledgement(stack, ack, refused));
