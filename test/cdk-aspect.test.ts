@@ -37,7 +37,8 @@ describe('OpsAspect', () => {
     // in Prod: a good acknowledgement, and one whose reason is too short
     Validations.of(prod.workerErrors).acknowledge({ id: 'opslint::alarm-actions', reason: REASON });
     Validations.of(prod.handler).acknowledge({ id: 'opslint::lambda-tracing', reason: 'later' });
-    OpsAspect.applyTo(app, { packs: WORKLOAD_PACKS, ruleSettings: { 'vpc-flow-logs': 'info' } });
+    // the Stage guard would fail the synthesis that reading the annotations needs: it has its own test
+    OpsAspect.applyTo(app, { packs: WORKLOAD_PACKS, ruleSettings: { 'vpc-flow-logs': 'info' }, stageGuard: false });
   });
 
   it('annotates findings at or above failOn as errors, below as acknowledgeable warnings, info as info', () => {
@@ -144,6 +145,24 @@ describe('OpsAspect', () => {
     expect(warnings).toEqual([
       expect.stringMatching(/^Lambda function Handler[0-9A-F]{8} does not send traces to X-Ray/),
     ]);
+  });
+
+  it('fails synthesis with one fatal findings-in-stages violation when a stack in a Stage has a finding that fails it', () => {
+    const other = newApp();
+    OpsAspect.applyTo(other, { rules: ['alarm-actions', 'lambda-tracing'] });
+    workload(new Stage(other, 'Dev', { env: DEV }), 'Api');
+    expect(() => other.synth()).toThrow(
+      /FATAL 1 finding\(s\) at or above "error" in stacks inside Stages \(Dev-Api\)\. `cdk synth` without stack names lists only top-level stacks/,
+    );
+    // warnings alone, or the guard turned off, let it synthesize
+    const warned = newApp();
+    OpsAspect.applyTo(warned, { rules: ['lambda-tracing'] });
+    workload(new Stage(warned, 'Dev', { env: DEV }), 'Api');
+    expect(() => warned.synth()).not.toThrow();
+    const off = newApp();
+    OpsAspect.applyTo(off, { rules: ['alarm-actions'], stageGuard: false });
+    workload(new Stage(off, 'Dev', { env: DEV }), 'Api');
+    expect(() => off.synth()).not.toThrow();
   });
 
   it('refuses to run when added with Aspects.of(app).add and a Stage would go unchecked', () => {

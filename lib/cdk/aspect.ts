@@ -12,7 +12,16 @@
  * Stage too, those created after the call included. Added any other way, it refuses to run when a Stage below it
  * would go unchecked.
  */
-import { Annotations, AspectPriority, Aspects, Stack, Stage, type IAspect } from 'aws-cdk-lib';
+import {
+  Annotations,
+  AspectPriority,
+  Aspects,
+  Stack,
+  Stage,
+  Validations,
+  type IAspect,
+  type IPolicyValidationPlugin,
+} from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { isAssemblyRule } from '../engine/rule';
 import {
@@ -23,8 +32,18 @@ import {
   withConfiguration,
   type OpsCheckProps,
 } from './common';
-import { appReport, describeFinding, level } from './report';
+import { appReport, describeFinding, level, stageGuard } from './report';
 import { stackInTree } from './source';
+
+/** Options of {@link OpsAspect.applyTo}: those of every CDK integration, and the Stage guard. */
+export interface OpsAspectProps extends OpsCheckProps {
+  /**
+   * Fail synthesis of the app, with one `findings-in-stages` violation, when stacks inside Stages have findings
+   * that fail it (default true): plain `cdk synth` lists only top-level stacks. False leaves them to `cdk synth '**'`
+   * (and lets a test synthesize the app to read its annotations).
+   */
+  readonly stageGuard?: boolean;
+}
 
 /** The opslint rules as a CDK Aspect, reporting through annotations; add it with `OpsAspect.applyTo(app)`. */
 export class OpsAspect implements IAspect {
@@ -32,9 +51,13 @@ export class OpsAspect implements IAspect {
    * Adds one aspect to `scope` and to every Stage below it, at READONLY priority, and returns it. Called on the
    * app right after `new App()`, it reaches the Stages made later too: they get it when the app synthesizes.
    */
-  static applyTo(scope: IConstruct, props: OpsCheckProps = {}): OpsAspect {
+  static applyTo(scope: IConstruct, props: OpsAspectProps = {}): OpsAspect {
     const aspect = new OpsAspect(props);
     aspect.reach(scope);
+    // `cdk synth` without stack names lists only top-level stacks: an error in a Stage would pass unseen
+    if (Stage.isStage(scope) && scope.node.scope === undefined && props.stageGuard !== false) {
+      Validations.of(scope).addPlugins(aspect.guard());
+    }
     if (Stage.isStage(scope)) {
       // a Stage synthesizes the Stages below it before its own aspects run: they must have the aspect by then
       const stage = scope as Stage & { synth: Stage['synth'] };
@@ -55,6 +78,8 @@ export class OpsAspect implements IAspect {
   }
 
   private readonly checked = new WeakSet<Stack>();
+  /** stacks inside Stages with findings that fail synthesis, by stack name: how many */
+  private readonly blockingInStages = new Map<string, number>();
   private readonly rules;
 
   private readonly props: OpsCheckProps;
@@ -84,6 +109,26 @@ export class OpsAspect implements IAspect {
     }
   }
 
+  /**
+   * A validation plugin on the app that fails synthesis when stacks inside Stages have findings that fail it, as
+   * OpsChecks' `findings-in-stages` does: it runs after every Stage is synthesized and checked.
+   */
+  private guard(): IPolicyValidationPlugin {
+    return {
+      name: 'opslint-aspect',
+      validate: () => {
+        const count = [...this.blockingInStages.values()].reduce((sum, n) => sum + n, 0);
+        if (count === 0) return { success: true, violations: [] };
+        return {
+          success: false,
+          violations: [
+            { ruleName: 'findings-in-stages', ...stageGuard(count, [...this.blockingInStages.keys()], this.props) },
+          ],
+        };
+      },
+    };
+  }
+
   /** Runs the rules over the stack's final template and annotates the constructs. Returns no validation errors. */
   private checkStack(stack: Stack): string[] {
     const { assembly, elements } = stackInTree(stack, this.props.parameters);
@@ -101,6 +146,8 @@ export class OpsAspect implements IAspect {
         Annotations.of(target).addInfo(`Acknowledged (${ack.reason}): ${withId}`);
       } else if (level(f, this.props) === 'error') {
         Annotations.of(target).addError(withId);
+        if (Stage.of(stack)?.node.scope !== undefined)
+          this.blockingInStages.set(stack.stackName, (this.blockingInStages.get(stack.stackName) ?? 0) + 1);
       } else if (f.severity === 'info') {
         Annotations.of(target).addInfo(withId);
       } else if (ackProblem) {

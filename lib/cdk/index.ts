@@ -3,5 +3,5 @@
  * dependency); the CLI never imports it. The cdk-nag adapter is `opslint/cdk-nag`.
  */
 export { OpsChecks } from './plugin';
-export { OpsAspect } from './aspect';
+export { OpsAspect, type OpsAspectProps } from './aspect';
 export { acknowledgementId, PLUGIN_NAME, DEFAULT_MIN_REASON_LENGTH, type OpsCheckProps } from './common';

@@ -100,11 +100,20 @@ export function findingsInStages(
     if (!stack || stack.stages.length === 0 || !blocks(f, props)) return false;
     return !acknowledged(f, constructOf(f, assembly, byPath));
   });
-  if (hidden.length === 0) return undefined;
-  const stacks = [...new Set(hidden.map((f) => f.stack))].join(', ');
+  return hidden.length === 0
+    ? undefined
+    : stageGuard(hidden.length, [...new Set(hidden.map((f) => f.stack ?? ''))], props);
+}
+
+/** The Stage guard's violation: `count` blocking findings in the stacks named, which plain `cdk synth` does not list. */
+export function stageGuard(
+  count: number,
+  stacks: readonly string[],
+  props: OpsCheckProps,
+): Omit<PolicyViolation, 'ruleName'> {
   return {
     description:
-      `${hidden.length} finding(s) at or above "${props.failOn ?? 'error'}" in stacks inside Stages (${stacks}). ` +
+      `${count} finding(s) at or above "${props.failOn ?? 'error'}" in stacks inside Stages (${stacks.join(', ')}). ` +
       "`cdk synth` without stack names lists only top-level stacks; `cdk synth '**'` lists each of these findings " +
       'under its stack, as does `npx opslint scan cdk.out`. Acknowledge the findings themselves: this summary cannot be acknowledged.',
     severity: 'fatal',
