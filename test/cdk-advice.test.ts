@@ -1,10 +1,14 @@
 /**
  * Advice that fits the resource: `OpsChecks` shows, for a finding on a resource, the CDK fix of the rule for
- * that resource's CloudFormation type (`fix.cdkFor`), and the rule's general CDK fix for any other.
+ * that resource's CloudFormation type (`fix.cdkFor`), and the rule's general CDK fix for any other; and the
+ * code of those fixes does remove the findings.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { OpsChecks } from '../lib/cdk';
 import type { RuleFix } from '../lib/engine/rule';
@@ -62,5 +66,40 @@ describe('OpsChecks picks the CDK fix for the type of the resource a finding is 
   it('a rule without a fix for the type shows its general CDK fix', () => {
     expect(lambdaTracing.fix?.cdkFor).toBeUndefined();
     expect(only(found, 'lambda-tracing', 'Orders/OrdersFunction/Resource').fix).toBe(lambdaTracing.fix!.cdk);
+  });
+});
+
+describe('the per-type CDK fixes, applied, remove their findings', () => {
+  it('the table, function and dead-letter queue alarms and the table protection leave no finding of either rule', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Orders', { env: PROD });
+    const onCallTopic = new sns.Topic(stack, 'OnCall');
+    const action = new cw_actions.SnsAction(onCallTopic);
+    const table = new dynamodb.Table(stack, 'OrdersTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      deletionProtection: true,
+    });
+    const dlq = new sqs.Queue(stack, 'OrdersDlq');
+    const fn = new lambda.Function(stack, 'OrdersFunction', { ...fnProps, deadLetterQueue: dlq });
+    // the code of the snippets for these three types
+    new cloudwatch.Alarm(stack, 'OrdersTableThrottles', {
+      metric: table.metricThrottledRequestsForOperations({
+        operations: [dynamodb.Operation.GET_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.QUERY],
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    }).addAlarmAction(action);
+    fn.metricErrors().createAlarm(stack, 'OrdersErrors', { threshold: 1, evaluationPeriods: 1 }).addAlarmAction(action);
+    dlq
+      .metricApproximateNumberOfMessagesVisible()
+      .createAlarm(stack, 'OrdersDlqDepth', {
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      })
+      .addAlarmAction(action);
+    Validations.of(app).addPlugins(new OpsChecks({ packs: ['alarms', 'recovery'] }));
+    const left = rows(synth(app).report).filter((r) => ['alarm-coverage', 'deletion-protection'].includes(r.rule));
+    expect(left.map((r) => `${r.rule} ${r.path}`)).toEqual([]);
   });
 });
