@@ -42,7 +42,6 @@ const ROLE_LABELS: Readonly<Record<Role, string>> = {
   'cdk-internal': 'CDK internal: resources the CDK creates for itself',
 };
 
-/** Which roles of resources the rule checks, and why (lib/semantics/roles.ts says how each is recognised). */
 /** The CDK fixes for single resource types, which the CDK integrations show for a finding on such a resource. */
 function cdkForSection(rule: Rule): string[] {
   const entries = Object.entries(rule.fix?.cdkFor ?? {});
@@ -54,6 +53,7 @@ function cdkForSection(rule: Rule): string[] {
   ];
 }
 
+/** Which roles of resources the rule checks, and why (lib/semantics/roles.ts says how each is recognised). */
 function rolesSection(info: RuleInfo): string[] {
   const out = ['## Which resources it checks', '', '| | checked | why |', '|---|---|---|'];
   for (const r of info.roles) out.push(`| ${ROLE_LABELS[r.role]} | ${r.check ? 'yes' : 'no'} | ${cell(r.why)} |`);
