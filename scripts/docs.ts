@@ -42,6 +42,17 @@ const ROLE_LABELS: Readonly<Record<Role, string>> = {
   'cdk-internal': 'CDK internal: resources the CDK creates for itself',
 };
 
+/** The CDK fixes for single resource types, which the CDK integrations show for a finding on such a resource. */
+function cdkForSection(rule: Rule): string[] {
+  const entries = Object.entries(rule.fix?.cdkFor ?? {});
+  if (entries.length === 0) return [];
+  return [
+    'For a finding on a resource of one of these types, the `OpsChecks` plugin of `cdk synth` shows the fix for its construct:',
+    '',
+    ...entries.flatMap(([type, cdk]) => [`#### \`${type}\``, '', '```ts', cdk, '```', '']),
+  ];
+}
+
 /** Which roles of resources the rule checks, and why (lib/semantics/roles.ts says how each is recognised). */
 function rolesSection(info: RuleInfo): string[] {
   const out = ['## Which resources it checks', '', '| | checked | why |', '|---|---|---|'];
@@ -95,6 +106,7 @@ function ruleDoc(rule: Rule, pack: Pack): string {
     info.fix.cdk,
     '```',
     '',
+    ...cdkForSection(rule),
   );
   const options = Object.entries(rule.options ?? {});
   if (options.length > 0) {

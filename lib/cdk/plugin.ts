@@ -31,6 +31,7 @@ import {
 import {
   appReport,
   bestPracticeLabel,
+  cdkFix,
   constructOf,
   constructsByPath,
   describeFinding,
@@ -65,7 +66,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
       return {
         ruleName: f.ruleId,
         description: describeFinding(f),
-        fix: byId.get(f.ruleId)?.fix?.cdk,
+        fix: cdkFix(f, byId.get(f.ruleId)?.fix, assembly),
         severity: level(f, this.props),
         ruleMetadata: {
           'OPS best practice': bestPracticeLabel(f.bestPractice),

@@ -8,6 +8,7 @@ import type { PolicyViolation } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { Assembly, Stack } from '../assembly/model';
 import { fullMessage, type Finding, type InputErrorEntry, type ScanReport } from '../engine/finding';
+import type { RuleFix } from '../engine/rule';
 import type { ConfiguredRule } from '../engine/runner';
 import { bestPractice } from '../framework';
 import { printable } from '../reporters/escape';
@@ -53,6 +54,12 @@ export function describeUnreadable(e: InputErrorEntry): string {
 export function level(f: Finding, props: OpsCheckProps): 'error' | 'warning' | 'info' {
   if (blocks(f, props)) return 'error';
   return f.severity === 'error' ? 'warning' : f.severity;
+}
+
+/** The CDK fix to show for a finding: the one for its resource's type (read from its template), else the rule's. */
+export function cdkFix(f: Finding, fix: RuleFix | undefined, assembly: Assembly): string | undefined {
+  const type = assembly.stacks.find((s) => s.template.file === f.file)?.template.resources.get(f.resource)?.type;
+  return (type !== undefined ? fix?.cdkFor?.[type] : undefined) ?? fix?.cdk;
 }
 
 /** The stack a finding about a whole stack names (by its stack name; nested stacks belong to their parent). */

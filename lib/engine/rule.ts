@@ -38,6 +38,11 @@ export interface RuleFix {
   readonly cloudformation: string;
   /** the same in CDK code */
   readonly cdk: string;
+  /**
+   * The CDK fix for one CloudFormation resource type (`AWS::DynamoDB::Table`), naming the construct that makes it;
+   * the CDK integrations show it for a finding on a resource of that type, `cdk` for any other.
+   */
+  readonly cdkFor?: Readonly<Record<string, string>>;
 }
 
 interface RuleMetaBase<O extends RuleOptions, M extends string> {

@@ -30,6 +30,14 @@ const INSTEAD: Readonly<Record<Exclude<AlarmResponse, 'alerts' | 'unknown' | 'si
   acts: 'only stops, reboots or recovers an instance',
 };
 
+/** Sends a CDK alarm to the on-call topic. */
+const ALERT = '.addAlarmAction(new cw_actions.SnsAction(onCallTopic));';
+
+/** A CDK fix for one type: which construct it is about, then its alarm sent to the on-call topic. */
+function cdkAlarm(construct: string, alarm: string): string {
+  return `${construct}\n${alarm}\n  ${ALERT}`;
+}
+
 export default defineRule({
   id: 'alarm-coverage',
   title:
@@ -90,6 +98,71 @@ export default defineRule({
       'dlq.metricApproximateNumberOfMessagesVisible().createAlarm(this, "OrdersDlqDepth", {\n' +
       '  threshold: 0, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,\n' +
       '}).addAlarmAction(action);',
+    cdkFor: {
+      'AWS::Lambda::Function': cdkAlarm(
+        '// lambda.Function',
+        'fn.metricErrors().createAlarm(this, "OrdersErrors", { threshold: 1, evaluationPeriods: 1 })',
+      ),
+      'AWS::SQS::Queue':
+        cdkAlarm(
+          '// sqs.Queue used as a dead-letter queue: a message in it is a failure',
+          'dlq.metricApproximateNumberOfMessagesVisible().createAlarm(this, "OrdersDlqDepth", {\n' +
+            '  threshold: 0, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,\n})',
+        ) +
+        '\n// any other queue (queues: "all"): the age of its oldest message, in seconds\n' +
+        'queue.metricApproximateAgeOfOldestMessage().createAlarm(this, "OrdersBacklog", { threshold: 300, evaluationPeriods: 3 })\n' +
+        `  ${ALERT}`,
+      'AWS::ApiGateway::Stage': cdkAlarm(
+        '// apigateway.RestApi: the alarm names its stage (api.deploymentStage, or the apigateway.Stage you made)',
+        'api.deploymentStage.metricServerError().createAlarm(this, "Api5xx", { threshold: 1, evaluationPeriods: 1 })',
+      ),
+      'AWS::ElasticLoadBalancingV2::LoadBalancer': cdkAlarm(
+        '// elbv2.ApplicationLoadBalancer (a NetworkLoadBalancer: targetGroup.metrics.unHealthyHostCount())',
+        'alb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT).createAlarm(this, "Lb5xx", { threshold: 1, evaluationPeriods: 1 })',
+      ),
+      'AWS::StepFunctions::StateMachine': cdkAlarm(
+        '// sfn.StateMachine',
+        'stateMachine.metricFailed().createAlarm(this, "OrdersFailed", { threshold: 1, evaluationPeriods: 1 })',
+      ),
+      'AWS::ECS::Service': cdkAlarm(
+        '// ecs.FargateService or ecs.Ec2Service (metricMemoryUtilization() the same way)',
+        'service.metricCpuUtilization().createAlarm(this, "ServiceCpu", { threshold: 90, evaluationPeriods: 3 })',
+      ),
+      'AWS::DynamoDB::Table': cdkAlarm(
+        '// dynamodb.Table or dynamodb.TableV2 (metricSystemErrorsForOperations() the same way)',
+        'new cloudwatch.Alarm(this, "OrdersTableThrottles", {\n' +
+          '  metric: table.metricThrottledRequestsForOperations({\n' +
+          '    operations: [dynamodb.Operation.GET_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.QUERY],\n' +
+          '  }),\n  threshold: 1,\n  evaluationPeriods: 1,\n})',
+      ),
+      'AWS::ApiGatewayV2::Api': cdkAlarm(
+        '// apigwv2.HttpApi',
+        'httpApi.metricServerError().createAlarm(this, "HttpApi5xx", { threshold: 1, evaluationPeriods: 1 })',
+      ),
+      'AWS::Kinesis::Stream': cdkAlarm(
+        '// kinesis.Stream: records older than a minute wait for a consumer',
+        'stream.metricGetRecordsIteratorAgeMilliseconds().createAlarm(this, "StreamAge", { threshold: 60_000, evaluationPeriods: 3 })',
+      ),
+      'AWS::SNS::Topic': cdkAlarm(
+        '// sns.Topic',
+        'topic.metricNumberOfNotificationsFailed().createAlarm(this, "TopicFailed", { threshold: 1, evaluationPeriods: 1 })',
+      ),
+      'AWS::Events::Rule': cdkAlarm(
+        '// events.Rule has no metric methods: name the rule in the metric',
+        'new cloudwatch.Metric({\n' +
+          '  namespace: "AWS/Events", metricName: "FailedInvocations", dimensionsMap: { RuleName: rule.ruleName }, statistic: "Sum",\n' +
+          '}).createAlarm(this, "RuleFailed", { threshold: 1, evaluationPeriods: 1 })',
+      ),
+      'AWS::RDS::DBInstance': cdkAlarm(
+        '// rds.DatabaseInstance (metricCPUUtilization() the same way)',
+        'db.metricFreeStorageSpace().createAlarm(this, "DbStorage", {\n' +
+          '  threshold: 10 * 1024 ** 3, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,\n})',
+      ),
+      'AWS::RDS::DBCluster': cdkAlarm(
+        '// rds.DatabaseCluster (metricFreeableMemory() the same way)',
+        'cluster.metricCPUUtilization().createAlarm(this, "DbCpu", { threshold: 90, evaluationPeriods: 3 })',
+      ),
+    },
   },
   roles: {
     machinery: {

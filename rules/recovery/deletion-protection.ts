@@ -55,6 +55,25 @@ export default defineRule({
       "new rds.DatabaseCluster(this, 'Database', { /* … */ deletionProtection: true });\n" +
       "new dynamodb.TableV2(this, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, deletionProtection: true });\n" +
       "new cognito.UserPool(this, 'Users', { deletionProtection: true });",
+    cdkFor: {
+      'AWS::RDS::DBInstance': "new rds.DatabaseInstance(this, 'Database', { /* … */ deletionProtection: true });",
+      'AWS::RDS::DBCluster': "new rds.DatabaseCluster(this, 'Database', { /* … */ deletionProtection: true });",
+      'AWS::DynamoDB::Table':
+        "new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, deletionProtection: true });",
+      'AWS::DynamoDB::GlobalTable':
+        "new dynamodb.TableV2(this, 'Orders', {\n  partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },\n" +
+        "  deletionProtection: true,\n  replicas: [{ region: 'eu-west-1', deletionProtection: true }],\n});",
+      'AWS::Neptune::DBCluster':
+        '// a cluster of @aws-cdk/aws-neptune-alpha takes deletionProtection: true; in aws-cdk-lib, the L1 resource\n' +
+        "new neptune.CfnDBCluster(this, 'Graph', { /* … */ deletionProtection: true });",
+      'AWS::DocDB::DBCluster': "new docdb.DatabaseCluster(this, 'Documents', { /* … */ deletionProtection: true });",
+      'AWS::Cognito::UserPool': "new cognito.UserPool(this, 'Users', { deletionProtection: true });",
+      'AWS::RDS::GlobalCluster': "new rds.CfnGlobalCluster(this, 'Global', { /* … */ deletionProtection: true });",
+      'AWS::QLDB::Ledger':
+        "new qldb.CfnLedger(this, 'Ledger', { permissionsMode: 'STANDARD', deletionProtection: true });",
+      'AWS::ElasticLoadBalancingV2::LoadBalancer':
+        "new elbv2.ApplicationLoadBalancer(this, 'Lb', { vpc, deletionProtection: true }); // NetworkLoadBalancer the same",
+    },
   },
   check(resource, ctx) {
     const target = TARGETS[resource.type];
