@@ -5,7 +5,7 @@
 import { bestPractice } from '../framework';
 import { DECIDED_ROLES, type Role } from '../semantics/roles';
 import type { Finding, Severity } from './finding';
-import { checksRole, ruleDocsUrl, type Rule } from './rule';
+import { checksRole, ruleDocsUrl, type Rule, type RuleFix } from './rule';
 import type { ConfiguredRule } from './runner';
 
 /** What every output shows about a rule. */
@@ -21,7 +21,7 @@ export interface RuleInfo {
   /** the severity it runs with (configured, or its default) */
   readonly severity: Severity;
   readonly why: string;
-  readonly fix: { readonly cloudformation: string; readonly cdk: string };
+  readonly fix: RuleFix;
   readonly docs: string;
   readonly resourceTypes: readonly string[];
   /** the context it needs to be enforced (`account`, `app`), if any */
