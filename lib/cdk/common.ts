@@ -137,12 +137,16 @@ export function acknowledgementFor(construct: IConstruct, ruleId: string): Ackno
 }
 
 function ownAcknowledgements(c: IConstruct): Acknowledgement[] {
+  return acknowledgedOn(c).filter((a) => a.id.startsWith(`${PLUGIN_NAME}::`));
+}
+
+/** Every acknowledgement made on one construct (`Validations.of(c).acknowledge`), of any plugin. */
+export function acknowledgedOn(c: IConstruct): Acknowledgement[] {
   const out: Acknowledgement[] = [];
   for (const entry of c.node.metadata) {
     if (entry.type !== ACKNOWLEDGED_RULES || typeof entry.data !== 'object' || entry.data === null) continue;
     for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-      if (id.startsWith(`${PLUGIN_NAME}::`))
-        out.push({ id, reason: typeof reason === 'string' ? reason : '', at: c.node.path });
+      out.push({ id, reason: typeof reason === 'string' ? reason : '', at: c.node.path });
     }
   }
   return out;

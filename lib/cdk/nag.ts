@@ -13,7 +13,6 @@
 import {
   CfnResource,
   Stack,
-  Validations,
   type IPolicyValidationContext,
   type PolicyValidationPluginReport,
   type PolicyViolation,
@@ -22,7 +21,7 @@ import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { Finding } from '../engine/finding';
 import { packageVersion } from '../version';
-import { configured, withConfiguration, type OpsCheckProps } from './common';
+import { acknowledgedOn, configured, withConfiguration, type OpsCheckProps } from './common';
 import { appReport, describeFinding, describeUnreadable, findingsInStages, level, stackOf } from './report';
 import { synthesizedStacks } from './source';
 
@@ -137,14 +136,9 @@ export class OpsNagPack extends NagPack {
 /** Whether `id` is acknowledged on the construct or an ancestor, as cdk-nag reads acknowledgements. */
 function isAcknowledged(construct: IConstruct, id: string): boolean {
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
-    for (const entry of c.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || !entry.data)
-        continue;
-      // aws-cdk-lib writes an id without a prefix as `Annotation::…` (older versions: `annotation::`); CDK prints
-      // ours as `opslint-nag::Ops-…`, which it honours itself, so the Stage guard honours it too
-      const ids = Object.keys(entry.data as object).map((k) => k.replace(/^(annotation|opslint-nag)::/i, ''));
-      if (ids.includes(id)) return true;
-    }
+    // aws-cdk-lib writes an id without a prefix as `Annotation::…` (older versions: `annotation::`); CDK prints
+    // ours as `opslint-nag::Ops-…`, which it honours itself, so the Stage guard honours it too
+    if (acknowledgedOn(c).some((a) => a.id.replace(/^(annotation|opslint-nag)::/i, '') === id)) return true;
   }
   return false;
 }

@@ -7,7 +7,7 @@
 import type { PolicyViolation } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { Assembly, Stack } from '../assembly/model';
-import { fullMessage, type Finding, type InputErrorEntry, type ScanReport } from '../engine/finding';
+import { errorLocation, fullMessage, type Finding, type InputErrorEntry, type ScanReport } from '../engine/finding';
 import type { RuleFix } from '../engine/rule';
 import type { ConfiguredRule } from '../engine/runner';
 import { bestPractice } from '../framework';
@@ -44,7 +44,7 @@ export function describeFinding(f: Finding): string {
 
 /** A template of the app that could not be read: its stack was not checked. */
 export function describeUnreadable(e: InputErrorEntry): string {
-  return `opslint could not read ${e.line !== undefined ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}; its stack was not checked.`;
+  return `opslint could not read ${errorLocation(e)}: ${e.message}; its stack was not checked.`;
 }
 
 /**
