@@ -1,18 +1,20 @@
 /**
  * CDK acknowledgements (`Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`) read from a cloud
  * assembly by `opslint scan cdk.out`: the findings they cover are suppressed with their reason and where they
- * were made, as the CDK plugin suppresses them; a bad one is an invalid-suppression finding. One app,
- * synthesized once in-process.
+ * were made, as the CDK plugin suppresses them; a bad one is an invalid-suppression finding. Those made above the
+ * stacks (a Stage, the App) the CDK does not write: the plugin and the Aspect record them. Apps synthesized in-process.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import type * as Sarif from 'sarif';
 import { Validations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { OpsAspect, OpsChecks } from '../lib/cdk';
 import { scanPaths } from '../lib/compose';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import { getReporter } from '../lib/reporters';
-import { REASON, WORKLOAD_PACKS, cfn, setUpCdkTests, stagedApp } from './helpers/cdk-apps';
+import { REASON, WORKLOAD_PACKS, cfn, setUpCdkTests, stagedApp, synth, workload } from './helpers/cdk-apps';
 
 setUpCdkTests();
 
@@ -134,5 +136,87 @@ describe('opslint scan cdk.out with CDK acknowledgements', () => {
     const suppressed = results.filter((r) => r.suppressions !== undefined);
     expect(suppressed).toHaveLength(4);
     expect(suppressed.map((r) => r.suppressions)).toEqual(Array(4).fill([{ kind: 'inSource', justification: REASON }]));
+  });
+});
+
+describe('acknowledgements above the stacks, recorded by the CDK integrations', () => {
+  /** The staged app with acknowledgements on a Stage, the App, and a construct holding a stack; synthesized with `check`. */
+  const synthesize = (check: 'plugin' | 'aspect' | 'none', acknowledge = true) => {
+    const { app, dev, prod } = stagedApp();
+    if (acknowledge) {
+      Validations.of(dev).acknowledge({ id: 'opslint::alarm-actions', reason: REASON });
+      Validations.of(app).acknowledge({ id: 'opslint::vpc-flow-logs', reason: REASON });
+      // a bad one at a Stage, and one of another plugin
+      Validations.of(prod).acknowledge(
+        { id: 'opslint::lambda-tracing', reason: 'n/a' },
+        { id: 'other::alarm-coverage', reason: REASON },
+      );
+    }
+    const group = new Construct(prod, 'Group');
+    workload(group, 'Batch');
+    if (acknowledge) Validations.of(group).acknowledge({ id: 'opslint::alarm-coverage', reason: REASON });
+    // failOn none: the app synthesizes, as it would once the findings are acknowledged
+    if (check === 'plugin') Validations.of(app).addPlugins(new OpsChecks({ failOn: 'none' }));
+    if (check === 'aspect') OpsAspect.applyTo(app, { failOn: 'none' });
+    // the plugin fails synthesis on the bad acknowledgement (fatal): the assembly is written and recorded before
+    const { error } = synth(app);
+    expect(error?.message).toEqual(
+      check === 'plugin' && acknowledge
+        ? expect.stringContaining('FATAL Acknowledgement of opslint::lambda-tracing at Prod')
+        : undefined,
+    );
+    return { app, scanned: scanPaths([app.outdir], { selection: { packs: [...WORKLOAD_PACKS] } }) };
+  };
+
+  const suppressedAt = (r: ScanReport): string[] =>
+    r.findings
+      .filter((f) => f.suppressed?.source === 'acknowledgement')
+      .map((f) => `${f.ruleId} ${f.constructPath} @${f.suppressed!.acknowledgedAt}`)
+      .sort();
+
+  const EXPECTED = [
+    'alarm-actions Dev/Api/WorkerErrors/Resource @Dev',
+    'alarm-coverage Prod/Group/Batch/Handler/Resource @Prod/Group',
+    'vpc-flow-logs Dev/Api/Network @',
+    'vpc-flow-logs Prod/Api/Network @',
+    'vpc-flow-logs Prod/Group/Batch/Network @',
+  ];
+
+  it.each(['plugin', 'aspect'] as const)('with %s: the scan of cdk.out excuses what synthesis excused', (check) => {
+    const { scanned } = synthesize(check);
+    expect(suppressedAt(scanned)).toEqual(EXPECTED);
+    // the short reason at a Stage does not apply, and is reported on the first stack it covers
+    expect(
+      scanned.findings
+        .filter((f) => f.ruleId === 'lambda-tracing' && f.suppressed === undefined)
+        .map((f) => f.constructPath),
+    ).toContain('Prod/Api/Handler/Resource');
+    const invalid = scanned.findings.filter((f) => f.ruleId === 'invalid-suppression');
+    expect(invalid.map((f) => [f.constructPath, f.message])).toEqual([
+      [
+        'Prod',
+        'Acknowledgement of opslint::lambda-tracing at Prod needs a reason of at least 10 characters (got "n/a"); it does not apply.',
+      ],
+    ]);
+    expect(scanned.errors).toEqual([]);
+  });
+
+  it('without an opslint integration in the synthesis, nothing is recorded (acknowledge on the stacks then)', () => {
+    const { app, scanned } = synthesize('none');
+    expect(existsSync(path.join(app.outdir, 'opslint.acknowledgements.json'))).toBe(false);
+    expect(suppressedAt(scanned).filter((s) => !s.startsWith('alarm-coverage'))).toEqual([]);
+  });
+
+  it('a synthesis without them removes an earlier record; a malformed record is an input error and the stacks are still scanned', () => {
+    const { app } = synthesize('plugin', false);
+    const record = path.join(app.outdir, 'assembly-Dev', 'opslint.acknowledgements.json');
+    expect(existsSync(record)).toBe(false);
+    writeFileSync(record, '{\n  "acknowledgements": [\n    { "id": "opslint::alarm-actions" }\n  ]\n}\n');
+    const scanned = scanPaths([app.outdir], { selection: { packs: [...WORKLOAD_PACKS] } });
+    expect(scanned.errors.map((e) => [path.relative(app.outdir, e.file), e.line, e.column])).toEqual([
+      [path.join('assembly-Dev', 'opslint.acknowledgements.json'), 3, 5],
+    ]);
+    expect(scanned.errors[0].message).toMatch(/^invalid record of CDK acknowledgements/);
+    expect(scanned.findings.some((f) => f.constructPath === 'Dev/Api/WorkerErrors/Resource')).toBe(true);
   });
 });

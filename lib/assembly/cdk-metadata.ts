@@ -18,7 +18,7 @@ export interface ConstructInfo {
 /**
  * An opslint rule acknowledged on a construct: `Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`.
  * The CDK writes those made on a stack or a construct in it into the stack's metadata; those made on a Stage or
- * the App are not in the cloud assembly at all.
+ * the App it does not write at all, so opslint's CDK integrations record them ({@link RECORDED_ACKNOWLEDGEMENTS}).
  */
 export interface Acknowledgement {
   /** the rule id, without the `opslint::` prefix */
@@ -43,6 +43,12 @@ export interface MetadataEntry {
 const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
 /** The metadata type of `Validations.of(c).acknowledge(...)`: `data` maps acknowledged ids to reasons. */
 export const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
+/**
+ * The file in which the CDK integrations record, in each folder of the cloud assembly, the opslint acknowledgements
+ * made above its stacks (on a Stage, the App, or a construct holding stacks), which the CDK does not write: so that
+ * `opslint scan cdk.out` excuses what `cdk synth` excused. `{ "acknowledgements": [{ "id", "reason", "at" }] }`.
+ */
+export const RECORDED_ACKNOWLEDGEMENTS = 'opslint.acknowledgements.json';
 /** The CDK plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
 export const PLUGIN_NAME = 'opslint';
 export const ACKNOWLEDGEMENT_PREFIX = `${PLUGIN_NAME}::`;

@@ -77,6 +77,11 @@ export interface Assembly {
    * it: in manifest.json, in a template, or at the region of deployed stacks
    */
   readonly locate: (stack: Stack | undefined, path: JsonPath) => AssemblyLocation;
+  /**
+   * cloud assembly: the opslint rules acknowledged above its stacks (on a Stage or the App), as the CDK integrations
+   * recorded them during synthesis; absent when there are none
+   */
+  readonly acknowledgements?: readonly Acknowledgement[];
 }
 
 /** A place in an assembly's documents: the file (or the source's URI), the position, and the document path. */

@@ -11,7 +11,15 @@ import { isPlainObject } from '../template/intrinsics';
 import { describeFsError, readText, templateFromText, type LoadOptions } from '../template/load';
 import { parseDocument, type ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
-import { readMetadataEntries, stackAcknowledgements, stackConstructs, type MetadataEntry } from './cdk-metadata';
+import {
+  ACKNOWLEDGEMENT_PREFIX,
+  RECORDED_ACKNOWLEDGEMENTS,
+  readMetadataEntries,
+  stackAcknowledgements,
+  stackConstructs,
+  type Acknowledgement,
+  type MetadataEntry,
+} from './cdk-metadata';
 import {
   inTemplate,
   stacksOfCloudAssembly,
@@ -78,6 +86,8 @@ interface Reading {
   readonly errors: InputError[];
   /** real paths of the Stage folders read: each is read once, so that artifacts naming the same one cannot multiply the work */
   readonly stageDirs: Set<string>;
+  /** acknowledgements recorded above the stacks, by id and construct path: each folder records those of its stacks */
+  readonly recorded: Map<string, Acknowledgement>;
   /** stack templates read, against `options.maxStacks`, and their resources, against `options.maxResources`; `full` once a limit was reported */
   loaded: number;
   resources: number;
@@ -116,6 +126,7 @@ export function readCloudAssembly(
     stacks: [],
     errors: [],
     stageDirs: new Set([realTop]),
+    recorded: new Map(),
     loaded: 0,
     resources: 0,
     full: false,
@@ -142,6 +153,7 @@ export function readCloudAssembly(
       scope: 'this cloud assembly',
       describeStacks: stacksOfCloudAssembly,
       locate,
+      ...(r.recorded.size > 0 ? { acknowledgements: [...r.recorded.values()] } : {}),
     },
     errors: r.errors,
   };
@@ -201,6 +213,7 @@ function readStacks(
 ): void {
   const root = manifest.value as Record<string, unknown>;
   const artifacts = (root.artifacts ?? {}) as Record<string, unknown>;
+  readRecordedAcknowledgements(r, dir);
   // sorted, so that output does not depend on the order CDK wrote the manifest in
   for (const id of Object.keys(artifacts).sort()) {
     const artifact = artifacts[id];
@@ -274,6 +287,34 @@ function readStacks(
         r.errors.push(error);
       }
     }
+  }
+}
+
+/**
+ * The acknowledgements the CDK integrations recorded in `dir` ({@link RECORDED_ACKNOWLEDGEMENTS}). Like metadata they
+ * are supplementary: a file that is not inside the assembly is left out; one that is malformed is an input error.
+ */
+function readRecordedAcknowledgements(r: Reading, dir: string): void {
+  const file = path.join(dir, RECORDED_ACKNOWLEDGEMENTS);
+  if (!existsSync(file) || !readable(r, file)) return;
+  const shown = r.display(file);
+  try {
+    const document = parseDocument(readText(file, r.options.maxFileBytes, shown), shown, 'json', r.options.limits);
+    const list = isPlainObject(document.value) ? document.value.acknowledgements : undefined;
+    if (!Array.isArray(list)) throw new InputError(messages.recordedAcknowledgements(), shown, { line: 1, column: 1 });
+    list.forEach((entry: unknown, i) => {
+      const { id, reason, at } = isPlainObject(entry) ? entry : {};
+      if (typeof id !== 'string' || typeof reason !== 'string' || typeof at !== 'string') {
+        const position = document.sourceMap.locate(document.value, ['acknowledgements', i]);
+        throw new InputError(messages.recordedAcknowledgements(), shown, position);
+      }
+      if (!id.startsWith(ACKNOWLEDGEMENT_PREFIX)) return;
+      const ack = { ruleId: id.slice(ACKNOWLEDGEMENT_PREFIX.length), reason, at };
+      r.recorded.set(`${ack.ruleId}\u0000${at}`, ack);
+    });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    r.errors.push(error);
   }
 }
 

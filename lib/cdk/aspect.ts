@@ -29,6 +29,7 @@ import {
   acknowledgementId,
   acknowledgementProblems,
   configured,
+  recordAcknowledgements,
   withConfiguration,
   type OpsCheckProps,
 } from './common';
@@ -54,10 +55,7 @@ export class OpsAspect implements IAspect {
   static applyTo(scope: IConstruct, props: OpsAspectProps = {}): OpsAspect {
     const aspect = new OpsAspect(props);
     aspect.reach(scope);
-    // `cdk synth` without stack names lists only top-level stacks: an error in a Stage would pass unseen
-    if (Stage.isStage(scope) && scope.node.scope === undefined && props.stageGuard !== false) {
-      Validations.of(scope).addPlugins(aspect.guard());
-    }
+    if (Stage.isStage(scope) && scope.node.scope === undefined) Validations.of(scope).addPlugins(aspect.plugin());
     if (Stage.isStage(scope)) {
       // a Stage synthesizes the Stages below it before its own aspects run: they must have the aspect by then
       const stage = scope as Stage & { synth: Stage['synth'] };
@@ -83,9 +81,11 @@ export class OpsAspect implements IAspect {
   private readonly rules;
 
   private readonly props: OpsCheckProps;
+  private readonly guardStages: boolean;
 
-  constructor(props: OpsCheckProps = {}) {
+  constructor(props: OpsAspectProps = {}) {
     this.props = withConfiguration(props);
+    this.guardStages = props.stageGuard !== false;
     this.rules = configured(this.props).filter((c) => !isAssemblyRule(c.rule));
   }
 
@@ -110,15 +110,18 @@ export class OpsAspect implements IAspect {
   }
 
   /**
-   * A validation plugin on the app that fails synthesis when stacks inside Stages have findings that fail it, as
-   * OpsChecks' `findings-in-stages` does: it runs after every Stage is synthesized and checked.
+   * A validation plugin on the app, run after every Stage is synthesized and checked. It records the
+   * acknowledgements made above the stacks for `opslint scan cdk.out`, and (the Stage guard) fails synthesis when
+   * stacks inside Stages have findings that fail it, as OpsChecks' `findings-in-stages` does: `cdk synth` without
+   * stack names lists only top-level stacks, so an error in a Stage would pass unseen.
    */
-  private guard(): IPolicyValidationPlugin {
+  private plugin(): IPolicyValidationPlugin {
     return {
       name: 'opslint-aspect',
-      validate: () => {
+      validate: (context) => {
+        recordAcknowledgements(context.appConstruct);
         const count = [...this.blockingInStages.values()].reduce((sum, n) => sum + n, 0);
-        if (count === 0) return { success: true, violations: [] };
+        if (count === 0 || !this.guardStages) return { success: true, violations: [] };
         return {
           success: false,
           violations: [

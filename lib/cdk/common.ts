@@ -3,8 +3,11 @@
  * they configure, and reading acknowledgements (`Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`)
  * from the construct tree.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Stack, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { ACKNOWLEDGED_RULES, META_RULES, PLUGIN_NAME } from '../assembly/cdk-metadata';
+import { ACKNOWLEDGED_RULES, META_RULES, PLUGIN_NAME, RECORDED_ACKNOWLEDGEMENTS } from '../assembly/cdk-metadata';
 import { configParameters, configSelection, readConfig } from '../config/read';
 import { configureRules, type RuleSelection } from '../engine/config';
 import { InputError, UsageError } from '../errors';
@@ -134,6 +137,33 @@ export function acknowledgementFor(construct: IConstruct, ruleId: string): Ackno
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * Records, in the cloud assembly folder of every Stage (the App's included), the opslint acknowledgements made
+ * above its stacks (on the Stage, the App, or a construct holding stacks): the CDK writes only those made on a stack
+ * or in it, and `opslint scan cdk.out` must excuse what synthesis excused. A folder with none has no record, so that
+ * one left by an earlier synthesis does not outlive its acknowledgements. Runs once the assembly is written (a
+ * validation plugin); a folder that cannot be written is said on stderr and does not stop synthesis.
+ */
+export function recordAcknowledgements(root: IConstruct): void {
+  for (const stage of [root, ...root.node.findAll()].filter((c): c is Stage => Stage.isStage(c))) {
+    const above = new Map<string, Acknowledgement>();
+    const stacks = stage.node.findAll().filter((c) => Stack.isStack(c) && !c.nested && Stage.of(c) === stage);
+    for (const stack of stacks) {
+      for (let c = stack.node.scope; c; c = c.node.scope) {
+        for (const ack of ownAcknowledgements(c)) above.set(`${ack.id}\u0000${ack.at}`, ack);
+      }
+    }
+    const file = path.join(stage.outdir, RECORDED_ACKNOWLEDGEMENTS);
+    const sorted = [...above.values()].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+    try {
+      if (sorted.length === 0) rmSync(file, { force: true });
+      else writeFileSync(file, `${JSON.stringify({ acknowledgements: sorted }, null, 2)}\n`);
+    } catch (error) {
+      process.stderr.write(`opslint: could not record the acknowledgements of ${file}: ${(error as Error).message}\n`);
+    }
+  }
 }
 
 function ownAcknowledgements(c: IConstruct): Acknowledgement[] {

@@ -24,6 +24,7 @@ import {
   acknowledgements,
   configured,
   PLUGIN_NAME,
+  recordAcknowledgements,
   withConfiguration,
   type Acknowledgement,
   type OpsCheckProps,
@@ -57,6 +58,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
   }
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    recordAcknowledgements(context.appConstruct);
     const rules = configured(this.props);
     const read = synthesizedStacks(context.appConstruct, context.templatePaths, this.props.parameters);
     const assembly = read.assembly;

@@ -167,15 +167,21 @@ function refusal(
 function applyAcknowledgements(assembly: Assembly, findings: Finding[], checks: Checks): Finding[] {
   const valid = new Map<string, Acknowledgement>();
   const problems: Finding[] = [];
-  for (const stack of assembly.stacks) {
-    for (const ack of stack.acknowledgements ?? []) {
-      // the plugin's own checks: the plugin judges those acknowledgements
-      if (META_RULES.includes(ack.ruleId)) continue;
-      const where = `${ACKNOWLEDGEMENT_PREFIX}${ack.ruleId} at ${ack.at}`;
-      const refused = refusal(`Acknowledgement of ${where}`, 'acknowledgement', ack.ruleId, ack.reason.trim(), checks);
-      if (refused) problems.push(invalidAcknowledgement(stack, ack, refused));
-      else valid.set(ackKey(ack.ruleId, ack.at), ack);
-    }
+  // those made on a stack or in it, then those recorded above the stacks (reported on the first stack they cover)
+  const made = [
+    ...assembly.stacks.flatMap((stack) => (stack.acknowledgements ?? []).map((ack) => ({ ack, stack }))),
+    ...(assembly.acknowledgements ?? []).flatMap((ack) => {
+      const stack = assembly.stacks.find((s) => s.constructPath !== undefined && isWithinPath(s.constructPath, ack.at));
+      return stack ? [{ ack, stack }] : [];
+    }),
+  ];
+  for (const { ack, stack } of made) {
+    // the plugin's own checks: the plugin judges those acknowledgements
+    if (META_RULES.includes(ack.ruleId)) continue;
+    const where = `${ACKNOWLEDGEMENT_PREFIX}${ack.ruleId} at ${ack.at === '' ? 'the app' : ack.at}`;
+    const refused = refusal(`Acknowledgement of ${where}`, 'acknowledgement', ack.ruleId, ack.reason.trim(), checks);
+    if (refused) problems.push(invalidAcknowledgement(stack, ack, refused));
+    else valid.set(ackKey(ack.ruleId, ack.at), ack);
   }
   if (valid.size === 0) return problems.length === 0 ? findings : [...findings, ...problems];
   const byFile = new Map(assembly.stacks.map((s) => [s.template.file, s]));
@@ -196,11 +202,20 @@ function ackKey(ruleId: string, at: string): string {
 
 /** The acknowledgement of `ruleId` made on the construct at `at` or the nearest one above it, as the CDK plugin looks it up. */
 function nearest(valid: ReadonlyMap<string, Acknowledgement>, ruleId: string, at: string): Acknowledgement | undefined {
-  for (let p = at; p !== ''; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') {
+  for (
+    let p: string | undefined = at;
+    p !== undefined;
+    p = p === '' ? undefined : p.slice(0, Math.max(0, p.lastIndexOf('/')))
+  ) {
     const ack = valid.get(ackKey(ruleId, p));
     if (ack) return ack;
   }
   return undefined;
+}
+
+/** Whether the construct at `path` is the one at `ancestor` or below it ('' is the app). */
+function isWithinPath(path: string, ancestor: string): boolean {
+  return ancestor === '' || path === ancestor || path.startsWith(`${ancestor}/`);
 }
 
 /**

@@ -43,6 +43,8 @@ export const messages = {
   emptyFile: () => 'empty file',
   parameterFile: (what: string) => `invalid parameter file: ${what}`,
   manifest: (what: string) => `invalid cloud assembly manifest: ${what}`,
+  recordedAcknowledgements: () =>
+    'invalid record of CDK acknowledgements: expected { "acknowledgements": [{ "id", "reason", "at" }] } (opslint writes it during cdk synth; synthesize again)',
   outsideAssembly: (what: string, file: string) => `${what}, ${file}, is outside the cloud assembly; it is not read`,
   assemblyCycle: (what: string, file: string) =>
     `${what}, ${file}, leads back to a folder or template that holds it: a cycle; it is not read again`,

@@ -12,7 +12,7 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 
 // ---------------------------------------------------------------------------------------------------------
 // Building and synthesizing apps
@@ -207,7 +207,7 @@ const code = lambda.Code.fromInline('exports.handler = async () => ({});');
 export const fnProps = { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code };
 
 export function workload(
-  scope: Stage | App,
+  scope: Construct,
   id: string,
   opts: { env?: { account: string; region: string }; nested?: boolean } = {},
 ): Workload {
