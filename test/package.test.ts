@@ -157,7 +157,11 @@ describe('the packed package', () => {
       readonly stderr: string;
     }
     /** writes app.js and runs `cdk synth -q <args>` (the repository's cdk binary) in the project, into a fresh cdk.out */
-    const synth = async (integration: Integration, variant: 'draft' | 'acknowledged', ...args: string[]) => {
+    const synth = async (
+      integration: Integration,
+      variant: 'draft' | 'acknowledged',
+      ...args: string[]
+    ): Promise<Synth> => {
       writeFileSync(path.join(app, 'app.js'), tarballAppSource(integration, variant));
       rmSync(path.join(app, 'cdk.out'), { recursive: true, force: true });
       const { code, stderr } = await cdkSynth(['-q', ...args], app);
@@ -168,6 +172,7 @@ describe('the packed package', () => {
       readonly findings: {
         ruleId: string;
         severity: string;
+        message: string;
         constructPath?: string;
         suppressed?: { reason: string; source: string; acknowledgedAt?: string };
       }[];
@@ -186,9 +191,7 @@ describe('the packed package', () => {
       alarm: sourceLine(source, "createAlarm(this, 'WorkerErrors'"),
       handler: sourceLine(source, "new lambda.Function(this, 'ApiHandler'"),
     };
-    /** what each integration prints as the name of a rule, and of its Stage guard */
-    const printedRule = (integration: Integration, rule: string): string =>
-      integration === 'nag' ? `opslint-nag::Ops-${rule}` : `opslint::${rule}`;
+    /** the rule id each integration prints for its Stage guard */
     const GUARD: Record<Integration, string> = {
       plugin: 'opslint::findings-in-stages',
       aspect: 'opslint-aspect::findings-in-stages',
@@ -217,7 +220,8 @@ describe('the packed package', () => {
       let unconfigured: Scan;
       let acknowledged: Synth;
       let ciScan: Scan;
-      const rule = (r: string): string => printedRule(integration, r);
+      /** the rule id printed with a finding of `r` */
+      const rule = (r: string): string => (integration === 'nag' ? `opslint-nag::Ops-${r}` : `opslint::${r}`);
 
       beforeAll(async () => {
         plain = await synth(integration, 'draft');
@@ -236,6 +240,9 @@ describe('the packed package', () => {
         expect(guard.message).toMatch(
           /^2 finding\(s\) at or above "error" in stacks inside Stages \(Dev-Orders, Prod-Orders\)\. `cdk synth` without stack names lists only top-level stacks; `cdk synth '\*\*'` lists each of these findings under its stack/,
         );
+        // it is the one error besides the bad acknowledgement (next test)
+        const errors = plain.printed.filter((p) => failing(p) && !p.message.startsWith('Acknowledgement of'));
+        expect(errors.map((p) => p.rule)).toEqual([GUARD[integration]]);
         // no stack inside a Stage is shown
         expect(plain.printed.filter((p) => p.path !== '').map((p) => `${p.rule} ${p.path}`)).toEqual([]);
         expect(plain.stderr).toMatch(/^Synthesis finished with errors$/m);
@@ -258,9 +265,29 @@ describe('the packed package', () => {
           });
         });
 
+      it('`opslint scan cdk.out` reports the bad acknowledgements made at the Stages too, and applies neither', () => {
+        const invalid = configured.findings.filter((f) => f.ruleId === 'invalid-suppression');
+        expect(invalid.map((f) => [f.constructPath, f.message])).toEqual([
+          [
+            'Dev',
+            `Acknowledgement of ${ackId(integration, 'lambda-tracing')} at Dev needs a reason of at least 10 characters (got "todo"); it does not apply.`,
+          ],
+          [
+            'Prod',
+            `Acknowledgement of ${ackId(integration, 'alarm-action')} at Prod names no opslint rule; \`opslint rules\` lists them.`,
+          ],
+        ]);
+        expect(configured.findings.filter((f) => f.suppressed !== undefined)).toEqual([]);
+      });
+
       it("`cdk synth '**'` shows each finding under its stack: source line, construct path, best practice", () => {
         expect(all.code).toBe(1);
         expect(one(all.printed, GUARD[integration], '').severity).toBe('FATAL');
+        const errors = all.printed.filter((p) => p.severity === 'ERROR' && !p.message.startsWith('Acknowledgement of'));
+        expect(errors.map((p) => `${p.rule} ${p.path}`)).toEqual([
+          `${rule('alarm-actions')} Dev/Orders/WorkerErrors/Resource`,
+          `${rule('alarm-actions')} Prod/Orders/WorkerErrors/Resource`,
+        ]);
         for (const stage of ['Dev', 'Prod']) {
           const alarm = one(all.printed, rule('alarm-actions'), `${stage}/Orders/WorkerErrors/Resource`);
           expect(alarm).toMatchObject({
