@@ -201,6 +201,23 @@ describe('acknowledgements above the stacks, recorded by the CDK integrations', 
     expect(scanned.errors).toEqual([]);
   });
 
+  it('reads the ids of the cdk-nag pack: Ops-<rule> for a construct and below, Ops-<rule>[<logical id>] for one resource', () => {
+    const { app, devApi } = stagedApp();
+    const handler = cfn(devApi.handler).logicalId;
+    Validations.of(devApi.stack).acknowledge(
+      { id: `Ops-lambda-tracing[${handler}]`, reason: REASON },
+      { id: 'Ops-alarm-coverage[Elsewhere1234ABCD]', reason: REASON },
+    );
+    Validations.of(devApi.workerErrors).acknowledge({ id: 'Ops-alarm-actions', reason: REASON });
+    app.synth();
+    const scanned = scanPaths([app.outdir], { selection: { packs: [...WORKLOAD_PACKS] } });
+    expect(suppressedAt(scanned)).toEqual([
+      'alarm-actions Dev/Api/WorkerErrors/Resource @Dev/Api/WorkerErrors',
+      'lambda-tracing Dev/Api/Handler/Resource @Dev/Api',
+    ]);
+    expect(scanned.findings.filter((f) => f.ruleId === 'invalid-suppression')).toEqual([]);
+  });
+
   it('without an opslint integration in the synthesis, nothing is recorded (acknowledge on the stacks then)', () => {
     const { app, scanned } = synthesize('none');
     expect(existsSync(path.join(app.outdir, 'opslint.acknowledgements.json'))).toBe(false);
