@@ -79,20 +79,20 @@ export function withConfiguration(props: OpsCheckProps): OpsCheckProps {
     // a pack passed in props replaces the one of the same id the file names
     const filePacks = loadPacksSync(read.packs, read.packsDir, BUILTIN_PACKS).filter((p) => !own.has(p.id));
     const rulePacks = [...filePacks, ...(props.rulePacks ?? [])];
-    const fromFile = configSelection(read, [...BUILTIN_PACKS, ...rulePacks]);
     // a rule props name is on, though the file disables it
-    const named = new Set([
+    const named = [
       ...(props.rules ?? []),
       ...Object.entries(props.ruleSettings ?? {})
         .filter(([, setting]) => (typeof setting === 'string' ? setting : setting.severity) !== 'off')
         .map(([id]) => id),
-    ]);
+    ];
+    const fromFile = configSelection(read, [...BUILTIN_PACKS, ...rulePacks], named);
     return {
       ...props,
       failOn: props.failOn ?? config.failOn,
       minReasonLength: props.minReasonLength ?? config.suppressions?.minReasonLength,
       rulePacks,
-      exclude: [...(fromFile.exclude ?? []).filter((id) => !named.has(id)), ...(props.exclude ?? [])],
+      exclude: [...(fromFile.exclude ?? []), ...(props.exclude ?? [])],
       ruleSettings: { ...fromFile.ruleSettings, ...props.ruleSettings },
       parameters: { ...configParameters(config), ...props.parameters },
       accountBaseline: [...(config.accountBaseline ?? []), ...(props.accountBaseline ?? [])],
