@@ -11,6 +11,7 @@ import type * as Sarif from 'sarif';
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OpsAspect, OpsChecks } from '../lib/cdk';
+import { OpsNagPack } from '../lib/cdk/nag';
 import { scanPaths } from '../lib/compose';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import { getReporter } from '../lib/reporters';
@@ -199,6 +200,15 @@ describe('acknowledgements above the stacks, recorded by the CDK integrations', 
       ],
     ]);
     expect(scanned.errors).toEqual([]);
+  });
+
+  it('with the cdk-nag pack: its ids made on a Stage are recorded too', () => {
+    const { app, dev } = stagedApp();
+    Validations.of(dev).acknowledge({ id: 'Ops-alarm-actions', reason: REASON });
+    Validations.of(app).addPlugins(new OpsNagPack(app, { failOn: 'none' }));
+    synth(app);
+    const scanned = scanPaths([app.outdir], { selection: { packs: [...WORKLOAD_PACKS] } });
+    expect(suppressedAt(scanned)).toEqual(['alarm-actions Dev/Api/WorkerErrors/Resource @Dev']);
   });
 
   it('reads the ids of the cdk-nag pack: Ops-<rule> for a construct and below, Ops-<rule>[<logical id>] for one resource', () => {
