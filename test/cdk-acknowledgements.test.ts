@@ -11,6 +11,7 @@ import type * as Sarif from 'sarif';
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OpsAspect, OpsChecks } from '../lib/cdk';
+import { OpsNagPack } from '../lib/cdk/nag';
 import { scanPaths } from '../lib/compose';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import { getReporter } from '../lib/reporters';
@@ -199,6 +200,32 @@ describe('acknowledgements above the stacks, recorded by the CDK integrations', 
       ],
     ]);
     expect(scanned.errors).toEqual([]);
+  });
+
+  it('with the cdk-nag pack: its ids made on a Stage are recorded too', () => {
+    const { app, dev } = stagedApp();
+    Validations.of(dev).acknowledge({ id: 'Ops-alarm-actions', reason: REASON });
+    Validations.of(app).addPlugins(new OpsNagPack(app, { failOn: 'none' }));
+    synth(app);
+    const scanned = scanPaths([app.outdir], { selection: { packs: [...WORKLOAD_PACKS] } });
+    expect(suppressedAt(scanned)).toEqual(['alarm-actions Dev/Api/WorkerErrors/Resource @Dev']);
+  });
+
+  it('reads the ids of the cdk-nag pack: Ops-<rule> for a construct and below, Ops-<rule>[<logical id>] for one resource', () => {
+    const { app, devApi } = stagedApp();
+    const handler = cfn(devApi.handler).logicalId;
+    Validations.of(devApi.stack).acknowledge(
+      { id: `Ops-lambda-tracing[${handler}]`, reason: REASON },
+      { id: 'Ops-alarm-coverage[Elsewhere1234ABCD]', reason: REASON },
+    );
+    Validations.of(devApi.workerErrors).acknowledge({ id: 'Ops-alarm-actions', reason: REASON });
+    app.synth();
+    const scanned = scanPaths([app.outdir], { selection: { packs: [...WORKLOAD_PACKS] } });
+    expect(suppressedAt(scanned)).toEqual([
+      'alarm-actions Dev/Api/WorkerErrors/Resource @Dev/Api/WorkerErrors',
+      'lambda-tracing Dev/Api/Handler/Resource @Dev/Api',
+    ]);
+    expect(scanned.findings.filter((f) => f.ruleId === 'invalid-suppression')).toEqual([]);
   });
 
   it('without an opslint integration in the synthesis, nothing is recorded (acknowledge on the stacks then)', () => {

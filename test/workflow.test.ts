@@ -222,6 +222,20 @@ describe('configuration', () => {
     expect(json(all.stdout).summary.files).toEqual(['app/t.yaml']);
   });
 
+  it('lets --rule turn on a rule the file turns off, as ESLint and the CDK props do', async () => {
+    const dir = workspace({
+      'opslint.config.yaml': 'disable: [lambda-tracing]\nrules:\n  lambda-structured-logs: off\n',
+      't.yaml': FUNCTION(),
+    });
+    const named = await runCli(
+      ['scan', '.', '--rule', 'lambda-tracing', '--rule', 'lambda-structured-logs', '--format', 'json'],
+      { cwd: dir },
+    );
+    expect(json(named.stdout).findings.map((f) => f.ruleId)).toEqual(['lambda-structured-logs', 'lambda-tracing']);
+    const unnamed = await runCli(['scan', '.', '--pack', 'tracing', '--format', 'json'], { cwd: dir });
+    expect(json(unnamed.stdout).findings.map((f) => f.ruleId)).toEqual([]);
+  });
+
   it.each([
     [
       'an unknown key',

@@ -16,13 +16,12 @@ export interface ConstructInfo {
 }
 
 /**
- * An opslint rule acknowledged on a construct: `Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`.
- * The CDK writes those made on a stack or a construct in it into the stack's metadata; those made on a Stage or
- * the App it does not write at all, so opslint's CDK integrations record them ({@link RECORDED_ACKNOWLEDGEMENTS}).
+ * An opslint rule acknowledged on a construct: `Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`,
+ * or the cdk-nag pack's `Ops-<rule>` / `Ops-<rule>[<logical id>]`. The CDK writes those made on a stack or a
+ * construct in it into the stack's metadata; those made on a Stage or the App it does not write at all, so
+ * opslint's CDK integrations record them ({@link RECORDED_ACKNOWLEDGEMENTS}).
  */
-export interface Acknowledgement {
-  /** the rule id, without the `opslint::` prefix */
-  readonly ruleId: string;
+export interface Acknowledgement extends AcknowledgedRule {
   readonly reason: string;
   /** the construct path it was made at, e.g. `Dev/Api` */
   readonly at: string;
@@ -49,6 +48,38 @@ export const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
  * `opslint scan cdk.out` excuses what `cdk synth` excused. `{ "acknowledgements": [{ "id", "reason", "at" }] }`.
  */
 export const RECORDED_ACKNOWLEDGEMENTS = 'opslint.acknowledgements.json';
+/** What an acknowledgement id names: the rule, and for the cdk-nag pack's `Ops-<rule>[<logical id>]` one resource. */
+export interface AcknowledgedRule {
+  /** the id as acknowledged, without a prefix the CDK adds: `opslint::lambda-tracing`, `Ops-lambda-tracing[Fn1A2B3C4D]` */
+  readonly id: string;
+  /** the rule id, e.g. `lambda-tracing` */
+  readonly ruleId: string;
+  /** the logical id of the one resource it excuses; every finding of the rule when absent */
+  readonly resource?: string;
+}
+
+/** The prefix of the cdk-nag pack's rule ids: `Ops-lambda-tracing`. */
+export const NAG_RULE_PREFIX = 'Ops-';
+// the CDK writes an id without a `namespace::` as `Annotation::<id>` (older versions `annotation::`), and prints the
+// nag pack's as `opslint-nag::<id>`, which it honours as written
+const NAG_ID = /^(?:(?:annotation|opslint-nag)::)?Ops-([^[\]]+)(?:\[([^\]]+)\])?$/i;
+
+/**
+ * The opslint rule an acknowledgement id names: `opslint::<rule>`, or the cdk-nag pack's `Ops-<rule>` and
+ * `Ops-<rule>[<logical id>]`; undefined for the ids of other plugins.
+ */
+export function acknowledgedRule(id: string): AcknowledgedRule | undefined {
+  if (id.startsWith(ACKNOWLEDGEMENT_PREFIX)) return { id, ruleId: id.slice(ACKNOWLEDGEMENT_PREFIX.length) };
+  const nag = NAG_ID.exec(id);
+  if (!nag) return undefined;
+  const [, ruleId, resource] = nag;
+  return {
+    id: `${NAG_RULE_PREFIX}${ruleId}${resource ? `[${resource}]` : ''}`,
+    ruleId,
+    ...(resource ? { resource } : {}),
+  };
+}
+
 /** The CDK plugin's name, and so the prefix of acknowledgement ids: `opslint::lambda-tracing`. */
 export const PLUGIN_NAME = 'opslint';
 export const ACKNOWLEDGEMENT_PREFIX = `${PLUGIN_NAME}::`;
@@ -110,7 +141,7 @@ export function readMetadataEntries(
   return out;
 }
 
-/** The opslint acknowledgements of one `aws:cdk:acknowledged-rules` entry (other plugins' ids are theirs). */
+/** The opslint acknowledgements of one `aws:cdk:acknowledged-rules` entry, the nag pack's included (other plugins' ids are theirs). */
 function acknowledgedRules(
   data: Record<string, unknown>,
   at: string,
@@ -118,15 +149,12 @@ function acknowledgedRules(
   display: (p: string) => string,
 ): Acknowledgement[] {
   const source = sourceFromTrace(trace, display);
-  return Object.entries(data)
-    .filter(([id]) => id.startsWith(ACKNOWLEDGEMENT_PREFIX))
-    .map(([id, reason]) => ({
-      ruleId: id.slice(ACKNOWLEDGEMENT_PREFIX.length),
-      // the same reason the plugin reads: a reason that is not a string is none
-      reason: typeof reason === 'string' ? reason : '',
-      at,
-      ...(source ? { source } : {}),
-    }));
+  return Object.entries(data).flatMap(([id, reason]) => {
+    const rule = acknowledgedRule(id);
+    if (!rule) return [];
+    // the same reason the plugin reads: a reason that is not a string is none
+    return [{ ...rule, reason: typeof reason === 'string' ? reason : '', at, ...(source ? { source } : {}) }];
+  });
 }
 
 /**

@@ -12,8 +12,8 @@ import { describeFsError, readText, templateFromText, type LoadOptions } from '.
 import { parseDocument, type ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
 import {
-  ACKNOWLEDGEMENT_PREFIX,
   RECORDED_ACKNOWLEDGEMENTS,
+  acknowledgedRule,
   readMetadataEntries,
   stackAcknowledgements,
   stackConstructs,
@@ -308,9 +308,8 @@ function readRecordedAcknowledgements(r: Reading, dir: string): void {
         const position = document.sourceMap.locate(document.value, ['acknowledgements', i]);
         throw new InputError(messages.recordedAcknowledgements(), shown, position);
       }
-      if (!id.startsWith(ACKNOWLEDGEMENT_PREFIX)) return;
-      const ack = { ruleId: id.slice(ACKNOWLEDGEMENT_PREFIX.length), reason, at };
-      r.recorded.set(`${ack.ruleId}\u0000${at}`, ack);
+      const rule = acknowledgedRule(id);
+      if (rule) r.recorded.set(`${rule.id}\u0000${at}`, { ...rule, reason, at });
     });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

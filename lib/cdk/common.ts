@@ -7,7 +7,13 @@ import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { ACKNOWLEDGED_RULES, META_RULES, PLUGIN_NAME, RECORDED_ACKNOWLEDGEMENTS } from '../assembly/cdk-metadata';
+import {
+  ACKNOWLEDGED_RULES,
+  META_RULES,
+  PLUGIN_NAME,
+  RECORDED_ACKNOWLEDGEMENTS,
+  acknowledgedRule,
+} from '../assembly/cdk-metadata';
 import { configParameters, configSelection, readConfig } from '../config/read';
 import { configureRules, type RuleSelection } from '../engine/config';
 import { InputError, UsageError } from '../errors';
@@ -73,20 +79,20 @@ export function withConfiguration(props: OpsCheckProps): OpsCheckProps {
     // a pack passed in props replaces the one of the same id the file names
     const filePacks = loadPacksSync(read.packs, read.packsDir, BUILTIN_PACKS).filter((p) => !own.has(p.id));
     const rulePacks = [...filePacks, ...(props.rulePacks ?? [])];
-    const fromFile = configSelection(read, [...BUILTIN_PACKS, ...rulePacks]);
     // a rule props name is on, though the file disables it
-    const named = new Set([
+    const named = [
       ...(props.rules ?? []),
       ...Object.entries(props.ruleSettings ?? {})
         .filter(([, setting]) => (typeof setting === 'string' ? setting : setting.severity) !== 'off')
         .map(([id]) => id),
-    ]);
+    ];
+    const fromFile = configSelection(read, [...BUILTIN_PACKS, ...rulePacks], named);
     return {
       ...props,
       failOn: props.failOn ?? config.failOn,
       minReasonLength: props.minReasonLength ?? config.suppressions?.minReasonLength,
       rulePacks,
-      exclude: [...(fromFile.exclude ?? []).filter((id) => !named.has(id)), ...(props.exclude ?? [])],
+      exclude: [...(fromFile.exclude ?? []), ...(props.exclude ?? [])],
       ruleSettings: { ...fromFile.ruleSettings, ...props.ruleSettings },
       parameters: { ...configParameters(config), ...props.parameters },
       accountBaseline: [...(config.accountBaseline ?? []), ...(props.accountBaseline ?? [])],
@@ -140,8 +146,8 @@ export function acknowledgementFor(construct: IConstruct, ruleId: string): Ackno
 }
 
 /**
- * Records, in the cloud assembly folder of every Stage (the App's included), the opslint acknowledgements made
- * above its stacks (on the Stage, the App, or a construct holding stacks): the CDK writes only those made on a stack
+ * Records, in the cloud assembly folder of every Stage (the App's included), the opslint acknowledgements (the
+ * nag pack's included) made above its stacks (on the Stage, the App, or a construct holding stacks): the CDK writes only those made on a stack
  * or in it, and `opslint scan cdk.out` must excuse what synthesis excused. A folder with none has no record, so that
  * one left by an earlier synthesis does not outlive its acknowledgements. Runs once the assembly is written (a
  * validation plugin); a folder that cannot be written is said on stderr and does not stop synthesis.
@@ -152,7 +158,7 @@ export function recordAcknowledgements(root: IConstruct): void {
     const stacks = stage.node.findAll().filter((c) => Stack.isStack(c) && !c.nested && Stage.of(c) === stage);
     for (const stack of stacks) {
       for (let c = stack.node.scope; c; c = c.node.scope) {
-        for (const ack of ownAcknowledgements(c)) above.set(`${ack.id}\u0000${ack.at}`, ack);
+        for (const ack of acknowledgedOn(c)) if (acknowledgedRule(ack.id)) above.set(`${ack.id}\u0000${ack.at}`, ack);
       }
     }
     const file = path.join(stage.outdir, RECORDED_ACKNOWLEDGEMENTS);

@@ -21,7 +21,7 @@ import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { Finding } from '../engine/finding';
 import { packageVersion } from '../version';
-import { acknowledgedOn, configured, withConfiguration, type OpsCheckProps } from './common';
+import { acknowledgedOn, configured, recordAcknowledgements, withConfiguration, type OpsCheckProps } from './common';
 import { appReport, describeFinding, describeUnreadable, findingsInStages, level, stackOf } from './report';
 import { synthesizedStacks } from './source';
 
@@ -52,6 +52,7 @@ export class OpsNagPack extends NagPack {
   }
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    recordAcknowledgements(context.appConstruct);
     const read = synthesizedStacks(context.appConstruct, context.templatePaths, this.opsProps.parameters);
     const assembly = read.assembly;
     const { findings, errors } = appReport(read, this.rules, this.opsProps);

@@ -50,7 +50,7 @@ export async function readSettings(flags: SettingsFlags, cwd: string, trust: Tru
   const packs: Pack[] = [...BUILTIN_PACKS];
   for (const source of packSources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
 
-  const fromConfig: RuleSelection = configSelection(read, packs);
+  const fromConfig: RuleSelection = configSelection(read, packs, flags.rule);
   // the command line wins; spread (not assignment) keeps a parameter named __proto__
   const parameters: Record<string, string> = {
     ...configParameters(config),

@@ -62,9 +62,27 @@ export function readConfig(
   };
 }
 
-/** The rule selection the configuration asks for, checked against `packs` (all those loaded, built-in first). */
-export function configSelection(read: ReadConfig, packs: readonly Pack[]): RuleSelection {
-  return read.loaded ? selectionFromConfig(read.loaded, packs, read.leftOut) : {};
+/**
+ * The rule selection the configuration asks for, checked against `packs` (all those loaded, built-in first), less
+ * what it turns off among `named`: the rules the command line (`--rule`) or the CDK props name win over the file,
+ * as ESLint's command line does.
+ */
+export function configSelection(read: ReadConfig, packs: readonly Pack[], named: Iterable<string> = []): RuleSelection {
+  if (!read.loaded) return {};
+  const fromFile = selectionFromConfig(read.loaded, packs, read.leftOut);
+  const on = new Set(named);
+  const settings = Object.entries(fromFile.ruleSettings ?? {}).map(([id, setting]) => {
+    if (!on.has(id)) return [id, setting] as const;
+    if (setting === 'off') return [];
+    return typeof setting === 'object' && setting.severity === 'off'
+      ? ([id, { options: setting.options }] as const)
+      : ([id, setting] as const);
+  });
+  return {
+    ...fromFile,
+    exclude: (fromFile.exclude ?? []).filter((id) => !on.has(id)),
+    ruleSettings: Object.fromEntries(settings.filter((entry) => entry.length > 0)),
+  };
 }
 
 /** The configuration's parameter values, as strings. */

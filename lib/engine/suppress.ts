@@ -10,7 +10,7 @@
  * reason })`) suppress the same way, as the CDK plugin applies them: the findings of that rule on the construct
  * and below it, with the same checks of their reason and rule.
  */
-import { ACKNOWLEDGEMENT_PREFIX, META_RULES, type Acknowledgement } from '../assembly/cdk-metadata';
+import { META_RULES, type Acknowledgement } from '../assembly/cdk-metadata';
 import { formatEnvironment, type Assembly, type Stack } from '../assembly/model';
 import { isPlainObject } from '../template/intrinsics';
 import type { Resource, Template } from '../template/model';
@@ -178,17 +178,17 @@ function applyAcknowledgements(assembly: Assembly, findings: Finding[], checks: 
   for (const { ack, stack } of made) {
     // the plugin's own checks: the plugin judges those acknowledgements
     if (META_RULES.includes(ack.ruleId)) continue;
-    const where = `${ACKNOWLEDGEMENT_PREFIX}${ack.ruleId} at ${ack.at === '' ? 'the app' : ack.at}`;
+    const where = `${ack.id} at ${ack.at === '' ? 'the app' : ack.at}`;
     const refused = refusal(`Acknowledgement of ${where}`, 'acknowledgement', ack.ruleId, ack.reason.trim(), checks);
     if (refused) problems.push(invalidAcknowledgement(stack, ack, refused));
-    else valid.set(ackKey(ack.ruleId, ack.at), ack);
+    else valid.set(ackKey(ack.ruleId, ack.at, ack.resource), ack);
   }
   if (valid.size === 0) return problems.length === 0 ? findings : [...findings, ...problems];
   const byFile = new Map(assembly.stacks.map((s) => [s.template.file, s]));
   const out = findings.map((f): Finding => {
     if (f.suppressed) return f;
     const at = constructOf(assembly, byFile, f);
-    const ack = at === undefined ? undefined : nearest(valid, f.ruleId, at);
+    const ack = at === undefined ? undefined : nearest(valid, f, at);
     return ack
       ? { ...f, suppressed: { reason: ack.reason.trim(), source: 'acknowledgement', acknowledgedAt: ack.at } }
       : f;
@@ -196,18 +196,20 @@ function applyAcknowledgements(assembly: Assembly, findings: Finding[], checks: 
   return [...out, ...problems];
 }
 
-function ackKey(ruleId: string, at: string): string {
-  return `${ruleId}\u0000${at}`;
+function ackKey(ruleId: string, at: string, resource = ''): string {
+  return `${ruleId}\u0000${at}\u0000${resource}`;
 }
 
-/** The acknowledgement of `ruleId` made on the construct at `at` or the nearest one above it, as the CDK plugin looks it up. */
-function nearest(valid: ReadonlyMap<string, Acknowledgement>, ruleId: string, at: string): Acknowledgement | undefined {
-  for (
-    let p: string | undefined = at;
-    p !== undefined;
-    p = p === '' ? undefined : p.slice(0, Math.max(0, p.lastIndexOf('/')))
-  ) {
-    const ack = valid.get(ackKey(ruleId, p));
+/**
+ * The acknowledgement of the finding's rule made on the construct at `at` or the nearest one above it (the app
+ * last), as the CDK plugin looks it up; on each, one of the finding's resource alone (the nag pack's
+ * `Ops-<rule>[<logical id>]`) first.
+ */
+function nearest(valid: ReadonlyMap<string, Acknowledgement>, f: Finding, at: string): Acknowledgement | undefined {
+  const paths = at.split('/').map((_, i, parts) => parts.slice(0, parts.length - i).join('/'));
+  for (const p of [...paths, '']) {
+    const ack =
+      (f.resource !== '' ? valid.get(ackKey(f.ruleId, p, f.resource)) : undefined) ?? valid.get(ackKey(f.ruleId, p));
     if (ack) return ack;
   }
   return undefined;
