@@ -47,7 +47,7 @@ describe('OpsAspect', () => {
       `/${cfn(dev.workerErrors).path}`,
       'Alarm WorkerErrors has no AlarmActions, so nobody is told when it goes into ALARM; add an SNS topic (or another action) to AlarmActions. ' +
         '(OPS08-BP04 Create actionable alerts)\n' +
-        '   Fix: import * as cw_actions from "aws-cdk-lib/aws-cloudwatch-actions";\n\n' +
+        '   Fix: import * as cw_actions from "aws-cdk-lib/aws-cloudwatch-actions";\n   \n' +
         '   alarm.addAlarmAction(new cw_actions.SnsAction(onCallTopic));\n' +
         '   // or: new cloudwatch.CompositeAlarm(this, "Health", { alarmRule: cloudwatch.AlarmRule.anyOf(errors, latency) })\n' +
         '   //       .addAlarmAction(new cw_actions.SnsAction(onCallTopic)); (opslint::alarm-actions)',

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +19,7 @@ import { OpsAspect, OpsChecks } from '../lib/cdk';
 import { describeFinding } from '../lib/cdk/report';
 import type { Finding } from '../lib/engine/finding';
 import { templateFromText } from '../lib/template/load';
+import alarmActions from '../rules/alarms/alarm-actions';
 import alarmCoverage from '../rules/alarms/alarm-coverage';
 import { DEV, fnProps, newApp, only, rows, setUpCdkTests, synth } from './helpers/cdk-apps';
 
@@ -185,22 +187,34 @@ describe('OpsAspect annotations', () => {
     ]);
   });
 
-  it('carry the CDK fix for the resource type under the message', () => {
+  it('carry the CDK fix for the resource type under the message, every line indented', () => {
     const app = newApp();
     const stack = new Stack(app, 'Service', { env: DEV });
     const table = new dynamodb.Table(stack, 'Orders', {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
     });
-    OpsAspect.applyTo(app, { rules: ['alarm-coverage'] });
+    // on a metric of its own, so that the table stays without an alarm
+    const alarm = new cloudwatch.Alarm(stack, 'Placed', {
+      metric: new cloudwatch.Metric({ namespace: 'Orders', metricName: 'Placed' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    OpsAspect.applyTo(app, { rules: ['alarm-coverage', 'alarm-actions'] });
     app.synth();
-    const fix = alarmCoverage.fix!.cdkFor!['AWS::DynamoDB::Table'];
-    const [annotation] = annotationsOf(table.node.defaultChild!);
-    expect(annotation.text).toMatch(/^DynamoDB table Orders .*\(OPS08-BP04 Create actionable alerts\)\n {3}Fix: /);
-    // each line of the fix, indented under the message
-    const shown = annotation.text
-      .slice(annotation.text.indexOf('Fix: ') + 'Fix: '.length)
-      .replace(/ \[ack: opslint::alarm-coverage\]$/, '');
-    expect(shown.replace(/\n {3}/g, '\n')).toBe(fix);
+    /** the fix an annotation shows, without its indentation and acknowledgement id */
+    const fixIn = (text: string): string =>
+      text
+        .slice(text.indexOf('\n   Fix: ') + '\n   Fix: '.length)
+        .replace(/ (\[ack: |\()opslint::[a-z-]+[\])]$/, '')
+        .replace(/\n {3}/g, '\n');
+    const [onTable] = annotationsOf(table.node.defaultChild!);
+    expect(onTable.text).toMatch(/^DynamoDB table Orders .*\(OPS08-BP04 Create actionable alerts\)\n {3}Fix: /);
+    expect(fixIn(onTable.text)).toBe(alarmCoverage.fix!.cdkFor!['AWS::DynamoDB::Table']);
+    // an empty line of the fix is indented too: the CDK CLI separates findings with an empty line
+    const [onAlarm] = annotationsOf(alarm.node.defaultChild!);
+    expect(alarmActions.fix!.cdk).toContain('\n\n');
+    expect(onAlarm.text).not.toContain('\n\n');
+    expect(fixIn(onAlarm.text)).toBe(alarmActions.fix!.cdk);
   });
 
   it('print an opslint info finding as INFO, acknowledgeable by its rule id', () => {

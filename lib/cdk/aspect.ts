@@ -139,8 +139,9 @@ export class OpsAspect implements IAspect {
       const annotate = (add: (annotations: Annotations) => void): void => annotateAsCreated(target, add);
       const described = describeFinding(f, assembly);
       const fix = cdkFix(f, this.rules.find((c) => c.rule.id === f.ruleId)?.rule.fix, assembly);
-      // the CDK fix under the message, laid out as the CLI lays out OpsChecks' "Suggested fix"
-      const text = fix ? `${described}\n   Fix: ${fix.replace(/\n(?=.)/g, '\n   ')}` : described;
+      // the CDK fix under the message, laid out as the CLI lays out OpsChecks' "Suggested fix": every line
+      // indented, so that no empty line splits the block of the finding in its output
+      const text = fix ? `${described}\n   Fix: ${fix.replace(/\n/g, '\n   ')}` : described;
       // CDK reads a trailing `(namespace::rule)` of an error or info annotation as its rule id (the form
       // `Validations.of(c).addError` writes), and a warning's id from addWarningV2: both are the acknowledgement id,
       // so the CLI shows `Rule opslint::<rule>` (errors) or `Acknowledge with 'opslint::<rule>'` (warnings) and the
