@@ -40,6 +40,7 @@ export class OpsNagPack extends NagPack {
   override readonly ruleIds: string[];
   private readonly opsProps: OpsCheckProps;
   private readonly rules: ReturnType<typeof configured>;
+  /** cdk-nag's `verbose` (private to NagPack): each finding's text goes on with its rule's explanation */
   private readonly explain: boolean;
   /** the stacks being validated; set while a validation runs */
   private assembly?: Assembly;
