@@ -67,7 +67,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
     const violations: PolicyViolation[] = findings.map((f) => {
       return {
         ruleName: f.ruleId,
-        description: describeFinding(f),
+        description: describeFinding(f, assembly),
         fix: cdkFix(f, byId.get(f.ruleId)?.fix, assembly),
         severity: level(f, this.props),
         ruleMetadata: {
