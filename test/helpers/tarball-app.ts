@@ -136,10 +136,13 @@ export interface Printed {
 const HEADER = /^(FATAL|ERROR|WARNING|INFO) (.*)$/;
 const RULE_LINE = /^(?:Rule (\S+)|Acknowledge with '([^']+)')$/;
 
+/** A construct path at the start of a line: `Dev/Orders/OrdersApi/DeploymentStage.prod/Resource`. */
+const PATH = /^[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)+(?= |$)/;
+
 /**
- * The violations in the output of `cdk synth`: blocks separated by an empty line (the lines of a suggested fix
- * are indented, never empty), each a header, then indented the construct path (blank for the app), a suggested
- * fix, and the rule line.
+ * The violations in the output of `cdk synth`: blocks separated by an empty line (the lines of a fix are
+ * indented, never empty), each a header, then indented: the rest of a multi-line message (an Aspect
+ * annotation's `Fix:`), the construct path (blank for the app), a suggested fix, and the rule line.
  */
 export function printedViolations(output: string): Printed[] {
   const out: Printed[] = [];
@@ -151,12 +154,11 @@ export function printedViolations(output: string): Printed[] {
     const source = at > 0 && /:\d+:\d+$/.test(lines[at - 1]) ? lines[at - 1] : undefined;
     const details = lines.slice(at + 1).map((l) => l.trim());
     const ruleLine = details.map((l) => RULE_LINE.exec(l)).find((m) => m !== null);
-    const first = details[0] ?? '';
     out.push({
       severity: severity as Printed['severity'],
       message,
       source,
-      path: first === '' || first.startsWith('Suggested fix:') || RULE_LINE.test(first) ? '' : first.split(' ')[0],
+      path: details.map((l) => PATH.exec(l)?.[0]).find((p) => p !== undefined) ?? '',
       rule: ruleLine?.[1] ?? ruleLine?.[2] ?? '',
       acknowledgeable: ruleLine?.[2] !== undefined,
       text: lines.slice(source === undefined ? at : at - 1).join('\n'),
