@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { REPO } from '../scripts/support/cli';
-import { cdkSynth, childEnv, reportBlocks } from './helpers/cdk';
+import { cdkSynth, childEnv } from './helpers/cdk';
 import {
   CDK_CONTEXT,
   REASONS,
@@ -531,7 +531,14 @@ describe("a platform team's own pack, end to end", () => {
     writeFileSync(path.join(app, 'cdk.json'), JSON.stringify({ app: 'node app.js' }));
     const synth = await cdkSynth(['-q'], app);
     expect(synth.code).toBe(1);
-    const [block] = reportBlocks(synth.stderr, 'Jobs/Queue/Resource', 'acme/owner-tag');
-    expect(block).toMatch(/^ERROR Queue[0-9A-F]{8} has no Owner tag; say which team owns it\./m);
+    expect(printedViolations(synth.stderr).filter((p) => p.rule === 'opslint::acme/owner-tag')).toEqual([
+      expect.objectContaining({
+        severity: 'ERROR',
+        message:
+          'Queue has no Owner tag; say which team owns it. (OPS02-BP01 Resources have identified owners) (opslint)',
+        path: 'Jobs/Queue/Resource',
+        source: 'app.js:6:1',
+      }),
+    ]);
   }, 300_000);
 });
