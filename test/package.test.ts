@@ -307,6 +307,15 @@ describe('the packed package', () => {
         );
       });
 
+      it('`opslint scan cdk.out` fails CI on the same two errors', () => {
+        const errors = configured.findings.filter((f) => f.severity === 'error' && f.suppressed === undefined);
+        expect(errors.map((f) => `${f.ruleId} ${f.constructPath}`)).toEqual([
+          'alarm-actions Dev/Orders/WorkerErrors/Resource',
+          'alarm-actions Prod/Orders/WorkerErrors/Resource',
+        ]);
+        expect(configured.status).toBe(1);
+      });
+
       it('shows the CDK fix with the finding', () => {
         const alarm = one(all.printed, rule('alarm-actions'), 'Dev/Orders/WorkerErrors/Resource');
         expect(alarm.text).toContain('\n   alarm.addAlarmAction(new cw_actions.SnsAction(onCallTopic));\n');

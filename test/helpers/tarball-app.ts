@@ -7,8 +7,8 @@
 
 export type Integration = 'plugin' | 'aspect' | 'nag';
 
-export const ACCOUNTS = { Dev: '111111111111', Prod: '222222222222' } as const;
-export const REGION = 'eu-west-1';
+const ACCOUNTS = { Dev: '111111111111', Prod: '222222222222' } as const;
+const REGION = 'eu-west-1';
 
 /** The reasons of the acknowledged variant, by where they are made. */
 export const REASONS = {
@@ -42,7 +42,7 @@ export function tarballAppSource(integration: Integration, variant: 'draft' | 'a
     variant === 'draft'
       ? [
           acknowledge(integration, 'dev', 'lambda-tracing', 'todo'),
-          acknowledge(integration, 'prod', 'alarm-action', REASONS.stage),
+          acknowledge(integration, 'prod', 'alarm-action', REASONS.stack),
         ]
       : [
           acknowledge(integration, 'dev', 'alarm-actions', REASONS.stage),
