@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as Sarif from 'sarif';
 import type { Finding, ScanReport } from '../lib/engine/finding';
-import { FORMATS } from '../lib/reporters';
+import { FORMATS, getReporter } from '../lib/reporters';
 import { ANNOTATIONS_PER_LEVEL } from '../lib/reporters/github';
 import { groupReminders } from '../lib/reporters/reminders';
 import { runCli } from '../scripts/support/cli';
@@ -34,6 +34,23 @@ function many(n: number): string {
   }
   return `${out.join('\n')}\n`;
 }
+
+/** A finding made by hand, for what the reporters do with findings of any source. */
+const finding = (ruleId: string, file: string, extra: Partial<Finding> = {}): Finding => ({
+  ruleId,
+  pack: 'p',
+  severity: 'info',
+  message: `${ruleId} in ${file}.`,
+  bestPractice: 'OPS04-BP02',
+  question: 'OPS04',
+  file,
+  line: 1,
+  column: 1,
+  resource: '',
+  path: 'Resources',
+  docs: '',
+  ...extra,
+});
 
 const REMINDERS = 'cloudtrail-present,config-recorder-present';
 
@@ -167,6 +184,16 @@ describe('needs-context reminders, once per rule', () => {
     ]);
   });
 
+  it('name at most three files in an annotation, and a deployed stack by its own URI', () => {
+    const stacks = ['a', 'b', 'c', 'd'].map((name) =>
+      finding('cloudtrail-present', `stack://eu-west-1/${name}`, { needsContext: 'mark the account baseline.' }),
+    );
+    const report = { findings: stacks, errors: [], summary: {} } as unknown as ScanReport;
+    expect(getReporter('github')!(report, { color: false })).toBe(
+      '::notice title=cloudtrail-present (OPS04-BP02)::cloudtrail-present in stack://eu-west-1/a. Needs context: mark the account baseline. In 4 files: stack://eu-west-1/a, stack://eu-west-1/b, stack://eu-west-1/c and 1 more.\n',
+    );
+  });
+
   it('are one SARIF result per rule, the other templates as related locations, under a fingerprint of the rule', async () => {
     const dir = workspace(files);
     const run = await sarif(dir, '--rule', REMINDERS);
@@ -188,21 +215,6 @@ describe('needs-context reminders, once per rule', () => {
   });
 
   it('are grouped by one function that leaves other findings and suppressed reminders as they are', () => {
-    const finding = (ruleId: string, file: string, extra: Partial<Finding> = {}): Finding => ({
-      ruleId,
-      pack: 'p',
-      severity: 'info',
-      message: `${ruleId} in ${file}.`,
-      bestPractice: 'OPS04-BP02',
-      question: 'OPS04',
-      file,
-      line: 1,
-      column: 1,
-      resource: '',
-      path: 'Resources',
-      docs: '',
-      ...extra,
-    });
     const needs = { needsContext: 'another stack may provide it.' };
     const findings = [
       finding('trail', 'a.yaml', needs),

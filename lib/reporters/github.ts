@@ -26,7 +26,6 @@ const FILES_NAMED = 3;
 
 export const githubReporter: Reporter = (report, options) => {
   const levels: Record<Severity, string[]> = { error: [], warning: [], info: [] };
-  const file = (f: string): string => repoRelative(f, options) ?? f;
   for (const e of report.errors) {
     const title = `title=${property('opslint: input error')}`;
     if (locationUri(e.file)) {
@@ -34,17 +33,17 @@ export const githubReporter: Reporter = (report, options) => {
       continue;
     }
     const where = e.line !== undefined ? `,line=${e.line},col=${e.column}` : '';
-    levels.error.push(`::error file=${property(file(e.file))}${where},${title}::${data(e.message)}`);
+    levels.error.push(`::error file=${property(shown(e.file, options))}${where},${title}::${data(e.message)}`);
   }
   const { findings, reminders } = groupReminders(report.findings.filter(isActive));
-  for (const f of findings) levels[f.severity].push(annotation(f, fullMessage(f), options));
+  for (const f of findings) levels[f.severity].push(annotation(f, options));
   for (const group of reminders) levels[group.findings[0].severity].push(reminder(group, options));
 
-  const shown = { error: cap(levels.error), warning: cap(levels.warning), info: cap(levels.info) };
-  const left = (s: Severity): number => levels[s].length - shown[s].length;
+  const written = { error: cap(levels.error), warning: cap(levels.warning), info: cap(levels.info) };
+  const left = (s: Severity): number => levels[s].length - written[s].length;
   // the closing notice is one of the notices GitHub shows: it takes the place of the last
-  if (SEVERITIES.some((s) => left(s) > 0) && shown.info.length === ANNOTATIONS_PER_LEVEL) shown.info.pop();
-  const lines = SEVERITIES.flatMap((s) => shown[s]);
+  if (SEVERITIES.some((s) => left(s) > 0) && written.info.length === ANNOTATIONS_PER_LEVEL) written.info.pop();
+  const lines = SEVERITIES.flatMap((s) => written[s]);
   const total = SEVERITIES.reduce((n, s) => n + left(s), 0);
   if (total > 0) {
     const counts = SEVERITIES.filter((s) => left(s) > 0)
@@ -61,24 +60,33 @@ export const githubReporter: Reporter = (report, options) => {
 };
 
 /** A finding's annotation, on its file and line; for a source without files (a deployed stack), of the run. */
-function annotation(f: Finding, message: string, options: ReporterOptions): string {
-  const title = `title=${property(`${f.ruleId} (${f.bestPractice})`)}`;
+function annotation(f: Finding, options: ReporterOptions): string {
+  const message = fullMessage(f);
+  const title = titleOf(f);
   // a source without files (a deployed stack) is no file of the repository: the annotation names it in its message instead
   if (locationUri(f.file))
     return `::${COMMAND[f.severity]} ${title}::${data(`${f.file}:${f.line}:${f.column}: ${message}`)}`;
-  const file = repoRelative(f.file, options) ?? f.file;
-  return `::${COMMAND[f.severity]} file=${property(file)},line=${f.line},col=${f.column},${title}::${data(message)}`;
+  return `::${COMMAND[f.severity]} file=${property(shown(f.file, options))},line=${f.line},col=${f.column},${title}::${data(message)}`;
 }
 
 /** A rule's reminders as one annotation: at the reminder when they are in one file, of the run naming the files otherwise. */
 function reminder(group: ReminderGroup, options: ReporterOptions): string {
   const [first] = group.findings;
-  if (group.files.length === 1) return annotation(first, fullMessage(first), options);
-  const named = group.files.slice(0, FILES_NAMED).map((f) => repoRelative(f, options) ?? f);
+  if (group.files.length === 1) return annotation(first, options);
+  const named = group.files.slice(0, FILES_NAMED).map((f) => shown(f, options));
   const rest = group.files.length - named.length;
   const where = `${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
-  const title = `title=${property(`${first.ruleId} (${first.bestPractice})`)}`;
+  const title = titleOf(first);
   return `::${COMMAND[first.severity]} ${title}::${data(`${fullMessage(first)} In ${group.files.length} files: ${where}.`)}`;
+}
+
+function titleOf(f: Finding): string {
+  return `title=${property(`${f.ruleId} (${f.bestPractice})`)}`;
+}
+
+/** A file as annotations name it: repository-relative when it is in the repository; a source's own URI as it is. */
+function shown(file: string, options: ReporterOptions): string {
+  return locationUri(file) ? file : (repoRelative(file, options) ?? file);
 }
 
 /**
