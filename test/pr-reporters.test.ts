@@ -147,7 +147,7 @@ describe('GitHub annotations within what GitHub shows', () => {
     expect(lines[0]).toMatch(/^::error file=broken\.json,.*title=opslint%3A input error::/);
     expect(lines[1]).toContain('title=alarm-actions');
     expect(lines.at(-1)).toBe(
-      '::notice title=opslint%3A 8 more not annotated::GitHub shows 10 annotations of each level per step; 3 errors, 2 warnings, 3 notices more are not annotated. opslint scan --format text lists every finding, as do the SARIF and Markdown reports.',
+      '::notice title=opslint%3A 8 more not annotated::GitHub shows 10 annotations of each level per step; 3 errors, 2 warnings, 3 notices more are not annotated. opslint scan --format text lists every finding, as does the SARIF report.',
     );
   });
 

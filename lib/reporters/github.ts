@@ -52,7 +52,7 @@ export const githubReporter: Reporter = (report, options) => {
     lines.push(
       `::notice title=${property(`opslint: ${total} more not annotated`)}::${data(
         `GitHub shows ${ANNOTATIONS_PER_LEVEL} annotations of each level per step; ${counts} more ${total === 1 ? 'is' : 'are'} not annotated. ` +
-          'opslint scan --format text lists every finding, as do the SARIF and Markdown reports.',
+          'opslint scan --format text lists every finding, as does the SARIF report.',
       )}`,
     );
   }
