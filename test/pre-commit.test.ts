@@ -1,6 +1,7 @@
 /**
  * The pre-commit hook, installed and run by the real pre-commit (Debian's /usr/bin/pre-commit, which .ci/run
- * installs) with `pre-commit try-repo` against a clone of this repository at HEAD. Its `language: node` runs
+ * installs) from a clone of this repository at HEAD, as a project's configuration names it (`pre-commit try-repo`
+ * does the same in a store it deletes, where the hook's environment could not be looked at). Its `language: node` runs
  * `npm install` in the clone (devDependencies included: they build it), then `npm pack`, whose stdout it takes for
  * the tarball's name, and installs that tarball globally into the hook's environment.
  */
@@ -27,13 +28,18 @@ describe('the pre-commit hook', () => {
     mkdirSync(path.join(project, '.github/workflows'), { recursive: true });
     writeFileSync(path.join(project, 't.yaml'), ALARM);
     writeFileSync(path.join(project, '.github/workflows/ci.yml'), 'on: push\njobs: {}\n');
+    const rev = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
+    writeFileSync(
+      path.join(project, '.pre-commit-config.yaml'),
+      `repos:\n  - repo: ${path.join(work, 'opslint')}\n    rev: ${rev}\n    hooks:\n      - id: opslint\n`,
+    );
     git(project, 'init', '-q');
     git(project, 'add', '.');
 
     const home = path.join(work, 'home');
     const { status, stdout, stderr } = spawnSync(
       'pre-commit',
-      ['try-repo', path.join(work, 'opslint'), 'opslint', '--files', 't.yaml', '.github/workflows/ci.yml'],
+      ['run', '--files', 't.yaml', '.github/workflows/ci.yml'],
       { cwd: project, env: { ...childEnv, PRE_COMMIT_HOME: home }, encoding: 'utf8' },
     );
     expect({ status, stderr }).toEqual({ status: 1, stderr: '' });
