@@ -142,7 +142,9 @@ export async function runScan(
   if (!outputs.some((o) => o.format === 'text' && o.file === undefined)) {
     for (const e of report.errors) io.stderr(`${errorLine(e)}\n`);
   }
-  return exitCode({ errors: report.errors.length, findings: report.findings }, opts.failOn ?? config.failOn ?? 'error');
+  // writing a baseline accepts the findings it records: only an incomplete scan fails it
+  const failOn = opts.writeBaseline ? 'none' : (opts.failOn ?? config.failOn ?? 'error');
+  return exitCode({ errors: report.errors.length, findings: report.findings }, failOn);
 }
 
 /**

@@ -177,7 +177,9 @@ export interface BaselineEntry {
 
 export interface BaselineSummary {
   readonly file: string;
+  /** active findings the baseline holds, left out of `findings` */
   readonly known: number;
+  /** entries no finding matches any more; one whose finding is suppressed since stays matched, not fixed */
   readonly fixed: readonly BaselineEntry[];
 }
 
