@@ -15,22 +15,9 @@ export const textReporter: Reporter = (report, options) => {
   const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
   const out: string[] = [];
 
-  // reminders that need context (a trail, a Config recorder…) would repeat in every template of a folder:
-  // they are listed once per rule, after the findings (a suppressed one stays with its file, marked)
-  const reminders = new Map<string, { message: string; reason: string; files: Set<string>; bestPractice: string }>();
+  const { reminders, others } = groupReminders(report.findings);
   const byFile = new Map<string, Finding[]>();
-  for (const f of report.findings) {
-    if (f.needsContext !== undefined && !f.suppressed) {
-      const r = reminders.get(f.ruleId) ?? {
-        message: printable(f.message),
-        reason: f.needsContext,
-        files: new Set<string>(),
-        bestPractice: f.bestPractice,
-      };
-      r.files.add(printable(f.file));
-      reminders.set(f.ruleId, r);
-      continue;
-    }
+  for (const f of others) {
     const list = byFile.get(f.file);
     if (list) list.push(f);
     else byFile.set(f.file, [f]);
@@ -54,15 +41,15 @@ export const textReporter: Reporter = (report, options) => {
     out.push('');
   }
 
-  if (reminders.size > 0) {
+  if (reminders.length > 0) {
     out.push(c.bold('Needs context'));
-    for (const [ruleId, r] of reminders) {
-      const where = r.files.size === 1 ? [...r.files][0] : `${r.files.size} files`;
+    for (const r of reminders) {
+      const where = r.files.length === 1 ? r.files[0] : `${r.files.length} files`;
       out.push(
-        `  ${c.blue('info')}  ${r.message}  ${c.dim(printable(ruleId))}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${where}]`)}`,
+        `  ${c.blue('info')}  ${printable(r.message)}  ${c.dim(printable(r.ruleId))}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${printable(where)}]`)}`,
       );
     }
-    const reasons = new Set([...reminders.values()].map((r) => r.reason));
+    const reasons = new Set(reminders.map((r) => r.reason));
     for (const reason of reasons) out.push(`  ${c.dim(printable(`Needs context: ${reason}`))}`);
     out.push('');
   }
@@ -95,6 +82,46 @@ export const textReporter: Reporter = (report, options) => {
   out.push(summaryLine(report, c));
   return `${out.join('\n')}\n`;
 };
+
+/** The reminders of one rule that needs context it did not get (a trail, a Config recorder, the rest of the app). */
+export interface ReminderGroup {
+  readonly ruleId: string;
+  /** the first reminder's message, and why the rule needs context */
+  readonly message: string;
+  readonly reason: string;
+  readonly bestPractice: string;
+  /** the files they are in, each once, in report order */
+  readonly files: readonly string[];
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Reminders would repeat in every template of a folder: reports list them once per rule (in the order their
+ * rules first appear), apart from the other findings. A suppressed reminder stays with the others, marked.
+ */
+export function groupReminders(findings: readonly Finding[]): { reminders: ReminderGroup[]; others: Finding[] } {
+  const groups = new Map<string, { first: Finding; files: Set<string>; findings: Finding[] }>();
+  const others: Finding[] = [];
+  for (const f of findings) {
+    if (f.needsContext === undefined || f.suppressed) {
+      others.push(f);
+      continue;
+    }
+    const g = groups.get(f.ruleId) ?? { first: f, files: new Set<string>(), findings: [] };
+    g.files.add(f.file);
+    g.findings.push(f);
+    groups.set(f.ruleId, g);
+  }
+  const reminders = [...groups.values()].map(({ first, files, findings: list }) => ({
+    ruleId: first.ruleId,
+    message: first.message,
+    reason: first.needsContext!,
+    bestPractice: first.bestPractice,
+    files: [...files],
+    findings: list,
+  }));
+  return { reminders, others };
+}
 
 /** The length of the longest string, for padding a column (a loop: a template can make the list too long to spread into a call). */
 function widest(strings: readonly string[]): number {
