@@ -141,38 +141,33 @@ interface Block {
 const REMINDER_PLACES = 20;
 
 /**
- * One finding, collapsed. Its summary line is raw HTML (a `<details>` block), where Markdown is not read: text
- * goes in as {@link markdownText}, which reads the same in both, and code as `<code>`, never as a code span.
+ * A collapsed entry. Its summary line is raw HTML (a `<details>` block), where Markdown is not read: text goes
+ * in as {@link markdownText}, which reads the same in both, and code as `<code>`, never as a code span.
  */
+function collapsed(f: Finding, where: string, message: string, body: readonly string[]): string {
+  const summary = `${ICON[f.severity]} <b>${f.severity}</b> ${code(f.ruleId)} ${where}: ${markdownText(message)}`;
+  return [`<details><summary>${summary}</summary>`, '', ...body, ...ruleLines(f), '', '</details>', ''].join('\n');
+}
+
+/** One finding, collapsed. */
 function entry(f: Finding): string {
-  return [
-    `<details><summary>${ICON[f.severity]} <b>${f.severity}</b> ${code(f.ruleId)} ${place(f)}: ${markdownText(fullMessage(f))}</summary>`,
-    '',
+  return collapsed(f, place(f), fullMessage(f), [
     ...(f.assumptions ? [`- **Assumes:** ${markdownText(assumptionList(f.assumptions))}`] : []),
     `- **Where:** ${code(f.file)} line ${f.line}, column ${f.column}${f.resource ? `, resource ${code(f.resource)}` : ''} (${code(f.path)})${f.source ? `, created at ${code(f.source)}` : ''}`,
-    ...ruleLines(f),
-    '',
-    '</details>',
-    '',
-  ].join('\n');
+  ]);
 }
 
 /** The reminders of one rule, collapsed as one entry: the first message, and where they all are. */
 function reminderEntry(r: ReminderGroup): string {
   const first = r.findings[0];
-  const where = r.findings.length === 1 ? place(first) : count(r.files.length, 'file');
+  const where =
+    r.findings.length === 1 ? place(first) : r.files.length === 1 ? code(r.files[0]) : count(r.files.length, 'file');
   const places = r.findings.slice(0, REMINDER_PLACES).map(place);
   if (r.findings.length > REMINDER_PLACES) places.push(`${r.findings.length - REMINDER_PLACES} more`);
-  return [
-    `<details><summary>${ICON[first.severity]} <b>${first.severity}</b> ${code(r.ruleId)} ${where}: ${markdownText(r.message)}</summary>`,
-    '',
+  return collapsed(first, where, r.message, [
     `- **Where:** ${places.join(', ')}`,
     `- **Needs context:** ${markdownText(r.reason)}`,
-    ...ruleLines(first),
-    '',
-    '</details>',
-    '',
-  ].join('\n');
+  ]);
 }
 
 /** Where a finding is, in a line: its construct in a synthesized stack, else file and line. */
