@@ -113,6 +113,7 @@ export async function runScan(
     io.stderr(`opslint: wrote ${n} finding(s) to the baseline ${opts.writeBaseline}\n`);
   }
 
+  const failOn = opts.failOn ?? config.failOn ?? 'error';
   const rules = ruleInfos(configureRules(scan.packs, scan.selection));
   const repoRoot = repositoryRoot(cwd) ?? path.resolve(cwd);
   for (const output of outputs) {
@@ -125,6 +126,7 @@ export async function runScan(
       cwd,
       repoRoot,
       toolVersion: packageVersion(),
+      failOn,
     });
     if (output.file === undefined) {
       io.stdout(text);
@@ -143,8 +145,7 @@ export async function runScan(
     for (const e of report.errors) io.stderr(`${errorLine(e)}\n`);
   }
   // writing a baseline accepts the findings it records: only an incomplete scan fails it
-  const failOn = opts.writeBaseline ? 'none' : (opts.failOn ?? config.failOn ?? 'error');
-  return exitCode({ errors: report.errors.length, findings: report.findings }, failOn);
+  return exitCode({ errors: report.errors.length, findings: report.findings }, opts.writeBaseline ? 'none' : failOn);
 }
 
 /**
