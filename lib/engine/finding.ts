@@ -57,7 +57,10 @@ export interface Finding {
   readonly constructPath?: string;
   /** the stack's environment, `aws://ACCOUNT/REGION`, for templates from a cloud assembly */
   readonly environment?: string;
-  /** the user code that created the construct, `file:line:column`, when the cloud assembly recorded it */
+  /**
+   * the user code that created the construct (for a finding about a whole stack, the stack), `file:line:column`,
+   * when the cloud assembly recorded it
+   */
   readonly source?: string;
   /** present when a suppression with a reason applies: the finding is reported but does not count */
   readonly suppressed?: Suppression;
