@@ -79,7 +79,7 @@ export const markdownReporter: Reporter = (report) => {
     );
 
   // blocks of text, each with the number of findings it shows (for the note when some do not fit)
-  const { reminders, others } = groupReminders(active);
+  const { findings: others, reminders } = groupReminders(active);
   const text = (t: string): Block => ({ text: t, findings: 0 });
   const sections: Block[][] = [];
   if (others.length > 0)
@@ -164,9 +164,9 @@ function reminderEntry(r: ReminderGroup): string {
     r.findings.length === 1 ? place(first) : r.files.length === 1 ? code(r.files[0]) : count(r.files.length, 'file');
   const places = r.findings.slice(0, REMINDER_PLACES).map(place);
   if (r.findings.length > REMINDER_PLACES) places.push(`${r.findings.length - REMINDER_PLACES} more`);
-  return collapsed(first, where, r.message, [
+  return collapsed(first, where, first.message, [
     `- **Where:** ${places.join(', ')}`,
-    `- **Needs context:** ${markdownText(r.reason)}`,
+    `- **Needs context:** ${markdownText(first.needsContext!)}`,
   ]);
 }
 

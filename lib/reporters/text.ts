@@ -15,7 +15,7 @@ export const textReporter: Reporter = (report, options) => {
   const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
   const out: string[] = [];
 
-  const { reminders, others } = groupReminders(report.findings);
+  const { findings: others, reminders } = groupReminders(report.findings);
   const byFile = new Map<string, Finding[]>();
   for (const f of others) {
     const list = byFile.get(f.file);
@@ -44,12 +44,13 @@ export const textReporter: Reporter = (report, options) => {
   if (reminders.length > 0) {
     out.push(c.bold('Needs context'));
     for (const r of reminders) {
+      const first = r.findings[0];
       const where = r.files.length === 1 ? r.files[0] : `${r.files.length} files`;
       out.push(
-        `  ${c.blue('info')}  ${printable(r.message)}  ${c.dim(printable(r.ruleId))}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${printable(where)}]`)}`,
+        `  ${c.blue('info')}  ${printable(first.message)}  ${c.dim(printable(r.ruleId))}  ${c.dim(`(${first.bestPractice})`)}  ${c.dim(`[${printable(where)}]`)}`,
       );
     }
-    const reasons = new Set(reminders.map((r) => r.reason));
+    const reasons = new Set(reminders.map((r) => r.findings[0].needsContext!));
     for (const reason of reasons) out.push(`  ${c.dim(printable(`Needs context: ${reason}`))}`);
     out.push('');
   }
@@ -83,44 +84,36 @@ export const textReporter: Reporter = (report, options) => {
   return `${out.join('\n')}\n`;
 };
 
-/** The reminders of one rule that needs context it did not get (a trail, a Config recorder, the rest of the app). */
+/** The active reminders of one rule that needs context it did not get (a trail, a Config recorder, the rest of the app). */
 export interface ReminderGroup {
   readonly ruleId: string;
-  /** the first reminder's message, and why the rule needs context */
-  readonly message: string;
-  readonly reason: string;
-  readonly bestPractice: string;
-  /** the files they are in, each once, in report order */
-  readonly files: readonly string[];
+  /** in report order; the first speaks for the group (its message and needsContext) */
   readonly findings: readonly Finding[];
+  /** the distinct files they are in, in the same order */
+  readonly files: readonly string[];
 }
 
 /**
  * Reminders would repeat in every template of a folder: reports list them once per rule (in the order their
  * rules first appear), apart from the other findings. A suppressed reminder stays with the others, marked.
  */
-export function groupReminders(findings: readonly Finding[]): { reminders: ReminderGroup[]; others: Finding[] } {
-  const groups = new Map<string, { first: Finding; files: Set<string>; findings: Finding[] }>();
+export function groupReminders(findings: readonly Finding[]): { findings: Finding[]; reminders: ReminderGroup[] } {
+  const groups = new Map<string, { ruleId: string; files: Set<string>; findings: Finding[] }>();
   const others: Finding[] = [];
   for (const f of findings) {
     if (f.needsContext === undefined || f.suppressed) {
       others.push(f);
       continue;
     }
-    const g = groups.get(f.ruleId) ?? { first: f, files: new Set<string>(), findings: [] };
+    const g = groups.get(f.ruleId) ?? { ruleId: f.ruleId, files: new Set<string>(), findings: [] };
     g.files.add(f.file);
     g.findings.push(f);
     groups.set(f.ruleId, g);
   }
-  const reminders = [...groups.values()].map(({ first, files, findings: list }) => ({
-    ruleId: first.ruleId,
-    message: first.message,
-    reason: first.needsContext!,
-    bestPractice: first.bestPractice,
-    files: [...files],
-    findings: list,
-  }));
-  return { reminders, others };
+  return {
+    findings: others,
+    reminders: [...groups.values()].map((g) => ({ ruleId: g.ruleId, findings: g.findings, files: [...g.files] })),
+  };
 }
 
 /** The length of the longest string, for padding a column (a loop: a template can make the list too long to spread into a call). */
