@@ -2,8 +2,8 @@
  * `--format junit`: JUnit XML that CI servers show as test results. One test suite per scanned file; in it a
  * test case per rule with findings there, and a passing case when the file is clean. A case fails only for
  * findings at or above the `--fail-on` threshold, so that the CI server's verdict is the exit code's (Jenkins marks
- * a build unstable, GitLab a merge request failed, for any failed test); findings below it pass, listed in the
- * case's `<system-out>`, which both show with the test. Suppressed findings are a skipped case; a rule that
+ * a build unstable for any failed test, GitLab lists failed tests first in the merge request); findings below it
+ * pass, listed in the case's `<system-out>`, which both show with the test. Suppressed findings are a skipped case; a rule that
  * failed (`internal-error`) and an unreadable input are errored cases.
  */
 import { atOrAbove, errorLocation, fullMessage, INTERNAL_ERROR, type Finding } from '../engine/finding';
