@@ -9,28 +9,17 @@ import { createColors } from 'picocolors';
 import { errorLocation, type Finding, type InputErrorEntry, type ScanReport, type Severity } from '../engine/finding';
 import { printable } from './escape';
 import type { Reporter } from './index';
+import { groupReminders } from './reminders';
 
 export const textReporter: Reporter = (report, options) => {
   const c = createColors(options.color);
   const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
   const out: string[] = [];
 
-  // reminders that need context (a trail, a Config recorder…) would repeat in every template of a folder:
-  // they are listed once per rule, after the findings
-  const reminders = new Map<string, { message: string; reason: string; files: Set<string>; bestPractice: string }>();
+  // reminders that need context (a trail, a Config recorder…) are listed once per rule, after the findings
+  const { findings, reminders } = groupReminders(report.findings);
   const byFile = new Map<string, Finding[]>();
-  for (const f of report.findings) {
-    if (f.needsContext !== undefined) {
-      const r = reminders.get(f.ruleId) ?? {
-        message: printable(f.message),
-        reason: f.needsContext,
-        files: new Set<string>(),
-        bestPractice: f.bestPractice,
-      };
-      r.files.add(printable(f.file));
-      reminders.set(f.ruleId, r);
-      continue;
-    }
+  for (const f of findings) {
     const list = byFile.get(f.file);
     if (list) list.push(f);
     else byFile.set(f.file, [f]);
@@ -54,15 +43,19 @@ export const textReporter: Reporter = (report, options) => {
     out.push('');
   }
 
-  if (reminders.size > 0) {
+  if (reminders.length > 0) {
     out.push(c.bold('Needs context'));
-    for (const [ruleId, r] of reminders) {
-      const where = r.files.size === 1 ? [...r.files][0] : `${r.files.size} files`;
+    for (const {
+      ruleId,
+      findings: [first],
+      files,
+    } of reminders) {
+      const where = files.length === 1 ? printable(files[0]) : `${files.length} files`;
       out.push(
-        `  ${c.blue('info')}  ${r.message}  ${c.dim(printable(ruleId))}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${where}]`)}`,
+        `  ${c.blue('info')}  ${printable(first.message)}  ${c.dim(printable(ruleId))}  ${c.dim(`(${first.bestPractice})`)}  ${c.dim(`[${where}]`)}`,
       );
     }
-    const reasons = new Set([...reminders.values()].map((r) => r.reason));
+    const reasons = new Set(reminders.map((r) => r.findings[0].needsContext));
     for (const reason of reasons) out.push(`  ${c.dim(printable(`Needs context: ${reason}`))}`);
     out.push('');
   }
@@ -78,6 +71,16 @@ export const textReporter: Reporter = (report, options) => {
     for (const n of report.summary.notes)
       out.push(`  ${c.dim('note')}  ${printable(`${n.file}:${n.line}:${n.column}: ${n.message}`)}`);
     out.push('');
+  }
+
+  const baseline = report.summary.baseline;
+  if (baseline && baseline.fixed.length > 0) {
+    out.push(c.bold('Fixed since the baseline'));
+    for (const e of baseline.fixed)
+      out.push(
+        `  ${c.green('fixed')}  ${printable(e.file)}  ${printable(e.resource || e.path)}  ${c.dim(printable(e.ruleId))}`,
+      );
+    out.push(`  ${c.dim(printable(`Update the baseline with --write-baseline ${baseline.file}.`))}`, '');
   }
 
   if (options.scorecard) out.push(...scorecardLines(report, c), '');
@@ -119,16 +122,25 @@ function scorecardLines(report: ScanReport, c: ReturnType<typeof createColors>):
   return out;
 }
 
+/**
+ * `✖ 1 new finding (1 error, 0 warnings, 0 info) in 2 templates, 15 resources; 2 suppressed; 32 known from the
+ * baseline, 1 fixed`: what counts, then what does not and why.
+ */
 function summaryLine(report: ScanReport, c: ReturnType<typeof createColors>): string {
-  const { findings, templates, resources, errors } = report.summary;
+  const { findings, templates, resources, errors, suppressed, baseline } = report.summary;
   const parts = [
     `${findings.error} ${plural(findings.error, 'error')}`,
     `${findings.warning} ${plural(findings.warning, 'warning')}`,
     `${findings.info} info`,
   ];
   const scanned = `${templates} ${plural(templates, 'template')}, ${resources} ${plural(resources, 'resource')}`;
-  const inputErrors = errors > 0 ? `; ${errors} ${plural(errors, 'input')} could not be read` : '';
-  const head = `${findings.total} ${plural(findings.total, 'finding')} (${parts.join(', ')}) in ${scanned}${inputErrors}`;
+  const found = `${findings.total} ${baseline ? 'new ' : ''}${plural(findings.total, 'finding')}`;
+  const rest = [
+    ...(suppressed > 0 ? [`${suppressed} suppressed`] : []),
+    ...(baseline ? [`${baseline.known} known from the baseline, ${baseline.fixed.length} fixed`] : []),
+    ...(errors > 0 ? [`${errors} ${plural(errors, 'input')} could not be read`] : []),
+  ];
+  const head = [`${found} (${parts.join(', ')}) in ${scanned}`, ...rest].join('; ');
   const mark = findings.error > 0 || errors > 0 ? c.red('✖') : findings.total > 0 ? c.yellow('!') : c.green('✔');
   return `${mark} ${head}`;
 }
