@@ -159,10 +159,10 @@ describe('acknowledgements above the stacks, recorded by the CDK integrations', 
     // failOn none: the app synthesizes, as it would once the findings are acknowledged
     if (check === 'plugin') Validations.of(app).addPlugins(new OpsChecks({ failOn: 'none' }));
     if (check === 'aspect') OpsAspect.applyTo(app, { failOn: 'none' });
-    // the plugin fails synthesis on the bad acknowledgement (fatal): the assembly is written and recorded before
+    // both fail synthesis on the bad acknowledgement at a Stage (fatal): the assembly is written and recorded before
     const { error } = synth(app);
     expect(error?.message).toEqual(
-      check === 'plugin' && acknowledge
+      check !== 'none' && acknowledge
         ? expect.stringContaining('FATAL Acknowledgement of opslint::lambda-tracing at Prod')
         : undefined,
     );

@@ -92,9 +92,10 @@ describe('OpsAspect', () => {
       ),
     );
     expect(annotations.findError('/Prod/Api/WorkerErrors/Resource', Match.anyValue())).toEqual([]);
-    // an acknowledgement with a short reason fails synthesis (CDK itself hides the warning whose id it names)
+    // an acknowledgement with a short reason fails synthesis, said where it was made (CDK itself hides the warning
+    // whose id it names)
     annotations.hasError(
-      '/Prod/Api/Handler/Resource',
+      '/Prod/Api/Handler',
       'Acknowledgement of opslint::lambda-tracing at Prod/Api/Handler needs a reason of at least 10 characters (got "later"); say why the finding does not apply.',
     );
   });
@@ -128,7 +129,7 @@ describe('OpsAspect', () => {
       Match.stringLikeRegexp('does not send traces to X-Ray[^]*\\(opslint::lambda-tracing\\)$'),
     );
     annotations.hasError(
-      '/Api/Second/Resource',
+      '/Api/Second',
       Match.stringLikeRegexp(
         '^Acknowledgement of opslint::lambda-tracing at Api/Second needs a reason of at least 10 characters \\(got "n/a"\\)',
       ),

@@ -200,9 +200,6 @@ describe('edge cases', () => {
     synth(app);
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/Service/Handler/Resource', Match.stringLikeRegexp('does not send traces to X-Ray'));
-    annotations.hasError(
-      '/Service/Handler/Resource',
-      Match.stringLikeRegexp('needs a reason of at least 10 characters'),
-    );
+    annotations.hasError('/Service/Handler', Match.stringLikeRegexp('needs a reason of at least 10 characters'));
   });
 });

@@ -31,11 +31,12 @@ import {
   acknowledgementId,
   acknowledgementProblems,
   configured,
+  ownAcknowledgements,
   recordAcknowledgements,
   withConfiguration,
   type OpsCheckProps,
 } from './common';
-import { appReport, cdkFix, describeFinding, level, stageGuard } from './report';
+import { acknowledgementViolations, appReport, cdkFix, describeFinding, level, stageGuard } from './report';
 import { stackInTree } from './source';
 
 /** Options of {@link OpsAspect.applyTo}: those of every CDK integration, and the Stage guard. */
@@ -57,7 +58,9 @@ export class OpsAspect implements IAspect {
   static applyTo(scope: IConstruct, props: OpsAspectProps = {}): OpsAspect {
     const aspect = new OpsAspect(props);
     aspect.reach(scope);
-    if (Stage.isStage(scope) && scope.node.scope === undefined) Validations.of(scope).addPlugins(aspect.plugin());
+    if (Stage.isStage(scope) && scope.node.scope === undefined) {
+      Validations.of(scope).addPlugins(aspect.plugin());
+    }
     if (Stage.isStage(scope)) {
       // a Stage synthesizes the Stages below it before its own aspects run: they must have the aspect by then
       const stage = scope as Stage & { synth: Stage['synth'] };
@@ -113,7 +116,8 @@ export class OpsAspect implements IAspect {
 
   /**
    * A validation plugin on the app, run after every Stage is synthesized and checked. It records the
-   * acknowledgements made above the stacks for `opslint scan cdk.out`, and (the Stage guard) fails synthesis when
+   * acknowledgements made above the stacks for `opslint scan cdk.out`, reports those of them with a problem (at the
+   * app, where plain `cdk synth` shows them; the stacks annotate their own), and (the Stage guard) fails synthesis when
    * stacks inside Stages have findings that fail it, as OpsChecks' `findings-in-stages` does: `cdk synth` without
    * stack names lists only top-level stacks, so an error in a Stage would pass unseen.
    */
@@ -122,14 +126,17 @@ export class OpsAspect implements IAspect {
       name: 'opslint-aspect',
       validate: (context) => {
         recordAcknowledgements(context.appConstruct);
+        const violations = acknowledgementViolations(context.appConstruct, this.props, 'opslint', {
+          aboveStacksOnly: true,
+        });
         const count = [...this.blockingInStages.values()].reduce((sum, n) => sum + n, 0);
-        if (count === 0 || !this.guardStages) return { success: true, violations: [] };
-        return {
-          success: false,
-          violations: [
-            { ruleName: 'findings-in-stages', ...stageGuard(count, [...this.blockingInStages.keys()], this.props) },
-          ],
-        };
+        if (count > 0 && this.guardStages) {
+          violations.push({
+            ruleName: 'findings-in-stages',
+            ...stageGuard(count, [...this.blockingInStages.keys()], this.props),
+          });
+        }
+        return { success: !violations.some((v) => v.severity === 'fatal'), violations };
       },
     };
   }
@@ -166,8 +173,14 @@ export class OpsAspect implements IAspect {
       } else {
         annotate((a) => a.addWarningV2(acknowledgementId(f.ruleId), text));
       }
-      // an acknowledgement without a proper reason does not apply, and says so
-      if (ackProblem) annotate((a) => a.addError(ackProblem.message));
+    }
+    // an acknowledgement with a problem does not apply, and says so where it was made: those in this stack here,
+    // those above the stacks (a Stage, the app) through the aspect's plugin, at the app
+    for (const c of stack.node.findAll().filter((n) => Stack.of(n) === stack)) {
+      for (const p of acknowledgementProblems(ownAcknowledgements(c), this.props)) {
+        if (p.problem === 'reason') Annotations.of(c).addError(p.message);
+        else Annotations.of(c).addWarning(p.message);
+      }
     }
     return [];
   }

@@ -124,11 +124,19 @@ export interface Acknowledgement {
   readonly at: string;
 }
 
-/** Every opslint acknowledgement in the tree below `root`. */
-export function acknowledgements(root: IConstruct): Acknowledgement[] {
+/** The acknowledgement ids an integration reads: `opslint::<rule>` (OpsChecks, OpsAspect), `Ops-<rule>[…]` (the nag pack). */
+export type AcknowledgementIds = 'opslint' | 'nag';
+
+/** Every acknowledgement of the `ids` kind in the tree below `root`; a nag pack id as written, less the CDK's prefix. */
+export function acknowledgements(root: IConstruct, ids: AcknowledgementIds = 'opslint'): Acknowledgement[] {
   const out: Acknowledgement[] = [];
   const visit = (c: IConstruct): void => {
-    out.push(...ownAcknowledgements(c));
+    if (ids === 'opslint') out.push(...ownAcknowledgements(c));
+    else
+      for (const ack of acknowledgedOn(c)) {
+        const rule = ack.id.startsWith(`${PLUGIN_NAME}::`) ? undefined : acknowledgedRule(ack.id);
+        if (rule) out.push({ ...ack, id: rule.id });
+      }
     for (const child of c.node.children) visit(child);
   };
   visit(root);
@@ -172,7 +180,8 @@ export function recordAcknowledgements(root: IConstruct): void {
   }
 }
 
-function ownAcknowledgements(c: IConstruct): Acknowledgement[] {
+/** The opslint acknowledgements made on one construct. */
+export function ownAcknowledgements(c: IConstruct): Acknowledgement[] {
   return acknowledgedOn(c).filter((a) => a.id.startsWith(`${PLUGIN_NAME}::`));
 }
 
@@ -194,13 +203,12 @@ export function acknowledgementProblems(
   props: OpsCheckProps,
 ): { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] {
   const min = props.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
-  const known = new Set(
-    [...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES].map(acknowledgementId),
-  );
+  const known = new Set([...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES]);
   const out: { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] = [];
   for (const ack of acks) {
     const where = ack.at === '' ? 'the app' : ack.at;
-    if (!known.has(ack.id)) {
+    const rule = acknowledgedRule(ack.id);
+    if (!rule || !known.has(rule.ruleId)) {
       out.push({
         ack,
         problem: 'unknown-rule',

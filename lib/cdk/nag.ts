@@ -23,8 +23,25 @@ import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { Assembly } from '../assembly/model';
 import type { Finding } from '../engine/finding';
 import { packageVersion } from '../version';
-import { acknowledgedOn, configured, recordAcknowledgements, withConfiguration, type OpsCheckProps } from './common';
-import { appReport, cdkFix, describeFinding, describeUnreadable, findingsInStages, level, stackOf } from './report';
+import { acknowledgedRule } from '../assembly/cdk-metadata';
+import {
+  DEFAULT_MIN_REASON_LENGTH,
+  acknowledgedOn,
+  configured,
+  recordAcknowledgements,
+  withConfiguration,
+  type OpsCheckProps,
+} from './common';
+import {
+  acknowledgementViolations,
+  appReport,
+  cdkFix,
+  describeFinding,
+  describeUnreadable,
+  findingsInStages,
+  level,
+  stackOf,
+} from './report';
 import { synthesizedStacks } from './source';
 
 const NAG_PLUGIN_NAME = 'opslint-nag';
@@ -39,6 +56,8 @@ export class OpsNagPack extends NagPack {
   override readonly version = packageVersion();
   override readonly ruleIds: string[];
   private readonly opsProps: OpsCheckProps;
+  /** the shortest reason an acknowledgement may give */
+  private readonly minReason: number;
   private readonly rules: ReturnType<typeof configured>;
   /** cdk-nag's `verbose` (private to NagPack): each finding's text goes on with its rule's explanation */
   private readonly explain: boolean;
@@ -53,6 +72,7 @@ export class OpsNagPack extends NagPack {
     super(scope, props);
     this.packName = 'Ops';
     this.opsProps = withConfiguration(props);
+    this.minReason = this.opsProps.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
     this.explain = props.verbose ?? false;
     this.rules = configured(this.opsProps);
     this.ruleIds = this.rules.map((c) => `Ops-${c.rule.id}`);
@@ -79,7 +99,7 @@ export class OpsNagPack extends NagPack {
     this.reported = new Map();
     const report = super.validate(context);
     const inStages = findingsInStages(context.appConstruct, assembly, findings, this.opsProps, (f, at) =>
-      at ? acknowledged(at, f) : false,
+      at ? acknowledged(at, f, this.minReason) : false,
     );
     const violations: PolicyViolation[] = [
       ...report.violations.flatMap((v) => this.perFinding(v)),
@@ -98,6 +118,7 @@ export class OpsNagPack extends NagPack {
         violatingResources: [{ constructPath: '', locations: [] as string[] }],
       })),
       ...(inStages ? [{ ruleName: 'Ops-findings-in-stages', ...inStages }] : []),
+      ...acknowledgementViolations(context.appConstruct, this.opsProps, 'nag', { prefix: 'Ops-' }),
     ];
     return {
       ...report,
@@ -140,7 +161,7 @@ export class OpsNagPack extends NagPack {
     for (const ruleId of new Set(findings.map((f) => f.ruleId))) {
       const id = `Ops-${ruleId}`;
       // an acknowledgement of the whole rule covers the resource; cdk-nag checks the one of `Ops-<rule>[<logical id>]`
-      if (isAcknowledged(node, id)) continue;
+      if (isAcknowledged(node, id, this.minReason)) continue;
       const ofRule = findings.filter((f) => f.ruleId === ruleId);
       this.reported.set(`${id}[${logicalId}]\u0000${node.node.path}`, ofRule);
       this.applyRule({
@@ -155,19 +176,23 @@ export class OpsNagPack extends NagPack {
   }
 }
 
-/** Whether `id` is acknowledged on the construct or an ancestor, as cdk-nag reads acknowledgements. */
-function isAcknowledged(construct: IConstruct, id: string): boolean {
+/**
+ * Whether `id` is acknowledged on the construct or an ancestor, as cdk-nag reads acknowledgements, with a reason of
+ * at least `min` characters (as `opslint scan cdk.out` requires: one without is reported, see acknowledgementViolations).
+ * aws-cdk-lib writes an id without a prefix as `Annotation::…`; CDK prints ours as `opslint-nag::Ops-…`, which it
+ * honours itself, so the Stage guard honours it too: acknowledgedRule reads every form.
+ */
+function isAcknowledged(construct: IConstruct, id: string, min: number): boolean {
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
-    // aws-cdk-lib writes an id without a prefix as `Annotation::…` (older versions: `annotation::`); CDK prints
-    // ours as `opslint-nag::Ops-…`, which it honours itself, so the Stage guard honours it too
-    if (acknowledgedOn(c).some((a) => a.id.replace(/^(annotation|opslint-nag)::/i, '') === id)) return true;
+    if (acknowledgedOn(c).some((a) => acknowledgedRule(a.id)?.id === id && a.reason.trim().length >= min)) return true;
   }
   return false;
 }
 
 /** Whether a finding is acknowledged for cdk-nag: by its rule id, or by its rule id for its resource. */
-function acknowledged(at: IConstruct, f: Finding): boolean {
+function acknowledged(at: IConstruct, f: Finding, min: number): boolean {
   return (
-    isAcknowledged(at, `Ops-${f.ruleId}`) || (f.resource !== '' && isAcknowledged(at, `Ops-${f.ruleId}[${f.resource}]`))
+    isAcknowledged(at, `Ops-${f.ruleId}`, min) ||
+    (f.resource !== '' && isAcknowledged(at, `Ops-${f.ruleId}[${f.resource}]`, min))
   );
 }

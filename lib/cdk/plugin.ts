@@ -21,7 +21,6 @@ import {
   acknowledgementFor,
   acknowledgementId,
   acknowledgementProblems,
-  acknowledgements,
   configured,
   PLUGIN_NAME,
   recordAcknowledgements,
@@ -30,6 +29,7 @@ import {
   type OpsCheckProps,
 } from './common';
 import {
+  acknowledgementViolations,
   appReport,
   bestPracticeLabel,
   cdkFix,
@@ -102,16 +102,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
         violatingResources: [{ constructPath: '', locations: [] }],
       });
     }
-    for (const p of acknowledgementProblems(acknowledgements(context.appConstruct), this.props)) {
-      violations.push({
-        ruleName: p.problem === 'reason' ? 'acknowledgement-reason' : 'acknowledgement-unknown-rule',
-        description: p.message,
-        // CDK never suppresses a fatal violation: a bad acknowledgement cannot excuse itself
-        severity: p.problem === 'reason' ? 'fatal' : 'warning',
-        // CDK prints a violation only at the app or in a stack it shows: one made at a Stage goes to the app
-        violatingResources: [{ constructPath: inAStack(p.ack.at, assembly) ? p.ack.at : '', locations: [] }],
-      });
-    }
+    violations.push(...acknowledgementViolations(context.appConstruct, this.props, 'opslint'));
     const summary = acknowledgedSummary(context.appConstruct, assembly, findings, this.props);
     if (summary) violations.push(summary);
     return {
@@ -120,13 +111,6 @@ export class OpsChecks implements IPolicyValidationPlugin {
       pluginVersion: this.version,
     };
   }
-}
-
-/** Whether a construct path is a stack of the app or inside one. */
-function inAStack(at: string, assembly: Assembly): boolean {
-  return assembly.stacks.some(
-    (s) => s.constructPath !== undefined && (at === s.constructPath || at.startsWith(`${s.constructPath}/`)),
-  );
 }
 
 /**

@@ -4,7 +4,7 @@
  * What they show the same way is here: the report, a finding's text, its level, the stack it is about, and an
  * input that could not be read.
  */
-import type { PolicyViolation } from 'aws-cdk-lib';
+import { Stack as CdkStack, type PolicyViolation } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { Assembly, Stack } from '../assembly/model';
 import { errorLocation, fullMessage, type Finding, type InputErrorEntry, type ScanReport } from '../engine/finding';
@@ -15,7 +15,13 @@ import { printable } from '../reporters/escape';
 import { scanNow } from '../scan';
 import { memorySource } from '../sources/memory';
 import type { InputError } from '../template/errors';
-import { blocks, type OpsCheckProps } from './common';
+import {
+  acknowledgementProblems,
+  acknowledgements,
+  blocks,
+  type AcknowledgementIds,
+  type OpsCheckProps,
+} from './common';
 
 /** The report of `rules` over an assembly of the app; suppressions are acknowledgements in the construct tree, not template metadata. */
 export function appReport(
@@ -149,4 +155,33 @@ export function stageGuard(
     severity: 'fatal',
     violatingResources: [{ constructPath: '', locations: [] }],
   };
+}
+
+/**
+ * The problems with the acknowledgements in the app, as violations CDK prints: one made in a stack at its
+ * construct, one made above the stacks (a Stage, the app) at the app, where plain `cdk synth` shows it too. A short
+ * reason is fatal, which CDK never lets an acknowledgement excuse; a rule that does not exist is a warning. `prefix`
+ * is that of the integration's rule names (`Ops-` for the nag pack); `aboveStacksOnly` leaves out those made in a
+ * stack (the Aspect annotates them).
+ */
+export function acknowledgementViolations(
+  app: IConstruct,
+  props: OpsCheckProps,
+  ids: AcknowledgementIds,
+  { prefix = '', aboveStacksOnly = false }: { prefix?: string; aboveStacksOnly?: boolean } = {},
+): PolicyViolation[] {
+  const byPath = constructsByPath(app);
+  const inAStack = (at: string): boolean => {
+    for (let c = byPath.get(at); c; c = c.node.scope) if (CdkStack.isStack(c)) return true;
+    return false;
+  };
+  const problems = acknowledgementProblems(acknowledgements(app, ids), props);
+  return problems
+    .filter((p) => !aboveStacksOnly || !inAStack(p.ack.at))
+    .map((p) => ({
+      ruleName: `${prefix}${p.problem === 'reason' ? 'acknowledgement-reason' : 'acknowledgement-unknown-rule'}`,
+      description: p.message,
+      severity: p.problem === 'reason' ? 'fatal' : 'warning',
+      violatingResources: [{ constructPath: inAStack(p.ack.at) ? p.ack.at : '', locations: [] }],
+    }));
 }
