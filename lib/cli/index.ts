@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { addOptions, FIX_OPTIONS, SCAN_OPTIONS, type FixCliOptions, type ScanCliOptions } from './options';
 import { EXIT, InputError, UsageError } from '../errors';
 import { printable } from '../reporters/escape';
+import { debugStack } from './debug';
 import { packageVersion } from '../version';
 import type { CliIO } from './io';
 
@@ -95,7 +96,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     if (error instanceof UsageError || error instanceof InputError) {
       // a usage error may quote the command line, an input error a file name: neither drives the terminal
-      io.stderr(`opslint: ${printable(error instanceof InputError ? error.format() : error.message)}\n`);
+      for (const line of error instanceof InputError ? [error.format()] : error.lines)
+        io.stderr(`opslint: ${printable(line)}\n`);
+      // what failed inside (a pack that threw as it loaded), for whoever debugs it
+      if (error.cause instanceof Error && [scan, fix].some((c) => c.opts().debug === true))
+        io.stderr(`${debugStack(error.cause)}\n`);
       return EXIT.error;
     }
     throw error;

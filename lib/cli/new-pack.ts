@@ -133,6 +133,7 @@ rules:
     path: Properties.RetentionInDays
     condition: { atLeast: 30 }
     message: 'Log group {{resource}} keeps logs {{value}} days; keep them at least 30.'
+    messageWhenAbsent: 'Log group {{resource}} keeps logs forever: set RetentionInDays (at least 30).'
 `,
     'fixtures/owner-tag/pass-tagged.yaml': `Resources:
   Orders:
