@@ -71,6 +71,24 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
 
   program
+    .command('new-rule')
+    .description(
+      'add a rule to the pack in this folder (made by new-pack): the rule, a pass and a fail fixture, and an expected.json to fill in',
+    )
+    .argument('<id>', "rule id, with or without the pack's namespace, e.g. queue-dlq")
+    .option(
+      '--yaml',
+      'a YAML rule in rules.yaml (default: TypeScript in src/rules, unless the pack has only rules.yaml)',
+    )
+    .action(async (id: string, opts: { yaml?: boolean }) => {
+      const { newRule } = await import('./new-rule');
+      const added = newRule(id, io.cwd, opts);
+      io.stdout(
+        `added ${added.id} (${added.language === 'yaml' ? 'YAML' : 'TypeScript'}): ${added.files.join(', ')}\n\n  write the findings of fail-example.yaml in ${path.posix.join('fixtures', added.id.split('/')[1], 'expected.json')}, then npm test\n`,
+      );
+    });
+
+  program
     .command('rules')
     .description('list the rules with their OPS best practice')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
