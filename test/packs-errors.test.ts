@@ -228,7 +228,7 @@ describe('{{value}} in a YAML rule message', () => {
 
   it('is refused when the condition fails on an absent value and no messageWhenAbsent says what then', () => {
     expect(load(rule('{atLeast: 30}', "    message: 'keeps logs {{value}} days.'\n"))).toThrow(
-      'rules.yaml:10:5: invalid rules file: `message` uses {{value}}, but a `atLeast` rule also fails when the property is not set: add `messageWhenAbsent` for that case',
+      'rules.yaml:10:5: invalid rules file: `message` uses {{value}}, but an `atLeast` rule also fails when the property is not set: add `messageWhenAbsent` for that case',
     );
     expect(load(rule('exists', "    message: 'is {{ value }}.'\n"))).toThrow(
       'rules.yaml:10:5: invalid rules file: `message` uses {{value}}, but an `exists` rule fails only when the property is not set: there is no value to show',

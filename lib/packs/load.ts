@@ -2,7 +2,8 @@
  * Loading rule packs named in the configuration (`packs: ['@acme/opslint-pack', './packs/local.js',
  * './rules.yaml']`): npm packages or paths relative to the configuration file, CommonJS or ES modules, or
  * YAML rule files. A pack's rule ids live in its namespace (`acme/…`), so they never replace built-in
- * rules. A pack that cannot be loaded, or is malformed, is one line naming it and why.
+ * rules. A pack that cannot be loaded, or is malformed, is one line naming it and why, after the
+ * `file:line:col` of the mistake where it is known (a rules file's mistakes: a line each).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -24,6 +24,10 @@
  * resource of that type). A path segment `[Field=value]` picks the list item whose field has that value (for
  * a mapping, such as SAM's Tags, `[Key=name]` picks the key `name`). A value that cannot be known before
  * deployment never gives a finding.
+ *
+ * `{{value}}` in `message` is the value found, as JSON; a rule whose condition fails when the property is not set
+ * (all but `absent` and `atMost`) and whose message shows it needs `messageWhenAbsent` for that case (message id
+ * `absent`), checked at load. The mistakes of a file are reported together, one line each.
  */
 import { bestPractice } from '../framework';
 import { SEVERITIES, type Severity } from '../engine/finding';
@@ -243,7 +247,7 @@ function checkValuePlaceholder(
     );
   else if (whenAbsent === undefined && condition.kind !== 'absent' && condition.kind !== 'atMost')
     wrong(
-      `\`message\` uses {{value}}, but a \`${condition.kind}\` rule also fails when the property is not set: add \`messageWhenAbsent\` for that case`,
+      `\`message\` uses {{value}}, but ${/^[aeiou]/.test(condition.kind) ? 'an' : 'a'} \`${condition.kind}\` rule also fails when the property is not set: add \`messageWhenAbsent\` for that case`,
       'message',
     );
 }
