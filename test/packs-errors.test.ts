@@ -192,6 +192,24 @@ rules:
     ]);
   });
 
+  it('and the mistakes of every pack named, not only the first', async () => {
+    const dir = workspace({
+      'opslint.config.yaml': 'packs: [./rules.yaml, ./nope.js, ./other.yaml]\n',
+      'rules.yaml': BROKEN,
+      'other.yaml': 'pack: Other\nrules: [42]\n',
+      'q.yaml': QUEUE,
+    });
+    const { code, stderr } = await runCli(['scan', 'q.yaml'], { cwd: dir });
+    expect(code).toBe(2);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(4 + 1 + 2);
+    expect(lines[4]).toBe('opslint: pack "./nope.js": no such file');
+    expect(lines.slice(5)).toEqual([
+      `opslint: ${shown(dir, 'other.yaml')}:1:1: invalid rules file: \`pack\` must be a kebab-case id, the namespace of its rules`,
+      `opslint: ${shown(dir, 'other.yaml')}:2:9: invalid rules file: each rule must be a mapping`,
+    ]);
+  });
+
   it('loadYamlPack throws them all as one error, a line each', () => {
     const dir = workspace({ 'rules.yaml': BROKEN });
     let thrown: unknown;

@@ -27,17 +27,23 @@ const RULE_FILE = /\.(ya?ml|json)$/i;
 
 /**
  * Loads packs in order; `baseDir` is where relative paths and package names are resolved from. `before` are the
- * packs already in use: the built-in ones, and packs loaded here before (known by where they came from).
+ * packs already in use: the built-in ones, and packs loaded here before (known by where they came from). Every
+ * pack that cannot be loaded is reported, together, one line each (or a line for each mistake of a rules file).
  */
 export async function loadPacks(
   specifiers: readonly string[],
   baseDir: string,
   before: readonly Pack[] = [],
 ): Promise<Pack[]> {
-  const packs: Pack[] = [];
-  const add = distinctRules(before);
-  for (const spec of specifiers) packs.push(add(spec, await loadPack(spec, baseDir)));
-  return packs;
+  const loading = new Loading(before);
+  for (const spec of specifiers) {
+    try {
+      loading.add(spec, await loadPack(spec, baseDir));
+    } catch (error) {
+      loading.failed(error);
+    }
+  }
+  return loading.done();
 }
 
 /**
@@ -45,8 +51,48 @@ export async function loadPacks(
  * pack, which only an asynchronous `import()` loads, is an error that says so.
  */
 export function loadPacksSync(specifiers: readonly string[], baseDir: string, before: readonly Pack[] = []): Pack[] {
-  const add = distinctRules(before);
-  return specifiers.map((spec) => add(spec, loadPackSync(spec, baseDir)));
+  const loading = new Loading(before);
+  for (const spec of specifiers) {
+    try {
+      loading.add(spec, loadPackSync(spec, baseDir));
+    } catch (error) {
+      loading.failed(error);
+    }
+  }
+  return loading.done();
+}
+
+/** The packs loaded so far, each checked against those before it, and the errors of those that could not be. */
+class Loading {
+  private readonly packs: Pack[] = [];
+  private readonly errors: UsageError[] = [];
+  private readonly check: (spec: string, pack: Pack) => Pack;
+
+  constructor(before: readonly Pack[]) {
+    this.check = distinctRules(before);
+  }
+
+  /** Adds a pack, or throws a usage error when it clashes with one before it. */
+  add(spec: string, pack: Pack): void {
+    this.packs.push(this.check(spec, pack));
+  }
+
+  /** Keeps a pack's usage error for {@link done}; anything else is a bug, thrown at once. */
+  failed(error: unknown): void {
+    if (!(error instanceof UsageError)) throw error;
+    this.errors.push(error);
+  }
+
+  /** The packs, or every error, one line each (the first error's cause is the cause, for --debug). */
+  done(): Pack[] {
+    if (this.errors.length === 1) throw this.errors[0];
+    if (this.errors.length > 1)
+      throw new UsageError(
+        this.errors.flatMap((e) => e.lines),
+        { cause: this.errors.find((e) => e.cause !== undefined)?.cause },
+      );
+    return this.packs;
+  }
 }
 
 /**
