@@ -43,26 +43,29 @@ describe('OpsAspect', () => {
 
   it('annotates findings at or above failOn as errors, below as acknowledgeable warnings, info as info', () => {
     const annotations = Annotations.fromStack(dev.stack);
-    const alarm = cfn(dev.workerErrors);
     annotations.hasError(
-      `/${alarm.path}`,
-      `Alarm ${alarm.logicalId} has no AlarmActions, so nobody is told when it goes into ALARM; add an SNS topic (or another action) to AlarmActions. ` +
-        '(OPS08-BP04 Create actionable alerts) (opslint::alarm-actions)',
-    );
-    const handler = cfn(dev.handler);
-    annotations.hasWarning(
-      '/Dev/Api/Handler/Resource',
-      `Lambda function ${handler.logicalId} does not send traces to X-Ray; set TracingConfig.Mode to Active. ` +
-        '(OPS04-BP05 Implement distributed tracing) [ack: opslint::lambda-tracing]',
+      `/${cfn(dev.workerErrors).path}`,
+      'Alarm WorkerErrors has no AlarmActions, so nobody is told when it goes into ALARM; add an SNS topic (or another action) to AlarmActions. ' +
+        '(OPS08-BP04 Create actionable alerts)\n' +
+        '   Fix: import * as cw_actions from "aws-cdk-lib/aws-cloudwatch-actions";\n   \n' +
+        '   alarm.addAlarmAction(new cw_actions.SnsAction(onCallTopic));\n' +
+        '   // or: new cloudwatch.CompositeAlarm(this, "Health", { alarmRule: cloudwatch.AlarmRule.anyOf(errors, latency) })\n' +
+        '   //       .addAlarmAction(new cw_actions.SnsAction(onCallTopic)); (opslint::alarm-actions)',
     );
     annotations.hasWarning(
       '/Dev/Api/Handler/Resource',
-      Match.stringLikeRegexp('has no CloudWatch alarm on its metrics.*\\[ack: opslint::alarm-coverage\\]$'),
+      'Lambda function Handler does not send traces to X-Ray; set TracingConfig.Mode to Active. ' +
+        '(OPS04-BP05 Implement distributed tracing)\n' +
+        '   Fix: new lambda.Function(this, "Fn", { /* … */ tracing: lambda.Tracing.ACTIVE }); [ack: opslint::lambda-tracing]',
+    );
+    annotations.hasWarning(
+      '/Dev/Api/Handler/Resource',
+      Match.stringLikeRegexp('has no CloudWatch alarm on its metrics[^]*\\[ack: opslint::alarm-coverage\\]$'),
     );
     annotations.hasInfo(
       '/Dev/Api/Network',
       Match.stringLikeRegexp(
-        `^VPC ${cfn(dev.network).logicalId} has no flow log; .*\\(OPS04-BP04 Implement dependency telemetry\\) \\(opslint::vpc-flow-logs\\)$`,
+        '^VPC Network has no flow log; .*\\(OPS04-BP04 Implement dependency telemetry\\)\\n   Fix: [^]*\\(opslint::vpc-flow-logs\\)$',
       ),
     );
 
@@ -85,7 +88,7 @@ describe('OpsAspect', () => {
     annotations.hasInfo(
       '/Prod/Api/WorkerErrors/Resource',
       Match.stringLikeRegexp(
-        `^Acknowledged \\(${REASON}\\): Alarm ${cfn(prod.workerErrors).logicalId} has no AlarmActions.*\\(opslint::alarm-actions\\)$`,
+        `^Acknowledged \\(${REASON}\\): Alarm WorkerErrors has no AlarmActions.*\\(OPS08-BP04 Create actionable alerts\\) \\(opslint::alarm-actions\\)$`,
       ),
     );
     expect(annotations.findError('/Prod/Api/WorkerErrors/Resource', Match.anyValue())).toEqual([]);
@@ -100,7 +103,8 @@ describe('OpsAspect', () => {
     const annotations = Annotations.fromStack(prod.stack);
     annotations.hasWarning(
       '/Prod/Api/Jobs/Job/Resource',
-      Match.stringLikeRegexp(`^Lambda function ${cfn(prod.job!).logicalId} does not send traces`),
+      // named in its own stack, the nested one
+      Match.stringLikeRegexp('^Lambda function Job does not send traces'),
     );
     expect(annotated(allMessages(Annotations.fromStack(shared)))).toEqual([
       'warning alarm-coverage /Shared/Fn/Resource',
@@ -121,7 +125,7 @@ describe('OpsAspect', () => {
     ]);
     annotations.hasError(
       '/Api/Handler/Resource',
-      Match.stringLikeRegexp('does not send traces to X-Ray.*\\(opslint::lambda-tracing\\)$'),
+      Match.stringLikeRegexp('does not send traces to X-Ray[^]*\\(opslint::lambda-tracing\\)$'),
     );
     annotations.hasError(
       '/Api/Second/Resource',
@@ -142,9 +146,7 @@ describe('OpsAspect', () => {
       .node.findChild('Resource')
       .node.metadata.filter((m) => m.type === 'aws:cdk:warning')
       .map((m) => String(m.data));
-    expect(warnings).toEqual([
-      expect.stringMatching(/^Lambda function Handler[0-9A-F]{8} does not send traces to X-Ray/),
-    ]);
+    expect(warnings).toEqual([expect.stringMatching(/^Lambda function Handler does not send traces to X-Ray/)]);
   });
 
   it('fails synthesis with one fatal findings-in-stages violation when a stack in a Stage has a finding that fails it', () => {

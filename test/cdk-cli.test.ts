@@ -67,7 +67,7 @@ describe('cdk synth of the demo app (examples/cdk-app) with the OpsChecks plugin
         const blocks = reportBlocks(draft.stderr, `${stage}/Orders/Api5xx/Resource`, 'alarm-actions');
         expect(blocks).toHaveLength(1);
         const [block] = blocks;
-        expect(block).toMatch(/^ERROR Alarm Api5xx[0-9A-F]{8} has no AlarmActions/m);
+        expect(block).toMatch(/^ERROR Alarm Api5xx has no AlarmActions/m);
         expect(block).toContain(`${STACK_SOURCE}:${line}:`);
         expect(block).toContain('OPS08-BP04 Create actionable alerts');
         expect(block).toContain("Acknowledge with 'opslint::alarm-actions'");
@@ -77,7 +77,7 @@ describe('cdk synth of the demo app (examples/cdk-app) with the OpsChecks plugin
 
     it('prints each warning with its own acknowledgement id', () => {
       const [tracing] = reportBlocks(draft.stderr, 'Dev/Orders/CreateOrder/Resource', 'X-Ray');
-      expect(tracing).toMatch(/^WARNING Lambda function CreateOrder[0-9A-F]{8} does not send traces to X-Ray/m);
+      expect(tracing).toMatch(/^WARNING Lambda function CreateOrder does not send traces to X-Ray/m);
       expect(tracing).toContain('OPS04-BP05');
       expect(tracing).toContain("Acknowledge with 'opslint::lambda-tracing'");
     });

@@ -9,6 +9,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { OpsNagPack } from '../lib/cdk/nag';
+import alarmCoverage from '../rules/alarms/alarm-coverage';
+import lambdaTracing from '../rules/tracing/lambda-tracing';
 import {
   DEV,
   REASON,
@@ -16,6 +18,7 @@ import {
   type Synthesized,
   cfn,
   fnProps,
+  newApp,
   only,
   pairs,
   rows,
@@ -29,7 +32,6 @@ setUpCdkTests();
 
 let result: Synthesized;
 let found: Row[];
-let service: { fn: lambda.Function; table: dynamodb.Table; dlq: sqs.Queue };
 let devApi: Workload;
 
 beforeAll(() => {
@@ -38,11 +40,8 @@ beforeAll(() => {
   // a top-level stack with three resource types that alarm-coverage reports
   const stack = new Stack(staged.app, 'Service', { env: DEV });
   const dlq = new sqs.Queue(stack, 'DeadLetters');
-  const fn = new lambda.Function(stack, 'Fn', { ...fnProps, deadLetterQueue: dlq });
-  const table = new dynamodb.Table(stack, 'Orders', {
-    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-  });
-  service = { fn, table, dlq };
+  new lambda.Function(stack, 'Fn', { ...fnProps, deadLetterQueue: dlq });
+  new dynamodb.Table(stack, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
   // by rule id, on a construct: every finding of the rule at or below it
   Validations.of(devApi.handler).acknowledge({ id: 'Ops-alarm-coverage', reason: REASON });
   // by rule id for one resource, as cdk-nag's AwsSolutions-IAM5[Action::s3:*]: only that resource
@@ -66,15 +65,32 @@ describe('each finding has its own text', () => {
       'Ops-alarm-coverage Service/Orders/Resource',
     ]);
     const text = (r: Row): string => r.description;
-    expect(text(only(coverage, 'Ops-alarm-coverage', 'Service/Orders/Resource'))).toMatch(
-      new RegExp(`^DynamoDB table ${cfn(service.table).logicalId} `),
-    );
-    expect(text(only(coverage, 'Ops-alarm-coverage', 'Service/Fn/Resource'))).toMatch(
-      new RegExp(`^Lambda function ${cfn(service.fn).logicalId} `),
-    );
+    // each names its construct, as OpsChecks and OpsAspect do
+    expect(text(only(coverage, 'Ops-alarm-coverage', 'Service/Orders/Resource'))).toMatch(/^DynamoDB table Orders /);
+    expect(text(only(coverage, 'Ops-alarm-coverage', 'Service/Fn/Resource'))).toMatch(/^Lambda function Fn /);
     expect(text(only(coverage, 'Ops-alarm-coverage', 'Service/DeadLetters/Resource'))).toMatch(
-      new RegExp(`^Dead-letter queue ${cfn(service.dlq).logicalId} `),
+      /^Dead-letter queue DeadLetters /,
     );
+  });
+});
+
+describe('the CDK fix', () => {
+  it('each finding carries the fix for its resource type, which the CDK prints as its suggested fix', () => {
+    const fixOf = (path: string): string | undefined => only(found, 'Ops-alarm-coverage', path).fix;
+    expect(fixOf('Service/Orders/Resource')).toBe(alarmCoverage.fix!.cdkFor!['AWS::DynamoDB::Table']);
+    expect(fixOf('Service/Fn/Resource')).toBe(alarmCoverage.fix!.cdkFor!['AWS::Lambda::Function']);
+    expect(fixOf('Service/DeadLetters/Resource')).toBe(alarmCoverage.fix!.cdkFor!['AWS::SQS::Queue']);
+    expect(only(found, 'Ops-lambda-tracing', 'Service/Fn/Resource').fix).toBe(lambdaTracing.fix!.cdk);
+  });
+
+  it("with cdk-nag's verbose, the text of each finding goes on with its rule's explanation", () => {
+    const app = newApp();
+    new lambda.Function(new Stack(app, 'Service', { env: DEV }), 'Fn', fnProps);
+    Validations.of(app).addPlugins(new OpsNagPack(app, { rules: ['lambda-tracing'], verbose: true }));
+    expect(only(rows(synth(app).report, 'opslint-nag'), 'Ops-lambda-tracing', 'Service/Fn/Resource')).toMatchObject({
+      description: `Lambda function Fn does not send traces to X-Ray; set TracingConfig.Mode to Active. (OPS04-BP05 Implement distributed tracing) ${lambdaTracing.why}`,
+      fix: lambdaTracing.fix!.cdk,
+    });
   });
 });
 

@@ -51,6 +51,7 @@ describe('options declared once', () => {
     format: true,
     output: true,
     failOn: true,
+    quiet: true,
     parameters: true,
     pack: true,
     rule: true,

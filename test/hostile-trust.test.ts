@@ -2,7 +2,6 @@
  * Issue 16, what opslint trusts: the configuration and the packs it finds by itself (#17), the Action's
  * comment (#23), and the Action's and pre-commit's own files (#29).
  */
-import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -14,12 +13,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { findConfig, type FileFacts, type TrustOptions } from '../lib/config/load';
 import { readSettings } from '../lib/cli/settings';
 import type { ScanReport } from '../lib/engine/finding';
 import { MARKER } from '../lib/reporters/markdown';
-import { REPO, runCli } from '../scripts/support/cli';
+import { runCli } from '../scripts/support/cli';
+import { mockGitHub, runAction, strictly, type Action, type Comment, type RunOptions } from './helpers/action';
 import { yaml } from './helpers/yaml';
 import { workspace } from './helpers/workspace';
 
@@ -246,92 +245,43 @@ describe('#17 configuration and packs that someone else could have written are n
   });
 });
 
-interface ActionStep {
-  readonly id?: string;
-  readonly name?: string;
-  readonly uses?: string;
-  readonly run?: string;
-  readonly shell?: string;
-  readonly env?: Record<string, string>;
-  readonly with?: Record<string, string>;
-  readonly if?: string;
-}
-interface Action {
-  readonly inputs: Record<string, { readonly description: string; readonly default?: string }>;
-  readonly runs: { readonly using: string; readonly steps: readonly ActionStep[] };
-}
-
-/** A YAML file parsed strictly: its errors and warnings, and its value. */
-const strictly = (file: string) => {
-  const doc = parseDocument(readFileSync(path.join(REPO, file), 'utf8'), {
-    strict: true,
-    uniqueKeys: true,
-    prettyErrors: false,
-  });
-  return { problems: [...doc.errors, ...doc.warnings].map((e) => e.message), value: doc.toJS() as unknown };
-};
-const action = (): Action => strictly('action.yml').value as Action;
-
-/** `${{ a.b }}` replaced by its value in `context`, as GitHub does (nothing for null); other expressions are left, and fail the test. */
-const expand = (text: string, context: object): string =>
-  text.replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, expr: string) => {
-    const value = expr
-      .split('.')
-      .reduce<unknown>(
-        (o, key) => (o === null || o === undefined ? undefined : (o as Record<string, unknown>)[key]),
-        context,
-      );
-    return value === null || value === undefined ? '' : String(value);
-  });
-
 describe('#17 the Action passes --no-packs on pull requests from forks', () => {
   /** The arguments the Action's scan step gives opslint, for an event and inputs. */
-  const scanArgs = (github: object, inputs: Record<string, string> = {}): string[] => {
-    const a = action();
-    const step = a.runs.steps.find((s) => s.id === 'scan')!;
-    const defaults = Object.fromEntries(Object.entries(a.inputs).map(([k, v]) => [k, v.default ?? '']));
-    const context = { inputs: { ...defaults, ...inputs }, github };
-    const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v, context)]));
-    for (const value of Object.values(env)) expect(value).not.toContain('${{');
-    expect(step.run).not.toContain('${{');
-    const temp = workspace({
-      'opslint/node_modules/.bin/opslint': '#!/bin/sh\nprintf "%s\\n" "$@" > "$RUNNER_TEMP/args"\nexit 1\n',
-      out: '',
+  const scanArgs = async (event: Pick<RunOptions, 'eventName' | 'event'>, inputs: Record<string, string> = {}) => {
+    const run = await runAction({
+      ...event,
+      inputs: { comment: 'false', ...inputs },
+      opslint: 'printf "%s\\n" "$@" > "$RUNNER_TEMP/args"\nexit 1',
     });
-    chmodSync(path.join(temp, 'opslint/node_modules/.bin/opslint'), 0o755);
-    // as GitHub runs `shell: bash`
-    execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
-      env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_OUTPUT: path.join(temp, 'out'), ...env },
-      stdio: 'pipe',
-    });
-    expect(readFileSync(path.join(temp, 'out'), 'utf8')).toBe('exit-code=1\n');
-    return readFileSync(path.join(temp, 'args'), 'utf8').trimEnd().split('\n');
+    expect(run.outputs['exit-code']).toBe(run.steps.Scan === 'success' ? '1' : '2');
+    return run.steps.Scan === 'success' ? readFileSync(path.join(run.temp, 'args'), 'utf8').trimEnd().split('\n') : [];
   };
   const pullRequest = (head: string | null) => ({
-    repository: 'acme/infra',
+    eventName: 'pull_request',
     event: {
       pull_request: { number: 7, base: { sha: 'abc123' }, head: { repo: head === null ? null : { full_name: head } } },
     },
   });
+  const push = { eventName: 'push', event: {} };
 
-  it('from a fork, or a fork since deleted: --no-packs', () => {
-    expect(scanArgs(pullRequest('mallory/infra'))).toContain('--no-packs');
-    expect(scanArgs(pullRequest(null))).toContain('--no-packs');
+  it('from a fork, or a fork since deleted: --no-packs', async () => {
+    expect(await scanArgs(pullRequest('mallory/infra'))).toContain('--no-packs');
+    expect(await scanArgs(pullRequest(null))).toContain('--no-packs');
   });
 
-  it('from a branch of the repository, or on a push: packs load', () => {
-    expect(scanArgs(pullRequest('acme/infra'))).not.toContain('--no-packs');
-    expect(scanArgs({ repository: 'acme/infra', event: {} })).not.toContain('--no-packs');
+  it('from a branch of the repository, or on a push: packs load', async () => {
+    expect(await scanArgs(pullRequest('acme/infra'))).not.toContain('--no-packs');
+    expect(await scanArgs(push)).not.toContain('--no-packs');
   });
 
-  it('the packs input says always or never instead', () => {
-    expect(scanArgs(pullRequest('mallory/infra'), { packs: 'always' })).not.toContain('--no-packs');
-    expect(scanArgs({ repository: 'acme/infra', event: {} }, { packs: 'never' })).toContain('--no-packs');
-    expect(() => scanArgs(pullRequest('acme/infra'), { packs: 'sometimes' })).toThrow();
+  it('the packs input says always or never instead', async () => {
+    expect(await scanArgs(pullRequest('mallory/infra'), { packs: 'always' })).not.toContain('--no-packs');
+    expect(await scanArgs(push, { packs: 'never' })).toContain('--no-packs');
+    expect(await scanArgs(pullRequest('acme/infra'), { packs: 'sometimes' })).toEqual([]);
   });
 
-  it('and the scan step still passes its other inputs', () => {
-    expect(scanArgs(pullRequest('acme/infra'), { paths: 'a b', 'fail-on': 'warning' }).slice(0, 5)).toEqual([
+  it('and the scan step still passes its other inputs', async () => {
+    expect((await scanArgs(pullRequest('acme/infra'), { paths: 'a b', 'fail-on': 'warning' })).slice(0, 5)).toEqual([
       'scan',
       'a',
       'b',
@@ -342,76 +292,38 @@ describe('#17 the Action passes --no-packs on pull requests from forks', () => {
 });
 
 describe('#23 the Action updates only its own summary comment', () => {
-  interface Comment {
-    readonly id: number;
-    readonly user: { readonly login: string } | null;
-    readonly body: string;
-  }
   const BOT = 'github-actions[bot]';
+  const REPORT = 'printf "%s\\nnew report\\n" "<!-- opslint-report -->" > "$RUNNER_TEMP/opslint.md"';
 
-  /** Runs the comment step's script as actions/github-script does, against the comments given; returns what it did. */
-  const comment = async (
-    comments: readonly Comment[],
-    refuse?: { status: number; message: string },
-  ): Promise<string[]> => {
-    const step = action().runs.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
-    const report = path.join(workspace({ 'opslint.md': `${MARKER}\nnew report\n` }), 'opslint.md');
-    const calls: string[] = [];
-    const write = (call: string) => {
-      if (refuse) throw Object.assign(new Error(refuse.message), { status: refuse.status });
-      calls.push(call);
-    };
-    const core = { warning: (message: string) => void calls.push(`warning: ${message}`) };
-    const github = {
-      paginate: async (_list: unknown, params: { issue_number: number }) => (params.issue_number === 7 ? comments : []),
-      rest: {
-        issues: {
-          listComments: () => undefined,
-          updateComment: async (p: { comment_id: number; body: string }) =>
-            void write(`update ${p.comment_id}: ${p.body}`),
-          createComment: async (p: { issue_number: number; body: string }) =>
-            void write(`create on ${p.issue_number}: ${p.body}`),
-        },
-      },
-    };
-    const context = { repo: { owner: 'acme', repo: 'infra' }, payload: { pull_request: { number: 7 } } };
-    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
-      ...args: string[]
-    ) => (...values: unknown[]) => Promise<void>;
-    const saved = process.env.REPORT;
-    process.env.REPORT = report;
+  /** The comments of the pull request after the Action ran, given those before. */
+  const comment = async (comments: Comment[]): Promise<Comment[]> => {
+    const api = await mockGitHub(comments);
     try {
-      await new AsyncFunction('require', 'github', 'context', 'core', step.with!.script)(
-        require,
-        github,
-        context,
-        core,
-      );
+      await runAction({
+        eventName: 'pull_request',
+        event: { pull_request: { number: 7, head: { repo: { full_name: 'acme/infra' } } } },
+        inputs: { 'upload-sarif': 'false' },
+        opslint: REPORT,
+        api: { url: api.url, token: 'rw' },
+      });
+      return api.comments;
     } finally {
-      if (saved === undefined) delete process.env.REPORT;
-      else process.env.REPORT = saved;
+      await api.close();
     }
-    return calls;
   };
+  const mine = (id: number) => ({ id, user: { login: BOT }, body: `${MARKER}\nnew report\n` });
 
   it('another user comment that starts with the marker is left alone', async () => {
     const planted = { id: 1, user: { login: 'mallory' }, body: `${MARKER}\nAll clear, merge it.` };
-    expect(await comment([planted])).toEqual([`create on 7: ${MARKER}\nnew report\n`]);
+    expect(await comment([planted])).toEqual([planted, mine(101)]);
     const own = { id: 2, user: { login: BOT }, body: `${MARKER}\nold report` };
-    expect(await comment([planted, own])).toEqual([`update 2: ${MARKER}\nnew report\n`]);
+    expect(await comment([planted, own])).toEqual([planted, mine(2)]);
   });
 
   it('its own comments without the marker, and comments of deleted users, are left alone', async () => {
     const other = { id: 3, user: { login: BOT }, body: 'Another workflow says hello' };
     const ghost = { id: 4, user: null, body: `${MARKER}\nold` };
-    expect(await comment([other, ghost])).toEqual([`create on 7: ${MARKER}\nnew report\n`]);
-  });
-
-  it('on a pull request from a fork, whose token is read-only, it warns that it cannot comment instead of failing the job; other errors still fail it', async () => {
-    expect(await comment([], { status: 403, message: 'Resource not accessible by integration' })).toEqual([
-      'warning: opslint could not comment on the pull request (Resource not accessible by integration): a pull request from a fork gets a read-only token',
-    ]);
-    await expect(comment([], { status: 500, message: 'Server Error' })).rejects.toThrow('Server Error');
+    expect(await comment([other, ghost])).toEqual([other, ghost, mine(102)]);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * `OpsAspect`: the same rules through CDK Aspects and annotations, for apps that use Aspects rather than
  * validation plugins. Findings at or above `failOn` become errors (they fail `cdk synth`), those below become
- * acknowledgeable warnings, `info` stays info.
+ * acknowledgeable warnings, `info` stays info. Each annotation carries the CDK fix and the trace of the user code
+ * that created its construct, so that `cdk synth` shows it at that line.
  *
  * Each stack is checked whole, so cross-resource rules (alarm coverage, flow logs) see every resource: the
  * aspect registers a validation on the stack, which CDK runs after all aspects and preparation, when the
@@ -22,6 +23,7 @@ import {
   type IAspect,
   type IPolicyValidationPlugin,
 } from 'aws-cdk-lib';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { IConstruct } from 'constructs';
 import { isAssemblyRule } from '../engine/rule';
 import {
@@ -33,7 +35,7 @@ import {
   withConfiguration,
   type OpsCheckProps,
 } from './common';
-import { appReport, describeFinding, level, stageGuard } from './report';
+import { appReport, cdkFix, describeFinding, level, stageGuard } from './report';
 import { stackInTree } from './source';
 
 /** Options of {@link OpsAspect.applyTo}: those of every CDK integration, and the Stage guard. */
@@ -137,31 +139,68 @@ export class OpsAspect implements IAspect {
     const { assembly, elements } = stackInTree(stack, this.props.parameters);
     for (const f of appReport({ assembly, errors: [] }, this.rules, this.props).findings) {
       const target: IConstruct = elements.get(f.resource) ?? stack;
+      const annotate = (add: (annotations: Annotations) => void): void => annotateAsCreated(target, add);
+      const described = describeFinding(f, assembly);
+      const fix = cdkFix(f, this.rules.find((c) => c.rule.id === f.ruleId)?.rule.fix, assembly);
+      // the CDK fix under the message, laid out as the CLI lays out OpsChecks' "Suggested fix": every line
+      // indented, so that no empty line splits the block of the finding in its output
+      const text = fix ? `${described}\n   Fix: ${fix.replace(/\n/g, '\n   ')}` : described;
       // CDK reads a trailing `(namespace::rule)` of an error or info annotation as its rule id (the form
       // `Validations.of(c).addError` writes), and a warning's id from addWarningV2: both are the acknowledgement id,
       // so the CLI shows `Rule opslint::<rule>` (errors) or `Acknowledge with 'opslint::<rule>'` (warnings) and the
       // message stays readable; any other trailing `(…::…)` would be mangled into a rule id
-      const text = describeFinding(f);
       const withId = `${text} (${acknowledgementId(f.ruleId)})`;
       const ack = acknowledgementFor(target, f.ruleId);
       const ackProblem = ack ? acknowledgementProblems([ack], this.props)[0] : undefined;
       if (ack && !ackProblem) {
-        Annotations.of(target).addInfo(`Acknowledged (${ack.reason}): ${withId}`);
+        annotate((a) => a.addInfo(`Acknowledged (${ack.reason}): ${described} (${acknowledgementId(f.ruleId)})`));
       } else if (level(f, this.props) === 'error') {
-        Annotations.of(target).addError(withId);
+        annotate((a) => a.addError(withId));
         if (Stage.of(stack)?.node.scope !== undefined)
           this.blockingInStages.set(stack.stackName, (this.blockingInStages.get(stack.stackName) ?? 0) + 1);
       } else if (f.severity === 'info') {
-        Annotations.of(target).addInfo(withId);
+        annotate((a) => a.addInfo(withId));
       } else if (ackProblem) {
         // CDK would hide an addWarningV2 warning acknowledged with any reason: this one stays
-        Annotations.of(target).addWarning(withId);
+        annotate((a) => a.addWarning(withId));
       } else {
-        Annotations.of(target).addWarningV2(acknowledgementId(f.ruleId), text);
+        annotate((a) => a.addWarningV2(acknowledgementId(f.ruleId), text));
       }
       // an acknowledgement without a proper reason does not apply, and says so
-      if (ackProblem) Annotations.of(target).addError(ackProblem.message);
+      if (ackProblem) annotate((a) => a.addError(ackProblem.message));
     }
     return [];
   }
+}
+
+/**
+ * Adds an annotation to `target` through `add`, so that the CDK's own handling of annotations applies, and gives
+ * it the trace of where the user's code created the construct. `cdk synth` prints the first frame outside
+ * node_modules of an annotation's trace, which would otherwise be this validation's own line. When the CDK
+ * recorded no creation trace (turned off with `aws:cdk:disable-creation-stack-traces`), the annotation has none
+ * and the CLI prints no line.
+ */
+function annotateAsCreated(target: IConstruct, add: (annotations: Annotations) => void): void {
+  const before = target.node.metadata.length;
+  add(Annotations.of(target));
+  const created = creationTrace(target);
+  // `node.metadata` copies the list, not its entries: the entry just added is the construct's own
+  for (const entry of target.node.metadata.slice(before)) (entry as { trace?: string[] }).trace = created;
+}
+
+/**
+ * Where user code created a construct, as frames the CDK CLI reads: the `aws:cdk:creationStack` entry that
+ * aws-cdk-lib adds to every L1 and stack, else the trace of an L1's logical id (the creation trace of the versions
+ * before it). The former folds library frames into `...new Function2 in aws-cdk-lib...`, which the CLI would take
+ * for the user's frame and then show no line: only frames with a location are kept.
+ */
+function creationTrace(c: IConstruct): string[] | undefined {
+  const { CREATION_STACK, LOGICAL_ID } = cxschema.ArtifactMetadataEntryType;
+  const metadata = c.node.metadata;
+  const recorded: unknown =
+    metadata.find((m) => m.type === CREATION_STACK)?.data ?? metadata.find((m) => m.type === LOGICAL_ID)?.trace;
+  const frames = Array.isArray(recorded)
+    ? recorded.filter((frame): frame is string => typeof frame === 'string' && /:\d+:\d+\)?$/.test(frame))
+    : [];
+  return frames.length > 0 ? frames : undefined;
 }

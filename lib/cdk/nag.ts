@@ -8,7 +8,8 @@
  * (`Ops-findings-in-stages`). Unlike cdk-nag's packs, it fails synthesis only at or above `failOn`.
  *
  * cdk-nag 3 makes one violation per rule id, with the text of its first finding, and reports every level
- * below ERROR as a warning: each violation is rebuilt here from its own finding, at its own level.
+ * below ERROR as a warning: each violation is rebuilt here from its own finding, at its own level, with the CDK fix
+ * for its resource, which cdk-nag has no place for and the CDK prints as the suggested fix.
  */
 import {
   CfnResource,
@@ -19,10 +20,11 @@ import {
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
+import type { Assembly } from '../assembly/model';
 import type { Finding } from '../engine/finding';
 import { packageVersion } from '../version';
 import { acknowledgedOn, configured, recordAcknowledgements, withConfiguration, type OpsCheckProps } from './common';
-import { appReport, describeFinding, describeUnreadable, findingsInStages, level, stackOf } from './report';
+import { appReport, cdkFix, describeFinding, describeUnreadable, findingsInStages, level, stackOf } from './report';
 import { synthesizedStacks } from './source';
 
 const NAG_PLUGIN_NAME = 'opslint-nag';
@@ -38,6 +40,10 @@ export class OpsNagPack extends NagPack {
   override readonly ruleIds: string[];
   private readonly opsProps: OpsCheckProps;
   private readonly rules: ReturnType<typeof configured>;
+  /** cdk-nag's `verbose` (private to NagPack): each finding's text goes on with its rule's explanation */
+  private readonly explain: boolean;
+  /** the stacks being validated; set while a validation runs */
+  private assembly?: Assembly;
   /** findings by the construct path of their stack, then logical id; set while a validation runs */
   private byResource = new Map<string, Finding[]>();
   /** the findings cdk-nag reported, by rule id and construct path, in the order it reported them */
@@ -47,6 +53,7 @@ export class OpsNagPack extends NagPack {
     super(scope, props);
     this.packName = 'Ops';
     this.opsProps = withConfiguration(props);
+    this.explain = props.verbose ?? false;
     this.rules = configured(this.opsProps);
     this.ruleIds = this.rules.map((c) => `Ops-${c.rule.id}`);
   }
@@ -55,6 +62,7 @@ export class OpsNagPack extends NagPack {
     recordAcknowledgements(context.appConstruct);
     const read = synthesizedStacks(context.appConstruct, context.templatePaths, this.opsProps.parameters);
     const assembly = read.assembly;
+    this.assembly = assembly;
     const { findings, errors } = appReport(read, this.rules, this.opsProps);
     this.byResource = new Map();
     const appLevel: Finding[] = [];
@@ -77,7 +85,7 @@ export class OpsNagPack extends NagPack {
       ...report.violations.flatMap((v) => this.perFinding(v)),
       ...appLevel.map((f) => ({
         ruleName: `Ops-${f.ruleId}`,
-        description: describeFinding(f),
+        ...this.described(f),
         severity: level(f, this.opsProps),
         // a finding about a whole stack names the stack, as OpsChecks does; one about the app, the app
         violatingResources: [{ constructPath: stackOf(f, assembly)?.constructPath ?? '', locations: [] as string[] }],
@@ -105,11 +113,24 @@ export class OpsNagPack extends NagPack {
         ...v,
         // the rule id, as OpsChecks names it: the text tells the resources apart
         ruleName: `Ops-${f.ruleId}`,
-        description: describeFinding(f),
+        ...this.described(f),
         severity: level(f, this.opsProps),
         violatingResources: [resource],
       })),
     );
+  }
+
+  /**
+   * A finding's text as every opslint integration shows it (with the rule's explanation when cdk-nag is verbose),
+   * and the CDK fix for its resource, which the CDK prints under it as OpsChecks' "Suggested fix".
+   */
+  private described(f: Finding): Pick<PolicyViolation, 'description' | 'fix'> {
+    const rule = this.rules.find((c) => c.rule.id === f.ruleId)?.rule;
+    const description = describeFinding(f, this.assembly!);
+    return {
+      description: this.explain && rule?.why ? `${description} ${rule.why}` : description,
+      fix: cdkFix(f, rule?.fix, this.assembly!),
+    };
   }
 
   protected checkResource(node: CfnResource): void {
@@ -124,7 +145,7 @@ export class OpsNagPack extends NagPack {
       this.reported.set(`${id}[${logicalId}]\u0000${node.node.path}`, ofRule);
       this.applyRule({
         ruleSuffixOverride: ruleId,
-        info: describeFinding(ofRule[0]),
+        info: describeFinding(ofRule[0], this.assembly!),
         explanation: this.rules.find((c) => c.rule.id === ruleId)?.rule.why ?? '',
         level: NAG_LEVEL[level(ofRule[0], this.opsProps)],
         node,

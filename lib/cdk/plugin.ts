@@ -69,7 +69,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
       const failed = f.ruleId === INTERNAL_ERROR;
       return {
         ruleName: f.ruleId,
-        description: describeFinding(f),
+        description: describeFinding(f, assembly),
         fix: cdkFix(f, byId.get(f.ruleId)?.fix, assembly),
         severity: failed ? 'fatal' : level(f, this.props),
         ruleMetadata: {

@@ -36,10 +36,33 @@ export function bestPracticeLabel(id: string): string {
   return `${id} ${bestPractice(id)?.title ?? ''}`;
 }
 
-/** A finding as the CDK shows it: the message (and what it needs), then its best practice with its title. */
-export function describeFinding(f: Finding): string {
+/**
+ * A finding as the CDK shows it: the message (and what it needs) in the words of a CDK app, then its best practice
+ * with its title.
+ */
+export function describeFinding(f: Finding, assembly: Pick<Assembly, 'stacks'>): string {
   // shown on the terminal of `cdk synth`: text from templates (an included template's logical ids) stays text
-  return printable(`${fullMessage(f)} (${bestPracticeLabel(f.bestPractice)})`);
+  return printable(`${inCdkTerms(fullMessage(f), stackOfFinding(f, assembly))} (${bestPracticeLabel(f.bestPractice)})`);
+}
+
+/**
+ * Rule messages are written for templates. In a CDK app a template is a stack and the cloud assembly is the app,
+ * and a resource is the construct the user named, not its hashed logical id: each logical id of `stack` with a
+ * construct (the CDK's own resources excepted) that is a whole word of `text` becomes the construct's path in its
+ * stack, without the `Resource` or `Default` that L2 constructs give their L1 (`Handler886CB40B` → `Handler`).
+ */
+function inCdkTerms(text: string, stack: Stack | undefined): string {
+  const worded = text
+    .replace(/\b([Tt]his|[Tt]he same|[Tt]he) template\b/g, '$1 stack')
+    .replace(/\b([Tt]his|[Tt]he) cloud assembly\b/g, '$1 app');
+  const constructs = stack?.constructs;
+  if (!constructs || stack.constructPath === undefined) return worded;
+  const prefix = `${stack.constructPath}/`;
+  return worded.replace(/\b[A-Za-z0-9]+\b/g, (id) => {
+    const at = constructs.get(id)?.path;
+    if (at === undefined || !at.startsWith(prefix) || stack.frameworkResources?.has(id)) return id;
+    return at.slice(prefix.length).replace(/\/(Resource|Default)$/, '');
+  });
 }
 
 /** A template of the app that could not be read: its stack was not checked. */
@@ -63,12 +86,12 @@ export function cdkFix(f: Finding, fix: RuleFix | undefined, assembly: Assembly)
 }
 
 /** The stack a finding about a whole stack names (by its stack name; nested stacks belong to their parent). */
-export function stackOf(f: Finding, assembly: Assembly): Stack | undefined {
+export function stackOf(f: Finding, assembly: Pick<Assembly, 'stacks'>): Stack | undefined {
   return assembly.stacks.find((s) => !s.parent && s.stackName === f.stack);
 }
 
 /** The stack a finding is in: a resource finding by its template, one about a whole stack by its stack name. */
-function stackOfFinding(f: Finding, assembly: Assembly): Stack | undefined {
+function stackOfFinding(f: Finding, assembly: Pick<Assembly, 'stacks'>): Stack | undefined {
   return assembly.stacks.find((s) => s.template.file === f.file) ?? stackOf(f, assembly);
 }
 

@@ -63,6 +63,10 @@ export const SCAN_OPTIONS = [
     ordered: true,
   },
   SHARED.failOn,
+  {
+    flags: '--quiet',
+    help: 'errors and warnings only: info findings (needs-context reminders among them) are neither reported nor counted toward --fail-on',
+  },
   SHARED.parameters,
   { flags: '--pack <id>', help: 'run only these packs (repeatable, or comma-separated)', repeat: 'list' },
   SHARED.rule,

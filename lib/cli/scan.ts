@@ -17,6 +17,7 @@ import { isWithin, repositoryRoot } from '../util/within';
 import { InputError } from '../template/errors';
 import { describeFsError, loadTemplate } from '../template/load';
 import { scanSources } from '../compose';
+import { quietReport } from '../scan/report';
 import { filesSource } from '../sources/files';
 import type { Source } from '../sources/source';
 import { readSettings, type Settings } from './settings';
@@ -98,7 +99,7 @@ export async function runScan(
   checkDestinations(destinations, targets, read, scan, cwd);
   const deployed = await deployedStacks(opts, jobs ?? availableParallelism());
   const ruleTimeoutMs = parseMs('--rule-timeout', opts.ruleTimeout);
-  const report = await scanSources([filesSource(targets, scan.ignore), ...(deployed ? [deployed] : [])], {
+  const scanned = await scanSources([filesSource(targets, scan.ignore), ...(deployed ? [deployed] : [])], {
     ...scan,
     jobs,
     ruleTimeoutMs,
@@ -111,9 +112,11 @@ export async function runScan(
   });
 
   if (opts.writeBaseline) {
-    const n = writeBaseline(opts.writeBaseline, report.findings, cwd);
+    const n = writeBaseline(opts.writeBaseline, scanned.findings, cwd);
     io.stderr(`opslint: wrote ${n} finding(s) to the baseline ${opts.writeBaseline}\n`);
   }
+  // the baseline records every finding; --quiet is what the reports show and the exit code counts
+  const report = opts.quiet === true ? quietReport(scanned) : scanned;
 
   const rules = ruleInfos(configureRules(scan.packs, scan.selection));
   const repoRoot = repositoryRoot(cwd) ?? path.resolve(cwd);

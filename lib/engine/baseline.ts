@@ -67,7 +67,7 @@ export function applyBaseline(
   entries: readonly BaselineEntry[],
   file: string,
   cwd: string,
-): { findings: Finding[]; summary: BaselineSummary } {
+): { findings: Finding[]; known: Finding[]; summary: BaselineSummary } {
   const dir = path.dirname(path.resolve(cwd, file));
   const remaining = new Map<string, BaselineEntry[]>();
   for (const e of entries) {
@@ -76,16 +76,16 @@ export function applyBaseline(
     else remaining.set(key(e), [e]);
   }
   const out: Finding[] = [];
-  let known = 0;
+  const known: Finding[] = [];
   for (const f of findings) {
     const list = f.suppressed ? undefined : remaining.get(key(toEntry(f, cwd, dir)));
     if (list && list.length > 0) {
       list.pop();
-      known++;
+      known.push(f);
     } else {
       out.push(f);
     }
   }
   const fixed = [...remaining.values()].flat().sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId));
-  return { findings: out, summary: { file, known, fixed } };
+  return { findings: out, known, summary: { file, known: known.length, fixed } };
 }

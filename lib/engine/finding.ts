@@ -188,6 +188,12 @@ export interface ScanReport {
   readonly findings: readonly Finding[];
   readonly errors: readonly InputErrorEntry[];
   readonly summary: Summary;
+  /**
+   * With a baseline: the findings it already knows, left out of `findings` and the counts, in output order. Only
+   * SARIF shows them (as unchanged results, so that code scanning keeps their alerts open); the JSON report leaves
+   * them out.
+   */
+  readonly known?: readonly Finding[];
 }
 
 /** The order of findings in every output: by file, position, then rule. */

@@ -4,8 +4,8 @@
  */
 import { bestPractice } from '../framework';
 import { DECIDED_ROLES, type Role } from '../semantics/roles';
-import type { Finding, Severity } from './finding';
-import { checksRole, ruleDocsUrl, type Rule, type RuleFix } from './rule';
+import { ENGINE_PACK, INTERNAL_ERROR, type Finding, type Severity } from './finding';
+import { checksRole, isAssemblyRule, ruleDocsUrl, type Rule, type RuleFix } from './rule';
 import type { ConfiguredRule } from './runner';
 
 /** What every output shows about a rule. */
@@ -28,6 +28,23 @@ export interface RuleInfo {
   readonly context?: 'account' | 'app';
   /** for each role of resource, whether the rule checks it and why (the reason is empty where the rule gives none) */
   readonly roles: readonly { readonly role: Role; readonly check: boolean; readonly why: string }[];
+  /** how often its findings are right, as SARIF grades it (see {@link rulePrecision}); absent when not known */
+  readonly precision?: Precision;
+}
+
+/** SARIF's grades of a rule's precision: how rarely its findings are false positives. */
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
+
+/**
+ * A rule's precision, from its metadata: `low` for a rule that needs context (an account baseline, the whole app),
+ * whose findings are reminders wherever the scan lacks it and often satisfied outside the templates (an organization
+ * trail, a landing zone); `medium` for another app rule, which judges the app's shape (its environments, accounts)
+ * from the stacks in sight; `high` for a resource rule, which reads the resource's own properties. A verdict that
+ * rests on parameter defaults says so in its finding (`assumptions`), whatever the rule.
+ */
+export function rulePrecision(rule: Rule): Precision {
+  if (rule.context) return 'low';
+  return isAssemblyRule(rule) ? 'medium' : 'high';
 }
 
 /** Why the CDK's own resources are never checked: the same for every rule. */
@@ -56,6 +73,7 @@ export function ruleInfo(rule: Rule, options: { readonly pack?: string; readonly
       ...DECIDED_ROLES.map((role) => ({ role, check: checksRole(rule, role), why: rule.roles?.[role]?.why ?? '' })),
       { role: 'cdk-internal', check: false, why: CDK_INTERNAL_WHY },
     ],
+    precision: rulePrecision(rule),
   };
 }
 
@@ -64,7 +82,10 @@ export function ruleInfos(rules: readonly ConfiguredRule[]): RuleInfo[] {
   return rules.map(({ rule, severity, pack }) => ruleInfo(rule, { pack, severity }));
 }
 
-/** What a finding says about a rule that did not run as one (an internal error, an engine finding). */
+/**
+ * What a finding says about a rule that did not run as one: an internal error or an engine finding (an invalid
+ * suppression), which state facts (`very-high`), or a rule not among those given (its precision unknown).
+ */
 export function findingRuleInfo(f: Finding): RuleInfo {
   return {
     id: f.ruleId,
@@ -80,5 +101,6 @@ export function findingRuleInfo(f: Finding): RuleInfo {
     docs: f.docs,
     resourceTypes: [],
     roles: [],
+    ...(f.ruleId === INTERNAL_ERROR || f.pack === ENGINE_PACK ? { precision: 'very-high' as const } : {}),
   };
 }

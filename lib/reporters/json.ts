@@ -7,5 +7,6 @@ import type { Reporter } from './index';
  */
 export const REPORT_SCHEMA_VERSION = 1;
 
-export const jsonReporter: Reporter = (report) =>
+// the findings a baseline knows are for SARIF alone: the JSON report keeps to new ones and counts the known
+export const jsonReporter: Reporter = ({ known: _known, ...report }) =>
   `${JSON.stringify({ schemaVersion: REPORT_SCHEMA_VERSION, ...report }, null, 2)}\n`;

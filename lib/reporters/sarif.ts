@@ -1,17 +1,25 @@
 /**
  * `--format sarif`: SARIF 2.1.0 for GitHub code scanning. One rules entry per rule that ran (help in text and
- * Markdown, with the OPS best practice and the doc link), results at repository-relative paths and 1-based
- * regions, suppressed findings as `suppressions`, and a fingerprint that does not depend on line numbers, so
- * an alert survives edits above it.
+ * Markdown, with the OPS best practice and the doc link, and a precision derived from the rule's metadata), results
+ * at repository-relative paths and 1-based regions, suppressed findings as `suppressions`, needs-context reminders
+ * as one result per rule, and a fingerprint that does not depend on line numbers, so an alert survives edits above
+ * it.
+ *
+ * With a baseline, the findings it knows stay in the log as `baselineState: "unchanged"` (new ones `"new"`): code
+ * scanning closes an alert whose result is missing from an upload, so a log of new findings alone would close every
+ * known alert on the default branch. Baseline entries that no longer occur are not written as `"absent"` results:
+ * the baseline has no line for them and their file may be gone, and code scanning, which does not read
+ * `baselineState`, would keep their alerts open.
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { fullMessage, locationUri, type Finding, type Severity } from '../engine/finding';
+import { compareFindings, fullMessage, locationUri, type Finding, type Severity } from '../engine/finding';
 import { wellFormed } from './escape';
 import type { Reporter, ReporterOptions } from './index';
 import { repoRelative } from './paths';
+import { groupReminders, type ReminderGroup } from './reminders';
 import { findingRuleInfo, type RuleInfo } from '../engine/rule-info';
 
 const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = {
@@ -22,7 +30,16 @@ const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = {
 const INFORMATION_URI = 'https://github.com/opslint/opslint';
 
 export const sarifReporter: Reporter = (report, options) => {
-  const rules = rulesFor(report.findings, options.rules ?? []);
+  const known = new Set(report.known);
+  const all = known.size > 0 ? [...report.findings, ...known].sort(compareFindings) : report.findings;
+  // relative to a baseline, when the scan used one
+  const state = (members: readonly Finding[]): Sarif.Result.baselineState | undefined => {
+    if (!report.summary.baseline) return undefined;
+    const n = members.filter((f) => known.has(f)).length;
+    return n === 0 ? 'new' : n === members.length ? 'unchanged' : 'updated';
+  };
+  const { findings, reminders } = groupReminders(all);
+  const rules = rulesFor(all, options.rules ?? []);
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const run: Sarif.Run = {
     tool: {
@@ -34,7 +51,10 @@ export const sarifReporter: Reporter = (report, options) => {
       },
     },
     columnKind: 'utf16CodeUnits',
-    results: report.findings.map((f) => result(f, index.get(f.ruleId)!, options)),
+    results: [
+      ...findings.map((f) => result(f, index.get(f.ruleId)!, options, state([f]))),
+      ...reminders.map((g) => reminderResult(g, index.get(g.ruleId)!, options, state(g.findings))),
+    ],
     invocations: [
       {
         executionSuccessful: report.errors.length === 0,
@@ -93,13 +113,18 @@ function ruleDescriptor(r: RuleInfo): Sarif.ReportingDescriptor {
     defaultConfiguration: { level: LEVEL[r.severity] },
     properties: {
       tags: ['operational-excellence', r.question, r.bestPractice, ...(r.pack ? [`pack:${r.pack}`] : [])],
-      precision: 'high',
+      ...(r.precision ? { precision: r.precision } : {}),
       'problem.severity': r.severity === 'info' ? 'recommendation' : r.severity,
     },
   };
 }
 
-function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.Result {
+function result(
+  f: Finding,
+  ruleIndex: number,
+  options: ReporterOptions,
+  baselineState: Sarif.Result.baselineState | undefined,
+): Sarif.Result {
   const uri = uriOf(f.file, options);
   const logical = logicalLocation(f);
   return {
@@ -107,16 +132,14 @@ function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.
     ruleIndex,
     level: LEVEL[f.severity],
     message: { text: fullMessage(f) },
+    ...(baselineState ? { baselineState } : {}),
     locations: [
       {
         ...location(f.file, f.line, f.column, options),
         ...(logical ? { logicalLocations: [logical] } : {}),
       },
     ],
-    // rule, file, resource and path: stable while lines move
-    partialFingerprints: {
-      'opslint/v1': createHash('sha256').update([f.ruleId, uri.uri, f.resource, f.path].join('\u0000')).digest('hex'),
-    },
+    partialFingerprints: { 'opslint/v1': fingerprint(f.ruleId, uri.uri, f.resource, f.path) },
     ...(f.suppressed ? { suppressions: [{ kind: 'inSource' as const, justification: f.suppressed.reason }] } : {}),
     properties: {
       bestPractice: f.bestPractice,
@@ -128,6 +151,43 @@ function result(f: Finding, ruleIndex: number, options: ReporterOptions): Sarif.
       ...(f.assumptions ? { assumptions: f.assumptions } : {}),
     },
   };
+}
+
+/**
+ * The reminders of one rule as one result: at the first, the others as related locations. Its fingerprint is the
+ * rule's alone, so the alert stays one as templates come and go.
+ */
+function reminderResult(
+  group: ReminderGroup,
+  ruleIndex: number,
+  options: ReporterOptions,
+  baselineState: Sarif.Result.baselineState | undefined,
+): Sarif.Result {
+  const [first, ...others] = group.findings;
+  const more = group.files.length - 1;
+  const also =
+    more > 0
+      ? ` The same reminder applies to ${more} more ${more === 1 ? 'file' : 'files'}: see the related locations.`
+      : '';
+  return {
+    ...result(first, ruleIndex, options, baselineState),
+    message: { text: `${fullMessage(first)}${also}` },
+    ...(others.length > 0
+      ? {
+          relatedLocations: others.map((f, i) => ({
+            id: i + 1,
+            ...location(f.file, f.line, f.column, options),
+            message: { text: f.message },
+          })),
+        }
+      : {}),
+    partialFingerprints: { 'opslint/v1': fingerprint(group.ruleId, 'needs-context') },
+  };
+}
+
+/** A fingerprint of what names a result (never its line), so that it is stable while lines move. */
+function fingerprint(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
 function location(file: string, line: number, column: number, options: ReporterOptions): Sarif.Location {

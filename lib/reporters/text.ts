@@ -9,28 +9,17 @@ import { createColors } from 'picocolors';
 import { errorLocation, type Finding, type InputErrorEntry, type ScanReport, type Severity } from '../engine/finding';
 import { printable } from './escape';
 import type { Reporter } from './index';
+import { groupReminders } from './reminders';
 
 export const textReporter: Reporter = (report, options) => {
   const c = createColors(options.color);
   const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
   const out: string[] = [];
 
-  // reminders that need context (a trail, a Config recorder…) would repeat in every template of a folder:
-  // they are listed once per rule, after the findings
-  const reminders = new Map<string, { message: string; reason: string; files: Set<string>; bestPractice: string }>();
+  // reminders that need context (a trail, a Config recorder…) are listed once per rule, after the findings
+  const { findings, reminders } = groupReminders(report.findings);
   const byFile = new Map<string, Finding[]>();
-  for (const f of report.findings) {
-    if (f.needsContext !== undefined) {
-      const r = reminders.get(f.ruleId) ?? {
-        message: printable(f.message),
-        reason: f.needsContext,
-        files: new Set<string>(),
-        bestPractice: f.bestPractice,
-      };
-      r.files.add(printable(f.file));
-      reminders.set(f.ruleId, r);
-      continue;
-    }
+  for (const f of findings) {
     const list = byFile.get(f.file);
     if (list) list.push(f);
     else byFile.set(f.file, [f]);
@@ -54,15 +43,19 @@ export const textReporter: Reporter = (report, options) => {
     out.push('');
   }
 
-  if (reminders.size > 0) {
+  if (reminders.length > 0) {
     out.push(c.bold('Needs context'));
-    for (const [ruleId, r] of reminders) {
-      const where = r.files.size === 1 ? [...r.files][0] : `${r.files.size} files`;
+    for (const {
+      ruleId,
+      findings: [first],
+      files,
+    } of reminders) {
+      const where = files.length === 1 ? printable(files[0]) : `${files.length} files`;
       out.push(
-        `  ${c.blue('info')}  ${r.message}  ${c.dim(printable(ruleId))}  ${c.dim(`(${r.bestPractice})`)}  ${c.dim(`[${where}]`)}`,
+        `  ${c.blue('info')}  ${printable(first.message)}  ${c.dim(printable(ruleId))}  ${c.dim(`(${first.bestPractice})`)}  ${c.dim(`[${where}]`)}`,
       );
     }
-    const reasons = new Set([...reminders.values()].map((r) => r.reason));
+    const reasons = new Set(reminders.map((r) => r.findings[0].needsContext));
     for (const reason of reasons) out.push(`  ${c.dim(printable(`Needs context: ${reason}`))}`);
     out.push('');
   }

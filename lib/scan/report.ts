@@ -12,6 +12,7 @@ import {
   type InputErrorEntry,
   type Note,
   type ScanReport,
+  type Summary,
 } from '../engine/finding';
 import { resourceKey, type ConfiguredRule } from '../engine/runner';
 import { checksRole, isAssemblyRule } from '../engine/rule';
@@ -86,6 +87,7 @@ export function combineResults(
   }
   findings = withoutMachinery(findings, stats, rules, machineryElsewhere(results));
   let baseline: BaselineSummary | undefined;
+  let known: Finding[] | undefined;
   if (options.baseline) {
     const applied = applyBaseline(
       findings,
@@ -94,6 +96,7 @@ export function combineResults(
       options.baseline.cwd,
     );
     findings = applied.findings;
+    known = applied.known.sort(compareFindings);
     baseline = applied.summary;
   }
   findings.sort(compareFindings);
@@ -104,6 +107,28 @@ export function combineResults(
         : { file: e.file, message: e.message },
     )
     .sort((a, b) => cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
+  const counted = countFindings(findings);
+  return {
+    findings,
+    errors,
+    summary: {
+      templates: files.length,
+      resources,
+      findings: counted.findings,
+      rules: counted.rules,
+      errors: errors.length,
+      notes: notes.sort((a, b) => cmp(a.file, b.file) || a.line - b.line),
+      scorecard: buildScorecard(rules, stats),
+      files: files.sort(cmp),
+      suppressed: counted.suppressed,
+      ...(baseline ? { baseline } : {}),
+    },
+    ...(known ? { known } : {}),
+  };
+}
+
+/** The counts of the summary that come from the findings: by severity and by rule for active ones, and the suppressed. */
+function countFindings(findings: readonly Finding[]): Pick<Summary, 'findings' | 'rules' | 'suppressed'> {
   const counts = { error: 0, warning: 0, info: 0, total: 0 };
   const perRule: Record<string, number> = {};
   let suppressed = 0;
@@ -118,21 +143,28 @@ export function combineResults(
   }
   const rulesSorted: Record<string, number> = {};
   for (const id of Object.keys(perRule).sort()) rulesSorted[id] = perRule[id];
+  return { findings: counts, rules: rulesSorted, suppressed };
+}
+
+/**
+ * The report as `--quiet` shows it, for every format and the exit code: errors and warnings only, as ESLint's
+ * `--quiet`. Info findings (needs-context reminders among them) are left out of the findings, the baseline's known
+ * findings and the counts; the scorecard still describes the whole scan.
+ */
+export function quietReport(report: ScanReport): ScanReport {
+  const loud = (f: Finding): boolean => f.severity !== 'info';
+  const findings = report.findings.filter(loud);
+  const known = report.known?.filter(loud);
+  const baseline = report.summary.baseline;
   return {
+    ...report,
     findings,
-    errors,
     summary: {
-      templates: files.length,
-      resources,
-      findings: counts,
-      rules: rulesSorted,
-      errors: errors.length,
-      notes: notes.sort((a, b) => cmp(a.file, b.file) || a.line - b.line),
-      scorecard: buildScorecard(rules, stats),
-      files: files.sort(cmp),
-      suppressed,
-      ...(baseline ? { baseline } : {}),
+      ...report.summary,
+      ...countFindings(findings),
+      ...(baseline ? { baseline: { ...baseline, known: known?.length ?? baseline.known } } : {}),
     },
+    ...(known ? { known } : {}),
   };
 }
 
