@@ -1,17 +1,23 @@
 /**
  * A team rule that throws: an `internal-error` finding, with the stack on stderr only with --debug (from a worker
- * thread too), and in `cdk synth` a fatal violation, which CDK never offers to acknowledge.
+ * thread too), and in `cdk synth` a fatal violation (OpsChecks, the cdk-nag pack) or an error annotation (OpsAspect),
+ * which CDK never offers to acknowledge.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { OpsChecks } from '../lib/cdk';
+import { OpsAspect, OpsChecks } from '../lib/cdk';
+import { OpsNagPack } from '../lib/cdk/nag';
 import { defineRule, type Pack } from '../lib/engine/rule';
 import type { ScanReport } from '../lib/engine/finding';
 import { REPO, runCli } from '../scripts/support/cli';
+import { rows, setUpCdkTests, synth } from './helpers/cdk-apps';
 import { workspace } from './helpers/workspace';
+
+setUpCdkTests();
 
 const BOOM_PACK = `module.exports = {
   id: 'team',
@@ -97,7 +103,7 @@ describe('a rule that throws, in cdk synth', () => {
       Validations.of(app).addPlugins(new OpsChecks({ rulePacks: [boom], rules: ['team/boom'], failOn }));
       const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       try {
-        expect(() => app.synth()).toThrow(/FATAL Rule team\/boom failed on resource Queue\w+: boom\./);
+        expect(() => app.synth()).toThrow(/FATAL Rule team\/boom failed on resource Queue\w*: boom\./);
       } finally {
         spy.mockRestore();
       }
@@ -114,4 +120,31 @@ describe('a rule that throws, in cdk synth', () => {
       expect(Object.keys(failed[0].ruleMetadata ?? {})).not.toContain('Acknowledge');
     },
   );
+
+  it('OpsAspect: an error annotation (never acknowledgeable) whatever failOn says', () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'opslint-boom-aspect-')) });
+    const stack = new Stack(app, 'Service');
+    new sqs.Queue(stack, 'Queue');
+    OpsAspect.applyTo(app, { rulePacks: [boom], rules: ['team/boom'], failOn: 'none', stageGuard: false });
+    const annotations = Annotations.fromStack(stack);
+    expect(
+      annotations.findError('/Service/Queue/Resource', Match.stringLikeRegexp('Rule team/boom failed')),
+    ).toHaveLength(1);
+    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('OpsNagPack: a fatal violation, which a cdk-nag suppression of it does not excuse', () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'opslint-boom-nag-')) });
+    const stack = new Stack(app, 'Service');
+    const queue = new sqs.Queue(stack, 'Queue');
+    Validations.of(queue).acknowledge({ id: 'Ops-internal-error', reason: 'we know it fails, leave it be' });
+    Validations.of(app).addPlugins(new OpsNagPack(app, { rulePacks: [boom], rules: ['team/boom'], failOn: 'none' }));
+    const result = synth(app);
+    expect(result.error?.message).toMatch(/Rule team\/boom failed on resource Queue\w*: boom\./);
+    expect(
+      rows(result.report, 'opslint-nag')
+        .filter((r) => r.rule === 'Ops-internal-error')
+        .map((r) => r.severity),
+    ).toEqual(['fatal']);
+  });
 });
