@@ -23,6 +23,7 @@ const RETENTION = `  - id: acme-ops/log-retention
     messageWhenAbsent: 'Log group {{resource}} keeps logs forever or not at all: RetentionInDays is not set.'
 `;
 const rulesFile = (pack: string, rules: string) => `pack: ${pack}\nrules:\n${rules}`;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A path as pack messages show it: relative to the working directory of the process. */
 const shown = (dir: string, file: string) => path.relative(process.cwd(), path.join(dir, file));
 
@@ -139,6 +140,17 @@ describe('a JavaScript pack that fails to load', () => {
       stderr: `opslint: bad.mjs:3:13: pack "./bad.mjs" failed to load: SyntaxError: Unexpected token '}'\n`,
     });
   }, 60_000);
+
+  it('a SyntaxError thrown by code as it runs (JSON.parse) gives the line that threw it', async () => {
+    const dir = workspace({ 'json.js': "const x = 1;\nmodule.exports = JSON.parse('{');\n", 'q.yaml': QUEUE });
+    const { code, stderr } = await runCli(['scan', 'q.yaml', '--load-pack', './json.js'], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^opslint: ${escape(shown(dir, 'json.js'))}:2:23: pack "./json.js" failed to load: SyntaxError: .*JSON.*\n$`,
+      ),
+    );
+  });
 
   it('an error thrown as it loads gives the line it was thrown at; --debug adds the stack', async () => {
     const dir = workspace({ 'throws.js': "const x = 1;\nthrow new Error('boom');\n", 'q.yaml': QUEUE });

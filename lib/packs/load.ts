@@ -195,7 +195,8 @@ function ruleFilePack(file: string, spec: string): Pack {
 function loadFailure(spec: string, file: string, error: unknown): UsageError {
   const syntax = (error as Error | undefined)?.name === 'SyntaxError';
   const what = syntax ? `SyntaxError: ${firstLine(error)}` : firstLine(error);
-  const at = syntax ? syntaxErrorAt(error as Error, file) : thrownAt(error);
+  // a SyntaxError thrown by code as it runs (JSON.parse) is where it was thrown
+  const at = (syntax ? syntaxErrorAt(error as Error, file) : undefined) ?? thrownAt(error);
   return new UsageError(`${at ? `${at}: ` : ''}pack "${spec}" failed to load: ${what}`, { cause: error });
 }
 
@@ -206,7 +207,7 @@ function loadFailure(spec: string, file: string, error: unknown): UsageError {
  */
 function syntaxErrorAt(error: Error, file: string): string | undefined {
   const header = /^(.+):(\d+)\n.*\n( *)\^/.exec(String(error.stack));
-  if (header) return `${shownPath(header[1])}:${header[2]}:${header[3].length + 1}`;
+  if (header) return `${shownPath(fromUrl(header[1]))}:${header[2]}:${header[3].length + 1}`;
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -229,11 +230,13 @@ function thrownAt(error: unknown): string | undefined {
   const stack = (error as Error | undefined)?.stack;
   if (typeof stack !== 'string') return undefined;
   // `at fn (/a/b.js:2:7)` or `at /a/b.js:2:7`; not a frame of code that eval made, `(eval at f (/a/b.js:1:1), <anonymous>:1:1)`
-  for (const m of stack.matchAll(/^ +at (?:.*? \()?((?:file:\/\/)?(?:\/|[A-Za-z]:\\)[^(),]*?):(\d+):(\d+)\)?$/gm)) {
-    const file = m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1];
-    return `${shownPath(file)}:${m[2]}:${m[3]}`;
-  }
-  return undefined;
+  const m = /^ +at (?:.*? \()?((?:file:\/\/)?(?:\/|[A-Za-z]:\\)[^(),]*?):(\d+):(\d+)\)?$/m.exec(stack);
+  return m ? `${shownPath(fromUrl(m[1]))}:${m[2]}:${m[3]}` : undefined;
+}
+
+/** A path, from the `file://` URL an ES module's stack names it by. */
+function fromUrl(file: string): string {
+  return file.startsWith('file:') ? fileURLToPath(file) : file;
 }
 
 /** A file as messages show it: relative to the working directory. */
