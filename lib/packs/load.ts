@@ -108,12 +108,7 @@ function distinctRules(before: readonly Pack[]): (spec: string, pack: Pack) => P
   before.forEach(add);
   const builtIn = new Set(before.filter((p) => !loadedFrom.has(p)).map((p) => p.id));
   return (spec, pack) => {
-    if (builtIn.has(pack.id))
-      throw packError(
-        spec,
-        `its id "${pack.id}" is the id of a built-in pack; name it after your team or project (it is the namespace of its rules)`,
-        yamlLocation(pack),
-      );
+    if (builtIn.has(pack.id)) throw packError(spec, BUILT_IN_ID(pack.id), yamlLocation(pack));
     const own = new Set<string>();
     for (const rule of pack.rules) {
       const first = own.has(rule.id) ? pack : taken.get(rule.id);
@@ -129,6 +124,10 @@ function distinctRules(before: readonly Pack[]): (spec: string, pack: Pack) => P
     return pack;
   };
 }
+
+/** Why a team pack may not have the id of a built-in pack: `--pack alarms` would select both. */
+export const BUILT_IN_ID = (id: string): string =>
+  `its id "${id}" is the id of a built-in pack; name it after your team or project (it is the namespace of its rules)`;
 
 /** Where each pack loaded here came from: its specifier, as the configuration or command line wrote it. */
 const loadedFrom = new WeakMap<Pack, string>();
