@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { OpsChecks } from '../lib/cdk';
 import type { ScanReport } from '../lib/engine/finding';
-import { defineRule, type Pack } from '../lib/engine/rule';
+import type { Pack } from '../lib/engine/rule';
+import { BUILTIN_PACKS } from '../lib/compose';
 import { loadYamlPack, RulesFileError } from '../lib/packs/yaml';
 import { REPO, runCli } from '../scripts/support/cli';
 import { workspace } from './helpers/workspace';
@@ -112,21 +113,8 @@ describe('a rule id or pack id taken twice', () => {
 
 describe('a pack given to the CDK integrations', () => {
   it('may not take the id of a built-in pack either', () => {
-    const pack: Pack = {
-      id: 'alarms',
-      title: 'Ours',
-      rules: [
-        defineRule({
-          id: 'alarms/mine',
-          title: 'Mine',
-          bestPractice: 'OPS04-BP02',
-          severity: 'warning',
-          resourceTypes: ['AWS::Logs::LogGroup'],
-          messages: {},
-          check() {},
-        }),
-      ],
-    };
+    // any rule will do: the pack's id is the mistake
+    const pack: Pack = { id: 'alarms', title: 'Ours', rules: [{ ...BUILTIN_PACKS[0].rules[0], id: 'alarms/mine' }] };
     expect(() => new OpsChecks({ rulePacks: [pack] })).toThrow(
       'rulePacks: pack "alarms": its id "alarms" is the id of a built-in pack; name it after your team or project (it is the namespace of its rules)',
     );
