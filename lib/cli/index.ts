@@ -66,7 +66,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       const { dir, id } = newPack(name, io.cwd);
       const rel = path.relative(io.cwd, dir);
       io.stdout(
-        `created ${rel}/ (pack "${id}", rules ${id}/owner-tag and ${id}/log-retention)\n\n  cd ${rel}\n  npm install --save-dev opslint\n  npm test\n`,
+        `created ${rel}/ (pack "${id}", rules ${id}/owner-tag and ${id}/log-retention)\n\n  cd ${rel}\n  npm install --save-dev opslint\n  npm test\n  npx opslint new-rule <name>    # another rule, with its fixtures\n`,
       );
     });
 

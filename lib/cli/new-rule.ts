@@ -78,7 +78,8 @@ function yamlPackId(dir: string): string {
     doc = undefined;
   }
   const id = (doc as { pack?: unknown } | undefined)?.pack;
-  if (typeof id !== 'string') throw new UsageError(`cannot find the pack's id in ${RULES} (pack: …)`);
+  if (typeof id !== 'string' || !NAME.test(id))
+    throw new UsageError(`cannot find the pack's id in ${RULES} (pack: a kebab-case id)`);
   return id;
 }
 
