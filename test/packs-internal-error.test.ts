@@ -65,6 +65,15 @@ describe('a rule that throws, in opslint scan', () => {
     expect(Object.keys(schema.definitions.finding.properties)).toContain('trace');
   });
 
+  it('opslint fix --debug prints it too', async () => {
+    const { code, stderr } = await runCli(
+      ['fix', 'q.yaml', '--dry-run', '--no-config', '--load-pack', './team.js', '--rule', 'team/boom', '--debug'],
+      { cwd: dir },
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain('opslint: q.yaml:2:3: Rule team/boom failed on resource Q: boom.\nError: boom\n');
+  });
+
   it('text output with --debug: the finding on stdout, the stack on stderr', async () => {
     const { stdout, stderr } = await runCli([...args, '--debug', '--no-color'], { cwd: dir });
     expect(stdout).toContain('Rule team/boom failed on resource Q: boom.');
