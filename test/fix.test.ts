@@ -499,7 +499,7 @@ describe('opslint fix: exit codes and inputs that cannot be read', () => {
     expect(read(fixable, 't.yaml')).toBe(FUNCTION);
   });
 
-  it('reads the configuration file as scan does: its rule exclusions, parameters and limits apply', async () => {
+  it('reads the configuration file as scan does: its rule exclusions (less what --rule names), parameters and limits apply', async () => {
     const big = `${FUNCTION}      Description: ${'x'.repeat(2000)}\n`;
     const dir = workspace({
       'opslint.config.yaml':
@@ -508,18 +508,22 @@ describe('opslint fix: exit codes and inputs that cannot be read', () => {
       'logs.yaml': 'Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n',
       'big.yaml': big,
     });
-    const { code, stdout, stderr } = await runCli(
-      ['fix', '--rule', 'lambda-structured-logs,log-group-retention', '.'],
-      { cwd: dir },
-    );
-    // the parameter's configured value is JSON: nothing to fix; the excluded rule fixes nothing; the large file is refused
+    const { code, stdout, stderr } = await runCli(['fix', '--rule', 'lambda-structured-logs', 'fn.yaml', 'big.yaml'], {
+      cwd: dir,
+    });
+    // the parameter's configured value is JSON: nothing to fix; the large file is refused
     expect(stdout).toContain('Nothing to fix');
-    expect(read(dir, 'logs.yaml')).toBe('Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n');
     expect(read(dir, 'big.yaml')).toBe(big);
     expect(stderr).toBe(
       `big.yaml: file is ${Buffer.byteLength(big)} bytes, more than 1024 bytes (limit: --max-file-size, limits.maxFileSize)\n`,
     );
     expect(code).toBe(2);
+    // the rule the file turns off fixes nothing, unless the command line names it
+    const logs = 'Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n';
+    expect((await runCli(['fix', 'logs.yaml'], { cwd: dir })).stdout).toContain('Nothing to fix');
+    expect(read(dir, 'logs.yaml')).toBe(logs);
+    await runCli(['fix', '--rule', 'log-group-retention', 'logs.yaml'], { cwd: dir });
+    expect(read(dir, 'logs.yaml')).toBe(`${logs}    Properties:\n      RetentionInDays: 14\n`);
   });
 
   it('exits 2 on a file that cannot be read, after fixing the others, with one line naming it', async () => {

@@ -202,6 +202,7 @@ describe('#20 template text in the Markdown report (the pull-request comment) is
     expect(out.split('\n').filter((l) => l.startsWith('#'))).toEqual([
       '## opslint · AWS Well-Architected Operational Excellence',
       '### Findings',
+      '### Needs context (1 rule)',
       '### Suppressed (1)',
       '### Input errors',
     ]);

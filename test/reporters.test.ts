@@ -141,7 +141,8 @@ describe('github', () => {
 
 describe('junit', () => {
   it('is well-formed XML with a suite per file, failures with file:line, suppressed findings skipped and input errors as errors', async () => {
-    const { stdout } = await report('junit');
+    // a warning fails at --fail-on warning (test/junit-report.test.ts: below the threshold it passes)
+    const { stdout } = await report('junit', '--fail-on', 'warning');
     expect(XMLValidator.validate(stdout)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(stdout) as {
       testsuites: {

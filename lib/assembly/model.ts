@@ -23,6 +23,8 @@ export interface Stack {
   readonly stackName?: string;
   /** the construct path of the stack (cloud assembly) */
   readonly constructPath?: string;
+  /** the user code that created the stack, `file:line:column`, when the cloud assembly recorded its creation stack */
+  readonly source?: string;
   readonly environment: Environment;
   /** Stage names from the app down to the stack, e.g. `['Prod']`; empty for stacks at the app level */
   readonly stages: readonly string[];

@@ -427,8 +427,11 @@ function loadStack(
     ? stackConstructs(metadata, base.constructPath, nestedPaths)
     : { constructs: undefined, framework: undefined };
   const acknowledgements = base.constructPath ? stackAcknowledgements(metadata, base.constructPath, nestedPaths) : [];
+  // the stack's own entry: where the app created it, for findings about the whole stack
+  const source = base.constructPath ? metadata.find((e) => e.path === base.constructPath)?.source : undefined;
   r.stacks.push({
     ...base,
+    ...(source ? { source } : {}),
     template,
     ...(constructs ? { constructs, frameworkResources: framework } : {}),
     ...(acknowledgements.length > 0 ? { acknowledgements } : {}),

@@ -118,6 +118,7 @@ export async function runScan(
   // the baseline records every finding; --quiet is what the reports show and the exit code counts
   const report = opts.quiet === true ? quietReport(scanned) : scanned;
 
+  const failOn = opts.failOn ?? config.failOn ?? 'error';
   const rules = ruleInfos(configureRules(scan.packs, scan.selection));
   const repoRoot = repositoryRoot(cwd) ?? path.resolve(cwd);
   for (const output of outputs) {
@@ -130,6 +131,7 @@ export async function runScan(
       cwd,
       repoRoot,
       toolVersion: packageVersion(),
+      failOn,
     });
     if (output.file === undefined) {
       io.stdout(text);
@@ -148,7 +150,8 @@ export async function runScan(
     for (const e of report.errors) io.stderr(`${errorLine(e)}\n`);
   }
   for (const text of failedRules(report.findings)) io.stderr(`${text}\n`);
-  return exitCode({ errors: report.errors.length, findings: report.findings }, opts.failOn ?? config.failOn ?? 'error');
+  // writing a baseline accepts the findings it records: only an incomplete scan fails it
+  return exitCode({ errors: report.errors.length, findings: report.findings }, opts.writeBaseline ? 'none' : failOn);
 }
 
 /**

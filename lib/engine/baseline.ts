@@ -61,7 +61,11 @@ export function readBaseline(file: string, cwd: string): BaselineEntry[] {
   return list as BaselineEntry[];
 }
 
-/** Splits findings into new ones and known ones (each baseline entry matches one finding at most). */
+/**
+ * Splits findings into new ones and known ones (each baseline entry matches one finding at most). A finding
+ * suppressed since the baseline was written stays in the report, suppressed, and its entry is not "fixed":
+ * active findings take the entries first, then suppressed ones take what is left.
+ */
 export function applyBaseline(
   findings: readonly Finding[],
   entries: readonly BaselineEntry[],
@@ -75,16 +79,21 @@ export function applyBaseline(
     if (list) list.push(e);
     else remaining.set(key(e), [e]);
   }
+  const take = (f: Finding): boolean => {
+    const list = remaining.get(key(toEntry(f, cwd, dir)));
+    return list !== undefined && list.pop() !== undefined;
+  };
   const out: Finding[] = [];
   const known: Finding[] = [];
   for (const f of findings) {
-    const list = f.suppressed ? undefined : remaining.get(key(toEntry(f, cwd, dir)));
-    if (list && list.length > 0) {
-      list.pop();
-      known.push(f);
-    } else {
-      out.push(f);
-    }
+    if (f.suppressed) continue;
+    if (take(f)) known.push(f);
+    else out.push(f);
+  }
+  for (const f of findings) {
+    if (!f.suppressed) continue;
+    take(f);
+    out.push(f);
   }
   const fixed = [...remaining.values()].flat().sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId));
   return { findings: out, known, summary: { file, known: known.length, fixed } };

@@ -150,13 +150,15 @@ export function finding(f: FindingParts): Finding {
   const fromAssembly = f.stack?.declaredIn !== undefined;
   const construct = f.resource ? f.stack?.constructs?.get(f.resource) : undefined;
   const constructPath = construct?.path ?? f.res?.constructPath;
+  // a finding about a whole stack points at the code that created the stack
+  const source = f.resource ? construct?.source : f.stack?.source;
   return {
     ...out,
     ...(fromAssembly
       ? { stack: f.stack!.stackName ?? f.stack!.id, environment: formatEnvironment(f.stack!.environment) }
       : {}),
     ...(constructPath !== undefined ? { constructPath } : {}),
-    ...(construct?.source !== undefined ? { source: construct.source } : {}),
+    ...(source !== undefined ? { source } : {}),
     ...(f.fix && f.fix.length > 0 ? { fix: f.fix } : {}),
     ...(f.needsContext ? { needsContext: f.needsContext } : {}),
     ...(assumptions.length > 0 ? { assumptions } : {}),

@@ -59,7 +59,10 @@ export interface Finding {
   readonly constructPath?: string;
   /** the stack's environment, `aws://ACCOUNT/REGION`, for templates from a cloud assembly */
   readonly environment?: string;
-  /** the user code that created the construct, `file:line:column`, when the cloud assembly recorded it */
+  /**
+   * the user code that created the construct (for a finding about a whole stack, the stack), `file:line:column`,
+   * when the cloud assembly recorded it
+   */
   readonly source?: string;
   /** present when a suppression with a reason applies: the finding is reported but does not count */
   readonly suppressed?: Suppression;
@@ -179,7 +182,9 @@ export interface BaselineEntry {
 
 export interface BaselineSummary {
   readonly file: string;
+  /** active findings the baseline holds, left out of `findings` */
   readonly known: number;
+  /** entries no finding matches any more; one whose finding is suppressed since stays matched, not fixed */
   readonly fixed: readonly BaselineEntry[];
 }
 

@@ -2,7 +2,7 @@
  * Reporters are pure functions of one report: `(report, options) => string`. They are loaded by name
  * when asked for, so a scan pays only for the formats it prints.
  */
-import type { ScanReport } from '../engine/finding';
+import type { FailOn, ScanReport } from '../engine/finding';
 import type { RuleInfo } from '../engine/rule-info';
 
 export type { RuleInfo } from '../engine/rule-info';
@@ -20,6 +20,8 @@ export interface ReporterOptions {
   /** the repository root, for repository-relative paths (SARIF, GitHub annotations); default: cwd */
   readonly repoRoot?: string;
   readonly toolVersion?: string;
+  /** the `--fail-on` threshold: JUnit fails only the findings at or above it (default `error`, as the CLI's) */
+  readonly failOn?: FailOn;
 }
 
 /** A reporter: a pure function from a report to text. */

@@ -1,12 +1,14 @@
 /**
  * `--format markdown`: a pull-request comment. A summary by OPS question, then the findings that count
- * (new ones, when a baseline is used), each collapsed under a one-line summary, then suppressed findings and
- * input errors. It stays under GitHub's 65,536-character limit for comments and says so when it cuts.
+ * (new ones, when a baseline is used), each collapsed under a one-line summary, the reminders that need context
+ * once per rule, then suppressed findings and input errors. It stays under GitHub's 65,536-character limit for
+ * comments and says so when it cuts.
  */
 import { assumptionList, errorLocation, fullMessage, type Finding, type Severity } from '../engine/finding';
 import { bestPractice, QUESTIONS } from '../framework';
 import { markdownText } from './escape';
 import type { Reporter } from './index';
+import { groupReminders, type ReminderGroup } from './reminders';
 
 export const COMMENT_LIMIT = 65_536;
 export const MARKER = '<!-- opslint-report -->';
@@ -16,7 +18,7 @@ const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2
 export const markdownReporter: Reporter = (report) => {
   const active = report.findings.filter((f) => !f.suppressed).sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const suppressed = report.findings.filter((f) => f.suppressed);
-  const { findings: counts, templates, resources } = report.summary;
+  const { templates, resources } = report.summary;
   const baseline = report.summary.baseline;
   const heading = baseline ? 'New findings' : 'Findings';
 
@@ -25,16 +27,19 @@ export const markdownReporter: Reporter = (report) => {
   const activeCounts = { error: 0, warning: 0, info: 0 };
   for (const f of active) activeCounts[f.severity]++;
   const status = activeCounts.error > 0 || report.errors.length > 0 ? '❌' : active.length > 0 ? '⚠️' : '✅';
+  const severities = [
+    count(activeCounts.error, 'error'),
+    count(activeCounts.warning, 'warning'),
+    `${activeCounts.info} info`,
+  ];
   const parts = [
-    `**${active.length} ${baseline ? 'new ' : ''}finding${active.length === 1 ? '' : 's'}** (${activeCounts.error} errors, ${activeCounts.warning} warnings, ${activeCounts.info} info)`,
-    `in ${templates} template${templates === 1 ? '' : 's'} (${resources} resources)`,
+    `**${count(active.length, baseline ? 'new finding' : 'finding')}** (${severities.join(', ')})`,
+    `in ${count(templates, 'template')} (${count(resources, 'resource')})`,
   ];
   if (suppressed.length > 0) parts.push(`${suppressed.length} suppressed`);
   if (baseline) parts.push(`${baseline.known} known from the baseline, ${baseline.fixed.length} fixed`);
-  if (report.errors.length > 0)
-    parts.push(`${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be read`);
+  if (report.errors.length > 0) parts.push(`${count(report.errors.length, 'input')} could not be read`);
   head.push(`${status} ${parts.join(' · ')}`, '');
-  void counts;
 
   const byQuestion = QUESTIONS.map((q) => ({ q, list: active.filter((f) => f.question === q.id) })).filter(
     (x) => x.list.length > 0,
@@ -68,25 +73,40 @@ export const markdownReporter: Reporter = (report) => {
     tail.push('');
   }
   if (baseline && baseline.fixed.length > 0)
-    tail.push(`${baseline.fixed.length} finding(s) of the baseline no longer occur: the baseline can be updated.`, '');
+    tail.push(
+      `${count(baseline.fixed.length, 'finding')} of the baseline no longer ${baseline.fixed.length === 1 ? 'occurs' : 'occur'}: the baseline can be updated.`,
+      '',
+    );
 
-  const sections: string[][] = [];
-  if (active.length > 0) sections.push([`### ${heading}`, '', ...active.map(entry)]);
+  // blocks of text, each with the number of findings it shows (for the note when some do not fit)
+  const { findings: others, reminders } = groupReminders(active);
+  const text = (t: string): Block => ({ text: t, findings: 0 });
+  const sections: Block[][] = [];
+  if (others.length > 0)
+    sections.push([text(`### ${heading}`), text(''), ...others.map((f) => ({ text: entry(f), findings: 1 }))]);
+  if (reminders.length > 0)
+    sections.push([
+      text(`### Needs context (${count(reminders.length, 'rule')})`),
+      text(''),
+      text('Checks that the scan could not enforce without more context, each listed once for every file it concerns.'),
+      text(''),
+      ...reminders.map((r) => ({ text: reminderEntry(r), findings: r.findings.length })),
+    ]);
   if (suppressed.length > 0) {
     sections.push([
-      `### Suppressed (${suppressed.length})`,
-      '',
-      '<details><summary>Suppressed findings and their reasons</summary>',
-      '',
-      '| Rule | Where | Reason | Expires |',
-      '|---|---|---|---|',
-      ...suppressed.map(
-        (f) =>
-          `| ${code(f.ruleId)} | ${code(`${f.file}:${f.line}`)} ${f.resource ? code(f.resource) : ''} | ${markdownText(f.suppressed!.reason)} | ${markdownText(f.suppressed!.expires ?? '')} |`,
-      ),
-      '',
-      '</details>',
-      '',
+      text(`### Suppressed (${suppressed.length})`),
+      text(''),
+      text('<details><summary>Suppressed findings and their reasons</summary>'),
+      text(''),
+      text('| Rule | Where | Reason | Expires |'),
+      text('|---|---|---|---|'),
+      ...suppressed.map((f) => ({
+        text: `| ${code(f.ruleId)} | ${code(`${f.file}:${f.line}`)} ${f.resource ? code(f.resource) : ''} | ${markdownText(f.suppressed!.reason)} | ${markdownText(f.suppressed!.expires ?? '')} |`,
+        findings: 1,
+      })),
+      text(''),
+      text('</details>'),
+      text(''),
     ]);
   }
 
@@ -100,38 +120,76 @@ export const markdownReporter: Reporter = (report) => {
   const reserve = note(report.findings.length).length + 200;
   for (const section of sections) {
     for (const block of section) {
-      if (cut > 0 || used + block.length + 1 > COMMENT_LIMIT - reserve) {
-        if (block.startsWith('<details><summary>') || block.startsWith('| <code>')) cut++;
+      if (cut > 0 || used + block.text.length + 1 > COMMENT_LIMIT - reserve) {
+        cut += block.findings;
         continue;
       }
-      out.push(block);
-      used += block.length + 1;
+      out.push(block.text);
+      used += block.text.length + 1;
     }
   }
   if (cut > 0) out.push(note(cut));
   return `${out.concat(tail).join('\n').trimEnd()}\n`;
 };
 
+interface Block {
+  readonly text: string;
+  readonly findings: number;
+}
+
+/** How many locations a reminder lists; the others are counted. */
+const REMINDER_PLACES = 20;
+
 /**
- * One finding, collapsed. Its summary line is raw HTML (a `<details>` block), where Markdown is not read: text
- * goes in as {@link markdownText}, which reads the same in both, and code as `<code>`, never as a code span.
+ * A collapsed entry. Its summary line is raw HTML (a `<details>` block), where Markdown is not read: text goes
+ * in as {@link markdownText}, which reads the same in both, and code as `<code>`, never as a code span.
  */
+function collapsed(f: Finding, where: string, message: string, body: readonly string[]): string {
+  const summary = `${ICON[f.severity]} <b>${f.severity}</b> ${code(f.ruleId)} ${where}: ${markdownText(message)}`;
+  return [`<details><summary>${summary}</summary>`, '', ...body, ...ruleLines(f), '', '</details>', ''].join('\n');
+}
+
+/** One finding, collapsed. */
 function entry(f: Finding): string {
-  const where = code(f.constructPath ?? `${f.file}:${f.line}`);
-  return [
-    `<details><summary>${ICON[f.severity]} <b>${f.severity}</b> ${code(f.ruleId)} ${where}: ${markdownText(fullMessage(f))}</summary>`,
-    '',
+  return collapsed(f, place(f), fullMessage(f), [
     ...(f.assumptions ? [`- **Assumes:** ${markdownText(assumptionList(f.assumptions))}`] : []),
     `- **Where:** ${code(f.file)} line ${f.line}, column ${f.column}${f.resource ? `, resource ${code(f.resource)}` : ''} (${code(f.path)})${f.source ? `, created at ${code(f.source)}` : ''}`,
-    `- **OPS best practice:** ${bestPractice(f.bestPractice) ? `[${f.bestPractice} ${bestPractice(f.bestPractice)!.title}](${bestPractice(f.bestPractice)!.url})` : markdownText(f.bestPractice)}`,
+  ]);
+}
+
+/** The reminders of one rule, collapsed as one entry: the first message, and where they all are. */
+function reminderEntry(r: ReminderGroup): string {
+  const first = r.findings[0];
+  const where =
+    r.findings.length === 1 ? place(first) : r.files.length === 1 ? code(r.files[0]) : count(r.files.length, 'file');
+  const places = r.findings.slice(0, REMINDER_PLACES).map(place);
+  if (r.findings.length > REMINDER_PLACES) places.push(`${r.findings.length - REMINDER_PLACES} more`);
+  return collapsed(first, where, first.message, [
+    `- **Where:** ${places.join(', ')}`,
+    `- **Needs context:** ${markdownText(first.needsContext!)}`,
+  ]);
+}
+
+/** Where a finding is, in a line: its construct in a synthesized stack, else file and line. */
+function place(f: Finding): string {
+  return code(f.constructPath ?? `${f.file}:${f.line}`);
+}
+
+/** The best practice and the rule of a finding, linked. */
+function ruleLines(f: Finding): string[] {
+  const bp = bestPractice(f.bestPractice);
+  return [
+    `- **OPS best practice:** ${bp ? `[${f.bestPractice} ${bp.title}](${bp.url})` : markdownText(f.bestPractice)}`,
     `- **Rule:** ${f.docs ? `[${markdownText(f.ruleId)}](${f.docs})` : markdownText(f.ruleId)}`,
-    '',
-    '</details>',
-    '',
-  ].join('\n');
+  ];
 }
 
 /** Text from a template in monospace. */
 function code(s: string): string {
   return `<code>${markdownText(s)}</code>`;
+}
+
+/** `1 error`, `2 errors`. */
+function count(n: number, word: string): string {
+  return `${n} ${n === 1 ? word : `${word}s`}`;
 }

@@ -73,6 +73,16 @@ export const textReporter: Reporter = (report, options) => {
     out.push('');
   }
 
+  const baseline = report.summary.baseline;
+  if (baseline && baseline.fixed.length > 0) {
+    out.push(c.bold('Fixed since the baseline'));
+    for (const e of baseline.fixed)
+      out.push(
+        `  ${c.green('fixed')}  ${printable(e.file)}  ${printable(e.resource || e.path)}  ${c.dim(printable(e.ruleId))}`,
+      );
+    out.push(`  ${c.dim(printable(`Update the baseline with --write-baseline ${baseline.file}.`))}`, '');
+  }
+
   if (options.scorecard) out.push(...scorecardLines(report, c), '');
 
   out.push(summaryLine(report, c));
@@ -112,16 +122,25 @@ function scorecardLines(report: ScanReport, c: ReturnType<typeof createColors>):
   return out;
 }
 
+/**
+ * `✖ 1 new finding (1 error, 0 warnings, 0 info) in 2 templates, 15 resources; 2 suppressed; 32 known from the
+ * baseline, 1 fixed`: what counts, then what does not and why.
+ */
 function summaryLine(report: ScanReport, c: ReturnType<typeof createColors>): string {
-  const { findings, templates, resources, errors } = report.summary;
+  const { findings, templates, resources, errors, suppressed, baseline } = report.summary;
   const parts = [
     `${findings.error} ${plural(findings.error, 'error')}`,
     `${findings.warning} ${plural(findings.warning, 'warning')}`,
     `${findings.info} info`,
   ];
   const scanned = `${templates} ${plural(templates, 'template')}, ${resources} ${plural(resources, 'resource')}`;
-  const inputErrors = errors > 0 ? `; ${errors} ${plural(errors, 'input')} could not be read` : '';
-  const head = `${findings.total} ${plural(findings.total, 'finding')} (${parts.join(', ')}) in ${scanned}${inputErrors}`;
+  const found = `${findings.total} ${baseline ? 'new ' : ''}${plural(findings.total, 'finding')}`;
+  const rest = [
+    ...(suppressed > 0 ? [`${suppressed} suppressed`] : []),
+    ...(baseline ? [`${baseline.known} known from the baseline, ${baseline.fixed.length} fixed`] : []),
+    ...(errors > 0 ? [`${errors} ${plural(errors, 'input')} could not be read`] : []),
+  ];
+  const head = [`${found} (${parts.join(', ')}) in ${scanned}`, ...rest].join('; ');
   const mark = findings.error > 0 || errors > 0 ? c.red('✖') : findings.total > 0 ? c.yellow('!') : c.green('✔');
   return `${mark} ${head}`;
 }

@@ -36,7 +36,7 @@ h3{font-size:16px;margin:0 0 2px}
 .tile .lbl{color:var(--muted);font-size:13px}
 .tile.sev-error .num{color:var(--error)}.tile.sev-warning .num{color:var(--warning)}.tile.sev-info .num{color:var(--info)}.tile.muted .num{color:var(--muted)}
 section{margin:0 0 28px}
-#overview,.question,.alert,#findings{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px}
+#overview,.question,.alert,#findings,#suppressed{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px}
 .question{margin:0 0 14px}
 .question .meta{margin:0 0 10px;color:var(--muted);font-size:13px}
 .hint{margin:0 0 8px;color:var(--muted);font-size:14px}
