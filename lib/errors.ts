@@ -16,11 +16,18 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** A mistake in how opslint was asked to run (an unknown rule id, say): reported as one line, exit code 2. */
+/**
+ * A mistake in how opslint was asked to run (an unknown rule id, say): reported as one line, exit code 2; or as
+ * one line each, when several are found at once (every mistake of a rules file).
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly lines: readonly string[];
+
+  constructor(message: string | readonly string[], options?: ErrorOptions) {
+    const lines = typeof message === 'string' ? [message] : message;
+    super(lines.join('\n'), options);
     this.name = 'UsageError';
+    this.lines = lines;
   }
 }
 

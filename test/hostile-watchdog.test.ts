@@ -17,6 +17,7 @@ rules:
     path: Properties.TopicName
     condition: {matches: '^(a+)+$'}
     message: '{{resource}} has the name {{value}}.'
+    messageWhenAbsent: '{{resource}} has no name.'
   - id: team/topic-seen
     title: Every topic is seen
     bestPractice: OPS02-BP01

@@ -466,7 +466,22 @@ describe("a platform team's own pack, end to end", () => {
     const yamlFile = path.join(packDir, 'rules.yaml');
     writeFileSync(
       yamlFile,
-      `${require('node:fs').readFileSync(yamlFile, 'utf8')}  - id: acme/queue-retention\n    title: Queues keep messages four days\n    bestPractice: OPS10-BP01\n    severity: error\n    resourceTypes: [AWS::SQS::Queue]\n    path: Properties.MessageRetentionPeriod\n    condition: { atLeast: 345600 }\n    message: 'Queue {{resource}} keeps messages {{value}} seconds.'\n`,
+      `${require('node:fs').readFileSync(yamlFile, 'utf8')}  - id: acme/queue-retention\n    title: Queues keep messages four days\n    bestPractice: OPS10-BP01\n    severity: error\n    resourceTypes: [AWS::SQS::Queue]\n    path: Properties.MessageRetentionPeriod\n    condition: { atLeast: 345600 }\n    message: 'Queue {{resource}} keeps messages {{value}} seconds.'\n    messageWhenAbsent: 'Queue {{resource}} does not set MessageRetentionPeriod; set at least four days.'\n`,
+    );
+    // with its fixtures: the pack's test fails for a rule without them
+    const fixtures = path.join(packDir, 'fixtures', 'queue-retention');
+    mkdirSync(fixtures);
+    writeFileSync(
+      path.join(fixtures, 'pass-four-days.yaml'),
+      'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      MessageRetentionPeriod: 345600\n',
+    );
+    writeFileSync(
+      path.join(fixtures, 'fail-one-minute.yaml'),
+      'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      MessageRetentionPeriod: 60\n',
+    );
+    writeFileSync(
+      path.join(fixtures, 'expected.json'),
+      JSON.stringify({ 'fail-one-minute.yaml': { errors: [{ messageId: 'failed', resource: 'Jobs', line: 5 }] } }),
     );
     // one step: opslint (a peer dependency; here the tarball) and, with it, the pack's other dev dependencies
     run('npm', ['install', '--save-dev', opslintTarball, '--no-audit', '--no-fund', '--prefer-offline'], packDir);

@@ -22,7 +22,7 @@ const yamlRule = (fields: string) =>
     path.join(
       workspace({
         'rules.yaml': rulesFile(
-          `- id: team/r\n  title: A rule\n  bestPractice: OPS02-BP01\n  severity: warning\n  message: '{{resource}} {{type}} fails on {{value}}.'\n${fields}`,
+          `- id: team/r\n  title: A rule\n  bestPractice: OPS02-BP01\n  severity: warning\n  message: '{{resource}} {{type}} fails.'\n${fields}`,
         ),
       }),
       'rules.yaml',
@@ -97,7 +97,7 @@ describe('no-code YAML rules', () => {
       resource: 'Tagged',
       path: 'Resources.Tagged.Properties.Tags',
       line: 7,
-      message: 'Tagged AWS::SQS::Queue fails on nothing.',
+      message: 'Tagged AWS::SQS::Queue fails.',
     });
   });
 
@@ -105,7 +105,7 @@ describe('no-code YAML rules', () => {
     [
       'a pack id that is not kebab-case',
       'pack: Team\nrules: []\n',
-      'rules.yaml:1:1: invalid rules file: `pack` must be a kebab-case id, the namespace of its rules',
+      'rules.yaml:1:1: invalid rules file: `pack` must be a kebab-case id, the namespace of its rules\nrules.yaml:2:1: invalid rules file: `rules` must be a non-empty list',
     ],
     [
       'a rule outside the namespace',
@@ -131,13 +131,8 @@ describe('no-code YAML rules', () => {
   ])('reject %s with file:line:col', (_what, text, message) => {
     const dir = workspace({ 'rules.yaml': text });
     expect(() => loadYamlPack(path.join(dir, 'rules.yaml'), 'rules.yaml')).toThrow(
-      expect.objectContaining({ message: message.replace(/^rules\.yaml:\d+:\d+: /, '') }),
+      expect.objectContaining({ name: 'RulesFileError', message }),
     );
-    try {
-      loadYamlPack(path.join(dir, 'rules.yaml'), 'rules.yaml');
-    } catch (error) {
-      expect((error as { format(): string }).format()).toBe(message);
-    }
   });
 });
 
@@ -189,7 +184,7 @@ describe('loading packs', () => {
   it('a YAML rules file is a pack', async () => {
     const dir = workspace({
       'rules.yaml': rulesFile(
-        "- id: team/retention\n  title: Queues keep messages\n  bestPractice: OPS10-BP01\n  severity: warning\n  resourceTypes: [AWS::SQS::Queue]\n  path: Properties.MessageRetentionPeriod\n  condition: {atLeast: 345600}\n  message: '{{resource}} keeps messages {{value}} seconds.'",
+        "- id: team/retention\n  title: Queues keep messages\n  bestPractice: OPS10-BP01\n  severity: warning\n  resourceTypes: [AWS::SQS::Queue]\n  path: Properties.MessageRetentionPeriod\n  condition: {atLeast: 345600}\n  message: '{{resource}} keeps messages {{value}} seconds.'\n  messageWhenAbsent: '{{resource}} keeps messages four days, the default.'",
       ),
       'q.yaml': QUEUE,
     });
@@ -207,7 +202,11 @@ describe('loading packs', () => {
       'opslint: pack "@acme/nowhere": not installed (npm install it, or check the name)\n',
     ],
     ['a missing file', ['--load-pack', './nope.js'], 'opslint: pack "./nope.js": no such file\n'],
-    ['a module that throws', ['--load-pack', './throws.js'], 'opslint: pack "./throws.js": failed to load: boom\n'],
+    [
+      'a module that throws, where it threw',
+      ['--load-pack', './throws.js'],
+      expect.stringMatching(/^opslint: \S*throws\.js:1:7: pack "\.\/throws\.js" failed to load: boom\n$/),
+    ],
     [
       'a module that is not a pack',
       ['--load-pack', './empty.js'],
@@ -221,7 +220,7 @@ describe('loading packs', () => {
     [
       'the same rule twice',
       ['--load-pack', './team.js', '--load-pack', './team.js'],
-      'opslint: pack "./team.js": rule "team/queue-retention" is already defined by pack "./team.js"\n',
+      'opslint: pack "./team.js": rule "team/queue-retention" is already defined by pack "team" (./team.js)\n',
     ],
   ])('reject %s with exit code 2 and one line', async (_what, args, message) => {
     const dir = workspace({
@@ -235,7 +234,7 @@ describe('loading packs', () => {
     const { code, stdout, stderr } = await runCli(['scan', 'q.yaml', ...args], { cwd: dir });
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe(message);
+    expect(stderr).toEqual(message);
   });
 });
 

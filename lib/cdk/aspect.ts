@@ -25,6 +25,7 @@ import {
 } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { IConstruct } from 'constructs';
+import { INTERNAL_ERROR } from '../engine/finding';
 import { isAssemblyRule } from '../engine/rule';
 import {
   acknowledgementFor,
@@ -161,7 +162,8 @@ export class OpsAspect implements IAspect {
       const ackProblem = ack ? acknowledgementProblems([ack], this.props)[0] : undefined;
       if (ack && !ackProblem) {
         annotate((a) => a.addInfo(`Acknowledged (${ack.reason}): ${described} (${acknowledgementId(f.ruleId)})`));
-      } else if (level(f, this.props) === 'error') {
+      } else if (f.ruleId === INTERNAL_ERROR || level(f, this.props) === 'error') {
+        // a rule that failed left the resource unchecked: an error, which CDK never offers to acknowledge
         annotate((a) => a.addError(withId));
         if (Stage.of(stack)?.node.scope !== undefined)
           this.blockingInStages.set(stack.stackName, (this.blockingInStages.get(stack.stackName) ?? 0) + 1);

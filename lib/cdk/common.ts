@@ -17,7 +17,7 @@ import {
 import { configParameters, configSelection, readConfig } from '../config/read';
 import { configureRules, type RuleSelection } from '../engine/config';
 import { InputError, UsageError } from '../errors';
-import { loadPacksSync } from '../packs/load';
+import { BUILT_IN_ID, loadPacksSync } from '../packs/load';
 import { atOrAbove, type FailOn, type Finding } from '../engine/finding';
 import type { ConfiguredRule } from '../engine/runner';
 import type { Pack } from '../engine/rule';
@@ -109,6 +109,8 @@ export function configured(props: OpsCheckProps): ConfiguredRule[] {
 
 /** The built-in packs and the team's own. */
 export function allPacks(props: OpsCheckProps): readonly Pack[] {
+  const clash = props.rulePacks?.find((p) => BUILTIN_PACKS.some((b) => b.id === p.id && b !== p));
+  if (clash) throw new UsageError(`rulePacks: pack "${clash.id}": ${BUILT_IN_ID(clash.id)}`);
   return [...BUILTIN_PACKS, ...(props.rulePacks ?? [])];
 }
 

@@ -21,7 +21,7 @@ import {
 import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { Assembly } from '../assembly/model';
-import type { Finding } from '../engine/finding';
+import { INTERNAL_ERROR, type Finding } from '../engine/finding';
 import { packageVersion } from '../version';
 import { acknowledgedRule } from '../assembly/cdk-metadata';
 import {
@@ -88,7 +88,8 @@ export class OpsNagPack extends NagPack {
     const appLevel: Finding[] = [];
     for (const f of findings) {
       const stack = assembly.stacks.find((s) => s.template.file === f.file);
-      if (!f.resource || !stack?.constructPath) {
+      // a rule that failed is not left to cdk-nag, which would let a suppression of it excuse it
+      if (!f.resource || !stack?.constructPath || f.ruleId === INTERNAL_ERROR) {
         appLevel.push(f);
         continue;
       }
@@ -106,7 +107,8 @@ export class OpsNagPack extends NagPack {
       ...appLevel.map((f) => ({
         ruleName: `Ops-${f.ruleId}`,
         ...this.described(f),
-        severity: level(f, this.opsProps),
+        // fatal: CDK never offers to acknowledge it
+        severity: f.ruleId === INTERNAL_ERROR ? 'fatal' : level(f, this.opsProps),
         // a finding about a whole stack names the stack, as OpsChecks does; one about the app, the app
         violatingResources: [{ constructPath: stackOf(f, assembly)?.constructPath ?? '', locations: [] as string[] }],
       })),

@@ -13,7 +13,7 @@ import type {
 import { bestPractice } from '../framework';
 import type { IConstruct } from 'constructs';
 import type { Assembly } from '../assembly/model';
-import type { Finding } from '../engine/finding';
+import { INTERNAL_ERROR, type Finding } from '../engine/finding';
 import { printable } from '../reporters/escape';
 import { parsePath } from '../template/path';
 import { packageVersion } from '../version';
@@ -65,16 +65,22 @@ export class OpsChecks implements IPolicyValidationPlugin {
     const { findings, errors } = appReport(read, rules, this.props);
     const byId = new Map(rules.map((c) => [c.rule.id, c.rule]));
     const violations: PolicyViolation[] = findings.map((f) => {
+      // a rule that failed left its resource unchecked: nothing to acknowledge there, and CDK never excuses a fatal
+      const failed = f.ruleId === INTERNAL_ERROR;
       return {
         ruleName: f.ruleId,
         description: describeFinding(f, assembly),
         fix: cdkFix(f, byId.get(f.ruleId)?.fix, assembly),
-        severity: level(f, this.props),
+        severity: failed ? 'fatal' : level(f, this.props),
         ruleMetadata: {
           'OPS best practice': bestPracticeLabel(f.bestPractice),
           'opslint severity': f.severity,
           Documentation: bestPractice(f.bestPractice)?.url ?? '',
-          Acknowledge: `Validations.of(construct).acknowledge({ id: '${acknowledgementId(f.ruleId)}', reason: '…' })`,
+          ...(failed
+            ? {}
+            : {
+                Acknowledge: `Validations.of(construct).acknowledge({ id: '${acknowledgementId(f.ruleId)}', reason: '…' })`,
+              }),
         },
         violatingResources: [
           f.resource

@@ -17,6 +17,7 @@ import { printable } from '../reporters/escape';
 import { errorLine } from '../reporters/text';
 import { formatPath } from '../template/path';
 import { readSettings } from './settings';
+import { failedRules } from './debug';
 import { exitCode, type CliIO } from './io';
 import type { FixCliOptions } from './options';
 
@@ -24,7 +25,7 @@ import type { FixCliOptions } from './options';
 export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): Promise<number> {
   const cwd = io.cwd;
   const { config, scan } = await readSettings(opts, cwd, { warn: (message) => io.stderr(`opslint: ${message}\n`) });
-  const run = fixPaths(paths, scan);
+  const run = fixPaths(paths, { ...scan, debug: opts.debug === true });
 
   const changed = run.files.filter((f) => f.text !== undefined && f.text !== f.original);
   if (opts.dryRun) for (const f of changed) io.stdout(patch(f));
@@ -52,6 +53,7 @@ export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): P
   // input errors always reach the terminal, as with scan
   for (const e of run.report.errors) io.stderr(`${errorLine(e)}\n`);
   for (const line of unwritten) io.stderr(`${line}\n`);
+  for (const text of failedRules(run.report.findings)) io.stderr(`${text}\n`);
 
   const remaining = run.files.flatMap((f) => [...f.left.map((l) => l.finding), ...f.introduced]);
   return exitCode(

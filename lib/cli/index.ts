@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { addOptions, FIX_OPTIONS, SCAN_OPTIONS, type FixCliOptions, type ScanCliOptions } from './options';
 import { EXIT, InputError, UsageError } from '../errors';
 import { printable } from '../reporters/escape';
+import { debugStack } from './debug';
 import { packageVersion } from '../version';
 import type { CliIO } from './io';
 
@@ -65,7 +66,25 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       const { dir, id } = newPack(name, io.cwd);
       const rel = path.relative(io.cwd, dir);
       io.stdout(
-        `created ${rel}/ (pack "${id}", rules ${id}/owner-tag and ${id}/log-retention)\n\n  cd ${rel}\n  npm install --save-dev opslint\n  npm test\n`,
+        `created ${rel}/ (pack "${id}", rules ${id}/owner-tag and ${id}/log-retention)\n\n  cd ${rel}\n  npm install --save-dev opslint\n  npm test\n  npx opslint new-rule <name>    # another rule, with its fixtures\n`,
+      );
+    });
+
+  program
+    .command('new-rule')
+    .description(
+      'add a rule to the pack in this folder (made by new-pack): the rule, a pass and a fail fixture, and an expected.json to fill in',
+    )
+    .argument('<id>', "rule id, with or without the pack's namespace, e.g. queue-dlq")
+    .option(
+      '--yaml',
+      'a YAML rule in rules.yaml (default: TypeScript in src/rules, unless the pack has only rules.yaml)',
+    )
+    .action(async (id: string, opts: { yaml?: boolean }) => {
+      const { newRule } = await import('./new-rule');
+      const added = newRule(id, io.cwd, opts);
+      io.stdout(
+        `added ${added.id} (${added.language === 'yaml' ? 'YAML' : 'TypeScript'}): ${added.files.join(', ')}\n\n  write the findings of fail-example.yaml in ${path.posix.join('fixtures', added.id.split('/')[1], 'expected.json')}, then npm test\n`,
       );
     });
 
@@ -95,7 +114,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     if (error instanceof UsageError || error instanceof InputError) {
       // a usage error may quote the command line, an input error a file name: neither drives the terminal
-      io.stderr(`opslint: ${printable(error instanceof InputError ? error.format() : error.message)}\n`);
+      for (const line of error instanceof InputError ? [error.format()] : error.lines)
+        io.stderr(`opslint: ${printable(line)}\n`);
+      // what failed inside (a pack that threw as it loaded), for whoever debugs it
+      if (error.cause instanceof Error && [scan, fix].some((c) => c.opts().debug === true))
+        io.stderr(`${debugStack(error.cause)}\n`);
       return EXIT.error;
     }
     throw error;

@@ -32,11 +32,16 @@ export function newPack(name: string, cwd: string): { dir: string; id: string; f
     throw new UsageError(`${path.relative(cwd, dir) || dir} already exists and is not empty`);
   const id = packIdFor(name);
   const files = templates(name, id);
+  writeFiles(dir, files);
+  return { dir, id, files: Object.keys(files) };
+}
+
+/** Writes files (paths relative to `dir`), making their folders. */
+export function writeFiles(dir: string, files: Readonly<Record<string, string>>): void {
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
   }
-  return { dir, id, files: Object.keys(files) };
 }
 
 function templates(name: string, id: string): Record<string, string> {
@@ -133,6 +138,7 @@ rules:
     path: Properties.RetentionInDays
     condition: { atLeast: 30 }
     message: 'Log group {{resource}} keeps logs {{value}} days; keep them at least 30.'
+    messageWhenAbsent: 'Log group {{resource}} keeps logs forever: set RetentionInDays (at least 30).'
 `,
     'fixtures/owner-tag/pass-tagged.yaml': `Resources:
   Orders:
@@ -177,24 +183,12 @@ rules:
       2,
     )}\n`,
     'test/rules.test.ts': `/** Every rule of the pack against its fixtures: fixtures/<rule>/pass-*, fail-* and expected.json. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { RuleTester, type ExpectedFinding } from 'opslint/testing';
+import { testPackFixtures } from 'opslint/testing';
 import { pack } from '../src';
 
-const tester = new RuleTester();
-
-for (const rule of pack.rules) {
-  const dir = path.join(__dirname, '..', 'fixtures', rule.id.split('/')[1]);
-  const expected: Record<string, { errors?: ExpectedFinding[] }> = existsSync(path.join(dir, 'expected.json'))
-    ? JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8'))
-    : {};
-  const files = existsSync(dir) ? readdirSync(dir) : [];
-  tester.run(rule, {
-    valid: files.filter((f) => f.startsWith('pass-')).map((f) => ({ file: path.join(dir, f) })),
-    invalid: files.filter((f) => f.startsWith('fail-')).map((f) => ({ file: path.join(dir, f), errors: expected[f]?.errors ?? [] })),
-  });
-}
+// a rule without pass and fail fixtures, or a fail fixture without its findings in expected.json, fails
+testPackFixtures(pack, path.join(__dirname, '..', 'fixtures'));
 `,
     'README.md': `# ${name}
 
@@ -205,6 +199,7 @@ ones must give in expected.json.
 \`\`\`sh
 npm install --save-dev opslint   # opslint is a peer dependency; this installs the other dev dependencies too
 npm test                         # the RuleTester over the fixtures
+npx opslint new-rule queue-dlq   # another rule (--yaml: in rules.yaml), its fixtures and an expected.json to fill in
 npm pack                         # a tarball to publish or install
 \`\`\`
 

@@ -42,6 +42,10 @@ const SHARED = {
     help: 'run no JavaScript packs named in the configuration (YAML rule files still load): for untrusted checkouts',
   },
   noColor: { flags: '--no-color', help: 'no colours in text output (also: NO_COLOR)' },
+  debug: {
+    flags: '--debug',
+    help: 'on stderr, the stack of a rule that failed (an internal-error finding) and of a pack that failed to load',
+  },
 } as const satisfies Readonly<Record<string, OptionSpec>>;
 
 export const SCAN_OPTIONS = [
@@ -118,6 +122,7 @@ export const SCAN_OPTIONS = [
   },
   { flags: '--scorecard', help: 'text output: add the OPS scorecard, question by question' },
   SHARED.noColor,
+  SHARED.debug,
   ...LIMIT_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
@@ -132,6 +137,7 @@ export const FIX_OPTIONS = [
   { ...SHARED.loadPack, help: 'load a rule pack (repeatable; also `packs` in the configuration)' },
   { ...SHARED.noPacks, help: 'run no JavaScript packs named in the configuration (YAML rule files still load)' },
   { ...SHARED.noColor, help: 'no colours (also: NO_COLOR)' },
+  SHARED.debug,
   ...LIMIT_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 

@@ -24,6 +24,7 @@ import { readSettings, type Settings } from './settings';
 import { parameterFile } from './parameters';
 import { toDisplayPath } from '../scan/prepare';
 import { packageVersion } from '../version';
+import { failedRules } from './debug';
 import { exitCode, type CliIO } from './io';
 import type { SCAN_OPTIONS, ScanCliOptions } from './options';
 import type { OrderedValues } from '../util/option-spec';
@@ -107,6 +108,7 @@ export async function runScan(
     baseline: opts.writeBaseline ? undefined : scan.baseline,
     changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
     lenient: opts.ignoreNonTemplates === true,
+    debug: opts.debug === true,
   });
 
   if (opts.writeBaseline) {
@@ -147,6 +149,7 @@ export async function runScan(
   if (!outputs.some((o) => o.format === 'text' && o.file === undefined)) {
     for (const e of report.errors) io.stderr(`${errorLine(e)}\n`);
   }
+  for (const text of failedRules(report.findings)) io.stderr(`${text}\n`);
   // writing a baseline accepts the findings it records: only an incomplete scan fails it
   return exitCode({ errors: report.errors.length, findings: report.findings }, opts.writeBaseline ? 'none' : failOn);
 }

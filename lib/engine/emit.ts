@@ -85,10 +85,11 @@ function describeThrown(error: unknown): string {
   }
 }
 
-export function internalError(configured: ConfiguredRule, error: unknown, where: Where): Finding {
+/** The finding for a rule that threw; with `debug`, it carries the stack of what was thrown (`trace`). */
+export function internalError(configured: ConfiguredRule, error: unknown, debug: boolean, where: Where): Finding {
   const what = describeThrown(error);
   const on = where.resource ? ` on resource ${where.resource}` : '';
-  return finding({
+  const f = finding({
     ruleId: INTERNAL_ERROR,
     pack: configured.pack ?? '',
     severity: 'error',
@@ -97,6 +98,17 @@ export function internalError(configured: ConfiguredRule, error: unknown, where:
     docs: ruleDocsUrl(configured.rule),
     ...where,
   });
+  return debug ? { ...f, trace: traceOf(error) } : f;
+}
+
+/** The stack of what a rule threw, or what it threw as text when it has none. */
+function traceOf(error: unknown): string {
+  try {
+    const stack = (error as Error | undefined)?.stack;
+    return typeof stack === 'string' ? stack : describeThrown(error);
+  } catch {
+    return describeThrown(error);
+  }
 }
 
 /** A report's fix with document paths, as findings carry it. */

@@ -53,6 +53,8 @@ export interface Finding {
   readonly docs: string;
   /** stack name, for templates from a cloud assembly */
   readonly stack?: string;
+  /** with --debug (`RunOptions.debug`), on an `internal-error` finding: the stack of what the rule threw */
+  readonly trace?: string;
   /** CDK construct path, for synthesized templates */
   readonly constructPath?: string;
   /** the stack's environment, `aws://ACCOUNT/REGION`, for templates from a cloud assembly */

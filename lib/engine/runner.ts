@@ -45,6 +45,8 @@ export interface RunOptions {
   readonly accountBaseline?: (stack: Stack) => boolean;
   /** told when a rule starts and stops checking, so that a watchdog can stop a rule that hangs (lib/parallel) */
   readonly watch?: RuleWatch;
+  /** an `internal-error` finding carries the stack of what the rule threw (`trace`), for --debug */
+  readonly debug?: boolean;
 }
 
 /** What a watchdog is told: the rule running now, and when none is. */
@@ -92,6 +94,7 @@ class Run {
   /** whether the assembly's account context is known (it contains the account baseline) */
   private readonly hasBaseline: boolean;
   private readonly watch?: RuleWatch;
+  private readonly debug: boolean;
   private readonly marked?: (stack: Stack) => boolean;
   readonly facts: AppFacts;
   /** per resource: whether it is deployed, and what that rests on */
@@ -105,6 +108,7 @@ class Run {
     options: RunOptions,
   ) {
     this.watch = options.watch;
+    this.debug = options.debug === true;
     this.marked = options.accountBaseline;
     const marked = this.marked;
     this.hasBaseline = marked !== undefined && assembly.stacks.some((s) => marked(s));
@@ -152,7 +156,7 @@ class Run {
             this.push(
               configured,
               key,
-              internalError(configured, error, {
+              internalError(configured, error, this.debug, {
                 file: template.file,
                 position: resource.position,
                 resource: resource.logicalId,
@@ -233,7 +237,7 @@ class Run {
       this.push(
         configured,
         key,
-        internalError(configured, error, {
+        internalError(configured, error, this.debug, {
           file: assembly.file,
           position: { line: 1, column: 1 },
           resource: '',

@@ -2,18 +2,21 @@
  * Loading rule packs named in the configuration (`packs: ['@acme/opslint-pack', './packs/local.js',
  * './rules.yaml']`): npm packages or paths relative to the configuration file, CommonJS or ES modules, or
  * YAML rule files. A pack's rule ids live in its namespace (`acme/…`), so they never replace built-in
- * rules. A pack that cannot be loaded, or is malformed, is one line naming it and why.
+ * rules. A pack that cannot be loaded, or is malformed, is one line naming it and why, after the
+ * `file:line:col` of the mistake where it is known (a rules file's mistakes: a line each).
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compileFunction } from 'node:vm';
 import { UsageError } from '../errors';
 import { SEVERITIES } from '../engine/finding';
 import type { Pack } from '../engine/rule';
 import { bestPractice } from '../framework';
 import { InputError } from '../template/errors';
-import { loadYamlPack } from './yaml';
+import { loadYamlPack, RulesFileError, yamlLocation } from './yaml';
 
 // a real dynamic import: TypeScript compiles `import()` to `require()` under CommonJS, which cannot load ES modules
 const importModule = new Function('specifier', 'return import(specifier)') as (
@@ -22,58 +25,138 @@ const importModule = new Function('specifier', 'return import(specifier)') as (
 
 const RULE_FILE = /\.(ya?ml|json)$/i;
 
-/** Loads packs in order; `baseDir` is where relative paths and package names are resolved from. */
+/**
+ * Loads packs in order; `baseDir` is where relative paths and package names are resolved from. `before` are the
+ * packs already in use: the built-in ones, and packs loaded here before (known by where they came from). Every
+ * pack that cannot be loaded is reported, together, one line each (or a line for each mistake of a rules file).
+ */
 export async function loadPacks(
   specifiers: readonly string[],
   baseDir: string,
-  builtIn: readonly Pack[] = [],
+  before: readonly Pack[] = [],
 ): Promise<Pack[]> {
-  const packs: Pack[] = [];
-  const add = distinctRules(builtIn);
-  for (const spec of specifiers) packs.push(add(spec, await loadPack(spec, baseDir)));
-  return packs;
+  const loading = new Loading(before);
+  for (const spec of specifiers) {
+    try {
+      loading.add(spec, await loadPack(spec, baseDir));
+    } catch (error) {
+      loading.failed(error);
+    }
+  }
+  return loading.done();
 }
 
 /**
  * As {@link loadPacks}, without waiting, for the CDK integrations (CDK validates synchronously): an ES module
  * pack, which only an asynchronous `import()` loads, is an error that says so.
  */
-export function loadPacksSync(specifiers: readonly string[], baseDir: string, builtIn: readonly Pack[] = []): Pack[] {
-  const add = distinctRules(builtIn);
-  return specifiers.map((spec) => add(spec, loadPackSync(spec, baseDir)));
+export function loadPacksSync(specifiers: readonly string[], baseDir: string, before: readonly Pack[] = []): Pack[] {
+  const loading = new Loading(before);
+  for (const spec of specifiers) {
+    try {
+      loading.add(spec, loadPackSync(spec, baseDir));
+    } catch (error) {
+      loading.failed(error);
+    }
+  }
+  return loading.done();
 }
 
-/** Checks that each pack added reuses no rule id of `builtIn` or of a pack added before, and returns it. */
-function distinctRules(builtIn: readonly Pack[]): (spec: string, pack: Pack) => Pack {
-  const taken = new Map<string, string>(
-    builtIn.flatMap((p) => p.rules.map((r) => [r.id, 'the built-in catalogue'] as const)),
-  );
+/** The packs loaded so far, each checked against those before it, and the errors of those that could not be. */
+class Loading {
+  private readonly packs: Pack[] = [];
+  private readonly errors: UsageError[] = [];
+  private readonly check: (spec: string, pack: Pack) => Pack;
+
+  constructor(before: readonly Pack[]) {
+    this.check = distinctRules(before);
+  }
+
+  /** Adds a pack, or throws a usage error when it clashes with one before it. */
+  add(spec: string, pack: Pack): void {
+    this.packs.push(this.check(spec, pack));
+  }
+
+  /** Keeps a pack's usage error for {@link done}; anything else is a bug, thrown at once. */
+  failed(error: unknown): void {
+    if (!(error instanceof UsageError)) throw error;
+    this.errors.push(error);
+  }
+
+  /** The packs, or every error, one line each (the first error's cause is the cause, for --debug). */
+  done(): Pack[] {
+    if (this.errors.length === 1) throw this.errors[0];
+    if (this.errors.length > 1)
+      throw new UsageError(
+        this.errors.flatMap((e) => e.lines),
+        { cause: this.errors.find((e) => e.cause !== undefined)?.cause },
+      );
+    return this.packs;
+  }
+}
+
+/**
+ * Checks that each pack added reuses no rule id of `before` or of a pack added before it, and no id of a built-in
+ * pack (one of `before` not loaded here: `--pack alarms` would select both), and returns it. Team packs may share
+ * an id: they share its namespace, never a rule.
+ */
+function distinctRules(before: readonly Pack[]): (spec: string, pack: Pack) => Pack {
+  const taken = new Map<string, Pack>();
+  const add = (pack: Pack): void => {
+    for (const rule of pack.rules) if (!taken.has(rule.id)) taken.set(rule.id, pack);
+  };
+  before.forEach(add);
+  const builtIn = new Set(before.filter((p) => !loadedFrom.has(p)).map((p) => p.id));
   return (spec, pack) => {
+    if (builtIn.has(pack.id)) throw packError(spec, BUILT_IN_ID(pack.id), yamlLocation(pack));
+    const own = new Set<string>();
     for (const rule of pack.rules) {
-      const other = taken.get(rule.id);
-      if (other) throw packError(spec, `rule "${rule.id}" is already defined by ${other}`);
-      taken.set(rule.id, `pack "${spec}"`);
+      const first = own.has(rule.id) ? pack : taken.get(rule.id);
+      if (first)
+        throw packError(
+          spec,
+          `rule "${rule.id}" is already defined by ${describePack(first, rule.id)}`,
+          yamlLocation(rule),
+        );
+      own.add(rule.id);
     }
+    add(pack);
     return pack;
   };
+}
+
+/** Why a team pack may not have the id of a built-in pack: `--pack alarms` would select both. */
+export const BUILT_IN_ID = (id: string): string =>
+  `its id "${id}" is the id of a built-in pack; name it after your team or project (it is the namespace of its rules)`;
+
+/** Where each pack loaded here came from: its specifier, as the configuration or command line wrote it. */
+const loadedFrom = new WeakMap<Pack, string>();
+
+/** `pack "acme-ops" (./ops.yaml, ops.yaml:12:9)`: the pack that defines `ruleId`, and where. */
+function describePack(pack: Pack, ruleId: string): string {
+  const spec = loadedFrom.get(pack);
+  if (spec === undefined) return `the built-in pack "${pack.id}"`;
+  const rule = pack.rules.find((r) => r.id === ruleId);
+  const at = rule && yamlLocation(rule);
+  return `pack "${pack.id}" (${spec}${at ? `, ${at}` : ''})`;
 }
 
 /** Loads one pack: an npm package, a JavaScript module (CommonJS or ES) or a YAML rules file. */
 export async function loadPack(spec: string, baseDir: string): Promise<Pack> {
   const file = packFile(spec, baseDir);
-  if (RULE_FILE.test(file)) return ruleFilePack(file, spec);
+  if (RULE_FILE.test(file)) return loaded(spec, ruleFilePack(file, spec));
   let exported: unknown;
   try {
     exported = await loadModule(file);
   } catch (error) {
-    throw packError(spec, `failed to load: ${firstLine(error)}`);
+    throw loadFailure(spec, file, error);
   }
-  return validatePack(unwrap(exported), spec);
+  return loaded(spec, validatePack(unwrap(exported), spec));
 }
 
 function loadPackSync(spec: string, baseDir: string): Pack {
   const file = packFile(spec, baseDir);
-  if (RULE_FILE.test(file)) return ruleFilePack(file, spec);
+  if (RULE_FILE.test(file)) return loaded(spec, ruleFilePack(file, spec));
   let exported: unknown;
   try {
     exported = require(file) as unknown;
@@ -83,18 +166,81 @@ function loadPackSync(spec: string, baseDir: string): Pack {
         spec,
         'is an ES module, which cannot be loaded while CDK validates (synchronously): name a CommonJS build, or import the pack and pass it as rulePacks',
       );
-    throw packError(spec, `failed to load: ${firstLine(error)}`);
+    throw loadFailure(spec, file, error);
   }
-  return validatePack(unwrap(exported), spec);
+  return loaded(spec, validatePack(unwrap(exported), spec));
 }
 
+function loaded(spec: string, pack: Pack): Pack {
+  if (!loadedFrom.has(pack)) loadedFrom.set(pack, spec);
+  return pack;
+}
+
+/** A rules file with mistakes: one line for each, `file:line:col: invalid rules file: …`. */
 function ruleFilePack(file: string, spec: string): Pack {
   try {
-    return validatePack(loadYamlPack(file, path.relative(process.cwd(), file) || file), spec);
+    return validatePack(loadYamlPack(file, shownPath(file)), spec);
   } catch (error) {
-    if (error instanceof InputError) throw packError(spec, error.format());
+    if (error instanceof RulesFileError) throw new UsageError(error.problems.map((p) => p.format()));
+    if (error instanceof InputError) throw new UsageError(error.format());
     throw error;
   }
+}
+
+/**
+ * A module that failed to load, at the line that failed: `team.js:3:11: pack "./team.js" failed to load:
+ * SyntaxError: Unexpected token '}'`. The error itself is the cause, for --debug.
+ */
+function loadFailure(spec: string, file: string, error: unknown): UsageError {
+  const syntax = (error as Error | undefined)?.name === 'SyntaxError';
+  const what = syntax ? `SyntaxError: ${firstLine(error)}` : firstLine(error);
+  // a SyntaxError thrown by code as it runs (JSON.parse) is where it was thrown
+  const at = (syntax ? syntaxErrorAt(error as Error, file) : undefined) ?? thrownAt(error);
+  return new UsageError(`${at ? `${at}: ` : ''}pack "${spec}" failed to load: ${what}`, { cause: error });
+}
+
+/**
+ * Where a syntax error is: Node's CommonJS loader puts `file:line`, the line and a caret above the stack; where
+ * it does not (an ES module, another loader such as jest's), the file is compiled again to find it, as a function
+ * body (CommonJS) and, when that fails otherwise, as an ES module by `node --check`.
+ */
+function syntaxErrorAt(error: Error, file: string): string | undefined {
+  const header = /^(.+):(\d+)\n.*\n( *)\^/.exec(String(error.stack));
+  if (header) return `${shownPath(fromUrl(header[1]))}:${header[2]}:${header[3].length + 1}`;
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file });
+  } catch (again) {
+    const at = /^.+:(\d+)\n.*\n( *)\^/.exec(String((again as Error).stack));
+    if (at && (again as Error).message === error.message) return `${shownPath(file)}:${at[1]}:${at[2].length + 1}`;
+  }
+  const checked = spawnSync(process.execPath, ['--input-type=module', '--check'], { input: source, encoding: 'utf8' });
+  const at = /^\[stdin\]:(\d+)\n.*\n( *)\^/m.exec(checked.stderr ?? '');
+  return at ? `${shownPath(file)}:${at[1]}:${at[2].length + 1}` : undefined;
+}
+
+/** Where a module threw as it loaded: the first frame of its stack in a file (not in Node itself). */
+function thrownAt(error: unknown): string | undefined {
+  const stack = (error as Error | undefined)?.stack;
+  if (typeof stack !== 'string') return undefined;
+  // `at fn (/a/b.js:2:7)` or `at /a/b.js:2:7`; not a frame of code that eval made, `(eval at f (/a/b.js:1:1), <anonymous>:1:1)`
+  const m = /^ +at (?:.*? \()?((?:file:\/\/)?(?:\/|[A-Za-z]:\\)[^(),]*?):(\d+):(\d+)\)?$/m.exec(stack);
+  return m ? `${shownPath(fromUrl(m[1]))}:${m[2]}:${m[3]}` : undefined;
+}
+
+/** A path, from the `file://` URL an ES module's stack names it by. */
+function fromUrl(file: string): string {
+  return file.startsWith('file:') ? fileURLToPath(file) : file;
+}
+
+/** A file as messages show it: relative to the working directory. */
+function shownPath(file: string): string {
+  return path.relative(process.cwd(), file) || file;
 }
 
 /** Which packs named in a configuration may load. */
@@ -238,8 +384,9 @@ function validatePack(value: unknown, spec: string): Pack {
   return pack as Pack;
 }
 
-function packError(spec: string, why: string): UsageError {
-  return new UsageError(`pack "${spec}": ${why}`);
+/** `pack "./team.js": why`, after the `file:line:col` of what is wrong when it is known. */
+function packError(spec: string, why: string, at?: string): UsageError {
+  return new UsageError(`${at ? `${at}: ` : ''}pack "${spec}": ${why}`);
 }
 
 function firstLine(error: unknown): string {

@@ -40,6 +40,8 @@ export interface ScanOptions {
   readonly changed?: ReadonlySet<string>;
   /** files named explicitly that are not templates are skipped, as if found in a folder (pre-commit passes every YAML file) */
   readonly lenient?: boolean;
+  /** an `internal-error` finding carries the stack of what the rule threw (`trace`) */
+  readonly debug?: boolean;
 }
 
 /** What every unit of one scan shares, made once (in each worker thread, for a parallel scan). */
@@ -60,6 +62,7 @@ export function prepareScan(options: ScanOptions): PreparedScan {
     report: {
       accountBaseline: accountBaselineMatcher(options.accountBaseline),
       suppressions: options.suppressions === false ? undefined : { ...options.suppressions, knownRules: known },
+      debug: options.debug === true,
     },
     changed: options.changed,
     lenient: options.lenient === true,

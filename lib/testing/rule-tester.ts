@@ -73,6 +73,11 @@ export class RuleTester {
       return caseName(c);
     };
     RuleTester.describe(rule.id, () => {
+      // a rule tested with nothing passes nothing
+      if ((cases.valid ?? []).length + (cases.invalid ?? []).length === 0)
+        RuleTester.it('has test cases', () => {
+          throw new Error(`${rule.id} has no test cases: give it valid and invalid ones`);
+        });
       for (const c of cases.valid ?? []) {
         RuleTester.it(`valid: ${unique(c)}`, () => {
           const findings = runCase(rule, c);
