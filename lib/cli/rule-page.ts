@@ -8,6 +8,7 @@ import { isAssemblyRule, type Pack, type Rule } from '../engine/rule';
 import { ruleInfo, type RuleInfo } from '../engine/rule-info';
 import { QUESTIONS, questionUrl } from '../framework';
 import type { Role } from '../semantics/roles';
+import { tableCell } from './markdown';
 
 const ROLE_LABELS: Readonly<Record<Role, string>> = {
   workload: 'Workload resources',
@@ -31,7 +32,7 @@ function cdkForSection(rule: Rule): string[] {
 /** Which roles of resources the rule checks, and why (lib/semantics/roles.ts says how each is recognised). */
 function rolesSection(info: RuleInfo): string[] {
   const out = ['## Which resources it checks', '', '| | checked | why |', '|---|---|---|'];
-  for (const r of info.roles) out.push(`| ${ROLE_LABELS[r.role]} | ${r.check ? 'yes' : 'no'} | ${cell(r.why)} |`);
+  for (const r of info.roles) out.push(`| ${ROLE_LABELS[r.role]} | ${r.check ? 'yes' : 'no'} | ${tableCell(r.why)} |`);
   return [...out, ''];
 }
 
@@ -95,7 +96,7 @@ export function rulePage(rule: Rule, pack: Pack, examples: readonly string[] = [
     for (const [key, value] of options) {
       const schema = rule.optionsSchema?.[key];
       out.push(
-        `| \`${key}\` | ${schema ? cell(describeOption(schema)) : ''} | \`${JSON.stringify(value)}\` | ${cell(String(rule.optionDocs?.[key] ?? ''))} |`,
+        `| \`${key}\` | ${schema ? tableCell(describeOption(schema)) : ''} | \`${JSON.stringify(value)}\` | ${tableCell(String(rule.optionDocs?.[key] ?? ''))} |`,
       );
     }
     out.push('');
@@ -108,9 +109,4 @@ export function rulePage(rule: Rule, pack: Pack, examples: readonly string[] = [
     '',
   );
   return `${out.join('\n')}`;
-}
-
-/** Text that stays inside one cell of a Markdown table. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

@@ -23,7 +23,7 @@ import { readSettings, type Settings } from './settings';
 import { parameterFile } from './parameters';
 import { toDisplayPath } from '../scan/prepare';
 import { packageVersion } from '../version';
-import { exitCode, type CliIO } from './io';
+import { colorWanted, exitCode, progressLine, type CliIO } from './io';
 import type { SCAN_OPTIONS, ScanCliOptions } from './options';
 import type { OrderedValues } from '../util/option-spec';
 
@@ -97,16 +97,23 @@ export async function runScan(
   checkDestinations(destinations, targets, read, scan, cwd);
   const deployed = await deployedStacks(opts, jobs ?? availableParallelism());
   const ruleTimeoutMs = parseMs('--rule-timeout', opts.ruleTimeout);
-  const report = await scanSources([filesSource(targets, scan.ignore), ...(deployed ? [deployed] : [])], {
-    ...scan,
-    jobs,
-    ruleTimeoutMs,
-    packSources,
-    // writing a baseline records every current finding, whatever the baseline in use
-    baseline: opts.writeBaseline ? undefined : scan.baseline,
-    changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
-    lenient: opts.ignoreNonTemplates === true,
-  });
+  const progress = progressLine(io);
+  let report;
+  try {
+    report = await scanSources([filesSource(targets, scan.ignore), ...(deployed ? [deployed] : [])], {
+      ...scan,
+      jobs,
+      ruleTimeoutMs,
+      packSources,
+      // writing a baseline records every current finding, whatever the baseline in use
+      baseline: opts.writeBaseline ? undefined : scan.baseline,
+      changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
+      lenient: opts.ignoreNonTemplates === true,
+      onProgress: progress?.update,
+    });
+  } finally {
+    progress?.end();
+  }
 
   if (opts.writeBaseline) {
     const n = writeBaseline(opts.writeBaseline, report.findings, cwd);
@@ -116,8 +123,7 @@ export async function runScan(
   const rules = ruleInfos(configureRules(scan.packs, scan.selection));
   const repoRoot = repositoryRoot(cwd) ?? path.resolve(cwd);
   for (const output of outputs) {
-    const color =
-      opts.color && output.file === undefined && io.isTTY && io.env.NO_COLOR === undefined && output.format === 'text';
+    const color = output.file === undefined && output.format === 'text' && colorWanted(io, opts.color);
     const text = getReporter(output.format)!(report, {
       color,
       scorecard: opts.scorecard === true,
