@@ -223,7 +223,8 @@ function runWorkers(
           if (skipped(reply.index).length > sent[reply.index]) retry.push(reply.index);
           else {
             results[reply.index] = revive(reply);
-            onProgress?.(++done, units.length);
+            done++;
+            onProgress?.(done, units.length);
             if (done === units.length) return finish();
           }
         }
