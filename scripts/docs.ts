@@ -1,23 +1,21 @@
 /**
- * Generates docs/rules/<rule id>.md and docs/rules/README.md from rule metadata and fixtures.
+ * Generates docs/rules/<rule id>.md and docs/rules/README.md from rule metadata and fixtures: a rule's page is
+ * lib/cli/rule-page.ts's (what `opslint explain` shows), with examples from its fixtures.
  * `npm run docs` writes them; test/docs.test.ts fails when they are stale.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { bestPractice, QUESTIONS, questionUrl } from '../lib/framework';
-import { describeOption } from '../lib/engine/options';
-import { isAssemblyRule, ruleDocFileName, type Pack, type Rule } from '../lib/engine/rule';
-import { ruleInfo, type RuleInfo } from '../lib/engine/rule-info';
-import { NEEDS_CONTEXT } from '../lib/engine/emit';
-import type { Role } from '../lib/semantics';
+import { ruleDocFileName, type Pack, type Rule } from '../lib/engine/rule';
 import { runCase } from '../lib/testing';
+import { rulePage } from '../lib/cli/rule-page';
 import { BUILTIN_PACKS } from '../rules';
 
 const ROOT = path.resolve(__dirname, '..');
 export const DOCS_DIR = path.join(ROOT, 'docs', 'rules');
 const FIXTURES = path.join(ROOT, 'fixtures');
 
-interface ExpectedEntry {
+export interface ExpectedEntry {
   readonly options?: Record<string, unknown>;
   readonly parameters?: Record<string, string>;
   readonly accountBaseline?: boolean;
@@ -26,7 +24,8 @@ interface ExpectedEntry {
 /** Every generated file, by name, with its content. */
 export function generateDocs(packs: readonly Pack[] = BUILTIN_PACKS): Map<string, string> {
   const files = new Map<string, string>();
-  for (const pack of packs) for (const rule of pack.rules) files.set(ruleDocFileName(rule.id), ruleDoc(rule, pack));
+  for (const pack of packs)
+    for (const rule of pack.rules) files.set(ruleDocFileName(rule.id), rulePage(rule, pack, examples(rule, pack)));
   for (const [id, page] of Object.entries(ENGINE_PAGES)) files.set(ruleDocFileName(id), page);
   files.set('README.md', index(packs));
   // every file ends with exactly one newline
@@ -34,103 +33,8 @@ export function generateDocs(packs: readonly Pack[] = BUILTIN_PACKS): Map<string
   return files;
 }
 
-const ROLE_LABELS: Readonly<Record<Role, string>> = {
-  workload: 'Workload resources',
-  'account-baseline': 'Account baseline: resources of a stack marked with `--account-baseline`',
-  machinery: 'Deployment machinery: functions behind custom resources, macros, hooks and AWS Config rules',
-  edge: 'Edge: functions that run on AWS IoT Greengrass core devices',
-  'cdk-internal': 'CDK internal: resources the CDK creates for itself',
-};
-
-/** The CDK fixes for single resource types, which the CDK integrations show for a finding on such a resource. */
-function cdkForSection(rule: Rule): string[] {
-  const entries = Object.entries(rule.fix?.cdkFor ?? {});
-  if (entries.length === 0) return [];
-  return [
-    'For a finding on a resource of one of these types, the `OpsChecks` plugin of `cdk synth` shows the fix for its construct:',
-    '',
-    ...entries.flatMap(([type, cdk]) => [`#### \`${type}\``, '', '```ts', cdk, '```', '']),
-  ];
-}
-
-/** Which roles of resources the rule checks, and why (lib/semantics/roles.ts says how each is recognised). */
-function rolesSection(info: RuleInfo): string[] {
-  const out = ['## Which resources it checks', '', '| | checked | why |', '|---|---|---|'];
-  for (const r of info.roles) out.push(`| ${ROLE_LABELS[r.role]} | ${r.check ? 'yes' : 'no'} | ${cell(r.why)} |`);
-  return [...out, ''];
-}
-
-function ruleDoc(rule: Rule, pack: Pack): string {
-  const info = ruleInfo(rule, { pack: pack.id });
-  const q = QUESTIONS.find((x) => x.id === info.question)!;
-  const types = info.resourceTypes;
-  const out: string[] = [
-    `# ${info.id}`,
-    '',
-    `**${info.title}.**`,
-    '',
-    '| | |',
-    '|---|---|',
-    `| Best practice | [${info.bestPractice} ${info.bestPracticeTitle}](${info.bestPracticeUrl}) |`,
-    `| Question | [${q.id}](${questionUrl(q)}) ${q.title} |`,
-    `| Pack | \`${info.pack}\`${(pack.off ?? []).includes(rule.id) ? ' (off by default)' : ''} |`,
-    `| Severity | ${info.severity} |`,
-    `| Checks | ${isAssemblyRule(rule) ? 'the whole app or template' : 'each resource of the types below'} |`,
-    `| Resource types | ${types.length > 0 ? types.map((t) => `\`${t}\``).join(', ') : '—'} |`,
-  ];
-  out.push(
-    `| Automatic fix | ${hasAutomaticFix(rule, pack) ? 'yes: `opslint fix` writes it into YAML and JSON templates, where the value is missing or written as a literal' : 'no'} |`,
-  );
-  if (info.context)
-    out.push(
-      `| Needs context | ${info.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`. Needs context: ${NEEDS_CONTEXT[info.context]} |`,
-    );
-  out.push(
-    '',
-    '## Why',
-    '',
-    info.why,
-    '',
-    ...rolesSection(info),
-    '## How to fix',
-    '',
-    '### CloudFormation',
-    '',
-    '```yaml',
-    info.fix.cloudformation,
-    '```',
-    '',
-    '### CDK',
-    '',
-    '```ts',
-    info.fix.cdk,
-    '```',
-    '',
-    ...cdkForSection(rule),
-  );
-  const options = Object.entries(rule.options ?? {});
-  if (options.length > 0) {
-    out.push('## Options', '', '| option | type | default | what it changes |', '|---|---|---|---|');
-    for (const [key, value] of options) {
-      const schema = rule.optionsSchema?.[key];
-      out.push(
-        `| \`${key}\` | ${schema ? cell(describeOption(schema)) : ''} | \`${JSON.stringify(value)}\` | ${cell(String(rule.optionDocs?.[key] ?? ''))} |`,
-      );
-    }
-    out.push('');
-  }
-  out.push('## Messages', '');
-  for (const [id, text] of Object.entries(rule.messages ?? {})) out.push(`- \`${id}\`: ${text}`);
-  out.push('', ...examples(rule, pack), '## Acknowledging a finding', '');
-  out.push(
-    `In a CDK app, for a construct and everything below it: \`Validations.of(construct).acknowledge({ id: 'opslint::${rule.id}', reason: '…' })\` (a reason of at least 10 characters).`,
-    '',
-  );
-  return `${out.join('\n')}`;
-}
-
 /** A rule's fixture folder: its files and folders, and expected.json. */
-function fixtures(
+export function fixtures(
   rule: Rule,
   pack: Pack,
 ): { dir: string; names: string[]; expected: Record<string, ExpectedEntry> } | undefined {
@@ -140,23 +44,6 @@ function fixtures(
     ? JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8'))
     : {};
   return { dir, names: readdirSync(dir).sort(), expected };
-}
-
-/** Whether the findings of the rule's failing fixtures carry the edits `opslint fix` applies. */
-function hasAutomaticFix(rule: Rule, pack: Pack): boolean {
-  const found = fixtures(rule, pack);
-  if (!found) return false;
-  return found.names
-    .filter((n) => n.startsWith('fail-'))
-    .some((n) => {
-      const entry = found.expected[n] ?? {};
-      return runCase(rule, {
-        file: path.join(found.dir, n),
-        options: entry.options,
-        parameters: entry.parameters,
-        accountBaseline: entry.accountBaseline,
-      }).some((f) => f.fix);
-    });
 }
 
 function examples(rule: Rule, pack: Pack): string[] {
@@ -280,10 +167,6 @@ function index(packs: readonly Pack[]): string {
     '',
   );
   return out.join('\n');
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 if (require.main === module) {

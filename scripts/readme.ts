@@ -132,12 +132,13 @@ const CONTEXT: Readonly<Record<'account' | 'app', string>> = {
   app: 'needs the whole app',
 };
 
-/** The rule table: every pack, its title, and its rules with their default severities, linked to their pages. */
+/** The rule table: every pack, its title, and its rules with their default severities, linked to their pages, and which are fixable. */
 export function ruleTable(packs: readonly Pack[] = BUILTIN_PACKS): string {
   const rules = packs.reduce((n, p) => n + p.rules.length, 0);
   const out = [
-    `${packs.length} packs and ${rules} rules, one folder each under \`rules/\`, in the order of the OPS questions. \`opslint rules --format json\``,
-    'prints the catalogue; [docs/rules](docs/rules/README.md) has a page for each rule, by question and best practice.',
+    `${packs.length} packs and ${rules} rules, one folder each under \`rules/\`, in the order of the OPS questions. \`opslint rules\``,
+    'lists them (with `--format json`, as data); [docs/rules](docs/rules/README.md) has a page for each rule, by question and',
+    'best practice. Each rule below has its default severity; *fixable*: `opslint fix` writes the fix into templates.',
     '',
     '| pack | | rules |',
     '|---|---|---|',
@@ -149,6 +150,7 @@ export function ruleTable(packs: readonly Pack[] = BUILTIN_PACKS): string {
         r.severity,
         ...(r.context ? [CONTEXT[r.context]] : []),
         ...(off.has(r.id) ? ['off by default'] : []),
+        ...(r.fixable === true ? ['*fixable*'] : []),
       ];
       return `[\`${r.id}\`](docs/rules/${ruleDocFileName(r.id)}) (${notes.join(', ')})`;
     });

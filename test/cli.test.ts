@@ -278,7 +278,7 @@ describe('opslint rules, --version, --help', () => {
   it('lists rules as text', async () => {
     const { stdout } = await runCli(['rules']);
     expect(stdout).toMatch(
-      /^lambda-tracing +warning +OPS04-BP05 Implement distributed tracing +— Lambda functions send traces to AWS X-Ray$/m,
+      /^lambda-tracing +warning +tracing +on +yes +OPS04-BP05 Implement distributed tracing — Lambda functions send traces to AWS X-Ray$/m,
     );
   });
 

@@ -46,8 +46,8 @@ describe('docs/rules', () => {
     expect(index).toContain('[`lambda-tracing`](lambda-tracing.md)');
   });
 
-  it('are what `opslint explain` prints', async () => {
-    const { code, stdout } = await runCli(['explain', 'lambda-tracing']);
+  it('are what `opslint explain --format markdown` prints', async () => {
+    const { code, stdout } = await runCli(['explain', 'lambda-tracing', '--format', 'markdown']);
     expect(code).toBe(0);
     expect(stdout).toBe(readFileSync(path.join(DOCS_DIR, 'lambda-tracing.md'), 'utf8'));
     const unknown = await runCli(['explain', 'no-such-rule']);

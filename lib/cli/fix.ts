@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import { createColors } from 'picocolors';
+import type { Colors } from 'picocolors/types';
 import type { Finding, FixEdit } from '../engine/finding';
 import type { Rule } from '../engine/rule';
 import { fixPaths, type FileFix } from '../fix/run';
@@ -18,7 +18,7 @@ import { errorLine } from '../reporters/text';
 import { formatPath } from '../template/path';
 import { readSettings } from './settings';
 import { failedRules } from './debug';
-import { exitCode, type CliIO } from './io';
+import { colorsFor, exitCode, type CliIO } from './io';
 import type { FixCliOptions } from './options';
 
 /** Runs `opslint fix` and returns the exit code. */
@@ -43,12 +43,7 @@ export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): P
   }
 
   const rules = new Map<string, Rule>(scan.packs.flatMap((p) => p.rules.map((r): [string, Rule] => [r.id, r])));
-  const listing = describe(
-    run.files,
-    rules,
-    opts.dryRun === true,
-    createColors(opts.color && io.isTTY && io.env.NO_COLOR === undefined),
-  );
+  const listing = describe(run.files, rules, opts.dryRun === true, colorsFor(io, opts.color));
   (opts.dryRun ? io.stderr : io.stdout)(`${listing.join('\n')}\n`);
   // input errors always reach the terminal, as with scan
   for (const e of run.report.errors) io.stderr(`${errorLine(e)}\n`);
@@ -90,12 +85,7 @@ function patch(f: FileFix): string {
  * Per file: what was fixed (the edits), what is left (with why a fix was not applied), then a summary. Text
  * from templates (file names, logical ids, values) is made {@link printable}.
  */
-function describe(
-  files: readonly FileFix[],
-  rules: ReadonlyMap<string, Rule>,
-  dryRun: boolean,
-  c: ReturnType<typeof createColors>,
-): string[] {
+function describe(files: readonly FileFix[], rules: ReadonlyMap<string, Rule>, dryRun: boolean, c: Colors): string[] {
   const out: string[] = [];
   let fixed = 0;
   let left = 0;
@@ -156,7 +146,7 @@ function describe(
 }
 
 /** The message, with its long "needs context" explanation (the same in every file) shortened to a tag. */
-function message(f: Finding, c: ReturnType<typeof createColors>): string {
+function message(f: Finding, c: Colors): string {
   return f.needsContext !== undefined
     ? `${printable(f.message)} ${c.dim('(needs context: see opslint scan)')}`
     : printable(f.message);

@@ -1,15 +1,23 @@
 /**
- * The command line: `opslint scan`, `opslint rules`. `main` returns the exit code instead of exiting, and
+ * The command line: `opslint scan`, `fix`, `rules`, `explain`… `main` returns the exit code instead of exiting, and
  * writes through the given streams, so tests run it in-process.
  */
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { addOptions, FIX_OPTIONS, SCAN_OPTIONS, type FixCliOptions, type ScanCliOptions } from './options';
+import {
+  addOptions,
+  FIX_OPTIONS,
+  CATALOGUE_OPTIONS,
+  SCAN_OPTIONS,
+  type FixCliOptions,
+  type CatalogueCliOptions,
+  type ScanCliOptions,
+} from './options';
 import { EXIT, InputError, UsageError } from '../errors';
 import { printable } from '../reporters/escape';
 import { debugStack } from './debug';
 import { packageVersion } from '../version';
-import type { CliIO } from './io';
+import { colorsFor, type CliIO } from './io';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -88,23 +96,33 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       );
     });
 
-  program
+  const rules = program
     .command('rules')
-    .description('list the rules with their OPS best practice')
+    .description(
+      'list the rules, those of the packs the configuration and --load-pack name too: pack, severity, OPS best practice, whether off by default and fixed by opslint fix',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (opts: { format: string }) => {
-      const { listRules } = await import('./rules');
-      io.stdout(listRules(opts.format));
+    .action(async (opts: CatalogueCliOptions & { format: string }) => {
+      const { listRules, loadCatalogue } = await import('./rules');
+      io.stdout(listRules(await loadCatalogue(opts, io), opts.format, colorsFor(io, opts.color)));
     });
+  addOptions(rules, CATALOGUE_OPTIONS);
 
-  program
+  const explain = program
     .command('explain')
-    .description("print a rule's documentation: why it matters, how to fix it, examples")
+    .description("print a rule's documentation (a rule of a pack too): why it matters, how to fix it, examples")
     .argument('<rule>', 'rule id')
-    .action(async (ruleId: string) => {
-      const { explainRule } = await import('./explain');
-      io.stdout(explainRule(ruleId));
+    .addOption(
+      new Option('-f, --format <format>', 'text for the terminal, or the Markdown page')
+        .choices(['text', 'markdown'])
+        .default('text'),
+    )
+    .action(async (ruleId: string, opts: CatalogueCliOptions & { format: string }) => {
+      const [{ explainRule }, { loadCatalogue }] = await Promise.all([import('./explain'), import('./rules')]);
+      const packs = await loadCatalogue(opts, io);
+      io.stdout(explainRule(ruleId, packs, opts.format === 'text' ? colorsFor(io, opts.color) : undefined));
     });
+  addOptions(explain, CATALOGUE_OPTIONS);
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

@@ -141,10 +141,21 @@ export const FIX_OPTIONS = [
   ...LIMIT_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
+/** What `opslint rules` and `opslint explain` take: where the packs beyond the built-in ones come from, as for scan. */
+export const CATALOGUE_OPTIONS = [
+  SHARED.config,
+  SHARED.noConfig,
+  { ...SHARED.loadPack, help: 'load a rule pack (repeatable; also `packs` in the configuration)' },
+  SHARED.noPacks,
+  { ...SHARED.noColor, help: 'no colours (also: NO_COLOR)' },
+] as const satisfies readonly OptionSpec[];
+
 /** The options of `opslint scan`, as commander parses them. */
 export type ScanCliOptions = OptionValues<typeof SCAN_OPTIONS>;
 /** The options of `opslint fix`, as commander parses them. */
 export type FixCliOptions = OptionValues<typeof FIX_OPTIONS>;
+/** The options that `opslint rules` and `opslint explain` share. */
+export type CatalogueCliOptions = OptionValues<typeof CATALOGUE_OPTIONS>;
 
 const each = (value: string, previous: string[] = []): string[] => [...previous, value];
 const list = (value: string, previous: string[] = []): string[] => [

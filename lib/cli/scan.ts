@@ -25,7 +25,7 @@ import { parameterFile } from './parameters';
 import { toDisplayPath } from '../scan/prepare';
 import { packageVersion } from '../version';
 import { failedRules } from './debug';
-import { exitCode, type CliIO } from './io';
+import { colorWanted, exitCode, progressLine, type CliIO } from './io';
 import type { SCAN_OPTIONS, ScanCliOptions } from './options';
 import type { OrderedValues } from '../util/option-spec';
 
@@ -99,17 +99,24 @@ export async function runScan(
   checkDestinations(destinations, targets, read, scan, cwd);
   const deployed = await deployedStacks(opts, jobs ?? availableParallelism());
   const ruleTimeoutMs = parseMs('--rule-timeout', opts.ruleTimeout);
-  const scanned = await scanSources([filesSource(targets, scan.ignore), ...(deployed ? [deployed] : [])], {
-    ...scan,
-    jobs,
-    ruleTimeoutMs,
-    packSources,
-    // writing a baseline records every current finding, whatever the baseline in use
-    baseline: opts.writeBaseline ? undefined : scan.baseline,
-    changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
-    lenient: opts.ignoreNonTemplates === true,
-    debug: opts.debug === true,
-  });
+  const progress = progressLine(io);
+  let scanned;
+  try {
+    scanned = await scanSources([filesSource(targets, scan.ignore), ...(deployed ? [deployed] : [])], {
+      ...scan,
+      jobs,
+      ruleTimeoutMs,
+      packSources,
+      // writing a baseline records every current finding, whatever the baseline in use
+      baseline: opts.writeBaseline ? undefined : scan.baseline,
+      changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
+      lenient: opts.ignoreNonTemplates === true,
+      debug: opts.debug === true,
+      onProgress: progress?.update,
+    });
+  } finally {
+    progress?.end();
+  }
 
   if (opts.writeBaseline) {
     const n = writeBaseline(opts.writeBaseline, scanned.findings, cwd);
@@ -122,8 +129,7 @@ export async function runScan(
   const rules = ruleInfos(configureRules(scan.packs, scan.selection));
   const repoRoot = repositoryRoot(cwd) ?? path.resolve(cwd);
   for (const output of outputs) {
-    const color =
-      opts.color && output.file === undefined && io.isTTY && io.env.NO_COLOR === undefined && output.format === 'text';
+    const color = output.file === undefined && output.format === 'text' && colorWanted(io, opts.color);
     const text = getReporter(output.format)!(report, {
       color,
       scorecard: opts.scorecard === true,

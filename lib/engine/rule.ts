@@ -54,6 +54,11 @@ interface RuleMetaBase<O extends RuleOptions, M extends string> {
   readonly bestPractice: string;
   readonly severity: Severity;
   /**
+   * Whether its findings may carry the edits of a mechanical fix (`fix` in a report) that `opslint fix` applies,
+   * as ESLint's `meta.fixable`: `opslint rules` and the rule's page say so.
+   */
+  readonly fixable?: boolean;
+  /**
    * message templates by id; `{{name}}` is replaced from the reported data (optional: a rule may report literal
    * messages). Their ids are the type of `messageId` in the rule's reports, so a misspelled id does not compile.
    */

@@ -50,6 +50,8 @@ export interface ParallelOptions {
   readonly ruleTimeoutMs?: number;
   /** template text, in bytes, that makes another worker worth starting (default {@link BYTES_PER_WORKER}) */
   readonly bytesPerWorker?: number;
+  /** told how many units are scanned, of how many: at the start, then as each is done (in any order) */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export const DEFAULT_RULE_TIMEOUT_MS = 10_000;
@@ -111,7 +113,13 @@ export async function runUnits(
   readers: ReadonlyMap<string, Reader> = READERS,
 ): Promise<UnitResult[]> {
   const count = workerCount(units, options);
-  return count === 0 ? units.map((unit) => scanUnit(unit, scan, readers)) : runWorkers(units, count, scan, options);
+  if (units.length > 0) options.onProgress?.(0, units.length);
+  if (count > 0) return runWorkers(units, count, scan, options);
+  return units.map((unit, i) => {
+    const result = scanUnit(unit, scan, readers);
+    options.onProgress?.(i + 1, units.length);
+    return result;
+  });
 }
 
 function workerCount(units: readonly Unit[], options: ParallelOptions): number {
@@ -140,6 +148,7 @@ function runWorkers(
     jobs: _jobs,
     ruleTimeoutMs: _timeout,
     bytesPerWorker: _bytes,
+    onProgress,
     ...cloneable
   } = options;
   const ext = path.extname(__filename);
@@ -214,7 +223,9 @@ function runWorkers(
           if (skipped(reply.index).length > sent[reply.index]) retry.push(reply.index);
           else {
             results[reply.index] = revive(reply);
-            if (++done === units.length) return finish();
+            done++;
+            onProgress?.(done, units.length);
+            if (done === units.length) return finish();
           }
         }
         give();

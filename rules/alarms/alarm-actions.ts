@@ -37,6 +37,7 @@ export default defineRule({
   bestPractice: 'OPS08-BP04',
   resourceTypes: [ALARM, COMPOSITE],
   severity: 'error',
+  fixable: true,
   optionsSchema: {},
   messages: {
     noActions:

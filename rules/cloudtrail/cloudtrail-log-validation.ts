@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::CloudTrail::Trail'],
   severity: 'warning',
+  fixable: true,
   optionsSchema: {},
   messages: {
     notValidated: 'CloudTrail trail {{name}} does not validate its log files; set EnableLogFileValidation to true.',

@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::CloudTrail::Trail'],
   severity: 'warning',
+  fixable: true,
   optionsSchema: {},
   messages: {
     singleRegion: 'CloudTrail trail {{name}} records only the region it is created in; set IsMultiRegionTrail to true.',

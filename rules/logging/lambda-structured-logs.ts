@@ -12,6 +12,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::Lambda::Function', 'AWS::Serverless::Function'],
   severity: 'info',
+  fixable: true,
   optionsSchema: {},
   messages: {
     textLogs:

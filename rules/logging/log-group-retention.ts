@@ -13,6 +13,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::Logs::LogGroup', 'Custom::LogRetention'],
   severity: 'warning',
+  fixable: true,
   options: {
     minRetentionDays: 14,
   },

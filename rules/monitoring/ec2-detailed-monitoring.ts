@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration'],
   severity: 'info',
+  fixable: true,
   optionsSchema: {},
   messages: {
     instance:

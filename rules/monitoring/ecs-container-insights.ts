@@ -11,6 +11,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::ECS::Cluster'],
   severity: 'warning',
+  fixable: true,
   options: {
     values: ['enhanced', 'enabled'] as string[],
   },

@@ -49,6 +49,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP02',
   resourceTypes: ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'],
   severity: 'info',
+  fixable: true,
   optionsSchema: {},
   messages: {
     disabled:

@@ -14,6 +14,7 @@ export default defineRule({
   bestPractice: 'OPS05-BP05',
   resourceTypes: Object.keys(KINDS),
   severity: 'warning',
+  fixable: true,
   optionsSchema: {},
   messages: {
     disabled:

@@ -18,6 +18,7 @@ export default defineRule({
   bestPractice: 'OPS06-BP01',
   resourceTypes: Object.keys(TARGETS),
   severity: 'warning',
+  fixable: true,
   options: {
     resourceTypes: DEFAULT_TYPES as string[],
     ...ENVIRONMENT_OPTIONS,

@@ -35,6 +35,7 @@ export default defineRule({
   bestPractice: 'OPS06-BP04',
   resourceTypes: ['AWS::ECS::Service'],
   severity: 'warning',
+  fixable: true,
   optionsSchema: {},
   messages: {
     noRollback:

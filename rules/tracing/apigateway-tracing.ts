@@ -7,6 +7,7 @@ export default defineRule({
   // HTTP APIs (AWS::ApiGatewayV2::*, AWS::Serverless::HttpApi) have no X-Ray support, so they are not checked.
   resourceTypes: ['AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment', 'AWS::Serverless::Api'],
   severity: 'warning',
+  fixable: true,
   optionsSchema: {},
   messages: {
     notEnabled: '{{kind}} {{name}} does not send traces to X-Ray; set {{property}} to true.',

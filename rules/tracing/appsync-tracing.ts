@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP05',
   resourceTypes: ['AWS::AppSync::GraphQLApi'],
   severity: 'warning',
+  fixable: true,
   optionsSchema: {},
   messages: {
     notEnabled: 'AppSync API {{name}} does not send traces to X-Ray; set XrayEnabled to true.',

@@ -50,6 +50,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP05',
   resourceTypes: ['AWS::Lambda::Function', 'AWS::Serverless::Function'],
   severity: 'warning',
+  fixable: true,
   optionsSchema: {},
   messages: {
     notActive: 'Lambda function {{name}} does not send traces to X-Ray; set {{property}} to Active.',

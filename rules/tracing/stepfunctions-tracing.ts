@@ -6,6 +6,7 @@ export default defineRule({
   bestPractice: 'OPS04-BP05',
   resourceTypes: ['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine'],
   severity: 'warning',
+  fixable: true,
   optionsSchema: {},
   messages: {
     notEnabled: 'State machine {{name}} does not send traces to X-Ray; set {{property}} to true.',

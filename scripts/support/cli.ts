@@ -15,7 +15,7 @@ export interface CliResult {
 
 export async function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; isTTY?: boolean } = {},
+  options: { cwd?: string; env?: Record<string, string>; isTTY?: boolean; stderrIsTTY?: boolean } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -25,6 +25,7 @@ export async function runCli(
     cwd: options.cwd ?? REPO,
     env: options.env ?? {},
     isTTY: options.isTTY ?? false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
   });
   return { code, stdout, stderr };
 }
