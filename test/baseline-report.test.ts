@@ -3,9 +3,10 @@
  * JSON do, a finding suppressed since the baseline is suppressed rather than fixed, and `--write-baseline`
  * exits 0 after writing.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyBaseline, readBaseline } from '../lib/engine/baseline';
+import type * as Sarif from 'sarif';
 import type { ScanReport } from '../lib/engine/finding';
 import { runCli } from '../scripts/support/cli';
 import { workspace } from './helpers/workspace';
@@ -74,6 +75,13 @@ describe('a finding suppressed after the baseline was written', () => {
     expect(text.stdout.trimEnd().split('\n').pop()).toBe(
       '✔ 0 new findings (0 errors, 0 warnings, 0 info) in 1 template, 2 resources; 2 suppressed; 0 known from the baseline, 0 fixed',
     );
+    // in SARIF they are the alerts code scanning already has: unchanged, once each
+    const sarif = await runCli(['scan', '.', ...RULE, '--baseline', 'known.json', '-f', 'sarif'], { cwd: dir });
+    const results = (JSON.parse(sarif.stdout) as Sarif.Log).runs[0].results!;
+    expect(results.map((r) => [r.baselineState, r.suppressions?.[0]?.kind])).toEqual([
+      ['unchanged', 'inSource'],
+      ['unchanged', 'inSource'],
+    ]);
   });
 
   it('leaves its entry to an active finding of the same key first', async () => {
@@ -85,9 +93,66 @@ describe('a finding suppressed after the baseline was written', () => {
       ...f,
       suppressed: { reason: 'Traced by the service mesh sidecar', source: 'resource' as const },
     };
-    const applied = applyBaseline([suppressed, f], readBaseline('known.json', dir), 'known.json', dir);
+    const applied = applyBaseline([suppressed, f], readBaseline('known.json', dir), 'known.json', dir, {
+      files: ['t.yaml'],
+      rules: ['lambda-tracing'],
+    });
     expect(applied.summary).toEqual({ file: 'known.json', known: 1, fixed: [] });
     expect(applied.findings).toEqual([suppressed]);
+  });
+});
+
+describe('a scan that sees part of what the baseline records', () => {
+  /** two templates of two functions each, and a baseline of both written by a full scan */
+  async function twoTemplates(): Promise<string> {
+    const dir = workspace({ 'a.yaml': functions(2), 'b.yaml': functions(2) });
+    await runCli(['scan', '.', '--rule', 'lambda-tracing,lambda-structured-logs', '--write-baseline', 'known.json'], {
+      cwd: dir,
+    });
+    return dir;
+  }
+  const baseline = (dir: string) =>
+    (JSON.parse(readFileSync(path.join(dir, 'known.json'), 'utf8')) as { findings: { file: string; ruleId: string }[] })
+      .findings;
+
+  it('counts as fixed only the entries of files it read and rules it ran (a deleted file is fixed)', async () => {
+    const dir = await twoTemplates();
+    expect(baseline(dir)).toHaveLength(8);
+    const oneFile = await runCli(
+      ['scan', 'a.yaml', '--rule', 'lambda-tracing,lambda-structured-logs', '--baseline', 'known.json', '-f', 'json'],
+      { cwd: dir },
+    );
+    expect((JSON.parse(oneFile.stdout) as ScanReport).summary.baseline).toMatchObject({ known: 4, fixed: [] });
+    const oneRule = await runCli(['scan', '.', '--rule', 'lambda-tracing', '--baseline', 'known.json', '-f', 'json'], {
+      cwd: dir,
+    });
+    expect((JSON.parse(oneRule.stdout) as ScanReport).summary.baseline).toMatchObject({ known: 4, fixed: [] });
+    rmSync(path.join(dir, 'b.yaml'));
+    const gone = await runCli(
+      ['scan', '.', '--rule', 'lambda-tracing,lambda-structured-logs', '--baseline', 'known.json', '-f', 'json'],
+      { cwd: dir },
+    );
+    expect((JSON.parse(gone.stdout) as ScanReport).summary.baseline?.fixed.map((e) => e.file)).toEqual([
+      'b.yaml',
+      'b.yaml',
+      'b.yaml',
+      'b.yaml',
+    ]);
+  });
+
+  it('rewrites only the entries it could judge, keeping the others', async () => {
+    const dir = await twoTemplates();
+    writeFileSync(path.join(dir, 'a.yaml'), functions(1));
+    await runCli(['scan', 'a.yaml', '--rule', 'lambda-tracing', '--write-baseline', 'known.json'], { cwd: dir });
+    expect(baseline(dir).map((e) => `${e.file} ${e.ruleId}`)).toEqual([
+      'a.yaml lambda-structured-logs',
+      'a.yaml lambda-structured-logs',
+      'a.yaml lambda-tracing',
+      'b.yaml lambda-structured-logs',
+      'b.yaml lambda-structured-logs',
+      'b.yaml lambda-tracing',
+      'b.yaml lambda-tracing',
+    ]);
   });
 });
 

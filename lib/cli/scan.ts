@@ -119,7 +119,11 @@ export async function runScan(
   }
 
   if (opts.writeBaseline) {
-    const n = writeBaseline(opts.writeBaseline, scanned.findings, cwd);
+    // a partial scan (some files, some rules) keeps the entries it could not judge
+    const n = writeBaseline(opts.writeBaseline, scanned.findings, cwd, {
+      files: [...scanned.summary.files, ...scanned.findings.map((f) => f.file)],
+      rules: scanned.summary.scorecard.questions.flatMap((q) => q.bestPractices.flatMap((bp) => bp.rules)),
+    });
     io.stderr(`opslint: wrote ${n} finding(s) to the baseline ${opts.writeBaseline}\n`);
   }
   // the baseline records every finding; --quiet is what the reports show and the exit code counts

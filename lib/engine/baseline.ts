@@ -2,13 +2,18 @@
  * The findings baseline: `--write-baseline FILE` records the current findings by rule, file, resource and
  * path (not line numbers, so edits elsewhere do not make them new), and `--baseline FILE` reports only the
  * findings that are not in it, counts the known ones, and lists the entries that no longer occur.
+ *
+ * A scan sees part of what a baseline records when it reads some files (`--changed-since`, the files of a
+ * commit, one path) or runs some rules (`--rule`, `--no-packs`): an entry outside what it read and ran is
+ * neither "fixed" nor dropped when the baseline is rewritten. An entry whose file no longer exists is fixed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../template/errors';
 import { isPlainObject } from '../template/intrinsics';
 import { readText } from '../template/load';
-import { cmp, type BaselineEntry, type BaselineSummary, type Finding } from './finding';
+import { cmp, INTERNAL_ERROR, type BaselineEntry, type BaselineSummary, type Finding } from './finding';
+import { INVALID_SUPPRESSION } from './suppress';
 
 const VERSION = 1;
 
@@ -20,12 +25,32 @@ function toEntry(f: Finding, cwd: string, dir: string): BaselineEntry {
 
 const key = (e: BaselineEntry): string => [e.ruleId, e.file, e.resource, e.path].join('\u0000');
 
-export function writeBaseline(file: string, findings: readonly Finding[], cwd: string): number {
+/** What a scan read and ran: the files (as findings name them, relative to the working directory) and rule ids. */
+export interface BaselineScope {
+  readonly files: Iterable<string>;
+  readonly rules: Iterable<string>;
+}
+
+/** Whether the scan of `scope` can tell if the entry still occurs: its rule ran, and its file was read (or is gone). */
+function inScope(scope: BaselineScope, cwd: string, dir: string): (e: BaselineEntry) => boolean {
+  const files = new Set([...scope.files].map((f) => path.resolve(cwd, f)));
+  const rules = new Set([...scope.rules, INTERNAL_ERROR, INVALID_SUPPRESSION]);
+  return (e) => {
+    if (!rules.has(e.ruleId)) return false;
+    const abs = path.resolve(dir, e.file);
+    return files.has(abs) || !existsSync(abs);
+  };
+}
+
+/**
+ * Writes the baseline of `findings`. When the file exists, its entries outside `scope` (files the scan did not
+ * read, rules it did not run) are kept: a partial scan updates the baseline, it does not shrink it.
+ */
+export function writeBaseline(file: string, findings: readonly Finding[], cwd: string, scope?: BaselineScope): number {
   const dir = path.dirname(path.resolve(cwd, file));
-  const entries = findings
-    .filter((f) => !f.suppressed)
-    .map((f) => toEntry(f, cwd, dir))
-    .sort(
+  const abs = path.resolve(cwd, file);
+  const kept = scope && existsSync(abs) ? readBaseline(file, cwd).filter((e) => !inScope(scope, cwd, dir)(e)) : [];
+  const entries = [...findings.filter((f) => !f.suppressed).map((f) => toEntry(f, cwd, dir)), ...kept].sort(
       (a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.resource, b.resource) || cmp(a.path, b.path),
     );
   mkdirSync(dir, { recursive: true });
@@ -64,14 +89,16 @@ export function readBaseline(file: string, cwd: string): BaselineEntry[] {
 /**
  * Splits findings into new ones and known ones (each baseline entry matches one finding at most). A finding
  * suppressed since the baseline was written stays in the report, suppressed, and its entry is not "fixed":
- * active findings take the entries first, then suppressed ones take what is left.
+ * active findings take the entries first, then suppressed ones take what is left (`knownSuppressed`). Entries
+ * that match nothing are "fixed" when `scope` (what the scan read and ran) covers them.
  */
 export function applyBaseline(
   findings: readonly Finding[],
   entries: readonly BaselineEntry[],
   file: string,
   cwd: string,
-): { findings: Finding[]; known: Finding[]; summary: BaselineSummary } {
+  scope: BaselineScope,
+): { findings: Finding[]; known: Finding[]; knownSuppressed: Finding[]; summary: BaselineSummary } {
   const dir = path.dirname(path.resolve(cwd, file));
   const remaining = new Map<string, BaselineEntry[]>();
   for (const e of entries) {
@@ -85,6 +112,7 @@ export function applyBaseline(
   };
   const out: Finding[] = [];
   const known: Finding[] = [];
+  const knownSuppressed: Finding[] = [];
   for (const f of findings) {
     if (f.suppressed) continue;
     if (take(f)) known.push(f);
@@ -92,9 +120,12 @@ export function applyBaseline(
   }
   for (const f of findings) {
     if (!f.suppressed) continue;
-    take(f);
+    if (take(f)) knownSuppressed.push(f);
     out.push(f);
   }
-  const fixed = [...remaining.values()].flat().sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId));
-  return { findings: out, known, summary: { file, known: known.length, fixed } };
+  const fixed = [...remaining.values()]
+    .flat()
+    .filter(inScope(scope, cwd, dir))
+    .sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId));
+  return { findings: out, known, knownSuppressed, summary: { file, known: known.length, fixed } };
 }

@@ -184,7 +184,10 @@ export interface BaselineSummary {
   readonly file: string;
   /** active findings the baseline holds, left out of `findings` */
   readonly known: number;
-  /** entries no finding matches any more; one whose finding is suppressed since stays matched, not fixed */
+  /**
+   * entries no finding matches any more, among those the scan could judge (their file read, or gone, and their
+   * rule run); one whose finding is suppressed since stays matched, not fixed
+   */
   readonly fixed: readonly BaselineEntry[];
 }
 
@@ -194,9 +197,9 @@ export interface ScanReport {
   readonly errors: readonly InputErrorEntry[];
   readonly summary: Summary;
   /**
-   * With a baseline: the findings it already knows, left out of `findings` and the counts, in output order. Only
-   * SARIF shows them (as unchanged results, so that code scanning keeps their alerts open); the JSON report leaves
-   * them out.
+   * With a baseline: the findings it already knows, in output order: the active ones, left out of `findings` and
+   * the counts, and the suppressed ones, which stay in `findings`. Only SARIF shows them (as unchanged results, so
+   * that code scanning keeps their alerts open); the JSON report leaves them out.
    */
   readonly known?: readonly Finding[];
 }

@@ -31,7 +31,8 @@ const INFORMATION_URI = 'https://github.com/opslint/opslint';
 
 export const sarifReporter: Reporter = (report, options) => {
   const known = new Set(report.known);
-  const all = known.size > 0 ? [...report.findings, ...known].sort(compareFindings) : report.findings;
+  // a suppressed finding the baseline knows is in both
+  const all = known.size > 0 ? [...new Set([...report.findings, ...known])].sort(compareFindings) : report.findings;
   // relative to a baseline, when the scan used one
   const state = (members: readonly Finding[]): Sarif.Result.baselineState | undefined => {
     if (!report.summary.baseline) return undefined;

@@ -94,9 +94,11 @@ export function combineResults(
       readBaseline(options.baseline.file, options.baseline.cwd),
       options.baseline.file,
       options.baseline.cwd,
+      { files: [...files, ...findings.map((f) => f.file)], rules: rules.map((c) => c.rule.id) },
     );
     findings = applied.findings;
-    known = applied.known.sort(compareFindings);
+    // SARIF keeps every finding the baseline knows as unchanged, the suppressed ones (also in findings) included
+    known = [...applied.known, ...applied.knownSuppressed].sort(compareFindings);
     baseline = applied.summary;
   }
   findings.sort(compareFindings);
