@@ -66,6 +66,8 @@ describe('opslint scan cdk.out with CDK acknowledgements', () => {
       'alarm-coverage Dev/Api/Handler/Resource',
       'lambda-tracing Prod/Api/Handler/Resource',
       'lambda-tracing Prod/Api/Jobs/Job/Resource',
+      // a finding about the whole stack is on the stack
+      'stack-owner-tag Prod/Api',
     ]);
     expect(only('alarm-coverage', 'Dev/Api/Handler/Resource').suppressed).toEqual({
       reason: REASON,
@@ -100,8 +102,9 @@ describe('opslint scan cdk.out with CDK acknowledgements', () => {
   it('reports an acknowledgement with a short reason, and does not apply it', () => {
     expect(only('vpc-flow-logs', 'Dev/Api/Network').suppressed).toBeUndefined();
     const invalid = only('invalid-suppression', 'Dev/Api/Network');
+    // an error, as it fails `cdk synth`
     expect(invalid).toMatchObject({
-      severity: 'warning',
+      severity: 'error',
       pack: 'opslint',
       resource: logicalIds.devNetwork,
       path: `Resources.${logicalIds.devNetwork}`,
@@ -119,7 +122,7 @@ describe('opslint scan cdk.out with CDK acknowledgements', () => {
     expect(only('invalid-suppression', 'Prod/Api/Worker')).toMatchObject({
       resource: logicalIds.prodWorker,
       message:
-        'Acknowledgement of opslint::lambda-tracin at Prod/Api/Worker names no opslint rule; `opslint rules` lists them.',
+        'Acknowledgement of opslint::lambda-tracin at Prod/Api/Worker names no opslint rule (did you mean "lambda-tracing"?); `opslint rules` lists them.',
     });
   });
 

@@ -516,7 +516,7 @@ describe('acknowledgements', () => {
     ).toEqual([['production-account-region', 'Prod/Api', 'Prod']]);
   });
 
-  it('a reason that is too short adds a fatal violation at the acknowledging construct, which cannot itself be acknowledged', () => {
+  it('a reason that is too short adds a fatal violation, at the app for a construct in a Stage (plain cdk synth shows it there), which cannot itself be acknowledged', () => {
     const { app, devApi } = stagedApp();
     Validations.of(devApi.handler).acknowledge({ id: 'opslint::lambda-tracing', reason: 'todo' });
     Validations.of(app).acknowledge({ id: 'opslint::alarm-actions', reason: REASON });
@@ -527,7 +527,7 @@ describe('acknowledgements', () => {
     Validations.of(app).addPlugins(new OpsChecks());
     const result = synth(app);
     expect(result.error?.message).toContain('needs a reason of at least 10 characters');
-    expect(only(rows(result.report), 'acknowledgement-reason', 'Dev/Api/Handler')).toMatchObject({
+    expect(only(rows(result.report), 'acknowledgement-reason', '')).toMatchObject({
       severity: 'fatal',
       description:
         'Acknowledgement of opslint::lambda-tracing at Dev/Api/Handler needs a reason of at least 10 characters (got "todo"); say why the finding does not apply.',
@@ -543,11 +543,17 @@ describe('acknowledgements', () => {
     const result = synth(app);
     expect(pairs(rows(result.report)).filter((p) => p.startsWith('acknowledgement-'))).toEqual([
       'acknowledgement-reason ',
-      'acknowledgement-reason Prod/Api',
+      'acknowledgement-reason ',
     ]);
-    expect(only(rows(result.report), 'acknowledgement-reason', '').description).toBe(
+    expect(
+      rows(result.report)
+        .filter((r) => r.rule === 'acknowledgement-reason')
+        .map((r) => r.description)
+        .sort(),
+    ).toEqual([
+      'Acknowledgement of opslint::alarm-actions at Prod/Api needs a reason of at least 40 characters (got "covered by the platform team dashboard"); say why the finding does not apply.',
       'Acknowledgement of opslint::alarm-coverage at the app needs a reason of at least 40 characters (got "dashboards cover the functions"); say why the finding does not apply.',
-    );
+    ]);
   });
 
   it('an acknowledgement of an unknown rule adds a warning', () => {

@@ -37,7 +37,7 @@ import {
   withConfiguration,
   type OpsCheckProps,
 } from './common';
-import { acknowledgementViolations, appReport, cdkFix, describeFinding, level, stageGuard } from './report';
+import { acknowledgementViolations, appReport, isTopLevel, cdkFix, describeFinding, level, stageGuard } from './report';
 import { stackInTree } from './source';
 
 /** Options of {@link OpsAspect.applyTo}: those of every CDK integration, and the Stage guard. */
@@ -128,7 +128,7 @@ export class OpsAspect implements IAspect {
       validate: (context) => {
         recordAcknowledgements(context.appConstruct);
         const violations = acknowledgementViolations(context.appConstruct, this.props, 'opslint', {
-          aboveStacksOnly: true,
+          exceptTopLevelStacks: true,
         });
         const count = [...this.blockingInStages.values()].reduce((sum, n) => sum + n, 0);
         if (count > 0 && this.guardStages) {
@@ -176,12 +176,16 @@ export class OpsAspect implements IAspect {
         annotate((a) => a.addWarningV2(acknowledgementId(f.ruleId), text));
       }
     }
-    // an acknowledgement with a problem does not apply, and says so where it was made: those in this stack here,
-    // those above the stacks (a Stage, the app) through the aspect's plugin, at the app
+    // an acknowledgement with a problem does not apply, and says so where plain `cdk synth` shows it: one in a
+    // top-level stack here, where it was made; any other through the aspect's plugin, at the app
+    if (!isTopLevel(stack)) return [];
     for (const c of stack.node.findAll().filter((n) => Stack.of(n) === stack)) {
       for (const p of acknowledgementProblems(ownAcknowledgements(c), this.props)) {
-        if (p.problem === 'reason') Annotations.of(c).addError(p.message);
-        else Annotations.of(c).addWarning(p.message);
+        const id = acknowledgementId(
+          p.problem === 'reason' ? 'acknowledgement-reason' : 'acknowledgement-unknown-rule',
+        );
+        if (p.problem === 'reason') Annotations.of(c).addError(`${p.message} (${id})`);
+        else Annotations.of(c).addWarningV2(id, p.message);
       }
     }
     return [];

@@ -16,6 +16,7 @@ import {
 } from '../assembly/cdk-metadata';
 import { configParameters, configSelection, readConfig } from '../config/read';
 import { configureRules, type RuleSelection } from '../engine/config';
+import { suggest } from '../engine/suggest';
 import { InputError, UsageError } from '../errors';
 import { BUILT_IN_ID, loadPacksSync } from '../packs/load';
 import { atOrAbove, type FailOn, type Finding } from '../engine/finding';
@@ -214,7 +215,7 @@ export function acknowledgementProblems(
       out.push({
         ack,
         problem: 'unknown-rule',
-        message: `Acknowledgement of ${ack.id} at ${where} names no opslint rule; \`opslint rules\` lists them.`,
+        message: `Acknowledgement of ${ack.id} at ${where} names no opslint rule${suggest(rule?.ruleId ?? ack.id, [...known])}; \`opslint rules\` lists them.`,
       });
     } else if (ack.reason.trim().length < min) {
       out.push({

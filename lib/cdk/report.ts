@@ -4,7 +4,7 @@
  * What they show the same way is here: the report, a finding's text, its level, the stack it is about, and an
  * input that could not be read.
  */
-import { Stack as CdkStack, type PolicyViolation } from 'aws-cdk-lib';
+import { Stack as CdkStack, Stage, type PolicyViolation } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { Assembly, Stack } from '../assembly/model';
 import { errorLocation, fullMessage, type Finding, type InputErrorEntry, type ScanReport } from '../engine/finding';
@@ -52,7 +52,8 @@ export function describeFinding(f: Finding, assembly: Pick<Assembly, 'stacks'>):
 }
 
 /**
- * Rule messages are written for templates. In a CDK app a template is a stack and the cloud assembly is the app,
+ * Rule messages are written for templates and the command line. In a CDK app a template is a stack, the cloud
+ * assembly is the app and `--account-baseline` is `accountBaseline`,
  * and a resource is the construct the user named, not its hashed logical id: each logical id of `stack` with a
  * construct (the CDK's own resources excepted) that is a whole word of `text` becomes the construct's path in its
  * stack, without the `Resource` or `Default` that L2 constructs give their L1 (`Handler886CB40B` → `Handler`).
@@ -60,7 +61,9 @@ export function describeFinding(f: Finding, assembly: Pick<Assembly, 'stacks'>):
 function inCdkTerms(text: string, stack: Stack | undefined): string {
   const worded = text
     .replace(/\b([Tt]his|[Tt]he same|[Tt]he) template\b/g, '$1 stack')
-    .replace(/\b([Tt]his|[Tt]he) cloud assembly\b/g, '$1 app');
+    .replace(/\b([Tt]his|[Tt]he) cloud assembly\b/g, '$1 app')
+    // the command line's option is the integrations' accountBaseline (a prop or a configuration key)
+    .replace(/\(--account-baseline\)/g, '(accountBaseline)');
   const constructs = stack?.constructs;
   if (!constructs || stack.constructPath === undefined) return worded;
   const prefix = `${stack.constructPath}/`;
@@ -158,30 +161,38 @@ export function stageGuard(
 }
 
 /**
- * The problems with the acknowledgements in the app, as violations CDK prints: one made in a stack at its
- * construct, one made above the stacks (a Stage, the app) at the app, where plain `cdk synth` shows it too. A short
- * reason is fatal, which CDK never lets an acknowledgement excuse; a rule that does not exist is a warning. `prefix`
- * is that of the integration's rule names (`Ops-` for the nag pack); `aboveStacksOnly` leaves out those made in a
- * stack (the Aspect annotates them).
+ * The problems with the acknowledgements in the app, as violations CDK prints. Plain `cdk synth` shows only the app
+ * and its top-level stacks: one made in a top-level stack is at its construct, any other (in a Stage, or on a Stage
+ * or the app) at the app, so that it is seen without `'**'`. A short reason is fatal, which CDK never lets an
+ * acknowledgement excuse; a rule that does not exist is a warning. `prefix` is that of the integration's rule names
+ * (`Ops-` for the nag pack); `exceptTopLevelStacks` leaves out those the Aspect annotates itself.
  */
 export function acknowledgementViolations(
   app: IConstruct,
   props: OpsCheckProps,
   ids: AcknowledgementIds,
-  { prefix = '', aboveStacksOnly = false }: { prefix?: string; aboveStacksOnly?: boolean } = {},
+  { prefix = '', exceptTopLevelStacks = false }: { prefix?: string; exceptTopLevelStacks?: boolean } = {},
 ): PolicyViolation[] {
   const byPath = constructsByPath(app);
-  const inAStack = (at: string): boolean => {
-    for (let c = byPath.get(at); c; c = c.node.scope) if (CdkStack.isStack(c)) return true;
-    return false;
-  };
   const problems = acknowledgementProblems(acknowledgements(app, ids), props);
+  const inTopLevelStack = (at: string): boolean => {
+    const c = byPath.get(at);
+    return c !== undefined && isTopLevel(c);
+  };
   return problems
-    .filter((p) => !aboveStacksOnly || !inAStack(p.ack.at))
+    .filter((p) => !exceptTopLevelStacks || !inTopLevelStack(p.ack.at))
     .map((p) => ({
       ruleName: `${prefix}${p.problem === 'reason' ? 'acknowledgement-reason' : 'acknowledgement-unknown-rule'}`,
       description: p.message,
       severity: p.problem === 'reason' ? 'fatal' : 'warning',
-      violatingResources: [{ constructPath: inAStack(p.ack.at) ? p.ack.at : '', locations: [] }],
+      violatingResources: [{ constructPath: inTopLevelStack(p.ack.at) ? p.ack.at : '', locations: [] }],
     }));
+}
+
+/** Whether a construct is in a stack that plain `cdk synth` lists: one (or nested in one) outside every Stage. */
+export function isTopLevel(c: IConstruct): boolean {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    if (CdkStack.isStack(s)) return Stage.of(s)?.node.scope === undefined;
+  }
+  return false;
 }

@@ -4,7 +4,7 @@
  * the construct tree). File names are absolute: the app's output folder is not where `cdk synth` runs.
  */
 import * as path from 'node:path';
-import { CfnElement, Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack, Stage, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { isFrameworkConstruct, type ConstructInfo } from '../assembly/cdk-metadata';
 import { loneStackAssembly, type Assembly } from '../assembly/model';
@@ -56,13 +56,18 @@ export function stackInTree(
     synthesized: true,
     parameters,
   })!;
+  // what the cloud assembly would say of the stack: rules judge its environment, Stages and tags (a development
+  // stack needs no deletion protection)
+  const known = (value: string): string | undefined => (Token.isUnresolved(value) ? undefined : value);
+  const stages: string[] = [];
+  for (let s = Stage.of(stack); s?.node.scope; s = Stage.of(s.node.scope)) stages.unshift(s.node.id);
   const assembly = loneStackAssembly({
     id: stack.node.path,
     stackName: stack.stackName,
     constructPath: stack.node.path,
-    environment: {},
-    stages: [],
-    tags: {},
+    environment: { account: known(stack.account), region: known(stack.region) },
+    stages,
+    tags: stack.tags.tagValues(),
     template,
     constructs,
     frameworkResources: framework,

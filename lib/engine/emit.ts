@@ -149,7 +149,8 @@ export function finding(f: FindingParts): Finding {
   // stack, environment, construct and source exist only for stacks of a cloud assembly or deployed stacks
   const fromAssembly = f.stack?.declaredIn !== undefined;
   const construct = f.resource ? f.stack?.constructs?.get(f.resource) : undefined;
-  const constructPath = construct?.path ?? f.res?.constructPath;
+  // a finding about a whole stack of an app is on the stack's construct
+  const constructPath = f.resource ? (construct?.path ?? f.res?.constructPath) : f.stack?.constructPath;
   // a finding about a whole stack points at the code that created the stack
   const source = f.resource ? construct?.source : f.stack?.source;
   return {

@@ -17,6 +17,7 @@ import type { Resource, Template } from '../template/model';
 import { formatPath, type JsonPath } from '../template/path';
 import { ENGINE_PACK, type Finding, type Suppression } from './finding';
 import { ruleDocsUrl } from './rule';
+import { suggest } from './suggest';
 
 export const INVALID_SUPPRESSION = 'invalid-suppression';
 /** Exceptions are a request-for-exception mechanism: OPS02-BP05. */
@@ -152,7 +153,8 @@ function refusal(
   reason: string,
   checks: Checks,
 ): string | undefined {
-  if (!checks.known.has(id)) return `${what} names no opslint rule; \`opslint rules\` lists them.`;
+  if (!checks.known.has(id))
+    return `${what} names no opslint rule${suggest(id, [...checks.known])}; \`opslint rules\` lists them.`;
   if (checks.unsuppressible.has(id))
     return `Rule ${id} may not be suppressed (configuration: suppressions.unsuppressible); the ${noun} does not apply.`;
   if (reason.length < checks.min)
@@ -180,7 +182,13 @@ function applyAcknowledgements(assembly: Assembly, findings: Finding[], checks: 
     if (META_RULES.includes(ack.ruleId)) continue;
     const where = `${ack.id} at ${ack.at === '' ? 'the app' : ack.at}`;
     const refused = refusal(`Acknowledgement of ${where}`, 'acknowledgement', ack.ruleId, ack.reason.trim(), checks);
-    if (refused) problems.push(invalidAcknowledgement(stack, ack, refused));
+    // a reason too short fails `cdk synth` (the CDK integrations make it fatal): here it is an error too
+    const short = checks.known.has(ack.ruleId) && ack.reason.trim().length < checks.min;
+    if (refused)
+      problems.push({
+        ...invalidAcknowledgement(stack, ack, refused),
+        ...(short ? { severity: 'error' as const } : {}),
+      });
     else valid.set(ackKey(ack.ruleId, ack.at, ack.resource), ack);
   }
   if (valid.size === 0) return problems.length === 0 ? findings : [...findings, ...problems];
