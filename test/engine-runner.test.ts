@@ -290,6 +290,8 @@ describe('assembly rule reports', () => {
       docs: ruleDocsUrl({ id: 'app' }),
       stack: 'Dev-Orders',
       environment: 'aws://111111111111/eu-west-1',
+      // a finding about a whole stack is on the stack's construct
+      constructPath: 'Dev/Orders',
     });
     const deeper = reportWith(twoStages(), (a) => ({
       stack: stackById(a, 'DevOrders83D4F3FB'),
