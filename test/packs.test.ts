@@ -2,7 +2,7 @@
  * Platform teams' own packs: no-code YAML rules, loading packs from configuration and the command line,
  * clear errors for packs that cannot be loaded, and the example pack in the CLI and in a CDK app.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -354,5 +354,15 @@ describe('opslint new-pack', () => {
     expect(again).toMatchObject({ code: 2, stderr: 'opslint: opslint-pack-tags already exists and is not empty\n' });
     const bad = await runCli(['new-pack', 'Bad Name'], { cwd });
     expect(bad.code).toBe(2);
+  });
+
+  it('refuses a name whose pack id is a built-in pack id, before writing anything', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'opslint-new-pack-'));
+    const { code, stdout, stderr } = await runCli(['new-pack', 'opslint-pack-alarms'], { cwd });
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe(
+      'opslint: "opslint-pack-alarms": its id "alarms" is the id of a built-in pack; name it after your team or project (it is the namespace of its rules)\n',
+    );
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });
