@@ -264,8 +264,8 @@ export interface PackPolicy {
   readonly code: boolean;
   /** why a pack's file may not be trusted, or undefined when it may */
   readonly distrust?: (file: string) => string | undefined;
-  /** told, in one line, about each pack left out */
-  readonly warn: (message: string) => void;
+  /** told, in one line, about each pack left out, with its index in the specifiers */
+  readonly warn: (message: string, index: number) => void;
 }
 
 /**
@@ -273,7 +273,7 @@ export interface PackPolicy {
  * that cannot be found is kept, so that loading it says so.
  */
 export function admitPacks(specifiers: readonly string[], baseDir: string, policy: PackPolicy): string[] {
-  return specifiers.filter((spec) => {
+  return specifiers.filter((spec, i) => {
     let file: string;
     try {
       file = packFile(spec, baseDir);
@@ -283,11 +283,12 @@ export function admitPacks(specifiers: readonly string[], baseDir: string, polic
     if (!policy.code && !RULE_FILE.test(file)) {
       policy.warn(
         `pack "${spec}" is not loaded: --no-packs runs no JavaScript from the configuration (YAML rule files still load)`,
+        i,
       );
       return false;
     }
     const why = policy.distrust?.(file);
-    if (why !== undefined) policy.warn(`pack "${spec}" is ignored: ${why}`);
+    if (why !== undefined) policy.warn(`pack "${spec}" is ignored: ${why}`, i);
     return why === undefined;
   });
 }
