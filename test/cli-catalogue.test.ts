@@ -109,6 +109,39 @@ describe('opslint rules and opslint explain know the packs a scan loads', () => 
     expect(markdown.stdout).toContain('| Pack | `acme-ops` |');
   });
 
+  it('explain leaves out the sections a team rule does not fill, and shows what a YAML rule checks', async () => {
+    const cwd = workspace({
+      'packs/ops.js': OPS_PACK,
+      'rules.yaml':
+        "pack: acme-yaml\nrules:\n  - id: acme-yaml/retention\n    title: Queues keep messages\n    bestPractice: OPS10-BP01\n    severity: warning\n    resourceTypes: [AWS::SQS::Queue]\n    path: Properties.MessageRetentionPeriod\n    condition: {atLeast: 345600}\n    message: '{{resource}} keeps messages {{value}} seconds.'\n    messageWhenAbsent: '{{resource}} keeps messages four days, the default.'\n",
+    });
+    const args = ['--load-pack', './packs/ops.js', '--load-pack', './rules.yaml', '--format', 'markdown'];
+    const yamlRule = await runCli(['explain', 'acme-yaml/retention', ...args], { cwd });
+    expect(yamlRule.code).toBe(0);
+    expect(yamlRule.stdout).toContain(
+      '| Path | `Properties.MessageRetentionPeriod` |\n| Condition | `atLeast: 345600` |\n',
+    );
+    const tsRule = await runCli(['explain', 'acme-ops/bucket-owner', ...args], { cwd });
+    for (const page of [yamlRule.stdout, tsRule.stdout]) {
+      expect(page).toContain('## Which resources it checks');
+      expect(page).not.toMatch(/^## (Why|How to fix)$|^### (CloudFormation|CDK)$|^```\w*\n```$/m);
+    }
+    expect(tsRule.stdout).not.toContain('| Path |');
+    // a fix with only one side shows that side
+    const half = OPS_PACK.replace(', cdk: \'new s3.Bucket(this, "B", { versioned: true })\'', '');
+    expect(half).not.toBe(OPS_PACK);
+    const halfDir = workspace({ 'ops.js': half });
+    const page = (
+      await runCli(['explain', 'acme-ops/s3-versioning', '--load-pack', './ops.js', '--format', 'markdown'], {
+        cwd: halfDir,
+      })
+    ).stdout;
+    expect(page).toContain(
+      '## How to fix\n\n### CloudFormation\n\n```yaml\nVersioningConfiguration: {Status: Enabled}\n```\n',
+    );
+    expect(page).not.toMatch(/^### CDK$/m);
+  });
+
   it('from --load-pack and a configuration named with --config, as scan takes them', async () => {
     const cwd = workspace({ 'packs/ops.js': OPS_PACK, 'conf/team.yaml': 'packs: [../packs/ops.js]\n' });
     for (const args of [

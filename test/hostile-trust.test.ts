@@ -225,6 +225,34 @@ describe('#17 configuration and packs that someone else could have written are n
       expect(existsSync(path.join(dir, 'node_modules', 'evil-pack', 'ran'))).toBe(false);
     }, 60_000);
 
+    it('says in every report which packs it left out, at their entry in the configuration', async () => {
+      const dir = repo();
+      const why = 'is not loaded: --no-packs runs no JavaScript from the configuration (YAML rule files still load)';
+      const json = JSON.parse((await scan(dir, '--no-packs')).stdout) as ScanReport;
+      expect(json.summary.notes).toEqual([
+        { file: 'opslint.config.yaml', line: 1, column: 9, message: `pack "./packs/team.js" ${why}` },
+        { file: 'opslint.config.yaml', line: 1, column: 45, message: `pack "evil-pack" ${why}` },
+      ]);
+      const formats = ['--format', 'text', '--format', 'markdown', '--output', 'r.md', '--format', 'sarif'];
+      const { stdout } = await runCli(['scan', 't.yaml', '--no-packs', ...formats, '--output', 'r.sarif'], {
+        cwd: dir,
+      });
+      expect(stdout).toContain(`note  opslint.config.yaml:1:9: pack "./packs/team.js" ${why}`);
+      expect(readFileSync(path.join(dir, 'r.md'), 'utf8')).toContain(
+        `### Notes\n\n- <code>opslint.config.yaml:1:9</code>: pack "./packs/team.js" ${why}\n`,
+      );
+      const sarif = JSON.parse(readFileSync(path.join(dir, 'r.sarif'), 'utf8')) as {
+        runs: { invocations: { toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[];
+      };
+      expect(sarif.runs[0].invocations[0].toolExecutionNotifications).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ level: 'note', message: { text: `pack "evil-pack" ${why}` } }),
+        ]),
+      );
+      // without --no-packs, no note
+      expect((JSON.parse((await scan(dir)).stdout) as ScanReport).summary.notes).toEqual([]);
+    }, 60_000);
+
     it('without it, the same configuration runs them', async () => {
       const dir = repo();
       const { stderr, ids } = await scan(dir);

@@ -2,7 +2,7 @@
  * Platform teams' own packs: no-code YAML rules, loading packs from configuration and the command line,
  * clear errors for packs that cannot be loaded, and the example pack in the CLI and in a CDK app.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -195,6 +195,30 @@ describe('loading packs', () => {
     expect((JSON.parse(stdout) as ScanReport).findings.map((f) => f.message)).toEqual(['Q keeps messages 60 seconds.']);
   });
 
+  it('a pack named twice loads once: in the configuration and by --load-pack, by rules, or a YAML file with mistakes', async () => {
+    const dir = workspace({
+      'node_modules/acme-ops/package.json': '{"name": "acme-ops", "main": "index.js"}\n',
+      'node_modules/acme-ops/index.js': CJS_PACK,
+      'infra/q.yaml': QUEUE,
+      'opslint.config.yaml': 'packs: [acme-ops]\n',
+      'bad.yaml': 'pack: bad\nrules: 3\n',
+    });
+    const scan = await runCli(['scan', 'infra', '--load-pack', 'acme-ops', '--format', 'json'], { cwd: dir });
+    expect(scan).toMatchObject({ code: 1, stderr: '' });
+    expect(ids(scan.stdout).filter((id) => id === 'team/queue-retention')).toHaveLength(1);
+    const rules = await runCli(['rules', '--load-pack', 'acme-ops', '--format', 'json'], { cwd: dir });
+    expect(rules).toMatchObject({ code: 0, stderr: '' });
+    expect(rules.stdout).toContain('team/queue-retention');
+    const bad = await runCli(
+      ['scan', 'infra', '--no-config', '--load-pack', './bad.yaml', '--load-pack', './infra/../bad.yaml'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it.each([
     [
       'a missing package',
@@ -218,13 +242,14 @@ describe('loading packs', () => {
       'opslint: pack "./stray.js": rule "lambda-tracing" must be named in the pack\'s namespace "stray/…"\n',
     ],
     [
-      'the same rule twice',
-      ['--load-pack', './team.js', '--load-pack', './team.js'],
-      'opslint: pack "./team.js": rule "team/queue-retention" is already defined by pack "team" (./team.js)\n',
+      'the same rule in two packs',
+      ['--load-pack', './team.js', '--load-pack', './team-copy.js'],
+      'opslint: pack "./team-copy.js": rule "team/queue-retention" is already defined by pack "team" (./team.js)\n',
     ],
   ])('reject %s with exit code 2 and one line', async (_what, args, message) => {
     const dir = workspace({
       'team.js': CJS_PACK,
+      'team-copy.js': CJS_PACK,
       'throws.js': "throw new Error('boom');\n",
       'empty.js': 'module.exports = 42;\n',
       'stray.js':
@@ -329,5 +354,15 @@ describe('opslint new-pack', () => {
     expect(again).toMatchObject({ code: 2, stderr: 'opslint: opslint-pack-tags already exists and is not empty\n' });
     const bad = await runCli(['new-pack', 'Bad Name'], { cwd });
     expect(bad.code).toBe(2);
+  });
+
+  it('refuses a name whose pack id is a built-in pack id, before writing anything', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'opslint-new-pack-'));
+    const { code, stdout, stderr } = await runCli(['new-pack', 'opslint-pack-alarms'], { cwd });
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe(
+      'opslint: "opslint-pack-alarms": its id "alarms" is the id of a built-in pack; name it after your team or project (it is the namespace of its rules)\n',
+    );
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });

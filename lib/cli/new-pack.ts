@@ -4,7 +4,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { BUILTIN_PACKS } from '../compose';
 import { UsageError } from '../errors';
+import { BUILT_IN_ID } from '../packs/load';
 import { packageVersion } from '../version';
 
 /** `@acme/opslint-pack-tags` → `acme-tags`: the pack's namespace, from its package name. */
@@ -27,10 +29,12 @@ export function newPack(name: string, cwd: string): { dir: string; id: string; f
       `"${name}" is not a valid npm package name (lowercase letters, digits, -, ., _; optionally @scope/)`,
     );
   }
+  const id = packIdFor(name);
+  // such a pack would not load
+  if (BUILTIN_PACKS.some((p) => p.id === id)) throw new UsageError(`"${name}": ${BUILT_IN_ID(id)}`);
   const dir = path.resolve(cwd, name.replace(/^@[^/]+\//, ''));
   if (existsSync(dir) && readdirSync(dir).length > 0)
     throw new UsageError(`${path.relative(cwd, dir) || dir} already exists and is not empty`);
-  const id = packIdFor(name);
   const files = templates(name, id);
   writeFiles(dir, files);
   return { dir, id, files: Object.keys(files) };

@@ -3,6 +3,7 @@
  * (scripts/docs.ts adds the examples from the fixtures), and `opslint explain` shows it for a rule of a pack.
  */
 import { NEEDS_CONTEXT } from '../engine/emit';
+import { yamlCheck } from '../packs/yaml';
 import { describeOption } from '../engine/options';
 import { isAssemblyRule, type Pack, type Rule } from '../engine/rule';
 import { ruleInfo, type RuleInfo } from '../engine/rule-info';
@@ -27,6 +28,11 @@ function cdkForSection(rule: Rule): string[] {
     '',
     ...entries.flatMap(([type, cdk]) => [`#### \`${type}\``, '', '```ts', cdk, '```', '']),
   ];
+}
+
+/** `### title` over a code block, or nothing for no code. */
+function codeSection(title: string, lang: string, code: string): string[] {
+  return code ? [`### ${title}`, '', `\`\`\`${lang}`, code, '```', ''] : [];
 }
 
 /** Which roles of resources the rule checks, and why (lib/semantics/roles.ts says how each is recognised). */
@@ -58,6 +64,9 @@ export function rulePage(rule: Rule, pack: Pack, examples: readonly string[] = [
     `| Checks | ${isAssemblyRule(rule) ? 'the whole app or template' : 'each resource of the types below'} |`,
     `| Resource types | ${types.length > 0 ? types.map((t) => `\`${t}\``).join(', ') : '—'} |`,
   ];
+  // a rule of a rules file says what it checks in its path and condition
+  const yaml = yamlCheck(rule);
+  if (yaml) out.push(`| Path | \`${tableCell(yaml.path)}\` |`, `| Condition | \`${tableCell(yaml.condition)}\` |`);
   out.push(
     `| Automatic fix | ${rule.fixable === true ? 'yes: `opslint fix` writes it into YAML and JSON templates, where the value is missing or written as a literal' : 'no'} |`,
   );
@@ -67,29 +76,14 @@ export function rulePage(rule: Rule, pack: Pack, examples: readonly string[] = [
     out.push(
       `| Needs context | ${info.context === 'account' ? 'the account baseline' : 'the whole app'}: elsewhere findings are \`info\`. Needs context: ${NEEDS_CONTEXT[info.context]} |`,
     );
-  out.push(
-    '',
-    '## Why',
-    '',
-    info.why,
-    '',
-    ...rolesSection(info),
-    '## How to fix',
-    '',
-    '### CloudFormation',
-    '',
-    '```yaml',
-    info.fix.cloudformation,
-    '```',
-    '',
-    '### CDK',
-    '',
-    '```ts',
-    info.fix.cdk,
-    '```',
-    '',
+  // a pack's rule may leave out why and how to fix (built-in rules have them): no empty sections
+  out.push('', ...(info.why ? ['## Why', '', info.why, ''] : []), ...rolesSection(info));
+  const fix = [
+    ...codeSection('CloudFormation', 'yaml', info.fix.cloudformation),
+    ...codeSection('CDK', 'ts', info.fix.cdk),
     ...cdkForSection(rule),
-  );
+  ];
+  if (fix.length > 0) out.push('## How to fix', '', ...fix);
   const options = Object.entries(rule.options ?? {});
   if (options.length > 0) {
     out.push('## Options', '', '| option | type | default | what it changes |', '|---|---|---|---|');

@@ -28,7 +28,7 @@ export interface Settings {
   readonly packSources: readonly PackSource[];
   /** the options of the scan these settings describe */
   readonly scan: ScanOptions &
-    Required<Pick<ScanOptions, 'packs' | 'selection' | 'parameters' | 'load'>> & {
+    Required<Pick<ScanOptions, 'packs' | 'selection' | 'parameters' | 'load' | 'notes'>> & {
       /** paths not to scan (globs, relative to cwd), for the files source */
       readonly ignore: readonly string[];
     };
@@ -79,6 +79,8 @@ export async function readSettings(flags: SettingsFlags, cwd: string, trust: Tru
           )
         : [],
       suppressions: config.suppressions,
+      // packs the configuration names that were left out, said in the report (a fork's pull request runs --no-packs)
+      notes: read.notes,
       baseline:
         flags.baseline ??
         (config.baseline && loaded ? toDisplayPath(configRelative(loaded, config.baseline), cwd) : undefined),

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import type { RuleSelection } from '../engine/config';
+import type { Note } from '../engine/finding';
 import type { Pack } from '../engine/rule';
 import { admitPacks } from '../packs/load';
 import { toDisplayPath } from '../scan/prepare';
@@ -28,6 +29,8 @@ export interface ReadConfig {
   readonly packsDir: string;
   /** whether some of the packs it names were left out (not trusted, or JavaScript when `code` is false) */
   readonly leftOut: boolean;
+  /** why each pack left out was, at its entry in the file: the scan's report carries them (and `trust.warn` was told) */
+  readonly notes: readonly Note[];
 }
 
 /**
@@ -46,11 +49,16 @@ export function readConfig(
   const loaded = file ? loadConfig(file, toDisplayPath(file, cwd)) : undefined;
   const config = loaded?.config ?? {};
   const named = config.packs ?? [];
+  const notes: Note[] = [];
   const packs = loaded
     ? admitPacks(named, path.dirname(loaded.file), {
         code,
         distrust: choice ? undefined : (f) => distrust(f, trust),
-        warn: trust.warn,
+        warn: (message, i) => {
+          trust.warn(message);
+          const { line, column } = loaded.locate(['packs', i]);
+          notes.push({ file: loaded.shown, line, column, message });
+        },
       })
     : [];
   return {
@@ -59,6 +67,7 @@ export function readConfig(
     packs,
     packsDir: loaded ? path.dirname(loaded.file) : cwd,
     leftOut: packs.length < named.length,
+    notes,
   };
 }
 

@@ -38,7 +38,8 @@ export async function loadPacks(
   const loading = new Loading(before);
   for (const spec of specifiers) {
     try {
-      loading.add(spec, await loadPack(spec, baseDir));
+      const file = loading.first(spec, baseDir);
+      if (file !== undefined) loading.add(spec, await loadPackFile(spec, file));
     } catch (error) {
       loading.failed(error);
     }
@@ -54,7 +55,8 @@ export function loadPacksSync(specifiers: readonly string[], baseDir: string, be
   const loading = new Loading(before);
   for (const spec of specifiers) {
     try {
-      loading.add(spec, loadPackSync(spec, baseDir));
+      const file = loading.first(spec, baseDir);
+      if (file !== undefined) loading.add(spec, loadPackSyncFile(spec, file));
     } catch (error) {
       loading.failed(error);
     }
@@ -67,9 +69,20 @@ class Loading {
   private readonly packs: Pack[] = [];
   private readonly errors: UsageError[] = [];
   private readonly check: (spec: string, pack: Pack) => Pack;
+  /** the files of the packs before and of those tried here: a file named twice loads once, as in ESLint */
+  private readonly files: Set<string>;
 
   constructor(before: readonly Pack[]) {
     this.check = distinctRules(before);
+    this.files = new Set(before.map((p) => loadedFrom.get(p)?.file).filter((f) => f !== undefined));
+  }
+
+  /** The file `spec` names, or undefined when a pack was loaded (or tried) from it before. */
+  first(spec: string, baseDir: string): string | undefined {
+    const file = packFile(spec, baseDir);
+    if (this.files.has(file)) return undefined;
+    this.files.add(file);
+    return file;
   }
 
   /** Adds a pack, or throws a usage error when it clashes with one before it. */
@@ -129,12 +142,12 @@ function distinctRules(before: readonly Pack[]): (spec: string, pack: Pack) => P
 export const BUILT_IN_ID = (id: string): string =>
   `its id "${id}" is the id of a built-in pack; name it after your team or project (it is the namespace of its rules)`;
 
-/** Where each pack loaded here came from: its specifier, as the configuration or command line wrote it. */
-const loadedFrom = new WeakMap<Pack, string>();
+/** Where each pack loaded here came from: its specifier, as the configuration or command line wrote it, and its file. */
+const loadedFrom = new WeakMap<Pack, { spec: string; file: string }>();
 
 /** `pack "acme-ops" (./ops.yaml, ops.yaml:12:9)`: the pack that defines `ruleId`, and where. */
 function describePack(pack: Pack, ruleId: string): string {
-  const spec = loadedFrom.get(pack);
+  const spec = loadedFrom.get(pack)?.spec;
   if (spec === undefined) return `the built-in pack "${pack.id}"`;
   const rule = pack.rules.find((r) => r.id === ruleId);
   const at = rule && yamlLocation(rule);
@@ -143,20 +156,22 @@ function describePack(pack: Pack, ruleId: string): string {
 
 /** Loads one pack: an npm package, a JavaScript module (CommonJS or ES) or a YAML rules file. */
 export async function loadPack(spec: string, baseDir: string): Promise<Pack> {
-  const file = packFile(spec, baseDir);
-  if (RULE_FILE.test(file)) return loaded(spec, ruleFilePack(file, spec));
+  return loadPackFile(spec, packFile(spec, baseDir));
+}
+
+async function loadPackFile(spec: string, file: string): Promise<Pack> {
+  if (RULE_FILE.test(file)) return loaded(spec, file, ruleFilePack(file, spec));
   let exported: unknown;
   try {
     exported = await loadModule(file);
   } catch (error) {
     throw loadFailure(spec, file, error);
   }
-  return loaded(spec, validatePack(unwrap(exported), spec));
+  return loaded(spec, file, validatePack(unwrap(exported), spec));
 }
 
-function loadPackSync(spec: string, baseDir: string): Pack {
-  const file = packFile(spec, baseDir);
-  if (RULE_FILE.test(file)) return loaded(spec, ruleFilePack(file, spec));
+function loadPackSyncFile(spec: string, file: string): Pack {
+  if (RULE_FILE.test(file)) return loaded(spec, file, ruleFilePack(file, spec));
   let exported: unknown;
   try {
     exported = require(file) as unknown;
@@ -168,11 +183,11 @@ function loadPackSync(spec: string, baseDir: string): Pack {
       );
     throw loadFailure(spec, file, error);
   }
-  return loaded(spec, validatePack(unwrap(exported), spec));
+  return loaded(spec, file, validatePack(unwrap(exported), spec));
 }
 
-function loaded(spec: string, pack: Pack): Pack {
-  if (!loadedFrom.has(pack)) loadedFrom.set(pack, spec);
+function loaded(spec: string, file: string, pack: Pack): Pack {
+  if (!loadedFrom.has(pack)) loadedFrom.set(pack, { spec, file });
   return pack;
 }
 
@@ -249,8 +264,8 @@ export interface PackPolicy {
   readonly code: boolean;
   /** why a pack's file may not be trusted, or undefined when it may */
   readonly distrust?: (file: string) => string | undefined;
-  /** told, in one line, about each pack left out */
-  readonly warn: (message: string) => void;
+  /** told, in one line, about each pack left out, with its index in the specifiers */
+  readonly warn: (message: string, index: number) => void;
 }
 
 /**
@@ -258,7 +273,7 @@ export interface PackPolicy {
  * that cannot be found is kept, so that loading it says so.
  */
 export function admitPacks(specifiers: readonly string[], baseDir: string, policy: PackPolicy): string[] {
-  return specifiers.filter((spec) => {
+  return specifiers.filter((spec, i) => {
     let file: string;
     try {
       file = packFile(spec, baseDir);
@@ -268,11 +283,12 @@ export function admitPacks(specifiers: readonly string[], baseDir: string, polic
     if (!policy.code && !RULE_FILE.test(file)) {
       policy.warn(
         `pack "${spec}" is not loaded: --no-packs runs no JavaScript from the configuration (YAML rule files still load)`,
+        i,
       );
       return false;
     }
     const why = policy.distrust?.(file);
-    if (why !== undefined) policy.warn(`pack "${spec}" is ignored: ${why}`);
+    if (why !== undefined) policy.warn(`pack "${spec}" is ignored: ${why}`, i);
     return why === undefined;
   });
 }

@@ -73,6 +73,14 @@ export function yamlLocation(of: Pack | Rule): string | undefined {
   return definedAt.get(of);
 }
 
+/** What each rule read from a rules file checks: its `path` and `condition`, as the file wrote them. */
+const checks = new WeakMap<Rule, { readonly path: string; readonly condition: string }>();
+
+/** The `path` and `condition` of a rule read by {@link loadYamlPack} (`atLeast: 345600`); undefined for one written in code. */
+export function yamlCheck(rule: Rule): { readonly path: string; readonly condition: string } | undefined {
+  return checks.get(rule);
+}
+
 /** Reads a YAML/JSON rules file into a pack; its mistakes, all of them, are one line each with file:line:col. */
 export function loadYamlPack(file: string, shown = file): Pack {
   const parsed = parseDocument(readText(file, undefined, shown), shown);
@@ -186,7 +194,7 @@ function yamlRule(
   const selectorAt = path!.findIndex((s) => typeof s === 'object');
   const reportPath = (selectorAt === -1 ? path! : path!.slice(0, selectorAt)) as (string | number)[];
 
-  return defineRule({
+  const rule = defineRule({
     id: id!,
     title: title!,
     bestPractice: bp!,
@@ -215,6 +223,16 @@ function yamlRule(
       });
     },
   });
+  checks.set(rule, { path: pathText!, condition: conditionText(raw.condition) });
+  return rule;
+}
+
+/** A valid condition as the file wrote it, on one line: `exists`, `atLeast: 345600`, `oneOf: ["a","b"]`. */
+function conditionText(raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  const [kind, arg] = Object.entries(raw as object)[0] as [string, unknown];
+  if (arg === null || arg === undefined) return kind;
+  return `${kind}: ${typeof arg === 'string' ? arg : JSON.stringify(arg)}`;
 }
 
 const VALUE = /\{\{\s*value\s*\}\}/;

@@ -1,7 +1,7 @@
 /**
  * `--format markdown`: a pull-request comment. A summary by OPS question, then the findings that count
  * (new ones, when a baseline is used), each collapsed under a one-line summary, the reminders that need context
- * once per rule, then suppressed findings and input errors. It stays under GitHub's 65,536-character limit for
+ * once per rule, then suppressed findings, input errors and notes. It stays under GitHub's 65,536-character limit for
  * comments and says so when it cuts.
  */
 import { assumptionList, errorLocation, fullMessage, type Finding, type Severity } from '../engine/finding';
@@ -53,25 +53,21 @@ export const markdownReporter: Reporter = (report) => {
     head.push('');
   }
 
-  const tail: string[] = [];
-  if (report.errors.length > 0) {
-    tail.push('### Input errors', '');
-    // they come before the findings in the budget, so they get at most a quarter of it
-    let size = 0;
-    let shown = 0;
-    for (const e of report.errors) {
-      const line = `- ${code(errorLocation(e))}: ${markdownText(e.message)}`;
-      size += line.length + 1;
-      if (size > COMMENT_LIMIT / 4) break;
-      tail.push(line);
-      shown++;
-    }
-    if (shown < report.errors.length)
-      tail.push(
-        `- ${report.errors.length - shown} more input(s) could not be read. The SARIF or JSON report lists them all.`,
-      );
-    tail.push('');
-  }
+  // input errors and notes come before the findings in the budget, so they get at most a quarter and an eighth of it
+  const tail: string[] = [
+    ...cappedList(
+      'Input errors',
+      report.errors.map((e) => `- ${code(errorLocation(e))}: ${markdownText(e.message)}`),
+      COMMENT_LIMIT / 4,
+      (n) => `- ${n} more input(s) could not be read. The SARIF or JSON report lists them all.`,
+    ),
+    ...cappedList(
+      'Notes',
+      report.summary.notes.map((n) => `- ${code(`${n.file}:${n.line}:${n.column}`)}: ${markdownText(n.message)}`),
+      COMMENT_LIMIT / 8,
+      (n) => `- ${n} more note(s). The JSON report lists them all.`,
+    ),
+  ];
   if (baseline && baseline.fixed.length > 0)
     tail.push(
       `${count(baseline.fixed.length, 'finding')} of the baseline no longer ${baseline.fixed.length === 1 ? 'occurs' : 'occur'}: the baseline can be updated.`,
@@ -131,6 +127,22 @@ export const markdownReporter: Reporter = (report) => {
   if (cut > 0) out.push(note(cut));
   return `${out.concat(tail).join('\n').trimEnd()}\n`;
 };
+
+/** `### title` over the list `lines`, as many as fit in `budget` characters and a line saying how many more; nothing for none. */
+function cappedList(title: string, lines: readonly string[], budget: number, more: (n: number) => string): string[] {
+  if (lines.length === 0) return [];
+  const out = [`### ${title}`, ''];
+  let size = 0;
+  let shown = 0;
+  for (const line of lines) {
+    size += line.length + 1;
+    if (size > budget) break;
+    out.push(line);
+    shown++;
+  }
+  if (shown < lines.length) out.push(more(lines.length - shown));
+  return [...out, ''];
+}
 
 interface Block {
   readonly text: string;

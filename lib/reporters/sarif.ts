@@ -59,11 +59,19 @@ export const sarifReporter: Reporter = (report, options) => {
     invocations: [
       {
         executionSuccessful: report.errors.length === 0,
-        toolExecutionNotifications: report.errors.map((e) => ({
-          level: 'error' as const,
-          message: { text: e.message },
-          locations: [location(e.file, e.line ?? 1, e.column ?? 1, options)],
-        })),
+        toolExecutionNotifications: [
+          ...report.errors.map((e) => ({
+            level: 'error' as const,
+            message: { text: e.message },
+            locations: [location(e.file, e.line ?? 1, e.column ?? 1, options)],
+          })),
+          // what the scan could not work out, or left out (packs of the configuration)
+          ...report.summary.notes.map((n) => ({
+            level: 'note' as const,
+            message: { text: n.message },
+            locations: [location(n.file, n.line, n.column, options)],
+          })),
+        ],
       },
     ],
   };

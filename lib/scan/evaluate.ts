@@ -13,6 +13,8 @@ import { machineryNames, nameableFunctions } from '../semantics';
 export interface ReportOptions extends RunOptions {
   readonly suppressions?: SuppressionOptions;
   readonly baseline?: { readonly file: string; readonly cwd: string };
+  /** notes about the scan itself, not found in its templates */
+  readonly notes?: readonly Note[];
 }
 
 /** What one assembly contributes to a report: plain data (a worker thread sends it as it is). */

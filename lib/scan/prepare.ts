@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { accountBaselineMatcher } from '../engine/account-baseline';
 import { configureRules, type RuleSelection } from '../engine/config';
+import type { Note } from '../engine/finding';
 import type { ConfiguredRule } from '../engine/runner';
 import type { Pack } from '../engine/rule';
 import type { SuppressionOptions } from '../engine/suppress';
@@ -33,6 +34,8 @@ export interface ScanOptions {
   readonly suppressions?: Omit<SuppressionOptions, 'knownRules'> | false;
   /** a baseline file: only findings not in it are reported */
   readonly baseline?: string;
+  /** notes about the scan itself, for the report beside those of its templates (packs the configuration left out) */
+  readonly notes?: readonly Note[];
   /**
    * scan only what a change touched (absolute paths): template files among them, and cloud assemblies with a
    * stack whose template, or the source of one of its constructs, is among them

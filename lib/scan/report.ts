@@ -34,7 +34,7 @@ export function finishScan(
   scan: PreparedScan,
   listings: readonly Listing[],
   units: readonly UnitResult[],
-  options: Pick<ScanOptions, 'baseline'>,
+  options: Pick<ScanOptions, 'baseline' | 'notes'>,
 ): ScanReport {
   const errors: InputError[] = listings.flatMap((l) => l.errors);
   const results: AssemblyResult[] = [];
@@ -48,6 +48,7 @@ export function finishScan(
   return combineResults(results, scan.rules, errors, {
     ...scan.report,
     baseline: options.baseline ? { file: options.baseline, cwd: scan.cwd } : undefined,
+    notes: options.notes,
   });
 }
 
@@ -74,7 +75,7 @@ export function combineResults(
   options: ReportOptions,
 ): ScanReport {
   let findings: Finding[] = [];
-  const notes: Note[] = [];
+  const notes: Note[] = [...(options.notes ?? [])];
   const stats = new Map<string, RuleStats>();
   const files: string[] = [];
   let resources = 0;
