@@ -51,8 +51,8 @@ export function writeBaseline(file: string, findings: readonly Finding[], cwd: s
   const abs = path.resolve(cwd, file);
   const kept = scope && existsSync(abs) ? readBaseline(file, cwd).filter((e) => !inScope(scope, cwd, dir)(e)) : [];
   const entries = [...findings.filter((f) => !f.suppressed).map((f) => toEntry(f, cwd, dir)), ...kept].sort(
-      (a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.resource, b.resource) || cmp(a.path, b.path),
-    );
+    (a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.resource, b.resource) || cmp(a.path, b.path),
+  );
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     path.resolve(cwd, file),
