@@ -270,7 +270,7 @@ describe('the packed package', () => {
           ],
           [
             'Prod',
-            `Acknowledgement of ${ackId(integration, 'alarm-action')} at Prod names no opslint rule; \`opslint rules\` lists them.`,
+            `Acknowledgement of ${ackId(integration, 'alarm-action')} at Prod names no opslint rule (did you mean "alarm-actions"?); \`opslint rules\` lists them.`,
           ],
         ]);
         expect(configured.findings.filter((f) => f.suppressed !== undefined)).toEqual([]);
@@ -307,9 +307,10 @@ describe('the packed package', () => {
         );
       });
 
-      it('`opslint scan cdk.out` fails CI on the same two errors', () => {
+      it('`opslint scan cdk.out` fails CI on the same errors: the two alarms and the reason too short', () => {
         const errors = configured.findings.filter((f) => f.severity === 'error' && f.suppressed === undefined);
         expect(errors.map((f) => `${f.ruleId} ${f.constructPath}`)).toEqual([
+          'invalid-suppression Dev',
           'alarm-actions Dev/Orders/WorkerErrors/Resource',
           'alarm-actions Prod/Orders/WorkerErrors/Resource',
         ]);

@@ -104,7 +104,7 @@ describe('suppressions in templates', () => {
       workspace({ 't.yaml': suppressed('{id: lambda-tracin, reason: A typo in the rule id here}') }),
     );
     expect(unknown.report!.findings.map((f) => f.message)).toContain(
-      'Suppression of lambda-tracin names no opslint rule; `opslint rules` lists them.',
+      'Suppression of lambda-tracin names no opslint rule (did you mean "lambda-tracing"?); `opslint rules` lists them.',
     );
     const dir = workspace({
       't.yaml': suppressed('{id: lambda-tracing, reason: We would rather not trace this one}'),
