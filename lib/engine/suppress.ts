@@ -52,6 +52,7 @@ export function applySuppressions(
     known: options.knownRules,
     unsuppressible: new Set(options.unsuppressible ?? []),
     min: options.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH,
+    hints: new Map(),
   };
   const out: Finding[] = [];
   const byFile = new Map<string, Finding[]>();
@@ -143,6 +144,20 @@ interface Checks {
   readonly known: ReadonlySet<string>;
   readonly unsuppressible: ReadonlySet<string>;
   readonly min: number;
+  /** "did you mean" hints by unknown id: each costs a pass over the rules, so a template naming thousands gets the first */
+  readonly hints: Map<string, string>;
+}
+
+const MAX_HINTS = 100;
+
+/** ` (did you mean "x"?)` for an unknown rule id, computed once per id and for at most {@link MAX_HINTS} ids. */
+function hint(id: string, checks: Checks): string {
+  let found = checks.hints.get(id);
+  if (found === undefined) {
+    found = checks.hints.size < MAX_HINTS ? suggest(id, [...checks.known]) : '';
+    checks.hints.set(id, found);
+  }
+  return found;
 }
 
 /** Why a suppression or acknowledgement (`what`: `Suppression of lambda-tracing`) does not apply, or undefined when it does. */
@@ -153,8 +168,7 @@ function refusal(
   reason: string,
   checks: Checks,
 ): string | undefined {
-  if (!checks.known.has(id))
-    return `${what} names no opslint rule${suggest(id, [...checks.known])}; \`opslint rules\` lists them.`;
+  if (!checks.known.has(id)) return `${what} names no opslint rule${hint(id, checks)}; \`opslint rules\` lists them.`;
   if (checks.unsuppressible.has(id))
     return `Rule ${id} may not be suppressed (configuration: suppressions.unsuppressible); the ${noun} does not apply.`;
   if (reason.length < checks.min)
