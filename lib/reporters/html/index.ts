@@ -357,11 +357,13 @@ ${rows.join('\n')}
 function where(f: Finding): string {
   const at = `${f.file}:${f.line}:${f.column}`;
   // about a whole stack of a cloud assembly: the code that created it, then where the assembly declares it
-  if (!f.constructPath && f.source)
+  if (!f.resource && f.source)
     return `<code>${breakable(f.source)}</code><div class="src">${f.stack ? `stack ${esc(f.stack)} · ` : ''}<span title="${esc(at)}">${esc(f.file.split('/').pop()!)} line ${f.line}</span></div>`;
   if (!f.constructPath)
     return `<code>${breakable(at)}</code>${f.resource ? `<div class="res">${esc(f.resource)}</div>` : ''}`;
-  const template = `<span title="${esc(at)}">template line ${f.line}</span>`;
+  // a resource is in its template; a whole stack, where the manifest declares it
+  const document = f.resource ? 'template' : esc(f.file.split('/').pop()!);
+  const template = `<span title="${esc(at)}">${document} line ${f.line}</span>`;
   return [
     `<code>${breakable(f.constructPath)}</code>`,
     f.source ? `<div class="src">created at <code>${breakable(f.source)}</code></div>` : '',
