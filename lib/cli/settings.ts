@@ -14,7 +14,7 @@ import { loadPacks } from '../packs/load';
 import { toDisplayPath, type ScanOptions } from '../scan/prepare';
 import type { ScanCliOptions } from './options';
 import { parseParameterArgs } from './parameters';
-import { BUILTIN_PACKS } from '../compose';
+import { builtinPacksFor } from '../compose';
 
 /** The command-line flags that settings come from: scan's (fix has some of them; those a command lacks stay undefined). */
 export type SettingsFlags = Partial<ScanCliOptions>;
@@ -47,7 +47,21 @@ export async function readSettings(flags: SettingsFlags, cwd: string, trust: Tru
     { specs: read.packs, baseDir: read.packsDir },
     { specs: flags.loadPack ?? [], baseDir: cwd },
   ];
-  const packs: Pack[] = [...BUILTIN_PACKS];
+  // a scan of named rules loads only the built-in packs that hold them and what the configuration names; packs
+  // from elsewhere are checked against every built-in rule id, so they load all
+  const builtin = builtinPacksFor(
+    flags.rule && flags.rule.length > 0 && packSources.every((s) => s.specs.length === 0)
+      ? [
+          ...flags.rule,
+          ...(flags.excludeRule ?? []),
+          ...(flags.pack ?? []),
+          ...(config.disable ?? []),
+          ...(config.enable ?? []),
+          ...Object.keys(config.rules ?? {}),
+        ]
+      : [],
+  );
+  const packs: Pack[] = builtin.packs;
   for (const source of packSources) packs.push(...(await loadPacks(source.specs, source.baseDir, packs)));
 
   const fromConfig: RuleSelection = configSelection(read, packs, flags.rule);
@@ -63,6 +77,7 @@ export async function readSettings(flags: SettingsFlags, cwd: string, trust: Tru
     scan: {
       cwd,
       packs,
+      knownRules: builtin.knownRules,
       selection: {
         packs: flags.pack,
         rules: flags.rule,

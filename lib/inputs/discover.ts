@@ -5,7 +5,6 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { globSync, isDynamicPattern } from 'tinyglobby';
 import { InputError, messages } from '../template/errors';
 import { describeFsError } from '../template/load';
 import { isCloudAssembly } from '../assembly/read';
@@ -92,6 +91,7 @@ export function discoverInputs(
  * segments with wildcards as `*`, and what that lists is filtered by the linear matcher.
  */
 function globFiles(pattern: string, cwd: string): string[] {
+  const { globSync } = tinyglobby();
   const options = {
     cwd,
     absolute: true,
@@ -111,8 +111,13 @@ function globFiles(pattern: string, cwd: string): string[] {
 
 /** A glob to expand: a path with glob syntax that does not name an existing file or folder (`[draft] api.yaml` does). */
 function isPattern(given: string, cwd: string): boolean {
-  return isDynamicPattern(given) && !existsSync(path.resolve(cwd, given));
+  // tinyglobby (and picomatch under it) is loaded only for a path with one of the characters glob syntax uses
+  return GLOB_CHARACTERS.test(given) && tinyglobby().isDynamicPattern(given) && !existsSync(path.resolve(cwd, given));
 }
+
+const GLOB_CHARACTERS = /[*?[\]{}()!+@|\\]/;
+
+const tinyglobby = (): typeof import('tinyglobby') => require('tinyglobby') as typeof import('tinyglobby');
 
 function walk(dir: string, add: (input: Input) => void, errors: InputError[], display: (p: string) => string): void {
   if (isCloudAssembly(dir)) {

@@ -22,6 +22,8 @@ export interface ScanOptions {
   readonly selection?: RuleSelection;
   /** the packs to choose rules from (the composition root, lib/compose.ts, gives the built-in ones) */
   readonly packs: readonly Pack[];
+  /** rule ids a suppression may name besides those of `packs`, first: the built-in ones when only some of their packs loaded */
+  readonly knownRules?: readonly string[];
   /** the rules to run, configured already (the CDK integrations configure them once): instead of `packs` and `selection` */
   readonly rules?: readonly ConfiguredRule[];
   readonly load?: Omit<LoadOptions, 'parameters' | 'explicit'>;
@@ -56,7 +58,7 @@ export interface PreparedScan extends SourceContext {
 /** The rules, load and report options of a scan, from its options. */
 export function prepareScan(options: ScanOptions): PreparedScan {
   const cwd = options.cwd ?? process.cwd();
-  const known = new Set(options.packs.flatMap((p) => p.rules.map((r) => r.id)));
+  const known = new Set([...(options.knownRules ?? []), ...options.packs.flatMap((p) => p.rules.map((r) => r.id))]);
   return {
     cwd,
     display: (p) => toDisplayPath(p, cwd),
