@@ -1,7 +1,7 @@
 /**
  * JSON parsing for `parseDocument` (parse.ts): a fast path through `JSON.parse` and an exact one through jsonc-parser.
  */
-import * as jsonc from 'jsonc-parser';
+import type * as Jsonc from 'jsonc-parser';
 import { InputError, messages } from './errors';
 import type { Deadline, ParseLimits, Parsed } from './parse';
 import { SourceMap, type ContainerPosition, type Position } from './source';
@@ -167,6 +167,9 @@ interface JsonFrame {
   pendingKey?: string;
 }
 
+/** jsonc-parser, loaded on first use: most scans read only JSON the fast path takes, or only YAML. */
+const jsonc = (): typeof Jsonc => require('jsonc-parser') as typeof Jsonc;
+
 /** JSON through jsonc-parser's visitor: slower, but it names every error and where it is. */
 function parseJsonExact(text: string, file: string, limits: ParseLimits, deadline: Deadline): Parsed {
   const sourceMap = new SourceMap();
@@ -205,7 +208,7 @@ function parseJsonExact(text: string, file: string, limits: ParseLimits, deadlin
     sourceMap.set(frame.value, record);
   };
 
-  jsonc.visit(
+  jsonc().visit(
     text,
     {
       onObjectBegin: (_o, _l, line, ch) => open({}, line, ch),
@@ -238,10 +241,10 @@ function describeCharacter(code: number): string {
   return invisible ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(code)}'`;
 }
 
-function describeJsonError(code: jsonc.ParseErrorCode, text: string, offset: number): string {
+function describeJsonError(code: Jsonc.ParseErrorCode, text: string, offset: number): string {
   const found = offset >= text.length ? 'end of file' : describeCharacter(text.codePointAt(offset)!);
   // by name: ParseErrorCode is a const enum, which isolated modules cannot read
-  const name = jsonc.printParseErrorCode(code);
+  const name = jsonc().printParseErrorCode(code);
   switch (name) {
     case 'CommaExpected':
       return `expected ',' but found ${found}`;
