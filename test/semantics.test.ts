@@ -26,6 +26,9 @@ import { BUILTIN_PACKS } from '../rules';
 import { loadTemplate, templateFromText } from '../lib/template/load';
 import type { Template } from '../lib/template/model';
 import { scanPaths } from '../lib/compose';
+import { configureRules } from '../lib/engine/config';
+import type { ConfiguredRule } from '../lib/engine/runner';
+import { evaluateAssembly, type ReportOptions } from '../lib/scan';
 import { corpusDir } from '../scripts/support/corpus';
 import { yaml } from './helpers/yaml';
 
@@ -185,6 +188,22 @@ describe('roles across templates', () => {
     expect(both.summary.scorecard.questions.flatMap((q) => q.bestPractices).find((b) => b.id === 'OPS04-BP05')).toEqual(
       expect.objectContaining({ failed: 0 }),
     );
+  });
+
+  it('works out the links only for a scan with a rule whose findings they take back', () => {
+    const configured = (ids: string[]) => configureRules(BUILTIN_PACKS, { rules: ids });
+    const links = (rules: ConfiguredRule[], options: ReportOptions = {}) =>
+      evaluateAssembly(singleTemplateAssembly(template(exporter)), rules, options).machinery;
+    const provider = {
+      names: [],
+      functions: [{ file: 'template.yaml', resource: 'Provider', keys: expect.any(Array) }],
+    };
+    // lambda-tracing leaves machinery alone: its findings on a function another template names are taken back
+    expect(links(configured(['lambda-tracing', 's3-access-logging']))).toEqual(provider);
+    // s3-access-logging checks machinery too: no finding of it is ever taken back
+    expect(links(configured(['s3-access-logging']))).toBeUndefined();
+    // a unit checked without some of the scan's rules (a rule the watchdog stopped) is told about the whole scan
+    expect(links(configured(['s3-access-logging']), { machineryRules: true })).toEqual(provider);
   });
 });
 

@@ -5,7 +5,7 @@
 import type { Assembly } from '../assembly/model';
 import type { Finding, Note } from '../engine/finding';
 import { evaluate, resourceKey, type ConfiguredRule, type RunOptions } from '../engine/runner';
-import { isAssemblyRule } from '../engine/rule';
+import { checksRole, isAssemblyRule } from '../engine/rule';
 import type { RuleStats } from '../engine/stats';
 import { applySuppressions, INVALID_SUPPRESSION, type SuppressionOptions } from '../engine/suppress';
 import { machineryNames, nameableFunctions } from '../semantics';
@@ -15,6 +15,16 @@ export interface ReportOptions extends RunOptions {
   readonly baseline?: { readonly file: string; readonly cwd: string };
   /** notes about the scan itself, not found in its templates */
   readonly notes?: readonly Note[];
+  /**
+   * Whether some resource rule of the whole scan leaves machinery alone (default: worked out from the rules given),
+   * the only findings machinery links take back: a unit checked without some of the scan's rules is told.
+   */
+  readonly machineryRules?: boolean;
+}
+
+/** Whether some of `rules` is a resource rule that leaves machinery alone. */
+export function leavesMachinery(rules: readonly ConfiguredRule[]): boolean {
+  return rules.some((c) => !isAssemblyRule(c.rule) && !checksRole(c.rule, 'machinery'));
 }
 
 /** What one assembly contributes to a report: plain data (a worker thread sends it as it is). */
@@ -61,7 +71,9 @@ export function evaluateAssembly(
   let resources = 0;
   const names: string[] = [];
   const functions: MachineryLinks['functions'][number][] = [];
-  for (const stack of checked) {
+  // without a rule whose findings they would take back (a scan of a few logging rules, say), no links are needed
+  const linked = options.machineryRules ?? leavesMachinery(rules);
+  for (const stack of linked ? checked : []) {
     const facts = evaluation.facts.of(stack);
     const t = stack.template;
     t.resolver.untracked(() => {

@@ -11,7 +11,7 @@ import type { Pack } from '../engine/rule';
 import type { SuppressionOptions } from '../engine/suppress';
 import type { SourceContext } from '../sources/source';
 import type { LoadOptions } from '../template/load';
-import type { ReportOptions } from './evaluate';
+import { leavesMachinery, type ReportOptions } from './evaluate';
 
 /** Options of a scan. */
 export interface ScanOptions {
@@ -59,12 +59,14 @@ export interface PreparedScan extends SourceContext {
 export function prepareScan(options: ScanOptions): PreparedScan {
   const cwd = options.cwd ?? process.cwd();
   const known = new Set([...(options.knownRules ?? []), ...options.packs.flatMap((p) => p.rules.map((r) => r.id))]);
+  const rules = options.rules ?? configureRules(options.packs, options.selection);
   return {
     cwd,
     display: (p) => toDisplayPath(p, cwd),
-    rules: options.rules ?? configureRules(options.packs, options.selection),
+    rules,
     load: { ...options.load, parameters: options.parameters },
     report: {
+      machineryRules: leavesMachinery(rules),
       accountBaseline: accountBaselineMatcher(options.accountBaseline),
       suppressions: options.suppressions === false ? undefined : { ...options.suppressions, knownRules: known },
       debug: options.debug === true,
