@@ -2,12 +2,13 @@
  * `npm run bench`: opslint against cfn-guard on the corpus, against cdk-nag inside synthesis, how it scales,
  * and its start-up; prints each comparison and rewrites bench/RESULTS.md with the machine it ran on.
  *
- *   npm run bench [-- --runs N] [-- --only cfn-guard,synth,scaling,version,lenient-yaml]
+ *   npm run bench [-- --runs N] [-- --only cfn-guard,cfn-validate,synth,scaling,version,lenient-yaml]
  * Needs `npm run build` first (it runs the built CLI, as users do); `npm run bench` does that.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { benchCfnGuard } from './cfn-guard';
+import { benchCfnValidate } from './cfn-validate';
 import { machine } from './measure';
 import { benchLenientYaml, benchScaling, benchVersion } from './scaling';
 import type { Section } from './section';
@@ -30,6 +31,7 @@ if (!existsSync(OPSLINT)) throw new Error('run `npm run build` first');
 
 const benches: [string, () => Section][] = [
   ['cfn-guard', () => benchCfnGuard(CORPUS, runs, OPSLINT)],
+  ['cfn-validate', () => benchCfnValidate(CORPUS, runs, OPSLINT)],
   ['synth', () => benchSynth(Math.max(runs, 15), Math.min(runs, 5))],
   ['scaling', () => benchScaling(CORPUS, runs, OPSLINT)],
   ['version', () => benchVersion(Math.max(runs, 10), OPSLINT)],
