@@ -6,11 +6,11 @@
  * cannot read are found first (one run per file) and left out for both tools.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fmtMb, fmtMs, median, ratio, repeat, runProcess, table, type ProcessRun } from './measure';
 import type { Section } from './section';
+import { corpusTemplates } from '../scripts/support/corpus';
 
 const REPO = path.resolve(__dirname, '..');
 const GUARD_PACKAGE = path.join(REPO, 'node_modules/@cdklabs/cdk-validator-cfnguard');
@@ -57,7 +57,7 @@ export const SMALL_PAIRS: readonly (readonly [string, readonly string[]])[] = PA
 );
 
 /** The repository of the corpus whose templates stand for a small repository. */
-const SMALL_REPO = 'aws-cloudformation/aws-cloudformation-templates';
+const SMALL_REPO = 'aws-cloudformation-templates';
 
 const guardRuleFiles = (pairs: typeof PAIRS): string[] =>
   pairs.flatMap(([, guards]) => guards.map((g) => path.join(CONTROL_TOWER, `${g}.guard`)));
@@ -66,15 +66,8 @@ const guardRuleFiles = (pairs: typeof PAIRS): string[] =>
 const guardOk = (status: number | null): boolean => status === 0 || status === 19;
 
 /** The corpus files the manifest calls readable (of one source repository, if given), and among them those cfn-guard reads. */
-function corpusFiles(corpus: string, repo?: string): { files: string[]; guardFails: string[] } {
-  const rows = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((l) => l.split('\t'));
-  const listed = rows
-    .filter((r) => r[9] === 'ok' && (repo === undefined || r[0] === repo))
-    .map((r) => path.join(corpus, r[3]));
+function corpusFiles(corpus: string, repository?: string): { files: string[]; guardFails: string[] } {
+  const listed = corpusTemplates(corpus, repository);
   const rule = path.join(CONTROL_TOWER, 'cloudwatch/ct-cloudwatch-pr-2.guard');
   const guardFails = listed.filter(
     (file) =>
