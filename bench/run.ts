@@ -2,16 +2,17 @@
  * `npm run bench`: opslint against cfn-guard on the corpus, against cdk-nag inside synthesis, how it scales,
  * and its start-up; prints each comparison and rewrites bench/RESULTS.md with the machine it ran on.
  *
- *   npm run bench [-- --runs N] [-- --only cfn-guard,cfn-validate,synth,scaling,version,lenient-yaml]
+ *   npm run bench [-- --runs N] [-- --only small-repo,cfn-guard,cfn-validate,synth,scaling,startup,lenient-yaml]
  * Needs `npm run build` first (it runs the built CLI, as users do); `npm run bench` does that.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { benchCfnGuard } from './cfn-guard';
+import { benchCfnGuard, benchSmallRepo } from './cfn-guard';
 import { benchCfnValidate } from './cfn-validate';
 import { machine } from './measure';
-import { benchLenientYaml, benchScaling, benchVersion } from './scaling';
+import { benchLenientYaml, benchScaling } from './scaling';
 import type { Section } from './section';
+import { benchStartup } from './startup';
 import { benchSynth } from './synth';
 import { corpusDir } from '../scripts/support/corpus';
 
@@ -30,11 +31,12 @@ const wanted = (name: string): boolean => !only || only.includes(name);
 if (!existsSync(OPSLINT)) throw new Error('run `npm run build` first');
 
 const benches: [string, () => Section][] = [
+  ['small-repo', () => benchSmallRepo(CORPUS, runs, OPSLINT)],
   ['cfn-guard', () => benchCfnGuard(CORPUS, runs, OPSLINT)],
   ['cfn-validate', () => benchCfnValidate(CORPUS, runs, OPSLINT)],
   ['synth', () => benchSynth(Math.max(runs, 15), Math.min(runs, 5))],
   ['scaling', () => benchScaling(CORPUS, runs, OPSLINT)],
-  ['version', () => benchVersion(Math.max(runs, 10), OPSLINT)],
+  ['startup', () => benchStartup(Math.max(runs, 10), OPSLINT)],
   ['lenient-yaml', () => benchLenientYaml(runs)],
 ];
 const sections: Section[] = [];

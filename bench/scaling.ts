@@ -130,9 +130,6 @@ for (const f of fs.readdirSync(process.argv[1])) {
   Array.from(new YAML.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens));
 }`;
 
-// moved to bench/startup.ts; kept under its old name until bench/run.ts imports it from there
-export { benchStartup as benchVersion } from './startup';
-
 /**
  * YAML that CloudFormation accepts but the yaml library rejects (a quoted scalar continued at its key's
  * indentation, a flow sequence not indented past its key) is read by re-parsing with the offending lines
