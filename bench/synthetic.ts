@@ -3,7 +3,8 @@
  * copied whole (resources with their parameters, conditions and mappings) under renamed logical ids, so
  * that references stay valid, until the wanted number of resources is reached: a folder of 500-resource
  * templates (JSON or YAML), or a cloud assembly (cdk.out) of 500-resource stacks with CDK's construct-path
- * metadata.
+ * metadata. Beside them, inputs as drafts are written, with many findings: small services of resources that
+ * mostly lack their logs, traces and alarms.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -165,13 +166,26 @@ export function synthesize(units: readonly Unit[], total: number, perTemplate = 
 }
 
 /**
- * Writes a folder of templates of `total` resources in all, 500 to a template (CloudFormation's limit per
- * stack); returns the folder.
+ * What a synthetic input is made of: resources of the corpus copied whole, 500 to a template (CloudFormation's limit
+ * per stack), or small services with many findings ({@link findingTemplates}), 100 to a template.
  */
-export function writeTemplates(dir: string, units: readonly Unit[], total: number, format: 'json' | 'yaml'): string {
-  const out = path.join(dir, `templates-${total}-${format}`);
+export type Made = 'corpus' | 'findings';
+
+function templatesOf(units: readonly Unit[], total: number, made: Made): Obj[] {
+  return made === 'corpus' ? synthesize(units, total, 500) : findingTemplates(total, 100);
+}
+
+/** Writes a folder of templates of `total` resources in all; returns the folder. */
+export function writeTemplates(
+  dir: string,
+  units: readonly Unit[],
+  total: number,
+  format: 'json' | 'yaml',
+  made: Made = 'corpus',
+): string {
+  const out = path.join(dir, `templates-${made}-${total}-${format}`);
   mkdirSync(out, { recursive: true });
-  synthesize(units, total, 500).forEach((template, i) => {
+  templatesOf(units, total, made).forEach((template, i) => {
     const text =
       format === 'json'
         ? JSON.stringify(template, null, 1)
@@ -182,14 +196,14 @@ export function writeTemplates(dir: string, units: readonly Unit[], total: numbe
 }
 
 /**
- * Writes a cloud assembly of `total` resources in stacks of 500 (CloudFormation's limit per stack), each
- * resource with its construct path, as `cdk synth` writes them; returns the cdk.out directory.
+ * Writes a cloud assembly of `total` resources, each resource with its construct path, as `cdk synth` writes them;
+ * returns the cdk.out directory.
  */
-export function writeAssembly(dir: string, units: readonly Unit[], total: number): string {
-  const out = path.join(dir, `cdk.out-${total}`);
+export function writeAssembly(dir: string, units: readonly Unit[], total: number, made: Made = 'corpus'): string {
+  const out = path.join(dir, `cdk.out-${made}-${total}`);
   mkdirSync(out, { recursive: true });
   const artifacts: Obj = {};
-  synthesize(units, total, 500).forEach((template, i) => {
+  templatesOf(units, total, made).forEach((template, i) => {
     const stack = `Stack${i}`;
     const metadata: Obj = {};
     for (const [id, resource] of Object.entries(template.Resources as Obj)) {
@@ -308,10 +322,14 @@ export function findingTemplates(total: number, perTemplate: number): Obj[] {
   const templates: Obj[] = [];
   let n = 0;
   for (let made = 0; made < total; made += perTemplate) {
+    const size = Math.min(perTemplate, total - made);
     const resources: Obj = {};
-    while (Object.keys(resources).length < Math.min(perTemplate, total - made)) {
+    let count = 0;
+    while (count < size) {
       for (const [id, resource] of Object.entries(service(n++))) {
-        if (Object.keys(resources).length < Math.min(perTemplate, total - made)) resources[id] = resource;
+        if (count === size) break;
+        resources[id] = resource;
+        count++;
       }
     }
     templates.push({
