@@ -85,6 +85,9 @@ describe('jsonPieces', () => {
     [[], {}, [1, [2, [3]]], { a: [] }],
     { a: 1, b: undefined, c: () => 1, d: [undefined, null, () => 1], 'e\n"key"': { f: { g: [{ h: 'x\u2028y' }] } } },
     { findings: [{ rule: 'r', nested: { deep: [1, 2] } }], summary: { rules: {}, files: ['a', 'b'] } },
+    // lists long enough to be written in several batches, at several levels
+    { findings: Array.from({ length: 700 }, (_, i) => ({ i, text: `x\ny ${i}`, none: undefined })) },
+    [[Array.from({ length: 520 }, (_, i) => (i % 3 === 0 ? undefined : [i, { i }]))]],
   ];
 
   it.each([0, 1, 2, 3, 6])('at depth %d writes what JSON.stringify writes', (depth) => {
@@ -99,21 +102,26 @@ describe('jsonPieces', () => {
       expect([...jsonPieces(value, depth, upper)].join('')).toBe(JSON.stringify(value, replacer, 2));
   });
 
-  it('writes Items as the array of its items, made one at a time as they are written', () => {
-    const made: number[] = [];
+  it('writes Items as the array of its items, made as they are written', () => {
+    let made = 0;
     function* items(): Generator<{ n: number }> {
-      for (let n = 0; n < 3; n++) {
-        made.push(n);
+      for (let n = 0; n < 1000; n++) {
+        made++;
         yield { n };
       }
     }
     const pieces = jsonPieces({ run: { results: new Items(items()), none: new Items([]) } }, 2);
-    const first = pieces.next();
-    expect(first.done).toBe(false);
-    expect(made).toEqual([]);
-    const text = [first.value as string, ...pieces].join('');
-    expect(made).toEqual([0, 1, 2]);
-    expect(text).toBe(JSON.stringify({ run: { results: [{ n: 0 }, { n: 1 }, { n: 2 }], none: [] } }, null, 2));
+    const seen: string[] = [];
+    let madeByFirstItem: number | undefined;
+    for (const piece of pieces) {
+      seen.push(piece);
+      if (madeByFirstItem === undefined && piece.includes('"n": 0')) madeByFirstItem = made;
+    }
+    // the first items are written before the last are made
+    expect(madeByFirstItem).toBeLessThan(1000);
+    expect(made).toBe(1000);
+    const expected = { run: { results: Array.from({ length: 1000 }, (_, n) => ({ n })), none: [] } };
+    expect(seen.join('')).toBe(JSON.stringify(expected, null, 2));
   });
 });
 
