@@ -3,15 +3,22 @@
  * (bench/synthetic.ts): folders of 500-resource templates in JSON and in YAML, and cloud assemblies of
  * 500-resource stacks. Whole process, default `--jobs`; wall time, peak RSS, time per resource.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fmtMb, fmtMs, median, repeat, runProcess, table } from './measure';
 import type { Section, Target } from './section';
+import { FORMATS } from '../lib/reporters';
 import { corpusUnits, writeAssembly, writeTemplates } from './synthetic';
 
 const SIZES = [1_000, 10_000, 100_000] as const;
-const KINDS = ['JSON templates', 'YAML templates', 'cloud assembly'] as const;
+const KINDS = [
+  'JSON templates',
+  'YAML templates',
+  'cloud assembly',
+  'JSON templates, many findings',
+  'cloud assembly, many findings',
+] as const;
 
 export function benchScaling(corpus: string, runs: number, opslint: string): Section {
   const dir = mkdtempSync(path.join(tmpdir(), 'opslint-scaling-'));
@@ -24,6 +31,8 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
         'JSON templates': writeTemplates(dir, units, n, 'json'),
         'YAML templates': writeTemplates(dir, units, n, 'yaml'),
         'cloud assembly': writeAssembly(dir, units, n),
+        'JSON templates, many findings': writeTemplates(dir, units, n, 'json', 'findings'),
+        'cloud assembly, many findings': writeAssembly(dir, units, n, 'findings'),
       };
       for (const kind of KINDS) {
         const r = repeat(runs, () =>
@@ -45,7 +54,7 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
       }
     }
     // worker threads against the main thread alone, on the largest folder of templates
-    const jsonDir = path.join(dir, 'templates-100000-json');
+    const jsonDir = path.join(dir, 'templates-corpus-100000-json');
     const jobs = [1, 2, 4].map(
       (n) =>
         [
@@ -68,7 +77,7 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
         ] as const,
     );
     // what bounds YAML: the yaml library alone, called as opslint calls it, over the same files
-    const yamlDir = path.join(dir, 'templates-100000-yaml');
+    const yamlDir = path.join(dir, 'templates-corpus-100000-yaml');
     const yamlAlone = repeat(runs, () => runProcess(process.execPath, ['-e', YAML_ALONE, yamlDir])).ms;
     const rows = KINDS.flatMap((kind) =>
       SIZES.map((n) => {
@@ -77,7 +86,12 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
       }),
     );
     const targets: Target[] = [];
-    for (const kind of ['JSON templates', 'cloud assembly'] as const) {
+    for (const kind of [
+      'JSON templates',
+      'cloud assembly',
+      'JSON templates, many findings',
+      'cloud assembly, many findings',
+    ] as const) {
       const big = results.get(`${kind} 100000`)!;
       const ten = results.get(`${kind} 10000`)!;
       targets.push({ name: `100k resources (${kind}) in under 5 s`, met: big.ms < 5000, detail: fmtMs(big.ms) });
@@ -99,7 +113,7 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
       detail: `${yamlRatio.toFixed(1)}×`,
     });
     const markdown = [
-      `Synthetic inputs from ${units.length} corpus templates (plain CloudFormation, parsed cleanly), copied under renamed logical ids until the size is reached: folders of 500-resource templates (CloudFormation's limit per stack), and cloud assemblies of 500-resource stacks with construct-path metadata. One process per run, default \`--jobs\`, median of ${runs} runs.`,
+      `Synthetic inputs from ${units.length} corpus templates (plain CloudFormation, parsed cleanly), copied under renamed logical ids until the size is reached: folders of 500-resource templates (CloudFormation's limit per stack), and cloud assemblies of 500-resource stacks with construct-path metadata. Beside them, inputs with many findings (bench/synthetic.ts \`findingTemplates\`): 100-resource templates or stacks of small services whose functions, state machines, databases and stages lack their logs, traces and alarms, about 1.5 findings a resource. One process per run, default \`--jobs\`, JSON report to a file, median of ${runs} runs.`,
       '',
       table(['input', 'resources', 'wall (median)', 'peak RSS', 'per resource'], rows),
       '',
@@ -113,6 +127,75 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
       `YAML is bounded by the \`yaml\` library: its lexer, parser and composer alone, called as opslint calls them, take ${fmtMs(yamlAlone)} over the 100k YAML templates (a process that does only that, median of ${runs}), of the ${fmtMs(results.get('YAML templates 100000')!.ms)} the whole scan takes.`,
     ].join('\n');
     return { title: 'Scaling', markdown, targets };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The memory target: resources and findings of the input, and the most a scan may hold in any format. */
+const MEMORY = { resources: 100_000, limitMb: 500 } as const;
+
+/**
+ * Peak memory by report format: 100k resources of templates with many findings (bench/synthetic.ts
+ * `findingTemplates`, 1,000 templates of 100 resources), scanned once per format and run, each report written to a
+ * file; then the JSON report to stdout, which the scan writes as it is made too.
+ */
+export function benchReportMemory(runs: number, opslint: string): Section {
+  const dir = mkdtempSync(path.join(tmpdir(), 'opslint-memory-'));
+  try {
+    const input = writeTemplates(dir, [], MEMORY.resources, 'json', 'findings');
+    const scan = (format: string, file?: string): ProcessRun =>
+      runProcess(process.execPath, [
+        opslint,
+        'scan',
+        input,
+        '--format',
+        format,
+        ...(file ? ['--output', file] : []),
+        '--fail-on',
+        'none',
+      ]);
+    const outputs: { format: string; file?: string }[] = [
+      ...FORMATS.map((format) => ({ format, file: path.join(dir, `report.${format}`) })),
+      { format: 'json' },
+    ];
+    // interleaved: each run scans once in every format
+    const all: ProcessRun[][] = outputs.map(() => []);
+    for (let i = 0; i < runs; i++) {
+      outputs.forEach((o, j) => {
+        const r = scan(o.format, o.file);
+        if (r.status !== 0) throw new Error(`opslint failed with ${o.format} (${r.status}): ${r.stderr.slice(0, 500)}`);
+        all[j].push(r);
+      });
+    }
+    const findings = (JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as { findings: unknown[] })
+      .findings.length;
+    const rows = outputs.map((o, j) => {
+      const peak = Math.max(...all[j].map((r) => r.peakMb ?? NaN));
+      return {
+        name: o.file ? o.format : `${o.format} to stdout`,
+        peak,
+        ms: median(all[j].map((r) => r.ms)),
+        size: o.file ? `${(statSync(o.file).size / 2 ** 20).toFixed(1)} MB` : '–',
+      };
+    });
+    const markdown = [
+      `${MEMORY.resources.toLocaleString('en')} resources in 1,000 JSON templates of small services with many findings (${findings.toLocaleString('en')} findings), scanned in every format, one process per scan, the formats interleaved, ${runs} runs; peak RSS the largest seen (GNU time), wall time the median. Each report is written as it is made (a streaming reporter), to a file, and to stdout for JSON.`,
+      '',
+      table(
+        ['format', 'peak RSS', 'wall (median)', 'report'],
+        rows.map((r) => [r.name, fmtMb(Number.isFinite(r.peak) ? r.peak : undefined), fmtMs(r.ms), r.size]),
+      ),
+    ].join('\n');
+    return {
+      title: 'Memory by report format',
+      markdown,
+      targets: rows.map((r) => ({
+        name: `100k resources with ${Math.round(findings / 1000)}k findings under ${MEMORY.limitMb} MB peak RSS (${r.name})`,
+        met: r.peak < MEMORY.limitMb,
+        detail: fmtMb(Number.isFinite(r.peak) ? r.peak : undefined),
+      })),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

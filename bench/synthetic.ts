@@ -3,7 +3,8 @@
  * copied whole (resources with their parameters, conditions and mappings) under renamed logical ids, so
  * that references stay valid, until the wanted number of resources is reached: a folder of 500-resource
  * templates (JSON or YAML), or a cloud assembly (cdk.out) of 500-resource stacks with CDK's construct-path
- * metadata.
+ * metadata. Beside them, inputs as drafts are written, with many findings: small services of resources that
+ * mostly lack their logs, traces and alarms.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -165,13 +166,26 @@ export function synthesize(units: readonly Unit[], total: number, perTemplate = 
 }
 
 /**
- * Writes a folder of templates of `total` resources in all, 500 to a template (CloudFormation's limit per
- * stack); returns the folder.
+ * What a synthetic input is made of: resources of the corpus copied whole, 500 to a template (CloudFormation's limit
+ * per stack), or small services with many findings ({@link findingTemplates}), 100 to a template.
  */
-export function writeTemplates(dir: string, units: readonly Unit[], total: number, format: 'json' | 'yaml'): string {
-  const out = path.join(dir, `templates-${total}-${format}`);
+export type Made = 'corpus' | 'findings';
+
+function templatesOf(units: readonly Unit[], total: number, made: Made): Obj[] {
+  return made === 'corpus' ? synthesize(units, total, 500) : findingTemplates(total, 100);
+}
+
+/** Writes a folder of templates of `total` resources in all; returns the folder. */
+export function writeTemplates(
+  dir: string,
+  units: readonly Unit[],
+  total: number,
+  format: 'json' | 'yaml',
+  made: Made = 'corpus',
+): string {
+  const out = path.join(dir, `templates-${made}-${total}-${format}`);
   mkdirSync(out, { recursive: true });
-  synthesize(units, total, 500).forEach((template, i) => {
+  templatesOf(units, total, made).forEach((template, i) => {
     const text =
       format === 'json'
         ? JSON.stringify(template, null, 1)
@@ -182,14 +196,14 @@ export function writeTemplates(dir: string, units: readonly Unit[], total: numbe
 }
 
 /**
- * Writes a cloud assembly of `total` resources in stacks of 500 (CloudFormation's limit per stack), each
- * resource with its construct path, as `cdk synth` writes them; returns the cdk.out directory.
+ * Writes a cloud assembly of `total` resources, each resource with its construct path, as `cdk synth` writes them;
+ * returns the cdk.out directory.
  */
-export function writeAssembly(dir: string, units: readonly Unit[], total: number): string {
-  const out = path.join(dir, `cdk.out-${total}`);
+export function writeAssembly(dir: string, units: readonly Unit[], total: number, made: Made = 'corpus'): string {
+  const out = path.join(dir, `cdk.out-${made}-${total}`);
   mkdirSync(out, { recursive: true });
   const artifacts: Obj = {};
-  synthesize(units, total, 500).forEach((template, i) => {
+  templatesOf(units, total, made).forEach((template, i) => {
     const stack = `Stack${i}`;
     const metadata: Obj = {};
     for (const [id, resource] of Object.entries(template.Resources as Obj)) {
@@ -211,4 +225,118 @@ export function writeAssembly(dir: string, units: readonly Unit[], total: number
   });
   writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts }, null, 1));
   return out;
+}
+
+/**
+ * The resources of one small service, as drafts often leave them: functions without tracing or alarms, a state
+ * machine without logs, a database without its monitoring, a stage without access logs, next to resources that
+ * pass (roles, queues with a dead-letter queue, topics). About 1.5 findings a resource; one function in four
+ * suppresses its tracing finding with a reason, so that reports have suppressed findings to list too.
+ */
+function service(n: number): Obj {
+  const id = (name: string): string => `${name}${n}`;
+  const role = { 'Fn::GetAtt': [id('Role'), 'Arn'] };
+  return {
+    [id('Role')]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      },
+    },
+    [id('Handler')]: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Runtime: 'python3.12',
+        Handler: 'app.handler',
+        Role: role,
+        Code: { ZipFile: `def handler(event, context):\n    return ${n}\n` },
+        Environment: { Variables: { QUEUE_URL: { Ref: id('Queue') }, TABLE: `orders-${n}` } },
+      },
+      ...(n % 4 === 0
+        ? { Metadata: { opslint: { suppress: [{ id: 'lambda-tracing', reason: 'Traced by the caller.' }] } } }
+        : {}),
+    },
+    [id('DeadLetters')]: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1209600 } },
+    [id('Queue')]: {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        VisibilityTimeout: 60,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [id('DeadLetters'), 'Arn'] }, maxReceiveCount: 5 },
+      },
+    },
+    [id('Uploads')]: { Type: 'AWS::S3::Bucket', Properties: { VersioningConfiguration: { Status: 'Enabled' } } },
+    [id('Events')]: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: `events ${n}` } },
+    [id('Logs')]: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: `/app/service-${n}` } },
+    [id('Workflow')]: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        RoleArn: role,
+        DefinitionString: {
+          'Fn::Sub': `{"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"\${${id('Handler')}.Arn}","End":true}}}`,
+        },
+      },
+    },
+    [id('Errors')]: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id('DeadLetters'), 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      },
+    },
+    [id('Worker')]: {
+      Type: 'AWS::EC2::Instance',
+      Properties: { ImageId: 'ami-0abcdef1234567890', InstanceType: 't3.micro' },
+    },
+    [id('Database')]: {
+      Type: 'AWS::RDS::DBInstance',
+      Properties: { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: '20' },
+    },
+    [id('Stage')]: {
+      Type: 'AWS::ApiGateway::Stage',
+      Properties: { RestApiId: `api${n}`, StageName: 'prod', DeploymentId: `deployment${n}` },
+    },
+    [id('Subscription')]: {
+      Type: 'AWS::SNS::Subscription',
+      Properties: {
+        TopicArn: { Ref: id('Events') },
+        Protocol: 'sqs',
+        Endpoint: { 'Fn::GetAtt': [id('Queue'), 'Arn'] },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [id('DeadLetters'), 'Arn'] } },
+      },
+    },
+  };
+}
+
+/** Templates (as objects) of `perTemplate` resources each, `total` in all, made of {@link service}s. */
+export function findingTemplates(total: number, perTemplate: number): Obj[] {
+  const templates: Obj[] = [];
+  let n = 0;
+  for (let made = 0; made < total; made += perTemplate) {
+    const size = Math.min(perTemplate, total - made);
+    const resources: Obj = {};
+    let count = 0;
+    while (count < size) {
+      for (const [id, resource] of Object.entries(service(n++))) {
+        if (count === size) break;
+        resources[id] = resource;
+        count++;
+      }
+    }
+    templates.push({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Description: `service ${templates.length}`,
+      Resources: resources,
+    });
+  }
+  return templates;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `opslint` command: a thin entry that hands argv to lib/cli. */
+import { once } from 'node:events';
 import { writeSync } from 'node:fs';
 import { EXIT } from '../lib/errors';
 import { packageVersion } from '../lib/version';
@@ -27,6 +28,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 main(argv, {
   stdout: (text) => process.stdout.write(text),
+  drained: () => once(process.stdout, 'drain').then(() => undefined),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
   env: process.env,

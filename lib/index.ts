@@ -41,7 +41,14 @@ export type {
   Assumption,
 } from './engine/finding';
 export { ruleInfo, type RuleInfo } from './engine/rule-info';
-export { getReporter, FORMATS, type Reporter, type ReporterOptions } from './reporters';
+export {
+  getReporter,
+  getStreamingReporter,
+  FORMATS,
+  type Reporter,
+  type StreamingReporter,
+  type ReporterOptions,
+} from './reporters';
 export { REPORT_SCHEMA_VERSION } from './reporters/json';
 
 // The OPS pillar

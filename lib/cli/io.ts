@@ -8,7 +8,10 @@ import { atOrAbove, INTERNAL_ERROR, isActive, type FailOn, type Finding } from '
 import { EXIT, type ExitCode } from '../errors';
 
 export interface CliIO {
-  readonly stdout: (text: string) => void;
+  /** false when stdout queued the text rather than took it (as a Node.js stream's `write`): then wait for {@link drained} */
+  readonly stdout: (text: string) => unknown;
+  /** settles when stdout has taken what it queued (a stream's `drain`), rejects when it fails */
+  readonly drained?: () => Promise<void>;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;

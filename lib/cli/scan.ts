@@ -2,13 +2,13 @@
  * `opslint scan`: options and configuration merged (the command line wins), the scan, every requested
  * report written, and the exit code.
  */
-import { mkdirSync, realpathSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { closeSync, mkdirSync, openSync, realpathSync, statSync, writeSync, type BigIntStats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
 import { configureRules } from '../engine/config';
 import { UsageError } from '../errors';
-import { FORMATS, getReporter } from '../reporters';
+import { FORMATS, getStreamingReporter } from '../reporters';
 import { ruleInfos } from '../engine/rule-info';
 import { errorLine } from '../reporters/text';
 import { changedFiles } from '../inputs/changed';
@@ -134,7 +134,7 @@ export async function runScan(
   const repoRoot = repositoryRoot(cwd) ?? path.resolve(cwd);
   for (const output of outputs) {
     const color = output.file === undefined && output.format === 'text' && colorWanted(io, opts.color);
-    const text = getReporter(output.format)!(report, {
+    const pieces = getStreamingReporter(output.format)!(report, {
       color,
       scorecard: opts.scorecard === true,
       rules,
@@ -143,17 +143,8 @@ export async function runScan(
       toolVersion: packageVersion(),
       failOn,
     });
-    if (output.file === undefined) {
-      io.stdout(text);
-    } else {
-      const file = path.resolve(cwd, output.file);
-      try {
-        mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, text);
-      } catch (error) {
-        throw new UsageError(`cannot write the report to ${output.file}: ${describeFsError(error)}`);
-      }
-    }
+    if (output.file === undefined) await writeStdout(pieces, io);
+    else writeReport(pieces, path.resolve(cwd, output.file), output.file);
   }
   // input errors always reach the terminal, whatever the formats and destinations
   if (!outputs.some((o) => o.format === 'text' && o.file === undefined)) {
@@ -162,6 +153,58 @@ export async function runScan(
   for (const text of failedRules(report.findings)) io.stderr(`${text}\n`);
   // writing a baseline accepts the findings it records: only an incomplete scan fails it
   return exitCode({ errors: report.errors.length, findings: report.findings }, opts.writeBaseline ? 'none' : failOn);
+}
+
+/** How much of a report is written at a time, in characters: a large report is written as it is made, never held whole. */
+const WRITE_SIZE = 64 * 1024;
+
+/** A report's pieces gathered into writes of about {@link WRITE_SIZE}. */
+function* writes(pieces: Iterable<string>): Generator<string> {
+  let text = '';
+  for (const piece of pieces) {
+    text += piece;
+    if (text.length >= WRITE_SIZE) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text !== '') yield text;
+}
+
+/** A report to stdout as it is made, waiting whenever stdout has more queued than it takes. */
+async function writeStdout(pieces: Iterable<string>, io: CliIO): Promise<void> {
+  for (const text of writes(pieces)) {
+    try {
+      if (io.stdout(text) === false) await io.drained?.();
+    } catch (error) {
+      throw new UsageError(`cannot write the report to stdout: ${describeFsError(error)}`, { cause: error });
+    }
+  }
+}
+
+/** A report to a file (its folders made) as it is made. */
+function writeReport(pieces: Iterable<string>, file: string, given: string): void {
+  const failed = (error: unknown): UsageError =>
+    new UsageError(`cannot write the report to ${given}: ${describeFsError(error)}`, { cause: error });
+  let fd: number;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    fd = openSync(file, 'w');
+  } catch (error) {
+    throw failed(error);
+  }
+  try {
+    for (const text of writes(pieces)) {
+      const bytes = Buffer.from(text);
+      try {
+        for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+      } catch (error) {
+        throw failed(error);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -132,7 +132,9 @@ interface FindingParts extends Where {
 export function finding(f: FindingParts): Finding {
   const bp = lookupBestPractice(f.bestPractice);
   const assumptions = orderAssumptions(f.assumptions ?? []);
-  const out: Finding = {
+  // built by assignment in the contract's key order: spreading the optional parts into a new object gave each such
+  // finding a hidden class of its own in V8 (some 300 bytes more apiece: 20 MB over 60,000 findings)
+  const out: { -readonly [K in keyof Finding]: Finding[K] } = {
     ruleId: f.ruleId,
     pack: f.pack,
     severity: f.severity,
@@ -153,17 +155,16 @@ export function finding(f: FindingParts): Finding {
   const constructPath = f.resource ? (construct?.path ?? f.res?.constructPath) : f.stack?.constructPath;
   // a finding about a whole stack points at the code that created the stack
   const source = f.resource ? construct?.source : f.stack?.source;
-  return {
-    ...out,
-    ...(fromAssembly
-      ? { stack: f.stack!.stackName ?? f.stack!.id, environment: formatEnvironment(f.stack!.environment) }
-      : {}),
-    ...(constructPath !== undefined ? { constructPath } : {}),
-    ...(source !== undefined ? { source } : {}),
-    ...(f.fix && f.fix.length > 0 ? { fix: f.fix } : {}),
-    ...(f.needsContext ? { needsContext: f.needsContext } : {}),
-    ...(assumptions.length > 0 ? { assumptions } : {}),
-  };
+  if (fromAssembly) {
+    out.stack = f.stack!.stackName ?? f.stack!.id;
+    out.environment = formatEnvironment(f.stack!.environment);
+  }
+  if (constructPath !== undefined) out.constructPath = constructPath;
+  if (source !== undefined) out.source = source;
+  if (f.fix && f.fix.length > 0) out.fix = f.fix;
+  if (f.needsContext) out.needsContext = f.needsContext;
+  if (assumptions.length > 0) out.assumptions = assumptions;
+  return out;
 }
 
 /**

@@ -142,7 +142,7 @@ class Run {
                     stack,
                     resource,
                     configured,
-                    new AppFacts(this.assembly, this.marked).of(stack),
+                    new AppFacts(this.assembly, this.marked, this.facts).of(stack),
                     new Map(),
                     [],
                   ).map((r) => r.report);

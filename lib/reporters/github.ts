@@ -11,7 +11,7 @@
  */
 import { fullMessage, isActive, locationUri, SEVERITIES, type Finding, type Severity } from '../engine/finding';
 import { printable } from './escape';
-import type { Reporter, ReporterOptions } from './index';
+import type { ReporterOptions, StreamingReporter } from './index';
 import { repoRelative } from './paths';
 import { groupReminders, type ReminderGroup } from './reminders';
 
@@ -19,28 +19,30 @@ import { groupReminders, type ReminderGroup } from './reminders';
 export const ANNOTATIONS_PER_LEVEL = 10;
 
 const COMMAND: Readonly<Record<Severity, string>> = { error: 'error', warning: 'warning', info: 'notice' };
-/** The first annotations of a level, as many as GitHub shows. */
-const cap = (lines: readonly string[]): string[] => lines.slice(0, ANNOTATIONS_PER_LEVEL);
 /** Files a grouped reminder names before "and N more". */
 const FILES_NAMED = 3;
 
-export const githubReporter: Reporter = (report, options) => {
-  const levels: Record<Severity, string[]> = { error: [], warning: [], info: [] };
+export const githubReport: StreamingReporter = function* (report, options) {
+  // the first annotations of each level, as many as GitHub shows (the others are only counted), and how many in all
+  const written: Record<Severity, string[]> = { error: [], warning: [], info: [] };
+  const all: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  const add = (level: Severity, line: () => string): void => {
+    if (all[level]++ < ANNOTATIONS_PER_LEVEL) written[level].push(line());
+  };
   for (const e of report.errors) {
     const title = `title=${property('opslint: input error')}`;
     if (locationUri(e.file)) {
-      levels.error.push(`::error ${title}::${data(`${e.file}: ${e.message}`)}`);
+      add('error', () => `::error ${title}::${data(`${e.file}: ${e.message}`)}`);
       continue;
     }
     const where = e.line !== undefined ? `,line=${e.line},col=${e.column}` : '';
-    levels.error.push(`::error file=${property(shown(e.file, options))}${where},${title}::${data(e.message)}`);
+    add('error', () => `::error file=${property(shown(e.file, options))}${where},${title}::${data(e.message)}`);
   }
   const { findings, reminders } = groupReminders(report.findings.filter(isActive));
-  for (const f of findings) levels[f.severity].push(annotation(f, options));
-  for (const group of reminders) levels[group.findings[0].severity].push(reminder(group, options));
+  for (const f of findings) add(f.severity, () => annotation(f, options));
+  for (const group of reminders) add(group.findings[0].severity, () => reminder(group, options));
 
-  const written = { error: cap(levels.error), warning: cap(levels.warning), info: cap(levels.info) };
-  const left = (s: Severity): number => levels[s].length - written[s].length;
+  const left = (s: Severity): number => all[s] - written[s].length;
   // the closing notice is one of the notices GitHub shows: it takes the place of the last
   if (SEVERITIES.some((s) => left(s) > 0) && written.info.length === ANNOTATIONS_PER_LEVEL) written.info.pop();
   const lines = SEVERITIES.flatMap((s) => written[s]);
@@ -56,7 +58,7 @@ export const githubReporter: Reporter = (report, options) => {
       )}`,
     );
   }
-  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  if (lines.length > 0) yield `${lines.join('\n')}\n`;
 };
 
 /** A finding's annotation, on its file and line; for a source without files (a deployed stack), of the run. */

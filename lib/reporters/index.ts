@@ -1,6 +1,8 @@
 /**
- * Reporters are pure functions of one report: `(report, options) => string`. They are loaded by name
- * when asked for, so a scan pays only for the formats it prints.
+ * Reporters are pure functions of one report. Each format writes its report in pieces as it makes them (a
+ * {@link StreamingReporter}), so that a report of a hundred thousand findings is never one string in memory; the
+ * string form ({@link Reporter}) joins the pieces. They are loaded by name when asked for, so a scan pays only for
+ * the formats it prints.
  */
 import type { FailOn, ScanReport } from '../engine/finding';
 import type { RuleInfo } from '../engine/rule-info';
@@ -27,20 +29,39 @@ export interface ReporterOptions {
 /** A reporter: a pure function from a report to text. */
 export type Reporter = (report: ScanReport, options: ReporterOptions) => string;
 
-const REPORTERS: Readonly<Record<string, () => Reporter>> = {
-  text: () => (require('./text') as typeof import('./text')).textReporter,
-  json: () => (require('./json') as typeof import('./json')).jsonReporter,
-  sarif: () => (require('./sarif') as typeof import('./sarif')).sarifReporter,
-  github: () => (require('./github') as typeof import('./github')).githubReporter,
-  junit: () => (require('./junit') as typeof import('./junit')).junitReporter,
-  markdown: () => (require('./markdown') as typeof import('./markdown')).markdownReporter,
-  html: () => (require('./html') as typeof import('./html')).htmlReporter,
+/**
+ * A reporter that gives its text in pieces, each made when the one before has been taken: joined, they are the
+ * {@link Reporter}'s string.
+ */
+export type StreamingReporter = (report: ScanReport, options: ReporterOptions) => Iterable<string>;
+
+const REPORTERS: Readonly<Record<string, () => StreamingReporter>> = {
+  text: () => (require('./text') as typeof import('./text')).textReport,
+  json: () => (require('./json') as typeof import('./json')).jsonReport,
+  sarif: () => (require('./sarif') as typeof import('./sarif')).sarifReport,
+  github: () => (require('./github') as typeof import('./github')).githubReport,
+  junit: () => (require('./junit') as typeof import('./junit')).junitReport,
+  markdown: () => (require('./markdown') as typeof import('./markdown')).markdownReport,
+  html: () => (require('./html') as typeof import('./html')).htmlReport,
 };
 
 /** The formats `--format` accepts. */
 export const FORMATS: readonly string[] = Object.keys(REPORTERS);
 
-/** The reporter of a format, loaded when asked for. */
-export function getReporter(format: string): Reporter | undefined {
+/** The streaming reporter of a format, loaded when asked for. */
+export function getStreamingReporter(format: string): StreamingReporter | undefined {
   return Object.prototype.hasOwnProperty.call(REPORTERS, format) ? REPORTERS[format]() : undefined;
+}
+
+/** The reporter of a format, loaded when asked for: its whole report as one string. */
+export function getReporter(format: string): Reporter | undefined {
+  const stream = getStreamingReporter(format);
+  return stream && ((report, options) => joined(stream(report, options)));
+}
+
+/** The pieces of a report as one string. */
+export function joined(pieces: Iterable<string>): string {
+  let text = '';
+  for (const piece of pieces) text += piece;
+  return text;
 }

@@ -7,7 +7,7 @@
 import { assumptionList, errorLocation, fullMessage, type Finding, type Severity } from '../engine/finding';
 import { bestPractice, QUESTIONS } from '../framework';
 import { markdownText } from './escape';
-import type { Reporter } from './index';
+import type { StreamingReporter } from './index';
 import { groupReminders, type ReminderGroup } from './reminders';
 
 export const COMMENT_LIMIT = 65_536;
@@ -15,7 +15,7 @@ export const MARKER = '<!-- opslint-report -->';
 const ICON: Readonly<Record<Severity, string>> = { error: '🔴', warning: '🟠', info: '🔵' };
 const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
-export const markdownReporter: Reporter = (report) => {
+export const markdownReport: StreamingReporter = function* (report) {
   const active = report.findings.filter((f) => !f.suppressed).sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const suppressed = report.findings.filter((f) => f.suppressed);
   const { templates, resources } = report.summary;
@@ -74,36 +74,43 @@ export const markdownReporter: Reporter = (report) => {
       '',
     );
 
-  // blocks of text, each with the number of findings it shows (for the note when some do not fit)
+  // blocks of text, each with the number of findings it shows (for the note when some do not fit); a block's text is
+  // made only when it may fit: a report of many findings shows few of them
   const { findings: others, reminders } = groupReminders(active);
-  const text = (t: string): Block => ({ text: t, findings: 0 });
-  const sections: Block[][] = [];
-  if (others.length > 0)
-    sections.push([text(`### ${heading}`), text(''), ...others.map((f) => ({ text: entry(f), findings: 1 }))]);
-  if (reminders.length > 0)
-    sections.push([
-      text(`### Needs context (${count(reminders.length, 'rule')})`),
-      text(''),
-      text('Checks that the scan could not enforce without more context, each listed once for every file it concerns.'),
-      text(''),
-      ...reminders.map((r) => ({ text: reminderEntry(r), findings: r.findings.length })),
-    ]);
-  if (suppressed.length > 0) {
-    sections.push([
-      text(`### Suppressed (${suppressed.length})`),
-      text(''),
-      text('<details><summary>Suppressed findings and their reasons</summary>'),
-      text(''),
-      text('| Rule | Where | Reason | Expires |'),
-      text('|---|---|---|---|'),
-      ...suppressed.map((f) => ({
-        text: `| ${code(f.ruleId)} | ${code(`${f.file}:${f.line}`)} ${f.resource ? code(f.resource) : ''} | ${markdownText(f.suppressed!.reason)} | ${markdownText(f.suppressed!.expires ?? '')} |`,
-        findings: 1,
-      })),
-      text(''),
-      text('</details>'),
-      text(''),
-    ]);
+  function* blocks(): Generator<Block> {
+    const text = (t: string): Block => ({ text: () => t, findings: 0 });
+    if (others.length > 0) {
+      yield* [text(`### ${heading}`), text('')];
+      for (const f of others) yield { text: () => entry(f), findings: 1 };
+    }
+    if (reminders.length > 0) {
+      yield* [
+        text(`### Needs context (${count(reminders.length, 'rule')})`),
+        text(''),
+        text(
+          'Checks that the scan could not enforce without more context, each listed once for every file it concerns.',
+        ),
+        text(''),
+      ];
+      for (const r of reminders) yield { text: () => reminderEntry(r), findings: r.findings.length };
+    }
+    if (suppressed.length > 0) {
+      yield* [
+        text(`### Suppressed (${suppressed.length})`),
+        text(''),
+        text('<details><summary>Suppressed findings and their reasons</summary>'),
+        text(''),
+        text('| Rule | Where | Reason | Expires |'),
+        text('|---|---|---|---|'),
+      ];
+      for (const f of suppressed)
+        yield {
+          text: () =>
+            `| ${code(f.ruleId)} | ${code(`${f.file}:${f.line}`)} ${f.resource ? code(f.resource) : ''} | ${markdownText(f.suppressed!.reason)} | ${markdownText(f.suppressed!.expires ?? '')} |`,
+          findings: 1,
+        };
+      yield* [text(''), text('</details>'), text('')];
+    }
   }
 
   // everything, if it fits; otherwise as many findings as fit, and a note
@@ -114,18 +121,17 @@ export const markdownReporter: Reporter = (report) => {
   const note = (n: number): string =>
     `> ${n} more finding(s) are not shown: a GitHub comment is limited to ${COMMENT_LIMIT.toLocaleString('en-US')} characters. The SARIF or JSON report has them all.\n`;
   const reserve = note(report.findings.length).length + 200;
-  for (const section of sections) {
-    for (const block of section) {
-      if (cut > 0 || used + block.text.length + 1 > COMMENT_LIMIT - reserve) {
-        cut += block.findings;
-        continue;
-      }
-      out.push(block.text);
-      used += block.text.length + 1;
+  for (const block of blocks()) {
+    const text = cut > 0 ? '' : block.text();
+    if (cut > 0 || used + text.length + 1 > COMMENT_LIMIT - reserve) {
+      cut += block.findings;
+      continue;
     }
+    out.push(text);
+    used += text.length + 1;
   }
   if (cut > 0) out.push(note(cut));
-  return `${out.concat(tail).join('\n').trimEnd()}\n`;
+  yield `${out.concat(tail).join('\n').trimEnd()}\n`;
 };
 
 /** `### title` over the list `lines`, as many as fit in `budget` characters and a line saying how many more; nothing for none. */
@@ -145,7 +151,7 @@ function cappedList(title: string, lines: readonly string[], budget: number, mor
 }
 
 interface Block {
-  readonly text: string;
+  readonly text: () => string;
   readonly findings: number;
 }
 

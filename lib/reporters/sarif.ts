@@ -17,7 +17,8 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { compareFindings, fullMessage, locationUri, type Finding, type Severity } from '../engine/finding';
 import { wellFormed } from './escape';
-import type { Reporter, ReporterOptions } from './index';
+import type { ReporterOptions, StreamingReporter } from './index';
+import { Items, jsonPieces } from './json-pieces';
 import { repoRelative } from './paths';
 import { groupReminders, type ReminderGroup } from './reminders';
 import { findingRuleInfo, type RuleInfo } from '../engine/rule-info';
@@ -29,7 +30,7 @@ const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = {
 };
 const INFORMATION_URI = 'https://github.com/opslint/opslint';
 
-export const sarifReporter: Reporter = (report, options) => {
+export const sarifReport: StreamingReporter = function* (report, options) {
   const known = new Set(report.known);
   // a suppressed finding the baseline knows is in both
   const all = known.size > 0 ? [...new Set([...report.findings, ...known])].sort(compareFindings) : report.findings;
@@ -42,7 +43,7 @@ export const sarifReporter: Reporter = (report, options) => {
   const { findings, reminders } = groupReminders(all);
   const rules = rulesFor(all, options.rules ?? []);
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const run: Sarif.Run = {
+  const run: Omit<Sarif.Run, 'results'> & { readonly results: Items } = {
     tool: {
       driver: {
         name: 'opslint',
@@ -52,10 +53,13 @@ export const sarifReporter: Reporter = (report, options) => {
       },
     },
     columnKind: 'utf16CodeUnits',
-    results: [
-      ...findings.map((f) => result(f, index.get(f.ruleId)!, options, state([f]))),
-      ...reminders.map((g) => reminderResult(g, index.get(g.ruleId)!, options, state(g.findings))),
-    ],
+    // made as they are written
+    results: new Items(
+      (function* () {
+        for (const f of findings) yield result(f, index.get(f.ruleId)!, options, state([f]));
+        for (const g of reminders) yield reminderResult(g, index.get(g.ruleId)!, options, state(g.findings));
+      })(),
+    ),
     invocations: [
       {
         executionSuccessful: report.errors.length === 0,
@@ -75,9 +79,15 @@ export const sarifReporter: Reporter = (report, options) => {
       },
     ],
   };
-  const log: Sarif.Log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] };
-  // a lone surrogate (from a template) as U+FFFD: JSON would carry it as an escape that many SARIF readers reject
-  return `${JSON.stringify(log, (_key, value: unknown) => (typeof value === 'string' ? wellFormed(value) : value), 2)}\n`;
+  const log: Omit<Sarif.Log, 'runs'> & { readonly runs: readonly (typeof run)[] } = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [run],
+  };
+  // a result at a time (the log, its run, its lists, then each of their entries whole); a lone surrogate (from a
+  // template) as U+FFFD: JSON would carry it as an escape that many SARIF readers reject
+  yield* jsonPieces(log, 4, wellFormed);
+  yield '\n';
 };
 
 /** The rules that ran, plus any rule id a finding names that is not among them (internal errors, meta rules). */

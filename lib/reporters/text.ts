@@ -8,13 +8,19 @@
 import { createColors } from 'picocolors';
 import { errorLocation, type Finding, type InputErrorEntry, type ScanReport, type Severity } from '../engine/finding';
 import { printable } from './escape';
-import type { Reporter } from './index';
+import type { StreamingReporter } from './index';
 import { groupReminders } from './reminders';
 
-export const textReporter: Reporter = (report, options) => {
+export const textReport: StreamingReporter = function* (report, options) {
   const c = createColors(options.color);
   const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
-  const out: string[] = [];
+  // the lines of a file's findings, or of a section, then written at once
+  let out: string[] = [];
+  const written = (): string => {
+    const text = out.map((l) => `${l}\n`).join('');
+    out = [];
+    return text;
+  };
 
   // reminders that need context (a trail, a Config recorder…) are listed once per rule, after the findings
   const { findings, reminders } = groupReminders(report.findings);
@@ -41,6 +47,7 @@ export const textReporter: Reporter = (report, options) => {
       );
     });
     out.push('');
+    yield written();
   }
 
   if (reminders.length > 0) {
@@ -86,7 +93,7 @@ export const textReporter: Reporter = (report, options) => {
   if (options.scorecard) out.push(...scorecardLines(report, c), '');
 
   out.push(summaryLine(report, c));
-  return `${out.join('\n')}\n`;
+  yield written();
 };
 
 /** The length of the longest string, for padding a column (a loop: a template can make the list too long to spread into a call). */

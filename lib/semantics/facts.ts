@@ -91,11 +91,13 @@ export class AppFacts {
   private readonly stacks = new Map<Stack, StackFacts>();
   private readonly roles: Roles;
 
+  /** `others`: the facts of the same assembly with no assumption changed, for a check run again on one stack (see {@link Roles}) */
   constructor(
     readonly assembly: Assembly,
     isBaseline: (stack: Stack) => boolean = () => false,
+    others?: AppFacts,
   ) {
-    this.roles = new Roles(assembly, isBaseline);
+    this.roles = new Roles(assembly, isBaseline, others?.roles);
   }
 
   /** The resources of a type that count (see {@link StackFacts.deployed}) in every stack, with their stack. */

@@ -268,9 +268,15 @@ export class Roles {
   /** by key, the stacks whose machinery names it */
   private crossNamed?: Map<string, Set<Stack>>;
 
+  /**
+   * `others`: roles of the same assembly whose machinery names this may take for stacks other than the one a check
+   * is run again on with an assumption changed (only that stack's template is changed): reading every stack's
+   * machinery again for each finding made cloud assemblies quadratic.
+   */
   constructor(
     private readonly assembly: Assembly,
     private readonly isBaseline: (stack: Stack) => boolean,
+    private readonly others?: Roles,
   ) {}
 
   /** The role of a resource of a stack of the assembly. */
@@ -306,6 +312,7 @@ export class Roles {
   /** Whether the machinery of another stack of the assembly names a key (`export:…`, `function:…`). */
   private namedElsewhere(stack: Stack): (key: string) => boolean {
     if (this.assembly.stacks.length < 2) return () => false;
+    this.crossNamed ??= this.others?.crossNamed;
     if (!this.crossNamed) {
       this.crossNamed = new Map();
       for (const s of this.assembly.stacks) {
