@@ -2,7 +2,7 @@
  * `npm run bench`: opslint against cfn-guard on the corpus, against cdk-nag inside synthesis, how it scales,
  * and its start-up; prints each comparison and rewrites bench/RESULTS.md with the machine it ran on.
  *
- *   npm run bench [-- --runs N] [-- --only small-repo,cfn-guard,cfn-validate,synth,scaling,startup,lenient-yaml]
+ *   npm run bench [-- --runs N] [-- --only small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,lenient-yaml]
  * Needs `npm run build` first (it runs the built CLI, as users do); `npm run bench` does that.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { benchCfnGuard, benchSmallRepo } from './cfn-guard';
 import { benchCfnValidate } from './cfn-validate';
 import { machine } from './measure';
-import { benchLenientYaml, benchScaling } from './scaling';
+import { benchLenientYaml, benchReportMemory, benchScaling } from './scaling';
 import type { Section } from './section';
 import { benchStartup } from './startup';
 import { benchSynth } from './synth';
@@ -36,6 +36,7 @@ const benches: [string, () => Section][] = [
   ['cfn-validate', () => benchCfnValidate(CORPUS, runs, OPSLINT)],
   ['synth', () => benchSynth(Math.max(runs, 15), Math.min(runs, 5))],
   ['scaling', () => benchScaling(CORPUS, runs, OPSLINT)],
+  ['memory', () => benchReportMemory(Math.min(runs, 3), OPSLINT)],
   ['startup', () => benchStartup(Math.max(runs, 10), OPSLINT)],
   ['lenient-yaml', () => benchLenientYaml(runs)],
 ];

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fmtMb, fmtMs, median, repeat, runProcess, table } from './measure';
+import { fmtMb, fmtMs, median, repeat, runProcess, table, type ProcessRun } from './measure';
 import type { Section, Target } from './section';
 import { FORMATS } from '../lib/reporters';
 import { corpusUnits, writeAssembly, writeTemplates } from './synthetic';
