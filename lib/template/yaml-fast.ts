@@ -95,6 +95,8 @@ for (const c of ',[]{}#&*!|>\'"%@`?:-') INDICATOR[c.charCodeAt(0)] = 1;
 const FLOW_END = new Uint8Array(128);
 for (const c of ',[]{}') FLOW_END[c.charCodeAt(0)] = 1;
 
+/** Tabs, carriage returns and byte order marks, whose every use the fast reader leaves to the yaml library. */
+const LEFT_TO_YAML = /[\t\r\ufeff]/;
 const RAIN_TAG = /^!Rain::[A-Za-z0-9]+$/;
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
@@ -148,7 +150,7 @@ const HEX_DIGITS: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
  * then reads it with the yaml library). `maxDepth`: the nesting limit, reported by the other path.
  */
 export function readYamlFast(text: string, maxDepth: number, deadline: Deadline): Parsed | undefined {
-  if (text.includes('\t') || text.includes('\r')) return undefined;
+  if (LEFT_TO_YAML.test(text)) return undefined;
   try {
     return new Reader(text, Math.min(maxDepth, MAX_FAST_DEPTH), deadline).document();
   } catch (error) {
@@ -319,7 +321,8 @@ class Reader {
     if (s.charCodeAt(this.i) === LF) scalar = this.plainMore(scalar, parent);
     this.endOfLine();
     this.col = this.lineContent(false);
-    return resolvePlain(scalar);
+    // a tag stands for a function, not a type: its value is the text (`!Ref 123` is the string '123')
+    return at === NODE_TAGGED ? scalar : resolvePlain(scalar);
   }
 
   /** A block mapping in column `col`, whose first key has been read; `this.i` is at its colon. */
@@ -378,8 +381,15 @@ class Reader {
     const c = s.charCodeAt(i);
     if (i < this.n && c !== LF && c !== HASH) return this.blockNode(i - this.ls, col, depth + 1, NODE_VALUE);
     this.endOfLine();
+    const from = this.i;
     const next = this.lineContent(false);
-    if (next > col) return this.blockNode(next, col, depth + 1, NODE_LINE);
+    if (next > col) {
+      const at = this.i;
+      const value = this.blockNode(next, col, depth + 1, NODE_LINE);
+      // the yaml library misreads a scalar after a comment in column 0 (it reads what follows as a key)
+      if (this.rec < 0 && commentInColumn0(s, from, at)) giveUp();
+      return value;
+    }
     // a list may be written at its key's indentation
     if (next === col && s.charCodeAt(this.i) === DASH && isBlank(s.charCodeAt(this.i + 1), this.i + 1, this.n))
       return this.blockSeq(next, depth + 1);
@@ -827,6 +837,16 @@ class Reader {
 
   /** A flow sequence or mapping at `this.i`, in a block collection indented `parent`. */
   private flowCollection(parent: number, depth: number): unknown {
+    this.flowLevel++;
+    const value = this.flowContent(parent, depth);
+    this.flowLevel--;
+    return value;
+  }
+
+  /** How many flow collections are open. */
+  private flowLevel = 0;
+
+  private flowContent(parent: number, depth: number): unknown {
     if (depth >= this.maxDepth || this.deadline.over()) giveUp();
     const s = this.s;
     const start = this.i;
@@ -905,7 +925,10 @@ class Reader {
       while (s.charCodeAt(this.i) === SPACE) this.i++;
       const t = s.charCodeAt(this.i);
       if (t === BANG || t === COMMA || t === RBRACKET || t === RBRACE || t === LF || t === HASH) giveUp();
-      const value = this.flowNode(parent, depth);
+      const value =
+        t === DQUOTE || t === SQUOTE || t === LBRACKET || t === LBRACE
+          ? this.flowNode(parent, depth)
+          : this.flowPlain();
       return this.wrap(longForm, value, tagOffset, depth);
     }
     return resolvePlain(this.flowPlain());
@@ -959,10 +982,11 @@ class Reader {
         while (s.charCodeAt(i) === SPACE) i++;
         const d = s.charCodeAt(i);
         if (i >= this.n) giveUp();
-        // content past the indentation of the block collection around; a closing bracket may be at it, a comment anywhere
+        // content past the indentation of the block collection around; the outermost closing bracket may be at
+        // it, a comment anywhere
         const indent = i - this.ls;
-        if (indent <= parent && d !== LF && d !== HASH && !(indent === parent && (d === RBRACKET || d === RBRACE)))
-          giveUp();
+        const closing = indent === parent && this.flowLevel === 1 && (d === RBRACKET || d === RBRACE);
+        if (indent <= parent && d !== LF && d !== HASH && !closing) giveUp();
         if (i === this.ls && isMarker(s, i)) giveUp();
       } else if (c === HASH) {
         if (i !== this.ls && s.charCodeAt(i - 1) !== SPACE) giveUp();
@@ -991,6 +1015,13 @@ const NODE_TAGGED = 3;
 /** A space, a line break or the end of the text (at offset `at` of a text of length `n`). */
 function isBlank(c: number, at: number, n: number): boolean {
   return c === SPACE || c === LF || at >= n;
+}
+
+/** Whether a line between `from` (a line start) and `to` starts with a comment. */
+function commentInColumn0(s: string, from: number, to: number): boolean {
+  if (s.charCodeAt(from) === HASH) return true;
+  for (let j = from; j < to; j++) if (s.charCodeAt(j) === LF && s.charCodeAt(j + 1) === HASH) return true;
+  return false;
 }
 
 /** A document marker (`---` or `...` followed by a blank) at `i`. */
