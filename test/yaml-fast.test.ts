@@ -284,6 +284,12 @@ const FRAGMENTS = [
   'B: - a',
   "C: 'it''s",
   'D: "\\u00e9\\x41"',
+  'E: |2',
+  'F: >1-',
+  '   indented text',
+  '\tG: "a\tb"',
+  'H: x\ty',
+  '\t',
 ];
 
 /**
@@ -379,6 +385,10 @@ describe('what the fast reader reads, and what it leaves to the yaml library', (
       'a: |\n  x\n\n   y\n\nb: >-\n  p\n  q\n\n  r\n    s\n  t\nc: |+\n  k\n\nd: !Sub |\n  ${x}\n',
     ],
     ['quoted scalars over lines, with escapes', "a: \"x\n  y\n\n  z \\\n  w \\u00e9\\t\"\nb: 'it''s\n  here'\n"],
+    [
+      'block scalars with indentation indicators, or empty',
+      'a: |2\n    x\nb:\n  - >1-\n     y\n  - |+\n\n  - |\nc: 1\n',
+    ],
     ['plain scalars over lines', 'a: one\n  two\n\n  three\nb: c\n'],
     ['comments and a document start', '# head\n--- # start\na: 1 # one\n# between\nb: [x, # inside\n  y]\n'],
     ['JSON', '{"a": [1, {"b": "c"}], "d": true}\n'],
@@ -401,7 +411,6 @@ describe('what the fast reader reads, and what it leaves to the yaml library', (
     ['a syntax error', 'a: b: c\n'],
     ['an empty list item', 'a:\n  -\n  - b\n'],
     ['a root that is not a mapping', '- a\n'],
-    ['an indentation indicator', 'a: |2\n    x\n'],
   ])('leaves %s to the yaml library', (_name, text) => {
     expect(fast(text)).toBeUndefined();
   });

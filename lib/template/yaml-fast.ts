@@ -5,7 +5,7 @@
  * (parse-yaml.ts) gives: the same values (YAML 1.2 core schema), the same offsets, the same key order.
  *
  * It reads only what it is sure of and gives up on anything else (anchors and aliases, `!!` tags, directives,
- * explicit keys, tabs, line ends other than LF, several documents, unusual indentation, duplicate keys, any
+ * explicit keys, tabs outside scalars, line ends other than LF, several documents, unusual indentation, duplicate keys, any
  * syntax error, nesting near the limit): parseYaml then reads the text with the yaml library, whose messages,
  * notes and limits stay those users see. test/yaml-fast.test.ts holds it to that path on every fixture, the
  * corpus and mutations of them.
@@ -71,6 +71,7 @@ const GIVE_UP = { giveUp: true };
 
 const SPACE = 0x20;
 const LF = 0x0a;
+const TAB = 0x09;
 const HASH = 0x23;
 const COLON = 0x3a;
 const DASH = 0x2d;
@@ -95,8 +96,8 @@ for (const c of ',[]{}#&*!|>\'"%@`?:-') INDICATOR[c.charCodeAt(0)] = 1;
 const FLOW_END = new Uint8Array(128);
 for (const c of ',[]{}') FLOW_END[c.charCodeAt(0)] = 1;
 
-/** Tabs, carriage returns and byte order marks, whose every use the fast reader leaves to the yaml library. */
-const LEFT_TO_YAML = /[\t\r\ufeff]/;
+/** Carriage returns and byte order marks, whose every use the fast reader leaves to the yaml library. */
+const LEFT_TO_YAML = /[\r\ufeff]/;
 const RAIN_TAG = /^!Rain::[A-Za-z0-9]+$/;
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
@@ -557,6 +558,7 @@ class Reader {
       if (c === COLON) {
         if (isBlank(s.charCodeAt(j + 1), j + 1, n)) break;
       } else if (c === SPACE && s.charCodeAt(j + 1) === HASH) break;
+      else if (c === TAB) giveUp();
     }
     let end = j;
     while (end > start && s.charCodeAt(end - 1) === SPACE) end--;
@@ -593,7 +595,7 @@ class Reader {
         const d = s.charCodeAt(e);
         if (d === LF) break;
         if (d === COLON && isBlank(s.charCodeAt(e + 1), e + 1, n)) giveUp();
-        if (d === SPACE && s.charCodeAt(e + 1) === HASH) giveUp();
+        if ((d === SPACE && s.charCodeAt(e + 1) === HASH) || d === TAB) giveUp();
       }
       let end = e;
       while (s.charCodeAt(end - 1) === SPACE) end--;
@@ -644,6 +646,8 @@ class Reader {
         out += this.folded;
         kept = out.length;
       } else {
+        // white space is trimmed around folded line breaks: tabs are left to the other path
+        if (c === TAB) giveUp();
         out += s[j];
         if (c !== SPACE) kept = out.length;
         j++;
@@ -695,6 +699,8 @@ class Reader {
         out += this.folded;
         kept = out.length;
       } else {
+        // white space is trimmed around folded line breaks: tabs are left to the other path
+        if (c === TAB) giveUp();
         out += s[j];
         if (c !== SPACE) kept = out.length;
         j++;
@@ -744,34 +750,56 @@ class Reader {
     const s = this.s;
     const n = this.n;
     const folded = s.charCodeAt(this.i) === GT;
+    // the header: chomping (`-` strip, `+` keep) and an indentation indicator, in either order
     let i = this.i + 1;
-    const chomp = s.charCodeAt(i);
-    const keep = chomp === 0x2b;
-    const strip = chomp === DASH;
-    if (keep || strip) i++;
+    let keep = false;
+    let strip = false;
+    let explicit = 0;
+    for (let k = 0; k < 2; k++) {
+      const c = s.charCodeAt(i);
+      if ((c === 0x2b || c === DASH) && !keep && !strip) {
+        keep = c === 0x2b;
+        strip = !keep;
+        i++;
+      } else if (c >= 0x31 && c <= 0x39 && explicit === 0) {
+        explicit = c - 0x30;
+        i++;
+      }
+    }
     const h = s.charCodeAt(i);
     if (i < n && h !== SPACE && h !== LF) giveUp();
     this.i = i;
     this.endOfLine();
-    // the indentation: that of the first line with content; blank lines before it may not be longer
+    // the indentation: given past the parent's, or that of the first line with content (blank lines before it
+    // may not be longer)
     let j = this.i;
     let leading = 0;
     let longest = 0;
-    let indent: number;
-    for (;;) {
+    let indent = parent + explicit;
+    while (explicit === 0) {
       let m = j;
       while (s.charCodeAt(m) === SPACE) m++;
-      if (m >= n) giveUp();
-      if (s.charCodeAt(m) === LF) {
+      const c = s.charCodeAt(m);
+      if (c === LF) {
         leading++;
         longest = Math.max(longest, m - j);
         j = m + 1;
         continue;
       }
+      // a last line of spaces without a line break is read in ways of its own: left to the other path
+      if (m >= n && m > j) giveUp();
+      if (m >= n || m - j <= parent) {
+        // no content: nothing, or the line breaks kept
+        this.i = j;
+        this.ls = j;
+        this.col = this.lineContent(false);
+        return keep ? '\n'.repeat(leading) : '';
+      }
+      if (c === TAB) giveUp();
       indent = m - j;
       break;
     }
-    if (indent <= parent || longest > indent) giveUp();
+    if (longest > indent) giveUp();
     // the lines: their text past the indentation, blank lines as ''
     const lines: string[] = [];
     for (let b = 0; b < leading; b++) lines.push('');
@@ -781,26 +809,28 @@ class Reader {
       let m = j;
       while (s.charCodeAt(m) === SPACE && m - j < indent) m++;
       const c = s.charCodeAt(m);
-      if (m >= n) break;
+      if (m >= n) {
+        if (m > j) giveUp();
+        break;
+      }
       if (c === LF) {
         lines.push('');
         j = m + 1;
         continue;
       }
       if (m - j < indent) break;
-      const e = s.indexOf('\n', m);
-      // a block scalar that ends the text without a line break is left to the other path
-      if (e < 0) giveUp();
-      if (c === SPACE) {
-        // a line of spaces longer than the indentation is left to the other path
+      let e = s.indexOf('\n', m);
+      if (e < 0) e = n;
+      if (c === SPACE || c === TAB) {
+        // a line of white space past the indentation is left to the other path
         let w = m;
-        while (s.charCodeAt(w) === SPACE) w++;
+        while (s.charCodeAt(w) === SPACE || s.charCodeAt(w) === TAB) w++;
         if (w === e) giveUp();
       }
       lines.push(s.slice(m, e));
       lastContent = lines.length - 1;
       j = e + 1;
-      end = j;
+      end = Math.min(j, n);
     }
     if (lastContent < 0) giveUp();
     const trailing = lines.length - 1 - lastContent;
@@ -818,7 +848,7 @@ class Reader {
           continue;
         }
         if (previous === undefined) body += '\n'.repeat(blanks);
-        else if (previous.charCodeAt(0) === SPACE || line.charCodeAt(0) === SPACE) body += '\n'.repeat(blanks + 1);
+        else if (isWhite(previous.charCodeAt(0)) || isWhite(line.charCodeAt(0))) body += '\n'.repeat(blanks + 1);
         else body += blanks === 0 ? ' ' : '\n'.repeat(blanks);
         body += line;
         previous = line;
@@ -949,6 +979,7 @@ class Reader {
     for (; j < n; j++) {
       const d = s.charCodeAt(j);
       if (d === LF || (d < 128 && FLOW_END[d] === 1)) break;
+      if (d === TAB) giveUp();
       if (d === COLON) {
         const e = s.charCodeAt(j + 1);
         if (isBlank(e, j + 1, n) || (e < 128 && FLOW_END[e] === 1)) break;
@@ -1022,6 +1053,10 @@ function commentInColumn0(s: string, from: number, to: number): boolean {
   if (s.charCodeAt(from) === HASH) return true;
   for (let j = from; j < to; j++) if (s.charCodeAt(j) === LF && s.charCodeAt(j + 1) === HASH) return true;
   return false;
+}
+
+function isWhite(c: number): boolean {
+  return c === SPACE || c === TAB;
 }
 
 /** A document marker (`---` or `...` followed by a blank) at `i`. */
