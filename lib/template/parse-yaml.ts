@@ -1,6 +1,7 @@
 /**
  * YAML parsing for `parseDocument` (parse.ts): short-form tags become their long forms, and YAML that CloudFormation
- * reads though YAML 1.2 does not is read as CloudFormation reads it, with a note.
+ * reads though YAML 1.2 does not is read as CloudFormation reads it, with a note. Templates are read by opslint's
+ * own reader (yaml-fast.ts) when it can; everything else, errors and leniency included, by the yaml library here.
  */
 import type * as YAML from 'yaml';
 import { InputError, messages } from './errors';
