@@ -400,6 +400,7 @@ describe('what the fast reader reads, and what it leaves to the yaml library', (
     ['anchors and aliases', 'a: &x 1\nb: *x\n'],
     ['core tags', 'a: !!str 012\n'],
     ['an unknown tag', 'a: !Foo x\n'],
+    ['two tags on a node', 'a: !If\n  !If\n  - x\n'],
     ['explicit keys', '? a\n: b\n'],
     ['directives', '%YAML 1.2\n---\na: 1\n'],
     ['several documents', 'a: 1\n---\nb: 2\n'],

@@ -455,6 +455,8 @@ class Reader {
       this.endOfLine();
       const next = this.lineContent(false);
       if (next > parent) {
+        // one tag a node
+        if (s.charCodeAt(this.i) === BANG) giveUp();
         value = this.blockNode(next, parent, depth, NODE_LINE);
         if (this.rec < 0) giveUp();
       } else {
