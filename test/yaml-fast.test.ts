@@ -186,12 +186,15 @@ const INSERTS = [
   '__proto__',
 ];
 
-/** `text` with one random change: a line deleted, duplicated, swapped or re-indented, or a character or word inserted or deleted. */
+/**
+ * `text` with one random change: a line deleted, duplicated, swapped or re-indented, or a character or word inserted
+ * (anywhere, or where a line's content starts) or deleted.
+ */
 function mutate(text: string, next: () => number): string {
   const lines = text.split('\n');
   const pick = (n: number): number => Math.floor(next() * n);
   const line = pick(lines.length);
-  switch (pick(7)) {
+  switch (pick(8)) {
     case 0:
       lines.splice(line, 1);
       return lines.join('\n');
@@ -212,6 +215,12 @@ function mutate(text: string, next: () => number): string {
     case 4: {
       const at = pick(text.length);
       return text.slice(0, at) + text.slice(at + 1);
+    }
+    case 5: {
+      // where a line's content starts, the place that decides what the line is
+      const indent = /^ */.exec(lines[line])![0];
+      lines[line] = indent + INSERTS[pick(INSERTS.length)] + lines[line].slice(indent.length);
+      return lines.join('\n');
     }
     default: {
       const at = pick(text.length + 1);
@@ -358,7 +367,7 @@ describe('the fast YAML reader gives what the yaml library gives', () => {
       return text;
     });
     // the mutations must reach the fast reader, not only its giving up
-    expect(accepted).toBeGreaterThan(cases / 5);
+    expect(accepted).toBeGreaterThan(cases / 8);
   });
 
   it('on random documents made of the constructs it reads and of ones it must not misread', () => {
