@@ -1,50 +1,17 @@
 /**
  * YAML parsing for `parseDocument` (parse.ts): short-form tags become their long forms, and YAML that CloudFormation
- * reads though YAML 1.2 does not is read as CloudFormation reads it, with a note.
+ * reads though YAML 1.2 does not is read as CloudFormation reads it, with a note. Templates are read by opslint's
+ * own reader (yaml-fast.ts) when it can; everything else, errors and leniency included, by the yaml library here.
  */
 import type * as YAML from 'yaml';
 import { InputError, messages } from './errors';
 import type { Deadline, ParseLimits, ParseNote, Parsed } from './parse';
 import { SourceMap, type Position } from './source';
+import { readYamlFast, SHORT_FORMS, splitGetAtt } from './yaml-fast';
 
 /** The tags of YAML 1.2's core schema, which CloudFormation reads as plain values (`!!str 0123`). */
 const CORE_TAGS: ReadonlySet<string> = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
-);
-
-/** Short-form tags and the long-form key each one stands for. */
-const SHORT_FORMS: ReadonlyMap<string, string> = new Map(
-  [
-    'Base64',
-    'Cidr',
-    'FindInMap',
-    'GetAtt',
-    'GetAZs',
-    'ImportValue',
-    'Join',
-    'Select',
-    'Split',
-    'Sub',
-    'Transform',
-    'And',
-    'Equals',
-    'If',
-    'Not',
-    'Or',
-    'ToJsonString',
-    'Length',
-    'Contains',
-    'EachMemberEquals',
-    'EachMemberIn',
-    'RefAll',
-    'ValueOf',
-    'ValueOfAll',
-  ]
-    .map((name): [string, string] => [`!${name}`, `Fn::${name}`])
-    .concat([
-      ['!Ref', 'Ref'],
-      ['!Condition', 'Condition'],
-    ]),
 );
 
 /** The yaml library, loaded with the first YAML document: a scan of JSON templates does without its modules. */
@@ -53,7 +20,16 @@ function yamlLibrary(): typeof YAML {
   return (yamlModule ??= require('yaml') as typeof YAML);
 }
 
+/**
+ * YAML as CloudFormation templates are written is read by a reader of opslint's own (yaml-fast.ts), several
+ * times faster; anything it is not sure of is read by the yaml library ({@link parseYamlExact}).
+ */
 export function parseYaml(text: string, file: string, limits: ParseLimits, deadline: Deadline): Parsed {
+  return readYamlFast(text, limits.maxDepth, deadline) ?? parseYamlExact(text, file, limits, deadline);
+}
+
+/** YAML read with the yaml library: every error with its message and position, lenient YAML, aliases, limits. */
+export function parseYamlExact(text: string, file: string, limits: ParseLimits, deadline: Deadline): Parsed {
   const y = yamlLibrary();
   let read = readYaml(text, limits, deadline);
   // positions are always given in `text`: its lines, and offsets in any text read again mapped back to it
@@ -452,12 +428,6 @@ function endAtRoot(text: string, start: number): number | undefined {
 /** A tag as written: YAML 1.1 types (`!!binary`, `!!set`, `!!timestamp`…) and language tags (`!!js/function`) are written `!!…`. */
 function writtenTag(tag: string): string {
   return tag.replace(/^tag:yaml\.org,2002:/, '!!');
-}
-
-/** `!GetAtt Db.Endpoint.Address` → `['Db', 'Endpoint.Address']`: the logical id never holds a dot. */
-function splitGetAtt(value: string): string[] {
-  const dot = value.indexOf('.');
-  return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
 }
 
 /**
