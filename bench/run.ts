@@ -2,7 +2,7 @@
  * `npm run bench`: opslint against cfn-guard on the corpus, against cdk-nag inside synthesis, how it scales,
  * and its start-up; prints each comparison and rewrites bench/RESULTS.md with the machine it ran on.
  *
- *   npm run bench [-- --runs N] [-- --only small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,lenient-yaml]
+ *   npm run bench [-- --runs N] [-- --only yaml,small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,lenient-yaml]
  * Needs `npm run build` first (it runs the built CLI, as users do); `npm run bench` does that.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { benchLenientYaml, benchReportMemory, benchScaling } from './scaling';
 import type { Section } from './section';
 import { benchStartup } from './startup';
 import { benchSynth } from './synth';
+import { benchYaml } from './yaml';
 import { corpusDir } from '../scripts/support/corpus';
 
 const REPO = path.resolve(__dirname, '..');
@@ -31,6 +32,7 @@ const wanted = (name: string): boolean => !only || only.includes(name);
 if (!existsSync(OPSLINT)) throw new Error('run `npm run build` first');
 
 const benches: [string, () => Section][] = [
+  ['yaml', () => benchYaml(CORPUS, runs)],
   ['small-repo', () => benchSmallRepo(CORPUS, runs, OPSLINT)],
   ['cfn-guard', () => benchCfnGuard(CORPUS, runs, OPSLINT)],
   ['cfn-validate', () => benchCfnValidate(CORPUS, runs, OPSLINT)],
