@@ -142,7 +142,7 @@ class Run {
                     stack,
                     resource,
                     configured,
-                    new AppFacts(this.assembly, this.marked, this.facts).of(stack),
+                    new AppFacts(this.assembly, this.marked, this.facts, stack).of(stack),
                     new Map(),
                     [],
                   ).map((r) => r.report);
@@ -219,8 +219,11 @@ class Run {
       const reported = this.checkAssembly(configured, rule, this.facts);
       for (const r of reported) {
         const stack = r.report.stack ?? (assembly.stacks.length === 1 ? assembly.stacks[0] : undefined);
+        // only the finding's stack has an assumption changed: the other stacks' facts are the run's
         const again = (): AssemblyReport[] =>
-          this.checkAssembly(configured, rule, new AppFacts(assembly, this.marked)).map((x) => x.report);
+          this.checkAssembly(configured, rule, new AppFacts(assembly, this.marked, this.facts, stack)).map(
+            (x) => x.report,
+          );
         const base = stack && r.report.resource ? this.deploymentOf(stack.template, r.report.resource).assumptions : [];
         const assumptions = stack
           ? relevant(stack.template, [...base, ...r.assumptions], () =>

@@ -91,11 +91,16 @@ export class AppFacts {
   private readonly stacks = new Map<Stack, StackFacts>();
   private readonly roles: Roles;
 
-  /** `others`: the facts of the same assembly with no assumption changed, for a check run again on one stack (see {@link Roles}) */
+  /**
+   * For a check run again with an assumption changed in one stack's template (`changed`): `others`, the facts of
+   * the same assembly with no assumption changed, give those of every other stack, whose templates are the same
+   * (see {@link Roles}). Computing every stack's facts again for each finding made cloud assemblies quadratic.
+   */
   constructor(
     readonly assembly: Assembly,
     isBaseline: (stack: Stack) => boolean = () => false,
-    others?: AppFacts,
+    private readonly others?: AppFacts,
+    private readonly changed?: Stack,
   ) {
     this.roles = new Roles(assembly, isBaseline, others?.roles);
   }
@@ -111,6 +116,7 @@ export class AppFacts {
 
   /** The facts of one stack of the assembly. */
   of(stack: Stack): StackFacts {
+    if (this.others && stack !== this.changed) return this.others.of(stack);
     let f = this.stacks.get(stack);
     if (!f) this.stacks.set(stack, (f = new StackFacts(stack, this.roles)));
     return f;
