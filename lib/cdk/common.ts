@@ -226,6 +226,8 @@ export function acknowledgementProblems(
   acks: readonly Acknowledgement[],
   props: OpsCheckProps,
 ): { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] {
+  // the Aspect asks of every construct of a stack, most of which have none
+  if (acks.length === 0) return [];
   const min = props.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
   const known = new Set([...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES]);
   const out: { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] = [];
