@@ -221,6 +221,17 @@ export function acknowledgedOn(c: IConstruct): Acknowledgement[] {
   return out;
 }
 
+/** The ids an acknowledgement may name, once per integration's props: the plugins ask for each finding acknowledged. */
+const KNOWN_RULES = new WeakMap<OpsCheckProps, ReadonlySet<string>>();
+function knownRules(props: OpsCheckProps): ReadonlySet<string> {
+  let known = KNOWN_RULES.get(props);
+  if (!known) {
+    known = new Set([...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES]);
+    KNOWN_RULES.set(props, known);
+  }
+  return known;
+}
+
 /** Problems with acknowledgements themselves: a reason that is too short, a rule that does not exist. */
 export function acknowledgementProblems(
   acks: readonly Acknowledgement[],
@@ -229,7 +240,7 @@ export function acknowledgementProblems(
   // the Aspect asks of every construct of a stack, most of which have none
   if (acks.length === 0) return [];
   const min = props.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
-  const known = new Set([...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES]);
+  const known = knownRules(props);
   const out: { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] = [];
   for (const ack of acks) {
     const where = ack.at === '' ? 'the app' : ack.at;
