@@ -32,6 +32,8 @@ export interface FreshResult {
   readonly ms: number;
   /** the CPU time this process spent meanwhile (less sensitive than wall time to other work on the machine) */
   readonly cpuMs: number;
+  /** requiring the checker and adding it to the app */
+  readonly requireMs: number;
   /** in the checker's validate() (the plugins) */
   readonly validateMs?: number;
   /** violations and violating resources the checker handed CDK */
@@ -159,14 +161,18 @@ function fresh(shape: AppShape, checker: Checker): FreshResult {
   // the CDK warmed: its modules and its validation engine, with a small app of the same constructs
   rmSync(synthesize({ ...shape, stacks: 1, services: 1, stages: 0 }, () => undefined).outdir, { recursive: true });
   let seen: Seen | undefined;
+  let requireMs = 0;
   const run = synthesize(shape, (app) => {
+    const start = now();
     const plugin = attach(checker, app);
+    requireMs = now() - start;
     if (plugin) seen = spy(plugin, false);
   });
   rmSync(run.outdir, { recursive: true, force: true });
   return {
     ms: run.ms,
     cpuMs: run.cpuMs,
+    requireMs,
     cfnResources: run.cfnResources,
     ...(seen
       ? {

@@ -86,6 +86,7 @@ export function benchSynth(processes: number, warmRuns: number): Section {
         checker === 'none'
           ? fmtMs(cpu(cell, checker))
           : `${fmtMs(cpu(cell, checker))} (+${fmtMs(cpu(cell, checker) - cpu(cell, 'none'))})`,
+        checker === 'none' ? '–' : fmtMs(median(fresh.get(key(cell, checker))!.map((x) => x.requireMs))),
         r.validateMs === undefined ? '–' : fmtMs(median(fresh.get(key(cell, checker))!.map((x) => x.validateMs!))),
         r.violations === undefined ? '–' : `${r.violations} / ${r.resources}`,
       ];
@@ -163,7 +164,17 @@ export function benchSynth(processes: number, warmRuns: number): Section {
     `**Fresh process per synthesis**, as users pay it: the CDK warmed with a throwaway app, then the clock runs from building the app through requiring the checker (the built package) to the end of \`app.synth()\`; context as \`cdk synth\` gives it (the CLI prints the report); interleaved, median of ${processes} processes. Every synthesis runs CDK's default \`CloudFormationValidatePlugin\` (@aws/cloudformation-validate, on unless an app turns it off since aws-cdk-lib 2.262): the baseline "none" is what users have without a checker, and its spread is mostly that plugin's.`,
     '',
     table(
-      ['app', 'checker', 'synth (median)', 'spread', 'added', 'in validate()', 'violations / resources'],
+      [
+        'app',
+        'checker',
+        'synth (median)',
+        'spread',
+        'added',
+        'CPU (added)',
+        'require and add',
+        'in validate()',
+        'violations / resources',
+      ],
       freshRows,
     ),
     '',
