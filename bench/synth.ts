@@ -1,150 +1,196 @@
 /**
- * opslint against cdk-nag 3 inside synthesis. The demo CDK app (examples/cdk-app: two Stages of the orders
- * service, the non-compliant draft) is synthesized in-process with no checker, with opslint's OpsChecks, and
- * with cdk-nag's AwsSolutionsChecks and ServerlessChecks, all as validation plugins; what each adds to
- * `app.synth()` is its cost to a CDK developer. Then the same through the `cdk synth` CLI (ts-node app).
+ * opslint against cdk-nag 3 inside `cdk synth`, as users pay it. Each synthesis runs in a fresh process
+ * (bench/synth-child.ts): the CDK warmed with a throwaway app, then the clock runs from building the app through
+ * requiring the checker to the end of `app.synth()`. Apps of ~100 and ~2,000 resources (bench/cdk-app.ts), compliant
+ * and not, and the large one spread over Stages in environments of their own; no checker, opslint's OpsChecks
+ * plugin, its OpsAspect, cdk-nag's AwsSolutionsChecks; interleaved, median of `processes` runs. Then, in one warm
+ * process each, the checkers' own validate() and what CDK itself spends on the violations each hands it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { App, Stage, Validations, type IPolicyValidationContext, type IPolicyValidationPlugin } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { OpsChecks } from '../lib/cdk';
-import { OrdersStack } from '../examples/cdk-app/orders-stack';
-import { fmtMs, median, runProcess, table } from './measure';
-import type { Section } from './section';
+import { LARGE, SMALL, type AppShape } from './cdk-app';
+import { fmtMs, median, table } from './measure';
+import type { Section, Target } from './section';
+import { CHECKERS, type Checker, type FreshResult, type Job, type WarmResult } from './synth-child';
 
-export const CHECKERS = ['none', 'empty plugin', 'opslint', 'cdk-nag AwsSolutions', 'cdk-nag Serverless'] as const;
-export type Checker = (typeof CHECKERS)[number];
+const REPO = path.resolve(__dirname, '..');
 
-/** The checker as a validation plugin (none: undefined). */
-export function plugin(checker: Checker, app: App): IPolicyValidationPlugin | undefined {
-  switch (checker) {
-    // a plugin that checks nothing: what CDK's validation framework itself costs any plugin
-    case 'empty plugin':
-      return { name: 'empty', validate: () => ({ success: true, violations: [] }) };
-    case 'opslint':
-      return new OpsChecks({ failOn: 'none' });
-    case 'cdk-nag AwsSolutions':
-      return new AwsSolutionsChecks(app);
-    case 'cdk-nag Serverless':
-      return new ServerlessChecks(app);
-    default:
-      return undefined;
+interface Cell {
+  readonly name: string;
+  readonly shape: AppShape;
+  readonly checkers: readonly Checker[];
+}
+
+const STAGES = 5;
+const CELLS: readonly Cell[] = [
+  { name: '~100, compliant', shape: { ...SMALL, compliant: true, stages: 0 }, checkers: CHECKERS },
+  { name: '~100, not compliant', shape: { ...SMALL, compliant: false, stages: 0 }, checkers: CHECKERS },
+  { name: '~2,000, compliant', shape: { ...LARGE, compliant: true, stages: 0 }, checkers: CHECKERS },
+  { name: '~2,000, not compliant', shape: { ...LARGE, compliant: false, stages: 0 }, checkers: CHECKERS },
+  {
+    name: `~2,000, not compliant, ${STAGES} Stages`,
+    shape: { ...LARGE, compliant: false, stages: STAGES },
+    checkers: ['none', 'opslint'],
+  },
+];
+
+/** Runs one job in a process of its own and returns what it printed last. */
+function child<T>(job: Job): T {
+  const result = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'bench/synth-child.ts', JSON.stringify(job)],
+    {
+      cwd: REPO,
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
+  const last = result.stdout?.toString().trim().split('\n').pop();
+  if (result.status !== 0 || !last) {
+    throw new Error(`synth benchmark child failed (${JSON.stringify(job)}): ${result.stderr?.toString().slice(-2000)}`);
   }
+  return JSON.parse(last) as T;
 }
 
-/** The demo app's two Stages, with `checker` added. */
-export function demoApp(
-  checker: Checker,
-  outdir: string,
-  context: Record<string, unknown> = {},
-): { app: App; plugin?: IPolicyValidationPlugin } {
-  // CDK's own CloudFormation validation (a WebAssembly engine, on by default) off: what is compared is each checker
-  const app = new App({
-    outdir,
-    builtinCloudFormationValidation: false,
-    context: { '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup': true, ...context },
-  });
-  for (const [name, account] of [
-    ['Dev', '111111111111'],
-    ['Prod', '222222222222'],
-  ]) {
-    const stage = new Stage(app, name, { env: { account, region: 'eu-west-1' } });
-    new OrdersStack(stage, 'Orders', { compliant: false });
-  }
-  const p = plugin(checker, app);
-  if (p) Validations.of(app).addPlugins(p);
-  return { app, plugin: p };
-}
+const fmtX = (x: number): string => `${x.toFixed(1)}×`;
 
-/** Records the time spent in a plugin's validate(). */
-function timed(p: IPolicyValidationPlugin, into: number[]): void {
-  const validate = p.validate.bind(p);
-  p.validate = (context: IPolicyValidationContext) => {
-    const start = process.hrtime.bigint();
-    try {
-      return validate(context);
-    } finally {
-      into.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-  };
-}
-
-function synthOnce(checker: Checker, validateTimes: number[]): number {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'opslint-bench-'));
-  // the app's own reporting would set the exit code: measure, don't fail
-  const { app, plugin: p } = demoApp(checker, outdir, { '@aws-cdk/core:failSynthOnValidationErrors': false });
-  if (p) timed(p, validateTimes);
-  const start = process.hrtime.bigint();
-  app.synth();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  rmSync(outdir, { recursive: true, force: true });
-  return ms;
-}
-
-export function benchSynth(runs: number, cliRuns: number): Section {
-  // AZ lookups: the demo's cdk.context.json is only read by the CLI
-  process.env.CDK_CONTEXT_JSON = JSON.stringify({
-    'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-    'availability-zones:account=222222222222:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-  });
-  const times = new Map(CHECKERS.map((c) => [c, { synth: [] as number[], validate: [] as number[] }]));
-  for (const c of CHECKERS) synthOnce(c, []); // warm-up: module loading, JIT
-  for (let i = 0; i < runs; i++)
-    for (const c of CHECKERS) times.get(c)!.synth.push(synthOnce(c, times.get(c)!.validate));
-  const synth = (c: Checker): number => median(times.get(c)!.synth);
-  const added = (c: Checker): number => synth(c) - synth('none');
-  const validate = (c: Checker): string => (c === 'none' ? '–' : fmtMs(median(times.get(c)!.validate)));
-
-  // through the CLI: the app compiled by ts-node, then synthesized, in a process of its own each time
-  const repo = path.resolve(__dirname, '..');
-  const cdk = path.join(repo, 'node_modules', '.bin', 'cdk');
-  // interleaved like the in-process runs, so that a change in the machine's load falls on every checker alike
-  const app = `npx ts-node --transpile-only bench/cdk-app.ts`;
-  const cliRunsOf = new Map(CHECKERS.map((c) => [c, [] as number[]]));
-  for (let i = 0; i < cliRuns; i++) {
-    for (const c of CHECKERS) {
-      const out = mkdtempSync(path.join(tmpdir(), 'opslint-bench-cli-'));
-      cliRunsOf
-        .get(c)!
-        .push(runProcess(cdk, ['synth', '-q', '--app', app, '-o', out, '-c', `checker=${c}`], { cwd: repo }).ms);
-      rmSync(out, { recursive: true, force: true });
+export function benchSynth(processes: number, warmRuns: number): Section {
+  // fresh processes, interleaved: a change in the machine's load falls on every checker alike
+  const fresh = new Map<string, FreshResult[]>();
+  const key = (cell: Cell, checker: Checker): string => `${cell.name}\u0000${checker}`;
+  for (let i = 0; i < processes; i++) {
+    for (const cell of CELLS) {
+      for (const checker of cell.checkers) {
+        const list = fresh.get(key(cell, checker)) ?? [];
+        list.push(child<FreshResult>({ mode: 'fresh', shape: cell.shape, checker }));
+        fresh.set(key(cell, checker), list);
+      }
     }
   }
-  const cli = new Map(CHECKERS.map((c) => [c, median(cliRunsOf.get(c)!)]));
-  const noneRuns = cliRunsOf.get('none')!;
-  const cliSpread = Math.max(...noneRuns) - Math.min(...noneRuns);
-  const cliAdded = (c: Checker): number => cli.get(c)! - cli.get('none')!;
+  const ms = (cell: Cell, checker: Checker): number => median(fresh.get(key(cell, checker))!.map((r) => r.ms));
+  const added = (cell: Cell, checker: Checker): number => ms(cell, checker) - ms(cell, 'none');
+  const cpu = (cell: Cell, checker: Checker): number => median(fresh.get(key(cell, checker))!.map((r) => r.cpuMs));
+  const last = (cell: Cell, checker: Checker): FreshResult => fresh.get(key(cell, checker))!.at(-1)!;
 
-  const rows = CHECKERS.map((c) => [
-    c,
-    fmtMs(synth(c)),
-    c === 'none' ? '–' : fmtMs(added(c)),
-    validate(c),
-    fmtMs(cli.get(c)!),
-    c === 'none' ? '–' : fmtMs(cliAdded(c)),
-  ]);
-  // the CLI adds ts-node's compile of each checker's modules, and prints the report
-  const ratio = added('cdk-nag AwsSolutions') / added('opslint');
+  const freshRows = CELLS.flatMap((cell) =>
+    cell.checkers.map((checker) => {
+      const r = last(cell, checker);
+      const spread = fresh.get(key(cell, checker))!.map((x) => x.ms);
+      return [
+        checker === 'none' ? `${cell.name} (${r.cfnResources} resources)` : '',
+        checker,
+        fmtMs(ms(cell, checker)),
+        `${fmtMs(Math.min(...spread))}–${fmtMs(Math.max(...spread))}`,
+        checker === 'none' ? '–' : fmtMs(added(cell, checker)),
+        checker === 'none'
+          ? fmtMs(cpu(cell, checker))
+          : `${fmtMs(cpu(cell, checker))} (+${fmtMs(cpu(cell, checker) - cpu(cell, 'none'))})`,
+        checker === 'none' ? '–' : fmtMs(median(fresh.get(key(cell, checker))!.map((x) => x.requireMs))),
+        r.validateMs === undefined ? '–' : fmtMs(median(fresh.get(key(cell, checker))!.map((x) => x.validateMs!))),
+        r.violations === undefined ? '–' : `${r.violations} / ${r.resources}`,
+      ];
+    }),
+  );
+
+  // warm: each checker's validate(), and CDK's own part, in one process per app
+  const warmCells = CELLS.filter((c) => c.checkers.includes('cdk-nag AwsSolutions'));
+  const warm = new Map(
+    warmCells.map((cell) => [
+      cell.name,
+      child<WarmResult>({ mode: 'warm', shape: cell.shape, runs: warmRuns, checkers: cell.checkers }),
+    ]),
+  );
+  const staged = CELLS.find((c) => c.shape.stages > 0)!;
+  const flat = CELLS.find((c) => c.shape.stages === 0 && c.shape.stacks === staged.shape.stacks && !c.shape.compliant)!;
+  const warmStaged = child<WarmResult>({ mode: 'warm', shape: staged.shape, runs: warmRuns, checkers: ['opslint'] });
+  const warmRows = warmCells.map((cell) => {
+    const w = warm.get(cell.name)!;
+    const cdk = (c: Checker): string => {
+      const x = w.cdk[c];
+      if (!x || x.resources === 0) return '–';
+      // less than the spread between runs: nothing to divide
+      return x.ms > 0 ? `${fmtMs(x.ms)} (${((x.ms / x.resources) * 1000).toFixed(0)} µs each)` : 'not measurable';
+    };
+    return [
+      cell.name,
+      fmtMs(w.validateMs.opslint!),
+      fmtMs(w.validateMs['cdk-nag AwsSolutions']!),
+      fmtX(w.validateMs['cdk-nag AwsSolutions']! / w.validateMs.opslint!),
+      cdk('opslint'),
+      cdk('cdk-nag AwsSolutions'),
+    ];
+  });
+
+  const targets: Target[] = [];
+  for (const cell of CELLS.filter((c) => c.checkers.includes('cdk-nag AwsSolutions'))) {
+    const ops = added(cell, 'opslint');
+    const nag = added(cell, 'cdk-nag AwsSolutions');
+    const none = fresh.get(key(cell, 'none'))!.map((r) => r.ms);
+    const spread = Math.max(...none) - Math.min(...none);
+    const addedCpu = (c: Checker): number => cpu(cell, c) - cpu(cell, 'none');
+    targets.push({
+      name: `cdk synth, ${cell.name}: opslint adds at most 1/10 of what cdk-nag AwsSolutions adds (fresh process)`,
+      met: nag > 0 && ops * 10 <= nag,
+      // a difference within the spread of the runs without a checker is the machine's, not the checker's
+      detail:
+        `${fmtMs(ops)} against ${fmtMs(nag)}: ${nag > 0 && ops > 0 ? fmtX(nag / ops) : 'not measurable'} (target ≥ 10×)` +
+        `; CPU time added ${fmtMs(addedCpu('opslint'))} against ${fmtMs(addedCpu('cdk-nag AwsSolutions'))}` +
+        (spread > Math.min(Math.abs(ops), Math.abs(nag))
+          ? `; the runs without a checker spread over ${fmtMs(spread)}`
+          : ''),
+    });
+  }
+  for (const cell of warmCells) {
+    const w = warm.get(cell.name)!;
+    const ratio = w.validateMs['cdk-nag AwsSolutions']! / w.validateMs.opslint!;
+    targets.push({
+      name: `cdk synth, ${cell.name}: opslint's validate() at most half of cdk-nag's (warm)`,
+      met: ratio >= 2,
+      detail: `${fmtMs(w.validateMs.opslint!)} against ${fmtMs(w.validateMs['cdk-nag AwsSolutions']!)}: ${fmtX(ratio)} (target ≥ 2×)`,
+    });
+  }
+  const flatValidate = warm.get(flat.name)!.validateMs.opslint!;
+  const stagedValidate = warmStaged.validateMs.opslint!;
+  targets.push({
+    name: `cdk synth: opslint's time does not grow with Stages and environments (${STAGES} Stages against none, same stacks, warm validate())`,
+    met: stagedValidate <= flatValidate * 1.1,
+    detail: `${fmtMs(stagedValidate)} against ${fmtMs(flatValidate)} (${fmtX(stagedValidate / flatValidate)}; target ≤ 1.1×); added in a fresh process: ${fmtMs(added(staged, 'opslint'))} against ${fmtMs(added(flat, 'opslint'))}`,
+  });
+
   const markdown = [
-    `The demo CDK app (two Stages of the orders service, the non-compliant draft: every checker has findings to report), synthesized in one process with each checker as a validation plugin, interleaved, median of ${runs} runs after a warm-up; then \`cdk synth -q\` through the CLI (ts-node app, bench/cdk-app.ts), interleaved, median of ${cliRuns}.`,
+    `Synthetic apps (bench/cdk-app.ts): stacks of services (a queue with its dead-letter queue, a Lambda function, a DynamoDB table, a log group, three alarms), ~100 resources in one stack and ~2,000 in ten; compliant: what opslint's default rules pass at every resource and stack (traced functions with JSON logs, retention, alarms that notify and name a runbook, a KPI metric filter, an Owner tag; left: that the app has one environment, and reminders that need the account baseline), while cdk-nag AwsSolutions still finds its own issues; not compliant: seven opslint findings per service. The ${STAGES}-Stage app holds the same ten stacks in ${STAGES} Stages, each its own account and region.`,
     '',
-    table(['checker', 'app.synth()', 'added', 'in validate()', '`cdk synth` CLI', 'added (CLI)'], rows),
+    `**Fresh process per synthesis**, as users pay it: the CDK warmed with a throwaway app, then the clock runs from building the app through requiring the checker (the built package) to the end of \`app.synth()\`; context as \`cdk synth\` gives it (the CLI prints the report); interleaved, median of ${processes} processes. Every synthesis runs CDK's default \`CloudFormationValidatePlugin\` (@aws/cloudformation-validate, on unless an app turns it off since aws-cdk-lib 2.262): the baseline "none" is what users have without a checker, and its spread is mostly that plugin's.`,
     '',
-    `AwsSolutions adds ${ratio.toFixed(1)}× the synthesis time opslint adds in-process. The empty plugin's line is CDK's validation framework alone (${fmtMs(added('empty plugin'))}: building its construct tree, loading nested assemblies, writing validation-report.json), which any plugin pays; beyond it, opslint adds ${fmtMs(added('opslint') - added('empty plugin'))} and AwsSolutions ${fmtMs(added('cdk-nag AwsSolutions') - added('empty plugin'))} (${((added('cdk-nag AwsSolutions') - added('empty plugin')) / (added('opslint') - added('empty plugin'))).toFixed(1)}×).`,
+    table(
+      [
+        'app',
+        'checker',
+        'synth (median)',
+        'spread',
+        'added',
+        'CPU (added)',
+        'require and add',
+        'in validate()',
+        'violations / resources',
+      ],
+      freshRows,
+    ),
     '',
-    `Through the CLI each run starts Node, compiles the app and the checker with ts-node and synthesizes once, and CDK prints its report with construct traces: the runs without a checker alone spread over ${fmtMs(cliSpread)} (fastest to slowest), so a CLI difference smaller than that is noise. The in-process numbers are the comparison.`,
+    `**Warm**, one process per app: each checker synthesizes it in turn, ${warmRuns} times after a warm-up, without CDK's CloudFormation validation (the same for every checker); median time in its validate(). Then CDK's own part: the violations each checker returned handed to CDK again by a plugin that does nothing else, against one that returns none (construct traces, acknowledgements, validation-report.json; the CLI prints the report after the app exits). cdk-nag hands one violation per rule with every resource in it, opslint one per finding: CDK's work is per violating resource.`,
+    '',
+    table(
+      [
+        'app',
+        'opslint validate()',
+        'AwsSolutions validate()',
+        'ratio',
+        "CDK's part, opslint's violations",
+        "CDK's part, AwsSolutions'",
+      ],
+      warmRows,
+    ),
   ].join('\n');
-  return {
-    title: 'Against cdk-nag inside synthesis',
-    markdown,
-    targets: [
-      {
-        name: '≥10× less added synthesis time than cdk-nag AwsSolutions (in-process)',
-        met: ratio >= 10,
-        detail: `${ratio.toFixed(1)}× (target ≥ 10×)`,
-      },
-    ],
-  };
+  return { title: 'Inside cdk synth, against cdk-nag', markdown, targets };
 }

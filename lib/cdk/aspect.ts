@@ -31,6 +31,7 @@ import {
   acknowledgementFor,
   acknowledgementId,
   acknowledgementProblems,
+  AppTree,
   configured,
   ownAcknowledgements,
   recordAcknowledgements,
@@ -126,8 +127,9 @@ export class OpsAspect implements IAspect {
     return {
       name: 'opslint-aspect',
       validate: (context) => {
-        recordAcknowledgements(context.appConstruct);
-        const violations = acknowledgementViolations(context.appConstruct, this.props, 'opslint', {
+        const tree = new AppTree(context.appConstruct);
+        recordAcknowledgements(tree);
+        const violations = acknowledgementViolations(tree, this.props, 'opslint', {
           exceptTopLevelStacks: true,
         });
         const count = [...this.blockingInStages.values()].reduce((sum, n) => sum + n, 0);

@@ -130,19 +130,41 @@ export interface Acknowledgement {
 /** The acknowledgement ids an integration reads: `opslint::<rule>` (OpsChecks, OpsAspect), `Ops-<rule>[…]` (the nag pack). */
 export type AcknowledgementIds = 'opslint' | 'nag';
 
-/** Every acknowledgement of the `ids` kind in the tree below `root`; a nag pack id as written, less the CDK's prefix. */
-export function acknowledgements(root: IConstruct, ids: AcknowledgementIds = 'opslint'): Acknowledgement[] {
+/**
+ * The construct tree of an app being validated, walked once: every construct in preorder (the app first), by its
+ * path, and each Stage (the app included) with its stacks that are neither nested nor in an inner Stage. What a
+ * validation reads of the tree comes from here, so that its cost does not grow with the number of Stages.
+ */
+export class AppTree {
+  readonly all: readonly IConstruct[];
+  readonly byPath: ReadonlyMap<string, IConstruct>;
+  readonly stacksOfStage: ReadonlyMap<Stage, readonly Stack[]>;
+
+  constructor(readonly app: IConstruct) {
+    this.all = app.node.findAll();
+    this.byPath = new Map(this.all.map((c) => [c.node.path, c]));
+    const stages = new Map<Stage, Stack[]>();
+    for (const c of this.all) if (Stage.isStage(c)) stages.set(c, []);
+    for (const c of this.all) {
+      if (!Stack.isStack(c) || c.nested) continue;
+      const stage = Stage.of(c);
+      if (stage) stages.get(stage)?.push(c);
+    }
+    this.stacksOfStage = stages;
+  }
+}
+
+/** Every acknowledgement of the `ids` kind in the app; a nag pack id as written, less the CDK's prefix. */
+export function acknowledgements(tree: AppTree, ids: AcknowledgementIds = 'opslint'): Acknowledgement[] {
   const out: Acknowledgement[] = [];
-  const visit = (c: IConstruct): void => {
+  for (const c of tree.all) {
     if (ids === 'opslint') out.push(...ownAcknowledgements(c));
     else
       for (const ack of acknowledgedOn(c)) {
         const rule = ack.id.startsWith(`${PLUGIN_NAME}::`) ? undefined : acknowledgedRule(ack.id);
         if (rule) out.push({ ...ack, id: rule.id });
       }
-    for (const child of c.node.children) visit(child);
-  };
-  visit(root);
+  }
   return out;
 }
 
@@ -163,10 +185,9 @@ export function acknowledgementFor(construct: IConstruct, ruleId: string): Ackno
  * one left by an earlier synthesis does not outlive its acknowledgements. Runs once the assembly is written (a
  * validation plugin); a folder that cannot be written is said on stderr and does not stop synthesis.
  */
-export function recordAcknowledgements(root: IConstruct): void {
-  for (const stage of [root, ...root.node.findAll()].filter((c): c is Stage => Stage.isStage(c))) {
+export function recordAcknowledgements(tree: AppTree): void {
+  for (const [stage, stacks] of tree.stacksOfStage) {
     const above = new Map<string, Acknowledgement>();
-    const stacks = stage.node.findAll().filter((c) => Stack.isStack(c) && !c.nested && Stage.of(c) === stage);
     for (const stack of stacks) {
       for (let c = stack.node.scope; c; c = c.node.scope) {
         for (const ack of acknowledgedOn(c)) if (acknowledgedRule(ack.id)) above.set(`${ack.id}\u0000${ack.at}`, ack);
@@ -200,13 +221,26 @@ export function acknowledgedOn(c: IConstruct): Acknowledgement[] {
   return out;
 }
 
+/** The ids an acknowledgement may name, once per integration's props: the plugins ask for each finding acknowledged. */
+const KNOWN_RULES = new WeakMap<OpsCheckProps, ReadonlySet<string>>();
+function knownRules(props: OpsCheckProps): ReadonlySet<string> {
+  let known = KNOWN_RULES.get(props);
+  if (!known) {
+    known = new Set([...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES]);
+    KNOWN_RULES.set(props, known);
+  }
+  return known;
+}
+
 /** Problems with acknowledgements themselves: a reason that is too short, a rule that does not exist. */
 export function acknowledgementProblems(
   acks: readonly Acknowledgement[],
   props: OpsCheckProps,
 ): { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] {
+  // the Aspect asks of every construct of a stack, most of which have none
+  if (acks.length === 0) return [];
   const min = props.minReasonLength ?? DEFAULT_MIN_REASON_LENGTH;
-  const known = new Set([...allPacks(props).flatMap((p) => p.rules.map((r) => r.id)), ...META_RULES]);
+  const known = knownRules(props);
   const out: { ack: Acknowledgement; problem: 'reason' | 'unknown-rule'; message: string }[] = [];
   for (const ack of acks) {
     const where = ack.at === '' ? 'the app' : ack.at;

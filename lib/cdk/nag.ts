@@ -27,6 +27,7 @@ import { acknowledgedRule } from '../assembly/cdk-metadata';
 import {
   DEFAULT_MIN_REASON_LENGTH,
   acknowledgedOn,
+  AppTree,
   configured,
   recordAcknowledgements,
   withConfiguration,
@@ -79,7 +80,8 @@ export class OpsNagPack extends NagPack {
   }
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    recordAcknowledgements(context.appConstruct);
+    const tree = new AppTree(context.appConstruct);
+    recordAcknowledgements(tree);
     const read = synthesizedStacks(context.appConstruct, context.templatePaths, this.opsProps.parameters);
     const assembly = read.assembly;
     this.assembly = assembly;
@@ -99,7 +101,7 @@ export class OpsNagPack extends NagPack {
     // cdk-nag walks the construct tree and calls checkResource for each CfnResource
     this.reported = new Map();
     const report = super.validate(context);
-    const inStages = findingsInStages(context.appConstruct, assembly, findings, this.opsProps, (f, at) =>
+    const inStages = findingsInStages(tree, assembly, findings, this.opsProps, (f, at) =>
       at ? acknowledged(at, f, this.minReason) : false,
     );
     const violations: PolicyViolation[] = [
@@ -120,7 +122,7 @@ export class OpsNagPack extends NagPack {
         violatingResources: [{ constructPath: '', locations: [] as string[] }],
       })),
       ...(inStages ? [{ ruleName: 'Ops-findings-in-stages', ...inStages }] : []),
-      ...acknowledgementViolations(context.appConstruct, this.opsProps, 'nag', { prefix: 'Ops-' }),
+      ...acknowledgementViolations(tree, this.opsProps, 'nag', { prefix: 'Ops-' }),
     ];
     return {
       ...report,

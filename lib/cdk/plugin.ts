@@ -14,13 +14,14 @@ import { bestPractice } from '../framework';
 import type { IConstruct } from 'constructs';
 import type { Assembly } from '../assembly/model';
 import { INTERNAL_ERROR, type Finding } from '../engine/finding';
+import type { ConfiguredRule } from '../engine/runner';
 import { printable } from '../reporters/escape';
 import { parsePath } from '../template/path';
 import { packageVersion } from '../version';
 import {
   acknowledgementFor,
-  acknowledgementId,
   acknowledgementProblems,
+  AppTree,
   configured,
   PLUGIN_NAME,
   recordAcknowledgements,
@@ -31,10 +32,8 @@ import {
 import {
   acknowledgementViolations,
   appReport,
-  bestPracticeLabel,
   cdkFix,
   constructOf,
-  constructsByPath,
   describeFinding,
   describeUnreadable,
   findingsInStages,
@@ -50,50 +49,43 @@ export class OpsChecks implements IPolicyValidationPlugin {
   readonly ruleIds: string[];
 
   private readonly props: OpsCheckProps;
+  private readonly rules: readonly ConfiguredRule[];
 
   constructor(props: OpsCheckProps = {}) {
     this.props = withConfiguration(props);
     // the selection is checked now, so a typo in a rule id fails where the plugin is created
-    this.ruleIds = configured(this.props).map((c) => c.rule.id);
+    this.rules = configured(this.props);
+    this.ruleIds = this.rules.map((c) => c.rule.id);
   }
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    recordAcknowledgements(context.appConstruct);
-    const rules = configured(this.props);
+    const tree = new AppTree(context.appConstruct);
+    recordAcknowledgements(tree);
+    const rules = this.rules;
     const read = synthesizedStacks(context.appConstruct, context.templatePaths, this.props.parameters);
     const assembly = read.assembly;
     const { findings, errors } = appReport(read, rules, this.props);
     const byId = new Map(rules.map((c) => [c.rule.id, c.rule]));
-    const violations: PolicyViolation[] = findings.map((f) => {
+    const violations: PolicyViolation[] = findings.map((f) => ({
+      ruleName: f.ruleId,
+      description: describeFinding(f, assembly),
+      fix: cdkFix(f, byId.get(f.ruleId)?.fix, assembly),
       // a rule that failed left its resource unchecked: nothing to acknowledge there, and CDK never excuses a fatal
-      const failed = f.ruleId === INTERNAL_ERROR;
-      return {
-        ruleName: f.ruleId,
-        description: describeFinding(f, assembly),
-        fix: cdkFix(f, byId.get(f.ruleId)?.fix, assembly),
-        severity: failed ? 'fatal' : level(f, this.props),
-        ruleMetadata: {
-          'OPS best practice': bestPracticeLabel(f.bestPractice),
-          'opslint severity': f.severity,
-          Documentation: bestPractice(f.bestPractice)?.url ?? '',
-          ...(failed
-            ? {}
-            : {
-                Acknowledge: `Validations.of(construct).acknowledge({ id: '${acknowledgementId(f.ruleId)}', reason: '…' })`,
-              }),
-        },
-        violatingResources: [
-          f.resource
-            ? { resourceLogicalId: f.resource, templatePath: f.file, locations: locationInResource(f) }
-            : {
-                constructPath: stackOf(f, assembly)?.constructPath ?? '',
-                locations: f.path ? [f.path.replace(/\./g, '/')] : [],
-              },
-        ],
-      };
-    });
+      severity: f.ruleId === INTERNAL_ERROR ? 'fatal' : level(f, this.props),
+      // what CDK does not show already: the description ends with the best practice, and CDK says how to
+      // acknowledge (`Acknowledge with 'opslint::<rule>'`)
+      ruleMetadata: { 'opslint severity': f.severity, Documentation: bestPractice(f.bestPractice)?.url ?? '' },
+      violatingResources: [
+        f.resource
+          ? { resourceLogicalId: f.resource, templatePath: f.file, locations: locationInResource(f) }
+          : {
+              constructPath: stackOf(f, assembly)?.constructPath ?? '',
+              locations: f.path ? [f.path.replace(/\./g, '/')] : [],
+            },
+      ],
+    }));
     const inStages = findingsInStages(
-      context.appConstruct,
+      tree,
       assembly,
       findings,
       this.props,
@@ -108,8 +100,8 @@ export class OpsChecks implements IPolicyValidationPlugin {
         violatingResources: [{ constructPath: '', locations: [] }],
       });
     }
-    violations.push(...acknowledgementViolations(context.appConstruct, this.props, 'opslint'));
-    const summary = acknowledgedSummary(context.appConstruct, assembly, findings, this.props);
+    violations.push(...acknowledgementViolations(tree, this.props, 'opslint'));
+    const summary = acknowledgedSummary(tree, assembly, findings, this.props);
     if (summary) violations.push(summary);
     return {
       success: !violations.some((v) => v.severity === 'error' || v.severity === 'fatal'),
@@ -126,15 +118,14 @@ export class OpsChecks implements IPolicyValidationPlugin {
  * Like every violation CDK offers to acknowledge it; an acknowledgement of it names no rule and is reported.
  */
 function acknowledgedSummary(
-  app: IConstruct,
+  tree: AppTree,
   assembly: Assembly,
   findings: readonly Finding[],
   props: OpsCheckProps,
 ): PolicyViolation | undefined {
-  const byPath = constructsByPath(app);
   const used = new Map<string, { ack: Acknowledgement; count: number }>();
   for (const f of findings) {
-    const ack = validAcknowledgement(constructOf(f, assembly, byPath), f, props);
+    const ack = validAcknowledgement(constructOf(f, assembly, tree.byPath), f, props);
     if (!ack) continue;
     const key = `${ack.id}\u0000${ack.at}`;
     const entry = used.get(key) ?? { ack, count: 0 };

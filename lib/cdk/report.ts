@@ -20,6 +20,7 @@ import {
   acknowledgements,
   blocks,
   type AcknowledgementIds,
+  type AppTree,
   type OpsCheckProps,
 } from './common';
 
@@ -114,11 +115,6 @@ export function constructOf(
   return at !== undefined ? byPath.get(at) : undefined;
 }
 
-/** Every construct of the app by its path. */
-export function constructsByPath(app: IConstruct): Map<string, IConstruct> {
-  return new Map(app.node.findAll().map((c) => [c.node.path, c]));
-}
-
 /**
  * `cdk synth` without stack names shows only the violations of top-level stacks, and exits 0 when those are
  * clean: an app whose stacks all live in Stages would pass unseen. One app-level violation names the blocking
@@ -127,17 +123,16 @@ export function constructsByPath(app: IConstruct): Map<string, IConstruct> {
  * violation, so one acknowledgement cannot hide every blocking finding in every Stage.
  */
 export function findingsInStages(
-  app: IConstruct,
+  tree: AppTree,
   assembly: Assembly,
   findings: readonly Finding[],
   props: OpsCheckProps,
   acknowledged: (f: Finding, construct: IConstruct | undefined) => boolean,
 ): Omit<PolicyViolation, 'ruleName'> | undefined {
-  const byPath = constructsByPath(app);
   const hidden = findings.filter((f) => {
     const stack = stackOfFinding(f, assembly);
     if (!stack || stack.stages.length === 0 || !blocks(f, props)) return false;
-    return !acknowledged(f, constructOf(f, assembly, byPath));
+    return !acknowledged(f, constructOf(f, assembly, tree.byPath));
   });
   return hidden.length === 0
     ? undefined
@@ -168,15 +163,14 @@ export function stageGuard(
  * (`Ops-` for the nag pack); `exceptTopLevelStacks` leaves out those the Aspect annotates itself.
  */
 export function acknowledgementViolations(
-  app: IConstruct,
+  tree: AppTree,
   props: OpsCheckProps,
   ids: AcknowledgementIds,
   { prefix = '', exceptTopLevelStacks = false }: { prefix?: string; exceptTopLevelStacks?: boolean } = {},
 ): PolicyViolation[] {
-  const byPath = constructsByPath(app);
-  const problems = acknowledgementProblems(acknowledgements(app, ids), props);
+  const problems = acknowledgementProblems(acknowledgements(tree, ids), props);
   const inTopLevelStack = (at: string): boolean => {
-    const c = byPath.get(at);
+    const c = tree.byPath.get(at);
     return c !== undefined && isTopLevel(c);
   };
   return problems

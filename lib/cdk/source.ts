@@ -10,7 +10,8 @@ import { isFrameworkConstruct, type ConstructInfo } from '../assembly/cdk-metada
 import { loneStackAssembly, type Assembly } from '../assembly/model';
 import { readCloudAssembly } from '../assembly/read';
 import type { Reading } from '../sources/source';
-import { templateFromText } from '../template/load';
+import { Template } from '../template/model';
+import { SourceMap } from '../template/source';
 
 const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
 
@@ -49,13 +50,15 @@ export function stackInTree(
     constructs.set(id, { path: el.node.path });
     if (isFrameworkConstruct(el.node.path, stack.node.path, markers)) framework.add(id);
   }
-  // the template as CDK will write it (internal API, stable across CDK 2: what the synthesizer itself calls)
+  // the template as CDK will write it (internal API, stable across CDK 2: what the synthesizer itself calls), as
+  // JSON values; no file holds it yet, so it has no positions (its findings are shown at their constructs)
   const document = (stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation();
-  const template = templateFromText(JSON.stringify(document, null, 1), `${stack.node.path}.template.json`, {
-    explicit: true,
-    synthesized: true,
-    parameters,
-  })!;
+  const file = `${stack.node.path}.template.json`;
+  const value: unknown = JSON.parse(JSON.stringify(document));
+  const template = Template.from(
+    { file, format: 'json', value, sourceMap: new SourceMap() },
+    { explicit: true, synthesized: true, parameters },
+  )!;
   // what the cloud assembly would say of the stack: rules judge its environment, Stages and tags (a development
   // stack needs no deletion protection)
   const known = (value: string): string | undefined => (Token.isUnresolved(value) ? undefined : value);
