@@ -36,7 +36,7 @@ const benches: [string, () => Section][] = [
   ['small-repo', () => benchSmallRepo(CORPUS, runs, OPSLINT)],
   ['cfn-guard', () => benchCfnGuard(CORPUS, runs, OPSLINT)],
   ['cfn-validate', () => benchCfnValidate(CORPUS, runs, OPSLINT)],
-  ['synth', () => benchSynth(Math.max(runs, 15), Math.min(runs, 5))],
+  ['synth', () => benchSynth(runs, Math.max(runs, 10))],
   ['scaling', () => benchScaling(CORPUS, runs, OPSLINT)],
   ['memory', () => benchReportMemory(Math.min(runs, 3), OPSLINT)],
   ['startup', () => benchStartup(Math.max(runs, 10), OPSLINT)],
