@@ -22,6 +22,9 @@ import { scanUnit, type UnitResult } from '../scan/unit';
 import { InputError } from '../template/errors';
 import type { Position } from '../template/source';
 
+/** Defined (true) in the one-file CLI only, by scripts/bundle.js. */
+declare const OPSLINT_BUNDLE: true | undefined;
+
 /** Packs to load, as the configuration or command line named them: what a worker needs to load them too. */
 export interface PackSource {
   readonly specs: readonly string[];
@@ -154,7 +157,8 @@ function runWorkers(
   const ext = path.extname(__filename);
   // from the TypeScript sources (tests, ts-node), the worker compiles its own modules
   const execArgv = ext === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [];
-  const entry = path.join(__dirname, `worker${ext}`);
+  // the one-file CLI (scripts/bundle.js) is its own worker entry: bin/opslint.ts serves on a worker thread
+  const entry = typeof OPSLINT_BUNDLE === 'undefined' ? path.join(__dirname, `worker${ext}`) : __filename;
 
   return new Promise((resolve, reject) => {
     const results: (UnitResult | undefined)[] = new Array<UnitResult | undefined>(units.length);
