@@ -3,13 +3,13 @@
  * The `opslint` command: a thin entry that hands argv to lib/cli. Bundled into the one-file CLI
  * (scripts/bundle.js), it is also the entry of that file's worker threads.
  */
-import { writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT } from '../lib/errors';
-import { packageRoot, packageVersion } from '../lib/version';
+import { packageRoot } from '../lib/version';
+import { answerVersion } from './version';
 
-/** Defined (true) in the one-file CLI only, by scripts/bundle.js. */
-declare const OPSLINT_BUNDLE: true | undefined;
+/** Defined in the one-file CLI only, by scripts/bundle.js: the file it starts from. */
+declare const OPSLINT_BUNDLE: string | undefined;
 
 if (typeof OPSLINT_BUNDLE !== 'undefined') {
   shareOwnModules();
@@ -21,19 +21,10 @@ if (typeof OPSLINT_BUNDLE !== 'undefined') {
 } else cli();
 
 function cli(): void {
-  // `--version` alone answers before the command-line parser is even loaded: it is called in scripts and prompts
   const argv = process.argv.slice(2);
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-    // straight to the file descriptor: setting up process.stdout takes longer than the rest of this path
-    try {
-      writeSync(1, `${packageVersion()}\n`);
-    } catch {
-      // a reader that went away: nothing to tell it
-    }
-    return process.exit(EXIT.ok);
-  }
+  answerVersion(argv);
 
-  // loaded after the fast path above
+  // loaded after the `--version` fast path
   const { main } = require('../lib/cli') as typeof import('../lib/cli');
 
   // a reader that stops early (`opslint scan … | head`) is not an error: stop writing, quietly

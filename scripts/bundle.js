@@ -1,10 +1,12 @@
 /**
  * The one-file CLI: bin/opslint.ts and everything it loads but the large or optional dependencies, bundled by
- * esbuild into dist/bin/opslint.js (with its source map), after tsc has built dist/lib for the library entry
- * points. One file spares Node's module resolution, which took most of the start-up. `npm run build` runs it.
+ * esbuild into dist/bin/cli.js (with its source map), and the command that runs it from V8's code cache,
+ * bin/launch.ts, into dist/bin/opslint.js; tsc has built dist/lib for the library entry points before. One file
+ * spares Node's module resolution, which took most of the start-up. `npm run build` runs this.
  */
 const path = require('node:path');
-const { readFileSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const { readFileSync, writeFileSync } = require('node:fs');
 const esbuild = require('esbuild');
 const ts = require('typescript');
 
@@ -32,22 +34,39 @@ const lazyExports = {
   },
 };
 
+const COMMON = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+};
+
 async function main() {
+  const cli = path.join(root, 'dist', 'bin', 'cli.js');
   await esbuild.build({
-    absWorkingDir: root,
+    ...COMMON,
     entryPoints: ['bin/opslint.ts'],
-    outfile: 'dist/bin/opslint.js',
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
+    outfile: cli,
     sourcemap: true,
     external: EXTERNAL,
     // jsonc-parser's main build is UMD, whose requires esbuild cannot follow: its ES module build can be bundled
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-    define: { OPSLINT_BUNDLE: 'true' },
+    define: { OPSLINT_BUNDLE: JSON.stringify('opslint.js') },
     plugins: [lazyExports],
-    logLevel: 'warning',
+  });
+  // the launcher compiles the bundle as a function body, where a hashbang line is a syntax error: a comment keeps
+  // the lines of the source map
+  const bundle = readFileSync(cli, 'utf8').replace(/^#!/, '//');
+  writeFileSync(cli, bundle);
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const hash = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+  await esbuild.build({
+    ...COMMON,
+    entryPoints: ['bin/launch.ts'],
+    outfile: path.join(root, 'dist', 'bin', 'opslint.js'),
+    define: { OPSLINT_BUILD: JSON.stringify(`${version}-${hash}`) },
   });
 }
 
