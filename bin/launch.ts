@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `opslint` command as installed: scripts/bundle.js builds this file into dist/bin/opslint.js and the whole
+ * The `opslint` command as installed: scripts/build.js builds this file into dist/bin/opslint.js and the whole
  * CLI (bin/opslint.ts and what it loads) into dist/bin/cli.js. This answers `--version`, then runs cli.js, compiled
  * from V8's code cache: compiling the 1.4 MB bundle is most of what start-up costs beyond Node's own.
  *
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type * as vm from 'node:vm';
 import { answerVersion } from './version';
 
-/** The bundle's SHA-256 and opslint's version, set by scripts/bundle.js. */
+/** The bundle's SHA-256 and opslint's version, set by scripts/build.js. */
 declare const OPSLINT_BUILD: string;
 
 const BUNDLE = path.join(__dirname, 'cli.js');

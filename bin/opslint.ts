@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `opslint` command: a thin entry that hands argv to lib/cli. Bundled into the one-file CLI
- * (scripts/bundle.js), it is also the entry of that file's worker threads.
+ * (scripts/build.js), it is also the entry of that file's worker threads.
  */
 import * as path from 'node:path';
 import { EXIT } from '../lib/errors';
 import { packageRoot } from '../lib/version';
 import { answerVersion } from './version';
 
-/** Defined in the one-file CLI only, by scripts/bundle.js: the file it starts from. */
+/** Defined in the one-file CLI only, by scripts/build.js: the file it starts from. */
 declare const OPSLINT_BUNDLE: string | undefined;
 
 if (typeof OPSLINT_BUNDLE !== 'undefined') {

@@ -15,7 +15,7 @@ export interface CatalogueEntry {
 
 /**
  * A pack of the catalogue: its module is rules/<id>/pack.ts, required by `load` with a literal path, which a bundler
- * can follow (the one-file CLI, scripts/bundle.js).
+ * can follow (the one-file CLI, scripts/build.js).
  */
 const entry = (id: string, rules: readonly string[], load: () => { default: Pack }): CatalogueEntry => ({
   id,

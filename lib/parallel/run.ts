@@ -22,7 +22,7 @@ import { scanUnit, type UnitResult } from '../scan/unit';
 import { InputError } from '../template/errors';
 import type { Position } from '../template/source';
 
-/** Defined in the one-file CLI only, by scripts/bundle.js: the file it starts from, beside the bundle. */
+/** Defined in the one-file CLI only, by scripts/build.js: the file it starts from, beside the bundle. */
 declare const OPSLINT_BUNDLE: string | undefined;
 
 /** Packs to load, as the configuration or command line named them: what a worker needs to load them too. */
@@ -157,7 +157,7 @@ function runWorkers(
   const ext = path.extname(__filename);
   // from the TypeScript sources (tests, ts-node), the worker compiles its own modules
   const execArgv = ext === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [];
-  // the one-file CLI (scripts/bundle.js) starts its workers as itself (bin/opslint.ts serves on a worker thread),
+  // the one-file CLI (scripts/build.js) starts its workers as itself (bin/opslint.ts serves on a worker thread),
   // their traces mapped to the sources when this thread's are
   const bundled = typeof OPSLINT_BUNDLE !== 'undefined';
   const entry = bundled ? path.join(__dirname, OPSLINT_BUNDLE) : path.join(__dirname, `worker${ext}`);

@@ -1,12 +1,15 @@
 /**
- * The one-file CLI: bin/opslint.ts and everything it loads but the large or optional dependencies, bundled by
- * esbuild into dist/bin/cli.js (with its source map), and the command that runs it from V8's code cache,
- * bin/launch.ts, into dist/bin/opslint.js; tsc has built dist/lib for the library entry points before. One file
- * spares Node's module resolution, which took most of the start-up. `npm run build` runs this.
+ * `npm run build`: dist/ afresh. tsc builds dist/lib and dist/rules (the library entry points and their types);
+ * esbuild bundles the CLI, bin/opslint.ts and everything it loads but the large or optional dependencies, into
+ * dist/bin/cli.js (with its source map), and the command that runs it from V8's code cache, bin/launch.ts, into
+ * dist/bin/opslint.js. One file spares Node's module resolution, which took most of the start-up.
+ *
+ * `node scripts/build.js <folder>` builds into <folder>/dist instead (test/built-cli.test.ts).
  */
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync, rmSync, writeFileSync } = require('node:fs');
 const esbuild = require('esbuild');
 const ts = require('typescript');
 
@@ -43,8 +46,15 @@ const COMMON = {
   logLevel: 'warning',
 };
 
-async function main() {
-  const cli = path.join(root, 'dist', 'bin', 'cli.js');
+async function main(dist) {
+  rmSync(dist, { recursive: true, force: true });
+  const tsc = spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (tsc.status !== 0) throw new Error('tsc failed');
+  const cli = path.join(dist, 'bin', 'cli.js');
   await esbuild.build({
     ...COMMON,
     entryPoints: ['bin/opslint.ts'],
@@ -65,12 +75,12 @@ async function main() {
   await esbuild.build({
     ...COMMON,
     entryPoints: ['bin/launch.ts'],
-    outfile: path.join(root, 'dist', 'bin', 'opslint.js'),
+    outfile: path.join(dist, 'bin', 'opslint.js'),
     define: { OPSLINT_BUILD: JSON.stringify(`${version}-${hash}`) },
   });
 }
 
-main().catch((error) => {
+main(path.resolve(process.argv[2] ?? root, 'dist')).catch((error) => {
   process.exitCode = 1;
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
 });
