@@ -26,7 +26,7 @@ answerVersion(process.argv.slice(2));
 if (process.argv.includes('--debug') || process.env.OPSLINT_DEBUG) process.setSourceMapsEnabled(true);
 run();
 
-// `--version` does without these
+/** Runs the bundle, with the code cache unless it is off (node:module and node:vm loaded here: `--version` does without). */
 function run(): void {
   const dir = process.sourceMapsEnabled || process.env.OPSLINT_NO_COMPILE_CACHE ? undefined : cacheDir();
   const Module = require('node:module') as typeof import('node:module');
