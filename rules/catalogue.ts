@@ -13,95 +13,128 @@ export interface CatalogueEntry {
   readonly load: () => Pack;
 }
 
-/** A pack of the catalogue: its module is rules/<id>/pack.ts. */
-const entry = (id: string, rules: readonly string[]): CatalogueEntry => ({
+/**
+ * A pack of the catalogue: its module is rules/<id>/pack.ts, required by `load` with a literal path, which a bundler
+ * can follow (the one-file CLI, scripts/build.js).
+ */
+const entry = (id: string, rules: readonly string[], load: () => { default: Pack }): CatalogueEntry => ({
   id,
   rules,
-  load: () => (require(`./${id}/pack`) as { default: Pack }).default,
+  load: () => load().default,
 });
 
 /** opslint's own packs, in the order of the OPS questions. */
 export const BUILTIN_CATALOGUE: readonly CatalogueEntry[] = [
-  entry('ownership', ['stack-owner-tag', 'resource-owner-tag']),
-  entry('kpis', ['business-metrics']),
-  entry('logging', [
-    'log-group-retention',
-    'lambda-log-group',
-    'lambda-structured-logs',
-    'ecs-container-logging',
-    'stepfunctions-logging',
-    'appsync-logging',
-    'codebuild-logs',
-  ]),
-  entry('access-logs', [
-    'apigateway-execution-logging',
-    'apigateway-access-logs',
-    'load-balancer-access-logs',
-    'cloudfront-logging',
-    's3-access-logging',
-  ]),
-  entry('monitoring', [
-    'ecs-container-insights',
-    'rds-log-exports',
-    'rds-enhanced-monitoring',
-    'rds-performance-insights',
-    'ec2-detailed-monitoring',
-    'beanstalk-enhanced-health',
-    'asg-elb-health-check',
-  ]),
-  entry('cloudtrail', [
-    'cloudtrail-present',
-    'cloudtrail-logging',
-    'cloudtrail-multi-region',
-    'cloudtrail-log-validation',
-    'cloudtrail-cloudwatch-logs',
-  ]),
-  entry('user-experience', ['entry-point-canary']),
-  entry('flow-logs', ['vpc-flow-logs']),
-  entry('tracing', [
-    'lambda-tracing',
-    'apigateway-tracing',
-    'stepfunctions-tracing',
-    'appsync-tracing',
-    'traced-to-untraced',
-    'ecs-tracing-sidecar',
-  ]),
-  entry('configuration', ['config-recorder-present', 'config-recorder-all-resources']),
-  entry('pipelines', ['pipeline-test-action', 'pipeline-approval-before-production']),
-  entry('patching', ['instance-patching', 'lambda-runtime-supported', 'rds-auto-minor-version-upgrade']),
-  entry('environments', [
-    'multiple-environments',
-    'production-account-region',
-    'production-account-isolation',
-    'observability-parity',
-  ]),
-  entry('recovery', ['stateful-resource-retention', 'deletion-protection', 'production-termination-protection']),
-  entry('deployments', [
-    'codedeploy-gradual',
-    'sam-gradual-deployment',
-    'ecs-rolling-capacity',
-    'asg-update-policy',
-    'appconfig-gradual',
-  ]),
-  entry('rollback', ['ecs-deployment-rollback', 'codedeploy-auto-rollback', 'sam-deployment-alarms']),
-  entry('runbooks', ['alarm-runbook-link']),
-  entry('anomaly-detection', ['anomaly-detection']),
-  entry('alarms', ['alarm-actions', 'alarm-coverage']),
-  entry('dashboards', ['dashboard-present']),
-  entry('failure-capture', [
-    'queue-dead-letter',
-    'dead-letter-queue-type',
-    'lambda-async-failure-destination',
-    'event-source-failure-destination',
-    'eventbridge-target-dlq',
-    'sns-subscription-dlq',
-  ]),
-  entry('incident-response', [
-    'alarm-topic-subscribed',
-    'incident-response-plan',
-    'health-event-notifications',
-    'automated-remediation',
-  ]),
+  entry('ownership', ['stack-owner-tag', 'resource-owner-tag'], () => require('./ownership/pack')),
+  entry('kpis', ['business-metrics'], () => require('./kpis/pack')),
+  entry(
+    'logging',
+    [
+      'log-group-retention',
+      'lambda-log-group',
+      'lambda-structured-logs',
+      'ecs-container-logging',
+      'stepfunctions-logging',
+      'appsync-logging',
+      'codebuild-logs',
+    ],
+    () => require('./logging/pack'),
+  ),
+  entry(
+    'access-logs',
+    [
+      'apigateway-execution-logging',
+      'apigateway-access-logs',
+      'load-balancer-access-logs',
+      'cloudfront-logging',
+      's3-access-logging',
+    ],
+    () => require('./access-logs/pack'),
+  ),
+  entry(
+    'monitoring',
+    [
+      'ecs-container-insights',
+      'rds-log-exports',
+      'rds-enhanced-monitoring',
+      'rds-performance-insights',
+      'ec2-detailed-monitoring',
+      'beanstalk-enhanced-health',
+      'asg-elb-health-check',
+    ],
+    () => require('./monitoring/pack'),
+  ),
+  entry(
+    'cloudtrail',
+    [
+      'cloudtrail-present',
+      'cloudtrail-logging',
+      'cloudtrail-multi-region',
+      'cloudtrail-log-validation',
+      'cloudtrail-cloudwatch-logs',
+    ],
+    () => require('./cloudtrail/pack'),
+  ),
+  entry('user-experience', ['entry-point-canary'], () => require('./user-experience/pack')),
+  entry('flow-logs', ['vpc-flow-logs'], () => require('./flow-logs/pack')),
+  entry(
+    'tracing',
+    [
+      'lambda-tracing',
+      'apigateway-tracing',
+      'stepfunctions-tracing',
+      'appsync-tracing',
+      'traced-to-untraced',
+      'ecs-tracing-sidecar',
+    ],
+    () => require('./tracing/pack'),
+  ),
+  entry('configuration', ['config-recorder-present', 'config-recorder-all-resources'], () =>
+    require('./configuration/pack'),
+  ),
+  entry('pipelines', ['pipeline-test-action', 'pipeline-approval-before-production'], () =>
+    require('./pipelines/pack'),
+  ),
+  entry('patching', ['instance-patching', 'lambda-runtime-supported', 'rds-auto-minor-version-upgrade'], () =>
+    require('./patching/pack'),
+  ),
+  entry(
+    'environments',
+    ['multiple-environments', 'production-account-region', 'production-account-isolation', 'observability-parity'],
+    () => require('./environments/pack'),
+  ),
+  entry('recovery', ['stateful-resource-retention', 'deletion-protection', 'production-termination-protection'], () =>
+    require('./recovery/pack'),
+  ),
+  entry(
+    'deployments',
+    ['codedeploy-gradual', 'sam-gradual-deployment', 'ecs-rolling-capacity', 'asg-update-policy', 'appconfig-gradual'],
+    () => require('./deployments/pack'),
+  ),
+  entry('rollback', ['ecs-deployment-rollback', 'codedeploy-auto-rollback', 'sam-deployment-alarms'], () =>
+    require('./rollback/pack'),
+  ),
+  entry('runbooks', ['alarm-runbook-link'], () => require('./runbooks/pack')),
+  entry('anomaly-detection', ['anomaly-detection'], () => require('./anomaly-detection/pack')),
+  entry('alarms', ['alarm-actions', 'alarm-coverage'], () => require('./alarms/pack')),
+  entry('dashboards', ['dashboard-present'], () => require('./dashboards/pack')),
+  entry(
+    'failure-capture',
+    [
+      'queue-dead-letter',
+      'dead-letter-queue-type',
+      'lambda-async-failure-destination',
+      'event-source-failure-destination',
+      'eventbridge-target-dlq',
+      'sns-subscription-dlq',
+    ],
+    () => require('./failure-capture/pack'),
+  ),
+  entry(
+    'incident-response',
+    ['alarm-topic-subscribed', 'incident-response-plan', 'health-event-notifications', 'automated-remediation'],
+    () => require('./incident-response/pack'),
+  ),
 ];
 
 const BY_NAME = new Map<string, readonly CatalogueEntry[]>();

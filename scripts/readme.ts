@@ -16,7 +16,10 @@ export const README = path.join(ROOT, 'README.md');
  * examples/, and every module directly in lib/, must be here, and everything here must exist.
  */
 const LAYOUT: readonly (readonly [string, string])[] = [
-  ['bin/', "the command's entry (opslint.ts): hands argv to lib/cli"],
+  [
+    'bin/',
+    "the command's entry (opslint.ts): hands argv to lib/cli; launch.ts: the built command, which runs the one-file bundle from V8's code cache",
+  ],
   ['lib/index.ts', 'the public entry `opslint`: scanning from code and the report'],
   [
     'lib/rule.ts',
@@ -88,7 +91,7 @@ const LAYOUT: readonly (readonly [string, string])[] = [
   ['bench/', 'benchmarks (`npm run bench`, results in bench/RESULTS.md)'],
   [
     'scripts/',
-    'docs.ts and readme.ts (`npm run docs`), accuracy.ts (`npm run accuracy`), fuzz.ts (`npm run fuzz`, its kinds in fuzz/); support/: what tests share with them',
+    'build.js (`npm run build`: tsc, then the one-file CLI with esbuild), docs.ts and readme.ts (`npm run docs`), accuracy.ts (`npm run accuracy`), fuzz.ts (`npm run fuzz`, its kinds in fuzz/); support/: what tests share with them',
   ],
 ];
 

@@ -22,6 +22,9 @@ import { scanUnit, type UnitResult } from '../scan/unit';
 import { InputError } from '../template/errors';
 import type { Position } from '../template/source';
 
+/** Defined in the one-file CLI only, by scripts/build.js: the file it starts from, beside the bundle. */
+declare const OPSLINT_BUNDLE: string | undefined;
+
 /** Packs to load, as the configuration or command line named them: what a worker needs to load them too. */
 export interface PackSource {
   readonly specs: readonly string[];
@@ -154,7 +157,11 @@ function runWorkers(
   const ext = path.extname(__filename);
   // from the TypeScript sources (tests, ts-node), the worker compiles its own modules
   const execArgv = ext === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [];
-  const entry = path.join(__dirname, `worker${ext}`);
+  // the one-file CLI (scripts/build.js) starts its workers as itself (bin/opslint.ts serves on a worker thread),
+  // their traces mapped to the sources when this thread's are
+  const bundled = typeof OPSLINT_BUNDLE !== 'undefined';
+  const entry = bundled ? path.join(__dirname, OPSLINT_BUNDLE) : path.join(__dirname, `worker${ext}`);
+  if (bundled && process.sourceMapsEnabled) execArgv.push('--enable-source-maps');
 
   return new Promise((resolve, reject) => {
     const results: (UnitResult | undefined)[] = new Array<UnitResult | undefined>(units.length);

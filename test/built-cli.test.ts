@@ -1,0 +1,190 @@
+/**
+ * The built CLI as users run it: `npm run build`'s one-file bundle and its launcher (scripts/build.js), built once
+ * into a folder of its own (the packed-package test rebuilds dist/, perhaps at the same time), with packs that
+ * import opslint as installed packs do.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import { REPO, runCli } from '../scripts/support/cli';
+import { workspace } from './helpers/workspace';
+
+const root = mkdtempSync(path.join(tmpdir(), 'opslint-built-'));
+const opslint = path.join(root, 'dist', 'bin', 'opslint.js');
+/** the temporary folder of the runs: the code cache goes under it */
+const temp = path.join(root, 'tmp');
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(args: readonly string[], cwd: string, env: Record<string, string> = {}): Run {
+  const { status, stdout, stderr } = spawnSync(process.execPath, [opslint, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, TMPDIR: temp, ...env },
+  });
+  return { status, stdout, stderr };
+}
+
+/** The code cache files of the runs so far. */
+const cacheFiles = (): string[] =>
+  readdirSync(temp).flatMap((dir) => (dir.startsWith('opslint-') ? readdirSync(path.join(temp, dir)) : []));
+
+beforeAll(() => {
+  // an installed package: its own package.json and data beside dist/, its dependencies found from it
+  cpSync(path.join(REPO, 'package.json'), path.join(root, 'package.json'));
+  for (const dir of ['node_modules', 'schema', 'docs']) symlinkSync(path.join(REPO, dir), path.join(root, dir));
+  mkdirSync(temp);
+  const build = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.js'), root], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+}, 120_000);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A project that has installed opslint (the build above) and holds these files. */
+function project(files: Record<string, string>): string {
+  const dir = workspace(files, 'opslint-built-project-');
+  mkdirSync(path.join(dir, 'node_modules'));
+  symlinkSync(root, path.join(dir, 'node_modules', 'opslint'));
+  return dir;
+}
+
+/** A pack that reports a queue whose name opslint cannot know, which it tells by opslint's own UNKNOWN value. */
+const probeRule = `defineRule({
+  id: 'probe/unknown-name',
+  title: 'Queue names are known',
+  bestPractice: 'OPS04-BP01',
+  resourceTypes: ['AWS::SQS::Queue'],
+  severity: 'warning',
+  messages: { unknown: 'Queue {{name}} has a name opslint cannot know.' },
+  check(resource, ctx) {
+    if (resource.logicalId === 'Boom') throw new Error('boom');
+    if (ctx.values('Properties.QueueName').includes(UNKNOWN)) ctx.report({ messageId: 'unknown', data: { name: resource.logicalId } });
+  },
+})`;
+
+const queue = (id: string): string =>
+  `Parameters:\n  Name: { Type: String }\nResources:\n  ${id}:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Ref Name\n`;
+
+const probeProject = (): string =>
+  project({
+    'probe.js': `const { definePack, defineRule, UNKNOWN } = require('opslint/rule');\nmodule.exports = definePack({ id: 'probe', title: 'Probe', rules: [${probeRule}] });\n`,
+    'probe.mjs': `import { definePack, defineRule, UNKNOWN } from 'opslint/rule';\nexport default definePack({ id: 'probe', title: 'Probe', rules: [${probeRule}] });\n`,
+    'a.yaml': queue('First'),
+    'b.yaml': queue('Second'),
+    'boom.yaml': queue('Boom'),
+  });
+
+const ruleIds = (stdout: string): string[] =>
+  (JSON.parse(stdout) as { findings: { ruleId: string; file: string }[] }).findings.map((f) => `${f.file} ${f.ruleId}`);
+
+describe('the built CLI', () => {
+  it('answers --version with the version of its package.json', () => {
+    const { status, stdout } = run(['--version'], root);
+    expect(status).toBe(0);
+    expect(stdout).toBe(`${(require('../package.json') as { version: string }).version}\n`);
+  });
+
+  it.each([
+    ['a YAML template', 'fixtures/cli/workload/orders.yaml'],
+    ['a JSON template', 'fixtures/cli/workload/broken.json'],
+    ['a folder as JSON', 'fixtures/cli/workload', '-f', 'json'],
+  ])('scans %s as the sources do', async (_what, ...args) => {
+    const built = run(['scan', ...args, '--no-color'], REPO);
+    const sources = await runCli(['scan', ...args, '--no-color'], { cwd: REPO });
+    expect(built).toEqual({ status: sources.code, stdout: sources.stdout, stderr: sources.stderr });
+  });
+
+  it.each(['probe.js', 'probe.mjs'])('hands a pack (%s) its own modules, on worker threads as on this one', (pack) => {
+    const dir = probeProject();
+    const args = ['scan', 'a.yaml', 'b.yaml', '--load-pack', `./${pack}`, '--rule', 'probe/unknown-name', '-f', 'json'];
+    const expected = ['a.yaml probe/unknown-name', 'b.yaml probe/unknown-name'];
+    for (const jobs of ['1', '2']) {
+      const { status, stdout } = run([...args, '--jobs', jobs], dir);
+      expect(status).toBe(0);
+      expect(ruleIds(stdout)).toEqual(expected);
+    }
+  });
+
+  it('loads the example pack, compiled, and its YAML rules', () => {
+    const dir = project({
+      'alarm.yaml':
+        'Resources:\n  Api5xx:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      AlarmName: HighErrors\n      AlarmDescription: API errors\n',
+    });
+    const acme = path.join(dir, 'acme');
+    const src = path.join(REPO, 'examples', 'custom-pack', 'src');
+    buildSync({
+      entryPoints: [path.join(src, '**', '*.ts')],
+      outdir: path.join(acme, 'dist'),
+      outbase: src,
+      format: 'cjs',
+      platform: 'node',
+      logLevel: 'silent',
+    });
+    cpSync(path.join(REPO, 'examples', 'custom-pack', 'rules.yaml'), path.join(acme, 'rules.yaml'));
+    const scan = (pack: string): string[] =>
+      ruleIds(
+        run(['scan', 'alarm.yaml', '--load-pack', pack, '--pack', 'acme', '-f', 'json', '--jobs', '2'], dir).stdout,
+      );
+    expect(scan('./acme/dist/index.js')).toEqual(['alarm.yaml acme/alarm-naming', 'alarm.yaml acme/alarm-runbook']);
+    expect(scan('./acme/rules.yaml')).toEqual(['alarm.yaml acme/alarm-runbook']);
+  });
+
+  it('points --debug traces at the TypeScript sources, from worker threads too', () => {
+    const dir = probeProject();
+    const { stderr } = run(
+      ['scan', 'boom.yaml', '--load-pack', './probe.js', '--rule', 'probe/unknown-name', '--debug'],
+      dir,
+    );
+    expect(stderr).toContain('Error: boom');
+    expect(stderr).toMatch(/\(.*[/\\]lib[/\\]engine[/\\]runner\.ts:\d+:\d+\)/);
+    expect(stderr).not.toContain('cli.js');
+  });
+
+  it('gives the same output with the code cache, without it, and with a damaged one', () => {
+    const args = ['scan', 'fixtures/cli/workload', '-f', 'json'];
+    rmSync(temp, { recursive: true, force: true });
+    mkdirSync(temp);
+    const first = run(args, REPO);
+    expect(first.stdout).toContain('"findings"');
+    const [file] = cacheFiles();
+    expect(file).toMatch(/\.v8$/);
+    const cacheDir = readdirSync(temp).find((d) => d.startsWith('opslint-'))!;
+    const cached = path.join(temp, cacheDir, file);
+    expect(run(args, REPO)).toEqual(first);
+    expect(run(args, REPO, { OPSLINT_NO_COMPILE_CACHE: '1' })).toEqual(first);
+    writeFileSync(cached, 'not a code cache');
+    expect(run(args, REPO)).toEqual(first);
+    // rejected, so written again
+    expect(readFileSync(cached).length).toBeGreaterThan(1000);
+  });
+
+  it('does not use a cache folder that others can write to', () => {
+    rmSync(temp, { recursive: true, force: true });
+    mkdirSync(temp);
+    const uid = process.getuid?.();
+    if (uid === undefined) return;
+    const shared = path.join(temp, `opslint-compile-cache-${uid}`);
+    mkdirSync(shared, { mode: 0o777 });
+    // whatever the umask
+    chmodSync(shared, 0o777);
+    const { status } = run(['scan', 'fixtures/cli/workload/orders.yaml'], REPO);
+    expect(status).toBe(1);
+    expect(readdirSync(shared)).toEqual([]);
+  });
+});
