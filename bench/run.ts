@@ -2,7 +2,7 @@
  * `npm run bench`: opslint against cfn-guard on the corpus, against cdk-nag inside synthesis, how it scales,
  * and its start-up; prints each comparison and rewrites bench/RESULTS.md with the machine it ran on.
  *
- *   npm run bench [-- --runs N] [-- --only yaml,small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,lenient-yaml]
+ *   npm run bench [-- --runs N] [-- --only yaml,small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,startup-cache,lenient-yaml]
  * Needs `npm run build` first (it runs the built CLI, as users do); `npm run bench` does that.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { machine } from './measure';
 import { benchLenientYaml, benchReportMemory, benchScaling } from './scaling';
 import type { Section } from './section';
 import { benchStartup } from './startup';
+import { benchStartupCache } from './startup-cache';
 import { benchSynth } from './synth';
 import { benchYaml } from './yaml';
 import { corpusDir } from '../scripts/support/corpus';
@@ -40,6 +41,7 @@ const benches: [string, () => Section][] = [
   ['scaling', () => benchScaling(CORPUS, runs, OPSLINT)],
   ['memory', () => benchReportMemory(Math.min(runs, 3), OPSLINT)],
   ['startup', () => benchStartup(Math.max(runs, 10), OPSLINT)],
+  ['startup-cache', () => benchStartupCache(Math.max(runs, 10), OPSLINT)],
   ['lenient-yaml', () => benchLenientYaml(runs)],
 ];
 const sections: Section[] = [];
