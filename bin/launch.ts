@@ -14,6 +14,7 @@ import type Module from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import type * as vm from 'node:vm';
+import { isScanWorker } from '../lib/parallel/thread';
 import { answerVersion } from './version';
 
 /** The bundle's SHA-256 and opslint's version, set by scripts/build.js. */
@@ -60,10 +61,7 @@ function runCached(Module: typeof import('node:module'), cacheFile: string): voi
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   // written after the run, so that it holds the functions the run compiled as well
-  if (
-    (require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread &&
-    (cachedData === undefined || script.cachedDataRejected === true)
-  )
+  if (!isScanWorker() && (cachedData === undefined || script.cachedDataRejected === true))
     process.once('exit', () => save(cacheFile, script));
   const internals = Module as unknown as {
     _cache: Record<string, Module>;

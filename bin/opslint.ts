@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import * as path from 'node:path';
 import { EXIT } from '../lib/errors';
+import { isScanWorker } from '../lib/parallel/thread';
 import { packageRoot } from '../lib/version';
 import { answerVersion } from './version';
 
@@ -14,7 +15,7 @@ declare const OPSLINT_BUNDLE: string | undefined;
 
 if (typeof OPSLINT_BUNDLE !== 'undefined') {
   shareOwnModules();
-  if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) {
+  if (isScanWorker()) {
     // lib/compose.ts names its own file, this one here, as the module a worker takes the built-in packs from
     module.exports = require('../lib/compose');
     require('../lib/parallel/worker');

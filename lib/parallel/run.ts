@@ -12,7 +12,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { timeoutFinding } from '../engine/emit';
 import type { ConfiguredRule } from '../engine/runner';
 import { READERS } from '../sources';
@@ -21,6 +21,7 @@ import type { PreparedScan, ScanOptions } from '../scan/prepare';
 import { scanUnit, type UnitResult } from '../scan/unit';
 import { InputError } from '../template/errors';
 import type { Position } from '../template/source';
+import { WORKER_ARGUMENT } from './thread';
 
 /** Defined in the one-file CLI only, by scripts/build.js: the file it starts from, beside the bundle. */
 declare const OPSLINT_BUNDLE: string | undefined;
@@ -160,6 +161,8 @@ function runWorkers(
   // the one-file CLI (scripts/build.js) starts its workers as itself (bin/opslint.ts serves on a worker thread),
   // their traces mapped to the sources when this thread's are
   const bundled = typeof OPSLINT_BUNDLE !== 'undefined';
+  // loaded here: most scans run on this thread, and every start would pay for it
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const entry = bundled ? path.join(__dirname, OPSLINT_BUNDLE) : path.join(__dirname, `worker${ext}`);
   if (bundled && process.sourceMapsEnabled) execArgv.push('--enable-source-maps');
 
@@ -204,7 +207,7 @@ function runWorkers(
         ext === '.ts'
           ? { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', '..', 'tsconfig.json') }
           : process.env;
-      const worker = new Worker(entry, { workerData: setup, execArgv, env });
+      const worker = new Worker(entry, { workerData: setup, execArgv, env, argv: [WORKER_ARGUMENT] });
       const state: Watched = { progress, current: -1, seen: -1, since: Date.now() };
       live.add(worker);
       watched.add(state);
