@@ -217,13 +217,27 @@ class Run {
     try {
       this.watch?.enter(configured);
       const reported = this.checkAssembly(configured, rule, this.facts);
+      // what the rule reports with a value changed in one stack, by stack and value: the findings of a stack share
+      // it (each check runs the rule over every stack again)
+      const rechecked = new Map<Stack, Map<string | undefined, AssemblyReport[]>>();
       for (const r of reported) {
         const stack = r.report.stack ?? (assembly.stacks.length === 1 ? assembly.stacks[0] : undefined);
-        // only the finding's stack has an assumption changed: the other stacks' facts are the run's
-        const again = (): AssemblyReport[] =>
-          this.checkAssembly(configured, rule, new AppFacts(assembly, this.marked, this.facts, stack)).map(
-            (x) => x.report,
-          );
+        const again = (): AssemblyReport[] => {
+          const byValue = rechecked.get(stack!) ?? rechecked.set(stack!, new Map()).get(stack!)!;
+          const changed = stack!.template.resolver.overrideKey;
+          let reports = byValue.get(changed);
+          // only the finding's stack has an assumption changed: the other stacks' facts are the run's
+          if (!reports)
+            byValue.set(
+              changed,
+              (reports = this.checkAssembly(
+                configured,
+                rule,
+                new AppFacts(assembly, this.marked, this.facts, stack),
+              ).map((x) => x.report)),
+            );
+          return reports;
+        };
         const base = stack && r.report.resource ? this.deploymentOf(stack.template, r.report.resource).assumptions : [];
         const assumptions = stack
           ? relevant(stack.template, [...base, ...r.assumptions], () =>

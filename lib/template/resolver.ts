@@ -193,6 +193,12 @@ export class Resolver {
     }
   }
 
+  /** The parameter value {@link override} puts in force, as a key; undefined when none is. */
+  get overrideKey(): string | undefined {
+    const o = this.overriding;
+    return o && JSON.stringify([o.parameter, o.value ?? null]);
+  }
+
   /** Drops what was worked out so far: for the model, once the scope it was built with is complete. */
   forget(): void {
     this.conditionCache = new Map();
