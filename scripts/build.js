@@ -1,8 +1,10 @@
 /**
- * `npm run build`: dist/ afresh. tsc builds dist/lib and dist/rules (the library entry points and their types);
- * esbuild bundles the CLI, bin/opslint.ts and everything it loads but the large or optional dependencies, into
- * dist/bin/cli.js (with its source map), and the command that runs it from V8's code cache, bin/launch.ts, into
- * dist/bin/opslint.js. One file spares Node's module resolution, which took most of the start-up.
+ * `npm run build`: dist/ afresh. esbuild bundles the whole package, bin/bundle.ts and everything it loads but the
+ * large or optional dependencies, into dist/bin/bundle.js (with its source map); its loader, bin/load.ts, which
+ * compiles it from V8's code cache, into dist/bin/load.js; and the command, bin/launch.ts, into
+ * dist/bin/opslint.js. One file spares Node's module resolution, which took most of the command's start-up and of
+ * what `opslint/cdk` adds to a `cdk synth`. tsc writes the types (dist/lib, dist/rules), and each library entry
+ * of package.json `exports` becomes a file that hands out its part of the bundle.
  *
  * `node scripts/build.js <folder>` builds into <folder>/dist instead (test/built-cli.test.ts).
  */
@@ -37,6 +39,15 @@ const lazyExports = {
   },
 };
 
+/** The library entries: package.json `exports` files, each a property of the bundle (bin/bundle.ts). */
+const ENTRIES = {
+  index: 'lib/index.js',
+  rule: 'lib/rule.js',
+  testing: 'lib/testing/index.js',
+  cdk: 'lib/cdk/index.js',
+  'cdk-nag': 'lib/cdk/nag.js',
+};
+
 const COMMON = {
   absWorkingDir: root,
   bundle: true,
@@ -50,34 +61,80 @@ async function main(dist) {
   rmSync(dist, { recursive: true, force: true });
   const tsc = spawnSync(
     process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist],
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', dist],
     { cwd: root, stdio: 'inherit' },
   );
   if (tsc.status !== 0) throw new Error('tsc failed');
-  const cli = path.join(dist, 'bin', 'cli.js');
+  const bin = path.join(dist, 'bin');
+  const bundle = path.join(bin, 'bundle.js');
   await esbuild.build({
     ...COMMON,
-    entryPoints: ['bin/opslint.ts'],
-    outfile: cli,
+    entryPoints: ['bin/bundle.ts'],
+    outfile: bundle,
     sourcemap: true,
+    // less to read and decode at every start (comments and layout are in the source map)
+    minifyWhitespace: true,
     external: EXTERNAL,
     // jsonc-parser's main build is UMD, whose requires esbuild cannot follow: its ES module build can be bundled
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    // what lib/parallel/run.ts starts its worker threads from, beside the bundle
     define: { OPSLINT_BUNDLE: JSON.stringify('opslint.js') },
     plugins: [lazyExports],
   });
-  // the launcher compiles the bundle as a function body, where a hashbang line is a syntax error: a comment keeps
-  // the lines of the source map
-  const bundle = readFileSync(cli, 'utf8').replace(/^#!/, '//');
-  writeFileSync(cli, bundle);
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const hash = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 16);
+  await esbuild.build({
+    ...COMMON,
+    entryPoints: ['bin/load.ts'],
+    outfile: path.join(bin, 'load.js'),
+    define: { OPSLINT_BUILD: JSON.stringify(`${version}-${hash}`) },
+  });
   await esbuild.build({
     ...COMMON,
     entryPoints: ['bin/launch.ts'],
-    outfile: path.join(dist, 'bin', 'opslint.js'),
-    define: { OPSLINT_BUILD: JSON.stringify(`${version}-${hash}`) },
+    outfile: path.join(bin, 'opslint.js'),
+    external: ['./load'],
   });
+  writeEntries(dist, bundle);
+}
+
+/**
+ * Writes each library entry: the names its part of the bundle exports, each a getter (which keeps a lazy export
+ * lazy), in the form Node's ES module loader reads a CommonJS module's names from (`import { OpsChecks } from
+ * 'opslint/cdk'`). The names are read from the bundle in a process of its own.
+ */
+function writeEntries(dist, bundle) {
+  const listed = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const b = require(${JSON.stringify(bundle)});
+       process.stdout.write(JSON.stringify(Object.fromEntries(${JSON.stringify(Object.keys(ENTRIES))}.map((e) => [e, Object.keys(b[e])]))));`,
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (listed.status !== 0) throw new Error(`the bundle's entries could not be listed: ${listed.stderr}`);
+  const names = JSON.parse(listed.stdout);
+  for (const [name, file] of Object.entries(ENTRIES)) {
+    const target = path.join(dist, file);
+    const loader = path
+      .relative(path.dirname(target), path.join(dist, 'bin', 'load.js'))
+      .split(path.sep)
+      .join('/');
+    const lines = [
+      "'use strict';",
+      `// the ${name === 'index' ? 'opslint' : `opslint/${name}`} entry: its part of the bundle (scripts/build.js)`,
+      "Object.defineProperty(exports, '__esModule', { value: true });",
+      `const entry = require('${loader.startsWith('.') ? loader : `./${loader}`}').entry('${name}', module);`,
+      ...names[name]
+        .filter((n) => n !== '__esModule')
+        .map(
+          (n) =>
+            `Object.defineProperty(exports, '${n}', { enumerable: true, get: function () { return entry.${n}; } });`,
+        ),
+    ];
+    writeFileSync(target, `${lines.join('\n')}\n`);
+  }
 }
 
 main(path.resolve(process.argv[2] ?? root, 'dist')).catch((error) => {

@@ -188,3 +188,77 @@ describe('the built CLI', () => {
     expect(readdirSync(shared)).toEqual([]);
   });
 });
+
+describe('the built library entries', () => {
+  /** A CDK app whose own pack tells a queue name opslint cannot know by `opslint/rule`'s UNKNOWN. */
+  const app = (imports: string): string => `${imports}
+const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'opslint-built-app-')), builtinCloudFormationValidation: false });
+const probe = definePack({ id: 'probe', title: 'Probe', rules: [${probeRule}] });
+Validations.of(app).addPlugins(new OpsChecks({ config: false, rulePacks: [probe], rules: ['probe/unknown-name'], failOn: 'none' }));
+const stack = new Stack(app, 'Service');
+new CfnQueue(stack, 'Orders', { queueName: Fn.importValue('orders-queue-name') });
+const assembly = app.synth();
+const report = JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+// the last line: CDK prints the report before it
+process.stdout.write('\\n' + JSON.stringify(report.pluginReports.flatMap((p) => p.violations.map((v) => v.ruleName))));
+`;
+  const cdkProject = (): string => {
+    const dir = project({
+      'app.js': app(`const { mkdtempSync, readFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+const { App, Fn, Stack, Validations } = require('aws-cdk-lib');
+const { CfnQueue } = require('aws-cdk-lib/aws-sqs');
+const { OpsChecks } = require('opslint/cdk');
+const { definePack, defineRule, UNKNOWN } = require('opslint/rule');`),
+      'app.mjs': app(`import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import { OpsChecks } from 'opslint/cdk';
+import { definePack, defineRule, UNKNOWN } from 'opslint/rule';`),
+    });
+    // the app's CDK is the one opslint finds
+    for (const name of ['aws-cdk-lib', 'constructs'])
+      symlinkSync(path.join(REPO, 'node_modules', name), path.join(dir, 'node_modules', name));
+    return dir;
+  };
+  const synth = (dir: string, file: string, env: Record<string, string> = {}): unknown => {
+    const { status, stdout, stderr } = spawnSync(process.execPath, [file], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, TMPDIR: temp, JSII_DEPRECATED: 'quiet', ...env },
+    });
+    if (status !== 0) throw new Error(stderr);
+    return JSON.parse(stdout.trim().split('\n').pop()!);
+  };
+
+  it('run a CDK app from the code cache, sharing one UNKNOWN with the rules it is given, from CommonJS and ES modules', () => {
+    rmSync(temp, { recursive: true, force: true });
+    mkdirSync(temp);
+    const dir = cdkProject();
+    const expected = ['probe/unknown-name'];
+    expect(synth(dir, 'app.js')).toEqual(expected);
+    expect(cacheFiles().filter((f) => f.includes('-cdk-'))).toHaveLength(1);
+    expect(synth(dir, 'app.js')).toEqual(expected);
+    expect(synth(dir, 'app.mjs')).toEqual(expected);
+    expect(synth(dir, 'app.js', { OPSLINT_NO_COMPILE_CACHE: '1' })).toEqual(expected);
+  });
+
+  it('export what the sources export, loaded by jest as by Node', () => {
+    // this file runs under jest, whose loader is not Node's: the entries load the bundle through it
+    for (const [entry, source] of [
+      ['index', '../lib/index'],
+      ['rule', '../lib/rule'],
+      ['testing', '../lib/testing'],
+      ['cdk/index', '../lib/cdk'],
+      ['cdk/nag', '../lib/cdk/nag'],
+    ]) {
+      const built = require(path.join(root, 'dist', 'lib', entry)) as Record<string, unknown>;
+      expect(Object.keys(built).sort()).toEqual(Object.keys(require(source) as object).sort());
+    }
+    const rule = require(path.join(root, 'dist', 'lib', 'rule')) as typeof import('../lib/rule');
+    expect(typeof rule.UNKNOWN).toBe('symbol');
+  });
+});

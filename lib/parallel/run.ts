@@ -158,7 +158,7 @@ function runWorkers(
   const ext = path.extname(__filename);
   // from the TypeScript sources (tests, ts-node), the worker compiles its own modules
   const execArgv = ext === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [];
-  // the one-file CLI (scripts/build.js) starts its workers as itself (bin/opslint.ts serves on a worker thread),
+  // the bundle (scripts/build.js) starts its workers from its launcher (bin/launch.ts serves on a worker thread),
   // their traces mapped to the sources when this thread's are
   const bundled = typeof OPSLINT_BUNDLE !== 'undefined';
   // loaded here: most scans run on this thread, and every start would pay for it

@@ -1,6 +1,6 @@
 /**
- * Given to each scan worker thread as its first argument (`process.argv[2]`). The one-file CLI is also its
- * workers' entry (bin/opslint.ts): this tells them from the main thread without loading `node:worker_threads`,
+ * Given to each scan worker thread as its first argument (`process.argv[2]`). The command's launcher is also
+ * the workers' entry (bin/launch.ts): this tells them from the main thread without loading `node:worker_threads`,
  * which every start of the command would pay for.
  */
 export const WORKER_ARGUMENT = '--opslint-scan-worker';

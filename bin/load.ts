@@ -1,0 +1,108 @@
+/**
+ * Loads opslint's one-file bundle (bin/bundle.ts, built into dist/bin/bundle.js) once per process, for the command
+ * (bin/launch.ts) and for the library entries dist/lib holds (written by scripts/build.js), compiled from V8's
+ * code cache: compiling the bundle is most of what loading opslint costs, in a `cdk synth` as at the command's
+ * start.
+ *
+ * The cache is a file per user (a folder only they can write, under the temporary folder), per build, entry and
+ * Node version, written at the end of a run that found none (or one V8 rejected), so that it holds the functions
+ * that entry's run compiled. OPSLINT_NO_COMPILE_CACHE turns it off; a cache that cannot be read or written only
+ * makes the run slower.
+ */
+import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { tmpdir, userInfo } from 'node:os';
+import * as path from 'node:path';
+import type * as vm from 'node:vm';
+import { isScanWorker } from '../lib/parallel/thread';
+
+/** The bundle's SHA-256 and opslint's version, set by scripts/build.js. */
+declare const OPSLINT_BUILD: string;
+
+const BUNDLE = path.join(__dirname, 'bundle.js');
+
+type Bundle = Record<string, unknown>;
+
+/** Node's module cache, where the bundle is kept as the module it is, and how Node finds a folder's modules. */
+const internals = Module as unknown as {
+  _cache: Record<string, Module | undefined>;
+  _nodeModulePaths: (dir: string) => string[];
+};
+
+/**
+ * The bundle's part for the entry `name`, loaded for the module `from` (a dist/lib file). Required through
+ * something other than Node's loader (jest's, which runs each test file in a context of its own), the bundle is
+ * loaded by that loader, without the cache: code compiled here would run outside that context.
+ */
+export function entry(name: string, from: NodeJS.Module): unknown {
+  const bundle = from instanceof Module ? loadBundle(name) : (require(BUNDLE) as Bundle);
+  return bundle[name];
+}
+
+/** The bundle's exports, loaded now unless it is loaded already; `kind` names the entry, for its cache. */
+export function loadBundle(kind: string): Bundle {
+  const loaded = internals._cache[BUNDLE];
+  if (loaded !== undefined) return loaded.exports as Bundle;
+  // a trace asked for points into the TypeScript sources: Node reads the bundle's source map as it compiles it
+  const dir = process.sourceMapsEnabled || process.env.OPSLINT_NO_COMPILE_CACHE ? undefined : cacheDir();
+  if (dir === undefined) return require(BUNDLE) as Bundle;
+  const { size, mtimeMs } = statSync(BUNDLE);
+  // size and time too: an edited bundle is not the one the build hashed
+  const file = `${OPSLINT_BUILD}-${kind}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`;
+  return runCached(path.join(dir, file));
+}
+
+/** Runs the bundle as the module it is, compiled with the code cache `cacheFile` holds. */
+function runCached(cacheFile: string): Bundle {
+  const vm = require('node:vm') as typeof import('node:vm');
+  const source = readFileSync(BUNDLE, 'utf8');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // none yet
+  }
+  const script = new vm.Script(Module.wrap(source), {
+    filename: BUNDLE,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  // written after the run, so that it holds the functions the run compiled as well
+  if (!isScanWorker() && (cachedData === undefined || script.cachedDataRejected === true))
+    process.once('exit', () => save(cacheFile, script));
+  const bundle = new Module(BUNDLE, module);
+  bundle.filename = BUNDLE;
+  bundle.paths = internals._nodeModulePaths(__dirname);
+  internals._cache[BUNDLE] = bundle;
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(bundle.exports, bundle.exports, Module.createRequire(BUNDLE), bundle, BUNDLE, __dirname);
+  bundle.loaded = true;
+  return bundle.exports as Bundle;
+}
+
+/** The cache folder: made for this user only; undefined when it cannot be, or another user could write to it. */
+function cacheDir(): string | undefined {
+  try {
+    const uid = process.getuid?.();
+    const dir = path.join(tmpdir(), `opslint-compile-cache-${uid ?? userInfo().username}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    if (!stat.isDirectory()) return undefined;
+    // code read from a folder another user can write would run as this one
+    if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0)) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+function save(file: string, script: vm.Script): void {
+  const temporary = `${file}.${process.pid}`;
+  try {
+    writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+    // whole or not at all, for a run that reads it at the same moment
+    renameSync(temporary, file);
+  } catch {
+    // not cached: the next run compiles again
+  }
+}
