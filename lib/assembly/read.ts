@@ -168,7 +168,13 @@ function readManifest(r: Reading, dir: string): ParsedDocument {
     error: (message) => new InputError(message, shown),
   });
   if (real instanceof InputError) throw real;
-  const parsed = parseDocument(readText(real, r.options.maxFileBytes, shown), shown, 'json', r.options.limits);
+  const parsed = parseDocument(
+    readText(real, r.options.maxFileBytes, shown),
+    shown,
+    'json',
+    r.options.limits,
+    !r.options.unlocated,
+  );
   const root = parsed.value;
   if (!isPlainObject(root) || !isPlainObject(root.artifacts ?? {})) {
     throw new InputError(messages.manifest('expected an object with "artifacts"'), shown, { line: 1, column: 1 });

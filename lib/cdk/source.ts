@@ -25,7 +25,8 @@ export function synthesizedStacks(
   parameters?: Readonly<Record<string, string>>,
 ): Reading & { readonly assembly: Assembly } {
   const outdir = (app as unknown as { outdir: string }).outdir;
-  const { assembly: whole, errors } = readCloudAssembly(outdir, { parameters });
+  // written by this process just now: read without positions (findings are shown at their constructs)
+  const { assembly: whole, errors } = readCloudAssembly(outdir, { parameters, unlocated: true });
   const wanted = new Set(templatePaths.map((p) => path.resolve(p)));
   const ids = new Set(whole.stacks.filter((s) => wanted.has(path.resolve(s.template.file))).map((s) => s.id));
   // nested stacks follow their parent (listed after it)

@@ -15,6 +15,12 @@ export interface LoadOptions extends TemplateOptions {
   readonly maxStacks?: number;
   /** most resources read from one cloud assembly, its stacks together */
   readonly maxResources?: number;
+  /**
+   * JSON written by the process reading it (the cloud assembly of a CDK app being synthesized): read by
+   * `JSON.parse` alone, without positions, which nothing shows there (findings are shown at their constructs), and
+   * without looking for repeated keys, which `JSON.stringify` never writes. Invalid JSON is still an error located.
+   */
+  readonly unlocated?: boolean;
 }
 
 /**
@@ -99,7 +105,7 @@ export function loadTemplate(file: string, options: LoadOptions = {}): Template 
 /** Reads template text into a model; undefined for a file found in a folder that is not a template. */
 export function templateFromText(text: string, file: string, options: LoadOptions = {}): Template | undefined {
   if (!options.explicit && !/Resources|AWSTemplateFormatVersion/.test(text)) return undefined;
-  const parsed = parseDocument(text, file, undefined, options.limits ?? DEFAULT_PARSE_LIMITS);
+  const parsed = parseDocument(text, file, undefined, options.limits ?? DEFAULT_PARSE_LIMITS, !options.unlocated);
   return Template.from(parsed, options);
 }
 

@@ -10,15 +10,17 @@ import { SourceMap, type ContainerPosition, type Position } from './source';
  * JSON in two passes: the engine's own `JSON.parse` for the value (several times faster than any parser
  * written in JS), then one walk over the text for the positions of each object, key and item, matched with
  * the parsed value as it goes. Anything unusual (invalid JSON, duplicate keys, nesting past the limit) goes
- * to {@link parseJsonExact}, which says precisely what is wrong and where.
+ * to {@link parseJsonExact}, which says precisely what is wrong and where. Not `located`, valid JSON is taken as
+ * `JSON.parse` reads it, without positions.
  */
-export function parseJson(text: string, file: string, limits: ParseLimits, deadline: Deadline): Parsed {
+export function parseJson(text: string, file: string, limits: ParseLimits, deadline: Deadline, located = true): Parsed {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return parseJsonExact(text, file, limits, deadline);
   }
+  if (!located) return { value, sourceMap: new SourceMap() };
   return locateJson(text, value, limits.maxDepth, deadline) ?? parseJsonExact(text, file, limits, deadline);
 }
 

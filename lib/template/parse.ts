@@ -129,13 +129,15 @@ export function detectFormat(file: string, text: string): DocumentFormat {
 /**
  * Parses JSON or YAML (short-form tags in their long form); throws {@link InputError} with a position. YAML
  * that CloudFormation reads though YAML 1.2 does not (a flow collection or a quoted scalar continued on lines
- * not indented past its key) is read as CloudFormation reads it, with a note.
+ * not indented past its key) is read as CloudFormation reads it, with a note. `located: false` reads JSON without
+ * positions (see {@link LoadOptions.unlocated}).
  */
 export function parseDocument(
   text: string,
   file: string,
   format: DocumentFormat = detectFormat(file, text),
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  located = true,
 ): ParsedDocument {
   if (text.trim() === '') throw new InputError(messages.emptyFile(), file);
   const deadline = new Deadline(limits, file);
@@ -143,7 +145,7 @@ export function parseDocument(
     value,
     sourceMap,
     notes = [],
-  } = format === 'json' ? parseJson(text, file, limits, deadline) : parseYaml(text, file, limits, deadline);
+  } = format === 'json' ? parseJson(text, file, limits, deadline, located) : parseYaml(text, file, limits, deadline);
   return { file, format, value, sourceMap, notes };
 }
 
