@@ -152,15 +152,28 @@ export class AppTree {
     }
     this.stacksOfStage = stages;
   }
+
+  private acknowledged?: ReadonlyMap<IConstruct, readonly Acknowledgement[]>;
+
+  /** The acknowledgements made on `c`, of any plugin: read from the tree's metadata once, for every finding to ask. */
+  acknowledgedOn(c: IConstruct): readonly Acknowledgement[] {
+    this.acknowledged ??= new Map(
+      this.all.flatMap((construct) => {
+        const acks = acknowledgedOn(construct);
+        return acks.length > 0 ? [[construct, acks] as const] : [];
+      }),
+    );
+    return this.acknowledged.get(c) ?? [];
+  }
 }
 
 /** Every acknowledgement of the `ids` kind in the app; a nag pack id as written, less the CDK's prefix. */
 export function acknowledgements(tree: AppTree, ids: AcknowledgementIds = 'opslint'): Acknowledgement[] {
   const out: Acknowledgement[] = [];
   for (const c of tree.all) {
-    if (ids === 'opslint') out.push(...ownAcknowledgements(c));
+    if (ids === 'opslint') out.push(...ownAcknowledgements(c, tree));
     else
-      for (const ack of acknowledgedOn(c)) {
+      for (const ack of tree.acknowledgedOn(c)) {
         const rule = ack.id.startsWith(`${PLUGIN_NAME}::`) ? undefined : acknowledgedRule(ack.id);
         if (rule) out.push({ ...ack, id: rule.id });
       }
@@ -168,11 +181,14 @@ export function acknowledgements(tree: AppTree, ids: AcknowledgementIds = 'opsli
   return out;
 }
 
-/** The opslint acknowledgement of `ruleId` that applies to `construct` (made on it or an ancestor), if any. */
-export function acknowledgementFor(construct: IConstruct, ruleId: string): Acknowledgement | undefined {
+/**
+ * The opslint acknowledgement of `ruleId` that applies to `construct` (made on it or an ancestor), if any; read
+ * through `tree` when there is one.
+ */
+export function acknowledgementFor(construct: IConstruct, ruleId: string, tree?: AppTree): Acknowledgement | undefined {
   const id = acknowledgementId(ruleId);
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
-    const found = ownAcknowledgements(c).find((a) => a.id === id);
+    const found = ownAcknowledgements(c, tree).find((a) => a.id === id);
     if (found) return found;
   }
   return undefined;
@@ -190,7 +206,8 @@ export function recordAcknowledgements(tree: AppTree): void {
     const above = new Map<string, Acknowledgement>();
     for (const stack of stacks) {
       for (let c = stack.node.scope; c; c = c.node.scope) {
-        for (const ack of acknowledgedOn(c)) if (acknowledgedRule(ack.id)) above.set(`${ack.id}\u0000${ack.at}`, ack);
+        for (const ack of tree.acknowledgedOn(c))
+          if (acknowledgedRule(ack.id)) above.set(`${ack.id}\u0000${ack.at}`, ack);
       }
     }
     const file = path.join(stage.outdir, RECORDED_ACKNOWLEDGEMENTS);
@@ -205,8 +222,8 @@ export function recordAcknowledgements(tree: AppTree): void {
 }
 
 /** The opslint acknowledgements made on one construct. */
-export function ownAcknowledgements(c: IConstruct): Acknowledgement[] {
-  return acknowledgedOn(c).filter((a) => a.id.startsWith(`${PLUGIN_NAME}::`));
+export function ownAcknowledgements(c: IConstruct, tree?: AppTree): Acknowledgement[] {
+  return (tree ? tree.acknowledgedOn(c) : acknowledgedOn(c)).filter((a) => a.id.startsWith(`${PLUGIN_NAME}::`));
 }
 
 /** Every acknowledgement made on one construct (`Validations.of(c).acknowledge`), of any plugin. */

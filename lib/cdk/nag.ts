@@ -102,7 +102,7 @@ export class OpsNagPack extends NagPack {
     this.reported = new Map();
     const report = super.validate(context);
     const inStages = findingsInStages(tree, assembly, findings, this.opsProps, (f, at) =>
-      at ? acknowledged(at, f, this.minReason) : false,
+      at ? acknowledged(at, f, this.minReason, tree) : false,
     );
     const violations: PolicyViolation[] = [
       ...report.violations.flatMap((v) => this.perFinding(v)),
@@ -186,17 +186,22 @@ export class OpsNagPack extends NagPack {
  * aws-cdk-lib writes an id without a prefix as `Annotation::…`; CDK prints ours as `opslint-nag::Ops-…`, which it
  * honours itself, so the Stage guard honours it too: acknowledgedRule reads every form.
  */
-function isAcknowledged(construct: IConstruct, id: string, min: number): boolean {
+function isAcknowledged(construct: IConstruct, id: string, min: number, tree?: AppTree): boolean {
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
-    if (acknowledgedOn(c).some((a) => acknowledgedRule(a.id)?.id === id && a.reason.trim().length >= min)) return true;
+    if (
+      (tree ? tree.acknowledgedOn(c) : acknowledgedOn(c)).some(
+        (a) => acknowledgedRule(a.id)?.id === id && a.reason.trim().length >= min,
+      )
+    )
+      return true;
   }
   return false;
 }
 
 /** Whether a finding is acknowledged for cdk-nag: by its rule id, or by its rule id for its resource. */
-function acknowledged(at: IConstruct, f: Finding, min: number): boolean {
+function acknowledged(at: IConstruct, f: Finding, min: number, tree: AppTree): boolean {
   return (
-    isAcknowledged(at, `Ops-${f.ruleId}`, min) ||
-    (f.resource !== '' && isAcknowledged(at, `Ops-${f.ruleId}[${f.resource}]`, min))
+    isAcknowledged(at, `Ops-${f.ruleId}`, min, tree) ||
+    (f.resource !== '' && isAcknowledged(at, `Ops-${f.ruleId}[${f.resource}]`, min, tree))
   );
 }

@@ -89,7 +89,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
       assembly,
       findings,
       this.props,
-      (f, at) => validAcknowledgement(at, f, this.props) !== undefined,
+      (f, at) => validAcknowledgement(at, f, this.props, tree) !== undefined,
     );
     if (inStages) violations.push({ ruleName: 'findings-in-stages', ...inStages });
     for (const e of errors) {
@@ -125,7 +125,7 @@ function acknowledgedSummary(
 ): PolicyViolation | undefined {
   const used = new Map<string, { ack: Acknowledgement; count: number }>();
   for (const f of findings) {
-    const ack = validAcknowledgement(constructOf(f, assembly, tree.byPath), f, props);
+    const ack = validAcknowledgement(constructOf(f, assembly, tree.byPath), f, props, tree);
     if (!ack) continue;
     const key = `${ack.id}\u0000${ack.at}`;
     const entry = used.get(key) ?? { ack, count: 0 };
@@ -151,8 +151,9 @@ function validAcknowledgement(
   at: IConstruct | undefined,
   f: Finding,
   props: OpsCheckProps,
+  tree: AppTree,
 ): Acknowledgement | undefined {
-  const ack = at ? acknowledgementFor(at, f.ruleId) : undefined;
+  const ack = at ? acknowledgementFor(at, f.ruleId, tree) : undefined;
   return ack && acknowledgementProblems([ack], props).length === 0 ? ack : undefined;
 }
 
