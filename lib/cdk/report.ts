@@ -68,11 +68,31 @@ function inCdkTerms(text: string, stack: Stack | undefined): string {
   const constructs = stack?.constructs;
   if (!constructs || stack.constructPath === undefined) return worded;
   const prefix = `${stack.constructPath}/`;
-  return worded.replace(/\b[A-Za-z0-9]+\b/g, (id) => {
-    const at = constructs.get(id)?.path;
-    if (at === undefined || !at.startsWith(prefix) || stack.frameworkResources?.has(id)) return id;
-    return at.slice(prefix.length).replace(/\/(Resource|Default)$/, '');
-  });
+  // each whole word of letters and digits (what `\b[A-Za-z0-9]+\b` finds), read in one pass: every finding's text
+  // goes through here
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < worded.length;) {
+    if (!isWordCharacter(worded.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < worded.length && isWordCharacter(worded.charCodeAt(end))) end++;
+    const id = worded.slice(i, end);
+    const at = id.includes('_') ? undefined : constructs.get(id)?.path;
+    if (at !== undefined && at.startsWith(prefix) && !stack.frameworkResources?.has(id)) {
+      out += worded.slice(copied, i) + at.slice(prefix.length).replace(/\/(Resource|Default)$/, '');
+      copied = end;
+    }
+    i = end;
+  }
+  return copied === 0 ? worded : out + worded.slice(copied);
+}
+
+/** A character of `\w`: a letter, a digit or `_`. */
+function isWordCharacter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }
 
 /** A template of the app that could not be read: its stack was not checked. */
