@@ -100,8 +100,16 @@ export function inTemplate(stack: Stack, path: JsonPath): AssemblyLocation {
 
 /** `aws://ACCOUNT/REGION` as the CDK writes it, with its placeholders for unknown parts. */
 export function formatEnvironment(env: Environment): string {
-  return `aws://${env.account ?? 'unknown-account'}/${env.region ?? 'unknown-region'}`;
+  // one string per stack's environment, shared by the stack's findings
+  let text = ENVIRONMENTS.get(env);
+  if (text === undefined) {
+    text = `aws://${env.account ?? 'unknown-account'}/${env.region ?? 'unknown-region'}`;
+    ENVIRONMENTS.set(env, text);
+  }
+  return text;
 }
+
+const ENVIRONMENTS = new WeakMap<Environment, string>();
 
 /** The name users know a stack by: its CloudFormation stack name, or else its id. */
 export function stackLabel(stack: Stack): string {

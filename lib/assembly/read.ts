@@ -257,6 +257,9 @@ function readStacks(
         (file) => readable(r, file),
         r.options.maxFileBytes,
       );
+      // read into the stack's constructs: the manifest is kept to locate findings in, and in a large app its
+      // metadata is most of it (the key stays, with its position)
+      artifact.metadata = undefined;
       loadStack(r, dir, ref, stack, metadata, []);
     } else if (artifact.type === NESTED_ASSEMBLY) {
       const directoryName = props.directoryName;

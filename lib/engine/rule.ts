@@ -288,8 +288,16 @@ export function ruleDocFileName(ruleId: string): string {
  */
 export function ruleDocsUrl(rule: Pick<Rule, 'id' | 'docs'>): string {
   if (rule.docs !== undefined) return rule.docs;
-  return rule.id.includes('/') ? '' : `${RULE_DOCS_BASE}${ruleDocFileName(rule.id)}`;
+  // one string per rule, shared by its findings (a large scan holds a hundred thousand)
+  let url = DOCS_URLS.get(rule);
+  if (url === undefined) {
+    url = rule.id.includes('/') ? '' : `${RULE_DOCS_BASE}${ruleDocFileName(rule.id)}`;
+    DOCS_URLS.set(rule, url);
+  }
+  return url;
 }
+
+const DOCS_URLS = new WeakMap<Pick<Rule, 'id'>, string>();
 
 /** The rule with its pack's `docs` when it has none of its own (unchanged, the same object, otherwise). */
 export function withPackDocs<R extends Rule>(rule: R, pack: Pack): R {

@@ -62,7 +62,6 @@ export function applySuppressions(
     else byFile.set(f.file, [f]);
   }
 
-  const handled = new Set<Finding>();
   for (const stack of assembly.stacks) {
     const template = stack.template;
     const here = byFile.get(template.file) ?? [];
@@ -113,7 +112,6 @@ export function applySuppressions(
     }
 
     for (const f of here) {
-      handled.add(f);
       const fromResource = f.resource ? resourceLevel.get(f.resource)?.get(f.ruleId) : undefined;
       const entry = fromResource ?? templateLevel.get(f.ruleId);
       if (!entry) {
@@ -135,7 +133,8 @@ export function applySuppressions(
     for (const p of problems) out.push(p);
   }
   // findings in files that are not templates of this assembly (a cloud assembly's manifest.json)
-  for (const f of findings) if (!handled.has(f)) out.push(f);
+  const templates = new Set(assembly.stacks.map((s) => s.template.file));
+  for (const f of findings) if (!templates.has(f.file)) out.push(f);
   return applyAcknowledgements(assembly, out, checks);
 }
 

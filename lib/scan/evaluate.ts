@@ -101,6 +101,7 @@ function countSuppressed(
   findings: readonly Finding[],
   stats: Map<string, RuleStats>,
 ): void {
+  if (!findings.some((f) => f.suppressed)) return;
   const assemblyRules = new Set(rules.filter((c) => isAssemblyRule(c.rule)).map((c) => c.rule.id));
   const active = new Set<string>();
   const keyOf = (f: Finding): string =>

@@ -67,7 +67,7 @@ export function buildReport(
   );
 }
 
-/** The report from the results of each assembly. */
+/** The report from the results of each assembly (whose statistics it takes over). */
 export function combineResults(
   results: readonly AssemblyResult[],
   rules: readonly ConfiguredRule[],
