@@ -3,7 +3,7 @@
  * (`cdk:cloud-assembly` artifacts, recursively) and nested stacks (`*.nested.template.json`, found through
  * the parent's `AWS::CloudFormation::Stack` resources), into one {@link Assembly}.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isWithin } from '../util/within';
 import { InputError, messages } from '../template/errors';
@@ -55,13 +55,24 @@ export function isCloudAssembly(dir: string): boolean {
   const file = path.join(dir, 'manifest.json');
   if (!existsSync(file)) return false;
   try {
-    if (!isWithin(realpathSync(dir), realpathSync(file))) return false;
+    const real = realpathSync(file);
+    if (!isWithin(realpathSync(dir), real)) return false;
+    // a scan asks again of the folders it lists (`--output` checks that it writes no input): the manifest of a large
+    // app is megabytes, read once unless it changed
+    const { size, mtimeMs } = statSync(real);
+    const known = MANIFESTS.get(real);
+    if (known?.size === size && known.mtimeMs === mtimeMs) return known.is;
     const manifest: unknown = JSON.parse(readText(file));
-    return isPlainObject(manifest) && looksLikeCdkManifest(manifest);
+    const is = isPlainObject(manifest) && looksLikeCdkManifest(manifest);
+    MANIFESTS.set(real, { size, mtimeMs, is });
+    return is;
   } catch {
     return false;
   }
 }
+
+/** What {@link isCloudAssembly} found of each manifest, by real path. */
+const MANIFESTS = new Map<string, { readonly size: number; readonly mtimeMs: number; readonly is: boolean }>();
 
 /**
  * A cloud assembly's manifest, told apart from other `manifest.json` files (a web app's, a build tool's): the CDK
