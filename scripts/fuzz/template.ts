@@ -22,6 +22,7 @@ import { buildReport } from '../../lib/scan';
 import { InputError } from '../../lib/template/errors';
 import { templateFromText } from '../../lib/template/load';
 import { decode, parseDocument } from '../../lib/template/parse';
+import { SHORT_FORMS as READ_SHORT_FORMS } from '../../lib/template/yaml-fast';
 import { BUILTIN_PACKS } from '../../rules';
 import { corpusDir } from '../support/corpus';
 import { checkedOutputs } from './output';
@@ -555,33 +556,8 @@ function mutateText(text: string, m: TextMutation): string {
 
 // ------------------------------------------------------------------------------------------- writing
 
-const SHORT_FORMS: ReadonlyMap<string, string> = new Map(
-  [
-    'Base64',
-    'Cidr',
-    'FindInMap',
-    'GetAtt',
-    'GetAZs',
-    'ImportValue',
-    'Join',
-    'Select',
-    'Split',
-    'Sub',
-    'Transform',
-    'And',
-    'Equals',
-    'If',
-    'Not',
-    'Or',
-    'ToJsonString',
-    'Length',
-  ]
-    .map((n): [string, string] => [`Fn::${n}`, `!${n}`])
-    .concat([
-      ['Ref', '!Ref'],
-      ['Condition', '!Condition'],
-    ]),
-);
+/** Each long-form key and the short-form tag that stands for it (the reader's table, turned around). */
+const SHORT_FORMS: ReadonlyMap<string, string> = new Map([...READ_SHORT_FORMS].map(([tag, key]) => [key, tag]));
 
 /** A value as JSON, or as YAML with CloudFormation's short-form tags where `short` says so. */
 export function write(value: unknown, format: 'json' | 'json-compact' | 'yaml' | 'yaml-short'): string {
