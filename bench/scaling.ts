@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fmtMb, fmtMs, median, repeat, runProcess, table, type ProcessRun } from './measure';
 import type { Section, Target } from './section';
 import { FORMATS } from '../lib/reporters';
+import { parseDocument } from '../lib/template/parse';
 import { corpusUnits, writeAssembly, writeTemplates } from './synthetic';
 
 const SIZES = [1_000, 10_000, 100_000] as const;
@@ -204,10 +205,6 @@ export function benchReportMemory(runs: number, opslint: string): Section {
  * indented: that must stay linear in the number of such constructs.
  */
 export function benchLenientYaml(runs: number): Section {
-  // the built parser, as the CLI runs it
-  const { parseDocument } = require(
-    path.resolve(__dirname, '..', 'dist', 'lib', 'template', 'parse'),
-  ) as typeof import('../lib/template/parse');
   const role = (n: number): string =>
     `  Role${n}:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns: [\n      !Sub "arn:\${AWS::Partition}:iam::aws:policy/P${n}",\n      ]\n      Description: 'role\n      ${n}'\n`;
   const time = (n: number): number => {

@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as jsyaml from 'js-yaml';
 import * as YAML from 'yaml';
+import { Deadline, DEFAULT_PARSE_LIMITS } from '../lib/template/parse';
+import { parseYaml, parseYamlExact } from '../lib/template/parse-yaml';
+import { readYamlFast, SHORT_FORMS } from '../lib/template/yaml-fast';
 import { fmtMs, median, table } from './measure';
 import type { Section } from './section';
-
-/** The built modules, as the CLI runs them. */
-const DIST = path.resolve(__dirname, '..', 'dist', 'lib', 'template');
 
 /** The corpus's YAML templates (those it lists as parsed cleanly). */
 function corpusYaml(corpus: string): string[] {
@@ -26,7 +26,6 @@ function corpusYaml(corpus: string): string[] {
 
 /** js-yaml's core schema with CloudFormation's short-form tags, on scalars, sequences and mappings. */
 function jsYamlSchema(): jsyaml.Schema {
-  const { SHORT_FORMS } = require(path.join(DIST, 'yaml-fast')) as typeof import('../lib/template/yaml-fast');
   const kinds = ['scalar', 'sequence', 'mapping'] as const;
   return jsyaml.CORE_SCHEMA.extend(
     [...SHORT_FORMS].flatMap(([tag, longForm]) =>
@@ -36,16 +35,9 @@ function jsYamlSchema(): jsyaml.Schema {
 }
 
 export function benchYaml(corpus: string, runs: number): Section {
-  const { parseYaml, parseYamlExact } = require(
-    path.join(DIST, 'parse-yaml'),
-  ) as typeof import('../lib/template/parse-yaml');
-  const { readYamlFast } = require(path.join(DIST, 'yaml-fast')) as typeof import('../lib/template/yaml-fast');
-  const { Deadline, DEFAULT_PARSE_LIMITS } = require(
-    path.join(DIST, 'parse'),
-  ) as typeof import('../lib/template/parse');
   const files = corpusYaml(corpus);
   const bytes = files.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
-  const deadline = (): InstanceType<typeof Deadline> => new Deadline(DEFAULT_PARSE_LIMITS, 'template.yaml');
+  const deadline = (): Deadline => new Deadline(DEFAULT_PARSE_LIMITS, 'template.yaml');
   const schema = jsYamlSchema();
 
   // each reader over every file; what it cannot read is counted, not timed apart

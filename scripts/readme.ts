@@ -18,7 +18,7 @@ export const README = path.join(ROOT, 'README.md');
 const LAYOUT: readonly (readonly [string, string])[] = [
   [
     'bin/',
-    "the command's entry (opslint.ts): hands argv to lib/cli; launch.ts: the built command, which runs the one-file bundle from V8's code cache",
+    "the command (opslint.ts from the sources, cli.ts: argv to lib/cli); what the build makes of the package: bundle.ts, the one file every entry point runs from, load.ts, which loads it from V8's code cache, and launch.ts, the installed command",
   ],
   ['lib/index.ts', 'the public entry `opslint`: scanning from code and the report'],
   [
