@@ -9,9 +9,11 @@ import {
   FIX_OPTIONS,
   CATALOGUE_OPTIONS,
   SCAN_OPTIONS,
+  WA_REPORT_OPTIONS,
   type FixCliOptions,
   type CatalogueCliOptions,
   type ScanCliOptions,
+  type WaReportCliOptions,
 } from './options';
 import { EXIT, InputError, UsageError } from '../errors';
 import { printable } from '../reporters/escape';
@@ -54,6 +56,19 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       exitCode = await runFix(paths, opts, io);
     });
   addOptions(fix, FIX_OPTIONS);
+
+  const wa = program
+    .command('wa')
+    .description('evidence for the Operational Excellence questions of a Well-Architected review');
+  const waReport = wa
+    .command('report')
+    .description('the evidence of a scan, question by question and best practice by best practice, offline')
+    .argument('[paths...]', 'files, folders, globs or cdk.out folders, as for scan')
+    .action(async (paths: string[], opts: WaReportCliOptions) => {
+      const { runWaReport } = await import('./wa');
+      exitCode = await runWaReport(paths, opts, io);
+    });
+  addOptions(waReport, WA_REPORT_OPTIONS);
 
   program
     .command('init')

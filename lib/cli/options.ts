@@ -48,25 +48,8 @@ const SHARED = {
   },
 } as const satisfies Readonly<Record<string, OptionSpec>>;
 
-export const SCAN_OPTIONS = [
-  // the order of --format and --output pairs them (see outputsFrom)
-  {
-    flags: '-f, --format <format>',
-    help: `output format: ${FORMATS.join(', ')} (repeatable; default text)`,
-    repeat: 'each',
-    ordered: true,
-  },
-  {
-    flags: '-o, --output <file>',
-    help: 'write the report of the --format before it to a file (default: stdout)',
-    repeat: 'each',
-    ordered: true,
-  },
-  SHARED.failOn,
-  {
-    flags: '--quiet',
-    help: 'errors and warnings only: info findings (needs-context reminders among them) are neither reported nor counted toward --fail-on',
-  },
+/** What to scan and how: the options of `opslint scan` that `opslint wa` takes too. */
+const SCAN_INPUTS = [
   SHARED.parameters,
   { flags: '--pack <id>', help: 'run only these packs (repeatable, or comma-separated)', repeat: 'list' },
   SHARED.rule,
@@ -79,7 +62,6 @@ export const SCAN_OPTIONS = [
   SHARED.config,
   SHARED.noConfig,
   { flags: '--baseline <file>', help: 'report only findings that are not in this baseline file' },
-  { flags: '--write-baseline <file>', help: 'record the current findings as the baseline' },
   { flags: '--changed-since <ref>', help: 'scan only templates (and cdk.out stacks) changed since this git ref' },
   SHARED.loadPack,
   SHARED.noPacks,
@@ -120,8 +102,45 @@ export const SCAN_OPTIONS = [
     flags: '--ignore-non-templates',
     help: 'skip named files that are not templates instead of reporting them (for pre-commit hooks)',
   },
+] as const satisfies readonly OptionSpec[];
+
+export const SCAN_OPTIONS = [
+  // the order of --format and --output pairs them (see outputsFrom)
+  {
+    flags: '-f, --format <format>',
+    help: `output format: ${FORMATS.join(', ')} (repeatable; default text)`,
+    repeat: 'each',
+    ordered: true,
+  },
+  {
+    flags: '-o, --output <file>',
+    help: 'write the report of the --format before it to a file (default: stdout)',
+    repeat: 'each',
+    ordered: true,
+  },
+  SHARED.failOn,
+  {
+    flags: '--quiet',
+    help: 'errors and warnings only: info findings (needs-context reminders among them) are neither reported nor counted toward --fail-on',
+  },
+  ...SCAN_INPUTS,
+  { flags: '--write-baseline <file>', help: 'record the current findings as the baseline' },
   { flags: '--scorecard', help: 'text output: add the OPS scorecard, question by question' },
   SHARED.noColor,
+  SHARED.debug,
+  ...LIMIT_OPTIONS,
+] as const satisfies readonly OptionSpec[];
+
+/** `opslint wa report`: the evidence of a scan for a Well-Architected review, offline. */
+export const WA_REPORT_OPTIONS = [
+  {
+    flags: '-f, --format <format>',
+    help: 'output format: markdown or json (default markdown)',
+    choices: ['markdown', 'json'],
+  },
+  { flags: '-o, --output <file>', help: 'write the evidence to a file (default: stdout)' },
+  { flags: '--report-url <url>', help: "where the full report is published: named in every question's note" },
+  ...SCAN_INPUTS,
   SHARED.debug,
   ...LIMIT_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
@@ -152,6 +171,8 @@ export const CATALOGUE_OPTIONS = [
 
 /** The options of `opslint scan`, as commander parses them. */
 export type ScanCliOptions = OptionValues<typeof SCAN_OPTIONS>;
+/** The options of `opslint wa report`, as commander parses them. */
+export type WaReportCliOptions = OptionValues<typeof WA_REPORT_OPTIONS>;
 /** The options of `opslint fix`, as commander parses them. */
 export type FixCliOptions = OptionValues<typeof FIX_OPTIONS>;
 /** The options that `opslint rules` and `opslint explain` share. */

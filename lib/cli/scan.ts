@@ -6,6 +6,7 @@ import { closeSync, mkdirSync, openSync, realpathSync, statSync, writeSync, type
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { writeBaseline } from '../engine/baseline';
+import type { ScanReport } from '../engine/finding';
 import { configureRules } from '../engine/config';
 import { UsageError } from '../errors';
 import { FORMATS, getStreamingReporter } from '../reporters';
@@ -78,45 +79,11 @@ export async function runScan(
   io: CliIO,
 ): Promise<number> {
   const cwd = io.cwd;
-  const { config, configFile, packSources, scan } = await readSettings(opts, cwd, {
-    warn: (message) => io.stderr(`opslint: ${message}\n`),
-  });
-  const jobs = parseJobs(opts.jobs);
-  const targets = paths.length > 0 ? paths : (opts.stack ?? []).length > 0 || opts.allStacks === true ? [] : ['.'];
   const destinations = [
     ...outputs.flatMap((o) => (o.file === undefined ? [] : [{ flag: '--output', file: o.file }])),
     ...(opts.writeBaseline ? [{ flag: '--write-baseline', file: opts.writeBaseline }] : []),
   ];
-  // what the scan reads besides templates: a report written over one would destroy it
-  const read = [
-    ...(configFile ? [{ what: 'configuration', file: configFile }] : []),
-    ...(opts.parameters ?? [])
-      .flatMap((v) => parameterFile(v) ?? [])
-      .map((file) => ({ what: 'parameter file', file: path.resolve(cwd, file) })),
-    ...(scan.baseline ? [{ what: 'baseline', file: path.resolve(cwd, scan.baseline) }] : []),
-    ...packSources.flatMap((s) => s.specs.map((spec) => ({ what: 'rule pack', file: path.resolve(s.baseDir, spec) }))),
-  ];
-  checkDestinations(destinations, targets, read, scan, cwd);
-  const deployed = await deployedStacks(opts, jobs ?? availableParallelism());
-  const ruleTimeoutMs = parseMs('--rule-timeout', opts.ruleTimeout);
-  const progress = progressLine(io);
-  let scanned;
-  try {
-    scanned = await scanSources([filesSource(targets, scan.ignore), ...(deployed ? [deployed] : [])], {
-      ...scan,
-      jobs,
-      ruleTimeoutMs,
-      packSources,
-      // writing a baseline records every current finding, whatever the baseline in use
-      baseline: opts.writeBaseline ? undefined : scan.baseline,
-      changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
-      lenient: opts.ignoreNonTemplates === true,
-      debug: opts.debug === true,
-      onProgress: progress?.update,
-    });
-  } finally {
-    progress?.end();
-  }
+  const { scanned, config, scan } = await scanAsAsked(paths, opts, destinations, io);
 
   if (opts.writeBaseline) {
     // a partial scan (some files, some rules) keeps the entries it could not judge
@@ -153,6 +120,55 @@ export async function runScan(
   for (const text of failedRules(report.findings)) io.stderr(`${text}\n`);
   // writing a baseline accepts the findings it records: only an incomplete scan fails it
   return exitCode({ errors: report.errors.length, findings: report.findings }, opts.writeBaseline ? 'none' : failOn);
+}
+
+/**
+ * The scan the command line asks for: settings from the flags and the configuration, the paths (the current folder
+ * by default) and deployed stacks, with a progress line on a terminal. `destinations` are the files the command
+ * will write, refused when the scan reads them. `opslint scan` and `opslint wa` scan alike.
+ */
+export async function scanAsAsked(
+  paths: readonly string[],
+  opts: Partial<ScanCliOptions>,
+  destinations: readonly { readonly flag: string; readonly file: string }[],
+  io: CliIO,
+): Promise<{ scanned: ScanReport; config: Settings['config']; scan: Settings['scan'] }> {
+  const cwd = io.cwd;
+  const { config, configFile, packSources, scan } = await readSettings(opts, cwd, {
+    warn: (message) => io.stderr(`opslint: ${message}\n`),
+  });
+  const jobs = parseJobs(opts.jobs);
+  const targets = paths.length > 0 ? [...paths] : (opts.stack ?? []).length > 0 || opts.allStacks === true ? [] : ['.'];
+  // what the scan reads besides templates: a report written over one would destroy it
+  const read = [
+    ...(configFile ? [{ what: 'configuration', file: configFile }] : []),
+    ...(opts.parameters ?? [])
+      .flatMap((v) => parameterFile(v) ?? [])
+      .map((file) => ({ what: 'parameter file', file: path.resolve(cwd, file) })),
+    ...(scan.baseline ? [{ what: 'baseline', file: path.resolve(cwd, scan.baseline) }] : []),
+    ...packSources.flatMap((s) => s.specs.map((spec) => ({ what: 'rule pack', file: path.resolve(s.baseDir, spec) }))),
+  ];
+  checkDestinations(destinations, targets, read, scan, cwd);
+  const deployed = await deployedStacks(opts, jobs ?? availableParallelism());
+  const ruleTimeoutMs = parseMs('--rule-timeout', opts.ruleTimeout);
+  const progress = progressLine(io);
+  try {
+    const scanned = await scanSources([filesSource(targets, scan.ignore), ...(deployed ? [deployed] : [])], {
+      ...scan,
+      jobs,
+      ruleTimeoutMs,
+      packSources,
+      // writing a baseline records every current finding, whatever the baseline in use
+      baseline: opts.writeBaseline ? undefined : scan.baseline,
+      changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
+      lenient: opts.ignoreNonTemplates === true,
+      debug: opts.debug === true,
+      onProgress: progress?.update,
+    });
+    return { scanned, config, scan };
+  } finally {
+    progress?.end();
+  }
 }
 
 /** How much of a report is written at a time, in characters: a large report is written as it is made, never held whole. */
@@ -302,7 +318,7 @@ function wholeNumber(flag: string, value: string | undefined, what: string): num
  * The source of deployed stacks, when `--stack` or `--all-stacks` asks for them (the AWS SDK is loaded only when
  * the scan fetches them), `jobs` fetched at a time.
  */
-async function deployedStacks(opts: ScanCliOptions, jobs: number): Promise<Source | undefined> {
+async function deployedStacks(opts: Partial<ScanCliOptions>, jobs: number): Promise<Source | undefined> {
   if ((opts.stack ?? []).length === 0 && opts.allStacks !== true) {
     const flags: [string, unknown][] = [
       ['--region', opts.region],

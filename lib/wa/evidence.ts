@@ -1,0 +1,72 @@
+/**
+ * What a scan shows of each OPS question and best practice, as evidence for a Well-Architected review: per best
+ * practice (a choice of the question in the Well-Architected Tool) what was checked and how many resources passed
+ * and failed, with the findings most important first; per question, the same in more words, and which of its best
+ * practices a template cannot show. Built from the report alone (its scorecard and findings), so that `opslint wa
+ * report` needs no AWS call and `opslint wa sync` writes the same text.
+ */
+import type { Finding, ScanReport, ScorecardBestPractice, Severity } from '../engine/finding';
+import { SEVERITIES } from '../engine/finding';
+import { choiceNote, questionNote } from './notes';
+
+/** The evidence of one best practice. */
+export interface BestPracticeEvidence extends Omit<ScorecardBestPractice, 'url'> {
+  /** its active findings, most important first (errors, then warnings, then info; by place within each) */
+  readonly findings: readonly Finding[];
+  /** the choice's note: at most {@link CHOICE_NOTE_LIMIT} characters */
+  readonly note: string;
+}
+
+/** The evidence of one question. */
+export interface QuestionEvidence {
+  readonly id: string;
+  readonly title: string;
+  readonly bestPractices: readonly BestPracticeEvidence[];
+  /** the question's note: at most {@link QUESTION_NOTE_LIMIT} characters */
+  readonly note: string;
+}
+
+export interface WaEvidence {
+  readonly questions: readonly QuestionEvidence[];
+}
+
+export interface EvidenceOptions {
+  /** where the full report is published, named in every question's note */
+  readonly reportUrl?: string;
+}
+
+/** The evidence of a scan's report, question by question in framework order. */
+export function waEvidence(report: ScanReport, options: EvidenceOptions = {}): WaEvidence {
+  const byBestPractice = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    if (f.suppressed) continue;
+    const list = byBestPractice.get(f.bestPractice);
+    if (list) list.push(f);
+    else byBestPractice.set(f.bestPractice, [f]);
+  }
+  return {
+    questions: report.summary.scorecard.questions.map((q) => {
+      const bestPractices = q.bestPractices.map((bp): BestPracticeEvidence => {
+        const { url: _url, ...counts } = bp;
+        const findings = [...(byBestPractice.get(bp.id) ?? [])].sort(byImportance);
+        return { ...counts, findings, note: choiceNote(counts, findings) };
+      });
+      return {
+        id: q.id,
+        title: q.title,
+        bestPractices,
+        note: questionNote(bestPractices, options.reportUrl),
+      };
+    }),
+  };
+}
+
+const RANK: Readonly<Record<Severity, number>> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<
+  Severity,
+  number
+>;
+
+/** Errors before warnings before info; then in report order (file, line, rule). */
+function byImportance(a: Finding, b: Finding): number {
+  return RANK[a.severity] - RANK[b.severity];
+}

@@ -1,0 +1,131 @@
+/**
+ * The notes opslint writes into a Well-Architected review: one per choice (a best practice; at most 250
+ * characters) and one per question (at most 2,084), and how they sit beside what reviewers wrote there. opslint's
+ * text is enclosed in markers, so that a later run replaces its own part only and leaves the rest as it is; the
+ * text depends on the scan alone (no date), so that an unchanged scan writes nothing.
+ */
+import type { Finding, ScorecardBestPractice } from '../engine/finding';
+
+/** The Well-Architected Tool's longest note on a choice. */
+export const CHOICE_NOTE_LIMIT = 250;
+/** The Well-Architected Tool's longest note on a question. */
+export const QUESTION_NOTE_LIMIT = 2084;
+
+const OPEN = '[opslint]';
+const CLOSE = '[/opslint]';
+
+type Counts = Omit<ScorecardBestPractice, 'url'>;
+
+/** Where a finding is: its construct in a CDK app, else file:line. */
+export function findingPlace(f: Finding): string {
+  return f.constructPath ?? `${f.file}:${f.line}`;
+}
+
+/** What the scan says of one best practice, in a line: counts, or why it was not checked. */
+function verdict(bp: Counts): string {
+  if (!bp.checkable) return 'not checked: a template cannot show it';
+  if (bp.resources === 0) return `nothing to check (${plural(bp.rules.length, 'rule')} found no resource of theirs)`;
+  const parts = [`${bp.passed} of ${plural(bp.resources, 'resource')} passed`, `${bp.failed} failed`];
+  if (bp.needsContext > 0) parts.push(`${bp.needsContext} need context`);
+  if (bp.suppressed > 0) parts.push(`${bp.suppressed} suppressed`);
+  return parts.join(', ');
+}
+
+/** The note of one choice, without markers: its verdict, then as many of its findings as fit. */
+export function choiceNote(bp: Counts, findings: readonly Finding[]): string {
+  const room = CHOICE_NOTE_LIMIT - OPEN.length - CLOSE.length - 2;
+  const head = `${verdict(bp)}.`;
+  return withListed(
+    head,
+    findings.map((f) => `${findingPlace(f)} ${f.ruleId}`),
+    room,
+    (shown, more) => `${head} ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`,
+  );
+}
+
+/** The note of one question, without markers: a line per best practice and its findings, and the report's link. */
+export function questionNote(
+  bestPractices: readonly (Counts & { readonly findings: readonly Finding[] })[],
+  reportUrl?: string,
+): string {
+  const room = QUESTION_NOTE_LIMIT - OPEN.length - CLOSE.length - 2;
+  const checkable = bestPractices.filter((bp) => bp.checkable);
+  const unchecked = bestPractices.filter((bp) => !bp.checkable).map((bp) => bp.id);
+  const tail = [
+    ...(unchecked.length > 0 ? [`Not checkable in templates (review them): ${unchecked.join(', ')}.`] : []),
+    ...(reportUrl !== undefined ? [`Full report: ${reportUrl}`] : []),
+  ];
+  // every best practice's line first; then findings, in each best practice's order, while they fit
+  const shown = checkable.map(() => 0);
+  const render = (): string =>
+    [
+      ...checkable.flatMap((bp, i) => {
+        const more = bp.findings.length - shown[i];
+        return [
+          `${bp.id} ${bp.title}: ${verdict(bp)}.`,
+          ...bp.findings.slice(0, shown[i]).map((f) => `- ${findingPlace(f)} ${f.ruleId}: ${f.message}`),
+          ...(more > 0 ? [`- and ${more} more`] : []),
+        ];
+      }),
+      ...tail,
+    ].join('\n');
+  let text = render();
+  if (text.length > room) return fit(text, room);
+  for (let i = 0; i < checkable.length; i++) {
+    while (shown[i] < checkable[i].findings.length) {
+      shown[i]++;
+      const next = render();
+      if (next.length > room) {
+        shown[i]--;
+        break;
+      }
+      text = next;
+    }
+  }
+  return text;
+}
+
+/** `render` of as many of `items` as fit in `room` (at least none); `head` alone when none has any. */
+function withListed(
+  head: string,
+  items: readonly string[],
+  room: number,
+  render: (shown: readonly string[], more: number) => string,
+): string {
+  if (items.length === 0) return fit(head, room);
+  let text = fit(render([], items.length), room);
+  for (let n = 1; n <= items.length; n++) {
+    const next = render(items.slice(0, n), items.length - n);
+    if (next.length > room) break;
+    text = next;
+  }
+  return text;
+}
+
+/**
+ * A note that holds `ours` between opslint's markers and keeps the rest of `existing` (a reviewer's text): the
+ * marked part replaced where there is one, added after the reviewer's text otherwise, shortened to keep the
+ * whole within `limit`.
+ */
+export function mergeNote(existing: string | undefined, ours: string, limit: number): string {
+  const before = existing ?? '';
+  const start = before.indexOf(OPEN);
+  const end = start < 0 ? -1 : before.indexOf(CLOSE, start + OPEN.length);
+  const [head, rest] = end < 0 ? [before.trimEnd(), ''] : [before.slice(0, start), before.slice(end + CLOSE.length)];
+  const separator = end < 0 && head !== '' ? '\n' : '';
+  const room = limit - head.length - rest.length - separator.length - OPEN.length - CLOSE.length - 2;
+  // a reviewer's text too long to leave room for ours keeps it whole: opslint's part goes
+  if (room < 1) return before;
+  // a note of several lines has its markers on lines of their own
+  const space = ours.includes('\n') ? '\n' : ' ';
+  return `${head}${separator}${OPEN}${space}${fit(ours, room)}${space}${CLOSE}${rest}`;
+}
+
+/** `text` cut to `room` characters, with an ellipsis where it was cut. */
+function fit(text: string, room: number): string {
+  return text.length <= room ? text : `${text.slice(0, Math.max(0, room - 1))}…`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,66 @@
+/**
+ * `opslint wa report`: the evidence of a scan as the notes `opslint wa sync` would write, offline. JSON (one entry
+ * per question, with its best practices and notes) or Markdown for people.
+ */
+import { markdownText } from '../reporters/escape';
+import type { WaEvidence } from './evidence';
+import { CHOICE_NOTE_LIMIT, findingPlace, mergeNote, QUESTION_NOTE_LIMIT } from './notes';
+
+/** The evidence as JSON: each question with its note and its best practices (the review's choices). */
+export function evidenceJson(evidence: WaEvidence): string {
+  return `${JSON.stringify(
+    {
+      questions: evidence.questions.map((q) => ({
+        id: q.id,
+        title: q.title,
+        notes: mergeNote(undefined, q.note, QUESTION_NOTE_LIMIT),
+        choices: q.bestPractices.map((bp) => ({
+          bestPractice: bp.id,
+          title: bp.title,
+          checkable: bp.checkable,
+          rules: bp.rules,
+          resources: bp.resources,
+          passed: bp.passed,
+          failed: bp.failed,
+          suppressed: bp.suppressed,
+          needsContext: bp.needsContext,
+          notes: mergeNote(undefined, bp.note, CHOICE_NOTE_LIMIT),
+          findings: bp.findings.map((f) => ({
+            ruleId: f.ruleId,
+            severity: f.severity,
+            message: f.message,
+            file: f.file,
+            line: f.line,
+            column: f.column,
+            resource: f.resource,
+            ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
+          })),
+        })),
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** The evidence as Markdown: per question, a table of its best practices and the note it would get. */
+export function evidenceMarkdown(evidence: WaEvidence): string {
+  const lines = ['# Well-Architected evidence: Operational Excellence', ''];
+  for (const q of evidence.questions) {
+    lines.push(`## ${q.id} ${markdownText(q.title)}`, '');
+    lines.push(
+      '| Best practice | Resources | Passed | Failed | Most important findings |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const bp of q.bestPractices) {
+      const shown = bp.findings.slice(0, 3).map((f) => `${findingPlace(f)} ${f.ruleId}`);
+      if (bp.findings.length > 3) shown.push(`and ${bp.findings.length - 3} more`);
+      const counts = bp.checkable ? [bp.resources, bp.passed, bp.failed] : ['not checkable', '', ''];
+      lines.push(`| ${bp.id} ${markdownText(bp.title)} | ${counts.join(' | ')} | ${markdownText(shown.join('; '))} |`);
+    }
+    // the note as written, each line as text
+    const note = mergeNote(undefined, q.note, QUESTION_NOTE_LIMIT).split('\n');
+    lines.push('', 'Note on the question:', '', ...note.map((line) => `> ${markdownText(line)}`), '');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,186 @@
+/**
+ * `opslint wa report` and the notes it shares with `wa sync` (lib/wa): evidence per question and best practice,
+ * notes within the Well-Architected Tool's limits, and reviewers' own text kept beside opslint's.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { runCli } from '../scripts/support/cli';
+import type { Finding, ScanReport } from '../lib/engine/finding';
+import { waEvidence } from '../lib/wa/evidence';
+import { CHOICE_NOTE_LIMIT, mergeNote, QUESTION_NOTE_LIMIT } from '../lib/wa/notes';
+import { workspace } from './helpers/workspace';
+
+interface Choice {
+  bestPractice: string;
+  checkable: boolean;
+  resources: number;
+  passed: number;
+  failed: number;
+  notes: string;
+  findings: { ruleId: string; file: string; line: number; severity: string }[];
+}
+interface Question {
+  id: string;
+  notes: string;
+  choices: Choice[];
+}
+
+/** A template of `n` Lambda functions without tracing, and one traced. */
+function functions(n: number): string {
+  const fn = (id: string, traced: boolean): string =>
+    `  ${id}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: index.handler\n      Role: arn:aws:iam::111111111111:role/r\n      Code: { ZipFile: "exports.handler = async () => ({})" }\n${traced ? '      TracingConfig: { Mode: Active }\n' : ''}`;
+  return `Resources:\n${Array.from({ length: n }, (_, i) => fn(`Fn${i}`, false)).join('')}${fn('Traced', true)}`;
+}
+
+async function report(
+  files: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; questions: Question[]; stderr: string }> {
+  const dir = workspace(files);
+  const { code, stdout, stderr } = await runCli(['wa', 'report', '.', '--no-config', '-f', 'json', ...args], {
+    cwd: dir,
+  });
+  return {
+    code,
+    questions: code === 2 && stdout === '' ? [] : (JSON.parse(stdout) as { questions: Question[] }).questions,
+    stderr,
+  };
+}
+
+const choice = (questions: Question[], id: string): Choice =>
+  questions.flatMap((q) => q.choices).find((c) => c.bestPractice === id)!;
+
+describe('opslint wa report', () => {
+  it('gives every OPS question and best practice, with counts and findings from the scan', async () => {
+    const { code, questions } = await report({ 'app.yaml': functions(2) });
+    expect(code).toBe(0);
+    expect(questions.map((q) => q.id)).toEqual(
+      Array.from({ length: 11 }, (_, i) => `OPS${String(i + 1).padStart(2, '0')}`),
+    );
+    const tracing = choice(questions, 'OPS04-BP05');
+    expect(tracing).toMatchObject({ checkable: true, resources: 3, passed: 1, failed: 2 });
+    expect(tracing.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual([
+      'app.yaml:4 lambda-tracing',
+      'app.yaml:11 lambda-tracing',
+    ]);
+    expect(tracing.notes).toBe(
+      '[opslint] 1 of 3 resources passed, 2 failed. app.yaml:4 lambda-tracing; app.yaml:11 lambda-tracing. [/opslint]',
+    );
+    const priorities = choice(questions, 'OPS01-BP01');
+    expect(priorities.checkable).toBe(false);
+    expect(questions[0].notes).toContain('Not checkable in templates (review them): OPS01-BP01,');
+  });
+
+  it('keeps notes within the limits for a scan with hundreds of findings, naming how many more there are', async () => {
+    const { questions } = await report({ 'app.yaml': functions(300) }, '--report-url', 'https://ci.example/r/1');
+    for (const q of questions) {
+      expect(q.notes.length).toBeLessThanOrEqual(QUESTION_NOTE_LIMIT);
+      expect(q.notes).toContain('Full report: https://ci.example/r/1');
+      for (const c of q.choices) expect(c.notes.length).toBeLessThanOrEqual(CHOICE_NOTE_LIMIT);
+    }
+    const tracing = choice(questions, 'OPS04-BP05');
+    expect(tracing.failed).toBe(300);
+    expect(tracing.notes).toMatch(
+      /^\[opslint\] 1 of 301 resources passed, 300 failed\. app\.yaml:4 lambda-tracing; .*; and \d+ more\. \[\/opslint\]$/,
+    );
+    const ops04 = questions.find((q) => q.id === 'OPS04')!;
+    expect(ops04.notes).toMatch(/^\[opslint\]\nOPS04-BP01 /);
+    expect(ops04.notes).toMatch(/\n- and \d+ more\n/);
+    expect(ops04.notes).toMatch(/\n\[\/opslint\]$/);
+  });
+
+  it('writes Markdown by default, to a file with --output', async () => {
+    const dir = workspace({ 'app.yaml': functions(1) });
+    const { code, stdout } = await runCli(['wa', 'report', 'app.yaml', '--no-config', '-o', 'out/evidence.md'], {
+      cwd: dir,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    const text = readFileSync(path.join(dir, 'out', 'evidence.md'), 'utf8');
+    expect(text).toContain('## OPS04 ');
+    expect(text).toContain('| OPS04-BP05 Implement distributed tracing | 2 | 1 | 1 | app.yaml:4 lambda-tracing |');
+  });
+
+  it('reports an input it cannot read and exits with 2, the other files still evaluated', async () => {
+    const { code, questions, stderr } = await report({ 'app.yaml': functions(1), 'broken.json': '{ "Resources": ' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^broken\.json:1:\d+: /m);
+    expect(choice(questions, 'OPS04-BP05').failed).toBe(1);
+  });
+});
+
+describe('evidence of a best practice', () => {
+  it('lists its active findings errors first, then warnings, then info, each in report order', () => {
+    const finding = (line: number, severity: Finding['severity'], suppressed = false): Finding =>
+      ({
+        ruleId: 'lambda-tracing',
+        severity,
+        bestPractice: 'OPS04-BP05',
+        file: 'app.yaml',
+        line,
+        message: 'm',
+        ...(suppressed ? { suppressed: { reason: 'a reason long enough', source: 'resource' } } : {}),
+      }) as Finding;
+    const report = {
+      findings: [
+        finding(1, 'info'),
+        finding(2, 'warning'),
+        finding(3, 'error'),
+        finding(4, 'warning'),
+        finding(5, 'error', true),
+      ],
+      summary: {
+        scorecard: {
+          questions: [
+            {
+              id: 'OPS04',
+              title: 'How do you implement observability?',
+              url: '',
+              bestPractices: [
+                {
+                  id: 'OPS04-BP05',
+                  title: 'Implement distributed tracing',
+                  url: '',
+                  checkable: true,
+                  rules: ['lambda-tracing'],
+                  resources: 6,
+                  passed: 1,
+                  failed: 4,
+                  suppressed: 1,
+                  needsContext: 0,
+                },
+              ],
+            },
+          ],
+        },
+      },
+    } as unknown as ScanReport;
+    const [bp] = waEvidence(report).questions[0].bestPractices;
+    expect(bp.findings.map((f) => `${f.line} ${f.severity}`)).toEqual(['3 error', '2 warning', '4 warning', '1 info']);
+    expect(bp.note).toBe(
+      '1 of 6 resources passed, 4 failed, 1 suppressed. app.yaml:3 lambda-tracing; app.yaml:2 lambda-tracing; app.yaml:4 lambda-tracing; app.yaml:1 lambda-tracing.',
+    );
+  });
+});
+
+describe('notes beside a reviewer’s', () => {
+  it('adds opslint’s part after the reviewer’s text, and replaces only that part later', () => {
+    const first = mergeNote('Discussed in the March review.', 'old evidence', CHOICE_NOTE_LIMIT);
+    expect(first).toBe('Discussed in the March review.\n[opslint] old evidence [/opslint]');
+    const edited = `${first}\nFollow-up: ticket OPS-12.`;
+    const second = mergeNote(edited, 'new evidence', CHOICE_NOTE_LIMIT);
+    expect(second).toBe('Discussed in the March review.\n[opslint] new evidence [/opslint]\nFollow-up: ticket OPS-12.');
+    // the same evidence again: the same note, nothing to write
+    expect(mergeNote(second, 'new evidence', CHOICE_NOTE_LIMIT)).toBe(second);
+  });
+
+  it('shortens opslint’s part to keep the whole within the limit, and never cuts the reviewer’s text', () => {
+    const reviewer = 'r'.repeat(200);
+    const merged = mergeNote(reviewer, 'e'.repeat(100), CHOICE_NOTE_LIMIT);
+    expect(merged.length).toBe(CHOICE_NOTE_LIMIT);
+    expect(merged.startsWith(`${reviewer}\n[opslint] eee`)).toBe(true);
+    expect(merged.endsWith('… [/opslint]')).toBe(true);
+    const full = 'r'.repeat(CHOICE_NOTE_LIMIT);
+    expect(mergeNote(full, 'evidence', CHOICE_NOTE_LIMIT)).toBe(full);
+  });
+});
