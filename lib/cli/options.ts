@@ -49,7 +49,7 @@ const SHARED = {
 } as const satisfies Readonly<Record<string, OptionSpec>>;
 
 /** What to scan and how: the options of `opslint scan` that `opslint wa` takes too. */
-const SCAN_INPUTS = [
+const SCAN_SELECTION = [
   SHARED.parameters,
   { flags: '--pack <id>', help: 'run only these packs (repeatable, or comma-separated)', repeat: 'list' },
   SHARED.rule,
@@ -73,26 +73,41 @@ const SCAN_INPUTS = [
     flags: '--rule-timeout <ms>',
     help: 'stop a rule that runs longer than this on one resource, and report it as an internal error (default: 10000)',
   },
+] as const satisfies readonly OptionSpec[];
+
+/** Deployed stacks to scan, and how they are read. */
+const DEPLOYED_STACKS = [
   {
     flags: '--stack <name|arn>',
     help: 'scan a deployed stack, by name or ARN, and its nested stacks (repeatable, or comma-separated)',
     repeat: 'list',
   },
   { flags: '--all-stacks', help: 'scan every active stack of the region, nested stacks through their parents' },
-  { flags: '--region <region>', help: "AWS region of the stacks (default: AWS_REGION, or the profile's region)" },
-  {
+] as const satisfies readonly OptionSpec[];
+
+/** How AWS is called: for deployed stacks in `scan`, also for the Well-Architected Tool in `wa sync`. */
+const AWS = {
+  region: {
+    flags: '--region <region>',
+    help: "AWS region of the stacks (default: AWS_REGION, or the profile's region)",
+  },
+  profile: {
     flags: '--profile <name>',
     help: 'AWS profile for credentials and region (default: AWS_PROFILE, or the default credential chain)',
   },
-  { flags: '--endpoint-url <url>', help: 'CloudFormation endpoint to call instead of the default one' },
-  {
+  endpointUrl: { flags: '--endpoint-url <url>', help: 'CloudFormation endpoint to call instead of the default one' },
+  requestTimeout: {
     flags: '--request-timeout <ms>',
     help: 'deployed stacks: how long one call to CloudFormation may wait to connect, for its answer, or between two parts of it (default: 30000)',
   },
-  {
+  fetchTimeout: {
     flags: '--fetch-timeout <ms>',
     help: 'deployed stacks: how long fetching them all may take; the stacks fetched by then are scanned (default: 1800000, 30 minutes)',
   },
+} as const satisfies Readonly<Record<string, OptionSpec>>;
+
+/** How templates are taken: deployed ones as submitted or processed; named files that are not templates. */
+const TEMPLATE_READING = [
   {
     flags: '--template-stage <stage>',
     help: 'template of deployed stacks: as submitted, or with transforms such as SAM expanded (default: original)',
@@ -102,6 +117,17 @@ const SCAN_INPUTS = [
     flags: '--ignore-non-templates',
     help: 'skip named files that are not templates instead of reporting them (for pre-commit hooks)',
   },
+] as const satisfies readonly OptionSpec[];
+
+const SCAN_INPUTS = [
+  ...SCAN_SELECTION,
+  ...DEPLOYED_STACKS,
+  AWS.region,
+  AWS.profile,
+  AWS.endpointUrl,
+  AWS.requestTimeout,
+  AWS.fetchTimeout,
+  ...TEMPLATE_READING,
 ] as const satisfies readonly OptionSpec[];
 
 export const SCAN_OPTIONS = [
@@ -145,6 +171,40 @@ export const WA_REPORT_OPTIONS = [
   ...LIMIT_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
+/** `opslint wa sync`: the evidence written into a workload's review in the Well-Architected Tool. */
+export const WA_SYNC_OPTIONS = [
+  { flags: '--workload-id <id>', help: 'the workload whose review is updated' },
+  { flags: '--workload <name>', help: 'the workload whose review is updated, by name' },
+  { flags: '--report-url <url>', help: "where the full report is published: named in every question's note" },
+  {
+    flags: '--select-passing',
+    help: 'also select the choices whose checks all passed (never one with a failure; nothing is unselected)',
+  },
+  { flags: '--milestone <name>', help: 'record a milestone of the workload after the update (e.g. the release tag)' },
+  { flags: '--dry-run', help: 'write nothing: print the updates it would make' },
+  {
+    flags: '-f, --format <format>',
+    help: 'the output of --dry-run: text or json (default text)',
+    choices: ['text', 'json'],
+  },
+  ...SCAN_SELECTION,
+  ...DEPLOYED_STACKS,
+  {
+    ...AWS.region,
+    help: "AWS region of the workload and of deployed stacks (default: AWS_REGION, or the profile's region)",
+  },
+  AWS.profile,
+  { ...AWS.endpointUrl, help: 'Well-Architected Tool endpoint to call instead of the default one' },
+  {
+    ...AWS.requestTimeout,
+    help: 'how long one call to AWS may wait to connect, for its answer, or between two parts of it (default: 30000)',
+  },
+  AWS.fetchTimeout,
+  ...TEMPLATE_READING,
+  SHARED.debug,
+  ...LIMIT_OPTIONS,
+] as const satisfies readonly OptionSpec[];
+
 export const FIX_OPTIONS = [
   { flags: '--dry-run', help: 'change nothing: print the unified diff (stdout) and what would be fixed (stderr)' },
   { ...SHARED.rule, help: 'run and fix only these rules (repeatable, or comma-separated)' },
@@ -173,6 +233,8 @@ export const CATALOGUE_OPTIONS = [
 export type ScanCliOptions = OptionValues<typeof SCAN_OPTIONS>;
 /** The options of `opslint wa report`, as commander parses them. */
 export type WaReportCliOptions = OptionValues<typeof WA_REPORT_OPTIONS>;
+/** The options of `opslint wa sync`, as commander parses them. */
+export type WaSyncCliOptions = OptionValues<typeof WA_SYNC_OPTIONS>;
 /** The options of `opslint fix`, as commander parses them. */
 export type FixCliOptions = OptionValues<typeof FIX_OPTIONS>;
 /** The options that `opslint rules` and `opslint explain` share. */
