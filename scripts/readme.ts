@@ -65,10 +65,11 @@ const LAYOUT: readonly (readonly [string, string])[] = [
     'lib/fix/',
     '`opslint fix`: edits planned from findings, written into YAML and JSON (write.ts: temp file and rename)',
   ],
+  ['lib/wa/', '`opslint wa`: evidence for the AWS Well-Architected Tool; client.ts: its API'],
   ['lib/parallel/', 'scans on worker threads (`--jobs`) and the watchdog for rules that hang'],
   [
     'lib/sources/',
-    'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), memory.ts, index.ts (the readers)',
+    'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), memory.ts, index.ts (the readers); aws.ts: what calls to AWS share (timeouts, bounds, error lines)',
   ],
   [
     'lib/cdk/',

@@ -17,7 +17,7 @@ const LAYERS: Readonly<Record<string, { readonly holds: readonly string[]; reado
   engine: { holds: ['engine/'], uses: ['leaves', 'model', 'assemblies', 'semantics'] },
   sources: { holds: ['sources/', 'inputs/'], uses: ['leaves', 'model', 'assemblies'] },
   pipeline: {
-    holds: ['scan/', 'parallel/', 'packs/', 'fix/', 'config/'],
+    holds: ['scan/', 'parallel/', 'packs/', 'fix/', 'config/', 'wa/'],
     uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources'],
   },
   // a reporter reads the report and nothing of where it came from
