@@ -322,4 +322,33 @@ describe('throttling and access denied', () => {
     expect(line).toContain(`Well-Architected at ${server.url.replace('http://', 'http://***@')} answered`);
     expect(line).not.toContain('S3cret');
   });
+
+  it('no region: one line saying how to give one', async () => {
+    server = await startWaServer();
+    const wa = openWa({ endpointUrl: server.url });
+    expect(await failure(wa.listOpsAnswers(WORKLOAD_ID))).toBe(
+      `Well-Architected ListAnswers for workload ${WORKLOAD_ID}: no AWS region: pass --region, set AWS_REGION, or set a region in the AWS profile`,
+    );
+    expect(server.calls).toEqual([]);
+  });
+});
+
+describe('timeouts', () => {
+  it('a call not answered in time is retried, then reported with its limit', async () => {
+    server = await startWaServer({ stall: 'GetAnswer' });
+    const wa = openWa({ region: REGION, endpointUrl: server.url, requestTimeoutMs: 200 });
+    expect(await failure(wa.getAnswer(WORKLOAD_ID, QUESTION))).toBe(
+      `Well-Architected GetAnswer for workload ${WORKLOAD_ID}: Well-Architected at ${server.url} did not answer GetAnswer within 200 ms (3 attempts; limit: --request-timeout)`,
+    );
+  });
+
+  it('the deadline of the session stops a call under way, and every call after it', async () => {
+    server = await startWaServer({ stall: 'ListAnswers' });
+    const wa = openWa({ region: REGION, endpointUrl: server.url, fetchTimeoutMs: 300 });
+    const stopped = (call: string): string =>
+      `Well-Architected ${call} for workload ${WORKLOAD_ID}: stopped: the calls to Well-Architected at ${server!.url} took more than 300 ms (limit: --fetch-timeout)`;
+    expect(await failure(wa.listOpsAnswers(WORKLOAD_ID))).toBe(stopped('ListAnswers'));
+    expect(await failure(wa.createMilestone(WORKLOAD_ID, 'v1'))).toBe(stopped('CreateMilestone'));
+    expect(server.milestones).toEqual([]);
+  });
 });

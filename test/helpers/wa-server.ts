@@ -2,8 +2,8 @@
  * A stand-in for the AWS Well-Architected Tool on 127.0.0.1, for the tests of `opslint wa`: the REST routes and
  * JSON bodies the SDK's client uses (restJson1, as its schemas in @aws-sdk/client-wellarchitected declare them)
  * for ListWorkloads, ListAnswers, GetAnswer, UpdateAnswer and CreateMilestone, over workloads whose
- * `wellarchitected` lens review it keeps and changes as UpdateAnswer asks. Every call is recorded. It can throttle
- * or deny calls, and page for ever with one NextToken.
+ * `wellarchitected` lens review it keeps and changes as UpdateAnswer asks. Every call answered is recorded. It can
+ * throttle or deny calls, leave them unanswered, and page for ever with one NextToken.
  *
  * Its questions are the Operational Excellence questions of the lens ({@link opsQuestions}): ids made up in
  * the style of the real ones, a choice per best practice of lib/framework (its id, the page slug; its title),
@@ -74,6 +74,8 @@ export interface WaServerOptions {
   readonly throttle?: { readonly times: number; readonly action?: string };
   /** calls of these actions fail with 403 AccessDeniedException */
   readonly deny?: readonly string[];
+  /** calls of this action are never answered */
+  readonly stall?: string;
   /** the pages of `action` never end: every page has the NextToken of the second page */
   readonly repeatToken?: 'ListWorkloads' | 'ListAnswers';
 }
@@ -372,6 +374,7 @@ export async function startWaServer(options: WaServerOptions = {}): Promise<WaSe
       };
       const refuse = (r: Refusal): void => send(r.status, { Message: r.message }, r.type);
       if (!route) return refuse(new Refusal(404, 'UnknownOperationException', `no route for ${action}`));
+      if (options.stall === action) return;
       const t = options.throttle;
       if (t && throttled < t.times && (t.action === undefined || t.action === action)) {
         throttled++;
