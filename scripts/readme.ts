@@ -68,11 +68,11 @@ const LAYOUT: readonly (readonly [string, string])[] = [
   ['lib/parallel/', 'scans on worker threads (`--jobs`) and the watchdog for rules that hang'],
   [
     'lib/wa/',
-    "`opslint wa`: a scan as evidence for a Well-Architected review (evidence.ts), the notes it writes beside reviewers' (notes.ts), `wa report` (report.ts)",
+    "`opslint wa`: a scan as evidence for a Well-Architected review (evidence.ts), the notes it writes beside reviewers' (notes.ts), `wa report` (report.ts), the updates of `wa sync` (sync.ts), the Well-Architected API (client.ts)",
   ],
   [
     'lib/sources/',
-    'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), memory.ts, index.ts (the readers)',
+    'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), memory.ts, index.ts (the readers); aws.ts: what calls to AWS share (timeouts, bounds, error lines)',
   ],
   [
     'lib/cdk/',

@@ -6,7 +6,7 @@
 import type * as Sarif from 'sarif';
 import type { ScanReport } from '../lib/engine/finding';
 import { compileGlob } from '../lib/util/glob';
-import { redactUrl, redactUrls } from '../lib/sources/cloudformation';
+import { redactUrl, redactUrls } from '../lib/sources/aws';
 import { isolateAwsEnvironment } from './helpers/deployed';
 import { runCli } from '../scripts/support/cli';
 import { workspace } from './helpers/workspace';

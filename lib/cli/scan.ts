@@ -334,7 +334,7 @@ async function deployedStacks(opts: Partial<ScanCliOptions>, jobs: number): Prom
   }
   const [{ deployedSource }, { redactUrl }] = await Promise.all([
     import('../sources/deployed'),
-    import('../sources/cloudformation'),
+    import('../sources/aws'),
   ]);
   // the SDK parses the endpoint when it makes a client: one it cannot parse would be an internal error
   if (

@@ -9,52 +9,39 @@
  *
  * The endpoint may be hostile (`--endpoint-url`): each call has a timeout, the whole fetch a deadline, no
  * answer is read past `--max-file-size`, and a listing whose pages never end is stopped. A password in the
- * endpoint's URL is never shown.
+ * endpoint's URL is never shown. All of that is `./aws.ts`, shared with the Well-Architected client.
  *
  * The SDK is loaded when {@link fetchDeployedStacks} is first called, not when this module is.
  */
-import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { pipeline, Readable, Transform } from 'node:stream';
 import type * as Sdk from '@aws-sdk/client-cloudformation';
 import { InputError } from '../template/errors';
-import { DEFAULT_MAX_FILE_BYTES } from '../template/load';
+import { AwsCalls, CallError, ServiceProblem, type AwsAccess, type AwsService } from './aws';
 import { stackLocation } from './location';
 
 /** Which template GetTemplate returns: as submitted, or with transforms (SAM) expanded. */
 export type TemplateStage = 'Original' | 'Processed';
 
 /** What to fetch, and how to reach CloudFormation. */
-export interface StackSource {
+export interface StackSource extends AwsAccess {
   /** stack names or stack ARNs */
   readonly stacks?: readonly string[];
   /** every active stack of the region (nested stacks through their parents) */
   readonly allStacks?: boolean;
-  /** default: the SDK's chain (AWS_REGION, the profile's region) */
-  readonly region?: string;
-  /** a profile of the shared AWS config and credentials files */
-  readonly profile?: string;
-  /** another CloudFormation endpoint (a local stand-in, a VPC endpoint) */
-  readonly endpointUrl?: string;
   /** default: Original */
   readonly templateStage?: TemplateStage;
   /** stacks fetched at the same time (default: the number of CPUs) */
   readonly jobs?: number;
-  /** the largest answer read from CloudFormation, in bytes (default: the largest file read) */
-  readonly maxBytes?: number;
-  /**
-   * how long one attempt of a call may wait, in milliseconds, to connect, for the answer to start, and for
-   * each next part of it (default {@link DEFAULT_REQUEST_TIMEOUT_MS})
-   */
-  readonly requestTimeoutMs?: number;
-  /** how long the whole fetch may take, in milliseconds (default {@link DEFAULT_FETCH_TIMEOUT_MS}); what is fetched by then is scanned */
-  readonly fetchTimeoutMs?: number;
 }
 
-/** CloudFormation answers in well under a second; a template of its largest size in a few. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** Ample for the thousands of stacks of a large account; a bound, so that a scan in CI always ends. */
-export const DEFAULT_FETCH_TIMEOUT_MS = 30 * 60_000;
+/** How messages name CloudFormation. */
+const CLOUDFORMATION: AwsService = {
+  name: 'CloudFormation',
+  iam: 'cloudformation',
+  work: 'fetching the deployed stacks from',
+  whenThrottled: 'lower --jobs, or allow more attempts with AWS_MAX_ATTEMPTS',
+  known: (code, what) => (code === 'ValidationError' && /does not exist/.test(what) ? 'stack not found' : undefined),
+};
 
 /** A deployed stack as CloudFormation describes it, with its template text and nested stacks. */
 export interface DeployedStack {
@@ -113,11 +100,6 @@ export const ACTIVE_STATUSES: readonly string[] = [
 
 /** Nested stacks deeper than this are not followed (CloudFormation's own limit is far lower in practice). */
 const MAX_NESTING = 16;
-/**
- * Pages of one listing followed at most: 100,000 stacks of a region at CloudFormation's 100 a page, many times
- * the resources of a stack; more is an endpoint that makes up pages.
- */
-const MAX_PAGES = 1000;
 /** What CloudFormation shows instead of a NoEcho parameter's value. */
 const HIDDEN = '****';
 const NESTED_TYPES = /AWS::CloudFormation::Stack\b|AWS::Serverless::Application\b/;
@@ -141,11 +123,9 @@ class Fetcher {
   private readonly errors: InputError[] = [];
   /** ARNs of the stacks fetched so far: a stack reached twice (named and listed, or as a nested stack) is fetched once */
   private readonly seen = new Set<string>();
-  private readonly clients = new Map<string, { client: Sdk.CloudFormationClient; ready: Promise<void> }>();
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
   private readonly stage: TemplateStage;
-  /** aborted when the fetch has taken longer than it may: calls under way stop, calls not made fail at once */
-  private readonly deadline = new AbortController();
+  private readonly calls: AwsCalls<Sdk.CloudFormationClient>;
 
   constructor(
     private readonly sdk: typeof Sdk,
@@ -153,14 +133,11 @@ class Fetcher {
   ) {
     this.limit = limiter(source.jobs ?? availableParallelism());
     this.stage = source.templateStage ?? 'Original';
+    this.calls = new AwsCalls(CLOUDFORMATION, source, (config) => new sdk.CloudFormationClient(config));
   }
 
   async run(): Promise<FetchResult> {
-    const ms = this.source.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
-    const timer = setTimeout(() => this.deadline.abort(new FetchTimeout(ms)), ms);
-    // every call under way listens to it, each some times (the SDK, its retries, the answer's guard) and
-    // stops listening when done: Node.js would take more than 10 for a leak and warn on stderr
-    setMaxListeners(0, this.deadline.signal);
+    const timer = this.calls.startDeadline();
     try {
       return await this.fetchAll();
     } finally {
@@ -169,7 +146,7 @@ class Fetcher {
   }
 
   private async fetchAll(): Promise<FetchResult> {
-    const region = this.source.region ?? (await this.defaultRegion());
+    const region = this.source.region ?? (await this.calls.defaultRegion());
     const named = [...new Set(this.source.stacks ?? [])].map((id): StackRef => {
       const arn = parseStackArn(id);
       return { id, region: arn?.region ?? region, name: arn?.name ?? id };
@@ -207,114 +184,13 @@ class Fetcher {
 
   private async describe(ref: StackRef): Promise<Described> {
     const stack = (
-      await this.send(ref.region, 'DescribeStacks', (c, o) =>
+      await this.calls.send(ref.region, 'DescribeStacks', (c, o) =>
         c.send(new this.sdk.DescribeStacksCommand({ StackName: ref.id }), o),
       )
     ).Stacks?.[0];
     const arn = parseStackArn(stack?.StackId ?? '');
-    if (!stack || !arn) throw new FetchError('DescribeStacks', new StackProblem('CloudFormation returned no stack'));
+    if (!stack || !arn) throw new CallError('DescribeStacks', new ServiceProblem('CloudFormation returned no stack'));
     return { stack, arn };
-  }
-
-  /** The region of the SDK's chain (AWS_REGION, the profile), or undefined when it names none. */
-  private async defaultRegion(): Promise<string | undefined> {
-    try {
-      return await this.client(undefined).client.config.region();
-    } catch (error) {
-      if (error instanceof Error && /region is missing/i.test(error.message)) return undefined;
-      throw error;
-    }
-  }
-
-  /** One client per region, made when first needed; `ready` settles once credentials are found (or not). */
-  private client(region: string | undefined): { client: Sdk.CloudFormationClient; ready: Promise<void> } {
-    const key = region ?? '';
-    let entry = this.clients.get(key);
-    if (!entry) {
-      const timeout = this.source.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      const client = withoutNodeVersionWarning(
-        () =>
-          new this.sdk.CloudFormationClient({
-            ...(region !== undefined ? { region } : {}),
-            ...(this.source.profile !== undefined ? { profile: this.source.profile } : {}),
-            ...(this.source.endpointUrl !== undefined ? { endpoint: this.source.endpointUrl } : {}),
-            retryMode: 'adaptive',
-            requestHandler: {
-              // the SDK waits for ever by default; its timeouts are TimeoutErrors, retried like a lost connection
-              connectionTimeout: timeout,
-              requestTimeout: timeout,
-              throwOnRequestTimeout: true,
-              socketTimeout: timeout,
-              // the SDK's default without timeouts; with them it would be their sum, and its timer, which outlives
-              // a call that fails before it is sent, would keep the process from exiting that long
-              socketAcquisitionWarningTimeout: 3000,
-            },
-          }),
-      );
-      client.middlewareStack.add(boundedAnswers(this.source.maxBytes ?? DEFAULT_MAX_FILE_BYTES, this.deadline.signal), {
-        // inside the SDK's deserializer, which reads the whole answer: the answer as it comes off the wire
-        step: 'deserialize',
-        priority: 'low',
-        name: 'opslintBoundedAnswers',
-      });
-      // credentials are looked up once per client, not once per call: a chain that finds none may have
-      // waited on the instance metadata service
-      const ready = region === undefined ? Promise.resolve() : client.config.credentials().then(() => undefined);
-      ready.catch(() => undefined);
-      entry = { client, ready };
-      this.clients.set(key, entry);
-    }
-    return entry;
-  }
-
-  /** A call, with the action it was, for the error message; `call` passes `options` on to the SDK (the deadline). */
-  private async send<T>(
-    region: string | undefined,
-    action: string,
-    call: (client: Sdk.CloudFormationClient, options: { abortSignal: AbortSignal }) => Promise<T>,
-  ): Promise<T> {
-    if (region === undefined) throw new FetchError(action, new MissingRegion());
-    if (this.deadline.signal.aborted) throw new FetchError(action, this.deadline.signal.reason);
-    const { client, ready } = this.client(region);
-    try {
-      await ready;
-      return await call(client, { abortSignal: this.deadline.signal });
-    } catch (error) {
-      throw new FetchError(action, error);
-    }
-  }
-
-  /**
-   * Every page of a listing, following NextToken. An endpoint that hands out a token again, or pages past
-   * {@link MAX_PAGES}, would keep the listing going for ever: it ends in an error after the pages read.
-   */
-  private async *pages<T extends { NextToken?: string }>(
-    action: string,
-    page: (token: string | undefined) => Promise<T>,
-  ): AsyncGenerator<T> {
-    const tokens = new Set<string>();
-    let token: string | undefined;
-    for (let read = 0; read === 0 || token !== undefined; read++) {
-      if (read === MAX_PAGES)
-        throw new FetchError(
-          action,
-          new StackProblem(
-            `${service(this.source)} answered ${action} with more than ${MAX_PAGES} pages; opslint reads no more`,
-          ),
-        );
-      const answer = await page(token);
-      yield answer;
-      token = answer.NextToken || undefined;
-      if (token === undefined) continue;
-      if (tokens.has(token))
-        throw new FetchError(
-          action,
-          new StackProblem(
-            `${service(this.source)} answered ${action} with a NextToken it had given before: its pages would never end`,
-          ),
-        );
-      tokens.add(token);
-    }
   }
 
   /** Active stacks of the region, page by page; nested ones carry the ARNs of their parent and root stacks. */
@@ -322,9 +198,9 @@ class Fetcher {
     const out: { ref: StackRef; parent?: string; root?: string }[] = [];
     const statuses = ACTIVE_STATUSES as Sdk.StackStatus[];
     try {
-      const pages = this.pages('ListStacks', (token) =>
+      const pages = this.calls.pages('ListStacks', (token) =>
         this.limit(() =>
-          this.send(region, 'ListStacks', (c, o) =>
+          this.calls.send(region, 'ListStacks', (c, o) =>
             c.send(new this.sdk.ListStacksCommand({ StackStatusFilter: statuses, NextToken: token }), o),
           ),
         ),
@@ -360,13 +236,13 @@ class Fetcher {
         if (this.seen.has(arn.arn)) return undefined;
         this.seen.add(arn.arn);
         if (described.StackStatus === 'DELETE_COMPLETE')
-          throw new FetchError('DescribeStacks', new StackProblem('the stack is deleted'));
-        const template = await this.send(arn.region, 'GetTemplate', (c, o) =>
+          throw new CallError('DescribeStacks', new ServiceProblem('the stack is deleted'));
+        const template = await this.calls.send(arn.region, 'GetTemplate', (c, o) =>
           c.send(new this.sdk.GetTemplateCommand({ StackName: arn.arn, TemplateStage: this.stage }), o),
         );
         const body = template.TemplateBody;
         if (body === undefined)
-          throw new FetchError('GetTemplate', new StackProblem('CloudFormation returned no template'));
+          throw new CallError('GetTemplate', new ServiceProblem('CloudFormation returned no template'));
         const nested =
           NESTED_TYPES.test(body) && depth < MAX_NESTING ? await this.nestedStacks(arn.region, arn.arn) : [];
         return { stack: describe(described, arn, body), nested };
@@ -392,8 +268,8 @@ class Fetcher {
   /** The stack's nested stacks: its `AWS::CloudFormation::Stack` resources and their physical ids (stack ARNs). */
   private async nestedStacks(region: string, arn: string): Promise<{ logicalId: string; arn: string }[]> {
     const out: { logicalId: string; arn: string }[] = [];
-    const pages = this.pages('ListStackResources', (token) =>
-      this.send(region, 'ListStackResources', (c, o) =>
+    const pages = this.calls.pages('ListStackResources', (token) =>
+      this.calls.send(region, 'ListStackResources', (c, o) =>
         c.send(new this.sdk.ListStackResourcesCommand({ StackName: arn, NextToken: token }), o),
       ),
     );
@@ -413,14 +289,9 @@ class Fetcher {
   }
 
   private fail(error: unknown, where: string, prefix?: string): void {
-    const message = explain(error, this.source);
-    if (message === undefined) throw error instanceof FetchError ? error.cause : error;
-    // the SDK's own words may quote the endpoint, as given or as parsed
-    const endpoint = this.source.endpointUrl;
-    const text = prefix ? `${prefix}: ${message}` : message;
-    this.errors.push(
-      new InputError(redactUrls(endpoint === undefined ? text : text.split(endpoint).join(redactUrl(endpoint))), where),
-    );
+    const message = this.calls.message(error);
+    if (message === undefined) throw error instanceof CallError ? error.cause : error;
+    this.errors.push(new InputError(prefix ? `${prefix}: ${message}` : message, where));
   }
 }
 
@@ -469,206 +340,6 @@ export function parseStackArn(value: string): StackArn | undefined {
   return m ? { arn: value, region: m[1], account: m[2], name: m[3] } : undefined;
 }
 
-/** An SDK failure, with the action that failed. */
-class FetchError extends Error {
-  constructor(
-    readonly action: string,
-    override readonly cause: unknown,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause));
-  }
-}
-
-class MissingRegion extends Error {}
-
-/** What CloudFormation answered that cannot be scanned (a deleted stack, no template): the message says it. */
-class StackProblem extends Error {}
-
-/** Why the deadline of the fetch aborts what is under way (`--fetch-timeout`). */
-class FetchTimeout extends Error {
-  constructor(readonly ms: number) {
-    super(`the deployed stacks took more than ${ms} ms to fetch`);
-  }
-}
-
-/** An answer larger than `--max-file-size`, not read past the limit; `size` when it said so beforehand. */
-class AnswerTooLarge extends Error {
-  constructor(
-    readonly limit: number,
-    readonly size?: number,
-  ) {
-    super(`an answer of more than ${limit} bytes`);
-  }
-}
-
-/**
- * An SDK middleware, per attempt, between the wire and the SDK's deserializer (which reads an answer whole
- * before it parses it): an answer larger than `limit` bytes fails as soon as it says so (Content-Length) or
- * has sent that much, and the connection is dropped; the deadline stops an answer being read, however slowly
- * it comes.
- */
-function boundedAnswers(limit: number, deadline: AbortSignal) {
-  return <A, R extends { response: unknown }>(next: (args: A) => Promise<R>) =>
-    async (args: A): Promise<R> => {
-      const out = await next(args);
-      const response = out.response as { headers?: Record<string, string | undefined>; body?: unknown };
-      const body = response.body;
-      if (!(body instanceof Readable)) return out;
-      const declared = Number(response.headers?.['content-length']);
-      if (declared > limit) {
-        body.destroy();
-        throw new AnswerTooLarge(limit, declared);
-      }
-      let read = 0;
-      const guard = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          read += chunk.length;
-          done(read > limit ? new AnswerTooLarge(limit) : null, chunk);
-        },
-      });
-      // an error of its own for each answer: the SDK marks the error it is handed
-      const stop = (): void => void guard.destroy(new FetchTimeout((deadline.reason as FetchTimeout).ms));
-      deadline.addEventListener('abort', stop, { once: true });
-      response.body = pipeline(body, guard, () => deadline.removeEventListener('abort', stop));
-      return out;
-    };
-}
-
-/** How messages name the service: with the endpoint given, if any, without its secrets. */
-function service(source: Pick<StackSource, 'endpointUrl'>): string {
-  return source.endpointUrl !== undefined ? `CloudFormation at ${redactUrl(source.endpointUrl)}` : 'CloudFormation';
-}
-
-/**
- * `https://user:secret@host/?token=secret#key=secret` → `https://***@host/?token=***#key=***`, for each URL in
- * `text` (up to the next white space).
- */
-export function redactUrls(text: string): string {
-  return text.replace(
-    /\b([a-z][a-z0-9+.-]*:\/\/)(\S*)/gi,
-    (_, scheme: string, rest: string) => scheme + redactAfterScheme(rest, /^[^/?#\\]*@/),
-  );
-}
-
-/**
- * The same for `url`, all of it one URL (white space included). The user information of a URL that does not
- * parse is all before its last `@`: a password holding `/` or `?` is still a password.
- */
-export function redactUrl(url: string): string {
-  const [, scheme = '', rest] = /^([a-z][a-z0-9+.-]*:\/\/)?([\s\S]*)$/i.exec(url)!;
-  return scheme + redactAfterScheme(rest, URL.canParse(url) ? /^[^/?#\\]*@/ : /^[\s\S]*@/);
-}
-
-// the value of each parameter of the query and the fragment (all of a parameter without `=`)
-function redactAfterScheme(rest: string, userInfo: RegExp): string {
-  const masked = rest.replace(userInfo, '***@');
-  const start = masked.search(/[?#]/);
-  if (start < 0) return masked;
-  const parameters = masked
-    .slice(start)
-    .replace(/([?#&])([^?#&=]*)(=?)[^?#&]*/g, (_, sep: string, key: string, eq: string) =>
-      eq ? `${sep}${key}=***` : key ? `${sep}***` : sep,
-    );
-  return masked.slice(0, start) + parameters;
-}
-
-interface SdkError {
-  readonly name?: string;
-  readonly message?: string;
-  readonly code?: string;
-  readonly cause?: unknown;
-  readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
-}
-
-const THROTTLING =
-  /^(Throttling|ThrottlingException|ThrottledException|RequestThrottled|RequestThrottledException|TooManyRequestsException|RequestLimitExceeded|SlowDown)$/;
-const NETWORK = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)$/;
-
-/**
- * One line for what went wrong with a call, or undefined for an error that is not AWS's answer (a bug: it is
- * thrown on). The message says what to do where there is something to do.
- */
-export function explain(
-  error: unknown,
-  source: Pick<StackSource, 'profile' | 'endpointUrl' | 'requestTimeoutMs'>,
-): string | undefined {
-  const action = error instanceof FetchError ? error.action : undefined;
-  const e = (error instanceof FetchError ? error.cause : error) as SdkError;
-  // the SDK wraps what it cannot recognise as an Error (an error from another realm) in a message of its own
-  const what = (e?.message ?? String(e))
-    .replace(/^AWS SDK error wrapper for (Error: )?/, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/\.$/, '');
-  const permission = action ? `cloudformation:${action}` : 'CloudFormation';
-  // an error of the network names it in its message (`connect ETIMEDOUT 10.0.0.1:443`); the SDK's own timeouts do not
-  const networkError = what.split(/[\s:]+/).some((w) => NETWORK.test(w));
-  // the limits a hostile endpoint runs into; the SDK's AbortError carries the deadline's reason
-  if (e instanceof AnswerTooLarge) {
-    return `the answer of ${service(source)} to ${action ?? 'a call'} is ${e.size !== undefined ? `${e.size} bytes, ` : ''}more than ${e.limit} bytes (limit: --max-file-size, limits.maxFileSize)`;
-  }
-  const late =
-    e instanceof FetchTimeout ? e : e?.name === 'AbortError' && e.cause instanceof FetchTimeout ? e.cause : undefined;
-  if (late)
-    return `stopped: fetching the deployed stacks from ${service(source)} took more than ${late.ms} ms (limit: --fetch-timeout)`;
-  const attempts = plural(e?.$metadata?.attempts ?? 1, 'attempt');
-  if (e?.name === 'TimeoutError' && !networkError) {
-    return `${service(source)} did not answer ${action ?? 'a call'} within ${source.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS} ms (${attempts}; limit: --request-timeout)`;
-  }
-  // the note the SDK adds to an answer it could not parse (not XML, nested past its parser's stack)
-  const unreadable = /\.? ?Deserialization error: to see the raw response.*$/;
-  if (unreadable.test(what))
-    return `${permission} failed: the answer of ${service(source)} cannot be read (${what.replace(unreadable, '')})`;
-  if (e instanceof MissingRegion)
-    return 'no AWS region: pass --region, set AWS_REGION, or set a region in the AWS profile';
-  if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') {
-    const profile = source.profile !== undefined ? ` for profile ${source.profile}` : '';
-    return `no AWS credentials${profile} (${what}); configure them (aws configure, aws sso login, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or pass --profile`;
-  }
-  if (e?.$metadata?.httpStatusCode !== undefined && e.name) {
-    const code = e.name;
-    if (code === 'ValidationError' && /does not exist/.test(what)) return 'stack not found';
-    if (
-      /^(AccessDenied|AccessDeniedException|UnauthorizedOperation)$/.test(code) ||
-      e.$metadata.httpStatusCode === 403
-    ) {
-      if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(code))
-        return `the AWS credentials have expired (${what}); refresh them`;
-      if (/^(InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|IncompleteSignature)$/.test(code))
-        return `the AWS credentials were rejected (${code}: ${what})`;
-      return `access denied: ${permission} is not allowed (${what})`;
-    }
-    if (THROTTLING.test(code) || e.$metadata.httpStatusCode === 429) {
-      return `${permission} was throttled (${code}: ${what}) and failed after ${attempts}; lower --jobs, or allow more attempts with AWS_MAX_ATTEMPTS`;
-    }
-    return `${permission} failed: ${code}: ${what}`;
-  }
-  if ((e?.code !== undefined && NETWORK.test(e.code)) || networkError || e?.name === 'TimeoutError')
-    return `cannot reach ${service(source)} (${what})`;
-  if (e instanceof StackProblem) return e.message;
-  // anything else the SDK threw during a call, but not a bug of opslint's
-  const bug =
-    e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
-  return error instanceof FetchError && !bug ? `${permission} failed: ${what}` : undefined;
-}
-
-/**
- * The SDK warns, once per process, that its releases after January 2027 need Node.js 22; opslint supports
- * Node.js 20 and its users cannot act on that, so the SDK's documented switch
- * (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true) is set while a client is made, where it is read.
- */
-function withoutNodeVersionWarning<T>(make: () => T): T {
-  const name = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
-  const before = process.env[name];
-  process.env[name] = 'true';
-  try {
-    return make();
-  } finally {
-    if (before === undefined) delete process.env[name];
-    else process.env[name] = before;
-  }
-}
-
 function loadSdk(): typeof Sdk {
   return require('@aws-sdk/client-cloudformation') as typeof Sdk;
 }
@@ -688,10 +359,6 @@ function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
       else active--;
     }
   };
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function cmp(a: string, b: string): number {
