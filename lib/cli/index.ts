@@ -10,10 +10,12 @@ import {
   CATALOGUE_OPTIONS,
   SCAN_OPTIONS,
   WA_REPORT_OPTIONS,
+  WA_SYNC_OPTIONS,
   type FixCliOptions,
   type CatalogueCliOptions,
   type ScanCliOptions,
   type WaReportCliOptions,
+  type WaSyncCliOptions,
 } from './options';
 import { EXIT, InputError, UsageError } from '../errors';
 import { printable } from '../reporters/escape';
@@ -69,6 +71,17 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       exitCode = await runWaReport(paths, opts, io);
     });
   addOptions(waReport, WA_REPORT_OPTIONS);
+  const waSync = wa
+    .command('sync')
+    .description(
+      "write the evidence of a scan into a workload's review: notes per question and best practice; a choice is selected only with --select-passing",
+    )
+    .argument('[paths...]', 'files, folders, globs or cdk.out folders, as for scan')
+    .action(async (paths: string[], opts: WaSyncCliOptions) => {
+      const { runWaSync } = await import('./wa');
+      exitCode = await runWaSync(paths, opts, io);
+    });
+  addOptions(waSync, WA_SYNC_OPTIONS);
 
   program
     .command('init')

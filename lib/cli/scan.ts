@@ -303,7 +303,7 @@ function parseJobs(value: string | undefined): number | undefined {
 }
 
 /** A duration flag in milliseconds (undefined: its default). */
-function parseMs(flag: string, value: string | undefined): number | undefined {
+export function parseMs(flag: string, value: string | undefined): number | undefined {
   return wholeNumber(flag, value, 'of milliseconds');
 }
 

@@ -1,0 +1,159 @@
+/**
+ * `opslint wa sync` end to end: the command line, a scan, and the real SDK against the local Well-Architected
+ * server (test/helpers/wa-server.ts): notes written within the limits, a second run writes nothing, reviewers'
+ * notes kept, choices selected only when asked, a milestone, a dry run that writes nothing, and failures as one line.
+ */
+import { runCli } from '../scripts/support/cli';
+import { isolateAwsEnvironment } from './helpers/deployed';
+import { opsQuestions, startWaServer, WORKLOAD_ID, type WaServer, type WaServerOptions } from './helpers/wa-server';
+import { workspace } from './helpers/workspace';
+
+isolateAwsEnvironment();
+
+/** A template of `n` Lambda functions without tracing, and one traced. */
+function functions(n: number): string {
+  const fn = (id: string, traced: boolean): string =>
+    `  ${id}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: index.handler\n      Role: arn:aws:iam::111111111111:role/r\n      Code: { ZipFile: "exports.handler = async () => ({})" }\n${traced ? '      TracingConfig: { Mode: Active }\n' : ''}`;
+  return `Resources:\n${Array.from({ length: n }, (_, i) => fn(`Fn${i}`, false)).join('')}${fn('Traced', true)}`;
+}
+
+let server: WaServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function sync(
+  files: Record<string, string>,
+  args: readonly string[] = [],
+  options: WaServerOptions = {},
+  dir = workspace(files),
+): Promise<{ code: number; stdout: string; stderr: string; server: WaServer; dir: string }> {
+  server ??= await startWaServer({ pageSize: 4, ...options });
+  const result = await runCli(
+    ['wa', 'sync', '.', '--no-config', '--region', 'eu-west-1', '--endpoint-url', server.url, ...args],
+    { cwd: dir },
+  );
+  return { ...result, server, dir };
+}
+
+const updates = (s: WaServer): number => s.calls.filter((c) => c.action === 'UpdateAnswer').length;
+const TRACING_QUESTION = 'implement_observability';
+
+describe('opslint wa sync', () => {
+  it('writes the evidence of every question once, then nothing when the scan is the same', async () => {
+    const first = await sync({ 'app.yaml': functions(2) }, ['--workload-id', WORKLOAD_ID]);
+    expect(first.stderr).toBe(`opslint: workload ${WORKLOAD_ID}: 11 of 11 questions updated\n`);
+    expect(first.code).toBe(0);
+    expect(updates(first.server)).toBe(11);
+    const answer = first.server.answer(WORKLOAD_ID, TRACING_QUESTION)!;
+    expect(answer.notes).toMatch(/^\[opslint\]\nOPS04-BP01 /);
+    expect(answer.notes).toContain('OPS04-BP05 Implement distributed tracing: 1 of 3 resources passed, 2 failed.');
+    expect(Object.values(answer.choices).map((c) => c.notes)).toContain(
+      '[opslint] 1 of 3 resources passed, 2 failed. app.yaml:4 lambda-tracing; app.yaml:11 lambda-tracing. [/opslint]',
+    );
+    expect(answer.selectedChoices).toEqual([]);
+
+    const again = await sync({}, ['--workload-id', WORKLOAD_ID], {}, first.dir);
+    expect(again.stderr).toBe(`opslint: workload ${WORKLOAD_ID}: 0 of 11 questions updated\n`);
+    expect(updates(again.server)).toBe(11);
+  });
+
+  it('keeps what reviewers wrote, and replaces only its own part', async () => {
+    server = await startWaServer({ pageSize: 4 });
+    server.seedAnswer(WORKLOAD_ID, TRACING_QUESTION, { notes: 'Tracing reviewed with the payments team.' });
+    const { server: s } = await sync({ 'app.yaml': functions(1) }, ['--workload-id', WORKLOAD_ID]);
+    const notes = s.answer(WORKLOAD_ID, TRACING_QUESTION)!.notes!;
+    expect(notes.startsWith('Tracing reviewed with the payments team.\n[opslint]\n')).toBe(true);
+    expect(notes.endsWith('\n[/opslint]')).toBe(true);
+  });
+
+  it('keeps notes within the limits for hundreds of findings (the server refuses longer ones)', async () => {
+    const { code, stderr, server: s } = await sync({ 'app.yaml': functions(300) }, ['--workload', 'orders']);
+    expect(stderr).toBe(`opslint: workload ${WORKLOAD_ID}: 11 of 11 questions updated\n`);
+    expect(code).toBe(0);
+    expect(s.answer(WORKLOAD_ID, TRACING_QUESTION)!.notes).toMatch(/\n- and \d+ more\n/);
+  });
+
+  it('selects passing choices with --select-passing only, and records a milestone', async () => {
+    const { server: s } = await sync({ 'app.yaml': functions(1) }, [
+      '--workload-id',
+      WORKLOAD_ID,
+      '--select-passing',
+      '--milestone',
+      'v1.2.0',
+    ]);
+    const selected = s.answer(WORKLOAD_ID, TRACING_QUESTION)!.selectedChoices;
+    expect(selected.length).toBeGreaterThan(0);
+    // tracing failed on one function: never selected
+    expect(selected.some((c) => /tracing/.test(c))).toBe(false);
+    expect(s.milestones).toEqual([expect.objectContaining({ workloadId: WORKLOAD_ID, name: 'v1.2.0' })]);
+  });
+
+  it('writes nothing on a dry run, and prints each question with its choices and notes', async () => {
+    const {
+      code,
+      stdout,
+      server: s,
+    } = await sync({ 'app.yaml': functions(1) }, ['--workload-id', WORKLOAD_ID, '--dry-run', '-f', 'json']);
+    expect(code).toBe(0);
+    expect(updates(s)).toBe(0);
+    const plan = JSON.parse(stdout) as {
+      updates: {
+        question: string;
+        questionId: string;
+        notes?: string;
+        choices: { bestPractice: string; notes?: string }[];
+      }[];
+    };
+    expect(plan.updates).toHaveLength(11);
+    const ops04 = plan.updates.find((u) => u.question === 'OPS04')!;
+    expect(ops04.questionId).toBe(TRACING_QUESTION);
+    expect(ops04.choices.find((c) => c.bestPractice === 'OPS04-BP05')!.notes).toContain('1 failed');
+  });
+
+  it('says which best practices the review does not list, and writes nothing', async () => {
+    const questions = opsQuestions().map((q) => ({
+      ...q,
+      choices: q.choices.filter((c) => c.title !== 'Implement distributed tracing'),
+    }));
+    const {
+      code,
+      stderr,
+      server: s,
+    } = await sync({ 'app.yaml': functions(1) }, ['--workload-id', WORKLOAD_ID], { questions });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `opslint: workload ${WORKLOAD_ID}: the review's Operational Excellence questions do not list OPS04-BP05 "Implement distributed tracing": is the workload's wellarchitected lens up to date?\n`,
+    );
+    expect(updates(s)).toBe(0);
+  });
+
+  it('reports access denied as one line naming the workload and the call', async () => {
+    const { code, stderr } = await sync({ 'app.yaml': functions(1) }, ['--workload-id', WORKLOAD_ID], {
+      deny: ['UpdateAnswer'],
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      new RegExp(`^opslint: Well-Architected UpdateAnswer for workload ${WORKLOAD_ID}: access denied`),
+    );
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses to write the evidence of a scan that could not read all its inputs', async () => {
+    const {
+      code,
+      stderr,
+      server: s,
+    } = await sync({ 'app.yaml': functions(1), 'broken.json': '{ "Resources": ' }, ['--workload-id', WORKLOAD_ID]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('opslint: 1 input(s) could not be read: nothing written to the review');
+    expect(s.calls).toEqual([]);
+  });
+
+  it('needs the workload named one way', async () => {
+    const { code, stderr } = await sync({ 'app.yaml': functions(1) });
+    expect(code).toBe(2);
+    expect(stderr).toBe('opslint: name the workload to update: --workload-id ID or --workload NAME\n');
+  });
+});
