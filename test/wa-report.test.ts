@@ -99,6 +99,8 @@ describe('opslint wa report', () => {
     const text = readFileSync(path.join(dir, 'out', 'evidence.md'), 'utf8');
     expect(text).toContain('## OPS04 ');
     expect(text).toContain('| OPS04-BP05 Implement distributed tracing | 2 | 1 | 1 | app.yaml:4 lambda-tracing |');
+    // the note as written, in a code block
+    expect(text).toMatch(/```text\n\[opslint\]\nOPS04-BP01 [^`]*\n\[\/opslint\]\n```/);
   });
 
   it('reports an input it cannot read and exits with 2, the other files still evaluated', async () => {

@@ -2,7 +2,7 @@
  * `opslint wa report`: the evidence of a scan as the notes `opslint wa sync` would write, offline. JSON (one entry
  * per question, with its best practices and notes) or Markdown for people.
  */
-import { markdownText } from '../reporters/escape';
+import { markdownText, printable } from '../reporters/escape';
 import type { WaEvidence } from './evidence';
 import { CHOICE_NOTE_LIMIT, findingPlace, mergeNote, QUESTION_NOTE_LIMIT } from './notes';
 
@@ -58,9 +58,10 @@ export function evidenceMarkdown(evidence: WaEvidence): string {
       const counts = bp.checkable ? [bp.resources, bp.passed, bp.failed] : ['not checkable', '', ''];
       lines.push(`| ${bp.id} ${markdownText(bp.title)} | ${counts.join(' | ')} | ${markdownText(shown.join('; '))} |`);
     }
-    // the note as written, each line as text
-    const note = mergeNote(undefined, q.note, QUESTION_NOTE_LIMIT).split('\n');
-    lines.push('', 'Note on the question:', '', ...note.map((line) => `> ${markdownText(line)}`), '');
+    // the note as written, in a code block: read as it is, in a terminal as on a rendered page
+    const note = mergeNote(undefined, q.note, QUESTION_NOTE_LIMIT).split('\n').map(printable).join('\n');
+    const fence = '`'.repeat(Math.max(3, ...(note.match(/`+/g) ?? []).map((run) => run.length + 1)));
+    lines.push('', 'Note on the question:', '', `${fence}text`, note, fence, '');
   }
   return `${lines.join('\n')}\n`;
 }
