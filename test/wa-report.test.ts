@@ -68,7 +68,7 @@ describe('opslint wa report', () => {
     );
     const priorities = choice(questions, 'OPS01-BP01');
     expect(priorities.checkable).toBe(false);
-    expect(questions[0].notes).toContain('Not checkable in templates (review them): OPS01-BP01,');
+    expect(questions[0].notes).toContain('Not checked by this scan (review them): OPS01-BP01,');
   });
 
   it('keeps notes within the limits for a scan with hundreds of findings, naming how many more there are', async () => {
@@ -86,6 +86,8 @@ describe('opslint wa report', () => {
     const ops04 = questions.find((q) => q.id === 'OPS04')!;
     expect(ops04.notes).toMatch(/^\[opslint\]\nOPS04-BP01 /);
     expect(ops04.notes).toMatch(/\n- and \d+ more\n/);
+    // every best practice with findings shows some, not only the first ones
+    expect(ops04.notes).toMatch(/\nOPS04-BP05 [^\n]*\n- app\.yaml:\d+ lambda-tracing: /);
     expect(ops04.notes).toMatch(/\n\[\/opslint\]$/);
   });
 

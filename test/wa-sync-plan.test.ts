@@ -4,7 +4,7 @@
  */
 import { QUESTIONS } from '../lib/framework';
 import type { WaEvidence } from '../lib/wa/evidence';
-import { matchReview, planUpdates, type CurrentAnswer, type ReviewQuestion } from '../lib/wa/sync';
+import { matchReview, passes, planUpdates, type CurrentAnswer, type ReviewQuestion } from '../lib/wa/sync';
 
 /** Evidence of one question: OPS04, its tracing best practice failing, its logging one passing. */
 function evidence(tracingFailed: number): WaEvidence {
@@ -114,9 +114,22 @@ describe('wa sync: the updates', () => {
     const logging = `obs_${QUESTIONS.find((x) => x.id === 'OPS04')!.bestPractices.findIndex((bp) => bp.id === 'OPS04-BP02')}`;
     expect(update.selectedChoices).toEqual(expect.arrayContaining(['obs_0', logging]));
     expect(update.selectedChoices).not.toContain(tracingChoice());
+    // what opslint adds, apart from what reviewers had selected
+    expect(update.selecting).toEqual([logging]);
     // a question answered "None of these" keeps its answer
     const none: CurrentAnswer = { notes: '', choiceNotes: {}, selectedChoices: ['obs_none'] };
     const [kept] = planUpdates(e, match, new Map([['observability', none]]), { selectPassing: true });
     expect(kept.selectedChoices).toBeUndefined();
+  });
+});
+
+describe('wa sync: a passing choice', () => {
+  const bp = evidence(0).questions[0].bestPractices.find((b) => b.id === 'OPS04-BP05')!;
+  it('is one checked on some resource with no failure, open question or suppression', () => {
+    expect(passes(bp)).toBe(true);
+    expect(passes({ ...bp, suppressed: 1 })).toBe(false);
+    expect(passes({ ...bp, needsContext: 1 })).toBe(false);
+    expect(passes({ ...bp, resources: 0, passed: 0 })).toBe(false);
+    expect(passes({ ...bp, checkable: false })).toBe(false);
   });
 });

@@ -76,7 +76,7 @@ describe('opslint wa sync', () => {
   });
 
   it('selects passing choices with --select-passing only, and records a milestone', async () => {
-    const { server: s } = await sync({ 'app.yaml': functions(1) }, [
+    const { server: s, dir } = await sync({ 'app.yaml': functions(1) }, [
       '--workload-id',
       WORKLOAD_ID,
       '--select-passing',
@@ -88,6 +88,13 @@ describe('opslint wa sync', () => {
     // tracing failed on one function: never selected
     expect(selected.some((c) => /tracing/.test(c))).toBe(false);
     expect(s.milestones).toEqual([expect.objectContaining({ workloadId: WORKLOAD_ID, name: 'v1.2.0' })]);
+    // the release job run again: nothing to write, the milestone is there already
+    const again = await sync({}, ['--workload-id', WORKLOAD_ID, '--select-passing', '--milestone', 'v1.2.0'], {}, dir);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe(
+      `opslint: workload ${WORKLOAD_ID}: 0 of 11 questions updated, milestone v1.2.0 recorded before\n`,
+    );
+    expect(s.milestones).toHaveLength(1);
   });
 
   it('writes nothing on a dry run, and prints each question with its choices and notes', async () => {

@@ -79,12 +79,14 @@ export async function runWaSync(paths: string[], opts: WaSyncCliOptions, io: Cli
       ...(u.selectedChoices !== undefined ? { selectedChoices: u.selectedChoices } : {}),
     });
   }
-  if (milestone !== undefined) await wa.createMilestone(id, milestone);
-  io.stderr(
-    `opslint: workload ${id}: ${updates.length} of ${match.questions.size} questions updated${
-      milestone !== undefined ? `, milestone ${milestone} recorded` : ''
-    }\n`,
-  );
+  const recorded = milestone !== undefined ? await wa.createMilestone(id, milestone) : undefined;
+  const said =
+    recorded === 'created'
+      ? `, milestone ${milestone} recorded`
+      : recorded === 'exists'
+        ? `, milestone ${milestone} recorded before`
+        : '';
+  io.stderr(`opslint: workload ${id}: ${updates.length} of ${match.questions.size} questions updated${said}\n`);
   return EXIT.ok;
 }
 
@@ -104,7 +106,7 @@ function bestPracticeOf(match: ReviewMatch, question: string): Map<string, strin
 function planJson(workloadId: string, updates: readonly AnswerUpdate[], match: ReviewMatch): string {
   const entries = updates.map((u) => {
     const bp = bestPracticeOf(match, u.question);
-    const choices = new Set([...Object.keys(u.choiceNotes ?? {}), ...(u.selectedChoices ?? [])]);
+    const choices = new Set([...Object.keys(u.choiceNotes ?? {}), ...(u.selecting ?? [])]);
     return {
       question: u.question,
       questionId: u.questionId,
@@ -113,7 +115,8 @@ function planJson(workloadId: string, updates: readonly AnswerUpdate[], match: R
         choiceId,
         bestPractice: bp.get(choiceId) ?? null,
         ...(u.choiceNotes?.[choiceId] !== undefined ? { notes: u.choiceNotes[choiceId] } : {}),
-        ...(u.selectedChoices?.includes(choiceId) ? { selected: true } : {}),
+        // what opslint would select; the reviewers' own selection stays as it is
+        ...(u.selecting?.includes(choiceId) ? { selected: true } : {}),
       })),
     };
   });
@@ -130,9 +133,8 @@ function planText(workloadId: string, updates: readonly AnswerUpdate[], match: R
     lines.push('', `${u.question} (${u.questionId})`);
     if (u.notes !== undefined) lines.push('  question notes:', ...u.notes.split('\n').map((l) => `    ${l}`));
     for (const [choiceId, notes] of Object.entries(u.choiceNotes ?? {}))
-      lines.push(`  ${bp.get(choiceId) ?? choiceId} (${choiceId}) notes: ${notes}`);
-    for (const choiceId of u.selectedChoices ?? [])
-      lines.push(`  selected: ${bp.get(choiceId) ?? choiceId} (${choiceId})`);
+      lines.push(`  ${bp.get(choiceId) ?? choiceId} (${choiceId}) notes:`, ...notes.split('\n').map((l) => `    ${l}`));
+    for (const choiceId of u.selecting ?? []) lines.push(`  selected: ${bp.get(choiceId) ?? choiceId} (${choiceId})`);
   }
   return `${lines.join('\n')}\n`;
 }

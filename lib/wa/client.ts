@@ -61,7 +61,8 @@ export interface WaSession {
   getAnswer(workloadId: string, questionId: string): Promise<WaAnswer>;
   /** One UpdateAnswer with what `update` names; none when it names nothing. */
   updateAnswer(workloadId: string, questionId: string, update: WaAnswerUpdate): Promise<void>;
-  createMilestone(workloadId: string, name: string): Promise<void>;
+  /** Records a milestone; `exists` when the workload has one of that name already. */
+  createMilestone(workloadId: string, name: string): Promise<'created' | 'exists'>;
 }
 
 const WELL_ARCHITECTED: AwsService = {
@@ -215,20 +216,29 @@ class Session implements WaSession {
     else this.choices.delete(key(workloadId, questionId));
   }
 
-  async createMilestone(workloadId: string, name: string): Promise<void> {
+  async createMilestone(workloadId: string, name: string): Promise<'created' | 'exists'> {
+    let exists = false;
     await this.guard(`workload ${workloadId}`, 'CreateMilestone', (region) =>
       this.calls.send(region, 'CreateMilestone', (c, o) =>
         // one token for the call and the SDK's retries of it: a retry does not make a second milestone
-        c.send(
-          new this.sdk.CreateMilestoneCommand({
-            WorkloadId: workloadId,
-            MilestoneName: name,
-            ClientRequestToken: randomUUID(),
+        c
+          .send(
+            new this.sdk.CreateMilestoneCommand({
+              WorkloadId: workloadId,
+              MilestoneName: name,
+              ClientRequestToken: randomUUID(),
+            }),
+            o,
+          )
+          .catch((error: unknown) => {
+            // a release job run again: its milestone was recorded the first time
+            if ((error as { name?: unknown } | null)?.name !== 'ConflictException') throw error;
+            exists = true;
+            return undefined;
           }),
-          o,
-        ),
       ),
     );
+    return exists ? 'exists' : 'created';
   }
 
   /** The choices of a question as they stand: from this run's last answer, or GetAnswer. */

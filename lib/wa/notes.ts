@@ -23,10 +23,11 @@ export function findingPlace(f: Finding): string {
 
 /** What the scan says of one best practice, in a line: counts, or why it was not checked. */
 function verdict(bp: Counts): string {
-  if (!bp.checkable) return 'not checked: a template cannot show it';
+  // no rule of this scan checks it: none of opslint's can (a practice of people and process), or they were left out
+  if (!bp.checkable) return 'not checked by this scan';
   if (bp.resources === 0) return `nothing to check (${plural(bp.rules.length, 'rule')} found no resource of theirs)`;
   const parts = [`${bp.passed} of ${plural(bp.resources, 'resource')} passed`, `${bp.failed} failed`];
-  if (bp.needsContext > 0) parts.push(`${bp.needsContext} need context`);
+  if (bp.needsContext > 0) parts.push(`${bp.needsContext} ${bp.needsContext === 1 ? 'needs' : 'need'} context`);
   if (bp.suppressed > 0) parts.push(`${bp.suppressed} suppressed`);
   return parts.join(', ');
 }
@@ -52,7 +53,7 @@ export function questionNote(
   const checkable = bestPractices.filter((bp) => bp.checkable);
   const unchecked = bestPractices.filter((bp) => !bp.checkable).map((bp) => bp.id);
   const tail = [
-    ...(unchecked.length > 0 ? [`Not checkable in templates (review them): ${unchecked.join(', ')}.`] : []),
+    ...(unchecked.length > 0 ? [`Not checked by this scan (review them): ${unchecked.join(', ')}.`] : []),
     ...(reportUrl !== undefined ? [`Full report: ${reportUrl}`] : []),
   ];
   // every best practice's line first; then findings, in each best practice's order, while they fit
@@ -63,7 +64,9 @@ export function questionNote(
         const more = bp.findings.length - shown[i];
         return [
           `${bp.id} ${bp.title}: ${verdict(bp)}.`,
-          ...bp.findings.slice(0, shown[i]).map((f) => `- ${findingPlace(f)} ${f.ruleId}: ${f.message}`),
+          ...bp.findings
+            .slice(0, shown[i])
+            .map((f) => `- ${findingPlace(f)} ${f.ruleId}${f.needsContext ? ' (needs context)' : ''}: ${f.message}`),
           ...(more > 0 ? [`- and ${more} more`] : []),
         ];
       }),
@@ -71,16 +74,21 @@ export function questionNote(
     ].join('\n');
   let text = render();
   if (text.length > room) return fit(text, room);
-  for (let i = 0; i < checkable.length; i++) {
-    while (shown[i] < checkable[i].findings.length) {
+  // a finding more for each best practice in turn, so that a later one is not left with "and N more" only
+  const full = checkable.map((bp) => bp.findings.length === 0);
+  while (full.some((f) => !f)) {
+    checkable.forEach((bp, i) => {
+      if (full[i]) return;
       shown[i]++;
       const next = render();
       if (next.length > room) {
         shown[i]--;
-        break;
+        full[i] = true;
+      } else {
+        text = next;
+        if (shown[i] >= bp.findings.length) full[i] = true;
       }
-      text = next;
-    }
+    });
   }
   return text;
 }

@@ -30,6 +30,8 @@ export interface AnswerUpdate {
   readonly choiceNotes?: Readonly<Record<string, string>>;
   /** the selection with the passing choices added (`--select-passing`); never one taken away */
   readonly selectedChoices?: readonly string[];
+  /** the choices that selection adds */
+  readonly selecting?: readonly string[];
 }
 
 /** How each OPS question and best practice is called in the review: question id, and choice id by best practice. */
@@ -87,9 +89,12 @@ export function matchReview(evidence: WaEvidence, review: readonly ReviewQuestio
   return { questions };
 }
 
-/** A choice whose checks all passed: checked on at least one resource, with no failure or open question. */
+/**
+ * A choice whose checks all passed: checked on at least one resource, with no failure, no open question and
+ * nothing suppressed (a suppressed finding is a problem accepted, not a practice in place).
+ */
 export function passes(bp: BestPracticeEvidence): boolean {
-  return bp.checkable && bp.resources > 0 && bp.failed === 0 && bp.needsContext === 0;
+  return bp.checkable && bp.resources > 0 && bp.failed === 0 && bp.needsContext === 0 && bp.suppressed === 0;
 }
 
 /**
@@ -122,7 +127,12 @@ export function planUpdates(
       question: q.id,
       ...(notes !== now.notes ? { notes } : {}),
       ...(Object.keys(choiceNotes).length > 0 ? { choiceNotes } : {}),
-      ...(selected.size > now.selectedChoices.length ? { selectedChoices: [...selected] } : {}),
+      ...(selected.size > now.selectedChoices.length
+        ? {
+            selectedChoices: [...selected],
+            selecting: [...selected].filter((c) => !now.selectedChoices.includes(c)),
+          }
+        : {}),
     };
     if (update.notes !== undefined || update.choiceNotes !== undefined || update.selectedChoices !== undefined)
       updates.push(update);
