@@ -110,6 +110,27 @@ describe('opslint wa report', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/^broken\.json:1:\d+: /m);
     expect(choice(questions, 'OPS04-BP05').failed).toBe(1);
+    const dir = workspace({ 'app.yaml': functions(1), 'broken.json': '{ "Resources": ' });
+    const json = JSON.parse(
+      (await runCli(['wa', 'report', '.', '--no-config', '-f', 'json'], { cwd: dir })).stdout,
+    ) as {
+      tool: { name: string };
+      scanned: unknown;
+    };
+    expect(json.tool.name).toBe('opslint');
+    expect(json.scanned).toEqual({ templates: 1, resources: 2, errors: 1 });
+    const markdown = await runCli(['wa', 'report', '.', '--no-config'], { cwd: dir });
+    expect(markdown.stdout).toMatch(
+      /scanned 1 template \(2 resources\)\. 1 input could not be read: this evidence is incomplete\./,
+    );
+  });
+
+  it('takes no option that would scan only part of the workload', async () => {
+    for (const option of ['--baseline', '--changed-since']) {
+      const { code, stderr } = await runCli(['wa', 'report', '.', option, 'x'], { cwd: workspace({}) });
+      expect(code).toBe(2);
+      expect(stderr).toContain(`unknown option '${option}'`);
+    }
   });
 });
 

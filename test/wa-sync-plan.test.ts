@@ -10,6 +10,7 @@ import { matchReview, passes, planUpdates, type CurrentAnswer, type ReviewQuesti
 function evidence(tracingFailed: number): WaEvidence {
   const q = QUESTIONS.find((x) => x.id === 'OPS04')!;
   return {
+    scanned: { templates: 1, resources: 6, errors: 0 },
     questions: [
       {
         id: q.id,

@@ -61,8 +61,6 @@ const SCAN_SELECTION = [
   },
   SHARED.config,
   SHARED.noConfig,
-  { flags: '--baseline <file>', help: 'report only findings that are not in this baseline file' },
-  { flags: '--changed-since <ref>', help: 'scan only templates (and cdk.out stacks) changed since this git ref' },
   SHARED.loadPack,
   SHARED.noPacks,
   {
@@ -119,14 +117,29 @@ const TEMPLATE_READING = [
   },
 ] as const satisfies readonly OptionSpec[];
 
-const SCAN_INPUTS = [
-  ...SCAN_SELECTION,
-  ...DEPLOYED_STACKS,
+/**
+ * A scan of part of what is there: new findings only, changed templates only. `opslint wa` leaves them out, as
+ * its evidence stands for the whole workload.
+ */
+const PARTIAL_SCAN = [
+  { flags: '--baseline <file>', help: 'report only findings that are not in this baseline file' },
+  { flags: '--changed-since <ref>', help: 'scan only templates (and cdk.out stacks) changed since this git ref' },
+] as const satisfies readonly OptionSpec[];
+
+/** How deployed stacks are fetched from CloudFormation. */
+const CLOUDFORMATION_ACCESS = [
   AWS.region,
   AWS.profile,
   AWS.endpointUrl,
   AWS.requestTimeout,
   AWS.fetchTimeout,
+] as const satisfies readonly OptionSpec[];
+
+const SCAN_INPUTS = [
+  ...SCAN_SELECTION,
+  ...PARTIAL_SCAN,
+  ...DEPLOYED_STACKS,
+  ...CLOUDFORMATION_ACCESS,
   ...TEMPLATE_READING,
 ] as const satisfies readonly OptionSpec[];
 
@@ -166,7 +179,10 @@ export const WA_REPORT_OPTIONS = [
   },
   { flags: '-o, --output <file>', help: 'write the evidence to a file (default: stdout)' },
   { flags: '--report-url <url>', help: "where the full report is published: named in every question's note" },
-  ...SCAN_INPUTS,
+  ...SCAN_SELECTION,
+  ...DEPLOYED_STACKS,
+  ...CLOUDFORMATION_ACCESS,
+  ...TEMPLATE_READING,
   SHARED.debug,
   ...LIMIT_OPTIONS,
 ] as const satisfies readonly OptionSpec[];

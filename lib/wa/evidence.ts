@@ -27,6 +27,8 @@ export interface QuestionEvidence {
 }
 
 export interface WaEvidence {
+  /** what the scan read: the evidence is incomplete when it could not read some of it */
+  readonly scanned: { readonly templates: number; readonly resources: number; readonly errors: number };
   readonly questions: readonly QuestionEvidence[];
 }
 
@@ -44,7 +46,9 @@ export function waEvidence(report: ScanReport, options: EvidenceOptions = {}): W
     if (list) list.push(f);
     else byBestPractice.set(f.bestPractice, [f]);
   }
+  const { templates, resources, errors } = report.summary;
   return {
+    scanned: { templates, resources, errors },
     questions: report.summary.scorecard.questions.map((q) => {
       const bestPractices = q.bestPractices.map((bp): BestPracticeEvidence => {
         const { url: _url, ...counts } = bp;

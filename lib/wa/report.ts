@@ -3,13 +3,16 @@
  * per question, with its best practices and notes) or Markdown for people.
  */
 import { markdownText, printable } from '../reporters/escape';
+import { packageVersion } from '../version';
 import type { WaEvidence } from './evidence';
-import { CHOICE_NOTE_LIMIT, findingPlace, mergeNote, QUESTION_NOTE_LIMIT } from './notes';
+import { CHOICE_NOTE_LIMIT, findingPlace, mergeNote, plural, QUESTION_NOTE_LIMIT } from './notes';
 
 /** The evidence as JSON: each question with its note and its best practices (the review's choices). */
 export function evidenceJson(evidence: WaEvidence): string {
   return `${JSON.stringify(
     {
+      tool: { name: 'opslint', version: packageVersion() },
+      scanned: evidence.scanned,
       questions: evidence.questions.map((q) => ({
         id: q.id,
         title: q.title,
@@ -45,7 +48,15 @@ export function evidenceJson(evidence: WaEvidence): string {
 
 /** The evidence as Markdown: per question, a table of its best practices and the note it would get. */
 export function evidenceMarkdown(evidence: WaEvidence): string {
-  const lines = ['# Well-Architected evidence: Operational Excellence', ''];
+  const { templates, resources, errors } = evidence.scanned;
+  const lines = [
+    '# Well-Architected evidence: Operational Excellence',
+    '',
+    `opslint ${packageVersion()} scanned ${plural(templates, 'template')} (${plural(resources, 'resource')}).${
+      errors > 0 ? ` ${plural(errors, 'input')} could not be read: this evidence is incomplete.` : ''
+    }`,
+    '',
+  ];
   for (const q of evidence.questions) {
     lines.push(`## ${q.id} ${markdownText(q.title)}`, '');
     lines.push(
