@@ -626,10 +626,14 @@ class Reader {
       this.i = close + 1;
       return body;
     }
-    return q === DQUOTE ? this.doubleQuoted(parent) : this.singleQuoted(parent);
+    return this.quotedScalar(parent, q);
   }
 
-  private singleQuoted(parent: number): string {
+  /**
+   * A quoted scalar whose quote `q` is at `this.i`: `''` is a quote in a single-quoted one, escapes are read in a
+   * double-quoted one; line breaks fold, and white space around them is trimmed.
+   */
+  private quotedScalar(parent: number, q: number): string {
     const s = this.s;
     let out = '';
     let kept = 0;
@@ -637,38 +641,12 @@ class Reader {
     for (;;) {
       if (j >= this.n) giveUp();
       const c = s.charCodeAt(j);
-      if (c === SQUOTE) {
-        if (s.charCodeAt(j + 1) !== SQUOTE) break;
+      if (c === q) {
+        if (q === DQUOTE || s.charCodeAt(j + 1) !== SQUOTE) break;
         out += "'";
         kept = out.length;
         j += 2;
-      } else if (c === LF) {
-        out = out.slice(0, kept);
-        j = this.fold(j, parent);
-        out += this.folded;
-        kept = out.length;
-      } else {
-        // white space is trimmed around folded line breaks: tabs are left to the other path
-        if (c === TAB) giveUp();
-        out += s[j];
-        if (c !== SPACE) kept = out.length;
-        j++;
-      }
-    }
-    this.i = j + 1;
-    return out;
-  }
-
-  private doubleQuoted(parent: number): string {
-    const s = this.s;
-    let out = '';
-    let kept = 0;
-    let j = this.i + 1;
-    for (;;) {
-      if (j >= this.n) giveUp();
-      const c = s.charCodeAt(j);
-      if (c === DQUOTE) break;
-      if (c === BACKSLASH) {
+      } else if (c === BACKSLASH && q === DQUOTE) {
         const e = s[j + 1];
         if (e === '\n') {
           // an escaped line break: nothing, and the next line's indentation dropped
