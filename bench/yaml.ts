@@ -4,7 +4,6 @@
  * readers interleaved, median of several passes over all the files.
  */
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import * as jsyaml from 'js-yaml';
 import * as YAML from 'yaml';
 import { Deadline, DEFAULT_PARSE_LIMITS } from '../lib/template/parse';
@@ -12,17 +11,7 @@ import { parseYaml, parseYamlExact } from '../lib/template/parse-yaml';
 import { readYamlFast, SHORT_FORMS } from '../lib/template/yaml-fast';
 import { fmtMs, median, table } from './measure';
 import type { Section } from './section';
-
-/** The corpus's YAML templates (those it lists as parsed cleanly). */
-function corpusYaml(corpus: string): string[] {
-  return readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => line.split('\t'))
-    .filter((row) => row[9] === 'ok' && /ya?ml|sam/.test(row[4]))
-    .map((row) => readFileSync(path.join(corpus, row[3]), 'utf8'));
-}
+import { corpusYamlTemplates } from '../scripts/support/corpus';
 
 /** js-yaml's core schema with CloudFormation's short-form tags, on scalars, sequences and mappings. */
 function jsYamlSchema(): jsyaml.Schema {
@@ -35,7 +24,7 @@ function jsYamlSchema(): jsyaml.Schema {
 }
 
 export function benchYaml(corpus: string, runs: number): Section {
-  const files = corpusYaml(corpus);
+  const files = corpusYamlTemplates(corpus).map((file) => readFileSync(file, 'utf8'));
   const bytes = files.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
   const deadline = (): Deadline => new Deadline(DEFAULT_PARSE_LIMITS, 'template.yaml');
   const schema = jsYamlSchema();

@@ -11,7 +11,7 @@ import { Deadline, DEFAULT_PARSE_LIMITS, type ParseLimits, type Parsed } from '.
 import { parseYaml, parseYamlExact } from '../lib/template/parse-yaml';
 import type { SourceMap } from '../lib/template/source';
 import { readYamlFast } from '../lib/template/yaml-fast';
-import { corpusDir } from '../scripts/support/corpus';
+import { corpusDir, corpusYamlTemplates } from '../scripts/support/corpus';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -117,13 +117,7 @@ function corpusYaml(): string[] {
   } catch {
     return [];
   }
-  return readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => line.split('\t'))
-    .filter((row) => row[9] === 'ok' && /ya?ml|sam/.test(row[4]))
-    .map((row) => path.join(dir, row[3]));
+  return corpusYamlTemplates(dir);
 }
 
 /** A small deterministic random source (mulberry32), so that a failing mutation can be found again. */

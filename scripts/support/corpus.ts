@@ -13,16 +13,29 @@ export function corpusDir(): string {
   return found;
 }
 
-/**
- * The corpus templates the manifest calls readable, as absolute paths, in manifest order; only those from
- * `repository` (e.g. `aws-cloudformation-templates`) when given.
- */
-export function corpusTemplates(corpus: string, repository?: string): string[] {
+/** The manifest's rows of templates it calls readable, in manifest order. */
+function readableRows(corpus: string): string[][] {
   return readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8')
     .split('\n')
     .slice(1)
     .filter(Boolean)
     .map((line) => line.split('\t'))
-    .filter(([repo, , , , , , , , , status]) => status === 'ok' && (!repository || repo.endsWith(`/${repository}`)))
+    .filter((row) => row[9] === 'ok');
+}
+
+/**
+ * The corpus templates the manifest calls readable, as absolute paths, in manifest order; only those from
+ * `repository` (e.g. `aws-cloudformation-templates`) when given.
+ */
+export function corpusTemplates(corpus: string, repository?: string): string[] {
+  return readableRows(corpus)
+    .filter(([repo]) => !repository || repo.endsWith(`/${repository}`))
+    .map((row) => path.join(corpus, row[3]));
+}
+
+/** The readable YAML templates of the corpus (SAM included), as absolute paths, in manifest order. */
+export function corpusYamlTemplates(corpus: string): string[] {
+  return readableRows(corpus)
+    .filter((row) => /ya?ml|sam/.test(row[4]))
     .map((row) => path.join(corpus, row[3]));
 }
