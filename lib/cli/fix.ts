@@ -20,6 +20,7 @@ import { readSettings } from './settings';
 import { failedRules } from './debug';
 import { colorsFor, exitCode, type CliIO } from './io';
 import type { FixCliOptions } from './options';
+import { plural } from '../util/words';
 
 /** Runs `opslint fix` and returns the exit code. */
 export async function runFix(paths: string[], opts: FixCliOptions, io: CliIO): Promise<number> {
@@ -139,9 +140,9 @@ function describe(files: readonly FileFix[], rules: ReadonlyMap<string, Rule>, d
   }
   const inFiles = files.filter((f) => f.fixed.length > 0).length;
   const done = dryRun
-    ? `${count(fixed, 'finding')} in ${count(inFiles, 'file')} can be fixed (dry run: no file changed)`
-    : `Fixed ${count(fixed, 'finding')} in ${count(inFiles, 'file')}`;
-  out.push(`${fixed === 0 ? 'Nothing to fix automatically' : done}; ${count(left, 'finding')} left to fix by hand.`);
+    ? `${plural(fixed, 'finding')} in ${plural(inFiles, 'file')} can be fixed (dry run: no file changed)`
+    : `Fixed ${plural(fixed, 'finding')} in ${plural(inFiles, 'file')}`;
+  out.push(`${fixed === 0 ? 'Nothing to fix automatically' : done}; ${plural(left, 'finding')} left to fix by hand.`);
   return out;
 }
 
@@ -161,8 +162,4 @@ function showEdit(edit: FixEdit): string {
   return printable(
     'value' in edit ? `${edit.path}: ${JSON.stringify(edit.value)}` : `${edit.path}: + ${JSON.stringify(edit.item)}`,
   );
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -9,6 +9,7 @@ import { bestPractice, QUESTIONS } from '../framework';
 import { markdownText } from './escape';
 import type { StreamingReporter } from './index';
 import { groupReminders, type ReminderGroup } from './reminders';
+import { plural } from '../util/words';
 
 export const COMMENT_LIMIT = 65_536;
 export const MARKER = '<!-- opslint-report -->';
@@ -28,17 +29,17 @@ export const markdownReport: StreamingReporter = function* (report) {
   for (const f of active) activeCounts[f.severity]++;
   const status = activeCounts.error > 0 || report.errors.length > 0 ? '❌' : active.length > 0 ? '⚠️' : '✅';
   const severities = [
-    count(activeCounts.error, 'error'),
-    count(activeCounts.warning, 'warning'),
+    plural(activeCounts.error, 'error'),
+    plural(activeCounts.warning, 'warning'),
     `${activeCounts.info} info`,
   ];
   const parts = [
-    `**${count(active.length, baseline ? 'new finding' : 'finding')}** (${severities.join(', ')})`,
-    `in ${count(templates, 'template')} (${count(resources, 'resource')})`,
+    `**${plural(active.length, baseline ? 'new finding' : 'finding')}** (${severities.join(', ')})`,
+    `in ${plural(templates, 'template')} (${plural(resources, 'resource')})`,
   ];
   if (suppressed.length > 0) parts.push(`${suppressed.length} suppressed`);
   if (baseline) parts.push(`${baseline.known} known from the baseline, ${baseline.fixed.length} fixed`);
-  if (report.errors.length > 0) parts.push(`${count(report.errors.length, 'input')} could not be read`);
+  if (report.errors.length > 0) parts.push(`${plural(report.errors.length, 'input')} could not be read`);
   head.push(`${status} ${parts.join(' · ')}`, '');
 
   const byQuestion = QUESTIONS.map((q) => ({ q, list: active.filter((f) => f.question === q.id) })).filter(
@@ -70,7 +71,7 @@ export const markdownReport: StreamingReporter = function* (report) {
   ];
   if (baseline && baseline.fixed.length > 0)
     tail.push(
-      `${count(baseline.fixed.length, 'finding')} of the baseline no longer ${baseline.fixed.length === 1 ? 'occurs' : 'occur'}: the baseline can be updated.`,
+      `${plural(baseline.fixed.length, 'finding')} of the baseline no longer ${baseline.fixed.length === 1 ? 'occurs' : 'occur'}: the baseline can be updated.`,
       '',
     );
 
@@ -85,7 +86,7 @@ export const markdownReport: StreamingReporter = function* (report) {
     }
     if (reminders.length > 0) {
       yield* [
-        text(`### Needs context (${count(reminders.length, 'rule')})`),
+        text(`### Needs context (${plural(reminders.length, 'rule')})`),
         text(''),
         text(
           'Checks that the scan could not enforce without more context, each listed once for every file it concerns.',
@@ -179,7 +180,7 @@ function entry(f: Finding): string {
 function reminderEntry(r: ReminderGroup): string {
   const first = r.findings[0];
   const where =
-    r.findings.length === 1 ? place(first) : r.files.length === 1 ? code(r.files[0]) : count(r.files.length, 'file');
+    r.findings.length === 1 ? place(first) : r.files.length === 1 ? code(r.files[0]) : plural(r.files.length, 'file');
   const places = r.findings.slice(0, REMINDER_PLACES).map(place);
   if (r.findings.length > REMINDER_PLACES) places.push(`${r.findings.length - REMINDER_PLACES} more`);
   return collapsed(first, where, first.message, [
@@ -208,6 +209,3 @@ function code(s: string): string {
 }
 
 /** `1 error`, `2 errors`. */
-function count(n: number, word: string): string {
-  return `${n} ${n === 1 ? word : `${word}s`}`;
-}

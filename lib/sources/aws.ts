@@ -10,6 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { DEFAULT_MAX_FILE_BYTES } from '../template/load';
+import { plural } from '../util/words';
 
 /** How to reach a service, as the command line says it. */
 export interface AwsAccess {
@@ -423,8 +424,4 @@ function withoutNodeVersionWarning<T>(make: () => T): T {
     if (before === undefined) delete process.env[name];
     else process.env[name] = before;
   }
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

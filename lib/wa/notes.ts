@@ -5,6 +5,7 @@
  * text depends on the scan alone (no date), so that an unchanged scan writes nothing.
  */
 import type { Finding, ScorecardBestPractice } from '../engine/finding';
+import { plural } from '../util/words';
 
 /** The Well-Architected Tool's longest note on a choice. */
 export const CHOICE_NOTE_LIMIT = 250;
@@ -132,8 +133,4 @@ export function mergeNote(existing: string | undefined, ours: string, limit: num
 /** `text` cut to `room` characters, with an ellipsis where it was cut. */
 function fit(text: string, room: number): string {
   return text.length <= room ? text : `${text.slice(0, Math.max(0, room - 1))}…`;
-}
-
-export function plural(n: number, noun: string): string {
-  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -5,7 +5,8 @@
 import { markdownText, printable } from '../reporters/escape';
 import { packageVersion } from '../version';
 import type { WaEvidence } from './evidence';
-import { CHOICE_NOTE_LIMIT, findingPlace, mergeNote, plural, QUESTION_NOTE_LIMIT } from './notes';
+import { plural } from '../util/words';
+import { CHOICE_NOTE_LIMIT, findingPlace, mergeNote, QUESTION_NOTE_LIMIT } from './notes';
 
 /** The evidence as JSON: each question with its note and its best practices (the review's choices). */
 export function evidenceJson(evidence: WaEvidence): string {

@@ -22,6 +22,7 @@ import { htmlChars } from '../escape';
 import type { ReporterOptions, StreamingReporter } from '../index';
 import { SCRIPT } from './script';
 import { CSS, STATUS_COLORS } from './style';
+import { plural } from '../../util/words';
 
 const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 const SEVERITY_NAMES: Readonly<Record<Severity, [string, string]>> = {
@@ -437,10 +438,6 @@ const ESCAPES: Readonly<Record<string, string>> = {
 /** Escapes text for HTML content and quoted attributes alike (and what XML does not allow, which HTML does not want either). */
 export function esc(s: string): string {
   return htmlChars(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
 function count(n: number, s: Severity): string {
