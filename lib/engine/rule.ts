@@ -266,10 +266,38 @@ export function definePack(pack: Pack): Pack {
   return pack;
 }
 
-/** `{{name}}` placeholders filled from `data`. */
+/** `{{name}}` placeholders filled from `data`; one left as written when `data` has no value for it. */
 export function formatMessage(template: string, data: Readonly<Record<string, string | number>> = {}): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  const pieces = placeholders(template);
+  let out = pieces[0];
+  for (let i = 1; i < pieces.length; i += 3) {
+    const key = pieces[i + 1];
+    out += (key in data ? String(data[key]) : pieces[i]) + pieces[i + 2];
+  }
+  return out;
 }
+
+/**
+ * A message template cut at its placeholders, once per template (a rule formats the same few on every finding):
+ * text, then for each placeholder the placeholder as written, its key and the text after it.
+ */
+function placeholders(template: string): readonly string[] {
+  const known = TEMPLATES.get(template);
+  if (known !== undefined) return known;
+  const pieces: string[] = [];
+  const re = /\{\{\s*(\w+)\s*\}\}/g;
+  let from = 0;
+  for (let m = re.exec(template); m !== null; m = re.exec(template)) {
+    pieces.push(template.slice(from, m.index), m[0], m[1]);
+    from = m.index + m[0].length;
+  }
+  pieces.push(template.slice(from));
+  if (TEMPLATES.size >= 4096) TEMPLATES.clear();
+  TEMPLATES.set(template, pieces);
+  return pieces;
+}
+
+const TEMPLATES = new Map<string, readonly string[]>();
 
 export function isAssemblyRule(rule: Rule): rule is AssemblyRule {
   return rule.scope === 'assembly';

@@ -16,9 +16,25 @@ export function formatPath(path: JsonPath): string {
   return out;
 }
 
-/** Inverse of {@link formatPath}; also accepts an array path as is. */
+/**
+ * Paths read, by text: rules read the same few literal paths (`Properties.TracingConfig.Mode`) on every resource
+ * of a scan. Bounded, as the paths of findings are many and each is read once or twice.
+ */
+const PARSED = new Map<string, JsonPath>();
+const PARSED_LIMIT = 4096;
+
+/** Inverse of {@link formatPath}; also accepts an array path as is. The result is shared: never change it. */
 export function parsePath(path: string | JsonPath): JsonPath {
   if (typeof path !== 'string') return path;
+  let parsed = PARSED.get(path);
+  if (parsed === undefined) {
+    if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+    PARSED.set(path, (parsed = Object.freeze(readPath(path))));
+  }
+  return parsed;
+}
+
+function readPath(path: string): PathSegment[] {
   const out: PathSegment[] = [];
   const re = /\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\.?([^.[\]]+)/g;
   let m: RegExpExecArray | null;
