@@ -7,9 +7,9 @@
  * The cache is a file per user (a folder only they can write, under the temporary folder), per build, entry and
  * Node version, written at the end of a run that found none (or one V8 rejected), so that it holds the functions
  * that entry's run compiled. OPSLINT_NO_COMPILE_CACHE turns it off; a cache that cannot be read or written only
- * makes the run slower.
+ * makes the run slower. The folder keeps the newest caches only ({@link prune}).
  */
-import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
@@ -102,7 +102,26 @@ function save(file: string, script: vm.Script): void {
     writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     // whole or not at all, for a run that reads it at the same moment
     renameSync(temporary, file);
+    prune(path.dirname(file), file);
   } catch {
     // not cached: the next run compiles again
   }
+}
+
+/** Caches kept at most: every build (each upgrade, each rebuild of a clone) writes its own. */
+const KEPT_CACHES = 16;
+
+/**
+ * Removes the oldest caches beyond {@link KEPT_CACHES}, and those left by runs that ended while writing. Run only
+ * when a cache was written (a new build's first runs), so a start that reads one pays nothing. A cache removed
+ * while still in use is written again by that build's next run.
+ */
+function prune(dir: string, written: string): void {
+  const files = readdirSync(dir).map((name) => path.join(dir, name));
+  const caches = files
+    .filter((f) => f !== written && f.endsWith('.v8'))
+    .map((f) => ({ f, at: statSync(f).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  const unfinished = files.filter((f) => /\.v8\.\d+$/.test(f) && Date.now() - statSync(f).mtimeMs > 60_000);
+  for (const f of [...caches.slice(KEPT_CACHES - 1).map((c) => c.f), ...unfinished]) rmSync(f, { force: true });
 }

@@ -13,9 +13,10 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { REPO, runCli } from '../scripts/support/cli';
@@ -172,6 +173,29 @@ describe('the built CLI', () => {
     expect(run(args, REPO)).toEqual(first);
     // rejected, so written again
     expect(readFileSync(cached).length).toBeGreaterThan(1000);
+  });
+
+  it('keeps the newest caches of other builds when it writes one, and removes those beyond them', () => {
+    rmSync(temp, { recursive: true, force: true });
+    mkdirSync(temp);
+    const uid = process.getuid?.() ?? userInfo().username;
+    const dir = path.join(temp, `opslint-compile-cache-${uid}`);
+    mkdirSync(dir, { mode: 0o700 });
+    // 20 caches of other builds, a day apart (old-0 the newest), one write cut short, and a file that is no cache
+    const day = 24 * 3600;
+    const now = Date.now() / 1000;
+    for (let i = 0; i < 20; i++) {
+      writeFileSync(path.join(dir, `old-${i}.v8`), 'x');
+      utimesSync(path.join(dir, `old-${i}.v8`), now - (i + 1) * day, now - (i + 1) * day);
+    }
+    writeFileSync(path.join(dir, 'old-0.v8.4242'), 'x');
+    utimesSync(path.join(dir, 'old-0.v8.4242'), now - day, now - day);
+    writeFileSync(path.join(dir, 'notes.txt'), 'x');
+    expect(run(['scan', 'fixtures/cli/workload/orders.yaml'], REPO).status).toBe(1);
+    const left = readdirSync(dir).sort();
+    const written = left.filter((f) => !f.startsWith('old-') && f.endsWith('.v8'));
+    expect(written).toHaveLength(1);
+    expect(left).toEqual([...written, 'notes.txt', ...Array.from({ length: 15 }, (_, i) => `old-${i}.v8`)].sort());
   });
 
   it('does not use a cache folder that others can write to', () => {
