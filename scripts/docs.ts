@@ -19,6 +19,8 @@ export interface ExpectedEntry {
   readonly options?: Record<string, unknown>;
   readonly parameters?: Record<string, string>;
   readonly accountBaseline?: boolean;
+  /** a pass fixture in which the rule judges nothing: not shown as the passing example */
+  readonly notApplicable?: boolean;
 }
 
 /** Every generated file, by name, with its content. */
@@ -49,7 +51,8 @@ export function fixtures(
 function examples(rule: Rule, pack: Pack): string[] {
   const found = fixtures(rule, pack);
   if (!found) return [];
-  const { dir, names, expected } = found;
+  const { dir, expected } = found;
+  const names = found.names.filter((n) => expected[n]?.notApplicable !== true);
   // the shortest YAML file reads best; then JSON; a cloud assembly folder is shown by its manifest
   const size = (n: string): number => statSync(path.join(dir, n)).size;
   const shortest = (list: string[]): string | undefined =>

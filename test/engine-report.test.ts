@@ -5,7 +5,9 @@
 import { atOrAbove, compareFindings, type Finding } from '../lib/engine/finding';
 import { defineRule, formatMessage } from '../lib/engine/rule';
 import { isEmpty, isFalse, isTrue } from '../lib/semantics';
+import { getReporter } from '../lib/reporters';
 import { buildReport } from '../lib/scan';
+import healthEventNotifications from '../rules/incident-response/health-event-notifications';
 import { InputError } from '../lib/template/errors';
 import { shownTwoStages, lone, twoStages, on, resourceRule, assemblyRule } from './helpers/engine';
 import { yaml } from './helpers/yaml';
@@ -293,5 +295,20 @@ describe('the scorecard', () => {
       .find((bp) => bp.id === 'OPS04-BP02');
     expect(trailBp).toMatchObject({ rules: ['trail'], resources: 1, passed: 0, failed: 1, needsContext: 0 });
     expect(report.findings.map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  it('shows a best practice whose rules judged nothing (not applicable) as nothing to check, not as passed', () => {
+    // an app without alarms notifies nobody: it has no customer communication of service events to check
+    const report = buildReport([template('a.yaml')], [on(healthEventNotifications), on(tracing)]);
+    const bps = report.summary.scorecard.questions.flatMap((q) => q.bestPractices);
+    expect(bps.find((bp) => bp.id === 'OPS10-BP05')).toMatchObject({
+      checkable: true,
+      rules: ['health-event-notifications'],
+      resources: 0,
+      passed: 0,
+    });
+    const lines = getReporter('text')!(report, { color: false, scorecard: true }).split('\n');
+    expect(lines.find((l) => l.startsWith('  OPS10-BP05'))).toMatch(/ {2}nothing to check in this scan$/);
+    expect(lines.find((l) => l.startsWith('  OPS04-BP05'))).toMatch(/ {2}3 checked: 1 passed, 2 failed$/);
   });
 });

@@ -6,8 +6,9 @@
 import { singleTemplateAssembly, type Assembly, type Stack } from '../lib/assembly/model';
 import { regionAssembly } from '../lib/sources/deployed';
 import { INTERNAL_ERROR, type Finding } from '../lib/engine/finding';
-import { type AssemblyContext, type RuleOptions, ruleDocsUrl } from '../lib/engine/rule';
-import { runRules } from '../lib/engine/runner';
+import { type AssemblyContext, type Rule, type RuleOptions, ruleDocsUrl } from '../lib/engine/rule';
+import { evaluate, runRules } from '../lib/engine/runner';
+import { buildScorecard } from '../lib/engine/scorecard';
 import { templateFromText } from '../lib/template/load';
 import { shownTwoStages, load, lone, twoStages, on, run, resourceRule, assemblyRule, SAMPLE } from './helpers/engine';
 import { yaml } from './helpers/yaml';
@@ -414,5 +415,78 @@ describe("CDK's own resources in a synthesized template read on its own", () => 
       tracing,
     );
     expect(findings.map((f) => f.resource)).toEqual(['Handler']);
+  });
+});
+
+describe('a check that says the practice does not apply (ctx.notApplicable)', () => {
+  const scorecardOf = (assembly: Assembly, rule: Rule) => {
+    const rules = [on(rule)];
+    const { findings, stats } = evaluate(assembly, rules);
+    const bp = buildScorecard(rules, stats)
+      .questions.flatMap((q) => q.bestPractices)
+      .find((b) => b.id === rule.bestPractice)!;
+    return { findings, evaluated: [...(stats.get(rule.id)?.evaluated ?? [])].sort(), bp };
+  };
+
+  it('leaves a resource whose check said so and reported nothing out of the evaluated, so not passed', () => {
+    const rule = resourceRule('topics', ['AWS::SNS::Topic'], (r, ctx) => {
+      if (r.properties.TopicName === undefined) ctx.notApplicable();
+    });
+    const { findings, evaluated, bp } = scorecardOf(lone(SAMPLE), rule);
+    expect(findings).toEqual([]);
+    expect(evaluated).toEqual(['template.yaml#Other']);
+    expect(bp).toMatchObject({ resources: 1, passed: 1, failed: 0 });
+  });
+
+  it('counts a check that reports and says so as evaluated and failed: the report wins', () => {
+    const rule = resourceRule('topics', ['AWS::SNS::Topic'], (r, ctx) => {
+      ctx.notApplicable();
+      if (r.logicalId === 'Topic') ctx.report({ messageId: 'set', data: { name: r.logicalId } });
+    });
+    const { findings, evaluated, bp } = scorecardOf(lone(SAMPLE), rule);
+    expect(findings.map((f) => f.resource)).toEqual(['Topic']);
+    expect(evaluated).toEqual(['template.yaml#Topic']);
+    expect(bp).toMatchObject({ resources: 1, passed: 0, failed: 1 });
+  });
+
+  it('leaves the app out for an assembly rule, and shows the best practice with nothing evaluated', () => {
+    const rule = assemblyRule('app', (_a, ctx) => ctx.notApplicable());
+    const { findings, evaluated, bp } = scorecardOf(lone(SAMPLE), rule);
+    expect(findings).toEqual([]);
+    expect(evaluated).toEqual([]);
+    expect(bp).toMatchObject({ checkable: true, rules: ['app'], resources: 0, passed: 0 });
+  });
+
+  it('keeps a finding, and what it rests on, when the check run again with the assumption changed says the practice does not apply', () => {
+    // with the default the check reports; run again with the parameter's value unknown, it says the practice does not apply
+    const rule = resourceRule('mode', ['AWS::Lambda::Function'], (r, ctx) => {
+      const mode = ctx.get('Properties.TracingConfig.Mode');
+      if (mode.known && mode.value === 'PassThrough') ctx.report({ messageId: 'set', data: { name: r.logicalId } });
+      else ctx.notApplicable();
+    });
+    const assembly = lone(yaml`
+      Parameters:
+        Mode: {Type: String, Default: PassThrough}
+      Resources:
+        Fn:
+          Type: AWS::Lambda::Function
+          Properties:
+            TracingConfig: {Mode: !Ref Mode}
+    `);
+    const { findings, evaluated, bp } = scorecardOf(assembly, rule);
+    expect(findings.map((f) => f.assumptions)).toEqual([[{ parameter: 'Mode', value: 'PassThrough' }]]);
+    expect(evaluated).toEqual(['template.yaml#Fn']);
+    expect(bp).toMatchObject({ resources: 1, failed: 1 });
+  });
+
+  it('counts a check that says so and then throws as evaluated and failed (an internal error)', () => {
+    const rule = resourceRule('throws', ['AWS::SQS::Queue'], (_r, ctx) => {
+      ctx.notApplicable();
+      throw new Error('boom');
+    });
+    const { findings, evaluated, bp } = scorecardOf(lone(SAMPLE), rule);
+    expect(findings.map((f) => f.ruleId)).toEqual([INTERNAL_ERROR]);
+    expect(evaluated).toEqual(['template.yaml#Queue']);
+    expect(bp).toMatchObject({ resources: 1, failed: 1 });
   });
 });

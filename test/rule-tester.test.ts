@@ -3,11 +3,11 @@
  * collecting functions, so that each generated case can be run here and its outcome (passes, or throws
  * with which message) asserted. At the end, one real use with jest's own describe/it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { defineRule, type Rule } from '../lib/engine/rule';
-import { loadCase, RuleTester, runCase, type InvalidCase, type ValidCase } from '../lib/testing';
+import { loadCase, RuleTester, runCase, testPackFixtures, type InvalidCase, type ValidCase } from '../lib/testing';
 import { FIXTURES } from './helpers/fixtures';
 import { yaml } from './helpers/yaml';
 
@@ -300,6 +300,82 @@ describe('RuleTester with collecting describe/it', () => {
 
   it('a case without a template or a file fails', () => {
     expect(only(rule, { valid: [{ name: 'empty' }] })).toBe('a case needs a template or a file');
+  });
+
+  // a rule that judges only functions with a TracingConfig: the others are not applicable
+  const configured = defineRule({
+    ...rule,
+    id: 'test-configured-tracing',
+    check(resource, ctx) {
+      if (ctx.satisfies('Properties.TracingConfig', (v) => v !== undefined) !== true) return ctx.notApplicable();
+      rule.check(resource, ctx);
+    },
+  });
+  const PLAIN = yaml`
+    Resources:
+      Plain:
+        Type: AWS::Lambda::Function
+  `;
+
+  it('a valid case may say whether the rule judges anything in it (notApplicable), and fails when it does not agree', () => {
+    expect(only(configured, { valid: [{ template: PLAIN, notApplicable: true }] })).toBe('pass');
+    expect(only(configured, { valid: [{ template: ACTIVE, notApplicable: false }] })).toBe('pass');
+    expect(only(configured, { valid: [{ template: PLAIN, notApplicable: false }] })).toBe(
+      'expected the rule to judge something and pass it, but it judged nothing (not applicable)',
+    );
+    expect(only(configured, { valid: [{ template: ACTIVE, notApplicable: true }] })).toBe(
+      'expected the rule to judge nothing (not applicable), but it passed 1',
+    );
+    // a template without a resource of the rule's types is judged nothing too
+    expect(
+      only(configured, { valid: [{ template: 'Resources: {Q: {Type: AWS::SQS::Queue}}', notApplicable: false }] }),
+    ).toBe('expected the rule to judge something and pass it, but it judged nothing (not applicable)');
+    // not said: not checked
+    expect(only(configured, { valid: [{ template: PLAIN }] })).toBe('pass');
+    expect(only(configured, { valid: [{ template: ACTIVE }] })).toBe('pass');
+  });
+
+  it('a pack fixture says so in expected.json, and testPackFixtures checks it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opslint-na-fixtures-'));
+    try {
+      const fixtures = path.join(dir, 'test-configured-tracing');
+      mkdirSync(fixtures);
+      writeFileSync(path.join(fixtures, 'pass-plain.yaml'), PLAIN);
+      writeFileSync(path.join(fixtures, 'pass-active.yaml'), ACTIVE);
+      writeFileSync(path.join(fixtures, 'fail-pass-through.yaml'), PASS_THROUGH.replace(/\n {4}Plain:[^]*$/, '\n'));
+      const expected = (plain: boolean, active: boolean) =>
+        writeFileSync(
+          path.join(fixtures, 'expected.json'),
+          JSON.stringify({
+            'pass-plain.yaml': { notApplicable: plain },
+            'pass-active.yaml': { notApplicable: active },
+            'fail-pass-through.yaml': { errors: [{ messageId: 'mode' }] },
+          }),
+        );
+      const results = (): string[] => {
+        const tests: Collected[] = [];
+        RuleTester.describe = (_name, fn) => fn();
+        RuleTester.it = (name, fn) => {
+          tests.push({ name, fn });
+        };
+        testPackFixtures({ id: 'test', rules: [configured] }, dir);
+        return tests.map((t) => `${t.name}: ${outcome(t)}`);
+      };
+      expected(true, false);
+      expect(results()).toEqual([
+        'valid: pass-active.yaml: pass',
+        'valid: pass-plain.yaml: pass',
+        'invalid: fail-pass-through.yaml: pass',
+      ]);
+      expected(false, true);
+      expect(results()).toEqual([
+        'valid: pass-active.yaml: expected the rule to judge nothing (not applicable), but it passed 1',
+        'valid: pass-plain.yaml: expected the rule to judge something and pass it, but it judged nothing (not applicable)',
+        'invalid: fail-pass-through.yaml: pass',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

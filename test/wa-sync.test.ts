@@ -40,6 +40,11 @@ async function sync(
 
 const updates = (s: WaServer): number => s.calls.filter((c) => c.action === 'UpdateAnswer').length;
 const TRACING_QUESTION = 'implement_observability';
+// the server's choice ids are the best practices' page slugs
+const slug = (id: string): string => bestPractice(id)!.slug;
+/** The server's id of the question that holds a best practice. */
+const questionOf = (id: string): string =>
+  opsQuestions().find((q) => q.choices.some((c) => c.choiceId === slug(id)))!.questionId;
 
 describe('opslint wa sync', () => {
   it('writes the evidence of every question once, then nothing when the scan is the same', async () => {
@@ -85,10 +90,10 @@ describe('opslint wa sync', () => {
       'v1.2.0',
     ]);
     const selected = s.answer(WORKLOAD_ID, TRACING_QUESTION)!.selectedChoices;
-    // the server's choice ids are the best practices' page slugs
-    const slug = (id: string): string => bestPractice(id)!.slug;
-    // user experience telemetry: its canary rule passed on the one resource it checked
-    expect(selected).toContain(slug('OPS04-BP03'));
+    // patching: both functions run a supported runtime
+    expect(s.answer(WORKLOAD_ID, questionOf('OPS05-BP05'))!.selectedChoices).toContain(slug('OPS05-BP05'));
+    // user experience telemetry: no entry point for a canary to watch, so nothing passed: not selected
+    expect(selected).not.toContain(slug('OPS04-BP03'));
     // tracing failed on one function: never selected
     expect(selected).not.toContain(slug('OPS04-BP05'));
     expect(s.milestones).toEqual([expect.objectContaining({ workloadId: WORKLOAD_ID, name: 'v1.2.0' })]);
@@ -99,6 +104,22 @@ describe('opslint wa sync', () => {
       `opslint: workload ${WORKLOAD_ID}: 0 of 11 questions updated, milestone v1.2.0 recorded before\n`,
     );
     expect(s.milestones).toHaveLength(1);
+  });
+
+  it('does not select a best practice that applies to nothing in the scan: an app whose alarms notify nobody has no escalation or customer communication to check', async () => {
+    const { code, server: s } = await sync({ 'app.yaml': functions(1) }, [
+      '--workload-id',
+      WORKLOAD_ID,
+      '--select-passing',
+    ]);
+    expect(code).toBe(0);
+    for (const id of ['OPS10-BP04', 'OPS10-BP05']) {
+      const answer = s.answer(WORKLOAD_ID, questionOf(id))!;
+      expect(answer.selectedChoices).not.toContain(slug(id));
+      expect(answer.choices[slug(id)].notes).toBe(
+        '[opslint] nothing to check (1 rule found nothing the practice applies to). [/opslint]',
+      );
+    }
   });
 
   it('writes nothing on a dry run, and prints each question with its choices and notes', async () => {

@@ -11,7 +11,10 @@ import type { Resource } from '../template/model';
 import type { Report, ResourceContext, RuleOptions } from './rule';
 import type { ConfiguredRule } from './runner';
 
-/** The context of a resource rule's check on one resource; `memo` is the rule's, `report` collects what it reports. */
+/**
+ * The context of a resource rule's check on one resource; `memo` is the rule's, `report` collects what it
+ * reports, `notApplicable` hears that the practice does not apply to the resource.
+ */
 export function resourceContext(
   stack: Stack,
   resource: Resource,
@@ -19,6 +22,7 @@ export function resourceContext(
   facts: StackFacts,
   memo: Map<string, Remembered<unknown>>,
   report: (report: Report) => void,
+  notApplicable: () => void,
 ): ResourceContext<RuleOptions> {
   const template = stack.template;
   return {
@@ -36,5 +40,6 @@ export function resourceContext(
     referrers: (types) => referrers(template, resource.logicalId, types, { dependsOn: true }),
     memo: <T>(id: string, compute: () => T): T => remember(template, memo as Map<string, Remembered<T>>, id, compute),
     report,
+    notApplicable,
   };
 }

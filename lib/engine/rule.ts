@@ -1,7 +1,7 @@
 /**
  * The rule and pack API. A rule is small, pure and self-describing: metadata (id, title, OPS best practice,
- * resource types, severity, messages, options, why, fix) and a check that reports `{ messageId, path }`.
- * It never reads files, computes lines or throws on odd input; the engine does the rest.
+ * resource types, severity, messages, options, why, fix) and a check that reports `{ messageId, path }`, or
+ * says that the practice does not apply (`ctx.notApplicable()`). It never reads files, computes lines or throws on odd input; the engine does the rest.
  */
 import type { Assembly, Stack } from '../assembly/model';
 import type { AppFacts, StackFacts } from '../semantics/facts';
@@ -185,6 +185,8 @@ export interface ResourceContext<O extends RuleOptions, M extends string = strin
   /** computes a value once per template and rule (an index over the template), then returns it; each use rests on what computing it rested on */
   memo<T>(key: string, compute: () => T): T;
   report(report: Report<M>): void;
+  /** {@link NotApplicable} */
+  notApplicable: NotApplicable;
 }
 
 /** What an assembly rule gets besides the assembly: options, the facts of each stack, and `report`. */
@@ -199,7 +201,18 @@ export interface AssemblyContext<O extends RuleOptions, M extends string = strin
    */
   resources(stack: Stack, types: readonly string[]): Resource[];
   report(report: AssemblyReport<M>): void;
+  /** {@link NotApplicable} */
+  notApplicable: NotApplicable;
 }
+
+/**
+ * Says that the practice does not apply to what the check was given, or that there is nothing to judge (an app
+ * whose alarms notify nobody has no escalation to check): a check that then reports nothing has not evaluated
+ * the resource (or, for an assembly rule, the app), so the scorecard does not count it as passed. A resource that
+ * is configured well is a pass, not this. A report wins: a check that reports and says this has evaluated and
+ * failed. Usually `return ctx.notApplicable();`.
+ */
+export type NotApplicable = () => void;
 
 /** A rule called once for each resource of its `resourceTypes`. */
 export interface ResourceRule<O extends RuleOptions = RuleOptions, M extends string = string> extends RuleMetaBase<

@@ -88,6 +88,12 @@ interface Reported<R> {
   readonly assumptions: readonly Assumption[];
 }
 
+/** One run of a check: what it reported, and whether it said the practice does not apply. */
+interface Checked<R> {
+  readonly reported: Reported<R>[];
+  readonly notApplicable: boolean;
+}
+
 class Run {
   readonly findings: Finding[] = [];
   readonly stats = new Map<string, RuleStats>();
@@ -129,11 +135,18 @@ class Run {
           if (deployment.excluded || !checksRole(rule, facts.role(resource).role)) continue;
           let key = keys.get(resource);
           if (key === undefined) keys.set(resource, (key = resourceKey(template.file, resource.logicalId)));
-          this.statsOf(rule.id).evaluated.add(key);
           try {
             this.watch?.enter(configured);
             // a finding on a resource deployed under a condition rests on what that condition rests on
-            const reported = this.checkResource(stack, resource, configured, facts, memo, deployment.assumptions);
+            const { reported, notApplicable } = this.checkResource(
+              stack,
+              resource,
+              configured,
+              facts,
+              memo,
+              deployment.assumptions,
+            );
+            this.evaluated(rule.id, key, reported, notApplicable);
             // checked again with each assumption changed, from scratch, to keep those the finding depends on
             const again = (): Report[] =>
               template.isExcluded(resource)
@@ -145,7 +158,7 @@ class Run {
                     new AppFacts(this.assembly, this.marked, this.facts, stack).of(stack),
                     new Map(),
                     [],
-                  ).map((r) => r.report);
+                  ).reported.map((r) => r.report);
             for (const r of reported) {
               const assumptions = relevant(template, r.assumptions, () => again().some((x) => sameReport(x, r.report)));
               this.resourceFinding(stack, resource, configured, key, r.report, assumptions);
@@ -153,6 +166,7 @@ class Run {
             this.watch?.leave();
           } catch (error) {
             this.watch?.leave();
+            this.statsOf(rule.id).evaluated.add(key);
             this.push(
               configured,
               key,
@@ -171,7 +185,10 @@ class Run {
     }
   }
 
-  /** Runs a resource rule on one resource and returns what it reports, each with what it rests on. */
+  /**
+   * Runs a resource rule on one resource and returns what it reports, each with what it rests on, and whether
+   * it said the practice does not apply.
+   */
   private checkResource(
     stack: Stack,
     resource: Resource,
@@ -179,9 +196,10 @@ class Run {
     facts: StackFacts,
     memo: Map<string, Remembered<unknown>>,
     base: readonly Assumption[],
-  ): Reported<Report>[] {
+  ): Checked<Report> {
     const resolver = stack.template.resolver;
     const out: Reported<Report>[] = [];
+    let notApplicable = false;
     resolver.track(() => {
       resolver.assume(base);
       const sink = (report: Report): void => {
@@ -190,11 +208,13 @@ class Run {
       settled(
         (configured.rule as ResourceRule).check(
           resource,
-          resourceContext(stack, resource, configured, facts, memo, sink),
+          resourceContext(stack, resource, configured, facts, memo, sink, () => {
+            notApplicable = true;
+          }),
         ),
       );
     });
-    return out;
+    return { reported: out, notApplicable };
   }
 
   /** Whether a resource is deployed (its Condition is not known to be false), worked out once, with what that rests on. */
@@ -213,10 +233,10 @@ class Run {
   onAssembly(configured: ConfiguredRule, rule: AssemblyRule): void {
     const assembly = this.assembly;
     const key = resourceKey(assembly.file, '');
-    this.statsOf(rule.id).evaluated.add(key);
     try {
       this.watch?.enter(configured);
-      const reported = this.checkAssembly(configured, rule, this.facts);
+      const { reported, notApplicable } = this.checkAssembly(configured, rule, this.facts);
+      this.evaluated(rule.id, key, reported, notApplicable);
       // what the rule reports with a value changed in one stack, by stack and value: the findings of a stack share
       // it (each check runs the rule over every stack again)
       const rechecked = new Map<Stack, Map<string | undefined, AssemblyReport[]>>();
@@ -234,7 +254,7 @@ class Run {
                 configured,
                 rule,
                 new AppFacts(assembly, this.marked, this.facts, stack),
-              ).map((x) => x.report)),
+              ).reported.map((x) => x.report)),
             );
           return reports;
         };
@@ -251,6 +271,7 @@ class Run {
       this.watch?.leave();
     } catch (error) {
       this.watch?.leave();
+      this.statsOf(rule.id).evaluated.add(key);
       this.push(
         configured,
         key,
@@ -266,11 +287,16 @@ class Run {
 
   /**
    * Runs an assembly rule and returns what it reports, each with what the values read through its stack's
-   * resolver rest on (assembly rules read many stacks; a lone template's is its own).
+   * resolver rest on (assembly rules read many stacks; a lone template's is its own), and whether it said the
+   * practice does not apply.
    */
-  private checkAssembly(configured: ConfiguredRule, rule: AssemblyRule, facts: AppFacts): Reported<AssemblyReport>[] {
+  private checkAssembly(configured: ConfiguredRule, rule: AssemblyRule, facts: AppFacts): Checked<AssemblyReport> {
     const assembly = this.assembly;
     const out: Reported<AssemblyReport>[] = [];
+    let notApplicable = false;
+    const notApplies = (): void => {
+      notApplicable = true;
+    };
     const report = (r: AssemblyReport): void => {
       const stack = r.stack ?? (assembly.stacks.length === 1 ? assembly.stacks[0] : undefined);
       out.push({ report: r, assumptions: stack ? stack.template.resolver.assumptionsSoFar() : [] });
@@ -279,9 +305,19 @@ class Run {
       facts.of(stack).withRoles(types, checkedRoles(rule));
     Resolver.trackAll(
       assembly.stacks.map((s) => s.template.resolver),
-      () => settled(rule.check(assembly, { options: configured.options, assembly, facts, resources, report })),
+      () =>
+        settled(
+          rule.check(assembly, {
+            options: configured.options,
+            assembly,
+            facts,
+            resources,
+            report,
+            notApplicable: notApplies,
+          }),
+        ),
     );
-    return out;
+    return { reported: out, notApplicable };
   }
 
   private assemblyFinding(
@@ -376,6 +412,14 @@ class Run {
   private push(configured: ConfiguredRule, key: string, f: Finding): void {
     this.statsOf(configured.rule.id).failed.add(key);
     this.findings.push(f);
+  }
+
+  /**
+   * Records that a rule evaluated a resource (or the app), unless its check reported nothing and said the
+   * practice does not apply: only the run's own check decides, not the checks run again with assumptions changed.
+   */
+  private evaluated(ruleId: string, key: string, reported: readonly unknown[], notApplicable: boolean): void {
+    if (reported.length > 0 || !notApplicable) this.statsOf(ruleId).evaluated.add(key);
   }
 
   private statsOf(ruleId: string): RuleStats {

@@ -120,6 +120,11 @@ function scorecardLines(report: ScanReport, c: ReturnType<typeof createColors>):
         out.push(`  ${c.dim(name)}  ${c.dim(`needs a human review: ${bp.url}`)}`);
         continue;
       }
+      // no resource of its rules' types, or none the practice applies to
+      if (bp.resources === 0) {
+        out.push(`  ${name}  ${c.dim('nothing to check in this scan')}`);
+        continue;
+      }
       const parts = [`${bp.passed} passed`, bp.failed > 0 ? c.red(`${bp.failed} failed`) : `${bp.failed} failed`];
       if (bp.suppressed > 0) parts.push(`${bp.suppressed} suppressed`);
       if (bp.needsContext > 0) parts.push(c.blue(`${bp.needsContext} need context`));

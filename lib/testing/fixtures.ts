@@ -44,7 +44,11 @@ export function testPackFixtures(pack: Pack, fixturesDir: string, tester = new R
     }
     if (pass.length + listed.length > 0) {
       tester.run(rule, {
-        valid: pass.map((f) => ({ file: path.join(dir, f), options: expected[f]?.options })),
+        valid: pass.map((f) => ({
+          file: path.join(dir, f),
+          options: expected[f]?.options,
+          notApplicable: expected[f]?.notApplicable,
+        })),
         invalid: listed.map((f) => ({
           file: path.join(dir, f),
           options: expected[f]!.options,
@@ -55,9 +59,13 @@ export function testPackFixtures(pack: Pack, fixturesDir: string, tester = new R
   }
 }
 
-/** What expected.json says of a fixture: the findings of a fail-* one, and the options of the rule for either. */
+/**
+ * What expected.json says of a fixture: the findings of a fail-* one, whether the rule judges anything in a pass-*
+ * one (`notApplicable`, as in a valid case), and the options of the rule for either.
+ */
 interface Expected {
   readonly errors?: ExpectedFinding[];
+  readonly notApplicable?: boolean;
   readonly options?: RuleOptions;
 }
 

@@ -13,7 +13,7 @@ import { singleTemplateAssembly, type Assembly } from '../assembly/model';
 import { compareFindings, INTERNAL_ERROR, type Assumption, type Finding } from '../engine/finding';
 import { withEngineSentences } from '../engine/emit';
 import { optionProblem } from '../engine/options';
-import { runRules } from '../engine/runner';
+import { evaluate } from '../engine/runner';
 import type { Rule, RuleOptions } from '../engine/rule';
 import { InputError } from '../template/errors';
 import { loadTemplate, templateFromText } from '../template/load';
@@ -30,6 +30,12 @@ export interface ValidCase {
   readonly parameters?: Readonly<Record<string, string>>;
   /** run as the account baseline: rules that need account context are enforced instead of reported as info */
   readonly accountBaseline?: boolean;
+  /**
+   * `true`: the rule evaluated nothing in the case (no resource of its types, or its check said the practice
+   * does not apply: `ctx.notApplicable()`), so the scorecard counts no pass; `false`: it evaluated something
+   * and passed it. Not checked when not given.
+   */
+  readonly notApplicable?: boolean;
 }
 
 /** What an invalid case expects of one finding; only the fields given are compared. */
@@ -52,7 +58,7 @@ export interface ExpectedFinding {
 }
 
 /** A case that must give exactly the findings listed. */
-export interface InvalidCase extends ValidCase {
+export interface InvalidCase extends Omit<ValidCase, 'notApplicable'> {
   readonly errors: readonly ExpectedFinding[];
 }
 
@@ -80,8 +86,14 @@ export class RuleTester {
         });
       for (const c of cases.valid ?? []) {
         RuleTester.it(`valid: ${unique(c)}`, () => {
-          const findings = runCase(rule, c);
+          const { findings, evaluated } = runOn(rule, c);
           if (findings.length > 0) throw new Error(`expected no findings, got:\n${describe(findings)}`);
+          if (c.notApplicable !== undefined && c.notApplicable !== (evaluated === 0))
+            throw new Error(
+              c.notApplicable
+                ? `expected the rule to judge nothing (not applicable), but it passed ${evaluated}`
+                : 'expected the rule to judge something and pass it, but it judged nothing (not applicable)',
+            );
         });
       }
       for (const c of cases.invalid ?? []) {
@@ -96,7 +108,8 @@ export function runCase(rule: Rule, c: ValidCase): Finding[] {
   return runOn(rule, c).findings;
 }
 
-function runOn(rule: Rule, c: ValidCase): { assembly: Assembly; findings: Finding[] } {
+/** Runs `rule` alone over one case: its findings, and how many resources (or apps) it evaluated. */
+function runOn(rule: Rule, c: ValidCase): { assembly: Assembly; findings: Finding[]; evaluated: number } {
   for (const key of Object.keys(c.options ?? {})) {
     if (!(key in (rule.options ?? {}))) throw new Error(`${rule.id} has no option "${key}"`);
   }
@@ -104,7 +117,7 @@ function runOn(rule: Rule, c: ValidCase): { assembly: Assembly; findings: Findin
   const problem = optionProblem(rule, c.options ?? {});
   if (problem) throw new Error(problem.message);
   const assembly = loadCase(c);
-  const findings = runRules(
+  const { findings, stats } = evaluate(
     assembly,
     [
       {
@@ -120,7 +133,7 @@ function runOn(rule: Rule, c: ValidCase): { assembly: Assembly; findings: Findin
   );
   const internal = findings.find((f) => f.ruleId === INTERNAL_ERROR);
   if (internal) throw new Error(internal.message);
-  return { assembly, findings: findings.sort(compareFindings) };
+  return { assembly, findings: findings.sort(compareFindings), evaluated: stats.get(rule.id)?.evaluated.size ?? 0 };
 }
 
 function checkInvalid(rule: Rule, c: InvalidCase): void {

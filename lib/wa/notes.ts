@@ -26,7 +26,9 @@ export function findingPlace(f: Finding): string {
 function verdict(bp: Counts): string {
   // no rule of this scan checks it: none of opslint's can (a practice of people and process), or they were left out
   if (!bp.checkable) return 'not checked by this scan';
-  if (bp.resources === 0) return `nothing to check (${plural(bp.rules.length, 'rule')} found no resource of theirs)`;
+  // no resource of their types, or none the practice applies to (an app whose alarms notify nobody has no escalation)
+  if (bp.resources === 0)
+    return `nothing to check (${plural(bp.rules.length, 'rule')} found nothing the practice applies to)`;
   const parts = [`${bp.passed} of ${plural(bp.resources, 'resource')} passed`, `${bp.failed} failed`];
   if (bp.needsContext > 0) parts.push(`${bp.needsContext} ${bp.needsContext === 1 ? 'needs' : 'need'} context`);
   if (bp.suppressed > 0) parts.push(`${bp.suppressed} suppressed`);

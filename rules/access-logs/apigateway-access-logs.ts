@@ -51,7 +51,7 @@ export default defineRule({
     const setting = SETTINGS[resource.type];
     if (resource.type === 'AWS::ApiGateway::Deployment') {
       // a deployment creates a stage only when it names one
-      if (createsStage(ctx.template, ctx.resource) === false) return;
+      if (createsStage(ctx.template, ctx.resource) === false) return ctx.notApplicable();
     }
     const path: JsonPath = ['Properties', ...setting.property.split('.')];
     if (firstProblem(ctx.values(path), judge)) {

@@ -91,7 +91,7 @@ function checkDeployment(
   ctx: ResourceContext<typeof options, 'turnedOff' | 'deploymentNotEnabled' | 'noDetailedMetrics'>,
 ): void {
   // a deployment creates a stage only when it names one; its settings are then in StageDescription
-  if (createsStage(ctx.template, ctx.resource) === false) return;
+  if (createsStage(ctx.template, ctx.resource) === false) return ctx.notApplicable();
   const name = ctx.resource.logicalId;
   const base: JsonPath = ['Properties', 'StageDescription'];
   const values = ctx.values(base);

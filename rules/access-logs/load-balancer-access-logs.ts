@@ -63,12 +63,12 @@ export default defineRule({
     const needs: ('application' | 'network')[] = [];
     for (const t of types) {
       if (t === 'application' || t === 'network') needs.push(t);
-      else if (t !== 'gateway') return; // unknown: no finding
+      else if (t !== 'gateway') return ctx.notApplicable(); // a type known only at deployment: no verdict
     }
-    if (needs.length === 0) return;
+    if (needs.length === 0) return ctx.notApplicable();
     const tls = needs.includes('network') ? tlsListener(ctx) : undefined;
     // a Network Load Balancer logs TLS connections only: without a TLS listener there is nothing to log
-    if (!needs.includes('application') && !tls) return;
+    if (!needs.includes('application') && !tls) return ctx.notApplicable();
     if (deliversVendedLogs(ctx)) return;
     const base: JsonPath = ['Properties', 'LoadBalancerAttributes'];
     const problem = firstProblem(ctx.values(base), (list) => judge(list, base));

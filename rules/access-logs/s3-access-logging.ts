@@ -66,8 +66,9 @@ export default defineRule({
   },
   check(resource, ctx) {
     if (ctx.satisfies('Properties.LoggingConfiguration', (v) => v !== undefined && v !== null) !== false) return;
-    if (isLogDestination(resource, ctx) || isCdkStagingBucket(resource) || namedForLogs(resource)) return;
-    if (ctx.options.buckets === 'served' && !isServed(ctx)) return;
+    if (isLogDestination(resource, ctx) || isCdkStagingBucket(resource) || namedForLogs(resource))
+      return ctx.notApplicable();
+    if (ctx.options.buckets === 'served' && !isServed(ctx)) return ctx.notApplicable();
     ctx.report({
       messageId: 'notEnabled',
       path: 'Properties.LoggingConfiguration',

@@ -176,10 +176,10 @@ export default defineRule({
   },
   check(resource, ctx) {
     const target = ALARM_ADVICE[resource.type];
-    if (!target || !asStrings(ctx.options.resourceTypes).includes(resource.type)) return;
+    if (!target || !asStrings(ctx.options.resourceTypes).includes(resource.type)) return ctx.notApplicable();
 
     const dlq = resource.type === 'AWS::SQS::Queue' && isDeadLetterQueue(resource, ctx.template);
-    if (resource.type === 'AWS::SQS::Queue' && !dlq && ctx.options.queues !== 'all') return;
+    if (resource.type === 'AWS::SQS::Queue' && !dlq && ctx.options.queues !== 'all') return ctx.notApplicable();
 
     // the deployed alarms (what their conditions rest on, the finding rests on too)
     const deployed = ctx.facts.alarms.watching(resource);

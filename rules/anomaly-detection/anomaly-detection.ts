@@ -101,7 +101,7 @@ export default defineRule({
         if (metric !== undefined) found.push({ stack, alarm, metric });
       }
     }
-    if (found.length === 0) return;
+    if (found.length === 0) return ctx.notApplicable();
     const { stack, alarm, metric } = found[0];
     const more = found.length - 1;
     ctx.report({

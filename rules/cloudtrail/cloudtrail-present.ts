@@ -30,7 +30,8 @@ export default defineRule({
     cdk: 'new cloudtrail.Trail(baselineStack, "Trail", { sendToCloudWatchLogs: true }); // multi-region and file validation are on by default',
   },
   check(assembly, ctx) {
-    if (assembly.stacks.length === 0 || assembly.stacks.some(definesTrail)) return;
+    if (assembly.stacks.length === 0) return ctx.notApplicable();
+    if (assembly.stacks.some(definesTrail)) return;
     // nested stacks are searched for a trail, but the finding is about the stacks a user deploys
     const stacks = assembly.stacks.filter((s) => s.parent === undefined);
     if (stacks.length === 1) {

@@ -42,7 +42,7 @@ export default defineRule({
       'recorder.addDependency(channel);',
   },
   check(assembly, ctx) {
-    if (assembly.stacks.length === 0) return;
+    if (assembly.stacks.length === 0) return ctx.notApplicable();
     const recorders = ctx.facts.deployed(RECORDER);
     const channels = ctx.facts.deployed(CHANNEL);
     // nested stacks are searched, but a finding about the app is about the stacks a user deploys

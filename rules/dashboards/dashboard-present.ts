@@ -60,12 +60,18 @@ export default defineRule({
       if (list) list.push(stack);
       else groups.set(key, [stack]);
     }
+    // an environment with a dashboard passes; one without workload resources has nothing to watch
+    let judged = false;
     for (const stacks of groups.values()) {
-      if (stacks.some((s) => ctx.facts.of(s).hasAny(DASHBOARD_TYPES))) continue;
+      if (stacks.some((s) => ctx.facts.of(s).hasAny(DASHBOARD_TYPES))) {
+        judged = true;
+        continue;
+      }
       const found: { stack: Stack; resource: Resource }[] = stacks.flatMap((stack) =>
         ctx.resources(stack, WORKLOAD_TYPES).map((resource) => ({ stack, resource })),
       );
       if (found.length === 0) continue;
+      judged = true;
       const resources = listNames(found.map((f) => resourceLabel(f.resource, f.stack)));
       const first = found[0].stack;
       if (!first.declaredIn) {
@@ -88,6 +94,7 @@ export default defineRule({
         },
       });
     }
+    if (!judged) ctx.notApplicable();
   },
 });
 

@@ -42,7 +42,7 @@ export default defineRule({
       '});\n// or rolloutStrategy: appconfig.RolloutStrategy.CANARY_10_PERCENT_20_MINUTES',
   },
   check(resource, ctx) {
-    if (!inScope(ctx)) return;
+    if (!inScope(ctx)) return ctx.notApplicable();
     const name = resource.logicalId;
     if (resource.type === STRATEGY) {
       const growth = 'Properties.GrowthFactor';

@@ -43,7 +43,7 @@ export default defineRule({
       "new codedeploy.ServerDeploymentGroup(this, 'Fleet', { autoScalingGroups: [asg], deploymentConfig: codedeploy.ServerDeploymentConfig.HALF_AT_A_TIME });",
   },
   check(resource, ctx) {
-    if (!inScope(ctx)) return;
+    if (!inScope(ctx)) return ctx.notApplicable();
     const config = referencedConfig(ctx, ['Properties', 'DeploymentConfigName']);
     if (config) {
       const reason = allAtOnceReason(ctx.template, config);

@@ -44,11 +44,11 @@ export default defineRule({
   },
   check(resource, ctx) {
     const controller = ctx.get('Properties.DeploymentController.Type');
-    if (!controller.known || (controller.value !== undefined && controller.value !== 'ECS')) return;
+    if (!controller.known || (controller.value !== undefined && controller.value !== 'ECS')) return ctx.notApplicable();
     const scheduling = ctx.get('Properties.SchedulingStrategy');
-    if (!scheduling.known || scheduling.value === 'DAEMON') return;
+    if (!scheduling.known || scheduling.value === 'DAEMON') return ctx.notApplicable();
     const strategy = ctx.get(`${CONFIG}.Strategy`);
-    if (!strategy.known || (strategy.value !== undefined && strategy.value !== 'ROLLING')) return;
+    if (!strategy.known || (strategy.value !== undefined && strategy.value !== 'ROLLING')) return ctx.notApplicable();
 
     const min = percent(ctx.get(`${CONFIG}.MinimumHealthyPercent`), 100);
     const max = percent(ctx.get(`${CONFIG}.MaximumPercent`), 200);

@@ -59,8 +59,9 @@ export default defineRule({
   },
   check(resource, ctx) {
     // without an alias there is no version to shift traffic to (and SAM rejects a DeploymentPreference)
-    if (ctx.satisfies('Properties.AutoPublishAlias', (v) => v === undefined || v === '') !== false) return;
-    if (!inScope(ctx)) return;
+    if (ctx.satisfies('Properties.AutoPublishAlias', (v) => v === undefined || v === '') !== false)
+      return ctx.notApplicable();
+    if (!inScope(ctx)) return ctx.notApplicable();
     const aliasValue = ctx.get('Properties.AutoPublishAlias');
     const alias = aliasValue.known && typeof aliasValue.value === 'string' ? aliasValue.value : '(AutoPublishAlias)';
     const name = resource.logicalId;

@@ -40,9 +40,9 @@ export default defineRule({
   },
   check(assembly, ctx) {
     // a scan of deployed stacks sees one account's stacks: the app's other environments are out of its sight
-    if (!assembly.allEnvironments) return;
+    if (!assembly.allEnvironments) return ctx.notApplicable();
     const stacks = deployedStacks(assembly);
-    if (stacks.length === 0) return;
+    if (stacks.length === 0) return ctx.notApplicable();
     const environments = new Set(stacks.map(environmentKey));
     if (environments.size > 1) return;
     const names = stacks.map(stackLabel);

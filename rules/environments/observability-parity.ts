@@ -240,7 +240,7 @@ export default defineRule({
     },
   },
   check(assembly, ctx) {
-    if (!assembly.allEnvironments) return;
+    if (!assembly.allEnvironments) return ctx.notApplicable();
     // by Stage path, the copies of each construct: `construct path below the Stage` + type → copy
     const stages = new Map<string, Map<string, Copy>>();
     const alarmCounts = new Map<Stack, Map<string, number>>();
@@ -259,7 +259,7 @@ export default defineRule({
         copies.set(`${construct}\u0000${resource.type}`, { stack, resource, construct });
       }
     }
-    if (stages.size < 2) return;
+    if (stages.size < 2) return ctx.notApplicable();
     const classify = classifier(ctx.options);
     const stageNames = [...stages.keys()].sort();
     const alarmsOf = (copy: Copy): number => alarmCounts.get(copy.stack)?.get(copy.resource.logicalId) ?? 0;

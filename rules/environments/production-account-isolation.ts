@@ -44,7 +44,7 @@ export default defineRule({
   },
   check(assembly, ctx) {
     const stacks = deployedStacks(assembly);
-    if (stacks.length < 2) return;
+    if (stacks.length < 2) return ctx.notApplicable();
     const classify = classifier(ctx.options);
     const production: [Stack, Classification][] = [];
     const nonProductionByAccount = new Map<string, [Stack, Classification]>();
@@ -56,6 +56,7 @@ export default defineRule({
       else if (c?.kind === 'non-production' && !nonProductionByAccount.has(account))
         nonProductionByAccount.set(account, [stack, c]);
     }
+    if (production.length === 0) return ctx.notApplicable();
     for (const [stack, c] of production) {
       const account = stack.environment.account!;
       const other = nonProductionByAccount.get(account);

@@ -42,7 +42,9 @@ export default defineRule({
       "// or, for a stack at the app level:\nnew OrdersStack(app, 'OrdersProd', { env: { account: '222222222222', region: 'eu-west-1' } });",
   },
   check(assembly, ctx) {
-    for (const { stack, reason } of productionStacks(assembly, ctx.options)) {
+    const production = productionStacks(assembly, ctx.options);
+    if (production.length === 0) return ctx.notApplicable();
+    for (const { stack, reason } of production) {
       const { account, region } = stack.environment;
       if (account !== undefined && region !== undefined) continue;
       const missing =

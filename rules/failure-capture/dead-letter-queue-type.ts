@@ -57,12 +57,15 @@ export default defineRule({
   check(resource, ctx) {
     const template = ctx.template;
     const name = resource.logicalId;
+    // dead-letter queues of this template whose type is known, compared with what they must be
+    let compared = 0;
     switch (resource.type) {
       case 'AWS::SQS::Queue': {
         const kind = queueKind(resource, template);
-        if (!kind) return;
+        if (!kind) return ctx.notApplicable();
         for (const { queue, path } of queuesUnder(resource, ['Properties', 'RedrivePolicy'], template)) {
           const dlqKind = queueKind(queue, template);
+          if (dlqKind) compared++;
           if (dlqKind && dlqKind !== kind)
             ctx.report({
               messageId: 'queueMismatch',
@@ -70,14 +73,15 @@ export default defineRule({
               data: { name, kind: label(kind), dlq: queue.logicalId, dlqKind: label(dlqKind) },
             });
         }
-        return;
+        break;
       }
       case 'AWS::SNS::Subscription': {
         const topic = queuesUnder(resource, ['Properties', 'TopicArn'], template, ['AWS::SNS::Topic'])[0]?.queue;
         const kind = topic ? topicKind(topic, template) : undefined;
-        if (!topic || !kind) return;
+        if (!topic || !kind) return ctx.notApplicable();
         for (const { queue, path } of queuesUnder(resource, ['Properties', 'RedrivePolicy'], template)) {
           const dlqKind = queueKind(queue, template);
+          if (dlqKind) compared++;
           if (dlqKind && dlqKind !== kind)
             ctx.report({
               messageId: 'subscriptionMismatch',
@@ -85,34 +89,39 @@ export default defineRule({
               data: { name, kind: label(kind), topic: topic.logicalId, dlq: queue.logicalId, dlqKind: label(dlqKind) },
             });
         }
-        return;
+        break;
       }
       case 'AWS::Events::Rule':
-        fifoUnder(ctx, ['Properties', 'Targets'], (path) => path.includes('DeadLetterConfig'), {
+        compared += fifoUnder(ctx, ['Properties', 'Targets'], (path) => path.includes('DeadLetterConfig'), {
           what: 'EventBridge rule',
           service: 'EventBridge',
           role: 'a target dead-letter queue',
         });
-        return;
+        break;
       case 'AWS::Lambda::EventInvokeConfig':
-        fifoUnder(ctx, ['Properties', 'DestinationConfig', 'OnFailure'], () => true, {
+        compared += fifoUnder(ctx, ['Properties', 'DestinationConfig', 'OnFailure'], () => true, {
           what: 'Event invoke config',
           service: 'Lambda',
           role: 'an asynchronous invocation destination',
         });
-        return;
+        break;
       default: {
         // SAM: the function's on-failure destination, and the dead-letter queues of EventBridge events
         if (resource.type === 'AWS::Serverless::Function') {
-          fifoUnder(ctx, ['Properties', 'EventInvokeConfig', 'DestinationConfig', 'OnFailure'], () => true, {
-            what: 'Function',
-            service: 'Lambda',
-            role: 'an asynchronous invocation destination',
-          });
+          compared += fifoUnder(
+            ctx,
+            ['Properties', 'EventInvokeConfig', 'DestinationConfig', 'OnFailure'],
+            () => true,
+            {
+              what: 'Function',
+              service: 'Lambda',
+              role: 'an asynchronous invocation destination',
+            },
+          );
         }
         for (const event of samEvents(resource, template)) {
           if (event.type !== 'EventBridgeRule' && event.type !== 'Schedule') continue;
-          fifoUnder(ctx, [...event.path, 'DeadLetterConfig'], () => true, {
+          compared += fifoUnder(ctx, [...event.path, 'DeadLetterConfig'], () => true, {
             what: resource.type === 'AWS::Serverless::Function' ? 'Function' : 'State machine',
             service: 'EventBridge',
             role: `the dead-letter queue of event ${event.name}`,
@@ -120,6 +129,8 @@ export default defineRule({
         }
       }
     }
+    // no dead-letter queue of this template to compare
+    if (compared === 0) ctx.notApplicable();
   },
 });
 
@@ -140,21 +151,26 @@ function queuesUnder(
   return out;
 }
 
+/** Reports FIFO queues among the dead-letter queues under `prefix`; returns how many of known type it looked at. */
 function fifoUnder(
   // the rule's own message ids: a misspelled one here does not compile either
   ctx: ResourceContext<RuleOptions, 'fifoNotSupported'>,
   prefix: JsonPath,
   accept: (path: JsonPath) => boolean,
   data: { what: string; service: string; role: string },
-): void {
+): number {
+  let compared = 0;
   for (const { queue, path } of queuesUnder(ctx.resource, prefix, ctx.template)) {
-    if (!accept(path) || queueKind(queue, ctx.template) !== 'fifo') continue;
+    const kind = accept(path) ? queueKind(queue, ctx.template) : undefined;
+    if (kind) compared++;
+    if (kind !== 'fifo') continue;
     ctx.report({
       messageId: 'fifoNotSupported',
       path,
       data: { ...data, name: ctx.resource.logicalId, dlq: queue.logicalId },
     });
   }
+  return compared;
 }
 
 function label(kind: 'fifo' | 'standard'): string {

@@ -82,6 +82,8 @@ export default defineRule({
         });
       }
     }
+    // no stream read here (a queue's mapping, a SAM function without a stream event): no failed batch to keep
+    if (targets.length === 0) return ctx.notApplicable();
 
     for (const { base, stream, what, sam } of targets) {
       const destinationPath = [...base, 'DestinationConfig', 'OnFailure', 'Destination'];

@@ -58,7 +58,7 @@ export default defineRule({
     const disabled = eventRuleDisabled(template, resource);
     switch (resource.type) {
       case 'AWS::Events::Rule': {
-        if (disabled) return;
+        if (disabled) return ctx.notApplicable();
         const targets = ctx.get('Properties.Targets');
         const lists = targets.known ? [targets.value] : (targets.alternatives ?? []);
         const count = Math.max(0, ...lists.map((l) => (Array.isArray(l) ? l.length : 0)));
@@ -77,15 +77,16 @@ export default defineRule({
         return;
       }
       case 'AWS::Scheduler::Schedule':
-        if (!disabled && ctx.satisfies('Properties.Target.DeadLetterConfig.Arn', isSet) === false) {
+        if (disabled) return ctx.notApplicable();
+        if (ctx.satisfies('Properties.Target.DeadLetterConfig.Arn', isSet) === false) {
           ctx.report({ messageId: 'scheduleTarget', path: 'Properties.Target.DeadLetterConfig.Arn', data: { name } });
         }
         return;
       case 'AWS::Pipes::Pipe': {
         const desired = ctx.get('Properties.DesiredState');
-        if (desired.known && desired.value === 'STOPPED') return;
+        if (desired.known && desired.value === 'STOPPED') return ctx.notApplicable();
         const params = ctx.get('Properties.SourceParameters');
-        if (!params.known || !isPlainObject(params.value)) return;
+        if (!params.known || !isPlainObject(params.value)) return ctx.notApplicable();
         for (const key of PIPE_STREAM_PARAMETERS) {
           if (!(key in params.value)) continue;
           const path = ['Properties', 'SourceParameters', key, 'DeadLetterConfig', 'Arn'];
@@ -96,6 +97,7 @@ export default defineRule({
       }
       default: {
         const what = resource.type === 'AWS::Serverless::Function' ? 'function' : 'state machine';
+        let judged = false;
         for (const event of samEvents(resource, template)) {
           if (samEventDisabled(resource, event, template)) continue;
           if (event.type === 'CloudWatchEvent') {
@@ -107,11 +109,14 @@ export default defineRule({
             continue;
           }
           if (event.type !== 'EventBridgeRule' && event.type !== 'Schedule' && event.type !== 'ScheduleV2') continue;
+          judged = true;
           const path = [...event.path, 'DeadLetterConfig'];
           if (ctx.satisfies(path, samDeadLetterConfig) === false) {
             ctx.report({ messageId: 'samEvent', path, data: { what, name, type: event.type, event: event.name } });
           }
         }
+        // no EventBridge or schedule event source: nothing is delivered by EventBridge (a report still wins)
+        if (!judged) ctx.notApplicable();
       }
     }
   },

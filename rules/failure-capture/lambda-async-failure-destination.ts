@@ -73,7 +73,7 @@ export default defineRule({
     const template = ctx.template;
     const wanted = new Set(Array.isArray(ctx.options.sources) ? ctx.options.sources : []);
     const invokers = ctx.facts.invokersOf(resource).filter((i) => i.mode === 'async' && wanted.has(i.service));
-    if (invokers.length === 0) return;
+    if (invokers.length === 0) return ctx.notApplicable();
 
     const sam = resource.type === 'AWS::Serverless::Function';
     const verdicts: Verdict[] = [];

@@ -50,9 +50,9 @@ export default defineRule({
   },
   check(resource, ctx) {
     const template = ctx.template;
-    if (isDeadLetterQueue(resource, template)) return;
+    if (isDeadLetterQueue(resource, template)) return ctx.notApplicable();
     const consumers = consumersOf(resource, template);
-    if (consumers.length === 0 && ctx.options.queues !== 'all') return;
+    if (consumers.length === 0 && ctx.options.queues !== 'all') return ctx.notApplicable();
 
     if (ctx.satisfies('Properties.RedrivePolicy', (policy) => hasDeadLetterTarget(policy, template)) !== false) return;
     const policy = ctx.get('Properties.RedrivePolicy');

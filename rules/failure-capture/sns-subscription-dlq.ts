@@ -75,7 +75,7 @@ export default defineRule({
           !watched(protocol.value) ||
           carriesAlarms(resource, ['Properties', 'TopicArn'], template)
         )
-          return;
+          return ctx.notApplicable();
         if (ctx.satisfies('Properties.RedrivePolicy', (p) => hasDeadLetterTarget(p, template)) === false) {
           ctx.report({
             messageId: 'noRedrivePolicy',
@@ -86,9 +86,9 @@ export default defineRule({
         return;
       }
       case 'AWS::SNS::Topic': {
-        if (isAlarmTopic(resource, template)) return;
+        if (isAlarmTopic(resource, template)) return ctx.notApplicable();
         const subscriptions = ctx.get('Properties.Subscription');
-        if (!subscriptions.known || !Array.isArray(subscriptions.value)) return;
+        if (!subscriptions.known || !Array.isArray(subscriptions.value)) return ctx.notApplicable();
         subscriptions.value.forEach((_entry, i) => {
           const protocol = ctx.get(['Properties', 'Subscription', i, 'Protocol']);
           if (protocol.known && watched(protocol.value)) {
@@ -101,7 +101,8 @@ export default defineRule({
         });
         return;
       }
-      default:
+      default: {
+        let judged = false;
         for (const event of samEvents(resource, template)) {
           if (event.type !== 'SNS' || samEventDisabled(resource, event, template)) continue;
           // SqsSubscription: SAM subscribes a queue, which the function then polls
@@ -110,11 +111,15 @@ export default defineRule({
             sqs.known && sqs.value !== undefined && sqs.value !== false && sqs.value !== 'false' ? 'sqs' : 'lambda';
           if (!sqs.known || !protocols.has(protocol) || carriesAlarms(resource, [...event.path, 'Topic'], template))
             continue;
+          judged = true;
           const path = [...event.path, 'RedrivePolicy'];
           if (ctx.satisfies(path, (p) => hasDeadLetterTarget(p, template)) === false) {
             ctx.report({ messageId: 'samEvent', path, data: { name, event: event.name } });
           }
         }
+        // a function without an SNS event source of a watched protocol subscribes to nothing here
+        if (!judged) ctx.notApplicable();
+      }
     }
   },
 });

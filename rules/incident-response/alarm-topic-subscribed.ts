@@ -62,7 +62,7 @@ export default defineRule({
       .referrers([ALARM, COMPOSITE_ALARM])
       .filter(({ references }) => references.some((r) => r.path[0] === 'Properties' && r.path[1] === 'AlarmActions'))
       .map(({ resource: alarm }) => alarm.logicalId);
-    if (alarms.length === 0) return;
+    if (alarms.length === 0) return ctx.notApplicable();
 
     // the topic's own Subscription list: subscribed, or cannot be known
     const inline = ctx.satisfies('Properties.Subscription', (v) => !isEmpty(v));
@@ -77,7 +77,7 @@ export default defineRule({
     if (subscribed) return;
 
     const index = ctx.memo('subscriptions', () => indexSubscriptions(ctx));
-    if (index.exported.has(resource.logicalId)) return;
+    if (index.exported.has(resource.logicalId)) return ctx.notApplicable();
     const topicName = ctx.get('Properties.TopicName');
     if (topicName.known && typeof topicName.value === 'string') {
       const suffix = `:${topicName.value}`;

@@ -80,7 +80,7 @@ export default defineRule({
     if (kinds.some((k) => k?.has('lambda') || k?.has('ec2'))) return;
     // apps whose alarms only scale, or notify nobody, are judged by other rules
     const notifying = kinds.filter((k) => k === undefined || k.has('notify') || k.has('incident')).length;
-    if (notifying === 0) return;
+    if (notifying === 0) return ctx.notApplicable();
     if (respondsToEvents(ctx.facts, ctx.options.eventSources)) return;
     reportOnApp(assembly, ctx, 'missing', {
       alarms: notifying === 1 ? '1 alarm notifies' : `${notifying} alarms notify`,

@@ -36,7 +36,7 @@ export default defineRule({
   },
   check(assembly, ctx) {
     // the operators that Health events should reach are the people the app's alarms notify
-    if (notifyingAlarms(ctx.facts) === 0) return;
+    if (notifyingAlarms(ctx.facts) === 0) return ctx.notApplicable();
     if (eventRoutes(ctx.facts).some((route) => matchesSource(route, [HEALTH]))) return;
     const userNotifications = ctx.facts.deployed('AWS::Notifications::EventRule').some(({ stack, resource }) => {
       const source = stack.template.resolver.deep(resource.properties.Source);

@@ -51,7 +51,7 @@ export default defineRule({
   },
   check(assembly, ctx) {
     const count = notifyingAlarms(ctx.facts);
-    if (count === 0) return;
+    if (count === 0) return ctx.notApplicable();
     if (PLAN_TYPES.some((type) => ctx.facts.deployed(type).length > 0)) return;
     if (opensIncidents(ctx.facts)) return;
     const paging = new RegExp(String(ctx.options.pagingEndpointPattern), 'i');

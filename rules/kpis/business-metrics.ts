@@ -97,7 +97,7 @@ export default defineRule({
         )
         .map((r) => resourceLabel(r, stack)),
     );
-    if (found.length === 0) return;
+    if (found.length === 0) return ctx.notApplicable();
     const resources = listNames(found);
     const stacks = topLevelStacks(assembly);
     if (stacks.length === 1) {

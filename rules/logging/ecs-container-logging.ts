@@ -27,7 +27,7 @@ export default defineRule({
   check(resource, ctx) {
     const containers = ctx.get('Properties.ContainerDefinitions');
     // a list that is unknown, or chosen by a condition, is not checked container by container
-    if (!containers.known || !Array.isArray(containers.value)) return;
+    if (!containers.known || !Array.isArray(containers.value)) return ctx.notApplicable();
     containers.value.forEach((_container, i) => {
       const base = `Properties.ContainerDefinitions[${i}]`;
       const container = ctx.get(base);

@@ -53,7 +53,7 @@ export default defineRule({
     if (
       ctx.satisfies('Properties.LogGroupClass', (v) => typeof v === 'string' && v.toUpperCase() === 'DELIVERY') === true
     )
-      return;
+      return ctx.notApplicable();
     const kind = resource.type === 'Custom::LogRetention' ? 'Log retention setting' : 'Log group';
     const min = Number(ctx.options.minRetentionDays);
     const minDays = Number.isFinite(min) ? min : 0;

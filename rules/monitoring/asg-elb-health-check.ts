@@ -65,7 +65,7 @@ export default defineRule({
     if (targetGroups === true || elbSources === true) [type, via] = ['ELB', 'a load balancer target group'];
     else if (classic === true) [type, via] = ['ELB', 'a Classic Load Balancer'];
     else if (latticeSources === true) [type, via] = ['VPC_LATTICE', 'a VPC Lattice target group'];
-    else return;
+    else return ctx.notApplicable();
 
     const checked = ctx.satisfies(
       'Properties.HealthCheckType',

@@ -113,7 +113,7 @@ export default defineRule({
       else if (own.kind === 'missing') {
         // environments of this template that leave it out are reported themselves; a template copied from another may inherit it
         if (ctx.referrers([ENVIRONMENT]).some((e) => e.references.some((ref) => ref.path[1] === 'TemplateName')))
-          return;
+          return ctx.notApplicable();
         if (isSetAt(template, resource, 'Properties.SourceConfiguration').verdict !== false) return;
         ctx.report({ messageId: 'missing', path: 'Properties.OptionSettings', data });
       }

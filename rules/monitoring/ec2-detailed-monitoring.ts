@@ -39,7 +39,7 @@ export default defineRule({
           isSetAt(ctx.template, resource, 'Properties.LaunchTemplate').verdict !== false &&
           isSetAt(ctx.template, resource, 'Properties.Monitoring').verdict !== true
         )
-          return;
+          return ctx.notApplicable();
         if (ctx.satisfies('Properties.Monitoring', isTrue) === false)
           ctx.report({
             messageId: 'instance',

@@ -61,17 +61,18 @@ export default defineRule({
         });
       }
       // Aurora instances are checked one by one (the cluster-level setting counts for them)
+      if (kind !== 'multi-az' && interval !== true) ctx.notApplicable();
       return;
     }
 
     const engine = effectiveEngine(template, resource);
-    if (typeof engine === 'string' && engine.startsWith('custom-')) return;
+    if (typeof engine === 'string' && engine.startsWith('custom-')) return ctx.notApplicable();
     // the one instance class Enhanced Monitoring is not available for
-    if (ctx.satisfies('Properties.DBInstanceClass', (c) => c === 'db.m1.small') === true) return;
+    if (ctx.satisfies('Properties.DBInstanceClass', (c) => c === 'db.m1.small') === true) return ctx.notApplicable();
     const membership = clusterOf(template, resource);
-    if (membership.kind === 'unknown') return;
+    if (membership.kind === 'unknown') return ctx.notApplicable();
     const cluster = membership.kind === 'member' ? membership.cluster : undefined;
-    if (membership.kind === 'member' && !cluster) return; // a cluster defined elsewhere may set it for its instances
+    if (membership.kind === 'member' && !cluster) return ctx.notApplicable(); // a cluster defined elsewhere may set it for its instances
     const clusterInterval = cluster ? verdictAt(template, cluster, 'Properties.MonitoringInterval', positive) : false;
     const clusterRole = cluster ? isSetAt(template, cluster, 'Properties.MonitoringRoleArn').verdict : false;
 

@@ -64,17 +64,17 @@ export default defineRule({
     const engine = effectiveEngine(ctx.template, resource);
     if (instance) {
       // an instance of a cluster (Aurora) exports nothing itself: the cluster's setting applies
-      if (clusterOf(ctx.template, resource).kind !== 'none') return;
+      if (clusterOf(ctx.template, resource).kind !== 'none') return ctx.notApplicable();
       // in any branch of an Fn::If on its Engine
       if (
         possibleEngines(ctx.template, resource).some(
           (e) => typeof e === 'string' && (isAuroraEngine(e) || e.startsWith('custom-')),
         )
       )
-        return;
+        return ctx.notApplicable();
     } else if (clusterKind(ctx.template, resource) === 'aurora-serverless-v1') {
       // Aurora Serverless v1 publishes the logs its parameter group turns on; it has no export setting
-      return;
+      return ctx.notApplicable();
     }
     const family = typeof engine === 'string' ? engineFamily(engine) : undefined;
     const kind = instance ? 'DB instance' : 'DB cluster';

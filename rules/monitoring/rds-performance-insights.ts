@@ -79,7 +79,7 @@ export default defineRule({
 
     if (resource.type === 'AWS::RDS::DBCluster') {
       // Aurora clusters are judged through their instances; a Multi-AZ DB cluster has no instance resources
-      if (clusterKind(template, resource) !== 'multi-az') return;
+      if (clusterKind(template, resource) !== 'multi-az') return ctx.notApplicable();
       if (on(template, resource, 'Properties.PerformanceInsightsEnabled') === false) {
         ctx.report({
           messageId: 'disabled',
@@ -97,16 +97,17 @@ export default defineRule({
       return;
     }
 
-    if (!membership || membership.kind === 'unknown') return;
+    if (!membership || membership.kind === 'unknown') return ctx.notApplicable();
     let where = '';
     if (membership.kind === 'member') {
       const cluster = membership.cluster;
-      if (!cluster) return; // a cluster defined elsewhere may turn it on for its instances
+      if (!cluster) return ctx.notApplicable(); // a cluster defined elsewhere may turn it on for its instances
       const clusterOn = on(template, cluster, 'Properties.PerformanceInsightsEnabled');
       if (clusterOn !== false) return;
       where = ` (or PerformanceInsightsEnabled on cluster ${cluster.logicalId})`;
     }
-    if (supported(family, stringAt(template, resource, 'Properties.DBInstanceClass')) !== true) return;
+    if (supported(family, stringAt(template, resource, 'Properties.DBInstanceClass')) !== true)
+      return ctx.notApplicable();
     if (on(template, resource, 'Properties.EnablePerformanceInsights') === false) {
       ctx.report({
         messageId: 'disabled',

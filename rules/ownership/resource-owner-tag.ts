@@ -62,7 +62,8 @@ export default defineRule({
   },
   check(resource, ctx) {
     const types = ctx.options.resourceTypes;
-    if (!Array.isArray(types) || !types.includes(resource.type) || !carriesOwnTags(resource)) return;
+    if (!Array.isArray(types) || !types.includes(resource.type) || !carriesOwnTags(resource))
+      return ctx.notApplicable();
     const match = ctx.memo('matcher', () => ownerKeyMatcher(ctx.options.tagKeys));
     // stack tags of a cloud assembly are copied to the resources at deployment
     if (stackHasOwner(ctx.stack.tags, match)) return;

@@ -97,7 +97,7 @@ export default defineRule({
       for (const r of deployed(QUICK_SETUP))
         if (isPatchPolicy(stack, r.properties.ConfigurationDefinitions)) selectors.push(ALL);
     }
-    if (fleets.length === 0) return;
+    if (fleets.length === 0) return ctx.notApplicable();
     const scope = assembly.scope;
     if (selectors.length === 0) {
       const names = fleets.map((f) => f.resource.logicalId);

@@ -99,6 +99,8 @@ export default defineRule({
   },
   check(resource, ctx) {
     const runtime = ctx.get('Properties.Runtime');
+    // a container image function has no runtime of Lambda's to judge
+    if (runtime.known && runtime.value === undefined) return ctx.notApplicable();
     const values = runtime.known ? [runtime.value] : (runtime.alternatives ?? []);
     const retired = new Set(ctx.options.retiredRuntimes);
     for (const value of values) {

@@ -40,7 +40,7 @@ export default defineRule({
     if (
       ctx.satisfies('Properties.Engine', (e) => typeof e === 'string' && e.toLowerCase().startsWith('custom-')) === true
     )
-      return;
+      return ctx.notApplicable();
     if (ctx.satisfies(PATH, (v) => !isFalse(v)) === false) {
       ctx.report({
         messageId: 'disabled',

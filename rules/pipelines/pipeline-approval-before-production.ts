@@ -67,7 +67,7 @@ export default defineRule({
   },
   check(resource, ctx) {
     const stages = pipelineStages(ctx);
-    if (!stages) return;
+    if (!stages) return ctx.notApplicable();
     const patterns = actionPatterns(ctx.options);
     const kindOf = (value: string) => environmentKindOf(patterns, value);
     const transitions = ctx.get('Properties.DisableInboundStageTransitions');
@@ -89,6 +89,8 @@ export default defineRule({
       // later production stages come after this one: one finding says it
       return;
     }
+    // no stage deploys to production
+    ctx.notApplicable();
   },
 });
 

@@ -71,10 +71,10 @@ export default defineRule({
   },
   check(resource, ctx) {
     const stages = pipelineStages(ctx);
-    if (!stages) return;
+    if (!stages) return ctx.notApplicable();
     const patterns = actionPatterns(ctx.options);
     const deploys = deployments(ctx, stages, patterns);
-    if (deploys.length === 0) return;
+    if (deploys.length === 0) return ctx.notApplicable();
     // the first deployment of the last stage that deploys (deployments are in pipeline order)
     const lastStage = deploys[deploys.length - 1].action.stage;
     const target = deploys.filter((d) => d.action.stage === lastStage)[0];

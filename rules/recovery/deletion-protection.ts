@@ -78,11 +78,13 @@ export default defineRule({
   },
   check(resource, ctx) {
     const target = TARGETS[resource.type];
-    if (!target || !asStrings(ctx.options.resourceTypes).includes(resource.type) || !inScope(ctx)) return;
+    if (!target || !asStrings(ctx.options.resourceTypes).includes(resource.type) || !inScope(ctx))
+      return ctx.notApplicable();
     const data = { kind: target.kind, name: resource.logicalId, property: target.property, value: target.value };
 
     // a cluster member, a read replica or an Aurora instance keeps no data of its own: its cluster or source is checked
-    if (resource.type === 'AWS::RDS::DBInstance' && keepsOwnData(ctx.template, resource) !== true) return;
+    if (resource.type === 'AWS::RDS::DBInstance' && keepsOwnData(ctx.template, resource) !== true)
+      return ctx.notApplicable();
 
     if (resource.type === 'AWS::DynamoDB::GlobalTable') {
       (replicaProtection(ctx) ?? []).forEach((replica, i) => {

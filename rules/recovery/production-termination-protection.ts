@@ -40,7 +40,9 @@ export default defineRule({
       "// in a Stage: new OrdersStack(this, 'Orders', { terminationProtection: true });",
   },
   check(assembly, ctx) {
-    for (const { stack, reason } of productionStacks(assembly, ctx.options)) {
+    const production = productionStacks(assembly, ctx.options);
+    if (production.length === 0) return ctx.notApplicable();
+    for (const { stack, reason } of production) {
       if (stack.terminationProtection === true) continue;
       ctx.report({
         stack,

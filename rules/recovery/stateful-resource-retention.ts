@@ -122,9 +122,11 @@ export default defineRule({
   },
   check(resource, ctx) {
     const kind = KINDS[resource.type];
-    if (!kind || !asStrings(ctx.options.resourceTypes).includes(resource.type) || !inScope(ctx)) return;
+    if (!kind || !asStrings(ctx.options.resourceTypes).includes(resource.type) || !inScope(ctx))
+      return ctx.notApplicable();
     // a cluster member, a read replica or an Aurora instance keeps no data of its own: its cluster or source is checked
-    if (resource.type === 'AWS::RDS::DBInstance' && keepsOwnData(ctx.template, resource) !== true) return;
+    if (resource.type === 'AWS::RDS::DBInstance' && keepsOwnData(ctx.template, resource) !== true)
+      return ctx.notApplicable();
     // with deletion protection on, a deletion (of the stack, or of the old resource after a replacement) fails instead
     if (isProtected(ctx) === true) return;
     const snapshots = SNAPSHOT_TYPES.has(resource.type);

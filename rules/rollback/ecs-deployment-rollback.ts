@@ -70,7 +70,7 @@ export default defineRule({
   check(resource, ctx) {
     // the rule is about the ECS (rolling or native blue/green) controller; CODE_DEPLOY and EXTERNAL roll back elsewhere
     const controller = ctx.get('Properties.DeploymentController.Type');
-    if (!controller.known || (controller.value !== undefined && controller.value !== 'ECS')) return;
+    if (!controller.known || (controller.value !== undefined && controller.value !== 'ECS')) return ctx.notApplicable();
 
     const resolver = ctx.template.resolver;
     const verdict = judgeBranches<Reason>(ctx.get(DC), (dc) => {

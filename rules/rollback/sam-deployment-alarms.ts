@@ -36,6 +36,8 @@ export default defineRule({
   },
   check(resource, ctx) {
     const resolver = ctx.template.resolver;
+    // no gradual deployment in any branch: nothing to roll back
+    if (ctx.satisfies(DP, (dp) => dp === undefined) === true) return ctx.notApplicable();
     const verdict = judgeBranches<undefined>(ctx.get(DP), (dp) => {
       // no gradual deployment, or one switched off: nothing to roll back
       if (dp === undefined) return { ok: true, detail: undefined };

@@ -56,9 +56,9 @@ export default defineRule({
       '// composite alarms take the same alarmDescription prop',
   },
   check(resource, ctx) {
-    if (ctx.satisfies('Properties.ActionsEnabled', (v) => !isFalse(v)) === false) return;
+    if (ctx.satisfies('Properties.ActionsEnabled', (v) => !isFalse(v)) === false) return ctx.notApplicable();
     const kinds = alarmActionKinds(resource, ctx.template);
-    if (!kinds || !kinds.has('notify') || kinds.has('incident')) return;
+    if (!kinds || !kinds.has('notify') || kinds.has('incident')) return ctx.notApplicable();
     if (hasRunbookTag(ctx.template, resource.properties.Tags)) return;
 
     const pattern = ctx.memo('pattern', () => new RegExp(String(ctx.options.runbookPattern), 'i'));

@@ -28,7 +28,7 @@ export default defineRule({
     if (resource.type === 'AWS::ApiGateway::Deployment') {
       kind = 'The stage of API Gateway deployment';
       // a deployment creates a stage only when it names one; its settings are then in StageDescription
-      if (createsStage(ctx.template, ctx.resource) !== true) return;
+      if (createsStage(ctx.template, ctx.resource) !== true) return ctx.notApplicable();
       path = 'Properties.StageDescription.TracingEnabled';
       property = 'StageDescription.TracingEnabled';
     }

@@ -136,11 +136,12 @@ export default defineRule({
       .referrers(['AWS::ECS::Service'])
       .filter((s) => s.references.some((ref) => ref.path[0] === 'Properties' && ref.path[1] === 'TaskDefinition'))
       .map((s) => s.resource.logicalId);
-    if (ctx.options.servicesOnly && services.length === 0) return;
+    if (ctx.options.servicesOnly && services.length === 0) return ctx.notApplicable();
 
     const resolver = ctx.template.resolver;
     const containers = ctx.get('Properties.ContainerDefinitions');
-    if (!containers.known || !Array.isArray(containers.value) || containers.value.length === 0) return;
+    if (!containers.known || !Array.isArray(containers.value) || containers.value.length === 0)
+      return ctx.notApplicable();
     const patterns = ctx.options.collectorImages.map((p) => String(p).toLowerCase());
     const variables = new Set(ctx.options.collectorEnvironment.map(String));
 

@@ -164,7 +164,7 @@ export default defineRule({
       if (invoker.mode === 'sync' || invoker.service === 'sns')
         for (const l of tracedCallers(ctx.template, invoker)) if (!upstreams.includes(l)) upstreams.push(l);
     }
-    if (upstreams.length === 0) return;
+    if (upstreams.length === 0) return ctx.notApplicable();
 
     ctx.report({
       messageId: 'brokenTrace',

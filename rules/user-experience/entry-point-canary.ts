@@ -63,10 +63,16 @@ export default defineRule({
   },
   check(assembly, ctx) {
     if (assembly.stacks.some((s) => ctx.facts.of(s).hasAny(USER_TELEMETRY))) return;
+    let entries = 0;
     for (const stack of assembly.stacks) {
       const resources = (type: string): Resource[] => ctx.resources(stack, [type]);
-      for (const entry of entryPoints(stack, resources)) ctx.report({ ...entry, stack, messageId: 'unwatched' });
+      for (const entry of entryPoints(stack, resources)) {
+        ctx.report({ ...entry, stack, messageId: 'unwatched' });
+        entries++;
+      }
     }
+    // no entry point users reach: nothing for a canary to watch
+    if (entries === 0) ctx.notApplicable();
   },
 });
 

@@ -13,6 +13,8 @@ export interface FixtureCase {
   readonly options?: RuleOptions;
   readonly parameters?: Record<string, string>;
   readonly accountBaseline?: boolean;
+  /** a pass fixture in which the rule judges nothing (see ValidCase) */
+  readonly notApplicable: boolean;
   readonly errors: readonly ExpectedFinding[];
 }
 
@@ -21,6 +23,7 @@ interface ExpectedEntry {
   readonly parameters?: Record<string, string>;
   /** run as the account baseline (rules with account context are enforced) */
   readonly accountBaseline?: boolean;
+  readonly notApplicable?: boolean;
   readonly errors?: ExpectedFinding[];
 }
 
@@ -49,6 +52,8 @@ export function fixtureCases(packId: string, ruleId: string): FixtureCase[] {
       throw new Error(`${expectedFile}: no expected findings for ${name}`);
     if (kind === 'pass' && entry.errors && entry.errors.length > 0)
       throw new Error(`${expectedFile}: ${name} is a pass fixture but lists findings`);
+    if (kind === 'fail' && entry.notApplicable !== undefined)
+      throw new Error(`${expectedFile}: ${name} is a fail fixture but says whether the rule applies`);
     return {
       kind,
       name,
@@ -56,6 +61,7 @@ export function fixtureCases(packId: string, ruleId: string): FixtureCase[] {
       options: entry.options,
       parameters: entry.parameters,
       accountBaseline: entry.accountBaseline,
+      notApplicable: entry.notApplicable === true,
       errors: entry.errors ?? [],
     };
   });
