@@ -119,29 +119,39 @@ function spy(plugin: IPolicyValidationPlugin, keep: boolean): Seen {
   return seen;
 }
 
-/** A plugin that hands CDK `violations` again (their templates moved to `outdir`), doing nothing else. */
-function replay(violations: readonly PolicyViolation[], from: string, outdir: string): IPolicyValidationPlugin {
+/**
+ * `violations` as a plugin hands them to CDK for a synthesis into `outdir` (their templates moved there), made
+ * before the clock runs: CDK changes the violations it is handed, so each synthesis gets copies of its own.
+ */
+function relocated(violations: readonly PolicyViolation[], from: string, outdir: string): PolicyViolation[] {
+  return structuredClone(violations).map((v) => ({
+    ...v,
+    violatingResources: v.violatingResources.map((r) => ({
+      ...r,
+      ...(r.templatePath ? { templatePath: path.join(outdir, path.relative(from, r.templatePath)) } : {}),
+    })),
+  }));
+}
+
+/** A plugin that hands CDK `violations` and does nothing else; `returned` notes when it handed them over. */
+function replay(violations: PolicyViolation[], returned: { at: number }): IPolicyValidationPlugin {
   return {
     name: 'replay',
-    validate: () => ({
-      success: true,
-      violations: structuredClone(violations).map((v) => ({
-        ...v,
-        violatingResources: v.violatingResources.map((r) => ({
-          ...r,
-          ...(r.templatePath ? { templatePath: path.join(outdir, path.relative(from, r.templatePath)) } : {}),
-        })),
-      })),
-    }),
+    validate: () => {
+      returned.at = now();
+      return { success: true, violations };
+    },
   };
 }
+
+const newOutdir = (): string => mkdtempSync(path.join(tmpdir(), 'opslint-bench-synth-'));
 
 function synthesize(
   shape: AppShape,
   prepare: (app: AppType, outdir: string) => void,
   builtinCloudFormationValidation = true,
-): { ms: number; cpuMs: number; outdir: string; cfnResources: number } {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'opslint-bench-synth-'));
+  outdir = newOutdir(),
+): { ms: number; end: number; cpuMs: number; outdir: string; cfnResources: number } {
   const cpu = process.cpuUsage();
   const start = now();
   const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
@@ -149,12 +159,13 @@ function synthesize(
   prepare(app, outdir);
   buildApp(app, shape);
   const assembly = app.synth();
-  const ms = now() - start;
+  const end = now();
+  const ms = end - start;
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
   let cfnResources = 0;
   for (const stack of assembly.stacksRecursively) cfnResources += Object.keys(stack.template.Resources ?? {}).length;
-  return { ms, cpuMs, outdir, cfnResources };
+  return { ms, end, cpuMs, outdir, cfnResources };
 }
 
 function fresh(shape: AppShape, checker: Checker): FreshResult {
@@ -210,31 +221,33 @@ function warm(shape: AppShape, runs: number, checkers: readonly Checker[]): Warm
       else rmSync(run.outdir, { recursive: true, force: true });
     }
   }
-  // CDK's own part: each checker's violations replayed, against a plugin that returns none
+  // CDK's own part: what follows the plugins in a synthesis (construct traces, acknowledgements, the report),
+  // each checker's violations replayed against none; timed from when the replaying plugin returns, so that the
+  // synthesis before it (the same for all) adds nothing to the spread
   const handled = new Map<Checker, number[]>([...returned.keys()].map((c) => [c, []]));
   const empty: number[] = [];
-  for (let i = -1; i < runs; i++) {
-    const base = synthesize(
+  const afterPlugins = (violations: readonly PolicyViolation[], from: string): number => {
+    const outdir = newOutdir();
+    const ready = relocated(violations, from, outdir);
+    const returnedAt = { at: 0 };
+    const run = synthesize(
       shape,
       (app) => {
         const { Validations } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
-        Validations.of(app).addPlugins(replay([], '', ''));
+        Validations.of(app).addPlugins(replay(ready, returnedAt));
       },
       false,
+      outdir,
     );
-    rmSync(base.outdir, { recursive: true, force: true });
-    if (i >= 0) empty.push(base.ms);
+    rmSync(run.outdir, { recursive: true, force: true });
+    return run.end - returnedAt.at;
+  };
+  for (let i = -1; i < runs; i++) {
+    const base = afterPlugins([], '');
+    if (i >= 0) empty.push(base);
     for (const [checker, { violations, outdir: from }] of returned) {
-      const run = synthesize(
-        shape,
-        (app, outdir) => {
-          const { Validations } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
-          Validations.of(app).addPlugins(replay(violations, from, outdir));
-        },
-        false,
-      );
-      rmSync(run.outdir, { recursive: true, force: true });
-      if (i >= 0) handled.get(checker)!.push(run.ms);
+      const ms = afterPlugins(violations, from);
+      if (i >= 0) handled.get(checker)!.push(ms);
     }
   }
   for (const { outdir } of returned.values()) rmSync(outdir, { recursive: true, force: true });
