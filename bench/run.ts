@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: opslint against cfn-guard on the corpus, against cdk-nag inside synthesis, how it scales,
- * and its start-up; prints each comparison and rewrites bench/RESULTS.md with the machine it ran on.
+ * and its start-up; prints each comparison, keeps it in bench/results.json and rewrites bench/RESULTS.md from it.
  *
  *   npm run bench [-- --runs N] [-- --only yaml,small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,startup-cache,lenient-yaml]
  * Needs `npm run build` first (it runs the built CLI, as users do); `npm run bench` does that.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { benchCfnGuard, benchSmallRepo } from './cfn-guard';
 import { benchCfnValidate } from './cfn-validate';
@@ -44,30 +45,58 @@ const benches: [string, () => Section][] = [
   ['startup-cache', () => benchStartupCache(Math.max(runs, 10), OPSLINT)],
   ['lenient-yaml', () => benchLenientYaml(runs)],
 ];
-const sections: Section[] = [];
+const ran = new Map<string, Section>();
 for (const [name, bench] of benches) {
   if (!wanted(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   const section = bench();
-  sections.push(section);
+  ran.set(name, section);
   process.stdout.write(
     `\n## ${section.title}\n\n${section.markdown}\n\n${section.targets.map((t) => `${t.met ? '✔' : '✘'} ${t.name}: ${t.detail}`).join('\n')}\n`,
   );
 }
 
-if (!only) {
-  const targets = sections.flatMap((s) => s.targets);
-  const md = [
-    '# Benchmarks',
+// every section's last result is kept (bench/results.json), so a run of some sections (`--only`) rewrites
+// RESULTS.md with the others as they last ran, each saying when and where
+const RESULTS = path.join(REPO, 'bench', 'results.json');
+const kept = (existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {}) as Record<string, Recorded>;
+const ranAt = { at: new Date().toISOString().slice(0, 10), commit: commit(), machine: machine() };
+for (const [name, section] of ran) kept[name] = { ...ranAt, section };
+const ordered = benches.flatMap(([name]) => (kept[name] ? [[name, kept[name]] as const] : []));
+writeFileSync(RESULTS, `${JSON.stringify(Object.fromEntries(ordered), null, 2)}\n`);
+const md = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench` (bench/run.ts) from bench/results.json, which keeps the last run of each section; do not edit. `npm run bench -- --only <sections>` runs some again. Each section says when, at which commit and on which machine it ran.',
+  '',
+  '| target | measured | |',
+  '|---|---|---|',
+  ...ordered.flatMap(([, r]) =>
+    r.section.targets.map((t) => `| ${t.name} | ${t.detail} | ${t.met ? 'met' : '**missed**'} |`),
+  ),
+  '',
+  ...ordered.flatMap(([name, r]) => [
+    `## ${r.section.title}`,
     '',
-    `Written by \`npm run bench\` (bench/run.ts); do not edit. Machine: ${machine()}.`,
+    `_\`${name}\`: ${r.at}, commit ${r.commit}, ${r.machine}._`,
     '',
-    '| target | measured | |',
-    '|---|---|---|',
-    ...targets.map((t) => `| ${t.name} | ${t.detail} | ${t.met ? 'met' : '**missed**'} |`),
+    r.section.markdown,
     '',
-    ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '']),
-  ].join('\n');
-  writeFileSync(path.join(REPO, 'bench', 'RESULTS.md'), md);
-  process.stderr.write('bench: wrote bench/RESULTS.md\n');
+  ]),
+].join('\n');
+writeFileSync(path.join(REPO, 'bench', 'RESULTS.md'), md);
+process.stderr.write('bench: wrote bench/RESULTS.md\n');
+
+interface Recorded {
+  readonly at: string;
+  readonly commit: string;
+  readonly machine: string;
+  readonly section: Section;
+}
+
+/** The commit measured, marked when the working tree differs from it. */
+function commit(): string {
+  const git = (args: string[]): string => spawnSync('git', args, { cwd: REPO, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const head = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  return git(['status', '--porcelain', '--untracked-files=no']) ? `${head} (with changes)` : head;
 }
