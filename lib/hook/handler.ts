@@ -39,6 +39,8 @@ import { printable } from '../reporters/escape';
 import { scanNow, type ScanOptions } from '../scan';
 import { stackLocation } from '../sources/location';
 import { memorySource } from '../sources/memory';
+import { unwrap } from '../packs/load';
+import { loadYamlPack } from '../packs/yaml';
 import { templateFromText } from '../template/load';
 import { plural } from '../util/words';
 import {
@@ -70,19 +72,35 @@ export type HookHandler = (event: unknown) => Promise<HookResponse>;
 
 const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
 
-/** The handler the packaged function exports: the built-in packs and `teamPacks`, configured by `settings`. */
-export function hookHandler(teamPacks: readonly Pack[], settings: HookSettings): HookHandler {
-  return createHandler([...BUILTIN_PACKS, ...teamPacks], settings);
+/**
+ * A team pack as `opslint hook package` bakes it into the function: a module's exports (bundled), or a rules
+ * file's text with its name.
+ */
+export type BakedPack = { readonly exported: unknown } | { readonly rulesFile: string; readonly text: string };
+
+/** The handler the packaged function exports: the built-in packs and the team's, configured by `settings`. */
+export function hookHandler(team: readonly BakedPack[], settings: HookSettings): HookHandler {
+  return createHandler(
+    () => [
+      ...BUILTIN_PACKS,
+      ...team.map((b) =>
+        'rulesFile' in b ? loadYamlPack(b.rulesFile, b.rulesFile, b.text) : (unwrap(b.exported) as Pack),
+      ),
+    ],
+    settings,
+  );
 }
 
 /**
- * A handler over `packs`. The rules are configured once, when the function starts; a configuration that does not
- * load makes every answer an `InternalFailure` that says why.
+ * A handler over `packs`. The packs are loaded and the rules configured once, when the function starts; a pack or
+ * a configuration that does not load makes every answer an `InternalFailure` that says why.
  */
-export function createHandler(packs: readonly Pack[], settings: HookSettings): HookHandler {
+export function createHandler(packs: readonly Pack[] | (() => readonly Pack[]), settings: HookSettings): HookHandler {
+  let loaded: readonly Pack[];
   let rules: readonly ConfiguredRule[];
   try {
-    rules = configureRules(packs, settings.selection);
+    loaded = typeof packs === 'function' ? packs() : packs;
+    rules = configureRules(loaded, settings.selection);
   } catch (error) {
     const why = printable(`opslint could not load its configuration: ${(error as Error).message}`);
     return async (event) => internalFailure(requestToken(event), why);
@@ -90,7 +108,7 @@ export function createHandler(packs: readonly Pack[], settings: HookSettings): H
   return async (event) => {
     const token = requestToken(event);
     try {
-      return await handle(parseRequest(event), packs, rules, settings);
+      return await handle(parseRequest(event), loaded, rules, settings);
     } catch (error) {
       if (error instanceof InputError)
         return internalFailure(token, printable(`opslint could not read the template: ${error.format()}`));
