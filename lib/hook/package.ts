@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { RULE_FILE } from '../packs/load';
-import { packageVersion } from '../version';
+import { packageRoot, packageVersion } from '../version';
 import type { HookSettings } from './handler';
 import { hookTemplate } from './template';
 
@@ -52,7 +52,7 @@ export async function packageHook(options: HookPackageOptions): Promise<HookPack
       legalComments: 'none',
       logLevel: 'silent',
       // opslint's own folder: where the alias below resolves, whatever the working directory
-      absWorkingDir: path.join(__dirname, '..', '..'),
+      absWorkingDir: packageRoot(),
       // jsonc-parser's main build is UMD, whose requires esbuild cannot follow (as in scripts/build.js)
       alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
       plugins: sourcePlugins(),
@@ -80,7 +80,7 @@ function runtimeModule(): string {
 /** From the sources, the esbuild plugin of `npm run build`, which keeps lib/compose.ts's lazy export of the built-in packs. */
 function sourcePlugins(): import('esbuild').Plugin[] {
   if (!existsSync(SOURCE)) return [];
-  const file = path.join(__dirname, '..', '..', 'scripts', 'lazy-exports.js');
+  const file = path.join(packageRoot(), 'scripts', 'lazy-exports.js');
   return [(createRequire(__filename)(file) as { lazyExports: import('esbuild').Plugin }).lazyExports];
 }
 
