@@ -12,33 +12,11 @@ import { FUNCTION_TIMEOUT_SECONDS } from '../lib/hook/template';
 import { fmtMs, median, table } from './measure';
 import type { Section } from './section';
 import { corpusUnits, synthesize } from './synthetic';
+import { invokeHookScript, type HookRun } from '../scripts/support/hook';
 
 const RESOURCES = 500;
 /** The target: cold start and evaluation within a tenth of what the hook waits, room for a slower Lambda CPU. */
 const TARGET_MS = (FUNCTION_TIMEOUT_SECONDS * 1000) / 10;
-
-/** Runs in the fresh process: serves the template, requires the handler, invokes it once, prints the times. */
-const CHILD = `
-const http = require('node:http');
-const { readFileSync } = require('node:fs');
-const template = readFileSync('template.json', 'utf8');
-const server = http.createServer((req, res) => res.end(JSON.stringify({ template }))).listen(0, '127.0.0.1', async () => {
-  const t0 = performance.now();
-  const { handler } = require('./handler.js');
-  const t1 = performance.now();
-  const answer = await handler({
-    clientRequestToken: 'bench',
-    awsAccountId: '123456789012',
-    stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/bench/1',
-    actionInvocationPoint: 'CREATE_PRE_PROVISION',
-    requestData: { targetName: 'STACK', targetType: 'STACK', targetLogicalId: 'bench', payload: 'http://127.0.0.1:' + server.address().port + '/' },
-    requestContext: { invocation: 1, callbackContext: null },
-  });
-  const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ requireMs: t1 - t0, invokeMs: t2 - t1, status: answer.hookStatus, errorCode: answer.errorCode }));
-  server.close();
-});
-`;
 
 export function benchHook(corpus: string, runs: number, opslint: string): Section {
   const dir = mkdtempSync(path.join(tmpdir(), 'opslint-bench-hook-'));
@@ -51,26 +29,31 @@ export function benchHook(corpus: string, runs: number, opslint: string): Sectio
   const bytes = statSync(path.join(dir, 'handler.js')).size;
   const [template] = synthesize(corpusUnits(corpus), RESOURCES);
   writeFileSync(path.join(dir, 'template.json'), JSON.stringify(template));
-  const all: { wallMs: number; requireMs: number; invokeMs: number; status: string; errorCode?: string }[] = [];
+  const all: (HookRun & { wallMs: number })[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, ['-e', CHILD], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH },
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['-e', invokeHookScript("require('node:fs').readFileSync('template.json', 'utf8')")],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      },
+    );
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     if (run.status !== 0) throw new Error(`the packaged handler failed (${run.status}): ${run.stderr.slice(0, 500)}`);
-    all.push({ wallMs, ...JSON.parse(run.stdout) });
+    all.push({ wallMs, ...(JSON.parse(run.stdout) as HookRun) });
   }
   // an answer of InternalFailure would time a handler that did not judge the template
-  if (all.some((r) => r.errorCode === 'InternalFailure')) throw new Error('the handler could not judge the template');
+  if (all.some((r) => r.answer.errorCode === 'InternalFailure'))
+    throw new Error('the handler could not judge the template');
   const ms = (key: 'wallMs' | 'requireMs' | 'invokeMs'): number => median(all.map((r) => r[key]));
   const coldAndEval = ms('requireMs') + ms('invokeMs');
   return {
     title: 'CloudFormation Lambda Hook',
     markdown: [
-      `\`opslint hook package\` with the default rules (handler.js ${(bytes / 1024 / 1024).toFixed(1)} MB), in a fresh \`node\` process per run, median of ${runs} runs; the template is ${RESOURCES} resources made from the corpus, fetched from 127.0.0.1 as from the request's payload URL (answer: ${all[0].status}). CloudFormation waits ${FUNCTION_TIMEOUT_SECONDS} s for the function; Lambda's CPU at the template's 1024 MB is slower than this machine's, which the target's margin leaves room for.`,
+      `\`opslint hook package\` with the default rules (handler.js ${(bytes / 1024 / 1024).toFixed(1)} MB), in a fresh \`node\` process per run, median of ${runs} runs; the template is ${RESOURCES} resources made from the corpus, fetched from 127.0.0.1 as from the request's payload URL (answer: ${all[0].answer.hookStatus}). CloudFormation waits ${FUNCTION_TIMEOUT_SECONDS} s for the function; Lambda's CPU at the template's 1024 MB is slower than this machine's, which the target's margin leaves room for.`,
       '',
       table(
         ['', 'median'],

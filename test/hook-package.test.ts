@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
 import { parseDocument } from '../lib/template/parse';
 import { runCli } from '../scripts/support/cli';
+import { invokeHookScript, type HookRun } from '../scripts/support/hook';
 import { workspace } from './helpers/workspace';
 
 const TEAM_PACK = `module.exports = {
@@ -59,35 +60,15 @@ const TEMPLATE = `Resources:
       Threshold: 1
 `;
 
-/** Invokes handler.js in `dir` with plain node: a local server serves the template, and the answer is printed. */
-function invoke(
-  dir: string,
-  template: string,
-): { status: number | null; answer: Record<string, string>; stderr: string } {
-  const script = `
-const http = require('node:http');
-const template = ${JSON.stringify(template)};
-const server = http.createServer((req, res) => res.end(JSON.stringify({ template }))).listen(0, '127.0.0.1', async () => {
-  const { handler } = require('./handler.js');
-  const answer = await handler({
-    clientRequestToken: 'token-1',
-    awsAccountId: '123456789012',
-    stackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/orders/abc',
-    actionInvocationPoint: 'CREATE_PRE_PROVISION',
-    requestData: { targetName: 'STACK', targetType: 'STACK', targetLogicalId: 'orders', payload: 'http://127.0.0.1:' + server.address().port + '/t' },
-    requestContext: { invocation: 1, callbackContext: null },
-  });
-  process.stdout.write(JSON.stringify(answer));
-  server.close();
-});
-`;
-  const run = spawnSync(process.execPath, ['-e', script], {
+/** Invokes handler.js in `dir` with plain node, the template served on 127.0.0.1. */
+function invoke(dir: string, template: string): { status: number | null; answer: HookRun['answer']; stderr: string } {
+  const run = spawnSync(process.execPath, ['-e', invokeHookScript(JSON.stringify(template))], {
     cwd: dir,
     encoding: 'utf8',
     // nothing of the repository's: no NODE_PATH, no options that preload modules
     env: { PATH: process.env.PATH ?? '' },
   });
-  return { status: run.status, answer: run.stdout ? JSON.parse(run.stdout) : {}, stderr: run.stderr };
+  return { status: run.status, answer: (JSON.parse(run.stdout || '{}') as HookRun).answer, stderr: run.stderr };
 }
 
 describe('opslint hook package', () => {
