@@ -20,8 +20,7 @@
  */
 import { loneStackAssembly } from '../assembly/model';
 import { BUILTIN_PACKS } from '../compose';
-import type { RuleSelection } from '../engine/config';
-import { configureRules } from '../engine/config';
+import { configureRules, type RuleSelection } from '../engine/config';
 import {
   atOrAbove,
   INTERNAL_ERROR,
