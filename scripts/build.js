@@ -13,31 +13,12 @@ const { spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { readFileSync, rmSync, writeFileSync } = require('node:fs');
 const esbuild = require('esbuild');
-const ts = require('typescript');
+const { lazyExports } = require('./lazy-exports');
 
 const root = path.resolve(__dirname, '..');
 
 /** Loaded where the CLI runs rather than bundled: heavy, needed by few commands, or found by the user's project. */
 const EXTERNAL = ['yaml', '@aws-sdk/*', 'aws-cdk-lib', 'constructs', 'cdk-nag', 'ts-node', 'typescript'];
-
-/**
- * A module that defines a lazy export on `exports` (lib/compose.ts: BUILTIN_PACKS loads every pack on first use) is
- * not an ES module to esbuild, which would drop that export: compiled to CommonJS first, it keeps it.
- */
-const lazyExports = {
-  name: 'lazy-exports',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes('Object.defineProperty(exports,')) return undefined;
-      const { outputText } = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-        fileName: args.path,
-      });
-      return { contents: outputText, loader: 'js', resolveDir: path.dirname(args.path) };
-    });
-  },
-};
 
 /** The library entries: package.json `exports` files, each a property of the bundle (bin/bundle.ts). */
 const ENTRIES = {
@@ -94,6 +75,15 @@ async function main(dist) {
     entryPoints: ['bin/launch.ts'],
     outfile: path.join(bin, 'opslint.js'),
     external: ['./load'],
+  });
+  // the CloudFormation Lambda Hook's handler, whole (yaml included): `opslint hook package` bundles it with the
+  // team's packs and settings into a function that ships no node_modules (lib/hook/package.ts)
+  await esbuild.build({
+    ...COMMON,
+    entryPoints: ['lib/hook/handler.ts'],
+    outfile: path.join(bin, 'hook.js'),
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    plugins: [lazyExports],
   });
   writeEntries(dist, bundle);
 }

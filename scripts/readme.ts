@@ -71,6 +71,10 @@ const LAYOUT: readonly (readonly [string, string])[] = [
     "`opslint wa`: a scan as evidence for a Well-Architected review (evidence.ts), the notes it writes beside reviewers' (notes.ts), `wa report` (report.ts), the updates of `wa sync` (sync.ts), the Well-Architected API (client.ts)",
   ],
   [
+    'lib/hook/',
+    '`opslint hook`: opslint as a CloudFormation Lambda Hook: the request and answer (request.ts), the handler (handler.ts), `hook package` (package.ts: one esbuild file; template.ts: the function, roles and hook)',
+  ],
+  [
     'lib/sources/',
     'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), memory.ts, index.ts (the readers); aws.ts: what calls to AWS share (timeouts, bounds, error lines)',
   ],
@@ -95,7 +99,7 @@ const LAYOUT: readonly (readonly [string, string])[] = [
   ['bench/', 'benchmarks (`npm run bench`, results in bench/RESULTS.md)'],
   [
     'scripts/',
-    'build.js (`npm run build`: tsc, then the one-file CLI with esbuild), docs.ts and readme.ts (`npm run docs`), accuracy.ts (`npm run accuracy`), fuzz.ts (`npm run fuzz`, its kinds in fuzz/); support/: what tests share with them',
+    'build.js (`npm run build`: tsc, then the one-file CLI and the hook handler with esbuild; lazy-exports.js: its plugin), docs.ts and readme.ts (`npm run docs`), accuracy.ts (`npm run accuracy`), fuzz.ts (`npm run fuzz`, its kinds in fuzz/); support/: what tests share with them',
   ],
 ];
 

@@ -8,11 +8,13 @@ import {
   addOptions,
   FIX_OPTIONS,
   CATALOGUE_OPTIONS,
+  HOOK_PACKAGE_OPTIONS,
   SCAN_OPTIONS,
   WA_REPORT_OPTIONS,
   WA_SYNC_OPTIONS,
   type FixCliOptions,
   type CatalogueCliOptions,
+  type HookPackageCliOptions,
   type ScanCliOptions,
   type WaReportCliOptions,
   type WaSyncCliOptions,
@@ -82,6 +84,22 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       exitCode = await runWaSync(paths, opts, io);
     });
   addOptions(waSync, WA_SYNC_OPTIONS);
+
+  const hook = program
+    .command('hook')
+    .description(
+      'opslint as a CloudFormation Lambda Hook: every stack and change-set operation checked before it provisions',
+    );
+  const hookPackage = hook
+    .command('package')
+    .description(
+      'write a deployable hook: handler.js (opslint, its packs and the configuration in one file) and template.yaml (the function, its roles and the hook)',
+    )
+    .action(async (opts: HookPackageCliOptions) => {
+      const { runHookPackage } = await import('./hook');
+      exitCode = await runHookPackage(opts, io);
+    });
+  addOptions(hookPackage, HOOK_PACKAGE_OPTIONS);
 
   program
     .command('init')

@@ -9,7 +9,7 @@ import { SEVERITIES } from '../engine/finding';
 import { FORMATS } from '../reporters';
 import type { OptionSpec, OptionValues, OrderedValues } from '../util/option-spec';
 
-/** What both commands take, as scan words it (fix words some of them its own way). */
+/** What several commands take, as scan words it (others word some of them their own way). */
 const SHARED = {
   failOn: {
     flags: '--fail-on <level>',
@@ -21,6 +21,7 @@ const SHARED = {
     help: 'parameter values: Key=Value, or a JSON/YAML parameter file (repeatable)',
     repeat: 'each',
   },
+  pack: { flags: '--pack <id>', help: 'run only these packs (repeatable, or comma-separated)', repeat: 'list' },
   rule: { flags: '--rule <id>', help: 'run only these rules (repeatable, or comma-separated)', repeat: 'list' },
   excludeRule: {
     flags: '--exclude-rule <id>',
@@ -30,6 +31,11 @@ const SHARED = {
   config: {
     flags: '-c, --config <file>',
     help: 'the configuration file (default: opslint.config.json|yaml|yml, found upward from here to the repository root)',
+  },
+  accountBaseline: {
+    flags: '--account-baseline <pattern>',
+    help: 'stacks or templates that hold the account baseline (CloudTrail, Config…): stack name, construct path or file glob (repeatable)',
+    repeat: 'each',
   },
   noConfig: { flags: '--no-config', help: 'ignore configuration files' },
   loadPack: {
@@ -51,14 +57,10 @@ const SHARED = {
 /** What to scan and how: the options of `opslint scan` that `opslint wa` takes too. */
 const SCAN_SELECTION = [
   SHARED.parameters,
-  { flags: '--pack <id>', help: 'run only these packs (repeatable, or comma-separated)', repeat: 'list' },
+  SHARED.pack,
   SHARED.rule,
   SHARED.excludeRule,
-  {
-    flags: '--account-baseline <pattern>',
-    help: 'stacks or templates that hold the account baseline (CloudTrail, Config…): stack name, construct path or file glob (repeatable)',
-    repeat: 'each',
-  },
+  SHARED.accountBaseline,
   SHARED.config,
   SHARED.noConfig,
   SHARED.loadPack,
@@ -221,6 +223,23 @@ export const WA_SYNC_OPTIONS = [
   ...LIMIT_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
+/** `opslint hook package`: the Lambda Hook's folder, with the configuration and packs as a scan reads them. */
+export const HOOK_PACKAGE_OPTIONS = [
+  { flags: '-o, --output <dir>', help: 'the folder to write handler.js and template.yaml into (required)' },
+  {
+    ...SHARED.failOn,
+    help: 'the lowest severity that fails an operation (default: error, or failOn in the configuration)',
+  },
+  SHARED.pack,
+  SHARED.rule,
+  SHARED.excludeRule,
+  SHARED.parameters,
+  SHARED.accountBaseline,
+  SHARED.config,
+  SHARED.noConfig,
+  { ...SHARED.loadPack, help: 'bundle a rule pack into the handler (repeatable; also `packs` in the configuration)' },
+] as const satisfies readonly OptionSpec[];
+
 export const FIX_OPTIONS = [
   { flags: '--dry-run', help: 'change nothing: print the unified diff (stdout) and what would be fixed (stderr)' },
   { ...SHARED.rule, help: 'run and fix only these rules (repeatable, or comma-separated)' },
@@ -251,6 +270,8 @@ export type ScanCliOptions = OptionValues<typeof SCAN_OPTIONS>;
 export type WaReportCliOptions = OptionValues<typeof WA_REPORT_OPTIONS>;
 /** The options of `opslint wa sync`, as commander parses them. */
 export type WaSyncCliOptions = OptionValues<typeof WA_SYNC_OPTIONS>;
+/** The options of `opslint hook package`, as commander parses them. */
+export type HookPackageCliOptions = OptionValues<typeof HOOK_PACKAGE_OPTIONS>;
 /** The options of `opslint fix`, as commander parses them. */
 export type FixCliOptions = OptionValues<typeof FIX_OPTIONS>;
 /** The options that `opslint rules` and `opslint explain` share. */

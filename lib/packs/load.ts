@@ -23,7 +23,8 @@ const importModule = new Function('specifier', 'return import(specifier)') as (
   specifier: string,
 ) => Promise<Record<string, unknown>>;
 
-const RULE_FILE = /\.(ya?ml|json)$/i;
+/** A rules file (YAML or JSON rules, read as data), by its name; anything else is a JavaScript module. */
+export const RULE_FILE = /\.(ya?ml|json)$/i;
 
 /**
  * Loads packs in order; `baseDir` is where relative paths and package names are resolved from. `before` are the
@@ -294,7 +295,7 @@ export function admitPacks(specifiers: readonly string[], baseDir: string, polic
 }
 
 /** The file a pack specifier names, resolved from `baseDir`; a UsageError when there is none. */
-function packFile(spec: string, baseDir: string): string {
+export function packFile(spec: string, baseDir: string): string {
   const local = spec.startsWith('.') || path.isAbsolute(spec);
   let file: string;
   try {
@@ -352,7 +353,7 @@ function isEsmError(error: unknown): boolean {
 }
 
 /** `module.exports = pack`, `export default pack`, or a module with a `pack` export. */
-function unwrap(exported: unknown): unknown {
+export function unwrap(exported: unknown): unknown {
   if (exported && typeof exported === 'object') {
     const m = exported as Record<string, unknown>;
     if (Array.isArray(m.rules)) return m;

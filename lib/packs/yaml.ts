@@ -81,9 +81,12 @@ export function yamlCheck(rule: Rule): { readonly path: string; readonly conditi
   return checks.get(rule);
 }
 
-/** Reads a YAML/JSON rules file into a pack; its mistakes, all of them, are one line each with file:line:col. */
-export function loadYamlPack(file: string, shown = file): Pack {
-  const parsed = parseDocument(readText(file, undefined, shown), shown);
+/**
+ * Reads a YAML/JSON rules file into a pack; its mistakes, all of them, are one line each with file:line:col. `text`
+ * is the file's, read before (a rules file baked into the Lambda Hook's bundle).
+ */
+export function loadYamlPack(file: string, shown = file, text = readText(file, undefined, shown)): Pack {
+  const parsed = parseDocument(text, shown);
   const root = parsed.value;
   const at = (path: JsonPath): Position => parsed.sourceMap.locate(root, path);
   const problems: InputError[] = [];
