@@ -82,6 +82,8 @@ async function main(dist) {
     ...COMMON,
     entryPoints: ['lib/hook/handler.ts'],
     outfile: path.join(bin, 'hook.js'),
+    // only the TypeScript sources start workers through ts-node
+    external: ['ts-node', 'ts-node/*'],
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     plugins: [lazyExports],
   });
