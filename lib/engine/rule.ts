@@ -282,12 +282,14 @@ export function definePack(pack: Pack): Pack {
 /** `{{name}}` placeholders filled from `data`; one left as written when `data` has no value for it. */
 export function formatMessage(template: string, data: Readonly<Record<string, string | number>> = {}): string {
   const pieces = placeholders(template);
-  let out = pieces[0];
+  if (pieces.length === 1) return template;
+  // joined, not added up, for the same reason as formatPath's: findings keep their messages
+  const out = [pieces[0]];
   for (let i = 1; i < pieces.length; i += 3) {
     const key = pieces[i + 1];
-    out += (key in data ? String(data[key]) : pieces[i]) + pieces[i + 2];
+    out.push(key in data ? String(data[key]) : pieces[i], pieces[i + 2]);
   }
-  return out;
+  return out.join('');
 }
 
 /**

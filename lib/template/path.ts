@@ -7,13 +7,15 @@ const IDENT = /^[A-Za-z_$][\w$:-]*$/;
 
 /** `['Resources', 'Fn', 'Properties', 'Tags', 0]` → `Resources.Fn.Properties.Tags[0]`. */
 export function formatPath(path: JsonPath): string {
-  let out = '';
+  // joined rather than added up: a finding keeps its path, and a string built by `+=` is kept as the chain of
+  // its parts (a hundred thousand findings hold megabytes of such chains)
+  const parts: string[] = [];
   for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (IDENT.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
+    if (typeof seg === 'number') parts.push(`[${seg}]`);
+    else if (IDENT.test(seg)) parts.push(parts.length === 0 ? seg : `.${seg}`);
+    else parts.push(`[${JSON.stringify(seg)}]`);
   }
-  return out;
+  return parts.join('');
 }
 
 /**
