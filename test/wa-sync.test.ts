@@ -106,6 +106,34 @@ describe('opslint wa sync', () => {
     expect(s.milestones).toHaveLength(1);
   });
 
+  /** A sync with --select-passing of a review where a reviewer answered part of the patching question. */
+  async function selectPassingWith(seed: Parameters<WaServer['seedAnswer']>[2]) {
+    server = await startWaServer({ pageSize: 4 });
+    server.seedAnswer(WORKLOAD_ID, questionOf('OPS05-BP05'), seed);
+    const { code } = await sync({ 'app.yaml': functions(1) }, ['--workload-id', WORKLOAD_ID, '--select-passing']);
+    expect(code).toBe(0);
+    return server.answer(WORKLOAD_ID, questionOf('OPS05-BP05'))!;
+  }
+
+  it('with --select-passing, never selects a choice a reviewer marked not applicable, and keeps its reason', async () => {
+    const answer = await selectPassingWith({
+      choices: { [slug('OPS05-BP05')]: { status: 'NOT_APPLICABLE', reason: 'ARCHITECTURE_CONSTRAINTS' } },
+    });
+    expect(answer.selectedChoices).not.toContain(slug('OPS05-BP05'));
+    expect(answer.choices[slug('OPS05-BP05')]).toEqual({
+      status: 'NOT_APPLICABLE',
+      reason: 'ARCHITECTURE_CONSTRAINTS',
+      notes: expect.stringMatching(/^\[opslint\] 2 of 2 resources passed/),
+    });
+  });
+
+  it('with --select-passing, changes no selection of a question marked not applicable, but writes its notes', async () => {
+    const answer = await selectPassingWith({ isApplicable: false });
+    expect(answer.selectedChoices).toEqual([]);
+    expect(answer.isApplicable).toBe(false);
+    expect(answer.notes).toContain('OPS05-BP05');
+  });
+
   it('does not select a best practice that applies to nothing in the scan: an app whose alarms notify nobody has no escalation or customer communication to check', async () => {
     const { code, server: s } = await sync({ 'app.yaml': functions(1) }, [
       '--workload-id',

@@ -19,6 +19,10 @@ export interface CurrentAnswer {
   readonly notes: string;
   readonly choiceNotes: Readonly<Record<string, string>>;
   readonly selectedChoices: readonly string[];
+  /** the choices a reviewer marked not applicable: never selected */
+  readonly notApplicableChoices?: readonly string[];
+  /** false for a question a reviewer marked not applicable: its selection is never changed (its notes are) */
+  readonly isApplicable?: boolean;
 }
 
 /** One question's update: only what changes. */
@@ -114,13 +118,17 @@ export function planUpdates(
     const notes = mergeNote(now.notes, q.note, QUESTION_NOTE_LIMIT);
     const choiceNotes: Record<string, string> = {};
     const selected = new Set(now.selectedChoices);
-    // a question the reviewers answered "None of these" keeps that answer
-    const select = options.selectPassing === true && (ids.none === undefined || !selected.has(ids.none));
+    // a question the reviewers answered "None of these", or marked not applicable, keeps that answer
+    const select =
+      options.selectPassing === true &&
+      now.isApplicable !== false &&
+      (ids.none === undefined || !selected.has(ids.none));
+    const notApplicable = new Set(now.notApplicableChoices);
     for (const bp of q.bestPractices) {
       const choiceId = ids.choices.get(bp.id)!;
       const note = mergeNote(now.choiceNotes[choiceId], bp.note, CHOICE_NOTE_LIMIT);
       if (note !== (now.choiceNotes[choiceId] ?? '')) choiceNotes[choiceId] = note;
-      if (select && passes(bp)) selected.add(choiceId);
+      if (select && passes(bp) && !notApplicable.has(choiceId)) selected.add(choiceId);
     }
     const update: AnswerUpdate = {
       questionId: ids.questionId,

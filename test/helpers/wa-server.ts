@@ -310,7 +310,14 @@ export async function startWaServer(options: WaServerOptions = {}): Promise<WaSe
         }
         const a = stateOf(w.id, q.questionId);
         if (notes !== undefined) a.notes = notes;
-        if (selected !== undefined) a.selectedChoices = [...selected];
+        if (selected !== undefined) {
+          a.selectedChoices = [...selected];
+          // a choice selected is no longer not applicable: its status and reason go
+          for (const id of selected) {
+            delete a.choices[id]?.status;
+            delete a.choices[id]?.reason;
+          }
+        }
         for (const [id, u] of Object.entries(updates)) {
           const choice = (a.choices[id] ??= {});
           if (u.Notes !== undefined) choice.notes = u.Notes;
