@@ -2,7 +2,7 @@
  * `opslint wa report` and the notes it shares with `wa sync` (lib/wa): evidence per question and best practice,
  * notes within the Well-Architected Tool's limits, and reviewers' own text kept beside opslint's.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../scripts/support/cli';
 import type { Finding, ScanReport } from '../lib/engine/finding';
@@ -131,6 +131,22 @@ describe('opslint wa report', () => {
       expect(code).toBe(2);
       expect(stderr).toContain(`unknown option '${option}'`);
     }
+  });
+
+  it('does not apply the baseline of the configuration, and says so: the evidence stands for every finding', async () => {
+    const dir = workspace({ 'app.yaml': functions(2) });
+    const written = await runCli(['scan', '.', '--no-config', '--write-baseline', 'bl.json'], { cwd: dir });
+    expect(written.code).toBe(0);
+    writeFileSync(path.join(dir, 'opslint.config.yaml'), 'baseline: bl.json\n');
+    const scanned = await runCli(['scan', '.', '-f', 'json'], { cwd: dir });
+    expect((JSON.parse(scanned.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    const { code, stdout, stderr } = await runCli(['wa', 'report', '.', '-f', 'json'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      'opslint: note: the baseline bl.json of the configuration is not applied: the evidence stands for every finding\n',
+    );
+    const questions = (JSON.parse(stdout) as { questions: Question[] }).questions;
+    expect(choice(questions, 'OPS04-BP05').findings).toHaveLength(2);
   });
 });
 

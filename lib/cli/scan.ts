@@ -125,13 +125,15 @@ export async function runScan(
 /**
  * The scan the command line asks for: settings from the flags and the configuration, the paths (the current folder
  * by default) and deployed stacks, with a progress line on a terminal. `destinations` are the files the command
- * will write, refused when the scan reads them. `opslint scan` and `opslint wa` scan alike.
+ * will write, refused when the scan reads them. `opslint scan` and `opslint wa` scan alike, but for `whole`
+ * (`opslint wa`, whose evidence stands for the whole workload): the configuration's baseline is not applied.
  */
 export async function scanAsAsked(
   paths: readonly string[],
   opts: Partial<ScanCliOptions>,
   destinations: readonly { readonly flag: string; readonly file: string }[],
   io: CliIO,
+  whole = false,
 ): Promise<{ scanned: ScanReport; config: Settings['config']; scan: Settings['scan'] }> {
   const cwd = io.cwd;
   const { config, configFile, packSources, scan } = await readSettings(opts, cwd, {
@@ -145,7 +147,7 @@ export async function scanAsAsked(
     ...(opts.parameters ?? [])
       .flatMap((v) => parameterFile(v) ?? [])
       .map((file) => ({ what: 'parameter file', file: path.resolve(cwd, file) })),
-    ...(scan.baseline ? [{ what: 'baseline', file: path.resolve(cwd, scan.baseline) }] : []),
+    ...(scan.baseline && !whole ? [{ what: 'baseline', file: path.resolve(cwd, scan.baseline) }] : []),
     ...packSources.flatMap((s) => s.specs.map((spec) => ({ what: 'rule pack', file: path.resolve(s.baseDir, spec) }))),
   ];
   checkDestinations(destinations, targets, read, scan, cwd);
@@ -159,7 +161,7 @@ export async function scanAsAsked(
       ruleTimeoutMs,
       packSources,
       // writing a baseline records every current finding, whatever the baseline in use
-      baseline: opts.writeBaseline ? undefined : scan.baseline,
+      baseline: opts.writeBaseline || whole ? undefined : scan.baseline,
       changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
       lenient: opts.ignoreNonTemplates === true,
       debug: opts.debug === true,

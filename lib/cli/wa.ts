@@ -17,7 +17,8 @@ import { parseMs, scanAsAsked } from './scan';
 export async function runWaReport(paths: string[], opts: WaReportCliOptions, io: CliIO): Promise<number> {
   const { format = 'markdown', output, reportUrl, ...scanFlags } = opts;
   const destinations = output === undefined ? [] : [{ flag: '--output', file: output }];
-  const { scanned } = await scanAsAsked(paths, scanFlags, destinations, io);
+  const { scanned, scan } = await scanAsAsked(paths, scanFlags, destinations, io, true);
+  noteBaseline(scan.baseline, io);
   const evidence = waEvidence(scanned, { reportUrl });
   const text = format === 'json' ? evidenceJson(evidence) : evidenceMarkdown(evidence);
   if (output === undefined) io.stdout(text);
@@ -39,12 +40,14 @@ export async function runWaSync(paths: string[], opts: WaSyncCliOptions, io: Cli
   if (format !== 'text' && dryRun !== true) throw new UsageError('--format is for --dry-run: a sync prints one line');
   // region, profile and timeouts serve deployed stacks too; --endpoint-url is the Well-Architected Tool's
   const stacks = (selection.stack ?? []).length > 0 || selection.allStacks === true;
-  const { scanned } = await scanAsAsked(
+  const { scanned, scan } = await scanAsAsked(
     paths,
     stacks ? { ...selection, region, profile, requestTimeout, fetchTimeout } : selection,
     [],
     io,
+    true,
   );
+  noteBaseline(scan.baseline, io);
   if (scanned.errors.length > 0) return incomplete(scanned, io);
   const evidence = waEvidence(scanned, { reportUrl });
 
@@ -88,6 +91,18 @@ export async function runWaSync(paths: string[], opts: WaSyncCliOptions, io: Cli
         : '';
   io.stderr(`opslint: workload ${id}: ${updates.length} of ${match.questions.size} questions updated${said}\n`);
   return EXIT.ok;
+}
+
+/**
+ * The evidence stands for the whole workload: a baseline in the configuration (for `opslint scan` in CI, where
+ * only new findings fail a build) is not applied, which a line says, rather than failing a configuration shared
+ * by both commands.
+ */
+function noteBaseline(baseline: string | undefined, io: CliIO): void {
+  if (baseline !== undefined)
+    io.stderr(
+      `opslint: note: the baseline ${baseline} of the configuration is not applied: the evidence stands for every finding\n`,
+    );
 }
 
 /** A scan that could not read all its inputs: the errors, and nothing written (the evidence would be partial). */
