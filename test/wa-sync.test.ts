@@ -3,13 +3,15 @@
  * server (test/helpers/wa-server.ts): notes written within the limits, a second run writes nothing, reviewers'
  * notes kept, choices selected only when asked, a milestone, a dry run that writes nothing, and failures as one line.
  */
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { bestPractice } from '../lib/framework';
 import { runCli } from '../scripts/support/cli';
 import { isolateAwsEnvironment } from './helpers/deployed';
 import { opsQuestions, startWaServer, WORKLOAD_ID, type WaServer, type WaServerOptions } from './helpers/wa-server';
 import { workspace } from './helpers/workspace';
 
-isolateAwsEnvironment();
+const aws = isolateAwsEnvironment();
 
 /** A template of `n` Lambda functions without tracing, and one traced. */
 function functions(n: number): string {
@@ -208,6 +210,43 @@ describe('opslint wa sync', () => {
     } = await sync({ 'app.yaml': functions(1), 'broken.json': '{ "Resources": ' }, ['--workload-id', WORKLOAD_ID]);
     expect(code).toBe(2);
     expect(stderr).toContain('opslint: 1 input(s) could not be read: nothing written to the review');
+    expect(s.calls).toEqual([]);
+  });
+
+  it('takes the credentials of --profile over access keys in the environment, with no warning of the SDK', async () => {
+    // the environment has access keys (isolateAwsEnvironment), and so has the profile
+    writeFileSync(
+      path.join(aws.dir, 'credentials'),
+      '[dev]\naws_access_key_id = AKIAOPSLINTPROFILE01\naws_secret_access_key = profile-secret\n',
+    );
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const {
+        code,
+        stderr,
+        server: s,
+      } = await sync({ 'app.yaml': functions(1) }, ['--workload-id', WORKLOAD_ID, '--profile', 'dev']);
+      expect(code).toBe(0);
+      expect(stderr).toBe(`opslint: workload ${WORKLOAD_ID}: 11 of 11 questions updated\n`);
+      expect(new Set(s.calls.map((c) => c.accessKey))).toEqual(new Set(['AKIAOPSLINTPROFILE01']));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a profile that has no credentials is an error naming it, not the next source of the default chain', async () => {
+    const {
+      code,
+      stderr,
+      server: s,
+    } = await sync({ 'app.yaml': functions(1) }, ['--workload-id', WORKLOAD_ID, '--profile', 'nosuch']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^opslint: Well-Architected ListAnswers for workload ${WORKLOAD_ID}: no AWS credentials for profile nosuch \\(.*nosuch.*\\); configure the profile \\(aws configure --profile nosuch, aws sso login --profile nosuch\\)\n$`,
+      ),
+    );
     expect(s.calls).toEqual([]);
   });
 

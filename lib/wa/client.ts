@@ -74,6 +74,7 @@ export interface WaSession {
 
 const WELL_ARCHITECTED: AwsService = {
   name: 'Well-Architected',
+  sdk: '@aws-sdk/client-wellarchitected',
   iam: 'wellarchitected',
   work: 'the calls to',
   whenThrottled: 'run again later, or allow more attempts with AWS_MAX_ATTEMPTS',
