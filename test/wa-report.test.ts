@@ -5,6 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../scripts/support/cli';
+import { BUILTIN_PACKS } from '../lib/compose';
+import { QUESTIONS } from '../lib/framework';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import { waEvidence } from '../lib/wa/evidence';
 import { CHOICE_NOTE_LIMIT, mergeNote, QUESTION_NOTE_LIMIT } from '../lib/wa/notes';
@@ -131,6 +133,30 @@ describe('opslint wa report', () => {
       expect(code).toBe(2);
       expect(stderr).toContain(`unknown option '${option}'`);
     }
+  });
+
+  it('tells a best practice whose rules the scan left out from one no rule checks', async () => {
+    const dir = workspace({ 'app.yaml': functions(1) });
+    const { code, stdout } = await runCli(['wa', 'report', '.', '--no-config', '--rule', 'lambda-tracing'], {
+      cwd: dir,
+    });
+    expect(code).toBe(0);
+    const covered = new Set(BUILTIN_PACKS.flatMap((p) => p.rules.map((r) => r.bestPractice)));
+    const row = (id: string): string => stdout.split('\n').find((l) => l.startsWith(`| ${id} `))!;
+    expect(row('OPS04-BP05')).toMatch(/^\| OPS04-BP05 [^|]+\| 2 \| 1 \| 1 \|/);
+    // patching has rules (supported runtimes), not run here
+    expect(covered.has('OPS05-BP05')).toBe(true);
+    expect(row('OPS05-BP05')).toMatch(/^\| OPS05-BP05 [^|]+\| not checked by this scan \|/);
+    const none = QUESTIONS.flatMap((q) => q.bestPractices).find((bp) => !covered.has(bp.id))!;
+    expect(row(none.id)).toMatch(new RegExp(`^\\| ${none.id} [^|]+\\| not checkable \\|`));
+  });
+
+  it('refuses a --report-url that is not an absolute http(s) URL', async () => {
+    const { code, stderr } = await runCli(['wa', 'report', '.', '--no-config', '--report-url', 'not a url'], {
+      cwd: workspace({ 'app.yaml': functions(1) }),
+    });
+    expect(stderr).toBe('opslint: --report-url must be an http:// or https:// URL, not "not a url"\n');
+    expect(code).toBe(2);
   });
 
   it('does not apply the baseline of the configuration, and says so: the evidence stands for every finding', async () => {

@@ -78,7 +78,7 @@ describe('opslint wa sync', () => {
 
   it('keeps notes within the limits for hundreds of findings (the server refuses longer ones)', async () => {
     const { code, stderr, server: s } = await sync({ 'app.yaml': functions(300) }, ['--workload', 'orders']);
-    expect(stderr).toBe(`opslint: workload ${WORKLOAD_ID}: 11 of 11 questions updated\n`);
+    expect(stderr).toBe(`opslint: workload orders (${WORKLOAD_ID}): 11 of 11 questions updated\n`);
     expect(code).toBe(0);
     expect(s.answer(WORKLOAD_ID, TRACING_QUESTION)!.notes).toMatch(/\n- and \d+ more\n/);
   });
@@ -103,9 +103,67 @@ describe('opslint wa sync', () => {
     const again = await sync({}, ['--workload-id', WORKLOAD_ID, '--select-passing', '--milestone', 'v1.2.0'], {}, dir);
     expect(again.code).toBe(0);
     expect(again.stderr).toBe(
-      `opslint: workload ${WORKLOAD_ID}: 0 of 11 questions updated, milestone v1.2.0 recorded before\n`,
+      `opslint: workload ${WORKLOAD_ID}: 0 of 11 questions updated\nopslint: milestone v1.2.0 exists already; this run changed nothing in the review\n`,
     );
     expect(s.milestones).toHaveLength(1);
+  });
+
+  it('warns that a milestone of the same name does not include an update written since; exits with 0, the answers written', async () => {
+    const first = await sync({ 'app.yaml': functions(1) }, ['--workload-id', WORKLOAD_ID, '--milestone', 'v2']);
+    expect(first.stderr).toBe(`opslint: workload ${WORKLOAD_ID}: 11 of 11 questions updated, milestone v2 recorded\n`);
+    writeFileSync(path.join(first.dir, 'app.yaml'), functions(2));
+    const again = await sync({}, ['--workload-id', WORKLOAD_ID, '--milestone', 'v2'], {}, first.dir);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe(
+      `opslint: workload ${WORKLOAD_ID}: 3 of 11 questions updated\nopslint: warning: milestone v2 exists already and does not include this update; record a milestone of another name to keep it\n`,
+    );
+    expect(again.server.milestones).toHaveLength(1);
+  });
+
+  it('says on a dry run which milestone it would record', async () => {
+    const text = await sync({ 'app.yaml': functions(1) }, [
+      '--workload-id',
+      WORKLOAD_ID,
+      '--dry-run',
+      '--milestone',
+      'v3',
+    ]);
+    expect(text.stdout.split('\n').slice(0, 2)).toEqual([
+      `workload ${WORKLOAD_ID}: 11 of 11 questions would be updated (dry run)`,
+      'then milestone v3 would be recorded, unless the workload has one of that name already',
+    ]);
+    const json = await sync(
+      {},
+      ['--workload-id', WORKLOAD_ID, '--dry-run', '-f', 'json', '--milestone', 'v3'],
+      {},
+      text.dir,
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ dryRun: true, milestone: 'v3' });
+    expect(json.server.milestones).toEqual([]);
+  });
+
+  it('warns of each selected choice whose checks now fail, and leaves it selected', async () => {
+    server = await startWaServer({ pageSize: 4 });
+    server.seedAnswer(WORKLOAD_ID, TRACING_QUESTION, { selectedChoices: [slug('OPS04-BP05')] });
+    const { code, stderr, server: s } = await sync({ 'app.yaml': functions(2) }, ['--workload-id', WORKLOAD_ID]);
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      `opslint: warning: OPS04 ${TRACING_QUESTION}: "Implement distributed tracing" is selected, but 2 resources failed its checks (opslint unselects nothing)\nopslint: workload ${WORKLOAD_ID}: 11 of 11 questions updated\n`,
+    );
+    expect(s.answer(WORKLOAD_ID, TRACING_QUESTION)!.selectedChoices).toEqual([slug('OPS04-BP05')]);
+  });
+
+  it('a failure partway names the question, how many were written before it, and that running again is safe', async () => {
+    const first = await sync({ 'app.yaml': functions(1) }, ['--workload-id', WORKLOAD_ID], {
+      reject: { action: 'UpdateAnswer', after: 7 },
+    });
+    expect(first.code).toBe(2);
+    const eighth = first.server.calls.filter((c) => c.action === 'UpdateAnswer')[7];
+    const question = opsQuestions().findIndex((q) => q.questionId === eighth.questionId) + 1;
+    expect(first.stderr).toBe(
+      `opslint: Well-Architected UpdateAnswer for workload ${WORKLOAD_ID}: wellarchitected:UpdateAnswer failed: ValidationException: The request was rejected; OPS${String(question).padStart(2, '0')} (${eighth.questionId}) not updated, 7 of 11 questions updated before it; running again is safe: it writes only what differs\n`,
+    );
+    expect(first.server.calls.filter((c) => c.action === 'UpdateAnswer' && c.status === 200)).toHaveLength(7);
   });
 
   /** A sync with --select-passing of a review where a reviewer answered part of the patching question. */
@@ -248,6 +306,30 @@ describe('opslint wa sync', () => {
       ),
     );
     expect(s.calls).toEqual([]);
+  });
+
+  it('names the workload by its name too, when given by name', async () => {
+    const { stderr } = await sync({ 'app.yaml': functions(1) }, ['--workload', 'orders']);
+    expect(stderr).toBe(`opslint: workload orders (${WORKLOAD_ID}): 11 of 11 questions updated\n`);
+  });
+
+  it.each([
+    [['--workload-id', WORKLOAD_ID, '--workload', 'orders'], 'give only one of --workload-id and --workload'],
+    [
+      ['--workload-id', WORKLOAD_ID, '--endpoint-url', 'not-a-url'],
+      '--endpoint-url must be an http:// or https:// URL, not "not-a-url"',
+    ],
+    [
+      ['--workload-id', WORKLOAD_ID, '--report-url', 'not a url'],
+      '--report-url must be an http:// or https:// URL, not "not a url"',
+    ],
+    [['--workload-id', WORKLOAD_ID, '--milestone', ''], '--milestone needs a name'],
+  ])('refuses %j before any scan or call: %s', async (args, message) => {
+    const { code, stderr } = await runCli(['wa', 'sync', '.', '--no-config', '--region', 'eu-west-1', ...args], {
+      cwd: workspace({ 'app.yaml': functions(1) }),
+    });
+    expect(stderr).toBe(`opslint: ${message}\n`);
+    expect(code).toBe(2);
   });
 
   it('needs the workload named one way', async () => {

@@ -316,6 +316,13 @@ function wholeNumber(flag: string, value: string | undefined, what: string): num
   return n;
 }
 
+/** A usage error unless `url` (the value of `flag`) is an absolute http:// or https:// URL; its secrets left out. */
+export async function requireHttpUrl(flag: string, url: string | undefined): Promise<void> {
+  if (url === undefined || (/^https?:\/\/[^/]/.test(url) && URL.canParse(url))) return;
+  const { redactUrl } = await import('../sources/aws');
+  throw new UsageError(`${flag} must be an http:// or https:// URL, not "${redactUrl(url)}"`);
+}
+
 /**
  * The source of deployed stacks, when `--stack` or `--all-stacks` asks for them (the AWS SDK is loaded only when
  * the scan fetches them), `jobs` fetched at a time.
@@ -334,17 +341,9 @@ async function deployedStacks(opts: Partial<ScanCliOptions>, jobs: number): Prom
     if (stray) throw new UsageError(`${stray[0]} is for deployed stacks: add --stack NAME or --all-stacks`);
     return undefined;
   }
-  const [{ deployedSource }, { redactUrl }] = await Promise.all([
-    import('../sources/deployed'),
-    import('../sources/aws'),
-  ]);
   // the SDK parses the endpoint when it makes a client: one it cannot parse would be an internal error
-  if (
-    opts.endpointUrl !== undefined &&
-    !(/^https?:\/\/[^/]/.test(opts.endpointUrl) && URL.canParse(opts.endpointUrl))
-  ) {
-    throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${redactUrl(opts.endpointUrl)}"`);
-  }
+  await requireHttpUrl('--endpoint-url', opts.endpointUrl);
+  const { deployedSource } = await import('../sources/deployed');
   return deployedSource({
     stacks: opts.stack,
     allStacks: opts.allStacks === true,

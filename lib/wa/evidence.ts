@@ -15,6 +15,8 @@ export interface BestPracticeEvidence extends Omit<ScorecardBestPractice, 'url'>
   readonly findings: readonly Finding[];
   /** the choice's note: at most {@link CHOICE_NOTE_LIMIT} characters */
   readonly note: string;
+  /** for a best practice this scan did not check: whether a rule opslint knows would (one left out of the scan) */
+  readonly checkableElsewhere?: boolean;
 }
 
 /** The evidence of one question. */
@@ -35,6 +37,8 @@ export interface WaEvidence {
 export interface EvidenceOptions {
   /** where the full report is published, named in every question's note */
   readonly reportUrl?: string;
+  /** the best practices that some rule opslint knows checks, run in this scan or not */
+  readonly checkedByRules?: ReadonlySet<string>;
 }
 
 /** The evidence of a scan's report, question by question in framework order. */
@@ -53,7 +57,12 @@ export function waEvidence(report: ScanReport, options: EvidenceOptions = {}): W
       const bestPractices = q.bestPractices.map((bp): BestPracticeEvidence => {
         const { url: _url, ...counts } = bp;
         const findings = [...(byBestPractice.get(bp.id) ?? [])].sort(byImportance);
-        return { ...counts, findings, note: choiceNote(counts, findings) };
+        return {
+          ...counts,
+          findings,
+          note: choiceNote(counts, findings),
+          ...(!bp.checkable && options.checkedByRules ? { checkableElsewhere: options.checkedByRules.has(bp.id) } : {}),
+        };
       });
       return {
         id: q.id,

@@ -67,7 +67,10 @@ export function evidenceMarkdown(evidence: WaEvidence): string {
     for (const bp of q.bestPractices) {
       const shown = bp.findings.slice(0, 3).map((f) => `${findingPlace(f)} ${f.ruleId}`);
       if (bp.findings.length > 3) shown.push(`and ${bp.findings.length - 3} more`);
-      const counts = bp.checkable ? [bp.resources, bp.passed, bp.failed] : ['not checkable', '', ''];
+      // a practice whose rules were left out of the scan (--rule) is not one no rule can check
+      const counts = bp.checkable
+        ? [bp.resources, bp.passed, bp.failed]
+        : [bp.checkableElsewhere === false ? 'not checkable' : 'not checked by this scan', '', ''];
       lines.push(`| ${bp.id} ${markdownText(bp.title)} | ${counts.join(' | ')} | ${markdownText(shown.join('; '))} |`);
     }
     // the note as written, in a code block: read as it is, in a terminal as on a rendered page

@@ -147,3 +147,30 @@ export function planUpdates(
   }
   return updates;
 }
+
+/** A choice the review has selected whose checks now fail. */
+export interface SelectedButFailing {
+  readonly question: string;
+  readonly questionId: string;
+  /** the best practice's title, the choice's */
+  readonly title: string;
+  readonly failed: number;
+}
+
+/**
+ * The choices selected in the review (by reviewers, or by an earlier `--select-passing`) whose checks failed in
+ * this scan: opslint unselects nothing, so each is for a reviewer to look at again.
+ */
+export function selectedButFailing(
+  evidence: WaEvidence,
+  match: ReviewMatch,
+  current: ReadonlyMap<string, CurrentAnswer>,
+): SelectedButFailing[] {
+  return evidence.questions.flatMap((q) => {
+    const ids = match.questions.get(q.id)!;
+    const selected = current.get(ids.questionId)?.selectedChoices ?? [];
+    return q.bestPractices
+      .filter((bp) => bp.failed > 0 && selected.includes(ids.choices.get(bp.id)!))
+      .map((bp) => ({ question: q.id, questionId: ids.questionId, title: bp.title, failed: bp.failed }));
+  });
+}
