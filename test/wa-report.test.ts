@@ -66,7 +66,7 @@ describe('opslint wa report', () => {
       'app.yaml:11 lambda-tracing',
     ]);
     expect(tracing.notes).toBe(
-      '[opslint] 1 of 3 resources passed, 2 failed. app.yaml:4 lambda-tracing; app.yaml:11 lambda-tracing. [/opslint]',
+      '[opslint] 1 of 3 resources passed, 2 failed. Fn0 (app.yaml:4) lambda-tracing; Fn1 (app.yaml:11) lambda-tracing. [/opslint]',
     );
     const priorities = choice(questions, 'OPS01-BP01');
     expect(priorities.checkable).toBe(false);
@@ -83,13 +83,13 @@ describe('opslint wa report', () => {
     const tracing = choice(questions, 'OPS04-BP05');
     expect(tracing.failed).toBe(300);
     expect(tracing.notes).toMatch(
-      /^\[opslint\] 1 of 301 resources passed, 300 failed\. app\.yaml:4 lambda-tracing; .*; and \d+ more\. \[\/opslint\]$/,
+      /^\[opslint\] 1 of 301 resources passed, 300 failed\. Fn0 \(app\.yaml:4\) lambda-tracing; .*; and \d+ more\. \[\/opslint\]$/,
     );
     const ops04 = questions.find((q) => q.id === 'OPS04')!;
     expect(ops04.notes).toMatch(/^\[opslint\]\nOPS04-BP01 /);
     expect(ops04.notes).toMatch(/\n- and \d+ more\n/);
     // every best practice with findings shows some, not only the first ones
-    expect(ops04.notes).toMatch(/\nOPS04-BP05 [^\n]*\n- app\.yaml:\d+ lambda-tracing: /);
+    expect(ops04.notes).toMatch(/\nOPS04-BP05 [^\n]*\n- Fn\d+ \(app\.yaml:\d+\) lambda-tracing: /);
     expect(ops04.notes).toMatch(/\n\[\/opslint\]$/);
   });
 
@@ -102,7 +102,9 @@ describe('opslint wa report', () => {
     expect(stdout).toBe('');
     const text = readFileSync(path.join(dir, 'out', 'evidence.md'), 'utf8');
     expect(text).toContain('## OPS04 ');
-    expect(text).toContain('| OPS04-BP05 Implement distributed tracing | 2 | 1 | 1 | app.yaml:4 lambda-tracing |');
+    expect(text).toContain(
+      '| OPS04-BP05 Implement distributed tracing | 2 | 1 | 1 | Fn0 (app.yaml:4) lambda-tracing |',
+    );
     // the note as written, in a code block
     expect(text).toMatch(/```text\n\[opslint\]\nOPS04-BP01 [^`]*\n\[\/opslint\]\n```/);
   });
@@ -133,6 +135,26 @@ describe('opslint wa report', () => {
       expect(code).toBe(2);
       expect(stderr).toContain(`unknown option '${option}'`);
     }
+  });
+
+  it('names the resource of each finding, so that two resources sharing a line read apart (SAM Globals)', async () => {
+    const runtime = `Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: nodejs12.x\nResources:\n${[
+      'A',
+      'B',
+    ]
+      .map(
+        (id) =>
+          `  ${id}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: i.h\n      InlineCode: x\n`,
+      )
+      .join('')}`;
+    const { questions } = await report({ 'app.yaml': runtime });
+    const patching = choice(questions, 'OPS05-BP05');
+    expect(patching.notes).toContain(
+      'A (app.yaml:4) lambda-runtime-supported; B (app.yaml:4) lambda-runtime-supported.',
+    );
+    expect(questions.find((q) => q.id === 'OPS05')!.notes).toMatch(
+      /\n- A \(app\.yaml:4\) lambda-runtime-supported: .*\n- B \(app\.yaml:4\) lambda-runtime-supported: /,
+    );
   });
 
   it('tells a best practice whose rules the scan left out from one no rule checks', async () => {

@@ -58,7 +58,7 @@ describe('opslint wa sync', () => {
     expect(answer.notes).toMatch(/^\[opslint\]\nOPS04-BP01 /);
     expect(answer.notes).toContain('OPS04-BP05 Implement distributed tracing: 1 of 3 resources passed, 2 failed.');
     expect(Object.values(answer.choices).map((c) => c.notes)).toContain(
-      '[opslint] 1 of 3 resources passed, 2 failed. app.yaml:4 lambda-tracing; app.yaml:11 lambda-tracing. [/opslint]',
+      '[opslint] 1 of 3 resources passed, 2 failed. Fn0 (app.yaml:4) lambda-tracing; Fn1 (app.yaml:11) lambda-tracing. [/opslint]',
     );
     expect(answer.selectedChoices).toEqual([]);
 

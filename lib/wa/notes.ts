@@ -17,9 +17,13 @@ const CLOSE = '[/opslint]';
 
 type Counts = Omit<ScorecardBestPractice, 'url'>;
 
-/** Where a finding is: its construct in a CDK app, else file:line. */
-export function findingPlace(f: Finding): string {
-  return f.constructPath ?? `${f.file}:${f.line}`;
+/**
+ * A finding in a few words: where it is and its rule. The place is its construct in a CDK app, else its
+ * resource and file:line, as two resources may share a line (a SAM template's Globals).
+ */
+export function findingLabel(f: Finding): string {
+  const place = f.constructPath ?? (f.resource ? `${f.resource} (${f.file}:${f.line})` : `${f.file}:${f.line}`);
+  return `${place} ${f.ruleId}`;
 }
 
 /** What the scan says of one best practice, in a line: counts, or why it was not checked. */
@@ -41,7 +45,7 @@ export function choiceNote(bp: Counts, findings: readonly Finding[]): string {
   const head = `${verdict(bp)}.`;
   return withListed(
     head,
-    findings.map((f) => `${findingPlace(f)} ${f.ruleId}`),
+    findings.map(findingLabel),
     room,
     (shown, more) => `${head} ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`,
   );
@@ -69,7 +73,7 @@ export function questionNote(
           `${bp.id} ${bp.title}: ${verdict(bp)}.`,
           ...bp.findings
             .slice(0, shown[i])
-            .map((f) => `- ${findingPlace(f)} ${f.ruleId}${f.needsContext ? ' (needs context)' : ''}: ${f.message}`),
+            .map((f) => `- ${findingLabel(f)}${f.needsContext ? ' (needs context)' : ''}: ${f.message}`),
           ...(more > 0 ? [`- and ${more} more`] : []),
         ];
       }),

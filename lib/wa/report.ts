@@ -6,7 +6,7 @@ import { markdownText, printable } from '../reporters/escape';
 import { packageVersion } from '../version';
 import type { WaEvidence } from './evidence';
 import { plural } from '../util/words';
-import { CHOICE_NOTE_LIMIT, findingPlace, mergeNote, QUESTION_NOTE_LIMIT } from './notes';
+import { CHOICE_NOTE_LIMIT, findingLabel, mergeNote, QUESTION_NOTE_LIMIT } from './notes';
 
 /** The evidence as JSON: each question with its note and its best practices (the review's choices). */
 export function evidenceJson(evidence: WaEvidence): string {
@@ -65,7 +65,7 @@ export function evidenceMarkdown(evidence: WaEvidence): string {
       '| --- | --- | --- | --- | --- |',
     );
     for (const bp of q.bestPractices) {
-      const shown = bp.findings.slice(0, 3).map((f) => `${findingPlace(f)} ${f.ruleId}`);
+      const shown = bp.findings.slice(0, 3).map(findingLabel);
       if (bp.findings.length > 3) shown.push(`and ${bp.findings.length - 3} more`);
       // a practice whose rules were left out of the scan (--rule) is not one no rule can check
       const counts = bp.checkable
