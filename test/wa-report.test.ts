@@ -263,6 +263,30 @@ describe('notes beside a reviewer’s', () => {
     expect(mergeNote(second, 'new evidence', CHOICE_NOTE_LIMIT)).toBe(second);
   });
 
+  it('cuts opslint’s part at the end of a word, with an ellipsis', () => {
+    const reviewer = 'r'.repeat(210);
+    expect(mergeNote(reviewer, 'alpha beta gamma delta epsilon', CHOICE_NOTE_LIMIT)).toBe(
+      `${reviewer}\n[opslint] alpha beta gamma… [/opslint]`,
+    );
+  });
+
+  it('beside a long reviewer’s text, lists fewer findings rather than cut a sentence', async () => {
+    const evidence = waEvidence(
+      JSON.parse(
+        (await runCli(['scan', '.', '--no-config', '-f', 'json'], { cwd: workspace({ 'app.yaml': functions(2) }) }))
+          .stdout,
+      ) as ScanReport,
+    );
+    const tracing = evidence.questions.flatMap((q) => q.bestPractices).find((bp) => bp.id === 'OPS04-BP05')!;
+    const reviewer = 'r'.repeat(140);
+    expect(mergeNote(reviewer, tracing.noteIn, CHOICE_NOTE_LIMIT)).toBe(
+      `${reviewer}\n[opslint] 1 of 3 resources passed, 2 failed. Fn0 (app.yaml:4) lambda-tracing; and 1 more. [/opslint]`,
+    );
+    expect(mergeNote('r'.repeat(180), tracing.noteIn, CHOICE_NOTE_LIMIT)).toBe(
+      `${'r'.repeat(180)}\n[opslint] 1 of 3 resources passed, 2 failed. [/opslint]`,
+    );
+  });
+
   it('shortens opslint’s part to keep the whole within the limit, and never cuts the reviewer’s text', () => {
     const reviewer = 'r'.repeat(200);
     const merged = mergeNote(reviewer, 'e'.repeat(100), CHOICE_NOTE_LIMIT);

@@ -15,6 +15,8 @@ export interface BestPracticeEvidence extends Omit<ScorecardBestPractice, 'url'>
   readonly findings: readonly Finding[];
   /** the choice's note: at most {@link CHOICE_NOTE_LIMIT} characters */
   readonly note: string;
+  /** the same note in `room` characters, beside a reviewer's text: fewer findings listed */
+  readonly noteIn: (room: number) => string;
   /** for a best practice this scan did not check: whether a rule opslint knows would (one left out of the scan) */
   readonly checkableElsewhere?: boolean;
 }
@@ -26,6 +28,8 @@ export interface QuestionEvidence {
   readonly bestPractices: readonly BestPracticeEvidence[];
   /** the question's note: at most {@link QUESTION_NOTE_LIMIT} characters */
   readonly note: string;
+  /** the same note in `room` characters, beside a reviewer's text: fewer findings listed */
+  readonly noteIn: (room: number) => string;
 }
 
 export interface WaEvidence {
@@ -61,6 +65,7 @@ export function waEvidence(report: ScanReport, options: EvidenceOptions = {}): W
           ...counts,
           findings,
           note: choiceNote(counts, findings),
+          noteIn: (room) => choiceNote(counts, findings, room),
           ...(!bp.checkable && options.checkedByRules ? { checkableElsewhere: options.checkedByRules.has(bp.id) } : {}),
         };
       });
@@ -69,6 +74,7 @@ export function waEvidence(report: ScanReport, options: EvidenceOptions = {}): W
         title: q.title,
         bestPractices,
         note: questionNote(bestPractices, options.reportUrl),
+        noteIn: (room) => questionNote(bestPractices, options.reportUrl, room),
       };
     }),
   };

@@ -115,7 +115,7 @@ export function planUpdates(
   for (const q of evidence.questions) {
     const ids = match.questions.get(q.id)!;
     const now = current.get(ids.questionId) ?? { notes: '', choiceNotes: {}, selectedChoices: [] };
-    const notes = mergeNote(now.notes, q.note, QUESTION_NOTE_LIMIT);
+    const notes = mergeNote(now.notes, q.noteIn, QUESTION_NOTE_LIMIT);
     const choiceNotes: Record<string, string> = {};
     const selected = new Set(now.selectedChoices);
     // a question the reviewers answered "None of these", or marked not applicable, keeps that answer
@@ -126,7 +126,7 @@ export function planUpdates(
     const notApplicable = new Set(now.notApplicableChoices);
     for (const bp of q.bestPractices) {
       const choiceId = ids.choices.get(bp.id)!;
-      const note = mergeNote(now.choiceNotes[choiceId], bp.note, CHOICE_NOTE_LIMIT);
+      const note = mergeNote(now.choiceNotes[choiceId], bp.noteIn, CHOICE_NOTE_LIMIT);
       if (note !== (now.choiceNotes[choiceId] ?? '')) choiceNotes[choiceId] = note;
       if (select && passes(bp) && !notApplicable.has(choiceId)) selected.add(choiceId);
     }
