@@ -103,7 +103,7 @@ describe('opslint wa report', () => {
     const text = readFileSync(path.join(dir, 'out', 'evidence.md'), 'utf8');
     expect(text).toContain('## OPS04 ');
     expect(text).toContain(
-      '| OPS04-BP05 Implement distributed tracing | 2 | 1 | 1 | Fn0 (app.yaml:4) lambda-tracing |',
+      '| OPS04-BP05 Implement distributed tracing | 2 | 1 | 1 | 0 | 0 | Fn0 (app.yaml:4) lambda-tracing |',
     );
     // the note as written, in a code block
     expect(text).toMatch(/```text\n\[opslint\]\nOPS04-BP01 [^`]*\n\[\/opslint\]\n```/);
@@ -155,6 +155,30 @@ describe('opslint wa report', () => {
     expect(questions.find((q) => q.id === 'OPS05')!.notes).toMatch(
       /\n- A \(app\.yaml:4\) lambda-runtime-supported: .*\n- B \(app\.yaml:4\) lambda-runtime-supported: /,
     );
+  });
+
+  it('shows suppressed findings with their reasons, and table rows that add up', async () => {
+    const suppressed = `Metadata:\n  opslint:\n    suppress:\n      - id: lambda-tracing\n        reason: Traced by the service mesh sidecar\n${functions(2)}`;
+    const dir = workspace({ 'app.yaml': suppressed });
+    const json = await runCli(['wa', 'report', '.', '--no-config', '-f', 'json'], { cwd: dir });
+    const tracing = choice((JSON.parse(json.stdout) as { questions: Question[] }).questions, 'OPS04-BP05') as Choice & {
+      suppressedFindings: { resource: string; reason: string }[];
+    };
+    expect(tracing.findings).toEqual([]);
+    expect(tracing.suppressedFindings.map((f) => [f.resource, f.reason])).toEqual([
+      ['Fn0', 'Traced by the service mesh sidecar'],
+      ['Fn1', 'Traced by the service mesh sidecar'],
+    ]);
+    const { stdout } = await runCli(['wa', 'report', '.', '--no-config'], { cwd: dir });
+    expect(stdout).toContain(
+      '| Best practice | Resources | Passed | Failed | Needs context | Suppressed | Most important findings |',
+    );
+    expect(stdout).toContain('| OPS04-BP05 Implement distributed tracing | 3 | 1 | 0 | 0 | 2 |  |');
+    expect(stdout).toContain(
+      'Suppressed findings, with their reasons:\n\n- OPS04-BP05: Fn0 (app.yaml:9) lambda-tracing: Traced by the service mesh sidecar\n',
+    );
+    // the question's note lists them too, after the active findings
+    expect(stdout).toContain('\n- Fn1 (app.yaml:16) lambda-tracing (suppressed: Traced by the service mesh sidecar)\n');
   });
 
   it('tells a best practice whose rules the scan left out from one no rule checks', async () => {

@@ -30,6 +30,7 @@ function evidence(tracingFailed: number): WaEvidence {
           suppressed: 0,
           needsContext: 0,
           findings: [],
+          suppressedFindings: [],
           ...notes(`${bp.id}: ${bp.id === 'OPS04-BP05' ? tracingFailed : 0} failed`),
         })),
       },

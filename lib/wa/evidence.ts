@@ -13,6 +13,8 @@ import { choiceNote, questionNote } from './notes';
 export interface BestPracticeEvidence extends Omit<ScorecardBestPractice, 'url'> {
   /** its active findings, most important first (errors, then warnings, then info; by place within each) */
   readonly findings: readonly Finding[];
+  /** its suppressed findings, each with its reason, in the same order */
+  readonly suppressedFindings: readonly Finding[];
   /** the choice's note: at most {@link CHOICE_NOTE_LIMIT} characters */
   readonly note: string;
   /** the same note in `room` characters, beside a reviewer's text: fewer findings listed */
@@ -47,9 +49,10 @@ export interface EvidenceOptions {
 
 /** The evidence of a scan's report, question by question in framework order. */
 export function waEvidence(report: ScanReport, options: EvidenceOptions = {}): WaEvidence {
-  const byBestPractice = new Map<string, Finding[]>();
+  const active = new Map<string, Finding[]>();
+  const suppressed = new Map<string, Finding[]>();
   for (const f of report.findings) {
-    if (f.suppressed) continue;
+    const byBestPractice = f.suppressed ? suppressed : active;
     const list = byBestPractice.get(f.bestPractice);
     if (list) list.push(f);
     else byBestPractice.set(f.bestPractice, [f]);
@@ -60,10 +63,12 @@ export function waEvidence(report: ScanReport, options: EvidenceOptions = {}): W
     questions: report.summary.scorecard.questions.map((q) => {
       const bestPractices = q.bestPractices.map((bp): BestPracticeEvidence => {
         const { url: _url, ...counts } = bp;
-        const findings = [...(byBestPractice.get(bp.id) ?? [])].sort(byImportance);
+        const findings = [...(active.get(bp.id) ?? [])].sort(byImportance);
+        const suppressedFindings = [...(suppressed.get(bp.id) ?? [])].sort(byImportance);
         return {
           ...counts,
           findings,
+          suppressedFindings,
           note: choiceNote(counts, findings),
           noteIn: (room) => choiceNote(counts, findings, room),
           ...(!bp.checkable && options.checkedByRules ? { checkableElsewhere: options.checkedByRules.has(bp.id) } : {}),

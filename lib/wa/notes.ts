@@ -63,7 +63,10 @@ export function choiceNote(bp: Counts, findings: readonly Finding[], room = room
  * and the report's link.
  */
 export function questionNote(
-  bestPractices: readonly (Counts & { readonly findings: readonly Finding[] })[],
+  bestPractices: readonly (Counts & {
+    readonly findings: readonly Finding[];
+    readonly suppressedFindings?: readonly Finding[];
+  })[],
   reportUrl?: string,
   room = roomIn(QUESTION_NOTE_LIMIT),
 ): string {
@@ -73,17 +76,20 @@ export function questionNote(
     ...(unchecked.length > 0 ? [`Not checked by this scan (review them): ${unchecked.join(', ')}.`] : []),
     ...(reportUrl !== undefined ? [`Full report: ${reportUrl}`] : []),
   ];
+  // per best practice, its active findings, then its suppressed ones with their reasons
+  const listed = checkable.map((bp) => [
+    ...bp.findings.map((f) => `- ${findingLabel(f)}${f.needsContext ? ' (needs context)' : ''}: ${f.message}`),
+    ...(bp.suppressedFindings ?? []).map((f) => `- ${findingLabel(f)} (suppressed: ${f.suppressed!.reason})`),
+  ]);
   // every best practice's line first; then findings, in each best practice's order, while they fit
   const shown = checkable.map(() => 0);
   const render = (): string =>
     [
       ...checkable.flatMap((bp, i) => {
-        const more = bp.findings.length - shown[i];
+        const more = listed[i].length - shown[i];
         return [
           `${bp.id} ${bp.title}: ${verdict(bp)}.`,
-          ...bp.findings
-            .slice(0, shown[i])
-            .map((f) => `- ${findingLabel(f)}${f.needsContext ? ' (needs context)' : ''}: ${f.message}`),
+          ...listed[i].slice(0, shown[i]),
           ...(more > 0 ? [`- and ${more} more`] : []),
         ];
       }),
@@ -92,9 +98,9 @@ export function questionNote(
   let text = render();
   if (text.length > room) return fit(text, room);
   // a finding more for each best practice in turn, so that a later one is not left with "and N more" only
-  const full = checkable.map((bp) => bp.findings.length === 0);
+  const full = listed.map((lines) => lines.length === 0);
   while (full.some((f) => !f)) {
-    checkable.forEach((bp, i) => {
+    checkable.forEach((_, i) => {
       if (full[i]) return;
       shown[i]++;
       const next = render();
@@ -103,7 +109,7 @@ export function questionNote(
         full[i] = true;
       } else {
         text = next;
-        if (shown[i] >= bp.findings.length) full[i] = true;
+        if (shown[i] >= listed[i].length) full[i] = true;
       }
     });
   }
