@@ -475,6 +475,33 @@ describe('opslint scan --stack: stacks that cannot be read', () => {
     ]);
   });
 
+  it('--profile wins over access keys in the environment, as with the AWS CLI, and the SDK warns of nothing', async () => {
+    // AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY stay set (isolateAwsEnvironment)
+    writeFileSync(
+      path.join(aws.dir, 'credentials'),
+      '[audit]\naws_access_key_id = AKIAOPSLINTPROFILE01\naws_secret_access_key = profile-secret\n',
+    );
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const server = await serve([orders]);
+      const { stdout, stderr } = await scanDeployed(
+        server,
+        '--stack',
+        'orders',
+        '--profile',
+        'audit',
+        '--region',
+        REGION,
+      );
+      expect(json(stdout).errors).toEqual([]);
+      expect(stderr).toBe('');
+      expect(new Set(server.calls.map((c) => c.accessKey))).toEqual(new Set(['AKIAOPSLINTPROFILE01']));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('no region: names the stack; a stack given by ARN takes the region of its ARN', async () => {
     const server = await serve([orders, reports]);
     const { code, stdout } = await scanDeployed(server, '--stack', 'orders', '--stack', server.arnOf('reports'));

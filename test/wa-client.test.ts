@@ -163,6 +163,8 @@ describe('getAnswer', () => {
       notes: 'Reviewed with the team.',
       choiceNotes: { [TEST_CHANGES]: 'Tests run in the pipeline.' },
       selectedChoices: [VERSION_CONTROL],
+      notApplicableChoices: [],
+      isApplicable: true,
     });
     expect(server.calls.map((c) => [c.action, c.workloadId, c.lensAlias, c.questionId])).toEqual([
       ['GetAnswer', WORKLOAD_ID, 'wellarchitected', QUESTION],
@@ -171,7 +173,25 @@ describe('getAnswer', () => {
 
   it('an answer with no notes', async () => {
     const { wa } = await open();
-    expect(await wa.getAnswer(WORKLOAD_ID, QUESTION)).toEqual({ notes: '', choiceNotes: {}, selectedChoices: [] });
+    expect(await wa.getAnswer(WORKLOAD_ID, QUESTION)).toEqual({
+      notes: '',
+      choiceNotes: {},
+      selectedChoices: [],
+      notApplicableChoices: [],
+      isApplicable: true,
+    });
+  });
+
+  it('the choices and the question a reviewer marked not applicable', async () => {
+    const { wa, server } = await open();
+    server.seedAnswer(WORKLOAD_ID, QUESTION, {
+      isApplicable: false,
+      choices: { [CONFIG_MGMT]: { status: 'NOT_APPLICABLE', reason: 'OUT_OF_SCOPE' } },
+    });
+    expect(await wa.getAnswer(WORKLOAD_ID, QUESTION)).toMatchObject({
+      notApplicableChoices: [CONFIG_MGMT],
+      isApplicable: false,
+    });
   });
 });
 
@@ -259,6 +279,21 @@ describe('updateAnswer', () => {
       },
     ]);
     expect(server.answer(WORKLOAD_ID, QUESTION)?.selectedChoices).toEqual([TEST_CHANGES]);
+  });
+
+  it('a selection never makes a choice marked not applicable selected: its status and reason are restated', async () => {
+    const { server, wa } = await seeded();
+    await wa.updateAnswer(WORKLOAD_ID, QUESTION, { selectedChoices: [VERSION_CONTROL, CONFIG_MGMT, TEST_CHANGES] });
+    expect(updates(server)).toEqual([
+      {
+        SelectedChoices: [VERSION_CONTROL, TEST_CHANGES],
+        ChoiceUpdates: { [CONFIG_MGMT]: { Status: 'NOT_APPLICABLE', Reason: 'OUT_OF_SCOPE' } },
+      },
+    ]);
+    expect(server.answer(WORKLOAD_ID, QUESTION)?.choices[CONFIG_MGMT]).toEqual({
+      status: 'NOT_APPLICABLE',
+      reason: 'OUT_OF_SCOPE',
+    });
   });
 
   it('what the service refuses is one line naming the workload and the call', async () => {

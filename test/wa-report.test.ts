@@ -2,9 +2,11 @@
  * `opslint wa report` and the notes it shares with `wa sync` (lib/wa): evidence per question and best practice,
  * notes within the Well-Architected Tool's limits, and reviewers' own text kept beside opslint's.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../scripts/support/cli';
+import { BUILTIN_PACKS } from '../lib/compose';
+import { QUESTIONS } from '../lib/framework';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import { waEvidence } from '../lib/wa/evidence';
 import { CHOICE_NOTE_LIMIT, mergeNote, QUESTION_NOTE_LIMIT } from '../lib/wa/notes';
@@ -64,7 +66,7 @@ describe('opslint wa report', () => {
       'app.yaml:11 lambda-tracing',
     ]);
     expect(tracing.notes).toBe(
-      '[opslint] 1 of 3 resources passed, 2 failed. app.yaml:4 lambda-tracing; app.yaml:11 lambda-tracing. [/opslint]',
+      '[opslint] 1 of 3 resources passed, 2 failed. Fn0 (app.yaml:4) lambda-tracing; Fn1 (app.yaml:11) lambda-tracing. [/opslint]',
     );
     const priorities = choice(questions, 'OPS01-BP01');
     expect(priorities.checkable).toBe(false);
@@ -81,13 +83,13 @@ describe('opslint wa report', () => {
     const tracing = choice(questions, 'OPS04-BP05');
     expect(tracing.failed).toBe(300);
     expect(tracing.notes).toMatch(
-      /^\[opslint\] 1 of 301 resources passed, 300 failed\. app\.yaml:4 lambda-tracing; .*; and \d+ more\. \[\/opslint\]$/,
+      /^\[opslint\] 1 of 301 resources passed, 300 failed\. Fn0 \(app\.yaml:4\) lambda-tracing; .*; and \d+ more\. \[\/opslint\]$/,
     );
     const ops04 = questions.find((q) => q.id === 'OPS04')!;
     expect(ops04.notes).toMatch(/^\[opslint\]\nOPS04-BP01 /);
     expect(ops04.notes).toMatch(/\n- and \d+ more\n/);
     // every best practice with findings shows some, not only the first ones
-    expect(ops04.notes).toMatch(/\nOPS04-BP05 [^\n]*\n- app\.yaml:\d+ lambda-tracing: /);
+    expect(ops04.notes).toMatch(/\nOPS04-BP05 [^\n]*\n- Fn\d+ \(app\.yaml:\d+\) lambda-tracing: /);
     expect(ops04.notes).toMatch(/\n\[\/opslint\]$/);
   });
 
@@ -100,7 +102,9 @@ describe('opslint wa report', () => {
     expect(stdout).toBe('');
     const text = readFileSync(path.join(dir, 'out', 'evidence.md'), 'utf8');
     expect(text).toContain('## OPS04 ');
-    expect(text).toContain('| OPS04-BP05 Implement distributed tracing | 2 | 1 | 1 | app.yaml:4 lambda-tracing |');
+    expect(text).toContain(
+      '| OPS04-BP05 Implement distributed tracing | 2 | 1 | 1 | 0 | 0 | Fn0 (app.yaml:4) lambda-tracing |',
+    );
     // the note as written, in a code block
     expect(text).toMatch(/```text\n\[opslint\]\nOPS04-BP01 [^`]*\n\[\/opslint\]\n```/);
   });
@@ -131,6 +135,90 @@ describe('opslint wa report', () => {
       expect(code).toBe(2);
       expect(stderr).toContain(`unknown option '${option}'`);
     }
+  });
+
+  it('names the resource of each finding, so that two resources sharing a line read apart (SAM Globals)', async () => {
+    const runtime = `Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: nodejs12.x\nResources:\n${[
+      'A',
+      'B',
+    ]
+      .map(
+        (id) =>
+          `  ${id}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: i.h\n      InlineCode: x\n`,
+      )
+      .join('')}`;
+    const { questions } = await report({ 'app.yaml': runtime });
+    const patching = choice(questions, 'OPS05-BP05');
+    expect(patching.notes).toContain(
+      'A (app.yaml:4) lambda-runtime-supported; B (app.yaml:4) lambda-runtime-supported.',
+    );
+    expect(questions.find((q) => q.id === 'OPS05')!.notes).toMatch(
+      /\n- A \(app\.yaml:4\) lambda-runtime-supported: .*\n- B \(app\.yaml:4\) lambda-runtime-supported: /,
+    );
+  });
+
+  it('shows suppressed findings with their reasons, and table rows that add up', async () => {
+    const suppressed = `Metadata:\n  opslint:\n    suppress:\n      - id: lambda-tracing\n        reason: Traced by the service mesh sidecar\n${functions(2)}`;
+    const dir = workspace({ 'app.yaml': suppressed });
+    const json = await runCli(['wa', 'report', '.', '--no-config', '-f', 'json'], { cwd: dir });
+    const tracing = choice((JSON.parse(json.stdout) as { questions: Question[] }).questions, 'OPS04-BP05') as Choice & {
+      suppressedFindings: { resource: string; reason: string }[];
+    };
+    expect(tracing.findings).toEqual([]);
+    expect(tracing.suppressedFindings.map((f) => [f.resource, f.reason])).toEqual([
+      ['Fn0', 'Traced by the service mesh sidecar'],
+      ['Fn1', 'Traced by the service mesh sidecar'],
+    ]);
+    const { stdout } = await runCli(['wa', 'report', '.', '--no-config'], { cwd: dir });
+    expect(stdout).toContain(
+      '| Best practice | Resources | Passed | Failed | Needs context | Suppressed | Most important findings |',
+    );
+    expect(stdout).toContain('| OPS04-BP05 Implement distributed tracing | 3 | 1 | 0 | 0 | 2 |  |');
+    expect(stdout).toContain(
+      'Suppressed findings, with their reasons:\n\n- OPS04-BP05: Fn0 (app.yaml:9) lambda-tracing: Traced by the service mesh sidecar\n',
+    );
+    // the question's note lists them too, after the active findings
+    expect(stdout).toContain('\n- Fn1 (app.yaml:16) lambda-tracing (suppressed: Traced by the service mesh sidecar)\n');
+  });
+
+  it('tells a best practice whose rules the scan left out from one no rule checks', async () => {
+    const dir = workspace({ 'app.yaml': functions(1) });
+    const { code, stdout } = await runCli(['wa', 'report', '.', '--no-config', '--rule', 'lambda-tracing'], {
+      cwd: dir,
+    });
+    expect(code).toBe(0);
+    const covered = new Set(BUILTIN_PACKS.flatMap((p) => p.rules.map((r) => r.bestPractice)));
+    const row = (id: string): string => stdout.split('\n').find((l) => l.startsWith(`| ${id} `))!;
+    expect(row('OPS04-BP05')).toMatch(/^\| OPS04-BP05 [^|]+\| 2 \| 1 \| 1 \|/);
+    // patching has rules (supported runtimes), not run here
+    expect(covered.has('OPS05-BP05')).toBe(true);
+    expect(row('OPS05-BP05')).toMatch(/^\| OPS05-BP05 [^|]+\| not checked by this scan \|/);
+    const none = QUESTIONS.flatMap((q) => q.bestPractices).find((bp) => !covered.has(bp.id))!;
+    expect(row(none.id)).toMatch(new RegExp(`^\\| ${none.id} [^|]+\\| not checkable \\|`));
+  });
+
+  it('refuses a --report-url that is not an absolute http(s) URL', async () => {
+    const { code, stderr } = await runCli(['wa', 'report', '.', '--no-config', '--report-url', 'not a url'], {
+      cwd: workspace({ 'app.yaml': functions(1) }),
+    });
+    expect(stderr).toBe('opslint: --report-url must be an http:// or https:// URL, not "not a url"\n');
+    expect(code).toBe(2);
+  });
+
+  it('does not apply the baseline of the configuration, and says so: the evidence stands for every finding', async () => {
+    const dir = workspace({ 'app.yaml': functions(2) });
+    const written = await runCli(['scan', '.', '--no-config', '--write-baseline', 'bl.json'], { cwd: dir });
+    expect(written.code).toBe(0);
+    writeFileSync(path.join(dir, 'opslint.config.yaml'), 'baseline: bl.json\n');
+    const scanned = await runCli(['scan', '.', '-f', 'json'], { cwd: dir });
+    expect((JSON.parse(scanned.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    const { code, stdout, stderr } = await runCli(['wa', 'report', '.', '-f', 'json'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      'opslint: note: the baseline bl.json of the configuration is not applied: the evidence stands for every finding\n',
+    );
+    const questions = (JSON.parse(stdout) as { questions: Question[] }).questions;
+    expect(choice(questions, 'OPS04-BP05').findings).toHaveLength(2);
   });
 });
 
@@ -197,6 +285,30 @@ describe('notes beside a reviewer’s', () => {
     expect(second).toBe('Discussed in the March review.\n[opslint] new evidence [/opslint]\nFollow-up: ticket OPS-12.');
     // the same evidence again: the same note, nothing to write
     expect(mergeNote(second, 'new evidence', CHOICE_NOTE_LIMIT)).toBe(second);
+  });
+
+  it('cuts opslint’s part at the end of a word, with an ellipsis', () => {
+    const reviewer = 'r'.repeat(210);
+    expect(mergeNote(reviewer, 'alpha beta gamma delta epsilon', CHOICE_NOTE_LIMIT)).toBe(
+      `${reviewer}\n[opslint] alpha beta gamma… [/opslint]`,
+    );
+  });
+
+  it('beside a long reviewer’s text, lists fewer findings rather than cut a sentence', async () => {
+    const evidence = waEvidence(
+      JSON.parse(
+        (await runCli(['scan', '.', '--no-config', '-f', 'json'], { cwd: workspace({ 'app.yaml': functions(2) }) }))
+          .stdout,
+      ) as ScanReport,
+    );
+    const tracing = evidence.questions.flatMap((q) => q.bestPractices).find((bp) => bp.id === 'OPS04-BP05')!;
+    const reviewer = 'r'.repeat(140);
+    expect(mergeNote(reviewer, tracing.noteIn, CHOICE_NOTE_LIMIT)).toBe(
+      `${reviewer}\n[opslint] 1 of 3 resources passed, 2 failed. Fn0 (app.yaml:4) lambda-tracing; and 1 more. [/opslint]`,
+    );
+    expect(mergeNote('r'.repeat(180), tracing.noteIn, CHOICE_NOTE_LIMIT)).toBe(
+      `${'r'.repeat(180)}\n[opslint] 1 of 3 resources passed, 2 failed. [/opslint]`,
+    );
   });
 
   it('shortens opslint’s part to keep the whole within the limit, and never cuts the reviewer’s text', () => {

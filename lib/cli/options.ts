@@ -172,6 +172,11 @@ export const SCAN_OPTIONS = [
   ...LIMIT_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
+const WA_REPORT_URL = {
+  flags: '--report-url <url>',
+  help: "where the full report is published (http or https), named in every question's note: give one that stays the same between runs, as a changed URL rewrites every note",
+} as const satisfies OptionSpec;
+
 /** `opslint wa report`: the evidence of a scan for a Well-Architected review, offline. */
 export const WA_REPORT_OPTIONS = [
   {
@@ -180,7 +185,7 @@ export const WA_REPORT_OPTIONS = [
     choices: ['markdown', 'json'],
   },
   { flags: '-o, --output <file>', help: 'write the evidence to a file (default: stdout)' },
-  { flags: '--report-url <url>', help: "where the full report is published: named in every question's note" },
+  WA_REPORT_URL,
   ...SCAN_SELECTION,
   ...DEPLOYED_STACKS,
   ...CLOUDFORMATION_ACCESS,
@@ -193,12 +198,15 @@ export const WA_REPORT_OPTIONS = [
 export const WA_SYNC_OPTIONS = [
   { flags: '--workload-id <id>', help: 'the workload whose review is updated' },
   { flags: '--workload <name>', help: 'the workload whose review is updated, by name' },
-  { flags: '--report-url <url>', help: "where the full report is published: named in every question's note" },
+  WA_REPORT_URL,
   {
     flags: '--select-passing',
     help: 'also select the choices whose checks all passed (never one with a failure; nothing is unselected)',
   },
-  { flags: '--milestone <name>', help: 'record a milestone of the workload after the update (e.g. the release tag)' },
+  {
+    flags: '--milestone <name>',
+    help: 'record a milestone of the workload after the update (e.g. the release tag); a name the workload has already records nothing, and a warning says so',
+  },
   { flags: '--dry-run', help: 'write nothing: print the updates it would make' },
   {
     flags: '-f, --format <format>',

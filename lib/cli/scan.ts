@@ -125,13 +125,15 @@ export async function runScan(
 /**
  * The scan the command line asks for: settings from the flags and the configuration, the paths (the current folder
  * by default) and deployed stacks, with a progress line on a terminal. `destinations` are the files the command
- * will write, refused when the scan reads them. `opslint scan` and `opslint wa` scan alike.
+ * will write, refused when the scan reads them. `opslint scan` and `opslint wa` scan alike, but for `whole`
+ * (`opslint wa`, whose evidence stands for the whole workload): the configuration's baseline is not applied.
  */
 export async function scanAsAsked(
   paths: readonly string[],
   opts: Partial<ScanCliOptions>,
   destinations: readonly { readonly flag: string; readonly file: string }[],
   io: CliIO,
+  whole = false,
 ): Promise<{ scanned: ScanReport; config: Settings['config']; scan: Settings['scan'] }> {
   const cwd = io.cwd;
   const { config, configFile, packSources, scan } = await readSettings(opts, cwd, {
@@ -145,7 +147,7 @@ export async function scanAsAsked(
     ...(opts.parameters ?? [])
       .flatMap((v) => parameterFile(v) ?? [])
       .map((file) => ({ what: 'parameter file', file: path.resolve(cwd, file) })),
-    ...(scan.baseline ? [{ what: 'baseline', file: path.resolve(cwd, scan.baseline) }] : []),
+    ...(scan.baseline && !whole ? [{ what: 'baseline', file: path.resolve(cwd, scan.baseline) }] : []),
     ...packSources.flatMap((s) => s.specs.map((spec) => ({ what: 'rule pack', file: path.resolve(s.baseDir, spec) }))),
   ];
   checkDestinations(destinations, targets, read, scan, cwd);
@@ -159,7 +161,7 @@ export async function scanAsAsked(
       ruleTimeoutMs,
       packSources,
       // writing a baseline records every current finding, whatever the baseline in use
-      baseline: opts.writeBaseline ? undefined : scan.baseline,
+      baseline: opts.writeBaseline || whole ? undefined : scan.baseline,
       changed: opts.changedSince !== undefined ? changedFiles(opts.changedSince, cwd) : undefined,
       lenient: opts.ignoreNonTemplates === true,
       debug: opts.debug === true,
@@ -314,6 +316,13 @@ function wholeNumber(flag: string, value: string | undefined, what: string): num
   return n;
 }
 
+/** A usage error unless `url` (the value of `flag`) is an absolute http:// or https:// URL; its secrets left out. */
+export async function requireHttpUrl(flag: string, url: string | undefined): Promise<void> {
+  if (url === undefined || (/^https?:\/\/[^/]/.test(url) && URL.canParse(url))) return;
+  const { redactUrl } = await import('../sources/aws');
+  throw new UsageError(`${flag} must be an http:// or https:// URL, not "${redactUrl(url)}"`);
+}
+
 /**
  * The source of deployed stacks, when `--stack` or `--all-stacks` asks for them (the AWS SDK is loaded only when
  * the scan fetches them), `jobs` fetched at a time.
@@ -332,17 +341,9 @@ async function deployedStacks(opts: Partial<ScanCliOptions>, jobs: number): Prom
     if (stray) throw new UsageError(`${stray[0]} is for deployed stacks: add --stack NAME or --all-stacks`);
     return undefined;
   }
-  const [{ deployedSource }, { redactUrl }] = await Promise.all([
-    import('../sources/deployed'),
-    import('../sources/aws'),
-  ]);
   // the SDK parses the endpoint when it makes a client: one it cannot parse would be an internal error
-  if (
-    opts.endpointUrl !== undefined &&
-    !(/^https?:\/\/[^/]/.test(opts.endpointUrl) && URL.canParse(opts.endpointUrl))
-  ) {
-    throw new UsageError(`--endpoint-url must be an http:// or https:// URL, not "${redactUrl(opts.endpointUrl)}"`);
-  }
+  await requireHttpUrl('--endpoint-url', opts.endpointUrl);
+  const { deployedSource } = await import('../sources/deployed');
   return deployedSource({
     stacks: opts.stack,
     allStacks: opts.allStacks === true,

@@ -4,21 +4,34 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { BUILTIN_PACKS } from '../compose';
+import type { Pack } from '../engine/rule';
 import { errorLine } from '../reporters/text';
 import { waEvidence } from '../wa/evidence';
 import { evidenceJson, evidenceMarkdown } from '../wa/report';
 import { EXIT, InputError, UsageError } from '../errors';
 import type { ScanReport } from '../engine/finding';
-import { matchReview, planUpdates, type AnswerUpdate, type CurrentAnswer, type ReviewMatch } from '../wa/sync';
+import {
+  matchReview,
+  planUpdates,
+  selectedButFailing,
+  type AnswerUpdate,
+  type CurrentAnswer,
+  type ReviewMatch,
+} from '../wa/sync';
+import type { WaSession } from '../wa/client';
+import { plural } from '../util/words';
 import { exitCode, type CliIO } from './io';
 import type { WaReportCliOptions, WaSyncCliOptions } from './options';
-import { parseMs, scanAsAsked } from './scan';
+import { parseMs, requireHttpUrl, scanAsAsked } from './scan';
 
 export async function runWaReport(paths: string[], opts: WaReportCliOptions, io: CliIO): Promise<number> {
   const { format = 'markdown', output, reportUrl, ...scanFlags } = opts;
+  await requireHttpUrl('--report-url', reportUrl);
   const destinations = output === undefined ? [] : [{ flag: '--output', file: output }];
-  const { scanned } = await scanAsAsked(paths, scanFlags, destinations, io);
-  const evidence = waEvidence(scanned, { reportUrl });
+  const { scanned, scan } = await scanAsAsked(paths, scanFlags, destinations, io, true);
+  noteBaseline(scan.baseline, io);
+  const evidence = waEvidence(scanned, { reportUrl, checkedByRules: checkedByRules(scan.packs) });
   const text = format === 'json' ? evidenceJson(evidence) : evidenceMarkdown(evidence);
   if (output === undefined) io.stdout(text);
   else {
@@ -34,19 +47,26 @@ export async function runWaReport(paths: string[], opts: WaReportCliOptions, io:
 export async function runWaSync(paths: string[], opts: WaSyncCliOptions, io: CliIO): Promise<number> {
   const { workloadId, workload, reportUrl, selectPassing, milestone, dryRun, format = 'text', ...rest } = opts;
   const { region, profile, endpointUrl, requestTimeout, fetchTimeout, ...selection } = rest;
-  if ((workloadId === undefined) === (workload === undefined))
+  if (workloadId !== undefined && workload !== undefined)
+    throw new UsageError('give only one of --workload-id and --workload');
+  if (workloadId === undefined && workload === undefined)
     throw new UsageError('name the workload to update: --workload-id ID or --workload NAME');
   if (format !== 'text' && dryRun !== true) throw new UsageError('--format is for --dry-run: a sync prints one line');
+  if (milestone !== undefined && milestone.trim() === '') throw new UsageError('--milestone needs a name');
+  await requireHttpUrl('--report-url', reportUrl);
+  await requireHttpUrl('--endpoint-url', endpointUrl);
   // region, profile and timeouts serve deployed stacks too; --endpoint-url is the Well-Architected Tool's
   const stacks = (selection.stack ?? []).length > 0 || selection.allStacks === true;
-  const { scanned } = await scanAsAsked(
+  const { scanned, scan } = await scanAsAsked(
     paths,
     stacks ? { ...selection, region, profile, requestTimeout, fetchTimeout } : selection,
     [],
     io,
+    true,
   );
+  noteBaseline(scan.baseline, io);
   if (scanned.errors.length > 0) return incomplete(scanned, io);
-  const evidence = waEvidence(scanned, { reportUrl });
+  const evidence = waEvidence(scanned, { reportUrl, checkedByRules: checkedByRules(scan.packs) });
 
   const { openWa } = await import('../wa/client');
   const wa = openWa({
@@ -57,6 +77,7 @@ export async function runWaSync(paths: string[], opts: WaSyncCliOptions, io: Cli
     fetchTimeoutMs: parseMs('--fetch-timeout', fetchTimeout),
   });
   const id = workloadId ?? (await wa.findWorkload(workload!));
+  const named = workload !== undefined ? `workload ${workload} (${id})` : `workload ${id}`;
   let match: ReviewMatch;
   try {
     match = matchReview(evidence, await wa.listOpsAnswers(id));
@@ -67,27 +88,66 @@ export async function runWaSync(paths: string[], opts: WaSyncCliOptions, io: Cli
   const current = new Map<string, CurrentAnswer>();
   for (const { questionId } of match.questions.values()) current.set(questionId, await wa.getAnswer(id, questionId));
   const updates = planUpdates(evidence, match, current, { selectPassing: selectPassing === true });
+  for (const s of selectedButFailing(evidence, match, current))
+    io.stderr(
+      `opslint: warning: ${s.question} ${s.questionId}: "${s.title}" is selected, but ${plural(s.failed, 'resource')} failed its checks (opslint unselects nothing)\n`,
+    );
 
   if (dryRun === true) {
-    io.stdout(format === 'json' ? planJson(id, updates, match) : planText(id, updates, match));
+    io.stdout(format === 'json' ? planJson(id, updates, match, milestone) : planText(named, updates, match, milestone));
     return EXIT.ok;
   }
-  for (const u of updates) {
-    await wa.updateAnswer(id, u.questionId, {
-      ...(u.notes !== undefined ? { notes: u.notes } : {}),
-      ...(u.choiceNotes !== undefined ? { choiceNotes: u.choiceNotes } : {}),
-      ...(u.selectedChoices !== undefined ? { selectedChoices: u.selectedChoices } : {}),
-    });
-  }
+  await writeUpdates(wa, id, updates);
   const recorded = milestone !== undefined ? await wa.createMilestone(id, milestone) : undefined;
-  const said =
-    recorded === 'created'
-      ? `, milestone ${milestone} recorded`
-      : recorded === 'exists'
-        ? `, milestone ${milestone} recorded before`
-        : '';
-  io.stderr(`opslint: workload ${id}: ${updates.length} of ${match.questions.size} questions updated${said}\n`);
+  const said = recorded === 'created' ? `, milestone ${milestone} recorded` : '';
+  io.stderr(`opslint: ${named}: ${updates.length} of ${match.questions.size} questions updated${said}\n`);
+  if (recorded === 'exists')
+    // the answers are written, which is the job done: a failure would only invite a run that cannot change it
+    io.stderr(
+      updates.length > 0
+        ? `opslint: warning: milestone ${milestone} exists already and does not include this update; record a milestone of another name to keep it\n`
+        : `opslint: milestone ${milestone} exists already; this run changed nothing in the review\n`,
+    );
   return EXIT.ok;
+}
+
+/**
+ * The updates, one UpdateAnswer per question. A failure partway leaves the questions before it written: the
+ * error says how many, and that a run again is safe, as it writes only what differs.
+ */
+async function writeUpdates(wa: WaSession, id: string, updates: readonly AnswerUpdate[]): Promise<void> {
+  for (const [done, u] of updates.entries()) {
+    try {
+      await wa.updateAnswer(id, u.questionId, {
+        ...(u.notes !== undefined ? { notes: u.notes } : {}),
+        ...(u.choiceNotes !== undefined ? { choiceNotes: u.choiceNotes } : {}),
+        ...(u.selectedChoices !== undefined ? { selectedChoices: u.selectedChoices } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(
+        `${error.message}; ${u.question} (${u.questionId}) not updated, ${done} of ${updates.length} questions updated before it; running again is safe: it writes only what differs`,
+        error.file,
+      );
+    }
+  }
+}
+
+/** The best practices a rule checks, of the built-in packs (all, whatever the scan loaded) and the scan's. */
+function checkedByRules(packs: readonly Pack[]): Set<string> {
+  return new Set([...BUILTIN_PACKS, ...packs].flatMap((p) => p.rules.map((r) => r.bestPractice)));
+}
+
+/**
+ * The evidence stands for the whole workload: a baseline in the configuration (for `opslint scan` in CI, where
+ * only new findings fail a build) is not applied, which a line says, rather than failing a configuration shared
+ * by both commands.
+ */
+function noteBaseline(baseline: string | undefined, io: CliIO): void {
+  if (baseline !== undefined)
+    io.stderr(
+      `opslint: note: the baseline ${baseline} of the configuration is not applied: the evidence stands for every finding\n`,
+    );
 }
 
 /** A scan that could not read all its inputs: the errors, and nothing written (the evidence would be partial). */
@@ -103,7 +163,12 @@ function bestPracticeOf(match: ReviewMatch, question: string): Map<string, strin
 }
 
 /** The planned updates, one entry per question with its choices and notes. */
-function planJson(workloadId: string, updates: readonly AnswerUpdate[], match: ReviewMatch): string {
+function planJson(
+  workloadId: string,
+  updates: readonly AnswerUpdate[],
+  match: ReviewMatch,
+  milestone: string | undefined,
+): string {
   const entries = updates.map((u) => {
     const bp = bestPracticeOf(match, u.question);
     const choices = new Set([...Object.keys(u.choiceNotes ?? {}), ...(u.selecting ?? [])]);
@@ -120,14 +185,24 @@ function planJson(workloadId: string, updates: readonly AnswerUpdate[], match: R
       })),
     };
   });
-  return `${JSON.stringify({ workloadId, dryRun: true, updates: entries }, null, 2)}\n`;
+  return `${JSON.stringify(
+    { workloadId, dryRun: true, updates: entries, ...(milestone !== undefined ? { milestone } : {}) },
+    null,
+    2,
+  )}\n`;
 }
 
 /** The planned updates as text: per question what would be written. */
-function planText(workloadId: string, updates: readonly AnswerUpdate[], match: ReviewMatch): string {
-  const lines = [
-    `workload ${workloadId}: ${updates.length} of ${match.questions.size} questions would be updated (dry run)`,
-  ];
+function planText(
+  named: string,
+  updates: readonly AnswerUpdate[],
+  match: ReviewMatch,
+  milestone: string | undefined,
+): string {
+  const lines = [`${named}: ${updates.length} of ${match.questions.size} questions would be updated (dry run)`];
+  // CreateMilestone refuses a name the workload has: then the milestone would not include the update
+  if (milestone !== undefined)
+    lines.push(`then milestone ${milestone} would be recorded, unless the workload has one of that name already`);
   for (const u of updates) {
     const bp = bestPracticeOf(match, u.question);
     lines.push('', `${u.question} (${u.questionId})`);

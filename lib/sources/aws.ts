@@ -8,6 +8,7 @@
  * constructor here.
  */
 import { setMaxListeners } from 'node:events';
+import { createRequire } from 'node:module';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { DEFAULT_MAX_FILE_BYTES } from '../template/load';
 import { plural } from '../util/words';
@@ -35,6 +36,8 @@ export interface AwsAccess {
 export interface AwsService {
   /** e.g. `CloudFormation` */
   readonly name: string;
+  /** the SDK's client package, e.g. `@aws-sdk/client-cloudformation` */
+  readonly sdk: string;
   /** the prefix of its IAM actions, e.g. `cloudformation` */
   readonly iam: string;
   /** what the deadline stopped, before the service's name: `fetching the deployed stacks from` */
@@ -61,6 +64,10 @@ export interface AwsClientConfig {
   readonly region?: string;
   readonly profile?: string;
   readonly endpoint?: string;
+  /** the profile's own credentials, when one is named */
+  readonly credentials?: CredentialsProvider;
+  /** where the SDK writes its warnings: nowhere */
+  readonly logger: typeof SILENT;
   readonly retryMode: 'adaptive';
   readonly requestHandler: {
     readonly connectionTimeout: number;
@@ -70,6 +77,14 @@ export interface AwsClientConfig {
     readonly socketAcquisitionWarningTimeout: number;
   };
 }
+
+/** What the SDK's credential providers give (the part of its type that opslint names). */
+type CredentialsProvider = () => Promise<{
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}>;
 
 /** What opslint uses of an SDK client. */
 export interface AwsSdkClient {
@@ -119,6 +134,10 @@ export class AwsCalls<C extends AwsSdkClient> {
         ...(region !== undefined ? { region } : {}),
         ...(this.access.profile !== undefined ? { profile: this.access.profile } : {}),
         ...(this.access.endpointUrl !== undefined ? { endpoint: this.access.endpointUrl } : {}),
+        ...(this.access.profile !== undefined
+          ? { credentials: profileCredentials(this.service.sdk, this.access.profile) }
+          : {}),
+        logger: SILENT,
         retryMode: 'adaptive',
         requestHandler: {
           // the SDK waits for ever by default; its timeouts are TimeoutErrors, retried like a lost connection
@@ -215,6 +234,27 @@ export class AwsCalls<C extends AwsSdkClient> {
   private named(): string {
     return serviceName(this.service, this.access);
   }
+}
+
+/**
+ * The SDK writes warnings on stderr when its logger is its default one (AWS_PROFILE and access keys both set,
+ * among others): opslint's output never carries them, what matters reaches the user as an error.
+ */
+const SILENT = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * The credentials of a profile of the shared files, and of it alone, as the AWS CLI takes `--profile`: access
+ * keys in the environment do not win over it, and a profile that gives none is an error, not the next source
+ * of the SDK's default chain (the instance's role). The provider is the one that chain uses for profiles
+ * (single sign-on, roles and processes included), loaded from beside the client's own chain.
+ */
+function profileCredentials(sdk: string, profile: string): CredentialsProvider {
+  const client = createRequire(require.resolve(sdk));
+  const chain = createRequire(client.resolve('@aws-sdk/credential-provider-node'));
+  const { fromIni } = chain('@aws-sdk/credential-provider-ini') as {
+    fromIni: (init: { profile: string; logger: typeof SILENT }) => CredentialsProvider;
+  };
+  return fromIni({ profile, logger: SILENT });
 }
 
 interface MiddlewareAdder {
@@ -378,8 +418,9 @@ export function explain(
   if (e instanceof MissingRegion)
     return 'no AWS region: pass --region, set AWS_REGION, or set a region in the AWS profile';
   if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') {
-    const profile = access.profile !== undefined ? ` for profile ${access.profile}` : '';
-    return `no AWS credentials${profile} (${what}); configure them (aws configure, aws sso login, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or pass --profile`;
+    if (access.profile !== undefined)
+      return `no AWS credentials for profile ${access.profile} (${what}); configure the profile (aws configure --profile ${access.profile}, aws sso login --profile ${access.profile})`;
+    return `no AWS credentials (${what}); configure them (aws configure, aws sso login, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or pass --profile`;
   }
   if (e?.$metadata?.httpStatusCode !== undefined && e.name) {
     const code = e.name;

@@ -37,6 +37,7 @@ export interface StackSource extends AwsAccess {
 /** How messages name CloudFormation. */
 const CLOUDFORMATION: AwsService = {
   name: 'CloudFormation',
+  sdk: '@aws-sdk/client-cloudformation',
   iam: 'cloudformation',
   work: 'fetching the deployed stacks from',
   whenThrottled: 'lower --jobs, or allow more attempts with AWS_MAX_ATTEMPTS',

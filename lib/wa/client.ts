@@ -42,6 +42,10 @@ export interface WaAnswer {
   /** each choice's notes, for the choices that have any */
   readonly choiceNotes: Readonly<Record<string, string>>;
   readonly selectedChoices: readonly string[];
+  /** the choices a reviewer marked not applicable */
+  readonly notApplicableChoices: readonly string[];
+  /** false when a reviewer marked the whole question not applicable */
+  readonly isApplicable: boolean;
 }
 
 /** What to write; what is left out stays as it is. */
@@ -49,7 +53,10 @@ export interface WaAnswerUpdate {
   readonly notes?: string;
   /** notes of these choices; the others are left as they are */
   readonly choiceNotes?: Readonly<Record<string, string>>;
-  /** the choices selected from now on (all the others unselected); without it, no selection changes */
+  /**
+   * the choices selected from now on (all the others unselected, but for those marked not applicable, which
+   * keep that status); without it, no selection changes
+   */
   readonly selectedChoices?: readonly string[];
 }
 
@@ -67,6 +74,7 @@ export interface WaSession {
 
 const WELL_ARCHITECTED: AwsService = {
   name: 'Well-Architected',
+  sdk: '@aws-sdk/client-wellarchitected',
   iam: 'wellarchitected',
   work: 'the calls to',
   whenThrottled: 'run again later, or allow more attempts with AWS_MAX_ATTEMPTS',
@@ -174,28 +182,49 @@ class Session implements WaSession {
     this.remember(workloadId, questionId, answer);
     const choiceNotes: Record<string, string> = {};
     for (const c of answer.ChoiceAnswers ?? []) if (c.ChoiceId && c.Notes) choiceNotes[c.ChoiceId] = c.Notes;
-    return { notes: answer.Notes ?? '', choiceNotes, selectedChoices: answer.SelectedChoices ?? [] };
+    const notApplicable = (answer.ChoiceAnswers ?? []).flatMap((c) =>
+      c.ChoiceId && c.Status === this.sdk.ChoiceStatus.NOT_APPLICABLE ? [c.ChoiceId] : [],
+    );
+    return {
+      notes: answer.Notes ?? '',
+      choiceNotes,
+      selectedChoices: (answer.SelectedChoices ?? []).filter((c) => !notApplicable.includes(c)),
+      notApplicableChoices: notApplicable,
+      isApplicable: answer.IsApplicable !== false,
+    };
   }
 
   async updateAnswer(workloadId: string, questionId: string, update: WaAnswerUpdate): Promise<void> {
     const notes = Object.entries(update.choiceNotes ?? {});
     if (update.notes === undefined && notes.length === 0 && update.selectedChoices === undefined) return;
     // a ChoiceUpdate must say the choice's status: the one it has, or the one `selectedChoices` gives it
-    const now = notes.length > 0 ? await this.choiceStates(workloadId, questionId) : new Map<string, ChoiceState>();
-    const selected = update.selectedChoices && new Set(update.selectedChoices);
+    const now =
+      notes.length > 0 || update.selectedChoices !== undefined
+        ? await this.choiceStates(workloadId, questionId)
+        : new Map<string, ChoiceState>();
+    const { NOT_APPLICABLE, SELECTED, UNSELECTED } = this.sdk.ChoiceStatus;
+    const notApplicable = new Set([...now].filter(([, c]) => c.status === NOT_APPLICABLE).map(([id]) => id));
+    // a reviewer's "not applicable" (and its reason) stands, whatever the selection asks
+    const selected = update.selectedChoices && new Set(update.selectedChoices.filter((c) => !notApplicable.has(c)));
     const choiceUpdates: Record<string, Sdk.ChoiceUpdate> = {};
-    for (const [choiceId, text] of notes) {
-      const current = now.get(choiceId) ?? { status: this.sdk.ChoiceStatus.UNSELECTED };
-      const status: Sdk.ChoiceStatus = !selected
-        ? current.status
-        : selected.has(choiceId)
-          ? this.sdk.ChoiceStatus.SELECTED
-          : current.status === this.sdk.ChoiceStatus.NOT_APPLICABLE
-            ? current.status
-            : this.sdk.ChoiceStatus.UNSELECTED;
-      const reason = status === this.sdk.ChoiceStatus.NOT_APPLICABLE ? current.reason : undefined;
-      choiceUpdates[choiceId] = { Status: status, Notes: text, ...(reason !== undefined ? { Reason: reason } : {}) };
-    }
+    const restate = (choiceId: string, text?: string): void => {
+      const current = now.get(choiceId) ?? { status: UNSELECTED };
+      const status: Sdk.ChoiceStatus =
+        !selected || current.status === NOT_APPLICABLE
+          ? current.status
+          : selected.has(choiceId)
+            ? SELECTED
+            : UNSELECTED;
+      const reason = status === NOT_APPLICABLE ? current.reason : undefined;
+      choiceUpdates[choiceId] = {
+        Status: status,
+        ...(reason !== undefined ? { Reason: reason } : {}),
+        ...(text !== undefined ? { Notes: text } : {}),
+      };
+    };
+    for (const [choiceId, text] of notes) restate(choiceId, text);
+    // SelectedChoices replaces the selection: the choices not applicable are restated, so that none is reset
+    if (selected) for (const choiceId of notApplicable) if (!(choiceId in choiceUpdates)) restate(choiceId);
     const answer = await this.guard(`workload ${workloadId}`, 'UpdateAnswer', async (region) => {
       const out = await this.calls.send(region, 'UpdateAnswer', (c, o) =>
         c.send(
@@ -204,8 +233,8 @@ class Session implements WaSession {
             LensAlias: LENS_ALIAS,
             QuestionId: questionId,
             ...(update.notes !== undefined ? { Notes: update.notes } : {}),
-            ...(notes.length > 0 ? { ChoiceUpdates: choiceUpdates } : {}),
-            ...(update.selectedChoices !== undefined ? { SelectedChoices: [...update.selectedChoices] } : {}),
+            ...(Object.keys(choiceUpdates).length > 0 ? { ChoiceUpdates: choiceUpdates } : {}),
+            ...(selected ? { SelectedChoices: [...selected] } : {}),
           }),
           o,
         ),

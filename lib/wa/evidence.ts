@@ -13,8 +13,14 @@ import { choiceNote, questionNote } from './notes';
 export interface BestPracticeEvidence extends Omit<ScorecardBestPractice, 'url'> {
   /** its active findings, most important first (errors, then warnings, then info; by place within each) */
   readonly findings: readonly Finding[];
+  /** its suppressed findings, each with its reason, in the same order */
+  readonly suppressedFindings: readonly Finding[];
   /** the choice's note: at most {@link CHOICE_NOTE_LIMIT} characters */
   readonly note: string;
+  /** the same note in `room` characters, beside a reviewer's text: fewer findings listed */
+  readonly noteIn: (room: number) => string;
+  /** for a best practice this scan did not check: whether a rule opslint knows would (one left out of the scan) */
+  readonly checkableElsewhere?: boolean;
 }
 
 /** The evidence of one question. */
@@ -24,6 +30,8 @@ export interface QuestionEvidence {
   readonly bestPractices: readonly BestPracticeEvidence[];
   /** the question's note: at most {@link QUESTION_NOTE_LIMIT} characters */
   readonly note: string;
+  /** the same note in `room` characters, beside a reviewer's text: fewer findings listed */
+  readonly noteIn: (room: number) => string;
 }
 
 export interface WaEvidence {
@@ -35,13 +43,16 @@ export interface WaEvidence {
 export interface EvidenceOptions {
   /** where the full report is published, named in every question's note */
   readonly reportUrl?: string;
+  /** the best practices that some rule opslint knows checks, run in this scan or not */
+  readonly checkedByRules?: ReadonlySet<string>;
 }
 
 /** The evidence of a scan's report, question by question in framework order. */
 export function waEvidence(report: ScanReport, options: EvidenceOptions = {}): WaEvidence {
-  const byBestPractice = new Map<string, Finding[]>();
+  const active = new Map<string, Finding[]>();
+  const suppressed = new Map<string, Finding[]>();
   for (const f of report.findings) {
-    if (f.suppressed) continue;
+    const byBestPractice = f.suppressed ? suppressed : active;
     const list = byBestPractice.get(f.bestPractice);
     if (list) list.push(f);
     else byBestPractice.set(f.bestPractice, [f]);
@@ -52,14 +63,23 @@ export function waEvidence(report: ScanReport, options: EvidenceOptions = {}): W
     questions: report.summary.scorecard.questions.map((q) => {
       const bestPractices = q.bestPractices.map((bp): BestPracticeEvidence => {
         const { url: _url, ...counts } = bp;
-        const findings = [...(byBestPractice.get(bp.id) ?? [])].sort(byImportance);
-        return { ...counts, findings, note: choiceNote(counts, findings) };
+        const findings = [...(active.get(bp.id) ?? [])].sort(byImportance);
+        const suppressedFindings = [...(suppressed.get(bp.id) ?? [])].sort(byImportance);
+        return {
+          ...counts,
+          findings,
+          suppressedFindings,
+          note: choiceNote(counts, findings),
+          noteIn: (room) => choiceNote(counts, findings, room),
+          ...(!bp.checkable && options.checkedByRules ? { checkableElsewhere: options.checkedByRules.has(bp.id) } : {}),
+        };
       });
       return {
         id: q.id,
         title: q.title,
         bestPractices,
         note: questionNote(bestPractices, options.reportUrl),
+        noteIn: (room) => questionNote(bestPractices, options.reportUrl, room),
       };
     }),
   };

@@ -17,9 +17,13 @@ const CLOSE = '[/opslint]';
 
 type Counts = Omit<ScorecardBestPractice, 'url'>;
 
-/** Where a finding is: its construct in a CDK app, else file:line. */
-export function findingPlace(f: Finding): string {
-  return f.constructPath ?? `${f.file}:${f.line}`;
+/**
+ * A finding in a few words: where it is and its rule. The place is its construct in a CDK app, else its
+ * resource and file:line, as two resources may share a line (a SAM template's Globals).
+ */
+export function findingLabel(f: Finding): string {
+  const place = f.constructPath ?? (f.resource ? `${f.resource} (${f.file}:${f.line})` : `${f.file}:${f.line}`);
+  return `${place} ${f.ruleId}`;
 }
 
 /** What the scan says of one best practice, in a line: counts, or why it was not checked. */
@@ -35,41 +39,57 @@ function verdict(bp: Counts): string {
   return parts.join(', ');
 }
 
-/** The note of one choice, without markers: its verdict, then as many of its findings as fit. */
-export function choiceNote(bp: Counts, findings: readonly Finding[]): string {
-  const room = CHOICE_NOTE_LIMIT - OPEN.length - CLOSE.length - 2;
+/** The room for opslint's text in an empty note of at most `limit` characters: all but its markers. */
+const roomIn = (limit: number): number => limit - OPEN.length - CLOSE.length - 2;
+
+/**
+ * The note of one choice, without markers, in `room` characters: its verdict, then as many of its findings as
+ * fit.
+ */
+export function choiceNote(bp: Counts, findings: readonly Finding[], room = roomIn(CHOICE_NOTE_LIMIT)): string {
   const head = `${verdict(bp)}.`;
   return withListed(
     head,
-    findings.map((f) => `${findingPlace(f)} ${f.ruleId}`),
+    findings.map(findingLabel),
     room,
-    (shown, more) => `${head} ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`,
+    // none listed: the verdict's counts say how many failed
+    (shown, more) =>
+      shown.length === 0 ? head : `${head} ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`,
   );
 }
 
-/** The note of one question, without markers: a line per best practice and its findings, and the report's link. */
+/**
+ * The note of one question, without markers, in `room` characters: a line per best practice and its findings,
+ * and the report's link.
+ */
 export function questionNote(
-  bestPractices: readonly (Counts & { readonly findings: readonly Finding[] })[],
+  bestPractices: readonly (Counts & {
+    readonly findings: readonly Finding[];
+    readonly suppressedFindings?: readonly Finding[];
+  })[],
   reportUrl?: string,
+  room = roomIn(QUESTION_NOTE_LIMIT),
 ): string {
-  const room = QUESTION_NOTE_LIMIT - OPEN.length - CLOSE.length - 2;
   const checkable = bestPractices.filter((bp) => bp.checkable);
   const unchecked = bestPractices.filter((bp) => !bp.checkable).map((bp) => bp.id);
   const tail = [
     ...(unchecked.length > 0 ? [`Not checked by this scan (review them): ${unchecked.join(', ')}.`] : []),
     ...(reportUrl !== undefined ? [`Full report: ${reportUrl}`] : []),
   ];
+  // per best practice, its active findings, then its suppressed ones with their reasons
+  const listed = checkable.map((bp) => [
+    ...bp.findings.map((f) => `- ${findingLabel(f)}${f.needsContext ? ' (needs context)' : ''}: ${f.message}`),
+    ...(bp.suppressedFindings ?? []).map((f) => `- ${findingLabel(f)} (suppressed: ${f.suppressed!.reason})`),
+  ]);
   // every best practice's line first; then findings, in each best practice's order, while they fit
   const shown = checkable.map(() => 0);
   const render = (): string =>
     [
       ...checkable.flatMap((bp, i) => {
-        const more = bp.findings.length - shown[i];
+        const more = listed[i].length - shown[i];
         return [
           `${bp.id} ${bp.title}: ${verdict(bp)}.`,
-          ...bp.findings
-            .slice(0, shown[i])
-            .map((f) => `- ${findingPlace(f)} ${f.ruleId}${f.needsContext ? ' (needs context)' : ''}: ${f.message}`),
+          ...listed[i].slice(0, shown[i]),
           ...(more > 0 ? [`- and ${more} more`] : []),
         ];
       }),
@@ -78,9 +98,9 @@ export function questionNote(
   let text = render();
   if (text.length > room) return fit(text, room);
   // a finding more for each best practice in turn, so that a later one is not left with "and N more" only
-  const full = checkable.map((bp) => bp.findings.length === 0);
+  const full = listed.map((lines) => lines.length === 0);
   while (full.some((f) => !f)) {
-    checkable.forEach((bp, i) => {
+    checkable.forEach((_, i) => {
       if (full[i]) return;
       shown[i]++;
       const next = render();
@@ -89,7 +109,7 @@ export function questionNote(
         full[i] = true;
       } else {
         text = next;
-        if (shown[i] >= bp.findings.length) full[i] = true;
+        if (shown[i] >= listed[i].length) full[i] = true;
       }
     });
   }
@@ -115,10 +135,14 @@ function withListed(
 
 /**
  * A note that holds `ours` between opslint's markers and keeps the rest of `existing` (a reviewer's text): the
- * marked part replaced where there is one, added after the reviewer's text otherwise, shortened to keep the
- * whole within `limit`.
+ * marked part replaced where there is one, added after the reviewer's text otherwise, within `limit`. `ours`
+ * may be a text for the room left, which drops findings ("and N more") rather than cut its sentences short.
  */
-export function mergeNote(existing: string | undefined, ours: string, limit: number): string {
+export function mergeNote(
+  existing: string | undefined,
+  ours: string | ((room: number) => string),
+  limit: number,
+): string {
   const before = existing ?? '';
   const start = before.indexOf(OPEN);
   const end = start < 0 ? -1 : before.indexOf(CLOSE, start + OPEN.length);
@@ -127,12 +151,17 @@ export function mergeNote(existing: string | undefined, ours: string, limit: num
   const room = limit - head.length - rest.length - separator.length - OPEN.length - CLOSE.length - 2;
   // a reviewer's text too long to leave room for ours keeps it whole: opslint's part goes
   if (room < 1) return before;
+  const text = fit(typeof ours === 'string' ? ours : ours(room), room);
   // a note of several lines has its markers on lines of their own
-  const space = ours.includes('\n') ? '\n' : ' ';
-  return `${head}${separator}${OPEN}${space}${fit(ours, room)}${space}${CLOSE}${rest}`;
+  const space = text.includes('\n') ? '\n' : ' ';
+  return `${head}${separator}${OPEN}${space}${text}${space}${CLOSE}${rest}`;
 }
 
-/** `text` cut to `room` characters, with an ellipsis where it was cut. */
+/** `text` cut to `room` characters at the end of a word, with an ellipsis where it was cut. */
 function fit(text: string, room: number): string {
-  return text.length <= room ? text : `${text.slice(0, Math.max(0, room - 1))}…`;
+  if (text.length <= room) return text;
+  const cut = text.slice(0, Math.max(0, room - 1));
+  // the words that fit whole, without the separator before the cut; a single word too long is cut within
+  const words = cut.slice(0, Math.max(0, /\s/.test(text[cut.length]) ? cut.length : cut.search(/\s\S*$/)));
+  return `${(words || cut).replace(/[\s,;:.]+$/, '')}…`;
 }

@@ -19,6 +19,10 @@ export interface CurrentAnswer {
   readonly notes: string;
   readonly choiceNotes: Readonly<Record<string, string>>;
   readonly selectedChoices: readonly string[];
+  /** the choices a reviewer marked not applicable: never selected */
+  readonly notApplicableChoices?: readonly string[];
+  /** false for a question a reviewer marked not applicable: its selection is never changed (its notes are) */
+  readonly isApplicable?: boolean;
 }
 
 /** One question's update: only what changes. */
@@ -111,16 +115,20 @@ export function planUpdates(
   for (const q of evidence.questions) {
     const ids = match.questions.get(q.id)!;
     const now = current.get(ids.questionId) ?? { notes: '', choiceNotes: {}, selectedChoices: [] };
-    const notes = mergeNote(now.notes, q.note, QUESTION_NOTE_LIMIT);
+    const notes = mergeNote(now.notes, q.noteIn, QUESTION_NOTE_LIMIT);
     const choiceNotes: Record<string, string> = {};
     const selected = new Set(now.selectedChoices);
-    // a question the reviewers answered "None of these" keeps that answer
-    const select = options.selectPassing === true && (ids.none === undefined || !selected.has(ids.none));
+    // a question the reviewers answered "None of these", or marked not applicable, keeps that answer
+    const select =
+      options.selectPassing === true &&
+      now.isApplicable !== false &&
+      (ids.none === undefined || !selected.has(ids.none));
+    const notApplicable = new Set(now.notApplicableChoices);
     for (const bp of q.bestPractices) {
       const choiceId = ids.choices.get(bp.id)!;
-      const note = mergeNote(now.choiceNotes[choiceId], bp.note, CHOICE_NOTE_LIMIT);
+      const note = mergeNote(now.choiceNotes[choiceId], bp.noteIn, CHOICE_NOTE_LIMIT);
       if (note !== (now.choiceNotes[choiceId] ?? '')) choiceNotes[choiceId] = note;
-      if (select && passes(bp)) selected.add(choiceId);
+      if (select && passes(bp) && !notApplicable.has(choiceId)) selected.add(choiceId);
     }
     const update: AnswerUpdate = {
       questionId: ids.questionId,
@@ -138,4 +146,31 @@ export function planUpdates(
       updates.push(update);
   }
   return updates;
+}
+
+/** A choice the review has selected whose checks now fail. */
+export interface SelectedButFailing {
+  readonly question: string;
+  readonly questionId: string;
+  /** the best practice's title, the choice's */
+  readonly title: string;
+  readonly failed: number;
+}
+
+/**
+ * The choices selected in the review (by reviewers, or by an earlier `--select-passing`) whose checks failed in
+ * this scan: opslint unselects nothing, so each is for a reviewer to look at again.
+ */
+export function selectedButFailing(
+  evidence: WaEvidence,
+  match: ReviewMatch,
+  current: ReadonlyMap<string, CurrentAnswer>,
+): SelectedButFailing[] {
+  return evidence.questions.flatMap((q) => {
+    const ids = match.questions.get(q.id)!;
+    const selected = current.get(ids.questionId)?.selectedChoices ?? [];
+    return q.bestPractices
+      .filter((bp) => bp.failed > 0 && selected.includes(ids.choices.get(bp.id)!))
+      .map((bp) => ({ question: q.id, questionId: ids.questionId, title: bp.title, failed: bp.failed }));
+  });
 }

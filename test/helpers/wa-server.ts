@@ -74,6 +74,8 @@ export interface WaServerOptions {
   readonly throttle?: { readonly times: number; readonly action?: string };
   /** calls of these actions fail with 403 AccessDeniedException */
   readonly deny?: readonly string[];
+  /** calls of `action` after its first `after` fail with 400 ValidationException */
+  readonly reject?: { readonly action: string; readonly after: number };
   /** calls of this action are never answered */
   readonly stall?: string;
   /** the pages of `action` never end: every page has the NextToken of the second page */
@@ -310,7 +312,14 @@ export async function startWaServer(options: WaServerOptions = {}): Promise<WaSe
         }
         const a = stateOf(w.id, q.questionId);
         if (notes !== undefined) a.notes = notes;
-        if (selected !== undefined) a.selectedChoices = [...selected];
+        if (selected !== undefined) {
+          a.selectedChoices = [...selected];
+          // a choice selected is no longer not applicable: its status and reason go
+          for (const id of selected) {
+            delete a.choices[id]?.status;
+            delete a.choices[id]?.reason;
+          }
+        }
         for (const [id, u] of Object.entries(updates)) {
           const choice = (a.choices[id] ??= {});
           if (u.Notes !== undefined) choice.notes = u.Notes;
@@ -388,6 +397,9 @@ export async function startWaServer(options: WaServerOptions = {}): Promise<WaSe
             `User: arn:aws:iam::${ACCOUNT}:user/ci is not authorized to perform: wellarchitected:${action}`,
           ),
         );
+      const r = options.reject;
+      if (r?.action === action && calls.filter((c) => c.action === action).length >= r.after)
+        return refuse(new Refusal(400, 'ValidationException', 'The request was rejected'));
       try {
         send(200, route.answer(params, query, body));
       } catch (error) {
