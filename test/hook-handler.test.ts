@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Pack } from '../lib/engine/rule';
-import { createHandler, hookHandler, type HookSettings } from '../lib/hook/handler';
+import { createHandler, hookHandler, type HookHandler, type HookSettings } from '../lib/hook/handler';
 import { MESSAGE_LIMIT, type HookResponse } from '../lib/hook/request';
 import { BUILTIN_PACKS } from '../lib/compose';
 
@@ -213,8 +213,14 @@ describe('resource operations', () => {
 });
 
 describe('what keeps the handler from judging: FAILED InternalFailure, saying what went wrong', () => {
-  const internal = async (event: unknown, settings: HookSettings = {}, packs?: Pack[]) => {
-    const response = await (packs ? createHandler(packs, settings) : handler(settings))(event);
+  // the detail goes to the function's log
+  let logged: jest.SpyInstance;
+  beforeEach(() => {
+    logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => logged.mockRestore());
+  const internal = async (event: unknown, settings: HookSettings = {}, packs?: Pack[], given?: HookHandler) => {
+    const response = await (given ?? (packs ? createHandler(packs, settings) : handler(settings)))(event);
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
     // in WARN mode the operation goes on, with the reason as the warning; in FAIL mode it stops
     expect(outcome(response, 'FAIL')).toBe('stops');
@@ -274,6 +280,37 @@ describe('what keeps the handler from judging: FAILED InternalFailure, saying wh
         /^\[error\] internal-error OnCallTopic \(line \d+\): Rule team\/boom failed on resource OnCallTopic: boom\.$/,
       ),
     ]);
+    expect(logged).toHaveBeenCalledWith(
+      expect.stringContaining('Rule team/boom failed'),
+      expect.stringMatching(/^Error: boom\n\s+at /),
+    );
+  });
+
+  it('a pack that fails as the function starts: every answer names it, the stack is logged, and startupError says it', async () => {
+    const started = hookHandler(
+      [
+        {
+          module: 'packs/team.js',
+          exported: () => {
+            throw new Error('Cannot find module ./bundle.js\nRequire stack: ...');
+          },
+        },
+      ],
+      {},
+    );
+    const why =
+      'opslint could not load its configuration: pack packs/team.js failed to load: Cannot find module ./bundle.js';
+    expect(started.startupError).toBe(why);
+    expect(logged).toHaveBeenCalledWith(why, expect.stringMatching(/^Error: pack packs\/team\.js failed to load/));
+    expect(await internal(stackRequest(serve({ template: PASSING })), {}, undefined, started)).toBe(why);
+  });
+
+  it('an error of its own is logged with its stack, the answer one line', async () => {
+    await internal({ clientRequestToken: 't' });
+    expect(logged).toHaveBeenCalledWith(
+      'opslint could not check the template: requestData is not an object',
+      expect.stringMatching(/^HookRequestError: requestData is not an object\n\s+at /),
+    );
   });
 
   it('a configuration that does not load', async () => {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
 import { parseDocument } from '../lib/template/parse';
 import { runCli } from '../scripts/support/cli';
-import { invokeHookScript, type HookRun } from '../scripts/support/hook';
+import { invokeHookScript, PROBE_PACK, PROBE_TEMPLATE, RULES_FILE, type HookRun } from '../scripts/support/hook';
 import { workspace } from './helpers/workspace';
 
 const TEAM_PACK = `module.exports = {
@@ -27,17 +27,6 @@ const TEAM_PACK = `module.exports = {
     },
   }],
 };
-`;
-const RULES_FILE = `pack: rulesfile
-rules:
-  - id: rulesfile/alarm-description
-    title: Alarms are described
-    bestPractice: OPS07-BP03
-    severity: error
-    resourceTypes: [AWS::CloudWatch::Alarm]
-    path: Properties.AlarmDescription
-    condition: { exists: true }
-    message: 'Alarm {{resource}} has no AlarmDescription.'
 `;
 const CONFIG = `failOn: warning
 packs: [./team.js, ./rules.yaml]
@@ -133,6 +122,25 @@ describe('opslint hook package', () => {
     expect(report.errors).toEqual([]);
     expect(report.findings.filter((f) => f.needsContext === undefined)).toEqual([]);
   });
+
+  it('bundles a pack that requires opslint/rule with the handler: it runs alone, sharing the engine (UNKNOWN)', async () => {
+    const dir = workspace({
+      'probe.js': PROBE_PACK,
+    });
+    const packaged = await runCli(
+      ['hook', 'package', '--output', 'hook', '--load-pack', './probe.js', '--fail-on', 'warning'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(packaged.stderr).toBe('');
+    expect(packaged.code).toBe(0);
+    const clean = mkdtempSync(path.join(tmpdir(), 'opslint-hook-run-'));
+    copyFileSync(path.join(dir, 'hook', 'handler.js'), path.join(clean, 'handler.js'));
+    const { answer, stderr } = invoke(clean, PROBE_TEMPLATE);
+    expect(stderr).toBe('');
+    expect(answer.message).toContain('[warning] probe/unknown-name Queue');
+  }, 60_000);
 
   it('a rule id that does not exist: one line, nothing written', async () => {
     const { code, stdout, stderr } = await runCli(['hook', 'package', '--output', 'typo', '--rule', 'alarm-actoins'], {

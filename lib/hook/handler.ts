@@ -72,51 +72,79 @@ export type HookHandler = (event: unknown) => Promise<HookResponse>;
 const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
 
 /**
- * A team pack as `opslint hook package` bakes it into the function: a module's exports (bundled), or a rules
- * file's text with its name.
+ * A team pack as `opslint hook package` bakes it into the function: a module (bundled, required when the function
+ * starts, so that one that throws is an answer rather than a crash of the function), or a rules file's text with
+ * its name.
  */
-export type BakedPack = { readonly exported: unknown } | { readonly rulesFile: string; readonly text: string };
+export type BakedPack =
+  { readonly module: string; readonly exported: () => unknown } | { readonly rulesFile: string; readonly text: string };
+
+/** A handler, and why it cannot judge anything when its packs or configuration did not load. */
+export type StartedHandler = HookHandler & { readonly startupError?: string };
 
 /** The handler the packaged function exports: the built-in packs and the team's, configured by `settings`. */
-export function hookHandler(team: readonly BakedPack[], settings: HookSettings): HookHandler {
-  return createHandler(
-    () => [
-      ...BUILTIN_PACKS,
-      ...team.map((b) =>
-        'rulesFile' in b ? loadYamlPack(b.rulesFile, b.rulesFile, b.text) : (unwrap(b.exported) as Pack),
-      ),
-    ],
-    settings,
-  );
+export function hookHandler(team: readonly BakedPack[], settings: HookSettings): StartedHandler {
+  return createHandler(() => [...BUILTIN_PACKS, ...team.map(loadBaked)], settings);
+}
+
+function loadBaked(baked: BakedPack): Pack {
+  if ('rulesFile' in baked) return loadYamlPack(baked.rulesFile, baked.rulesFile, baked.text);
+  try {
+    return unwrap(baked.exported()) as Pack;
+  } catch (error) {
+    throw new Error(`pack ${baked.module} failed to load: ${firstLine(error)}`, { cause: error });
+  }
 }
 
 /**
  * A handler over `packs`. The packs are loaded and the rules configured once, when the function starts; a pack or
- * a configuration that does not load makes every answer an `InternalFailure` that says why.
+ * a configuration that does not load makes every answer an `InternalFailure` that says why (its detail in the
+ * function's log), and is the handler's `startupError`, which `opslint hook package` checks.
  */
-export function createHandler(packs: readonly Pack[] | (() => readonly Pack[]), settings: HookSettings): HookHandler {
+export function createHandler(
+  packs: readonly Pack[] | (() => readonly Pack[]),
+  settings: HookSettings,
+): StartedHandler {
   let loaded: readonly Pack[];
   let rules: readonly ConfiguredRule[];
   try {
     loaded = typeof packs === 'function' ? packs() : packs;
     rules = configureRules(loaded, settings.selection);
   } catch (error) {
-    const why = printable(`opslint could not load its configuration: ${(error as Error).message}`);
-    return async (event) => internalFailure(requestToken(event), why);
+    const why = printable(`opslint could not load its configuration: ${firstLine(error)}`);
+    logError(why, error);
+    return Object.assign(async (event: unknown) => internalFailure(requestToken(event), why), { startupError: why });
   }
   return async (event) => {
     const token = requestToken(event);
     try {
       return await handle(parseRequest(event), loaded, rules, settings);
     } catch (error) {
-      if (error instanceof InputError)
-        return internalFailure(token, printable(`opslint could not read the template: ${error.format()}`));
-      if (error instanceof HookRequestError)
-        return internalFailure(token, printable(`opslint could not check the template: ${error.message}`));
-      // a bug of opslint's own: still an answer, never a silent pass
-      return internalFailure(token, printable(`opslint failed: ${(error as Error)?.message ?? String(error)}`));
+      const why =
+        error instanceof InputError
+          ? `opslint could not read the template: ${error.format()}`
+          : error instanceof HookRequestError
+            ? `opslint could not check the template: ${error.message}`
+            : // a bug of opslint's own: still an answer, never a silent pass
+              `opslint failed: ${firstLine(error)}`;
+      logError(why, error);
+      return internalFailure(token, printable(why));
     }
   };
+}
+
+/**
+ * The detail of what kept the handler from judging, on standard error: Lambda writes it to the function's log
+ * group, where the one-line answer cannot hold a stack.
+ */
+function logError(why: string, error: unknown): void {
+  // eslint-disable-next-line no-console -- Lambda's console.error is the function's log, at level ERROR in JSON format
+  console.error(why, error instanceof Error ? (error.stack ?? error.message) : error);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof InputError ? error.format() : error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0];
 }
 
 async function handle(
@@ -182,6 +210,8 @@ function evaluate(
     rules,
     accountBaseline: settings.accountBaseline,
     suppressions: settings.suppressions ?? {},
+    // the stack of what a rule threw, for the function's log
+    debug: true,
   });
 }
 
@@ -194,6 +224,7 @@ function answer(token: string, report: ScanReport, failOn: FailOn, stack: string
   const blocking = counted.filter((f) => blocks(f, failOn));
   const rest = summaryOfRest(counted, failOn);
   if (failed.length > 0) {
+    for (const f of failed) logError(f.message, f.trace);
     const head = `opslint could not check stack ${stack} fully: ${plural(failed.length, 'rule failure')}${blocking.length > 0 ? `, and ${plural(blocking.length, 'finding')} at or above ${failOn}` : ''}.`;
     return internalFailure(token, fit(head, [...failed, ...bySeverity(blocking)], rest));
   }
