@@ -87,7 +87,9 @@ describe('opslint hook package', () => {
     const lines = answer.message.split('\n');
     // failOn warning (the configuration's), the rules file's error first, the module's warning next, and
     // alarm-actions disabled
-    expect(lines[0]).toBe('opslint: 2 findings at or above warning in stack orders.');
+    expect(lines[0]).toBe(
+      'opslint: 2 findings at or above warning in stack orders: rulesfile/alarm-description 1, team/topic-name 1.',
+    );
     expect(lines[1]).toBe('[error] rulesfile/alarm-description Alarm (line 6): Alarm Alarm has no AlarmDescription.');
     expect(lines[2]).toBe('[warning] team/topic-name Topic (line 3): Topic Topic has no TopicName.');
     expect(answer.message).not.toContain('alarm-actions');
