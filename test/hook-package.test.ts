@@ -71,7 +71,9 @@ describe('opslint hook package', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(readdirSync(path.join(project, 'hook')).sort()).toEqual(['handler.js', 'template.yaml']);
-    expect(result.stdout).toMatch(/^wrote hook\/handler\.js \([\d.]+ MB\) and hook\/template\.yaml; deploy it with:\n/);
+    expect(result.stdout).toMatch(
+      /^wrote hook\/handler\.js \([\d.]+ MB, failOn warning\) and hook\/template\.yaml; deploy it with:\n/,
+    );
     expect(result.stdout).toContain('aws cloudformation package --template-file hook/template.yaml --s3-bucket BUCKET');
     expect(result.stdout).toContain('aws cloudformation deploy --template-file opslint-hook.packaged.yaml');
   });
@@ -142,6 +144,15 @@ describe('opslint hook package', () => {
     const { answer, stderr } = invoke(clean, PROBE_TEMPLATE);
     expect(stderr).toBe('');
     expect(answer.message).toContain('[warning] probe/unknown-name Queue');
+  }, 60_000);
+
+  it('says that the configuration baseline is not applied by the hook', async () => {
+    const dir = workspace({ 'opslint.config.yaml': 'baseline: .opslint-baseline.json\n' });
+    const { code, stderr } = await runCli(['hook', 'package', '--output', 'hook'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      'opslint: note: the baseline .opslint-baseline.json of the configuration is not applied by the hook: every finding at or above failOn counts\n',
+    );
   }, 60_000);
 
   it('a rule id that does not exist: one line, nothing written', async () => {
