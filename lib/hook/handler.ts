@@ -3,8 +3,8 @@
  * operation provisions. It reads the proposed template from the request (./request.ts), scans it with the rules,
  * packs and configuration baked in at packaging (the same engine as `opslint scan` and `cdk synth`, template
  * Metadata suppressions included) and answers `FAILED` (`NonCompliant`) when an active finding is at or above
- * `failOn`, `SUCCESS` otherwise. Findings that need context never fail a deployment: the hook sees one stack, not
- * the account. What the hook's `FailureMode` does with `FAILED` is CloudFormation's to decide (`WARN` lets the
+ * `failOn`, `SUCCESS` otherwise. Findings that need context never fail a deployment (the hook sees one stack, not
+ * the account), nor do findings resting on parameter defaults (the hook is not sent the parameter values). What the hook's `FailureMode` does with `FAILED` is CloudFormation's to decide (`WARN` lets the
  * operation go on with the message as a warning); the handler answers the same in both modes.
  *
  * Anything that keeps the handler from judging the template (a request it cannot read, a payload it cannot
