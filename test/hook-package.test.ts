@@ -146,6 +146,24 @@ describe('opslint hook package', () => {
     expect(answer.message).toContain('[warning] probe/unknown-name Queue');
   }, 60_000);
 
+  it('refuses a pack that imports an entry a hook does not hand out (opslint/cdk), at its line', async () => {
+    const dir = workspace({
+      'cdk.js': `const { OpsChecks } = require('opslint/cdk');
+module.exports = { id: 'x', rules: [{ id: 'x/r', title: 'R', bestPractice: 'OPS04-BP01', severity: 'info',
+  resourceTypes: ['AWS::SQS::Queue'], messages: {}, check() {} }] };
+`,
+    });
+    const args = ['hook', 'package', '--output', 'hook', '--load-pack', './cdk.js', '--no-config'];
+    const { code, stderr } = await runCli(args, { cwd: dir });
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^opslint: [^\n]*cdk\.js:1:31: the hook could not be bundled: a pack in a hook cannot import opslint\/cdk: only opslint, opslint\/rule, opslint\/testing\n$/,
+      ),
+    });
+    expect(existsSync(path.join(dir, 'hook', 'handler.js'))).toBe(false);
+  }, 60_000);
+
   it('says that the configuration baseline is not applied by the hook', async () => {
     const dir = workspace({ 'opslint.config.yaml': 'baseline: .opslint-baseline.json\n' });
     const { code, stderr } = await runCli(['hook', 'package', '--output', 'hook'], { cwd: dir });
