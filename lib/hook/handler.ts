@@ -270,8 +270,9 @@ function restsOnDefaults(f: Finding): boolean {
 
 /**
  * The findings in the order the message names them: the most severe first, one of each rule before a second of
- * any (within a severity, rules take turns): the stack events and hook results keep the first 1,024 characters of
- * the message (`HookStatusReason` in the CloudFormation API Reference), of the 4,096 a Lambda hook may answer.
+ * any (within a severity, rules take turns): the API hands the message back as the hook's status reason, which
+ * holds at most 1,024 characters (`HookResultSummary.HookStatusReason` in the CloudFormation API Reference; the
+ * stack events carry a `HookStatusReason` too), of the 4,096 a Lambda hook may answer.
  */
 function ordered(findings: readonly Finding[]): Finding[] {
   const turns = SEVERITIES.flatMap((s) => inTurns(findings.filter((f) => f.severity === s)));
