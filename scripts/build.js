@@ -29,6 +29,9 @@ const ENTRIES = {
   'cdk-nag': 'lib/cdk/nag.js',
 };
 
+/** The library entries a rule pack may import, which dist/bin/hook.js hands out to the packs bundled with it. */
+const HOOK_ENTRIES = { index: ENTRIES.index, rule: ENTRIES.rule, testing: ENTRIES.testing };
+
 const COMMON = {
   absWorkingDir: root,
   bundle: true,
@@ -77,13 +80,25 @@ async function main(dist) {
     external: ['./load'],
   });
   // the CloudFormation Lambda Hook's handler, whole (yaml included): `opslint hook package` bundles it with the
-  // team's packs and settings into a function that ships no node_modules (lib/hook/package.ts)
+  // team's packs and settings into a function that ships no node_modules (lib/hook/package.ts). It hands out the
+  // entries a pack may import too, each evaluated when first read, so that a pack shares the handler's engine.
   await esbuild.build({
     ...COMMON,
-    entryPoints: ['lib/hook/handler.ts'],
+    stdin: {
+      contents: [
+        "exports.hookHandler = require('./lib/hook/handler').hookHandler;",
+        ...Object.entries(HOOK_ENTRIES).map(
+          ([name, file]) =>
+            `Object.defineProperty(exports, '${name}', { enumerable: true, get: () => require('./${file}') });`,
+        ),
+      ].join('\n'),
+      resolveDir: root,
+      sourcefile: 'hook-entry.js',
+      loader: 'js',
+    },
     outfile: path.join(bin, 'hook.js'),
-    // only the TypeScript sources start workers through ts-node
-    external: ['ts-node', 'ts-node/*'],
+    // only the TypeScript sources start workers through ts-node; a hook never scans deployed stacks
+    external: ['ts-node', 'ts-node/*', '@aws-sdk/*'],
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     plugins: [lazyExports],
   });

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Pack } from '../lib/engine/rule';
-import { createHandler, hookHandler, type HookSettings } from '../lib/hook/handler';
+import { createHandler, hookHandler, type HookHandler, type HookSettings } from '../lib/hook/handler';
 import { MESSAGE_LIMIT, type HookResponse } from '../lib/hook/request';
 import { BUILTIN_PACKS } from '../lib/compose';
 
@@ -114,17 +114,23 @@ describe('stack operations', () => {
     const response = await handler({ failOn: 'warning' })(stackRequest(serve({ template: FAILING })));
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
     const lines = response.message.split('\n');
-    expect(lines[0]).toBe('opslint: 4 findings at or above warning in stack orders.');
+    // the head tallies the rules; one finding of each rule comes before a second of any
+    expect(lines[0]).toBe(
+      'opslint: 4 findings at or above warning in stack orders: alarm-actions 2, lambda-log-group 1, lambda-runtime-supported 1.',
+    );
     expect(lines[1]).toMatch(/^\[error\] alarm-actions IngestErrorsAlarm \(line 18\): /);
-    expect(lines[2]).toMatch(/^\[error\] alarm-actions IngestThrottlesAlarm \(line 46\): /);
-    expect(lines[3]).toMatch(/^\[warning\] lambda-log-group IngestFunction \(line \d+\): /);
-    expect(lines[4]).toMatch(/^\[warning\] lambda-runtime-supported IngestFunction/);
+    expect(lines[2]).toMatch(/^\[warning\] lambda-log-group IngestFunction \(line \d+\): /);
+    expect(lines[3]).toMatch(/^\[warning\] lambda-runtime-supported IngestFunction/);
+    expect(lines[4]).toMatch(/^\[error\] alarm-actions IngestThrottlesAlarm \(line 46\): /);
     expect(lines[5]).toMatch(/^Not failing: 1 info, \d+ needing context\.$/);
   });
 
   it('below failOn, the same template succeeds; the findings below it are summed up', async () => {
     const response = await handler({ failOn: 'none' })(stackRequest(serve({ template: FAILING })));
     expect(response.hookStatus).toBe('SUCCESS');
+    expect(response.message).toMatch(
+      /^opslint: with failOn none nothing fails the operation \(stack orders, \d+ resources checked\)\.\n/,
+    );
     expect(response.message).toMatch(/Not failing: 2 errors, 2 warnings, 1 info, \d+ needing context\.$/);
   });
 
@@ -153,7 +159,8 @@ describe('stack operations', () => {
     });
     const response = await handler()(stackRequest(serve({ template, previousTemplate: '{}' })));
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
-    expect(response.message).toContain('[error] alarm-actions Alarm (line 1)');
+    // a template on one line: the property, not line 1
+    expect(response.message).toContain('[error] alarm-actions Alarm (Properties.AlarmActions): ');
   });
 
   it('a stack being deleted has nothing to check', async () => {
@@ -164,6 +171,63 @@ describe('stack operations', () => {
       hookStatus: 'SUCCESS',
       message: 'opslint: nothing to check, the stack is being deleted.',
     });
+  });
+});
+
+describe('what the deployer reads', () => {
+  /** An alarm without actions unless a topic parameter is given: its finding rests on the default. */
+  const DEFAULTED = `Parameters:
+  AlarmTopic: { Type: String, Default: '' }
+Conditions:
+  HasTopic: !Not [!Equals [!Ref AlarmTopic, '']]
+Resources:
+  Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Metadata:
+      aws:cdk:path: Orders/ErrorsAlarm/Resource
+    Properties: { Namespace: AWS/Lambda, MetricName: Errors, Statistic: Sum, Period: 60, EvaluationPeriods: 1, Threshold: 1,
+      ComparisonOperator: GreaterThanThreshold, AlarmActions: !If [HasTopic, [!Ref AlarmTopic], !Ref AWS::NoValue] }
+`;
+
+  it('a finding that rests on a parameter default never fails the operation: CloudFormation sends no parameter values', async () => {
+    const response = await handler()(stackRequest(serve({ template: DEFAULTED })));
+    expect(response.hookStatus).toBe('SUCCESS');
+    expect(response.message).toMatch(
+      /Not failing: [^\n]*1 resting on parameter defaults \(the hook is not sent parameter values\)/,
+    );
+    expect(response.message).not.toContain('-p AlarmTopic');
+    // a value the configuration gives is known: the finding fails the operation again
+    const given = await handler({ parameters: { AlarmTopic: '' } })(stackRequest(serve({ template: DEFAULTED })));
+    expect(given).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
+  });
+
+  it('names the CDK construct of a finding beside its logical id', async () => {
+    const template = DEFAULTED.replace('!If [HasTopic, [!Ref AlarmTopic], !Ref AWS::NoValue]', '[]');
+    const response = await handler()(stackRequest(serve({ template })));
+    expect(response.message.split('\n')[1]).toMatch(
+      /^\[error\] alarm-actions Alarm \(Orders\/ErrorsAlarm, line 11\): Alarm Alarm has no AlarmActions/,
+    );
+  });
+
+  it('puts every rule in the first 1,024 characters (what the stack events keep), within 4,096 in all', async () => {
+    const resources = Array.from(
+      { length: 100 },
+      (_, i) =>
+        `  Fn${i}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/r\n      Code: { ZipFile: x }\n  Queue${i}:\n    Type: AWS::SQS::Queue\n  Alarm${i}:\n    Type: AWS::CloudWatch::Alarm\n    Properties: { Namespace: AWS/Lambda, MetricName: Errors, Statistic: Sum, Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: GreaterThanThreshold }\n`,
+    );
+    const response = await handler({ failOn: 'warning' })(
+      stackRequest(serve({ template: `Resources:\n${resources.join('')}` })),
+    );
+    expect(response.message.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    const [head, ...lines] = response.message.split('\n');
+    const rules = [...head.matchAll(/([a-z-]+) (\d+)(?:,|\.$)/g)].map((m) => m[1]);
+    expect(rules.length).toBeGreaterThanOrEqual(3);
+    expect(head).toMatch(/^opslint: \d+ findings at or above warning in stack orders: /);
+    const kept = response.message.slice(0, 1024);
+    // each rule of the tally has a finding named in what is kept, before any rule has a second
+    for (const rule of rules) expect(kept).toContain(`] ${rule} `);
+    const firstLines = lines.slice(0, rules.length).map((l) => /^\[\w+\] ([^ ]+) /.exec(l)?.[1]);
+    expect(new Set(firstLines).size).toBe(rules.length);
   });
 });
 
@@ -184,7 +248,9 @@ describe('change-set operations', () => {
     });
     const response = await handler()(changeSetRequest(url));
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant', clientRequestToken: 'token-cs' });
-    expect(response.message.split('\n')[0]).toBe('opslint: 2 findings at or above error in stack orders.');
+    expect(response.message.split('\n')[0]).toBe(
+      'opslint: 2 findings at or above error in stack orders: alarm-actions 2.',
+    );
   });
 });
 
@@ -213,8 +279,14 @@ describe('resource operations', () => {
 });
 
 describe('what keeps the handler from judging: FAILED InternalFailure, saying what went wrong', () => {
-  const internal = async (event: unknown, settings: HookSettings = {}, packs?: Pack[]) => {
-    const response = await (packs ? createHandler(packs, settings) : handler(settings))(event);
+  // the detail goes to the function's log
+  let logged: jest.SpyInstance;
+  beforeEach(() => {
+    logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => logged.mockRestore());
+  const internal = async (event: unknown, settings: HookSettings = {}, packs?: Pack[], given?: HookHandler) => {
+    const response = await (given ?? (packs ? createHandler(packs, settings) : handler(settings)))(event);
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
     // in WARN mode the operation goes on, with the reason as the warning; in FAIL mode it stops
     expect(outcome(response, 'FAIL')).toBe('stops');
@@ -274,6 +346,37 @@ describe('what keeps the handler from judging: FAILED InternalFailure, saying wh
         /^\[error\] internal-error OnCallTopic \(line \d+\): Rule team\/boom failed on resource OnCallTopic: boom\.$/,
       ),
     ]);
+    expect(logged).toHaveBeenCalledWith(
+      expect.stringContaining('Rule team/boom failed'),
+      expect.stringMatching(/^Error: boom\n\s+at /),
+    );
+  });
+
+  it('a pack that fails as the function starts: every answer names it, the stack is logged, and startupError says it', async () => {
+    const started = hookHandler(
+      [
+        {
+          module: 'packs/team.js',
+          exported: () => {
+            throw new Error('Cannot find module ./bundle.js\nRequire stack: ...');
+          },
+        },
+      ],
+      {},
+    );
+    const why =
+      'opslint could not load its configuration: pack packs/team.js failed to load: Cannot find module ./bundle.js';
+    expect(started.startupError).toBe(why);
+    expect(logged).toHaveBeenCalledWith(why, expect.stringMatching(/^Error: pack packs\/team\.js failed to load/));
+    expect(await internal(stackRequest(serve({ template: PASSING })), {}, undefined, started)).toBe(why);
+  });
+
+  it('an error of its own is logged with its stack, the answer one line', async () => {
+    await internal({ clientRequestToken: 't' });
+    expect(logged).toHaveBeenCalledWith(
+      'opslint could not check the template: requestData is not an object',
+      expect.stringMatching(/^HookRequestError: requestData is not an object\n\s+at /),
+    );
   });
 
   it('a configuration that does not load', async () => {
@@ -296,10 +399,10 @@ describe('a 500-resource template', () => {
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
     expect(response.message.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     const lines = response.message.split('\n');
-    expect(lines[0]).toBe('opslint: 500 findings at or above error in stack orders.');
+    expect(lines[0]).toBe('opslint: 500 findings at or above error in stack orders: alarm-actions 500.');
     expect(lines[1]).toMatch(/^\[error\] alarm-actions Alarm0 \(line \d+\): /);
     const shown = lines.filter((l) => l.startsWith('[error] alarm-actions')).length;
     expect(shown).toBeGreaterThan(5);
-    expect(lines).toContain(`and ${500 - shown} more: alarm-actions (${500 - shown}).`);
+    expect(lines).toContain(`and ${500 - shown} more.`);
   });
 });

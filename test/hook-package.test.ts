@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
 import { parseDocument } from '../lib/template/parse';
 import { runCli } from '../scripts/support/cli';
-import { invokeHookScript, type HookRun } from '../scripts/support/hook';
+import { invokeHookScript, PROBE_PACK, PROBE_TEMPLATE, RULES_FILE, type HookRun } from '../scripts/support/hook';
 import { workspace } from './helpers/workspace';
 
 const TEAM_PACK = `module.exports = {
@@ -27,17 +27,6 @@ const TEAM_PACK = `module.exports = {
     },
   }],
 };
-`;
-const RULES_FILE = `pack: rulesfile
-rules:
-  - id: rulesfile/alarm-description
-    title: Alarms are described
-    bestPractice: OPS07-BP03
-    severity: error
-    resourceTypes: [AWS::CloudWatch::Alarm]
-    path: Properties.AlarmDescription
-    condition: { exists: true }
-    message: 'Alarm {{resource}} has no AlarmDescription.'
 `;
 const CONFIG = `failOn: warning
 packs: [./team.js, ./rules.yaml]
@@ -82,7 +71,9 @@ describe('opslint hook package', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(readdirSync(path.join(project, 'hook')).sort()).toEqual(['handler.js', 'template.yaml']);
-    expect(result.stdout).toMatch(/^wrote hook\/handler\.js \([\d.]+ MB\) and hook\/template\.yaml; deploy it with:\n/);
+    expect(result.stdout).toMatch(
+      /^wrote hook\/handler\.js \([\d.]+ MB, failOn warning\) and hook\/template\.yaml; deploy it with:\n/,
+    );
     expect(result.stdout).toContain('aws cloudformation package --template-file hook/template.yaml --s3-bucket BUCKET');
     expect(result.stdout).toContain('aws cloudformation deploy --template-file opslint-hook.packaged.yaml');
   });
@@ -98,7 +89,9 @@ describe('opslint hook package', () => {
     const lines = answer.message.split('\n');
     // failOn warning (the configuration's), the rules file's error first, the module's warning next, and
     // alarm-actions disabled
-    expect(lines[0]).toBe('opslint: 2 findings at or above warning in stack orders.');
+    expect(lines[0]).toBe(
+      'opslint: 2 findings at or above warning in stack orders: rulesfile/alarm-description 1, team/topic-name 1.',
+    );
     expect(lines[1]).toBe('[error] rulesfile/alarm-description Alarm (line 6): Alarm Alarm has no AlarmDescription.');
     expect(lines[2]).toBe('[warning] team/topic-name Topic (line 3): Topic Topic has no TopicName.');
     expect(answer.message).not.toContain('alarm-actions');
@@ -133,6 +126,52 @@ describe('opslint hook package', () => {
     expect(report.errors).toEqual([]);
     expect(report.findings.filter((f) => f.needsContext === undefined)).toEqual([]);
   });
+
+  it('bundles a pack that requires opslint/rule with the handler: it runs alone, sharing the engine (UNKNOWN)', async () => {
+    const dir = workspace({
+      'probe.js': PROBE_PACK,
+    });
+    const packaged = await runCli(
+      ['hook', 'package', '--output', 'hook', '--load-pack', './probe.js', '--fail-on', 'warning'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(packaged.stderr).toBe('');
+    expect(packaged.code).toBe(0);
+    const clean = mkdtempSync(path.join(tmpdir(), 'opslint-hook-run-'));
+    copyFileSync(path.join(dir, 'hook', 'handler.js'), path.join(clean, 'handler.js'));
+    const { answer, stderr } = invoke(clean, PROBE_TEMPLATE);
+    expect(stderr).toBe('');
+    expect(answer.message).toContain('[warning] probe/unknown-name Queue');
+  }, 60_000);
+
+  it('refuses a pack that imports an entry a hook does not hand out (opslint/cdk), at its line', async () => {
+    const dir = workspace({
+      'cdk.js': `const { OpsChecks } = require('opslint/cdk');
+module.exports = { id: 'x', rules: [{ id: 'x/r', title: 'R', bestPractice: 'OPS04-BP01', severity: 'info',
+  resourceTypes: ['AWS::SQS::Queue'], messages: {}, check() {} }] };
+`,
+    });
+    const args = ['hook', 'package', '--output', 'hook', '--load-pack', './cdk.js', '--no-config'];
+    const { code, stderr } = await runCli(args, { cwd: dir });
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^opslint: [^\n]*cdk\.js:1:31: the hook could not be bundled: a pack in a hook cannot import opslint\/cdk: only opslint, opslint\/rule, opslint\/testing\n$/,
+      ),
+    });
+    expect(existsSync(path.join(dir, 'hook', 'handler.js'))).toBe(false);
+  }, 60_000);
+
+  it('says that the configuration baseline is not applied by the hook', async () => {
+    const dir = workspace({ 'opslint.config.yaml': 'baseline: .opslint-baseline.json\n' });
+    const { code, stderr } = await runCli(['hook', 'package', '--output', 'hook'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      'opslint: note: the baseline .opslint-baseline.json of the configuration is not applied by the hook: every finding at or above failOn counts\n',
+    );
+  }, 60_000);
 
   it('a rule id that does not exist: one line, nothing written', async () => {
     const { code, stdout, stderr } = await runCli(['hook', 'package', '--output', 'typo', '--rule', 'alarm-actoins'], {

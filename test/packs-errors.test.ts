@@ -154,6 +154,18 @@ describe('a JavaScript pack that fails to load', () => {
     });
   }, 60_000);
 
+  it('a file cut off mid-function gives the file and the line where its input ends (no column: no caret)', async () => {
+    const dir = workspace({
+      'broken.js': "module.exports = {\n  id: 'team',\n  rules: [{\n    check(resource, ctx) {\n      if (x) {\n",
+      'q.yaml': QUEUE,
+    });
+    const { code, stderr } = await runCli(['scan', 'q.yaml', '--load-pack', './broken.js'], { cwd: dir });
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr: `opslint: ${shown(dir, 'broken.js')}:6: pack "./broken.js" failed to load: SyntaxError: Unexpected end of input\n`,
+    });
+  });
+
   it('a SyntaxError thrown by code as it runs (JSON.parse) gives the line that threw it', async () => {
     const dir = workspace({ 'json.js': "const x = 1;\nmodule.exports = JSON.parse('{');\n", 'q.yaml': QUEUE });
     const { code, stderr } = await runCli(['scan', 'q.yaml', '--load-pack', './json.js'], { cwd: dir });

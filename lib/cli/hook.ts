@@ -19,6 +19,11 @@ export async function runHookPackage(opts: HookPackageCliOptions, io: CliIO): Pr
   const { config, packSources, scan } = await readSettings(flags, io.cwd, {
     warn: (message) => io.stderr(`opslint: ${message}\n`),
   });
+  // a baseline serves CI, where only new findings fail a build: the hook judges each deployment whole
+  if (scan.baseline !== undefined)
+    io.stderr(
+      `opslint: note: the baseline ${scan.baseline} of the configuration is not applied by the hook: every finding at or above failOn counts\n`,
+    );
   configureRules(scan.packs, scan.selection);
   const settings: HookSettings = {
     failOn: failOn ?? config.failOn ?? 'error',
@@ -35,7 +40,7 @@ export async function runHookPackage(opts: HookPackageCliOptions, io: CliIO): Pr
   const template = shown(written.template);
   io.stdout(
     [
-      `wrote ${shown(written.handler)} (${(written.bytes / 1024 / 1024).toFixed(1)} MB) and ${template}; deploy it with:`,
+      `wrote ${shown(written.handler)} (${(written.bytes / 1024 / 1024).toFixed(1)} MB, failOn ${settings.failOn}) and ${template}; deploy it with:`,
       `  aws cloudformation package --template-file ${template} --s3-bucket BUCKET --output-template-file opslint-hook.packaged.yaml`,
       '  aws cloudformation deploy --template-file opslint-hook.packaged.yaml --stack-name opslint-hook --capabilities CAPABILITY_IAM',
       '',

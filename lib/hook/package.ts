@@ -4,8 +4,19 @@
  * packs and their dependencies, the team's packs (modules bundled; rules files as their text) and the settings,
  * so that the function ships no `node_modules`. `template.yaml` creates the function and the hook (./template.ts).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { RULE_FILE } from '../packs/load';
@@ -55,13 +66,16 @@ export async function packageHook(options: HookPackageOptions): Promise<HookPack
       absWorkingDir: packageRoot(),
       // jsonc-parser's main build is UMD, whose requires esbuild cannot follow (as in scripts/build.js)
       alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-      plugins: sourcePlugins(),
+      // reached only by deployed-stack scans, which a hook never runs (Lambda's Node.js runtime has the SDK anyway)
+      external: ['@aws-sdk/*'],
+      plugins: [ownEntries(), ...sourcePlugins()],
     })
     .catch((error: { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }) => {
       const first = error.errors?.[0];
       const at = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
       throw new UsageError(`${at}the hook could not be bundled: ${first?.text ?? String(error)}`, { cause: error });
     });
+  checkLoads(handler);
   writeFileSync(template, hookTemplate(packageVersion(), options.settings.failOn ?? 'error'));
   return { handler, template, bytes: statSync(handler).size };
 }
@@ -77,6 +91,71 @@ function runtimeModule(): string {
   return existsSync(SOURCE) ? SOURCE : path.join(__dirname, 'hook.js');
 }
 
+/** The public entries of opslint a pack may import (package.json `exports`), and their TypeScript sources. */
+const ENTRIES: Readonly<Record<string, { readonly name: string; readonly source: string }>> = {
+  opslint: { name: 'index', source: 'index.ts' },
+  'opslint/rule': { name: 'rule', source: 'rule.ts' },
+  'opslint/testing': { name: 'testing', source: 'testing/index.ts' },
+};
+
+/**
+ * A pack's `require('opslint/rule')` (or `opslint`, `opslint/testing`) resolved to the handler's own copy of that
+ * entry, so that the pack shares the handler's engine (its UNKNOWN value, what it keeps about rules): the
+ * TypeScript source in a checkout, else the entry hook.js hands out. The installed package's dist/lib files would
+ * load dist/bin/bundle.js at run time, which the function does not ship.
+ */
+function ownEntries(): import('esbuild').Plugin {
+  return {
+    name: 'opslint-entries',
+    setup(build) {
+      build.onResolve({ filter: /^opslint(\/|$)/ }, (args) => {
+        const entry = ENTRIES[args.path];
+        if (entry === undefined)
+          return {
+            errors: [{ text: `a pack in a hook cannot import ${args.path}: only ${Object.keys(ENTRIES).join(', ')}` }],
+          };
+        if (existsSync(SOURCE)) return { path: path.join(__dirname, '..', entry.source) };
+        return { path: entry.name, namespace: 'opslint-entry' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'opslint-entry' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(runtimeModule())}).${args.path};`,
+        loader: 'js',
+        resolveDir: __dirname,
+      }));
+    },
+  };
+}
+
+/**
+ * Requires the written handler once, as Lambda will, with plain `node` in a folder of its own (no node_modules
+ * to fall back on), and invokes nothing: a handler that does not load, or whose packs or configuration did not,
+ * is refused here with one line rather than in every deployment. The handler is removed then.
+ */
+function checkLoads(handler: string): void {
+  const dir = mkdtempSync(path.join(tmpdir(), 'opslint-hook-check-'));
+  try {
+    copyFileSync(handler, path.join(dir, 'handler.js'));
+    // what the handler says goes to standard output: standard error holds what it logs, as in Lambda
+    const script = `let why;
+try { why = require('./handler.js').handler.startupError; } catch (error) { why = String(error && error.message).split('\\n')[0]; }
+if (why) { process.stdout.write(why); process.exitCode = 1; }`;
+    const run = spawnSync(process.execPath, ['-e', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    if (run.status === 0) return;
+    rmSync(handler, { force: true });
+    const why = run.stdout || `node exited with ${run.status ?? run.signal}: ${run.stderr.trim().split('\n')[0]}`;
+    const files = /ENOENT|no such file/.test(why)
+      ? ' (packs are bundled into handler.js, which ships alone: a pack must not read files at run time; give a YAML or JSON rules file to --load-pack or `packs` itself)'
+      : '';
+    throw new UsageError(`the packaged handler.js does not load: ${why}${files}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** From the sources, the esbuild plugin of `npm run build`, which keeps lib/compose.ts's lazy export of the built-in packs. */
 function sourcePlugins(): import('esbuild').Plugin[] {
   if (!existsSync(SOURCE)) return [];
@@ -89,7 +168,7 @@ function entrySource(options: HookPackageOptions): string {
   const packs = options.packFiles.map((file) =>
     RULE_FILE.test(file)
       ? `{ rulesFile: ${JSON.stringify(path.basename(file))}, text: ${JSON.stringify(readFileSync(file, 'utf8'))} }`
-      : `{ exported: require(${JSON.stringify(file)}) }`,
+      : `{ module: ${JSON.stringify(path.relative(options.cwd, file))}, exported: () => require(${JSON.stringify(file)}) }`,
   );
   return [
     `const { hookHandler } = require(${JSON.stringify(runtimeModule())});`,

@@ -221,8 +221,8 @@ function loadFailure(spec: string, file: string, error: unknown): UsageError {
  * body (CommonJS) and, when that fails otherwise, as an ES module by `node --check`.
  */
 function syntaxErrorAt(error: Error, file: string): string | undefined {
-  const header = /^(.+):(\d+)\n.*\n( *)\^/.exec(String(error.stack));
-  if (header) return `${shownPath(fromUrl(header[1]))}:${header[2]}:${header[3].length + 1}`;
+  const header = syntaxHeader(String(error.stack), /^((?:file:\/\/)?(?:\/|[A-Za-z]:\\).*)/);
+  if (header) return `${shownPath(fromUrl(header.file))}${header.at}`;
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -232,12 +232,21 @@ function syntaxErrorAt(error: Error, file: string): string | undefined {
   try {
     compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file });
   } catch (again) {
-    const at = /^.+:(\d+)\n.*\n( *)\^/.exec(String((again as Error).stack));
-    if (at && (again as Error).message === error.message) return `${shownPath(file)}:${at[1]}:${at[2].length + 1}`;
+    const at = syntaxHeader(String((again as Error).stack), /^(.+)/);
+    if (at && (again as Error).message === error.message) return `${shownPath(file)}${at.at}`;
   }
   const checked = spawnSync(process.execPath, ['--input-type=module', '--check'], { input: source, encoding: 'utf8' });
-  const at = /^\[stdin\]:(\d+)\n.*\n( *)\^/m.exec(checked.stderr ?? '');
-  return at ? `${shownPath(file)}:${at[1]}:${at[2].length + 1}` : undefined;
+  const at = syntaxHeader(checked.stderr ?? '', /^(\[stdin\])/m);
+  return at ? `${shownPath(file)}${at.at}` : undefined;
+}
+
+/**
+ * The `file:line` header above a syntax error's stack, and the column of the caret under the source line when
+ * there is one (there is none at the end of the input): `{ file, at: ':6' }` or `{ file, at: ':3:11' }`.
+ */
+function syntaxHeader(text: string, file: RegExp): { file: string; at: string } | undefined {
+  const m = new RegExp(`${file.source}:(\\d+)\\n(?:.*\\n( *)\\^)?`, file.flags).exec(text);
+  return m ? { file: m[1], at: `:${m[2]}${m[3] !== undefined ? `:${m[3].length + 1}` : ''}` } : undefined;
 }
 
 /** Where a module threw as it loaded: the first frame of its stack in a file (not in Node itself). */

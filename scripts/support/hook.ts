@@ -34,3 +34,33 @@ const server = http.createServer((req, res) => res.end(JSON.stringify({ template
 });
 `;
 }
+
+/**
+ * A pack written the documented way, `require('opslint/rule')`, that tells a queue whose name opslint cannot know by
+ * opslint's own UNKNOWN value (which it shares with the handler only if bundled with the handler's copy), and a
+ * template with such a queue.
+ */
+export const PROBE_PACK = `const { definePack, defineRule, UNKNOWN } = require('opslint/rule');
+const rule = { id: 'probe/unknown-name', title: 'Queue names are known', bestPractice: 'OPS04-BP01', severity: 'warning' };
+module.exports = definePack({ id: 'probe', title: 'Probe', rules: [defineRule({ ...rule,
+  resourceTypes: ['AWS::SQS::Queue'], messages: { unknown: 'Queue {{name}} has an unknown name.' },
+  check(resource, ctx) {
+    if (ctx.values('Properties.QueueName').includes(UNKNOWN)) ctx.report({ messageId: 'unknown', data: { name: resource.logicalId } });
+  },
+})] });
+`;
+export const PROBE_TEMPLATE =
+  'Parameters:\n  Name: { Type: String }\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Ref Name\n';
+
+/** A rules file: an alarm without a description is an error. */
+export const RULES_FILE = `pack: rulesfile
+rules:
+  - id: rulesfile/alarm-description
+    title: Alarms are described
+    bestPractice: OPS07-BP03
+    severity: error
+    resourceTypes: [AWS::CloudWatch::Alarm]
+    path: Properties.AlarmDescription
+    condition: { exists: true }
+    message: 'Alarm {{resource}} has no AlarmDescription.'
+`;
