@@ -124,7 +124,12 @@ export function topLevelStacks(assembly: Assembly): Stack[] {
 /** How a message names a resource: its construct path in a synthesized stack (`Prod/Orders/Api`), else its logical id. */
 export function resourceLabel(resource: Resource, stack?: Stack): string {
   const path = stack?.constructs?.get(resource.logicalId)?.path ?? resource.constructPath;
-  return path?.replace(/\/(Resource|Default)$/, '') ?? resource.logicalId;
+  return path !== undefined ? constructLabel(path) : resource.logicalId;
+}
+
+/** A construct path as the user named it: without the `Resource` or `Default` that L2 constructs give their L1. */
+export function constructLabel(path: string): string {
+  return path.replace(/\/(Resource|Default)$/, '');
 }
 
 /** How a message names several stacks of an assembly (its source decides: see {@link Assembly.describeStacks}). */

@@ -6,7 +6,7 @@
  */
 import { Stack as CdkStack, Stage, type PolicyViolation } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { Assembly, Stack } from '../assembly/model';
+import { constructLabel, type Assembly, type Stack } from '../assembly/model';
 import { errorLocation, fullMessage, type Finding, type InputErrorEntry, type ScanReport } from '../engine/finding';
 import type { RuleFix } from '../engine/rule';
 import type { ConfiguredRule } from '../engine/runner';
@@ -82,7 +82,7 @@ function inCdkTerms(text: string, stack: Stack | undefined): string {
     const id = worded.slice(i, end);
     const at = id.includes('_') ? undefined : constructs.get(id)?.path;
     if (at !== undefined && at.startsWith(prefix) && !stack.frameworkResources?.has(id)) {
-      out += worded.slice(copied, i) + at.slice(prefix.length).replace(/\/(Resource|Default)$/, '');
+      out += worded.slice(copied, i) + constructLabel(at.slice(prefix.length));
       copied = end;
     }
     i = end;

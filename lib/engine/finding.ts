@@ -1,6 +1,7 @@
 /** The finding contract: what every reporter, the CDK integrations and the tests consume. */
 import { listNames } from '../semantics/values';
 import type { Assumption } from '../template/resolver';
+import { shorten } from '../util/words';
 
 export type { Assumption };
 
@@ -232,7 +233,7 @@ export function assumptionSentence(assumptions: readonly Assumption[]): string {
   const conditions = assumptions.filter((a): a is Extract<Assumption, { condition: string }> => 'condition' in a);
   if (params.length === 0) return '';
   const cut = <T>(items: readonly T[], show: (t: T) => string): string => listNames(items.map(show));
-  const defaults = `the default${params.length > 1 ? 's' : ''} ${cut(params, (p) => `${p.parameter}='${shorten(p.value)}'`)}`;
+  const defaults = `the default${params.length > 1 ? 's' : ''} ${cut(params, (p) => `${p.parameter}='${shorten(p.value, 40)}'`)}`;
   const byValue = [false, true]
     .map((value) => conditions.filter((c) => c.value === value))
     .filter((group) => group.length > 0)
@@ -256,10 +257,6 @@ export function assumptionList(assumptions: readonly Assumption[]): string {
   return assumptions
     .map((a) => ('condition' in a ? `condition ${a.condition} is ${a.value}` : `${a.parameter}='${a.value}' (default)`))
     .join(', ');
-}
-
-function shorten(value: string): string {
-  return value.length > 40 ? `${value.slice(0, 39)}…` : value;
 }
 
 /** The OPS scorecard of a scan: each question and best practice of the pillar, with what the scan could check. */

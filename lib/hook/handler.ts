@@ -18,7 +18,7 @@
  * deletion policy and the stack's other resources): judged alone, most would be false findings. It is answered
  * `SUCCESS` with a note saying it was not checked.
  */
-import { loneStackAssembly } from '../assembly/model';
+import { constructLabel, loneStackAssembly } from '../assembly/model';
 import { BUILTIN_PACKS } from '../compose';
 import { configureRules, type RuleSelection } from '../engine/config';
 import {
@@ -41,7 +41,7 @@ import { memorySource } from '../sources/memory';
 import { unwrap } from '../packs/load';
 import { loadYamlPack } from '../packs/yaml';
 import { templateFromText } from '../template/load';
-import { plural } from '../util/words';
+import { plural, shorten } from '../util/words';
 import {
   fetchPayload,
   HookRequestError,
@@ -343,14 +343,14 @@ const LINE_LIMIT = 600;
  * property path instead of the line when the template is on one line (as a synthesized template may be sent).
  */
 function findingLine(f: Finding, oneLine: boolean): string {
-  const construct = f.constructPath?.replace(/\/(Resource|Default)$/, '');
+  const construct = f.constructPath !== undefined ? constructLabel(f.constructPath) : undefined;
   const property = f.resource !== '' ? f.path.replace(`Resources.${f.resource}`, '').replace(/^\./, '') : f.path;
   const at = oneLine ? property : `line ${f.line}`;
   const where = [construct, at].filter((w) => w !== undefined && w !== '').join(', ');
   const line = printable(
     `[${f.severity}] ${f.ruleId}${f.resource !== '' ? ` ${f.resource}` : ''}${where !== '' ? ` (${where})` : ''}: ${f.message}`,
   );
-  return line.length > LINE_LIMIT ? `${line.slice(0, LINE_LIMIT - 1)}…` : line;
+  return shorten(line, LINE_LIMIT);
 }
 
 /**
@@ -365,7 +365,7 @@ function fit(head: string, lines: readonly string[], rest: string): string {
   let shown = 0;
   while (shown < lines.length && join(shown + 1).length <= MESSAGE_LIMIT) shown++;
   const message = join(shown);
-  return message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT - 1)}…` : message;
+  return shorten(message, MESSAGE_LIMIT);
 }
 
 function success(token: string, message: string): HookResponse {

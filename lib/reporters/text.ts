@@ -10,6 +10,7 @@ import { errorLocation, type Finding, type InputErrorEntry, type ScanReport, typ
 import { printable } from './escape';
 import type { StreamingReporter } from './index';
 import { groupReminders } from './reminders';
+import { plural } from '../util/words';
 
 export const textReport: StreamingReporter = function* (report, options) {
   const c = createColors(options.color);
@@ -140,23 +141,15 @@ function scorecardLines(report: ScanReport, c: ReturnType<typeof createColors>):
  */
 function summaryLine(report: ScanReport, c: ReturnType<typeof createColors>): string {
   const { findings, templates, resources, errors, suppressed, baseline } = report.summary;
-  const parts = [
-    `${findings.error} ${plural(findings.error, 'error')}`,
-    `${findings.warning} ${plural(findings.warning, 'warning')}`,
-    `${findings.info} info`,
-  ];
-  const scanned = `${templates} ${plural(templates, 'template')}, ${resources} ${plural(resources, 'resource')}`;
-  const found = `${findings.total} ${baseline ? 'new ' : ''}${plural(findings.total, 'finding')}`;
+  const parts = [plural(findings.error, 'error'), plural(findings.warning, 'warning'), `${findings.info} info`];
+  const scanned = `${plural(templates, 'template')}, ${plural(resources, 'resource')}`;
+  const found = plural(findings.total, baseline ? 'new finding' : 'finding');
   const rest = [
     ...(suppressed > 0 ? [`${suppressed} suppressed`] : []),
     ...(baseline ? [`${baseline.known} known from the baseline, ${baseline.fixed.length} fixed`] : []),
-    ...(errors > 0 ? [`${errors} ${plural(errors, 'input')} could not be read`] : []),
+    ...(errors > 0 ? [`${plural(errors, 'input')} could not be read`] : []),
   ];
   const head = [`${found} (${parts.join(', ')}) in ${scanned}`, ...rest].join('; ');
   const mark = findings.error > 0 || errors > 0 ? c.red('✖') : findings.total > 0 ? c.yellow('!') : c.green('✔');
   return `${mark} ${head}`;
-}
-
-function plural(n: number, word: string): string {
-  return n === 1 ? word : `${word}s`;
 }

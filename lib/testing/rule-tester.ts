@@ -17,6 +17,7 @@ import { evaluate } from '../engine/runner';
 import type { Rule, RuleOptions } from '../engine/rule';
 import { InputError } from '../template/errors';
 import { loadTemplate, templateFromText } from '../template/load';
+import { shorten } from '../util/words';
 
 /** A case that must give no finding: a template inline (text or object), a file, or a cloud assembly folder. */
 export interface ValidCase {
@@ -216,7 +217,7 @@ function caseName(c: ValidCase): string {
     .replace(/^AWSTemplateFormatVersion:.*$/m, '')
     .replace(/\s+/g, ' ')
     .trim();
-  return compact.length > 100 ? `${compact.slice(0, 99)}…` : compact;
+  return shorten(compact, 100);
 }
 
 function describe(findings: readonly Finding[]): string {
