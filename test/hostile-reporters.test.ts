@@ -3,7 +3,7 @@
  * message or a suppression reason, every format stays what it claims to be — it does not crash, hang, drive a
  * terminal, inject Markdown or workflow commands, or write XML or URIs that are not well-formed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -318,6 +318,29 @@ describe('#25 JUnit and HTML are well-formed whatever characters a logical id ho
     expect(out).not.toMatch(/[\u007f-\u009f\ufdd0-\ufdef]/);
     expect(out).toContain('Fna\\u009bb\\u007fc\\ufdd0d');
   });
+});
+
+describe('a report written to a file is byte for byte the report on stdout', () => {
+  it('with multi-byte text on both sides of every write, in JSON and SARIF', async () => {
+    // each finding names a file of two-, three- and four-byte characters, a third of its bytes; the report is longer
+    // than the write buffer
+    const dir = mkdtempSync(path.join(tmpdir(), 'opslint-write-'));
+    const resources: Record<string, unknown> = {};
+    for (let i = 0; i < 3000; i++)
+      resources[`Fn${i}`] = { Type: 'AWS::Lambda::Function', Properties: { Handler: 'i.h', Runtime: 'nodejs22.x' } };
+    const name = `é ${'日本'.repeat(40)} ${'\ud83d\ude00'}.json`;
+    writeFileSync(path.join(dir, name), JSON.stringify({ Resources: resources }));
+    for (const format of ['json', 'sarif']) {
+      const file = path.join(dir, `report.${format}`);
+      const args = ['scan', name, '-f', format, '--rule', 'lambda-tracing', '--fail-on', 'none'];
+      const written = await runCli([...args, '-o', file], { cwd: dir });
+      const printed = await runCli(args, { cwd: dir });
+      expect([written.code, printed.code]).toEqual([0, 0]);
+      const bytes = readFileSync(file);
+      expect(bytes.length).toBeGreaterThan(1024 * 1024);
+      expect(bytes.equals(Buffer.from(printed.stdout))).toBe(true);
+    }
+  }, 60_000);
 });
 
 describe('#26 SARIF artifact URIs are RFC 3986 URIs of the right file', () => {

@@ -62,20 +62,22 @@ export function* jsonPieces(value: unknown, depth: number, strings?: (s: string)
     for (let k = level; k >= 0; k--) after += `\n${STEP.repeat(k)}]`;
     let batch: unknown[] = [];
     let first = true;
-    const piece = (): string => {
+    // the batch's text is its own piece, a slice of what JSON.stringify wrote: joined to the separator before it,
+    // it would be copied once more
+    function* piece(): Generator<string> {
       let nested: unknown = batch;
       for (let k = 0; k < level; k++) nested = [nested];
       const text = JSON.stringify(nested, replacer, 2);
-      const out = `${first ? '[' : ','}\n${inner}${text.slice(before.length, text.length - after.length)}`;
+      yield `${first ? '[' : ','}\n${inner}`;
+      yield text.slice(before.length, text.length - after.length);
       first = false;
       batch = [];
-      return out;
-    };
+    }
     for (const item of items) {
       batch.push(item);
-      if (batch.length === BATCH) yield piece();
+      if (batch.length === BATCH) yield* piece();
     }
-    if (batch.length > 0) yield piece();
+    if (batch.length > 0) yield* piece();
     yield first ? '[]' : `\n${STEP.repeat(level)}]`;
   }
 
