@@ -70,13 +70,18 @@ export function productionStacks(assembly: Assembly, options: ClassifyOptions): 
   });
 }
 
-/** Compiles the patterns once per rule run. */
+/** Compiles the patterns once per rule run, and classifies each stack once (rules ask for each of its resources). */
 export function classifier(options: ClassifyOptions): (stack: Stack) => Classification | undefined {
   const production = new RegExp(options.productionPattern, 'i');
   const nonProduction = new RegExp(options.nonProductionPattern, 'i');
   const tagKeys = new Set(options.environmentTagKeys.map((k) => k.toLowerCase()));
   const kindOf = (text: string): EnvironmentKind | undefined => environmentKind(text, production, nonProduction);
+  const known = new Map<Stack, Classification | undefined>();
   return (stack) => {
+    if (!known.has(stack)) known.set(stack, classify(stack));
+    return known.get(stack);
+  };
+  function classify(stack: Stack): Classification | undefined {
     // the most explicit signal first: an environment tag, then the Stages from the innermost out, then the names
     const sources: [string, string][] = [];
     for (const key of Object.keys(stack.tags).sort()) {
@@ -90,7 +95,7 @@ export function classifier(options: ClassifyOptions): (stack: Stack) => Classifi
       if (kind) return { kind, reason };
     }
     return undefined;
-  };
+  }
 }
 
 /** What a name says of its environment, by its words (`ProdEu` → production); a non-production word wins. */
