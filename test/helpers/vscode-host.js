@@ -14,7 +14,7 @@ const Module = require('node:module');
 const { EventEmitter: NodeEmitter } = require('node:events');
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
-const { fileURLToPath } = require('node:url');
+const { fileURLToPath, pathToFileURL } = require('node:url');
 
 const [bundle, folder, setting, ...documents] = process.argv.slice(2);
 const errors = [];
@@ -53,23 +53,25 @@ class EventEmitter {
   }
 }
 
+/** A file path, or another URI (a rule's documentation link) kept as text. */
 class Uri {
-  constructor(fsPath) {
-    this.scheme = 'file';
+  constructor(scheme, text, fsPath) {
+    this.scheme = scheme;
+    this.text = text;
     this.fsPath = fsPath;
     this.path = fsPath;
   }
   static file(fsPath) {
-    return new Uri(fsPath);
+    return new Uri('file', pathToFileURL(fsPath).href, fsPath);
   }
   static parse(text) {
-    return new Uri(fileURLToPath(text));
+    return text.startsWith('file:') ? Uri.file(fileURLToPath(text)) : new Uri(text.slice(0, text.indexOf(':')), text);
   }
   toString() {
-    return `file://${this.fsPath}`;
+    return this.text;
   }
   toJSON() {
-    return this.toString();
+    return this.text;
   }
 }
 
