@@ -52,8 +52,17 @@ interface Host {
   log: string[];
 }
 
-/** The packaged extension activated by the stand-in host for `folder` with `documents` open; PATH is `path`. */
-function host(folder: string, setting: string, documents: string[] = [], PATH = path.join(root, 'empty')): Host {
+/**
+ * The packaged extension activated by the stand-in host for `folder` with `documents` open and opslint.path
+ * `setting`, then `then` when given; PATH is `PATH`.
+ */
+function host(
+  folder: string,
+  setting: string,
+  documents: string[] = [],
+  PATH = path.join(root, 'empty'),
+  then?: string,
+): Host {
   const run = spawnSync(
     process.execPath,
     [
@@ -63,7 +72,7 @@ function host(folder: string, setting: string, documents: string[] = [], PATH = 
       setting,
       ...documents,
     ],
-    { encoding: 'utf8', env: { PATH } },
+    { encoding: 'utf8', env: { PATH, ...(then === undefined ? {} : { OPSLINT_PATH_THEN: then }) } },
   );
   if (run.status !== 0) throw new Error(`the host failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as Host;
@@ -230,6 +239,16 @@ describe('the extension in an editor', () => {
       errors: [],
     });
     expect(JSON.parse(result.message ?? 'null')).toMatchObject({ argv: [server, 'lsp', '--stdio'], cwd: dir });
+  });
+
+  it('starts the server when opslint.path changes to a command that exists', () => {
+    const dir = folder('switched', { 'tools/opslint.js': `require(${JSON.stringify(server)});\n` });
+    const result = host(dir, 'tools/missing.js', [], undefined, 'tools/opslint.js');
+    expect(result).toMatchObject({ activated: true, watchers: ['**/opslint.config.{json,yaml,yml}'] });
+    expect(result.errors).toEqual([expect.stringContaining('opslint.path is set to tools/missing.js')]);
+    expect(JSON.parse(result.message ?? 'null')).toMatchObject({
+      argv: [path.join(dir, 'tools/opslint.js'), 'lsp', '--stdio'],
+    });
   });
 
   it('says how to install opslint when it finds none, and which setting is wrong when opslint.path leads nowhere', () => {

@@ -1,8 +1,9 @@
 /**
  * A stand-in for the VS Code extension host (test/vscode-extension.test.ts): `node vscode-host.js <extension.js>
  * <folder> <opslint.path> [<document>…]` loads the bundled extension with a `vscode` module of its own (only that
- * id is redirected) and activates it for the workspace folder with the given files open. When that started a
- * language client, it changes the folder's opslint.config.yaml, waits for the server's message (the test's server
+ * id is redirected) and activates it for the workspace folder with the given files open. With OPSLINT_PATH_THEN set,
+ * it then changes the opslint.path setting to that. When a language client started, it changes the folder's
+ * opslint.config.yaml, waits for the server's message (the test's server
  * answers a changed file with one), and deactivates. It prints as JSON what the extension did through the editor:
  * `{ server, activated, errors, watchers, message, log }`, where `server` is the extension's own
  * `serverOptions` for the folder.
@@ -23,6 +24,8 @@ const watchers = [];
 /** resolves with the first information message shown */
 let inform;
 const message = new Promise((done) => (inform = done));
+/** what the extension runs when settings change (it returns a promise of its work, which VS Code ignores) */
+const configurationListeners = [];
 
 class Disposable {
   constructor(callOnDispose) {
@@ -148,6 +151,10 @@ const vscode = {
         key.split('.').reduce((v, k) => v?.[k], section === 'opslint' ? settings : {}) ?? fallback,
     }),
     getWorkspaceFolder: () => vscode.workspace.workspaceFolders[0],
+    onDidChangeConfiguration: (listener) => {
+      configurationListeners.push(listener);
+      return new Disposable(() => configurationListeners.splice(configurationListeners.indexOf(listener), 1));
+    },
     createFileSystemWatcher: (glob) => {
       const watcher = {
         glob,
@@ -167,7 +174,7 @@ const vscode = {
     ...Object.fromEntries(
       ['Open', 'Close', 'Change', 'Save']
         .flatMap((e) => [`onDid${e}TextDocument`, `onDid${e}NotebookDocument`])
-        .concat(['onWillSaveTextDocument', 'onDidChangeConfiguration', 'onDidChangeWorkspaceFolders'])
+        .concat(['onWillSaveTextDocument', 'onDidChangeWorkspaceFolders'])
         .map((e) => [e, emptyEvent]),
     ),
   },
@@ -217,6 +224,11 @@ const server = options && {
 async function main() {
   const context = { subscriptions: [] };
   await extension.activate(context);
+  if (process.env.OPSLINT_PATH_THEN !== undefined) {
+    settings.path = process.env.OPSLINT_PATH_THEN;
+    const change = { affectsConfiguration: (s) => s === 'opslint.path' || s === 'opslint' };
+    await Promise.all(configurationListeners.map((listener) => listener(change)));
+  }
   // a settings file of the workspace changes: the client tells the server
   for (const w of watchers) w.changed.fire(Uri.file(path.join(folder, 'opslint.config.yaml')));
   const told = watchers.length > 0 ? await message : undefined;
