@@ -2,11 +2,11 @@
  * A stand-in for the VS Code extension host (test/vscode-extension.test.ts): `node vscode-host.js <extension.js>
  * <folder> <opslint.path> [<document>…]` loads the bundled extension with a `vscode` module of its own (only that
  * id is redirected) and activates it for the workspace folder with the given files open. With OPSLINT_PATH_THEN set,
- * it then changes the opslint.path setting to that. When a language client started, it changes the folder's
- * opslint.config.yaml, waits for the server's message (the test's server
- * answers a changed file with one), and deactivates. It prints as JSON what the extension did through the editor:
- * `{ server, activated, errors, watchers, message, log }`, where `server` is the extension's own
- * `serverOptions` for the folder.
+ * it then changes the opslint.path setting to that. When a language client listens to file watchers, it changes the
+ * folder's opslint.config.yaml, waits for the server's message (the test's server answers a changed file with one),
+ * and deactivates. It prints as JSON what the extension did through the editor: `{ server, activated, errors,
+ * watchers, message, log }`, where `server` is the extension's own `serverOptions` for the folder and `watchers` the
+ * globs of the watchers the client listened to.
  *
  * The `vscode` module has what vscode-languageclient uses to start, sync open documents and watch files; anything
  * else it is asked for (the classes of the features it registers, other events) is a no-op.
@@ -21,6 +21,8 @@ const [bundle, folder, setting, ...documents] = process.argv.slice(2);
 const errors = [];
 const log = [];
 const watchers = [];
+/** the globs of the watchers a language client listened to */
+const watched = [];
 /** resolves with the first information message shown */
 let inform;
 const message = new Promise((done) => (inform = done));
@@ -41,6 +43,9 @@ class Disposable {
 
 class EventEmitter {
   #events = new NodeEmitter();
+  get listened() {
+    return this.#events.listenerCount('e') > 0;
+  }
   event = (listener, thisArg, disposables) => {
     const bound = (e) => listener.call(thisArg, e);
     this.#events.on('e', bound);
@@ -229,9 +234,11 @@ async function main() {
     const change = { affectsConfiguration: (s) => s === 'opslint.path' || s === 'opslint' };
     await Promise.all(configurationListeners.map((listener) => listener(change)));
   }
-  // a settings file of the workspace changes: the client tells the server
-  for (const w of watchers) w.changed.fire(Uri.file(path.join(folder, 'opslint.config.yaml')));
-  const told = watchers.length > 0 ? await message : undefined;
+  // a settings file of the workspace changes: a client that listens tells its server
+  const watching = watchers.filter((w) => w.changed.listened);
+  for (const w of watching) w.changed.fire(Uri.file(path.join(folder, 'opslint.config.yaml')));
+  const told = watching.length > 0 ? await message : undefined;
+  watched.push(...watching.map((w) => w.glob));
   await extension.deactivate();
   for (const d of context.subscriptions) d.dispose();
   return told;
@@ -244,6 +251,6 @@ main().then(
 
 /** Prints the outcome and ends: the client leaves its stop timeout and restart timers running. */
 function print(result) {
-  const out = JSON.stringify({ server, ...result, errors, watchers: watchers.map((w) => w.glob), log });
+  const out = JSON.stringify({ server, ...result, errors, watchers: watched, log });
   process.stdout.write(out, () => process.exit(0));
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ExtensionContext, window, workspace } from 'vscode';
+import { type ExtensionContext, type FileSystemWatcher, window, workspace } from 'vscode';
 import { type Executable, LanguageClient } from 'vscode-languageclient/node';
 
 /** What the server command is given after the opslint command itself. */
@@ -75,21 +75,25 @@ function existing(file: string): string | undefined {
 let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
+  // the server reloads its configuration when one of these changes
+  const configs = workspace.createFileSystemWatcher('**/opslint.config.{json,yaml,yml}');
   context.subscriptions.push(
+    configs,
     workspace.onDidChangeConfiguration(async (e) => {
-      if (e.affectsConfiguration('opslint.path')) await restart();
+      if (e.affectsConfiguration('opslint.path')) await restart(configs);
     }),
   );
-  await restart();
+  await restart(configs);
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  // a client whose server failed to start has nothing to stop (and stop() would throw)
+  if (client?.isRunning()) await client.stop();
   client = undefined;
 }
 
 /** Stops the server if it runs, then starts it with the current opslint.path. */
-async function restart(): Promise<void> {
+async function restart(configs: FileSystemWatcher): Promise<void> {
   await deactivate();
   const setting = workspace.getConfiguration('opslint').get<string>('path', '').trim();
   const server = serverOptions(setting, workspace.workspaceFolders?.[0]?.uri.fsPath);
@@ -107,7 +111,7 @@ async function restart(): Promise<void> {
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', language: 'json' },
     ],
-    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/opslint.config.{json,yaml,yml}') },
+    synchronize: { fileEvents: configs },
   });
   await client.start();
 }
