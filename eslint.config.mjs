@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/cdk.out/**', 'fixtures/**'] },
+  { ignores: ['dist/**', 'editors/vscode/dist/**', 'node_modules/**', 'coverage/**', '**/cdk.out/**', 'fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

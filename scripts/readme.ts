@@ -96,6 +96,7 @@ const LAYOUT: readonly (readonly [string, string])[] = [
   ['examples/templates/', 'demo CloudFormation/SAM templates'],
   ['examples/demo.js', 'what `npm run demo` runs'],
   ['examples/html-demo.ts', 'what `npm run demo:html` runs'],
+  ['editors/', 'vscode/: the VS Code extension that starts `opslint lsp` (`npm run package:vscode` packs it)'],
   ['bench/', 'benchmarks (`npm run bench`, results in bench/RESULTS.md)'],
   [
     'scripts/',
