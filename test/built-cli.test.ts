@@ -19,7 +19,9 @@ import {
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import { REPO, runCli } from '../scripts/support/cli';
+import { LspClient } from '../scripts/support/lsp';
 import { workspace } from './helpers/workspace';
 
 const root = mkdtempSync(path.join(tmpdir(), 'opslint-built-'));
@@ -95,6 +97,23 @@ const ruleIds = (stdout: string): string[] =>
   (JSON.parse(stdout) as { findings: { ruleId: string; file: string }[] }).findings.map((f) => `${f.file} ${f.ruleId}`);
 
 describe('the built CLI', () => {
+  it('serves the language server over stdio (opslint lsp --stdio)', async () => {
+    const dir = workspace({});
+    const lsp = new LspClient([opslint, 'lsp', '--stdio'], dir, { PATH: process.env.PATH, TMPDIR: temp });
+    try {
+      expect((await lsp.initialize(dir)).capabilities.hoverProvider).toBe(true);
+      const uri = pathToFileURL(path.join(dir, 'fn.yaml')).href;
+      await lsp.open(
+        uri,
+        'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n',
+      );
+      expect((await lsp.diagnostics(uri, 1)).map((d) => d.code)).toContain('lambda-tracing');
+      expect(await lsp.end()).toBe(0);
+    } finally {
+      lsp.kill();
+    }
+  });
+
   it('answers --version with the version of its package.json', () => {
     const { status, stdout } = run(['--version'], root);
     expect(status).toBe(0);

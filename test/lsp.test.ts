@@ -3,40 +3,24 @@
  * vscode-languageserver-protocol, in a workspace of its own: diagnostics, quick fixes applied and checked again,
  * hover, configuration reload, a template broken mid-edit, shutdown.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
-  createProtocolConnection,
-  DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
-  DidOpenTextDocumentNotification,
-  ExitNotification,
   FileChangeType,
   HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
-  PublishDiagnosticsNotification,
-  RegistrationRequest,
-  ShowMessageNotification,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   type CodeAction,
   type Diagnostic,
   type InitializeResult,
   type MarkupContent,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
-  type Registration,
-  type ShowMessageParams,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PLACEHOLDER_REASON } from '../lib/lsp/actions';
 import { REPO } from '../scripts/support/cli';
+import { LspClient } from '../scripts/support/lsp';
 import { workspace } from './helpers/workspace';
 
 jest.setTimeout(60_000);
@@ -69,77 +53,43 @@ Resources:
       ActionsEnabled: false   # muted during the migration
 `;
 
+const TEAM_RULES = `pack: team
+rules:
+  - id: team/alarm-runbook
+    title: Alarms link to their runbook
+    bestPractice: OPS07-BP03
+    severity: warning
+    resourceTypes: [AWS::CloudWatch::Alarm]
+    path: Properties.AlarmDescription
+    condition: { matches: 'https://runbooks' }
+    message: 'Alarm {{resource}} links to no runbook.'
+`;
+
 const DOCS = 'https://github.com/opslint/opslint/blob/main/docs/rules/';
 
 let dir: string;
-let child: ChildProcessWithoutNullStreams;
-let client: ProtocolConnection;
+let lsp: LspClient;
 let initialized: InitializeResult;
-const published: PublishDiagnosticsParams[] = [];
-const waiters: (() => void)[] = [];
-const messages: ShowMessageParams[] = [];
-let registered: Promise<Registration[]>;
-let stderr = '';
-
-/** The diagnostics published for `uri` at `version`, once they come. */
-function diagnosticsOf(uri: string, version: number): Promise<Diagnostic[]> {
-  return published$((p) => p.uri === uri && p.version === version).then((p) => p.diagnostics);
-}
-
-/** The first diagnostics published (from the `from`th on) that `match`, once they come. */
-function published$(match: (p: PublishDiagnosticsParams) => boolean, from = 0): Promise<PublishDiagnosticsParams> {
-  return new Promise((resolve) => {
-    const look = (): void => {
-      const p = published.slice(from).find(match);
-      if (p) resolve(p);
-      else waiters.push(look);
-    };
-    look();
-  });
-}
-
-/** Open documents by URI: the text the client holds, as a TextDocument the test edits. */
-const open = new Map<string, TextDocument>();
 
 function uriOf(name: string): string {
   return pathToFileURL(path.join(dir, name)).href;
 }
 
 async function openDoc(name: string, text: string, languageId = 'yaml'): Promise<Diagnostic[]> {
-  const uri = uriOf(name);
-  open.set(uri, TextDocument.create(uri, languageId, 1, text));
-  await client.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri, languageId, version: 1, text },
-  });
-  return diagnosticsOf(uri, 1);
-}
-
-/** Sends the edits as a didChange (incremental), and returns the document's new version. */
-async function change(uri: string, edits: readonly TextEdit[]): Promise<number> {
-  const doc = open.get(uri)!;
-  const next = TextDocument.update(
-    TextDocument.create(uri, doc.languageId, doc.version + 1, doc.getText()),
-    edits.map((e) => ({ range: e.range, text: e.newText })),
-    doc.version + 1,
-  );
-  open.set(uri, next);
-  await client.sendNotification(DidChangeTextDocumentNotification.type, {
-    textDocument: { uri, version: next.version },
-    contentChanges: edits.map((e) => ({ range: e.range, text: e.newText })),
-  });
-  return next.version;
+  await lsp.open(uriOf(name), text, languageId);
+  return lsp.diagnostics(uriOf(name), 1);
 }
 
 /** Replaces the whole text. */
-async function replaceAll(uri: string, text: string): Promise<number> {
-  const doc = open.get(uri)!;
-  return change(uri, [
+function replaceAll(uri: string, text: string): Promise<number> {
+  const doc = lsp.documents.get(uri)!;
+  return lsp.change(uri, [
     { range: { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) }, newText: text },
   ]);
 }
 
 function actionsFor(uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
-  return client.sendRequest(CodeActionRequest.type, {
+  return lsp.connection.sendRequest(CodeActionRequest.type, {
     textDocument: { uri },
     range: diagnostics[0].range,
     context: { diagnostics },
@@ -149,8 +99,11 @@ function actionsFor(uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[
 /** The text after a code action's edit. */
 function applied(uri: string, action: CodeAction): { text: string; edits: TextEdit[] } {
   const edits = action.edit!.changes![uri];
-  return { text: TextDocument.applyEdits(open.get(uri)!, edits), edits };
+  return { text: TextDocument.applyEdits(lsp.documents.get(uri)!, edits), edits };
 }
+
+/** The last diagnostics published for `uri`. */
+const latest = (uri: string): Diagnostic[] => lsp.published.filter((p) => p.uri === uri).pop()!.diagnostics;
 
 const ofRule = (ds: Diagnostic[], rule: string): Diagnostic[] => ds.filter((d) => d.code === rule);
 /** A diagnostic's message: the server sends text. */
@@ -158,32 +111,19 @@ const textOf = (d: Diagnostic): string => (typeof d.message === 'string' ? d.mes
 
 beforeAll(async () => {
   dir = workspace({ 'template.yaml': TEMPLATE });
-  child = spawn(
-    process.execPath,
+  lsp = new LspClient(
     ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'bin', 'opslint.ts'), 'lsp', '--stdio'],
-    { cwd: REPO, env: { ...process.env, OPSLINT_LSP_DEBOUNCE_MS: '40' } },
+    REPO,
+    {
+      ...process.env,
+      OPSLINT_LSP_DEBOUNCE_MS: '40',
+    },
   );
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  client = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  client.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    published.push(p);
-    for (const w of waiters.splice(0)) w();
-  });
-  client.onNotification(ShowMessageNotification.method, (m: ShowMessageParams) => void messages.push(m));
-  registered = new Promise((resolve) => client.onRequest(RegistrationRequest.type, (p) => resolve(p.registrations)));
-  client.listen();
-  initialized = await client.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).href,
-    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
-    capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
-  });
-  await client.sendNotification(InitializedNotification.type, {});
+  initialized = await lsp.initialize(dir, { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } });
 });
 
 afterAll(() => {
-  client?.dispose();
-  if (child && child.exitCode === null) child.kill();
+  lsp?.kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -196,7 +136,7 @@ describe('opslint lsp', () => {
     });
     expect(initialized.serverInfo?.name).toBe('opslint');
     // the watcher is registered once the client said it is initialized
-    expect(await registered).toEqual([
+    expect(await lsp.registered).toEqual([
       expect.objectContaining({
         method: DidChangeWatchedFilesNotification.method,
         registerOptions: {
@@ -231,7 +171,7 @@ describe('opslint lsp', () => {
   });
 
   it('gives the needs-context reminders as one Information diagnostic', async () => {
-    const ds = published.find((p) => p.uri === uriOf('template.yaml'))!.diagnostics;
+    const ds = latest(uriOf('template.yaml'));
     const reminders = ds.filter((d) => /need.? context/.test(textOf(d)));
     expect(reminders).toHaveLength(1);
     expect(reminders[0]).toMatchObject({ severity: 3, source: 'opslint' });
@@ -250,17 +190,17 @@ describe('opslint lsp', () => {
   it('checks a burst of changes once, after the last', async () => {
     const uri = uriOf('burst.yaml');
     await openDoc('burst.yaml', TEMPLATE);
-    const before = published.length;
+    const before = lsp.published.length;
     const at = (line: number, text: string): TextEdit => ({
       range: { start: { line, character: 0 }, end: { line, character: 0 } },
       newText: text,
     });
-    await change(uri, [at(1, '# one\n')]);
-    await change(uri, [at(1, '# two\n')]);
-    const last = await change(uri, [at(1, '# three\n')]);
-    const ds = await diagnosticsOf(uri, last);
+    await lsp.change(uri, [at(1, '# one\n')]);
+    await lsp.change(uri, [at(1, '# two\n')]);
+    const last = await lsp.change(uri, [at(1, '# three\n')]);
+    const ds = await lsp.diagnostics(uri, last);
     expect(
-      published
+      lsp.published
         .slice(before)
         .filter((p) => p.uri === uri)
         .map((p) => p.version),
@@ -271,7 +211,7 @@ describe('opslint lsp', () => {
 
   it('applies the quick fix of a finding: the same edit as opslint fix, comments and layout kept', async () => {
     const uri = uriOf('template.yaml');
-    const ds = await diagnosticsOf(uri, 1);
+    const ds = await lsp.diagnostics(uri, 1);
     const logs = ofRule(ds, 'lambda-structured-logs');
     const actions = await actionsFor(uri, logs);
     const fix = actions.find((a) => a.title.startsWith('Fix '))!;
@@ -287,16 +227,15 @@ describe('opslint lsp', () => {
     expect(edits[0].range.start.line).toBeGreaterThan(6);
     expect(text).toContain('      LoggingConfig:\n        LogFormat: JSON\n');
     expect(text.replace('      LoggingConfig:\n        LogFormat: JSON\n', '')).toBe(TEMPLATE);
-    const version = await change(uri, edits);
-    const after = await diagnosticsOf(uri, version);
+    const version = await lsp.change(uri, edits);
+    const after = await lsp.diagnostics(uri, version);
     expect(ofRule(after, 'lambda-structured-logs')).toEqual([]);
     expect(ofRule(after, 'lambda-tracing')).toHaveLength(1);
   });
 
   it('suppresses a rule on the resource with a placeholder reason the engine accepts', async () => {
     const uri = uriOf('template.yaml');
-    const current = published.filter((p) => p.uri === uri).pop()!;
-    const tracing = ofRule(current.diagnostics, 'lambda-tracing');
+    const tracing = ofRule(latest(uri), 'lambda-tracing');
     const actions = await actionsFor(uri, tracing);
     expect(actions.map((a) => a.title)).toEqual([
       'Suppress lambda-tracing here with a reason (replace the placeholder reason)',
@@ -307,7 +246,7 @@ describe('opslint lsp', () => {
       `        LogFormat: JSON\n    Metadata:\n      opslint:\n        suppress:\n          - id: lambda-tracing\n            reason: "${PLACEHOLDER_REASON}"\n  WorkerErrors:\n`,
     );
     expect(text).toContain('# Orders: a comment that must survive\n');
-    const after = await diagnosticsOf(uri, await change(uri, edits));
+    const after = await lsp.diagnostics(uri, await lsp.change(uri, edits));
     // suppressed, and not an invalid suppression
     expect(ofRule(after, 'lambda-tracing')).toEqual([]);
     expect(ofRule(after, 'invalid-suppression')).toEqual([]);
@@ -316,9 +255,9 @@ describe('opslint lsp', () => {
 
   it('shows the best practice, why and the fix on hover over a resource with findings', async () => {
     const uri = uriOf('template.yaml');
-    const text = open.get(uri)!.getText();
+    const text = lsp.documents.get(uri)!.getText();
     const line = text.split('\n').indexOf('      ActionsEnabled: false   # muted during the migration');
-    const hover = await client.sendRequest(HoverRequest.type, {
+    const hover = await lsp.connection.sendRequest(HoverRequest.type, {
       textDocument: { uri },
       position: { line, character: 10 },
     });
@@ -332,7 +271,7 @@ describe('opslint lsp', () => {
     // the comment above a resource and the Resources key are no resource's
     const resourcesLine = text.split('\n').indexOf('Resources:');
     expect(
-      await client.sendRequest(HoverRequest.type, {
+      await lsp.connection.sendRequest(HoverRequest.type, {
         textDocument: { uri },
         position: { line: resourcesLine, character: 2 },
       }),
@@ -343,7 +282,7 @@ describe('opslint lsp', () => {
     const uri = uriOf('broken.yaml');
     const good = await openDoc('broken.yaml', TEMPLATE);
     const broken = TEMPLATE.replace('      Handler: index.handler\n', '      Handler: [index.handler\n');
-    const ds = await diagnosticsOf(uri, await replaceAll(uri, broken));
+    const ds = await lsp.diagnostics(uri, await replaceAll(uri, broken));
     const errors = ds.filter((d) => textOf(d).startsWith('The template does not parse'));
     expect(errors).toHaveLength(1);
     expect(errors[0].severity).toBe(1);
@@ -353,44 +292,54 @@ describe('opslint lsp', () => {
     for (const d of kept) expect(textOf(d)).toMatch(/\(from the last parse: the template does not parse now\)$/);
     // no quick fix while it does not parse
     expect(await actionsFor(uri, ofRule(kept, 'lambda-structured-logs'))).toEqual([]);
-    const fixed = await diagnosticsOf(uri, await replaceAll(uri, TEMPLATE));
+    const fixed = await lsp.diagnostics(uri, await replaceAll(uri, TEMPLATE));
     expect(fixed).toEqual(good);
   });
 
   it('reads the configuration again when it changes, and keeps the last good one when it breaks', async () => {
     const uri = uriOf('template.yaml');
-    const countOf = (rule: string): number =>
-      ofRule(published.filter((p) => p.uri === uri).pop()!.diagnostics, rule).length;
-    const next = published$((p) => p.uri === uri, published.length);
+    const countOf = (rule: string): number => ofRule(latest(uri), rule).length;
+    const next = lsp.publication((p) => p.uri === uri, lsp.published.length);
     expect(countOf('lambda-log-group')).toBe(1);
     const config = path.join(dir, 'opslint.config.json');
-    writeFileSync(config, JSON.stringify({ rules: { 'lambda-log-group': 'off', 'alarm-actions': 'warning' } }));
-    await client.sendNotification(DidChangeWatchedFilesNotification.type, {
+    // a team pack of the configuration's, a rules file beside it
+    writeFileSync(path.join(dir, 'team-rules.yaml'), TEAM_RULES);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        rules: { 'lambda-log-group': 'off', 'alarm-actions': 'warning' },
+        packs: ['./team-rules.yaml'],
+      }),
+    );
+    await lsp.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
       changes: [{ uri: pathToFileURL(config).href, type: FileChangeType.Created }],
     });
     const reloaded = (await next).diagnostics;
     expect(ofRule(reloaded, 'lambda-log-group')).toEqual([]);
     expect(ofRule(reloaded, 'alarm-actions').map((d) => d.severity)).toEqual([2, 2]);
+    expect(ofRule(reloaded, 'team/alarm-runbook')).toEqual([
+      expect.objectContaining({
+        severity: 2,
+        message: expect.stringMatching(/^Alarm WorkerErrors links to no runbook/),
+      }),
+    ]);
 
     // broken: said once, with where; the last good configuration still applies
     writeFileSync(config, '{\n  "rules": { "lambda-log-group": "sometimes" }\n}\n');
     for (let i = 0; i < 2; i++)
-      await client.sendNotification(DidChangeWatchedFilesNotification.type, {
+      await lsp.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
         changes: [{ uri: pathToFileURL(config).href, type: FileChangeType.Changed }],
       });
     const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const still = await diagnosticsOf(uri, await change(uri, [{ range: top, newText: '# edited\n' }]));
+    const still = await lsp.diagnostics(uri, await lsp.change(uri, [{ range: top, newText: '# edited\n' }]));
     expect(ofRule(still, 'lambda-log-group')).toEqual([]);
-    expect(messages).toHaveLength(1);
-    expect(messages[0].type).toBe(1);
-    expect(messages[0].message).toMatch(/opslint\.config\.json:2:\d+: /);
+    expect(lsp.messages).toHaveLength(1);
+    expect(lsp.messages[0].type).toBe(1);
+    expect(lsp.messages[0].message).toMatch(/opslint\.config\.json:2:\d+: /);
   });
 
   it('shuts down and exits cleanly', async () => {
-    await client.sendRequest(ShutdownRequest.type);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await client.sendNotification(ExitNotification.type);
-    expect(await exited).toBe(0);
-    expect(stderr).toBe('');
+    expect(await lsp.end()).toBe(0);
+    expect(lsp.stderr).toBe('');
   });
 });
