@@ -18,7 +18,9 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { InputError } from '../lib/errors';
 import { PLACEHOLDER_REASON } from '../lib/lsp/actions';
+import { templateFromText } from '../lib/template/load';
 import { REPO } from '../scripts/support/cli';
 import { LspClient } from '../scripts/support/lsp';
 import { workspace } from './helpers/workspace';
@@ -100,6 +102,16 @@ function actionsFor(uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[
 function applied(uri: string, action: CodeAction): { text: string; edits: TextEdit[] } {
   const edits = action.edit!.changes![uri];
   return { text: TextDocument.applyEdits(lsp.documents.get(uri)!, edits), edits };
+}
+
+/** The error reading `text` as a template gives. */
+function parseError(text: string): InputError {
+  try {
+    templateFromText(text, 'broken.yaml');
+  } catch (error) {
+    if (error instanceof InputError) return error;
+  }
+  throw new Error('the text parses');
 }
 
 /** The last diagnostics published for `uri`. */
@@ -221,6 +233,9 @@ describe('opslint lsp', () => {
       diagnostics: logs,
       title: 'Fix lambda-structured-logs: Resources.Worker.Properties.LoggingConfig.LogFormat: "JSON"',
     });
+    // the same fix for a client that does not send the diagnostic's data back
+    const withoutData = logs.map(({ data: _data, ...d }) => d);
+    expect((await actionsFor(uri, withoutData)).find((a) => a.title === fix.title)?.edit).toEqual(fix.edit);
     const { text, edits } = applied(uri, fix);
     // a minimal edit: the inserted lines only
     expect(edits).toHaveLength(1);
@@ -285,8 +300,14 @@ describe('opslint lsp', () => {
     const ds = await lsp.diagnostics(uri, await replaceAll(uri, broken));
     const errors = ds.filter((d) => textOf(d).startsWith('The template does not parse'));
     expect(errors).toHaveLength(1);
-    expect(errors[0].severity).toBe(1);
-    expect(errors[0].range.start.line).toBeGreaterThanOrEqual(8);
+    // where the parser says, made 0-based
+    const { position, message } = parseError(broken);
+    expect(errors[0]).toMatchObject({
+      severity: 1,
+      source: 'opslint',
+      range: { start: { line: position!.line - 1, character: position!.column - 1 } },
+      message: `The template does not parse: ${message}`,
+    });
     const kept = ds.filter((d) => d !== errors[0]);
     expect(kept.map((d) => d.code)).toEqual(good.map((d) => d.code));
     for (const d of kept) expect(textOf(d)).toMatch(/\(from the last parse: the template does not parse now\)$/);
@@ -341,5 +362,33 @@ describe('opslint lsp', () => {
   it('shuts down and exits cleanly', async () => {
     expect(await lsp.end()).toBe(0);
     expect(lsp.stderr).toBe('');
+  });
+});
+
+describe('opslint lsp with a configuration that does not load from the start', () => {
+  it('says so once and checks with the defaults', async () => {
+    const root = workspace({ 'opslint.config.json': '{ "rules": [] }\n' });
+    const server = new LspClient(
+      ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'bin', 'opslint.ts'), 'lsp', '--stdio'],
+      REPO,
+    );
+    try {
+      await server.initialize(root);
+      const uri = pathToFileURL(path.join(root, 'template.yaml')).href;
+      await server.open(uri, TEMPLATE);
+      expect(ofRule(await server.diagnostics(uri, 1), 'lambda-tracing')).toHaveLength(1);
+      expect(server.messages).toEqual([
+        {
+          type: 1,
+          message: expect.stringMatching(
+            /^opslint: the configuration does not load, the defaults are used: opslint\.config\.json:1:\d+: /,
+          ),
+        },
+      ]);
+      expect(await server.end()).toBe(0);
+    } finally {
+      server.kill();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -26,6 +26,11 @@ export function codeActions(
   diagnostics: readonly Diagnostic[],
 ): CodeAction[] {
   const byKey = new Map(findings.map((f) => [findingKey(f), f]));
+  // a client that does not send a diagnostic's data back: the finding of its rule where it starts
+  const at = (d: Diagnostic): Finding | undefined =>
+    findings.find(
+      (f) => f.ruleId === d.code && f.line - 1 === d.range.start.line && f.column - 1 === d.range.start.character,
+    );
   const text = doc.getText();
   const name = displayName(ws, file);
   const limits = ws.prepared.load.limits;
@@ -39,7 +44,7 @@ export function codeActions(
   });
   for (const diagnostic of diagnostics) {
     const key = (diagnostic.data as DiagnosticData | undefined)?.key;
-    const finding = key !== undefined ? byKey.get(key) : undefined;
+    const finding = key !== undefined ? byKey.get(key) : at(diagnostic);
     if (!finding) continue;
     if (finding.fix) {
       const outcome = fixText(text, name, [finding], (t) => activeFindings(ws, t, file), limits);

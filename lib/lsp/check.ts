@@ -3,8 +3,9 @@
  * configuration file, its packs, team packs included), and the check of one document's text with them: the
  * same parse and scan loop as `scan`, on the text the editor holds rather than the file on disk.
  */
+import * as path from 'node:path';
 import { singleTemplateAssembly } from '../assembly/model';
-import { readSettings, type Settings } from '../cli/settings';
+import { readSettings, type Settings, type SettingsFlags } from '../cli/settings';
 import { isActive, type Finding } from '../engine/finding';
 import { ruleInfo, type RuleInfo } from '../engine/rule-info';
 import { InputError } from '../errors';
@@ -23,8 +24,12 @@ export interface Workspace {
 }
 
 /** Reads the workspace's configuration; throws what `scan` would stop on (an InputError or a UsageError). */
-export async function openWorkspace(root: string, warn: (message: string) => void): Promise<Workspace> {
-  const settings = await readSettings({}, root, { warn });
+export async function openWorkspace(
+  root: string,
+  warn: (message: string) => void,
+  flags: SettingsFlags = {},
+): Promise<Workspace> {
+  const settings = await readSettings(flags, root, { warn });
   const prepared = prepareScan(settings.scan);
   const rules = new Map(
     prepared.rules.map((r): [string, RuleInfo] => [
@@ -44,9 +49,9 @@ export type Checked =
   /** every finding, suppressed ones included, and the template they are about */
   | { readonly kind: 'template'; readonly template: Template; readonly findings: readonly Finding[] };
 
-/** The file name findings carry: the path as `scan` shows it from the workspace root. */
+/** The file name findings carry: a path as `scan` shows it from the workspace root; a document without a file, its URI. */
 export function displayName(ws: Workspace, file: string): string {
-  return toDisplayPath(file, ws.root);
+  return path.isAbsolute(file) ? toDisplayPath(file, ws.root) : file;
 }
 
 /** Checks `text` as the template `file` (recognised by its content, as `scan` recognises templates in a folder). */

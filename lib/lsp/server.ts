@@ -59,24 +59,28 @@ export function startServer(
   let lastConfigError: string | undefined;
   let watchDynamically = false;
 
-  /** Reads the configuration; one that does not load is said once (until it changes) and the last good one kept. */
+  const warn = (message: string): void => connection.console.warn(`opslint: ${message}`);
+  /**
+   * Reads the configuration. One that does not load is said once (until what is wrong changes), and the last good
+   * one is kept: before any, the defaults (as with `--no-config`).
+   */
   const reload = (): Promise<Workspace | undefined> =>
-    (workspace = openWorkspace(root, (message) => connection.console.warn(`opslint: ${message}`)).then(
+    (workspace = openWorkspace(root, warn).then(
       (ws) => {
         lastConfigError = undefined;
         return (current = ws);
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         if (!(error instanceof InputError || error instanceof UsageError)) throw error;
         const message = error instanceof InputError ? error.format() : error.lines.join(' ');
         if (message !== lastConfigError)
           // a notification, not a request: there is nothing to answer
           void connection.sendNotification(ShowMessageNotification.type, {
             type: MessageType.Error,
-            message: `opslint: the configuration does not load, the last good one is used: ${message}`,
+            message: `opslint: the configuration does not load, ${current ? 'the last good one is used' : 'the defaults are used'}: ${message}`,
           });
         lastConfigError = message;
-        return current;
+        return (current ??= await openWorkspace(root, warn, { config: false }));
       },
     ));
 
