@@ -182,6 +182,31 @@ describe('opslint lsp', () => {
     expect(ofRule(ds, 'lambda-structured-logs')[0].severity).toBe(3);
   });
 
+  it('checks a JSON template too, and fixes it in place', async () => {
+    const json = `{
+  "Resources": {
+    "Worker": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": { "Runtime": "python3.12", "Handler": "index.handler" }
+    }
+  }
+}
+`;
+    const uri = uriOf('worker.json');
+    const ds = await openDoc('worker.json', json, 'json');
+    // the quoted key
+    expect(ofRule(ds, 'lambda-tracing')[0].range).toEqual({
+      start: { line: 4, character: 6 },
+      end: { line: 4, character: 18 },
+    });
+    const logs = ofRule(ds, 'lambda-structured-logs');
+    const fix = (await actionsFor(uri, logs)).find((a) => a.title.startsWith('Fix '))!;
+    const { text, edits } = applied(uri, fix);
+    expect(JSON.parse(text).Resources.Worker.Properties.LoggingConfig).toEqual({ LogFormat: 'JSON' });
+    expect(text.split('\n').slice(0, 4)).toEqual(json.split('\n').slice(0, 4));
+    expect(ofRule(await lsp.diagnostics(uri, await lsp.change(uri, edits)), 'lambda-structured-logs')).toEqual([]);
+  });
+
   it('gives the needs-context reminders as one Information diagnostic', async () => {
     const ds = latest(uriOf('template.yaml'));
     const reminders = ds.filter((d) => /need.? context/.test(textOf(d)));
