@@ -20,7 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILES } from '../config/load';
 import { InputError, UsageError } from '../errors';
-import type { Finding } from '../engine/finding';
+import { isActive, type Finding } from '../engine/finding';
 import type { Template } from '../template/model';
 import { codeActions } from './actions';
 import { checkText, openWorkspace, type Workspace } from './check';
@@ -86,9 +86,9 @@ export function startServer(
 
   const check = async (doc: TextDocument): Promise<void> => {
     const ws = await workspace;
-    if (!ws || documents.get(doc.uri)?.version !== doc.version) return;
-    const state = states.get(doc.uri) ?? { broken: false };
-    states.set(doc.uri, state);
+    const state = states.get(doc.uri);
+    // closed meanwhile; else `doc` holds the text as it is now (TextDocuments updates it in place)
+    if (!ws || !state) return;
     const checked = checkText(ws, doc.getText(), fileOf(doc.uri));
     if (checked.kind === 'template') {
       state.good = { template: checked.template, findings: checked.findings };
@@ -171,13 +171,7 @@ export function startServer(
     const state = states.get(textDocument.uri);
     // fixes are planned on the document's text as it is: none while it does not parse
     if (!ws || !doc || !state?.good || state.broken) return [];
-    return codeActions(
-      ws,
-      doc,
-      fileOf(doc.uri),
-      state.good.findings.filter((f) => f.suppressed === undefined),
-      context.diagnostics,
-    );
+    return codeActions(ws, doc, fileOf(doc.uri), state.good.findings.filter(isActive), context.diagnostics);
   });
 
   connection.onHover(async ({ textDocument, position }) => {
