@@ -2,7 +2,7 @@
  * `npm run bench`: opslint against cfn-guard on the corpus, against cdk-nag inside synthesis, how it scales,
  * and its start-up; prints each comparison, keeps it in bench/results.json and rewrites bench/RESULTS.md from it.
  *
- *   npm run bench [-- --runs N] [-- --only yaml,small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,startup-cache,lenient-yaml,hook]
+ *   npm run bench [-- --runs N] [-- --only yaml,small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,startup-cache,lenient-yaml,hook,lsp]
  * Needs `npm run build` first (it runs the built CLI, as users do); `npm run bench` does that.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { benchCfnGuard, benchSmallRepo } from './cfn-guard';
 import { benchCfnValidate } from './cfn-validate';
 import { benchHook } from './hook';
+import { benchLsp } from './lsp';
 import { machine } from './measure';
 import { benchLenientYaml, benchReportMemory, benchScaling } from './scaling';
 import type { Section } from './section';
@@ -46,6 +47,7 @@ const benches: [string, () => Section][] = [
   ['startup-cache', () => benchStartupCache(Math.max(runs, 10), OPSLINT)],
   ['lenient-yaml', () => benchLenientYaml(runs)],
   ['hook', () => benchHook(CORPUS, Math.max(runs, 10), OPSLINT)],
+  ['lsp', () => benchLsp(CORPUS, Math.max(runs * 20, 100), OPSLINT)],
 ];
 const ran = new Map<string, Section>();
 for (const [name, bench] of benches) {

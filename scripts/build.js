@@ -18,7 +18,19 @@ const { lazyExports } = require('./lazy-exports');
 const root = path.resolve(__dirname, '..');
 
 /** Loaded where the CLI runs rather than bundled: heavy, needed by few commands, or found by the user's project. */
-const EXTERNAL = ['yaml', '@aws-sdk/*', 'aws-cdk-lib', 'constructs', 'cdk-nag', 'ts-node', 'typescript'];
+const EXTERNAL = [
+  'yaml',
+  '@aws-sdk/*',
+  'aws-cdk-lib',
+  'constructs',
+  'cdk-nag',
+  'ts-node',
+  'typescript',
+  // `opslint lsp` alone
+  'vscode-languageserver',
+  'vscode-languageserver/*',
+  'vscode-languageserver-textdocument',
+];
 
 /** The library entries: package.json `exports` files, each a property of the bundle (bin/bundle.ts). */
 const ENTRIES = {

@@ -75,6 +75,10 @@ const LAYOUT: readonly (readonly [string, string])[] = [
     '`opslint hook`: opslint as a CloudFormation Lambda Hook: the request and answer (request.ts), the handler (handler.ts), `hook package` (package.ts: one esbuild file; template.ts: the function, roles and hook)',
   ],
   [
+    'lib/lsp/',
+    '`opslint lsp`: the language server: the server and its documents (server.ts), checking a text with the workspace settings (check.ts), diagnostics, quick fixes (actions.ts) and hovers',
+  ],
+  [
     'lib/sources/',
     'what a scan reads: source.ts (the Source and Reader contract), files.ts, deployed.ts (the CloudFormation API), memory.ts, index.ts (the readers); aws.ts: what calls to AWS share (timeouts, bounds, error lines)',
   ],

@@ -19,7 +19,9 @@ import {
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import { REPO, runCli } from '../scripts/support/cli';
+import { LspClient } from '../scripts/support/lsp';
 import { workspace } from './helpers/workspace';
 
 const root = mkdtempSync(path.join(tmpdir(), 'opslint-built-'));
@@ -95,6 +97,44 @@ const ruleIds = (stdout: string): string[] =>
   (JSON.parse(stdout) as { findings: { ruleId: string; file: string }[] }).findings.map((f) => `${f.file} ${f.ruleId}`);
 
 describe('the built CLI', () => {
+  it('serves the language server over stdio (opslint lsp --stdio), which alone loads vscode-languageserver', async () => {
+    const template =
+      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n';
+    // what each process requires of vscode-*, listed in a file of its own
+    const dir = workspace({
+      'fn.yaml': template,
+      'record.js': `const Module = require('node:module');\nconst load = Module._load;\nModule._load = function (request, ...rest) {\n  if (request.startsWith('vscode-')) require('node:fs').appendFileSync(process.env.LOADED, request + '\\n');\n  return load.call(this, request, ...rest);\n};\n`,
+    });
+    const recording = (name: string): Record<string, string> => ({
+      NODE_OPTIONS: `--require ${path.join(dir, 'record.js')}`,
+      LOADED: path.join(dir, name),
+    });
+    const loaded = (name: string): string[] => {
+      try {
+        return readFileSync(path.join(dir, name), 'utf8').split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
+    };
+    expect(run(['scan', 'fn.yaml', '--no-config'], dir, recording('scan.txt')).status).toBe(0);
+    expect(loaded('scan.txt')).toEqual([]);
+    const lsp = new LspClient([opslint, 'lsp', '--stdio'], dir, {
+      PATH: process.env.PATH,
+      TMPDIR: temp,
+      ...recording('lsp.txt'),
+    });
+    try {
+      expect((await lsp.initialize(dir)).capabilities.hoverProvider).toBe(true);
+      const uri = pathToFileURL(path.join(dir, 'fn.yaml')).href;
+      await lsp.open(uri, template);
+      expect((await lsp.diagnostics(uri, 1)).map((d) => d.code)).toContain('lambda-tracing');
+      expect(await lsp.end()).toBe(0);
+    } finally {
+      lsp.kill();
+    }
+    expect(loaded('lsp.txt')).toEqual(expect.arrayContaining(['vscode-languageserver/node']));
+  });
+
   it('answers --version with the version of its package.json', () => {
     const { status, stdout } = run(['--version'], root);
     expect(status).toBe(0);

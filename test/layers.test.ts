@@ -23,7 +23,7 @@ const LAYERS: Readonly<Record<string, { readonly holds: readonly string[]; reado
   // a reporter reads the report and nothing of where it came from
   reporters: { holds: ['reporters/'], uses: ['leaves', 'model', 'engine'] },
   outputs: {
-    holds: ['cdk/', 'cli/', 'hook/', 'testing/', 'wa/'],
+    holds: ['cdk/', 'cli/', 'hook/', 'lsp/', 'testing/', 'wa/'],
     uses: ['leaves', 'model', 'assemblies', 'semantics', 'engine', 'sources', 'pipeline', 'reporters', 'root'],
   },
   root: {

@@ -158,7 +158,8 @@ function where(f: Finding): string {
   return printable(f.source ? `${at} (${f.source})` : at);
 }
 
-function showEdit(edit: FixEdit): string {
+/** One edit as `opslint fix` lists it: `path: value`, or `path: + item` for an item added to a list. */
+export function showEdit(edit: FixEdit): string {
   return printable(
     'value' in edit ? `${edit.path}: ${JSON.stringify(edit.value)}` : `${edit.path}: + ${JSON.stringify(edit.item)}`,
   );

@@ -102,6 +102,17 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   addOptions(hookPackage, HOOK_PACKAGE_OPTIONS);
 
   program
+    .command('lsp')
+    .description(
+      'a language server for editors: findings on CloudFormation and SAM templates as you type, quick fixes, hovers',
+    )
+    .option('--stdio', 'talk over standard input and output (the only transport, what LSP clients pass)')
+    .action(async () => {
+      const { runLsp } = await import('./lsp');
+      await runLsp(io.env);
+    });
+
+  program
     .command('init')
     .description('write a commented starter configuration, opslint.config.yaml')
     .option('--force', 'overwrite an existing configuration')

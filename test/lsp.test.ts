@@ -1,0 +1,409 @@
+/**
+ * `opslint lsp` as an editor uses it: one server process over stdio, driven by the LSP client of
+ * vscode-languageserver-protocol, in a workspace of its own: diagnostics, quick fixes applied and checked again,
+ * hover, configuration reload, a template broken mid-edit, shutdown.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionRequest,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  HoverRequest,
+  type CodeAction,
+  type Diagnostic,
+  type InitializeResult,
+  type MarkupContent,
+  type TextEdit,
+} from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { InputError } from '../lib/errors';
+import { PLACEHOLDER_REASON } from '../lib/lsp/actions';
+import { templateFromText } from '../lib/template/load';
+import { REPO } from '../scripts/support/cli';
+import { LspClient } from '../scripts/support/lsp';
+import { workspace } from './helpers/workspace';
+
+jest.setTimeout(60_000);
+
+const TEMPLATE = `# Orders: a comment that must survive
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  # the worker
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12   # pinned
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code:
+        ZipFile: "def handler(e, c): pass"
+  WorkerErrors:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Namespace: AWS/Lambda
+      MetricName: Errors
+      Dimensions:
+        - Name: FunctionName
+          Value: !Ref Worker
+      Statistic: Sum
+      Period: 60
+      EvaluationPeriods: 1
+      Threshold: 1
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+      ActionsEnabled: false   # muted during the migration
+`;
+
+const TEAM_RULES = `pack: team
+rules:
+  - id: team/alarm-runbook
+    title: Alarms link to their runbook
+    bestPractice: OPS07-BP03
+    severity: warning
+    resourceTypes: [AWS::CloudWatch::Alarm]
+    path: Properties.AlarmDescription
+    condition: { matches: 'https://runbooks' }
+    message: 'Alarm {{resource}} links to no runbook.'
+`;
+
+const DOCS = 'https://github.com/opslint/opslint/blob/main/docs/rules/';
+
+/** The server from the sources, as the CLI tests run the command. */
+const SERVER = ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'bin', 'opslint.ts'), 'lsp', '--stdio'];
+
+let dir: string;
+let lsp: LspClient;
+let initialized: InitializeResult;
+
+function uriOf(name: string): string {
+  return pathToFileURL(path.join(dir, name)).href;
+}
+
+async function openDoc(name: string, text: string, languageId = 'yaml'): Promise<Diagnostic[]> {
+  await lsp.open(uriOf(name), text, languageId);
+  return lsp.diagnostics(uriOf(name), 1);
+}
+
+/** Replaces the whole text. */
+function replaceAll(uri: string, text: string): Promise<number> {
+  const doc = lsp.documents.get(uri)!;
+  return lsp.change(uri, [
+    { range: { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) }, newText: text },
+  ]);
+}
+
+function actionsFor(uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+  return lsp.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: diagnostics[0].range,
+    context: { diagnostics },
+  }) as Promise<CodeAction[]>;
+}
+
+/** The text after a code action's edit. */
+function applied(uri: string, action: CodeAction): { text: string; edits: TextEdit[] } {
+  const edits = action.edit!.changes![uri];
+  return { text: TextDocument.applyEdits(lsp.documents.get(uri)!, edits), edits };
+}
+
+/** The error reading `text` as a template gives. */
+function parseError(text: string): InputError {
+  try {
+    templateFromText(text, 'broken.yaml');
+  } catch (error) {
+    if (error instanceof InputError) return error;
+  }
+  throw new Error('the text parses');
+}
+
+/** The last diagnostics published for `uri`. */
+const latest = (uri: string): Diagnostic[] => lsp.published.filter((p) => p.uri === uri).pop()!.diagnostics;
+
+const ofRule = (ds: Diagnostic[], rule: string): Diagnostic[] => ds.filter((d) => d.code === rule);
+/** A diagnostic's message: the server sends text. */
+const textOf = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
+
+beforeAll(async () => {
+  dir = workspace({ 'template.yaml': TEMPLATE });
+  // with the editor's debounce (150 ms): a burst of changes sent at once is well within it
+  lsp = new LspClient(SERVER, REPO);
+  initialized = await lsp.initialize(dir, { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } });
+});
+
+afterAll(() => {
+  lsp?.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('opslint lsp', () => {
+  it('announces incremental sync, quick fixes and hover, and watches the configuration files', async () => {
+    expect(initialized.capabilities).toEqual({
+      textDocumentSync: 2,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      hoverProvider: true,
+    });
+    expect(initialized.serverInfo?.name).toBe('opslint');
+    // the watcher is registered once the client said it is initialized
+    expect(await lsp.registered).toEqual([
+      expect.objectContaining({
+        method: DidChangeWatchedFilesNotification.method,
+        registerOptions: {
+          watchers: [
+            { globPattern: '**/opslint.config.json' },
+            { globPattern: '**/opslint.config.yaml' },
+            { globPattern: '**/opslint.config.yml' },
+          ],
+        },
+      }),
+    ]);
+  });
+
+  it('publishes the findings of a template opened: range, severity, code, link, best practice', async () => {
+    const ds = await openDoc('template.yaml', TEMPLATE);
+    const [tracing] = ofRule(ds, 'lambda-tracing');
+    // the finding is at Properties (line 7, column 5 in the model): the key token, 0-based
+    expect(tracing).toEqual({
+      range: { start: { line: 6, character: 4 }, end: { line: 6, character: 14 } },
+      severity: 2,
+      code: 'lambda-tracing',
+      codeDescription: { href: `${DOCS}lambda-tracing.md` },
+      source: 'opslint',
+      message: expect.stringMatching(/^Lambda function Worker does not send traces to X-Ray.* \(OPS04-BP05 \S.*\)$/),
+      data: expect.any(Object),
+    });
+    const actions = ofRule(ds, 'alarm-actions');
+    expect(actions.map((d) => d.severity)).toEqual([1, 1]);
+    // ActionsEnabled: the key, not the line
+    expect(actions[1].range).toEqual({ start: { line: 25, character: 6 }, end: { line: 25, character: 20 } });
+    expect(ofRule(ds, 'lambda-structured-logs')[0].severity).toBe(3);
+  });
+
+  it('checks a JSON template too, and fixes it in place', async () => {
+    const json = `{
+  "Resources": {
+    "Worker": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": { "Runtime": "python3.12", "Handler": "index.handler" }
+    }
+  }
+}
+`;
+    const uri = uriOf('worker.json');
+    const ds = await openDoc('worker.json', json, 'json');
+    // the quoted key
+    expect(ofRule(ds, 'lambda-tracing')[0].range).toEqual({
+      start: { line: 4, character: 6 },
+      end: { line: 4, character: 18 },
+    });
+    const logs = ofRule(ds, 'lambda-structured-logs');
+    const fix = (await actionsFor(uri, logs)).find((a) => a.title.startsWith('Fix '))!;
+    const { text, edits } = applied(uri, fix);
+    expect(JSON.parse(text).Resources.Worker.Properties.LoggingConfig).toEqual({ LogFormat: 'JSON' });
+    expect(text.split('\n').slice(0, 4)).toEqual(json.split('\n').slice(0, 4));
+    expect(ofRule(await lsp.diagnostics(uri, await lsp.change(uri, edits)), 'lambda-structured-logs')).toEqual([]);
+  });
+
+  it('gives the needs-context reminders as one Information diagnostic', async () => {
+    const ds = latest(uriOf('template.yaml'));
+    const reminders = ds.filter((d) => /need.? context/.test(textOf(d)));
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toMatchObject({ severity: 3, source: 'opslint' });
+    expect(reminders[0].code).toBeUndefined();
+    expect(textOf(reminders[0])).toMatch(/^5 checks need context outside this template: .*cloudtrail-present/);
+    for (const rule of ['cloudtrail-present', 'business-metrics']) expect(ofRule(ds, rule)).toEqual([]);
+  });
+
+  it('gives a document that is not a template no diagnostics and no error', async () => {
+    // it mentions Resources, but not at its root
+    const ds = await openDoc('compose.yaml', 'services:\n  web:\n    image: nginx\n    Resources: [cpu, memory]\n');
+    expect(ds).toEqual([]);
+    expect(await openDoc('package.json', '{ "name": "x" }', 'json')).toEqual([]);
+  });
+
+  it('checks a burst of changes once, after the last, and only the document changed', async () => {
+    const uri = uriOf('burst.yaml');
+    await openDoc('burst.yaml', TEMPLATE);
+    const before = lsp.published.length;
+    const at = (line: number, text: string): TextEdit => ({
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      newText: text,
+    });
+    await lsp.change(uri, [at(1, '# one\n')]);
+    await lsp.change(uri, [at(1, '# two\n')]);
+    const last = await lsp.change(uri, [at(1, '# three\n')]);
+    const ds = await lsp.diagnostics(uri, last);
+    // one check, of this document only (the others open are not checked again)
+    expect(lsp.published.slice(before).map((p) => [p.uri, p.version])).toEqual([[uri, last]]);
+    // moved down by the three lines
+    expect(ofRule(ds, 'lambda-tracing')[0].range.start.line).toBe(9);
+  });
+
+  it('applies the quick fix of a finding: the same edit as opslint fix, comments and layout kept', async () => {
+    const uri = uriOf('template.yaml');
+    const ds = await lsp.diagnostics(uri, 1);
+    const logs = ofRule(ds, 'lambda-structured-logs');
+    const actions = await actionsFor(uri, logs);
+    const fix = actions.find((a) => a.title.startsWith('Fix '))!;
+    expect(fix).toMatchObject({
+      kind: 'quickfix',
+      isPreferred: true,
+      diagnostics: logs,
+      title: 'Fix lambda-structured-logs: Resources.Worker.Properties.LoggingConfig.LogFormat: "JSON"',
+    });
+    // the same fix for a client that does not send the diagnostic's data back
+    const withoutData = logs.map(({ data: _data, ...d }) => d);
+    expect((await actionsFor(uri, withoutData)).find((a) => a.title === fix.title)?.edit).toEqual(fix.edit);
+    const { text, edits } = applied(uri, fix);
+    // a minimal edit: the inserted lines only
+    expect(edits).toHaveLength(1);
+    expect(edits[0].range.start.line).toBeGreaterThan(6);
+    expect(text).toContain('      LoggingConfig:\n        LogFormat: JSON\n');
+    expect(text.replace('      LoggingConfig:\n        LogFormat: JSON\n', '')).toBe(TEMPLATE);
+    const version = await lsp.change(uri, edits);
+    const after = await lsp.diagnostics(uri, version);
+    expect(ofRule(after, 'lambda-structured-logs')).toEqual([]);
+    expect(ofRule(after, 'lambda-tracing')).toHaveLength(1);
+  });
+
+  it('suppresses a rule on the resource with a placeholder reason the engine accepts', async () => {
+    const uri = uriOf('template.yaml');
+    const tracing = ofRule(latest(uri), 'lambda-tracing');
+    const actions = await actionsFor(uri, tracing);
+    expect(actions.map((a) => a.title)).toEqual([
+      'Suppress lambda-tracing here with a reason (replace the placeholder reason)',
+    ]);
+    expect(actions[0].isPreferred).toBeUndefined();
+    const { text, edits } = applied(uri, actions[0]);
+    expect(text).toContain(
+      `        LogFormat: JSON\n    Metadata:\n      opslint:\n        suppress:\n          - id: lambda-tracing\n            reason: "${PLACEHOLDER_REASON}"\n  WorkerErrors:\n`,
+    );
+    expect(text).toContain('# Orders: a comment that must survive\n');
+    const after = await lsp.diagnostics(uri, await lsp.change(uri, edits));
+    // suppressed, and not an invalid suppression
+    expect(ofRule(after, 'lambda-tracing')).toEqual([]);
+    expect(ofRule(after, 'invalid-suppression')).toEqual([]);
+    expect(ofRule(after, 'lambda-log-group')).toHaveLength(1);
+  });
+
+  it('shows the best practice, why and the fix on hover over a resource with findings', async () => {
+    const uri = uriOf('template.yaml');
+    const text = lsp.documents.get(uri)!.getText();
+    const line = text.split('\n').indexOf('      ActionsEnabled: false   # muted during the migration');
+    const hover = await lsp.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line, character: 10 },
+    });
+    const value = (hover!.contents as MarkupContent).value;
+    expect((hover!.contents as MarkupContent).kind).toBe('markdown');
+    expect(value).toContain('**alarm-actions** (error): Alarm WorkerErrors sets ActionsEnabled to false');
+    expect(value).toMatch(/Best practice: \[OPS08-BP04 [^\]]+\]\(https:\/\/docs\.aws\.amazon\.com\/[^)]+\)/);
+    expect(value).toMatch(/Why: \S/);
+    expect(value).toContain('How to fix:\n\n```yaml\n');
+    expect(value).toContain(`[Rule documentation](${DOCS}alarm-actions.md)`);
+    // the comment above a resource and the Resources key are no resource's
+    const resourcesLine = text.split('\n').indexOf('Resources:');
+    expect(
+      await lsp.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri },
+        position: { line: resourcesLine, character: 2 },
+      }),
+    ).toBeNull();
+  });
+
+  it('keeps the last findings while a change does not parse, with one diagnostic for the error', async () => {
+    const uri = uriOf('broken.yaml');
+    const good = await openDoc('broken.yaml', TEMPLATE);
+    const broken = TEMPLATE.replace('      Handler: index.handler\n', '      Handler: [index.handler\n');
+    const ds = await lsp.diagnostics(uri, await replaceAll(uri, broken));
+    const errors = ds.filter((d) => textOf(d).startsWith('The template does not parse'));
+    expect(errors).toHaveLength(1);
+    // where the parser says, made 0-based
+    const { position, message } = parseError(broken);
+    expect(errors[0]).toMatchObject({
+      severity: 1,
+      source: 'opslint',
+      range: { start: { line: position!.line - 1, character: position!.column - 1 } },
+      message: `The template does not parse: ${message}`,
+    });
+    const kept = ds.filter((d) => d !== errors[0]);
+    expect(kept.map((d) => d.code)).toEqual(good.map((d) => d.code));
+    for (const d of kept) expect(textOf(d)).toMatch(/\(from the last parse: the template does not parse now\)$/);
+    // no quick fix while it does not parse
+    expect(await actionsFor(uri, ofRule(kept, 'lambda-structured-logs'))).toEqual([]);
+    const fixed = await lsp.diagnostics(uri, await replaceAll(uri, TEMPLATE));
+    expect(fixed).toEqual(good);
+  });
+
+  it('reads the configuration again when it changes, and keeps the last good one when it breaks', async () => {
+    const uri = uriOf('template.yaml');
+    const countOf = (rule: string): number => ofRule(latest(uri), rule).length;
+    const next = lsp.publication((p) => p.uri === uri, lsp.published.length);
+    expect(countOf('lambda-log-group')).toBe(1);
+    const config = path.join(dir, 'opslint.config.json');
+    // a team pack of the configuration's, a rules file beside it
+    writeFileSync(path.join(dir, 'team-rules.yaml'), TEAM_RULES);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        rules: { 'lambda-log-group': 'off', 'alarm-actions': 'warning' },
+        packs: ['./team-rules.yaml'],
+      }),
+    );
+    await lsp.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(config).href, type: FileChangeType.Created }],
+    });
+    const reloaded = (await next).diagnostics;
+    expect(ofRule(reloaded, 'lambda-log-group')).toEqual([]);
+    expect(ofRule(reloaded, 'alarm-actions').map((d) => d.severity)).toEqual([2, 2]);
+    expect(ofRule(reloaded, 'team/alarm-runbook')).toEqual([
+      expect.objectContaining({
+        severity: 2,
+        message: expect.stringMatching(/^Alarm WorkerErrors links to no runbook/),
+      }),
+    ]);
+
+    // broken: said once, with where; the last good configuration still applies
+    writeFileSync(config, '{\n  "rules": { "lambda-log-group": "sometimes" }\n}\n');
+    for (let i = 0; i < 2; i++)
+      await lsp.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: [{ uri: pathToFileURL(config).href, type: FileChangeType.Changed }],
+      });
+    const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const still = await lsp.diagnostics(uri, await lsp.change(uri, [{ range: top, newText: '# edited\n' }]));
+    expect(ofRule(still, 'lambda-log-group')).toEqual([]);
+    expect(lsp.messages).toHaveLength(1);
+    expect(lsp.messages[0].type).toBe(1);
+    expect(lsp.messages[0].message).toMatch(/opslint\.config\.json:2:\d+: /);
+  });
+
+  it('shuts down and exits cleanly', async () => {
+    expect(await lsp.end()).toBe(0);
+    expect(lsp.stderr).toBe('');
+  });
+});
+
+describe('opslint lsp with a configuration that does not load from the start', () => {
+  it('says so once and checks with the defaults', async () => {
+    const root = workspace({ 'opslint.config.json': '{ "rules": [] }\n' });
+    const server = new LspClient(SERVER, REPO);
+    try {
+      await server.initialize(root);
+      const uri = pathToFileURL(path.join(root, 'template.yaml')).href;
+      await server.open(uri, TEMPLATE);
+      expect(ofRule(await server.diagnostics(uri, 1), 'lambda-tracing')).toHaveLength(1);
+      expect(server.messages).toEqual([
+        {
+          type: 1,
+          message: expect.stringMatching(
+            /^opslint: the configuration does not load, the defaults are used: opslint\.config\.json:1:\d+: /,
+          ),
+        },
+      ]);
+      expect(await server.end()).toBe(0);
+    } finally {
+      server.kill();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
