@@ -139,9 +139,22 @@ export function startServer(
       });
   });
 
-  connection.onDidChangeWatchedFiles(async () => {
-    await reload();
-    for (const doc of documents.all()) report(doc);
+  // one reload for a burst of changes: an editor may report each twice (its own watcher and the one registered here)
+  let reloading: NodeJS.Timeout | undefined;
+  connection.onDidChangeWatchedFiles(() => {
+    clearTimeout(reloading);
+    reloading = setTimeout(() => {
+      reloading = undefined;
+      reload().then(
+        () => {
+          for (const doc of documents.all()) report(doc);
+        },
+        (error: unknown) =>
+          connection.console.error(
+            `opslint: reading the configuration failed: ${error instanceof Error ? error.stack : String(error)}`,
+          ),
+      );
+    }, debounceMs);
   });
 
   documents.onDidChangeContent(({ document }) => {
