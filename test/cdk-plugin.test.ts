@@ -534,6 +534,23 @@ describe('acknowledgements', () => {
     expect(rows(result.report).filter((r) => r.rule === 'acknowledgement-reason')).toHaveLength(1);
   });
 
+  it('a placeholder for a reason is fatal as a short one is, and the plugin counts nothing as acknowledged by it', () => {
+    const { app, devApi } = stagedApp();
+    Validations.of(devApi.handler).acknowledge({
+      id: 'opslint::lambda-tracing',
+      reason: 'TODO: ask the platform team whether the mesh traces it',
+    });
+    Validations.of(app).addPlugins(new OpsChecks({ failOn: 'none' }));
+    const result = synth(app);
+    expect(only(rows(result.report), 'acknowledgement-reason', '')).toMatchObject({
+      severity: 'fatal',
+      description:
+        'Acknowledgement of opslint::lambda-tracing at Dev/Api/Handler has a placeholder for a reason (got "TODO: ask the platform team whether the mesh traces it"); say why the finding does not apply.',
+    });
+    expect(result.error?.message).toContain('has a placeholder for a reason');
+    expect(rows(result.report).filter((r) => r.rule === 'acknowledged-findings')).toEqual([]);
+  });
+
   it('minReasonLength sets the shortest reason', () => {
     const { app, prodApi } = stagedApp();
     Validations.of(prodApi.stack).acknowledge({ id: 'opslint::alarm-actions', reason: REASON });

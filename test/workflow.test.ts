@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ScanReport } from '../lib/engine/finding';
+import { PLACEHOLDER_REASON } from '../lib/engine/suppress';
 import { runCli } from '../scripts/support/cli';
 import { yaml } from './helpers/yaml';
 import { workspace } from './helpers/workspace';
@@ -76,6 +77,41 @@ describe('suppressions in templates', () => {
       'Suppression of lambda-tracing needs a reason of at least 10 characters (got "later"); it does not apply.',
     );
     expect(report!.findings[0].bestPractice).toBe('OPS02-BP05');
+  });
+
+  it('with a placeholder for a reason (TODO, FIXME, TBD, XXX, the editor placeholder), do not apply and are reported', async () => {
+    const reasons = [
+      'TODO: replace with why this finding is accepted here',
+      'fixme - ask the platform team',
+      'TBD (after the migration)',
+      'XXX write this before merging',
+      PLACEHOLDER_REASON,
+    ];
+    const dir = workspace(
+      Object.fromEntries(
+        reasons.map((reason, i) => [`t${i}.yaml`, suppressed(`{id: lambda-tracing, reason: '${reason}'}`)]),
+      ),
+    );
+    const { code, report } = await scan(dir, '--fail-on', 'warning');
+    expect(code).toBe(1);
+    expect(report!.summary.suppressed).toBe(0);
+    expect(report!.findings.map((f) => [f.file, f.ruleId, f.suppressed])).toEqual(
+      reasons.flatMap((_, i) => [
+        [`t${i}.yaml`, 'invalid-suppression', undefined],
+        [`t${i}.yaml`, 'lambda-tracing', undefined],
+      ]),
+    );
+    expect(report!.findings[0].message).toBe(
+      'Suppression of lambda-tracing has a placeholder for a reason (got "TODO: replace with why this finding is accepted here"); write why the finding is accepted here: until then it does not apply.',
+    );
+    // a reason that merely starts with those letters is one
+    const todos = await scan(
+      workspace({ 't.yaml': suppressed('{id: lambda-tracing, reason: Todos of this team are traced by the caller}') }),
+      '--fail-on',
+      'warning',
+    );
+    expect(todos.code).toBe(0);
+    expect(todos.report!.summary.suppressed).toBe(1);
   });
 
   it('after their expiry date, give the finding back, saying so', async () => {

@@ -17,6 +17,7 @@ import {
 import { configParameters, configSelection, readConfig } from '../config/read';
 import { configureRules, type RuleSelection } from '../engine/config';
 import { suggest } from '../engine/suggest';
+import { isReason } from '../engine/suppress';
 import { InputError, UsageError } from '../errors';
 import { BUILT_IN_ID, loadPacksSync } from '../packs/load';
 import { atOrAbove, type FailOn, type Finding } from '../engine/finding';
@@ -249,7 +250,7 @@ function knownRules(props: OpsCheckProps): ReadonlySet<string> {
   return known;
 }
 
-/** Problems with acknowledgements themselves: a reason that is too short, a rule that does not exist. */
+/** Problems with acknowledgements themselves: a reason that is too short or a placeholder, a rule that does not exist. */
 export function acknowledgementProblems(
   acks: readonly Acknowledgement[],
   props: OpsCheckProps,
@@ -268,11 +269,12 @@ export function acknowledgementProblems(
         problem: 'unknown-rule',
         message: `Acknowledgement of ${ack.id} at ${where} names no opslint rule${suggest(rule?.ruleId ?? ack.id, [...known])}; \`opslint rules\` lists them.`,
       });
-    } else if (ack.reason.trim().length < min) {
+    } else if (!isReason(ack.reason, min)) {
+      const got = ack.reason.trim();
       out.push({
         ack,
         problem: 'reason',
-        message: `Acknowledgement of ${ack.id} at ${where} needs a reason of at least ${min} characters (got "${ack.reason.trim()}"); say why the finding does not apply.`,
+        message: `Acknowledgement of ${ack.id} at ${where} ${got.length < min ? `needs a reason of at least ${min} characters` : 'has a placeholder for a reason'} (got "${got}"); say why the finding does not apply.`,
       });
     }
   }

@@ -22,6 +22,7 @@ import type { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { Assembly } from '../assembly/model';
 import { INTERNAL_ERROR, type Finding } from '../engine/finding';
+import { isReason } from '../engine/suppress';
 import { packageVersion } from '../version';
 import { acknowledgedRule } from '../assembly/cdk-metadata';
 import {
@@ -182,7 +183,7 @@ export class OpsNagPack extends NagPack {
 
 /**
  * Whether `id` is acknowledged on the construct or an ancestor, as cdk-nag reads acknowledgements, with a reason of
- * at least `min` characters (as `opslint scan cdk.out` requires: one without is reported, see acknowledgementViolations).
+ * at least `min` characters that is not a placeholder (as `opslint scan cdk.out` requires: one without is reported, see acknowledgementViolations).
  * aws-cdk-lib writes an id without a prefix as `Annotation::…`; CDK prints ours as `opslint-nag::Ops-…`, which it
  * honours itself, so the Stage guard honours it too: acknowledgedRule reads every form.
  */
@@ -190,7 +191,7 @@ function isAcknowledged(construct: IConstruct, id: string, min: number, tree?: A
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
     if (
       (tree ? tree.acknowledgedOn(c) : acknowledgedOn(c)).some(
-        (a) => acknowledgedRule(a.id)?.id === id && a.reason.trim().length >= min,
+        (a) => acknowledgedRule(a.id)?.id === id && isReason(a.reason, min),
       )
     )
       return true;

@@ -1,8 +1,8 @@
 /**
  * Suppressions written in templates: `Metadata: { opslint: { suppress: [ { id, reason, expires? } ] } }` on a
  * resource (its findings) or at the template's top level (all its findings). A suppression needs a reason
- * (at least `minReasonLength` characters); without one it does not apply and is itself reported, as is one
- * that names no rule or a rule the configuration does not let anyone suppress. After `expires` (an ISO date)
+ * (at least `minReasonLength` characters, and not a placeholder such as `TODO`); without one it does not apply
+ * and is itself reported, as is one that names no rule or a rule the configuration does not let anyone suppress. After `expires` (an ISO date)
  * the finding comes back and says the suppression expired. A suppressed finding stays in the report, marked,
  * and does not count.
  *
@@ -23,6 +23,24 @@ export const INVALID_SUPPRESSION = 'invalid-suppression';
 /** Exceptions are a request-for-exception mechanism: OPS02-BP05. */
 const SUPPRESSION_BEST_PRACTICE = 'OPS02-BP05';
 export const DEFAULT_MIN_REASON_LENGTH = 10;
+
+/** The reason the editor's suppress action writes, for the user to replace: a placeholder, so it suppresses nothing. */
+export const PLACEHOLDER_REASON = '<write why this finding is accepted here>';
+
+/**
+ * Whether a suppression's or acknowledgement's reason is a placeholder rather than a reason: the editor's, or a
+ * note to write one later (TODO, FIXME, TBD or XXX, in any case, not followed by a letter). Long enough or not,
+ * it would silence the finding for good with nobody having said why.
+ */
+export function isPlaceholderReason(reason: string): boolean {
+  const text = reason.trim();
+  return text === PLACEHOLDER_REASON || /^(?:todo|fixme|tbd|xxx)(?!\p{L})/iu.test(text);
+}
+
+/** Whether a suppression's or acknowledgement's reason will do: at least `min` characters, and not a placeholder. */
+export function isReason(reason: string, min: number): boolean {
+  return reason.trim().length >= min && !isPlaceholderReason(reason);
+}
 
 export interface SuppressionOptions {
   /** the shortest reason accepted (default 10) */
@@ -172,6 +190,8 @@ function refusal(
     return `Rule ${id} may not be suppressed (configuration: suppressions.unsuppressible); the ${noun} does not apply.`;
   if (reason.length < checks.min)
     return `${what} needs a reason of at least ${checks.min} characters (got "${reason}"); it does not apply.`;
+  if (isPlaceholderReason(reason))
+    return `${what} has a placeholder for a reason (got "${reason}"); write why the finding is accepted here: until then it does not apply.`;
   return undefined;
 }
 
@@ -195,12 +215,12 @@ function applyAcknowledgements(assembly: Assembly, findings: Finding[], checks: 
     if (META_RULES.includes(ack.ruleId)) continue;
     const where = `${ack.id} at ${ack.at === '' ? 'the app' : ack.at}`;
     const refused = refusal(`Acknowledgement of ${where}`, 'acknowledgement', ack.ruleId, ack.reason.trim(), checks);
-    // a reason too short fails `cdk synth` (the CDK integrations make it fatal): here it is an error too
-    const short = checks.known.has(ack.ruleId) && ack.reason.trim().length < checks.min;
+    // a reason too short or a placeholder fails `cdk synth` (the CDK integrations make it fatal): here it is an error too
+    const badReason = checks.known.has(ack.ruleId) && !isReason(ack.reason, checks.min);
     if (refused)
       problems.push({
         ...invalidAcknowledgement(stack, ack, refused),
-        ...(short ? { severity: 'error' as const } : {}),
+        ...(badReason ? { severity: 'error' as const } : {}),
       });
     else valid.set(ackKey(ack.ruleId, ack.at, ack.resource), ack);
   }
