@@ -19,7 +19,6 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { InputError } from '../lib/errors';
-import { PLACEHOLDER_REASON } from '../lib/lsp/actions';
 import { templateFromText } from '../lib/template/load';
 import { REPO } from '../scripts/support/cli';
 import { LspClient } from '../scripts/support/lsp';
@@ -140,7 +139,7 @@ describe('opslint lsp', () => {
   it('announces incremental sync, quick fixes and hover, and watches the configuration files', async () => {
     expect(initialized.capabilities).toEqual({
       textDocumentSync: 2,
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll.opslint'] },
       hoverProvider: true,
     });
     expect(initialized.serverInfo?.name).toBe('opslint');
@@ -264,26 +263,6 @@ describe('opslint lsp', () => {
     const after = await lsp.diagnostics(uri, version);
     expect(ofRule(after, 'lambda-structured-logs')).toEqual([]);
     expect(ofRule(after, 'lambda-tracing')).toHaveLength(1);
-  });
-
-  it('suppresses a rule on the resource with a placeholder reason the engine accepts', async () => {
-    const uri = uriOf('template.yaml');
-    const tracing = ofRule(latest(uri), 'lambda-tracing');
-    const actions = await actionsFor(uri, tracing);
-    expect(actions.map((a) => a.title)).toEqual([
-      'Suppress lambda-tracing here with a reason (replace the placeholder reason)',
-    ]);
-    expect(actions[0].isPreferred).toBeUndefined();
-    const { text, edits } = applied(uri, actions[0]);
-    expect(text).toContain(
-      `        LogFormat: JSON\n    Metadata:\n      opslint:\n        suppress:\n          - id: lambda-tracing\n            reason: "${PLACEHOLDER_REASON}"\n  WorkerErrors:\n`,
-    );
-    expect(text).toContain('# Orders: a comment that must survive\n');
-    const after = await lsp.diagnostics(uri, await lsp.change(uri, edits));
-    // suppressed, and not an invalid suppression
-    expect(ofRule(after, 'lambda-tracing')).toEqual([]);
-    expect(ofRule(after, 'invalid-suppression')).toEqual([]);
-    expect(ofRule(after, 'lambda-log-group')).toHaveLength(1);
   });
 
   it('shows the best practice, why and the fix on hover over a resource with findings', async () => {

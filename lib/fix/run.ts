@@ -163,8 +163,11 @@ export function fixPaths(
   return { report, files };
 }
 
-/** A template the CDK wrote: in a folder named cdk.out, or a `*.template.json` beside a cloud assembly's manifest.json. */
-function insideCloudAssembly(file: string): boolean {
+/**
+ * A template the CDK wrote (`file` absolute): in a folder named cdk.out, or a `*.template.json` beside a cloud
+ * assembly's manifest.json. Neither `opslint fix` nor the editor's quick fixes edit one: the next synth undoes it.
+ */
+export function insideCloudAssembly(file: string): boolean {
   if (/\.template\.json$/i.test(file) && isCloudAssembly(path.dirname(file))) return true;
   return path.dirname(file).split(path.sep).includes('cdk.out');
 }

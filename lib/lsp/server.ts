@@ -125,7 +125,7 @@ export function startServer(
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll.opslint'] },
         hoverProvider: true,
       },
       serverInfo: { name: 'opslint' },
@@ -184,7 +184,7 @@ export function startServer(
     const state = states.get(textDocument.uri);
     // fixes are planned on the document's text as it is: none while it does not parse
     if (!ws || !doc || !state?.good || state.broken) return [];
-    return codeActions(ws, doc, fileOf(doc.uri), state.good.findings.filter(isActive), context.diagnostics);
+    return codeActions(ws, doc, fileOf(doc.uri), state.good.findings.filter(isActive), context);
   });
 
   connection.onHover(async ({ textDocument, position }) => {

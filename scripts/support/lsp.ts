@@ -6,6 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import {
+  CodeActionRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -19,6 +20,8 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type ClientCapabilities,
+  type CodeAction,
+  type CodeActionContext,
   type Diagnostic,
   type InitializeResult,
   type ProtocolConnection,
@@ -141,4 +144,20 @@ export class LspClient {
     this.connection.dispose();
     if (this.child.exitCode === null) this.child.kill();
   }
+}
+
+/** The code actions the server offers for `uri` in `context` (over the whole document). */
+export function codeActionsOf(client: LspClient, uri: string, context: CodeActionContext): Promise<CodeAction[]> {
+  const doc = client.documents.get(uri)!;
+  return client.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) },
+    context,
+  }) as Promise<CodeAction[]>;
+}
+
+/** The text of `uri` after a code action's edit, and its edits. */
+export function applyAction(client: LspClient, uri: string, action: CodeAction): { text: string; edits: TextEdit[] } {
+  const edits = action.edit!.changes![uri];
+  return { text: TextDocument.applyEdits(client.documents.get(uri)!, edits), edits };
 }
