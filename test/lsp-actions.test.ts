@@ -137,6 +137,22 @@ describe('the suppress quick fix', () => {
   });
 });
 
+describe('documents the VS Code extension hands over besides YAML and JSON files', () => {
+  it('checks and fixes an unsaved document, and a .template file the editor opened as plain text', async () => {
+    for (const [uri, languageId] of [
+      ['untitled:Untitled-1', 'yaml'],
+      [uriOf('stack.template'), 'plaintext'],
+    ]) {
+      await lsp.open(uri, FUNCTION, languageId);
+      const logs = ofRule(await lsp.diagnostics(uri, 1), 'lambda-structured-logs');
+      expect([uri, logs]).toEqual([uri, [expect.objectContaining({ severity: 3 })]]);
+      const fix = (await codeActionsOf(lsp, uri, { diagnostics: logs })).find((a) => a.title.startsWith('Fix '))!;
+      const { text } = applyAction(lsp, uri, fix);
+      expect(text).toBe(FUNCTION.replace(/\n$/, '\n      LoggingConfig:\n        LogFormat: JSON\n'));
+    }
+  });
+});
+
 describe('a template of a cloud assembly', () => {
   it('has its findings shown, and neither fixes nor suppressions offered (the next synth would undo them)', async () => {
     const manifest = JSON.stringify({ version: '36.0.0', artifacts: { Worker: { type: 'aws:cloudformation:stack' } } });

@@ -103,7 +103,7 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   connection.window.showInformationMessage(JSON.stringify(seen));
 });
 connection.listen();
-function path(uri) { return require('node:url').fileURLToPath(uri); }
+function path(uri) { return uri.startsWith('file:') ? require('node:url').fileURLToPath(uri) : uri; }
 `;
 
 beforeAll(() => {
@@ -142,7 +142,7 @@ describe('the packaged VS Code extension', () => {
       name: 'opslint',
       publisher: 'opslint',
       main: './dist/extension.js',
-      activationEvents: ['onLanguage:yaml', 'onLanguage:json'],
+      activationEvents: ['onLanguage:yaml', 'onLanguage:json', 'workspaceContains:**/*.template'],
       capabilities: { untrustedWorkspaces: { supported: false } },
     });
     expect(manifest.contributes.configuration.properties).toEqual({
@@ -185,8 +185,15 @@ describe('the extension in an editor', () => {
       'template.yaml': 'Resources: {}\n',
       'template.json': '{}\n',
       'notes.txt': 'not a template\n',
+      // CloudFormation's extension: plain text to the editor
+      'stack.template': '{ "Resources": {} }\n',
     });
-    const documents = ['template.yaml', 'template.json', 'notes.txt'].map((f) => path.join(dir, f));
+    const documents = [
+      ...['template.yaml', 'template.json', 'notes.txt', 'stack.template'].map((f) => path.join(dir, f)),
+      // unsaved
+      'untitled:Untitled-1.yaml',
+      'untitled:Untitled-2.txt',
+    ];
     const result = host(dir, '', documents);
     expect(result).toMatchObject({ activated: true, errors: [], watchers: ['**/opslint.config.{json,yaml,yml}'] });
     expect(result.server).toEqual({
@@ -195,8 +202,8 @@ describe('the extension in an editor', () => {
       cwd: dir,
       electronAsNode: '1',
     });
-    // what the server saw: the command line the language client started it with, the files of the document
-    // selector (YAML and JSON, not plain text), and the changed settings file
+    // what the server saw: the command line the language client started it with, the documents of the document
+    // selector (YAML and JSON, saved or not, and .template files; not other plain text), and the changed settings file
     expect(JSON.parse(result.message ?? 'null')).toEqual({
       argv: [path.join(dir, bin), 'lsp', '--stdio'],
       cwd: dir,
@@ -205,6 +212,8 @@ describe('the extension in an editor', () => {
       opened: [
         [documents[0], 'yaml'],
         [documents[1], 'json'],
+        [documents[3], 'plaintext'],
+        ['untitled:Untitled-1.yaml', 'yaml'],
       ],
       changes: [[path.join(dir, 'opslint.config.yaml'), 2]],
     });

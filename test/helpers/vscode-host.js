@@ -111,17 +111,34 @@ function outputChannel(name) {
   };
 }
 
+/** The open documents: files, and unsaved ones (`untitled:Untitled-1.yaml`, empty), in the language of their extension. */
 const openDocuments = documents.map((file, i) => {
-  const text = readFileSync(file, 'utf8');
+  const untitled = file.startsWith('untitled:');
+  const text = untitled ? '' : readFileSync(file, 'utf8');
+  const extension = path.extname(file);
   return {
-    uri: Uri.file(file),
+    uri: untitled ? new Uri('untitled', file, file.slice('untitled:'.length)) : Uri.file(file),
     fileName: file,
-    languageId: path.extname(file) === '.json' ? 'json' : path.extname(file) === '.txt' ? 'plaintext' : 'yaml',
+    languageId: extension === '.json' ? 'json' : /^\.ya?ml$/.test(extension) ? 'yaml' : 'plaintext',
     version: i + 1,
     isClosed: false,
     getText: () => text,
   };
 });
+
+/** Whether `file` matches a document selector's glob: `**` any folders, `*` any name or part of one. */
+function globMatch(glob, file) {
+  const pattern = glob
+    .split('**/')
+    .map((part) =>
+      part
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*'),
+    )
+    .join('(?:.*/)?');
+  return new RegExp(`^${pattern}$`).test(file);
+}
 
 const settings = { path: setting, trace: { server: 'off' } };
 
@@ -184,14 +201,15 @@ const vscode = {
     ),
   },
   languages: {
-    /** What a document selector of `{ scheme, language }` filters scores: 10 when every given field matches. */
+    /** What a document selector of `{ scheme, language, pattern }` filters scores: 10 when every given field matches. */
     match: (selector, document) =>
       [selector]
         .flat()
         .some(
           (f) =>
             (f.scheme === undefined || f.scheme === document.uri.scheme) &&
-            (f.language === undefined || f.language === document.languageId),
+            (f.language === undefined || f.language === document.languageId) &&
+            (f.pattern === undefined || globMatch(f.pattern, document.uri.fsPath)),
         )
         ? 10
         : 0,

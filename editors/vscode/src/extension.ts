@@ -1,6 +1,7 @@
 /**
- * The opslint extension: starts `opslint lsp --stdio` for the workspace and hands it the YAML and JSON files (the
- * server tells templates from other files by content). Everything else is the server's.
+ * The opslint extension: starts `opslint lsp --stdio` for the workspace and hands it the YAML and JSON documents,
+ * saved or not, and `.template` files (the server tells templates from other files by content). Everything else is
+ * the server's.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +10,16 @@ import { type Executable, LanguageClient } from 'vscode-languageclient/node';
 
 /** What the server command is given after the opslint command itself. */
 const ARGS = ['lsp', '--stdio'];
+
+/**
+ * The documents the server is given (it tells templates from other files by content): YAML and JSON files and
+ * unsaved documents, and files with CloudFormation's own `.template` extension, in whatever language the editor
+ * opened them (plain text, unless the user associated one).
+ */
+const DOCUMENT_SELECTOR = [
+  ...['file', 'untitled'].flatMap((scheme) => ['yaml', 'json'].map((language) => ({ scheme, language }))),
+  { scheme: 'file', pattern: '**/*.template' },
+];
 
 /** A JavaScript entry is run with the editor's own Node.js, so that no `node` needs to be on PATH. */
 const SCRIPT = /\.[cm]?js$/;
@@ -107,10 +118,7 @@ async function restart(configs: FileSystemWatcher): Promise<void> {
   }
   // the id "opslint" is also where the client reads opslint.trace.server from
   client = new LanguageClient('opslint', 'opslint', server, {
-    documentSelector: [
-      { scheme: 'file', language: 'yaml' },
-      { scheme: 'file', language: 'json' },
-    ],
+    documentSelector: DOCUMENT_SELECTOR,
     synchronize: { fileEvents: configs },
   });
   await client.start();
