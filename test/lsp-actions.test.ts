@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, CodeActionContext, Diagnostic } from 'vscode-languageserver-protocol/node';
 import { PLACEHOLDER_REASON } from '../lib/engine/suppress';
-import { FIX_ALL_KIND, FIX_ALL_TITLE } from '../lib/lsp/actions';
+import { FIX_ALL_KIND, FIX_ALL_TITLE, QUICK_FIX_ALL_BUDGET } from '../lib/lsp/actions';
 import { REPO, runCli } from '../scripts/support/cli';
 import { applyAction, codeActionsOf, LspClient } from '../scripts/support/lsp';
 import { workspace } from './helpers/workspace';
@@ -224,6 +224,22 @@ describe('fix all', () => {
       expect(ofRule(after, 'lambda-structured-logs')).toEqual([]);
     },
   );
+
+  it('is not made unasked for a document where it would take long: the source action still makes it', async () => {
+    const functions = Array.from({ length: 64 }, (_, i) =>
+      FUNCTION.slice(FUNCTION.indexOf('  Orders:')).replace(/Orders/g, `Orders${i}`),
+    ).join('');
+    const text = `Resources:\n${functions}`;
+    const ds = await open('many.yaml', text);
+    const logs = ofRule(ds, 'lambda-structured-logs');
+    expect(logs.length * text.length).toBeGreaterThan(QUICK_FIX_ALL_BUDGET);
+    expect(titles(await actions('many.yaml', { diagnostics: logs.slice(0, 1) }))).toEqual([
+      'Fix lambda-structured-logs: Resources.Orders0.Properties.LoggingConfig.LogFormat: "JSON"',
+      'Suppress lambda-structured-logs on Orders0: then write why in its reason (until then it does not apply)',
+    ]);
+    const [all] = await actions('many.yaml', { diagnostics: [], only: [FIX_ALL_KIND] });
+    expect(applyAction(lsp, uriOf('many.yaml'), all).text.match(/LogFormat: JSON/g)).toHaveLength(64);
+  });
 
   it('is not offered as a quick fix when only one finding has a fix, nor as a source action unless asked for', async () => {
     const ds = await open('one-fix.yaml', FUNCTION);

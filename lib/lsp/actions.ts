@@ -30,6 +30,16 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.opslint`;
 export const FIX_ALL_TITLE = 'Fix all auto-fixable opslint problems in this file';
 
 /**
+ * The most work the fix-all quick fix may take, in fixes times characters of the document: it is made unasked for
+ * every request at a fixable diagnostic, and each fix parses the document again (about half a second at this
+ * figure). Above it the source action, made when asked for, still makes every fix.
+ */
+export const QUICK_FIX_ALL_BUDGET = 1_000_000;
+
+/** The fix-all text of each document at its version, with the workspace it was made with (editors ask at each move). */
+const fixedAll = new WeakMap<TextDocument, { version: number; ws: Workspace; text: string | undefined }>();
+
+/**
  * The code actions of a request about `doc`, whose active findings are `findings`: quick fixes for the context's
  * diagnostics, and the fix-all source action when the context asks for it by kind (`only`), as editors do.
  */
@@ -84,10 +94,20 @@ export function codeActions(
         });
     }
   // every fix at once, as `opslint fix` makes them: beside a fix when there are others, and as the source action
-  const several = fixable && findings.filter((f) => f.fix).length > 1;
+  const fixes = findings.filter((f) => f.fix).length;
+  const several = fixable && fixes > 1 && fixes * text.length <= QUICK_FIX_ALL_BUDGET;
   if (several || asked(FIX_ALL_KIND)) {
-    const all = fixText(text, name, findings, verify, limits);
-    if (all.fixed.length > 0 && all.text !== text) {
+    let all = fixedAll.get(doc);
+    if (all?.version !== doc.version || all.ws !== ws) {
+      const outcome = fixText(text, name, findings, verify, limits);
+      all = {
+        version: doc.version,
+        ws,
+        text: outcome.fixed.length > 0 && outcome.text !== text ? outcome.text : undefined,
+      };
+      fixedAll.set(doc, all);
+    }
+    if (all.text !== undefined) {
       if (several) actions.push({ title: FIX_ALL_TITLE, kind: CodeActionKind.QuickFix, edit: edit(all.text) });
       if (asked(FIX_ALL_KIND)) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit: edit(all.text) });
     }
