@@ -13,8 +13,10 @@ import {
   HoverRequest,
   type CodeAction,
   type Diagnostic,
+  type ClientCapabilities,
   type InitializeResult,
   type MarkupContent,
+  type Range,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -123,6 +125,35 @@ const latest = (uri: string): Diagnostic[] => lsp.published.filter((p) => p.uri 
 const ofRule = (ds: Diagnostic[], rule: string): Diagnostic[] => ds.filter((d) => d.code === rule);
 /** A diagnostic's message: the server sends text. */
 const textOf = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
+
+/** The text of `doc` that `range` covers. */
+const under = (doc: TextDocument, range: Range): string => doc.getText(range);
+
+/** A server of its own in a workspace of `files` (or several: one workspace folder each), ended after `run`. */
+async function withServer(
+  files: Record<string, string> | readonly Record<string, string>[],
+  capabilities: ClientCapabilities,
+  run: (server: LspClient, roots: string[]) => Promise<void>,
+): Promise<void> {
+  const roots = (Array.isArray(files) ? files : [files]).map((f: Record<string, string>) => workspace(f));
+  const server = new LspClient(SERVER, REPO);
+  try {
+    await server.initialize(roots, capabilities);
+    await run(server, roots);
+    expect(await server.end()).toBe(0);
+    expect(server.stderr).toBe('');
+  } finally {
+    server.kill();
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Opens `file` of a workspace `root` in `server` with `text`: its first diagnostics. */
+async function openIn(server: LspClient, root: string, file: string, text: string): Promise<Diagnostic[]> {
+  const uri = pathToFileURL(path.join(root, file)).href;
+  await server.open(uri, text);
+  return server.diagnostics(uri, 1);
+}
 
 beforeAll(async () => {
   dir = workspace({ 'template.yaml': TEMPLATE });
@@ -335,6 +366,60 @@ describe('opslint lsp', () => {
     expect(fixed).toEqual(good);
   });
 
+  it('keeps the last good findings on their own text while lines inserted above them do not parse', async () => {
+    const uri = uriOf('moved.yaml');
+    const good = await openDoc('moved.yaml', TEMPLATE);
+    const before = lsp.documents.get(uri)!;
+    const isError = (d: Diagnostic): boolean => textOf(d).startsWith('The template does not parse');
+    // two lines with an unclosed flow mapping, above the alarm
+    const at = TEMPLATE.split('\n').indexOf('  WorkerErrors:');
+    const point = { line: at, character: 0 };
+    const ds = await lsp.diagnostics(
+      uri,
+      await lsp.change(uri, [{ range: { start: point, end: point }, newText: '  Extra:\n    Properties: {\n' }]),
+    );
+    const after = lsp.documents.get(uri)!;
+    expect(() => parseError(after.getText())).not.toThrow();
+    expect(ds.filter(isError)).toHaveLength(1);
+    const kept = ds.filter((d) => !isError(d));
+    // each on the same token as before, the alarm's two lines further down
+    expect(kept.map((d) => [d.code, under(after, d.range)])).toEqual(good.map((d) => [d.code, under(before, d.range)]));
+    expect(ofRule(kept, 'alarm-actions').map((d) => d.range.start.line)).toEqual(
+      ofRule(good, 'alarm-actions').map((d) => d.range.start.line + 2),
+    );
+    // a finding whose line is changed meanwhile is dropped
+    const muted = after.getText().split('\n').indexOf('      ActionsEnabled: false   # muted during the migration');
+    const changed = await lsp.diagnostics(
+      uri,
+      await lsp.change(uri, [
+        { range: { start: { line: muted, character: 22 }, end: { line: muted, character: 27 } }, newText: 'true' },
+      ]),
+    );
+    expect(ofRule(changed, 'alarm-actions')).toHaveLength(1);
+    expect(ofRule(changed, 'lambda-tracing')).toEqual(ofRule(kept, 'lambda-tracing'));
+  });
+
+  it('answers a code action request without its context, and a request on a document never opened, with nothing', async () => {
+    const uri = uriOf('template.yaml');
+    const { range } = latest(uri)[0];
+    for (const params of [
+      { textDocument: { uri }, range },
+      { textDocument: { uri }, range, context: {} },
+    ])
+      expect(await lsp.connection.sendRequest(CodeActionRequest.method, params)).toEqual([]);
+    const never = uriOf('never.yaml');
+    expect(
+      await lsp.connection.sendRequest(HoverRequest.method, { textDocument: { uri: never }, position: range.start }),
+    ).toBeNull();
+    expect(
+      await lsp.connection.sendRequest(CodeActionRequest.method, {
+        textDocument: { uri: never },
+        range,
+        context: { diagnostics: latest(uri) },
+      }),
+    ).toEqual([]);
+  });
+
   it('reads the configuration again when it changes, and keeps the last good one when it breaks', async () => {
     const uri = uriOf('template.yaml');
     const countOf = (rule: string): number => ofRule(latest(uri), rule).length;
@@ -410,5 +495,64 @@ describe('opslint lsp with a configuration that does not load from the start', (
       server.kill();
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('opslint lsp for a client that does not watch files', () => {
+  it('watches the configuration files itself', async () => {
+    // no dynamic registration of watched files, as Neovim on Linux
+    await withServer({ 'svc/template.yaml': TEMPLATE }, {}, async (server, [root]) => {
+      const uri = pathToFileURL(path.join(root, 'svc', 'template.yaml')).href;
+      expect(ofRule(await openIn(server, root, 'svc/template.yaml', TEMPLATE), 'lambda-log-group')).toHaveLength(1);
+      // at the root, then in the document's folder: no didChangeWatchedFiles
+      let next = server.publication((p) => p.uri === uri, server.published.length);
+      writeFileSync(path.join(root, 'opslint.config.json'), JSON.stringify({ disable: ['lambda-log-group'] }));
+      expect(ofRule((await next).diagnostics, 'lambda-log-group')).toEqual([]);
+      next = server.publication((p) => p.uri === uri, server.published.length);
+      writeFileSync(path.join(root, 'svc', 'opslint.config.yaml'), 'disable: [lambda-tracing]\n');
+      const ds = (await next).diagnostics;
+      expect(ofRule(ds, 'lambda-tracing')).toEqual([]);
+      expect(ofRule(ds, 'lambda-log-group')).toHaveLength(1);
+      expect(server.messages).toEqual([]);
+    });
+  });
+});
+
+describe('opslint lsp in a monorepo', () => {
+  it('checks each document with the nearest configuration, up to its workspace folder', async () => {
+    const service = { disable: ['lambda-tracing'] };
+    await withServer(
+      [
+        {
+          'opslint.config.json': JSON.stringify({ disable: ['lambda-log-group'] }),
+          'svc/opslint.config.json': JSON.stringify(service),
+          'broken/opslint.config.json': '{\n  "disable": "lambda-tracing"\n}\n',
+        },
+        // a second workspace folder, without a configuration
+        {},
+      ],
+      { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+      async (server, [root, other]) => {
+        const rules = async (at: string, file: string): Promise<string[]> =>
+          [...new Set((await openIn(server, at, file, TEMPLATE)).map((d) => String(d.code)))].filter((code) =>
+            ['lambda-tracing', 'lambda-log-group'].includes(code),
+          );
+        expect(await rules(root, 'template.yaml')).toEqual(['lambda-tracing']);
+        expect(await rules(root, 'svc/template.yaml')).toEqual(['lambda-log-group']);
+        expect(await rules(root, 'svc/deep/template.yaml')).toEqual(['lambda-log-group']);
+        expect((await rules(other, 'template.yaml')).sort()).toEqual(['lambda-log-group', 'lambda-tracing']);
+        // a configuration that does not load: said once, where; the folder above it is used
+        expect(await rules(root, 'broken/template.yaml')).toEqual(['lambda-tracing']);
+        expect(await rules(root, 'broken/other.yaml')).toEqual(['lambda-tracing']);
+        expect(server.messages).toEqual([
+          {
+            type: 1,
+            message: expect.stringMatching(
+              /^opslint: the configuration does not load, the one above it is used: broken\/opslint\.config\.json:2:\d+: /,
+            ),
+          },
+        ]);
+      },
+    );
   });
 });

@@ -4,6 +4,7 @@
  * code and the rule's page as its link. Needs-context reminders are one Information diagnostic for the document,
  * grouped as every report groups them (lib/reporters/reminders.ts).
  */
+import { diffLines } from 'diff';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isActive, type Finding, type Severity } from '../engine/finding';
@@ -52,6 +53,29 @@ export function findingDiagnostics(doc: TextDocument, findings: readonly Finding
     });
   }
   return out;
+}
+
+/**
+ * The findings of `before` (the last text that parsed) moved to where their lines are in `after` (a line diff); a
+ * finding whose line was changed or removed is dropped, as is every one when `after` is too far from `before`.
+ */
+export function movedFindings(before: string, after: string, findings: readonly Finding[]): Finding[] {
+  // a limit on the lines changed: a diff of unrelated texts takes long and keeps nothing
+  const changes = diffLines(before, after, { maxEditLength: 2000 });
+  if (!changes) return [];
+  // each line kept, 1-based: where it is in `after`
+  const moved = new Map<number, number>();
+  let from = 1;
+  let to = 1;
+  for (const change of changes) {
+    if (!change.added && !change.removed) for (let i = 0; i < change.count; i++) moved.set(from + i, to + i);
+    if (!change.added) from += change.count;
+    if (!change.removed) to += change.count;
+  }
+  return findings.flatMap((f) => {
+    const line = moved.get(f.line);
+    return line === undefined ? [] : [{ ...f, line }];
+  });
 }
 
 /** One diagnostic for text that does not read as a template, at the error's line:col (the start without one). */
