@@ -22,6 +22,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { InputError } from '../lib/errors';
 import { PLACEHOLDER_REASON } from '../lib/lsp/actions';
+import { inEditorTerms } from '../lib/lsp/diagnostics';
 import { templateFromText } from '../lib/template/load';
 import { REPO } from '../scripts/support/cli';
 import { LspClient } from '../scripts/support/lsp';
@@ -239,10 +240,29 @@ describe('opslint lsp', () => {
     const ds = latest(uriOf('template.yaml'));
     const reminders = ds.filter((d) => /need.? context/.test(textOf(d)));
     expect(reminders).toHaveLength(1);
-    expect(reminders[0]).toMatchObject({ severity: 3, source: 'opslint' });
-    expect(reminders[0].code).toBeUndefined();
-    expect(textOf(reminders[0])).toMatch(/^5 checks need context outside this template: .*cloudtrail-present/);
+    expect(reminders[0]).toMatchObject({
+      severity: 3,
+      source: 'opslint',
+      code: 'needs-context',
+      codeDescription: { href: 'https://github.com/opslint/opslint/blob/main/README.md#using-it' },
+    });
+    // the checks, and one sentence on how to give them the context, in the terms of the configuration file
+    const ids = /^5 checks need context outside this template: ([a-z-]+(?:, [a-z-]+)*)\. To enforce them, .+\.$/
+      .exec(textOf(reminders[0]))![1]
+      .split(', ');
+    expect(ids).toContain('cloudtrail-present');
+    expect(textOf(reminders[0])).toContain('under accountBaseline in opslint.config.*');
+    expect(textOf(reminders[0])).not.toMatch(/Needs context|--account-baseline/);
     for (const rule of ['cloudtrail-present', 'business-metrics']) expect(ofRule(ds, rule)).toEqual([]);
+    // on hover: each check with its title
+    const hover = await lsp.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: uriOf('template.yaml') },
+      position: reminders[0].range.start,
+    });
+    expect(hover!.range).toEqual(reminders[0].range);
+    const value = (hover!.contents as MarkupContent).value;
+    for (const id of ids) expect(value).toMatch(new RegExp(`^- \`${id}\`: \\S`, 'm'));
+    expect(value).toContain('Cloud');
   });
 
   it('gives a document that is not a template no diagnostics and no error', async () => {
@@ -332,14 +352,51 @@ describe('opslint lsp', () => {
     expect(value).toMatch(/Why: \S/);
     expect(value).toContain('How to fix:\n\n```yaml\n');
     expect(value).toContain(`[Rule documentation](${DOCS}alarm-actions.md)`);
-    // the comment above a resource and the Resources key are no resource's
-    const resourcesLine = text.split('\n').indexOf('Resources:');
+    // the comment above a resource is no finding's
+    const commentLine = text.split('\n').indexOf('  # the worker');
     expect(
       await lsp.connection.sendRequest(HoverRequest.type, {
         textDocument: { uri },
-        position: { line: resourcesLine, character: 2 },
+        position: { line: commentLine, character: 4 },
       }),
     ).toBeNull();
+  });
+
+  it('hovers on a logical id with the resource findings, elsewhere with the findings of the line, with a range', async () => {
+    const uri = uriOf('hover.yaml');
+    const ds = await openDoc('hover.yaml', TEMPLATE);
+    const lines = TEMPLATE.split('\n');
+    const hover = async (line: number, character: number): Promise<{ rules: string[]; range?: Range } | null> => {
+      const h = await lsp.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri },
+        position: { line, character },
+      });
+      if (!h) return null;
+      const rules = [...(h.contents as MarkupContent).value.matchAll(/^\*\*([\w/-]+)\*\* \(/gm)].map((m) => m[1]);
+      return { rules, range: h.range };
+    };
+    const rulesOn = (line: number): string[] =>
+      ds.filter((d) => d.range.start.line === line && d.code !== 'needs-context').map((d) => String(d.code));
+    // on the logical id: every finding of the resource, and the id as the range
+    const worker = lines.indexOf('  Worker:');
+    const onId = (await hover(worker, 4))!;
+    expect(onId.range).toEqual({ start: { line: worker, character: 2 }, end: { line: worker, character: 8 } });
+    expect(onId.rules.sort()).toEqual(
+      ds
+        .filter(
+          (d) => d.code !== 'needs-context' && textOf(d).includes('Worker ') && !textOf(d).includes('WorkerErrors'),
+        )
+        .map((d) => String(d.code))
+        .sort(),
+    );
+    // on a line with diagnostics: theirs only, the token as the range
+    const muted = lines.indexOf('      ActionsEnabled: false   # muted during the migration');
+    const onLine = (await hover(muted, 10))!;
+    expect(onLine.rules).toEqual(rulesOn(muted));
+    expect(onLine.rules.length).toBeLessThan((await hover(lines.indexOf('  WorkerErrors:'), 4))!.rules.length);
+    expect(onLine.range).toEqual(ds.find((d) => d.range.start.line === muted)!.range);
+    // a line of the resource without any: nothing
+    expect(await hover(lines.indexOf('      Handler: index.handler'), 10)).toBeNull();
   });
 
   it('keeps the last findings while a change does not parse, with one diagnostic for the error', async () => {
@@ -465,6 +522,41 @@ describe('opslint lsp', () => {
     expect(lsp.messages).toHaveLength(1);
     expect(lsp.messages[0].type).toBe(1);
     expect(lsp.messages[0].message).toMatch(/opslint\.config\.json:2:\d+: /);
+  });
+
+  it('words what the command line says for the editor: parameters and the account baseline in the configuration', async () => {
+    const text = `Parameters:
+  Mode:
+    Type: String
+    Default: PassThrough
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: { ZipFile: "x" }
+      TracingConfig:
+        Mode: !Ref Mode
+`;
+    const uri = uriOf('parameters.yaml');
+    const [tracing] = ofRule(await openDoc('parameters.yaml', text), 'lambda-tracing');
+    expect(textOf(tracing)).toContain(
+      "the default Mode='PassThrough'; set Mode under parameters in opslint.config.* to check other values.",
+    );
+    expect(textOf(tracing)).not.toContain('-p ');
+    const hover = await lsp.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: tracing.range.start,
+    });
+    expect((hover!.contents as MarkupContent).value).toContain('set Mode under parameters in opslint.config.*');
+    expect(inEditorTerms('pass -p A=… -p B=… to check the other case')).toBe(
+      'set A, B under parameters in opslint.config.* to check the other case',
+    );
+    expect(inEditorTerms('as the account baseline (--account-baseline) to enforce this check.')).toBe(
+      'as the account baseline (accountBaseline in opslint.config.*) to enforce this check.',
+    );
   });
 
   it('shuts down and exits cleanly', async () => {
