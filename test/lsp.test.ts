@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   DidChangeWatchedFilesNotification,
+  DidChangeWorkspaceFoldersNotification,
   FileChangeType,
   HoverRequest,
   type CodeAction,
@@ -174,6 +175,7 @@ describe('opslint lsp', () => {
       textDocumentSync: 2,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       hoverProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     });
     expect(initialized.serverInfo?.name).toBe('opslint');
     // the watcher is registered once the client said it is initialized
@@ -644,6 +646,28 @@ describe('opslint lsp in a monorepo', () => {
             ),
           },
         ]);
+      },
+    );
+  });
+
+  it('takes a workspace folder added later as a root of its own', async () => {
+    await withServer(
+      { 'opslint.config.json': JSON.stringify({ disable: ['lambda-log-group'] }) },
+      { workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+      async (server) => {
+        const other = workspace({});
+        try {
+          const uri = pathToFileURL(path.join(other, 'template.yaml')).href;
+          // outside every workspace folder: the configuration of the first
+          expect(ofRule(await openIn(server, other, 'template.yaml', TEMPLATE), 'lambda-log-group')).toEqual([]);
+          const next = server.publication((p) => p.uri === uri, server.published.length);
+          await server.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+            event: { added: [{ uri: pathToFileURL(other).href, name: 'other' }], removed: [] },
+          });
+          expect(ofRule((await next).diagnostics, 'lambda-log-group')).toHaveLength(1);
+        } finally {
+          rmSync(other, { recursive: true, force: true });
+        }
       },
     );
   });

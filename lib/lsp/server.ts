@@ -71,6 +71,8 @@ export function startServer(
   /** the workspace of each configuration folder a document uses, being read or read */
   const workspaces = new Map<string, Promise<Workspace>>();
   let watchDynamically = false;
+  /** the client tells when workspace folders are added or removed */
+  let followFolders = false;
   /** the folders watched for configuration files when the client does not watch them (by folder) */
   const watchers = new Map<string, FSWatcher | undefined>();
 
@@ -226,19 +228,23 @@ export function startServer(
   };
 
   connection.onInitialize((params): InitializeResult => {
-    const named = (params.workspaceFolders ?? [])
-      .map((f) => f.uri)
-      .concat(params.workspaceFolders?.length ? [] : params.rootUri ? [params.rootUri] : [])
-      .filter((uri) => uri.startsWith('file:'))
-      .map((uri) => fileURLToPath(uri));
+    const named = filePaths(
+      params.workspaceFolders?.length
+        ? params.workspaceFolders.map((f) => f.uri)
+        : params.rootUri
+          ? [params.rootUri]
+          : [],
+    );
     if (named.length > 0) roots = named;
     watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    followFolders = params.capabilities.workspace?.workspaceFolders === true;
     for (const root of roots) void workspaceOf(root);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'opslint' },
     };
@@ -250,6 +256,21 @@ export function startServer(
         watchers: CONFIG_FILES.map((name) => ({ globPattern: `**/${name}` })),
       });
     else watchFolders(roots);
+    if (followFolders)
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const gone = new Set(filePaths(removed.map((f) => f.uri)));
+        const kept = roots.filter((r) => !gone.has(r));
+        roots = [...kept, ...filePaths(added.map((f) => f.uri)).filter((r) => !kept.includes(r))];
+        if (roots.length === 0) roots = [process.cwd()];
+        // the configurations of folders no longer in the workspace are forgotten; a document may now have another
+        for (const dir of workspaces.keys())
+          if (!roots.some((r) => isWithin(r, dir))) {
+            workspaces.delete(dir);
+            folders.delete(dir);
+          }
+        watchFolders(roots);
+        for (const doc of documents.all()) report(doc);
+      });
   });
 
   connection.onDidChangeWatchedFiles(scheduleReload);
@@ -305,6 +326,11 @@ export function startServer(
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+/** The paths of the `file:` URIs of `uris`. */
+function filePaths(uris: readonly string[]): string[] {
+  return uris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
 }
 
 /** The file a document is (its path, for a `file:` URI), which names it in findings and picks its format. */
