@@ -1,8 +1,9 @@
 /**
  * Findings as LSP diagnostics: one per active finding, at its resource or property (the model's 1-based
  * line:col made 0-based here, once, and widened to the key or value token written there), with the rule id as
- * code and the rule's page as its link. Needs-context reminders are one Information diagnostic for the document,
- * grouped as every report groups them (lib/reporters/reminders.ts).
+ * code and the rule's page as its link, the message in the editor's terms. Needs-context reminders are one
+ * Information diagnostic for the document, grouped as every report groups them (lib/reporters/reminders.ts). While
+ * a document does not parse, its last good findings are moved to where their lines are now.
  */
 import { diffLines } from 'diff';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
