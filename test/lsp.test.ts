@@ -9,16 +9,20 @@ import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   DidChangeWatchedFilesNotification,
+  DidChangeWorkspaceFoldersNotification,
   FileChangeType,
   HoverRequest,
   type CodeAction,
   type Diagnostic,
+  type ClientCapabilities,
   type InitializeResult,
   type MarkupContent,
+  type Range,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { InputError } from '../lib/errors';
+import { inEditorTerms } from '../lib/lsp/diagnostics';
 import { templateFromText } from '../lib/template/load';
 import { REPO } from '../scripts/support/cli';
 import { LspClient } from '../scripts/support/lsp';
@@ -123,6 +127,35 @@ const ofRule = (ds: Diagnostic[], rule: string): Diagnostic[] => ds.filter((d) =
 /** A diagnostic's message: the server sends text. */
 const textOf = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
 
+/** The text of `doc` that `range` covers. */
+const under = (doc: TextDocument, range: Range): string => doc.getText(range);
+
+/** A server of its own in a workspace of `files` (or several: one workspace folder each), ended after `run`. */
+async function withServer(
+  files: Record<string, string> | readonly Record<string, string>[],
+  capabilities: ClientCapabilities,
+  run: (server: LspClient, roots: string[]) => Promise<void>,
+): Promise<void> {
+  const roots = (Array.isArray(files) ? files : [files]).map((f: Record<string, string>) => workspace(f));
+  const server = new LspClient(SERVER, REPO);
+  try {
+    await server.initialize(roots, capabilities);
+    await run(server, roots);
+    expect(await server.end()).toBe(0);
+    expect(server.stderr).toBe('');
+  } finally {
+    server.kill();
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Opens `file` of a workspace `root` in `server` with `text`: its first diagnostics. */
+async function openIn(server: LspClient, root: string, file: string, text: string): Promise<Diagnostic[]> {
+  const uri = pathToFileURL(path.join(root, file)).href;
+  await server.open(uri, text);
+  return server.diagnostics(uri, 1);
+}
+
 beforeAll(async () => {
   dir = workspace({ 'template.yaml': TEMPLATE });
   // with the editor's debounce (150 ms): a burst of changes sent at once is well within it
@@ -141,6 +174,7 @@ describe('opslint lsp', () => {
       textDocumentSync: 2,
       codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll.opslint'] },
       hoverProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     });
     expect(initialized.serverInfo?.name).toBe('opslint');
     // the watcher is registered once the client said it is initialized
@@ -207,10 +241,29 @@ describe('opslint lsp', () => {
     const ds = latest(uriOf('template.yaml'));
     const reminders = ds.filter((d) => /need.? context/.test(textOf(d)));
     expect(reminders).toHaveLength(1);
-    expect(reminders[0]).toMatchObject({ severity: 3, source: 'opslint' });
-    expect(reminders[0].code).toBeUndefined();
-    expect(textOf(reminders[0])).toMatch(/^5 checks need context outside this template: .*cloudtrail-present/);
+    expect(reminders[0]).toMatchObject({
+      severity: 3,
+      source: 'opslint',
+      code: 'needs-context',
+      codeDescription: { href: 'https://github.com/opslint/opslint/blob/main/README.md#using-it' },
+    });
+    // the checks, and one sentence on how to give them the context, in the terms of the configuration file
+    const ids = /^5 checks need context outside this template: ([a-z-]+(?:, [a-z-]+)*)\. To enforce them, .+\.$/
+      .exec(textOf(reminders[0]))![1]
+      .split(', ');
+    expect(ids).toContain('cloudtrail-present');
+    expect(textOf(reminders[0])).toContain('under accountBaseline in opslint.config.*');
+    expect(textOf(reminders[0])).not.toMatch(/Needs context|--account-baseline/);
     for (const rule of ['cloudtrail-present', 'business-metrics']) expect(ofRule(ds, rule)).toEqual([]);
+    // on hover: each check with its title
+    const hover = await lsp.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: uriOf('template.yaml') },
+      position: reminders[0].range.start,
+    });
+    expect(hover!.range).toEqual(reminders[0].range);
+    const value = (hover!.contents as MarkupContent).value;
+    for (const id of ids) expect(value).toMatch(new RegExp(`^- \`${id}\`: \\S`, 'm'));
+    expect(value).toContain('Cloud');
   });
 
   it('gives a document that is not a template no diagnostics and no error', async () => {
@@ -280,14 +333,51 @@ describe('opslint lsp', () => {
     expect(value).toMatch(/Why: \S/);
     expect(value).toContain('How to fix:\n\n```yaml\n');
     expect(value).toContain(`[Rule documentation](${DOCS}alarm-actions.md)`);
-    // the comment above a resource and the Resources key are no resource's
-    const resourcesLine = text.split('\n').indexOf('Resources:');
+    // the comment above a resource is no finding's
+    const commentLine = text.split('\n').indexOf('  # the worker');
     expect(
       await lsp.connection.sendRequest(HoverRequest.type, {
         textDocument: { uri },
-        position: { line: resourcesLine, character: 2 },
+        position: { line: commentLine, character: 4 },
       }),
     ).toBeNull();
+  });
+
+  it('hovers on a logical id with the resource findings, elsewhere with the findings of the line, with a range', async () => {
+    const uri = uriOf('hover.yaml');
+    const ds = await openDoc('hover.yaml', TEMPLATE);
+    const lines = TEMPLATE.split('\n');
+    const hover = async (line: number, character: number): Promise<{ rules: string[]; range?: Range } | null> => {
+      const h = await lsp.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri },
+        position: { line, character },
+      });
+      if (!h) return null;
+      const rules = [...(h.contents as MarkupContent).value.matchAll(/^\*\*([\w/-]+)\*\* \(/gm)].map((m) => m[1]);
+      return { rules, range: h.range };
+    };
+    const rulesOn = (line: number): string[] =>
+      ds.filter((d) => d.range.start.line === line && d.code !== 'needs-context').map((d) => String(d.code));
+    // on the logical id: every finding of the resource, and the id as the range
+    const worker = lines.indexOf('  Worker:');
+    const onId = (await hover(worker, 4))!;
+    expect(onId.range).toEqual({ start: { line: worker, character: 2 }, end: { line: worker, character: 8 } });
+    expect(onId.rules.sort()).toEqual(
+      ds
+        .filter(
+          (d) => d.code !== 'needs-context' && textOf(d).includes('Worker ') && !textOf(d).includes('WorkerErrors'),
+        )
+        .map((d) => String(d.code))
+        .sort(),
+    );
+    // on a line with diagnostics: theirs only, the token as the range
+    const muted = lines.indexOf('      ActionsEnabled: false   # muted during the migration');
+    const onLine = (await hover(muted, 10))!;
+    expect(onLine.rules).toEqual(rulesOn(muted));
+    expect(onLine.rules.length).toBeLessThan((await hover(lines.indexOf('  WorkerErrors:'), 4))!.rules.length);
+    expect(onLine.range).toEqual(ds.find((d) => d.range.start.line === muted)!.range);
+    // a line of the resource without any: nothing
+    expect(await hover(lines.indexOf('      Handler: index.handler'), 10)).toBeNull();
   });
 
   it('keeps the last findings while a change does not parse, with one diagnostic for the error', async () => {
@@ -312,6 +402,60 @@ describe('opslint lsp', () => {
     expect(await actionsFor(uri, ofRule(kept, 'lambda-structured-logs'))).toEqual([]);
     const fixed = await lsp.diagnostics(uri, await replaceAll(uri, TEMPLATE));
     expect(fixed).toEqual(good);
+  });
+
+  it('keeps the last good findings on their own text while lines inserted above them do not parse', async () => {
+    const uri = uriOf('moved.yaml');
+    const good = await openDoc('moved.yaml', TEMPLATE);
+    const before = lsp.documents.get(uri)!;
+    const isError = (d: Diagnostic): boolean => textOf(d).startsWith('The template does not parse');
+    // two lines with an unclosed flow mapping, above the alarm
+    const at = TEMPLATE.split('\n').indexOf('  WorkerErrors:');
+    const point = { line: at, character: 0 };
+    const ds = await lsp.diagnostics(
+      uri,
+      await lsp.change(uri, [{ range: { start: point, end: point }, newText: '  Extra:\n    Properties: {\n' }]),
+    );
+    const after = lsp.documents.get(uri)!;
+    expect(() => parseError(after.getText())).not.toThrow();
+    expect(ds.filter(isError)).toHaveLength(1);
+    const kept = ds.filter((d) => !isError(d));
+    // each on the same token as before, the alarm's two lines further down
+    expect(kept.map((d) => [d.code, under(after, d.range)])).toEqual(good.map((d) => [d.code, under(before, d.range)]));
+    expect(ofRule(kept, 'alarm-actions').map((d) => d.range.start.line)).toEqual(
+      ofRule(good, 'alarm-actions').map((d) => d.range.start.line + 2),
+    );
+    // a finding whose line is changed meanwhile is dropped
+    const muted = after.getText().split('\n').indexOf('      ActionsEnabled: false   # muted during the migration');
+    const changed = await lsp.diagnostics(
+      uri,
+      await lsp.change(uri, [
+        { range: { start: { line: muted, character: 22 }, end: { line: muted, character: 27 } }, newText: 'true' },
+      ]),
+    );
+    expect(ofRule(changed, 'alarm-actions')).toHaveLength(1);
+    expect(ofRule(changed, 'lambda-tracing')).toEqual(ofRule(kept, 'lambda-tracing'));
+  });
+
+  it('answers a code action request without its context, and a request on a document never opened, with nothing', async () => {
+    const uri = uriOf('template.yaml');
+    const { range } = latest(uri)[0];
+    for (const params of [
+      { textDocument: { uri }, range },
+      { textDocument: { uri }, range, context: {} },
+    ])
+      expect(await lsp.connection.sendRequest(CodeActionRequest.method, params)).toEqual([]);
+    const never = uriOf('never.yaml');
+    expect(
+      await lsp.connection.sendRequest(HoverRequest.method, { textDocument: { uri: never }, position: range.start }),
+    ).toBeNull();
+    expect(
+      await lsp.connection.sendRequest(CodeActionRequest.method, {
+        textDocument: { uri: never },
+        range,
+        context: { diagnostics: latest(uri) },
+      }),
+    ).toEqual([]);
   });
 
   it('reads the configuration again when it changes, and keeps the last good one when it breaks', async () => {
@@ -361,6 +505,41 @@ describe('opslint lsp', () => {
     expect(lsp.messages[0].message).toMatch(/opslint\.config\.json:2:\d+: /);
   });
 
+  it('words what the command line says for the editor: parameters and the account baseline in the configuration', async () => {
+    const text = `Parameters:
+  Mode:
+    Type: String
+    Default: PassThrough
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: { ZipFile: "x" }
+      TracingConfig:
+        Mode: !Ref Mode
+`;
+    const uri = uriOf('parameters.yaml');
+    const [tracing] = ofRule(await openDoc('parameters.yaml', text), 'lambda-tracing');
+    expect(textOf(tracing)).toContain(
+      "the default Mode='PassThrough'; set Mode under parameters in opslint.config.* to check other values.",
+    );
+    expect(textOf(tracing)).not.toContain('-p ');
+    const hover = await lsp.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: tracing.range.start,
+    });
+    expect((hover!.contents as MarkupContent).value).toContain('set Mode under parameters in opslint.config.*');
+    expect(inEditorTerms('pass -p A=… -p B=… to check the other case')).toBe(
+      'set A, B under parameters in opslint.config.* to check the other case',
+    );
+    expect(inEditorTerms('as the account baseline (--account-baseline) to enforce this check.')).toBe(
+      'as the account baseline (accountBaseline in opslint.config.*) to enforce this check.',
+    );
+  });
+
   it('shuts down and exits cleanly', async () => {
     expect(await lsp.end()).toBe(0);
     expect(lsp.stderr).toBe('');
@@ -389,5 +568,86 @@ describe('opslint lsp with a configuration that does not load from the start', (
       server.kill();
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('opslint lsp for a client that does not watch files', () => {
+  it('watches the configuration files itself', async () => {
+    // no dynamic registration of watched files, as Neovim on Linux
+    await withServer({ 'svc/template.yaml': TEMPLATE }, {}, async (server, [root]) => {
+      const uri = pathToFileURL(path.join(root, 'svc', 'template.yaml')).href;
+      expect(ofRule(await openIn(server, root, 'svc/template.yaml', TEMPLATE), 'lambda-log-group')).toHaveLength(1);
+      // at the root, then in the document's folder: no didChangeWatchedFiles
+      let next = server.publication((p) => p.uri === uri, server.published.length);
+      writeFileSync(path.join(root, 'opslint.config.json'), JSON.stringify({ disable: ['lambda-log-group'] }));
+      expect(ofRule((await next).diagnostics, 'lambda-log-group')).toEqual([]);
+      next = server.publication((p) => p.uri === uri, server.published.length);
+      writeFileSync(path.join(root, 'svc', 'opslint.config.yaml'), 'disable: [lambda-tracing]\n');
+      const ds = (await next).diagnostics;
+      expect(ofRule(ds, 'lambda-tracing')).toEqual([]);
+      expect(ofRule(ds, 'lambda-log-group')).toHaveLength(1);
+      expect(server.messages).toEqual([]);
+    });
+  });
+});
+
+describe('opslint lsp in a monorepo', () => {
+  it('checks each document with the nearest configuration, up to its workspace folder', async () => {
+    const service = { disable: ['lambda-tracing'] };
+    await withServer(
+      [
+        {
+          'opslint.config.json': JSON.stringify({ disable: ['lambda-log-group'] }),
+          'svc/opslint.config.json': JSON.stringify(service),
+          'broken/opslint.config.json': '{\n  "disable": "lambda-tracing"\n}\n',
+        },
+        // a second workspace folder, without a configuration
+        {},
+      ],
+      { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+      async (server, [root, other]) => {
+        const rules = async (at: string, file: string): Promise<string[]> =>
+          [...new Set((await openIn(server, at, file, TEMPLATE)).map((d) => String(d.code)))].filter((code) =>
+            ['lambda-tracing', 'lambda-log-group'].includes(code),
+          );
+        expect(await rules(root, 'template.yaml')).toEqual(['lambda-tracing']);
+        expect(await rules(root, 'svc/template.yaml')).toEqual(['lambda-log-group']);
+        expect(await rules(root, 'svc/deep/template.yaml')).toEqual(['lambda-log-group']);
+        expect((await rules(other, 'template.yaml')).sort()).toEqual(['lambda-log-group', 'lambda-tracing']);
+        // a configuration that does not load: said once, where; the folder above it is used
+        expect(await rules(root, 'broken/template.yaml')).toEqual(['lambda-tracing']);
+        expect(await rules(root, 'broken/other.yaml')).toEqual(['lambda-tracing']);
+        expect(server.messages).toEqual([
+          {
+            type: 1,
+            message: expect.stringMatching(
+              /^opslint: the configuration does not load, the one above it is used: broken\/opslint\.config\.json:2:\d+: /,
+            ),
+          },
+        ]);
+      },
+    );
+  });
+
+  it('takes a workspace folder added later as a root of its own', async () => {
+    await withServer(
+      { 'opslint.config.json': JSON.stringify({ disable: ['lambda-log-group'] }) },
+      { workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+      async (server) => {
+        const other = workspace({});
+        try {
+          const uri = pathToFileURL(path.join(other, 'template.yaml')).href;
+          // outside every workspace folder: the configuration of the first
+          expect(ofRule(await openIn(server, other, 'template.yaml', TEMPLATE), 'lambda-log-group')).toEqual([]);
+          const next = server.publication((p) => p.uri === uri, server.published.length);
+          await server.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+            event: { added: [{ uri: pathToFileURL(other).href, name: 'other' }], removed: [] },
+          });
+          expect(ofRule((await next).diagnostics, 'lambda-log-group')).toHaveLength(1);
+        } finally {
+          rmSync(other, { recursive: true, force: true });
+        }
+      },
+    );
   });
 });

@@ -10,7 +10,7 @@ import { constructLabel, type Assembly, type Stack } from '../assembly/model';
 import { errorLocation, fullMessage, type Finding, type InputErrorEntry, type ScanReport } from '../engine/finding';
 import type { RuleFix } from '../engine/rule';
 import type { ConfiguredRule } from '../engine/runner';
-import { bestPractice } from '../framework';
+import { bestPracticeLabel } from '../framework';
 import { printable } from '../reporters/escape';
 import { scanNow } from '../scan';
 import { memorySource } from '../sources/memory';
@@ -36,11 +36,6 @@ export function appReport(
     accountBaseline: props.accountBaseline,
     suppressions: false,
   });
-}
-
-/** A best practice as the CDK shows it: `OPS04-BP05 Implement distributed tracing`. */
-export function bestPracticeLabel(id: string): string {
-  return `${id} ${bestPractice(id)?.title ?? ''}`;
 }
 
 /**

@@ -29,6 +29,12 @@ export function bestPractice(id: string): BestPractice | undefined {
   return BY_ID.get(id);
 }
 
+/** A best practice with its title when the pillar has it: `OPS04-BP05 Implement distributed tracing`. */
+export function bestPracticeLabel(id: string): string {
+  const title = BY_ID.get(id)?.title;
+  return title ? `${id} ${title}` : id;
+}
+
 /** A question of the pillar by id (`OPS04`). */
 export function question(id: string): QuestionData | undefined {
   return QUESTIONS.find((q) => q.id === id);

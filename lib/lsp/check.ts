@@ -3,9 +3,11 @@
  * configuration file, its packs, team packs included), and the check of one document's text with them: the
  * same parse and scan loop as `scan`, on the text the editor holds rather than the file on disk.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { singleTemplateAssembly } from '../assembly/model';
 import { readSettings, type Settings, type SettingsFlags } from '../cli/settings';
+import { CONFIG_FILES } from '../config/load';
 import { isActive, type Finding } from '../engine/finding';
 import { ruleInfo, type RuleInfo } from '../engine/rule-info';
 import { InputError } from '../errors';
@@ -13,6 +15,7 @@ import { prepareScan, scanNow, toDisplayPath, type PreparedScan } from '../scan'
 import { memorySource } from '../sources/memory';
 import { templateFromText } from '../template/load';
 import type { Template } from '../template/model';
+import { isWithin } from '../util/within';
 
 /** A workspace's settings, with the rules configured once for every check. */
 export interface Workspace {
@@ -38,6 +41,28 @@ export async function openWorkspace(
     ]),
   );
   return { root, settings, prepared, rules };
+}
+
+/** The workspace folder `file` is in (the innermost, for nested folders); the first for a file outside them all. */
+export function rootOf(file: string, roots: readonly string[]): string {
+  const holding = roots.filter((r) => isWithin(r, file));
+  return holding.length > 0 ? holding.reduce((a, b) => (b.length > a.length ? b : a)) : roots[0];
+}
+
+/**
+ * The folder whose configuration applies to `file`, as `opslint scan` run there finds it: the nearest folder at or
+ * above the file's that holds an `opslint.config.*`, up to `root`; `root` itself without one below it (its
+ * configuration, if any, is then found as `scan` finds it from there).
+ */
+export function configFolder(file: string, root: string): string {
+  for (let dir = path.dirname(file); dir !== root && isWithin(root, dir); dir = path.dirname(dir))
+    if (holdsConfig(dir)) return dir;
+  return root;
+}
+
+/** Whether `dir` holds an `opslint.config.*`. */
+export function holdsConfig(dir: string): boolean {
+  return CONFIG_FILES.some((name) => existsSync(path.join(dir, name)));
 }
 
 /** What checking a document's text gives. */

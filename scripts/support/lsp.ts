@@ -75,13 +75,13 @@ export class LspClient {
     return this.errors;
   }
 
-  /** initialize (with `root` as the workspace folder) and initialized. */
-  async initialize(root: string, capabilities: ClientCapabilities = {}): Promise<InitializeResult> {
-    const uri = pathToFileURL(root).href;
+  /** initialize (with `root` as the workspace folder, or each of several) and initialized. */
+  async initialize(root: string | readonly string[], capabilities: ClientCapabilities = {}): Promise<InitializeResult> {
+    const uris = (typeof root === 'string' ? [root] : root).map((r) => pathToFileURL(r).href);
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: uri,
-      workspaceFolders: [{ uri, name: 'workspace' }],
+      rootUri: uris[0],
+      workspaceFolders: uris.map((uri, i) => ({ uri, name: `workspace${i}` })),
       capabilities,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
