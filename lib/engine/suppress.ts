@@ -2,9 +2,9 @@
  * Suppressions written in templates: `Metadata: { opslint: { suppress: [ { id, reason, expires? } ] } }` on a
  * resource (its findings) or at the template's top level (all its findings). A suppression needs a reason
  * (at least `minReasonLength` characters, and not a placeholder such as `TODO`); without one it does not apply
- * and is itself reported, as is one that names no rule or a rule the configuration does not let anyone suppress. After `expires` (an ISO date)
- * the finding comes back and says the suppression expired. A suppressed finding stays in the report, marked,
- * and does not count.
+ * and is itself reported, as is one that names no rule or a rule the configuration does not let anyone
+ * suppress. After `expires` (an ISO date) the finding comes back and says the suppression expired. A
+ * suppressed finding stays in the report, marked, and does not count.
  *
  * A cloud assembly's CDK acknowledgements (`Validations.of(construct).acknowledge({ id: 'opslint::<rule>',
  * reason })`) suppress the same way, as the CDK plugin applies them: the findings of that rule on the construct
