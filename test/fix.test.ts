@@ -351,6 +351,26 @@ describe('opslint fix: the file as it was written', () => {
     );
   });
 
+  it('adds a key below the commented-out entries of the block before it, and above the comments at its own level', async () => {
+    const text = yaml`
+      Resources:
+        Logs:
+          Type: AWS::Logs::LogGroup
+          Properties:
+            LogGroupName: orders
+            Tags:
+              - Key: team
+                Value: a
+
+              # - Key: cost
+              #   Value: b
+            # DataProtectionPolicy: later
+    `;
+    const dir = workspace({ 't.yaml': text });
+    await run(dir);
+    expect(read(dir, 't.yaml')).toBe(text.replace('#   Value: b\n', '#   Value: b\n      RetentionInDays: 14\n'));
+  });
+
   it('refuses an edit it cannot write without changing a value around it, and lists the finding as manual', async () => {
     // a block scalar that keeps its trailing blank lines: text after it would move them out of the code
     const text =

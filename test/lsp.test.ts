@@ -391,6 +391,7 @@ describe('opslint lsp', () => {
     const { position, message } = parseError(broken);
     expect(errors[0]).toMatchObject({
       severity: 1,
+      code: 'input-error',
       source: 'opslint',
       range: { start: { line: position!.line - 1, character: position!.column - 1 } },
       message: `The template does not parse: ${message}`,

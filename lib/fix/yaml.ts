@@ -63,7 +63,7 @@ export function applyYaml(text: string, op: Operation): string {
       const indent = col(first.range[0]);
       return splice(
         text,
-        lineEnd(text, contentEnd(node, text)),
+        blockEnd(text, contentEnd(node, text), indent),
         undefined,
         style.eol + pad(indent) + blockEntry(op.key, op.value, indent, style),
       );
@@ -76,7 +76,7 @@ export function applyYaml(text: string, op: Operation): string {
       const itemCol = YAML.isNode(firstItem) && firstItem.range ? col(firstItem.range[0]) : dash + 2;
       return splice(
         text,
-        lineEnd(text, contentEnd(node, text)),
+        blockEnd(text, contentEnd(node, text), dash),
         undefined,
         style.eol + pad(dash) + '- ' + itemBody(op.item, itemCol, style),
       );
@@ -199,6 +199,26 @@ function contentEnd(node: unknown, text: string): number {
   }
   while (end > 0 && /\s/.test(text[end - 1])) end--;
   return end;
+}
+
+/**
+ * Where an entry at column `indent` goes after the block node whose content ends at `end`: the end of that line,
+ * or of the comment lines right after it indented deeper than `indent`, which belong to the block (commented-out
+ * entries such as `#   CacheClusterEnabled: true` under `Properties`). Blank lines go along only when such a
+ * comment follows them; comments at `indent` or less stay after the new entry (they open what comes next).
+ */
+function blockEnd(text: string, end: number, indent: number): number {
+  let at = lineEnd(text, end);
+  for (let next = at; ;) {
+    const start = text.indexOf('\n', next) + 1;
+    if (start === 0) return at;
+    next = lineEnd(text, start);
+    const line = text.slice(start, next);
+    if (line.trim() === '') continue;
+    const comment = /^([ \t]*)#/.exec(line);
+    if (!comment || comment[1].length <= indent) return at;
+    at = next;
+  }
 }
 
 /** The document's indentation: the first nested block mapping and block list tell; two spaces otherwise. */

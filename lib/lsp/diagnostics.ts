@@ -121,7 +121,10 @@ export function movedFindings(before: string, after: string, findings: readonly 
   });
 }
 
-/** One diagnostic for text that does not read as a template, at the error's line:col (the start without one). */
+/**
+ * One diagnostic for text that does not read as a template, at the error's line:col (the start without one); its
+ * code is what the JUnit report calls an input error, so that it can be told from findings and filtered.
+ */
 export function errorDiagnostic(
   doc: TextDocument,
   message: string,
@@ -130,6 +133,7 @@ export function errorDiagnostic(
   return {
     range: tokenRange(doc, position?.line ?? 1, position?.column ?? 1),
     severity: DiagnosticSeverity.Error,
+    code: 'input-error',
     source: SOURCE,
     message,
   };
