@@ -100,6 +100,11 @@ export function distrust(file: string, trust: TrustOptions): string | undefined 
   return undefined;
 }
 
+/** The configuration file in `dir` itself, if any (the first of {@link CONFIG_FILES} there). */
+export function configIn(dir: string): string | undefined {
+  return CONFIG_FILES.map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
+}
+
 /**
  * The nearest configuration file at or above `cwd`, up to the repository root (a folder holding `.git`) or
  * the home folder, or undefined. A file that fails {@link distrust} is ignored, saying so; the search does
@@ -109,7 +114,7 @@ export function findConfig(cwd: string, trust: TrustOptions): string | undefined
   const home = path.resolve(trust.home ?? homedir());
   const root = repositoryRoot(cwd);
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    const found = CONFIG_FILES.map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
+    const found = configIn(dir);
     if (found) {
       const why = distrust(found, trust);
       if (why === undefined) return found;

@@ -3,11 +3,10 @@
  * configuration file, its packs, team packs included), and the check of one document's text with them: the
  * same parse and scan loop as `scan`, on the text the editor holds rather than the file on disk.
  */
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { singleTemplateAssembly } from '../assembly/model';
 import { readSettings, type Settings, type SettingsFlags } from '../cli/settings';
-import { CONFIG_FILES } from '../config/load';
+import { configIn } from '../config/load';
 import { isActive, type Finding } from '../engine/finding';
 import { ruleInfo, type RuleInfo } from '../engine/rule-info';
 import { InputError } from '../errors';
@@ -49,20 +48,26 @@ export function rootOf(file: string, roots: readonly string[]): string {
   return holding.length > 0 ? holding.reduce((a, b) => (b.length > a.length ? b : a)) : roots[0];
 }
 
+/** The folders from `file`'s own up to `root`, `root` left out, innermost first; none for a file outside `root`. */
+export function foldersUpTo(file: string, root: string): string[] {
+  const dirs: string[] = [];
+  if (!path.isAbsolute(file) || !isWithin(root, file)) return dirs;
+  for (let dir = path.dirname(file); dir !== root && isWithin(root, dir); dir = path.dirname(dir)) dirs.push(dir);
+  return dirs;
+}
+
 /**
  * The folder whose configuration applies to `file`, as `opslint scan` run there finds it: the nearest folder at or
  * above the file's that holds an `opslint.config.*`, up to `root`; `root` itself without one below it (its
  * configuration, if any, is then found as `scan` finds it from there).
  */
 export function configFolder(file: string, root: string): string {
-  for (let dir = path.dirname(file); dir !== root && isWithin(root, dir); dir = path.dirname(dir))
-    if (holdsConfig(dir)) return dir;
-  return root;
+  return foldersUpTo(file, root).find(holdsConfig) ?? root;
 }
 
 /** Whether `dir` holds an `opslint.config.*`. */
 export function holdsConfig(dir: string): boolean {
-  return CONFIG_FILES.some((name) => existsSync(path.join(dir, name)));
+  return configIn(dir) !== undefined;
 }
 
 /** What checking a document's text gives. */

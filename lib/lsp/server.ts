@@ -28,7 +28,7 @@ import { toDisplayPath } from '../scan';
 import type { Template } from '../template/model';
 import { isWithin } from '../util/within';
 import { codeActions } from './actions';
-import { checkText, configFolder, holdsConfig, openWorkspace, rootOf, type Workspace } from './check';
+import { checkText, configFolder, foldersUpTo, holdsConfig, openWorkspace, rootOf, type Workspace } from './check';
 import { errorDiagnostic, findingDiagnostics, movedFindings } from './diagnostics';
 import { hoverAt } from './hover';
 
@@ -128,8 +128,7 @@ export function startServer(
   /** The folder whose configuration applies to a document. */
   const folderOf = (uri: string): string => {
     const file = fileOf(uri);
-    const root = rootOf(file, roots);
-    return path.isAbsolute(file) && isWithin(root, file) ? configFolder(file, root) : root;
+    return configFolder(file, rootOf(file, roots));
   };
 
   /** Every configuration read again (a folder that no longer holds one is forgotten), then every document checked. */
@@ -180,10 +179,7 @@ export function startServer(
   const configFolders = (uri: string): string[] => {
     const file = fileOf(uri);
     const root = rootOf(file, roots);
-    const dirs = [root];
-    if (path.isAbsolute(file) && isWithin(root, file))
-      for (let dir = path.dirname(file); dir !== root; dir = path.dirname(dir)) dirs.push(dir);
-    return dirs;
+    return [root, ...foldersUpTo(file, root)];
   };
   const unwatch = (): void => {
     for (const watcher of watchers.values()) watcher?.close();
