@@ -40,7 +40,7 @@ const benches: [string, () => Section][] = [
   ['small-repo', () => benchSmallRepo(CORPUS, runs, OPSLINT)],
   ['cfn-guard', () => benchCfnGuard(CORPUS, runs, OPSLINT)],
   ['cfn-validate', () => benchCfnValidate(CORPUS, runs, OPSLINT)],
-  ['synth', () => benchSynth(runs, Math.max(runs, 10))],
+  ['synth', () => benchSynth(Math.max(runs, 9), Math.max(runs, 10))],
   ['scaling', () => benchScaling(CORPUS, runs, OPSLINT)],
   ['memory', () => benchReportMemory(Math.min(runs, 3), OPSLINT)],
   ['startup', () => benchStartup(Math.max(runs, 10), OPSLINT)],

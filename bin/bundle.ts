@@ -16,6 +16,8 @@ const entries: Record<string, () => unknown> = {
   worker: () => require('../lib/parallel/worker'),
   // lib/compose.ts names its own file, this bundle, as the module a worker thread takes the built-in packs from
   BUILTIN_PACKS: () => (require('../lib/compose') as typeof import('../lib/compose')).BUILTIN_PACKS,
+  // read by bin/load.ts before it writes its code cache: a scan ran, so the cache holds the code that scans
+  finishedScans: () => (require('../lib/scan/report') as typeof import('../lib/scan/report')).finishedScans(),
 };
 
 for (const [name, load] of Object.entries(entries))

@@ -5,8 +5,8 @@
  * start.
  *
  * The cache is a file per user (a folder only they can write, under the temporary folder), per build, entry and
- * Node version, written at the end of a run that found none (or one V8 rejected), so that it holds the functions
- * that entry's run compiled. OPSLINT_NO_COMPILE_CACHE turns it off; a cache that cannot be read or written only
+ * Node version, written at the end of a run that found none (or one V8 rejected) and scanned, so that it holds the
+ * functions that entry's scan compiled. OPSLINT_NO_COMPILE_CACHE turns it off; a cache that cannot be read or written only
  * makes the run slower. The folder keeps the newest caches only ({@link prune}).
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -55,7 +55,8 @@ export function loadBundle(kind: string): Bundle {
 /** Runs the bundle as the module it is, compiled with the code cache `cacheFile` holds. */
 function runCached(cacheFile: string): Bundle {
   const vm = require('node:vm') as typeof import('node:vm');
-  const source = readFileSync(BUNDLE, 'utf8');
+  // the bundle is ASCII (scripts/build.js checks): read as Latin-1, it is decoded at half the cost of UTF-8
+  const source = readFileSync(BUNDLE, 'latin1');
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -67,9 +68,13 @@ function runCached(cacheFile: string): Bundle {
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  // written after the run, so that it holds the functions the run compiled as well
+  // written after the run, so that it holds the functions the run compiled as well; and only after a run that
+  // scanned (not `--help`, nor an app that loaded opslint and synthesized nothing), or the cache would lack the
+  // code that scans for as long as this build is installed
   if (!isScanWorker() && (cachedData === undefined || script.cachedDataRejected === true))
-    process.once('exit', () => save(cacheFile, script));
+    process.once('exit', () => {
+      if ((bundle.exports as { finishedScans: number }).finishedScans > 0) save(cacheFile, script);
+    });
   const bundle = new Module(BUNDLE, module);
   bundle.filename = BUNDLE;
   bundle.paths = internals._nodeModulePaths(__dirname);

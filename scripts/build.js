@@ -77,8 +77,13 @@ async function main(dist) {
     define: { OPSLINT_BUNDLE: JSON.stringify('opslint.js') },
     plugins: [lazyExports],
   });
+  const bytes = readFileSync(bundle);
+  // bin/load.ts reads it as Latin-1; esbuild escapes non-ASCII text but keeps it in regular expressions (write \u…)
+  const wide = bytes.findIndex((b) => b > 0x7f);
+  if (wide >= 0)
+    throw new Error(`dist/bin/bundle.js is not ASCII at byte ${wide}: ${bytes.subarray(wide - 40, wide + 10)}`);
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const hash = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   await esbuild.build({
     ...COMMON,
     entryPoints: ['bin/load.ts'],

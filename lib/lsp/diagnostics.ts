@@ -91,9 +91,9 @@ export function howToGiveContext(reminders: readonly ReminderGroup[]): string {
 export function inEditorTerms(text: string): string {
   return text
     .replace(
-      /\bpass ((?:-p [^\s=]+=… )+)to check\b/g,
+      /\bpass ((?:-p [^\s=]+=\u2026 )+)to check\b/g,
       (_all, options: string) =>
-        `set ${[...options.matchAll(/-p ([^\s=]+)=…/g)].map((m) => m[1]).join(', ')} under parameters in opslint.config.* to check`,
+        `set ${[...options.matchAll(/-p ([^\s=]+)=\u2026/g)].map((m) => m[1]).join(', ')} under parameters in opslint.config.* to check`,
     )
     .replace(/\(--account-baseline\)/g, '(accountBaseline in opslint.config.*)');
 }

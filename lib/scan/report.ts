@@ -24,6 +24,13 @@ import { evaluateAssembly, type AssemblyResult, type ReportOptions } from './eva
 import type { PreparedScan, ScanOptions } from './prepare';
 import type { UnitResult } from './unit';
 
+let scansFinished = 0;
+
+/** How many scans this process finished: bin/load.ts caches the compiled bundle only after one did. */
+export function finishedScans(): number {
+  return scansFinished;
+}
+
 /**
  * The report of a scan from what its sources listed and its units' results (in order), with the baseline. A
  * scan that read no template and met no error says so, as ESLint does for a pattern that matches no file: an
@@ -36,6 +43,7 @@ export function finishScan(
   units: readonly UnitResult[],
   options: Pick<ScanOptions, 'baseline' | 'notes'>,
 ): ScanReport {
+  scansFinished++;
   const errors: InputError[] = listings.flatMap((l) => l.errors);
   const results: AssemblyResult[] = [];
   for (const unit of units) {
