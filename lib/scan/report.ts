@@ -12,6 +12,7 @@ import {
   type InputErrorEntry,
   type Note,
   type ScanReport,
+  type Scorecard,
   type Summary,
 } from '../engine/finding';
 import { resourceKey, type ConfiguredRule } from '../engine/runner';
@@ -119,6 +120,8 @@ export function combineResults(
     )
     .sort((a, b) => cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   const counted = countFindings(findings);
+  // worked out when read: a CDK synthesis reads the findings alone
+  let scorecard: Scorecard | undefined;
   return {
     findings,
     errors,
@@ -129,7 +132,9 @@ export function combineResults(
       rules: counted.rules,
       errors: errors.length,
       notes: notes.sort((a, b) => cmp(a.file, b.file) || a.line - b.line),
-      scorecard: buildScorecard(rules, stats),
+      get scorecard() {
+        return (scorecard ??= buildScorecard(rules, stats));
+      },
       files: files.sort(cmp),
       suppressed: counted.suppressed,
       ...(baseline ? { baseline } : {}),
