@@ -5,7 +5,6 @@
  * rules. A pack that cannot be loaded, or is malformed, is one line naming it and why, after the
  * `file:line:col` of the mistake where it is known (a rules file's mistakes: a line each).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -235,6 +234,8 @@ function syntaxErrorAt(error: Error, file: string): string | undefined {
     const at = syntaxHeader(String((again as Error).stack), /^(.+)/);
     if (at && (again as Error).message === error.message) return `${shownPath(file)}${at.at}`;
   }
+  // loaded here, for a pack that failed: child_process brings Node's streams and sockets, ~2 ms of every synthesis
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const checked = spawnSync(process.execPath, ['--input-type=module', '--check'], { input: source, encoding: 'utf8' });
   const at = syntaxHeader(checked.stderr ?? '', /^(\[stdin\])/m);
   return at ? `${shownPath(file)}${at.at}` : undefined;
