@@ -328,4 +328,26 @@ import { definePack, defineRule, UNKNOWN } from 'opslint/rule';`),
     const rule = require(path.join(root, 'dist', 'lib', 'rule')) as typeof import('../lib/rule');
     expect(typeof rule.UNKNOWN).toBe('symbol');
   });
+
+  it('load none of the Node modules a synthesis does not need (child_process brings streams and sockets)', () => {
+    const { status, stdout, stderr } = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        // what a CDK app has loaded before it requires opslint/cdk
+        `require('aws-cdk-lib');
+         const before = new Set(process.moduleLoadList);
+         new (require(${JSON.stringify(path.join(root, 'dist', 'lib', 'cdk'))}).OpsChecks)();
+         const loaded = process.moduleLoadList.filter((m) => !before.has(m));
+         // after the list: process.stdout loads a stream of its own
+         process.stdout.write(loaded.join('\\n'));`,
+      ],
+      { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, TMPDIR: temp } },
+    );
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toContain('NativeModule vm');
+    expect(stdout).not.toContain('NativeModule child_process');
+    expect(stdout).not.toContain('NativeModule net');
+  });
 });
