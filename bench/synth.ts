@@ -197,7 +197,7 @@ export function benchSynth(processes: number, warmRuns: number): Section {
       freshRows,
     ),
     '',
-    `**Warm**, one process per app: each checker synthesizes it in turn, ${warmRuns} times after a warm-up, without CDK's CloudFormation validation (the same for every checker); median time in its validate(). Then CDK's own part: the violations each checker returned handed to CDK again by a plugin that does nothing else, against one that returns none, timed from the moment that plugin returns to the end of the synthesis (construct traces, acknowledgements, validation-report.json and the report's text; the CLI prints it after the app exits). cdk-nag hands one violation per rule with every resource in it, opslint one per finding.`,
+    `**Warm**, one process per app: each checker synthesizes it in turn, ${warmRuns} times after five unmeasured syntheses, without CDK's CloudFormation validation (the same for every checker); median time in its validate(). Then CDK's own part: the violations each checker returned handed to CDK again by a plugin that does nothing else, against one that returns none, timed from the moment that plugin returns to the end of the synthesis (construct traces, acknowledgements, validation-report.json and the report's text; the CLI prints it after the app exits). cdk-nag hands one violation per rule with every resource in it, opslint one per finding.`,
     '',
     table(
       [
