@@ -123,28 +123,19 @@ export function readMetadataEntries(
     for (const [key, entries] of Object.entries(source)) {
       if (!Array.isArray(entries)) continue;
       let logicalId: string | undefined;
-      let frames: readonly unknown[] | undefined;
+      let trace: string | undefined;
       let frameworkMarker = false;
       const at = key.replace(/^\//, '');
       const acknowledgements: Acknowledgement[] = [];
       for (const e of entries) {
         if (!isPlainObject(e) || typeof e.type !== 'string') continue;
         if (e.type === 'aws:cdk:logicalId' && typeof e.data === 'string') logicalId = e.data;
-        else if (e.type === 'aws:cdk:creationStack' && Array.isArray(e.data)) frames = e.data;
+        else if (e.type === 'aws:cdk:creationStack' && Array.isArray(e.data)) trace = sourceFromTrace(e.data, display);
         else if (e.type.startsWith(FRAMEWORK_MARKER)) frameworkMarker = true;
         else if (e.type === ACKNOWLEDGED_RULES && isPlainObject(e.data))
           acknowledgements.push(...acknowledgedRules(e.data, at, Array.isArray(e.trace) ? e.trace : [], display));
       }
-      const source = frames && lazySource(frames, display);
-      out.push({
-        path: at,
-        logicalId,
-        get source() {
-          return source?.();
-        },
-        frameworkMarker,
-        acknowledgements,
-      });
+      out.push({ path: at, logicalId, source: trace, frameworkMarker, acknowledgements });
     }
   }
   return out;
@@ -164,22 +155,6 @@ function acknowledgedRules(
     // the same reason the plugin reads: a reason that is not a string is none
     return [{ ...rule, reason: typeof reason === 'string' ? reason : '', at, ...(source ? { source } : {}) }];
   });
-}
-
-/**
- * {@link sourceFromTrace} worked out when first asked: every construct has a creation stack when the app records
- * them, and only those with a finding are shown.
- */
-function lazySource(frames: readonly unknown[], display: (p: string) => string): () => string | undefined {
-  let known = false;
-  let source: string | undefined;
-  return () => {
-    if (!known) {
-      source = sourceFromTrace(frames, display);
-      known = true;
-    }
-    return source;
-  };
 }
 
 /**
@@ -236,12 +211,7 @@ export function stackConstructs(
   const framework = new Set<string>();
   for (const e of entries) {
     if (!e.logicalId || !under(e.path, stackPath) || nestedPaths.some((n) => under(e.path, n))) continue;
-    constructs.set(e.logicalId, {
-      path: e.path,
-      get source() {
-        return e.source;
-      },
-    });
+    constructs.set(e.logicalId, e.source ? { path: e.path, source: e.source } : { path: e.path });
     if (isFrameworkConstruct(e.path, stackPath, markers)) framework.add(e.logicalId);
   }
   return { constructs, framework };
