@@ -3,7 +3,7 @@
  * they configure, and reading acknowledgements (`Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`)
  * from the construct tree.
  */
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
@@ -222,13 +222,12 @@ export function recordAcknowledgements(tree: AppTree): void {
   }
 }
 
-/** Removes `file` if it exists: one system call at every synthesis, which `rmSync` makes several. */
+/**
+ * Removes `file` if it exists, at every synthesis: a `stat` when it does not (the usual case), where `rmSync` makes
+ * several calls and a failed `unlinkSync` builds an error.
+ */
 function removeIfThere(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  if (existsSync(file)) unlinkSync(file);
 }
 
 /** The opslint acknowledgements made on one construct. */
