@@ -2,10 +2,10 @@
  * opslint against cdk-nag 3 inside `cdk synth`, as users pay it. Each synthesis runs in a fresh process
  * (bench/synth-child.ts): the CDK warmed with a throwaway app (and left to finish), then the clock runs from
  * building the app through requiring the checker to the end of `app.synth()`. Apps of ~100 and ~2,000 resources
- * (bench/cdk-app.ts), compliant
- * and not, and the large one spread over Stages in environments of their own; no checker, opslint's OpsChecks
- * plugin, its OpsAspect, cdk-nag's AwsSolutionsChecks; interleaved, median of `processes` runs. Then, in one warm
- * process each, the checkers' own validate() and what CDK itself spends on the violations each hands it.
+ * (bench/cdk-app.ts), compliant and not, and the large one spread over Stages in environments of their own; no
+ * checker, opslint's OpsChecks plugin, its OpsAspect, cdk-nag's AwsSolutionsChecks; interleaved, median of
+ * `processes` runs. Then, in one warm process each, the checkers' own validate() and what CDK itself spends on the
+ * violations each hands it.
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';

@@ -6,8 +6,8 @@
  *
  * The cache is a file per user (a folder only they can write, under the temporary folder), per build, entry and
  * Node version, written at the end of a run that found none (or one V8 rejected) and scanned, so that it holds the
- * functions that entry's scan compiled. OPSLINT_NO_COMPILE_CACHE turns it off; a cache that cannot be read or written only
- * makes the run slower. The folder keeps the newest caches only ({@link prune}).
+ * functions that entry's scan compiled. OPSLINT_NO_COMPILE_CACHE turns it off; a cache that cannot be read or
+ * written only makes the run slower. The folder keeps the newest caches only ({@link prune}).
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
