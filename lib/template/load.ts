@@ -78,6 +78,9 @@ function readBounded(file: string, max: number, shown: string): Buffer {
       total += n;
       if (total > max) throw new InputError(messages.tooLarge(undefined, max), shown);
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      // the file ended before the byte past its size: no read more to see it end (a 64 KiB buffer, a system call);
+      // later chunks read on to the end (a file that grew; one of /proc, which says size 0 and reads short)
+      if (chunks.length === 1 && n < chunk.length) break;
     }
     return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   } finally {
