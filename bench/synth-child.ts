@@ -35,8 +35,16 @@ export interface FreshResult {
   readonly cpuMs: number;
   /** requiring the checker and adding it to the app */
   readonly requireMs: number;
+  /** creating the app's constructs (the checker's Aspects, if any, run later, in the synthesis) */
+  readonly buildMs: number;
+  /** CDK's synthesis up to the first validation plugin: Aspects, templates, manifests, all written */
+  readonly synthesisMs: number;
   /** in the checker's validate() (the plugins) */
   readonly validateMs?: number;
+  /** in CDK's own CloudFormation validation engine, which runs after the app's plugins: the same work in every run */
+  readonly engineMs: number;
+  /** CDK after the plugins: what it does with the violations (construct traces, report), the rest of the synthesis */
+  readonly afterMs: number;
   /** violations and violating resources the checker handed CDK */
   readonly violations?: number;
   readonly resources?: number;
@@ -108,12 +116,16 @@ interface Seen {
   readonly kept: PolicyViolation[];
 }
 
-/** Wraps a plugin's validate() to time it, count what it returned and, when `keep`, keep a copy. */
-function spy(plugin: IPolicyValidationPlugin, keep: boolean): Seen {
+/**
+ * Wraps a plugin's validate() to time it, count what it returned and, when `keep`, keep a copy; `started` is told
+ * when each call starts.
+ */
+function spy(plugin: IPolicyValidationPlugin, keep: boolean, started?: (at: number) => void): Seen {
   const seen: Seen = { ms: 0, violations: 0, resources: 0, kept: [] };
   const validate = plugin.validate.bind(plugin);
   plugin.validate = (context: IPolicyValidationContext) => {
     const start = now();
+    started?.(start);
     const report = validate(context);
     seen.ms += now() - start;
     seen.violations += report.violations.length;
@@ -157,13 +169,14 @@ function synthesize(
   prepare: (app: AppType, outdir: string) => void,
   builtinCloudFormationValidation = true,
   outdir = newOutdir(),
-): { ms: number; end: number; cpuMs: number; outdir: string; cfnResources: number } {
+): { ms: number; built: number; end: number; cpuMs: number; outdir: string; cfnResources: number } {
   const cpu = process.cpuUsage();
   const start = now();
   const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const app = new App({ outdir, context: CLI_CONTEXT, builtinCloudFormationValidation });
   prepare(app, outdir);
   buildApp(app, shape);
+  const built = now();
   const assembly = app.synth();
   const end = now();
   const ms = end - start;
@@ -171,7 +184,7 @@ function synthesize(
   const cpuMs = (used.user + used.system) / 1000;
   let cfnResources = 0;
   for (const stack of assembly.stacksRecursively) cfnResources += Object.keys(stack.template.Resources ?? {}).length;
-  return { ms, end, cpuMs, outdir, cfnResources };
+  return { ms, built, end, cpuMs, outdir, cfnResources };
 }
 
 /**
@@ -194,19 +207,39 @@ function fresh(shape: AppShape, checker: Checker): FreshResult {
   // the CDK warmed: its modules and its validation engine, with a small app of the same constructs
   rmSync(synthesize({ ...shape, stacks: 1, services: 1, stages: 0 }, () => undefined).outdir, { recursive: true });
   settle();
+  // CDK's validation engine timed, and when the first plugin (the checker's; the engine's without one) starts
+  const { CloudFormationValidatePlugin } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const engine = { ms: 0 };
+  const validateEngine = CloudFormationValidatePlugin.prototype.validate;
+  let firstPlugin: number | undefined;
+  CloudFormationValidatePlugin.prototype.validate = function (context) {
+    const start = now();
+    firstPlugin ??= start;
+    try {
+      return validateEngine.call(this, context);
+    } finally {
+      engine.ms += now() - start;
+    }
+  };
   let seen: Seen | undefined;
   let requireMs = 0;
   const run = synthesize(shape, (app) => {
     const start = now();
     const plugin = attach(checker, app);
     requireMs = now() - start;
-    if (plugin) seen = spy(plugin, false);
+    if (plugin) seen = spy(plugin, false, (start) => (firstPlugin ??= start));
   });
   rmSync(run.outdir, { recursive: true, force: true });
+  const synthesisMs = (firstPlugin ?? run.end) - run.built;
+  const buildMs = run.built - (run.end - run.ms) - requireMs;
   return {
     ms: run.ms,
     cpuMs: run.cpuMs,
     requireMs,
+    buildMs,
+    synthesisMs,
+    engineMs: engine.ms,
+    afterMs: run.ms - requireMs - buildMs - synthesisMs - (seen?.ms ?? 0) - engine.ms,
     cfnResources: run.cfnResources,
     ...(seen
       ? {

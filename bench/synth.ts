@@ -8,6 +8,8 @@
  * violations each hands it.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LARGE, SMALL, type AppShape } from './cdk-app';
 import { fmtMs, median, table } from './measure';
@@ -37,6 +39,13 @@ const CELLS: readonly Cell[] = [
   },
 ];
 
+/**
+ * The temporary folder of the benchmark's processes, its own: opslint's code cache (bin/load.ts) is the one its
+ * first synthesis writes, not one another process left (one that ran long writes a cache without the code that ran
+ * only as opslint loaded: V8 had discarded it).
+ */
+let temporary: string | undefined;
+
 /** Runs one job in a process of its own and returns what it printed last. */
 function child<T>(job: Job): T {
   const result = spawnSync(
@@ -44,7 +53,7 @@ function child<T>(job: Job): T {
     ['-r', 'ts-node/register/transpile-only', 'bench/synth-child.ts', JSON.stringify(job)],
     {
       cwd: REPO,
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...(temporary ? { TMPDIR: temporary } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 256 * 1024 * 1024,
     },
@@ -59,6 +68,16 @@ function child<T>(job: Job): T {
 const fmtX = (x: number): string => `${x.toFixed(1)}×`;
 
 export function benchSynth(processes: number, warmRuns: number): Section {
+  temporary = mkdtempSync(path.join(tmpdir(), 'opslint-bench-synth-'));
+  try {
+    return measureSynth(processes, warmRuns);
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
+    temporary = undefined;
+  }
+}
+
+function measureSynth(processes: number, warmRuns: number): Section {
   // a synthesis first, unmeasured, so that every measured one finds the code cache as a user's second does (the
   // first after an install or upgrade writes it: bin/load.ts)
   child<FreshResult>({ mode: 'fresh', shape: CELLS[0].shape, checker: 'opslint' });
@@ -78,6 +97,12 @@ export function benchSynth(processes: number, warmRuns: number): Section {
   const added = (cell: Cell, checker: Checker): number => ms(cell, checker) - ms(cell, 'none');
   const cpu = (cell: Cell, checker: Checker): number => median(fresh.get(key(cell, checker))!.map((r) => r.cpuMs));
   const last = (cell: Cell, checker: Checker): FreshResult => fresh.get(key(cell, checker))!.at(-1)!;
+  const phase = (cell: Cell, checker: Checker, of: (r: FreshResult) => number): number =>
+    median(fresh.get(key(cell, checker))!.map(of));
+  // the same comparison with CDK's validation engine taken out of each run: it does the same work after every
+  // checker (and without one), but its time moves the most from one process to the next
+  const addedBesideEngine = (cell: Cell, checker: Checker): number =>
+    phase(cell, checker, (r) => r.ms - r.engineMs) - phase(cell, 'none', (r) => r.ms - r.engineMs);
 
   const freshRows = CELLS.flatMap((cell) =>
     cell.checkers.map((checker) => {
@@ -97,6 +122,20 @@ export function benchSynth(processes: number, warmRuns: number): Section {
         r.violations === undefined ? '–' : `${r.violations} / ${r.resources}`,
       ];
     }),
+  );
+
+  const phaseRows = CELLS.flatMap((cell) =>
+    cell.checkers.map((checker) => [
+      checker === 'none' ? cell.name : '',
+      checker,
+      fmtMs(phase(cell, checker, (r) => r.requireMs)),
+      fmtMs(phase(cell, checker, (r) => r.buildMs)),
+      fmtMs(phase(cell, checker, (r) => r.synthesisMs)),
+      last(cell, checker).validateMs === undefined ? '–' : fmtMs(phase(cell, checker, (r) => r.validateMs!)),
+      fmtMs(phase(cell, checker, (r) => r.engineMs)),
+      fmtMs(phase(cell, checker, (r) => r.afterMs)),
+      checker === 'none' ? '–' : fmtMs(addedBesideEngine(cell, checker)),
+    ]),
   );
 
   // warm: each checker's validate(), and CDK's own part, in one process per app
@@ -147,6 +186,10 @@ export function benchSynth(processes: number, warmRuns: number): Section {
     const none = fresh.get(key(cell, 'none'))!.map((r) => r.ms);
     const spread = Math.max(...none) - Math.min(...none);
     const addedCpu = (c: Checker): number => cpu(cell, c) - cpu(cell, 'none');
+    const [opsBeside, nagBeside] = [
+      addedBesideEngine(cell, 'opslint'),
+      addedBesideEngine(cell, 'cdk-nag AwsSolutions'),
+    ];
     targets.push({
       name: `cdk synth, ${cell.name}: opslint adds at most 1/10 of what cdk-nag AwsSolutions adds (fresh process)`,
       // an addition lost in the spread of the runs (zero or less) is not measured, so not met
@@ -155,6 +198,8 @@ export function benchSynth(processes: number, warmRuns: number): Section {
       detail:
         `${fmtMs(ops)} against ${fmtMs(nag)}: ${nag > 0 && ops > 0 ? fmtX(nag / ops) : 'not measurable'} (target ≥ 10×)` +
         `; CPU time added ${fmtMs(addedCpu('opslint'))} against ${fmtMs(addedCpu('cdk-nag AwsSolutions'))}` +
+        `; beside CDK's validation engine ${fmtMs(opsBeside)} against ${fmtMs(nagBeside)}` +
+        (nagBeside > 0 && opsBeside > 0 ? ` (${fmtX(nagBeside / opsBeside)})` : '') +
         (spread > Math.min(Math.abs(ops), Math.abs(nag))
           ? `; the runs without a checker spread over ${fmtMs(spread)}`
           : ''),
@@ -195,6 +240,23 @@ export function benchSynth(processes: number, warmRuns: number): Section {
         'violations / resources',
       ],
       freshRows,
+    ),
+    '',
+    `Where the time of those syntheses goes (medians of each part, so they need not add up to the median above): requiring the checker; building the app's constructs; CDK's synthesis up to the first validation plugin (Aspects, cdk-nag's included, and the templates and manifests written); the checker's validate(); CDK's validation engine, which runs after the app's plugins; CDK after the plugins (what it does with the violations, the report). Last, what the checker adds when each run's time in the engine, the same work after every checker, is taken out: the engine's time moves the most from one process to the next. Loading a checker also moves V8's next full garbage collection earlier, into CDK's synthesis or the engine, which shows as a longer synthesis.`,
+    '',
+    table(
+      [
+        'app',
+        'checker',
+        'require and add',
+        'build',
+        'CDK synthesis',
+        'in validate()',
+        'CDK validation engine',
+        'CDK after the plugins',
+        'added beside the engine',
+      ],
+      phaseRows,
     ),
     '',
     `**Warm**, one process per app: each checker synthesizes it in turn, ${warmRuns} times after five unmeasured syntheses, without CDK's CloudFormation validation (the same for every checker); median time in its validate(). Then CDK's own part: the violations each checker returned handed to CDK again by a plugin that does nothing else, against one that returns none, timed from the moment that plugin returns to the end of the synthesis (construct traces, acknowledgements, validation-report.json and the report's text; the CLI prints it after the app exits). cdk-nag hands one violation per rule with every resource in it, opslint one per finding.`,
