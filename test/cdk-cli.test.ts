@@ -95,7 +95,7 @@ describe('cdk synth of the demo app (examples/cdk-app) with the OpsChecks plugin
       );
       expect(alarm).toMatchObject({
         severity: 'error',
-        violatingConstructs: [{ cloudFormationResource: { propertyPaths: ['Properties/AlarmActions'] } }],
+        violatingConstructs: [{ cloudFormationResource: { propertyPaths: ['Properties.AlarmActions'] } }],
       });
       expect(alarm!.violatingConstructs[0].cloudFormationResource!.templatePath).toMatch(
         /^assembly-Dev\/.*\.template\.json$/,

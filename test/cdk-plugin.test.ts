@@ -91,7 +91,7 @@ describe('OpsChecks through app.synth()', () => {
       path: 'Dev/Api/Handler/Resource',
       logicalId: handler.logicalId,
       templatePath: path.join('assembly-Dev', handler.stack.templateFile),
-      locations: ['Properties/TracingConfig/Mode'],
+      locations: ['Properties.TracingConfig.Mode'],
       // named by its construct, not its logical id
       description:
         'Lambda function Handler does not send traces to X-Ray; set TracingConfig.Mode to Active. (OPS04-BP05 Implement distributed tracing)',
@@ -108,7 +108,7 @@ describe('OpsChecks through app.synth()', () => {
       severity: 'error',
       logicalId: alarm.logicalId,
       templatePath: path.join('assembly-Prod', alarm.stack.templateFile),
-      locations: ['Properties/AlarmActions'],
+      locations: ['Properties.AlarmActions'],
       description: expect.stringMatching(
         /^Alarm WorkerErrors has no AlarmActions, .*\(OPS08-BP04 Create actionable alerts\)$/,
       ),
@@ -132,11 +132,31 @@ describe('OpsChecks through app.synth()', () => {
       severity: 'warning',
       logicalId: job.logicalId,
       templatePath: path.join('assembly-Prod', job.stack.templateFile),
-      locations: ['Properties/TracingConfig/Mode'],
+      locations: ['Properties.TracingConfig.Mode'],
       // named in its own stack, the nested one
       description: expect.stringContaining('Lambda function Job does not send traces'),
     });
     expect(job.stack.templateFile).toMatch(/\.nested\.template\.json$/);
+  });
+
+  it('with cdk synth --debug, shows where the app overrode the property a finding is about', () => {
+    // what `cdk synth --debug` sets for the app: CDK records a stack trace with each property override
+    process.env.CDK_DEBUG = 'true';
+    try {
+      const app = newApp();
+      const fn = new lambda.Function(new Stack(app, 'Debug'), 'Fn', fnProps);
+      const overriddenAt = overrideTracing(fn);
+      Validations.of(app).addPlugins(new OpsChecks({ rules: ['lambda-tracing'] }));
+      const construct = synth(app)
+        .report!.pluginReports.find((p) => p.pluginName === 'opslint')!
+        .violations.find((v) => v.ruleName === 'lambda-tracing')!.violatingConstructs[0];
+      expect(construct.cloudFormationResource?.propertyPaths).toEqual(['Properties.TracingConfig.Mode']);
+      // where the function was created, then where its tracing was overridden
+      expect(construct.stackTraces).toHaveLength(2);
+      expect(construct.stackTraces![1]).toContain(overriddenAt);
+    } finally {
+      delete process.env.CDK_DEBUG;
+    }
   });
 
   it('reports app-level findings at the app', () => {
@@ -263,7 +283,7 @@ describe('OpsChecks severities and failOn', () => {
     expect(only(rows(result.report), 'alarm-actions', 'Dev/Api/WorkerErrors/Resource')).toMatchObject({
       severity: 'error',
       logicalId: cfn(api.workerErrors).logicalId,
-      locations: ['Properties/AlarmActions'],
+      locations: ['Properties.AlarmActions'],
     });
     // one Stage only: the app deploys to a single environment
     expect(only(rows(result.report), 'multiple-environments', '')).toMatchObject({
@@ -322,7 +342,7 @@ describe('OpsChecks.validate called directly', () => {
         {
           resourceLogicalId: handler.logicalId,
           templatePath: path.join(staged.app.outdir, 'assembly-Dev', handler.stack.templateFile),
-          locations: ['Properties/TracingConfig/Mode'],
+          locations: ['Properties.TracingConfig.Mode'],
         },
       ],
     });
@@ -632,3 +652,13 @@ describe('OpsChecks and the construct tree', () => {
     expect(walks(4)).toBe(1);
   });
 });
+
+/** Overrides the function's tracing mode to PassThrough; returns `file:line` of the call that does it. */
+function overrideTracing(fn: lambda.Function): string {
+  const here = { stack: '' };
+  Error.captureStackTrace(here);
+  (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('TracingConfig.Mode', 'PassThrough');
+  // the frame of this function, one line down from where the trace was taken
+  const [, file, line] = /\((.*):(\d+):\d+\)/.exec(here.stack.split('\n')[1])!;
+  return `${path.basename(file)}:${Number(line) + 1}`;
+}

@@ -80,7 +80,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
           ? { resourceLogicalId: f.resource, templatePath: f.file, locations: locationInResource(f) }
           : {
               constructPath: stackOf(f, assembly)?.constructPath ?? '',
-              locations: f.path ? [f.path.replace(/\./g, '/')] : [],
+              locations: f.path ? [parsePath(f.path).join('.')] : [],
             },
       ],
     }));
@@ -158,10 +158,11 @@ function validAcknowledgement(
 }
 
 /**
- * `Resources.Fn.Properties.TracingConfig.Mode` → `['Properties/TracingConfig/Mode']`, the form CDK shows; none
- * for a finding about the whole resource.
+ * `Resources.Fn.Properties.Tags[0]` → `['Properties.Tags.0']`, in the resource and in the form CDK documents
+ * and matches (as `addPropertyOverride` writes paths): with `cdk synth --debug`, CDK adds where the app overrode
+ * that property to the finding's source lines. None for a finding about the whole resource.
  */
 function locationInResource(f: Finding): string[] {
-  const inResource = parsePath(f.path).slice(2).join('/');
+  const inResource = parsePath(f.path).slice(2).join('.');
   return inResource === '' ? [] : [inResource];
 }

@@ -69,6 +69,8 @@ interface ReportViolation {
       readonly logicalId: string;
       readonly propertyPaths?: readonly string[];
     };
+    /** where the construct was created, then where the app changed the properties the violation is about */
+    readonly stackTraces?: readonly string[];
   }[];
 }
 
