@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { applyPatch, createPatch, diffLines } from 'diff';
 import type { Finding } from '../lib/engine/finding';
-import type { Rule } from '../lib/engine/rule';
+import { definePack, defineRule, type Rule } from '../lib/engine/rule';
 import { fixPaths } from '../lib/fix/run';
 import { scanPaths } from '../lib/compose';
 import type { ScanOptions } from '../lib/scan';
@@ -382,6 +382,79 @@ describe('opslint fix: the file as it was written', () => {
     expect(stdout).toContain(
       '  manual  4:5  info  Lambda function Fn writes plain-text logs; set LoggingConfig.LogFormat to JSON so that every log line, its level and the request id can be queried by field.  lambda-structured-logs  (not fixed: opslint cannot write this change without touching the text around it)\n',
     );
+  });
+});
+
+describe('opslint fix: many fixes in one file', () => {
+  /** A rule whose fix writes two keys under a mapping the resource does not have: the second needs the first. */
+  const twoKeys = defineRule({
+    id: 'test/two-keys',
+    title: 'Queues carry two settings',
+    bestPractice: 'OPS04-BP01',
+    resourceTypes: ['AWS::SQS::Queue'],
+    severity: 'warning',
+    fixable: true,
+    check(resource, ctx) {
+      if (resource.properties.Settings === undefined)
+        ctx.report({
+          message: `Queue ${resource.logicalId} has no settings.`,
+          path: 'Properties.Settings',
+          fix: [
+            { path: 'Properties.Settings.First', value: 1 },
+            { path: 'Properties.Settings.Second', value: 2 },
+          ],
+        });
+    },
+  });
+  const packs = [...BUILTIN_PACKS, definePack({ id: 'test', rules: [twoKeys] })];
+  const RULES = ['log-group-retention', 'lambda-structured-logs', 'lambda-tracing', 'test/two-keys'];
+
+  it('fixes every finding of every resource, several on one resource in order, as one fix at a time would', () => {
+    const functions = 30;
+    const lines = ['Resources:'];
+    for (let i = 0; i < functions; i++)
+      lines.push(
+        `  Fn${i}:`,
+        '    Type: AWS::Lambda::Function',
+        '    Properties:',
+        '      Role: !GetAtt TracedRole.Arn',
+        `  Logs${i}:`,
+        '    Type: AWS::Logs::LogGroup',
+      );
+    lines.push(
+      '  Jobs:',
+      '    Type: AWS::SQS::Queue',
+      '  Broken:',
+      '    Type: AWS::Logs::LogGroup',
+      '    Properties:',
+      '      RetentionInDays: !If [Never, 1, 2]',
+      '  TracedRole:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      ManagedPolicyArns: [arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess]',
+      '',
+    );
+    const dir = workspace({ 't.yaml': lines.join('\n') });
+    const file = path.join(dir, 't.yaml');
+    const run = fixPaths([file], { packs, selection: { rules: RULES }, cwd: dir });
+    const [result] = run.files;
+    // two fixes on each function, one on each log group, one fix of two edits on the queue
+    expect(result.fixed).toHaveLength(3 * functions + 1);
+    expect(result.left.map((l) => [l.finding.resource, l.reason])).toEqual([
+      ['Broken', 'Resources.Broken.Properties.RetentionInDays is computed by Fn::If'],
+    ]);
+    const fixedText = result.text!;
+    writeFileSync(file, fixedText);
+    expect(fixedText).toContain(
+      '  Fn7:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !GetAtt TracedRole.Arn\n      LoggingConfig:\n        LogFormat: JSON\n      TracingConfig:\n        Mode: Active\n  Logs7:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 14\n',
+    );
+    expect(fixedText).toContain(
+      '  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      Settings:\n        First: 1\n        Second: 2\n',
+    );
+    // nothing left of what was fixed, and a second run has nothing to do
+    const again = fixPaths([file], { packs, selection: { rules: RULES }, cwd: dir });
+    expect(again.files.flatMap((f) => f.fixed)).toEqual([]);
+    expect(again.files.every((f) => f.text === undefined || f.text === f.original)).toBe(true);
   });
 });
 

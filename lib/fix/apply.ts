@@ -1,8 +1,9 @@
 /**
  * Fixes the findings of one template file: each finding's edits are planned on the document and written into
- * the text one at a time (so an edit sees the mappings an earlier one created), then the result is scanned
- * again. A finding whose fix cannot be applied safely, conflicts with another, or does not go away in the
- * new scan is left as it was and listed with the reason; the others are kept.
+ * the text, those of different resources together and those of one resource in turn (so an edit sees the
+ * mappings an earlier one created), then the result is scanned again. A finding whose fix cannot be applied
+ * safely, conflicts with another, or does not go away in the new scan is left as it was and listed with the
+ * reason; the others are kept.
  */
 import type { Finding, FixEdit } from '../engine/finding';
 import { InputError } from '../template/errors';
@@ -13,10 +14,12 @@ import {
   type DocumentFormat,
   type ParseLimits,
 } from '../template/parse';
+import { parsePath } from '../template/path';
 import { globalsTarget } from './globals';
-import { applyJson } from './json';
-import { carryOut, plan, Refusal, sameValues } from './plan';
-import { applyYaml } from './yaml';
+import { jsonSplice, readJson, type JsonText } from './json';
+import { carryOut, carryOutIn, plan, Refusal, sameValues, type Operation } from './plan';
+import { spliced, type Splice } from './text';
+import { readYaml, yamlSplice, type YamlText } from './yaml';
 
 /** A finding with a fix that was not applied, and why. */
 export interface Refused {
@@ -147,7 +150,15 @@ function targets(
   return out;
 }
 
-/** Applies the findings' edits in order; a finding whose edits cannot all be applied is left out whole. */
+/**
+ * Applies the findings' edits in order; a finding whose edits cannot all be applied is left out whole. The edits
+ * are made in rounds, each on one reading of the text, so that a file with many fixes is read a few times rather
+ * than once per fix: a round takes, in order, the findings whose resources (or `Globals` sections) no earlier
+ * finding of the round touches, and makes their splices at once (text that one resource's edits do not reach).
+ * A finding with several operations goes alone, one operation after the other (a later one may need the mapping
+ * an earlier one created), and so does each finding of a round whose result does not read as planned, which
+ * refuses the one at fault.
+ */
 function applyAll(
   text: string,
   source: Source,
@@ -156,29 +167,129 @@ function applyAll(
   refused: Map<Finding, string>,
 ): { text: string; done: Finding[] } {
   const written = new Map<string, string>();
-  const done: Finding[] = [];
+  const done = new Set<Finding>();
   let current = text;
-  for (const f of findings) {
+  let pending: readonly Finding[] = findings;
+  while (pending.length > 0) {
+    const round = applyRound(current, source, pending, edits, written, refused);
+    current = round.text;
+    for (const f of round.done) done.add(f);
+    pending = round.deferred;
+  }
+  return { text: current, done: findings.filter((f) => done.has(f)) };
+}
+
+/** One round of {@link applyAll}: the new text, the findings fixed, and those left for the next round. */
+function applyRound(
+  text: string,
+  source: Source,
+  pending: readonly Finding[],
+  edits: ReadonlyMap<Finding, readonly FixEdit[]>,
+  written: Map<string, string>,
+  refused: Map<Finding, string>,
+): { text: string; done: Finding[]; deferred: Finding[] } {
+  const before = new Map(written);
+  const expected = structuredClone(parse(text, source));
+  let read: Readable | undefined;
+  const splices: Splice[] = [];
+  const taken: Finding[] = [];
+  const deferred: Finding[] = [];
+  // the resources and Globals sections the round's findings change, and those of the findings it defers: a later
+  // finding there waits too, so that each place sees its fixes in order
+  const touched = new Set<string>();
+  for (const [i, f] of pending.entries()) {
+    const places = edits.get(f)!.map((edit) => placeOf(edit));
+    const free = places.every((p) => !touched.has(p));
+    for (const p of places) touched.add(p);
+    if (!free) {
+      deferred.push(f);
+      continue;
+    }
     try {
-      let next = current;
       const mine = new Map<string, string>();
-      for (const edit of edits.get(f)!) {
-        const k = editKey(edit);
-        const target = k.slice(0, k.indexOf('\u0000'));
-        const previous = written.get(target) ?? mine.get(target);
-        if (previous !== undefined && previous !== k) throw new Refusal(`another fix sets ${target} differently`);
-        if (previous === undefined) next = applyEdit(next, source, edit);
-        mine.set(target, k);
+      const ops: Operation[] = [];
+      for (const edit of edits.get(f)!) if (toWrite(edit, written, mine)) ops.push(...plan(expected, edit));
+      if (ops.length > 1) {
+        if (taken.length > 0) {
+          deferred.push(f);
+          continue;
+        }
+        // alone, as the only finding of its round
+        const next = applyOne(text, source, f, edits, written, refused);
+        return {
+          text: next ?? text,
+          done: next === undefined ? [] : [f],
+          deferred: [...deferred, ...pending.slice(i + 1)],
+        };
+      }
+      if (ops.length === 1) {
+        read ??= readable(text, source);
+        splices.push(spliceOf(read, ops[0]));
+        carryOutIn(expected, ops[0]);
       }
       for (const [t, k] of mine) written.set(t, k);
-      current = next;
-      done.push(f);
+      taken.push(f);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       refused.set(f, error.message);
     }
   }
-  return { text: current, done };
+  if (splices.length === 0) return { text, done: taken, deferred };
+  const out = spliced(text, splices);
+  if (out !== undefined && sameValues(parseOrUndefined(out, source), expected))
+    return { text: out, done: taken, deferred };
+  // not as planned: each finding of the round on its own, to find the one at fault
+  written.clear();
+  for (const [t, k] of before) written.set(t, k);
+  let current = text;
+  const done: Finding[] = [];
+  for (const f of taken) {
+    const next = applyOne(current, source, f, edits, written, refused);
+    if (next === undefined) continue;
+    current = next;
+    done.push(f);
+  }
+  return { text: current, done, deferred };
+}
+
+/**
+ * Whether `edit` is still to be written, noted in `mine` (the finding's own): not when an earlier fix writes the
+ * same value at its target; a Refusal when one writes a different value there.
+ */
+function toWrite(edit: FixEdit, written: ReadonlyMap<string, string>, mine: Map<string, string>): boolean {
+  const k = editKey(edit);
+  const target = k.slice(0, k.indexOf('\u0000'));
+  const previous = written.get(target) ?? mine.get(target);
+  if (previous !== undefined && previous !== k) throw new Refusal(`another fix sets ${target} differently`);
+  mine.set(target, k);
+  return previous === undefined;
+}
+
+/** Where an edit writes, for {@link applyRound}: its resource, or its `Globals` section. */
+function placeOf(edit: FixEdit): string {
+  return parsePath(edit.path).slice(0, 2).join('\u0000');
+}
+
+/** One finding's edits, one operation at a time; the new text, or undefined when the finding was refused. */
+function applyOne(
+  text: string,
+  source: Source,
+  f: Finding,
+  edits: ReadonlyMap<Finding, readonly FixEdit[]>,
+  written: Map<string, string>,
+  refused: Map<Finding, string>,
+): string | undefined {
+  try {
+    let next = text;
+    const mine = new Map<string, string>();
+    for (const edit of edits.get(f)!) if (toWrite(edit, written, mine)) next = applyEdit(next, source, edit);
+    for (const [t, k] of mine) written.set(t, k);
+    return next;
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    refused.set(f, error.message);
+    return undefined;
+  }
 }
 
 /**
@@ -189,18 +300,36 @@ function applyEdit(text: string, source: Source, edit: FixEdit): string {
   let doc = parse(text, source);
   let out = text;
   for (const op of plan(doc, edit)) {
-    out = source.format === 'yaml' ? applyYaml(out, op) : applyJson(out, op);
+    out = spliced(out, [spliceOf(readable(out, source), op)])!;
     const expected = carryOut(doc, op);
-    try {
-      doc = parse(out, source);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      doc = undefined;
-    }
-    if (!sameValues(doc, expected))
+    const after = parseOrUndefined(out, source);
+    if (!sameValues(after, expected))
       throw new Refusal('opslint cannot write this change without touching the text around it');
+    doc = after;
   }
   return out;
+}
+
+/** A text read for the format's writer. */
+type Readable =
+  { readonly format: 'yaml'; readonly yaml: YamlText } | { readonly format: 'json'; readonly json: JsonText };
+
+function readable(text: string, source: Source): Readable {
+  return source.format === 'yaml' ? { format: 'yaml', yaml: readYaml(text) } : { format: 'json', json: readJson(text) };
+}
+
+function spliceOf(read: Readable, op: Operation): Splice {
+  return read.format === 'yaml' ? yamlSplice(read.yaml, op) : jsonSplice(read.json, op);
+}
+
+/** The document of `text`, or undefined when it does not parse. */
+function parseOrUndefined(text: string, source: Source): unknown {
+  try {
+    return parse(text, source);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return undefined;
+  }
 }
 
 function parse(text: string, { file, format, limits }: Source): unknown {

@@ -8,11 +8,20 @@ import * as jsonc from 'jsonc-parser';
 import type { FixValue } from '../engine/finding';
 import { formatPath } from '../template/path';
 import { Refusal, type Operation, type Tree } from './plan';
-import { eolOf, lineIndent, splice } from './text';
+import { eolOf, lineIndent, type Splice } from './text';
 
-/** `text` with `op` carried out; a Refusal when the JSON at its path is not what the operation expects. */
-export function applyJson(text: string, op: Operation): string {
-  const root = jsonc.parseTree(text, [], { disallowComments: true });
+/** A JSON text read for splicing: its tree, with the offsets of its nodes. */
+export interface JsonText {
+  readonly text: string;
+  readonly root: jsonc.Node | undefined;
+}
+
+export function readJson(text: string): JsonText {
+  return { text, root: jsonc.parseTree(text, [], { disallowComments: true }) };
+}
+
+/** The splice that carries out `op` on the text; a Refusal when the JSON at its path is not what the operation expects. */
+export function jsonSplice({ text, root }: JsonText, op: Operation): Splice {
   const node = root && jsonc.findNodeAtLocation(root, op.path as (string | number)[]);
   if (!node) throw new Refusal(`${formatPath(op.path)} does not exist`);
 
@@ -21,13 +30,17 @@ export function applyJson(text: string, op: Operation): string {
       if (node.type === 'object' || node.type === 'array') throw new Refusal(`${formatPath(op.path)} is not a value`);
       // a value written as a string stays a string ("false" → "true")
       const written = node.type === 'string' ? JSON.stringify(String(op.value)) : JSON.stringify(op.value);
-      return splice(text, node.offset, node.offset + node.length, written);
+      return { start: node.offset, end: node.offset + node.length, insert: written };
     }
     case 'insert': {
       const property = (layout: Layout): string =>
         `${JSON.stringify(op.key)}${layout.colon}${render(op.value, layout)}`;
       if (node.type === 'null')
-        return splice(text, node.offset, node.offset + node.length, container('{', '}', property, text, node));
+        return {
+          start: node.offset,
+          end: node.offset + node.length,
+          insert: container('{', '}', property, text, node),
+        };
       if (node.type !== 'object') throw new Refusal(`${formatPath(op.path)} is not a mapping`);
       return add(text, node, property, '{', '}');
     }
@@ -52,16 +65,16 @@ interface Layout {
 }
 
 /** Adds an entry at the end of an object or array, laid out like the entries already there. */
-function add(text: string, node: jsonc.Node, entry: (layout: Layout) => string, open: string, close: string): string {
+function add(text: string, node: jsonc.Node, entry: (layout: Layout) => string, open: string, close: string): Splice {
   const children = node.children ?? [];
   if (children.length === 0)
-    return splice(text, node.offset, node.offset + node.length, container(open, close, entry, text, node));
+    return { start: node.offset, end: node.offset + node.length, insert: container(open, close, entry, text, node) };
   const last = children[children.length - 1];
   const end = last.offset + last.length;
   const multiLine = text.slice(node.offset, children[0].offset).includes('\n');
   const layout = layoutOf(text, multiLine ? lineIndent(text, last.offset) : undefined);
   const sep = multiLine ? `,${layout.eol}${layout.indent}` : layout.comma;
-  return splice(text, end, undefined, sep + entry(layout));
+  return { start: end, insert: sep + entry(layout) };
 }
 
 /** An object or array of one entry, in place of an empty one (or of `null`). */

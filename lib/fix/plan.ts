@@ -107,11 +107,17 @@ function walk(doc: unknown, path: JsonPath): { value: unknown; missing?: undefin
  */
 export function carryOut(doc: unknown, op: Operation): unknown {
   const copy = structuredClone(doc);
+  carryOutIn(copy, op);
+  return copy;
+}
+
+/** {@link carryOut} on `doc` itself. */
+export function carryOutIn(doc: unknown, op: Operation): void {
   const at = (path: JsonPath): unknown =>
-    path.reduce<unknown>((node, seg) => (node as Record<string | number, unknown>)[seg], copy);
+    path.reduce<unknown>((node, seg) => (node as Record<string | number, unknown>)[seg], doc);
   if (op.kind === 'append') {
     (at(op.path) as unknown[]).push({ ...op.item });
-    return copy;
+    return;
   }
   const last = op.path[op.path.length - 1];
   const parent = (op.path.length > 0 ? at(op.path.slice(0, -1)) : undefined) as
@@ -123,7 +129,6 @@ export function carryOut(doc: unknown, op: Operation): unknown {
   } else {
     (at(op.path) as Record<string, unknown>)[op.key] = op.value;
   }
-  return copy;
 }
 
 /** Whether two documents hold the same values; scalars compare as text, as CloudFormation reads them (`'true'` is `true`). */

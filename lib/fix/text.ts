@@ -22,7 +22,26 @@ export function lineIndent(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(lineStart(text, offset), offset))![0];
 }
 
-/** `text` with `[start, end)` replaced by `insert` (`end` omitted: a pure insertion). */
-export function splice(text: string, start: number, end: number | undefined, insert: string): string {
-  return text.slice(0, start) + insert + text.slice(end ?? start);
+/** `[start, end)` of a text replaced by `insert` (`end` omitted: a pure insertion). */
+export interface Splice {
+  readonly start: number;
+  readonly end?: number;
+  readonly insert: string;
+}
+
+/**
+ * `text` with `splices` made, each at offsets of `text` itself; undefined when two of them overlap or touch the
+ * same offset (which one comes first would be a guess).
+ */
+export function spliced(text: string, splices: readonly Splice[]): string | undefined {
+  const sorted = [...splices].sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let at = 0;
+  for (const s of sorted) {
+    if (s.start < at || (parts.length > 0 && s.start === at)) return undefined;
+    parts.push(text.slice(at, s.start), s.insert);
+    at = s.end ?? s.start;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }

@@ -7,7 +7,7 @@ import * as YAML from 'yaml';
 import type { FixValue } from '../engine/finding';
 import { formatPath, type JsonPath } from '../template/path';
 import { Refusal, type Operation, type Tree } from './plan';
-import { eolOf, lineEnd, lineStart, splice } from './text';
+import { eolOf, lineEnd, lineStart, type Splice } from './text';
 
 /** How the document is written: a nested mapping's indentation, a block list's under its key (0: none), quotes. */
 interface Style {
@@ -18,8 +18,15 @@ interface Style {
   readonly singleQuote: boolean;
 }
 
-/** `text` with `op` carried out; a Refusal when the YAML at its path cannot be changed safely (an alias, a block scalar). */
-export function applyYaml(text: string, op: Operation): string {
+/** A YAML text read for splicing: its document (with the positions of its nodes) and how it is written. */
+export interface YamlText {
+  readonly text: string;
+  readonly doc: YAML.Document;
+  readonly style: Style;
+}
+
+/** Reads YAML text for {@link yamlSplice}; a Refusal when its positions cannot be trusted. */
+export function readYaml(text: string): YamlText {
   const doc = YAML.parseDocument(text, { version: '1.2', uniqueKeys: false });
   // a file scan reads leniently (a flow list or quoted string not indented past its key) is one yaml misreads:
   // its positions cannot be trusted for a splice
@@ -27,7 +34,14 @@ export function applyYaml(text: string, op: Operation): string {
     throw new Refusal(
       'the file is YAML that CloudFormation reads but YAML 1.2 does not (see its note); fix it by hand',
     );
-  const style = styleOf(doc, text);
+  return { text, doc, style: styleOf(doc, text) };
+}
+
+/**
+ * The splice that carries out `op` on the text; a Refusal when the YAML at its path cannot be changed safely (an
+ * alias, a block scalar).
+ */
+export function yamlSplice({ text, doc, style }: YamlText, op: Operation): Splice {
   const { node, pair } = nodeAt(doc, op.path);
   const col = (offset: number): number => offset - lineStart(text, offset);
   const pad = (n: number): string => ' '.repeat(n);
@@ -40,7 +54,7 @@ export function applyYaml(text: string, op: Operation): string {
       // a comment after the value keeps its column, where the spaces before it allow
       const gap = /^( +)#/.exec(text.slice(end, lineEnd(text, end)));
       const spaces = gap ? ' '.repeat(Math.max(1, gap[1].length + (end - start) - written.length)) : '';
-      return splice(text, start, gap ? end + gap[1].length : end, written + spaces);
+      return { start, end: gap ? end + gap[1].length : end, insert: written + spaces };
     }
     case 'insert': {
       if (isEmptyValue(node)) {
@@ -48,12 +62,10 @@ export function applyYaml(text: string, op: Operation): string {
         if (!pair || !YAML.isNode(pair.key) || !pair.key.range)
           throw new Refusal(`${formatPath(op.path)} is not a mapping`);
         const indent = col(pair.key.range[0]) + style.step;
-        return splice(
-          text,
-          lineEnd(text, pair.key.range[1]),
-          undefined,
-          style.eol + pad(indent) + blockEntry(op.key, op.value, indent, style),
-        );
+        return {
+          start: lineEnd(text, pair.key.range[1]),
+          insert: style.eol + pad(indent) + blockEntry(op.key, op.value, indent, style),
+        };
       }
       if (!YAML.isMap(node) || !node.range) throw new Refusal(`${formatPath(op.path)} is not a mapping`);
       if (node.flow) return insertFlow(text, node, `${op.key}: ${flow(op.value, style)}`, '{');
@@ -61,12 +73,10 @@ export function applyYaml(text: string, op: Operation): string {
       if (!YAML.isNode(first) || !first.range)
         throw new Refusal(`${formatPath(op.path)} has a key that is not a value`);
       const indent = col(first.range[0]);
-      return splice(
-        text,
-        blockEnd(text, contentEnd(node, text), indent),
-        undefined,
-        style.eol + pad(indent) + blockEntry(op.key, op.value, indent, style),
-      );
+      return {
+        start: blockEnd(text, contentEnd(node, text), indent),
+        insert: style.eol + pad(indent) + blockEntry(op.key, op.value, indent, style),
+      };
     }
     case 'append': {
       if (!YAML.isSeq(node) || !node.range) throw new Refusal(`${formatPath(op.path)} is not a list`);
@@ -74,12 +84,10 @@ export function applyYaml(text: string, op: Operation): string {
       const dash = col(node.range[0]);
       const firstItem = node.items[0];
       const itemCol = YAML.isNode(firstItem) && firstItem.range ? col(firstItem.range[0]) : dash + 2;
-      return splice(
-        text,
-        blockEnd(text, contentEnd(node, text), dash),
-        undefined,
-        style.eol + pad(dash) + '- ' + itemBody(op.item, itemCol, style),
-      );
+      return {
+        start: blockEnd(text, contentEnd(node, text), dash),
+        insert: style.eol + pad(dash) + '- ' + itemBody(op.item, itemCol, style),
+      };
     }
   }
 }
@@ -172,13 +180,13 @@ function itemBody(item: Tree, col: number, style: Style): string {
 }
 
 /** Adds an entry at the end of a flow mapping or list: after its last entry, or inside the empty brackets. */
-function insertFlow(text: string, node: YAML.YAMLMap | YAML.YAMLSeq, entry: string, open: '{' | '['): string {
+function insertFlow(text: string, node: YAML.YAMLMap | YAML.YAMLSeq, entry: string, open: '{' | '['): Splice {
   const last = node.items[node.items.length - 1];
   const lastNode = YAML.isPair(last) ? (last.value ?? last.key) : last;
-  if (YAML.isNode(lastNode) && lastNode.range) return splice(text, lastNode.range[1], undefined, `, ${entry}`);
+  if (YAML.isNode(lastNode) && lastNode.range) return { start: lastNode.range[1], insert: `, ${entry}` };
   const [start, end] = node.range!;
   if (text[start] !== open) throw new Refusal('unexpected flow collection');
-  return splice(text, start + 1, end - 1, open === '{' ? ` ${entry} ` : entry);
+  return { start: start + 1, end: end - 1, insert: open === '{' ? ` ${entry} ` : entry };
 }
 
 /**
