@@ -6,23 +6,42 @@
  */
 import * as jsonc from 'jsonc-parser';
 import type { FixValue } from '../engine/finding';
-import { formatPath } from '../template/path';
+import { formatPath, type JsonPath } from '../template/path';
 import { Refusal, type Operation, type Tree } from './plan';
 import { eolOf, lineIndent, type Splice } from './text';
 
-/** A JSON text read for splicing: its tree, with the offsets of its nodes. */
+/** A JSON text read for splicing: its tree, with the offsets of its nodes, and how the file is laid out. */
 export interface JsonText {
   readonly text: string;
   readonly root: jsonc.Node | undefined;
+  /** the file's layout, with no indentation of its own: an entry's is where it goes */
+  readonly file: Layout;
+  /** the whole file on one line */
+  readonly minified: boolean;
 }
 
 export function readJson(text: string): JsonText {
-  return { text, root: jsonc.parseTree(text, [], { disallowComments: true }) };
+  // separators as the file writes them on one line: `"a": 1, "b": 2` or `"a":1,"b":2`
+  const spaced = /":\s/.test(text);
+  return {
+    text,
+    root: jsonc.parseTree(text, [], { disallowComments: true }),
+    file: {
+      unit: indentUnit(text),
+      eol: eolOf(text),
+      colon: spaced ? ': ' : ':',
+      comma: spaced ? ', ' : ',',
+      inObject: /\{ "/.test(text) ? ' ' : '',
+      inArray: /\[ [^\s\]]/.test(text) ? ' ' : '',
+    },
+    minified: !text.trim().includes('\n'),
+  };
 }
 
 /** The splice that carries out `op` on the text; a Refusal when the JSON at its path is not what the operation expects. */
-export function jsonSplice({ text, root }: JsonText, op: Operation): Splice {
-  const node = root && jsonc.findNodeAtLocation(root, op.path as (string | number)[]);
+export function jsonSplice(read: JsonText, op: Operation): Splice {
+  const { root } = read;
+  const node = root && nodeAt(root, op.path);
   if (!node) throw new Refusal(`${formatPath(op.path)} does not exist`);
 
   switch (op.kind) {
@@ -39,17 +58,50 @@ export function jsonSplice({ text, root }: JsonText, op: Operation): Splice {
         return {
           start: node.offset,
           end: node.offset + node.length,
-          insert: container('{', '}', property, text, node),
+          insert: container('{', '}', property, read, node),
         };
       if (node.type !== 'object') throw new Refusal(`${formatPath(op.path)} is not a mapping`);
-      return add(text, node, property, '{', '}');
+      return add(read, node, property, '{', '}');
     }
     case 'append': {
       if (node.type !== 'array') throw new Refusal(`${formatPath(op.path)} is not a list`);
-      return add(text, node, (layout) => render(op.item, layout), '[', ']');
+      return add(read, node, (layout) => render(op.item, layout), '[', ']');
     }
   }
 }
+
+/**
+ * The node at `path`, as jsonc-parser's `findNodeAtLocation` finds it (the first property of a repeated key),
+ * with a large object (`Resources`) indexed once per tree: a round of fixes looks up one resource in it per fix.
+ */
+function nodeAt(root: jsonc.Node, path: JsonPath): jsonc.Node | undefined {
+  let node: jsonc.Node | undefined = root;
+  for (const seg of path) {
+    if (node?.type === 'array' && typeof seg === 'number') node = node.children?.[seg];
+    else if (node?.type === 'object' && typeof seg === 'string') node = propertyOf(node, seg);
+    else return undefined;
+  }
+  return node;
+}
+
+function propertyOf(object: jsonc.Node, key: string): jsonc.Node | undefined {
+  // a property without its value (the text ends in it) is passed over
+  const complete = (p: jsonc.Node): boolean => p.children?.length === 2;
+  const properties = object.children ?? [];
+  if (properties.length < 32) return properties.find((p) => complete(p) && p.children![0].value === key)?.children![1];
+  let index = PROPERTIES.get(object);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of properties) {
+      const k = p.children?.[0].value as string | undefined;
+      if (complete(p) && !index.has(k!)) index.set(k!, p.children![1]);
+    }
+    PROPERTIES.set(object, index);
+  }
+  return index.get(key);
+}
+
+const PROPERTIES = new WeakMap<jsonc.Node, Map<string, jsonc.Node>>();
 
 /** How new text is laid out where it goes. */
 interface Layout {
@@ -65,14 +117,15 @@ interface Layout {
 }
 
 /** Adds an entry at the end of an object or array, laid out like the entries already there. */
-function add(text: string, node: jsonc.Node, entry: (layout: Layout) => string, open: string, close: string): Splice {
+function add(read: JsonText, node: jsonc.Node, entry: (layout: Layout) => string, open: string, close: string): Splice {
+  const { text } = read;
   const children = node.children ?? [];
   if (children.length === 0)
-    return { start: node.offset, end: node.offset + node.length, insert: container(open, close, entry, text, node) };
+    return { start: node.offset, end: node.offset + node.length, insert: container(open, close, entry, read, node) };
   const last = children[children.length - 1];
   const end = last.offset + last.length;
   const multiLine = text.slice(node.offset, children[0].offset).includes('\n');
-  const layout = layoutOf(text, multiLine ? lineIndent(text, last.offset) : undefined);
+  const layout = { ...read.file, indent: multiLine ? lineIndent(text, last.offset) : undefined };
   const sep = multiLine ? `,${layout.eol}${layout.indent}` : layout.comma;
   return { start: end, insert: sep + entry(layout) };
 }
@@ -82,34 +135,17 @@ function container(
   open: string,
   close: string,
   entry: (layout: Layout) => string,
-  text: string,
+  read: JsonText,
   node: jsonc.Node,
 ): string {
   // a minified file stays minified
-  if (!text.trim().includes('\n')) {
-    const layout = layoutOf(text, undefined);
-    const pad = open === '{' ? layout.inObject : layout.inArray;
-    return open + pad + entry(layout) + pad + close;
+  if (read.minified) {
+    const pad = open === '{' ? read.file.inObject : read.file.inArray;
+    return open + pad + entry(read.file) + pad + close;
   }
-  const base = lineIndent(text, node.offset);
-  const layout = layoutOf(text, base + indentUnit(text));
+  const base = lineIndent(read.text, node.offset);
+  const layout = { ...read.file, indent: base + read.file.unit };
   return `${open}${layout.eol}${layout.indent}${entry(layout)}${layout.eol}${base}${close}`;
-}
-
-function layoutOf(text: string, indent: string | undefined): Layout {
-  // separators as the file writes them on one line: `"a": 1, "b": 2` or `"a":1,"b":2`
-  const spaced = /":\s/.test(text);
-  const inObject = /\{ "/.test(text) ? ' ' : '';
-  const inArray = /\[ [^\s\]]/.test(text) ? ' ' : '';
-  return {
-    indent,
-    unit: indentUnit(text),
-    eol: eolOf(text),
-    colon: spaced ? ': ' : ':',
-    comma: spaced ? ', ' : ',',
-    inObject,
-    inArray,
-  };
 }
 
 /** A value in JSON: indented like the file when the entry has its own line, on one line otherwise. */

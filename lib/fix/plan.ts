@@ -5,7 +5,7 @@
  * mapping or a list in the way is refused, with the reason, and the finding is left to fix by hand.
  */
 import type { FixEdit, FixValue } from '../engine/finding';
-import { asIntrinsic, isPlainObject } from '../template/intrinsics';
+import { asIntrinsic, isPlainObject, type Intrinsic } from '../template/intrinsics';
 import { formatPath, parsePath, type JsonPath } from '../template/path';
 
 /** What an insertion writes: a scalar, mappings down to one, or a list of one new item. */
@@ -82,7 +82,7 @@ function walk(doc: unknown, path: JsonPath): { value: unknown; missing?: undefin
   let current = doc;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
-    const fn = asIntrinsic(current);
+    const fn = i < FIXED_DEPTH ? sectionIntrinsic(current) : asIntrinsic(current);
     if (fn) throw new Refusal(`${show(path.slice(0, i))} is computed by ${fn.name}`);
     if (Array.isArray(current)) {
       if (typeof seg !== 'number' || seg >= current.length)
@@ -100,6 +100,19 @@ function walk(doc: unknown, path: JsonPath): { value: unknown; missing?: undefin
   }
   return { value: current };
 }
+
+/**
+ * {@link asIntrinsic} of the document or one of its sections (`Resources`), whose keys no fix changes: worked out
+ * once per document, as a section of thousands of keys takes as long to ask as to list.
+ */
+function sectionIntrinsic(value: unknown): Intrinsic | undefined {
+  if (typeof value !== 'object' || value === null) return asIntrinsic(value);
+  let known = SECTION_INTRINSICS.get(value);
+  if (known === undefined) SECTION_INTRINSICS.set(value, (known = asIntrinsic(value) ?? null));
+  return known ?? undefined;
+}
+
+const SECTION_INTRINSICS = new WeakMap<object, Intrinsic | null>();
 
 /**
  * `doc` as it must read once `op` is carried out: the written text is parsed again and compared with it, so
