@@ -2,7 +2,7 @@
  * `npm run bench`: opslint against cfn-guard on the corpus, against cdk-nag inside synthesis, how it scales,
  * and its start-up; prints each comparison, keeps it in bench/results.json and rewrites bench/RESULTS.md from it.
  *
- *   npm run bench [-- --runs N] [-- --only yaml,small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,startup-cache,lenient-yaml,hook,lsp]
+ *   npm run bench [-- --runs N] [-- --only yaml,small-repo,cfn-guard,cfn-validate,synth,scaling,memory,startup,startup-cache,lenient-yaml,hook,lsp,fix]
  * Needs `npm run build` first (it runs the built CLI, as users do); `npm run bench` does that.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { benchCfnGuard, benchSmallRepo } from './cfn-guard';
 import { benchCfnValidate } from './cfn-validate';
+import { benchFix } from './fix';
 import { benchHook } from './hook';
 import { benchLsp } from './lsp';
 import { machine } from './measure';
@@ -48,6 +49,7 @@ const benches: [string, () => Section][] = [
   ['lenient-yaml', () => benchLenientYaml(runs)],
   ['hook', () => benchHook(CORPUS, Math.max(runs, 10), OPSLINT)],
   ['lsp', () => benchLsp(CORPUS, Math.max(runs * 20, 100), OPSLINT)],
+  ['fix', () => benchFix(runs, OPSLINT)],
 ];
 const ran = new Map<string, Section>();
 for (const [name, bench] of benches) {
