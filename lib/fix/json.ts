@@ -20,6 +20,7 @@ export interface JsonText {
   readonly minified: boolean;
 }
 
+/** Reads JSON text for {@link jsonSplice}, once for all the splices made on it. */
 export function readJson(text: string): JsonText {
   // separators as the file writes them on one line: `"a": 1, "b": 2` or `"a":1,"b":2`
   const spaced = /":\s/.test(text);
@@ -93,8 +94,9 @@ function propertyOf(object: jsonc.Node, key: string): jsonc.Node | undefined {
   if (index === undefined) {
     index = new Map();
     for (const p of properties) {
-      const k = p.children?.[0].value as string | undefined;
-      if (complete(p) && !index.has(k!)) index.set(k!, p.children![1]);
+      if (!complete(p)) continue;
+      const k = p.children![0].value as string;
+      if (!index.has(k)) index.set(k, p.children![1]);
     }
     PROPERTIES.set(object, index);
   }
