@@ -18,6 +18,8 @@ const entries: Record<string, () => unknown> = {
   BUILTIN_PACKS: () => (require('../lib/compose') as typeof import('../lib/compose')).BUILTIN_PACKS,
   // read by bin/load.ts before it writes its code cache: a scan ran, so the cache holds the code that scans
   finishedScans: () => (require('../lib/scan/report') as typeof import('../lib/scan/report')).finishedScans(),
+  // and when the first scan ends, bin/load.ts takes the cache as it is then too
+  afterNextScan: () => (require('../lib/scan/report') as typeof import('../lib/scan/report')).afterNextScan,
 };
 
 for (const [name, load] of Object.entries(entries))

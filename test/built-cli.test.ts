@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -216,6 +217,30 @@ describe('the built CLI', () => {
     expect(run(args, REPO)).toEqual(first);
     // rejected, so written again
     expect(readFileSync(cached).length).toBeGreaterThan(1000);
+  });
+
+  it('writes the whole cache from a process that runs long after its scan', () => {
+    // the library entry scans, then the process goes on making garbage that lives long enough for full
+    // collections, in which V8 discards the bytecode of functions that have not run for a while
+    const script = (collections: number): string =>
+      `const { scanPaths } = require(${JSON.stringify(path.join(root, 'dist', 'lib', 'index.js'))});
+       scanPaths([${JSON.stringify(path.join(REPO, 'fixtures/cli/workload/orders.yaml'))}], {});
+       let keep = [];
+       for (let r = 0; r < ${collections}; r++) { keep = []; for (let i = 0; i < 200000; i++) keep.push({ i, s: 'x' + i }); }`;
+    const cacheSize = (collections: number): number => {
+      rmSync(temp, { recursive: true, force: true });
+      mkdirSync(temp);
+      const { status } = spawnSync(process.execPath, ['-e', script(collections)], {
+        env: { PATH: process.env.PATH, TMPDIR: temp },
+      });
+      expect(status).toBe(0);
+      const dir = readdirSync(temp).find((d) => d.startsWith('opslint-'))!;
+      const [file] = readdirSync(path.join(temp, dir));
+      return statSync(path.join(temp, dir, file)).size;
+    };
+    const short = cacheSize(0);
+    // at its exit, the long one's own cache is a third of that (the code that ran only at the start is gone)
+    expect(cacheSize(40)).toBeGreaterThanOrEqual(short * 0.95);
   });
 
   it('keeps the newest caches of other builds when it writes one, and removes those beyond them', () => {

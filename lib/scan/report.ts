@@ -26,10 +26,16 @@ import type { PreparedScan, ScanOptions } from './prepare';
 import type { UnitResult } from './unit';
 
 let scansFinished = 0;
+let nextScanListeners: (() => void)[] = [];
 
 /** How many scans this process finished: bin/load.ts caches the compiled bundle only after one did. */
 export function finishedScans(): number {
   return scansFinished;
+}
+
+/** Calls `listener` once, when the next scan of this process has its report (bin/load.ts takes its code cache then). */
+export function afterNextScan(listener: () => void): void {
+  nextScanListeners.push(listener);
 }
 
 /**
@@ -54,11 +60,15 @@ export function finishScan(
   if (errors.length === 0 && !scan.changed && !scan.lenient && results.every((r) => r.files.length === 0)) {
     for (const e of listings.flatMap((l) => l.nothingFound ?? [])) errors.push(e);
   }
-  return combineResults(results, scan.rules, errors, {
+  const report = combineResults(results, scan.rules, errors, {
     ...scan.report,
     baseline: options.baseline ? { file: options.baseline, cwd: scan.cwd } : undefined,
     notes: options.notes,
   });
+  const listeners = nextScanListeners;
+  nextScanListeners = [];
+  for (const listener of listeners) listener();
+  return report;
 }
 
 /** Runs rules over assemblies already read and builds the report; used by the CLI, the CDK plugin and tests. */
