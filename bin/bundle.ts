@@ -16,9 +16,7 @@ const entries: Record<string, () => unknown> = {
   worker: () => require('../lib/parallel/worker'),
   // lib/compose.ts names its own file, this bundle, as the module a worker thread takes the built-in packs from
   BUILTIN_PACKS: () => (require('../lib/compose') as typeof import('../lib/compose')).BUILTIN_PACKS,
-  // read by bin/load.ts before it writes its code cache: a scan ran, so the cache holds the code that scans
-  finishedScans: () => (require('../lib/scan/report') as typeof import('../lib/scan/report')).finishedScans(),
-  // and when the first scan ends, bin/load.ts takes the cache as it is then too
+  // for bin/load.ts, which writes its code cache only after a scan, so that it holds the code that scans
   afterNextScan: () => (require('../lib/scan/report') as typeof import('../lib/scan/report')).afterNextScan,
 };
 

@@ -76,16 +76,16 @@ function runCached(cacheFile: string): Bundle {
   wrapper.call(bundle.exports, bundle.exports, Module.createRequire(BUNDLE), bundle, BUNDLE, __dirname);
   bundle.loaded = true;
   if (!isScanWorker() && (cachedData === undefined || script.cachedDataRejected === true)) {
-    const exports = bundle.exports as { finishedScans: number; afterNextScan: (listener: () => void) => void };
+    const { afterNextScan } = bundle.exports as { afterNextScan: (listener: () => void) => void };
     // written after the run, so that it holds the functions the run compiled as well; and only after a run that
     // scanned (not `--help`, nor an app that loaded opslint and synthesized nothing), or the cache would lack the
     // code that scans for as long as this build is installed. Taken as well when the first scan ends, and the
     // larger written: V8 discards the bytecode of functions that have not run for a while, so a process that runs
     // long (a language server, a script that synthesizes many apps) has lost the code that ran as it started.
     let early: Buffer | undefined;
-    exports.afterNextScan(() => (early = script.createCachedData()));
+    afterNextScan(() => (early = script.createCachedData()));
     process.once('exit', () => {
-      if (exports.finishedScans > 0) save(cacheFile, script, early);
+      if (early) save(cacheFile, script, early);
     });
   }
   return bundle.exports as Bundle;
@@ -108,11 +108,11 @@ function cacheDir(): string | undefined {
 }
 
 /** Writes the cache of `script` now, or `early` (one taken before) when that holds more. */
-function save(file: string, script: vm.Script, early?: Buffer): void {
+function save(file: string, script: vm.Script, early: Buffer): void {
   const temporary = `${file}.${process.pid}`;
   try {
     const now = script.createCachedData();
-    writeFileSync(temporary, early && early.length > now.length ? early : now, { mode: 0o600 });
+    writeFileSync(temporary, early.length > now.length ? early : now, { mode: 0o600 });
     // whole or not at all, for a run that reads it at the same moment
     renameSync(temporary, file);
     prune(path.dirname(file), file);

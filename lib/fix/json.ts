@@ -39,7 +39,10 @@ export function readJson(text: string): JsonText {
   };
 }
 
-/** The splice that carries out `op` on the text; a Refusal when the JSON at its path is not what the operation expects. */
+/**
+ * The splice that carries out `op` on the text; a Refusal when the JSON at its path is not what the operation
+ * expects.
+ */
 export function jsonSplice(read: JsonText, op: Operation): Splice {
   const { root } = read;
   const node = root && nodeAt(root, op.path);

@@ -25,15 +25,12 @@ import { evaluateAssembly, type AssemblyResult, type ReportOptions } from './eva
 import type { PreparedScan, ScanOptions } from './prepare';
 import type { UnitResult } from './unit';
 
-let scansFinished = 0;
 let nextScanListeners: (() => void)[] = [];
 
-/** How many scans this process finished: bin/load.ts caches the compiled bundle only after one did. */
-export function finishedScans(): number {
-  return scansFinished;
-}
-
-/** Calls `listener` once, when the next scan of this process has its report (bin/load.ts takes its code cache then). */
+/**
+ * Calls `listener` once, when the next scan of this process has its report: bin/load.ts caches the compiled
+ * bundle only after a scan, so that the cache holds the code that scans.
+ */
 export function afterNextScan(listener: () => void): void {
   nextScanListeners.push(listener);
 }
@@ -50,7 +47,6 @@ export function finishScan(
   units: readonly UnitResult[],
   options: Pick<ScanOptions, 'baseline' | 'notes'>,
 ): ScanReport {
-  scansFinished++;
   const errors: InputError[] = listings.flatMap((l) => l.errors);
   const results: AssemblyResult[] = [];
   for (const unit of units) {
