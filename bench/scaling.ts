@@ -134,15 +134,19 @@ export function benchScaling(corpus: string, runs: number, opslint: string): Sec
 const MEMORY = { resources: 100_000, limitMb: 500 } as const;
 
 /**
- * Peak memory by report format: 100k resources of templates with many findings (bench/synthetic.ts
- * `findingTemplates`, 1,000 templates of 100 resources), scanned once per format and run, each report written to a
- * file; then the JSON report to stdout, which the scan writes as it is made too.
+ * Peak memory by report format: 100k resources with many findings (bench/synthetic.ts `findingTemplates`), as 1,000
+ * templates of 100 resources and as a cloud assembly of 1,000 such stacks, scanned once per format and run, each
+ * report written to a file; then the JSON report to stdout, which the scan writes as it is made too. The assembly is
+ * the harder case: one unit, whose stacks and findings are all held until its app-level rules have run.
  */
 export function benchReportMemory(runs: number, opslint: string): Section {
   const dir = mkdtempSync(path.join(tmpdir(), 'opslint-memory-'));
   try {
-    const input = writeTemplates(dir, [], MEMORY.resources, 'json', 'findings');
-    const scan = (format: string, file?: string): ProcessRun =>
+    const inputs = [
+      { name: 'templates', dir: writeTemplates(dir, [], MEMORY.resources, 'json', 'findings') },
+      { name: 'cloud assembly', dir: writeAssembly(dir, [], MEMORY.resources, 'findings') },
+    ];
+    const scan = (input: string, format: string, file?: string): ProcessRun =>
       runProcess(process.execPath, [
         opslint,
         'scan',
@@ -153,43 +157,52 @@ export function benchReportMemory(runs: number, opslint: string): Section {
         '--fail-on',
         'none',
       ]);
-    const outputs: { format: string; file?: string }[] = [
-      ...FORMATS.map((format) => ({ format, file: path.join(dir, `report.${format}`) })),
-      { format: 'json' },
-    ];
-    // interleaved: each run scans once in every format
+    const outputs = inputs.flatMap((input) => [
+      ...FORMATS.map((format) => ({ input, format, file: path.join(dir, `report.${format}`) })),
+      { input, format: 'json', file: undefined },
+    ]);
+    // interleaved: each run scans each input once in every format
     const all: ProcessRun[][] = outputs.map(() => []);
+    const sizes: string[] = outputs.map(() => '–');
+    const findings = new Map<string, number>();
     for (let i = 0; i < runs; i++) {
       outputs.forEach((o, j) => {
-        const r = scan(o.format, o.file);
+        const r = scan(o.input.dir, o.format, o.file);
         if (r.status !== 0) throw new Error(`opslint failed with ${o.format} (${r.status}): ${r.stderr.slice(0, 500)}`);
         all[j].push(r);
+        if (!o.file) return;
+        sizes[j] = `${(statSync(o.file).size / 2 ** 20).toFixed(1)} MB`;
+        if (o.format === 'json')
+          findings.set(
+            o.input.name,
+            (JSON.parse(readFileSync(o.file, 'utf8')) as { findings: unknown[] }).findings.length,
+          );
       });
     }
-    const findings = (JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as { findings: unknown[] })
-      .findings.length;
     const rows = outputs.map((o, j) => {
       const peak = Math.max(...all[j].map((r) => r.peakMb ?? NaN));
       return {
-        name: o.file ? o.format : `${o.format} to stdout`,
+        input: o.input.name,
+        format: o.file ? o.format : `${o.format} to stdout`,
         peak,
         ms: median(all[j].map((r) => r.ms)),
-        size: o.file ? `${(statSync(o.file).size / 2 ** 20).toFixed(1)} MB` : '–',
+        size: sizes[j],
       };
     });
+    const count = (name: string): string => (findings.get(name) ?? 0).toLocaleString('en');
     const markdown = [
-      `${MEMORY.resources.toLocaleString('en')} resources in 1,000 JSON templates of small services with many findings (${findings.toLocaleString('en')} findings), scanned in every format, one process per scan, the formats interleaved, ${runs} runs; peak RSS the largest seen (GNU time), wall time the median. Each report is written as it is made (a streaming reporter), to a file, and to stdout for JSON.`,
+      `${MEMORY.resources.toLocaleString('en')} resources of small services with many findings, as 1,000 JSON templates (${count('templates')} findings) and as a cloud assembly of 1,000 stacks (${count('cloud assembly')} findings), each scanned in every format, one process per scan, interleaved, ${runs} runs; peak RSS the largest seen (GNU time), wall time the median. Each report is written as it is made (a streaming reporter), to a file, and to stdout for JSON. The assembly is one unit: its stacks and findings are all held until its app-level rules have run.`,
       '',
       table(
-        ['format', 'peak RSS', 'wall (median)', 'report'],
-        rows.map((r) => [r.name, fmtMb(Number.isFinite(r.peak) ? r.peak : undefined), fmtMs(r.ms), r.size]),
+        ['input', 'format', 'peak RSS', 'wall (median)', 'report'],
+        rows.map((r) => [r.input, r.format, fmtMb(Number.isFinite(r.peak) ? r.peak : undefined), fmtMs(r.ms), r.size]),
       ),
     ].join('\n');
     return {
       title: 'Memory by report format',
       markdown,
       targets: rows.map((r) => ({
-        name: `100k resources with ${Math.round(findings / 1000)}k findings under ${MEMORY.limitMb} MB peak RSS (${r.name})`,
+        name: `100k resources with ${Math.round((findings.get(r.input) ?? 0) / 1000)}k findings under ${MEMORY.limitMb} MB peak RSS (${r.input}, ${r.format})`,
         met: r.peak < MEMORY.limitMb,
         detail: fmtMb(Number.isFinite(r.peak) ? r.peak : undefined),
       })),

@@ -41,6 +41,7 @@ export const sarifReport: StreamingReporter = function* (report, options) {
     return n === 0 ? 'new' : n === members.length ? 'unchanged' : 'updated';
   };
   const { findings, reminders } = groupReminders(all);
+  const at = locator(options);
   const rules = rulesFor(all, options.rules ?? []);
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const run: Omit<Sarif.Run, 'results'> & { readonly results: Items } = {
@@ -56,8 +57,8 @@ export const sarifReport: StreamingReporter = function* (report, options) {
     // made as they are written
     results: new Items(
       (function* () {
-        for (const f of findings) yield result(f, index.get(f.ruleId)!, options, state([f]));
-        for (const g of reminders) yield reminderResult(g, index.get(g.ruleId)!, options, state(g.findings));
+        for (const f of findings) yield result(f, index.get(f.ruleId)!, at, state([f]));
+        for (const g of reminders) yield reminderResult(g, index.get(g.ruleId)!, at, state(g.findings));
       })(),
     ),
     invocations: [
@@ -67,13 +68,13 @@ export const sarifReport: StreamingReporter = function* (report, options) {
           ...report.errors.map((e) => ({
             level: 'error' as const,
             message: { text: e.message },
-            locations: [location(e.file, e.line ?? 1, e.column ?? 1, options)],
+            locations: [at.location(e.file, e.line ?? 1, e.column ?? 1)],
           })),
           // what the scan could not work out, or left out (packs of the configuration)
           ...report.summary.notes.map((n) => ({
             level: 'note' as const,
             message: { text: n.message },
-            locations: [location(n.file, n.line, n.column, options)],
+            locations: [at.location(n.file, n.line, n.column)],
           })),
         ],
       },
@@ -141,10 +142,10 @@ function ruleDescriptor(r: RuleInfo): Sarif.ReportingDescriptor {
 function result(
   f: Finding,
   ruleIndex: number,
-  options: ReporterOptions,
+  at: Locator,
   baselineState: Sarif.Result.baselineState | undefined,
 ): Sarif.Result {
-  const uri = uriOf(f.file, options);
+  const uri = at.uri(f.file);
   const logical = logicalLocation(f);
   return {
     ruleId: f.ruleId,
@@ -154,7 +155,7 @@ function result(
     ...(baselineState ? { baselineState } : {}),
     locations: [
       {
-        ...location(f.file, f.line, f.column, options),
+        ...at.location(f.file, f.line, f.column),
         ...(logical ? { logicalLocations: [logical] } : {}),
       },
     ],
@@ -179,7 +180,7 @@ function result(
 function reminderResult(
   group: ReminderGroup,
   ruleIndex: number,
-  options: ReporterOptions,
+  at: Locator,
   baselineState: Sarif.Result.baselineState | undefined,
 ): Sarif.Result {
   const [first, ...others] = group.findings;
@@ -189,13 +190,13 @@ function reminderResult(
       ? ` The same reminder applies to ${more} more ${more === 1 ? 'file' : 'files'}: see the related locations.`
       : '';
   return {
-    ...result(first, ruleIndex, options, baselineState),
+    ...result(first, ruleIndex, at, baselineState),
     message: { text: `${fullMessage(first)}${also}` },
     ...(others.length > 0
       ? {
           relatedLocations: others.map((f, i) => ({
             id: i + 1,
-            ...location(f.file, f.line, f.column, options),
+            ...at.location(f.file, f.line, f.column),
             message: { text: f.message },
           })),
         }
@@ -209,13 +210,29 @@ function fingerprint(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
-function location(file: string, line: number, column: number, options: ReporterOptions): Sarif.Location {
-  const uri = uriOf(file, options);
+type ArtifactUri = { readonly uri: string; readonly uriBaseId?: string };
+
+/** Where the results of one log point: each file's URI worked out once (a large scan has many findings a file). */
+interface Locator {
+  uri(file: string): ArtifactUri;
+  location(file: string, line: number, column: number): Sarif.Location;
+}
+
+function locator(options: ReporterOptions): Locator {
+  const uris = new Map<string, ArtifactUri>();
+  const uri = (file: string): ArtifactUri => {
+    let u = uris.get(file);
+    if (u === undefined) uris.set(file, (u = uriOf(file, options)));
+    return u;
+  };
   return {
-    physicalLocation: {
-      artifactLocation: uri,
-      region: { startLine: Math.max(1, line), startColumn: Math.max(1, column) },
-    },
+    uri,
+    location: (file, line, column) => ({
+      physicalLocation: {
+        artifactLocation: uri(file),
+        region: { startLine: Math.max(1, line), startColumn: Math.max(1, column) },
+      },
+    }),
   };
 }
 
@@ -234,7 +251,7 @@ function logicalLocation(f: Finding): Sarif.LogicalLocation | undefined {
  * Repository-relative (with `%SRCROOT%`) when the file is in the repository; an absolute file URI otherwise;
  * a source's own URI as it is (a deployed stack's `stack://<region>/<name>`), its segments encoded.
  */
-function uriOf(file: string, options: ReporterOptions): { uri: string; uriBaseId?: string } {
+function uriOf(file: string, options: ReporterOptions): ArtifactUri {
   const uri = locationUri(file);
   if (uri) return { uri: `${uri.scheme}://${segments(uri.rest)}` };
   const rel = repoRelative(file, options);
