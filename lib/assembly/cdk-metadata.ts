@@ -43,6 +43,13 @@ const FRAMEWORK_MARKER = 'aws:cdk:is-custom-resource-handler-';
 /** The metadata type of `Validations.of(c).acknowledge(...)`: `data` maps acknowledged ids to reasons. */
 export const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
 /**
+ * The metadata entries that name a construct's logical id and where user code created it: the cloud assembly
+ * schema's `ArtifactMetadataEntryType` values, written out rather than imported, which made every
+ * `require('opslint/cdk')` resolve `aws-cdk-lib/cloud-assembly-schema` through aws-cdk-lib's exports (~0.5 ms).
+ */
+export const LOGICAL_ID = 'aws:cdk:logicalId';
+export const CREATION_STACK = 'aws:cdk:creationStack';
+/**
  * The file in which the CDK integrations record, in each folder of the cloud assembly, the opslint acknowledgements
  * made above its stacks (on a Stage, the App, or a construct holding stacks), which the CDK does not write: so that
  * `opslint scan cdk.out` excuses what `cdk synth` excused. `{ "acknowledgements": [{ "id", "reason", "at" }] }`.
@@ -129,8 +136,8 @@ export function readMetadataEntries(
       const acknowledgements: Acknowledgement[] = [];
       for (const e of entries) {
         if (!isPlainObject(e) || typeof e.type !== 'string') continue;
-        if (e.type === 'aws:cdk:logicalId' && typeof e.data === 'string') logicalId = e.data;
-        else if (e.type === 'aws:cdk:creationStack' && Array.isArray(e.data)) trace = sourceFromTrace(e.data, display);
+        if (e.type === LOGICAL_ID && typeof e.data === 'string') logicalId = e.data;
+        else if (e.type === CREATION_STACK && Array.isArray(e.data)) trace = sourceFromTrace(e.data, display);
         else if (e.type.startsWith(FRAMEWORK_MARKER)) frameworkMarker = true;
         else if (e.type === ACKNOWLEDGED_RULES && isPlainObject(e.data))
           acknowledgements.push(...acknowledgedRules(e.data, at, Array.isArray(e.trace) ? e.trace : [], display));

@@ -23,8 +23,8 @@ import {
   type IAspect,
   type IPolicyValidationPlugin,
 } from 'aws-cdk-lib';
-import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { IConstruct } from 'constructs';
+import { CREATION_STACK, LOGICAL_ID } from '../assembly/cdk-metadata';
 import { INTERNAL_ERROR } from '../engine/finding';
 import { isAssemblyRule } from '../engine/rule';
 import {
@@ -216,7 +216,6 @@ function annotateAsCreated(target: IConstruct, add: (annotations: Annotations) =
  * for the user's frame and then show no line: only frames with a location are kept.
  */
 function creationTrace(c: IConstruct): string[] | undefined {
-  const { CREATION_STACK, LOGICAL_ID } = cxschema.ArtifactMetadataEntryType;
   const metadata = c.node.metadata;
   const recorded: unknown =
     metadata.find((m) => m.type === CREATION_STACK)?.data ?? metadata.find((m) => m.type === LOGICAL_ID)?.trace;
