@@ -62,10 +62,14 @@ export interface WarmResult {
 
 const REPO = path.resolve(__dirname, '..');
 /**
- * Unmeasured syntheses before the measured ones of a warm process, so that each checker's code is optimized: on the
- * ~100-resource app both checkers' validate() took about twice as long in the second synthesis as from the sixth on.
+ * Unmeasured syntheses before the measured ones of a warm process, so that each checker's code is optimized: about
+ * 4,000 resources' worth, at least five. opslint's validate() of the ~100-resource app took, as medians of ten
+ * syntheses in one process: 5.5, 3.2, 2.7, 2.6 ms, then 2.2–2.5 from the 40th on (cdk-nag's: 7.2, 5.3, then
+ * 5.0–5.9 ms); on the ~2,000-resource app, 90, 80, 113, then 48 ms.
  */
-const WARM_UP = 5;
+export function warmUp(shape: AppShape): number {
+  return Math.max(5, Math.ceil(400 / (shape.stacks * shape.services)));
+}
 /** the context `cdk synth` gives an app (aws-cdk's contextFromSettings) */
 const CLI_CONTEXT = {
   'aws:cdk:enable-path-metadata': true,
@@ -260,7 +264,7 @@ function warm(shape: AppShape, runs: number, checkers: readonly Checker[]): Warm
   const validate = new Map<Checker, number[]>(plugins.map((c) => [c, []]));
   const synth = new Map<Checker, number[]>(plugins.map((c) => [c, []]));
   const returned = new Map<Checker, { violations: PolicyViolation[]; outdir: string }>();
-  for (let i = -WARM_UP; i < runs; i++) {
+  for (let i = -warmUp(shape); i < runs; i++) {
     for (const checker of plugins) {
       let seen: Seen | undefined;
       const run = synthesize(
