@@ -391,6 +391,9 @@ function withGlobals(
   return merged;
 }
 
+/** The DependsOn of the many resources without one, shared. */
+const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
+
 function makeResource(
   logicalId: string,
   type: string,
@@ -408,9 +411,10 @@ function makeResource(
     definition,
     metadata,
     condition: typeof definition.Condition === 'string' ? definition.Condition : undefined,
-    dependsOn: (Array.isArray(dependsOn) ? dependsOn : dependsOn === undefined ? [] : [dependsOn]).filter(
-      (d): d is string => typeof d === 'string',
-    ),
+    dependsOn:
+      dependsOn === undefined
+        ? NO_DEPENDENCIES
+        : (Array.isArray(dependsOn) ? dependsOn : [dependsOn]).filter((d): d is string => typeof d === 'string'),
     constructPath: typeof cdkPath === 'string' ? cdkPath : undefined,
     position,
   };
