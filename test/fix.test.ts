@@ -456,6 +456,41 @@ describe('opslint fix: many fixes in one file', () => {
     expect(again.files.flatMap((f) => f.fixed)).toEqual([]);
     expect(again.files.every((f) => f.text === undefined || f.text === f.original)).toBe(true);
   });
+
+  it('does the same in a JSON file, its large Resources object looked up by key', () => {
+    const functions = 30;
+    const resources: Record<string, unknown> = {
+      TracedRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: { ManagedPolicyArns: ['arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess'] },
+      },
+    };
+    for (let i = 0; i < functions; i++) {
+      resources[`Fn${i}`] = {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Role: { 'Fn::GetAtt': ['TracedRole', 'Arn'] } },
+      };
+      resources[`Logs${i}`] = { Type: 'AWS::Logs::LogGroup' };
+    }
+    resources.Jobs = { Type: 'AWS::SQS::Queue' };
+    const dir = workspace({ 't.json': JSON.stringify({ Resources: resources }, null, 2) });
+    const file = path.join(dir, 't.json');
+    const run = fixPaths([file], { packs, selection: { rules: RULES }, cwd: dir });
+    const [result] = run.files;
+    expect(result.fixed).toHaveLength(3 * functions + 1);
+    expect(result.left).toEqual([]);
+    const fixed = JSON.parse(result.text!) as { Resources: Record<string, { Properties?: Record<string, unknown> }> };
+    expect(fixed.Resources.Fn29.Properties).toEqual({
+      Role: { 'Fn::GetAtt': ['TracedRole', 'Arn'] },
+      LoggingConfig: { LogFormat: 'JSON' },
+      TracingConfig: { Mode: 'Active' },
+    });
+    expect(fixed.Resources.Logs0.Properties).toEqual({ RetentionInDays: 14 });
+    expect(fixed.Resources.Jobs.Properties).toEqual({ Settings: { First: 1, Second: 2 } });
+    writeFileSync(file, result.text!);
+    const again = fixPaths([file], { packs, selection: { rules: RULES }, cwd: dir });
+    expect(again.files.flatMap((f) => f.fixed)).toEqual([]);
+  });
 });
 
 describe('opslint fix: lambda-tracing', () => {

@@ -8,6 +8,7 @@ import * as jsonc from 'jsonc-parser';
 import type { FixValue } from '../engine/finding';
 import { formatPath, type JsonPath } from '../template/path';
 import { Refusal, type Operation, type Tree } from './plan';
+import { firstWithKey } from './lookup';
 import { eolOf, lineIndent, type Splice } from './text';
 
 /** A JSON text read for splicing: its tree, with the offsets of its nodes, and how the file is laid out. */
@@ -90,23 +91,10 @@ function nodeAt(root: jsonc.Node, path: JsonPath): jsonc.Node | undefined {
 
 function propertyOf(object: jsonc.Node, key: string): jsonc.Node | undefined {
   // a property without its value (the text ends in it) is passed over
-  const complete = (p: jsonc.Node): boolean => p.children?.length === 2;
-  const properties = object.children ?? [];
-  if (properties.length < 32) return properties.find((p) => complete(p) && p.children![0].value === key)?.children![1];
-  let index = PROPERTIES.get(object);
-  if (index === undefined) {
-    index = new Map();
-    for (const p of properties) {
-      if (!complete(p)) continue;
-      const k = p.children![0].value as string;
-      if (!index.has(k)) index.set(k, p.children![1]);
-    }
-    PROPERTIES.set(object, index);
-  }
-  return index.get(key);
+  const keyOf = (p: jsonc.Node): string | undefined =>
+    p.children?.length === 2 ? (p.children[0].value as string) : undefined;
+  return firstWithKey(object, object.children ?? [], keyOf, key)?.children![1];
 }
-
-const PROPERTIES = new WeakMap<jsonc.Node, Map<string, jsonc.Node>>();
 
 /** How new text is laid out where it goes. */
 interface Layout {

@@ -6,6 +6,7 @@
 import * as YAML from 'yaml';
 import type { FixValue } from '../engine/finding';
 import { formatPath, type JsonPath } from '../template/path';
+import { firstWithKey } from './lookup';
 import { Refusal, type Operation, type Tree } from './plan';
 import { eolOf, lineEnd, lineStart, type Splice } from './text';
 
@@ -100,7 +101,7 @@ function nodeAt(doc: YAML.Document, path: JsonPath): { node: unknown; pair?: YAM
     if (YAML.isAlias(node)) throw new Refusal(`${formatPath(path.slice(0, i))} is a YAML alias`);
     const seg = path[i];
     if (YAML.isMap(node)) {
-      pair = pairOf(node, String(seg));
+      pair = firstWithKey(node, node.items, (p) => keyText(p.key), String(seg));
       if (!pair) throw new Refusal(`${formatPath(path.slice(0, i + 1))} does not exist`);
       node = pair.value;
     } else if (YAML.isSeq(node) && typeof seg === 'number') {
@@ -113,26 +114,6 @@ function nodeAt(doc: YAML.Document, path: JsonPath): { node: unknown; pair?: YAM
   if (YAML.isAlias(node)) throw new Refusal(`${formatPath(path)} is a YAML alias`);
   return { node, pair };
 }
-
-/**
- * The first pair of `map` whose key is `key`. A large mapping (`Resources`) is indexed once per document: a
- * round of fixes looks up one resource in it per fix.
- */
-function pairOf(map: YAML.YAMLMap, key: string): YAML.Pair | undefined {
-  if (map.items.length < 32) return map.items.find((p) => keyText(p.key) === key);
-  let index = PAIRS.get(map);
-  if (index === undefined) {
-    index = new Map();
-    for (const p of map.items) {
-      const k = keyText(p.key);
-      if (!index.has(k)) index.set(k, p);
-    }
-    PAIRS.set(map, index);
-  }
-  return index.get(key);
-}
-
-const PAIRS = new WeakMap<YAML.YAMLMap, Map<string, YAML.Pair>>();
 
 function keyText(key: unknown): string {
   return YAML.isScalar(key) ? String(key.source ?? key.value) : String(key);
