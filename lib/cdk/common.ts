@@ -132,52 +132,78 @@ export interface Acknowledgement {
 export type AcknowledgementIds = 'opslint' | 'nag';
 
 /**
- * The construct tree of an app being validated, walked once: every construct in preorder (the app first), by its
- * path, and each Stage (the app included) with its stacks that are neither nested nor in an inner Stage. What a
- * validation reads of the tree comes from here, so that its cost does not grow with the number of Stages.
+ * The construct tree of an app being validated, walked once: each Stage (the app included) with its stacks that are
+ * neither nested nor in an inner Stage, and the acknowledgements made on each construct. What a validation reads of
+ * the tree comes from here, so that its cost does not grow with the number of Stages. The walk keeps no list or map
+ * of every construct (thousands in a large app): a construct is found by its path through its scopes' children.
  */
 export class AppTree {
-  readonly all: readonly IConstruct[];
-  readonly byPath: ReadonlyMap<string, IConstruct>;
   readonly stacksOfStage: ReadonlyMap<Stage, readonly Stack[]>;
+  /** the constructs with acknowledgements (of any plugin), in preorder, each with them */
+  private readonly acknowledged = new Map<IConstruct, readonly Acknowledgement[]>();
 
   constructor(readonly app: IConstruct) {
-    this.all = app.node.findAll();
-    this.byPath = new Map(this.all.map((c) => [c.node.path, c]));
     const stages = new Map<Stage, Stack[]>();
-    for (const c of this.all) if (Stage.isStage(c)) stages.set(c, []);
-    for (const c of this.all) {
-      if (!Stack.isStack(c) || c.nested) continue;
-      const stage = Stage.of(c);
-      if (stage) stages.get(stage)?.push(c);
-    }
+    // `stage`: the innermost Stage holding `c` (what Stage.of says of it)
+    const visit = (c: IConstruct, stage: Stage | undefined): void => {
+      const acks = acknowledgedOn(c);
+      if (acks.length > 0) this.acknowledged.set(c, acks);
+      if (Stack.isStack(c)) {
+        if (!c.nested && stage) stages.get(stage)?.push(c);
+      } else if (Stage.isStage(c)) {
+        stages.set(c, []);
+        stage = c;
+      }
+      for (const child of c.node.children) visit(child, stage);
+    };
+    visit(app, undefined);
     this.stacksOfStage = stages;
   }
 
-  private acknowledged?: ReadonlyMap<IConstruct, readonly Acknowledgement[]>;
+  /** The construct at a construct path (`node.path`; '' is the app), if the app has one there. */
+  construct(at: string): IConstruct | undefined {
+    if (at === this.app.node.path) return this.app;
+    const prefix = this.app.node.path === '' ? '' : `${this.app.node.path}/`;
+    if (!at.startsWith(prefix)) return undefined;
+    let c: IConstruct | undefined = this.app;
+    // construct ids never hold the separator (the constructs library replaces it)
+    for (const id of at.slice(prefix.length).split('/')) {
+      c = c.node.tryFindChild(id);
+      if (!c) return undefined;
+    }
+    return c;
+  }
+
+  /** Whether any construct of the app has an acknowledgement, of any plugin. */
+  get hasAcknowledgements(): boolean {
+    return this.acknowledged.size > 0;
+  }
+
+  /** The constructs with acknowledgements, in preorder, each with them. */
+  withAcknowledgements(): Iterable<[IConstruct, readonly Acknowledgement[]]> {
+    return this.acknowledged.entries();
+  }
 
   /** The acknowledgements made on `c`, of any plugin: read from the tree's metadata once, for every finding to ask. */
   acknowledgedOn(c: IConstruct): readonly Acknowledgement[] {
-    this.acknowledged ??= new Map(
-      this.all.flatMap((construct) => {
-        const acks = acknowledgedOn(construct);
-        return acks.length > 0 ? [[construct, acks] as const] : [];
-      }),
-    );
-    return this.acknowledged.get(c) ?? [];
+    return this.acknowledged.get(c) ?? NONE;
   }
 }
+
+const NONE: readonly Acknowledgement[] = Object.freeze([]);
 
 /** Every acknowledgement of the `ids` kind in the app; a nag pack id as written, less the CDK's prefix. */
 export function acknowledgements(tree: AppTree, ids: AcknowledgementIds = 'opslint'): Acknowledgement[] {
   const out: Acknowledgement[] = [];
-  for (const c of tree.all) {
-    if (ids === 'opslint') out.push(...ownAcknowledgements(c, tree));
-    else
-      for (const ack of tree.acknowledgedOn(c)) {
-        const rule = ack.id.startsWith(`${PLUGIN_NAME}::`) ? undefined : acknowledgedRule(ack.id);
-        if (rule) out.push({ ...ack, id: rule.id });
+  for (const [, acks] of tree.withAcknowledgements()) {
+    for (const ack of acks) {
+      if (ids === 'opslint') {
+        if (ack.id.startsWith(`${PLUGIN_NAME}::`)) out.push(ack);
+        continue;
       }
+      const rule = ack.id.startsWith(`${PLUGIN_NAME}::`) ? undefined : acknowledgedRule(ack.id);
+      if (rule) out.push({ ...ack, id: rule.id });
+    }
   }
   return out;
 }
@@ -187,9 +213,11 @@ export function acknowledgements(tree: AppTree, ids: AcknowledgementIds = 'opsli
  * through `tree` when there is one.
  */
 export function acknowledgementFor(construct: IConstruct, ruleId: string, tree?: AppTree): Acknowledgement | undefined {
+  if (tree && !tree.hasAcknowledgements) return undefined;
   const id = acknowledgementId(ruleId);
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
-    const found = ownAcknowledgements(c, tree).find((a) => a.id === id);
+    // an id of this form is an opslint acknowledgement
+    const found = (tree ? tree.acknowledgedOn(c) : acknowledgedOn(c)).find((a) => a.id === id);
     if (found) return found;
   }
   return undefined;
@@ -231,8 +259,8 @@ function removeIfThere(file: string): void {
 }
 
 /** The opslint acknowledgements made on one construct. */
-export function ownAcknowledgements(c: IConstruct, tree?: AppTree): Acknowledgement[] {
-  return (tree ? tree.acknowledgedOn(c) : acknowledgedOn(c)).filter((a) => a.id.startsWith(`${PLUGIN_NAME}::`));
+export function ownAcknowledgements(c: IConstruct): Acknowledgement[] {
+  return acknowledgedOn(c).filter((a) => a.id.startsWith(`${PLUGIN_NAME}::`));
 }
 
 /** Every acknowledgement made on one construct (`Validations.of(c).acknowledge`), of any plugin. */

@@ -123,9 +123,11 @@ function acknowledgedSummary(
   findings: readonly Finding[],
   props: OpsCheckProps,
 ): PolicyViolation | undefined {
+  // most apps acknowledge nothing: no finding need be placed in the tree
+  if (!tree.hasAcknowledgements) return undefined;
   const used = new Map<string, { ack: Acknowledgement; count: number }>();
   for (const f of findings) {
-    const ack = validAcknowledgement(constructOf(f, assembly, tree.byPath), f, props, tree);
+    const ack = validAcknowledgement(constructOf(f, assembly, tree), f, props, tree);
     if (!ack) continue;
     const key = `${ack.id}\u0000${ack.at}`;
     const entry = used.get(key) ?? { ack, count: 0 };

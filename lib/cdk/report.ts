@@ -121,13 +121,9 @@ function stackOfFinding(f: Finding, assembly: Pick<Assembly, 'stacks'>): Stack |
 }
 
 /** The construct a finding is about (its resource, or its stack for a finding about a whole stack). */
-export function constructOf(
-  f: Finding,
-  assembly: Assembly,
-  byPath: ReadonlyMap<string, IConstruct>,
-): IConstruct | undefined {
+export function constructOf(f: Finding, assembly: Assembly, tree: AppTree): IConstruct | undefined {
   const at = f.constructPath ?? stackOfFinding(f, assembly)?.constructPath;
-  return at !== undefined ? byPath.get(at) : undefined;
+  return at !== undefined ? tree.construct(at) : undefined;
 }
 
 /**
@@ -147,7 +143,7 @@ export function findingsInStages(
   const hidden = findings.filter((f) => {
     const stack = stackOfFinding(f, assembly);
     if (!stack || stack.stages.length === 0 || !blocks(f, props)) return false;
-    return !acknowledged(f, constructOf(f, assembly, tree.byPath));
+    return !acknowledged(f, constructOf(f, assembly, tree));
   });
   return hidden.length === 0
     ? undefined
@@ -185,7 +181,7 @@ export function acknowledgementViolations(
 ): PolicyViolation[] {
   const problems = acknowledgementProblems(acknowledgements(tree, ids), props);
   const inTopLevelStack = (at: string): boolean => {
-    const c = tree.byPath.get(at);
+    const c = tree.construct(at);
     return c !== undefined && isTopLevel(c);
   };
   return problems
