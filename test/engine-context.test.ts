@@ -103,6 +103,47 @@ describe('ctx.report', () => {
   });
 });
 
+describe('the helpers of ctx', () => {
+  it('serve the resource being checked when a check takes them apart, one rule after another', () => {
+    const seen: string[] = [];
+    const names = (id: string) =>
+      resourceRule(id, ['AWS::SNS::Topic', 'AWS::Lambda::Function'], (r, { get, satisfies, report, resource }) => {
+        const name = get('Properties.TopicName');
+        seen.push(`${id} ${resource.logicalId} ${r.logicalId} ${name.known ? String(name.value) : '?'}`);
+        if (satisfies('Properties.TopicName', (v) => v === undefined)) report({ message: 'unnamed', path: [] });
+      });
+    const findings = run(
+      lone(yaml`
+        Resources:
+          Named:
+            Type: AWS::SNS::Topic
+            Properties:
+              TopicName: alerts
+          Fn:
+            Type: AWS::Lambda::Function
+          Unnamed:
+            Type: AWS::SNS::Topic
+      `),
+      names('first'),
+      names('second'),
+    );
+    expect(seen).toEqual([
+      'first Named Named alerts',
+      'first Unnamed Unnamed undefined',
+      'first Fn Fn undefined',
+      'second Named Named alerts',
+      'second Unnamed Unnamed undefined',
+      'second Fn Fn undefined',
+    ]);
+    expect(findings.map((f) => `${f.ruleId} ${f.resource}`).sort()).toEqual([
+      'first Fn',
+      'first Unnamed',
+      'second Fn',
+      'second Unnamed',
+    ]);
+  });
+});
+
 describe('ctx.satisfies', () => {
   const template = yaml`
     Parameters:

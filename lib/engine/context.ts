@@ -11,35 +11,49 @@ import type { Resource } from '../template/model';
 import type { Report, ResourceContext, RuleOptions } from './rule';
 import type { ConfiguredRule } from './runner';
 
-/**
- * The context of a resource rule's check on one resource; `memo` is the rule's, `report` collects what it
- * reports, `notApplicable` hears that the practice does not apply to the resource.
- */
-export function resourceContext(
-  stack: Stack,
+/** Makes the context of a check of one resource, whose reports go to `report`. */
+export type ContextFor = (
   resource: Resource,
+  report: (report: Report) => void,
+  notApplicable: () => void,
+) => ResourceContext<RuleOptions>;
+
+/**
+ * The contexts of a resource rule's checks on the resources of one stack; `memo` is the rule's. One object serves
+ * every resource, its `resource` and helpers following the one being checked: a scan makes a context and its
+ * helpers per rule and stack, not per rule and resource (thousands of objects and closures a stack). A check may
+ * take the helpers apart (`const { get, report } = ctx`): they serve until it returns.
+ */
+export function resourceContexts(
+  stack: Stack,
   configured: ConfiguredRule,
   facts: StackFacts,
   memo: Map<string, Remembered<unknown>>,
-  report: (report: Report) => void,
-  notApplicable: () => void,
-): ResourceContext<RuleOptions> {
+): ContextFor {
   const template = stack.template;
-  return {
+  let report: (report: Report) => void;
+  let notApplicable: () => void;
+  const ctx: { -readonly [K in keyof ResourceContext<RuleOptions>]: ResourceContext<RuleOptions>[K] } = {
     options: configured.options,
     template,
-    resource,
+    resource: undefined as unknown as Resource,
     stack,
     graph: template.graph,
     facts,
-    get: (path) => template.valueAt(resource, path),
+    get: (path) => template.valueAt(ctx.resource, path),
     resolve: (value) => template.resolver.resolve(value),
-    satisfies: (path, predicate) => judgeAt(template, resource, path, predicate).verdict,
-    judge: (path, predicate) => judgeAt(template, resource, path, predicate),
-    values: (path, options) => valuesAt(template.resolver, resource.definition, path, options),
-    referrers: (types) => referrers(template, resource.logicalId, types, { dependsOn: true }),
+    satisfies: (path, predicate) => judgeAt(template, ctx.resource, path, predicate).verdict,
+    judge: (path, predicate) => judgeAt(template, ctx.resource, path, predicate),
+    values: (path, options) => valuesAt(template.resolver, ctx.resource.definition, path, options),
+    referrers: (types) => referrers(template, ctx.resource.logicalId, types, { dependsOn: true }),
     memo: <T>(id: string, compute: () => T): T => remember(template, memo as Map<string, Remembered<T>>, id, compute),
-    report,
-    notApplicable,
+    report: (r) => report(r),
+    notApplicable: () => notApplicable(),
+  };
+  return (resource, onReport, onNotApplicable) => {
+    ctx.resource = resource;
+    report = onReport;
+    notApplicable = onNotApplicable;
+    return ctx;
   };
 }

@@ -9,11 +9,11 @@
  * report becomes a finding, in ./emit.ts.
  */
 import type { Assembly, Stack } from '../assembly/model';
-import { AppFacts, type Remembered, type StackFacts } from '../semantics/facts';
+import { AppFacts, type Remembered } from '../semantics/facts';
 import type { Resource, Template } from '../template/model';
 import { formatPath, parsePath } from '../template/path';
 import { Resolver, type Assumption } from '../template/resolver';
-import { resourceContext } from './context';
+import { resourceContexts, type ContextFor } from './context';
 import { absoluteFix, finding, internalError, NEEDS_CONTEXT, relevant, sameReport, type Where } from './emit';
 import type { Finding, FixEdit, Severity } from './finding';
 import {
@@ -132,6 +132,7 @@ class Run {
     for (const configured of rules) {
       const rule = configured.rule as ResourceRule;
       const memo = new Map<string, Remembered<unknown>>();
+      let contextFor: ContextFor | undefined;
       for (const type of new Set(rule.resourceTypes)) {
         for (const resource of template.resourcesOfType(type)) {
           const deployment = this.deploymentOf(template, resource);
@@ -140,13 +141,13 @@ class Run {
           if (key === undefined) keys.set(resource, (key = resourceKey(template.file, resource.logicalId)));
           try {
             this.watch?.enter(configured);
+            contextFor ??= resourceContexts(stack, configured, facts, memo);
             // a finding on a resource deployed under a condition rests on what that condition rests on
             const { reported, notApplicable } = this.checkResource(
               stack,
               resource,
               configured,
-              facts,
-              memo,
+              contextFor,
               deployment.assumptions,
             );
             this.evaluated(rule.id, key, reported, notApplicable);
@@ -158,8 +159,12 @@ class Run {
                     stack,
                     resource,
                     configured,
-                    new AppFacts(this.assembly, this.marked, this.facts, stack).of(stack),
-                    new Map(),
+                    resourceContexts(
+                      stack,
+                      configured,
+                      new AppFacts(this.assembly, this.marked, this.facts, stack).of(stack),
+                      new Map(),
+                    ),
                     [],
                   ).reported.map((r) => r.report);
             for (const r of reported) {
@@ -196,8 +201,7 @@ class Run {
     stack: Stack,
     resource: Resource,
     configured: ConfiguredRule,
-    facts: StackFacts,
-    memo: Map<string, Remembered<unknown>>,
+    contextFor: ContextFor,
     base: readonly Assumption[],
   ): Checked<Report> {
     const resolver = stack.template.resolver;
@@ -211,7 +215,7 @@ class Run {
       settled(
         (configured.rule as ResourceRule).check(
           resource,
-          resourceContext(stack, resource, configured, facts, memo, sink, () => {
+          contextFor(resource, sink, () => {
             notApplicable = true;
           }),
         ),
