@@ -19,18 +19,14 @@ export type ContextFor = (
 ) => ResourceContext<RuleOptions>;
 
 /**
- * The contexts of a resource rule's checks on the resources of one stack; `memo` is the rule's. One object serves
+ * The contexts of a resource rule's checks on the resources of one stack, with the rule's memo there. One object serves
  * every resource, its `resource` and helpers following the one being checked: a scan makes a context and its
  * helpers per rule and stack, not per rule and resource (thousands of objects and closures a stack). A check may
  * take the helpers apart (`const { get, report } = ctx`): they serve until it returns.
  */
-export function resourceContexts(
-  stack: Stack,
-  configured: ConfiguredRule,
-  facts: StackFacts,
-  memo: Map<string, Remembered<unknown>>,
-): ContextFor {
+export function resourceContexts(stack: Stack, configured: ConfiguredRule, facts: StackFacts): ContextFor {
   const template = stack.template;
+  let memo: Map<string, Remembered<unknown>> | undefined;
   let report: (report: Report) => void;
   let notApplicable: () => void;
   const ctx: { -readonly [K in keyof ResourceContext<RuleOptions>]: ResourceContext<RuleOptions>[K] } = {
@@ -46,7 +42,8 @@ export function resourceContexts(
     judge: (path, predicate) => judgeAt(template, ctx.resource, path, predicate),
     values: (path, options) => valuesAt(template.resolver, ctx.resource.definition, path, options),
     referrers: (types) => referrers(template, ctx.resource.logicalId, types, { dependsOn: true }),
-    memo: <T>(id: string, compute: () => T): T => remember(template, memo as Map<string, Remembered<T>>, id, compute),
+    memo: <T>(id: string, compute: () => T): T =>
+      remember(template, (memo ??= new Map()) as Map<string, Remembered<T>>, id, compute),
     report: (r) => report(r),
     notApplicable: () => notApplicable(),
   };

@@ -9,7 +9,7 @@
  * report becomes a finding, in ./emit.ts.
  */
 import type { Assembly, Stack } from '../assembly/model';
-import { AppFacts, type Remembered } from '../semantics/facts';
+import { AppFacts } from '../semantics/facts';
 import type { Resource, Template } from '../template/model';
 import { formatPath, parsePath } from '../template/path';
 import { Resolver, type Assumption } from '../template/resolver';
@@ -131,7 +131,6 @@ class Run {
     const keys = new Map<Resource, string>();
     for (const configured of rules) {
       const rule = configured.rule as ResourceRule;
-      const memo = new Map<string, Remembered<unknown>>();
       let contextFor: ContextFor | undefined;
       for (const type of new Set(rule.resourceTypes)) {
         for (const resource of template.resourcesOfType(type)) {
@@ -141,7 +140,7 @@ class Run {
           if (key === undefined) keys.set(resource, (key = resourceKey(template.file, resource.logicalId)));
           try {
             this.watch?.enter(configured);
-            contextFor ??= resourceContexts(stack, configured, facts, memo);
+            contextFor ??= resourceContexts(stack, configured, facts);
             // a finding on a resource deployed under a condition rests on what that condition rests on
             const { reported, notApplicable } = this.checkResource(
               stack,
@@ -163,7 +162,6 @@ class Run {
                       stack,
                       configured,
                       new AppFacts(this.assembly, this.marked, this.facts, stack).of(stack),
-                      new Map(),
                     ),
                     [],
                   ).reported.map((r) => r.report);
