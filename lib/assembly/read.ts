@@ -4,6 +4,9 @@
  * the parent's `AWS::CloudFormation::Stack` resources), into one {@link Assembly}.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
+
+/** The system's realpath: one call, where Node's own walks the path with an lstat for each of its parts. */
+const realPath = realpathSync.native;
 import * as path from 'node:path';
 import { isWithin } from '../util/within';
 import { InputError, messages } from '../template/errors';
@@ -55,8 +58,8 @@ export function isCloudAssembly(dir: string): boolean {
   const file = path.join(dir, 'manifest.json');
   if (!existsSync(file)) return false;
   try {
-    const real = realpathSync(file);
-    if (!isWithin(realpathSync(dir), real)) return false;
+    const real = realPath(file);
+    if (!isWithin(realPath(dir), real)) return false;
     // a scan asks again of the folders it lists (`--output` checks that it writes no input): the manifest of a large
     // app is megabytes, read once unless it changed
     const { size, mtimeMs } = statSync(real);
@@ -125,7 +128,7 @@ export function readCloudAssembly(
   const top = path.resolve(dir);
   let realTop;
   try {
-    realTop = realpathSync(top);
+    realTop = realPath(top);
   } catch (error) {
     throw new InputError(messages.unreadable(describeFsError(error)), display(path.join(top, 'manifest.json')));
   }
@@ -201,7 +204,7 @@ function readManifest(r: Reading, dir: string): ParsedDocument {
  */
 function containedPath(r: Reading, abs: string): string | undefined {
   if (!isWithin(r.top, abs)) return undefined;
-  const real = realpathSync(abs);
+  const real = realPath(abs);
   return isWithin(r.realTop, real) ? real : undefined;
 }
 

@@ -55,16 +55,18 @@ export function describeFinding(f: Finding, assembly: Pick<Assembly, 'stacks'>):
  * stack, without the `Resource` or `Default` that L2 constructs give their L1 (`Handler886CB40B` → `Handler`).
  */
 function inCdkTerms(text: string, stack: Stack | undefined): string {
-  const worded = text
-    .replace(/\b([Tt]his|[Tt]he same|[Tt]he) template\b/g, '$1 stack')
-    .replace(/\b([Tt]his|[Tt]he) cloud assembly\b/g, '$1 app')
-    // the command line's option is the integrations' accountBaseline (a prop or a configuration key)
-    .replace(/\(--account-baseline\)/g, '(accountBaseline)');
+  // most messages name none of these: a search for a word is cheaper than a regular expression's replace
+  let worded = text;
+  if (worded.includes(' template')) worded = worded.replace(/\b([Tt]his|[Tt]he same|[Tt]he) template\b/g, '$1 stack');
+  if (worded.includes(' cloud assembly')) worded = worded.replace(/\b([Tt]his|[Tt]he) cloud assembly\b/g, '$1 app');
+  // the command line's option is the integrations' accountBaseline (a prop or a configuration key)
+  if (worded.includes('(--account-baseline)')) worded = worded.replace(/\(--account-baseline\)/g, '(accountBaseline)');
   const constructs = stack?.constructs;
   if (!constructs || stack.constructPath === undefined) return worded;
   const prefix = `${stack.constructPath}/`;
-  // each whole word of letters and digits (what `\b[A-Za-z0-9]+\b` finds), read in one pass: every finding's text
-  // goes through here
+  const shortest = shortestId(constructs);
+  // each whole word of letters and digits (what `\b[A-Za-z0-9]+\b` finds) as long as a logical id of the stack, read
+  // in one pass: every finding's text goes through here
   let out = '';
   let copied = 0;
   for (let i = 0; i < worded.length;) {
@@ -74,11 +76,13 @@ function inCdkTerms(text: string, stack: Stack | undefined): string {
     }
     let end = i + 1;
     while (end < worded.length && isWordCharacter(worded.charCodeAt(end))) end++;
-    const id = worded.slice(i, end);
-    const at = id.includes('_') ? undefined : constructs.get(id)?.path;
-    if (at !== undefined && at.startsWith(prefix) && !stack.frameworkResources?.has(id)) {
-      out += worded.slice(copied, i) + constructLabel(at.slice(prefix.length));
-      copied = end;
+    if (end - i >= shortest) {
+      const id = worded.slice(i, end);
+      const at = id.includes('_') ? undefined : constructs.get(id)?.path;
+      if (at !== undefined && at.startsWith(prefix) && !stack.frameworkResources?.has(id)) {
+        out += worded.slice(copied, i) + constructLabel(at.slice(prefix.length));
+        copied = end;
+      }
     }
     i = end;
   }
@@ -88,6 +92,18 @@ function inCdkTerms(text: string, stack: Stack | undefined): string {
 /** A character of `\w`: a letter, a digit or `_`. */
 function isWordCharacter(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
+/** The length of the shortest logical id of a stack, worked out once per stack: shorter words need no lookup. */
+const SHORTEST = new WeakMap<ReadonlyMap<string, unknown>, number>();
+function shortestId(constructs: ReadonlyMap<string, unknown>): number {
+  let shortest = SHORTEST.get(constructs);
+  if (shortest === undefined) {
+    shortest = Infinity;
+    for (const id of constructs.keys()) shortest = Math.min(shortest, id.length);
+    SHORTEST.set(constructs, shortest);
+  }
+  return shortest;
 }
 
 /** A template of the app that could not be read: its stack was not checked. */
