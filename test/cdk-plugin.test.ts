@@ -18,7 +18,9 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Node, type IConstruct } from 'constructs';
+import { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { OpsChecks, type OpsCheckProps } from '../lib/cdk';
+import { definePack, defineRule } from '../lib/engine/rule';
 import { OpsNagPack } from '../lib/cdk/nag';
 import { packageVersion } from '../lib/version';
 import { UsageError } from '../lib/errors';
@@ -137,6 +139,34 @@ describe('OpsChecks through app.synth()', () => {
       description: expect.stringContaining('Lambda function Job does not send traces'),
     });
     expect(job.stack.templateFile).toMatch(/\.nested\.template\.json$/);
+  });
+
+  it('locates a finding at its property in the resource as CDK writes paths: items by index, keys with dots as they are', () => {
+    const at = (name: string, path: (string | number)[]) =>
+      defineRule({
+        id: `where/${name}`,
+        title: 'Where',
+        bestPractice: 'OPS04-BP05',
+        severity: 'warning',
+        resourceTypes: ['AWS::SQS::Queue'],
+        check: (_r, ctx) => ctx.report({ message: 'Here.', path }),
+      });
+    const rules = [
+      at('resource', []),
+      at('item', ['Properties', 'Tags', 0, 'Key']),
+      at('dotted', ['Properties', 'RedrivePolicy', 'a.b', 'c']),
+    ];
+    const app = newApp();
+    new CfnQueue(new Stack(app, 'Where'), 'Queue', { tags: [{ key: 'Owner', value: 'team' }] });
+    Validations.of(app).addPlugins(
+      new OpsChecks({ config: false, failOn: 'none', rulePacks: [definePack({ id: 'where', rules })] }),
+    );
+    const found = rows(synth(app).report).filter((r) => r.rule.startsWith('where/'));
+    expect(found.map((r) => [r.rule, r.locations]).sort()).toEqual([
+      ['where/dotted', ['Properties.RedrivePolicy.a.b.c']],
+      ['where/item', ['Properties.Tags.0.Key']],
+      ['where/resource', undefined],
+    ]);
   });
 
   it('with cdk synth --debug, shows where the app overrode the property a finding is about', () => {

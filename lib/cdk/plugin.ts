@@ -165,6 +165,10 @@ function validAcknowledgement(
  * that property to the finding's source lines. None for a finding about the whole resource.
  */
 function locationInResource(f: Finding): string[] {
-  const inResource = parsePath(f.path).slice(2).join('.');
+  // most paths are `Resources.<id>.<key>.<key>…`, whose part in the resource is already written so
+  const head = `Resources.${f.resource}`;
+  if (f.path === head) return [];
+  const rest = f.path.startsWith(`${head}.`) ? f.path.slice(head.length + 1) : undefined;
+  const inResource = rest !== undefined && !rest.includes('[') ? rest : parsePath(f.path).slice(2).join('.');
   return inResource === '' ? [] : [inResource];
 }

@@ -177,6 +177,7 @@ export function withEngineSentences(
   path: string,
   assumptions: readonly Assumption[],
 ): string {
+  if (!implicit && assumptions.length === 0) return message;
   const sentences = [message];
   if (implicit) {
     const configured = formatPath(implicit.configuredAt);
@@ -191,7 +192,9 @@ export function withEngineSentences(
 }
 
 /** Each assumption once, conditions first, each group in the order met. */
-function orderAssumptions(all: readonly Assumption[]): Assumption[] {
+function orderAssumptions(all: readonly Assumption[]): readonly Assumption[] {
+  // most findings rest on nothing
+  if (all.length === 0) return all;
   const seen = new Map<string, Assumption>();
   for (const a of all) {
     const key = 'parameter' in a ? `p:${a.parameter}` : `c:${a.condition}`;
