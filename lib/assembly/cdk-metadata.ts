@@ -127,12 +127,13 @@ export function readMetadataEntries(
   const out: MetadataEntry[] = [];
   for (const source of sources) {
     if (!isPlainObject(source)) continue;
-    for (const [key, entries] of Object.entries(source)) {
+    for (const key of Object.keys(source)) {
+      const entries = source[key];
       if (!Array.isArray(entries)) continue;
       let logicalId: string | undefined;
       let trace: string | undefined;
       let frameworkMarker = false;
-      const at = key.replace(/^\//, '');
+      const at = key.startsWith('/') ? key.slice(1) : key;
       const acknowledgements: Acknowledgement[] = [];
       for (const e of entries) {
         if (!isPlainObject(e) || typeof e.type !== 'string') continue;
@@ -170,9 +171,10 @@ function acknowledgedRules(
  */
 export function sourceFromTrace(frames: readonly unknown[], display: (p: string) => string): string | undefined {
   for (const frame of frames) {
-    if (typeof frame !== 'string') continue;
+    // library frames, elided or not, are passed over before their location is read
+    if (typeof frame !== 'string' || frame.startsWith('...') || frame.includes('node_modules')) continue;
     const at = frameLocation(frame.trim());
-    if (!at || frame.includes('node_modules') || frame.startsWith('...') || !path.isAbsolute(at.file)) continue;
+    if (!at || !path.isAbsolute(at.file)) continue;
     return `${display(at.file)}:${at.line}:${at.column}`;
   }
   return undefined;
@@ -202,8 +204,10 @@ export function isFrameworkConstruct(
 ): boolean {
   if (markerPaths.some((m) => constructPath === m || constructPath.startsWith(`${m}/`))) return true;
   if (!constructPath.startsWith(`${stackPath}/`)) return false;
-  const firstBelowStack = constructPath.slice(stackPath.length + 1).split('/')[0];
-  return SINGLETON_ID.test(firstBelowStack);
+  const start = stackPath.length + 1;
+  const slash = constructPath.indexOf('/', start);
+  const firstBelowStack = slash === -1 ? constructPath.slice(start) : constructPath.slice(start, slash);
+  return firstBelowStack.length >= 32 && SINGLETON_ID.test(firstBelowStack);
 }
 
 /** The construct paths and framework resources of one stack, from the entries under its path (nested stacks' excluded). */
@@ -212,12 +216,13 @@ export function stackConstructs(
   stackPath: string,
   nestedPaths: readonly string[],
 ): { constructs: Map<string, ConstructInfo>; framework: Set<string> } {
-  const under = (p: string, prefix: string): boolean => p.startsWith(`${prefix}/`);
+  const stackPrefix = `${stackPath}/`;
+  const nestedPrefixes = nestedPaths.map((n) => `${n}/`);
   const markers = entries.filter((e) => e.frameworkMarker).map((e) => e.path);
   const constructs = new Map<string, ConstructInfo>();
   const framework = new Set<string>();
   for (const e of entries) {
-    if (!e.logicalId || !under(e.path, stackPath) || nestedPaths.some((n) => under(e.path, n))) continue;
+    if (!e.logicalId || !e.path.startsWith(stackPrefix) || nestedPrefixes.some((n) => e.path.startsWith(n))) continue;
     constructs.set(e.logicalId, e.source ? { path: e.path, source: e.source } : { path: e.path });
     if (isFrameworkConstruct(e.path, stackPath, markers)) framework.add(e.logicalId);
   }
