@@ -150,25 +150,7 @@ class Run {
               deployment.assumptions,
             );
             this.evaluated(rule.id, key, reported, notApplicable);
-            // checked again with each assumption changed, from scratch, to keep those the finding depends on
-            const again = (): Report[] =>
-              template.isExcluded(resource)
-                ? []
-                : this.checkResource(
-                    stack,
-                    resource,
-                    configured,
-                    resourceContexts(
-                      stack,
-                      configured,
-                      new AppFacts(this.assembly, this.marked, this.facts, stack).of(stack),
-                    ),
-                    [],
-                  ).reported.map((r) => r.report);
-            for (const r of reported) {
-              const assumptions = relevant(template, r.assumptions, () => again().some((x) => sameReport(x, r.report)));
-              this.resourceFinding(stack, resource, configured, key, r.report, assumptions);
-            }
+            if (reported.length > 0) this.resourceFindings(stack, resource, configured, key, reported);
             this.watch?.leave();
           } catch (error) {
             this.watch?.leave();
@@ -188,6 +170,32 @@ class Run {
           }
         }
       }
+    }
+  }
+
+  /** The findings of what a check of one resource reported, each with the assumptions it depends on. */
+  private resourceFindings(
+    stack: Stack,
+    resource: Resource,
+    configured: ConfiguredRule,
+    key: string,
+    reported: readonly Reported<Report>[],
+  ): void {
+    const template = stack.template;
+    // checked again with each assumption changed, from scratch, to keep those the finding depends on
+    const again = (): Report[] =>
+      template.isExcluded(resource)
+        ? []
+        : this.checkResource(
+            stack,
+            resource,
+            configured,
+            resourceContexts(stack, configured, new AppFacts(this.assembly, this.marked, this.facts, stack).of(stack)),
+            [],
+          ).reported.map((r) => r.report);
+    for (const r of reported) {
+      const assumptions = relevant(template, r.assumptions, () => again().some((x) => sameReport(x, r.report)));
+      this.resourceFinding(stack, resource, configured, key, r.report, assumptions);
     }
   }
 

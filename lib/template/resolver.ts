@@ -109,8 +109,11 @@ export class Resolver {
   /** how many more parts the value that {@link deep} resolves in progress may have */
   private partsLeft?: number;
   private overriding?: Override;
-  /** the assumptions recorded by each {@link track} call in progress, innermost last */
-  private readonly trackers: Map<string, Assumption>[] = [];
+  /**
+   * the assumptions recorded by each {@link track} call in progress, innermost last; made when the first comes (most
+   * calls record none: every intrinsic function resolved is tracked)
+   */
+  private readonly trackers: (Map<string, Assumption> | undefined)[] = [];
   /**
    * Inside a function that builds text (Fn::Sub, Fn::Join…) a parameter's default usually makes a name or an
    * ARN, which rarely decides a verdict: its use is not recorded there, except while a condition is evaluated.
@@ -131,10 +134,12 @@ export class Resolver {
    * assumptions are an outer call's too.
    */
   track<T>(fn: () => T): { readonly value: T; readonly assumptions: Assumption[] } {
-    const tracker = new Map<string, Assumption>();
-    this.trackers.push(tracker);
+    const at = this.trackers.length;
+    this.trackers.push(undefined);
     try {
-      return { value: fn(), assumptions: [...tracker.values()] };
+      const value = fn();
+      const tracker = this.trackers[at];
+      return { value, assumptions: tracker ? [...tracker.values()] : [] };
     } finally {
       this.trackers.pop();
     }
@@ -146,7 +151,7 @@ export class Resolver {
    */
   static trackAll(resolvers: readonly Resolver[], fn: () => void): void {
     const each = [...new Set(resolvers)];
-    for (const r of each) r.trackers.push(new Map());
+    for (const r of each) r.trackers.push(undefined);
     try {
       fn();
     } finally {
@@ -232,7 +237,10 @@ export class Resolver {
     if (this.trackers.length === 0) return;
     for (const a of assumptions) {
       const key = 'parameter' in a ? `p:${a.parameter}` : `c:${a.condition}`;
-      for (const t of this.trackers) if (!t.has(key)) t.set(key, a);
+      for (let i = 0; i < this.trackers.length; i++) {
+        const t = (this.trackers[i] ??= new Map());
+        if (!t.has(key)) t.set(key, a);
+      }
     }
   }
 
