@@ -700,6 +700,8 @@ function boundedJson(value: unknown): string | undefined {
  * are all known but differ, the first Unknown otherwise.
  */
 function combine(outcomes: readonly Resolved[], reason: string): Resolved {
+  // one answer, the usual case: nothing to compare it with (writing out a large value to compare it costs)
+  if (outcomes.length === 1 && (outcomes[0].known || !outcomes[0].alternatives)) return outcomes[0];
   const firstUnknown = outcomes.find((o): o is Unknown => !o.known && !o.alternatives);
   if (firstUnknown) return firstUnknown;
   // each value once (branches often agree), in the order met
