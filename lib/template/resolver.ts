@@ -389,6 +389,17 @@ export class Resolver {
    */
   get(root: unknown, path: string | JsonPath): Resolved {
     const segments = parsePath(path);
+    // the usual case first: no intrinsic function on the way down, so nothing to resolve and one answer
+    let start = root;
+    let i = 0;
+    for (; asIntrinsic(start) === undefined; i++) {
+      if (i === segments.length) return known(start);
+      const seg = segments[i];
+      if (Array.isArray(start) && typeof seg === 'number') start = start[seg];
+      else if (isPlainObject(start) && Object.prototype.hasOwnProperty.call(start, String(seg)))
+        start = start[String(seg)];
+      else return known(undefined);
+    }
     const outcomes: Resolved[] = [];
     const walk = (value: unknown, i: number, depth: number): void => {
       const r = this.resolve(value, depth);
@@ -408,7 +419,7 @@ export class Resolver {
         walk(v[String(seg)], i + 1, depth);
       else outcomes.push(known(undefined));
     };
-    walk(root, 0, 0);
+    walk(start, i, 0);
     return combine(outcomes, 'depends on a condition that cannot be evaluated');
   }
 
