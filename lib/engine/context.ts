@@ -8,40 +8,27 @@ import { referrers } from '../semantics/references';
 import { valuesAt } from '../semantics/values';
 import { judgeAt } from '../semantics/verdict';
 import type { Resource } from '../template/model';
-import type { Assumption } from '../template/resolver';
 import type { Report, ResourceContext, RuleOptions } from './rule';
 import type { ConfiguredRule } from './runner';
 
-/** What a check reported, with what the values it had read by then rest on. */
-export interface Reported<R> {
-  readonly report: R;
-  readonly assumptions: readonly Assumption[];
-}
-
-/** The checks of one resource rule on the resources of one stack (see {@link resourceChecks}). */
-export interface ResourceChecks {
-  /** the context of a check of `resource`: what it reports and says is collected anew */
-  at(resource: Resource): ResourceContext<RuleOptions>;
-  /** what the check since the last {@link at} reported, in order */
-  readonly reported: readonly Reported<Report>[];
-  /** whether that check said the practice does not apply */
-  readonly notApplicable: boolean;
-}
-
-const NOTHING: readonly Reported<Report>[] = Object.freeze([]);
+/** Makes the context of a check of one resource, whose reports go to `report`. */
+export type ContextFor = (
+  resource: Resource,
+  report: (report: Report) => void,
+  notApplicable: () => void,
+) => ResourceContext<RuleOptions>;
 
 /**
- * The checks of a resource rule on the resources of one stack, with the rule's memo there. One context serves every
- * resource, its `resource` and helpers following the one being checked: a scan makes a context and its helpers per
- * rule and stack, not per rule and resource (thousands of objects and closures a stack). A check may take the
- * helpers apart (`const { get, report } = ctx`): they serve until it returns.
+ * The contexts of a resource rule's checks on the resources of one stack, with the rule's memo there. One object serves
+ * every resource, its `resource` and helpers following the one being checked: a scan makes a context and its
+ * helpers per rule and stack, not per rule and resource (thousands of objects and closures a stack). A check may
+ * take the helpers apart (`const { get, report } = ctx`): they serve until it returns.
  */
-export function resourceChecks(stack: Stack, configured: ConfiguredRule, facts: StackFacts): ResourceChecks {
+export function resourceContexts(stack: Stack, configured: ConfiguredRule, facts: StackFacts): ContextFor {
   const template = stack.template;
   let memo: Map<string, Remembered<unknown>> | undefined;
-  // most checks report nothing: a list is made for the first report
-  let reported: Reported<Report>[] | readonly Reported<Report>[] = NOTHING;
-  let notApplicable = false;
+  let report: (report: Report) => void;
+  let notApplicable: () => void;
   const ctx: { -readonly [K in keyof ResourceContext<RuleOptions>]: ResourceContext<RuleOptions>[K] } = {
     options: configured.options,
     template,
@@ -57,27 +44,13 @@ export function resourceChecks(stack: Stack, configured: ConfiguredRule, facts: 
     referrers: (types) => referrers(template, ctx.resource.logicalId, types, { dependsOn: true }),
     memo: <T>(id: string, compute: () => T): T =>
       remember(template, (memo ??= new Map()) as Map<string, Remembered<T>>, id, compute),
-    report: (report) => {
-      const r = { report, assumptions: template.resolver.assumptionsSoFar() };
-      if (reported === NOTHING) reported = [r];
-      else (reported as Reported<Report>[]).push(r);
-    },
-    notApplicable: () => {
-      notApplicable = true;
-    },
+    report: (r) => report(r),
+    notApplicable: () => notApplicable(),
   };
-  return {
-    at(resource) {
-      ctx.resource = resource;
-      reported = NOTHING;
-      notApplicable = false;
-      return ctx;
-    },
-    get reported() {
-      return reported;
-    },
-    get notApplicable() {
-      return notApplicable;
-    },
+  return (resource, onReport, onNotApplicable) => {
+    ctx.resource = resource;
+    report = onReport;
+    notApplicable = onNotApplicable;
+    return ctx;
   };
 }

@@ -13,7 +13,7 @@ import { AppFacts } from '../semantics/facts';
 import type { Resource, Template } from '../template/model';
 import { formatPath, parsePath } from '../template/path';
 import { Resolver, type Assumption } from '../template/resolver';
-import { resourceChecks, type Reported, type ResourceChecks } from './context';
+import { resourceContexts, type ContextFor } from './context';
 import { absoluteFix, finding, internalError, NEEDS_CONTEXT, relevant, sameReport, type Where } from './emit';
 import type { Finding, FixEdit, Severity } from './finding';
 import {
@@ -85,9 +85,15 @@ export function resourceKey(file: string, logicalId: string): string {
   return `${file}#${logicalId}`;
 }
 
+/** What a check reported, with what the values it had read by then rest on. */
+interface Reported<R> {
+  readonly report: R;
+  readonly assumptions: readonly Assumption[];
+}
+
 /** One run of a check: what it reported, and whether it said the practice does not apply. */
 interface Checked<R> {
-  readonly reported: readonly Reported<R>[];
+  readonly reported: Reported<R>[];
   readonly notApplicable: boolean;
 }
 
@@ -125,7 +131,7 @@ class Run {
     const keys = new Map<Resource, string>();
     for (const configured of rules) {
       const rule = configured.rule as ResourceRule;
-      let checks: ResourceChecks | undefined;
+      let contextFor: ContextFor | undefined;
       for (const type of new Set(rule.resourceTypes)) {
         for (const resource of template.resourcesOfType(type)) {
           const deployment = this.deploymentOf(template, resource);
@@ -134,13 +140,13 @@ class Run {
           if (key === undefined) keys.set(resource, (key = resourceKey(template.file, resource.logicalId)));
           try {
             this.watch?.enter(configured);
-            checks ??= resourceChecks(stack, configured, facts);
+            contextFor ??= resourceContexts(stack, configured, facts);
             // a finding on a resource deployed under a condition rests on what that condition rests on
             const { reported, notApplicable } = this.checkResource(
               stack,
               resource,
               configured,
-              checks,
+              contextFor,
               deployment.assumptions,
             );
             this.evaluated(rule.id, key, reported, notApplicable);
@@ -184,7 +190,7 @@ class Run {
             stack,
             resource,
             configured,
-            resourceChecks(stack, configured, new AppFacts(this.assembly, this.marked, this.facts, stack).of(stack)),
+            resourceContexts(stack, configured, new AppFacts(this.assembly, this.marked, this.facts, stack).of(stack)),
             [],
           ).reported.map((r) => r.report);
     for (const r of reported) {
@@ -201,15 +207,27 @@ class Run {
     stack: Stack,
     resource: Resource,
     configured: ConfiguredRule,
-    checks: ResourceChecks,
+    contextFor: ContextFor,
     base: readonly Assumption[],
   ): Checked<Report> {
     const resolver = stack.template.resolver;
+    const out: Reported<Report>[] = [];
+    let notApplicable = false;
     resolver.track(() => {
       resolver.assume(base);
-      settled((configured.rule as ResourceRule).check(resource, checks.at(resource)));
+      const sink = (report: Report): void => {
+        out.push({ report, assumptions: resolver.assumptionsSoFar() });
+      };
+      settled(
+        (configured.rule as ResourceRule).check(
+          resource,
+          contextFor(resource, sink, () => {
+            notApplicable = true;
+          }),
+        ),
+      );
     });
-    return checks;
+    return { reported: out, notApplicable };
   }
 
   /** Whether a resource is deployed (its Condition is not known to be false), worked out once, with what that rests on. */
