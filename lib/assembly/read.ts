@@ -4,15 +4,6 @@
  * the parent's `AWS::CloudFormation::Stack` resources), into one {@link Assembly}.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-
-/**
- * The system's realpath: one call, where Node's own walks the path with an lstat for each of its parts. Node's own
- * when `fs.realpathSync` was replaced by something that does not carry `native` (a test's spy, a patch).
- */
-function realPath(p: string): string {
-  const native = realpathSync.native as typeof realpathSync.native | undefined;
-  return native ? native(p) : realpathSync(p);
-}
 import * as path from 'node:path';
 import { isWithin } from '../util/within';
 import { InputError, messages } from '../template/errors';
@@ -37,6 +28,15 @@ import {
   type Environment,
   type Stack,
 } from './model';
+
+/**
+ * The system's realpath: one call, where Node's own walks the path with an lstat for each of its parts. Node's own
+ * when `fs.realpathSync` was replaced by something that does not carry `native` (a test's spy, a patch).
+ */
+function realPath(p: string): string {
+  const native = realpathSync.native as typeof realpathSync.native | undefined;
+  return native ? native(p) : realpathSync(p);
+}
 
 const STACK = 'aws:cloudformation:stack';
 const NESTED_ASSEMBLY = 'cdk:cloud-assembly';

@@ -9,6 +9,7 @@ import { Stack, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import {
   ACKNOWLEDGED_RULES,
+  ACKNOWLEDGEMENT_PREFIX,
   META_RULES,
   PLUGIN_NAME,
   RECORDED_ACKNOWLEDGEMENTS,
@@ -197,11 +198,12 @@ export function acknowledgements(tree: AppTree, ids: AcknowledgementIds = 'opsli
   const out: Acknowledgement[] = [];
   for (const [, acks] of tree.withAcknowledgements()) {
     for (const ack of acks) {
+      const own = ack.id.startsWith(ACKNOWLEDGEMENT_PREFIX);
       if (ids === 'opslint') {
-        if (ack.id.startsWith(`${PLUGIN_NAME}::`)) out.push(ack);
+        if (own) out.push(ack);
         continue;
       }
-      const rule = ack.id.startsWith(`${PLUGIN_NAME}::`) ? undefined : acknowledgedRule(ack.id);
+      const rule = own ? undefined : acknowledgedRule(ack.id);
       if (rule) out.push({ ...ack, id: rule.id });
     }
   }

@@ -15,7 +15,7 @@ import {
   subVariables,
   type Intrinsic,
 } from './intrinsics';
-import { parsePath, type JsonPath } from './path';
+import { parsePath, type JsonPath, type PathSegment } from './path';
 
 /** A value known before deployment (`undefined`: absent). */
 export type Known = { readonly known: true; readonly value: unknown };
@@ -391,14 +391,11 @@ export class Resolver {
     const segments = parsePath(path);
     // the usual case first: no intrinsic function on the way down, so nothing to resolve and one answer
     let start = root;
-    let i = 0;
-    for (; asIntrinsic(start) === undefined; i++) {
-      if (i === segments.length) return known(start);
-      const seg = segments[i];
-      if (Array.isArray(start) && typeof seg === 'number') start = start[seg];
-      else if (isPlainObject(start) && Object.prototype.hasOwnProperty.call(start, String(seg)))
-        start = start[String(seg)];
-      else return known(undefined);
+    let from = 0;
+    for (; asIntrinsic(start) === undefined; from++) {
+      if (from === segments.length) return known(start);
+      start = childAt(start, segments[from]);
+      if (start === ABSENT) return known(undefined);
     }
     const outcomes: Resolved[] = [];
     const walk = (value: unknown, i: number, depth: number): void => {
@@ -412,14 +409,11 @@ export class Resolver {
         outcomes.push(r);
         return;
       }
-      const v = r.value;
-      const seg = segments[i];
-      if (Array.isArray(v) && typeof seg === 'number') walk(v[seg], i + 1, depth);
-      else if (isPlainObject(v) && Object.prototype.hasOwnProperty.call(v, String(seg)))
-        walk(v[String(seg)], i + 1, depth);
-      else outcomes.push(known(undefined));
+      const child = childAt(r.value, segments[i]);
+      if (child === ABSENT) outcomes.push(known(undefined));
+      else walk(child, i + 1, depth);
     };
-    walk(start, i, 0);
+    walk(start, from, 0);
     return combine(outcomes, 'depends on a condition that cannot be evaluated');
   }
 
@@ -704,6 +698,16 @@ function boundedJson(value: unknown): string | undefined {
   // JSON.stringify gives nothing for `undefined`; callers ask only about values that are there
   const text = JSON.stringify(value) as string | undefined;
   return text === undefined || text.length > MAX_RESOLVED_STRING ? undefined : text;
+}
+
+/** What {@link childAt} gives for a segment the value has not (a key absent is not a key set to `undefined`). */
+const ABSENT = Symbol('absent');
+
+/** An item of a list by index, or a mapping's own key (never what every object inherits); ABSENT otherwise. */
+function childAt(value: unknown, seg: PathSegment): unknown {
+  if (Array.isArray(value) && typeof seg === 'number') return value[seg];
+  if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, String(seg))) return value[String(seg)];
+  return ABSENT;
 }
 
 /**
