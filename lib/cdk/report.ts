@@ -159,7 +159,8 @@ export function findingsInStages(
   const hidden = findings.filter((f) => {
     const stack = stackOfFinding(f, assembly);
     if (!stack || stack.stages.length === 0 || !blocks(f, props)) return false;
-    return !acknowledged(f, constructOf(f, assembly, tree));
+    // an app without acknowledgements excuses nothing: its findings need not be found in the tree
+    return !tree.hasAcknowledgements || !acknowledged(f, constructOf(f, assembly, tree));
   });
   return hidden.length === 0
     ? undefined

@@ -241,11 +241,15 @@ export default defineRule({
   },
   check(assembly, ctx) {
     if (!assembly.allEnvironments) return ctx.notApplicable();
+    const staged = assembly.stacks.filter((stack) => stack.stages.length > 0);
+    if (new Set(staged.map((stack) => stack.stages.join('/'))).size < 2) return ctx.notApplicable();
+    const classify = classifier(ctx.options);
+    // only production copies are judged: without a production Stage, nothing is compared
+    if (!staged.some((stack) => classify(stack)?.kind === 'production')) return;
     // by Stage path, the copies of each construct: `construct path below the Stage` + type → copy
     const stages = new Map<string, Map<string, Copy>>();
     const alarmCounts = new Map<Stack, Map<string, number>>();
-    for (const stack of assembly.stacks) {
-      if (stack.stages.length === 0) continue;
+    for (const stack of staged) {
       const stage = stack.stages.join('/');
       const prefix = `${stage}/`;
       let copies = stages.get(stage);
@@ -259,8 +263,6 @@ export default defineRule({
         copies.set(`${construct}\u0000${resource.type}`, { stack, resource, construct });
       }
     }
-    if (stages.size < 2) return ctx.notApplicable();
-    const classify = classifier(ctx.options);
     const stageNames = [...stages.keys()].sort();
     const alarmsOf = (copy: Copy): number => alarmCounts.get(copy.stack)?.get(copy.resource.logicalId) ?? 0;
 
