@@ -63,7 +63,9 @@ function runCached(cacheFile: string): Bundle {
   } catch {
     // none yet
   }
-  const script = new vm.Script(Module.wrap(source), {
+  // the bundle's value is the function of its code (scripts/build.js): the text read is compiled as it is, where a
+  // module's wrapper added around it would make V8 copy it into its heap
+  const script = new vm.Script(source, {
     filename: BUNDLE,
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
@@ -72,8 +74,8 @@ function runCached(cacheFile: string): Bundle {
   bundle.filename = BUNDLE;
   bundle.paths = internals._nodeModulePaths(__dirname);
   internals._cache[BUNDLE] = bundle;
-  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(bundle.exports, bundle.exports, Module.createRequire(BUNDLE), bundle, BUNDLE, __dirname);
+  const code = script.runInThisContext() as (...args: unknown[]) => void;
+  code.call(bundle.exports, bundle.exports, Module.createRequire(BUNDLE), bundle, BUNDLE, __dirname);
   bundle.loaded = true;
   if (!isScanWorker() && (cachedData === undefined || script.cachedDataRejected === true)) {
     const { afterNextScan } = bundle.exports as { afterNextScan: (listener: () => void) => void };

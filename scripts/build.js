@@ -44,6 +44,19 @@ const ENTRIES = {
 /** The library entries a rule pack may import, which dist/bin/hook.js hands out to the packs bundled with it. */
 const HOOK_ENTRIES = { index: ENTRIES.index, rule: ENTRIES.rule, testing: ENTRIES.testing };
 
+/**
+ * The bundle's code is one function, which the file hands out as its value and runs at once when Node's module loader
+ * (or jest's) runs it as a module, `this` being its exports. bin/load.ts compiles the file as it is, a script whose
+ * value is that function, and calls it. Wrapped in a module's function there, the text was a copy that V8 kept in
+ * its heap for as long as the process ran: 1.2 MB of the 2.9 MB that loading opslint added to the heap of an app's
+ * `cdk synth`, and 1.2 ms of the 10 ms it took. Read as Latin-1, text over 1 MB stays outside the heap.
+ */
+const BUNDLE_HEAD =
+  '(function (self, bundle) { if (typeof exports === "object" && self === exports) ' +
+  'bundle.call(self, exports, require, module, __filename, __dirname); return bundle; })' +
+  '(this, function (exports, require, module, __filename, __dirname) {';
+const BUNDLE_TAIL = '});';
+
 const COMMON = {
   absWorkingDir: root,
   bundle: true,
@@ -75,6 +88,8 @@ async function main(dist) {
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     // what lib/parallel/run.ts starts its worker threads from, beside the bundle
     define: { OPSLINT_BUNDLE: JSON.stringify('opslint.js') },
+    banner: { js: BUNDLE_HEAD },
+    footer: { js: BUNDLE_TAIL },
     plugins: [lazyExports],
   });
   const bytes = readFileSync(bundle);
