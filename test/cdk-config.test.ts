@@ -189,6 +189,16 @@ describe('a mistake in the configuration is one line at construction', () => {
     );
   });
 
+  it('rules written as ESLint writes them, an object of severities, is said to be a list of ids', () => {
+    const rules = { 'lambda-tracing': 'error' } as unknown as string[];
+    expect(() => new OpsChecks({ config: false, rules })).toThrow(
+      new Error('rules: expected a list of rule ids (a severity or options per rule go in ruleSettings)'),
+    );
+    expect(() => new OpsChecks({ config: false, exclude: 'lambda-tracing' as unknown as string[] })).toThrow(
+      new Error('exclude: expected a list of rule ids'),
+    );
+  });
+
   it('an ES module pack, which cannot load synchronously, says so', () => {
     expect(() => inFolder(dir, () => new OpsChecks({ config: 'esm.yaml' }))).toThrow(
       /^pack "\.\/esm-pack\.mjs": is an ES module, which cannot be loaded while CDK validates/,

@@ -27,6 +27,14 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
   for (const pack of packs)
     for (const rule of pack.rules) ruleIndex.set(rule.id, { rule: withPackDocs(rule, pack), pack });
 
+  // the integrations take a selection from code: a list written as ESLint's `rules` object says so here
+  for (const key of ['packs', 'rules', 'exclude'] as const) {
+    const list: unknown = selection[key];
+    if (list !== undefined && (!Array.isArray(list) || list.some((id) => typeof id !== 'string')))
+      throw new UsageError(
+        `${key}: expected a list of ${key === 'packs' ? 'pack' : 'rule'} ids${key === 'rules' ? ' (a severity or options per rule go in ruleSettings)' : ''}`,
+      );
+  }
   for (const id of selection.packs ?? []) {
     if (!byPack.has(id)) throw new UsageError(`unknown pack "${id}"; known packs: ${[...byPack.keys()].join(', ')}`);
   }
