@@ -27,7 +27,8 @@ export function configureRules(packs: readonly Pack[], selection: RuleSelection 
   for (const pack of packs)
     for (const rule of pack.rules) ruleIndex.set(rule.id, { rule: withPackDocs(rule, pack), pack });
 
-  // the integrations take a selection from code: a list written as ESLint's `rules` object says so here
+  // the integrations' props come from code that no type checks at run time (an app in JavaScript): anything but a
+  // list of ids, such as a `rules` object written as ESLint's, is a usage error rather than a TypeError further on
   for (const key of ['packs', 'rules', 'exclude'] as const) {
     const list: unknown = selection[key];
     if (list !== undefined && (!Array.isArray(list) || list.some((id) => typeof id !== 'string')))
