@@ -127,6 +127,12 @@ function measureSynth(processes: number, warmRuns: number): Section {
     }),
   );
 
+  // the engine's time is bimodal at ~100 resources (~27 or 75–105 ms): a run counts as slow past twice the cell's fastest
+  const slowEngine = (cell: Cell, checker: Checker): string => {
+    const fastest = Math.min(...cell.checkers.flatMap((c) => fresh.get(key(cell, c))!.map((r) => r.engineMs)));
+    const runs = fresh.get(key(cell, checker))!;
+    return `${runs.filter((r) => r.engineMs > 2 * fastest).length} of ${runs.length}`;
+  };
   const phaseRows = CELLS.flatMap((cell) =>
     cell.checkers.map((checker) => [
       checker === 'none' ? cell.name : '',
@@ -136,6 +142,7 @@ function measureSynth(processes: number, warmRuns: number): Section {
       fmtMs(phase(cell, checker, (r) => r.synthesisMs)),
       last(cell, checker).validateMs === undefined ? '–' : fmtMs(phase(cell, checker, (r) => r.validateMs!)),
       fmtMs(phase(cell, checker, (r) => r.engineMs)),
+      slowEngine(cell, checker),
       fmtMs(phase(cell, checker, (r) => r.afterMs)),
       checker === 'none' ? '–' : fmtMs(addedBesideEngine(cell, checker)),
     ]),
@@ -253,7 +260,7 @@ function measureSynth(processes: number, warmRuns: number): Section {
       freshRows,
     ),
     '',
-    `Where the time of those syntheses goes (medians of each part, so they need not add up to the median above): requiring the checker; building the app's constructs; CDK's synthesis up to the first validation plugin (Aspects, cdk-nag's included, and the templates and manifests written); the checker's validate(); CDK's validation engine, which runs after the app's plugins; CDK after the plugins (what it does with the violations, the report). Last, what the checker adds when each run's time in the engine, the same work after every checker, is taken out: the engine's time moves the most from one process to the next. At ~100 resources it takes either ~27 ms or 75–105 ms, the longer when V8 compiles the hot functions of the engine's WebAssembly with its optimizing compiler while it runs (~40 functions, ~110 ms of compilation on worker threads that share the two cores with it; node --trace-wasm-compilation-times): in 3 of 12 processes without a checker, 4 of 12 with a plugin that does nothing, 9 of 12 with opslint. Loading a checker also moves V8's next full garbage collection earlier: with opslint loaded and not run, one or two full collections fell in CDK's synthesis where none did without it (node --trace-gc), which shows as a longer synthesis.`,
+    `Where the time of those syntheses goes (medians of each part, so they need not add up to the median above): requiring the checker; building the app's constructs; CDK's synthesis up to the first validation plugin (Aspects, cdk-nag's included, and the templates and manifests written); the checker's validate(); CDK's validation engine, which runs after the app's plugins; CDK after the plugins (what it does with the violations, the report). Last, what the checker adds when each run's time in the engine, the same work after every checker, is taken out: the engine's time moves the most from one process to the next. At ~100 resources it takes either ~27 ms or 75–105 ms, the longer when V8 compiles the hot functions of the engine's WebAssembly with its optimizing compiler while it runs (~40 functions, ~110 ms of compilation on worker threads that share the two cores with it; node --trace-wasm-compilation-times). Which of the two a process gets did not depend on the checker: of 22 processes each, 11 without a checker and 7 with opslint took the longer time (bench/synth-child.ts, ~100 compliant); the column "engine runs slow" counts this run's processes past twice the cell's fastest engine time, and a median of nine falls on either side by chance. Loading a checker also moves V8's next full garbage collection earlier: with opslint loaded and not run, one or two full collections fell in CDK's synthesis where none did without it (node --trace-gc), which shows as a longer synthesis.`,
     '',
     table(
       [
@@ -264,6 +271,7 @@ function measureSynth(processes: number, warmRuns: number): Section {
         'CDK synthesis',
         'in validate()',
         'CDK validation engine',
+        'engine runs slow',
         'CDK after the plugins',
         'added beside the engine',
       ],
