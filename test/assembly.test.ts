@@ -3,6 +3,8 @@
  * trimmed: stacks, stack names, environments, Stages, nested stacks, input errors, display paths; and one
  * scan end to end, so that findings carry the stack and the construct path.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { isCloudAssembly, parseEnvironment, readCloudAssembly } from '../lib/assembly/read';
 import type { Stack } from '../lib/assembly/model';
@@ -170,6 +172,42 @@ describe('readCloudAssembly', () => {
       'fixtures/environments/_assembly-samples/bad-manifest/manifest.json:1:1: invalid cloud assembly manifest: expected an object with "artifacts"',
     );
     expect(() => read('_assembly-samples')).toThrow(/cannot read file: no such file or directory/);
+  });
+
+  it('gives each construct the line of app code that created it, unless read unlocated (as the CDK plugin reads)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opslint-assembly-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'App.template.json'),
+        JSON.stringify({ Resources: { Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: {} } } }),
+      );
+      const metadata = {
+        '/App/Alarm/Resource': [
+          { type: 'aws:cdk:logicalId', data: 'Alarm' },
+          { type: 'aws:cdk:creationStack', data: ['...aws-cdk-lib...', 'new App (/src/lib/app.ts:12:5)'] },
+        ],
+      };
+      writeFileSync(
+        path.join(dir, 'manifest.json'),
+        JSON.stringify({
+          version: '36.0.0',
+          artifacts: {
+            App: {
+              type: 'aws:cloudformation:stack',
+              displayName: 'App',
+              properties: { templateFile: 'App.template.json' },
+              metadata,
+            },
+          },
+        }),
+      );
+      const alarm = (unlocated: boolean) =>
+        readCloudAssembly(dir, { unlocated }).assembly.stacks[0].constructs?.get('Alarm');
+      expect(alarm(false)).toEqual({ path: 'App/Alarm/Resource', source: '/src/lib/app.ts:12:5' });
+      expect(alarm(true)).toEqual({ path: 'App/Alarm/Resource' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('recognises a cloud assembly folder by its manifest.json', () => {

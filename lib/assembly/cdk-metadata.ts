@@ -103,7 +103,8 @@ const SINGLETON_ID = /[0-9a-f]{32}$/i;
 /**
  * The metadata of one stack artifact: inline (`metadata`) and in its `additionalMetadataFile`, read when
  * `readable` allows its path (inside the assembly) and within the file size limit. Metadata is supplementary:
- * an unreadable metadata file leaves it out rather than failing the stack.
+ * an unreadable metadata file leaves it out rather than failing the stack. `withSources: false` leaves out where in the
+ * app's code each construct was created (see {@link LoadOptions.unlocated}).
  */
 export function readMetadataEntries(
   artifact: Record<string, unknown>,
@@ -111,6 +112,7 @@ export function readMetadataEntries(
   display: (p: string) => string,
   readable: (file: string) => boolean,
   maxFileBytes?: number,
+  withSources = true,
 ): MetadataEntry[] {
   const sources: unknown[] = [artifact.metadata];
   const file =
@@ -138,7 +140,8 @@ export function readMetadataEntries(
       for (const e of entries) {
         if (!isPlainObject(e) || typeof e.type !== 'string') continue;
         if (e.type === LOGICAL_ID && typeof e.data === 'string') logicalId = e.data;
-        else if (e.type === CREATION_STACK && Array.isArray(e.data)) trace = sourceFromTrace(e.data, display);
+        else if (e.type === CREATION_STACK && Array.isArray(e.data))
+          trace = withSources ? sourceFromTrace(e.data, display) : undefined;
         else if (e.type.startsWith(FRAMEWORK_MARKER)) frameworkMarker = true;
         else if (e.type === ACKNOWLEDGED_RULES && isPlainObject(e.data))
           acknowledgements.push(...acknowledgedRules(e.data, at, Array.isArray(e.trace) ? e.trace : [], display));
@@ -250,8 +253,11 @@ export function stackAcknowledgements(
  * a function or state machine of the provider framework (`framework-onEvent`, `waiter-state-machine`).
  */
 export function isFrameworkPath(constructPath: string): boolean {
-  return constructPath.split('/').some((segment) => SINGLETON_ID.test(segment) || FRAMEWORK_SEGMENT.test(segment));
+  // read whole, not split into segments: every resource of a synthesized template is asked
+  return SINGLETON_SEGMENT.test(constructPath) || FRAMEWORK_SEGMENT.test(constructPath);
 }
 
+/** A segment of a construct path that ends in 32 hex digits, as {@link SINGLETON_ID} reads one. */
+const SINGLETON_SEGMENT = /[0-9a-f]{32}(?:\/|$)/i;
 const FRAMEWORK_SEGMENT =
-  /^(Custom::.*CustomResourceProvider|framework-(onEvent|isComplete|onTimeout)|waiter-state-machine)$/;
+  /(?:^|\/)(?:Custom::[^/]*CustomResourceProvider|framework-(?:onEvent|isComplete|onTimeout)|waiter-state-machine)(?:\/|$)/;

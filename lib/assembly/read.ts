@@ -276,6 +276,7 @@ function readStacks(
         r.display,
         (file) => readable(r, file),
         r.options.maxFileBytes,
+        !r.options.unlocated,
       );
       // read into the stack's constructs: the manifest is kept to locate findings in, and in a large app its
       // metadata is most of it (the key stays, with its position)

@@ -296,8 +296,9 @@ export class Roles {
       const named = this.namedElsewhere(stack);
       for (const [id, why] of machineryFunctions(template, internal)) roles!.set(id, { role: 'machinery', why });
       for (const [id, why] of edgeFunctions(template)) if (!roles!.has(id)) roles!.set(id, { role: 'edge', why });
-      for (const { fn, keys } of nameableFunctions(template, (id) => roles!.has(id))) {
-        const key = keys.find(named);
+      // the keys of each function, and whether a workload calls it, only when some other stack's machinery names any
+      for (const { fn, keys } of named ? nameableFunctions(template, (id) => roles!.has(id)) : []) {
+        const key = keys.find(named!);
         if (key)
           roles!.set(fn.logicalId, {
             role: 'machinery',
@@ -309,9 +310,12 @@ export class Roles {
     return roles;
   }
 
-  /** Whether the machinery of another stack of the assembly names a key (`export:…`, `function:…`). */
-  private namedElsewhere(stack: Stack): (key: string) => boolean {
-    if (this.assembly.stacks.length < 2) return () => false;
+  /**
+   * Whether the machinery of another stack of the assembly names a key (`export:…`, `function:…`); undefined when
+   * the assembly has one stack, or no stack's machinery names anything.
+   */
+  private namedElsewhere(stack: Stack): ((key: string) => boolean) | undefined {
+    if (this.assembly.stacks.length < 2) return undefined;
     this.crossNamed ??= this.others?.crossNamed;
     if (!this.crossNamed) {
       this.crossNamed = new Map();
@@ -321,6 +325,7 @@ export class Roles {
       }
     }
     const named = this.crossNamed;
+    if (named.size === 0) return undefined;
     return (key) => [...(named.get(key) ?? [])].some((s) => s !== stack);
   }
 }

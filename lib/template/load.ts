@@ -17,8 +17,9 @@ export interface LoadOptions extends TemplateOptions {
   readonly maxResources?: number;
   /**
    * JSON written by the process reading it (the cloud assembly of a CDK app being synthesized): read by
-   * `JSON.parse` alone, without positions, which nothing shows there (findings are shown at their constructs), and
-   * without looking for repeated keys, which `JSON.stringify` never writes. Invalid JSON is still an error located.
+   * `JSON.parse` alone, without positions, which nothing shows there (findings are shown at their constructs, and the
+   * CDK shows where those were created: the source lines of a cloud assembly's creation traces are not read either),
+   * and without looking for repeated keys, which `JSON.stringify` never writes. Invalid JSON is still an error located.
    */
   readonly unlocated?: boolean;
 }

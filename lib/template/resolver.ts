@@ -115,6 +115,11 @@ export class Resolver {
    */
   private readonly trackers: (Map<string, Assumption> | undefined)[] = [];
   /**
+   * how many {@link track} calls are in progress: the first entries of {@link trackers}, which keeps its length (an
+   * array emptied by `pop` gives up its storage, and a check's resolver is tracked hundreds of times per scan)
+   */
+  private tracking = 0;
+  /**
    * Inside a function that builds text (Fn::Sub, Fn::Join…) a parameter's default usually makes a name or an
    * ARN, which rarely decides a verdict: its use is not recorded there, except while a condition is evaluated.
    */
@@ -134,14 +139,16 @@ export class Resolver {
    * assumptions are an outer call's too.
    */
   track<T>(fn: () => T): { readonly value: T; readonly assumptions: Assumption[] } {
-    const at = this.trackers.length;
-    this.trackers.push(undefined);
+    const at = this.tracking++;
+    this.trackers[at] = undefined;
     try {
       const value = fn();
-      const tracker = this.trackers[at];
+      // what fn recorded (TypeScript would take the entry for the undefined set above)
+      const tracker = this.trackers[at] as Map<string, Assumption> | undefined;
       return { value, assumptions: tracker ? [...tracker.values()] : [] };
     } finally {
-      this.trackers.pop();
+      this.trackers[at] = undefined;
+      this.tracking--;
     }
   }
 
@@ -151,11 +158,11 @@ export class Resolver {
    */
   static trackAll(resolvers: readonly Resolver[], fn: () => void): void {
     const each = [...new Set(resolvers)];
-    for (const r of each) r.trackers.push(undefined);
+    for (const r of each) r.trackers[r.tracking++] = undefined;
     try {
       fn();
     } finally {
-      for (const r of each) r.trackers.pop();
+      for (const r of each) r.trackers[--r.tracking] = undefined;
     }
   }
 
@@ -164,11 +171,14 @@ export class Resolver {
    * once and shared by many checks, whose assumptions are not any one finding's.
    */
   untracked<T>(fn: () => T): T {
-    const saved = this.trackers.splice(0);
+    if (this.tracking === 0) return fn();
+    const saved = this.trackers.slice(0, this.tracking);
+    this.tracking = 0;
     try {
       return fn();
     } finally {
-      this.trackers.push(...saved);
+      for (let i = 0; i < saved.length; i++) this.trackers[i] = saved[i];
+      this.tracking = saved.length;
     }
   }
 
@@ -228,16 +238,16 @@ export class Resolver {
 
   /** The assumptions recorded so far by the innermost {@link track} call in progress. */
   assumptionsSoFar(): Assumption[] {
-    const tracker = this.trackers[this.trackers.length - 1];
+    const tracker = this.tracking > 0 ? this.trackers[this.tracking - 1] : undefined;
     return tracker ? [...tracker.values()] : [];
   }
 
   /** Tells every {@link track} call in progress that a value rests on these assumptions. */
   assume(assumptions: Iterable<Assumption>): void {
-    if (this.trackers.length === 0) return;
+    if (this.tracking === 0) return;
     for (const a of assumptions) {
       const key = 'parameter' in a ? `p:${a.parameter}` : `c:${a.condition}`;
-      for (let i = 0; i < this.trackers.length; i++) {
+      for (let i = 0; i < this.tracking; i++) {
         const t = (this.trackers[i] ??= new Map());
         if (!t.has(key)) t.set(key, a);
       }
