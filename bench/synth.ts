@@ -127,7 +127,7 @@ function measureSynth(processes: number, warmRuns: number): Section {
     }),
   );
 
-  // the engine's time is bimodal at ~100 resources (~27 or 75–105 ms): a run counts as slow past twice the cell's fastest
+  // the engine's time is bimodal at ~100 resources (~27 or 75–105 ms): past twice the cell's fastest, a run is slow
   const slowEngine = (cell: Cell, checker: Checker): string => {
     const fastest = Math.min(...cell.checkers.flatMap((c) => fresh.get(key(cell, c))!.map((r) => r.engineMs)));
     const runs = fresh.get(key(cell, checker))!;

@@ -297,14 +297,15 @@ export class Roles {
       for (const [id, why] of machineryFunctions(template, internal)) roles!.set(id, { role: 'machinery', why });
       for (const [id, why] of edgeFunctions(template)) if (!roles!.has(id)) roles!.set(id, { role: 'edge', why });
       // the keys of each function, and whether a workload calls it, only when some other stack's machinery names any
-      for (const { fn, keys } of named ? nameableFunctions(template, (id) => roles!.has(id)) : []) {
-        const key = keys.find(named!);
-        if (key)
-          roles!.set(fn.logicalId, {
-            role: 'machinery',
-            why: `is named by the machinery of another stack (${key.replace(':', ' ')})`,
-          });
-      }
+      if (named)
+        for (const { fn, keys } of nameableFunctions(template, (id) => roles!.has(id))) {
+          const key = keys.find(named);
+          if (key)
+            roles!.set(fn.logicalId, {
+              role: 'machinery',
+              why: `is named by the machinery of another stack (${key.replace(':', ' ')})`,
+            });
+        }
     });
     this.byStack.set(stack, roles);
     return roles;
