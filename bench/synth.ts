@@ -127,7 +127,7 @@ function measureSynth(processes: number, warmRuns: number): Section {
     }),
   );
 
-  // the engine's time is bimodal at ~100 resources (~27 or 75–105 ms): past twice the cell's fastest, a run is slow
+  // the engine's time is bimodal at ~100 resources (~30 or 75–125 ms): past twice the cell's fastest, a run is slow
   const slowEngine = (cell: Cell, checker: Checker): string => {
     const fastest = Math.min(...cell.checkers.flatMap((c) => fresh.get(key(cell, c))!.map((r) => r.engineMs)));
     const runs = fresh.get(key(cell, checker))!;
@@ -220,7 +220,9 @@ function measureSynth(processes: number, warmRuns: number): Section {
         (nagBeside > 0 && opsBeside > 0 ? ` (${fmtX(nagBeside / opsBeside)})` : '') +
         (spread > Math.min(Math.abs(ops), Math.abs(nag))
           ? `; the runs without a checker spread over ${fmtMs(spread)}`
-          : ''),
+          : '') +
+        // the least opslint could add, with nothing to load and its code optimized: against the budget
+        `; a tenth of cdk-nag's is ${fmtMs(nag / 10)}, opslint's warm validate() alone ${fmtMs(warm.get(cell.name)!.validateMs.opslint!)}`,
     });
   }
   for (const cell of warmCells) {
@@ -260,7 +262,7 @@ function measureSynth(processes: number, warmRuns: number): Section {
       freshRows,
     ),
     '',
-    `Where the time of those syntheses goes (medians of each part, so they need not add up to the median above): requiring the checker; building the app's constructs; CDK's synthesis up to the first validation plugin (Aspects, cdk-nag's included, and the templates and manifests written); the checker's validate(); CDK's validation engine, which runs after the app's plugins; CDK after the plugins (what it does with the violations, the report). Last, what the checker adds when each run's time in the engine, the same work after every checker, is taken out: the engine's time moves the most from one process to the next. At ~100 resources it takes either ~27 ms or 75–105 ms, the longer when V8 compiles the hot functions of the engine's WebAssembly with its optimizing compiler while it runs (~40 functions, ~110 ms of compilation on worker threads that share the two cores with it; node --trace-wasm-compilation-times). The column "engine runs slow" counts this run's processes past twice the cell's fastest engine time: at ~100 resources the longer time is common with and without a checker, so a median of nine can fall on either side, which moves the "added" column above by tens of milliseconds from one run to the next; "added beside the engine" does not move with it. Loading a checker also moves V8's next full garbage collection earlier: with opslint loaded and not run, one or two full collections fell in CDK's synthesis where none did without it (node --trace-gc), which shows as a longer synthesis.`,
+    `Where the time of those syntheses goes (medians of each part, so they need not add up to the median above): requiring the checker; building the app's constructs; CDK's synthesis up to the first validation plugin (Aspects, cdk-nag's included, and the templates and manifests written); the checker's validate(); CDK's validation engine, which runs after the app's plugins; CDK after the plugins (what it does with the violations, the report). Last, what the checker adds when each run's time in the engine, the same work after every checker, is taken out: the engine's time moves the most from one process to the next. At ~100 resources it takes either ~30 ms or 75–125 ms, the longer when V8 collects the heap's garbage in full while it runs: the collection marks on worker threads that share the two cores with the engine (in 16 processes under node --trace-gc, a mark-compact inside each of the 7 runs of the engine that took 80–125 ms and in none of the 9 that took 28–60 ms; with --no-concurrent-marking 5 of 6 runs took under 50 ms, with --no-wasm-tier-up 2 of 6 were still slow, each with its mark-compact). Where that collection falls depends on what the process allocated before the engine: CDK's synthesis, and any checker's loading and validate(). The column "engine runs slow" counts this run's processes past twice the cell's fastest engine time: at ~100 resources the longer time is common with and without a checker, so a median of nine can fall on either side, which moves the "added" column above by tens of milliseconds from one run to the next; "added beside the engine" does not move with it. Loading a checker also moves V8's next full garbage collection earlier: with opslint loaded and not run, one or two full collections fell in CDK's synthesis where none did without it (node --trace-gc), which shows as a longer synthesis.`,
     '',
     table(
       [
