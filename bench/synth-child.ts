@@ -10,6 +10,9 @@
  *   checker's `validate()`; then the violations each returned are handed to CDK again by a plugin that does
  *   nothing else, which times what CDK itself spends on them (construct traces, validation-report.json).
  *
+ * With BENCH_MARK_ENGINE set, a fresh process writes a line to stdout where CDK's validation engine starts and one
+ * where it ends, to read beside what `node --trace-gc` writes there (whether a full collection fell inside it).
+ *
  * The app is synthesized as `cdk synth` runs it: with the context the CLI gives (path and asset metadata; the
  * CLI, not the app, prints the report), and with CDK's default CloudFormation validation plugin, which every
  * synthesis of aws-cdk-lib ≥ 2.262 runs unless an app turns it off: the baseline without a checker is what users
@@ -216,13 +219,16 @@ function fresh(shape: AppShape, checker: Checker): FreshResult {
   const engine = { ms: 0 };
   const validateEngine = CloudFormationValidatePlugin.prototype.validate;
   let firstPlugin: number | undefined;
+  const mark = process.env.BENCH_MARK_ENGINE !== undefined;
   CloudFormationValidatePlugin.prototype.validate = function (context) {
     const start = now();
     firstPlugin ??= start;
+    if (mark) process.stdout.write('engine: start\n');
     try {
       return validateEngine.call(this, context);
     } finally {
       engine.ms += now() - start;
+      if (mark) process.stdout.write(`engine: end, ${(now() - start).toFixed(1)} ms\n`);
     }
   };
   let seen: Seen | undefined;
