@@ -482,7 +482,7 @@ describe('YAML that CloudFormation reads though YAML 1.2 does not: read as Cloud
     expect(locate(doc, [...properties, 'Tags', 0, 'Value'])).toBe('11:11');
   });
 
-  it('a quoted string continued at column 0, and several of them: each hides the next from yaml until the text is read again', () => {
+  it('quoted strings continued at column 0, one after another', () => {
     const filter = (n: number) => [
       `  Filter${n}:`,
       '    Type: AWS::Logs::MetricFilter',

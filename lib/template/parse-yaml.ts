@@ -41,18 +41,29 @@ export function parseYamlExact(text: string, file: string, limits: ParseLimits, 
     return { line, column: col };
   };
   const at = (offset: number): Position => position(origin(offset));
-  for (let pass = 0; pass < MAX_REREADS && read.list.some((d) => d.errors.length > 0); pass++) {
+  // what yaml stops at for its indentation is found in the syntax tree, before documents are composed from it
+  // (the costlier half of yaml's reading; each such construct is an error there)
+  for (let pass = 0; pass < MAX_REREADS && read.deep === undefined && read.late === undefined; pass++) {
+    const constructs = lenientConstructs(read);
+    if (constructs.length === 0) break;
     // the lines yaml counted can miss some past an error: counted again from the text
     if (!lenient) lines = lineCounterOf(text);
-    const again = reindent(text, lines.lineStarts, read, lenient);
+    const again = reindent(text, lines.lineStarts, read.text, constructs, lenient);
     if (!again) break;
     lenient = again;
+    // the text indented is most often YAML that opslint's reader takes, several times faster than yaml's
+    const quick = readYamlFast(again.text, limits.maxDepth, deadline);
+    if (quick) {
+      quick.sourceMap.moveOffsets(again.origin, lines.lineStarts);
+      return { value: quick.value, sourceMap: quick.sourceMap, notes: notesOf(again, position) };
+    }
     read = readYaml(again.text, limits, deadline);
   }
-  const { list, deep, late } = read;
+  const { deep, late } = read;
   const src = read.text;
   if (late !== undefined) throw deadline.error(at(late));
   if (deep !== undefined) throw new InputError(messages.tooDeep(limits.maxDepth), file, at(deep));
+  const list = composeDocuments(read.tokens);
   const sourceMap = new SourceMap(lines.lineStarts);
   if (list.length === 0) throw new InputError(messages.emptyFile(), file);
   const doc = list[0];
@@ -157,20 +168,21 @@ export function parseYamlExact(text: string, file: string, limits: ParseLimits, 
   };
   const value = convert(doc.contents, 0, undefined);
   sourceMap.setLines(lines.lineStarts);
-  const notes = lenient
-    ? [...lenient.notes]
-        .sort((a, b) => a[0] - b[0])
-        .map(([offset, kind]): ParseNote => ({ position: position(offset), message: LENIENT_NOTES[kind] }))
-    : [];
-  return { value, sourceMap, notes };
+  return { value, sourceMap, notes: lenient ? notesOf(lenient, position) : [] };
 }
 
+/** A note for each construct read leniently, in the order of the text. */
+function notesOf(lenient: Reindented, position: (offset: number) => Position): ParseNote[] {
+  return [...lenient.notes]
+    .sort((a, b) => a[0] - b[0])
+    .map(([offset, kind]): ParseNote => ({ position: position(offset), message: LENIENT_NOTES[kind] }));
+}
+
+/** A text read by yaml as far as its syntax tree, which says where the text is read leniently. */
 interface YamlRead {
   readonly text: string;
   readonly lineCounter: YAML.LineCounter;
   readonly tokens: readonly YAML.CST.Token[];
-  /** the documents composed; none when the nesting is too deep or the time is up */
-  readonly list: readonly YAML.Document.Parsed[];
   /** where the nesting first goes deeper than the limit */
   readonly deep?: number;
   /** where the walk of the syntax tree was when the time was up */
@@ -180,8 +192,9 @@ interface YamlRead {
 }
 
 /**
- * The syntax tree first, built without recursion, and its depth checked before yaml composes documents from it
- * recursively: otherwise deep nesting ends in a stack overflow, found at a place that depends on the stack.
+ * The syntax tree, built without recursion, and its depth checked before yaml composes documents from it
+ * recursively ({@link composeDocuments}): otherwise deep nesting ends in a stack overflow, found at a place that
+ * depends on the stack.
  */
 function readYaml(text: string, limits: ParseLimits, deadline: Deadline): YamlRead {
   const y = yamlLibrary();
@@ -197,11 +210,28 @@ function readYaml(text: string, limits: ParseLimits, deadline: Deadline): YamlRe
     else deep = token.offset;
     return late !== undefined || deep !== undefined;
   });
-  const list =
-    deep === undefined && late === undefined
-      ? Array.from(new y.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens))
-      : [];
-  return { text, lineCounter, tokens, list, deep, late, levels };
+  return { text, lineCounter, tokens, deep, late, levels };
+}
+
+/** The documents of a syntax tree whose depth {@link readYaml} checked. */
+function composeDocuments(tokens: readonly YAML.CST.Token[]): YAML.Document.Parsed[] {
+  const y = yamlLibrary();
+  return withoutStackTraces(() => Array.from(new y.Composer({ uniqueKeys: false, version: '1.2' }).compose(tokens)));
+}
+
+/**
+ * Runs `fn` with no stack trace captured for the errors made meanwhile. yaml makes an Error for each problem it
+ * finds and goes on; only their codes, messages and offsets are read here. A text with many problems makes as many
+ * (two per construct read leniently), and capturing their stacks took a quarter of the time of reading it.
+ */
+function withoutStackTraces<T>(fn: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**
@@ -245,6 +275,8 @@ function walkTokens(tokens: readonly YAML.CST.Token[], visit: (token: YAML.CST.T
  * first character: spaces added at the start of lines, which mean nothing inside a flow collection or a quoted
  * scalar, so the values are those PyYAML reads, and every line keeps its number. A construct that does not
  * end as PyYAML would read it (an unclosed `[`, a document marker inside) is not touched: its error stands.
+ * The constructs are found in yaml's syntax tree, without composing documents from it, and the text indented is
+ * read by opslint's own reader when it can (yaml-fast.ts), its offsets moved back to the text as written.
  */
 type LenientKind = 'flow sequence' | 'flow mapping' | 'quoted string';
 
@@ -272,26 +304,25 @@ interface Reindented {
 }
 
 /**
- * The text to read again after `read` (of the original `text`, or of `previous`, a text already indented),
- * with the lines of each construct that yaml stopped at indented to its first character; undefined when there
- * is none to indent.
+ * The text to read again after `src` (the original `text`, or `previous`'s text, already indented), with the lines
+ * of each of `src`'s `constructs` indented to its first character; undefined when there is none to indent.
  */
 function reindent(
   text: string,
   lineStarts: readonly number[],
-  read: YamlRead,
+  src: string,
+  constructs: readonly LenientConstruct[],
   previous: Reindented | undefined,
 ): Reindented | undefined {
   const added = new Map(previous?.added);
   const notes = new Map(previous?.notes);
-  const src = read.text;
   const lines = lineCounterOf(src);
   const current = lines.lineStarts;
   // a bound on the spaces added in all, so that a flow collection far to the right over many lines cannot make a
   // huge text
   let budget = text.length + 65_536 - (src.length - text.length);
   let changed = false;
-  for (const { start, end, kind } of lenientConstructs(read)) {
+  for (const { start, end, kind } of constructs) {
     const first = lines.linePos(start).line - 1;
     const last = lines.linePos(end).line - 1;
     const column = start - current[first];
@@ -353,31 +384,35 @@ function lineCounterOf(text: string): YAML.LineCounter {
   return lines;
 }
 
+/** A construct that yaml stops at for its indentation, from its first character to its closing bracket or quote. */
+interface LenientConstruct {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: LenientKind;
+}
+
 /**
  * The constructs of `read` that yaml stopped at for their indentation and that end where PyYAML ends them: flow
- * collections in a block without their closing bracket, and quoted scalars yaml found no closing quote for. In
- * document order; one inside another is left to the outer one. The first whose end is not found ends the list.
+ * collections in a block without their closing bracket, and quoted scalars without their closing quote (where
+ * yaml's composer reports a missing quote). In document order; one inside another is left to the outer one. The
+ * first whose end is not found ends the list.
  */
-function lenientConstructs(read: YamlRead): { start: number; end: number; kind: LenientKind }[] {
-  const unclosedQuotes = new Set<number>();
-  for (const d of read.list) for (const e of d.errors) if (e.code === 'MISSING_CHAR') unclosedQuotes.add(e.pos[0]);
+function lenientConstructs(read: YamlRead): LenientConstruct[] {
   const found: { start: number; kind: LenientKind }[] = [];
   walkTokens(read.tokens, (token) => {
     if (token.type === 'flow-collection') {
       const seq = token.start.source === '[';
       if (token.end[0]?.source !== (seq ? ']' : '}'))
         found.push({ start: token.offset, kind: seq ? 'flow sequence' : 'flow mapping' });
-    } else if (
-      (token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar') &&
-      unclosedQuotes.has(token.offset + token.source.length)
-    ) {
-      // yaml reports the missing quote just after what it read of the scalar
-      found.push({ start: token.offset, kind: 'quoted string' });
+    } else if (token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar') {
+      const { source } = token;
+      if (source.length === 1 || source[source.length - 1] !== source[0])
+        found.push({ start: token.offset, kind: 'quoted string' });
     }
     return false;
   });
   found.sort((a, b) => a.start - b.start);
-  const constructs: { start: number; end: number; kind: LenientKind }[] = [];
+  const constructs: LenientConstruct[] = [];
   let covered = -1;
   for (const f of found) {
     if (f.start <= covered) continue;

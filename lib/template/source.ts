@@ -60,6 +60,23 @@ export class SourceMap {
     if (this.flat.length > this.used) this.flat = this.flat.slice(0, this.used);
   }
 
+  /**
+   * For a parser that read a text made from another by adding spaces at the start of lines (YAML read again as
+   * CloudFormation reads it, parse-yaml.ts): moves each offset recorded to where `origin` says it is in the other
+   * text, whose lines start at `lineStarts`. Positions recorded whole ({@link set}) are not moved.
+   */
+  moveOffsets(origin: (offset: number) => number, lineStarts: readonly number[]): void {
+    const flat = this.flat;
+    for (let i = 0; i < this.used;) {
+      const count = flat[i + 1];
+      const n = count < 0 ? -count - 1 : count;
+      flat[i] = origin(flat[i]);
+      for (let k = 0; k < n; k++) flat[i + 2 + 2 * k] = origin(flat[i + 2 + 2 * k]);
+      i += 2 + 2 * n;
+    }
+    this.setLines(lineStarts);
+  }
+
   set(container: object, record: ContainerPosition): void {
     this.records.set(container, record);
   }
