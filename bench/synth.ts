@@ -30,6 +30,17 @@ const STAGES = 5;
  * ~2,000-resource app spread over 38–50 ms (flat) and 42–51 ms (5 Stages), too wide for a bound of 1.1×
  */
 const STAGE_PROCESSES = 7;
+/**
+ * Warm processes per checker for the comparison of validate() with cdk-nag's, taken in turn; each checker's time is
+ * the median of its processes' medians. At ~100 resources, five: a process's median moves more than the margin of
+ * the target, from one process to the next (over six processes each, on the app not compliant, opslint 2.20–2.62 ms
+ * and cdk-nag 4.24–4.63 ms, so that one pair could read anything from 1.6× to 2.1×). At ~2,000, one: each process
+ * takes about a minute, and the ratio has stayed 2.4–2.6× from run to run.
+ */
+const SMALL_SHAPE: AppShape = { ...SMALL, compliant: false, stages: 0 };
+function warmProcesses(shape: AppShape): number {
+  return shape.stacks * shape.services <= SMALL.stacks * SMALL.services ? 5 : 1;
+}
 const CELLS: readonly Cell[] = [
   { name: '~100, compliant', shape: { ...SMALL, compliant: true, stages: 0 }, checkers: CHECKERS },
   { name: '~100, not compliant', shape: { ...SMALL, compliant: false, stages: 0 }, checkers: CHECKERS },
@@ -153,13 +164,35 @@ function measureSynth(processes: number, warmRuns: number): Section {
   const warmCells = CELLS.filter((c) => c.checkers.includes('cdk-nag AwsSolutions'));
   const warm = new Map(
     warmCells.map((cell) => {
-      const parts = (['opslint', 'cdk-nag AwsSolutions'] as const).map((checker) =>
-        child<WarmResult>({ mode: 'warm', shape: cell.shape, runs: warmRuns, checkers: [checker] }),
-      );
+      const checkers = ['opslint', 'cdk-nag AwsSolutions'] as const;
+      const runs = new Map<Checker, WarmResult[]>(checkers.map((c) => [c, []]));
+      // the checkers' processes taken in turn
+      for (let i = 0; i < warmProcesses(cell.shape); i++) {
+        for (const checker of checkers)
+          runs
+            .get(checker)!
+            .push(child<WarmResult>({ mode: 'warm', shape: cell.shape, runs: warmRuns, checkers: [checker] }));
+      }
+      // each checker's medians over its processes
+      const of = <T>(pick: (r: WarmResult, c: Checker) => T | undefined, merge: (xs: T[]) => T) =>
+        Object.fromEntries(
+          checkers.map((c) => [
+            c,
+            merge(
+              runs
+                .get(c)!
+                .map((r) => pick(r, c))
+                .filter((x): x is T => x !== undefined),
+            ),
+          ]),
+        ) as Partial<Record<Checker, T>>;
       const merged: WarmResult = {
-        validateMs: Object.assign({}, ...parts.map((p) => p.validateMs)) as WarmResult['validateMs'],
-        synthMs: Object.assign({}, ...parts.map((p) => p.synthMs)) as WarmResult['synthMs'],
-        cdk: Object.assign({}, ...parts.map((p) => p.cdk)) as WarmResult['cdk'],
+        validateMs: of((r, c) => r.validateMs[c], median),
+        synthMs: of((r, c) => r.synthMs[c], median),
+        cdk: of(
+          (r, c) => r.cdk[c],
+          (xs) => ({ ...xs[0], ms: median(xs.map((x) => x.ms)) }),
+        ),
       };
       return [cell.name, merged];
     }),
@@ -280,7 +313,7 @@ function measureSynth(processes: number, warmRuns: number): Section {
       phaseRows,
     ),
     '',
-    `**Warm**, one process per app and checker (as a user's: another checker's garbage, collected in a shared process, would slow this one's validate()): the checker synthesizes the app ${warmRuns} times after unmeasured syntheses of about 4,000 resources in all (at least five; opslint's validate() of the ~100-resource app was still getting faster until the 40th), without CDK's CloudFormation validation (the same for every checker); median time in its validate(). Then CDK's own part: the violations each checker returned handed to CDK again by a plugin that does nothing else, against one that returns none, timed from the moment that plugin returns to the end of the synthesis (construct traces, acknowledgements, validation-report.json and the report's text; the CLI prints it after the app exits). cdk-nag hands one violation per rule with every resource in it, opslint one per finding.`,
+    `**Warm**, processes of their own per app and checker (as a user's: another checker's garbage, collected in a shared process, would slow this one's validate()): the checker synthesizes the app ${warmRuns} times after unmeasured syntheses of about 4,000 resources in all (at least five; opslint's validate() of the ~100-resource app was still getting faster until the 40th), without CDK's CloudFormation validation (the same for every checker); median time in its validate(). At ~100 resources ${warmProcesses(SMALL_SHAPE)} such processes per checker, the checkers' taken in turn, and the median of their medians (a process's median moves by up to a fifth from one process to the next); at ~2,000, one. Then CDK's own part: the violations each checker returned handed to CDK again by a plugin that does nothing else, against one that returns none, timed from the moment that plugin returns to the end of the synthesis (construct traces, acknowledgements, validation-report.json and the report's text; the CLI prints it after the app exits). cdk-nag hands one violation per rule with every resource in it, opslint one per finding.`,
     '',
     table(
       [
