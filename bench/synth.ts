@@ -32,14 +32,15 @@ const STAGES = 5;
 const STAGE_PROCESSES = 7;
 /**
  * Warm processes per checker for the comparison of validate() with cdk-nag's, taken in turn; each checker's time is
- * the median of its processes' medians. At ~100 resources, five: a process's median moves more than the margin of
- * the target, from one process to the next (over six processes each, on the app not compliant, opslint 2.20–2.62 ms
- * and cdk-nag 4.24–4.63 ms, so that one pair could read anything from 1.6× to 2.1×). At ~2,000, one: each process
- * takes about a minute, and the ratio has stayed 2.4–2.6× from run to run.
+ * the median of its processes' medians. A process's median moves more than the margin of the target from one process
+ * to the next: at ~100 resources, over six processes each on the app not compliant, opslint 2.20–2.62 ms and cdk-nag
+ * 4.24–4.63 ms, so that one pair could read anything from 1.6× to 2.1×; at ~2,000, opslint's took 40–52 ms in single
+ * processes of four runs. Five at ~100; three at ~2,000, where each process takes about a minute.
  */
 const SMALL_SHAPE: AppShape = { ...SMALL, compliant: false, stages: 0 };
+const LARGE_SHAPE: AppShape = { ...LARGE, compliant: false, stages: 0 };
 function warmProcesses(shape: AppShape): number {
-  return shape.stacks * shape.services <= SMALL.stacks * SMALL.services ? 5 : 1;
+  return shape.stacks * shape.services <= SMALL.stacks * SMALL.services ? 5 : 3;
 }
 const CELLS: readonly Cell[] = [
   { name: '~100, compliant', shape: { ...SMALL, compliant: true, stages: 0 }, checkers: CHECKERS },
@@ -315,7 +316,7 @@ function measureSynth(processes: number, warmRuns: number): Section {
       phaseRows,
     ),
     '',
-    `**Warm**, processes of their own per app and checker (as a user's: another checker's garbage, collected in a shared process, would slow this one's validate()): the checker synthesizes the app ${warmRuns} times after unmeasured syntheses of about 4,000 resources in all (at least five; opslint's validate() of the ~100-resource app was still getting faster until the 40th), without CDK's CloudFormation validation (the same for every checker); median time in its validate(). At ~100 resources ${warmProcesses(SMALL_SHAPE)} such processes per checker, the checkers' taken in turn, and the median of their medians (a process's median moves by up to a fifth from one process to the next); at ~2,000, one. Then CDK's own part: the violations each checker returned handed to CDK again by a plugin that does nothing else, against one that returns none, timed from the moment that plugin returns to the end of the synthesis (construct traces, acknowledgements, validation-report.json and the report's text; the CLI prints it after the app exits). cdk-nag hands one violation per rule with every resource in it, opslint one per finding.`,
+    `**Warm**, processes of their own per app and checker (as a user's: another checker's garbage, collected in a shared process, would slow this one's validate()): the checker synthesizes the app ${warmRuns} times after unmeasured syntheses of about 4,000 resources in all (at least five; opslint's validate() of the ~100-resource app was still getting faster until the 40th), without CDK's CloudFormation validation (the same for every checker); median time in its validate(). ${warmProcesses(SMALL_SHAPE)} such processes per checker at ~100 resources and ${warmProcesses(LARGE_SHAPE)} at ~2,000, the checkers' taken in turn, and the median of their medians (a process's median moves by up to a fifth from one process to the next). Then CDK's own part: the violations each checker returned handed to CDK again by a plugin that does nothing else, against one that returns none, timed from the moment that plugin returns to the end of the synthesis (construct traces, acknowledgements, validation-report.json and the report's text; the CLI prints it after the app exits). cdk-nag hands one violation per rule with every resource in it, opslint one per finding.`,
     '',
     table(
       [
