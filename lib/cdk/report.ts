@@ -62,7 +62,7 @@ function inCdkTerms(text: string, stack: Stack | undefined): string {
   // the command line's option is the integrations' accountBaseline (a prop or a configuration key)
   if (worded.includes('(--account-baseline)')) worded = worded.replace(/\(--account-baseline\)/g, '(accountBaseline)');
   const constructs = stack?.constructs;
-  if (!constructs || stack.constructPath === undefined) return worded;
+  if (!constructs || constructs.size === 0 || stack.constructPath === undefined) return worded;
   const prefix = `${stack.constructPath}/`;
   // each whole word of letters, digits and `_` (a run that `\w` matches) as long as a logical id of the stack, found
   // by a native search: every finding's text goes through here, in a fresh process (most syntheses) by V8's
@@ -88,7 +88,7 @@ function inCdkTerms(text: string, stack: Stack | undefined): string {
  */
 const LONG_WORDS = new Map<number, RegExp>();
 function longWords(length: number): RegExp {
-  const n = Number.isFinite(length) ? Math.max(1, length) : 1;
+  const n = Math.max(1, length);
   let pattern = LONG_WORDS.get(n);
   if (!pattern) LONG_WORDS.set(n, (pattern = new RegExp(`\\w{${n},}`, 'g')));
   return pattern;
