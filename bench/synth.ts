@@ -179,15 +179,14 @@ function measureSynth(processes: number, warmRuns: number): Section {
       // each checker's medians over its processes
       const of = <T>(pick: (r: WarmResult, c: Checker) => T | undefined, merge: (xs: T[]) => T) =>
         Object.fromEntries(
-          checkers.map((c) => [
-            c,
-            merge(
-              runs
-                .get(c)!
-                .map((r) => pick(r, c))
-                .filter((x): x is T => x !== undefined),
-            ),
-          ]),
+          checkers.flatMap((c) => {
+            const xs = runs
+              .get(c)!
+              .map((r) => pick(r, c))
+              .filter((x): x is T => x !== undefined);
+            // a checker no process measured stays out, as a single process left it out
+            return xs.length > 0 ? [[c, merge(xs)]] : [];
+          }),
         ) as Partial<Record<Checker, T>>;
       const merged: WarmResult = {
         validateMs: of((r, c) => r.validateMs[c], median),
