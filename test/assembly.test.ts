@@ -174,7 +174,7 @@ describe('readCloudAssembly', () => {
     expect(() => read('_assembly-samples')).toThrow(/cannot read file: no such file or directory/);
   });
 
-  it('gives each construct the line of app code that created it, unless read unlocated (as the CDK plugin reads)', () => {
+  it('gives each construct the line of app code that created it, unless read as its own output (as the CDK plugin reads)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'opslint-assembly-'));
     try {
       writeFileSync(
@@ -201,10 +201,21 @@ describe('readCloudAssembly', () => {
           },
         }),
       );
-      const alarm = (unlocated: boolean) =>
-        readCloudAssembly(dir, { unlocated }).assembly.stacks[0].constructs?.get('Alarm');
+      const alarm = (ownOutput: boolean) =>
+        readCloudAssembly(dir, { ownOutput }).assembly.stacks[0].constructs?.get('Alarm');
       expect(alarm(false)).toEqual({ path: 'App/Alarm/Resource', source: '/src/lib/app.ts:12:5' });
       expect(alarm(true)).toEqual({ path: 'App/Alarm/Resource' });
+      // the app wrote its own output: its files are read as named, no symbolic link resolved to refuse one
+      const fs = require('node:fs') as typeof import('node:fs');
+      const resolved = jest.spyOn(fs.realpathSync, 'native');
+      try {
+        expect(readCloudAssembly(dir, { ownOutput: true }).assembly.stacks).toHaveLength(1);
+        expect(resolved).not.toHaveBeenCalled();
+        readCloudAssembly(dir);
+        expect(resolved).toHaveBeenCalled();
+      } finally {
+        resolved.mockRestore();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

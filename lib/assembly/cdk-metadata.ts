@@ -104,7 +104,7 @@ const SINGLETON_ID = /[0-9a-f]{32}$/i;
  * The metadata of one stack artifact: inline (`metadata`) and in its `additionalMetadataFile`, read when
  * `readable` allows its path (inside the assembly) and within the file size limit. Metadata is supplementary:
  * an unreadable metadata file leaves it out rather than failing the stack. `withSources: false` leaves out where in the
- * app's code each construct was created (see {@link LoadOptions.unlocated}).
+ * app's code each construct was created (see {@link LoadOptions.ownOutput}).
  */
 export function readMetadataEntries(
   artifact: Record<string, unknown>,

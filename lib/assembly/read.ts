@@ -132,9 +132,9 @@ export function readCloudAssembly(
   display: (p: string) => string = (p) => p,
 ): AssemblyResult {
   const top = path.resolve(dir);
-  let realTop;
+  let realTop = top;
   try {
-    realTop = realPath(top);
+    if (!options.ownOutput) realTop = realPath(top);
   } catch (error) {
     throw new InputError(messages.unreadable(describeFsError(error)), display(path.join(top, 'manifest.json')));
   }
@@ -193,7 +193,7 @@ function readManifest(r: Reading, dir: string): ParsedDocument {
     shown,
     'json',
     r.options.limits,
-    !r.options.unlocated,
+    !r.options.ownOutput,
   );
   const root = parsed.value;
   if (!isPlainObject(root) || !isPlainObject(root.artifacts ?? {})) {
@@ -206,10 +206,11 @@ function readManifest(r: Reading, dir: string): ParsedDocument {
  * The real path of `abs` when it is inside the assembly; undefined when it leads out of it. The manifests and
  * templates of an assembly name files by relative path: one that leads outside (`../../etc/passwd`) is refused
  * without touching it, and one that a symbolic link leads outside is refused before it is opened. Throws what
- * resolving the path throws (it does not exist).
+ * resolving the path throws (it does not exist). In the app's own output ({@link LoadOptions.ownOutput}), the path as named.
  */
 function containedPath(r: Reading, abs: string): string | undefined {
   if (!isWithin(r.top, abs)) return undefined;
+  if (r.options.ownOutput) return abs;
   const real = realPath(abs);
   return isWithin(r.realTop, real) ? real : undefined;
 }
@@ -276,7 +277,7 @@ function readStacks(
         r.display,
         (file) => readable(r, file),
         r.options.maxFileBytes,
-        !r.options.unlocated,
+        !r.options.ownOutput,
       );
       // read into the stack's constructs: the manifest is kept to locate findings in, and in a large app its
       // metadata is most of it (the key stays, with its position)

@@ -26,7 +26,7 @@ export function synthesizedStacks(
 ): Reading & { readonly assembly: Assembly } {
   const outdir = (app as unknown as { outdir: string }).outdir;
   // written by this process just now: read without positions (findings are shown at their constructs)
-  const { assembly: whole, errors } = readCloudAssembly(outdir, { parameters, unlocated: true });
+  const { assembly: whole, errors } = readCloudAssembly(outdir, { parameters, ownOutput: true });
   const wanted = new Set(templatePaths.map((p) => path.resolve(p)));
   const ids = new Set(whole.stacks.filter((s) => wanted.has(path.resolve(s.template.file))).map((s) => s.id));
   // nested stacks follow their parent (listed after it)

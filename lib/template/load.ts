@@ -20,8 +20,10 @@ export interface LoadOptions extends TemplateOptions {
    * `JSON.parse` alone, without positions, which nothing shows there (findings are shown at their constructs, and the
    * CDK shows where those were created: the source lines of a cloud assembly's creation traces are not read either),
    * and without looking for repeated keys, which `JSON.stringify` never writes. Invalid JSON is still an error located.
+   * Its files are read where the manifests name them, without resolving symbolic links to refuse those that lead out
+   * of the assembly: the app wrote them, as the CDK reads them (each resolution cost ~10 µs of a synthesis).
    */
-  readonly unlocated?: boolean;
+  readonly ownOutput?: boolean;
 }
 
 /**
@@ -109,7 +111,7 @@ export function loadTemplate(file: string, options: LoadOptions = {}): Template 
 /** Reads template text into a model; undefined for a file found in a folder that is not a template. */
 export function templateFromText(text: string, file: string, options: LoadOptions = {}): Template | undefined {
   if (!options.explicit && !/Resources|AWSTemplateFormatVersion/.test(text)) return undefined;
-  const parsed = parseDocument(text, file, undefined, options.limits ?? DEFAULT_PARSE_LIMITS, !options.unlocated);
+  const parsed = parseDocument(text, file, undefined, options.limits ?? DEFAULT_PARSE_LIMITS, !options.ownOutput);
   return Template.from(parsed, options);
 }
 

@@ -130,7 +130,7 @@ export function detectFormat(file: string, text: string): DocumentFormat {
  * Parses JSON or YAML (short-form tags in their long form); throws {@link InputError} with a position. YAML
  * that CloudFormation reads though YAML 1.2 does not (a flow collection or a quoted scalar continued on lines
  * not indented past its key) is read as CloudFormation reads it, with a note. `located: false` reads JSON without
- * positions (see {@link LoadOptions.unlocated}).
+ * positions (see {@link LoadOptions.ownOutput}).
  */
 export function parseDocument(
   text: string,
