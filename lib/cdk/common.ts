@@ -265,16 +265,19 @@ export function ownAcknowledgements(c: IConstruct): Acknowledgement[] {
   return acknowledgedOn(c).filter((a) => a.id.startsWith(`${PLUGIN_NAME}::`));
 }
 
-/** Every acknowledgement made on one construct (`Validations.of(c).acknowledge`), of any plugin. */
-export function acknowledgedOn(c: IConstruct): Acknowledgement[] {
-  const out: Acknowledgement[] = [];
+/**
+ * Every acknowledgement made on one construct (`Validations.of(c).acknowledge`), of any plugin. Most constructs have
+ * none, and each validation asks of every construct of the app: those share one empty list.
+ */
+export function acknowledgedOn(c: IConstruct): readonly Acknowledgement[] {
+  let out: Acknowledgement[] | undefined;
   for (const entry of c.node.metadata) {
     if (entry.type !== ACKNOWLEDGED_RULES || typeof entry.data !== 'object' || entry.data === null) continue;
     for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-      out.push({ id, reason: typeof reason === 'string' ? reason : '', at: c.node.path });
+      (out ??= []).push({ id, reason: typeof reason === 'string' ? reason : '', at: c.node.path });
     }
   }
-  return out;
+  return out ?? NONE;
 }
 
 /** The ids an acknowledgement may name, once per integration's props: the plugins ask for each finding acknowledged. */

@@ -90,7 +90,7 @@ const LONG_WORDS = new Map<number, RegExp>();
 function longWords(length: number): RegExp {
   const n = Math.max(1, length);
   let pattern = LONG_WORDS.get(n);
-  if (!pattern) LONG_WORDS.set(n, (pattern = new RegExp(`\\w{${n},}`, 'g')));
+  if (!pattern) LONG_WORDS.set(n, (pattern = new RegExp(`\\b\\w{${n},}`, 'g')));
   return pattern;
 }
 

@@ -80,6 +80,14 @@ export function evaluate(assembly: Assembly, rules: readonly ConfiguredRule[], o
   return { findings: run.findings, stats: run.stats, facts: run.facts };
 }
 
+/** A rule's resource types, each once (a pack may list one twice): worked out once per rule, not at every stack. */
+const TYPES = new WeakMap<ResourceRule, readonly string[]>();
+function typesOf(rule: ResourceRule): readonly string[] {
+  let types = TYPES.get(rule);
+  if (!types) TYPES.set(rule, (types = [...new Set(rule.resourceTypes)]));
+  return types;
+}
+
 /** The key of a resource (or of a whole assembly) in the statistics. */
 export function resourceKey(file: string, logicalId: string): string {
   return `${file}#${logicalId}`;
@@ -132,7 +140,7 @@ class Run {
     for (const configured of rules) {
       const rule = configured.rule as ResourceRule;
       let contextFor: ContextFor | undefined;
-      for (const type of new Set(rule.resourceTypes)) {
+      for (const type of typesOf(rule)) {
         for (const resource of template.resourcesOfType(type)) {
           const deployment = this.deploymentOf(template, resource);
           if (deployment.excluded || !checksRole(rule, facts.role(resource).role)) continue;
