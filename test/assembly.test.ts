@@ -174,7 +174,7 @@ describe('readCloudAssembly', () => {
     expect(() => read('_assembly-samples')).toThrow(/cannot read file: no such file or directory/);
   });
 
-  it('gives each construct the line of app code that created it, unless read as its own output (as the CDK plugin reads)', () => {
+  it('gives each construct the line of app code that created it, unless read as the app output (as the plugin reads)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'opslint-assembly-'));
     try {
       writeFileSync(

@@ -206,7 +206,8 @@ function readManifest(r: Reading, dir: string): ParsedDocument {
  * The real path of `abs` when it is inside the assembly; undefined when it leads out of it. The manifests and
  * templates of an assembly name files by relative path: one that leads outside (`../../etc/passwd`) is refused
  * without touching it, and one that a symbolic link leads outside is refused before it is opened. Throws what
- * resolving the path throws (it does not exist). In the app's own output ({@link LoadOptions.ownOutput}), the path as named.
+ * resolving the path throws (it does not exist). In the app's own output ({@link LoadOptions.ownOutput}), the path as
+ * named.
  */
 function containedPath(r: Reading, abs: string): string | undefined {
   if (!isWithin(r.top, abs)) return undefined;

@@ -83,8 +83,9 @@ function inCdkTerms(text: string, stack: Stack | undefined): string {
 }
 
 /**
- * A pattern that finds each whole word of at least `length` characters (`\w` runs): matched from the leftmost place
- * such a run allows, greedily, it takes every run that long from its start to its end and no shorter one.
+ * A pattern that finds each whole word of at least `length` characters (`\w` runs): tried only where a word starts
+ * (`\b`, rather than again at each character inside a shorter word), greedily, it takes every run that long from
+ * its start to its end and no shorter one.
  */
 const LONG_WORDS = new Map<number, RegExp>();
 function longWords(length: number): RegExp {
