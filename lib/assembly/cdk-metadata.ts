@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { isPlainObject } from '../template/intrinsics';
-import { readText } from '../template/load';
+import { readOwnJson, readText } from '../template/load';
 
 export interface ConstructInfo {
   /** the construct path, e.g. `Dev/Api/Handler/Resource` */
@@ -103,8 +103,8 @@ const SINGLETON_ID = /[0-9a-f]{32}$/i;
 /**
  * The metadata of one stack artifact: inline (`metadata`) and in its `additionalMetadataFile`, read when
  * `readable` allows its path (inside the assembly) and within the file size limit. Metadata is supplementary:
- * an unreadable metadata file leaves it out rather than failing the stack. `withSources: false` leaves out where in the
- * app's code each construct was created (see {@link LoadOptions.ownOutput}).
+ * an unreadable metadata file leaves it out rather than failing the stack. In the app's own output (`ownOutput`, see
+ * {@link LoadOptions.ownOutput}) where in the app's code each construct was created is left out.
  */
 export function readMetadataEntries(
   artifact: Record<string, unknown>,
@@ -112,7 +112,7 @@ export function readMetadataEntries(
   display: (p: string) => string,
   readable: (file: string) => boolean,
   maxFileBytes?: number,
-  withSources = true,
+  ownOutput = false,
 ): MetadataEntry[] {
   const sources: unknown[] = [artifact.metadata];
   const file =
@@ -121,7 +121,7 @@ export function readMetadataEntries(
       : undefined;
   if (file !== undefined && readable(file)) {
     try {
-      sources.push(JSON.parse(readText(file, maxFileBytes)));
+      sources.push(ownOutput ? readOwnJson(file, maxFileBytes) : JSON.parse(readText(file, maxFileBytes)));
     } catch {
       // supplementary only
     }
@@ -141,7 +141,7 @@ export function readMetadataEntries(
         if (!isPlainObject(e) || typeof e.type !== 'string') continue;
         if (e.type === LOGICAL_ID && typeof e.data === 'string') logicalId = e.data;
         else if (e.type === CREATION_STACK && Array.isArray(e.data))
-          trace = withSources ? sourceFromTrace(e.data, display) : undefined;
+          trace = ownOutput ? undefined : sourceFromTrace(e.data, display);
         else if (e.type.startsWith(FRAMEWORK_MARKER)) frameworkMarker = true;
         else if (e.type === ACKNOWLEDGED_RULES && isPlainObject(e.data))
           acknowledgements.push(...acknowledgedRules(e.data, at, Array.isArray(e.trace) ? e.trace : [], display));

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { isWithin } from '../util/within';
 import { InputError, messages } from '../template/errors';
 import { isPlainObject } from '../template/intrinsics';
-import { describeFsError, readText, templateFromText, type LoadOptions } from '../template/load';
+import { describeFsError, loadTemplate, readJsonDocument, readText, type LoadOptions } from '../template/load';
 import { parseDocument, type ParsedDocument } from '../template/parse';
 import type { JsonPath } from '../template/path';
 import {
@@ -188,13 +188,7 @@ function readManifest(r: Reading, dir: string): ParsedDocument {
     error: (message) => new InputError(message, shown),
   });
   if (real instanceof InputError) throw real;
-  const parsed = parseDocument(
-    readText(real, r.options.maxFileBytes, shown),
-    shown,
-    'json',
-    r.options.limits,
-    !r.options.ownOutput,
-  );
+  const parsed = readJsonDocument(real, shown, r.options);
   const root = parsed.value;
   if (!isPlainObject(root) || !isPlainObject(root.artifacts ?? {})) {
     throw new InputError(messages.manifest('expected an object with "artifacts"'), shown, { line: 1, column: 1 });
@@ -278,7 +272,7 @@ function readStacks(
         r.display,
         (file) => readable(r, file),
         r.options.maxFileBytes,
-        !r.options.ownOutput,
+        r.options.ownOutput,
       );
       // read into the stack's constructs: the manifest is kept to locate findings in, and in a large app its
       // metadata is most of it (the key stays, with its position)
@@ -396,8 +390,9 @@ function loadStack(
   if (base.stackName && !base.parent) parameters['AWS::StackName'] = base.stackName;
   let template;
   try {
-    template = templateFromText(readText(real, options.maxFileBytes, shown), shown, {
+    template = loadTemplate(real, {
       ...options,
+      displayName: shown,
       parameters,
       explicit: true,
       synthesized: true,

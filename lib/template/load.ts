@@ -2,7 +2,9 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { InputError, messages } from './errors';
 import { Template, type TemplateOptions } from './model';
-import { decode, DEFAULT_PARSE_LIMITS, parseDocument, type ParseLimits } from './parse';
+import { parseJsonInPieces } from './json-pieces';
+import { decode, DEFAULT_PARSE_LIMITS, parseDocument, type ParsedDocument, type ParseLimits } from './parse';
+import { SourceMap } from './source';
 
 /** Options for reading a template file. */
 export interface LoadOptions extends TemplateOptions {
@@ -35,14 +37,40 @@ export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 /** Reads a file's text, with the size limit and encoding detection; throws {@link InputError}. */
 export function readText(file: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES, shown = file): string {
-  let bytes: Buffer;
+  return decode(readBytes(file, maxFileBytes, shown), shown);
+}
+
+/**
+ * The value of a JSON file this process wrote ({@link LoadOptions.ownOutput}), without positions: a large file is
+ * read in pieces (./json-pieces.ts). Throws {@link InputError}, at its place for invalid JSON.
+ */
+export function readOwnJson(file: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES, shown = file): unknown {
+  return ownDocument(readBytes(file, maxFileBytes, shown), shown, DEFAULT_PARSE_LIMITS).value;
+}
+
+/** A JSON file read as `options` say: with positions, or in the app's own output without them ({@link readOwnJson}). */
+export function readJsonDocument(file: string, shown: string, options: LoadOptions): ParsedDocument {
+  const bytes = readBytes(file, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, shown);
+  const limits = options.limits ?? DEFAULT_PARSE_LIMITS;
+  return options.ownOutput
+    ? ownDocument(bytes, shown, limits)
+    : parseDocument(decode(bytes, shown), shown, 'json', limits);
+}
+
+function ownDocument(bytes: Buffer, shown: string, limits: ParseLimits): ParsedDocument {
+  const value = parseJsonInPieces(bytes);
+  if (value !== undefined) return { file: shown, format: 'json', value, sourceMap: new SourceMap() };
+  return parseDocument(decode(bytes, shown), shown, 'json', limits, false);
+}
+
+/** A file's bytes, with the size limit (see {@link readBounded}); throws {@link InputError}. */
+function readBytes(file: string, maxFileBytes: number, shown: string): Buffer {
   try {
-    bytes = readBounded(file, maxFileBytes, shown);
+    return readBounded(file, maxFileBytes, shown);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(messages.unreadable(describeFsError(error)), shown);
   }
-  return decode(bytes, shown);
 }
 
 /**
@@ -105,7 +133,11 @@ function refuseUnlessFile(stat: Stats, shown: string): void {
  */
 export function loadTemplate(file: string, options: LoadOptions = {}): Template | undefined {
   const shown = options.displayName ?? file;
-  return templateFromText(readText(file, options.maxFileBytes, shown), shown, options);
+  const bytes = readBytes(file, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, shown);
+  // the app's own output is JSON (the CDK writes nothing else)
+  if (options.ownOutput)
+    return Template.from(ownDocument(bytes, shown, options.limits ?? DEFAULT_PARSE_LIMITS), options);
+  return templateFromText(decode(bytes, shown), shown, options);
 }
 
 /** Reads template text into a model; undefined for a file found in a folder that is not a template. */

@@ -1,0 +1,140 @@
+/**
+ * Large JSON that the running process wrote, read in pieces (lib/template/json-pieces.ts): the value is the one
+ * `JSON.parse` gives, or none and the caller reads the text whole. Its time is measured in bench/ (synth).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as fc from 'fast-check';
+import { isAscii } from 'node:buffer';
+import { readCloudAssembly } from '../lib/assembly/read';
+import { parseJsonInPieces, WHOLE_BYTES } from '../lib/template/json-pieces';
+
+/** Split at every object over lines, however small (the threshold is for speed, not for what is read). */
+const pieces = (text: string): unknown => parseJsonInPieces(Buffer.from(text), 0);
+
+/** The same value, key order and own `__proto__` keys included. */
+function expectSame(actual: unknown, text: string): void {
+  const expected: unknown = JSON.parse(text);
+  expect(actual).toStrictEqual(expected);
+  expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+}
+
+describe('JSON read in pieces', () => {
+  it('gives what JSON.parse gives, for documents as JSON.stringify indents them', () => {
+    const document = {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: {
+        'Fn\\"Quoted': {
+          Type: 'AWS::Lambda::Function',
+          Properties: { Code: { ZipFile: 'a\n  "Not": "a member",\n' } },
+        },
+        '10': { Type: 'AWS::SQS::Queue', Properties: {} },
+        '2': { Type: 'AWS::SQS::Queue', Properties: { Tags: [{ Key: 'k', Value: 'v' }, [], {}] } },
+        Empty: {},
+        List: [1, -2.5e3, true, false, null, '\u0000\u001f', { a: [] }],
+      },
+      Outputs: {},
+    };
+    for (const indent of [1, 2, 4, '\t'])
+      expectSame(pieces(JSON.stringify(document, null, indent)), JSON.stringify(document));
+  });
+
+  it('keeps a __proto__ key an own property and the last of repeated keys, in the order JSON.parse keeps them', () => {
+    const text = '{\n "__proto__": {\n  "polluted": 1\n },\n "a": 1,\n "b": {\n  "x": 1,\n  "x": 2\n },\n "a": 3\n}';
+    const value = pieces(text) as Record<string, unknown>;
+    expectSame(value, text);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('gives the same value as JSON.parse, or none, for any JSON value and any indentation', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(0, 1, 2, 3, '\t', ' \n'), (value, indent) => {
+        const text = JSON.stringify({ root: value, more: value }, null, indent);
+        const read = pieces(text);
+        if (read !== undefined) expectSame(read, text);
+        // ASCII that JSON.stringify indents with spaces is always read
+        if (typeof indent === 'number' && indent > 0 && isAscii(Buffer.from(text))) expect(read).not.toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives nothing for text that is not JSON, so that the caller reports it', () => {
+    const valid = JSON.stringify({ a: { b: 1, c: [1, 2] }, d: 'x' }, null, 1);
+    expectSame(pieces(valid), valid);
+    fc.assert(
+      fc.property(
+        fc.nat(valid.length - 1),
+        fc.constantFrom('', ',', ':', '{', '}', '[', ']', '"', ' ', '\n', 'x', '\\', '\u0000'),
+        fc.boolean(),
+        (at, insert, replace) => {
+          const text = valid.slice(0, at) + insert + valid.slice(replace ? at + 1 : at);
+          let expected: unknown;
+          try {
+            expected = JSON.parse(text);
+          } catch {
+            expect(pieces(text)).toBeUndefined();
+            return;
+          }
+          const read = pieces(text);
+          if (read !== undefined) expectSame(read, JSON.stringify(expected));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    for (const text of [
+      '{\n "a": 1,\n}',
+      '{\n "a": 1\n "b": 2\n}',
+      '{\n "a": 1\n} x',
+      '{\n "a": {\n "b": 1\n }\n}x',
+      '[\n 1\n]',
+      '{\n "a": 1\n',
+    ])
+      expect(pieces(text)).toBeUndefined();
+  });
+
+  it('reads small text whole, and text that is not ASCII', () => {
+    const text = JSON.stringify({ a: { b: 1 } }, null, 1);
+    expect(parseJsonInPieces(Buffer.from(text))).toBeUndefined();
+    const large = JSON.stringify({ a: 'x'.repeat(WHOLE_BYTES), b: { c: 1 } }, null, 1);
+    expectSame(parseJsonInPieces(Buffer.from(large)), large);
+    expect(parseJsonInPieces(Buffer.from(large.replace('"c"', '"\u00e9"')))).toBeUndefined();
+  });
+
+  it('reads a large template of the app being synthesized as it reads it with positions, and reports invalid JSON at its place', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opslint-pieces-'));
+    try {
+      const resources: Record<string, unknown> = {};
+      for (let i = 0; i < 900; i++)
+        resources[`Queue${i}`] = {
+          Type: 'AWS::SQS::Queue',
+          Properties: { QueueName: `queue-${i}`, Tags: [{ Key: 'Owner', Value: 'team' }] },
+        };
+      const text = JSON.stringify({ Resources: resources }, undefined, 1);
+      expect(text.length).toBeGreaterThan(WHOLE_BYTES);
+      writeFileSync(path.join(dir, 'App.template.json'), text);
+      writeFileSync(
+        path.join(dir, 'manifest.json'),
+        JSON.stringify({
+          version: '36.0.0',
+          artifacts: { App: { type: 'aws:cloudformation:stack', properties: { templateFile: 'App.template.json' } } },
+        }),
+      );
+      const valueOf = (ownOutput: boolean): unknown =>
+        readCloudAssembly(dir, { ownOutput }).assembly.stacks[0].template.document;
+      expect(valueOf(true)).toStrictEqual(valueOf(false));
+      expect(valueOf(true)).toStrictEqual(JSON.parse(text));
+      // the 200th queue's name without the comma after it: the error is at the key that follows (line 1 is `{`)
+      writeFileSync(path.join(dir, 'App.template.json'), text.replace('"queue-199",', '"queue-199"'));
+      const next = text.split('\n').findIndex((l) => l.includes('"queue-199"')) + 2;
+      const { errors } = readCloudAssembly(dir, { ownOutput: true });
+      expect(errors.map((e) => `${e.file}:${e.position?.line}:${e.position?.column}`)).toEqual([
+        `${path.join(dir, 'App.template.json')}:${next}:5`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
