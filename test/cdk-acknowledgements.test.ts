@@ -15,7 +15,7 @@ import { OpsNagPack } from '../lib/cdk/nag';
 import { scanPaths } from '../lib/compose';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import { getReporter } from '../lib/reporters';
-import { REASON, WORKLOAD_PACKS, cfn, setUpCdkTests, stagedApp, synth, workload } from './helpers/cdk-apps';
+import { REASON, WORKLOAD_PACKS, cfn, rows, setUpCdkTests, stagedApp, synth, workload } from './helpers/cdk-apps';
 
 setUpCdkTests();
 
@@ -236,6 +236,42 @@ describe('acknowledgements above the stacks, recorded by the CDK integrations', 
     expect(existsSync(path.join(app.outdir, 'opslint.acknowledgements.json'))).toBe(false);
     expect(suppressedAt(scanned).filter((s) => !s.startsWith('alarm-coverage'))).toEqual([]);
   });
+
+  it.each(['plugin', 'aspect', 'nag'] as const)(
+    'with %s under App({ confirmValidationPluginsDoNotMutate }): a record that would change is left and reported, and synthesis goes on',
+    (check) => {
+      /** The staged app in `outdir`, the Stage Dev acknowledging `reason` if any, synthesized with `check`. */
+      const synthesize = (outdir: string | undefined, reason: string | undefined) => {
+        const { app, dev } = stagedApp({ outdir, confirmValidationPluginsDoNotMutate: true });
+        if (reason) Validations.of(dev).acknowledge({ id: 'opslint::alarm-actions', reason });
+        if (check === 'plugin') Validations.of(app).addPlugins(new OpsChecks({ failOn: 'none' }));
+        if (check === 'aspect') OpsAspect.applyTo(app, { failOn: 'none' });
+        if (check === 'nag') Validations.of(app).addPlugins(new OpsNagPack(app, { failOn: 'none' }));
+        const synthesized = synth(app);
+        expect(synthesized.error).toBeUndefined();
+        const plugin = check === 'plugin' ? 'opslint' : check === 'aspect' ? 'opslint-aspect' : 'opslint-nag';
+        const stale = rows(synthesized.report, plugin).filter((r) => r.rule.endsWith('acknowledgements-not-recorded'));
+        return { outdir: app.outdir, stale };
+      };
+      const first = synthesize(undefined, REASON);
+      const record = path.join(first.outdir, 'assembly-Dev', 'opslint.acknowledgements.json');
+      const written = readFileSync(record, 'utf8');
+      expect(JSON.parse(written).acknowledgements).toEqual([
+        { id: 'opslint::alarm-actions', reason: REASON, at: 'Dev' },
+      ]);
+      // the same acknowledgements again: the record is the app's, nothing to say
+      expect(synthesize(first.outdir, REASON).stale).toEqual([]);
+      // another reason, then none: the CDK would fail synthesis had the record changed or gone
+      for (const reason of [`${REASON} (changed)`, undefined]) {
+        const { stale } = synthesize(first.outdir, reason);
+        expect(readFileSync(record, 'utf8')).toBe(written);
+        expect(stale.map((r) => [r.rule, r.severity, r.path])).toEqual([
+          [`${check === 'nag' ? 'Ops-' : ''}acknowledgements-not-recorded`, 'warning', ''],
+        ]);
+        expect(stale[0].description).toContain(path.relative(process.cwd(), record));
+      }
+    },
+  );
 
   it('a synthesis without them removes an earlier record; a malformed record is an input error and the stacks are still scanned', () => {
     const { app } = synthesize('plugin', false);

@@ -96,7 +96,11 @@ export const ACKNOWLEDGEMENT_PREFIX = `${PLUGIN_NAME}::`;
  * acknowledgement excuse itself, nor `findings-in-stages`, which would hide every blocking finding in every Stage.
  * A scan of the cloud assembly has none of them to suppress.
  */
-export const META_RULES: readonly string[] = ['acknowledgement-unknown-rule', 'unreadable-template'];
+export const META_RULES: readonly string[] = [
+  'acknowledgement-unknown-rule',
+  'unreadable-template',
+  'acknowledgements-not-recorded',
+];
 /** Singleton constructs the CDK adds below a stack are named with a 32-hex-digit UUID (LogRetention…, AWS679f…). */
 const SINGLETON_ID = /[0-9a-f]{32}$/i;
 

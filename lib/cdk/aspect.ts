@@ -38,7 +38,16 @@ import {
   withConfiguration,
   type OpsCheckProps,
 } from './common';
-import { acknowledgementViolations, appReport, isTopLevel, cdkFix, describeFinding, level, stageGuard } from './report';
+import {
+  acknowledgementViolations,
+  appReport,
+  isTopLevel,
+  cdkFix,
+  describeFinding,
+  level,
+  stageGuard,
+  staleRecords,
+} from './report';
 import { stackInTree } from './source';
 
 /** Options of {@link OpsAspect.applyTo}: those of every CDK integration, and the Stage guard. */
@@ -128,10 +137,11 @@ export class OpsAspect implements IAspect {
       name: 'opslint-aspect',
       validate: (context) => {
         const tree = new AppTree(context.appConstruct);
-        recordAcknowledgements(tree);
-        const violations = acknowledgementViolations(tree, this.props, 'opslint', {
-          exceptTopLevelStacks: true,
-        });
+        const stale = recordAcknowledgements(tree);
+        const violations = [
+          ...acknowledgementViolations(tree, this.props, 'opslint', { exceptTopLevelStacks: true }),
+          ...staleRecords(stale),
+        ];
         const count = [...this.blockingInStages.values()].reduce((sum, n) => sum + n, 0);
         if (count > 0 && this.guardStages) {
           violations.push({

@@ -3,7 +3,7 @@
  * they configure, and reading acknowledgements (`Validations.of(c).acknowledge({ id: 'opslint::<rule>', reason })`)
  * from the construct tree.
  */
-import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
@@ -231,8 +231,16 @@ export function acknowledgementFor(construct: IConstruct, ruleId: string, tree?:
  * or in it, and `opslint scan cdk.out` must excuse what synthesis excused. A folder with none has no record, so that
  * one left by an earlier synthesis does not outlive its acknowledgements. Runs once the assembly is written (a
  * validation plugin); a folder that cannot be written is said on stderr and does not stop synthesis.
+ *
+ * Under `App({ confirmValidationPluginsDoNotMutate: true })` the CDK fails synthesis when a plugin changed or removed
+ * a file that was in the output folder before the plugins ran: a record is then written only where there was none,
+ * and the files of earlier records that no longer hold the app's acknowledgements are returned, to be reported.
  */
-export function recordAcknowledgements(tree: AppTree): void {
+export function recordAcknowledgements(tree: AppTree): string[] {
+  // read as aws-cdk-lib's synthesis reads it (a field of the App, not part of its API)
+  const unchanging =
+    (tree.app as { _confirmValidationPluginsDoNotMutate?: unknown })._confirmValidationPluginsDoNotMutate === true;
+  const stale: string[] = [];
   for (const [stage, stacks] of tree.stacksOfStage) {
     const above = new Map<string, Acknowledgement>();
     for (const stack of stacks) {
@@ -243,13 +251,17 @@ export function recordAcknowledgements(tree: AppTree): void {
     }
     const file = path.join(stage.outdir, RECORDED_ACKNOWLEDGEMENTS);
     const sorted = [...above.values()].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+    const text = sorted.length === 0 ? undefined : `${JSON.stringify({ acknowledgements: sorted }, null, 2)}\n`;
     try {
-      if (sorted.length === 0) removeIfThere(file);
-      else writeFileSync(file, `${JSON.stringify({ acknowledgements: sorted }, null, 2)}\n`);
+      if (unchanging && existsSync(file)) {
+        if (readFileSync(file, 'utf8') !== text) stale.push(file);
+      } else if (text === undefined) removeIfThere(file);
+      else writeFileSync(file, text);
     } catch (error) {
       process.stderr.write(`opslint: could not record the acknowledgements of ${file}: ${(error as Error).message}\n`);
     }
   }
+  return stale;
 }
 
 /**

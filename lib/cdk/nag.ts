@@ -43,6 +43,7 @@ import {
   findingsInStages,
   level,
   stackOf,
+  staleRecords,
 } from './report';
 import { synthesizedStacks } from './source';
 
@@ -82,7 +83,7 @@ export class OpsNagPack extends NagPack {
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const tree = new AppTree(context.appConstruct);
-    recordAcknowledgements(tree);
+    const stale = recordAcknowledgements(tree);
     const read = synthesizedStacks(context.appConstruct, context.templatePaths, this.opsProps.parameters);
     const assembly = read.assembly;
     this.assembly = assembly;
@@ -124,6 +125,7 @@ export class OpsNagPack extends NagPack {
       })),
       ...(inStages ? [{ ruleName: 'Ops-findings-in-stages', ...inStages }] : []),
       ...acknowledgementViolations(tree, this.opsProps, 'nag', { prefix: 'Ops-' }),
+      ...staleRecords(stale, 'Ops-'),
     ];
     return {
       ...report,

@@ -39,6 +39,7 @@ import {
   findingsInStages,
   level,
   stackOf,
+  staleRecords,
 } from './report';
 import { synthesizedStacks } from './source';
 
@@ -60,7 +61,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const tree = new AppTree(context.appConstruct);
-    recordAcknowledgements(tree);
+    const stale = recordAcknowledgements(tree);
     const rules = this.rules;
     const read = synthesizedStacks(context.appConstruct, context.templatePaths, this.props.parameters);
     const assembly = read.assembly;
@@ -100,7 +101,7 @@ export class OpsChecks implements IPolicyValidationPlugin {
         violatingResources: [{ constructPath: '', locations: [] }],
       });
     }
-    violations.push(...acknowledgementViolations(tree, this.props, 'opslint'));
+    violations.push(...acknowledgementViolations(tree, this.props, 'opslint'), ...staleRecords(stale));
     const summary = acknowledgedSummary(tree, assembly, findings, this.props);
     if (summary) violations.push(summary);
     return {

@@ -4,6 +4,7 @@
  * What they show the same way is here: the report, a finding's text, its level, the stack it is about, and an
  * input that could not be read.
  */
+import * as path from 'node:path';
 import { Stack as CdkStack, Stage, type PolicyViolation } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { constructLabel, type Assembly, type Stack } from '../assembly/model';
@@ -210,6 +211,23 @@ export function acknowledgementViolations(
       severity: p.problem === 'reason' ? 'fatal' : 'warning',
       violatingResources: [{ constructPath: inTopLevelStack(p.ack.at) ? p.ack.at : '', locations: [] }],
     }));
+}
+
+/**
+ * The records of acknowledgements that synthesis had to leave as an earlier one wrote them (see
+ * recordAcknowledgements), each a warning at the app. `prefix` is that of the integration's rule names.
+ */
+export function staleRecords(files: readonly string[], prefix = ''): PolicyViolation[] {
+  return files.map((file) => ({
+    ruleName: `${prefix}acknowledgements-not-recorded`,
+    description:
+      `${path.relative(process.cwd(), file) || file} holds the acknowledgements made above the stacks in an earlier ` +
+      'synthesis, which `opslint scan cdk.out` reads, not those of this one: the app sets ' +
+      'confirmValidationPluginsDoNotMutate, under which the CDK fails synthesis if a validation plugin changes a file ' +
+      'already in its output folder. Delete the file (or synthesize into an empty folder), then synthesize again.',
+    severity: 'warning',
+    violatingResources: [{ constructPath: '', locations: [] }],
+  }));
 }
 
 /** Whether a construct is in a stack that plain `cdk synth` lists: one (or nested in one) outside every Stage. */
