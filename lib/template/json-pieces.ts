@@ -14,7 +14,10 @@
 
 import { isAscii } from 'node:buffer';
 
-/** The longest text read whole: V8's largest string outside the large-object space (kMaxRegularHeapObjectSize). */
+/**
+ * The longest text read whole: about V8's longest string outside the large-object space (kMaxRegularHeapObjectSize,
+ * less a string's header).
+ */
 export const WHOLE_BYTES = 128 * 1024 - 32;
 /** Objects split at most this deep (the template, its sections, each resource, its properties). */
 const MAX_DEPTH = 4;
@@ -33,8 +36,8 @@ const NOT_SPLIT = new Error('not split');
 
 /**
  * The value of JSON `bytes`, or undefined when they are small enough to read whole, not ASCII (whose bytes are its
- * characters), not an object split over lines, or not valid JSON: the caller then decodes and parses them as usual (and reports
- * what is wrong).
+ * characters), not an object split over lines, or not valid JSON: the caller then decodes and parses them as usual
+ * (and reports what is wrong).
  */
 export function parseJsonInPieces(bytes: Uint8Array, wholeBytes = WHOLE_BYTES): unknown {
   if (bytes.length <= wholeBytes || !isAscii(bytes)) return undefined;
