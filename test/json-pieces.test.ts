@@ -48,6 +48,18 @@ describe('JSON read in pieces', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('defines a key that objects inherit, as JSON.parse does, even one a setter was added to the prototype for', () => {
+    const text = '{\n "toString": 1,\n "Resources": {\n  "hasOwnProperty": 2\n },\n "Trap": 3\n}';
+    const set = jest.fn();
+    Object.defineProperty(Object.prototype, 'Trap', { set, configurable: true });
+    try {
+      expectSame(pieces(text), text);
+      expect(set).not.toHaveBeenCalled();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).Trap;
+    }
+  });
+
   it('gives the same value as JSON.parse, or none, for any JSON value and any indentation', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.constantFrom(0, 1, 2, 3, '\t', ' \n'), (value, indent) => {

@@ -103,9 +103,13 @@ class Pieces {
   }
 }
 
-/** A property as `JSON.parse` makes it: `__proto__` too is an own property (an assignment would set the prototype). */
+/**
+ * A property as `JSON.parse` makes it, an own data property: a key the object has through its prototype
+ * (`__proto__`, `toString`, or one a setter was added for) is defined, where an assignment would set the prototype or
+ * call the setter. Other keys are assigned, which is quicker.
+ */
 function define(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
+  if (key in object)
     Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
   else object[key] = value;
 }
