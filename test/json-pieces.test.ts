@@ -115,7 +115,7 @@ describe('JSON read in pieces', () => {
     expect(parseJsonInPieces(Buffer.from(large.replace('"c"', '"\u00e9"')))).toBeUndefined();
   });
 
-  it('reads a large template of the app being synthesized as it reads it with positions, and reports invalid JSON at its place', () => {
+  it('reads a large template and metadata file of the app being synthesized as it reads them with positions, and reports invalid JSON at its place', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'opslint-pieces-'));
     try {
       const resources: Record<string, unknown> = {};
@@ -127,17 +127,39 @@ describe('JSON read in pieces', () => {
       const text = JSON.stringify({ Resources: resources }, undefined, 1);
       expect(text.length).toBeGreaterThan(WHOLE_BYTES);
       writeFileSync(path.join(dir, 'App.template.json'), text);
+      // the construct of each queue, as the CDK writes it beside the manifest
+      const metadata: Record<string, unknown> = {};
+      for (let i = 0; i < 900; i++)
+        metadata[`/App/Queue${i}/Resource`] = [
+          { type: 'aws:cdk:logicalId', data: `Queue${i}` },
+          { type: 'aws:cdk:creationStack', data: ['new Queue (/src/lib/app.ts:12:5)'] },
+        ];
+      const metadataText = JSON.stringify(metadata, undefined, 1);
+      expect(metadataText.length).toBeGreaterThan(WHOLE_BYTES);
+      writeFileSync(path.join(dir, 'App.metadata.json'), metadataText);
       writeFileSync(
         path.join(dir, 'manifest.json'),
         JSON.stringify({
           version: '36.0.0',
-          artifacts: { App: { type: 'aws:cloudformation:stack', properties: { templateFile: 'App.template.json' } } },
+          artifacts: {
+            App: {
+              type: 'aws:cloudformation:stack',
+              properties: { templateFile: 'App.template.json' },
+              displayName: 'App',
+              additionalMetadataFile: 'App.metadata.json',
+            },
+          },
         }),
       );
-      const valueOf = (ownOutput: boolean): unknown =>
-        readCloudAssembly(dir, { ownOutput }).assembly.stacks[0].template.document;
-      expect(valueOf(true)).toStrictEqual(valueOf(false));
-      expect(valueOf(true)).toStrictEqual(JSON.parse(text));
+      const stackOf = (ownOutput: boolean) => readCloudAssembly(dir, { ownOutput }).assembly.stacks[0];
+      expect(stackOf(true).template.document).toStrictEqual(stackOf(false).template.document);
+      expect(stackOf(true).template.document).toStrictEqual(JSON.parse(text));
+      // the same constructs, less where the app created them (not read from the app's own output)
+      const paths = (ownOutput: boolean) =>
+        [...(stackOf(ownOutput).constructs ?? new Map())].map(([id, c]: [string, { path: string }]) => [id, c.path]);
+      expect(paths(true)).toHaveLength(900);
+      expect(paths(true)).toEqual(paths(false));
+      expect(paths(true)[899]).toEqual(['Queue899', 'App/Queue899/Resource']);
       // the 200th queue's name without the comma after it: the error is at the key that follows (line 1 is `{`)
       writeFileSync(path.join(dir, 'App.template.json'), text.replace('"queue-199",', '"queue-199"'));
       const next = text.split('\n').findIndex((l) => l.includes('"queue-199"')) + 2;
