@@ -9,6 +9,7 @@ import {
   namingDimensions,
   type AlarmResponse,
 } from '../../lib/rule';
+import { isIn, quietAlarms } from './quiet';
 
 const DEFAULT_TYPES = [
   'AWS::Lambda::Function',
@@ -25,9 +26,10 @@ const DEFAULT_TYPES = [
 ];
 
 /** What an alarm that tells nobody does instead, for the message. */
-const INSTEAD: Readonly<Record<Exclude<AlarmResponse, 'alerts' | 'unknown' | 'silent'>, string>> = {
+const INSTEAD: Readonly<Record<Exclude<AlarmResponse, 'alerts' | 'unknown' | 'silent'> | 'gate', string>> = {
   scales: 'only drives scaling',
   acts: 'only stops, reboots or recovers an instance',
+  gate: 'only rolls a deployment back',
 };
 
 /** Sends a CDK alarm to the on-call topic. */
@@ -79,8 +81,9 @@ export default defineRule({
     'so its depth should raise an alarm as soon as it is above zero. An alarm counts when its namespace is the ' +
     "service's and a dimension names the resource, by reference or by its literal name (metric math included), and " +
     'when it can tell someone: an alarm whose only actions drive scaling policies or stop, reboot or recover an instance ' +
-    'alerts nobody and does not count (an alarm with no actions at all counts here; alarm-actions reports it). Functions ' +
-    'that back custom resources, macros, hooks or AWS Config rules are deployment machinery and are not checked.',
+    'alerts nobody and does not count (an alarm with no actions at all counts here, as alarm-actions reports it; not one ' +
+    'that a deployment watches to roll back, which alarm-actions accepts and which tells nobody between deployments). ' +
+    'Functions that back custom resources, macros, hooks or AWS Config rules are deployment machinery and are not checked.',
   fix: {
     cloudformation:
       'OrdersErrorsAlarm:\n  Type: AWS::CloudWatch::Alarm\n  Properties:\n    Namespace: AWS/Lambda\n    MetricName: Errors\n' +
@@ -183,8 +186,16 @@ export default defineRule({
 
     // the deployed alarms (what their conditions rest on, the finding rests on too)
     const deployed = ctx.facts.alarms.watching(resource);
-    // an alarm counts when it may tell someone; one without actions counts too (alarm-actions reports it)
-    if (deployed.some((w) => w.response === 'alerts' || w.response === 'unknown' || w.response === 'silent')) return;
+    // an alarm counts when it may tell someone; one without actions counts too (alarm-actions reports it), unless
+    // a deployment watches it to roll back: alarm-actions takes that rollback as its action, and between
+    // deployments it tells nobody
+    const gates = quietAlarms(ctx).gates;
+    const gate = (w: (typeof deployed)[number]): boolean =>
+      w.response === 'silent' && isIn(gates, w.alarm, ctx.template);
+    if (
+      deployed.some((w) => w.response === 'alerts' || w.response === 'unknown' || (w.response === 'silent' && !gate(w)))
+    )
+      return;
 
     const identity = METRIC_IDENTITIES[resource.type];
     // the advice only: what to alarm on depends on the load balancer's type
@@ -203,7 +214,7 @@ export default defineRule({
       dimensions: lbDimensions ?? namingDimensions(resource, target, identity.dimension),
     };
     if (deployed.length > 0) {
-      const response = deployed[0].response as keyof typeof INSTEAD;
+      const response = gate(deployed[0]) ? 'gate' : (deployed[0].response as keyof typeof INSTEAD);
       const alarms = `${deployed.length === 1 ? 'its only alarm' : 'its alarms'} ${listNames(deployed.map((w) => w.alarm.logicalId))}`;
       ctx.report({
         messageId: dlq ? 'noDlqAlerting' : 'noAlerting',

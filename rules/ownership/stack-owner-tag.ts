@@ -40,8 +40,9 @@ export default defineRule({
     'stack whose own tags include an owner key, or whose taggable resources all carry one. A lone template cannot show ' +
     "the tags it will be deployed with, so there the finding is a reminder. When some of a stack's workload resources " +
     'carry an owner tag and others do not, the tagging was meant to be done in the template: each resource without one ' +
-    'is reported where it is declared (a warning, whatever the context). Deployment machinery and the APIs SAM creates ' +
-    'for function events are not counted.',
+    'is reported where it is declared (a warning, whatever the context). An owner tag on a resource of any other ' +
+    'type (a Neptune cluster, a role) counts as well: the template names its owner. Deployment machinery and the APIs ' +
+    'SAM creates for function events are not counted.',
   fix: {
     cloudformation:
       '# stack tags are given at deployment and propagate to the resources:\n' +
@@ -76,12 +77,27 @@ export default defineRule({
         resource: r,
         owned: ownerTagVerdict(r.properties[tagProperty(r.type)], stack.template.resolver, match),
       }));
-      const tagged = verdicts.filter((v) => v.owned === true);
       const untagged = verdicts.filter((v) => v.owned === false);
+      // an owner tag on a resource of any other type (a Neptune cluster, a role) shows as well that the template
+      // names its owner, and that its workload resources without one were left out
+      const counted = new Set(DEFAULT_RESOURCE_TYPES);
+      const otherTypes = [...new Set([...stack.template.resources.values()].map((r) => r.type))].filter(
+        (t) => !counted.has(t),
+      );
+      const taggedOthers = ctx
+        .resources(stack, otherTypes)
+        .filter(
+          (r) =>
+            carriesOwnTags(r) &&
+            ownerTagVerdict(r.properties[tagProperty(r.type)], stack.template.resolver, match) === true,
+        );
+      const tagged = [...verdicts.filter((v) => v.owned === true).map((v) => v.resource), ...taggedOthers].sort(
+        (a, b) => order.get(a.logicalId)! - order.get(b.logicalId)!,
+      );
       if (untagged.length === 0 && tagged.length > 0) continue;
       if (tagged.length > 0) {
         // some resources are tagged in the template: those left out were forgotten, whatever the stack's tags
-        const taggedText = listNames(tagged.map((v) => v.resource.logicalId));
+        const taggedText = listNames(tagged.map((r) => r.logicalId));
         const scope = stack.declaredIn ? 'stack' : 'template';
         for (const { resource } of untagged) {
           const property = tagProperty(resource.type);
