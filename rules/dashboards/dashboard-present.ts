@@ -24,9 +24,9 @@ export default defineRule({
   context: 'app',
   messages: {
     missing:
-      'No CloudWatch dashboard in {{environment}}, which runs {{resources}}; add one that graphs their key metrics.',
+      'No CloudWatch dashboard in {{environment}}, which runs {{resources}}; add one that graphs the key metrics.',
     missingTemplate:
-      'No CloudWatch dashboard in this template, which runs {{resources}}; add one that graphs their key metrics.',
+      'No CloudWatch dashboard in this template, which runs {{resources}}; add one that graphs the key metrics.',
   },
   why:
     'During an incident the on-call engineer needs one place that shows the workload at a glance: request rates, ' +
