@@ -83,6 +83,9 @@ async function main(dist) {
     sourcemap: true,
     // less to read and decode at every start (comments and layout are in the source map)
     minifyWhitespace: true,
+    // lines kept short: Node shows the line an uncaught error was thrown from (a CDK app's, when a config or a pack
+    // is wrong), which would otherwise be thousands of characters of the bundle above the one-line message
+    lineLimit: 120,
     external: EXTERNAL,
     // jsonc-parser's main build is UMD, whose requires esbuild cannot follow: its ES module build can be bundled
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
