@@ -9,13 +9,24 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import type * as Sarif from 'sarif';
 import { Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { OpsAspect, OpsChecks } from '../lib/cdk';
 import { OpsNagPack } from '../lib/cdk/nag';
 import { scanPaths } from '../lib/compose';
 import type { Finding, ScanReport } from '../lib/engine/finding';
 import { getReporter } from '../lib/reporters';
-import { REASON, WORKLOAD_PACKS, cfn, rows, setUpCdkTests, stagedApp, synth, workload } from './helpers/cdk-apps';
+import {
+  REASON,
+  WORKLOAD_PACKS,
+  cfn,
+  newApp,
+  rows,
+  setUpCdkTests,
+  stagedApp,
+  synth,
+  workload,
+} from './helpers/cdk-apps';
 
 setUpCdkTests();
 
@@ -285,4 +296,39 @@ describe('acknowledgements above the stacks, recorded by the CDK integrations', 
     expect(scanned.errors[0].message).toMatch(/^invalid record of CDK acknowledgements/);
     expect(scanned.findings.some((f) => f.constructPath === 'Dev/Api/WorkerErrors/Resource')).toBe(true);
   });
+});
+
+describe("the CDK's alias of an acknowledgement id", () => {
+  // aws-cdk-lib ≥ 2.278 prints the Aspect's warnings with `Acknowledge with 'Annotation::opslint_<rule>'`
+  it.each(['Annotation::opslint_lambda-tracing', 'annotation::opslint_lambda-tracing'])(
+    '%s acknowledges the rule under the Aspect, the plugin and the scan of cdk.out',
+    (id) => {
+      for (const check of ['aspect', 'plugin'] as const) {
+        const app = newApp();
+        const api = workload(app, 'Api');
+        Validations.of(api.stack).acknowledge({ id, reason: REASON });
+        if (check === 'plugin') Validations.of(app).addPlugins(new OpsChecks({ failOn: 'none' }));
+        else OpsAspect.applyTo(app, { failOn: 'none' });
+        const { error, report } = synth(app);
+        expect(error).toBeUndefined();
+        if (check === 'plugin') {
+          // the CDK does not match its alias to the plugin's violations: the plugin leaves the finding out, and says so
+          const reported = rows(report);
+          expect(reported.filter((r) => r.rule === 'lambda-tracing')).toEqual([]);
+          expect(reported.filter((r) => r.rule === 'acknowledged-findings').map((r) => r.description)).toEqual([
+            expect.stringContaining(`opslint::lambda-tracing at Api ("${REASON}")`),
+          ]);
+        } else {
+          const texts = Annotations.fromStack(api.stack)
+            .findInfo('/Api/Handler/Resource', Match.stringLikeRegexp('^Acknowledged'))
+            .map((m) => String(m.entry.data));
+          expect(texts).toEqual([expect.stringContaining('does not send traces to X-Ray')]);
+        }
+        const scanned = scanPaths([app.outdir], { selection: { packs: ['tracing'] } });
+        expect(scanned.findings.map((f) => [f.ruleId, f.constructPath, f.suppressed?.source])).toEqual([
+          ['lambda-tracing', 'Api/Handler/Resource', 'acknowledgement'],
+        ]);
+      }
+    },
+  );
 });

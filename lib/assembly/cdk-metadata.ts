@@ -72,11 +72,20 @@ export const NAG_RULE_PREFIX = 'Ops-';
 const NAG_ID = /^(?:(?:annotation|opslint-nag)::)?Ops-([^[\]]+)(?:\[([^\]]+)\])?$/i;
 
 /**
- * The opslint rule an acknowledgement id names: `opslint::<rule>`, or the cdk-nag pack's `Ops-<rule>` and
- * `Ops-<rule>[<logical id>]`; undefined for the ids of other plugins.
+ * `opslint::<rule>` as aws-cdk-lib ≥ 2.278 prints it under the Aspect's warnings (`Acknowledge with
+ * 'Annotation::opslint_<rule>'`): it names a warning's id with `::` made `_`, in its namespace of annotations (which
+ * it also spells `annotation` and `Construct-Annotations`).
+ */
+const ANNOTATION_ALIAS = /^(?:annotation|construct-annotations)::opslint_(.+)$/i;
+
+/**
+ * The opslint rule an acknowledgement id names: `opslint::<rule>` (or the CDK's alias of it, {@link ANNOTATION_ALIAS}),
+ * or the cdk-nag pack's `Ops-<rule>` and `Ops-<rule>[<logical id>]`; undefined for the ids of other plugins.
  */
 export function acknowledgedRule(id: string): AcknowledgedRule | undefined {
   if (id.startsWith(ACKNOWLEDGEMENT_PREFIX)) return { id, ruleId: id.slice(ACKNOWLEDGEMENT_PREFIX.length) };
+  const alias = ANNOTATION_ALIAS.exec(id);
+  if (alias) return { id: `${ACKNOWLEDGEMENT_PREFIX}${alias[1]}`, ruleId: alias[1] };
   const nag = NAG_ID.exec(id);
   if (!nag) return undefined;
   const [, ruleId, resource] = nag;

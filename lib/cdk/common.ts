@@ -127,6 +127,8 @@ export interface Acknowledgement {
   readonly reason: string;
   /** the construct path it was made at ('' for the app) */
   readonly at: string;
+  /** the id as written, where it is the CDK's alias of `id` (`Annotation::opslint_<rule>`), which the CDK does not match */
+  readonly alias?: string;
 }
 
 /** The acknowledgement ids an integration reads: `opslint::<rule>` (OpsChecks, OpsAspect), `Ops-<rule>[…]` (the nag pack). */
@@ -285,8 +287,11 @@ export function acknowledgedOn(c: IConstruct): readonly Acknowledgement[] {
   let out: Acknowledgement[] | undefined;
   for (const entry of c.node.metadata) {
     if (entry.type !== ACKNOWLEDGED_RULES || typeof entry.data !== 'object' || entry.data === null) continue;
-    for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-      (out ??= []).push({ id, reason: typeof reason === 'string' ? reason : '', at: c.node.path });
+    for (const [written, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+      // the CDK's alias of an opslint id is that id
+      const rule = written.startsWith(ACKNOWLEDGEMENT_PREFIX) ? undefined : acknowledgedRule(written);
+      const alias = rule?.id.startsWith(ACKNOWLEDGEMENT_PREFIX) ? { id: rule.id, alias: written } : { id: written };
+      (out ??= []).push({ ...alias, reason: typeof reason === 'string' ? reason : '', at: c.node.path });
     }
   }
   return out ?? NONE;

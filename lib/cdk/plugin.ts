@@ -67,24 +67,31 @@ export class OpsChecks implements IPolicyValidationPlugin {
     const assembly = read.assembly;
     const { findings, errors } = appReport(read, rules, this.props);
     const byId = new Map(rules.map((c) => [c.rule.id, c.rule]));
-    const violations: PolicyViolation[] = findings.map((f) => ({
-      ruleName: f.ruleId,
-      description: describeFinding(f, assembly),
-      fix: cdkFix(f, byId.get(f.ruleId)?.fix, assembly),
-      // a rule that failed left its resource unchecked: nothing to acknowledge there, and CDK never excuses a fatal
-      severity: f.ruleId === INTERNAL_ERROR ? 'fatal' : level(f, this.props),
-      // what CDK does not show already: the description ends with the best practice, and CDK says how to
-      // acknowledge (`Acknowledge with 'opslint::<rule>'`)
-      ruleMetadata: { 'opslint severity': f.severity, Documentation: bestPractice(f.bestPractice)?.url ?? '' },
-      violatingResources: [
-        f.resource
-          ? { resourceLogicalId: f.resource, templatePath: f.file, locations: locationInResource(f) }
-          : {
-              constructPath: stackOf(f, assembly)?.constructPath ?? '',
-              locations: f.path ? [parsePath(f.path).join('.')] : [],
-            },
-      ],
-    }));
+    // the CDK matches the ids it prints, not its alias of them (which it prints for OpsAspect's warnings): a finding
+    // acknowledged so is left out here, and named in the summary of acknowledged findings, as OpsAspect does
+    const byAlias = (f: Finding): boolean =>
+      tree.hasAcknowledgements &&
+      validAcknowledgement(constructOf(f, assembly, tree), f, this.props, tree)?.alias !== undefined;
+    const violations: PolicyViolation[] = findings
+      .filter((f) => !byAlias(f))
+      .map((f) => ({
+        ruleName: f.ruleId,
+        description: describeFinding(f, assembly),
+        fix: cdkFix(f, byId.get(f.ruleId)?.fix, assembly),
+        // a rule that failed left its resource unchecked: nothing to acknowledge there, and CDK never excuses a fatal
+        severity: f.ruleId === INTERNAL_ERROR ? 'fatal' : level(f, this.props),
+        // what CDK does not show already: the description ends with the best practice, and CDK says how to
+        // acknowledge (`Acknowledge with 'opslint::<rule>'`)
+        ruleMetadata: { 'opslint severity': f.severity, Documentation: bestPractice(f.bestPractice)?.url ?? '' },
+        violatingResources: [
+          f.resource
+            ? { resourceLogicalId: f.resource, templatePath: f.file, locations: locationInResource(f) }
+            : {
+                constructPath: stackOf(f, assembly)?.constructPath ?? '',
+                locations: f.path ? [parsePath(f.path).join('.')] : [],
+              },
+        ],
+      }));
     const inStages = findingsInStages(
       tree,
       assembly,
