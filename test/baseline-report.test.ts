@@ -57,6 +57,24 @@ describe('the text summary with a baseline', () => {
   });
 });
 
+describe('a baseline not written yet', () => {
+  it('named by the configuration, is one input error that says how to record it', async () => {
+    const dir = workspace({ 't.yaml': functions(1), 'opslint.config.yaml': 'baseline: .opslint-baseline.json\n' });
+    const { code, stdout, stderr } = await runCli(['scan', '.', ...RULE], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd()).toBe(
+      'opslint: .opslint-baseline.json: no baseline here yet; `opslint scan --write-baseline .opslint-baseline.json` ' +
+        'records the current findings in it',
+    );
+    // which does
+    expect(
+      (await runCli(['scan', '.', ...RULE, '--write-baseline', '.opslint-baseline.json'], { cwd: dir })).code,
+    ).toBe(0);
+    expect((await runCli(['scan', '.', ...RULE], { cwd: dir })).code).toBe(0);
+  });
+});
+
 describe('a finding suppressed after the baseline was written', () => {
   it('is suppressed, not fixed, and not counted twice', async () => {
     const dir = await withBaseline(2);

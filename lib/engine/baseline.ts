@@ -63,6 +63,12 @@ export function writeBaseline(file: string, findings: readonly Finding[], cwd: s
 
 export function readBaseline(file: string, cwd: string): BaselineEntry[] {
   const abs = path.resolve(cwd, file);
+  // named by --baseline or the configuration's `baseline` before any scan wrote it (a configuration copied in)
+  if (!existsSync(abs))
+    throw new InputError(
+      `no baseline here yet; \`opslint scan --write-baseline ${file}\` records the current findings in it`,
+      file,
+    );
   // read as templates are (a regular file, bounded in size): a FIFO or device named here cannot block the scan
   const text = readText(abs, undefined, file);
   let doc: unknown;
