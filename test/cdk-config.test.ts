@@ -185,7 +185,9 @@ describe('a mistake in the configuration is one line at construction', () => {
   };
   it.each(Object.keys(make))('%s names the file, line and column', (name) => {
     expect(() => inFolder(path.join(dir, 'bad'), make[name])).toThrow(
-      new Error('opslint.config.yaml:2:5: invalid configuration: "lambda-tracin" is neither a pack nor a rule'),
+      new Error(
+        'opslint.config.yaml:2:5: invalid configuration: "lambda-tracin" is neither a pack nor a rule (did you mean "lambda-tracing"?)',
+      ),
     );
   });
 

@@ -231,7 +231,10 @@ describe('baseline', () => {
       cwd: workspace({ 't.yaml': FUNCTION() }),
     });
     expect(code).toBe(2);
-    expect(stderr).toBe('opslint: missing.json: cannot read file: no such file or directory\n');
+    expect(stderr).toBe(
+      'opslint: missing.json: no baseline here yet; `opslint scan --write-baseline missing.json` records the current ' +
+        'findings in it\n',
+    );
   });
 });
 
@@ -291,7 +294,8 @@ describe('configuration', () => {
     [
       'an unknown rule',
       'rules:\n  lambda-trace: off\n',
-      'opslint.config.yaml:2:3: invalid configuration: unknown rule "lambda-trace"; `opslint rules` lists them',
+      'opslint.config.yaml:2:3: invalid configuration: unknown rule "lambda-trace" (did you mean "lambda-tracing"?); ' +
+        '`opslint rules` lists them',
     ],
     [
       'an unknown pack in disable',

@@ -13,6 +13,7 @@ import { repositoryRoot } from '../util/within';
 import type { FailOn, Severity } from '../engine/finding';
 import type { RuleSelection } from '../engine/config';
 import { optionProblem } from '../engine/options';
+import { suggest } from '../engine/suggest';
 import type { LimitsConfig } from './limits';
 import type { Pack, RuleOptions } from '../engine/rule';
 import { InputError } from '../template/errors';
@@ -187,7 +188,11 @@ export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[]
   const rules = new Map(packs.flatMap((p) => p.rules.map((r) => [r.id, r] as const)));
   const packIds = new Map(packs.map((p) => [p.id, p]));
   const unknownRule = (id: string, at: JsonPath): InputError =>
-    new InputError(`invalid configuration: unknown rule "${id}"; \`opslint rules\` lists them`, shown, locate(at));
+    new InputError(
+      `invalid configuration: unknown rule "${id}"${suggest(id, [...rules.keys()])}; \`opslint rules\` lists them`,
+      shown,
+      locate(at),
+    );
   const leftOutRule = (id: string): boolean => leftOut && id.includes('/');
 
   const ruleSettings: Record<string, RuleSetting> = {};
@@ -198,7 +203,7 @@ export function selectionFromConfig(loaded: LoadedConfig, packs: readonly Pack[]
     else if (rules.has(id)) exclude.push(id);
     else if (!leftOut)
       throw new InputError(
-        `invalid configuration: "${id}" is neither a pack nor a rule`,
+        `invalid configuration: "${id}" is neither a pack nor a rule${suggest(id, [...packIds.keys(), ...rules.keys()])}`,
         shown,
         locate(['disable', i]),
       );
