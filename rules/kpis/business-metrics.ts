@@ -58,7 +58,7 @@ export default defineRule({
   context: 'app',
   messages: {
     missing:
-      '{{scope}} runs {{resources}} but defines no KPI metric (a metric filter, a metric in its own namespace, metrics published from code, or a service level objective); measure the outcomes the workload exists for, such as orders placed or checkout latency.',
+      '{{scope}} runs {{resources}} but defines no KPI metric (a metric of its own namespace, from a metric filter or published from code, or a service level objective; the AWS/ namespaces and CloudTrailMetrics are not its own); measure the outcomes the workload exists for, such as orders placed or checkout latency.',
   },
   why:
     'AWS service metrics say whether the parts work (errors, throttles, CPU), not whether the workload delivers what ' +
