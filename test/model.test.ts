@@ -628,13 +628,24 @@ describe('macros (Transform names that are not AWS transforms)', () => {
     );
   });
 
-  it('a template with a macro whose resources are valid as written is checked as written', () => {
+  it('a template with a macro whose resources are valid as written is checked as written, and says so', () => {
     const t = load(
       'Transform: [AWS::Serverless-2016-10-31, {Name: Boto3, Parameters: {}}]\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
     );
     expect(t.checked).toBe(true);
     expect([...t.resources.keys()]).toEqual(['Topic']);
-    expect(t.unresolved).toEqual([]);
+    expect(t.unresolved).toEqual([
+      {
+        path: '',
+        position: { line: 1, column: 42 },
+        message:
+          'the template uses the macro Boto3, which rewrites Resources before deployment; the template is checked as written',
+      },
+    ]);
+    // AWS transforms alone: nothing to say
+    expect(
+      load('Transform: AWS::Serverless-2016-10-31\nResources:\n  T:\n    Type: AWS::SNS::Topic\n').unresolved,
+    ).toEqual([]);
   });
 
   it('AWS transforms do not excuse invalid resources, nor does a macro excuse another invalid section', () => {

@@ -13,7 +13,7 @@ import {
 } from './foreach';
 import { ReferenceGraph } from './graph';
 import { isPlainObject } from './intrinsics';
-import type { ParsedDocument, DocumentFormat } from './parse';
+import type { ParsedDocument, DocumentFormat, ParseNote } from './parse';
 import { formatPath, parsePath, type JsonPath } from './path';
 import { Resolver, type ResolverInputs, type Resolved } from './resolver';
 import { implicitApis, mergeGlobals, SAM_GLOBAL_TYPES } from './sam';
@@ -210,19 +210,31 @@ export class Template {
       if (!options.explicit) return undefined;
       throw new InputError(messages.notTemplate(), parsed.file, { line: 1, column: 1 });
     }
+    const macros = customMacros(root.Transform);
+    // what a macro makes of the template is not known here: a note at the first one says how it was read
+    const note = (read: string): ParseNote => {
+      const names = macros.map((m) => m.name).join(', ');
+      const [s, verb] = macros.length > 1 ? ['s', 'rewrite'] : ['', 'rewrites'];
+      const message = `the template uses the macro${s} ${names}, which ${verb} Resources before deployment; ${read}`;
+      return { position: parsed.sourceMap.locate(root, macros[0].path), message };
+    };
     try {
-      return new Template(parsed, root, options);
+      if (macros.length === 0) return new Template(parsed, root, options);
+      const asWritten = note('the template is checked as written');
+      return new Template({ ...parsed, notes: [...(parsed.notes ?? []), asWritten] }, root, options);
     } catch (error) {
-      const macros = error instanceof InvalidResources ? customMacros(root.Transform) : [];
-      if (macros.length === 0) throw error;
-      // what the macro makes of Resources is not known here: the template is read without them, not checked
-      const names = macros.map((m) => m.name);
-      const message = `the template uses the macro${names.length > 1 ? 's' : ''} ${names.join(', ')}, which rewrite${names.length > 1 ? '' : 's'} Resources before deployment; the template is not checked (as written: ${(error as InputError).message})`;
-      const note = { position: parsed.sourceMap.locate(root, macros[0].path), message };
+      if (!(error instanceof InvalidResources) || macros.length === 0) throw error;
+      // nor what it makes of Resources: the template is read without them, not checked
+      const notChecked = note(`the template is not checked (as written: ${error.message})`);
       const withoutResources = { ...root, Resources: {} };
       const record = parsed.sourceMap.get(root);
       if (record) parsed.sourceMap.set(withoutResources, record);
-      return new Template({ ...parsed, notes: [...(parsed.notes ?? []), note] }, withoutResources, options, false);
+      return new Template(
+        { ...parsed, notes: [...(parsed.notes ?? []), notChecked] },
+        withoutResources,
+        options,
+        false,
+      );
     }
   }
 
