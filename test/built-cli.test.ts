@@ -375,4 +375,21 @@ import { definePack, defineRule, UNKNOWN } from 'opslint/rule';`),
     expect(stdout).not.toContain('NativeModule child_process');
     expect(stdout).not.toContain('NativeModule net');
   });
+
+  it('fail on a mistake in the configuration with its one line in sight: Node shows the short line of the bundle that threw', () => {
+    const dir = workspace({ 'opslint.config.yaml': 'disable: [lambda-tracng]\n' });
+    const { status, stderr } = spawnSync(
+      process.execPath,
+      ['-e', `new (require(${JSON.stringify(path.join(root, 'dist', 'lib', 'cdk'))}).OpsChecks)();`],
+      { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, TMPDIR: temp } },
+    );
+    expect(status).toBe(1);
+    const lines = stderr.split('\n');
+    expect(lines).toContain(
+      'UsageError: opslint.config.yaml:1:11: invalid configuration: "lambda-tracng" is neither a pack nor a rule ' +
+        '(did you mean "lambda-tracing"?)',
+    );
+    // above it, the source line Node quotes (thousands of characters of the bundle before lines were limited)
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(400);
+  });
 });

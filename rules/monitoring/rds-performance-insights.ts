@@ -59,9 +59,9 @@ export default defineRule({
     'When a database is slow, the first question is what it is waiting on and which statements cause the ' +
     'load. Performance Insights samples active sessions every second and answers that by wait event, SQL ' +
     'statement, host and user, with seven days of history at no charge. Since the Performance Insights console ' +
-    'was retired in 2026, CloudWatch Database Insights shows the same data; the property still turns it on. The rule stays silent where it cannot be turned on: RDS for Db2, RDS Custom, MySQL and ' +
-    'MariaDB on micro and small burstable classes, and Aurora MySQL on db.t2, db.t3 and the smallest db.t4g ' +
-    'classes. It is informational: the cost is small, but some teams leave it off for development databases.',
+    'was retired in 2026, CloudWatch Database Insights shows the same data; the property still turns it on. ' +
+    'The rule stays silent where it cannot be turned on: RDS for Db2, RDS Custom, MySQL and MariaDB on micro and ' +
+    'small burstable classes, and Aurora MySQL on db.t2, db.t3 and the smallest db.t4g classes. It is informational: the cost is small, but some teams leave it off for development databases.',
   fix: {
     cloudformation:
       'Type: AWS::RDS::DBInstance\nProperties:\n  EnablePerformanceInsights: true\n  PerformanceInsightsRetentionPeriod: 7\n' +

@@ -81,9 +81,7 @@ export default defineRule({
       // an owner tag on a resource of any other type (a Neptune cluster, a role) shows as well that the template
       // names its owner, and that its workload resources without one were left out
       const counted = new Set(DEFAULT_RESOURCE_TYPES);
-      const otherTypes = [...new Set([...stack.template.resources.values()].map((r) => r.type))].filter(
-        (t) => !counted.has(t),
-      );
+      const otherTypes = [...stack.template.resourceTypes].filter((t) => !counted.has(t));
       const taggedOthers = ctx
         .resources(stack, otherTypes)
         .filter(
